@@ -1,0 +1,99 @@
+//! Access policy: one function of (actor, action, resource) that every page and API call asks.
+
+use crate::accounts::Role;
+
+/// Someone who is signed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i64,
+    pub role: Role,
+}
+
+/// Something an actor wants to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// See the list of people's accounts and roles.
+    ListAccounts,
+    /// Change someone's role.
+    ChangeRole { target: i64 },
+    /// Read the whole audit log.
+    ReadAuditLog,
+    /// Read the audit entries about one person.
+    ReadAuditAbout { subject: i64 },
+    /// Create invite links and choose who can sign up.
+    ManageSignUp,
+    /// Read or change an account's own settings.
+    ManageAccount { owner: i64 },
+}
+
+/// Why an action was refused, in words fit for the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    NotAllowed,
+    /// Hub admins may not remove their own admin role, so a hub is never left without one.
+    WouldLeaveNoAdmin,
+}
+
+/// Decide whether `actor` may do `action`.
+pub fn check(actor: &Actor, action: Action) -> Result<(), Refusal> {
+    let admin = actor.role == Role::HubAdmin;
+    let allowed = match action {
+        Action::ListAccounts | Action::ReadAuditLog | Action::ManageSignUp => admin,
+        Action::ChangeRole { target } => {
+            if admin && target == actor.user_id {
+                return Err(Refusal::WouldLeaveNoAdmin);
+            }
+            admin
+        }
+        Action::ReadAuditAbout { subject } => admin || subject == actor.user_id,
+        Action::ManageAccount { owner } => owner == actor.user_id,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(Refusal::NotAllowed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(user_id: i64, role: Role) -> Actor {
+        Actor { user_id, role }
+    }
+
+    #[test]
+    fn only_hub_admins_run_the_hub() {
+        for role in Role::ALL {
+            let expected = role == Role::HubAdmin;
+            let a = actor(1, role);
+            assert_eq!(check(&a, Action::ListAccounts).is_ok(), expected);
+            assert_eq!(check(&a, Action::ReadAuditLog).is_ok(), expected);
+            assert_eq!(
+                check(&a, Action::ChangeRole { target: 2 }).is_ok(),
+                expected
+            );
+            assert_eq!(check(&a, Action::ManageSignUp).is_ok(), expected);
+        }
+    }
+
+    #[test]
+    fn people_see_what_is_about_them_and_nobody_else_does() {
+        let member = actor(7, Role::Member);
+        assert!(check(&member, Action::ReadAuditAbout { subject: 7 }).is_ok());
+        assert!(check(&member, Action::ReadAuditAbout { subject: 8 }).is_err());
+        assert!(check(&member, Action::ManageAccount { owner: 7 }).is_ok());
+        let admin = actor(1, Role::HubAdmin);
+        assert!(check(&admin, Action::ManageAccount { owner: 7 }).is_err());
+    }
+
+    #[test]
+    fn an_admin_cannot_demote_themselves() {
+        let admin = actor(1, Role::HubAdmin);
+        assert_eq!(
+            check(&admin, Action::ChangeRole { target: 1 }),
+            Err(Refusal::WouldLeaveNoAdmin)
+        );
+    }
+}

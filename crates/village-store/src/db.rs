@@ -1,0 +1,262 @@
+/// Run the same query text on whichever backend `$db` is connected to. `$c` is bound to
+/// the backend's connection in `$body`, which is compiled once per backend.
+macro_rules! query {
+    ($db:expr, $c:ident => $body:expr) => {
+        match $crate::db::Db::exec($db.as_db()) {
+            $crate::db::Exec::Sqlite($c) => $body,
+            $crate::db::Exec::Postgres($c) => $body,
+        }
+    };
+}
+
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// What went wrong in storage.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique value (such as an email address) is already taken.
+    #[error("{0} is already in use")]
+    Conflict(&'static str),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl StoreError {
+    /// Turn a unique-constraint failure into `Conflict(what)`; keep anything else.
+    pub fn unique_as(self, what: &'static str) -> Self {
+        match &self {
+            StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                StoreError::Conflict(what)
+            }
+            _ => self,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A pool of connections to one Village database.
+#[derive(Debug, Clone)]
+pub enum Store {
+    Sqlite { pool: SqlitePool, path: PathBuf },
+    Postgres { pool: PgPool },
+}
+
+/// Options for opening a store.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    pub max_connections: u32,
+    /// How long a writer waits for SQLite's lock before giving up.
+    pub busy_timeout: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: 16,
+            busy_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Store {
+    /// Open the database named by `url`: `postgres://…` or `postgresql://…` for PostgreSQL,
+    /// otherwise an SQLite file (a plain path or `sqlite:` URL; created if missing).
+    pub async fn open(url: &str, options: &StoreOptions) -> crate::Result<Store> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let connect = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(options.max_connections)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(connect)
+                .await?;
+            return Ok(Store::Postgres { pool });
+        }
+        let path = PathBuf::from(
+            url.strip_prefix("sqlite://")
+                .or_else(|| url.strip_prefix("sqlite:"))
+                .unwrap_or(url),
+        );
+        if path.as_os_str().is_empty() {
+            return Err(StoreError::Invalid(
+                "the database URL is empty: give a file path or a postgres:// URL".into(),
+            ));
+        }
+        let connect = SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // An acknowledged write survives a crash or power cut.
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(options.busy_timeout)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(options.max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(connect)
+            .await?;
+        Ok(Store::Sqlite { pool, path })
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Store::Sqlite { .. } => Backend::Sqlite,
+            Store::Postgres { .. } => Backend::Postgres,
+        }
+    }
+
+    /// Bring the schema up to date. On PostgreSQL the migrator holds an advisory lock, so
+    /// several processes can start together; on SQLite the write lock serialises them and a
+    /// process that loses the race simply finds the work done when it retries.
+    pub async fn migrate(&self) -> crate::Result<()> {
+        let mut last = None;
+        for attempt in 0..5u64 {
+            let result = match self {
+                Store::Sqlite { pool, .. } => SQLITE_MIGRATIONS.run(pool).await,
+                Store::Postgres { pool } => POSTGRES_MIGRATIONS.run(pool).await,
+            };
+            match result {
+                Ok(()) => return Ok(()),
+                Err(e) => {
+                    tracing::warn!(attempt, error = %e, "migration did not finish; trying again");
+                    last = Some(e);
+                    tokio::time::sleep(Duration::from_millis(200 * (attempt + 1))).await;
+                }
+            }
+        }
+        match last {
+            Some(e) => Err(e.into()),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> crate::Result<()> {
+        let mut c = self.conn().await?;
+        let one: i64 = query!(c, x => sqlx::query_scalar("SELECT 1").fetch_one(&mut *x).await)?;
+        if one == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Invalid(
+                "the database gave a strange answer".into(),
+            ))
+        }
+    }
+
+    pub async fn conn(&self) -> crate::Result<Conn> {
+        Ok(match self {
+            Store::Sqlite { pool, .. } => Conn::Sqlite(pool.acquire().await?),
+            Store::Postgres { pool } => Conn::Postgres(pool.acquire().await?),
+        })
+    }
+
+    pub async fn begin(&self) -> crate::Result<Tx> {
+        Ok(match self {
+            Store::Sqlite { pool, .. } => Tx::Sqlite(pool.begin().await?),
+            Store::Postgres { pool } => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// Write a consistent copy of an SQLite database to `target` while the hub keeps running.
+    pub async fn backup(&self, target: &Path) -> crate::Result<()> {
+        match self {
+            Store::Sqlite { pool, .. } => {
+                if target.exists() {
+                    return Err(StoreError::Invalid(format!(
+                        "{} already exists: choose a new file name",
+                        target.display()
+                    )));
+                }
+                let target = target.to_string_lossy().to_string();
+                sqlx::query("VACUUM INTO $1")
+                    .bind(target)
+                    .execute(pool)
+                    .await?;
+                Ok(())
+            }
+            Store::Postgres { .. } => Err(StoreError::Invalid(
+                "this hub runs on PostgreSQL: back it up with pg_dump (see docs/OPERATIONS.md)"
+                    .into(),
+            )),
+        }
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Store::Sqlite { pool, .. } => pool.close().await,
+            Store::Postgres { pool } => pool.close().await,
+        }
+    }
+}
+
+/// A borrowed connection on one backend: what the `query!` macro matches on.
+pub enum Exec<'a> {
+    Sqlite(&'a mut SqliteConnection),
+    Postgres(&'a mut PgConnection),
+}
+
+/// Anything a query can run on: a pooled connection or a transaction.
+pub trait Db: Send {
+    fn exec(&mut self) -> Exec<'_>;
+    /// Lets `query!` take either an owned connection or a `&mut` to one.
+    fn as_db(&mut self) -> &mut Self {
+        self
+    }
+}
+
+pub enum Conn {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
+}
+
+impl Db for Conn {
+    fn exec(&mut self) -> Exec<'_> {
+        match self {
+            Conn::Sqlite(c) => Exec::Sqlite(c),
+            Conn::Postgres(c) => Exec::Postgres(c),
+        }
+    }
+}
+
+/// A transaction: everything in it lands together or not at all. Dropped without `commit`,
+/// it rolls back.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub async fn commit(self) -> crate::Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+impl Db for Tx {
+    fn exec(&mut self) -> Exec<'_> {
+        match self {
+            Tx::Sqlite(t) => Exec::Sqlite(t),
+            Tx::Postgres(t) => Exec::Postgres(t),
+        }
+    }
+}

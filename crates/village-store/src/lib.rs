@@ -1,0 +1,16 @@
+//! Village persistence on SQLite (the zero-setup default) or PostgreSQL (for councils and
+//! many processes), chosen at run time from the database URL.
+//!
+//! Every function takes `&mut impl Db`, so it runs the same way on a pooled connection or
+//! inside a transaction. SQL text is shared between the backends where it is the same
+//! (both accept `$1` placeholders); migrations live per backend in `migrations/`.
+
+#[macro_use]
+mod db;
+pub mod accounts;
+pub mod audit;
+pub mod hub;
+
+pub use db::{Backend, Conn, Db, Exec, Store, StoreError, Tx};
+
+pub type Result<T> = std::result::Result<T, StoreError>;

@@ -1,0 +1,225 @@
+//! The JSON API shell: errors with stable codes, the JSON body extractor, and the OpenAPI
+//! document generated from the handlers' annotations (registered in one place, below).
+
+use crate::AppState;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use village_domain::accounts::FieldError;
+
+/// The body of every API error: `{"error": {"code", "message", "field"}}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// A stable snake_case code that clients can rely on, e.g. `forbidden`, `password_too_short`.
+    pub code: String,
+    /// What went wrong, in plain English.
+    pub message: String,
+    /// The request field the error is about, if any.
+    pub field: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub field: Option<&'static str>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    pub fn unauthenticated() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "Sign in first, or send a valid API token as 'Authorization: Bearer <token>'.",
+        )
+    }
+
+    pub fn forbidden() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "You do not have permission to do this.",
+        )
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("No {what} was found."),
+        )
+    }
+
+    pub fn csrf() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "csrf_token_invalid",
+            "Send the value of the village_csrf cookie in an X-CSRF-Token header, or use an API token.",
+        )
+    }
+
+    pub fn internal(error: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %error, "internal error in the API");
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "Something went wrong on our side. Please try again in a moment.",
+        )
+    }
+}
+
+impl From<FieldError> for ApiError {
+    fn from(e: FieldError) -> Self {
+        Self {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: e.code,
+            message: e.message,
+            field: Some(e.field),
+        }
+    }
+}
+
+impl From<village_store::StoreError> for ApiError {
+    fn from(e: village_store::StoreError) -> Self {
+        match e {
+            village_store::StoreError::Conflict(what) => Self {
+                status: StatusCode::CONFLICT,
+                code: "already_in_use",
+                message: format!("That {what} is already in use."),
+                field: Some(what),
+            },
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_string(),
+                message: self.message,
+                field: self.field.map(str::to_string),
+            },
+        };
+        let mut response = (self.status, Json(body)).into_response();
+        response.headers_mut().insert(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        );
+        response
+    }
+}
+
+/// A JSON request body whose problems come back as API errors, never a crash.
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(match rejection {
+                JsonRejection::MissingJsonContentType(_) => ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "json_required",
+                    "Send the body as JSON with 'Content-Type: application/json'.",
+                ),
+                JsonRejection::JsonDataError(e) => ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "json_invalid",
+                    format!("The JSON does not fit: {}", e.body_text()),
+                ),
+                JsonRejection::JsonSyntaxError(e) => ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "json_malformed",
+                    format!("The body is not valid JSON: {}", e.body_text()),
+                ),
+                other => ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "body_unreadable",
+                    format!("The body could not be read: {}", other.body_text()),
+                ),
+            }),
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Village API",
+        description = "The JSON API of a Village hub. Authenticate with the session cookie (send the village_csrf cookie's value as X-CSRF-Token on changes) or a personal API token as 'Authorization: Bearer <token>'. Errors are {\"error\": {\"code\", \"message\", \"field\"}} with stable codes.",
+        license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later")
+    ),
+    components(schemas(ErrorBody, ErrorDetail)),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
+    }
+}
+
+/// Every API route, registered once: the router and the OpenAPI document come from here.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(crate::accounts::api_me))
+        .routes(routes!(crate::accounts::api_put_lived_experience))
+        .routes(routes!(crate::accounts::api_list_users))
+        .routes(routes!(crate::accounts::api_set_role))
+        .routes(routes!(crate::audit::api_my_audit))
+        .routes(routes!(crate::audit::api_audit_log))
+}
+
+/// The OpenAPI 3.1 document for this API.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes().split_for_parts().1
+}
+
+pub async fn openapi_json() -> Response {
+    match openapi().to_json() {
+        Ok(json) => (
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            json,
+        )
+            .into_response(),
+        Err(e) => ApiError::internal(e).into_response(),
+    }
+}

@@ -1,0 +1,378 @@
+//! The audit log: recording (including the call every capability makes when someone reads
+//! another person's personal data), the hub admin's view, and each member's own view.
+
+use crate::api::ApiError;
+use crate::auth::{ApiUser, CsrfToken, SignedIn};
+use crate::pages::{self, Layout};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use village_domain::access::{self, Action, Actor};
+use village_domain::audit::{AuditAction, AuditEvent};
+use village_store::audit::{self as store, AuditFilter, AuditRow};
+use village_store::{Db, StoreError};
+
+pub fn routes() -> axum::Router<AppState> {
+    Router::new()
+        .route("/admin/audit", get(view_audit_get))
+        .route("/account/activity", get(view_my_activity_get))
+}
+
+/// Write one entry to the audit log.
+pub async fn record(
+    db: &mut impl Db,
+    actor: Option<i64>,
+    subject: Option<i64>,
+    action: AuditAction,
+    detail: &str,
+    ip: Option<&str>,
+    now: i64,
+) -> Result<(), StoreError> {
+    store::record(
+        db,
+        &AuditEvent {
+            at: now,
+            actor,
+            subject,
+            action,
+            detail: detail.to_string(),
+            ip: ip.map(str::to_string),
+        },
+    )
+    .await
+}
+
+/// Call this whenever `viewer` reads personal data about `subject`. Reading your own data is
+/// not recorded; anyone else's always is, and the person can see it.
+pub async fn personal_data_viewed(
+    db: &mut impl Db,
+    viewer: &Actor,
+    subject: i64,
+    what: &str,
+    ip: Option<&str>,
+    now: i64,
+) -> Result<(), StoreError> {
+    if viewer.user_id == subject {
+        return Ok(());
+    }
+    record(
+        db,
+        Some(viewer.user_id),
+        Some(subject),
+        AuditAction::PersonalDataViewed,
+        what,
+        ip,
+        now,
+    )
+    .await
+}
+
+const PAGE_SIZE: i64 = 100;
+
+pub struct EntryView {
+    when: String,
+    who: String,
+    about: String,
+    what: String,
+    detail: String,
+    ip: String,
+}
+
+fn person(id: Option<i64>, name: &Option<String>, me: i64) -> String {
+    match (id, name) {
+        (Some(i), _) if i == me => "You".into(),
+        (Some(_), Some(n)) => n.clone(),
+        (Some(i), None) => format!("Deleted account {i}"),
+        (None, _) => "Someone not signed in".into(),
+    }
+}
+
+fn view(row: &AuditRow, me: i64) -> EntryView {
+    EntryView {
+        when: pages::when(row.at),
+        who: person(row.actor_id, &row.actor_name, me),
+        about: match row.subject_id {
+            None => "The hub".into(),
+            Some(_) => person(row.subject_id, &row.subject_name, me),
+        },
+        what: row
+            .action()
+            .map(AuditAction::label)
+            .unwrap_or("Other")
+            .to_string(),
+        detail: row.detail.clone(),
+        ip: row.ip.clone().unwrap_or_default(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    layout: Layout,
+    heading: String,
+    intro: String,
+    admin: bool,
+    entries: Vec<EntryView>,
+    actions: Vec<(&'static str, &'static str, bool)>,
+    person: String,
+    from: String,
+    to: String,
+    older: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct AuditQuery {
+    #[serde(default)]
+    action: String,
+    /// An account number: entries by or about that person.
+    #[serde(default)]
+    person: String,
+    /// YYYY-MM-DD
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    before: Option<i64>,
+}
+
+fn day_start(text: &str) -> Option<i64> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc().timestamp())
+}
+
+async fn load(
+    state: &AppState,
+    filter: &AuditFilter,
+    person: Option<i64>,
+) -> Result<Vec<AuditRow>, StoreError> {
+    let mut c = state.store.conn().await?;
+    match person {
+        // "By or about" this person: two lookups merged, newest first.
+        Some(p) => {
+            let mut by = store::list(
+                &mut c,
+                &AuditFilter {
+                    actor: Some(p),
+                    ..filter.clone()
+                },
+            )
+            .await?;
+            let about = store::list(
+                &mut c,
+                &AuditFilter {
+                    subject: Some(p),
+                    ..filter.clone()
+                },
+            )
+            .await?;
+            by.extend(about);
+            by.sort_by_key(|r| std::cmp::Reverse(r.id));
+            by.dedup_by_key(|r| r.id);
+            by.truncate(usize::try_from(filter.limit).unwrap_or(100));
+            Ok(by)
+        }
+        None => store::list(&mut c, filter).await,
+    }
+}
+
+async fn view_audit_get(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    if access::check(&identity.actor(), Action::ReadAuditLog).is_err() {
+        return pages::forbidden(&state, Some(&identity), &csrf);
+    }
+    let Query(q) = query.unwrap_or_default();
+    let action = AuditAction::parse(&q.action);
+    let person = q.person.trim().parse::<i64>().ok();
+    let filter = AuditFilter {
+        action,
+        since: day_start(&q.from),
+        until: day_start(&q.to).map(|t| t + 24 * 60 * 60),
+        before_id: q.before,
+        limit: PAGE_SIZE,
+        ..Default::default()
+    };
+    let rows = match load(&state, &filter, person).await {
+        Ok(r) => r,
+        Err(e) => return pages::store_failed(e),
+    };
+    let older = (rows.len() as i64 == PAGE_SIZE).then(|| {
+        let last = rows.last().map(|r| r.id).unwrap_or(0);
+        format!(
+            "/admin/audit?{}",
+            serde_urlencoded::to_string([
+                ("action", q.action.as_str()),
+                ("person", q.person.as_str()),
+                ("from", q.from.as_str()),
+                ("to", q.to.as_str()),
+                ("before", &last.to_string()),
+            ])
+            .unwrap_or_default()
+        )
+    });
+    pages::page(&AuditPage {
+        layout: Layout::new(&state, Some(&identity), &csrf, "/admin/audit", "Audit log"),
+        heading: "Audit log".into(),
+        intro: "Every sign-in, change to an account or role, and every time someone looked at another person's information. Nothing here can be changed or removed.".into(),
+        admin: true,
+        entries: rows.iter().map(|r| view(r, identity.user.id)).collect(),
+        actions: AuditAction::ALL.iter().map(|a| (a.as_str(), a.label(), Some(*a) == action)).collect(),
+        person: q.person.clone(),
+        from: q.from.clone(),
+        to: q.to.clone(),
+        older,
+    })
+}
+
+async fn view_my_activity_get(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Query(q) = query.unwrap_or_default();
+    let filter = AuditFilter {
+        subject: Some(identity.user.id),
+        before_id: q.before,
+        limit: PAGE_SIZE,
+        ..Default::default()
+    };
+    let rows = match state.store.conn().await {
+        Ok(mut c) => store::list(&mut c, &filter).await,
+        Err(e) => Err(e),
+    };
+    let rows = match rows {
+        Ok(r) => r,
+        Err(e) => return pages::store_failed(e),
+    };
+    let older = (rows.len() as i64 == PAGE_SIZE).then(|| {
+        format!(
+            "/account/activity?before={}",
+            rows.last().map(|r| r.id).unwrap_or(0)
+        )
+    });
+    pages::page(&AuditPage {
+        layout: Layout::new(&state, Some(&identity), &csrf, "/account/activity", "Your activity"),
+        heading: "Your activity and who has looked at your information".into(),
+        intro: "Everything recorded about your account: sign-ins, changes, and every time someone else looked at your information. If anything here surprises you, tell a hub admin.".into(),
+        admin: false,
+        entries: rows.iter().map(|r| view(r, identity.user.id)).collect(),
+        actions: vec![],
+        person: String::new(),
+        from: String::new(),
+        to: String::new(),
+        older,
+    })
+}
+
+// ---- API --------------------------------------------------------------------------------
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// Seconds since the Unix epoch.
+    pub at: i64,
+    pub actor_id: Option<i64>,
+    pub subject_id: Option<i64>,
+    /// A stable code such as `signed_in` or `personal_data_viewed`.
+    pub action: String,
+    pub detail: String,
+}
+
+impl From<AuditRow> for AuditEntry {
+    fn from(r: AuditRow) -> Self {
+        Self {
+            id: r.id,
+            at: r.at,
+            actor_id: r.actor_id,
+            subject_id: r.subject_id,
+            action: r.action,
+            detail: r.detail,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct AuditParams {
+    /// Only this action code.
+    pub action: Option<String>,
+    /// Only entries by this account.
+    pub actor: Option<i64>,
+    /// Only entries about this account.
+    pub subject: Option<i64>,
+    /// Only entries with an id below this (for paging back).
+    pub before: Option<i64>,
+    /// Up to 500; 100 if not given.
+    pub limit: Option<i64>,
+}
+
+/// Every audit entry about the signed-in member, newest first.
+#[utoipa::path(get, path = "/api/v1/me/audit", tag = "audit", params(AuditParams),
+    responses((status = 200, body = Vec<AuditEntry>), (status = 401, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_my_audit(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    query: Result<Query<AuditParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    let Query(p) = query
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "query_invalid", e.body_text()))?;
+    let filter = AuditFilter {
+        subject: Some(identity.user.id),
+        action: p.action.as_deref().and_then(AuditAction::parse),
+        before_id: p.before,
+        limit: p.limit.unwrap_or(PAGE_SIZE).clamp(1, 500),
+        ..Default::default()
+    };
+    let mut c = state.store.conn().await?;
+    let rows = store::list(&mut c, &filter).await?;
+    Ok(Json(rows.into_iter().map(AuditEntry::from).collect()))
+}
+
+/// The whole audit log, filtered (hub admins only).
+#[utoipa::path(get, path = "/api/v1/admin/audit", tag = "audit", params(AuditParams),
+    responses((status = 200, body = Vec<AuditEntry>), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_audit_log(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    query: Result<Query<AuditParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    access::check(&identity.actor(), Action::ReadAuditLog).map_err(|_| ApiError::forbidden())?;
+    let Query(p) = query
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "query_invalid", e.body_text()))?;
+    let action = match p.action.as_deref() {
+        None | Some("") => None,
+        Some(code) => Some(AuditAction::parse(code).ok_or_else(|| {
+            let mut e = ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "action_unknown",
+                "That is not an audit action code.",
+            );
+            e.field = Some("action");
+            e
+        })?),
+    };
+    let filter = AuditFilter {
+        action,
+        actor: p.actor,
+        subject: p.subject,
+        before_id: p.before,
+        limit: p.limit.unwrap_or(PAGE_SIZE).clamp(1, 500),
+        ..Default::default()
+    };
+    let mut c = state.store.conn().await?;
+    let rows = store::list(&mut c, &filter).await?;
+    Ok(Json(rows.into_iter().map(AuditEntry::from).collect()))
+}

@@ -1,0 +1,536 @@
+//! Who is asking: session cookies and API tokens, CSRF protection, password hashing, and the
+//! extractors handlers use to require a signed-in person.
+
+use crate::api::ApiError;
+use crate::{now, AppState};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use base64::Engine;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use std::net::SocketAddr;
+use subtle::ConstantTimeEq;
+use village_domain::access::Actor;
+use village_store::accounts::{self as store, UserRow};
+
+pub const SESSION_COOKIE: &str = "village_session";
+pub const CSRF_COOKIE: &str = "village_csrf";
+pub const CSRF_FIELD: &str = "csrf_token";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// A fresh secret: 256 random bits from the operating system, URL-safe.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Tokens are stored only as their SHA-256, so a copy of the database cannot sign anyone in.
+pub fn hash_token(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn looks_like_token(value: &str) -> bool {
+    value.len() == 43
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Hash a password with argon2id (off the async threads: it is slow on purpose).
+pub async fn hash_password(password: String) -> anyhow::Result<String> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| anyhow::anyhow!("could not hash password: {e}"))
+    })
+    .await?
+}
+
+/// A hash of a password nobody knows, checked when an address has no account so that a
+/// wrong address takes as long as a wrong password.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$IAHud8kjG7wMY2hWbfMDjA$a3XpfSvT0CXL9kUQX3H426W6WPACGa0Of1DWZlJKBMc";
+
+pub async fn verify_password(password: String, hash: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || {
+        let stored = hash.as_deref().unwrap_or(DUMMY_HASH);
+        match PasswordHash::new(stored) {
+            Ok(parsed) => {
+                let ok = Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok();
+                ok && hash.is_some()
+            }
+            Err(_) => false,
+        }
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// How the current person proved who they are.
+#[derive(Debug, Clone)]
+pub enum Via {
+    Session { token_hash: String },
+    ApiToken { id: i64 },
+}
+
+/// The signed-in person for this request, found once by [`identify`].
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub user: UserRow,
+    pub via: Via,
+}
+
+impl Identity {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: self.user.id,
+            role: self.user.role(),
+        }
+    }
+
+    pub fn session_hash(&self) -> Option<&str> {
+        match &self.via {
+            Via::Session { token_hash } => Some(token_hash),
+            Via::ApiToken { .. } => None,
+        }
+    }
+}
+
+/// The CSRF token for this visitor, put in every form.
+#[derive(Debug, Clone)]
+pub struct CsrfToken(pub String);
+
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim().to_string())
+}
+
+pub fn bearer_token(headers: &HeaderMap) -> Option<Option<String>> {
+    let value = headers.get(header::AUTHORIZATION)?;
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string())
+        .filter(|t| looks_like_token(t));
+    Some(token)
+}
+
+/// A `Set-Cookie` value with the hub's cookie rules: HttpOnly, SameSite=Lax, Secure on https.
+pub fn cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
+    let mut text = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if let Some(age) = max_age {
+        text.push_str(&format!("; Max-Age={age}"));
+    }
+    if state.settings.is_https() {
+        text.push_str("; Secure");
+    }
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("invalid=1"))
+}
+
+/// The visitor's network address, for rate limits and the audit log.
+pub fn client_address(
+    state: &AppState,
+    parts_headers: &HeaderMap,
+    peer: Option<SocketAddr>,
+) -> String {
+    if state.settings.trust_forwarded_for {
+        if let Some(first) = parts_headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|v| v.parse::<std::net::IpAddr>().is_ok())
+        {
+            return first.to_string();
+        }
+    }
+    peer.map(|p| p.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// The visitor's network address, as an extractor.
+#[derive(Debug, Clone)]
+pub struct ClientAddress(pub String);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0);
+        Ok(ClientAddress(client_address(state, &parts.headers, peer)))
+    }
+}
+
+/// Middleware: find who is asking, from a bearer token (API only) or the session cookie.
+/// Expired sessions are removed; a session's last visit is written at most once a minute.
+pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if path.starts_with("/static/") || path == "/healthz" {
+        return next.run(request).await;
+    }
+    let is_api = path.starts_with("/api/");
+    let now = now();
+    let mut identity = None;
+    let mut clear_cookie = false;
+    match bearer_token(request.headers()) {
+        Some(token) if is_api => {
+            let Some(token) = token else {
+                return ApiError::unauthenticated().into_response();
+            };
+            let found = match state.store.conn().await {
+                Ok(mut c) => store::api_token_user(&mut c, &hash_token(&token)).await,
+                Err(e) => Err(e),
+            };
+            match found {
+                Ok(Some((id, user))) => {
+                    if let Ok(mut c) = state.store.conn().await {
+                        let _ = store::touch_api_token(&mut c, id, now).await;
+                    }
+                    identity = Some(Identity {
+                        user,
+                        via: Via::ApiToken { id },
+                    });
+                }
+                Ok(None) => return ApiError::unauthenticated().into_response(),
+                Err(e) => return ApiError::internal(e).into_response(),
+            }
+        }
+        _ => {
+            if let Some(token) = cookie_value(request.headers(), SESSION_COOKIE) {
+                if looks_like_token(&token) {
+                    let token_hash = hash_token(&token);
+                    match load_session(&state, &token_hash, now).await {
+                        Ok(Some(user)) => {
+                            identity = Some(Identity {
+                                user,
+                                via: Via::Session { token_hash },
+                            })
+                        }
+                        Ok(None) => clear_cookie = true,
+                        Err(e) => {
+                            tracing::error!(error = %e, "could not read session");
+                            return crate::pages::unavailable().into_response();
+                        }
+                    }
+                } else {
+                    clear_cookie = true;
+                }
+            }
+        }
+    }
+    if let Some(identity) = identity {
+        request.extensions_mut().insert(identity);
+    }
+    let mut response = next.run(request).await;
+    if clear_cookie && !response.headers().contains_key(header::SET_COOKIE) {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            cookie(&state, SESSION_COOKIE, "", Some(0)),
+        );
+    }
+    response
+}
+
+async fn load_session(
+    state: &AppState,
+    token_hash: &str,
+    now: i64,
+) -> village_store::Result<Option<UserRow>> {
+    let mut c = state.store.conn().await?;
+    let Some(found) = store::session_user(&mut c, token_hash).await? else {
+        return Ok(None);
+    };
+    let limits = &state.settings.sessions;
+    let idle = now - found.session_last_seen_at > limits.idle_timeout_secs;
+    let too_old = now - found.session_created_at > limits.absolute_timeout_secs;
+    if idle || too_old {
+        store::delete_session(&mut c, token_hash).await?;
+        return Ok(None);
+    }
+    if now - found.session_last_seen_at >= 60 {
+        store::touch_session(&mut c, token_hash, now).await?;
+    }
+    Ok(Some(found.user))
+}
+
+/// Start a session for `user_id` and return the cookie that carries it.
+pub async fn start_session(
+    state: &AppState,
+    user_id: i64,
+    now: i64,
+) -> village_store::Result<HeaderValue> {
+    let token = new_token();
+    let mut c = state.store.conn().await?;
+    store::create_session(&mut c, &hash_token(&token), user_id, now).await?;
+    Ok(cookie(
+        state,
+        SESSION_COOKIE,
+        &token,
+        Some(state.settings.sessions.absolute_timeout_secs),
+    ))
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Middleware: protect every state-changing request against cross-site request forgery.
+///
+/// Forms carry a `csrf_token` field that must match the visitor's `village_csrf` cookie
+/// (double submit; the cookie is SameSite=Lax and HttpOnly). API calls authenticated by the
+/// session cookie must send the same value in an `X-CSRF-Token` header; calls with a bearer
+/// token carry no ambient credentials and need nothing more.
+pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let cookie_token = cookie_value(request.headers(), CSRF_COOKIE).filter(|t| looks_like_token(t));
+    if is_safe(request.method()) {
+        let (token, fresh) = match cookie_token {
+            Some(t) => (t, false),
+            None => (new_token(), true),
+        };
+        let mut request = request;
+        request.extensions_mut().insert(CsrfToken(token.clone()));
+        let mut response = next.run(request).await;
+        if fresh {
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                cookie(&state, CSRF_COOKIE, &token, None),
+            );
+        }
+        return response;
+    }
+    let is_api = request.uri().path().starts_with("/api/");
+    if is_api {
+        if request.headers().contains_key(header::AUTHORIZATION) {
+            return next.run(request).await;
+        }
+        let sent = request
+            .headers()
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        return match (cookie_token, sent) {
+            (Some(expected), Some(sent)) if same(&expected, &sent) => {
+                let mut request = request;
+                request.extensions_mut().insert(CsrfToken(expected));
+                next.run(request).await
+            }
+            _ => ApiError::csrf().into_response(),
+        };
+    }
+    // A form: read the body (small, capped), check the token, and pass the body on intact.
+    let (parts, body) = request.into_parts();
+    let is_form = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return crate::pages::csrf_failed(StatusCode::UNSUPPORTED_MEDIA_TYPE).into_response();
+    }
+    let bytes = match axum::body::to_bytes(body, crate::settings::MAX_BODY_BYTES).await {
+        Ok(b) => b,
+        Err(_) => return crate::pages::too_large().into_response(),
+    };
+    let sent = form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == CSRF_FIELD)
+        .map(|(_, v)| v.into_owned());
+    match (cookie_token, sent) {
+        (Some(expected), Some(sent)) if same(&expected, &sent) => {
+            let mut request = Request::from_parts(parts, Body::from(bytes));
+            request.extensions_mut().insert(CsrfToken(expected));
+            next.run(request).await
+        }
+        _ => crate::pages::csrf_failed(StatusCode::FORBIDDEN).into_response(),
+    }
+}
+
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+/// A page that needs someone signed in: others are sent to sign in and brought back.
+#[derive(Debug, Clone)]
+pub struct SignedIn(pub Identity);
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match parts.extensions.get::<Identity>() {
+            Some(i) => Ok(SignedIn(i.clone())),
+            None => {
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str().to_string())
+                    .unwrap_or_else(|| "/".into());
+                let target = format!(
+                    "/sign-in?next={}",
+                    form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+                );
+                Err(Redirect::to(&target).into_response())
+            }
+        }
+    }
+}
+
+/// Someone who may or may not be signed in.
+#[derive(Debug, Clone)]
+pub struct MaybeSignedIn(pub Option<Identity>);
+
+impl FromRequestParts<AppState> for MaybeSignedIn {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(MaybeSignedIn(parts.extensions.get::<Identity>().cloned()))
+    }
+}
+
+/// An API call that needs someone signed in: others get 401 with a JSON error.
+#[derive(Debug, Clone)]
+pub struct ApiUser(pub Identity);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Identity>()
+            .cloned()
+            .map(ApiUser)
+            .ok_or_else(ApiError::unauthenticated)
+    }
+}
+
+impl FromRequestParts<AppState> for CsrfToken {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<CsrfToken>()
+            .cloned()
+            .unwrap_or_else(|| CsrfToken(String::new())))
+    }
+}
+
+/// Only local paths are followed after sign-in, so a link cannot send people elsewhere.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+/// Remove expired sessions, old attempt counts and spent reset links every ten minutes.
+pub async fn sweep_forever(state: AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        let now = now();
+        let limits = &state.settings;
+        let longest_window = [
+            limits.limits.sign_in_per_address,
+            limits.limits.sign_in_per_account,
+            limits.limits.sign_up_per_address,
+            limits.limits.reset_per_address,
+        ]
+        .iter()
+        .map(|l| l.window_secs)
+        .max()
+        .unwrap_or(3600);
+        let result = match state.store.conn().await {
+            Ok(mut c) => {
+                store::sweep(
+                    &mut c,
+                    now - limits.sessions.idle_timeout_secs,
+                    now - limits.sessions.absolute_timeout_secs,
+                    now - longest_window,
+                    now,
+                )
+                .await
+            }
+            Err(e) => Err(e),
+        };
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "could not sweep expired sessions");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_long_random_and_stored_hashed() {
+        let a = new_token();
+        let b = new_token();
+        assert_ne!(a, b);
+        assert!(looks_like_token(&a));
+        assert_eq!(hash_token(&a).len(), 64);
+        assert_ne!(hash_token(&a), a);
+    }
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(safe_next(Some("/account")), "/account");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn the_dummy_hash_is_a_real_argon2id_hash() {
+        // If it did not parse, a wrong address would answer faster than a wrong password.
+        assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+    }
+
+    #[tokio::test]
+    async fn passwords_verify_only_against_their_hash() {
+        let hash = hash_password("marigold tuesday bicycle".into()).await.ok();
+        assert!(hash.is_some());
+        assert!(verify_password("marigold tuesday bicycle".into(), hash.clone()).await);
+        assert!(!verify_password("marigold tuesday bicycles".into(), hash).await);
+        assert!(!verify_password("anything at all".into(), None).await);
+    }
+}

@@ -1,0 +1,51 @@
+//! The demo neighbourhood: Meadowfield, a fictional place with realistic people. Loading it
+//! twice changes nothing. Each capability adds its own demo data here.
+
+use crate::accounts::{create_account, AccountError};
+use village_domain::accounts::{LivedExperience, LivedExperienceKind, Role};
+use village_store::accounts as store;
+use village_store::Store;
+
+/// The password every demo account shares, printed when the demo loads. Demo hubs only.
+pub const DEMO_PASSWORD: &str = "meadowfield-demo-2026";
+
+struct DemoPerson {
+    email: &'static str,
+    name: &'static str,
+    role: Role,
+    lived: Option<(&'static [LivedExperienceKind], &'static str)>,
+}
+
+const PEOPLE: &[DemoPerson] = &[
+    DemoPerson { email: "admin@meadowfield.example", name: "Priya Sharma", role: Role::HubAdmin, lived: None },
+    DemoPerson { email: "sam.okafor@meadowfield.example", name: "Sam Okafor", role: Role::Connector, lived: None },
+    DemoPerson { email: "bronwen@meadowfield.example", name: "Bronwen Price", role: Role::Steward, lived: Some((&[LivedExperienceKind::UnpaidCarer], "I cared for my husband for eleven years.")) },
+    DemoPerson { email: "david.chen@meadowfield.example", name: "David Chen", role: Role::CouncilOfficer, lived: None },
+    DemoPerson { email: "grace@meadowfield.example", name: "Grace Adeyemi", role: Role::Member, lived: Some((&[LivedExperienceKind::DrawsOnSupport], "I have a personal assistant two mornings a week and I run the Tuesday knit and natter.")) },
+    DemoPerson { email: "tom.wright@meadowfield.example", name: "Tom Wright", role: Role::Member, lived: Some((&[LivedExperienceKind::DrawsOnSupport, LivedExperienceKind::Other], "Autistic, and a keen gardener.")) },
+    DemoPerson { email: "aisha@meadowfield.example", name: "Aisha Begum", role: Role::Member, lived: Some((&[LivedExperienceKind::UnpaidCarer], "I look after my mum and my son.")) },
+    DemoPerson { email: "mick@meadowfield.example", name: "Mick O'Donnell", role: Role::Member, lived: None },
+    DemoPerson { email: "lena@meadowfield.example", name: "Lena Kowalska", role: Role::Member, lived: None },
+];
+
+/// Load the demo neighbourhood. Returns how many accounts were new.
+pub async fn load(store_: &Store, now: i64) -> Result<usize, AccountError> {
+    let mut added = 0;
+    for p in PEOPLE {
+        let exists = {
+            let mut c = store_.conn().await?;
+            store::user_by_email(&mut c, p.email).await?.is_some()
+        };
+        if exists {
+            continue;
+        }
+        let id = create_account(store_, p.email, p.name, DEMO_PASSWORD, p.role, now).await?;
+        if let Some((kinds, words)) = p.lived {
+            let lived = LivedExperience::new(true, kinds.to_vec(), Some(words))?;
+            let mut c = store_.conn().await?;
+            store::set_lived_experience(&mut c, id, &lived, now).await?;
+        }
+        added += 1;
+    }
+    Ok(added)
+}

@@ -1,0 +1,98 @@
+//! Village's web layer: server-rendered pages, the JSON API under `/api/v1`, sign-in and
+//! sessions, and the middleware every request passes through.
+//!
+//! Each capability is a module with the same name as in `village-domain` and
+//! `village-store`. Pages and API handlers of a capability call the same functions, so the
+//! rules cannot differ between them.
+
+pub mod accounts;
+pub mod api;
+pub mod audit;
+pub mod auth;
+pub mod demo;
+pub mod hub;
+pub mod mail;
+pub mod pages;
+pub mod security;
+pub mod settings;
+
+use axum::Router;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use village_store::Store;
+
+pub use settings::Settings;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub settings: Arc<Settings>,
+    pub mailer: Arc<mail::Mailer>,
+}
+
+impl AppState {
+    pub fn new(store: Store, settings: Settings) -> anyhow::Result<Self> {
+        let mailer = mail::Mailer::from_settings(&settings)?;
+        Ok(Self {
+            store,
+            settings: Arc::new(settings),
+            mailer: Arc::new(mailer),
+        })
+    }
+}
+
+/// The current time in seconds since the Unix epoch: read once per request, passed down.
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// Every route of the hub, with its middleware.
+pub fn router(state: AppState) -> Router {
+    let (api_router, _) = api::routes().split_for_parts();
+    Router::new()
+        .merge(hub::routes())
+        .merge(accounts::routes())
+        .merge(audit::routes())
+        .merge(api_router)
+        .route(
+            "/api/v1/openapi.json",
+            axum::routing::get(api::openapi_json),
+        )
+        .fallback(hub::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::identify,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::csrf_guard,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            security::panic_response,
+        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            settings::MAX_BODY_BYTES,
+        ))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serve the hub on an already-bound listener until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let sweeper = tokio::spawn(auth::sweep_forever(state.clone()));
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
+    sweeper.abort();
+    result
+}

@@ -1,0 +1,247 @@
+//! The page shell: the layout every page shares, form errors, and the pages for problems
+//! (not found, not allowed, too many tries, form expired).
+
+use crate::auth::{CsrfToken, Identity};
+use crate::AppState;
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use village_domain::accounts::{FieldError, Role};
+
+/// Bumped when the stylesheet changes, so browsers fetch the new one.
+pub const ASSET_VERSION: &str = "1";
+
+pub struct NavUser {
+    pub display_name: String,
+    pub is_admin: bool,
+}
+
+/// What the shared layout needs: the hub's name, who is signed in, and the form token.
+pub struct Layout {
+    pub hub_name: String,
+    pub title: String,
+    pub path: String,
+    pub user: Option<NavUser>,
+    pub csrf: String,
+    pub notice: Option<String>,
+    pub asset_version: &'static str,
+}
+
+impl Layout {
+    pub fn new(
+        state: &AppState,
+        identity: Option<&Identity>,
+        csrf: &CsrfToken,
+        path: &str,
+        title: impl Into<String>,
+    ) -> Self {
+        Self {
+            hub_name: state.settings.hub.name.clone(),
+            title: title.into(),
+            path: path.to_string(),
+            user: identity.map(|i| NavUser {
+                display_name: i.user.display_name.clone(),
+                is_admin: i.user.role() == Role::HubAdmin,
+            }),
+            csrf: csrf.0.clone(),
+            notice: None,
+            asset_version: ASSET_VERSION,
+        }
+    }
+
+    /// A short confirmation shown at the top of the page ("Your password has been changed").
+    pub fn with_notice(mut self, notice: Option<&str>) -> Self {
+        self.notice = notice.map(str::to_string);
+        self
+    }
+}
+
+/// One problem with one form field.
+pub struct FormError {
+    pub field: String,
+    pub message: String,
+}
+
+/// The problems with a form, shown in a summary at the top and beside each field.
+#[derive(Default)]
+pub struct Errors {
+    pub list: Vec<FormError>,
+}
+
+impl Errors {
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        if self.for_field(field).is_none() {
+            self.list.push(FormError {
+                field: field.to_string(),
+                message: message.into(),
+            });
+        }
+    }
+
+    pub fn add_field_error(&mut self, e: &FieldError) {
+        self.add(e.field, e.message.clone());
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    pub fn for_field(&self, field: &str) -> Option<&str> {
+        self.list
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+}
+
+impl From<FieldError> for Errors {
+    fn from(e: FieldError) -> Self {
+        let mut errors = Errors::none();
+        errors.add_field_error(&e);
+        errors
+    }
+}
+
+/// Render a template as a page with a status.
+pub fn render(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "a page template failed to render");
+            unavailable().into_response()
+        }
+    }
+}
+
+pub fn page(template: &impl Template) -> Response {
+    render(StatusCode::OK, template)
+}
+
+/// A plain page for a problem: its own title and a sentence or two of what to do.
+#[derive(Template)]
+#[template(path = "problem.html")]
+pub struct ProblemPage {
+    pub layout: Layout,
+    pub heading: String,
+    pub paragraphs: Vec<String>,
+    pub link: Option<(String, String)>,
+}
+
+/// A problem page without the layout's per-visitor parts (used before we know who is asking).
+fn bare_problem(status: StatusCode, heading: &str, paragraph: &str) -> Response {
+    let layout = Layout {
+        hub_name: "Village".into(),
+        title: heading.to_string(),
+        path: String::new(),
+        user: None,
+        csrf: String::new(),
+        notice: None,
+        asset_version: ASSET_VERSION,
+    };
+    render(
+        status,
+        &ProblemPage {
+            layout,
+            heading: heading.to_string(),
+            paragraphs: vec![paragraph.to_string()],
+            link: Some(("/".into(), "Go to the home page".into())),
+        },
+    )
+}
+
+pub fn problem(
+    state: &AppState,
+    identity: Option<&Identity>,
+    csrf: &CsrfToken,
+    status: StatusCode,
+    heading: &str,
+    paragraphs: &[&str],
+) -> Response {
+    render(
+        status,
+        &ProblemPage {
+            layout: Layout::new(state, identity, csrf, "", heading),
+            heading: heading.to_string(),
+            paragraphs: paragraphs.iter().map(|p| p.to_string()).collect(),
+            link: Some(("/".into(), "Go to the home page".into())),
+        },
+    )
+}
+
+pub fn forbidden(state: &AppState, identity: Option<&Identity>, csrf: &CsrfToken) -> Response {
+    problem(
+        state,
+        identity,
+        csrf,
+        StatusCode::FORBIDDEN,
+        "You cannot see this page",
+        &["This page is for people with a different role on this hub. If you think you should have access, ask a hub admin."],
+    )
+}
+
+pub fn csrf_failed(status: StatusCode) -> Response {
+    bare_problem(
+        status,
+        "This form has expired",
+        "For your safety, forms only work from this hub's own pages. Go back, reload the page and try again. Cookies need to be switched on.",
+    )
+}
+
+pub fn too_large() -> Response {
+    bare_problem(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "That was too much to send at once",
+        "Please send less text, or split it into parts.",
+    )
+}
+
+pub fn bad_form() -> Response {
+    bare_problem(
+        StatusCode::BAD_REQUEST,
+        "We could not read that form",
+        "Go back, reload the page and try again.",
+    )
+}
+
+pub fn unavailable() -> Response {
+    bare_problem(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Sorry, something went wrong on our side",
+        "Please try again in a moment. If it keeps happening, tell the people who run this hub.",
+    )
+}
+
+/// Turn a storage failure into a calm page (and a log line for the people running the hub).
+pub fn store_failed(e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "storage failed while serving a page");
+    unavailable()
+}
+
+/// A form body whose problems (bad encoding) get a clear page rather than a crash.
+pub struct PageForm<T>(pub T);
+
+impl<T, S> axum::extract::FromRequest<S> for PageForm<T>
+where
+    axum::Form<T>: axum::extract::FromRequest<S>,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(value)) => Ok(PageForm(value)),
+            Err(_) => Err(bad_form()),
+        }
+    }
+}
+
+/// Format a timestamp for pages: "23 November 2026 at 14:05" (UTC).
+pub fn when(ts: i64) -> String {
+    chrono::DateTime::from_timestamp(ts, 0)
+        .map(|t| t.format("%-d %B %Y at %H:%M").to_string())
+        .unwrap_or_else(|| "an unknown time".to_string())
+}

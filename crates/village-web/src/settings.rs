@@ -1,0 +1,154 @@
+//! Hub settings: read from the TOML config file, environment and command line by the binary.
+
+use serde::{Deserialize, Serialize};
+use village_domain::accounts::{AttemptLimit, SignUpMode};
+
+/// The largest request body the hub accepts (forms and JSON).
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// The address people use to reach the hub, used in links in emails, e.g.
+    /// `https://village.example.org`. When it starts with `https`, cookies are marked
+    /// Secure and HSTS is sent.
+    pub public_url: String,
+    /// Use the first address in `X-Forwarded-For` as the visitor's address (only behind a
+    /// proxy you run).
+    pub trust_forwarded_for: bool,
+    pub hub: HubSettings,
+    pub limits: LimitSettings,
+    pub sessions: SessionSettings,
+    pub mail: MailSettings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HubSettings {
+    /// The hub's name, shown on every page.
+    pub name: String,
+    /// A sentence or two about the hub, shown on the home page.
+    pub description: String,
+    /// Who can join when the hub first starts: `open` or `invite_only`. Hub admins can
+    /// change it later on the invitations page.
+    pub sign_up: SignUpMode,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitSettings {
+    /// Failed sign-ins allowed from one network address in the window.
+    pub sign_in_per_address: AttemptLimit,
+    /// Failed sign-ins allowed to one account in the window.
+    pub sign_in_per_account: AttemptLimit,
+    /// Sign-up attempts allowed from one network address in the window.
+    pub sign_up_per_address: AttemptLimit,
+    /// Password reset requests allowed from one network address in the window.
+    pub reset_per_address: AttemptLimit,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SessionSettings {
+    /// Sign someone out after this many seconds without a visit.
+    pub idle_timeout_secs: i64,
+    /// Sign someone out this many seconds after they signed in, however active.
+    pub absolute_timeout_secs: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailSettings {
+    /// `outbox` writes each email as a file in `outbox_dir`; `smtp` sends through `smtp_url`.
+    pub transport: MailTransport,
+    /// Where `outbox` mail goes. The binary sets it to `<data dir>/outbox`.
+    pub outbox_dir: String,
+    /// e.g. `smtps://user:password@smtp.example.org:465` or `smtp://localhost:25`.
+    pub smtp_url: String,
+    /// The sender, e.g. `Meadowfield Village <hello@meadowfield.example>`.
+    pub from: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailTransport {
+    Outbox,
+    Smtp,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            public_url: "http://127.0.0.1:8080".into(),
+            trust_forwarded_for: false,
+            hub: HubSettings::default(),
+            limits: LimitSettings::default(),
+            sessions: SessionSettings::default(),
+            mail: MailSettings::default(),
+        }
+    }
+}
+
+impl Default for HubSettings {
+    fn default() -> Self {
+        Self {
+            name: "Village".into(),
+            description: "A place for the people, groups and neighbours round here to find each other, help each other and decide things together.".into(),
+            sign_up: SignUpMode::Open,
+        }
+    }
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        Self {
+            sign_in_per_address: AttemptLimit {
+                max: 20,
+                window_secs: 15 * 60,
+            },
+            sign_in_per_account: AttemptLimit {
+                max: 5,
+                window_secs: 15 * 60,
+            },
+            sign_up_per_address: AttemptLimit {
+                max: 10,
+                window_secs: 60 * 60,
+            },
+            reset_per_address: AttemptLimit {
+                max: 5,
+                window_secs: 60 * 60,
+            },
+        }
+    }
+}
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        Self {
+            idle_timeout_secs: 7 * 24 * 60 * 60,
+            absolute_timeout_secs: 30 * 24 * 60 * 60,
+        }
+    }
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self {
+            transport: MailTransport::Outbox,
+            outbox_dir: "village-data/outbox".into(),
+            smtp_url: String::new(),
+            from: "Village <no-reply@village.invalid>".into(),
+        }
+    }
+}
+
+impl Settings {
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// A full link to a path on this hub, for emails.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{}", self.public_url.trim_end_matches('/'), path)
+    }
+}

@@ -1,0 +1,360 @@
+//! `village`: run a Village hub, and look after it from the command line.
+
+use anyhow::{bail, Context};
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use village_domain::accounts::Role;
+use village_store::accounts as store;
+use village_store::Store;
+use village_web::Settings;
+
+/// Village: community-led social care. People, groups and neighbours finding each other,
+/// helping each other and deciding things together.
+#[derive(Parser)]
+#[command(name = "village", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the hub keeps its data. Every command takes these.
+#[derive(Args, Clone)]
+struct Place {
+    /// Folder for the SQLite database, mail outbox and backups.
+    #[arg(long, env = "VILLAGE_DATA_DIR", global = true)]
+    data_dir: Option<PathBuf>,
+    /// Database to use: `postgres://user:pass@host/db` for PostgreSQL, or an SQLite file path
+    /// or `sqlite:` URL. Default: `<data dir>/village.db`.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    /// A TOML config file (see docs/OPERATIONS.md for every setting and its default).
+    #[arg(long, env = "VILLAGE_CONFIG", global = true)]
+    config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the hub: migrate the database, then serve pages and the API until stopped.
+    Serve {
+        /// Address to listen on. Port 0 picks a free port.
+        #[arg(long, env = "VILLAGE_LISTEN")]
+        listen: Option<SocketAddr>,
+        /// Load the Meadowfield demo neighbourhood (safe to repeat).
+        #[arg(long)]
+        demo: bool,
+        #[command(flatten)]
+        place: Place,
+    },
+    /// Bring the database schema up to date, then stop.
+    Migrate {
+        #[command(flatten)]
+        place: Place,
+    },
+    /// Load the Meadowfield demo neighbourhood into the database (safe to repeat).
+    Demo {
+        #[command(flatten)]
+        place: Place,
+    },
+    /// Look after accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Copy the SQLite database to FILE while the hub keeps running. (For PostgreSQL, use pg_dump.)
+    Backup {
+        /// Where to write the copy. Must not exist yet.
+        file: PathBuf,
+        #[command(flatten)]
+        place: Place,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Make an account, for example the first hub admin. Asks for the password unless
+    /// --password-file is given.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// member, connector, steward, council_officer or hub_admin.
+        #[arg(long, default_value = "member")]
+        role: String,
+        /// The name shown on the hub. Default: the part of the email before the @.
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from the first line of this file.
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+        #[command(flatten)]
+        place: Place,
+    },
+    /// Change someone's role.
+    SetRole {
+        #[arg(long)]
+        email: String,
+        /// member, connector, steward, council_officer or hub_admin.
+        #[arg(long)]
+        role: String,
+        #[command(flatten)]
+        place: Place,
+    },
+}
+
+/// The config file: hub settings plus where to find the data and how to listen.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct FileConfig {
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    listen: Option<SocketAddr>,
+    #[serde(flatten)]
+    settings: Option<toml::Table>,
+}
+
+struct Resolved {
+    data_dir: PathBuf,
+    database_url: String,
+    listen: SocketAddr,
+    settings: Settings,
+    public_url_set: bool,
+}
+
+/// Command line beats environment (clap merges those two), which beats the file, which beats
+/// the defaults.
+fn resolve(place: &Place, listen: Option<SocketAddr>) -> anyhow::Result<Resolved> {
+    let file: FileConfig = match &place.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the config file {}", path.display()))?;
+            toml::from_str(&text)
+                .with_context(|| format!("the config file {} has a problem", path.display()))?
+        }
+        None => FileConfig::default(),
+    };
+    let settings: Settings = match &file.settings {
+        Some(table) => table
+            .clone()
+            .try_into()
+            .context("the config file has a setting Village does not know, or a wrong value")?,
+        None => Settings::default(),
+    };
+    let public_url_set = file
+        .settings
+        .as_ref()
+        .is_some_and(|t| t.contains_key("public_url"));
+    let data_dir = place
+        .data_dir
+        .clone()
+        .or(file.data_dir)
+        .unwrap_or_else(|| PathBuf::from("village-data"));
+    let database_url = place
+        .database_url
+        .clone()
+        .filter(|u| !u.is_empty())
+        .or(file.database_url)
+        .unwrap_or_else(|| data_dir.join("village.db").to_string_lossy().to_string());
+    let listen = listen
+        .or(file.listen)
+        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+    Ok(Resolved {
+        data_dir,
+        database_url,
+        listen,
+        settings,
+        public_url_set,
+    })
+}
+
+async fn open(r: &Resolved) -> anyhow::Result<Store> {
+    std::fs::create_dir_all(&r.data_dir)
+        .with_context(|| format!("cannot create the data folder {}", r.data_dir.display()))?;
+    let store = Store::open(&r.database_url, &Default::default())
+        .await
+        .context("cannot open the database")?;
+    store
+        .migrate()
+        .await
+        .context("cannot migrate the database")?;
+    Ok(store)
+}
+
+fn read_password(file: Option<&Path>) -> anyhow::Result<String> {
+    match file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the password file {}", path.display()))?;
+            Ok(text.lines().next().unwrap_or("").to_string())
+        }
+        None => {
+            let first = rpassword::prompt_password("Password (at least 10 characters): ")
+                .context("cannot read a password here; use --password-file")?;
+            let again = rpassword::prompt_password("The same password again: ")?;
+            if first != again {
+                bail!("the two passwords are not the same");
+            }
+            Ok(first)
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("stopping: finishing the requests in hand");
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("VILLAGE_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    if let Err(e) = run(Cli::parse()).await {
+        eprintln!("village: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let now = village_web::now();
+    match cli.command {
+        Command::Serve {
+            listen,
+            demo,
+            place,
+        } => {
+            let mut r = resolve(&place, listen)?;
+            let store = open(&r).await?;
+            if demo {
+                let added = village_web::demo::load(&store, now)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("cannot load the demo: {e}"))?;
+                println!(
+                    "Demo neighbourhood loaded ({added} new accounts). Sign in as admin@meadowfield.example or grace@meadowfield.example with the password {}",
+                    village_web::demo::DEMO_PASSWORD
+                );
+            }
+            let listener = tokio::net::TcpListener::bind(r.listen)
+                .await
+                .with_context(|| format!("cannot listen on {}", r.listen))?;
+            let address = listener.local_addr()?;
+            if !r.public_url_set {
+                r.settings.public_url = format!("http://{address}");
+            }
+            if r.settings.mail.outbox_dir == Settings::default().mail.outbox_dir {
+                r.settings.mail.outbox_dir =
+                    r.data_dir.join("outbox").to_string_lossy().to_string();
+            }
+            let backend = match store.backend() {
+                village_store::Backend::Sqlite => "SQLite",
+                village_store::Backend::Postgres => "PostgreSQL",
+            };
+            let state = village_web::AppState::new(store.clone(), r.settings)?;
+            println!("Village is running at http://{address} (database: {backend}). Press Ctrl-C to stop.");
+            village_web::serve(listener, state, shutdown_signal()).await?;
+            store.close().await;
+            println!("Village has stopped.");
+        }
+        Command::Migrate { place } => {
+            let r = resolve(&place, None)?;
+            open(&r).await?.close().await;
+            println!("The database is up to date.");
+        }
+        Command::Demo { place } => {
+            let r = resolve(&place, None)?;
+            let store = open(&r).await?;
+            let added = village_web::demo::load(&store, now)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot load the demo: {e}"))?;
+            println!("Demo neighbourhood loaded ({added} new accounts).");
+        }
+        Command::User { command } => match command {
+            UserCommand::Create {
+                email,
+                role,
+                name,
+                password_file,
+                place,
+            } => {
+                let role: Role =
+                    role.parse()
+                        .map_err(|e: village_domain::accounts::FieldError| {
+                            anyhow::anyhow!(e.message)
+                        })?;
+                let r = resolve(&place, None)?;
+                let store = open(&r).await?;
+                let name =
+                    name.unwrap_or_else(|| email.split('@').next().unwrap_or("Admin").to_string());
+                let password = read_password(password_file.as_deref())?;
+                let id = village_web::accounts::create_account(
+                    &store, &email, &name, &password, role, now,
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot make the account: {e}"))?;
+                println!("Made account {id} for {email} as {role}.");
+            }
+            UserCommand::SetRole { email, role, place } => {
+                let role: Role =
+                    role.parse()
+                        .map_err(|e: village_domain::accounts::FieldError| {
+                            anyhow::anyhow!(e.message)
+                        })?;
+                let r = resolve(&place, None)?;
+                let store = open(&r).await?;
+                let mut tx = store.begin().await?;
+                let Some(user) =
+                    store::user_by_email(&mut tx, &email.trim().to_lowercase()).await?
+                else {
+                    bail!("there is no account with the email address {email}");
+                };
+                store::set_role(&mut tx, user.id, role, now).await?;
+                village_web::audit::record(
+                    &mut tx,
+                    None,
+                    Some(user.id),
+                    village_domain::audit::AuditAction::RoleChanged,
+                    &format!(
+                        "from {} to {} on the command line",
+                        user.role,
+                        role.as_str()
+                    ),
+                    None,
+                    now,
+                )
+                .await?;
+                tx.commit().await?;
+                println!("{email} is now {role}.");
+            }
+        },
+        Command::Backup { file, place } => {
+            let r = resolve(&place, None)?;
+            let store = open(&r).await?;
+            store.backup(&file).await?;
+            println!("Backed up to {}.", file.display());
+        }
+    }
+    Ok(())
+}

@@ -150,7 +150,7 @@ impl Store {
     /// Whether the database answers.
     pub async fn ping(&self) -> crate::Result<()> {
         let mut c = self.conn().await?;
-        let one: i64 = query!(c, x => sqlx::query_scalar("SELECT 1").fetch_one(&mut *x).await)?;
+        let one: i64 = query!(c, x => sqlx::query_scalar("SELECT CAST(1 AS BIGINT)").fetch_one(&mut *x).await)?;
         if one == 1 {
             Ok(())
         } else {

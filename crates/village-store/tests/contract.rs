@@ -1,0 +1,501 @@
+//! The storage contract: the same behaviour on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use village_domain::accounts::{LivedExperience, LivedExperienceKind, Role};
+use village_domain::audit::{AuditAction, AuditEvent};
+use village_store::accounts::{self, AttemptKind, NewUser, UserFilter};
+use village_store::audit::{self, AuditFilter};
+use village_store::{Store, StoreError};
+
+#[derive(Clone, Copy, Debug)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh, migrated database; `None` when PostgreSQL is not available outside CI.
+async fn fresh(backend: Backend, dir: &std::path::Path) -> Option<Store> {
+    let url = match backend {
+        Backend::Sqlite => dir.join("contract.db").to_string_lossy().to_string(),
+        Backend::Postgres => {
+            let admin = match std::env::var("VILLAGE_TEST_POSTGRES_URL") {
+                Ok(u) if !u.is_empty() => u,
+                _ => {
+                    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+                        panic!("VILLAGE_TEST_POSTGRES_URL is not set under CI");
+                    }
+                    eprintln!("SKIPPED on PostgreSQL: VILLAGE_TEST_POSTGRES_URL is not set");
+                    return None;
+                }
+            };
+            let name = format!("village_contract_{}", rand::random::<u64>());
+            let admin_store = Store::open(&admin, &Default::default()).await.unwrap();
+            if let Store::Postgres { pool } = &admin_store {
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(pool)
+                    .await
+                    .unwrap();
+            }
+            admin_store.close().await;
+            let mut url = url::Url::parse(&admin).unwrap();
+            url.set_path(&format!("/{name}"));
+            url.to_string()
+        }
+    };
+    let store = Store::open(&url, &Default::default()).await.unwrap();
+    store.migrate().await.unwrap();
+    Some(store)
+}
+
+macro_rules! contract {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite { $(
+            #[tokio::test]
+            async fn $name() { super::$name(super::Backend::Sqlite).await }
+        )* }
+        mod postgres { $(
+            #[tokio::test]
+            async fn $name() { super::$name(super::Backend::Postgres).await }
+        )* }
+    };
+}
+
+contract!(
+    accounts_are_unique_by_email,
+    lived_experience_round_trips,
+    listing_filters_by_text_and_role,
+    sessions_are_found_by_hash_and_end,
+    attempts_are_counted_in_the_window,
+    invites_work_once,
+    the_audit_log_is_append_only,
+    migrating_again_changes_nothing,
+    transactions_roll_back_when_dropped,
+    deleting_a_person_removes_what_hangs_off_them,
+);
+
+fn user<'a>(email: &'a str, name: &'a str, role: Role) -> NewUser<'a> {
+    NewUser {
+        email,
+        display_name: name,
+        password_hash: "hash",
+        role,
+    }
+}
+
+async fn accounts_are_unique_by_email(b: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(store) = fresh(b, dir.path()).await else {
+        return;
+    };
+    let mut c = store.conn().await.unwrap();
+    let id = accounts::create_user(&mut c, &user("a@x.org", "A", Role::Member), 100)
+        .await
+        .unwrap();
+    let again = accounts::create_user(&mut c, &user("a@x.org", "B", Role::Member), 101).await;
+    assert!(
+        matches!(again, Err(StoreError::Conflict("email"))),
+        "{again:?}"
+    );
+    let found = accounts::user_by_email(&mut c, "a@x.org")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            found.id,
+            found.display_name.as_str(),
+            found.role(),
+            found.created_at
+        ),
+        (id, "A", Role::Member, 100)
+    );
+    let second = accounts::create_user(&mut c, &user("b@x.org", "B", Role::Member), 101)
+        .await
+        .unwrap();
+    let clash = accounts::set_email(&mut c, second, "a@x.org", 102).await;
+    assert!(matches!(clash, Err(StoreError::Conflict("email"))));
+    assert!(accounts::set_role(&mut c, second, Role::Steward, 103)
+        .await
+        .unwrap());
+    assert!(!accounts::set_role(&mut c, 9999, Role::Steward, 103)
+        .await
+        .unwrap());
+    assert_eq!(
+        accounts::count_role(&mut c, Role::Steward).await.unwrap(),
+        1
+    );
+}
+
+async fn lived_experience_round_trips(b: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(store) = fresh(b, dir.path()).await else {
+        return;
+    };
+    let mut c = store.conn().await.unwrap();
+    let id = accounts::create_user(&mut c, &user("l@x.org", "L", Role::Member), 1)
+        .await
+        .unwrap();
+    let lived = LivedExperience::new(
+        true,
+        vec![LivedExperienceKind::UnpaidCarer, LivedExperienceKind::Other],
+        Some("my words"),
+    )
+    .unwrap();
+    accounts::set_lived_experience(&mut c, id, &lived, 2)
+        .await
+        .unwrap();
+    let back = accounts::user_by_id(&mut c, id).await.unwrap().unwrap();
+    assert_eq!(back.lived_experience(), lived);
+}
+
+async fn listing_filters_by_text_and_role(b: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(store) = fresh(b, dir.path()).await else {
+        return;
+    };
+    let mut c = store.conn().await.unwrap();
+    for (e, n, r) in [
+        ("ann@x.org", "Ann Lee", Role::Member),
+        ("bob@x.org", "Bob 100%", Role::Connector),
+        ("cat@x.org", "Cat_Lee", Role::Connector),
+    ] {
+        accounts::create_user(&mut c, &user(e, n, r), 1)
+            .await
+            .unwrap();
+    }
+    let list = |text: Option<&str>, role| UserFilter {
+        text: text.map(str::to_string),
+        role,
+        limit: 10,
+        offset: 0,
+    };
+    let (rows, total) = accounts::list_users(&mut c, &list(Some("lee"), None))
+        .await
+        .unwrap();
+    assert_eq!(total, 2);
+    assert_eq!(
+        rows.iter()
+            .map(|r| r.display_name.as_str())
+            .collect::<Vec<_>>(),
+        ["Ann Lee", "Cat_Lee"]
+    );
+    let (_, total) = accounts::list_users(&mut c, &list(Some("lee"), Some(Role::Connector)))
+        .await
+        .unwrap();
+    assert_eq!(total, 1);
+    // LIKE wildcards typed by a person are matched literally.
+    let (rows, _) = accounts::list_users(&mut c, &list(Some("%"), None))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    let (rows, _) = accounts::list_users(&mut c, &list(Some("_"), None))
+        .await
+        .unwrap();
+    assert_eq!(rows[0].display_name, "Cat_Lee");
+    let (rows, total) = accounts::list_users(
+        &mut c,
+        &UserFilter {
+            limit: 2,
+            offset: 2,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!((rows.len(), total), (1, 3));
+}
+
+async fn sessions_are_found_by_hash_and_end(b: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(store) = fresh(b, dir.path()).await else {
+        return;
+    };
+    let mut c = store.conn().await.unwrap();
+    let id = accounts::create_user(&mut c, &user("s@x.org", "S", Role::Member), 1)
+        .await
+        .unwrap();
+    accounts::create_session(&mut c, "h1", id, 10)
+        .await
+        .unwrap();
+    accounts::create_session(&mut c, "h2", id, 20)
+        .await
+        .unwrap();
+    let s = accounts::session_user(&mut c, "h1").await.unwrap().unwrap();
+    assert_eq!(
+        (s.user.id, s.session_created_at, s.session_last_seen_at),
+        (id, 10, 10)
+    );
+    accounts::touch_session(&mut c, "h1", 50).await.unwrap();
+    assert_eq!(
+        accounts::session_user(&mut c, "h1")
+            .await
+            .unwrap()
+            .unwrap()
+            .session_last_seen_at,
+        50
+    );
+    assert_eq!(
+        accounts::delete_sessions_of(&mut c, id, Some("h1"))
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(accounts::session_user(&mut c, "h2")
+        .await
+        .unwrap()
+        .is_none());
+    // Sweeping removes idle sessions.
+    accounts::sweep(&mut c, 60, 0, 0, 100).await.unwrap();
+    assert!(accounts::session_user(&mut c, "h1")
+        .await
+        .unwrap()
+        .is_none());
+}
+
+async fn attempts_are_counted_in_the_window(b: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(store) = fresh(b, dir.path()).await else {
+        return;
+    };
+    let mut c = store.conn().await.unwrap();
+    for at in [10, 20, 30] {
+        accounts::record_attempt(&mut c, AttemptKind::SignInFromAddress, "1.2.3.4", at)
+            .await
+            .unwrap();
+    }
+    accounts::record_attempt(&mut c, AttemptKind::SignInToAccount, "1.2.3.4", 30)
+        .await
+        .unwrap();
+    assert_eq!(
+        accounts::count_attempts(&mut c, AttemptKind::SignInFromAddress, "1.2.3.4", 15)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        accounts::count_attempts(&mut c, AttemptKind::SignInFromAddress, "5.6.7.8", 0)
+            .await
+            .unwrap(),
+        0
+    );
+    accounts::clear_attempts(&mut c, AttemptKind::SignInFromAddress, "1.2.3.4")
+        .await
+        .unwrap();
+    assert_eq!(
+        accounts::count_attempts(&mut c, AttemptKind::SignInFromAddress, "1.2.3.4", 0)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        accounts::count_attempts(&mut c, AttemptKind::SignInToAccount, "1.2.3.4", 0)
+            .await
+            .unwrap(),
+        1
+    );
+}
+
+async fn invites_work_once(b: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(store) = fresh(b, dir.path()).await else {
+        return;
+    };
+    let mut c = store.conn().await.unwrap();
+    let admin = accounts::create_user(&mut c, &user("ad@x.org", "Ad", Role::HubAdmin), 1)
+        .await
+        .unwrap();
+    let invite = accounts::create_invite(&mut c, "ih", "for Pat", admin, 10, 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        accounts::open_invite(&mut c, "ih", 50).await.unwrap(),
+        Some(invite)
+    );
+    assert_eq!(
+        accounts::open_invite(&mut c, "ih", 100).await.unwrap(),
+        None,
+        "expired"
+    );
+    let pat = accounts::create_user(&mut c, &user("p@x.org", "P", Role::Member), 1)
+        .await
+        .unwrap();
+    assert!(accounts::use_invite(&mut c, invite, pat, 60).await.unwrap());
+    assert!(!accounts::use_invite(&mut c, invite, pat, 61).await.unwrap());
+    assert_eq!(accounts::open_invite(&mut c, "ih", 62).await.unwrap(), None);
+}
+
+async fn the_audit_log_is_append_only(b: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(store) = fresh(b, dir.path()).await else {
+        return;
+    };
+    let mut c = store.conn().await.unwrap();
+    let id = accounts::create_user(&mut c, &user("au@x.org", "Au", Role::Member), 1)
+        .await
+        .unwrap();
+    for (at, action) in [
+        (1, AuditAction::SignedUp),
+        (2, AuditAction::SignedIn),
+        (3, AuditAction::PersonalDataViewed),
+    ] {
+        audit::record(
+            &mut c,
+            &AuditEvent {
+                at,
+                actor: Some(id),
+                subject: Some(id),
+                action,
+                detail: String::new(),
+                ip: None,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let rows = audit::list(
+        &mut c,
+        &AuditFilter {
+            subject: Some(id),
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        rows.iter().map(|r| r.at).collect::<Vec<_>>(),
+        [3, 2, 1],
+        "newest first"
+    );
+    assert_eq!(rows[0].actor_name.as_deref(), Some("Au"));
+    let older = audit::list(
+        &mut c,
+        &AuditFilter {
+            before_id: Some(rows[0].id),
+            limit: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(older[0].at, 2);
+    let between = audit::list(
+        &mut c,
+        &AuditFilter {
+            since: Some(2),
+            until: Some(3),
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(between.len(), 1);
+    match &store {
+        Store::Sqlite { pool, .. } => {
+            assert!(sqlx::query("UPDATE audit_log SET detail = 'x'")
+                .execute(pool)
+                .await
+                .is_err());
+            assert!(sqlx::query("DELETE FROM audit_log")
+                .execute(pool)
+                .await
+                .is_err());
+        }
+        Store::Postgres { pool } => {
+            assert!(sqlx::query("UPDATE audit_log SET detail = 'x'")
+                .execute(pool)
+                .await
+                .is_err());
+            assert!(sqlx::query("DELETE FROM audit_log")
+                .execute(pool)
+                .await
+                .is_err());
+        }
+    }
+    assert_eq!(
+        audit::list(
+            &mut c,
+            &AuditFilter {
+                limit: 10,
+                ..Default::default()
+            }
+        )
+        .await
+        .unwrap()
+        .len(),
+        3
+    );
+}
+
+async fn migrating_again_changes_nothing(b: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(store) = fresh(b, dir.path()).await else {
+        return;
+    };
+    let mut c = store.conn().await.unwrap();
+    accounts::create_user(&mut c, &user("m@x.org", "M", Role::Member), 1)
+        .await
+        .unwrap();
+    drop(c);
+    // Several processes starting at once all migrate; none fails and nothing is lost.
+    let (a, b2, c2) = tokio::join!(store.migrate(), store.migrate(), store.migrate());
+    a.unwrap();
+    b2.unwrap();
+    c2.unwrap();
+    let mut c = store.conn().await.unwrap();
+    assert_eq!(accounts::count_users(&mut c).await.unwrap(), 1);
+    store.ping().await.unwrap();
+}
+
+async fn transactions_roll_back_when_dropped(b: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(store) = fresh(b, dir.path()).await else {
+        return;
+    };
+    {
+        let mut tx = store.begin().await.unwrap();
+        accounts::create_user(&mut tx, &user("t@x.org", "T", Role::Member), 1)
+            .await
+            .unwrap();
+    }
+    let mut c = store.conn().await.unwrap();
+    assert_eq!(accounts::count_users(&mut c).await.unwrap(), 0);
+    let mut tx = store.begin().await.unwrap();
+    accounts::create_user(&mut tx, &user("t@x.org", "T", Role::Member), 1)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(accounts::count_users(&mut c).await.unwrap(), 1);
+}
+
+async fn deleting_a_person_removes_what_hangs_off_them(b: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(store) = fresh(b, dir.path()).await else {
+        return;
+    };
+    let mut c = store.conn().await.unwrap();
+    let id = accounts::create_user(&mut c, &user("d@x.org", "D", Role::Member), 1)
+        .await
+        .unwrap();
+    accounts::create_session(&mut c, "sh", id, 1).await.unwrap();
+    accounts::create_api_token(&mut c, id, "app", "th", 1)
+        .await
+        .unwrap();
+    accounts::create_password_reset(&mut c, "rh", id, 1, 1000)
+        .await
+        .unwrap();
+    accounts::delete_user(&mut c, id).await.unwrap();
+    assert!(accounts::session_user(&mut c, "sh")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(accounts::api_token_user(&mut c, "th")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(accounts::password_reset_user(&mut c, "rh", 2)
+        .await
+        .unwrap()
+        .is_none());
+}

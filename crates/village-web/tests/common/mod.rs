@@ -1,0 +1,273 @@
+//! The test harness: a real hub on port 0 over a real database (a temporary SQLite file, or a
+//! fresh database in the throw-away PostgreSQL cluster that `scripts/test` starts).
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::field_reassign_with_default)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use village_domain::accounts::Role;
+use village_store::Store;
+use village_web::{AppState, Settings};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The admin URL of the test PostgreSQL cluster. Under CI a missing cluster is a failure.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("VILLAGE_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+                panic!("VILLAGE_TEST_POSTGRES_URL is not set: run the tests with scripts/test, which starts PostgreSQL");
+            }
+            eprintln!("SKIPPED on PostgreSQL: VILLAGE_TEST_POSTGRES_URL is not set (scripts/test sets it)");
+            None
+        }
+    }
+}
+
+/// A fresh, empty database on the chosen backend.
+pub async fn fresh_store(backend: Backend, dir: &std::path::Path) -> Option<Store> {
+    let url = match backend {
+        Backend::Sqlite => dir.join("village.db").to_string_lossy().to_string(),
+        Backend::Postgres => {
+            let admin = postgres_url()?;
+            let name = format!("village_test_{}", rand::random::<u64>());
+            let admin_store = Store::open(&admin, &Default::default())
+                .await
+                .expect("connect to test PostgreSQL");
+            if let Store::Postgres { pool } = &admin_store {
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(pool)
+                    .await
+                    .expect("create test database");
+            }
+            admin_store.close().await;
+            let mut url = url::Url::parse(&admin).expect("admin URL");
+            url.set_path(&format!("/{name}"));
+            url.to_string()
+        }
+    };
+    let store = Store::open(&url, &Default::default())
+        .await
+        .expect("open store");
+    store.migrate().await.expect("migrate");
+    Some(store)
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub addr: SocketAddr,
+    pub store: Store,
+    pub outbox: PathBuf,
+    pub dir: tempfile::TempDir,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+pub const PASSWORD: &str = "kettle lantern orchard";
+
+impl TestApp {
+    pub async fn start(backend: Backend) -> Option<TestApp> {
+        Self::start_with(backend, |_| {}).await
+    }
+
+    pub async fn start_with(
+        backend: Backend,
+        tweak: impl FnOnce(&mut Settings),
+    ) -> Option<TestApp> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = fresh_store(backend, dir.path()).await?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let mut settings = Settings::default();
+        settings.public_url = format!("http://{addr}");
+        settings.hub.name = "Testfield".into();
+        let outbox = dir.path().join("outbox");
+        settings.mail.outbox_dir = outbox.to_string_lossy().to_string();
+        tweak(&mut settings);
+        let state = AppState::new(store.clone(), settings).expect("state");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = village_web::serve(listener, state, async {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        Some(TestApp {
+            base: format!("http://{addr}"),
+            addr,
+            store,
+            outbox,
+            dir,
+            shutdown: Some(tx),
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A browser-like client with its own cookie jar that does not follow redirects.
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// Fetch a page and return the CSRF token from its forms.
+    pub async fn csrf(&self, client: &reqwest::Client, path: &str) -> String {
+        let html = client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("get")
+            .text()
+            .await
+            .expect("text");
+        extract_csrf(&html)
+    }
+
+    /// Post a form the way a browser would: fetch the page for its token first.
+    pub async fn post_form(
+        &self,
+        client: &reqwest::Client,
+        page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let token = self.csrf(client, page).await;
+        let mut form: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+        form.extend_from_slice(fields);
+        client
+            .post(self.url(action))
+            .form(&form)
+            .send()
+            .await
+            .expect("post")
+    }
+
+    pub async fn sign_up(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        name: &str,
+    ) -> reqwest::Response {
+        self.post_form(
+            client,
+            "/sign-up",
+            "/sign-up",
+            &[
+                ("email", email),
+                ("display_name", name),
+                ("password", PASSWORD),
+            ],
+        )
+        .await
+    }
+
+    pub async fn sign_in(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        self.post_form(
+            client,
+            "/sign-in",
+            "/sign-in",
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+
+    /// Make an account with a role directly (as `village user create` does) and sign a new
+    /// client in as it.
+    pub async fn signed_in_as(&self, role: Role, email: &str) -> (reqwest::Client, i64) {
+        let id = village_web::accounts::create_account(
+            &self.store,
+            email,
+            &format!("{role:?} person"),
+            PASSWORD,
+            role,
+            village_web::now(),
+        )
+        .await
+        .map_err(|e| e.to_string())
+        .expect("create account");
+        let client = self.client();
+        let r = self.sign_in(&client, email, PASSWORD).await;
+        assert_eq!(r.status(), 303, "sign-in as {email}");
+        (client, id)
+    }
+
+    /// The emails in the outbox, oldest first, as text.
+    pub fn outbox_messages(&self) -> Vec<String> {
+        let mut files: Vec<_> = std::fs::read_dir(&self.outbox)
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+        files
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap_or_default())
+            .collect()
+    }
+}
+
+pub fn extract_csrf(html: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html
+        .find(marker)
+        .expect("page has a form with a CSRF token")
+        + marker.len();
+    let end = html[start..].find('"').expect("end of token") + start;
+    html[start..end].to_string()
+}
+
+/// Undo quoted-printable soft line breaks so links in emails can be read whole.
+pub fn unfold_email(text: &str) -> String {
+    text.replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=")
+}
+
+/// Run each named async test function on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(super::common::Backend::Sqlite).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(super::common::Backend::Postgres).await;
+                }
+            )*
+        }
+    };
+}

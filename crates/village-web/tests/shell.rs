@@ -1,0 +1,267 @@
+//! The page and API shell: security headers, health checks, the OpenAPI document, and calm
+//! answers (never a 5xx) to malformed requests.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{Backend, TestApp};
+use village_domain::accounts::Role;
+
+on_both_backends!(
+    every_response_carries_security_headers,
+    health_and_readiness_answer,
+    malformed_requests_never_get_a_server_error,
+    home_shows_only_real_content,
+);
+
+async fn every_response_carries_security_headers(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let client = app.client();
+    for path in ["/", "/sign-in", "/privacy", "/api/v1/me", "/no-such-page"] {
+        let r = client.get(app.url(path)).send().await.unwrap();
+        let h = r.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            "{path}: {csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["referrer-policy"], "same-origin");
+        assert_eq!(h["cache-control"], "no-store", "{path}");
+        assert!(
+            !h.contains_key("strict-transport-security"),
+            "no HSTS over plain http"
+        );
+    }
+    let Some(https) =
+        TestApp::start_with(backend, |s| s.public_url = "https://village.example".into()).await
+    else {
+        return;
+    };
+    let r = https
+        .client()
+        .get(https.url("/sign-in"))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap()
+        .contains("max-age="));
+    assert!(r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("Secure"));
+}
+
+async fn health_and_readiness_answer(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let client = app.client();
+    assert_eq!(
+        client
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "ok"
+    );
+    assert_eq!(
+        client
+            .get(app.url("/readyz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    app.store.close().await;
+    assert_eq!(
+        client
+            .get(app.url("/readyz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        503,
+        "a closed database is not ready"
+    );
+}
+
+async fn malformed_requests_never_get_a_server_error(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (member, _) = app.signed_in_as(Role::Member, "wyn@example.org").await;
+    let raw = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let token = app.csrf(&member, "/account").await;
+    let cookies = [
+        "village_session=garbage",
+        "village_session=",
+        "village_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA; village_csrf=%%%",
+        "=;;;==; village_csrf",
+        "village_csrf=\u{e9}\u{ff}",
+    ];
+    for cookie in cookies {
+        for path in ["/", "/account", "/api/v1/me", "/sign-in"] {
+            // Raw bytes, as a broken client might send them (not always valid UTF-8).
+            let value = reqwest::header::HeaderValue::from_bytes(
+                &cookie.chars().map(|c| c as u32 as u8).collect::<Vec<u8>>(),
+            )
+            .unwrap();
+            let r = raw
+                .get(app.url(path))
+                .header("cookie", value)
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                r.status().as_u16() < 500,
+                "{path} with cookie {cookie:?}: {}",
+                r.status()
+            );
+        }
+    }
+    let bodies: [&[u8]; 6] = [
+        b"",
+        b"%",
+        b"email=%ZZ&password=%",
+        b"\xff\xfe\x00",
+        b"csrf_token",
+        b"a=b&&&=&csrf_token=%E2%82",
+    ];
+    for body in bodies {
+        for path in [
+            "/sign-in",
+            "/sign-up",
+            "/account/name",
+            "/account/lived-experience",
+            "/admin/users/abc/role",
+            "/forgotten-password",
+        ] {
+            let mut with_token = format!("csrf_token={token}&").into_bytes();
+            with_token.extend_from_slice(body);
+            for payload in [body.to_vec(), with_token] {
+                let r = member
+                    .post(app.url(path))
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(payload.clone())
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(
+                    r.status().as_u16() < 500,
+                    "{path} {:?}: {}",
+                    String::from_utf8_lossy(&payload),
+                    r.status()
+                );
+            }
+        }
+    }
+    for (content_type, body) in [
+        ("application/json", "[]"),
+        ("application/json", "{\"declared\": 1e999}"),
+        ("text/plain", "{}"),
+        ("application/json", "\u{0}"),
+    ] {
+        let r = member
+            .put(app.url("/api/v1/me/lived-experience"))
+            .header("x-csrf-token", &token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            r.status().is_client_error(),
+            "{content_type} {body:?}: {}",
+            r.status()
+        );
+        let json: serde_json::Value = r.json().await.unwrap();
+        assert!(json["error"]["code"].is_string());
+    }
+    let huge = "x".repeat(village_web::settings::MAX_BODY_BYTES + 10);
+    let r = member
+        .post(app.url("/sign-in"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    for path in [
+        "/admin/users?page=-5&role=%FF",
+        "/admin/audit?before=x&person=%00",
+        "/reset-password/..%2F..",
+        "/api/v1/admin/users?per_page=abc",
+        "/account/activity?before=99999999999999999999",
+    ] {
+        let r = member.get(app.url(path)).send().await.unwrap();
+        assert!(r.status().as_u16() < 500, "{path}: {}", r.status());
+    }
+    let r = raw
+        .get(app.url("/api/v1/me"))
+        .header(
+            "authorization",
+            reqwest::header::HeaderValue::from_bytes(b"Bearer \xffbad").unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+}
+
+async fn home_shows_only_real_content(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let html = app
+        .client()
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<strong>0</strong> people have joined"));
+    assert!(!html.to_lowercase().contains("coming soon"));
+    app.sign_up(&app.client(), "xan@example.org", "Xan").await;
+    let html = app
+        .client()
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<strong>1</strong> person has joined"));
+    assert_eq!(html.matches("<h1").count(), 1);
+}
+
+#[test]
+fn the_openapi_document_matches_its_snapshot() {
+    let doc = village_web::api::openapi();
+    let json = serde_json::to_value(&doc).unwrap();
+    assert!(json["openapi"].as_str().unwrap().starts_with("3.1"));
+    for path in [
+        "/api/v1/me",
+        "/api/v1/me/lived-experience",
+        "/api/v1/admin/users",
+        "/api/v1/admin/audit",
+    ] {
+        assert!(json["paths"][path].is_object(), "{path} is documented");
+    }
+    insta::assert_json_snapshot!("openapi", json);
+}

@@ -1,0 +1,81 @@
+// Shared helpers for the browser tests: start a real `village serve` on port 0 with the demo
+// neighbourhood, launch Debian's Chromium through playwright-core, and run axe-core.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+export const AXE_PATH = require.resolve('axe-core/axe.min.js');
+export const DEMO_PASSWORD = 'meadowfield-demo-2026';
+export const ADMIN = 'admin@meadowfield.example';
+export const MEMBER = 'grace@meadowfield.example';
+
+/** Start a hub. Resolves with { base, dataDir, stop }. */
+export async function startHub(extraArgs = []) {
+  const bin = process.env.VILLAGE_BIN;
+  if (!bin) throw new Error('VILLAGE_BIN is not set: run the browser tests through scripts/test');
+  const dataDir = mkdtempSync(join(tmpdir(), 'village-e2e-'));
+  const child = spawn(bin, ['serve', '--demo', '--listen', '127.0.0.1:0', '--data-dir', dataDir, ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, VILLAGE_LOG: 'warn' },
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const base = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`the hub did not start in time:\n${out}\n${stderr}`)), 60000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/Village is running at (http:\/\/[0-9.:]+)/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`the hub stopped (code ${code}):\n${out}\n${stderr}`)); });
+  });
+  const stop = () => new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.on('exit', (code, signal) => { rmSync(dataDir, { recursive: true, force: true }); resolve({ code, signal }); });
+    child.kill('SIGTERM');
+  });
+  return { base, dataDir, stop };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
+
+/** Run axe-core (WCAG 2.0, 2.1 and 2.2, levels A and AA) and return readable violations. */
+export async function axeViolations(page) {
+  await page.addScriptTag({ path: AXE_PATH });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+  return result;
+}
+
+export async function signIn(page, base, email, password = DEMO_PASSWORD) {
+  await page.goto(`${base}/sign-in`);
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  await page.click('button[type=submit].button');
+  await page.waitForLoadState('load');
+}
+
+/** The newest email in the hub's outbox. */
+export function newestEmail(dataDir) {
+  const dir = join(dataDir, 'outbox');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.eml'))
+    .map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs })).sort((a, b) => a.t - b.t);
+  if (files.length === 0) return null;
+  return readFileSync(join(dir, files[files.length - 1].f), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+}

@@ -1,0 +1,131 @@
+// Every page, signed out and signed in, passes axe-core (WCAG 2.2 AA), has one <h1>, fits a
+// 320 px wide screen, and works with JavaScript switched off.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHub, launch, axeViolations, signIn, newestEmail, ADMIN, MEMBER } from './harness.js';
+
+let hub; let browser;
+before(async () => { hub = await startHub(); browser = await launch(); });
+after(async () => {
+  await browser?.close();
+  const stopped = await hub?.stop();
+  assert.equal(stopped.code, 0, 'the hub shuts down cleanly on SIGTERM');
+});
+
+async function checkPage(page, label) {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `${label}: axe-core found problems:\n${JSON.stringify(violations, null, 2)}`);
+  const h1s = await page.locator('h1').count();
+  assert.equal(h1s, 1, `${label}: exactly one <h1>`);
+  assert.ok(await page.locator('a.skip-link[href="#main"]').count(), `${label}: skip link`);
+  assert.ok(await page.locator('main#main').count(), `${label}: main landmark`);
+}
+
+async function checkNarrow(context, url, label) {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.goto(url);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `${label}: the page scrolls sideways by ${overflow}px at 320px wide`);
+  await page.close();
+}
+
+const signedOutPages = ['/', '/sign-in', '/sign-up', '/forgotten-password', '/privacy', '/accessibility', '/no-such-page'];
+const signedInPages = ['/', '/account', '/account/name', '/account/email', '/account/password',
+  '/account/lived-experience', '/account/tokens', '/account/delete', '/account/activity',
+  '/admin/users', '/admin/invites', '/admin/audit', '/privacy', '/accessibility'];
+
+test('signed-out pages pass axe-core and fit a narrow screen', async () => {
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  for (const path of signedOutPages) {
+    await page.goto(hub.base + path);
+    await checkPage(page, path);
+    await checkNarrow(context, hub.base + path, path);
+  }
+  // Pages showing problems: the error summary and field errors.
+  await page.goto(`${hub.base}/sign-in`);
+  await page.click('button[type=submit].button');
+  await checkPage(page, 'sign-in with errors');
+  assert.ok(await page.locator('.error-summary a[href="#email"]').count());
+  await page.goto(`${hub.base}/sign-up`);
+  await page.fill('#email', 'not an email');
+  await page.click('button[type=submit].button');
+  await checkPage(page, 'sign-up with errors');
+  await page.fill('#email', 'nobody@example.org');
+  await page.goto(`${hub.base}/forgotten-password`);
+  await page.fill('#email', MEMBER);
+  await page.click('button[type=submit].button');
+  await checkPage(page, 'check your email');
+  const mail = newestEmail(hub.dataDir);
+  const link = mail.match(/http:\/\/[0-9.:]+\/reset-password\/[A-Za-z0-9_-]+/)[0];
+  await page.goto(link);
+  await checkPage(page, 'choose a new password');
+  await context.close();
+});
+
+test('signed-in pages pass axe-core and fit a narrow screen', async () => {
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  await signIn(page, hub.base, ADMIN);
+  for (const path of signedInPages) {
+    await page.goto(hub.base + path);
+    await checkPage(page, `${path} (hub admin)`);
+    await checkNarrow(context, hub.base + path, `${path} (hub admin)`);
+  }
+  // Forms after a change and with problems.
+  await page.goto(`${hub.base}/account/tokens`);
+  await page.fill('#name', 'Calendar');
+  await page.click('form[action="/account/tokens"] button');
+  await checkPage(page, 'new API token shown');
+  await page.goto(`${hub.base}/admin/invites`);
+  await page.click('form[action="/admin/invites"] button');
+  await checkPage(page, 'new invitation link shown');
+  await page.goto(`${hub.base}/account/password`);
+  await page.fill('#current_password', 'not my password');
+  await page.fill('#password', 'short');
+  await page.click('button[type=submit].button');
+  await checkPage(page, 'change password with errors');
+  await page.goto(`${hub.base}/account/lived-experience`);
+  await page.fill('#in_my_words', 'x'.repeat(2100));
+  await page.click('button[type=submit].button');
+  await checkPage(page, 'lived experience with errors');
+  await context.close();
+
+  const memberContext = await browser.newContext({ bypassCSP: true });
+  const memberPage = await memberContext.newPage();
+  await signIn(memberPage, hub.base, MEMBER);
+  for (const path of ['/', '/account', '/account/activity']) {
+    await memberPage.goto(hub.base + path);
+    await checkPage(memberPage, `${path} (member)`);
+  }
+  const forbidden = await memberPage.goto(`${hub.base}/admin/users`);
+  assert.equal(forbidden.status(), 403);
+  await checkPage(memberPage, '403 page');
+  await memberContext.close();
+});
+
+test('everything works with JavaScript switched off', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await signIn(page, hub.base, ADMIN);
+  assert.match(await page.locator('h1').innerText(), /Hello, Priya/);
+  await page.goto(`${hub.base}/admin/users?role=member`);
+  assert.ok(await page.locator('td', { hasText: 'grace@meadowfield.example' }).count());
+  const mick = page.locator('tr', { hasText: 'mick@meadowfield.example' });
+  await mick.locator('select').selectOption('connector');
+  await mick.locator('button').click();
+  assert.match(await page.locator('.notice').innerText(), /role has been changed/);
+  await page.goto(`${hub.base}/admin/users?role=connector`);
+  assert.ok(await page.locator('td', { hasText: 'mick@meadowfield.example' }).count());
+  await page.goto(`${hub.base}/account/lived-experience`);
+  await page.check('#declared');
+  await page.check('#kind-unpaid_carer');
+  await page.fill('#in_my_words', 'I look after my brother');
+  await page.click('button[type=submit].button');
+  assert.match(await page.locator('.notice').innerText(), /saved/);
+  assert.match(await page.locator('main').innerText(), /I look after my brother/);
+  await page.click('nav button:has-text("Sign out")');
+  assert.match(page.url(), /\/sign-in\?done=signed_out$/);
+  await context.close();
+});

@@ -6,6 +6,10 @@ use village_domain::accounts::{LivedExperience, LivedExperienceKind, Role};
 use village_store::accounts as store;
 use village_store::Store;
 
+/// The demo hub's name and description, used when the config file does not name the hub.
+pub const HUB_NAME: &str = "Meadowfield Village";
+pub const HUB_DESCRIPTION: &str = "Meadowfield is a made-up neighbourhood for trying Village: a market town's estate with a community centre, a library, a park and a lot of good neighbours. Everything and everyone here is invented.";
+
 /// The password every demo account shares, printed when the demo loads. Demo hubs only.
 pub const DEMO_PASSWORD: &str = "meadowfield-demo-2026";
 

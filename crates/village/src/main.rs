@@ -261,6 +261,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("cannot listen on {}", r.listen))?;
             let address = listener.local_addr()?;
+            if demo && r.settings.hub.name == Settings::default().hub.name {
+                r.settings.hub.name = village_web::demo::HUB_NAME.into();
+                r.settings.hub.description = village_web::demo::HUB_DESCRIPTION.into();
+            }
             if !r.public_url_set {
                 r.settings.public_url = format!("http://{address}");
             }

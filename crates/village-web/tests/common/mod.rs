@@ -1,6 +1,12 @@
 //! The test harness: a real hub on port 0 over a real database (a temporary SQLite file, or a
 //! fresh database in the throw-away PostgreSQL cluster that `scripts/test` starts).
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::field_reassign_with_default)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::field_reassign_with_default
+)]
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -131,14 +131,12 @@ pub async fn count_role(db: &mut impl Db, role: Role) -> Result<i64> {
     )
 }
 
-/// How many members joined at or after `since`.
-pub async fn count_joined_since(db: &mut impl Db, since: Timestamp) -> Result<i64> {
-    Ok(
-        query!(db, c => sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE created_at >= $1")
-        .bind(since)
-        .fetch_one(&mut *c)
-        .await)?,
-    )
+/// How many people have joined, and how many of them at or after `since`, in one query
+/// (the home page asks on every visit).
+pub async fn count_joined(db: &mut impl Db, since: Timestamp) -> Result<(i64, i64)> {
+    let sql = "SELECT COUNT(*), COALESCE(SUM(CASE WHEN created_at >= $1 THEN 1 ELSE 0 END), 0) FROM users";
+    let row: (i64, i64) = query!(db, c => sqlx::query_as(sql).bind(since).fetch_one(&mut *c).await)?;
+    Ok(row)
 }
 
 pub async fn set_role(db: &mut impl Db, id: i64, role: Role, now: Timestamp) -> Result<bool> {

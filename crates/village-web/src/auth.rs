@@ -3,7 +3,7 @@
 
 use crate::api::ApiError;
 use crate::{now, AppState};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
@@ -44,14 +44,68 @@ fn looks_like_token(value: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-/// Hash a password with argon2id (off the async threads: it is slow on purpose).
+/// Password hashing is slow and memory-hungry on purpose (argon2id, 19 MiB each). Running
+/// more at once than there are cores only queues them and multiplies the memory, so a burst
+/// of sign-ins waits its turn here instead.
+fn hashing_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        tokio::sync::Semaphore::new(cores)
+    })
+}
+
+/// argon2's working memory, kept between hashes. Allocating 19 MiB afresh for every sign-in
+/// left each worker thread holding its own copy; reusing at most one buffer per core keeps
+/// the memory bounded and the idle footprint small.
+fn with_hash_memory<R>(blocks: usize, work: impl FnOnce(&mut [argon2::Block]) -> R) -> R {
+    static SPARE: std::sync::Mutex<Vec<Vec<argon2::Block>>> = std::sync::Mutex::new(Vec::new());
+    let reuse = SPARE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .pop()
+        .filter(|b| b.len() == blocks);
+    let mut memory = reuse.unwrap_or_else(|| vec![argon2::Block::default(); blocks]);
+    let result = work(&mut memory);
+    SPARE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(memory);
+    result
+}
+
+/// The raw argon2id output for a password, salt and parameters.
+fn argon2_raw(password: &[u8], salt: &[u8], params: argon2::Params) -> anyhow::Result<Vec<u8>> {
+    let mut out = vec![0u8; params.output_len().unwrap_or(argon2::Params::DEFAULT_OUTPUT_LEN)];
+    let blocks = params.block_count();
+    let hasher = Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+    with_hash_memory(blocks, |memory| {
+        hasher.hash_password_into_with_memory(password, salt, &mut out, memory)
+    })
+    .map_err(|e| anyhow::anyhow!("could not hash password: {e}"))?;
+    Ok(out)
+}
+
+/// Hash a password with argon2id (OWASP's parameters: 19 MiB, 2 passes), in the standard
+/// PHC string form, off the async threads: it is slow on purpose.
 pub async fn hash_password(password: String) -> anyhow::Result<String> {
+    let _slot = hashing_slots().acquire().await?;
     tokio::task::spawn_blocking(move || {
+        let params = argon2::Params::default();
         let salt = SaltString::generate(&mut rand::rngs::OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| anyhow::anyhow!("could not hash password: {e}"))
+        let mut salt_bytes = [0u8; 64];
+        let salt_raw = salt
+            .decode_b64(&mut salt_bytes)
+            .map_err(|e| anyhow::anyhow!("bad salt: {e}"))?;
+        let out = argon2_raw(password.as_bytes(), salt_raw, params.clone())?;
+        Ok(format!(
+            "$argon2id$v=19$m={},t={},p={}${}${}",
+            params.m_cost(),
+            params.t_cost(),
+            params.p_cost(),
+            salt.as_str(),
+            base64::engine::general_purpose::STANDARD_NO_PAD.encode(out)
+        ))
     })
     .await?
 }
@@ -61,18 +115,40 @@ pub async fn hash_password(password: String) -> anyhow::Result<String> {
 const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$IAHud8kjG7wMY2hWbfMDjA$a3XpfSvT0CXL9kUQX3H426W6WPACGa0Of1DWZlJKBMc";
 
+fn password_matches(password: &str, stored: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(stored) else {
+        return false;
+    };
+    let (Ok(params), Some(salt), Some(expected)) = (
+        argon2::Params::try_from(&parsed),
+        parsed.salt,
+        parsed.hash,
+    ) else {
+        return false;
+    };
+    if parsed.algorithm.as_str() != "argon2id" {
+        // Anything else was made by another tool: let the library check it the usual way.
+        return Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
+    }
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt_raw) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    match argon2_raw(password.as_bytes(), salt_raw, params) {
+        Ok(out) => bool::from(out.as_slice().ct_eq(expected.as_bytes())),
+        Err(_) => false,
+    }
+}
+
 pub async fn verify_password(password: String, hash: Option<String>) -> bool {
+    let Ok(_slot) = hashing_slots().acquire().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || {
         let stored = hash.as_deref().unwrap_or(DUMMY_HASH);
-        match PasswordHash::new(stored) {
-            Ok(parsed) => {
-                let ok = Argon2::default()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok();
-                ok && hash.is_some()
-            }
-            Err(_) => false,
-        }
+        password_matches(&password, stored) && hash.is_some()
     })
     .await
     .unwrap_or(false)
@@ -499,6 +575,7 @@ pub async fn sweep_forever(state: AppState) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use argon2::password_hash::PasswordHasher;
 
     #[test]
     fn tokens_are_long_random_and_stored_hashed() {
@@ -517,6 +594,27 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+    }
+
+    #[tokio::test]
+    async fn hashes_interoperate_with_the_argon2_library() {
+        // Ours verify with the library, and the library's verify with ours.
+        let ours = hash_password("marigold tuesday bicycle".into()).await.unwrap_or_default();
+        let parsed = PasswordHash::new(&ours);
+        assert!(parsed.is_ok(), "{ours}");
+        if let Ok(parsed) = parsed {
+            assert!(Argon2::default()
+                .verify_password(b"marigold tuesday bicycle", &parsed)
+                .is_ok());
+        }
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        let theirs = Argon2::default()
+            .hash_password(b"autumn lanterns glow", &salt)
+            .map(|h| h.to_string())
+            .unwrap_or_default();
+        assert!(password_matches("autumn lanterns glow", &theirs));
+        assert!(!password_matches("autumn lanterns glows", &theirs));
+        assert!(!password_matches("anything", "not a hash"));
     }
 
     #[test]

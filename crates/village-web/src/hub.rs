@@ -39,9 +39,7 @@ async fn view_home_get(
 ) -> Response {
     let counts = async {
         let mut c = state.store.conn().await?;
-        let members = store::count_users(&mut c).await?;
-        let month = store::count_joined_since(&mut c, now() - 30 * 24 * 60 * 60).await?;
-        Ok::<_, village_store::StoreError>((members, month))
+        store::count_joined(&mut c, now() - 30 * 24 * 60 * 60).await
     }
     .await;
     let (members, joined_this_month) = match counts {

@@ -247,6 +247,7 @@ async fn home_shows_only_real_content(backend: Backend) {
         .await
         .unwrap();
     assert!(html.contains("<strong>1</strong> person has joined"));
+    assert!(html.contains("<strong>1</strong> joined in the last 30 days"));
     assert_eq!(html.matches("<h1").count(), 1);
 }
 

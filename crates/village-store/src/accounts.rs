@@ -135,7 +135,8 @@ pub async fn count_role(db: &mut impl Db, role: Role) -> Result<i64> {
 /// (the home page asks on every visit).
 pub async fn count_joined(db: &mut impl Db, since: Timestamp) -> Result<(i64, i64)> {
     let sql = "SELECT COUNT(*), COALESCE(SUM(CASE WHEN created_at >= $1 THEN 1 ELSE 0 END), 0) FROM users";
-    let row: (i64, i64) = query!(db, c => sqlx::query_as(sql).bind(since).fetch_one(&mut *c).await)?;
+    let row: (i64, i64) =
+        query!(db, c => sqlx::query_as(sql).bind(since).fetch_one(&mut *c).await)?;
     Ok(row)
 }
 

@@ -76,7 +76,12 @@ fn with_hash_memory<R>(blocks: usize, work: impl FnOnce(&mut [argon2::Block]) ->
 
 /// The raw argon2id output for a password, salt and parameters.
 fn argon2_raw(password: &[u8], salt: &[u8], params: argon2::Params) -> anyhow::Result<Vec<u8>> {
-    let mut out = vec![0u8; params.output_len().unwrap_or(argon2::Params::DEFAULT_OUTPUT_LEN)];
+    let mut out = vec![
+        0u8;
+        params
+            .output_len()
+            .unwrap_or(argon2::Params::DEFAULT_OUTPUT_LEN)
+    ];
     let blocks = params.block_count();
     let hasher = Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
     with_hash_memory(blocks, |memory| {
@@ -119,11 +124,9 @@ fn password_matches(password: &str, stored: &str) -> bool {
     let Ok(parsed) = PasswordHash::new(stored) else {
         return false;
     };
-    let (Ok(params), Some(salt), Some(expected)) = (
-        argon2::Params::try_from(&parsed),
-        parsed.salt,
-        parsed.hash,
-    ) else {
+    let (Ok(params), Some(salt), Some(expected)) =
+        (argon2::Params::try_from(&parsed), parsed.salt, parsed.hash)
+    else {
         return false;
     };
     if parsed.algorithm.as_str() != "argon2id" {
@@ -599,7 +602,9 @@ mod tests {
     #[tokio::test]
     async fn hashes_interoperate_with_the_argon2_library() {
         // Ours verify with the library, and the library's verify with ours.
-        let ours = hash_password("marigold tuesday bicycle".into()).await.unwrap_or_default();
+        let ours = hash_password("marigold tuesday bicycle".into())
+            .await
+            .unwrap_or_default();
         let parsed = PasswordHash::new(&ours);
         assert!(parsed.is_ok(), "{ours}");
         if let Ok(parsed) = parsed {

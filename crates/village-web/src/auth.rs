@@ -385,6 +385,11 @@ fn is_safe(method: &Method) -> bool {
 /// session cookie must send the same value in an `X-CSRF-Token` header; calls with a bearer
 /// token carry no ambient credentials and need nothing more.
 pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let machine_only = path == "/healthz" || path == "/readyz" || path.starts_with("/static/");
+    if machine_only && is_safe(request.method()) {
+        return next.run(request).await;
+    }
     let cookie_token = cookie_value(request.headers(), CSRF_COOKIE).filter(|t| looks_like_token(t));
     if is_safe(request.method()) {
         let (token, fresh) = match cookie_token {

@@ -365,6 +365,7 @@ pub async fn sign_up(
         .await?;
         let user = store::user_by_id(&mut tx, id).await?;
         tx.commit().await?;
+        state.forget_home_counts();
         user.ok_or_else(|| AccountError::Other(anyhow::anyhow!("new account vanished")))
     };
     write.await.map_err(one)
@@ -1844,6 +1845,7 @@ pub async fn delete_account(
     )
     .await?;
     tx.commit().await?;
+    state.forget_home_counts();
     Ok(())
 }
 

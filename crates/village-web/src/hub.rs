@@ -37,12 +37,7 @@ async fn view_home_get(
     MaybeSignedIn(identity): MaybeSignedIn,
     csrf: CsrfToken,
 ) -> Response {
-    let counts = async {
-        let mut c = state.store.conn().await?;
-        store::count_joined(&mut c, now() - 30 * 24 * 60 * 60).await
-    }
-    .await;
-    let (members, joined_this_month) = match counts {
+    let (members, joined_this_month) = match home_counts(&state).await {
         Ok(c) => c,
         Err(e) => return pages::store_failed(e),
     };
@@ -53,6 +48,27 @@ async fn view_home_get(
         joined_this_month,
         signed_in_name: identity.map(|i| i.user.display_name),
     })
+}
+
+/// How long the home page's public counts are kept before asking the database again. Every
+/// visit to the home page would otherwise count the members; a few seconds' delay in a
+/// public total is worth the load it saves on a busy hub.
+pub const HOME_COUNTS_FOR: std::time::Duration = std::time::Duration::from_secs(5);
+
+async fn home_counts(state: &AppState) -> Result<(i64, i64), village_store::StoreError> {
+    if let Ok(cached) = state.home_counts.lock() {
+        if let Some((at, counts)) = *cached {
+            if at.elapsed() < HOME_COUNTS_FOR {
+                return Ok(counts);
+            }
+        }
+    }
+    let mut c = state.store.conn().await?;
+    let counts = store::count_joined(&mut c, now() - 30 * 24 * 60 * 60).await?;
+    if let Ok(mut cached) = state.home_counts.lock() {
+        *cached = Some((std::time::Instant::now(), counts));
+    }
+    Ok(counts)
 }
 
 #[derive(Template)]

@@ -23,12 +23,17 @@ use village_store::Store;
 
 pub use settings::Settings;
 
+/// Public counts and when they were read.
+pub type CachedCounts = (std::time::Instant, (i64, i64));
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
     pub settings: Arc<Settings>,
     pub mailer: Arc<mail::Mailer>,
+    /// The home page's public counts, kept for a few seconds (see `hub::home_counts`).
+    pub home_counts: Arc<std::sync::Mutex<Option<CachedCounts>>>,
 }
 
 impl AppState {
@@ -38,7 +43,18 @@ impl AppState {
             store,
             settings: Arc::new(settings),
             mailer: Arc::new(mailer),
+            home_counts: Arc::default(),
         })
+    }
+}
+
+impl AppState {
+    /// Forget cached public counts after this process changes them, so people see their own
+    /// change at once. Other processes catch up within `hub::HOME_COUNTS_FOR`.
+    pub fn forget_home_counts(&self) {
+        if let Ok(mut cached) = self.home_counts.lock() {
+            *cached = None;
+        }
     }
 }
 

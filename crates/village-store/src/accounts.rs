@@ -348,24 +348,22 @@ pub async fn api_tokens_of(db: &mut impl Db, user_id: i64) -> Result<Vec<ApiToke
     .await)?)
 }
 
+/// A bearer token's id with the person it belongs to.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TokenUser {
+    pub token_id: i64,
+    #[sqlx(flatten)]
+    pub user: UserRow,
+}
+
 /// The person a bearer token belongs to.
 pub async fn api_token_user(db: &mut impl Db, token_hash: &str) -> Result<Option<(i64, UserRow)>> {
-    let sql = format!(
-        "SELECT {} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
-        USER_COLUMNS
-            .split(", ")
-            .map(|col| format!("u.{}", col.trim()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let user: Option<UserRow> =
-        query!(db, c => sqlx::query_as(&sql).bind(token_hash).fetch_optional(&mut *c).await)?;
-    let Some(user) = user else { return Ok(None) };
-    let id: i64 = query!(db, c => sqlx::query_scalar("SELECT id FROM api_tokens WHERE token_hash = $1")
-        .bind(token_hash)
-        .fetch_one(&mut *c)
-        .await)?;
-    Ok(Some((id, user)))
+    let sql = "SELECT t.id AS token_id, u.id, u.email, u.display_name, u.password_hash, u.role, \
+               u.lived_declared, u.lived_kinds, u.lived_words, u.created_at, u.updated_at \
+               FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1";
+    let found: Option<TokenUser> =
+        query!(db, c => sqlx::query_as(sql).bind(token_hash).fetch_optional(&mut *c).await)?;
+    Ok(found.map(|f| (f.token_id, f.user)))
 }
 
 pub async fn touch_api_token(db: &mut impl Db, id: i64, now: Timestamp) -> Result<()> {

@@ -110,8 +110,10 @@ impl Default for LimitSettings {
                 max: 5,
                 window_secs: 15 * 60,
             },
+            // High enough for a joining-up session at a library or community centre, where
+            // many people share one network address.
             sign_up_per_address: AttemptLimit {
-                max: 10,
+                max: 30,
                 window_secs: 60 * 60,
             },
             reset_per_address: AttemptLimit {

@@ -1,0 +1,245 @@
+//! Places: UK postcodes, coordinates, distances, and the bounding box used to narrow a
+//! distance search in SQL before the exact distance is worked out here.
+
+use serde::Serialize;
+use std::fmt;
+
+/// A UK postcode, either whole ("SW1A 1AA") or just its district ("SW1A"), as people type
+/// them: any case, with or without the space.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub enum Postcode {
+    Full(String),
+    District(String),
+}
+
+impl Postcode {
+    /// ```
+    /// use village_domain::directory::geo::Postcode;
+    /// assert_eq!(Postcode::parse("sw1a1aa").map(|p| p.to_string()), Ok("SW1A 1AA".to_string()));
+    /// assert_eq!(Postcode::parse(" m1 ").map(|p| p.to_string()), Ok("M1".to_string()));
+    /// assert!(Postcode::parse("not a postcode").is_err());
+    /// ```
+    pub fn parse(input: &str) -> Result<Self, &'static str> {
+        let compact: String = input
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase();
+        if compact.is_empty() {
+            return Err("Enter a postcode, like M1 1AE, or the first part, like M1");
+        }
+        if is_outward(&compact) {
+            return Ok(Postcode::District(compact));
+        }
+        if compact.len() >= 5 && compact.is_char_boundary(compact.len() - 3) {
+            let (outward, inward) = compact.split_at(compact.len() - 3);
+            if is_outward(outward) && is_inward(inward) {
+                return Ok(Postcode::Full(format!("{outward} {inward}")));
+            }
+        }
+        Err("Enter a real postcode, like M1 1AE, or the first part, like M1")
+    }
+
+    /// The district ("SW1A" of "SW1A 1AA").
+    pub fn district(&self) -> &str {
+        match self {
+            Postcode::Full(p) => p.split(' ').next().unwrap_or(p),
+            Postcode::District(d) => d,
+        }
+    }
+}
+
+impl fmt::Display for Postcode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Postcode::Full(p) | Postcode::District(p) => f.write_str(p),
+        }
+    }
+}
+
+/// The first half of a postcode: A9, A99, AA9, AA99, A9A or AA9A.
+fn is_outward(s: &str) -> bool {
+    let c: Vec<char> = s.chars().collect();
+    let a = |i: usize| c.get(i).is_some_and(|ch| ch.is_ascii_uppercase());
+    let d = |i: usize| c.get(i).is_some_and(|ch| ch.is_ascii_digit());
+    match c.len() {
+        2 => a(0) && d(1),
+        3 => (a(0) && d(1) && (d(2) || a(2))) || (a(0) && a(1) && d(2)),
+        4 => a(0) && a(1) && d(2) && (d(3) || a(3)),
+        _ => false,
+    }
+}
+
+/// The second half: 9AA.
+fn is_inward(s: &str) -> bool {
+    let c: Vec<char> = s.chars().collect();
+    c.len() == 3 && c[0].is_ascii_digit() && c[1].is_ascii_uppercase() && c[2].is_ascii_uppercase()
+}
+
+/// A point on the Earth, in degrees. Only real coordinates can be made.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LatLon {
+    lat: f64,
+    lon: f64,
+}
+
+impl LatLon {
+    pub fn new(lat: f64, lon: f64) -> Result<Self, &'static str> {
+        if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
+            return Err("latitude must be between -90 and 90");
+        }
+        if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
+            return Err("longitude must be between -180 and 180");
+        }
+        Ok(Self { lat, lon })
+    }
+
+    pub fn lat(self) -> f64 {
+        self.lat
+    }
+
+    pub fn lon(self) -> f64 {
+        self.lon
+    }
+}
+
+const EARTH_RADIUS_KM: f64 = 6371.0088;
+
+/// The great-circle distance in kilometres (haversine).
+pub fn distance_km(a: LatLon, b: LatLon) -> f64 {
+    let (lat1, lat2) = (a.lat.to_radians(), b.lat.to_radians());
+    let dlat = lat2 - lat1;
+    let dlon = (b.lon - a.lon).to_radians();
+    let h = (dlat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (dlon / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_KM * h.sqrt().min(1.0).asin()
+}
+
+/// The box of latitudes and longitudes that holds every point within `km` of `centre`: a
+/// cheap first filter an index can answer, before the exact distance.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BoundingBox {
+    pub min_lat: f64,
+    pub max_lat: f64,
+    pub min_lon: f64,
+    pub max_lon: f64,
+}
+
+impl BoundingBox {
+    pub fn around(centre: LatLon, km: f64) -> Self {
+        let km = km.max(0.0);
+        let dlat = (km / EARTH_RADIUS_KM).to_degrees();
+        let min_lat = (centre.lat - dlat).max(-90.0);
+        let max_lat = (centre.lat + dlat).min(90.0);
+        // Longitude degrees shrink towards the poles; near a pole, take every longitude.
+        let widest = min_lat.abs().max(max_lat.abs());
+        let (min_lon, max_lon) = if widest >= 89.0 {
+            (-180.0, 180.0)
+        } else {
+            let dlon = dlat / widest.to_radians().cos();
+            (
+                (centre.lon - dlon).max(-180.0),
+                (centre.lon + dlon).min(180.0),
+            )
+        };
+        Self {
+            min_lat,
+            max_lat,
+            min_lon,
+            max_lon,
+        }
+    }
+
+    pub fn contains(&self, p: LatLon) -> bool {
+        (self.min_lat..=self.max_lat).contains(&p.lat)
+            && (self.min_lon..=self.max_lon).contains(&p.lon)
+    }
+}
+
+/// Distance in plain words: "400 m away", "1.2 km away", "12 km away".
+pub fn distance_words(km: f64) -> String {
+    if km < 1.0 {
+        let metres = ((km * 1000.0) / 100.0).round().max(1.0) * 100.0;
+        format!("{metres:.0} m away")
+    } else if km < 10.0 {
+        format!("{km:.1} km away")
+    } else {
+        format!("{km:.0} km away")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn postcodes_in_every_uk_shape() {
+        for (typed, shown) in [
+            ("M1 1AE", "M1 1AE"),
+            ("m601nw", "M60 1NW"),
+            ("CR2 6XH", "CR2 6XH"),
+            ("dn551pt", "DN55 1PT"),
+            ("W1A 1HQ", "W1A 1HQ"),
+            ("ec1a 1bb", "EC1A 1BB"),
+        ] {
+            assert_eq!(
+                Postcode::parse(typed).map(|p| p.to_string()),
+                Ok(shown.to_string())
+            );
+        }
+        assert_eq!(
+            Postcode::parse("EC1A 1BB").map(|p| p.district().to_string()),
+            Ok("EC1A".to_string())
+        );
+        for bad in ["", "1AA 1AA", "ABC 1234", "SW1A 1A", "hello", "M1 1A€"] {
+            assert!(Postcode::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn coordinates_must_be_real() {
+        assert!(LatLon::new(100.0, 101.0).is_err());
+        assert!(LatLon::new(53.48, f64::NAN).is_err());
+        assert!(LatLon::new(53.48, -2.24).is_ok());
+    }
+
+    #[test]
+    fn distances_are_right() {
+        let manchester = LatLon::new(53.4808, -2.2426).ok();
+        let london = LatLon::new(51.5074, -0.1278).ok();
+        if let (Some(m), Some(l)) = (manchester, london) {
+            let d = distance_km(m, l);
+            assert!((d - 262.0).abs() < 2.0, "{d}");
+            assert_eq!(distance_km(m, m), 0.0);
+        }
+        assert_eq!(distance_words(0.43), "400 m away");
+        assert_eq!(distance_words(1.24), "1.2 km away");
+        assert_eq!(distance_words(12.4), "12 km away");
+    }
+
+    proptest! {
+        #[test]
+        fn the_box_holds_every_point_within_the_distance(
+            lat in -80.0f64..80.0, lon in -179.0f64..179.0,
+            bearing in 0.0f64..360.0, fraction in 0.0f64..1.0, km in 0.1f64..50.0,
+        ) {
+            let centre = LatLon::new(lat, lon).map_err(TestCaseError::fail)?;
+            // A point `fraction * km` away along `bearing`.
+            let d = fraction * km / EARTH_RADIUS_KM;
+            let (lat1, lon1, b) = (lat.to_radians(), lon.to_radians(), bearing.to_radians());
+            let lat2 = (lat1.sin() * d.cos() + lat1.cos() * d.sin() * b.cos()).asin();
+            let lon2 = lon1 + (b.sin() * d.sin() * lat1.cos()).atan2(d.cos() - lat1.sin() * lat2.sin());
+            let lon2 = (lon2.to_degrees() + 540.0) % 360.0 - 180.0;
+            if let Ok(p) = LatLon::new(lat2.to_degrees(), lon2) {
+                if distance_km(centre, p) <= km && (lon2 - lon).abs() < 180.0 {
+                    prop_assert!(BoundingBox::around(centre, km * 1.000001).contains(p));
+                }
+            }
+        }
+
+        #[test]
+        fn postcode_parsing_never_panics(s in "\\PC{0,12}") {
+            let _ = Postcode::parse(&s);
+        }
+    }
+}

@@ -1,0 +1,445 @@
+//! Reading an Open Referral UK 3.0 service record into what Village searches and filters on.
+//! The record itself is kept whole, so what comes in goes out again unchanged; this extracts
+//! the index and says precisely (by JSON path) what is wrong or doubtful.
+
+use super::geo::LatLon;
+use super::schedule::{Schedule, ScheduleProblem};
+use serde_json::Value;
+
+/// A problem that stops a record being used, or a doubt worth reporting, at a JSON path such
+/// as `$.service_at_locations[0].location.latitude`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub path: String,
+    pub message: String,
+}
+
+impl Finding {
+    fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// A place where a service happens, for distance search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    pub location_id: Option<String>,
+    pub point: LatLon,
+    pub postcode: Option<String>,
+}
+
+/// What Village indexes about one service.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceIndex {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub organization_id: Option<String>,
+    pub organization_name: Option<String>,
+    pub status: String,
+    pub minimum_age: Option<i64>,
+    pub maximum_age: Option<i64>,
+    /// `Some(true)` when every cost option is free, `Some(false)` when any costs money,
+    /// `None` when the record does not say.
+    pub free: Option<bool>,
+    pub taxonomy_term_ids: Vec<String>,
+    pub schedules: Vec<Schedule>,
+    pub places: Vec<Place>,
+    pub last_modified: Option<String>,
+}
+
+const STATUSES: [&str; 4] = ["active", "inactive", "defunct", "temporarily closed"];
+
+/// Whether `s` is a UUID in its usual 8-4-4-4-12 hexadecimal form.
+pub fn is_uuid(s: &str) -> bool {
+    let lens: Vec<usize> = s.split('-').map(str::len).collect();
+    lens == [8, 4, 4, 4, 12] && s.chars().all(|c| c == '-' || c.is_ascii_hexdigit())
+}
+
+fn text<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key).and_then(Value::as_str)
+}
+
+/// Read one service record. `Err` lists every problem that stops it being imported; `Ok`
+/// carries the index and any warnings (kept, but worth telling the importer).
+pub fn read_service(record: &Value) -> Result<(ServiceIndex, Vec<Finding>), Vec<Finding>> {
+    let mut problems = Vec::new();
+    let mut warnings = Vec::new();
+    if !record.is_object() {
+        return Err(vec![Finding::new("$", "a service must be a JSON object")]);
+    }
+    let id = match record.get("id") {
+        Some(Value::String(s)) if is_uuid(s) => s.clone(),
+        Some(Value::String(s)) => {
+            problems.push(Finding::new("$.id", format!("{s:?} is not a UUID")));
+            String::new()
+        }
+        Some(_) => {
+            problems.push(Finding::new("$.id", "must be a string (a UUID)"));
+            String::new()
+        }
+        None => {
+            problems.push(Finding::new("$.id", "is missing"));
+            String::new()
+        }
+    };
+    let name = match record.get("name") {
+        Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
+        Some(Value::String(_)) => {
+            problems.push(Finding::new("$.name", "is empty"));
+            String::new()
+        }
+        Some(_) => {
+            problems.push(Finding::new("$.name", "must be a string"));
+            String::new()
+        }
+        None => {
+            problems.push(Finding::new("$.name", "is missing"));
+            String::new()
+        }
+    };
+    let status = match record.get("status") {
+        Some(Value::String(s)) if STATUSES.contains(&s.as_str()) => s.clone(),
+        Some(other) => {
+            problems.push(Finding::new(
+                "$.status",
+                format!("{other} is not one of: active, inactive, defunct, temporarily closed"),
+            ));
+            String::new()
+        }
+        None => {
+            problems.push(Finding::new("$.status", "is missing"));
+            String::new()
+        }
+    };
+    let age = |key: &str, problems: &mut Vec<Finding>| match record.get(key) {
+        None | Some(Value::Null) => None,
+        Some(v) => match v.as_i64() {
+            Some(n) if (0..=150).contains(&n) => Some(n),
+            _ => {
+                problems.push(Finding::new(
+                    format!("$.{key}"),
+                    format!("{v} is not an age from 0 to 150"),
+                ));
+                None
+            }
+        },
+    };
+    let minimum_age = age("minimum_age", &mut problems);
+    let maximum_age = age("maximum_age", &mut problems);
+    if let (Some(min), Some(max)) = (minimum_age, maximum_age) {
+        if min > max {
+            problems.push(Finding::new(
+                "$.maximum_age",
+                format!("{max} is below minimum_age {min}"),
+            ));
+        }
+    }
+    for key in [
+        "description",
+        "organization_id",
+        "url",
+        "email",
+        "last_modified",
+    ] {
+        if let Some(v) = record.get(key) {
+            if !v.is_string() {
+                problems.push(Finding::new(format!("$.{key}"), "must be a string"));
+            }
+        }
+    }
+    let organization_id = text(record, "organization_id")
+        .map(str::to_string)
+        .or_else(|| {
+            record
+                .get("organization")
+                .and_then(|o| text(o, "id"))
+                .map(str::to_string)
+        });
+    let organization_name = record
+        .get("organization")
+        .and_then(|o| text(o, "name"))
+        .map(str::to_string);
+
+    let free = match record.get("cost_options").and_then(Value::as_array) {
+        Some(options) if !options.is_empty() => {
+            let amounts: Vec<Option<f64>> = options
+                .iter()
+                .map(|o| o.get("amount").and_then(Value::as_f64))
+                .collect();
+            if amounts.iter().all(|a| *a == Some(0.0)) {
+                Some(true)
+            } else if amounts.iter().any(|a| a.is_some_and(|x| x > 0.0)) {
+                Some(false)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    };
+
+    let mut taxonomy_term_ids = Vec::new();
+    if let Some(attributes) = record.get("attributes").and_then(Value::as_array) {
+        for a in attributes {
+            let id = text(a, "taxonomy_term_id")
+                .or_else(|| a.get("taxonomy_term").and_then(|t| text(t, "id")));
+            if let Some(id) = id {
+                if !taxonomy_term_ids.iter().any(|t| t == id) {
+                    taxonomy_term_ids.push(id.to_string());
+                }
+            }
+        }
+    }
+
+    let mut schedules = Vec::new();
+    let mut read_schedules = |list: Option<&Value>, base: &str, problems: &mut Vec<Finding>| {
+        let Some(items) = list.and_then(Value::as_array) else {
+            return;
+        };
+        for (i, s) in items.iter().enumerate() {
+            match Schedule::from_oruk(
+                text(s, "freq"),
+                text(s, "byday"),
+                text(s, "opens_at"),
+                text(s, "closes_at"),
+            ) {
+                Ok(Some(schedule)) => schedules.push(schedule),
+                Ok(None) => {}
+                Err(ScheduleProblem(m)) => problems.push(Finding::new(format!("{base}[{i}]"), m)),
+            }
+        }
+    };
+    read_schedules(record.get("schedules"), "$.schedules", &mut problems);
+
+    let mut places = Vec::new();
+    if let Some(sals) = record.get("service_at_locations").and_then(Value::as_array) {
+        for (i, sal) in sals.iter().enumerate() {
+            read_schedules(
+                sal.get("schedules"),
+                &format!("$.service_at_locations[{i}].schedules"),
+                &mut problems,
+            );
+            let Some(location) = sal.get("location") else {
+                continue;
+            };
+            let lat = location.get("latitude").and_then(Value::as_f64);
+            let lon = location.get("longitude").and_then(Value::as_f64);
+            let postcode = location
+                .get("addresses")
+                .and_then(Value::as_array)
+                .and_then(|a| a.first())
+                .and_then(|a| text(a, "postal_code"))
+                .map(str::to_string);
+            match (lat, lon) {
+                (Some(lat), Some(lon)) => match LatLon::new(lat, lon) {
+                    Ok(point) => places.push(Place {
+                        location_id: text(location, "id").map(str::to_string),
+                        point,
+                        postcode,
+                    }),
+                    Err(why) => warnings.push(Finding::new(
+                        format!("$.service_at_locations[{i}].location"),
+                        format!("coordinates ({lat}, {lon}) are not real ({why}): the record is kept, but it is left out of distance searches"),
+                    )),
+                },
+                (None, None) => {}
+                _ => warnings.push(Finding::new(
+                    format!("$.service_at_locations[{i}].location"),
+                    "has only one of latitude and longitude: left out of distance searches",
+                )),
+            }
+        }
+    }
+
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok((
+        ServiceIndex {
+            id,
+            name,
+            description: text(record, "description").unwrap_or_default().to_string(),
+            organization_id,
+            organization_name,
+            status,
+            minimum_age,
+            maximum_age,
+            free,
+            taxonomy_term_ids,
+            schedules,
+            places,
+            last_modified: text(record, "last_modified").map(str::to_string),
+        },
+        warnings,
+    ))
+}
+
+/// The ORUK UK profile leaves empty fields out rather than sending `null`, `""` or `[]`.
+/// Remove them, all the way down.
+pub fn without_empty_fields(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, without_empty_fields(v)))
+                .filter(|(_, v)| !is_empty(v))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(without_empty_fields)
+                .filter(|v| !is_empty(v))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The validator's feeds, from `../shared` beside the project (always there in CI).
+    fn feed(path: &str) -> Option<Value> {
+        let full = format!(
+            "{}/../../../shared/standards/oruk-3.0/validator-feeds/{path}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        match std::fs::read_to_string(&full) {
+            Ok(text) => serde_json::from_str(&text).ok(),
+            Err(_) if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") => {
+                panic!("{full} is missing: CI runs with ../shared beside the project")
+            }
+            Err(_) => {
+                eprintln!("SKIPPED: {full} is not here");
+                None
+            }
+        }
+    }
+
+    #[test]
+    fn the_default_feed_reads_with_a_warning_about_its_coordinates() {
+        let Some(record) = feed("V3.0-UK-Default/service_full.json") else {
+            return;
+        };
+        let (index, warnings) = read_service(&record).unwrap();
+        assert_eq!(index.id, "ac148810-d857-441c-9679-408f346de14b");
+        assert_eq!(index.name, "Community Counselling");
+        assert_eq!(
+            (index.minimum_age, index.maximum_age),
+            (Some(12), Some(100))
+        );
+        assert_eq!(index.free, Some(false));
+        assert_eq!(
+            index.taxonomy_term_ids,
+            ["3f7b145d-84af-42d7-8fae-eaca714b02b2"]
+        );
+        assert!(!index.schedules.is_empty());
+        assert!(
+            index.places.is_empty(),
+            "latitude 100 is not a place on Earth"
+        );
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].path.starts_with("$.service_at_locations[0]"));
+        assert!(warnings[0]
+            .message
+            .contains("left out of distance searches"));
+    }
+
+    #[test]
+    fn the_fail_feed_is_refused_with_paths() {
+        let Some(list) = feed("V3.0-UK-Fail/service_list.json") else {
+            return;
+        };
+        let items = list["contents"].as_array().unwrap();
+        let mut refused = 0;
+        for item in items {
+            if let Err(problems) = read_service(item) {
+                refused += 1;
+                assert!(
+                    problems.iter().all(|p| p.path.starts_with("$.")),
+                    "{problems:?}"
+                );
+            }
+        }
+        assert_eq!(
+            refused,
+            items.len(),
+            "every service in the fail feed has a problem"
+        );
+        let Some(full) = feed("V3.0-UK-Fail/service_full.json") else {
+            return;
+        };
+        assert!(
+            read_service(&full).is_ok(),
+            "a missing description is allowed"
+        );
+    }
+
+    #[test]
+    fn every_problem_is_named() {
+        let problems = read_service(&json!({
+            "id": "nope", "status": "open", "minimum_age": 30, "maximum_age": 20,
+            "schedules": [{"freq": "WEEKLY", "byday": "XX"}]
+        }))
+        .unwrap_err();
+        let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "$.id",
+                "$.name",
+                "$.status",
+                "$.maximum_age",
+                "$.schedules[0]"
+            ]
+        );
+        assert!(read_service(&json!([1, 2])).is_err());
+    }
+
+    #[test]
+    fn free_means_every_option_is_free() {
+        let base = json!({"id": "ac148810-d857-441c-9679-408f346de14b", "name": "Lunch club", "status": "active"});
+        let with = |costs: Value| {
+            let mut r = base.clone();
+            r["cost_options"] = costs;
+            read_service(&r).map(|(i, _)| i.free).ok().flatten()
+        };
+        assert_eq!(with(json!([{"amount": 0}])), Some(true));
+        assert_eq!(with(json!([{"amount": 0}, {"amount": 2.5}])), Some(false));
+        assert_eq!(with(json!([{"option": "pay what you can"}])), None);
+        assert_eq!(with(json!([])), None);
+    }
+
+    #[test]
+    fn empty_fields_are_left_out() {
+        let cleaned = without_empty_fields(json!({
+            "name": "x", "email": null, "url": "", "languages": [], "organization": {"id": null},
+            "schedules": [{"byday": "MO", "notes": ""}], "minimum_age": 0
+        }));
+        assert_eq!(
+            cleaned,
+            json!({"name": "x", "schedules": [{"byday": "MO"}], "minimum_age": 0})
+        );
+    }
+}

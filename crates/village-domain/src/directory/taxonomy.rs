@@ -1,0 +1,158 @@
+//! The words Village uses to describe community life: the default taxonomy of categories,
+//! accessibility codes, and kinds of group. They travel in Open Referral UK data as taxonomy
+//! terms and attributes, so ORUK output stays valid; their ids never change.
+
+use serde::Serialize;
+
+/// The id of Village's default taxonomy ("Community life").
+pub const COMMUNITY_TAXONOMY_ID: &str = "3818fc1a-9acf-43e5-865b-89eef6b33079";
+pub const COMMUNITY_TAXONOMY_NAME: &str = "Village community life";
+
+/// One category of community life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Category {
+    /// A stable UUID, used as the ORUK taxonomy term id.
+    pub id: &'static str,
+    /// A short stable code for addresses and forms, e.g. `peer_support`.
+    pub code: &'static str,
+    pub name: &'static str,
+    /// What it covers, in plain words.
+    pub description: &'static str,
+}
+
+/// The default categories, in the order pages show them.
+pub const CATEGORIES: [Category; 17] = [
+    Category { id: "29091acb-02d3-4079-be64-767949acc902", code: "social", name: "Social and friendship", description: "Meeting people, making friends and having company: coffee mornings, lunch clubs, social groups." },
+    Category { id: "b2d5ed02-dbd9-4680-ba48-f00c6ff3f127", code: "arts", name: "Arts and making", description: "Art, craft, music, singing, writing, theatre and making things together." },
+    Category { id: "94abc10e-8000-4391-81d9-27a0570371fe", code: "moving", name: "Moving and sport", description: "Walking groups, dance, chair exercise, swimming, football and other ways to move." },
+    Category { id: "4e34339e-4657-4601-9056-fd482bc4ecc1", code: "food", name: "Food", description: "Cooking, eating together, community fridges, food banks and growing food." },
+    Category { id: "48a68afb-fa00-4fb3-bf97-d56b2a5ddd4f", code: "learning", name: "Learning", description: "Classes, courses, reading groups, languages and learning something new." },
+    Category { id: "263444b9-ee5f-4967-96f1-a459024a0267", code: "volunteering", name: "Volunteering and giving", description: "Ways to give your time, skills and gifts to others." },
+    Category { id: "61abac26-4213-44de-91ce-c2c7650cfcb1", code: "peer_support", name: "Peer support", description: "People with shared experience supporting each other." },
+    Category { id: "ec752004-9328-485c-a0e6-e9ea6931ae61", code: "carers", name: "Carers' support", description: "Support, breaks and company for people who look after someone." },
+    Category { id: "480ee2de-3e42-4d9d-b003-d188d878b2b8", code: "wellbeing", name: "Mental wellbeing", description: "Feeling well in your mind: talking, calm, connection and support when things are hard." },
+    Category { id: "82c65f0f-2586-4cb0-8a95-5bc5986706f6", code: "advice", name: "Advice and money", description: "Help with money, benefits, housing, rights and forms." },
+    Category { id: "35d81921-2c2f-4645-a7c8-67ee1eca2d64", code: "getting_out", name: "Getting out and about", description: "Transport, travel buddies, trips and help getting to places." },
+    Category { id: "be656e12-e1f9-4345-a31f-f3b7679d0471", code: "help_at_home", name: "Help at home", description: "Practical help around the home, shopping, odd jobs and good neighbours." },
+    Category { id: "d5858878-cee5-4aec-a8b7-f6181aaac8d0", code: "digital", name: "Digital skills", description: "Help with phones, tablets, computers and getting online." },
+    Category { id: "97727311-3023-43cc-8c05-81259ec7b50d", code: "faith_culture", name: "Faith and culture", description: "Faith groups, cultural groups and celebrations." },
+    Category { id: "1716fe23-fb35-4f2b-ba1f-d58a5ef24507", code: "nature", name: "Nature and gardening", description: "Gardening, allotments, parks, wildlife and being outdoors." },
+    Category { id: "c1af4264-5775-4a7b-88b3-628b6ae11137", code: "work", name: "Work and enterprise", description: "Finding work, starting a small business or micro-enterprise, and work skills." },
+    Category { id: "f4e9dcee-685b-4ef4-b63c-dff28e4303ec", code: "health", name: "Health and care", description: "Health services, care and support services, and staying well." },
+];
+
+pub fn category_by_code(code: &str) -> Option<&'static Category> {
+    CATEGORIES.iter().find(|c| c.code == code)
+}
+
+pub fn category_by_id(id: &str) -> Option<&'static Category> {
+    CATEGORIES.iter().find(|c| c.id == id)
+}
+
+macro_rules! coded {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:literal, $label:literal;)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant,)* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+
+            /// The stable code used in addresses, the API and ORUK attributes.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code,)* }
+            }
+
+            /// Plain words for pages.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label,)* }
+            }
+
+            pub fn parse(code: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.code() == code.trim())
+            }
+        }
+    };
+}
+
+coded!(
+    /// Access a place or activity has, beside its free-text description.
+    Access {
+        StepFree => "step_free", "Step-free access";
+        AccessibleToilet => "accessible_toilet", "Accessible toilet";
+        HearingLoop => "hearing_loop", "Hearing loop";
+        Bsl => "bsl", "British Sign Language";
+        QuietSpace => "quiet_space", "Quiet space";
+        EasyRead => "easy_read", "Easy read information";
+        LargePrint => "large_print", "Large print";
+        BlueBadgeParking => "blue_badge_parking", "Blue badge parking";
+        ChangingPlaces => "changing_places", "Changing Places toilet";
+        AssistanceDogs => "assistance_dogs", "Assistance dogs welcome";
+    }
+);
+
+coded!(
+    /// What kind of group runs an offer.
+    GroupKind {
+        RegisteredCharity => "registered_charity", "Registered charity";
+        InformalGroup => "informal_group", "Informal group";
+        MutualAid => "mutual_aid", "Mutual aid group";
+        UserLed => "user_led", "User-led organisation";
+        SelfAdvocacy => "self_advocacy", "Self-advocacy group";
+        MicroEnterprise => "micro_enterprise", "Micro-enterprise";
+        Faith => "faith", "Faith group";
+        Neighbourhood => "neighbourhood", "Neighbourhood group";
+        CouncilService => "council_service", "Council service";
+        NhsService => "nhs_service", "NHS service";
+        Business => "business", "Business";
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    fn is_uuid(s: &str) -> bool {
+        let parts: Vec<&str> = s.split('-').collect();
+        parts.iter().map(|p| p.len()).collect::<Vec<_>>() == [8, 4, 4, 4, 12]
+            && s.chars().all(|c| c == '-' || c.is_ascii_hexdigit())
+    }
+
+    #[test]
+    fn categories_have_unique_uuids_and_codes() {
+        let mut ids = HashSet::new();
+        let mut codes = HashSet::new();
+        assert!(is_uuid(COMMUNITY_TAXONOMY_ID));
+        for c in CATEGORIES {
+            assert!(is_uuid(c.id), "{}", c.id);
+            assert!(ids.insert(c.id) && codes.insert(c.code), "{c:?}");
+            assert_ne!(c.id, COMMUNITY_TAXONOMY_ID);
+            assert!(c.description.ends_with('.'));
+            assert_eq!(category_by_code(c.code).map(|x| x.id), Some(c.id));
+            assert_eq!(category_by_id(c.id).map(|x| x.code), Some(c.code));
+        }
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        assert_eq!(Access::ALL.len(), 10);
+        for a in Access::ALL {
+            assert_eq!(Access::parse(a.code()), Some(*a));
+            assert_eq!(
+                serde_json::to_value(a).ok(),
+                Some(serde_json::json!(a.code()))
+            );
+        }
+        assert_eq!(GroupKind::ALL.len(), 11);
+        for k in GroupKind::ALL {
+            assert_eq!(GroupKind::parse(k.code()), Some(*k));
+            assert_eq!(
+                serde_json::to_value(k).ok(),
+                Some(serde_json::json!(k.code()))
+            );
+        }
+        assert_eq!(Access::parse("ramps"), None);
+    }
+}

@@ -9,6 +9,7 @@
 mod db;
 pub mod accounts;
 pub mod audit;
+pub mod directory;
 pub mod hub;
 
 pub use db::{Backend, Conn, Db, Exec, Store, StoreError, Tx};

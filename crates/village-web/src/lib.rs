@@ -10,6 +10,7 @@ pub mod api;
 pub mod audit;
 pub mod auth;
 pub mod demo;
+pub mod directory;
 pub mod hub;
 pub mod mail;
 pub mod pages;
@@ -70,6 +71,7 @@ pub fn router(state: AppState) -> Router {
         .merge(hub::routes())
         .merge(accounts::routes())
         .merge(audit::routes())
+        .merge(directory::oruk::routes())
         .merge(api_router)
         .route(
             "/api/v1/openapi.json",

@@ -61,10 +61,48 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Bring directory data in (Open Referral UK JSON).
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Write the directory out (Open Referral UK JSON).
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
     /// Copy the SQLite database to FILE while the hub keeps running. (For PostgreSQL, use pg_dump.)
     Backup {
         /// Where to write the copy. Must not exist yet.
         file: PathBuf,
+        #[command(flatten)]
+        place: Place,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import services and taxonomy terms from a file or folder of ORUK 3.0 JSON: a page of
+    /// services, an array of full services, or a whole dump. Records are matched by id, so
+    /// importing again changes nothing. Any bad record means nothing is written, unless
+    /// --skip-invalid is given.
+    Oruk {
+        /// A .json file or a folder of them.
+        path: PathBuf,
+        /// Import the good records anyway, and write a report of the bad ones.
+        #[arg(long)]
+        skip_invalid: bool,
+        #[command(flatten)]
+        place: Place,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Write every service and taxonomy term as ORUK 3.0 JSON into DIR (services.json,
+    /// taxonomy_terms.json), in a form `village import oruk` reads back identically.
+    Oruk {
+        dir: PathBuf,
         #[command(flatten)]
         place: Place,
     },
@@ -353,6 +391,75 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("{email} is now {role}.");
             }
         },
+        Command::Import {
+            command:
+                ImportCommand::Oruk {
+                    path,
+                    skip_invalid,
+                    place,
+                },
+        } => {
+            let r = resolve(&place, None)?;
+            let store = open(&r).await?;
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} records, {per_sec}, {elapsed} so far",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let mut progress = |done: u64, total: u64| {
+                bar.set_length(total);
+                bar.set_position(done);
+            };
+            let report = village_web::directory::import::import_oruk(
+                &store,
+                &path,
+                skip_invalid,
+                now,
+                &mut progress,
+            )
+            .await?;
+            bar.finish_and_clear();
+            for w in &report.warnings {
+                eprintln!("warning: {w}");
+            }
+            for p in &report.refused {
+                eprintln!("refused: {p}");
+            }
+            if !report.written {
+                bail!(
+                    "{} problem(s) in {} file(s): nothing was written. Fix them, or use --skip-invalid to import the good records.",
+                    report.refused.len(),
+                    report.files
+                );
+            }
+            if !report.refused.is_empty() {
+                let file = r.data_dir.join(format!("import-report-{now}.txt"));
+                let text: String = report.refused.iter().map(|p| format!("{p}\n")).collect();
+                std::fs::write(&file, text)?;
+                println!(
+                    "{} record(s) were left out; the report is in {}.",
+                    report.refused.len(),
+                    file.display()
+                );
+            }
+            println!(
+                "Imported {} service(s) and {} taxonomy term(s) from {} file(s), with {} warning(s).",
+                report.imported,
+                report.taxonomy_terms,
+                report.files,
+                report.warnings.len()
+            );
+        }
+        Command::Export {
+            command: ExportCommand::Oruk { dir, place },
+        } => {
+            let r = resolve(&place, None)?;
+            let store = open(&r).await?;
+            let n = village_web::directory::import::export_oruk(&store, &dir).await?;
+            println!("Exported {n} service(s) to {}.", dir.display());
+        }
         Command::Backup { file, place } => {
             let r = resolve(&place, None)?;
             let store = open(&r).await?;

@@ -1,0 +1,325 @@
+//! The community directory: whole Open Referral UK records plus the index Village searches
+//! (words, categories, ages, days and times, places). Search uses SQLite FTS5 or PostgreSQL
+//! full-text search behind one function, with English stemming on both.
+
+use crate::{Db, Exec, Result};
+use village_domain::directory::oruk::ServiceIndex;
+use village_domain::Timestamp;
+
+/// Store a service record and rebuild its index, replacing any record with the same id.
+pub async fn upsert_service(
+    db: &mut impl Db,
+    index: &ServiceIndex,
+    doc: &str,
+    public: bool,
+    now: Timestamp,
+) -> Result<()> {
+    let sql = "INSERT INTO dir_services (id, organization_id, organization_name, name, description, status, \
+               minimum_age, maximum_age, free, last_modified, public, doc, updated_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+               ON CONFLICT (id) DO UPDATE SET organization_id = excluded.organization_id, \
+               organization_name = excluded.organization_name, name = excluded.name, \
+               description = excluded.description, status = excluded.status, \
+               minimum_age = excluded.minimum_age, maximum_age = excluded.maximum_age, \
+               free = excluded.free, last_modified = excluded.last_modified, public = excluded.public, \
+               doc = excluded.doc, updated_at = excluded.updated_at";
+    query!(db, c => sqlx::query(sql)
+        .bind(&index.id)
+        .bind(index.organization_id.as_deref())
+        .bind(index.organization_name.as_deref())
+        .bind(&index.name)
+        .bind(&index.description)
+        .bind(&index.status)
+        .bind(index.minimum_age)
+        .bind(index.maximum_age)
+        .bind(index.free)
+        .bind(index.last_modified.as_deref())
+        .bind(public)
+        .bind(doc)
+        .bind(now)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    for table in [
+        "dir_service_terms",
+        "dir_service_times",
+        "dir_service_places",
+    ] {
+        let sql = format!("DELETE FROM {table} WHERE service_id = $1");
+        query!(db, c => sqlx::query(&sql).bind(&index.id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    }
+    for term in &index.taxonomy_term_ids {
+        query!(db, c => sqlx::query("INSERT INTO dir_service_terms (service_id, term_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(&index.id)
+            .bind(term)
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
+    for schedule in &index.schedules {
+        let opens = i64::from(schedule.opens.map_or(0, |t| t.minutes()));
+        let closes = i64::from(schedule.closes.map_or(24 * 60, |t| t.minutes()));
+        for day in schedule.days() {
+            query!(db, c => sqlx::query("INSERT INTO dir_service_times (service_id, day, opens, closes) VALUES ($1, $2, $3, $4)")
+                .bind(&index.id)
+                .bind(day.code())
+                .bind(opens)
+                .bind(closes)
+                .execute(&mut *c)
+                .await
+                .map(|r| r.rows_affected()))?;
+        }
+    }
+    for place in &index.places {
+        query!(db, c => sqlx::query("INSERT INTO dir_service_places (service_id, lat, lon, postcode) VALUES ($1, $2, $3, $4)")
+            .bind(&index.id)
+            .bind(place.point.lat())
+            .bind(place.point.lon())
+            .bind(place.postcode.as_deref())
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+/// The whole record of a service, if it exists (and is public, when `public_only`).
+pub async fn service_doc(db: &mut impl Db, id: &str, public_only: bool) -> Result<Option<String>> {
+    let sql = "SELECT doc FROM dir_services WHERE id = $1 AND (public = TRUE OR $2 = FALSE)";
+    Ok(
+        query!(db, c => sqlx::query_scalar(sql).bind(id).bind(public_only).fetch_optional(&mut *c).await)?,
+    )
+}
+
+pub async fn count_services(db: &mut impl Db) -> Result<i64> {
+    Ok(
+        query!(db, c => sqlx::query_scalar("SELECT COUNT(*) FROM dir_services").fetch_one(&mut *c).await)?,
+    )
+}
+
+/// Every service record, in id order (for export).
+pub async fn all_service_docs(db: &mut impl Db) -> Result<Vec<(String, String)>> {
+    Ok(
+        query!(db, c => sqlx::query_as("SELECT id, doc FROM dir_services ORDER BY id").fetch_all(&mut *c).await)?,
+    )
+}
+
+/// What a directory search asks for. Every filter combines with the others.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceFilter {
+    /// Words to search for.
+    pub words: Option<String>,
+    pub taxonomy_term_id: Option<String>,
+    pub taxonomy_id: Option<String>,
+    /// ORUK `minimum_age`: services whose own minimum age is at least this.
+    pub minimum_age_at_least: Option<i64>,
+    /// ORUK `maximum_age`: services whose own maximum age is at most this.
+    pub maximum_age_at_most: Option<i64>,
+    /// An iCalendar day code (MO … SU): services that happen on that day.
+    pub day: Option<String>,
+    /// ORUK `start_time`, minutes after midnight: services that open at or after this.
+    pub opens_at_or_after: Option<i64>,
+    /// ORUK `end_time`, minutes after midnight: services that close at or before this.
+    pub closes_at_or_before: Option<i64>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+/// The words as a safe FTS5 query: each word quoted, all of them required.
+fn fts5_query(words: &str) -> String {
+    words
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\""))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Public services matching the filter, best match first when searching by words (else by
+/// name), with the total number of matches.
+pub async fn search_services(
+    db: &mut impl Db,
+    filter: &ServiceFilter,
+) -> Result<(Vec<(String, String)>, i64)> {
+    let postgres = matches!(db.exec(), Exec::Postgres(_));
+    let mut args: Vec<Arg> = Vec::new();
+    let mut conditions: Vec<String> = vec!["s.public = TRUE".into()];
+    let push = |args: &mut Vec<Arg>, a: Arg| {
+        args.push(a);
+        format!("${}", args.len())
+    };
+    let words = filter
+        .words
+        .as_deref()
+        .map(str::trim)
+        .filter(|w| !w.is_empty());
+    let mut from = "dir_services s".to_string();
+    let mut order = "s.name, s.id".to_string();
+    if let Some(words) = words {
+        if postgres {
+            let p = push(&mut args, Arg::Text(words.to_string()));
+            conditions.push(format!("s.search @@ websearch_to_tsquery('english', {p})"));
+            order = format!("ts_rank(s.search, websearch_to_tsquery('english', {p})) DESC, s.id");
+        } else {
+            let q = fts5_query(words);
+            if q.is_empty() {
+                return Ok((Vec::new(), 0));
+            }
+            let p = push(&mut args, Arg::Text(q));
+            from = "dir_services_fts f JOIN dir_services s ON s.rowid = f.rowid".into();
+            conditions.push(format!("dir_services_fts MATCH {p}"));
+            order = "f.rank, s.id".into();
+        }
+    }
+    if let Some(term) = &filter.taxonomy_term_id {
+        let p = push(&mut args, Arg::Text(term.clone()));
+        conditions.push(format!(
+            "EXISTS (SELECT 1 FROM dir_service_terms t WHERE t.service_id = s.id AND t.term_id = {p})"
+        ));
+    }
+    if let Some(taxonomy) = &filter.taxonomy_id {
+        let p = push(&mut args, Arg::Text(taxonomy.clone()));
+        conditions.push(format!(
+            "EXISTS (SELECT 1 FROM dir_service_terms t JOIN dir_taxonomy_terms tt ON tt.id = t.term_id \
+             WHERE t.service_id = s.id AND tt.taxonomy_id = {p})"
+        ));
+    }
+    if let Some(age) = filter.minimum_age_at_least {
+        let p = push(&mut args, Arg::Int(age));
+        conditions.push(format!("s.minimum_age >= {p}"));
+    }
+    if let Some(age) = filter.maximum_age_at_most {
+        let p = push(&mut args, Arg::Int(age));
+        conditions.push(format!("s.maximum_age <= {p}"));
+    }
+    if filter.day.is_some()
+        || filter.opens_at_or_after.is_some()
+        || filter.closes_at_or_before.is_some()
+    {
+        // One time slot must meet every part, so "Tuesday from 10:00" means a Tuesday slot.
+        let mut time = vec!["t.service_id = s.id".to_string()];
+        if let Some(day) = &filter.day {
+            let p = push(&mut args, Arg::Text(day.clone()));
+            time.push(format!("t.day = {p}"));
+        }
+        if let Some(start) = filter.opens_at_or_after {
+            let p = push(&mut args, Arg::Int(start));
+            time.push(format!("t.opens >= {p}"));
+        }
+        if let Some(end) = filter.closes_at_or_before {
+            let p = push(&mut args, Arg::Int(end));
+            time.push(format!("t.closes <= {p}"));
+        }
+        conditions.push(format!(
+            "EXISTS (SELECT 1 FROM dir_service_times t WHERE {})",
+            time.join(" AND ")
+        ));
+    }
+    let where_ = conditions.join(" AND ");
+    let count_sql = format!("SELECT COUNT(*) FROM {from} WHERE {where_}");
+    let n = args.len();
+    let list_sql = format!(
+        "SELECT s.id, s.doc FROM {from} WHERE {where_} ORDER BY {order} LIMIT ${} OFFSET ${}",
+        n + 1,
+        n + 2
+    );
+    let total: i64 = query!(db, c => {
+        let mut q = sqlx::query_scalar(&count_sql);
+        for a in &args {
+            q = match a { Arg::Text(t) => q.bind(t.clone()), Arg::Int(i) => q.bind(*i) };
+        }
+        q.fetch_one(&mut *c).await
+    })?;
+    let rows: Vec<(String, String)> = query!(db, c => {
+        let mut q = sqlx::query_as(&list_sql);
+        for a in &args {
+            q = match a { Arg::Text(t) => q.bind(t.clone()), Arg::Int(i) => q.bind(*i) };
+        }
+        q.bind(filter.limit).bind(filter.offset).fetch_all(&mut *c).await
+    })?;
+    Ok((rows, total))
+}
+
+// ---- Taxonomies -------------------------------------------------------------------------
+
+pub async fn upsert_taxonomy(db: &mut impl Db, id: &str, name: &str, doc: &str) -> Result<()> {
+    query!(db, c => sqlx::query(
+        "INSERT INTO dir_taxonomies (id, name, doc) VALUES ($1, $2, $3) \
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, doc = excluded.doc",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(doc)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn upsert_taxonomy_term(
+    db: &mut impl Db,
+    id: &str,
+    taxonomy_id: Option<&str>,
+    parent_id: Option<&str>,
+    name: &str,
+    doc: &str,
+) -> Result<()> {
+    query!(db, c => sqlx::query(
+        "INSERT INTO dir_taxonomy_terms (id, taxonomy_id, parent_id, name, doc) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (id) DO UPDATE SET taxonomy_id = excluded.taxonomy_id, parent_id = excluded.parent_id, \
+         name = excluded.name, doc = excluded.doc",
+    )
+    .bind(id)
+    .bind(taxonomy_id)
+    .bind(parent_id)
+    .bind(name)
+    .bind(doc)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn taxonomy_doc(db: &mut impl Db, id: &str) -> Result<Option<String>> {
+    Ok(
+        query!(db, c => sqlx::query_scalar("SELECT doc FROM dir_taxonomies WHERE id = $1").bind(id).fetch_optional(&mut *c).await)?,
+    )
+}
+
+pub async fn taxonomy_term_doc(db: &mut impl Db, id: &str) -> Result<Option<String>> {
+    Ok(
+        query!(db, c => sqlx::query_scalar("SELECT doc FROM dir_taxonomy_terms WHERE id = $1").bind(id).fetch_optional(&mut *c).await)?,
+    )
+}
+
+/// A page of taxonomies, by name, with the total.
+pub async fn list_taxonomies(
+    db: &mut impl Db,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<String>, i64)> {
+    let docs: Vec<String> = query!(db, c => sqlx::query_scalar("SELECT doc FROM dir_taxonomies ORDER BY name, id LIMIT $1 OFFSET $2")
+        .bind(limit).bind(offset).fetch_all(&mut *c).await)?;
+    let total: i64 = query!(db, c => sqlx::query_scalar("SELECT COUNT(*) FROM dir_taxonomies").fetch_one(&mut *c).await)?;
+    Ok((docs, total))
+}
+
+/// A page of taxonomy terms (of one taxonomy, if given), by name, with the total.
+pub async fn list_taxonomy_terms(
+    db: &mut impl Db,
+    taxonomy_id: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<String>, i64)> {
+    let docs: Vec<String> = query!(db, c => sqlx::query_scalar(
+        "SELECT doc FROM dir_taxonomy_terms WHERE ($1 IS NULL OR taxonomy_id = $1) ORDER BY name, id LIMIT $2 OFFSET $3")
+        .bind(taxonomy_id).bind(limit).bind(offset).fetch_all(&mut *c).await)?;
+    let total: i64 = query!(db, c => sqlx::query_scalar("SELECT COUNT(*) FROM dir_taxonomy_terms WHERE ($1 IS NULL OR taxonomy_id = $1)")
+        .bind(taxonomy_id).fetch_one(&mut *c).await)?;
+    Ok((docs, total))
+}

@@ -1,0 +1,296 @@
+//! The Open Referral UK 3.0 API, exactly as the UK profile describes it: paginated lists with
+//! the standard envelope, full records by id, empty fields left out, open CORS, no key.
+
+use crate::api::ApiError;
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+use village_domain::directory::oruk::without_empty_fields;
+use village_domain::directory::schedule::{TimeOfDay, Weekday};
+use village_store::directory::{self as store, ServiceFilter};
+
+pub fn routes() -> Router<AppState> {
+    let cors = tower_http::cors::CorsLayer::new()
+        .allow_origin(tower_http::cors::Any)
+        .allow_methods([
+            axum::http::Method::GET,
+            axum::http::Method::HEAD,
+            axum::http::Method::OPTIONS,
+        ])
+        .allow_headers(tower_http::cors::Any);
+    Router::new()
+        .route("/oruk", get(root))
+        .route("/oruk/", get(root))
+        .route("/oruk/openapi.json", get(openapi))
+        .route("/oruk/services", get(services))
+        .route("/oruk/services/{id}", get(service))
+        .route("/oruk/taxonomies", get(taxonomies))
+        .route("/oruk/taxonomies/{id}", get(taxonomy))
+        .route("/oruk/taxonomy_terms", get(taxonomy_terms))
+        .route("/oruk/taxonomy_terms/{id}", get(taxonomy_term))
+        .layer(cors)
+}
+
+const DEFAULT_PER_PAGE: i64 = 50;
+const MAX_PER_PAGE: i64 = 1000;
+
+fn bad(param: &'static str, message: impl Into<String>) -> ApiError {
+    let mut e = ApiError::new(StatusCode::BAD_REQUEST, "invalid_parameter", message);
+    e.field = Some(param);
+    e
+}
+
+async fn root(State(state): State<AppState>) -> Json<Value> {
+    Json(json!({
+        "version": "HSDS-UK-3.0",
+        "profile": "https://github.com/OpenReferralUK/uk-profile/blob/main/docs/index.md",
+        "openapi_url": state.settings.link("/oruk/openapi.json"),
+    }))
+}
+
+const OPENAPI: &str = include_str!("../../static/oruk-openapi.json");
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+/// Query parameters of the UK profile. All arrive as text so a wrong value gets a clear
+/// message naming the parameter rather than a bare rejection.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListParams {
+    search: Option<String>,
+    page: Option<String>,
+    per_page: Option<String>,
+    taxonomy_term_id: Option<String>,
+    taxonomy_id: Option<String>,
+    minimum_age: Option<String>,
+    maximum_age: Option<String>,
+    start_time: Option<String>,
+    end_time: Option<String>,
+    day: Option<String>,
+    postcode: Option<String>,
+    proximity: Option<String>,
+}
+
+fn int(param: &'static str, value: Option<&str>) -> Result<Option<i64>, ApiError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite() && *n >= 0.0 && *n <= 1e9)
+            .map(|n| Some(n.floor() as i64))
+            .ok_or_else(|| bad(param, format!("{param} must be a whole number, not {v:?}"))),
+    }
+}
+
+fn time(param: &'static str, value: Option<&str>) -> Result<Option<i64>, ApiError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => TimeOfDay::parse(v)
+            .map(|t| Some(i64::from(t.minutes())))
+            .ok_or_else(|| {
+                bad(
+                    param,
+                    format!("{param} must be a time like 10:00, not {v:?}"),
+                )
+            }),
+    }
+}
+
+fn day(value: Option<&str>) -> Result<Option<String>, ApiError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => Weekday::parse(v)
+            .or_else(|| {
+                Weekday::ALL
+                    .into_iter()
+                    .find(|d| d.name().eq_ignore_ascii_case(v))
+            })
+            .map(|d| Some(d.code().to_string()))
+            .ok_or_else(|| {
+                bad(
+                    "day",
+                    format!("day must be a day such as MO or Monday, not {v:?}"),
+                )
+            }),
+    }
+}
+
+fn paging(p: &ListParams) -> Result<(i64, i64), ApiError> {
+    let page = int("page", p.page.as_deref())?.unwrap_or(1);
+    if page < 1 {
+        return Err(bad("page", "page starts at 1"));
+    }
+    let per_page = int("per_page", p.per_page.as_deref())?.unwrap_or(DEFAULT_PER_PAGE);
+    if !(1..=MAX_PER_PAGE).contains(&per_page) {
+        return Err(bad(
+            "per_page",
+            format!("per_page must be from 1 to {MAX_PER_PAGE}"),
+        ));
+    }
+    Ok((page, per_page))
+}
+
+/// The UK profile's page envelope around `contents`.
+fn page_of(contents: Vec<Value>, total: i64, page: i64, per_page: i64) -> Value {
+    let total_pages = if total == 0 {
+        0
+    } else {
+        (total + per_page - 1) / per_page
+    };
+    json!({
+        "total_items": total,
+        "total_pages": total_pages,
+        "page_number": page,
+        "size": contents.len(),
+        "first_page": page == 1,
+        "last_page": page >= total_pages,
+        "empty": contents.is_empty(),
+        "contents": contents,
+    })
+}
+
+fn parse_doc(doc: &str) -> Value {
+    serde_json::from_str(doc).unwrap_or(Value::Null)
+}
+
+/// The one-to-one fields of a service, as `/services` lists them.
+const LIST_FIELDS: [&str; 16] = [
+    "id",
+    "organization_id",
+    "name",
+    "description",
+    "url",
+    "email",
+    "status",
+    "fees",
+    "accreditations",
+    "minimum_age",
+    "maximum_age",
+    "assured_date",
+    "assurer_email",
+    "alert",
+    "last_modified",
+    "organization",
+];
+
+fn list_item(doc: &str) -> Value {
+    let full = parse_doc(doc);
+    let mut item = Map::new();
+    for key in LIST_FIELDS {
+        if let Some(v) = full.get(key) {
+            item.insert(key.to_string(), v.clone());
+        }
+    }
+    without_empty_fields(Value::Object(item))
+}
+
+async fn services(
+    State(state): State<AppState>,
+    query: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Query(p) = query.map_err(|e| bad("query", e.body_text()))?;
+    let (page, per_page) = paging(&p)?;
+    if p.postcode.as_deref().is_some_and(|v| !v.trim().is_empty())
+        || p.proximity.as_deref().is_some_and(|v| !v.trim().is_empty())
+    {
+        // Refuse rather than ignore: a filter that silently does nothing returns wrong results.
+        return Err(ApiError::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "not_supported_yet",
+            "Searching by postcode and proximity is not available on this hub yet.",
+        ));
+    }
+    let filter = ServiceFilter {
+        words: p.search.clone(),
+        taxonomy_term_id: p.taxonomy_term_id.clone().filter(|v| !v.is_empty()),
+        taxonomy_id: p.taxonomy_id.clone().filter(|v| !v.is_empty()),
+        minimum_age_at_least: int("minimum_age", p.minimum_age.as_deref())?,
+        maximum_age_at_most: int("maximum_age", p.maximum_age.as_deref())?,
+        day: day(p.day.as_deref())?,
+        opens_at_or_after: time("start_time", p.start_time.as_deref())?,
+        closes_at_or_before: time("end_time", p.end_time.as_deref())?,
+        limit: per_page,
+        offset: (page - 1).saturating_mul(per_page),
+    };
+    let mut c = state.store.conn().await?;
+    let (rows, total) = store::search_services(&mut c, &filter).await?;
+    let contents = rows.iter().map(|(_, doc)| list_item(doc)).collect();
+    Ok(Json(page_of(contents, total, page, per_page)))
+}
+
+async fn service(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let mut c = state.store.conn().await?;
+    match store::service_doc(&mut c, &id, true).await? {
+        Some(doc) => Ok(Json(without_empty_fields(parse_doc(&doc)))),
+        None => Err(ApiError::not_found("service with that id")),
+    }
+}
+
+async fn taxonomies(
+    State(state): State<AppState>,
+    query: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Query(p) = query.map_err(|e| bad("query", e.body_text()))?;
+    let (page, per_page) = paging(&p)?;
+    let mut c = state.store.conn().await?;
+    let (docs, total) =
+        store::list_taxonomies(&mut c, per_page, (page - 1).saturating_mul(per_page)).await?;
+    let contents = docs
+        .iter()
+        .map(|d| without_empty_fields(parse_doc(d)))
+        .collect();
+    Ok(Json(page_of(contents, total, page, per_page)))
+}
+
+async fn taxonomy(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let mut c = state.store.conn().await?;
+    match store::taxonomy_doc(&mut c, &id).await? {
+        Some(doc) => Ok(Json(without_empty_fields(parse_doc(&doc)))),
+        None => Err(ApiError::not_found("taxonomy with that id")),
+    }
+}
+
+async fn taxonomy_terms(
+    State(state): State<AppState>,
+    query: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Query(p) = query.map_err(|e| bad("query", e.body_text()))?;
+    let (page, per_page) = paging(&p)?;
+    let mut c = state.store.conn().await?;
+    let (docs, total) = store::list_taxonomy_terms(
+        &mut c,
+        p.taxonomy_id.as_deref().filter(|v| !v.is_empty()),
+        per_page,
+        (page - 1).saturating_mul(per_page),
+    )
+    .await?;
+    let contents = docs
+        .iter()
+        .map(|d| without_empty_fields(parse_doc(d)))
+        .collect();
+    Ok(Json(page_of(contents, total, page, per_page)))
+}
+
+async fn taxonomy_term(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let mut c = state.store.conn().await?;
+    match store::taxonomy_term_doc(&mut c, &id).await? {
+        Some(doc) => Ok(Json(without_empty_fields(parse_doc(&doc)))),
+        None => Err(ApiError::not_found("taxonomy term with that id")),
+    }
+}

@@ -1,0 +1,345 @@
+//! The directory's Open Referral UK import, export and API, on SQLite and PostgreSQL, checked
+//! against the standard's own schemas and the validator's feeds in `../shared`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{Backend, TestApp};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use village_web::directory::import::{export_oruk, import_oruk};
+
+on_both_backends!(
+    the_fail_feed_is_refused_and_nothing_is_written,
+    the_default_feed_reads_back_field_for_field,
+    a_feed_repeating_one_id_keeps_one_and_says_so,
+    filters_really_filter,
+    export_then_import_then_export_gives_the_same_files,
+    wrong_parameters_are_named,
+);
+
+fn standards() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/standards/oruk-3.0");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+        panic!(
+            "{} is missing: CI runs with ../shared beside the project",
+            dir.display()
+        );
+    }
+    eprintln!("SKIPPED: ../shared/standards is not here");
+    None
+}
+
+fn schema(name: &str) -> jsonschema::Validator {
+    let dir = standards().unwrap();
+    let text = std::fs::read_to_string(dir.join("schema/compiled").join(name)).unwrap();
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap()
+}
+
+fn assert_valid(validator: &jsonschema::Validator, value: &Value, what: &str) {
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{what} is not valid ORUK:\n{}",
+        errors.join("\n")
+    );
+}
+
+async fn import(
+    app: &TestApp,
+    path: &std::path::Path,
+    skip_invalid: bool,
+) -> village_web::directory::import::ImportReport {
+    import_oruk(
+        &app.store,
+        path,
+        skip_invalid,
+        village_web::now(),
+        &mut |_, _| {},
+    )
+    .await
+    .unwrap()
+}
+
+async fn get(app: &TestApp, path: &str) -> (u16, Value, reqwest::header::HeaderMap) {
+    let r = app
+        .client()
+        .get(app.url(path))
+        .header("origin", "https://example.org")
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let headers = r.headers().clone();
+    (status, r.json().await.unwrap_or(Value::Null), headers)
+}
+
+async fn count(app: &TestApp) -> i64 {
+    let mut c = app.store.conn().await.unwrap();
+    village_store::directory::count_services(&mut c)
+        .await
+        .unwrap()
+}
+
+async fn the_fail_feed_is_refused_and_nothing_is_written(backend: Backend) {
+    let Some(dir) = standards() else { return };
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let report = import(&app, &dir.join("validator-feeds/V3.0-UK-Fail"), false).await;
+    assert!(!report.written);
+    assert_eq!(count(&app).await, 0, "nothing half-written");
+    let problems: Vec<String> = report
+        .refused
+        .iter()
+        .map(|r| format!("{} {}", r.path, r.message))
+        .collect();
+    assert!(
+        problems.contains(&"$.contents[0].name is missing".to_string()),
+        "{problems:#?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("$.email") && p.contains("email")),
+        "{problems:#?}"
+    );
+    assert!(report.refused.iter().all(|r| r.file.ends_with(".json")));
+
+    // With --skip-invalid, the good records go in and the bad ones are reported.
+    let report = import(&app, &dir.join("validator-feeds/V3.0-UK-Fail"), true).await;
+    assert!(report.written);
+    assert_eq!(report.imported, 0, "every service in the fail feed is bad");
+}
+
+async fn the_default_feed_reads_back_field_for_field(backend: Backend) {
+    let Some(dir) = standards() else { return };
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let report = import(&app, &dir.join("validator-feeds/V3.0-UK-Default"), false).await;
+    assert!(report.written, "{:?}", report.refused);
+    assert_eq!(report.imported, 1);
+    assert!(report
+        .warnings
+        .iter()
+        .any(|w| w.message.contains("left out of distance searches")));
+
+    let original: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("validator-feeds/V3.0-UK-Default/service_full.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let (status, served, headers) =
+        get(&app, "/oruk/services/ac148810-d857-441c-9679-408f346de14b").await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["access-control-allow-origin"], "*", "open CORS");
+    assert_eq!(
+        served,
+        village_domain::directory::oruk::without_empty_fields(original)
+    );
+    assert_valid(&schema("service.json"), &served, "/services/{id}");
+
+    let (status, page, _) = get(&app, "/oruk/services").await;
+    assert_eq!(status, 200);
+    for (key, expected) in [
+        ("total_items", json!(1)),
+        ("total_pages", json!(1)),
+        ("page_number", json!(1)),
+        ("size", json!(1)),
+        ("first_page", json!(true)),
+        ("last_page", json!(true)),
+        ("empty", json!(false)),
+    ] {
+        assert_eq!(page[key], expected, "{key}");
+    }
+    let list_item = schema("service_list.json");
+    for item in page["contents"].as_array().unwrap() {
+        assert_valid(&list_item, item, "an item of /services");
+        assert!(
+            item.get("service_at_locations").is_none(),
+            "list items carry one-to-one fields only"
+        );
+    }
+    let (status, root, _) = get(&app, "/oruk/").await;
+    assert_eq!(status, 200);
+    assert_eq!(root["version"], "HSDS-UK-3.0");
+    let (status, term, _) = get(
+        &app,
+        "/oruk/taxonomy_terms/3f7b145d-84af-42d7-8fae-eaca714b02b2",
+    )
+    .await;
+    assert_eq!((status, term["name"].as_str()), (200, Some("name")));
+    let (status, _, _) = get(&app, "/oruk/services/00000000-0000-0000-0000-000000000000").await;
+    assert_eq!(status, 404);
+    // Importing again changes nothing.
+    import(&app, &dir.join("validator-feeds/V3.0-UK-Default"), false).await;
+    assert_eq!(count(&app).await, 1);
+    let (_, again, _) = get(&app, "/oruk/services/ac148810-d857-441c-9679-408f346de14b").await;
+    assert_eq!(again, served);
+}
+
+async fn a_feed_repeating_one_id_keeps_one_and_says_so(backend: Backend) {
+    let Some(dir) = standards() else { return };
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let report = import(&app, &dir.join("validator-feeds/V3.0-UK-Test"), false).await;
+    assert!(report.written);
+    assert_eq!(report.imported, 1);
+    assert!(report
+        .warnings
+        .iter()
+        .any(|w| w.message.contains("appears") && w.message.contains("different content")));
+}
+
+fn service(id: &str, name: &str, description: &str, extra: Value) -> Value {
+    let mut s = json!({"id": id, "name": name, "description": description, "status": "active"});
+    if let (Some(obj), Value::Object(more)) = (s.as_object_mut(), extra) {
+        obj.extend(more);
+    }
+    s
+}
+
+const A: &str = "11111111-1111-4111-8111-111111111111";
+const B: &str = "22222222-2222-4222-8222-222222222222";
+const C: &str = "33333333-3333-4333-8333-333333333333";
+const TERM: &str = "44444444-4444-4444-8444-444444444444";
+
+async fn filters_really_filter(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let file = app.dir.path().join("services.json");
+    let services = json!([
+        service(
+            A,
+            "Tuesday knit and natter",
+            "Knitting, tea and a chat for anyone",
+            json!({
+                "minimum_age": 18, "maximum_age": 99,
+                "schedules": [{"id": "66666666-6666-4666-8666-666666666661", "freq": "WEEKLY", "byday": "TU", "opens_at": "10:00", "closes_at": "12:00"}],
+                "attributes": [{"id": "55555555-5555-4555-8555-555555555555", "taxonomy_term_id": TERM}]
+            })
+        ),
+        service(
+            B,
+            "Community gardeners",
+            "We garden together on the allotments every week",
+            json!({
+                "minimum_age": 8, "maximum_age": 16,
+                "schedules": [{"id": "66666666-6666-4666-8666-666666666662", "freq": "WEEKLY", "byday": "SA", "opens_at": "14:00", "closes_at": "16:00"}]
+            })
+        ),
+        service(
+            C,
+            "Carers' coffee morning",
+            "Coffee and company for unpaid carers",
+            json!({
+                "schedules": [{"id": "66666666-6666-4666-8666-666666666663", "freq": "WEEKLY", "byday": "TU,TH", "opens_at": "09:30", "closes_at": "11:00"}]
+            })
+        ),
+    ]);
+    std::fs::write(&file, services.to_string()).unwrap();
+    let report = import(&app, &file, false).await;
+    assert!(report.written, "{:?}", report.refused);
+
+    let ids = |page: &Value| -> Vec<String> {
+        page["contents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let by_term = format!("?taxonomy_term_id={TERM}");
+    let cases: Vec<(&str, Vec<&str>)> = vec![
+        ("", vec![C, B, A]),
+        ("?search=gardening", vec![B]),
+        ("?search=knitting%20tea", vec![A]),
+        ("?search=nothing-matches-this", vec![]),
+        (&by_term, vec![A]),
+        ("?minimum_age=18", vec![A]),
+        ("?maximum_age=16", vec![B]),
+        ("?day=TU", vec![C, A]),
+        ("?day=Saturday", vec![B]),
+        ("?day=TU&start_time=10:00", vec![A]),
+        ("?end_time=11:00", vec![C]),
+        ("?day=MO", vec![]),
+        ("?search=coffee&day=TH", vec![C]),
+    ];
+    for (query, expected) in cases {
+        let (status, page, _) = get(&app, &format!("/oruk/services{query}")).await;
+        assert_eq!(status, 200, "{query}");
+        assert_eq!(ids(&page), expected, "{query}");
+        assert_eq!(page["total_items"], expected.len(), "{query}");
+    }
+    // Pages: two a page, the second page holds the last one.
+    let (_, page, _) = get(&app, "/oruk/services?per_page=2&page=2").await;
+    assert_eq!(ids(&page), vec![A]);
+    assert_eq!(
+        (
+            page["total_pages"].as_i64(),
+            page["first_page"].as_bool(),
+            page["last_page"].as_bool()
+        ),
+        (Some(2), Some(false), Some(true))
+    );
+    let (_, page, _) = get(&app, "/oruk/services?per_page=2&page=3").await;
+    assert_eq!(
+        (page["empty"].as_bool(), page["size"].as_i64()),
+        (Some(true), Some(0))
+    );
+}
+
+async fn export_then_import_then_export_gives_the_same_files(backend: Backend) {
+    let Some(dir) = standards() else { return };
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    import(&app, &dir.join("validator-feeds/V3.0-UK-Default"), false).await;
+    let first = app.dir.path().join("export-1");
+    assert_eq!(export_oruk(&app.store, &first).await.unwrap(), 1);
+
+    let Some(empty) = TestApp::start(backend).await else {
+        return;
+    };
+    let report = import(&empty, &first, false).await;
+    assert!(report.written, "{:?}", report.refused);
+    let second = empty.dir.path().join("export-2");
+    export_oruk(&empty.store, &second).await.unwrap();
+    for file in ["services.json", "taxonomy_terms.json"] {
+        assert_eq!(
+            std::fs::read(first.join(file)).unwrap(),
+            std::fs::read(second.join(file)).unwrap(),
+            "{file}"
+        );
+    }
+}
+
+async fn wrong_parameters_are_named(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    for (query, field) in [
+        ("page=0", "page"),
+        ("per_page=100000", "per_page"),
+        ("minimum_age=old", "minimum_age"),
+        ("start_time=noon", "start_time"),
+        ("day=Funday", "day"),
+    ] {
+        let (status, body, _) = get(&app, &format!("/oruk/services?{query}")).await;
+        assert_eq!(status, 400, "{query}");
+        assert_eq!(body["error"]["field"], field, "{query}");
+    }
+}

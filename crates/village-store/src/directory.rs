@@ -70,6 +70,17 @@ pub async fn upsert_service(
                 .map(|r| r.rows_affected()))?;
         }
     }
+    for sal in &index.service_at_location_ids {
+        query!(db, c => sqlx::query(
+            "INSERT INTO dir_service_at_locations (id, service_id) VALUES ($1, $2) \
+             ON CONFLICT (id) DO UPDATE SET service_id = excluded.service_id",
+        )
+        .bind(sal)
+        .bind(&index.id)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    }
     for place in &index.places {
         query!(db, c => sqlx::query("INSERT INTO dir_service_places (service_id, lat, lon, postcode) VALUES ($1, $2, $3, $4)")
             .bind(&index.id)
@@ -88,6 +99,18 @@ pub async fn service_doc(db: &mut impl Db, id: &str, public_only: bool) -> Resul
     let sql = "SELECT doc FROM dir_services WHERE id = $1 AND (public = TRUE OR $2 = FALSE)";
     Ok(
         query!(db, c => sqlx::query_scalar(sql).bind(id).bind(public_only).fetch_optional(&mut *c).await)?,
+    )
+}
+
+/// The record of the public service a service_at_location id belongs to.
+pub async fn service_doc_by_location(
+    db: &mut impl Db,
+    service_at_location_id: &str,
+) -> Result<Option<String>> {
+    let sql = "SELECT s.doc FROM dir_service_at_locations sal JOIN dir_services s ON s.id = sal.service_id \
+               WHERE sal.id = $1 AND s.public = TRUE";
+    Ok(
+        query!(db, c => sqlx::query_scalar(sql).bind(service_at_location_id).fetch_optional(&mut *c).await)?,
     )
 }
 
@@ -121,6 +144,9 @@ pub struct ServiceFilter {
     pub opens_at_or_after: Option<i64>,
     /// ORUK `end_time`, minutes after midnight: services that close at or before this.
     pub closes_at_or_before: Option<i64>,
+    /// List one row per service_at_location (the row's id is then its id) instead of one
+    /// per service.
+    pub per_location: bool,
     pub limit: i64,
     pub offset: i64,
 }
@@ -220,11 +246,17 @@ pub async fn search_services(
             time.join(" AND ")
         ));
     }
+    let mut id_column = "s.id";
+    if filter.per_location {
+        from = format!("{from} JOIN dir_service_at_locations sal ON sal.service_id = s.id");
+        id_column = "sal.id";
+        order = format!("{order}, sal.id");
+    }
     let where_ = conditions.join(" AND ");
     let count_sql = format!("SELECT COUNT(*) FROM {from} WHERE {where_}");
     let n = args.len();
     let list_sql = format!(
-        "SELECT s.id, s.doc FROM {from} WHERE {where_} ORDER BY {order} LIMIT ${} OFFSET ${}",
+        "SELECT {id_column}, s.doc FROM {from} WHERE {where_} ORDER BY {order} LIMIT ${} OFFSET ${}",
         n + 1,
         n + 2
     );

@@ -171,6 +171,25 @@ async fn the_default_feed_reads_back_field_for_field(backend: Backend) {
             "list items carry one-to-one fields only"
         );
     }
+    let (status, sal, _) = get(
+        &app,
+        "/oruk/service_at_locations/e94c9f38-1e8f-4564-91d4-d53501ab1765",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(sal["service_id"], "ac148810-d857-441c-9679-408f346de14b");
+    assert_eq!(sal["service"]["name"], "Community Counselling");
+    assert_valid(
+        &schema("service_at_location.json"),
+        &sal,
+        "/service_at_locations/{id}",
+    );
+    let (status, sals, _) = get(&app, "/oruk/service_at_locations?search=counselling").await;
+    assert_eq!((status, sals["total_items"].as_i64()), (200, Some(1)));
+    let sal_item = schema("service_at_location_list.json");
+    for item in sals["contents"].as_array().unwrap() {
+        assert_valid(&sal_item, item, "an item of /service_at_locations");
+    }
     let (status, root, _) = get(&app, "/oruk/").await;
     assert_eq!(status, 200);
     assert_eq!(root["version"], "HSDS-UK-3.0");

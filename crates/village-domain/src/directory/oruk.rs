@@ -54,6 +54,8 @@ pub struct ServiceIndex {
     pub taxonomy_term_ids: Vec<String>,
     pub schedules: Vec<Schedule>,
     pub places: Vec<Place>,
+    /// The ids of the record's `service_at_locations`.
+    pub service_at_location_ids: Vec<String>,
     pub last_modified: Option<String>,
 }
 
@@ -221,8 +223,19 @@ pub fn read_service(record: &Value) -> Result<(ServiceIndex, Vec<Finding>), Vec<
     read_schedules(record.get("schedules"), "$.schedules", &mut problems);
 
     let mut places = Vec::new();
+    let mut service_at_location_ids = Vec::new();
     if let Some(sals) = record.get("service_at_locations").and_then(Value::as_array) {
         for (i, sal) in sals.iter().enumerate() {
+            if let Some(id) = text(sal, "id") {
+                if service_at_location_ids.iter().any(|s| s == id) {
+                    problems.push(Finding::new(
+                        format!("$.service_at_locations[{i}].id"),
+                        format!("{id} is used twice in this service"),
+                    ));
+                } else {
+                    service_at_location_ids.push(id.to_string());
+                }
+            }
             read_schedules(
                 sal.get("schedules"),
                 &format!("$.service_at_locations[{i}].schedules"),
@@ -277,6 +290,7 @@ pub fn read_service(record: &Value) -> Result<(ServiceIndex, Vec<Finding>), Vec<
             taxonomy_term_ids,
             schedules,
             places,
+            service_at_location_ids,
             last_modified: text(record, "last_modified").map(str::to_string),
         },
         warnings,

@@ -29,6 +29,8 @@ pub fn routes() -> Router<AppState> {
         .route("/oruk/openapi.json", get(openapi))
         .route("/oruk/services", get(services))
         .route("/oruk/services/{id}", get(service))
+        .route("/oruk/service_at_locations", get(service_at_locations))
+        .route("/oruk/service_at_locations/{id}", get(service_at_location))
         .route("/oruk/taxonomies", get(taxonomies))
         .route("/oruk/taxonomies/{id}", get(taxonomy))
         .route("/oruk/taxonomy_terms", get(taxonomy_terms))
@@ -191,12 +193,9 @@ fn list_item(doc: &str) -> Value {
     without_empty_fields(Value::Object(item))
 }
 
-async fn services(
-    State(state): State<AppState>,
-    query: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<Value>, ApiError> {
-    let Query(p) = query.map_err(|e| bad("query", e.body_text()))?;
-    let (page, per_page) = paging(&p)?;
+/// The service filters of the UK profile, shared by `/services` and `/service_at_locations`.
+fn service_filter(p: &ListParams, per_location: bool) -> Result<ServiceFilter, ApiError> {
+    let (page, per_page) = paging(p)?;
     if p.postcode.as_deref().is_some_and(|v| !v.trim().is_empty())
         || p.proximity.as_deref().is_some_and(|v| !v.trim().is_empty())
     {
@@ -207,7 +206,7 @@ async fn services(
             "Searching by postcode and proximity is not available on this hub yet.",
         ));
     }
-    let filter = ServiceFilter {
+    Ok(ServiceFilter {
         words: p.search.clone(),
         taxonomy_term_id: p.taxonomy_term_id.clone().filter(|v| !v.is_empty()),
         taxonomy_id: p.taxonomy_id.clone().filter(|v| !v.is_empty()),
@@ -216,13 +215,84 @@ async fn services(
         day: day(p.day.as_deref())?,
         opens_at_or_after: time("start_time", p.start_time.as_deref())?,
         closes_at_or_before: time("end_time", p.end_time.as_deref())?,
+        per_location,
         limit: per_page,
         offset: (page - 1).saturating_mul(per_page),
-    };
+    })
+}
+
+async fn services(
+    State(state): State<AppState>,
+    query: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Query(p) = query.map_err(|e| bad("query", e.body_text()))?;
+    let (page, per_page) = paging(&p)?;
+    let filter = service_filter(&p, false)?;
     let mut c = state.store.conn().await?;
     let (rows, total) = store::search_services(&mut c, &filter).await?;
     let contents = rows.iter().map(|(_, doc)| list_item(doc)).collect();
     Ok(Json(page_of(contents, total, page, per_page)))
+}
+
+/// A service_at_location as ORUK shows it: its own fields, the location, and the service
+/// (in full for `/service_at_locations/{id}`, one-to-one fields in lists).
+fn service_at_location_of(doc: &str, sal_id: &str, full: bool) -> Option<Value> {
+    let service = parse_doc(doc);
+    let sal = service
+        .get("service_at_locations")?
+        .as_array()?
+        .iter()
+        .find(|s| s.get("id").and_then(Value::as_str) == Some(sal_id))?
+        .clone();
+    let mut out = match sal {
+        Value::Object(map) => map,
+        _ => return None,
+    };
+    if let Some(id) = service.get("id") {
+        out.insert("service_id".into(), id.clone());
+    }
+    if let Some(location_id) = out.get("location").and_then(|l| l.get("id")).cloned() {
+        out.entry("location_id").or_insert(location_id);
+    }
+    let nested = if full {
+        let mut s = service.clone();
+        if let Some(map) = s.as_object_mut() {
+            map.remove("service_at_locations");
+        }
+        s
+    } else {
+        list_item(doc)
+    };
+    out.insert("service".into(), nested);
+    Some(without_empty_fields(Value::Object(out)))
+}
+
+async fn service_at_locations(
+    State(state): State<AppState>,
+    query: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Query(p) = query.map_err(|e| bad("query", e.body_text()))?;
+    let (page, per_page) = paging(&p)?;
+    let filter = service_filter(&p, true)?;
+    let mut c = state.store.conn().await?;
+    let (rows, total) = store::search_services(&mut c, &filter).await?;
+    let contents = rows
+        .iter()
+        .filter_map(|(sal_id, doc)| service_at_location_of(doc, sal_id, false))
+        .collect();
+    Ok(Json(page_of(contents, total, page, per_page)))
+}
+
+async fn service_at_location(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let mut c = state.store.conn().await?;
+    store::service_doc_by_location(&mut c, &id)
+        .await?
+        .and_then(|doc| service_at_location_of(&doc, &id, true))
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found("service at location with that id"))
 }
 
 async fn service(

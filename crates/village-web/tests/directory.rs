@@ -16,7 +16,45 @@ on_both_backends!(
     filters_really_filter,
     export_then_import_then_export_gives_the_same_files,
     wrong_parameters_are_named,
+    the_community_taxonomy_is_published,
 );
+
+async fn the_community_taxonomy_is_published(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let id = village_domain::directory::taxonomy::COMMUNITY_TAXONOMY_ID;
+    let (status, taxonomies, _) = get(&app, "/oruk/taxonomies").await;
+    assert_eq!(status, 200);
+    assert_eq!(taxonomies["total_items"], 1);
+    assert_eq!(taxonomies["contents"][0]["id"], id);
+    let (status, terms, _) = get(
+        &app,
+        &format!("/oruk/taxonomy_terms?taxonomy_id={id}&per_page=100"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let names: Vec<&str> = terms["contents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names.len(),
+        village_domain::directory::taxonomy::CATEGORIES.len()
+    );
+    assert!(names.contains(&"Peer support") && names.contains(&"Carers' support"));
+    let peer = village_domain::directory::taxonomy::category_by_code("peer_support").unwrap();
+    let (status, term, _) = get(&app, &format!("/oruk/taxonomy_terms/{}", peer.id)).await;
+    assert_eq!((status, term["taxonomy_id"].as_str()), (200, Some(id)));
+    // Setting it up again changes nothing.
+    village_web::directory::ensure_default_taxonomy(&app.store)
+        .await
+        .unwrap();
+    let (_, again, _) = get(&app, "/oruk/taxonomy_terms?per_page=100").await;
+    assert_eq!(again["total_items"], names.len());
+}
 
 fn standards() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/standards/oruk-3.0");

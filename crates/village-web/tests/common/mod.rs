@@ -60,6 +60,9 @@ pub async fn fresh_store(backend: Backend, dir: &std::path::Path) -> Option<Stor
         .await
         .expect("open store");
     store.migrate().await.expect("migrate");
+    village_web::directory::ensure_default_taxonomy(&store)
+        .await
+        .expect("default taxonomy");
     Some(store)
 }
 

@@ -3,6 +3,7 @@
 //! full-text search behind one function, with English stemming on both.
 
 use crate::{Db, Exec, Result};
+use village_domain::directory::geo::{distance_km, BoundingBox, LatLon};
 use village_domain::directory::oruk::ServiceIndex;
 use village_domain::Timestamp;
 
@@ -144,6 +145,11 @@ pub struct ServiceFilter {
     pub opens_at_or_after: Option<i64>,
     /// ORUK `end_time`, minutes after midnight: services that close at or before this.
     pub closes_at_or_before: Option<i64>,
+    /// Only services with a place within this distance (km) of this point, nearest first
+    /// (unless searching by words, when the best match stays first).
+    pub near: Option<(LatLon, f64)>,
+    /// Order by distance from this point, without leaving anything out.
+    pub sort_from: Option<LatLon>,
     /// List one row per service_at_location (the row's id is then its id) instead of one
     /// per service.
     pub per_location: bool,
@@ -154,6 +160,7 @@ pub struct ServiceFilter {
 enum Arg {
     Text(String),
     Int(i64),
+    Float(f64),
 }
 
 /// The words as a safe FTS5 query: each word quoted, all of them required.
@@ -246,6 +253,18 @@ pub async fn search_services(
             time.join(" AND ")
         ));
     }
+    if let Some((centre, km)) = filter.near {
+        let b = BoundingBox::around(centre, km);
+        let ps: Vec<String> = [b.min_lat, b.max_lat, b.min_lon, b.max_lon]
+            .into_iter()
+            .map(|v| push(&mut args, Arg::Float(v)))
+            .collect();
+        conditions.push(format!(
+            "EXISTS (SELECT 1 FROM dir_service_places p WHERE p.service_id = s.id \
+             AND p.lat BETWEEN {} AND {} AND p.lon BETWEEN {} AND {})",
+            ps[0], ps[1], ps[2], ps[3]
+        ));
+    }
     let mut id_column = "s.id";
     if filter.per_location {
         from = format!("{from} JOIN dir_service_at_locations sal ON sal.service_id = s.id");
@@ -260,21 +279,154 @@ pub async fn search_services(
         n + 1,
         n + 2
     );
+    if filter.near.is_some() || filter.sort_from.is_some() {
+        return geographic(db, filter, &from, id_column, &where_, &order, &args).await;
+    }
     let total: i64 = query!(db, c => {
         let mut q = sqlx::query_scalar(&count_sql);
         for a in &args {
-            q = match a { Arg::Text(t) => q.bind(t.clone()), Arg::Int(i) => q.bind(*i) };
+            q = match a { Arg::Text(t) => q.bind(t.clone()), Arg::Int(i) => q.bind(*i), Arg::Float(f) => q.bind(*f) };
         }
         q.fetch_one(&mut *c).await
     })?;
     let rows: Vec<(String, String)> = query!(db, c => {
         let mut q = sqlx::query_as(&list_sql);
         for a in &args {
-            q = match a { Arg::Text(t) => q.bind(t.clone()), Arg::Int(i) => q.bind(*i) };
+            q = match a { Arg::Text(t) => q.bind(t.clone()), Arg::Int(i) => q.bind(*i), Arg::Float(f) => q.bind(*f) };
         }
         q.bind(filter.limit).bind(filter.offset).fetch_all(&mut *c).await
     })?;
     Ok((rows, total))
+}
+
+/// Distance searches: the bounding box has narrowed the candidates in SQL; here each gets its
+/// exact distance (to its nearest place), those too far are dropped, and the rest are put in
+/// order and paged.
+#[allow(clippy::too_many_arguments)]
+async fn geographic(
+    db: &mut impl Db,
+    filter: &ServiceFilter,
+    from: &str,
+    id_column: &str,
+    where_: &str,
+    order: &str,
+    args: &[Arg],
+) -> Result<(Vec<(String, String)>, i64)> {
+    // One row per (listing, place); a listing without a place comes once, with no point.
+    let sql = format!(
+        "SELECT {id_column}, s.doc, p.lat, p.lon FROM {from} \
+         LEFT JOIN dir_service_places p ON p.service_id = s.id WHERE {where_} ORDER BY {order}"
+    );
+    let rows: Vec<(String, String, Option<f64>, Option<f64>)> = query!(db, c => {
+        let mut q = sqlx::query_as(&sql);
+        for a in args {
+            q = match a { Arg::Text(t) => q.bind(t.clone()), Arg::Int(i) => q.bind(*i), Arg::Float(f) => q.bind(*f) };
+        }
+        q.fetch_all(&mut *c).await
+    })?;
+    let centre = filter.near.map(|(c, _)| c).or(filter.sort_from);
+    let Some(centre) = centre else {
+        return Ok((Vec::new(), 0));
+    };
+    // Nearest place per listing, keeping the order listings first appear in.
+    let mut order_seen: Vec<String> = Vec::new();
+    let mut best: std::collections::HashMap<String, (String, Option<f64>)> =
+        std::collections::HashMap::new();
+    for (row_id, doc, lat, lon) in rows {
+        let d = match (lat, lon) {
+            (Some(lat), Some(lon)) => LatLon::new(lat, lon).ok().map(|p| distance_km(centre, p)),
+            _ => None,
+        };
+        match best.get_mut(&row_id) {
+            Some(entry) => {
+                if let Some(d) = d {
+                    entry.1 = Some(entry.1.map_or(d, |e| e.min(d)));
+                }
+            }
+            None => {
+                order_seen.push(row_id.clone());
+                best.insert(row_id, (doc, d));
+            }
+        }
+    }
+    let mut scored: Vec<(String, String, Option<f64>, usize)> =
+        Vec::with_capacity(order_seen.len());
+    for (rank, row_id) in order_seen.into_iter().enumerate() {
+        let Some((doc, distance)) = best.remove(&row_id) else {
+            continue;
+        };
+        if let Some((_, km)) = filter.near {
+            if !distance.is_some_and(|d| d <= km) {
+                continue;
+            }
+        }
+        scored.push((row_id, doc, distance, rank));
+    }
+    if filter.words.as_deref().is_none_or(|w| w.trim().is_empty()) {
+        // Nearest first; anything without a place last; ties keep the SQL order.
+        scored.sort_by(|a, b| match (a.2, b.2) {
+            (Some(x), Some(y)) => x.total_cmp(&y).then(a.3.cmp(&b.3)),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => a.3.cmp(&b.3),
+        });
+    }
+    let total = i64::try_from(scored.len()).unwrap_or(i64::MAX);
+    let start = usize::try_from(filter.offset).unwrap_or(usize::MAX);
+    let take = usize::try_from(filter.limit).unwrap_or(0);
+    let rows = scored
+        .into_iter()
+        .skip(start)
+        .take(take)
+        .map(|(id, doc, _, _)| (id, doc))
+        .collect();
+    Ok((rows, total))
+}
+
+// ---- Postcodes --------------------------------------------------------------------------
+
+/// Store postcode centroids (postcode in its usual form, district, latitude, longitude).
+pub async fn upsert_postcodes(db: &mut impl Db, rows: &[(String, String, f64, f64)]) -> Result<()> {
+    for (postcode, district, lat, lon) in rows {
+        query!(db, c => sqlx::query(
+            "INSERT INTO postcodes (postcode, district, lat, lon) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (postcode) DO UPDATE SET district = excluded.district, lat = excluded.lat, lon = excluded.lon",
+        )
+        .bind(postcode)
+        .bind(district)
+        .bind(*lat)
+        .bind(*lon)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+/// Where a postcode is: its own centroid, or for a district the middle of its postcodes.
+pub async fn postcode_point(
+    db: &mut impl Db,
+    postcode: &village_domain::directory::geo::Postcode,
+) -> Result<Option<LatLon>> {
+    use village_domain::directory::geo::Postcode;
+    let found: Option<(Option<f64>, Option<f64>)> = match postcode {
+        Postcode::Full(p) => {
+            query!(db, c => sqlx::query_as("SELECT lat, lon FROM postcodes WHERE postcode = $1")
+            .bind(p)
+            .fetch_optional(&mut *c)
+            .await)?
+        }
+        Postcode::District(d) => {
+            query!(db, c => sqlx::query_as("SELECT AVG(lat), AVG(lon) FROM postcodes WHERE district = $1")
+            .bind(d)
+            .fetch_optional(&mut *c)
+            .await)?
+        }
+    };
+    Ok(match found {
+        Some((Some(lat), Some(lon))) => LatLon::new(lat, lon).ok(),
+        _ => None,
+    })
 }
 
 // ---- Taxonomies -------------------------------------------------------------------------

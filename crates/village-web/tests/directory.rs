@@ -17,7 +17,144 @@ on_both_backends!(
     export_then_import_then_export_gives_the_same_files,
     wrong_parameters_are_named,
     the_community_taxonomy_is_published,
+    near_a_postcode,
+    a_bad_postcode_file_writes_nothing,
 );
+
+fn placed(id: &str, name: &str, sal: &str, lat: f64, lon: f64) -> Value {
+    service(
+        id,
+        name,
+        "A group that meets in person",
+        json!({
+            "service_at_locations": [{"id": sal, "location": {"id": format!("{}0", &sal[..35]), "location_type": "physical", "latitude": lat, "longitude": lon}}]
+        }),
+    )
+}
+
+async fn near_a_postcode(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let csv = app.dir.path().join("postcodes.csv");
+    std::fs::write(&csv, "pcd,pcds,lat,long\nM1 1AE,M1 1AE,53.4794,-2.2453\nM601NW,M60 1NW,53.4813,-2.2371\nLS1 4DY,LS1 4DY,53.7974,-1.5438\nZZ99ZZ,ZZ9 9ZZ,99.999999,0.000000\n").unwrap();
+    let report =
+        village_web::directory::import::import_postcodes(&app.store, &csv, false, &mut |_, _| {})
+            .await
+            .unwrap();
+    assert!(report.written, "{:?}", report.refused);
+    assert_eq!(report.imported, 3);
+    assert_eq!(
+        report.warnings.len(),
+        1,
+        "the postcode with no location is skipped, and said so"
+    );
+
+    let file = app.dir.path().join("services.json");
+    std::fs::write(
+        &file,
+        json!([
+            placed(
+                A,
+                "Piccadilly walking group",
+                "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaa1",
+                53.4774,
+                -2.2309
+            ),
+            placed(
+                B,
+                "Leeds walking group",
+                "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbb1",
+                53.7997,
+                -1.5492
+            ),
+            service(
+                C,
+                "Online walking chat",
+                "Talk about walks from home",
+                json!({})
+            ),
+        ])
+        .to_string(),
+    )
+    .unwrap();
+    let report = import(&app, &file, false).await;
+    assert!(report.written, "{:?}", report.refused);
+
+    let ids = |page: &Value| -> Vec<String> {
+        page["contents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (status, page, _) = get(&app, "/oruk/services?postcode=M1%201AE&proximity=2000").await;
+    assert_eq!(status, 200);
+    assert_eq!(ids(&page), vec![A], "within 2 km of M1 1AE");
+    assert_eq!(page["total_items"], 1);
+    let (_, page, _) = get(&app, "/oruk/services?postcode=m11ae&proximity=100000").await;
+    assert_eq!(ids(&page), vec![A, B], "within 100 km, nearest first");
+    let (_, page, _) = get(&app, "/oruk/services?postcode=M1&proximity=2000").await;
+    assert_eq!(ids(&page), vec![A], "a district works too");
+    let (_, page, _) = get(&app, "/oruk/services?postcode=LS1%204DY").await;
+    assert_eq!(
+        ids(&page),
+        vec![B, A, C],
+        "a postcode alone sorts by distance; no place comes last"
+    );
+    let (_, page, _) = get(
+        &app,
+        "/oruk/services?postcode=M1%201AE&proximity=100000&search=leeds",
+    )
+    .await;
+    assert_eq!(ids(&page), vec![B], "filters combine");
+    let (_, page, _) = get(
+        &app,
+        "/oruk/service_at_locations?postcode=M1%201AE&proximity=2000",
+    )
+    .await;
+    assert_eq!(
+        page["contents"][0]["id"],
+        "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaa1"
+    );
+    for (query, field) in [
+        ("postcode=XX1%201XX", "postcode"),
+        ("postcode=nonsense", "postcode"),
+        ("proximity=500", "proximity"),
+    ] {
+        let (status, body, _) = get(&app, &format!("/oruk/services?{query}")).await;
+        assert_eq!(status, 400, "{query}");
+        assert_eq!(body["error"]["field"], field, "{query}");
+    }
+}
+
+async fn a_bad_postcode_file_writes_nothing(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let csv = app.dir.path().join("postcodes.csv");
+    std::fs::write(
+        &csv,
+        "pcds,lat,long\nM1 1AE,53.4794,-2.2453\nnot a postcode,1,1\nM60 1NW,north,-2.2\n",
+    )
+    .unwrap();
+    let report =
+        village_web::directory::import::import_postcodes(&app.store, &csv, false, &mut |_, _| {})
+            .await
+            .unwrap();
+    assert!(!report.written);
+    let lines: Vec<&str> = report.refused.iter().map(|r| r.path.as_str()).collect();
+    assert_eq!(lines, ["line 3", "line 4"]);
+    let (status, _, _) = get(&app, "/oruk/services?postcode=M1%201AE").await;
+    assert_eq!(status, 400, "nothing was written, so M1 1AE is not known");
+    std::fs::write(&csv, "postcode,latitude\nM1 1AE,53\n").unwrap();
+    let err =
+        village_web::directory::import::import_postcodes(&app.store, &csv, false, &mut |_, _| {})
+            .await
+            .unwrap_err();
+    assert!(err.to_string().contains("pcds, lat and long"));
+}
 
 async fn the_community_taxonomy_is_published(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {

@@ -95,6 +95,16 @@ enum ImportCommand {
         #[command(flatten)]
         place: Place,
     },
+    /// Import postcode centroids so "near a postcode" searches work: a CSV with the ONS
+    /// Postcode Directory's columns pcds, lat and long.
+    Postcodes {
+        file: PathBuf,
+        /// Import the good lines anyway, and write a report of the bad ones.
+        #[arg(long)]
+        skip_invalid: bool,
+        #[command(flatten)]
+        place: Place,
+    },
 }
 
 #[derive(Subcommand)]
@@ -234,6 +244,50 @@ fn read_password(file: Option<&Path>) -> anyhow::Result<String> {
             Ok(first)
         }
     }
+}
+
+fn progress_bar() -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} records, {per_sec}, {elapsed} so far",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+/// Say what an import found; fail if it wrote nothing; keep a report of what was left out.
+fn finish_import(
+    report: &village_web::directory::import::ImportReport,
+    data_dir: &Path,
+    now: i64,
+) -> anyhow::Result<()> {
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    for p in &report.refused {
+        eprintln!("refused: {p}");
+    }
+    if !report.written {
+        bail!(
+            "{} problem(s) in {} file(s): nothing was written. Fix them, or use --skip-invalid to import the good records.",
+            report.refused.len(),
+            report.files
+        );
+    }
+    if !report.refused.is_empty() {
+        std::fs::create_dir_all(data_dir)?;
+        let file = data_dir.join(format!("import-report-{now}.txt"));
+        let text: String = report.refused.iter().map(|p| format!("{p}\n")).collect();
+        std::fs::write(&file, text)?;
+        println!(
+            "{} record(s) were left out; the report is in {}.",
+            report.refused.len(),
+            file.display()
+        );
+    }
+    Ok(())
 }
 
 async fn shutdown_signal() {
@@ -401,13 +455,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let r = resolve(&place, None)?;
             let store = open(&r).await?;
-            let bar = indicatif::ProgressBar::new(0);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{bar:40} {pos}/{len} records, {per_sec}, {elapsed} so far",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
+            let bar = progress_bar();
             let mut progress = |done: u64, total: u64| {
                 bar.set_length(total);
                 bar.set_position(done);
@@ -421,34 +469,42 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             )
             .await?;
             bar.finish_and_clear();
-            for w in &report.warnings {
-                eprintln!("warning: {w}");
-            }
-            for p in &report.refused {
-                eprintln!("refused: {p}");
-            }
-            if !report.written {
-                bail!(
-                    "{} problem(s) in {} file(s): nothing was written. Fix them, or use --skip-invalid to import the good records.",
-                    report.refused.len(),
-                    report.files
-                );
-            }
-            if !report.refused.is_empty() {
-                let file = r.data_dir.join(format!("import-report-{now}.txt"));
-                let text: String = report.refused.iter().map(|p| format!("{p}\n")).collect();
-                std::fs::write(&file, text)?;
-                println!(
-                    "{} record(s) were left out; the report is in {}.",
-                    report.refused.len(),
-                    file.display()
-                );
-            }
+            finish_import(&report, &r.data_dir, now)?;
             println!(
                 "Imported {} service(s) and {} taxonomy term(s) from {} file(s), with {} warning(s).",
                 report.imported,
                 report.taxonomy_terms,
                 report.files,
+                report.warnings.len()
+            );
+        }
+        Command::Import {
+            command:
+                ImportCommand::Postcodes {
+                    file,
+                    skip_invalid,
+                    place,
+                },
+        } => {
+            let r = resolve(&place, None)?;
+            let store = open(&r).await?;
+            let bar = progress_bar();
+            let mut progress = |done: u64, total: u64| {
+                bar.set_length(total);
+                bar.set_position(done);
+            };
+            let report = village_web::directory::import::import_postcodes(
+                &store,
+                &file,
+                skip_invalid,
+                &mut progress,
+            )
+            .await?;
+            bar.finish_and_clear();
+            finish_import(&report, &r.data_dir, now)?;
+            println!(
+                "Imported {} postcode(s), with {} warning(s).",
+                report.imported,
                 report.warnings.len()
             );
         }

@@ -10,6 +10,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
+use village_domain::directory::geo::Postcode;
 use village_domain::directory::oruk::without_empty_fields;
 use village_domain::directory::schedule::{TimeOfDay, Weekday};
 use village_store::directory::{self as store, ServiceFilter};
@@ -194,17 +195,44 @@ fn list_item(doc: &str) -> Value {
 }
 
 /// The service filters of the UK profile, shared by `/services` and `/service_at_locations`.
-fn service_filter(p: &ListParams, per_location: bool) -> Result<ServiceFilter, ApiError> {
+async fn service_filter(
+    state: &AppState,
+    p: &ListParams,
+    per_location: bool,
+) -> Result<ServiceFilter, ApiError> {
     let (page, per_page) = paging(p)?;
-    if p.postcode.as_deref().is_some_and(|v| !v.trim().is_empty())
-        || p.proximity.as_deref().is_some_and(|v| !v.trim().is_empty())
-    {
-        // Refuse rather than ignore: a filter that silently does nothing returns wrong results.
-        return Err(ApiError::new(
-            StatusCode::NOT_IMPLEMENTED,
-            "not_supported_yet",
-            "Searching by postcode and proximity is not available on this hub yet.",
-        ));
+    let postcode = p
+        .postcode
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty());
+    let proximity = int("proximity", p.proximity.as_deref())?;
+    let (mut near, mut sort_from) = (None, None);
+    match (postcode, proximity) {
+        (None, Some(_)) => {
+            return Err(bad(
+                "proximity",
+                "proximity needs a postcode to measure from",
+            ))
+        }
+        (None, None) => {}
+        (Some(text), proximity) => {
+            let parsed = Postcode::parse(text).map_err(|why| bad("postcode", why))?;
+            let mut c = state.store.conn().await?;
+            let point = store::postcode_point(&mut c, &parsed)
+                .await?
+                .ok_or_else(|| {
+                    bad(
+                        "postcode",
+                        format!("this hub does not know where {parsed} is"),
+                    )
+                })?;
+            match proximity {
+                // Metres, as the UK profile says.
+                Some(metres) => near = Some((point, metres as f64 / 1000.0)),
+                None => sort_from = Some(point),
+            }
+        }
     }
     Ok(ServiceFilter {
         words: p.search.clone(),
@@ -215,6 +243,8 @@ fn service_filter(p: &ListParams, per_location: bool) -> Result<ServiceFilter, A
         day: day(p.day.as_deref())?,
         opens_at_or_after: time("start_time", p.start_time.as_deref())?,
         closes_at_or_before: time("end_time", p.end_time.as_deref())?,
+        near,
+        sort_from,
         per_location,
         limit: per_page,
         offset: (page - 1).saturating_mul(per_page),
@@ -227,7 +257,7 @@ async fn services(
 ) -> Result<Json<Value>, ApiError> {
     let Query(p) = query.map_err(|e| bad("query", e.body_text()))?;
     let (page, per_page) = paging(&p)?;
-    let filter = service_filter(&p, false)?;
+    let filter = service_filter(&state, &p, false).await?;
     let mut c = state.store.conn().await?;
     let (rows, total) = store::search_services(&mut c, &filter).await?;
     let contents = rows.iter().map(|(_, doc)| list_item(doc)).collect();
@@ -273,7 +303,7 @@ async fn service_at_locations(
 ) -> Result<Json<Value>, ApiError> {
     let Query(p) = query.map_err(|e| bad("query", e.body_text()))?;
     let (page, per_page) = paging(&p)?;
-    let filter = service_filter(&p, true)?;
+    let filter = service_filter(&state, &p, true).await?;
     let mut c = state.store.conn().await?;
     let (rows, total) = store::search_services(&mut c, &filter).await?;
     let contents = rows

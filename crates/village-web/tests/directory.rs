@@ -19,7 +19,55 @@ on_both_backends!(
     the_community_taxonomy_is_published,
     near_a_postcode,
     a_bad_postcode_file_writes_nothing,
+    the_demo_directory_is_valid_oruk,
 );
+
+async fn the_demo_directory_is_valid_oruk(backend: Backend) {
+    if standards().is_none() {
+        return;
+    }
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let loaded = village_web::demo::load(&app.store, village_web::now())
+        .await
+        .unwrap();
+    assert_eq!(loaded.offers, 150);
+    assert_eq!(
+        village_web::demo::load(&app.store, village_web::now())
+            .await
+            .unwrap()
+            .offers,
+        0,
+        "loading again adds nothing"
+    );
+    let (status, page, _) = get(&app, "/oruk/services?per_page=1000").await;
+    assert_eq!((status, page["total_items"].as_i64()), (200, Some(150)));
+    let full = schema("service.json");
+    let list = schema("service_list.json");
+    for item in page["contents"].as_array().unwrap() {
+        assert_valid(&list, item, "a demo list item");
+        let (_, record, _) = get(
+            &app,
+            &format!("/oruk/services/{}", item["id"].as_str().unwrap()),
+        )
+        .await;
+        assert_valid(&full, &record, "a demo service");
+    }
+    let (_, near, _) = get(&app, "/oruk/services?postcode=MF1%201AA&proximity=300").await;
+    let near_total = near["total_items"].as_i64().unwrap();
+    assert!(
+        near_total > 0 && near_total < 150,
+        "{near_total} within 300 m of the community centre"
+    );
+    let peer = village_domain::directory::taxonomy::category_by_code("peer_support").unwrap();
+    let (_, peers, _) = get(
+        &app,
+        &format!("/oruk/services?taxonomy_term_id={}", peer.id),
+    )
+    .await;
+    assert!(peers["total_items"].as_i64().unwrap() >= 9);
+}
 
 fn placed(id: &str, name: &str, sal: &str, lat: f64, lon: f64) -> Value {
     service(

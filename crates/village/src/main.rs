@@ -345,7 +345,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     .await
                     .map_err(|e| anyhow::anyhow!("cannot load the demo: {e}"))?;
                 println!(
-                    "Demo neighbourhood loaded ({added} new accounts). Sign in as admin@meadowfield.example or grace@meadowfield.example with the password {}",
+                    "Demo neighbourhood loaded ({added}). Sign in as admin@meadowfield.example or grace@meadowfield.example with the password {}",
                     village_web::demo::DEMO_PASSWORD
                 );
             }
@@ -385,7 +385,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let added = village_web::demo::load(&store, now)
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot load the demo: {e}"))?;
-            println!("Demo neighbourhood loaded ({added} new accounts).");
+            println!("Demo neighbourhood loaded ({added}).");
         }
         Command::User { command } => match command {
             UserCommand::Create {

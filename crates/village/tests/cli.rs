@@ -278,13 +278,13 @@ fn the_demo_loads_once() {
     let data = dir.path().to_str().unwrap();
     let first = village(&["demo", "--data-dir", data]);
     assert!(
-        text(&first).contains("(9 new accounts)"),
+        text(&first).contains("(9 new accounts, 150 new offers)"),
         "{}",
         text(&first)
     );
     let second = village(&["demo", "--data-dir", data]);
     assert!(
-        text(&second).contains("(0 new accounts)"),
+        text(&second).contains("(0 new accounts, 0 new offers)"),
         "{}",
         text(&second)
     );

@@ -1,6 +1,8 @@
 //! The demo neighbourhood: Meadowfield, a fictional place with realistic people. Loading it
 //! twice changes nothing. Each capability adds its own demo data here.
 
+pub mod directory;
+
 use crate::accounts::{create_account, AccountError};
 use village_domain::accounts::{LivedExperience, LivedExperienceKind, Role};
 use village_store::accounts as store;
@@ -32,8 +34,34 @@ const PEOPLE: &[DemoPerson] = &[
     DemoPerson { email: "lena@meadowfield.example", name: "Lena Kowalska", role: Role::Member, lived: None },
 ];
 
-/// Load the demo neighbourhood. Returns how many accounts were new.
-pub async fn load(store_: &Store, now: i64) -> Result<usize, AccountError> {
+/// What loading the demo added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Loaded {
+    pub accounts: usize,
+    pub offers: usize,
+}
+
+impl std::fmt::Display for Loaded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} new accounts, {} new offers",
+            self.accounts, self.offers
+        )
+    }
+}
+
+/// Load the demo neighbourhood: its people, then its directory.
+pub async fn load(store_: &Store, now: i64) -> anyhow::Result<Loaded> {
+    let accounts = load_people(store_, now)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let offers = directory::load(store_, now).await?;
+    Ok(Loaded { accounts, offers })
+}
+
+/// Load the demo's people. Returns how many accounts were new.
+async fn load_people(store_: &Store, now: i64) -> Result<usize, AccountError> {
     let mut added = 0;
     for p in PEOPLE {
         let exists = {

@@ -30,16 +30,22 @@ async function checkNarrow(context, url, label) {
   await page.close();
 }
 
-const signedOutPages = ['/', '/sign-in', '/sign-up', '/forgotten-password', '/privacy', '/accessibility', '/no-such-page'];
+const OFFER = '/directory/offers/00d00002-0000-4000-8000-000000000001';
+// Pages that show a problem on purpose, with the status they should answer.
+const EXPECTED = { '/no-such-page': 404, '/directory?postcode=nonsense&age=old': 422 };
+const signedOutPages = ['/', '/sign-in', '/sign-up', '/forgotten-password', '/privacy', '/accessibility', '/no-such-page',
+  '/directory', '/directory?q=walking&postcode=MF1+1AA&within=1', '/directory?postcode=nonsense&age=old',
+  '/directory?category=carers&free=1&day=TU&time=morning', '/directory?page=2', OFFER];
 const signedInPages = ['/', '/account', '/account/name', '/account/email', '/account/password',
   '/account/lived-experience', '/account/tokens', '/account/delete', '/account/activity',
-  '/admin/users', '/admin/invites', '/admin/audit', '/privacy', '/accessibility'];
+  '/admin/users', '/admin/invites', '/admin/audit', '/privacy', '/accessibility', '/directory', OFFER];
 
 test('signed-out pages pass axe-core and fit a narrow screen', async () => {
   const context = await browser.newContext({ bypassCSP: true });
   const page = await context.newPage();
   for (const path of signedOutPages) {
-    await page.goto(hub.base + path);
+    const response = await page.goto(hub.base + path);
+    assert.equal(response.status(), EXPECTED[path] ?? 200, `${path} answers`);
     await checkPage(page, path);
     await checkNarrow(context, hub.base + path, path);
   }
@@ -69,7 +75,8 @@ test('signed-in pages pass axe-core and fit a narrow screen', async () => {
   const page = await context.newPage();
   await signIn(page, hub.base, ADMIN);
   for (const path of signedInPages) {
-    await page.goto(hub.base + path);
+    const response = await page.goto(hub.base + path);
+    assert.equal(response.status(), 200, `${path} answers`);
     await checkPage(page, `${path} (hub admin)`);
     await checkNarrow(context, hub.base + path, `${path} (hub admin)`);
   }
@@ -103,6 +110,23 @@ test('signed-in pages pass axe-core and fit a narrow screen', async () => {
   assert.equal(forbidden.status(), 403);
   await checkPage(memberPage, '403 page');
   await memberContext.close();
+});
+
+test('people search the directory and open an offer with JavaScript off', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${hub.base}/directory`);
+  await page.fill('#q', 'walking');
+  await page.fill('#postcode', 'MF1 1AA');
+  await page.selectOption('#within', '2');
+  await page.click('form.search-form button[type=submit]');
+  assert.match(page.url(), /q=walking/);
+  assert.match(page.url(), /within=2/, 'every filter is in the address, so results can be shared');
+  assert.match(await page.locator('h2#results').innerText(), /offers? found/);
+  await page.locator('.result h3 a').first().click();
+  assert.match(page.url(), /\/directory\/offers\//);
+  assert.match(await page.locator('main').innerText(), /How to join/);
+  await context.close();
 });
 
 test('everything works with JavaScript switched off', async () => {

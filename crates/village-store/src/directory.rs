@@ -145,6 +145,12 @@ pub struct ServiceFilter {
     pub opens_at_or_after: Option<i64>,
     /// ORUK `end_time`, minutes after midnight: services that close at or before this.
     pub closes_at_or_before: Option<i64>,
+    /// A person's age: services whose age limits include it (no limit counts as including).
+    pub age: Option<i64>,
+    /// Open at some time in this window (minutes after midnight), on `day` if given.
+    pub open_between: Option<(i64, i64)>,
+    /// Only offers that cost nothing.
+    pub free_only: bool,
     /// Only services with a place within this distance (km) of this point, nearest first
     /// (unless searching by words, when the best match stays first).
     pub near: Option<(LatLon, f64)>,
@@ -230,9 +236,19 @@ pub async fn search_services(
         let p = push(&mut args, Arg::Int(age));
         conditions.push(format!("s.maximum_age <= {p}"));
     }
+    if let Some(age) = filter.age {
+        let p = push(&mut args, Arg::Int(age));
+        conditions.push(format!(
+            "(s.minimum_age IS NULL OR s.minimum_age <= {p}) AND (s.maximum_age IS NULL OR s.maximum_age >= {p})"
+        ));
+    }
+    if filter.free_only {
+        conditions.push("s.free = TRUE".into());
+    }
     if filter.day.is_some()
         || filter.opens_at_or_after.is_some()
         || filter.closes_at_or_before.is_some()
+        || filter.open_between.is_some()
     {
         // One time slot must meet every part, so "Tuesday from 10:00" means a Tuesday slot.
         let mut time = vec!["t.service_id = s.id".to_string()];
@@ -247,6 +263,11 @@ pub async fn search_services(
         if let Some(end) = filter.closes_at_or_before {
             let p = push(&mut args, Arg::Int(end));
             time.push(format!("t.closes <= {p}"));
+        }
+        if let Some((from, to)) = filter.open_between {
+            let pf = push(&mut args, Arg::Int(from));
+            let pt = push(&mut args, Arg::Int(to));
+            time.push(format!("t.opens < {pt} AND t.closes > {pf}"));
         }
         conditions.push(format!(
             "EXISTS (SELECT 1 FROM dir_service_times t WHERE {})",

@@ -72,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         .merge(accounts::routes())
         .merge(audit::routes())
         .merge(directory::oruk::routes())
+        .merge(directory::pages::routes())
         .merge(api_router)
         .route(
             "/api/v1/openapi.json",

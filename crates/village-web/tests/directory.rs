@@ -20,7 +20,86 @@ on_both_backends!(
     near_a_postcode,
     a_bad_postcode_file_writes_nothing,
     the_demo_directory_is_valid_oruk,
+    people_find_offers_on_the_directory_pages,
 );
+
+async fn people_find_offers_on_the_directory_pages(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    village_web::demo::load(&app.store, village_web::now())
+        .await
+        .unwrap();
+    let browser = app.client();
+    let page = |path: String| {
+        let browser = browser.clone();
+        let url = app.url(&path);
+        async move {
+            let r = browser.get(url).send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let (status, html) = page("/directory".into()).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("150 offers found"),
+        "everything is listed before any filter"
+    );
+    let (_, html) = page("/directory?q=walking&postcode=MF1+1AA&within=1".into()).await;
+    assert!(
+        html.contains("Walking group"),
+        "words and distance together"
+    );
+    assert!(
+        html.contains(" m away)") || html.contains(" km away)"),
+        "distances are shown"
+    );
+    assert!(!html.contains("Leeds"));
+    let (_, html) = page("/directory?category=carers&free=1".into()).await;
+    let count: i64 = html
+        .split(" offers found")
+        .next()
+        .and_then(|h| h.rsplit('>').next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(-1);
+    assert!(count > 0 && count < 150, "{count}");
+    assert!(!html.contains("£2 a session"), "free only");
+    let (_, html) = page("/directory?time=evening".into()).await;
+    assert!(
+        html.contains("18:30–20:30") && !html.contains("10:00–12:00"),
+        "evening only"
+    );
+    let (_, html) = page("/directory?age=10".into()).await;
+    assert!(
+        html.contains("Young carers") && !html.contains("Lunch club"),
+        "open to a ten-year-old"
+    );
+    let (status, html) = page("/directory?postcode=nonsense&age=old".into()).await;
+    assert_eq!(status, 422);
+    assert!(
+        html.contains("href=\"#postcode\"") && html.contains("href=\"#age\""),
+        "both problems are named"
+    );
+    let (_, html) = page("/directory?page=2".into()).await;
+    assert!(html.contains("Page 2 of 8") && html.contains("Previous page"));
+
+    let id = village_web::demo::directory::services()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, html) = page(format!("/directory/offers/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("<h1>Knit and natter</h1>"));
+    assert!(html.contains("Run by Meadowfield Knitters"));
+    assert!(html.contains("People aged 18 and over"));
+    assert!(
+        html.contains("Mondays 10:00–12:00") || html.contains("s 1"),
+        "times in plain words"
+    );
+    assert!(html.contains("Last checked"));
+    let (status, _) = page("/directory/offers/not-a-real-id".into()).await;
+    assert_eq!(status, 404);
+}
 
 async fn the_demo_directory_is_valid_oruk(backend: Backend) {
     if standards().is_none() {

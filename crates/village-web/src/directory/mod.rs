@@ -4,6 +4,7 @@
 
 pub mod import;
 pub mod oruk;
+pub mod pages;
 
 use serde_json::json;
 use village_domain::directory::taxonomy::{

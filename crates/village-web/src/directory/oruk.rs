@@ -248,6 +248,7 @@ async fn service_filter(
         per_location,
         limit: per_page,
         offset: (page - 1).saturating_mul(per_page),
+        ..Default::default()
     })
 }
 

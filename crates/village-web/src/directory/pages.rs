@@ -1,0 +1,499 @@
+//! Directory pages: find groups and activities (every filter in the address, so results can
+//! be shared), and each offer's own page in plain words.
+
+use crate::auth::{CsrfToken, MaybeSignedIn};
+use crate::pages::{self, Errors, Layout};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+use serde_json::Value;
+use village_domain::directory::geo::{distance_km, distance_words, LatLon, Postcode};
+use village_domain::directory::oruk::read_service;
+use village_domain::directory::schedule::Weekday;
+use village_domain::directory::taxonomy::{category_by_code, category_by_id, CATEGORIES};
+use village_store::directory::{self as store, ServiceFilter};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/directory", get(view_search_get))
+        .route("/directory/offers/{id}", get(view_offer_get))
+}
+
+const PER_PAGE: i64 = 20;
+const DISTANCES: [(&str, &str); 5] = [
+    ("1", "1 km"),
+    ("2", "2 km"),
+    ("5", "5 km"),
+    ("10", "10 km"),
+    ("25", "25 km"),
+];
+const TIMES: [(&str, &str, i64, i64); 3] = [
+    ("morning", "Morning (before 12:00)", 0, 12 * 60),
+    ("afternoon", "Afternoon (12:00 to 17:00)", 12 * 60, 17 * 60),
+    ("evening", "Evening (after 17:00)", 17 * 60, 24 * 60),
+];
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    postcode: String,
+    #[serde(default)]
+    within: String,
+    #[serde(default)]
+    day: String,
+    #[serde(default)]
+    time: String,
+    #[serde(default)]
+    age: String,
+    #[serde(default)]
+    free: String,
+    #[serde(default)]
+    page: String,
+}
+
+/// One offer in the results, in plain words.
+pub struct ResultView {
+    id: String,
+    name: String,
+    organisation: String,
+    summary: String,
+    when: Vec<String>,
+    place: String,
+    distance: Option<String>,
+    cost: String,
+}
+
+#[derive(Template)]
+#[template(path = "directory_search.html")]
+struct SearchPage {
+    layout: Layout,
+    errors: Errors,
+    q: String,
+    postcode: String,
+    age: String,
+    free: bool,
+    categories: Vec<(&'static str, &'static str, bool)>,
+    distances: Vec<(&'static str, &'static str, bool)>,
+    days: Vec<(&'static str, &'static str, bool)>,
+    times: Vec<(&'static str, &'static str, bool)>,
+    searched: bool,
+    total: i64,
+    results: Vec<ResultView>,
+    prev: Option<String>,
+    next: Option<String>,
+    page_words: String,
+}
+
+fn cost_words(record: &Value) -> String {
+    let options = record.get("cost_options").and_then(Value::as_array);
+    let Some(options) = options.filter(|o| !o.is_empty()) else {
+        return "Ask about cost".into();
+    };
+    let all_free = options
+        .iter()
+        .all(|o| o.get("amount").and_then(Value::as_f64) == Some(0.0));
+    if all_free {
+        return "Free".into();
+    }
+    options
+        .iter()
+        .map(|o| {
+            o.get("amount_description")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .or_else(|| {
+                    o.get("amount")
+                        .and_then(Value::as_f64)
+                        .map(|a| format!("£{a:.2}"))
+                })
+                .unwrap_or_else(|| "Ask about cost".into())
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn first_location(record: &Value) -> Option<&Value> {
+    record
+        .get("service_at_locations")
+        .and_then(Value::as_array)
+        .and_then(|s| s.first())
+        .and_then(|s| s.get("location"))
+}
+
+fn place_words(record: &Value) -> String {
+    match first_location(record) {
+        Some(location) => {
+            let name = location.get("name").and_then(Value::as_str).unwrap_or("");
+            let postcode = location
+                .get("addresses")
+                .and_then(Value::as_array)
+                .and_then(|a| a.first())
+                .and_then(|a| a.get("postal_code"))
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            [name, postcode]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+        None => "No fixed place".into(),
+    }
+}
+
+fn view(doc: &str, from: Option<LatLon>) -> Option<ResultView> {
+    let record: Value = serde_json::from_str(doc).ok()?;
+    let (index, _) = read_service(&record).ok()?;
+    let distance = from.and_then(|centre| {
+        index
+            .places
+            .iter()
+            .map(|p| distance_km(centre, p.point))
+            .reduce(f64::min)
+            .map(distance_words)
+    });
+    let summary: String = index.description.chars().take(220).collect();
+    let summary = if index.description.chars().count() > 220 {
+        format!("{}…", summary.trim_end())
+    } else {
+        summary
+    };
+    Some(ResultView {
+        id: index.id,
+        name: index.name,
+        organisation: index.organization_name.unwrap_or_default(),
+        summary,
+        when: index.schedules.iter().map(|s| s.words()).collect(),
+        place: place_words(&record),
+        distance,
+        cost: cost_words(&record),
+    })
+}
+
+async fn view_search_get(
+    State(state): State<AppState>,
+    MaybeSignedIn(identity): MaybeSignedIn,
+    csrf: CsrfToken,
+    query: Result<Query<SearchQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Query(q) = query.unwrap_or_default();
+    let mut errors = Errors::none();
+    let page = q.page.trim().parse::<i64>().unwrap_or(1).clamp(1, 10_000);
+    let within_km = DISTANCES
+        .iter()
+        .find(|(code, _)| *code == q.within)
+        .and_then(|(code, _)| code.parse::<f64>().ok());
+    let age = match q.age.trim() {
+        "" => None,
+        text => match text.parse::<i64>() {
+            Ok(n) if (0..=120).contains(&n) => Some(n),
+            _ => {
+                errors.add("age", "Enter an age as a number, like 34");
+                None
+            }
+        },
+    };
+    let mut centre = None;
+    if !q.postcode.trim().is_empty() {
+        match Postcode::parse(&q.postcode) {
+            Err(why) => errors.add("postcode", why),
+            Ok(p) => {
+                let point = match state.store.conn().await {
+                    Ok(mut c) => store::postcode_point(&mut c, &p).await,
+                    Err(e) => Err(e),
+                };
+                match point {
+                    Ok(Some(point)) => centre = Some(point),
+                    Ok(None) => errors.add(
+                        "postcode",
+                        format!(
+                            "We do not know where {p} is yet. Try the first part, like {}",
+                            p.district()
+                        ),
+                    ),
+                    Err(e) => return pages::store_failed(e),
+                }
+            }
+        }
+    }
+    let time = TIMES.iter().find(|(code, ..)| *code == q.time);
+    let day = Weekday::parse(&q.day);
+    let category = category_by_code(&q.category);
+    let searched = !(q.q.trim().is_empty()
+        && category.is_none()
+        && centre.is_none()
+        && day.is_none()
+        && time.is_none()
+        && age.is_none()
+        && q.free.is_empty());
+    let filter = ServiceFilter {
+        words: Some(q.q.clone()).filter(|w| !w.trim().is_empty()),
+        taxonomy_term_id: category.map(|c| c.id.to_string()),
+        day: day.map(|d| d.code().to_string()),
+        open_between: time.map(|(_, _, from, to)| (*from, *to)),
+        age,
+        free_only: !q.free.is_empty(),
+        near: centre.zip(within_km),
+        sort_from: if within_km.is_none() { centre } else { None },
+        limit: PER_PAGE,
+        offset: (page - 1) * PER_PAGE,
+        ..Default::default()
+    };
+    let found = if errors.is_empty() {
+        match state.store.conn().await {
+            Ok(mut c) => store::search_services(&mut c, &filter).await,
+            Err(e) => Err(e),
+        }
+    } else {
+        Ok((Vec::new(), 0))
+    };
+    let (rows, total) = match found {
+        Ok(r) => r,
+        Err(e) => return pages::store_failed(e),
+    };
+    let link = |p: i64| {
+        let pairs = [
+            ("q", q.q.as_str()),
+            ("category", q.category.as_str()),
+            ("postcode", q.postcode.as_str()),
+            ("within", q.within.as_str()),
+            ("day", q.day.as_str()),
+            ("time", q.time.as_str()),
+            ("age", q.age.as_str()),
+            ("free", q.free.as_str()),
+        ];
+        let mut kept: Vec<(&str, String)> = pairs
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| (*k, v.to_string()))
+            .collect();
+        kept.push(("page", p.to_string()));
+        format!(
+            "/directory?{}",
+            serde_urlencoded::to_string(kept).unwrap_or_default()
+        )
+    };
+    let pages_total = (total + PER_PAGE - 1) / PER_PAGE;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    pages::render(
+        status,
+        &SearchPage {
+            layout: Layout::new(
+                &state,
+                identity.as_ref(),
+                &csrf,
+                "/directory",
+                "Find groups and activities",
+            ),
+            errors,
+            q: q.q.clone(),
+            postcode: q.postcode.clone(),
+            age: q.age.clone(),
+            free: !q.free.is_empty(),
+            categories: CATEGORIES
+                .iter()
+                .map(|c| (c.code, c.name, Some(c.code) == category.map(|x| x.code)))
+                .collect(),
+            distances: DISTANCES
+                .iter()
+                .map(|(code, label)| (*code, *label, *code == q.within))
+                .collect(),
+            days: Weekday::ALL
+                .iter()
+                .map(|d| (d.code(), d.name(), Some(*d) == day))
+                .collect(),
+            times: TIMES
+                .iter()
+                .map(|(code, label, ..)| (*code, *label, *code == q.time))
+                .collect(),
+            searched,
+            total,
+            results: rows
+                .iter()
+                .filter_map(|(_, doc)| view(doc, centre))
+                .collect(),
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (page < pages_total).then(|| link(page + 1)),
+            page_words: if pages_total > 1 {
+                format!("Page {page} of {pages_total}")
+            } else {
+                String::new()
+            },
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "directory_offer.html")]
+struct OfferPage {
+    layout: Layout,
+    name: String,
+    organisation: String,
+    description: String,
+    who: String,
+    when: Vec<String>,
+    when_notes: Vec<String>,
+    place: String,
+    address: String,
+    access: Vec<String>,
+    cost: String,
+    email: Option<String>,
+    url: Option<String>,
+    phones: Vec<String>,
+    categories: Vec<(&'static str, &'static str)>,
+    last_checked: Option<String>,
+}
+
+fn ages_words(min: Option<i64>, max: Option<i64>) -> String {
+    match (min, max) {
+        (Some(0) | None, None) => "Everyone, of any age".into(),
+        (Some(a), None) => format!("People aged {a} and over"),
+        (None | Some(0), Some(b)) => format!("Children and young people up to {b}"),
+        (Some(a), Some(b)) => format!("People aged {a} to {b}"),
+    }
+}
+
+async fn view_offer_get(
+    State(state): State<AppState>,
+    MaybeSignedIn(identity): MaybeSignedIn,
+    csrf: CsrfToken,
+    Path(id): Path<String>,
+) -> Response {
+    let doc = match state.store.conn().await {
+        Ok(mut c) => store::service_doc(&mut c, &id, true).await,
+        Err(e) => Err(e),
+    };
+    let not_found = |state: &AppState| {
+        pages::problem(
+            state,
+            identity.as_ref(),
+            &csrf,
+            StatusCode::NOT_FOUND,
+            "We cannot find that offer",
+            &["It may have finished, or the link may be old. Try searching the directory."],
+        )
+    };
+    let doc = match doc {
+        Ok(Some(d)) => d,
+        Ok(None) => return not_found(&state),
+        Err(e) => return pages::store_failed(e),
+    };
+    let Ok(record) = serde_json::from_str::<Value>(&doc) else {
+        return not_found(&state);
+    };
+    let Ok((index, _)) = read_service(&record) else {
+        return not_found(&state);
+    };
+    let location = first_location(&record);
+    let address = location
+        .and_then(|l| l.get("addresses"))
+        .and_then(Value::as_array)
+        .and_then(|a| a.first())
+        .map(|a| {
+            ["address_1", "address_2", "city", "postal_code"]
+                .iter()
+                .filter_map(|k| a.get(*k).and_then(Value::as_str))
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default();
+    let access = location
+        .and_then(|l| l.get("accessibility"))
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| {
+                    x.get("description")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let when_notes = record
+        .get("schedules")
+        .and_then(Value::as_array)
+        .map(|s| {
+            s.iter()
+                .filter_map(|x| {
+                    x.get("description")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let phones = record
+        .get("contacts")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .flat_map(|c| {
+            c.get("phones")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+        })
+        .chain(
+            record
+                .get("phones")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
+        )
+        .filter_map(|p| p.get("number").and_then(Value::as_str).map(str::to_string))
+        .collect();
+    let last_checked = index
+        .last_modified
+        .as_deref()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.format("%-d %B %Y").to_string());
+    let title = index.name.clone();
+    pages::page(&OfferPage {
+        layout: Layout::new(&state, identity.as_ref(), &csrf, "/directory", title),
+        organisation: index.organization_name.clone().unwrap_or_default(),
+        description: index.description.clone(),
+        who: ages_words(index.minimum_age, index.maximum_age),
+        when: index.schedules.iter().map(|s| s.words()).collect(),
+        when_notes,
+        place: location
+            .and_then(|l| l.get("name"))
+            .and_then(Value::as_str)
+            .unwrap_or("No fixed place")
+            .to_string(),
+        address,
+        access,
+        cost: cost_words(&record),
+        email: record
+            .get("email")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        url: record
+            .get("url")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        phones,
+        categories: index
+            .taxonomy_term_ids
+            .iter()
+            .filter_map(|id| category_by_id(id))
+            .map(|c| (c.code, c.name))
+            .collect(),
+        last_checked,
+        name: index.name,
+    })
+}

@@ -35,7 +35,8 @@ const OFFER = '/directory/offers/00d00002-0000-4000-8000-000000000001';
 const EXPECTED = { '/no-such-page': 404, '/directory?postcode=nonsense&age=old': 422 };
 const signedOutPages = ['/', '/sign-in', '/sign-up', '/forgotten-password', '/privacy', '/accessibility', '/no-such-page',
   '/directory', '/directory?q=walking&postcode=MF1+1AA&within=1', '/directory?postcode=nonsense&age=old',
-  '/directory?category=carers&free=1&day=TU&time=morning', '/directory?page=2', OFFER];
+  '/directory?category=carers&free=1&day=TU&time=morning', '/directory?page=2', OFFER,
+  '/directory?access=step_free&access=hearing_loop&led=1&kind=user_led'];
 const signedInPages = ['/', '/account', '/account/name', '/account/email', '/account/password',
   '/account/lived-experience', '/account/tokens', '/account/delete', '/account/activity',
   '/admin/users', '/admin/invites', '/admin/audit', '/privacy', '/accessibility', '/directory', OFFER];

@@ -145,6 +145,8 @@ pub struct ServiceFilter {
     pub opens_at_or_after: Option<i64>,
     /// ORUK `end_time`, minutes after midnight: services that close at or before this.
     pub closes_at_or_before: Option<i64>,
+    /// Taxonomy terms a service must have, every one of them (access needs, kind of group…).
+    pub all_terms: Vec<String>,
     /// A person's age: services whose age limits include it (no limit counts as including).
     pub age: Option<i64>,
     /// Open at some time in this window (minutes after midnight), on `day` if given.
@@ -216,6 +218,12 @@ pub async fn search_services(
         }
     }
     if let Some(term) = &filter.taxonomy_term_id {
+        let p = push(&mut args, Arg::Text(term.clone()));
+        conditions.push(format!(
+            "EXISTS (SELECT 1 FROM dir_service_terms t WHERE t.service_id = s.id AND t.term_id = {p})"
+        ));
+    }
+    for term in &filter.all_terms {
         let p = push(&mut args, Arg::Text(term.clone()));
         conditions.push(format!(
             "EXISTS (SELECT 1 FROM dir_service_terms t WHERE t.service_id = s.id AND t.term_id = {p})"

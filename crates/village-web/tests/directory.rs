@@ -69,6 +69,14 @@ async fn people_find_offers_on_the_directory_pages(backend: Backend) {
         html.contains("18:30–20:30") && !html.contains("10:00–12:00"),
         "evening only"
     );
+    let (_, html) = page("/directory?access=step_free&access=hearing_loop".into()).await;
+    assert!(html.contains("Meadowfield Community Centre") && !html.contains("St Anne&#x27;s Church Hall") && !html.contains("St Anne's Church Hall"), "only places with every need met");
+    assert!(html.contains("name=\"access\" value=\"hearing_loop\" checked"), "the choices are kept");
+    let (_, html) = page("/directory?led=1".into()).await;
+    assert!(html.contains("Hearing voices group") && !html.contains("Lunch club"), "led by people with lived experience");
+    assert!(html.contains("Led by people with lived experience</span>"));
+    let (_, html) = page("/directory?kind=faith".into()).await;
+    assert!(html.contains("Faith lunch") && !html.contains("Walking group"));
     let (_, html) = page("/directory?age=10".into()).await;
     assert!(
         html.contains("Young carers") && !html.contains("Lunch club"),
@@ -290,8 +298,17 @@ async fn the_community_taxonomy_is_published(backend: Backend) {
     let id = village_domain::directory::taxonomy::COMMUNITY_TAXONOMY_ID;
     let (status, taxonomies, _) = get(&app, "/oruk/taxonomies").await;
     assert_eq!(status, 200);
-    assert_eq!(taxonomies["total_items"], 1);
-    assert_eq!(taxonomies["contents"][0]["id"], id);
+    assert_eq!(
+        taxonomies["total_items"], 4,
+        "community life and the three Village profile taxonomies"
+    );
+    let ids: Vec<&str> = taxonomies["contents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&id));
     let (status, terms, _) = get(
         &app,
         &format!("/oruk/taxonomy_terms?taxonomy_id={id}&per_page=100"),
@@ -316,7 +333,11 @@ async fn the_community_taxonomy_is_published(backend: Backend) {
     village_web::directory::ensure_default_taxonomy(&app.store)
         .await
         .unwrap();
-    let (_, again, _) = get(&app, "/oruk/taxonomy_terms?per_page=100").await;
+    let (_, again, _) = get(
+        &app,
+        &format!("/oruk/taxonomy_terms?per_page=100&taxonomy_id={id}"),
+    )
+    .await;
     assert_eq!(again["total_items"], names.len());
 }
 

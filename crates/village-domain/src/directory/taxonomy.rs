@@ -41,6 +41,16 @@ pub const CATEGORIES: [Category; 17] = [
     Category { id: "f4e9dcee-685b-4ef4-b63c-dff28e4303ec", code: "health", name: "Health and care", description: "Health services, care and support services, and staying well." },
 ];
 
+/// The taxonomies that carry Village's additions in Open Referral data (the "Village profile").
+pub const ACCESS_TAXONOMY_ID: &str = "112e30ef-4add-42e1-ad68-4f91e0f4dd58";
+pub const ACCESS_TAXONOMY_NAME: &str = "Village access";
+pub const GROUP_KIND_TAXONOMY_ID: &str = "f939b3a5-f66f-474e-8573-8a4fc1d4a680";
+pub const GROUP_KIND_TAXONOMY_NAME: &str = "Village kind of group";
+pub const LIVED_EXPERIENCE_TAXONOMY_ID: &str = "a93e1541-9897-464e-b708-3e9f189a8622";
+pub const LIVED_EXPERIENCE_TAXONOMY_NAME: &str = "Village lived experience";
+/// The term an offer carries when it is led by people with lived experience.
+pub const LIVED_EXPERIENCE_LED_TERM_ID: &str = "ea65a0f2-186f-4362-aeb9-5a27035df2f3";
+
 pub fn category_by_code(code: &str) -> Option<&'static Category> {
     CATEGORIES.iter().find(|c| c.code == code)
 }
@@ -50,7 +60,7 @@ pub fn category_by_id(id: &str) -> Option<&'static Category> {
 }
 
 macro_rules! coded {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:literal, $label:literal;)* }) => {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:literal, $label:literal, $id:literal;)* }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
         #[serde(rename_all = "snake_case")]
@@ -69,6 +79,15 @@ macro_rules! coded {
                 match self { $($name::$variant => $label,)* }
             }
 
+            /// The ORUK taxonomy term id (a fixed UUID) that carries it in Open Referral data.
+            pub fn term_id(self) -> &'static str {
+                match self { $($name::$variant => $id,)* }
+            }
+
+            pub fn from_term_id(id: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.term_id() == id)
+            }
+
             pub fn parse(code: &str) -> Option<Self> {
                 Self::ALL.iter().copied().find(|v| v.code() == code.trim())
             }
@@ -79,33 +98,33 @@ macro_rules! coded {
 coded!(
     /// Access a place or activity has, beside its free-text description.
     Access {
-        StepFree => "step_free", "Step-free access";
-        AccessibleToilet => "accessible_toilet", "Accessible toilet";
-        HearingLoop => "hearing_loop", "Hearing loop";
-        Bsl => "bsl", "British Sign Language";
-        QuietSpace => "quiet_space", "Quiet space";
-        EasyRead => "easy_read", "Easy read information";
-        LargePrint => "large_print", "Large print";
-        BlueBadgeParking => "blue_badge_parking", "Blue badge parking";
-        ChangingPlaces => "changing_places", "Changing Places toilet";
-        AssistanceDogs => "assistance_dogs", "Assistance dogs welcome";
+        StepFree => "step_free", "Step-free access", "f2ba66e1-7090-4298-9d7e-7b965f4d771f";
+        AccessibleToilet => "accessible_toilet", "Accessible toilet", "22627289-2427-474d-aba8-fd40ffca76fc";
+        HearingLoop => "hearing_loop", "Hearing loop", "d5166263-8371-4cee-bebf-2473afbcb652";
+        Bsl => "bsl", "British Sign Language", "6da42816-0877-44e2-9d95-12938d05a268";
+        QuietSpace => "quiet_space", "Quiet space", "acc84bd3-d0e7-4dec-ba19-35dd5c948986";
+        EasyRead => "easy_read", "Easy read information", "bc197ff7-07de-4145-a447-57c934132961";
+        LargePrint => "large_print", "Large print", "d7164abd-4b56-4d08-b229-d8deca4c082d";
+        BlueBadgeParking => "blue_badge_parking", "Blue badge parking", "6c343cd0-b905-43bc-b40c-081e61233bb8";
+        ChangingPlaces => "changing_places", "Changing Places toilet", "83f3ca10-4fea-4ed4-b751-6de24c034bf9";
+        AssistanceDogs => "assistance_dogs", "Assistance dogs welcome", "4c232237-a659-4d59-bc6a-47f80e096f13";
     }
 );
 
 coded!(
     /// What kind of group runs an offer.
     GroupKind {
-        RegisteredCharity => "registered_charity", "Registered charity";
-        InformalGroup => "informal_group", "Informal group";
-        MutualAid => "mutual_aid", "Mutual aid group";
-        UserLed => "user_led", "User-led organisation";
-        SelfAdvocacy => "self_advocacy", "Self-advocacy group";
-        MicroEnterprise => "micro_enterprise", "Micro-enterprise";
-        Faith => "faith", "Faith group";
-        Neighbourhood => "neighbourhood", "Neighbourhood group";
-        CouncilService => "council_service", "Council service";
-        NhsService => "nhs_service", "NHS service";
-        Business => "business", "Business";
+        RegisteredCharity => "registered_charity", "Registered charity", "8ca3ed7c-f9be-40c2-90e9-3cb65ccd38fa";
+        InformalGroup => "informal_group", "Informal group", "4ec73546-b2e7-4f05-b6e4-cf63e98bd5b3";
+        MutualAid => "mutual_aid", "Mutual aid group", "e0062210-86b7-410f-834e-c8e9fd0b2172";
+        UserLed => "user_led", "User-led organisation", "c16d54a0-2228-440f-94d3-f1cd9a2e0216";
+        SelfAdvocacy => "self_advocacy", "Self-advocacy group", "115d7b63-7e1c-4371-88c1-31a9f22670f4";
+        MicroEnterprise => "micro_enterprise", "Micro-enterprise", "344b4a39-e136-47b5-8526-6c467101bd33";
+        Faith => "faith", "Faith group", "947dfce0-5ca9-449e-b4cc-ba05be109e88";
+        Neighbourhood => "neighbourhood", "Neighbourhood group", "b6992c27-9c16-4e32-af39-29a74ced7e4e";
+        CouncilService => "council_service", "Council service", "75d9e7d9-1d8c-4161-a160-30ec843c09a3";
+        NhsService => "nhs_service", "NHS service", "13b8afc1-8580-4d5f-8e4e-faf88bd27998";
+        Business => "business", "Business", "3ca185d0-b709-4cc5-a466-a890242d7f2f";
     }
 );
 
@@ -132,6 +151,29 @@ mod tests {
             assert!(c.description.ends_with('.'));
             assert_eq!(category_by_code(c.code).map(|x| x.id), Some(c.id));
             assert_eq!(category_by_id(c.id).map(|x| x.code), Some(c.code));
+        }
+    }
+
+    #[test]
+    fn profile_terms_have_unique_uuids() {
+        let mut ids = HashSet::new();
+        let all = Access::ALL
+            .iter()
+            .map(|a| a.term_id())
+            .chain(GroupKind::ALL.iter().map(|k| k.term_id()))
+            .chain(CATEGORIES.iter().map(|c| c.id))
+            .chain([
+                ACCESS_TAXONOMY_ID,
+                GROUP_KIND_TAXONOMY_ID,
+                LIVED_EXPERIENCE_TAXONOMY_ID,
+                LIVED_EXPERIENCE_LED_TERM_ID,
+                COMMUNITY_TAXONOMY_ID,
+            ]);
+        for id in all {
+            assert!(is_uuid(id) && ids.insert(id), "{id}");
+        }
+        for a in Access::ALL {
+            assert_eq!(Access::from_term_id(a.term_id()), Some(*a));
         }
     }
 

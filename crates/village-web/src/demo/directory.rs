@@ -4,7 +4,9 @@
 
 use serde_json::{json, Value};
 use village_domain::directory::oruk::read_service;
-use village_domain::directory::taxonomy::category_by_code;
+use village_domain::directory::taxonomy::{
+    category_by_code, Access, GroupKind, LIVED_EXPERIENCE_LED_TERM_ID,
+};
 use village_store::directory as store;
 use village_store::Store;
 
@@ -31,6 +33,94 @@ const VENUES: [Venue; 10] = [
     Venue { name: "Oakwood Primary School hall", address: "Oakwood Avenue", postcode: "MF3 9JP", lat: 52.9603, lon: -1.1349, access: "Step-free entrance through the main gate. Accessible toilet." },
     Venue { name: "The Red Lion back room", address: "2 Mill Street", postcode: "MF1 1BQ", lat: 52.9526, lon: -1.1481, access: "Step-free from the car park entrance. Assistance dogs welcome." },
 ];
+
+/// What each venue has, by the Village access codes (same order as `VENUES`).
+const VENUE_ACCESS: [&[Access]; 10] = [
+    &[
+        Access::StepFree,
+        Access::AccessibleToilet,
+        Access::HearingLoop,
+        Access::QuietSpace,
+    ],
+    &[
+        Access::StepFree,
+        Access::AccessibleToilet,
+        Access::LargePrint,
+        Access::EasyRead,
+    ],
+    &[Access::AccessibleToilet],
+    &[
+        Access::StepFree,
+        Access::ChangingPlaces,
+        Access::AccessibleToilet,
+    ],
+    &[Access::StepFree],
+    &[Access::QuietSpace, Access::AssistanceDogs],
+    &[],
+    &[
+        Access::StepFree,
+        Access::AccessibleToilet,
+        Access::BlueBadgeParking,
+    ],
+    &[Access::StepFree, Access::AccessibleToilet],
+    &[Access::StepFree, Access::AssistanceDogs],
+];
+
+/// What kind of group runs it, and whether it is led by people with lived experience.
+fn kind_of(group: &str) -> (GroupKind, bool) {
+    let g = group.to_lowercase();
+    let led = [
+        "voices",
+        "spectrum",
+        "deaf club",
+        "speak up",
+        "saheli",
+        "wheels",
+        "mind your way",
+        "carers together",
+        "young carers",
+        "bereavement",
+        "pride",
+    ];
+    let lived = led.iter().any(|w| g.contains(w));
+    let kind = if g.contains("council")
+        || g.contains("library")
+        || g.contains("leisure centre")
+        || g.contains("community centre")
+    {
+        GroupKind::CouncilService
+    } else if g.contains("surgery") || g.contains("primary care") {
+        GroupKind::NhsService
+    } else if g.contains("mutual aid") {
+        GroupKind::MutualAid
+    } else if g.contains("church") || g.contains("mosque") {
+        GroupKind::Faith
+    } else if g.contains("speak up") {
+        GroupKind::SelfAdvocacy
+    } else if g.contains("small good things") || g.contains("kettle") {
+        GroupKind::MicroEnterprise
+    } else if g.contains("advice")
+        || g.contains("good neighbours")
+        || g.contains("transport")
+        || g.contains("pantry")
+    {
+        GroupKind::RegisteredCharity
+    } else if g.contains("brook street")
+        || g.contains("friends of")
+        || g.contains("oakwood")
+        || g.contains("together") && !lived
+    {
+        GroupKind::Neighbourhood
+    } else if lived {
+        GroupKind::UserLed
+    } else {
+        GroupKind::InformalGroup
+    };
+    (
+        kind,
+        lived || kind == GroupKind::MutualAid || kind == GroupKind::SelfAdvocacy,
+    )
+}
 
 /// An activity: name, category code, who runs it, what happens.
 struct Activity {
@@ -187,13 +277,25 @@ pub fn services() -> Vec<Value> {
                 if let Some(age) = max_age {
                     map.insert("maximum_age".into(), json!(age));
                 }
+                let mut attributes = Vec::new();
+                let mut attribute = |term_id: &str, k: usize| {
+                    attributes.push(json!({"id": demo_id(0x0D0_0009 + k as u32, n), "taxonomy_term_id": term_id}));
+                };
                 if let Some(c) = category {
-                    map.insert("attributes".into(), json!([{
-                        "id": demo_id(0x0D0_0009, n),
-                        "taxonomy_term_id": c.id,
-                        "taxonomy_term": {"id": c.id, "name": c.name, "description": c.description, "taxonomy_id": village_domain::directory::taxonomy::COMMUNITY_TAXONOMY_ID},
-                    }]));
+                    attribute(c.id, 0);
                 }
+                let (kind, lived) = kind_of(activity.group);
+                attribute(kind.term_id(), 1);
+                if lived {
+                    attribute(LIVED_EXPERIENCE_LED_TERM_ID, 2);
+                }
+                for (k, access) in VENUE_ACCESS[(a * 3 + v * 7) % VENUES.len()]
+                    .iter()
+                    .enumerate()
+                {
+                    attribute(access.term_id(), 3 + k);
+                }
+                map.insert("attributes".into(), json!(attributes));
             }
             out.push(record);
         }

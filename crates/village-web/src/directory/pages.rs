@@ -5,7 +5,7 @@ use crate::auth::{CsrfToken, MaybeSignedIn};
 use crate::pages::{self, Errors, Layout};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
@@ -15,7 +15,9 @@ use serde_json::Value;
 use village_domain::directory::geo::{distance_km, distance_words, LatLon, Postcode};
 use village_domain::directory::oruk::read_service;
 use village_domain::directory::schedule::Weekday;
-use village_domain::directory::taxonomy::{category_by_code, category_by_id, CATEGORIES};
+use village_domain::directory::taxonomy::{
+    category_by_code, category_by_id, Access, GroupKind, CATEGORIES, LIVED_EXPERIENCE_LED_TERM_ID,
+};
 use village_store::directory::{self as store, ServiceFilter};
 
 pub fn routes() -> Router<AppState> {
@@ -57,6 +59,10 @@ pub struct SearchQuery {
     #[serde(default)]
     free: String,
     #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    led: String,
+    #[serde(default)]
     page: String,
 }
 
@@ -70,6 +76,7 @@ pub struct ResultView {
     place: String,
     distance: Option<String>,
     cost: String,
+    lived_led: bool,
 }
 
 #[derive(Template)]
@@ -85,6 +92,9 @@ struct SearchPage {
     distances: Vec<(&'static str, &'static str, bool)>,
     days: Vec<(&'static str, &'static str, bool)>,
     times: Vec<(&'static str, &'static str, bool)>,
+    access: Vec<(&'static str, &'static str, bool)>,
+    kinds: Vec<(&'static str, &'static str, bool)>,
+    led: bool,
     searched: bool,
     total: i64,
     results: Vec<ResultView>,
@@ -176,6 +186,10 @@ fn view(doc: &str, from: Option<LatLon>) -> Option<ResultView> {
         place: place_words(&record),
         distance,
         cost: cost_words(&record),
+        lived_led: index
+            .taxonomy_term_ids
+            .iter()
+            .any(|t| t == LIVED_EXPERIENCE_LED_TERM_ID),
     })
 }
 
@@ -184,8 +198,16 @@ async fn view_search_get(
     MaybeSignedIn(identity): MaybeSignedIn,
     csrf: CsrfToken,
     query: Result<Query<SearchQuery>, axum::extract::rejection::QueryRejection>,
+    RawQuery(raw): RawQuery,
 ) -> Response {
     let Query(q) = query.unwrap_or_default();
+    // Access needs repeat (`access=step_free&access=bsl`): read them from the raw address.
+    let needs: Vec<Access> = form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+        .filter(|(k, _)| k == "access")
+        .filter_map(|(_, v)| Access::parse(&v))
+        .collect();
+    let kind = GroupKind::parse(&q.kind);
+    let led = !q.led.is_empty();
     let mut errors = Errors::none();
     let page = q.page.trim().parse::<i64>().unwrap_or(1).clamp(1, 10_000);
     let within_km = DISTANCES
@@ -234,7 +256,15 @@ async fn view_search_get(
         && day.is_none()
         && time.is_none()
         && age.is_none()
-        && q.free.is_empty());
+        && q.free.is_empty()
+        && needs.is_empty()
+        && kind.is_none()
+        && !led);
+    let mut all_terms: Vec<String> = needs.iter().map(|a| a.term_id().to_string()).collect();
+    all_terms.extend(kind.map(|k| k.term_id().to_string()));
+    if led {
+        all_terms.push(LIVED_EXPERIENCE_LED_TERM_ID.to_string());
+    }
     let filter = ServiceFilter {
         words: Some(q.q.clone()).filter(|w| !w.trim().is_empty()),
         taxonomy_term_id: category.map(|c| c.id.to_string()),
@@ -242,6 +272,7 @@ async fn view_search_get(
         open_between: time.map(|(_, _, from, to)| (*from, *to)),
         age,
         free_only: !q.free.is_empty(),
+        all_terms,
         near: centre.zip(within_km),
         sort_from: if within_km.is_none() { centre } else { None },
         limit: PER_PAGE,
@@ -270,12 +301,15 @@ async fn view_search_get(
             ("time", q.time.as_str()),
             ("age", q.age.as_str()),
             ("free", q.free.as_str()),
+            ("kind", q.kind.as_str()),
+            ("led", q.led.as_str()),
         ];
         let mut kept: Vec<(&str, String)> = pairs
             .iter()
             .filter(|(_, v)| !v.is_empty())
             .map(|(k, v)| (*k, v.to_string()))
             .collect();
+        kept.extend(needs.iter().map(|a| ("access", a.code().to_string())));
         kept.push(("page", p.to_string()));
         format!(
             "/directory?{}",
@@ -319,6 +353,15 @@ async fn view_search_get(
                 .iter()
                 .map(|(code, label, ..)| (*code, *label, *code == q.time))
                 .collect(),
+            access: Access::ALL
+                .iter()
+                .map(|a| (a.code(), a.label(), needs.contains(a)))
+                .collect(),
+            kinds: GroupKind::ALL
+                .iter()
+                .map(|k| (k.code(), k.label(), Some(*k) == kind))
+                .collect(),
+            led,
             searched,
             total,
             results: rows
@@ -354,6 +397,9 @@ struct OfferPage {
     url: Option<String>,
     phones: Vec<String>,
     categories: Vec<(&'static str, &'static str)>,
+    kind: Option<&'static str>,
+    lived_led: bool,
+    access_codes: Vec<&'static str>,
     last_checked: Option<String>,
 }
 
@@ -492,6 +538,21 @@ async fn view_offer_get(
             .iter()
             .filter_map(|id| category_by_id(id))
             .map(|c| (c.code, c.name))
+            .collect(),
+        kind: index
+            .taxonomy_term_ids
+            .iter()
+            .find_map(|t| GroupKind::from_term_id(t))
+            .map(GroupKind::label),
+        lived_led: index
+            .taxonomy_term_ids
+            .iter()
+            .any(|t| t == LIVED_EXPERIENCE_LED_TERM_ID),
+        access_codes: index
+            .taxonomy_term_ids
+            .iter()
+            .filter_map(|t| Access::from_term_id(t))
+            .map(Access::label)
             .collect(),
         last_checked,
         name: index.name,

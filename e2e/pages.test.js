@@ -39,7 +39,8 @@ const signedOutPages = ['/', '/sign-in', '/sign-up', '/forgotten-password', '/pr
   '/directory?access=step_free&access=hearing_loop&led=1&kind=user_led'];
 const signedInPages = ['/', '/account', '/account/name', '/account/email', '/account/password',
   '/account/lived-experience', '/account/tokens', '/account/delete', '/account/activity',
-  '/admin/users', '/admin/invites', '/admin/audit', '/privacy', '/accessibility', '/directory', OFFER];
+  '/admin/users', '/admin/invites', '/admin/audit', '/privacy', '/accessibility', '/directory', OFFER,
+  '/directory/suggest', '/directory/suggestions', '/directory/review', `${OFFER}/suggest-change`, `${OFFER}/history`];
 
 test('signed-out pages pass axe-core and fit a narrow screen', async () => {
   const context = await browser.newContext({ bypassCSP: true });
@@ -81,6 +82,35 @@ test('signed-in pages pass axe-core and fit a narrow screen', async () => {
     await checkPage(page, `${path} (hub admin)`);
     await checkNarrow(context, hub.base + path, `${path} (hub admin)`);
   }
+  // Suggesting a listing, with problems and then properly; reviewing it.
+  await page.goto(`${hub.base}/directory/suggest`);
+  await page.fill('#opens', '10:00');
+  await page.click('form[action="/directory/suggest"] button[type=submit]');
+  await checkPage(page, 'suggest a listing with errors');
+  await page.fill('#name', 'Harmonica hour');
+  await page.fill('#description', 'Play the harmonica with friends');
+  await page.fill('#organisation', 'Blow Hards');
+  await page.selectOption('#day', 'FR');
+  await page.click('form[action="/directory/suggest"] button[type=submit]');
+  await checkPage(page, 'your suggestions after sending one');
+  await page.goto(`${hub.base}/directory/review`);
+  await page.locator('a', { hasText: 'Harmonica hour' }).click();
+  await checkPage(page, 'check a suggestion');
+  await page.click('form[action$="/reject"] button[type=submit]');
+  await checkPage(page, 'check a suggestion with a missing reason');
+  await page.click('form[action$="/approve"] button[type=submit]');
+  await checkPage(page, 'suggestions to check after approving');
+  await page.goto(`${hub.base}${OFFER}/suggest-change`);
+  await page.fill('#why', 'New times from January');
+  await page.fill('#name', 'Knit and natter (new times)');
+  await page.click('form button[type=submit].button');
+  await page.goto(`${hub.base}/directory/review`);
+  await page.locator('a', { hasText: 'Knit and natter (new times)' }).click();
+  await page.click('form[action$="/approve"] button[type=submit]');
+  await page.goto(`${hub.base}${OFFER}/history`);
+  await checkPage(page, 'history with a change');
+  assert.match(await page.locator('main').innerText(), /became/);
+
   // Forms after a change and with problems.
   await page.goto(`${hub.base}/account/tokens`);
   await page.fill('#name', 'Calendar');

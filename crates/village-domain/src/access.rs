@@ -24,6 +24,10 @@ pub enum Action {
     ManageSignUp,
     /// Read or change an account's own settings.
     ManageAccount { owner: i64 },
+    /// Suggest a new listing or a change to one (nothing is public until reviewed).
+    SuggestListing,
+    /// Approve or reject suggested listings and changes.
+    ReviewListings,
 }
 
 /// Why an action was refused, in words fit for the person.
@@ -47,6 +51,8 @@ pub fn check(actor: &Actor, action: Action) -> Result<(), Refusal> {
         }
         Action::ReadAuditAbout { subject } => admin || subject == actor.user_id,
         Action::ManageAccount { owner } => owner == actor.user_id,
+        Action::SuggestListing => true,
+        Action::ReviewListings => matches!(actor.role, Role::Steward | Role::HubAdmin),
     };
     if allowed {
         Ok(())
@@ -86,6 +92,18 @@ mod tests {
         assert!(check(&member, Action::ManageAccount { owner: 7 }).is_ok());
         let admin = actor(1, Role::HubAdmin);
         assert!(check(&admin, Action::ManageAccount { owner: 7 }).is_err());
+    }
+
+    #[test]
+    fn stewards_and_hub_admins_review_listings() {
+        for role in Role::ALL {
+            let a = actor(3, role);
+            assert!(check(&a, Action::SuggestListing).is_ok());
+            assert_eq!(
+                check(&a, Action::ReviewListings).is_ok(),
+                matches!(role, Role::Steward | Role::HubAdmin)
+            );
+        }
     }
 
     #[test]

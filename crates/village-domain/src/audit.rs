@@ -25,12 +25,15 @@ pub enum AuditAction {
     InviteCreated,
     SignUpModeChanged,
     AccountDeleted,
+    ListingSuggested,
+    ListingApproved,
+    ListingRejected,
     /// Someone read another person's personal data.
     PersonalDataViewed,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 19] = [
+    pub const ALL: [AuditAction; 22] = [
         AuditAction::SignedUp,
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
@@ -49,6 +52,9 @@ impl AuditAction {
         AuditAction::InviteCreated,
         AuditAction::SignUpModeChanged,
         AuditAction::AccountDeleted,
+        AuditAction::ListingSuggested,
+        AuditAction::ListingApproved,
+        AuditAction::ListingRejected,
         AuditAction::PersonalDataViewed,
     ];
 
@@ -72,6 +78,9 @@ impl AuditAction {
             AuditAction::InviteCreated => "invite_created",
             AuditAction::SignUpModeChanged => "sign_up_mode_changed",
             AuditAction::AccountDeleted => "account_deleted",
+            AuditAction::ListingSuggested => "listing_suggested",
+            AuditAction::ListingApproved => "listing_approved",
+            AuditAction::ListingRejected => "listing_rejected",
             AuditAction::PersonalDataViewed => "personal_data_viewed",
         }
     }
@@ -97,6 +106,9 @@ impl AuditAction {
             AuditAction::InviteCreated => "Invite link created",
             AuditAction::SignUpModeChanged => "Who can join changed",
             AuditAction::AccountDeleted => "Account deleted",
+            AuditAction::ListingSuggested => "Suggested a listing or change",
+            AuditAction::ListingApproved => "Suggestion approved",
+            AuditAction::ListingRejected => "Suggestion not approved",
             AuditAction::PersonalDataViewed => "Looked at personal information",
         }
     }

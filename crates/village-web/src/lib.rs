@@ -73,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::routes())
         .merge(directory::oruk::routes())
         .merge(directory::pages::routes())
+        .merge(directory::editing::routes())
         .merge(api_router)
         .route(
             "/api/v1/openapi.json",

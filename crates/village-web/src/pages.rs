@@ -14,6 +14,8 @@ pub const ASSET_VERSION: &str = "6";
 pub struct NavUser {
     pub display_name: String,
     pub is_admin: bool,
+    /// Stewards and hub admins check suggested listings.
+    pub is_reviewer: bool,
 }
 
 /// What the shared layout needs: the hub's name, who is signed in, and the form token.
@@ -42,6 +44,7 @@ impl Layout {
             user: identity.map(|i| NavUser {
                 display_name: i.user.display_name.clone(),
                 is_admin: i.user.role() == Role::HubAdmin,
+                is_reviewer: matches!(i.user.role(), Role::HubAdmin | Role::Steward),
             }),
             csrf: csrf.0.clone(),
             notice: None,

@@ -21,7 +21,279 @@ on_both_backends!(
     a_bad_postcode_file_writes_nothing,
     the_demo_directory_is_valid_oruk,
     people_find_offers_on_the_directory_pages,
+    a_suggestion_is_invisible_until_a_steward_approves_it,
 );
+
+async fn a_suggestion_is_invisible_until_a_steward_approves_it(backend: Backend) {
+    use village_domain::accounts::Role;
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    village_web::demo::load(&app.store, village_web::now())
+        .await
+        .unwrap();
+    let (member, _) = app.signed_in_as(Role::Member, "mel@example.org").await;
+    let (steward, _) = app.signed_in_as(Role::Steward, "stu@example.org").await;
+    let text = |r: reqwest::Response| async move { (r.status().as_u16(), r.text().await.unwrap()) };
+    let total = |app: &TestApp, words: &'static str| {
+        let url = app.url(&format!("/oruk/services?search={words}"));
+        async move {
+            reqwest::get(url)
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()["total_items"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    let review_ids = |html: &str| -> Vec<i64> {
+        html.split("/directory/review/")
+            .skip(1)
+            .filter_map(|p| p.split('"').next())
+            .filter_map(|id| id.parse().ok())
+            .collect()
+    };
+
+    // A form with problems names each one and stores nothing.
+    let (status, html) = text(
+        app.post_form(
+            &member,
+            "/directory/suggest",
+            "/directory/suggest",
+            &[("opens", "10:00")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 422);
+    for field in ["name", "description", "organisation", "day"] {
+        assert!(html.contains(&format!("href=\"#{field}\"")), "{field}");
+    }
+    let fields = [
+        ("name", "Zither circle"),
+        ("description", "Play the zither together"),
+        ("organisation", "Zither Friends"),
+        ("category", "arts"),
+        ("day", "WE"),
+        ("opens", "19:00"),
+        ("closes", "21:00"),
+        ("postcode", "MF1 1AA"),
+        ("free", "yes"),
+    ];
+    let r = app
+        .post_form(&member, "/directory/suggest", "/directory/suggest", &fields)
+        .await;
+    assert_eq!(r.status(), 303);
+    let (_, mine) = text(
+        member
+            .get(app.url("/directory/suggestions"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(mine.contains("Zither circle") && mine.contains("Waiting for a steward"));
+    assert_eq!(
+        total(&app, "zither").await,
+        0,
+        "nothing is public before review"
+    );
+    assert_eq!(
+        member
+            .get(app.url("/directory/review"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+
+    // The steward rejects it with a reason the member can read; a reason is required.
+    let (_, queue) = text(
+        steward
+            .get(app.url("/directory/review"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let first = review_ids(&queue)[0];
+    let (status, item) = text(
+        steward
+            .get(app.url(&format!("/directory/review/{first}")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(
+        item.contains("Zither circle") && item.contains("Wednesdays 19:00–21:00")
+            || item.contains("WE"),
+        "the change is shown"
+    );
+    let reject = format!("/directory/review/{first}/reject");
+    let (status, _) = text(
+        app.post_form(
+            &steward,
+            &format!("/directory/review/{first}"),
+            &reject,
+            &[("reason", "")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 422);
+    app.post_form(
+        &steward,
+        &format!("/directory/review/{first}"),
+        &reject,
+        &[("reason", "Please add the venue name")],
+    )
+    .await;
+    let (_, mine) = text(
+        member
+            .get(app.url("/directory/suggestions"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(mine.contains("Not approved") && mine.contains("Please add the venue name"));
+    assert_eq!(total(&app, "zither").await, 0);
+
+    // Suggested again and approved: now public, with its history.
+    let mut again = fields.to_vec();
+    again.push(("venue", "Meadowfield Community Centre"));
+    app.post_form(&member, "/directory/suggest", "/directory/suggest", &again)
+        .await;
+    let (_, queue) = text(
+        steward
+            .get(app.url("/directory/review"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let second = review_ids(&queue)[0];
+    let r = app
+        .post_form(
+            &steward,
+            &format!("/directory/review/{second}"),
+            &format!("/directory/review/{second}/approve"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(total(&app, "zither").await, 1);
+    let (_, found) = text(
+        app.client()
+            .get(app.url("/directory?q=zither&postcode=MF1+1AA&within=1"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(
+        found.contains("Zither circle"),
+        "searchable by words and place"
+    );
+
+    // A change to an existing listing waits for review too, and shows in the history.
+    let id = village_web::demo::directory::services()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let change = format!("/directory/offers/{id}/suggest-change");
+    let (status, form) = text(member.get(app.url(&change)).send().await.unwrap()).await;
+    assert_eq!(status, 200);
+    assert!(
+        form.contains("value=\"Knit and natter\""),
+        "the form starts from what is there"
+    );
+    let (status, _) = text(
+        app.post_form(
+            &member,
+            &change,
+            &change,
+            &[
+                ("name", "Knitterati natter"),
+                ("description", "Knitting and crochet"),
+                ("why", ""),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 422, "say what has changed");
+    app.post_form(
+        &member,
+        &change,
+        &change,
+        &[
+            ("name", "Knitterati natter"),
+            ("description", "Knitting and crochet, with tea"),
+            ("why", "Crochet started in May"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        total(&app, "knitterati").await,
+        0,
+        "the change is not public yet"
+    );
+    let (_, queue) = text(
+        steward
+            .get(app.url("/directory/review"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let third = review_ids(&queue)[0];
+    let (_, item) = text(
+        steward
+            .get(app.url(&format!("/directory/review/{third}")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(
+        item.contains("Knit and natter") && item.contains("Knitterati natter"),
+        "before and after"
+    );
+    app.post_form(
+        &steward,
+        &format!("/directory/review/{third}"),
+        &format!("/directory/review/{third}/approve"),
+        &[],
+    )
+    .await;
+    let record: Value = reqwest::get(app.url(&format!("/oruk/services/{id}")))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(record["name"], "Knitterati natter");
+    assert!(
+        record["schedules"].is_array(),
+        "the rest of the record is kept"
+    );
+    let (_, history) = text(
+        app.client()
+            .get(app.url(&format!("/directory/offers/{id}/history")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(history.contains("Change suggested by") && history.contains("Crochet started in May"));
+    assert!(history.contains("“Knit and natter” became “Knitterati natter”"));
+}
 
 async fn people_find_offers_on_the_directory_pages(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
@@ -70,10 +342,21 @@ async fn people_find_offers_on_the_directory_pages(backend: Backend) {
         "evening only"
     );
     let (_, html) = page("/directory?access=step_free&access=hearing_loop".into()).await;
-    assert!(html.contains("Meadowfield Community Centre") && !html.contains("St Anne&#x27;s Church Hall") && !html.contains("St Anne's Church Hall"), "only places with every need met");
-    assert!(html.contains("name=\"access\" value=\"hearing_loop\" checked"), "the choices are kept");
+    assert!(
+        html.contains("Meadowfield Community Centre")
+            && !html.contains("St Anne&#x27;s Church Hall")
+            && !html.contains("St Anne's Church Hall"),
+        "only places with every need met"
+    );
+    assert!(
+        html.contains("name=\"access\" value=\"hearing_loop\" checked"),
+        "the choices are kept"
+    );
     let (_, html) = page("/directory?led=1".into()).await;
-    assert!(html.contains("Hearing voices group") && !html.contains("Lunch club"), "led by people with lived experience");
+    assert!(
+        html.contains("Hearing voices group") && !html.contains("Lunch club"),
+        "led by people with lived experience"
+    );
     assert!(html.contains("Led by people with lived experience</span>"));
     let (_, html) = page("/directory?kind=faith".into()).await;
     assert!(html.contains("Faith lunch") && !html.contains("Walking group"));

@@ -383,6 +383,7 @@ async fn view_search_get(
 #[template(path = "directory_offer.html")]
 struct OfferPage {
     layout: Layout,
+    id: String,
     name: String,
     organisation: String,
     description: String,
@@ -555,6 +556,7 @@ async fn view_offer_get(
             .map(Access::label)
             .collect(),
         last_checked,
+        id: index.id.clone(),
         name: index.name,
     })
 }

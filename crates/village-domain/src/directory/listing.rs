@@ -1,0 +1,484 @@
+//! Listings people suggest: a new listing from a short form, or a change to an existing one,
+//! turned into an Open Referral UK record; and what changed between two versions, in words.
+
+use super::geo::{LatLon, Postcode};
+use super::schedule::{TimeOfDay, Weekday};
+use super::taxonomy::{category_by_code, GroupKind, LIVED_EXPERIENCE_LED_TERM_ID};
+use crate::accounts::{Email, FieldError};
+use serde_json::{json, Map, Value};
+
+/// The short form for suggesting a new listing, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct NewListingForm {
+    pub name: String,
+    pub description: String,
+    pub organisation: String,
+    pub category: String,
+    pub kind: String,
+    pub day: String,
+    pub opens: String,
+    pub closes: String,
+    pub venue: String,
+    pub address: String,
+    pub postcode: String,
+    pub free: String,
+    pub cost: String,
+    pub email: String,
+    pub lived_led: bool,
+}
+
+fn required(
+    value: &str,
+    field: &'static str,
+    what: &str,
+    max: usize,
+    problems: &mut Vec<FieldError>,
+) -> String {
+    let v = value.trim();
+    if v.is_empty() {
+        problems.push(FieldError::new(field, "missing", format!("Enter {what}")));
+    } else if v.chars().count() > max {
+        problems.push(FieldError::new(
+            field,
+            "too_long",
+            format!("Keep {what} to {max} characters or fewer"),
+        ));
+    }
+    v.to_string()
+}
+
+fn optional(
+    value: &str,
+    field: &'static str,
+    what: &str,
+    max: usize,
+    problems: &mut Vec<FieldError>,
+) -> Option<String> {
+    let v = value.trim();
+    if v.chars().count() > max {
+        problems.push(FieldError::new(
+            field,
+            "too_long",
+            format!("Keep {what} to {max} characters or fewer"),
+        ));
+    }
+    (!v.is_empty()).then(|| v.to_string())
+}
+
+/// Build the ORUK record for a new listing. `ids` supplies fresh UUIDs (the web layer makes
+/// them); `place` is the postcode's centroid if the hub knows it; `now` is an RFC 3339 time.
+pub fn new_listing(
+    form: &NewListingForm,
+    ids: &mut dyn Iterator<Item = String>,
+    place: Option<LatLon>,
+    now: &str,
+) -> Result<Value, Vec<FieldError>> {
+    let mut problems = Vec::new();
+    let name = required(
+        &form.name,
+        "name",
+        "the name of the group or activity",
+        120,
+        &mut problems,
+    );
+    let description = required(
+        &form.description,
+        "description",
+        "what happens there",
+        2000,
+        &mut problems,
+    );
+    let organisation = required(
+        &form.organisation,
+        "organisation",
+        "who runs it",
+        120,
+        &mut problems,
+    );
+    let category = match form.category.trim() {
+        "" => None,
+        code => match category_by_code(code) {
+            Some(c) => Some(c),
+            None => {
+                problems.push(FieldError::new(
+                    "category",
+                    "unknown",
+                    "Choose a kind of activity from the list",
+                ));
+                None
+            }
+        },
+    };
+    let kind = match form.kind.trim() {
+        "" => None,
+        code => match GroupKind::parse(code) {
+            Some(k) => Some(k),
+            None => {
+                problems.push(FieldError::new(
+                    "kind",
+                    "unknown",
+                    "Choose a kind of group from the list",
+                ));
+                None
+            }
+        },
+    };
+    let day = match form.day.trim() {
+        "" => None,
+        code => match Weekday::parse(code) {
+            Some(d) => Some(d),
+            None => {
+                problems.push(FieldError::new(
+                    "day",
+                    "unknown",
+                    "Choose a day from the list",
+                ));
+                None
+            }
+        },
+    };
+    let time = |value: &str, field: &'static str, problems: &mut Vec<FieldError>| match value.trim()
+    {
+        "" => None,
+        t => match TimeOfDay::parse(t) {
+            Some(t) => Some(t),
+            None => {
+                problems.push(FieldError::new(
+                    field,
+                    "not_a_time",
+                    "Enter a time like 10:00 or 14:30",
+                ));
+                None
+            }
+        },
+    };
+    let opens = time(&form.opens, "opens", &mut problems);
+    let closes = time(&form.closes, "closes", &mut problems);
+    if let (Some(o), Some(c)) = (opens, closes) {
+        if c <= o {
+            problems.push(FieldError::new(
+                "closes",
+                "before_opening",
+                "The finishing time must be after the starting time",
+            ));
+        }
+    }
+    if (opens.is_some() || closes.is_some()) && day.is_none() {
+        problems.push(FieldError::new(
+            "day",
+            "missing",
+            "Choose the day it happens on",
+        ));
+    }
+    let venue = optional(&form.venue, "venue", "the place name", 120, &mut problems);
+    let address = optional(&form.address, "address", "the address", 200, &mut problems);
+    let postcode = match form.postcode.trim() {
+        "" => None,
+        p => match Postcode::parse(p) {
+            Ok(p) => Some(p),
+            Err(why) => {
+                problems.push(FieldError::new("postcode", "invalid", why));
+                None
+            }
+        },
+    };
+    let free = match form.free.trim() {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    };
+    let cost = optional(&form.cost, "cost", "the cost", 200, &mut problems);
+    let email = match form.email.trim() {
+        "" => None,
+        e => match Email::parse(e) {
+            Ok(e) => Some(e),
+            Err(err) => {
+                problems.push(err);
+                None
+            }
+        },
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut id = || ids.next().unwrap_or_default();
+    let service_id = id();
+    let organization_id = id();
+    let mut record = json!({
+        "id": service_id,
+        "organization_id": organization_id,
+        "name": name,
+        "description": description,
+        "status": "active",
+        "last_modified": now,
+        "organization": {"id": organization_id, "name": organisation, "description": format!("{organisation} runs {name}.")},
+    });
+    let Some(map) = record.as_object_mut() else {
+        return Err(Vec::new());
+    };
+    if let Some(e) = email {
+        map.insert("email".into(), json!(e.as_str()));
+    }
+    if let Some(d) = day {
+        let mut schedule = json!({"id": id(), "freq": "WEEKLY", "byday": d.code()});
+        if let Some(o) = opens {
+            schedule["opens_at"] = json!(o.to_string());
+        }
+        if let Some(c) = closes {
+            schedule["closes_at"] = json!(c.to_string());
+        }
+        map.insert("schedules".into(), json!([schedule]));
+    }
+    if venue.is_some() || address.is_some() || postcode.is_some() {
+        let mut location = json!({"id": id(), "location_type": "physical"});
+        if let Some(v) = &venue {
+            location["name"] = json!(v);
+        }
+        if let Some(p) = place {
+            location["latitude"] = json!(p.lat());
+            location["longitude"] = json!(p.lon());
+        }
+        if address.is_some() || postcode.is_some() {
+            location["addresses"] = json!([{
+                "id": id(),
+                "address_1": address.clone().unwrap_or_default(),
+                "city": "",
+                "state_province": "",
+                "postal_code": postcode.as_ref().map(ToString::to_string).unwrap_or_default(),
+                "country": "GB",
+                "address_type": "physical",
+            }]);
+        }
+        map.insert(
+            "service_at_locations".into(),
+            json!([{"id": id(), "location": location}]),
+        );
+    }
+    if free.is_some() || cost.is_some() {
+        let mut option = json!({"id": id(), "currency": "GBP"});
+        if free == Some(true) {
+            option["amount"] = json!(0);
+            option["option"] = json!("Free");
+        }
+        if let Some(c) = &cost {
+            option["amount_description"] = json!(c);
+        }
+        map.insert("cost_options".into(), json!([option]));
+    }
+    let mut attributes = Vec::new();
+    if let Some(c) = category {
+        attributes.push(json!({"id": id(), "taxonomy_term_id": c.id}));
+    }
+    if let Some(k) = kind {
+        attributes.push(json!({"id": id(), "taxonomy_term_id": k.term_id()}));
+    }
+    if form.lived_led {
+        attributes.push(json!({"id": id(), "taxonomy_term_id": LIVED_EXPERIENCE_LED_TERM_ID}));
+    }
+    if !attributes.is_empty() {
+        map.insert("attributes".into(), json!(attributes));
+    }
+    Ok(super::oruk::without_empty_fields(record))
+}
+
+/// A suggested change to the simple fields of a listing, as typed. Everything else in the
+/// record is kept exactly as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeForm {
+    pub name: String,
+    pub description: String,
+    pub email: String,
+    pub url: String,
+}
+
+pub fn apply_change(
+    current: &Value,
+    form: &ChangeForm,
+    now: &str,
+) -> Result<Value, Vec<FieldError>> {
+    let mut problems = Vec::new();
+    let name = required(&form.name, "name", "the name", 120, &mut problems);
+    let description = required(
+        &form.description,
+        "description",
+        "what happens there",
+        2000,
+        &mut problems,
+    );
+    let email = match form.email.trim() {
+        "" => None,
+        e => Email::parse(e).map_err(|err| problems.push(err)).ok(),
+    };
+    let url = optional(&form.url, "url", "the web address", 300, &mut problems);
+    if let Some(u) = &url {
+        if !(u.starts_with("https://") || u.starts_with("http://"))
+            || u.contains(char::is_whitespace)
+        {
+            problems.push(FieldError::new(
+                "url",
+                "invalid",
+                "Enter a web address starting with https://",
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut record: Map<String, Value> = current.as_object().cloned().unwrap_or_default();
+    record.insert("name".into(), json!(name));
+    record.insert("description".into(), json!(description));
+    match email {
+        Some(e) => record.insert("email".into(), json!(e.as_str())),
+        None => record.remove("email"),
+    };
+    match url {
+        Some(u) => record.insert("url".into(), json!(u)),
+        None => record.remove("url"),
+    };
+    record.insert("last_modified".into(), json!(now));
+    Ok(Value::Object(record))
+}
+
+/// What differs between two versions of a record, field by field, for people to read:
+/// (what, before, after). Nested parts are compared whole and named plainly.
+pub fn differences(before: Option<&Value>, after: &Value) -> Vec<(String, String, String)> {
+    const NAMES: [(&str, &str); 12] = [
+        ("name", "Name"),
+        ("description", "What happens"),
+        ("email", "Email"),
+        ("url", "Website"),
+        ("status", "Status"),
+        ("minimum_age", "Youngest age"),
+        ("maximum_age", "Oldest age"),
+        ("organization", "Who runs it"),
+        ("schedules", "When"),
+        ("service_at_locations", "Where"),
+        ("cost_options", "Cost"),
+        ("attributes", "Categories, kind and access"),
+    ];
+    let words = |v: Option<&Value>| -> String {
+        match v {
+            None | Some(Value::Null) => "(nothing)".into(),
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Object(o)) if o.contains_key("name") => o
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+            Some(other) => other.to_string(),
+        }
+    };
+    NAMES
+        .iter()
+        .filter_map(|(key, label)| {
+            let old = before.and_then(|b| b.get(*key));
+            let new = after.get(*key);
+            (old != new).then(|| (label.to_string(), words(old), words(new)))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids() -> impl Iterator<Item = String> {
+        (1..).map(|n: u64| format!("00000000-0000-4000-8000-{n:012x}"))
+    }
+
+    #[test]
+    fn a_new_listing_becomes_a_valid_record() {
+        let form = NewListingForm {
+            name: "Tuesday walk".into(),
+            description: "A gentle walk round the park".into(),
+            organisation: "Park Pals".into(),
+            category: "moving".into(),
+            kind: "informal_group".into(),
+            day: "TU".into(),
+            opens: "10:00".into(),
+            closes: "11:30".into(),
+            venue: "Riverside Park".into(),
+            postcode: "mf2 4dg".into(),
+            free: "yes".into(),
+            lived_led: true,
+            ..Default::default()
+        };
+        let record = new_listing(
+            &form,
+            &mut ids(),
+            LatLon::new(52.9, -1.1).ok(),
+            "2026-11-23T10:00:00Z",
+        );
+        let record = record.unwrap_or_default();
+        let (index, warnings) =
+            super::super::oruk::read_service(&record).unwrap_or_else(|p| panic!("{p:?}"));
+        assert!(warnings.is_empty());
+        assert_eq!(index.name, "Tuesday walk");
+        assert_eq!(index.free, Some(true));
+        assert_eq!(index.schedules[0].words(), "Tuesdays 10:00–11:30");
+        assert_eq!(index.places.len(), 1);
+        assert_eq!(index.taxonomy_term_ids.len(), 3);
+        assert_eq!(
+            record["service_at_locations"][0]["location"]["addresses"][0]["postal_code"],
+            "MF2 4DG"
+        );
+    }
+
+    #[test]
+    fn every_problem_names_its_field() {
+        let form = NewListingForm {
+            opens: "25:00".into(),
+            closes: "09:00".into(),
+            postcode: "nope".into(),
+            email: "x".into(),
+            ..Default::default()
+        };
+        let fields: Vec<&str> = new_listing(&form, &mut ids(), None, "now")
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "name",
+                "description",
+                "organisation",
+                "opens",
+                "day",
+                "postcode",
+                "email"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_change_keeps_everything_else() {
+        let current = json!({"id": "x", "name": "Old", "description": "Old words", "schedules": [{"byday": "MO"}], "email": "a@b.org"});
+        let form = ChangeForm {
+            name: "New".into(),
+            description: "New words".into(),
+            ..Default::default()
+        };
+        let changed = apply_change(&current, &form, "2026-11-23T10:00:00Z").unwrap_or_default();
+        assert_eq!(changed["schedules"], current["schedules"]);
+        assert!(
+            changed.get("email").is_none(),
+            "an emptied email is removed"
+        );
+        let diff = differences(Some(&current), &changed);
+        let labels: Vec<&str> = diff.iter().map(|(l, ..)| l.as_str()).collect();
+        assert_eq!(labels, ["Name", "What happens", "Email"]);
+        assert_eq!(diff[0], ("Name".into(), "Old".into(), "New".into()));
+        let bad = apply_change(
+            &current,
+            &ChangeForm {
+                url: "not a url".into(),
+                ..Default::default()
+            },
+            "now",
+        );
+        assert_eq!(bad.err().map(|e| e.len()), Some(3));
+    }
+}

@@ -1,0 +1,822 @@
+//! Community editing: any signed-in member suggests a listing or a change; nothing they
+//! suggest is public until a steward approves it; stewards approve or reject with a reason
+//! the member sees; every approved change is kept as a version (who, when, what, why).
+
+use crate::audit::record;
+use crate::auth::{ClientAddress, CsrfToken, Identity, MaybeSignedIn, SignedIn};
+use crate::pages::{self, Errors, Layout, PageForm};
+use crate::{now, AppState};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+use serde_json::Value;
+use village_domain::access::{self, Action};
+use village_domain::accounts::FieldError;
+use village_domain::audit::AuditAction;
+use village_domain::directory::geo::Postcode;
+use village_domain::directory::listing::{
+    apply_change, differences, new_listing, ChangeForm, NewListingForm,
+};
+use village_domain::directory::oruk::read_service;
+use village_domain::directory::schedule::Weekday;
+use village_domain::directory::taxonomy::{GroupKind, CATEGORIES};
+use village_store::directory::{self as store, SuggestionRow};
+use village_store::StoreError;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/directory/suggest",
+            get(view_suggest_get).post(view_suggest_post),
+        )
+        .route(
+            "/directory/offers/{id}/suggest-change",
+            get(view_change_get).post(view_change_post),
+        )
+        .route("/directory/offers/{id}/history", get(view_history_get))
+        .route("/directory/suggestions", get(view_my_suggestions_get))
+        .route("/directory/review", get(view_review_get))
+        .route("/directory/review/{id}", get(view_review_item_get))
+        .route("/directory/review/{id}/approve", post(view_approve_post))
+        .route("/directory/review/{id}/reject", post(view_reject_post))
+}
+
+fn rfc3339(now: i64) -> String {
+    chrono::DateTime::from_timestamp(now, 0)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
+}
+
+fn errors_from(problems: &[FieldError]) -> Errors {
+    let mut errors = Errors::none();
+    for p in problems {
+        errors.add_field_error(p);
+    }
+    errors
+}
+
+// ---- Suggest a new listing --------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NewListingFields {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    organisation: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    day: String,
+    #[serde(default)]
+    opens: String,
+    #[serde(default)]
+    closes: String,
+    #[serde(default)]
+    venue: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    postcode: String,
+    #[serde(default)]
+    free: String,
+    #[serde(default)]
+    cost: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    lived_led: String,
+    #[serde(default)]
+    why: String,
+}
+
+#[derive(Template)]
+#[template(path = "directory_suggest.html")]
+struct SuggestPage {
+    layout: Layout,
+    errors: Errors,
+    f: NewListingFields,
+    categories: Vec<(&'static str, &'static str, bool)>,
+    kinds: Vec<(&'static str, &'static str, bool)>,
+    days: Vec<(&'static str, &'static str, bool)>,
+}
+
+fn suggest_page(
+    state: &AppState,
+    identity: &Identity,
+    csrf: &CsrfToken,
+    f: NewListingFields,
+    errors: Errors,
+) -> SuggestPage {
+    SuggestPage {
+        layout: Layout::new(
+            state,
+            Some(identity),
+            csrf,
+            "/directory",
+            "Suggest a listing",
+        ),
+        errors,
+        categories: CATEGORIES
+            .iter()
+            .map(|c| (c.code, c.name, c.code == f.category))
+            .collect(),
+        kinds: GroupKind::ALL
+            .iter()
+            .map(|k| (k.code(), k.label(), k.code() == f.kind))
+            .collect(),
+        days: Weekday::ALL
+            .iter()
+            .map(|d| (d.code(), d.name(), d.code() == f.day))
+            .collect(),
+        f,
+    }
+}
+
+async fn view_suggest_get(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+) -> Response {
+    pages::page(&suggest_page(
+        &state,
+        &identity,
+        &csrf,
+        NewListingFields::default(),
+        Errors::none(),
+    ))
+}
+
+async fn view_suggest_post(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    PageForm(f): PageForm<NewListingFields>,
+) -> Response {
+    if access::check(&identity.actor(), Action::SuggestListing).is_err() {
+        return pages::forbidden(&state, Some(&identity), &csrf);
+    }
+    let now = now();
+    let form = NewListingForm {
+        name: f.name.clone(),
+        description: f.description.clone(),
+        organisation: f.organisation.clone(),
+        category: f.category.clone(),
+        kind: f.kind.clone(),
+        day: f.day.clone(),
+        opens: f.opens.clone(),
+        closes: f.closes.clone(),
+        venue: f.venue.clone(),
+        address: f.address.clone(),
+        postcode: f.postcode.clone(),
+        free: f.free.clone(),
+        cost: f.cost.clone(),
+        email: f.email.clone(),
+        lived_led: !f.lived_led.is_empty(),
+    };
+    let place = match Postcode::parse(&f.postcode) {
+        Ok(p) => match state.store.conn().await {
+            Ok(mut c) => store::postcode_point(&mut c, &p).await.unwrap_or(None),
+            Err(_) => None,
+        },
+        Err(_) => None,
+    };
+    let mut ids = std::iter::repeat_with(|| uuid::Uuid::new_v4().to_string());
+    let doc = match new_listing(&form, &mut ids, place, &rfc3339(now)) {
+        Ok(d) => d,
+        Err(problems) => {
+            return pages::render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &suggest_page(&state, &identity, &csrf, f, errors_from(&problems)),
+            )
+        }
+    };
+    let service_id = doc
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let result = async {
+        let mut tx = state.store.begin().await?;
+        let id = store::create_suggestion(
+            &mut tx,
+            &service_id,
+            "new",
+            &doc.to_string(),
+            f.why.trim(),
+            identity.user.id,
+            now,
+        )
+        .await?;
+        record(
+            &mut tx,
+            Some(identity.user.id),
+            None,
+            AuditAction::ListingSuggested,
+            &format!("suggestion {id}: new listing"),
+            Some(&ip),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok::<_, StoreError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to("/directory/suggestions?done=suggested").into_response(),
+        Err(e) => pages::store_failed(e),
+    }
+}
+
+// ---- Suggest a change -------------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ChangeFields {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    why: String,
+}
+
+#[derive(Template)]
+#[template(path = "directory_change.html")]
+struct ChangePage {
+    layout: Layout,
+    errors: Errors,
+    id: String,
+    current_name: String,
+    f: ChangeFields,
+}
+
+async fn current_record(state: &AppState, id: &str) -> Result<Option<Value>, StoreError> {
+    let mut c = state.store.conn().await?;
+    Ok(store::service_doc(&mut c, id, true)
+        .await?
+        .and_then(|d| serde_json::from_str(&d).ok()))
+}
+
+fn text(v: &Value, key: &str) -> String {
+    v.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+async fn view_change_get(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    Path(id): Path<String>,
+) -> Response {
+    let current = match current_record(&state, &id).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return offer_missing(&state, &identity, &csrf),
+        Err(e) => return pages::store_failed(e),
+    };
+    let f = ChangeFields {
+        name: text(&current, "name"),
+        description: text(&current, "description"),
+        email: text(&current, "email"),
+        url: text(&current, "url"),
+        why: String::new(),
+    };
+    pages::page(&ChangePage {
+        layout: Layout::new(
+            &state,
+            Some(&identity),
+            &csrf,
+            "/directory",
+            "Suggest a change",
+        ),
+        errors: Errors::none(),
+        current_name: f.name.clone(),
+        id,
+        f,
+    })
+}
+
+fn offer_missing(state: &AppState, identity: &Identity, csrf: &CsrfToken) -> Response {
+    pages::problem(
+        state,
+        Some(identity),
+        csrf,
+        StatusCode::NOT_FOUND,
+        "We cannot find that offer",
+        &["It may have finished, or the link may be old."],
+    )
+}
+
+async fn view_change_post(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<ChangeFields>,
+) -> Response {
+    let now = now();
+    let current = match current_record(&state, &id).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return offer_missing(&state, &identity, &csrf),
+        Err(e) => return pages::store_failed(e),
+    };
+    let mut problems = Vec::new();
+    if f.why.trim().is_empty() {
+        problems.push(FieldError::new(
+            "why",
+            "missing",
+            "Say what has changed, so a steward can check it",
+        ));
+    }
+    let change = ChangeForm {
+        name: f.name.clone(),
+        description: f.description.clone(),
+        email: f.email.clone(),
+        url: f.url.clone(),
+    };
+    let proposed = apply_change(&current, &change, &rfc3339(now))
+        .map_err(|p| problems.extend(p))
+        .ok();
+    let (Some(proposed), true) = (proposed, problems.is_empty()) else {
+        return pages::render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &ChangePage {
+                layout: Layout::new(
+                    &state,
+                    Some(&identity),
+                    &csrf,
+                    "/directory",
+                    "Suggest a change",
+                ),
+                errors: errors_from(&problems),
+                current_name: text(&current, "name"),
+                id,
+                f,
+            },
+        );
+    };
+    let result = async {
+        let mut tx = state.store.begin().await?;
+        let sid = store::create_suggestion(
+            &mut tx,
+            &id,
+            "change",
+            &proposed.to_string(),
+            f.why.trim(),
+            identity.user.id,
+            now,
+        )
+        .await?;
+        record(
+            &mut tx,
+            Some(identity.user.id),
+            None,
+            AuditAction::ListingSuggested,
+            &format!("suggestion {sid}: change to {id}"),
+            Some(&ip),
+            now,
+        )
+        .await?;
+        tx.commit().await
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to("/directory/suggestions?done=suggested").into_response(),
+        Err(e) => pages::store_failed(e),
+    }
+}
+
+// ---- My suggestions ---------------------------------------------------------------------
+
+pub struct SuggestionView {
+    id: i64,
+    what: String,
+    kind: &'static str,
+    status: &'static str,
+    reason: String,
+    when: String,
+    by: String,
+    service_id: String,
+    approved: bool,
+}
+
+fn suggestion_view(s: &SuggestionRow) -> SuggestionView {
+    let doc: Value = serde_json::from_str(&s.doc).unwrap_or(Value::Null);
+    SuggestionView {
+        id: s.id,
+        what: text(&doc, "name"),
+        kind: if s.kind == "new" {
+            "New listing"
+        } else {
+            "Change"
+        },
+        status: match s.status.as_str() {
+            "approved" => "Approved: it is now in the directory",
+            "rejected" => "Not approved",
+            _ => "Waiting for a steward",
+        },
+        reason: s.decision_reason.clone().unwrap_or_default(),
+        when: pages::when(s.created_at),
+        by: s
+            .suggested_by_name
+            .clone()
+            .unwrap_or_else(|| "A former member".into()),
+        service_id: s.service_id.clone(),
+        approved: s.status == "approved",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "directory_suggestions.html")]
+struct SuggestionsPage {
+    layout: Layout,
+    heading: String,
+    intro: String,
+    review: bool,
+    items: Vec<SuggestionView>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct Done {
+    done: Option<String>,
+}
+
+async fn view_my_suggestions_get(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    axum::extract::Query(q): axum::extract::Query<Done>,
+) -> Response {
+    let rows = match state.store.conn().await {
+        Ok(mut c) => store::suggestions_by(&mut c, identity.user.id, 200).await,
+        Err(e) => Err(e),
+    };
+    let rows = match rows {
+        Ok(r) => r,
+        Err(e) => return pages::store_failed(e),
+    };
+    let notice = (q.done.as_deref() == Some("suggested")).then_some(
+        "Thank you. A steward will check your suggestion; you will see their answer here.",
+    );
+    pages::page(&SuggestionsPage {
+        layout: Layout::new(&state, Some(&identity), &csrf, "/directory", "Your suggestions").with_notice(notice),
+        heading: "Your suggestions".into(),
+        intro: "Listings and changes you have suggested. Nothing you suggest is public until a steward has checked it.".into(),
+        review: false,
+        items: rows.iter().map(suggestion_view).collect(),
+    })
+}
+
+// ---- Review (stewards) ------------------------------------------------------------------
+
+fn may_review(identity: &Identity) -> bool {
+    access::check(&identity.actor(), Action::ReviewListings).is_ok()
+}
+
+async fn view_review_get(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    axum::extract::Query(q): axum::extract::Query<Done>,
+) -> Response {
+    if !may_review(&identity) {
+        return pages::forbidden(&state, Some(&identity), &csrf);
+    }
+    let rows = match state.store.conn().await {
+        Ok(mut c) => store::pending_suggestions(&mut c, 200).await,
+        Err(e) => Err(e),
+    };
+    let rows = match rows {
+        Ok(r) => r,
+        Err(e) => return pages::store_failed(e),
+    };
+    let notice = match q.done.as_deref() {
+        Some("approved") => Some("Approved. The listing is now in the directory."),
+        Some("rejected") => Some("Not approved. The member can see your reason."),
+        _ => None,
+    };
+    pages::page(&SuggestionsPage {
+        layout: Layout::new(&state, Some(&identity), &csrf, "/directory/review", "Suggestions to check").with_notice(notice),
+        heading: "Suggestions to check".into(),
+        intro: "Listings and changes members have suggested, oldest first. Approve what is right; if not, say why: the member will see your reason.".into(),
+        review: true,
+        items: rows.iter().map(suggestion_view).collect(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "directory_review_item.html")]
+struct ReviewItemPage {
+    layout: Layout,
+    errors: Errors,
+    item: SuggestionView,
+    why: String,
+    changes: Vec<(String, String, String)>,
+    pending: bool,
+    reason: String,
+}
+
+async fn review_item(
+    state: &AppState,
+    identity: &Identity,
+    csrf: &CsrfToken,
+    id: i64,
+    errors: Errors,
+    reason: &str,
+) -> Response {
+    if !may_review(identity) {
+        return pages::forbidden(state, Some(identity), csrf);
+    }
+    let loaded = async {
+        let mut c = state.store.conn().await?;
+        let Some(s) = store::suggestion(&mut c, id).await? else {
+            return Ok(None);
+        };
+        let current = store::service_doc(&mut c, &s.service_id, false).await?;
+        Ok::<_, StoreError>(Some((s, current)))
+    }
+    .await;
+    let (s, current) = match loaded {
+        Ok(Some(x)) => x,
+        Ok(None) => {
+            return pages::problem(
+                state,
+                Some(identity),
+                csrf,
+                StatusCode::NOT_FOUND,
+                "We cannot find that suggestion",
+                &["It may have been checked already."],
+            )
+        }
+        Err(e) => return pages::store_failed(e),
+    };
+    let proposed: Value = serde_json::from_str(&s.doc).unwrap_or(Value::Null);
+    let before: Option<Value> = current.and_then(|d| serde_json::from_str(&d).ok());
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    pages::render(
+        status,
+        &ReviewItemPage {
+            layout: Layout::new(
+                state,
+                Some(identity),
+                csrf,
+                "/directory/review",
+                "Check a suggestion",
+            ),
+            errors,
+            why: s.why.clone(),
+            changes: differences(before.as_ref(), &proposed),
+            pending: s.status == "pending",
+            reason: reason.to_string(),
+            item: suggestion_view(&s),
+        },
+    )
+}
+
+async fn view_review_item_get(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+) -> Response {
+    review_item(&state, &identity, &csrf, id, Errors::none(), "").await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn decide(
+    state: &AppState,
+    identity: &Identity,
+    id: i64,
+    approve: bool,
+    reason: &str,
+    ip: &str,
+) -> Result<bool, StoreError> {
+    let now = now();
+    let mut tx = state.store.begin().await?;
+    let Some(s) = store::suggestion(&mut tx, id).await? else {
+        return Ok(false);
+    };
+    if !store::decide_suggestion(&mut tx, id, approve, identity.user.id, reason, now).await? {
+        return Ok(false);
+    }
+    if approve {
+        // Keep how the listing looked before its first reviewed change, so the history can
+        // say what each change altered.
+        if let Some(before) = store::service_doc(&mut tx, &s.service_id, false).await? {
+            if store::versions(&mut tx, &s.service_id).await?.is_empty() {
+                store::add_version(
+                    &mut tx,
+                    &s.service_id,
+                    &before,
+                    None,
+                    "As it was first listed",
+                    "",
+                    now,
+                )
+                .await?;
+            }
+        }
+        let doc: Value =
+            serde_json::from_str(&s.doc).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let (index, _) = read_service(&doc).map_err(|p| StoreError::Invalid(format!("{p:?}")))?;
+        store::upsert_service(&mut tx, &index, &s.doc, true, now).await?;
+        let change = if s.kind == "new" {
+            format!(
+                "New listing suggested by {}",
+                s.suggested_by_name.clone().unwrap_or_default()
+            )
+        } else {
+            format!(
+                "Change suggested by {}",
+                s.suggested_by_name.clone().unwrap_or_default()
+            )
+        };
+        store::add_version(
+            &mut tx,
+            &s.service_id,
+            &s.doc,
+            Some(identity.user.id),
+            &change,
+            &s.why,
+            now,
+        )
+        .await?;
+    }
+    let action = if approve {
+        AuditAction::ListingApproved
+    } else {
+        AuditAction::ListingRejected
+    };
+    record(
+        &mut tx,
+        Some(identity.user.id),
+        s.suggested_by,
+        action,
+        &format!("suggestion {id}"),
+        Some(ip),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+async fn view_approve_post(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+    PageForm(form): PageForm<DecisionForm>,
+) -> Response {
+    if !may_review(&identity) {
+        return pages::forbidden(&state, Some(&identity), &csrf);
+    }
+    match decide(&state, &identity, id, true, form.reason.trim(), &ip).await {
+        Ok(true) => Redirect::to("/directory/review?done=approved").into_response(),
+        Ok(false) => review_item(&state, &identity, &csrf, id, Errors::none(), "").await,
+        Err(e) => pages::store_failed(e),
+    }
+}
+
+async fn view_reject_post(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+    PageForm(form): PageForm<DecisionForm>,
+) -> Response {
+    if !may_review(&identity) {
+        return pages::forbidden(&state, Some(&identity), &csrf);
+    }
+    if form.reason.trim().is_empty() {
+        let mut errors = Errors::none();
+        errors.add(
+            "reason",
+            "Say why it is not approved: the member will see this",
+        );
+        return review_item(&state, &identity, &csrf, id, errors, "").await;
+    }
+    match decide(&state, &identity, id, false, form.reason.trim(), &ip).await {
+        Ok(true) => Redirect::to("/directory/review?done=rejected").into_response(),
+        Ok(false) => {
+            review_item(
+                &state,
+                &identity,
+                &csrf,
+                id,
+                Errors::none(),
+                form.reason.trim(),
+            )
+            .await
+        }
+        Err(e) => pages::store_failed(e),
+    }
+}
+
+// ---- History ----------------------------------------------------------------------------
+
+pub struct VersionView {
+    when: String,
+    who: Option<String>,
+    change: String,
+    why: String,
+    changes: Vec<(String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "directory_history.html")]
+struct HistoryPage {
+    layout: Layout,
+    id: String,
+    name: String,
+    versions: Vec<VersionView>,
+}
+
+async fn view_history_get(
+    State(state): State<AppState>,
+    MaybeSignedIn(identity): MaybeSignedIn,
+    csrf: CsrfToken,
+    Path(id): Path<String>,
+) -> Response {
+    let loaded = async {
+        let mut c = state.store.conn().await?;
+        let doc = store::service_doc(&mut c, &id, true).await?;
+        let versions = store::versions(&mut c, &id).await?;
+        Ok::<_, StoreError>((doc, versions))
+    }
+    .await;
+    let (doc, versions) = match loaded {
+        Ok((Some(d), v)) => (d, v),
+        Ok((None, _)) => {
+            return pages::problem(
+                &state,
+                identity.as_ref(),
+                &csrf,
+                StatusCode::NOT_FOUND,
+                "We cannot find that offer",
+                &["It may have finished, or the link may be old."],
+            )
+        }
+        Err(e) => return pages::store_failed(e),
+    };
+    let current: Value = serde_json::from_str(&doc).unwrap_or(Value::Null);
+    let docs: Vec<Option<Value>> = versions
+        .iter()
+        .map(|v| serde_json::from_str(&v.doc).ok())
+        .collect();
+    let views = versions
+        .iter()
+        .enumerate()
+        .map(|(i, v)| VersionView {
+            when: pages::when(v.changed_at),
+            who: v.changed_by.map(|_| {
+                v.changed_by_name
+                    .clone()
+                    .unwrap_or_else(|| "a former steward".into())
+            }),
+            change: v.change.clone(),
+            why: v.why.clone(),
+            changes: match docs.get(i).cloned().flatten() {
+                Some(after) => differences(docs.get(i + 1).cloned().flatten().as_ref(), &after),
+                None => Vec::new(),
+            },
+        })
+        .collect();
+    pages::page(&HistoryPage {
+        layout: Layout::new(
+            &state,
+            identity.as_ref(),
+            &csrf,
+            "/directory",
+            "Changes to this listing",
+        ),
+        name: text(&current, "name"),
+        id,
+        versions: views,
+    })
+}

@@ -40,7 +40,7 @@ const signedOutPages = ['/', '/sign-in', '/sign-up', '/forgotten-password', '/pr
 const signedInPages = ['/', '/account', '/account/name', '/account/email', '/account/password',
   '/account/lived-experience', '/account/tokens', '/account/delete', '/account/activity',
   '/admin/users', '/admin/invites', '/admin/audit', '/privacy', '/accessibility', '/directory', OFFER,
-  '/directory/suggest', '/directory/suggestions', '/directory/review', `${OFFER}/suggest-change`, `${OFFER}/history`];
+  '/directory/suggest', '/directory/suggestions', '/directory/review', '/directory/review/stale', `${OFFER}/suggest-change`, `${OFFER}/history`];
 
 test('signed-out pages pass axe-core and fit a narrow screen', async () => {
   const context = await browser.newContext({ bypassCSP: true });

@@ -28,12 +28,13 @@ pub enum AuditAction {
     ListingSuggested,
     ListingApproved,
     ListingRejected,
+    ListingChecked,
     /// Someone read another person's personal data.
     PersonalDataViewed,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 22] = [
+    pub const ALL: [AuditAction; 23] = [
         AuditAction::SignedUp,
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
@@ -55,6 +56,7 @@ impl AuditAction {
         AuditAction::ListingSuggested,
         AuditAction::ListingApproved,
         AuditAction::ListingRejected,
+        AuditAction::ListingChecked,
         AuditAction::PersonalDataViewed,
     ];
 
@@ -81,6 +83,7 @@ impl AuditAction {
             AuditAction::ListingSuggested => "listing_suggested",
             AuditAction::ListingApproved => "listing_approved",
             AuditAction::ListingRejected => "listing_rejected",
+            AuditAction::ListingChecked => "listing_checked",
             AuditAction::PersonalDataViewed => "personal_data_viewed",
         }
     }
@@ -109,6 +112,7 @@ impl AuditAction {
             AuditAction::ListingSuggested => "Suggested a listing or change",
             AuditAction::ListingApproved => "Suggestion approved",
             AuditAction::ListingRejected => "Suggestion not approved",
+            AuditAction::ListingChecked => "Listing checked and still right",
             AuditAction::PersonalDataViewed => "Looked at personal information",
         }
     }

@@ -677,3 +677,20 @@ pub async fn versions(db: &mut impl Db, service_id: &str) -> Result<Vec<VersionR
     .fetch_all(&mut *c)
     .await)?)
 }
+
+/// Public listings last checked before `before` (an RFC 3339 time) or never, oldest first.
+pub async fn stale_services(
+    db: &mut impl Db,
+    before: &str,
+    limit: i64,
+) -> Result<Vec<(String, String, Option<String>)>> {
+    Ok(query!(db, c => sqlx::query_as(
+        "SELECT id, name, last_modified FROM dir_services \
+         WHERE public = TRUE AND (last_modified IS NULL OR last_modified < $1) \
+         ORDER BY last_modified IS NOT NULL, last_modified, name, id LIMIT $2",
+    )
+    .bind(before)
+    .bind(limit)
+    .fetch_all(&mut *c)
+    .await)?)
+}

@@ -293,6 +293,61 @@ async fn a_suggestion_is_invisible_until_a_steward_approves_it(backend: Backend)
     .await;
     assert!(history.contains("Change suggested by") && history.contains("Crochet started in May"));
     assert!(history.contains("“Knit and natter” became “Knitterati natter”"));
+
+    // Listings not checked for a year are listed for stewards, who can mark them still right.
+    let (status, stale) = text(
+        steward
+            .get(app.url("/directory/review/stale"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let stale_id = village_web::demo::directory::services()[6]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        stale.contains(&stale_id),
+        "a demo listing last checked in June 2025"
+    );
+    assert_eq!(
+        member
+            .get(app.url("/directory/review/stale"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    let r = app
+        .post_form(
+            &steward,
+            "/directory/review/stale",
+            &format!("/directory/review/stale/{stale_id}/checked"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let (_, stale) = text(
+        steward
+            .get(app.url("/directory/review/stale"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(!stale.contains(&stale_id), "checked today");
+    let (_, history) = text(
+        app.client()
+            .get(app.url(&format!("/directory/offers/{stale_id}/history")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(history.contains("Checked by a steward: still right"));
 }
 
 async fn people_find_offers_on_the_directory_pages(backend: Backend) {

@@ -40,6 +40,11 @@ pub fn routes() -> Router<AppState> {
         .route("/directory/offers/{id}/history", get(view_history_get))
         .route("/directory/suggestions", get(view_my_suggestions_get))
         .route("/directory/review", get(view_review_get))
+        .route("/directory/review/stale", get(view_stale_get))
+        .route(
+            "/directory/review/stale/{id}/checked",
+            post(view_checked_post),
+        )
         .route("/directory/review/{id}", get(view_review_item_get))
         .route("/directory/review/{id}/approve", post(view_approve_post))
         .route("/directory/review/{id}/reject", post(view_reject_post))
@@ -819,4 +824,126 @@ async fn view_history_get(
         id,
         versions: views,
     })
+}
+
+// ---- Listings not checked for a year ------------------------------------------------------
+
+/// How long a listing may go unchecked before stewards are asked to follow it up.
+const STALE_AFTER_SECS: i64 = 365 * 24 * 60 * 60;
+
+#[derive(Template)]
+#[template(path = "directory_stale.html")]
+struct StalePage {
+    layout: Layout,
+    items: Vec<(String, String, String)>,
+}
+
+async fn view_stale_get(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    axum::extract::Query(q): axum::extract::Query<Done>,
+) -> Response {
+    if !may_review(&identity) {
+        return pages::forbidden(&state, Some(&identity), &csrf);
+    }
+    let before = rfc3339(now() - STALE_AFTER_SECS);
+    let rows = match state.store.conn().await {
+        Ok(mut c) => store::stale_services(&mut c, &before, 500).await,
+        Err(e) => Err(e),
+    };
+    let rows = match rows {
+        Ok(r) => r,
+        Err(e) => return pages::store_failed(e),
+    };
+    let notice = (q.done.as_deref() == Some("checked")).then_some("Marked as checked today.");
+    pages::page(&StalePage {
+        layout: Layout::new(
+            &state,
+            Some(&identity),
+            &csrf,
+            "/directory/review",
+            "Listings to check again",
+        )
+        .with_notice(notice),
+        items: rows
+            .into_iter()
+            .map(|(id, name, last)| {
+                let when = last
+                    .as_deref()
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                    .map(|t| t.format("%-d %B %Y").to_string())
+                    .unwrap_or_else(|| "Never".into());
+                (id, name, when)
+            })
+            .collect(),
+    })
+}
+
+/// A steward has checked a listing and it is still right: record that, as a version.
+async fn view_checked_post(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<String>,
+) -> Response {
+    if !may_review(&identity) {
+        return pages::forbidden(&state, Some(&identity), &csrf);
+    }
+    let now = now();
+    let result = async {
+        let mut tx = state.store.begin().await?;
+        let Some(doc) = store::service_doc(&mut tx, &id, false).await? else {
+            return Ok(false);
+        };
+        let mut record: Value =
+            serde_json::from_str(&doc).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        if store::versions(&mut tx, &id).await?.is_empty() {
+            store::add_version(&mut tx, &id, &doc, None, "As it was first listed", "", now).await?;
+        }
+        record["last_modified"] = Value::String(rfc3339(now));
+        let (index, _) =
+            read_service(&record).map_err(|p| StoreError::Invalid(format!("{p:?}")))?;
+        let text = record.to_string();
+        store::upsert_service(&mut tx, &index, &text, true, now).await?;
+        store::add_version(
+            &mut tx,
+            &id,
+            &text,
+            Some(identity.user.id),
+            "Checked by a steward: still right",
+            "",
+            now,
+        )
+        .await?;
+        record_checked(&mut tx, &identity, &id, &ip, now).await?;
+        tx.commit().await?;
+        Ok::<_, StoreError>(true)
+    }
+    .await;
+    match result {
+        Ok(true) => Redirect::to("/directory/review/stale?done=checked").into_response(),
+        Ok(false) => offer_missing(&state, &identity, &csrf),
+        Err(e) => pages::store_failed(e),
+    }
+}
+
+async fn record_checked(
+    tx: &mut village_store::Tx,
+    identity: &Identity,
+    id: &str,
+    ip: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    record(
+        tx,
+        Some(identity.user.id),
+        None,
+        AuditAction::ListingChecked,
+        &format!("checked listing {id}: still right"),
+        Some(ip),
+        now,
+    )
+    .await
 }

@@ -290,29 +290,45 @@ fn finish_import(
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
-            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
-        }
-    };
+/// Listen for Ctrl-C and SIGTERM. The handlers are installed now, before the hub says it is
+/// running, so a signal that arrives straight away still shuts down gracefully.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let signals = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (
+            signal(SignalKind::terminate()).ok(),
+            signal(SignalKind::interrupt()).ok(),
+        )
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
+    async move {
+        #[cfg(unix)]
+        {
+            let (mut term, mut int) = signals;
+            let wait = |s: &mut Option<tokio::signal::unix::Signal>| {
+                let s = s.take();
+                async move {
+                    match s {
+                        Some(mut s) => {
+                            s.recv().await;
+                        }
+                        None => std::future::pending::<()>().await,
+                    }
+                }
+            };
+            tokio::select! {
+                _ = wait(&mut term) => {},
+                _ = wait(&mut int) => {},
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
+        tracing::info!("stopping: finishing the requests in hand");
     }
-    tracing::info!("stopping: finishing the requests in hand");
 }
 
 #[tokio::main]
@@ -369,8 +385,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 village_store::Backend::Postgres => "PostgreSQL",
             };
             let state = village_web::AppState::new(store.clone(), r.settings)?;
+            let stop = shutdown_signal();
             println!("Village is running at http://{address} (database: {backend}). Press Ctrl-C to stop.");
-            village_web::serve(listener, state, shutdown_signal()).await?;
+            village_web::serve(listener, state, stop).await?;
             store.close().await;
             println!("Village has stopped.");
         }

@@ -206,6 +206,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::accounts::api_set_role))
         .routes(routes!(crate::audit::api_my_audit))
         .routes(routes!(crate::audit::api_audit_log))
+        .routes(routes!(
+            crate::directory::api::api_suggest_listing,
+            crate::directory::api::api_my_suggestions
+        ))
+        .routes(routes!(crate::directory::api::api_suggest_change))
+        .routes(routes!(crate::directory::api::api_review_queue))
+        .routes(routes!(crate::directory::api::api_approve))
+        .routes(routes!(crate::directory::api::api_reject))
+        .routes(routes!(crate::directory::api::api_history))
 }
 
 /// The OpenAPI 3.1 document for this API.

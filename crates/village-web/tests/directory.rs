@@ -22,7 +22,173 @@ on_both_backends!(
     the_demo_directory_is_valid_oruk,
     people_find_offers_on_the_directory_pages,
     a_suggestion_is_invisible_until_a_steward_approves_it,
+    the_directory_api_suggests_reviews_and_tells_history,
 );
+
+async fn the_directory_api_suggests_reviews_and_tells_history(backend: Backend) {
+    use village_domain::accounts::Role;
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (member, _) = app.signed_in_as(Role::Member, "amy@example.org").await;
+    let (steward, _) = app.signed_in_as(Role::Steward, "sid@example.org").await;
+    let token_for = |client: &reqwest::Client| {
+        let client = client.clone();
+        let url = app.url("/account");
+        async move { common::extract_csrf(&client.get(url).send().await.unwrap().text().await.unwrap()) }
+    };
+    let (mt, st) = (token_for(&member).await, token_for(&steward).await);
+    let post = |client: &reqwest::Client, token: &str, path: &str, body: Value| {
+        client
+            .post(app.url(path))
+            .header("x-csrf-token", token)
+            .json(&body)
+            .send()
+    };
+
+    let bad = post(
+        &member,
+        &mt,
+        "/api/v1/directory/suggestions",
+        json!({"record": {"id": "nope"}}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(bad.status(), 422);
+    let body: Value = bad.json().await.unwrap();
+    assert_eq!(
+        (
+            body["error"]["code"].as_str(),
+            body["error"]["field"].as_str()
+        ),
+        (Some("record_invalid"), Some("record"))
+    );
+
+    let record = service(A, "Ukulele jam", "Strum along", json!({}));
+    let r = post(
+        &member,
+        &mt,
+        "/api/v1/directory/suggestions",
+        json!({"record": record, "why": "I run it"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 201);
+    let created: Value = r.json().await.unwrap();
+    assert_eq!(created["status"], "pending");
+    let sid = created["id"].as_i64().unwrap();
+    assert_eq!(
+        reqwest::get(app.url(&format!("/oruk/services/{A}")))
+            .await
+            .unwrap()
+            .status(),
+        404,
+        "not public yet"
+    );
+
+    let r = member
+        .get(app.url("/api/v1/directory/review"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let queue: Value = steward
+        .get(app.url("/api/v1/directory/review"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(queue[0]["id"], sid);
+    let r = post(
+        &steward,
+        &st,
+        &format!("/api/v1/directory/review/{sid}/reject"),
+        json!({}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 422);
+    let r = post(
+        &steward,
+        &st,
+        &format!("/api/v1/directory/review/{sid}/approve"),
+        json!({}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = post(
+        &steward,
+        &st,
+        &format!("/api/v1/directory/review/{sid}/approve"),
+        json!({}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 409, "decided once");
+    assert_eq!(
+        reqwest::get(app.url(&format!("/oruk/services/{A}")))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let again = post(
+        &member,
+        &mt,
+        "/api/v1/directory/suggestions",
+        json!({"record": record}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        again.status(),
+        409,
+        "an existing listing takes a change instead"
+    );
+
+    let r = post(
+        &member,
+        &mt,
+        &format!("/api/v1/directory/services/{A}/changes"),
+        json!({"name": "Ukulele jam session", "description": "Strum along", "why": "New name"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 201);
+    let change: Value = r.json().await.unwrap();
+    let cid = change["id"].as_i64().unwrap();
+    let r = post(
+        &steward,
+        &st,
+        &format!("/api/v1/directory/review/{cid}/reject"),
+        json!({"reason": "The group kept the old name"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 200);
+    let mine: Value = member
+        .get(app.url("/api/v1/directory/suggestions"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine[0]["status"], "rejected");
+    assert_eq!(mine[0]["decision_reason"], "The group kept the old name");
+    let history: Value = reqwest::get(app.url(&format!("/api/v1/directory/services/{A}/history")))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(history.as_array().unwrap().len(), 1);
+    assert_eq!(history[0]["why"], "I run it");
+    assert_eq!(history[0]["record"]["name"], "Ukulele jam");
+}
 
 async fn a_suggestion_is_invisible_until_a_steward_approves_it(backend: Backend) {
     use village_domain::accounts::Role;

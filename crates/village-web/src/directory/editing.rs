@@ -50,7 +50,7 @@ pub fn routes() -> Router<AppState> {
         .route("/directory/review/{id}/reject", post(view_reject_post))
 }
 
-fn rfc3339(now: i64) -> String {
+pub(crate) fn rfc3339(now: i64) -> String {
     chrono::DateTime::from_timestamp(now, 0)
         .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
         .unwrap_or_default()
@@ -62,6 +62,59 @@ fn errors_from(problems: &[FieldError]) -> Errors {
         errors.add_field_error(p);
     }
     errors
+}
+
+/// What a member suggests: a whole proposed record for a new or existing listing.
+pub struct Suggestion<'a> {
+    pub service_id: &'a str,
+    /// `new` or `change`.
+    pub kind: &'a str,
+    pub doc: &'a Value,
+    pub why: &'a str,
+}
+
+/// Keep a member's suggestion (nothing public) and audit it. Pages and API both call this.
+pub async fn save_suggestion(
+    state: &AppState,
+    identity: &Identity,
+    suggestion: &Suggestion<'_>,
+    ip: &str,
+    now: i64,
+) -> Result<i64, StoreError> {
+    let Suggestion {
+        service_id,
+        kind,
+        doc,
+        why,
+    } = suggestion;
+    let mut tx = state.store.begin().await?;
+    let id = store::create_suggestion(
+        &mut tx,
+        service_id,
+        kind,
+        &doc.to_string(),
+        why.trim(),
+        identity.user.id,
+        now,
+    )
+    .await?;
+    let what = if *kind == "new" {
+        "new listing".to_string()
+    } else {
+        format!("change to {service_id}")
+    };
+    record(
+        &mut tx,
+        Some(identity.user.id),
+        None,
+        AuditAction::ListingSuggested,
+        &format!("suggestion {id}: {what}"),
+        Some(ip),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
 }
 
 // ---- Suggest a new listing --------------------------------------------------------------
@@ -209,34 +262,21 @@ async fn view_suggest_post(
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    let result = async {
-        let mut tx = state.store.begin().await?;
-        let id = store::create_suggestion(
-            &mut tx,
-            &service_id,
-            "new",
-            &doc.to_string(),
-            f.why.trim(),
-            identity.user.id,
-            now,
-        )
-        .await?;
-        record(
-            &mut tx,
-            Some(identity.user.id),
-            None,
-            AuditAction::ListingSuggested,
-            &format!("suggestion {id}: new listing"),
-            Some(&ip),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok::<_, StoreError>(())
-    }
+    let result = save_suggestion(
+        &state,
+        &identity,
+        &Suggestion {
+            service_id: &service_id,
+            kind: "new",
+            doc: &doc,
+            why: &f.why,
+        },
+        &ip,
+        now,
+    )
     .await;
     match result {
-        Ok(()) => Redirect::to("/directory/suggestions?done=suggested").into_response(),
+        Ok(_) => Redirect::to("/directory/suggestions?done=suggested").into_response(),
         Err(e) => pages::store_failed(e),
     }
 }
@@ -374,33 +414,21 @@ async fn view_change_post(
             },
         );
     };
-    let result = async {
-        let mut tx = state.store.begin().await?;
-        let sid = store::create_suggestion(
-            &mut tx,
-            &id,
-            "change",
-            &proposed.to_string(),
-            f.why.trim(),
-            identity.user.id,
-            now,
-        )
-        .await?;
-        record(
-            &mut tx,
-            Some(identity.user.id),
-            None,
-            AuditAction::ListingSuggested,
-            &format!("suggestion {sid}: change to {id}"),
-            Some(&ip),
-            now,
-        )
-        .await?;
-        tx.commit().await
-    }
+    let result = save_suggestion(
+        &state,
+        &identity,
+        &Suggestion {
+            service_id: &id,
+            kind: "change",
+            doc: &proposed,
+            why: &f.why,
+        },
+        &ip,
+        now,
+    )
     .await;
     match result {
-        Ok(()) => Redirect::to("/directory/suggestions?done=suggested").into_response(),
+        Ok(_) => Redirect::to("/directory/suggestions?done=suggested").into_response(),
         Err(e) => pages::store_failed(e),
     }
 }
@@ -488,7 +516,7 @@ async fn view_my_suggestions_get(
 
 // ---- Review (stewards) ------------------------------------------------------------------
 
-fn may_review(identity: &Identity) -> bool {
+pub(crate) fn may_review(identity: &Identity) -> bool {
     access::check(&identity.actor(), Action::ReviewListings).is_ok()
 }
 
@@ -611,7 +639,7 @@ pub struct DecisionForm {
     reason: String,
 }
 
-async fn decide(
+pub(crate) async fn decide(
     state: &AppState,
     identity: &Identity,
     id: i64,

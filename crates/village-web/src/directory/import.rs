@@ -43,7 +43,7 @@ struct Candidate {
     index: ServiceIndex,
 }
 
-fn service_schema() -> anyhow::Result<jsonschema::Validator> {
+pub(crate) fn service_schema() -> anyhow::Result<jsonschema::Validator> {
     let schema: Value =
         serde_json::from_str(include_str!("../../static/oruk-service-schema.json"))?;
     jsonschema::options()

@@ -2,6 +2,7 @@
 //! import and export the `village` command runs. Pages for searching and suggesting changes
 //! come next (issue 3).
 
+pub mod api;
 pub mod editing;
 pub mod import;
 pub mod oruk;

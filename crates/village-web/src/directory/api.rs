@@ -1,0 +1,346 @@
+//! The directory's JSON API: suggestions, review and history, calling the same functions as
+//! the pages (`editing`), in the OpenAPI document.
+
+use super::editing::{decide, may_review, rfc3339, save_suggestion, Suggestion};
+use crate::api::{ApiError, ApiJson};
+use crate::auth::{ApiUser, ClientAddress};
+use crate::{now, AppState};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+use village_domain::directory::listing::{apply_change, ChangeForm};
+use village_domain::directory::oruk::read_service;
+use village_store::directory::{self as store, SuggestionRow};
+
+/// A suggested listing or change, and where its review is up to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuggestionOut {
+    pub id: i64,
+    /// The ORUK service id the suggestion is for.
+    pub service_id: String,
+    /// `new` or `change`.
+    pub kind: String,
+    /// `pending`, `approved` or `rejected`.
+    pub status: String,
+    pub why: String,
+    /// The steward's reason, when decided.
+    pub decision_reason: Option<String>,
+    pub created_at: i64,
+    pub decided_at: Option<i64>,
+    /// The whole proposed ORUK service record.
+    #[schema(value_type = Object)]
+    pub record: Value,
+}
+
+fn out(s: SuggestionRow) -> SuggestionOut {
+    SuggestionOut {
+        record: serde_json::from_str(&s.doc).unwrap_or(Value::Null),
+        id: s.id,
+        service_id: s.service_id,
+        kind: s.kind,
+        status: s.status,
+        why: s.why,
+        decision_reason: s.decision_reason,
+        created_at: s.created_at,
+        decided_at: s.decided_at,
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewListingBody {
+    /// A whole ORUK 3.0 service record with a new UUID `id`.
+    #[schema(value_type = Object)]
+    pub record: Value,
+    #[serde(default)]
+    pub why: String,
+}
+
+async fn load(state: &AppState, id: i64) -> Result<SuggestionOut, ApiError> {
+    let mut c = state.store.conn().await?;
+    store::suggestion(&mut c, id)
+        .await?
+        .map(out)
+        .ok_or_else(|| ApiError::not_found("suggestion with that id"))
+}
+
+/// Suggest a new listing. Nothing is public until a steward approves it.
+#[utoipa::path(post, path = "/api/v1/directory/suggestions", tag = "directory",
+    request_body = NewListingBody,
+    responses((status = 201, body = SuggestionOut), (status = 401, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_suggest_listing(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    ApiJson(body): ApiJson<NewListingBody>,
+) -> Result<(StatusCode, Json<SuggestionOut>), ApiError> {
+    let invalid = |message: String| {
+        let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "record_invalid", message);
+        e.field = Some("record");
+        e
+    };
+    let (index, _) = read_service(&body.record).map_err(|problems| {
+        invalid(
+            problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })?;
+    let schema = super::import::service_schema().map_err(ApiError::internal)?;
+    let schema_problems: Vec<String> = schema
+        .iter_errors(&body.record)
+        .map(|e| format!("${}: {e}", e.instance_path()))
+        .collect();
+    if !schema_problems.is_empty() {
+        return Err(invalid(schema_problems.join("; ")));
+    }
+    {
+        let mut c = state.store.conn().await?;
+        if store::service_doc(&mut c, &index.id, false)
+            .await?
+            .is_some()
+        {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "listing_exists",
+                "A listing with that id exists: suggest a change to it instead.",
+            ));
+        }
+    }
+    let suggestion = Suggestion {
+        service_id: &index.id,
+        kind: "new",
+        doc: &body.record,
+        why: &body.why,
+    };
+    let id = save_suggestion(&state, &identity, &suggestion, &ip, now()).await?;
+    Ok((StatusCode::CREATED, Json(load(&state, id).await?)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ChangeBody {
+    pub name: String,
+    pub description: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub url: String,
+    /// What has changed, for the steward.
+    pub why: String,
+}
+
+/// Suggest a change to a listing's name, description, email or website.
+#[utoipa::path(post, path = "/api/v1/directory/services/{id}/changes", tag = "directory",
+    params(("id" = String, Path, description = "The ORUK service id")),
+    request_body = ChangeBody,
+    responses((status = 201, body = SuggestionOut), (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_suggest_change(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ChangeBody>,
+) -> Result<(StatusCode, Json<SuggestionOut>), ApiError> {
+    let current: Value = {
+        let mut c = state.store.conn().await?;
+        store::service_doc(&mut c, &id, true)
+            .await?
+            .and_then(|d| serde_json::from_str(&d).ok())
+            .ok_or_else(|| ApiError::not_found("listing with that id"))?
+    };
+    if body.why.trim().is_empty() {
+        let mut e = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "why_missing",
+            "Say what has changed, so a steward can check it.",
+        );
+        e.field = Some("why");
+        return Err(e);
+    }
+    let now = now();
+    let form = ChangeForm {
+        name: body.name,
+        description: body.description,
+        email: body.email,
+        url: body.url,
+    };
+    let proposed =
+        apply_change(&current, &form, &rfc3339(now)).map_err(|problems| {
+            match problems.into_iter().next() {
+                Some(p) => ApiError::from(p),
+                None => ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "change_invalid",
+                    "The change is not valid.",
+                ),
+            }
+        })?;
+    let suggestion = Suggestion {
+        service_id: &id,
+        kind: "change",
+        doc: &proposed,
+        why: &body.why,
+    };
+    let sid = save_suggestion(&state, &identity, &suggestion, &ip, now).await?;
+    Ok((StatusCode::CREATED, Json(load(&state, sid).await?)))
+}
+
+/// The signed-in member's suggestions, newest first, with stewards' answers.
+#[utoipa::path(get, path = "/api/v1/directory/suggestions", tag = "directory",
+    responses((status = 200, body = Vec<SuggestionOut>), (status = 401, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_my_suggestions(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+) -> Result<Json<Vec<SuggestionOut>>, ApiError> {
+    let mut c = state.store.conn().await?;
+    Ok(Json(
+        store::suggestions_by(&mut c, identity.user.id, 500)
+            .await?
+            .into_iter()
+            .map(out)
+            .collect(),
+    ))
+}
+
+/// Suggestions waiting for review, oldest first (stewards and hub admins).
+#[utoipa::path(get, path = "/api/v1/directory/review", tag = "directory",
+    responses((status = 200, body = Vec<SuggestionOut>), (status = 403, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_review_queue(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+) -> Result<Json<Vec<SuggestionOut>>, ApiError> {
+    if !may_review(&identity) {
+        return Err(ApiError::forbidden());
+    }
+    let mut c = state.store.conn().await?;
+    Ok(Json(
+        store::pending_suggestions(&mut c, 500)
+            .await?
+            .into_iter()
+            .map(out)
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct DecisionBody {
+    /// Required to reject: the member sees it.
+    #[serde(default)]
+    pub reason: String,
+}
+
+async fn api_decide(
+    state: &AppState,
+    identity: &crate::auth::Identity,
+    id: i64,
+    approve: bool,
+    reason: &str,
+    ip: &str,
+) -> Result<Json<SuggestionOut>, ApiError> {
+    if !may_review(identity) {
+        return Err(ApiError::forbidden());
+    }
+    let current = load(state, id).await?;
+    if current.status != "pending" {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "already_decided",
+            "That suggestion has already been decided.",
+        ));
+    }
+    if !approve && reason.trim().is_empty() {
+        let mut e = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "reason_missing",
+            "Say why it is not approved: the member will see this.",
+        );
+        e.field = Some("reason");
+        return Err(e);
+    }
+    if !decide(state, identity, id, approve, reason.trim(), ip).await? {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "already_decided",
+            "That suggestion has already been decided.",
+        ));
+    }
+    Ok(Json(load(state, id).await?))
+}
+
+/// Approve a suggestion: it is published and kept as a version.
+#[utoipa::path(post, path = "/api/v1/directory/review/{id}/approve", tag = "directory",
+    params(("id" = i64, Path, description = "The suggestion's id")),
+    responses((status = 200, body = SuggestionOut), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_approve(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    Path(id): Path<i64>,
+) -> Result<Json<SuggestionOut>, ApiError> {
+    api_decide(&state, &identity, id, true, "", &ip).await
+}
+
+/// Reject a suggestion with a reason the member sees.
+#[utoipa::path(post, path = "/api/v1/directory/review/{id}/reject", tag = "directory",
+    params(("id" = i64, Path, description = "The suggestion's id")),
+    request_body = DecisionBody,
+    responses((status = 200, body = SuggestionOut), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_reject(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<DecisionBody>,
+) -> Result<Json<SuggestionOut>, ApiError> {
+    api_decide(&state, &identity, id, false, &body.reason, &ip).await
+}
+
+/// One version of a listing.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VersionOut {
+    pub id: i64,
+    pub changed_at: i64,
+    pub changed_by: Option<i64>,
+    pub change: String,
+    pub why: String,
+    #[schema(value_type = Object)]
+    pub record: Value,
+}
+
+/// A listing's versions, newest first: who, when, what and why.
+#[utoipa::path(get, path = "/api/v1/directory/services/{id}/history", tag = "directory",
+    params(("id" = String, Path, description = "The ORUK service id")),
+    responses((status = 200, body = Vec<VersionOut>), (status = 404, body = crate::api::ErrorBody)))]
+pub async fn api_history(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<VersionOut>>, ApiError> {
+    let mut c = state.store.conn().await?;
+    if store::service_doc(&mut c, &id, true).await?.is_none() {
+        return Err(ApiError::not_found("listing with that id"));
+    }
+    let versions = store::versions(&mut c, &id).await?;
+    Ok(Json(
+        versions
+            .into_iter()
+            .map(|v| VersionOut {
+                record: serde_json::from_str(&v.doc).unwrap_or(Value::Null),
+                id: v.id,
+                changed_at: v.changed_at,
+                changed_by: v.changed_by,
+                change: v.change,
+                why: v.why,
+            })
+            .collect(),
+    ))
+}

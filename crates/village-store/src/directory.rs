@@ -128,6 +128,18 @@ pub async fn all_service_docs(db: &mut impl Db) -> Result<Vec<(String, String)>>
     )
 }
 
+/// How results are put in order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SortOrder {
+    /// Best match for the words if any; nearest first when searching near a place; else by name.
+    #[default]
+    Best,
+    /// Nearest first (needs a place to measure from).
+    Nearest,
+    /// By name, A to Z.
+    Name,
+}
+
 /// What a directory search asks for. Every filter combines with the others.
 #[derive(Debug, Clone, Default)]
 pub struct ServiceFilter {
@@ -158,6 +170,7 @@ pub struct ServiceFilter {
     pub near: Option<(LatLon, f64)>,
     /// Order by distance from this point, without leaving anything out.
     pub sort_from: Option<LatLon>,
+    pub sort: SortOrder,
     /// List one row per service_at_location (the row's id is then its id) instead of one
     /// per service.
     pub per_location: bool,
@@ -300,6 +313,12 @@ pub async fn search_services(
         id_column = "sal.id";
         order = format!("{order}, sal.id");
     }
+    if filter.sort == SortOrder::Name {
+        order = "s.name, s.id".into();
+        if filter.per_location {
+            order.push_str(", sal.id");
+        }
+    }
     let where_ = conditions.join(" AND ");
     let count_sql = format!("SELECT COUNT(*) FROM {from} WHERE {where_}");
     let n = args.len();
@@ -391,7 +410,12 @@ async fn geographic(
         }
         scored.push((row_id, doc, distance, rank));
     }
-    if filter.words.as_deref().is_none_or(|w| w.trim().is_empty()) {
+    let by_distance = match filter.sort {
+        SortOrder::Nearest => true,
+        SortOrder::Name => false,
+        SortOrder::Best => filter.words.as_deref().is_none_or(|w| w.trim().is_empty()),
+    };
+    if by_distance {
         // Nearest first; anything without a place last; ties keep the SQL order.
         scored.sort_by(|a, b| match (a.2, b.2) {
             (Some(x), Some(y)) => x.total_cmp(&y).then(a.3.cmp(&b.3)),
@@ -691,6 +715,19 @@ pub async fn stale_services(
     )
     .bind(before)
     .bind(limit)
+    .fetch_all(&mut *c)
+    .await)?)
+}
+
+/// The public listings an organisation runs, by name.
+pub async fn services_of_organization(
+    db: &mut impl Db,
+    organization_id: &str,
+) -> Result<Vec<(String, String)>> {
+    Ok(query!(db, c => sqlx::query_as(
+        "SELECT id, doc FROM dir_services WHERE organization_id = $1 AND public = TRUE ORDER BY name, id",
+    )
+    .bind(organization_id)
     .fetch_all(&mut *c)
     .await)?)
 }

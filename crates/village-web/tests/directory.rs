@@ -595,6 +595,24 @@ async fn people_find_offers_on_the_directory_pages(backend: Backend) {
     let (_, html) = page("/directory?page=2".into()).await;
     assert!(html.contains("Page 2 of 8") && html.contains("Previous page"));
 
+    let (_, html) = page("/directory?sort=name".into()).await;
+    let first = html
+        .split("/directory/offers/")
+        .nth(1)
+        .and_then(|p| p.split('>').nth(1))
+        .and_then(|p| p.split('<').next())
+        .unwrap_or("");
+    assert_eq!(first, "Allotment taster", "name order, A to Z");
+    let (_, near) = page("/directory?q=walking&postcode=MF3+7GL&sort=nearest".into()).await;
+    assert!(near.contains(" km away)") || near.contains(" m away)"));
+    let org = village_web::demo::directory::services()[0]["organization_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, html) = page(format!("/directory/organisations/{org}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("<h1>Meadowfield Knitters</h1>") && html.contains("What they run (3)"));
+    assert_eq!(page("/directory/organisations/nobody".into()).await.0, 404);
     let id = village_web::demo::directory::services()[0]["id"]
         .as_str()
         .unwrap()
@@ -602,7 +620,10 @@ async fn people_find_offers_on_the_directory_pages(backend: Backend) {
     let (status, html) = page(format!("/directory/offers/{id}")).await;
     assert_eq!(status, 200);
     assert!(html.contains("<h1>Knit and natter</h1>"));
-    assert!(html.contains("Run by Meadowfield Knitters"));
+    assert!(
+        html.contains("Meadowfield Knitters</a>"),
+        "run by, linking to the group"
+    );
     assert!(html.contains("People aged 18 and over"));
     assert!(
         html.contains("Mondays 10:00–12:00") || html.contains("s 1"),

@@ -18,12 +18,13 @@ use village_domain::directory::schedule::Weekday;
 use village_domain::directory::taxonomy::{
     category_by_code, category_by_id, Access, GroupKind, CATEGORIES, LIVED_EXPERIENCE_LED_TERM_ID,
 };
-use village_store::directory::{self as store, ServiceFilter};
+use village_store::directory::{self as store, ServiceFilter, SortOrder};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/directory", get(view_search_get))
         .route("/directory/offers/{id}", get(view_offer_get))
+        .route("/directory/organisations/{id}", get(view_organisation_get))
 }
 
 const PER_PAGE: i64 = 20;
@@ -63,6 +64,8 @@ pub struct SearchQuery {
     #[serde(default)]
     led: String,
     #[serde(default)]
+    sort: String,
+    #[serde(default)]
     page: String,
 }
 
@@ -71,6 +74,7 @@ pub struct ResultView {
     id: String,
     name: String,
     organisation: String,
+    organisation_id: String,
     summary: String,
     when: Vec<String>,
     place: String,
@@ -94,6 +98,7 @@ struct SearchPage {
     times: Vec<(&'static str, &'static str, bool)>,
     access: Vec<(&'static str, &'static str, bool)>,
     kinds: Vec<(&'static str, &'static str, bool)>,
+    sorts: Vec<(&'static str, &'static str, bool)>,
     led: bool,
     searched: bool,
     total: i64,
@@ -181,6 +186,7 @@ fn view(doc: &str, from: Option<LatLon>) -> Option<ResultView> {
         id: index.id,
         name: index.name,
         organisation: index.organization_name.unwrap_or_default(),
+        organisation_id: index.organization_id.unwrap_or_default(),
         summary,
         when: index.schedules.iter().map(|s| s.words()).collect(),
         place: place_words(&record),
@@ -273,6 +279,11 @@ async fn view_search_get(
         age,
         free_only: !q.free.is_empty(),
         all_terms,
+        sort: match q.sort.as_str() {
+            "nearest" if centre.is_some() => SortOrder::Nearest,
+            "name" => SortOrder::Name,
+            _ => SortOrder::Best,
+        },
         near: centre.zip(within_km),
         sort_from: if within_km.is_none() { centre } else { None },
         limit: PER_PAGE,
@@ -303,6 +314,7 @@ async fn view_search_get(
             ("free", q.free.as_str()),
             ("kind", q.kind.as_str()),
             ("led", q.led.as_str()),
+            ("sort", q.sort.as_str()),
         ];
         let mut kept: Vec<(&str, String)> = pairs
             .iter()
@@ -362,6 +374,14 @@ async fn view_search_get(
                 .map(|k| (k.code(), k.label(), Some(*k) == kind))
                 .collect(),
             led,
+            sorts: [
+                ("", "Best match"),
+                ("nearest", "Nearest first (with a postcode)"),
+                ("name", "Name, A to Z"),
+            ]
+            .into_iter()
+            .map(|(code, label)| (code, label, code == q.sort))
+            .collect(),
             searched,
             total,
             results: rows
@@ -386,6 +406,7 @@ struct OfferPage {
     id: String,
     name: String,
     organisation: String,
+    organisation_id: String,
     description: String,
     who: String,
     when: Vec<String>,
@@ -513,6 +534,7 @@ async fn view_offer_get(
     pages::page(&OfferPage {
         layout: Layout::new(&state, identity.as_ref(), &csrf, "/directory", title),
         organisation: index.organization_name.clone().unwrap_or_default(),
+        organisation_id: index.organization_id.clone().unwrap_or_default(),
         description: index.description.clone(),
         who: ages_words(index.minimum_age, index.maximum_age),
         when: index.schedules.iter().map(|s| s.words()).collect(),
@@ -558,5 +580,61 @@ async fn view_offer_get(
         last_checked,
         id: index.id.clone(),
         name: index.name,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "directory_organisation.html")]
+struct OrganisationPage {
+    layout: Layout,
+    name: String,
+    description: String,
+    email: Option<String>,
+    url: Option<String>,
+    offers: Vec<ResultView>,
+}
+
+async fn view_organisation_get(
+    State(state): State<AppState>,
+    MaybeSignedIn(identity): MaybeSignedIn,
+    csrf: CsrfToken,
+    Path(id): Path<String>,
+) -> Response {
+    let rows = match state.store.conn().await {
+        Ok(mut c) => store::services_of_organization(&mut c, &id).await,
+        Err(e) => Err(e),
+    };
+    let rows = match rows {
+        Ok(r) => r,
+        Err(e) => return pages::store_failed(e),
+    };
+    let organisation = rows
+        .iter()
+        .filter_map(|(_, doc)| serde_json::from_str::<Value>(doc).ok())
+        .find_map(|d| d.get("organization").cloned());
+    let Some(organisation) = organisation else {
+        return pages::problem(
+            &state,
+            identity.as_ref(),
+            &csrf,
+            StatusCode::NOT_FOUND,
+            "We cannot find that group",
+            &["It may not have any listings at the moment. Try searching the directory."],
+        );
+    };
+    let field = |k: &str| {
+        organisation
+            .get(k)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    let name = field("name").unwrap_or_else(|| "A community group".into());
+    pages::page(&OrganisationPage {
+        layout: Layout::new(&state, identity.as_ref(), &csrf, "/directory", name.clone()),
+        description: field("description").unwrap_or_default(),
+        email: field("email"),
+        url: field("website").or_else(|| field("url")),
+        offers: rows.iter().filter_map(|(_, doc)| view(doc, None)).collect(),
+        name,
     })
 }

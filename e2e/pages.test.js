@@ -41,7 +41,8 @@ const signedOutPages = ['/', '/sign-in', '/sign-up', '/forgotten-password', '/pr
 const signedInPages = ['/', '/account', '/account/name', '/account/email', '/account/password',
   '/account/lived-experience', '/account/tokens', '/account/delete', '/account/activity',
   '/admin/users', '/admin/invites', '/admin/audit', '/privacy', '/accessibility', '/directory', OFFER,
-  '/directory/suggest', '/directory/suggestions', '/directory/review', '/directory/review/stale', `${OFFER}/suggest-change`, `${OFFER}/history`];
+  '/directory/suggest', '/directory/suggestions', '/directory/review', '/directory/review/stale', `${OFFER}/suggest-change`, `${OFFER}/history`, `${OFFER}/edit`,
+  '/directory/organisations/00d00001-0000-4000-8000-000000000001/claim'];
 
 test('signed-out pages pass axe-core and fit a narrow screen', async () => {
   const context = await browser.newContext({ bypassCSP: true });
@@ -111,6 +112,16 @@ test('signed-in pages pass axe-core and fit a narrow screen', async () => {
   await page.goto(`${hub.base}${OFFER}/history`);
   await checkPage(page, 'history with a change');
   assert.match(await page.locator('main').innerText(), /became/);
+
+  // Asking to be a group's organiser, and the request waiting for review.
+  await page.goto(`${hub.base}/directory/organisations/00d00001-0000-4000-8000-000000000001/claim`);
+  await page.click('form button[type=submit].button');
+  await checkPage(page, 'organiser request with a missing answer');
+  await page.fill('#message', 'I chair the group');
+  await page.click('form button[type=submit].button');
+  await checkPage(page, 'your suggestions with an organiser request');
+  await page.goto(`${hub.base}/directory/review`);
+  await checkPage(page, 'review queue with an organiser request');
 
   // Forms after a change and with problems.
   await page.goto(`${hub.base}/account/tokens`);

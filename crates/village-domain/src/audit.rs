@@ -29,12 +29,15 @@ pub enum AuditAction {
     ListingApproved,
     ListingRejected,
     ListingChecked,
+    ListingClaimed,
+    ClaimDecided,
+    ListingEdited,
     /// Someone read another person's personal data.
     PersonalDataViewed,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 23] = [
+    pub const ALL: [AuditAction; 26] = [
         AuditAction::SignedUp,
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
@@ -57,6 +60,9 @@ impl AuditAction {
         AuditAction::ListingApproved,
         AuditAction::ListingRejected,
         AuditAction::ListingChecked,
+        AuditAction::ListingClaimed,
+        AuditAction::ClaimDecided,
+        AuditAction::ListingEdited,
         AuditAction::PersonalDataViewed,
     ];
 
@@ -84,6 +90,9 @@ impl AuditAction {
             AuditAction::ListingApproved => "listing_approved",
             AuditAction::ListingRejected => "listing_rejected",
             AuditAction::ListingChecked => "listing_checked",
+            AuditAction::ListingClaimed => "listing_claimed",
+            AuditAction::ClaimDecided => "claim_decided",
+            AuditAction::ListingEdited => "listing_edited",
             AuditAction::PersonalDataViewed => "personal_data_viewed",
         }
     }
@@ -113,6 +122,9 @@ impl AuditAction {
             AuditAction::ListingApproved => "Suggestion approved",
             AuditAction::ListingRejected => "Suggestion not approved",
             AuditAction::ListingChecked => "Listing checked and still right",
+            AuditAction::ListingClaimed => "Asked to be a group's organiser",
+            AuditAction::ClaimDecided => "Organiser request decided",
+            AuditAction::ListingEdited => "Listing edited by its organiser",
             AuditAction::PersonalDataViewed => "Looked at personal information",
         }
     }

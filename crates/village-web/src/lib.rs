@@ -74,6 +74,7 @@ pub fn router(state: AppState) -> Router {
         .merge(directory::oruk::routes())
         .merge(directory::pages::routes())
         .merge(directory::editing::routes())
+        .merge(directory::editing::organiser_routes())
         .merge(api_router)
         .route(
             "/api/v1/openapi.json",

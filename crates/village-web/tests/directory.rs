@@ -23,7 +23,158 @@ on_both_backends!(
     people_find_offers_on_the_directory_pages,
     a_suggestion_is_invisible_until_a_steward_approves_it,
     the_directory_api_suggests_reviews_and_tells_history,
+    organisers_claim_a_group_then_edit_directly,
 );
+
+async fn organisers_claim_a_group_then_edit_directly(backend: Backend) {
+    use village_domain::accounts::Role;
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    village_web::demo::load(&app.store, village_web::now())
+        .await
+        .unwrap();
+    let (organiser, _) = app.signed_in_as(Role::Member, "ora@example.org").await;
+    let (other, _) = app.signed_in_as(Role::Member, "oti@example.org").await;
+    let (steward, _) = app.signed_in_as(Role::Steward, "ste@example.org").await;
+    let first = &village_web::demo::directory::services()[0];
+    let (offer, org) = (
+        first["id"].as_str().unwrap().to_string(),
+        first["organization_id"].as_str().unwrap().to_string(),
+    );
+    let claim = format!("/directory/organisations/{org}/claim");
+    let edit = format!("/directory/offers/{offer}/edit");
+
+    assert_eq!(
+        organiser.get(app.url(&edit)).send().await.unwrap().status(),
+        403,
+        "not an organiser yet"
+    );
+    let r = app
+        .post_form(&organiser, &claim, &claim, &[("message", "")])
+        .await;
+    assert_eq!(r.status(), 422);
+    let r = app
+        .post_form(
+            &organiser,
+            &claim,
+            &claim,
+            &[("message", "I am the group's secretary")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    app.post_form(&other, &claim, &claim, &[("message", "I went once")])
+        .await;
+    let mine = organiser
+        .get(app.url("/directory/suggestions"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(mine.contains("Waiting for a steward") && mine.contains("I am the group"));
+
+    let queue = steward
+        .get(app.url("/directory/review"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let ids: Vec<i64> = queue
+        .split("/directory/claims/")
+        .skip(1)
+        .filter_map(|p| p.split('/').next())
+        .filter_map(|i| i.parse().ok())
+        .collect();
+    assert!(ids.len() >= 2);
+    let r = app
+        .post_form(
+            &steward,
+            "/directory/review",
+            &format!("/directory/claims/{}/approve", ids[0]),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let r = app
+        .post_form(
+            &steward,
+            "/directory/review",
+            &format!("/directory/claims/{}/reject", ids[2]),
+            &[("reason", "Only group officers can edit")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let theirs = other
+        .get(app.url("/directory/suggestions"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(theirs.contains("Not approved") && theirs.contains("Only group officers can edit"));
+
+    let page = organiser
+        .get(app.url(&format!("/directory/offers/{offer}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Edit this listing"));
+    let r = app
+        .post_form(
+            &organiser,
+            &edit,
+            &edit,
+            &[
+                ("name", "Knit and natter club"),
+                ("description", "Knitting, tea and a chat"),
+                ("why", "Our new name"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let record: Value = reqwest::get(app.url(&format!("/oruk/services/{offer}")))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        record["name"], "Knit and natter club",
+        "an organiser's edit shows at once"
+    );
+    let history = app
+        .client()
+        .get(app.url(&format!("/directory/offers/{offer}/history")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(history.contains("Edited by") && history.contains("Our new name"));
+    assert_eq!(
+        other.get(app.url(&edit)).send().await.unwrap().status(),
+        403,
+        "a turned-down request gives no editing"
+    );
+    let r = app
+        .post_form(
+            &other,
+            &format!("/directory/offers/{offer}"),
+            &edit,
+            &[("name", "Hijacked"), ("description", "x"), ("why", "x")],
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+}
 
 async fn the_directory_api_suggests_reviews_and_tells_history(backend: Backend) {
     use village_domain::accounts::Role;

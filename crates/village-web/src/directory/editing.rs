@@ -305,6 +305,8 @@ struct ChangePage {
     id: String,
     current_name: String,
     f: ChangeFields,
+    /// An organiser's or steward's direct edit, rather than a suggestion.
+    direct: bool,
 }
 
 async fn current_record(state: &AppState, id: &str) -> Result<Option<Value>, StoreError> {
@@ -351,6 +353,7 @@ async fn view_change_get(
         current_name: f.name.clone(),
         id,
         f,
+        direct: false,
     })
 }
 
@@ -411,6 +414,7 @@ async fn view_change_post(
                 current_name: text(&current, "name"),
                 id,
                 f,
+                direct: false,
             },
         );
     };
@@ -481,6 +485,33 @@ struct SuggestionsPage {
     intro: String,
     review: bool,
     items: Vec<SuggestionView>,
+    claims: Vec<ClaimView>,
+}
+
+pub struct ClaimView {
+    id: i64,
+    organisation_id: String,
+    who: String,
+    message: String,
+    when: String,
+    status: &'static str,
+    reason: String,
+}
+
+fn claim_view(c: &store::ClaimRow) -> ClaimView {
+    ClaimView {
+        id: c.id,
+        organisation_id: c.organization_id.clone(),
+        who: c.user_name.clone().unwrap_or_default(),
+        message: c.message.clone(),
+        when: pages::when(c.created_at),
+        status: match c.status.as_str() {
+            "approved" => "Approved: you can edit its listings",
+            "rejected" => "Not approved",
+            _ => "Waiting for a steward",
+        },
+        reason: c.decision_reason.clone().unwrap_or_default(),
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -494,23 +525,29 @@ async fn view_my_suggestions_get(
     csrf: CsrfToken,
     axum::extract::Query(q): axum::extract::Query<Done>,
 ) -> Response {
-    let rows = match state.store.conn().await {
-        Ok(mut c) => store::suggestions_by(&mut c, identity.user.id, 200).await,
-        Err(e) => Err(e),
-    };
-    let rows = match rows {
+    let loaded = async {
+        let mut c = state.store.conn().await?;
+        let rows = store::suggestions_by(&mut c, identity.user.id, 200).await?;
+        let claims = store::claims_by(&mut c, identity.user.id).await?;
+        Ok::<_, StoreError>((rows, claims))
+    }
+    .await;
+    let (rows, claims) = match loaded {
         Ok(r) => r,
         Err(e) => return pages::store_failed(e),
     };
-    let notice = (q.done.as_deref() == Some("suggested")).then_some(
-        "Thank you. A steward will check your suggestion; you will see their answer here.",
-    );
+    let notice = match q.done.as_deref() {
+        Some("suggested") => Some("Thank you. A steward will check your suggestion; you will see their answer here."),
+        Some("claimed") => Some("Thank you. A steward will check your request to be an organiser; you will see their answer here."),
+        _ => None,
+    };
     pages::page(&SuggestionsPage {
         layout: Layout::new(&state, Some(&identity), &csrf, "/directory", "Your suggestions").with_notice(notice),
         heading: "Your suggestions".into(),
         intro: "Listings and changes you have suggested. Nothing you suggest is public until a steward has checked it.".into(),
         review: false,
         items: rows.iter().map(suggestion_view).collect(),
+        claims: claims.iter().map(claim_view).collect(),
     })
 }
 
@@ -529,11 +566,14 @@ async fn view_review_get(
     if !may_review(&identity) {
         return pages::forbidden(&state, Some(&identity), &csrf);
     }
-    let rows = match state.store.conn().await {
-        Ok(mut c) => store::pending_suggestions(&mut c, 200).await,
-        Err(e) => Err(e),
-    };
-    let rows = match rows {
+    let loaded = async {
+        let mut c = state.store.conn().await?;
+        let rows = store::pending_suggestions(&mut c, 200).await?;
+        let claims = store::pending_claims(&mut c, 200).await?;
+        Ok::<_, StoreError>((rows, claims))
+    }
+    .await;
+    let (rows, claims) = match loaded {
         Ok(r) => r,
         Err(e) => return pages::store_failed(e),
     };
@@ -548,6 +588,7 @@ async fn view_review_get(
         intro: "Listings and changes members have suggested, oldest first. Approve what is right; if not, say why: the member will see your reason.".into(),
         review: true,
         items: rows.iter().map(suggestion_view).collect(),
+        claims: claims.iter().map(claim_view).collect(),
     })
 }
 
@@ -974,4 +1015,385 @@ async fn record_checked(
         now,
     )
     .await
+}
+
+// ---- Organisers: claim a group, then edit its listings directly ---------------------------
+
+pub fn organiser_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/directory/organisations/{id}/claim",
+            get(view_claim_get).post(view_claim_post),
+        )
+        .route(
+            "/directory/claims/{id}/approve",
+            post(view_claim_approve_post),
+        )
+        .route(
+            "/directory/claims/{id}/reject",
+            post(view_claim_reject_post),
+        )
+        .route(
+            "/directory/offers/{id}/edit",
+            get(view_edit_get).post(view_edit_post),
+        )
+}
+
+/// Whether this person may edit a listing directly: its organisers, stewards and hub admins.
+pub async fn may_edit(
+    state: &AppState,
+    identity: &Identity,
+    record: &Value,
+) -> Result<bool, StoreError> {
+    if may_review(identity) {
+        return Ok(true);
+    }
+    let org = record
+        .get("organization_id")
+        .and_then(Value::as_str)
+        .or_else(|| {
+            record
+                .get("organization")
+                .and_then(|o| o.get("id"))
+                .and_then(Value::as_str)
+        });
+    match org {
+        Some(org) => {
+            let mut c = state.store.conn().await?;
+            store::is_organiser(&mut c, org, identity.user.id).await
+        }
+        None => Ok(false),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "directory_claim.html")]
+struct ClaimPage {
+    layout: Layout,
+    errors: Errors,
+    id: String,
+    name: String,
+    message: String,
+}
+
+async fn organisation_name(state: &AppState, id: &str) -> Result<Option<String>, StoreError> {
+    let mut c = state.store.conn().await?;
+    Ok(store::services_of_organization(&mut c, id)
+        .await?
+        .iter()
+        .filter_map(|(_, d)| serde_json::from_str::<Value>(d).ok())
+        .find_map(|d| {
+            d.get("organization")
+                .and_then(|o| o.get("name"))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        }))
+}
+
+async fn view_claim_get(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    Path(id): Path<String>,
+) -> Response {
+    match organisation_name(&state, &id).await {
+        Ok(Some(name)) => pages::page(&ClaimPage {
+            layout: Layout::new(
+                &state,
+                Some(&identity),
+                &csrf,
+                "/directory",
+                "Do you run this group?",
+            ),
+            errors: Errors::none(),
+            id,
+            name,
+            message: String::new(),
+        }),
+        Ok(None) => offer_missing(&state, &identity, &csrf),
+        Err(e) => pages::store_failed(e),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ClaimForm {
+    #[serde(default)]
+    message: String,
+}
+
+async fn view_claim_post(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<ClaimForm>,
+) -> Response {
+    let name = match organisation_name(&state, &id).await {
+        Ok(Some(n)) => n,
+        Ok(None) => return offer_missing(&state, &identity, &csrf),
+        Err(e) => return pages::store_failed(e),
+    };
+    let message = form.message.trim();
+    if message.is_empty() || message.chars().count() > 1000 {
+        let mut errors = Errors::none();
+        errors.add(
+            "message",
+            "Say how you are connected to the group, in 1000 characters or fewer",
+        );
+        return pages::render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &ClaimPage {
+                layout: Layout::new(
+                    &state,
+                    Some(&identity),
+                    &csrf,
+                    "/directory",
+                    "Do you run this group?",
+                ),
+                errors,
+                id,
+                name,
+                message: form.message,
+            },
+        );
+    }
+    let now = now();
+    let result = async {
+        let mut tx = state.store.begin().await?;
+        let cid = store::create_claim(&mut tx, &id, identity.user.id, message, now).await?;
+        record(
+            &mut tx,
+            Some(identity.user.id),
+            None,
+            AuditAction::ListingClaimed,
+            &format!("claim {cid} for organisation {id}"),
+            Some(&ip),
+            now,
+        )
+        .await?;
+        tx.commit().await
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to("/directory/suggestions?done=claimed").into_response(),
+        Err(e) => pages::store_failed(e),
+    }
+}
+
+async fn decide_claim(
+    state: &AppState,
+    identity: &Identity,
+    csrf: &CsrfToken,
+    id: i64,
+    approve: bool,
+    reason: &str,
+    ip: &str,
+) -> Response {
+    if !may_review(identity) {
+        return pages::forbidden(state, Some(identity), csrf);
+    }
+    if !approve && reason.trim().is_empty() {
+        return pages::problem(state, Some(identity), csrf, StatusCode::UNPROCESSABLE_ENTITY, "Say why", &["To turn down a request, write a reason: the member will see it. Go back and try again."]);
+    }
+    let now = now();
+    let result = async {
+        let mut tx = state.store.begin().await?;
+        let Some(claim) = store::claim(&mut tx, id).await? else {
+            return Ok(false);
+        };
+        if !store::decide_claim(&mut tx, id, approve, identity.user.id, reason.trim(), now).await? {
+            return Ok(false);
+        }
+        let detail = format!(
+            "claim {id} for organisation {}: {}",
+            claim.organization_id,
+            if approve { "approved" } else { "not approved" }
+        );
+        record(
+            &mut tx,
+            Some(identity.user.id),
+            Some(claim.user_id),
+            AuditAction::ClaimDecided,
+            &detail,
+            Some(ip),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok::<_, StoreError>(true)
+    }
+    .await;
+    match result {
+        Ok(true) => Redirect::to(if approve {
+            "/directory/review?done=approved"
+        } else {
+            "/directory/review?done=rejected"
+        })
+        .into_response(),
+        Ok(false) => pages::problem(
+            state,
+            Some(identity),
+            csrf,
+            StatusCode::CONFLICT,
+            "Already decided",
+            &["Someone has already answered that request."],
+        ),
+        Err(e) => pages::store_failed(e),
+    }
+}
+
+async fn view_claim_approve_post(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+) -> Response {
+    decide_claim(&state, &identity, &csrf, id, true, "", &ip).await
+}
+
+async fn view_claim_reject_post(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+    PageForm(form): PageForm<DecisionForm>,
+) -> Response {
+    decide_claim(&state, &identity, &csrf, id, false, &form.reason, &ip).await
+}
+
+async fn view_edit_get(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    Path(id): Path<String>,
+) -> Response {
+    let current = match current_record(&state, &id).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return offer_missing(&state, &identity, &csrf),
+        Err(e) => return pages::store_failed(e),
+    };
+    match may_edit(&state, &identity, &current).await {
+        Ok(true) => {}
+        Ok(false) => return pages::forbidden(&state, Some(&identity), &csrf),
+        Err(e) => return pages::store_failed(e),
+    }
+    let f = ChangeFields {
+        name: text(&current, "name"),
+        description: text(&current, "description"),
+        email: text(&current, "email"),
+        url: text(&current, "url"),
+        why: String::new(),
+    };
+    pages::page(&ChangePage {
+        layout: Layout::new(
+            &state,
+            Some(&identity),
+            &csrf,
+            "/directory",
+            "Edit this listing",
+        ),
+        errors: Errors::none(),
+        current_name: f.name.clone(),
+        id,
+        f,
+        direct: true,
+    })
+}
+
+async fn view_edit_post(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<ChangeFields>,
+) -> Response {
+    let current = match current_record(&state, &id).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return offer_missing(&state, &identity, &csrf),
+        Err(e) => return pages::store_failed(e),
+    };
+    match may_edit(&state, &identity, &current).await {
+        Ok(true) => {}
+        Ok(false) => return pages::forbidden(&state, Some(&identity), &csrf),
+        Err(e) => return pages::store_failed(e),
+    }
+    let now = now();
+    let change = ChangeForm {
+        name: f.name.clone(),
+        description: f.description.clone(),
+        email: f.email.clone(),
+        url: f.url.clone(),
+    };
+    let proposed = match apply_change(&current, &change, &rfc3339(now)) {
+        Ok(p) => p,
+        Err(problems) => {
+            return pages::render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &ChangePage {
+                    layout: Layout::new(
+                        &state,
+                        Some(&identity),
+                        &csrf,
+                        "/directory",
+                        "Edit this listing",
+                    ),
+                    errors: errors_from(&problems),
+                    current_name: text(&current, "name"),
+                    id,
+                    f,
+                    direct: true,
+                },
+            )
+        }
+    };
+    let result = async {
+        let mut tx = state.store.begin().await?;
+        if store::versions(&mut tx, &id).await?.is_empty() {
+            store::add_version(
+                &mut tx,
+                &id,
+                &current.to_string(),
+                None,
+                "As it was first listed",
+                "",
+                now,
+            )
+            .await?;
+        }
+        let (index, _) =
+            read_service(&proposed).map_err(|p| StoreError::Invalid(format!("{p:?}")))?;
+        let text = proposed.to_string();
+        store::upsert_service(&mut tx, &index, &text, true, now).await?;
+        let change = format!("Edited by {}", identity.user.display_name);
+        store::add_version(
+            &mut tx,
+            &id,
+            &text,
+            Some(identity.user.id),
+            &change,
+            f.why.trim(),
+            now,
+        )
+        .await?;
+        record(
+            &mut tx,
+            Some(identity.user.id),
+            None,
+            AuditAction::ListingEdited,
+            &format!("listing {id}"),
+            Some(&ip),
+            now,
+        )
+        .await?;
+        tx.commit().await
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&format!("/directory/offers/{id}")).into_response(),
+        Err(e) => pages::store_failed(e),
+    }
 }

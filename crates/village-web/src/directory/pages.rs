@@ -420,6 +420,7 @@ struct OfferPage {
     phones: Vec<String>,
     categories: Vec<(&'static str, &'static str)>,
     kind: Option<&'static str>,
+    can_edit: bool,
     lived_led: bool,
     access_codes: Vec<&'static str>,
     last_checked: Option<String>,
@@ -531,7 +532,14 @@ async fn view_offer_get(
         .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
         .map(|t| t.format("%-d %B %Y").to_string());
     let title = index.name.clone();
+    let can_edit = match &identity {
+        Some(i) => super::editing::may_edit(&state, i, &record)
+            .await
+            .unwrap_or(false),
+        None => false,
+    };
     pages::page(&OfferPage {
+        can_edit,
         layout: Layout::new(&state, identity.as_ref(), &csrf, "/directory", title),
         organisation: index.organization_name.clone().unwrap_or_default(),
         organisation_id: index.organization_id.clone().unwrap_or_default(),

@@ -1264,6 +1264,7 @@ async fn filters_really_filter(backend: Backend) {
             "Carers' coffee morning",
             "Coffee and company for unpaid carers",
             json!({
+                "url": "javascript:alert(1)",
                 "schedules": [{"id": "66666666-6666-4666-8666-666666666663", "freq": "WEEKLY", "byday": "TU,TH", "opens_at": "09:30", "closes_at": "11:00"}]
             })
         ),
@@ -1302,6 +1303,21 @@ async fn filters_really_filter(backend: Backend) {
         assert_eq!(ids(&page), expected, "{query}");
         assert_eq!(page["total_items"], expected.len(), "{query}");
     }
+    // A web address that is not http(s) is never made a link.
+    let offer_html = app
+        .client()
+        .get(app.url(&format!("/directory/offers/{C}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(offer_html.contains("Carers"));
+    assert!(
+        !offer_html.contains("javascript:"),
+        "no script links from imported data"
+    );
     // Pages: two a page, the second page holds the last one.
     let (_, page, _) = get(&app, "/oruk/services?per_page=2&page=2").await;
     assert_eq!(ids(&page), vec![A]);

@@ -108,6 +108,12 @@ struct SearchPage {
     page_words: String,
 }
 
+/// Only http and https addresses become links: imported data could carry anything.
+fn web_link(url: &str) -> Option<String> {
+    let url = url.trim();
+    (url.starts_with("https://") || url.starts_with("http://")).then(|| url.to_string())
+}
+
 fn cost_words(record: &Value) -> String {
     let options = record.get("cost_options").and_then(Value::as_array);
     let Some(options) = options.filter(|o| !o.is_empty()) else {
@@ -559,10 +565,7 @@ async fn view_offer_get(
             .get("email")
             .and_then(Value::as_str)
             .map(str::to_string),
-        url: record
-            .get("url")
-            .and_then(Value::as_str)
-            .map(str::to_string),
+        url: record.get("url").and_then(Value::as_str).and_then(web_link),
         phones,
         categories: index
             .taxonomy_term_ids
@@ -641,7 +644,10 @@ async fn view_organisation_get(
         layout: Layout::new(&state, identity.as_ref(), &csrf, "/directory", name.clone()),
         description: field("description").unwrap_or_default(),
         email: field("email"),
-        url: field("website").or_else(|| field("url")),
+        url: field("website")
+            .or_else(|| field("url"))
+            .as_deref()
+            .and_then(web_link),
         offers: rows.iter().filter_map(|(_, doc)| view(doc, None)).collect(),
         name,
     })

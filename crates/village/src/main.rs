@@ -31,6 +31,9 @@ struct Place {
     /// A TOML config file (see docs/OPERATIONS.md for every setting and its default).
     #[arg(long, env = "VILLAGE_CONFIG", global = true)]
     config: Option<PathBuf>,
+    /// Most database connections this process keeps open. Default 16.
+    #[arg(long, env = "VILLAGE_DB_MAX_CONNECTIONS", global = true)]
+    db_max_connections: Option<u32>,
 }
 
 #[derive(Subcommand)]
@@ -156,6 +159,7 @@ struct FileConfig {
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
     listen: Option<SocketAddr>,
+    db_max_connections: Option<u32>,
     #[serde(flatten)]
     settings: Option<toml::Table>,
 }
@@ -164,6 +168,7 @@ struct Resolved {
     data_dir: PathBuf,
     database_url: String,
     listen: SocketAddr,
+    db_max_connections: u32,
     settings: Settings,
     public_url_set: bool,
 }
@@ -205,10 +210,16 @@ fn resolve(place: &Place, listen: Option<SocketAddr>) -> anyhow::Result<Resolved
     let listen = listen
         .or(file.listen)
         .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+    let db_max_connections = place
+        .db_max_connections
+        .or(file.db_max_connections)
+        .unwrap_or(16)
+        .clamp(1, 1000);
     Ok(Resolved {
         data_dir,
         database_url,
         listen,
+        db_max_connections,
         settings,
         public_url_set,
     })
@@ -217,7 +228,11 @@ fn resolve(place: &Place, listen: Option<SocketAddr>) -> anyhow::Result<Resolved
 async fn open(r: &Resolved) -> anyhow::Result<Store> {
     std::fs::create_dir_all(&r.data_dir)
         .with_context(|| format!("cannot create the data folder {}", r.data_dir.display()))?;
-    let store = Store::open(&r.database_url, &Default::default())
+    let options = village_store::StoreOptions {
+        max_connections: r.db_max_connections,
+        ..Default::default()
+    };
+    let store = Store::open(&r.database_url, &options)
         .await
         .context("cannot open the database")?;
     store

@@ -610,6 +610,11 @@ async fn a_suggestion_is_invisible_until_a_steward_approves_it(backend: Backend)
     .await;
     assert!(history.contains("Change suggested by") && history.contains("Crochet started in May"));
     assert!(history.contains("“Knit and natter” became “Knitterati natter”"));
+    assert!(
+        !history.contains("Member person"),
+        "the public history does not name the member who suggested"
+    );
+    assert!(history.contains("Approved by Steward person"));
 
     // Listings not checked for a year are listed for stewards, who can mark them still right.
     let (status, stale) = text(

@@ -717,23 +717,19 @@ pub(crate) async fn decide(
             serde_json::from_str(&s.doc).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let (index, _) = read_service(&doc).map_err(|p| StoreError::Invalid(format!("{p:?}")))?;
         store::upsert_service(&mut tx, &index, &s.doc, true, now).await?;
+        // The history is public: it names the steward who approved, not the member who
+        // suggested (stewards see who suggested what in the review queue).
         let change = if s.kind == "new" {
-            format!(
-                "New listing suggested by {}",
-                s.suggested_by_name.clone().unwrap_or_default()
-            )
+            "New listing suggested by a member"
         } else {
-            format!(
-                "Change suggested by {}",
-                s.suggested_by_name.clone().unwrap_or_default()
-            )
+            "Change suggested by a member"
         };
         store::add_version(
             &mut tx,
             &s.service_id,
             &s.doc,
             Some(identity.user.id),
-            &change,
+            change,
             &s.why,
             now,
         )

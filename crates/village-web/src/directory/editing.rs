@@ -519,36 +519,65 @@ pub struct Done {
     done: Option<String>,
 }
 
-async fn view_my_suggestions_get(
-    State(state): State<AppState>,
-    SignedIn(identity): SignedIn,
-    csrf: CsrfToken,
-    axum::extract::Query(q): axum::extract::Query<Done>,
+/// One list of suggestions and organiser requests: a member's own, or the stewards' queue.
+async fn suggestions_list(
+    state: &AppState,
+    identity: &Identity,
+    csrf: &CsrfToken,
+    review: bool,
+    done: Option<&str>,
 ) -> Response {
+    if review && !may_review(identity) {
+        return pages::forbidden(state, Some(identity), csrf);
+    }
     let loaded = async {
         let mut c = state.store.conn().await?;
-        let rows = store::suggestions_by(&mut c, identity.user.id, 200).await?;
-        let claims = store::claims_by(&mut c, identity.user.id).await?;
-        Ok::<_, StoreError>((rows, claims))
+        if review {
+            Ok::<_, StoreError>((
+                store::pending_suggestions(&mut c, 200).await?,
+                store::pending_claims(&mut c, 200).await?,
+            ))
+        } else {
+            Ok((
+                store::suggestions_by(&mut c, identity.user.id, 200).await?,
+                store::claims_by(&mut c, identity.user.id).await?,
+            ))
+        }
     }
     .await;
     let (rows, claims) = match loaded {
         Ok(r) => r,
         Err(e) => return pages::store_failed(e),
     };
-    let notice = match q.done.as_deref() {
+    let notice = match done {
         Some("suggested") => Some("Thank you. A steward will check your suggestion; you will see their answer here."),
         Some("claimed") => Some("Thank you. A steward will check your request to be an organiser; you will see their answer here."),
+        Some("approved") => Some("Approved. The listing is now in the directory."),
+        Some("rejected") => Some("Not approved. The member can see your reason."),
         _ => None,
     };
+    let (path, heading, intro) = if review {
+        ("/directory/review", "Suggestions to check", "Listings and changes members have suggested, oldest first. Approve what is right; if not, say why: the member will see your reason.")
+    } else {
+        ("/directory", "Your suggestions", "Listings and changes you have suggested. Nothing you suggest is public until a steward has checked it.")
+    };
     pages::page(&SuggestionsPage {
-        layout: Layout::new(&state, Some(&identity), &csrf, "/directory", "Your suggestions").with_notice(notice),
-        heading: "Your suggestions".into(),
-        intro: "Listings and changes you have suggested. Nothing you suggest is public until a steward has checked it.".into(),
-        review: false,
+        layout: Layout::new(state, Some(identity), csrf, path, heading).with_notice(notice),
+        heading: heading.into(),
+        intro: intro.into(),
+        review,
         items: rows.iter().map(suggestion_view).collect(),
         claims: claims.iter().map(claim_view).collect(),
     })
+}
+
+async fn view_my_suggestions_get(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    axum::extract::Query(q): axum::extract::Query<Done>,
+) -> Response {
+    suggestions_list(&state, &identity, &csrf, false, q.done.as_deref()).await
 }
 
 // ---- Review (stewards) ------------------------------------------------------------------
@@ -563,33 +592,7 @@ async fn view_review_get(
     csrf: CsrfToken,
     axum::extract::Query(q): axum::extract::Query<Done>,
 ) -> Response {
-    if !may_review(&identity) {
-        return pages::forbidden(&state, Some(&identity), &csrf);
-    }
-    let loaded = async {
-        let mut c = state.store.conn().await?;
-        let rows = store::pending_suggestions(&mut c, 200).await?;
-        let claims = store::pending_claims(&mut c, 200).await?;
-        Ok::<_, StoreError>((rows, claims))
-    }
-    .await;
-    let (rows, claims) = match loaded {
-        Ok(r) => r,
-        Err(e) => return pages::store_failed(e),
-    };
-    let notice = match q.done.as_deref() {
-        Some("approved") => Some("Approved. The listing is now in the directory."),
-        Some("rejected") => Some("Not approved. The member can see your reason."),
-        _ => None,
-    };
-    pages::page(&SuggestionsPage {
-        layout: Layout::new(&state, Some(&identity), &csrf, "/directory/review", "Suggestions to check").with_notice(notice),
-        heading: "Suggestions to check".into(),
-        intro: "Listings and changes members have suggested, oldest first. Approve what is right; if not, say why: the member will see your reason.".into(),
-        review: true,
-        items: rows.iter().map(suggestion_view).collect(),
-        claims: claims.iter().map(claim_view).collect(),
-    })
+    suggestions_list(&state, &identity, &csrf, true, q.done.as_deref()).await
 }
 
 #[derive(Template)]

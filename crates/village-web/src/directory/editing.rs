@@ -309,6 +309,44 @@ struct ChangePage {
     direct: bool,
 }
 
+impl ChangeFields {
+    /// The form as it starts: what the listing says now.
+    fn from_record(current: &Value) -> Self {
+        Self {
+            name: text(current, "name"),
+            description: text(current, "description"),
+            email: text(current, "email"),
+            url: text(current, "url"),
+            why: String::new(),
+        }
+    }
+}
+
+/// The change form, for a member's suggestion or (`direct`) an organiser's edit.
+fn change_page(
+    state: &AppState,
+    identity: &Identity,
+    csrf: &CsrfToken,
+    current: &Value,
+    f: ChangeFields,
+    errors: Errors,
+    direct: bool,
+) -> ChangePage {
+    let title = if direct {
+        "Edit this listing"
+    } else {
+        "Suggest a change"
+    };
+    ChangePage {
+        layout: Layout::new(state, Some(identity), csrf, "/directory", title),
+        errors,
+        current_name: text(current, "name"),
+        id: text(current, "id"),
+        f,
+        direct,
+    }
+}
+
 async fn current_record(state: &AppState, id: &str) -> Result<Option<Value>, StoreError> {
     let mut c = state.store.conn().await?;
     Ok(store::service_doc(&mut c, id, true)
@@ -334,27 +372,16 @@ async fn view_change_get(
         Ok(None) => return offer_missing(&state, &identity, &csrf),
         Err(e) => return pages::store_failed(e),
     };
-    let f = ChangeFields {
-        name: text(&current, "name"),
-        description: text(&current, "description"),
-        email: text(&current, "email"),
-        url: text(&current, "url"),
-        why: String::new(),
-    };
-    pages::page(&ChangePage {
-        layout: Layout::new(
-            &state,
-            Some(&identity),
-            &csrf,
-            "/directory",
-            "Suggest a change",
-        ),
-        errors: Errors::none(),
-        current_name: f.name.clone(),
-        id,
+    let f = ChangeFields::from_record(&current);
+    pages::page(&change_page(
+        &state,
+        &identity,
+        &csrf,
+        &current,
         f,
-        direct: false,
-    })
+        Errors::none(),
+        false,
+    ))
 }
 
 fn offer_missing(state: &AppState, identity: &Identity, csrf: &CsrfToken) -> Response {
@@ -402,20 +429,15 @@ async fn view_change_post(
     let (Some(proposed), true) = (proposed, problems.is_empty()) else {
         return pages::render(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &ChangePage {
-                layout: Layout::new(
-                    &state,
-                    Some(&identity),
-                    &csrf,
-                    "/directory",
-                    "Suggest a change",
-                ),
-                errors: errors_from(&problems),
-                current_name: text(&current, "name"),
-                id,
+            &change_page(
+                &state,
+                &identity,
+                &csrf,
+                &current,
                 f,
-                direct: false,
-            },
+                errors_from(&problems),
+                false,
+            ),
         );
     };
     let result = save_suggestion(
@@ -1279,27 +1301,16 @@ async fn view_edit_get(
         Ok(false) => return pages::forbidden(&state, Some(&identity), &csrf),
         Err(e) => return pages::store_failed(e),
     }
-    let f = ChangeFields {
-        name: text(&current, "name"),
-        description: text(&current, "description"),
-        email: text(&current, "email"),
-        url: text(&current, "url"),
-        why: String::new(),
-    };
-    pages::page(&ChangePage {
-        layout: Layout::new(
-            &state,
-            Some(&identity),
-            &csrf,
-            "/directory",
-            "Edit this listing",
-        ),
-        errors: Errors::none(),
-        current_name: f.name.clone(),
-        id,
+    let f = ChangeFields::from_record(&current);
+    pages::page(&change_page(
+        &state,
+        &identity,
+        &csrf,
+        &current,
         f,
-        direct: true,
-    })
+        Errors::none(),
+        true,
+    ))
 }
 
 async fn view_edit_post(
@@ -1332,20 +1343,15 @@ async fn view_edit_post(
         Err(problems) => {
             return pages::render(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &ChangePage {
-                    layout: Layout::new(
-                        &state,
-                        Some(&identity),
-                        &csrf,
-                        "/directory",
-                        "Edit this listing",
-                    ),
-                    errors: errors_from(&problems),
-                    current_name: text(&current, "name"),
-                    id,
+                &change_page(
+                    &state,
+                    &identity,
+                    &csrf,
+                    &current,
                     f,
-                    direct: true,
-                },
+                    errors_from(&problems),
+                    true,
+                ),
             )
         }
     };

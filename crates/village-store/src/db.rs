@@ -84,6 +84,10 @@ impl Store {
             let connect = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
                 .max_connections(options.max_connections)
+                // A ping before every checkout doubles the round trips of a one-query request;
+                // a connection that died meanwhile fails its query, is dropped, and the next
+                // checkout opens a fresh one.
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(connect)
                 .await?;
@@ -257,6 +261,33 @@ impl Db for Tx {
         match self {
             Tx::Sqlite(t) => Exec::Sqlite(t),
             Tx::Postgres(t) => Exec::Postgres(t),
+        }
+    }
+}
+
+/// Tells a process when sessions or accounts change anywhere (PostgreSQL `LISTEN`), so it can
+/// keep recently read sessions in memory safely.
+pub struct SessionChanges(sqlx::postgres::PgListener);
+
+impl SessionChanges {
+    /// Wait for the next change. `Ok(false)` means the connection was lost: changes may have
+    /// been missed, so forget everything and open a new listener.
+    pub async fn next(&mut self) -> crate::Result<bool> {
+        Ok(self.0.try_recv().await?.is_some())
+    }
+}
+
+impl Store {
+    /// Start listening for session and account changes. `None` on SQLite, where sessions are
+    /// read from the file every time (it is as fast as a memory lookup's bookkeeping).
+    pub async fn session_changes(&self) -> crate::Result<Option<SessionChanges>> {
+        match self {
+            Store::Sqlite { .. } => Ok(None),
+            Store::Postgres { pool } => {
+                let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+                listener.listen("village_sessions").await?;
+                Ok(Some(SessionChanges(listener)))
+            }
         }
     }
 }

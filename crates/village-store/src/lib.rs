@@ -12,6 +12,6 @@ pub mod audit;
 pub mod directory;
 pub mod hub;
 
-pub use db::{Backend, Conn, Db, Exec, Store, StoreError, StoreOptions, Tx};
+pub use db::{Backend, Conn, Db, Exec, SessionChanges, Store, StoreError, StoreOptions, Tx};
 
 pub type Result<T> = std::result::Result<T, StoreError>;

@@ -325,7 +325,13 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     if let Some(identity) = identity {
         request.extensions_mut().insert(identity);
     }
+    let writes = !is_safe(request.method());
     let mut response = next.run(request).await;
+    if writes {
+        // Whatever this request changed (a sign-out, a role, a password), this process
+        // forgets kept sessions before anyone can send the next request.
+        state.sessions.forget_all();
+    }
     if clear_cookie && !response.headers().contains_key(header::SET_COOKIE) {
         response.headers_mut().append(
             header::SET_COOKIE,
@@ -340,19 +346,30 @@ async fn load_session(
     token_hash: &str,
     now: i64,
 ) -> village_store::Result<Option<UserRow>> {
+    let limits = &state.settings.sessions;
+    let fresh = |found: &store::SessionUser| {
+        now - found.session_last_seen_at <= limits.idle_timeout_secs
+            && now - found.session_created_at <= limits.absolute_timeout_secs
+    };
+    // A kept session is used only while it needs no touch, so last-seen times stay right.
+    if let Some(kept) = state.sessions.get(token_hash) {
+        if fresh(&kept) && now - kept.session_last_seen_at < 60 {
+            return Ok(Some(kept.user));
+        }
+    }
+    let generation = state.sessions.generation();
     let mut c = state.store.conn().await?;
     let Some(found) = store::session_user(&mut c, token_hash).await? else {
         return Ok(None);
     };
-    let limits = &state.settings.sessions;
-    let idle = now - found.session_last_seen_at > limits.idle_timeout_secs;
-    let too_old = now - found.session_created_at > limits.absolute_timeout_secs;
-    if idle || too_old {
+    if !fresh(&found) {
         store::delete_session(&mut c, token_hash).await?;
         return Ok(None);
     }
     if now - found.session_last_seen_at >= 60 {
         store::touch_session(&mut c, token_hash, now).await?;
+    } else {
+        state.sessions.keep(generation, token_hash, &found);
     }
     Ok(Some(found.user))
 }

@@ -15,6 +15,7 @@ pub mod hub;
 pub mod mail;
 pub mod pages;
 pub mod security;
+pub mod sessions;
 pub mod settings;
 
 use axum::Router;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub mailer: Arc<mail::Mailer>,
     /// The home page's public counts, kept for a few seconds (see `hub::home_counts`).
     pub home_counts: Arc<std::sync::Mutex<Option<CachedCounts>>>,
+    /// Sessions read in the last few seconds (PostgreSQL only; see `sessions`).
+    pub sessions: Arc<sessions::SessionCache>,
 }
 
 impl AppState {
@@ -45,11 +48,18 @@ impl AppState {
             settings: Arc::new(settings),
             mailer: Arc::new(mailer),
             home_counts: Arc::default(),
-        })
+            sessions: Arc::default(),
+        }
+        .listening())
     }
 }
 
 impl AppState {
+    fn listening(self) -> Self {
+        sessions::start(self.store.clone(), self.sessions.clone());
+        self
+    }
+
     /// Forget cached public counts after this process changes them, so people see their own
     /// change at once. Other processes catch up within `hub::HOME_COUNTS_FOR`.
     pub fn forget_home_counts(&self) {

@@ -25,6 +25,7 @@ on_both_backends!(
     deleting_an_account_removes_it,
     idle_sessions_end,
     sign_up_errors_name_each_field,
+    another_process_sees_sign_outs_and_role_changes,
 );
 
 async fn joining_signing_in_and_out_work(backend: Backend) {
@@ -1073,4 +1074,57 @@ async fn sign_up_errors_name_each_field(backend: Backend) {
         0,
         "nothing half-written"
     );
+}
+
+/// Two servers on one database, as a council runs them: a sign-out or a role change made
+/// through one (or the command line) holds on the other at once, even though the other may
+/// keep recently read sessions in memory.
+async fn another_process_sees_sign_outs_and_role_changes(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (other, _stop) = app.second_process().await;
+    let (member, id) = app.signed_in_as(Role::Member, "una@example.org").await;
+    let status = |path: &'static str| {
+        let member = member.clone();
+        let url = format!("{other}{path}");
+        async move { member.get(url).send().await.unwrap().status().as_u16() }
+    };
+    // Read twice, so the other process has the session in memory if it keeps any.
+    assert_eq!(status("/account").await, 200);
+    assert_eq!(status("/admin/users").await, 403);
+    assert_eq!(status("/admin/users").await, 403);
+
+    // A role change straight in the database, as `village user set-role` makes it.
+    let mut c = app.store.conn().await.unwrap();
+    village_store::accounts::set_role(&mut c, id, Role::HubAdmin, village_web::now())
+        .await
+        .unwrap();
+    drop(c);
+    assert_eq!(eventually(|| status("/admin/users"), 200).await, 200);
+
+    // Signing out everywhere through the first process ends the session on the other.
+    let r = app
+        .post_form(&member, "/account", "/sign-out-everywhere", &[])
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(eventually(|| status("/account"), 303).await, 303);
+}
+
+/// The status once it is `want`, asking again for up to two seconds (well inside the five
+/// seconds a process may keep a session), or the last status seen.
+async fn eventually<F, Fut>(ask: F, want: u16) -> u16
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = u16>,
+{
+    let mut last = ask().await;
+    for _ in 0..40 {
+        if last == want {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        last = ask().await;
+    }
+    last
 }

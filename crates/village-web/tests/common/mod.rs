@@ -34,8 +34,8 @@ pub fn postgres_url() -> Option<String> {
     }
 }
 
-/// A fresh, empty database on the chosen backend.
-pub async fn fresh_store(backend: Backend, dir: &std::path::Path) -> Option<Store> {
+/// A fresh, empty database on the chosen backend, and the URL that opens it.
+pub async fn fresh_store(backend: Backend, dir: &std::path::Path) -> Option<(Store, String)> {
     let url = match backend {
         Backend::Sqlite => dir.join("village.db").to_string_lossy().to_string(),
         Backend::Postgres => {
@@ -63,13 +63,15 @@ pub async fn fresh_store(backend: Backend, dir: &std::path::Path) -> Option<Stor
     village_web::directory::ensure_default_taxonomy(&store)
         .await
         .expect("default taxonomy");
-    Some(store)
+    Some((store, url))
 }
 
 pub struct TestApp {
     pub base: String,
     pub addr: SocketAddr,
     pub store: Store,
+    /// What another process would pass as `--database-url` to share this hub's database.
+    pub db_url: String,
     pub outbox: PathBuf,
     pub dir: tempfile::TempDir,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -95,7 +97,7 @@ impl TestApp {
         tweak: impl FnOnce(&mut Settings),
     ) -> Option<TestApp> {
         let dir = tempfile::tempdir().expect("tempdir");
-        let store = fresh_store(backend, dir.path()).await?;
+        let (store, db_url) = fresh_store(backend, dir.path()).await?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -118,10 +120,36 @@ impl TestApp {
             base: format!("http://{addr}"),
             addr,
             store,
+            db_url,
             outbox,
             dir,
             shutdown: Some(tx),
         })
+    }
+
+    /// A second server on the same database with its own connections, as another process
+    /// would be. Returns its base URL; it stops when the returned sender is dropped.
+    pub async fn second_process(&self) -> (String, tokio::sync::oneshot::Sender<()>) {
+        let store = Store::open(&self.db_url, &Default::default())
+            .await
+            .expect("open the same database again");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let mut settings = Settings::default();
+        settings.public_url = format!("http://{addr}");
+        settings.hub.name = "Testfield".into();
+        settings.mail.outbox_dir = self.outbox.to_string_lossy().to_string();
+        let state = AppState::new(store, settings).expect("state");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = village_web::serve(listener, state, async {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        (format!("http://{addr}"), tx)
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -7,6 +7,7 @@ mod common;
 use common::{Backend, TestApp};
 use serde_json::{json, Value};
 use std::path::PathBuf;
+use village_web::directory::hsds_csv::import_hsds_csv;
 use village_web::directory::import::{export_oruk, import_oruk};
 
 on_both_backends!(
@@ -24,6 +25,8 @@ on_both_backends!(
     a_suggestion_is_invisible_until_a_steward_approves_it,
     the_directory_api_suggests_reviews_and_tells_history,
     organisers_claim_a_group_then_edit_directly,
+    the_hsds_csv_example_imports_as_the_standards_own_record,
+    bad_hsds_csv_is_named_by_file_line_and_column_and_nothing_is_written,
 );
 
 async fn organisers_claim_a_group_then_edit_directly(backend: Backend) {
@@ -1381,4 +1384,139 @@ async fn wrong_parameters_are_named(backend: Backend) {
         assert_eq!(status, 400, "{query}");
         assert_eq!(body["error"]["field"], field, "{query}");
     }
+}
+
+async fn import_csv(
+    app: &TestApp,
+    dir: &std::path::Path,
+    skip_invalid: bool,
+) -> village_web::directory::import::ImportReport {
+    import_hsds_csv(
+        &app.store,
+        dir,
+        skip_invalid,
+        village_web::now(),
+        &mut |_, _| {},
+    )
+    .await
+    .unwrap()
+}
+
+/// The standard's `examples/csv` and `examples/service_full.json` describe the same service:
+/// importing the CSV must publish that record.
+async fn the_hsds_csv_example_imports_as_the_standards_own_record(backend: Backend) {
+    let Some(dir) = standards() else { return };
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let report = import_csv(&app, &dir.join("examples/csv"), false).await;
+    assert!(report.refused.is_empty(), "{:#?}", report.refused);
+    assert!(report.written);
+    assert_eq!(report.imported, 1);
+    let warnings: Vec<String> = report.warnings.iter().map(|w| w.to_string()).collect();
+    for expected in [
+        "phones.csv the whole file: phones is not part of an Open Referral UK service record",
+        "programs.csv the whole file",
+        "addresses.csv column address_2: not part of Open Referral UK",
+        "schedules.csv column timezone",
+        "locations.csv line 2: coordinates (100, 101) are not real",
+    ] {
+        assert!(
+            warnings.iter().any(|w| w.contains(expected)),
+            "no warning like {expected:?} in {warnings:#?}"
+        );
+    }
+
+    let want: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("examples/service_full.json")).unwrap(),
+    )
+    .unwrap();
+    let id = want["id"].as_str().unwrap().to_string();
+    let (status, got, _) = get(&app, &format!("/oruk/services/{id}")).await;
+    assert_eq!(status, 200);
+    assert_valid(&schema("service.json"), &got, "the imported CSV service");
+    // One difference, and the import says why: the example's attribute.csv links its one
+    // attribute to an id that is in no other file, so it is not attached to the service.
+    let mut want = want;
+    want.as_object_mut().unwrap().remove("attributes");
+    assert_eq!(got, want);
+    assert!(warnings.iter().any(|w| w.contains(
+        "attribute.csv line 2, column link_id: f28dd44b-0c4d-479f-8e90-4c52219a8b3c is not a service"
+    )));
+    // Its taxonomy term is imported all the same.
+    let (status, term, _) = get(
+        &app,
+        "/oruk/taxonomy_terms/3f7b145d-84af-42d7-8fae-eaca714b02b2",
+    )
+    .await;
+    assert_eq!((status, term["name"].as_str()), (200, Some("name")));
+
+    // Importing again changes nothing.
+    let (_, before, _) = get(&app, &format!("/oruk/services/{id}")).await;
+    let report = import_csv(&app, &dir.join("examples/csv"), false).await;
+    assert_eq!((report.written, report.imported), (true, 1));
+    let (_, after, _) = get(&app, &format!("/oruk/services/{id}")).await;
+    assert_eq!(before, after);
+    assert_eq!(count(&app).await, 1);
+}
+
+async fn bad_hsds_csv_is_named_by_file_line_and_column_and_nothing_is_written(backend: Backend) {
+    let Some(dir) = standards() else { return };
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(dir.join("examples/csv")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, work.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = work.path().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} has no {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    // A second service: its age is not a number, and its organisation is not there.
+    let services = work.path().join("services.csv");
+    let mut text = std::fs::read_to_string(&services).unwrap();
+    text.push_str("5d4e1b8a-7f5c-4a43-9d0e-1b2c3d4e5f60,00000000-0000-4000-8000-000000000000,Walking group,Walks on Sundays,,,active,,,twelve,,,,,\n");
+    std::fs::write(&services, text).unwrap();
+    // The example organisation's email is not an email address.
+    edit("organizations.csv", "email@example.com", "not an email");
+    // A cost option for a service that does not exist.
+    edit(
+        "cost_options.csv",
+        "1fdf4d39-3d80-484d-9f92-a8ffa08621e7,ac148810-d857-441c-9679-408f346de14b",
+        "1fdf4d39-3d80-484d-9f92-a8ffa08621e7,9b0f3c5e-1d2a-4b3c-8d4e-5f6a7b8c9d0e",
+    );
+
+    let report = import_csv(&app, work.path(), false).await;
+    assert!(!report.written);
+    assert_eq!(count(&app).await, 0, "nothing half-written");
+    let refused: Vec<String> = report.refused.iter().map(|r| r.to_string()).collect();
+    let shown = |file: &str| work.path().join(file).display().to_string();
+    for expected in [
+        format!("{} line 3, column minimum_age: \"twelve\" is not a number", shown("services.csv")),
+        format!("{} line 2, column email:", shown("organizations.csv")),
+        format!(
+            "{} line 2, column service_id: there is no service 9b0f3c5e-1d2a-4b3c-8d4e-5f6a7b8c9d0e in services.csv",
+            shown("cost_options.csv")
+        ),
+    ] {
+        assert!(
+            refused.iter().any(|r| r.starts_with(&expected)),
+            "nothing like {expected:?} in {refused:#?}"
+        );
+    }
+
+    // A missing folder is a plain error, not a panic.
+    let missing = import_hsds_csv(
+        &app.store,
+        &work.path().join("nowhere"),
+        false,
+        village_web::now(),
+        &mut |_, _| {},
+    )
+    .await;
+    assert!(missing.unwrap_err().to_string().contains("is not a folder"));
 }

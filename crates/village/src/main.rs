@@ -98,6 +98,18 @@ enum ImportCommand {
         #[command(flatten)]
         place: Place,
     },
+    /// Import services from a folder in the HSDS 3.0 CSV layout (services.csv,
+    /// organizations.csv, locations.csv, schedules.csv … as in the standard's examples/csv).
+    /// Checked like `import oruk`; every problem names its file, line and column.
+    HsdsCsv {
+        /// The folder of CSV files.
+        dir: PathBuf,
+        /// Import the good services anyway, and write a report of the bad ones.
+        #[arg(long)]
+        skip_invalid: bool,
+        #[command(flatten)]
+        place: Place,
+    },
     /// Import postcode centroids so "near a postcode" searches work: a CSV with the ONS
     /// Postcode Directory's columns pcds, lat and long.
     Postcodes {
@@ -495,6 +507,39 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let report = village_web::directory::import::import_oruk(
                 &store,
                 &path,
+                skip_invalid,
+                now,
+                &mut progress,
+            )
+            .await?;
+            bar.finish_and_clear();
+            finish_import(&report, &r.data_dir, now)?;
+            println!(
+                "Imported {} service(s) and {} taxonomy term(s) from {} file(s), with {} warning(s).",
+                report.imported,
+                report.taxonomy_terms,
+                report.files,
+                report.warnings.len()
+            );
+        }
+        Command::Import {
+            command:
+                ImportCommand::HsdsCsv {
+                    dir,
+                    skip_invalid,
+                    place,
+                },
+        } => {
+            let r = resolve(&place, None)?;
+            let store = open(&r).await?;
+            let bar = progress_bar();
+            let mut progress = |done: u64, total: u64| {
+                bar.set_length(total);
+                bar.set_position(done);
+            };
+            let report = village_web::directory::hsds_csv::import_hsds_csv(
+                &store,
+                &dir,
                 skip_invalid,
                 now,
                 &mut progress,

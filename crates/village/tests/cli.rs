@@ -469,3 +469,57 @@ async fn two_instances_share_sessions_on_postgres() {
     )
     .await;
 }
+
+#[test]
+fn import_hsds_csv_says_what_it_did_and_refuses_bad_files() {
+    let examples = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/standards/oruk-3.0/examples/csv");
+    if !examples.is_dir() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "{} is missing: CI runs with ../shared beside the project",
+            examples.display()
+        );
+        eprintln!("SKIPPED: ../shared is not here");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+
+    // A copy with one bad number: refused, named, nothing written, non-zero exit.
+    let bad = dir.path().join("bad");
+    std::fs::create_dir(&bad).unwrap();
+    for entry in std::fs::read_dir(&examples).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, bad.join(path.file_name().unwrap())).unwrap();
+    }
+    let costs = bad.join("cost_options.csv");
+    let text_ = std::fs::read_to_string(&costs).unwrap();
+    std::fs::write(&costs, text_.replace(",35,", ",thirty-five,")).unwrap();
+    let out = village(&[
+        "import",
+        "hsds-csv",
+        bad.to_str().unwrap(),
+        "--data-dir",
+        data,
+    ]);
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(
+        said.contains("cost_options.csv line 2, column amount: \"thirty-five\" is not a number"),
+        "{said}"
+    );
+    assert!(said.contains("nothing was written"), "{said}");
+
+    let out = village(&[
+        "import",
+        "hsds-csv",
+        examples.to_str().unwrap(),
+        "--data-dir",
+        data,
+    ]);
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("Imported 1 service(s)"), "{said}");
+}

@@ -5,7 +5,7 @@
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use village_domain::directory::oruk::{read_service, Finding, ServiceIndex};
+use village_domain::directory::oruk::{read_service, ServiceIndex};
 use village_store::directory as store;
 use village_store::Store;
 
@@ -43,9 +43,15 @@ struct Candidate {
     index: ServiceIndex,
 }
 
+/// The ORUK service schema (`schema/compiled/service.json`) as a value.
+pub(crate) fn service_schema_value() -> anyhow::Result<Value> {
+    Ok(serde_json::from_str(include_str!(
+        "../../static/oruk-service-schema.json"
+    ))?)
+}
+
 pub(crate) fn service_schema() -> anyhow::Result<jsonschema::Validator> {
-    let schema: Value =
-        serde_json::from_str(include_str!("../../static/oruk-service-schema.json"))?;
+    let schema = service_schema_value()?;
     jsonschema::options()
         .should_validate_formats(true)
         .build(&schema)
@@ -125,13 +131,6 @@ fn records(value: Value) -> Vec<(String, Value)> {
     }
 }
 
-fn at(prefix: &str, finding: &Finding) -> String {
-    format!(
-        "{prefix}{}",
-        finding.path.strip_prefix('$').unwrap_or(&finding.path)
-    )
-}
-
 /// Read, check and (unless anything is refused and `skip_invalid` is off) write the services
 /// and taxonomy terms under `path`, all in one transaction. `progress(done, total)` is called
 /// as records are written.
@@ -142,17 +141,10 @@ pub async fn import_oruk(
     now: i64,
     progress: &mut dyn FnMut(u64, u64),
 ) -> anyhow::Result<ImportReport> {
-    let schema = service_schema()?;
     let files = json_files(path)?;
     let single = path.is_file();
-    let mut report = ImportReport {
-        files: files.len(),
-        ..Default::default()
-    };
-    let mut accepted: Vec<Candidate> = Vec::new();
-    let mut by_id: HashMap<String, usize> = HashMap::new();
-    let mut conflicts: HashMap<String, usize> = HashMap::new();
-    let mut terms: HashMap<String, Value> = HashMap::new();
+    let mut collector = Collector::new()?;
+    collector.report.files = files.len();
 
     for file in &files {
         let shown = file.display().to_string();
@@ -164,7 +156,7 @@ pub async fn import_oruk(
         let value: Value = match serde_json::from_str(&text) {
             Ok(v) => v,
             Err(e) => {
-                report.refused.push(Reported {
+                collector.report.refused.push(Reported {
                     file: shown,
                     path: format!("line {}, column {}", e.line(), e.column()),
                     message: format!("not valid JSON: {e}"),
@@ -174,128 +166,203 @@ pub async fn import_oruk(
         };
         for (prefix, record) in records(value) {
             if kind == Kind::TaxonomyTerms {
-                match record.get("id").and_then(Value::as_str) {
-                    Some(id) if record.get("name").is_some_and(Value::is_string) => {
-                        terms.insert(id.to_string(), record);
-                    }
-                    _ => report.refused.push(Reported {
-                        file: shown.clone(),
-                        path: prefix,
-                        message: "a taxonomy term needs a string id and name".into(),
-                    }),
-                }
+                collector.term(record, &shown, &prefix);
                 continue;
             }
-            let schema_problems: Vec<Reported> = schema
-                .iter_errors(&record)
-                .map(|e| Reported {
-                    file: shown.clone(),
-                    path: format!(
-                        "{prefix}{}",
-                        pointer_to_path(&e.instance_path().to_string())
-                    ),
-                    message: e.to_string(),
-                })
-                .collect();
-            match read_service(&record) {
-                Err(problems) => report.refused.extend(problems.iter().map(|p| Reported {
-                    file: shown.clone(),
-                    path: at(&prefix, p),
-                    message: p.message.clone(),
-                })),
-                Ok(_) if !schema_problems.is_empty() => report.refused.extend(schema_problems),
-                Ok((index, warnings)) => {
-                    report.warnings.extend(warnings.iter().map(|w| Reported {
-                        file: shown.clone(),
-                        path: at(&prefix, w),
-                        message: w.message.clone(),
-                    }));
-                    for attribute in record
-                        .get("attributes")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                    {
-                        if let Some(term) = attribute.get("taxonomy_term") {
-                            if let Some(id) = term.get("id").and_then(Value::as_str) {
-                                terms.entry(id.to_string()).or_insert_with(|| term.clone());
-                            }
+            let locate = |path: &str, message: String| Reported {
+                file: shown.clone(),
+                path: format!("{prefix}{}", path.strip_prefix('$').unwrap_or(path)),
+                message,
+            };
+            collector.service(record, &shown, &prefix, &locate);
+        }
+    }
+    collector.write(store_, skip_invalid, now, progress).await
+}
+
+/// Maps a JSON path inside one record (`$.schedules[0].opens_at`) and a message to where a
+/// person finds the problem in what they gave.
+pub(crate) type Locate<'a> = dyn Fn(&str, String) -> Reported + 'a;
+
+/// Checks records one by one and keeps the good ones; writes them all at the end, or nothing.
+pub(crate) struct Collector {
+    schema: jsonschema::Validator,
+    pub(crate) report: ImportReport,
+    accepted: Vec<Candidate>,
+    by_id: HashMap<String, usize>,
+    conflicts: HashMap<String, usize>,
+    terms: HashMap<String, Value>,
+    taxonomies: HashMap<String, Value>,
+}
+
+impl Collector {
+    pub(crate) fn new() -> anyhow::Result<Self> {
+        Ok(Self {
+            schema: service_schema()?,
+            report: ImportReport::default(),
+            accepted: Vec::new(),
+            by_id: HashMap::new(),
+            conflicts: HashMap::new(),
+            terms: HashMap::new(),
+            taxonomies: HashMap::new(),
+        })
+    }
+
+    /// A taxonomy term given on its own (`taxonomy_terms.json`, `taxonomy_terms.csv`).
+    pub(crate) fn term(&mut self, record: Value, file: &str, path: &str) {
+        match record.get("id").and_then(Value::as_str) {
+            Some(id) if record.get("name").is_some_and(Value::is_string) => {
+                self.terms.insert(id.to_string(), record);
+            }
+            _ => self.report.refused.push(Reported {
+                file: file.to_string(),
+                path: path.to_string(),
+                message: "a taxonomy term needs a string id and name".into(),
+            }),
+        }
+    }
+
+    /// A taxonomy (`taxonomies.csv`): kept so its name shows beside its terms.
+    pub(crate) fn taxonomy(&mut self, id: &str, record: Value) {
+        self.taxonomies.insert(id.to_string(), record);
+    }
+
+    /// A whole service record: checked against the ORUK schema and Village's reading of it.
+    pub(crate) fn service(&mut self, record: Value, file: &str, path: &str, locate: &Locate<'_>) {
+        let schema_problems: Vec<Reported> = self
+            .schema
+            .iter_errors(&record)
+            .map(|e| {
+                locate(
+                    &format!("${}", pointer_to_path(&e.instance_path().to_string())),
+                    e.to_string(),
+                )
+            })
+            .collect();
+        match read_service(&record) {
+            Err(problems) => self
+                .report
+                .refused
+                .extend(problems.iter().map(|p| locate(&p.path, p.message.clone()))),
+            Ok(_) if !schema_problems.is_empty() => self.report.refused.extend(schema_problems),
+            Ok((index, warnings)) => {
+                self.report
+                    .warnings
+                    .extend(warnings.iter().map(|w| locate(&w.path, w.message.clone())));
+                for attribute in record
+                    .get("attributes")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    if let Some(term) = attribute.get("taxonomy_term") {
+                        if let Some(id) = term.get("id").and_then(Value::as_str) {
+                            self.terms
+                                .entry(id.to_string())
+                                .or_insert_with(|| term.clone());
                         }
                     }
-                    let candidate = Candidate {
-                        file: shown.clone(),
-                        path: prefix,
-                        record,
-                        index,
-                    };
-                    match by_id.get(&candidate.index.id).copied() {
-                        None => {
-                            by_id.insert(candidate.index.id.clone(), accepted.len());
-                            accepted.push(candidate);
-                        }
-                        Some(i) if accepted[i].record == candidate.record => {}
-                        Some(i) => {
-                            *conflicts.entry(candidate.index.id.clone()).or_default() += 1;
-                            if newer(&candidate, &accepted[i]) {
-                                accepted[i] = candidate;
-                            }
+                }
+                let candidate = Candidate {
+                    file: file.to_string(),
+                    path: path.to_string(),
+                    record,
+                    index,
+                };
+                match self.by_id.get(&candidate.index.id).copied() {
+                    None => {
+                        self.by_id
+                            .insert(candidate.index.id.clone(), self.accepted.len());
+                        self.accepted.push(candidate);
+                    }
+                    Some(i) if self.accepted[i].record == candidate.record => {}
+                    Some(i) => {
+                        *self
+                            .conflicts
+                            .entry(candidate.index.id.clone())
+                            .or_default() += 1;
+                        if newer(&candidate, &self.accepted[i]) {
+                            self.accepted[i] = candidate;
                         }
                     }
                 }
             }
         }
     }
-    for (id, count) in &conflicts {
-        if let Some(kept) = by_id.get(id).and_then(|i| accepted.get(*i)) {
-            report.warnings.push(Reported {
-                file: kept.file.clone(),
-                path: kept.path.clone(),
-                message: format!(
-                    "service {id} appears {} times with different content; kept this one (the newest last_modified, then the fullest record)",
-                    count + 1
-                ),
-            });
+
+    /// Write everything accepted in one transaction, unless something was refused and
+    /// `skip_invalid` is off.
+    pub(crate) async fn write(
+        mut self,
+        store_: &Store,
+        skip_invalid: bool,
+        now: i64,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> anyhow::Result<ImportReport> {
+        let mut conflicts: Vec<_> = self.conflicts.iter().collect();
+        conflicts.sort();
+        for (id, count) in conflicts {
+            if let Some(kept) = self.by_id.get(id).and_then(|i| self.accepted.get(*i)) {
+                self.report.warnings.push(Reported {
+                    file: kept.file.clone(),
+                    path: kept.path.clone(),
+                    message: format!(
+                        "service {id} appears {} times with different content; kept this one (the newest last_modified, then the fullest record)",
+                        count + 1
+                    ),
+                });
+            }
         }
+        let mut report = self.report;
+        if !report.refused.is_empty() && !skip_invalid {
+            return Ok(report);
+        }
+        let total = (self.accepted.len() + self.terms.len() + self.taxonomies.len()) as u64;
+        let mut done = 0u64;
+        let mut tx = store_.begin().await?;
+        for (id, taxonomy) in &self.taxonomies {
+            let name = taxonomy
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            store::upsert_taxonomy(&mut tx, id, name, &serde_json::to_string(taxonomy)?).await?;
+            done += 1;
+            progress(done, total);
+        }
+        for (id, term) in &self.terms {
+            let name = term.get("name").and_then(Value::as_str).unwrap_or_default();
+            let taxonomy_id = term.get("taxonomy_id").and_then(Value::as_str);
+            let parent = term.get("parent_id").and_then(Value::as_str);
+            store::upsert_taxonomy_term(
+                &mut tx,
+                id,
+                taxonomy_id,
+                parent,
+                name,
+                &serde_json::to_string(term)?,
+            )
+            .await?;
+            done += 1;
+            progress(done, total);
+        }
+        for c in &self.accepted {
+            store::upsert_service(
+                &mut tx,
+                &c.index,
+                &serde_json::to_string(&c.record)?,
+                true,
+                now,
+            )
+            .await?;
+            done += 1;
+            progress(done, total);
+        }
+        tx.commit().await?;
+        report.imported = self.accepted.len();
+        report.taxonomy_terms = self.terms.len();
+        report.written = true;
+        Ok(report)
     }
-    if !report.refused.is_empty() && !skip_invalid {
-        return Ok(report);
-    }
-    let total = (accepted.len() + terms.len()) as u64;
-    let mut done = 0u64;
-    let mut tx = store_.begin().await?;
-    for (id, term) in &terms {
-        let name = term.get("name").and_then(Value::as_str).unwrap_or_default();
-        let taxonomy_id = term.get("taxonomy_id").and_then(Value::as_str);
-        let parent = term.get("parent_id").and_then(Value::as_str);
-        store::upsert_taxonomy_term(
-            &mut tx,
-            id,
-            taxonomy_id,
-            parent,
-            name,
-            &serde_json::to_string(term)?,
-        )
-        .await?;
-        done += 1;
-        progress(done, total);
-    }
-    for c in &accepted {
-        store::upsert_service(
-            &mut tx,
-            &c.index,
-            &serde_json::to_string(&c.record)?,
-            true,
-            now,
-        )
-        .await?;
-        done += 1;
-        progress(done, total);
-    }
-    tx.commit().await?;
-    report.imported = accepted.len();
-    report.taxonomy_terms = terms.len();
-    report.written = true;
-    Ok(report)
 }
 
 /// Which of two records with one id to keep: the newest `last_modified`, then the fuller one.

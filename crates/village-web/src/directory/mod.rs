@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod editing;
+pub mod hsds_csv;
 pub mod import;
 pub mod oruk;
 pub mod pages;

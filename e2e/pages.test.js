@@ -37,7 +37,7 @@ const signedOutPages = ['/', '/sign-in', '/sign-up', '/forgotten-password', '/pr
   '/directory', '/directory?q=walking&postcode=MF1+1AA&within=1', '/directory?postcode=nonsense&age=old',
   '/directory?category=carers&free=1&day=TU&time=morning', '/directory?page=2', OFFER,
   '/directory?access=step_free&access=hearing_loop&led=1&kind=user_led',
-  '/directory?postcode=MF1&sort=nearest', '/directory/organisations/00d00001-0000-4000-8000-000000000001'];
+  '/directory?postcode=MF1&sort=nearest', '/directory?community=deaf&space=has_space', '/directory/organisations/00d00001-0000-4000-8000-000000000001'];
 const signedInPages = ['/', '/account', '/account/name', '/account/email', '/account/password',
   '/account/lived-experience', '/account/tokens', '/account/delete', '/account/activity',
   '/admin/users', '/admin/invites', '/admin/audit', '/privacy', '/accessibility', '/directory', OFFER,
@@ -105,6 +105,9 @@ test('signed-in pages pass axe-core and fit a narrow screen', async () => {
   await page.goto(`${hub.base}${OFFER}/suggest-change`);
   await page.fill('#why', 'New times from January');
   await page.fill('#name', 'Knit and natter (new times)');
+  await page.check('#space-waiting_list');
+  await page.check('#communities-carers');
+  await page.check('#communities-older_people');
   await page.click('form button[type=submit].button');
   await page.goto(`${hub.base}/directory/review`);
   await page.locator('a', { hasText: 'Knit and natter (new times)' }).click();
@@ -112,6 +115,10 @@ test('signed-in pages pass axe-core and fit a narrow screen', async () => {
   await page.goto(`${hub.base}${OFFER}/history`);
   await checkPage(page, 'history with a change');
   assert.match(await page.locator('main').innerText(), /became/);
+  await page.goto(`${hub.base}${OFFER}`);
+  const offer = await page.locator('main').innerText();
+  assert.match(offer, /waiting list/);
+  assert.match(offer, /Especially for Carers, Older people/);
 
   // Asking to be a group's organiser, and the request waiting for review.
   await page.goto(`${hub.base}/directory/organisations/00d00001-0000-4000-8000-000000000001/claim`);

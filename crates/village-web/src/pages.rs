@@ -224,19 +224,20 @@ pub fn store_failed(e: impl std::fmt::Display) -> Response {
     unavailable()
 }
 
-/// A form body whose problems (bad encoding) get a clear page rather than a crash.
+/// A form body whose problems (bad encoding) get a clear page rather than a crash. Fields
+/// that repeat (checkboxes: `access=bsl&access=step_free`) read into a `Vec`.
 pub struct PageForm<T>(pub T);
 
 impl<T, S> axum::extract::FromRequest<S> for PageForm<T>
 where
-    axum::Form<T>: axum::extract::FromRequest<S>,
+    axum_extra::extract::Form<T>: axum::extract::FromRequest<S>,
     S: Send + Sync,
 {
     type Rejection = Response;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Form::<T>::from_request(req, state).await {
-            Ok(axum::Form(value)) => Ok(PageForm(value)),
+        match axum_extra::extract::Form::<T>::from_request(req, state).await {
+            Ok(axum_extra::extract::Form(value)) => Ok(PageForm(value)),
             Err(_) => Err(bad_form()),
         }
     }

@@ -139,10 +139,50 @@ async fn organisers_claim_a_group_then_edit_directly(backend: Backend) {
                 ("name", "Knit and natter club"),
                 ("description", "Knitting, tea and a chat"),
                 ("why", "Our new name"),
+                ("space", "waiting_list"),
+                ("communities", "carers"),
+                ("communities", "older_people"),
+                ("access", "step_free"),
+                ("access", "bsl"),
             ],
         )
         .await;
     assert_eq!(r.status(), 303);
+    let html = app
+        .client()
+        .get(app.url(&format!("/directory/offers/{offer}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("It has a waiting list"), "{html}");
+    assert!(html.contains("Especially for Carers, Older people"));
+    assert!(
+        html.contains("<li>Step-free access</li>")
+            && html.contains("<li>British Sign Language</li>")
+    );
+    assert!(
+        !html.contains("<li>Accessible toilet</li>"),
+        "access the organiser unticked is gone"
+    );
+    // A code that is not on the list is named, and nothing changes.
+    let r = app
+        .post_form(
+            &organiser,
+            &edit,
+            &edit,
+            &[
+                ("name", "Knit and natter club"),
+                ("description", "Knitting, tea and a chat"),
+                ("why", "x"),
+                ("communities", "martians"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("href=\"#communities\""));
     let record: Value = reqwest::get(app.url(&format!("/oruk/services/{offer}")))
         .await
         .unwrap()
@@ -307,12 +347,35 @@ async fn the_directory_api_suggests_reviews_and_tells_history(backend: Backend) 
         &member,
         &mt,
         &format!("/api/v1/directory/services/{A}/changes"),
-        json!({"name": "Ukulele jam session", "description": "Strum along", "why": "New name"}),
+        json!({"name": "Ukulele jam session", "description": "Strum along", "why": "New name",
+               "communities": ["deaf"], "space": "has_space"}),
     )
     .await
     .unwrap();
     assert_eq!(r.status(), 201);
     let change: Value = r.json().await.unwrap();
+    let terms: Vec<&str> = change["record"]["attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["taxonomy_term_id"].as_str())
+        .collect();
+    use village_domain::directory::taxonomy::{Community, Space};
+    assert!(
+        terms.contains(&Community::Deaf.term_id()) && terms.contains(&Space::HasSpace.term_id()),
+        "{terms:?}"
+    );
+    let r = post(
+        &member,
+        &mt,
+        &format!("/api/v1/directory/services/{A}/changes"),
+        json!({"name": "x", "description": "y", "why": "z", "access": ["ramps"]}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 422);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["field"], "access");
     let cid = change["id"].as_i64().unwrap();
     let r = post(
         &steward,
@@ -487,6 +550,10 @@ async fn a_suggestion_is_invisible_until_a_steward_approves_it(backend: Backend)
     // Suggested again and approved: now public, with its history.
     let mut again = fields.to_vec();
     again.push(("venue", "Meadowfield Community Centre"));
+    again.push(("communities", "deaf"));
+    again.push(("communities", "older_people"));
+    again.push(("access", "bsl"));
+    again.push(("space", "has_space"));
     app.post_form(&member, "/directory/suggest", "/directory/suggest", &again)
         .await;
     let (_, queue) = text(
@@ -519,6 +586,18 @@ async fn a_suggestion_is_invisible_until_a_steward_approves_it(backend: Backend)
     assert!(
         found.contains("Zither circle"),
         "searchable by words and place"
+    );
+    let (_, found) = text(
+        app.client()
+            .get(app.url("/directory?q=zither&community=deaf&access=bsl&space=has_space"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(
+        found.contains("1 offer found") && found.contains("Deaf people, Older people"),
+        "who it is for, its access and space came with the suggestion"
     );
 
     // A change to an existing listing waits for review too, and shows in the history.
@@ -738,6 +817,21 @@ async fn people_find_offers_on_the_directory_pages(backend: Backend) {
         "led by people with lived experience"
     );
     assert!(html.contains("Led by people with lived experience</span>"));
+    let (_, html) = page("/directory?community=deaf".into()).await;
+    assert!(
+        html.contains("3 offers found") && html.contains("Deaf café"),
+        "the three Deaf café sessions, and nothing else"
+    );
+    assert!(html.contains("<dt>Especially for</dt><dd>Deaf people</dd>"));
+    let (_, html) = page("/directory?space=has_space&per_page=20".into()).await;
+    let with_space = html
+        .matches("<span class=\"tag\">Has space now</span>")
+        .count();
+    assert!(
+        with_space > 0 && !html.contains("Waiting list</span>"),
+        "only offers with space now"
+    );
+    assert!(html.contains("name=\"space\" value=\"has_space\" checked"));
     let (_, html) = page("/directory?kind=faith".into()).await;
     assert!(html.contains("Faith lunch") && !html.contains("Walking group"));
     let (_, html) = page("/directory?age=10".into()).await;
@@ -983,8 +1077,8 @@ async fn the_community_taxonomy_is_published(backend: Backend) {
     let (status, taxonomies, _) = get(&app, "/oruk/taxonomies").await;
     assert_eq!(status, 200);
     assert_eq!(
-        taxonomies["total_items"], 4,
-        "community life and the three Village profile taxonomies"
+        taxonomies["total_items"], 6,
+        "community life and the five Village profile taxonomies"
     );
     let ids: Vec<&str> = taxonomies["contents"]
         .as_array()
@@ -1519,4 +1613,36 @@ async fn bad_hsds_csv_is_named_by_file_line_and_column_and_nothing_is_written(ba
     )
     .await;
     assert!(missing.unwrap_err().to_string().contains("is not a folder"));
+}
+
+/// The profile is documented for other ORUK consumers: docs/PROFILE.md must list every
+/// taxonomy and term id Village publishes, with its code.
+#[test]
+fn the_village_profile_is_documented() {
+    let doc = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/PROFILE.md"),
+    )
+    .unwrap();
+    let mut missing = Vec::new();
+    let check = |id: &str, code: &str, missing: &mut Vec<String>| {
+        if !doc.contains(&format!("| `{code}` |")) || !doc.contains(&format!("`{id}`")) {
+            missing.push(format!("{code} {id}"));
+        }
+    };
+    for c in village_domain::directory::taxonomy::CATEGORIES {
+        check(c.id, c.code, &mut missing);
+    }
+    for (taxonomy, name, _, terms) in village_web::directory::profile_taxonomies() {
+        if !doc.contains(&format!("`{taxonomy}` ({name})")) {
+            missing.push(format!("{name} {taxonomy}"));
+        }
+        for (id, code, _) in terms {
+            check(id, code, &mut missing);
+        }
+    }
+    let led = village_domain::directory::taxonomy::LIVED_EXPERIENCE_LED_TERM_ID;
+    if !doc.contains(&format!("`lived_experience_led`,\nid `{led}`")) {
+        missing.push(format!("lived_experience_led {led}"));
+    }
+    assert!(missing.is_empty(), "not in docs/PROFILE.md: {missing:#?}");
 }

@@ -3,7 +3,9 @@
 
 use super::geo::{LatLon, Postcode};
 use super::schedule::{TimeOfDay, Weekday};
-use super::taxonomy::{category_by_code, GroupKind, LIVED_EXPERIENCE_LED_TERM_ID};
+use super::taxonomy::{
+    category_by_code, Access, Community, GroupKind, Space, LIVED_EXPERIENCE_LED_TERM_ID,
+};
 use crate::accounts::{Email, FieldError};
 use serde_json::{json, Map, Value};
 
@@ -25,6 +27,12 @@ pub struct NewListingForm {
     pub cost: String,
     pub email: String,
     pub lived_led: bool,
+    /// Codes of communities it is especially for.
+    pub communities: Vec<String>,
+    /// Access codes.
+    pub access: Vec<String>,
+    /// `has_space`, `waiting_list`, or empty.
+    pub space: String,
 }
 
 fn required(
@@ -198,6 +206,31 @@ pub fn new_listing(
             }
         },
     };
+    let communities = coded(
+        &form.communities,
+        Community::parse,
+        "communities",
+        "communities",
+        &mut problems,
+    );
+    let access = coded(
+        &form.access,
+        Access::parse,
+        "access",
+        "kinds of access",
+        &mut problems,
+    );
+    let space = match form.space.trim() {
+        "" => None,
+        code => Space::parse(code).or_else(|| {
+            problems.push(FieldError::new(
+                "space",
+                "unknown",
+                "Choose whether it has space now or a waiting list",
+            ));
+            None
+        }),
+    };
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -275,6 +308,14 @@ pub fn new_listing(
     if form.lived_led {
         attributes.push(json!({"id": id(), "taxonomy_term_id": LIVED_EXPERIENCE_LED_TERM_ID}));
     }
+    let more = communities
+        .iter()
+        .map(|c| c.term_id())
+        .chain(access.iter().map(|a| a.term_id()))
+        .chain(space.map(|s| s.term_id()));
+    for term in more {
+        attributes.push(json!({"id": id(), "taxonomy_term_id": term}));
+    }
     if !attributes.is_empty() {
         map.insert("attributes".into(), json!(attributes));
     }
@@ -289,11 +330,81 @@ pub struct ChangeForm {
     pub description: String,
     pub email: String,
     pub url: String,
+    /// Whether it has space now (`has_space`, `waiting_list`, or empty for not saying);
+    /// `None` keeps what the listing says.
+    pub space: Option<String>,
+    /// Codes of the communities it is especially for; `None` keeps them.
+    pub communities: Option<Vec<String>>,
+    /// Access codes; `None` keeps them.
+    pub access: Option<Vec<String>>,
 }
 
+/// The term id an attribute gives, however it is written.
+fn attribute_term(a: &Value) -> Option<&str> {
+    a.get("taxonomy_term_id")
+        .and_then(Value::as_str)
+        .or_else(|| a.pointer("/taxonomy_term/id").and_then(Value::as_str))
+}
+
+/// Codes as typed, each checked; unknown ones are named.
+fn coded<T>(
+    given: &[String],
+    parse: fn(&str) -> Option<T>,
+    field: &'static str,
+    what: &str,
+    problems: &mut Vec<FieldError>,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    for code in given {
+        match parse(code) {
+            Some(t) => out.push(t),
+            None => problems.push(FieldError::new(
+                field,
+                "unknown",
+                format!("{code:?} is not one of the {what} on the list"),
+            )),
+        }
+    }
+    out
+}
+
+/// Replace the attributes whose terms are in `family` with `terms`, keeping the rest.
+fn replace_terms(
+    record: &mut Map<String, Value>,
+    family: &dyn Fn(&str) -> bool,
+    terms: &[&str],
+    ids: &mut dyn Iterator<Item = String>,
+) {
+    let mut attributes: Vec<Value> = record
+        .get("attributes")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let keep: Vec<String> = attributes
+        .iter()
+        .filter_map(attribute_term)
+        .filter(|t| family(t) && terms.contains(t))
+        .map(str::to_string)
+        .collect();
+    attributes.retain(|a| attribute_term(a).is_none_or(|t| !family(t) || terms.contains(&t)));
+    for t in terms {
+        if !keep.iter().any(|k| k == t) {
+            let id = ids.next().unwrap_or_default();
+            attributes.push(json!({"id": id, "taxonomy_term_id": t}));
+        }
+    }
+    if attributes.is_empty() {
+        record.remove("attributes");
+    } else {
+        record.insert("attributes".into(), Value::Array(attributes));
+    }
+}
+
+/// Apply a change to `current`. `ids` gives fresh UUIDs for any new attributes.
 pub fn apply_change(
     current: &Value,
     form: &ChangeForm,
+    ids: &mut dyn Iterator<Item = String>,
     now: &str,
 ) -> Result<Value, Vec<FieldError>> {
     let mut problems = Vec::new();
@@ -321,10 +432,70 @@ pub fn apply_change(
             ));
         }
     }
+    let space = match form.space.as_deref().map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some(code) => match Space::parse(code) {
+            Some(sp) => Some(Some(sp)),
+            None => {
+                problems.push(FieldError::new(
+                    "space",
+                    "unknown",
+                    "Choose whether it has space now or a waiting list",
+                ));
+                None
+            }
+        },
+    };
+    let communities = form.communities.as_ref().map(|given| {
+        coded(
+            given,
+            Community::parse,
+            "communities",
+            "communities",
+            &mut problems,
+        )
+    });
+    let access = form.access.as_ref().map(|given| {
+        coded(
+            given,
+            Access::parse,
+            "access",
+            "kinds of access",
+            &mut problems,
+        )
+    });
     if !problems.is_empty() {
         return Err(problems);
     }
     let mut record: Map<String, Value> = current.as_object().cloned().unwrap_or_default();
+    if let Some(space) = space {
+        let terms: Vec<&str> = space.iter().map(|s| s.term_id()).collect();
+        replace_terms(
+            &mut record,
+            &|t| Space::from_term_id(t).is_some(),
+            &terms,
+            ids,
+        );
+    }
+    if let Some(communities) = communities {
+        let terms: Vec<&str> = communities.iter().map(|c| c.term_id()).collect();
+        replace_terms(
+            &mut record,
+            &|t| Community::from_term_id(t).is_some(),
+            &terms,
+            ids,
+        );
+    }
+    if let Some(access) = access {
+        let terms: Vec<&str> = access.iter().map(|a| a.term_id()).collect();
+        replace_terms(
+            &mut record,
+            &|t| Access::from_term_id(t).is_some(),
+            &terms,
+            ids,
+        );
+    }
     record.insert("name".into(), json!(name));
     record.insert("description".into(), json!(description));
     match email {
@@ -354,7 +525,10 @@ pub fn differences(before: Option<&Value>, after: &Value) -> Vec<(String, String
         ("schedules", "When"),
         ("service_at_locations", "Where"),
         ("cost_options", "Cost"),
-        ("attributes", "Categories, kind and access"),
+        (
+            "attributes",
+            "Categories, kind, access, communities and space",
+        ),
     ];
     let words = |v: Option<&Value>| -> String {
         match v {
@@ -401,6 +575,9 @@ mod tests {
             postcode: "mf2 4dg".into(),
             free: "yes".into(),
             lived_led: true,
+            communities: vec!["older_people".into()],
+            access: vec!["step_free".into()],
+            space: "has_space".into(),
             ..Default::default()
         };
         let record = new_listing(
@@ -417,7 +594,11 @@ mod tests {
         assert_eq!(index.free, Some(true));
         assert_eq!(index.schedules[0].words(), "Tuesdays 10:00–11:30");
         assert_eq!(index.places.len(), 1);
-        assert_eq!(index.taxonomy_term_ids.len(), 3);
+        assert_eq!(index.taxonomy_term_ids.len(), 6);
+        assert!(index
+            .taxonomy_term_ids
+            .iter()
+            .any(|t| t == Community::OlderPeople.term_id()));
         assert_eq!(
             record["service_at_locations"][0]["location"]["addresses"][0]["postal_code"],
             "MF2 4DG"
@@ -461,7 +642,8 @@ mod tests {
             description: "New words".into(),
             ..Default::default()
         };
-        let changed = apply_change(&current, &form, "2026-11-23T10:00:00Z").unwrap_or_default();
+        let changed =
+            apply_change(&current, &form, &mut ids(), "2026-11-23T10:00:00Z").unwrap_or_default();
         assert_eq!(changed["schedules"], current["schedules"]);
         assert!(
             changed.get("email").is_none(),
@@ -477,8 +659,69 @@ mod tests {
                 url: "not a url".into(),
                 ..Default::default()
             },
+            &mut ids(),
             "now",
         );
         assert_eq!(bad.err().map(|e| e.len()), Some(3));
+    }
+
+    #[test]
+    fn a_change_can_say_who_it_is_for_its_access_and_whether_it_has_space() {
+        let category = category_by_code("social").map(|c| c.id).unwrap_or_default();
+        let current = json!({"id": "x", "name": "Club", "description": "Fun", "attributes": [
+            {"id": "a1", "taxonomy_term_id": category},
+            {"id": "a2", "taxonomy_term_id": Access::StepFree.term_id()},
+            {"id": "a3", "taxonomy_term": {"id": Community::Carers.term_id(), "name": "Carers"}},
+        ]});
+        let form = ChangeForm {
+            name: "Club".into(),
+            description: "Fun".into(),
+            space: Some("waiting_list".into()),
+            communities: Some(vec!["carers".into(), "deaf".into()]),
+            access: Some(vec!["bsl".into()]),
+            ..Default::default()
+        };
+        let changed = apply_change(&current, &form, &mut ids(), "now").unwrap_or_default();
+        let terms: Vec<&str> = changed["attributes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(attribute_term)
+            .collect();
+        assert_eq!(
+            terms,
+            [
+                category,
+                Community::Carers.term_id(),
+                Space::WaitingList.term_id(),
+                Community::Deaf.term_id(),
+                Access::Bsl.term_id(),
+            ],
+            "the category and the kept community stay as they were; step-free goes"
+        );
+        // Saying nothing about them keeps them.
+        let keep = ChangeForm {
+            name: "Club".into(),
+            description: "Fun".into(),
+            ..Default::default()
+        };
+        let same = apply_change(&changed, &keep, &mut ids(), "now").unwrap_or_default();
+        assert_eq!(same["attributes"], changed["attributes"]);
+        // Unknown codes are named by field.
+        let bad = ChangeForm {
+            name: "Club".into(),
+            description: "Fun".into(),
+            space: Some("full".into()),
+            communities: Some(vec!["martians".into()]),
+            access: Some(vec!["ramps".into()]),
+            ..Default::default()
+        };
+        let fields: Vec<&str> = apply_change(&current, &bad, &mut ids(), "now")
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["space", "communities", "access"]);
     }
 }

@@ -49,6 +49,10 @@ pub const GROUP_KIND_TAXONOMY_NAME: &str = "Village kind of group";
 pub const LIVED_EXPERIENCE_TAXONOMY_ID: &str = "a93e1541-9897-464e-b708-3e9f189a8622";
 pub const LIVED_EXPERIENCE_TAXONOMY_NAME: &str = "Village lived experience";
 /// The term an offer carries when it is led by people with lived experience.
+pub const COMMUNITIES_TAXONOMY_ID: &str = "518fb316-db0a-4867-8998-be09849651bd";
+pub const COMMUNITIES_TAXONOMY_NAME: &str = "Village communities of interest";
+pub const SPACE_TAXONOMY_ID: &str = "1c0bbd0c-3e79-42c4-ac57-66272464a228";
+pub const SPACE_TAXONOMY_NAME: &str = "Village space";
 pub const LIVED_EXPERIENCE_LED_TERM_ID: &str = "ea65a0f2-186f-4362-aeb9-5a27035df2f3";
 
 pub fn category_by_code(code: &str) -> Option<&'static Category> {
@@ -128,6 +132,36 @@ coded!(
     }
 );
 
+coded!(
+    /// Communities of interest or identity an offer is for (it may welcome others too).
+    Community {
+        Carers => "carers", "Carers", "2c9b1311-49f3-44ef-bb3c-6fe0b1072848";
+        Deaf => "deaf", "Deaf people", "bc72a46e-ab52-4de0-a0b7-d83d314e4c82";
+        AutisticAdults => "autistic_adults", "Autistic adults", "0ad0891c-998c-4790-9bfc-fd50762a3052";
+        LearningDisabilities => "learning_disabilities", "People with learning disabilities", "5760aa47-5857-4db6-8566-f29970063a9a";
+        DisabledPeople => "disabled_people", "Disabled people", "0354cc0a-bdae-40c7-bf38-be4577969629";
+        MentalHealth => "mental_health", "People living with mental distress", "22f9c61e-b13e-446c-ae1e-1467f6ceb407";
+        Dementia => "dementia", "People living with dementia", "948b83cb-6a85-4c71-81b1-a530db17812c";
+        OlderPeople => "older_people", "Older people", "e302b8e2-916b-4f95-89b9-44faadb0a732";
+        YoungPeople => "young_people", "Children and young people", "efbb04d1-f479-4622-a691-18b7ab54aaf9";
+        Parents => "parents", "Parents and families", "120bb934-d01a-4591-8651-3025752e5f97";
+        Lgbtq => "lgbtq", "LGBTQ+ people", "94cd8274-e2b4-4f12-9fe5-2e9ecbb2d22f";
+        SouthAsianWomen => "south_asian_women", "South Asian women", "4525b4c4-70e8-4301-8ee5-71f62839ef56";
+        Women => "women", "Women", "156dfb21-2a25-4fec-8f36-9a30b8dab1b8";
+        Men => "men", "Men", "efd48c19-829e-497a-b5ba-6b43a9f7ff34";
+        NewToTheUk => "new_to_the_uk", "Refugees and people new to the UK", "06284d6e-7380-4cd1-8ac0-782dad05dd00";
+        Bereaved => "bereaved", "People who have lost someone", "39a06e7f-ef98-4c4f-a99d-4a4df1d21562";
+    }
+);
+
+coded!(
+    /// Whether an offer can take new people now.
+    Space {
+        HasSpace => "has_space", "Has space now", "8da34d8a-e02c-46a1-bd9a-840d06d2095b";
+        WaitingList => "waiting_list", "Waiting list", "e97930f2-2eb7-4ed7-ad03-c57a52b626bd";
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,6 +195,8 @@ mod tests {
             .iter()
             .map(|a| a.term_id())
             .chain(GroupKind::ALL.iter().map(|k| k.term_id()))
+            .chain(Community::ALL.iter().map(|k| k.term_id()))
+            .chain(Space::ALL.iter().map(|k| k.term_id()))
             .chain(CATEGORIES.iter().map(|c| c.id))
             .chain([
                 ACCESS_TAXONOMY_ID,
@@ -168,6 +204,8 @@ mod tests {
                 LIVED_EXPERIENCE_TAXONOMY_ID,
                 LIVED_EXPERIENCE_LED_TERM_ID,
                 COMMUNITY_TAXONOMY_ID,
+                COMMUNITIES_TAXONOMY_ID,
+                SPACE_TAXONOMY_ID,
             ]);
         for id in all {
             assert!(is_uuid(id) && ids.insert(id), "{id}");
@@ -195,6 +233,11 @@ mod tests {
                 Some(serde_json::json!(k.code()))
             );
         }
+        for c in Community::ALL {
+            assert_eq!(Community::parse(c.code()), Some(*c));
+            assert_eq!(Community::from_term_id(c.term_id()), Some(*c));
+        }
+        assert_eq!(Space::parse("waiting_list"), Some(Space::WaitingList));
         assert_eq!(Access::parse("ramps"), None);
     }
 }

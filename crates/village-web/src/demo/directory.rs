@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 use village_domain::directory::oruk::read_service;
 use village_domain::directory::taxonomy::{
-    category_by_code, Access, GroupKind, LIVED_EXPERIENCE_LED_TERM_ID,
+    category_by_code, Access, Community, GroupKind, Space, LIVED_EXPERIENCE_LED_TERM_ID,
 };
 use village_store::directory as store;
 use village_store::Store;
@@ -120,6 +120,30 @@ fn kind_of(group: &str) -> (GroupKind, bool) {
         kind,
         lived || kind == GroupKind::MutualAid || kind == GroupKind::SelfAdvocacy,
     )
+}
+
+/// Communities an activity is especially for, by its name.
+fn communities_of(activity: &str) -> &'static [Community] {
+    use Community::*;
+    match activity {
+        "Carers' coffee morning" => &[Carers],
+        "Peer support for carers of people with dementia" => &[Carers, Dementia],
+        "Young carers' club" => &[Carers, YoungPeople],
+        "Singing for the brain" => &[Dementia, Carers],
+        "Hearing voices group" | "Mental health peer support" => &[MentalHealth],
+        "Autistic adults social" => &[AutisticAdults],
+        "Deaf café" => &[Deaf],
+        "Self-advocacy group" => &[LearningDisabilities],
+        "Mums' and carers' stay and play" => &[Parents],
+        "South Asian women's circle" => &[SouthAsianWomen, Women],
+        "LGBTQ+ social" => &[Lgbtq],
+        "Bereavement café" => &[Bereaved],
+        "Men's shed" => &[Men],
+        "Conversation English" => &[NewToTheUk],
+        "Wheelchair users' group" => &[DisabledPeople],
+        "Day trips" | "Tea dance" => &[OlderPeople],
+        _ => &[],
+    }
 }
 
 /// An activity: name, category code, who runs it, what happens.
@@ -295,6 +319,15 @@ pub fn services() -> Vec<Value> {
                     .enumerate()
                 {
                     attribute(access.term_id(), 3 + k);
+                }
+                for (k, community) in communities_of(activity.name).iter().enumerate() {
+                    attribute(community.term_id(), 20 + k);
+                }
+                // Some say whether they can take new people now.
+                if n % 5 == 0 {
+                    attribute(Space::WaitingList.term_id(), 30);
+                } else if n % 3 == 0 {
+                    attribute(Space::HasSpace.term_id(), 30);
                 }
                 map.insert("attributes".into(), json!(attributes));
             }

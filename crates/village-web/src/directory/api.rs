@@ -132,6 +132,15 @@ pub struct ChangeBody {
     pub url: String,
     /// What has changed, for the steward.
     pub why: String,
+    /// `has_space`, `waiting_list`, or `""` for not saying; leave out to keep what it says.
+    #[serde(default)]
+    pub space: Option<String>,
+    /// Codes of the communities it is especially for (`carers`, `deaf` …); leave out to keep.
+    #[serde(default)]
+    pub communities: Option<Vec<String>>,
+    /// Access codes (`step_free`, `bsl` …); leave out to keep.
+    #[serde(default)]
+    pub access: Option<Vec<String>>,
 }
 
 /// Suggest a change to a listing's name, description, email or website.
@@ -169,18 +178,24 @@ pub async fn api_suggest_change(
         description: body.description,
         email: body.email,
         url: body.url,
+        space: body.space,
+        communities: body.communities,
+        access: body.access,
     };
-    let proposed =
-        apply_change(&current, &form, &rfc3339(now)).map_err(|problems| {
-            match problems.into_iter().next() {
-                Some(p) => ApiError::from(p),
-                None => ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "change_invalid",
-                    "The change is not valid.",
-                ),
-            }
-        })?;
+    let proposed = apply_change(
+        &current,
+        &form,
+        &mut super::editing::fresh_ids(),
+        &rfc3339(now),
+    )
+    .map_err(|problems| match problems.into_iter().next() {
+        Some(p) => ApiError::from(p),
+        None => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "change_invalid",
+            "The change is not valid.",
+        ),
+    })?;
     let suggestion = Suggestion {
         service_id: &id,
         kind: "change",

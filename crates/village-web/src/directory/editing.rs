@@ -23,7 +23,7 @@ use village_domain::directory::listing::{
 };
 use village_domain::directory::oruk::read_service;
 use village_domain::directory::schedule::Weekday;
-use village_domain::directory::taxonomy::{GroupKind, CATEGORIES};
+use village_domain::directory::taxonomy::{Access, Community, GroupKind, Space, CATEGORIES};
 use village_store::directory::{self as store, SuggestionRow};
 use village_store::StoreError;
 
@@ -152,6 +152,12 @@ pub struct NewListingFields {
     #[serde(default)]
     lived_led: String,
     #[serde(default)]
+    communities: Vec<String>,
+    #[serde(default)]
+    access: Vec<String>,
+    #[serde(default)]
+    space: String,
+    #[serde(default)]
     why: String,
 }
 
@@ -164,6 +170,9 @@ struct SuggestPage {
     categories: Vec<(&'static str, &'static str, bool)>,
     kinds: Vec<(&'static str, &'static str, bool)>,
     days: Vec<(&'static str, &'static str, bool)>,
+    communities: Vec<(&'static str, &'static str, bool)>,
+    access: Vec<(&'static str, &'static str, bool)>,
+    spaces: Vec<(&'static str, &'static str, bool)>,
 }
 
 fn suggest_page(
@@ -193,6 +202,24 @@ fn suggest_page(
         days: Weekday::ALL
             .iter()
             .map(|d| (d.code(), d.name(), d.code() == f.day))
+            .collect(),
+        communities: Community::ALL
+            .iter()
+            .map(|c| {
+                (
+                    c.code(),
+                    c.label(),
+                    f.communities.iter().any(|x| x == c.code()),
+                )
+            })
+            .collect(),
+        access: Access::ALL
+            .iter()
+            .map(|a| (a.code(), a.label(), f.access.iter().any(|x| x == a.code())))
+            .collect(),
+        spaces: SPACE_CHOICES
+            .into_iter()
+            .map(|(code, label)| (code, label, f.space == code))
             .collect(),
         f,
     }
@@ -239,6 +266,9 @@ async fn view_suggest_post(
         cost: f.cost.clone(),
         email: f.email.clone(),
         lived_led: !f.lived_led.is_empty(),
+        communities: f.communities.clone(),
+        access: f.access.clone(),
+        space: f.space.clone(),
     };
     let place = match Postcode::parse(&f.postcode) {
         Ok(p) => match state.store.conn().await {
@@ -247,8 +277,7 @@ async fn view_suggest_post(
         },
         Err(_) => None,
     };
-    let mut ids = std::iter::repeat_with(|| uuid::Uuid::new_v4().to_string());
-    let doc = match new_listing(&form, &mut ids, place, &rfc3339(now)) {
+    let doc = match new_listing(&form, &mut fresh_ids(), place, &rfc3339(now)) {
         Ok(d) => d,
         Err(problems) => {
             return pages::render(
@@ -281,6 +310,13 @@ async fn view_suggest_post(
     }
 }
 
+/// The answers to "can new people join now?".
+const SPACE_CHOICES: [(&str, &str); 3] = [
+    ("", "Not saying"),
+    ("has_space", "Has space now"),
+    ("waiting_list", "Waiting list"),
+];
+
 // ---- Suggest a change -------------------------------------------------------------------
 
 #[derive(Debug, Default, Deserialize)]
@@ -295,6 +331,13 @@ pub struct ChangeFields {
     url: String,
     #[serde(default)]
     why: String,
+    /// `has_space`, `waiting_list`, or empty.
+    #[serde(default)]
+    space: String,
+    #[serde(default)]
+    communities: Vec<String>,
+    #[serde(default)]
+    access: Vec<String>,
 }
 
 #[derive(Template)]
@@ -307,19 +350,68 @@ struct ChangePage {
     f: ChangeFields,
     /// An organiser's or steward's direct edit, rather than a suggestion.
     direct: bool,
+    /// (code, label, checked) for the checkboxes and radios.
+    communities: Vec<(&'static str, &'static str, bool)>,
+    access: Vec<(&'static str, &'static str, bool)>,
+    spaces: Vec<(&'static str, &'static str, bool)>,
 }
 
 impl ChangeFields {
     /// The form as it starts: what the listing says now.
     fn from_record(current: &Value) -> Self {
+        let terms: Vec<&str> = current
+            .get("attributes")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|a| {
+                a.get("taxonomy_term_id")
+                    .and_then(Value::as_str)
+                    .or_else(|| a.pointer("/taxonomy_term/id").and_then(Value::as_str))
+            })
+            .collect();
         Self {
             name: text(current, "name"),
             description: text(current, "description"),
             email: text(current, "email"),
             url: text(current, "url"),
             why: String::new(),
+            space: Space::ALL
+                .iter()
+                .find(|sp| terms.contains(&sp.term_id()))
+                .map(|sp| sp.code().to_string())
+                .unwrap_or_default(),
+            communities: Community::ALL
+                .iter()
+                .filter(|c| terms.contains(&c.term_id()))
+                .map(|c| c.code().to_string())
+                .collect(),
+            access: Access::ALL
+                .iter()
+                .filter(|a| terms.contains(&a.term_id()))
+                .map(|a| a.code().to_string())
+                .collect(),
         }
     }
+
+    /// The change as the domain takes it: the page always shows every part, so every part
+    /// is said (an unticked box means "not this").
+    fn change(&self) -> ChangeForm {
+        ChangeForm {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            email: self.email.clone(),
+            url: self.url.clone(),
+            space: Some(self.space.clone()),
+            communities: Some(self.communities.clone()),
+            access: Some(self.access.clone()),
+        }
+    }
+}
+
+/// Fresh UUIDs for new parts of a record.
+pub(crate) fn fresh_ids() -> impl Iterator<Item = String> {
+    std::iter::repeat_with(|| uuid::Uuid::new_v4().to_string())
 }
 
 /// The change form, for a member's suggestion or (`direct`) an organiser's edit.
@@ -337,11 +429,24 @@ fn change_page(
     } else {
         "Suggest a change"
     };
+    let ticked = |list: &[String], code: &str| list.iter().any(|c| c == code);
     ChangePage {
         layout: Layout::new(state, Some(identity), csrf, "/directory", title),
         errors,
         current_name: text(current, "name"),
         id: text(current, "id"),
+        communities: Community::ALL
+            .iter()
+            .map(|c| (c.code(), c.label(), ticked(&f.communities, c.code())))
+            .collect(),
+        access: Access::ALL
+            .iter()
+            .map(|a| (a.code(), a.label(), ticked(&f.access, a.code())))
+            .collect(),
+        spaces: SPACE_CHOICES
+            .into_iter()
+            .map(|(code, label)| (code, label, f.space == code))
+            .collect(),
         f,
         direct,
     }
@@ -417,13 +522,7 @@ async fn view_change_post(
             "Say what has changed, so a steward can check it",
         ));
     }
-    let change = ChangeForm {
-        name: f.name.clone(),
-        description: f.description.clone(),
-        email: f.email.clone(),
-        url: f.url.clone(),
-    };
-    let proposed = apply_change(&current, &change, &rfc3339(now))
+    let proposed = apply_change(&current, &f.change(), &mut fresh_ids(), &rfc3339(now))
         .map_err(|p| problems.extend(p))
         .ok();
     let (Some(proposed), true) = (proposed, problems.is_empty()) else {
@@ -1332,13 +1431,7 @@ async fn view_edit_post(
         Err(e) => return pages::store_failed(e),
     }
     let now = now();
-    let change = ChangeForm {
-        name: f.name.clone(),
-        description: f.description.clone(),
-        email: f.email.clone(),
-        url: f.url.clone(),
-    };
-    let proposed = match apply_change(&current, &change, &rfc3339(now)) {
+    let proposed = match apply_change(&current, &f.change(), &mut fresh_ids(), &rfc3339(now)) {
         Ok(p) => p,
         Err(problems) => {
             return pages::render(

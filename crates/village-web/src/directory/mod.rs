@@ -1,6 +1,6 @@
-//! The community directory on the web: the Open Referral UK 3.0 API under `/oruk/`, and the
-//! import and export the `village` command runs. Pages for searching and suggesting changes
-//! come next (issue 3).
+//! The community directory on the web: the Open Referral UK 3.0 API under `/oruk/`, the
+//! pages for finding and keeping listings true, the JSON API, and the imports and export the
+//! `village` command runs.
 
 pub mod api;
 pub mod editing;
@@ -11,9 +11,11 @@ pub mod pages;
 
 use serde_json::json;
 use village_domain::directory::taxonomy::{
-    Access, GroupKind, ACCESS_TAXONOMY_ID, ACCESS_TAXONOMY_NAME, CATEGORIES, COMMUNITY_TAXONOMY_ID,
+    Access, Community, GroupKind, Space, ACCESS_TAXONOMY_ID, ACCESS_TAXONOMY_NAME, CATEGORIES,
+    COMMUNITIES_TAXONOMY_ID, COMMUNITIES_TAXONOMY_NAME, COMMUNITY_TAXONOMY_ID,
     COMMUNITY_TAXONOMY_NAME, GROUP_KIND_TAXONOMY_ID, GROUP_KIND_TAXONOMY_NAME,
     LIVED_EXPERIENCE_LED_TERM_ID, LIVED_EXPERIENCE_TAXONOMY_ID, LIVED_EXPERIENCE_TAXONOMY_NAME,
+    SPACE_TAXONOMY_ID, SPACE_TAXONOMY_NAME,
 };
 use village_store::directory as store;
 use village_store::Store;
@@ -35,6 +37,54 @@ fn term(
         "taxonomy_id": taxonomy_id,
         "taxonomy": taxonomy,
     })
+}
+
+/// One term of the profile: its id, code and plain-words name.
+pub type ProfileTerm = (&'static str, &'static str, &'static str);
+
+/// The Village profile's own taxonomies (besides community life): id, name, what it says, and
+/// its terms (the lived-experience taxonomy's one term is added on its own).
+pub fn profile_taxonomies() -> Vec<(&'static str, &'static str, &'static str, Vec<ProfileTerm>)> {
+    fn terms<T: Copy>(
+        all: &[T],
+        id: fn(T) -> &'static str,
+        code: fn(T) -> &'static str,
+        label: fn(T) -> &'static str,
+    ) -> Vec<ProfileTerm> {
+        all.iter().map(|t| (id(*t), code(*t), label(*t))).collect()
+    }
+    vec![
+        (
+            ACCESS_TAXONOMY_ID,
+            ACCESS_TAXONOMY_NAME,
+            "Access a place or activity has, beside its own description.",
+            terms(Access::ALL, Access::term_id, Access::code, Access::label),
+        ),
+        (
+            GROUP_KIND_TAXONOMY_ID,
+            GROUP_KIND_TAXONOMY_NAME,
+            "What kind of group runs an offer, from informal groups to council services.",
+            terms(GroupKind::ALL, GroupKind::term_id, GroupKind::code, GroupKind::label),
+        ),
+        (
+            LIVED_EXPERIENCE_TAXONOMY_ID,
+            LIVED_EXPERIENCE_TAXONOMY_NAME,
+            "Whether an offer is led by people with lived experience of what it is about.",
+            Vec::new(),
+        ),
+        (
+            COMMUNITIES_TAXONOMY_ID,
+            COMMUNITIES_TAXONOMY_NAME,
+            "Communities of interest or identity an offer is especially for; others may be welcome too.",
+            terms(Community::ALL, Community::term_id, Community::code, Community::label),
+        ),
+        (
+            SPACE_TAXONOMY_ID,
+            SPACE_TAXONOMY_NAME,
+            "Whether an offer can take new people now, or keeps a waiting list.",
+            terms(Space::ALL, Space::term_id, Space::code, Space::label),
+        ),
+    ]
 }
 
 /// Make sure the hub has Village's default taxonomy of community life and the Village profile's
@@ -74,64 +124,14 @@ pub async fn ensure_default_taxonomy(store_: &Store) -> Result<(), village_store
         )
         .await?;
     }
-    let profile: [(&str, &str, &str); 3] = [
-        (
-            ACCESS_TAXONOMY_ID,
-            ACCESS_TAXONOMY_NAME,
-            "Access a place or activity has, beside its own description.",
-        ),
-        (
-            GROUP_KIND_TAXONOMY_ID,
-            GROUP_KIND_TAXONOMY_NAME,
-            "What kind of group runs an offer, from informal groups to council services.",
-        ),
-        (
-            LIVED_EXPERIENCE_TAXONOMY_ID,
-            LIVED_EXPERIENCE_TAXONOMY_NAME,
-            "Whether an offer is led by people with lived experience of what it is about.",
-        ),
-    ];
-    for (id, name, description) in profile {
+    for (id, name, description, terms) in profile_taxonomies() {
         let doc = json!({"id": id, "name": name, "description": description, "version": "1"});
         store::upsert_taxonomy(&mut tx, id, name, &doc.to_string()).await?;
-    }
-    for a in Access::ALL {
-        let doc = term(
-            a.term_id(),
-            a.code(),
-            a.label(),
-            a.label(),
-            ACCESS_TAXONOMY_ID,
-            ACCESS_TAXONOMY_NAME,
-        );
-        store::upsert_taxonomy_term(
-            &mut tx,
-            a.term_id(),
-            Some(ACCESS_TAXONOMY_ID),
-            None,
-            a.label(),
-            &doc.to_string(),
-        )
-        .await?;
-    }
-    for k in GroupKind::ALL {
-        let doc = term(
-            k.term_id(),
-            k.code(),
-            k.label(),
-            k.label(),
-            GROUP_KIND_TAXONOMY_ID,
-            GROUP_KIND_TAXONOMY_NAME,
-        );
-        store::upsert_taxonomy_term(
-            &mut tx,
-            k.term_id(),
-            Some(GROUP_KIND_TAXONOMY_ID),
-            None,
-            k.label(),
-            &doc.to_string(),
-        )
-        .await?;
+        for (term_id, code, label) in terms {
+            let doc = term(term_id, code, label, label, id, name);
+            store::upsert_taxonomy_term(&mut tx, term_id, Some(id), None, label, &doc.to_string())
+                .await?;
+        }
     }
     let led = "Led by people with lived experience";
     let doc = term(

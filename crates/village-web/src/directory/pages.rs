@@ -16,7 +16,8 @@ use village_domain::directory::geo::{distance_km, distance_words, LatLon, Postco
 use village_domain::directory::oruk::read_service;
 use village_domain::directory::schedule::Weekday;
 use village_domain::directory::taxonomy::{
-    category_by_code, category_by_id, Access, GroupKind, CATEGORIES, LIVED_EXPERIENCE_LED_TERM_ID,
+    category_by_code, category_by_id, Access, Community, GroupKind, Space, CATEGORIES,
+    LIVED_EXPERIENCE_LED_TERM_ID,
 };
 use village_store::directory::{self as store, ServiceFilter, SortOrder};
 
@@ -64,6 +65,10 @@ pub struct SearchQuery {
     #[serde(default)]
     led: String,
     #[serde(default)]
+    community: String,
+    #[serde(default)]
+    space: String,
+    #[serde(default)]
     sort: String,
     #[serde(default)]
     page: String,
@@ -81,6 +86,10 @@ pub struct ResultView {
     distance: Option<String>,
     cost: String,
     lived_led: bool,
+    /// "Has space now" or "Waiting list", if the listing says.
+    space: Option<&'static str>,
+    /// Communities it is especially for.
+    communities: Vec<&'static str>,
 }
 
 #[derive(Template)]
@@ -98,8 +107,10 @@ struct SearchPage {
     times: Vec<(&'static str, &'static str, bool)>,
     access: Vec<(&'static str, &'static str, bool)>,
     kinds: Vec<(&'static str, &'static str, bool)>,
+    communities: Vec<(&'static str, &'static str, bool)>,
     sorts: Vec<(&'static str, &'static str, bool)>,
     led: bool,
+    has_space: bool,
     searched: bool,
     total: i64,
     results: Vec<ResultView>,
@@ -202,7 +213,24 @@ fn view(doc: &str, from: Option<LatLon>) -> Option<ResultView> {
             .taxonomy_term_ids
             .iter()
             .any(|t| t == LIVED_EXPERIENCE_LED_TERM_ID),
+        space: space_of(&index.taxonomy_term_ids),
+        communities: communities_of(&index.taxonomy_term_ids),
     })
+}
+
+fn space_of(terms: &[String]) -> Option<&'static str> {
+    terms
+        .iter()
+        .find_map(|t| Space::from_term_id(t))
+        .map(Space::label)
+}
+
+fn communities_of(terms: &[String]) -> Vec<&'static str> {
+    terms
+        .iter()
+        .filter_map(|t| Community::from_term_id(t))
+        .map(Community::label)
+        .collect()
 }
 
 async fn view_search_get(
@@ -219,6 +247,8 @@ async fn view_search_get(
         .filter_map(|(_, v)| Access::parse(&v))
         .collect();
     let kind = GroupKind::parse(&q.kind);
+    let community = Community::parse(&q.community);
+    let has_space = q.space == Space::HasSpace.code();
     let led = !q.led.is_empty();
     let mut errors = Errors::none();
     let page = q.page.trim().parse::<i64>().unwrap_or(1).clamp(1, 10_000);
@@ -271,9 +301,15 @@ async fn view_search_get(
         && q.free.is_empty()
         && needs.is_empty()
         && kind.is_none()
+        && community.is_none()
+        && !has_space
         && !led);
     let mut all_terms: Vec<String> = needs.iter().map(|a| a.term_id().to_string()).collect();
     all_terms.extend(kind.map(|k| k.term_id().to_string()));
+    all_terms.extend(community.map(|c| c.term_id().to_string()));
+    if has_space {
+        all_terms.push(Space::HasSpace.term_id().to_string());
+    }
     if led {
         all_terms.push(LIVED_EXPERIENCE_LED_TERM_ID.to_string());
     }
@@ -320,6 +356,8 @@ async fn view_search_get(
             ("free", q.free.as_str()),
             ("kind", q.kind.as_str()),
             ("led", q.led.as_str()),
+            ("community", q.community.as_str()),
+            ("space", q.space.as_str()),
             ("sort", q.sort.as_str()),
         ];
         let mut kept: Vec<(&str, String)> = pairs
@@ -379,7 +417,12 @@ async fn view_search_get(
                 .iter()
                 .map(|k| (k.code(), k.label(), Some(*k) == kind))
                 .collect(),
+            communities: Community::ALL
+                .iter()
+                .map(|c| (c.code(), c.label(), Some(*c) == community))
+                .collect(),
             led,
+            has_space,
             sorts: [
                 ("", "Best match"),
                 ("nearest", "Nearest first (with a postcode)"),
@@ -430,6 +473,9 @@ struct OfferPage {
     lived_led: bool,
     access_codes: Vec<&'static str>,
     last_checked: Option<String>,
+    space: Option<&'static str>,
+    space_words: Option<&'static str>,
+    communities: Vec<&'static str>,
 }
 
 fn ages_words(min: Option<i64>, max: Option<i64>) -> String {
@@ -589,6 +635,16 @@ async fn view_offer_get(
             .map(Access::label)
             .collect(),
         last_checked,
+        space: space_of(&index.taxonomy_term_ids),
+        space_words: index
+            .taxonomy_term_ids
+            .iter()
+            .find_map(|t| Space::from_term_id(t))
+            .map(|sp| match sp {
+                Space::HasSpace => "Yes: it has space for new people now",
+                Space::WaitingList => "It has a waiting list: get in touch to join it",
+            }),
+        communities: communities_of(&index.taxonomy_term_ids),
         id: index.id.clone(),
         name: index.name,
     })

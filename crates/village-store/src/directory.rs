@@ -95,6 +95,254 @@ pub async fn upsert_service(
     Ok(())
 }
 
+/// One value to bind in a statement built at run time.
+enum Bind<'a> {
+    Text(&'a str),
+    OptText(Option<&'a str>),
+    Int(i64),
+    OptInt(Option<i64>),
+    Float(f64),
+    Bool(bool),
+    OptBool(Option<bool>),
+}
+
+/// Run `sql` with `binds`, on either backend.
+async fn run_bound(db: &mut impl Db, sql: &str, binds: &[&Bind<'_>]) -> Result<()> {
+    query!(db, c => {
+        let mut q = sqlx::query(sql);
+        for b in binds {
+            q = match b {
+                Bind::Text(t) => q.bind(*t),
+                Bind::OptText(t) => q.bind(*t),
+                Bind::Int(i) => q.bind(*i),
+                Bind::OptInt(i) => q.bind(*i),
+                Bind::Float(f) => q.bind(*f),
+                Bind::Bool(b) => q.bind(*b),
+                Bind::OptBool(b) => q.bind(*b),
+            };
+        }
+        q.execute(&mut *c).await.map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// `($1, $2), ($3, $4)` for `rows` rows of `width` values.
+fn placeholders(rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let cells: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Insert `rows` (each `width` values) into `head` (`INSERT INTO t (a, b) VALUES`) in chunks
+/// that stay well inside both backends' limits on bound values.
+async fn insert_rows(
+    db: &mut impl Db,
+    head: &str,
+    tail: &str,
+    width: usize,
+    rows: &[Vec<Bind<'_>>],
+) -> Result<()> {
+    // sqlx looks parameters up one by one on SQLite, so very long statements cost more than
+    // they save: a few hundred values each is the sweet spot.
+    let per = (240 / width).max(1);
+    for chunk in rows.chunks(per) {
+        let sql = format!("{head} {} {tail}", placeholders(chunk.len(), width));
+        let binds: Vec<&Bind<'_>> = chunk.iter().flatten().collect();
+        run_bound(db, &sql, &binds).await?;
+    }
+    Ok(())
+}
+
+/// Give this connection room for a big import: on SQLite a 256 MB page cache, so the
+/// transaction is not spilled to the log page by page. (PostgreSQL needs nothing.)
+pub async fn prepare_for_import(db: &mut impl Db) -> Result<()> {
+    if let Exec::Sqlite(c) = db.exec() {
+        sqlx::query("PRAGMA cache_size = -262144")
+            .execute(&mut *c)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Refresh the query planner's statistics after a big import, so it picks the right index
+/// for each filter (without them SQLite can choose a plan that reads the whole time table once
+/// per offer). Quick: on SQLite it samples at most a thousand rows per index.
+pub async fn refresh_statistics(db: &mut impl Db) -> Result<()> {
+    match db.exec() {
+        Exec::Sqlite(c) => {
+            sqlx::query("PRAGMA analysis_limit = 1000")
+                .execute(&mut *c)
+                .await?;
+            sqlx::query("ANALYZE").execute(&mut *c).await?;
+        }
+        Exec::Postgres(c) => {
+            sqlx::query(
+                "ANALYZE dir_services, dir_service_terms, dir_service_times, dir_service_places, \
+                 dir_service_at_locations",
+            )
+            .execute(&mut *c)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Write many services at once, each exactly as `upsert_service` would (same columns, same
+/// index rows), in a few multi-row statements: what an import of a million records needs.
+/// The ids must be distinct.
+pub async fn upsert_services(
+    db: &mut impl Db,
+    items: &[(&ServiceIndex, &str)],
+    public: bool,
+    now: Timestamp,
+) -> Result<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let services: Vec<Vec<Bind<'_>>> = items
+        .iter()
+        .map(|(index, doc)| {
+            vec![
+                Bind::Text(&index.id),
+                Bind::OptText(index.organization_id.as_deref()),
+                Bind::OptText(index.organization_name.as_deref()),
+                Bind::Text(&index.name),
+                Bind::Text(&index.description),
+                Bind::Text(&index.status),
+                Bind::OptInt(index.minimum_age),
+                Bind::OptInt(index.maximum_age),
+                Bind::OptBool(index.free),
+                Bind::OptText(index.last_modified.as_deref()),
+                Bind::Bool(public),
+                Bind::Text(doc),
+                Bind::Int(now),
+            ]
+        })
+        .collect();
+    insert_rows(
+        db,
+        "INSERT INTO dir_services (id, organization_id, organization_name, name, description, status, \
+         minimum_age, maximum_age, free, last_modified, public, doc, updated_at) VALUES",
+        "ON CONFLICT (id) DO UPDATE SET organization_id = excluded.organization_id, \
+         organization_name = excluded.organization_name, name = excluded.name, \
+         description = excluded.description, status = excluded.status, \
+         minimum_age = excluded.minimum_age, maximum_age = excluded.maximum_age, \
+         free = excluded.free, last_modified = excluded.last_modified, public = excluded.public, \
+         doc = excluded.doc, updated_at = excluded.updated_at",
+        13,
+        &services,
+    )
+    .await?;
+    for chunk in items.chunks(240) {
+        let list = (1..=chunk.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let ids: Vec<Bind<'_>> = chunk
+            .iter()
+            .map(|(index, _)| Bind::Text(&index.id))
+            .collect();
+        for table in [
+            "dir_service_terms",
+            "dir_service_times",
+            "dir_service_places",
+        ] {
+            run_bound(
+                db,
+                &format!("DELETE FROM {table} WHERE service_id IN ({list})"),
+                &ids.iter().collect::<Vec<_>>(),
+            )
+            .await?;
+        }
+    }
+    let mut terms = Vec::new();
+    let mut times = Vec::new();
+    let mut sals = Vec::new();
+    let mut places = Vec::new();
+    for (index, _) in items {
+        let mut seen: Vec<&str> = Vec::new();
+        for term in &index.taxonomy_term_ids {
+            if !seen.contains(&term.as_str()) {
+                seen.push(term);
+                terms.push(vec![Bind::Text(&index.id), Bind::Text(term)]);
+            }
+        }
+        for schedule in &index.schedules {
+            let opens = i64::from(schedule.opens.map_or(0, |t| t.minutes()));
+            let closes = i64::from(schedule.closes.map_or(24 * 60, |t| t.minutes()));
+            for day in schedule.days() {
+                times.push(vec![
+                    Bind::Text(&index.id),
+                    Bind::Text(day.code()),
+                    Bind::Int(opens),
+                    Bind::Int(closes),
+                ]);
+            }
+        }
+        for sal in &index.service_at_location_ids {
+            sals.push(vec![Bind::Text(sal), Bind::Text(&index.id)]);
+        }
+        for place in &index.places {
+            places.push(vec![
+                Bind::Text(&index.id),
+                Bind::Float(place.point.lat()),
+                Bind::Float(place.point.lon()),
+                Bind::OptText(place.postcode.as_deref()),
+            ]);
+        }
+    }
+    insert_rows(
+        db,
+        "INSERT INTO dir_service_terms (service_id, term_id) VALUES",
+        "ON CONFLICT DO NOTHING",
+        2,
+        &terms,
+    )
+    .await?;
+    insert_rows(
+        db,
+        "INSERT INTO dir_service_times (service_id, day, opens, closes) VALUES",
+        "",
+        4,
+        &times,
+    )
+    .await?;
+    // One id may appear in two services of a batch only if the data says so; the last wins,
+    // as it would one by one.
+    let mut last: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, row) in sals.iter().enumerate() {
+        if let Bind::Text(id) = row[0] {
+            last.insert(id, i);
+        }
+    }
+    let sals: Vec<Vec<Bind<'_>>> = sals
+        .into_iter()
+        .enumerate()
+        .filter(|(i, row)| matches!(row[0], Bind::Text(id) if last.get(id) == Some(i)))
+        .map(|(_, row)| row)
+        .collect();
+    insert_rows(
+        db,
+        "INSERT INTO dir_service_at_locations (id, service_id) VALUES",
+        "ON CONFLICT (id) DO UPDATE SET service_id = excluded.service_id",
+        2,
+        &sals,
+    )
+    .await?;
+    insert_rows(
+        db,
+        "INSERT INTO dir_service_places (service_id, lat, lon, postcode) VALUES",
+        "",
+        4,
+        &places,
+    )
+    .await
+}
+
 /// The whole record of a service, if it exists (and is public, when `public_only`).
 pub async fn service_doc(db: &mut impl Db, id: &str, public_only: bool) -> Result<Option<String>> {
     let sql = "SELECT doc FROM dir_services WHERE id = $1 AND (public = TRUE OR $2 = FALSE)";
@@ -176,6 +424,13 @@ pub struct ServiceFilter {
     pub per_location: bool,
     pub limit: i64,
     pub offset: i64,
+    /// Count at most this many and one more (the total is then "more than this"), so a
+    /// page's count never reads every match.
+    pub count_up_to: Option<i64>,
+    /// When searching by words alone for the best match, rank only the first this many
+    /// matches: a very common word then costs no more than a rarer one. Filters and other
+    /// orders always see every match.
+    pub rank_within: Option<i64>,
 }
 
 enum Arg {
@@ -214,7 +469,45 @@ pub async fn search_services(
         .filter(|w| !w.is_empty());
     let mut from = "dir_services s".to_string();
     let mut order = "s.name, s.id".to_string();
-    if let Some(words) = words {
+    let words_alone = filter.taxonomy_term_id.is_none()
+        && filter.all_terms.is_empty()
+        && filter.taxonomy_id.is_none()
+        && filter.minimum_age_at_least.is_none()
+        && filter.maximum_age_at_most.is_none()
+        && filter.age.is_none()
+        && !filter.free_only
+        && filter.day.is_none()
+        && filter.opens_at_or_after.is_none()
+        && filter.closes_at_or_before.is_none()
+        && filter.open_between.is_none()
+        && filter.near.is_none()
+        && filter.sort_from.is_none()
+        && !filter.per_location
+        && filter.sort == SortOrder::Best;
+    let bounded = filter.rank_within.filter(|_| words_alone);
+    if let (Some(words), Some(k)) = (words, bounded) {
+        // The first k matches in index order, ranked; nothing else is read.
+        if postgres {
+            let p = push(&mut args, Arg::Text(words.to_string()));
+            from = format!(
+                "(SELECT id AS fid, ts_rank(search, websearch_to_tsquery('english', {p})) AS frank \
+                 FROM dir_services WHERE public = TRUE AND search @@ websearch_to_tsquery('english', {p}) \
+                 LIMIT {k}) f JOIN dir_services s ON s.id = f.fid"
+            );
+            order = "f.frank DESC, s.id".into();
+        } else {
+            let q = fts5_query(words);
+            if q.is_empty() {
+                return Ok((Vec::new(), 0));
+            }
+            let p = push(&mut args, Arg::Text(q));
+            from = format!(
+                "(SELECT rowid AS frowid, rank AS frank FROM dir_services_fts \
+                 WHERE dir_services_fts MATCH {p} LIMIT {k}) f JOIN dir_services s ON s.rowid = f.frowid"
+            );
+            order = "f.frank, s.id".into();
+        }
+    } else if let Some(words) = words {
         if postgres {
             let p = push(&mut args, Arg::Text(words.to_string()));
             conditions.push(format!("s.search @@ websearch_to_tsquery('english', {p})"));
@@ -320,7 +613,13 @@ pub async fn search_services(
         }
     }
     let where_ = conditions.join(" AND ");
-    let count_sql = format!("SELECT COUNT(*) FROM {from} WHERE {where_}");
+    let count_sql = match filter.count_up_to {
+        Some(cap) => format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM {from} WHERE {where_} LIMIT {}) c",
+            cap + 1
+        ),
+        None => format!("SELECT COUNT(*) FROM {from} WHERE {where_}"),
+    };
     let n = args.len();
     let list_sql = format!(
         "SELECT {id_column}, s.doc FROM {from} WHERE {where_} ORDER BY {order} LIMIT ${} OFFSET ${}",

@@ -26,6 +26,8 @@ on_both_backends!(
     the_directory_api_suggests_reviews_and_tells_history,
     organisers_claim_a_group_then_edit_directly,
     the_hsds_csv_example_imports_as_the_standards_own_record,
+    writing_many_at_once_stores_exactly_what_one_by_one_does,
+    ranking_a_common_word_reads_a_bounded_number_of_matches,
     bad_hsds_csv_is_named_by_file_line_and_column_and_nothing_is_written,
 );
 
@@ -1645,4 +1647,121 @@ fn the_village_profile_is_documented() {
         missing.push(format!("lived_experience_led {led}"));
     }
     assert!(missing.is_empty(), "not in docs/PROFILE.md: {missing:#?}");
+}
+
+/// Everything the directory stores about its services, as text, in a fixed order.
+async fn directory_rows(store: &village_store::Store) -> Vec<String> {
+    let sqls = [
+        "SELECT id || '|' || COALESCE(organization_id, '') || '|' || COALESCE(organization_name, '') || '|' || name || '|' || description || '|' || status || '|' || COALESCE(CAST(minimum_age AS TEXT), '') || '|' || COALESCE(CAST(maximum_age AS TEXT), '') || '|' || COALESCE(CAST(free AS TEXT), '') || '|' || COALESCE(last_modified, '') || '|' || CAST(public AS TEXT) || '|' || doc FROM dir_services ORDER BY id",
+        "SELECT service_id || '|' || term_id FROM dir_service_terms ORDER BY 1",
+        "SELECT service_id || '|' || day || '|' || CAST(opens AS TEXT) || '|' || CAST(closes AS TEXT) FROM dir_service_times ORDER BY 1",
+        "SELECT service_id || '|' || CAST(lat AS TEXT) || '|' || CAST(lon AS TEXT) || '|' || COALESCE(postcode, '') FROM dir_service_places ORDER BY 1",
+        "SELECT id || '|' || service_id FROM dir_service_at_locations ORDER BY 1",
+    ];
+    let mut out = Vec::new();
+    for sql in sqls {
+        let rows: Vec<(String,)> = match store {
+            village_store::Store::Sqlite { pool, .. } => {
+                sqlx::query_as(sql).fetch_all(pool).await.unwrap()
+            }
+            village_store::Store::Postgres { pool } => {
+                sqlx::query_as(sql).fetch_all(pool).await.unwrap()
+            }
+        };
+        out.extend(rows.into_iter().map(|(r,)| r));
+    }
+    out
+}
+
+/// The import writes thousands of services per statement; the result must be the same rows
+/// as writing them one by one, whether new or replacing what is there.
+async fn writing_many_at_once_stores_exactly_what_one_by_one_does(backend: Backend) {
+    let (Some(one), Some(many)) = (TestApp::start(backend).await, TestApp::start(backend).await)
+    else {
+        return;
+    };
+    let records = village_web::demo::directory::services();
+    // Some of them again with changes, as a second import would bring.
+    let changed: Vec<Value> = records
+        .iter()
+        .take(40)
+        .map(|r| {
+            let mut r = r.clone();
+            r["name"] = json!(format!("{} (new)", r["name"].as_str().unwrap()));
+            r.as_object_mut().unwrap().remove("schedules");
+            r
+        })
+        .collect();
+    let read = |r: &Value| village_domain::directory::oruk::read_service(r).unwrap().0;
+    let now = village_web::now();
+    let mut tx = one.store.begin().await.unwrap();
+    for r in records.iter().chain(changed.iter()) {
+        village_store::directory::upsert_service(&mut tx, &read(r), &r.to_string(), true, now)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let mut tx = many.store.begin().await.unwrap();
+    for batch in [&records, &changed] {
+        let indexes: Vec<_> = batch.iter().map(|r| (read(r), r.to_string())).collect();
+        let items: Vec<_> = indexes.iter().map(|(i, d)| (i, d.as_str())).collect();
+        village_store::directory::upsert_services(&mut tx, &items, true, now)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let (a, b) = (
+        directory_rows(&one.store).await,
+        directory_rows(&many.store).await,
+    );
+    assert!(a.len() > 500, "{}", a.len());
+    assert_eq!(a, b);
+    // And search finds the same.
+    let (_, x, _) = get(&one, "/oruk/services?search=walking&per_page=100").await;
+    let (_, y, _) = get(&many, "/oruk/services?search=walking&per_page=100").await;
+    assert_eq!(x, y);
+}
+
+/// A search by words alone ranks at most `rank_within` matches; under that it is exactly the
+/// full ranking, and a capped count says "more than" without reading everything.
+async fn ranking_a_common_word_reads_a_bounded_number_of_matches(backend: Backend) {
+    use village_store::directory::{search_services, ServiceFilter};
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    village_web::demo::load(&app.store, village_web::now())
+        .await
+        .unwrap();
+    let mut c = app.store.conn().await.unwrap();
+    let words = |rank_within: Option<i64>, count_up_to: Option<i64>| ServiceFilter {
+        words: Some("meadowfield".into()),
+        limit: 200,
+        rank_within,
+        count_up_to,
+        ..Default::default()
+    };
+    let (all, total) = search_services(&mut c, &words(None, None)).await.unwrap();
+    assert!(total > 100, "{total}");
+    let (within, t) = search_services(&mut c, &words(Some(1000), None))
+        .await
+        .unwrap();
+    assert_eq!(
+        (within.clone(), t),
+        (all.clone(), total),
+        "exact under the bound"
+    );
+    let (few, t) = search_services(&mut c, &words(Some(10), None))
+        .await
+        .unwrap();
+    assert_eq!((few.len(), t), (10, 10));
+    assert!(few.iter().all(|r| all.contains(r)));
+    let (_, t) = search_services(&mut c, &words(None, Some(20)))
+        .await
+        .unwrap();
+    assert_eq!(t, 21, "counted up to 20 and one more");
+    // With another filter every match is still considered.
+    let mut filtered = words(Some(10), None);
+    filtered.free_only = true;
+    let (_, t) = search_services(&mut c, &filtered).await.unwrap();
+    assert!(t > 10, "{t}");
 }

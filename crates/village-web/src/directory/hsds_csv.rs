@@ -213,23 +213,58 @@ fn columns_of(schema: &Value, at: &str) -> BTreeMap<String, Cell> {
 
 struct Tables {
     by_name: HashMap<&'static str, Vec<Row>>,
+    /// (table, link column) → link value → rows, in file order.
+    links: HashMap<(&'static str, &'static str), HashMap<String, Vec<usize>>>,
+    /// table → id → row.
+    ids: HashMap<&'static str, HashMap<String, usize>>,
 }
 
 impl Tables {
+    fn new(by_name: HashMap<&'static str, Vec<Row>>) -> Self {
+        let mut links: HashMap<(&'static str, &'static str), HashMap<String, Vec<usize>>> =
+            HashMap::new();
+        let mut ids: HashMap<&'static str, HashMap<String, usize>> = HashMap::new();
+        for (table, rows) in &by_name {
+            for (i, row) in rows.iter().enumerate() {
+                if let Some(id) = row.id() {
+                    ids.entry(table).or_default().insert(id.to_string(), i);
+                }
+                for column in LINKS {
+                    if let Some(value) = row.link(column) {
+                        links
+                            .entry((table, column))
+                            .or_default()
+                            .entry(value.to_string())
+                            .or_default()
+                            .push(i);
+                    }
+                }
+            }
+        }
+        Self {
+            by_name,
+            links,
+            ids,
+        }
+    }
+
     fn rows(&self, name: &str) -> &[Row] {
         self.by_name.get(name).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// Rows of `table` whose `column` is `value`, in file order.
-    fn linked<'a>(&'a self, table: &str, column: &'a str, value: &'a str) -> Vec<&'a Row> {
-        self.rows(table)
-            .iter()
-            .filter(|r| r.link(column) == Some(value))
-            .collect()
+    fn linked(&self, table: &'static str, column: &'static str, value: &str) -> Vec<&Row> {
+        let rows = self.rows(table);
+        self.links
+            .get(&(table, column))
+            .and_then(|m| m.get(value))
+            .map(|found| found.iter().filter_map(|i| rows.get(*i)).collect())
+            .unwrap_or_default()
     }
 
     fn by_id(&self, table: &str, id: &str) -> Option<&Row> {
-        self.rows(table).iter().find(|r| r.id() == Some(id))
+        let i = self.ids.get(table)?.get(id)?;
+        self.rows(table).get(*i)
     }
 }
 
@@ -396,7 +431,7 @@ fn read_tables(dir: &Path, schema: &Value, report: &mut ImportReport) -> anyhow:
             message: "there are no services to import (services.csv is missing or empty)".into(),
         });
     }
-    Ok(Tables { by_name })
+    Ok(Tables::new(by_name))
 }
 
 /// Whether two rows with one id say the same: the same values, and no link pointing elsewhere
@@ -549,7 +584,7 @@ fn assemble(tables: &Tables, service: &Row, problems: &mut Vec<Reported>) -> (Va
         }
     }
 
-    let mut simple = |table: &str, key: &str, record: &mut Map<String, Value>| {
+    let mut simple = |table: &'static str, key: &str, record: &mut Map<String, Value>| {
         let items: Vec<Value> = tables
             .linked(table, "service_id", id)
             .into_iter()
@@ -735,10 +770,11 @@ pub async fn import_hsds_csv(
     progress: &mut dyn FnMut(u64, u64),
 ) -> anyhow::Result<ImportReport> {
     let schema = service_schema_value()?;
-    let mut collector = Collector::new()?;
+    let mut collector = Collector::new(skip_invalid, now)?;
     let tables = read_tables(dir, &schema, &mut collector.report)?;
     let mut problems = Vec::new();
     orphans(&tables, &mut problems);
+    collector.report.refused.append(&mut problems);
     loose_attributes(&tables, &mut collector.report.warnings);
     for taxonomy in tables.rows("taxonomies") {
         if let Some(id) = taxonomy.id() {
@@ -756,20 +792,22 @@ pub async fn import_hsds_csv(
             &format!("line {}", term.line),
         );
     }
+    let mut tx = store_.begin().await?;
+    village_store::directory::prepare_for_import(&mut tx).await?;
+    let total = tables.rows("services").len() as u64;
     for service in tables.rows("services") {
-        let before = problems.len();
         let (record, sources) = assemble(&tables, service, &mut problems);
-        if problems.len() > before {
+        if !problems.is_empty() {
+            collector.report.refused.append(&mut problems);
             continue;
         }
         let locate = |path: &str, message: String| sources.locate(path, message);
-        collector.service(
-            record,
-            &service.file,
-            &format!("line {}", service.line),
-            &locate,
-        );
+        let file: std::sync::Arc<str> = service.file.as_str().into();
+        collector.service(record, &file, &format!("line {}", service.line), &locate);
+        if collector.pending_len() >= 2_000 {
+            collector.flush(&mut tx).await?;
+            progress(collector.written(), total);
+        }
     }
-    collector.report.refused.extend(problems);
-    collector.write(store_, skip_invalid, now, progress).await
+    collector.finish(store_, tx, progress).await
 }

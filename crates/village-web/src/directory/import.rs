@@ -36,12 +36,23 @@ pub struct ImportReport {
     pub written: bool,
 }
 
+/// A good record waiting to be written.
 struct Candidate {
-    file: String,
-    path: String,
-    record: Value,
+    doc: String,
     index: ServiceIndex,
 }
+
+/// What is remembered of every service id met, to notice the same id again.
+struct Seen {
+    file: std::sync::Arc<str>,
+    path: String,
+    last_modified: Option<String>,
+    len: usize,
+    digest: u64,
+}
+
+/// How many good records are gathered before they are written together.
+const BATCH: usize = 2_000;
 
 /// The ORUK service schema (`schema/compiled/service.json`) as a value.
 pub(crate) fn service_schema_value() -> anyhow::Result<Value> {
@@ -143,68 +154,217 @@ pub async fn import_oruk(
 ) -> anyhow::Result<ImportReport> {
     let files = json_files(path)?;
     let single = path.is_file();
-    let mut collector = Collector::new()?;
+    let mut collector = Collector::new(skip_invalid, now)?;
     collector.report.files = files.len();
+    let file_count = files.len() as u64;
+    let mut tx = store_.begin().await?;
+    store::prepare_for_import(&mut tx).await?;
 
-    for file in &files {
-        let shown = file.display().to_string();
-        let kind = kind_of(file, single);
-        if kind == Kind::Other {
-            continue;
-        }
-        let text = std::fs::read_to_string(file)?;
-        let value: Value = match serde_json::from_str(&text) {
-            Ok(v) => v,
+    // Reading, parsing and checking run on their own thread, writing on this one: a big
+    // import keeps both cores busy.
+    let (send, mut receive) = tokio::sync::mpsc::channel::<anyhow::Result<Read>>(8);
+    let reader = std::thread::spawn(move || {
+        let checker = match Checker::new() {
+            Ok(c) => c,
             Err(e) => {
-                collector.report.refused.push(Reported {
-                    file: shown,
-                    path: format!("line {}, column {}", e.line(), e.column()),
-                    message: format!("not valid JSON: {e}"),
-                });
-                continue;
+                let _ = send.blocking_send(Err(e));
+                return;
             }
         };
-        for (prefix, record) in records(value) {
-            if kind == Kind::TaxonomyTerms {
-                collector.term(record, &shown, &prefix);
-                continue;
+        for file in &files {
+            let read = read_file(file, single, &checker);
+            let failed = read.is_err();
+            if send.blocking_send(read).is_err() || failed {
+                return;
             }
-            let locate = |path: &str, message: String| Reported {
-                file: shown.clone(),
-                path: format!("{prefix}{}", path.strip_prefix('$').unwrap_or(path)),
-                message,
-            };
-            collector.service(record, &shown, &prefix, &locate);
         }
+    });
+    let mut records = 0u64;
+    let mut files_done = 0u64;
+    while let Some(read) = receive.recv().await {
+        let read = read?;
+        files_done += 1;
+        collector.report.refused.extend(read.refused);
+        for (record, file, path) in read.terms {
+            collector.term(record, &file, &path);
+        }
+        for (checked, path) in read.services {
+            records += 1;
+            collector.accept(checked, &read.file, path);
+            if collector.pending.len() >= BATCH {
+                collector.flush(&mut tx).await?;
+            }
+        }
+        collector.flush(&mut tx).await?;
+        // An estimate of the whole from the files read so far; exact at the end.
+        let estimate = records * file_count / files_done.max(1);
+        progress(collector.written, estimate.max(collector.written));
     }
-    collector.write(store_, skip_invalid, now, progress).await
+    if reader.join().is_err() {
+        anyhow::bail!("the import's reader stopped unexpectedly");
+    }
+    collector.finish(store_, tx, progress).await
+}
+
+/// One file, read and checked.
+struct Read {
+    file: std::sync::Arc<str>,
+    services: Vec<(Checked, String)>,
+    terms: Vec<(Value, String, String)>,
+    refused: Vec<Reported>,
+}
+
+fn read_file(file: &Path, single: bool, checker: &Checker) -> anyhow::Result<Read> {
+    let shown = file.display().to_string();
+    let mut read = Read {
+        file: shown.as_str().into(),
+        services: Vec::new(),
+        terms: Vec::new(),
+        refused: Vec::new(),
+    };
+    let kind = kind_of(file, single);
+    if kind == Kind::Other {
+        return Ok(read);
+    }
+    let text = std::fs::read_to_string(file)?;
+    let value: Value = match serde_json::from_str(&text) {
+        Ok(v) => v,
+        Err(e) => {
+            read.refused.push(Reported {
+                file: shown,
+                path: format!("line {}, column {}", e.line(), e.column()),
+                message: format!("not valid JSON: {e}"),
+            });
+            return Ok(read);
+        }
+    };
+    drop(text);
+    for (prefix, record) in records(value) {
+        if kind == Kind::TaxonomyTerms {
+            read.terms.push((record, shown.clone(), prefix));
+            continue;
+        }
+        let locate = |path: &str, message: String| Reported {
+            file: shown.clone(),
+            path: format!("{prefix}{}", path.strip_prefix('$').unwrap_or(path)),
+            message,
+        };
+        let checked = checker.check(record, &locate);
+        read.services.push((checked, prefix));
+    }
+    Ok(read)
 }
 
 /// Maps a JSON path inside one record (`$.schedules[0].opens_at`) and a message to where a
 /// person finds the problem in what they gave.
 pub(crate) type Locate<'a> = dyn Fn(&str, String) -> Reported + 'a;
 
-/// Checks records one by one and keeps the good ones; writes them all at the end, or nothing.
-pub(crate) struct Collector {
-    schema: jsonschema::Validator,
-    pub(crate) report: ImportReport,
-    accepted: Vec<Candidate>,
-    by_id: HashMap<String, usize>,
-    conflicts: HashMap<String, usize>,
-    terms: HashMap<String, Value>,
-    taxonomies: HashMap<String, Value>,
+/// A record after its checks: refused with reasons, or good and ready to write.
+pub(crate) enum Checked {
+    Refused(Vec<Reported>),
+    Good {
+        index: Box<ServiceIndex>,
+        doc: String,
+        warnings: Vec<Reported>,
+        /// Taxonomy terms given whole inside the record's attributes.
+        terms: Vec<(String, Value)>,
+    },
 }
 
-impl Collector {
+/// The checks every imported record goes through: the ORUK schema with formats, and Village's
+/// own reading of it.
+pub(crate) struct Checker {
+    schema: jsonschema::Validator,
+}
+
+impl Checker {
     pub(crate) fn new() -> anyhow::Result<Self> {
         Ok(Self {
             schema: service_schema()?,
+        })
+    }
+
+    pub(crate) fn check(&self, record: Value, locate: &Locate<'_>) -> Checked {
+        let schema_problems: Vec<Reported> = self
+            .schema
+            .iter_errors(&record)
+            .map(|e| {
+                locate(
+                    &format!("${}", pointer_to_path(&e.instance_path().to_string())),
+                    e.to_string(),
+                )
+            })
+            .collect();
+        let (index, warnings) = match read_service(&record) {
+            Err(problems) => {
+                return Checked::Refused(
+                    problems
+                        .iter()
+                        .map(|p| locate(&p.path, p.message.clone()))
+                        .collect(),
+                )
+            }
+            Ok(_) if !schema_problems.is_empty() => return Checked::Refused(schema_problems),
+            Ok(read) => read,
+        };
+        let terms = record
+            .get("attributes")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|a| a.get("taxonomy_term"))
+            .filter_map(|t| Some((t.get("id")?.as_str()?.to_string(), t.clone())))
+            .collect();
+        Checked::Good {
+            warnings: warnings
+                .iter()
+                .map(|w| locate(&w.path, w.message.clone()))
+                .collect(),
+            doc: record.to_string(),
+            index: Box::new(index),
+            terms,
+        }
+    }
+}
+
+/// Checks records one by one and writes the good ones in batches inside one transaction,
+/// which is committed only if nothing was refused (or `skip_invalid`). Only a little about
+/// each record is kept in memory, so a million records import in the space of a few.
+pub(crate) struct Collector {
+    checker: Checker,
+    pub(crate) report: ImportReport,
+    skip_invalid: bool,
+    now: i64,
+    pending: Vec<Candidate>,
+    pending_at: HashMap<String, usize>,
+    seen: HashMap<String, Seen>,
+    conflicts: HashMap<String, usize>,
+    terms: HashMap<String, Value>,
+    taxonomies: HashMap<String, Value>,
+    written: u64,
+}
+
+fn digest(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+impl Collector {
+    pub(crate) fn new(skip_invalid: bool, now: i64) -> anyhow::Result<Self> {
+        Ok(Self {
+            checker: Checker::new()?,
             report: ImportReport::default(),
-            accepted: Vec::new(),
-            by_id: HashMap::new(),
+            skip_invalid,
+            now,
+            pending: Vec::new(),
+            pending_at: HashMap::new(),
+            seen: HashMap::new(),
             conflicts: HashMap::new(),
             terms: HashMap::new(),
             taxonomies: HashMap::new(),
+            written: 0,
         })
     }
 
@@ -227,84 +387,107 @@ impl Collector {
         self.taxonomies.insert(id.to_string(), record);
     }
 
+    pub(crate) fn pending_len(&self) -> usize {
+        self.pending.len()
+    }
+
+    pub(crate) fn written(&self) -> u64 {
+        self.written
+    }
+
+    /// Whether what is gathered will be written at all.
+    fn writing(&self) -> bool {
+        self.skip_invalid || self.report.refused.is_empty()
+    }
+
     /// A whole service record: checked against the ORUK schema and Village's reading of it.
-    pub(crate) fn service(&mut self, record: Value, file: &str, path: &str, locate: &Locate<'_>) {
-        let schema_problems: Vec<Reported> = self
-            .schema
-            .iter_errors(&record)
-            .map(|e| {
-                locate(
-                    &format!("${}", pointer_to_path(&e.instance_path().to_string())),
-                    e.to_string(),
-                )
-            })
-            .collect();
-        match read_service(&record) {
-            Err(problems) => self
-                .report
-                .refused
-                .extend(problems.iter().map(|p| locate(&p.path, p.message.clone()))),
-            Ok(_) if !schema_problems.is_empty() => self.report.refused.extend(schema_problems),
-            Ok((index, warnings)) => {
-                self.report
-                    .warnings
-                    .extend(warnings.iter().map(|w| locate(&w.path, w.message.clone())));
-                for attribute in record
-                    .get("attributes")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                {
-                    if let Some(term) = attribute.get("taxonomy_term") {
-                        if let Some(id) = term.get("id").and_then(Value::as_str) {
-                            self.terms
-                                .entry(id.to_string())
-                                .or_insert_with(|| term.clone());
-                        }
-                    }
+    pub(crate) fn service(
+        &mut self,
+        record: Value,
+        file: &std::sync::Arc<str>,
+        path: &str,
+        locate: &Locate<'_>,
+    ) {
+        let checked = self.checker.check(record, locate);
+        self.accept(checked, file, path.to_string());
+    }
+
+    /// Keep a checked record (unless the same id came before, the same or newer).
+    pub(crate) fn accept(&mut self, checked: Checked, file: &std::sync::Arc<str>, path: String) {
+        let (index, doc, warnings, terms) = match checked {
+            Checked::Refused(problems) => {
+                self.report.refused.extend(problems);
+                return;
+            }
+            Checked::Good {
+                index,
+                doc,
+                warnings,
+                terms,
+            } => (index, doc, warnings, terms),
+        };
+        self.report.warnings.extend(warnings);
+        for (id, term) in terms {
+            self.terms.entry(id).or_insert(term);
+        }
+        let seen = Seen {
+            file: file.clone(),
+            path,
+            last_modified: index.last_modified.clone(),
+            len: doc.len(),
+            digest: digest(&doc),
+        };
+        match self.seen.get(&index.id) {
+            None => {}
+            Some(before) if before.digest == seen.digest => return,
+            Some(before) => {
+                *self.conflicts.entry(index.id.clone()).or_default() += 1;
+                if !newer(&seen, before) {
+                    return;
                 }
-                let candidate = Candidate {
-                    file: file.to_string(),
-                    path: path.to_string(),
-                    record,
-                    index,
-                };
-                match self.by_id.get(&candidate.index.id).copied() {
-                    None => {
-                        self.by_id
-                            .insert(candidate.index.id.clone(), self.accepted.len());
-                        self.accepted.push(candidate);
-                    }
-                    Some(i) if self.accepted[i].record == candidate.record => {}
-                    Some(i) => {
-                        *self
-                            .conflicts
-                            .entry(candidate.index.id.clone())
-                            .or_default() += 1;
-                        if newer(&candidate, &self.accepted[i]) {
-                            self.accepted[i] = candidate;
-                        }
-                    }
-                }
+            }
+        }
+        self.seen.insert(index.id.clone(), seen);
+        let candidate = Candidate { doc, index: *index };
+        match self.pending_at.get(&candidate.index.id) {
+            Some(&i) => self.pending[i] = candidate,
+            None => {
+                self.pending_at
+                    .insert(candidate.index.id.clone(), self.pending.len());
+                self.pending.push(candidate);
             }
         }
     }
 
-    /// Write everything accepted in one transaction, unless something was refused and
-    /// `skip_invalid` is off.
-    pub(crate) async fn write(
+    /// Write what is gathered (nothing, once the import is sure to be refused).
+    pub(crate) async fn flush(&mut self, tx: &mut village_store::Tx) -> anyhow::Result<()> {
+        let pending = std::mem::take(&mut self.pending);
+        self.pending_at.clear();
+        if !self.writing() || pending.is_empty() {
+            return Ok(());
+        }
+        let items: Vec<(&ServiceIndex, &str)> =
+            pending.iter().map(|c| (&c.index, c.doc.as_str())).collect();
+        store::upsert_services(tx, &items, true, self.now).await?;
+        self.written += pending.len() as u64;
+        Ok(())
+    }
+
+    /// Write the rest and the taxonomy, and commit; or, if something was refused and
+    /// `skip_invalid` is off, roll everything back.
+    pub(crate) async fn finish(
         mut self,
-        store_: &Store,
-        skip_invalid: bool,
-        now: i64,
+        store_conn: &Store,
+        mut tx: village_store::Tx,
         progress: &mut dyn FnMut(u64, u64),
     ) -> anyhow::Result<ImportReport> {
+        self.flush(&mut tx).await?;
         let mut conflicts: Vec<_> = self.conflicts.iter().collect();
         conflicts.sort();
         for (id, count) in conflicts {
-            if let Some(kept) = self.by_id.get(id).and_then(|i| self.accepted.get(*i)) {
+            if let Some(kept) = self.seen.get(id) {
                 self.report.warnings.push(Reported {
-                    file: kept.file.clone(),
+                    file: kept.file.to_string(),
                     path: kept.path.clone(),
                     message: format!(
                         "service {id} appears {} times with different content; kept this one (the newest last_modified, then the fullest record)",
@@ -314,12 +497,13 @@ impl Collector {
             }
         }
         let mut report = self.report;
-        if !report.refused.is_empty() && !skip_invalid {
+        if !report.refused.is_empty() && !self.skip_invalid {
+            // Dropping the transaction rolls back anything already written.
+            drop(tx);
             return Ok(report);
         }
-        let total = (self.accepted.len() + self.terms.len() + self.taxonomies.len()) as u64;
-        let mut done = 0u64;
-        let mut tx = store_.begin().await?;
+        let total = self.written + (self.terms.len() + self.taxonomies.len()) as u64;
+        let mut done = self.written;
         for (id, taxonomy) in &self.taxonomies {
             let name = taxonomy
                 .get("name")
@@ -345,20 +529,10 @@ impl Collector {
             done += 1;
             progress(done, total);
         }
-        for c in &self.accepted {
-            store::upsert_service(
-                &mut tx,
-                &c.index,
-                &serde_json::to_string(&c.record)?,
-                true,
-                now,
-            )
-            .await?;
-            done += 1;
-            progress(done, total);
-        }
         tx.commit().await?;
-        report.imported = self.accepted.len();
+        let mut c = store_conn.conn().await?;
+        store::refresh_statistics(&mut c).await?;
+        report.imported = self.seen.len();
         report.taxonomy_terms = self.terms.len();
         report.written = true;
         Ok(report)
@@ -366,12 +540,12 @@ impl Collector {
 }
 
 /// Which of two records with one id to keep: the newest `last_modified`, then the fuller one.
-fn newer(a: &Candidate, b: &Candidate) -> bool {
-    match (&a.index.last_modified, &b.index.last_modified) {
+fn newer(a: &Seen, b: &Seen) -> bool {
+    match (&a.last_modified, &b.last_modified) {
         (Some(x), Some(y)) if x != y => x > y,
         (Some(_), None) => true,
         (None, Some(_)) => false,
-        _ => a.record.to_string().len() > b.record.to_string().len(),
+        _ => a.len > b.len,
     }
 }
 

@@ -248,6 +248,7 @@ async fn service_filter(
         per_location,
         limit: per_page,
         offset: (page - 1).saturating_mul(per_page),
+        rank_within: Some(super::pages::RANK_WITHIN),
         ..Default::default()
     })
 }

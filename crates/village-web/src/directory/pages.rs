@@ -74,6 +74,28 @@ pub struct SearchQuery {
     page: String,
 }
 
+/// Results are counted exactly up to this many; beyond it a page says "more than".
+const COUNT_UP_TO: i64 = 1_000;
+/// A search by words alone ranks the best of this many matches (see `ServiceFilter`).
+pub(crate) const RANK_WITHIN: i64 = 2_000;
+
+/// 12345 → "12,345".
+fn thousands(n: i64) -> String {
+    let digits = n.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
 /// One offer in the results, in plain words.
 pub struct ResultView {
     id: String,
@@ -112,7 +134,7 @@ struct SearchPage {
     led: bool,
     has_space: bool,
     searched: bool,
-    total: i64,
+    total_words: String,
     results: Vec<ResultView>,
     prev: Option<String>,
     next: Option<String>,
@@ -330,6 +352,8 @@ async fn view_search_get(
         sort_from: if within_km.is_none() { centre } else { None },
         limit: PER_PAGE,
         offset: (page - 1) * PER_PAGE,
+        count_up_to: Some(COUNT_UP_TO),
+        rank_within: Some(RANK_WITHIN),
         ..Default::default()
     };
     let found = if errors.is_empty() {
@@ -372,7 +396,10 @@ async fn view_search_get(
             serde_urlencoded::to_string(kept).unwrap_or_default()
         )
     };
+    // Past COUNT_UP_TO the exact number is not worth reading every match for.
+    let more = total > COUNT_UP_TO;
     let pages_total = (total + PER_PAGE - 1) / PER_PAGE;
+    let full_page = rows.len() as i64 == PER_PAGE;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -432,14 +459,20 @@ async fn view_search_get(
             .map(|(code, label)| (code, label, code == q.sort))
             .collect(),
             searched,
-            total,
+            total_words: match total {
+                _ if more => format!("More than {} offers found", thousands(COUNT_UP_TO)),
+                1 => "1 offer found".to_string(),
+                n => format!("{} offers found", thousands(n)),
+            },
             results: rows
                 .iter()
                 .filter_map(|(_, doc)| view(doc, centre))
                 .collect(),
             prev: (page > 1).then(|| link(page - 1)),
-            next: (page < pages_total).then(|| link(page + 1)),
-            page_words: if pages_total > 1 {
+            next: (if more { full_page } else { page < pages_total }).then(|| link(page + 1)),
+            page_words: if more {
+                format!("Page {page}")
+            } else if pages_total > 1 {
                 format!("Page {page} of {pages_total}")
             } else {
                 String::new()

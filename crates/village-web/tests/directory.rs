@@ -28,6 +28,7 @@ on_both_backends!(
     the_hsds_csv_example_imports_as_the_standards_own_record,
     writing_many_at_once_stores_exactly_what_one_by_one_does,
     ranking_a_common_word_reads_a_bounded_number_of_matches,
+    a_validator_crawl_finds_no_errors,
     bad_hsds_csv_is_named_by_file_line_and_column_and_nothing_is_written,
 );
 
@@ -1764,4 +1765,194 @@ async fn ranking_a_common_word_reads_a_bounded_number_of_matches(backend: Backen
     filtered.free_only = true;
     let (_, t) = search_services(&mut c, &filtered).await.unwrap();
     assert!(t > 10, "{t}");
+}
+
+/// What the ORUK validator does, end to end: for every list, the first, a middle and the last
+/// page (with small pages, so there are many); envelopes consistent with each other and with
+/// what was listed; every item valid against its compiled schema with formats; every listed
+/// id fetched and valid; filters that really filter. Errors are collected, and there must be
+/// none.
+async fn a_validator_crawl_finds_no_errors(backend: Backend) {
+    let Some(dir) = standards() else { return };
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    village_web::demo::load(&app.store, village_web::now())
+        .await
+        .unwrap();
+    let report = import(&app, &dir.join("validator-feeds/V3.0-UK-Default"), false).await;
+    assert!(report.written);
+    let service_full = schema("service.json");
+    let service_item = schema("service_list.json");
+    let sal_full = schema("service_at_location.json");
+    let sal_item = schema("service_at_location_list.json");
+    let read = |name: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.join("schema").join(name)).unwrap())
+            .unwrap()
+    };
+    let term_schema = read("taxonomy_term.json");
+    let plain = |name: &str| {
+        // The table schemas refer to each other by file name: put the term schema in place.
+        let text = read(name)
+            .to_string()
+            .replace(r#"{"$ref":"taxonomy_term.json"}"#, &term_schema.to_string());
+        let schema: Value = serde_json::from_str(&text).unwrap();
+        jsonschema::options()
+            .should_validate_formats(true)
+            .build(&schema)
+            .unwrap()
+    };
+    let taxonomy = plain("taxonomy.json");
+    let term = plain("taxonomy_term.json");
+    let mut errors: Vec<String> = Vec::new();
+    fn check(
+        errors: &mut Vec<String>,
+        what: &str,
+        validator: &jsonschema::Validator,
+        value: &Value,
+    ) {
+        for e in validator.iter_errors(value) {
+            errors.push(format!("{what} {}: {e}", e.instance_path()));
+        }
+    }
+    let lists: [(&str, &jsonschema::Validator, &jsonschema::Validator, &str); 4] = [
+        (
+            "/oruk/services",
+            &service_item,
+            &service_full,
+            "/oruk/services/",
+        ),
+        (
+            "/oruk/service_at_locations",
+            &sal_item,
+            &sal_full,
+            "/oruk/service_at_locations/",
+        ),
+        (
+            "/oruk/taxonomies",
+            &taxonomy,
+            &taxonomy,
+            "/oruk/taxonomies/",
+        ),
+        (
+            "/oruk/taxonomy_terms",
+            &term,
+            &term,
+            "/oruk/taxonomy_terms/",
+        ),
+    ];
+    let mut fetched = 0;
+    for (list, item_schema, full_schema, one) in lists {
+        let per_page = 7;
+        let (status, first, headers) = get(&app, &format!("{list}?per_page={per_page}")).await;
+        assert_eq!(status, 200, "{list}");
+        assert_eq!(
+            headers["access-control-allow-origin"], "*",
+            "{list}: open CORS"
+        );
+        let total = first["total_items"].as_i64().unwrap();
+        let pages = first["total_pages"].as_i64().unwrap();
+        assert!(total > 0, "{list} lists something");
+        if pages != (total + per_page - 1) / per_page {
+            errors.push(format!("{list}: {total} items do not make {pages} pages"));
+        }
+        let mut seen = 0;
+        for page in [1, (pages + 1) / 2, pages] {
+            let (status, body, _) =
+                get(&app, &format!("{list}?per_page={per_page}&page={page}")).await;
+            assert_eq!(status, 200, "{list} page {page}");
+            let contents = body["contents"].as_array().unwrap();
+            let expected = if page < pages {
+                per_page
+            } else {
+                total - per_page * (pages - 1)
+            };
+            let facts = [
+                ("total_items", body["total_items"] == json!(total)),
+                ("total_pages", body["total_pages"] == json!(pages)),
+                ("page_number", body["page_number"] == json!(page)),
+                ("size", body["size"] == json!(contents.len())),
+                ("first_page", body["first_page"] == json!(page == 1)),
+                ("last_page", body["last_page"] == json!(page == pages)),
+                ("empty", body["empty"] == json!(contents.is_empty())),
+                ("items on the page", contents.len() as i64 == expected),
+            ];
+            for (fact, ok) in facts {
+                if !ok {
+                    errors.push(format!("{list} page {page}: {fact} is inconsistent"));
+                }
+            }
+            for item in contents {
+                seen += 1;
+                check(
+                    &mut errors,
+                    &format!("{list} page {page} item"),
+                    item_schema,
+                    item,
+                );
+                let id = item["id"].as_str().unwrap();
+                let (status, full, _) = get(&app, &format!("{one}{id}")).await;
+                if status != 200 {
+                    errors.push(format!("{one}{id} answered {status}"));
+                    continue;
+                }
+                fetched += 1;
+                check(&mut errors, &format!("{one}{id}"), full_schema, &full);
+                if full["id"] != item["id"] {
+                    errors.push(format!("{one}{id} is a different record"));
+                }
+            }
+        }
+        assert!(seen > 0);
+    }
+    // Filters really filter: every service listed meets the filter.
+    type Holds = fn(&Value) -> bool;
+    let filters: [(&str, Holds); 4] = [
+        ("minimum_age=18", |s| {
+            s["minimum_age"].as_f64().is_some_and(|a| a >= 18.0)
+        }),
+        ("maximum_age=18", |s| {
+            s["maximum_age"].as_f64().is_some_and(|a| a <= 18.0)
+        }),
+        ("day=TU", |s| {
+            s["schedules"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|sc| sc["byday"].as_str().is_some_and(|d| d.contains("TU")))
+        }),
+        ("start_time=18:00", |s| {
+            s["schedules"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|sc| sc["opens_at"].as_str().is_some_and(|t| t >= "18:00"))
+        }),
+    ];
+    for (query, holds) in filters {
+        let (status, body, _) = get(&app, &format!("/oruk/services?per_page=1000&{query}")).await;
+        assert_eq!(status, 200, "{query}");
+        let contents = body["contents"].as_array().unwrap();
+        assert!(!contents.is_empty(), "{query} finds something");
+        for item in contents {
+            let (_, full, _) = get(
+                &app,
+                &format!("/oruk/services/{}", item["id"].as_str().unwrap()),
+            )
+            .await;
+            if !holds(&full) {
+                errors.push(format!(
+                    "{query} listed {} which does not meet it",
+                    item["id"]
+                ));
+            }
+        }
+    }
+    assert!(fetched > 20, "{fetched} records fetched");
+    assert!(
+        errors.is_empty(),
+        "{} errors:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
 }

@@ -16,14 +16,14 @@ pub async fn upsert_service(
     now: Timestamp,
 ) -> Result<()> {
     let sql = "INSERT INTO dir_services (id, organization_id, organization_name, name, description, status, \
-               minimum_age, maximum_age, free, last_modified, public, doc, updated_at) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+               minimum_age, maximum_age, free, last_modified, public, updated_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
                ON CONFLICT (id) DO UPDATE SET organization_id = excluded.organization_id, \
                organization_name = excluded.organization_name, name = excluded.name, \
                description = excluded.description, status = excluded.status, \
                minimum_age = excluded.minimum_age, maximum_age = excluded.maximum_age, \
                free = excluded.free, last_modified = excluded.last_modified, public = excluded.public, \
-               doc = excluded.doc, updated_at = excluded.updated_at";
+               updated_at = excluded.updated_at";
     query!(db, c => sqlx::query(sql)
         .bind(&index.id)
         .bind(index.organization_id.as_deref())
@@ -36,11 +36,18 @@ pub async fn upsert_service(
         .bind(index.free)
         .bind(index.last_modified.as_deref())
         .bind(public)
-        .bind(doc)
         .bind(now)
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
+    query!(db, c => sqlx::query(
+        "INSERT INTO dir_service_docs (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+    )
+    .bind(&index.id)
+    .bind(doc)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
     for table in [
         "dir_service_terms",
         "dir_service_times",
@@ -205,7 +212,7 @@ pub async fn upsert_services(
     }
     let services: Vec<Vec<Bind<'_>>> = items
         .iter()
-        .map(|(index, doc)| {
+        .map(|(index, _)| {
             vec![
                 Bind::Text(&index.id),
                 Bind::OptText(index.organization_id.as_deref()),
@@ -218,7 +225,6 @@ pub async fn upsert_services(
                 Bind::OptBool(index.free),
                 Bind::OptText(index.last_modified.as_deref()),
                 Bind::Bool(public),
-                Bind::Text(doc),
                 Bind::Int(now),
             ]
         })
@@ -226,15 +232,27 @@ pub async fn upsert_services(
     insert_rows(
         db,
         "INSERT INTO dir_services (id, organization_id, organization_name, name, description, status, \
-         minimum_age, maximum_age, free, last_modified, public, doc, updated_at) VALUES",
+         minimum_age, maximum_age, free, last_modified, public, updated_at) VALUES",
         "ON CONFLICT (id) DO UPDATE SET organization_id = excluded.organization_id, \
          organization_name = excluded.organization_name, name = excluded.name, \
          description = excluded.description, status = excluded.status, \
          minimum_age = excluded.minimum_age, maximum_age = excluded.maximum_age, \
          free = excluded.free, last_modified = excluded.last_modified, public = excluded.public, \
-         doc = excluded.doc, updated_at = excluded.updated_at",
-        13,
+         updated_at = excluded.updated_at",
+        12,
         &services,
+    )
+    .await?;
+    let docs: Vec<Vec<Bind<'_>>> = items
+        .iter()
+        .map(|(index, doc)| vec![Bind::Text(&index.id), Bind::Text(doc)])
+        .collect();
+    insert_rows(
+        db,
+        "INSERT INTO dir_service_docs (id, doc) VALUES",
+        "ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+        2,
+        &docs,
     )
     .await?;
     for chunk in items.chunks(240) {
@@ -345,7 +363,8 @@ pub async fn upsert_services(
 
 /// The whole record of a service, if it exists (and is public, when `public_only`).
 pub async fn service_doc(db: &mut impl Db, id: &str, public_only: bool) -> Result<Option<String>> {
-    let sql = "SELECT doc FROM dir_services WHERE id = $1 AND (public = TRUE OR $2 = FALSE)";
+    let sql = "SELECT d.doc FROM dir_services s JOIN dir_service_docs d ON d.id = s.id \
+               WHERE s.id = $1 AND (s.public = TRUE OR $2 = FALSE)";
     Ok(
         query!(db, c => sqlx::query_scalar(sql).bind(id).bind(public_only).fetch_optional(&mut *c).await)?,
     )
@@ -356,8 +375,8 @@ pub async fn service_doc_by_location(
     db: &mut impl Db,
     service_at_location_id: &str,
 ) -> Result<Option<String>> {
-    let sql = "SELECT s.doc FROM dir_service_at_locations sal JOIN dir_services s ON s.id = sal.service_id \
-               WHERE sal.id = $1 AND s.public = TRUE";
+    let sql = "SELECT d.doc FROM dir_service_at_locations sal JOIN dir_services s ON s.id = sal.service_id \
+               JOIN dir_service_docs d ON d.id = s.id WHERE sal.id = $1 AND s.public = TRUE";
     Ok(
         query!(db, c => sqlx::query_scalar(sql).bind(service_at_location_id).fetch_optional(&mut *c).await)?,
     )
@@ -372,7 +391,7 @@ pub async fn count_services(db: &mut impl Db) -> Result<i64> {
 /// Every service record, in id order (for export).
 pub async fn all_service_docs(db: &mut impl Db) -> Result<Vec<(String, String)>> {
     Ok(
-        query!(db, c => sqlx::query_as("SELECT id, doc FROM dir_services ORDER BY id").fetch_all(&mut *c).await)?,
+        query!(db, c => sqlx::query_as("SELECT s.id, d.doc FROM dir_services s JOIN dir_service_docs d ON d.id = s.id ORDER BY s.id").fetch_all(&mut *c).await)?,
     )
 }
 
@@ -622,7 +641,7 @@ pub async fn search_services(
     };
     let n = args.len();
     let list_sql = format!(
-        "SELECT {id_column}, s.doc FROM {from} WHERE {where_} ORDER BY {order} LIMIT ${} OFFSET ${}",
+        "SELECT {id_column}, s.id FROM {from} WHERE {where_} ORDER BY {order} LIMIT ${} OFFSET ${}",
         n + 1,
         n + 2
     );
@@ -636,14 +655,44 @@ pub async fn search_services(
         }
         q.fetch_one(&mut *c).await
     })?;
-    let rows: Vec<(String, String)> = query!(db, c => {
+    let ids: Vec<(String, String)> = query!(db, c => {
         let mut q = sqlx::query_as(&list_sql);
         for a in &args {
             q = match a { Arg::Text(t) => q.bind(t.clone()), Arg::Int(i) => q.bind(*i), Arg::Float(f) => q.bind(*f) };
         }
         q.bind(filter.limit).bind(filter.offset).fetch_all(&mut *c).await
     })?;
-    Ok((rows, total))
+    Ok((with_docs(db, ids).await?, total))
+}
+
+/// The records for a page of (row id, service id), in the same order.
+async fn with_docs(db: &mut impl Db, ids: Vec<(String, String)>) -> Result<Vec<(String, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut wanted: Vec<&str> = ids.iter().map(|(_, s)| s.as_str()).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let list = (1..=wanted.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!("SELECT id, doc FROM dir_service_docs WHERE id IN ({list})");
+    let binds: Vec<Bind<'_>> = wanted.iter().map(|w| Bind::Text(w)).collect();
+    let found: Vec<(String, String)> = query!(db, c => {
+        let mut q = sqlx::query_as(&sql);
+        for b in &binds {
+            if let Bind::Text(t) = b {
+                q = q.bind(*t);
+            }
+        }
+        q.fetch_all(&mut *c).await
+    })?;
+    let docs: std::collections::HashMap<String, String> = found.into_iter().collect();
+    Ok(ids
+        .into_iter()
+        .filter_map(|(row, service)| docs.get(&service).map(|d| (row, d.clone())))
+        .collect())
 }
 
 /// Distance searches: the bounding box has narrowed the candidates in SQL; here each gets its
@@ -661,7 +710,7 @@ async fn geographic(
 ) -> Result<(Vec<(String, String)>, i64)> {
     // One row per (listing, place); a listing without a place comes once, with no point.
     let sql = format!(
-        "SELECT {id_column}, s.doc, p.lat, p.lon FROM {from} \
+        "SELECT {id_column}, s.id, p.lat, p.lon FROM {from} \
          LEFT JOIN dir_service_places p ON p.service_id = s.id WHERE {where_} ORDER BY {order}"
     );
     let rows: Vec<(String, String, Option<f64>, Option<f64>)> = query!(db, c => {
@@ -726,13 +775,13 @@ async fn geographic(
     let total = i64::try_from(scored.len()).unwrap_or(i64::MAX);
     let start = usize::try_from(filter.offset).unwrap_or(usize::MAX);
     let take = usize::try_from(filter.limit).unwrap_or(0);
-    let rows = scored
+    let page = scored
         .into_iter()
         .skip(start)
         .take(take)
-        .map(|(id, doc, _, _)| (id, doc))
+        .map(|(id, service, _, _)| (id, service))
         .collect();
-    Ok((rows, total))
+    Ok((with_docs(db, page).await?, total))
 }
 
 // ---- Postcodes --------------------------------------------------------------------------
@@ -1024,7 +1073,8 @@ pub async fn services_of_organization(
     organization_id: &str,
 ) -> Result<Vec<(String, String)>> {
     Ok(query!(db, c => sqlx::query_as(
-        "SELECT id, doc FROM dir_services WHERE organization_id = $1 AND public = TRUE ORDER BY name, id",
+        "SELECT s.id, d.doc FROM dir_services s JOIN dir_service_docs d ON d.id = s.id \
+         WHERE s.organization_id = $1 AND s.public = TRUE ORDER BY s.name, s.id",
     )
     .bind(organization_id)
     .fetch_all(&mut *c)

@@ -1653,7 +1653,8 @@ fn the_village_profile_is_documented() {
 /// Everything the directory stores about its services, as text, in a fixed order.
 async fn directory_rows(store: &village_store::Store) -> Vec<String> {
     let sqls = [
-        "SELECT id || '|' || COALESCE(organization_id, '') || '|' || COALESCE(organization_name, '') || '|' || name || '|' || description || '|' || status || '|' || COALESCE(CAST(minimum_age AS TEXT), '') || '|' || COALESCE(CAST(maximum_age AS TEXT), '') || '|' || COALESCE(CAST(free AS TEXT), '') || '|' || COALESCE(last_modified, '') || '|' || CAST(public AS TEXT) || '|' || doc FROM dir_services ORDER BY id",
+        "SELECT id || '|' || COALESCE(organization_id, '') || '|' || COALESCE(organization_name, '') || '|' || name || '|' || description || '|' || status || '|' || COALESCE(CAST(minimum_age AS TEXT), '') || '|' || COALESCE(CAST(maximum_age AS TEXT), '') || '|' || COALESCE(CAST(free AS TEXT), '') || '|' || COALESCE(last_modified, '') || '|' || CAST(public AS TEXT) FROM dir_services ORDER BY id",
+        "SELECT id || '|' || doc FROM dir_service_docs ORDER BY id",
         "SELECT service_id || '|' || term_id FROM dir_service_terms ORDER BY 1",
         "SELECT service_id || '|' || day || '|' || CAST(opens AS TEXT) || '|' || CAST(closes AS TEXT) FROM dir_service_times ORDER BY 1",
         "SELECT service_id || '|' || CAST(lat AS TEXT) || '|' || CAST(lon AS TEXT) || '|' || COALESCE(postcode, '') FROM dir_service_places ORDER BY 1",

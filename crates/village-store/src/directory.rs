@@ -177,7 +177,8 @@ pub async fn prepare_for_import(db: &mut impl Db) -> Result<()> {
 
 /// Refresh the query planner's statistics after a big import, so it picks the right index
 /// for each filter (without them SQLite can choose a plan that reads the whole time table once
-/// per offer). Quick: on SQLite it samples at most a thousand rows per index.
+/// per offer). Quick: on SQLite it samples at most a thousand rows per index. On SQLite it
+/// also checkpoints the write-ahead log.
 pub async fn refresh_statistics(db: &mut impl Db) -> Result<()> {
     match db.exec() {
         Exec::Sqlite(c) => {
@@ -185,6 +186,11 @@ pub async fn refresh_statistics(db: &mut impl Db) -> Result<()> {
                 .execute(&mut *c)
                 .await?;
             sqlx::query("ANALYZE").execute(&mut *c).await?;
+            // Move the import out of the write-ahead log into the database file now, rather
+            // than leaving the next process to read gigabytes of log.
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&mut *c)
+                .await?;
         }
         Exec::Postgres(c) => {
             sqlx::query(
@@ -487,6 +493,9 @@ pub async fn search_services(
         .map(str::trim)
         .filter(|w| !w.is_empty());
     let mut from = "dir_services s".to_string();
+    // What to count over, when it can be cheaper than `from` (a bounded ranking need not be
+    // ranked to be counted).
+    let mut count_from: Option<String> = None;
     let mut order = "s.name, s.id".to_string();
     let words_alone = filter.taxonomy_term_id.is_none()
         && filter.all_terms.is_empty()
@@ -513,6 +522,11 @@ pub async fn search_services(
                  FROM dir_services WHERE public = TRUE AND search @@ websearch_to_tsquery('english', {p}) \
                  LIMIT {k}) f JOIN dir_services s ON s.id = f.fid"
             );
+            count_from = Some(format!(
+                "(SELECT id AS fid FROM dir_services WHERE public = TRUE \
+                 AND search @@ websearch_to_tsquery('english', {p}) LIMIT {k}) f \
+                 JOIN dir_services s ON s.id = f.fid"
+            ));
             order = "f.frank DESC, s.id".into();
         } else {
             let q = fts5_query(words);
@@ -524,6 +538,10 @@ pub async fn search_services(
                 "(SELECT rowid AS frowid, rank AS frank FROM dir_services_fts \
                  WHERE dir_services_fts MATCH {p} LIMIT {k}) f JOIN dir_services s ON s.rowid = f.frowid"
             );
+            count_from = Some(format!(
+                "(SELECT rowid AS frowid FROM dir_services_fts WHERE dir_services_fts MATCH {p} \
+                 LIMIT {k}) f JOIN dir_services s ON s.rowid = f.frowid"
+            ));
             order = "f.frank, s.id".into();
         }
     } else if let Some(words) = words {
@@ -632,12 +650,13 @@ pub async fn search_services(
         }
     }
     let where_ = conditions.join(" AND ");
+    let counted = count_from.as_deref().unwrap_or(&from);
     let count_sql = match filter.count_up_to {
         Some(cap) => format!(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM {from} WHERE {where_} LIMIT {}) c",
+            "SELECT COUNT(*) FROM (SELECT 1 FROM {counted} WHERE {where_} LIMIT {}) c",
             cap + 1
         ),
-        None => format!("SELECT COUNT(*) FROM {from} WHERE {where_}"),
+        None => format!("SELECT COUNT(*) FROM {counted} WHERE {where_}"),
     };
     let n = args.len();
     let list_sql = format!(

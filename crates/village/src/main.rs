@@ -9,12 +9,6 @@ use village_store::accounts as store;
 use village_store::Store;
 use village_web::Settings;
 
-/// mimalloc: markedly faster than the system allocator for the many small allocations of
-/// parsing, rendering and binding (an import of a million records spends a fifth of its time
-/// in malloc otherwise), and it returns memory to the system when idle.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Village: community-led social care. People, groups and neighbours finding each other,
 /// helping each other and deciding things together.
 #[derive(Parser)]

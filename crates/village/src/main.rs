@@ -284,6 +284,30 @@ fn progress_bar() -> indicatif::ProgressBar {
     bar
 }
 
+fn show_progress(bar: &indicatif::ProgressBar, done: u64, total: u64) {
+    bar.set_length(total);
+    bar.set_position(done);
+}
+
+/// The end of an import of services (ORUK JSON or HSDS CSV): what it found, and how many.
+fn say_services_imported(
+    bar: &indicatif::ProgressBar,
+    report: &village_web::directory::import::ImportReport,
+    data_dir: &Path,
+    now: i64,
+) -> anyhow::Result<()> {
+    bar.finish_and_clear();
+    finish_import(report, data_dir, now)?;
+    println!(
+        "Imported {} service(s) and {} taxonomy term(s) from {} file(s), with {} warning(s).",
+        report.imported,
+        report.taxonomy_terms,
+        report.files,
+        report.warnings.len()
+    );
+    Ok(())
+}
+
 /// Say what an import found; fail if it wrote nothing; keep a report of what was left out.
 fn finish_import(
     report: &village_web::directory::import::ImportReport,
@@ -500,27 +524,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let r = resolve(&place, None)?;
             let store = open(&r).await?;
             let bar = progress_bar();
-            let mut progress = |done: u64, total: u64| {
-                bar.set_length(total);
-                bar.set_position(done);
-            };
             let report = village_web::directory::import::import_oruk(
                 &store,
                 &path,
                 skip_invalid,
                 now,
-                &mut progress,
+                &mut |done, total| show_progress(&bar, done, total),
             )
             .await?;
-            bar.finish_and_clear();
-            finish_import(&report, &r.data_dir, now)?;
-            println!(
-                "Imported {} service(s) and {} taxonomy term(s) from {} file(s), with {} warning(s).",
-                report.imported,
-                report.taxonomy_terms,
-                report.files,
-                report.warnings.len()
-            );
+            say_services_imported(&bar, &report, &r.data_dir, now)?;
         }
         Command::Import {
             command:
@@ -533,27 +545,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let r = resolve(&place, None)?;
             let store = open(&r).await?;
             let bar = progress_bar();
-            let mut progress = |done: u64, total: u64| {
-                bar.set_length(total);
-                bar.set_position(done);
-            };
             let report = village_web::directory::hsds_csv::import_hsds_csv(
                 &store,
                 &dir,
                 skip_invalid,
                 now,
-                &mut progress,
+                &mut |done, total| show_progress(&bar, done, total),
             )
             .await?;
-            bar.finish_and_clear();
-            finish_import(&report, &r.data_dir, now)?;
-            println!(
-                "Imported {} service(s) and {} taxonomy term(s) from {} file(s), with {} warning(s).",
-                report.imported,
-                report.taxonomy_terms,
-                report.files,
-                report.warnings.len()
-            );
+            say_services_imported(&bar, &report, &r.data_dir, now)?;
         }
         Command::Import {
             command:

@@ -340,7 +340,7 @@ pub struct ChangeForm {
 }
 
 /// The term id an attribute gives, however it is written.
-fn attribute_term(a: &Value) -> Option<&str> {
+pub fn attribute_term(a: &Value) -> Option<&str> {
     a.get("taxonomy_term_id")
         .and_then(Value::as_str)
         .or_else(|| a.pointer("/taxonomy_term/id").and_then(Value::as_str))

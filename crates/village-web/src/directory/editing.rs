@@ -19,7 +19,7 @@ use village_domain::accounts::FieldError;
 use village_domain::audit::AuditAction;
 use village_domain::directory::geo::Postcode;
 use village_domain::directory::listing::{
-    apply_change, differences, new_listing, ChangeForm, NewListingForm,
+    apply_change, attribute_term, differences, new_listing, ChangeForm, NewListingForm,
 };
 use village_domain::directory::oruk::read_service;
 use village_domain::directory::schedule::Weekday;
@@ -364,11 +364,7 @@ impl ChangeFields {
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .filter_map(|a| {
-                a.get("taxonomy_term_id")
-                    .and_then(Value::as_str)
-                    .or_else(|| a.pointer("/taxonomy_term/id").and_then(Value::as_str))
-            })
+            .filter_map(attribute_term)
             .collect();
         Self {
             name: text(current, "name"),

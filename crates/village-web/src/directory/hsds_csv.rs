@@ -782,12 +782,9 @@ pub async fn import_hsds_csv(
         }
     }
     for term in tables.rows("taxonomy_terms") {
-        let mut fields = term.fields.clone();
-        if let Some(t) = term.link("taxonomy_id") {
-            fields.insert("taxonomy_id".into(), Value::String(t.to_string()));
-        }
+        // `taxonomy_id` is one of the term's own columns, so it is already in `fields`.
         collector.term(
-            Value::Object(fields),
+            Value::Object(term.fields.clone()),
             &term.file,
             &format!("line {}", term.line),
         );

@@ -66,6 +66,32 @@ pub async fn fresh_store(backend: Backend, dir: &std::path::Path) -> Option<(Sto
     Some((store, url))
 }
 
+/// Serve a hub on `store` at a free port; it stops when the sender is dropped or used.
+async fn serve(
+    store: Store,
+    outbox: &std::path::Path,
+    tweak: impl FnOnce(&mut Settings),
+) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let mut settings = Settings::default();
+    settings.public_url = format!("http://{addr}");
+    settings.hub.name = "Testfield".into();
+    settings.mail.outbox_dir = outbox.to_string_lossy().to_string();
+    tweak(&mut settings);
+    let state = AppState::new(store, settings).expect("state");
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let _ = village_web::serve(listener, state, async {
+            let _ = rx.await;
+        })
+        .await;
+    });
+    (addr, tx)
+}
+
 pub struct TestApp {
     pub base: String,
     pub addr: SocketAddr,
@@ -98,24 +124,8 @@ impl TestApp {
     ) -> Option<TestApp> {
         let dir = tempfile::tempdir().expect("tempdir");
         let (store, db_url) = fresh_store(backend, dir.path()).await?;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let mut settings = Settings::default();
-        settings.public_url = format!("http://{addr}");
-        settings.hub.name = "Testfield".into();
         let outbox = dir.path().join("outbox");
-        settings.mail.outbox_dir = outbox.to_string_lossy().to_string();
-        tweak(&mut settings);
-        let state = AppState::new(store.clone(), settings).expect("state");
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let _ = village_web::serve(listener, state, async {
-                let _ = rx.await;
-            })
-            .await;
-        });
+        let (addr, tx) = serve(store.clone(), &outbox, tweak).await;
         Some(TestApp {
             base: format!("http://{addr}"),
             addr,
@@ -133,22 +143,7 @@ impl TestApp {
         let store = Store::open(&self.db_url, &Default::default())
             .await
             .expect("open the same database again");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let mut settings = Settings::default();
-        settings.public_url = format!("http://{addr}");
-        settings.hub.name = "Testfield".into();
-        settings.mail.outbox_dir = self.outbox.to_string_lossy().to_string();
-        let state = AppState::new(store, settings).expect("state");
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let _ = village_web::serve(listener, state, async {
-                let _ = rx.await;
-            })
-            .await;
-        });
+        let (addr, tx) = serve(store, &self.outbox, |_| {}).await;
         (format!("http://{addr}"), tx)
     }
 

@@ -34,10 +34,16 @@ pub enum AuditAction {
     ListingEdited,
     /// Someone read another person's personal data.
     PersonalDataViewed,
+    ProfileEditedBySupporter,
+    CircleInvited,
+    CircleAnswered,
+    ConnectorLinked,
+    DataExported,
+    AccountForgotten,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 26] = [
+    pub const ALL: [AuditAction; 32] = [
         AuditAction::SignedUp,
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
@@ -64,6 +70,12 @@ impl AuditAction {
         AuditAction::ClaimDecided,
         AuditAction::ListingEdited,
         AuditAction::PersonalDataViewed,
+        AuditAction::ProfileEditedBySupporter,
+        AuditAction::CircleInvited,
+        AuditAction::CircleAnswered,
+        AuditAction::ConnectorLinked,
+        AuditAction::DataExported,
+        AuditAction::AccountForgotten,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -94,6 +106,12 @@ impl AuditAction {
             AuditAction::ClaimDecided => "claim_decided",
             AuditAction::ListingEdited => "listing_edited",
             AuditAction::PersonalDataViewed => "personal_data_viewed",
+            AuditAction::ProfileEditedBySupporter => "profile_edited_by_supporter",
+            AuditAction::CircleInvited => "circle_invited",
+            AuditAction::CircleAnswered => "circle_answered",
+            AuditAction::ConnectorLinked => "connector_linked",
+            AuditAction::DataExported => "data_exported",
+            AuditAction::AccountForgotten => "account_forgotten",
         }
     }
 
@@ -126,6 +144,12 @@ impl AuditAction {
             AuditAction::ClaimDecided => "Organiser request decided",
             AuditAction::ListingEdited => "Listing edited by its organiser",
             AuditAction::PersonalDataViewed => "Looked at personal information",
+            AuditAction::ProfileEditedBySupporter => "Profile changed by a supporter",
+            AuditAction::CircleInvited => "Invited into a circle of support",
+            AuditAction::CircleAnswered => "Answered a circle of support invitation",
+            AuditAction::ConnectorLinked => "Connector chosen, offered or accepted",
+            AuditAction::DataExported => "Downloaded all their information",
+            AuditAction::AccountForgotten => "Forgotten at their own request",
         }
     }
 

@@ -8,6 +8,7 @@ pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod directory;
+pub mod people;
 
 /// Seconds since the Unix epoch. The web layer reads the clock once per request and passes it in.
 pub type Timestamp = i64;

@@ -50,6 +50,8 @@ pub struct AuditFilter {
     /// Only entries with an id below this (for paging back through the log).
     pub before_id: Option<i64>,
     pub limit: i64,
+    /// Only entries where someone other than the subject acted (or nobody signed in did).
+    pub others_only: bool,
 }
 
 /// Entries matching the filter, newest first.
@@ -62,6 +64,7 @@ pub async fn list(db: &mut impl Db, filter: &AuditFilter) -> Result<Vec<AuditRow
                WHERE ($1 IS NULL OR a.action = $1) AND ($2 IS NULL OR a.actor_id = $2) \
                AND ($3 IS NULL OR a.subject_id = $3) AND ($4 IS NULL OR a.at >= $4) \
                AND ($5 IS NULL OR a.at < $5) AND ($6 IS NULL OR a.id < $6) \
+               AND ($8 = FALSE OR a.actor_id IS NULL OR a.actor_id <> a.subject_id) \
                ORDER BY a.id DESC LIMIT $7";
     Ok(query!(db, c => sqlx::query_as(sql)
         .bind(filter.action.map(AuditAction::as_str))
@@ -71,6 +74,7 @@ pub async fn list(db: &mut impl Db, filter: &AuditFilter) -> Result<Vec<AuditRow
         .bind(filter.until)
         .bind(filter.before_id)
         .bind(filter.limit)
+        .bind(filter.others_only)
         .fetch_all(&mut *c)
         .await)?)
 }

@@ -110,7 +110,10 @@ impl Store {
             // An acknowledged write survives a crash or power cut.
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(options.busy_timeout)
-            .foreign_keys(true);
+            .foreign_keys(true)
+            // Deleted content is overwritten with zeros, so what a person asks to be forgotten
+            // is really gone from the file (see `people::forget`).
+            .pragma("secure_delete", "ON");
         let pool = SqlitePoolOptions::new()
             .max_connections(options.max_connections)
             .acquire_timeout(Duration::from_secs(10))

@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod audit;
 pub mod directory;
 pub mod hub;
+pub mod people;
 
 pub use db::{Backend, Conn, Db, Exec, SessionChanges, Store, StoreError, StoreOptions, Tx};
 

@@ -1779,14 +1779,15 @@ fn delete_page(
         csrf,
         FormSpec {
             path: "/account/delete",
-            heading: "Delete your account",
+            heading: "Forget me: delete your account and everything about you",
             intro: &[
-            "This removes your account, your name, email address and lived experience from this hub straight away, and signs you out everywhere. It cannot be undone.",
-            "The audit log keeps a record that an account with your number existed and what happened to it, without your name or email address, so that access to people's information can always be checked.",
+            "This removes your profile, your story, your circle of support, notes about you, your sharing choices, your contact details, your lived experience and your account from this hub straight away, and signs you out everywhere. It cannot be undone.",
+            "The audit log keeps a record that an account with your number existed and what happened to it, without your name, email address or any words from your profile, so that access to people's information can always be checked.",
+            "If a safeguarding concern about you is open, the law may need us to keep what the safeguarding leads hold until it is closed. Only they can see it.",
         ],
             fields: vec![FieldSpec::new("password", "Your password", "password", "current-password")
             .hint("We ask for it again to check that it is really you.")],
-            button: "Delete my account",
+            button: "Forget me",
         },
         errors,
     );
@@ -1802,51 +1803,20 @@ async fn view_delete_get(
     pages::page(&delete_page(&state, &identity, &csrf, Errors::none()))
 }
 
-/// Delete an account after checking the password. Sessions, tokens and reset links go with it.
+/// Delete an account after checking the password: the person is forgotten completely (see
+/// `people::forget`), signed out everywhere, and the words cleared from disk.
 pub async fn delete_account(
     state: &AppState,
     identity: &Identity,
     password: &str,
-    ip: &str,
+    _ip: &str,
     now: i64,
 ) -> Result<(), AccountError> {
-    if !auth::verify_password(
-        password.to_string(),
-        Some(identity.user.password_hash.clone()),
-    )
-    .await
-    {
-        return Err(AccountError::Field(FieldError::new(
-            "password",
-            "password_wrong",
-            "Your password is not right",
-        )));
+    match crate::people::forget(state, identity, password, now).await {
+        Ok(()) => Ok(()),
+        Err(crate::people::ForgetError::Field(f)) => Err(AccountError::Field(f)),
+        Err(crate::people::ForgetError::Store(e)) => Err(AccountError::Store(e)),
     }
-    if identity.user.role() == Role::HubAdmin {
-        let mut c = state.store.conn().await?;
-        if store::count_role(&mut c, Role::HubAdmin).await? <= 1 {
-            return Err(AccountError::Field(FieldError::new(
-                "password",
-                "last_hub_admin",
-                "You are the only hub admin. Make someone else a hub admin first, so the hub is not left without one.",
-            )));
-        }
-    }
-    let mut tx = state.store.begin().await?;
-    store::delete_user(&mut tx, identity.user.id).await?;
-    record(
-        &mut tx,
-        Some(identity.user.id),
-        Some(identity.user.id),
-        AuditAction::AccountDeleted,
-        "",
-        Some(ip),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    state.forget_home_counts();
-    Ok(())
 }
 
 async fn view_delete_post(

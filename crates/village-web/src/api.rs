@@ -215,6 +215,36 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::directory::api::api_approve))
         .routes(routes!(crate::directory::api::api_reject))
         .routes(routes!(crate::directory::api::api_history))
+        .routes(routes!(
+            crate::people::api::api_my_profile,
+            crate::people::api::api_put_my_profile
+        ))
+        .routes(routes!(
+            crate::people::api::api_person_profile,
+            crate::people::api::api_put_person_profile
+        ))
+        .routes(routes!(crate::people::api::api_my_history))
+        .routes(routes!(crate::people::api::api_person_history))
+        .routes(routes!(crate::people::api::api_undo))
+        .routes(routes!(crate::people::api::api_my_consents))
+        .routes(routes!(crate::people::api::api_export))
+        .routes(routes!(crate::people::api::api_access_log))
+        .routes(routes!(crate::people::api::api_forget))
+        .routes(routes!(
+            crate::people::api::api_my_circle,
+            crate::people::api::api_add_circle
+        ))
+        .routes(routes!(
+            crate::people::api::api_change_circle,
+            crate::people::api::api_remove_circle
+        ))
+        .routes(routes!(crate::people::api::api_answer_invitation))
+        .routes(routes!(
+            crate::people::api::api_my_connectors,
+            crate::people::api::api_choose_connector
+        ))
+        .routes(routes!(crate::people::api::api_end_connector))
+        .routes(routes!(crate::people::api::api_offer_connector))
 }
 
 /// The OpenAPI 3.1 document for this API.

@@ -166,3 +166,20 @@ pub async fn not_found(
         &["The link may be old, or the address may have a typo. Check it, or start again from the home page."],
     )
 }
+
+/// The same "not found" page for something that is not there and something the visitor may
+/// not know is there.
+pub fn not_found_page(
+    state: &AppState,
+    identity: Option<&crate::auth::Identity>,
+    csrf: &CsrfToken,
+) -> Response {
+    pages::problem(
+        state,
+        identity,
+        csrf,
+        StatusCode::NOT_FOUND,
+        "We cannot find that page",
+        &["The link may be old, or the address may have a typo. Check it, or start again from the home page."],
+    )
+}

@@ -14,6 +14,7 @@ pub mod directory;
 pub mod hub;
 pub mod mail;
 pub mod pages;
+pub mod people;
 pub mod security;
 pub mod sessions;
 pub mod settings;
@@ -85,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         .merge(directory::pages::routes())
         .merge(directory::editing::routes())
         .merge(directory::editing::organiser_routes())
+        .merge(people::pages::routes())
         .merge(api_router)
         .route(
             "/api/v1/openapi.json",

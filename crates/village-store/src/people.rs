@@ -1,0 +1,474 @@
+//! People at the centre: profile sections, their history, sharing choices (the consent
+//! ledger), circles of support and chosen connectors; how a viewer stands to a person; and
+//! forgetting a person completely.
+
+use crate::{Db, Result, Store, StoreError};
+use village_domain::people::Relationship;
+use village_domain::Timestamp;
+
+/// One section as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SectionRow {
+    pub section: String,
+    pub body: String,
+    pub structure: Option<String>,
+    pub visibility: String,
+    pub updated_at: i64,
+    pub updated_by: Option<i64>,
+}
+
+pub async fn sections(db: &mut impl Db, user_id: i64) -> Result<Vec<SectionRow>> {
+    Ok(query!(db, c => sqlx::query_as(
+        "SELECT section, body, structure, visibility, updated_at, updated_by FROM profile_sections WHERE user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *c)
+    .await)?)
+}
+
+/// What a section will say and who sees it.
+pub struct SectionWrite<'a> {
+    pub user_id: i64,
+    pub section: &'a str,
+    pub body: &'a str,
+    pub structure: Option<&'a str>,
+    pub visibility: &'a str,
+    pub editor: i64,
+}
+
+pub async fn put_section(db: &mut impl Db, w: &SectionWrite<'_>, now: Timestamp) -> Result<()> {
+    query!(db, c => sqlx::query(
+        "INSERT INTO profile_sections (user_id, section, body, structure, visibility, updated_at, updated_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (user_id, section) DO UPDATE SET body = excluded.body, structure = excluded.structure, \
+         visibility = excluded.visibility, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+    )
+    .bind(w.user_id)
+    .bind(w.section)
+    .bind(w.body)
+    .bind(w.structure)
+    .bind(w.visibility)
+    .bind(now)
+    .bind(w.editor)
+    .execute(&mut *c)
+    .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+// ---- History of changes --------------------------------------------------------------
+
+/// One change to a section: who made it, what it said before and after.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EditRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub section: String,
+    pub editor_id: Option<i64>,
+    /// The editor's name as it is now (`None` once they have left the hub).
+    pub editor_name: Option<String>,
+    pub before_body: String,
+    pub before_structure: Option<String>,
+    pub after_body: String,
+    pub after_structure: Option<String>,
+    pub at: i64,
+    /// The change this one put back, when it was an undo.
+    pub undoes: Option<i64>,
+}
+
+pub struct NewEdit<'a> {
+    pub user_id: i64,
+    pub section: &'a str,
+    pub editor_id: i64,
+    pub before_body: &'a str,
+    pub before_structure: Option<&'a str>,
+    pub after_body: &'a str,
+    pub after_structure: Option<&'a str>,
+    pub undoes: Option<i64>,
+}
+
+pub async fn record_edit(db: &mut impl Db, e: &NewEdit<'_>, now: Timestamp) -> Result<i64> {
+    Ok(query!(db, c => sqlx::query_scalar(
+        "INSERT INTO profile_edits (user_id, section, editor_id, before_body, before_structure, after_body, after_structure, at, undoes) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(e.user_id)
+    .bind(e.section)
+    .bind(e.editor_id)
+    .bind(e.before_body)
+    .bind(e.before_structure)
+    .bind(e.after_body)
+    .bind(e.after_structure)
+    .bind(now)
+    .bind(e.undoes)
+    .fetch_one(&mut *c)
+    .await)?)
+}
+
+const EDIT_COLUMNS: &str =
+    "e.id, e.user_id, e.section, e.editor_id, u.display_name AS editor_name, \
+    e.before_body, e.before_structure, e.after_body, e.after_structure, e.at, e.undoes";
+
+/// The changes to a person's profile, newest first (`before_id` pages further back).
+pub async fn edits(
+    db: &mut impl Db,
+    user_id: i64,
+    before_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<EditRow>> {
+    let sql = format!(
+        "SELECT {EDIT_COLUMNS} FROM profile_edits e LEFT JOIN users u ON u.id = e.editor_id \
+         WHERE e.user_id = $1 AND ($2 IS NULL OR e.id < $2) ORDER BY e.id DESC LIMIT $3"
+    );
+    Ok(query!(db, c => sqlx::query_as(&sql)
+        .bind(user_id)
+        .bind(before_id)
+        .bind(limit)
+        .fetch_all(&mut *c)
+        .await)?)
+}
+
+pub async fn edit(db: &mut impl Db, user_id: i64, id: i64) -> Result<Option<EditRow>> {
+    let sql = format!(
+        "SELECT {EDIT_COLUMNS} FROM profile_edits e LEFT JOIN users u ON u.id = e.editor_id \
+         WHERE e.user_id = $1 AND e.id = $2"
+    );
+    Ok(query!(db, c => sqlx::query_as(&sql)
+        .bind(user_id)
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await)?)
+}
+
+// ---- Consent ledger -------------------------------------------------------------------
+
+/// One sharing choice: what, with whom (a visibility code or a plain description), when,
+/// and who made it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ConsentRow {
+    pub id: i64,
+    pub what: String,
+    pub shared_with: String,
+    pub previous: Option<String>,
+    pub by_id: Option<i64>,
+    pub by_name: Option<String>,
+    pub at: i64,
+}
+
+pub async fn record_consent(
+    db: &mut impl Db,
+    user_id: i64,
+    what: &str,
+    shared_with: &str,
+    previous: Option<&str>,
+    by: i64,
+    now: Timestamp,
+) -> Result<()> {
+    query!(db, c => sqlx::query(
+        "INSERT INTO consents (user_id, what, shared_with, previous, by_id, at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(user_id)
+    .bind(what)
+    .bind(shared_with)
+    .bind(previous)
+    .bind(by)
+    .bind(now)
+    .execute(&mut *c)
+    .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Every sharing choice, newest first.
+pub async fn consents(db: &mut impl Db, user_id: i64) -> Result<Vec<ConsentRow>> {
+    Ok(query!(db, c => sqlx::query_as(
+        "SELECT k.id, k.what, k.shared_with, k.previous, k.by_id, u.display_name AS by_name, k.at \
+         FROM consents k LEFT JOIN users u ON u.id = k.by_id WHERE k.user_id = $1 ORDER BY k.id DESC",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *c)
+    .await)?)
+}
+
+// ---- Circle of support ----------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CircleRow {
+    pub id: i64,
+    pub owner_id: i64,
+    pub ring: String,
+    pub name: String,
+    pub contact: String,
+    pub member_id: Option<i64>,
+    /// The linked member's own name, as it is now.
+    pub member_name: Option<String>,
+    pub status: String,
+    pub supporter: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const CIRCLE_COLUMNS: &str = "e.id, e.owner_id, e.ring, e.name, e.contact, e.member_id, \
+    m.display_name AS member_name, e.status, e.supporter, e.created_at, e.updated_at";
+
+pub struct NewCircleEntry<'a> {
+    pub owner_id: i64,
+    pub ring: &'a str,
+    pub name: &'a str,
+    pub contact: &'a str,
+    pub member_id: Option<i64>,
+    pub status: &'a str,
+}
+
+pub async fn add_circle_entry(
+    db: &mut impl Db,
+    e: &NewCircleEntry<'_>,
+    now: Timestamp,
+) -> Result<i64> {
+    let r: std::result::Result<i64, sqlx::Error> = query!(db, c => sqlx::query_scalar(
+        "INSERT INTO circle_entries (owner_id, ring, name, contact, member_id, status, supporter, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7, $7) RETURNING id",
+    )
+    .bind(e.owner_id)
+    .bind(e.ring)
+    .bind(e.name)
+    .bind(e.contact)
+    .bind(e.member_id)
+    .bind(e.status)
+    .bind(now)
+    .fetch_one(&mut *c)
+    .await);
+    r.map_err(|e| StoreError::from(e).unique_as("member"))
+}
+
+/// A person's circle, in the order it was added.
+pub async fn circle(db: &mut impl Db, owner_id: i64) -> Result<Vec<CircleRow>> {
+    let sql = format!(
+        "SELECT {CIRCLE_COLUMNS} FROM circle_entries e LEFT JOIN users m ON m.id = e.member_id \
+         WHERE e.owner_id = $1 ORDER BY e.id"
+    );
+    Ok(query!(db, c => sqlx::query_as(&sql).bind(owner_id).fetch_all(&mut *c).await)?)
+}
+
+pub async fn circle_entry(db: &mut impl Db, id: i64) -> Result<Option<CircleRow>> {
+    let sql = format!(
+        "SELECT {CIRCLE_COLUMNS} FROM circle_entries e LEFT JOIN users m ON m.id = e.member_id WHERE e.id = $1"
+    );
+    Ok(query!(db, c => sqlx::query_as(&sql).bind(id).fetch_optional(&mut *c).await)?)
+}
+
+/// The circles a member has been invited into or belongs to, with the owner's name.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MembershipRow {
+    pub entry_id: i64,
+    pub owner_id: i64,
+    pub owner_name: String,
+    pub ring: String,
+    pub status: String,
+    pub supporter: bool,
+}
+
+pub async fn memberships(db: &mut impl Db, member_id: i64) -> Result<Vec<MembershipRow>> {
+    Ok(query!(db, c => sqlx::query_as(
+        "SELECT e.id AS entry_id, e.owner_id, o.display_name AS owner_name, e.ring, e.status, e.supporter \
+         FROM circle_entries e JOIN users o ON o.id = e.owner_id \
+         WHERE e.member_id = $1 AND e.status IN ('invited', 'accepted') ORDER BY e.id",
+    )
+    .bind(member_id)
+    .fetch_all(&mut *c)
+    .await)?)
+}
+
+pub struct CircleUpdate<'a> {
+    pub ring: &'a str,
+    pub name: &'a str,
+    pub contact: &'a str,
+    pub status: &'a str,
+    pub supporter: bool,
+}
+
+pub async fn update_circle_entry(
+    db: &mut impl Db,
+    id: i64,
+    u: &CircleUpdate<'_>,
+    now: Timestamp,
+) -> Result<()> {
+    query!(db, c => sqlx::query(
+        "UPDATE circle_entries SET ring = $1, name = $2, contact = $3, status = $4, supporter = $5, updated_at = $6 WHERE id = $7",
+    )
+    .bind(u.ring)
+    .bind(u.name)
+    .bind(u.contact)
+    .bind(u.status)
+    .bind(u.supporter)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *c)
+    .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn remove_circle_entry(db: &mut impl Db, id: i64) -> Result<()> {
+    query!(db, c => sqlx::query("DELETE FROM circle_entries WHERE id = $1")
+        .bind(id)
+        .execute(&mut *c)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+// ---- Connectors -----------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ConnectorLinkRow {
+    pub person_id: i64,
+    pub person_name: String,
+    pub connector_id: i64,
+    pub connector_name: String,
+    /// `offered` (by the connector, waiting for the person) or `accepted`.
+    pub status: String,
+    pub created_at: i64,
+    pub accepted_at: Option<i64>,
+}
+
+const LINK_SELECT: &str = "SELECT l.person_id, p.display_name AS person_name, l.connector_id, \
+    k.display_name AS connector_name, l.status, l.created_at, l.accepted_at \
+    FROM person_connectors l JOIN users p ON p.id = l.person_id JOIN users k ON k.id = l.connector_id";
+
+/// The connectors a person has chosen or been offered.
+pub async fn connectors_of(db: &mut impl Db, person_id: i64) -> Result<Vec<ConnectorLinkRow>> {
+    let sql =
+        format!("{LINK_SELECT} WHERE l.person_id = $1 ORDER BY k.display_name, l.connector_id");
+    Ok(query!(db, c => sqlx::query_as(&sql).bind(person_id).fetch_all(&mut *c).await)?)
+}
+
+/// The people who chose a connector, or to whom they offered to be one.
+pub async fn people_of(db: &mut impl Db, connector_id: i64) -> Result<Vec<ConnectorLinkRow>> {
+    let sql =
+        format!("{LINK_SELECT} WHERE l.connector_id = $1 ORDER BY p.display_name, l.person_id");
+    Ok(query!(db, c => sqlx::query_as(&sql).bind(connector_id).fetch_all(&mut *c).await)?)
+}
+
+pub async fn connector_link(
+    db: &mut impl Db,
+    person_id: i64,
+    connector_id: i64,
+) -> Result<Option<ConnectorLinkRow>> {
+    let sql = format!("{LINK_SELECT} WHERE l.person_id = $1 AND l.connector_id = $2");
+    Ok(
+        query!(db, c => sqlx::query_as(&sql).bind(person_id).bind(connector_id).fetch_optional(&mut *c).await)?,
+    )
+}
+
+/// Link a connector: `accepted` when the person chose them, `offered` when the connector
+/// offered. An existing link is only ever moved on to `accepted`.
+pub async fn link_connector(
+    db: &mut impl Db,
+    person_id: i64,
+    connector_id: i64,
+    accepted: bool,
+    now: Timestamp,
+) -> Result<()> {
+    let status = if accepted { "accepted" } else { "offered" };
+    let accepted_at = accepted.then_some(now);
+    query!(db, c => sqlx::query(
+        "INSERT INTO person_connectors (person_id, connector_id, status, created_at, accepted_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (person_id, connector_id) DO UPDATE SET \
+         status = CASE WHEN person_connectors.status = 'accepted' THEN 'accepted' ELSE excluded.status END, \
+         accepted_at = COALESCE(person_connectors.accepted_at, excluded.accepted_at)",
+    )
+    .bind(person_id)
+    .bind(connector_id)
+    .bind(status)
+    .bind(now)
+    .bind(accepted_at)
+    .execute(&mut *c)
+    .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn unlink_connector(db: &mut impl Db, person_id: i64, connector_id: i64) -> Result<bool> {
+    let n = query!(db, c => sqlx::query("DELETE FROM person_connectors WHERE person_id = $1 AND connector_id = $2")
+        .bind(person_id)
+        .bind(connector_id)
+        .execute(&mut *c)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}
+
+// ---- Relationship ---------------------------------------------------------------------
+
+/// How `viewer` stands to `person`: the closest of their relationships. A connector link
+/// counts only while it is accepted and the viewer still has the connector role; a circle
+/// link only once the member accepted.
+pub async fn relationship(
+    db: &mut impl Db,
+    person_id: i64,
+    viewer: Option<i64>,
+) -> Result<Relationship> {
+    let Some(viewer) = viewer else {
+        return Ok(Relationship::Anonymous);
+    };
+    if viewer == person_id {
+        return Ok(Relationship::Themself);
+    }
+    let (circle, connector): (Option<i64>, i64) = query!(db, c => sqlx::query_as(
+        "SELECT \
+           (SELECT CAST(MAX(CASE WHEN supporter THEN 2 ELSE 1 END) AS BIGINT) FROM circle_entries \
+              WHERE owner_id = $1 AND member_id = $2 AND status = 'accepted'), \
+           (SELECT COUNT(*) FROM person_connectors l JOIN users k ON k.id = l.connector_id \
+              WHERE l.person_id = $1 AND l.connector_id = $2 AND l.status = 'accepted' AND k.role = 'connector')",
+    )
+    .bind(person_id)
+    .bind(viewer)
+    .fetch_one(&mut *c)
+    .await)?;
+    Ok(match (circle, connector) {
+        (Some(2), _) => Relationship::Supporter,
+        (Some(_), _) => Relationship::Circle,
+        (None, n) if n > 0 => Relationship::Connector,
+        _ => Relationship::Member,
+    })
+}
+
+// ---- Forgetting -----------------------------------------------------------------------
+
+/// Remove everything about a person: their profile and its history, sharing choices,
+/// circle, connector links and account (sessions, tokens and resets go with it). Their name
+/// leaves other people's pages too: edits they made to someone else's profile and entries
+/// that linked them keep only what the other person wrote. The audit log keeps its entries
+/// (who did what, by number), which hold no words from the profile.
+pub async fn forget(db: &mut impl Db, user_id: i64) -> Result<()> {
+    for sql in [
+        "DELETE FROM profile_edits WHERE user_id = $1",
+        "DELETE FROM profile_sections WHERE user_id = $1",
+        "DELETE FROM consents WHERE user_id = $1",
+        "DELETE FROM circle_entries WHERE owner_id = $1",
+        "DELETE FROM person_connectors WHERE person_id = $1 OR connector_id = $1",
+        // Where someone else named them in their circle, keep the entry only as the name
+        // that person typed, with no link.
+        "UPDATE circle_entries SET member_id = NULL, status = 'listed', supporter = FALSE WHERE member_id = $1",
+        "DELETE FROM users WHERE id = $1",
+    ] {
+        query!(db, c => sqlx::query(sql).bind(user_id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+/// After a person is forgotten: make sure the words are gone from disk, not just from
+/// queries. SQLite overwrites deleted content with zeros (`secure_delete`); this copies the
+/// write-ahead log into the file and empties it. PostgreSQL marks the space for reuse.
+pub async fn scrub(store: &Store) -> Result<()> {
+    match store {
+        Store::Sqlite { pool, .. } => {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(pool)
+                .await?;
+        }
+        Store::Postgres { pool } => {
+            sqlx::query(
+                "VACUUM profile_sections, profile_edits, consents, circle_entries, person_connectors, users",
+            )
+            .execute(pool)
+            .await?;
+        }
+    }
+    Ok(())
+}

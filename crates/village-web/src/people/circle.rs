@@ -1,0 +1,552 @@
+//! The circle of support and chosen connectors: adding people, inviting members (who must
+//! accept), making someone a supporter, choosing or accepting a connector. Every change to
+//! who can see the person's profile is written to their consent ledger at once, and takes
+//! effect on the very next request.
+
+use crate::audit::record;
+use crate::auth::Identity;
+use crate::AppState;
+use serde::Serialize;
+use utoipa::ToSchema;
+use village_domain::accounts::{Email, FieldError, Role};
+use village_domain::audit::AuditAction;
+use village_domain::people::circle::{check_contact, check_name, LinkStatus, Ring};
+use village_store::people::{
+    self as store, CircleRow, CircleUpdate, ConnectorLinkRow, MembershipRow, NewCircleEntry,
+};
+use village_store::{accounts as account_store, StoreError};
+
+/// Someone in a person's circle, as the person sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CircleEntryOut {
+    pub id: i64,
+    /// `close`, `family_friends`, `community` or `paid`.
+    pub ring: String,
+    pub name: String,
+    /// Private contact details: only the person sees them.
+    pub contact: String,
+    /// The linked member, when the entry is a member of this hub.
+    pub member_id: Option<i64>,
+    /// `listed` (a name only), `invited`, `accepted` or `declined`.
+    pub status: String,
+    /// May help edit the person's profile and plans.
+    pub supporter: bool,
+    pub created_at: i64,
+}
+
+pub fn entry_out(r: CircleRow) -> CircleEntryOut {
+    let linked = r.member_id.is_some();
+    CircleEntryOut {
+        id: r.id,
+        ring: r.ring,
+        name: r.name,
+        contact: r.contact,
+        member_id: r.member_id,
+        status: if linked { r.status } else { "listed".into() },
+        supporter: r.supporter && linked,
+        created_at: r.created_at,
+    }
+}
+
+/// A circle the caller is in, or has been invited into.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MembershipOut {
+    pub entry_id: i64,
+    pub person_id: i64,
+    pub person_name: String,
+    pub ring: String,
+    /// `invited` or `accepted`.
+    pub status: String,
+    pub supporter: bool,
+}
+
+pub fn membership_out(m: MembershipRow) -> MembershipOut {
+    MembershipOut {
+        entry_id: m.entry_id,
+        person_id: m.owner_id,
+        person_name: m.owner_name,
+        ring: m.ring,
+        status: m.status,
+        supporter: m.supporter,
+    }
+}
+
+/// A link between a person and a connector.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConnectorOut {
+    /// The other side of the link: the connector (for the person) or the person (for the
+    /// connector).
+    pub id: i64,
+    pub name: String,
+    /// `offered` (waiting for the person to accept) or `accepted`.
+    pub status: String,
+    pub since: i64,
+}
+
+pub fn link_out(l: ConnectorLinkRow, as_connector: bool) -> ConnectorOut {
+    ConnectorOut {
+        id: if as_connector {
+            l.person_id
+        } else {
+            l.connector_id
+        },
+        name: if as_connector {
+            l.person_name
+        } else {
+            l.connector_name
+        },
+        status: l.status,
+        since: l.accepted_at.unwrap_or(l.created_at),
+    }
+}
+
+#[derive(Debug)]
+pub enum CircleError {
+    Field(FieldError),
+    NotFound,
+    /// Not allowed in the entry's current state (e.g. a supporter who is only a name).
+    Conflict(&'static str, String),
+    Store(StoreError),
+}
+
+impl From<StoreError> for CircleError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(_) => CircleError::Conflict(
+                "already_in_circle",
+                "They are already in your circle.".into(),
+            ),
+            e => CircleError::Store(e),
+        }
+    }
+}
+
+impl From<FieldError> for CircleError {
+    fn from(e: FieldError) -> Self {
+        CircleError::Field(e)
+    }
+}
+
+fn ring(code: &str) -> Result<Ring, FieldError> {
+    Ring::parse(code).ok_or_else(|| {
+        FieldError::new(
+            "ring",
+            "ring_unknown",
+            "Choose where they fit: close, family_friends, community or paid.",
+        )
+    })
+}
+
+/// What someone asked to add to their circle.
+pub struct NewEntry<'a> {
+    pub ring: &'a str,
+    pub name: &'a str,
+    pub contact: &'a str,
+    /// Invite this member (they must accept).
+    pub member_id: Option<i64>,
+    /// Or invite the member with this email address, if they have joined the hub.
+    pub member_email: Option<&'a str>,
+}
+
+/// Add someone to the person's circle. A member is invited and must accept; anyone else is
+/// kept as a name (with private contact details). Returns the entry and whether an
+/// invitation went to a member.
+pub async fn add(
+    state: &AppState,
+    me: &Identity,
+    new: &NewEntry<'_>,
+    ip: &str,
+    now: i64,
+) -> Result<(i64, bool), CircleError> {
+    let ring = ring(new.ring)?;
+    let name = check_name(new.name)?;
+    let contact = check_contact(new.contact)?;
+    let mut tx = state.store.begin().await?;
+    let member =
+        match (
+            new.member_id,
+            new.member_email.map(str::trim).filter(|e| !e.is_empty()),
+        ) {
+            (Some(id), _) => Some(account_store::user_by_id(&mut tx, id).await?.ok_or_else(
+                || {
+                    FieldError::new(
+                        "member_id",
+                        "member_unknown",
+                        "There is no member with that number on this hub.",
+                    )
+                },
+            )?),
+            (None, Some(email)) => {
+                let email = Email::parse(email)?;
+                account_store::user_by_email(&mut tx, email.as_str()).await?
+            }
+            (None, None) => None,
+        };
+    if member.as_ref().is_some_and(|m| m.id == me.user.id) {
+        return Err(FieldError::new(
+            "member_email",
+            "member_is_you",
+            "That is you: add someone else.",
+        )
+        .into());
+    }
+    let status = if member.is_some() {
+        LinkStatus::Invited
+    } else {
+        LinkStatus::Listed
+    };
+    let id = store::add_circle_entry(
+        &mut tx,
+        &NewCircleEntry {
+            owner_id: me.user.id,
+            ring: ring.code(),
+            name: &name,
+            contact: &contact,
+            member_id: member.as_ref().map(|m| m.id),
+            status: status.code(),
+        },
+        now,
+    )
+    .await?;
+    if let Some(m) = &member {
+        record(
+            &mut tx,
+            Some(me.user.id),
+            Some(m.id),
+            AuditAction::CircleInvited,
+            &format!("entry {id}"),
+            Some(ip),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok((id, member.is_some()))
+}
+
+/// The owner's entry, or not found.
+async fn own_entry(
+    db: &mut impl village_store::Db,
+    me: &Identity,
+    id: i64,
+) -> Result<CircleRow, CircleError> {
+    match store::circle_entry(db, id).await? {
+        Some(e) if e.owner_id == me.user.id => Ok(e),
+        _ => Err(CircleError::NotFound),
+    }
+}
+
+/// What to change about a circle entry: `None` keeps it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EntryChange<'a> {
+    pub ring: Option<&'a str>,
+    pub name: Option<&'a str>,
+    pub contact: Option<&'a str>,
+    pub supporter: Option<bool>,
+}
+
+/// Change where someone sits, their name or contact details, or whether they are a
+/// supporter. Becoming or stopping being a supporter is a sharing choice (in the ledger).
+pub async fn update(
+    state: &AppState,
+    me: &Identity,
+    id: i64,
+    change: &EntryChange<'_>,
+    now: i64,
+) -> Result<(), CircleError> {
+    let EntryChange {
+        ring: ring_code,
+        name,
+        contact,
+        supporter,
+    } = *change;
+    let mut tx = state.store.begin().await?;
+    let entry = own_entry(&mut tx, me, id).await?;
+    let ring_code = match ring_code {
+        Some(r) => ring(r)?.code().to_string(),
+        None => entry.ring.clone(),
+    };
+    let name = match name {
+        Some(n) => check_name(n)?,
+        None => entry.name.clone(),
+    };
+    let contact = match contact {
+        Some(c) => check_contact(c)?,
+        None => entry.contact.clone(),
+    };
+    let linked_and_accepted = entry.member_id.is_some() && entry.status == "accepted";
+    let supporter = supporter.unwrap_or(entry.supporter && linked_and_accepted);
+    if supporter && !linked_and_accepted {
+        return Err(CircleError::Conflict(
+            "supporter_needs_member",
+            "Only a member of this hub who has accepted your invitation can be a supporter.".into(),
+        ));
+    }
+    store::update_circle_entry(
+        &mut tx,
+        id,
+        &CircleUpdate {
+            ring: &ring_code,
+            name: &name,
+            contact: &contact,
+            status: &entry.status,
+            supporter,
+        },
+        now,
+    )
+    .await?;
+    if supporter != entry.supporter {
+        store::record_consent(
+            &mut tx,
+            me.user.id,
+            "supporter",
+            &format!(
+                "{name} {}",
+                if supporter {
+                    "may help edit your profile"
+                } else {
+                    "no longer helps edit your profile"
+                }
+            ),
+            None,
+            me.user.id,
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Take someone out of the circle. If they could see things as a circle member, that stops
+/// on the very next request.
+pub async fn remove(state: &AppState, me: &Identity, id: i64, now: i64) -> Result<(), CircleError> {
+    let mut tx = state.store.begin().await?;
+    let entry = own_entry(&mut tx, me, id).await?;
+    store::remove_circle_entry(&mut tx, id).await?;
+    if entry.member_id.is_some() && entry.status == "accepted" {
+        store::record_consent(
+            &mut tx,
+            me.user.id,
+            "circle",
+            &format!("{} left your circle", entry.name),
+            None,
+            me.user.id,
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A member answers an invitation into someone's circle (or leaves a circle they are in).
+pub async fn answer(
+    state: &AppState,
+    me: &Identity,
+    entry_id: i64,
+    accept: bool,
+    ip: &str,
+    now: i64,
+) -> Result<(), CircleError> {
+    let mut tx = state.store.begin().await?;
+    let entry = match store::circle_entry(&mut tx, entry_id).await? {
+        Some(e)
+            if e.member_id == Some(me.user.id)
+                && matches!(e.status.as_str(), "invited" | "accepted") =>
+        {
+            e
+        }
+        _ => return Err(CircleError::NotFound),
+    };
+    if accept && entry.status == "accepted" {
+        return Ok(());
+    }
+    let status = if accept {
+        LinkStatus::Accepted
+    } else {
+        LinkStatus::Declined
+    };
+    store::update_circle_entry(
+        &mut tx,
+        entry_id,
+        &CircleUpdate {
+            ring: &entry.ring,
+            name: &entry.name,
+            contact: &entry.contact,
+            status: status.code(),
+            supporter: entry.supporter && accept,
+        },
+        now,
+    )
+    .await?;
+    let words = if accept {
+        format!("{} joined your circle", me.user.display_name)
+    } else if entry.status == "accepted" {
+        format!("{} left your circle", me.user.display_name)
+    } else {
+        format!("{} said no to joining your circle", me.user.display_name)
+    };
+    if accept || entry.status == "accepted" {
+        store::record_consent(
+            &mut tx,
+            entry.owner_id,
+            "circle",
+            &words,
+            None,
+            me.user.id,
+            now,
+        )
+        .await?;
+    }
+    record(
+        &mut tx,
+        Some(me.user.id),
+        Some(entry.owner_id),
+        AuditAction::CircleAnswered,
+        status.code(),
+        Some(ip),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---- Connectors -----------------------------------------------------------------------
+
+/// The hub's connectors a person can choose from.
+pub async fn hub_connectors(state: &AppState) -> Result<Vec<(i64, String)>, StoreError> {
+    let mut c = state.store.conn().await?;
+    let (rows, _) = account_store::list_users(
+        &mut c,
+        &account_store::UserFilter {
+            role: Some(Role::Connector),
+            limit: 500,
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(rows.into_iter().map(|u| (u.id, u.display_name)).collect())
+}
+
+/// A person chooses a connector (at once), or accepts one who offered.
+pub async fn choose_connector(
+    state: &AppState,
+    me: &Identity,
+    connector_id: i64,
+    ip: &str,
+    now: i64,
+) -> Result<(), CircleError> {
+    let mut tx = state.store.begin().await?;
+    let connector = account_store::user_by_id(&mut tx, connector_id)
+        .await?
+        .filter(|u| u.role() == Role::Connector && u.id != me.user.id)
+        .ok_or_else(|| {
+            FieldError::new(
+                "connector_id",
+                "not_a_connector",
+                "Choose one of this hub's connectors.",
+            )
+        })?;
+    let before = store::connector_link(&mut tx, me.user.id, connector_id).await?;
+    if before.as_ref().is_some_and(|l| l.status == "accepted") {
+        return Ok(());
+    }
+    store::link_connector(&mut tx, me.user.id, connector_id, true, now).await?;
+    store::record_consent(
+        &mut tx,
+        me.user.id,
+        "connectors",
+        &format!("{} is one of your connectors", connector.display_name),
+        None,
+        me.user.id,
+        now,
+    )
+    .await?;
+    record(
+        &mut tx,
+        Some(me.user.id),
+        Some(connector_id),
+        AuditAction::ConnectorLinked,
+        "chosen",
+        Some(ip),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A connector offers to walk alongside a member; the member accepts or declines.
+pub async fn offer_connector(
+    state: &AppState,
+    connector: &Identity,
+    person_id: i64,
+    ip: &str,
+    now: i64,
+) -> Result<(), CircleError> {
+    if connector.user.role() != Role::Connector {
+        return Err(CircleError::Conflict(
+            "not_a_connector",
+            "Only connectors can offer to be someone's connector.".into(),
+        ));
+    }
+    let mut tx = state.store.begin().await?;
+    if person_id == connector.user.id
+        || account_store::user_by_id(&mut tx, person_id)
+            .await?
+            .is_none()
+    {
+        return Err(CircleError::NotFound);
+    }
+    store::link_connector(&mut tx, person_id, connector.user.id, false, now).await?;
+    record(
+        &mut tx,
+        Some(connector.user.id),
+        Some(person_id),
+        AuditAction::ConnectorLinked,
+        "offered",
+        Some(ip),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// End a link between a person and a connector: either of them may. The connector stops
+/// seeing what was shared with connectors on the very next request.
+pub async fn end_connector(
+    state: &AppState,
+    me: &Identity,
+    person_id: i64,
+    connector_id: i64,
+    now: i64,
+) -> Result<(), CircleError> {
+    if me.user.id != person_id && me.user.id != connector_id {
+        return Err(CircleError::NotFound);
+    }
+    let mut tx = state.store.begin().await?;
+    let Some(link) = store::connector_link(&mut tx, person_id, connector_id).await? else {
+        return Err(CircleError::NotFound);
+    };
+    store::unlink_connector(&mut tx, person_id, connector_id).await?;
+    if link.status == "accepted" {
+        store::record_consent(
+            &mut tx,
+            person_id,
+            "connectors",
+            &format!(
+                "{} is no longer one of your connectors",
+                link.connector_name
+            ),
+            None,
+            me.user.id,
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,628 @@
+//! The circle of support and connector pages: the relationship-circle picture (server-drawn
+//! SVG with a table as its text alternative), adding and inviting people, supporters,
+//! answering invitations, and choosing, accepting or offering connectors.
+
+use super::circle::{self as circle_fns, CircleError, NewEntry};
+use super::view_profile;
+use crate::auth::{ClientAddress, CsrfToken, Identity, SignedIn};
+use crate::pages::{self, Errors, Layout, PageForm};
+use crate::{now, AppState};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+use village_domain::accounts::Role;
+use village_domain::directory::taxonomy::category_by_id;
+use village_domain::people::circle::{layout, Ring};
+use village_domain::people::Section;
+use village_store::people as store;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/me/circle", get(view_circle).post(view_circle_add))
+        .route("/me/circle/{id}", post(view_circle_change))
+        .route("/me/circle/{id}/remove", post(view_circle_remove))
+        .route("/me/circle/invitations/{id}/{answer}", post(view_answer))
+        .route("/me/connectors", get(view_connectors).post(view_choose))
+        .route("/me/connectors/{id}/end", post(view_end))
+        .route("/connector/people", get(view_my_people).post(view_offer))
+        .route("/connector/people/{id}/end", post(view_end_person))
+}
+
+pub struct EntryView {
+    id: i64,
+    name: String,
+    ring_code: String,
+    ring: &'static str,
+    status: &'static str,
+    contact: String,
+    accepted: bool,
+    supporter: bool,
+}
+
+pub struct Dot {
+    x: String,
+    y: String,
+    label_x: String,
+    label_y: String,
+    name: String,
+    ring: usize,
+}
+
+pub struct RingView {
+    code: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    radius: String,
+    count: usize,
+    prompt: &'static str,
+    searches: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "people_circle.html")]
+struct CirclePage {
+    layout: Layout,
+    errors: Errors,
+    rings: Vec<RingView>,
+    dots: Vec<Dot>,
+    entries: Vec<EntryView>,
+    invitations: Vec<(i64, i64, String, &'static str, bool)>,
+    form_ring: String,
+    form_name: String,
+    form_email: String,
+    form_contact: String,
+}
+
+const SIZE: f64 = 440.0;
+
+fn status_words(status: &str, linked: bool) -> &'static str {
+    match (status, linked) {
+        (_, false) => "In your circle",
+        ("invited", true) => "Invited: waiting for them to accept",
+        ("accepted", true) => "Member of this hub, accepted",
+        ("declined", true) => "Said no to joining",
+        _ => "In your circle",
+    }
+}
+
+async fn circle_page(
+    state: &AppState,
+    identity: &Identity,
+    csrf: &CsrfToken,
+    ip: &str,
+    errors: Errors,
+    form: &AddForm,
+    notice: Option<&str>,
+) -> Response {
+    let mut c = match state.store.conn().await {
+        Ok(c) => c,
+        Err(e) => return pages::store_failed(e),
+    };
+    let rows = match store::circle(&mut c, identity.user.id).await {
+        Ok(r) => r,
+        Err(e) => return pages::store_failed(e),
+    };
+    let memberships = match store::memberships(&mut c, identity.user.id).await {
+        Ok(r) => r,
+        Err(e) => return pages::store_failed(e),
+    };
+    drop(c);
+    // Searches built from the person's interests, for the prompts in empty rings.
+    let interests: Vec<(String, String)> =
+        match view_profile(state, Some(identity), identity.user.id, ip, now()).await {
+            Ok(Some(v)) => v
+                .section(Section::Interests)
+                .map(|s| {
+                    s.content
+                        .terms
+                        .iter()
+                        .filter_map(|t| category_by_id(t))
+                        .map(|c| {
+                            (
+                                format!("/directory?category={}", c.code),
+                                c.name.to_string(),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            Ok(None) => Vec::new(),
+            Err(e) => return pages::store_failed(e),
+        };
+    let entries: Vec<EntryView> = rows
+        .iter()
+        .map(|r| {
+            let linked = r.member_id.is_some();
+            EntryView {
+                id: r.id,
+                name: r.name.clone(),
+                ring_code: r.ring.clone(),
+                ring: Ring::parse(&r.ring).map(Ring::label).unwrap_or(""),
+                status: status_words(&r.status, linked),
+                contact: r.contact.clone(),
+                accepted: linked && r.status == "accepted",
+                supporter: linked && r.supporter,
+            }
+        })
+        .collect();
+    let mut counts = [0usize; 4];
+    let mut by_ring: [Vec<&EntryView>; 4] = Default::default();
+    for e in &entries {
+        if let Some(i) = Ring::ALL.iter().position(|r| r.code() == e.ring_code) {
+            counts[i] += 1;
+            by_ring[i].push(e);
+        }
+    }
+    let placed = layout(counts, SIZE);
+    let mut dots = Vec::new();
+    for (i, ring) in placed.iter().enumerate() {
+        for (k, p) in ring.iter().enumerate() {
+            let name = by_ring[i]
+                .get(k)
+                .map(|e| e.name.clone())
+                .unwrap_or_default();
+            let short: String = name.chars().take(14).collect();
+            let right = p.x >= SIZE / 2.0;
+            dots.push(Dot {
+                x: format!("{:.1}", p.x),
+                y: format!("{:.1}", p.y),
+                label_x: format!("{:.1}", if right { p.x + 9.0 } else { p.x - 9.0 }),
+                label_y: format!("{:.1}", p.y + 4.0),
+                name: if right {
+                    short
+                } else {
+                    format!("{short}\u{200e}")
+                },
+                ring: i,
+            });
+        }
+    }
+    let step = SIZE / 2.0 / 4.6;
+    let rings = Ring::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let (prompt, codes) = r.empty_prompt();
+            let searches = if interests.is_empty() || *r == Ring::Paid {
+                codes
+                    .iter()
+                    .filter_map(|c| village_domain::directory::taxonomy::category_by_code(c))
+                    .map(|c| {
+                        (
+                            format!("/directory?category={}", c.code),
+                            c.name.to_string(),
+                        )
+                    })
+                    .collect()
+            } else {
+                interests.clone()
+            };
+            RingView {
+                code: r.code(),
+                label: r.label(),
+                hint: r.hint(),
+                radius: format!("{:.1}", step * (i as f64 + 1.0) + step),
+                count: counts[i],
+                prompt,
+                searches,
+            }
+        })
+        .collect();
+    let invitations = memberships
+        .into_iter()
+        .map(|m| {
+            (
+                m.entry_id,
+                m.owner_id,
+                m.owner_name,
+                Ring::parse(&m.ring).map(Ring::label).unwrap_or(""),
+                m.status == "accepted",
+            )
+        })
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    pages::render(
+        status,
+        &CirclePage {
+            layout: Layout::new(
+                state,
+                Some(identity),
+                csrf,
+                "/me/circle",
+                "Your circle of support",
+            )
+            .with_notice(notice),
+            errors,
+            rings,
+            dots,
+            entries,
+            invitations,
+            form_ring: form.ring.clone(),
+            form_name: form.name.clone(),
+            form_email: form.member_email.clone(),
+            form_contact: form.contact.clone(),
+        },
+    )
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct AddForm {
+    #[serde(default)]
+    ring: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    member_email: String,
+    #[serde(default)]
+    contact: String,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct Done {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+async fn view_circle(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Query(q): Query<Done>,
+) -> Response {
+    let notice = q.done.as_deref().map(super::pages::done_words);
+    circle_page(
+        &state,
+        &identity,
+        &csrf,
+        &ip,
+        Errors::none(),
+        &AddForm::default(),
+        notice,
+    )
+    .await
+}
+
+fn circle_failed(
+    state: &AppState,
+    identity: &Identity,
+    csrf: &CsrfToken,
+    e: CircleError,
+) -> Response {
+    match e {
+        CircleError::NotFound => crate::hub::not_found_page(state, Some(identity), csrf),
+        CircleError::Conflict(_, message) => pages::problem(
+            state,
+            Some(identity),
+            csrf,
+            StatusCode::CONFLICT,
+            "That could not be done",
+            &[message.as_str()],
+        ),
+        CircleError::Field(f) => pages::problem(
+            state,
+            Some(identity),
+            csrf,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "That could not be done",
+            &[f.message.as_str()],
+        ),
+        CircleError::Store(e) => pages::store_failed(e),
+    }
+}
+
+async fn view_circle_add(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    PageForm(form): PageForm<AddForm>,
+) -> Response {
+    let new = NewEntry {
+        ring: &form.ring,
+        name: &form.name,
+        contact: &form.contact,
+        member_id: None,
+        member_email: Some(form.member_email.as_str()),
+    };
+    match circle_fns::add(&state, &identity, &new, &ip, now()).await {
+        Ok((_, invited)) => Redirect::to(if invited {
+            "/me/circle?done=circle_invited"
+        } else {
+            "/me/circle?done=circle_added"
+        })
+        .into_response(),
+        Err(CircleError::Field(f)) => {
+            circle_page(&state, &identity, &csrf, &ip, f.into(), &form, None).await
+        }
+        Err(CircleError::Conflict(_, message)) => {
+            let mut errors = Errors::none();
+            errors.add("member_email", message);
+            circle_page(&state, &identity, &csrf, &ip, errors, &form, None).await
+        }
+        Err(e) => circle_failed(&state, &identity, &csrf, e),
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct ChangeForm {
+    #[serde(default)]
+    ring: Option<String>,
+    #[serde(default)]
+    supporter: Option<String>,
+}
+
+async fn view_circle_change(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+    PageForm(form): PageForm<ChangeForm>,
+) -> Response {
+    let supporter = form.supporter.as_deref().map(|s| s == "yes");
+    let change = circle_fns::EntryChange {
+        ring: form.ring.as_deref(),
+        supporter,
+        ..Default::default()
+    };
+    match circle_fns::update(&state, &identity, id, &change, now()).await {
+        Ok(()) => Redirect::to("/me/circle?done=circle_changed").into_response(),
+        Err(e) => circle_failed(&state, &identity, &csrf, e),
+    }
+}
+
+async fn view_circle_remove(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+) -> Response {
+    match circle_fns::remove(&state, &identity, id, now()).await {
+        Ok(()) => Redirect::to("/me/circle?done=circle_changed").into_response(),
+        Err(e) => circle_failed(&state, &identity, &csrf, e),
+    }
+}
+
+async fn view_answer(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path((id, answer)): Path<(i64, String)>,
+) -> Response {
+    let accept = match answer.as_str() {
+        "accept" => true,
+        "decline" | "leave" => false,
+        _ => return crate::hub::not_found_page(&state, Some(&identity), &csrf),
+    };
+    match circle_fns::answer(&state, &identity, id, accept, &ip, now()).await {
+        Ok(()) => Redirect::to("/me/circle?done=answered").into_response(),
+        Err(e) => circle_failed(&state, &identity, &csrf, e),
+    }
+}
+
+// ---- Connectors -----------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "people_connectors.html")]
+struct ConnectorsPage {
+    layout: Layout,
+    mine: Vec<(i64, String, bool)>,
+    choices: Vec<(i64, String)>,
+}
+
+async fn view_connectors(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    Query(q): Query<Done>,
+) -> Response {
+    let links = match state.store.conn().await {
+        Ok(mut c) => store::connectors_of(&mut c, identity.user.id).await,
+        Err(e) => Err(e),
+    };
+    let links = match links {
+        Ok(l) => l,
+        Err(e) => return pages::store_failed(e),
+    };
+    let all = match circle_fns::hub_connectors(&state).await {
+        Ok(a) => a,
+        Err(e) => return pages::store_failed(e),
+    };
+    let choices = all
+        .into_iter()
+        .filter(|(id, _)| {
+            *id != identity.user.id
+                && !links
+                    .iter()
+                    .any(|l| l.connector_id == *id && l.status == "accepted")
+        })
+        .collect();
+    pages::page(&ConnectorsPage {
+        layout: Layout::new(
+            &state,
+            Some(&identity),
+            &csrf,
+            "/me/connectors",
+            "Your connectors",
+        )
+        .with_notice(q.done.as_deref().map(super::pages::done_words)),
+        mine: links
+            .into_iter()
+            .map(|l| (l.connector_id, l.connector_name, l.status == "accepted"))
+            .collect(),
+        choices,
+    })
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct ChooseForm {
+    #[serde(default)]
+    connector_id: String,
+}
+
+async fn view_choose(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    PageForm(form): PageForm<ChooseForm>,
+) -> Response {
+    let Ok(id) = form.connector_id.trim().parse::<i64>() else {
+        return pages::problem(
+            &state,
+            Some(&identity),
+            &csrf,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Choose a connector",
+            &["Go back and choose one of the connectors in the list."],
+        );
+    };
+    match circle_fns::choose_connector(&state, &identity, id, &ip, now()).await {
+        Ok(()) => Redirect::to("/me/connectors?done=connector_chosen").into_response(),
+        Err(e) => circle_failed(&state, &identity, &csrf, e),
+    }
+}
+
+async fn view_end(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+) -> Response {
+    let me = identity.user.id;
+    match circle_fns::end_connector(&state, &identity, me, id, now()).await {
+        Ok(()) => Redirect::to("/me/connectors?done=connector_ended").into_response(),
+        Err(e) => circle_failed(&state, &identity, &csrf, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "people_walk_alongside.html")]
+struct MyPeoplePage {
+    layout: Layout,
+    errors: Errors,
+    people: Vec<(i64, String, bool)>,
+    email: String,
+}
+
+async fn my_people_page(
+    state: &AppState,
+    identity: &Identity,
+    csrf: &CsrfToken,
+    errors: Errors,
+    email: &str,
+    notice: Option<&str>,
+) -> Response {
+    if identity.user.role() != Role::Connector {
+        return pages::forbidden(state, Some(identity), csrf);
+    }
+    let links = match state.store.conn().await {
+        Ok(mut c) => store::people_of(&mut c, identity.user.id).await,
+        Err(e) => Err(e),
+    };
+    let links = match links {
+        Ok(l) => l,
+        Err(e) => return pages::store_failed(e),
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    pages::render(
+        status,
+        &MyPeoplePage {
+            layout: Layout::new(
+                state,
+                Some(identity),
+                csrf,
+                "/connector/people",
+                "People you walk alongside",
+            )
+            .with_notice(notice),
+            errors,
+            people: links
+                .into_iter()
+                .map(|l| (l.person_id, l.person_name, l.status == "accepted"))
+                .collect(),
+            email: email.to_string(),
+        },
+    )
+}
+
+async fn view_my_people(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    Query(q): Query<Done>,
+) -> Response {
+    let notice = q.done.as_deref().map(super::pages::done_words);
+    my_people_page(&state, &identity, &csrf, Errors::none(), "", notice).await
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct OfferForm {
+    #[serde(default)]
+    email: String,
+}
+
+async fn view_offer(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    PageForm(form): PageForm<OfferForm>,
+) -> Response {
+    if identity.user.role() != Role::Connector {
+        return pages::forbidden(&state, Some(&identity), &csrf);
+    }
+    let person = match village_domain::accounts::Email::parse(&form.email) {
+        Ok(email) => match state.store.conn().await {
+            Ok(mut c) => village_store::accounts::user_by_email(&mut c, email.as_str()).await,
+            Err(e) => Err(e),
+        },
+        Err(f) => {
+            let mut errors = Errors::none();
+            errors.add("email", f.message);
+            return my_people_page(&state, &identity, &csrf, errors, &form.email, None).await;
+        }
+    };
+    let person = match person {
+        Ok(Some(p)) => p,
+        Ok(None) => {
+            let mut errors = Errors::none();
+            errors.add(
+                "email",
+                "Nobody with that email address has joined this hub. Check it with them.",
+            );
+            return my_people_page(&state, &identity, &csrf, errors, &form.email, None).await;
+        }
+        Err(e) => return pages::store_failed(e),
+    };
+    match circle_fns::offer_connector(&state, &identity, person.id, &ip, now()).await {
+        Ok(()) => Redirect::to("/connector/people?done=offered").into_response(),
+        Err(e) => circle_failed(&state, &identity, &csrf, e),
+    }
+}
+
+async fn view_end_person(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+) -> Response {
+    let me = identity.user.id;
+    match circle_fns::end_connector(&state, &identity, id, me, now()).await {
+        Ok(()) => Redirect::to("/connector/people?done=connector_ended").into_response(),
+        Err(e) => circle_failed(&state, &identity, &csrf, e),
+    }
+}

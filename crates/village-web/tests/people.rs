@@ -848,12 +848,20 @@ async fn bad_profile_input_is_named_and_nothing_is_half_written(backend: Backend
             &pat,
             "/me/profile/travel",
             "/me/profile/travel",
-            &[("text", "By bus"), ("postcode", "nowhere"), ("max_km", "5")],
+            &[
+                ("text", "By bus"),
+                ("travel.postcode", "nowhere"),
+                ("travel.max_km", "5"),
+            ],
         )
         .await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
-    assert!(html.contains("href=\"#travel.postcode\"") && html.contains("By bus"));
+    assert!(
+        html.contains("href=\"#travel.postcode\"")
+            && html.contains("By bus")
+            && html.contains("value=\"nowhere\"")
+    );
     // Good input through the page, with structure.
     let r = app
         .post_form(

@@ -332,9 +332,9 @@ pub struct SectionForm {
     visibility: Option<String>,
     #[serde(default)]
     terms: Vec<String>,
-    #[serde(default)]
+    #[serde(default, rename = "travel.postcode")]
     postcode: String,
-    #[serde(default)]
+    #[serde(default, rename = "travel.max_km")]
     max_km: String,
     #[serde(default)]
     slot_day: Vec<String>,

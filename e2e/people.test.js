@@ -1,0 +1,116 @@
+// People at the centre in a real browser with JavaScript off: a member fills in their
+// profile, builds their circle, chooses a connector and looks at their information; the
+// connector then sees only what was shared with connectors, and the member sees that look.
+// Every page passes axe-core (WCAG 2.2 AA) and fits a 320 px wide screen.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHub, launch, axeViolations, signIn, MEMBER } from './harness.js';
+
+const CONNECTOR = 'sam.okafor@meadowfield.example';
+
+let hub; let browser;
+before(async () => { hub = await startHub(); browser = await launch(); });
+after(async () => {
+  await browser?.close();
+  const stopped = await hub?.stop();
+  assert.equal(stopped.code, 0);
+});
+
+async function check(page, label) {
+  // axe needs a script; run it in a JavaScript-enabled copy of the same page.
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `${label}: axe-core found problems:\n${JSON.stringify(violations, null, 2)}`);
+  assert.equal(await page.locator('h1').count(), 1, `${label}: one <h1>`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `${label}: scrolls sideways by ${overflow}px`);
+}
+
+test('a member keeps their profile, circle and connectors; a connector sees only what was shared', async () => {
+  // Forms are used with JavaScript off; axe runs in a second, script-enabled page.
+  const noJs = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 700 } });
+  const member = await noJs.newPage();
+  await signIn(member, hub.base, MEMBER);
+  const axeContext = await browser.newContext({ bypassCSP: true, viewport: { width: 320, height: 700 } });
+  const axePage = await axeContext.newPage();
+  await signIn(axePage, hub.base, MEMBER);
+  const checkUrl = async (path, label = path) => {
+    const r = await axePage.goto(hub.base + path);
+    assert.equal(r.status(), 200, `${path} answers`);
+    await check(axePage, label);
+  };
+
+  await member.goto(`${hub.base}/me/profile`);
+  assert.match(await member.locator('main').innerText(), /Who can see this/);
+  await checkUrl('/me/profile');
+  for (const key of ['appreciated', 'important', 'support', 'story', 'gifts', 'interests', 'communication', 'access_needs', 'travel', 'availability', 'birth_year']) {
+    await checkUrl(`/me/profile/${key}`);
+  }
+
+  // What is important, shared with connectors.
+  await member.goto(`${hub.base}/me/profile/important`);
+  await member.fill('textarea[name=text]', 'Singing in the choir on Thursdays, and my grandson Femi.');
+  await member.check('#visibility-connectors');
+  await member.click('form button[type=submit].button');
+  assert.match(await member.locator('main').innerText(), /grandson Femi/);
+  // The story stays private.
+  await member.goto(`${hub.base}/me/profile/story`);
+  await member.fill('textarea[name=text]', 'I came to Meadowfield in 1978 and nursed at the cottage hospital.');
+  await member.click('form button[type=submit].button');
+  // A bad postcode is named and what was typed is kept.
+  await member.goto(`${hub.base}/me/profile/travel`);
+  await member.fill('textarea[name=text]', 'I take the 42 bus.');
+  await member.fill('[id="travel.postcode"]', 'nowhere');
+  await member.click('form button[type=submit].button');
+  assert.match(await member.locator('.error-summary').innerText(), /postcode/);
+  await axePage.goto(`${hub.base}/me/profile/travel`);
+  await axePage.fill('textarea[name=text]', 'I take the 42 bus.');
+  await axePage.fill('[id="travel.postcode"]', 'nowhere');
+  await axePage.click('form button[type=submit].button');
+  await check(axePage, 'travel with a bad postcode');
+  await member.fill('[id="travel.postcode"]', 'MF1 2AB');
+  await member.fill('[id="travel.max_km"]', '3');
+  await member.click('form button[type=submit].button');
+  assert.match(await member.locator('main').innerText(), /Home area: MF1 2AB/);
+
+  // The circle: a neighbour by name, and the picture with its table.
+  await member.goto(`${hub.base}/me/circle`);
+  await member.check('#add-ring-community');
+  await member.fill('#name', 'Mrs Patel at number 9');
+  await member.fill('#contact', '01632 960123');
+  await member.click('form[action="/me/circle"] button[type=submit]');
+  assert.match(await member.locator('table').innerText(), /Mrs Patel at number 9/);
+  await checkUrl('/me/circle', 'the circle with someone in it');
+  await member.goto(`${hub.base}/me/circle`);
+  await member.click('form[action="/me/circle"] button[type=submit]');
+  await axePage.goto(`${hub.base}/me/circle`);
+  await axePage.click('form[action="/me/circle"] button[type=submit]');
+  await check(axePage, 'adding to the circle with problems');
+
+  // Choosing Sam as a connector.
+  await member.goto(`${hub.base}/me/connectors`);
+  await member.selectOption('#connector_id', { label: 'Sam Okafor' });
+  await member.click('form[action="/me/connectors"] button[type=submit]');
+  assert.match(await member.locator('main').innerText(), /Sam Okafor is one of your connectors/);
+  for (const path of ['/me/connectors', '/me/sharing', '/me/data', '/me/data/everything', '/me/access-log', '/me/profile/history']) {
+    await checkUrl(path);
+  }
+
+  // Sam sees what was shared with connectors, and not the story.
+  const samContext = await browser.newContext({ bypassCSP: true, viewport: { width: 320, height: 700 } });
+  const sam = await samContext.newPage();
+  await signIn(sam, hub.base, CONNECTOR);
+  await sam.goto(`${hub.base}/connector/people`);
+  await check(sam, 'people a connector walks alongside');
+  await sam.locator('main a', { hasText: 'Grace Adeyemi' }).click();
+  const seen = await sam.locator('main').innerText();
+  assert.match(seen, /grandson Femi/);
+  assert.doesNotMatch(seen, /cottage hospital/);
+  await check(sam, 'a profile as a connector sees it');
+
+  // Grace sees that look.
+  await member.goto(`${hub.base}/me/access-log`);
+  assert.match(await member.locator('main').innerText(), /Sam Okafor/);
+  await samContext.close();
+  await axeContext.close();
+  await noJs.close();
+});

@@ -52,9 +52,10 @@ test('a member keeps their profile, circle and connectors; a connector sees only
   await member.check('#visibility-connectors');
   await member.click('form button[type=submit].button');
   assert.match(await member.locator('main').innerText(), /grandson Femi/);
-  // The story stays private.
+  // The story is kept to herself.
   await member.goto(`${hub.base}/me/profile/story`);
   await member.fill('textarea[name=text]', 'I came to Meadowfield in 1978 and nursed at the cottage hospital.');
+  await member.check('#visibility-only_me');
   await member.click('form button[type=submit].button');
   // A bad postcode is named and what was typed is kept.
   await member.goto(`${hub.base}/me/profile/travel`);

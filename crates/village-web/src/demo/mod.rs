@@ -2,6 +2,7 @@
 //! twice changes nothing. Each capability adds its own demo data here.
 
 pub mod directory;
+pub mod people;
 
 use crate::accounts::{create_account, AccountError};
 use village_domain::accounts::{LivedExperience, LivedExperienceKind, Role};
@@ -60,24 +61,49 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<Loaded> {
     Ok(Loaded { accounts, offers })
 }
 
-/// Load the demo's people. Returns how many accounts were new.
+/// Load the demo's people: the founding accounts, forty members with profiles and circles,
+/// and the connectors some of them chose. Returns how many accounts were new.
 async fn load_people(store_: &Store, now: i64) -> Result<usize, AccountError> {
     let mut added = 0;
-    for p in PEOPLE {
+    let mut new_ids = std::collections::HashMap::new();
+    let founding = PEOPLE.iter().map(|p| (p.email, p.name, p.role, p.lived));
+    let others = people::PEOPLE
+        .iter()
+        .map(|p| (p.email, p.name, p.role, None))
+        .chain(
+            people::EXTRA_CONNECTORS
+                .iter()
+                .map(|(email, name)| (*email, *name, Role::Connector, None)),
+        );
+    for (email, name, role, lived) in founding.chain(others) {
+        if new_ids.contains_key(email) {
+            continue;
+        }
         let exists = {
             let mut c = store_.conn().await?;
-            store::user_by_email(&mut c, p.email).await?.is_some()
+            store::user_by_email(&mut c, email).await?.is_some()
         };
         if exists {
             continue;
         }
-        let id = create_account(store_, p.email, p.name, DEMO_PASSWORD, p.role, now).await?;
-        if let Some((kinds, words)) = p.lived {
+        let id = create_account(store_, email, name, DEMO_PASSWORD, role, now).await?;
+        if let Some((kinds, words)) = lived {
             let lived = LivedExperience::new(true, kinds.to_vec(), Some(words))?;
             let mut c = store_.conn().await?;
             store::set_lived_experience(&mut c, id, &lived, now).await?;
         }
+        new_ids.insert(email, id);
         added += 1;
     }
+    for p in people::PEOPLE {
+        if let Some(id) = new_ids.get(p.email) {
+            people::fill(store_, p, *id, now)
+                .await
+                .map_err(AccountError::Other)?;
+        }
+    }
+    people::link(store_, now)
+        .await
+        .map_err(AccountError::Other)?;
     Ok(added)
 }

@@ -108,6 +108,20 @@ test('a member keeps their profile, circle and connectors; a connector sees only
   assert.doesNotMatch(seen, /cottage hospital/);
   await check(sam, 'a profile as a connector sees it');
 
+  // Sam writes a note of their conversation; Grace reads it and asks for a change.
+  await sam.locator('main a', { hasText: 'Notes of your conversations with them' }).click();
+  await check(sam, 'conversation notes, connector view');
+  await sam.fill('#story', 'Grace would love to sing again and to teach knitting to younger people.');
+  await sam.fill('#next_steps', 'Look at the community choir together.');
+  await sam.click('form[action$="/conversations"] button[type=submit]');
+  assert.match(await sam.locator('main').innerText(), /sing again/);
+  await member.goto(`${hub.base}/me/conversations`);
+  assert.match(await member.locator('main').innerText(), /sing again/);
+  await member.fill('textarea[name=text]', 'And I would like to try the tablet class.');
+  await member.click('button[value=change]');
+  assert.match(await member.locator('main').innerText(), /asked for a change/);
+  await checkUrl('/me/conversations', 'conversation notes, the person\'s view');
+
   // Grace sees that look.
   await member.goto(`${hub.base}/me/access-log`);
   assert.match(await member.locator('main').innerText(), /Sam Okafor/);

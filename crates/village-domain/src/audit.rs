@@ -40,10 +40,11 @@ pub enum AuditAction {
     ConnectorLinked,
     DataExported,
     AccountForgotten,
+    ConversationRecorded,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 32] = [
+    pub const ALL: [AuditAction; 33] = [
         AuditAction::SignedUp,
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
@@ -76,6 +77,7 @@ impl AuditAction {
         AuditAction::ConnectorLinked,
         AuditAction::DataExported,
         AuditAction::AccountForgotten,
+        AuditAction::ConversationRecorded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -112,6 +114,7 @@ impl AuditAction {
             AuditAction::ConnectorLinked => "connector_linked",
             AuditAction::DataExported => "data_exported",
             AuditAction::AccountForgotten => "account_forgotten",
+            AuditAction::ConversationRecorded => "conversation_recorded",
         }
     }
 
@@ -150,6 +153,7 @@ impl AuditAction {
             AuditAction::ConnectorLinked => "Connector chosen, offered or accepted",
             AuditAction::DataExported => "Downloaded all their information",
             AuditAction::AccountForgotten => "Forgotten at their own request",
+            AuditAction::ConversationRecorded => "Conversation note written or revised",
         }
     }
 

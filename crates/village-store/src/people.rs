@@ -440,6 +440,7 @@ pub async fn forget(db: &mut impl Db, user_id: i64) -> Result<()> {
         "DELETE FROM profile_edits WHERE user_id = $1",
         "DELETE FROM profile_sections WHERE user_id = $1",
         "DELETE FROM consents WHERE user_id = $1",
+        "DELETE FROM conversations WHERE person_id = $1",
         "DELETE FROM circle_entries WHERE owner_id = $1",
         "DELETE FROM person_connectors WHERE person_id = $1 OR connector_id = $1",
         // Where someone else named them in their circle, keep the entry only as the name
@@ -464,11 +465,138 @@ pub async fn scrub(store: &Store) -> Result<()> {
         }
         Store::Postgres { pool } => {
             sqlx::query(
-                "VACUUM profile_sections, profile_edits, consents, circle_entries, person_connectors, users",
+                "VACUUM profile_sections, profile_edits, consents, circle_entries, person_connectors, conversations, conversation_replies, users",
             )
             .execute(pool)
             .await?;
         }
     }
     Ok(())
+}
+
+// ---- Conversations --------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ConversationRow {
+    pub id: i64,
+    pub person_id: i64,
+    pub connector_id: Option<i64>,
+    pub connector_name: Option<String>,
+    pub happened_on: String,
+    pub story: String,
+    pub next_steps: String,
+    /// `shared`, `agreed` or `change_asked`.
+    pub status: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReplyRow {
+    pub id: i64,
+    pub conversation_id: i64,
+    pub author_id: Option<i64>,
+    pub author_name: Option<String>,
+    /// `agree`, `comment`, `change` (asked for a change) or `revised` (the earlier words).
+    pub kind: String,
+    pub body: String,
+    pub at: i64,
+}
+
+const CONVERSATION_SELECT: &str =
+    "SELECT v.id, v.person_id, v.connector_id, k.display_name AS connector_name, \
+    v.happened_on, v.story, v.next_steps, v.status, v.created_at, v.updated_at \
+    FROM conversations v LEFT JOIN users k ON k.id = v.connector_id";
+
+pub struct NewConversation<'a> {
+    pub person_id: i64,
+    pub connector_id: i64,
+    pub happened_on: &'a str,
+    pub story: &'a str,
+    pub next_steps: &'a str,
+}
+
+pub async fn add_conversation(
+    db: &mut impl Db,
+    n: &NewConversation<'_>,
+    now: Timestamp,
+) -> Result<i64> {
+    Ok(query!(db, c => sqlx::query_scalar(
+        "INSERT INTO conversations (person_id, connector_id, happened_on, story, next_steps, status, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 'shared', $6, $6) RETURNING id",
+    )
+    .bind(n.person_id)
+    .bind(n.connector_id)
+    .bind(n.happened_on)
+    .bind(n.story)
+    .bind(n.next_steps)
+    .bind(now)
+    .fetch_one(&mut *c)
+    .await)?)
+}
+
+/// Notes about a person, newest first; only those by one connector when `by` is given.
+pub async fn conversations(
+    db: &mut impl Db,
+    person_id: i64,
+    by: Option<i64>,
+) -> Result<Vec<ConversationRow>> {
+    let sql = format!("{CONVERSATION_SELECT} WHERE v.person_id = $1 AND ($2 IS NULL OR v.connector_id = $2) ORDER BY v.happened_on DESC, v.id DESC");
+    Ok(query!(db, c => sqlx::query_as(&sql).bind(person_id).bind(by).fetch_all(&mut *c).await)?)
+}
+
+pub async fn conversation(db: &mut impl Db, id: i64) -> Result<Option<ConversationRow>> {
+    let sql = format!("{CONVERSATION_SELECT} WHERE v.id = $1");
+    Ok(query!(db, c => sqlx::query_as(&sql).bind(id).fetch_optional(&mut *c).await)?)
+}
+
+pub async fn update_conversation(
+    db: &mut impl Db,
+    id: i64,
+    story: &str,
+    next_steps: &str,
+    status: &str,
+    now: Timestamp,
+) -> Result<()> {
+    query!(db, c => sqlx::query("UPDATE conversations SET story = $1, next_steps = $2, status = $3, updated_at = $4 WHERE id = $5")
+        .bind(story)
+        .bind(next_steps)
+        .bind(status)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *c)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn add_reply(
+    db: &mut impl Db,
+    conversation_id: i64,
+    author_id: i64,
+    kind: &str,
+    body: &str,
+    now: Timestamp,
+) -> Result<i64> {
+    Ok(query!(db, c => sqlx::query_scalar(
+        "INSERT INTO conversation_replies (conversation_id, author_id, kind, body, at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(conversation_id)
+    .bind(author_id)
+    .bind(kind)
+    .bind(body)
+    .bind(now)
+    .fetch_one(&mut *c)
+    .await)?)
+}
+
+/// Replies to a set of conversations, oldest first.
+pub async fn replies(db: &mut impl Db, person_id: i64) -> Result<Vec<ReplyRow>> {
+    Ok(query!(db, c => sqlx::query_as(
+        "SELECT r.id, r.conversation_id, r.author_id, u.display_name AS author_name, r.kind, r.body, r.at \
+         FROM conversation_replies r JOIN conversations v ON v.id = r.conversation_id \
+         LEFT JOIN users u ON u.id = r.author_id WHERE v.person_id = $1 ORDER BY r.id",
+    )
+    .bind(person_id)
+    .fetch_all(&mut *c)
+    .await)?)
 }

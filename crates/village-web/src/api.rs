@@ -245,6 +245,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(crate::people::api::api_end_connector))
         .routes(routes!(crate::people::api::api_offer_connector))
+        .routes(routes!(crate::people::conversations::api_my_conversations))
+        .routes(routes!(
+            crate::people::conversations::api_person_conversations,
+            crate::people::conversations::api_write_note
+        ))
+        .routes(routes!(crate::people::conversations::api_reply))
 }
 
 /// The OpenAPI 3.1 document for this API.

@@ -17,6 +17,7 @@ on_both_backends!(
     forget_me_leaves_no_trace,
     bad_profile_input_is_named_and_nothing_is_half_written,
     the_circle_page_draws_the_circle_and_takes_invitations,
+    a_connector_writes_notes_the_person_reads_and_answers,
 );
 
 /// A signed-in client's CSRF token (the cookie's value, as the pages carry it).
@@ -692,6 +693,8 @@ async fn forget_me_leaves_no_trace(backend: Backend) {
         Some(json!({"connector_id": connie_id})),
     )
     .await;
+    let (s, _) = api(&app, &connie, reqwest::Method::POST, &format!("/api/v1/people/{pat_id}/conversations"), Some(json!({"happened_on": "2026-11-02", "story": format!("We talked about the {unique} bakery and baking for the lunch club.")}))).await;
+    assert_eq!(s, 201);
     // Connie looks (so the audit log has entries about Pat).
     assert_eq!(
         get_json(&app, &connie, &format!("/api/v1/people/{pat_id}/profile"))
@@ -715,6 +718,7 @@ async fn forget_me_leaves_no_trace(backend: Backend) {
     assert_eq!(export["account"]["email"], json!("pat@example.org"));
     assert_eq!(export["circle"].as_array().unwrap().len(), 2);
     assert_eq!(export["connectors"][0]["id"], json!(connie_id));
+    assert_eq!(export["conversations"].as_array().unwrap().len(), 1);
     assert!(export["profile_history"].as_array().unwrap().len() >= 11);
     assert!(export["activity"]
         .as_array()
@@ -1001,4 +1005,229 @@ async fn the_circle_page_draws_the_circle_and_takes_invitations(backend: Backend
     assert!(invite.contains("has invited you into their circle"));
     // Contact details stay private: Cara's view has none of Pat's.
     assert!(!invite.contains("Number 12"));
+}
+
+async fn a_connector_writes_notes_the_person_reads_and_answers(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (pat, pat_id) = app.signed_in_as(Role::Member, "pat@example.org").await;
+    let (connie, connie_id) = app
+        .signed_in_as(Role::Connector, "connie@example.org")
+        .await;
+    let (kofi, _) = app.signed_in_as(Role::Connector, "kofi@example.org").await;
+    let (mo, _) = app.signed_in_as(Role::Member, "mo@example.org").await;
+    let notes = format!("/api/v1/people/{pat_id}/conversations");
+    let note = json!({"happened_on": "2026-11-20", "story": "Pat loves cooking for people and misses the lunch club.", "next_steps": "Look at Tuesday lunch clubs together."});
+    // Not until Pat chooses Connie, or accepts her offer.
+    assert_eq!(
+        api(
+            &app,
+            &connie,
+            reqwest::Method::POST,
+            &notes,
+            Some(note.clone())
+        )
+        .await
+        .0,
+        404
+    );
+    assert_eq!(
+        api(
+            &app,
+            &connie,
+            reqwest::Method::POST,
+            &format!("/api/v1/people/{pat_id}/connector-offer"),
+            None
+        )
+        .await
+        .0,
+        204
+    );
+    assert_eq!(
+        api(
+            &app,
+            &connie,
+            reqwest::Method::POST,
+            &notes,
+            Some(note.clone())
+        )
+        .await
+        .0,
+        404
+    );
+    let (_, mine) = get_json(&app, &pat, "/api/v1/me/connectors").await;
+    assert_eq!(mine["connectors"][0]["status"], json!("offered"));
+    let r = app
+        .post_form(
+            &pat,
+            "/me/connectors",
+            "/me/connectors",
+            &[("connector_id", &connie_id.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let (s, written) = api(
+        &app,
+        &connie,
+        reqwest::Method::POST,
+        &notes,
+        Some(note.clone()),
+    )
+    .await;
+    assert_eq!(s, 201);
+    assert_eq!(written["status"], json!("shared"));
+    let id = written["id"].as_i64().unwrap();
+    for (bad, field) in [
+        (
+            json!({"happened_on": "20 Nov", "story": "x"}),
+            "happened_on",
+        ),
+        (
+            json!({"happened_on": "2099-01-01", "story": "x"}),
+            "happened_on",
+        ),
+        (json!({"happened_on": "2026-11-20", "story": "  "}), "story"),
+    ] {
+        let (s, e) = api(&app, &connie, reqwest::Method::POST, &notes, Some(bad)).await;
+        assert_eq!((s, e["error"]["field"].clone()), (422, json!(field)));
+    }
+    // Nobody else reads or writes notes about Pat.
+    for other in [&kofi, &mo] {
+        assert_eq!(get_json(&app, other, &notes).await.0, 404);
+        assert_eq!(
+            api(
+                &app,
+                other,
+                reqwest::Method::POST,
+                &notes,
+                Some(note.clone())
+            )
+            .await
+            .0,
+            404
+        );
+        assert_eq!(
+            api(
+                &app,
+                other,
+                reqwest::Method::POST,
+                &format!("/api/v1/conversations/{id}/replies"),
+                Some(json!({"kind": "comment", "text": "hi"}))
+            )
+            .await
+            .0,
+            404
+        );
+    }
+
+    // Pat reads it and asks for a change; Connie revises; Pat agrees.
+    let (_, list) = get_json(&app, &pat, "/api/v1/me/conversations").await;
+    assert_eq!(list[0]["story"], note["story"]);
+    assert_eq!(
+        api(
+            &app,
+            &pat,
+            reqwest::Method::POST,
+            &format!("/api/v1/conversations/{id}/replies"),
+            Some(json!({"kind": "change"}))
+        )
+        .await
+        .0,
+        422
+    );
+    let r = app
+        .post_form(
+            &pat,
+            "/me/conversations",
+            &format!("/me/conversations/{id}/reply"),
+            &[
+                ("kind", "change"),
+                ("text", "I ran the lunch club, I did not just go to it."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let (_, list) = get_json(&app, &pat, "/api/v1/me/conversations").await;
+    assert_eq!(list[0]["status"], json!("change_asked"));
+    assert_eq!(
+        api(
+            &app,
+            &pat,
+            reqwest::Method::POST,
+            &format!("/api/v1/conversations/{id}/replies"),
+            Some(json!({"kind": "revise", "text": "mine now"}))
+        )
+        .await
+        .0,
+        422
+    );
+    let (s, _) = api(&app, &connie, reqwest::Method::POST, &format!("/api/v1/conversations/{id}/replies"), Some(json!({"kind": "revise", "text": "Pat ran the lunch club for years and misses cooking for people."}))).await;
+    assert_eq!(s, 204);
+    let (s, _) = api(
+        &app,
+        &pat,
+        reqwest::Method::POST,
+        &format!("/api/v1/conversations/{id}/replies"),
+        Some(json!({"kind": "agree"})),
+    )
+    .await;
+    assert_eq!(s, 204);
+    let (_, list) = get_json(&app, &pat, "/api/v1/me/conversations").await;
+    assert_eq!(list[0]["status"], json!("agreed"));
+    assert!(list[0]["story"]
+        .as_str()
+        .unwrap()
+        .starts_with("Pat ran the lunch club"));
+    let kinds: Vec<&str> = list[0]["replies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, vec!["change", "revised", "agree"]);
+    assert_eq!(
+        list[0]["replies"][1]["text"], note["story"],
+        "the earlier words are kept"
+    );
+    let page = pat
+        .get(app.url("/me/conversations"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Pat ran the lunch club") && page.contains("asked for a change"));
+    let page = connie
+        .get(app.url(&format!("/people/{pat_id}/conversations")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("Write a note of a conversation"));
+    // Connie's reading is in Pat's list; once Pat stops having her, she reads nothing.
+    let (_, log) = get_json(&app, &pat, "/api/v1/me/access-log").await;
+    assert!(log
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["actor_id"] == connie_id && e["detail"] == "conversation notes"));
+    assert_eq!(
+        api(
+            &app,
+            &pat,
+            reqwest::Method::DELETE,
+            &format!("/api/v1/me/connectors/{connie_id}"),
+            None
+        )
+        .await
+        .0,
+        204
+    );
+    assert_eq!(get_json(&app, &connie, &notes).await.0, 404);
 }

@@ -70,16 +70,22 @@ pub enum PersonalAction {
     ManageRelationships,
     /// Download everything, see who has looked, or be forgotten.
     ManageOwnData,
+    /// Write a conversation note about the person (section and visibility do not apply).
+    RecordConversation,
+    /// Read the conversation notes one wrote about the person (the person reads them all).
+    ReadOwnNotes,
 }
 
 impl PersonalAction {
-    pub const ALL: [PersonalAction; 6] = [
+    pub const ALL: [PersonalAction; 8] = [
         PersonalAction::ViewSection,
         PersonalAction::EditSection,
         PersonalAction::ChangeVisibility,
         PersonalAction::ViewHistory,
         PersonalAction::ManageRelationships,
         PersonalAction::ManageOwnData,
+        PersonalAction::RecordConversation,
+        PersonalAction::ReadOwnNotes,
     ];
 }
 
@@ -125,13 +131,23 @@ pub fn decide(
             // shown section by section, so the section's visibility still applies.
             relationship == Relationship::Supporter && reaches
         }
+        // Only a connector the person chose writes notes about them, and reads back their own.
+        PersonalAction::RecordConversation | PersonalAction::ReadOwnNotes => {
+            relationship == Relationship::Connector
+        }
         PersonalAction::ChangeVisibility
         | PersonalAction::ManageRelationships
         | PersonalAction::ManageOwnData => false,
     };
     // The birth year is only ever used for matching unless the person shares it.
-    let allowed =
-        allowed && !(section == Section::BirthYear && action != PersonalAction::ViewSection);
+    let about_a_section = !matches!(
+        action,
+        PersonalAction::RecordConversation | PersonalAction::ReadOwnNotes
+    );
+    let allowed = allowed
+        && !(about_a_section
+            && section == Section::BirthYear
+            && action != PersonalAction::ViewSection);
     if allowed {
         Decision::Allow { audit: true }
     } else {
@@ -142,6 +158,23 @@ pub fn decide(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_chosen_connector_writes_conversation_notes() {
+        for r in Relationship::ALL {
+            for a in [
+                PersonalAction::RecordConversation,
+                PersonalAction::ReadOwnNotes,
+            ] {
+                let d = decide(r, a, Section::Story, Visibility::OnlyMe);
+                assert_eq!(
+                    d.allowed(),
+                    matches!(r, Relationship::Connector | Relationship::Themself),
+                    "{r:?} {a:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn the_person_may_do_everything_without_an_audit_entry() {

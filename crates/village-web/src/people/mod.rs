@@ -6,6 +6,7 @@
 pub mod api;
 pub mod circle;
 pub mod circle_pages;
+pub mod conversations;
 pub mod pages;
 
 use crate::audit::record;
@@ -522,6 +523,8 @@ pub struct Export {
     pub connectors: Vec<circle::ConnectorOut>,
     /// For connectors: the people who chose them.
     pub people_i_walk_alongside: Vec<circle::ConnectorOut>,
+    /// Notes of conversations with connectors, with replies.
+    pub conversations: Vec<conversations::ConversationOut>,
     /// Every audit entry about the person (including who has looked at their record).
     pub activity: Vec<crate::audit::AuditEntry>,
 }
@@ -615,6 +618,12 @@ pub async fn export(
         },
     )
     .await?;
+    let notes = conversations::notes(state, me, user.id, ip, now)
+        .await
+        .map_err(|e| match e {
+            conversations::NoteError::Store(e) => e,
+            other => StoreError::Invalid(format!("{other:?}")),
+        })?;
     record(
         &mut c,
         Some(user.id),
@@ -653,6 +662,7 @@ pub async fn export(
             .into_iter()
             .map(|l| circle::link_out(l, true))
             .collect(),
+        conversations: notes,
         activity: activity
             .into_iter()
             .map(crate::audit::AuditEntry::from)

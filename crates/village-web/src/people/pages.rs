@@ -43,6 +43,7 @@ pub fn routes() -> Router<AppState> {
             get(view_person_section_get).post(view_person_section_post),
         )
         .merge(super::circle_pages::routes())
+        .merge(super::conversations::routes())
 }
 
 /// One section on a profile page.
@@ -96,6 +97,7 @@ struct ProfilePage {
     relationship: &'static str,
     sections: Vec<SectionView>,
     history_href: Option<String>,
+    conversations_href: Option<String>,
 }
 
 fn relationship_words(r: Relationship) -> &'static str {
@@ -139,6 +141,7 @@ async fn view_my_profile(
             .map(|s| section_view(s, "/me/profile"))
             .collect(),
         history_href: Some("/me/profile/history".into()),
+        conversations_href: Some("/me/conversations".into()),
     })
 }
 
@@ -180,6 +183,13 @@ async fn view_person(
         Err(e) => return pages::store_failed(e),
     };
     let supporter = view.relationship == Relationship::Supporter;
+    let connector = identity.as_ref().is_some_and(|i| {
+        i.user.role() == village_domain::accounts::Role::Connector
+            && matches!(
+                view.relationship,
+                Relationship::Connector | Relationship::Circle | Relationship::Supporter
+            )
+    });
     let base = format!("/people/{id}/profile");
     pages::page(&ProfilePage {
         layout: Layout::new(
@@ -199,6 +209,7 @@ async fn view_person(
             .map(|s| section_view(s, &base))
             .collect(),
         history_href: supporter.then(|| format!("/people/{id}/history")),
+        conversations_href: connector.then(|| format!("/people/{id}/conversations")),
     })
 }
 

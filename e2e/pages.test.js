@@ -42,7 +42,8 @@ const signedInPages = ['/', '/account', '/account/name', '/account/email', '/acc
   '/account/lived-experience', '/account/tokens', '/account/delete', '/account/activity',
   '/admin/users', '/admin/invites', '/admin/audit', '/privacy', '/accessibility', '/directory', OFFER,
   '/directory/suggest', '/directory/suggestions', '/directory/review', '/directory/review/stale', `${OFFER}/suggest-change`, `${OFFER}/history`, `${OFFER}/edit`,
-  '/directory/organisations/00d00001-0000-4000-8000-000000000001/claim'];
+  '/directory/organisations/00d00001-0000-4000-8000-000000000001/claim', '/admin/safeguarding-leads', '/concerns/new',
+  '/concerns/new?organisation=00d00001-0000-4000-8000-000000000001'];
 
 test('signed-out pages pass axe-core and fit a narrow screen', async () => {
   const context = await browser.newContext({ bypassCSP: true });

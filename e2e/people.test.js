@@ -125,6 +125,26 @@ test('a member keeps their profile, circle and connectors; a connector sees only
   // Grace sees that look.
   await member.goto(`${hub.base}/me/access-log`);
   assert.match(await member.locator('main').innerText(), /Sam Okafor/);
+
+  // Grace raises a safeguarding concern; Bronwen, a safeguarding lead, sees and closes it.
+  await checkUrl('/concerns/new');
+  await member.goto(`${hub.base}/concerns/new`);
+  await member.fill('[id="about_name"]', 'The man selling things door to door');
+  await member.fill('#what', 'He pushed his way into Mr Harrison\'s hall on Tuesday.');
+  await member.click('form[action="/concerns/new"] button[type=submit]');
+  assert.match(await member.locator('h1').innerText(), /safeguarding leads have been told/);
+  const leadContext = await browser.newContext({ bypassCSP: true, viewport: { width: 320, height: 700 } });
+  const lead = await leadContext.newPage();
+  await signIn(lead, hub.base, 'bronwen@meadowfield.example');
+  await lead.goto(`${hub.base}/safeguarding`);
+  await check(lead, 'the safeguarding queue');
+  await lead.locator('main a', { hasText: /^Concern / }).first().click();
+  assert.match(await lead.locator('main').innerText(), /door to door/);
+  await check(lead, 'a safeguarding concern');
+  await lead.fill('#outcome', 'Told the police community support officer; trading standards visiting.');
+  await lead.click('form[action$="/close"] button[type=submit]');
+  assert.match(await lead.locator('main').innerText(), /Closed with this outcome/);
+  await leadContext.close();
   await samContext.close();
   await axeContext.close();
   await noJs.close();

@@ -7,6 +7,8 @@ use crate::accounts::Role;
 pub struct Actor {
     pub user_id: i64,
     pub role: Role,
+    /// A safeguarding lead (a role given beside the main one).
+    pub safeguarding_lead: bool,
 }
 
 /// Something an actor wants to do.
@@ -28,6 +30,12 @@ pub enum Action {
     SuggestListing,
     /// Approve or reject suggested listings and changes.
     ReviewListings,
+    /// Raise a safeguarding concern about a person or a group.
+    RaiseConcern,
+    /// See safeguarding concerns, record actions and close them.
+    HandleConcerns,
+    /// Make someone a safeguarding lead, or stop them being one.
+    SetSafeguardingLead,
 }
 
 /// Why an action was refused, in words fit for the person.
@@ -53,6 +61,10 @@ pub fn check(actor: &Actor, action: Action) -> Result<(), Refusal> {
         Action::ManageAccount { owner } => owner == actor.user_id,
         Action::SuggestListing => true,
         Action::ReviewListings => matches!(actor.role, Role::Steward | Role::HubAdmin),
+        Action::RaiseConcern => true,
+        // Only the leads, whatever else someone's role: not hub admins as such.
+        Action::HandleConcerns => actor.safeguarding_lead,
+        Action::SetSafeguardingLead => admin,
     };
     if allowed {
         Ok(())
@@ -66,7 +78,30 @@ mod tests {
     use super::*;
 
     fn actor(user_id: i64, role: Role) -> Actor {
-        Actor { user_id, role }
+        Actor {
+            user_id,
+            role,
+            safeguarding_lead: false,
+        }
+    }
+
+    #[test]
+    fn only_safeguarding_leads_handle_concerns() {
+        for role in Role::ALL {
+            for lead in [false, true] {
+                let a = Actor {
+                    user_id: 4,
+                    role,
+                    safeguarding_lead: lead,
+                };
+                assert!(check(&a, Action::RaiseConcern).is_ok());
+                assert_eq!(check(&a, Action::HandleConcerns).is_ok(), lead, "{role:?}");
+                assert_eq!(
+                    check(&a, Action::SetSafeguardingLead).is_ok(),
+                    role == Role::HubAdmin
+                );
+            }
+        }
     }
 
     #[test]

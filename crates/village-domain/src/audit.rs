@@ -41,10 +41,14 @@ pub enum AuditAction {
     DataExported,
     AccountForgotten,
     ConversationRecorded,
+    ConcernRaised,
+    ConcernViewed,
+    ConcernActioned,
+    SafeguardingLeadChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 33] = [
+    pub const ALL: [AuditAction; 37] = [
         AuditAction::SignedUp,
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
@@ -78,6 +82,10 @@ impl AuditAction {
         AuditAction::DataExported,
         AuditAction::AccountForgotten,
         AuditAction::ConversationRecorded,
+        AuditAction::ConcernRaised,
+        AuditAction::ConcernViewed,
+        AuditAction::ConcernActioned,
+        AuditAction::SafeguardingLeadChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -115,6 +123,10 @@ impl AuditAction {
             AuditAction::DataExported => "data_exported",
             AuditAction::AccountForgotten => "account_forgotten",
             AuditAction::ConversationRecorded => "conversation_recorded",
+            AuditAction::ConcernRaised => "concern_raised",
+            AuditAction::ConcernViewed => "concern_viewed",
+            AuditAction::ConcernActioned => "concern_actioned",
+            AuditAction::SafeguardingLeadChanged => "safeguarding_lead_changed",
         }
     }
 
@@ -154,6 +166,10 @@ impl AuditAction {
             AuditAction::DataExported => "Downloaded all their information",
             AuditAction::AccountForgotten => "Forgotten at their own request",
             AuditAction::ConversationRecorded => "Conversation note written or revised",
+            AuditAction::ConcernRaised => "Safeguarding concern raised",
+            AuditAction::ConcernViewed => "Safeguarding concern looked at",
+            AuditAction::ConcernActioned => "Safeguarding action recorded",
+            AuditAction::SafeguardingLeadChanged => "Safeguarding lead role changed",
         }
     }
 

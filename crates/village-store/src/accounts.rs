@@ -16,6 +16,8 @@ pub struct UserRow {
     pub lived_declared: bool,
     pub lived_kinds: String,
     pub lived_words: Option<String>,
+    /// A safeguarding lead: sees and acts on safeguarding concerns, beside their main role.
+    pub safeguarding_lead: bool,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -37,7 +39,7 @@ impl UserRow {
 }
 
 const USER_COLUMNS: &str = "id, email, display_name, password_hash, role, lived_declared, \
-                            lived_kinds, lived_words, created_at, updated_at";
+                            lived_kinds, lived_words, safeguarding_lead, created_at, updated_at";
 
 /// A new account, already checked by the domain.
 pub struct NewUser<'a> {
@@ -242,7 +244,7 @@ pub async fn create_session(
 pub async fn session_user(db: &mut impl Db, token_hash: &str) -> Result<Option<SessionUser>> {
     let sql = "SELECT s.created_at AS session_created_at, s.last_seen_at AS session_last_seen_at, \
                u.id, u.email, u.display_name, u.password_hash, u.role, u.lived_declared, \
-               u.lived_kinds, u.lived_words, u.created_at, u.updated_at \
+               u.lived_kinds, u.lived_words, u.safeguarding_lead, u.created_at, u.updated_at \
                FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1";
     Ok(query!(db, c => sqlx::query_as(sql).bind(token_hash).fetch_optional(&mut *c).await)?)
 }
@@ -359,7 +361,7 @@ pub struct TokenUser {
 /// The person a bearer token belongs to.
 pub async fn api_token_user(db: &mut impl Db, token_hash: &str) -> Result<Option<(i64, UserRow)>> {
     let sql = "SELECT t.id AS token_id, u.id, u.email, u.display_name, u.password_hash, u.role, \
-               u.lived_declared, u.lived_kinds, u.lived_words, u.created_at, u.updated_at \
+               u.lived_declared, u.lived_kinds, u.lived_words, u.safeguarding_lead, u.created_at, u.updated_at \
                FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1";
     let found: Option<TokenUser> =
         query!(db, c => sqlx::query_as(sql).bind(token_hash).fetch_optional(&mut *c).await)?;
@@ -564,4 +566,29 @@ pub async fn clear_attempts(db: &mut impl Db, kind: AttemptKind, key: &str) -> R
         .execute(&mut *c)
         .await.map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+/// Give or take away the safeguarding lead role (beside the account's main role).
+pub async fn set_safeguarding_lead(
+    db: &mut impl Db,
+    id: i64,
+    lead: bool,
+    now: Timestamp,
+) -> Result<bool> {
+    let n = query!(db, c => sqlx::query("UPDATE users SET safeguarding_lead = $1, updated_at = $2 WHERE id = $3")
+        .bind(lead)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *c)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}
+
+/// The hub's safeguarding leads (id, name, email).
+pub async fn safeguarding_leads(db: &mut impl Db) -> Result<Vec<(i64, String, String)>> {
+    Ok(
+        query!(db, c => sqlx::query_as("SELECT id, display_name, email FROM users WHERE safeguarding_lead ORDER BY id")
+        .fetch_all(&mut *c)
+        .await)?,
+    )
 }

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod directory;
 pub mod hub;
 pub mod people;
+pub mod safeguarding;
 
 pub use db::{Backend, Conn, Db, Exec, SessionChanges, Store, StoreError, StoreOptions, Tx};
 

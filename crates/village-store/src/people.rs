@@ -434,8 +434,10 @@ pub async fn relationship(
 /// circle, connector links and account (sessions, tokens and resets go with it). Their name
 /// leaves other people's pages too: edits they made to someone else's profile and entries
 /// that linked them keep only what the other person wrote. The audit log keeps its entries
-/// (who did what, by number), which hold no words from the profile.
+/// (who did what, by number), which hold no words from the profile. Safeguarding concerns
+/// about them that are still open stay, for the safeguarding leads only; closed ones go.
 pub async fn forget(db: &mut impl Db, user_id: i64) -> Result<()> {
+    crate::safeguarding::forget_closed_about(db, user_id).await?;
     for sql in [
         "DELETE FROM profile_edits WHERE user_id = $1",
         "DELETE FROM profile_sections WHERE user_id = $1",

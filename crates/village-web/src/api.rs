@@ -251,6 +251,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
             crate::people::conversations::api_write_note
         ))
         .routes(routes!(crate::people::conversations::api_reply))
+        .routes(routes!(
+            crate::safeguarding::api_raise,
+            crate::safeguarding::api_queue
+        ))
+        .routes(routes!(crate::safeguarding::api_concern))
+        .routes(routes!(crate::safeguarding::api_action))
+        .routes(routes!(crate::safeguarding::api_close))
+        .routes(routes!(crate::safeguarding::api_set_lead))
 }
 
 /// The OpenAPI 3.1 document for this API.

@@ -176,6 +176,7 @@ impl Identity {
         Actor {
             user_id: self.user.id,
             role: self.user.role(),
+            safeguarding_lead: self.user.safeguarding_lead,
         }
     }
 

@@ -15,6 +15,7 @@ pub mod hub;
 pub mod mail;
 pub mod pages;
 pub mod people;
+pub mod safeguarding;
 pub mod security;
 pub mod sessions;
 pub mod settings;
@@ -87,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .merge(directory::editing::routes())
         .merge(directory::editing::organiser_routes())
         .merge(people::pages::routes())
+        .merge(safeguarding::routes())
         .merge(api_router)
         .route(
             "/api/v1/openapi.json",

@@ -16,6 +16,7 @@ pub struct NavUser {
     pub is_admin: bool,
     /// Stewards and hub admins check suggested listings.
     pub is_reviewer: bool,
+    pub is_safeguarding_lead: bool,
 }
 
 /// What the shared layout needs: the hub's name, who is signed in, and the form token.
@@ -45,6 +46,7 @@ impl Layout {
                 display_name: i.user.display_name.clone(),
                 is_admin: i.user.role() == Role::HubAdmin,
                 is_reviewer: matches!(i.user.role(), Role::HubAdmin | Role::Steward),
+                is_safeguarding_lead: i.user.safeguarding_lead,
             }),
             csrf: csrf.0.clone(),
             notice: None,

@@ -102,6 +102,11 @@ async fn load_people(store_: &Store, now: i64) -> Result<usize, AccountError> {
                 .map_err(AccountError::Other)?;
         }
     }
+    // Bronwen, the steward, is the demo's safeguarding lead.
+    if let Some(id) = new_ids.get("bronwen@meadowfield.example") {
+        let mut c = store_.conn().await?;
+        store::set_safeguarding_lead(&mut c, *id, true, now).await?;
+    }
     people::link(store_, now)
         .await
         .map_err(AccountError::Other)?;

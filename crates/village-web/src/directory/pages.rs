@@ -692,6 +692,8 @@ struct OrganisationPage {
     email: Option<String>,
     url: Option<String>,
     offers: Vec<ResultView>,
+    /// Where to raise a safeguarding concern about the group.
+    concern_href: String,
 }
 
 async fn view_organisation_get(
@@ -738,6 +740,10 @@ async fn view_organisation_get(
             .as_deref()
             .and_then(web_link),
         offers: rows.iter().filter_map(|(_, doc)| view(doc, None)).collect(),
+        concern_href: format!(
+            "/concerns/new?organisation={}",
+            form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
+        ),
         name,
     })
 }

@@ -98,6 +98,8 @@ struct ProfilePage {
     sections: Vec<SectionView>,
     history_href: Option<String>,
     conversations_href: Option<String>,
+    person_id: i64,
+    signed_in: bool,
 }
 
 fn relationship_words(r: Relationship) -> &'static str {
@@ -142,6 +144,8 @@ async fn view_my_profile(
             .collect(),
         history_href: Some("/me/profile/history".into()),
         conversations_href: Some("/me/conversations".into()),
+        person_id: identity.user.id,
+        signed_in: true,
     })
 }
 
@@ -210,6 +214,8 @@ async fn view_person(
             .collect(),
         history_href: supporter.then(|| format!("/people/{id}/history")),
         conversations_href: connector.then(|| format!("/people/{id}/conversations")),
+        person_id: id,
+        signed_in: identity.is_some(),
     })
 }
 

@@ -1,0 +1,966 @@
+//! Safeguarding: any member raises a concern about a person or a group; it goes to the hub's
+//! safeguarding leads, who see a restricted queue, record actions and close it with an
+//! outcome. Records are append-only and every look is audited (never against the person the
+//! concern is about, so it cannot show on their profile or in their "who has looked" list).
+
+use crate::api::{ApiError, ApiJson};
+use crate::audit::record;
+use crate::auth::{ApiUser, ClientAddress, CsrfToken, Identity, SignedIn};
+use crate::pages::{self, Errors, Layout, PageForm};
+use crate::{now, AppState};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use village_domain::access::{self, Action};
+use village_domain::accounts::{Email, FieldError};
+use village_domain::audit::AuditAction;
+use village_store::safeguarding::{self as store, ConcernActionRow, ConcernRow, NewConcern};
+use village_store::{accounts as account_store, StoreError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/concerns/new", get(view_new).post(view_raise))
+        .route("/safeguarding", get(view_queue))
+        .route("/safeguarding/{id}", get(view_concern))
+        .route("/safeguarding/{id}/actions", post(view_action))
+        .route("/safeguarding/{id}/close", post(view_close))
+        .route(
+            "/admin/safeguarding-leads",
+            get(view_leads).post(view_set_lead),
+        )
+}
+
+#[derive(Debug)]
+pub enum ConcernError {
+    Field(FieldError),
+    Forbidden,
+    NotFound,
+    /// Already closed: nothing more can be added.
+    Closed,
+    Store(StoreError),
+}
+
+impl From<StoreError> for ConcernError {
+    fn from(e: StoreError) -> Self {
+        ConcernError::Store(e)
+    }
+}
+
+impl From<FieldError> for ConcernError {
+    fn from(e: FieldError) -> Self {
+        ConcernError::Field(e)
+    }
+}
+
+fn api_error(e: ConcernError) -> ApiError {
+    match e {
+        ConcernError::Field(f) => f.into(),
+        ConcernError::Forbidden => ApiError::forbidden(),
+        ConcernError::NotFound => ApiError::not_found("concern"),
+        ConcernError::Closed => ApiError::new(
+            StatusCode::CONFLICT,
+            "concern_closed",
+            "This concern is closed.",
+        ),
+        ConcernError::Store(e) => e.into(),
+    }
+}
+
+fn text(field: &'static str, t: &str, max: usize) -> Result<String, FieldError> {
+    let t = t.trim().replace("\r\n", "\n");
+    if t.is_empty() {
+        return Err(FieldError::new(
+            field,
+            "text_missing",
+            "Write what has happened or what worries you.",
+        ));
+    }
+    if t.chars().count() > max {
+        return Err(FieldError::new(
+            field,
+            "too_long",
+            format!("Please keep this under {max} characters."),
+        ));
+    }
+    Ok(t)
+}
+
+/// What someone raises.
+#[derive(Debug, Deserialize, ToSchema, Default)]
+pub struct ConcernBody {
+    /// The member it is about, if it is about a member.
+    pub about_person_id: Option<i64>,
+    /// The ORUK organization id of the group it is about, if it is about a group.
+    pub about_organisation_id: Option<String>,
+    /// Who it is about, in words (needed when neither id is given).
+    #[serde(default)]
+    pub about_name: String,
+    /// What has happened, or what worries you.
+    pub what: String,
+    /// Someone may be at risk now.
+    #[serde(default)]
+    pub urgent: bool,
+}
+
+async fn organisation_name(state: &AppState, id: &str) -> Result<Option<String>, StoreError> {
+    let mut c = state.store.conn().await?;
+    let services = village_store::directory::services_of_organization(&mut c, id).await?;
+    Ok(services.first().and_then(|(_, doc)| {
+        serde_json::from_str::<serde_json::Value>(doc)
+            .ok()?
+            .get("organization")?
+            .get("name")?
+            .as_str()
+            .map(str::to_string)
+    }))
+}
+
+/// Raise a concern. The leads are told by email (no details in the email).
+pub async fn raise(
+    state: &AppState,
+    who: &Identity,
+    body: &ConcernBody,
+    ip: &str,
+    t: i64,
+) -> Result<i64, ConcernError> {
+    access::check(&who.actor(), Action::RaiseConcern).map_err(|_| ConcernError::Forbidden)?;
+    let what = text("what", &body.what, 10_000)?;
+    let about_name = match (
+        body.about_person_id,
+        body.about_organisation_id
+            .as_deref()
+            .filter(|s| !s.is_empty()),
+    ) {
+        (Some(id), _) => {
+            let mut c = state.store.conn().await?;
+            account_store::user_by_id(&mut c, id)
+                .await?
+                .map(|u| u.display_name)
+                .ok_or_else(|| {
+                    FieldError::new(
+                        "about_person_id",
+                        "person_unknown",
+                        "There is no member with that number.",
+                    )
+                })?
+        }
+        (None, Some(org)) => organisation_name(state, org).await?.ok_or_else(|| {
+            FieldError::new(
+                "about_organisation_id",
+                "organisation_unknown",
+                "There is no group with that id in the directory.",
+            )
+        })?,
+        (None, None) => {
+            let name = body.about_name.trim();
+            if name.is_empty() {
+                return Err(FieldError::new(
+                    "about_name",
+                    "about_missing",
+                    "Say who the concern is about: a name, or a group.",
+                )
+                .into());
+            }
+            if name.chars().count() > 200 {
+                return Err(FieldError::new(
+                    "about_name",
+                    "too_long",
+                    "Keep the name under 200 characters.",
+                )
+                .into());
+            }
+            name.to_string()
+        }
+    };
+    let mut tx = state.store.begin().await?;
+    let id = store::raise(
+        &mut tx,
+        &NewConcern {
+            raised_by: who.user.id,
+            raised_by_name: &who.user.display_name,
+            about_person: body.about_person_id,
+            about_organisation: body
+                .about_organisation_id
+                .as_deref()
+                .filter(|s| !s.is_empty()),
+            about_name: &about_name,
+            what: &what,
+            urgent: body.urgent,
+        },
+        t,
+    )
+    .await?;
+    // Not recorded against the person it is about: it must never show on their side.
+    record(
+        &mut tx,
+        Some(who.user.id),
+        None,
+        AuditAction::ConcernRaised,
+        &format!("concern {id}"),
+        Some(ip),
+        t,
+    )
+    .await?;
+    let leads = account_store::safeguarding_leads(&mut tx).await?;
+    tx.commit().await?;
+    let link = state.settings.link(&format!("/safeguarding/{id}"));
+    for (_, name, email) in leads {
+        let body = format!(
+            "Hello {name},\n\nA safeguarding concern{} has been raised on {}. Sign in to see it:\n\n{link}\n\nThis email holds no details, for safety.\n",
+            if body.urgent { " marked urgent" } else { "" },
+            state.settings.hub.name
+        );
+        if let Err(e) = state
+            .mailer
+            .send(&email, "A safeguarding concern has been raised", body)
+            .await
+        {
+            tracing::warn!(error = %e, "could not email a safeguarding lead");
+        }
+    }
+    Ok(id)
+}
+
+fn lead(who: &Identity) -> Result<(), ConcernError> {
+    access::check(&who.actor(), Action::HandleConcerns).map_err(|_| ConcernError::Forbidden)
+}
+
+/// A concern with its actions, for leads (the look is audited).
+pub async fn open_concern(
+    state: &AppState,
+    who: &Identity,
+    id: i64,
+    ip: &str,
+    t: i64,
+) -> Result<(ConcernRow, Vec<ConcernActionRow>), ConcernError> {
+    lead(who)?;
+    let mut c = state.store.conn().await?;
+    let concern = store::concern(&mut c, id)
+        .await?
+        .ok_or(ConcernError::NotFound)?;
+    let actions = store::actions(&mut c, id).await?;
+    record(
+        &mut c,
+        Some(who.user.id),
+        None,
+        AuditAction::ConcernViewed,
+        &format!("concern {id}"),
+        Some(ip),
+        t,
+    )
+    .await?;
+    Ok((concern, actions))
+}
+
+/// A lead records an action, or closes the concern with its outcome.
+pub async fn act(
+    state: &AppState,
+    who: &Identity,
+    id: i64,
+    closing: bool,
+    body: &str,
+    ip: &str,
+    t: i64,
+) -> Result<(), ConcernError> {
+    lead(who)?;
+    let field = if closing { "outcome" } else { "text" };
+    let body = text(field, body, 10_000)?;
+    let mut tx = state.store.begin().await?;
+    let concern = store::concern(&mut tx, id)
+        .await?
+        .ok_or(ConcernError::NotFound)?;
+    if concern.closed_at.is_some() {
+        return Err(ConcernError::Closed);
+    }
+    let kind = if closing { "closed" } else { "action" };
+    store::add_action(
+        &mut tx,
+        id,
+        who.user.id,
+        &who.user.display_name,
+        kind,
+        &body,
+        t,
+    )
+    .await?;
+    record(
+        &mut tx,
+        Some(who.user.id),
+        None,
+        AuditAction::ConcernActioned,
+        &format!("concern {id}: {kind}"),
+        Some(ip),
+        t,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A hub admin makes someone a safeguarding lead, or stops them being one.
+pub async fn set_lead(
+    state: &AppState,
+    admin: &Identity,
+    user_id: i64,
+    on: bool,
+    ip: &str,
+    t: i64,
+) -> Result<(), ConcernError> {
+    access::check(&admin.actor(), Action::SetSafeguardingLead)
+        .map_err(|_| ConcernError::Forbidden)?;
+    let mut tx = state.store.begin().await?;
+    if !account_store::set_safeguarding_lead(&mut tx, user_id, on, t).await? {
+        return Err(ConcernError::NotFound);
+    }
+    record(
+        &mut tx,
+        Some(admin.user.id),
+        Some(user_id),
+        AuditAction::SafeguardingLeadChanged,
+        if on {
+            "now a safeguarding lead"
+        } else {
+            "no longer a safeguarding lead"
+        },
+        Some(ip),
+        t,
+    )
+    .await?;
+    tx.commit().await?;
+    state.sessions.forget_all();
+    Ok(())
+}
+
+// ---- API ------------------------------------------------------------------------------
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConcernOut {
+    pub id: i64,
+    pub raised_by: Option<i64>,
+    pub raised_by_name: String,
+    pub about_person_id: Option<i64>,
+    pub about_organisation_id: Option<String>,
+    pub about_name: String,
+    pub what: String,
+    pub urgent: bool,
+    pub raised_at: i64,
+    /// `open` or `closed`.
+    pub status: String,
+    pub actions: Vec<ConcernActionOut>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConcernActionOut {
+    pub id: i64,
+    pub by_id: Option<i64>,
+    pub by_name: String,
+    /// `action` or `closed` (with the outcome).
+    pub kind: String,
+    pub text: String,
+    pub at: i64,
+}
+
+fn concern_out(c: ConcernRow, actions: Vec<ConcernActionRow>) -> ConcernOut {
+    ConcernOut {
+        status: if c.closed_at.is_some() {
+            "closed".into()
+        } else {
+            "open".into()
+        },
+        id: c.id,
+        raised_by: c.raised_by,
+        raised_by_name: c.raised_by_name,
+        about_person_id: c.about_person,
+        about_organisation_id: c.about_organisation,
+        about_name: c.about_name,
+        what: c.what,
+        urgent: c.urgent,
+        raised_at: c.raised_at,
+        actions: actions
+            .into_iter()
+            .map(|a| ConcernActionOut {
+                id: a.id,
+                by_id: a.by_id,
+                by_name: a.by_name,
+                kind: a.kind,
+                text: a.body,
+                at: a.at,
+            })
+            .collect(),
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RaisedOut {
+    pub id: i64,
+}
+
+/// Raise a safeguarding concern about a person or a group. Only the safeguarding leads see it.
+#[utoipa::path(post, path = "/api/v1/concerns", tag = "safeguarding", request_body = ConcernBody,
+    responses((status = 201, body = RaisedOut), (status = 401, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_raise(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    ApiJson(body): ApiJson<ConcernBody>,
+) -> Result<(StatusCode, Json<RaisedOut>), ApiError> {
+    let id = raise(&state, &identity, &body, &ip, now())
+        .await
+        .map_err(api_error)?;
+    Ok((StatusCode::CREATED, Json(RaisedOut { id })))
+}
+
+/// For safeguarding leads: every concern, open ones first (urgent first).
+#[utoipa::path(get, path = "/api/v1/concerns", tag = "safeguarding",
+    responses((status = 200, body = Vec<ConcernOut>), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_queue(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ClientAddress(ip): ClientAddress,
+) -> Result<Json<Vec<ConcernOut>>, ApiError> {
+    lead(&identity).map_err(api_error)?;
+    let mut c = state.store.conn().await?;
+    let rows = store::list(&mut c).await?;
+    record(
+        &mut c,
+        Some(identity.user.id),
+        None,
+        AuditAction::ConcernViewed,
+        "the list of concerns",
+        Some(&ip),
+        now(),
+    )
+    .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| concern_out(r, Vec::new()))
+            .collect(),
+    ))
+}
+
+/// For safeguarding leads: one concern with its actions.
+#[utoipa::path(get, path = "/api/v1/concerns/{id}", tag = "safeguarding",
+    params(("id" = i64, Path, description = "The concern")),
+    responses((status = 200, body = ConcernOut), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_concern(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    Path(id): Path<i64>,
+) -> Result<Json<ConcernOut>, ApiError> {
+    let (c, a) = open_concern(&state, &identity, id, &ip, now())
+        .await
+        .map_err(api_error)?;
+    Ok(Json(concern_out(c, a)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ActionBody {
+    pub text: String,
+}
+
+/// For safeguarding leads: record an action taken.
+#[utoipa::path(post, path = "/api/v1/concerns/{id}/actions", tag = "safeguarding", request_body = ActionBody,
+    params(("id" = i64, Path, description = "The concern")),
+    responses((status = 204), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_action(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<ActionBody>,
+) -> Result<StatusCode, ApiError> {
+    act(&state, &identity, id, false, &body.text, &ip, now())
+        .await
+        .map_err(api_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CloseBody {
+    pub outcome: String,
+}
+
+/// For safeguarding leads: close a concern with its outcome.
+#[utoipa::path(post, path = "/api/v1/concerns/{id}/close", tag = "safeguarding", request_body = CloseBody,
+    params(("id" = i64, Path, description = "The concern")),
+    responses((status = 204), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_close(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<CloseBody>,
+) -> Result<StatusCode, ApiError> {
+    act(&state, &identity, id, true, &body.outcome, &ip, now())
+        .await
+        .map_err(api_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LeadBody {
+    pub lead: bool,
+}
+
+/// For hub admins: make someone a safeguarding lead (`{"lead": true}`), or stop.
+#[utoipa::path(put, path = "/api/v1/admin/users/{id}/safeguarding-lead", tag = "safeguarding", request_body = LeadBody,
+    params(("id" = i64, Path, description = "The account")),
+    responses((status = 204), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_set_lead(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<LeadBody>,
+) -> Result<StatusCode, ApiError> {
+    set_lead(&state, &identity, id, body.lead, &ip, now())
+        .await
+        .map_err(api_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ---- Pages ----------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "safeguarding_new.html")]
+struct NewPage {
+    layout: Layout,
+    errors: Errors,
+    about: String,
+    about_person: String,
+    about_organisation: String,
+    what: String,
+    urgent: bool,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct NewQuery {
+    person: Option<i64>,
+    organisation: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct NewForm {
+    #[serde(default)]
+    about_person: String,
+    #[serde(default)]
+    about_organisation: String,
+    #[serde(default)]
+    about_name: String,
+    #[serde(default)]
+    what: String,
+    #[serde(default)]
+    urgent: Option<String>,
+}
+
+async fn view_new(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    Query(q): Query<NewQuery>,
+) -> Response {
+    let about = match (&q.person, &q.organisation) {
+        (Some(id), _) => match state.store.conn().await {
+            Ok(mut c) => account_store::user_by_id(&mut c, *id)
+                .await
+                .ok()
+                .flatten()
+                .map(|u| u.display_name)
+                .unwrap_or_default(),
+            Err(e) => return pages::store_failed(e),
+        },
+        (None, Some(org)) => organisation_name(&state, org)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    pages::page(&NewPage {
+        layout: Layout::new(
+            &state,
+            Some(&identity),
+            &csrf,
+            "/concerns/new",
+            "Raise a safeguarding concern",
+        ),
+        errors: Errors::none(),
+        about_person: if about.is_empty() {
+            String::new()
+        } else {
+            q.person.map(|p| p.to_string()).unwrap_or_default()
+        },
+        about_organisation: if about.is_empty() {
+            String::new()
+        } else {
+            q.organisation.clone().unwrap_or_default()
+        },
+        about,
+        what: String::new(),
+        urgent: false,
+    })
+}
+
+async fn view_raise(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    PageForm(form): PageForm<NewForm>,
+) -> Response {
+    let body = ConcernBody {
+        about_person_id: form.about_person.trim().parse().ok(),
+        about_organisation_id: Some(form.about_organisation.clone())
+            .filter(|s| !s.trim().is_empty()),
+        about_name: form.about_name.clone(),
+        what: form.what.clone(),
+        urgent: form.urgent.is_some(),
+    };
+    match raise(&state, &identity, &body, &ip, now()).await {
+        Ok(_) => pages::problem(
+            &state,
+            Some(&identity),
+            &csrf,
+            StatusCode::OK,
+            "Thank you: the safeguarding leads have been told",
+            &["Only the hub's safeguarding leads can see what you wrote. They may get in touch with you.", "If someone is in danger right now, call 999."],
+        ),
+        Err(ConcernError::Field(f)) => {
+            let about = if body.about_person_id.is_some() || body.about_organisation_id.is_some() { form.about_name.clone() } else { String::new() };
+            pages::render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &NewPage {
+                    layout: Layout::new(&state, Some(&identity), &csrf, "/concerns/new", "Raise a safeguarding concern"),
+                    errors: f.into(),
+                    about,
+                    about_person: form.about_person.clone(),
+                    about_organisation: form.about_organisation.clone(),
+                    what: form.what.clone(),
+                    urgent: body.urgent,
+                },
+            )
+        }
+        Err(ConcernError::Store(e)) => pages::store_failed(e),
+        Err(_) => pages::forbidden(&state, Some(&identity), &csrf),
+    }
+}
+
+pub struct QueueRow {
+    id: i64,
+    about: String,
+    raised: String,
+    urgent: bool,
+    open: bool,
+}
+
+#[derive(Template)]
+#[template(path = "safeguarding_queue.html")]
+struct QueuePage {
+    layout: Layout,
+    rows: Vec<QueueRow>,
+}
+
+async fn view_queue(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+) -> Response {
+    if lead(&identity).is_err() {
+        return pages::forbidden(&state, Some(&identity), &csrf);
+    }
+    let rows = match state.store.conn().await {
+        Ok(mut c) => match store::list(&mut c).await {
+            Ok(r) => {
+                if let Err(e) = record(
+                    &mut c,
+                    Some(identity.user.id),
+                    None,
+                    AuditAction::ConcernViewed,
+                    "the list of concerns",
+                    Some(&ip),
+                    now(),
+                )
+                .await
+                {
+                    return pages::store_failed(e);
+                }
+                r
+            }
+            Err(e) => return pages::store_failed(e),
+        },
+        Err(e) => return pages::store_failed(e),
+    };
+    pages::page(&QueuePage {
+        layout: Layout::new(
+            &state,
+            Some(&identity),
+            &csrf,
+            "/safeguarding",
+            "Safeguarding concerns",
+        ),
+        rows: rows
+            .into_iter()
+            .map(|r| QueueRow {
+                id: r.id,
+                about: r.about_name,
+                raised: pages::when(r.raised_at),
+                urgent: r.urgent,
+                open: r.closed_at.is_none(),
+            })
+            .collect(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "safeguarding_concern.html")]
+struct ConcernPage {
+    layout: Layout,
+    errors: Errors,
+    id: i64,
+    about: String,
+    about_link: Option<String>,
+    raised_by: String,
+    raised: String,
+    what: Vec<String>,
+    urgent: bool,
+    open: bool,
+    actions: Vec<(String, String, &'static str, String)>,
+}
+
+async fn concern_page(
+    state: &AppState,
+    identity: &Identity,
+    csrf: &CsrfToken,
+    ip: &str,
+    id: i64,
+    errors: Errors,
+) -> Response {
+    let (c, actions) = match open_concern(state, identity, id, ip, now()).await {
+        Ok(x) => x,
+        Err(ConcernError::Forbidden) => return pages::forbidden(state, Some(identity), csrf),
+        Err(ConcernError::NotFound) => {
+            return crate::hub::not_found_page(state, Some(identity), csrf)
+        }
+        Err(ConcernError::Store(e)) => return pages::store_failed(e),
+        Err(_) => return pages::unavailable(),
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    pages::render(
+        status,
+        &ConcernPage {
+            layout: Layout::new(
+                state,
+                Some(identity),
+                csrf,
+                "/safeguarding",
+                format!("Concern {id}"),
+            ),
+            errors,
+            id,
+            about_link: c
+                .about_organisation
+                .as_ref()
+                .map(|o| format!("/directory/organisations/{o}")),
+            about: c.about_name,
+            raised_by: c.raised_by_name,
+            raised: pages::when(c.raised_at),
+            what: c.what.split("\n\n").map(str::to_string).collect(),
+            urgent: c.urgent,
+            open: c.closed_at.is_none(),
+            actions: actions
+                .into_iter()
+                .map(|a| {
+                    (
+                        pages::when(a.at),
+                        a.by_name,
+                        if a.kind == "closed" {
+                            "Closed with this outcome"
+                        } else {
+                            "Action"
+                        },
+                        a.body,
+                    )
+                })
+                .collect(),
+        },
+    )
+}
+
+async fn view_concern(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+) -> Response {
+    concern_page(&state, &identity, &csrf, &ip, id, Errors::none()).await
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct ActForm {
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    outcome: String,
+}
+
+async fn acted(
+    state: AppState,
+    identity: Identity,
+    ip: String,
+    csrf: CsrfToken,
+    id: i64,
+    closing: bool,
+    body: String,
+) -> Response {
+    match act(&state, &identity, id, closing, &body, &ip, now()).await {
+        Ok(()) => Redirect::to(&format!("/safeguarding/{id}")).into_response(),
+        Err(ConcernError::Field(f)) => concern_page(&state, &identity, &csrf, &ip, id, f.into()).await,
+        Err(ConcernError::Forbidden) => pages::forbidden(&state, Some(&identity), &csrf),
+        Err(ConcernError::NotFound) => crate::hub::not_found_page(&state, Some(&identity), &csrf),
+        Err(ConcernError::Closed) => pages::problem(&state, Some(&identity), &csrf, StatusCode::CONFLICT, "This concern is closed", &["Nothing more can be added to a closed concern. Raise a new one if something new has happened."]),
+        Err(ConcernError::Store(e)) => pages::store_failed(e),
+    }
+}
+
+async fn view_action(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+    PageForm(form): PageForm<ActForm>,
+) -> Response {
+    acted(state, identity, ip, csrf, id, false, form.text).await
+}
+
+async fn view_close(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+    PageForm(form): PageForm<ActForm>,
+) -> Response {
+    acted(state, identity, ip, csrf, id, true, form.outcome).await
+}
+
+#[derive(Template)]
+#[template(path = "safeguarding_leads.html")]
+struct LeadsPage {
+    layout: Layout,
+    errors: Errors,
+    leads: Vec<(i64, String, String)>,
+    email: String,
+}
+
+async fn leads_page(
+    state: &AppState,
+    identity: &Identity,
+    csrf: &CsrfToken,
+    errors: Errors,
+    email: &str,
+) -> Response {
+    if access::check(&identity.actor(), Action::SetSafeguardingLead).is_err() {
+        return pages::forbidden(state, Some(identity), csrf);
+    }
+    let leads = match state.store.conn().await {
+        Ok(mut c) => account_store::safeguarding_leads(&mut c).await,
+        Err(e) => Err(e),
+    };
+    let leads = match leads {
+        Ok(l) => l,
+        Err(e) => return pages::store_failed(e),
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    pages::render(
+        status,
+        &LeadsPage {
+            layout: Layout::new(
+                state,
+                Some(identity),
+                csrf,
+                "/admin/safeguarding-leads",
+                "Safeguarding leads",
+            ),
+            errors,
+            leads,
+            email: email.to_string(),
+        },
+    )
+}
+
+async fn view_leads(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+) -> Response {
+    leads_page(&state, &identity, &csrf, Errors::none(), "").await
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct LeadForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    user_id: Option<i64>,
+    #[serde(default)]
+    lead: String,
+}
+
+async fn view_set_lead(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    PageForm(form): PageForm<LeadForm>,
+) -> Response {
+    let target = match form.user_id {
+        Some(id) => Some(id),
+        None => match Email::parse(&form.email) {
+            Ok(email) => match state.store.conn().await {
+                Ok(mut c) => match account_store::user_by_email(&mut c, email.as_str()).await {
+                    Ok(u) => u.map(|u| u.id),
+                    Err(e) => return pages::store_failed(e),
+                },
+                Err(e) => return pages::store_failed(e),
+            },
+            Err(f) => return leads_page(&state, &identity, &csrf, f.into(), &form.email).await,
+        },
+    };
+    let Some(target) = target else {
+        let mut errors = Errors::none();
+        errors.add(
+            "email",
+            "Nobody with that email address has joined this hub.",
+        );
+        return leads_page(&state, &identity, &csrf, errors, &form.email).await;
+    };
+    match set_lead(&state, &identity, target, form.lead == "yes", &ip, now()).await {
+        Ok(()) => Redirect::to("/admin/safeguarding-leads").into_response(),
+        Err(ConcernError::Forbidden) => pages::forbidden(&state, Some(&identity), &csrf),
+        Err(ConcernError::Store(e)) => pages::store_failed(e),
+        Err(_) => crate::hub::not_found_page(&state, Some(&identity), &csrf),
+    }
+}

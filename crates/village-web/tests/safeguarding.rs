@@ -1,0 +1,342 @@
+//! Safeguarding concerns on SQLite and PostgreSQL: only the hub's safeguarding leads see
+//! them, every look is audited without showing on the person's side, records are
+//! append-only, and an open concern is what survives a person being forgotten.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{Backend, TestApp};
+use reqwest::Client;
+use serde_json::{json, Value};
+use village_domain::accounts::Role;
+
+on_both_backends!(
+    concerns_reach_only_the_safeguarding_leads,
+    an_open_concern_is_kept_when_the_person_is_forgotten,
+);
+
+async fn call(
+    app: &TestApp,
+    client: &Client,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let t = app.csrf(client, "/account").await;
+    let mut req = client
+        .request(method, app.url(path))
+        .header("x-csrf-token", t);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn get(app: &TestApp, client: &Client, path: &str) -> (u16, Value) {
+    let r = client.get(app.url(path)).send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// A hub admin, a steward made safeguarding lead, and their clients.
+async fn with_a_lead(app: &TestApp) -> (Client, Client, i64) {
+    let (admin, _) = app.signed_in_as(Role::HubAdmin, "ada@example.org").await;
+    let (lead, lead_id) = app.signed_in_as(Role::Steward, "lee@example.org").await;
+    let (s, _) = call(
+        app,
+        &admin,
+        reqwest::Method::PUT,
+        &format!("/api/v1/admin/users/{lead_id}/safeguarding-lead"),
+        Some(json!({"lead": true})),
+    )
+    .await;
+    assert_eq!(s, 204);
+    (admin, lead, lead_id)
+}
+
+async fn concerns_reach_only_the_safeguarding_leads(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (admin, lead, lead_id) = with_a_lead(&app).await;
+    let (pat, pat_id) = app.signed_in_as(Role::Member, "pat@example.org").await;
+    let (mo, mo_id) = app.signed_in_as(Role::Member, "mo@example.org").await;
+    // Only hub admins make leads.
+    let (s, _) = call(
+        &app,
+        &mo,
+        reqwest::Method::PUT,
+        &format!("/api/v1/admin/users/{mo_id}/safeguarding-lead"),
+        Some(json!({"lead": true})),
+    )
+    .await;
+    assert_eq!(s, 403);
+
+    let worry = "Pat had bruises on both arms and seemed frightened of the new carer.";
+    for (body, field) in [
+        (json!({"about_person_id": pat_id, "what": "  "}), "what"),
+        (
+            json!({"about_person_id": 999_999, "what": "x"}),
+            "about_person_id",
+        ),
+        (json!({"what": "x"}), "about_name"),
+        (
+            json!({"about_organisation_id": "no-such-group", "what": "x"}),
+            "about_organisation_id",
+        ),
+    ] {
+        let (s, e) = call(
+            &app,
+            &mo,
+            reqwest::Method::POST,
+            "/api/v1/concerns",
+            Some(body),
+        )
+        .await;
+        assert_eq!((s, e["error"]["field"].clone()), (422, json!(field)));
+    }
+    let (s, raised) = call(
+        &app,
+        &mo,
+        reqwest::Method::POST,
+        "/api/v1/concerns",
+        Some(json!({"about_person_id": pat_id, "what": worry, "urgent": true})),
+    )
+    .await;
+    assert_eq!(s, 201);
+    let id = raised["id"].as_i64().unwrap();
+    // The lead is told by email, without the details.
+    let mail = app
+        .outbox_messages()
+        .into_iter()
+        .find(|m| m.contains("lee@example.org"))
+        .expect("the lead was emailed");
+    assert!(mail.contains("safeguarding") && !mail.contains("bruises"));
+
+    // Nobody but the lead sees it: not the member who raised it, not a hub admin, not Pat.
+    for other in [&mo, &admin, &pat] {
+        assert_eq!(get(&app, other, "/api/v1/concerns").await.0, 403);
+        assert_eq!(
+            get(&app, other, &format!("/api/v1/concerns/{id}")).await.0,
+            403
+        );
+        assert_eq!(
+            other
+                .get(app.url("/safeguarding"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            403
+        );
+    }
+    let (s, list) = get(&app, &lead, "/api/v1/concerns").await;
+    assert_eq!(s, 200);
+    assert_eq!(list[0]["about_name"], json!("Member person"));
+    let (_, one) = get(&app, &lead, &format!("/api/v1/concerns/{id}")).await;
+    assert_eq!(
+        (
+            one["what"].clone(),
+            one["status"].clone(),
+            one["urgent"].clone()
+        ),
+        (json!(worry), json!("open"), json!(true))
+    );
+    let page = lead
+        .get(app.url(&format!("/safeguarding/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("bruises on both arms"));
+
+    // Never on Pat's side: not in who has looked, not in the export, not on the profile.
+    let (_, log) = get(&app, &pat, "/api/v1/me/access-log").await;
+    assert!(
+        log.as_array().unwrap().iter().all(|e| !e["action"]
+            .as_str()
+            .unwrap()
+            .starts_with("concern")
+            && !e["detail"].as_str().unwrap().contains("concern")),
+        "the concern shows in Pat's access log: {log}"
+    );
+    let (_, all) = get(&app, &pat, "/api/v1/me/audit").await;
+    assert!(!all.to_string().contains("concern"));
+    let export = pat
+        .get(app.url("/api/v1/me/export"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!export.contains("bruises") && !export.contains("concern"));
+
+    // Actions, then closing; nothing is added after.
+    assert_eq!(
+        call(
+            &app,
+            &lead,
+            reqwest::Method::POST,
+            &format!("/api/v1/concerns/{id}/actions"),
+            Some(json!({"text": "Spoke with Pat, who is safe; told adult social care."}))
+        )
+        .await
+        .0,
+        204
+    );
+    assert_eq!(
+        call(
+            &app,
+            &lead,
+            reqwest::Method::POST,
+            &format!("/api/v1/concerns/{id}/close"),
+            Some(json!({"outcome": ""}))
+        )
+        .await
+        .0,
+        422
+    );
+    let r = app
+        .post_form(
+            &lead,
+            &format!("/safeguarding/{id}"),
+            &format!("/safeguarding/{id}/close"),
+            &[(
+                "outcome",
+                "Referred to the council's adult safeguarding team, who are acting.",
+            )],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let (_, one) = get(&app, &lead, &format!("/api/v1/concerns/{id}")).await;
+    assert_eq!(one["status"], json!("closed"));
+    assert_eq!(one["actions"].as_array().unwrap().len(), 2);
+    let (s, e) = call(
+        &app,
+        &lead,
+        reqwest::Method::POST,
+        &format!("/api/v1/concerns/{id}/actions"),
+        Some(json!({"text": "more"})),
+    )
+    .await;
+    assert_eq!(
+        (s, e["error"]["code"].clone()),
+        (409, json!("concern_closed"))
+    );
+
+    // Append-only, whatever tries to change it.
+    let changed = match &app.store {
+        village_store::Store::Sqlite { pool, .. } => {
+            sqlx::query("UPDATE concerns SET what = 'changed'")
+                .execute(pool)
+                .await
+                .is_ok()
+        }
+        village_store::Store::Postgres { pool } => {
+            sqlx::query("UPDATE concerns SET what = 'changed'")
+                .execute(pool)
+                .await
+                .is_ok()
+        }
+    };
+    assert!(!changed, "a concern was changed");
+
+    // Every look by the lead is in the audit log (for hub admins), against no person.
+    let (_, audit) = get(&app, &admin, "/api/v1/admin/audit?action=concern_viewed").await;
+    let looks = audit.as_array().unwrap();
+    assert!(looks.iter().any(|e| e["actor_id"] == lead_id
+        && e["detail"] == json!(format!("concern {id}"))
+        && e["subject_id"].is_null()));
+
+    // The page to raise one works without an id too, and names what is missing.
+    let r = app
+        .post_form(
+            &mo,
+            "/concerns/new",
+            "/concerns/new",
+            &[("about_name", ""), ("what", "")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("href=\"#what\""));
+    let r = app
+        .post_form(
+            &mo,
+            "/concerns/new",
+            "/concerns/new",
+            &[
+                ("about_name", "The Tuesday lunch club"),
+                ("what", "Food left out all day"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let (_, list) = get(&app, &lead, "/api/v1/concerns").await;
+    assert_eq!(
+        list[0]["about_name"],
+        json!("The Tuesday lunch club"),
+        "open concerns come first"
+    );
+}
+
+async fn an_open_concern_is_kept_when_the_person_is_forgotten(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (_, lead, _) = with_a_lead(&app).await;
+    let (pat, pat_id) = app.signed_in_as(Role::Member, "pat@example.org").await;
+    let (mo, _) = app.signed_in_as(Role::Member, "mo@example.org").await;
+    let (_, closed) = call(
+        &app,
+        &mo,
+        reqwest::Method::POST,
+        "/api/v1/concerns",
+        Some(json!({"about_person_id": pat_id, "what": "An old worry, Zebulon"})),
+    )
+    .await;
+    let closed = closed["id"].as_i64().unwrap();
+    call(
+        &app,
+        &lead,
+        reqwest::Method::POST,
+        &format!("/api/v1/concerns/{closed}/close"),
+        Some(json!({"outcome": "No further action"})),
+    )
+    .await;
+    let (_, open) = call(
+        &app,
+        &mo,
+        reqwest::Method::POST,
+        "/api/v1/concerns",
+        Some(json!({"about_person_id": pat_id, "what": "A new worry"})),
+    )
+    .await;
+    let open = open["id"].as_i64().unwrap();
+    let (s, _) = call(
+        &app,
+        &pat,
+        reqwest::Method::POST,
+        "/api/v1/me/forget",
+        Some(json!({"password": common::PASSWORD})),
+    )
+    .await;
+    assert_eq!(s, 204);
+    let (_, list) = get(&app, &lead, "/api/v1/concerns").await;
+    let ids: Vec<i64> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        vec![open],
+        "the closed concern went with the person; the open one stays"
+    );
+    assert_eq!(list[0]["about_name"], json!("Member person"));
+}

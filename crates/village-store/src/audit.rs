@@ -78,3 +78,41 @@ pub async fn list(db: &mut impl Db, filter: &AuditFilter) -> Result<Vec<AuditRow
         .fetch_all(&mut *c)
         .await)?)
 }
+
+/// Write many entries with as few statements as possible (40 rows each).
+pub async fn record_many(db: &mut impl Db, events: &[&AuditEvent]) -> Result<()> {
+    for chunk in events.chunks(40) {
+        let mut sql = String::from(
+            "INSERT INTO audit_log (at, actor_id, subject_id, action, detail, ip) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let b = i * 6;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6
+            ));
+        }
+        query!(db, c => {
+            let mut q = sqlx::query(&sql);
+            for e in chunk {
+                q = q
+                    .bind(e.at)
+                    .bind(e.actor)
+                    .bind(e.subject)
+                    .bind(e.action.as_str())
+                    .bind(e.detail.as_str())
+                    .bind(e.ip.as_deref());
+            }
+            q.execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}

@@ -602,3 +602,74 @@ pub async fn replies(db: &mut impl Db, person_id: i64) -> Result<Vec<ReplyRow>> 
     .fetch_all(&mut *c)
     .await)?)
 }
+
+/// Everything needed to show a profile to one viewer, in one query: the person's name, how
+/// the viewer stands to them, and every section. `None` when there is no such person.
+pub struct ProfileRead {
+    pub display_name: String,
+    pub relationship: Relationship,
+    pub sections: Vec<SectionRow>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ProfileReadRow {
+    display_name: String,
+    circle: Option<i64>,
+    connector: i64,
+    section: Option<String>,
+    body: Option<String>,
+    structure: Option<String>,
+    visibility: Option<String>,
+    updated_at: Option<i64>,
+    updated_by: Option<i64>,
+}
+
+pub async fn read_profile(
+    db: &mut impl Db,
+    person_id: i64,
+    viewer: Option<i64>,
+) -> Result<Option<ProfileRead>> {
+    let rows: Vec<ProfileReadRow> = query!(db, c => sqlx::query_as(
+        "SELECT u.display_name, \
+           (SELECT CAST(MAX(CASE WHEN e.supporter THEN 2 ELSE 1 END) AS BIGINT) FROM circle_entries e \
+              WHERE e.owner_id = u.id AND e.member_id = $2 AND e.status = 'accepted') AS circle, \
+           (SELECT COUNT(*) FROM person_connectors l JOIN users k ON k.id = l.connector_id \
+              WHERE l.person_id = u.id AND l.connector_id = $2 AND l.status = 'accepted' AND k.role = 'connector') AS connector, \
+           s.section, s.body, s.structure, s.visibility, s.updated_at, s.updated_by \
+         FROM users u LEFT JOIN profile_sections s ON s.user_id = u.id WHERE u.id = $1",
+    )
+    .bind(person_id)
+    .bind(viewer)
+    .fetch_all(&mut *c)
+    .await)?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let relationship = match (viewer, first.circle, first.connector) {
+        (None, _, _) => Relationship::Anonymous,
+        (Some(v), _, _) if v == person_id => Relationship::Themself,
+        (Some(_), Some(2), _) => Relationship::Supporter,
+        (Some(_), Some(_), _) => Relationship::Circle,
+        (Some(_), None, n) if n > 0 => Relationship::Connector,
+        _ => Relationship::Member,
+    };
+    let display_name = first.display_name.clone();
+    let sections = rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(SectionRow {
+                section: r.section?,
+                body: r.body.unwrap_or_default(),
+                structure: r.structure,
+                visibility: r.visibility?,
+                updated_at: r.updated_at.unwrap_or_default(),
+                updated_by: r.updated_by,
+            })
+        })
+        .collect();
+    Ok(Some(ProfileRead {
+        display_name,
+        relationship,
+        sections,
+    }))
+}

@@ -376,3 +376,60 @@ pub async fn api_audit_log(
     let rows = store::list(&mut c, &filter).await?;
     Ok(Json(rows.into_iter().map(AuditEntry::from).collect()))
 }
+
+/// Writes audit entries that stand alone (a look at someone's data, not part of a change) in
+/// batches: every request that looked waits until its entry is committed, but one commit
+/// serves all the requests that arrived meanwhile, so a busy hub is not held to one disk
+/// flush per page view. Nothing is shown before its entry is safely written.
+pub struct AuditWriter {
+    queue: tokio::sync::mpsc::Sender<(AuditEvent, tokio::sync::oneshot::Sender<bool>)>,
+}
+
+/// The most entries written in one commit.
+const BATCH: usize = 512;
+
+impl AuditWriter {
+    pub fn start(store: village_store::Store) -> Self {
+        let (queue, mut rx) = tokio::sync::mpsc::channel::<(
+            AuditEvent,
+            tokio::sync::oneshot::Sender<bool>,
+        )>(4 * BATCH);
+        tokio::spawn(async move {
+            let mut batch = Vec::with_capacity(BATCH);
+            while rx.recv_many(&mut batch, BATCH).await > 0 {
+                let written = write_batch(&store, &batch).await;
+                if let Err(e) = &written {
+                    tracing::error!(error = %e, "could not write audit entries; the looks they record were refused");
+                }
+                for (_, done) in batch.drain(..) {
+                    let _ = done.send(written.is_ok());
+                }
+            }
+        });
+        Self { queue }
+    }
+
+    /// Write one entry, returning once it is committed.
+    pub async fn record(&self, event: AuditEvent) -> Result<(), StoreError> {
+        let (done, written) = tokio::sync::oneshot::channel();
+        let closed = || StoreError::Invalid("the audit writer has stopped".into());
+        self.queue.send((event, done)).await.map_err(|_| closed())?;
+        match written.await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(StoreError::Invalid(
+                "the audit entry could not be written".into(),
+            )),
+            Err(_) => Err(closed()),
+        }
+    }
+}
+
+async fn write_batch(
+    store: &village_store::Store,
+    batch: &[(AuditEvent, tokio::sync::oneshot::Sender<bool>)],
+) -> Result<(), StoreError> {
+    let events: Vec<&AuditEvent> = batch.iter().map(|(e, _)| e).collect();
+    let mut tx = store.begin().await?;
+    store::record_many(&mut tx, &events).await?;
+    tx.commit().await
+}

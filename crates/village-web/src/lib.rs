@@ -40,17 +40,20 @@ pub struct AppState {
     pub home_counts: Arc<std::sync::Mutex<Option<CachedCounts>>>,
     /// Sessions read in the last few seconds (PostgreSQL only; see `sessions`).
     pub sessions: Arc<sessions::SessionCache>,
+    /// Batched writer for audit entries of looks at personal data (see `audit::AuditWriter`).
+    pub audit: Arc<audit::AuditWriter>,
 }
 
 impl AppState {
     pub fn new(store: Store, settings: Settings) -> anyhow::Result<Self> {
         let mailer = mail::Mailer::from_settings(&settings)?;
         Ok(Self {
-            store,
+            store: store.clone(),
             settings: Arc::new(settings),
             mailer: Arc::new(mailer),
             home_counts: Arc::default(),
             sessions: Arc::default(),
+            audit: Arc::new(audit::AuditWriter::start(store.clone())),
         }
         .listening())
     }

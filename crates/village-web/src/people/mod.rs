@@ -71,11 +71,13 @@ pub async fn view_profile(
     now: i64,
 ) -> Result<Option<ProfileView>, StoreError> {
     let mut c = state.store.conn().await?;
-    let Some(person) = account_store::user_by_id(&mut c, person_id).await? else {
+    let Some(read) = store::read_profile(&mut c, person_id, viewer.map(|v| v.user.id)).await?
+    else {
         return Ok(None);
     };
-    let relationship = store::relationship(&mut c, person_id, viewer.map(|v| v.user.id)).await?;
-    let rows = store::sections(&mut c, person_id).await?;
+    drop(c);
+    let relationship = read.relationship;
+    let rows = read.sections;
     let mut sections = Vec::new();
     let mut audited = false;
     for section in Section::ALL {
@@ -118,24 +120,25 @@ pub async fn view_profile(
     }
     if audited {
         let keys: Vec<&str> = sections.iter().map(|s| s.section.key()).collect();
-        record(
-            &mut c,
-            viewer.map(|v| v.user.id),
-            Some(person_id),
-            AuditAction::PersonalDataViewed,
-            &format!(
-                "profile ({}): {}",
-                relationship_code(relationship),
-                keys.join(", ")
-            ),
-            Some(ip),
-            now,
-        )
-        .await?;
+        state
+            .audit
+            .record(village_domain::audit::AuditEvent {
+                at: now,
+                actor: viewer.map(|v| v.user.id),
+                subject: Some(person_id),
+                action: AuditAction::PersonalDataViewed,
+                detail: format!(
+                    "profile ({}): {}",
+                    relationship_code(relationship),
+                    keys.join(", ")
+                ),
+                ip: Some(ip.to_string()),
+            })
+            .await?;
     }
     Ok(Some(ProfileView {
         person_id,
-        display_name: person.display_name,
+        display_name: read.display_name,
         relationship,
         sections,
     }))

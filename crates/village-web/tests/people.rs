@@ -126,12 +126,22 @@ async fn the_access_matrix_holds_on_pages_and_the_api(backend: Backend) {
         .await;
     let (other_connector, _) = app.signed_in_as(Role::Connector, "kofi@example.org").await;
     let (mo, _) = app.signed_in_as(Role::Member, "mo@example.org").await;
-    let (steward, _) = app.signed_in_as(Role::Steward, "stew@example.org").await;
+    let (steward, steward_id) = app.signed_in_as(Role::Steward, "stew@example.org").await;
     let (officer, _) = app
         .signed_in_as(Role::CouncilOfficer, "officer@example.org")
         .await;
     let (admin, _) = app.signed_in_as(Role::HubAdmin, "ada@example.org").await;
     let anonymous = app.client();
+    // The steward is also a safeguarding lead: that gives nothing on profiles either.
+    let (s, _) = api(
+        &app,
+        &admin,
+        reqwest::Method::PUT,
+        &format!("/api/v1/admin/users/{steward_id}/safeguarding-lead"),
+        Some(json!({"lead": true})),
+    )
+    .await;
+    assert_eq!(s, 204);
 
     // Pat's circle: Cara (circle), Sam (supporter); Connie is Pat's chosen connector.
     for (email, name) in [("cara@example.org", "Cara"), ("sam@example.org", "Sam")] {
@@ -211,7 +221,11 @@ async fn the_access_matrix_holds_on_pages_and_the_api(backend: Backend) {
         ("connie", Some(&connie), Rel::Connector),
         ("another connector", Some(&other_connector), Rel::Member),
         ("mo", Some(&mo), Rel::Member),
-        ("a steward", Some(&steward), Rel::Member),
+        (
+            "a steward and safeguarding lead",
+            Some(&steward),
+            Rel::Member,
+        ),
         ("a council officer", Some(&officer), Rel::Member),
         ("a hub admin", Some(&admin), Rel::Member),
         ("anonymous", Some(&anonymous), Rel::Anonymous),

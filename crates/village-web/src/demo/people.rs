@@ -286,6 +286,22 @@ const CONNECTORS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Notes of conversations: (connector, person, date, story, next steps).
+const CONVERSATIONS: &[(&str, &str, &str, &str, &str)] = &[
+    ("sam.okafor@meadowfield.example", "tom.wright@meadowfield.example", "2026-10-14",
+     "We met at Tom's allotment, which is where he is most himself. Tom showed me his raised beds and told me he gives away more than he eats. He would like to teach what he knows, and to be paid for outdoor work one day. Busy, noisy places wear him out; clear plans written down help.",
+     "Sam to ask the community garden whether they want a volunteer teacher on weekday mornings. Tom to think about which days suit."),
+    ("sam.okafor@meadowfield.example", "jim.h@meadowfield.example", "2026-11-03",
+     "Jim made tea and we did half the crossword. Since Joan died the house has been quiet. He would like company, without a fuss, and he misses woodwork. Mick from the repair café has offered him a lift on Thursdays.",
+     "Try the Thursday lunch club together once. Ask the men's shed about a seat and a bench that suits his frame."),
+    ("joy@meadowfield.example", "aisha@meadowfield.example", "2026-10-28",
+     "Aisha is calm in a crisis and makes people laugh. She cares for her mum and her son, and she wants to be more than a carer again: she was good with money at the bank. School hours are her time.",
+     "Joy to send the times of the carers' café and the bookkeeping course at the library."),
+    ("rhys@meadowfield.example", "beth@meadowfield.example", "2026-11-10",
+     "Beth told me about her flat and her three days at The Kettle Café, where she knows every regular's order. She wants to speak up for other people with learning disabilities, and she loves baking.",
+     "Go with Beth to the self-advocacy group's next meeting. Ask the café about a baking morning."),
+];
+
 /// Connectors added by this part of the demo (Sam is one of the founding accounts).
 pub const EXTRA_CONNECTORS: &[(&str, &str)] = &[
     ("joy@meadowfield.example", "Joy Mensah"),
@@ -466,6 +482,31 @@ pub async fn link(store_: &Store, now: i64) -> anyhow::Result<()> {
             }
         }
     }
+    for (connector, person, on, story, next_steps) in CONVERSATIONS {
+        let (Some((connector_id, _)), Some((person_id, _))) =
+            (id_of.get(connector), id_of.get(person))
+        else {
+            continue;
+        };
+        if !store::conversations(&mut c, *person_id, Some(*connector_id))
+            .await?
+            .is_empty()
+        {
+            continue;
+        }
+        store::add_conversation(
+            &mut c,
+            &store::NewConversation {
+                person_id: *person_id,
+                connector_id: *connector_id,
+                happened_on: on,
+                story,
+                next_steps,
+            },
+            now,
+        )
+        .await?;
+    }
     Ok(())
 }
 
@@ -513,6 +554,15 @@ mod tests {
         for (owner, member, ring, _) in CIRCLE_LINKS {
             assert!(emails.contains(owner) && emails.contains(member));
             assert!(village_domain::people::circle::Ring::parse(ring).is_some());
+        }
+        for (connector, person, on, _, _) in CONVERSATIONS {
+            assert!(
+                CONNECTORS
+                    .iter()
+                    .any(|(k, people)| k == connector && people.contains(person)),
+                "{person}"
+            );
+            assert!(chrono::NaiveDate::parse_from_str(on, "%Y-%m-%d").is_ok());
         }
         for (_, people) in CONNECTORS {
             for p in *people {

@@ -461,9 +461,21 @@ pub async fn forget(db: &mut impl Db, user_id: i64) -> Result<()> {
 pub async fn scrub(store: &Store) -> Result<()> {
     match store {
         Store::Sqlite { pool, .. } => {
-            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                .execute(pool)
-                .await?;
+            // A reader in the middle of a query can hold the log back: try again a few times
+            // until every frame is copied and the log is empty.
+            for _ in 0..50 {
+                let (busy, log, copied): (i64, i64, i64) =
+                    sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+                        .fetch_one(pool)
+                        .await?;
+                if busy == 0 && log <= 0 && copied <= 0 {
+                    return Ok(());
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            return Err(StoreError::Invalid(
+                "the write-ahead log could not be emptied: readers kept it busy".into(),
+            ));
         }
         Store::Postgres { pool } => {
             sqlx::query(

@@ -822,7 +822,10 @@ async fn bad_profile_input_is_named_and_nothing_is_half_written(backend: Backend
             "travel.postcode",
         ),
         (json!({"favourite_colour": {"text": "blue"}}), "profile"),
-        (json!({"story": {"visibility": "everyone"}}), "story.text"),
+        (
+            json!({"story": {"visibility": "everyone"}}),
+            "story.visibility",
+        ),
         (
             json!({"availability": {"slots": [{"day": "XX", "from": "10:00", "to": "11:00"}]}}),
             "availability.slots",

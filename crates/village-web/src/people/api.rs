@@ -57,7 +57,8 @@ pub fn profile_out(view: &ProfileView) -> ProfileOut {
 #[serde(deny_unknown_fields)]
 pub struct SectionBody {
     pub text: Option<String>,
-    pub visibility: Option<Visibility>,
+    /// `only_me`, `circle`, `connectors`, `members` or `public`.
+    pub visibility: Option<String>,
     pub terms: Option<Vec<String>>,
     pub postcode: Option<String>,
     pub max_km: Option<f64>,
@@ -146,10 +147,20 @@ fn read_changes(body: &Value, current: &ProfileView) -> Result<Vec<SectionChange
                 essential: part.essential.clone().unwrap_or(existing.essential.clone()),
             }
         });
+        let visibility = match part.visibility.as_deref() {
+            None => None,
+            Some(code) => Some(Visibility::parse(code).ok_or_else(|| {
+                field_error(
+                    section.visibility_field(),
+                    "visibility_unknown",
+                    "Choose who can see it: only_me, circle, connectors, members or public.",
+                )
+            })?),
+        };
         changes.push(SectionChange {
             section,
             content,
-            visibility: part.visibility,
+            visibility,
         });
     }
     Ok(changes)

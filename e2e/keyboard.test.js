@@ -75,3 +75,47 @@ test('join, sign in, account and sign out with the keyboard alone', async () => 
   assert.match(account.url(), /\/sign-in\?next=%2Faccount$/);
   await context.close();
 });
+
+test('add someone to your circle and say who sees a profile section with the keyboard alone', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${hub.base}/sign-in?next=/me/circle`);
+  await tabTo(page, 'the email field', byId('email'));
+  await page.keyboard.type('tom.wright@meadowfield.example');
+  await tabTo(page, 'the password field', byId('password'));
+  await page.keyboard.type('meadowfield-demo-2026');
+  await page.keyboard.press('Enter');
+  await page.waitForURL((u) => u.pathname === '/me/circle');
+
+  // The ring is a radio group: Tab reaches it, the arrow keys choose within it.
+  await tabTo(page, 'the first ring choice', byId('add-ring-close'), 120);
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'add-ring-family_friends');
+  await tabTo(page, 'the name field', byId('name'));
+  await page.keyboard.type('Cousin Ray');
+  await tabTo(page, 'the add button', byText('Add to your circle'));
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/done=circle_added/);
+  const table = await page.locator('table').innerText();
+  assert.match(table, /Cousin Ray\s+Family and friends/);
+
+  // Moving someone to another ring: the select and its button are reachable too.
+  await tabTo(page, 'the move button for Cousin Ray', byText('Move Cousin Ray'), 200);
+
+  await page.goto(`${hub.base}/me/profile/gifts`);
+  await tabTo(page, 'the words', byId('gifts.text'));
+  await page.keyboard.type(' I can mend bikes.');
+  // Only the chosen radio of a group is a Tab stop; the arrow keys move the choice.
+  await tabTo(page, 'who can see it', new Function('return document.activeElement && document.activeElement.name === "visibility";'), 60);
+  for (let i = 0; i < 5 && await page.evaluate(() => document.activeElement.id) !== 'visibility-only_me'; i += 1) {
+    await page.keyboard.press('ArrowUp');
+  }
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'visibility-only_me');
+  await tabTo(page, 'the save button', byText('Save'));
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/me\/profile\?done=saved$/);
+  const gifts = await page.locator('#section-gifts').locator('xpath=..').innerText();
+  assert.match(gifts, /mend bikes/);
+  assert.match(gifts, /Who can see this: Only you/);
+  await context.close();
+});

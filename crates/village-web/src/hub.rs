@@ -157,14 +157,7 @@ pub async fn not_found(
     if uri.path().starts_with("/api/") {
         return crate::api::ApiError::not_found("such API route").into_response();
     }
-    pages::problem(
-        &state,
-        identity.as_ref(),
-        &csrf,
-        StatusCode::NOT_FOUND,
-        "We cannot find that page",
-        &["The link may be old, or the address may have a typo. Check it, or start again from the home page."],
-    )
+    not_found_page(&state, identity.as_ref(), &csrf)
 }
 
 /// The same "not found" page for something that is not there and something the visitor may

@@ -403,29 +403,62 @@ pub async fn relationship(
     person_id: i64,
     viewer: Option<i64>,
 ) -> Result<Relationship> {
-    let Some(viewer) = viewer else {
-        return Ok(Relationship::Anonymous);
-    };
+    if viewer.is_none() || viewer == Some(person_id) {
+        return Ok(closest(person_id, viewer, None, 0));
+    }
+    let sql = format!("SELECT {RELATIONSHIP_COLUMNS} FROM users u WHERE u.id = $1");
+    let found: Option<(Option<i64>, i64)> = query!(db, c => sqlx::query_as(&sql)
+        .bind(person_id)
+        .bind(viewer)
+        .fetch_optional(&mut *c)
+        .await)?;
+    let (circle, connector) = found.unwrap_or((None, 0));
+    Ok(closest(person_id, viewer, circle, connector))
+}
+
+/// How `viewer` stands to `person` as far as conversation notes go: themself, a connector
+/// they chose (even one who is also in their circle), or anyone else (`Member`).
+pub async fn as_connector(db: &mut impl Db, person_id: i64, viewer: i64) -> Result<Relationship> {
     if viewer == person_id {
         return Ok(Relationship::Themself);
     }
-    let (circle, connector): (Option<i64>, i64) = query!(db, c => sqlx::query_as(
-        "SELECT \
-           (SELECT CAST(MAX(CASE WHEN supporter THEN 2 ELSE 1 END) AS BIGINT) FROM circle_entries \
-              WHERE owner_id = $1 AND member_id = $2 AND status = 'accepted'), \
-           (SELECT COUNT(*) FROM person_connectors l JOIN users k ON k.id = l.connector_id \
-              WHERE l.person_id = $1 AND l.connector_id = $2 AND l.status = 'accepted' AND k.role = 'connector')",
-    )
-    .bind(person_id)
-    .bind(viewer)
-    .fetch_one(&mut *c)
-    .await)?;
-    Ok(match (circle, connector) {
-        (Some(2), _) => Relationship::Supporter,
-        (Some(_), _) => Relationship::Circle,
-        (None, n) if n > 0 => Relationship::Connector,
+    let sql = format!("SELECT {RELATIONSHIP_COLUMNS} FROM users u WHERE u.id = $1");
+    let found: Option<(Option<i64>, i64)> = query!(db, c => sqlx::query_as(&sql)
+        .bind(person_id)
+        .bind(viewer)
+        .fetch_optional(&mut *c)
+        .await)?;
+    Ok(match found {
+        Some((_, n)) if n > 0 => Relationship::Connector,
         _ => Relationship::Member,
     })
+}
+
+/// The two facts a relationship is made of, for the person `u.id` and the viewer `$2`: the
+/// viewer's accepted circle entry (2 when a supporter, 1 otherwise) and whether they are an
+/// accepted connector who still has the connector role.
+const RELATIONSHIP_COLUMNS: &str = "\
+    (SELECT CAST(MAX(CASE WHEN e.supporter THEN 2 ELSE 1 END) AS BIGINT) FROM circle_entries e \
+       WHERE e.owner_id = u.id AND e.member_id = $2 AND e.status = 'accepted') AS circle, \
+    (SELECT COUNT(*) FROM person_connectors l JOIN users k ON k.id = l.connector_id \
+       WHERE l.person_id = u.id AND l.connector_id = $2 AND l.status = 'accepted' \
+       AND k.role = 'connector') AS connector";
+
+/// The closest relationship those facts make.
+fn closest(
+    person_id: i64,
+    viewer: Option<i64>,
+    circle: Option<i64>,
+    connector: i64,
+) -> Relationship {
+    match (viewer, circle) {
+        (None, _) => Relationship::Anonymous,
+        (Some(v), _) if v == person_id => Relationship::Themself,
+        (Some(_), Some(2)) => Relationship::Supporter,
+        (Some(_), Some(_)) => Relationship::Circle,
+        (Some(_), None) if connector > 0 => Relationship::Connector,
+        _ => Relationship::Member,
+    }
 }
 
 // ---- Forgetting -----------------------------------------------------------------------
@@ -641,15 +674,12 @@ pub async fn read_profile(
     person_id: i64,
     viewer: Option<i64>,
 ) -> Result<Option<ProfileRead>> {
-    let rows: Vec<ProfileReadRow> = query!(db, c => sqlx::query_as(
-        "SELECT u.display_name, \
-           (SELECT CAST(MAX(CASE WHEN e.supporter THEN 2 ELSE 1 END) AS BIGINT) FROM circle_entries e \
-              WHERE e.owner_id = u.id AND e.member_id = $2 AND e.status = 'accepted') AS circle, \
-           (SELECT COUNT(*) FROM person_connectors l JOIN users k ON k.id = l.connector_id \
-              WHERE l.person_id = u.id AND l.connector_id = $2 AND l.status = 'accepted' AND k.role = 'connector') AS connector, \
-           s.section, s.body, s.structure, s.visibility, s.updated_at, s.updated_by \
-         FROM users u LEFT JOIN profile_sections s ON s.user_id = u.id WHERE u.id = $1",
-    )
+    let sql = format!(
+        "SELECT u.display_name, {RELATIONSHIP_COLUMNS}, \
+         s.section, s.body, s.structure, s.visibility, s.updated_at, s.updated_by \
+         FROM users u LEFT JOIN profile_sections s ON s.user_id = u.id WHERE u.id = $1"
+    );
+    let rows: Vec<ProfileReadRow> = query!(db, c => sqlx::query_as(&sql)
     .bind(person_id)
     .bind(viewer)
     .fetch_all(&mut *c)
@@ -657,14 +687,7 @@ pub async fn read_profile(
     let Some(first) = rows.first() else {
         return Ok(None);
     };
-    let relationship = match (viewer, first.circle, first.connector) {
-        (None, _, _) => Relationship::Anonymous,
-        (Some(v), _, _) if v == person_id => Relationship::Themself,
-        (Some(_), Some(2), _) => Relationship::Supporter,
-        (Some(_), Some(_), _) => Relationship::Circle,
-        (Some(_), None, n) if n > 0 => Relationship::Connector,
-        _ => Relationship::Member,
-    };
+    let relationship = closest(person_id, viewer, first.circle, first.connector);
     let display_name = first.display_name.clone();
     let sections = rows
         .into_iter()

@@ -1803,30 +1803,14 @@ async fn view_delete_get(
     pages::page(&delete_page(&state, &identity, &csrf, Errors::none()))
 }
 
-/// Delete an account after checking the password: the person is forgotten completely (see
-/// `people::forget`), signed out everywhere, and the words cleared from disk.
-pub async fn delete_account(
-    state: &AppState,
-    identity: &Identity,
-    password: &str,
-    _ip: &str,
-    now: i64,
-) -> Result<(), AccountError> {
-    match crate::people::forget(state, identity, password, now).await {
-        Ok(()) => Ok(()),
-        Err(crate::people::ForgetError::Field(f)) => Err(AccountError::Field(f)),
-        Err(crate::people::ForgetError::Store(e)) => Err(AccountError::Store(e)),
-    }
-}
-
+/// "Forget me" from the account page: the same as `POST /api/v1/me/forget`.
 async fn view_delete_post(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
-    ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     PageForm(form): PageForm<NewPasswordForm>,
 ) -> Response {
-    match delete_account(&state, &identity, &form.password, &ip, now()).await {
+    match crate::people::forget(&state, &identity, &form.password, now()).await {
         Ok(()) => {
             let mut response = Redirect::to("/sign-in?done=account_deleted").into_response();
             response.headers_mut().append(
@@ -1835,11 +1819,11 @@ async fn view_delete_post(
             );
             response
         }
-        Err(AccountError::Field(f)) => pages::render(
+        Err(crate::people::ForgetError::Field(f)) => pages::render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &delete_page(&state, &identity, &csrf, f.into()),
         ),
-        Err(e) => account_error_page(e),
+        Err(crate::people::ForgetError::Store(e)) => pages::store_failed(e),
     }
 }
 

@@ -230,6 +230,29 @@ fn lead(who: &Identity) -> Result<(), ConcernError> {
     access::check(&who.actor(), Action::HandleConcerns).map_err(|_| ConcernError::Forbidden)
 }
 
+/// Every concern, for leads: open ones first, urgent first (the look is audited).
+pub async fn queue(
+    state: &AppState,
+    who: &Identity,
+    ip: &str,
+    t: i64,
+) -> Result<Vec<ConcernRow>, ConcernError> {
+    lead(who)?;
+    let mut c = state.store.conn().await?;
+    let rows = store::list(&mut c).await?;
+    record(
+        &mut c,
+        Some(who.user.id),
+        None,
+        AuditAction::ConcernViewed,
+        "the list of concerns",
+        Some(ip),
+        t,
+    )
+    .await?;
+    Ok(rows)
+}
+
 /// A concern with its actions, for leads (the look is audited).
 pub async fn open_concern(
     state: &AppState,
@@ -425,19 +448,9 @@ pub async fn api_queue(
     ApiUser(identity): ApiUser,
     ClientAddress(ip): ClientAddress,
 ) -> Result<Json<Vec<ConcernOut>>, ApiError> {
-    lead(&identity).map_err(api_error)?;
-    let mut c = state.store.conn().await?;
-    let rows = store::list(&mut c).await?;
-    record(
-        &mut c,
-        Some(identity.user.id),
-        None,
-        AuditAction::ConcernViewed,
-        "the list of concerns",
-        Some(&ip),
-        now(),
-    )
-    .await?;
+    let rows = queue(&state, &identity, &ip, now())
+        .await
+        .map_err(api_error)?;
     Ok(Json(
         rows.into_iter()
             .map(|r| concern_out(r, Vec::new()))
@@ -678,30 +691,10 @@ async fn view_queue(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
 ) -> Response {
-    if lead(&identity).is_err() {
-        return pages::forbidden(&state, Some(&identity), &csrf);
-    }
-    let rows = match state.store.conn().await {
-        Ok(mut c) => match store::list(&mut c).await {
-            Ok(r) => {
-                if let Err(e) = record(
-                    &mut c,
-                    Some(identity.user.id),
-                    None,
-                    AuditAction::ConcernViewed,
-                    "the list of concerns",
-                    Some(&ip),
-                    now(),
-                )
-                .await
-                {
-                    return pages::store_failed(e);
-                }
-                r
-            }
-            Err(e) => return pages::store_failed(e),
-        },
-        Err(e) => return pages::store_failed(e),
+    let rows = match queue(&state, &identity, &ip, now()).await {
+        Ok(r) => r,
+        Err(ConcernError::Store(e)) => return pages::store_failed(e),
+        Err(_) => return pages::forbidden(&state, Some(&identity), &csrf),
     };
     pages::page(&QueuePage {
         layout: Layout::new(

@@ -883,6 +883,17 @@ async fn bad_profile_input_is_named_and_nothing_is_half_written(backend: Backend
             && html.contains("By bus")
             && html.contains("value=\"nowhere\"")
     );
+    let r = app
+        .post_form(
+            &pat,
+            "/me/profile/travel",
+            "/me/profile/travel",
+            &[("text", "By bus"), ("travel.max_km", "five")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("href=\"#travel.max_km\"") && html.contains("value=\"five\""));
     // Good input through the page, with structure.
     let r = app
         .post_form(

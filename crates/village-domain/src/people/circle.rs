@@ -86,17 +86,6 @@ impl LinkStatus {
             LinkStatus::Declined => "declined",
         }
     }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        [
-            LinkStatus::Listed,
-            LinkStatus::Invited,
-            LinkStatus::Accepted,
-            LinkStatus::Declined,
-        ]
-        .into_iter()
-        .find(|s| s.code() == code)
-    }
 }
 
 /// A checked name for a circle entry.

@@ -42,17 +42,6 @@ impl Relationship {
             Relationship::Anonymous => Visibility::Public,
         }
     }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Relationship::Themself => "You",
-            Relationship::Supporter => "A supporter in your circle",
-            Relationship::Circle => "Someone in your circle",
-            Relationship::Connector => "A connector you chose",
-            Relationship::Member => "A member of this hub",
-            Relationship::Anonymous => "Someone not signed in",
-        }
-    }
 }
 
 /// What someone wants to do with a person's data.

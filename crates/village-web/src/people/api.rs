@@ -6,8 +6,9 @@ use super::circle::{
     self as circle_fns, CircleEntryOut, CircleError, ConnectorOut, MembershipOut, NewEntry,
 };
 use super::{
-    export, forget, history, save_profile, section_json, undo_edit, view_profile, Export,
-    ExportConsent, ForgetError, ProfileView, SaveError, SectionChange, UndoError,
+    access_log, export, forget, history, save_profile, section_json, sharing_choices, undo_edit,
+    view_profile, ConsentOut, EditOut, Export, ForgetError, ProfileView, SaveError, SectionChange,
+    UndoError,
 };
 use crate::api::{ApiError, ApiJson};
 use crate::auth::{ApiUser, ClientAddress, MaybeSignedIn};
@@ -186,15 +187,6 @@ fn save_error(e: SaveError) -> ApiError {
     }
 }
 
-fn no_store(json: impl Serialize) -> Response {
-    let mut r = Json(json).into_response();
-    r.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
-    r
-}
-
 /// Your own profile: every section, empty or not, with who can see it.
 #[utoipa::path(get, path = "/api/v1/me/profile", tag = "people",
     responses((status = 200, body = ProfileOut), (status = 401, body = crate::api::ErrorBody)),
@@ -207,7 +199,7 @@ pub async fn api_my_profile(
     let view = view_profile(&state, Some(&identity), identity.user.id, &ip, now())
         .await?
         .ok_or_else(|| ApiError::not_found("profile"))?;
-    Ok(no_store(profile_out(&view)))
+    Ok(Json(profile_out(&view)).into_response())
 }
 
 /// Change your profile: any sections under their keys, each `{"text", "visibility", …}`;
@@ -244,7 +236,7 @@ async fn put_profile(
     let view = view_profile(state, Some(identity), person_id, ip, t)
         .await?
         .ok_or_else(|| ApiError::not_found("person"))?;
-    Ok(no_store(profile_out(&view)))
+    Ok(Json(profile_out(&view)).into_response())
 }
 
 /// Someone's profile: only the sections you may see (others are left out). A person you may
@@ -263,7 +255,7 @@ pub async fn api_person_profile(
     let view = view_profile(&state, identity.as_ref(), id, &ip, now())
         .await?
         .ok_or_else(|| ApiError::not_found("person"))?;
-    Ok(no_store(profile_out(&view)))
+    Ok(Json(profile_out(&view)).into_response())
 }
 
 /// Change someone's profile as their supporter (the same body as `PUT /api/v1/me/profile`;
@@ -283,34 +275,6 @@ pub async fn api_put_person_profile(
     put_profile(&state, &identity, id, &body, &ip).await
 }
 
-/// One change in a profile's history.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct EditOut {
-    pub id: i64,
-    pub section: String,
-    pub at: i64,
-    /// Who made the change (absent once they have left the hub).
-    pub editor_id: Option<i64>,
-    pub editor_name: Option<String>,
-    pub before: String,
-    pub after: String,
-    /// The change this one undid.
-    pub undoes: Option<i64>,
-}
-
-fn edit_out(e: store::EditRow) -> EditOut {
-    EditOut {
-        id: e.id,
-        section: e.section,
-        at: e.at,
-        editor_id: e.editor_id,
-        editor_name: e.editor_name,
-        before: e.before_body,
-        after: e.after_body,
-        undoes: e.undoes,
-    }
-}
-
 async fn history_of(
     state: &AppState,
     identity: &crate::auth::Identity,
@@ -320,9 +284,7 @@ async fn history_of(
     let edits = history(state, identity, person, ip, now())
         .await?
         .ok_or_else(|| ApiError::not_found("person"))?;
-    Ok(no_store(
-        edits.into_iter().map(edit_out).collect::<Vec<_>>(),
-    ))
+    Ok(Json(edits.into_iter().map(EditOut::from).collect::<Vec<_>>()).into_response())
 }
 
 /// Every change to your profile, newest first, with who made it.
@@ -384,27 +346,13 @@ pub async fn api_undo(
 
 /// Every sharing choice you or others made about your information, newest first.
 #[utoipa::path(get, path = "/api/v1/me/consents", tag = "people",
-    responses((status = 200, body = Vec<ExportConsent>), (status = 401, body = crate::api::ErrorBody)),
+    responses((status = 200, body = Vec<ConsentOut>), (status = 401, body = crate::api::ErrorBody)),
     security(("bearer" = []), ()))]
 pub async fn api_my_consents(
     State(state): State<AppState>,
     ApiUser(identity): ApiUser,
 ) -> Result<Response, ApiError> {
-    let mut c = state.store.conn().await?;
-    let rows = store::consents(&mut c, identity.user.id).await?;
-    Ok(no_store(
-        rows.into_iter()
-            .map(|k| ExportConsent {
-                id: k.id,
-                what: k.what,
-                shared_with: k.shared_with,
-                previous: k.previous,
-                at: k.at,
-                by_id: k.by_id,
-                by_name: k.by_name,
-            })
-            .collect::<Vec<_>>(),
-    ))
+    Ok(Json(sharing_choices(&state, identity.user.id).await?).into_response())
 }
 
 /// Everything this hub holds about you, as JSON.
@@ -417,7 +365,7 @@ pub async fn api_export(
     ClientAddress(ip): ClientAddress,
 ) -> Result<Response, ApiError> {
     let doc = export(&state, &identity, &ip, now()).await?;
-    let mut r = no_store(doc);
+    let mut r = Json(doc).into_response();
     r.headers_mut().insert(
         header::CONTENT_DISPOSITION,
         header::HeaderValue::from_static("attachment; filename=\"my-village-data.json\""),
@@ -444,23 +392,19 @@ pub async fn api_access_log(
 ) -> Result<Response, ApiError> {
     let Query(p) = query
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "query_invalid", e.body_text()))?;
-    let mut c = state.store.conn().await?;
-    let rows = village_store::audit::list(
-        &mut c,
-        &village_store::audit::AuditFilter {
-            subject: Some(identity.user.id),
-            others_only: true,
-            before_id: p.before,
-            limit: p.limit.unwrap_or(100).clamp(1, 500),
-            ..Default::default()
-        },
+    let rows = access_log(
+        &state,
+        identity.user.id,
+        p.before,
+        p.limit.unwrap_or(100).clamp(1, 500),
     )
     .await?;
-    Ok(no_store(
+    Ok(Json(
         rows.into_iter()
             .map(crate::audit::AuditEntry::from)
             .collect::<Vec<_>>(),
-    ))
+    )
+    .into_response())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -521,13 +465,14 @@ pub async fn api_my_circle(
     let mut c = state.store.conn().await?;
     let entries = store::circle(&mut c, identity.user.id).await?;
     let memberships = store::memberships(&mut c, identity.user.id).await?;
-    Ok(no_store(CircleOut {
+    Ok(Json(CircleOut {
         entries: entries.into_iter().map(circle_fns::entry_out).collect(),
         invitations_and_memberships: memberships
             .into_iter()
             .map(circle_fns::membership_out)
             .collect(),
-    }))
+    })
+    .into_response())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -673,7 +618,7 @@ pub async fn api_my_connectors(
     let mut c = state.store.conn().await?;
     let connectors = store::connectors_of(&mut c, identity.user.id).await?;
     let people = store::people_of(&mut c, identity.user.id).await?;
-    Ok(no_store(ConnectorsOut {
+    Ok(Json(ConnectorsOut {
         connectors: connectors
             .into_iter()
             .map(|l| circle_fns::link_out(l, false))
@@ -682,7 +627,8 @@ pub async fn api_my_connectors(
             .into_iter()
             .map(|l| circle_fns::link_out(l, true))
             .collect(),
-    }))
+    })
+    .into_response())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

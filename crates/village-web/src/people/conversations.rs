@@ -16,7 +16,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use village_domain::accounts::{FieldError, Role};
+use village_domain::accounts::FieldError;
 use village_domain::audit::AuditAction;
 use village_domain::people::{decide, PersonalAction, Relationship, Section, Visibility};
 use village_store::people::{self as store, ConversationRow, NewConversation, ReplyRow};
@@ -65,17 +65,7 @@ async fn as_connector(
     person_id: i64,
     who: &Identity,
 ) -> Result<Relationship, StoreError> {
-    if who.user.id == person_id {
-        return Ok(Relationship::Themself);
-    }
-    let link = store::connector_link(db, person_id, who.user.id).await?;
-    Ok(
-        if who.user.role() == Role::Connector && link.is_some_and(|l| l.status == "accepted") {
-            Relationship::Connector
-        } else {
-            Relationship::Member
-        },
-    )
+    store::as_connector(db, person_id, who.user.id).await
 }
 
 fn allowed(r: Relationship, a: PersonalAction) -> bool {
@@ -295,7 +285,8 @@ pub struct ReplyOut {
     pub at: i64,
 }
 
-fn out(notes: Vec<ConversationRow>, replies: &[ReplyRow]) -> Vec<ConversationOut> {
+/// Notes with their replies, as the API and the export send them.
+pub(super) fn out(notes: Vec<ConversationRow>, replies: &[ReplyRow]) -> Vec<ConversationOut> {
     notes
         .into_iter()
         .map(|n| ConversationOut {

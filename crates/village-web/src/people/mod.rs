@@ -27,7 +27,6 @@ pub struct Shown {
     pub section: Section,
     pub content: Content,
     pub visibility: Visibility,
-    pub updated_at: Option<i64>,
     /// Whether the one looking may change its words (the person, or a supporter).
     pub editable: bool,
 }
@@ -49,14 +48,14 @@ impl ProfileView {
     }
 }
 
-fn read_row(row: Option<&SectionRow>, section: Section) -> (Content, Visibility, Option<i64>) {
+/// A stored section (or a section never written, with its default visibility).
+fn read_row(row: Option<&SectionRow>, section: Section) -> (Content, Visibility) {
     match row {
         Some(r) => (
             Content::from_stored(&r.body, r.structure.as_deref()),
             Visibility::parse(&r.visibility).unwrap_or(Visibility::OnlyMe),
-            Some(r.updated_at),
         ),
-        None => (Content::default(), section.default_visibility(), None),
+        None => (Content::default(), section.default_visibility()),
     }
 }
 
@@ -81,7 +80,7 @@ pub async fn view_profile(
     let mut sections = Vec::new();
     let mut audited = false;
     for section in Section::ALL {
-        let (content, visibility, updated_at) =
+        let (content, visibility) =
             read_row(rows.iter().find(|r| r.section == section.key()), section);
         let decision = decide(
             relationship,
@@ -107,7 +106,6 @@ pub async fn view_profile(
             section,
             content,
             visibility,
-            updated_at,
             editable,
         });
     }
@@ -186,7 +184,7 @@ impl From<FieldError> for SaveError {
     }
 }
 
-fn this_year(now: i64) -> i32 {
+pub(crate) fn this_year(now: i64) -> i32 {
     use chrono::Datelike;
     chrono::DateTime::from_timestamp(now, 0)
         .map(|t| t.year())
@@ -234,7 +232,7 @@ pub async fn save_profile(
     for change in changes {
         let section = change.section;
         let row = rows.iter().find(|r| r.section == section.key());
-        let (current, visibility, _) = read_row(row, section);
+        let (current, visibility) = read_row(row, section);
         if !decide(
             relationship,
             PersonalAction::ViewSection,
@@ -266,17 +264,14 @@ pub async fn save_profile(
         }
         let new_content = match &change.content {
             Some(content) => {
-                if section == Section::Interests {
-                    let unknown = unknown_terms(&mut tx, &content.terms).await?;
-                    if let Some(t) = unknown.first() {
-                        return Err(SaveError::Field(FieldError::new(
-                            "interests.terms",
-                            "term_unknown",
-                            format!("'{t}' is not a category in this hub's directory."),
-                        )));
-                    }
-                }
-                let checked = profile::check(section, content.clone(), |_| true, this_year(now))?;
+                // The domain names an unknown term; the directory says which terms exist.
+                let unknown = unknown_terms(&mut tx, &content.terms).await?;
+                let checked = profile::check(
+                    section,
+                    content.clone(),
+                    |t| !unknown.iter().any(|u| u == t),
+                    this_year(now),
+                )?;
                 if checked != current
                     && !decide(
                         relationship,
@@ -398,7 +393,7 @@ pub async fn undo_edit(
     let relationship = store::relationship(&mut tx, person_id, Some(editor.user.id)).await?;
     let rows = store::sections(&mut tx, person_id).await?;
     let row = rows.iter().find(|r| r.section == section.key());
-    let (current, visibility, _) = read_row(row, section);
+    let (current, visibility) = read_row(row, section);
     if !decide(
         relationship,
         PersonalAction::ViewHistory,
@@ -482,7 +477,7 @@ pub async fn history(
     let rows = store::sections(&mut c, person_id).await?;
     let visible = |key: &str| {
         Section::parse(key).is_some_and(|s| {
-            let (_, v, _) = read_row(rows.iter().find(|r| r.section == key), s);
+            let (_, v) = read_row(rows.iter().find(|r| r.section == key), s);
             decide(relationship, PersonalAction::ViewHistory, s, v).allowed()
         })
     };
@@ -519,8 +514,8 @@ pub struct Export {
     /// Every profile section under its key, with its words, structure and visibility.
     #[schema(value_type = Object)]
     pub profile: serde_json::Value,
-    pub profile_history: Vec<ExportEdit>,
-    pub sharing_choices: Vec<ExportConsent>,
+    pub profile_history: Vec<EditOut>,
+    pub sharing_choices: Vec<ConsentOut>,
     pub circle: Vec<circle::CircleEntryOut>,
     pub circles_i_am_in: Vec<circle::MembershipOut>,
     pub connectors: Vec<circle::ConnectorOut>,
@@ -544,20 +539,39 @@ pub struct ExportAccount {
     pub lived_experience_in_my_words: Option<String>,
 }
 
+/// One change in a profile's history.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ExportEdit {
+pub struct EditOut {
     pub id: i64,
     pub section: String,
     pub at: i64,
+    /// Who made the change (absent once they have left the hub).
     pub editor_id: Option<i64>,
     pub editor_name: Option<String>,
     pub before: String,
     pub after: String,
+    /// The change this one undid.
     pub undoes: Option<i64>,
 }
 
+impl From<store::EditRow> for EditOut {
+    fn from(e: store::EditRow) -> Self {
+        Self {
+            id: e.id,
+            section: e.section,
+            at: e.at,
+            editor_id: e.editor_id,
+            editor_name: e.editor_name,
+            before: e.before_body,
+            after: e.after_body,
+            undoes: e.undoes,
+        }
+    }
+}
+
+/// One sharing choice.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ExportConsent {
+pub struct ConsentOut {
     pub id: i64,
     /// The section (or other thing) the choice is about.
     pub what: String,
@@ -566,6 +580,55 @@ pub struct ExportConsent {
     pub at: i64,
     pub by_id: Option<i64>,
     pub by_name: Option<String>,
+}
+
+impl From<store::ConsentRow> for ConsentOut {
+    fn from(k: store::ConsentRow) -> Self {
+        Self {
+            id: k.id,
+            what: k.what,
+            shared_with: k.shared_with,
+            previous: k.previous,
+            at: k.at,
+            by_id: k.by_id,
+            by_name: k.by_name,
+        }
+    }
+}
+
+/// Every sharing choice about a person, newest first.
+pub async fn sharing_choices(
+    state: &AppState,
+    person_id: i64,
+) -> Result<Vec<ConsentOut>, StoreError> {
+    let mut c = state.store.conn().await?;
+    Ok(store::consents(&mut c, person_id)
+        .await?
+        .into_iter()
+        .map(ConsentOut::from)
+        .collect())
+}
+
+/// Every audit entry about a person made by someone else (or by nobody signed in), newest
+/// first: "who has looked at my record".
+pub async fn access_log(
+    state: &AppState,
+    person_id: i64,
+    before_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<village_store::audit::AuditRow>, StoreError> {
+    let mut c = state.store.conn().await?;
+    village_store::audit::list(
+        &mut c,
+        &village_store::audit::AuditFilter {
+            subject: Some(person_id),
+            others_only: true,
+            before_id,
+            limit,
+            ..Default::default()
+        },
+    )
+    .await
 }
 
 /// Gather everything about a person.
@@ -584,29 +647,12 @@ pub async fn export(
     let history = store::edits(&mut c, user.id, None, i64::MAX)
         .await?
         .into_iter()
-        .map(|e| ExportEdit {
-            id: e.id,
-            section: e.section,
-            at: e.at,
-            editor_id: e.editor_id,
-            editor_name: e.editor_name,
-            before: e.before_body,
-            after: e.after_body,
-            undoes: e.undoes,
-        })
+        .map(EditOut::from)
         .collect();
     let sharing = store::consents(&mut c, user.id)
         .await?
         .into_iter()
-        .map(|k| ExportConsent {
-            id: k.id,
-            what: k.what,
-            shared_with: k.shared_with,
-            previous: k.previous,
-            at: k.at,
-            by_id: k.by_id,
-            by_name: k.by_name,
-        })
+        .map(ConsentOut::from)
         .collect();
     let circle_rows = store::circle(&mut c, user.id).await?;
     let memberships = store::memberships(&mut c, user.id).await?;
@@ -621,12 +667,10 @@ pub async fn export(
         },
     )
     .await?;
-    let notes = conversations::notes(state, me, user.id, ip, now)
-        .await
-        .map_err(|e| match e {
-            conversations::NoteError::Store(e) => e,
-            other => StoreError::Invalid(format!("{other:?}")),
-        })?;
+    let notes = conversations::out(
+        store::conversations(&mut c, user.id, None).await?,
+        &store::replies(&mut c, user.id).await?,
+    );
     record(
         &mut c,
         Some(user.id),
@@ -712,7 +756,7 @@ pub fn section_json(
 fn profile_json(rows: &[SectionRow], all: bool) -> serde_json::Value {
     let mut map = serde_json::Map::new();
     for section in Section::ALL {
-        let (content, visibility, _) =
+        let (content, visibility) =
             read_row(rows.iter().find(|r| r.section == section.key()), section);
         if all || !content.is_empty() {
             map.insert(

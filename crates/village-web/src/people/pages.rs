@@ -20,7 +20,6 @@ use village_domain::directory::schedule::Weekday;
 use village_domain::directory::taxonomy::{Access, CATEGORIES};
 use village_domain::people::profile::{Content, Slot};
 use village_domain::people::{Relationship, Section, Visibility};
-use village_store::people as store;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -366,7 +365,10 @@ pub struct SectionForm {
 }
 
 impl SectionForm {
-    fn content(&self, section: Section) -> Result<Content, village_domain::accounts::FieldError> {
+    /// What was entered for `section`, and a problem with a number that could not be read
+    /// (the rest is kept, to show the form again with everything as typed).
+    fn content(&self, section: Section) -> (Content, Option<village_domain::accounts::FieldError>) {
+        let mut problem = None;
         let mut c = Content {
             text: self.text.clone(),
             ..Content::default()
@@ -377,13 +379,16 @@ impl SectionForm {
                 c.postcode = Some(self.postcode.clone()).filter(|p| !p.trim().is_empty());
                 let km = self.max_km.trim();
                 if !km.is_empty() {
-                    c.max_km = Some(km.parse().map_err(|_| {
-                        village_domain::accounts::FieldError::new(
-                            "travel.max_km",
-                            "distance_invalid",
-                            "Enter how far you can travel as a number of kilometres, like 5.",
-                        )
-                    })?);
+                    match km.parse() {
+                        Ok(n) => c.max_km = Some(n),
+                        Err(_) => {
+                            problem = Some(village_domain::accounts::FieldError::new(
+                                "travel.max_km",
+                                "distance_invalid",
+                                "Enter how far you can travel as a number of kilometres, like 5.",
+                            ))
+                        }
+                    }
                 }
             }
             Section::Availability => {
@@ -406,7 +411,7 @@ impl SectionForm {
             }
             _ => {}
         }
-        Ok(c)
+        (c, problem)
     }
 }
 
@@ -470,23 +475,23 @@ async fn section_post(
         },
     };
     let shown_again = |content: &Content, errors: Errors| {
-        pages::render(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &section_page(
-                &state,
-                &identity,
-                &csrf,
-                &view,
-                &shown,
-                (content, visibility.unwrap_or(shown.visibility)),
-                errors,
-            ),
-        )
+        let mut page = section_page(
+            &state,
+            &identity,
+            &csrf,
+            &view,
+            &shown,
+            (content, visibility.unwrap_or(shown.visibility)),
+            errors,
+        );
+        // The distance as typed, even when it was not a number.
+        page.max_km = form.max_km.trim().to_string();
+        pages::render(StatusCode::UNPROCESSABLE_ENTITY, &page)
     };
-    let content = match form.content(section) {
-        Ok(c) => c,
-        Err(e) => return shown_again(&form.content_lossy(section), e.into()),
-    };
+    let (content, problem) = form.content(section);
+    if let Some(e) = problem {
+        return shown_again(&content, e.into());
+    }
     let change = SectionChange {
         section,
         content: Some(content.clone()),
@@ -505,17 +510,6 @@ async fn section_post(
         Err(SaveError::Forbidden(_)) => pages::forbidden(&state, Some(&identity), &csrf),
         Err(SaveError::NotFound) => crate::hub::not_found_page(&state, Some(&identity), &csrf),
         Err(SaveError::Store(e)) => pages::store_failed(e),
-    }
-}
-
-impl SectionForm {
-    /// What was typed, kept for showing the form again even when a number did not read.
-    fn content_lossy(&self, section: Section) -> Content {
-        let mut c = self.content(Section::Story).unwrap_or_default();
-        if section == Section::Travel {
-            c.postcode = Some(self.postcode.clone());
-        }
-        c
     }
 }
 
@@ -786,11 +780,7 @@ async fn view_sharing(
         Ok(None) => return pages::unavailable(),
         Err(e) => return pages::store_failed(e),
     };
-    let rows = match state.store.conn().await {
-        Ok(mut c) => store::consents(&mut c, identity.user.id).await,
-        Err(e) => Err(e),
-    };
-    let rows = match rows {
+    let rows = match super::sharing_choices(&state, identity.user.id).await {
         Ok(r) => r,
         Err(e) => return pages::store_failed(e),
     };
@@ -998,22 +988,7 @@ async fn view_access_log(
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
 ) -> Response {
-    let rows = match state.store.conn().await {
-        Ok(mut c) => {
-            village_store::audit::list(
-                &mut c,
-                &village_store::audit::AuditFilter {
-                    subject: Some(identity.user.id),
-                    others_only: true,
-                    limit: 500,
-                    ..Default::default()
-                },
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    };
-    let rows = match rows {
+    let rows = match super::access_log(&state, identity.user.id, None, 500).await {
         Ok(r) => r,
         Err(e) => return pages::store_failed(e),
     };

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod accounts;
 pub mod audit;
+pub mod connections;
 pub mod directory;
 pub mod people;
 

@@ -45,10 +45,12 @@ pub enum AuditAction {
     ConcernViewed,
     ConcernActioned,
     SafeguardingLeadChanged,
+    IntroductionChanged,
+    IntroductionViewed,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 37] = [
+    pub const ALL: [AuditAction; 39] = [
         AuditAction::SignedUp,
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
@@ -86,6 +88,8 @@ impl AuditAction {
         AuditAction::ConcernViewed,
         AuditAction::ConcernActioned,
         AuditAction::SafeguardingLeadChanged,
+        AuditAction::IntroductionChanged,
+        AuditAction::IntroductionViewed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -127,6 +131,8 @@ impl AuditAction {
             AuditAction::ConcernViewed => "concern_viewed",
             AuditAction::ConcernActioned => "concern_actioned",
             AuditAction::SafeguardingLeadChanged => "safeguarding_lead_changed",
+            AuditAction::IntroductionChanged => "introduction_changed",
+            AuditAction::IntroductionViewed => "introduction_viewed",
         }
     }
 
@@ -170,6 +176,8 @@ impl AuditAction {
             AuditAction::ConcernViewed => "Safeguarding concern looked at",
             AuditAction::ConcernActioned => "Safeguarding action recorded",
             AuditAction::SafeguardingLeadChanged => "Safeguarding lead role changed",
+            AuditAction::IntroductionChanged => "Introduction asked for, sent or answered",
+            AuditAction::IntroductionViewed => "Introduction looked at",
         }
     }
 

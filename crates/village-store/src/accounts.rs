@@ -592,3 +592,16 @@ pub async fn safeguarding_leads(db: &mut impl Db) -> Result<Vec<(i64, String, St
         .await)?,
     )
 }
+
+/// The ids of everyone with one of these roles (e.g. `steward`, `hub_admin`), oldest first.
+pub async fn users_with_roles(db: &mut impl Db, roles: &[&str]) -> Result<Vec<i64>> {
+    let mut out = Vec::new();
+    for role in roles {
+        let ids: Vec<i64> = query!(db, c => sqlx::query_scalar("SELECT id FROM users WHERE role = $1 ORDER BY id")
+            .bind(*role)
+            .fetch_all(&mut *c)
+            .await)?;
+        out.extend(ids);
+    }
+    Ok(out)
+}

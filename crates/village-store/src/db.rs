@@ -140,7 +140,7 @@ impl Store {
                 Store::Postgres { pool } => POSTGRES_MIGRATIONS.run(pool).await,
             };
             match result {
-                Ok(()) => return Ok(()),
+                Ok(()) => return self.fill_derived().await,
                 Err(e) => {
                     tracing::warn!(attempt, error = %e, "migration did not finish; trying again");
                     last = Some(e);
@@ -152,6 +152,17 @@ impl Store {
             Some(e) => Err(e.into()),
             None => Ok(()),
         }
+    }
+
+    /// Tables derived from stored records that a new migration left empty.
+    async fn fill_derived(&self) -> crate::Result<()> {
+        let mut tx = self.begin().await?;
+        let read = crate::directory::fill_match_facts(&mut tx).await?;
+        tx.commit().await?;
+        if read > 0 {
+            tracing::info!(offers = read, "matching facts filled in from the directory");
+        }
+        Ok(())
     }
 
     /// Whether the database answers.

@@ -3,7 +3,8 @@
 //! full-text search behind one function, with English stemming on both.
 
 use crate::{Db, Exec, Result};
-use village_domain::directory::geo::{distance_km, BoundingBox, LatLon};
+use village_domain::connections::matching::Facts;
+use village_domain::directory::geo::{cell, distance_km, BoundingBox, LatLon};
 use village_domain::directory::oruk::ServiceIndex;
 use village_domain::Timestamp;
 
@@ -52,6 +53,7 @@ pub async fn upsert_service(
         "dir_service_terms",
         "dir_service_times",
         "dir_service_places",
+        "dir_service_match",
     ] {
         let sql = format!("DELETE FROM {table} WHERE service_id = $1");
         query!(db, c => sqlx::query(&sql).bind(&index.id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
@@ -89,6 +91,16 @@ pub async fn upsert_service(
         .await
         .map(|r| r.rows_affected()))?;
     }
+    let facts = match_rows(index, public);
+    let rows: Vec<Vec<Bind<'_>>> = facts.iter().map(|f| f.binds(&index.id)).collect();
+    insert_rows(
+        db,
+        MATCH_INSERT,
+        "ON CONFLICT DO NOTHING",
+        MATCH_WIDTH,
+        &rows,
+    )
+    .await?;
     for place in &index.places {
         query!(db, c => sqlx::query("INSERT INTO dir_service_places (service_id, lat, lon, postcode) VALUES ($1, $2, $3, $4)")
             .bind(&index.id)
@@ -109,6 +121,7 @@ enum Bind<'a> {
     Int(i64),
     OptInt(Option<i64>),
     Float(f64),
+    OptFloat(Option<f64>),
     Bool(bool),
     OptBool(Option<bool>),
 }
@@ -124,6 +137,7 @@ async fn run_bound(db: &mut impl Db, sql: &str, binds: &[&Bind<'_>]) -> Result<(
                 Bind::Int(i) => q.bind(*i),
                 Bind::OptInt(i) => q.bind(*i),
                 Bind::Float(f) => q.bind(*f),
+                Bind::OptFloat(f) => q.bind(*f),
                 Bind::Bool(b) => q.bind(*b),
                 Bind::OptBool(b) => q.bind(*b),
             };
@@ -195,7 +209,7 @@ pub async fn refresh_statistics(db: &mut impl Db) -> Result<()> {
         Exec::Postgres(c) => {
             sqlx::query(
                 "ANALYZE dir_services, dir_service_terms, dir_service_times, dir_service_places, \
-                 dir_service_at_locations",
+                 dir_service_at_locations, dir_service_match",
             )
             .execute(&mut *c)
             .await?;
@@ -274,6 +288,7 @@ pub async fn upsert_services(
             "dir_service_terms",
             "dir_service_times",
             "dir_service_places",
+            "dir_service_match",
         ] {
             run_bound(
                 db,
@@ -287,6 +302,16 @@ pub async fn upsert_services(
     let mut times = Vec::new();
     let mut sals = Vec::new();
     let mut places = Vec::new();
+    let facts: Vec<Vec<MatchRow>> = items
+        .iter()
+        .map(|(index, _)| match_rows(index, public))
+        .collect();
+    let mut matches = Vec::new();
+    for ((index, _), rows) in items.iter().zip(&facts) {
+        for row in rows {
+            matches.push(row.binds(&index.id));
+        }
+    }
     for (index, _) in items {
         let mut seen: Vec<&str> = Vec::new();
         for term in &index.taxonomy_term_ids {
@@ -364,7 +389,125 @@ pub async fn upsert_services(
         4,
         &places,
     )
+    .await?;
+    insert_rows(
+        db,
+        MATCH_INSERT,
+        "ON CONFLICT DO NOTHING",
+        MATCH_WIDTH,
+        &matches,
+    )
     .await
+}
+
+const MATCH_INSERT: &str =
+    "INSERT INTO dir_service_match (cell, service_id, place_no, lat, lon, bits, \
+                            minimum_age, maximum_age, free, h0, h1, h2) VALUES";
+const MATCH_WIDTH: usize = 12;
+
+/// What matching keeps about one place of an offer (see `dir_service_match`).
+struct MatchRow {
+    cell: i64,
+    place_no: i64,
+    point: Option<LatLon>,
+    facts: Facts,
+}
+
+impl MatchRow {
+    fn binds<'a>(&'a self, id: &'a str) -> Vec<Bind<'a>> {
+        let hours = self.facts.hours;
+        vec![
+            Bind::Int(self.cell),
+            Bind::Text(id),
+            Bind::Int(self.place_no),
+            Bind::OptFloat(self.point.map(LatLon::lat)),
+            Bind::OptFloat(self.point.map(LatLon::lon)),
+            Bind::Int(self.facts.bits),
+            Bind::OptInt(self.facts.minimum_age),
+            Bind::OptInt(self.facts.maximum_age),
+            Bind::OptBool(self.facts.free),
+            Bind::OptInt(hours.map(|h| h[0])),
+            Bind::OptInt(hours.map(|h| h[1])),
+            Bind::OptInt(hours.map(|h| h[2])),
+        ]
+    }
+}
+
+/// The rows matching keeps for a service: one per place (cell -1 when it has none), and none
+/// unless it is public and active.
+fn match_rows(index: &ServiceIndex, public: bool) -> Vec<MatchRow> {
+    if !public || !index.status.eq_ignore_ascii_case("active") {
+        return Vec::new();
+    }
+    let facts = Facts::of(index);
+    if index.places.is_empty() {
+        return vec![MatchRow {
+            cell: -1,
+            place_no: 0,
+            point: None,
+            facts,
+        }];
+    }
+    index
+        .places
+        .iter()
+        .enumerate()
+        .map(|(i, p)| MatchRow {
+            cell: cell(p.point),
+            place_no: i64::try_from(i).unwrap_or(i64::MAX),
+            point: Some(p.point),
+            facts: facts.clone(),
+        })
+        .collect()
+}
+
+/// Fill `dir_service_match` from the stored records when it is empty but the directory is not
+/// (a hub that had offers before matching existed). Returns how many offers were read.
+pub async fn fill_match_facts(db: &mut impl Db) -> Result<usize> {
+    let have: Option<i64> = query!(db, c => sqlx::query_scalar("SELECT 1 FROM dir_service_match LIMIT 1").fetch_optional(&mut *c).await)?;
+    let any: Option<i64> = query!(db, c => sqlx::query_scalar("SELECT 1 FROM dir_services LIMIT 1").fetch_optional(&mut *c).await)?;
+    if have.is_some() || any.is_none() {
+        return Ok(0);
+    }
+    let mut done = 0usize;
+    let mut after = String::new();
+    loop {
+        let batch: Vec<(String, String, bool)> = query!(db, c => sqlx::query_as(
+            "SELECT s.id, d.doc, s.public FROM dir_services s JOIN dir_service_docs d ON d.id = s.id \
+             WHERE s.id > $1 ORDER BY s.id LIMIT 2000",
+        )
+        .bind(&after)
+        .fetch_all(&mut *c)
+        .await)?;
+        let Some(last) = batch.last() else {
+            break;
+        };
+        after = last.0.clone();
+        let mut rows: Vec<(String, MatchRow)> = Vec::new();
+        for (id, doc, public) in &batch {
+            let Ok(value) = serde_json::from_str::<serde_json::Value>(doc) else {
+                continue;
+            };
+            if let Ok((index, _)) = village_domain::directory::oruk::read_service(&value) {
+                rows.extend(
+                    match_rows(&index, *public)
+                        .into_iter()
+                        .map(|r| (id.clone(), r)),
+                );
+            }
+        }
+        let binds: Vec<Vec<Bind<'_>>> = rows.iter().map(|(id, r)| r.binds(id)).collect();
+        insert_rows(
+            db,
+            MATCH_INSERT,
+            "ON CONFLICT DO NOTHING",
+            MATCH_WIDTH,
+            &binds,
+        )
+        .await?;
+        done += batch.len();
+    }
+    Ok(done)
 }
 
 /// The whole record of a service, if it exists (and is public, when `public_only`).
@@ -682,6 +825,12 @@ pub async fn search_services(
         q.bind(filter.limit).bind(filter.offset).fetch_all(&mut *c).await
     })?;
     Ok((with_docs(db, ids).await?, total))
+}
+
+/// The records of these services (any that exist), in the order asked for.
+pub async fn service_docs(db: &mut impl Db, ids: &[&str]) -> Result<Vec<(String, String)>> {
+    let pairs = ids.iter().map(|i| (i.to_string(), i.to_string())).collect();
+    with_docs(db, pairs).await
 }
 
 /// The records for a page of (row id, service id), in the same order.
@@ -1198,4 +1347,14 @@ pub async fn is_organiser(db: &mut impl Db, organization_id: &str, user_id: i64)
     .fetch_one(&mut *c)
     .await)?;
     Ok(n > 0)
+}
+
+/// The members who organise an organisation's listings.
+pub async fn organisers_of(db: &mut impl Db, organization_id: &str) -> Result<Vec<i64>> {
+    Ok(query!(db, c => sqlx::query_scalar(
+        "SELECT user_id FROM dir_organisers WHERE organization_id = $1 ORDER BY user_id",
+    )
+    .bind(organization_id)
+    .fetch_all(&mut *c)
+    .await)?)
 }

@@ -9,6 +9,7 @@
 mod db;
 pub mod accounts;
 pub mod audit;
+pub mod connections;
 pub mod directory;
 pub mod hub;
 pub mod people;

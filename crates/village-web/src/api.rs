@@ -259,6 +259,22 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::safeguarding::api_action))
         .routes(routes!(crate::safeguarding::api_close))
         .routes(routes!(crate::safeguarding::api_set_lead))
+        .routes(routes!(crate::connections::api::api_my_suggestions))
+        .routes(routes!(crate::connections::api::api_person_suggestions))
+        .routes(routes!(
+            crate::connections::api::api_mark,
+            crate::connections::api::api_unmark
+        ))
+        .routes(routes!(
+            crate::connections::api::api_preferences,
+            crate::connections::api::api_put_preferences
+        ))
+        .routes(routes!(crate::connections::api::api_request))
+        .routes(routes!(crate::connections::api::api_introduction))
+        .routes(routes!(crate::connections::api::api_act))
+        .routes(routes!(crate::connections::api::api_my_introductions))
+        .routes(routes!(crate::connections::api::api_inbox))
+        .routes(routes!(crate::connections::api::api_notifications))
 }
 
 /// The OpenAPI 3.1 document for this API.

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod connections;
 pub mod demo;
 pub mod directory;
 pub mod hub;
@@ -92,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .merge(directory::editing::organiser_routes())
         .merge(people::pages::routes())
         .merge(safeguarding::routes())
+        .merge(connections::pages::routes())
         .merge(api_router)
         .route(
             "/api/v1/openapi.json",
@@ -127,10 +129,12 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let sweeper = tokio::spawn(auth::sweep_forever(state.clone()));
+    let follow_up = tokio::spawn(connections::follow_up_forever(state.clone()));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     sweeper.abort();
+    follow_up.abort();
     result
 }

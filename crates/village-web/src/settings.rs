@@ -20,6 +20,9 @@ pub struct Settings {
     pub limits: LimitSettings,
     pub sessions: SessionSettings,
     pub mail: MailSettings,
+    /// How much each kind of fit counts when suggesting offers to someone (every weight zero
+    /// or more; see `village_domain::connections::matching::Weights`).
+    pub matching: village_domain::connections::matching::Weights,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -85,6 +88,7 @@ impl Default for Settings {
             limits: LimitSettings::default(),
             sessions: SessionSettings::default(),
             mail: MailSettings::default(),
+            matching: Default::default(),
         }
     }
 }

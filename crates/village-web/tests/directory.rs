@@ -1659,6 +1659,9 @@ async fn directory_rows(store: &village_store::Store) -> Vec<String> {
         "SELECT service_id || '|' || day || '|' || CAST(opens AS TEXT) || '|' || CAST(closes AS TEXT) FROM dir_service_times ORDER BY 1",
         "SELECT service_id || '|' || CAST(lat AS TEXT) || '|' || CAST(lon AS TEXT) || '|' || COALESCE(postcode, '') FROM dir_service_places ORDER BY 1",
         "SELECT id || '|' || service_id FROM dir_service_at_locations ORDER BY 1",
+        "SELECT CAST(cell AS TEXT) || '|' || service_id || '|' || CAST(place_no AS TEXT) || '|' || CAST(bits AS TEXT) \
+         || '|' || COALESCE(CAST(h0 AS TEXT), '') || '|' || COALESCE(CAST(h1 AS TEXT), '') || '|' || COALESCE(CAST(h2 AS TEXT), '') \
+         || '|' || COALESCE(CAST(minimum_age AS TEXT), '') FROM dir_service_match ORDER BY 1",
     ];
     let mut out = Vec::new();
     for sql in sqls {

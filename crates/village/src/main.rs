@@ -204,6 +204,10 @@ fn resolve(place: &Place, listen: Option<SocketAddr>) -> anyhow::Result<Resolved
             .context("the config file has a setting Village does not know, or a wrong value")?,
         None => Settings::default(),
     };
+    settings
+        .matching
+        .check()
+        .map_err(|e| anyhow::anyhow!("the config file has a problem: {e}"))?;
     let public_url_set = file
         .settings
         .as_ref()

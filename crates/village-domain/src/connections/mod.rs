@@ -2,5 +2,6 @@
 //! (`matching`), introductions they control (`introduction`) and check-ins that show what
 //! changed (`checkin`).
 
+pub mod introduction;
 pub mod matching;
 pub mod words;

@@ -153,14 +153,46 @@ impl BoundingBox {
         (self.min_lat..=self.max_lat).contains(&p.lat)
             && (self.min_lon..=self.max_lon).contains(&p.lon)
     }
+
+    /// The grid cells ([`cell`]) that cover the box, as ranges of cell numbers: one range per
+    /// row of cells, or one band of whole rows when the box is very tall.
+    pub fn cell_ranges(&self) -> Vec<(i64, i64)> {
+        let (lat0, lon0) = cell_index(self.min_lat, self.min_lon);
+        let (lat1, lon1) = cell_index(self.max_lat, self.max_lon);
+        if lat1 - lat0 >= 64 {
+            return vec![(lat0 * CELL_ROW, lat1 * CELL_ROW + CELL_ROW - 1)];
+        }
+        (lat0..=lat1)
+            .map(|row| (row * CELL_ROW + lon0, row * CELL_ROW + lon1))
+            .collect()
+    }
+}
+
+/// Cells are 0.01° of latitude by 0.01° of longitude (about 1.1 km by 0.7 km in Britain).
+const CELL_ROW: i64 = 100_000;
+
+fn cell_index(lat: f64, lon: f64) -> (i64, i64) {
+    // Truncation is the point: the row and column the point falls in.
+    #[allow(clippy::cast_possible_truncation)]
+    let row = ((lat + 90.0) * 100.0).floor() as i64;
+    #[allow(clippy::cast_possible_truncation)]
+    let col = ((lon + 180.0) * 100.0).floor() as i64;
+    (row.clamp(0, 18_000), col.clamp(0, 36_000))
+}
+
+/// The grid cell a point is in: a number an ordinary index can find by ranges, so places near
+/// a point are read without scanning a whole band of latitude.
+pub fn cell(p: LatLon) -> i64 {
+    let (row, col) = cell_index(p.lat, p.lon);
+    row * CELL_ROW + col
 }
 
 /// Distance in plain words: "400 m away", "1.2 km away", "12 km away".
 pub fn distance_words(km: f64) -> String {
-    if km < 1.0 {
-        let metres = ((km * 1000.0) / 100.0).round().max(1.0) * 100.0;
+    let metres = ((km * 1000.0) / 100.0).round().max(1.0) * 100.0;
+    if metres < 1000.0 {
         format!("{metres:.0} m away")
-    } else if km < 10.0 {
+    } else if km < 9.95 {
         format!("{km:.1} km away")
     } else {
         format!("{km:.0} km away")
@@ -196,6 +228,21 @@ mod tests {
         }
     }
 
+    proptest! {
+        #[test]
+        fn cells_cover_every_point_in_range(lat in 49.0..61.0f64, lon in -8.0..2.0f64, km in 0.1..150.0f64, bearing in 0.0..std::f64::consts::TAU, frac in 0.0..1.0f64) {
+            let centre = LatLon::new(lat, lon).unwrap_or(LatLon { lat: 51.0, lon: 0.0 });
+            let d = km * frac / EARTH_RADIUS_KM;
+            let p = LatLon::new(
+                (lat.to_radians() + d * bearing.cos()).to_degrees(),
+                lon + (d * bearing.sin() / lat.to_radians().cos()).to_degrees(),
+            ).unwrap_or(centre);
+            prop_assume!(distance_km(centre, p) <= km);
+            let c = cell(p);
+            prop_assert!(BoundingBox::around(centre, km).cell_ranges().iter().any(|(a, b)| (*a..=*b).contains(&c)));
+        }
+    }
+
     #[test]
     fn coordinates_must_be_real() {
         assert!(LatLon::new(100.0, 101.0).is_err());
@@ -215,6 +262,8 @@ mod tests {
         assert_eq!(distance_words(0.43), "400 m away");
         assert_eq!(distance_words(1.24), "1.2 km away");
         assert_eq!(distance_words(12.4), "12 km away");
+        assert_eq!(distance_words(0.9996), "1.0 km away");
+        assert_eq!(distance_words(9.97), "10 km away");
     }
 
     proptest! {

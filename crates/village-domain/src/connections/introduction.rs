@@ -1,0 +1,358 @@
+//! Introductions: a warm introduction to a group, on the person's terms. Who may move one on,
+//! and from which state, is decided here; everything else (storage, emails) follows.
+//!
+//! ```text
+//! requested ──send──► sent ──accept──► accepted ──met──► met ──going_well──► going_well
+//!                       └──decline──► declined            └──stop──► stopped ◄──stop──┘
+//! any state that has not ended ──withdraw──► withdrawn
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    Requested,
+    Sent,
+    Accepted,
+    Declined,
+    Met,
+    GoingWell,
+    Stopped,
+    Withdrawn,
+}
+
+impl State {
+    pub const ALL: [State; 8] = [
+        State::Requested,
+        State::Sent,
+        State::Accepted,
+        State::Declined,
+        State::Met,
+        State::GoingWell,
+        State::Stopped,
+        State::Withdrawn,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            State::Requested => "requested",
+            State::Sent => "sent",
+            State::Accepted => "accepted",
+            State::Declined => "declined",
+            State::Met => "met",
+            State::GoingWell => "going_well",
+            State::Stopped => "stopped",
+            State::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Plain words for pages.
+    pub fn words(self) -> &'static str {
+        match self {
+            State::Requested => "Not sent yet",
+            State::Sent => "Sent to the group",
+            State::Accepted => "The group said yes",
+            State::Declined => "The group said no",
+            State::Met => "Met",
+            State::GoingWell => "Going well",
+            State::Stopped => "Stopped",
+            State::Withdrawn => "Withdrawn",
+        }
+    }
+
+    /// Over: nothing more can happen.
+    pub fn ended(self) -> bool {
+        matches!(self, State::Declined | State::Stopped | State::Withdrawn)
+    }
+
+    /// The group can see the person's details (first name, how to reach them, what they
+    /// chose to share) only while this is true.
+    pub fn open_to_group(self) -> bool {
+        matches!(
+            self,
+            State::Sent | State::Accepted | State::Met | State::GoingWell
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Send,
+    Accept,
+    Decline,
+    Met,
+    GoingWell,
+    Stop,
+    Withdraw,
+}
+
+impl Action {
+    pub const ALL: [Action; 7] = [
+        Action::Send,
+        Action::Accept,
+        Action::Decline,
+        Action::Met,
+        Action::GoingWell,
+        Action::Stop,
+        Action::Withdraw,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::Send => "send",
+            Action::Accept => "accept",
+            Action::Decline => "decline",
+            Action::Met => "met",
+            Action::GoingWell => "going_well",
+            Action::Stop => "stop",
+            Action::Withdraw => "withdraw",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.code() == code)
+    }
+
+    /// The words on the button.
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::Send => "Send the introduction",
+            Action::Accept => "Say yes",
+            Action::Decline => "Say no",
+            Action::Met => "We have met",
+            Action::GoingWell => "It's going well",
+            Action::Stop => "It has stopped",
+            Action::Withdraw => "Withdraw",
+        }
+    }
+
+    /// A reason must be given (the group saying no, or it stopping).
+    pub fn needs_reason(self) -> bool {
+        matches!(self, Action::Decline | Action::Stop)
+    }
+}
+
+/// How the caller stands to one introduction (someone can be more than one).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Parties {
+    /// The person being introduced.
+    pub person: bool,
+    /// A connector the person chose.
+    pub connector: bool,
+    /// An organiser of the group (or a steward acting for it).
+    pub organiser: bool,
+}
+
+/// Why an action was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not this caller's to do (403).
+    NotYours,
+    /// Not possible from the state it is in (409).
+    NotNow,
+    /// The person has not agreed: a connector's request waits for the person to send it (403).
+    NeedsPersonsAgreement,
+    /// A reason must be given.
+    ReasonNeeded,
+}
+
+impl Refusal {
+    /// The code in API errors.
+    pub fn code(self) -> &'static str {
+        match self {
+            Refusal::NotYours => "not_yours",
+            Refusal::NotNow => "not_allowed_now",
+            Refusal::NeedsPersonsAgreement => "needs_persons_agreement",
+            Refusal::ReasonNeeded => "reason_needed",
+        }
+    }
+}
+
+/// Who may take an action at all.
+fn allowed(action: Action, p: Parties) -> bool {
+    match action {
+        Action::Send => p.person || p.connector,
+        Action::Accept | Action::Decline => p.organiser,
+        Action::Met | Action::Stop => p.person || p.connector || p.organiser,
+        Action::GoingWell => p.person || p.connector,
+        Action::Withdraw => p.person,
+    }
+}
+
+/// The state `action` leads to from `state`, if it may be taken from there.
+fn leads_to(state: State, action: Action) -> Option<State> {
+    match (state, action) {
+        (State::Requested, Action::Send) => Some(State::Sent),
+        (State::Sent, Action::Accept) => Some(State::Accepted),
+        (State::Sent, Action::Decline) => Some(State::Declined),
+        (State::Accepted, Action::Met) => Some(State::Met),
+        (State::Met, Action::GoingWell) => Some(State::GoingWell),
+        (State::Met | State::GoingWell, Action::Stop) => Some(State::Stopped),
+        (s, Action::Withdraw) if !s.ended() => Some(State::Withdrawn),
+        _ => None,
+    }
+}
+
+/// Decide one action. `requested_by_person` is whether the person asked for it themselves
+/// (a connector's request needs the person to send it, which is their agreement).
+pub fn next(
+    state: State,
+    action: Action,
+    parties: Parties,
+    requested_by_person: bool,
+    reason: &str,
+) -> Result<State, Refusal> {
+    if !allowed(action, parties) {
+        return Err(Refusal::NotYours);
+    }
+    let to = leads_to(state, action).ok_or(Refusal::NotNow)?;
+    if action == Action::Send && !parties.person && !requested_by_person {
+        return Err(Refusal::NeedsPersonsAgreement);
+    }
+    if action.needs_reason() && reason.trim().is_empty() {
+        return Err(Refusal::ReasonNeeded);
+    }
+    Ok(to)
+}
+
+/// The actions this caller could take now, in the order buttons show them.
+pub fn available(state: State, parties: Parties, requested_by_person: bool) -> Vec<Action> {
+    Action::ALL
+        .into_iter()
+        .filter(|a| next(state, *a, parties, requested_by_person, "a reason").is_ok())
+        .collect()
+}
+
+/// A group that has not answered this long after being sent is reminded.
+pub const NUDGE_AFTER_SECS: i64 = 7 * 24 * 3600;
+/// And after this long, the person's connector is told.
+pub const TELL_CONNECTOR_AFTER_SECS: i64 = 14 * 24 * 3600;
+
+/// The name a group sees: the first word of the person's name.
+pub fn first_name(display_name: &str) -> String {
+    display_name
+        .split_whitespace()
+        .next()
+        .unwrap_or("Someone")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PERSON: Parties = Parties {
+        person: true,
+        connector: false,
+        organiser: false,
+    };
+    const CONNECTOR: Parties = Parties {
+        person: false,
+        connector: true,
+        organiser: false,
+    };
+    const ORGANISER: Parties = Parties {
+        person: false,
+        connector: false,
+        organiser: true,
+    };
+    const NOBODY: Parties = Parties {
+        person: false,
+        connector: false,
+        organiser: false,
+    };
+
+    #[test]
+    fn the_whole_journey() {
+        let mut s = State::Requested;
+        for (action, who) in [
+            (Action::Send, PERSON),
+            (Action::Accept, ORGANISER),
+            (Action::Met, PERSON),
+            (Action::GoingWell, CONNECTOR),
+            (Action::Stop, PERSON),
+        ] {
+            s = next(s, action, who, true, "moved away").expect("allowed");
+        }
+        assert_eq!(s, State::Stopped);
+        assert!(s.ended());
+    }
+
+    #[test]
+    fn illegal_moves_are_refused_with_a_reason() {
+        use Refusal::*;
+        assert_eq!(
+            next(State::Sent, Action::Accept, PERSON, true, ""),
+            Err(NotYours)
+        );
+        assert_eq!(
+            next(State::Requested, Action::Accept, ORGANISER, true, ""),
+            Err(NotNow)
+        );
+        assert_eq!(
+            next(State::Sent, Action::Decline, ORGANISER, true, " "),
+            Err(ReasonNeeded)
+        );
+        assert_eq!(
+            next(State::Requested, Action::Send, CONNECTOR, false, ""),
+            Err(NeedsPersonsAgreement)
+        );
+        assert_eq!(
+            next(State::Requested, Action::Send, CONNECTOR, true, ""),
+            Ok(State::Sent)
+        );
+        assert_eq!(
+            next(State::Sent, Action::Withdraw, CONNECTOR, true, ""),
+            Err(NotYours)
+        );
+        assert_eq!(
+            next(State::Declined, Action::Withdraw, PERSON, true, ""),
+            Err(NotNow)
+        );
+        assert_eq!(
+            next(State::GoingWell, Action::Withdraw, PERSON, true, ""),
+            Ok(State::Withdrawn)
+        );
+        assert_eq!(
+            next(State::Met, Action::GoingWell, ORGANISER, true, ""),
+            Err(NotYours)
+        );
+        assert_eq!(
+            next(State::Sent, Action::Met, NOBODY, true, ""),
+            Err(NotYours)
+        );
+    }
+
+    #[test]
+    fn every_state_and_action_is_decided() {
+        for s in State::ALL {
+            assert_eq!(State::parse(s.code()), Some(s));
+            for a in Action::ALL {
+                assert_eq!(Action::parse(a.code()), Some(a));
+                let all = Parties {
+                    person: true,
+                    connector: true,
+                    organiser: true,
+                };
+                let r = next(s, a, all, true, "why");
+                // Nothing leaves an ended state; the group sees nothing once it has ended.
+                if s.ended() {
+                    assert_eq!(r, Err(Refusal::NotNow), "{s:?} {a:?}");
+                    assert!(!s.open_to_group());
+                }
+                assert_eq!(available(s, all, true).contains(&a), r.is_ok());
+            }
+        }
+        assert_eq!(
+            available(State::Sent, ORGANISER, true),
+            vec![Action::Accept, Action::Decline]
+        );
+        assert_eq!(first_name("  Tom Okafor "), "Tom");
+    }
+}

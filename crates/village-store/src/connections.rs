@@ -1,0 +1,537 @@
+//! Connections: the candidates matching reads near a person, their saved and dismissed
+//! suggestions and preferences, introductions with their history, and in-app notices.
+
+use crate::{Db, Result};
+use village_domain::connections::matching::{Facts, Preferences};
+use village_domain::directory::geo::{BoundingBox, LatLon};
+use village_domain::Timestamp;
+
+/// Where and what to look for: every filter may only leave out offers a hard constraint
+/// would rule out anyway (the exact check comes after).
+#[derive(Debug, Clone, Default)]
+pub struct CandidateQuery {
+    /// Places within this box; `None` reads every place (a small directory only).
+    pub near: Option<BoundingBox>,
+    /// Bits every candidate must have (essential access needs).
+    pub essential_bits: i64,
+    /// The ages the person may be.
+    pub ages: Option<(i64, i64)>,
+    /// The hours the person is free.
+    pub free_hours: Option<[i64; 3]>,
+    /// Read at most this many rows (one more tells the caller there were more).
+    pub limit: i64,
+}
+
+type FactRow = (
+    String,
+    Option<f64>,
+    Option<f64>,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<bool>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
+
+/// The candidates, one per offer with all its places that passed, in id order.
+pub async fn candidates(db: &mut impl Db, q: &CandidateQuery) -> Result<Vec<(String, Facts)>> {
+    let mut args: Vec<i64> = Vec::new();
+    let mut floats: Vec<f64> = Vec::new();
+    let arg = |v: i64, args: &mut Vec<i64>| {
+        args.push(v);
+        format!("$I{}", args.len())
+    };
+    let mut filters = Vec::new();
+    if q.essential_bits != 0 {
+        let p = arg(q.essential_bits, &mut args);
+        filters.push(format!("(bits & {p}) = {p}"));
+    }
+    if let Some((youngest, oldest)) = q.ages {
+        let o = arg(oldest, &mut args);
+        let y = arg(youngest, &mut args);
+        filters.push(format!(
+            "(minimum_age IS NULL OR minimum_age <= {o}) AND (maximum_age IS NULL OR maximum_age >= {y})"
+        ));
+    }
+    if let Some(h) = q.free_hours {
+        let a = arg(h[0], &mut args);
+        let b = arg(h[1], &mut args);
+        let c = arg(h[2], &mut args);
+        filters.push(format!(
+            "(h0 IS NULL OR (h0 & {a}) <> 0 OR (h1 & {b}) <> 0 OR (h2 & {c}) <> 0)"
+        ));
+    }
+    let columns = "service_id, lat, lon, bits, minimum_age, maximum_age, free, h0, h1, h2";
+    let mut parts = Vec::new();
+    match &q.near {
+        Some(b) => {
+            floats.extend([b.min_lat, b.max_lat, b.min_lon, b.max_lon]);
+            let in_box = "lat BETWEEN $F1 AND $F2 AND lon BETWEEN $F3 AND $F4";
+            for (lo, hi) in b.cell_ranges() {
+                let l = arg(lo, &mut args);
+                let h = arg(hi, &mut args);
+                let mut w = vec![format!("cell BETWEEN {l} AND {h}"), in_box.to_string()];
+                w.extend(filters.iter().cloned());
+                parts.push(format!(
+                    "SELECT {columns} FROM dir_service_match WHERE {}",
+                    w.join(" AND ")
+                ));
+            }
+            // Offers with no place (by phone, online) are candidates for everyone.
+            let mut w = vec!["cell = -1".to_string()];
+            w.extend(filters.iter().cloned());
+            parts.push(format!(
+                "SELECT {columns} FROM dir_service_match WHERE {}",
+                w.join(" AND ")
+            ));
+        }
+        None => {
+            let w = if filters.is_empty() {
+                "TRUE".to_string()
+            } else {
+                filters.join(" AND ")
+            };
+            parts.push(format!("SELECT {columns} FROM dir_service_match WHERE {w}"));
+        }
+    }
+    let limit = arg(q.limit.saturating_add(1), &mut args);
+    let sql = format!("{} LIMIT {limit}", parts.join(" UNION ALL "));
+    // Number the placeholders: integers first, then the four box edges.
+    let n = args.len();
+    let mut sql = sql;
+    for i in (1..=floats.len()).rev() {
+        sql = sql.replace(&format!("$F{i}"), &format!("${}", n + i));
+    }
+    for i in (1..=n).rev() {
+        sql = sql.replace(&format!("$I{i}"), &format!("${i}"));
+    }
+    let rows: Vec<FactRow> = query!(db, c => {
+        let mut query = sqlx::query_as(&sql);
+        for a in &args {
+            query = query.bind(*a);
+        }
+        for f in &floats {
+            query = query.bind(*f);
+        }
+        query.fetch_all(&mut *c).await
+    })?;
+    let mut out: Vec<(String, Facts)> = Vec::new();
+    let mut by_id: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (id, lat, lon, bits, min, max, free, h0, h1, h2) in rows {
+        let point = match (lat, lon) {
+            (Some(a), Some(b)) => LatLon::new(a, b).ok(),
+            _ => None,
+        };
+        if let Some(&i) = by_id.get(&id) {
+            if let Some(p) = point {
+                out[i].1.points.push(p);
+            }
+            continue;
+        }
+        let hours = match (h0, h1, h2) {
+            (Some(a), Some(b), Some(c)) => Some([a, b, c]),
+            _ => None,
+        };
+        by_id.insert(id.clone(), out.len());
+        out.push((
+            id,
+            Facts {
+                bits,
+                minimum_age: min,
+                maximum_age: max,
+                free,
+                hours,
+                points: point.into_iter().collect(),
+            },
+        ));
+    }
+    Ok(out)
+}
+
+// ---- Saved and dismissed suggestions, preferences --------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MarkRow {
+    pub service_id: String,
+    pub mark: String,
+    pub reason: String,
+    pub at: i64,
+}
+
+pub async fn marks(db: &mut impl Db, person_id: i64) -> Result<Vec<MarkRow>> {
+    Ok(query!(db, c => sqlx::query_as(
+        "SELECT service_id, mark, reason, at FROM suggestion_marks WHERE person_id = $1 ORDER BY at DESC, service_id",
+    )
+    .bind(person_id)
+    .fetch_all(&mut *c)
+    .await)?)
+}
+
+/// Save or dismiss an offer (replacing any earlier mark).
+pub async fn set_mark(
+    db: &mut impl Db,
+    person_id: i64,
+    service_id: &str,
+    mark: &str,
+    reason: &str,
+    now: Timestamp,
+) -> Result<()> {
+    query!(db, c => sqlx::query(
+        "INSERT INTO suggestion_marks (person_id, service_id, mark, reason, at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (person_id, service_id) DO UPDATE SET mark = excluded.mark, reason = excluded.reason, at = excluded.at",
+    )
+    .bind(person_id)
+    .bind(service_id)
+    .bind(mark)
+    .bind(reason)
+    .bind(now)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn clear_mark(db: &mut impl Db, person_id: i64, service_id: &str) -> Result<bool> {
+    let n = query!(db, c => sqlx::query("DELETE FROM suggestion_marks WHERE person_id = $1 AND service_id = $2")
+        .bind(person_id)
+        .bind(service_id)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}
+
+/// The Village terms of the offers a person dismissed (each offer's term ids).
+pub async fn dismissed_terms(db: &mut impl Db, person_id: i64) -> Result<Vec<String>> {
+    Ok(query!(db, c => sqlx::query_scalar(
+        "SELECT t.term_id FROM suggestion_marks m JOIN dir_service_terms t ON t.service_id = m.service_id \
+         WHERE m.person_id = $1 AND m.mark = 'dismissed' ORDER BY m.service_id, t.term_id",
+    )
+    .bind(person_id)
+    .fetch_all(&mut *c)
+    .await)?)
+}
+
+pub async fn preferences(db: &mut impl Db, user_id: i64) -> Result<Preferences> {
+    let row: Option<(bool, bool)> = query!(db, c => sqlx::query_as(
+        "SELECT lived_experience, free FROM connection_preferences WHERE user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut *c)
+    .await)?;
+    Ok(row
+        .map(|(lived_experience, free)| Preferences {
+            lived_experience,
+            free,
+        })
+        .unwrap_or_default())
+}
+
+pub async fn set_preferences(db: &mut impl Db, user_id: i64, p: Preferences) -> Result<()> {
+    query!(db, c => sqlx::query(
+        "INSERT INTO connection_preferences (user_id, lived_experience, free) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id) DO UPDATE SET lived_experience = excluded.lived_experience, free = excluded.free",
+    )
+    .bind(user_id)
+    .bind(p.lived_experience)
+    .bind(p.free)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+// ---- Introductions ---------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct IntroductionRow {
+    pub id: i64,
+    pub person_id: i64,
+    pub person_name: String,
+    pub person_email: String,
+    pub service_id: String,
+    pub organization_id: Option<String>,
+    pub offer_name: String,
+    pub requested_by: Option<i64>,
+    pub state: String,
+    pub share_support: bool,
+    pub contact: String,
+    pub message: String,
+    pub support_text: String,
+    pub reason: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub sent_at: Option<i64>,
+    pub nudged_at: Option<i64>,
+    pub escalated_at: Option<i64>,
+}
+
+const INTRODUCTION_SELECT: &str = "SELECT i.id, i.person_id, u.display_name AS person_name, u.email AS person_email, \
+    i.service_id, i.organization_id, i.offer_name, i.requested_by, i.state, i.share_support, i.contact, i.message, \
+    i.support_text, i.reason, i.created_at, i.updated_at, i.sent_at, i.nudged_at, i.escalated_at \
+    FROM introductions i JOIN users u ON u.id = i.person_id";
+
+pub struct NewIntroduction<'a> {
+    pub person_id: i64,
+    pub service_id: &'a str,
+    pub organization_id: Option<&'a str>,
+    pub offer_name: &'a str,
+    pub requested_by: i64,
+    pub share_support: bool,
+    pub contact: &'a str,
+    pub message: &'a str,
+}
+
+pub async fn create_introduction(
+    db: &mut impl Db,
+    n: &NewIntroduction<'_>,
+    now: Timestamp,
+) -> Result<i64> {
+    let id: i64 = query!(db, c => sqlx::query_scalar(
+        "INSERT INTO introductions (person_id, service_id, organization_id, offer_name, requested_by, state, \
+         share_support, contact, message, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 'requested', $6, $7, $8, $9, $9) RETURNING id",
+    )
+    .bind(n.person_id)
+    .bind(n.service_id)
+    .bind(n.organization_id)
+    .bind(n.offer_name)
+    .bind(n.requested_by)
+    .bind(n.share_support)
+    .bind(n.contact)
+    .bind(n.message)
+    .bind(now)
+    .fetch_one(&mut *c)
+    .await)?;
+    add_event(
+        db,
+        id,
+        Some(n.requested_by),
+        "request",
+        None,
+        "requested",
+        "",
+        now,
+    )
+    .await?;
+    Ok(id)
+}
+
+pub async fn introduction(db: &mut impl Db, id: i64) -> Result<Option<IntroductionRow>> {
+    let sql = format!("{INTRODUCTION_SELECT} WHERE i.id = $1");
+    Ok(query!(db, c => sqlx::query_as(&sql).bind(id).fetch_optional(&mut *c).await)?)
+}
+
+pub async fn introductions_of_person(
+    db: &mut impl Db,
+    person_id: i64,
+) -> Result<Vec<IntroductionRow>> {
+    let sql = format!("{INTRODUCTION_SELECT} WHERE i.person_id = $1 ORDER BY i.id DESC");
+    Ok(query!(db, c => sqlx::query_as(&sql).bind(person_id).fetch_all(&mut *c).await)?)
+}
+
+/// The introductions to one organisation's offers that have been sent (never the ones still
+/// being written).
+pub async fn introductions_to_organization(
+    db: &mut impl Db,
+    organization_id: &str,
+) -> Result<Vec<IntroductionRow>> {
+    let sql = format!(
+        "{INTRODUCTION_SELECT} WHERE i.organization_id = $1 AND i.sent_at IS NOT NULL ORDER BY i.id DESC"
+    );
+    Ok(query!(db, c => sqlx::query_as(&sql).bind(organization_id).fetch_all(&mut *c).await)?)
+}
+
+/// A change of state, with what goes with it.
+pub struct Transition<'a> {
+    pub id: i64,
+    pub actor: i64,
+    pub action: &'a str,
+    pub from: &'a str,
+    pub to: &'a str,
+    pub reason: &'a str,
+    /// The `support` words shared with the group (set when sent; cleared when it ends).
+    pub support_text: Option<&'a str>,
+}
+
+/// Move an introduction on, only if it is still in `from` (false when someone else moved it
+/// first).
+pub async fn transition(db: &mut impl Db, t: &Transition<'_>, now: Timestamp) -> Result<bool> {
+    let sent = t.to == "sent";
+    let n = query!(db, c => sqlx::query(
+        "UPDATE introductions SET state = $1, updated_at = $2, reason = CASE WHEN $3 = '' THEN reason ELSE $3 END, \
+         support_text = COALESCE($4, support_text), sent_at = CASE WHEN $5 THEN $2 ELSE sent_at END \
+         WHERE id = $6 AND state = $7",
+    )
+    .bind(t.to)
+    .bind(now)
+    .bind(t.reason)
+    .bind(t.support_text)
+    .bind(sent)
+    .bind(t.id)
+    .bind(t.from)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if n == 0 {
+        return Ok(false);
+    }
+    add_event(
+        db,
+        t.id,
+        Some(t.actor),
+        t.action,
+        Some(t.from),
+        t.to,
+        t.reason,
+        now,
+    )
+    .await?;
+    Ok(true)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn add_event(
+    db: &mut impl Db,
+    id: i64,
+    actor: Option<i64>,
+    action: &str,
+    from: Option<&str>,
+    to: &str,
+    reason: &str,
+    now: Timestamp,
+) -> Result<()> {
+    query!(db, c => sqlx::query(
+        "INSERT INTO introduction_events (introduction_id, actor_id, action, from_state, to_state, reason, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id)
+    .bind(actor)
+    .bind(action)
+    .bind(from)
+    .bind(to)
+    .bind(reason)
+    .bind(now)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EventRow {
+    pub action: String,
+    pub actor_name: Option<String>,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub reason: String,
+    pub at: i64,
+}
+
+pub async fn events(db: &mut impl Db, id: i64) -> Result<Vec<EventRow>> {
+    Ok(query!(db, c => sqlx::query_as(
+        "SELECT e.action, u.display_name AS actor_name, e.from_state, e.to_state, e.reason, e.at \
+         FROM introduction_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.introduction_id = $1 ORDER BY e.id",
+    )
+    .bind(id)
+    .fetch_all(&mut *c)
+    .await)?)
+}
+
+/// Introductions sent before `before` that the group has not answered and that have not yet
+/// been nudged (`column` = `nudged_at`) or passed to the connector (`escalated_at`).
+pub async fn unanswered(
+    db: &mut impl Db,
+    column: &str,
+    before: Timestamp,
+) -> Result<Vec<IntroductionRow>> {
+    let column = if column == "escalated_at" {
+        "escalated_at"
+    } else {
+        "nudged_at"
+    };
+    let sql = format!(
+        "{INTRODUCTION_SELECT} WHERE i.state = 'sent' AND i.sent_at <= $1 AND i.{column} IS NULL ORDER BY i.id"
+    );
+    Ok(query!(db, c => sqlx::query_as(&sql).bind(before).fetch_all(&mut *c).await)?)
+}
+
+/// Mark an introduction reminded (or passed on); false when another process already did.
+pub async fn mark_followed_up(
+    db: &mut impl Db,
+    id: i64,
+    column: &str,
+    now: Timestamp,
+) -> Result<bool> {
+    let sql = if column == "escalated_at" {
+        "UPDATE introductions SET escalated_at = $1 WHERE id = $2 AND escalated_at IS NULL"
+    } else {
+        "UPDATE introductions SET nudged_at = $1 WHERE id = $2 AND nudged_at IS NULL"
+    };
+    let n = query!(db, c => sqlx::query(sql).bind(now).bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}
+
+// ---- Notices in the app ----------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct NotificationRow {
+    pub id: i64,
+    pub body: String,
+    pub link: String,
+    pub at: i64,
+    pub read_at: Option<i64>,
+}
+
+pub async fn notify(
+    db: &mut impl Db,
+    user_id: i64,
+    body: &str,
+    link: &str,
+    now: Timestamp,
+) -> Result<()> {
+    query!(db, c => sqlx::query("INSERT INTO notifications (user_id, body, link, at) VALUES ($1, $2, $3, $4)")
+        .bind(user_id)
+        .bind(body)
+        .bind(link)
+        .bind(now)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn notifications(
+    db: &mut impl Db,
+    user_id: i64,
+    limit: i64,
+) -> Result<Vec<NotificationRow>> {
+    Ok(query!(db, c => sqlx::query_as(
+        "SELECT id, body, link, at, read_at FROM notifications WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
+    )
+    .bind(user_id)
+    .bind(limit)
+    .fetch_all(&mut *c)
+    .await)?)
+}
+
+pub async fn unread_notifications(db: &mut impl Db, user_id: i64) -> Result<i64> {
+    Ok(query!(db, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL",
+    )
+    .bind(user_id)
+    .fetch_one(&mut *c)
+    .await)?)
+}
+
+pub async fn read_notifications(db: &mut impl Db, user_id: i64, now: Timestamp) -> Result<()> {
+    query!(db, c => sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}

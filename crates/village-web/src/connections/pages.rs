@@ -1,0 +1,655 @@
+//! Pages: "Ideas for you" (and a connector's view of them), asking for an introduction, one
+//! introduction with what each person can do next, a person's introductions, a group's inbox,
+//! and notices.
+
+use super::{ConnectError, IntroductionRequest, Seen};
+use crate::auth::{ClientAddress, CsrfToken, Identity, SignedIn};
+use crate::pages::{self, when, Errors, Layout, PageForm};
+use crate::{now, AppState};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+use village_domain::connections::introduction::{Action, State as IntroState};
+use village_domain::connections::matching::Preferences;
+use village_domain::people::Section;
+use village_store::connections as store;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/me/ideas", get(view_ideas))
+        .route("/me/ideas/mark", post(view_mark))
+        .route("/me/ideas/preferences", post(view_preferences))
+        .route("/people/{id}/ideas", get(view_person_ideas))
+        .route("/me/introductions", get(view_my_introductions))
+        .route("/introductions/new", get(view_new_introduction))
+        .route("/introductions", post(view_request))
+        .route("/introductions/{id}", get(view_introduction))
+        .route("/introductions/{id}/{action}", post(view_act))
+        .route("/organisations/{id}/introductions", get(view_inbox))
+        .route("/notifications", get(view_notifications))
+}
+
+fn failed(state: &AppState, identity: &Identity, csrf: &CsrfToken, e: ConnectError) -> Response {
+    match e {
+        ConnectError::NotFound => crate::hub::not_found_page(state, Some(identity), csrf),
+        ConnectError::Store(e) => pages::store_failed(e),
+        ConnectError::Field(f) => pages::problem(
+            state,
+            Some(identity),
+            csrf,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Please check what you wrote",
+            &[f.message.as_str(), "Go back and try again."],
+        ),
+        ConnectError::Refused(r) => {
+            let (status, says) = match r {
+                village_domain::connections::introduction::Refusal::NotNow => (
+                    StatusCode::CONFLICT,
+                    "That step is not possible now: the introduction has moved on.",
+                ),
+                village_domain::connections::introduction::Refusal::ReasonNeeded => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Please give a reason: it helps everyone understand.",
+                ),
+                village_domain::connections::introduction::Refusal::NeedsPersonsAgreement => (
+                    StatusCode::FORBIDDEN,
+                    "The person sends their introduction themselves: that is how they agree to it.",
+                ),
+                village_domain::connections::introduction::Refusal::NotYours => (
+                    StatusCode::FORBIDDEN,
+                    "That step is for someone else in this introduction.",
+                ),
+            };
+            pages::problem(
+                state,
+                Some(identity),
+                csrf,
+                status,
+                "That did not happen",
+                &[says, "Go back to the introduction to see where it is."],
+            )
+        }
+        ConnectError::Changed => pages::problem(
+            state,
+            Some(identity),
+            csrf,
+            StatusCode::CONFLICT,
+            "Someone got there first",
+            &[
+                "The introduction moved on just now.",
+                "Go back to see where it is.",
+            ],
+        ),
+        ConnectError::AlreadyOpen(id) => {
+            Redirect::to(&format!("/introductions/{id}")).into_response()
+        }
+    }
+}
+
+pub struct IdeaView {
+    offer_id: String,
+    name: String,
+    organisation: String,
+    reasons: Vec<String>,
+    saved: bool,
+}
+
+#[derive(Template)]
+#[template(path = "connections_ideas.html")]
+struct IdeasPage {
+    layout: Layout,
+    own: bool,
+    person_id: i64,
+    person_name: String,
+    ideas: Vec<IdeaView>,
+    needs_home: bool,
+    home_unknown: bool,
+    saved: Vec<(String, String)>,
+    dismissed: Vec<(String, String, String)>,
+    prefer_lived: bool,
+    prefer_free: bool,
+}
+
+async fn ideas_page(
+    state: &AppState,
+    identity: &Identity,
+    csrf: &CsrfToken,
+    ip: &str,
+    person: i64,
+) -> Response {
+    let own = identity.user.id == person;
+    let ideas = match super::ideas(state, identity, person, ip, now(), 20).await {
+        Ok(i) => i,
+        Err(e) => return failed(state, identity, csrf, e),
+    };
+    let prefs = match state.store.conn().await {
+        Ok(mut c) => store::preferences(&mut c, person).await.unwrap_or_default(),
+        Err(e) => return pages::store_failed(e),
+    };
+    let title = if own {
+        "Ideas for you".to_string()
+    } else {
+        format!("Ideas for {}", ideas.person_name)
+    };
+    pages::page(&IdeasPage {
+        layout: Layout::new(
+            state,
+            Some(identity),
+            csrf,
+            if own {
+                "/me/ideas"
+            } else {
+                "/connector/people"
+            },
+            title,
+        ),
+        own,
+        person_id: person,
+        person_name: ideas.person_name.clone(),
+        ideas: ideas
+            .ideas
+            .into_iter()
+            .map(|i| IdeaView {
+                offer_id: i.suggestion.offer_id,
+                name: i.name,
+                organisation: i.organization_name.unwrap_or_default(),
+                reasons: i.suggestion.reasons,
+                saved: i.saved,
+            })
+            .collect(),
+        needs_home: ideas.needs_home,
+        home_unknown: ideas.home_unknown,
+        saved: if own { ideas.saved } else { Vec::new() },
+        dismissed: if own { ideas.dismissed } else { Vec::new() },
+        prefer_lived: prefs.lived_experience,
+        prefer_free: prefs.free,
+    })
+}
+
+async fn view_ideas(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+) -> Response {
+    let me = identity.user.id;
+    ideas_page(&state, &identity, &csrf, &ip, me).await
+}
+
+async fn view_person_ideas(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+) -> Response {
+    if id == identity.user.id {
+        return Redirect::to("/me/ideas").into_response();
+    }
+    ideas_page(&state, &identity, &csrf, &ip, id).await
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct MarkForm {
+    #[serde(default)]
+    offer_id: String,
+    #[serde(default)]
+    mark: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn view_mark(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    PageForm(form): PageForm<MarkForm>,
+) -> Response {
+    match super::mark(
+        &state,
+        &identity,
+        &form.offer_id,
+        &form.mark,
+        &form.reason,
+        now(),
+    )
+    .await
+    {
+        Ok(()) => Redirect::to("/me/ideas").into_response(),
+        Err(e) => failed(&state, &identity, &csrf, e),
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct PreferencesForm {
+    #[serde(default)]
+    lived_experience: Option<String>,
+    #[serde(default)]
+    free: Option<String>,
+}
+
+async fn view_preferences(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    PageForm(form): PageForm<PreferencesForm>,
+) -> Response {
+    let p = Preferences {
+        lived_experience: form.lived_experience.is_some(),
+        free: form.free.is_some(),
+    };
+    match state.store.conn().await {
+        Ok(mut c) => match store::set_preferences(&mut c, identity.user.id, p).await {
+            Ok(()) => Redirect::to("/me/ideas").into_response(),
+            Err(e) => pages::store_failed(e),
+        },
+        Err(e) => pages::store_failed(e),
+    }
+}
+
+// ---- Asking for an introduction -------------------------------------------------------------
+
+#[derive(Debug, Deserialize, Default)]
+pub struct NewQuery {
+    #[serde(default)]
+    offer: String,
+    person: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "connections_new_introduction.html")]
+struct NewPage {
+    layout: Layout,
+    errors: Errors,
+    offer_id: String,
+    offer_name: String,
+    /// Set when a connector asks for someone.
+    person_id: Option<i64>,
+    person_name: String,
+    first_name: String,
+    contact: String,
+    message: String,
+    share_support: bool,
+    support_text: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn new_page(
+    state: &AppState,
+    identity: &Identity,
+    csrf: &CsrfToken,
+    ip: &str,
+    offer: &str,
+    person: Option<i64>,
+    errors: Errors,
+    form: Option<&RequestForm>,
+) -> Response {
+    let person_id = person.unwrap_or(identity.user.id);
+    let mut c = match state.store.conn().await {
+        Ok(c) => c,
+        Err(e) => return pages::store_failed(e),
+    };
+    let offer_name = match village_store::directory::service_doc(&mut c, offer, true).await {
+        Ok(Some(doc)) => super::parse(&doc).map(|i| i.name),
+        Ok(None) => None,
+        Err(e) => return pages::store_failed(e),
+    };
+    drop(c);
+    let Some(offer_name) = offer_name else {
+        return crate::hub::not_found_page(state, Some(identity), csrf);
+    };
+    // The person's own view of their profile, or what they let this connector see.
+    let profile =
+        match crate::people::view_profile(state, Some(identity), person_id, ip, now()).await {
+            Ok(Some(p)) => p,
+            Ok(None) => return crate::hub::not_found_page(state, Some(identity), csrf),
+            Err(e) => return pages::store_failed(e),
+        };
+    if person_id != identity.user.id
+        && profile.relationship != village_domain::people::Relationship::Connector
+    {
+        return crate::hub::not_found_page(state, Some(identity), csrf);
+    }
+    let support_text = profile
+        .section(Section::Support)
+        .map(|s| s.content.text.clone())
+        .unwrap_or_default();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    pages::render(
+        status,
+        &NewPage {
+            layout: Layout::new(
+                state,
+                Some(identity),
+                csrf,
+                "/me/introductions",
+                format!("Ask for an introduction to {offer_name}"),
+            ),
+            errors,
+            offer_id: offer.to_string(),
+            offer_name,
+            person_id: person.filter(|p| *p != identity.user.id),
+            first_name: village_domain::connections::introduction::first_name(
+                &profile.display_name,
+            ),
+            person_name: profile.display_name,
+            contact: form.map(|f| f.contact.clone()).unwrap_or_default(),
+            message: form.map(|f| f.message.clone()).unwrap_or_default(),
+            share_support: form.is_some_and(|f| f.share_support.is_some()),
+            support_text,
+        },
+    )
+}
+
+async fn view_new_introduction(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Query(q): Query<NewQuery>,
+) -> Response {
+    new_page(
+        &state,
+        &identity,
+        &csrf,
+        &ip,
+        &q.offer,
+        q.person,
+        Errors::none(),
+        None,
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct RequestForm {
+    #[serde(default)]
+    offer_id: String,
+    #[serde(default)]
+    person_id: Option<i64>,
+    #[serde(default)]
+    contact: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    share_support: Option<String>,
+}
+
+async fn view_request(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    PageForm(form): PageForm<RequestForm>,
+) -> Response {
+    let r = IntroductionRequest {
+        offer_id: form.offer_id.clone(),
+        person_id: form.person_id,
+        share_support: form.share_support.is_some(),
+        contact: form.contact.clone(),
+        message: form.message.clone(),
+    };
+    match super::request(&state, &identity, &r, &ip, now()).await {
+        Ok(id) => Redirect::to(&format!("/introductions/{id}")).into_response(),
+        Err(ConnectError::Field(f)) if f.field != "offer_id" => {
+            new_page(
+                &state,
+                &identity,
+                &csrf,
+                &ip,
+                &form.offer_id,
+                form.person_id,
+                f.into(),
+                Some(&form),
+            )
+            .await
+        }
+        Err(e) => failed(&state, &identity, &csrf, e),
+    }
+}
+
+// ---- One introduction -------------------------------------------------------------------
+
+pub struct ActionView {
+    code: &'static str,
+    label: &'static str,
+    needs_reason: bool,
+    /// Send and say yes are the main buttons; the rest are secondary.
+    main: bool,
+}
+
+#[derive(Template)]
+#[template(path = "connections_introduction.html")]
+struct IntroductionPage {
+    layout: Layout,
+    back: String,
+    id: i64,
+    offer_id: String,
+    offer_name: String,
+    state_words: &'static str,
+    group_view: bool,
+    person_name: String,
+    contact: String,
+    support: String,
+    share_support: bool,
+    message: String,
+    reason: String,
+    history: Vec<(String, String, String)>,
+    actions: Vec<ActionView>,
+    waiting_for_person: bool,
+}
+
+async fn view_introduction(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+) -> Response {
+    let seen: Seen = match super::view(&state, &identity, id, &ip, now()).await {
+        Ok(s) => s,
+        Err(e) => return failed(&state, &identity, &csrf, e),
+    };
+    let group_view = seen.group_only();
+    let row = &seen.row;
+    let s = IntroState::parse(&row.state).unwrap_or(IntroState::Requested);
+    let history = seen
+        .events
+        .iter()
+        .map(|e| {
+            let what = IntroState::parse(&e.to_state).map_or("Changed", |x| x.words());
+            (
+                when(e.at),
+                match &e.actor_name {
+                    Some(n) => format!("{what} (by {n})"),
+                    None => what.to_string(),
+                },
+                e.reason.clone(),
+            )
+        })
+        .collect();
+    pages::page(&IntroductionPage {
+        layout: Layout::new(
+            &state,
+            Some(&identity),
+            &csrf,
+            if group_view {
+                "/introductions"
+            } else {
+                "/me/introductions"
+            },
+            format!("Introduction to {}", row.offer_name),
+        ),
+        back: match (&row.organization_id, group_view) {
+            (Some(org), true) => format!("/organisations/{org}/introductions"),
+            _ => "/me/introductions".to_string(),
+        },
+        id,
+        offer_id: row.service_id.clone(),
+        offer_name: row.offer_name.clone(),
+        state_words: s.words(),
+        group_view,
+        person_name: row.person_name.clone(),
+        contact: if row.contact.is_empty() && !group_view {
+            row.person_email.clone()
+        } else {
+            row.contact.clone()
+        },
+        support: row.support_text.clone(),
+        share_support: row.share_support,
+        message: row.message.clone(),
+        reason: row.reason.clone(),
+        history,
+        waiting_for_person: s == IntroState::Requested
+            && !seen.parties.person
+            && row.requested_by != Some(row.person_id),
+        actions: seen
+            .actions
+            .iter()
+            .map(|a| ActionView {
+                code: a.code(),
+                label: a.label(),
+                needs_reason: a.needs_reason() || *a == Action::Withdraw,
+                main: matches!(
+                    a,
+                    Action::Send | Action::Accept | Action::Met | Action::GoingWell
+                ),
+            })
+            .collect(),
+    })
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct ActForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn view_act(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path((id, action)): Path<(i64, String)>,
+    PageForm(form): PageForm<ActForm>,
+) -> Response {
+    let Some(action) = Action::parse(&action) else {
+        return crate::hub::not_found_page(&state, Some(&identity), &csrf);
+    };
+    match super::act(&state, &identity, id, action, &form.reason, &ip, now()).await {
+        Ok(_) => Redirect::to(&format!("/introductions/{id}")).into_response(),
+        Err(e) => failed(&state, &identity, &csrf, e),
+    }
+}
+
+// ---- Lists --------------------------------------------------------------------------------
+
+pub struct ListItem {
+    id: i64,
+    offer_name: String,
+    who: String,
+    state_words: &'static str,
+    when: String,
+}
+
+#[derive(Template)]
+#[template(path = "connections_introductions.html")]
+struct ListPage {
+    layout: Layout,
+    heading: String,
+    lead: String,
+    items: Vec<ListItem>,
+    empty: String,
+}
+
+fn items(rows: Vec<store::IntroductionRow>) -> Vec<ListItem> {
+    rows.into_iter()
+        .map(|r| ListItem {
+            id: r.id,
+            offer_name: r.offer_name,
+            who: r.person_name,
+            state_words: IntroState::parse(&r.state).map_or("", |s| s.words()),
+            when: when(r.updated_at),
+        })
+        .collect()
+}
+
+async fn view_my_introductions(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+) -> Response {
+    let rows = match state.store.conn().await {
+        Ok(mut c) => match store::introductions_of_person(&mut c, identity.user.id).await {
+            Ok(r) => r,
+            Err(e) => return pages::store_failed(e),
+        },
+        Err(e) => return pages::store_failed(e),
+    };
+    pages::page(&ListPage {
+        layout: Layout::new(&state, Some(&identity), &csrf, "/me/introductions", "Your introductions"),
+        heading: "Your introductions".into(),
+        lead: "Introductions to groups, on your terms. Nothing reaches a group until you send it, and you can withdraw at any time.".into(),
+        items: items(rows),
+        empty: "No introductions yet. Find something you like in Ideas for you or in the directory, and ask for one.".into(),
+    })
+}
+
+async fn view_inbox(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<String>,
+) -> Response {
+    let rows = match super::inbox(&state, &identity, &id, &ip, now()).await {
+        Ok(r) => r,
+        Err(e) => return failed(&state, &identity, &csrf, e),
+    };
+    pages::page(&ListPage {
+        layout: Layout::new(&state, Some(&identity), &csrf, "/introductions", "Introductions to your group"),
+        heading: "Introductions to your group".into(),
+        lead: "People who would like to join you. You see their first name, how to reach them and anything they chose to share. Please answer within a week.".into(),
+        items: items(rows),
+        empty: "No introductions yet.".into(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "connections_notifications.html")]
+struct NoticesPage {
+    layout: Layout,
+    notices: Vec<(String, String, String, bool)>,
+}
+
+async fn view_notifications(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+) -> Response {
+    let mut c = match state.store.conn().await {
+        Ok(c) => c,
+        Err(e) => return pages::store_failed(e),
+    };
+    let rows = match store::notifications(&mut c, identity.user.id, 100).await {
+        Ok(r) => r,
+        Err(e) => return pages::store_failed(e),
+    };
+    if let Err(e) = store::read_notifications(&mut c, identity.user.id, now()).await {
+        return pages::store_failed(e);
+    }
+    pages::page(&NoticesPage {
+        layout: Layout::new(&state, Some(&identity), &csrf, "/notifications", "Notices"),
+        notices: rows
+            .into_iter()
+            .map(|n| (when(n.at), n.body, n.link, n.read_at.is_none()))
+            .collect(),
+    })
+}

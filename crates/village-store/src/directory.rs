@@ -1358,3 +1358,26 @@ pub async fn organisers_of(db: &mut impl Db, organization_id: &str) -> Result<Ve
     .fetch_all(&mut *c)
     .await)?)
 }
+
+/// Make someone an organiser of an organisation directly (the demo, and `village` tools);
+/// members normally ask through a claim.
+pub async fn make_organiser(
+    db: &mut impl Db,
+    organization_id: &str,
+    user_id: i64,
+    granted_by: Option<i64>,
+    now: Timestamp,
+) -> Result<()> {
+    query!(db, c => sqlx::query(
+        "INSERT INTO dir_organisers (organization_id, user_id, granted_by, granted_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(organization_id)
+    .bind(user_id)
+    .bind(granted_by)
+    .bind(now)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}

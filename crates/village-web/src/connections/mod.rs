@@ -118,7 +118,13 @@ pub async fn ideas(
         .and_then(|(_, c)| c.postcode.clone());
     let home = match postcode.as_deref().map(Postcode::parse) {
         Some(Ok(p)) => {
-            let point = dir_store::postcode_point(&mut c, &p).await?;
+            // A full postcode the hub does not know yet still has a known district.
+            let mut point = dir_store::postcode_point(&mut c, &p).await?;
+            if point.is_none() {
+                if let Ok(district) = Postcode::parse(p.district()) {
+                    point = dir_store::postcode_point(&mut c, &district).await?;
+                }
+            }
             out.home_unknown = point.is_none();
             point
         }

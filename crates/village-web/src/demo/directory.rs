@@ -219,7 +219,7 @@ const SLOTS: [(&str, &str); 6] = [
 const VARIANTS: [&str; 3] = ["", " (evenings)", " at the weekend"];
 
 /// A deterministic UUID for the demo: `kind` tells records apart, `n` counts.
-fn demo_id(kind: u32, n: usize) -> String {
+pub(super) fn demo_id(kind: u32, n: usize) -> String {
     format!("{kind:08x}-0000-4000-8000-{n:012x}")
 }
 

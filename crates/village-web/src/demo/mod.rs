@@ -1,6 +1,7 @@
 //! The demo neighbourhood: Meadowfield, a fictional place with realistic people. Loading it
 //! twice changes nothing. Each capability adds its own demo data here.
 
+pub mod connections;
 pub mod directory;
 pub mod people;
 
@@ -58,6 +59,7 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<Loaded> {
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let offers = directory::load(store_, now).await?;
+    connections::load(store_, now).await?;
     Ok(Loaded { accounts, offers })
 }
 

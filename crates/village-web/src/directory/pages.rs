@@ -694,6 +694,8 @@ struct OrganisationPage {
     offers: Vec<ResultView>,
     /// Where to raise a safeguarding concern about the group.
     concern_href: String,
+    /// The group's introductions, for its organisers and stewards.
+    inbox_href: Option<String>,
 }
 
 async fn view_organisation_get(
@@ -731,7 +733,29 @@ async fn view_organisation_get(
             .map(str::to_string)
     };
     let name = field("name").unwrap_or_else(|| "A community group".into());
+    let organises = match &identity {
+        Some(who) => {
+            village_domain::access::check(
+                &who.actor(),
+                village_domain::access::Action::ReviewListings,
+            )
+            .is_ok()
+                || match state.store.conn().await {
+                    Ok(mut c) => store::is_organiser(&mut c, &id, who.user.id)
+                        .await
+                        .unwrap_or(false),
+                    Err(_) => false,
+                }
+        }
+        None => false,
+    };
     pages::page(&OrganisationPage {
+        inbox_href: organises.then(|| {
+            format!(
+                "/organisations/{}/introductions",
+                form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
+            )
+        }),
         layout: Layout::new(&state, identity.as_ref(), &csrf, "/directory", name.clone()),
         description: field("description").unwrap_or_default(),
         email: field("email"),

@@ -1,0 +1,110 @@
+// Connections in a real browser with JavaScript off, at 320 px: a member's ideas (save,
+// hide, preferences), asking for and sending an introduction, the group's organiser answering
+// from their inbox, a connector's view of ideas for someone who chose them, and notices.
+// Every page passes axe-core (WCAG 2.2 AA).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHub, launch, axeViolations, signIn, MEMBER } from './harness.js';
+
+const CONNECTOR = 'sam.okafor@meadowfield.example';
+
+let hub; let browser;
+before(async () => { hub = await startHub(); browser = await launch(); });
+after(async () => {
+  await browser?.close();
+  const stopped = await hub?.stop();
+  assert.equal(stopped.code, 0);
+});
+
+async function check(page, label) {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `${label}: axe-core found problems:\n${JSON.stringify(violations, null, 2)}`);
+  assert.equal(await page.locator('h1').count(), 1, `${label}: one <h1>`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `${label}: scrolls sideways by ${overflow}px`);
+}
+
+async function as(email) {
+  const noJs = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 700 } });
+  const page = await noJs.newPage();
+  await signIn(page, hub.base, email);
+  const axeContext = await browser.newContext({ bypassCSP: true, viewport: { width: 320, height: 700 } });
+  const axePage = await axeContext.newPage();
+  await signIn(axePage, hub.base, email);
+  const checkUrl = async (path) => {
+    const r = await axePage.goto(hub.base + path);
+    assert.equal(r.status(), 200, `${path} answers`);
+    await check(axePage, path);
+  };
+  return { page, checkUrl };
+}
+
+test('ideas, an introduction sent and answered, and a connector\'s view', async () => {
+  const grace = await as(MEMBER);
+  await grace.page.goto(`${hub.base}/me/ideas`);
+  const ideas = grace.page.locator('ol.results > li');
+  assert.ok(await ideas.count() >= 3, 'Grace has ideas');
+  const first = await ideas.first().innerText();
+  assert.match(first, /when you're free|away|interests/, 'each idea says why');
+  await grace.checkUrl('/me/ideas');
+
+  // Hide the second idea with a reason; it moves to the hidden list.
+  const secondName = (await ideas.nth(1).locator('h3').innerText()).trim();
+  await ideas.nth(1).locator('summary').click();
+  await ideas.nth(1).locator('input[name=reason]').fill('Too far for my knees');
+  await ideas.nth(1).getByRole('button', { name: 'Hide this idea' }).click();
+  const main = await grace.page.locator('main').innerText();
+  assert.match(main, /Hidden ideas/);
+  assert.match(main, /Too far for my knees/);
+  assert.equal(await grace.page.locator('ol.results h3', { hasText: secondName }).count(), 0);
+  // Preferences are kept.
+  await grace.page.check('#pref-free');
+  await grace.page.getByRole('button', { name: 'Save what I prefer' }).click();
+  assert.ok(await grace.page.isChecked('#pref-free'));
+
+  // Ask for an introduction to the first idea and send it.
+  await grace.page.locator('ol.results > li').first().getByRole('link', { name: 'Ask for an introduction' }).click();
+  assert.match(grace.page.url(), /\/introductions\/new\?offer=/);
+  await grace.checkUrl(new URL(grace.page.url()).pathname + new URL(grace.page.url()).search);
+  await grace.page.fill('#message', 'I can bring cake.');
+  await grace.page.getByRole('button', { name: 'Continue' }).click();
+  assert.match(await grace.page.locator('main').innerText(), /Not sent yet/);
+  const introPath = new URL(grace.page.url()).pathname;
+  await grace.checkUrl(introPath);
+  await grace.page.getByRole('button', { name: 'Send the introduction' }).click();
+  assert.match(await grace.page.locator('main').innerText(), /Sent to the group/);
+  await grace.checkUrl('/me/introductions');
+
+  // Grace also organises the knitters: Lena's introduction waits in the inbox.
+  await grace.page.goto(`${hub.base}/directory/offers/00d00002-0000-4000-8000-000000000001`);
+  await grace.page.getByRole('link', { name: 'Ask to join through Meadowfield Village' }).waitFor();
+  await grace.page.goto(`${hub.base}/directory/organisations/00d00001-0000-4000-8000-000000000001`);
+  await grace.page.getByRole('link', { name: 'Introductions to this group' }).click();
+  const inbox = await grace.page.locator('main').innerText();
+  assert.match(inbox, /Lena/);
+  assert.doesNotMatch(inbox, /Kowalska/, 'the group sees the first name only');
+  await grace.checkUrl(new URL(grace.page.url()).pathname);
+  await grace.page.getByRole('link', { name: /Knit and natter/ }).first().click();
+  await grace.checkUrl(new URL(grace.page.url()).pathname);
+  await grace.page.getByRole('button', { name: 'Say yes' }).click();
+  assert.match(await grace.page.locator('main').innerText(), /The group said yes/);
+
+  // Lena hears about it.
+  const lena = await as('lena@meadowfield.example');
+  await lena.page.goto(`${hub.base}/notifications`);
+  assert.match(await lena.page.locator('main').innerText(), /the group said yes/);
+  await lena.checkUrl('/notifications');
+
+  // Sam sees ideas for Tom, built from what Tom shares with connectors, and Tom's
+  // introduction waiting for Tom to agree.
+  const sam = await as(CONNECTOR);
+  await sam.page.goto(`${hub.base}/connector/people`);
+  await sam.page.getByRole('link', { name: 'ideas for Tom Wright' }).click();
+  assert.match(await sam.page.locator('h1').innerText(), /Ideas for Tom Wright/);
+  await sam.checkUrl(new URL(sam.page.url()).pathname);
+  const tom = await as('tom.wright@meadowfield.example');
+  await tom.page.goto(`${hub.base}/me/introductions`);
+  assert.match(await tom.page.locator('main').innerText(), /Not sent yet/);
+  await tom.page.getByRole('link', { name: /Community garden/ }).click();
+  assert.ok(await tom.page.getByRole('button', { name: 'Send the introduction' }).count() === 1, 'Tom can send what Sam asked for');
+});

@@ -107,4 +107,31 @@ test('ideas, an introduction sent and answered, and a connector\'s view', async 
   assert.match(await tom.page.locator('main').innerText(), /Not sent yet/);
   await tom.page.getByRole('link', { name: /Community garden/ }).click();
   assert.ok(await tom.page.getByRole('button', { name: 'Send the introduction' }).count() === 1, 'Tom can send what Sam asked for');
+
+  // Sam builds a shortlist for Tom with a note, and shares it; Tom picks from it.
+  await sam.page.goto(`${hub.base}/connector/people`);
+  await sam.page.getByRole('link', { name: 'shortlists for Tom Wright' }).click();
+  const samLists = new URL(sam.page.url()).pathname;
+  await sam.page.fill('#title', 'Weekday mornings outdoors');
+  await sam.page.getByRole('button', { name: 'Start it' }).click();
+  await sam.page.locator('input[name=note]').first().fill('You said you would like to teach gardening.');
+  await sam.page.getByRole('button', { name: 'Add to the list' }).first().click();
+  await sam.checkUrl(samLists);
+  await sam.page.getByRole('button', { name: 'Share with Tom Wright' }).click();
+  assert.match(await sam.page.locator('main').innerText(), /Shared/);
+  await tom.page.goto(`${hub.base}/me/shortlists`);
+  assert.match(await tom.page.locator('main').innerText(), /teach gardening/);
+  await tom.checkUrl('/me/shortlists');
+  await tom.page.getByRole('button', { name: /Pick this/ }).first().click();
+  assert.match(tom.page.url(), /\/introductions\/new\?offer=/);
+
+  // Grace's own check-in, drawn as a chart with a table.
+  await grace.page.goto(`${hub.base}/me/check-ins`);
+  await grace.page.fill('#satisfied', '6');
+  await grace.page.fill('#anxious', '3');
+  await grace.page.fill('#changed', 'I have started teaching knitting again.');
+  await grace.page.getByRole('button', { name: 'Save this check-in' }).click();
+  assert.match(await grace.page.locator('main').innerText(), /teaching knitting again/);
+  assert.equal(await grace.page.locator('svg.chart').count(), 1);
+  await grace.checkUrl('/me/check-ins');
 });

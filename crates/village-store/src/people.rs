@@ -471,7 +471,22 @@ fn closest(
 /// about them that are still open stay, for the safeguarding leads only; closed ones go.
 pub async fn forget(db: &mut impl Db, user_id: i64) -> Result<()> {
     crate::safeguarding::forget_closed_about(db, user_id).await?;
+    // Notices to others about their introductions and shortlists name them: those go too.
+    query!(db, c => sqlx::query(
+        "DELETE FROM notifications WHERE link IN (SELECT '/introductions/' || CAST(id AS TEXT) FROM introductions WHERE person_id = $1) \
+         OR link = $2",
+    )
+    .bind(user_id)
+    .bind(format!("/people/{user_id}/shortlists"))
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
     for sql in [
+        "DELETE FROM introductions WHERE person_id = $1",
+        "DELETE FROM checkins WHERE person_id = $1",
+        "DELETE FROM shortlists WHERE person_id = $1",
+        "DELETE FROM suggestion_marks WHERE person_id = $1",
+        "DELETE FROM notifications WHERE user_id = $1",
         "DELETE FROM profile_edits WHERE user_id = $1",
         "DELETE FROM profile_sections WHERE user_id = $1",
         "DELETE FROM consents WHERE user_id = $1",
@@ -512,7 +527,9 @@ pub async fn scrub(store: &Store) -> Result<()> {
         }
         Store::Postgres { pool } => {
             sqlx::query(
-                "VACUUM profile_sections, profile_edits, consents, circle_entries, person_connectors, conversations, conversation_replies, users",
+                "VACUUM profile_sections, profile_edits, consents, circle_entries, person_connectors, conversations, conversation_replies, \
+                 introductions, introduction_events, notifications, suggestion_marks, connection_preferences, checkins, shortlists, \
+                 shortlist_items, users",
             )
             .execute(pool)
             .await?;

@@ -275,6 +275,18 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::connections::api::api_my_introductions))
         .routes(routes!(crate::connections::api::api_inbox))
         .routes(routes!(crate::connections::api::api_notifications))
+        .routes(routes!(
+            crate::connections::followup::api_checkins,
+            crate::connections::followup::api_check_in
+        ))
+        .routes(routes!(crate::connections::followup::api_my_shortlists))
+        .routes(routes!(
+            crate::connections::followup::api_person_shortlists,
+            crate::connections::followup::api_new_shortlist
+        ))
+        .routes(routes!(crate::connections::followup::api_add_item))
+        .routes(routes!(crate::connections::followup::api_share))
+        .routes(routes!(crate::connections::followup::api_pick))
 }
 
 /// The OpenAPI 3.1 document for this API.

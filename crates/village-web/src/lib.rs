@@ -94,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .merge(people::pages::routes())
         .merge(safeguarding::routes())
         .merge(connections::pages::routes())
+        .merge(connections::followup::routes())
         .merge(api_router)
         .route(
             "/api/v1/openapi.json",

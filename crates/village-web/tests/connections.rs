@@ -15,6 +15,7 @@ use village_domain::directory::taxonomy::{Access, Community, CATEGORIES};
 on_both_backends!(
     suggestions_keep_hard_constraints_and_say_why,
     the_introduction_journey_for_person_connector_and_group,
+    shortlists_and_check_ins,
 );
 
 const ORG: &str = "0b0c0d0e-0000-4000-8000-000000000001";
@@ -744,4 +745,182 @@ async fn the_introduction_journey_for_person_connector_and_group(backend: Backen
         .await
         .unwrap();
     assert!(html.contains("Pat") && !html.contains("Okafor"));
+}
+
+async fn shortlists_and_check_ins(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    seed(&app).await;
+    let (pat, pat_id) = person(&app, "pat@example.org", "Pat Okafor").await;
+    let (connie, connie_id) = app
+        .signed_in_as(Role::Connector, "connie@example.org")
+        .await;
+    let lists = format!("/api/v1/people/{pat_id}/shortlists");
+    let r = api(
+        &app,
+        &connie,
+        Method::POST,
+        &lists,
+        Some(json!({"title": "Tuesday mornings"})),
+    )
+    .await;
+    assert_eq!(r.0, 404, "not before Pat chooses her");
+    choose_connector(&app, &pat, &connie, pat_id, connie_id).await;
+    let r = api(
+        &app,
+        &connie,
+        Method::POST,
+        &lists,
+        Some(json!({"title": " "})),
+    )
+    .await;
+    assert_eq!((r.0, r.1["error"]["field"].clone()), (422, json!("title")));
+    let (s, list) = api(
+        &app,
+        &connie,
+        Method::POST,
+        &lists,
+        Some(json!({"title": "Tuesday mornings"})),
+    )
+    .await;
+    assert_eq!(s, 201, "{list}");
+    let id = list["id"].as_i64().unwrap();
+    let r = api(
+        &app,
+        &connie,
+        Method::POST,
+        &format!("/api/v1/shortlists/{id}/share"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (r.0, r.1["error"]["code"].clone()),
+        (422, json!("shortlist_empty"))
+    );
+    let (s, list) = api(
+        &app,
+        &connie,
+        Method::POST,
+        &format!("/api/v1/shortlists/{id}/items"),
+        Some(json!({"offer_id": uuid(1), "note": "You said you miss singing."})),
+    )
+    .await;
+    assert_eq!(
+        (s, list["items"][0]["offer_name"].clone()),
+        (200, json!("Carers' choir"))
+    );
+    // Not shared yet: Pat sees nothing.
+    let (_, mine) = get(&app, &pat, "/api/v1/me/shortlists").await;
+    assert_eq!(mine, json!([]));
+    let pick = format!("/api/v1/shortlists/{id}/items/{}/pick", uuid(1));
+    assert_eq!(api(&app, &pat, Method::POST, &pick, None).await.0, 404);
+    let (s, _) = api(
+        &app,
+        &connie,
+        Method::POST,
+        &format!("/api/v1/shortlists/{id}/share"),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200);
+    let (_, mine) = get(&app, &pat, "/api/v1/me/shortlists").await;
+    assert_eq!(
+        mine[0]["items"][0]["note"],
+        json!("You said you miss singing.")
+    );
+    let (s, picked) = api(&app, &pat, Method::POST, &pick, None).await;
+    assert_eq!(
+        (s, picked["items"][0]["picked"].clone()),
+        (200, json!(true))
+    );
+    let (_, told) = get(&app, &connie, "/api/v1/me/notifications").await;
+    assert!(told.to_string().contains("picked something"), "{told}");
+    // Someone else's connector can neither see nor add.
+    let (kofi, _) = app.signed_in_as(Role::Connector, "kofi@example.org").await;
+    assert_eq!(get(&app, &kofi, &lists).await.0, 404);
+    assert_eq!(
+        api(
+            &app,
+            &kofi,
+            Method::POST,
+            &format!("/api/v1/shortlists/{id}/items"),
+            Some(json!({"offer_id": uuid(6)}))
+        )
+        .await
+        .0,
+        404
+    );
+
+    // Check-ins are Pat's alone.
+    let r = api(
+        &app,
+        &pat,
+        Method::POST,
+        "/api/v1/me/check-ins",
+        Some(json!({"moment": "start", "satisfied": 11})),
+    )
+    .await;
+    assert_eq!(
+        (r.0, r.1["error"]["field"].clone()),
+        (422, json!("satisfied"))
+    );
+    let r = api(
+        &app,
+        &pat,
+        Method::POST,
+        "/api/v1/me/check-ins",
+        Some(json!({"moment": "later", "happy": 3})),
+    )
+    .await;
+    assert_eq!((r.0, r.1["error"]["field"].clone()), (422, json!("moment")));
+    let (s, all) = api(&app, &pat, Method::POST, "/api/v1/me/check-ins", Some(json!({"moment": "start", "satisfied": 4, "worthwhile": 5, "happy": 3, "anxious": 7, "changed": "Lonely since moving."}))).await;
+    assert_eq!(s, 201, "{all}");
+    let (s, all) = api(&app, &pat, Method::POST, "/api/v1/me/check-ins", Some(json!({"moment": "six_weeks", "satisfied": 7, "anxious": 4, "changed": "I sing on Tuesdays now."}))).await;
+    assert_eq!(s, 201);
+    assert_eq!(all.as_array().unwrap().len(), 2);
+    assert_eq!(all[1]["happy"], Value::Null);
+    let html = pat
+        .get(app.url("/me/check-ins"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("<svg")
+            && html.contains("I sing on Tuesdays now.")
+            && html.contains("After three months"),
+        "{html}"
+    );
+    let html = connie
+        .get(app.url("/me/check-ins"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("I sing on Tuesdays now."));
+    // In Pat's own export.
+    let (_, export) = get(&app, &pat, "/api/v1/me/export").await;
+    let text = export.to_string();
+    assert!(
+        text.contains("I sing on Tuesdays now.") && text.contains("You said you miss singing."),
+        "{text}"
+    );
+    // Forgotten: her check-ins, shortlists and the notices about her go with her.
+    let (s, _) = api(
+        &app,
+        &pat,
+        Method::POST,
+        "/api/v1/me/forget",
+        Some(json!({"password": common::PASSWORD})),
+    )
+    .await;
+    assert_eq!(s, 204);
+    let (_, told) = get(&app, &connie, "/api/v1/me/notifications").await;
+    assert_eq!(told, json!([]), "{told}");
+    assert_eq!(get(&app, &connie, &lists).await.0, 404);
 }

@@ -2,6 +2,7 @@
 //! (`matching`), introductions they control (`introduction`) and check-ins that show what
 //! changed (`checkin`).
 
+pub mod checkin;
 pub mod introduction;
 pub mod matching;
 pub mod words;

@@ -3,6 +3,7 @@
 //! Pages (`pages`) and the API (`api`) call the functions here.
 
 pub mod api;
+pub mod followup;
 pub mod pages;
 
 use crate::audit::record;
@@ -236,7 +237,7 @@ pub async fn ideas(
     Ok(out)
 }
 
-fn parse(doc: &str) -> Option<ServiceIndex> {
+pub(super) fn parse(doc: &str) -> Option<ServiceIndex> {
     let value: serde_json::Value = serde_json::from_str(doc).ok()?;
     read_service(&value).ok().map(|(i, _)| i)
 }

@@ -33,7 +33,12 @@ pub fn routes() -> Router<AppState> {
         .route("/notifications", get(view_notifications))
 }
 
-fn failed(state: &AppState, identity: &Identity, csrf: &CsrfToken, e: ConnectError) -> Response {
+pub(super) fn failed(
+    state: &AppState,
+    identity: &Identity,
+    csrf: &CsrfToken,
+    e: ConnectError,
+) -> Response {
     match e {
         ConnectError::NotFound => crate::hub::not_found_page(state, Some(identity), csrf),
         ConnectError::Store(e) => pages::store_failed(e),

@@ -525,6 +525,8 @@ pub struct Export {
     pub conversations: Vec<conversations::ConversationOut>,
     /// Every audit entry about the person (including who has looked at their record).
     pub activity: Vec<crate::audit::AuditEntry>,
+    /// Saved and dismissed ideas, introductions, shortlists, check-ins and notices.
+    pub connections: crate::connections::followup::ConnectionsExport,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -671,6 +673,7 @@ pub async fn export(
         store::conversations(&mut c, user.id, None).await?,
         &store::replies(&mut c, user.id).await?,
     );
+    let connections = crate::connections::followup::export_of(&mut c, user.id).await?;
     record(
         &mut c,
         Some(user.id),
@@ -714,6 +717,7 @@ pub async fn export(
             .into_iter()
             .map(crate::audit::AuditEntry::from)
             .collect(),
+        connections,
     })
 }
 

@@ -857,6 +857,7 @@ struct EverythingPage {
     memberships: Vec<(String, String)>,
     connectors: Vec<(String, String)>,
     people: Vec<(String, String)>,
+    connections: Vec<String>,
     activity: Vec<(String, String, String)>,
 }
 
@@ -960,6 +961,7 @@ async fn view_everything(
             .iter()
             .map(|c| (c.name.clone(), c.status.clone()))
             .collect(),
+        connections: doc.connections.lines(),
         activity: doc
             .activity
             .iter()

@@ -1,0 +1,947 @@
+//! Follow-up: wellbeing check-ins the person owns (only they see them), and shortlists a
+//! connector builds for someone who chose them, shares, and the person picks from.
+
+use super::{parse, ConnectError};
+use crate::api::{ApiError, ApiJson};
+use crate::audit::record;
+use crate::auth::{ApiUser, ClientAddress, CsrfToken, Identity, SignedIn};
+use crate::pages::{self, when, Errors, Layout, PageForm};
+use crate::{now, AppState};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use village_domain::accounts::FieldError;
+use village_domain::audit::AuditAction;
+use village_domain::connections::checkin::{chart, next_due, Answers, Moment, QUESTIONS};
+use village_domain::people::Relationship;
+use village_store::connections as store;
+use village_store::{directory as dir_store, people as people_store};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/me/check-ins", get(view_checkins).post(view_checkin_post))
+        .route("/me/shortlists", get(view_my_shortlists))
+        .route("/me/shortlists/{id}/pick", post(view_pick))
+        .route(
+            "/people/{id}/shortlists",
+            get(view_connector_shortlists).post(view_new_shortlist),
+        )
+        .route("/shortlists/{id}/items", post(view_add_item))
+        .route("/shortlists/{id}/share", post(view_share))
+}
+
+// ---- Check-ins ----------------------------------------------------------------------------
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckinOut {
+    pub moment: Moment,
+    #[serde(flatten)]
+    pub answers: Answers,
+    pub at: i64,
+}
+
+fn to_out(rows: Vec<store::CheckinRow>) -> Vec<CheckinOut> {
+    rows.into_iter()
+        .filter_map(|r| {
+            Some(CheckinOut {
+                moment: Moment::parse(&r.moment)?,
+                answers: Answers {
+                    satisfied: r.satisfied,
+                    worthwhile: r.worthwhile,
+                    happy: r.happy,
+                    anxious: r.anxious,
+                    changed: r.changed,
+                },
+                at: r.at,
+            })
+        })
+        .collect()
+}
+
+pub async fn my_checkins(
+    state: &AppState,
+    who: &Identity,
+) -> Result<Vec<CheckinOut>, ConnectError> {
+    let mut c = state.store.conn().await?;
+    Ok(to_out(store::checkins(&mut c, who.user.id).await?))
+}
+
+pub async fn check_in(
+    state: &AppState,
+    who: &Identity,
+    moment: &str,
+    answers: Answers,
+    t: i64,
+) -> Result<(), ConnectError> {
+    let Some(moment) = Moment::parse(moment) else {
+        return Err(FieldError::new(
+            "moment",
+            "moment_invalid",
+            "Choose start, six_weeks or three_months.",
+        )
+        .into());
+    };
+    let a = answers.check()?;
+    let mut c = state.store.conn().await?;
+    store::put_checkin(
+        &mut c,
+        &store::NewCheckin {
+            person_id: who.user.id,
+            moment: moment.code(),
+            scores: a.scores(),
+            changed: &a.changed,
+        },
+        t,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Your wellbeing check-ins (only you see them).
+#[utoipa::path(get, path = "/api/v1/me/check-ins", tag = "connections",
+    responses((status = 200, body = Vec<CheckinOut>), (status = 401, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_checkins(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+) -> Result<Json<Vec<CheckinOut>>, ApiError> {
+    my_checkins(&state, &identity)
+        .await
+        .map(Json)
+        .map_err(super::api::api_error)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CheckinBody {
+    /// `start`, `six_weeks` or `three_months` (a second one replaces the first).
+    pub moment: String,
+    #[serde(flatten)]
+    pub answers: Answers,
+}
+
+/// Record a check-in: the four ONS wellbeing questions (0 to 10, any left out) and what has
+/// changed for you.
+#[utoipa::path(post, path = "/api/v1/me/check-ins", tag = "connections", request_body = CheckinBody,
+    responses((status = 201, body = Vec<CheckinOut>), (status = 401, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_check_in(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ApiJson(body): ApiJson<CheckinBody>,
+) -> Result<(StatusCode, Json<Vec<CheckinOut>>), ApiError> {
+    check_in(&state, &identity, &body.moment, body.answers, now())
+        .await
+        .map_err(super::api::api_error)?;
+    let all = my_checkins(&state, &identity)
+        .await
+        .map_err(super::api::api_error)?;
+    Ok((StatusCode::CREATED, Json(all)))
+}
+
+#[derive(Template)]
+#[template(path = "connections_checkins.html")]
+struct CheckinsPage {
+    layout: Layout,
+    errors: Errors,
+    questions: Vec<(&'static str, &'static str)>,
+    rows: Vec<(String, Vec<String>, String)>,
+    chart: String,
+    next_moment: &'static str,
+    next_words: &'static str,
+    due: String,
+}
+
+async fn checkins_page(
+    state: &AppState,
+    identity: &Identity,
+    csrf: &CsrfToken,
+    errors: Errors,
+) -> Response {
+    let list = match my_checkins(state, identity).await {
+        Ok(l) => l,
+        Err(ConnectError::Store(e)) => return pages::store_failed(e),
+        Err(_) => return pages::unavailable(),
+    };
+    let done: Vec<(Moment, i64)> = list.iter().map(|c| (c.moment, c.at)).collect();
+    let (next, due) = if done.is_empty() {
+        (Some(Moment::Start), String::new())
+    } else {
+        match next_due(&done) {
+            Some((m, at)) => (
+                Some(m),
+                if at > now() {
+                    format!("due from {}", when(at))
+                } else {
+                    "due now".to_string()
+                },
+            ),
+            None => (None, String::new()),
+        }
+    };
+    let labelled: Vec<(String, Answers)> = list
+        .iter()
+        .map(|c| (c.moment.words().to_string(), c.answers.clone()))
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    pages::render(
+        status,
+        &CheckinsPage {
+            layout: Layout::new(
+                state,
+                Some(identity),
+                csrf,
+                "/me/check-ins",
+                "How things are going",
+            ),
+            errors,
+            questions: QUESTIONS.to_vec(),
+            rows: list
+                .iter()
+                .map(|c| {
+                    (
+                        format!("{} ({})", c.moment.words(), when(c.at)),
+                        c.answers
+                            .scores()
+                            .iter()
+                            .map(|s| s.map_or_else(|| "Left out".to_string(), |v| v.to_string()))
+                            .collect(),
+                        c.answers.changed.clone(),
+                    )
+                })
+                .collect(),
+            chart: if list.is_empty() {
+                String::new()
+            } else {
+                chart(&labelled)
+            },
+            next_moment: next.map_or("", Moment::code),
+            next_words: next.map_or("", Moment::words),
+            due,
+        },
+    )
+}
+
+async fn view_checkins(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+) -> Response {
+    checkins_page(&state, &identity, &csrf, Errors::none()).await
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct CheckinForm {
+    #[serde(default)]
+    moment: String,
+    #[serde(default)]
+    satisfied: String,
+    #[serde(default)]
+    worthwhile: String,
+    #[serde(default)]
+    happy: String,
+    #[serde(default)]
+    anxious: String,
+    #[serde(default)]
+    changed: String,
+}
+
+async fn view_checkin_post(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    PageForm(form): PageForm<CheckinForm>,
+) -> Response {
+    let score = |s: &str| s.trim().parse::<i64>().ok();
+    let answers = Answers {
+        satisfied: score(&form.satisfied),
+        worthwhile: score(&form.worthwhile),
+        happy: score(&form.happy),
+        anxious: score(&form.anxious),
+        changed: form.changed.clone(),
+    };
+    match check_in(&state, &identity, &form.moment, answers, now()).await {
+        Ok(()) => Redirect::to("/me/check-ins").into_response(),
+        Err(ConnectError::Field(f)) => checkins_page(&state, &identity, &csrf, f.into()).await,
+        Err(ConnectError::Store(e)) => pages::store_failed(e),
+        Err(_) => pages::unavailable(),
+    }
+}
+
+// ---- Shortlists ---------------------------------------------------------------------------
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShortlistItemOut {
+    pub offer_id: String,
+    pub offer_name: String,
+    /// The connector's note about why it might suit.
+    pub note: String,
+    pub picked: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShortlistOut {
+    pub id: i64,
+    pub person_id: i64,
+    pub connector_name: Option<String>,
+    pub title: String,
+    pub shared: bool,
+    pub items: Vec<ShortlistItemOut>,
+}
+
+async fn shortlist_out(
+    db: &mut impl village_store::Db,
+    s: store::ShortlistRow,
+) -> Result<ShortlistOut, ConnectError> {
+    let items = store::shortlist_items(db, s.id).await?;
+    Ok(ShortlistOut {
+        id: s.id,
+        person_id: s.person_id,
+        connector_name: s.connector_name,
+        title: s.title,
+        shared: s.shared_at.is_some(),
+        items: items
+            .into_iter()
+            .map(|i| ShortlistItemOut {
+                offer_id: i.service_id,
+                offer_name: i.offer_name,
+                note: i.note,
+                picked: i.picked_at.is_some(),
+            })
+            .collect(),
+    })
+}
+
+/// The shortlists shared with the person (for them), or those one connector made for them.
+pub async fn shortlists(
+    state: &AppState,
+    who: &Identity,
+    person_id: i64,
+    ip: &str,
+    t: i64,
+) -> Result<Vec<ShortlistOut>, ConnectError> {
+    let mut c = state.store.conn().await?;
+    let by = if who.user.id == person_id {
+        None
+    } else {
+        if people_store::as_connector(&mut c, person_id, who.user.id).await?
+            != Relationship::Connector
+        {
+            return Err(ConnectError::NotFound);
+        }
+        Some(who.user.id)
+    };
+    let rows = store::shortlists_of(&mut c, person_id, by).await?;
+    let mut out = Vec::new();
+    for r in rows {
+        out.push(shortlist_out(&mut c, r).await?);
+    }
+    if by.is_some() && !out.is_empty() {
+        record(
+            &mut c,
+            Some(who.user.id),
+            Some(person_id),
+            AuditAction::PersonalDataViewed,
+            "shortlists",
+            Some(ip),
+            t,
+        )
+        .await?;
+    }
+    Ok(out)
+}
+
+fn check_title(
+    text: &str,
+    field: &'static str,
+    required: bool,
+    max: usize,
+) -> Result<String, FieldError> {
+    let t = text.trim().to_string();
+    if required && t.is_empty() {
+        return Err(FieldError::new(
+            field,
+            "text_missing",
+            "Write something here.",
+        ));
+    }
+    if t.chars().count() > max {
+        return Err(FieldError::new(
+            field,
+            "too_long",
+            format!("Please keep this under {max} characters."),
+        ));
+    }
+    Ok(t)
+}
+
+/// A connector starts a shortlist for someone who chose them (not shared until they share it).
+pub async fn new_shortlist(
+    state: &AppState,
+    who: &Identity,
+    person_id: i64,
+    title: &str,
+    t: i64,
+) -> Result<i64, ConnectError> {
+    let title = check_title(title, "title", true, 200)?;
+    let mut c = state.store.conn().await?;
+    if who.user.id == person_id
+        || people_store::as_connector(&mut c, person_id, who.user.id).await?
+            != Relationship::Connector
+    {
+        return Err(ConnectError::NotFound);
+    }
+    Ok(store::create_shortlist(&mut c, person_id, who.user.id, title.as_str(), t).await?)
+}
+
+/// The shortlist, if `who` is the connector who made it and still the person's connector.
+async fn own_shortlist(
+    c: &mut impl village_store::Db,
+    who: &Identity,
+    id: i64,
+) -> Result<store::ShortlistRow, ConnectError> {
+    let Some(s) = store::shortlist(c, id).await? else {
+        return Err(ConnectError::NotFound);
+    };
+    if s.connector_id != Some(who.user.id)
+        || people_store::as_connector(c, s.person_id, who.user.id).await? != Relationship::Connector
+    {
+        return Err(ConnectError::NotFound);
+    }
+    Ok(s)
+}
+
+pub async fn add_item(
+    state: &AppState,
+    who: &Identity,
+    id: i64,
+    offer_id: &str,
+    note: &str,
+    t: i64,
+) -> Result<(), ConnectError> {
+    let note = check_title(note, "note", false, 1_000)?;
+    let mut tx = state.store.begin().await?;
+    own_shortlist(&mut tx, who, id).await?;
+    let Some(index) = dir_store::service_doc(&mut tx, offer_id, true)
+        .await?
+        .and_then(|d| parse(&d))
+    else {
+        return Err(FieldError::new(
+            "offer_id",
+            "offer_unknown",
+            "There is no listed offer with that id.",
+        )
+        .into());
+    };
+    store::add_shortlist_item(&mut tx, id, &index.id, &index.name, &note, t).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn share(state: &AppState, who: &Identity, id: i64, t: i64) -> Result<(), ConnectError> {
+    let mut tx = state.store.begin().await?;
+    let s = own_shortlist(&mut tx, who, id).await?;
+    if store::shortlist_items(&mut tx, id).await?.is_empty() {
+        return Err(FieldError::new(
+            "offer_id",
+            "shortlist_empty",
+            "Add at least one offer before sharing.",
+        )
+        .into());
+    }
+    store::share_shortlist(&mut tx, id, t).await?;
+    store::notify(
+        &mut tx,
+        s.person_id,
+        &format!(
+            "{} shared a shortlist with you: {}",
+            who.user.display_name, s.title
+        ),
+        "/me/shortlists",
+        t,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The person picks an offer from a shortlist shared with them.
+pub async fn pick(
+    state: &AppState,
+    who: &Identity,
+    id: i64,
+    offer_id: &str,
+    t: i64,
+) -> Result<(), ConnectError> {
+    let mut tx = state.store.begin().await?;
+    let Some(s) = store::shortlist(&mut tx, id).await? else {
+        return Err(ConnectError::NotFound);
+    };
+    if s.person_id != who.user.id || s.shared_at.is_none() {
+        return Err(ConnectError::NotFound);
+    }
+    if !store::pick_shortlist_item(&mut tx, id, offer_id, t).await? {
+        return Err(ConnectError::NotFound);
+    }
+    if let Some(k) = s.connector_id {
+        store::notify(
+            &mut tx,
+            k,
+            &format!(
+                "{} picked something from “{}”",
+                who.user.display_name, s.title
+            ),
+            &format!("/people/{}/shortlists", s.person_id),
+            t,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Shortlists shared with you.
+#[utoipa::path(get, path = "/api/v1/me/shortlists", tag = "connections",
+    responses((status = 200, body = Vec<ShortlistOut>), (status = 401, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_my_shortlists(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ClientAddress(ip): ClientAddress,
+) -> Result<Json<Vec<ShortlistOut>>, ApiError> {
+    let me = identity.user.id;
+    shortlists(&state, &identity, me, &ip, now())
+        .await
+        .map(Json)
+        .map_err(super::api::api_error)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ShortlistBody {
+    pub title: String,
+}
+
+/// For a connector the person chose: the shortlists you made for them.
+#[utoipa::path(get, path = "/api/v1/people/{id}/shortlists", tag = "connections",
+    params(("id" = i64, Path, description = "The person's account number")),
+    responses((status = 200, body = Vec<ShortlistOut>), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_person_shortlists(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<ShortlistOut>>, ApiError> {
+    shortlists(&state, &identity, id, &ip, now())
+        .await
+        .map(Json)
+        .map_err(super::api::api_error)
+}
+
+/// For a connector the person chose: start a shortlist for them (shared only when you share it).
+#[utoipa::path(post, path = "/api/v1/people/{id}/shortlists", tag = "connections", request_body = ShortlistBody,
+    params(("id" = i64, Path, description = "The person's account number")),
+    responses((status = 201, body = ShortlistOut), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_new_shortlist(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<ShortlistBody>,
+) -> Result<(StatusCode, Json<ShortlistOut>), ApiError> {
+    let sid = new_shortlist(&state, &identity, id, &body.title, now())
+        .await
+        .map_err(super::api::api_error)?;
+    Ok((StatusCode::CREATED, Json(one(&state, sid).await?)))
+}
+
+async fn one(state: &AppState, id: i64) -> Result<ShortlistOut, ApiError> {
+    let mut c = state.store.conn().await?;
+    let s = store::shortlist(&mut c, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("shortlist"))?;
+    shortlist_out(&mut c, s)
+        .await
+        .map_err(super::api::api_error)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ItemBody {
+    /// The ORUK service id.
+    pub offer_id: String,
+    /// Why it might suit them.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Add an offer, with a note, to a shortlist you made (a second time changes the note).
+#[utoipa::path(post, path = "/api/v1/shortlists/{id}/items", tag = "connections", request_body = ItemBody,
+    params(("id" = i64, Path, description = "The shortlist")),
+    responses((status = 200, body = ShortlistOut), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_add_item(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<ItemBody>,
+) -> Result<Json<ShortlistOut>, ApiError> {
+    add_item(&state, &identity, id, &body.offer_id, &body.note, now())
+        .await
+        .map_err(super::api::api_error)?;
+    Ok(Json(one(&state, id).await?))
+}
+
+/// Share a shortlist you made with the person (they are told).
+#[utoipa::path(post, path = "/api/v1/shortlists/{id}/share", tag = "connections",
+    params(("id" = i64, Path, description = "The shortlist")),
+    responses((status = 200, body = ShortlistOut), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_share(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<ShortlistOut>, ApiError> {
+    share(&state, &identity, id, now())
+        .await
+        .map_err(super::api::api_error)?;
+    Ok(Json(one(&state, id).await?))
+}
+
+/// Pick an offer from a shortlist shared with you (your connector is told).
+#[utoipa::path(post, path = "/api/v1/shortlists/{id}/items/{offer_id}/pick", tag = "connections",
+    params(("id" = i64, Path, description = "The shortlist"), ("offer_id" = String, Path, description = "The ORUK service id")),
+    responses((status = 200, body = ShortlistOut), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_pick(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    Path((id, offer_id)): Path<(i64, String)>,
+) -> Result<Json<ShortlistOut>, ApiError> {
+    pick(&state, &identity, id, &offer_id, now())
+        .await
+        .map_err(super::api::api_error)?;
+    Ok(Json(one(&state, id).await?))
+}
+
+#[derive(Template)]
+#[template(path = "connections_shortlists.html")]
+struct ShortlistsPage {
+    layout: Layout,
+    errors: Errors,
+    own: bool,
+    person_id: i64,
+    person_name: String,
+    lists: Vec<ShortlistOut>,
+    ideas: Vec<(String, String)>,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn shortlists_page(
+    state: &AppState,
+    identity: &Identity,
+    csrf: &CsrfToken,
+    ip: &str,
+    person: i64,
+    errors: Errors,
+) -> Response {
+    let own = identity.user.id == person;
+    let t = now();
+    let lists = match shortlists(state, identity, person, ip, t).await {
+        Ok(l) => l,
+        Err(e) => return super::pages::failed(state, identity, csrf, e),
+    };
+    // A connector picks from the ideas built from what the person shares with connectors.
+    let (ideas, person_name) = if own {
+        (Vec::new(), identity.user.display_name.clone())
+    } else {
+        match super::ideas(state, identity, person, ip, t, 30).await {
+            Ok(i) => (
+                i.ideas
+                    .into_iter()
+                    .map(|x| (x.suggestion.offer_id, x.name))
+                    .collect(),
+                i.person_name,
+            ),
+            Err(e) => return super::pages::failed(state, identity, csrf, e),
+        }
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    pages::render(
+        status,
+        &ShortlistsPage {
+            layout: Layout::new(
+                state,
+                Some(identity),
+                csrf,
+                if own {
+                    "/me/shortlists"
+                } else {
+                    "/connector/people"
+                },
+                if own {
+                    "Shortlists for you".to_string()
+                } else {
+                    format!("Shortlists for {person_name}")
+                },
+            ),
+            errors,
+            own,
+            person_id: person,
+            person_name,
+            lists,
+            ideas,
+        },
+    )
+}
+
+async fn view_my_shortlists(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+) -> Response {
+    let me = identity.user.id;
+    shortlists_page(&state, &identity, &csrf, &ip, me, Errors::none()).await
+}
+
+async fn view_connector_shortlists(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+) -> Response {
+    shortlists_page(&state, &identity, &csrf, &ip, id, Errors::none()).await
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct TitleForm {
+    #[serde(default)]
+    title: String,
+}
+
+async fn view_new_shortlist(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+    PageForm(form): PageForm<TitleForm>,
+) -> Response {
+    match new_shortlist(&state, &identity, id, &form.title, now()).await {
+        Ok(_) => Redirect::to(&format!("/people/{id}/shortlists")).into_response(),
+        Err(ConnectError::Field(f)) => {
+            shortlists_page(&state, &identity, &csrf, &ip, id, f.into()).await
+        }
+        Err(e) => super::pages::failed(&state, &identity, &csrf, e),
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct ItemForm {
+    #[serde(default)]
+    offer_id: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn person_of(state: &AppState, id: i64) -> Option<i64> {
+    let mut c = state.store.conn().await.ok()?;
+    store::shortlist(&mut c, id)
+        .await
+        .ok()
+        .flatten()
+        .map(|s| s.person_id)
+}
+
+async fn view_add_item(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+    PageForm(form): PageForm<ItemForm>,
+) -> Response {
+    let person = person_of(&state, id).await;
+    match (
+        add_item(&state, &identity, id, &form.offer_id, &form.note, now()).await,
+        person,
+    ) {
+        (Ok(()), Some(p)) => Redirect::to(&format!("/people/{p}/shortlists")).into_response(),
+        (Err(ConnectError::Field(f)), Some(p)) => {
+            shortlists_page(&state, &identity, &csrf, &ip, p, f.into()).await
+        }
+        (Err(e), _) => super::pages::failed(&state, &identity, &csrf, e),
+        (Ok(()), None) => crate::hub::not_found_page(&state, Some(&identity), &csrf),
+    }
+}
+
+async fn view_share(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+) -> Response {
+    let person = person_of(&state, id).await;
+    match (share(&state, &identity, id, now()).await, person) {
+        (Ok(()), Some(p)) => Redirect::to(&format!("/people/{p}/shortlists")).into_response(),
+        (Err(ConnectError::Field(f)), Some(p)) => {
+            shortlists_page(&state, &identity, &csrf, &ip, p, f.into()).await
+        }
+        (Err(e), _) => super::pages::failed(&state, &identity, &csrf, e),
+        (Ok(()), None) => crate::hub::not_found_page(&state, Some(&identity), &csrf),
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct PickForm {
+    #[serde(default)]
+    offer_id: String,
+}
+
+async fn view_pick(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+    PageForm(form): PageForm<PickForm>,
+) -> Response {
+    match pick(&state, &identity, id, &form.offer_id, now()).await {
+        // Picking leads straight on to asking for an introduction, on the person's terms.
+        Ok(()) => Redirect::to(&format!(
+            "/introductions/new?offer={}",
+            form_urlencoded::byte_serialize(form.offer_id.as_bytes()).collect::<String>()
+        ))
+        .into_response(),
+        Err(e) => super::pages::failed(&state, &identity, &csrf, e),
+    }
+}
+
+// ---- In "download my data" -----------------------------------------------------------------
+
+/// Everything about connections that belongs to the person, for their export.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConnectionsExport {
+    /// Offers saved or dismissed: `[{"offer_id", "mark", "reason", "at"}]`.
+    #[schema(value_type = Vec<Object>)]
+    pub suggestion_marks: Vec<serde_json::Value>,
+    pub suggestion_preferences: super::api::PreferencesBody,
+    pub introductions: Vec<super::api::IntroductionOut>,
+    pub shortlists: Vec<ShortlistOut>,
+    pub check_ins: Vec<CheckinOut>,
+    pub notifications: Vec<super::api::NotificationOut>,
+}
+
+impl ConnectionsExport {
+    /// Plain lines for the readable page.
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for i in &self.introductions {
+            out.push(format!(
+                "Introduction to {}: {}",
+                i.offer_name,
+                i.state.words()
+            ));
+        }
+        for m in &self.suggestion_marks {
+            out.push(format!(
+                "Idea {} ({})",
+                m["mark"].as_str().unwrap_or(""),
+                m["offer_id"].as_str().unwrap_or("")
+            ));
+        }
+        for s in &self.shortlists {
+            let items: Vec<String> = s.items.iter().map(|i| i.offer_name.clone()).collect();
+            out.push(format!("Shortlist “{}”: {}", s.title, items.join(", ")));
+        }
+        for c in &self.check_ins {
+            let scores: Vec<String> = c
+                .answers
+                .scores()
+                .iter()
+                .map(|s| s.map_or_else(|| "-".to_string(), |v| v.to_string()))
+                .collect();
+            out.push(format!(
+                "Check-in, {}: {}{}",
+                c.moment.words().to_lowercase(),
+                scores.join(", "),
+                if c.answers.changed.is_empty() {
+                    String::new()
+                } else {
+                    format!(": “{}”", c.answers.changed)
+                }
+            ));
+        }
+        out
+    }
+}
+
+pub async fn export_of(
+    db: &mut impl village_store::Db,
+    user_id: i64,
+) -> Result<ConnectionsExport, village_store::StoreError> {
+    let marks = store::marks(db, user_id)
+        .await?
+        .into_iter()
+        .map(|m| serde_json::json!({"offer_id": m.service_id, "mark": m.mark, "reason": m.reason, "at": m.at}))
+        .collect();
+    let p = store::preferences(db, user_id).await?;
+    let mut introductions = Vec::new();
+    for row in store::introductions_of_person(db, user_id).await? {
+        let events = store::events(db, row.id)
+            .await?
+            .into_iter()
+            .map(|e| super::api::IntroductionEventOut {
+                action: e.action,
+                by: e.actor_name,
+                from: e.from_state,
+                to: e.to_state,
+                reason: e.reason,
+                at: e.at,
+            })
+            .collect();
+        introductions.push(super::api::out(row, events, Vec::new(), false));
+    }
+    let mut shortlists = Vec::new();
+    for s in store::shortlists_of(db, user_id, None).await? {
+        shortlists.push(shortlist_out(db, s).await.map_err(|e| match e {
+            ConnectError::Store(s) => s,
+            _ => village_store::StoreError::Invalid("shortlist".into()),
+        })?);
+    }
+    let notifications = store::notifications(db, user_id, i64::MAX)
+        .await?
+        .into_iter()
+        .map(|n| super::api::NotificationOut {
+            id: n.id,
+            body: n.body,
+            link: n.link,
+            at: n.at,
+            read: n.read_at.is_some(),
+        })
+        .collect();
+    Ok(ConnectionsExport {
+        suggestion_marks: marks,
+        suggestion_preferences: super::api::PreferencesBody {
+            lived_experience: p.lived_experience,
+            free: p.free,
+        },
+        introductions,
+        shortlists,
+        check_ins: to_out(store::checkins(db, user_id).await?),
+        notifications,
+    })
+}

@@ -102,7 +102,7 @@ test('a member keeps their profile, circle and connectors; a connector sees only
   await signIn(sam, hub.base, CONNECTOR);
   await sam.goto(`${hub.base}/connector/people`);
   await check(sam, 'people a connector walks alongside');
-  await sam.locator('main a', { hasText: 'Grace Adeyemi' }).click();
+  await sam.getByRole('link', { name: 'Grace Adeyemi', exact: true }).click();
   const seen = await sam.locator('main').innerText();
   assert.match(seen, /grandson Femi/);
   assert.doesNotMatch(seen, /cottage hospital/);

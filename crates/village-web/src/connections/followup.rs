@@ -945,3 +945,90 @@ pub async fn export_of(
         notifications,
     })
 }
+
+// ---- The connector's list ------------------------------------------------------------------
+
+/// What a connector needs to know next about one person who chose them: the next steps from
+/// their latest note, introductions in progress, groups that have not answered, shortlists not
+/// yet shared. Reading it is a look at the person's information, audited for each of them.
+pub async fn next_for(
+    state: &AppState,
+    connector: &Identity,
+    people: &[i64],
+    ip: &str,
+    t: i64,
+) -> Result<std::collections::HashMap<i64, Vec<String>>, village_store::StoreError> {
+    use village_domain::connections::introduction::{first_name, State, NUDGE_AFTER_SECS};
+    let mut c = state.store.conn().await?;
+    let mut out = std::collections::HashMap::new();
+    let mut looks = Vec::new();
+    for &person in people {
+        if people_store::as_connector(&mut c, person, connector.user.id).await?
+            != Relationship::Connector
+        {
+            continue;
+        }
+        let mut lines = Vec::new();
+        if let Some(note) = people_store::conversations(&mut c, person, Some(connector.user.id))
+            .await?
+            .into_iter()
+            .max_by_key(|n| (n.happened_on.clone(), n.id))
+        {
+            if !note.next_steps.is_empty() {
+                lines.push(format!(
+                    "Next steps you agreed on {}: {}",
+                    note.happened_on, note.next_steps
+                ));
+            }
+        }
+        for i in store::introductions_of_person(&mut c, person).await? {
+            let s = State::parse(&i.state).unwrap_or(State::Requested);
+            if s.ended() {
+                continue;
+            }
+            let waiting_days = i.sent_at.map(|at| (t - at) / 86_400);
+            let line = match (s, waiting_days) {
+                (State::Sent, Some(d)) if t - i.sent_at.unwrap_or(t) >= NUDGE_AFTER_SECS => {
+                    format!(
+                        "{} has not answered about {} for {d} days: a nudge is due",
+                        i.offer_name,
+                        first_name(&i.person_name)
+                    )
+                }
+                (State::Requested, _) if i.requested_by != Some(person) => {
+                    format!(
+                        "Waiting for them to send the introduction to {}",
+                        i.offer_name
+                    )
+                }
+                _ => format!(
+                    "Introduction to {}: {}",
+                    i.offer_name,
+                    s.words().to_lowercase()
+                ),
+            };
+            lines.push(line);
+        }
+        for s in store::shortlists_of(&mut c, person, Some(connector.user.id)).await? {
+            if s.shared_at.is_none() {
+                lines.push(format!("Shortlist “{}” not shared yet", s.title));
+            }
+        }
+        if !lines.is_empty() {
+            looks.push(village_domain::audit::AuditEvent {
+                at: t,
+                actor: Some(connector.user.id),
+                subject: Some(person),
+                action: AuditAction::PersonalDataViewed,
+                detail: "next steps and introductions (people you walk alongside)".into(),
+                ip: Some(ip.to_string()),
+            });
+        }
+        out.insert(person, lines);
+    }
+    if !looks.is_empty() {
+        let refs: Vec<&village_domain::audit::AuditEvent> = looks.iter().collect();
+        village_store::audit::record_many(&mut c, &refs).await?;
+    }
+    Ok(out)
+}

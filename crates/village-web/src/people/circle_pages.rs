@@ -510,7 +510,7 @@ async fn view_end(
 struct MyPeoplePage {
     layout: Layout,
     errors: Errors,
-    people: Vec<(i64, String, bool)>,
+    people: Vec<(i64, String, bool, Vec<String>)>,
     email: String,
 }
 
@@ -518,6 +518,7 @@ async fn my_people_page(
     state: &AppState,
     identity: &Identity,
     csrf: &CsrfToken,
+    ip: &str,
     errors: Errors,
     email: &str,
     notice: Option<&str>,
@@ -533,6 +534,16 @@ async fn my_people_page(
         Ok(l) => l,
         Err(e) => return pages::store_failed(e),
     };
+    let accepted: Vec<i64> = links
+        .iter()
+        .filter(|l| l.status == "accepted")
+        .map(|l| l.person_id)
+        .collect();
+    let mut next =
+        match crate::connections::followup::next_for(state, identity, &accepted, ip, now()).await {
+            Ok(n) => n,
+            Err(e) => return pages::store_failed(e),
+        };
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -552,7 +563,10 @@ async fn my_people_page(
             errors,
             people: links
                 .into_iter()
-                .map(|l| (l.person_id, l.person_name, l.status == "accepted"))
+                .map(|l| {
+                    let lines = next.remove(&l.person_id).unwrap_or_default();
+                    (l.person_id, l.person_name, l.status == "accepted", lines)
+                })
                 .collect(),
             email: email.to_string(),
         },
@@ -562,11 +576,12 @@ async fn my_people_page(
 async fn view_my_people(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     Query(q): Query<Done>,
 ) -> Response {
     let notice = q.done.as_deref().map(super::pages::done_words);
-    my_people_page(&state, &identity, &csrf, Errors::none(), "", notice).await
+    my_people_page(&state, &identity, &csrf, &ip, Errors::none(), "", notice).await
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -593,7 +608,7 @@ async fn view_offer(
         Err(f) => {
             let mut errors = Errors::none();
             errors.add("email", f.message);
-            return my_people_page(&state, &identity, &csrf, errors, &form.email, None).await;
+            return my_people_page(&state, &identity, &csrf, &ip, errors, &form.email, None).await;
         }
     };
     let person = match person {
@@ -604,7 +619,7 @@ async fn view_offer(
                 "email",
                 "Nobody with that email address has joined this hub. Check it with them.",
             );
-            return my_people_page(&state, &identity, &csrf, errors, &form.email, None).await;
+            return my_people_page(&state, &identity, &csrf, &ip, errors, &form.email, None).await;
         }
         Err(e) => return pages::store_failed(e),
     };

@@ -33,6 +33,10 @@ type FactRow = (
     Option<i64>,
     Option<i64>,
     Option<i64>,
+    i64,
+    i64,
+    i64,
+    i64,
 );
 
 /// The candidates, one per offer with all its places that passed, in id order.
@@ -63,7 +67,8 @@ pub async fn candidates(db: &mut impl Db, q: &CandidateQuery) -> Result<Vec<(Str
             "(h0 IS NULL OR (h0 & {a}) <> 0 OR (h1 & {b}) <> 0 OR (h2 & {c}) <> 0)"
         ));
     }
-    let columns = "service_id, lat, lon, bits, minimum_age, maximum_age, free, h0, h1, h2";
+    let columns =
+        "service_id, lat, lon, bits, minimum_age, maximum_age, free, h0, h1, h2, w0, w1, w2, w3";
     let mut parts = Vec::new();
     match &q.near {
         Some(b) => {
@@ -119,7 +124,7 @@ pub async fn candidates(db: &mut impl Db, q: &CandidateQuery) -> Result<Vec<(Str
     })?;
     let mut out: Vec<(String, Facts)> = Vec::new();
     let mut by_id: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for (id, lat, lon, bits, min, max, free, h0, h1, h2) in rows {
+    for (id, lat, lon, bits, min, max, free, h0, h1, h2, w0, w1, w2, w3) in rows {
         let point = match (lat, lon) {
             (Some(a), Some(b)) => LatLon::new(a, b).ok(),
             _ => None,
@@ -144,6 +149,7 @@ pub async fn candidates(db: &mut impl Db, q: &CandidateQuery) -> Result<Vec<(Str
                 free,
                 hours,
                 points: point.into_iter().collect(),
+                words: Some([w0, w1, w2, w3]),
             },
         ));
     }

@@ -402,8 +402,8 @@ pub async fn upsert_services(
 
 const MATCH_INSERT: &str =
     "INSERT INTO dir_service_match (cell, service_id, place_no, lat, lon, bits, \
-                            minimum_age, maximum_age, free, h0, h1, h2) VALUES";
-const MATCH_WIDTH: usize = 12;
+                            minimum_age, maximum_age, free, h0, h1, h2, w0, w1, w2, w3) VALUES";
+const MATCH_WIDTH: usize = 16;
 
 /// What matching keeps about one place of an offer (see `dir_service_match`).
 struct MatchRow {
@@ -416,6 +416,7 @@ struct MatchRow {
 impl MatchRow {
     fn binds<'a>(&'a self, id: &'a str) -> Vec<Bind<'a>> {
         let hours = self.facts.hours;
+        let words = self.facts.words.unwrap_or([0; 4]);
         vec![
             Bind::Int(self.cell),
             Bind::Text(id),
@@ -429,6 +430,10 @@ impl MatchRow {
             Bind::OptInt(hours.map(|h| h[0])),
             Bind::OptInt(hours.map(|h| h[1])),
             Bind::OptInt(hours.map(|h| h[2])),
+            Bind::Int(words[0]),
+            Bind::Int(words[1]),
+            Bind::Int(words[2]),
+            Bind::Int(words[3]),
         ]
     }
 }

@@ -16,7 +16,7 @@
 //! what the facts cannot tell as the best case, so the bound is never below the score and the
 //! result is the same as scoring every offer in full (tested).
 
-use super::words::{as_written, stems};
+use super::words::{as_written, may_hold, signature, stems};
 use crate::directory::geo::{distance_km, distance_words, LatLon};
 use crate::directory::oruk::ServiceIndex;
 use crate::directory::schedule::{Schedule, TimeOfDay, Weekday};
@@ -363,6 +363,9 @@ pub struct Facts {
     pub free: Option<bool>,
     pub hours: Option<[i64; 3]>,
     pub points: Vec<LatLon>,
+    /// The [`signature`] of the offer's name and description (`None`: not known, so any
+    /// word may be there).
+    pub words: Option<[i64; 4]>,
 }
 
 impl Facts {
@@ -374,8 +377,14 @@ impl Facts {
             free: index.free,
             hours: week_hours(&index.schedules),
             points: index.places.iter().map(|p| p.point).collect(),
+            words: Some(signature(&offer_text(&index.name, &index.description))),
         }
     }
+}
+
+/// The words of an offer that matching compares with the person's.
+pub fn offer_text(name: &str, description: &str) -> String {
+    format!("{name} {description}")
 }
 
 /// What reading the whole record adds.
@@ -523,8 +532,12 @@ pub fn evaluate(
 
     let mut score = 0.0;
     let mut reasons = Vec::new();
+    // Reasons are words for people; a bound (no record read) needs only the number.
+    let explain = details.is_some();
     if let Some(r) = time_reason {
-        reasons.push(r);
+        if explain {
+            reasons.push(r);
+        }
     }
     if time_fits {
         score += w.time;
@@ -532,7 +545,9 @@ pub fn evaluate(
     if let Some(d) = distance {
         let reach = seeker.max_km.unwrap_or(DEFAULT_REACH_KM);
         score += w.distance * (1.0 - d / reach).max(0.0);
-        reasons.push(distance_words(d));
+        if explain {
+            reasons.push(distance_words(d));
+        }
     }
     // Interests: Village categories are known from the facts; other terms from the record.
     let mut matched = 0usize;
@@ -552,14 +567,16 @@ pub fn evaluate(
     }
     score += w.interest * matched.min(2) as f64;
     if !named.is_empty() {
-        reasons.push(format!("{}: one of your interests", list_words(&named)));
-    } else if matched > 0 && details.is_some() {
+        if explain {
+            reasons.push(format!("{}: one of your interests", list_words(&named)));
+        }
+    } else if matched > 0 && explain {
         reasons.push("About one of your interests".to_string());
     }
     // Words that matter to the person, in the offer's own words.
     match details {
         Some(d) => {
-            let text = format!("{} {}", d.name, d.description);
+            let text = offer_text(d.name, d.description);
             let offer_words = stems(&text);
             let found: Vec<String> = seeker
                 .keywords
@@ -570,10 +587,22 @@ pub fn evaluate(
                 .collect();
             if !found.is_empty() {
                 score += w.words * found.len() as f64;
-                reasons.push(format!("Mentions {}", list_words(&found)));
+                if explain {
+                    reasons.push(format!("Mentions {}", list_words(&found)));
+                }
             }
         }
-        None => score += w.words * seeker.keywords.len().min(3) as f64,
+        None => {
+            let may = match &facts.words {
+                Some(sig) => seeker
+                    .keywords
+                    .iter()
+                    .filter(|(k, _)| may_hold(sig, k))
+                    .count(),
+                None => seeker.keywords.len(),
+            };
+            score += w.words * may.min(3) as f64;
+        }
     }
     if !seeker.needs.is_empty() {
         let met: Vec<String> = seeker
@@ -583,7 +612,9 @@ pub fn evaluate(
             .map(|a| a.label().to_string())
             .collect();
         score += w.access * met.len() as f64 / seeker.needs.len() as f64;
-        reasons.extend(met);
+        if explain {
+            reasons.extend(met);
+        }
     }
     if let Some(c) = seeker
         .communities
@@ -591,11 +622,15 @@ pub fn evaluate(
         .find(|c| has(facts.bits, c.term_id()))
     {
         score += w.community;
-        reasons.push(for_words(*c));
+        if explain {
+            reasons.push(for_words(*c));
+        }
     }
     if seeker.preferences.lived_experience && has(facts.bits, LIVED_EXPERIENCE_LED_TERM_ID) {
         score += w.lived_experience;
-        reasons.push("Run by people with lived experience".to_string());
+        if explain {
+            reasons.push("Run by people with lived experience".to_string());
+        }
     }
     if facts.free == Some(true) {
         score += if seeker.preferences.free {
@@ -603,14 +638,20 @@ pub fn evaluate(
         } else {
             w.free
         };
-        reasons.push("Free".to_string());
+        if explain {
+            reasons.push("Free".to_string());
+        }
     }
     if has(facts.bits, Space::HasSpace.term_id()) {
         score += w.space;
-        reasons.push("Has space now".to_string());
+        if explain {
+            reasons.push("Has space now".to_string());
+        }
     } else if has(facts.bits, Space::WaitingList.term_id()) {
         score -= w.space / 2.0;
-        reasons.push("Has a waiting list".to_string());
+        if explain {
+            reasons.push("Has a waiting list".to_string());
+        }
     }
     let like_dismissed = seeker
         .dismissed_categories

@@ -201,9 +201,50 @@ pub fn as_written(text: &str, s: &str) -> String {
         .unwrap_or_else(|| s.to_string())
 }
 
+/// Where a comparable word lands in a [`signature`]: a stable hash (FNV-1a), one of 252 bits.
+pub fn slot(stem: &str) -> (usize, i64) {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in stem.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    let bit = usize::try_from(h % 252).unwrap_or(0);
+    (bit / 63, 1i64 << (bit % 63))
+}
+
+/// A fingerprint of a text's comparable words in 4 × 63 bits: a word that is in the text
+/// always has its bit set, so counting a person's words whose bits are set never undercounts
+/// (it can overcount, rarely). Kept beside each offer so matching can bound the word score
+/// without reading the record.
+pub fn signature(text: &str) -> [i64; 4] {
+    let mut sig = [0i64; 4];
+    for s in stems(text) {
+        let (word, bit) = slot(&s);
+        sig[word] |= bit;
+    }
+    sig
+}
+
+/// Whether a signature may hold this comparable word (true whenever it does).
+pub fn may_hold(sig: &[i64; 4], stem: &str) -> bool {
+    let (word, bit) = slot(stem);
+    sig[word] & bit != 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_signature_never_misses_a_word() {
+        let text = "Gentle walks on flat paths, finishing with a cuppa and some singing.";
+        let sig = signature(text);
+        for s in stems(text) {
+            assert!(may_hold(&sig, &s), "{s}");
+        }
+        assert!(sig.iter().all(|w| *w >= 0));
+        assert_eq!(signature(""), [0; 4]);
+    }
 
     #[test]
     fn endings_and_common_words() {

@@ -6,6 +6,7 @@ use crate::api::{ApiError, ApiJson};
 use crate::audit::record;
 use crate::auth::{ApiUser, ClientAddress, CsrfToken, Identity, SignedIn};
 use crate::pages::{self, when, Errors, Layout, PageForm};
+use crate::people::conversations::check_text;
 use crate::{now, AppState};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -359,30 +360,6 @@ pub async fn shortlists(
     Ok(out)
 }
 
-fn check_title(
-    text: &str,
-    field: &'static str,
-    required: bool,
-    max: usize,
-) -> Result<String, FieldError> {
-    let t = text.trim().to_string();
-    if required && t.is_empty() {
-        return Err(FieldError::new(
-            field,
-            "text_missing",
-            "Write something here.",
-        ));
-    }
-    if t.chars().count() > max {
-        return Err(FieldError::new(
-            field,
-            "too_long",
-            format!("Please keep this under {max} characters."),
-        ));
-    }
-    Ok(t)
-}
-
 /// A connector starts a shortlist for someone who chose them (not shared until they share it).
 pub async fn new_shortlist(
     state: &AppState,
@@ -391,7 +368,7 @@ pub async fn new_shortlist(
     title: &str,
     t: i64,
 ) -> Result<i64, ConnectError> {
-    let title = check_title(title, "title", true, 200)?;
+    let title = check_text("title", title, true, 200)?;
     let mut c = state.store.conn().await?;
     if who.user.id == person_id
         || people_store::as_connector(&mut c, person_id, who.user.id).await?
@@ -427,7 +404,7 @@ pub async fn add_item(
     note: &str,
     t: i64,
 ) -> Result<(), ConnectError> {
-    let note = check_title(note, "note", false, 1_000)?;
+    let note = check_text("note", note, false, 1_000)?;
     let mut tx = state.store.begin().await?;
     own_shortlist(&mut tx, who, id).await?;
     let Some(index) = dir_store::service_doc(&mut tx, offer_id, true)

@@ -8,6 +8,7 @@ pub mod pages;
 
 use crate::audit::record;
 use crate::auth::Identity;
+use crate::people::conversations::check_text;
 use crate::people::view_profile;
 use crate::AppState;
 use village_domain::access::{self, Action as HubAction};
@@ -312,18 +313,6 @@ pub struct IntroductionRequest {
     pub message: String,
 }
 
-fn check_words(field: &'static str, text: &str, max: usize) -> Result<String, FieldError> {
-    let t = text.trim().replace("\r\n", "\n");
-    if t.chars().count() > max {
-        return Err(FieldError::new(
-            field,
-            "too_long",
-            format!("Please keep this under {max} characters."),
-        ));
-    }
-    Ok(t)
-}
-
 /// How `who` stands to an introduction.
 async fn parties(
     db: &mut impl Db,
@@ -355,8 +344,8 @@ pub async fn request(
     t: i64,
 ) -> Result<i64, ConnectError> {
     let person_id = r.person_id.unwrap_or(who.user.id);
-    let contact = check_words("contact", &r.contact, 200)?;
-    let message = check_words("message", &r.message, 1_000)?;
+    let contact = check_text("contact", &r.contact, false, 200)?;
+    let message = check_text("message", &r.message, false, 1_000)?;
     let mut tx = state.store.begin().await?;
     if person_id != who.user.id
         && people_store::as_connector(&mut tx, person_id, who.user.id).await?
@@ -459,7 +448,7 @@ pub async fn act(
     ip: &str,
     t: i64,
 ) -> Result<State, ConnectError> {
-    let reason = check_words("reason", reason, 1_000)?;
+    let reason = check_text("reason", reason, false, 1_000)?;
     let mut tx = state.store.begin().await?;
     let Some(i) = store::introduction(&mut tx, id).await? else {
         return Err(ConnectError::NotFound);
@@ -555,7 +544,7 @@ async fn tell_others(
     let group_knows = to.open_to_group() || from.open_to_group();
     if group_knows {
         if let Some(org) = &i.organization_id {
-            ids.extend(organisers(tx, org).await?);
+            ids.extend(dir_store::organisers_of(tx, org).await?);
         }
     }
     ids.sort_unstable();
@@ -603,11 +592,6 @@ fn capitalise(s: &str) -> String {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
     }
-}
-
-/// The members who organise a group.
-async fn organisers(db: &mut impl Db, organization_id: &str) -> Result<Vec<i64>, StoreError> {
-    dir_store::organisers_of(db, organization_id).await
 }
 
 async fn email_user(state: &AppState, user_id: i64, subject: &str, body: &str) {
@@ -758,7 +742,7 @@ pub async fn follow_up(state: &AppState, t: i64) -> Result<(usize, usize), Store
             i.offer_name
         );
         let mut to = match &i.organization_id {
-            Some(org) => organisers(&mut tx, org).await?,
+            Some(org) => dir_store::organisers_of(&mut tx, org).await?,
             None => Vec::new(),
         };
         if to.is_empty() {

@@ -73,7 +73,10 @@ fn allowed(r: Relationship, a: PersonalAction) -> bool {
     decide(r, a, Section::Story, Visibility::OnlyMe).allowed()
 }
 
-fn check_text(
+/// Tidy typed words (trimmed, Windows line ends made plain), required or not, under `max`
+/// characters; the problem names the field. Shared by every free-text field in people and
+/// connections.
+pub(crate) fn check_text(
     field: &'static str,
     text: &str,
     required: bool,

@@ -36,6 +36,8 @@ pub enum Action {
     HandleConcerns,
     /// Make someone a safeguarding lead, or stop them being one.
     SetSafeguardingLead,
+    /// Check whether bids in a funding round are eligible, and type in paper ballots.
+    CheckBids,
 }
 
 /// Why an action was refused, in words fit for the person.
@@ -65,6 +67,7 @@ pub fn check(actor: &Actor, action: Action) -> Result<(), Refusal> {
         // Only the leads, whatever else someone's role: not hub admins as such.
         Action::HandleConcerns => actor.safeguarding_lead,
         Action::SetSafeguardingLead => admin,
+        Action::CheckBids => matches!(actor.role, Role::Steward | Role::HubAdmin),
     };
     if allowed {
         Ok(())
@@ -127,6 +130,16 @@ mod tests {
         assert!(check(&member, Action::ManageAccount { owner: 7 }).is_ok());
         let admin = actor(1, Role::HubAdmin);
         assert!(check(&admin, Action::ManageAccount { owner: 7 }).is_err());
+    }
+
+    #[test]
+    fn stewards_and_hub_admins_check_bids() {
+        for role in Role::ALL {
+            assert_eq!(
+                check(&actor(3, role), Action::CheckBids).is_ok(),
+                matches!(role, Role::Steward | Role::HubAdmin)
+            );
+        }
     }
 
     #[test]

@@ -47,10 +47,14 @@ pub enum AuditAction {
     SafeguardingLeadChanged,
     IntroductionChanged,
     IntroductionViewed,
+    ProposalClosed,
+    BidChecked,
+    RoundPhaseChanged,
+    PaperBallotEntered,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 39] = [
+    pub const ALL: [AuditAction; 43] = [
         AuditAction::SignedUp,
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
@@ -90,6 +94,10 @@ impl AuditAction {
         AuditAction::SafeguardingLeadChanged,
         AuditAction::IntroductionChanged,
         AuditAction::IntroductionViewed,
+        AuditAction::ProposalClosed,
+        AuditAction::BidChecked,
+        AuditAction::RoundPhaseChanged,
+        AuditAction::PaperBallotEntered,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -133,6 +141,10 @@ impl AuditAction {
             AuditAction::SafeguardingLeadChanged => "safeguarding_lead_changed",
             AuditAction::IntroductionChanged => "introduction_changed",
             AuditAction::IntroductionViewed => "introduction_viewed",
+            AuditAction::ProposalClosed => "proposal_closed",
+            AuditAction::BidChecked => "bid_checked",
+            AuditAction::RoundPhaseChanged => "round_phase_changed",
+            AuditAction::PaperBallotEntered => "paper_ballot_entered",
         }
     }
 
@@ -178,6 +190,10 @@ impl AuditAction {
             AuditAction::SafeguardingLeadChanged => "Safeguarding lead role changed",
             AuditAction::IntroductionChanged => "Introduction asked for, sent or answered",
             AuditAction::IntroductionViewed => "Introduction looked at",
+            AuditAction::ProposalClosed => "Proposal decided",
+            AuditAction::BidChecked => "Bid checked",
+            AuditAction::RoundPhaseChanged => "Funding round moved on",
+            AuditAction::PaperBallotEntered => "Paper ballot typed in",
         }
     }
 

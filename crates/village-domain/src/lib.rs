@@ -8,6 +8,7 @@ pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod connections;
+pub mod decisions;
 pub mod directory;
 pub mod people;
 

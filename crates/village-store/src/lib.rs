@@ -10,6 +10,7 @@ mod db;
 pub mod accounts;
 pub mod audit;
 pub mod connections;
+pub mod decisions;
 pub mod directory;
 pub mod hub;
 pub mod people;

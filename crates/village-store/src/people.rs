@@ -471,6 +471,7 @@ fn closest(
 /// about them that are still open stay, for the safeguarding leads only; closed ones go.
 pub async fn forget(db: &mut impl Db, user_id: i64) -> Result<()> {
     crate::safeguarding::forget_closed_about(db, user_id).await?;
+    crate::decisions::forget(db, user_id).await?;
     // Notices to others about their introductions and shortlists name them: those go too.
     query!(db, c => sqlx::query(
         "DELETE FROM notifications WHERE link IN (SELECT '/introductions/' || CAST(id AS TEXT) FROM introductions WHERE person_id = $1) \
@@ -529,7 +530,7 @@ pub async fn scrub(store: &Store) -> Result<()> {
             sqlx::query(
                 "VACUUM profile_sections, profile_edits, consents, circle_entries, person_connectors, conversations, conversation_replies, \
                  introductions, introduction_events, notifications, suggestion_marks, connection_preferences, checkins, shortlists, \
-                 shortlist_items, users",
+                 shortlist_items, stances, proposal_comments, round_ideas, ballots, ballot_choices, users",
             )
             .execute(pool)
             .await?;

@@ -287,6 +287,45 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::connections::followup::api_add_item))
         .routes(routes!(crate::connections::followup::api_share))
         .routes(routes!(crate::connections::followup::api_pick))
+        .routes(routes!(
+            crate::decisions::api::api_create_space,
+            crate::decisions::api::api_spaces
+        ))
+        .routes(routes!(crate::decisions::api::api_space))
+        .routes(routes!(crate::decisions::api::api_join))
+        .routes(routes!(crate::decisions::api::api_leave))
+        .routes(routes!(crate::decisions::api::api_add_member))
+        .routes(routes!(crate::decisions::api::api_create_proposal))
+        .routes(routes!(
+            crate::decisions::api::api_proposal,
+            crate::decisions::api::api_edit_proposal
+        ))
+        .routes(routes!(crate::decisions::api::api_stance))
+        .routes(routes!(crate::decisions::api::api_comment))
+        .routes(routes!(crate::decisions::api::api_close))
+        .routes(routes!(crate::decisions::api::api_update))
+        .routes(routes!(
+            crate::decisions::api::api_create_round,
+            crate::decisions::api::api_rounds
+        ))
+        .routes(routes!(crate::decisions::api::api_round))
+        .routes(routes!(crate::decisions::api::api_idea))
+        .routes(routes!(crate::decisions::api::api_bid))
+        .routes(routes!(crate::decisions::api::api_check))
+        .routes(routes!(crate::decisions::api::api_delivery))
+        .routes(routes!(crate::decisions::api::api_phase))
+        .routes(routes!(
+            crate::decisions::api::api_put_ballot,
+            crate::decisions::api::api_ballot
+        ))
+        .routes(routes!(
+            crate::decisions::api::api_enter_paper,
+            crate::decisions::api::api_papers
+        ))
+        .routes(routes!(crate::decisions::api::api_resolve_paper))
+        .routes(routes!(crate::decisions::api::api_results))
+        .routes(routes!(crate::decisions::api::api_giving_json))
+        .routes(routes!(crate::decisions::api::api_giving_csv))
 }
 
 /// The OpenAPI 3.1 document for this API.

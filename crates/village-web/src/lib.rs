@@ -10,6 +10,7 @@ pub mod api;
 pub mod audit;
 pub mod auth;
 pub mod connections;
+pub mod decisions;
 pub mod demo;
 pub mod directory;
 pub mod hub;
@@ -93,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .merge(directory::editing::organiser_routes())
         .merge(people::pages::routes())
         .merge(safeguarding::routes())
+        .merge(decisions::pages::routes())
         .merge(connections::pages::routes())
         .merge(connections::followup::routes())
         .merge(api_router)

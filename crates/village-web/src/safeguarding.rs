@@ -476,12 +476,12 @@ pub async fn api_concern(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct ActionBody {
+pub struct ConcernActionBody {
     pub text: String,
 }
 
 /// For safeguarding leads: record an action taken.
-#[utoipa::path(post, path = "/api/v1/concerns/{id}/actions", tag = "safeguarding", request_body = ActionBody,
+#[utoipa::path(post, path = "/api/v1/concerns/{id}/actions", tag = "safeguarding", request_body = ConcernActionBody,
     params(("id" = i64, Path, description = "The concern")),
     responses((status = 204), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
     security(("bearer" = []), ()))]
@@ -490,7 +490,7 @@ pub async fn api_action(
     ApiUser(identity): ApiUser,
     ClientAddress(ip): ClientAddress,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<ActionBody>,
+    ApiJson(body): ApiJson<ConcernActionBody>,
 ) -> Result<StatusCode, ApiError> {
     act(&state, &identity, id, false, &body.text, &ip, now())
         .await
@@ -499,12 +499,12 @@ pub async fn api_action(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct CloseBody {
+pub struct ConcernCloseBody {
     pub outcome: String,
 }
 
 /// For safeguarding leads: close a concern with its outcome.
-#[utoipa::path(post, path = "/api/v1/concerns/{id}/close", tag = "safeguarding", request_body = CloseBody,
+#[utoipa::path(post, path = "/api/v1/concerns/{id}/close", tag = "safeguarding", request_body = ConcernCloseBody,
     params(("id" = i64, Path, description = "The concern")),
     responses((status = 204), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
     security(("bearer" = []), ()))]
@@ -513,7 +513,7 @@ pub async fn api_close(
     ApiUser(identity): ApiUser,
     ClientAddress(ip): ClientAddress,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<CloseBody>,
+    ApiJson(body): ApiJson<ConcernCloseBody>,
 ) -> Result<StatusCode, ApiError> {
     act(&state, &identity, id, true, &body.outcome, &ip, now())
         .await

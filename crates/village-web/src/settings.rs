@@ -23,6 +23,20 @@ pub struct Settings {
     /// How much each kind of fit counts when suggesting offers to someone (every weight zero
     /// or more; see `village_domain::connections::matching::Weights`).
     pub matching: village_domain::connections::matching::Weights,
+    pub giving: GivingSettings,
+}
+
+/// How the hub names itself in 360Giving data about its community micro-grants.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GivingSettings {
+    /// The hub's 360Giving prefix (registered with 360Giving, e.g. `360G-meadowfield`); grant
+    /// ids start with it. Empty: `360G-village`.
+    pub prefix: String,
+    /// The funding organisation's identifier, e.g. `GB-CHC-1123456`. Empty: the prefix.
+    pub funder_id: String,
+    /// The funding organisation's name. Empty: the hub's name.
+    pub funder_name: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -89,6 +103,7 @@ impl Default for Settings {
             sessions: SessionSettings::default(),
             mail: MailSettings::default(),
             matching: Default::default(),
+            giving: GivingSettings::default(),
         }
     }
 }
@@ -154,6 +169,23 @@ impl Settings {
     }
 
     /// A full link to a path on this hub, for emails.
+    /// Who funds micro-grants, as 360Giving data names them.
+    pub fn funder(&self) -> village_domain::decisions::giving::Funder {
+        let or = |v: &str, d: &str| {
+            if v.trim().is_empty() {
+                d.to_string()
+            } else {
+                v.trim().to_string()
+            }
+        };
+        let prefix = or(&self.giving.prefix, "360G-village");
+        village_domain::decisions::giving::Funder {
+            id: or(&self.giving.funder_id, &prefix),
+            name: or(&self.giving.funder_name, &self.hub.name),
+            prefix,
+        }
+    }
+
     pub fn link(&self, path: &str) -> String {
         format!("{}{}", self.public_url.trim_end_matches('/'), path)
     }

@@ -49,7 +49,7 @@ pub(super) fn api_error(e: ConnectError) -> ApiError {
 
 /// One suggestion.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SuggestionOut {
+pub struct MatchOut {
     /// The ORUK service id of the offer.
     pub offer_id: String,
     /// Higher fits better; only the order means anything.
@@ -74,7 +74,7 @@ async fn suggestions(
     person: i64,
     ip: &str,
     limit: Option<usize>,
-) -> Result<Json<Vec<SuggestionOut>>, ApiError> {
+) -> Result<Json<Vec<MatchOut>>, ApiError> {
     let limit = limit.unwrap_or(20).clamp(1, 50);
     let ideas = super::ideas(state, who, person, ip, now(), limit)
         .await
@@ -91,7 +91,7 @@ async fn suggestions(
         ideas
             .ideas
             .into_iter()
-            .map(|i| SuggestionOut {
+            .map(|i| MatchOut {
                 offer_id: i.suggestion.offer_id,
                 score: (i.suggestion.score * 100.0).round() / 100.0,
                 reasons: i.suggestion.reasons,
@@ -106,21 +106,21 @@ async fn suggestions(
 /// Offers that fit your life, best first, each with its reasons. Dismissed offers are left
 /// out.
 #[utoipa::path(get, path = "/api/v1/me/suggestions", tag = "connections", params(SuggestionsQuery),
-    responses((status = 200, body = Vec<SuggestionOut>), (status = 401, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    responses((status = 200, body = Vec<MatchOut>), (status = 401, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
     security(("bearer" = []), ()))]
 pub async fn api_my_suggestions(
     State(state): State<AppState>,
     ApiUser(identity): ApiUser,
     ClientAddress(ip): ClientAddress,
     Query(q): Query<SuggestionsQuery>,
-) -> Result<Json<Vec<SuggestionOut>>, ApiError> {
+) -> Result<Json<Vec<MatchOut>>, ApiError> {
     suggestions(&state, &identity, identity.user.id, &ip, q.limit).await
 }
 
 /// For a connector the person chose: suggestions built only from what the person shared
 /// with connectors (the look is audited).
 #[utoipa::path(get, path = "/api/v1/people/{id}/suggestions", tag = "connections", params(("id" = i64, Path, description = "The person's account number"), SuggestionsQuery),
-    responses((status = 200, body = Vec<SuggestionOut>), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    responses((status = 200, body = Vec<MatchOut>), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
     security(("bearer" = []), ()))]
 pub async fn api_person_suggestions(
     State(state): State<AppState>,
@@ -128,7 +128,7 @@ pub async fn api_person_suggestions(
     ClientAddress(ip): ClientAddress,
     Path(id): Path<i64>,
     Query(q): Query<SuggestionsQuery>,
-) -> Result<Json<Vec<SuggestionOut>>, ApiError> {
+) -> Result<Json<Vec<MatchOut>>, ApiError> {
     suggestions(&state, &identity, id, &ip, q.limit).await
 }
 
@@ -404,7 +404,7 @@ pub async fn api_introduction(
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
-pub struct ActionBody {
+pub struct IntroductionActionBody {
     /// Needed to decline or stop; optional otherwise.
     #[serde(default)]
     pub reason: String,
@@ -413,7 +413,7 @@ pub struct ActionBody {
 /// Move an introduction on: `send` (the person, or their connector when the person asked),
 /// `accept` or `decline` (the group), `met`, `going_well`, `stop`, `withdraw` (the person, at
 /// any step). Not yours: 403; not at this step: 409.
-#[utoipa::path(post, path = "/api/v1/introductions/{id}/{action}", tag = "connections", request_body(content = ActionBody, description = "Optional"),
+#[utoipa::path(post, path = "/api/v1/introductions/{id}/{action}", tag = "connections", request_body(content = IntroductionActionBody, description = "Optional"),
     params(("id" = i64, Path, description = "The introduction"), ("action" = String, Path, description = "send, accept, decline, met, going_well, stop or withdraw")),
     responses((status = 200, body = IntroductionOut), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
     security(("bearer" = []), ()))]
@@ -435,7 +435,7 @@ pub async fn api_act(
     let reason = if body.iter().all(u8::is_ascii_whitespace) {
         String::new()
     } else {
-        serde_json::from_slice::<ActionBody>(&body)
+        serde_json::from_slice::<IntroductionActionBody>(&body)
             .map_err(|e| {
                 ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,

@@ -2,6 +2,7 @@
 //! twice changes nothing. Each capability adds its own demo data here.
 
 pub mod connections;
+pub mod decisions;
 pub mod directory;
 pub mod people;
 
@@ -60,6 +61,7 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<Loaded> {
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let offers = directory::load(store_, now).await?;
     connections::load(store_, now).await?;
+    decisions::load(store_, now).await?;
     Ok(Loaded { accounts, offers })
 }
 

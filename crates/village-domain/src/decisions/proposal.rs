@@ -1,0 +1,782 @@
+//! Proposals in a decision space: stances with reasons, the lived-experience rule, outcomes
+//! that answer every block and publish the dissent, and the accountability that follows.
+
+use crate::accounts::FieldError;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The longest title, and the longest body of text anyone writes here.
+pub const MAX_TITLE_CHARS: usize = 200;
+pub const MAX_TEXT_CHARS: usize = 20_000;
+/// The longest reason for a stance.
+pub const MAX_REASON_CHARS: usize = 4_000;
+
+/// Check a piece of text someone typed: trimmed, not empty when required, not too long.
+/// The problem names the field.
+pub fn text(
+    field: &'static str,
+    value: &str,
+    required: bool,
+    max: usize,
+    what: &str,
+) -> Result<String, FieldError> {
+    let value = value.trim();
+    if value.is_empty() && required {
+        return Err(FieldError::new(field, "required", format!("Write {what}")));
+    }
+    if value.chars().count() > max {
+        return Err(FieldError::new(
+            field,
+            "too_long",
+            format!("Keep {what} to {max} characters or fewer"),
+        ));
+    }
+    Ok(value.to_string())
+}
+
+/// Where someone stands on a proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Stance {
+    Agree,
+    Abstain,
+    Disagree,
+    Block,
+}
+
+impl Stance {
+    pub const ALL: [Stance; 4] = [
+        Stance::Agree,
+        Stance::Abstain,
+        Stance::Disagree,
+        Stance::Block,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Stance::Agree => "agree",
+            Stance::Abstain => "abstain",
+            Stance::Disagree => "disagree",
+            Stance::Block => "block",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code.trim())
+    }
+
+    /// Plain words for pages.
+    pub fn words(self) -> &'static str {
+        match self {
+            Stance::Agree => "Agree",
+            Stance::Abstain => "Abstain",
+            Stance::Disagree => "Disagree",
+            Stance::Block => "Block",
+        }
+    }
+
+    /// What choosing it means, as the hint beside it.
+    pub fn hint(self) -> &'static str {
+        match self {
+            Stance::Agree => "I am happy for this to go ahead.",
+            Stance::Abstain => "I am not taking a side, but I want my voice counted.",
+            Stance::Disagree => "I think this is the wrong way, but I will not stop it. Say why.",
+            Stance::Block => {
+                "I have a serious objection: this must not go ahead as it is. Say why; \
+                 the decision must answer it."
+            }
+        }
+    }
+
+    /// Disagreeing and blocking need a reason.
+    pub fn needs_reason(self) -> bool {
+        matches!(self, Stance::Disagree | Stance::Block)
+    }
+
+    /// Dissent: it is published with the outcome and must be summarised.
+    pub fn dissents(self) -> bool {
+        matches!(self, Stance::Disagree | Stance::Block)
+    }
+}
+
+/// A stance as someone takes it: checked that a reason comes where one is needed.
+pub fn check_stance(stance: Stance, reason: &str) -> Result<String, FieldError> {
+    let reason = text(
+        "reason",
+        reason,
+        stance.needs_reason(),
+        MAX_REASON_CHARS,
+        "your reason",
+    )?;
+    Ok(reason)
+}
+
+/// The kind of a comment in the discussion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CommentKind {
+    InFavour,
+    Against,
+    Question,
+}
+
+impl CommentKind {
+    pub const ALL: [CommentKind; 3] = [
+        CommentKind::InFavour,
+        CommentKind::Against,
+        CommentKind::Question,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            CommentKind::InFavour => "in_favour",
+            CommentKind::Against => "against",
+            CommentKind::Question => "question",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code.trim())
+    }
+
+    pub fn words(self) -> &'static str {
+        match self {
+            CommentKind::InFavour => "In favour",
+            CommentKind::Against => "Against",
+            CommentKind::Question => "A question",
+        }
+    }
+}
+
+/// A space's lived-experience rule: of all stances on a proposal, at least this share, and at
+/// least this many, must come from members who have declared lived experience before the
+/// proposal can be decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LivedRule {
+    /// The share in hundredths of a per cent (5,000 is half).
+    pub share_bp: u32,
+    pub count: u32,
+}
+
+impl Default for LivedRule {
+    fn default() -> Self {
+        LivedRule {
+            share_bp: 5_000,
+            count: 3,
+        }
+    }
+}
+
+impl LivedRule {
+    /// The most voices a rule may ask for.
+    pub const MAX_COUNT: i64 = 1_000;
+
+    /// Read the rule from what someone typed. The share is a number from 0 to 1 (0.5 is
+    /// half); a number above 1, up to 100, is read as a percentage (50 is half).
+    pub fn new(share: f64, count: i64) -> Result<Self, FieldError> {
+        if !share.is_finite() || !(0.0..=100.0).contains(&share) {
+            return Err(FieldError::new(
+                "min_lived_share",
+                "invalid_share",
+                "The share of voices with lived experience must be a number from 0 to 1 \
+                 (0.5 is half), or a percentage up to 100",
+            ));
+        }
+        let fraction = if share > 1.0 { share / 100.0 } else { share };
+        if !(0..=Self::MAX_COUNT).contains(&count) {
+            return Err(FieldError::new(
+                "min_lived_count",
+                "invalid_count",
+                format!(
+                    "The number of voices with lived experience must be a whole number from 0 to {}",
+                    Self::MAX_COUNT
+                ),
+            ));
+        }
+        Ok(LivedRule {
+            share_bp: (fraction * 10_000.0).round() as u32,
+            count: count as u32,
+        })
+    }
+
+    /// The share as a number from 0 to 1.
+    pub fn share(self) -> f64 {
+        f64::from(self.share_bp) / 10_000.0
+    }
+
+    /// The share as a whole percentage for pages ("50%").
+    pub fn percent_words(self) -> String {
+        let p = f64::from(self.share_bp) / 100.0;
+        if (p - p.round()).abs() < 1e-9 {
+            format!("{}%", p.round() as u32)
+        } else {
+            format!("{p:.1}%")
+        }
+    }
+
+    /// Where the voices on a proposal stand against the rule. Only numbers go in and come
+    /// out: never who declared.
+    pub fn check(self, voices: Voices) -> LivedCheck {
+        let count_met = voices.lived >= self.count;
+        let share_met =
+            u64::from(voices.lived) * 10_000 >= u64::from(self.share_bp) * u64::from(voices.total);
+        // How many more stances from people with lived experience would meet both parts: each
+        // one adds to the lived voices and to all voices.
+        let for_count = self.count.saturating_sub(voices.lived);
+        let for_share = if share_met {
+            Some(0)
+        } else if self.share_bp >= 10_000 {
+            None
+        } else {
+            let need = u64::from(self.share_bp) * u64::from(voices.total)
+                - u64::from(voices.lived) * 10_000;
+            let per = 10_000 - u64::from(self.share_bp);
+            Some(u32::try_from(need.div_ceil(per)).unwrap_or(u32::MAX))
+        };
+        LivedCheck {
+            rule: self,
+            voices,
+            met: count_met && share_met,
+            more_needed: for_share.map(|s| s.max(for_count)),
+        }
+    }
+}
+
+/// How many stances there are, and how many from people with lived experience.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Voices {
+    pub total: u32,
+    pub lived: u32,
+}
+
+/// The lived-experience rule against a proposal's stances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LivedCheck {
+    pub rule: LivedRule,
+    pub voices: Voices,
+    pub met: bool,
+    /// How many more stances from people with lived experience would meet the rule; `None`
+    /// when more of them alone cannot (the rule asks for every voice and someone without
+    /// declared lived experience has taken a stance).
+    pub more_needed: Option<u32>,
+}
+
+impl LivedCheck {
+    /// What the rule asks, in plain words.
+    pub fn rule_words(&self) -> String {
+        let r = self.rule;
+        match (r.count, r.share_bp) {
+            (0, 0) => "This space does not ask for a number of voices with lived experience."
+                .to_string(),
+            (c, 0) => format!(
+                "At least {c} {} from people with lived experience.",
+                plural(c, "stance", "stances")
+            ),
+            (0, _) => format!(
+                "At least {} of all stances from people with lived experience.",
+                r.percent_words()
+            ),
+            (c, _) => format!(
+                "At least {c} {} from people with lived experience, and at least {} of all stances.",
+                plural(c, "stance", "stances"),
+                r.percent_words()
+            ),
+        }
+    }
+
+    /// What is missing, in plain words, or `None` when the rule is met.
+    pub fn missing_words(&self) -> Option<String> {
+        if self.met {
+            return None;
+        }
+        Some(match self.more_needed {
+            Some(n) => format!(
+                "This needs {n} more {} from people with lived experience before it can be decided.",
+                plural(n, "stance", "stances")
+            ),
+            None => "This space asks that every stance comes from someone with lived \
+                     experience, so it cannot be decided as the stances stand."
+                .to_string(),
+        })
+    }
+}
+
+fn plural(n: u32, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+/// A stance as the outcome check sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cast {
+    pub id: i64,
+    pub stance: Stance,
+    pub lived: bool,
+}
+
+/// Count the voices in a set of stances.
+pub fn voices(stances: &[Cast]) -> Voices {
+    Voices {
+        total: u32::try_from(stances.len()).unwrap_or(u32::MAX),
+        lived: u32::try_from(stances.iter().filter(|s| s.lived).count()).unwrap_or(u32::MAX),
+    }
+}
+
+/// What a facilitator writes to close a proposal.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutcomeDraft {
+    pub decision: String,
+    pub reasons: String,
+    pub dissent_summary: String,
+    /// An answer to each block, by the stance's id.
+    pub block_responses: BTreeMap<i64, String>,
+    /// Whether the decision is to go ahead (then it is followed up) or not.
+    pub agreed: bool,
+}
+
+/// A checked outcome, ready to be kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub decision: String,
+    pub reasons: String,
+    pub dissent_summary: String,
+    pub block_responses: BTreeMap<i64, String>,
+    pub agreed: bool,
+}
+
+/// Why a proposal cannot be closed with this outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CloseRefusal {
+    /// The lived-experience rule is not met.
+    LivedVoicesMissing(LivedCheck),
+    /// These blocks have no answer (stance ids, in order).
+    BlockNotAnswered(Vec<i64>),
+    /// A field is missing or wrong.
+    Field(FieldError),
+}
+
+impl CloseRefusal {
+    pub fn code(&self) -> &'static str {
+        match self {
+            CloseRefusal::LivedVoicesMissing(_) => "lived_experience_voices_missing",
+            CloseRefusal::BlockNotAnswered(_) => "block_not_answered",
+            CloseRefusal::Field(f) => f.code,
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            CloseRefusal::LivedVoicesMissing(c) => format!(
+                "{} {}",
+                c.missing_words().unwrap_or_default(),
+                c.rule_words()
+            ),
+            CloseRefusal::BlockNotAnswered(ids) => match ids.len() {
+                1 => "Answer every block before closing: 1 block has no answer yet.".to_string(),
+                n => format!("Answer every block before closing: {n} blocks have no answer yet."),
+            },
+            CloseRefusal::Field(f) => f.message.clone(),
+        }
+    }
+}
+
+/// Check an outcome against the stances and the rule. The lived-experience rule comes
+/// first (without it nothing can be decided), then every block must be answered by the
+/// stance's id, then the decision, its reasons and a summary of any dissent must be written.
+pub fn check_close(
+    rule: LivedRule,
+    stances: &[Cast],
+    draft: &OutcomeDraft,
+) -> Result<Outcome, CloseRefusal> {
+    let check = rule.check(voices(stances));
+    if !check.met {
+        return Err(CloseRefusal::LivedVoicesMissing(check));
+    }
+    let blocks: Vec<i64> = stances
+        .iter()
+        .filter(|s| s.stance == Stance::Block)
+        .map(|s| s.id)
+        .collect();
+    for id in draft.block_responses.keys() {
+        if !blocks.contains(id) {
+            return Err(CloseRefusal::Field(FieldError::new(
+                "block_responses",
+                "not_a_block",
+                format!("Stance {id} is not a block on this proposal, so it needs no answer"),
+            )));
+        }
+    }
+    let mut block_responses = BTreeMap::new();
+    let mut unanswered = Vec::new();
+    for id in blocks {
+        let answer = draft
+            .block_responses
+            .get(&id)
+            .map(|a| a.trim())
+            .unwrap_or("");
+        if answer.is_empty() {
+            unanswered.push(id);
+        } else {
+            let answer = text(
+                "block_responses",
+                answer,
+                true,
+                MAX_TEXT_CHARS,
+                "the answer to a block",
+            )
+            .map_err(CloseRefusal::Field)?;
+            block_responses.insert(id, answer);
+        }
+    }
+    if !unanswered.is_empty() {
+        return Err(CloseRefusal::BlockNotAnswered(unanswered));
+    }
+    let decision = text(
+        "decision",
+        &draft.decision,
+        true,
+        MAX_TEXT_CHARS,
+        "the decision",
+    )
+    .map_err(CloseRefusal::Field)?;
+    let reasons = text(
+        "reasons",
+        &draft.reasons,
+        true,
+        MAX_TEXT_CHARS,
+        "the reasons for the decision",
+    )
+    .map_err(CloseRefusal::Field)?;
+    let dissent = stances.iter().any(|s| s.stance.dissents());
+    let dissent_summary = text(
+        "dissent_summary",
+        &draft.dissent_summary,
+        dissent,
+        MAX_TEXT_CHARS,
+        "a summary of the disagreement",
+    )
+    .map_err(CloseRefusal::Field)?;
+    Ok(Outcome {
+        decision,
+        reasons,
+        dissent_summary,
+        block_responses,
+        agreed: draft.agreed,
+    })
+}
+
+/// Where an agreed decision has got to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Progress {
+    /// Decided not to go ahead: nothing to follow up.
+    NotAgreed,
+    Agreed,
+    InProgress,
+    Done,
+    NotDone,
+}
+
+impl Progress {
+    pub const ALL: [Progress; 5] = [
+        Progress::NotAgreed,
+        Progress::Agreed,
+        Progress::InProgress,
+        Progress::Done,
+        Progress::NotDone,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Progress::NotAgreed => "not_agreed",
+            Progress::Agreed => "agreed",
+            Progress::InProgress => "in_progress",
+            Progress::Done => "done",
+            Progress::NotDone => "not_done",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.code() == code.trim())
+    }
+
+    pub fn words(self) -> &'static str {
+        match self {
+            Progress::NotAgreed => "Decided not to go ahead",
+            Progress::Agreed => "Agreed, not started yet",
+            Progress::InProgress => "In progress",
+            Progress::Done => "Done",
+            Progress::NotDone => "Not done",
+        }
+    }
+
+    /// Nothing more is expected.
+    pub fn finished(self) -> bool {
+        matches!(
+            self,
+            Progress::NotAgreed | Progress::Done | Progress::NotDone
+        )
+    }
+
+    /// Whether an update may move the decision from here to `to`. Staying put is allowed
+    /// (an update that only says how it is going).
+    pub fn may_become(self, to: Progress) -> bool {
+        match self {
+            Progress::Agreed => matches!(
+                to,
+                Progress::Agreed | Progress::InProgress | Progress::Done | Progress::NotDone
+            ),
+            Progress::InProgress => {
+                matches!(
+                    to,
+                    Progress::InProgress | Progress::Done | Progress::NotDone
+                )
+            }
+            Progress::NotAgreed | Progress::Done | Progress::NotDone => false,
+        }
+    }
+}
+
+/// Check a dated update on an agreed decision.
+pub fn check_update(from: Progress, to: Progress, note: &str) -> Result<String, FieldError> {
+    if from.finished() {
+        return Err(FieldError::new(
+            "status",
+            "decision_finished",
+            format!(
+                "This decision is finished ({}): it takes no more updates",
+                from.words().to_lowercase()
+            ),
+        ));
+    }
+    if !from.may_become(to) {
+        return Err(FieldError::new(
+            "status",
+            "invalid_status",
+            format!(
+                "A decision that is {} cannot become {}",
+                from.words().to_lowercase(),
+                to.words().to_lowercase()
+            ),
+        ));
+    }
+    let what = if to == Progress::NotDone {
+        "why it was not done"
+    } else {
+        "what has happened"
+    };
+    text("note", note, true, MAX_TEXT_CHARS, what)
+}
+
+/// How often an agreed decision must be updated, in days, when the facilitator does not say.
+pub const DEFAULT_UPDATE_EVERY_DAYS: i64 = 30;
+
+/// Late: the decision is still going and its last update (or the decision itself) is older
+/// than the space's update interval.
+pub fn overdue(
+    progress: Progress,
+    last_update_at: crate::Timestamp,
+    every_days: i64,
+    now: crate::Timestamp,
+) -> bool {
+    !progress.finished() && now > last_update_at.saturating_add(every_days.saturating_mul(86_400))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cast(id: i64, stance: Stance, lived: bool) -> Cast {
+        Cast { id, stance, lived }
+    }
+
+    fn draft() -> OutcomeDraft {
+        OutcomeDraft {
+            decision: "We will meet in the library.".into(),
+            reasons: "It is step-free and on the bus route.".into(),
+            dissent_summary: String::new(),
+            block_responses: BTreeMap::new(),
+            agreed: true,
+        }
+    }
+
+    #[test]
+    fn the_share_reads_as_a_fraction_or_a_percentage() {
+        assert_eq!(LivedRule::new(0.5, 3).map(|r| r.share_bp), Ok(5_000));
+        assert_eq!(LivedRule::new(50.0, 3).map(|r| r.share_bp), Ok(5_000));
+        assert_eq!(LivedRule::new(1.0, 3).map(|r| r.share_bp), Ok(10_000));
+        assert_eq!(
+            LivedRule::new(150.0, 3).map_err(|e| e.field),
+            Err("min_lived_share")
+        );
+        assert_eq!(
+            LivedRule::new(f64::NAN, 3).map_err(|e| e.field),
+            Err("min_lived_share")
+        );
+        assert_eq!(
+            LivedRule::new(0.5, -1).map_err(|e| e.field),
+            Err("min_lived_count")
+        );
+    }
+
+    #[test]
+    fn both_parts_of_the_rule_must_be_met() {
+        let rule = LivedRule::default();
+        // Two of two: the share is met but not the count.
+        let c = rule.check(Voices { total: 2, lived: 2 });
+        assert!(!c.met);
+        assert_eq!(c.more_needed, Some(1));
+        // Three of seven: the count is met but not half.
+        let c = rule.check(Voices { total: 7, lived: 3 });
+        assert!(!c.met);
+        // 3 + x >= (7 + x) / 2  =>  x >= 1
+        assert_eq!(c.more_needed, Some(1));
+        let c = rule.check(Voices {
+            total: 10,
+            lived: 3,
+        });
+        assert_eq!(c.more_needed, Some(4));
+        let c = rule.check(Voices { total: 6, lived: 3 });
+        assert!(c.met);
+        assert_eq!(c.more_needed, Some(0));
+        assert_eq!(c.missing_words(), None);
+    }
+
+    #[test]
+    fn more_needed_is_exactly_enough() {
+        for share_bp in [0, 2_500, 3_333, 5_000, 6_667, 9_000] {
+            for count in 0..5 {
+                let rule = LivedRule { share_bp, count };
+                for total in 0..30 {
+                    for lived in 0..=total {
+                        let c = rule.check(Voices { total, lived });
+                        let Some(n) = c.more_needed else {
+                            panic!("only a share of every voice can be out of reach")
+                        };
+                        let after = rule.check(Voices {
+                            total: total + n,
+                            lived: lived + n,
+                        });
+                        assert!(after.met, "{share_bp} {count} {total} {lived} {n}");
+                        if n > 0 {
+                            let before = rule.check(Voices {
+                                total: total + n - 1,
+                                lived: lived + n - 1,
+                            });
+                            assert!(!before.met, "{share_bp} {count} {total} {lived} {n}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_rule_of_every_voice_can_be_out_of_reach() {
+        let rule = LivedRule {
+            share_bp: 10_000,
+            count: 1,
+        };
+        let c = rule.check(Voices { total: 3, lived: 2 });
+        assert_eq!(c.more_needed, None);
+        assert!(c.missing_words().is_some());
+    }
+
+    #[test]
+    fn closing_needs_the_lived_experience_voices() {
+        let stances = [cast(1, Stance::Agree, true), cast(2, Stance::Agree, true)];
+        let e = check_close(LivedRule::default(), &stances, &draft());
+        assert_eq!(
+            e.map_err(|e| e.code()),
+            Err("lived_experience_voices_missing")
+        );
+    }
+
+    #[test]
+    fn every_block_must_be_answered_and_dissent_summarised() {
+        let stances = [
+            cast(1, Stance::Agree, true),
+            cast(2, Stance::Block, true),
+            cast(3, Stance::Disagree, true),
+            cast(4, Stance::Block, false),
+        ];
+        let rule = LivedRule::default();
+        let mut d = draft();
+        d.dissent_summary = "Two people worry about the cost.".into();
+        d.block_responses
+            .insert(2, "We found a cheaper room.".into());
+        match check_close(rule, &stances, &d) {
+            Err(CloseRefusal::BlockNotAnswered(ids)) => assert_eq!(ids, vec![4]),
+            other => panic!("expected block_not_answered, got {other:?}"),
+        }
+        d.block_responses.insert(4, "   ".into());
+        assert_eq!(
+            check_close(rule, &stances, &d).map_err(|e| e.code()),
+            Err("block_not_answered")
+        );
+        d.block_responses
+            .insert(4, "The library is free on Tuesdays.".into());
+        d.dissent_summary = String::new();
+        assert_eq!(
+            check_close(rule, &stances, &d).map_err(|e| e.code()),
+            Err("required")
+        );
+        d.dissent_summary = "Two people worry about the cost.".into();
+        let outcome = check_close(rule, &stances, &d).unwrap();
+        assert_eq!(outcome.block_responses.len(), 2);
+        d.block_responses.insert(1, "Thanks".into());
+        assert_eq!(
+            check_close(rule, &stances, &d).map_err(|e| e.code()),
+            Err("not_a_block")
+        );
+    }
+
+    #[test]
+    fn without_dissent_no_summary_is_needed() {
+        let stances = [
+            cast(1, Stance::Agree, true),
+            cast(2, Stance::Abstain, true),
+            cast(3, Stance::Agree, true),
+        ];
+        assert!(check_close(LivedRule::default(), &stances, &draft()).is_ok());
+    }
+
+    #[test]
+    fn reasons_are_needed_to_disagree_or_block() {
+        assert!(check_stance(Stance::Agree, "").is_ok());
+        assert!(check_stance(Stance::Abstain, " ").is_ok());
+        assert_eq!(
+            check_stance(Stance::Disagree, " ").map_err(|e| e.field),
+            Err("reason")
+        );
+        assert_eq!(
+            check_stance(Stance::Block, "").map_err(|e| e.field),
+            Err("reason")
+        );
+        assert_eq!(
+            check_stance(Stance::Block, "It leaves out people who cannot use stairs.").as_deref(),
+            Ok("It leaves out people who cannot use stairs.")
+        );
+    }
+
+    #[test]
+    fn accountability_moves_forward_and_can_be_late() {
+        assert!(check_update(Progress::Agreed, Progress::InProgress, "Started").is_ok());
+        assert!(check_update(Progress::InProgress, Progress::Agreed, "Back").is_err());
+        assert_eq!(
+            check_update(Progress::InProgress, Progress::NotDone, "").map_err(|e| e.field),
+            Err("note")
+        );
+        assert_eq!(
+            check_update(Progress::Done, Progress::Done, "More").map_err(|e| e.code),
+            Err("decision_finished")
+        );
+        let day = 86_400;
+        assert!(!overdue(Progress::Agreed, 0, 30, 30 * day));
+        assert!(overdue(Progress::Agreed, 0, 30, 30 * day + 1));
+        assert!(!overdue(Progress::Done, 0, 30, 300 * day));
+    }
+}

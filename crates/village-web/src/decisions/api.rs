@@ -1,0 +1,1280 @@
+//! The shared-power API: spaces, proposals, stances and outcomes; funding rounds, bids,
+//! ballots, paper ballots, results and 360Giving data.
+
+use super::{DecisionError, ProposalView, RoundView};
+use crate::api::{ApiError, ApiJson};
+use crate::auth::{ApiUser, ClientAddress, MaybeSignedIn};
+use crate::{now, AppState};
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+use village_domain::decisions::budget::Paper;
+use village_domain::decisions::giving;
+use village_domain::decisions::proposal::OutcomeDraft;
+
+pub fn api_error(e: DecisionError) -> ApiError {
+    match e {
+        DecisionError::Field(f) => f.into(),
+        DecisionError::Forbidden => ApiError::forbidden(),
+        DecisionError::NotFound(what) => ApiError::not_found(what),
+        DecisionError::Conflict(code, message) => {
+            ApiError::new(StatusCode::CONFLICT, code, message)
+        }
+        DecisionError::Store(e) => e.into(),
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Created {
+    pub id: i64,
+}
+
+// ---- Spaces ----------------------------------------------------------------------------------
+
+fn default_share() -> f64 {
+    0.5
+}
+fn default_count() -> i64 {
+    3
+}
+fn default_true() -> bool {
+    true
+}
+fn default_days() -> i64 {
+    village_domain::decisions::proposal::DEFAULT_UPDATE_EVERY_DAYS
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SpaceBody {
+    pub name: String,
+    #[serde(default)]
+    pub about: String,
+    /// The least share of stances from members with declared lived experience before a
+    /// proposal can be decided: 0 to 1 (0.5 is half; a number above 1 is read as a
+    /// percentage). Default 0.5.
+    #[serde(default = "default_share")]
+    pub min_lived_share: f64,
+    /// The least number of such stances. Default 3.
+    #[serde(default = "default_count")]
+    pub min_lived_count: i64,
+    /// Anyone in the hub may join (true, the default), or by invitation.
+    #[serde(default = "default_true")]
+    pub open: bool,
+    /// Show stances without names.
+    #[serde(default)]
+    pub hide_names: bool,
+    /// How often an agreed decision must be updated, in days (default 30).
+    #[serde(default = "default_days")]
+    pub update_every_days: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SpaceOut {
+    pub id: i64,
+    pub name: String,
+    pub about: String,
+    pub open: bool,
+    pub hide_names: bool,
+    pub min_lived_share: f64,
+    pub min_lived_count: i64,
+    pub update_every_days: i64,
+    pub members: i64,
+    pub open_proposals: i64,
+    /// The caller's place: `invited`, `member`, `facilitator`, or absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub my_role: Option<String>,
+}
+
+fn space_out(v: &super::SpaceView) -> SpaceOut {
+    SpaceOut {
+        id: v.space.id,
+        name: v.space.name.clone(),
+        about: v.space.about.clone(),
+        open: v.space.open,
+        hide_names: v.space.hide_names,
+        min_lived_share: v.rule.share(),
+        min_lived_count: i64::from(v.rule.count),
+        update_every_days: v.space.update_every_days,
+        members: v.space.members,
+        open_proposals: v.space.open_proposals,
+        my_role: v.my_role.clone(),
+    }
+}
+
+/// Make a decision space; you facilitate it.
+#[utoipa::path(post, path = "/api/v1/spaces", tag = "decisions", request_body = SpaceBody,
+    responses((status = 201, body = Created), (status = 401, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_create_space(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    ApiJson(b): ApiJson<SpaceBody>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id = super::create_space(
+        &state,
+        &who,
+        &super::SpaceInput {
+            name: &b.name,
+            about: &b.about,
+            open: b.open,
+            hide_names: b.hide_names,
+            min_lived_share: b.min_lived_share,
+            min_lived_count: b.min_lived_count,
+            update_every_days: b.update_every_days,
+        },
+        now(),
+    )
+    .await
+    .map_err(api_error)?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// The spaces you can see: every open one, and those you are in or invited to.
+#[utoipa::path(get, path = "/api/v1/spaces", tag = "decisions",
+    responses((status = 200, body = Vec<SpaceOut>), (status = 401, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_spaces(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+) -> Result<Json<Vec<SpaceOut>>, ApiError> {
+    let list = super::spaces(&state, &who).await.map_err(api_error)?;
+    Ok(Json(list.iter().map(space_out).collect()))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SpaceDetailOut {
+    #[serde(flatten)]
+    pub space: SpaceOut,
+    pub proposals: Vec<ProposalSummary>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProposalSummary {
+    pub id: i64,
+    pub title: String,
+    /// `open` or `closed`.
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<String>,
+}
+
+/// One space with its proposals.
+#[utoipa::path(get, path = "/api/v1/spaces/{id}", tag = "decisions",
+    params(("id" = i64, Path, description = "The space")),
+    responses((status = 200, body = SpaceDetailOut), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_space(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<SpaceDetailOut>, ApiError> {
+    let v = super::space(&state, &who, id).await.map_err(api_error)?;
+    let mut c = state.store.conn().await.map_err(ApiError::from)?;
+    let proposals = village_store::decisions::proposals_in(&mut c, id)
+        .await
+        .map_err(ApiError::from)?;
+    Ok(Json(SpaceDetailOut {
+        space: space_out(&v),
+        proposals: proposals
+            .into_iter()
+            .map(|p| ProposalSummary {
+                id: p.id,
+                title: p.title,
+                status: if p.closed_at.is_some() {
+                    "closed"
+                } else {
+                    "open"
+                }
+                .into(),
+                progress: p.progress,
+            })
+            .collect(),
+    }))
+}
+
+/// Join an open space, or accept an invitation.
+#[utoipa::path(post, path = "/api/v1/spaces/{id}/join", tag = "decisions",
+    params(("id" = i64, Path, description = "The space")),
+    responses((status = 204), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_join(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    super::join(&state, &who, id, now())
+        .await
+        .map_err(api_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Leave a space.
+#[utoipa::path(post, path = "/api/v1/spaces/{id}/leave", tag = "decisions",
+    params(("id" = i64, Path, description = "The space")),
+    responses((status = 204), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_leave(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    super::leave(&state, &who, id).await.map_err(api_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MemberBody {
+    /// The email address they joined the hub with.
+    pub email: String,
+    /// Make them a facilitator (otherwise they are invited, or stay as they are).
+    #[serde(default)]
+    pub facilitator: bool,
+}
+
+/// For facilitators: invite a member of the hub, or make someone a facilitator.
+#[utoipa::path(post, path = "/api/v1/spaces/{id}/members", tag = "decisions", request_body = MemberBody,
+    params(("id" = i64, Path, description = "The space")),
+    responses((status = 204), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_add_member(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<MemberBody>,
+) -> Result<StatusCode, ApiError> {
+    super::add_member(&state, &who, id, &b.email, b.facilitator, now())
+        .await
+        .map_err(api_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ---- Proposals -------------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ProposalBody {
+    pub title: String,
+    /// What you propose, and why.
+    pub body: String,
+    /// Who it affects.
+    #[serde(default)]
+    pub affects: String,
+}
+
+/// Put a proposal to a space (members of the space).
+#[utoipa::path(post, path = "/api/v1/spaces/{id}/proposals", tag = "decisions", request_body = ProposalBody,
+    params(("id" = i64, Path, description = "The space")),
+    responses((status = 201, body = Created), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_create_proposal(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<ProposalBody>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id = super::create_proposal(
+        &state,
+        &who,
+        id,
+        &super::ProposalInput {
+            title: &b.title,
+            body: &b.body,
+            affects: &b.affects,
+        },
+        now(),
+    )
+    .await
+    .map_err(api_error)?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StanceOut {
+    /// The stance's id: a block is answered by it.
+    pub id: i64,
+    pub stance: String,
+    pub reason: String,
+    /// Left out where the space hides names (your own is always shown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Your own stance.
+    pub mine: bool,
+    /// The facilitator's answer to a block, once decided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LivedOut {
+    pub min_share: f64,
+    pub min_count: i64,
+    pub stances: u32,
+    /// Stances from people who had declared lived experience (a count only, never who).
+    pub lived_stances: u32,
+    pub met: bool,
+    /// How many more such stances would meet the rule (absent when more alone cannot).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub more_needed: Option<u32>,
+    pub rule: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommentOut {
+    pub id: i64,
+    /// `in_favour`, `against` or `question`.
+    pub kind: String,
+    pub body: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub at: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutcomeOut {
+    pub decision: String,
+    pub reasons: String,
+    pub dissent_summary: String,
+    /// `not_agreed`, `agreed`, `in_progress`, `done` or `not_done`.
+    pub progress: String,
+    /// An update is late.
+    pub overdue: bool,
+    pub decided_at: i64,
+    pub updates: Vec<UpdateOut>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UpdateOut {
+    pub progress: String,
+    pub note: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    pub at: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WordingOut {
+    pub version: i64,
+    pub title: String,
+    pub body: String,
+    pub affects: String,
+    /// When this wording was replaced, and by whom.
+    pub replaced_at: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProposalOut {
+    pub id: i64,
+    pub space_id: i64,
+    pub title: String,
+    pub body: String,
+    pub affects: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// `open` or `closed`.
+    pub status: String,
+    pub created_at: i64,
+    pub counts: BTreeMap<String, usize>,
+    pub stances: Vec<StanceOut>,
+    pub lived_experience: LivedOut,
+    pub comments: Vec<CommentOut>,
+    pub earlier_versions: Vec<WordingOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<OutcomeOut>,
+}
+
+pub fn proposal_out(v: &ProposalView, viewer: i64) -> ProposalOut {
+    let hide = v.space.space.hide_names;
+    ProposalOut {
+        id: v.proposal.id,
+        space_id: v.proposal.space_id,
+        title: v.proposal.title.clone(),
+        body: v.proposal.body.clone(),
+        affects: v.proposal.affects.clone(),
+        author: v.proposal.author_name.clone(),
+        status: if v.open() { "open" } else { "closed" }.into(),
+        created_at: v.proposal.created_at,
+        counts: v
+            .counts()
+            .into_iter()
+            .map(|(k, n)| (k.to_string(), n))
+            .collect(),
+        stances: v
+            .stances
+            .iter()
+            .map(|s| StanceOut {
+                id: s.id,
+                stance: s.stance.clone(),
+                reason: s.reason.clone(),
+                name: if v.shows_name(s, viewer) {
+                    s.name.clone()
+                } else {
+                    None
+                },
+                mine: s.user_id == Some(viewer),
+                response: s.response.clone(),
+            })
+            .collect(),
+        lived_experience: LivedOut {
+            min_share: v.lived.rule.share(),
+            min_count: i64::from(v.lived.rule.count),
+            stances: v.lived.voices.total,
+            lived_stances: v.lived.voices.lived,
+            met: v.lived.met,
+            more_needed: v.lived.more_needed,
+            rule: v.lived.rule_words(),
+            missing: v.lived.missing_words(),
+        },
+        comments: v
+            .comments
+            .iter()
+            .map(|c| CommentOut {
+                id: c.id,
+                kind: c.kind.clone(),
+                body: c.body.clone(),
+                name: if hide && c.user_id != Some(viewer) {
+                    None
+                } else {
+                    c.name.clone()
+                },
+                at: c.created_at,
+            })
+            .collect(),
+        earlier_versions: v
+            .versions
+            .iter()
+            .map(|x| WordingOut {
+                version: x.version,
+                title: x.title.clone(),
+                body: x.body.clone(),
+                affects: x.affects.clone(),
+                replaced_at: x.edited_at,
+                replaced_by: x.edited_by_name.clone(),
+            })
+            .collect(),
+        outcome: v.proposal.closed_at.map(|at| OutcomeOut {
+            decision: v.proposal.decision.clone().unwrap_or_default(),
+            reasons: v.proposal.reasons.clone().unwrap_or_default(),
+            dissent_summary: v.proposal.dissent_summary.clone().unwrap_or_default(),
+            progress: v.proposal.progress.clone().unwrap_or_default(),
+            overdue: v.overdue,
+            decided_at: at,
+            updates: v
+                .updates
+                .iter()
+                .map(|u| UpdateOut {
+                    progress: u.progress.clone(),
+                    note: u.note.clone(),
+                    by: u.by_name.clone(),
+                    at: u.at,
+                })
+                .collect(),
+        }),
+    }
+}
+
+/// A proposal with its stances (each with its `id`, `stance` and `reason`), the
+/// lived-experience rule's counts, the discussion, earlier wordings and, once decided, the
+/// outcome and its updates.
+#[utoipa::path(get, path = "/api/v1/proposals/{id}", tag = "decisions",
+    params(("id" = i64, Path, description = "The proposal")),
+    responses((status = 200, body = ProposalOut), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_proposal(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<ProposalOut>, ApiError> {
+    let v = super::proposal(&state, &who, id, now())
+        .await
+        .map_err(api_error)?;
+    Ok(Json(proposal_out(&v, who.user.id)))
+}
+
+/// Change an open proposal's wording (whoever proposed it, or a facilitator); the earlier
+/// wording is kept.
+#[utoipa::path(put, path = "/api/v1/proposals/{id}", tag = "decisions", request_body = ProposalBody,
+    params(("id" = i64, Path, description = "The proposal")),
+    responses((status = 204), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_edit_proposal(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<ProposalBody>,
+) -> Result<StatusCode, ApiError> {
+    super::edit_proposal(
+        &state,
+        &who,
+        id,
+        &super::ProposalInput {
+            title: &b.title,
+            body: &b.body,
+            affects: &b.affects,
+        },
+        now(),
+    )
+    .await
+    .map_err(api_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct StanceBody {
+    /// `agree`, `abstain`, `disagree` or `block`.
+    pub stance: String,
+    /// Needed to disagree or block.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Take or change your stance while the proposal is open (members of the space).
+#[utoipa::path(put, path = "/api/v1/proposals/{id}/stance", tag = "decisions", request_body = StanceBody,
+    params(("id" = i64, Path, description = "The proposal")),
+    responses((status = 200, body = Created), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_stance(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<StanceBody>,
+) -> Result<Json<Created>, ApiError> {
+    let id = super::take_stance(&state, &who, id, &b.stance, &b.reason, now())
+        .await
+        .map_err(api_error)?;
+    Ok(Json(Created { id }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CommentBody {
+    /// `in_favour`, `against` or `question`.
+    pub kind: String,
+    pub body: String,
+}
+
+/// Add to the discussion of an open proposal (members of the space).
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/comments", tag = "decisions", request_body = CommentBody,
+    params(("id" = i64, Path, description = "The proposal")),
+    responses((status = 201, body = Created), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_comment(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<CommentBody>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id = super::comment(&state, &who, id, &b.kind, &b.body, now())
+        .await
+        .map_err(api_error)?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CloseProposalBody {
+    pub decision: String,
+    pub reasons: String,
+    /// A summary of the disagreement (needed when anyone disagreed or blocked).
+    #[serde(default)]
+    pub dissent_summary: String,
+    /// An answer to each block, by the stance's id.
+    #[serde(default)]
+    pub block_responses: BTreeMap<String, String>,
+    /// The decision is to go ahead (default) and is then followed up; false records a
+    /// decision not to.
+    #[serde(default = "default_true")]
+    pub agreed: bool,
+}
+
+/// For facilitators: close a proposal with the decision. Refused with 409
+/// `lived_experience_voices_missing` while the space's lived-experience rule is not met, and
+/// `block_not_answered` while a block has no answer.
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/close", tag = "decisions", request_body = CloseProposalBody,
+    params(("id" = i64, Path, description = "The proposal")),
+    responses((status = 200, body = ProposalOut), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_close(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<CloseProposalBody>,
+) -> Result<Json<ProposalOut>, ApiError> {
+    let mut block_responses = BTreeMap::new();
+    for (k, v) in b.block_responses {
+        let Ok(stance_id) = k.trim().parse::<i64>() else {
+            return Err(ApiError {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                code: "not_a_block",
+                message: format!("'{k}' is not a stance id: answer each block by its stance's id"),
+                field: Some("block_responses"),
+            });
+        };
+        block_responses.insert(stance_id, v);
+    }
+    let draft = OutcomeDraft {
+        decision: b.decision,
+        reasons: b.reasons,
+        dissent_summary: b.dissent_summary,
+        block_responses,
+        agreed: b.agreed,
+    };
+    let t = now();
+    super::close(&state, &who, id, &draft, &ip, t)
+        .await
+        .map_err(api_error)?;
+    let v = super::proposal(&state, &who, id, t)
+        .await
+        .map_err(api_error)?;
+    Ok(Json(proposal_out(&v, who.user.id)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ProgressBody {
+    /// `agreed`, `in_progress`, `done` or `not_done` (with the reason in `note`).
+    pub status: String,
+    pub note: String,
+}
+
+/// For facilitators: a dated update on an agreed decision.
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/updates", tag = "decisions", request_body = ProgressBody,
+    params(("id" = i64, Path, description = "The proposal")),
+    responses((status = 204), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_update(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<ProgressBody>,
+) -> Result<StatusCode, ApiError> {
+    super::update(&state, &who, id, &b.status, &b.note, now())
+        .await
+        .map_err(api_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ---- Rounds ----------------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RoundBody {
+    pub name: String,
+    #[serde(default)]
+    pub about: String,
+    /// Vote only among this space's members (you must facilitate it).
+    pub space_id: Option<i64>,
+    pub pot_pence: i64,
+    pub max_bid_pence: i64,
+    /// `approval` or `knapsack`.
+    pub method: String,
+}
+
+/// Start a participatory budgeting round; you facilitate it. It starts in the ideas phase.
+#[utoipa::path(post, path = "/api/v1/rounds", tag = "decisions", request_body = RoundBody,
+    responses((status = 201, body = Created), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_create_round(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    ApiJson(b): ApiJson<RoundBody>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id = super::create_round(
+        &state,
+        &who,
+        &super::RoundInput {
+            name: &b.name,
+            about: &b.about,
+            space_id: b.space_id,
+            pot_pence: b.pot_pence,
+            max_bid_pence: b.max_bid_pence,
+            method: &b.method,
+        },
+        now(),
+    )
+    .await
+    .map_err(api_error)?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BidOut {
+    pub id: i64,
+    pub title: String,
+    pub summary: String,
+    pub for_whom: String,
+    pub amount_pence: i64,
+    pub group_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organisation_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charity_number: Option<String>,
+    /// `unchecked`, `eligible` or `not_eligible`.
+    pub check: String,
+    /// Why, when a steward found it not eligible (or noted something).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub check_reason: String,
+    pub created_at: i64,
+    pub delivery_updates: Vec<DeliveryOut>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeliveryOut {
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    pub at: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RoundOut {
+    pub id: i64,
+    pub name: String,
+    pub about: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub space_id: Option<i64>,
+    pub pot_pence: i64,
+    pub max_bid_pence: i64,
+    pub method: String,
+    /// `ideas`, `bids`, `checks`, `voting`, `results` or `delivery`.
+    pub phase: String,
+    pub bids: Vec<BidOut>,
+    pub ideas: Vec<IdeaOut>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IdeaOut {
+    pub id: i64,
+    pub title: String,
+    pub body: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+async fn round_out(state: &AppState, v: &RoundView) -> Result<RoundOut, ApiError> {
+    let mut c = state.store.conn().await.map_err(ApiError::from)?;
+    let updates = village_store::decisions::delivery_updates(&mut c, v.round.id)
+        .await
+        .map_err(ApiError::from)?;
+    let ideas = village_store::decisions::ideas(&mut c, v.round.id)
+        .await
+        .map_err(ApiError::from)?;
+    Ok(RoundOut {
+        id: v.round.id,
+        name: v.round.name.clone(),
+        about: v.round.about.clone(),
+        space_id: v.round.space_id,
+        pot_pence: v.round.pot_pence,
+        max_bid_pence: v.round.max_bid_pence,
+        method: v.round.method.clone(),
+        phase: v.round.phase.clone(),
+        bids: v
+            .bids
+            .iter()
+            .map(|b| BidOut {
+                id: b.id,
+                title: b.title.clone(),
+                summary: b.summary.clone(),
+                for_whom: b.for_whom.clone(),
+                amount_pence: b.amount_pence,
+                group_name: b.group_name.clone(),
+                organisation_id: b.organisation_id.clone(),
+                charity_number: b.charity_number.clone(),
+                check: b.check_status.clone(),
+                check_reason: b.check_reason.clone(),
+                created_at: b.created_at,
+                delivery_updates: updates
+                    .iter()
+                    .filter(|u| u.bid_id == b.id)
+                    .map(|u| DeliveryOut {
+                        text: u.body.clone(),
+                        by: u.by_name.clone(),
+                        at: u.at,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        ideas: ideas
+            .into_iter()
+            .map(|i| IdeaOut {
+                id: i.id,
+                title: i.title,
+                body: i.body,
+                name: i.name,
+            })
+            .collect(),
+    })
+}
+
+/// Every funding round, newest first (public).
+#[utoipa::path(get, path = "/api/v1/rounds", tag = "decisions",
+    responses((status = 200, body = Vec<RoundOut>)))]
+pub async fn api_rounds(
+    State(state): State<AppState>,
+    MaybeSignedIn(who): MaybeSignedIn,
+) -> Result<Json<Vec<RoundOut>>, ApiError> {
+    let mut c = state.store.conn().await.map_err(ApiError::from)?;
+    let ids: Vec<i64> = village_store::decisions::rounds(&mut c)
+        .await
+        .map_err(ApiError::from)?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    drop(c);
+    let mut out = Vec::new();
+    for id in ids {
+        let v = super::round(&state, who.as_ref(), id)
+            .await
+            .map_err(api_error)?;
+        out.push(round_out(&state, &v).await?);
+    }
+    Ok(Json(out))
+}
+
+/// One round with its bids, ideas and delivery updates (public).
+#[utoipa::path(get, path = "/api/v1/rounds/{id}", tag = "decisions",
+    params(("id" = i64, Path, description = "The round")),
+    responses((status = 200, body = RoundOut), (status = 404, body = crate::api::ErrorBody)))]
+pub async fn api_round(
+    State(state): State<AppState>,
+    MaybeSignedIn(who): MaybeSignedIn,
+    Path(id): Path<i64>,
+) -> Result<Json<RoundOut>, ApiError> {
+    let v = super::round(&state, who.as_ref(), id)
+        .await
+        .map_err(api_error)?;
+    Ok(Json(round_out(&state, &v).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct IdeaBody {
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+}
+
+/// Share an idea for the round (in the ideas phase).
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/ideas", tag = "decisions", request_body = IdeaBody,
+    params(("id" = i64, Path, description = "The round")),
+    responses((status = 201, body = Created), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_idea(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<IdeaBody>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id = super::add_idea(&state, &who, id, &b.title, &b.body, now())
+        .await
+        .map_err(api_error)?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct BidBody {
+    pub title: String,
+    /// What the group will do with the money.
+    pub summary: String,
+    pub amount_pence: i64,
+    /// Who it is for.
+    #[serde(default)]
+    pub for_whom: String,
+    /// The group's name (registered or not); your own name if left out.
+    #[serde(default)]
+    pub group_name: String,
+    /// The group's ORUK organization id, if it is in the directory.
+    pub organisation_id: Option<String>,
+    /// A registered charity's number, if it has one.
+    #[serde(default)]
+    pub charity_number: String,
+}
+
+/// Put in a bid for a group, registered or not (in the ideas and bids phases).
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/bids", tag = "decisions", request_body = BidBody,
+    params(("id" = i64, Path, description = "The round")),
+    responses((status = 201, body = Created), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_bid(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<BidBody>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id = super::create_bid(
+        &state,
+        &who,
+        id,
+        &super::BidInput {
+            title: &b.title,
+            summary: &b.summary,
+            for_whom: &b.for_whom,
+            amount_pence: b.amount_pence,
+            group_name: &b.group_name,
+            organisation_id: b.organisation_id.as_deref(),
+            charity_number: &b.charity_number,
+        },
+        now(),
+    )
+    .await
+    .map_err(api_error)?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CheckBody {
+    pub eligible: bool,
+    /// Needed when it is not eligible.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// For stewards: record whether a bid is eligible (in the bids and checks phases).
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/bids/{bid_id}/check", tag = "decisions", request_body = CheckBody,
+    params(("id" = i64, Path, description = "The round"), ("bid_id" = i64, Path, description = "The bid")),
+    responses((status = 204), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_check(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    Path((id, bid_id)): Path<(i64, i64)>,
+    ApiJson(b): ApiJson<CheckBody>,
+) -> Result<StatusCode, ApiError> {
+    super::check_bid(
+        &state,
+        &who,
+        (id, bid_id),
+        b.eligible,
+        &b.reason,
+        &ip,
+        now(),
+    )
+    .await
+    .map_err(api_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DeliveryBody {
+    pub text: String,
+}
+
+/// For the group that put a funded bid in (or a facilitator): how the work is going.
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/bids/{bid_id}/updates", tag = "decisions", request_body = DeliveryBody,
+    params(("id" = i64, Path, description = "The round"), ("bid_id" = i64, Path, description = "The bid")),
+    responses((status = 201, body = Created), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_delivery(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path((id, bid_id)): Path<(i64, i64)>,
+    ApiJson(b): ApiJson<DeliveryBody>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id = super::delivery_update(&state, &who, id, bid_id, &b.text, now())
+        .await
+        .map_err(api_error)?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PhaseBody {
+    /// The next phase: `bids`, `checks`, `voting`, `results` or `delivery`.
+    pub phase: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PhaseOut {
+    pub phase: String,
+}
+
+/// For facilitators: move the round to its next phase. Moving to `results` counts the votes
+/// and publishes them.
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/phase", tag = "decisions", request_body = PhaseBody,
+    params(("id" = i64, Path, description = "The round")),
+    responses((status = 200, body = PhaseOut), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_phase(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<PhaseBody>,
+) -> Result<Json<PhaseOut>, ApiError> {
+    super::set_phase(&state, &who, id, &b.phase, &ip, now())
+        .await
+        .map_err(api_error)?;
+    Ok(Json(PhaseOut {
+        phase: b.phase.trim().to_string(),
+    }))
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct BallotBody {
+    pub bid_ids: Vec<i64>,
+}
+
+/// Put in or change your ballot while voting is open: one member, one ballot.
+#[utoipa::path(put, path = "/api/v1/rounds/{id}/ballot", tag = "decisions", request_body = BallotBody,
+    params(("id" = i64, Path, description = "The round")),
+    responses((status = 200, body = BallotBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_put_ballot(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<BallotBody>,
+) -> Result<Json<BallotBody>, ApiError> {
+    let bid_ids = super::vote(&state, &who, id, &b.bid_ids, now())
+        .await
+        .map_err(api_error)?;
+    Ok(Json(BallotBody { bid_ids }))
+}
+
+/// Your ballot in a round.
+#[utoipa::path(get, path = "/api/v1/rounds/{id}/ballot", tag = "decisions",
+    params(("id" = i64, Path, description = "The round")),
+    responses((status = 200, body = BallotBody), (status = 404, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_ballot(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<BallotBody>, ApiError> {
+    match super::my_ballot(&state, &who, id)
+        .await
+        .map_err(api_error)?
+    {
+        Some(bid_ids) => Ok(Json(BallotBody { bid_ids })),
+        None => Err(ApiError::not_found("ballot of yours in this round")),
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PaperBody {
+    /// The number written on the paper ballot.
+    pub paper: String,
+    pub bid_ids: Vec<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaperOut {
+    pub paper: String,
+    /// `waiting_for_second`, `agreed`, `mismatch` or `resolved`.
+    pub state: String,
+    pub entries: Vec<BallotBody>,
+    /// What counts, once it counts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counted: Option<Vec<i64>>,
+}
+
+/// For stewards: type in a paper ballot. Each is typed in twice, by two different stewards;
+/// it counts when the two entries agree.
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/paper-ballots", tag = "decisions", request_body = PaperBody,
+    params(("id" = i64, Path, description = "The round")),
+    responses((status = 201, body = PaperOut), (status = 403, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_enter_paper(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<PaperBody>,
+) -> Result<(StatusCode, Json<PaperOut>), ApiError> {
+    let paper = super::enter_paper(&state, &who, id, &b.paper, &b.bid_ids, &ip, now())
+        .await
+        .map_err(api_error)?;
+    let list = papers_out(&state, id).await?;
+    let out = list
+        .into_iter()
+        .find(|p| p.paper == paper)
+        .ok_or_else(|| ApiError::not_found("paper ballot"))?;
+    Ok((StatusCode::CREATED, Json(out)))
+}
+
+async fn papers_out(state: &AppState, id: i64) -> Result<Vec<PaperOut>, ApiError> {
+    let list = super::papers(state, id).await.map_err(api_error)?;
+    Ok(list
+        .into_iter()
+        .map(|(paper, p, rows)| PaperOut {
+            paper,
+            state: match &p {
+                Paper::WaitingForSecond { .. } => "waiting_for_second",
+                Paper::Agreed(_) => "agreed",
+                Paper::Mismatch { .. } => "mismatch",
+                Paper::Resolved(_) => "resolved",
+            }
+            .into(),
+            counted: p.counted().map(<[i64]>::to_vec),
+            entries: rows
+                .iter()
+                .map(|r| BallotBody {
+                    bid_ids: super::parse_choices(&r.choices),
+                })
+                .collect(),
+        })
+        .collect())
+}
+
+/// For stewards and the round's facilitators: every paper ballot and whether it counts.
+#[utoipa::path(get, path = "/api/v1/rounds/{id}/paper-ballots", tag = "decisions",
+    params(("id" = i64, Path, description = "The round")),
+    responses((status = 200, body = Vec<PaperOut>), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_papers(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<PaperOut>>, ApiError> {
+    let v = super::round(&state, Some(&who), id)
+        .await
+        .map_err(api_error)?;
+    if !v.checks && !v.facilitates {
+        return Err(ApiError::forbidden());
+    }
+    Ok(Json(papers_out(&state, id).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ResolveBody {
+    /// What the paper really says.
+    pub bid_ids: Vec<i64>,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// For stewards: resolve a paper ballot whose two entries disagree, from the paper itself.
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/paper-ballots/{paper}/resolve", tag = "decisions", request_body = ResolveBody,
+    params(("id" = i64, Path, description = "The round"), ("paper" = String, Path, description = "The paper ballot's number")),
+    responses((status = 204), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_resolve_paper(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    Path((id, paper)): Path<(i64, String)>,
+    ApiJson(b): ApiJson<ResolveBody>,
+) -> Result<StatusCode, ApiError> {
+    super::resolve_paper(&state, &who, (id, &paper), &b.bid_ids, &b.note, &ip, now())
+        .await
+        .map_err(api_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResultsOut {
+    /// Votes for each eligible bid, by bid id (online and paper ballots together).
+    pub counts: BTreeMap<String, u64>,
+    /// Funded bids, in funding order.
+    pub funded: Vec<i64>,
+    /// Bids passed over because they no longer fitted in what was left.
+    pub skipped: Vec<i64>,
+    /// Every eligible bid in the order it was considered.
+    pub order: Vec<i64>,
+    pub left_pence: i64,
+    pub ballots: u64,
+    pub online_ballots: u64,
+    pub paper_ballots: u64,
+    /// How the results were worked out, in plain words.
+    pub method: String,
+}
+
+/// How results are worked out, as the results page says it.
+pub const METHOD_WORDS: &str = "Every ballot counts one vote for each bid it chooses. Bids are \
+    taken in order of votes, most first; where two have the same votes, the smaller amount comes \
+    first, then the bid that came in earlier. Each bid is funded if it fits in what is left of \
+    the pot; a bid that no longer fits is passed over and the next one is tried, until every bid \
+    has been considered.";
+
+/// The published results (public, once the round reaches results).
+#[utoipa::path(get, path = "/api/v1/rounds/{id}/results", tag = "decisions",
+    params(("id" = i64, Path, description = "The round")),
+    responses((status = 200, body = ResultsOut), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody)))]
+pub async fn api_results(
+    State(state): State<AppState>,
+    MaybeSignedIn(who): MaybeSignedIn,
+    Path(id): Path<i64>,
+) -> Result<Json<ResultsOut>, ApiError> {
+    let v = super::round(&state, who.as_ref(), id)
+        .await
+        .map_err(api_error)?;
+    let Some(p) = super::published(&v) else {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "results_not_ready",
+            "The results of this round are not published yet.",
+        ));
+    };
+    Ok(Json(ResultsOut {
+        counts: p.counts,
+        funded: p.funded,
+        skipped: p.skipped,
+        order: p.order,
+        left_pence: p.left_pence,
+        ballots: p.ballots,
+        online_ballots: p.online_ballots,
+        paper_ballots: p.paper_ballots,
+        method: METHOD_WORDS.into(),
+    }))
+}
+
+/// The round's awards as a 360Giving 1.4 data package (public, once results are published).
+#[utoipa::path(get, path = "/api/v1/rounds/{id}/360giving.json", tag = "decisions",
+    params(("id" = i64, Path, description = "The round")),
+    responses((status = 200, description = "A 360Giving data package", content_type = "application/json"), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody)))]
+pub async fn api_giving_json(
+    State(state): State<AppState>,
+    MaybeSignedIn(who): MaybeSignedIn,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let v = super::round(&state, who.as_ref(), id)
+        .await
+        .map_err(api_error)?;
+    let awards = super::awards(&v).map_err(api_error)?;
+    if awards.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "no_awards",
+            "No bid was funded in this round, so there are no grants to publish.",
+        ));
+    }
+    let package = giving::package(&state.settings.funder(), &awards);
+    Ok(Json(package).into_response())
+}
+
+/// The round's awards as 360Giving's flat CSV (public, once results are published).
+#[utoipa::path(get, path = "/api/v1/rounds/{id}/360giving.csv", tag = "decisions",
+    params(("id" = i64, Path, description = "The round")),
+    responses((status = 200, description = "360Giving CSV", content_type = "text/csv"), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody)))]
+pub async fn api_giving_csv(
+    State(state): State<AppState>,
+    MaybeSignedIn(who): MaybeSignedIn,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let v = super::round(&state, who.as_ref(), id)
+        .await
+        .map_err(api_error)?;
+    let awards = super::awards(&v).map_err(api_error)?;
+    let funder = state.settings.funder();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(giving::CSV_COLUMNS)
+        .map_err(ApiError::internal)?;
+    for a in &awards {
+        w.write_record(giving::csv_row(&funder, a))
+            .map_err(ApiError::internal)?;
+    }
+    let bytes = w.into_inner().map_err(ApiError::internal)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"round-{id}-360giving.csv\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

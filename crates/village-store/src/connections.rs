@@ -112,6 +112,12 @@ pub async fn candidates(db: &mut impl Db, q: &CandidateQuery) -> Result<Vec<(Str
     for i in (1..=n).rev() {
         sql = sql.replace(&format!("$I{i}"), &format!("${i}"));
     }
+    // Thousands of candidate rows come back for a dense city. Row by row, the driver's
+    // per-row cost dwarfs the query, so the rows come back packed into one string (fields
+    // split by the unit separator, rows by the record separator) and are read here.
+    if let Some(rows) = packed_candidates(db, &sql, &args, &floats).await? {
+        return Ok(facts_of(rows));
+    }
     let rows: Vec<FactRow> = query!(db, c => {
         let mut query = sqlx::query_as(&sql);
         for a in &args {
@@ -122,6 +128,111 @@ pub async fn candidates(db: &mut impl Db, q: &CandidateQuery) -> Result<Vec<(Str
         }
         query.fetch_all(&mut *c).await
     })?;
+    Ok(facts_of(rows))
+}
+
+const UNIT: char = '\u{1f}';
+const RECORD: char = '\u{1e}';
+
+/// The candidate rows, fetched as one packed string. `None` if a row cannot be read back
+/// (an id holding a separator), so the caller reads them row by row instead.
+async fn packed_candidates(
+    db: &mut impl Db,
+    sql: &str,
+    args: &[i64],
+    floats: &[f64],
+) -> Result<Option<Vec<FactRow>>> {
+    let fields = [
+        "lat",
+        "lon",
+        "bits",
+        "minimum_age",
+        "maximum_age",
+        "free",
+        "h0",
+        "h1",
+        "h2",
+        "w0",
+        "w1",
+        "w2",
+        "w3",
+    ]
+    .map(|c| format!("COALESCE(CAST({c} AS TEXT), '')"))
+    .join(&format!(" || '{UNIT}' || "));
+    let row = format!("{fields} || '{UNIT}' || service_id");
+    let packed: Option<String> = match crate::db::Db::exec(db.as_db()) {
+        crate::db::Exec::Sqlite(c) => {
+            let sql = format!("SELECT group_concat({row}, '{RECORD}') FROM ({sql}) AS candidates");
+            let mut query = sqlx::query_scalar(&sql);
+            for a in args {
+                query = query.bind(*a);
+            }
+            for f in floats {
+                query = query.bind(*f);
+            }
+            query.fetch_one(&mut *c).await?
+        }
+        crate::db::Exec::Postgres(c) => {
+            let sql = format!("SELECT string_agg({row}, '{RECORD}') FROM ({sql}) AS candidates");
+            let mut query = sqlx::query_scalar(&sql);
+            for a in args {
+                query = query.bind(*a);
+            }
+            for f in floats {
+                query = query.bind(*f);
+            }
+            query.fetch_one(&mut *c).await?
+        }
+    };
+    let Some(packed) = packed else {
+        return Ok(Some(Vec::new()));
+    };
+    let mut rows = Vec::new();
+    for record in packed.split(RECORD) {
+        match unpack(record) {
+            Some(r) => rows.push(r),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(rows))
+}
+
+fn unpack(record: &str) -> Option<FactRow> {
+    let mut f = record.splitn(14, UNIT);
+    let mut next = || f.next();
+    fn opt<T: std::str::FromStr>(s: &str) -> Option<Option<T>> {
+        if s.is_empty() {
+            Some(None)
+        } else {
+            s.parse().ok().map(Some)
+        }
+    }
+    let lat = opt::<f64>(next()?)?;
+    let lon = opt::<f64>(next()?)?;
+    let bits = next()?.parse().ok()?;
+    let min = opt::<i64>(next()?)?;
+    let max = opt::<i64>(next()?)?;
+    let free = match next()? {
+        "" => None,
+        "1" | "true" => Some(true),
+        "0" | "false" => Some(false),
+        _ => return None,
+    };
+    let h0 = opt::<i64>(next()?)?;
+    let h1 = opt::<i64>(next()?)?;
+    let h2 = opt::<i64>(next()?)?;
+    let w0 = next()?.parse().ok()?;
+    let w1 = next()?.parse().ok()?;
+    let w2 = next()?.parse().ok()?;
+    let w3 = next()?.parse().ok()?;
+    let id = next()?.to_string();
+    Some((
+        id, lat, lon, bits, min, max, free, h0, h1, h2, w0, w1, w2, w3,
+    ))
+}
+
+/// One entry per offer with all its places, in id order.
+fn facts_of(rows: Vec<FactRow>) -> Vec<(String, Facts)> {
     let mut out: Vec<(String, Facts)> = Vec::new();
     let mut by_id: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (id, lat, lon, bits, min, max, free, h0, h1, h2, w0, w1, w2, w3) in rows {
@@ -153,7 +264,51 @@ pub async fn candidates(db: &mut impl Db, q: &CandidateQuery) -> Result<Vec<(Str
             },
         ));
     }
-    Ok(out)
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+// ---- Suggestions kept per person ------------------------------------------------------
+
+/// The directory's generation, and what is kept for this person and scope (key and ideas).
+pub async fn cached_ideas(
+    db: &mut impl Db,
+    person_id: i64,
+    scope: &str,
+) -> Result<(i64, Option<(String, String)>)> {
+    let row: (i64, Option<String>, Option<String>) = query!(db, c => sqlx::query_as(
+        "SELECT g.value, s.cache_key, s.ideas FROM dir_generation g \
+         LEFT JOIN suggestion_cache s ON s.person_id = $1 AND s.scope = $2 WHERE g.id = 1",
+    )
+    .bind(person_id)
+    .bind(scope)
+    .fetch_one(&mut *c)
+    .await)?;
+    Ok((row.0, row.1.zip(row.2)))
+}
+
+pub async fn keep_ideas(
+    db: &mut impl Db,
+    person_id: i64,
+    scope: &str,
+    key: &str,
+    ideas: &str,
+    now: Timestamp,
+) -> Result<()> {
+    query!(db, c => sqlx::query(
+        "INSERT INTO suggestion_cache (person_id, scope, cache_key, ideas, computed_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (person_id, scope) DO UPDATE SET cache_key = excluded.cache_key, ideas = excluded.ideas, \
+         computed_at = excluded.computed_at",
+    )
+    .bind(person_id)
+    .bind(scope)
+    .bind(key)
+    .bind(ideas)
+    .bind(now)
+    .execute(&mut *c)
+    .await
+    .map(|_| ()))?;
+    Ok(())
 }
 
 // ---- Saved and dismissed suggestions, preferences --------------------------------------
@@ -723,4 +878,34 @@ pub async fn pick_shortlist_item(
     .await
     .map(|r| r.rows_affected()))?;
     Ok(n > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_packed_row_reads_back_as_the_row() {
+        let u = UNIT;
+        let sqlite =
+            format!("51.5174{u}-0.0975{u}5{u}{u}65{u}1{u}7{u}0{u}3{u}1{u}2{u}3{u}4{u}id-1");
+        let r = unpack(&sqlite).unwrap();
+        assert_eq!(
+            (r.0.as_str(), r.1, r.2, r.3),
+            ("id-1", Some(51.5174), Some(-0.0975), 5)
+        );
+        assert_eq!((r.4, r.5, r.6), (None, Some(65), Some(true)));
+        assert_eq!((r.7, r.8, r.9), (Some(7), Some(0), Some(3)));
+        assert_eq!((r.10, r.11, r.12, r.13), (1, 2, 3, 4));
+        // PostgreSQL's booleans, no place, and an id that holds the field separator.
+        let pg = format!("{u}{u}0{u}{u}{u}false{u}{u}{u}{u}0{u}0{u}0{u}0{u}odd{u}id");
+        let r = unpack(&pg).unwrap();
+        assert_eq!(
+            (r.0, r.1, r.6, r.7),
+            (format!("odd{u}id"), None, Some(false), None)
+        );
+        assert!(unpack("not a row").is_none());
+        let bad = format!("x{u}{u}0{u}{u}{u}{u}{u}{u}{u}0{u}0{u}0{u}0{u}id");
+        assert!(unpack(&bad).is_none(), "a latitude that is not a number");
+    }
 }

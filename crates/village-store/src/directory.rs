@@ -9,6 +9,16 @@ use village_domain::directory::oruk::ServiceIndex;
 use village_domain::Timestamp;
 
 /// Store a service record and rebuild its index, replacing any record with the same id.
+/// Move the directory's generation on: anything kept that was worked out from the offers
+/// (a person's suggestions) is then out of date.
+async fn bump_generation(db: &mut impl Db) -> Result<()> {
+    query!(db, c => sqlx::query("UPDATE dir_generation SET value = value + 1 WHERE id = 1")
+        .execute(&mut *c)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}
+
 pub async fn upsert_service(
     db: &mut impl Db,
     index: &ServiceIndex,
@@ -16,6 +26,7 @@ pub async fn upsert_service(
     public: bool,
     now: Timestamp,
 ) -> Result<()> {
+    bump_generation(db).await?;
     let sql = "INSERT INTO dir_services (id, organization_id, organization_name, name, description, status, \
                minimum_age, maximum_age, free, last_modified, public, updated_at) \
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
@@ -230,6 +241,7 @@ pub async fn upsert_services(
     if items.is_empty() {
         return Ok(());
     }
+    bump_generation(db).await?;
     let services: Vec<Vec<Bind<'_>>> = items
         .iter()
         .map(|(index, _)| {
@@ -474,6 +486,7 @@ pub async fn fill_match_facts(db: &mut impl Db) -> Result<usize> {
     if have.is_some() || any.is_none() {
         return Ok(0);
     }
+    bump_generation(db).await?;
     let mut done = 0usize;
     let mut after = String::new();
     loop {

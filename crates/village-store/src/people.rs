@@ -487,6 +487,7 @@ pub async fn forget(db: &mut impl Db, user_id: i64) -> Result<()> {
         "DELETE FROM checkins WHERE person_id = $1",
         "DELETE FROM shortlists WHERE person_id = $1",
         "DELETE FROM suggestion_marks WHERE person_id = $1",
+        "DELETE FROM suggestion_cache WHERE person_id = $1",
         "DELETE FROM notifications WHERE user_id = $1",
         "DELETE FROM profile_edits WHERE user_id = $1",
         "DELETE FROM profile_sections WHERE user_id = $1",
@@ -530,7 +531,7 @@ pub async fn scrub(store: &Store) -> Result<()> {
             sqlx::query(
                 "VACUUM profile_sections, profile_edits, consents, circle_entries, person_connectors, conversations, conversation_replies, \
                  introductions, introduction_events, notifications, suggestion_marks, connection_preferences, checkins, shortlists, \
-                 shortlist_items, stances, proposal_comments, round_ideas, ballots, ballot_choices, users",
+                 shortlist_items, suggestion_cache, stances, proposal_comments, round_ideas, ballots, ballot_choices, users",
             )
             .execute(pool)
             .await?;

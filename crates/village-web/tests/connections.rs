@@ -16,6 +16,7 @@ on_both_backends!(
     suggestions_keep_hard_constraints_and_say_why,
     the_introduction_journey_for_person_connector_and_group,
     shortlists_and_check_ins,
+    kept_suggestions_follow_changes_to_the_directory,
 );
 
 const ORG: &str = "0b0c0d0e-0000-4000-8000-000000000001";
@@ -923,4 +924,89 @@ async fn shortlists_and_check_ins(backend: Backend) {
     let (_, told) = get(&app, &connie, "/api/v1/me/notifications").await;
     assert_eq!(told, json!([]), "{told}");
     assert_eq!(get(&app, &connie, &lists).await.0, 404);
+}
+
+/// Suggestions are kept per person, and worked out again as soon as an offer changes.
+async fn kept_suggestions_follow_changes_to_the_directory(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    seed(&app).await;
+    let (pat, pat_id) = person(&app, "pat@example.org", "Pat Okafor").await;
+    pats_profile(&app, &pat).await;
+    let (_, first) = get(&app, &pat, "/api/v1/me/suggestions").await;
+    assert_eq!(ids(&first), vec![uuid(1), uuid(6)]);
+    let (_, again) = get(&app, &pat, "/api/v1/me/suggestions").await;
+    assert_eq!(again, first, "the same answer while nothing changed");
+    let mut c = app.store.conn().await.unwrap();
+    let (_, kept) = village_store::connections::cached_ideas(&mut c, pat_id, "own")
+        .await
+        .unwrap();
+    assert!(kept.is_some(), "the suggestions were kept");
+    drop(c);
+
+    // A new offer that fits even better, and the best one closing.
+    let arts = CATEGORIES[1].id;
+    let step = Access::StepFree.term_id();
+    let carers = Community::Carers.term_id();
+    let change = |o: Offer| {
+        let r = record(&o);
+        let (index, _) = village_domain::directory::oruk::read_service(&r).unwrap();
+        (index, r.to_string())
+    };
+    let (new_index, new_doc) = change(Offer {
+        n: 8,
+        name: "Carers' singing circle",
+        km_north: 0.2,
+        day: "TU",
+        opens: "10:00",
+        closes: "12:00",
+        terms: vec![arts, step, carers],
+        max_age: None,
+        free: true,
+        status: "active",
+    });
+    let mut tx = app.store.begin().await.unwrap();
+    village_store::directory::upsert_service(
+        &mut tx,
+        &new_index,
+        &new_doc,
+        true,
+        village_web::now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let (_, list) = get(&app, &pat, "/api/v1/me/suggestions").await;
+    assert_eq!(ids(&list), vec![uuid(8), uuid(1), uuid(6)], "{list:#}");
+
+    let (closed_index, closed_doc) = change(Offer {
+        n: 1,
+        name: "Carers' choir",
+        km_north: 1.0,
+        day: "TU",
+        opens: "10:00",
+        closes: "12:00",
+        terms: vec![arts, step, carers],
+        max_age: None,
+        free: true,
+        status: "inactive",
+    });
+    let mut tx = app.store.begin().await.unwrap();
+    village_store::directory::upsert_service(
+        &mut tx,
+        &closed_index,
+        &closed_doc,
+        true,
+        village_web::now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let (_, list) = get(&app, &pat, "/api/v1/me/suggestions").await;
+    assert_eq!(
+        ids(&list),
+        vec![uuid(8), uuid(6)],
+        "a closed offer is gone at once"
+    );
 }

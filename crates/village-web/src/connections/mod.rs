@@ -174,45 +174,48 @@ pub async fn ideas(
             WITHOUT_HOME_AT_MOST
         },
     };
-    let mut candidates = store::candidates(&mut c, &query).await?;
-    if home.is_none() && candidates.len() as i64 > WITHOUT_HOME_AT_MOST {
-        out.needs_home = true;
-        candidates.clear();
-    }
-    candidates.retain(|(id, _)| !dismissed.contains(&id.as_str()));
     let weights = &state.settings.matching;
-    let order = by_bound(&seeker, &candidates, weights);
-    let facts: std::collections::HashMap<&str, &village_domain::connections::matching::Facts> =
-        candidates.iter().map(|(id, f)| (id.as_str(), f)).collect();
-    let mut top = TopK::new(limit);
-    let mut read: std::collections::HashMap<String, ServiceIndex> =
-        std::collections::HashMap::new();
-    for chunk in order.chunks(BATCH) {
-        if chunk.first().is_some_and(|(_, bound)| top.settled(*bound)) {
-            break;
-        }
-        let ids: Vec<&str> = chunk.iter().map(|(id, _)| *id).collect();
-        for (id, doc) in dir_store::service_docs(&mut c, &ids).await? {
-            let Some(index) = parse(&doc) else { continue };
-            let Some(f) = facts.get(id.as_str()) else {
-                continue;
-            };
-            if let Some(s) = evaluate(&seeker, &id, f, Some(Details::of(&index)), weights) {
-                top.push(s);
-                read.insert(id, index);
+    // Worked out again only when something it depends on has changed: what the viewer may
+    // see of the person (the seeker), their dismissed offers, the weights, how many, and the
+    // directory's generation (moved on by every change to an offer).
+    let scope = if own { "own" } else { "connectors" };
+    let (generation, kept) = store::cached_ideas(&mut c, person_id, scope).await?;
+    let key = {
+        use sha2::Digest;
+        let basis = format!(
+            "{seeker:?}|{dismissed:?}|{weights:?}|{limit}|{query:?}|{generation}|{CACHE_FORMAT}"
+        );
+        base64::Engine::encode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            sha2::Sha256::digest(basis.as_bytes()),
+        )
+    };
+    let worked_out = match kept.and_then(|(k, ideas)| {
+        (k == key)
+            .then(|| serde_json::from_str::<WorkedOut>(&ideas).ok())
+            .flatten()
+    }) {
+        Some(w) => w,
+        None => {
+            let w = work_out(&mut c, &seeker, &query, &dismissed, weights, limit).await?;
+            if let Ok(text) = serde_json::to_string(&w) {
+                store::keep_ideas(&mut c, person_id, scope, &key, &text, t).await?;
             }
+            w
         }
-    }
-    for s in top.into_vec() {
-        let (name, organization_name) = read
-            .get(&s.offer_id)
-            .map(|i| (i.name.clone(), i.organization_name.clone()))
-            .unwrap_or_default();
+    };
+    out.needs_home = worked_out.needs_home;
+    for k in worked_out.ideas {
         out.ideas.push(Idea {
-            saved: saved.contains(&s.offer_id.as_str()),
-            suggestion: s,
-            name,
-            organization_name,
+            saved: saved.contains(&k.offer_id.as_str()),
+            suggestion: Suggestion {
+                offer_id: k.offer_id,
+                score: k.score,
+                reasons: k.reasons,
+                distance_km: k.distance_km,
+            },
+            name: k.name,
+            organization_name: k.organization_name,
         });
     }
     let names = names_of(
@@ -236,6 +239,101 @@ pub async fn ideas(
         }
     }
     Ok(out)
+}
+
+/// Bumped when what is kept changes shape, so older entries are worked out again.
+const CACHE_FORMAT: u32 = 1;
+
+/// Suggestions as worked out, and kept (see `village_store::connections::cached_ideas`).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct WorkedOut {
+    needs_home: bool,
+    ideas: Vec<KeptIdea>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct KeptIdea {
+    offer_id: String,
+    score: f64,
+    reasons: Vec<String>,
+    distance_km: Option<f64>,
+    name: String,
+    organization_name: Option<String>,
+}
+
+/// Match the person against the directory: the candidates near them judged from their facts,
+/// then records read best bound first until no bound left can reach the list.
+async fn work_out(
+    c: &mut village_store::Conn,
+    seeker: &Seeker,
+    query: &CandidateQuery,
+    dismissed: &[&str],
+    weights: &village_domain::connections::matching::Weights,
+    limit: usize,
+) -> Result<WorkedOut, ConnectError> {
+    let timer = std::time::Instant::now();
+    let mut candidates = store::candidates(c, query).await?;
+    let candidates_read = timer.elapsed();
+    let mut needs_home = false;
+    if query.near.is_none() && candidates.len() as i64 > WITHOUT_HOME_AT_MOST {
+        needs_home = true;
+        candidates.clear();
+    }
+    candidates.retain(|(id, _)| !dismissed.contains(&id.as_str()));
+    let order = by_bound(seeker, &candidates, weights);
+    let facts: std::collections::HashMap<&str, &village_domain::connections::matching::Facts> =
+        candidates.iter().map(|(id, f)| (id.as_str(), f)).collect();
+    let mut top = TopK::new(limit);
+    let mut read: std::collections::HashMap<String, ServiceIndex> =
+        std::collections::HashMap::new();
+    let bounded = timer.elapsed();
+    let mut records = 0usize;
+    for chunk in order.chunks(BATCH) {
+        if chunk.first().is_some_and(|(_, bound)| top.settled(*bound)) {
+            break;
+        }
+        let ids: Vec<&str> = chunk.iter().map(|(id, _)| *id).collect();
+        for (id, doc) in dir_store::service_docs(c, &ids).await? {
+            records += 1;
+            let Some(index) = parse(&doc) else { continue };
+            let Some(f) = facts.get(id.as_str()) else {
+                continue;
+            };
+            if let Some(s) = evaluate(seeker, &id, f, Some(Details::of(&index)), weights) {
+                top.push(s);
+                read.insert(id, index);
+            }
+        }
+    }
+    tracing::debug!(
+        candidates = candidates.len(),
+        records,
+        candidates_ms = candidates_read.as_secs_f64() * 1000.0,
+        bounds_ms = (bounded - candidates_read).as_secs_f64() * 1000.0,
+        records_ms = (timer.elapsed() - bounded).as_secs_f64() * 1000.0,
+        "suggestions worked out"
+    );
+    Ok(WorkedOut {
+        needs_home,
+        ideas: top
+            .into_vec()
+            .into_iter()
+            .map(|s| {
+                let (name, organization_name) = read
+                    .get(&s.offer_id)
+                    .map(|i| (i.name.clone(), i.organization_name.clone()))
+                    .unwrap_or_default();
+                KeptIdea {
+                    offer_id: s.offer_id,
+                    score: s.score,
+                    reasons: s.reasons,
+                    distance_km: s.distance_km,
+                    name,
+                    organization_name,
+                }
+            })
+            .collect(),
+    })
 }
 
 pub(super) fn parse(doc: &str) -> Option<ServiceIndex> {

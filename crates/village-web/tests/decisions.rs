@@ -932,6 +932,11 @@ async fn knapsack_ballots_fit_the_pot_and_rounds_are_refused_out_of_order(backen
         let (_, v) = post(&app, &fac, &format!("{base}/bids"), json!({"title": "A bid", "summary": "Something good", "amount_pence": a, "charity_number": "1123456"})).await;
         ids.push(v["id"].as_i64().unwrap());
     }
+    let (_, round) = get(&app, &fac, &base).await;
+    assert_eq!(
+        round["bids"][0]["group_name"], "Unnamed community group",
+        "bids are public: never the bidder's own name unless they write it"
+    );
     let (s, v) = post(&app, &fac, &format!("{base}/bids"), json!({"title": "A bid", "summary": "Something", "amount_pence": 10, "charity_number": "12ab"})).await;
     assert_eq!(
         (s, v["error"]["field"].as_str()),

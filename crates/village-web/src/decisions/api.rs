@@ -882,7 +882,8 @@ pub struct BidBody {
     /// Who it is for.
     #[serde(default)]
     pub for_whom: String,
-    /// The group's name (registered or not); your own name if left out.
+    /// The group's name (registered or not); 'Unnamed community group' if left out (bids are
+    /// public, so never your own name unless you write it).
     #[serde(default)]
     pub group_name: String,
     /// The group's ORUK organization id, if it is in the directory.

@@ -804,9 +804,10 @@ pub async fn create_bid(
         200,
         "your group's name",
     )?;
-    // A bid always names a group; someone bidding for themselves and friends is one too.
+    // Bids and awards are public: a bid that names no group is never published under the
+    // name of the person who put it in.
     let group_name = if group_name.is_empty() {
-        who.user.display_name.clone()
+        "Unnamed community group".to_string()
     } else {
         group_name
     };

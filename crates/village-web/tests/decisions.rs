@@ -284,6 +284,19 @@ async fn a_proposal_needs_lived_experience_voices_and_answers_to_every_block(bac
     assert_eq!(v["counts"]["agree"], 2);
     assert_eq!(v["counts"]["block"], 1);
 
+    // Everyone taking part is told, but not the facilitator who closed it.
+    let (_, notices) = get(&app, &dev, "/api/v1/me/notifications").await;
+    assert!(
+        notices.as_array().unwrap().iter().any(|n| n["body"]
+            .as_str()
+            .unwrap()
+            .contains("has been decided in Adult social care co-production board")
+            && n["link"] == format!("/proposals/{p}")),
+        "{notices}"
+    );
+    let (_, notices) = get(&app, &fac, "/api/v1/me/notifications").await;
+    assert!(notices.as_array().unwrap().is_empty(), "{notices}");
+
     // Closed is closed.
     let (s, v) = put(
         &app,
@@ -852,6 +865,25 @@ async fn a_funding_round_tallies_like_an_independent_count(backend: Backend) {
         .unwrap()
         .starts_with("Identifier,Title,Description,Currency"));
     assert_eq!(lines.count(), funded.len());
+
+    // The group that bid hears how each bid did.
+    let (_, notices) = get(&app, &group, "/api/v1/me/notifications").await;
+    let bodies: Vec<&str> = notices
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        bodies.iter().filter(|b| b.ends_with("is funded.")).count(),
+        funded.len()
+    );
+    assert!(
+        bodies
+            .iter()
+            .any(|b| b.contains("\u{201c}Bid 13\u{201d} was not eligible")),
+        "{bodies:?}"
+    );
 
     // Delivery: the group that bid posts updates on funded bids only.
     post(

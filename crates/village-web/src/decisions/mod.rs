@@ -540,6 +540,23 @@ pub async fn close(
     if !closed {
         return conflict("proposal_closed", "This proposal has been decided.");
     }
+    // Everyone taking part hears it has been decided (a notice in the app).
+    let note = format!(
+        "\u{201c}{}\u{201d} has been decided in {}.",
+        view.proposal.title, view.space.space.name
+    );
+    for m in store::members(&mut tx, view.space.space.id).await? {
+        if m.user_id != who.user.id && m.role != "invited" {
+            village_store::connections::notify(
+                &mut tx,
+                m.user_id,
+                &note,
+                &format!("/proposals/{id}"),
+                t,
+            )
+            .await?;
+        }
+    }
     record(
         &mut tx,
         Some(who.user.id),
@@ -1007,6 +1024,36 @@ pub async fn set_phase(
             "changed_since",
             "Someone moved this round on a moment ago. Look again.",
         );
+    }
+    if to == Phase::Results {
+        // Each group that bid hears how its bid did.
+        if let Some(published) = results
+            .as_deref()
+            .and_then(|r| serde_json::from_str::<Published>(r).ok())
+        {
+            for b in &bids {
+                let Some(by) = b.submitted_by else { continue };
+                let outcome = if published.funded.contains(&b.id) {
+                    "is funded"
+                } else if b.check_status == "eligible" {
+                    "was not funded this time"
+                } else {
+                    "was not eligible"
+                };
+                let note = format!(
+                    "The results of {} are out: \u{201c}{}\u{201d} {outcome}.",
+                    view.round.name, b.title
+                );
+                village_store::connections::notify(
+                    &mut tx,
+                    by,
+                    &note,
+                    &format!("/rounds/{id}/results"),
+                    t,
+                )
+                .await?;
+            }
+        }
     }
     record(
         &mut tx,

@@ -481,8 +481,8 @@ fn match_rows(index: &ServiceIndex, public: bool) -> Vec<MatchRow> {
 /// Fill `dir_service_match` from the stored records when it is empty but the directory is not
 /// (a hub that had offers before matching existed). Returns how many offers were read.
 pub async fn fill_match_facts(db: &mut impl Db) -> Result<usize> {
-    let have: Option<i64> = query!(db, c => sqlx::query_scalar("SELECT 1 FROM dir_service_match LIMIT 1").fetch_optional(&mut *c).await)?;
-    let any: Option<i64> = query!(db, c => sqlx::query_scalar("SELECT 1 FROM dir_services LIMIT 1").fetch_optional(&mut *c).await)?;
+    let have: Option<i64> = query!(db, c => sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM dir_service_match LIMIT 1").fetch_optional(&mut *c).await)?;
+    let any: Option<i64> = query!(db, c => sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM dir_services LIMIT 1").fetch_optional(&mut *c).await)?;
     if have.is_some() || any.is_none() {
         return Ok(0);
     }

@@ -932,6 +932,8 @@ async fn kept_suggestions_follow_changes_to_the_directory(backend: Backend) {
         return;
     };
     seed(&app).await;
+    // A hub with offers starts again (every start migrates and fills what matching keeps).
+    app.store.migrate().await.unwrap();
     let (pat, pat_id) = person(&app, "pat@example.org", "Pat Okafor").await;
     pats_profile(&app, &pat).await;
     let (_, first) = get(&app, &pat, "/api/v1/me/suggestions").await;

@@ -198,8 +198,11 @@ pub async fn ideas(
         Some(w) => w,
         None => {
             let w = work_out(&mut c, &seeker, &query, &dismissed, weights, limit).await?;
+            // Keeping them is only a saving: if it fails, the person still gets their ideas.
             if let Ok(text) = serde_json::to_string(&w) {
-                store::keep_ideas(&mut c, person_id, scope, &key, &text, t).await?;
+                if let Err(e) = store::keep_ideas(&mut c, person_id, scope, &key, &text, t).await {
+                    tracing::warn!(error = %e, "could not keep the suggestions worked out");
+                }
             }
             w
         }

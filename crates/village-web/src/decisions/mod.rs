@@ -512,6 +512,9 @@ pub async fn close(
     if !view.space.facilitates() {
         return Err(DecisionError::Forbidden);
     }
+    if !view.open() {
+        return conflict("proposal_closed", "This proposal has been decided.");
+    }
     let mut tx = state.store.begin().await?;
     // The stances as they stand in this transaction, so none slips in unanswered.
     let stances = store::stances(&mut tx, id).await?;

@@ -11,6 +11,7 @@ pub mod connections;
 pub mod decisions;
 pub mod directory;
 pub mod people;
+pub mod text;
 
 /// Seconds since the Unix epoch. The web layer reads the clock once per request and passes it in.
 pub type Timestamp = i64;

@@ -167,13 +167,11 @@ pub struct ProposalRow {
     pub dissent_summary: Option<String>,
     pub progress: Option<String>,
     pub progress_at: Option<i64>,
-    pub versions: i64,
 }
 
 const PROPOSAL_SELECT: &str = "SELECT p.id, p.space_id, p.title, p.body, p.affects, p.author_id, \
     u.display_name AS author_name, p.created_at, p.updated_at, p.closed_at, p.decision, p.reasons, \
-    p.dissent_summary, p.progress, p.progress_at, \
-    (SELECT COUNT(*) FROM proposal_versions v WHERE v.proposal_id = p.id) AS versions \
+    p.dissent_summary, p.progress, p.progress_at \
     FROM proposals p LEFT JOIN users u ON u.id = p.author_id";
 
 pub async fn create_proposal(

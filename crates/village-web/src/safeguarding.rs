@@ -72,22 +72,7 @@ fn api_error(e: ConcernError) -> ApiError {
 }
 
 fn text(field: &'static str, t: &str, max: usize) -> Result<String, FieldError> {
-    let t = t.trim().replace("\r\n", "\n");
-    if t.is_empty() {
-        return Err(FieldError::new(
-            field,
-            "text_missing",
-            "Write what has happened or what worries you.",
-        ));
-    }
-    if t.chars().count() > max {
-        return Err(FieldError::new(
-            field,
-            "too_long",
-            format!("Please keep this under {max} characters."),
-        ));
-    }
-    Ok(t)
+    village_domain::text::check(field, t, true, max, "what has happened or what worries you")
 }
 
 /// What someone raises.

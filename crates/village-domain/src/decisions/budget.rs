@@ -100,7 +100,6 @@ pub struct PhaseRefusal {
 /// What the round looks like when someone asks to move it on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RoundState {
-    pub bids: u32,
     pub unchecked_bids: u32,
     pub eligible_bids: u32,
     /// Paper ballots waiting for a second entry, or whose two entries disagree.
@@ -490,7 +489,6 @@ mod tests {
     #[test]
     fn phases_go_one_at_a_time() {
         let ok = RoundState {
-            bids: 2,
             unchecked_bids: 0,
             eligible_bids: 2,
             unresolved_papers: 0,

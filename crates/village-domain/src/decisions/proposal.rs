@@ -2,6 +2,7 @@
 //! that answer every block and publish the dissent, and the accountability that follows.
 
 use crate::accounts::FieldError;
+use crate::text::check as text;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -10,29 +11,6 @@ pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_TEXT_CHARS: usize = 20_000;
 /// The longest reason for a stance.
 pub const MAX_REASON_CHARS: usize = 4_000;
-
-/// Check a piece of text someone typed: trimmed, not empty when required, not too long.
-/// The problem names the field.
-pub fn text(
-    field: &'static str,
-    value: &str,
-    required: bool,
-    max: usize,
-    what: &str,
-) -> Result<String, FieldError> {
-    let value = value.trim();
-    if value.is_empty() && required {
-        return Err(FieldError::new(field, "required", format!("Write {what}")));
-    }
-    if value.chars().count() > max {
-        return Err(FieldError::new(
-            field,
-            "too_long",
-            format!("Keep {what} to {max} characters or fewer"),
-        ));
-    }
-    Ok(value.to_string())
-}
 
 /// Where someone stands on a proposal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -199,6 +177,28 @@ impl LivedRule {
         })
     }
 
+    /// What the rule asks, in plain words.
+    pub fn words(self) -> String {
+        let r = self;
+        match (r.count, r.share_bp) {
+            (0, 0) => "This space does not ask for a number of voices with lived experience."
+                .to_string(),
+            (c, 0) => format!(
+                "At least {c} {} from people with lived experience.",
+                plural(c, "stance", "stances")
+            ),
+            (0, _) => format!(
+                "At least {} of all stances from people with lived experience.",
+                r.percent_words()
+            ),
+            (c, _) => format!(
+                "At least {c} {} from people with lived experience, and at least {} of all stances.",
+                plural(c, "stance", "stances"),
+                r.percent_words()
+            ),
+        }
+    }
+
     /// The share as a number from 0 to 1.
     pub fn share(self) -> f64 {
         f64::from(self.share_bp) / 10_000.0
@@ -264,24 +264,7 @@ pub struct LivedCheck {
 impl LivedCheck {
     /// What the rule asks, in plain words.
     pub fn rule_words(&self) -> String {
-        let r = self.rule;
-        match (r.count, r.share_bp) {
-            (0, 0) => "This space does not ask for a number of voices with lived experience."
-                .to_string(),
-            (c, 0) => format!(
-                "At least {c} {} from people with lived experience.",
-                plural(c, "stance", "stances")
-            ),
-            (0, _) => format!(
-                "At least {} of all stances from people with lived experience.",
-                r.percent_words()
-            ),
-            (c, _) => format!(
-                "At least {c} {} from people with lived experience, and at least {} of all stances.",
-                plural(c, "stance", "stances"),
-                r.percent_words()
-            ),
-        }
+        self.rule.words()
     }
 
     /// What is missing, in plain words, or `None` when the rule is met.
@@ -722,7 +705,7 @@ mod tests {
         d.dissent_summary = String::new();
         assert_eq!(
             check_close(rule, &stances, &d).map_err(|e| e.code()),
-            Err("required")
+            Err("text_missing")
         );
         d.dissent_summary = "Two people worry about the cost.".into();
         let outcome = check_close(rule, &stances, &d).unwrap();

@@ -1,7 +1,7 @@
 //! The shared-power API: spaces, proposals, stances and outcomes; funding rounds, bids,
 //! ballots, paper ballots, results and 360Giving data.
 
-use super::{DecisionError, ProposalView, RoundView};
+use super::{DecisionError, ProposalView};
 use crate::api::{ApiError, ApiJson};
 use crate::auth::{ApiUser, ClientAddress, MaybeSignedIn};
 use crate::{now, AppState};
@@ -172,14 +172,13 @@ pub async fn api_space(
     ApiUser(who): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<SpaceDetailOut>, ApiError> {
-    let v = super::space(&state, &who, id).await.map_err(api_error)?;
-    let mut c = state.store.conn().await.map_err(ApiError::from)?;
-    let proposals = village_store::decisions::proposals_in(&mut c, id)
+    let d = super::space_detail(&state, &who, id)
         .await
-        .map_err(ApiError::from)?;
+        .map_err(api_error)?;
     Ok(Json(SpaceDetailOut {
-        space: space_out(&v),
-        proposals: proposals
+        space: space_out(&d.view),
+        proposals: d
+            .proposals
             .into_iter()
             .map(|p| ProposalSummary {
                 id: p.id,
@@ -754,15 +753,10 @@ pub struct IdeaOut {
     pub name: Option<String>,
 }
 
-async fn round_out(state: &AppState, v: &RoundView) -> Result<RoundOut, ApiError> {
-    let mut c = state.store.conn().await.map_err(ApiError::from)?;
-    let updates = village_store::decisions::delivery_updates(&mut c, v.round.id)
-        .await
-        .map_err(ApiError::from)?;
-    let ideas = village_store::decisions::ideas(&mut c, v.round.id)
-        .await
-        .map_err(ApiError::from)?;
-    Ok(RoundOut {
+fn round_out(d: super::RoundDetail) -> RoundOut {
+    let v = &d.view;
+    let updates = &d.updates;
+    RoundOut {
         id: v.round.id,
         name: v.round.name.clone(),
         about: v.round.about.clone(),
@@ -797,7 +791,8 @@ async fn round_out(state: &AppState, v: &RoundView) -> Result<RoundOut, ApiError
                     .collect(),
             })
             .collect(),
-        ideas: ideas
+        ideas: d
+            .ideas
             .into_iter()
             .map(|i| IdeaOut {
                 id: i.id,
@@ -806,7 +801,7 @@ async fn round_out(state: &AppState, v: &RoundView) -> Result<RoundOut, ApiError
                 name: i.name,
             })
             .collect(),
-    })
+    }
 }
 
 /// Every funding round, newest first (public).
@@ -816,20 +811,12 @@ pub async fn api_rounds(
     State(state): State<AppState>,
     MaybeSignedIn(who): MaybeSignedIn,
 ) -> Result<Json<Vec<RoundOut>>, ApiError> {
-    let mut c = state.store.conn().await.map_err(ApiError::from)?;
-    let ids: Vec<i64> = village_store::decisions::rounds(&mut c)
-        .await
-        .map_err(ApiError::from)?
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
-    drop(c);
     let mut out = Vec::new();
-    for id in ids {
-        let v = super::round(&state, who.as_ref(), id)
+    for r in super::rounds(&state).await.map_err(api_error)? {
+        let d = super::round_detail(&state, who.as_ref(), r.id)
             .await
             .map_err(api_error)?;
-        out.push(round_out(&state, &v).await?);
+        out.push(round_out(d));
     }
     Ok(Json(out))
 }
@@ -843,10 +830,10 @@ pub async fn api_round(
     MaybeSignedIn(who): MaybeSignedIn,
     Path(id): Path<i64>,
 ) -> Result<Json<RoundOut>, ApiError> {
-    let v = super::round(&state, who.as_ref(), id)
+    let d = super::round_detail(&state, who.as_ref(), id)
         .await
         .map_err(api_error)?;
-    Ok(Json(round_out(&state, &v).await?))
+    Ok(Json(round_out(d)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -95,8 +95,8 @@ pub async fn create_space(
     input: &SpaceInput<'_>,
     t: i64,
 ) -> Result<i64> {
-    let name = proposal::text("name", input.name, true, 120, "the space's name")?;
-    let about = proposal::text(
+    let name = village_domain::text::check("name", input.name, true, 120, "the space's name")?;
+    let about = village_domain::text::check(
         "about",
         input.about,
         false,
@@ -165,6 +165,23 @@ pub async fn spaces(state: &AppState, who: &Identity) -> Result<Vec<SpaceView>> 
         }
     }
     Ok(out)
+}
+
+/// A space with its proposals (open first, newest first) and members.
+pub struct SpaceDetail {
+    pub view: SpaceView,
+    pub proposals: Vec<ProposalRow>,
+    pub members: Vec<store::MemberRow>,
+}
+
+pub async fn space_detail(state: &AppState, who: &Identity, id: i64) -> Result<SpaceDetail> {
+    let view = space(state, who, id).await?;
+    let mut c = state.store.conn().await?;
+    Ok(SpaceDetail {
+        proposals: store::proposals_in(&mut c, id).await?,
+        members: store::members(&mut c, id).await?,
+        view,
+    })
 }
 
 /// Join an open space, or accept an invitation to one.
@@ -350,21 +367,21 @@ pub struct ProposalInput<'a> {
 
 fn check_proposal(input: &ProposalInput<'_>) -> Result<(String, String, String)> {
     Ok((
-        proposal::text(
+        village_domain::text::check(
             "title",
             input.title,
             true,
             proposal::MAX_TITLE_CHARS,
             "a title",
         )?,
-        proposal::text(
+        village_domain::text::check(
             "body",
             input.body,
             true,
             proposal::MAX_TEXT_CHARS,
             "what you propose and why",
         )?,
-        proposal::text(
+        village_domain::text::check(
             "affects",
             input.affects,
             false,
@@ -416,6 +433,21 @@ pub async fn edit_proposal(
     Ok(())
 }
 
+/// The proposal, if the person takes part in its space and it is still open.
+async fn open_to_me(state: &AppState, who: &Identity, id: i64, t: i64) -> Result<ProposalView> {
+    let view = proposal(state, who, id, t).await?;
+    if !view.space.takes_part() {
+        return conflict(
+            "not_a_member",
+            "Join this space first to take part: make proposals, take stances and comment.",
+        );
+    }
+    if !view.open() {
+        return conflict("proposal_closed", "This proposal has been decided.");
+    }
+    Ok(view)
+}
+
 /// Take or change a stance while the proposal is open. Whether the person has declared lived
 /// experience is noted with it, for the rule's counts only.
 pub async fn take_stance(
@@ -426,16 +458,7 @@ pub async fn take_stance(
     reason: &str,
     t: i64,
 ) -> Result<i64> {
-    let view = proposal(state, who, id, t).await?;
-    if !view.space.takes_part() {
-        return conflict(
-            "not_a_member",
-            "Join this space first to make proposals and take stances.",
-        );
-    }
-    if !view.open() {
-        return conflict("proposal_closed", "This proposal has been decided.");
-    }
+    open_to_me(state, who, id, t).await?;
     let Some(stance) = Stance::parse(stance) else {
         return Err(FieldError::new(
             "stance",
@@ -475,16 +498,7 @@ pub async fn comment(
     body: &str,
     t: i64,
 ) -> Result<i64> {
-    let view = proposal(state, who, id, t).await?;
-    if !view.space.takes_part() {
-        return conflict(
-            "not_a_member",
-            "Join this space first to take part in the discussion.",
-        );
-    }
-    if !view.open() {
-        return conflict("proposal_closed", "This proposal has been decided.");
-    }
+    open_to_me(state, who, id, t).await?;
     let Some(kind) = CommentKind::parse(kind) else {
         return Err(FieldError::new(
             "kind",
@@ -493,7 +507,8 @@ pub async fn comment(
         )
         .into());
     };
-    let body = proposal::text("body", body, true, proposal::MAX_TEXT_CHARS, "your comment")?;
+    let body =
+        village_domain::text::check("body", body, true, proposal::MAX_TEXT_CHARS, "your comment")?;
     let mut c = state.store.conn().await?;
     Ok(store::add_comment(&mut c, id, who.user.id, kind.code(), &body, t).await?)
 }
@@ -664,8 +679,8 @@ pub async fn create_round(
     input: &RoundInput<'_>,
     t: i64,
 ) -> Result<i64> {
-    let name = proposal::text("name", input.name, true, 120, "the round's name")?;
-    let about = proposal::text(
+    let name = village_domain::text::check("name", input.name, true, 120, "the round's name")?;
+    let about = village_domain::text::check(
         "about",
         input.about,
         false,
@@ -746,6 +761,38 @@ pub async fn round(state: &AppState, who: Option<&Identity>, id: i64) -> Result<
     })
 }
 
+/// A round with its ideas, delivery updates and the person's own ballot.
+pub struct RoundDetail {
+    pub view: RoundView,
+    pub ideas: Vec<store::IdeaRow>,
+    pub updates: Vec<store::DeliveryRow>,
+    pub my_ballot: Option<Vec<i64>>,
+}
+
+pub async fn round_detail(
+    state: &AppState,
+    who: Option<&Identity>,
+    id: i64,
+) -> Result<RoundDetail> {
+    let view = round(state, who, id).await?;
+    let mut c = state.store.conn().await?;
+    Ok(RoundDetail {
+        ideas: store::ideas(&mut c, id).await?,
+        updates: store::delivery_updates(&mut c, id).await?,
+        my_ballot: match who {
+            Some(w) => store::ballot_of(&mut c, id, w.user.id).await?,
+            None => None,
+        },
+        view,
+    })
+}
+
+/// Every round, newest first (rounds are public).
+pub async fn rounds(state: &AppState) -> Result<Vec<RoundRow>> {
+    let mut c = state.store.conn().await?;
+    Ok(store::rounds(&mut c).await?)
+}
+
 pub async fn add_idea(
     state: &AppState,
     who: &Identity,
@@ -761,8 +808,9 @@ pub async fn add_idea(
             "Ideas are shared in the ideas phase, and this round has moved on.",
         );
     }
-    let title = proposal::text("title", title, true, proposal::MAX_TITLE_CHARS, "your idea")?;
-    let body = proposal::text(
+    let title =
+        village_domain::text::check("title", title, true, proposal::MAX_TITLE_CHARS, "your idea")?;
+    let body = village_domain::text::check(
         "body",
         body,
         false,
@@ -795,21 +843,21 @@ pub async fn create_bid(
     if !view.phase.takes_bids() {
         return conflict("wrong_phase", "This round is not taking bids any more.");
     }
-    let title = proposal::text(
+    let title = village_domain::text::check(
         "title",
         input.title,
         true,
         proposal::MAX_TITLE_CHARS,
         "a title for your bid",
     )?;
-    let summary = proposal::text(
+    let summary = village_domain::text::check(
         "summary",
         input.summary,
         true,
         proposal::MAX_TEXT_CHARS,
         "what you will do with the money",
     )?;
-    let for_whom = proposal::text(
+    let for_whom = village_domain::text::check(
         "for_whom",
         input.for_whom,
         false,
@@ -817,7 +865,7 @@ pub async fn create_bid(
         "who it is for",
     )?;
     let amount = view.money().check_bid(input.amount_pence)?;
-    let group_name = proposal::text(
+    let group_name = village_domain::text::check(
         "group_name",
         input.group_name,
         false,
@@ -886,7 +934,7 @@ pub async fn check_bid(
     if !matches!(view.phase, Phase::Bids | Phase::Checks) {
         return conflict("wrong_phase", "Bids are checked before voting opens.");
     }
-    let reason = proposal::text(
+    let reason = village_domain::text::check(
         "reason",
         reason,
         !eligible,
@@ -993,7 +1041,6 @@ pub async fn set_phase(
         u32::try_from(bids.iter().filter(|b| b.check_status == status).count()).unwrap_or(u32::MAX)
     };
     let round_state = RoundState {
-        bids: u32::try_from(bids.len()).unwrap_or(u32::MAX),
         unchecked_bids: count("unchecked"),
         eligible_bids: count("eligible"),
         unresolved_papers: u32::try_from(
@@ -1284,7 +1331,8 @@ pub async fn resolve_paper(
         &view.domain_bids(),
         bid_ids,
     )?;
-    let note = proposal::text("note", note, false, proposal::MAX_REASON_CHARS, "a note")?;
+    let note =
+        village_domain::text::check("note", note, false, proposal::MAX_REASON_CHARS, "a note")?;
     let mut tx = state.store.begin().await?;
     store::resolve_paper(
         &mut tx,
@@ -1333,7 +1381,7 @@ pub async fn delivery_update(
             "Updates are for funded bids, once the round is delivering.",
         );
     }
-    let body = proposal::text(
+    let body = village_domain::text::check(
         "text",
         body,
         true,

@@ -3,7 +3,7 @@
 //! functions as the API, then redirects back with a short notice, or shows the page again
 //! with the problems named beside their fields.
 
-use super::{DecisionError, ProposalView, RoundView};
+use super::{DecisionError, ProposalView};
 use crate::auth::{ClientAddress, CsrfToken, Identity, MaybeSignedIn, SignedIn};
 use crate::pages::{self, Errors, Layout, PageForm};
 use crate::{now, AppState};
@@ -169,7 +169,7 @@ async fn view_spaces(
                 id: v.space.id,
                 name: v.space.name.clone(),
                 about: v.space.about.clone(),
-                rule: v.rule.check(Default::default()).rule_words(),
+                rule: v.rule.words(),
                 members: v.space.members,
                 open_proposals: v.space.open_proposals,
                 open: v.space.open,
@@ -377,20 +377,13 @@ async fn space_page(
     errors: Errors,
     (form, email): (ProposalForm, String),
 ) -> Response {
-    let v = match super::space(state, who, id).await {
-        Ok(v) => v,
+    let super::SpaceDetail {
+        view: v,
+        proposals,
+        members,
+    } = match super::space_detail(state, who, id).await {
+        Ok(d) => d,
         Err(e) => return failed(state, Some(who), csrf, e),
-    };
-    let (proposals, members) = match state.store.conn().await {
-        Ok(mut c) => {
-            let p = village_store::decisions::proposals_in(&mut c, id).await;
-            let m = village_store::decisions::members(&mut c, id).await;
-            match (p, m) {
-                (Ok(p), Ok(m)) => (p, m),
-                (Err(e), _) | (_, Err(e)) => return pages::store_failed(e),
-            }
-        }
-        Err(e) => return pages::store_failed(e),
     };
     let item = |p: &village_store::decisions::ProposalRow| ProposalItem {
         id: p.id,
@@ -420,7 +413,7 @@ async fn space_page(
             id,
             name: v.space.name.clone(),
             about: paragraphs(&v.space.about),
-            rule: v.rule.check(Default::default()).rule_words(),
+            rule: v.rule.words(),
             open: v.space.open,
             hide_names: v.space.hide_names,
             role: role_words(v.my_role.as_deref()),
@@ -1068,12 +1061,9 @@ async fn view_rounds(
     MaybeSignedIn(who): MaybeSignedIn,
     csrf: CsrfToken,
 ) -> Response {
-    let rounds = match state.store.conn().await {
-        Ok(mut c) => match village_store::decisions::rounds(&mut c).await {
-            Ok(r) => r,
-            Err(e) => return pages::store_failed(e),
-        },
-        Err(e) => return pages::store_failed(e),
+    let rounds = match super::rounds(&state).await {
+        Ok(r) => r,
+        Err(e) => return failed(&state, who.as_ref(), &csrf, e),
     };
     pages::page(&RoundsPage {
         layout: Layout::new(
@@ -1293,24 +1283,14 @@ async fn round_page(
     errors: Errors,
     bid: BidForm,
 ) -> Response {
-    let v: RoundView = match super::round(state, who, id).await {
-        Ok(v) => v,
+    let super::RoundDetail {
+        view: v,
+        ideas,
+        updates,
+        my_ballot: ballot,
+    } = match super::round_detail(state, who, id).await {
+        Ok(d) => d,
         Err(e) => return failed(state, who, csrf, e),
-    };
-    let (ballot, ideas, updates) = match state.store.conn().await {
-        Ok(mut c) => {
-            let ballot = match who {
-                Some(w) => village_store::decisions::ballot_of(&mut c, id, w.user.id).await,
-                None => Ok(None),
-            };
-            let ideas = village_store::decisions::ideas(&mut c, id).await;
-            let updates = village_store::decisions::delivery_updates(&mut c, id).await;
-            match (ballot, ideas, updates) {
-                (Ok(b), Ok(i), Ok(u)) => (b, i, u),
-                (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return pages::store_failed(e),
-            }
-        }
-        Err(e) => return pages::store_failed(e),
     };
     let published = super::published(&v);
     let funded: Vec<i64> = published
@@ -1456,12 +1436,6 @@ async fn view_bid(
     PageForm(form): PageForm<BidForm>,
 ) -> Response {
     let mut errors = Errors::none();
-    if form.group_name.trim().is_empty() {
-        errors.add(
-            "group_name",
-            "Write your group's name (a group does not need to be registered)",
-        );
-    }
     let amount = pence("amount", &form.amount, &mut errors);
     if errors.is_empty() {
         let input = super::BidInput {

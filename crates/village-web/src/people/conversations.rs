@@ -82,22 +82,7 @@ pub(crate) fn check_text(
     required: bool,
     max: usize,
 ) -> Result<String, FieldError> {
-    let t = text.trim().replace("\r\n", "\n");
-    if required && t.is_empty() {
-        return Err(FieldError::new(
-            field,
-            "text_missing",
-            "Write something here.",
-        ));
-    }
-    if t.chars().count() > max {
-        return Err(FieldError::new(
-            field,
-            "too_long",
-            format!("Please keep this under {max} characters."),
-        ));
-    }
-    Ok(t)
+    village_domain::text::check(field, text, required, max, "something here")
 }
 
 fn check_date(text: &str, now: i64) -> Result<String, FieldError> {

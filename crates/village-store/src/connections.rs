@@ -2,7 +2,7 @@
 //! suggestions and preferences, introductions with their history, and in-app notices.
 
 use crate::{Db, Result};
-use village_domain::connections::matching::{Facts, Preferences};
+use village_domain::connections::matching::{access_key_ranges, Facts, Preferences};
 use village_domain::directory::geo::{BoundingBox, LatLon};
 use village_domain::Timestamp;
 
@@ -22,24 +22,7 @@ pub struct CandidateQuery {
     pub limit: i64,
 }
 
-type FactRow = (
-    String,
-    Option<f64>,
-    Option<f64>,
-    i64,
-    Option<i64>,
-    Option<i64>,
-    Option<bool>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    i64,
-    i64,
-    i64,
-    i64,
-);
-
-/// The candidates, one per offer with all its places that passed, in id order.
+/// The candidates, one per offer with all its places that passed.
 pub async fn candidates(db: &mut impl Db, q: &CandidateQuery) -> Result<Vec<(String, Facts)>> {
     let mut args: Vec<i64> = Vec::new();
     let mut floats: Vec<f64> = Vec::new();
@@ -67,30 +50,46 @@ pub async fn candidates(db: &mut impl Db, q: &CandidateQuery) -> Result<Vec<(Str
             "(h0 IS NULL OR (h0 & {a}) <> 0 OR (h1 & {b}) <> 0 OR (h2 & {c}) <> 0)"
         ));
     }
-    let columns =
-        "service_id, lat, lon, bits, minimum_age, maximum_age, free, h0, h1, h2, w0, w1, w2, w3";
     let mut parts = Vec::new();
+    // Rows are in order of cell, then access key: with an essential need, each cell is read
+    // only where its keys have that need (a few runs of keys), not whole.
+    let keys = access_key_ranges(q.essential_bits, 8);
+    let select = |place: String, parts: &mut Vec<String>| {
+        let key_runs: Vec<Option<(i64, i64)>> = match &keys {
+            Some(runs) => runs.iter().copied().map(Some).collect(),
+            None => vec![None],
+        };
+        for run in key_runs {
+            let mut w = vec![place.clone()];
+            if let Some((a, b)) = run {
+                w.push(format!("access BETWEEN {a} AND {b}"));
+            }
+            w.extend(filters.iter().cloned());
+            parts.push(format!(
+                "SELECT facts FROM dir_service_match WHERE {}",
+                w.join(" AND ")
+            ));
+        }
+    };
     match &q.near {
         Some(b) => {
             floats.extend([b.min_lat, b.max_lat, b.min_lon, b.max_lon]);
             let in_box = "lat BETWEEN $F1 AND $F2 AND lon BETWEEN $F3 AND $F4";
             for (lo, hi) in b.cell_ranges() {
-                let l = arg(lo, &mut args);
-                let h = arg(hi, &mut args);
-                let mut w = vec![format!("cell BETWEEN {l} AND {h}"), in_box.to_string()];
-                w.extend(filters.iter().cloned());
-                parts.push(format!(
-                    "SELECT {columns} FROM dir_service_match WHERE {}",
-                    w.join(" AND ")
-                ));
+                // Each cell looked up by itself (so its runs of keys can be), unless the row
+                // of cells is long.
+                let place = if keys.is_some() && hi - lo < 200 {
+                    let cells: Vec<String> = (lo..=hi).map(|c| c.to_string()).collect();
+                    format!("cell IN ({}) AND {in_box}", cells.join(", "))
+                } else {
+                    let l = arg(lo, &mut args);
+                    let h = arg(hi, &mut args);
+                    format!("cell BETWEEN {l} AND {h} AND {in_box}")
+                };
+                select(place, &mut parts);
             }
             // Offers with no place (by phone, online) are candidates for everyone.
-            let mut w = vec!["cell = -1".to_string()];
-            w.extend(filters.iter().cloned());
-            parts.push(format!(
-                "SELECT {columns} FROM dir_service_match WHERE {}",
-                w.join(" AND ")
-            ));
+            select("cell = -1".to_string(), &mut parts);
         }
         None => {
             let w = if filters.is_empty() {
@@ -98,7 +97,7 @@ pub async fn candidates(db: &mut impl Db, q: &CandidateQuery) -> Result<Vec<(Str
             } else {
                 filters.join(" AND ")
             };
-            parts.push(format!("SELECT {columns} FROM dir_service_match WHERE {w}"));
+            parts.push(format!("SELECT facts FROM dir_service_match WHERE {w}"));
         }
     }
     let limit = arg(q.limit.saturating_add(1), &mut args);
@@ -113,13 +112,42 @@ pub async fn candidates(db: &mut impl Db, q: &CandidateQuery) -> Result<Vec<(Str
         sql = sql.replace(&format!("$I{i}"), &format!("${i}"));
     }
     // Thousands of candidate rows come back for a dense city. Row by row, the driver's
-    // per-row cost dwarfs the query, so the rows come back packed into one string (fields
-    // split by the unit separator, rows by the record separator) and are read here.
-    if let Some(rows) = packed_candidates(db, &sql, &args, &floats).await? {
-        return Ok(facts_of(rows));
+    // per-row cost dwarfs the query, so the rows' packed facts come back joined into one
+    // string (rows split by the record separator) and are read here.
+    let packed: Option<String> = match crate::db::Db::exec(db.as_db()) {
+        crate::db::Exec::Sqlite(c) => {
+            let sql = format!("SELECT group_concat(facts, '{RECORD}') FROM ({sql}) AS candidates");
+            let mut query = sqlx::query_scalar(&sql);
+            for a in &args {
+                query = query.bind(*a);
+            }
+            for f in &floats {
+                query = query.bind(*f);
+            }
+            query.fetch_one(&mut *c).await?
+        }
+        crate::db::Exec::Postgres(c) => {
+            let sql = format!("SELECT string_agg(facts, '{RECORD}') FROM ({sql}) AS candidates");
+            let mut query = sqlx::query_scalar(&sql);
+            for a in &args {
+                query = query.bind(*a);
+            }
+            for f in &floats {
+                query = query.bind(*f);
+            }
+            query.fetch_one(&mut *c).await?
+        }
+    };
+    let Some(packed) = packed else {
+        return Ok(Vec::new());
+    };
+    let rows: Option<Vec<_>> = packed.split(RECORD).map(unpack).collect();
+    if let Some(rows) = rows {
+        return Ok(facts_of(rows.into_iter()));
     }
-    let rows: Vec<FactRow> = query!(db, c => {
-        let mut query = sqlx::query_as(&sql);
+    // A row that cannot be split back (an id holding a separator): read them one by one.
+    let rows: Vec<String> = query!(db, c => {
+        let mut query = sqlx::query_scalar(&sql);
         for a in &args {
             query = query.bind(*a);
         }
@@ -128,76 +156,42 @@ pub async fn candidates(db: &mut impl Db, q: &CandidateQuery) -> Result<Vec<(Str
         }
         query.fetch_all(&mut *c).await
     })?;
-    Ok(facts_of(rows))
+    Ok(facts_of(rows.iter().filter_map(|r| unpack(r))))
 }
 
 const UNIT: char = '\u{1f}';
 const RECORD: char = '\u{1e}';
 
-/// The candidate rows, fetched as one packed string. `None` if a row cannot be read back
-/// (an id holding a separator), so the caller reads them row by row instead.
-async fn packed_candidates(
-    db: &mut impl Db,
-    sql: &str,
-    args: &[i64],
-    floats: &[f64],
-) -> Result<Option<Vec<FactRow>>> {
-    let fields = [
-        "lat",
-        "lon",
-        "bits",
-        "minimum_age",
-        "maximum_age",
-        "free",
-        "h0",
-        "h1",
-        "h2",
-        "w0",
-        "w1",
-        "w2",
-        "w3",
-    ]
-    .map(|c| format!("COALESCE(CAST({c} AS TEXT), '')"))
-    .join(&format!(" || '{UNIT}' || "));
-    let row = format!("{fields} || '{UNIT}' || service_id");
-    let packed: Option<String> = match crate::db::Db::exec(db.as_db()) {
-        crate::db::Exec::Sqlite(c) => {
-            let sql = format!("SELECT group_concat({row}, '{RECORD}') FROM ({sql}) AS candidates");
-            let mut query = sqlx::query_scalar(&sql);
-            for a in args {
-                query = query.bind(*a);
-            }
-            for f in floats {
-                query = query.bind(*f);
-            }
-            query.fetch_one(&mut *c).await?
-        }
-        crate::db::Exec::Postgres(c) => {
-            let sql = format!("SELECT string_agg({row}, '{RECORD}') FROM ({sql}) AS candidates");
-            let mut query = sqlx::query_scalar(&sql);
-            for a in args {
-                query = query.bind(*a);
-            }
-            for f in floats {
-                query = query.bind(*f);
-            }
-            query.fetch_one(&mut *c).await?
-        }
-    };
-    let Some(packed) = packed else {
-        return Ok(Some(Vec::new()));
-    };
-    let mut rows = Vec::new();
-    for record in packed.split(RECORD) {
-        match unpack(record) {
-            Some(r) => rows.push(r),
-            None => return Ok(None),
-        }
+/// One place of an offer as matching reads it, packed into one text: the fields split by the
+/// unit separator, the offer's id last (so an id can only break the packing of rows joined
+/// together, never of one row).
+pub(crate) fn pack(id: &str, point: Option<LatLon>, facts: &Facts) -> String {
+    fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
+        v.map(|v| v.to_string()).unwrap_or_default()
     }
-    Ok(Some(rows))
+    let hours = facts.hours;
+    let words = facts.words.unwrap_or([0; 4]);
+    [
+        opt(point.map(LatLon::lat)),
+        opt(point.map(LatLon::lon)),
+        facts.bits.to_string(),
+        opt(facts.minimum_age),
+        opt(facts.maximum_age),
+        opt(facts.free.map(u8::from)),
+        opt(hours.map(|h| h[0])),
+        opt(hours.map(|h| h[1])),
+        opt(hours.map(|h| h[2])),
+        words[0].to_string(),
+        words[1].to_string(),
+        words[2].to_string(),
+        words[3].to_string(),
+        id.to_string(),
+    ]
+    .join(&UNIT.to_string())
 }
 
-fn unpack(record: &str) -> Option<FactRow> {
+/// A row packed by [`pack`], read back: the id, the place and the facts (with that place).
+fn unpack(record: &str) -> Option<(&str, Option<LatLon>, Facts)> {
     let mut f = record.splitn(14, UNIT);
     let mut next = || f.next();
     fn opt<T: std::str::FromStr>(s: &str) -> Option<Option<T>> {
@@ -210,12 +204,12 @@ fn unpack(record: &str) -> Option<FactRow> {
     let lat = opt::<f64>(next()?)?;
     let lon = opt::<f64>(next()?)?;
     let bits = next()?.parse().ok()?;
-    let min = opt::<i64>(next()?)?;
-    let max = opt::<i64>(next()?)?;
+    let minimum_age = opt::<i64>(next()?)?;
+    let maximum_age = opt::<i64>(next()?)?;
     let free = match next()? {
         "" => None,
-        "1" | "true" => Some(true),
-        "0" | "false" => Some(false),
+        "1" => Some(true),
+        "0" => Some(false),
         _ => return None,
     };
     let h0 = opt::<i64>(next()?)?;
@@ -225,46 +219,46 @@ fn unpack(record: &str) -> Option<FactRow> {
     let w1 = next()?.parse().ok()?;
     let w2 = next()?.parse().ok()?;
     let w3 = next()?.parse().ok()?;
-    let id = next()?.to_string();
+    let id = next()?;
+    let point = match (lat, lon) {
+        (Some(a), Some(b)) => LatLon::new(a, b).ok(),
+        _ => None,
+    };
+    let hours = match (h0, h1, h2) {
+        (Some(a), Some(b), Some(c)) => Some([a, b, c]),
+        _ => None,
+    };
     Some((
-        id, lat, lon, bits, min, max, free, h0, h1, h2, w0, w1, w2, w3,
+        id,
+        point,
+        Facts {
+            bits,
+            minimum_age,
+            maximum_age,
+            free,
+            hours,
+            points: point.into_iter().collect(),
+            words: Some([w0, w1, w2, w3]),
+        },
     ))
 }
 
-/// One entry per offer with all its places, in id order.
-fn facts_of(rows: Vec<FactRow>) -> Vec<(String, Facts)> {
+/// One entry per offer with all its places, in the order they first come.
+fn facts_of<'a>(
+    rows: impl Iterator<Item = (&'a str, Option<LatLon>, Facts)>,
+) -> Vec<(String, Facts)> {
     let mut out: Vec<(String, Facts)> = Vec::new();
-    let mut by_id: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for (id, lat, lon, bits, min, max, free, h0, h1, h2, w0, w1, w2, w3) in rows {
-        let point = match (lat, lon) {
-            (Some(a), Some(b)) => LatLon::new(a, b).ok(),
-            _ => None,
-        };
-        if let Some(&i) = by_id.get(&id) {
+    let mut by_id: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (id, point, facts) in rows {
+        if let Some(&i) = by_id.get(id) {
             if let Some(p) = point {
                 out[i].1.points.push(p);
             }
             continue;
         }
-        let hours = match (h0, h1, h2) {
-            (Some(a), Some(b), Some(c)) => Some([a, b, c]),
-            _ => None,
-        };
-        by_id.insert(id.clone(), out.len());
-        out.push((
-            id,
-            Facts {
-                bits,
-                minimum_age: min,
-                maximum_age: max,
-                free,
-                hours,
-                points: point.into_iter().collect(),
-                words: Some([w0, w1, w2, w3]),
-            },
-        ));
+        by_id.insert(id, out.len());
+        out.push((id.to_string(), facts));
     }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
 
@@ -885,27 +879,42 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_packed_row_reads_back_as_the_row() {
-        let u = UNIT;
-        let sqlite =
-            format!("51.5174{u}-0.0975{u}5{u}{u}65{u}1{u}7{u}0{u}3{u}1{u}2{u}3{u}4{u}id-1");
-        let r = unpack(&sqlite).unwrap();
+    fn packed_facts_read_back_as_they_were() {
+        let facts = Facts {
+            bits: (1 << 17) | (1 << 45) | 3,
+            minimum_age: Some(18),
+            maximum_age: None,
+            free: Some(false),
+            hours: Some([1 << 40, 0, i64::MAX]),
+            points: Vec::new(),
+            words: Some([5, -1, 0, 1 << 62]),
+        };
+        let p = LatLon::new(51.507_412_345_678_9, -0.127_8).unwrap();
+        let packed = pack("0a0b0c0d-0000-4000-8000-000000000001", Some(p), &facts);
+        let (id, point, back) = unpack(&packed).unwrap();
+        assert_eq!(id, "0a0b0c0d-0000-4000-8000-000000000001");
+        assert_eq!(point, Some(p));
         assert_eq!(
-            (r.0.as_str(), r.1, r.2, r.3),
-            ("id-1", Some(51.5174), Some(-0.0975), 5)
+            back,
+            Facts {
+                points: vec![p],
+                ..facts.clone()
+            }
         );
-        assert_eq!((r.4, r.5, r.6), (None, Some(65), Some(true)));
-        assert_eq!((r.7, r.8, r.9), (Some(7), Some(0), Some(3)));
-        assert_eq!((r.10, r.11, r.12, r.13), (1, 2, 3, 4));
-        // PostgreSQL's booleans, no place, and an id that holds the field separator.
-        let pg = format!("{u}{u}0{u}{u}{u}false{u}{u}{u}{u}0{u}0{u}0{u}0{u}odd{u}id");
-        let r = unpack(&pg).unwrap();
-        assert_eq!(
-            (r.0, r.1, r.6, r.7),
-            (format!("odd{u}id"), None, Some(false), None)
-        );
-        assert!(unpack("not a row").is_none());
-        let bad = format!("x{u}{u}0{u}{u}{u}{u}{u}{u}{u}0{u}0{u}0{u}0{u}id");
-        assert!(unpack(&bad).is_none(), "a latitude that is not a number");
+        let online = Facts {
+            free: None,
+            hours: None,
+            minimum_age: None,
+            ..facts
+        };
+        let packed = pack("x", None, &online);
+        let (_, point, back) = unpack(&packed).unwrap();
+        assert_eq!(point, None);
+        assert_eq!(back, online);
+        assert!(unpack("not packed").is_none());
+        // An id holding the field separator still reads back (it comes last).
+        let odd = format!("odd{UNIT}id");
+        let packed = pack(&odd, None, &online);
+        assert_eq!(unpack(&packed).unwrap().0, odd);
     }
 }

@@ -3,7 +3,7 @@
 //! full-text search behind one function, with English stemming on both.
 
 use crate::{Db, Exec, Result};
-use village_domain::connections::matching::Facts;
+use village_domain::connections::matching::{access_key, Facts};
 use village_domain::directory::geo::{cell, distance_km, BoundingBox, LatLon};
 use village_domain::directory::oruk::ServiceIndex;
 use village_domain::Timestamp;
@@ -413,24 +413,26 @@ pub async fn upsert_services(
 }
 
 const MATCH_INSERT: &str =
-    "INSERT INTO dir_service_match (cell, service_id, place_no, lat, lon, bits, \
-                            minimum_age, maximum_age, free, h0, h1, h2, w0, w1, w2, w3) VALUES";
-const MATCH_WIDTH: usize = 16;
+    "INSERT INTO dir_service_match (cell, access, service_id, place_no, lat, lon, bits, \
+                            minimum_age, maximum_age, h0, h1, h2, facts) VALUES";
+const MATCH_WIDTH: usize = 13;
 
-/// What matching keeps about one place of an offer (see `dir_service_match`).
+/// What matching keeps about one place of an offer (see `dir_service_match`): the columns its
+/// candidate query filters on, and everything it reads packed in one (`facts`).
 struct MatchRow {
     cell: i64,
     place_no: i64,
     point: Option<LatLon>,
     facts: Facts,
+    packed: String,
 }
 
 impl MatchRow {
     fn binds<'a>(&'a self, id: &'a str) -> Vec<Bind<'a>> {
         let hours = self.facts.hours;
-        let words = self.facts.words.unwrap_or([0; 4]);
         vec![
             Bind::Int(self.cell),
+            Bind::Int(access_key(self.facts.bits)),
             Bind::Text(id),
             Bind::Int(self.place_no),
             Bind::OptFloat(self.point.map(LatLon::lat)),
@@ -438,14 +440,10 @@ impl MatchRow {
             Bind::Int(self.facts.bits),
             Bind::OptInt(self.facts.minimum_age),
             Bind::OptInt(self.facts.maximum_age),
-            Bind::OptBool(self.facts.free),
             Bind::OptInt(hours.map(|h| h[0])),
             Bind::OptInt(hours.map(|h| h[1])),
             Bind::OptInt(hours.map(|h| h[2])),
-            Bind::Int(words[0]),
-            Bind::Int(words[1]),
-            Bind::Int(words[2]),
-            Bind::Int(words[3]),
+            Bind::Text(&self.packed),
         ]
     }
 }
@@ -462,6 +460,7 @@ fn match_rows(index: &ServiceIndex, public: bool) -> Vec<MatchRow> {
             cell: -1,
             place_no: 0,
             point: None,
+            packed: crate::connections::pack(&index.id, None, &facts),
             facts,
         }];
     }
@@ -473,6 +472,7 @@ fn match_rows(index: &ServiceIndex, public: bool) -> Vec<MatchRow> {
             cell: cell(p.point),
             place_no: i64::try_from(i).unwrap_or(i64::MAX),
             point: Some(p.point),
+            packed: crate::connections::pack(&index.id, Some(p.point), &facts),
             facts: facts.clone(),
         })
         .collect()

@@ -23,7 +23,24 @@ pub struct Settings {
     /// How much each kind of fit counts when suggesting offers to someone (every weight zero
     /// or more; see `village_domain::connections::matching::Weights`).
     pub matching: village_domain::connections::matching::Weights,
+    pub suggestions: SuggestionSettings,
     pub giving: GivingSettings,
+}
+
+/// How "Ideas for you" is served.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SuggestionSettings {
+    /// Keep each person's suggestions until something they depend on changes (their profile,
+    /// their dismissed offers, the weights, any offer). `false` works them out on every
+    /// visit: only for measuring that cost (`bench/connections`).
+    pub keep: bool,
+}
+
+impl Default for SuggestionSettings {
+    fn default() -> Self {
+        SuggestionSettings { keep: true }
+    }
 }
 
 /// How the hub names itself in 360Giving data about its community micro-grants.
@@ -103,6 +120,7 @@ impl Default for Settings {
             sessions: SessionSettings::default(),
             mail: MailSettings::default(),
             matching: Default::default(),
+            suggestions: SuggestionSettings::default(),
             giving: GivingSettings::default(),
         }
     }

@@ -17,6 +17,7 @@ on_both_backends!(
     the_introduction_journey_for_person_connector_and_group,
     shortlists_and_check_ins,
     kept_suggestions_follow_changes_to_the_directory,
+    a_hub_that_keeps_nothing_works_the_same_suggestions_out,
 );
 
 const ORG: &str = "0b0c0d0e-0000-4000-8000-000000000001";
@@ -924,6 +925,26 @@ async fn shortlists_and_check_ins(backend: Backend) {
     let (_, told) = get(&app, &connie, "/api/v1/me/notifications").await;
     assert_eq!(told, json!([]), "{told}");
     assert_eq!(get(&app, &connie, &lists).await.0, 404);
+}
+
+/// With `[suggestions] keep = false` every visit works the suggestions out again: the same
+/// ones, and nothing is kept.
+async fn a_hub_that_keeps_nothing_works_the_same_suggestions_out(backend: Backend) {
+    let Some(app) = TestApp::start_with(backend, |s| s.suggestions.keep = false).await else {
+        return;
+    };
+    seed(&app).await;
+    let (pat, pat_id) = person(&app, "pat@example.org", "Pat Okafor").await;
+    pats_profile(&app, &pat).await;
+    let (_, first) = get(&app, &pat, "/api/v1/me/suggestions").await;
+    assert_eq!(ids(&first), vec![uuid(1), uuid(6)]);
+    let (_, again) = get(&app, &pat, "/api/v1/me/suggestions").await;
+    assert_eq!(again, first);
+    let mut c = app.store.conn().await.unwrap();
+    let (_, kept) = village_store::connections::cached_ideas(&mut c, pat_id, "own")
+        .await
+        .unwrap();
+    assert!(kept.is_none(), "nothing was kept");
 }
 
 /// Suggestions are kept per person, and worked out again as soon as an offer changes.

@@ -1661,7 +1661,7 @@ async fn directory_rows(store: &village_store::Store) -> Vec<String> {
         "SELECT id || '|' || service_id FROM dir_service_at_locations ORDER BY 1",
         "SELECT CAST(cell AS TEXT) || '|' || service_id || '|' || CAST(place_no AS TEXT) || '|' || CAST(bits AS TEXT) \
          || '|' || COALESCE(CAST(h0 AS TEXT), '') || '|' || COALESCE(CAST(h1 AS TEXT), '') || '|' || COALESCE(CAST(h2 AS TEXT), '') \
-         || '|' || COALESCE(CAST(minimum_age AS TEXT), '') FROM dir_service_match ORDER BY 1",
+         || '|' || COALESCE(CAST(minimum_age AS TEXT), '') || '|' || facts FROM dir_service_match ORDER BY 1",
     ];
     let mut out = Vec::new();
     for sql in sqls {

@@ -16,12 +16,12 @@
 //! what the facts cannot tell as the best case, so the bound is never below the score and the
 //! result is the same as scoring every offer in full (tested).
 
-use super::words::{as_written, may_hold, signature, stems};
+use super::words::{as_written, signature, slot, stems};
 use crate::directory::geo::{distance_km, distance_words, LatLon};
 use crate::directory::oruk::ServiceIndex;
 use crate::directory::schedule::{Schedule, TimeOfDay, Weekday};
 use crate::directory::taxonomy::{
-    category_by_id, Access, Community, Space, CATEGORIES, LIVED_EXPERIENCE_LED_TERM_ID,
+    category_by_id, Access, Category, Community, Space, CATEGORIES, LIVED_EXPERIENCE_LED_TERM_ID,
 };
 use crate::people::profile::{Content, Section};
 use serde::{Deserialize, Serialize};
@@ -305,6 +305,50 @@ fn bit_of(term_id: &str) -> Option<u32> {
     (term_id == LIVED_EXPERIENCE_LED_TERM_ID).then_some(45)
 }
 
+/// The first bit of the access codes in [`Facts::bits`] (in [`Access::ALL`] order).
+const ACCESS_BIT: usize = 17;
+
+/// An offer's access codes as a key of [`Access::ALL`]`.len()` bits, the first code
+/// (step-free, the need people most often mark essential) the highest. Kept beside each place
+/// and ordered by, so the places with every essential need lie in a few ranges of keys
+/// ([`access_key_ranges`]) and the rest are never read.
+pub fn access_key(bits: i64) -> i64 {
+    let n = Access::ALL.len();
+    (0..n)
+        .filter(|i| bits & (1i64 << (ACCESS_BIT + i)) != 0)
+        .fold(0i64, |key, i| key | (1i64 << (n - 1 - i)))
+}
+
+/// The ranges of [`access_key`]s that have every access code in `essential_bits` (bits as in
+/// [`Facts::bits`]), in order; `None` when no access is needed or it would take more than
+/// `at_most` ranges (then every key has to be read).
+pub fn access_key_ranges(essential_bits: i64, at_most: usize) -> Option<Vec<(i64, i64)>> {
+    let need = access_key(essential_bits);
+    if need == 0 {
+        return None;
+    }
+    let n = Access::ALL.len() as u32;
+    let low = need.trailing_zeros();
+    // Below the lowest needed bit anything goes (one run of keys); above it, each bit that is
+    // not needed doubles the number of runs.
+    let free: Vec<u32> = (low + 1..n).filter(|b| need & (1i64 << b) == 0).collect();
+    if free.len() >= usize::BITS as usize || (1usize << free.len()) > at_most {
+        return None;
+    }
+    let mut ranges: Vec<(i64, i64)> = (0..(1i64 << free.len()))
+        .map(|combo| {
+            let start = free
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| combo & (1i64 << j) != 0)
+                .fold(need, |k, (_, b)| k | (1i64 << b));
+            (start, start + (1i64 << low) - 1)
+        })
+        .collect();
+    ranges.sort_unstable();
+    Some(ranges)
+}
+
 /// Village's own terms among `term_ids` as bits of one number (categories, access, communities,
 /// space, led by lived experience).
 pub fn term_bits(term_ids: &[String]) -> i64 {
@@ -312,10 +356,6 @@ pub fn term_bits(term_ids: &[String]) -> i64 {
         .iter()
         .filter_map(|t| bit_of(t))
         .fold(0i64, |acc, b| acc | (1i64 << b))
-}
-
-fn has(bits: i64, term_id: &str) -> bool {
-    bit_of(term_id).is_some_and(|b| bits & (1i64 << b) != 0)
 }
 
 /// Mark the hours `from`..`to` (minutes) of `day`: bit `day * 24 + hour`, 56 bits to a number.
@@ -405,6 +445,16 @@ impl<'a> Details<'a> {
             description: &index.description,
         }
     }
+
+    /// The same, from what [`crate::directory::oruk::match_details`] read.
+    pub fn of_record(d: &'a crate::directory::oruk::MatchDetails) -> Self {
+        Details {
+            terms: &d.taxonomy_term_ids,
+            schedules: &d.schedules,
+            name: &d.name,
+            description: &d.description,
+        }
+    }
 }
 
 /// One suggestion: the offer, how well it fits, and why, in plain words.
@@ -475,6 +525,87 @@ pub fn evaluate(
     details: Option<Details<'_>>,
     w: &Weights,
 ) -> Option<Suggestion> {
+    let (score, reasons, distance_km) = judge(&Prepared::new(seeker), facts, details, w)?;
+    Some(Suggestion {
+        offer_id: id.to_string(),
+        score,
+        reasons,
+        distance_km,
+    })
+}
+
+/// The person's side of matching as bits and numbers, worked out once for many offers.
+struct Prepared<'s> {
+    seeker: &'s Seeker,
+    essential: i64,
+    free_hours: Option<[i64; 3]>,
+    /// Each interest: a Village category with its bit, or another term to find in the record.
+    interests: Vec<(Option<&'static Category>, i64, &'s str)>,
+    /// Where each of the person's words lands in an offer's word fingerprint.
+    slots: Vec<(usize, i64)>,
+    needs: Vec<(Access, i64)>,
+    communities: Vec<(Community, i64)>,
+    lived_experience: i64,
+    has_space: i64,
+    waiting_list: i64,
+    /// A bit for each dismissed category (none for a term that has no bit).
+    dismissed: Vec<i64>,
+}
+
+/// The bit of a Village term in [`Facts::bits`] as a mask (0 when it has none).
+fn mask_of(term_id: &str) -> i64 {
+    bit_of(term_id).map_or(0, |b| 1i64 << b)
+}
+
+impl<'s> Prepared<'s> {
+    fn new(seeker: &'s Seeker) -> Self {
+        Prepared {
+            seeker,
+            essential: seeker
+                .essential
+                .iter()
+                .fold(0, |m, a| m | mask_of(a.term_id())),
+            free_hours: seeker.free_hours(),
+            interests: seeker
+                .interests
+                .iter()
+                .map(|i| {
+                    let c = category_by_id(i);
+                    (c, c.map_or(0, |c| mask_of(c.id)), i.as_str())
+                })
+                .collect(),
+            slots: seeker.keywords.iter().map(|(k, _)| slot(k)).collect(),
+            needs: seeker
+                .needs
+                .iter()
+                .map(|a| (*a, mask_of(a.term_id())))
+                .collect(),
+            communities: seeker
+                .communities
+                .iter()
+                .map(|c| (*c, mask_of(c.term_id())))
+                .collect(),
+            lived_experience: mask_of(LIVED_EXPERIENCE_LED_TERM_ID),
+            has_space: mask_of(Space::HasSpace.term_id()),
+            waiting_list: mask_of(Space::WaitingList.term_id()),
+            dismissed: seeker
+                .dismissed_categories
+                .iter()
+                .map(|c| mask_of(c))
+                .collect(),
+        }
+    }
+}
+
+/// [`evaluate`] without the offer's id: the score, the reasons (with `details`) and the
+/// distance.
+fn judge(
+    p: &Prepared<'_>,
+    facts: &Facts,
+    details: Option<Details<'_>>,
+    w: &Weights,
+) -> Option<(f64, Vec<String>, Option<f64>)> {
+    let seeker = p.seeker;
     // Hard constraints.
     if let Some((youngest, oldest)) = seeker.ages {
         if facts.minimum_age.is_some_and(|min| oldest < min)
@@ -489,16 +620,12 @@ pub fn evaluate(
             return None;
         }
     }
-    if seeker
-        .essential
-        .iter()
-        .any(|a| !has(facts.bits, a.term_id()))
-    {
+    if facts.bits & p.essential != p.essential {
         return None;
     }
     let mut time_reason = None;
     let mut time_fits = false;
-    if let Some(free) = seeker.free_hours() {
+    if let Some(free) = p.free_hours {
         match details {
             Some(d) => {
                 let dated: Vec<&Schedule> = d
@@ -552,15 +679,15 @@ pub fn evaluate(
     // Interests: Village categories are known from the facts; other terms from the record.
     let mut matched = 0usize;
     let mut named = Vec::new();
-    for interest in &seeker.interests {
-        let hit = match (category_by_id(interest), details) {
-            (Some(c), _) => has(facts.bits, c.id).then_some(Some(c.name)),
-            (None, Some(d)) => d.terms.contains(interest).then_some(None),
+    for (category, mask, interest) in &p.interests {
+        let hit = match (category, details) {
+            (Some(c), _) => (facts.bits & mask != 0).then_some(Some(c.name)),
+            (None, Some(d)) => d.terms.iter().any(|t| t == interest).then_some(None),
             (None, None) => Some(None),
         };
         if let Some(name) = hit {
             matched += 1;
-            if let Some(n) = name {
+            if let (Some(n), true) = (name, explain) {
                 named.push(n.to_string());
             }
         }
@@ -594,39 +721,30 @@ pub fn evaluate(
         }
         None => {
             let may = match &facts.words {
-                Some(sig) => seeker
-                    .keywords
+                Some(sig) => p
+                    .slots
                     .iter()
-                    .filter(|(k, _)| may_hold(sig, k))
+                    .filter(|(word, bit)| sig[*word] & bit != 0)
                     .count(),
                 None => seeker.keywords.len(),
             };
             score += w.words * may.min(3) as f64;
         }
     }
-    if !seeker.needs.is_empty() {
-        let met: Vec<String> = seeker
-            .needs
-            .iter()
-            .filter(|a| has(facts.bits, a.term_id()))
-            .map(|a| a.label().to_string())
-            .collect();
-        score += w.access * met.len() as f64 / seeker.needs.len() as f64;
+    if !p.needs.is_empty() {
+        let met = p.needs.iter().filter(|(_, m)| facts.bits & m != 0);
+        score += w.access * met.clone().count() as f64 / p.needs.len() as f64;
         if explain {
-            reasons.extend(met);
+            reasons.extend(met.map(|(a, _)| a.label().to_string()));
         }
     }
-    if let Some(c) = seeker
-        .communities
-        .iter()
-        .find(|c| has(facts.bits, c.term_id()))
-    {
+    if let Some((c, _)) = p.communities.iter().find(|(_, m)| facts.bits & m != 0) {
         score += w.community;
         if explain {
             reasons.push(for_words(*c));
         }
     }
-    if seeker.preferences.lived_experience && has(facts.bits, LIVED_EXPERIENCE_LED_TERM_ID) {
+    if seeker.preferences.lived_experience && facts.bits & p.lived_experience != 0 {
         score += w.lived_experience;
         if explain {
             reasons.push("Run by people with lived experience".to_string());
@@ -642,30 +760,25 @@ pub fn evaluate(
             reasons.push("Free".to_string());
         }
     }
-    if has(facts.bits, Space::HasSpace.term_id()) {
+    if facts.bits & p.has_space != 0 {
         score += w.space;
         if explain {
             reasons.push("Has space now".to_string());
         }
-    } else if has(facts.bits, Space::WaitingList.term_id()) {
+    } else if facts.bits & p.waiting_list != 0 {
         score -= w.space / 2.0;
         if explain {
             reasons.push("Has a waiting list".to_string());
         }
     }
-    let like_dismissed = seeker
-        .dismissed_categories
+    let like_dismissed = p
+        .dismissed
         .iter()
-        .filter(|c| has(facts.bits, c))
+        .filter(|m| facts.bits & *m != 0)
         .count()
         .min(3);
     score -= w.dismissed * 0.5 * like_dismissed as f64;
-    Some(Suggestion {
-        offer_id: id.to_string(),
-        score,
-        reasons,
-        distance_km: distance,
-    })
+    Some((score, reasons, distance))
 }
 
 /// The best `k` suggestions as exact scores arrive in order of their bounds.
@@ -710,9 +823,10 @@ pub fn by_bound<'a>(
     candidates: &'a [(String, Facts)],
     w: &Weights,
 ) -> Vec<(&'a str, f64)> {
+    let p = Prepared::new(seeker);
     let mut out: Vec<(&str, f64)> = candidates
         .iter()
-        .filter_map(|(id, f)| evaluate(seeker, id, f, None, w).map(|s| (id.as_str(), s.score)))
+        .filter_map(|(id, f)| judge(&p, f, None, w).map(|(score, _, _)| (id.as_str(), score)))
         .collect();
     out.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     out

@@ -297,6 +297,133 @@ pub fn read_service(record: &Value) -> Result<(ServiceIndex, Vec<Finding>), Vec<
     ))
 }
 
+/// What matching reads from a stored record to explain a suggestion: its name and
+/// organisation, words, taxonomy terms and schedules, each as [`read_service`] reads them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchDetails {
+    pub name: String,
+    pub description: String,
+    pub organization_name: Option<String>,
+    pub taxonomy_term_ids: Vec<String>,
+    pub schedules: Vec<Schedule>,
+}
+
+impl From<ServiceIndex> for MatchDetails {
+    fn from(index: ServiceIndex) -> Self {
+        MatchDetails {
+            name: index.name,
+            description: index.description,
+            organization_name: index.organization_name,
+            taxonomy_term_ids: index.taxonomy_term_ids,
+            schedules: index.schedules,
+        }
+    }
+}
+
+/// The parts of a record [`match_details`] reads; everything else is skipped unread.
+#[derive(serde::Deserialize)]
+struct SlimService<'a> {
+    #[serde(borrow)]
+    name: std::borrow::Cow<'a, str>,
+    #[serde(default, borrow)]
+    description: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, borrow)]
+    organization: Option<SlimOrganization<'a>>,
+    #[serde(default, borrow)]
+    attributes: Option<Vec<SlimAttribute<'a>>>,
+    #[serde(default, borrow)]
+    schedules: Option<Vec<SlimSchedule<'a>>>,
+    #[serde(default, borrow)]
+    service_at_locations: Option<Vec<SlimServiceAtLocation<'a>>>,
+}
+
+#[derive(serde::Deserialize)]
+struct SlimOrganization<'a> {
+    #[serde(default, borrow)]
+    name: Option<std::borrow::Cow<'a, str>>,
+}
+
+#[derive(serde::Deserialize)]
+struct SlimAttribute<'a> {
+    #[serde(default, borrow)]
+    taxonomy_term_id: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, borrow)]
+    taxonomy_term: Option<SlimTerm<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+struct SlimTerm<'a> {
+    #[serde(default, borrow)]
+    id: Option<std::borrow::Cow<'a, str>>,
+}
+
+#[derive(serde::Deserialize)]
+struct SlimSchedule<'a> {
+    #[serde(default, borrow)]
+    freq: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, borrow)]
+    byday: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, borrow)]
+    opens_at: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, borrow)]
+    closes_at: Option<std::borrow::Cow<'a, str>>,
+}
+
+#[derive(serde::Deserialize)]
+struct SlimServiceAtLocation<'a> {
+    #[serde(default, borrow)]
+    schedules: Option<Vec<SlimSchedule<'a>>>,
+}
+
+/// Read what matching explains from a stored record, skipping the rest of it: several times
+/// quicker than [`read_service`], which checks everything. `None` when the record is not
+/// shaped as an imported record always is (a caller then reads it whole).
+pub fn match_details(doc: &str) -> Option<MatchDetails> {
+    let slim: SlimService<'_> = serde_json::from_str(doc).ok()?;
+    let mut taxonomy_term_ids: Vec<String> = Vec::new();
+    for a in slim.attributes.iter().flatten() {
+        let id = a
+            .taxonomy_term_id
+            .as_deref()
+            .or_else(|| a.taxonomy_term.as_ref().and_then(|t| t.id.as_deref()));
+        if let Some(id) = id {
+            if !taxonomy_term_ids.iter().any(|t| t == id) {
+                taxonomy_term_ids.push(id.to_string());
+            }
+        }
+    }
+    let mut schedules = Vec::new();
+    let lists = std::iter::once(&slim.schedules).chain(
+        slim.service_at_locations
+            .iter()
+            .flatten()
+            .map(|sal| &sal.schedules),
+    );
+    for s in lists.flatten().flatten() {
+        match Schedule::from_oruk(
+            s.freq.as_deref(),
+            s.byday.as_deref(),
+            s.opens_at.as_deref(),
+            s.closes_at.as_deref(),
+        ) {
+            Ok(Some(schedule)) => schedules.push(schedule),
+            Ok(None) => {}
+            // Never stored: an import refuses it. Read whole, the record says why.
+            Err(_) => return None,
+        }
+    }
+    Some(MatchDetails {
+        name: slim.name.trim().to_string(),
+        description: slim.description.map(|d| d.into_owned()).unwrap_or_default(),
+        organization_name: slim
+            .organization
+            .and_then(|o| o.name)
+            .map(|n| n.into_owned()),
+        taxonomy_term_ids,
+        schedules,
+    })
+}
+
 /// The ORUK UK profile leaves empty fields out rather than sending `null`, `""` or `[]`.
 /// Remove them, all the way down.
 pub fn without_empty_fields(value: Value) -> Value {
@@ -378,6 +505,66 @@ mod tests {
         assert!(warnings[0]
             .message
             .contains("left out of distance searches"));
+    }
+
+    /// The quick reader agrees with the full one on every field it reads.
+    fn same_details(record: &Value) {
+        let (index, _) = read_service(record).unwrap();
+        let details = match_details(&record.to_string()).expect("read quickly");
+        assert_eq!(details.name, index.name);
+        assert_eq!(details.description, index.description);
+        assert_eq!(details.organization_name, index.organization_name);
+        assert_eq!(details.taxonomy_term_ids, index.taxonomy_term_ids);
+        assert_eq!(details.schedules, index.schedules);
+    }
+
+    #[test]
+    fn match_details_read_what_the_full_reader_reads() {
+        let mut records = Vec::new();
+        for path in [
+            "V3.0-UK-Default/service_full.json",
+            "V3.0-UK-Test/service_full.json",
+        ] {
+            records.extend(feed(path));
+        }
+        if let Some(list) = feed("V3.0-UK-Test/service_list.json") {
+            records.extend(list["contents"].as_array().cloned().unwrap_or_default());
+        }
+        records.push(json!({
+            "id": "5b1c8f1e-0000-4000-8000-000000000001",
+            "name": "  Tea and \"talk\"  ",
+            "status": "active",
+            "organization": {"id": "x", "name": "Friends of the Park"},
+            "attributes": [
+                {"taxonomy_term_id": "a"},
+                {"taxonomy_term": {"id": "b"}},
+                {"taxonomy_term_id": "a"},
+                {"value": "no term"}
+            ],
+            "schedules": [
+                {"freq": "MONTHLY", "byday": "2TU,-1TU", "opens_at": "10:00", "closes_at": "12:00"},
+                {"description": "Ring first"}
+            ],
+            "service_at_locations": [
+                {"id": "s1", "schedules": [{"freq": "WEEKLY", "byday": "SA", "opens_at": "09:30"}]},
+                {"id": "s2"}
+            ]
+        }));
+        records.push(json!({
+            "id": "5b1c8f1e-0000-4000-8000-000000000002",
+            "name": "Nothing else",
+            "status": "active",
+            "attributes": null
+        }));
+        assert!(records.len() >= 3, "{}", records.len());
+        for r in &records {
+            same_details(r);
+        }
+        assert_eq!(match_details("{\"name\": 3}"), None, "not shaped as stored");
+        assert_eq!(
+            match_details(r#"{"name": "x", "schedules": [{"byday": "XX"}]}"#),
+            None
+        );
     }
 
     #[test]

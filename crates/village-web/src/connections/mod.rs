@@ -19,7 +19,7 @@ use village_domain::connections::matching::{
     by_bound, evaluate, term_bits, Details, Seeker, Suggestion, TopK, DEFAULT_REACH_KM,
 };
 use village_domain::directory::geo::{BoundingBox, Postcode};
-use village_domain::directory::oruk::{read_service, ServiceIndex};
+use village_domain::directory::oruk::{match_details, read_service, MatchDetails, ServiceIndex};
 use village_domain::directory::taxonomy::category_by_id;
 use village_domain::people::{Relationship, Section, Visibility};
 use village_store::connections::{self as store, CandidateQuery, IntroductionRow};
@@ -190,6 +190,7 @@ pub async fn ideas(
             sha2::Sha256::digest(basis.as_bytes()),
         )
     };
+    let kept = kept.filter(|_| state.settings.suggestions.keep);
     let worked_out = match kept.and_then(|(k, ideas)| {
         (k == key)
             .then(|| serde_json::from_str::<WorkedOut>(&ideas).ok())
@@ -199,7 +200,13 @@ pub async fn ideas(
         None => {
             let w = work_out(&mut c, &seeker, &query, &dismissed, weights, limit).await?;
             // Keeping them is only a saving: if it fails, the person still gets their ideas.
-            if let Ok(text) = serde_json::to_string(&w) {
+            let text = state
+                .settings
+                .suggestions
+                .keep
+                .then(|| serde_json::to_string(&w).ok())
+                .flatten();
+            if let Some(text) = text {
                 if let Err(e) = store::keep_ideas(&mut c, person_id, scope, &key, &text, t).await {
                     tracing::warn!(error = %e, "could not keep the suggestions worked out");
                 }
@@ -287,7 +294,7 @@ async fn work_out(
     let facts: std::collections::HashMap<&str, &village_domain::connections::matching::Facts> =
         candidates.iter().map(|(id, f)| (id.as_str(), f)).collect();
     let mut top = TopK::new(limit);
-    let mut read: std::collections::HashMap<String, ServiceIndex> =
+    let mut read: std::collections::HashMap<String, MatchDetails> =
         std::collections::HashMap::new();
     let bounded = timer.elapsed();
     let mut records = 0usize;
@@ -298,13 +305,15 @@ async fn work_out(
         let ids: Vec<&str> = chunk.iter().map(|(id, _)| *id).collect();
         for (id, doc) in dir_store::service_docs(c, &ids).await? {
             records += 1;
-            let Some(index) = parse(&doc) else { continue };
+            let Some(details) = details(&doc) else {
+                continue;
+            };
             let Some(f) = facts.get(id.as_str()) else {
                 continue;
             };
-            if let Some(s) = evaluate(seeker, &id, f, Some(Details::of(&index)), weights) {
+            if let Some(s) = evaluate(seeker, &id, f, Some(Details::of_record(&details)), weights) {
                 top.push(s);
-                read.insert(id, index);
+                read.insert(id, details);
             }
         }
     }
@@ -339,9 +348,16 @@ async fn work_out(
     })
 }
 
+/// A stored record read whole.
 pub(super) fn parse(doc: &str) -> Option<ServiceIndex> {
     let value: serde_json::Value = serde_json::from_str(doc).ok()?;
     read_service(&value).ok().map(|(i, _)| i)
+}
+
+/// What matching explains from a stored record: read quickly, or whole when the quick
+/// reader cannot.
+pub(super) fn details(doc: &str) -> Option<MatchDetails> {
+    match_details(doc).or_else(|| parse(doc).map(Into::into))
 }
 
 async fn names_of(
@@ -351,7 +367,7 @@ async fn names_of(
     Ok(dir_store::service_docs(db, ids)
         .await?
         .into_iter()
-        .filter_map(|(id, doc)| parse(&doc).map(|i| (id, i.name)))
+        .filter_map(|(id, doc)| details(&doc).map(|d| (id, d.name)))
         .collect())
 }
 

@@ -298,7 +298,7 @@ async fn new_page(
         Err(e) => return pages::store_failed(e),
     };
     let offer_name = match village_store::directory::service_doc(&mut c, offer, true).await {
-        Ok(Some(doc)) => super::parse(&doc).map(|i| i.name),
+        Ok(Some(doc)) => super::details(&doc).map(|d| d.name),
         Ok(None) => None,
         Err(e) => return pages::store_failed(e),
     };

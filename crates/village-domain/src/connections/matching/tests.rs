@@ -429,3 +429,41 @@ proptest! {
         prop_assert_eq!(two_steps(&s, &offers, &w, k, batch), rank(&s, &offers, &w, k));
     }
 }
+
+#[test]
+fn access_key_ranges_hold_exactly_the_keys_with_every_essential_need() {
+    let n = Access::ALL.len();
+    let bits_of = |codes: &[Access]| {
+        term_bits(
+            &codes
+                .iter()
+                .map(|a| a.term_id().to_string())
+                .collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(access_key(bits_of(&[Access::StepFree])), 1 << (n - 1));
+    assert_eq!(access_key_ranges(bits_of(&[]), 8), None);
+    assert_eq!(
+        access_key_ranges(bits_of(&[Access::StepFree]), 8),
+        Some(vec![(1 << (n - 1), (1 << n) - 1)])
+    );
+    // Every set of up to three needs, against every key.
+    let all = Access::ALL;
+    for a in 0..n {
+        for b in a..n {
+            for c in b..n {
+                let essential = bits_of(&[all[a], all[b], all[c]]);
+                let need = access_key(essential);
+                let Some(ranges) = access_key_ranges(essential, 64) else {
+                    assert!(c > 5, "few runs of keys when the needs come first");
+                    continue;
+                };
+                assert!(ranges.len() <= 64);
+                for key in 0..(1i64 << n) {
+                    let inside = ranges.iter().any(|(lo, hi)| (*lo..=*hi).contains(&key));
+                    assert_eq!(inside, key & need == need, "key {key:b} need {need:b}");
+                }
+            }
+        }
+    }
+}

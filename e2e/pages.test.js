@@ -109,6 +109,14 @@ test('signed-in pages pass axe-core and fit a narrow screen', async () => {
   await page.check('#space-waiting_list');
   await page.check('#communities-carers');
   await page.check('#communities-older_people');
+  // A new time on the spare line, first without its day.
+  await page.locator('input[name=opens]').last().fill('19:00');
+  await page.locator('input[name=closes]').last().fill('21:00');
+  await page.click('form button[type=submit].button');
+  await checkPage(page, 'suggest a change with a time missing its day');
+  assert.match(await page.locator('.error-summary').innerText(), /Choose the day for time \d/);
+  await page.locator('select[name=day]').last().selectOption('TH');
+  await page.check('#free-yes');
   await page.click('form button[type=submit].button');
   await page.goto(`${hub.base}/directory/review`);
   await page.locator('a', { hasText: 'Knit and natter (new times)' }).click();
@@ -120,6 +128,7 @@ test('signed-in pages pass axe-core and fit a narrow screen', async () => {
   const offer = await page.locator('main').innerText();
   assert.match(offer, /waiting list/);
   assert.match(offer, /Especially for Carers, Older people/);
+  assert.match(offer, /Thursdays 19:00–21:00/);
 
   // Asking to be a group's organiser, and the request waiting for review.
   await page.goto(`${hub.base}/directory/organisations/00d00001-0000-4000-8000-000000000001/claim`);

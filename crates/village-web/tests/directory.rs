@@ -351,7 +351,9 @@ async fn the_directory_api_suggests_reviews_and_tells_history(backend: Backend) 
         &mt,
         &format!("/api/v1/directory/services/{A}/changes"),
         json!({"name": "Ukulele jam session", "description": "Strum along", "why": "New name",
-               "communities": ["deaf"], "space": "has_space"}),
+               "communities": ["deaf"], "space": "has_space",
+               "times": [{"day": "WE", "opens": "18:30", "closes": "20:00"}],
+               "cost": {"free": "yes", "description": "Bring your own ukulele"}}),
     )
     .await
     .unwrap();
@@ -368,6 +370,26 @@ async fn the_directory_api_suggests_reviews_and_tells_history(backend: Backend) 
         terms.contains(&Community::Deaf.term_id()) && terms.contains(&Space::HasSpace.term_id()),
         "{terms:?}"
     );
+    let times: Vec<&str> = change["record"]["schedules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["byday"].as_str())
+        .collect();
+    assert_eq!(times, ["WE"]);
+    assert_eq!(change["record"]["cost_options"][0]["amount"], 0);
+    let r = post(
+        &member,
+        &mt,
+        &format!("/api/v1/directory/services/{A}/changes"),
+        json!({"name": "x", "description": "y", "why": "z",
+               "times": [{"day": "MO"}, {"day": "TU", "opens": "19:00", "closes": "18:00"}]}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 422);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["field"], "times[1].closes");
     let r = post(
         &member,
         &mt,
@@ -615,7 +637,7 @@ async fn a_suggestion_is_invisible_until_a_steward_approves_it(backend: Backend)
         form.contains("value=\"Knit and natter\""),
         "the form starts from what is there"
     );
-    let (status, _) = text(
+    let (status, form_again) = text(
         app.post_form(
             &member,
             &change,
@@ -624,12 +646,22 @@ async fn a_suggestion_is_invisible_until_a_steward_approves_it(backend: Backend)
                 ("name", "Knitterati natter"),
                 ("description", "Knitting and crochet"),
                 ("why", ""),
+                ("day", ""),
+                ("week", ""),
+                ("opens", "10:00"),
+                ("closes", ""),
             ],
         )
         .await,
     )
     .await;
     assert_eq!(status, 422, "say what has changed");
+    assert!(
+        form_again.contains("Choose the day for time 1")
+            && form_again.contains("href=\"#times[0].day\"")
+            && form_again.contains("id=\"times[0].day\""),
+        "a time without its day is named by its line"
+    );
     app.post_form(
         &member,
         &change,
@@ -638,6 +670,20 @@ async fn a_suggestion_is_invisible_until_a_steward_approves_it(backend: Backend)
             ("name", "Knitterati natter"),
             ("description", "Knitting and crochet, with tea"),
             ("why", "Crochet started in May"),
+            ("day", "TH"),
+            ("week", ""),
+            ("opens", "14:00"),
+            ("closes", "16:00"),
+            ("day", "SA"),
+            ("week", "-1"),
+            ("opens", "10:00"),
+            ("closes", "12:00"),
+            ("day", ""),
+            ("week", ""),
+            ("opens", ""),
+            ("closes", ""),
+            ("free", "no"),
+            ("cost", "£1 for tea"),
         ],
     )
     .await;
@@ -681,10 +727,53 @@ async fn a_suggestion_is_invisible_until_a_steward_approves_it(backend: Backend)
         .await
         .unwrap();
     assert_eq!(record["name"], "Knitterati natter");
+    let times: Vec<(&str, &str, &str)> = record["schedules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["byday"].as_str().unwrap_or(""),
+                s["opens_at"].as_str().unwrap_or(""),
+                s["closes_at"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        times,
+        [("TH", "14:00", "16:00"), ("-1SA", "10:00", "12:00")],
+        "it moved to Thursday afternoons and the last Saturday of the month"
+    );
+    assert_eq!(
+        record["cost_options"][0]["amount_description"],
+        "£1 for tea"
+    );
     assert!(
-        record["schedules"].is_array(),
+        record["organization"].is_object(),
         "the rest of the record is kept"
     );
+    let (_, page) = text(
+        app.client()
+            .get(app.url(&format!("/directory/offers/{id}")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(
+        page.contains("Thursdays 14:00–16:00") && page.contains("£1 for tea"),
+        "the offer page says the new times and cost"
+    );
+    let found = text(
+        app.client()
+            .get(app.url("/directory?day=TH&time=afternoon&q=knitterati"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+    .1;
+    assert!(found.contains("1 offer found"), "found on its new day");
     let (_, history) = text(
         app.client()
             .get(app.url(&format!("/directory/offers/{id}/history")))

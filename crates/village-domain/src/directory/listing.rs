@@ -2,7 +2,7 @@
 //! turned into an Open Referral UK record; and what changed between two versions, in words.
 
 use super::geo::{LatLon, Postcode};
-use super::schedule::{TimeOfDay, Weekday};
+use super::schedule::{Recurrence, Schedule, TimeOfDay, Weekday};
 use super::taxonomy::{
     category_by_code, Access, Community, GroupKind, Space, LIVED_EXPERIENCE_LED_TERM_ID,
 };
@@ -287,16 +287,12 @@ pub fn new_listing(
             json!([{"id": id(), "location": location}]),
         );
     }
-    if free.is_some() || cost.is_some() {
-        let mut option = json!({"id": id(), "currency": "GBP"});
-        if free == Some(true) {
-            option["amount"] = json!(0);
-            option["option"] = json!("Free");
-        }
-        if let Some(c) = &cost {
-            option["amount_description"] = json!(c);
-        }
-        map.insert("cost_options".into(), json!([option]));
+    if let Some(options) = cost_options(
+        free,
+        cost.as_deref(),
+        &mut std::iter::from_fn(|| Some(id())),
+    ) {
+        map.insert("cost_options".into(), options);
     }
     let mut attributes = Vec::new();
     if let Some(c) = category {
@@ -337,6 +333,311 @@ pub struct ChangeForm {
     pub communities: Option<Vec<String>>,
     /// Access codes; `None` keeps them.
     pub access: Option<Vec<String>>,
+    /// When it happens, one line per day; `None` keeps the times. Blank lines are left out.
+    pub times: Option<Vec<TimeLine>>,
+    /// What it costs; `None` keeps it.
+    pub cost: Option<CostLine>,
+}
+
+/// One time an offer happens, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TimeLine {
+    /// `MO` … `SU`; empty for a blank line (removed).
+    pub day: String,
+    /// Which week of the month: empty for every week, `1` to `4`, or `-1` for the last.
+    pub week: String,
+    /// `HH:MM`, or empty when not known.
+    pub opens: String,
+    pub closes: String,
+}
+
+/// What an offer costs, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CostLine {
+    /// `yes` (free), `no` (it costs something) or empty (not saying).
+    pub free: String,
+    /// The cost in words, e.g. "£2 a session, first one free".
+    pub description: String,
+}
+
+/// The weeks of the month a time line can name, with words for pages.
+pub const WEEKS: [(&str, &str); 6] = [
+    ("", "Every week"),
+    ("1", "First week of the month"),
+    ("2", "Second week of the month"),
+    ("3", "Third week of the month"),
+    ("4", "Fourth week of the month"),
+    ("-1", "Last week of the month"),
+];
+
+/// The times a record gives, one line per day (service-level schedules, then each place's),
+/// for the change form. Schedules that name no day (words only) are not lines: a change to
+/// the times keeps them.
+pub fn time_lines(record: &Value) -> Vec<TimeLine> {
+    let mut lines = Vec::new();
+    let lists = std::iter::once(record.get("schedules")).chain(
+        record
+            .get("service_at_locations")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|sal| sal.get("schedules")),
+    );
+    for s in lists.flatten().filter_map(Value::as_array).flatten() {
+        let text = |k: &str| s.get(k).and_then(Value::as_str).map(str::to_string);
+        let Ok(Some(schedule)) = Schedule::from_oruk(
+            text("freq").as_deref(),
+            text("byday").as_deref(),
+            text("opens_at").as_deref(),
+            text("closes_at").as_deref(),
+        ) else {
+            continue;
+        };
+        let clock = |t: Option<TimeOfDay>| t.map(|t| t.to_string()).unwrap_or_default();
+        let days: Vec<(String, Weekday)> = match &schedule.recurrence {
+            Recurrence::Weekly(days) => days.iter().map(|d| (String::new(), *d)).collect(),
+            Recurrence::Monthly(days) => days.iter().map(|(n, d)| (n.to_string(), *d)).collect(),
+        };
+        for (week, day) in days {
+            let line = TimeLine {
+                day: day.code().to_string(),
+                week,
+                opens: clock(schedule.opens),
+                closes: clock(schedule.closes),
+            };
+            if !lines.contains(&line) {
+                lines.push(line);
+            }
+        }
+    }
+    lines
+}
+
+/// What a record says it costs, for the change form.
+pub fn cost_line(record: &Value) -> CostLine {
+    let options: Vec<&Value> = record
+        .get("cost_options")
+        .and_then(Value::as_array)
+        .map(|o| o.iter().collect())
+        .unwrap_or_default();
+    let amounts: Vec<Option<f64>> = options
+        .iter()
+        .map(|o| o.get("amount").and_then(Value::as_f64))
+        .collect();
+    let free = if options.is_empty() {
+        ""
+    } else if amounts.iter().all(|a| *a == Some(0.0)) {
+        "yes"
+    } else if amounts.iter().any(|a| a.is_some_and(|x| x > 0.0))
+        || options
+            .iter()
+            .any(|o| o.get("option").and_then(Value::as_str) == Some("Paid"))
+    {
+        "no"
+    } else {
+        ""
+    };
+    let description = options
+        .iter()
+        .filter_map(|o| o.get("amount_description").and_then(Value::as_str))
+        .collect::<Vec<_>>()
+        .join("; ");
+    CostLine {
+        free: free.to_string(),
+        description,
+    }
+}
+
+/// At most this many times an offer happens, as lines on the form.
+pub const MAX_TIMES: usize = 16;
+
+/// The fields of each time line (day, week, opens, closes), for problems: `times[2].closes`.
+#[rustfmt::skip]
+pub const TIME_FIELDS: [[&str; 4]; MAX_TIMES] = [
+    ["times[0].day", "times[0].week", "times[0].opens", "times[0].closes"],
+    ["times[1].day", "times[1].week", "times[1].opens", "times[1].closes"],
+    ["times[2].day", "times[2].week", "times[2].opens", "times[2].closes"],
+    ["times[3].day", "times[3].week", "times[3].opens", "times[3].closes"],
+    ["times[4].day", "times[4].week", "times[4].opens", "times[4].closes"],
+    ["times[5].day", "times[5].week", "times[5].opens", "times[5].closes"],
+    ["times[6].day", "times[6].week", "times[6].opens", "times[6].closes"],
+    ["times[7].day", "times[7].week", "times[7].opens", "times[7].closes"],
+    ["times[8].day", "times[8].week", "times[8].opens", "times[8].closes"],
+    ["times[9].day", "times[9].week", "times[9].opens", "times[9].closes"],
+    ["times[10].day", "times[10].week", "times[10].opens", "times[10].closes"],
+    ["times[11].day", "times[11].week", "times[11].opens", "times[11].closes"],
+    ["times[12].day", "times[12].week", "times[12].opens", "times[12].closes"],
+    ["times[13].day", "times[13].week", "times[13].opens", "times[13].closes"],
+    ["times[14].day", "times[14].week", "times[14].opens", "times[14].closes"],
+    ["times[15].day", "times[15].week", "times[15].opens", "times[15].closes"],
+];
+
+/// The lines checked: each problem names its line (`times[2].closes`); blank lines dropped.
+fn checked_times(lines: &[TimeLine], problems: &mut Vec<FieldError>) -> Vec<(TimeLine, Weekday)> {
+    let mut out = Vec::new();
+    if lines.len() > MAX_TIMES {
+        problems.push(FieldError::new(
+            "times",
+            "too_many",
+            format!("Give at most {MAX_TIMES} times; say the rest in the description"),
+        ));
+        return out;
+    }
+    for (i, (line, fields)) in lines.iter().zip(TIME_FIELDS).enumerate() {
+        let blank = [&line.day, &line.opens, &line.closes]
+            .iter()
+            .all(|v| v.trim().is_empty());
+        if blank {
+            continue;
+        }
+        let [day_field, week_field, opens_field, closes_field] = fields;
+        let Some(day) = Weekday::parse(line.day.trim()) else {
+            problems.push(FieldError::new(
+                day_field,
+                if line.day.trim().is_empty() {
+                    "missing"
+                } else {
+                    "unknown"
+                },
+                format!("Choose the day for time {}", i + 1),
+            ));
+            continue;
+        };
+        let week = line.week.trim();
+        if !WEEKS.iter().any(|(code, _)| *code == week) {
+            problems.push(FieldError::new(
+                week_field,
+                "unknown",
+                format!("Choose which week of the month for time {}", i + 1),
+            ));
+            continue;
+        }
+        let mut clock = |value: &str, part: &'static str| match value.trim() {
+            "" => Some(None),
+            t => match TimeOfDay::parse(t) {
+                Some(t) => Some(Some(t)),
+                None => {
+                    problems.push(FieldError::new(
+                        part,
+                        "not_a_time",
+                        format!("Enter a time like 10:00 or 14:30 for time {}", i + 1),
+                    ));
+                    None
+                }
+            },
+        };
+        let (Some(opens), Some(closes)) = (
+            clock(&line.opens, opens_field),
+            clock(&line.closes, closes_field),
+        ) else {
+            continue;
+        };
+        if let (Some(o), Some(c)) = (opens, closes) {
+            if c <= o {
+                problems.push(FieldError::new(
+                    closes_field,
+                    "before_opening",
+                    format!(
+                        "The finishing time must be after the starting time for time {}",
+                        i + 1
+                    ),
+                ));
+                continue;
+            }
+        }
+        let tidy = TimeLine {
+            day: day.code().to_string(),
+            week: week.to_string(),
+            opens: opens.map(|t| t.to_string()).unwrap_or_default(),
+            closes: closes.map(|t| t.to_string()).unwrap_or_default(),
+        };
+        if !out.iter().any(|(l, _)| *l == tidy) {
+            out.push((tidy, day));
+        }
+    }
+    out
+}
+
+/// Put `lines` in place of the record's times: one schedule per line at the offer's level;
+/// schedules that name no day (words only) stay where they are.
+fn replace_times(
+    record: &mut Map<String, Value>,
+    lines: &[(TimeLine, Weekday)],
+    ids: &mut dyn Iterator<Item = String>,
+) {
+    let has_days = |s: &Value| {
+        s.get("byday")
+            .and_then(Value::as_str)
+            .is_some_and(|b| !b.trim().is_empty())
+    };
+    let mut kept: Vec<Value> = record
+        .get("schedules")
+        .and_then(Value::as_array)
+        .map(|list| list.iter().filter(|s| !has_days(s)).cloned().collect())
+        .unwrap_or_default();
+    if let Some(sals) = record
+        .get_mut("service_at_locations")
+        .and_then(Value::as_array_mut)
+    {
+        for sal in sals {
+            let Some(sal) = sal.as_object_mut() else {
+                continue;
+            };
+            let rest: Vec<Value> = sal
+                .get("schedules")
+                .and_then(Value::as_array)
+                .map(|list| list.iter().filter(|s| !has_days(s)).cloned().collect())
+                .unwrap_or_default();
+            if rest.is_empty() {
+                sal.remove("schedules");
+            } else {
+                sal.insert("schedules".into(), Value::Array(rest));
+            }
+        }
+    }
+    for (line, day) in lines {
+        let mut schedule = if line.week.is_empty() {
+            json!({"id": ids.next().unwrap_or_default(), "freq": "WEEKLY", "byday": day.code()})
+        } else {
+            json!({"id": ids.next().unwrap_or_default(), "freq": "MONTHLY", "byday": format!("{}{}", line.week, day.code())})
+        };
+        if !line.opens.is_empty() {
+            schedule["opens_at"] = json!(line.opens);
+        }
+        if !line.closes.is_empty() {
+            schedule["closes_at"] = json!(line.closes);
+        }
+        kept.push(schedule);
+    }
+    if kept.is_empty() {
+        record.remove("schedules");
+    } else {
+        record.insert("schedules".into(), Value::Array(kept));
+    }
+}
+
+/// The cost options for what was typed (as a new listing makes them).
+fn cost_options(
+    free: Option<bool>,
+    cost: Option<&str>,
+    ids: &mut dyn Iterator<Item = String>,
+) -> Option<Value> {
+    if free.is_none() && cost.is_none() {
+        return None;
+    }
+    let mut option = json!({"id": ids.next().unwrap_or_default(), "currency": "GBP"});
+    match free {
+        Some(true) => {
+            option["amount"] = json!(0);
+            option["option"] = json!("Free");
+        }
+        Some(false) => option["option"] = json!("Paid"),
+        None => {}
+    }
+    if let Some(c) = cost {
+        option["amount_description"] = json!(c);
+    }
+    Some(json!([option]))
 }
 
 /// The term id an attribute gives, however it is written.
@@ -465,10 +766,56 @@ pub fn apply_change(
             &mut problems,
         )
     });
+    let times = form
+        .times
+        .as_ref()
+        .map(|lines| checked_times(lines, &mut problems));
+    let cost = form.cost.as_ref().map(|c| {
+        let free = match c.free.trim() {
+            "yes" => Some(true),
+            "no" => Some(false),
+            "" => None,
+            _ => {
+                problems.push(FieldError::new(
+                    "free",
+                    "unknown",
+                    "Choose whether it is free",
+                ));
+                None
+            }
+        };
+        let words = optional(&c.description, "cost", "the cost", 200, &mut problems);
+        (free, words)
+    });
     if !problems.is_empty() {
         return Err(problems);
     }
     let mut record: Map<String, Value> = current.as_object().cloned().unwrap_or_default();
+    // Times and cost are written again only when they changed, so a record's own shape
+    // (times kept per place, several cost options) stays as it was otherwise.
+    if let Some(times) = times {
+        let now_lines: Vec<TimeLine> = times.iter().map(|(l, _)| l.clone()).collect();
+        if now_lines != time_lines(current) {
+            replace_times(&mut record, &times, ids);
+        }
+    }
+    if let Some((free, words)) = cost {
+        let typed = CostLine {
+            free: match free {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "",
+            }
+            .to_string(),
+            description: words.clone().unwrap_or_default(),
+        };
+        if typed != cost_line(current) {
+            match cost_options(free, words.as_deref(), ids) {
+                Some(options) => record.insert("cost_options".into(), options),
+                None => record.remove("cost_options"),
+            };
+        }
+    }
     if let Some(space) = space {
         let terms: Vec<&str> = space.iter().map(|s| s.term_id()).collect();
         replace_terms(
@@ -723,5 +1070,185 @@ mod tests {
             .map(|e| e.field)
             .collect();
         assert_eq!(fields, ["space", "communities", "access"]);
+    }
+
+    fn line(day: &str, week: &str, opens: &str, closes: &str) -> TimeLine {
+        TimeLine {
+            day: day.into(),
+            week: week.into(),
+            opens: opens.into(),
+            closes: closes.into(),
+        }
+    }
+
+    #[test]
+    fn a_change_can_say_when_it_happens() {
+        let current = json!({"id": "00000000-0000-4000-8000-00000000000a", "status": "active",
+        "name": "Club", "description": "Fun",
+        "schedules": [{"id": "s0", "description": "Ring first"}],
+        "service_at_locations": [{"id": "l1", "schedules": [
+            {"id": "s1", "freq": "WEEKLY", "byday": "TU,TH", "opens_at": "10:00", "closes_at": "12:00"}
+        ]}]});
+        assert_eq!(
+            time_lines(&current),
+            [
+                line("TU", "", "10:00", "12:00"),
+                line("TH", "", "10:00", "12:00")
+            ]
+        );
+        let same = ChangeForm {
+            name: "Club".into(),
+            description: "Fun".into(),
+            times: Some(vec![
+                line("tu", "", "10:00", "12:00"),
+                line("", "", "", ""),
+                line("TH", "", "10:00", "12:00"),
+            ]),
+            ..Default::default()
+        };
+        let kept = apply_change(&current, &same, &mut ids(), "now").unwrap_or_default();
+        assert_eq!(kept["schedules"], current["schedules"]);
+        assert_eq!(
+            kept["service_at_locations"], current["service_at_locations"],
+            "the same times keep the record's own shape"
+        );
+        // Moved to Wednesday afternoons, and the second Saturday of each month.
+        let moved = ChangeForm {
+            times: Some(vec![
+                line("WE", "", "14:00", "16:00"),
+                line("SA", "2", "10:00", ""),
+            ]),
+            ..same
+        };
+        let changed = apply_change(&current, &moved, &mut ids(), "now").unwrap_or_default();
+        assert_eq!(
+            time_lines(&changed),
+            [
+                line("WE", "", "14:00", "16:00"),
+                line("SA", "2", "10:00", "")
+            ]
+        );
+        assert_eq!(
+            changed["schedules"][0]["description"], "Ring first",
+            "words stay"
+        );
+        assert_eq!(changed["schedules"][2]["byday"], "2SA");
+        assert_eq!(changed["schedules"][2]["freq"], "MONTHLY");
+        assert!(changed["service_at_locations"][0]
+            .get("schedules")
+            .is_none());
+        let (index, _) = super::super::oruk::read_service(&changed).unwrap();
+        let words: Vec<String> = index.schedules.iter().map(|s| s.words()).collect();
+        assert_eq!(words.len(), 2, "{words:?}");
+        let labels: Vec<String> = differences(Some(&current), &changed)
+            .into_iter()
+            .map(|(l, ..)| l)
+            .collect();
+        assert_eq!(labels, ["When", "Where"]);
+        // No times at all.
+        let none = ChangeForm {
+            times: Some(Vec::new()),
+            ..moved.clone()
+        };
+        let cleared = apply_change(&changed, &none, &mut ids(), "now").unwrap_or_default();
+        assert!(time_lines(&cleared).is_empty());
+        assert_eq!(cleared["schedules"].as_array().map(Vec::len), Some(1));
+        // Each problem names its line.
+        let bad = ChangeForm {
+            times: Some(vec![
+                line("", "", "10:00", ""),
+                line("MO", "", "14:00", "13:00"),
+                line("FR", "", "tea time", ""),
+                line("SU", "5", "", ""),
+            ]),
+            ..moved.clone()
+        };
+        let fields: Vec<&str> = apply_change(&current, &bad, &mut ids(), "now")
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "times[0].day",
+                "times[1].closes",
+                "times[2].opens",
+                "times[3].week"
+            ]
+        );
+        let many = ChangeForm {
+            times: Some(vec![line("MO", "", "", ""); MAX_TIMES + 1]),
+            ..moved
+        };
+        let problems = apply_change(&current, &many, &mut ids(), "now")
+            .err()
+            .unwrap_or_default();
+        assert_eq!(problems.first().map(|p| p.field), Some("times"));
+    }
+
+    #[test]
+    fn a_change_can_say_what_it_costs() {
+        let current = json!({"id": "00000000-0000-4000-8000-00000000000a", "status": "active",
+            "name": "Club", "description": "Fun", "cost_options": [
+            {"id": "c1", "amount": 2, "currency": "GBP", "amount_description": "Adults"},
+            {"id": "c2", "amount": 0, "currency": "GBP", "amount_description": "Children"}
+        ]});
+        assert_eq!(
+            cost_line(&current),
+            CostLine {
+                free: "no".into(),
+                description: "Adults; Children".into()
+            }
+        );
+        let same = ChangeForm {
+            name: "Club".into(),
+            description: "Fun".into(),
+            cost: Some(cost_line(&current)),
+            ..Default::default()
+        };
+        let kept = apply_change(&current, &same, &mut ids(), "now").unwrap_or_default();
+        assert_eq!(
+            kept["cost_options"], current["cost_options"],
+            "unchanged, kept whole"
+        );
+        let free = ChangeForm {
+            cost: Some(CostLine {
+                free: "yes".into(),
+                description: "Free for everyone".into(),
+            }),
+            ..same.clone()
+        };
+        let changed = apply_change(&current, &free, &mut ids(), "now").unwrap_or_default();
+        let (index, _) = super::super::oruk::read_service(&changed).unwrap();
+        assert_eq!(index.free, Some(true));
+        assert_eq!(
+            cost_line(&changed),
+            CostLine {
+                free: "yes".into(),
+                description: "Free for everyone".into()
+            }
+        );
+        let unsaid = ChangeForm {
+            cost: Some(CostLine::default()),
+            ..same.clone()
+        };
+        let removed = apply_change(&changed, &unsaid, &mut ids(), "now").unwrap_or_default();
+        assert!(removed.get("cost_options").is_none());
+        let bad = ChangeForm {
+            cost: Some(CostLine {
+                free: "maybe".into(),
+                description: "x".repeat(201),
+            }),
+            ..same
+        };
+        let fields: Vec<&str> = apply_change(&current, &bad, &mut ids(), "now")
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["free", "cost"]);
     }
 }

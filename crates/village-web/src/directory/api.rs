@@ -11,7 +11,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
-use village_domain::directory::listing::{apply_change, ChangeForm};
+use village_domain::directory::listing::{apply_change, ChangeForm, CostLine, TimeLine};
 use village_domain::directory::oruk::read_service;
 use village_store::directory::{self as store, SuggestionRow};
 
@@ -141,9 +141,43 @@ pub struct ChangeBody {
     /// Access codes (`step_free`, `bsl` …); leave out to keep.
     #[serde(default)]
     pub access: Option<Vec<String>>,
+    /// When it happens, one entry per day (at most 8); `[]` for no set times; leave out to
+    /// keep. Problems name the entry: `times[1].closes`.
+    #[serde(default)]
+    pub times: Option<Vec<TimeBody>>,
+    /// What it costs; leave out to keep.
+    #[serde(default)]
+    pub cost: Option<CostBody>,
 }
 
-/// Suggest a change to a listing's name, description, email or website.
+/// One time an offer happens.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TimeBody {
+    /// `MO` … `SU`.
+    pub day: String,
+    /// Which week of the month: leave out for every week, or `1` to `4`, or `-1` for the last.
+    #[serde(default)]
+    pub week: String,
+    /// `HH:MM`, if known.
+    #[serde(default)]
+    pub opens: String,
+    #[serde(default)]
+    pub closes: String,
+}
+
+/// What an offer costs.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CostBody {
+    /// `yes`, `no`, or `""` for not saying.
+    #[serde(default)]
+    pub free: String,
+    /// The cost in words; `""` for none.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// Suggest a change to a listing: its name, description, email, website, when it happens,
+/// what it costs, who it is for, its access and whether it has space.
 #[utoipa::path(post, path = "/api/v1/directory/services/{id}/changes", tag = "directory",
     params(("id" = String, Path, description = "The ORUK service id")),
     request_body = ChangeBody,
@@ -181,6 +215,20 @@ pub async fn api_suggest_change(
         space: body.space,
         communities: body.communities,
         access: body.access,
+        times: body.times.map(|list| {
+            list.into_iter()
+                .map(|t| TimeLine {
+                    day: t.day,
+                    week: t.week,
+                    opens: t.opens,
+                    closes: t.closes,
+                })
+                .collect()
+        }),
+        cost: body.cost.map(|c| CostLine {
+            free: c.free,
+            description: c.description,
+        }),
     };
     let proposed = apply_change(
         &current,

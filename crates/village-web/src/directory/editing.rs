@@ -19,7 +19,8 @@ use village_domain::accounts::FieldError;
 use village_domain::audit::AuditAction;
 use village_domain::directory::geo::Postcode;
 use village_domain::directory::listing::{
-    apply_change, attribute_term, differences, new_listing, ChangeForm, NewListingForm,
+    apply_change, attribute_term, cost_line, differences, new_listing, time_lines, ChangeForm,
+    CostLine, NewListingForm, TimeLine, MAX_TIMES, TIME_FIELDS, WEEKS,
 };
 use village_domain::directory::oruk::read_service;
 use village_domain::directory::schedule::Weekday;
@@ -338,6 +339,30 @@ pub struct ChangeFields {
     communities: Vec<String>,
     #[serde(default)]
     access: Vec<String>,
+    /// The time lines, one value per line in each list (the form repeats the four fields).
+    #[serde(default)]
+    day: Vec<String>,
+    #[serde(default)]
+    week: Vec<String>,
+    #[serde(default)]
+    opens: Vec<String>,
+    #[serde(default)]
+    closes: Vec<String>,
+    /// `yes`, `no`, or empty for not saying. Left out (a form without the question): kept.
+    #[serde(default)]
+    free: Option<String>,
+    #[serde(default)]
+    cost: Option<String>,
+}
+
+/// Empty time lines the change form offers beside the ones a listing has.
+const SPARE_TIMES: usize = 2;
+
+/// One line of "When does it happen?" on the change form.
+pub struct TimeRow {
+    number: usize,
+    ids: [&'static str; 4],
+    line: TimeLine,
 }
 
 #[derive(Template)]
@@ -354,9 +379,26 @@ struct ChangePage {
     communities: Vec<(&'static str, &'static str, bool)>,
     access: Vec<(&'static str, &'static str, bool)>,
     spaces: Vec<(&'static str, &'static str, bool)>,
+    times: Vec<TimeRow>,
+    days: Vec<(&'static str, &'static str)>,
+    weeks: [(&'static str, &'static str); 6],
+    frees: Vec<(&'static str, &'static str, bool)>,
 }
 
 impl ChangeFields {
+    /// The time lines as typed (blank ones included, so problems keep their line numbers).
+    fn time_lines(&self) -> Vec<TimeLine> {
+        let at = |list: &[String], i: usize| list.get(i).cloned().unwrap_or_default();
+        (0..self.day.len())
+            .map(|i| TimeLine {
+                day: at(&self.day, i),
+                week: at(&self.week, i),
+                opens: at(&self.opens, i),
+                closes: at(&self.closes, i),
+            })
+            .collect()
+    }
+
     /// The form as it starts: what the listing says now.
     fn from_record(current: &Value) -> Self {
         let terms: Vec<&str> = current
@@ -366,12 +408,32 @@ impl ChangeFields {
             .flatten()
             .filter_map(attribute_term)
             .collect();
+        // More times than the form has lines for are not shown, and so kept as they are.
+        let lines = Some(time_lines(current)).filter(|l| l.len() <= MAX_TIMES);
+        let cost = cost_line(current);
+        let column = |part: fn(&TimeLine) -> &String| -> Vec<String> {
+            let Some(lines) = &lines else {
+                return Vec::new();
+            };
+            lines
+                .iter()
+                .map(|l| part(l).clone())
+                .chain(std::iter::repeat_n(String::new(), SPARE_TIMES))
+                .take(MAX_TIMES)
+                .collect()
+        };
         Self {
             name: text(current, "name"),
             description: text(current, "description"),
             email: text(current, "email"),
             url: text(current, "url"),
             why: String::new(),
+            day: column(|l| &l.day),
+            week: column(|l| &l.week),
+            opens: column(|l| &l.opens),
+            closes: column(|l| &l.closes),
+            free: Some(cost.free),
+            cost: Some(cost.description),
             space: Space::ALL
                 .iter()
                 .find(|sp| terms.contains(&sp.term_id()))
@@ -401,9 +463,23 @@ impl ChangeFields {
             space: Some(self.space.clone()),
             communities: Some(self.communities.clone()),
             access: Some(self.access.clone()),
+            // A form without the times or the cost (an older page) keeps them; the page
+            // always sends every line, blank ones too.
+            times: (!self.day.is_empty()).then(|| self.time_lines()),
+            cost: (self.free.is_some() || self.cost.is_some()).then(|| CostLine {
+                free: self.free.clone().unwrap_or_default(),
+                description: self.cost.clone().unwrap_or_default(),
+            }),
         }
     }
 }
+
+/// Whether it is free, as the change form asks.
+const FREE_CHOICES: [(&str, &str); 3] = [
+    ("yes", "Yes, it is free"),
+    ("no", "No, it costs something"),
+    ("", "Not saying"),
+];
 
 /// Fresh UUIDs for new parts of a record.
 pub(crate) fn fresh_ids() -> impl Iterator<Item = String> {
@@ -442,6 +518,23 @@ fn change_page(
         spaces: SPACE_CHOICES
             .into_iter()
             .map(|(code, label)| (code, label, f.space == code))
+            .collect(),
+        times: f
+            .time_lines()
+            .into_iter()
+            .zip(TIME_FIELDS)
+            .enumerate()
+            .map(|(i, (line, ids))| TimeRow {
+                number: i + 1,
+                ids,
+                line,
+            })
+            .collect(),
+        days: Weekday::ALL.iter().map(|d| (d.code(), d.name())).collect(),
+        weeks: WEEKS,
+        frees: FREE_CHOICES
+            .into_iter()
+            .map(|(code, label)| (code, label, f.free.as_deref().unwrap_or("") == code))
             .collect(),
         f,
         direct,

@@ -52,8 +52,12 @@ pub async fn candidates(db: &mut impl Db, q: &CandidateQuery) -> Result<Vec<(Str
     }
     let mut parts = Vec::new();
     // Rows are in order of cell, then access key: with an essential need, each cell is read
-    // only where its keys have that need (a few runs of keys), not whole.
-    let keys = access_key_ranges(q.essential_bits, 8);
+    // only where its keys have that need (a few runs of keys), not whole. One part per row
+    // of cells and run: a wide reach reads whole cells instead, so the statement stays well
+    // inside SQLite's 500 parts to a compound query.
+    let rows_of_cells = q.near.as_ref().map_or(1, |b| b.cell_ranges().len());
+    let keys = access_key_ranges(q.essential_bits, 8)
+        .filter(|runs| (rows_of_cells + 1) * runs.len() <= MAX_PARTS);
     let select = |place: String, parts: &mut Vec<String>| {
         let key_runs: Vec<Option<(i64, i64)>> = match &keys {
             Some(runs) => runs.iter().copied().map(Some).collect(),
@@ -158,6 +162,10 @@ pub async fn candidates(db: &mut impl Db, q: &CandidateQuery) -> Result<Vec<(Str
     })?;
     Ok(facts_of(rows.iter().filter_map(|r| unpack(r))))
 }
+
+/// The most parts (one per row of cells and run of access keys) a candidate query is split
+/// into.
+const MAX_PARTS: usize = 128;
 
 const UNIT: char = '\u{1f}';
 const RECORD: char = '\u{1e}';

@@ -18,6 +18,7 @@ on_both_backends!(
     shortlists_and_check_ins,
     kept_suggestions_follow_changes_to_the_directory,
     a_hub_that_keeps_nothing_works_the_same_suggestions_out,
+    a_wide_reach_with_any_essential_need_is_answered,
 );
 
 const ORG: &str = "0b0c0d0e-0000-4000-8000-000000000001";
@@ -925,6 +926,38 @@ async fn shortlists_and_check_ins(backend: Backend) {
     let (_, told) = get(&app, &connie, "/api/v1/me/notifications").await;
     assert_eq!(told, json!([]), "{told}");
     assert_eq!(get(&app, &connie, &lists).await.0, 404);
+}
+
+/// However far someone travels and whichever access they need, their suggestions come
+/// (a wide reach with an uncommon need once made a query too long for SQLite).
+async fn a_wide_reach_with_any_essential_need_is_answered(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    seed(&app).await;
+    let (pat, _) = person(&app, "pat@example.org", "Pat Okafor").await;
+    pats_profile(&app, &pat).await;
+    for (km, essential) in [
+        (35, json!(["bsl"])),
+        (60, json!(["assistance_dogs", "quiet_space"])),
+        (35, json!(["step_free"])),
+        (500, json!(["step_free", "hearing_loop"])),
+    ] {
+        let (s, body) = api(&app, &pat, Method::PUT, "/api/v1/me/profile", Some(json!({
+            "travel": {"text": "I drive.", "postcode": "MF1 1AA", "max_km": km, "visibility": "only_me"},
+            "access_needs": {"text": "", "needs": essential.clone(), "essential": essential.clone(), "visibility": "only_me"},
+        }))).await;
+        assert_eq!(s, 200, "{body}");
+        let (s, list) = get(&app, &pat, "/api/v1/me/suggestions").await;
+        assert_eq!(s, 200, "{km} km, {essential}: {list}");
+        if essential == json!(["step_free"]) {
+            assert_eq!(
+                ids(&list),
+                vec![uuid(1), uuid(2), uuid(6)],
+                "the far choir is in reach"
+            );
+        }
+    }
 }
 
 /// With `[suggestions] keep = false` every visit works the suggestions out again: the same

@@ -3,15 +3,16 @@
 
 use crate::{Db, Result};
 use village_domain::connections::matching::{access_key_ranges, Facts, Preferences};
-use village_domain::directory::geo::{BoundingBox, LatLon};
+use village_domain::directory::geo::{circle_rows, BoundingBox, LatLon};
 use village_domain::Timestamp;
 
 /// Where and what to look for: every filter may only leave out offers a hard constraint
 /// would rule out anyway (the exact check comes after).
 #[derive(Debug, Clone, Default)]
 pub struct CandidateQuery {
-    /// Places within this box; `None` reads every place (a small directory only).
-    pub near: Option<BoundingBox>,
+    /// Places within this many kilometres of this point (read as the rows of grid cells the
+    /// circle reaches); `None` reads every place (a small directory only).
+    pub near: Option<(LatLon, f64)>,
     /// Bits every candidate must have (essential access needs).
     pub essential_bits: i64,
     /// The ages the person may be.
@@ -25,7 +26,6 @@ pub struct CandidateQuery {
 /// The candidates, one per offer with all its places that passed.
 pub async fn candidates(db: &mut impl Db, q: &CandidateQuery) -> Result<Vec<(String, Facts)>> {
     let mut args: Vec<i64> = Vec::new();
-    let mut floats: Vec<f64> = Vec::new();
     let arg = |v: i64, args: &mut Vec<i64>| {
         args.push(v);
         format!("$I{}", args.len())
@@ -55,7 +55,17 @@ pub async fn candidates(db: &mut impl Db, q: &CandidateQuery) -> Result<Vec<(Str
     // only where its keys have that need (a few runs of keys), not whole. One part per row
     // of cells and run: a wide reach reads whole cells instead, so the statement stays well
     // inside SQLite's 500 parts to a compound query.
-    let rows_of_cells = q.near.as_ref().map_or(1, |b| b.cell_ranges().len());
+    let rows: Vec<((i64, i64), BoundingBox)> = match q.near {
+        Some((centre, km)) => match circle_rows(centre, km) {
+            Some(rows) => rows.into_iter().map(|r| (r.cells, r.within)).collect(),
+            None => {
+                let b = BoundingBox::around(centre, km);
+                b.cell_ranges().into_iter().map(|c| (c, b)).collect()
+            }
+        },
+        None => Vec::new(),
+    };
+    let rows_of_cells = rows.len().max(1);
     let keys = access_key_ranges(q.essential_bits, 8)
         .filter(|runs| (rows_of_cells + 1) * runs.len() <= MAX_PARTS);
     let select = |place: String, parts: &mut Vec<String>| {
@@ -76,10 +86,13 @@ pub async fn candidates(db: &mut impl Db, q: &CandidateQuery) -> Result<Vec<(Str
         }
     };
     match &q.near {
-        Some(b) => {
-            floats.extend([b.min_lat, b.max_lat, b.min_lon, b.max_lon]);
-            let in_box = "lat BETWEEN $F1 AND $F2 AND lon BETWEEN $F3 AND $F4";
-            for (lo, hi) in b.cell_ranges() {
+        Some(_) => {
+            for ((lo, hi), b) in rows {
+                // The row's own edges, written out (shortest exact decimal of each number).
+                let in_box = format!(
+                    "lat BETWEEN {} AND {} AND lon BETWEEN {} AND {}",
+                    b.min_lat, b.max_lat, b.min_lon, b.max_lon
+                );
                 // Each cell looked up by itself (so its runs of keys can be), unless the row
                 // of cells is long.
                 let place = if keys.is_some() && hi - lo < 200 {
@@ -106,12 +119,8 @@ pub async fn candidates(db: &mut impl Db, q: &CandidateQuery) -> Result<Vec<(Str
     }
     let limit = arg(q.limit.saturating_add(1), &mut args);
     let sql = format!("{} LIMIT {limit}", parts.join(" UNION ALL "));
-    // Number the placeholders: integers first, then the four box edges.
     let n = args.len();
     let mut sql = sql;
-    for i in (1..=floats.len()).rev() {
-        sql = sql.replace(&format!("$F{i}"), &format!("${}", n + i));
-    }
     for i in (1..=n).rev() {
         sql = sql.replace(&format!("$I{i}"), &format!("${i}"));
     }
@@ -125,9 +134,6 @@ pub async fn candidates(db: &mut impl Db, q: &CandidateQuery) -> Result<Vec<(Str
             for a in &args {
                 query = query.bind(*a);
             }
-            for f in &floats {
-                query = query.bind(*f);
-            }
             query.fetch_one(&mut *c).await?
         }
         crate::db::Exec::Postgres(c) => {
@@ -135,9 +141,6 @@ pub async fn candidates(db: &mut impl Db, q: &CandidateQuery) -> Result<Vec<(Str
             let mut query = sqlx::query_scalar(&sql);
             for a in &args {
                 query = query.bind(*a);
-            }
-            for f in &floats {
-                query = query.bind(*f);
             }
             query.fetch_one(&mut *c).await?
         }
@@ -154,9 +157,6 @@ pub async fn candidates(db: &mut impl Db, q: &CandidateQuery) -> Result<Vec<(Str
         let mut query = sqlx::query_scalar(&sql);
         for a in &args {
             query = query.bind(*a);
-        }
-        for f in &floats {
-            query = query.bind(*f);
         }
         query.fetch_all(&mut *c).await
     })?;

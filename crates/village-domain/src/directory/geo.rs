@@ -168,6 +168,71 @@ impl BoundingBox {
     }
 }
 
+/// One row of grid cells that a circle reaches: the cells (a range of [`cell`] numbers) and
+/// the latitudes and longitudes of the circle within the row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CircleRow {
+    pub cells: (i64, i64),
+    pub within: BoundingBox,
+}
+
+/// The rows of cells holding every point within `km` of `centre`, each only as wide as the
+/// circle is in that row (a box's corners hold a fifth of its area and no point in reach).
+/// `None` when the circle is very tall or reaches near a pole: use the box then.
+pub fn circle_rows(centre: LatLon, km: f64) -> Option<Vec<CircleRow>> {
+    let b = BoundingBox::around(centre, km);
+    let (row0, _) = cell_index(b.min_lat, b.min_lon);
+    let (row1, _) = cell_index(b.max_lat, b.max_lon);
+    if row1 - row0 >= 64 || b.min_lat.abs().max(b.max_lat.abs()) >= 89.0 {
+        return None;
+    }
+    // Haversine: a point is in reach when sin²(Δφ/2) + cos φ₀ cos φ sin²(Δλ/2) ≤ sin²(d/2R).
+    // Within a row, Δλ is widest where Δφ is smallest and cos φ is smallest.
+    let reach = (km.max(0.0) / EARTH_RADIUS_KM / 2.0).sin().powi(2);
+    let cos0 = centre.lat.to_radians().cos();
+    let mut rows = Vec::new();
+    for row in row0..=row1 {
+        // The row's latitudes (row / 100 − 90 up to the next row), cut to the circle's.
+        #[allow(clippy::cast_precision_loss)]
+        let south = (row as f64 / 100.0 - 90.0).max(b.min_lat);
+        #[allow(clippy::cast_precision_loss)]
+        let north = ((row + 1) as f64 / 100.0 - 90.0).min(b.max_lat);
+        if south > north {
+            continue;
+        }
+        let nearest = centre.lat.clamp(south, north);
+        let dphi = (nearest - centre.lat).to_radians();
+        let left = reach - (dphi / 2.0).sin().powi(2);
+        if left < 0.0 {
+            continue;
+        }
+        let cos_far = south.abs().max(north.abs()).to_radians().cos();
+        let ratio = left / (cos0 * cos_far);
+        let (min_lon, max_lon) = if ratio >= 1.0 {
+            (-180.0, 180.0)
+        } else {
+            // A hair wider than the exact edge, so rounding never leaves a place out.
+            let dlon = (2.0 * ratio.sqrt().asin()).to_degrees() * 1.000_001 + 1e-9;
+            (
+                (centre.lon - dlon).max(-180.0),
+                (centre.lon + dlon).min(180.0),
+            )
+        };
+        let (_, col0) = cell_index(south, min_lon);
+        let (_, col1) = cell_index(south, max_lon);
+        rows.push(CircleRow {
+            cells: (row * CELL_ROW + col0, row * CELL_ROW + col1),
+            within: BoundingBox {
+                min_lat: south,
+                max_lat: north,
+                min_lon,
+                max_lon,
+            },
+        });
+    }
+    Some(rows)
+}
+
 /// Cells are 0.01° of latitude by 0.01° of longitude (about 1.1 km by 0.7 km in Britain).
 const CELL_ROW: i64 = 100_000;
 
@@ -241,6 +306,46 @@ mod tests {
             let c = cell(p);
             prop_assert!(BoundingBox::around(centre, km).cell_ranges().iter().any(|(a, b)| (*a..=*b).contains(&c)));
         }
+
+        #[test]
+        fn circle_rows_hold_every_point_in_range(lat in 49.0..61.0f64, lon in -8.0..2.0f64, km in 0.1..30.0f64, bearing in 0.0..std::f64::consts::TAU, frac in 0.0..1.0f64) {
+            let centre = LatLon::new(lat, lon).unwrap_or(LatLon { lat: 51.0, lon: 0.0 });
+            let d = km * frac / EARTH_RADIUS_KM;
+            let p = LatLon::new(
+                (lat.to_radians() + d * bearing.cos()).to_degrees(),
+                lon + (d * bearing.sin() / lat.to_radians().cos()).to_degrees(),
+            ).unwrap_or(centre);
+            prop_assume!(distance_km(centre, p) <= km);
+            let c = cell(p);
+            let rows = circle_rows(centre, km);
+            prop_assert!(rows.is_some());
+            let rows = rows.unwrap_or_default();
+            prop_assert!(
+                rows.iter().any(|r| (r.cells.0..=r.cells.1).contains(&c) && r.within.contains(p)),
+                "{p:?} at {} km not in {rows:?}", distance_km(centre, p)
+            );
+        }
+    }
+
+    #[test]
+    fn circle_rows_leave_out_the_corners() {
+        let Ok(london) = LatLon::new(51.5074, -0.1278) else {
+            return;
+        };
+        let rows = circle_rows(london, 3.0).unwrap_or_default();
+        let cells = |ranges: &mut dyn Iterator<Item = (i64, i64)>| -> i64 {
+            ranges.map(|(a, b)| b - a + 1).sum()
+        };
+        let in_circle = cells(&mut rows.iter().map(|r| r.cells));
+        let in_box = cells(&mut BoundingBox::around(london, 3.0).cell_ranges().into_iter());
+        assert!(in_circle < in_box, "{in_circle} of {in_box}");
+        let corner = LatLon::new(51.5074 + 0.026, -0.1278 + 0.041).unwrap_or(london);
+        assert!(distance_km(london, corner) > 3.0);
+        assert!(!rows.iter().any(|r| r.within.contains(corner)));
+        assert!(
+            circle_rows(london, 200.0).is_none(),
+            "very tall: the box instead"
+        );
     }
 
     #[test]

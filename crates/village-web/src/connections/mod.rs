@@ -18,7 +18,7 @@ use village_domain::connections::introduction::{self as intro, Action, Parties, 
 use village_domain::connections::matching::{
     by_bound, evaluate, term_bits, Details, Seeker, Suggestion, TopK, DEFAULT_REACH_KM,
 };
-use village_domain::directory::geo::{BoundingBox, Postcode};
+use village_domain::directory::geo::Postcode;
 use village_domain::directory::oruk::{match_details, read_service, MatchDetails, ServiceIndex};
 use village_domain::directory::taxonomy::category_by_id;
 use village_domain::people::{Relationship, Section, Visibility};
@@ -158,7 +158,7 @@ pub async fn ideas(
         .map(|m| m.service_id.as_str())
         .collect();
     let query = CandidateQuery {
-        near: home.map(|h| BoundingBox::around(h, seeker.max_km.unwrap_or(DEFAULT_REACH_KM))),
+        near: home.map(|h| (h, seeker.max_km.unwrap_or(DEFAULT_REACH_KM))),
         essential_bits: term_bits(
             &seeker
                 .essential

@@ -2,7 +2,7 @@
 //! turned into an Open Referral UK record; and what changed between two versions, in words.
 
 use super::geo::{LatLon, Postcode};
-use super::schedule::{Recurrence, Schedule, TimeOfDay, Weekday};
+use super::schedule::{Recurrence, TimeOfDay, Weekday};
 use super::taxonomy::{
     category_by_code, Access, Community, GroupKind, Space, LIVED_EXPERIENCE_LED_TERM_ID,
 };
@@ -370,30 +370,16 @@ pub const WEEKS: [(&str, &str); 6] = [
     ("-1", "Last week of the month"),
 ];
 
-/// The times a record gives, one line per day (service-level schedules, then each place's),
-/// for the change form. Schedules that name no day (words only) are not lines: a change to
-/// the times keeps them.
+/// The times a record gives (as [`read_service`](super::oruk::read_service) reads them: the
+/// offer's schedules, then each place's), one line per day, for the change form. Schedules
+/// that name no day (words only) are not lines: a change to the times keeps them.
 pub fn time_lines(record: &Value) -> Vec<TimeLine> {
+    let schedules = super::oruk::read_service(record)
+        .map(|(index, _)| index.schedules)
+        .unwrap_or_default();
+    let clock = |t: Option<TimeOfDay>| t.map(|t| t.to_string()).unwrap_or_default();
     let mut lines = Vec::new();
-    let lists = std::iter::once(record.get("schedules")).chain(
-        record
-            .get("service_at_locations")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .map(|sal| sal.get("schedules")),
-    );
-    for s in lists.flatten().filter_map(Value::as_array).flatten() {
-        let text = |k: &str| s.get(k).and_then(Value::as_str).map(str::to_string);
-        let Ok(Some(schedule)) = Schedule::from_oruk(
-            text("freq").as_deref(),
-            text("byday").as_deref(),
-            text("opens_at").as_deref(),
-            text("closes_at").as_deref(),
-        ) else {
-            continue;
-        };
-        let clock = |t: Option<TimeOfDay>| t.map(|t| t.to_string()).unwrap_or_default();
+    for schedule in &schedules {
         let days: Vec<(String, Weekday)> = match &schedule.recurrence {
             Recurrence::Weekly(days) => days.iter().map(|d| (String::new(), *d)).collect(),
             Recurrence::Monthly(days) => days.iter().map(|(n, d)| (n.to_string(), *d)).collect(),
@@ -420,22 +406,10 @@ pub fn cost_line(record: &Value) -> CostLine {
         .and_then(Value::as_array)
         .map(|o| o.iter().collect())
         .unwrap_or_default();
-    let amounts: Vec<Option<f64>> = options
-        .iter()
-        .map(|o| o.get("amount").and_then(Value::as_f64))
-        .collect();
-    let free = if options.is_empty() {
-        ""
-    } else if amounts.iter().all(|a| *a == Some(0.0)) {
-        "yes"
-    } else if amounts.iter().any(|a| a.is_some_and(|x| x > 0.0))
-        || options
-            .iter()
-            .any(|o| o.get("option").and_then(Value::as_str) == Some("Paid"))
-    {
-        "no"
-    } else {
-        ""
+    let free = match super::oruk::free_of(record) {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "",
     };
     let description = options
         .iter()
@@ -1236,6 +1210,17 @@ mod tests {
         };
         let removed = apply_change(&changed, &unsaid, &mut ids(), "now").unwrap_or_default();
         assert!(removed.get("cost_options").is_none());
+        let paid = ChangeForm {
+            cost: Some(CostLine {
+                free: "no".into(),
+                description: "Ask at the door".into(),
+            }),
+            ..same.clone()
+        };
+        let paid = apply_change(&removed, &paid, &mut ids(), "now").unwrap_or_default();
+        let (index, _) = super::super::oruk::read_service(&paid).unwrap();
+        assert_eq!(index.free, Some(false), "costs something, amount unknown");
+        assert_eq!(cost_line(&paid).free, "no");
         let bad = ChangeForm {
             cost: Some(CostLine {
                 free: "maybe".into(),

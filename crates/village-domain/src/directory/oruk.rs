@@ -71,6 +71,29 @@ fn text<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
 }
 
+/// Whether a record says it is free: `Some(true)` when every cost option is free,
+/// `Some(false)` when any costs money (an amount above nothing, or an option marked `Paid`
+/// as Village writes it when no amount is known), `None` when it does not say.
+pub fn free_of(record: &Value) -> Option<bool> {
+    let options = record
+        .get("cost_options")
+        .and_then(Value::as_array)
+        .filter(|o| !o.is_empty())?;
+    let amounts: Vec<Option<f64>> = options
+        .iter()
+        .map(|o| o.get("amount").and_then(Value::as_f64))
+        .collect();
+    if amounts.iter().all(|a| *a == Some(0.0)) {
+        Some(true)
+    } else if amounts.iter().any(|a| a.is_some_and(|x| x > 0.0))
+        || options.iter().any(|o| text(o, "option") == Some("Paid"))
+    {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 /// Read one service record. `Err` lists every problem that stops it being imported; `Ok`
 /// carries the index and any warnings (kept, but worth telling the importer).
 pub fn read_service(record: &Value) -> Result<(ServiceIndex, Vec<Finding>), Vec<Finding>> {
@@ -172,22 +195,7 @@ pub fn read_service(record: &Value) -> Result<(ServiceIndex, Vec<Finding>), Vec<
         .and_then(|o| text(o, "name"))
         .map(str::to_string);
 
-    let free = match record.get("cost_options").and_then(Value::as_array) {
-        Some(options) if !options.is_empty() => {
-            let amounts: Vec<Option<f64>> = options
-                .iter()
-                .map(|o| o.get("amount").and_then(Value::as_f64))
-                .collect();
-            if amounts.iter().all(|a| *a == Some(0.0)) {
-                Some(true)
-            } else if amounts.iter().any(|a| a.is_some_and(|x| x > 0.0)) {
-                Some(false)
-            } else {
-                None
-            }
-        }
-        _ => None,
-    };
+    let free = free_of(record);
 
     let mut taxonomy_term_ids = Vec::new();
     if let Some(attributes) = record.get("attributes").and_then(Value::as_array) {

@@ -1274,6 +1274,20 @@ struct RoundPage {
     bid: BidForm,
 }
 
+/// The round's page again with one problem, by the field it is about.
+async fn round_with_problem(
+    state: &AppState,
+    who: &Identity,
+    csrf: &CsrfToken,
+    id: i64,
+    field: &str,
+    message: String,
+) -> Response {
+    let mut errors = Errors::none();
+    errors.add(field, message);
+    round_page(state, Some(who), csrf, id, None, errors, BidForm::default()).await
+}
+
 async fn round_page(
     state: &AppState,
     who: Option<&Identity>,
@@ -1411,16 +1425,13 @@ async fn view_idea(
     match super::add_idea(&state, &who, id, &form.idea_title, &form.idea_body, now()).await {
         Ok(_) => Redirect::to(&format!("/rounds/{id}?done=idea#ideas")).into_response(),
         Err(DecisionError::Field(f)) => {
-            let mut errors = Errors::none();
-            errors.add(&format!("idea_{}", f.field), f.message);
-            round_page(
+            round_with_problem(
                 &state,
-                Some(&who),
+                &who,
                 &csrf,
                 id,
-                None,
-                errors,
-                BidForm::default(),
+                &format!("idea_{}", f.field),
+                f.message,
             )
             .await
         }
@@ -1492,16 +1503,13 @@ async fn view_check(
     {
         Ok(()) => Redirect::to(&format!("/rounds/{id}?done=checked#bid-{bid_id}")).into_response(),
         Err(DecisionError::Field(f)) => {
-            let mut errors = Errors::none();
-            errors.add(&format!("reason-{bid_id}"), f.message);
-            round_page(
+            round_with_problem(
                 &state,
-                Some(&who),
+                &who,
                 &csrf,
                 id,
-                None,
-                errors,
-                BidForm::default(),
+                &format!("reason-{bid_id}"),
+                f.message,
             )
             .await
         }
@@ -1525,16 +1533,13 @@ async fn view_delivery(
     match super::delivery_update(&state, &who, id, bid_id, &form.text, now()).await {
         Ok(_) => Redirect::to(&format!("/rounds/{id}?done=delivery#bid-{bid_id}")).into_response(),
         Err(DecisionError::Field(f)) => {
-            let mut errors = Errors::none();
-            errors.add(&format!("update-{bid_id}"), f.message);
-            round_page(
+            round_with_problem(
                 &state,
-                Some(&who),
+                &who,
                 &csrf,
                 id,
-                None,
-                errors,
-                BidForm::default(),
+                &format!("update-{bid_id}"),
+                f.message,
             )
             .await
         }

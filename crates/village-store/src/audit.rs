@@ -1,6 +1,6 @@
 //! The audit log: append-only (the database refuses updates and deletes).
 
-use crate::{Db, Result};
+use crate::{Db, Result, StoreError};
 use village_domain::audit::{AuditAction, AuditEvent};
 
 pub async fn record(db: &mut impl Db, event: &AuditEvent) -> Result<()> {
@@ -79,40 +79,51 @@ pub async fn list(db: &mut impl Db, filter: &AuditFilter) -> Result<Vec<AuditRow
         .await)?)
 }
 
-/// Write many entries with as few statements as possible (40 rows each).
+/// Write many entries in one statement, in order: they go to the database as one JSON array,
+/// so it is one prepared statement and one round trip however many there are (and, outside a
+/// transaction, they are committed together or not at all).
 pub async fn record_many(db: &mut impl Db, events: &[&AuditEvent]) -> Result<()> {
-    for chunk in events.chunks(40) {
-        let mut sql = String::from(
-            "INSERT INTO audit_log (at, actor_id, subject_id, action, detail, ip) VALUES ",
-        );
-        for i in 0..chunk.len() {
-            let b = i * 6;
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6
-            ));
+    if events.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = events
+        .iter()
+        .map(|e| {
+            (
+                e.at,
+                e.actor,
+                e.subject,
+                e.action.as_str(),
+                e.detail.as_str(),
+                e.ip.as_deref(),
+            )
+        })
+        .collect();
+    let json = serde_json::to_string(&rows)
+        .map_err(|e| StoreError::Invalid(format!("audit entries could not be written: {e}")))?;
+    match crate::db::Db::exec(db.as_db()) {
+        crate::db::Exec::Sqlite(c) => {
+            sqlx::query(
+                "INSERT INTO audit_log (at, actor_id, subject_id, action, detail, ip) \
+                 SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), \
+                 json_extract(value, '$[2]'), json_extract(value, '$[3]'), \
+                 json_extract(value, '$[4]'), json_extract(value, '$[5]') \
+                 FROM json_each($1) ORDER BY key",
+            )
+            .bind(&json)
+            .execute(&mut *c)
+            .await?;
         }
-        query!(db, c => {
-            let mut q = sqlx::query(&sql);
-            for e in chunk {
-                q = q
-                    .bind(e.at)
-                    .bind(e.actor)
-                    .bind(e.subject)
-                    .bind(e.action.as_str())
-                    .bind(e.detail.as_str())
-                    .bind(e.ip.as_deref());
-            }
-            q.execute(&mut *c).await.map(|r| r.rows_affected())
-        })?;
+        crate::db::Exec::Postgres(c) => {
+            sqlx::query(
+                "INSERT INTO audit_log (at, actor_id, subject_id, action, detail, ip) \
+                 SELECT (e->>0)::BIGINT, (e->>1)::BIGINT, (e->>2)::BIGINT, e->>3, e->>4, e->>5 \
+                 FROM json_array_elements($1::json) WITH ORDINALITY AS t(e, n) ORDER BY n",
+            )
+            .bind(&json)
+            .execute(&mut *c)
+            .await?;
+        }
     }
     Ok(())
 }

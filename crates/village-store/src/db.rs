@@ -120,6 +120,9 @@ impl Store {
             .pragma("cache_size", "-16384");
         let pool = SqlitePoolOptions::new()
             .max_connections(options.max_connections)
+            // As on PostgreSQL: a ping before every checkout is one more hand-over to the
+            // connection's thread per query, and an SQLite file connection does not drop.
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(connect)
             .await?;
@@ -296,8 +299,8 @@ impl SessionChanges {
 }
 
 impl Store {
-    /// Start listening for session and account changes. `None` on SQLite, where sessions are
-    /// read from the file every time (it is as fast as a memory lookup's bookkeeping).
+    /// Start listening for session and account changes. `None` on SQLite, where processes
+    /// tell each other through a file instead (see [`Store::sessions_changed`]).
     pub async fn session_changes(&self) -> crate::Result<Option<SessionChanges>> {
         match self {
             Store::Sqlite { .. } => Ok(None),
@@ -307,5 +310,54 @@ impl Store {
                 Ok(Some(SessionChanges(listener)))
             }
         }
+    }
+
+    /// SQLite only: the file beside the database that every process sharing it touches after
+    /// it changes sessions or accounts (`village.db.sessions-changed`). `None` on PostgreSQL
+    /// (triggers and `LISTEN` do this job there) and for an SQLite database with no file.
+    pub fn sessions_marker(&self) -> Option<PathBuf> {
+        match self {
+            Store::Sqlite { path, .. } => {
+                let name = path.to_string_lossy();
+                if name.starts_with(':') || name.starts_with("file:") {
+                    return None;
+                }
+                let mut marker = path.clone().into_os_string();
+                marker.push(".sessions-changed");
+                Some(PathBuf::from(marker))
+            }
+            Store::Postgres { .. } => None,
+        }
+    }
+
+    /// Tell every process on this database that sessions or accounts have changed, once the
+    /// change is committed, so none goes on trusting a session it keeps in memory. On SQLite a
+    /// byte is appended to [`Store::sessions_marker`] (the file is emptied now and then); on
+    /// PostgreSQL the database's triggers have already said so.
+    pub fn sessions_changed(&self) -> std::io::Result<()> {
+        let Some(marker) = self.sessions_marker() else {
+            return Ok(());
+        };
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&marker)?;
+        if file.metadata()?.len() >= 4096 {
+            file.set_len(0)?;
+        }
+        std::io::Write::write_all(&mut file, b".")
+    }
+}
+
+/// How the sessions marker stood when it was last looked at: any change to sessions or
+/// accounts by any process changes it. `None` while no process has changed anything.
+pub type SessionsStamp = Option<(u64, std::time::SystemTime)>;
+
+/// Look at the sessions marker (one `stat`, no database round trip).
+pub fn sessions_stamp(marker: &Path) -> std::io::Result<SessionsStamp> {
+    match std::fs::metadata(marker) {
+        Ok(m) => Ok(Some((m.len(), m.modified()?))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
     }
 }

@@ -16,6 +16,9 @@ pub mod hub;
 pub mod people;
 pub mod safeguarding;
 
-pub use db::{Backend, Conn, Db, Exec, SessionChanges, Store, StoreError, StoreOptions, Tx};
+pub use db::{
+    sessions_stamp, Backend, Conn, Db, Exec, SessionChanges, SessionsStamp, Store, StoreError,
+    StoreOptions, Tx,
+};
 
 pub type Result<T> = std::result::Result<T, StoreError>;

@@ -680,49 +680,62 @@ struct ProfileReadRow {
     display_name: String,
     circle: Option<i64>,
     connector: i64,
-    section: Option<String>,
-    body: Option<String>,
-    structure: Option<String>,
-    visibility: Option<String>,
-    updated_at: Option<i64>,
-    updated_by: Option<i64>,
+    /// Every section as a JSON array of `[section, body, structure, visibility, updated_at,
+    /// updated_by]` arrays.
+    sections: String,
 }
+
+/// One stored section, as `read_profile` gets it back inside its JSON array.
+type PackedSection = (String, String, Option<String>, String, i64, Option<i64>);
 
 pub async fn read_profile(
     db: &mut impl Db,
     person_id: i64,
     viewer: Option<i64>,
 ) -> Result<Option<ProfileRead>> {
+    // The sections come back in one column, so the whole read is one row: the driver's cost
+    // per row (a hand-over between threads on SQLite) was most of a profile page's time.
+    let sections = match crate::db::Db::exec(db.as_db()) {
+        crate::db::Exec::Sqlite(_) => {
+            "(SELECT json_group_array(json_array(s.section, s.body, s.structure, s.visibility, \
+             s.updated_at, s.updated_by)) FROM profile_sections s WHERE s.user_id = u.id)"
+        }
+        crate::db::Exec::Postgres(_) => {
+            "(SELECT COALESCE(json_agg(json_build_array(s.section, s.body, s.structure, \
+             s.visibility, s.updated_at, s.updated_by))::text, '[]') \
+             FROM profile_sections s WHERE s.user_id = u.id)"
+        }
+    };
     let sql = format!(
-        "SELECT u.display_name, {RELATIONSHIP_COLUMNS}, \
-         s.section, s.body, s.structure, s.visibility, s.updated_at, s.updated_by \
-         FROM users u LEFT JOIN profile_sections s ON s.user_id = u.id WHERE u.id = $1"
+        "SELECT u.display_name, {RELATIONSHIP_COLUMNS}, {sections} AS sections \
+         FROM users u WHERE u.id = $1"
     );
-    let rows: Vec<ProfileReadRow> = query!(db, c => sqlx::query_as(&sql)
+    let row: Option<ProfileReadRow> = query!(db, c => sqlx::query_as(&sql)
     .bind(person_id)
     .bind(viewer)
-    .fetch_all(&mut *c)
+    .fetch_optional(&mut *c)
     .await)?;
-    let Some(first) = rows.first() else {
+    let Some(row) = row else {
         return Ok(None);
     };
-    let relationship = closest(person_id, viewer, first.circle, first.connector);
-    let display_name = first.display_name.clone();
-    let sections = rows
+    let relationship = closest(person_id, viewer, row.circle, row.connector);
+    let packed: Vec<PackedSection> = serde_json::from_str(&row.sections)
+        .map_err(|e| StoreError::Invalid(format!("a stored profile could not be read: {e}")))?;
+    let sections = packed
         .into_iter()
-        .filter_map(|r| {
-            Some(SectionRow {
-                section: r.section?,
-                body: r.body.unwrap_or_default(),
-                structure: r.structure,
-                visibility: r.visibility?,
-                updated_at: r.updated_at.unwrap_or_default(),
-                updated_by: r.updated_by,
-            })
-        })
+        .map(
+            |(section, body, structure, visibility, updated_at, updated_by)| SectionRow {
+                section,
+                body,
+                structure,
+                visibility,
+                updated_at,
+                updated_by,
+            },
+        )
         .collect();
     Ok(Some(ProfileRead {
-        display_name,
+        display_name: row.display_name,
         relationship,
         sections,
     }))

@@ -68,6 +68,7 @@ contract!(
     attempts_are_counted_in_the_window,
     invites_work_once,
     the_audit_log_is_append_only,
+    many_audit_entries_are_written_whole_and_in_order,
     migrating_again_changes_nothing,
     transactions_roll_back_when_dropped,
     deleting_a_person_removes_what_hangs_off_them,
@@ -322,6 +323,58 @@ async fn invites_work_once(b: Backend) {
     assert!(accounts::use_invite(&mut c, invite, pat, 60).await.unwrap());
     assert!(!accounts::use_invite(&mut c, invite, pat, 61).await.unwrap());
     assert_eq!(accounts::open_invite(&mut c, "ih", 62).await.unwrap(), None);
+}
+
+async fn many_audit_entries_are_written_whole_and_in_order(b: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(store) = fresh(b, dir.path()).await else {
+        return;
+    };
+    let mut c = store.conn().await.unwrap();
+    let id = accounts::create_user(&mut c, &user("many@x.org", "Many", Role::Member), 1)
+        .await
+        .unwrap();
+    // Awkward text (quotes, a backslash, a new line, JSON-looking words, non-Latin letters),
+    // missing actor and address, and more entries than any one statement used to hold.
+    let details = [
+        "profile (connector): story, gifts",
+        "it's \"quoted\" \\ and\nsplit",
+        "[1, 2] {\"not\": \"json\"}",
+        "Ngozi’s story — ਪੰਜਾਬੀ",
+    ];
+    let events: Vec<AuditEvent> = (0..700)
+        .map(|i| AuditEvent {
+            at: 1_000 + i,
+            actor: (i % 3 != 0).then_some(id),
+            subject: Some(id),
+            action: AuditAction::PersonalDataViewed,
+            detail: details[i as usize % details.len()].to_string(),
+            ip: (i % 2 == 0).then(|| format!("192.0.2.{}", i % 250)),
+        })
+        .collect();
+    let refs: Vec<&AuditEvent> = events.iter().collect();
+    audit::record_many(&mut c, &refs).await.unwrap();
+    audit::record_many(&mut c, &[]).await.unwrap();
+    let mut rows = audit::list(
+        &mut c,
+        &AuditFilter {
+            subject: Some(id),
+            limit: 1_000,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    rows.reverse();
+    assert_eq!(rows.len(), 700, "every entry written");
+    for (row, event) in rows.iter().zip(&events) {
+        assert_eq!(row.at, event.at, "in the order given (ids rise with it)");
+        assert_eq!(row.actor_id, event.actor);
+        assert_eq!(row.subject_id, event.subject);
+        assert_eq!(row.action(), Some(event.action));
+        assert_eq!(row.detail, event.detail);
+        assert_eq!(row.ip, event.ip);
+    }
 }
 
 async fn the_audit_log_is_append_only(b: Backend) {

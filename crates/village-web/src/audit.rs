@@ -397,7 +397,13 @@ impl AuditWriter {
         tokio::spawn(async move {
             let mut batch = Vec::with_capacity(BATCH);
             while rx.recv_many(&mut batch, BATCH).await > 0 {
+                let started = std::time::Instant::now();
                 let written = write_batch(&store, &batch).await;
+                tracing::debug!(
+                    entries = batch.len(),
+                    micros = started.elapsed().as_micros() as u64,
+                    "audit entries written"
+                );
                 if let Err(e) = &written {
                     tracing::error!(error = %e, "could not write audit entries; the looks they record were refused");
                 }
@@ -429,7 +435,7 @@ async fn write_batch(
     batch: &[(AuditEvent, tokio::sync::oneshot::Sender<bool>)],
 ) -> Result<(), StoreError> {
     let events: Vec<&AuditEvent> = batch.iter().map(|(e, _)| e).collect();
-    let mut tx = store.begin().await?;
-    store::record_many(&mut tx, &events).await?;
-    tx.commit().await
+    // One statement: committed whole, with no transaction to open and close around it.
+    let mut c = store.conn().await?;
+    store::record_many(&mut c, &events).await
 }

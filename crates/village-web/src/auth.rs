@@ -330,8 +330,8 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     let mut response = next.run(request).await;
     if writes {
         // Whatever this request changed (a sign-out, a role, a password), this process
-        // forgets kept sessions before anyone can send the next request.
-        state.sessions.forget_all();
+        // forgets kept sessions before anyone can send the next request, and tells the others.
+        state.sessions.changed(&state.store);
     }
     if clear_cookie && !response.headers().contains_key(header::SET_COOKIE) {
         response.headers_mut().append(

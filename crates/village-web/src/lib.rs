@@ -40,7 +40,7 @@ pub struct AppState {
     pub mailer: Arc<mail::Mailer>,
     /// The home page's public counts, kept for a few seconds (see `hub::home_counts`).
     pub home_counts: Arc<std::sync::Mutex<Option<CachedCounts>>>,
-    /// Sessions read in the last few seconds (PostgreSQL only; see `sessions`).
+    /// Sessions read in the last few seconds (see `sessions`).
     pub sessions: Arc<sessions::SessionCache>,
     /// Batched writer for audit entries of looks at personal data (see `audit::AuditWriter`).
     pub audit: Arc<audit::AuditWriter>,

@@ -340,7 +340,7 @@ pub async fn set_lead(
     )
     .await?;
     tx.commit().await?;
-    state.sessions.forget_all();
+    state.sessions.changed(&state.store);
     Ok(())
 }
 

@@ -1,15 +1,18 @@
-//! Recently read sessions, kept in memory for a few seconds on PostgreSQL so a busy process
-//! does not ask the database who every request is from. Correct across processes: the
-//! database tells every process (LISTEN/NOTIFY, migration 0007) when any session is deleted or
-//! any account changes, and each process then forgets everything it kept. Until its listener is
+//! Recently read sessions, kept in memory for a few seconds so a busy process does not ask the
+//! database who every request is from. Correct across processes: on PostgreSQL the database
+//! tells every process (LISTEN/NOTIFY, migration 0007) when any session is deleted or any
+//! account changes; on SQLite every process appends to a file beside the database after such
+//! a change (`Store::sessions_changed`) and looks at that file (one `stat`) before trusting
+//! what it keeps. Either way a process then forgets everything it kept. Until its listener is
 //! connected, and whenever the listener's connection drops, a process keeps nothing.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use village_store::accounts::SessionUser;
-use village_store::Store;
+use village_store::{SessionsStamp, Store};
 
 /// How long a session read from the database is trusted without asking again.
 pub const KEEP_FOR: Duration = Duration::from_secs(5);
@@ -22,6 +25,9 @@ pub struct SessionCache {
     /// Changes whenever everything is forgotten, so a read that raced a change is not kept.
     generation: AtomicU64,
     kept: Mutex<HashMap<String, (Instant, SessionUser)>>,
+    /// SQLite: the file every process touches after changing sessions or accounts, and how it
+    /// stood when this process last looked.
+    marker: Mutex<Option<(PathBuf, SessionsStamp)>>,
 }
 
 impl SessionCache {
@@ -30,10 +36,48 @@ impl SessionCache {
         if !self.listening.load(Ordering::Acquire) {
             return None;
         }
+        if !self.marker_unchanged() {
+            return None;
+        }
         let kept = self.kept.lock().ok()?;
         match kept.get(token_hash) {
             Some((at, found)) if at.elapsed() < KEEP_FOR => Some(found.clone()),
             _ => None,
+        }
+    }
+
+    /// On SQLite: whether the marker file is as this process last saw it. When it is not (or
+    /// cannot be read), everything kept is forgotten and `false` returned.
+    fn marker_unchanged(&self) -> bool {
+        let Ok(mut marker) = self.marker.lock() else {
+            return false;
+        };
+        let Some((path, seen)) = marker.as_mut() else {
+            return true;
+        };
+        match village_store::sessions_stamp(path) {
+            Ok(now) if now == *seen => true,
+            Ok(now) => {
+                *seen = now;
+                drop(marker);
+                self.forget_all();
+                false
+            }
+            Err(e) => {
+                drop(marker);
+                tracing::warn!(error = %e, "cannot read the sessions marker; reading sessions from the database");
+                self.forget_all();
+                false
+            }
+        }
+    }
+
+    /// This process has changed something (any request that may write): forget every kept
+    /// session, and on SQLite tell the other processes on the same file.
+    pub fn changed(&self, store: &Store) {
+        self.forget_all();
+        if let Err(e) = store.sessions_changed() {
+            tracing::error!(error = %e, "cannot tell other processes that sessions changed");
         }
     }
 
@@ -82,13 +126,28 @@ impl SessionCache {
     }
 }
 
-/// Listen for changes for as long as the process runs (PostgreSQL only; on SQLite nothing is
-/// kept). Reconnects after a second when the connection drops.
+/// Listen for changes for as long as the process runs (PostgreSQL; reconnects after a second
+/// when the connection drops), or, on SQLite, start watching the marker file.
 pub fn start(store: Store, cache: Arc<SessionCache>) {
     let Ok(runtime) = tokio::runtime::Handle::try_current() else {
         return;
     };
     if store.backend() != village_store::Backend::Postgres {
+        let Some(path) = store.sessions_marker() else {
+            return;
+        };
+        match village_store::sessions_stamp(&path) {
+            Ok(seen) => {
+                if let Ok(mut marker) = cache.marker.lock() {
+                    *marker = Some((path, seen));
+                    drop(marker);
+                    cache.set_listening(true);
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the sessions marker; not keeping sessions in memory");
+            }
+        }
         return;
     }
     runtime.spawn(async move {

@@ -1101,6 +1101,7 @@ async fn another_process_sees_sign_outs_and_role_changes(backend: Backend) {
         .await
         .unwrap();
     drop(c);
+    app.store.sessions_changed().unwrap();
     assert_eq!(eventually(|| status("/admin/users"), 200).await, 200);
 
     // Signing out everywhere through the first process ends the session on the other.

@@ -514,6 +514,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 )
                 .await?;
                 tx.commit().await?;
+                // A running hub on the same SQLite file stops trusting sessions it keeps.
+                store.sessions_changed()?;
                 println!("{email} is now {role}.");
             }
         },

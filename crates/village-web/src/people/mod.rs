@@ -826,7 +826,7 @@ pub async fn forget(
     .await?;
     tx.commit().await?;
     state.forget_home_counts();
-    state.sessions.forget_all();
+    state.sessions.changed(&state.store);
     if let Err(e) = store::scrub(&state.store).await {
         tracing::warn!(error = %e, "could not clear freed space after forgetting a person");
     }

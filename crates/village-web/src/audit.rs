@@ -388,6 +388,14 @@ pub struct AuditWriter {
 /// The most entries written in one commit.
 const BATCH: usize = 512;
 
+/// When entries keep coming (the last commit ended moments ago) and only a few are waiting,
+/// the writer waits this long for more before committing: fewer, fuller commits under load,
+/// and no wait at all for a look on a quiet hub.
+const GATHER: std::time::Duration = std::time::Duration::from_millis(1);
+
+/// Fewer entries than this waiting, while busy, is worth gathering more.
+const FEW: usize = 16;
+
 impl AuditWriter {
     pub fn start(store: village_store::Store) -> Self {
         let (queue, mut rx) = tokio::sync::mpsc::channel::<(
@@ -396,15 +404,31 @@ impl AuditWriter {
         )>(4 * BATCH);
         tokio::spawn(async move {
             let mut batch = Vec::with_capacity(BATCH);
+            // The writer keeps its own connection rather than checking one out per commit.
+            let mut conn: Option<village_store::Conn> = None;
+            let mut last_commit: Option<std::time::Instant> = None;
             while rx.recv_many(&mut batch, BATCH).await > 0 {
+                let busy = last_commit.is_some_and(|at| at.elapsed() < GATHER);
+                if busy && batch.len() < FEW {
+                    tokio::time::sleep(GATHER).await;
+                    while batch.len() < BATCH {
+                        match rx.try_recv() {
+                            Ok(entry) => batch.push(entry),
+                            Err(_) => break,
+                        }
+                    }
+                }
                 let started = std::time::Instant::now();
-                let written = write_batch(&store, &batch).await;
+                let written = write_batch(&store, &mut conn, &batch).await;
+                last_commit = Some(std::time::Instant::now());
                 tracing::debug!(
                     entries = batch.len(),
                     micros = started.elapsed().as_micros() as u64,
                     "audit entries written"
                 );
                 if let Err(e) = &written {
+                    // The connection may be what failed: the next commit takes a fresh one.
+                    conn = None;
                     tracing::error!(error = %e, "could not write audit entries; the looks they record were refused");
                 }
                 for (_, done) in batch.drain(..) {
@@ -432,10 +456,14 @@ impl AuditWriter {
 
 async fn write_batch(
     store: &village_store::Store,
+    conn: &mut Option<village_store::Conn>,
     batch: &[(AuditEvent, tokio::sync::oneshot::Sender<bool>)],
 ) -> Result<(), StoreError> {
     let events: Vec<&AuditEvent> = batch.iter().map(|(e, _)| e).collect();
+    let c = match conn {
+        Some(c) => c,
+        None => conn.insert(store.conn().await?),
+    };
     // One statement: committed whole, with no transaction to open and close around it.
-    let mut c = store.conn().await?;
-    store::record_many(&mut c, &events).await
+    store::record_many(c, &events).await
 }

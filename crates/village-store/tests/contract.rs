@@ -65,6 +65,7 @@ contract!(
     lived_experience_round_trips,
     listing_filters_by_text_and_role,
     sessions_are_found_by_hash_and_end,
+    the_sessions_marker_moves_with_every_change,
     attempts_are_counted_in_the_window,
     invites_work_once,
     the_audit_log_is_append_only,
@@ -323,6 +324,37 @@ async fn invites_work_once(b: Backend) {
     assert!(accounts::use_invite(&mut c, invite, pat, 60).await.unwrap());
     assert!(!accounts::use_invite(&mut c, invite, pat, 61).await.unwrap());
     assert_eq!(accounts::open_invite(&mut c, "ih", 62).await.unwrap(), None);
+}
+
+async fn the_sessions_marker_moves_with_every_change(b: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(store) = fresh(b, dir.path()).await else {
+        return;
+    };
+    let Some(marker) = store.sessions_marker() else {
+        // PostgreSQL: its triggers tell every process, and there is no file.
+        assert!(matches!(b, Backend::Postgres));
+        store.sessions_changed().unwrap();
+        return;
+    };
+    assert!(matches!(b, Backend::Sqlite));
+    let mut seen = vec![village_store::sessions_stamp(&marker).unwrap()];
+    assert_eq!(seen[0], None, "nothing has changed yet");
+    // Past the point where the file is emptied, every change still moves the stamp.
+    for _ in 0..4_200 {
+        store.sessions_changed().unwrap();
+        let now = village_store::sessions_stamp(&marker).unwrap();
+        assert_ne!(
+            Some(&now),
+            seen.last(),
+            "a change the other processes would miss"
+        );
+        seen.push(now);
+    }
+    assert!(
+        std::fs::metadata(&marker).unwrap().len() <= 4096,
+        "kept small"
+    );
 }
 
 async fn many_audit_entries_are_written_whole_and_in_order(b: Backend) {

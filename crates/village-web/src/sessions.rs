@@ -28,6 +28,8 @@ pub struct SessionCache {
     /// SQLite: the file every process touches after changing sessions or accounts, and how it
     /// stood when this process last looked.
     marker: Mutex<Option<(PathBuf, SessionsStamp)>>,
+    /// Whether the marker could not be read last time (so the warning is given once).
+    marker_failing: AtomicBool,
 }
 
 impl SessionCache {
@@ -56,7 +58,10 @@ impl SessionCache {
             return true;
         };
         match village_store::sessions_stamp(path) {
-            Ok(now) if now == *seen => true,
+            Ok(now) if now == *seen => {
+                self.marker_failing.store(false, Ordering::Release);
+                true
+            }
             Ok(now) => {
                 *seen = now;
                 drop(marker);
@@ -65,7 +70,10 @@ impl SessionCache {
             }
             Err(e) => {
                 drop(marker);
-                tracing::warn!(error = %e, "cannot read the sessions marker; reading sessions from the database");
+                // Said once, not on every request while it lasts.
+                if !self.marker_failing.swap(true, Ordering::AcqRel) {
+                    tracing::warn!(error = %e, "cannot read the sessions marker; reading sessions from the database until it can be read");
+                }
                 self.forget_all();
                 false
             }

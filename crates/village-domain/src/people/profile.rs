@@ -257,16 +257,35 @@ impl Content {
 
     /// Read back what [`Content::structure_json`] stored.
     pub fn from_stored(text: &str, structure: Option<&str>) -> Self {
-        let mut content: Content = structure
-            .and_then(|s| {
-                let mut v: serde_json::Value = serde_json::from_str(s).ok()?;
-                v.as_object_mut()?
-                    .insert("text".into(), serde_json::Value::String(String::new()));
-                serde_json::from_value(v).ok()
-            })
+        /// The stored structure: a section's content without its words, read straight into
+        /// place (this runs for every section of every profile shown).
+        #[derive(Default, Deserialize)]
+        struct Stored {
+            #[serde(default)]
+            terms: Vec<String>,
+            #[serde(default)]
+            postcode: Option<String>,
+            #[serde(default)]
+            max_km: Option<f64>,
+            #[serde(default)]
+            slots: Vec<Slot>,
+            #[serde(default)]
+            needs: Vec<String>,
+            #[serde(default)]
+            essential: Vec<String>,
+        }
+        let stored: Stored = structure
+            .and_then(|s| serde_json::from_str(s).ok())
             .unwrap_or_default();
-        content.text = text.to_string();
-        content
+        Content {
+            text: text.to_string(),
+            terms: stored.terms,
+            postcode: stored.postcode,
+            max_km: stored.max_km,
+            slots: stored.slots,
+            needs: stored.needs,
+            essential: stored.essential,
+        }
     }
 
     /// The birth year, for the `birth_year` section.
@@ -724,6 +743,29 @@ mod tests {
             .is_some_and(|s| !s.contains("Tuesdays are good")));
         assert_eq!(Content::from_stored(&c.text, stored.as_deref()), c);
         assert_eq!(Content::from_stored("x", None).text, "x");
+        // Every part of the structure, as the four sections store it.
+        let full = Content {
+            text: "All of it".into(),
+            terms: vec!["village-food".into(), "village-peer-support".into()],
+            postcode: Some("EC1A 1BB".into()),
+            max_km: Some(2.5),
+            slots: c.slots.clone(),
+            needs: vec!["step_free".into(), "quiet_space".into()],
+            essential: vec!["step_free".into()],
+        };
+        let stored = full.structure_json();
+        assert_eq!(Content::from_stored(&full.text, stored.as_deref()), full);
+        // A structure that cannot be read leaves the words and no structure.
+        for bad in ["not json", "[1, 2]", r#"{"max_km": "far"}"#] {
+            assert_eq!(
+                Content::from_stored("words", Some(bad)),
+                Content {
+                    text: "words".into(),
+                    ..Content::default()
+                },
+                "{bad}"
+            );
+        }
     }
 
     #[test]

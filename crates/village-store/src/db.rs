@@ -129,6 +129,14 @@ impl Store {
         Ok(Store::Sqlite { pool, path })
     }
 
+    /// The most connections this store's pool opens.
+    pub fn max_connections(&self) -> u32 {
+        match self {
+            Store::Sqlite { pool, .. } => pool.options().get_max_connections(),
+            Store::Postgres { pool } => pool.options().get_max_connections(),
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         match self {
             Store::Sqlite { .. } => Backend::Sqlite,
@@ -305,7 +313,12 @@ impl Store {
         match self {
             Store::Sqlite { .. } => Ok(None),
             Store::Postgres { pool } => {
-                let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+                // A connection of its own, beside the pool: a listener taken from the pool
+                // would hold one of its connections for good (all of a pool of one).
+                let own = PgPoolOptions::new()
+                    .max_connections(1)
+                    .connect_lazy_with((*pool.connect_options()).clone());
+                let mut listener = sqlx::postgres::PgListener::connect_with(&own).await?;
                 listener.listen("village_sessions").await?;
                 Ok(Some(SessionChanges(listener)))
             }

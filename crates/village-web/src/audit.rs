@@ -396,6 +396,9 @@ const GATHER: std::time::Duration = std::time::Duration::from_millis(1);
 /// Fewer entries than this waiting, while busy, is worth gathering more.
 const FEW: usize = 16;
 
+/// The writer keeps a connection of its own only when the pool has at least this many.
+const KEEP_CONN_FROM: u32 = 4;
+
 impl AuditWriter {
     pub fn start(store: village_store::Store) -> Self {
         let (queue, mut rx) = tokio::sync::mpsc::channel::<(
@@ -404,7 +407,9 @@ impl AuditWriter {
         )>(4 * BATCH);
         tokio::spawn(async move {
             let mut batch = Vec::with_capacity(BATCH);
-            // The writer keeps its own connection rather than checking one out per commit.
+            // The writer keeps its own connection rather than checking one out per commit,
+            // unless the pool is so small that holding one would keep pages waiting.
+            let keep_conn = store.max_connections() >= KEEP_CONN_FROM;
             let mut conn: Option<village_store::Conn> = None;
             let mut last_commit: Option<std::time::Instant> = None;
             while rx.recv_many(&mut batch, BATCH).await > 0 {
@@ -426,9 +431,11 @@ impl AuditWriter {
                     micros = started.elapsed().as_micros() as u64,
                     "audit entries written"
                 );
-                if let Err(e) = &written {
+                if written.is_err() || !keep_conn {
                     // The connection may be what failed: the next commit takes a fresh one.
                     conn = None;
+                }
+                if let Err(e) = &written {
                     tracing::error!(error = %e, "could not write audit entries; the looks they record were refused");
                 }
                 for (_, done) in batch.drain(..) {

@@ -18,6 +18,7 @@ on_both_backends!(
     bad_profile_input_is_named_and_nothing_is_half_written,
     the_circle_page_draws_the_circle_and_takes_invitations,
     a_connector_writes_notes_the_person_reads_and_answers,
+    looks_are_written_on_a_hub_with_a_pool_of_one,
 );
 
 /// A signed-in client's CSRF token (the cookie's value, as the pages carry it).
@@ -1258,4 +1259,53 @@ async fn a_connector_writes_notes_the_person_reads_and_answers(backend: Backend)
         204
     );
     assert_eq!(get_json(&app, &connie, &notes).await.0, 404);
+}
+
+/// A hub run with a single database connection (`db_max_connections = 1`) still shows
+/// profiles and records every look: the audit writer must not keep that one connection.
+async fn looks_are_written_on_a_hub_with_a_pool_of_one(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (pat, pat_id) = app.signed_in_as(Role::Member, "pat@example.org").await;
+    let (mo, mo_id) = app.signed_in_as(Role::Member, "mo@example.org").await;
+    let (s, _) = api(
+        &app,
+        &pat,
+        reqwest::Method::PUT,
+        "/api/v1/me/profile",
+        Some(json!({"story": {"text": "Kites on the common", "visibility": "members"}})),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let (one, _stop) = app
+        .second_process_with(&village_store::StoreOptions {
+            max_connections: 1,
+            ..Default::default()
+        })
+        .await;
+    for _ in 0..3 {
+        let mut looks = tokio::task::JoinSet::new();
+        for _ in 0..10 {
+            let mo = mo.clone();
+            let url = format!("{one}/people/{pat_id}");
+            looks.spawn(async move {
+                let r = mo.get(url).send().await.unwrap();
+                (r.status().as_u16(), r.text().await.unwrap())
+            });
+        }
+        while let Some(done) = looks.join_next().await {
+            let (status, html) = done.unwrap();
+            assert_eq!(status, 200, "{html}");
+            assert!(html.contains("Kites on the common"));
+        }
+    }
+    let (_, log) = get_json(&app, &pat, "/api/v1/me/access-log?limit=500").await;
+    let looks = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "personal_data_viewed" && e["actor_id"] == mo_id)
+        .count();
+    assert_eq!(looks, 30, "every look recorded");
 }

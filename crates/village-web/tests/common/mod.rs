@@ -140,7 +140,15 @@ impl TestApp {
     /// A second server on the same database with its own connections, as another process
     /// would be. Returns its base URL; it stops when the returned sender is dropped.
     pub async fn second_process(&self) -> (String, tokio::sync::oneshot::Sender<()>) {
-        let store = Store::open(&self.db_url, &Default::default())
+        self.second_process_with(&Default::default()).await
+    }
+
+    /// [`TestApp::second_process`] with its own pool settings (e.g. a pool of one).
+    pub async fn second_process_with(
+        &self,
+        options: &village_store::StoreOptions,
+    ) -> (String, tokio::sync::oneshot::Sender<()>) {
+        let store = Store::open(&self.db_url, options)
             .await
             .expect("open the same database again");
         let (addr, tx) = serve(store, &self.outbox, |_| {}).await;

@@ -293,15 +293,26 @@ mod tests {
         }
     }
 
+    /// A centre, and a point about `km` from it on `bearing` (the centre itself when the
+    /// point would fall off the map), for the property tests below.
+    fn centre_and_point(lat: f64, lon: f64, km: f64, bearing: f64) -> (LatLon, LatLon) {
+        let centre = LatLon::new(lat, lon).unwrap_or(LatLon {
+            lat: 51.0,
+            lon: 0.0,
+        });
+        let d = km / EARTH_RADIUS_KM;
+        let p = LatLon::new(
+            (lat.to_radians() + d * bearing.cos()).to_degrees(),
+            lon + (d * bearing.sin() / lat.to_radians().cos()).to_degrees(),
+        )
+        .unwrap_or(centre);
+        (centre, p)
+    }
+
     proptest! {
         #[test]
         fn cells_cover_every_point_in_range(lat in 49.0..61.0f64, lon in -8.0..2.0f64, km in 0.1..150.0f64, bearing in 0.0..std::f64::consts::TAU, frac in 0.0..1.0f64) {
-            let centre = LatLon::new(lat, lon).unwrap_or(LatLon { lat: 51.0, lon: 0.0 });
-            let d = km * frac / EARTH_RADIUS_KM;
-            let p = LatLon::new(
-                (lat.to_radians() + d * bearing.cos()).to_degrees(),
-                lon + (d * bearing.sin() / lat.to_radians().cos()).to_degrees(),
-            ).unwrap_or(centre);
+            let (centre, p) = centre_and_point(lat, lon, km * frac, bearing);
             prop_assume!(distance_km(centre, p) <= km);
             let c = cell(p);
             prop_assert!(BoundingBox::around(centre, km).cell_ranges().iter().any(|(a, b)| (*a..=*b).contains(&c)));
@@ -309,12 +320,7 @@ mod tests {
 
         #[test]
         fn circle_rows_hold_every_point_in_range(lat in 49.0..61.0f64, lon in -8.0..2.0f64, km in 0.1..30.0f64, bearing in 0.0..std::f64::consts::TAU, frac in 0.0..1.0f64) {
-            let centre = LatLon::new(lat, lon).unwrap_or(LatLon { lat: 51.0, lon: 0.0 });
-            let d = km * frac / EARTH_RADIUS_KM;
-            let p = LatLon::new(
-                (lat.to_radians() + d * bearing.cos()).to_degrees(),
-                lon + (d * bearing.sin() / lat.to_radians().cos()).to_degrees(),
-            ).unwrap_or(centre);
+            let (centre, p) = centre_and_point(lat, lon, km * frac, bearing);
             prop_assume!(distance_km(centre, p) <= km);
             let c = cell(p);
             let rows = circle_rows(centre, km);

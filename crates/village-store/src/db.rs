@@ -76,6 +76,17 @@ impl Default for StoreOptions {
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// Whether SQLite said the file is busy or locked (its primary result codes 5 and 6).
+fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => d
+            .code()
+            .and_then(|c| c.parse::<i32>().ok())
+            .is_some_and(|c| matches!(c & 0xff, 5 | 6)),
+        _ => false,
+    }
+}
+
 impl Store {
     /// Open the database named by `url`: `postgres://…` or `postgresql://…` for PostgreSQL,
     /// otherwise an SQLite file (a plain path or `sqlite:` URL; created if missing).
@@ -118,14 +129,30 @@ impl Store {
             // person in a dense city reads a few megabytes of places, which would otherwise be
             // copied in from the file again on every visit. Only pages read take memory.
             .pragma("cache_size", "-16384");
-        let pool = SqlitePoolOptions::new()
+        let pool_options = SqlitePoolOptions::new()
             .max_connections(options.max_connections)
             // As on PostgreSQL: a ping before every checkout is one more hand-over to the
             // connection's thread per query, and an SQLite file connection does not drop.
             .test_before_acquire(false)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(connect)
-            .await?;
+            .acquire_timeout(Duration::from_secs(10));
+        // Two processes opening a new file at once both ask to turn it into a WAL file; SQLite
+        // refuses one of them at once ("database is locked") instead of waiting, since waiting
+        // could deadlock. The file is a WAL file by the time it tries again.
+        let started = std::time::Instant::now();
+        let mut attempt = 0u64;
+        let pool = loop {
+            match pool_options.clone().connect_with(connect.clone()).await {
+                Ok(pool) => break pool,
+                Err(e) if is_busy(&e) && started.elapsed() < options.busy_timeout => {
+                    attempt += 1;
+                    tracing::debug!(attempt, error = %e, "the database file is busy; trying again");
+                    // Processes started together should not keep retrying in step.
+                    let jitter = u64::from(std::process::id() % 20);
+                    tokio::time::sleep(Duration::from_millis(10 * attempt.min(10) + jitter)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
         Ok(Store::Sqlite { pool, path })
     }
 
@@ -151,11 +178,17 @@ impl Store {
         let mut last = None;
         for attempt in 0..5u64 {
             let result = match self {
-                Store::Sqlite { pool, .. } => SQLITE_MIGRATIONS.run(pool).await,
-                Store::Postgres { pool } => POSTGRES_MIGRATIONS.run(pool).await,
+                Store::Sqlite { pool, .. } => SQLITE_MIGRATIONS.run(pool).await.map_err(Into::into),
+                Store::Postgres { pool } => POSTGRES_MIGRATIONS.run(pool).await.map_err(Into::into),
+            };
+            // Two processes may both find derived rows to fill; the one whose read went stale
+            // is refused and finds the work done when it tries again.
+            let result = match result {
+                Ok(()) => self.fill_derived().await,
+                Err(e) => Err(e),
             };
             match result {
-                Ok(()) => return self.fill_derived().await,
+                Ok(()) => return Ok(()),
                 Err(e) => {
                     tracing::warn!(attempt, error = %e, "migration did not finish; trying again");
                     last = Some(e);
@@ -164,7 +197,7 @@ impl Store {
             }
         }
         match last {
-            Some(e) => Err(e.into()),
+            Some(e) => Err(e),
             None => Ok(()),
         }
     }

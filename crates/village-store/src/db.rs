@@ -15,6 +15,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// What went wrong in storage.
@@ -52,8 +53,15 @@ pub enum Backend {
 /// A pool of connections to one Village database.
 #[derive(Debug, Clone)]
 pub enum Store {
-    Sqlite { pool: SqlitePool, path: PathBuf },
-    Postgres { pool: PgPool },
+    Sqlite {
+        pool: SqlitePool,
+        path: PathBuf,
+        /// Connections for statements outside a transaction (see [`Kept`]).
+        kept: Arc<Kept>,
+    },
+    Postgres {
+        pool: PgPool,
+    },
 }
 
 /// Options for opening a store.
@@ -153,7 +161,8 @@ impl Store {
                 Err(e) => return Err(e.into()),
             }
         };
-        Ok(Store::Sqlite { pool, path })
+        let kept = Arc::new(Kept::new(options.max_connections, connect));
+        Ok(Store::Sqlite { pool, path, kept })
     }
 
     /// The most connections this store's pool opens.
@@ -228,7 +237,7 @@ impl Store {
 
     pub async fn conn(&self) -> crate::Result<Conn> {
         Ok(match self {
-            Store::Sqlite { pool, .. } => Conn::Sqlite(pool.acquire().await?),
+            Store::Sqlite { kept, .. } => Conn::Sqlite(kept.acquire().await?),
             Store::Postgres { pool } => Conn::Postgres(pool.acquire().await?),
         })
     }
@@ -266,9 +275,101 @@ impl Store {
 
     pub async fn close(&self) {
         match self {
-            Store::Sqlite { pool, .. } => pool.close().await,
+            Store::Sqlite { pool, kept, .. } => {
+                kept.close().await;
+                pool.close().await;
+            }
             Store::Postgres { pool } => pool.close().await,
         }
+    }
+}
+
+/// SQLite connections the store keeps itself, for statements outside a transaction (most
+/// page reads). sqlx's pool tests every connection given back to it with a round trip to the
+/// connection's own thread, one more hand-over for every page; a connection here goes
+/// straight back. At most `max_connections` are open, beside the pool's own (which serves
+/// transactions); each is opened when first needed.
+#[derive(Debug)]
+pub struct Kept {
+    slots: Vec<Arc<tokio::sync::Mutex<Option<SqliteConnection>>>>,
+    /// One per slot: holding one means a slot is free for its holder.
+    permits: Arc<tokio::sync::Semaphore>,
+    connect: SqliteConnectOptions,
+}
+
+impl Kept {
+    fn new(size: u32, connect: SqliteConnectOptions) -> Kept {
+        let size = size.max(1) as usize;
+        Kept {
+            slots: (0..size)
+                .map(|_| Arc::new(tokio::sync::Mutex::new(None)))
+                .collect(),
+            permits: Arc::new(tokio::sync::Semaphore::new(size)),
+            connect,
+        }
+    }
+
+    async fn acquire(&self) -> crate::Result<KeptConn> {
+        let permit = tokio::time::timeout(
+            Duration::from_secs(10),
+            Arc::clone(&self.permits).acquire_owned(),
+        )
+        .await
+        .map_err(|_| sqlx::Error::PoolTimedOut)?
+        .map_err(|_| sqlx::Error::PoolClosed)?;
+        // With a permit at least one slot is free (a holder lets go of its slot before its
+        // permit); the first free one is the one most used, so its pages are the warmest.
+        let slot = self
+            .slots
+            .iter()
+            .find_map(|slot| Arc::clone(slot).try_lock_owned().ok())
+            .ok_or(sqlx::Error::PoolTimedOut)?;
+        let conn = match tokio::sync::OwnedMutexGuard::try_map(slot, Option::as_mut) {
+            Ok(conn) => conn,
+            Err(mut empty) => {
+                use sqlx::ConnectOptions;
+                *empty = Some(self.connect.connect().await?);
+                tokio::sync::OwnedMutexGuard::try_map(empty, Option::as_mut)
+                    .map_err(|_| sqlx::Error::PoolClosed)?
+            }
+        };
+        Ok(KeptConn {
+            conn,
+            _permit: permit,
+        })
+    }
+
+    async fn close(&self) {
+        self.permits.close();
+        // A connection still in use is closed when its last holder lets go of the store.
+        for slot in &self.slots {
+            let open = slot.try_lock().ok().and_then(|mut slot| slot.take());
+            if let Some(conn) = open {
+                let _ = sqlx::Connection::close(conn).await;
+            }
+        }
+    }
+}
+
+/// A connection taken from [`Kept`]; it goes back when dropped. A statement cancelled
+/// half-way leaves nothing behind: the connection's thread finishes or resets it before it
+/// takes the next one.
+pub struct KeptConn {
+    // Declared first so it is let go of before the permit.
+    conn: tokio::sync::OwnedMappedMutexGuard<Option<SqliteConnection>, SqliteConnection>,
+    _permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl std::ops::Deref for KeptConn {
+    type Target = SqliteConnection;
+    fn deref(&self) -> &SqliteConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for KeptConn {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        &mut self.conn
     }
 }
 
@@ -288,7 +389,7 @@ pub trait Db: Send {
 }
 
 pub enum Conn {
-    Sqlite(PoolConnection<Sqlite>),
+    Sqlite(KeptConn),
     Postgres(PoolConnection<Postgres>),
 }
 

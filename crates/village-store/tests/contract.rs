@@ -15,6 +15,15 @@ enum Backend {
 
 /// A fresh, migrated database; `None` when PostgreSQL is not available outside CI.
 async fn fresh(backend: Backend, dir: &std::path::Path) -> Option<Store> {
+    fresh_with(backend, dir, &Default::default()).await
+}
+
+/// As [`fresh`], opened with `options`.
+async fn fresh_with(
+    backend: Backend,
+    dir: &std::path::Path,
+    options: &village_store::StoreOptions,
+) -> Option<Store> {
     let url = match backend {
         Backend::Sqlite => dir.join("contract.db").to_string_lossy().to_string(),
         Backend::Postgres => {
@@ -42,7 +51,7 @@ async fn fresh(backend: Backend, dir: &std::path::Path) -> Option<Store> {
             url.to_string()
         }
     };
-    let store = Store::open(&url, &Default::default()).await.unwrap();
+    let store = Store::open(&url, options).await.unwrap();
     store.migrate().await.unwrap();
     Some(store)
 }
@@ -73,6 +82,8 @@ contract!(
     migrating_again_changes_nothing,
     transactions_roll_back_when_dropped,
     deleting_a_person_removes_what_hangs_off_them,
+    a_statement_given_up_half_way_leaves_its_connection_usable,
+    more_takers_than_connections_wait_their_turn,
 );
 
 fn user<'a>(email: &'a str, name: &'a str, role: Role) -> NewUser<'a> {
@@ -583,4 +594,83 @@ async fn deleting_a_person_removes_what_hangs_off_them(b: Backend) {
         .await
         .unwrap()
         .is_none());
+}
+
+/// A page whose visitor goes away mid-query drops the query half-way; the connection it used
+/// serves the next one correctly (a pool of one, so it is the same connection).
+async fn a_statement_given_up_half_way_leaves_its_connection_usable(b: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let options = village_store::StoreOptions {
+        max_connections: 1,
+        ..Default::default()
+    };
+    let Some(store) = fresh_with(b, dir.path(), &options).await else {
+        return;
+    };
+    let slow = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000) \
+                SELECT CAST(COUNT(*) AS BIGINT) FROM c";
+    for _ in 0..3 {
+        let mut c = store.conn().await.unwrap();
+        let given_up = tokio::time::timeout(std::time::Duration::from_millis(20), async {
+            match &mut c {
+                village_store::Conn::Sqlite(x) => {
+                    sqlx::query_scalar::<_, i64>(slow).fetch_one(&mut **x).await
+                }
+                village_store::Conn::Postgres(x) => {
+                    sqlx::query_scalar::<_, i64>(slow).fetch_one(&mut **x).await
+                }
+            }
+        })
+        .await;
+        assert!(given_up.is_err(), "the slow query finished within 20 ms");
+        drop(c);
+        let mut c = store.conn().await.unwrap();
+        let made = accounts::create_user(
+            &mut c,
+            &user(
+                &format!("after{}@x.org", rand::random::<u32>()),
+                "After",
+                Role::Member,
+            ),
+            1,
+        )
+        .await;
+        assert!(made.is_ok(), "{made:?}");
+        let id = made.unwrap();
+        let found = accounts::user_by_id(&mut c, id).await.unwrap();
+        assert_eq!(found.map(|u| u.display_name), Some("After".to_string()));
+    }
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(accounts::count_users(&mut tx).await.unwrap(), 3);
+    tx.commit().await.unwrap();
+}
+
+/// With every connection taken, the next taker waits until one is given back, then gets it.
+async fn more_takers_than_connections_wait_their_turn(b: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let options = village_store::StoreOptions {
+        max_connections: 2,
+        ..Default::default()
+    };
+    let Some(store) = fresh_with(b, dir.path(), &options).await else {
+        return;
+    };
+    let first = store.conn().await.unwrap();
+    let second = store.conn().await.unwrap();
+    let third = tokio::spawn({
+        let store = store.clone();
+        async move {
+            let mut c = store.conn().await.unwrap();
+            accounts::count_users(&mut c).await.unwrap()
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(!third.is_finished(), "a third connection was handed out");
+    drop(first);
+    let counted = tokio::time::timeout(std::time::Duration::from_secs(5), third)
+        .await
+        .expect("the third taker got the connection given back")
+        .unwrap();
+    assert_eq!(counted, 0);
+    drop(second);
 }

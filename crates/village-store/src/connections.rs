@@ -199,35 +199,75 @@ pub(crate) fn pack(id: &str, point: Option<LatLon>, facts: &Facts) -> String {
 }
 
 /// A row packed by [`pack`], read back: the id, the place and the facts (with that place).
+/// It runs for each of a dense city's thousands of candidates, so it reads the bytes once,
+/// by hand (the separators are ASCII, so every field starts and ends on a character
+/// boundary).
 fn unpack(record: &str) -> Option<(&str, Option<LatLon>, Facts)> {
-    let mut f = record.splitn(14, UNIT);
-    let mut next = || f.next();
-    fn opt<T: std::str::FromStr>(s: &str) -> Option<Option<T>> {
-        if s.is_empty() {
-            Some(None)
+    /// The next field, up to its unit separator; `rest` moves past the separator.
+    fn cut<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
+        let end = rest.iter().position(|b| *b == UNIT as u8)?;
+        let field = rest.get(..end)?;
+        *rest = rest.get(end + 1..)?;
+        Some(field)
+    }
+    /// A whole number written by `to_string`: an optional minus and digits, no more than
+    /// fit (`i64::MIN` included, so it is counted down from zero).
+    fn int(field: &[u8]) -> Option<i64> {
+        let (negative, digits) = match field.split_first() {
+            Some((b'-', digits)) => (true, digits),
+            _ => (false, field),
+        };
+        if digits.is_empty() {
+            return None;
+        }
+        let mut n: i64 = 0;
+        for b in digits {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            n = n.checked_mul(10)?.checked_sub(i64::from(b - b'0'))?;
+        }
+        if negative {
+            Some(n)
         } else {
-            s.parse().ok().map(Some)
+            n.checked_neg()
         }
     }
-    let lat = opt::<f64>(next()?)?;
-    let lon = opt::<f64>(next()?)?;
-    let bits = next()?.parse().ok()?;
-    let minimum_age = opt::<i64>(next()?)?;
-    let maximum_age = opt::<i64>(next()?)?;
-    let free = match next()? {
-        "" => None,
-        "1" => Some(true),
-        "0" => Some(false),
+    fn opt_int(field: &[u8]) -> Option<Option<i64>> {
+        if field.is_empty() {
+            Some(None)
+        } else {
+            int(field).map(Some)
+        }
+    }
+    fn opt_float(field: &[u8]) -> Option<Option<f64>> {
+        if field.is_empty() {
+            Some(None)
+        } else {
+            std::str::from_utf8(field).ok()?.parse().ok().map(Some)
+        }
+    }
+    let mut rest = record.as_bytes();
+    let lat = opt_float(cut(&mut rest)?)?;
+    let lon = opt_float(cut(&mut rest)?)?;
+    let bits = int(cut(&mut rest)?)?;
+    let minimum_age = opt_int(cut(&mut rest)?)?;
+    let maximum_age = opt_int(cut(&mut rest)?)?;
+    let free = match cut(&mut rest)? {
+        b"" => None,
+        b"1" => Some(true),
+        b"0" => Some(false),
         _ => return None,
     };
-    let h0 = opt::<i64>(next()?)?;
-    let h1 = opt::<i64>(next()?)?;
-    let h2 = opt::<i64>(next()?)?;
-    let w0 = next()?.parse().ok()?;
-    let w1 = next()?.parse().ok()?;
-    let w2 = next()?.parse().ok()?;
-    let w3 = next()?.parse().ok()?;
-    let id = next()?;
+    let h0 = opt_int(cut(&mut rest)?)?;
+    let h1 = opt_int(cut(&mut rest)?)?;
+    let h2 = opt_int(cut(&mut rest)?)?;
+    let w0 = int(cut(&mut rest)?)?;
+    let w1 = int(cut(&mut rest)?)?;
+    let w2 = int(cut(&mut rest)?)?;
+    let w3 = int(cut(&mut rest)?)?;
+    // The id is the rest, separators and all.
+    let id = record.get(record.len() - rest.len()..)?;
     let point = match (lat, lon) {
         (Some(a), Some(b)) => LatLon::new(a, b).ok(),
         _ => None,
@@ -920,6 +960,31 @@ mod tests {
         assert_eq!(point, None);
         assert_eq!(back, online);
         assert!(unpack("not packed").is_none());
+        // The extremes of every whole number read back; anything else is refused.
+        let extremes = Facts {
+            bits: i64::MIN,
+            minimum_age: Some(0),
+            maximum_age: Some(i64::MAX),
+            free: Some(true),
+            hours: Some([i64::MIN, -1, i64::MAX]),
+            points: Vec::new(),
+            words: Some([i64::MIN, i64::MAX, -9, 10]),
+        };
+        let packed = pack("y", None, &extremes);
+        assert_eq!(unpack(&packed).unwrap().2, extremes);
+        let u = UNIT;
+        for bad in [
+            format!("{u}{u}-{u}{u}{u}{u}{u}{u}{u}1{u}2{u}3{u}4{u}id"),
+            format!("{u}{u}1x{u}{u}{u}{u}{u}{u}{u}1{u}2{u}3{u}4{u}id"),
+            format!("{u}{u}9223372036854775808{u}{u}{u}{u}{u}{u}{u}1{u}2{u}3{u}4{u}id"),
+            format!("{u}{u}1{u}{u}{u}2{u}{u}{u}{u}1{u}2{u}3{u}4{u}id"),
+            format!("north{u}{u}1{u}{u}{u}{u}{u}{u}{u}1{u}2{u}3{u}4{u}id"),
+            format!("{u}{u}1{u}{u}{u}{u}{u}{u}{u}1{u}2{u}3{u}4"),
+        ] {
+            assert!(unpack(&bad).is_none(), "{bad:?} was read");
+        }
+        let fine = format!("{u}{u}1{u}{u}{u}{u}{u}{u}{u}1{u}2{u}3{u}4{u}id");
+        assert_eq!(unpack(&fine).unwrap().0, "id");
         // An id holding the field separator still reads back (it comes last).
         let odd = format!("odd{UNIT}id");
         let packed = pack(&odd, None, &online);

@@ -16,7 +16,7 @@
 //! what the facts cannot tell as the best case, so the bound is never below the score and the
 //! result is the same as scoring every offer in full (tested).
 
-use super::words::{as_written, signature, slot, stems};
+use super::words::{as_written, signature, slot, stem_set, stems};
 use crate::directory::geo::{distance_km, distance_words, LatLon};
 use crate::directory::oruk::ServiceIndex;
 use crate::directory::schedule::{Schedule, TimeOfDay, Weekday};
@@ -704,7 +704,7 @@ fn judge(
     match details {
         Some(d) => {
             let text = offer_text(d.name, d.description);
-            let offer_words = stems(&text);
+            let offer_words = stem_set(&text);
             let found: Vec<String> = seeker
                 .keywords
                 .iter()

@@ -163,7 +163,7 @@ pub fn stem(word: &str) -> Option<String> {
     if lower.chars().count() < 4 || !lower.chars().all(char::is_alphabetic) {
         return None;
     }
-    if STOP.contains(&lower.as_str()) {
+    if is_stop(&lower) {
         return None;
     }
     let mut s = lower;
@@ -176,20 +176,36 @@ pub fn stem(word: &str) -> Option<String> {
             s = base.to_string();
         }
     }
-    (!STOP.contains(&s.as_str())).then_some(s)
+    (!is_stop(&s)).then_some(s)
+}
+
+/// Whether a lower-case word is one of the [`STOP`] words (looked up in a set: matching
+/// asks for every word of every offer it reads).
+fn is_stop(word: &str) -> bool {
+    static SET: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| STOP.iter().copied().collect());
+    SET.contains(word)
 }
 
 /// The distinct comparable words of a text, in the order they first appear.
 pub fn stems(text: &str) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
     let mut out: Vec<String> = Vec::new();
     for w in text.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
         if let Some(s) = stem(w) {
-            if !out.contains(&s) {
+            if seen.insert(s.clone()) {
                 out.push(s);
             }
         }
     }
     out
+}
+
+/// The distinct comparable words of a text, for asking whether a word is there.
+pub fn stem_set(text: &str) -> std::collections::HashSet<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter_map(stem)
+        .collect()
 }
 
 /// The word as it was first written in `text` for the stem `s` (to say it back in plain
@@ -262,5 +278,23 @@ mod tests {
             vec!["sing".to_string(), "garden".to_string()]
         );
         assert_eq!(as_written("Gardening keeps me well", "garden"), "gardening");
+        // Every stop word is left out, as written and with an ending that leaves one.
+        for word in STOP {
+            assert_eq!(stem(word), None, "{word}");
+        }
+        assert_eq!(stem("Sessions"), None);
+        assert_eq!(stem("opening"), None);
+    }
+
+    #[test]
+    fn the_set_of_stems_holds_the_same_words() {
+        let text = "Walking, walks and WALKING: a walk in the park with singing, \
+                    then gardening and gardens. Join us; it is free! Bring everything.";
+        let listed = stems(text);
+        assert_eq!(listed, vec!["walk", "park", "sing", "garden"]);
+        let set = stem_set(text);
+        assert_eq!(set.len(), listed.len());
+        assert!(listed.iter().all(|s| set.contains(s)));
+        assert!(stem_set("").is_empty());
     }
 }

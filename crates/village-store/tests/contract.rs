@@ -609,7 +609,7 @@ async fn a_statement_given_up_half_way_leaves_its_connection_usable(b: Backend) 
     };
     let slow = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000) \
                 SELECT CAST(COUNT(*) AS BIGINT) FROM c";
-    for _ in 0..3 {
+    for round in 0..3 {
         let mut c = store.conn().await.unwrap();
         let given_up = tokio::time::timeout(std::time::Duration::from_millis(20), async {
             match &mut c {
@@ -625,18 +625,10 @@ async fn a_statement_given_up_half_way_leaves_its_connection_usable(b: Backend) 
         assert!(given_up.is_err(), "the slow query finished within 20 ms");
         drop(c);
         let mut c = store.conn().await.unwrap();
-        let made = accounts::create_user(
-            &mut c,
-            &user(
-                &format!("after{}@x.org", rand::random::<u32>()),
-                "After",
-                Role::Member,
-            ),
-            1,
-        )
-        .await;
-        assert!(made.is_ok(), "{made:?}");
-        let id = made.unwrap();
+        let email = format!("after{round}@x.org");
+        let id = accounts::create_user(&mut c, &user(&email, "After", Role::Member), 1)
+            .await
+            .unwrap_or_else(|e| panic!("round {round}: {e}"));
         let found = accounts::user_by_id(&mut c, id).await.unwrap();
         assert_eq!(found.map(|u| u.display_name), Some("After".to_string()));
     }

@@ -3,8 +3,10 @@
 //! full-text search behind one function, with English stemming on both.
 
 use crate::{Db, Exec, Result};
-use village_domain::connections::matching::{access_key, Facts};
-use village_domain::directory::geo::{cell, distance_km, BoundingBox, LatLon};
+use village_domain::connections::matching::{access_key, term_bits, Facts};
+use village_domain::directory::geo::{
+    cell, cell_row, circle_rows, distance_km, BoundingBox, CircleRow, LatLon,
+};
 use village_domain::directory::oruk::ServiceIndex;
 use village_domain::Timestamp;
 
@@ -617,6 +619,30 @@ pub struct ServiceFilter {
     /// matches: a very common word then costs no more than a rarer one. Filters and other
     /// orders always see every match.
     pub rank_within: Option<i64>,
+    /// The number of matches, when the caller already knows it (the same search counted
+    /// before, while the directory has not changed): then it is not counted again.
+    pub total_known: Option<i64>,
+}
+
+impl ServiceFilter {
+    /// The search without its page: two searches with the same key have the same matches
+    /// (in a directory of the same [`generation`]).
+    pub fn count_key(&self) -> String {
+        let whole = ServiceFilter {
+            limit: 0,
+            offset: 0,
+            total_known: None,
+            ..self.clone()
+        };
+        format!("{whole:?}")
+    }
+}
+
+/// The directory's generation: it moves on whenever any offer changes.
+pub async fn generation(db: &mut impl Db) -> Result<i64> {
+    Ok(
+        query!(db, c => sqlx::query_scalar("SELECT value FROM dir_generation WHERE id = 1").fetch_one(&mut *c).await)?,
+    )
 }
 
 enum Arg {
@@ -658,6 +684,8 @@ pub async fn search_services(
     // ranked to be counted).
     let mut count_from: Option<String> = None;
     let mut order = "s.name, s.id".to_string();
+    // A condition written another way for counting: (as listed, as counted).
+    let mut count_instead: Option<(String, String)> = None;
     let words_alone = filter.taxonomy_term_id.is_none()
         && filter.all_terms.is_empty()
         && filter.taxonomy_id.is_none()
@@ -781,12 +809,28 @@ pub async fn search_services(
             let pt = push(&mut args, Arg::Int(to));
             time.push(format!("t.opens < {pt} AND t.closes > {pf}"));
         }
-        conditions.push(format!(
+        // A page walks offers in order and looks up each one's times; counting goes the
+        // other way, from the times of that day and hour (thousands of lookups fewer).
+        let exists = format!(
             "EXISTS (SELECT 1 FROM dir_service_times t WHERE {})",
             time.join(" AND ")
-        ));
+        );
+        let within = format!(
+            "s.id IN (SELECT t.service_id FROM dir_service_times t WHERE {})",
+            time[1..].join(" AND ")
+        );
+        conditions.push(exists.clone());
+        count_instead = Some((exists, within));
     }
     if let Some((centre, km)) = filter.near {
+        // Without words to narrow the search, places are read outwards from the centre.
+        if words.is_none() && !filter.per_location && filter.sort != SortOrder::Name {
+            if let Some(found) =
+                nearby(db, filter, centre, km, &conditions.join(" AND "), &args).await?
+            {
+                return Ok(found);
+            }
+        }
         let b = BoundingBox::around(centre, km);
         let ps: Vec<String> = [b.min_lat, b.max_lat, b.min_lon, b.max_lon]
             .into_iter()
@@ -812,12 +856,17 @@ pub async fn search_services(
     }
     let where_ = conditions.join(" AND ");
     let counted = count_from.as_deref().unwrap_or(&from);
+    let count_where = match &count_instead {
+        Some((listed, counted)) => where_.replace(listed.as_str(), counted),
+        None => where_.clone(),
+    };
+    let where_count = &count_where;
     let count_sql = match filter.count_up_to {
         Some(cap) => format!(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM {counted} WHERE {where_} LIMIT {}) c",
+            "SELECT COUNT(*) FROM (SELECT 1 FROM {counted} WHERE {where_count} LIMIT {}) c",
             cap + 1
         ),
-        None => format!("SELECT COUNT(*) FROM {counted} WHERE {where_}"),
+        None => format!("SELECT COUNT(*) FROM {counted} WHERE {where_count}"),
     };
     let n = args.len();
     let list_sql = format!(
@@ -828,13 +877,17 @@ pub async fn search_services(
     if filter.near.is_some() || filter.sort_from.is_some() {
         return geographic(db, filter, &from, id_column, &where_, &order, &args).await;
     }
-    let total: i64 = query!(db, c => {
-        let mut q = sqlx::query_scalar(&count_sql);
-        for a in &args {
-            q = match a { Arg::Text(t) => q.bind(t.clone()), Arg::Int(i) => q.bind(*i), Arg::Float(f) => q.bind(*f) };
-        }
-        q.fetch_one(&mut *c).await
-    })?;
+    let total: i64 = if let Some(known) = filter.total_known {
+        known
+    } else {
+        query!(db, c => {
+            let mut q = sqlx::query_scalar(&count_sql);
+            for a in &args {
+                q = match a { Arg::Text(t) => q.bind(t.clone()), Arg::Int(i) => q.bind(*i), Arg::Float(f) => q.bind(*f) };
+            }
+            q.fetch_one(&mut *c).await
+        })?
+    };
     let ids: Vec<(String, String)> = query!(db, c => {
         let mut q = sqlx::query_as(&list_sql);
         for a in &args {
@@ -970,6 +1023,357 @@ async fn geographic(
     Ok((with_docs(db, page).await?, total))
 }
 
+/// The first radius read outwards from a centre, in kilometres; each round doubles it.
+const FIRST_REACH_KM: f64 = 0.5;
+
+/// How many offers a round of [`nearby`] checks against the other filters in one statement.
+const CHECK_BATCH: usize = 400;
+
+/// A search near a point, without words: the places kept for matching (`dir_service_match`,
+/// in order of grid cell) are read in widening circles from the centre, each cell once, until
+/// the page and the count are known, so a dense city costs the places near its centre, not
+/// the tens of thousands within the whole distance. Filters that are bits of those rows (Village's
+/// categories, access, communities, space, lived experience) and ages are read with the
+/// places; any other filter is checked for the offers found, a batch at a time. Offers that are
+/// public but not active have no matching rows and are read the old way (they are few).
+///
+/// `None` when the circle is too big for rows of cells (then the caller searches the old way).
+async fn nearby(
+    db: &mut impl Db,
+    filter: &ServiceFilter,
+    centre: LatLon,
+    km: f64,
+    where_: &str,
+    args: &[Arg],
+) -> Result<Option<(Vec<(String, String)>, i64)>> {
+    if !km.is_finite() || km < 0.0 {
+        return Ok(None);
+    }
+    let Some(outermost) = circle_rows(centre, km) else {
+        return Ok(None);
+    };
+    let terms: Vec<&String> = filter
+        .taxonomy_term_id
+        .iter()
+        .chain(filter.all_terms.iter())
+        .collect();
+    let mut bits = 0i64;
+    let mut other_terms = false;
+    for t in &terms {
+        let b = term_bits(std::slice::from_ref(*t));
+        if b == 0 {
+            other_terms = true;
+        }
+        bits |= b;
+    }
+    // Whether the rows' own columns say everything the filter asks.
+    let check = other_terms
+        || filter.taxonomy_id.is_some()
+        || filter.free_only
+        || filter.day.is_some()
+        || filter.opens_at_or_after.is_some()
+        || filter.closes_at_or_before.is_some()
+        || filter.open_between.is_some();
+    let mut on_rows = vec!["TRUE".to_string()];
+    if bits != 0 {
+        on_rows.push(format!("(bits & {bits}) = {bits}"));
+    }
+    if let Some(age) = filter.minimum_age_at_least {
+        on_rows.push(format!("minimum_age >= {age}"));
+    }
+    if let Some(age) = filter.maximum_age_at_most {
+        on_rows.push(format!("maximum_age <= {age}"));
+    }
+    if let Some(age) = filter.age {
+        on_rows.push(format!(
+            "(minimum_age IS NULL OR minimum_age <= {age}) AND (maximum_age IS NULL OR maximum_age >= {age})"
+        ));
+    }
+    let on_rows = on_rows.join(" AND ");
+    let offset = usize::try_from(filter.offset).unwrap_or(usize::MAX);
+    let limit = usize::try_from(filter.limit).unwrap_or(0);
+    let needed = offset.saturating_add(limit);
+    // With a cap, one more than the cap is enough to say "more than"; without, read it all.
+    let over_cap = filter
+        .count_up_to
+        .map(|cap| usize::try_from(cap).unwrap_or(usize::MAX).saturating_add(1));
+    let enough = match (filter.total_known, over_cap) {
+        (Some(_), _) => needed,
+        (None, Some(over)) => needed.max(over),
+        (None, None) => usize::MAX,
+    };
+
+    // Nearest distance of every offer seen so far, and what the other filters said of it.
+    let mut nearest: std::collections::HashMap<String, f64> = std::collections::HashMap::new();
+    let mut passed: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
+    // Offers public but not active: checked against every filter in SQL, all at once.
+    let b = BoundingBox::around(centre, km);
+    // SQLite left alone would walk every public offer by name; there are few of these.
+    let indexed = match db.exec() {
+        Exec::Sqlite(_) => "INDEXED BY dir_services_not_active",
+        Exec::Postgres(_) => "",
+    };
+    // (A CROSS JOIN keeps SQLite reading those offers first.)
+    let sql = format!(
+        "SELECT s.id, p.lat, p.lon FROM dir_services s {indexed} CROSS JOIN dir_service_places p \
+         WHERE p.service_id = s.id AND lower(s.status) <> 'active' AND {where_} \
+         AND p.lat BETWEEN {} AND {} AND p.lon BETWEEN {} AND {}",
+        b.min_lat, b.max_lat, b.min_lon, b.max_lon
+    );
+    let others: Vec<(String, f64, f64)> = query!(db, c => {
+        let mut q = sqlx::query_as(&sql);
+        for a in args {
+            q = match a { Arg::Text(t) => q.bind(t.clone()), Arg::Int(i) => q.bind(*i), Arg::Float(f) => q.bind(*f) };
+        }
+        q.fetch_all(&mut *c).await
+    })?;
+    for (id, lat, lon) in others {
+        if let Ok(p) = LatLon::new(lat, lon) {
+            let d = distance_km(centre, p);
+            let e = nearest.entry(id.clone()).or_insert(d);
+            *e = e.min(d);
+            passed.insert(id, true);
+        }
+    }
+
+    let mut reach = FIRST_REACH_KM.min(km);
+    let mut inner: std::collections::HashMap<i64, (i64, i64)> = std::collections::HashMap::new();
+    loop {
+        let last = reach >= km;
+        let rows = if last {
+            outermost.clone()
+        } else {
+            circle_rows(centre, reach).unwrap_or_else(|| outermost.clone())
+        };
+        // The cells of this circle not read in an earlier round, whole.
+        let mut ranges: Vec<(i64, i64)> = Vec::new();
+        for CircleRow {
+            cells: (lo, hi), ..
+        } in &rows
+        {
+            match inner.get(&cell_row(*lo)) {
+                Some((ilo, ihi)) => {
+                    if lo < ilo {
+                        ranges.push((*lo, ilo - 1));
+                    }
+                    if ihi < hi {
+                        ranges.push((ihi + 1, *hi));
+                    }
+                }
+                None => ranges.push((*lo, *hi)),
+            }
+        }
+        if !ranges.is_empty() {
+            let sql = ranges
+                .iter()
+                .map(|(lo, hi)| {
+                    format!(
+                        "SELECT service_id, lat, lon FROM dir_service_match \
+                         WHERE cell BETWEEN {lo} AND {hi} AND {on_rows}"
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" UNION ALL ");
+            let places = places_read(db, &sql).await?;
+            tracing::debug!(
+                reach,
+                ranges = ranges.len(),
+                places = places.len(),
+                "read places near"
+            );
+            for (id, lat, lon) in places {
+                let Some(p) = lat
+                    .zip(lon)
+                    .and_then(|(lat, lon)| LatLon::new(lat, lon).ok())
+                else {
+                    continue;
+                };
+                let d = distance_km(centre, p);
+                match nearest.get_mut(&id) {
+                    Some(e) => *e = e.min(d),
+                    None => {
+                        nearest.insert(id, d);
+                    }
+                }
+            }
+        }
+        for CircleRow {
+            cells: (lo, hi), ..
+        } in &rows
+        {
+            inner.insert(cell_row(*lo), (*lo, *hi));
+        }
+        // Every offer within `reach` is now known, with its true distance.
+        let mut known: Vec<(&String, f64)> = nearest
+            .iter()
+            .filter(|(_, d)| **d <= reach.min(km))
+            .map(|(id, d)| (id, *d))
+            .collect();
+        if check {
+            let unchecked: Vec<String> = known
+                .iter()
+                .filter(|(id, _)| !passed.contains_key(*id))
+                .map(|(id, _)| (*id).clone())
+                .collect();
+            for batch in unchecked.chunks(CHECK_BATCH) {
+                let ok = passing(db, where_, args, batch).await?;
+                for id in batch {
+                    passed.insert(id.clone(), ok.contains(id));
+                }
+            }
+            known.retain(|(id, _)| passed.get(*id).copied().unwrap_or(false));
+        }
+        if last || known.len() >= enough {
+            known.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(b.0)));
+            let total = match (filter.total_known, over_cap) {
+                (Some(total), _) => usize::try_from(total).unwrap_or(0),
+                (None, Some(over)) if !last => over,
+                _ => known.len(),
+            };
+            let page = page_by_name_within_ties(db, &known, offset, limit).await?;
+            return Ok(Some((
+                with_docs(db, page).await?,
+                i64::try_from(total).unwrap_or(i64::MAX),
+            )));
+        }
+        reach = (reach * 2.0).min(km);
+    }
+}
+
+/// The places a statement selects (service_id, lat, lon). Row by row, the driver's cost per
+/// row is many times the statement's, so they come back as one text (as matching's do).
+async fn places_read(
+    db: &mut impl Db,
+    sql: &str,
+) -> Result<Vec<(String, Option<f64>, Option<f64>)>> {
+    let packed: Option<String> = match db.exec() {
+        Exec::Sqlite(c) => {
+            let sql = format!(
+                "SELECT group_concat(lat || ',' || lon || ',' || service_id, char(30)) FROM ({sql}) AS near"
+            );
+            sqlx::query_scalar(&sql).fetch_one(&mut *c).await?
+        }
+        Exec::Postgres(c) => {
+            let sql = format!(
+                "SELECT string_agg(lat::text || ',' || lon::text || ',' || service_id, chr(30)) FROM ({sql}) AS near"
+            );
+            sqlx::query_scalar(&sql).fetch_one(&mut *c).await?
+        }
+    };
+    let Some(packed) = packed else {
+        return Ok(Vec::new());
+    };
+    let read = |record: &str| {
+        let mut parts = record.splitn(3, ',');
+        let lat = parts.next()?.parse::<f64>().ok()?;
+        let lon = parts.next()?.parse::<f64>().ok()?;
+        let id = parts.next()?;
+        Some((id.to_string(), Some(lat), Some(lon)))
+    };
+    if let Some(places) = packed.split('\u{1e}').map(read).collect::<Option<Vec<_>>>() {
+        return Ok(places);
+    }
+    // Something that does not read back (an id holding a separator): row by row instead.
+    Ok(query!(db, c => sqlx::query_as(sql).fetch_all(&mut *c).await)?)
+}
+
+/// Which of these offers pass every other filter of the search.
+async fn passing(
+    db: &mut impl Db,
+    where_: &str,
+    args: &[Arg],
+    ids: &[String],
+) -> Result<std::collections::HashSet<String>> {
+    // The ids go as one value (binding hundreds of numbered parameters is slow in SQLite).
+    let p = args.len() + 1;
+    let sql = match db.exec() {
+        Exec::Sqlite(_) => format!(
+            "SELECT s.id FROM dir_services s WHERE s.id IN (SELECT value FROM json_each(${p})) AND {where_}"
+        ),
+        Exec::Postgres(_) => {
+            format!("SELECT s.id FROM dir_services s WHERE s.id = ANY(${p}) AND {where_}")
+        }
+    };
+    let found: Vec<String> = match db.exec() {
+        Exec::Sqlite(c) => {
+            let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+            let mut q = sqlx::query_scalar(&sql);
+            for a in args {
+                q = match a {
+                    Arg::Text(t) => q.bind(t.clone()),
+                    Arg::Int(i) => q.bind(*i),
+                    Arg::Float(f) => q.bind(*f),
+                };
+            }
+            q.bind(list).fetch_all(&mut *c).await?
+        }
+        Exec::Postgres(c) => {
+            let mut q = sqlx::query_scalar(&sql);
+            for a in args {
+                q = match a {
+                    Arg::Text(t) => q.bind(t.clone()),
+                    Arg::Int(i) => q.bind(*i),
+                    Arg::Float(f) => q.bind(*f),
+                };
+            }
+            q.bind(ids.to_vec()).fetch_all(&mut *c).await?
+        }
+    };
+    Ok(found.into_iter().collect())
+}
+
+/// The page `offset..offset + limit` of offers in order of distance, where offers at the same
+/// distance (the same venue) go by name, as a search by place always has. Only the names of
+/// the page and of offers tied with its ends are read.
+async fn page_by_name_within_ties(
+    db: &mut impl Db,
+    by_distance: &[(&String, f64)],
+    offset: usize,
+    limit: usize,
+) -> Result<Vec<(String, String)>> {
+    let len = by_distance.len();
+    let start = offset.min(len);
+    let end = offset.saturating_add(limit).min(len);
+    if start >= end {
+        return Ok(Vec::new());
+    }
+    let mut lo = start;
+    while lo > 0 && by_distance[lo - 1].1 == by_distance[start].1 {
+        lo -= 1;
+    }
+    let mut hi = end;
+    while hi < len && by_distance[hi].1 == by_distance[end - 1].1 {
+        hi += 1;
+    }
+    let slice = &by_distance[lo..hi];
+    let list = (1..=slice.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!("SELECT id, name FROM dir_services WHERE id IN ({list})");
+    let names: Vec<(String, String)> = query!(db, c => {
+        let mut q = sqlx::query_as(&sql);
+        for (id, _) in slice {
+            q = q.bind((*id).clone());
+        }
+        q.fetch_all(&mut *c).await
+    })?;
+    let names: std::collections::HashMap<String, String> = names.into_iter().collect();
+    let mut slice: Vec<(&String, f64, &str)> = slice
+        .iter()
+        .map(|(id, d)| (*id, *d, names.get(*id).map_or("", String::as_str)))
+        .collect();
+    slice.sort_by(|a, b| {
+        a.1.total_cmp(&b.1)
+            .then_with(|| a.2.cmp(b.2))
+            .then_with(|| a.0.cmp(b.0))
+    });
+    Ok(slice[start - lo..end - lo]
+        .iter()
+        .map(|(id, _, _)| ((*id).clone(), (*id).clone()))
+        .collect())
+}
+
 // ---- Postcodes --------------------------------------------------------------------------
 
 /// Store postcode centroids (postcode in its usual form, district, latitude, longitude).
@@ -1040,6 +1444,11 @@ pub async fn upsert_taxonomy_term(
     name: &str,
     doc: &str,
 ) -> Result<()> {
+    // A new term, or one moving to another taxonomy, changes what searching by taxonomy finds.
+    let before: Option<Option<String>> = query!(db, c => sqlx::query_scalar("SELECT taxonomy_id FROM dir_taxonomy_terms WHERE id = $1").bind(id).fetch_optional(&mut *c).await)?;
+    if before.is_none_or(|b| b.as_deref() != taxonomy_id) {
+        bump_generation(db).await?;
+    }
     query!(db, c => sqlx::query(
         "INSERT INTO dir_taxonomy_terms (id, taxonomy_id, parent_id, name, doc) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (id) DO UPDATE SET taxonomy_id = excluded.taxonomy_id, parent_id = excluded.parent_id, \

@@ -44,6 +44,9 @@ pub struct AppState {
     pub sessions: Arc<sessions::SessionCache>,
     /// Batched writer for audit entries of looks at personal data (see `audit::AuditWriter`).
     pub audit: Arc<audit::AuditWriter>,
+    /// Counts of directory searches, while the directory does not change (see
+    /// `directory::SearchCounts`).
+    pub search_counts: Arc<directory::SearchCounts>,
 }
 
 impl AppState {
@@ -56,6 +59,7 @@ impl AppState {
             home_counts: Arc::default(),
             sessions: Arc::default(),
             audit: Arc::new(audit::AuditWriter::start(store.clone())),
+            search_counts: Arc::default(),
         }
         .listening())
     }

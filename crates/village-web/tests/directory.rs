@@ -29,6 +29,8 @@ on_both_backends!(
     writing_many_at_once_stores_exactly_what_one_by_one_does,
     ranking_a_common_word_reads_a_bounded_number_of_matches,
     a_validator_crawl_finds_no_errors,
+    a_search_near_a_place_finds_what_measuring_every_offer_finds,
+    a_kept_count_follows_every_change,
     bad_hsds_csv_is_named_by_file_line_and_column_and_nothing_is_written,
 );
 
@@ -2048,4 +2050,203 @@ async fn a_validator_crawl_finds_no_errors(backend: Backend) {
         errors.len(),
         errors.join("\n")
     );
+}
+
+/// A search near a place without words reads places outwards from the centre, a widening
+/// circle at a time. What it finds must be exactly what measuring every offer finds: the same
+/// offers nearest first (by name at the same venue), the same count, whether a filter is
+/// carried by the places (a Village category, an age) or checked afterwards (another
+/// taxonomy's term), and public offers that are not active are found too.
+async fn a_search_near_a_place_finds_what_measuring_every_offer_finds(backend: Backend) {
+    use village_domain::directory::geo::{distance_km, LatLon};
+    use village_domain::directory::taxonomy::CATEGORIES;
+    use village_store::directory::{search_services, ServiceFilter};
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let centre = LatLon::new(53.4794, -2.2453).unwrap();
+    let category = CATEGORIES[0].id;
+    struct Offer {
+        id: String,
+        name: String,
+        km: f64,
+        category: bool,
+        term: bool,
+        adults_only: bool,
+        active: bool,
+    }
+    let mut offers = Vec::new();
+    let mut services = Vec::new();
+    let mut venue = (0.0, 0.0);
+    for i in 0..160u32 {
+        // Spread over about 10 km each way; every seventh meets where the one before does.
+        if i % 7 != 1 {
+            venue = (
+                53.4794 + f64::from((i * 37) % 181) / 1000.0 - 0.09,
+                -2.2453 + f64::from((i * 53) % 241) / 800.0 - 0.15,
+            );
+        }
+        let id = format!("00000000-0000-4000-8000-{i:012x}");
+        let name = format!("Group {:03}", (i * 31) % 160);
+        let mut attributes = Vec::new();
+        let in_category = i % 3 == 0 || i % 7 <= 1;
+        if in_category {
+            attributes.push(json!({"id": format!("00000000-0000-4000-8001-{i:012x}"), "taxonomy_term_id": category}));
+        }
+        if i % 2 == 0 {
+            attributes.push(json!({"id": format!("00000000-0000-4000-8002-{i:012x}"), "taxonomy_term_id": TERM}));
+        }
+        let active = i % 9 != 3;
+        let mut s = placed(
+            &id,
+            &name,
+            &format!("00000000-0000-4000-8003-{i:012x}"),
+            venue.0,
+            venue.1,
+        );
+        s["attributes"] = json!(attributes);
+        s["status"] = json!(if active { "active" } else { "inactive" });
+        if i % 5 == 0 {
+            s["minimum_age"] = json!(18);
+        }
+        services.push(s);
+        offers.push(Offer {
+            id,
+            name,
+            km: distance_km(centre, LatLon::new(venue.0, venue.1).unwrap()),
+            category: in_category,
+            term: i % 2 == 0,
+            adults_only: i % 5 == 0,
+            active,
+        });
+    }
+    let file = app.dir.path().join("near.json");
+    std::fs::write(&file, Value::Array(services).to_string()).unwrap();
+    let report = import(&app, &file, false).await;
+    assert!(report.written, "{:?}", report.refused);
+
+    // What measuring every offer gives: (ids of the page, total).
+    let expect = |km: f64, keep: &dyn Fn(&Offer) -> bool, offset: usize, limit: usize| {
+        let mut found: Vec<&Offer> = offers.iter().filter(|o| o.km <= km && keep(o)).collect();
+        found.sort_by(|a, b| a.km.total_cmp(&b.km).then(a.name.cmp(&b.name)));
+        let page: Vec<String> = found
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .map(|o| o.id.clone())
+            .collect();
+        (page, found.len() as i64)
+    };
+    let mut c = app.store.conn().await.unwrap();
+    let search = |km: f64, offset: i64, limit: i64| ServiceFilter {
+        near: Some((centre, km)),
+        offset,
+        limit,
+        ..Default::default()
+    };
+    let ids = |rows: Vec<(String, String)>| rows.into_iter().map(|(id, _)| id).collect::<Vec<_>>();
+
+    // The checks below mean something only if these are true of the data.
+    let (all, _) = expect(6.0, &|_| true, 0, 200);
+    assert!(all.len() > 40, "{}", all.len());
+    assert!(
+        offers
+            .iter()
+            .any(|o| !o.active && o.km <= 6.0 && o.category),
+        "an offer that is not active lies in reach"
+    );
+    assert!(
+        offers
+            .windows(2)
+            .any(|w| w[0].km == w[1].km && w[0].km <= 6.0 && w[0].category && w[1].category),
+        "two offers meet at one venue in reach"
+    );
+
+    for (km, offset, limit) in [
+        (6.0, 0, 7),
+        (6.0, 7, 7),
+        (2.5, 0, 100),
+        (12.0, 30, 10),
+        (0.4, 0, 5),
+    ] {
+        let mut f = search(km, offset, limit);
+        f.taxonomy_term_id = Some(category.into());
+        let (rows, total) = search_services(&mut c, &f).await.unwrap();
+        assert_eq!(
+            (ids(rows), total),
+            expect(km, &|o| o.category, offset as usize, limit as usize),
+            "a category within {km} km, from {offset}"
+        );
+    }
+    // A term the places do not carry, with a category and an age.
+    let mut f = search(8.0, 3, 6);
+    f.taxonomy_term_id = Some(category.into());
+    f.all_terms = vec![TERM.into()];
+    f.age = Some(12);
+    let (rows, total) = search_services(&mut c, &f).await.unwrap();
+    assert_eq!(
+        (ids(rows), total),
+        expect(8.0, &|o| o.category && o.term && !o.adults_only, 3, 6),
+        "a category, another term and an age"
+    );
+    // Counted up to a cap: one more than the cap says "more than".
+    let mut f = search(6.0, 0, 4);
+    f.count_up_to = Some(10);
+    let (rows, total) = search_services(&mut c, &f).await.unwrap();
+    assert_eq!((ids(rows), total), (expect(6.0, &|_| true, 0, 4).0, 11));
+    // A count already known is not counted again; the page is the same.
+    let mut f = search(6.0, 4, 4);
+    f.total_known = Some(999);
+    let (rows, total) = search_services(&mut c, &f).await.unwrap();
+    assert_eq!((ids(rows), total), (expect(6.0, &|_| true, 4, 4).0, 999));
+}
+
+/// Counts of searches are kept between requests while the directory does not change; any
+/// change (a new offer, an offer edited out of the search) is counted at once.
+async fn a_kept_count_follows_every_change(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let file = app.dir.path().join("one.json");
+    let write = |services: Value| std::fs::write(&file, services.to_string()).unwrap();
+    let total = |page: &Value| page["total_items"].as_i64().unwrap();
+    write(json!([service(
+        A,
+        "Zither club",
+        "We play the zither",
+        json!({})
+    )]));
+    assert!(import(&app, &file, false).await.written);
+    for _ in 0..2 {
+        let (_, page, _) = get(&app, "/oruk/services?search=zither").await;
+        assert_eq!(total(&page), 1);
+    }
+    write(json!([service(
+        B,
+        "Zither evenings",
+        "More zither",
+        json!({})
+    )]));
+    assert!(import(&app, &file, false).await.written);
+    let (_, page, _) = get(&app, "/oruk/services?search=zither").await;
+    assert_eq!(total(&page), 2, "the new offer is counted");
+    write(json!([service(
+        A,
+        "Ukulele club",
+        "We play the ukulele",
+        json!({})
+    )]));
+    assert!(import(&app, &file, false).await.written);
+    let (_, page, _) = get(&app, "/oruk/services?search=zither").await;
+    assert_eq!(total(&page), 1, "the changed offer no longer is");
+    let html = app
+        .client()
+        .get(app.url("/directory?q=zither"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("1 offer found"), "{html}");
 }

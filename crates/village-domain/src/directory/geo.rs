@@ -245,6 +245,11 @@ fn cell_index(lat: f64, lon: f64) -> (i64, i64) {
     (row.clamp(0, 18_000), col.clamp(0, 36_000))
 }
 
+/// The row of grid cells a cell number ([`cell`]) is in.
+pub fn cell_row(cell: i64) -> i64 {
+    cell.div_euclid(CELL_ROW)
+}
+
 /// The grid cell a point is in: a number an ordinary index can find by ranges, so places near
 /// a point are read without scanning a whole band of latitude.
 pub fn cell(p: LatLon) -> i64 {

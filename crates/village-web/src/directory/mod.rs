@@ -10,6 +10,7 @@ pub mod oruk;
 pub mod pages;
 
 use serde_json::json;
+use std::sync::Arc;
 use village_domain::directory::taxonomy::{
     Access, Community, GroupKind, Space, ACCESS_TAXONOMY_ID, ACCESS_TAXONOMY_NAME, CATEGORIES,
     COMMUNITIES_TAXONOMY_ID, COMMUNITIES_TAXONOMY_NAME, COMMUNITY_TAXONOMY_ID,
@@ -19,6 +20,74 @@ use village_domain::directory::taxonomy::{
 };
 use village_store::directory as store;
 use village_store::Store;
+
+/// How many searches' counts are kept at most; past it, all are forgotten and counted again.
+const COUNTS_KEPT: usize = 4_096;
+
+/// The number of matches of searches made before, while the directory has not changed since
+/// (its generation, which any change to any offer moves on, in every process sharing the
+/// database). Counting every match of a broad search costs far more than finding a page of
+/// them; the count of the same search is then read from here. Pages are always searched.
+/// When many people make the same new search at once, one counts and the others wait for it.
+#[derive(Debug, Default)]
+pub struct SearchCounts(std::sync::Mutex<std::collections::HashMap<String, (i64, CountSlot)>>);
+
+/// One search's count in one generation, once someone has counted it.
+type CountSlot = Arc<tokio::sync::OnceCell<i64>>;
+
+impl SearchCounts {
+    /// Where the count of this search in this generation of the directory is kept.
+    fn slot(&self, key: &str, generation: i64) -> CountSlot {
+        let Ok(mut kept) = self.0.lock() else {
+            return Arc::default();
+        };
+        if let Some((g, slot)) = kept.get(key) {
+            if *g == generation {
+                return slot.clone();
+            }
+        }
+        if kept.len() >= COUNTS_KEPT {
+            kept.clear();
+        }
+        let slot: CountSlot = Arc::default();
+        kept.insert(key.to_string(), (generation, slot.clone()));
+        slot
+    }
+}
+
+/// Search the directory, counting the matches only when this search has not been counted
+/// since the directory last changed.
+pub(crate) async fn search(
+    counts: &SearchCounts,
+    store: &Store,
+    mut filter: store::ServiceFilter,
+) -> village_store::Result<(Vec<(String, String)>, i64)> {
+    let mut c = store.conn().await?;
+    let generation = store::generation(&mut c).await?;
+    let slot = counts.slot(&filter.count_key(), generation);
+    if let Some(total) = slot.get() {
+        filter.total_known = Some(*total);
+        return store::search_services(&mut c, &filter).await;
+    }
+    // Not holding a connection while another request counts.
+    drop(c);
+    let mut first = None;
+    let total = *slot
+        .get_or_try_init(|| async {
+            let mut c = store.conn().await?;
+            let found = store::search_services(&mut c, &filter).await?;
+            let total = found.1;
+            first = Some(found);
+            Ok::<_, village_store::StoreError>(total)
+        })
+        .await?;
+    if let Some(found) = first {
+        return Ok(found);
+    }
+    filter.total_known = Some(total);
+    let mut c = store.conn().await?;
+    store::search_services(&mut c, &filter).await
+}
 
 /// One taxonomy term of the Village profile, as ORUK JSON.
 fn term(

@@ -357,10 +357,7 @@ async fn view_search_get(
         ..Default::default()
     };
     let found = if errors.is_empty() {
-        match state.store.conn().await {
-            Ok(mut c) => store::search_services(&mut c, &filter).await,
-            Err(e) => Err(e),
-        }
+        super::search(&state.search_counts, &state.store, filter).await
     } else {
         Ok((Vec::new(), 0))
     };

@@ -661,6 +661,16 @@ fn fts5_query(words: &str) -> String {
         .join(" ")
 }
 
+/// An FTS5 query for the rows with every word of `q` (from [`fts5_query`]) in their name.
+fn in_name(q: &str) -> String {
+    format!("{{name}} : ({q})")
+}
+
+/// An FTS5 query for the rows with every word of `q` somewhere, but not all in their name.
+fn not_in_name(q: &str) -> String {
+    format!("({q}) NOT {{name}} : ({q})")
+}
+
 /// Public services matching the filter, best match first when searching by words (else by
 /// name), with the total number of matches.
 pub async fn search_services(
@@ -722,16 +732,17 @@ pub async fn search_services(
             if q.is_empty() {
                 return Ok((Vec::new(), 0));
             }
-            let p = push(&mut args, Arg::Text(q));
+            // Offers with every word in their name first, then those with them elsewhere
+            // (FTS5's bm25 would read every match of each word to weigh it).
+            let pn = push(&mut args, Arg::Text(in_name(&q)));
+            let pr = push(&mut args, Arg::Text(not_in_name(&q)));
             from = format!(
-                "(SELECT rowid AS frowid, rank AS frank FROM dir_services_fts \
-                 WHERE dir_services_fts MATCH {p} LIMIT {k}) f JOIN dir_services s ON s.rowid = f.frowid"
-            );
-            count_from = Some(format!(
-                "(SELECT rowid AS frowid FROM dir_services_fts WHERE dir_services_fts MATCH {p} \
+                "(SELECT rowid AS frowid, 0 AS frank FROM dir_services_fts WHERE dir_services_fts MATCH {pn} \
+                 UNION ALL SELECT rowid, 1 FROM dir_services_fts WHERE dir_services_fts MATCH {pr} \
                  LIMIT {k}) f JOIN dir_services s ON s.rowid = f.frowid"
-            ));
-            order = "f.frank, s.id".into();
+            );
+            count_from = Some(from.clone());
+            order = "f.frank, s.name, s.id".into();
         }
     } else if let Some(words) = words {
         if postgres {
@@ -743,10 +754,14 @@ pub async fn search_services(
             if q.is_empty() {
                 return Ok((Vec::new(), 0));
             }
+            let pn = push(&mut args, Arg::Text(in_name(&q)));
             let p = push(&mut args, Arg::Text(q));
             from = "dir_services_fts f JOIN dir_services s ON s.rowid = f.rowid".into();
             conditions.push(format!("dir_services_fts MATCH {p}"));
-            order = "f.rank, s.id".into();
+            order = format!(
+                "CASE WHEN s.rowid IN (SELECT rowid FROM dir_services_fts WHERE dir_services_fts MATCH {pn}) \
+                 THEN 0 ELSE 1 END, s.name, s.id"
+            );
         }
     }
     if let Some(term) = &filter.taxonomy_term_id {

@@ -31,6 +31,7 @@ on_both_backends!(
     a_validator_crawl_finds_no_errors,
     a_search_near_a_place_finds_what_measuring_every_offer_finds,
     a_kept_count_follows_every_change,
+    offers_named_for_the_words_come_first,
     bad_hsds_csv_is_named_by_file_line_and_column_and_nothing_is_written,
 );
 
@@ -2249,4 +2250,56 @@ async fn a_kept_count_follows_every_change(backend: Backend) {
         .await
         .unwrap();
     assert!(html.contains("1 offer found"), "{html}");
+}
+
+/// The best match for words is an offer with them in its name, before one that only mentions
+/// them, whether the ranking is bounded or not.
+async fn offers_named_for_the_words_come_first(backend: Backend) {
+    use village_store::directory::{search_services, ServiceFilter};
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let file = app.dir.path().join("named.json");
+    std::fs::write(
+        &file,
+        json!([
+            service(
+                A,
+                "Music evenings",
+                "Zither, fiddle, zither and more zither and fiddle",
+                json!({})
+            ),
+            service(
+                B,
+                "Zither and fiddle club",
+                "We meet every week in the hall by the park to play together, share tunes, learn \
+                 from each other and have tea and cake afterwards; beginners are very welcome \
+                 and instruments can be borrowed until you have your own",
+                json!({})
+            ),
+            service(
+                C,
+                "Any music",
+                "Zither players meet here too, with fiddles",
+                json!({})
+            ),
+        ])
+        .to_string(),
+    )
+    .unwrap();
+    assert!(import(&app, &file, false).await.written);
+    let mut c = app.store.conn().await.unwrap();
+    for rank_within in [None, Some(100)] {
+        for words in ["zither", "fiddle zither"] {
+            let f = ServiceFilter {
+                words: Some(words.into()),
+                limit: 10,
+                rank_within,
+                ..Default::default()
+            };
+            let (rows, total) = search_services(&mut c, &f).await.unwrap();
+            assert_eq!(total, 3, "{words}");
+            assert_eq!(rows[0].0, B, "{words}, ranking within {rank_within:?}");
+        }
+    }
 }

@@ -732,17 +732,7 @@ pub async fn search_services(
             if q.is_empty() {
                 return Ok((Vec::new(), 0));
             }
-            // Offers with every word in their name first, then those with them elsewhere
-            // (FTS5's bm25 would read every match of each word to weigh it).
-            let pn = push(&mut args, Arg::Text(in_name(&q)));
-            let pr = push(&mut args, Arg::Text(not_in_name(&q)));
-            from = format!(
-                "(SELECT rowid AS frowid, 0 AS frank FROM dir_services_fts WHERE dir_services_fts MATCH {pn} \
-                 UNION ALL SELECT rowid, 1 FROM dir_services_fts WHERE dir_services_fts MATCH {pr} \
-                 LIMIT {k}) f JOIN dir_services s ON s.rowid = f.frowid"
-            );
-            count_from = Some(from.clone());
-            order = "f.frank, s.name, s.id".into();
+            return first_matches(db, &q, k, filter).await;
         }
     } else if let Some(words) = words {
         if postgres {
@@ -760,7 +750,7 @@ pub async fn search_services(
             conditions.push(format!("dir_services_fts MATCH {p}"));
             order = format!(
                 "CASE WHEN s.rowid IN (SELECT rowid FROM dir_services_fts WHERE dir_services_fts MATCH {pn}) \
-                 THEN 0 ELSE 1 END, s.name, s.id"
+                 THEN 0 ELSE 1 END, s.rowid"
             );
         }
     }
@@ -911,6 +901,92 @@ pub async fn search_services(
         q.bind(filter.limit).bind(filter.offset).fetch_all(&mut *c).await
     })?;
     Ok((with_docs(db, ids).await?, total))
+}
+
+/// A search by words alone on SQLite, ranking the first `k` matches: offers with every word
+/// in their name first, then those with them elsewhere, each in the order they were listed
+/// (FTS5's bm25 would read every match of each word to weigh it). The matches come from the
+/// word index alone; only as many as the page needs are looked up (to leave out any not
+/// public), unless the count is wanted.
+async fn first_matches(
+    db: &mut impl Db,
+    q: &str,
+    k: i64,
+    filter: &ServiceFilter,
+) -> Result<(Vec<(String, String)>, i64)> {
+    let Exec::Sqlite(c) = db.exec() else {
+        return Ok((Vec::new(), 0));
+    };
+    let offset = usize::try_from(filter.offset).unwrap_or(usize::MAX);
+    let limit = usize::try_from(filter.limit).unwrap_or(0);
+    let needed = offset.saturating_add(limit);
+    let count = filter.total_known.is_none();
+    // The ranking of the first k does not depend on k beyond what is read, so without a count
+    // to make only as many are read as the page needs (more if some are not public).
+    let k = usize::try_from(k).unwrap_or(0);
+    let mut reading = if count {
+        k
+    } else {
+        k.min(needed.saturating_mul(2).max(64))
+    };
+    loop {
+        let packed: Option<String> = sqlx::query_scalar(&format!(
+            "SELECT group_concat(frowid, ',') FROM ( \
+               SELECT frowid FROM (SELECT rowid AS frowid FROM dir_services_fts \
+                 WHERE dir_services_fts MATCH $1 ORDER BY rowid LIMIT {reading}) \
+               UNION ALL \
+               SELECT frowid FROM (SELECT rowid AS frowid FROM dir_services_fts \
+                 WHERE dir_services_fts MATCH $2 ORDER BY rowid LIMIT {reading}) \
+               LIMIT {reading})"
+        ))
+        .bind(in_name(q))
+        .bind(not_in_name(q))
+        .fetch_one(&mut *c)
+        .await?;
+        let ranked: Vec<i64> = packed
+            .as_deref()
+            .unwrap_or("")
+            .split(',')
+            .filter_map(|r| r.parse().ok())
+            .collect();
+        let list = serde_json::to_string(&ranked).unwrap_or_else(|_| "[]".into());
+        let found: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT rowid, id FROM dir_services WHERE rowid IN (SELECT value FROM json_each($1)) \
+             AND public = TRUE",
+        )
+        .bind(list)
+        .fetch_all(&mut *c)
+        .await?;
+        let ids: std::collections::HashMap<i64, String> = found.into_iter().collect();
+        let public: Vec<String> = ranked.iter().filter_map(|r| ids.get(r).cloned()).collect();
+        // Read again, further, only if some were not public and there may be more.
+        if count || public.len() >= needed || ranked.len() < reading || reading >= k {
+            return finish_matches(db, public, filter, offset, limit).await;
+        }
+        reading = k.min(reading.saturating_mul(4));
+    }
+}
+
+/// The page and count of [`first_matches`].
+async fn finish_matches(
+    db: &mut impl Db,
+    public: Vec<String>,
+    filter: &ServiceFilter,
+    offset: usize,
+    limit: usize,
+) -> Result<(Vec<(String, String)>, i64)> {
+    let total = match (filter.total_known, filter.count_up_to) {
+        (Some(known), _) => known,
+        (None, Some(cap)) => i64::try_from(public.len()).unwrap_or(i64::MAX).min(cap + 1),
+        (None, None) => i64::try_from(public.len()).unwrap_or(i64::MAX),
+    };
+    let page = public
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|id| (id.clone(), id))
+        .collect();
+    Ok((with_docs(db, page).await?, total))
 }
 
 /// The records of these services (any that exist), in the order asked for.

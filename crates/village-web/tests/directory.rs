@@ -32,6 +32,7 @@ on_both_backends!(
     a_search_near_a_place_finds_what_measuring_every_offer_finds,
     a_kept_count_follows_every_change,
     offers_named_for_the_words_come_first,
+    offers_not_public_are_passed_over_in_a_ranked_page,
     bad_hsds_csv_is_named_by_file_line_and_column_and_nothing_is_written,
 );
 
@@ -2302,4 +2303,59 @@ async fn offers_named_for_the_words_come_first(backend: Backend) {
             assert_eq!(rows[0].0, B, "{words}, ranking within {rank_within:?}");
         }
     }
+}
+
+/// A page of the best matches for words reads only as many matches as it needs; when some of
+/// them are not public it reads further, so the page is still full and in order.
+async fn offers_not_public_are_passed_over_in_a_ranked_page(backend: Backend) {
+    use village_store::directory::{search_services, upsert_service, ServiceFilter};
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let mut tx = app.store.begin().await.unwrap();
+    for i in 0..90u32 {
+        let id = format!("00000000-0000-4000-8000-{i:012x}");
+        let record = service(&id, &format!("Zither circle {i:02}"), "We play", json!({}));
+        let (index, _) = village_domain::directory::oruk::read_service(&record).unwrap();
+        // The first 70 written are not public.
+        upsert_service(
+            &mut tx,
+            &index,
+            &record.to_string(),
+            i >= 70,
+            village_web::now(),
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let mut c = app.store.conn().await.unwrap();
+    let page = |offset: i64, total_known: Option<i64>| ServiceFilter {
+        words: Some("zither".into()),
+        limit: 5,
+        offset,
+        rank_within: Some(1000),
+        total_known,
+        ..Default::default()
+    };
+    let (all, total) = search_services(&mut c, &page(0, None)).await.unwrap();
+    assert_eq!((all.len(), total), (5, 20));
+    let mut seen = Vec::new();
+    for offset in [0, 5, 10, 15] {
+        let (rows, total) = search_services(&mut c, &page(offset, Some(20)))
+            .await
+            .unwrap();
+        assert_eq!((rows.len(), total), (5, 20), "from {offset}");
+        seen.extend(rows.into_iter().map(|(id, _)| id));
+    }
+    let public: Vec<String> = (70..90u32)
+        .map(|i| format!("00000000-0000-4000-8000-{i:012x}"))
+        .collect();
+    let mut sorted = seen.clone();
+    sorted.sort();
+    assert_eq!(sorted, public, "every public offer once, no other");
+    assert_eq!(
+        seen[..5],
+        all.into_iter().map(|(id, _)| id).collect::<Vec<_>>()[..]
+    );
 }

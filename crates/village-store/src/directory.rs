@@ -622,9 +622,31 @@ pub struct ServiceFilter {
     /// The number of matches, when the caller already knows it (the same search counted
     /// before, while the directory has not changed): then it is not counted again.
     pub total_known: Option<i64>,
+    /// Start the list at this offer (name and id, as [`name_marks`] gives them), and count
+    /// `offset` from there: only for a list of every offer by name whose total is known.
+    pub from_mark: Option<(String, String)>,
 }
 
 impl ServiceFilter {
+    /// Whether this lists every public offer by name, with nothing left out.
+    pub fn lists_everything_by_name(&self) -> bool {
+        self.words.as_deref().is_none_or(|w| w.trim().is_empty())
+            && self.taxonomy_term_id.is_none()
+            && self.taxonomy_id.is_none()
+            && self.minimum_age_at_least.is_none()
+            && self.maximum_age_at_most.is_none()
+            && self.day.is_none()
+            && self.opens_at_or_after.is_none()
+            && self.closes_at_or_before.is_none()
+            && self.all_terms.is_empty()
+            && self.age.is_none()
+            && self.open_between.is_none()
+            && !self.free_only
+            && self.near.is_none()
+            && self.sort_from.is_none()
+            && !self.per_location
+    }
+
     /// The search without its page: two searches with the same key have the same matches
     /// (in a directory of the same [`generation`]).
     pub fn count_key(&self) -> String {
@@ -632,10 +654,24 @@ impl ServiceFilter {
             limit: 0,
             offset: 0,
             total_known: None,
+            from_mark: None,
             ..self.clone()
         };
         format!("{whole:?}")
     }
+}
+
+/// Every `every`th public offer in order of name (name and id), from the first: a page deep
+/// in the list by name starts from the mark before it instead of stepping over every offer
+/// before it.
+pub async fn name_marks(db: &mut impl Db, every: i64) -> Result<Vec<(String, String)>> {
+    let every = every.max(1);
+    Ok(query!(db, c => sqlx::query_as(&format!(
+        "SELECT name, id FROM (SELECT name, id, ROW_NUMBER() OVER (ORDER BY name, id) AS n \
+         FROM dir_services WHERE public = TRUE) marks WHERE (n - 1) % {every} = 0 ORDER BY n"
+    ))
+    .fetch_all(&mut *c)
+    .await)?)
 }
 
 /// The directory's generation: it moves on whenever any offer changes.
@@ -846,6 +882,14 @@ pub async fn search_services(
              AND p.lat BETWEEN {} AND {} AND p.lon BETWEEN {} AND {})",
             ps[0], ps[1], ps[2], ps[3]
         ));
+    }
+    if let Some((name, id)) = &filter.from_mark {
+        // (Never when counting: the count is of the whole list.)
+        if filter.lists_everything_by_name() && filter.total_known.is_some() {
+            let pn = push(&mut args, Arg::Text(name.clone()));
+            let pi = push(&mut args, Arg::Text(id.clone()));
+            conditions.push(format!("(s.name, s.id) >= ({pn}, {pi})"));
+        }
     }
     let mut id_column = "s.id";
     if filter.per_location {

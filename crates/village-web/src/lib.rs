@@ -47,6 +47,8 @@ pub struct AppState {
     /// Counts of directory searches, while the directory does not change (see
     /// `directory::SearchCounts`).
     pub search_counts: Arc<directory::SearchCounts>,
+    /// Marks in the list of every offer by name (see `directory::NameMarks`).
+    pub name_marks: Arc<directory::NameMarks>,
 }
 
 impl AppState {
@@ -60,6 +62,7 @@ impl AppState {
             sessions: Arc::default(),
             audit: Arc::new(audit::AuditWriter::start(store.clone())),
             search_counts: Arc::default(),
+            name_marks: Arc::default(),
         }
         .listening())
     }

@@ -33,6 +33,7 @@ on_both_backends!(
     a_kept_count_follows_every_change,
     offers_named_for_the_words_come_first,
     offers_not_public_are_passed_over_in_a_ranked_page,
+    a_page_deep_in_the_whole_list_is_the_same_read_from_a_mark,
     bad_hsds_csv_is_named_by_file_line_and_column_and_nothing_is_written,
 );
 
@@ -2358,4 +2359,54 @@ async fn offers_not_public_are_passed_over_in_a_ranked_page(backend: Backend) {
         seen[..5],
         all.into_iter().map(|(id, _)| id).collect::<Vec<_>>()[..]
     );
+}
+
+/// Deep pages of the whole list by name start from a mark (every thousandth offer) once the
+/// list is counted; they must be exactly the pages read by stepping over every offer before,
+/// including offers sharing a name across a mark.
+async fn a_page_deep_in_the_whole_list_is_the_same_read_from_a_mark(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let mut expected: Vec<(String, String)> = Vec::new();
+    let services: Vec<Value> = (0..2_300u32)
+        .map(|i| {
+            let id = format!("00000000-0000-4000-8000-{:012x}", (i * 7919) % 10_007);
+            let name = format!("Offer {:04}", (i * 7) % 700);
+            expected.push((name.clone(), id.clone()));
+            service(&id, &name, "Something to do", json!({}))
+        })
+        .collect();
+    expected.sort();
+    let file = app.dir.path().join("many.json");
+    std::fs::write(&file, Value::Array(services).to_string()).unwrap();
+    assert!(import(&app, &file, false).await.written);
+    let ids = |page: &Value| -> Vec<String> {
+        page["contents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // The first time counts the list and steps over every offer; after that, marks are used.
+    for round in ["counting", "from marks"] {
+        for (page, per_page) in [(21, 50), (40, 50), (46, 50), (11, 99), (2, 999), (23, 100)] {
+            let (status, body, _) = get(
+                &app,
+                &format!("/oruk/services?page={page}&per_page={per_page}"),
+            )
+            .await;
+            assert_eq!(status, 200);
+            assert_eq!(body["total_items"], 2_300);
+            let from = (page - 1) * per_page;
+            let want: Vec<String> = expected
+                .iter()
+                .skip(from)
+                .take(per_page)
+                .map(|(_, id)| id.clone())
+                .collect();
+            assert_eq!(ids(&body), want, "{round}: page {page} of {per_page}");
+        }
+    }
 }

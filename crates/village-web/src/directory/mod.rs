@@ -55,18 +55,65 @@ impl SearchCounts {
     }
 }
 
+/// How many offers apart the marks of the list by name are (see [`NameMarks`]).
+const MARK_EVERY: i64 = 1_000;
+
+/// Every thousandth public offer by name, for the directory's current generation: a page deep
+/// in the whole list (an ORUK crawler's page 5,000) starts at the mark before it instead of
+/// stepping over a quarter of a million offers. Read once per change to the directory; people
+/// asking at once wait for one reading.
+#[derive(Debug, Default)]
+pub struct NameMarks(std::sync::Mutex<Option<(i64, MarksSlot)>>);
+
+type MarksSlot = Arc<tokio::sync::OnceCell<Vec<(String, String)>>>;
+
+impl NameMarks {
+    fn slot(&self, generation: i64) -> MarksSlot {
+        let Ok(mut kept) = self.0.lock() else {
+            return Arc::default();
+        };
+        if let Some((g, slot)) = kept.as_ref() {
+            if *g == generation {
+                return slot.clone();
+            }
+        }
+        let slot: MarksSlot = Arc::default();
+        *kept = Some((generation, slot.clone()));
+        slot
+    }
+}
+
 /// Search the directory, counting the matches only when this search has not been counted
 /// since the directory last changed.
 pub(crate) async fn search(
-    counts: &SearchCounts,
-    store: &Store,
+    state: &crate::AppState,
     mut filter: store::ServiceFilter,
 ) -> village_store::Result<(Vec<(String, String)>, i64)> {
+    let store = &state.store;
     let mut c = store.conn().await?;
     let generation = store::generation(&mut c).await?;
-    let slot = counts.slot(&filter.count_key(), generation);
+    let slot = state.search_counts.slot(&filter.count_key(), generation);
     if let Some(total) = slot.get() {
         filter.total_known = Some(*total);
+        if filter.lists_everything_by_name() && filter.offset >= MARK_EVERY {
+            drop(c);
+            let marks = state
+                .name_marks
+                .slot(generation)
+                .get_or_try_init(|| async {
+                    let mut c = store.conn().await?;
+                    store::name_marks(&mut c, MARK_EVERY).await
+                })
+                .await?
+                .clone();
+            let at = usize::try_from(filter.offset / MARK_EVERY).unwrap_or(usize::MAX);
+            if let Some(mark) = marks.get(at) {
+                filter.from_mark = Some(mark.clone());
+                filter.offset %= MARK_EVERY;
+            }
+            let mut c = store.conn().await?;
+            return store::search_services(&mut c, &filter).await;
+        }
         return store::search_services(&mut c, &filter).await;
     }
     // Not holding a connection while another request counts.

@@ -357,7 +357,7 @@ async fn view_search_get(
         ..Default::default()
     };
     let found = if errors.is_empty() {
-        super::search(&state.search_counts, &state.store, filter).await
+        super::search(&state, filter).await
     } else {
         Ok((Vec::new(), 0))
     };

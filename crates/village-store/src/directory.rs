@@ -702,11 +702,6 @@ fn in_name(q: &str) -> String {
     format!("{{name}} : ({q})")
 }
 
-/// An FTS5 query for the rows with every word of `q` somewhere, but not all in their name.
-fn not_in_name(q: &str) -> String {
-    format!("({q}) NOT {{name}} : ({q})")
-}
-
 /// Public services matching the filter, best match first when searching by words (else by
 /// name), with the total number of matches.
 pub async fn search_services(
@@ -947,10 +942,11 @@ pub async fn search_services(
     Ok((with_docs(db, ids).await?, total))
 }
 
-/// A search by words alone on SQLite, ranking the first `k` matches: offers with every word
-/// in their name first, then those with them elsewhere, each in the order they were listed
-/// (FTS5's bm25 would read every match of each word to weigh it). The matches come from the
-/// word index alone; only as many as the page needs are looked up (to leave out any not
+/// A search by words alone on SQLite, ranking the first `k` matches (in the order offers were
+/// listed): those with every word in their name first, then the others, each in the order they
+/// were listed. FTS5's bm25 would read every match of each word to weigh it; here the word
+/// index is read for the first `k` matches, and for the name matches among them, whatever
+/// the word. Only as many offers as the page needs are looked up (to leave out any not
 /// public), unless the count is wanted.
 async fn first_matches(
     db: &mut impl Db,
@@ -961,39 +957,62 @@ async fn first_matches(
     let Exec::Sqlite(c) = db.exec() else {
         return Ok((Vec::new(), 0));
     };
-    let offset = usize::try_from(filter.offset).unwrap_or(usize::MAX);
-    let limit = usize::try_from(filter.limit).unwrap_or(0);
-    let needed = offset.saturating_add(limit);
-    let count = filter.total_known.is_none();
-    // The ranking of the first k does not depend on k beyond what is read, so without a count
-    // to make only as many are read as the page needs (more if some are not public).
-    let k = usize::try_from(k).unwrap_or(0);
-    let mut reading = if count {
-        k
-    } else {
-        k.min(needed.saturating_mul(2).max(64))
-    };
-    loop {
-        let packed: Option<String> = sqlx::query_scalar(&format!(
-            "SELECT group_concat(frowid, ',') FROM ( \
-               SELECT frowid FROM (SELECT rowid AS frowid FROM dir_services_fts \
-                 WHERE dir_services_fts MATCH $1 ORDER BY rowid LIMIT {reading}) \
-               UNION ALL \
-               SELECT frowid FROM (SELECT rowid AS frowid FROM dir_services_fts \
-                 WHERE dir_services_fts MATCH $2 ORDER BY rowid LIMIT {reading}) \
-               LIMIT {reading})"
-        ))
-        .bind(in_name(q))
-        .bind(not_in_name(q))
-        .fetch_one(&mut *c)
-        .await?;
-        let ranked: Vec<i64> = packed
+    let rowids = |packed: Option<String>| -> Vec<i64> {
+        packed
             .as_deref()
             .unwrap_or("")
             .split(',')
             .filter_map(|r| r.parse().ok())
-            .collect();
-        let list = serde_json::to_string(&ranked).unwrap_or_else(|_| "[]".into());
+            .collect()
+    };
+    let first = rowids(
+        sqlx::query_scalar(&format!(
+            "SELECT group_concat(rowid, ',') FROM (SELECT rowid FROM dir_services_fts \
+             WHERE dir_services_fts MATCH $1 ORDER BY rowid LIMIT {k})"
+        ))
+        .bind(q)
+        .fetch_one(&mut *c)
+        .await?,
+    );
+    let named: std::collections::HashSet<i64> = match first.last() {
+        Some(last) => rowids(
+            // Downwards from the last: upwards, FTS5 would look for a name match past it
+            // through every match of the words when there is none before it.
+            sqlx::query_scalar(
+                "SELECT group_concat(rowid, ',') FROM (SELECT rowid FROM dir_services_fts \
+                 WHERE dir_services_fts MATCH $1 AND rowid <= $2 ORDER BY rowid DESC)",
+            )
+            .bind(in_name(q))
+            .bind(*last)
+            .fetch_one(&mut *c)
+            .await?,
+        )
+        .into_iter()
+        .collect(),
+        None => std::collections::HashSet::new(),
+    };
+    let ranked: Vec<i64> = first
+        .iter()
+        .filter(|r| named.contains(r))
+        .chain(first.iter().filter(|r| !named.contains(r)))
+        .copied()
+        .collect();
+    let offset = usize::try_from(filter.offset).unwrap_or(usize::MAX);
+    let limit = usize::try_from(filter.limit).unwrap_or(0);
+    let needed = offset.saturating_add(limit);
+    let count = filter.total_known.is_none();
+    // The public ones in rank order: all of them when counting, else enough for the page.
+    let mut public: Vec<String> = Vec::new();
+    let mut at = 0;
+    while at < ranked.len() && (count || public.len() < needed) {
+        let step = if count {
+            ranked.len()
+        } else {
+            (needed - public.len()).max(32) * 2
+        };
+        let batch = &ranked[at..at.saturating_add(step).min(ranked.len())];
+        at += batch.len();
+        let list = serde_json::to_string(batch).unwrap_or_else(|_| "[]".into());
         let found: Vec<(i64, String)> = sqlx::query_as(
             "SELECT rowid, id FROM dir_services WHERE rowid IN (SELECT value FROM json_each($1)) \
              AND public = TRUE",
@@ -1002,13 +1021,9 @@ async fn first_matches(
         .fetch_all(&mut *c)
         .await?;
         let ids: std::collections::HashMap<i64, String> = found.into_iter().collect();
-        let public: Vec<String> = ranked.iter().filter_map(|r| ids.get(r).cloned()).collect();
-        // Read again, further, only if some were not public and there may be more.
-        if count || public.len() >= needed || ranked.len() < reading || reading >= k {
-            return finish_matches(db, public, filter, offset, limit).await;
-        }
-        reading = k.min(reading.saturating_mul(4));
+        public.extend(batch.iter().filter_map(|r| ids.get(r).cloned()));
     }
+    finish_matches(db, public, filter, offset, limit).await
 }
 
 /// The page and count of [`first_matches`].

@@ -955,7 +955,9 @@ async fn first_matches(
     filter: &ServiceFilter,
 ) -> Result<(Vec<(String, String)>, i64)> {
     let Exec::Sqlite(c) = db.exec() else {
-        return Ok((Vec::new(), 0));
+        return Err(crate::StoreError::Invalid(
+            "ranking by FTS5 needs SQLite".into(),
+        ));
     };
     let rowids = |packed: Option<String>| -> Vec<i64> {
         packed

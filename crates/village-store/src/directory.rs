@@ -1218,7 +1218,7 @@ async fn nearby(
         }
         bits |= b;
     }
-    // Whether the rows' own columns say everything the filter asks.
+    // Whether the offers found must be checked against filters the rows do not carry.
     let check = other_terms
         || filter.taxonomy_id.is_some()
         || filter.free_only

@@ -97,15 +97,13 @@ pub(crate) async fn search(
         filter.total_known = Some(*total);
         if filter.lists_everything_by_name() && filter.offset >= MARK_EVERY {
             drop(c);
-            let marks = state
-                .name_marks
-                .slot(generation)
+            let slot = state.name_marks.slot(generation);
+            let marks = slot
                 .get_or_try_init(|| async {
                     let mut c = store.conn().await?;
                     store::name_marks(&mut c, MARK_EVERY).await
                 })
-                .await?
-                .clone();
+                .await?;
             let at = usize::try_from(filter.offset / MARK_EVERY).unwrap_or(usize::MAX);
             if let Some(mark) = marks.get(at) {
                 filter.from_mark = Some(mark.clone());

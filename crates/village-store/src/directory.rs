@@ -628,23 +628,28 @@ pub struct ServiceFilter {
 }
 
 impl ServiceFilter {
-    /// Whether this lists every public offer by name, with nothing left out.
-    pub fn lists_everything_by_name(&self) -> bool {
-        self.words.as_deref().is_none_or(|w| w.trim().is_empty())
-            && self.taxonomy_term_id.is_none()
+    /// Whether nothing but words (if any) narrows the search: no term, age, cost, time or
+    /// place, one row per offer.
+    fn only_words(&self) -> bool {
+        self.taxonomy_term_id.is_none()
+            && self.all_terms.is_empty()
             && self.taxonomy_id.is_none()
             && self.minimum_age_at_least.is_none()
             && self.maximum_age_at_most.is_none()
+            && self.age.is_none()
+            && !self.free_only
             && self.day.is_none()
             && self.opens_at_or_after.is_none()
             && self.closes_at_or_before.is_none()
-            && self.all_terms.is_empty()
-            && self.age.is_none()
             && self.open_between.is_none()
-            && !self.free_only
             && self.near.is_none()
             && self.sort_from.is_none()
             && !self.per_location
+    }
+
+    /// Whether this lists every public offer by name, with nothing left out.
+    pub fn lists_everything_by_name(&self) -> bool {
+        self.words.as_deref().is_none_or(|w| w.trim().is_empty()) && self.only_words()
     }
 
     /// The search without its page: two searches with the same key have the same matches
@@ -687,6 +692,21 @@ enum Arg {
     Float(f64),
 }
 
+/// Bind a search's arguments, in order, to any kind of sqlx query.
+macro_rules! bind_args {
+    ($query:expr, $args:expr) => {{
+        let mut q = $query;
+        for a in $args {
+            q = match a {
+                Arg::Text(t) => q.bind(t.clone()),
+                Arg::Int(i) => q.bind(*i),
+                Arg::Float(f) => q.bind(*f),
+            };
+        }
+        q
+    }};
+}
+
 /// The words as a safe FTS5 query: each word quoted, all of them required.
 fn fts5_query(words: &str) -> String {
     words
@@ -727,21 +747,7 @@ pub async fn search_services(
     let mut order = "s.name, s.id".to_string();
     // A condition written another way for counting: (as listed, as counted).
     let mut count_instead: Option<(String, String)> = None;
-    let words_alone = filter.taxonomy_term_id.is_none()
-        && filter.all_terms.is_empty()
-        && filter.taxonomy_id.is_none()
-        && filter.minimum_age_at_least.is_none()
-        && filter.maximum_age_at_most.is_none()
-        && filter.age.is_none()
-        && !filter.free_only
-        && filter.day.is_none()
-        && filter.opens_at_or_after.is_none()
-        && filter.closes_at_or_before.is_none()
-        && filter.open_between.is_none()
-        && filter.near.is_none()
-        && filter.sort_from.is_none()
-        && !filter.per_location
-        && filter.sort == SortOrder::Best;
+    let words_alone = filter.only_words() && filter.sort == SortOrder::Best;
     let bounded = filter.rank_within.filter(|_| words_alone);
     if let (Some(words), Some(k)) = (words, bounded) {
         // The first k matches in index order, ranked; nothing else is read.
@@ -925,18 +931,12 @@ pub async fn search_services(
         known
     } else {
         query!(db, c => {
-            let mut q = sqlx::query_scalar(&count_sql);
-            for a in &args {
-                q = match a { Arg::Text(t) => q.bind(t.clone()), Arg::Int(i) => q.bind(*i), Arg::Float(f) => q.bind(*f) };
-            }
+            let q = bind_args!(sqlx::query_scalar(&count_sql), &args);
             q.fetch_one(&mut *c).await
         })?
     };
     let ids: Vec<(String, String)> = query!(db, c => {
-        let mut q = sqlx::query_as(&list_sql);
-        for a in &args {
-            q = match a { Arg::Text(t) => q.bind(t.clone()), Arg::Int(i) => q.bind(*i), Arg::Float(f) => q.bind(*f) };
-        }
+        let q = bind_args!(sqlx::query_as(&list_sql), &args);
         q.bind(filter.limit).bind(filter.offset).fetch_all(&mut *c).await
     })?;
     Ok((with_docs(db, ids).await?, total))
@@ -1105,10 +1105,7 @@ async fn geographic(
          LEFT JOIN dir_service_places p ON p.service_id = s.id WHERE {where_} ORDER BY {order}"
     );
     let rows: Vec<(String, String, Option<f64>, Option<f64>)> = query!(db, c => {
-        let mut q = sqlx::query_as(&sql);
-        for a in args {
-            q = match a { Arg::Text(t) => q.bind(t.clone()), Arg::Int(i) => q.bind(*i), Arg::Float(f) => q.bind(*f) };
-        }
+        let q = bind_args!(sqlx::query_as(&sql), args);
         q.fetch_all(&mut *c).await
     })?;
     let centre = filter.near.map(|(c, _)| c).or(filter.sort_from);
@@ -1273,10 +1270,7 @@ async fn nearby(
         b.min_lat, b.max_lat, b.min_lon, b.max_lon
     );
     let others: Vec<(String, f64, f64)> = query!(db, c => {
-        let mut q = sqlx::query_as(&sql);
-        for a in args {
-            q = match a { Arg::Text(t) => q.bind(t.clone()), Arg::Int(i) => q.bind(*i), Arg::Float(f) => q.bind(*f) };
-        }
+        let q = bind_args!(sqlx::query_as(&sql), args);
         q.fetch_all(&mut *c).await
     })?;
     for (id, lat, lon) in others {
@@ -1449,25 +1443,11 @@ async fn passing(
     let found: Vec<String> = match db.exec() {
         Exec::Sqlite(c) => {
             let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
-            let mut q = sqlx::query_scalar(&sql);
-            for a in args {
-                q = match a {
-                    Arg::Text(t) => q.bind(t.clone()),
-                    Arg::Int(i) => q.bind(*i),
-                    Arg::Float(f) => q.bind(*f),
-                };
-            }
+            let q = bind_args!(sqlx::query_scalar(&sql), args);
             q.bind(list).fetch_all(&mut *c).await?
         }
         Exec::Postgres(c) => {
-            let mut q = sqlx::query_scalar(&sql);
-            for a in args {
-                q = match a {
-                    Arg::Text(t) => q.bind(t.clone()),
-                    Arg::Int(i) => q.bind(*i),
-                    Arg::Float(f) => q.bind(*f),
-                };
-            }
+            let q = bind_args!(sqlx::query_scalar(&sql), args);
             q.bind(ids.to_vec()).fetch_all(&mut *c).await?
         }
     };

@@ -2211,46 +2211,28 @@ async fn a_kept_count_follows_every_change(backend: Backend) {
         return;
     };
     let file = app.dir.path().join("one.json");
-    let write = |services: Value| std::fs::write(&file, services.to_string()).unwrap();
-    let total = |page: &Value| page["total_items"].as_i64().unwrap();
-    write(json!([service(
-        A,
-        "Zither club",
-        "We play the zither",
-        json!({})
-    )]));
-    assert!(import(&app, &file, false).await.written);
-    for _ in 0..2 {
-        let (_, page, _) = get(&app, "/oruk/services?search=zither").await;
-        assert_eq!(total(&page), 1);
-    }
-    write(json!([service(
-        B,
-        "Zither evenings",
-        "More zither",
-        json!({})
-    )]));
-    assert!(import(&app, &file, false).await.written);
+    // Write one offer (new or changed), then count the offers with "zither" by the ORUK API.
+    let change_then_count = |id: &'static str, name: &'static str, about: &'static str| {
+        let (app, file) = (&app, &file);
+        async move {
+            let record = json!([service(id, name, about, json!({}))]);
+            std::fs::write(file, record.to_string()).unwrap();
+            assert!(import(app, file, false).await.written);
+            let (_, page, _) = get(app, "/oruk/services?search=zither").await;
+            page["total_items"].as_i64().unwrap()
+        }
+    };
+    assert_eq!(
+        change_then_count(A, "Zither club", "We play the zither").await,
+        1
+    );
     let (_, page, _) = get(&app, "/oruk/services?search=zither").await;
-    assert_eq!(total(&page), 2, "the new offer is counted");
-    write(json!([service(
-        A,
-        "Ukulele club",
-        "We play the ukulele",
-        json!({})
-    )]));
-    assert!(import(&app, &file, false).await.written);
-    let (_, page, _) = get(&app, "/oruk/services?search=zither").await;
-    assert_eq!(total(&page), 1, "the changed offer no longer is");
-    let html = app
-        .client()
-        .get(app.url("/directory?q=zither"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    assert_eq!(page["total_items"], 1, "counted again, the same");
+    let n = change_then_count(B, "Zither evenings", "More zither").await;
+    assert_eq!(n, 2, "the new offer is counted");
+    let n = change_then_count(A, "Ukulele club", "We play the ukulele").await;
+    assert_eq!(n, 1, "the changed offer no longer is");
+    let (_, html) = app.page("/directory?q=zither").await;
     assert!(html.contains("1 offer found"), "{html}");
 }
 

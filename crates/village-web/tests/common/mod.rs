@@ -168,6 +168,18 @@ impl TestApp {
             .expect("client")
     }
 
+    /// A page as someone signed out sees it: its status and its text.
+    #[allow(dead_code)]
+    pub async fn page(&self, path: &str) -> (u16, String) {
+        let r = self
+            .client()
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("page");
+        (r.status().as_u16(), r.text().await.expect("page text"))
+    }
+
     /// Fetch a page and return the CSRF token from its forms.
     pub async fn csrf(&self, client: &reqwest::Client, path: &str) -> String {
         let html = client

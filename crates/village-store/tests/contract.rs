@@ -70,6 +70,7 @@ macro_rules! contract {
 }
 
 contract!(
+    week_hours_kept_by_the_upgrade_are_those_village_marks,
     accounts_are_unique_by_email,
     lived_experience_round_trips,
     listing_filters_by_text_and_role,
@@ -665,4 +666,97 @@ async fn more_takers_than_connections_wait_their_turn(b: Backend) {
         .unwrap();
     assert_eq!(counted, 0);
     drop(second);
+}
+
+/// Migration 21 works out each listed offer's hours of the week from its times in SQL; a
+/// search relies on them never missing a time, so they must be the hours Village marks itself
+/// (`week_hours`) when it stores an offer: opening and closing inside an hour, across hours,
+/// through midnight, to the end of the day, without times, on several days, monthly.
+async fn week_hours_kept_by_the_upgrade_are_those_village_marks(b: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(store) = fresh(b, dir.path()).await else {
+        return;
+    };
+    let schedules = [
+        serde_json::json!([{"freq": "WEEKLY", "byday": "TU", "opens_at": "10:30", "closes_at": "10:45"}]),
+        serde_json::json!([{"freq": "WEEKLY", "byday": "MO,WE,SU", "opens_at": "09:00", "closes_at": "12:01"}]),
+        serde_json::json!([{"freq": "WEEKLY", "byday": "FR", "opens_at": "22:00", "closes_at": "02:00"}]),
+        serde_json::json!([{"freq": "WEEKLY", "byday": "SA", "opens_at": "18:00", "closes_at": "24:00"}]),
+        serde_json::json!([{"freq": "WEEKLY", "byday": "TH"}]),
+        serde_json::json!([{"freq": "MONTHLY", "byday": "1SA,-1SU", "opens_at": "13:15", "closes_at": "15:00"}]),
+        serde_json::json!([
+            {"freq": "WEEKLY", "byday": "SU", "opens_at": "00:00", "closes_at": "00:30"},
+            {"freq": "WEEKLY", "byday": "SU", "opens_at": "23:30", "closes_at": "23:59"}
+        ]),
+        serde_json::json!([]),
+    ];
+    let mut c = store.conn().await.unwrap();
+    for (i, times) in schedules.iter().enumerate() {
+        let record = serde_json::json!({
+            "id": format!("00000000-0000-4000-8000-00000000000{i}"),
+            "name": format!("Offer {i}"),
+            "status": "active",
+            "schedules": times,
+        });
+        let (index, _) = village_domain::directory::oruk::read_service(&record).unwrap();
+        assert_eq!(index.schedules.is_empty(), i == 7, "{record}");
+        village_store::directory::upsert_service(&mut c, &index, &record.to_string(), true, 1)
+            .await
+            .unwrap();
+    }
+    drop(c);
+    let migration = match b {
+        Backend::Sqlite => include_str!("../migrations/sqlite/0021_week_hours.sql"),
+        Backend::Postgres => include_str!("../migrations/postgres/0021_week_hours.sql"),
+    };
+    let start = migration.find("CREATE TEMP TABLE").unwrap();
+    let end = migration.find("DROP TABLE week_hours_fill;").unwrap();
+    let fill: Vec<String> = migration[start..end]
+        .split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .chain(["DROP TABLE week_hours_fill".to_string()])
+        .collect();
+    type Hours = Vec<(String, Option<i64>, Option<i64>, Option<i64>)>;
+    let read = "SELECT id, h0, h1, h2 FROM dir_services ORDER BY id";
+    let (marked, filled): (Hours, Hours) = match &store {
+        Store::Sqlite { pool, .. } => {
+            let mut conn = pool.acquire().await.unwrap();
+            let marked = sqlx::query_as(read).fetch_all(&mut *conn).await.unwrap();
+            sqlx::query("UPDATE dir_services SET h0 = NULL, h1 = NULL, h2 = NULL")
+                .execute(&mut *conn)
+                .await
+                .unwrap();
+            for statement in &fill {
+                sqlx::query(statement).execute(&mut *conn).await.unwrap();
+            }
+            (
+                marked,
+                sqlx::query_as(read).fetch_all(&mut *conn).await.unwrap(),
+            )
+        }
+        Store::Postgres { pool } => {
+            let mut conn = pool.acquire().await.unwrap();
+            let marked = sqlx::query_as(read).fetch_all(&mut *conn).await.unwrap();
+            sqlx::query("UPDATE dir_services SET h0 = NULL, h1 = NULL, h2 = NULL")
+                .execute(&mut *conn)
+                .await
+                .unwrap();
+            for statement in &fill {
+                sqlx::query(statement).execute(&mut *conn).await.unwrap();
+            }
+            (
+                marked,
+                sqlx::query_as(read).fetch_all(&mut *conn).await.unwrap(),
+            )
+        }
+    };
+    assert_eq!(marked.len(), schedules.len());
+    assert!(
+        marked[..7].iter().all(|(_, h0, _, _)| h0.is_some()),
+        "{marked:?}"
+    );
+    assert_eq!(marked[7].1, None);
+    assert_eq!(filled, marked);
 }

@@ -389,6 +389,45 @@ pub fn week_hours(schedules: &[Schedule]) -> Option<[i64; 3]> {
     any.then_some(mask)
 }
 
+/// The hours of the week that any time slot (a day, opening and closing minutes) found by a
+/// directory search's time filter must touch in [`week_hours`]: a slot on one of `days` that
+/// opens at or after `opens_from` and is open at some time in `between` (minutes after
+/// midnight, the end not included). So an offer whose hours miss these cannot match, and one
+/// that meets them is then checked exactly. `None` when no slot can meet the filter.
+pub fn hours_to_search(
+    days: &[Weekday],
+    opens_from: Option<i64>,
+    between: Option<(i64, i64)>,
+) -> Option<[i64; 3]> {
+    // A slot marks its hours from the one it opens in (see `mark`): opening at or after
+    // `opens_from` means marking an hour no earlier than that one; being open in `between`
+    // means marking an hour from the one it starts in to the one before it ends.
+    // (A window that ends before it starts narrows nothing: a long slot can still span it.)
+    let mut first = 0i64;
+    let mut last = 23i64;
+    if let Some(from) = opens_from {
+        first = first.max(from.div_euclid(60));
+    }
+    if let Some((from, to)) = between.filter(|(from, to)| to > from) {
+        first = first.max(from.div_euclid(60));
+        last = last.min((to - 1).div_euclid(60));
+    }
+    // A slot opening at the very end of the day marks the whole day.
+    let first = first.min(23);
+    if first > last || days.is_empty() {
+        return None;
+    }
+    let mut mask = [0i64; 3];
+    for day in days {
+        let d = Weekday::ALL.iter().position(|x| x == day).unwrap_or(0);
+        for h in first..=last {
+            let i = d * 24 + usize::try_from(h).unwrap_or(0);
+            mask[i / 56] |= 1i64 << (i % 56);
+        }
+    }
+    Some(mask)
+}
+
 /// Whether two hour masks share an hour.
 pub fn hours_meet(a: &[i64; 3], b: &[i64; 3]) -> bool {
     a.iter().zip(b).any(|(x, y)| x & y != 0)

@@ -467,3 +467,55 @@ fn access_key_ranges_hold_exactly_the_keys_with_every_essential_need() {
         }
     }
 }
+
+proptest! {
+    /// A directory search narrows a time filter to hours first; no slot the exact check
+    /// (as the store's SQL makes it) would find may be ruled out by those hours.
+    #[test]
+    fn hours_to_search_never_rule_out_a_slot_that_meets_the_filter(
+        day in 0..7usize,
+        opens in proptest::option::of(0u16..=1440),
+        closes in proptest::option::of(0u16..=1440),
+        on in proptest::option::of(0..7usize),
+        opens_from in proptest::option::of(-100i64..1600),
+        closes_by in proptest::option::of(-100i64..1600),
+        between in proptest::option::of((-100i64..1600, -100i64..1600)),
+    ) {
+        let slot = Schedule {
+            recurrence: Recurrence::Weekly(vec![Weekday::ALL[day]]),
+            opens: opens.map(hm),
+            closes: closes.map(hm),
+        };
+        let o = i64::from(slot.opens.map_or(0, TimeOfDay::minutes));
+        let c = i64::from(slot.closes.map_or(24 * 60, TimeOfDay::minutes));
+        let meets = on.is_none_or(|d| d == day)
+            && opens_from.is_none_or(|a| o >= a)
+            && closes_by.is_none_or(|b| c <= b)
+            && between.is_none_or(|(f, t)| o < t && c > f);
+        let days: Vec<Weekday> = match on {
+            Some(d) => vec![Weekday::ALL[d]],
+            None => Weekday::ALL.to_vec(),
+        };
+        let search = hours_to_search(&days, opens_from, between);
+        if meets {
+            let search = search.expect("a slot meets it, so some hour can");
+            prop_assert!(hours_meet(&week_hours(&[slot]).expect("dated"), &search));
+        }
+    }
+}
+
+#[test]
+fn hours_to_search_are_the_hours_a_morning_can_touch() {
+    // Tuesday, open some time before noon: Tuesday's hours 0 to 11 and no others.
+    let mask = hours_to_search(&[Weekday::Tu], None, Some((0, 12 * 60))).expect("hours");
+    let tuesday = |from: u16, to: u16| week_hours(&[weekly(Weekday::Tu, from, to)]).expect("dated");
+    assert!(hours_meet(&mask, &tuesday(11 * 60 + 30, 13 * 60)));
+    assert!(!hours_meet(&mask, &tuesday(12 * 60, 13 * 60)));
+    assert!(!hours_meet(
+        &mask,
+        &week_hours(&[weekly(Weekday::We, 9 * 60, 10 * 60)]).expect("dated")
+    ));
+    // A window ending before any slot can open: nothing can meet it.
+    assert_eq!(hours_to_search(&[Weekday::Tu], None, Some((-60, 0))), None);
+    assert_eq!(hours_to_search(&[], None, None), None);
+}

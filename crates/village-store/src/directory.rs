@@ -212,7 +212,8 @@ pub async fn prepare_for_import(db: &mut impl Db) -> Result<()> {
 /// Refresh the query planner's statistics after a big import, so it picks the right index
 /// for each filter (without them SQLite can choose a plan that reads the whole time table once
 /// per offer). Quick: on SQLite it samples at most a thousand rows per index. On SQLite it
-/// also checkpoints the write-ahead log.
+/// also checkpoints the write-ahead log; on PostgreSQL it vacuums the directory's tables too
+/// (it must not be called inside a transaction there).
 pub async fn refresh_statistics(db: &mut impl Db) -> Result<()> {
     match db.exec() {
         Exec::Sqlite(c) => {
@@ -227,8 +228,11 @@ pub async fn refresh_statistics(db: &mut impl Db) -> Result<()> {
                 .await?;
         }
         Exec::Postgres(c) => {
+            // VACUUM as well, so the visibility map says every page of the new rows is seen by
+            // all: only then can a search read an index alone (the places near a point, in
+            // `dir_service_match`'s covering key) instead of one table page for each row.
             sqlx::query(
-                "ANALYZE dir_services, dir_service_terms, dir_service_times, dir_service_places, \
+                "VACUUM (ANALYZE) dir_services, dir_service_terms, dir_service_times, dir_service_places, \
                  dir_service_at_locations, dir_service_match",
             )
             .execute(&mut *c)
@@ -1050,9 +1054,10 @@ async fn first_matches(
         let batch = &ranked[at..at.saturating_add(step).min(ranked.len())];
         at += batch.len();
         let list = serde_json::to_string(batch).unwrap_or_else(|_| "[]".into());
+        // (`+public`: the rows are found by rowid, never by reading an index of who is public.)
         let found: Vec<(i64, String)> = sqlx::query_as(
             "SELECT rowid, id FROM dir_services WHERE rowid IN (SELECT value FROM json_each($1)) \
-             AND public = TRUE",
+             AND +public = TRUE",
         )
         .bind(list)
         .fetch_all(&mut *c)

@@ -218,9 +218,13 @@ impl Store {
     async fn fill_derived(&self) -> crate::Result<()> {
         let mut tx = self.begin().await?;
         let read = crate::directory::fill_match_facts(&mut tx).await?;
+        let areas = crate::directory::fill_service_areas(&mut tx).await?;
         tx.commit().await?;
         if read > 0 {
             tracing::info!(offers = read, "matching facts filled in from the directory");
+        }
+        if let Some(areas) = areas {
+            tracing::info!(areas, "service areas read from the directory");
         }
         Ok(())
     }

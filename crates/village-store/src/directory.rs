@@ -7,7 +7,7 @@ use village_domain::connections::matching::{
     access_key, hours_to_search, term_bits, week_hours, Facts,
 };
 use village_domain::directory::geo::{
-    cell, cell_row, circle_rows, distance_km, BoundingBox, CircleRow, LatLon,
+    cell, cell_row, circle_rows, distance_km, Area, BoundingBox, CircleRow, LatLon,
 };
 use village_domain::directory::oruk::ServiceIndex;
 use village_domain::directory::schedule::Weekday;
@@ -74,6 +74,7 @@ pub async fn upsert_service(
         "dir_service_times",
         "dir_service_places",
         "dir_service_match",
+        "dir_service_areas",
     ] {
         let sql = format!("DELETE FROM {table} WHERE service_id = $1");
         query!(db, c => sqlx::query(&sql).bind(&index.id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
@@ -121,6 +122,9 @@ pub async fn upsert_service(
         &rows,
     )
     .await?;
+    let areas = area_rows(index);
+    let binds: Vec<Vec<Bind<'_>>> = areas.iter().map(|a| a.binds(&index.id)).collect();
+    insert_rows(db, AREA_INSERT, "", AREA_WIDTH, &binds).await?;
     for place in &index.places {
         query!(db, c => sqlx::query("INSERT INTO dir_service_places (service_id, lat, lon, postcode) VALUES ($1, $2, $3, $4)")
             .bind(&index.id)
@@ -322,6 +326,7 @@ pub async fn upsert_services(
             "dir_service_times",
             "dir_service_places",
             "dir_service_match",
+            "dir_service_areas",
         ] {
             run_bound(
                 db,
@@ -339,6 +344,12 @@ pub async fn upsert_services(
         .iter()
         .map(|(index, _)| match_rows(index, public))
         .collect();
+    let areas: Vec<(&str, AreaRow)> = items
+        .iter()
+        .flat_map(|(index, _)| area_rows(index).into_iter().map(|a| (index.id.as_str(), a)))
+        .collect();
+    let area_binds: Vec<Vec<Bind<'_>>> = areas.iter().map(|(id, a)| a.binds(id)).collect();
+    insert_rows(db, AREA_INSERT, "", AREA_WIDTH, &area_binds).await?;
     let mut matches = Vec::new();
     for ((index, _), rows) in items.iter().zip(&facts) {
         for row in rows {
@@ -431,6 +442,102 @@ pub async fn upsert_services(
         &matches,
     )
     .await
+}
+
+const AREA_INSERT: &str =
+    "INSERT INTO dir_service_areas (service_id, min_lat, max_lat, min_lon, max_lon, extent) VALUES";
+const AREA_WIDTH: usize = 6;
+
+/// One area an offer covers, as `dir_service_areas` keeps it.
+struct AreaRow {
+    bounds: BoundingBox,
+    extent: String,
+}
+
+impl AreaRow {
+    fn binds<'a>(&'a self, id: &'a str) -> Vec<Bind<'a>> {
+        vec![
+            Bind::Text(id),
+            Bind::Float(self.bounds.min_lat),
+            Bind::Float(self.bounds.max_lat),
+            Bind::Float(self.bounds.min_lon),
+            Bind::Float(self.bounds.max_lon),
+            Bind::Text(&self.extent),
+        ]
+    }
+}
+
+fn area_rows(index: &ServiceIndex) -> Vec<AreaRow> {
+    index
+        .areas
+        .iter()
+        .map(|a| AreaRow {
+            bounds: a.bounds(),
+            extent: a.to_geojson(),
+        })
+        .collect()
+}
+
+/// Fill `dir_service_areas` from the stored records, once, after the migration that made it
+/// (`dir_pending_work`). Returns how many areas were read, or `None` when there was nothing to do.
+pub async fn fill_service_areas(db: &mut impl Db) -> Result<Option<usize>> {
+    let pending: Option<String> = query!(db, c => sqlx::query_scalar("SELECT task FROM dir_pending_work WHERE task = 'service_areas'").fetch_optional(&mut *c).await)?;
+    if pending.is_none() {
+        return Ok(None);
+    }
+    let mut found = 0usize;
+    let mut after = String::new();
+    loop {
+        // Only records that mention an area are read whole.
+        let batch: Vec<(String, String)> = query!(db, c => sqlx::query_as(
+            "SELECT id, doc FROM dir_service_docs WHERE id > $1 AND doc LIKE '%\"service_areas\"%' \
+             ORDER BY id LIMIT 2000",
+        )
+        .bind(&after)
+        .fetch_all(&mut *c)
+        .await)?;
+        let Some(last) = batch.last() else {
+            break;
+        };
+        after = last.0.clone();
+        let mut rows: Vec<(String, AreaRow)> = Vec::new();
+        for (id, doc) in &batch {
+            let Ok(value) = serde_json::from_str::<serde_json::Value>(doc) else {
+                continue;
+            };
+            if let Ok((index, _)) = village_domain::directory::oruk::read_service(&value) {
+                rows.extend(area_rows(&index).into_iter().map(|a| (id.clone(), a)));
+            }
+        }
+        found += rows.len();
+        let binds: Vec<Vec<Bind<'_>>> = rows.iter().map(|(id, a)| a.binds(id)).collect();
+        insert_rows(db, AREA_INSERT, "", AREA_WIDTH, &binds).await?;
+    }
+    query!(db, c => sqlx::query("DELETE FROM dir_pending_work WHERE task = 'service_areas'").execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    if found > 0 {
+        bump_generation(db).await?;
+    }
+    Ok(Some(found))
+}
+
+/// The offers with an area holding `point` (of those that give areas).
+async fn covering(db: &mut impl Db, point: LatLon) -> Result<Vec<String>> {
+    let rows: Vec<(String, String)> = query!(db, c => sqlx::query_as(
+        "SELECT service_id, extent FROM dir_service_areas \
+         WHERE min_lat <= $1 AND max_lat >= $1 AND min_lon <= $2 AND max_lon >= $2",
+    )
+    .bind(point.lat())
+    .bind(point.lon())
+    .fetch_all(&mut *c)
+    .await)?;
+    let mut ids: Vec<String> = rows
+        .into_iter()
+        .filter(|(_, extent)| Area::from_geojson(extent).is_some_and(|a| a.contains(point)))
+        .map(|(id, _)| id)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
 }
 
 const MATCH_INSERT: &str =
@@ -623,6 +730,9 @@ pub struct ServiceFilter {
     /// Only services with a place within this distance (km) of this point, nearest first
     /// (unless searching by words, when the best match stays first).
     pub near: Option<(LatLon, f64)>,
+    /// A point the offers must cover, if they say which areas they cover (ORUK
+    /// `service_areas` as GeoJSON); offers that give no area are not left out.
+    pub covering: Option<LatLon>,
     /// Order by distance from this point, without leaving anything out.
     pub sort_from: Option<LatLon>,
     pub sort: SortOrder,
@@ -663,6 +773,7 @@ impl ServiceFilter {
             && self.open_between.is_none()
             && self.near.is_none()
             && self.sort_from.is_none()
+            && self.covering.is_none()
             && !self.per_location
     }
 
@@ -902,6 +1013,20 @@ pub async fn search_services(
         );
         conditions.push(exists.clone());
         count_instead = Some((exists, within));
+    }
+    if let Some(point) = filter.covering {
+        // Offers that give the areas they cover must cover the point; the others may.
+        let ids =
+            serde_json::to_string(&covering(db, point).await?).unwrap_or_else(|_| "[]".into());
+        let p = push(&mut args, Arg::Text(ids));
+        let list = if postgres {
+            format!("SELECT jsonb_array_elements_text(CAST({p} AS jsonb))")
+        } else {
+            format!("SELECT value FROM json_each({p})")
+        };
+        conditions.push(format!(
+            "(NOT EXISTS (SELECT 1 FROM dir_service_areas a WHERE a.service_id = s.id) OR s.id IN ({list}))"
+        ));
     }
     if let Some((centre, km)) = filter.near {
         // Without words to narrow the search, places are read outwards from the centre.
@@ -1257,6 +1382,7 @@ async fn nearby(
     }
     // Whether the offers found must be checked against filters the rows do not carry.
     let check = other_terms
+        || filter.covering.is_some()
         || filter.taxonomy_id.is_some()
         || filter.free_only
         || filter.day.is_some()

@@ -35,6 +35,7 @@ on_both_backends!(
     offers_not_public_are_passed_over_in_a_ranked_page,
     a_page_deep_in_the_whole_list_is_the_same_read_from_a_mark,
     bad_hsds_csv_is_named_by_file_line_and_column_and_nothing_is_written,
+    a_postcode_search_keeps_to_the_areas_offers_cover,
 );
 
 async fn organisers_claim_a_group_then_edit_directly(backend: Backend) {
@@ -240,6 +241,15 @@ async fn the_directory_api_suggests_reviews_and_tells_history(backend: Backend) 
         async move { common::extract_csrf(&client.get(url).send().await.unwrap().text().await.unwrap()) }
     };
     let (mt, st) = (token_for(&member).await, token_for(&steward).await);
+    {
+        let mut c = app.store.conn().await.unwrap();
+        village_store::directory::upsert_postcodes(
+            &mut c,
+            &village_web::demo::directory::postcodes(),
+        )
+        .await
+        .unwrap();
+    }
     let post = |client: &reqwest::Client, token: &str, path: &str, body: Value| {
         client
             .post(app.url(path))
@@ -358,7 +368,9 @@ async fn the_directory_api_suggests_reviews_and_tells_history(backend: Backend) 
         json!({"name": "Ukulele jam session", "description": "Strum along", "why": "New name",
                "communities": ["deaf"], "space": "has_space",
                "times": [{"day": "WE", "opens": "18:30", "closes": "20:00"}],
-               "cost": {"free": "yes", "description": "Bring your own ukulele"}}),
+               "cost": {"free": "yes", "description": "Bring your own ukulele"},
+               "place": {"venue": "Meadowfield Library", "address": "3 Market Square",
+                         "postcode": "mf1 2bd"}}),
     )
     .await
     .unwrap();
@@ -383,6 +395,25 @@ async fn the_directory_api_suggests_reviews_and_tells_history(backend: Backend) 
         .collect();
     assert_eq!(times, ["WE"]);
     assert_eq!(change["record"]["cost_options"][0]["amount"], 0);
+    let place = &change["record"]["service_at_locations"][0]["location"];
+    assert_eq!(place["name"], "Meadowfield Library");
+    assert_eq!(place["addresses"][0]["postal_code"], "MF1 2BD");
+    assert_eq!(
+        (place["latitude"].as_f64(), place["longitude"].as_f64()),
+        (Some(52.9548), Some(-1.1467)),
+        "placed at the postcode's centre, which the demo area's postcodes give"
+    );
+    let r = post(
+        &member,
+        &mt,
+        &format!("/api/v1/directory/services/{A}/changes"),
+        json!({"name": "x", "description": "y", "why": "z", "place": {"postcode": "nowhere"}}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 422);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["field"], "postcode");
     let r = post(
         &member,
         &mt,
@@ -636,6 +667,17 @@ async fn a_suggestion_is_invisible_until_a_steward_approves_it(backend: Backend)
         .unwrap()
         .to_string();
     let change = format!("/directory/offers/{id}/suggest-change");
+    let before: Value = reqwest::get(app.url(&format!("/oruk/services/{id}")))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let old_postcode = before["service_at_locations"][0]["location"]["addresses"][0]["postal_code"]
+        .as_str()
+        .unwrap()
+        .replace(' ', "+");
+    assert_ne!(old_postcode, "MF3+9JP");
     let (status, form) = text(member.get(app.url(&change)).send().await.unwrap()).await;
     assert_eq!(status, 200);
     assert!(
@@ -689,6 +731,9 @@ async fn a_suggestion_is_invisible_until_a_steward_approves_it(backend: Backend)
             ("closes", ""),
             ("free", "no"),
             ("cost", "£1 for tea"),
+            ("venue", "Oakwood Primary School hall"),
+            ("address", "Oakwood Avenue"),
+            ("postcode", "mf3 9jp"),
         ],
     )
     .await;
@@ -779,6 +824,24 @@ async fn a_suggestion_is_invisible_until_a_steward_approves_it(backend: Backend)
     .await
     .1;
     assert!(found.contains("1 offer found"), "found on its new day");
+    assert_eq!(
+        record["service_at_locations"][0]["location"]["name"],
+        "Oakwood Primary School hall"
+    );
+    let near = |postcode: String| {
+        let app = &app;
+        async move {
+            let path =
+                format!("/oruk/services?search=knitterati&postcode={postcode}&proximity=200");
+            get(app, &path).await.1["total_items"].as_i64()
+        }
+    };
+    assert_eq!(
+        near("MF3+9JP".into()).await,
+        Some(1),
+        "found within 200 m of its new place"
+    );
+    assert_eq!(near(old_postcode).await, Some(0), "and not at the old one");
     let (_, history) = text(
         app.client()
             .get(app.url(&format!("/directory/offers/{id}/history")))
@@ -789,6 +852,10 @@ async fn a_suggestion_is_invisible_until_a_steward_approves_it(backend: Backend)
     .await;
     assert!(history.contains("Change suggested by") && history.contains("Crochet started in May"));
     assert!(history.contains("“Knit and natter” became “Knitterati natter”"));
+    assert!(
+        history.contains("Oakwood Primary School hall, Oakwood Avenue, MF3 9JP"),
+        "the history says where it moved, in words"
+    );
     assert!(
         !history.contains("Member person"),
         "the public history does not name the member who suggested"
@@ -2391,4 +2458,140 @@ async fn a_page_deep_in_the_whole_list_is_the_same_read_from_a_mark(backend: Bac
             assert_eq!(ids(&body), want, "{round}: page {page} of {per_page}");
         }
     }
+}
+
+/// The ORUK API's `postcode`: "If service_area is available, only return results where the
+/// postcode exists within the service_area. If proximity is provided, only show results within
+/// the proximity from the centroid of the postcode."
+async fn a_postcode_search_keeps_to_the_areas_offers_cover(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let csv = app.dir.path().join("postcodes.csv");
+    std::fs::write(
+        &csv,
+        "pcds,lat,long\nMF1 1AA,52.9531,-1.1502\nMF3 9JP,52.9603,-1.1349\n",
+    )
+    .unwrap();
+    let report =
+        village_web::directory::import::import_postcodes(&app.store, &csv, false, &mut |_, _| {})
+            .await
+            .unwrap();
+    assert!(report.written);
+    let area = |id: &str, ring: &str| {
+        json!({"id": id, "name": "Where we work", "extent_type": "geojson",
+               "extent": format!(r#"{{"type": "Polygon", "coordinates": [{ring}]}}"#)})
+    };
+    let at = |sal: &str, loc: &str, lat: f64, lon: f64| {
+        json!([{"id": sal, "location": {"id": loc, "name": "Hall", "location_type": "physical",
+                "latitude": lat, "longitude": lon}}])
+    };
+    // Around Brook Street (MF1 1AA) but not Oakwood (MF3 9JP); and an area far away.
+    let brook =
+        "[[-1.16, 52.945], [-1.14, 52.945], [-1.14, 52.958], [-1.16, 52.958], [-1.16, 52.945]]";
+    let far = "[[0.0, 51.0], [1.0, 51.0], [1.0, 52.0], [0.0, 52.0], [0.0, 51.0]]";
+    let file = app.dir.path().join("areas.json");
+    std::fs::write(
+        &file,
+        json!([
+            service(
+                A,
+                "Brook Street lunch club",
+                "Lunch for the ward",
+                json!({
+                "service_areas": [area("a1a1a1a1-0000-4000-8000-000000000001", brook)],
+                "service_at_locations": at("a1a1a1a1-0000-4000-8000-000000000002",
+                    "a1a1a1a1-0000-4000-8000-000000000003", 52.9531, -1.1502)})
+            ),
+            service(
+                B,
+                "Befriending by phone",
+                "Anyone in town",
+                json!({
+                "service_at_locations": at("b1b1b1b1-0000-4000-8000-000000000002",
+                    "b1b1b1b1-0000-4000-8000-000000000003", 52.9603, -1.1349)})
+            ),
+            service(
+                C,
+                "Seaside walks",
+                "Walks by the sea",
+                json!({
+                "service_areas": [area("c1c1c1c1-0000-4000-8000-000000000001", far)],
+                "service_at_locations": at("c1c1c1c1-0000-4000-8000-000000000002",
+                    "c1c1c1c1-0000-4000-8000-000000000003", 52.9531, -1.1502)})
+            ),
+        ])
+        .to_string(),
+    )
+    .unwrap();
+    let report = import(&app, &file, false).await;
+    assert!(report.written, "{:?}", report.refused);
+    let ids = |path: &'static str| {
+        let app = &app;
+        async move {
+            let (status, page, _) = get(app, path).await;
+            assert_eq!(status, 200, "{path}: {page}");
+            let mut ids: Vec<String> = page["contents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["id"].as_str().unwrap().to_string())
+                .collect();
+            assert_eq!(
+                page["total_items"].as_u64(),
+                Some(ids.len() as u64),
+                "{path}"
+            );
+            ids.sort();
+            ids
+        }
+    };
+    let checks = || async {
+        assert_eq!(
+            ids("/oruk/services?postcode=MF1+1AA").await,
+            [A, B],
+            "the far area leaves its offer out; an offer without an area stays"
+        );
+        assert_eq!(ids("/oruk/services?postcode=MF3+9JP").await, [B]);
+        assert_eq!(
+            ids("/oruk/services?postcode=MF1+1AA&proximity=500").await,
+            [A],
+            "and within 500 m"
+        );
+    };
+    checks().await;
+
+    // Offers listed before Village kept areas have them read from their records once, when
+    // the hub next starts (as an upgrade leaves it: areas empty, the work waiting).
+    let sql = [
+        "DELETE FROM dir_service_areas",
+        "INSERT INTO dir_pending_work (task) VALUES ('service_areas')",
+    ];
+    match &app.store {
+        village_store::Store::Sqlite { pool, .. } => {
+            for q in sql {
+                sqlx::query(q).execute(pool).await.unwrap();
+            }
+        }
+        village_store::Store::Postgres { pool } => {
+            for q in sql {
+                sqlx::query(q).execute(pool).await.unwrap();
+            }
+        }
+    }
+    let mut tx = app.store.begin().await.unwrap();
+    let filled = village_store::directory::fill_service_areas(&mut tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(filled, Some(2));
+    checks().await;
+    let mut tx = app.store.begin().await.unwrap();
+    assert_eq!(
+        village_store::directory::fill_service_areas(&mut tx)
+            .await
+            .unwrap(),
+        None,
+        "once"
+    );
 }

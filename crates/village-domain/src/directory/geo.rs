@@ -269,10 +269,163 @@ pub fn distance_words(km: f64) -> String {
     }
 }
 
+/// An area a service covers, read from an ORUK `service_area` whose `extent` is GeoJSON: one
+/// or more polygons, each an outer ring with any holes, as (longitude, latitude) points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Area {
+    polygons: Vec<Vec<Vec<(f64, f64)>>>,
+}
+
+impl Area {
+    /// Read a GeoJSON `Polygon` or `MultiPolygon`, or a `Feature` or `FeatureCollection` of
+    /// them (the area is all of them). `None` when the text is not one of those, or holds a
+    /// ring of fewer than three points or a coordinate that is not a longitude and latitude.
+    pub fn from_geojson(text: &str) -> Option<Area> {
+        let value: serde_json::Value = serde_json::from_str(text).ok()?;
+        let mut polygons = Vec::new();
+        Self::gather(&value, &mut polygons)?;
+        (!polygons.is_empty()).then_some(Area { polygons })
+    }
+
+    fn gather(v: &serde_json::Value, out: &mut Vec<Vec<Vec<(f64, f64)>>>) -> Option<()> {
+        let ring = |r: &serde_json::Value| -> Option<Vec<(f64, f64)>> {
+            let points: Vec<(f64, f64)> = r
+                .as_array()?
+                .iter()
+                .map(|p| {
+                    let p = p.as_array()?;
+                    let (lon, lat) = (p.first()?.as_f64()?, p.get(1)?.as_f64()?);
+                    ((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat))
+                        .then_some((lon, lat))
+                })
+                .collect::<Option<_>>()?;
+            (points.len() >= 3).then_some(points)
+        };
+        let polygon = |p: &serde_json::Value| -> Option<Vec<Vec<(f64, f64)>>> {
+            let rings: Vec<Vec<(f64, f64)>> =
+                p.as_array()?.iter().map(ring).collect::<Option<_>>()?;
+            (!rings.is_empty()).then_some(rings)
+        };
+        match v.get("type")?.as_str()? {
+            "Polygon" => out.push(polygon(v.get("coordinates")?)?),
+            "MultiPolygon" => {
+                for p in v.get("coordinates")?.as_array()? {
+                    out.push(polygon(p)?);
+                }
+            }
+            "Feature" => Self::gather(v.get("geometry")?, out)?,
+            "FeatureCollection" => {
+                for f in v.get("features")?.as_array()? {
+                    Self::gather(f, out)?;
+                }
+            }
+            _ => return None,
+        }
+        Some(())
+    }
+
+    /// Whether the point lies inside the area (inside an outer ring and in none of its holes).
+    pub fn contains(&self, p: LatLon) -> bool {
+        let inside = |ring: &[(f64, f64)]| {
+            let (x, y) = (p.lon, p.lat);
+            let mut odd = false;
+            let mut j = ring.len() - 1;
+            for i in 0..ring.len() {
+                let (xi, yi) = ring[i];
+                let (xj, yj) = ring[j];
+                if (yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi {
+                    odd = !odd;
+                }
+                j = i;
+            }
+            odd
+        };
+        self.polygons.iter().any(|rings| {
+            rings.first().is_some_and(|outer| inside(outer))
+                && !rings.iter().skip(1).any(|hole| inside(hole))
+        })
+    }
+
+    /// The area as one GeoJSON `MultiPolygon`, which [`Area::from_geojson`] reads back.
+    pub fn to_geojson(&self) -> String {
+        let coordinates: Vec<Vec<Vec<[f64; 2]>>> = self
+            .polygons
+            .iter()
+            .map(|rings| {
+                rings
+                    .iter()
+                    .map(|ring| ring.iter().map(|(lon, lat)| [*lon, *lat]).collect())
+                    .collect()
+            })
+            .collect();
+        serde_json::json!({"type": "MultiPolygon", "coordinates": coordinates}).to_string()
+    }
+
+    /// The smallest box of latitudes and longitudes holding the whole area.
+    pub fn bounds(&self) -> BoundingBox {
+        let points = self.polygons.iter().flatten().flatten();
+        let mut b = BoundingBox {
+            min_lat: f64::INFINITY,
+            max_lat: f64::NEG_INFINITY,
+            min_lon: f64::INFINITY,
+            max_lon: f64::NEG_INFINITY,
+        };
+        for (lon, lat) in points {
+            b.min_lat = b.min_lat.min(*lat);
+            b.max_lat = b.max_lat.max(*lat);
+            b.min_lon = b.min_lon.min(*lon);
+            b.max_lon = b.max_lon.max(*lon);
+        }
+        b
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn an_area_holds_the_points_inside_it_and_not_its_holes() {
+        // A square around central Meadowfield with a square hole in the middle.
+        let area = Area::from_geojson(
+            r#"{"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [
+                [[-1.20, 52.90], [-1.10, 52.90], [-1.10, 53.00], [-1.20, 53.00], [-1.20, 52.90]],
+                [[-1.16, 52.94], [-1.14, 52.94], [-1.14, 52.96], [-1.16, 52.96], [-1.16, 52.94]]
+            ]}}"#,
+        )
+        .expect("a polygon");
+        let at = |lat, lon| LatLon::new(lat, lon).expect("a point");
+        assert!(area.contains(at(52.92, -1.18)));
+        assert!(!area.contains(at(52.95, -1.15)), "in the hole");
+        assert!(!area.contains(at(53.05, -1.15)), "north of it");
+        assert!(!area.contains(at(52.95, -1.05)), "east of it");
+        let b = area.bounds();
+        assert_eq!(
+            (b.min_lat, b.max_lat, b.min_lon, b.max_lon),
+            (52.90, 53.00, -1.20, -1.10)
+        );
+        let two = Area::from_geojson(
+            r#"{"type": "MultiPolygon", "coordinates": [
+                [[[0, 0], [1, 0], [1, 1], [0, 0]]],
+                [[[10, 10], [11, 10], [11, 11], [10, 10]]]
+            ]}"#,
+        )
+        .expect("two polygons");
+        assert!(two.contains(at(10.2, 10.8)));
+        assert!(!two.contains(at(5.0, 5.0)));
+        assert_eq!(Area::from_geojson(&two.to_geojson()).as_ref(), Some(&two));
+        assert_eq!(Area::from_geojson(&area.to_geojson()).as_ref(), Some(&area));
+        for bad in [
+            "extent",
+            r#"{"type": "Point", "coordinates": [0, 0]}"#,
+            r#"{"type": "Polygon", "coordinates": [[[0, 0], [1, 1]]]}"#,
+            r#"{"type": "Polygon", "coordinates": [[[0, 0], [1, 100], [2, 0]]]}"#,
+            r#"{"type": "FeatureCollection", "features": []}"#,
+        ] {
+            assert_eq!(Area::from_geojson(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn postcodes_in_every_uk_shape() {

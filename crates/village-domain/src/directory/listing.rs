@@ -337,6 +337,128 @@ pub struct ChangeForm {
     pub times: Option<Vec<TimeLine>>,
     /// What it costs; `None` keeps it.
     pub cost: Option<CostLine>,
+    /// Where it happens (its first place); `None` keeps it. All blank: it has no place.
+    pub place: Option<PlaceLine>,
+    /// Where the typed postcode is, if the hub knows it (the caller looks it up): a place
+    /// whose postcode changed gets these coordinates, or none if it is not known, so it is not
+    /// found near where it used to be.
+    pub place_centre: Option<LatLon>,
+}
+
+/// Where an offer happens, as typed: the name of the place, its address and postcode.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlaceLine {
+    pub venue: String,
+    pub address: String,
+    pub postcode: String,
+}
+
+/// The first place a record gives, for the change form (other places are kept as they are).
+pub fn place_line(record: &Value) -> PlaceLine {
+    let location = record
+        .get("service_at_locations")
+        .and_then(Value::as_array)
+        .and_then(|s| s.first())
+        .and_then(|s| s.get("location"));
+    let address = location
+        .and_then(|l| l.get("addresses"))
+        .and_then(Value::as_array)
+        .and_then(|a| a.first());
+    let text = |v: Option<&Value>, key: &str| {
+        v.and_then(|v| v.get(key))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    PlaceLine {
+        venue: text(location, "name"),
+        address: text(address, "address_1"),
+        postcode: text(address, "postal_code"),
+    }
+}
+
+/// Put the typed place in place of the record's first one, keeping everything else about it
+/// (its ids, other address lines, its times and any other places). A new postcode brings
+/// `centre` as its coordinates (or none); an unchanged one keeps the coordinates it had.
+fn replace_place(
+    record: &mut Map<String, Value>,
+    venue: Option<&str>,
+    address: Option<&str>,
+    postcode: Option<&Postcode>,
+    centre: Option<LatLon>,
+    ids: &mut dyn Iterator<Item = String>,
+) {
+    let mut places: Vec<Value> = record
+        .get("service_at_locations")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    if venue.is_none() && address.is_none() && postcode.is_none() {
+        if !places.is_empty() {
+            places.remove(0);
+        }
+    } else {
+        if places.is_empty() {
+            places.push(json!({
+                "id": ids.next().unwrap_or_default(),
+                "location": {"id": ids.next().unwrap_or_default(), "location_type": "physical"},
+            }));
+        }
+        let before = place_line(&json!({"service_at_locations": [places[0].clone()]}));
+        let sal = &mut places[0];
+        if !sal.get("location").is_some_and(Value::is_object) {
+            sal["location"] =
+                json!({"id": ids.next().unwrap_or_default(), "location_type": "physical"});
+        }
+        let location = &mut sal["location"];
+        match venue {
+            Some(v) => location["name"] = json!(v),
+            None => {
+                if let Some(l) = location.as_object_mut() {
+                    l.remove("name");
+                }
+            }
+        }
+        let typed = postcode.map(ToString::to_string).unwrap_or_default();
+        let moved = !typed.eq_ignore_ascii_case(before.postcode.trim());
+        if moved {
+            if let Some(l) = location.as_object_mut() {
+                l.remove("latitude");
+                l.remove("longitude");
+            }
+            if let Some(p) = centre.filter(|_| postcode.is_some()) {
+                location["latitude"] = json!(p.lat());
+                location["longitude"] = json!(p.lon());
+            }
+        }
+        if address.is_some() || postcode.is_some() {
+            let has_address = location
+                .get("addresses")
+                .and_then(Value::as_array)
+                .is_some_and(|a| a.first().is_some_and(Value::is_object));
+            if !has_address {
+                location["addresses"] = json!([{
+                    "id": ids.next().unwrap_or_default(),
+                    "address_1": "",
+                    "city": "",
+                    "state_province": "",
+                    "postal_code": "",
+                    "country": "GB",
+                    "address_type": "physical",
+                }]);
+            }
+            let first = &mut location["addresses"][0];
+            first["address_1"] = json!(address.unwrap_or_default());
+            first["postal_code"] = json!(typed);
+        } else if let Some(l) = location.as_object_mut() {
+            l.remove("addresses");
+        }
+    }
+    if places.is_empty() {
+        record.remove("service_at_locations");
+    } else {
+        record.insert("service_at_locations".into(), Value::Array(places));
+    }
 }
 
 /// One time an offer happens, as typed.
@@ -761,10 +883,48 @@ pub fn apply_change(
         let words = optional(&c.description, "cost", "the cost", 200, &mut problems);
         (free, words)
     });
+    let place = form.place.as_ref().map(|p| {
+        let venue = optional(&p.venue, "venue", "the place name", 120, &mut problems);
+        let address = optional(&p.address, "address", "the address", 200, &mut problems);
+        let postcode = match p.postcode.trim() {
+            "" => None,
+            typed => Postcode::parse(typed)
+                .map_err(|why| problems.push(FieldError::new("postcode", "invalid", why)))
+                .ok(),
+        };
+        (venue, address, postcode)
+    });
     if !problems.is_empty() {
         return Err(problems);
     }
     let mut record: Map<String, Value> = current.as_object().cloned().unwrap_or_default();
+    // The place is written again only when it changed, like the times and cost below.
+    if let Some((venue, address, postcode)) = place {
+        let typed = PlaceLine {
+            venue: venue.clone().unwrap_or_default(),
+            address: address.clone().unwrap_or_default(),
+            postcode: postcode
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+        };
+        let now_line = place_line(current);
+        let same = typed.venue == now_line.venue
+            && typed.address == now_line.address
+            && typed
+                .postcode
+                .eq_ignore_ascii_case(now_line.postcode.trim());
+        if !same {
+            replace_place(
+                &mut record,
+                venue.as_deref(),
+                address.as_deref(),
+                postcode.as_ref(),
+                form.place_centre,
+                ids,
+            );
+        }
+    }
     // Times and cost are written again only when they changed, so a record's own shape
     // (times kept per place, several cost options) stays as it was otherwise.
     if let Some(times) = times {
@@ -863,12 +1023,41 @@ pub fn differences(before: Option<&Value>, after: &Value) -> Vec<(String, String
             Some(other) => other.to_string(),
         }
     };
+    // Places in words: the name, address and postcode of each.
+    let places = |v: Option<&Value>| -> String {
+        let lines: Vec<String> = v
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|sal| {
+                let line = place_line(&json!({"service_at_locations": [sal]}));
+                [line.venue, line.address, line.postcode]
+                    .into_iter()
+                    .filter(|part| !part.trim().is_empty())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .filter(|line| !line.is_empty())
+            .collect();
+        if lines.is_empty() {
+            words(v)
+        } else {
+            lines.join("; ")
+        }
+    };
     NAMES
         .iter()
         .filter_map(|(key, label)| {
             let old = before.and_then(|b| b.get(*key));
             let new = after.get(*key);
-            (old != new).then(|| (label.to_string(), words(old), words(new)))
+            let said = |v| {
+                if *key == "service_at_locations" {
+                    places(v)
+                } else {
+                    words(v)
+                }
+            };
+            (old != new).then(|| (label.to_string(), said(old), said(new)))
         })
         .collect()
 }
@@ -1235,5 +1424,135 @@ mod tests {
             .map(|e| e.field)
             .collect();
         assert_eq!(fields, ["free", "cost"]);
+    }
+
+    #[test]
+    fn a_change_can_say_where_it_happens() {
+        let current = json!({"id": "00000000-0000-4000-8000-00000000000b", "status": "active",
+            "name": "Club", "description": "Fun", "service_at_locations": [
+            {"id": "sal-1", "schedules": [{"id": "s1", "freq": "WEEKLY", "byday": "TU"}],
+             "location": {"id": "loc-1", "name": "Old Hall", "latitude": 53.48, "longitude": -2.24,
+                "addresses": [{"id": "a1", "address_1": "1 Old Road", "city": "Mossford",
+                    "state_province": "", "postal_code": "MF1 1AA", "country": "GB"}]}},
+            {"id": "sal-2", "location": {"id": "loc-2", "name": "Park", "latitude": 53.5, "longitude": -2.2}}
+        ]});
+        assert_eq!(
+            place_line(&current),
+            PlaceLine {
+                venue: "Old Hall".into(),
+                address: "1 Old Road".into(),
+                postcode: "MF1 1AA".into()
+            }
+        );
+        let same = ChangeForm {
+            name: "Club".into(),
+            description: "Fun".into(),
+            place: Some(place_line(&current)),
+            ..Default::default()
+        };
+        let kept = apply_change(&current, &same, &mut ids(), "now").unwrap_or_default();
+        assert_eq!(
+            kept["service_at_locations"],
+            current["service_at_locations"]
+        );
+
+        // A new name for the place keeps where it is, its ids, times and the other place.
+        let renamed = ChangeForm {
+            place: Some(PlaceLine {
+                venue: "Community Hall".into(),
+                ..place_line(&current)
+            }),
+            ..same.clone()
+        };
+        let renamed = apply_change(&current, &renamed, &mut ids(), "now").unwrap_or_default();
+        let first = &renamed["service_at_locations"][0];
+        assert_eq!(first["location"]["name"], "Community Hall");
+        assert_eq!(first["location"]["latitude"], 53.48);
+        assert_eq!(first["location"]["addresses"][0]["city"], "Mossford");
+        assert_eq!(
+            first["schedules"],
+            current["service_at_locations"][0]["schedules"]
+        );
+        assert_eq!(
+            renamed["service_at_locations"][1],
+            current["service_at_locations"][1]
+        );
+
+        // A new postcode moves it to the postcode's centre, or to nowhere if that is unknown.
+        let centre = LatLon::new(53.40, -2.10).unwrap();
+        let moved = ChangeForm {
+            place: Some(PlaceLine {
+                venue: "New Hall".into(),
+                address: "2 New Street".into(),
+                postcode: "mf2 4dg".into(),
+            }),
+            place_centre: Some(centre),
+            ..same.clone()
+        };
+        let moved = apply_change(&current, &moved, &mut ids(), "now").unwrap_or_default();
+        let (index, _) = super::super::oruk::read_service(&moved).unwrap();
+        assert_eq!(index.places[0].point, centre);
+        assert_eq!(index.places[0].postcode.as_deref(), Some("MF2 4DG"));
+        assert_eq!(index.places.len(), 2);
+        let unknown = ChangeForm {
+            place: Some(PlaceLine {
+                postcode: "MF9 9ZZ".into(),
+                ..place_line(&current)
+            }),
+            ..same.clone()
+        };
+        let unknown = apply_change(&current, &unknown, &mut ids(), "now").unwrap_or_default();
+        let (index, _) = super::super::oruk::read_service(&unknown).unwrap();
+        assert_eq!(index.places.len(), 1, "only the park still has a point");
+        assert!(unknown["service_at_locations"][0]["location"]
+            .get("latitude")
+            .is_none());
+
+        // All blank: the first place goes; a listing without one can be given one.
+        let gone = ChangeForm {
+            place: Some(PlaceLine::default()),
+            ..same.clone()
+        };
+        let gone = apply_change(&current, &gone, &mut ids(), "now").unwrap_or_default();
+        assert_eq!(
+            gone["service_at_locations"].as_array().map(Vec::len),
+            Some(1)
+        );
+        assert_eq!(gone["service_at_locations"][0]["id"], "sal-2");
+        let bare = json!({"id": "00000000-0000-4000-8000-00000000000c", "status": "active",
+            "name": "Club", "description": "Fun"});
+        let given = ChangeForm {
+            place: Some(PlaceLine {
+                venue: "Library".into(),
+                address: String::new(),
+                postcode: "MF2 4DG".into(),
+            }),
+            place_centre: Some(centre),
+            ..same.clone()
+        };
+        let given = apply_change(&bare, &given, &mut ids(), "now").unwrap_or_default();
+        let (index, _) = super::super::oruk::read_service(&given).unwrap();
+        assert_eq!(index.places.len(), 1);
+        assert_eq!(index.places[0].point, centre);
+        assert_eq!(place_line(&given).venue, "Library");
+        assert_eq!(
+            differences(Some(&bare), &given),
+            vec![(
+                "Where".to_string(),
+                "(nothing)".to_string(),
+                "Library, MF2 4DG".to_string()
+            )]
+        );
+
+        let bad = ChangeForm {
+            place: Some(PlaceLine {
+                postcode: "nowhere".into(),
+                ..PlaceLine::default()
+            }),
+            ..same.clone()
+        };
+        let problems = apply_change(&current, &bad, &mut ids(), "now").unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].field, "postcode");
     }
 }

@@ -2,7 +2,7 @@
 //! The record itself is kept whole, so what comes in goes out again unchanged; this extracts
 //! the index and says precisely (by JSON path) what is wrong or doubtful.
 
-use super::geo::LatLon;
+use super::geo::{Area, LatLon};
 use super::schedule::{Schedule, ScheduleProblem};
 use serde_json::Value;
 
@@ -57,6 +57,8 @@ pub struct ServiceIndex {
     /// The ids of the record's `service_at_locations`.
     pub service_at_location_ids: Vec<String>,
     pub last_modified: Option<String>,
+    /// The areas its `service_areas` cover, where they give them as GeoJSON polygons.
+    pub areas: Vec<Area>,
 }
 
 const STATUSES: [&str; 4] = ["active", "inactive", "defunct", "temporarily closed"];
@@ -281,6 +283,24 @@ pub fn read_service(record: &Value) -> Result<(ServiceIndex, Vec<Finding>), Vec<
         }
     }
 
+    let mut areas = Vec::new();
+    if let Some(list) = record.get("service_areas").and_then(Value::as_array) {
+        for (i, area) in list.iter().enumerate() {
+            let geojson =
+                text(area, "extent_type").is_some_and(|t| t.eq_ignore_ascii_case("geojson"));
+            let Some(extent) = text(area, "extent").filter(|_| geojson) else {
+                continue;
+            };
+            match Area::from_geojson(extent) {
+                Some(a) => areas.push(a),
+                None => warnings.push(Finding::new(
+                    format!("$.service_areas[{i}].extent"),
+                    "is not a GeoJSON polygon Village can read: the area is kept, but not used to check which postcodes it covers",
+                )),
+            }
+        }
+    }
+
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -300,6 +320,7 @@ pub fn read_service(record: &Value) -> Result<(ServiceIndex, Vec<Finding>), Vec<
             places,
             service_at_location_ids,
             last_modified: text(record, "last_modified").map(str::to_string),
+            areas,
         },
         warnings,
     ))
@@ -508,11 +529,16 @@ mod tests {
             index.places.is_empty(),
             "latitude 100 is not a place on Earth"
         );
-        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings.len(), 2);
         assert!(warnings[0].path.starts_with("$.service_at_locations[0]"));
         assert!(warnings[0]
             .message
             .contains("left out of distance searches"));
+        assert_eq!(warnings[1].path, "$.service_areas[0].extent");
+        assert!(
+            index.areas.is_empty(),
+            "its extent says \"extent\", not GeoJSON"
+        );
     }
 
     /// The quick reader agrees with the full one on every field it reads.

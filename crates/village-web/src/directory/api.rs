@@ -11,7 +11,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
-use village_domain::directory::listing::{apply_change, ChangeForm, CostLine, TimeLine};
+use village_domain::directory::listing::{apply_change, ChangeForm, CostLine, PlaceLine, TimeLine};
 use village_domain::directory::oruk::read_service;
 use village_store::directory::{self as store, SuggestionRow};
 
@@ -148,6 +148,24 @@ pub struct ChangeBody {
     /// What it costs; leave out to keep.
     #[serde(default)]
     pub cost: Option<CostBody>,
+    /// Where it happens (its first place); leave out to keep. All three empty: it has no
+    /// place. A new postcode the hub knows places it there for distance search.
+    #[serde(default)]
+    pub place: Option<PlaceBody>,
+}
+
+/// Where an offer happens.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PlaceBody {
+    /// The name of the place, e.g. "Meadowfield Library".
+    #[serde(default)]
+    pub venue: String,
+    /// The street address.
+    #[serde(default)]
+    pub address: String,
+    /// A UK postcode.
+    #[serde(default)]
+    pub postcode: String,
 }
 
 /// One time an offer happens.
@@ -176,8 +194,8 @@ pub struct CostBody {
     pub description: String,
 }
 
-/// Suggest a change to a listing: its name, description, email, website, when it happens,
-/// what it costs, who it is for, its access and whether it has space.
+/// Suggest a change to a listing: its name, description, email, website, when and where it
+/// happens, what it costs, who it is for, its access and whether it has space.
 #[utoipa::path(post, path = "/api/v1/directory/services/{id}/changes", tag = "directory",
     params(("id" = String, Path, description = "The ORUK service id")),
     request_body = ChangeBody,
@@ -229,7 +247,14 @@ pub async fn api_suggest_change(
             free: c.free,
             description: c.description,
         }),
+        place: body.place.map(|p| PlaceLine {
+            venue: p.venue,
+            address: p.address,
+            postcode: p.postcode,
+        }),
+        place_centre: None,
     };
+    let form = super::editing::with_place_centre(&state, form).await;
     let proposed = apply_change(
         &current,
         &form,

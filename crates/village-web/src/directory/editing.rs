@@ -19,8 +19,8 @@ use village_domain::accounts::FieldError;
 use village_domain::audit::AuditAction;
 use village_domain::directory::geo::Postcode;
 use village_domain::directory::listing::{
-    apply_change, attribute_term, cost_line, differences, new_listing, time_lines, ChangeForm,
-    CostLine, NewListingForm, TimeLine, MAX_TIMES, TIME_FIELDS, WEEKS,
+    apply_change, attribute_term, cost_line, differences, new_listing, place_line, time_lines,
+    ChangeForm, CostLine, NewListingForm, PlaceLine, TimeLine, MAX_TIMES, TIME_FIELDS, WEEKS,
 };
 use village_domain::directory::oruk::read_service;
 use village_domain::directory::schedule::Weekday;
@@ -353,6 +353,13 @@ pub struct ChangeFields {
     free: Option<String>,
     #[serde(default)]
     cost: Option<String>,
+    /// Where it happens. Left out (a form without the questions): kept.
+    #[serde(default)]
+    venue: Option<String>,
+    #[serde(default)]
+    address: Option<String>,
+    #[serde(default)]
+    postcode: Option<String>,
 }
 
 /// Empty time lines the change form offers beside the ones a listing has.
@@ -411,6 +418,7 @@ impl ChangeFields {
         // More times than the form has lines for are not shown, and so kept as they are.
         let lines = Some(time_lines(current)).filter(|l| l.len() <= MAX_TIMES);
         let cost = cost_line(current);
+        let place = place_line(current);
         let column = |part: fn(&TimeLine) -> &String| -> Vec<String> {
             let Some(lines) = &lines else {
                 return Vec::new();
@@ -434,6 +442,9 @@ impl ChangeFields {
             closes: column(|l| &l.closes),
             free: Some(cost.free),
             cost: Some(cost.description),
+            venue: Some(place.venue),
+            address: Some(place.address),
+            postcode: Some(place.postcode),
             space: Space::ALL
                 .iter()
                 .find(|sp| terms.contains(&sp.term_id()))
@@ -470,8 +481,27 @@ impl ChangeFields {
                 free: self.free.clone().unwrap_or_default(),
                 description: self.cost.clone().unwrap_or_default(),
             }),
+            place: (self.venue.is_some() || self.address.is_some() || self.postcode.is_some())
+                .then(|| PlaceLine {
+                    venue: self.venue.clone().unwrap_or_default(),
+                    address: self.address.clone().unwrap_or_default(),
+                    postcode: self.postcode.clone().unwrap_or_default(),
+                }),
+            place_centre: None,
         }
     }
+}
+
+/// `change` with the typed postcode's centre filled in, if the hub knows the postcode.
+pub(crate) async fn with_place_centre(state: &AppState, mut change: ChangeForm) -> ChangeForm {
+    if let Some(Ok(postcode)) = change.place.as_ref().map(|p| Postcode::parse(&p.postcode)) {
+        if let Ok(mut c) = state.store.conn().await {
+            change.place_centre = store::postcode_point(&mut c, &postcode)
+                .await
+                .unwrap_or(None);
+        }
+    }
+    change
 }
 
 /// Whether it is free, as the change form asks.
@@ -611,7 +641,8 @@ async fn view_change_post(
             "Say what has changed, so a steward can check it",
         ));
     }
-    let proposed = apply_change(&current, &f.change(), &mut fresh_ids(), &rfc3339(now))
+    let change = with_place_centre(&state, f.change()).await;
+    let proposed = apply_change(&current, &change, &mut fresh_ids(), &rfc3339(now))
         .map_err(|p| problems.extend(p))
         .ok();
     let (Some(proposed), true) = (proposed, problems.is_empty()) else {
@@ -1520,7 +1551,8 @@ async fn view_edit_post(
         Err(e) => return pages::store_failed(e),
     }
     let now = now();
-    let proposed = match apply_change(&current, &f.change(), &mut fresh_ids(), &rfc3339(now)) {
+    let change = with_place_centre(&state, f.change()).await;
+    let proposed = match apply_change(&current, &change, &mut fresh_ids(), &rfc3339(now)) {
         Ok(p) => p,
         Err(problems) => {
             return pages::render(

@@ -207,7 +207,7 @@ async fn service_filter(
         .map(str::trim)
         .filter(|v| !v.is_empty());
     let proximity = int("proximity", p.proximity.as_deref())?;
-    let (mut near, mut sort_from) = (None, None);
+    let (mut near, mut sort_from, mut covering) = (None, None, None);
     match (postcode, proximity) {
         (None, Some(_)) => {
             return Err(bad(
@@ -227,6 +227,9 @@ async fn service_filter(
                         format!("this hub does not know where {parsed} is"),
                     )
                 })?;
+            // "If service_area is available, only return results where the postcode exists
+            // within the service_area."
+            covering = Some(point);
             match proximity {
                 // Metres, as the UK profile says.
                 Some(metres) => near = Some((point, metres as f64 / 1000.0)),
@@ -245,6 +248,7 @@ async fn service_filter(
         closes_at_or_before: time("end_time", p.end_time.as_deref())?,
         near,
         sort_from,
+        covering,
         per_location,
         limit: per_page,
         offset: (page - 1).saturating_mul(per_page),

@@ -37,6 +37,7 @@ fn offer(id: &str, terms: &[&str], description: &str) -> ServiceIndex {
         places: vec![],
         service_at_location_ids: vec![],
         last_modified: None,
+        areas: vec![],
     }
 }
 

@@ -1221,6 +1221,33 @@ pub async fn service_docs(db: &mut impl Db, ids: &[&str]) -> Result<Vec<(String,
     with_docs(db, pairs).await
 }
 
+/// The stored records of any of these services, by id, for many ids at once (an import's
+/// batch): the ids go as one value, not one parameter each.
+pub async fn stored_docs(
+    db: &mut impl Db,
+    ids: &[&str],
+) -> Result<std::collections::HashMap<String, String>> {
+    let found: Vec<(String, String)> = match db.exec() {
+        Exec::Sqlite(c) => {
+            let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+            sqlx::query_as(
+                "SELECT id, doc FROM dir_service_docs WHERE id IN (SELECT value FROM json_each($1))",
+            )
+            .bind(list)
+            .fetch_all(&mut *c)
+            .await?
+        }
+        Exec::Postgres(c) => {
+            let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+            sqlx::query_as("SELECT id, doc FROM dir_service_docs WHERE id = ANY($1)")
+                .bind(list)
+                .fetch_all(&mut *c)
+                .await?
+        }
+    };
+    Ok(found.into_iter().collect())
+}
+
 /// The records for a page of (row id, service id), in the same order.
 async fn with_docs(db: &mut impl Db, ids: Vec<(String, String)>) -> Result<Vec<(String, String)>> {
     if ids.is_empty() {

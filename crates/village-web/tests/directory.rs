@@ -36,6 +36,7 @@ on_both_backends!(
     a_page_deep_in_the_whole_list_is_the_same_read_from_a_mark,
     bad_hsds_csv_is_named_by_file_line_and_column_and_nothing_is_written,
     a_postcode_search_keeps_to_the_areas_offers_cover,
+    an_import_that_changes_a_listing_adds_to_its_history,
 );
 
 async fn organisers_claim_a_group_then_edit_directly(backend: Backend) {
@@ -2593,5 +2594,66 @@ async fn a_postcode_search_keeps_to_the_areas_offers_cover(backend: Backend) {
             .unwrap(),
         None,
         "once"
+    );
+}
+
+/// A re-import that changes a listing is part of its history, like a steward's approved
+/// change: how it was first listed, then the import; one that changes nothing adds nothing.
+async fn an_import_that_changes_a_listing_adds_to_its_history(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let versions = || async {
+        let mut c = app.store.conn().await.unwrap();
+        village_store::directory::versions(&mut c, A)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|v| v.change)
+            .collect::<Vec<_>>()
+    };
+    let first = app.dir.path().join("first.json");
+    std::fs::write(
+        &first,
+        json!([service(A, "Zither club", "We play the zither", json!({}))]).to_string(),
+    )
+    .unwrap();
+    assert!(import(&app, &first, false).await.written);
+    assert!(import(&app, &first, false).await.written);
+    assert!(versions().await.is_empty(), "nothing changed");
+
+    let second = app.dir.path().join("second.json");
+    std::fs::write(
+        &second,
+        json!([
+            service(A, "Zither and banjo club", "We play the zither", json!({})),
+            service(B, "Banjo evenings", "New to this hub", json!({}))
+        ])
+        .to_string(),
+    )
+    .unwrap();
+    assert!(import(&app, &second, false).await.written);
+    assert!(import(&app, &second, false).await.written);
+    let mut changes = versions().await;
+    changes.sort();
+    assert_eq!(
+        changes,
+        ["As it was first listed", "Imported from second.json"]
+    );
+    let mut c = app.store.conn().await.unwrap();
+    assert!(
+        village_store::directory::versions(&mut c, B)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a new listing has no changes yet"
+    );
+    drop(c);
+    let (status, history) = app.page(&format!("/directory/offers/{A}/history")).await;
+    assert_eq!(status, 200);
+    assert!(
+        history.contains("Imported from second.json")
+            && history.contains("“Zither club” became “Zither and banjo club”"),
+        "{history}"
     );
 }

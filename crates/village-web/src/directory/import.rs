@@ -342,6 +342,18 @@ pub(crate) struct Collector {
     terms: HashMap<String, Value>,
     taxonomies: HashMap<String, Value>,
     written: u64,
+    /// Whether the directory had offers before this import (found out at the first write):
+    /// only then can an import change a listing, and so add to its history.
+    had_offers: Option<bool>,
+}
+
+/// Whether two stored records say the same (the same text, or the same JSON written another way).
+fn same_record(a: &str, b: &str) -> bool {
+    a == b
+        || matches!(
+            (serde_json::from_str::<Value>(a), serde_json::from_str::<Value>(b)),
+            (Ok(x), Ok(y)) if x == y
+        )
 }
 
 fn digest(text: &str) -> u64 {
@@ -365,6 +377,7 @@ impl Collector {
             terms: HashMap::new(),
             taxonomies: HashMap::new(),
             written: 0,
+            had_offers: None,
         })
     }
 
@@ -466,9 +479,53 @@ impl Collector {
         if !self.writing() || pending.is_empty() {
             return Ok(());
         }
+        // Listings this import changes: what they were, to keep in their history.
+        if self.had_offers.is_none() {
+            self.had_offers = Some(store::count_services(tx).await? > 0);
+        }
+        let mut changed: Vec<(&Candidate, String)> = Vec::new();
+        if self.had_offers == Some(true) {
+            let ids: Vec<&str> = pending.iter().map(|c| c.index.id.as_str()).collect();
+            let before = store::stored_docs(tx, &ids).await?;
+            for c in &pending {
+                if let Some(old) = before.get(&c.index.id) {
+                    if !same_record(old, &c.doc) {
+                        changed.push((c, old.clone()));
+                    }
+                }
+            }
+        }
         let items: Vec<(&ServiceIndex, &str)> =
             pending.iter().map(|c| (&c.index, c.doc.as_str())).collect();
         store::upsert_services(tx, &items, true, self.now).await?;
+        // As when a steward approves a change: how it was first listed is kept the first time
+        // it changes, then each change.
+        for (c, old) in changed {
+            let id = c.index.id.as_str();
+            if store::versions(tx, id).await?.is_empty() {
+                store::add_version(tx, id, &old, None, "As it was first listed", "", self.now)
+                    .await?;
+            }
+            let from = self
+                .seen
+                .get(id)
+                .map(|s| {
+                    std::path::Path::new(&*s.file)
+                        .file_name()
+                        .map_or_else(|| s.file.to_string(), |n| n.to_string_lossy().to_string())
+                })
+                .unwrap_or_default();
+            store::add_version(
+                tx,
+                id,
+                &c.doc,
+                None,
+                &format!("Imported from {from}"),
+                "",
+                self.now,
+            )
+            .await?;
+        }
         self.written += pending.len() as u64;
         Ok(())
     }

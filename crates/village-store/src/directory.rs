@@ -847,11 +847,6 @@ fn fts5_query(words: &str) -> String {
         .join(" ")
 }
 
-/// An FTS5 query for the rows with every word of `q` (from [`fts5_query`]) in their name.
-fn in_name(q: &str) -> String {
-    format!("{{name}} : ({q})")
-}
-
 /// Public services matching the filter, best match first when searching by words (else by
 /// name), with the total number of matches.
 pub async fn search_services(
@@ -911,12 +906,11 @@ pub async fn search_services(
             if q.is_empty() {
                 return Ok((Vec::new(), 0));
             }
-            let pn = push(&mut args, Arg::Text(in_name(&q)));
             let p = push(&mut args, Arg::Text(q));
             from = "dir_services_fts f JOIN dir_services s ON s.rowid = f.rowid".into();
             conditions.push(format!("dir_services_fts MATCH {p}"));
             order = format!(
-                "CASE WHEN s.rowid IN (SELECT rowid FROM dir_services_fts WHERE dir_services_fts MATCH {pn}) \
+                "CASE WHEN s.rowid IN (SELECT rowid FROM dir_names_fts WHERE dir_names_fts MATCH {p}) \
                  THEN 0 ELSE 1 END, s.rowid"
             );
         }
@@ -1142,13 +1136,12 @@ async fn first_matches(
     );
     let named: std::collections::HashSet<i64> = match first.last() {
         Some(last) => rowids(
-            // Downwards from the last: upwards, FTS5 would look for a name match past it
-            // through every match of the words when there is none before it.
+            // From the index of names alone, up to the last of the first matches.
             sqlx::query_scalar(
-                "SELECT group_concat(rowid, ',') FROM (SELECT rowid FROM dir_services_fts \
-                 WHERE dir_services_fts MATCH $1 AND rowid <= $2 ORDER BY rowid DESC)",
+                "SELECT group_concat(rowid, ',') FROM (SELECT rowid FROM dir_names_fts \
+                 WHERE dir_names_fts MATCH $1 AND rowid <= $2 ORDER BY rowid)",
             )
-            .bind(in_name(q))
+            .bind(q)
             .bind(*last)
             .fetch_one(&mut *c)
             .await?,

@@ -377,6 +377,14 @@ pub fn place_line(record: &Value) -> PlaceLine {
     }
 }
 
+/// Whether two postcodes as written are the same place ("mf11aa" and "MF1 1AA" are).
+fn same_postcode(a: &str, b: &str) -> bool {
+    match (Postcode::parse(a), Postcode::parse(b)) {
+        (Ok(x), Ok(y)) => x.to_string() == y.to_string(),
+        _ => a.trim().eq_ignore_ascii_case(b.trim()),
+    }
+}
+
 /// Put the typed place in place of the record's first one, keeping everything else about it
 /// (its ids, other address lines, its times and any other places). A new postcode brings
 /// `centre` as its coordinates (or none); an unchanged one keeps the coordinates it had.
@@ -395,7 +403,19 @@ fn replace_place(
         .unwrap_or_default();
     if venue.is_none() && address.is_none() && postcode.is_none() {
         if !places.is_empty() {
-            places.remove(0);
+            // Times kept with the place stay, as the offer's own.
+            let gone = places.remove(0);
+            if let Some(times) = gone.get("schedules").and_then(Value::as_array) {
+                if !times.is_empty() {
+                    let mut all: Vec<Value> = record
+                        .get("schedules")
+                        .and_then(Value::as_array)
+                        .cloned()
+                        .unwrap_or_default();
+                    all.extend(times.iter().cloned());
+                    record.insert("schedules".into(), Value::Array(all));
+                }
+            }
         }
     } else {
         if places.is_empty() {
@@ -420,7 +440,7 @@ fn replace_place(
             }
         }
         let typed = postcode.map(ToString::to_string).unwrap_or_default();
-        let moved = !typed.eq_ignore_ascii_case(before.postcode.trim());
+        let moved = !same_postcode(&typed, &before.postcode);
         if moved {
             if let Some(l) = location.as_object_mut() {
                 l.remove("latitude");
@@ -911,9 +931,7 @@ pub fn apply_change(
         let now_line = place_line(current);
         let same = typed.venue == now_line.venue
             && typed.address == now_line.address
-            && typed
-                .postcode
-                .eq_ignore_ascii_case(now_line.postcode.trim());
+            && same_postcode(&typed.postcode, &now_line.postcode);
         if !same {
             replace_place(
                 &mut record,
@@ -1519,6 +1537,24 @@ mod tests {
             Some(1)
         );
         assert_eq!(gone["service_at_locations"][0]["id"], "sal-2");
+        assert_eq!(
+            gone["schedules"], current["service_at_locations"][0]["schedules"],
+            "its times stay, as the offer's"
+        );
+        // The same postcode written another way is not a move.
+        let respelt = ChangeForm {
+            place: Some(PlaceLine {
+                venue: "Old Hall".into(),
+                address: "1 Old Road, by the church".into(),
+                postcode: "mf11aa".into(),
+            }),
+            ..same.clone()
+        };
+        let respelt = apply_change(&current, &respelt, &mut ids(), "now").unwrap_or_default();
+        assert_eq!(
+            respelt["service_at_locations"][0]["location"]["latitude"],
+            53.48
+        );
         let bare = json!({"id": "00000000-0000-4000-8000-00000000000c", "status": "active",
             "name": "Club", "description": "Fun"});
         let given = ChangeForm {

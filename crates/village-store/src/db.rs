@@ -1,10 +1,12 @@
 /// Run the same query text on whichever backend `$db` is connected to. `$c` is bound to
-/// the backend's connection in `$body`, which is compiled once per backend.
+/// the backend's connection in `$body`, which is compiled once per backend. (Exported for
+/// tests that read or write tables directly; they need `village_store::Db` in scope.)
+#[macro_export]
 macro_rules! query {
     ($db:expr, $c:ident => $body:expr) => {
-        match $crate::db::Db::exec($db.as_db()) {
-            $crate::db::Exec::Sqlite($c) => $body,
-            $crate::db::Exec::Postgres($c) => $body,
+        match $crate::Db::exec($db.as_db()) {
+            $crate::Exec::Sqlite($c) => $body,
+            $crate::Exec::Postgres($c) => $body,
         }
     };
 }

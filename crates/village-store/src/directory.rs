@@ -478,6 +478,21 @@ fn area_rows(index: &ServiceIndex) -> Vec<AreaRow> {
         .collect()
 }
 
+/// The next stored records after the id `after`, in order of id, up to 2,000, whose row
+/// (`s`, `dir_services`) and record (`d`, `dir_service_docs`) meet `condition`:
+/// (id, record, public). For filling derived tables from the records a batch at a time.
+async fn records_after(
+    db: &mut impl Db,
+    after: &str,
+    condition: &str,
+) -> Result<Vec<(String, String, bool)>> {
+    let sql = format!(
+        "SELECT s.id, d.doc, s.public FROM dir_services s JOIN dir_service_docs d ON d.id = s.id \
+         WHERE s.id > $1 AND {condition} ORDER BY s.id LIMIT 2000"
+    );
+    Ok(query!(db, c => sqlx::query_as(&sql).bind(after).fetch_all(&mut *c).await)?)
+}
+
 /// Fill `dir_service_areas` from the stored records, once, after the migration that made it
 /// (`dir_pending_work`). Returns how many areas were read, or `None` when there was nothing to do.
 pub async fn fill_service_areas(db: &mut impl Db) -> Result<Option<usize>> {
@@ -489,19 +504,13 @@ pub async fn fill_service_areas(db: &mut impl Db) -> Result<Option<usize>> {
     let mut after = String::new();
     loop {
         // Only records that mention an area are read whole.
-        let batch: Vec<(String, String)> = query!(db, c => sqlx::query_as(
-            "SELECT id, doc FROM dir_service_docs WHERE id > $1 AND doc LIKE '%\"service_areas\"%' \
-             ORDER BY id LIMIT 2000",
-        )
-        .bind(&after)
-        .fetch_all(&mut *c)
-        .await)?;
+        let batch = records_after(db, &after, "d.doc LIKE '%\"service_areas\"%'").await?;
         let Some(last) = batch.last() else {
             break;
         };
         after = last.0.clone();
         let mut rows: Vec<(String, AreaRow)> = Vec::new();
-        for (id, doc) in &batch {
+        for (id, doc, _) in &batch {
             let Ok(value) = serde_json::from_str::<serde_json::Value>(doc) else {
                 continue;
             };
@@ -618,13 +627,7 @@ pub async fn fill_match_facts(db: &mut impl Db) -> Result<usize> {
     let mut done = 0usize;
     let mut after = String::new();
     loop {
-        let batch: Vec<(String, String, bool)> = query!(db, c => sqlx::query_as(
-            "SELECT s.id, d.doc, s.public FROM dir_services s JOIN dir_service_docs d ON d.id = s.id \
-             WHERE s.id > $1 ORDER BY s.id LIMIT 2000",
-        )
-        .bind(&after)
-        .fetch_all(&mut *c)
-        .await)?;
+        let batch = records_after(db, &after, "TRUE").await?;
         let Some(last) = batch.last() else {
             break;
         };

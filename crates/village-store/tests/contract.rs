@@ -5,7 +5,7 @@ use village_domain::accounts::{LivedExperience, LivedExperienceKind, Role};
 use village_domain::audit::{AuditAction, AuditEvent};
 use village_store::accounts::{self, AttemptKind, NewUser, UserFilter};
 use village_store::audit::{self, AuditFilter};
-use village_store::{Store, StoreError};
+use village_store::{Db, Store, StoreError};
 
 #[derive(Clone, Copy, Debug)]
 enum Backend {
@@ -720,38 +720,17 @@ async fn week_hours_kept_by_the_upgrade_are_those_village_marks(b: Backend) {
         .collect();
     type Hours = Vec<(String, Option<i64>, Option<i64>, Option<i64>)>;
     let read = "SELECT id, h0, h1, h2 FROM dir_services ORDER BY id";
-    let (marked, filled): (Hours, Hours) = match &store {
-        Store::Sqlite { pool, .. } => {
-            let mut conn = pool.acquire().await.unwrap();
-            let marked = sqlx::query_as(read).fetch_all(&mut *conn).await.unwrap();
-            sqlx::query("UPDATE dir_services SET h0 = NULL, h1 = NULL, h2 = NULL")
-                .execute(&mut *conn)
-                .await
-                .unwrap();
-            for statement in &fill {
-                sqlx::query(statement).execute(&mut *conn).await.unwrap();
-            }
-            (
-                marked,
-                sqlx::query_as(read).fetch_all(&mut *conn).await.unwrap(),
-            )
-        }
-        Store::Postgres { pool } => {
-            let mut conn = pool.acquire().await.unwrap();
-            let marked = sqlx::query_as(read).fetch_all(&mut *conn).await.unwrap();
-            sqlx::query("UPDATE dir_services SET h0 = NULL, h1 = NULL, h2 = NULL")
-                .execute(&mut *conn)
-                .await
-                .unwrap();
-            for statement in &fill {
-                sqlx::query(statement).execute(&mut *conn).await.unwrap();
-            }
-            (
-                marked,
-                sqlx::query_as(read).fetch_all(&mut *conn).await.unwrap(),
-            )
-        }
-    };
+    // One connection throughout: the fill's table is temporary, so only that connection sees it.
+    let mut c = store.conn().await.unwrap();
+    let marked: Hours =
+        village_store::query!(c, x => sqlx::query_as(read).fetch_all(&mut *x).await).unwrap();
+    let forget = "UPDATE dir_services SET h0 = NULL, h1 = NULL, h2 = NULL";
+    for statement in std::iter::once(forget).chain(fill.iter().map(String::as_str)) {
+        village_store::query!(c, x => sqlx::query(statement).execute(&mut *x).await.map(|r| r.rows_affected()))
+            .unwrap();
+    }
+    let filled: Hours =
+        village_store::query!(c, x => sqlx::query_as(read).fetch_all(&mut *x).await).unwrap();
     assert_eq!(marked.len(), schedules.len());
     assert!(
         marked[..7].iter().all(|(_, h0, _, _)| h0.is_some()),

@@ -7,6 +7,7 @@ mod common;
 use common::{Backend, TestApp};
 use serde_json::{json, Value};
 use std::path::PathBuf;
+use village_store::Db;
 use village_web::directory::hsds_csv::import_hsds_csv;
 use village_web::directory::import::{export_oruk, import_oruk};
 
@@ -1116,10 +1117,7 @@ async fn near_a_postcode(backend: Backend) {
     };
     let csv = app.dir.path().join("postcodes.csv");
     std::fs::write(&csv, "pcd,pcds,lat,long\nM1 1AE,M1 1AE,53.4794,-2.2453\nM601NW,M60 1NW,53.4813,-2.2371\nLS1 4DY,LS1 4DY,53.7974,-1.5438\nZZ99ZZ,ZZ9 9ZZ,99.999999,0.000000\n").unwrap();
-    let report =
-        village_web::directory::import::import_postcodes(&app.store, &csv, false, &mut |_, _| {})
-            .await
-            .unwrap();
+    let report = postcodes(&app, &csv).await.unwrap();
     assert!(report.written, "{:?}", report.refused);
     assert_eq!(report.imported, 3);
     assert_eq!(
@@ -1217,20 +1215,14 @@ async fn a_bad_postcode_file_writes_nothing(backend: Backend) {
         "pcds,lat,long\nM1 1AE,53.4794,-2.2453\nnot a postcode,1,1\nM60 1NW,north,-2.2\n",
     )
     .unwrap();
-    let report =
-        village_web::directory::import::import_postcodes(&app.store, &csv, false, &mut |_, _| {})
-            .await
-            .unwrap();
+    let report = postcodes(&app, &csv).await.unwrap();
     assert!(!report.written);
     let lines: Vec<&str> = report.refused.iter().map(|r| r.path.as_str()).collect();
     assert_eq!(lines, ["line 3", "line 4"]);
     let (status, _, _) = get(&app, "/oruk/services?postcode=M1%201AE").await;
     assert_eq!(status, 400, "nothing was written, so M1 1AE is not known");
     std::fs::write(&csv, "postcode,latitude\nM1 1AE,53\n").unwrap();
-    let err =
-        village_web::directory::import::import_postcodes(&app.store, &csv, false, &mut |_, _| {})
-            .await
-            .unwrap_err();
+    let err = postcodes(&app, &csv).await.unwrap_err();
     assert!(err.to_string().contains("pcds, lat and long"));
 }
 
@@ -1335,6 +1327,14 @@ async fn import(
     )
     .await
     .unwrap()
+}
+
+/// `village import postcodes FILE`, as the command runs it.
+async fn postcodes(
+    app: &TestApp,
+    csv: &std::path::Path,
+) -> anyhow::Result<village_web::directory::import::ImportReport> {
+    village_web::directory::import::import_postcodes(&app.store, csv, false, &mut |_, _| {}).await
 }
 
 async fn get(app: &TestApp, path: &str) -> (u16, Value, reqwest::header::HeaderMap) {
@@ -1815,26 +1815,22 @@ fn the_village_profile_is_documented() {
 /// Everything the directory stores about its services, as text, in a fixed order.
 async fn directory_rows(store: &village_store::Store) -> Vec<String> {
     let sqls = [
-        "SELECT id || '|' || COALESCE(organization_id, '') || '|' || COALESCE(organization_name, '') || '|' || name || '|' || description || '|' || status || '|' || COALESCE(CAST(minimum_age AS TEXT), '') || '|' || COALESCE(CAST(maximum_age AS TEXT), '') || '|' || COALESCE(CAST(free AS TEXT), '') || '|' || COALESCE(last_modified, '') || '|' || CAST(public AS TEXT) FROM dir_services ORDER BY id",
+        "SELECT id || '|' || COALESCE(organization_id, '') || '|' || COALESCE(organization_name, '') || '|' || name || '|' || description || '|' || status || '|' || COALESCE(CAST(minimum_age AS TEXT), '') || '|' || COALESCE(CAST(maximum_age AS TEXT), '') || '|' || COALESCE(CAST(free AS TEXT), '') || '|' || COALESCE(last_modified, '') || '|' || CAST(public AS TEXT) || '|' || COALESCE(CAST(h0 AS TEXT), '') || '|' || COALESCE(CAST(h1 AS TEXT), '') || '|' || COALESCE(CAST(h2 AS TEXT), '') FROM dir_services ORDER BY id",
         "SELECT id || '|' || doc FROM dir_service_docs ORDER BY id",
         "SELECT service_id || '|' || term_id FROM dir_service_terms ORDER BY 1",
         "SELECT service_id || '|' || day || '|' || CAST(opens AS TEXT) || '|' || CAST(closes AS TEXT) FROM dir_service_times ORDER BY 1",
         "SELECT service_id || '|' || CAST(lat AS TEXT) || '|' || CAST(lon AS TEXT) || '|' || COALESCE(postcode, '') FROM dir_service_places ORDER BY 1",
         "SELECT id || '|' || service_id FROM dir_service_at_locations ORDER BY 1",
+        "SELECT service_id || '|' || CAST(min_lat AS TEXT) || '|' || CAST(max_lon AS TEXT) || '|' || extent FROM dir_service_areas ORDER BY 1",
         "SELECT CAST(cell AS TEXT) || '|' || service_id || '|' || CAST(place_no AS TEXT) || '|' || CAST(bits AS TEXT) \
          || '|' || COALESCE(CAST(h0 AS TEXT), '') || '|' || COALESCE(CAST(h1 AS TEXT), '') || '|' || COALESCE(CAST(h2 AS TEXT), '') \
          || '|' || COALESCE(CAST(minimum_age AS TEXT), '') || '|' || facts FROM dir_service_match ORDER BY 1",
     ];
     let mut out = Vec::new();
+    let mut c = store.conn().await.unwrap();
     for sql in sqls {
-        let rows: Vec<(String,)> = match store {
-            village_store::Store::Sqlite { pool, .. } => {
-                sqlx::query_as(sql).fetch_all(pool).await.unwrap()
-            }
-            village_store::Store::Postgres { pool } => {
-                sqlx::query_as(sql).fetch_all(pool).await.unwrap()
-            }
-        };
+        let rows: Vec<(String,)> =
+            village_store::query!(c, x => sqlx::query_as(sql).fetch_all(&mut *x).await).unwrap();
         out.extend(rows.into_iter().map(|(r,)| r));
     }
     out
@@ -2496,10 +2492,7 @@ async fn a_postcode_search_keeps_to_the_areas_offers_cover(backend: Backend) {
         "pcds,lat,long\nMF1 1AA,52.9531,-1.1502\nMF3 9JP,52.9603,-1.1349\n",
     )
     .unwrap();
-    let report =
-        village_web::directory::import::import_postcodes(&app.store, &csv, false, &mut |_, _| {})
-            .await
-            .unwrap();
+    let report = postcodes(&app, &csv).await.unwrap();
     assert!(report.written);
     let area = |id: &str, ring: &str| {
         json!({"id": id, "name": "Where we work", "extent_type": "geojson",
@@ -2586,22 +2579,17 @@ async fn a_postcode_search_keeps_to_the_areas_offers_cover(backend: Backend) {
 
     // Offers listed before Village kept areas have them read from their records once, when
     // the hub next starts (as an upgrade leaves it: areas empty, the work waiting).
+    let stored = directory_rows(&app.store).await;
     let sql = [
         "DELETE FROM dir_service_areas",
         "INSERT INTO dir_pending_work (task) VALUES ('service_areas')",
     ];
-    match &app.store {
-        village_store::Store::Sqlite { pool, .. } => {
-            for q in sql {
-                sqlx::query(q).execute(pool).await.unwrap();
-            }
-        }
-        village_store::Store::Postgres { pool } => {
-            for q in sql {
-                sqlx::query(q).execute(pool).await.unwrap();
-            }
-        }
+    let mut c = app.store.conn().await.unwrap();
+    for q in sql {
+        village_store::query!(c, x => sqlx::query(q).execute(&mut *x).await.map(|r| r.rows_affected()))
+            .unwrap();
     }
+    drop(c);
     let mut tx = app.store.begin().await.unwrap();
     let filled = village_store::directory::fill_service_areas(&mut tx)
         .await
@@ -2609,6 +2597,25 @@ async fn a_postcode_search_keeps_to_the_areas_offers_cover(backend: Backend) {
     tx.commit().await.unwrap();
     assert_eq!(filled, Some(2));
     checks().await;
+    assert_eq!(
+        directory_rows(&app.store).await,
+        stored,
+        "as the import wrote them"
+    );
+    // Matching's table is filled from the records the same way, when a migration empties it.
+    let mut c = app.store.conn().await.unwrap();
+    village_store::query!(c, x => sqlx::query("DELETE FROM dir_service_match").execute(&mut *x).await.map(|r| r.rows_affected()))
+        .unwrap();
+    drop(c);
+    let mut tx = app.store.begin().await.unwrap();
+    assert_eq!(
+        village_store::directory::fill_match_facts(&mut tx)
+            .await
+            .unwrap(),
+        3
+    );
+    tx.commit().await.unwrap();
+    assert_eq!(directory_rows(&app.store).await, stored);
     let mut tx = app.store.begin().await.unwrap();
     assert_eq!(
         village_store::directory::fill_service_areas(&mut tx)

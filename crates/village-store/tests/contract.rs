@@ -70,6 +70,7 @@ macro_rules! contract {
 }
 
 contract!(
+    candidates_from_kept_places_are_those_the_database_finds,
     week_hours_kept_by_the_upgrade_are_those_village_marks,
     accounts_are_unique_by_email,
     lived_experience_round_trips,
@@ -738,4 +739,193 @@ async fn week_hours_kept_by_the_upgrade_are_those_village_marks(b: Backend) {
     );
     assert_eq!(marked[7].1, None);
     assert_eq!(filled, marked);
+}
+
+/// An offer near Nottingham for the candidates test: `n` picks its places, ages, times and
+/// access from a fixed sequence, so every run lists the same offers.
+fn scattered_offer(n: u64) -> serde_json::Value {
+    let mut x = n
+        .wrapping_mul(6_364_136_223_846_793_005)
+        .wrapping_add(1_442_695_040_888_963_407);
+    let mut next = |m: u64| {
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (x >> 33) % m
+    };
+    let places = match next(10) {
+        0 => 0,
+        1 | 2 => 2,
+        _ => 1,
+    };
+    let locations: Vec<serde_json::Value> = (0..places)
+        .map(|i| {
+            // Up to about 15 km from the centre, most within 5.
+            let spread = if next(4) == 0 { 0.14 } else { 0.045 };
+            let lat = 52.9531 + (next(2001) as f64 / 1000.0 - 1.0) * spread;
+            let lon = -1.1502 + (next(2001) as f64 / 1000.0 - 1.0) * spread * 1.6;
+            serde_json::json!({"id": format!("00000000-0000-4000-8001-{:06}{:06}", n, i),
+                "location": {"id": format!("00000000-0000-4000-8002-{:06}{:06}", n, i), "name": "Hall",
+                "latitude": lat, "longitude": lon}})
+        })
+        .collect();
+    let days = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+    let mut record = serde_json::json!({
+        "id": format!("00000000-0000-4000-8000-{n:012}"),
+        "name": format!("Offer {n}"),
+        "status": "active",
+        "service_at_locations": locations,
+    });
+    if next(3) > 0 {
+        let opens = 8 + next(12);
+        record["schedules"] = serde_json::json!([{"freq": "WEEKLY", "byday": days[next(7) as usize],
+            "opens_at": format!("{opens:02}:00"), "closes_at": format!("{:02}:30", opens + 1)}]);
+    }
+    let mut terms = Vec::new();
+    for access in village_domain::directory::taxonomy::Access::ALL {
+        if next(3) == 0 {
+            terms.push(serde_json::json!({"taxonomy_term_id": access.term_id()}));
+        }
+    }
+    record["attributes"] = serde_json::Value::Array(terms);
+    match next(4) {
+        0 => record["maximum_age"] = serde_json::json!(25),
+        1 => record["minimum_age"] = serde_json::json!(50),
+        _ => {}
+    }
+    record
+}
+
+/// Candidates near someone read from the places kept in memory are exactly those the
+/// database finds for the same reach and hard constraints: whatever the reach, the needs,
+/// the ages and the hours; when the cells are kept already; when too few can be kept to hold
+/// a reach; and after a change to an offer moves the directory's generation on.
+async fn candidates_from_kept_places_are_those_the_database_finds(b: Backend) {
+    use village_domain::connections::matching::{term_bits, Facts};
+    use village_domain::directory::geo::LatLon;
+    use village_domain::directory::taxonomy::Access;
+    use village_store::connections::{candidates, CandidateQuery, KeptPlaces};
+    let dir = tempfile::tempdir().unwrap();
+    let Some(store) = fresh(b, dir.path()).await else {
+        return;
+    };
+    let mut c = store.conn().await.unwrap();
+    let upsert = |n: u64| {
+        let record = scattered_offer(n);
+        let (index, _) = village_domain::directory::oruk::read_service(&record).unwrap();
+        (index, record.to_string())
+    };
+    for n in 0..400 {
+        let (index, doc) = upsert(n);
+        village_store::directory::upsert_service(&mut c, &index, &doc, true, 1)
+            .await
+            .unwrap();
+    }
+    let sorted = |mut found: Vec<(String, Facts)>| {
+        for (_, f) in &mut found {
+            f.points.sort_by(|a, b| {
+                a.lat()
+                    .total_cmp(&b.lat())
+                    .then(a.lon().total_cmp(&b.lon()))
+            });
+        }
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        found
+    };
+    let centre = LatLon::new(52.9531, -1.1502).unwrap();
+    let step_free = term_bits(&[Access::StepFree.term_id().to_string()]);
+    let loop_and_quiet = term_bits(&[
+        Access::HearingLoop.term_id().to_string(),
+        Access::QuietSpace.term_id().to_string(),
+    ]);
+    let tuesday_morning = village_domain::connections::matching::hours_to_search(
+        &[village_domain::directory::schedule::Weekday::Tu],
+        None,
+        Some((9 * 60, 12 * 60)),
+    );
+    let queries: Vec<CandidateQuery> = [0.4, 2.0, 5.0, 12.0]
+        .into_iter()
+        .flat_map(|km| {
+            [
+                (0, None, None),
+                (step_free, Some((60, 70)), None),
+                (loop_and_quiet, None, tuesday_morning),
+                (0, Some((18, 20)), tuesday_morning),
+            ]
+            .into_iter()
+            .map(move |(essential_bits, ages, free_hours)| CandidateQuery {
+                near: Some((centre, km)),
+                essential_bits,
+                ages,
+                free_hours,
+                limit: 400_000,
+            })
+        })
+        .collect();
+    let kept = KeptPlaces::new(100_000);
+    // Room for a near reach or two, not for the widest: cells come and go.
+    let small = KeptPlaces::new(300);
+    let generation = village_store::directory::generation(&mut c).await.unwrap();
+    let mut seen = 0;
+    for q in &queries {
+        let want = sorted(candidates(&mut c, q, None).await.unwrap());
+        seen += want.len();
+        for round in ["first", "kept"] {
+            let got = sorted(
+                candidates(&mut c, q, Some((&kept, generation)))
+                    .await
+                    .unwrap(),
+            );
+            assert_eq!(got, want, "{round}: {q:?}");
+            let got = sorted(
+                candidates(&mut c, q, Some((&small, generation)))
+                    .await
+                    .unwrap(),
+            );
+            assert_eq!(got, want, "{round}, little kept: {q:?}");
+        }
+    }
+    assert!(seen > 500, "the queries found offers ({seen})");
+    assert!(!kept.is_empty() && kept.len() <= 100_000);
+    assert!(!small.is_empty() && small.len() <= 300, "{}", small.len());
+    // With no place at all, an offer is a candidate for everyone.
+    let placeless = queries[0].clone();
+    let everyone = sorted(
+        candidates(&mut c, &placeless, Some((&kept, generation)))
+            .await
+            .unwrap(),
+    );
+    assert!(
+        everyone.iter().any(|(_, f)| f.points.is_empty()),
+        "offers with no place are candidates"
+    );
+
+    // A change: an offer moves next to the centre; another is no longer step-free.
+    let mut moved = scattered_offer(7);
+    moved["service_at_locations"] = serde_json::json!([{"id": "00000000-0000-4000-8001-000000000777",
+        "location": {"id": "00000000-0000-4000-8002-000000000777", "name": "Hall", "latitude": 52.9532, "longitude": -1.1503}}]);
+    moved["attributes"] = serde_json::json!([{"taxonomy_term_id": Access::StepFree.term_id()}]);
+    moved.as_object_mut().unwrap().remove("maximum_age");
+    moved.as_object_mut().unwrap().remove("minimum_age");
+    let (index, _) = village_domain::directory::oruk::read_service(&moved).unwrap();
+    village_store::directory::upsert_service(&mut c, &index, &moved.to_string(), true, 2)
+        .await
+        .unwrap();
+    let newer = village_store::directory::generation(&mut c).await.unwrap();
+    assert!(newer > generation);
+    let q = &queries[1];
+    let want = sorted(candidates(&mut c, q, None).await.unwrap());
+    assert!(
+        want.iter().any(|(id, _)| id.ends_with("000000000007")),
+        "the moved offer is near now"
+    );
+    let got = sorted(candidates(&mut c, q, Some((&kept, newer))).await.unwrap());
+    assert_eq!(got, want, "kept places follow the change");
+    // A reach that read the older generation before still gets what the database has.
+    let got = sorted(
+        candidates(&mut c, q, Some((&kept, generation)))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(got, want);
 }

@@ -49,11 +49,17 @@ pub struct AppState {
     pub search_counts: Arc<directory::SearchCounts>,
     /// Marks in the list of every offer by name (see `directory::NameMarks`).
     pub name_marks: Arc<directory::NameMarks>,
+    /// The directory's places as matching reads them, per grid cell (see
+    /// `village_store::connections::KeptPlaces`).
+    pub kept_places: Arc<village_store::connections::KeptPlaces>,
 }
 
 impl AppState {
     pub fn new(store: Store, settings: Settings) -> anyhow::Result<Self> {
         let mailer = mail::Mailer::from_settings(&settings)?;
+        let kept_places = Arc::new(village_store::connections::KeptPlaces::new(
+            settings.suggestions.places_kept,
+        ));
         Ok(Self {
             store: store.clone(),
             settings: Arc::new(settings),
@@ -63,6 +69,7 @@ impl AppState {
             audit: Arc::new(audit::AuditWriter::start(store.clone())),
             search_counts: Arc::default(),
             name_marks: Arc::default(),
+            kept_places,
         }
         .listening())
     }

@@ -198,7 +198,17 @@ pub async fn ideas(
     }) {
         Some(w) => w,
         None => {
-            let w = work_out(&mut c, &seeker, &query, &dismissed, weights, limit).await?;
+            let kept_places = Some((&*state.kept_places, generation));
+            let w = work_out(
+                &mut c,
+                &seeker,
+                &query,
+                kept_places,
+                &dismissed,
+                weights,
+                limit,
+            )
+            .await?;
             // Keeping them is only a saving: if it fails, the person still gets their ideas.
             let text = state
                 .settings
@@ -277,12 +287,13 @@ async fn work_out(
     c: &mut village_store::Conn,
     seeker: &Seeker,
     query: &CandidateQuery,
+    kept_places: Option<(&store::KeptPlaces, i64)>,
     dismissed: &[&str],
     weights: &village_domain::connections::matching::Weights,
     limit: usize,
 ) -> Result<WorkedOut, ConnectError> {
     let timer = std::time::Instant::now();
-    let mut candidates = store::candidates(c, query).await?;
+    let mut candidates = store::candidates(c, query, kept_places).await?;
     let candidates_read = timer.elapsed();
     let mut needs_home = false;
     if query.near.is_none() && candidates.len() as i64 > WITHOUT_HOME_AT_MOST {

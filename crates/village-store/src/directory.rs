@@ -529,6 +529,13 @@ pub async fn fill_service_areas(db: &mut impl Db) -> Result<Option<usize>> {
     Ok(Some(found))
 }
 
+/// Whether any offer gives the areas it covers (most directories have none, and a search
+/// near a postcode then need not look).
+pub async fn has_service_areas(db: &mut impl Db) -> Result<bool> {
+    let any: Option<i64> = query!(db, c => sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM dir_service_areas LIMIT 1").fetch_optional(&mut *c).await)?;
+    Ok(any.is_some())
+}
+
 /// The offers with an area holding `point` (of those that give areas).
 async fn covering(db: &mut impl Db, point: LatLon) -> Result<Vec<String>> {
     let rows: Vec<(String, String)> = query!(db, c => sqlx::query_as(

@@ -49,6 +49,8 @@ pub struct AppState {
     pub search_counts: Arc<directory::SearchCounts>,
     /// Marks in the list of every offer by name (see `directory::NameMarks`).
     pub name_marks: Arc<directory::NameMarks>,
+    /// Whether any offer gives its service areas (see `directory::AreasGiven`).
+    pub areas_given: Arc<directory::AreasGiven>,
     /// The directory's places as matching reads them, per grid cell (see
     /// `village_store::connections::KeptPlaces`).
     pub kept_places: Arc<village_store::connections::KeptPlaces>,
@@ -69,6 +71,7 @@ impl AppState {
             audit: Arc::new(audit::AuditWriter::start(store.clone())),
             search_counts: Arc::default(),
             name_marks: Arc::default(),
+            areas_given: Arc::default(),
             kept_places,
         }
         .listening())

@@ -2574,6 +2574,22 @@ async fn a_postcode_search_keeps_to_the_areas_offers_cover(backend: Backend) {
             [A],
             "and within 500 m"
         );
+        // The directory's pages keep to them too, near a postcode with or without a distance.
+        for path in [
+            "/directory?postcode=MF1+1AA",
+            "/directory?postcode=MF1+1AA&within=2",
+        ] {
+            let (status, html) = app.page(path).await;
+            assert_eq!(status, 200, "{path}");
+            assert!(html.contains("Brook Street lunch club"), "{path}: {html}");
+            assert!(html.contains("Befriending by phone"), "{path}: {html}");
+            assert!(!html.contains("Seaside walks"), "{path}: {html}");
+        }
+        let (_, html) = app.page("/directory?q=walks").await;
+        assert!(
+            html.contains("Seaside walks"),
+            "found when no postcode is given"
+        );
     };
     checks().await;
 

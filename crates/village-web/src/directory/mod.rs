@@ -83,6 +83,35 @@ impl NameMarks {
     }
 }
 
+/// Whether any offer in the directory's current generation gives the areas it covers: read
+/// once per change to the directory, so a search near a postcode in a directory without
+/// areas (most) does not check every offer it finds against none.
+#[derive(Debug, Default)]
+pub struct AreasGiven(std::sync::Mutex<Option<(i64, bool)>>);
+
+impl AreasGiven {
+    async fn any(
+        &self,
+        c: &mut village_store::Conn,
+        generation: i64,
+    ) -> village_store::Result<bool> {
+        let known = self
+            .0
+            .lock()
+            .ok()
+            .and_then(|k| *k)
+            .filter(|(g, _)| *g == generation);
+        if let Some((_, any)) = known {
+            return Ok(any);
+        }
+        let any = store::has_service_areas(c).await?;
+        if let Ok(mut k) = self.0.lock() {
+            *k = Some((generation, any));
+        }
+        Ok(any)
+    }
+}
+
 /// Search the directory, counting the matches only when this search has not been counted
 /// since the directory last changed.
 pub(crate) async fn search(
@@ -92,6 +121,9 @@ pub(crate) async fn search(
     let store = &state.store;
     let mut c = store.conn().await?;
     let generation = store::generation(&mut c).await?;
+    if filter.covering.is_some() && !state.areas_given.any(&mut c, generation).await? {
+        filter.covering = None;
+    }
     let slot = state.search_counts.slot(&filter.count_key(), generation);
     if let Some(total) = slot.get() {
         filter.total_known = Some(*total);

@@ -350,6 +350,8 @@ async fn view_search_get(
         },
         near: centre.zip(within_km),
         sort_from: if within_km.is_none() { centre } else { None },
+        // Offers that say which areas they serve are shown where they serve.
+        covering: centre,
         limit: PER_PAGE,
         offset: (page - 1) * PER_PAGE,
         count_up_to: Some(COUNT_UP_TO),

@@ -191,14 +191,14 @@ pub const KEPT_CELLS_AT_MOST: usize = 2_000;
 
 /// One place of an offer as matching keeps it (see [`KeptPlaces`]).
 #[derive(Debug, Clone)]
-struct KeptPlace {
-    id: Box<str>,
-    point: Option<LatLon>,
+pub(crate) struct KeptPlace {
+    pub(crate) id: Box<str>,
+    pub(crate) point: Option<LatLon>,
     /// The offer's facts, without the place (`points` is empty).
-    facts: Facts,
+    pub(crate) facts: Facts,
 }
 
-type Cell = std::sync::Arc<[KeptPlace]>;
+pub(crate) type Cell = std::sync::Arc<[KeptPlace]>;
 
 /// Every place matching keeps (`dir_service_match`), held in memory per grid cell for one
 /// generation of the directory, so a person's first suggestions in a dense city do not read
@@ -207,7 +207,6 @@ type Cell = std::sync::Arc<[KeptPlace]>;
 /// offer moves it on) drops every cell. At most `budget` places are kept, the cells kept
 /// longest going first; a reach over more than half that many places is not kept (how many
 /// places each cell has is remembered for the generation, so it is counted once).
-#[derive(Debug)]
 pub struct KeptPlaces {
     budget: usize,
     inner: std::sync::Mutex<KeptCells>,
@@ -234,6 +233,15 @@ enum Kept {
     No,
 }
 
+impl std::fmt::Debug for KeptPlaces {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeptPlaces")
+            .field("budget", &self.budget)
+            .field("places", &self.len())
+            .finish()
+    }
+}
+
 impl KeptPlaces {
     /// Keep up to `budget` places (0 keeps none: every reach asks the database).
     pub fn new(budget: usize) -> Self {
@@ -242,6 +250,11 @@ impl KeptPlaces {
             inner: std::sync::Mutex::default(),
             reading: tokio::sync::Mutex::const_new(()),
         }
+    }
+
+    /// Whether any may be kept (a budget above 0).
+    pub fn keeps_any(&self) -> bool {
+        self.budget > 0
     }
 
     /// How many places are kept now.
@@ -336,6 +349,41 @@ impl KeptPlaces {
     }
 }
 
+/// The places of these cells, from those kept (reading the cells not kept yet); `None` when
+/// they are not to be kept (more places than may be kept for one reach, or an older
+/// generation): ask the database for the places that pass then.
+pub(crate) async fn kept_cells(
+    db: &mut impl Db,
+    kept: &KeptPlaces,
+    generation: i64,
+    wanted: &[i64],
+) -> Result<Option<std::collections::HashMap<i64, Cell>>> {
+    let Kept::Cells(mut have, missing) = kept.lookup(generation, wanted) else {
+        return Ok(None);
+    };
+    if !missing.is_empty() {
+        // Whoever read before us may have read these.
+        let _turn = kept.reading.lock().await;
+        let Kept::Cells(more, missing) = kept.lookup(generation, &missing) else {
+            return Ok(None);
+        };
+        have.extend(more);
+        if !missing.is_empty() {
+            let uncounted = kept.uncounted(&missing);
+            if !uncounted.is_empty() {
+                kept.counted(generation, &count_cells(db, &uncounted).await?);
+                if matches!(kept.lookup(generation, wanted), Kept::No) {
+                    return Ok(None);
+                }
+            }
+            let read = read_cells(db, &missing).await?;
+            kept.keep(generation, &read);
+            have.extend(read);
+        }
+    }
+    Ok(Some(have))
+}
+
 /// [`candidates`] near someone from the places kept per cell, reading the cells not kept;
 /// `None` when this reach is not to be kept (ask the database for the places that pass).
 async fn candidates_kept(
@@ -351,29 +399,9 @@ async fn candidates_kept(
         .flat_map(|r| r.cells.0..=r.cells.1)
         .chain([-1])
         .collect();
-    let Kept::Cells(mut have, missing) = kept.lookup(generation, &wanted) else {
+    let Some(have) = kept_cells(db, kept, generation, &wanted).await? else {
         return Ok(None);
     };
-    if !missing.is_empty() {
-        // Whoever read before us may have read these.
-        let _turn = kept.reading.lock().await;
-        let Kept::Cells(more, missing) = kept.lookup(generation, &missing) else {
-            return Ok(None);
-        };
-        have.extend(more);
-        if !missing.is_empty() {
-            let uncounted = kept.uncounted(&missing);
-            if !uncounted.is_empty() {
-                kept.counted(generation, &count_cells(db, &uncounted).await?);
-                if matches!(kept.lookup(generation, &wanted), Kept::No) {
-                    return Ok(None);
-                }
-            }
-            let read = read_cells(db, &missing).await?;
-            kept.keep(generation, &read);
-            have.extend(read);
-        }
-    }
     let passes = |f: &Facts| {
         f.bits & q.essential_bits == q.essential_bits
             && q.ages.is_none_or(|(youngest, oldest)| {

@@ -863,6 +863,17 @@ pub async fn search_services(
     db: &mut impl Db,
     filter: &ServiceFilter,
 ) -> Result<(Vec<(String, String)>, i64)> {
+    search_services_kept(db, filter, None).await
+}
+
+/// [`search_services`], where a search near a place without words may read the places from
+/// those kept in memory (`kept`: them and the directory's generation, read before this; see
+/// [`crate::connections::KeptPlaces`]) instead of the database. The answer is the same.
+pub async fn search_services_kept(
+    db: &mut impl Db,
+    filter: &ServiceFilter,
+    kept: Option<(&crate::connections::KeptPlaces, i64)>,
+) -> Result<(Vec<(String, String)>, i64)> {
     let postgres = matches!(db.exec(), Exec::Postgres(_));
     let mut args: Vec<Arg> = Vec::new();
     let mut conditions: Vec<String> = vec!["s.public = TRUE".into()];
@@ -1035,8 +1046,16 @@ pub async fn search_services(
     if let Some((centre, km)) = filter.near {
         // Without words to narrow the search, places are read outwards from the centre.
         if words.is_none() && !filter.per_location && filter.sort != SortOrder::Name {
-            if let Some(found) =
-                nearby(db, filter, centre, km, &conditions.join(" AND "), &args).await?
+            if let Some(found) = nearby(
+                db,
+                filter,
+                centre,
+                km,
+                &conditions.join(" AND "),
+                &args,
+                kept,
+            )
+            .await?
             {
                 return Ok(found);
             }
@@ -1389,6 +1408,7 @@ async fn nearby(
     km: f64,
     where_: &str,
     args: &[Arg],
+    kept: Option<(&crate::connections::KeptPlaces, i64)>,
 ) -> Result<Option<(Vec<(String, String)>, i64)>> {
     if !km.is_finite() || km < 0.0 {
         return Ok(None);
@@ -1435,6 +1455,19 @@ async fn nearby(
         ));
     }
     let on_rows = on_rows.join(" AND ");
+    // The same, for places kept in memory.
+    let passes = |f: &village_domain::connections::matching::Facts| {
+        f.bits & bits == bits
+            && filter
+                .minimum_age_at_least
+                .is_none_or(|age| f.minimum_age.is_some_and(|m| m >= age))
+            && filter
+                .maximum_age_at_most
+                .is_none_or(|age| f.maximum_age.is_some_and(|m| m <= age))
+            && filter.age.is_none_or(|age| {
+                f.minimum_age.is_none_or(|m| m <= age) && f.maximum_age.is_none_or(|m| m >= age)
+            })
+    };
     let offset = usize::try_from(filter.offset).unwrap_or(usize::MAX);
     let limit = usize::try_from(filter.limit).unwrap_or(0);
     let needed = offset.saturating_add(limit);
@@ -1525,7 +1558,34 @@ async fn nearby(
                 })
                 .collect::<Vec<_>>()
                 .join(" UNION ALL ");
-            let places = places_read(db, &sql).await?;
+            let from_kept = match kept {
+                Some((kept, generation)) if kept.keeps_any() => {
+                    let cells: Vec<i64> = ranges.iter().flat_map(|(lo, hi)| *lo..=*hi).collect();
+                    if cells.len() <= crate::connections::KEPT_CELLS_AT_MOST {
+                        crate::connections::kept_cells(db, kept, generation, &cells).await?
+                    } else {
+                        None
+                    }
+                }
+                _ => None,
+            };
+            let places = match from_kept {
+                Some(cells) => ranges
+                    .iter()
+                    .flat_map(|(lo, hi)| *lo..=*hi)
+                    .filter_map(|c| cells.get(&c))
+                    .flat_map(|places| places.iter())
+                    .filter(|p| passes(&p.facts))
+                    .map(|p| {
+                        (
+                            p.id.to_string(),
+                            p.point.map(LatLon::lat),
+                            p.point.map(LatLon::lon),
+                        )
+                    })
+                    .collect(),
+                None => places_read(db, &sql).await?,
+            };
             tracing::debug!(
                 reach,
                 ranges = ranges.len(),

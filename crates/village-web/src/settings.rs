@@ -35,9 +35,10 @@ pub struct SuggestionSettings {
     /// their dismissed offers, the weights, any offer). `false` works them out on every
     /// visit: only for measuring that cost (`bench/connections`).
     pub keep: bool,
-    /// How many of the directory's places matching keeps in memory (each about 200 bytes),
-    /// so working out suggestions in a dense city does not read the same places from the
-    /// database each time; they are read again after any change to an offer. 0 keeps none.
+    /// How many of the directory's places matching keeps in memory (each about 230 bytes),
+    /// so working out suggestions, or searching the directory near a place, in a dense city
+    /// does not read the same places from the database each time; they are read again after
+    /// any change to an offer. 0 keeps none.
     pub places_kept: usize,
 }
 

@@ -2127,7 +2127,8 @@ async fn a_validator_crawl_finds_no_errors(backend: Backend) {
 async fn a_search_near_a_place_finds_what_measuring_every_offer_finds(backend: Backend) {
     use village_domain::directory::geo::{distance_km, LatLon};
     use village_domain::directory::taxonomy::CATEGORIES;
-    use village_store::directory::{search_services, ServiceFilter};
+    use village_store::connections::KeptPlaces;
+    use village_store::directory::{search_services, search_services_kept, ServiceFilter};
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
@@ -2205,6 +2206,28 @@ async fn a_search_near_a_place_finds_what_measuring_every_offer_finds(backend: B
         (page, found.len() as i64)
     };
     let mut c = app.store.conn().await.unwrap();
+    // Each search is made three ways, which must agree: reading the places from the
+    // database, from places kept in memory (read on the first search, kept after), and with
+    // room kept for only a few places (wide reaches read from the database again).
+    let generation = village_store::directory::generation(&mut c).await.unwrap();
+    let kept = [KeptPlaces::new(100_000), KeptPlaces::new(60)];
+    macro_rules! search_services {
+        ($c:expr, $f:expr) => {{
+            let plain = search_services($c, $f).await;
+            for k in &kept {
+                for round in ["first", "again"] {
+                    let found = search_services_kept($c, $f, Some((k, generation))).await;
+                    assert_eq!(
+                        found.as_ref().ok(),
+                        plain.as_ref().ok(),
+                        "{round} with {k:?}: {:?}",
+                        $f
+                    );
+                }
+            }
+            plain
+        }};
+    }
     let search = |km: f64, offset: i64, limit: i64| ServiceFilter {
         near: Some((centre, km)),
         offset,
@@ -2238,7 +2261,7 @@ async fn a_search_near_a_place_finds_what_measuring_every_offer_finds(backend: B
     ] {
         let mut f = search(km, offset, limit);
         f.taxonomy_term_id = Some(category.into());
-        let (rows, total) = search_services(&mut c, &f).await.unwrap();
+        let (rows, total) = search_services!(&mut c, &f).unwrap();
         assert_eq!(
             (ids(rows), total),
             expect(km, &|o| o.category, offset as usize, limit as usize),
@@ -2250,22 +2273,28 @@ async fn a_search_near_a_place_finds_what_measuring_every_offer_finds(backend: B
     f.taxonomy_term_id = Some(category.into());
     f.all_terms = vec![TERM.into()];
     f.age = Some(12);
-    let (rows, total) = search_services(&mut c, &f).await.unwrap();
+    let (rows, total) = search_services!(&mut c, &f).unwrap();
     assert_eq!(
         (ids(rows), total),
         expect(8.0, &|o| o.category && o.term && !o.adults_only, 3, 6),
         "a category, another term and an age"
     );
+    // Offers for adults only, as the ORUK API's minimum_age asks.
+    let mut f = search(6.0, 0, 100);
+    f.minimum_age_at_least = Some(18);
+    let (rows, total) = search_services!(&mut c, &f).unwrap();
+    assert_eq!((ids(rows), total), expect(6.0, &|o| o.adults_only, 0, 100));
     // Counted up to a cap: one more than the cap says "more than".
     let mut f = search(6.0, 0, 4);
     f.count_up_to = Some(10);
-    let (rows, total) = search_services(&mut c, &f).await.unwrap();
+    let (rows, total) = search_services!(&mut c, &f).unwrap();
     assert_eq!((ids(rows), total), (expect(6.0, &|_| true, 0, 4).0, 11));
     // A count already known is not counted again; the page is the same.
     let mut f = search(6.0, 4, 4);
     f.total_known = Some(999);
-    let (rows, total) = search_services(&mut c, &f).await.unwrap();
+    let (rows, total) = search_services!(&mut c, &f).unwrap();
     assert_eq!((ids(rows), total), (expect(6.0, &|_| true, 4, 4).0, 999));
+    assert!(!kept[0].is_empty() && kept[1].len() <= 60, "{kept:?}");
 }
 
 /// Counts of searches are kept between requests while the directory does not change; any

@@ -125,6 +125,8 @@ pub(crate) async fn search(
         filter.covering = None;
     }
     let slot = state.search_counts.slot(&filter.count_key(), generation);
+    // Places near someone are read from those matching keeps in memory.
+    let kept = Some((&*state.kept_places, generation));
     if let Some(total) = slot.get() {
         filter.total_known = Some(*total);
         if filter.lists_everything_by_name() && filter.offset >= MARK_EVERY {
@@ -142,9 +144,9 @@ pub(crate) async fn search(
                 filter.offset %= MARK_EVERY;
             }
             let mut c = store.conn().await?;
-            return store::search_services(&mut c, &filter).await;
+            return store::search_services_kept(&mut c, &filter, kept).await;
         }
-        return store::search_services(&mut c, &filter).await;
+        return store::search_services_kept(&mut c, &filter, kept).await;
     }
     // Not holding a connection while another request counts.
     drop(c);
@@ -152,7 +154,7 @@ pub(crate) async fn search(
     let total = *slot
         .get_or_try_init(|| async {
             let mut c = store.conn().await?;
-            let found = store::search_services(&mut c, &filter).await?;
+            let found = store::search_services_kept(&mut c, &filter, kept).await?;
             let total = found.1;
             first = Some(found);
             Ok::<_, village_store::StoreError>(total)
@@ -163,7 +165,7 @@ pub(crate) async fn search(
     }
     filter.total_known = Some(total);
     let mut c = store.conn().await?;
-    store::search_services(&mut c, &filter).await
+    store::search_services_kept(&mut c, &filter, kept).await
 }
 
 /// One taxonomy term of the Village profile, as ORUK JSON.

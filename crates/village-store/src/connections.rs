@@ -2,7 +2,7 @@
 //! suggestions and preferences, introductions with their history, and in-app notices.
 
 use crate::{Db, Result};
-use village_domain::connections::matching::{access_key_ranges, Facts, Preferences};
+use village_domain::connections::matching::{access_key_ranges, hours_meet, Facts, Preferences};
 use village_domain::directory::geo::{circle_rows, BoundingBox, LatLon};
 use village_domain::Timestamp;
 
@@ -35,14 +35,8 @@ pub async fn candidates(
 ) -> Result<Vec<(String, Facts)>> {
     if let (Some((kept, generation)), Some((centre, km))) = (kept, q.near) {
         if let Some(rows) = circle_rows(centre, km) {
-            let cells: usize = rows
-                .iter()
-                .map(|r| usize::try_from(r.cells.1 - r.cells.0 + 1).unwrap_or(usize::MAX))
-                .fold(0, usize::saturating_add);
-            if kept.budget > 0 && cells <= KEPT_CELLS_AT_MOST {
-                if let Some(found) = candidates_kept(db, q, &rows, kept, generation).await? {
-                    return Ok(found);
-                }
+            if let Some(found) = candidates_kept(db, q, &rows, kept, generation).await? {
+                return Ok(found);
             }
         }
     }
@@ -252,11 +246,6 @@ impl KeptPlaces {
         }
     }
 
-    /// Whether any may be kept (a budget above 0).
-    pub fn keeps_any(&self) -> bool {
-        self.budget > 0
-    }
-
     /// How many places are kept now.
     pub fn len(&self) -> usize {
         self.lock().places
@@ -350,14 +339,18 @@ impl KeptPlaces {
 }
 
 /// The places of these cells, from those kept (reading the cells not kept yet); `None` when
-/// they are not to be kept (more places than may be kept for one reach, or an older
-/// generation): ask the database for the places that pass then.
+/// they are not to be kept (none may be, more than [`KEPT_CELLS_AT_MOST`] cells, more places
+/// than may be kept for one reach, or an older generation): ask the database for the places
+/// that pass then.
 pub(crate) async fn kept_cells(
     db: &mut impl Db,
     kept: &KeptPlaces,
     generation: i64,
     wanted: &[i64],
 ) -> Result<Option<std::collections::HashMap<i64, Cell>>> {
+    if kept.budget == 0 || wanted.len() > KEPT_CELLS_AT_MOST {
+        return Ok(None);
+    }
     let Kept::Cells(mut have, missing) = kept.lookup(generation, wanted) else {
         return Ok(None);
     };
@@ -409,7 +402,7 @@ async fn candidates_kept(
                     && f.maximum_age.is_none_or(|m| m >= youngest)
             })
             && match (q.free_hours, f.hours) {
-                (Some(free), Some(h)) => h.iter().zip(free).any(|(a, b)| a & b != 0),
+                (Some(free), Some(h)) => hours_meet(&h, &free),
                 _ => true,
             }
     };
@@ -452,13 +445,18 @@ async fn candidates_kept(
     }))))
 }
 
-/// How many places each of these cells has (0 for a cell with none).
-async fn count_cells(db: &mut impl Db, cells: &[i64]) -> Result<Vec<(i64, usize)>> {
-    let list = cells
+/// Cells written out for `cell IN (…)` (whole numbers Village worked out, never input).
+fn cell_list(cells: &[i64]) -> String {
+    cells
         .iter()
         .map(i64::to_string)
         .collect::<Vec<_>>()
-        .join(", ");
+        .join(", ")
+}
+
+/// How many places each of these cells has (0 for a cell with none).
+async fn count_cells(db: &mut impl Db, cells: &[i64]) -> Result<Vec<(i64, usize)>> {
+    let list = cell_list(cells);
     let sql = format!(
         "SELECT cell, CAST(count(*) AS BIGINT) FROM dir_service_match WHERE cell IN ({list}) GROUP BY cell"
     );
@@ -477,11 +475,7 @@ async fn count_cells(db: &mut impl Db, cells: &[i64]) -> Result<Vec<(i64, usize)
 /// cell's in the order of its key.
 async fn read_cells(db: &mut impl Db, cells: &[i64]) -> Result<Vec<(i64, Cell)>> {
     let timer = std::time::Instant::now();
-    let list = cells
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = cell_list(cells);
     let mut by_cell: std::collections::BTreeMap<i64, Vec<KeptPlace>> =
         cells.iter().map(|c| (*c, Vec::new())).collect();
     // Joined into one text as `candidates` does (a row at a time costs more than the reading).

@@ -1559,15 +1559,11 @@ async fn nearby(
                 .collect::<Vec<_>>()
                 .join(" UNION ALL ");
             let from_kept = match kept {
-                Some((kept, generation)) if kept.keeps_any() => {
+                Some((kept, generation)) => {
                     let cells: Vec<i64> = ranges.iter().flat_map(|(lo, hi)| *lo..=*hi).collect();
-                    if cells.len() <= crate::connections::KEPT_CELLS_AT_MOST {
-                        crate::connections::kept_cells(db, kept, generation, &cells).await?
-                    } else {
-                        None
-                    }
+                    crate::connections::kept_cells(db, kept, generation, &cells).await?
                 }
-                _ => None,
+                None => None,
             };
             let places = match from_kept {
                 Some(cells) => ranges

@@ -13,6 +13,10 @@ use village_domain::directory::oruk::ServiceIndex;
 use village_domain::directory::schedule::Weekday;
 use village_domain::Timestamp;
 
+/// Separators within a text SQLite packs many rows into (see [`packed_docs`]).
+const UNIT: char = '\u{1f}';
+const RECORD: char = '\u{1e}';
+
 /// Store a service record and rebuild its index, replacing any record with the same id.
 /// Move the directory's generation on: anything kept that was worked out from the offers
 /// (a person's suggestions) is then out of date.
@@ -1134,7 +1138,8 @@ pub async fn search_services_kept(
 /// were listed. FTS5's bm25 would read every match of each word to weigh it; here the word
 /// index is read for the first `k` matches, and for the name matches among them, whatever
 /// the word. Only as many offers as the page needs are looked up (to leave out any not
-/// public), unless the count is wanted.
+/// public), unless the count is wanted; and when it is not, a page the first name matches
+/// fill (or, with few name matches, the first matches) is read without reading all `k`.
 async fn first_matches(
     db: &mut impl Db,
     q: &str,
@@ -1146,15 +1151,16 @@ async fn first_matches(
             "ranking by FTS5 needs SQLite".into(),
         ));
     };
-    let rowids = |packed: Option<String>| -> Vec<i64> {
-        packed
-            .as_deref()
-            .unwrap_or("")
-            .split(',')
-            .filter_map(|r| r.parse().ok())
-            .collect()
-    };
-    let first = rowids(
+    let offset = usize::try_from(filter.offset).unwrap_or(usize::MAX);
+    let limit = usize::try_from(filter.limit).unwrap_or(0);
+    let needed = offset.saturating_add(limit);
+    let count = filter.total_known.is_none();
+    if !count {
+        if let Some(public) = first_matches_for_page(c, q, k, needed).await? {
+            return finish_matches(db, public, filter, offset, limit).await;
+        }
+    }
+    let first = rowid_list(
         sqlx::query_scalar(&format!(
             "SELECT group_concat(rowid, ',') FROM (SELECT rowid FROM dir_services_fts \
              WHERE dir_services_fts MATCH $1 ORDER BY rowid LIMIT {k})"
@@ -1164,7 +1170,7 @@ async fn first_matches(
         .await?,
     );
     let named: std::collections::HashSet<i64> = match first.last() {
-        Some(last) => rowids(
+        Some(last) => rowid_list(
             // From the index of names alone, up to the last of the first matches.
             sqlx::query_scalar(
                 "SELECT group_concat(rowid, ',') FROM (SELECT rowid FROM dir_names_fts \
@@ -1185,10 +1191,6 @@ async fn first_matches(
         .chain(first.iter().filter(|r| !named.contains(r)))
         .copied()
         .collect();
-    let offset = usize::try_from(filter.offset).unwrap_or(usize::MAX);
-    let limit = usize::try_from(filter.limit).unwrap_or(0);
-    let needed = offset.saturating_add(limit);
-    let count = filter.total_known.is_none();
     // The public ones in rank order: all of them when counting, else enough for the page.
     let mut public: Vec<String> = Vec::new();
     let mut at = 0;
@@ -1201,18 +1203,150 @@ async fn first_matches(
         let batch = &ranked[at..at.saturating_add(step).min(ranked.len())];
         at += batch.len();
         let list = serde_json::to_string(batch).unwrap_or_else(|_| "[]".into());
-        // (`+public`: the rows are found by rowid, never by reading an index of who is public.)
-        let found: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT rowid, id FROM dir_services WHERE rowid IN (SELECT value FROM json_each($1)) \
-             AND +public = TRUE",
-        )
-        .bind(list)
-        .fetch_all(&mut *c)
-        .await?;
-        let ids: std::collections::HashMap<i64, String> = found.into_iter().collect();
-        public.extend(batch.iter().filter_map(|r| ids.get(r).cloned()));
+        let mut ids = public_ids(c, &list).await?;
+        public.extend(batch.iter().filter_map(|r| ids.remove(r)));
     }
     finish_matches(db, public, filter, offset, limit).await
+}
+
+/// Rowids SQLite joined with commas, in ascending order.
+fn rowid_list(packed: Option<String>) -> Vec<i64> {
+    let mut rowids: Vec<i64> = packed
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .filter_map(|r| r.parse().ok())
+        .collect();
+    rowids.sort_unstable();
+    rowids
+}
+
+/// The first `needed` public offers of [`first_matches`]'s ranking (or all of them, if it
+/// has fewer), read from its start: the first name matches, checked to be among the first
+/// `k` matches by counting the matches up to the last of them, then (once the name matches
+/// are all read) the other matches in the order they were listed, up to the `k`th. `None`
+/// when that cannot tell without the whole ranking: more name matches than were read before
+/// the page was filled, or a name match past the `k`th match.
+async fn first_matches_for_page(
+    c: &mut sqlx::SqliteConnection,
+    q: &str,
+    k: i64,
+    needed: usize,
+) -> Result<Option<Vec<String>>> {
+    let k_rows = usize::try_from(k).unwrap_or(0);
+    // Room for a few offers that are not public (drafts, offers that ended) on the page.
+    let step = needed.saturating_mul(2).saturating_add(32);
+    if step > k_rows {
+        return Ok(None);
+    }
+    let named = rowid_list(
+        sqlx::query_scalar(&format!(
+            "SELECT group_concat(rowid, ',') FROM (SELECT rowid FROM dir_names_fts \
+             WHERE dir_names_fts MATCH $1 ORDER BY rowid LIMIT {step})"
+        ))
+        .bind(q)
+        .fetch_one(&mut *c)
+        .await?,
+    );
+    if let Some(last) = named.last() {
+        // Every name match is a match of the whole index, so the name matches read are among
+        // the first k matches if there are at most k matches up to the last of them.
+        let before: i64 = sqlx::query_scalar(&format!(
+            "SELECT count(*) FROM (SELECT rowid FROM dir_services_fts \
+             WHERE dir_services_fts MATCH $1 AND rowid <= $2 LIMIT {})",
+            k + 1
+        ))
+        .bind(q)
+        .bind(*last)
+        .fetch_one(&mut *c)
+        .await?;
+        if before > k {
+            return Ok(None);
+        }
+    }
+    let mut public: Vec<String> = Vec::new();
+    if !named.is_empty() {
+        let list = serde_json::to_string(&named).unwrap_or_else(|_| "[]".into());
+        let mut ids = public_ids(c, &list).await?;
+        public.extend(named.iter().filter_map(|r| ids.remove(r)));
+    }
+    if public.len() >= needed {
+        return Ok(Some(public));
+    }
+    if named.len() >= step {
+        // More name matches than were read: they come before every other match.
+        return Ok(None);
+    }
+    // Every name match is read (all among the first k); then the other first k matches.
+    let named: std::collections::HashSet<i64> = named.into_iter().collect();
+    let mut after = 0i64;
+    let mut read = 0usize;
+    while public.len() < needed && read < k_rows {
+        let take = step.min(k_rows - read);
+        let chunk = rowid_list(
+            sqlx::query_scalar(&format!(
+                "SELECT group_concat(rowid, ',') FROM (SELECT rowid FROM dir_services_fts \
+                 WHERE dir_services_fts MATCH $1 AND rowid > $2 ORDER BY rowid LIMIT {take})"
+            ))
+            .bind(q)
+            .bind(after)
+            .fetch_one(&mut *c)
+            .await?,
+        );
+        read += chunk.len();
+        let others: Vec<i64> = chunk
+            .iter()
+            .copied()
+            .filter(|r| !named.contains(r))
+            .collect();
+        if !others.is_empty() {
+            let list = serde_json::to_string(&others).unwrap_or_else(|_| "[]".into());
+            let mut ids = public_ids(c, &list).await?;
+            public.extend(others.iter().filter_map(|r| ids.remove(r)));
+        }
+        match chunk.last() {
+            Some(last) if chunk.len() == take => after = *last,
+            _ => break,
+        }
+    }
+    Ok(Some(public))
+}
+
+/// The public offers among these rows (a JSON array of rowids), by rowid: packed into one
+/// text as [`packed_docs`] does, or read a row at a time if the text does not split back
+/// (an id holding a separator).
+async fn public_ids(
+    c: &mut sqlx::SqliteConnection,
+    rowids: &str,
+) -> Result<std::collections::HashMap<i64, String>> {
+    // (`+public`: the rows are found by rowid, never by reading an index of who is public.)
+    let packed: Option<String> = sqlx::query_scalar(&format!(
+        "SELECT group_concat(rowid || '{UNIT}' || id, '{RECORD}') FROM dir_services \
+         WHERE rowid IN (SELECT value FROM json_each($1)) AND +public = TRUE"
+    ))
+    .bind(rowids)
+    .fetch_one(&mut *c)
+    .await?;
+    let split: Option<std::collections::HashMap<i64, String>> = packed
+        .as_deref()
+        .into_iter()
+        .flat_map(|p| p.split(RECORD))
+        .map(|r| {
+            let (rowid, id) = r.split_once(UNIT)?;
+            Some((rowid.parse().ok()?, id.to_string()))
+        })
+        .collect();
+    if let Some(ids) = split {
+        return Ok(ids);
+    }
+    let found: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT rowid, id FROM dir_services WHERE rowid IN (SELECT value FROM json_each($1)) \
+         AND +public = TRUE",
+    )
+    .bind(rowids)
+    .fetch_all(&mut *c)
+    .await?;
+    Ok(found.into_iter().collect())
 }
 
 /// The page and count of [`first_matches`].
@@ -1278,26 +1412,82 @@ async fn with_docs(db: &mut impl Db, ids: Vec<(String, String)>) -> Result<Vec<(
     let mut wanted: Vec<&str> = ids.iter().map(|(_, s)| s.as_str()).collect();
     wanted.sort_unstable();
     wanted.dedup();
-    let list = (1..=wanted.len())
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!("SELECT id, doc FROM dir_service_docs WHERE id IN ({list})");
-    let binds: Vec<Bind<'_>> = wanted.iter().map(|w| Bind::Text(w)).collect();
-    let found: Vec<(String, String)> = query!(db, c => {
-        let mut q = sqlx::query_as(&sql);
-        for b in &binds {
-            if let Bind::Text(t) = b {
-                q = q.bind(*t);
+    let mut docs = match db.exec() {
+        Exec::Sqlite(c) => packed_docs(c, &wanted).await?,
+        Exec::Postgres(_) => None,
+    };
+    if docs.is_none() {
+        let list = (1..=wanted.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("SELECT id, doc FROM dir_service_docs WHERE id IN ({list})");
+        let found: Vec<(String, String)> = query!(db, c => {
+            let mut q = sqlx::query_as(&sql);
+            for w in &wanted {
+                q = q.bind(*w);
             }
-        }
-        q.fetch_all(&mut *c).await
-    })?;
-    let docs: std::collections::HashMap<String, String> = found.into_iter().collect();
+            q.fetch_all(&mut *c).await
+        })?;
+        docs = Some(found.into_iter().collect());
+    }
+    let mut docs = docs.unwrap_or_default();
+    // A record asked for once in the page (as most are) is moved out, not copied.
+    let last = last_uses(&ids);
     Ok(ids
         .into_iter()
-        .filter_map(|(row, service)| docs.get(&service).map(|d| (row, d.clone())))
+        .zip(last)
+        .filter_map(|((row, service), last)| {
+            let doc = if last {
+                docs.remove(&service)?
+            } else {
+                docs.get(&service)?.clone()
+            };
+            Some((row, doc))
+        })
         .collect())
+}
+
+/// For each of a page's rows, whether it is the last to ask for its service's record.
+fn last_uses(ids: &[(String, String)]) -> Vec<bool> {
+    let last: std::collections::HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(at, (_, service))| (service.as_str(), at))
+        .collect();
+    ids.iter()
+        .enumerate()
+        .map(|(at, (_, service))| last.get(service.as_str()) == Some(&at))
+        .collect()
+}
+
+/// The records of these services on SQLite as one text, split back here: SQLite hands a
+/// query's answer over a row at a time between its thread and the request's (a page of 50
+/// records was 50 hand-overs). A record is JSON, which writes the control characters used
+/// as separators escaped, so they cannot be in one; `None` (read them a row at a time) if
+/// the text does not split back into records of the services asked for.
+async fn packed_docs(
+    c: &mut sqlx::SqliteConnection,
+    wanted: &[&str],
+) -> Result<Option<std::collections::HashMap<String, String>>> {
+    let list = serde_json::to_string(wanted).unwrap_or_else(|_| "[]".into());
+    let packed: Option<String> = sqlx::query_scalar(&format!(
+        "SELECT group_concat(id || '{UNIT}' || doc, '{RECORD}') FROM dir_service_docs \
+         WHERE id IN (SELECT value FROM json_each($1))"
+    ))
+    .bind(list)
+    .fetch_one(&mut *c)
+    .await?;
+    let mut docs = std::collections::HashMap::with_capacity(wanted.len());
+    for record in packed.as_deref().into_iter().flat_map(|p| p.split(RECORD)) {
+        match record.split_once(UNIT) {
+            Some((id, doc)) if wanted.binary_search(&id).is_ok() => {
+                docs.insert(id.to_string(), doc.to_string());
+            }
+            _ => return Ok(None),
+        }
+    }
+    Ok(Some(docs))
 }
 
 /// Distance searches: the bounding box has narrowed the candidates in SQL; here each gets its

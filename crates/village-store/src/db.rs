@@ -102,7 +102,11 @@ impl Store {
     /// otherwise an SQLite file (a plain path or `sqlite:` URL; created if missing).
     pub async fn open(url: &str, options: &StoreOptions) -> crate::Result<Store> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let connect = PgConnectOptions::from_str(url)?;
+            // A search by words alone ranks the first matches PostgreSQL reads (see
+            // `directory::search_services`); with synchronised scans a scan of a big table
+            // starts wherever another one is, so the same search would rank other offers.
+            let connect =
+                PgConnectOptions::from_str(url)?.options([("synchronize_seqscans", "off")]);
             let pool = PgPoolOptions::new()
                 .max_connections(options.max_connections)
                 // A ping before every checkout doubles the round trips of a one-query request;

@@ -902,18 +902,20 @@ pub async fn search_services_kept(
     if let (Some(words), Some(k)) = (words, bounded) {
         // The first k matches in index order, ranked; nothing else is read.
         if postgres {
+            // The first k matches in the order the table is read (deterministic: the pool
+            // turns synchronised scans off), ranked. Only their ids are read: joined back to
+            // the table, the planner hashed the whole table for each page.
             let p = push(&mut args, Arg::Text(words.to_string()));
             from = format!(
-                "(SELECT id AS fid, ts_rank(search, websearch_to_tsquery('english', {p})) AS frank \
+                "(SELECT id, public, ts_rank(search, websearch_to_tsquery('english', {p})) AS frank \
                  FROM dir_services WHERE public = TRUE AND search @@ websearch_to_tsquery('english', {p}) \
-                 LIMIT {k}) f JOIN dir_services s ON s.id = f.fid"
+                 LIMIT {k}) s"
             );
             count_from = Some(format!(
-                "(SELECT id AS fid FROM dir_services WHERE public = TRUE \
-                 AND search @@ websearch_to_tsquery('english', {p}) LIMIT {k}) f \
-                 JOIN dir_services s ON s.id = f.fid"
+                "(SELECT id, public FROM dir_services WHERE public = TRUE \
+                 AND search @@ websearch_to_tsquery('english', {p}) LIMIT {k}) s"
             ));
-            order = "f.frank DESC, s.id".into();
+            order = "s.frank DESC, s.id".into();
         } else {
             let q = fts5_query(words);
             if q.is_empty() {

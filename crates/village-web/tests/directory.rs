@@ -2621,6 +2621,19 @@ async fn a_ranked_page_read_from_its_start_is_the_page_of_the_whole_ranking(back
         }
     }
     assert_eq!(checked, 6 * 3 * 8);
+    if backend == Backend::Postgres {
+        // PostgreSQL ranks the first matches in the order it reads the table: a scan that
+        // started where another one was (a synchronised scan, on a table as big as a national
+        // directory) would rank other offers each time the same page is asked for.
+        let synchronised: String = match c.exec() {
+            village_store::Exec::Postgres(pg) => sqlx::query_scalar("SHOW synchronize_seqscans")
+                .fetch_one(&mut *pg)
+                .await
+                .unwrap(),
+            village_store::Exec::Sqlite(_) => unreachable!(),
+        };
+        assert_eq!(synchronised, "off");
+    }
 }
 
 /// SQLite hands many rows over as one text split by control characters; an offer whose id

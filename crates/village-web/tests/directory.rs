@@ -36,6 +36,7 @@ on_both_backends!(
     offers_not_public_are_passed_over_in_a_ranked_page,
     a_ranked_page_read_from_its_start_is_the_page_of_the_whole_ranking,
     ids_holding_the_separators_of_packed_rows_are_still_read,
+    a_count_by_times_alone_is_the_number_listed,
     a_page_deep_in_the_whole_list_is_the_same_read_from_a_mark,
     bad_hsds_csv_is_named_by_file_line_and_column_and_nothing_is_written,
     a_postcode_search_keeps_to_the_areas_offers_cover,
@@ -2687,6 +2688,87 @@ async fn ids_holding_the_separators_of_packed_rows_are_still_read(backend: Backe
             assert_eq!(doc["id"], id.as_str(), "its own record");
         }
     }
+}
+
+/// A search by a day or time alone is counted exactly (the ORUK envelope's total_items) from
+/// the times, less the offers not public among them: the count must be the number of offers
+/// the same search lists, whichever parts of a day and time are given.
+async fn a_count_by_times_alone_is_the_number_listed(backend: Backend) {
+    use village_store::directory::{search_services, upsert_service, ServiceFilter};
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let days = ["MO", "TU", "WE"];
+    let mut tx = app.store.begin().await.unwrap();
+    for i in 0..90usize {
+        let id = format!("00000000-0000-4000-8000-{i:012x}");
+        let slot = |n: usize, day: &str, opens: usize, hours: usize| {
+            json!({"id": format!("00000000-0000-4000-9000-{:012x}", i * 10 + n), "freq": "WEEKLY",
+                   "byday": day, "opens_at": format!("{opens:02}:00"),
+                   "closes_at": format!("{:02}:30", opens + hours)})
+        };
+        let mut schedules = Vec::new();
+        if i % 9 != 0 {
+            schedules.push(slot(0, days[i % 3], 8 + i % 6, i % 3));
+        }
+        if i % 4 == 0 {
+            // A second time, on another day or the same one.
+            schedules.push(slot(1, days[(i / 4) % 3], 13 + i % 4, 1));
+        }
+        let record = service(
+            &id,
+            &format!("Group {i:02}"),
+            "We meet",
+            json!({"schedules": schedules}),
+        );
+        let (index, _) = village_domain::directory::oruk::read_service(&record).unwrap();
+        upsert_service(
+            &mut tx,
+            &index,
+            &record.to_string(),
+            i % 5 != 0,
+            village_web::now(),
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let mut c = app.store.conn().await.unwrap();
+    let searches = [
+        (Some("TU"), None, None, None),
+        (Some("MO"), Some(600), None, None),
+        (Some("TU"), None, Some(720), None),
+        (Some("WE"), Some(540), Some(780), None),
+        (None, Some(780), None, None),
+        (Some("TU"), None, None, Some((540, 720))),
+        (None, None, None, Some((720, 1080))),
+        (Some("SU"), None, None, None),
+    ];
+    let mut counted_some = 0;
+    for (day, from, to, between) in searches {
+        let filter = |limit: i64| ServiceFilter {
+            day: day.map(str::to_string),
+            opens_at_or_after: from,
+            closes_at_or_before: to,
+            open_between: between,
+            limit,
+            ..Default::default()
+        };
+        let (listed, total) = search_services(&mut c, &filter(1_000)).await.unwrap();
+        let what = format!("{day:?} from {from:?} to {to:?} open between {between:?}");
+        assert_eq!(total, i64::try_from(listed.len()).unwrap(), "{what}");
+        // Only public offers are listed (every fifth is not).
+        for (id, _) in &listed {
+            let n = usize::from_str_radix(&id[24..], 16).unwrap();
+            assert_ne!(n % 5, 0, "{what}: {id} is not public");
+        }
+        // A small page is counted the same.
+        assert_eq!(search_services(&mut c, &filter(3)).await.unwrap().1, total);
+        if total > 0 {
+            counted_some += 1;
+        }
+    }
+    assert!(counted_some >= 6, "{counted_some}");
 }
 
 /// Deep pages of the whole list by name start from a mark (every thousandth offer) once the

@@ -774,6 +774,26 @@ impl ServiceFilter {
     /// Whether nothing but words (if any) narrows the search: no term, age, cost, time or
     /// place, one row per offer.
     fn only_words(&self) -> bool {
+        self.nothing_but_words_and_times() && !self.has_times()
+    }
+
+    /// Whether a day or time is all this searches by.
+    fn only_times(&self) -> bool {
+        self.words.as_deref().is_none_or(|w| w.trim().is_empty())
+            && self.nothing_but_words_and_times()
+            && self.has_times()
+    }
+
+    /// Whether it asks for a day or time.
+    fn has_times(&self) -> bool {
+        self.day.is_some()
+            || self.opens_at_or_after.is_some()
+            || self.closes_at_or_before.is_some()
+            || self.open_between.is_some()
+    }
+
+    /// Whether nothing but words, a day or a time narrows it, listed per offer.
+    fn nothing_but_words_and_times(&self) -> bool {
         self.taxonomy_term_id.is_none()
             && self.all_terms.is_empty()
             && self.taxonomy_id.is_none()
@@ -781,34 +801,10 @@ impl ServiceFilter {
             && self.maximum_age_at_most.is_none()
             && self.age.is_none()
             && !self.free_only
-            && self.day.is_none()
-            && self.opens_at_or_after.is_none()
-            && self.closes_at_or_before.is_none()
-            && self.open_between.is_none()
             && self.near.is_none()
             && self.sort_from.is_none()
             && self.covering.is_none()
             && !self.per_location
-    }
-
-    /// Whether a day or time is all this searches by.
-    fn only_times(&self) -> bool {
-        self.words.as_deref().is_none_or(|w| w.trim().is_empty())
-            && self.taxonomy_term_id.is_none()
-            && self.all_terms.is_empty()
-            && self.taxonomy_id.is_none()
-            && self.minimum_age_at_least.is_none()
-            && self.maximum_age_at_most.is_none()
-            && self.age.is_none()
-            && !self.free_only
-            && self.near.is_none()
-            && self.sort_from.is_none()
-            && self.covering.is_none()
-            && !self.per_location
-            && (self.day.is_some()
-                || self.opens_at_or_after.is_some()
-                || self.closes_at_or_before.is_some()
-                || self.open_between.is_some())
     }
 
     /// Whether this lists every public offer by name, with nothing left out.
@@ -1000,11 +996,7 @@ pub async fn search_services_kept(
     if filter.free_only {
         conditions.push("s.free = TRUE".into());
     }
-    if filter.day.is_some()
-        || filter.opens_at_or_after.is_some()
-        || filter.closes_at_or_before.is_some()
-        || filter.open_between.is_some()
-    {
+    if filter.has_times() {
         // One time slot must meet every part, so "Tuesday from 10:00" means a Tuesday slot.
         let mut time = vec!["t.service_id = s.id".to_string()];
         if let Some(day) = &filter.day {
@@ -1668,10 +1660,7 @@ async fn nearby(
         || filter.covering.is_some()
         || filter.taxonomy_id.is_some()
         || filter.free_only
-        || filter.day.is_some()
-        || filter.opens_at_or_after.is_some()
-        || filter.closes_at_or_before.is_some()
-        || filter.open_between.is_some();
+        || filter.has_times();
     let mut on_rows = vec!["TRUE".to_string()];
     if bits != 0 {
         on_rows.push(format!("(bits & {bits}) = {bits}"));

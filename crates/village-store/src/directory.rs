@@ -1195,27 +1195,20 @@ async fn first_matches(
             return finish_matches(db, public, filter, offset, limit).await;
         }
     }
-    let first = rowid_list(
-        sqlx::query_scalar(&format!(
-            "SELECT group_concat(rowid, ',') FROM (SELECT rowid FROM dir_services_fts \
-             WHERE dir_services_fts MATCH $1 ORDER BY rowid LIMIT {k})"
-        ))
-        .bind(q)
-        .fetch_one(&mut *c)
-        .await?,
-    );
+    let k_rows = usize::try_from(k).unwrap_or(0);
+    let first = match_rowids(c, WORDS, q, Matches::first(k_rows)).await?;
     let named: std::collections::HashSet<i64> = match first.last() {
-        Some(last) => rowid_list(
-            // From the index of names alone, up to the last of the first matches.
-            sqlx::query_scalar(
-                "SELECT group_concat(rowid, ',') FROM (SELECT rowid FROM dir_names_fts \
-                 WHERE dir_names_fts MATCH $1 AND rowid <= $2 ORDER BY rowid)",
-            )
-            .bind(q)
-            .bind(*last)
-            .fetch_one(&mut *c)
-            .await?,
+        // From the index of names alone, up to the last of the first matches.
+        Some(last) => match_rowids(
+            c,
+            NAMES,
+            q,
+            Matches {
+                up_to: Some(*last),
+                ..Matches::default()
+            },
         )
+        .await?
         .into_iter()
         .collect(),
         None => std::collections::HashSet::new(),
@@ -1237,15 +1230,61 @@ async fn first_matches(
         };
         let batch = &ranked[at..at.saturating_add(step).min(ranked.len())];
         at += batch.len();
-        let list = serde_json::to_string(batch).unwrap_or_else(|_| "[]".into());
-        let mut ids = public_ids(c, &list).await?;
-        public.extend(batch.iter().filter_map(|r| ids.remove(r)));
+        public.extend(public_in_order(c, batch).await?);
     }
     finish_matches(db, public, filter, offset, limit).await
 }
 
-/// Rowids SQLite joined with commas, in ascending order.
-fn rowid_list(packed: Option<String>) -> Vec<i64> {
+/// SQLite's index of every word of an offer, and its index of names alone.
+const WORDS: &str = "dir_services_fts";
+const NAMES: &str = "dir_names_fts";
+
+/// Which matches of a word index to read, in the order offers were listed.
+#[derive(Default)]
+struct Matches {
+    /// Only those listed after this rowid.
+    after: Option<i64>,
+    /// Only those up to this rowid.
+    up_to: Option<i64>,
+    /// At most this many.
+    limit: Option<usize>,
+}
+
+impl Matches {
+    fn first(limit: usize) -> Matches {
+        Matches {
+            limit: Some(limit),
+            ..Matches::default()
+        }
+    }
+}
+
+/// The rowids of the offers an FTS5 index (`WORDS` or `NAMES`) matches to `q`, ascending: read
+/// as one text joined by commas (a row each would be a hand-over each).
+async fn match_rowids(
+    c: &mut sqlx::SqliteConnection,
+    index: &str,
+    q: &str,
+    which: Matches,
+) -> Result<Vec<i64>> {
+    let mut sql = format!("SELECT rowid FROM {index} WHERE {index} MATCH $1");
+    let mut bounds = Vec::new();
+    for (bound, test) in [(which.after, ">"), (which.up_to, "<=")] {
+        if let Some(rowid) = bound {
+            bounds.push(rowid);
+            sql.push_str(&format!(" AND rowid {test} ${}", bounds.len() + 1));
+        }
+    }
+    sql.push_str(" ORDER BY rowid");
+    if let Some(limit) = which.limit {
+        sql.push_str(&format!(" LIMIT {limit}"));
+    }
+    let sql = format!("SELECT group_concat(rowid, ',') FROM ({sql})");
+    let mut query = sqlx::query_scalar(&sql).bind(q);
+    for rowid in bounds {
+        query = query.bind(rowid);
+    }
+    let packed: Option<String> = query.fetch_one(&mut *c).await?;
     let mut rowids: Vec<i64> = packed
         .as_deref()
         .unwrap_or("")
@@ -1253,7 +1292,7 @@ fn rowid_list(packed: Option<String>) -> Vec<i64> {
         .filter_map(|r| r.parse().ok())
         .collect();
     rowids.sort_unstable();
-    rowids
+    Ok(rowids)
 }
 
 /// The first `needed` public offers of [`first_matches`]'s ranking (or all of them, if it
@@ -1274,15 +1313,7 @@ async fn first_matches_for_page(
     if step > k_rows {
         return Ok(None);
     }
-    let named = rowid_list(
-        sqlx::query_scalar(&format!(
-            "SELECT group_concat(rowid, ',') FROM (SELECT rowid FROM dir_names_fts \
-             WHERE dir_names_fts MATCH $1 ORDER BY rowid LIMIT {step})"
-        ))
-        .bind(q)
-        .fetch_one(&mut *c)
-        .await?,
-    );
+    let named = match_rowids(c, NAMES, q, Matches::first(step)).await?;
     if let Some(last) = named.last() {
         // Every name match is a match of the whole index, so the name matches read are among
         // the first k matches if there are at most k matches up to the last of them.
@@ -1299,12 +1330,7 @@ async fn first_matches_for_page(
             return Ok(None);
         }
     }
-    let mut public: Vec<String> = Vec::new();
-    if !named.is_empty() {
-        let list = serde_json::to_string(&named).unwrap_or_else(|_| "[]".into());
-        let mut ids = public_ids(c, &list).await?;
-        public.extend(named.iter().filter_map(|r| ids.remove(r)));
-    }
+    let mut public = public_in_order(c, &named).await?;
     if public.len() >= needed {
         return Ok(Some(public));
     }
@@ -1318,27 +1344,23 @@ async fn first_matches_for_page(
     let mut read = 0usize;
     while public.len() < needed && read < k_rows {
         let take = step.min(k_rows - read);
-        let chunk = rowid_list(
-            sqlx::query_scalar(&format!(
-                "SELECT group_concat(rowid, ',') FROM (SELECT rowid FROM dir_services_fts \
-                 WHERE dir_services_fts MATCH $1 AND rowid > $2 ORDER BY rowid LIMIT {take})"
-            ))
-            .bind(q)
-            .bind(after)
-            .fetch_one(&mut *c)
-            .await?,
-        );
+        let chunk = match_rowids(
+            c,
+            WORDS,
+            q,
+            Matches {
+                after: Some(after),
+                ..Matches::first(take)
+            },
+        )
+        .await?;
         read += chunk.len();
         let others: Vec<i64> = chunk
             .iter()
             .copied()
             .filter(|r| !named.contains(r))
             .collect();
-        if !others.is_empty() {
-            let list = serde_json::to_string(&others).unwrap_or_else(|_| "[]".into());
-            let mut ids = public_ids(c, &list).await?;
-            public.extend(others.iter().filter_map(|r| ids.remove(r)));
-        }
+        public.extend(public_in_order(c, &others).await?);
         match chunk.last() {
             Some(last) if chunk.len() == take => after = *last,
             _ => break,
@@ -1347,9 +1369,19 @@ async fn first_matches_for_page(
     Ok(Some(public))
 }
 
-/// The public offers among these rows (a JSON array of rowids), by rowid: packed into one
+/// The ids of the public offers among these rows, in the order of the rows: packed into one
 /// text as [`packed_docs`] does, or read a row at a time if the text does not split back
 /// (an id holding a separator).
+async fn public_in_order(c: &mut sqlx::SqliteConnection, rows: &[i64]) -> Result<Vec<String>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = serde_json::to_string(rows).unwrap_or_else(|_| "[]".into());
+    let mut ids = public_ids(c, &list).await?;
+    Ok(rows.iter().filter_map(|r| ids.remove(r)).collect())
+}
+
+/// The public offers among these rows (a JSON array of rowids), by rowid.
 async fn public_ids(
     c: &mut sqlx::SqliteConnection,
     rowids: &str,

@@ -1499,6 +1499,20 @@ fn service(id: &str, name: &str, description: &str, extra: Value) -> Value {
     s
 }
 
+/// List one offer from its ORUK record, public or not, as an approved listing is written.
+async fn write_offer(tx: &mut village_store::Tx, record: &Value, public: bool) {
+    let (index, _) = village_domain::directory::oruk::read_service(record).unwrap();
+    village_store::directory::upsert_service(
+        tx,
+        &index,
+        &record.to_string(),
+        public,
+        village_web::now(),
+    )
+    .await
+    .unwrap();
+}
+
 const A: &str = "11111111-1111-4111-8111-111111111111";
 const B: &str = "22222222-2222-4222-8222-222222222222";
 const C: &str = "33333333-3333-4333-8333-333333333333";
@@ -2409,7 +2423,7 @@ async fn offers_named_for_the_words_come_first(backend: Backend) {
 /// A page of the best matches for words reads only as many matches as it needs; when some of
 /// them are not public it reads further, so the page is still full and in order.
 async fn offers_not_public_are_passed_over_in_a_ranked_page(backend: Backend) {
-    use village_store::directory::{search_services, upsert_service, ServiceFilter};
+    use village_store::directory::{search_services, ServiceFilter};
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
@@ -2417,17 +2431,8 @@ async fn offers_not_public_are_passed_over_in_a_ranked_page(backend: Backend) {
     for i in 0..90u32 {
         let id = format!("00000000-0000-4000-8000-{i:012x}");
         let record = service(&id, &format!("Zither circle {i:02}"), "We play", json!({}));
-        let (index, _) = village_domain::directory::oruk::read_service(&record).unwrap();
         // The first 70 written are not public.
-        upsert_service(
-            &mut tx,
-            &index,
-            &record.to_string(),
-            i >= 70,
-            village_web::now(),
-        )
-        .await
-        .unwrap();
+        write_offer(&mut tx, &record, i >= 70).await;
     }
     tx.commit().await.unwrap();
     let mut c = app.store.conn().await.unwrap();
@@ -2469,7 +2474,7 @@ async fn offers_not_public_are_passed_over_in_a_ranked_page(backend: Backend) {
 /// is met: name matches filling the page, more name matches than a page reads (most of them
 /// not public), no name matches, name matches past the bound, and two words.
 async fn a_ranked_page_read_from_its_start_is_the_page_of_the_whole_ranking(backend: Backend) {
-    use village_store::directory::{search_services, upsert_services, ServiceFilter};
+    use village_store::directory::{search_services, ServiceFilter};
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
@@ -2524,22 +2529,10 @@ async fn a_ranked_page_read_from_its_start_is_the_page_of_the_whole_ranking(back
             service(&id(i), &name, &description, json!({}))
         })
         .collect();
-    let indexes: Vec<_> = records
-        .iter()
-        .map(|r| village_domain::directory::oruk::read_service(r).unwrap().0)
-        .collect();
-    let docs: Vec<String> = records.iter().map(Value::to_string).collect();
-    // Listed in order, one at a time where public differs, so the order listed is `i`.
+    // Listed one at a time, so the order listed is `i`.
     let mut tx = app.store.begin().await.unwrap();
-    for i in 0..OFFERS {
-        upsert_services(
-            &mut tx,
-            &[(&indexes[i], docs[i].as_str())],
-            public(i),
-            village_web::now(),
-        )
-        .await
-        .unwrap();
+    for (i, record) in records.iter().enumerate() {
+        write_offer(&mut tx, record, public(i)).await;
     }
     tx.commit().await.unwrap();
     let mut c = app.store.conn().await.unwrap();
@@ -2694,7 +2687,7 @@ async fn ids_holding_the_separators_of_packed_rows_are_still_read(backend: Backe
 /// the times, less the offers not public among them: the count must be the number of offers
 /// the same search lists, whichever parts of a day and time are given.
 async fn a_count_by_times_alone_is_the_number_listed(backend: Backend) {
-    use village_store::directory::{search_services, upsert_service, ServiceFilter};
+    use village_store::directory::{search_services, ServiceFilter};
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
@@ -2721,16 +2714,7 @@ async fn a_count_by_times_alone_is_the_number_listed(backend: Backend) {
             "We meet",
             json!({"schedules": schedules}),
         );
-        let (index, _) = village_domain::directory::oruk::read_service(&record).unwrap();
-        upsert_service(
-            &mut tx,
-            &index,
-            &record.to_string(),
-            i % 5 != 0,
-            village_web::now(),
-        )
-        .await
-        .unwrap();
+        write_offer(&mut tx, &record, i % 5 != 0).await;
     }
     tx.commit().await.unwrap();
     let mut c = app.store.conn().await.unwrap();

@@ -58,17 +58,21 @@ impl SearchCounts {
 /// How many offers apart the marks of the list by name are (see [`NameMarks`]).
 const MARK_EVERY: i64 = 1_000;
 
-/// Every thousandth public offer by name, for the directory's current generation: a page deep
-/// in the whole list (an ORUK crawler's page 5,000) starts at the mark before it instead of
-/// stepping over a quarter of a million offers. Read once per change to the directory; people
-/// asking at once wait for one reading.
-#[derive(Debug, Default)]
-pub struct NameMarks(std::sync::Mutex<Option<(i64, MarksSlot)>>);
+/// One value worked out from the directory, kept for its current generation (which any change
+/// to any offer moves on, in every process sharing the database): read once per change,
+/// people asking at once wait for one reading.
+#[derive(Debug)]
+pub struct PerGeneration<T>(std::sync::Mutex<Option<(i64, Arc<tokio::sync::OnceCell<T>>)>>);
 
-type MarksSlot = Arc<tokio::sync::OnceCell<Vec<(String, String)>>>;
+impl<T> Default for PerGeneration<T> {
+    fn default() -> Self {
+        PerGeneration(std::sync::Mutex::new(None))
+    }
+}
 
-impl NameMarks {
-    fn slot(&self, generation: i64) -> MarksSlot {
+impl<T> PerGeneration<T> {
+    /// Where the value for this generation is kept (a new, empty one for a newer generation).
+    fn slot(&self, generation: i64) -> Arc<tokio::sync::OnceCell<T>> {
         let Ok(mut kept) = self.0.lock() else {
             return Arc::default();
         };
@@ -77,40 +81,20 @@ impl NameMarks {
                 return slot.clone();
             }
         }
-        let slot: MarksSlot = Arc::default();
+        let slot: Arc<tokio::sync::OnceCell<T>> = Arc::default();
         *kept = Some((generation, slot.clone()));
         slot
     }
 }
 
-/// Whether any offer in the directory's current generation gives the areas it covers: read
-/// once per change to the directory, so a search near a postcode in a directory without
-/// areas (most) does not check every offer it finds against none.
-#[derive(Debug, Default)]
-pub struct AreasGiven(std::sync::Mutex<Option<(i64, bool)>>);
+/// Every thousandth public offer by name: a page deep in the whole list (an ORUK crawler's
+/// page 5,000) starts at the mark before it instead of stepping over a quarter of a million
+/// offers.
+pub type NameMarks = PerGeneration<Vec<(String, String)>>;
 
-impl AreasGiven {
-    async fn any(
-        &self,
-        c: &mut village_store::Conn,
-        generation: i64,
-    ) -> village_store::Result<bool> {
-        let known = self
-            .0
-            .lock()
-            .ok()
-            .and_then(|k| *k)
-            .filter(|(g, _)| *g == generation);
-        if let Some((_, any)) = known {
-            return Ok(any);
-        }
-        let any = store::has_service_areas(c).await?;
-        if let Ok(mut k) = self.0.lock() {
-            *k = Some((generation, any));
-        }
-        Ok(any)
-    }
-}
+/// Whether any offer gives the areas it covers, so a search near a postcode in a directory
+/// without areas (most) does not check every offer it finds against none.
+pub type AreasGiven = PerGeneration<bool>;
 
 /// Search the directory, counting the matches only when this search has not been counted
 /// since the directory last changed.
@@ -121,8 +105,14 @@ pub(crate) async fn search(
     let store = &state.store;
     let mut c = store.conn().await?;
     let generation = store::generation(&mut c).await?;
-    if filter.covering.is_some() && !state.areas_given.any(&mut c, generation).await? {
-        filter.covering = None;
+    if filter.covering.is_some() {
+        let areas = state.areas_given.slot(generation);
+        let any = areas
+            .get_or_try_init(|| store::has_service_areas(&mut c))
+            .await?;
+        if !*any {
+            filter.covering = None;
+        }
     }
     let slot = state.search_counts.slot(&filter.count_key(), generation);
     // Places near someone are read from those matching keeps in memory.

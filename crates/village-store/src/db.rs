@@ -255,9 +255,14 @@ impl Store {
         })
     }
 
+    /// Begin a transaction that may write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), waiting up to the busy timeout for another writer to finish: two
+    /// people saving at once wait for each other instead of failing. A deferred `BEGIN` would
+    /// read first and then ask for the lock, and SQLite refuses that at once ("database is
+    /// locked") when another connection wrote in between, since waiting could not help.
     pub async fn begin(&self) -> crate::Result<Tx> {
         Ok(match self {
-            Store::Sqlite { pool, .. } => Tx::Sqlite(pool.begin().await?),
+            Store::Sqlite { pool, .. } => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Store::Postgres { pool } => Tx::Postgres(pool.begin().await?),
         })
     }

@@ -20,6 +20,7 @@ on_both_backends!(
     knapsack_ballots_fit_the_pot_and_rounds_are_refused_out_of_order,
     the_pages_refuse_a_close_until_the_rule_and_every_block_are_met,
     a_round_runs_through_the_pages,
+    stances_taken_at_the_same_moment_all_count,
 );
 
 async fn call(
@@ -1429,4 +1430,83 @@ async fn a_round_runs_through_the_pages(backend: Backend) {
     assert!(html.contains("<th scope=\"row\">Benches</th><td>Allotment friends</td><td>£600</td><td>2</td><td>Funded</td>"), "{html}");
     assert!(html.contains("Not funded"));
     assert!(html.contains("360giving.json"));
+}
+
+/// Four members take and change their stance on one proposal over and over, all at the same
+/// moment: every stance is taken (none refused because the database was busy), and each
+/// member's last stance is the one the proposal shows.
+async fn stances_taken_at_the_same_moment_all_count(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (fac, _) = member(&app, "fran@example.org", false).await;
+    let (s, v) = post(
+        &app,
+        &fac,
+        "/api/v1/spaces",
+        json!({"name": "Board", "min_lived_share": 0.5, "min_lived_count": 1, "open": true}),
+    )
+    .await;
+    assert_eq!(s, 201, "{v}");
+    let space = v["id"].as_i64().unwrap();
+    let mut voters = Vec::new();
+    for n in 0..4 {
+        let (c, _) = member(&app, &format!("voter{n}@example.org"), n % 2 == 0).await;
+        let (s, _) = post(&app, &c, &format!("/api/v1/spaces/{space}/join"), json!({})).await;
+        assert_eq!(s, 204);
+        let token = app.csrf(&c, "/account").await;
+        voters.push((c, token));
+    }
+    let (s, v) = post(
+        &app,
+        &voters[0].0,
+        &format!("/api/v1/spaces/{space}/proposals"),
+        json!({"title": "Meet in the library", "body": "It is step-free."}),
+    )
+    .await;
+    assert_eq!(s, 201, "{v}");
+    let path = format!("/api/v1/proposals/{}/stance", v["id"].as_i64().unwrap());
+    const TIMES: usize = 20;
+    let stance = |i: usize| ["agree", "abstain", "disagree"][i % 3];
+    let app = std::sync::Arc::new(app);
+    let mut tasks = tokio::task::JoinSet::new();
+    for (n, (client, token)) in voters.iter().cloned().enumerate() {
+        let (app, path) = (app.clone(), path.clone());
+        tasks.spawn(async move {
+            let mut refused = Vec::new();
+            for i in 0..TIMES {
+                let r = client
+                    .put(app.url(&path))
+                    .header("x-csrf-token", &token)
+                    .json(
+                        &json!({"stance": stance(i + n), "reason": format!("voter {n}, time {i}")}),
+                    )
+                    .send()
+                    .await
+                    .unwrap();
+                if !r.status().is_success() {
+                    refused.push(format!("voter {n}, time {i}: {}", r.status()));
+                }
+            }
+            refused
+        });
+    }
+    let mut refused = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        refused.extend(done.unwrap());
+    }
+    assert!(refused.is_empty(), "stances refused: {refused:?}");
+    let (s, v) = get(&app, &voters[0].0, path.trim_end_matches("/stance")).await;
+    assert_eq!(s, 200, "{v}");
+    let reasons: Vec<String> = v["stances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["reason"].as_str().unwrap_or("").to_string())
+        .collect();
+    for n in 0..4 {
+        let last = format!("voter {n}, time {}", TIMES - 1);
+        assert!(reasons.contains(&last), "{last} is not among {reasons:?}");
+    }
+    assert_eq!(reasons.len(), 4, "one stance each: {reasons:?}");
 }

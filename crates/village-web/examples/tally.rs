@@ -1,7 +1,7 @@
 //! Time the tally of a participatory budgeting round (`bench/tally`): a round with BIDS
 //! eligible bids and BALLOTS ballots (each choosing one to twelve bids, deterministic), on the
 //! database at the URL given. It counts the votes as moving the round to results does
-//! (`village_web::decisions::count_round`: the count in SQL, then funding in order) seven
+//! (`village_app::decisions::count_round`: the count in SQL, then funding in order) seven
 //! times, and a one-row read of the round as the baseline of the same run.
 //!
 //! ```sh
@@ -143,7 +143,7 @@ async fn main() {
     let mut last = None;
     for _ in 0..7 {
         let t = Instant::now();
-        let r = village_web::decisions::count_round(&mut c, round, 2_000_000, &[])
+        let r = village_app::decisions::count_round(&mut c, round, 2_000_000, &[])
             .await
             .unwrap();
         tallies.push(t.elapsed());

@@ -11,91 +11,47 @@ pub mod audit;
 pub mod auth;
 pub mod connections;
 pub mod decisions;
-pub mod demo;
 pub mod directory;
 pub mod hub;
-pub mod mail;
 pub mod pages;
 pub mod people;
 pub mod safeguarding;
 pub mod security;
 pub mod sessions;
-pub mod settings;
 
 use axum::Router;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use village_store::Store;
+use village_app::App;
 
-pub use settings::Settings;
+pub use village_app::{now, Settings};
 
-/// Public counts and when they were read.
-pub type CachedCounts = (std::time::Instant, (i64, i64));
-
-/// What every handler can reach.
+/// What every handler can reach: the hub's use cases ([`App`], which handlers reach through
+/// this value as if it were one) and the sessions this process keeps for a few seconds.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Store,
-    pub settings: Arc<Settings>,
-    pub mailer: Arc<mail::Mailer>,
-    /// The home page's public counts, kept for a few seconds (see `hub::home_counts`).
-    pub home_counts: Arc<std::sync::Mutex<Option<CachedCounts>>>,
+    pub app: App,
     /// Sessions read in the last few seconds (see `sessions`).
     pub sessions: Arc<sessions::SessionCache>,
-    /// Batched writer for audit entries of looks at personal data (see `audit::AuditWriter`).
-    pub audit: Arc<audit::AuditWriter>,
-    /// Counts of directory searches, while the directory does not change (see
-    /// `directory::SearchCounts`).
-    pub search_counts: Arc<directory::SearchCounts>,
-    /// Marks in the list of every offer by name (see `directory::NameMarks`).
-    pub name_marks: Arc<directory::NameMarks>,
-    /// Whether any offer gives its service areas (see `directory::AreasGiven`).
-    pub areas_given: Arc<directory::AreasGiven>,
-    /// The directory's places as matching reads them, per grid cell (see
-    /// `village_store::connections::KeptPlaces`).
-    pub kept_places: Arc<village_store::connections::KeptPlaces>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.app
+    }
 }
 
 impl AppState {
-    pub fn new(store: Store, settings: Settings) -> anyhow::Result<Self> {
-        let mailer = mail::Mailer::from_settings(&settings)?;
-        let kept_places = Arc::new(village_store::connections::KeptPlaces::new(
-            settings.suggestions.places_kept,
-        ));
-        Ok(Self {
-            store: store.clone(),
-            settings: Arc::new(settings),
-            mailer: Arc::new(mailer),
-            home_counts: Arc::default(),
+    /// The web layer over `app`; starts listening for session changes in other processes.
+    pub fn new(app: App) -> Self {
+        let state = Self {
+            app,
             sessions: Arc::default(),
-            audit: Arc::new(audit::AuditWriter::start(store.clone())),
-            search_counts: Arc::default(),
-            name_marks: Arc::default(),
-            areas_given: Arc::default(),
-            kept_places,
-        }
-        .listening())
+        };
+        sessions::start(state.store.clone(), state.sessions.clone());
+        state
     }
-}
-
-impl AppState {
-    fn listening(self) -> Self {
-        sessions::start(self.store.clone(), self.sessions.clone());
-        self
-    }
-
-    /// Forget cached public counts after this process changes them, so people see their own
-    /// change at once. Other processes catch up within `hub::HOME_COUNTS_FOR`.
-    pub fn forget_home_counts(&self) {
-        if let Ok(mut cached) = self.home_counts.lock() {
-            *cached = None;
-        }
-    }
-}
-
-/// The current time in seconds since the Unix epoch: read once per request, passed down.
-pub fn now() -> i64 {
-    chrono::Utc::now().timestamp()
 }
 
 /// Every route of the hub, with its middleware.
@@ -136,7 +92,7 @@ pub fn router(state: AppState) -> Router {
             security::panic_response,
         ))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            settings::MAX_BODY_BYTES,
+            village_app::settings::MAX_BODY_BYTES,
         ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)

@@ -4,7 +4,6 @@
 //! concern is about, so it cannot show on their profile or in their "who has looked" list).
 
 use crate::api::{ApiError, ApiJson};
-use crate::audit::record;
 use crate::auth::{ApiUser, ClientAddress, CsrfToken, Identity, SignedIn};
 use crate::pages::{self, Errors, Layout, PageForm};
 use crate::{now, AppState};
@@ -16,6 +15,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use village_app::audit::record;
 use village_domain::access::{self, Action};
 use village_domain::accounts::{Email, FieldError};
 use village_domain::audit::AuditAction;

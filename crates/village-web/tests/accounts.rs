@@ -1097,7 +1097,7 @@ async fn another_process_sees_sign_outs_and_role_changes(backend: Backend) {
 
     // A role change straight in the database, as `village user set-role` makes it.
     let mut c = app.store.conn().await.unwrap();
-    village_store::accounts::set_role(&mut c, id, Role::HubAdmin, village_web::now())
+    village_store::accounts::set_role(&mut c, id, Role::HubAdmin, village_app::now())
         .await
         .unwrap();
     drop(c);

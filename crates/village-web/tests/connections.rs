@@ -163,7 +163,7 @@ async fn seed(app: &TestApp) {
             &index,
             &r.to_string(),
             true,
-            village_web::now(),
+            village_app::now(),
         )
         .await
         .unwrap();
@@ -643,10 +643,11 @@ async fn the_introduction_journey_for_person_connector_and_group(backend: Backen
     );
 
     // No answer: reminded after a week, the connector told after two; once each.
-    let mut settings = village_web::settings::Settings::default();
+    let mut settings = village_app::settings::Settings::default();
     settings.mail.outbox_dir = app.outbox.to_string_lossy().to_string();
-    let state = village_web::AppState::new(app.store.clone(), settings).unwrap();
-    let now = village_web::now();
+    let state =
+        village_web::AppState::new(village_app::App::new(app.store.clone(), settings).unwrap());
+    let now = village_app::now();
     assert_eq!(
         village_web::connections::follow_up(&state, now)
             .await
@@ -1028,7 +1029,7 @@ async fn kept_suggestions_follow_changes_to_the_directory(backend: Backend) {
         &new_index,
         &new_doc,
         true,
-        village_web::now(),
+        village_app::now(),
     )
     .await
     .unwrap();
@@ -1054,7 +1055,7 @@ async fn kept_suggestions_follow_changes_to_the_directory(backend: Backend) {
         &closed_index,
         &closed_doc,
         true,
-        village_web::now(),
+        village_app::now(),
     )
     .await
     .unwrap();

@@ -7,9 +7,9 @@ mod common;
 use common::{Backend, TestApp};
 use serde_json::{json, Value};
 use std::path::PathBuf;
+use village_app::directory::hsds_csv::import_hsds_csv;
+use village_app::directory::import::{export_oruk, import_oruk};
 use village_store::Db;
-use village_web::directory::hsds_csv::import_hsds_csv;
-use village_web::directory::import::{export_oruk, import_oruk};
 
 on_both_backends!(
     the_fail_feed_is_refused_and_nothing_is_written,
@@ -48,13 +48,13 @@ async fn organisers_claim_a_group_then_edit_directly(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
-    village_web::demo::load(&app.store, village_web::now())
+    village_app::demo::load(&app.store, village_app::now())
         .await
         .unwrap();
     let (organiser, _) = app.signed_in_as(Role::Member, "ora@example.org").await;
     let (other, _) = app.signed_in_as(Role::Member, "oti@example.org").await;
     let (steward, _) = app.signed_in_as(Role::Steward, "ste@example.org").await;
-    let first = &village_web::demo::directory::services()[0];
+    let first = &village_app::demo::directory::services()[0];
     let (offer, org) = (
         first["id"].as_str().unwrap().to_string(),
         first["organization_id"].as_str().unwrap().to_string(),
@@ -250,7 +250,7 @@ async fn the_directory_api_suggests_reviews_and_tells_history(backend: Backend) 
         let mut c = app.store.conn().await.unwrap();
         village_store::directory::upsert_postcodes(
             &mut c,
-            &village_web::demo::directory::postcodes(),
+            &village_app::demo::directory::postcodes(),
         )
         .await
         .unwrap();
@@ -478,7 +478,7 @@ async fn a_suggestion_is_invisible_until_a_steward_approves_it(backend: Backend)
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
-    village_web::demo::load(&app.store, village_web::now())
+    village_app::demo::load(&app.store, village_app::now())
         .await
         .unwrap();
     let (member, _) = app.signed_in_as(Role::Member, "mel@example.org").await;
@@ -667,7 +667,7 @@ async fn a_suggestion_is_invisible_until_a_steward_approves_it(backend: Backend)
     );
 
     // A change to an existing listing waits for review too, and shows in the history.
-    let id = village_web::demo::directory::services()[0]["id"]
+    let id = village_app::demo::directory::services()[0]["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -877,7 +877,7 @@ async fn a_suggestion_is_invisible_until_a_steward_approves_it(backend: Backend)
     )
     .await;
     assert_eq!(status, 200);
-    let stale_id = village_web::demo::directory::services()[6]["id"]
+    let stale_id = village_app::demo::directory::services()[6]["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -927,7 +927,7 @@ async fn people_find_offers_on_the_directory_pages(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
-    village_web::demo::load(&app.store, village_web::now())
+    village_app::demo::load(&app.store, village_app::now())
         .await
         .unwrap();
     let browser = app.client();
@@ -1027,7 +1027,7 @@ async fn people_find_offers_on_the_directory_pages(backend: Backend) {
     assert_eq!(first, "Allotment taster", "name order, A to Z");
     let (_, near) = page("/directory?q=walking&postcode=MF3+7GL&sort=nearest".into()).await;
     assert!(near.contains(" km away)") || near.contains(" m away)"));
-    let org = village_web::demo::directory::services()[0]["organization_id"]
+    let org = village_app::demo::directory::services()[0]["organization_id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -1035,7 +1035,7 @@ async fn people_find_offers_on_the_directory_pages(backend: Backend) {
     assert_eq!(status, 200);
     assert!(html.contains("<h1>Meadowfield Knitters</h1>") && html.contains("What they run (3)"));
     assert_eq!(page("/directory/organisations/nobody".into()).await.0, 404);
-    let id = village_web::demo::directory::services()[0]["id"]
+    let id = village_app::demo::directory::services()[0]["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -1063,12 +1063,12 @@ async fn the_demo_directory_is_valid_oruk(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
-    let loaded = village_web::demo::load(&app.store, village_web::now())
+    let loaded = village_app::demo::load(&app.store, village_app::now())
         .await
         .unwrap();
     assert_eq!(loaded.offers, 150);
     assert_eq!(
-        village_web::demo::load(&app.store, village_web::now())
+        village_app::demo::load(&app.store, village_app::now())
             .await
             .unwrap()
             .offers,
@@ -1268,7 +1268,7 @@ async fn the_community_taxonomy_is_published(backend: Backend) {
     let (status, term, _) = get(&app, &format!("/oruk/taxonomy_terms/{}", peer.id)).await;
     assert_eq!((status, term["taxonomy_id"].as_str()), (200, Some(id)));
     // Setting it up again changes nothing.
-    village_web::directory::ensure_default_taxonomy(&app.store)
+    village_app::directory::ensure_default_taxonomy(&app.store)
         .await
         .unwrap();
     let (_, again, _) = get(
@@ -1320,12 +1320,12 @@ async fn import(
     app: &TestApp,
     path: &std::path::Path,
     skip_invalid: bool,
-) -> village_web::directory::import::ImportReport {
+) -> village_app::directory::import::ImportReport {
     import_oruk(
         &app.store,
         path,
         skip_invalid,
-        village_web::now(),
+        village_app::now(),
         &mut |_, _| {},
     )
     .await
@@ -1336,8 +1336,8 @@ async fn import(
 async fn postcodes(
     app: &TestApp,
     csv: &std::path::Path,
-) -> anyhow::Result<village_web::directory::import::ImportReport> {
-    village_web::directory::import::import_postcodes(&app.store, csv, false, &mut |_, _| {}).await
+) -> anyhow::Result<village_app::directory::import::ImportReport> {
+    village_app::directory::import::import_postcodes(&app.store, csv, false, &mut |_, _| {}).await
 }
 
 async fn get(app: &TestApp, path: &str) -> (u16, Value, reqwest::header::HeaderMap) {
@@ -1507,7 +1507,7 @@ async fn write_offer(tx: &mut village_store::Tx, record: &Value, public: bool) {
         &index,
         &record.to_string(),
         public,
-        village_web::now(),
+        village_app::now(),
     )
     .await
     .unwrap();
@@ -1666,12 +1666,12 @@ async fn import_csv(
     app: &TestApp,
     dir: &std::path::Path,
     skip_invalid: bool,
-) -> village_web::directory::import::ImportReport {
+) -> village_app::directory::import::ImportReport {
     import_hsds_csv(
         &app.store,
         dir,
         skip_invalid,
-        village_web::now(),
+        village_app::now(),
         &mut |_, _| {},
     )
     .await
@@ -1790,7 +1790,7 @@ async fn bad_hsds_csv_is_named_by_file_line_and_column_and_nothing_is_written(ba
         &app.store,
         &work.path().join("nowhere"),
         false,
-        village_web::now(),
+        village_app::now(),
         &mut |_, _| {},
     )
     .await;
@@ -1814,7 +1814,7 @@ fn the_village_profile_is_documented() {
     for c in village_domain::directory::taxonomy::CATEGORIES {
         check(c.id, c.code, &mut missing);
     }
-    for (taxonomy, name, _, terms) in village_web::directory::profile_taxonomies() {
+    for (taxonomy, name, _, terms) in village_app::directory::profile_taxonomies() {
         if !doc.contains(&format!("`{taxonomy}` ({name})")) {
             missing.push(format!("{name} {taxonomy}"));
         }
@@ -1860,7 +1860,7 @@ async fn writing_many_at_once_stores_exactly_what_one_by_one_does(backend: Backe
     else {
         return;
     };
-    let records = village_web::demo::directory::services();
+    let records = village_app::demo::directory::services();
     // Some of them again with changes, as a second import would bring.
     let changed: Vec<Value> = records
         .iter()
@@ -1873,7 +1873,7 @@ async fn writing_many_at_once_stores_exactly_what_one_by_one_does(backend: Backe
         })
         .collect();
     let read = |r: &Value| village_domain::directory::oruk::read_service(r).unwrap().0;
-    let now = village_web::now();
+    let now = village_app::now();
     let mut tx = one.store.begin().await.unwrap();
     for r in records.iter().chain(changed.iter()) {
         village_store::directory::upsert_service(&mut tx, &read(r), &r.to_string(), true, now)
@@ -1909,7 +1909,7 @@ async fn ranking_a_common_word_reads_a_bounded_number_of_matches(backend: Backen
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
-    village_web::demo::load(&app.store, village_web::now())
+    village_app::demo::load(&app.store, village_app::now())
         .await
         .unwrap();
     let mut c = app.store.conn().await.unwrap();
@@ -1956,7 +1956,7 @@ async fn a_validator_crawl_finds_no_errors(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
-    village_web::demo::load(&app.store, village_web::now())
+    village_app::demo::load(&app.store, village_app::now())
         .await
         .unwrap();
     let report = import(&app, &dir.join("validator-feeds/V3.0-UK-Default"), false).await;
@@ -2651,7 +2651,7 @@ async fn ids_holding_the_separators_of_packed_rows_are_still_read(backend: Backe
             &index,
             &record.to_string(),
             true,
-            village_web::now(),
+            village_app::now(),
         )
         .await
         .unwrap();

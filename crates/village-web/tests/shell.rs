@@ -190,7 +190,7 @@ async fn malformed_requests_never_get_a_server_error(backend: Backend) {
         let json: serde_json::Value = r.json().await.unwrap();
         assert!(json["error"]["code"].is_string());
     }
-    let huge = "x".repeat(village_web::settings::MAX_BODY_BYTES + 10);
+    let huge = "x".repeat(village_app::settings::MAX_BODY_BYTES + 10);
     let r = member
         .post(app.url("/sign-in"))
         .header("content-type", "application/x-www-form-urlencoded")

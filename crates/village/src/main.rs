@@ -4,10 +4,10 @@ use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use village_app::Settings;
 use village_domain::accounts::Role;
 use village_store::accounts as store;
 use village_store::Store;
-use village_web::Settings;
 
 /// Village: community-led social care. People, groups and neighbours finding each other,
 /// helping each other and deciding things together.
@@ -249,14 +249,7 @@ async fn open(r: &Resolved) -> anyhow::Result<Store> {
         max_connections: r.db_max_connections,
         ..Default::default()
     };
-    let store = Store::open(&r.database_url, &options)
-        .await
-        .context("cannot open the database")?;
-    store
-        .migrate()
-        .await
-        .context("cannot migrate the database")?;
-    Ok(store)
+    village_app::open_store(&r.database_url, &options).await
 }
 
 fn read_password(file: Option<&Path>) -> anyhow::Result<String> {
@@ -297,7 +290,7 @@ fn show_progress(bar: &indicatif::ProgressBar, done: u64, total: u64) {
 /// The end of an import of services (ORUK JSON or HSDS CSV): what it found, and how many.
 fn say_services_imported(
     bar: &indicatif::ProgressBar,
-    report: &village_web::directory::import::ImportReport,
+    report: &village_app::directory::import::ImportReport,
     data_dir: &Path,
     now: i64,
 ) -> anyhow::Result<()> {
@@ -315,7 +308,7 @@ fn say_services_imported(
 
 /// Say what an import found; fail if it wrote nothing; keep a report of what was left out.
 fn finish_import(
-    report: &village_web::directory::import::ImportReport,
+    report: &village_app::directory::import::ImportReport,
     data_dir: &Path,
     now: i64,
 ) -> anyhow::Result<()> {
@@ -409,7 +402,7 @@ async fn main() {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    let now = village_web::now();
+    let now = village_app::now();
     match cli.command {
         Command::Serve {
             listen,
@@ -419,12 +412,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let mut r = resolve(&place, listen)?;
             let store = open(&r).await?;
             if demo {
-                let added = village_web::demo::load(&store, now)
+                let added = village_app::demo::load(&store, now)
                     .await
                     .map_err(|e| anyhow::anyhow!("cannot load the demo: {e}"))?;
                 println!(
                     "Demo neighbourhood loaded ({added}). Sign in as admin@meadowfield.example or grace@meadowfield.example with the password {}",
-                    village_web::demo::DEMO_PASSWORD
+                    village_app::demo::DEMO_PASSWORD
                 );
             }
             let listener = tokio::net::TcpListener::bind(r.listen)
@@ -432,8 +425,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .with_context(|| format!("cannot listen on {}", r.listen))?;
             let address = listener.local_addr()?;
             if demo && r.settings.hub.name == Settings::default().hub.name {
-                r.settings.hub.name = village_web::demo::HUB_NAME.into();
-                r.settings.hub.description = village_web::demo::HUB_DESCRIPTION.into();
+                r.settings.hub.name = village_app::demo::HUB_NAME.into();
+                r.settings.hub.description = village_app::demo::HUB_DESCRIPTION.into();
             }
             if !r.public_url_set {
                 r.settings.public_url = format!("http://{address}");
@@ -446,7 +439,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 village_store::Backend::Sqlite => "SQLite",
                 village_store::Backend::Postgres => "PostgreSQL",
             };
-            let state = village_web::AppState::new(store.clone(), r.settings)?;
+            let state =
+                village_web::AppState::new(village_app::App::new(store.clone(), r.settings)?);
             let stop = shutdown_signal();
             println!("Village is running at http://{address} (database: {backend}). Press Ctrl-C to stop.");
             village_web::serve(listener, state, stop).await?;
@@ -461,7 +455,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo { place } => {
             let r = resolve(&place, None)?;
             let store = open(&r).await?;
-            let added = village_web::demo::load(&store, now)
+            let added = village_app::demo::load(&store, now)
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot load the demo: {e}"))?;
             println!("Demo neighbourhood loaded ({added}).");
@@ -484,7 +478,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 let name =
                     name.unwrap_or_else(|| email.split('@').next().unwrap_or("Admin").to_string());
                 let password = read_password(password_file.as_deref())?;
-                let id = village_web::accounts::create_account(
+                let id = village_app::accounts::create_account(
                     &store, &email, &name, &password, role, now,
                 )
                 .await
@@ -506,7 +500,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     bail!("there is no account with the email address {email}");
                 };
                 store::set_role(&mut tx, user.id, role, now).await?;
-                village_web::audit::record(
+                village_app::audit::record(
                     &mut tx,
                     None,
                     Some(user.id),
@@ -537,7 +531,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let r = resolve(&place, None)?;
             let store = open(&r).await?;
             let bar = progress_bar();
-            let report = village_web::directory::import::import_oruk(
+            let report = village_app::directory::import::import_oruk(
                 &store,
                 &path,
                 skip_invalid,
@@ -558,7 +552,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let r = resolve(&place, None)?;
             let store = open(&r).await?;
             let bar = progress_bar();
-            let report = village_web::directory::hsds_csv::import_hsds_csv(
+            let report = village_app::directory::hsds_csv::import_hsds_csv(
                 &store,
                 &dir,
                 skip_invalid,
@@ -583,7 +577,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 bar.set_length(total);
                 bar.set_position(done);
             };
-            let report = village_web::directory::import::import_postcodes(
+            let report = village_app::directory::import::import_postcodes(
                 &store,
                 &file,
                 skip_invalid,
@@ -603,7 +597,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let r = resolve(&place, None)?;
             let store = open(&r).await?;
-            let n = village_web::directory::import::export_oruk(&store, &dir).await?;
+            let n = village_app::directory::import::export_oruk(&store, &dir).await?;
             println!("Exported {n} service(s) to {}.", dir.display());
         }
         Command::Backup { file, place } => {

@@ -291,6 +291,67 @@ fn the_demo_loads_once() {
     );
 }
 
+/// A real `village serve --demo` publishes, at `/oruk/taxonomy_terms/{id}`, every taxonomy
+/// term its services' attributes point at (before, only the tests installed the default
+/// taxonomies, so every real hub pointed at terms it did not publish).
+#[tokio::test]
+async fn the_demo_hub_publishes_every_taxonomy_term_its_services_point_at() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut server = Server::start(&["--demo", "--data-dir", data.to_str().unwrap()]);
+    let get = |path: String| async move {
+        let r = reqwest::get(path).await.unwrap();
+        let status = r.status().as_u16();
+        (
+            status,
+            r.json::<serde_json::Value>().await.unwrap_or_default(),
+        )
+    };
+    let mut ids = Vec::new();
+    for page in 1.. {
+        let (status, list) = get(format!(
+            "{}/oruk/services?per_page=50&page={page}",
+            server.base
+        ))
+        .await;
+        assert_eq!(status, 200, "{list}");
+        let contents = list["contents"].as_array().cloned().unwrap_or_default();
+        ids.extend(
+            contents
+                .iter()
+                .filter_map(|s| s["id"].as_str().map(str::to_string)),
+        );
+        if list["last_page"].as_bool() != Some(false) {
+            break;
+        }
+    }
+    assert!(ids.len() >= 100, "the demo lists its offers: {}", ids.len());
+    let mut terms = std::collections::BTreeSet::new();
+    for id in &ids {
+        let (status, service) = get(format!("{}/oruk/services/{id}", server.base)).await;
+        assert_eq!(status, 200, "{service}");
+        for attribute in service["attributes"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+        {
+            if let Some(term) = attribute["taxonomy_term_id"].as_str() {
+                terms.insert(term.to_string());
+            }
+        }
+    }
+    assert!(
+        terms.len() > 10,
+        "the demo's offers have categories: {terms:?}"
+    );
+    for term in &terms {
+        let (status, body) = get(format!("{}/oruk/taxonomy_terms/{term}", server.base)).await;
+        assert_eq!(status, 200, "taxonomy term {term} is published: {body}");
+        assert_eq!(body["id"].as_str(), Some(term.as_str()));
+    }
+    assert!(server.stop().success());
+}
+
 #[tokio::test]
 async fn the_config_file_is_read_and_mistakes_are_named() {
     let dir = tempfile::tempdir().unwrap();

@@ -3,7 +3,6 @@
 
 use super::{parse, ConnectError};
 use crate::api::{ApiError, ApiJson};
-use crate::audit::record;
 use crate::auth::{ApiUser, ClientAddress, CsrfToken, Identity, SignedIn};
 use crate::pages::{self, when, Errors, Layout, PageForm};
 use crate::people::conversations::check_text;
@@ -16,6 +15,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use village_app::audit::record;
 use village_domain::accounts::FieldError;
 use village_domain::audit::AuditAction;
 use village_domain::connections::checkin::{chart, next_due, Answers, Moment, QUESTIONS};

@@ -6,11 +6,11 @@ pub mod api;
 pub mod followup;
 pub mod pages;
 
-use crate::audit::record;
 use crate::auth::Identity;
 use crate::people::conversations::check_text;
 use crate::people::view_profile;
 use crate::AppState;
+use village_app::audit::record;
 use village_domain::access::{self, Action as HubAction};
 use village_domain::accounts::FieldError;
 use village_domain::audit::AuditAction;

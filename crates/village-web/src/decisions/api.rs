@@ -1,7 +1,6 @@
 //! The shared-power API: spaces, proposals, stances and outcomes; funding rounds, bids,
 //! ballots, paper ballots, results and 360Giving data.
 
-use super::{DecisionError, ProposalView};
 use crate::api::{ApiError, ApiJson};
 use crate::auth::{ApiUser, ClientAddress, MaybeSignedIn};
 use crate::{now, AppState};
@@ -12,6 +11,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
+use village_app::decisions::{DecisionError, ProposalView};
 use village_domain::decisions::budget::Paper;
 use village_domain::decisions::giving;
 use village_domain::decisions::proposal::OutcomeDraft;
@@ -89,7 +89,7 @@ pub struct SpaceOut {
     pub my_role: Option<String>,
 }
 
-fn space_out(v: &super::SpaceView) -> SpaceOut {
+fn space_out(v: &village_app::decisions::SpaceView) -> SpaceOut {
     SpaceOut {
         id: v.space.id,
         name: v.space.name.clone(),
@@ -114,10 +114,10 @@ pub async fn api_create_space(
     ApiUser(who): ApiUser,
     ApiJson(b): ApiJson<SpaceBody>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let id = super::create_space(
+    let id = village_app::decisions::create_space(
         &state,
         &who,
-        &super::SpaceInput {
+        &village_app::decisions::SpaceInput {
             name: &b.name,
             about: &b.about,
             open: b.open,
@@ -141,7 +141,9 @@ pub async fn api_spaces(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
 ) -> Result<Json<Vec<SpaceOut>>, ApiError> {
-    let list = super::spaces(&state, &who).await.map_err(api_error)?;
+    let list = village_app::decisions::spaces(&state, &who)
+        .await
+        .map_err(api_error)?;
     Ok(Json(list.iter().map(space_out).collect()))
 }
 
@@ -172,7 +174,7 @@ pub async fn api_space(
     ApiUser(who): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<SpaceDetailOut>, ApiError> {
-    let d = super::space_detail(&state, &who, id)
+    let d = village_app::decisions::space_detail(&state, &who, id)
         .await
         .map_err(api_error)?;
     Ok(Json(SpaceDetailOut {
@@ -205,7 +207,7 @@ pub async fn api_join(
     ApiUser(who): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    super::join(&state, &who, id, now())
+    village_app::decisions::join(&state, &who, id, now())
         .await
         .map_err(api_error)?;
     Ok(StatusCode::NO_CONTENT)
@@ -221,7 +223,9 @@ pub async fn api_leave(
     ApiUser(who): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    super::leave(&state, &who, id).await.map_err(api_error)?;
+    village_app::decisions::leave(&state, &who, id)
+        .await
+        .map_err(api_error)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -245,7 +249,7 @@ pub async fn api_add_member(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<MemberBody>,
 ) -> Result<StatusCode, ApiError> {
-    super::add_member(&state, &who, id, &b.email, b.facilitator, now())
+    village_app::decisions::add_member(&state, &who, id, &b.email, b.facilitator, now())
         .await
         .map_err(api_error)?;
     Ok(StatusCode::NO_CONTENT)
@@ -274,11 +278,11 @@ pub async fn api_create_proposal(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<ProposalBody>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let id = super::create_proposal(
+    let id = village_app::decisions::create_proposal(
         &state,
         &who,
         id,
-        &super::ProposalInput {
+        &village_app::decisions::ProposalInput {
             title: &b.title,
             body: &b.body,
             affects: &b.affects,
@@ -490,7 +494,7 @@ pub async fn api_proposal(
     ApiUser(who): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<ProposalOut>, ApiError> {
-    let v = super::proposal(&state, &who, id, now())
+    let v = village_app::decisions::proposal(&state, &who, id, now())
         .await
         .map_err(api_error)?;
     Ok(Json(proposal_out(&v, who.user.id)))
@@ -508,11 +512,11 @@ pub async fn api_edit_proposal(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<ProposalBody>,
 ) -> Result<StatusCode, ApiError> {
-    super::edit_proposal(
+    village_app::decisions::edit_proposal(
         &state,
         &who,
         id,
-        &super::ProposalInput {
+        &village_app::decisions::ProposalInput {
             title: &b.title,
             body: &b.body,
             affects: &b.affects,
@@ -544,7 +548,7 @@ pub async fn api_stance(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<StanceBody>,
 ) -> Result<Json<Created>, ApiError> {
-    let id = super::take_stance(&state, &who, id, &b.stance, &b.reason, now())
+    let id = village_app::decisions::take_stance(&state, &who, id, &b.stance, &b.reason, now())
         .await
         .map_err(api_error)?;
     Ok(Json(Created { id }))
@@ -568,7 +572,7 @@ pub async fn api_comment(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<CommentBody>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let id = super::comment(&state, &who, id, &b.kind, &b.body, now())
+    let id = village_app::decisions::comment(&state, &who, id, &b.kind, &b.body, now())
         .await
         .map_err(api_error)?;
     Ok((StatusCode::CREATED, Json(Created { id })))
@@ -624,10 +628,10 @@ pub async fn api_close(
         agreed: b.agreed,
     };
     let t = now();
-    super::close(&state, &who, id, &draft, &ip, t)
+    village_app::decisions::close(&state, &who, id, &draft, &ip, t)
         .await
         .map_err(api_error)?;
-    let v = super::proposal(&state, &who, id, t)
+    let v = village_app::decisions::proposal(&state, &who, id, t)
         .await
         .map_err(api_error)?;
     Ok(Json(proposal_out(&v, who.user.id)))
@@ -651,7 +655,7 @@ pub async fn api_update(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<ProgressBody>,
 ) -> Result<StatusCode, ApiError> {
-    super::update(&state, &who, id, &b.status, &b.note, now())
+    village_app::decisions::update(&state, &who, id, &b.status, &b.note, now())
         .await
         .map_err(api_error)?;
     Ok(StatusCode::NO_CONTENT)
@@ -681,10 +685,10 @@ pub async fn api_create_round(
     ApiUser(who): ApiUser,
     ApiJson(b): ApiJson<RoundBody>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let id = super::create_round(
+    let id = village_app::decisions::create_round(
         &state,
         &who,
-        &super::RoundInput {
+        &village_app::decisions::RoundInput {
             name: &b.name,
             about: &b.about,
             space_id: b.space_id,
@@ -753,7 +757,7 @@ pub struct IdeaOut {
     pub name: Option<String>,
 }
 
-fn round_out(d: super::RoundDetail) -> RoundOut {
+fn round_out(d: village_app::decisions::RoundDetail) -> RoundOut {
     let v = &d.view;
     let updates = &d.updates;
     RoundOut {
@@ -812,8 +816,11 @@ pub async fn api_rounds(
     MaybeSignedIn(who): MaybeSignedIn,
 ) -> Result<Json<Vec<RoundOut>>, ApiError> {
     let mut out = Vec::new();
-    for r in super::rounds(&state).await.map_err(api_error)? {
-        let d = super::round_detail(&state, who.as_ref(), r.id)
+    for r in village_app::decisions::rounds(&state)
+        .await
+        .map_err(api_error)?
+    {
+        let d = village_app::decisions::round_detail(&state, who.as_ref(), r.id)
             .await
             .map_err(api_error)?;
         out.push(round_out(d));
@@ -830,7 +837,7 @@ pub async fn api_round(
     MaybeSignedIn(who): MaybeSignedIn,
     Path(id): Path<i64>,
 ) -> Result<Json<RoundOut>, ApiError> {
-    let d = super::round_detail(&state, who.as_ref(), id)
+    let d = village_app::decisions::round_detail(&state, who.as_ref(), id)
         .await
         .map_err(api_error)?;
     Ok(Json(round_out(d)))
@@ -854,7 +861,7 @@ pub async fn api_idea(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<IdeaBody>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let id = super::add_idea(&state, &who, id, &b.title, &b.body, now())
+    let id = village_app::decisions::add_idea(&state, &who, id, &b.title, &b.body, now())
         .await
         .map_err(api_error)?;
     Ok((StatusCode::CREATED, Json(Created { id })))
@@ -891,11 +898,11 @@ pub async fn api_bid(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<BidBody>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let id = super::create_bid(
+    let id = village_app::decisions::create_bid(
         &state,
         &who,
         id,
-        &super::BidInput {
+        &village_app::decisions::BidInput {
             title: &b.title,
             summary: &b.summary,
             for_whom: &b.for_whom,
@@ -931,7 +938,7 @@ pub async fn api_check(
     Path((id, bid_id)): Path<(i64, i64)>,
     ApiJson(b): ApiJson<CheckBody>,
 ) -> Result<StatusCode, ApiError> {
-    super::check_bid(
+    village_app::decisions::check_bid(
         &state,
         &who,
         (id, bid_id),
@@ -961,7 +968,7 @@ pub async fn api_delivery(
     Path((id, bid_id)): Path<(i64, i64)>,
     ApiJson(b): ApiJson<DeliveryBody>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let id = super::delivery_update(&state, &who, id, bid_id, &b.text, now())
+    let id = village_app::decisions::delivery_update(&state, &who, id, bid_id, &b.text, now())
         .await
         .map_err(api_error)?;
     Ok((StatusCode::CREATED, Json(Created { id })))
@@ -991,7 +998,7 @@ pub async fn api_phase(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<PhaseBody>,
 ) -> Result<Json<PhaseOut>, ApiError> {
-    super::set_phase(&state, &who, id, &b.phase, &ip, now())
+    village_app::decisions::set_phase(&state, &who, id, &b.phase, &ip, now())
         .await
         .map_err(api_error)?;
     Ok(Json(PhaseOut {
@@ -1015,7 +1022,7 @@ pub async fn api_put_ballot(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<BallotBody>,
 ) -> Result<Json<BallotBody>, ApiError> {
-    let bid_ids = super::vote(&state, &who, id, &b.bid_ids, now())
+    let bid_ids = village_app::decisions::vote(&state, &who, id, &b.bid_ids, now())
         .await
         .map_err(api_error)?;
     Ok(Json(BallotBody { bid_ids }))
@@ -1031,7 +1038,7 @@ pub async fn api_ballot(
     ApiUser(who): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<BallotBody>, ApiError> {
-    match super::my_ballot(&state, &who, id)
+    match village_app::decisions::my_ballot(&state, &who, id)
         .await
         .map_err(api_error)?
     {
@@ -1071,9 +1078,10 @@ pub async fn api_enter_paper(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<PaperBody>,
 ) -> Result<(StatusCode, Json<PaperOut>), ApiError> {
-    let paper = super::enter_paper(&state, &who, id, &b.paper, &b.bid_ids, &ip, now())
-        .await
-        .map_err(api_error)?;
+    let paper =
+        village_app::decisions::enter_paper(&state, &who, id, &b.paper, &b.bid_ids, &ip, now())
+            .await
+            .map_err(api_error)?;
     let list = papers_out(&state, id).await?;
     let out = list
         .into_iter()
@@ -1083,7 +1091,9 @@ pub async fn api_enter_paper(
 }
 
 async fn papers_out(state: &AppState, id: i64) -> Result<Vec<PaperOut>, ApiError> {
-    let list = super::papers(state, id).await.map_err(api_error)?;
+    let list = village_app::decisions::papers(state, id)
+        .await
+        .map_err(api_error)?;
     Ok(list
         .into_iter()
         .map(|(paper, p, rows)| PaperOut {
@@ -1099,7 +1109,7 @@ async fn papers_out(state: &AppState, id: i64) -> Result<Vec<PaperOut>, ApiError
             entries: rows
                 .iter()
                 .map(|r| BallotBody {
-                    bid_ids: super::parse_choices(&r.choices),
+                    bid_ids: village_app::decisions::parse_choices(&r.choices),
                 })
                 .collect(),
         })
@@ -1116,7 +1126,7 @@ pub async fn api_papers(
     ApiUser(who): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<PaperOut>>, ApiError> {
-    let v = super::round(&state, Some(&who), id)
+    let v = village_app::decisions::round(&state, Some(&who), id)
         .await
         .map_err(api_error)?;
     if !v.checks && !v.facilitates {
@@ -1145,9 +1155,17 @@ pub async fn api_resolve_paper(
     Path((id, paper)): Path<(i64, String)>,
     ApiJson(b): ApiJson<ResolveBody>,
 ) -> Result<StatusCode, ApiError> {
-    super::resolve_paper(&state, &who, (id, &paper), &b.bid_ids, &b.note, &ip, now())
-        .await
-        .map_err(api_error)?;
+    village_app::decisions::resolve_paper(
+        &state,
+        &who,
+        (id, &paper),
+        &b.bid_ids,
+        &b.note,
+        &ip,
+        now(),
+    )
+    .await
+    .map_err(api_error)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1185,10 +1203,10 @@ pub async fn api_results(
     MaybeSignedIn(who): MaybeSignedIn,
     Path(id): Path<i64>,
 ) -> Result<Json<ResultsOut>, ApiError> {
-    let v = super::round(&state, who.as_ref(), id)
+    let v = village_app::decisions::round(&state, who.as_ref(), id)
         .await
         .map_err(api_error)?;
-    let Some(p) = super::published(&v) else {
+    let Some(p) = village_app::decisions::published(&v) else {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "results_not_ready",
@@ -1217,10 +1235,10 @@ pub async fn api_giving_json(
     MaybeSignedIn(who): MaybeSignedIn,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    let v = super::round(&state, who.as_ref(), id)
+    let v = village_app::decisions::round(&state, who.as_ref(), id)
         .await
         .map_err(api_error)?;
-    let awards = super::awards(&v).map_err(api_error)?;
+    let awards = village_app::decisions::awards(&v).map_err(api_error)?;
     if awards.is_empty() {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -1241,10 +1259,10 @@ pub async fn api_giving_csv(
     MaybeSignedIn(who): MaybeSignedIn,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    let v = super::round(&state, who.as_ref(), id)
+    let v = village_app::decisions::round(&state, who.as_ref(), id)
         .await
         .map_err(api_error)?;
-    let awards = super::awards(&v).map_err(api_error)?;
+    let awards = village_app::decisions::awards(&v).map_err(api_error)?;
     let funder = state.settings.funder();
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(giving::CSV_COLUMNS)

@@ -3,7 +3,6 @@
 //! functions as the API, then redirects back with a short notice, or shows the page again
 //! with the problems named beside their fields.
 
-use super::{DecisionError, ProposalView};
 use crate::auth::{ClientAddress, CsrfToken, Identity, MaybeSignedIn, SignedIn};
 use crate::pages::{self, Errors, Layout, PageForm};
 use crate::{now, AppState};
@@ -15,6 +14,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use village_app::decisions::{DecisionError, ProposalView};
 use village_domain::decisions::budget::{pounds, Paper, Phase};
 use village_domain::decisions::proposal::{CommentKind, OutcomeDraft, Progress, Stance};
 
@@ -157,7 +157,7 @@ async fn view_spaces(
     SignedIn(who): SignedIn,
     csrf: CsrfToken,
 ) -> Response {
-    let list = match super::spaces(&state, &who).await {
+    let list = match village_app::decisions::spaces(&state, &who).await {
         Ok(l) => l,
         Err(e) => return failed(&state, Some(&who), &csrf, e),
     };
@@ -275,10 +275,10 @@ async fn view_new_space_post(
             // On the page the share is a percentage: 1 means 1%, not all.
             let share = share / 100.0;
             Some(
-                super::create_space(
+                village_app::decisions::create_space(
                     &state,
                     &who,
-                    &super::SpaceInput {
+                    &village_app::decisions::SpaceInput {
                         name: &form.name,
                         about: &form.about,
                         open: form.open != "invite",
@@ -377,11 +377,11 @@ async fn space_page(
     errors: Errors,
     (form, email): (ProposalForm, String),
 ) -> Response {
-    let super::SpaceDetail {
+    let village_app::decisions::SpaceDetail {
         view: v,
         proposals,
         members,
-    } = match super::space_detail(state, who, id).await {
+    } = match village_app::decisions::space_detail(state, who, id).await {
         Ok(d) => d,
         Err(e) => return failed(state, Some(who), csrf, e),
     };
@@ -478,7 +478,7 @@ async fn view_join(
     csrf: CsrfToken,
     Path(id): Path<i64>,
 ) -> Response {
-    match super::join(&state, &who, id, now()).await {
+    match village_app::decisions::join(&state, &who, id, now()).await {
         Ok(()) => Redirect::to(&format!("/spaces/{id}?done=joined")).into_response(),
         Err(e) => failed(&state, Some(&who), &csrf, e),
     }
@@ -490,7 +490,7 @@ async fn view_leave(
     csrf: CsrfToken,
     Path(id): Path<i64>,
 ) -> Response {
-    match super::leave(&state, &who, id).await {
+    match village_app::decisions::leave(&state, &who, id).await {
         Ok(()) => Redirect::to("/spaces?done=left").into_response(),
         Err(e) => failed(&state, Some(&who), &csrf, e),
     }
@@ -511,7 +511,7 @@ async fn view_add_member(
     Path(id): Path<i64>,
     PageForm(form): PageForm<MemberForm>,
 ) -> Response {
-    match super::add_member(
+    match village_app::decisions::add_member(
         &state,
         &who,
         id,
@@ -545,12 +545,12 @@ async fn view_new_proposal(
     Path(id): Path<i64>,
     PageForm(form): PageForm<ProposalForm>,
 ) -> Response {
-    let input = super::ProposalInput {
+    let input = village_app::decisions::ProposalInput {
         title: &form.title,
         body: &form.body,
         affects: &form.affects,
     };
-    match super::create_proposal(&state, &who, id, &input, now()).await {
+    match village_app::decisions::create_proposal(&state, &who, id, &input, now()).await {
         Ok(p) => Redirect::to(&format!("/proposals/{p}?done=proposal")).into_response(),
         Err(DecisionError::Field(f)) => {
             space_page(
@@ -826,7 +826,7 @@ async fn view_proposal(
     Path(id): Path<i64>,
     Query(q): Query<Done>,
 ) -> Response {
-    match super::proposal(&state, &who, id, now()).await {
+    match village_app::decisions::proposal(&state, &who, id, now()).await {
         Ok(v) => proposal_page(
             &state,
             &who,
@@ -849,7 +849,7 @@ async fn proposal_again(
     errors: Errors,
     close: CloseForm,
 ) -> Response {
-    match super::proposal(state, who, id, now()).await {
+    match village_app::decisions::proposal(state, who, id, now()).await {
         Ok(v) => proposal_page(state, who, csrf, &v, None, errors, close),
         Err(e) => failed(state, Some(who), csrf, e),
     }
@@ -870,7 +870,7 @@ async fn view_edit(
     csrf: CsrfToken,
     Path(id): Path<i64>,
 ) -> Response {
-    let v = match super::proposal(&state, &who, id, now()).await {
+    let v = match village_app::decisions::proposal(&state, &who, id, now()).await {
         Ok(v) => v,
         Err(e) => return failed(&state, Some(&who), &csrf, e),
     };
@@ -902,12 +902,12 @@ async fn view_edit_post(
     Path(id): Path<i64>,
     PageForm(form): PageForm<ProposalForm>,
 ) -> Response {
-    let input = super::ProposalInput {
+    let input = village_app::decisions::ProposalInput {
         title: &form.title,
         body: &form.body,
         affects: &form.affects,
     };
-    match super::edit_proposal(&state, &who, id, &input, now()).await {
+    match village_app::decisions::edit_proposal(&state, &who, id, &input, now()).await {
         Ok(()) => Redirect::to(&format!("/proposals/{id}?done=edited")).into_response(),
         Err(DecisionError::Field(f)) => pages::render(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -943,7 +943,9 @@ async fn view_stance(
     Path(id): Path<i64>,
     PageForm(form): PageForm<StanceForm>,
 ) -> Response {
-    match super::take_stance(&state, &who, id, &form.stance, &form.reason, now()).await {
+    match village_app::decisions::take_stance(&state, &who, id, &form.stance, &form.reason, now())
+        .await
+    {
         Ok(_) => Redirect::to(&format!("/proposals/{id}?done=stance#your-stance")).into_response(),
         Err(DecisionError::Field(f)) => {
             proposal_again(&state, &who, &csrf, id, f.into(), CloseForm::default()).await
@@ -967,7 +969,7 @@ async fn view_comment(
     Path(id): Path<i64>,
     PageForm(form): PageForm<CommentForm>,
 ) -> Response {
-    match super::comment(&state, &who, id, &form.kind, &form.body, now()).await {
+    match village_app::decisions::comment(&state, &who, id, &form.kind, &form.body, now()).await {
         Ok(_) => Redirect::to(&format!("/proposals/{id}?done=comment#discussion")).into_response(),
         Err(DecisionError::Field(f)) => {
             proposal_again(&state, &who, &csrf, id, f.into(), CloseForm::default()).await
@@ -996,7 +998,7 @@ async fn view_close(
         block_responses,
         agreed: form.agreed != "no",
     };
-    match super::close(&state, &who, id, &draft, &ip, now()).await {
+    match village_app::decisions::close(&state, &who, id, &draft, &ip, now()).await {
         Ok(()) => Redirect::to(&format!("/proposals/{id}?done=closed")).into_response(),
         Err(DecisionError::Field(f)) => {
             proposal_again(&state, &who, &csrf, id, f.into(), form).await
@@ -1031,7 +1033,7 @@ async fn view_update(
     Path(id): Path<i64>,
     PageForm(form): PageForm<UpdateForm>,
 ) -> Response {
-    match super::update(&state, &who, id, &form.status, &form.note, now()).await {
+    match village_app::decisions::update(&state, &who, id, &form.status, &form.note, now()).await {
         Ok(()) => Redirect::to(&format!("/proposals/{id}?done=updated#progress")).into_response(),
         Err(DecisionError::Field(f)) => {
             proposal_again(&state, &who, &csrf, id, f.into(), CloseForm::default()).await
@@ -1061,7 +1063,7 @@ async fn view_rounds(
     MaybeSignedIn(who): MaybeSignedIn,
     csrf: CsrfToken,
 ) -> Response {
-    let rounds = match super::rounds(&state).await {
+    let rounds = match village_app::decisions::rounds(&state).await {
         Ok(r) => r,
         Err(e) => return failed(&state, who.as_ref(), &csrf, e),
     };
@@ -1168,10 +1170,10 @@ async fn view_new_round_post(
     let pot = pence("pot", &form.pot, &mut errors);
     let max = pence("max_bid", &form.max_bid, &mut errors);
     if errors.is_empty() {
-        match super::create_round(
+        match village_app::decisions::create_round(
             &state,
             &who,
-            &super::RoundInput {
+            &village_app::decisions::RoundInput {
                 name: &form.name,
                 about: &form.about,
                 space_id: None,
@@ -1297,16 +1299,16 @@ async fn round_page(
     errors: Errors,
     bid: BidForm,
 ) -> Response {
-    let super::RoundDetail {
+    let village_app::decisions::RoundDetail {
         view: v,
         ideas,
         updates,
         my_ballot: ballot,
-    } = match super::round_detail(state, who, id).await {
+    } = match village_app::decisions::round_detail(state, who, id).await {
         Ok(d) => d,
         Err(e) => return failed(state, who, csrf, e),
     };
-    let published = super::published(&v);
+    let published = village_app::decisions::published(&v);
     let funded: Vec<i64> = published
         .as_ref()
         .map(|p| p.funded.clone())
@@ -1422,7 +1424,16 @@ async fn view_idea(
     Path(id): Path<i64>,
     PageForm(form): PageForm<IdeaForm>,
 ) -> Response {
-    match super::add_idea(&state, &who, id, &form.idea_title, &form.idea_body, now()).await {
+    match village_app::decisions::add_idea(
+        &state,
+        &who,
+        id,
+        &form.idea_title,
+        &form.idea_body,
+        now(),
+    )
+    .await
+    {
         Ok(_) => Redirect::to(&format!("/rounds/{id}?done=idea#ideas")).into_response(),
         Err(DecisionError::Field(f)) => {
             round_with_problem(
@@ -1449,7 +1460,7 @@ async fn view_bid(
     let mut errors = Errors::none();
     let amount = pence("amount", &form.amount, &mut errors);
     if errors.is_empty() {
-        let input = super::BidInput {
+        let input = village_app::decisions::BidInput {
             title: &form.title,
             summary: &form.summary,
             for_whom: &form.for_whom,
@@ -1458,7 +1469,7 @@ async fn view_bid(
             organisation_id: None,
             charity_number: &form.charity_number,
         };
-        match super::create_bid(&state, &who, id, &input, now()).await {
+        match village_app::decisions::create_bid(&state, &who, id, &input, now()).await {
             Ok(_) => return Redirect::to(&format!("/rounds/{id}?done=bid#bids")).into_response(),
             Err(DecisionError::Field(f)) => {
                 let field = if f.field == "amount_pence" {
@@ -1490,7 +1501,7 @@ async fn view_check(
     Path((id, bid_id)): Path<(i64, i64)>,
     PageForm(form): PageForm<CheckForm>,
 ) -> Response {
-    match super::check_bid(
+    match village_app::decisions::check_bid(
         &state,
         &who,
         (id, bid_id),
@@ -1530,7 +1541,8 @@ async fn view_delivery(
     Path((id, bid_id)): Path<(i64, i64)>,
     PageForm(form): PageForm<DeliveryForm>,
 ) -> Response {
-    match super::delivery_update(&state, &who, id, bid_id, &form.text, now()).await {
+    match village_app::decisions::delivery_update(&state, &who, id, bid_id, &form.text, now()).await
+    {
         Ok(_) => Redirect::to(&format!("/rounds/{id}?done=delivery#bid-{bid_id}")).into_response(),
         Err(DecisionError::Field(f)) => {
             round_with_problem(
@@ -1561,7 +1573,7 @@ async fn view_phase(
     Path(id): Path<i64>,
     PageForm(form): PageForm<PhaseForm>,
 ) -> Response {
-    match super::set_phase(&state, &who, id, &form.phase, &ip, now()).await {
+    match village_app::decisions::set_phase(&state, &who, id, &form.phase, &ip, now()).await {
         Ok(()) => Redirect::to(&format!("/rounds/{id}?done=phase")).into_response(),
         Err(DecisionError::Conflict(_, message)) => {
             let mut errors = Errors::none();
@@ -1594,7 +1606,7 @@ async fn view_ballot(
     Path(id): Path<i64>,
     PageForm(form): PageForm<BallotForm>,
 ) -> Response {
-    match super::vote(&state, &who, id, &form.bid, now()).await {
+    match village_app::decisions::vote(&state, &who, id, &form.bid, now()).await {
         Ok(_) => Redirect::to(&format!("/rounds/{id}?done=voted#vote")).into_response(),
         Err(DecisionError::Field(f)) => {
             let mut errors = Errors::none();
@@ -1645,11 +1657,11 @@ async fn view_results(
     csrf: CsrfToken,
     Path(id): Path<i64>,
 ) -> Response {
-    let v = match super::round(&state, who.as_ref(), id).await {
+    let v = match village_app::decisions::round(&state, who.as_ref(), id).await {
         Ok(v) => v,
         Err(e) => return failed(&state, who.as_ref(), &csrf, e),
     };
-    let Some(p) = super::published(&v) else {
+    let Some(p) = village_app::decisions::published(&v) else {
         return pages::problem(
             &state,
             who.as_ref(),
@@ -1690,7 +1702,7 @@ async fn view_results(
         ballots: p.ballots,
         online: p.online_ballots,
         paper: p.paper_ballots,
-        method: super::api::METHOD_WORDS,
+        method: crate::decisions::api::METHOD_WORDS,
         rows,
         not_eligible: v
             .bids
@@ -1731,14 +1743,14 @@ async fn papers_page(
     errors: Errors,
     paper: String,
 ) -> Response {
-    let v = match super::round(state, Some(who), id).await {
+    let v = match village_app::decisions::round(state, Some(who), id).await {
         Ok(v) => v,
         Err(e) => return failed(state, Some(who), csrf, e),
     };
     if !v.checks && !v.facilitates {
         return pages::forbidden(state, Some(who), csrf);
     }
-    let list = match super::papers(state, id).await {
+    let list = match village_app::decisions::papers(state, id).await {
         Ok(l) => l,
         Err(e) => return failed(state, Some(who), csrf, e),
     };
@@ -1795,7 +1807,7 @@ async fn papers_page(
                                 "Entry {} by {}: {}",
                                 r.entry,
                                 r.steward_name.clone().unwrap_or_else(|| "a steward".into()),
-                                title_of(&super::parse_choices(&r.choices))
+                                title_of(&village_app::decisions::parse_choices(&r.choices))
                             )
                         })
                         .collect(),
@@ -1844,7 +1856,9 @@ async fn view_paper_post(
     Path(id): Path<i64>,
     PageForm(form): PageForm<PaperForm>,
 ) -> Response {
-    match super::enter_paper(&state, &who, id, &form.paper, &form.bid, &ip, now()).await {
+    match village_app::decisions::enter_paper(&state, &who, id, &form.paper, &form.bid, &ip, now())
+        .await
+    {
         Ok(_) => Redirect::to(&format!("/rounds/{id}/paper-ballots?done=paper")).into_response(),
         Err(DecisionError::Field(f)) => {
             let field = if f.field == "bid_ids" {
@@ -1868,7 +1882,7 @@ async fn view_resolve(
     Path((id, paper)): Path<(i64, String)>,
     PageForm(form): PageForm<PaperForm>,
 ) -> Response {
-    match super::resolve_paper(
+    match village_app::decisions::resolve_paper(
         &state,
         &who,
         (id, &paper),

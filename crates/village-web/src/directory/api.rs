@@ -91,7 +91,7 @@ pub async fn api_suggest_listing(
                 .join("; "),
         )
     })?;
-    let schema = super::import::service_schema().map_err(ApiError::internal)?;
+    let schema = village_app::directory::import::service_schema().map_err(ApiError::internal)?;
     let schema_problems: Vec<String> = schema
         .iter_errors(&body.record)
         .map(|e| format!("${}: {e}", e.instance_path()))

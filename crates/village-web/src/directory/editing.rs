@@ -2,7 +2,6 @@
 //! suggest is public until a steward approves it; stewards approve or reject with a reason
 //! the member sees; every approved change is kept as a version (who, when, what, why).
 
-use crate::audit::record;
 use crate::auth::{ClientAddress, CsrfToken, Identity, MaybeSignedIn, SignedIn};
 use crate::pages::{self, Errors, Layout, PageForm};
 use crate::{now, AppState};
@@ -14,6 +13,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 use serde_json::Value;
+use village_app::audit::record;
 use village_domain::access::{self, Action};
 use village_domain::accounts::FieldError;
 use village_domain::audit::AuditAction;

@@ -264,7 +264,7 @@ async fn services(
     let Query(p) = query.map_err(|e| bad("query", e.body_text()))?;
     let (page, per_page) = paging(&p)?;
     let filter = service_filter(&state, &p, false).await?;
-    let (rows, total) = super::search(&state, filter).await?;
+    let (rows, total) = village_app::directory::search(&state, filter).await?;
     let contents = rows.iter().map(|(_, doc)| list_item(doc)).collect();
     Ok(Json(page_of(contents, total, page, per_page)))
 }
@@ -309,7 +309,7 @@ async fn service_at_locations(
     let Query(p) = query.map_err(|e| bad("query", e.body_text()))?;
     let (page, per_page) = paging(&p)?;
     let filter = service_filter(&state, &p, true).await?;
-    let (rows, total) = super::search(&state, filter).await?;
+    let (rows, total) = village_app::directory::search(&state, filter).await?;
     let contents = rows
         .iter()
         .filter_map(|(sal_id, doc)| service_at_location_of(doc, sal_id, false))

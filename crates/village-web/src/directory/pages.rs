@@ -359,7 +359,7 @@ async fn view_search_get(
         ..Default::default()
     };
     let found = if errors.is_empty() {
-        super::search(&state, filter).await
+        village_app::directory::search(&state, filter).await
     } else {
         Ok((Vec::new(), 0))
     };

@@ -3,11 +3,11 @@
 //! who can see the person's profile is written to their consent ledger at once, and takes
 //! effect on the very next request.
 
-use crate::audit::record;
 use crate::auth::Identity;
 use crate::AppState;
 use serde::Serialize;
 use utoipa::ToSchema;
+use village_app::audit::record;
 use village_domain::accounts::{Email, FieldError, Role};
 use village_domain::audit::AuditAction;
 use village_domain::people::circle::{check_contact, check_name, LinkStatus, Ring};

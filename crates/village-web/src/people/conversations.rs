@@ -4,7 +4,6 @@
 //! that they cannot read. Pages and API call the same functions.
 
 use crate::api::{ApiError, ApiJson};
-use crate::audit::record;
 use crate::auth::{ApiUser, ClientAddress, CsrfToken, Identity, SignedIn};
 use crate::pages::{self, Errors, Layout, PageForm};
 use crate::{now, AppState};
@@ -16,6 +15,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use village_app::audit::record;
 use village_domain::accounts::FieldError;
 use village_domain::audit::AuditAction;
 use village_domain::people::{decide, PersonalAction, Relationship, Section, Visibility};

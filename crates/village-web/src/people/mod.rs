@@ -9,10 +9,10 @@ pub mod circle_pages;
 pub mod conversations;
 pub mod pages;
 
-use crate::audit::record;
 use crate::auth::Identity;
 use crate::AppState;
 use serde::Serialize;
+use village_app::audit::record;
 use village_domain::accounts::FieldError;
 use village_domain::audit::AuditAction;
 use village_domain::directory::taxonomy::category_by_id;
@@ -184,12 +184,7 @@ impl From<FieldError> for SaveError {
     }
 }
 
-pub(crate) fn this_year(now: i64) -> i32 {
-    use chrono::Datelike;
-    chrono::DateTime::from_timestamp(now, 0)
-        .map(|t| t.year())
-        .unwrap_or(2026)
-}
+pub(crate) use village_app::this_year;
 
 /// Directory term ids in `terms` that this hub knows: Village's categories, or any term
 /// imported into the directory.

@@ -56,13 +56,10 @@ pub async fn fresh_store(backend: Backend, dir: &std::path::Path) -> Option<(Sto
             url.to_string()
         }
     };
-    let store = Store::open(&url, &Default::default())
+    // Opened and prepared exactly as `village serve` opens its database.
+    let store = village_app::open_store(&url, &Default::default())
         .await
         .expect("open store");
-    store.migrate().await.expect("migrate");
-    village_web::directory::ensure_default_taxonomy(&store)
-        .await
-        .expect("default taxonomy");
     Some((store, url))
 }
 
@@ -81,7 +78,7 @@ async fn serve(
     settings.hub.name = "Testfield".into();
     settings.mail.outbox_dir = outbox.to_string_lossy().to_string();
     tweak(&mut settings);
-    let state = AppState::new(store, settings).expect("state");
+    let state = AppState::new(village_app::App::new(store, settings).expect("app"));
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
         let _ = village_web::serve(listener, state, async {
@@ -249,13 +246,13 @@ impl TestApp {
     /// Make an account with a role directly (as `village user create` does) and sign a new
     /// client in as it.
     pub async fn signed_in_as(&self, role: Role, email: &str) -> (reqwest::Client, i64) {
-        let id = village_web::accounts::create_account(
+        let id = village_app::accounts::create_account(
             &self.store,
             email,
             &format!("{role:?} person"),
             PASSWORD,
             role,
-            village_web::now(),
+            village_app::now(),
         )
         .await
         .map_err(|e| e.to_string())

@@ -373,7 +373,7 @@ pub async fn fill(store_: &Store, p: &Person, id: i64, now: i64) -> anyhow::Resu
             s,
             content(p, s),
             |t| village_domain::directory::taxonomy::category_by_id(t).is_some(),
-            crate::people::this_year(now),
+            crate::this_year(now),
         )
         .map_err(|e| anyhow::anyhow!("demo profile of {}: {}", p.name, e.message))?;
         if c.is_empty() {

@@ -55,13 +55,13 @@ struct Seen {
 const BATCH: usize = 2_000;
 
 /// The ORUK service schema (`schema/compiled/service.json`) as a value.
-pub(crate) fn service_schema_value() -> anyhow::Result<Value> {
+pub fn service_schema_value() -> anyhow::Result<Value> {
     Ok(serde_json::from_str(include_str!(
-        "../../static/oruk-service-schema.json"
+        "../../standards/oruk-service-schema.json"
     ))?)
 }
 
-pub(crate) fn service_schema() -> anyhow::Result<jsonschema::Validator> {
+pub fn service_schema() -> anyhow::Result<jsonschema::Validator> {
     let schema = service_schema_value()?;
     jsonschema::options()
         .should_validate_formats(true)

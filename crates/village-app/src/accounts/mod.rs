@@ -1,0 +1,563 @@
+//! Accounts: joining, signing in, changing name, email and password, declaring lived
+//! experience, roles and the list of people. Pages, the API and `village user` all call these.
+
+pub mod credentials;
+
+use crate::audit::record;
+use crate::App;
+pub use credentials::{hash_password, hash_token, new_token, verify_password};
+use village_domain::access::{self, Action, Actor, Refusal};
+use village_domain::accounts::{
+    AttemptLimit, DisplayName, Email, FieldError, LivedExperience, NewPassword, Role, SignUpMode,
+};
+use village_domain::audit::AuditAction;
+use village_store::accounts::{self as store, AttemptKind, UserFilter, UserRow};
+use village_store::{hub as hub_store, StoreError};
+
+/// How the current person proved who they are.
+#[derive(Debug, Clone)]
+pub enum Via {
+    Session { token_hash: String },
+    ApiToken { id: i64 },
+}
+
+/// The signed-in person for this request, found once per request by the web layer.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub user: UserRow,
+    pub via: Via,
+}
+
+impl Identity {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: self.user.id,
+            role: self.user.role(),
+            safeguarding_lead: self.user.safeguarding_lead,
+        }
+    }
+
+    pub fn session_hash(&self) -> Option<&str> {
+        match &self.via {
+            Via::Session { token_hash } => Some(token_hash),
+            Via::ApiToken { .. } => None,
+        }
+    }
+}
+
+/// Why something an account holder asked for could not happen.
+pub enum AccountError {
+    Field(FieldError),
+    /// Too many tries: wait this long.
+    Limited(AttemptLimit),
+    WrongCredentials,
+    NotAllowed(Refusal),
+    Store(StoreError),
+    Other(anyhow::Error),
+}
+
+impl From<FieldError> for AccountError {
+    fn from(e: FieldError) -> Self {
+        AccountError::Field(e)
+    }
+}
+
+impl From<StoreError> for AccountError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict("email") => AccountError::Field(FieldError::new(
+                "email",
+                "email_taken",
+                "There is already an account with this email address. Sign in instead, or reset your password.",
+            )),
+            other => AccountError::Store(other),
+        }
+    }
+}
+
+impl From<anyhow::Error> for AccountError {
+    fn from(e: anyhow::Error) -> Self {
+        AccountError::Other(e)
+    }
+}
+
+/// The hub's current sign-up rule: what an admin chose, or the config file's starting value.
+pub async fn sign_up_mode(state: &App) -> Result<SignUpMode, StoreError> {
+    let mut c = state.store.conn().await?;
+    Ok(hub_store::setting(&mut c, "sign_up")
+        .await?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(state.settings.hub.sign_up))
+}
+
+pub async fn limited(
+    state: &App,
+    kind: AttemptKind,
+    key: &str,
+    limit: AttemptLimit,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let mut c = state.store.conn().await?;
+    let recent = store::count_attempts(&mut c, kind, key, limit.window_start(now)).await?;
+    Ok(!limit.allows(recent))
+}
+
+/// Check an email and password; on success return the account. Failed tries are counted per
+/// address and per account, and both are limited.
+pub async fn check_credentials(
+    state: &App,
+    email: &str,
+    password: &str,
+    ip: &str,
+    now: i64,
+) -> Result<UserRow, AccountError> {
+    let limits = &state.settings.limits;
+    let email_key = email.trim().to_lowercase();
+    let by_address = limited(
+        state,
+        AttemptKind::SignInFromAddress,
+        ip,
+        limits.sign_in_per_address,
+        now,
+    )
+    .await?;
+    let by_account = limited(
+        state,
+        AttemptKind::SignInToAccount,
+        &email_key,
+        limits.sign_in_per_account,
+        now,
+    )
+    .await?;
+    if by_address || by_account {
+        let mut c = state.store.conn().await?;
+        let user = store::user_by_email(&mut c, &email_key).await?;
+        record(
+            &mut c,
+            None,
+            user.map(|u| u.id),
+            AuditAction::SignInLimited,
+            if by_address {
+                "too many failed sign-ins from this address"
+            } else {
+                "too many failed sign-ins to this account"
+            },
+            Some(ip),
+            now,
+        )
+        .await?;
+        let limit = if by_address {
+            limits.sign_in_per_address
+        } else {
+            limits.sign_in_per_account
+        };
+        return Err(AccountError::Limited(limit));
+    }
+    let user = {
+        let mut c = state.store.conn().await?;
+        store::user_by_email(&mut c, &email_key).await?
+    };
+    let ok = verify_password(
+        password.to_string(),
+        user.as_ref().map(|u| u.password_hash.clone()),
+    )
+    .await;
+    let mut c = state.store.conn().await?;
+    match user {
+        Some(user) if ok => {
+            store::clear_attempts(&mut c, AttemptKind::SignInToAccount, &email_key).await?;
+            Ok(user)
+        }
+        other => {
+            store::record_attempt(&mut c, AttemptKind::SignInFromAddress, ip, now).await?;
+            store::record_attempt(&mut c, AttemptKind::SignInToAccount, &email_key, now).await?;
+            let detail = if other.is_some() {
+                "wrong password"
+            } else {
+                "no account with that address"
+            };
+            record(
+                &mut c,
+                None,
+                other.map(|u| u.id),
+                AuditAction::SignInFailed,
+                detail,
+                Some(ip),
+                now,
+            )
+            .await?;
+            Err(AccountError::WrongCredentials)
+        }
+    }
+}
+
+/// Sign in with email and password: returns the account and its new session's secret token
+/// (the web layer puts it in the session cookie).
+/// Start a session for `user_id`: returns its secret token, of which only the hash is kept.
+pub async fn start_session(state: &App, user_id: i64, now: i64) -> village_store::Result<String> {
+    let token = new_token();
+    let mut c = state.store.conn().await?;
+    store::create_session(&mut c, &hash_token(&token), user_id, now).await?;
+    Ok(token)
+}
+
+pub async fn sign_in(
+    state: &App,
+    email: &str,
+    password: &str,
+    ip: &str,
+    now: i64,
+) -> Result<(UserRow, String), AccountError> {
+    let user = check_credentials(state, email, password, ip, now).await?;
+    let token = start_session(state, user.id, now).await?;
+    let mut c = state.store.conn().await?;
+    record(
+        &mut c,
+        Some(user.id),
+        Some(user.id),
+        AuditAction::SignedIn,
+        "",
+        Some(ip),
+        now,
+    )
+    .await?;
+    Ok((user, token))
+}
+
+pub struct SignUp<'a> {
+    pub email: &'a str,
+    pub password: &'a str,
+    pub display_name: &'a str,
+    pub invite: Option<&'a str>,
+}
+
+/// Make a member account. Checks every field (all problems at once), the hub's sign-up rule
+/// and the per-address limit; the account and its invite are written together or not at all.
+pub async fn sign_up(
+    state: &App,
+    input: &SignUp<'_>,
+    ip: &str,
+    now: i64,
+) -> Result<UserRow, Vec<AccountError>> {
+    let one = |e: AccountError| vec![e];
+    let limit = state.settings.limits.sign_up_per_address;
+    if limited(state, AttemptKind::SignUpFromAddress, ip, limit, now)
+        .await
+        .map_err(|e| one(e.into()))?
+    {
+        return Err(one(AccountError::Limited(limit)));
+    }
+    {
+        let mut c = state.store.conn().await.map_err(|e| one(e.into()))?;
+        store::record_attempt(&mut c, AttemptKind::SignUpFromAddress, ip, now)
+            .await
+            .map_err(|e| one(e.into()))?;
+    }
+    let mode = sign_up_mode(state).await.map_err(|e| one(e.into()))?;
+    let invite_hash = input.invite.filter(|t| !t.is_empty()).map(hash_token);
+    let invite_id = match &invite_hash {
+        Some(hash) => {
+            let mut c = state.store.conn().await.map_err(|e| one(e.into()))?;
+            store::open_invite(&mut c, hash, now)
+                .await
+                .map_err(|e| one(e.into()))?
+        }
+        None => None,
+    };
+    if mode == SignUpMode::InviteOnly && invite_id.is_none() {
+        return Err(one(AccountError::Field(FieldError::new(
+            "email",
+            "invite_required",
+            "This hub is invitation only just now. Ask someone who runs it for an invitation link. If you had one, it may have been used already or run out.",
+        ))));
+    }
+    let mut problems = Vec::new();
+    let email = Email::parse(input.email)
+        .map_err(|e| problems.push(AccountError::Field(e)))
+        .ok();
+    let name = DisplayName::parse(input.display_name)
+        .map_err(|e| problems.push(AccountError::Field(e)))
+        .ok();
+    let password = NewPassword::parse(input.password, &[input.email, input.display_name])
+        .map_err(|e| problems.push(AccountError::Field(e)))
+        .ok();
+    let (Some(email), Some(name), Some(password)) = (email, name, password) else {
+        return Err(problems);
+    };
+    let hash = hash_password(password.expose().to_string())
+        .await
+        .map_err(|e| one(e.into()))?;
+    let write = async {
+        let mut tx = state.store.begin().await?;
+        let id = store::create_user(
+            &mut tx,
+            &store::NewUser {
+                email: email.as_str(),
+                display_name: name.as_str(),
+                password_hash: &hash,
+                role: Role::Member,
+            },
+            now,
+        )
+        .await?;
+        if let Some(invite) = invite_id {
+            if !store::use_invite(&mut tx, invite, id, now).await? {
+                return Err(AccountError::Field(FieldError::new(
+                    "email",
+                    "invite_used",
+                    "That invitation link has just been used by someone else. Ask for a new one.",
+                )));
+            }
+        }
+        record(
+            &mut tx,
+            Some(id),
+            Some(id),
+            AuditAction::SignedUp,
+            if invite_id.is_some() {
+                "with an invitation"
+            } else {
+                ""
+            },
+            Some(ip),
+            now,
+        )
+        .await?;
+        let user = store::user_by_id(&mut tx, id).await?;
+        tx.commit().await?;
+        state.forget_home_counts();
+        user.ok_or_else(|| AccountError::Other(anyhow::anyhow!("new account vanished")))
+    };
+    write.await.map_err(one)
+}
+
+/// Change a password after checking the current one. Other sessions are ended.
+pub async fn change_password(
+    state: &App,
+    identity: &Identity,
+    current: &str,
+    new: &str,
+    ip: &str,
+    now: i64,
+) -> Result<(), AccountError> {
+    let user = &identity.user;
+    let new = NewPassword::parse(new, &[&user.email, &user.display_name])?;
+    if !verify_password(current.to_string(), Some(user.password_hash.clone())).await {
+        return Err(AccountError::Field(FieldError::new(
+            "current_password",
+            "current_password_wrong",
+            "Your current password is not right",
+        )));
+    }
+    let hash = hash_password(new.expose().to_string()).await?;
+    let mut tx = state.store.begin().await?;
+    store::set_password_hash(&mut tx, user.id, &hash, now).await?;
+    store::delete_sessions_of(&mut tx, user.id, identity.session_hash()).await?;
+    record(
+        &mut tx,
+        Some(user.id),
+        Some(user.id),
+        AuditAction::PasswordChanged,
+        "other sessions ended",
+        Some(ip),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn change_email(
+    state: &App,
+    identity: &Identity,
+    new_email: &str,
+    password: &str,
+    ip: &str,
+    now: i64,
+) -> Result<(), AccountError> {
+    let email = Email::parse(new_email)?;
+    if !verify_password(
+        password.to_string(),
+        Some(identity.user.password_hash.clone()),
+    )
+    .await
+    {
+        return Err(AccountError::Field(FieldError::new(
+            "password",
+            "password_wrong",
+            "Your password is not right",
+        )));
+    }
+    let old = identity.user.email.clone();
+    let mut tx = state.store.begin().await?;
+    store::set_email(&mut tx, identity.user.id, email.as_str(), now).await?;
+    record(
+        &mut tx,
+        Some(identity.user.id),
+        Some(identity.user.id),
+        AuditAction::EmailChanged,
+        "",
+        Some(ip),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    // Tell the old address, so a change someone else made does not go unnoticed.
+    let body = format!(
+        "Hello {},\n\nThe email address for your account on {} was changed from this address to {}.\n\nIf you did not do this, reset your password at {} and tell the people who run the hub.\n",
+        identity.user.display_name, state.settings.hub.name, email, state.settings.link("/forgotten-password")
+    );
+    if let Err(e) = state
+        .mailer
+        .send(&old, "Your email address was changed", body)
+        .await
+    {
+        tracing::warn!(error = %e, "could not send email-change notice");
+    }
+    Ok(())
+}
+
+pub async fn set_lived_experience(
+    state: &App,
+    identity: &Identity,
+    lived: &LivedExperience,
+    ip: &str,
+    now: i64,
+) -> Result<(), AccountError> {
+    let mut tx = state.store.begin().await?;
+    store::set_lived_experience(&mut tx, identity.user.id, lived, now).await?;
+    let detail = if lived.declared {
+        "declared"
+    } else {
+        "not declared"
+    };
+    record(
+        &mut tx,
+        Some(identity.user.id),
+        Some(identity.user.id),
+        AuditAction::LivedExperienceChanged,
+        detail,
+        Some(ip),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Change someone's role (hub admins only; never their own).
+pub async fn set_role(
+    state: &App,
+    identity: &Identity,
+    target: i64,
+    role: Role,
+    ip: &str,
+    now: i64,
+) -> Result<UserRow, AccountError> {
+    access::check(&identity.actor(), Action::ChangeRole { target })
+        .map_err(AccountError::NotAllowed)?;
+    let mut tx = state.store.begin().await?;
+    let Some(before) = store::user_by_id(&mut tx, target).await? else {
+        return Err(AccountError::Field(FieldError::new(
+            "id",
+            "account_not_found",
+            "There is no account with that number",
+        )));
+    };
+    store::set_role(&mut tx, target, role, now).await?;
+    let detail = format!("from {} to {}", before.role, role.as_str());
+    record(
+        &mut tx,
+        Some(identity.user.id),
+        Some(target),
+        AuditAction::RoleChanged,
+        &detail,
+        Some(ip),
+        now,
+    )
+    .await?;
+    let after = store::user_by_id(&mut tx, target).await?;
+    tx.commit().await?;
+    after.ok_or_else(|| AccountError::Other(anyhow::anyhow!("account vanished")))
+}
+
+/// The admin list of accounts. Every person shown (other than the admin) gets an audit entry,
+/// because their email address was read.
+pub async fn list_people(
+    state: &App,
+    identity: &Identity,
+    filter: &UserFilter,
+    ip: &str,
+    now: i64,
+) -> Result<(Vec<UserRow>, i64), AccountError> {
+    access::check(&identity.actor(), Action::ListAccounts).map_err(AccountError::NotAllowed)?;
+    let mut tx = state.store.begin().await?;
+    let (rows, total) = store::list_users(&mut tx, filter).await?;
+    for row in rows.iter().filter(|r| r.id != identity.user.id) {
+        crate::audit::personal_data_viewed(
+            &mut tx,
+            &identity.actor(),
+            row.id,
+            "name, email address and role in the list of people",
+            Some(ip),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok((rows, total))
+}
+
+/// Used by the binary's `user create` and the demo: make an account with a role directly.
+pub async fn create_account(
+    state_store: &village_store::Store,
+    email: &str,
+    display_name: &str,
+    password: &str,
+    role: Role,
+    now: i64,
+) -> Result<i64, AccountError> {
+    let email = Email::parse(email)?;
+    let name = DisplayName::parse(display_name)?;
+    let password = NewPassword::parse(password, &[email.as_str(), name.as_str()])?;
+    let hash = hash_password(password.expose().to_string()).await?;
+    let mut tx = state_store.begin().await?;
+    let id = store::create_user(
+        &mut tx,
+        &store::NewUser {
+            email: email.as_str(),
+            display_name: name.as_str(),
+            password_hash: &hash,
+            role,
+        },
+        now,
+    )
+    .await?;
+    record(
+        &mut tx,
+        None,
+        Some(id),
+        AuditAction::SignedUp,
+        &format!("made from the command line as {}", role.as_str()),
+        None,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+impl std::fmt::Display for AccountError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AccountError::Field(e) => write!(f, "{}: {}", e.field, e.message),
+            AccountError::Limited(l) => write!(f, "too many tries; wait {}", l.wait_words()),
+            AccountError::WrongCredentials => {
+                f.write_str("the email address or password is not right")
+            }
+            AccountError::NotAllowed(_) => f.write_str("not allowed"),
+            AccountError::Store(e) => write!(f, "{e}"),
+            AccountError::Other(e) => write!(f, "{e}"),
+        }
+    }
+}

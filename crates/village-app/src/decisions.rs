@@ -1,0 +1,1415 @@
+//! Shared power: decision spaces where lived experience counts, and participatory budgets.
+//! Pages and the API (`village_web::decisions`) both call the functions here, which apply the domain
+//! rules (`village_domain::decisions`) and write through the store in one transaction.
+
+use crate::accounts::Identity;
+use crate::audit::record;
+use crate::App;
+use std::collections::BTreeMap;
+use village_domain::access::{self, Action};
+use village_domain::accounts::{FieldError, Role};
+use village_domain::audit::AuditAction;
+use village_domain::decisions::budget::{self, Bid, Method, Money, Paper, Phase, RoundState};
+use village_domain::decisions::giving::{self, Award};
+use village_domain::decisions::proposal::{
+    self, check_close, Cast, CommentKind, LivedCheck, LivedRule, OutcomeDraft, Progress, Stance,
+};
+use village_store::decisions::{
+    self as store, BidRow, CommentRow, NewBid, NewRound, NewSpace, ProposalRow, RoundRow, SpaceRow,
+    StanceRow,
+};
+use village_store::StoreError;
+
+#[derive(Debug)]
+pub enum DecisionError {
+    Field(FieldError),
+    Forbidden,
+    NotFound(&'static str),
+    /// Not possible in the current state: a stable code and plain words.
+    Conflict(&'static str, String),
+    Store(StoreError),
+}
+
+impl From<StoreError> for DecisionError {
+    fn from(e: StoreError) -> Self {
+        DecisionError::Store(e)
+    }
+}
+
+impl From<FieldError> for DecisionError {
+    fn from(e: FieldError) -> Self {
+        DecisionError::Field(e)
+    }
+}
+
+type Result<T> = std::result::Result<T, DecisionError>;
+
+fn conflict<T>(code: &'static str, message: impl Into<String>) -> Result<T> {
+    Err(DecisionError::Conflict(code, message.into()))
+}
+
+// ---- Spaces ----------------------------------------------------------------------------------
+
+/// A space as someone sees it, with their own place in it.
+pub struct SpaceView {
+    pub space: SpaceRow,
+    pub rule: LivedRule,
+    /// `invited`, `member`, `facilitator`, or `None`.
+    pub my_role: Option<String>,
+}
+
+impl SpaceView {
+    pub fn facilitates(&self) -> bool {
+        self.my_role.as_deref() == Some("facilitator")
+    }
+    /// May take stances and make proposals.
+    pub fn takes_part(&self) -> bool {
+        matches!(self.my_role.as_deref(), Some("member" | "facilitator"))
+    }
+}
+
+fn rule_of(s: &SpaceRow) -> LivedRule {
+    LivedRule {
+        share_bp: u32::try_from(s.min_lived_share_bp).unwrap_or(10_000),
+        count: u32::try_from(s.min_lived_count).unwrap_or(0),
+    }
+}
+
+pub struct SpaceInput<'a> {
+    pub name: &'a str,
+    pub about: &'a str,
+    pub open: bool,
+    pub hide_names: bool,
+    pub min_lived_share: f64,
+    pub min_lived_count: i64,
+    pub update_every_days: i64,
+}
+
+/// Make a space; the person who makes it facilitates it.
+pub async fn create_space(
+    state: &App,
+    who: &Identity,
+    input: &SpaceInput<'_>,
+    t: i64,
+) -> Result<i64> {
+    let name = village_domain::text::check("name", input.name, true, 120, "the space's name")?;
+    let about = village_domain::text::check(
+        "about",
+        input.about,
+        false,
+        proposal::MAX_TEXT_CHARS,
+        "what the space is for",
+    )?;
+    let rule = LivedRule::new(input.min_lived_share, input.min_lived_count)?;
+    if !(1..=366).contains(&input.update_every_days) {
+        return Err(FieldError::new(
+            "update_every_days",
+            "invalid_days",
+            "Say how often decisions are updated, in days from 1 to 366",
+        )
+        .into());
+    }
+    let mut tx = state.store.begin().await?;
+    let id = store::create_space(
+        &mut tx,
+        &NewSpace {
+            name: &name,
+            about: &about,
+            open: input.open,
+            hide_names: input.hide_names,
+            min_lived_share_bp: i64::from(rule.share_bp),
+            min_lived_count: i64::from(rule.count),
+            update_every_days: input.update_every_days,
+        },
+        who.user.id,
+        t,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A space, if the person may see it: open spaces are seen by every member of the hub,
+/// invite-only ones by their members and the people invited.
+pub async fn space(state: &App, who: &Identity, id: i64) -> Result<SpaceView> {
+    let mut c = state.store.conn().await?;
+    let space = store::space(&mut c, id)
+        .await?
+        .ok_or(DecisionError::NotFound("space"))?;
+    let my_role = store::membership(&mut c, id, who.user.id).await?;
+    if !space.open && my_role.is_none() {
+        return Err(DecisionError::NotFound("space"));
+    }
+    Ok(SpaceView {
+        rule: rule_of(&space),
+        space,
+        my_role,
+    })
+}
+
+/// The spaces the person may see.
+pub async fn spaces(state: &App, who: &Identity) -> Result<Vec<SpaceView>> {
+    let mut c = state.store.conn().await?;
+    let mut out = Vec::new();
+    for s in store::spaces(&mut c).await? {
+        let my_role = store::membership(&mut c, s.id, who.user.id).await?;
+        if s.open || my_role.is_some() {
+            out.push(SpaceView {
+                rule: rule_of(&s),
+                space: s,
+                my_role,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A space with its proposals (open first, newest first) and members.
+pub struct SpaceDetail {
+    pub view: SpaceView,
+    pub proposals: Vec<ProposalRow>,
+    pub members: Vec<store::MemberRow>,
+}
+
+pub async fn space_detail(state: &App, who: &Identity, id: i64) -> Result<SpaceDetail> {
+    let view = space(state, who, id).await?;
+    let mut c = state.store.conn().await?;
+    Ok(SpaceDetail {
+        proposals: store::proposals_in(&mut c, id).await?,
+        members: store::members(&mut c, id).await?,
+        view,
+    })
+}
+
+/// Join an open space, or accept an invitation to one.
+pub async fn join(state: &App, who: &Identity, id: i64, t: i64) -> Result<()> {
+    let view = space(state, who, id).await?;
+    match view.my_role.as_deref() {
+        Some("member" | "facilitator") => Ok(()),
+        Some(_) => {
+            let mut c = state.store.conn().await?;
+            store::set_member(&mut c, id, who.user.id, "member", t).await?;
+            Ok(())
+        }
+        None if view.space.open => {
+            let mut c = state.store.conn().await?;
+            store::set_member(&mut c, id, who.user.id, "member", t).await?;
+            Ok(())
+        }
+        None => Err(DecisionError::Forbidden),
+    }
+}
+
+/// Leave a space (a space's last facilitator cannot).
+pub async fn leave(state: &App, who: &Identity, id: i64) -> Result<()> {
+    let view = space(state, who, id).await?;
+    let mut tx = state.store.begin().await?;
+    if view.facilitates() && store::facilitators(&mut tx, id).await? <= 1 {
+        return conflict(
+            "last_facilitator",
+            "You are this space's only facilitator. Make someone else a facilitator first.",
+        );
+    }
+    store::remove_member(&mut tx, id, who.user.id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A facilitator invites a member of the hub (by email) or makes someone a facilitator.
+pub async fn add_member(
+    state: &App,
+    who: &Identity,
+    id: i64,
+    email: &str,
+    facilitator: bool,
+    t: i64,
+) -> Result<()> {
+    let view = space(state, who, id).await?;
+    if !view.facilitates() {
+        return Err(DecisionError::Forbidden);
+    }
+    let email = village_domain::accounts::Email::parse(email)?;
+    let mut tx = state.store.begin().await?;
+    let Some(user) = village_store::accounts::user_by_email(&mut tx, email.as_str()).await? else {
+        return Err(FieldError::new(
+            "email",
+            "no_such_member",
+            "Nobody with that email address has joined this hub yet",
+        )
+        .into());
+    };
+    let current = store::membership(&mut tx, id, user.id).await?;
+    let role = match (facilitator, current.as_deref()) {
+        (true, _) => "facilitator",
+        (false, Some(r @ ("member" | "facilitator"))) => r,
+        (false, _) => "invited",
+    };
+    store::set_member(&mut tx, id, user.id, role, t).await?;
+    tx.commit().await?;
+    if role == "invited" && current.is_none() {
+        let link = state.settings.link(&format!("/spaces/{id}"));
+        let body = format!(
+            "Hello {},\n\n{} has invited you to take part in \"{}\" on {}. You can join here:\n\n{link}\n",
+            user.display_name, who.user.display_name, view.space.name, state.settings.hub.name
+        );
+        if let Err(e) = state
+            .mailer
+            .send(
+                &user.email,
+                "You are invited to help decide things together",
+                body,
+            )
+            .await
+        {
+            tracing::warn!(error = %e, "could not email a space invitation");
+        }
+    }
+    Ok(())
+}
+
+// ---- Proposals -------------------------------------------------------------------------------
+
+/// A proposal as someone sees it.
+pub struct ProposalView {
+    pub space: SpaceView,
+    pub proposal: ProposalRow,
+    pub stances: Vec<StanceRow>,
+    pub comments: Vec<CommentRow>,
+    pub lived: LivedCheck,
+    pub updates: Vec<store::UpdateRow>,
+    pub versions: Vec<store::VersionRow>,
+    pub overdue: bool,
+}
+
+impl ProposalView {
+    pub fn open(&self) -> bool {
+        self.proposal.closed_at.is_none()
+    }
+
+    pub fn counts(&self) -> BTreeMap<&'static str, usize> {
+        let mut m: BTreeMap<&'static str, usize> =
+            Stance::ALL.iter().map(|s| (s.code(), 0)).collect();
+        for s in &self.stances {
+            if let Some(st) = Stance::parse(&s.stance) {
+                *m.entry(st.code()).or_insert(0) += 1;
+            }
+        }
+        m
+    }
+
+    pub fn progress(&self) -> Option<Progress> {
+        self.proposal.progress.as_deref().and_then(Progress::parse)
+    }
+
+    /// Whether a stance's name may be shown to this viewer.
+    pub fn shows_name(&self, s: &StanceRow, viewer: i64) -> bool {
+        !self.space.space.hide_names || s.user_id == Some(viewer)
+    }
+}
+
+pub async fn proposal(state: &App, who: &Identity, id: i64, t: i64) -> Result<ProposalView> {
+    let (space_id, proposal) = {
+        let mut c = state.store.conn().await?;
+        let p = store::proposal(&mut c, id)
+            .await?
+            .ok_or(DecisionError::NotFound("proposal"))?;
+        (p.space_id, p)
+    };
+    let space = space(state, who, space_id)
+        .await
+        .map_err(|_| DecisionError::NotFound("proposal"))?;
+    let mut c = state.store.conn().await?;
+    let stances = store::stances(&mut c, id).await?;
+    let comments = store::comments(&mut c, id).await?;
+    let updates = store::updates(&mut c, id).await?;
+    let versions = store::versions(&mut c, id).await?;
+    let lived = space.rule.check(proposal::voices(&casts(&stances)));
+    let overdue = match (
+        proposal.progress.as_deref().and_then(Progress::parse),
+        proposal.progress_at,
+    ) {
+        (Some(p), Some(at)) => proposal::overdue(p, at, space.space.update_every_days, t),
+        _ => false,
+    };
+    Ok(ProposalView {
+        space,
+        proposal,
+        stances,
+        comments,
+        lived,
+        updates,
+        versions,
+        overdue,
+    })
+}
+
+fn casts(stances: &[StanceRow]) -> Vec<Cast> {
+    stances
+        .iter()
+        .filter_map(|s| {
+            Some(Cast {
+                id: s.id,
+                stance: Stance::parse(&s.stance)?,
+                lived: s.lived,
+            })
+        })
+        .collect()
+}
+
+pub struct ProposalInput<'a> {
+    pub title: &'a str,
+    pub body: &'a str,
+    pub affects: &'a str,
+}
+
+fn check_proposal(input: &ProposalInput<'_>) -> Result<(String, String, String)> {
+    Ok((
+        village_domain::text::check(
+            "title",
+            input.title,
+            true,
+            proposal::MAX_TITLE_CHARS,
+            "a title",
+        )?,
+        village_domain::text::check(
+            "body",
+            input.body,
+            true,
+            proposal::MAX_TEXT_CHARS,
+            "what you propose and why",
+        )?,
+        village_domain::text::check(
+            "affects",
+            input.affects,
+            false,
+            proposal::MAX_TEXT_CHARS,
+            "who it affects",
+        )?,
+    ))
+}
+
+/// Any member of a space may put a proposal to it.
+pub async fn create_proposal(
+    state: &App,
+    who: &Identity,
+    space_id: i64,
+    input: &ProposalInput<'_>,
+    t: i64,
+) -> Result<i64> {
+    let view = space(state, who, space_id).await?;
+    if !view.takes_part() {
+        return conflict(
+            "not_a_member",
+            "Join this space first to make proposals and take stances.",
+        );
+    }
+    let (title, body, affects) = check_proposal(input)?;
+    let mut c = state.store.conn().await?;
+    Ok(store::create_proposal(&mut c, space_id, &title, &body, &affects, who.user.id, t).await?)
+}
+
+/// The person who proposed it, or a facilitator, changes the wording of an open proposal;
+/// the earlier wording is kept.
+pub async fn edit_proposal(
+    state: &App,
+    who: &Identity,
+    id: i64,
+    input: &ProposalInput<'_>,
+    t: i64,
+) -> Result<()> {
+    let view = proposal(state, who, id, t).await?;
+    if view.proposal.author_id != Some(who.user.id) && !view.space.facilitates() {
+        return Err(DecisionError::Forbidden);
+    }
+    let (title, body, affects) = check_proposal(input)?;
+    let mut tx = state.store.begin().await?;
+    if !store::edit_proposal(&mut tx, id, &title, &body, &affects, who.user.id, t).await? {
+        return conflict("proposal_closed", "This proposal has been decided.");
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The proposal, if the person takes part in its space and it is still open.
+async fn open_to_me(state: &App, who: &Identity, id: i64, t: i64) -> Result<ProposalView> {
+    let view = proposal(state, who, id, t).await?;
+    if !view.space.takes_part() {
+        return conflict(
+            "not_a_member",
+            "Join this space first to take part: make proposals, take stances and comment.",
+        );
+    }
+    if !view.open() {
+        return conflict("proposal_closed", "This proposal has been decided.");
+    }
+    Ok(view)
+}
+
+/// Take or change a stance while the proposal is open. Whether the person has declared lived
+/// experience is noted with it, for the rule's counts only.
+pub async fn take_stance(
+    state: &App,
+    who: &Identity,
+    id: i64,
+    stance: &str,
+    reason: &str,
+    t: i64,
+) -> Result<i64> {
+    open_to_me(state, who, id, t).await?;
+    let Some(stance) = Stance::parse(stance) else {
+        return Err(FieldError::new(
+            "stance",
+            "invalid_stance",
+            "Choose agree, abstain, disagree or block",
+        )
+        .into());
+    };
+    let reason = proposal::check_stance(stance, reason)?;
+    let mut tx = state.store.begin().await?;
+    // Re-read under the transaction: a close a moment ago wins.
+    let still_open = store::proposal(&mut tx, id)
+        .await?
+        .is_some_and(|p| p.closed_at.is_none());
+    if !still_open {
+        return conflict("proposal_closed", "This proposal has been decided.");
+    }
+    let stance_id = store::put_stance(
+        &mut tx,
+        id,
+        who.user.id,
+        stance.code(),
+        &reason,
+        who.user.lived_declared,
+        t,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(stance_id)
+}
+
+pub async fn comment(
+    state: &App,
+    who: &Identity,
+    id: i64,
+    kind: &str,
+    body: &str,
+    t: i64,
+) -> Result<i64> {
+    open_to_me(state, who, id, t).await?;
+    let Some(kind) = CommentKind::parse(kind) else {
+        return Err(FieldError::new(
+            "kind",
+            "invalid_kind",
+            "Say whether your comment is in favour, against or a question",
+        )
+        .into());
+    };
+    let body =
+        village_domain::text::check("body", body, true, proposal::MAX_TEXT_CHARS, "your comment")?;
+    let mut c = state.store.conn().await?;
+    Ok(store::add_comment(&mut c, id, who.user.id, kind.code(), &body, t).await?)
+}
+
+/// A facilitator closes a proposal with the decision. Refused while the lived-experience rule
+/// is not met or a block has no answer.
+pub async fn close(
+    state: &App,
+    who: &Identity,
+    id: i64,
+    draft: &OutcomeDraft,
+    ip: &str,
+    t: i64,
+) -> Result<()> {
+    let view = proposal(state, who, id, t).await?;
+    if !view.space.facilitates() {
+        return Err(DecisionError::Forbidden);
+    }
+    if !view.open() {
+        return conflict("proposal_closed", "This proposal has been decided.");
+    }
+    let mut tx = state.store.begin().await?;
+    // The stances as they stand in this transaction, so none slips in unanswered.
+    let stances = store::stances(&mut tx, id).await?;
+    let outcome = check_close(view.space.rule, &casts(&stances), draft).map_err(|e| match e {
+        proposal::CloseRefusal::Field(f) => DecisionError::Field(f),
+        other => DecisionError::Conflict(other.code(), other.message()),
+    })?;
+    let closed = store::close(
+        &mut tx,
+        id,
+        &store::Closing {
+            decision: &outcome.decision,
+            reasons: &outcome.reasons,
+            dissent_summary: &outcome.dissent_summary,
+            block_responses: &outcome.block_responses,
+            progress: if outcome.agreed {
+                Progress::Agreed.code()
+            } else {
+                Progress::NotAgreed.code()
+            },
+        },
+        who.user.id,
+        t,
+    )
+    .await?;
+    if !closed {
+        return conflict("proposal_closed", "This proposal has been decided.");
+    }
+    // Everyone taking part hears it has been decided (a notice in the app).
+    let note = format!(
+        "\u{201c}{}\u{201d} has been decided in {}.",
+        view.proposal.title, view.space.space.name
+    );
+    for m in store::members(&mut tx, view.space.space.id).await? {
+        if m.user_id != who.user.id && m.role != "invited" {
+            village_store::connections::notify(
+                &mut tx,
+                m.user_id,
+                &note,
+                &format!("/proposals/{id}"),
+                t,
+            )
+            .await?;
+        }
+    }
+    record(
+        &mut tx,
+        Some(who.user.id),
+        None,
+        AuditAction::ProposalClosed,
+        &format!("proposal {id}"),
+        Some(ip),
+        t,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A facilitator posts a dated update on an agreed decision.
+pub async fn update(
+    state: &App,
+    who: &Identity,
+    id: i64,
+    status: &str,
+    note: &str,
+    t: i64,
+) -> Result<()> {
+    let view = proposal(state, who, id, t).await?;
+    if !view.space.facilitates() {
+        return Err(DecisionError::Forbidden);
+    }
+    let Some(from) = view.progress() else {
+        return conflict("proposal_open", "This proposal has not been decided yet.");
+    };
+    let Some(to) = Progress::parse(status) else {
+        return Err(FieldError::new(
+            "status",
+            "invalid_status",
+            "Choose agreed, in_progress, done or not_done",
+        )
+        .into());
+    };
+    let note = proposal::check_update(from, to, note)?;
+    let mut tx = state.store.begin().await?;
+    if !store::add_update(&mut tx, id, from.code(), to.code(), &note, who.user.id, t).await? {
+        return conflict(
+            "changed_since",
+            "Someone updated this decision a moment ago. Look again.",
+        );
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---- Participatory budgeting -----------------------------------------------------------------
+
+pub struct RoundView {
+    pub round: RoundRow,
+    pub bids: Vec<BidRow>,
+    pub phase: Phase,
+    pub method: Method,
+    /// May move the round on.
+    pub facilitates: bool,
+    /// May vote (a member of the hub, or of the round's space).
+    pub may_vote: bool,
+    /// A steward or hub admin: checks bids and types in paper ballots.
+    pub checks: bool,
+}
+
+impl RoundView {
+    pub fn money(&self) -> Money {
+        Money {
+            pot_pence: self.round.pot_pence,
+            max_bid_pence: self.round.max_bid_pence,
+        }
+    }
+
+    pub fn domain_bids(&self) -> Vec<Bid> {
+        self.bids.iter().map(domain_bid).collect()
+    }
+}
+
+fn domain_bid(b: &BidRow) -> Bid {
+    Bid {
+        id: b.id,
+        amount_pence: b.amount_pence,
+        eligible: b.check_status == "eligible",
+        created_at: b.created_at,
+    }
+}
+
+pub struct RoundInput<'a> {
+    pub name: &'a str,
+    pub about: &'a str,
+    pub space_id: Option<i64>,
+    pub pot_pence: i64,
+    pub max_bid_pence: i64,
+    pub method: &'a str,
+}
+
+/// Start a round; the person who starts it facilitates it. A round in a space can only be
+/// started by that space's facilitators, and only its members vote.
+pub async fn create_round(
+    state: &App,
+    who: &Identity,
+    input: &RoundInput<'_>,
+    t: i64,
+) -> Result<i64> {
+    let name = village_domain::text::check("name", input.name, true, 120, "the round's name")?;
+    let about = village_domain::text::check(
+        "about",
+        input.about,
+        false,
+        proposal::MAX_TEXT_CHARS,
+        "what the round is for",
+    )?;
+    let money = Money::new(input.pot_pence, input.max_bid_pence)?;
+    let Some(method) = Method::parse(input.method) else {
+        return Err(
+            FieldError::new("method", "invalid_method", "Choose approval or knapsack").into(),
+        );
+    };
+    if let Some(space_id) = input.space_id {
+        let view = space(state, who, space_id)
+            .await
+            .map_err(|_| FieldError::new("space_id", "unknown_space", "There is no such space"))?;
+        if !view.facilitates() {
+            return Err(DecisionError::Forbidden);
+        }
+    }
+    let mut c = state.store.conn().await?;
+    Ok(store::create_round(
+        &mut c,
+        &NewRound {
+            name: &name,
+            about: &about,
+            space_id: input.space_id,
+            pot_pence: money.pot_pence,
+            max_bid_pence: money.max_bid_pence,
+            method: method.code(),
+        },
+        who.user.id,
+        t,
+    )
+    .await?)
+}
+
+/// A round. Rounds are public (community money is shared out in the open); what the person
+/// may do in it depends on who they are (`None`: someone not signed in).
+pub async fn round(state: &App, who: Option<&Identity>, id: i64) -> Result<RoundView> {
+    let mut c = state.store.conn().await?;
+    let round = store::round(&mut c, id)
+        .await?
+        .ok_or(DecisionError::NotFound("round"))?;
+    let bids = store::bids(&mut c, id).await?;
+    let (facilitates, may_vote, checks) = match who {
+        None => (false, false, false),
+        Some(who) => {
+            let admin = who.user.role() == Role::HubAdmin;
+            let creator = round.created_by == Some(who.user.id);
+            let (facilitates, may_vote) = match round.space_id {
+                Some(space_id) => {
+                    let role = store::membership(&mut c, space_id, who.user.id).await?;
+                    (
+                        admin || creator || role.as_deref() == Some("facilitator"),
+                        matches!(role.as_deref(), Some("member" | "facilitator")),
+                    )
+                }
+                None => (admin || creator, true),
+            };
+            (
+                facilitates,
+                may_vote,
+                access::check(&who.actor(), Action::CheckBids).is_ok(),
+            )
+        }
+    };
+    let phase = Phase::parse(&round.phase).unwrap_or(Phase::Ideas);
+    let method = Method::parse(&round.method).unwrap_or(Method::Approval);
+    Ok(RoundView {
+        round,
+        bids,
+        phase,
+        method,
+        facilitates,
+        may_vote,
+        checks,
+    })
+}
+
+/// A round with its ideas, delivery updates and the person's own ballot.
+pub struct RoundDetail {
+    pub view: RoundView,
+    pub ideas: Vec<store::IdeaRow>,
+    pub updates: Vec<store::DeliveryRow>,
+    pub my_ballot: Option<Vec<i64>>,
+}
+
+pub async fn round_detail(state: &App, who: Option<&Identity>, id: i64) -> Result<RoundDetail> {
+    let view = round(state, who, id).await?;
+    let mut c = state.store.conn().await?;
+    Ok(RoundDetail {
+        ideas: store::ideas(&mut c, id).await?,
+        updates: store::delivery_updates(&mut c, id).await?,
+        my_ballot: match who {
+            Some(w) => store::ballot_of(&mut c, id, w.user.id).await?,
+            None => None,
+        },
+        view,
+    })
+}
+
+/// Every round, newest first (rounds are public).
+pub async fn rounds(state: &App) -> Result<Vec<RoundRow>> {
+    let mut c = state.store.conn().await?;
+    Ok(store::rounds(&mut c).await?)
+}
+
+pub async fn add_idea(
+    state: &App,
+    who: &Identity,
+    id: i64,
+    title: &str,
+    body: &str,
+    t: i64,
+) -> Result<i64> {
+    let view = round(state, Some(who), id).await?;
+    if view.phase != Phase::Ideas {
+        return conflict(
+            "wrong_phase",
+            "Ideas are shared in the ideas phase, and this round has moved on.",
+        );
+    }
+    let title =
+        village_domain::text::check("title", title, true, proposal::MAX_TITLE_CHARS, "your idea")?;
+    let body = village_domain::text::check(
+        "body",
+        body,
+        false,
+        proposal::MAX_TEXT_CHARS,
+        "more about your idea",
+    )?;
+    let mut c = state.store.conn().await?;
+    Ok(store::add_idea(&mut c, id, who.user.id, &title, &body, t).await?)
+}
+
+pub struct BidInput<'a> {
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub for_whom: &'a str,
+    pub amount_pence: i64,
+    pub group_name: &'a str,
+    pub organisation_id: Option<&'a str>,
+    pub charity_number: &'a str,
+}
+
+/// A group (registered or not) puts in a bid while the round takes bids.
+pub async fn create_bid(
+    state: &App,
+    who: &Identity,
+    id: i64,
+    input: &BidInput<'_>,
+    t: i64,
+) -> Result<i64> {
+    let view = round(state, Some(who), id).await?;
+    if !view.phase.takes_bids() {
+        return conflict("wrong_phase", "This round is not taking bids any more.");
+    }
+    let title = village_domain::text::check(
+        "title",
+        input.title,
+        true,
+        proposal::MAX_TITLE_CHARS,
+        "a title for your bid",
+    )?;
+    let summary = village_domain::text::check(
+        "summary",
+        input.summary,
+        true,
+        proposal::MAX_TEXT_CHARS,
+        "what you will do with the money",
+    )?;
+    let for_whom = village_domain::text::check(
+        "for_whom",
+        input.for_whom,
+        false,
+        proposal::MAX_TEXT_CHARS,
+        "who it is for",
+    )?;
+    let amount = view.money().check_bid(input.amount_pence)?;
+    let group_name = village_domain::text::check(
+        "group_name",
+        input.group_name,
+        false,
+        200,
+        "your group's name",
+    )?;
+    // Bids and awards are public: a bid that names no group is never published under the
+    // name of the person who put it in.
+    let group_name = if group_name.is_empty() {
+        "Unnamed community group".to_string()
+    } else {
+        group_name
+    };
+    let charity_number = giving::check_charity_number(input.charity_number)?;
+    let organisation_id = input
+        .organisation_id
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let mut c = state.store.conn().await?;
+    if let Some(org) = organisation_id {
+        if village_store::directory::services_of_organization(&mut c, org)
+            .await?
+            .is_empty()
+        {
+            return Err(FieldError::new(
+                "organisation_id",
+                "organisation_unknown",
+                "There is no group with that id in the directory",
+            )
+            .into());
+        }
+    }
+    Ok(store::create_bid(
+        &mut c,
+        &NewBid {
+            round_id: id,
+            title: &title,
+            summary: &summary,
+            for_whom: &for_whom,
+            amount_pence: amount,
+            group_name: &group_name,
+            organisation_id,
+            charity_number: charity_number.as_deref(),
+        },
+        who.user.id,
+        t,
+    )
+    .await?)
+}
+
+/// A steward records whether a bid is eligible (a reason is needed when it is not).
+pub async fn check_bid(
+    state: &App,
+    who: &Identity,
+    (id, bid_id): (i64, i64),
+    eligible: bool,
+    reason: &str,
+    ip: &str,
+    t: i64,
+) -> Result<()> {
+    access::check(&who.actor(), Action::CheckBids).map_err(|_| DecisionError::Forbidden)?;
+    let view = round(state, Some(who), id).await?;
+    if !view.bids.iter().any(|b| b.id == bid_id) {
+        return Err(DecisionError::NotFound("bid"));
+    }
+    if !matches!(view.phase, Phase::Bids | Phase::Checks) {
+        return conflict("wrong_phase", "Bids are checked before voting opens.");
+    }
+    let reason = village_domain::text::check(
+        "reason",
+        reason,
+        !eligible,
+        proposal::MAX_REASON_CHARS,
+        "why the bid is not eligible",
+    )?;
+    let mut tx = state.store.begin().await?;
+    store::check_bid(
+        &mut tx,
+        bid_id,
+        if eligible { "eligible" } else { "not_eligible" },
+        &reason,
+        who.user.id,
+        t,
+    )
+    .await?;
+    record(
+        &mut tx,
+        Some(who.user.id),
+        None,
+        AuditAction::BidChecked,
+        &format!(
+            "round {id}, bid {bid_id}: {}",
+            if eligible { "eligible" } else { "not eligible" }
+        ),
+        Some(ip),
+        t,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The paper ballots of a round, each worked out from its entries.
+pub async fn papers(
+    state: &App,
+    id: i64,
+) -> Result<Vec<(String, Paper, Vec<store::PaperEntryRow>)>> {
+    let mut c = state.store.conn().await?;
+    papers_in(&mut c, id).await
+}
+
+type PaperList = Vec<(String, Paper, Vec<store::PaperEntryRow>)>;
+
+async fn papers_in(db: &mut impl village_store::Db, id: i64) -> Result<PaperList> {
+    let entries = store::paper_entries(db, id).await?;
+    let resolutions = store::paper_resolutions(db, id).await?;
+    let mut by_paper: BTreeMap<String, Vec<store::PaperEntryRow>> = BTreeMap::new();
+    for e in entries {
+        by_paper.entry(e.paper.clone()).or_default().push(e);
+    }
+    let mut out = Vec::new();
+    for (paper, rows) in by_paper {
+        let list: Vec<(i64, Vec<i64>)> = rows
+            .iter()
+            .map(|r| (r.steward_id.unwrap_or(0), parse_choices(&r.choices)))
+            .collect();
+        let resolution = resolutions
+            .iter()
+            .find(|r| r.paper == paper)
+            .map(|r| parse_choices(&r.choices));
+        if let Some(p) = Paper::from_entries(&list, resolution) {
+            out.push((paper, p, rows));
+        }
+    }
+    Ok(out)
+}
+
+pub fn parse_choices(s: &str) -> Vec<i64> {
+    s.split(',').filter_map(|p| p.trim().parse().ok()).collect()
+}
+
+fn choices_text(c: &[i64]) -> String {
+    c.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// Move a round to its next phase. Moving to results counts the votes and publishes them.
+pub async fn set_phase(
+    state: &App,
+    who: &Identity,
+    id: i64,
+    to: &str,
+    ip: &str,
+    t: i64,
+) -> Result<()> {
+    let view = round(state, Some(who), id).await?;
+    if !view.facilitates {
+        return Err(DecisionError::Forbidden);
+    }
+    let Some(to) = Phase::parse(to) else {
+        return Err(FieldError::new(
+            "phase",
+            "invalid_phase",
+            "Choose ideas, bids, checks, voting, results or delivery",
+        )
+        .into());
+    };
+    // Everything the move depends on is read inside its transaction, so a bid checked or
+    // a paper ballot typed in a moment ago is counted or stops the move.
+    let mut tx = state.store.begin().await?;
+    let bids = store::bids(&mut tx, id).await?;
+    let papers = papers_in(&mut tx, id).await?;
+    let count = |status: &str| {
+        u32::try_from(bids.iter().filter(|b| b.check_status == status).count()).unwrap_or(u32::MAX)
+    };
+    let round_state = RoundState {
+        unchecked_bids: count("unchecked"),
+        eligible_bids: count("eligible"),
+        unresolved_papers: u32::try_from(
+            papers
+                .iter()
+                .filter(|(_, p, _)| p.counted().is_none())
+                .count(),
+        )
+        .unwrap_or(u32::MAX),
+    };
+    budget::check_phase(view.phase, to, round_state)
+        .map_err(|e| DecisionError::Conflict(e.code, e.message))?;
+    let results = if to == Phase::Results {
+        let counted: Vec<&[i64]> = papers.iter().filter_map(|(_, p, _)| p.counted()).collect();
+        let (r, online, paper) = count_round(&mut tx, id, view.round.pot_pence, &counted).await?;
+        Some(results_json(&r, online, paper).to_string())
+    } else {
+        None
+    };
+    if !store::set_phase(
+        &mut tx,
+        id,
+        view.phase.code(),
+        to.code(),
+        results.as_deref(),
+        t,
+    )
+    .await?
+    {
+        return conflict(
+            "changed_since",
+            "Someone moved this round on a moment ago. Look again.",
+        );
+    }
+    if to == Phase::Results {
+        // Each group that bid hears how its bid did.
+        if let Some(published) = results
+            .as_deref()
+            .and_then(|r| serde_json::from_str::<Published>(r).ok())
+        {
+            for b in &bids {
+                let Some(by) = b.submitted_by else { continue };
+                let outcome = if published.funded.contains(&b.id) {
+                    "is funded"
+                } else if b.check_status == "eligible" {
+                    "was not funded this time"
+                } else {
+                    "was not eligible"
+                };
+                let note = format!(
+                    "The results of {} are out: \u{201c}{}\u{201d} {outcome}.",
+                    view.round.name, b.title
+                );
+                village_store::connections::notify(
+                    &mut tx,
+                    by,
+                    &note,
+                    &format!("/rounds/{id}/results"),
+                    t,
+                )
+                .await?;
+            }
+        }
+    }
+    record(
+        &mut tx,
+        Some(who.user.id),
+        None,
+        AuditAction::RoundPhaseChanged,
+        &format!("round {id}: {} to {}", view.phase.code(), to.code()),
+        Some(ip),
+        t,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Count a round's votes (online ballots in SQL, and the paper ballots that count) and fund
+/// its bids. Gives the results with how many ballots were online and on paper.
+pub async fn count_round(
+    db: &mut impl village_store::Db,
+    round_id: i64,
+    pot_pence: i64,
+    counted_papers: &[&[i64]],
+) -> std::result::Result<(budget::Results, u64, u64), StoreError> {
+    let bids = store::bids(db, round_id).await?;
+    let domain: Vec<Bid> = bids.iter().map(domain_bid).collect();
+    let (mut counts, online) = store::count_votes(db, round_id).await?;
+    for choices in counted_papers {
+        for c in *choices {
+            *counts.entry(*c).or_insert(0) += 1;
+        }
+    }
+    let eligible: std::collections::BTreeSet<i64> =
+        domain.iter().filter(|d| d.eligible).map(|d| d.id).collect();
+    let counts = counts
+        .into_iter()
+        .filter(|(b, _)| eligible.contains(b))
+        .collect();
+    let paper = u64::try_from(counted_papers.len()).unwrap_or(u64::MAX);
+    Ok((
+        budget::fund(pot_pence, &domain, counts, online + paper),
+        online,
+        paper,
+    ))
+}
+
+pub fn results_json(r: &budget::Results, online: u64, paper: u64) -> serde_json::Value {
+    serde_json::json!({
+        "counts": r.counts.iter().map(|(k, v)| (k.to_string(), *v)).collect::<BTreeMap<String, u64>>(),
+        "order": r.order,
+        "funded": r.funded,
+        "skipped": r.skipped,
+        "left_pence": r.left_pence,
+        "ballots": r.ballots,
+        "online_ballots": online,
+        "paper_ballots": paper,
+    })
+}
+
+/// Published results, read back.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Published {
+    pub counts: BTreeMap<String, u64>,
+    pub order: Vec<i64>,
+    pub funded: Vec<i64>,
+    pub skipped: Vec<i64>,
+    pub left_pence: i64,
+    pub ballots: u64,
+    pub online_ballots: u64,
+    pub paper_ballots: u64,
+}
+
+pub fn published(view: &RoundView) -> Option<Published> {
+    serde_json::from_str(view.round.results.as_deref()?).ok()
+}
+
+/// Put in or change the person's ballot while voting is open.
+pub async fn vote(
+    state: &App,
+    who: &Identity,
+    id: i64,
+    bid_ids: &[i64],
+    t: i64,
+) -> Result<Vec<i64>> {
+    let view = round(state, Some(who), id).await?;
+    if !view.may_vote {
+        return conflict(
+            "not_a_member",
+            "Only members of this round's space can vote in it.",
+        );
+    }
+    if view.phase != Phase::Voting {
+        return conflict("voting_closed", "Voting is not open in this round.");
+    }
+    let choices = budget::check_ballot(
+        view.method,
+        view.round.pot_pence,
+        &view.domain_bids(),
+        bid_ids,
+    )?;
+    let mut tx = state.store.begin().await?;
+    let still_voting = store::round(&mut tx, id)
+        .await?
+        .is_some_and(|r| r.phase == Phase::Voting.code());
+    if !still_voting {
+        return conflict("voting_closed", "Voting is not open in this round.");
+    }
+    store::put_ballot(&mut tx, id, who.user.id, &choices, t).await?;
+    tx.commit().await?;
+    Ok(choices)
+}
+
+pub async fn my_ballot(state: &App, who: &Identity, id: i64) -> Result<Option<Vec<i64>>> {
+    round(state, Some(who), id).await?;
+    let mut c = state.store.conn().await?;
+    Ok(store::ballot_of(&mut c, id, who.user.id).await?)
+}
+
+/// A steward types in a paper ballot; the second entry must come from a different steward.
+pub async fn enter_paper(
+    state: &App,
+    who: &Identity,
+    id: i64,
+    paper: &str,
+    bid_ids: &[i64],
+    ip: &str,
+    t: i64,
+) -> Result<String> {
+    access::check(&who.actor(), Action::CheckBids).map_err(|_| DecisionError::Forbidden)?;
+    let view = round(state, Some(who), id).await?;
+    if view.phase != Phase::Voting {
+        return conflict(
+            "voting_closed",
+            "Paper ballots are typed in while voting is open.",
+        );
+    }
+    let paper = budget::check_paper_reference(paper)?;
+    let choices = budget::check_ballot(
+        view.method,
+        view.round.pot_pence,
+        &view.domain_bids(),
+        bid_ids,
+    )?;
+    let mut tx = state.store.begin().await?;
+    let existing: Vec<_> = store::paper_entries(&mut tx, id)
+        .await?
+        .into_iter()
+        .filter(|e| e.paper == paper)
+        .collect();
+    let entry = match existing.as_slice() {
+        [] => 1,
+        [first] => {
+            budget::check_second_entry(first.steward_id.unwrap_or(0), who.user.id)?;
+            2
+        }
+        _ => {
+            return conflict(
+                "paper_already_entered",
+                "This paper ballot has been typed in twice already. If the entries disagree, resolve it.",
+            )
+        }
+    };
+    store::add_paper_entry(
+        &mut tx,
+        id,
+        &paper,
+        entry,
+        who.user.id,
+        &choices_text(&choices),
+        t,
+    )
+    .await
+    .map_err(|e| match e {
+        StoreError::Conflict(_) => DecisionError::Conflict(
+            "changed_since",
+            "Someone typed in this paper ballot a moment ago. Look again.".into(),
+        ),
+        other => other.into(),
+    })?;
+    record(
+        &mut tx,
+        Some(who.user.id),
+        None,
+        AuditAction::PaperBallotEntered,
+        &format!("round {id}, paper {paper}, entry {entry}"),
+        Some(ip),
+        t,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(paper)
+}
+
+/// A steward resolves a paper ballot whose two entries disagree, by looking at the paper.
+pub async fn resolve_paper(
+    state: &App,
+    who: &Identity,
+    (id, paper): (i64, &str),
+    bid_ids: &[i64],
+    note: &str,
+    ip: &str,
+    t: i64,
+) -> Result<()> {
+    access::check(&who.actor(), Action::CheckBids).map_err(|_| DecisionError::Forbidden)?;
+    let view = round(state, Some(who), id).await?;
+    if view.phase != Phase::Voting {
+        return conflict(
+            "voting_closed",
+            "Paper ballots are resolved while voting is open.",
+        );
+    }
+    let paper = budget::check_paper_reference(paper)?;
+    let all = papers(state, id).await?;
+    let Some((_, state_now, _)) = all.iter().find(|(p, _, _)| *p == paper) else {
+        return Err(DecisionError::NotFound("paper ballot"));
+    };
+    if !matches!(state_now, Paper::Mismatch { .. } | Paper::Resolved(_)) {
+        return conflict(
+            "paper_not_in_dispute",
+            "Only a paper ballot whose two entries disagree needs resolving.",
+        );
+    }
+    let choices = budget::check_ballot(
+        view.method,
+        view.round.pot_pence,
+        &view.domain_bids(),
+        bid_ids,
+    )?;
+    let note =
+        village_domain::text::check("note", note, false, proposal::MAX_REASON_CHARS, "a note")?;
+    let mut tx = state.store.begin().await?;
+    store::resolve_paper(
+        &mut tx,
+        id,
+        &paper,
+        &choices_text(&choices),
+        who.user.id,
+        &note,
+        t,
+    )
+    .await?;
+    record(
+        &mut tx,
+        Some(who.user.id),
+        None,
+        AuditAction::PaperBallotEntered,
+        &format!("round {id}, paper {paper}, resolved"),
+        Some(ip),
+        t,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A funded group (whoever put the bid in) or a facilitator posts how the work is going.
+pub async fn delivery_update(
+    state: &App,
+    who: &Identity,
+    id: i64,
+    bid_id: i64,
+    body: &str,
+    t: i64,
+) -> Result<i64> {
+    let view = round(state, Some(who), id).await?;
+    let Some(bid) = view.bids.iter().find(|b| b.id == bid_id) else {
+        return Err(DecisionError::NotFound("bid"));
+    };
+    if bid.submitted_by != Some(who.user.id) && !view.facilitates {
+        return Err(DecisionError::Forbidden);
+    }
+    let funded = published(&view).is_some_and(|p| p.funded.contains(&bid_id));
+    if view.phase != Phase::Delivery || !funded {
+        return conflict(
+            "not_funded",
+            "Updates are for funded bids, once the round is delivering.",
+        );
+    }
+    let body = village_domain::text::check(
+        "text",
+        body,
+        true,
+        proposal::MAX_TEXT_CHARS,
+        "how it is going",
+    )?;
+    let mut c = state.store.conn().await?;
+    Ok(store::add_delivery_update(&mut c, bid_id, who.user.id, &body, t).await?)
+}
+
+/// The funded bids as 360Giving awards.
+pub fn awards(view: &RoundView) -> Result<Vec<Award>> {
+    let Some(p) = published(view) else {
+        return conflict(
+            "results_not_ready",
+            "The results of this round are not published yet.",
+        );
+    };
+    let at = view.round.results_at.unwrap_or(view.round.phase_at);
+    let date = chrono::DateTime::from_timestamp(at, 0).unwrap_or_default();
+    Ok(p.funded
+        .iter()
+        .filter_map(|id| view.bids.iter().find(|b| b.id == *id))
+        .map(|b| Award {
+            round_id: view.round.id,
+            bid_id: b.id,
+            title: b.title.clone(),
+            description: b.summary.clone(),
+            amount_pence: b.amount_pence,
+            applied_pence: b.amount_pence,
+            award_date: date.format("%Y-%m-%d").to_string(),
+            recipient_name: b.group_name.clone(),
+            charity_number: b.charity_number.clone(),
+            programme: view.round.name.clone(),
+            modified: date.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        })
+        .collect())
+}

@@ -9,10 +9,12 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod connections;
 pub mod decisions;
 pub mod demo;
 pub mod directory;
 pub mod mail;
+pub mod people;
 pub mod settings;
 
 use std::sync::Arc;

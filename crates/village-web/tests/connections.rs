@@ -645,29 +645,28 @@ async fn the_introduction_journey_for_person_connector_and_group(backend: Backen
     // No answer: reminded after a week, the connector told after two; once each.
     let mut settings = village_app::settings::Settings::default();
     settings.mail.outbox_dir = app.outbox.to_string_lossy().to_string();
-    let state =
-        village_web::AppState::new(village_app::App::new(app.store.clone(), settings).unwrap());
+    let state = village_app::App::new(app.store.clone(), settings).unwrap();
     let now = village_app::now();
     assert_eq!(
-        village_web::connections::follow_up(&state, now)
+        village_app::connections::follow_up(&state, now)
             .await
             .unwrap(),
         (0, 0)
     );
     assert_eq!(
-        village_web::connections::follow_up(&state, now + 8 * 86_400)
+        village_app::connections::follow_up(&state, now + 8 * 86_400)
             .await
             .unwrap(),
         (1, 0)
     );
     assert_eq!(
-        village_web::connections::follow_up(&state, now + 15 * 86_400)
+        village_app::connections::follow_up(&state, now + 15 * 86_400)
             .await
             .unwrap(),
         (0, 1)
     );
     assert_eq!(
-        village_web::connections::follow_up(&state, now + 16 * 86_400)
+        village_app::connections::follow_up(&state, now + 16 * 86_400)
             .await
             .unwrap(),
         (0, 0)

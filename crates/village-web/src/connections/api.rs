@@ -1,6 +1,5 @@
 //! The connections API: suggestions, saved and dismissed offers, introductions, notices.
 
-use super::{ConnectError, IntroductionRequest, Seen};
 use crate::api::{ApiError, ApiJson};
 use crate::auth::{ApiUser, ClientAddress};
 use crate::{now, AppState};
@@ -9,6 +8,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use village_app::connections::{ConnectError, IntroductionRequest, Seen};
 use village_domain::connections::introduction::{Action, Refusal, State as IntroState};
 use village_domain::connections::matching::Preferences;
 use village_store::connections::{self as store, IntroductionRow};
@@ -76,7 +76,7 @@ async fn suggestions(
     limit: Option<usize>,
 ) -> Result<Json<Vec<MatchOut>>, ApiError> {
     let limit = limit.unwrap_or(20).clamp(1, 50);
-    let ideas = super::ideas(state, who, person, ip, now(), limit)
+    let ideas = village_app::connections::ideas(state, who, person, ip, now(), limit)
         .await
         .map_err(api_error)?;
     if ideas.needs_home {
@@ -161,7 +161,7 @@ pub async fn api_mark(
             field: Some("mark"),
         });
     }
-    super::mark(
+    village_app::connections::mark(
         &state,
         &identity,
         &offer_id,
@@ -184,7 +184,7 @@ pub async fn api_unmark(
     ApiUser(identity): ApiUser,
     Path(offer_id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    super::mark(&state, &identity, &offer_id, "clear", "", now())
+    village_app::connections::mark(&state, &identity, &offer_id, "clear", "", now())
         .await
         .map_err(api_error)?;
     Ok(StatusCode::NO_CONTENT)
@@ -365,7 +365,7 @@ pub async fn api_request(
     ApiJson(body): ApiJson<IntroductionBody>,
 ) -> Result<(StatusCode, Json<IntroductionOut>), ApiError> {
     let t = now();
-    let id = super::request(
+    let id = village_app::connections::request(
         &state,
         &identity,
         &IntroductionRequest {
@@ -380,7 +380,7 @@ pub async fn api_request(
     )
     .await
     .map_err(api_error)?;
-    let seen = super::view(&state, &identity, id, &ip, t)
+    let seen = village_app::connections::view(&state, &identity, id, &ip, t)
         .await
         .map_err(api_error)?;
     Ok((StatusCode::CREATED, Json(seen_out(seen))))
@@ -397,7 +397,7 @@ pub async fn api_introduction(
     ClientAddress(ip): ClientAddress,
     Path(id): Path<i64>,
 ) -> Result<Json<IntroductionOut>, ApiError> {
-    let seen = super::view(&state, &identity, id, &ip, now())
+    let seen = village_app::connections::view(&state, &identity, id, &ip, now())
         .await
         .map_err(api_error)?;
     Ok(Json(seen_out(seen)))
@@ -446,10 +446,10 @@ pub async fn api_act(
             .reason
     };
     let t = now();
-    super::act(&state, &identity, id, action, &reason, &ip, t)
+    village_app::connections::act(&state, &identity, id, action, &reason, &ip, t)
         .await
         .map_err(api_error)?;
-    let seen = super::view(&state, &identity, id, &ip, t)
+    let seen = village_app::connections::view(&state, &identity, id, &ip, t)
         .await
         .map_err(api_error)?;
     Ok(Json(seen_out(seen)))
@@ -484,7 +484,7 @@ pub async fn api_inbox(
     ClientAddress(ip): ClientAddress,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<IntroductionOut>>, ApiError> {
-    let rows = super::inbox(&state, &identity, &id, &ip, now())
+    let rows = village_app::connections::inbox(&state, &identity, &id, &ip, now())
         .await
         .map_err(api_error)?;
     Ok(Json(

@@ -1,7 +1,6 @@
 //! Follow-up: wellbeing check-ins the person owns (only they see them), and shortlists a
 //! connector builds for someone who chose them, shares, and the person picks from.
 
-use super::{parse, ConnectError};
 use crate::api::{ApiError, ApiJson};
 use crate::auth::{ApiUser, ClientAddress, CsrfToken, Identity, SignedIn};
 use crate::pages::{self, when, Errors, Layout, PageForm};
@@ -16,6 +15,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use village_app::audit::record;
+use village_app::connections::{parse, ConnectError};
 use village_domain::accounts::FieldError;
 use village_domain::audit::AuditAction;
 use village_domain::connections::checkin::{chart, next_due, Answers, Moment, QUESTIONS};
@@ -639,7 +639,7 @@ async fn shortlists_page(
     let (ideas, person_name) = if own {
         (Vec::new(), identity.user.display_name.clone())
     } else {
-        match super::ideas(state, identity, person, ip, t, 30).await {
+        match village_app::connections::ideas(state, identity, person, ip, t, 30).await {
             Ok(i) => (
                 i.ideas
                     .into_iter()

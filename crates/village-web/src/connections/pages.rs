@@ -2,7 +2,6 @@
 //! introduction with what each person can do next, a person's introductions, a group's inbox,
 //! and notices.
 
-use super::{ConnectError, IntroductionRequest, Seen};
 use crate::auth::{ClientAddress, CsrfToken, Identity, SignedIn};
 use crate::pages::{self, when, Errors, Layout, PageForm};
 use crate::{now, AppState};
@@ -13,6 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
+use village_app::connections::{ConnectError, IntroductionRequest, Seen};
 use village_domain::connections::introduction::{Action, State as IntroState};
 use village_domain::connections::matching::Preferences;
 use village_domain::people::Section;
@@ -127,7 +127,8 @@ async fn ideas_page(
     person: i64,
 ) -> Response {
     let own = identity.user.id == person;
-    let ideas = match super::ideas(state, identity, person, ip, now(), 20).await {
+    let ideas = match village_app::connections::ideas(state, identity, person, ip, now(), 20).await
+    {
         Ok(i) => i,
         Err(e) => return failed(state, identity, csrf, e),
     };
@@ -214,7 +215,7 @@ async fn view_mark(
     csrf: CsrfToken,
     PageForm(form): PageForm<MarkForm>,
 ) -> Response {
-    match super::mark(
+    match village_app::connections::mark(
         &state,
         &identity,
         &form.offer_id,
@@ -298,7 +299,7 @@ async fn new_page(
         Err(e) => return pages::store_failed(e),
     };
     let offer_name = match village_store::directory::service_doc(&mut c, offer, true).await {
-        Ok(Some(doc)) => super::details(&doc).map(|d| d.name),
+        Ok(Some(doc)) => village_app::connections::details(&doc).map(|d| d.name),
         Ok(None) => None,
         Err(e) => return pages::store_failed(e),
     };
@@ -401,7 +402,7 @@ async fn view_request(
         contact: form.contact.clone(),
         message: form.message.clone(),
     };
-    match super::request(&state, &identity, &r, &ip, now()).await {
+    match village_app::connections::request(&state, &identity, &r, &ip, now()).await {
         Ok(id) => Redirect::to(&format!("/introductions/{id}")).into_response(),
         Err(ConnectError::Field(f)) if f.field != "offer_id" => {
             new_page(
@@ -458,7 +459,7 @@ async fn view_introduction(
     csrf: CsrfToken,
     Path(id): Path<i64>,
 ) -> Response {
-    let seen: Seen = match super::view(&state, &identity, id, &ip, now()).await {
+    let seen: Seen = match village_app::connections::view(&state, &identity, id, &ip, now()).await {
         Ok(s) => s,
         Err(e) => return failed(&state, &identity, &csrf, e),
     };
@@ -548,7 +549,9 @@ async fn view_act(
     let Some(action) = Action::parse(&action) else {
         return crate::hub::not_found_page(&state, Some(&identity), &csrf);
     };
-    match super::act(&state, &identity, id, action, &form.reason, &ip, now()).await {
+    match village_app::connections::act(&state, &identity, id, action, &form.reason, &ip, now())
+        .await
+    {
         Ok(_) => Redirect::to(&format!("/introductions/{id}")).into_response(),
         Err(e) => failed(&state, &identity, &csrf, e),
     }
@@ -614,7 +617,7 @@ async fn view_inbox(
     csrf: CsrfToken,
     Path(id): Path<String>,
 ) -> Response {
-    let rows = match super::inbox(&state, &identity, &id, &ip, now()).await {
+    let rows = match village_app::connections::inbox(&state, &identity, &id, &ip, now()).await {
         Ok(r) => r,
         Err(e) => return failed(&state, &identity, &csrf, e),
     };

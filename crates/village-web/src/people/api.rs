@@ -2,9 +2,6 @@
 //! history, sharing choices, circles, connectors, and "my data" (export, access log, forget).
 //! Every call goes through the same functions as the pages.
 
-use super::circle::{
-    self as circle_fns, CircleEntryOut, CircleError, ConnectorOut, MembershipOut, NewEntry,
-};
 use super::{
     access_log, export, forget, history, save_profile, section_json, sharing_choices, undo_edit,
     view_profile, ConsentOut, EditOut, Export, ForgetError, ProfileView, SaveError, SectionChange,
@@ -20,6 +17,9 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
+use village_app::people::circle::{
+    self as circle_fns, CircleEntryOut, CircleError, ConnectorOut, MembershipOut, NewEntry,
+};
 use village_domain::people::profile::{Content, Slot};
 use village_domain::people::{Section, Visibility};
 use village_store::people as store;

@@ -2,7 +2,6 @@
 //! SVG with a table as its text alternative), adding and inviting people, supporters,
 //! answering invitations, and choosing, accepting or offering connectors.
 
-use super::circle::{self as circle_fns, CircleError, NewEntry};
 use super::view_profile;
 use crate::auth::{ClientAddress, CsrfToken, Identity, SignedIn};
 use crate::pages::{self, Errors, Layout, PageForm};
@@ -14,6 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
+use village_app::people::circle::{self as circle_fns, CircleError, NewEntry};
 use village_domain::accounts::Role;
 use village_domain::directory::taxonomy::category_by_id;
 use village_domain::people::circle::{layout, Ring};

@@ -76,14 +76,7 @@ fn allowed(r: Relationship, a: PersonalAction) -> bool {
 /// Tidy typed words (trimmed, Windows line ends made plain), required or not, under `max`
 /// characters; the problem names the field. Shared by every free-text field in people and
 /// connections.
-pub(crate) fn check_text(
-    field: &'static str,
-    text: &str,
-    required: bool,
-    max: usize,
-) -> Result<String, FieldError> {
-    village_domain::text::check(field, text, required, max, "something here")
-}
+pub(crate) use village_app::people::check_text;
 
 fn check_date(text: &str, now: i64) -> Result<String, FieldError> {
     let d = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {

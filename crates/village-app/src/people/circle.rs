@@ -3,11 +3,11 @@
 //! who can see the person's profile is written to their consent ledger at once, and takes
 //! effect on the very next request.
 
-use crate::auth::Identity;
-use crate::AppState;
+use crate::accounts::Identity;
+use crate::audit::record;
+use crate::App;
 use serde::Serialize;
 use utoipa::ToSchema;
-use village_app::audit::record;
 use village_domain::accounts::{Email, FieldError, Role};
 use village_domain::audit::AuditAction;
 use village_domain::people::circle::{check_contact, check_name, LinkStatus, Ring};
@@ -152,7 +152,7 @@ pub struct NewEntry<'a> {
 /// kept as a name (with private contact details). Returns the entry and whether an
 /// invitation went to a member.
 pub async fn add(
-    state: &AppState,
+    state: &App,
     me: &Identity,
     new: &NewEntry<'_>,
     ip: &str,
@@ -248,7 +248,7 @@ pub struct EntryChange<'a> {
 /// Change where someone sits, their name or contact details, or whether they are a
 /// supporter. Becoming or stopping being a supporter is a sharing choice (in the ledger).
 pub async fn update(
-    state: &AppState,
+    state: &App,
     me: &Identity,
     id: i64,
     change: &EntryChange<'_>,
@@ -320,7 +320,7 @@ pub async fn update(
 
 /// Take someone out of the circle. If they could see things as a circle member, that stops
 /// on the very next request.
-pub async fn remove(state: &AppState, me: &Identity, id: i64, now: i64) -> Result<(), CircleError> {
+pub async fn remove(state: &App, me: &Identity, id: i64, now: i64) -> Result<(), CircleError> {
     let mut tx = state.store.begin().await?;
     let entry = own_entry(&mut tx, me, id).await?;
     store::remove_circle_entry(&mut tx, id).await?;
@@ -342,7 +342,7 @@ pub async fn remove(state: &AppState, me: &Identity, id: i64, now: i64) -> Resul
 
 /// A member answers an invitation into someone's circle (or leaves a circle they are in).
 pub async fn answer(
-    state: &AppState,
+    state: &App,
     me: &Identity,
     entry_id: i64,
     accept: bool,
@@ -416,7 +416,7 @@ pub async fn answer(
 // ---- Connectors -----------------------------------------------------------------------
 
 /// The hub's connectors a person can choose from.
-pub async fn hub_connectors(state: &AppState) -> Result<Vec<(i64, String)>, StoreError> {
+pub async fn hub_connectors(state: &App) -> Result<Vec<(i64, String)>, StoreError> {
     let mut c = state.store.conn().await?;
     let (rows, _) = account_store::list_users(
         &mut c,
@@ -432,7 +432,7 @@ pub async fn hub_connectors(state: &AppState) -> Result<Vec<(i64, String)>, Stor
 
 /// A person chooses a connector (at once), or accepts one who offered.
 pub async fn choose_connector(
-    state: &AppState,
+    state: &App,
     me: &Identity,
     connector_id: i64,
     ip: &str,
@@ -480,7 +480,7 @@ pub async fn choose_connector(
 
 /// A connector offers to walk alongside a member; the member accepts or declines.
 pub async fn offer_connector(
-    state: &AppState,
+    state: &App,
     connector: &Identity,
     person_id: i64,
     ip: &str,
@@ -518,7 +518,7 @@ pub async fn offer_connector(
 /// End a link between a person and a connector: either of them may. The connector stops
 /// seeing what was shared with connectors on the very next request.
 pub async fn end_connector(
-    state: &AppState,
+    state: &App,
     me: &Identity,
     person_id: i64,
     connector_id: i64,

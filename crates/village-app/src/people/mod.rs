@@ -1,0 +1,505 @@
+//! People at the centre: the person's own profile, what others may see of it, its history
+//! of changes, and the circle of support (`circle`). Pages and the API
+//! (`village_web::people`) call the functions here, and every one of them asks the domain's
+//! single access policy (`village_domain::people::decide`).
+
+pub mod circle;
+
+use crate::accounts::Identity;
+use crate::audit::record;
+use crate::App;
+use village_domain::accounts::FieldError;
+use village_domain::audit::AuditAction;
+use village_domain::directory::taxonomy::category_by_id;
+use village_domain::people::profile::{self, Content};
+use village_domain::people::{decide, Decision, PersonalAction, Relationship, Section, Visibility};
+use village_store::people::{self as store, NewEdit, SectionRow, SectionWrite};
+use village_store::{accounts as account_store, Db, StoreError};
+
+/// One section as someone may see it.
+#[derive(Debug, Clone)]
+pub struct Shown {
+    pub section: Section,
+    pub content: Content,
+    pub visibility: Visibility,
+    /// Whether the one looking may change its words (the person, or a supporter).
+    pub editable: bool,
+}
+
+/// A profile as one viewer may see it.
+#[derive(Debug, Clone)]
+pub struct ProfileView {
+    pub person_id: i64,
+    pub display_name: String,
+    pub relationship: Relationship,
+    /// In the order of [`Section::ALL`]. For the person: every section, empty or not. For
+    /// anyone else: only sections with something in them that reach them.
+    pub sections: Vec<Shown>,
+}
+
+impl ProfileView {
+    pub fn section(&self, s: Section) -> Option<&Shown> {
+        self.sections.iter().find(|x| x.section == s)
+    }
+}
+
+/// A stored section (or a section never written, with its default visibility).
+pub fn read_row(row: Option<&SectionRow>, section: Section) -> (Content, Visibility) {
+    match row {
+        Some(r) => (
+            Content::from_stored(&r.body, r.structure.as_deref()),
+            Visibility::parse(&r.visibility).unwrap_or(Visibility::OnlyMe),
+        ),
+        None => (Content::default(), section.default_visibility()),
+    }
+}
+
+/// Work out what `viewer` may see of a person's profile, and write the look to the audit log
+/// when it is anyone but the person. `None`: no such person, or nothing the viewer may see
+/// (to them, the person is not there at all).
+pub async fn view_profile(
+    state: &App,
+    viewer: Option<&Identity>,
+    person_id: i64,
+    ip: &str,
+    now: i64,
+) -> Result<Option<ProfileView>, StoreError> {
+    let mut c = state.store.conn().await?;
+    let Some(read) = store::read_profile(&mut c, person_id, viewer.map(|v| v.user.id)).await?
+    else {
+        return Ok(None);
+    };
+    drop(c);
+    let relationship = read.relationship;
+    let rows = read.sections;
+    let mut sections = Vec::new();
+    let mut audited = false;
+    for section in Section::ALL {
+        let (content, visibility) =
+            read_row(rows.iter().find(|r| r.section == section.key()), section);
+        let decision = decide(
+            relationship,
+            PersonalAction::ViewSection,
+            section,
+            visibility,
+        );
+        let Decision::Allow { audit } = decision else {
+            continue;
+        };
+        if relationship != Relationship::Themself && content.is_empty() {
+            continue;
+        }
+        audited |= audit;
+        let editable = decide(
+            relationship,
+            PersonalAction::EditSection,
+            section,
+            visibility,
+        )
+        .allowed();
+        sections.push(Shown {
+            section,
+            content,
+            visibility,
+            editable,
+        });
+    }
+    let known = matches!(
+        relationship,
+        Relationship::Supporter | Relationship::Circle | Relationship::Connector
+    );
+    if relationship != Relationship::Themself && sections.is_empty() && !known {
+        return Ok(None);
+    }
+    if audited {
+        let keys: Vec<&str> = sections.iter().map(|s| s.section.key()).collect();
+        state
+            .audit
+            .record(village_domain::audit::AuditEvent {
+                at: now,
+                actor: viewer.map(|v| v.user.id),
+                subject: Some(person_id),
+                action: AuditAction::PersonalDataViewed,
+                detail: format!(
+                    "profile ({}): {}",
+                    relationship_code(relationship),
+                    keys.join(", ")
+                ),
+                ip: Some(ip.to_string()),
+            })
+            .await?;
+    }
+    Ok(Some(ProfileView {
+        person_id,
+        display_name: read.display_name,
+        relationship,
+        sections,
+    }))
+}
+
+pub fn relationship_code(r: Relationship) -> &'static str {
+    match r {
+        Relationship::Themself => "themself",
+        Relationship::Supporter => "supporter",
+        Relationship::Circle => "circle",
+        Relationship::Connector => "connector",
+        Relationship::Member => "member",
+        Relationship::Anonymous => "not signed in",
+    }
+}
+
+/// A change to one section: new words and structure, a new visibility, or both.
+#[derive(Debug, Clone)]
+pub struct SectionChange {
+    pub section: Section,
+    pub content: Option<Content>,
+    pub visibility: Option<Visibility>,
+}
+
+#[derive(Debug)]
+pub enum SaveError {
+    /// What was entered has a problem (named by field).
+    Field(FieldError),
+    /// The policy refused this change to this section.
+    Forbidden(Section),
+    /// No such person, or the editor may not see them at all.
+    NotFound,
+    Store(StoreError),
+}
+
+impl From<StoreError> for SaveError {
+    fn from(e: StoreError) -> Self {
+        SaveError::Store(e)
+    }
+}
+
+impl From<FieldError> for SaveError {
+    fn from(e: FieldError) -> Self {
+        SaveError::Field(e)
+    }
+}
+
+use crate::this_year;
+
+/// Directory term ids in `terms` that this hub knows: Village's categories, or any term
+/// imported into the directory.
+async fn unknown_terms(db: &mut impl Db, terms: &[String]) -> Result<Vec<String>, StoreError> {
+    let mut unknown = Vec::new();
+    for t in terms {
+        if category_by_id(t.trim()).is_none()
+            && village_store::directory::taxonomy_term_doc(db, t.trim())
+                .await?
+                .is_none()
+        {
+            unknown.push(t.trim().to_string());
+        }
+    }
+    Ok(unknown)
+}
+
+/// Save changes to a person's profile, all or nothing. Every change of words is kept in the
+/// history with who made it; every change of visibility goes into the consent ledger; a
+/// supporter's change is also written to the audit log. Returns how many sections changed.
+pub async fn save_profile(
+    state: &App,
+    editor: &Identity,
+    person_id: i64,
+    changes: &[SectionChange],
+    ip: &str,
+    now: i64,
+) -> Result<usize, SaveError> {
+    let mut tx = state.store.begin().await?;
+    if account_store::user_by_id(&mut tx, person_id)
+        .await?
+        .is_none()
+    {
+        return Err(SaveError::NotFound);
+    }
+    let relationship = store::relationship(&mut tx, person_id, Some(editor.user.id)).await?;
+    let rows = store::sections(&mut tx, person_id).await?;
+    let mut changed = 0;
+    let mut edited_by_other: Vec<&str> = Vec::new();
+    for change in changes {
+        let section = change.section;
+        let row = rows.iter().find(|r| r.section == section.key());
+        let (current, visibility) = read_row(row, section);
+        if !decide(
+            relationship,
+            PersonalAction::ViewSection,
+            section,
+            visibility,
+        )
+        .allowed()
+        {
+            // Someone who may not even read it is told nothing more than that.
+            return Err(
+                if relationship == Relationship::Member || relationship == Relationship::Anonymous {
+                    SaveError::NotFound
+                } else {
+                    SaveError::Forbidden(section)
+                },
+            );
+        }
+        let new_visibility = change.visibility.unwrap_or(visibility);
+        if new_visibility != visibility
+            && !decide(
+                relationship,
+                PersonalAction::ChangeVisibility,
+                section,
+                visibility,
+            )
+            .allowed()
+        {
+            return Err(SaveError::Forbidden(section));
+        }
+        let new_content = match &change.content {
+            Some(content) => {
+                // The domain names an unknown term; the directory says which terms exist.
+                let unknown = unknown_terms(&mut tx, &content.terms).await?;
+                let checked = profile::check(
+                    section,
+                    content.clone(),
+                    |t| !unknown.iter().any(|u| u == t),
+                    this_year(now),
+                )?;
+                if checked != current
+                    && !decide(
+                        relationship,
+                        PersonalAction::EditSection,
+                        section,
+                        visibility,
+                    )
+                    .allowed()
+                {
+                    return Err(SaveError::Forbidden(section));
+                }
+                checked
+            }
+            None => current.clone(),
+        };
+        if new_content == current && new_visibility == visibility && row.is_some() {
+            continue;
+        }
+        let structure = new_content.structure_json();
+        store::put_section(
+            &mut tx,
+            &SectionWrite {
+                user_id: person_id,
+                section: section.key(),
+                body: &new_content.text,
+                structure: structure.as_deref(),
+                visibility: new_visibility.code(),
+                editor: editor.user.id,
+            },
+            now,
+        )
+        .await?;
+        if new_content != current {
+            let before_structure = current.structure_json();
+            store::record_edit(
+                &mut tx,
+                &NewEdit {
+                    user_id: person_id,
+                    section: section.key(),
+                    editor_id: editor.user.id,
+                    before_body: &current.text,
+                    before_structure: before_structure.as_deref(),
+                    after_body: &new_content.text,
+                    after_structure: structure.as_deref(),
+                    undoes: None,
+                },
+                now,
+            )
+            .await?;
+            if editor.user.id != person_id {
+                edited_by_other.push(section.key());
+            }
+            changed += 1;
+        }
+        if new_visibility != visibility || row.is_none() && change.visibility.is_some() {
+            store::record_consent(
+                &mut tx,
+                person_id,
+                section.key(),
+                new_visibility.code(),
+                row.map(|_| visibility.code()),
+                editor.user.id,
+                now,
+            )
+            .await?;
+            if new_content == current {
+                changed += 1;
+            }
+        }
+    }
+    if !edited_by_other.is_empty() {
+        record(
+            &mut tx,
+            Some(editor.user.id),
+            Some(person_id),
+            AuditAction::ProfileEditedBySupporter,
+            &edited_by_other.join(", "),
+            Some(ip),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(changed)
+}
+
+#[derive(Debug)]
+pub enum UndoError {
+    NotFound,
+    Forbidden,
+    /// The section has changed since; undo the later change first.
+    ChangedSince,
+    Store(StoreError),
+}
+
+impl From<StoreError> for UndoError {
+    fn from(e: StoreError) -> Self {
+        UndoError::Store(e)
+    }
+}
+
+/// Put a section back as it was before one change. The undo is itself a change in the
+/// history, made by whoever undid it.
+pub async fn undo_edit(
+    state: &App,
+    editor: &Identity,
+    person_id: i64,
+    edit_id: i64,
+    ip: &str,
+    now: i64,
+) -> Result<Section, UndoError> {
+    let mut tx = state.store.begin().await?;
+    let Some(edit) = store::edit(&mut tx, person_id, edit_id).await? else {
+        return Err(UndoError::NotFound);
+    };
+    let Some(section) = Section::parse(&edit.section) else {
+        return Err(UndoError::NotFound);
+    };
+    let relationship = store::relationship(&mut tx, person_id, Some(editor.user.id)).await?;
+    let rows = store::sections(&mut tx, person_id).await?;
+    let row = rows.iter().find(|r| r.section == section.key());
+    let (current, visibility) = read_row(row, section);
+    if !decide(
+        relationship,
+        PersonalAction::ViewHistory,
+        section,
+        visibility,
+    )
+    .allowed()
+    {
+        return Err(UndoError::NotFound);
+    }
+    if !decide(
+        relationship,
+        PersonalAction::EditSection,
+        section,
+        visibility,
+    )
+    .allowed()
+    {
+        return Err(UndoError::Forbidden);
+    }
+    let after = Content::from_stored(&edit.after_body, edit.after_structure.as_deref());
+    if after != current {
+        return Err(UndoError::ChangedSince);
+    }
+    let before = Content::from_stored(&edit.before_body, edit.before_structure.as_deref());
+    let structure = before.structure_json();
+    store::put_section(
+        &mut tx,
+        &SectionWrite {
+            user_id: person_id,
+            section: section.key(),
+            body: &before.text,
+            structure: structure.as_deref(),
+            visibility: visibility.code(),
+            editor: editor.user.id,
+        },
+        now,
+    )
+    .await?;
+    store::record_edit(
+        &mut tx,
+        &NewEdit {
+            user_id: person_id,
+            section: section.key(),
+            editor_id: editor.user.id,
+            before_body: &edit.after_body,
+            before_structure: edit.after_structure.as_deref(),
+            after_body: &before.text,
+            after_structure: structure.as_deref(),
+            undoes: Some(edit.id),
+        },
+        now,
+    )
+    .await?;
+    if editor.user.id != person_id {
+        record(
+            &mut tx,
+            Some(editor.user.id),
+            Some(person_id),
+            AuditAction::ProfileEditedBySupporter,
+            &format!("{} (undo)", section.key()),
+            Some(ip),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(section)
+}
+
+/// The history as one viewer may see it: changes to sections they may see the history of.
+pub async fn history(
+    state: &App,
+    viewer: &Identity,
+    person_id: i64,
+    ip: &str,
+    now: i64,
+) -> Result<Option<Vec<store::EditRow>>, StoreError> {
+    let mut c = state.store.conn().await?;
+    let relationship = store::relationship(&mut c, person_id, Some(viewer.user.id)).await?;
+    let rows = store::sections(&mut c, person_id).await?;
+    let visible = |key: &str| {
+        Section::parse(key).is_some_and(|s| {
+            let (_, v) = read_row(rows.iter().find(|r| r.section == key), s);
+            decide(relationship, PersonalAction::ViewHistory, s, v).allowed()
+        })
+    };
+    if !Section::ALL.iter().any(|s| visible(s.key())) {
+        return Ok(None);
+    }
+    let edits: Vec<store::EditRow> = store::edits(&mut c, person_id, None, 500)
+        .await?
+        .into_iter()
+        .filter(|e| visible(&e.section))
+        .collect();
+    if relationship != Relationship::Themself && !edits.is_empty() {
+        record(
+            &mut c,
+            Some(viewer.user.id),
+            Some(person_id),
+            AuditAction::PersonalDataViewed,
+            "profile history",
+            Some(ip),
+            now,
+        )
+        .await?;
+    }
+    Ok(Some(edits))
+}
+
+/// Check free text a person typed: trimmed, required or not, at most `max` characters.
+pub fn check_text(
+    field: &'static str,
+    text: &str,
+    required: bool,
+    max: usize,
+) -> Result<String, FieldError> {
+    village_domain::text::check(field, text, required, max, "something here")
+}

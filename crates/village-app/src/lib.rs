@@ -15,6 +15,7 @@ pub mod demo;
 pub mod directory;
 pub mod mail;
 pub mod people;
+pub mod safeguarding;
 pub mod settings;
 
 use std::sync::Arc;
@@ -33,6 +34,8 @@ pub struct App {
     pub mailer: Arc<mail::Mailer>,
     /// The home page's public counts, kept for a few seconds (see `village-web`'s `hub`).
     pub home_counts: Arc<std::sync::Mutex<Option<CachedCounts>>>,
+    /// Sessions read in the last few seconds (see [`accounts::sessions`]).
+    pub sessions: Arc<accounts::sessions::SessionCache>,
     /// Batched writer for audit entries of looks at personal data (see [`audit::AuditWriter`]).
     pub audit: Arc<audit::AuditWriter>,
     /// Counts of directory searches, while the directory does not change (see
@@ -49,13 +52,17 @@ pub struct App {
 
 impl App {
     /// The hub's use cases over an open, prepared store (see [`prepare`]). Starts the audit
-    /// writer, so it must be called inside a Tokio runtime.
+    /// writer and the listener for session changes in other processes, so it must be called
+    /// inside a Tokio runtime.
     pub fn new(store: Store, settings: Settings) -> anyhow::Result<Self> {
         let mailer = mail::Mailer::from_settings(&settings)?;
         let kept_places = Arc::new(village_store::connections::KeptPlaces::new(
             settings.suggestions.places_kept,
         ));
+        let sessions: Arc<accounts::sessions::SessionCache> = Arc::default();
+        accounts::sessions::start(store.clone(), sessions.clone());
         Ok(Self {
+            sessions,
             audit: Arc::new(audit::AuditWriter::start(store.clone())),
             store,
             settings: Arc::new(settings),

@@ -17,42 +17,15 @@ pub mod pages;
 pub mod people;
 pub mod safeguarding;
 pub mod security;
-pub mod sessions;
 
 use axum::Router;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use village_app::App;
 
 pub use village_app::{now, Settings};
 
-/// What every handler can reach: the hub's use cases ([`App`], which handlers reach through
-/// this value as if it were one) and the sessions this process keeps for a few seconds.
-#[derive(Clone)]
-pub struct AppState {
-    pub app: App,
-    /// Sessions read in the last few seconds (see `sessions`).
-    pub sessions: Arc<sessions::SessionCache>,
-}
-
-impl std::ops::Deref for AppState {
-    type Target = App;
-    fn deref(&self) -> &App {
-        &self.app
-    }
-}
-
-impl AppState {
-    /// The web layer over `app`; starts listening for session changes in other processes.
-    pub fn new(app: App) -> Self {
-        let state = Self {
-            app,
-            sessions: Arc::default(),
-        };
-        sessions::start(state.store.clone(), state.sessions.clone());
-        state
-    }
-}
+/// What every handler can reach: the hub's use cases and what they share.
+pub type AppState = App;
 
 /// Every route of the hub, with its middleware.
 pub fn router(state: AppState) -> Router {
@@ -105,9 +78,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let sweeper = tokio::spawn(auth::sweep_forever(state.clone()));
-    let follow_up = tokio::spawn(village_app::connections::follow_up_forever(
-        state.app.clone(),
-    ));
+    let follow_up = tokio::spawn(village_app::connections::follow_up_forever(state.clone()));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

@@ -439,8 +439,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 village_store::Backend::Sqlite => "SQLite",
                 village_store::Backend::Postgres => "PostgreSQL",
             };
-            let state =
-                village_web::AppState::new(village_app::App::new(store.clone(), r.settings)?);
+            let state = village_app::App::new(store.clone(), r.settings)?;
             let stop = shutdown_signal();
             println!("Village is running at http://{address} (database: {backend}). Press Ctrl-C to stop.");
             village_web::serve(listener, state, stop).await?;

@@ -2,6 +2,7 @@
 //! experience, roles and the list of people. Pages, the API and `village user` all call these.
 
 pub mod credentials;
+pub mod sessions;
 
 use crate::audit::record;
 use crate::App;

@@ -12,7 +12,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use village_domain::accounts::Role;
 use village_store::Store;
-use village_web::{AppState, Settings};
+use village_web::Settings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -78,7 +78,7 @@ async fn serve(
     settings.hub.name = "Testfield".into();
     settings.mail.outbox_dir = outbox.to_string_lossy().to_string();
     tweak(&mut settings);
-    let state = AppState::new(village_app::App::new(store, settings).expect("app"));
+    let state = village_app::App::new(store, settings).expect("app");
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
         let _ = village_web::serve(listener, state, async {

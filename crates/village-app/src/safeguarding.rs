@@ -1,0 +1,310 @@
+//! Safeguarding: any member raises a concern about a person or a group; it goes to the hub's
+//! safeguarding leads, who see a restricted queue, record actions and close it with an
+//! outcome. Records are append-only and every look is audited (never against the person the
+//! concern is about, so it cannot show on their profile or in their "who has looked" list).
+
+use crate::accounts::Identity;
+use crate::audit::record;
+use crate::App;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use village_domain::access::{self, Action};
+use village_domain::accounts::FieldError;
+use village_domain::audit::AuditAction;
+use village_store::safeguarding::{self as store, ConcernActionRow, ConcernRow, NewConcern};
+use village_store::{accounts as account_store, StoreError};
+
+#[derive(Debug)]
+pub enum ConcernError {
+    Field(FieldError),
+    Forbidden,
+    NotFound,
+    /// Already closed: nothing more can be added.
+    Closed,
+    Store(StoreError),
+}
+
+impl From<StoreError> for ConcernError {
+    fn from(e: StoreError) -> Self {
+        ConcernError::Store(e)
+    }
+}
+
+impl From<FieldError> for ConcernError {
+    fn from(e: FieldError) -> Self {
+        ConcernError::Field(e)
+    }
+}
+
+fn text(field: &'static str, t: &str, max: usize) -> Result<String, FieldError> {
+    village_domain::text::check(field, t, true, max, "what has happened or what worries you")
+}
+
+/// What someone raises.
+#[derive(Debug, Deserialize, ToSchema, Default)]
+pub struct ConcernBody {
+    /// The member it is about, if it is about a member.
+    pub about_person_id: Option<i64>,
+    /// The ORUK organization id of the group it is about, if it is about a group.
+    pub about_organisation_id: Option<String>,
+    /// Who it is about, in words (needed when neither id is given).
+    #[serde(default)]
+    pub about_name: String,
+    /// What has happened, or what worries you.
+    pub what: String,
+    /// Someone may be at risk now.
+    #[serde(default)]
+    pub urgent: bool,
+}
+
+pub async fn organisation_name(state: &App, id: &str) -> Result<Option<String>, StoreError> {
+    let mut c = state.store.conn().await?;
+    let services = village_store::directory::services_of_organization(&mut c, id).await?;
+    Ok(services.first().and_then(|(_, doc)| {
+        serde_json::from_str::<serde_json::Value>(doc)
+            .ok()?
+            .get("organization")?
+            .get("name")?
+            .as_str()
+            .map(str::to_string)
+    }))
+}
+
+/// Raise a concern. The leads are told by email (no details in the email).
+pub async fn raise(
+    state: &App,
+    who: &Identity,
+    body: &ConcernBody,
+    ip: &str,
+    t: i64,
+) -> Result<i64, ConcernError> {
+    access::check(&who.actor(), Action::RaiseConcern).map_err(|_| ConcernError::Forbidden)?;
+    let what = text("what", &body.what, 10_000)?;
+    let about_name = match (
+        body.about_person_id,
+        body.about_organisation_id
+            .as_deref()
+            .filter(|s| !s.is_empty()),
+    ) {
+        (Some(id), _) => {
+            let mut c = state.store.conn().await?;
+            account_store::user_by_id(&mut c, id)
+                .await?
+                .map(|u| u.display_name)
+                .ok_or_else(|| {
+                    FieldError::new(
+                        "about_person_id",
+                        "person_unknown",
+                        "There is no member with that number.",
+                    )
+                })?
+        }
+        (None, Some(org)) => organisation_name(state, org).await?.ok_or_else(|| {
+            FieldError::new(
+                "about_organisation_id",
+                "organisation_unknown",
+                "There is no group with that id in the directory.",
+            )
+        })?,
+        (None, None) => {
+            let name = body.about_name.trim();
+            if name.is_empty() {
+                return Err(FieldError::new(
+                    "about_name",
+                    "about_missing",
+                    "Say who the concern is about: a name, or a group.",
+                )
+                .into());
+            }
+            if name.chars().count() > 200 {
+                return Err(FieldError::new(
+                    "about_name",
+                    "too_long",
+                    "Keep the name under 200 characters.",
+                )
+                .into());
+            }
+            name.to_string()
+        }
+    };
+    let mut tx = state.store.begin().await?;
+    let id = store::raise(
+        &mut tx,
+        &NewConcern {
+            raised_by: who.user.id,
+            raised_by_name: &who.user.display_name,
+            about_person: body.about_person_id,
+            about_organisation: body
+                .about_organisation_id
+                .as_deref()
+                .filter(|s| !s.is_empty()),
+            about_name: &about_name,
+            what: &what,
+            urgent: body.urgent,
+        },
+        t,
+    )
+    .await?;
+    // Not recorded against the person it is about: it must never show on their side.
+    record(
+        &mut tx,
+        Some(who.user.id),
+        None,
+        AuditAction::ConcernRaised,
+        &format!("concern {id}"),
+        Some(ip),
+        t,
+    )
+    .await?;
+    let leads = account_store::safeguarding_leads(&mut tx).await?;
+    tx.commit().await?;
+    let link = state.settings.link(&format!("/safeguarding/{id}"));
+    for (_, name, email) in leads {
+        let body = format!(
+            "Hello {name},\n\nA safeguarding concern{} has been raised on {}. Sign in to see it:\n\n{link}\n\nThis email holds no details, for safety.\n",
+            if body.urgent { " marked urgent" } else { "" },
+            state.settings.hub.name
+        );
+        if let Err(e) = state
+            .mailer
+            .send(&email, "A safeguarding concern has been raised", body)
+            .await
+        {
+            tracing::warn!(error = %e, "could not email a safeguarding lead");
+        }
+    }
+    Ok(id)
+}
+
+fn lead(who: &Identity) -> Result<(), ConcernError> {
+    access::check(&who.actor(), Action::HandleConcerns).map_err(|_| ConcernError::Forbidden)
+}
+
+/// Every concern, for leads: open ones first, urgent first (the look is audited).
+pub async fn queue(
+    state: &App,
+    who: &Identity,
+    ip: &str,
+    t: i64,
+) -> Result<Vec<ConcernRow>, ConcernError> {
+    lead(who)?;
+    let mut c = state.store.conn().await?;
+    let rows = store::list(&mut c).await?;
+    record(
+        &mut c,
+        Some(who.user.id),
+        None,
+        AuditAction::ConcernViewed,
+        "the list of concerns",
+        Some(ip),
+        t,
+    )
+    .await?;
+    Ok(rows)
+}
+
+/// A concern with its actions, for leads (the look is audited).
+pub async fn open_concern(
+    state: &App,
+    who: &Identity,
+    id: i64,
+    ip: &str,
+    t: i64,
+) -> Result<(ConcernRow, Vec<ConcernActionRow>), ConcernError> {
+    lead(who)?;
+    let mut c = state.store.conn().await?;
+    let concern = store::concern(&mut c, id)
+        .await?
+        .ok_or(ConcernError::NotFound)?;
+    let actions = store::actions(&mut c, id).await?;
+    record(
+        &mut c,
+        Some(who.user.id),
+        None,
+        AuditAction::ConcernViewed,
+        &format!("concern {id}"),
+        Some(ip),
+        t,
+    )
+    .await?;
+    Ok((concern, actions))
+}
+
+/// A lead records an action, or closes the concern with its outcome.
+pub async fn act(
+    state: &App,
+    who: &Identity,
+    id: i64,
+    closing: bool,
+    body: &str,
+    ip: &str,
+    t: i64,
+) -> Result<(), ConcernError> {
+    lead(who)?;
+    let field = if closing { "outcome" } else { "text" };
+    let body = text(field, body, 10_000)?;
+    let mut tx = state.store.begin().await?;
+    let concern = store::concern(&mut tx, id)
+        .await?
+        .ok_or(ConcernError::NotFound)?;
+    if concern.closed_at.is_some() {
+        return Err(ConcernError::Closed);
+    }
+    let kind = if closing { "closed" } else { "action" };
+    store::add_action(
+        &mut tx,
+        id,
+        who.user.id,
+        &who.user.display_name,
+        kind,
+        &body,
+        t,
+    )
+    .await?;
+    record(
+        &mut tx,
+        Some(who.user.id),
+        None,
+        AuditAction::ConcernActioned,
+        &format!("concern {id}: {kind}"),
+        Some(ip),
+        t,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A hub admin makes someone a safeguarding lead, or stops them being one.
+pub async fn set_lead(
+    state: &App,
+    admin: &Identity,
+    user_id: i64,
+    on: bool,
+    ip: &str,
+    t: i64,
+) -> Result<(), ConcernError> {
+    access::check(&admin.actor(), Action::SetSafeguardingLead)
+        .map_err(|_| ConcernError::Forbidden)?;
+    let mut tx = state.store.begin().await?;
+    if !account_store::set_safeguarding_lead(&mut tx, user_id, on, t).await? {
+        return Err(ConcernError::NotFound);
+    }
+    record(
+        &mut tx,
+        Some(admin.user.id),
+        Some(user_id),
+        AuditAction::SafeguardingLeadChanged,
+        if on {
+            "now a safeguarding lead"
+        } else {
+            "no longer a safeguarding lead"
+        },
+        Some(ip),
+        t,
+    )
+    .await?;
+    tx.commit().await?;
+    state.sessions.changed(&state.store);
+    Ok(())
+}

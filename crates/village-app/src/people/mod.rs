@@ -4,6 +4,7 @@
 //! single access policy (`village_domain::people::decide`).
 
 pub mod circle;
+pub mod conversations;
 
 use crate::accounts::Identity;
 use crate::audit::record;
@@ -494,7 +495,9 @@ pub async fn history(
     Ok(Some(edits))
 }
 
-/// Check free text a person typed: trimmed, required or not, at most `max` characters.
+/// Tidy typed words (trimmed, Windows line ends made plain), required or not, under `max`
+/// characters; the problem names the field. Shared by every free-text field in people and
+/// connections.
 pub fn check_text(
     field: &'static str,
     text: &str,

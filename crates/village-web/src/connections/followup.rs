@@ -4,7 +4,6 @@
 use crate::api::{ApiError, ApiJson};
 use crate::auth::{ApiUser, ClientAddress, CsrfToken, Identity, SignedIn};
 use crate::pages::{self, when, Errors, Layout, PageForm};
-use crate::people::conversations::check_text;
 use crate::{now, AppState};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -14,14 +13,16 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use village_app::audit::record;
-use village_app::connections::{parse, ConnectError};
-use village_domain::accounts::FieldError;
+use village_app::connections::checkins::{check_in, my_checkins, to_out, CheckinOut};
+use village_app::connections::shortlists::{
+    add_item, new_shortlist, pick, share, shortlist_out, shortlists, ShortlistOut,
+};
+use village_app::connections::ConnectError;
 use village_domain::audit::AuditAction;
 use village_domain::connections::checkin::{chart, next_due, Answers, Moment, QUESTIONS};
 use village_domain::people::Relationship;
 use village_store::connections as store;
-use village_store::{directory as dir_store, people as people_store};
+use village_store::people as people_store;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -37,71 +38,6 @@ pub fn routes() -> Router<AppState> {
 }
 
 // ---- Check-ins ----------------------------------------------------------------------------
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CheckinOut {
-    pub moment: Moment,
-    #[serde(flatten)]
-    pub answers: Answers,
-    pub at: i64,
-}
-
-fn to_out(rows: Vec<store::CheckinRow>) -> Vec<CheckinOut> {
-    rows.into_iter()
-        .filter_map(|r| {
-            Some(CheckinOut {
-                moment: Moment::parse(&r.moment)?,
-                answers: Answers {
-                    satisfied: r.satisfied,
-                    worthwhile: r.worthwhile,
-                    happy: r.happy,
-                    anxious: r.anxious,
-                    changed: r.changed,
-                },
-                at: r.at,
-            })
-        })
-        .collect()
-}
-
-pub async fn my_checkins(
-    state: &AppState,
-    who: &Identity,
-) -> Result<Vec<CheckinOut>, ConnectError> {
-    let mut c = state.store.conn().await?;
-    Ok(to_out(store::checkins(&mut c, who.user.id).await?))
-}
-
-pub async fn check_in(
-    state: &AppState,
-    who: &Identity,
-    moment: &str,
-    answers: Answers,
-    t: i64,
-) -> Result<(), ConnectError> {
-    let Some(moment) = Moment::parse(moment) else {
-        return Err(FieldError::new(
-            "moment",
-            "moment_invalid",
-            "Choose start, six_weeks or three_months.",
-        )
-        .into());
-    };
-    let a = answers.check()?;
-    let mut c = state.store.conn().await?;
-    store::put_checkin(
-        &mut c,
-        &store::NewCheckin {
-            person_id: who.user.id,
-            moment: moment.code(),
-            scores: a.scores(),
-            changed: &a.changed,
-        },
-        t,
-    )
-    .await?;
-    Ok(())
-}
 
 /// Your wellbeing check-ins (only you see them).
 #[utoipa::path(get, path = "/api/v1/me/check-ins", tag = "connections",
@@ -278,212 +214,6 @@ async fn view_checkin_post(
 }
 
 // ---- Shortlists ---------------------------------------------------------------------------
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ShortlistItemOut {
-    pub offer_id: String,
-    pub offer_name: String,
-    /// The connector's note about why it might suit.
-    pub note: String,
-    pub picked: bool,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ShortlistOut {
-    pub id: i64,
-    pub person_id: i64,
-    pub connector_name: Option<String>,
-    pub title: String,
-    pub shared: bool,
-    pub items: Vec<ShortlistItemOut>,
-}
-
-async fn shortlist_out(
-    db: &mut impl village_store::Db,
-    s: store::ShortlistRow,
-) -> Result<ShortlistOut, ConnectError> {
-    let items = store::shortlist_items(db, s.id).await?;
-    Ok(ShortlistOut {
-        id: s.id,
-        person_id: s.person_id,
-        connector_name: s.connector_name,
-        title: s.title,
-        shared: s.shared_at.is_some(),
-        items: items
-            .into_iter()
-            .map(|i| ShortlistItemOut {
-                offer_id: i.service_id,
-                offer_name: i.offer_name,
-                note: i.note,
-                picked: i.picked_at.is_some(),
-            })
-            .collect(),
-    })
-}
-
-/// The shortlists shared with the person (for them), or those one connector made for them.
-pub async fn shortlists(
-    state: &AppState,
-    who: &Identity,
-    person_id: i64,
-    ip: &str,
-    t: i64,
-) -> Result<Vec<ShortlistOut>, ConnectError> {
-    let mut c = state.store.conn().await?;
-    let by = if who.user.id == person_id {
-        None
-    } else {
-        if people_store::as_connector(&mut c, person_id, who.user.id).await?
-            != Relationship::Connector
-        {
-            return Err(ConnectError::NotFound);
-        }
-        Some(who.user.id)
-    };
-    let rows = store::shortlists_of(&mut c, person_id, by).await?;
-    let mut out = Vec::new();
-    for r in rows {
-        out.push(shortlist_out(&mut c, r).await?);
-    }
-    if by.is_some() && !out.is_empty() {
-        record(
-            &mut c,
-            Some(who.user.id),
-            Some(person_id),
-            AuditAction::PersonalDataViewed,
-            "shortlists",
-            Some(ip),
-            t,
-        )
-        .await?;
-    }
-    Ok(out)
-}
-
-/// A connector starts a shortlist for someone who chose them (not shared until they share it).
-pub async fn new_shortlist(
-    state: &AppState,
-    who: &Identity,
-    person_id: i64,
-    title: &str,
-    t: i64,
-) -> Result<i64, ConnectError> {
-    let title = check_text("title", title, true, 200)?;
-    let mut c = state.store.conn().await?;
-    if who.user.id == person_id
-        || people_store::as_connector(&mut c, person_id, who.user.id).await?
-            != Relationship::Connector
-    {
-        return Err(ConnectError::NotFound);
-    }
-    Ok(store::create_shortlist(&mut c, person_id, who.user.id, title.as_str(), t).await?)
-}
-
-/// The shortlist, if `who` is the connector who made it and still the person's connector.
-async fn own_shortlist(
-    c: &mut impl village_store::Db,
-    who: &Identity,
-    id: i64,
-) -> Result<store::ShortlistRow, ConnectError> {
-    let Some(s) = store::shortlist(c, id).await? else {
-        return Err(ConnectError::NotFound);
-    };
-    if s.connector_id != Some(who.user.id)
-        || people_store::as_connector(c, s.person_id, who.user.id).await? != Relationship::Connector
-    {
-        return Err(ConnectError::NotFound);
-    }
-    Ok(s)
-}
-
-pub async fn add_item(
-    state: &AppState,
-    who: &Identity,
-    id: i64,
-    offer_id: &str,
-    note: &str,
-    t: i64,
-) -> Result<(), ConnectError> {
-    let note = check_text("note", note, false, 1_000)?;
-    let mut tx = state.store.begin().await?;
-    own_shortlist(&mut tx, who, id).await?;
-    let Some(index) = dir_store::service_doc(&mut tx, offer_id, true)
-        .await?
-        .and_then(|d| parse(&d))
-    else {
-        return Err(FieldError::new(
-            "offer_id",
-            "offer_unknown",
-            "There is no listed offer with that id.",
-        )
-        .into());
-    };
-    store::add_shortlist_item(&mut tx, id, &index.id, &index.name, &note, t).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-pub async fn share(state: &AppState, who: &Identity, id: i64, t: i64) -> Result<(), ConnectError> {
-    let mut tx = state.store.begin().await?;
-    let s = own_shortlist(&mut tx, who, id).await?;
-    if store::shortlist_items(&mut tx, id).await?.is_empty() {
-        return Err(FieldError::new(
-            "offer_id",
-            "shortlist_empty",
-            "Add at least one offer before sharing.",
-        )
-        .into());
-    }
-    store::share_shortlist(&mut tx, id, t).await?;
-    store::notify(
-        &mut tx,
-        s.person_id,
-        &format!(
-            "{} shared a shortlist with you: {}",
-            who.user.display_name, s.title
-        ),
-        "/me/shortlists",
-        t,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// The person picks an offer from a shortlist shared with them.
-pub async fn pick(
-    state: &AppState,
-    who: &Identity,
-    id: i64,
-    offer_id: &str,
-    t: i64,
-) -> Result<(), ConnectError> {
-    let mut tx = state.store.begin().await?;
-    let Some(s) = store::shortlist(&mut tx, id).await? else {
-        return Err(ConnectError::NotFound);
-    };
-    if s.person_id != who.user.id || s.shared_at.is_none() {
-        return Err(ConnectError::NotFound);
-    }
-    if !store::pick_shortlist_item(&mut tx, id, offer_id, t).await? {
-        return Err(ConnectError::NotFound);
-    }
-    if let Some(k) = s.connector_id {
-        store::notify(
-            &mut tx,
-            k,
-            &format!(
-                "{} picked something from “{}”",
-                who.user.display_name, s.title
-            ),
-            &format!("/people/{}/shortlists", s.person_id),
-            t,
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
 
 /// Shortlists shared with you.
 #[utoipa::path(get, path = "/api/v1/me/shortlists", tag = "connections",

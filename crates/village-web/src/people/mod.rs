@@ -42,7 +42,7 @@ pub struct Export {
     /// For connectors: the people who chose them.
     pub people_i_walk_alongside: Vec<circle::ConnectorOut>,
     /// Notes of conversations with connectors, with replies.
-    pub conversations: Vec<conversations::ConversationOut>,
+    pub conversations: Vec<village_app::people::conversations::ConversationOut>,
     /// Every audit entry about the person (including who has looked at their record).
     pub activity: Vec<crate::audit::AuditEntry>,
     /// Saved and dismissed ideas, introductions, shortlists, check-ins and notices.
@@ -189,7 +189,7 @@ pub async fn export(
         },
     )
     .await?;
-    let notes = conversations::out(
+    let notes = village_app::people::conversations::out(
         store::conversations(&mut c, user.id, None).await?,
         &store::replies(&mut c, user.id).await?,
     );

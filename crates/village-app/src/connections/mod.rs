@@ -2,6 +2,9 @@
 //! introductions on the person's terms, and the notices that keep everyone involved in step.
 //! Pages and the API (`village_web::connections`) call the functions here.
 
+pub mod checkins;
+pub mod shortlists;
+
 use crate::accounts::Identity;
 use crate::audit::record;
 use crate::people::{check_text, view_profile};

@@ -526,3 +526,23 @@ pub fn sessions_stamp(marker: &Path) -> std::io::Result<SessionsStamp> {
         Err(e) => Err(e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Both backends' migrations have the same versions with the same names, so a change to
+    /// the schema cannot land on one backend only.
+    #[test]
+    fn both_backends_have_the_same_migrations() {
+        let names = |m: &sqlx::migrate::Migrator| -> Vec<(i64, String)> {
+            m.iter()
+                .map(|m| (m.version, m.description.to_string()))
+                .collect()
+        };
+        let sqlite = names(&SQLITE_MIGRATIONS);
+        let postgres = names(&POSTGRES_MIGRATIONS);
+        assert!(!sqlite.is_empty());
+        assert_eq!(sqlite, postgres);
+    }
+}

@@ -1,5 +1,5 @@
 //! The directory's Open Referral UK import, export and API, on SQLite and PostgreSQL, checked
-//! against the standard's own schemas and the validator's feeds in `../shared`.
+//! against the standard's own schemas and the validator's feeds in `tests/fixtures`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -1057,9 +1057,6 @@ async fn people_find_offers_on_the_directory_pages(backend: Backend) {
 }
 
 async fn the_demo_directory_is_valid_oruk(backend: Backend) {
-    if standards().is_none() {
-        return;
-    }
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
@@ -1279,23 +1276,13 @@ async fn the_community_taxonomy_is_published(backend: Backend) {
     assert_eq!(again["total_items"], names.len());
 }
 
-fn standards() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/standards/oruk-3.0");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-        panic!(
-            "{} is missing: CI runs with ../shared beside the project",
-            dir.display()
-        );
-    }
-    eprintln!("SKIPPED: ../shared/standards is not here");
-    None
+/// The Open Referral UK 3.0 files the tests check against (copied into the repository).
+fn standards() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/standards/oruk-3.0")
 }
 
 fn schema(name: &str) -> jsonschema::Validator {
-    let dir = standards().unwrap();
+    let dir = standards();
     let text = std::fs::read_to_string(dir.join("schema/compiled").join(name)).unwrap();
     let schema: Value = serde_json::from_str(&text).unwrap();
     jsonschema::options()
@@ -1361,7 +1348,7 @@ async fn count(app: &TestApp) -> i64 {
 }
 
 async fn the_fail_feed_is_refused_and_nothing_is_written(backend: Backend) {
-    let Some(dir) = standards() else { return };
+    let dir = standards();
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
@@ -1392,7 +1379,7 @@ async fn the_fail_feed_is_refused_and_nothing_is_written(backend: Backend) {
 }
 
 async fn the_default_feed_reads_back_field_for_field(backend: Backend) {
-    let Some(dir) = standards() else { return };
+    let dir = standards();
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
@@ -1478,7 +1465,7 @@ async fn the_default_feed_reads_back_field_for_field(backend: Backend) {
 }
 
 async fn a_feed_repeating_one_id_keeps_one_and_says_so(backend: Backend) {
-    let Some(dir) = standards() else { return };
+    let dir = standards();
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
@@ -1621,7 +1608,7 @@ async fn filters_really_filter(backend: Backend) {
 }
 
 async fn export_then_import_then_export_gives_the_same_files(backend: Backend) {
-    let Some(dir) = standards() else { return };
+    let dir = standards();
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
@@ -1681,7 +1668,7 @@ async fn import_csv(
 /// The standard's `examples/csv` and `examples/service_full.json` describe the same service:
 /// importing the CSV must publish that record.
 async fn the_hsds_csv_example_imports_as_the_standards_own_record(backend: Backend) {
-    let Some(dir) = standards() else { return };
+    let dir = standards();
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
@@ -1737,7 +1724,7 @@ async fn the_hsds_csv_example_imports_as_the_standards_own_record(backend: Backe
 }
 
 async fn bad_hsds_csv_is_named_by_file_line_and_column_and_nothing_is_written(backend: Backend) {
-    let Some(dir) = standards() else { return };
+    let dir = standards();
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
@@ -1952,7 +1939,7 @@ async fn ranking_a_common_word_reads_a_bounded_number_of_matches(backend: Backen
 /// id fetched and valid; filters that really filter. Errors are collected, and there must be
 /// none.
 async fn a_validator_crawl_finds_no_errors(backend: Backend) {
-    let Some(dir) = standards() else { return };
+    let dir = standards();
     let Some(app) = TestApp::start(backend).await else {
         return;
     };

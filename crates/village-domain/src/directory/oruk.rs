@@ -489,22 +489,14 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    /// The validator's feeds, from `../shared` beside the project (always there in CI).
+    /// The validator's feeds (copied into the repository's `tests/fixtures`).
     fn feed(path: &str) -> Option<Value> {
         let full = format!(
-            "{}/../../../shared/standards/oruk-3.0/validator-feeds/{path}",
+            "{}/../../tests/fixtures/standards/oruk-3.0/validator-feeds/{path}",
             env!("CARGO_MANIFEST_DIR")
         );
-        match std::fs::read_to_string(&full) {
-            Ok(text) => serde_json::from_str(&text).ok(),
-            Err(_) if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") => {
-                panic!("{full} is missing: CI runs with ../shared beside the project")
-            }
-            Err(_) => {
-                eprintln!("SKIPPED: {full} is not here");
-                None
-            }
-        }
+        let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"));
+        serde_json::from_str(&text).ok()
     }
 
     #[test]

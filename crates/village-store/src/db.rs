@@ -58,7 +58,7 @@ pub enum Store {
     Sqlite {
         pool: SqlitePool,
         path: PathBuf,
-        /// Connections for statements outside a transaction (see [`Kept`]).
+        /// Connections for statements outside a transaction (see `db::Kept`).
         kept: Arc<Kept>,
     },
     Postgres {

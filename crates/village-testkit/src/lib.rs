@@ -1,7 +1,8 @@
-//! The test harness: a real hub on port 0 over a real database (a temporary SQLite file, or a
-//! fresh database in the throw-away PostgreSQL cluster that `scripts/test` starts).
+//! The test kit: a real hub on port 0 over a real database (a temporary SQLite file, or a
+//! fresh database in the throw-away PostgreSQL cluster that `scripts/test` starts), opened and
+//! built exactly as `village serve` does, and the helpers every scenario uses. Test code, so a
+//! failure here panics with what went wrong.
 #![allow(
-    dead_code,
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
@@ -281,6 +282,168 @@ impl TestApp {
     }
 }
 
+/// A signed-in person in a scenario: their own client (cookie jar) and account number.
+pub struct Person {
+    pub client: reqwest::Client,
+    pub id: i64,
+}
+
+impl TestApp {
+    /// A JSON API call as `client` (signed in by cookie, so it sends the CSRF header the way
+    /// a browser's script would): the status and the JSON body (`Null` when there is none).
+    pub async fn call(
+        &self,
+        client: &reqwest::Client,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let token = client_csrf(self, client).await;
+        let mut request = client
+            .request(method, self.url(path))
+            .header("x-csrf-token", token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("API call");
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or_default())
+    }
+
+    pub async fn get_json(&self, client: &reqwest::Client, path: &str) -> (u16, serde_json::Value) {
+        self.call(client, reqwest::Method::GET, path, None).await
+    }
+
+    pub async fn post_json(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        self.call(client, reqwest::Method::POST, path, Some(body))
+            .await
+    }
+
+    pub async fn put_json(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        self.call(client, reqwest::Method::PUT, path, Some(body))
+            .await
+    }
+
+    /// A signed-in member, who has (or has not) declared lived experience.
+    pub async fn member(&self, email: &str, lived: bool) -> Person {
+        self.with_user(Role::Member, email, lived).await
+    }
+
+    /// A signed-in person with a hub role, who has (or has not) declared lived experience.
+    pub async fn with_user(&self, role: Role, email: &str, lived: bool) -> Person {
+        let (client, id) = self.signed_in_as(role, email).await;
+        if lived {
+            let (status, body) = self
+                .put_json(
+                    &client,
+                    "/api/v1/me/lived-experience",
+                    serde_json::json!({"declared": true, "kinds": ["draws_on_support"]}),
+                )
+                .await;
+            assert_eq!(status, 200, "declare lived experience: {body}");
+        }
+        Person { client, id }
+    }
+
+    /// An open decision space made by `facilitator`, needing `lived_count` lived-experience
+    /// stances (and half of all stances) to decide; returns its id.
+    pub async fn space(&self, facilitator: &Person, name: &str, lived_count: u32) -> i64 {
+        let (status, body) = self
+            .post_json(
+                &facilitator.client,
+                "/api/v1/spaces",
+                serde_json::json!({"name": name, "min_lived_share": 0.5, "min_lived_count": lived_count, "open": true}),
+            )
+            .await;
+        assert_eq!(status, 201, "make a space: {body}");
+        body["id"].as_i64().expect("the space's id")
+    }
+
+    /// A community funding round made by `facilitator` (approval voting); returns its id.
+    pub async fn round(&self, facilitator: &Person, name: &str, pot_pence: i64) -> i64 {
+        let (status, body) = self
+            .post_json(
+                &facilitator.client,
+                "/api/v1/rounds",
+                serde_json::json!({"name": name, "pot_pence": pot_pence, "max_bid_pence": pot_pence, "method": "approval"}),
+            )
+            .await;
+        assert_eq!(status, 201, "make a round: {body}");
+        body["id"].as_i64().expect("the round's id")
+    }
+
+    /// A public offer in the directory, run by a group of its own, listed as an import
+    /// would list it; returns its ORUK id. `extra` adds to (or replaces) the record's fields.
+    pub async fn offer(&self, name: &str, extra: serde_json::Value) -> String {
+        let id = uuid_like();
+        let mut record = serde_json::json!({
+            "id": id,
+            "name": name,
+            "description": format!("{name}: come along"),
+            "status": "active",
+            "organization": {"id": uuid_like(), "name": format!("{name} group"), "description": "A community group"},
+        });
+        if let (Some(record), Some(extra)) = (record.as_object_mut(), extra.as_object()) {
+            for (key, value) in extra {
+                record.insert(key.clone(), value.clone());
+            }
+        }
+        let (index, _) = village_domain::directory::oruk::read_service(&record)
+            .unwrap_or_else(|e| panic!("the offer's record is not valid: {e:?}"));
+        let mut tx = self.store.begin().await.expect("begin");
+        village_store::directory::upsert_service(
+            &mut tx,
+            &index,
+            &record.to_string(),
+            true,
+            village_app::now(),
+        )
+        .await
+        .expect("list the offer");
+        tx.commit().await.expect("commit");
+        id
+    }
+}
+
+/// A random id in the form of a UUID (ORUK ids are UUIDs).
+fn uuid_like() -> String {
+    let n: u128 = rand::random();
+    let h = format!("{n:032x}");
+    format!(
+        "{}-{}-4{}-8{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[13..16],
+        &h[17..20],
+        &h[20..32]
+    )
+}
+
+/// The CSRF token a signed-in (or signed-out) client's pages carry.
+async fn client_csrf(app: &TestApp, client: &reqwest::Client) -> String {
+    for page in ["/account", "/sign-in"] {
+        let r = client.get(app.url(page)).send().await.expect("page");
+        if r.status() == 200 {
+            let html = r.text().await.unwrap_or_default();
+            if html.contains("name=\"csrf_token\"") {
+                return extract_csrf(&html);
+            }
+        }
+    }
+    panic!("no page with a form token")
+}
+
 pub fn extract_csrf(html: &str) -> String {
     let marker = "name=\"csrf_token\" value=\"";
     let start = html
@@ -306,7 +469,7 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    super::$name(super::common::Backend::Sqlite).await;
+                    super::$name($crate::Backend::Sqlite).await;
                 }
             )*
         }
@@ -314,7 +477,7 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    super::$name(super::common::Backend::Postgres).await;
+                    super::$name($crate::Backend::Postgres).await;
                 }
             )*
         }

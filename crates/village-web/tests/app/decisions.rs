@@ -2,16 +2,12 @@
 //! lived-experience voices or with a block left unanswered; names can be hidden and who
 //! declared lived experience is never shown; a funding round's tally over thousands of ballots
 //! (online and on paper) matches an independent count; the 360Giving export is valid.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
-
-use common::{Backend, TestApp};
 use reqwest::{Client, Method};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use village_domain::accounts::Role;
+use village_testkit::{on_both_backends, Backend, TestApp};
 
 on_both_backends!(
     a_proposal_needs_lived_experience_voices_and_answers_to_every_block,
@@ -1431,31 +1427,31 @@ async fn stances_taken_at_the_same_moment_all_count(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
-    let (fac, _) = member(&app, "fran@example.org", false).await;
-    let (s, v) = post(
-        &app,
-        &fac,
-        "/api/v1/spaces",
-        json!({"name": "Board", "min_lived_share": 0.5, "min_lived_count": 1, "open": true}),
-    )
-    .await;
-    assert_eq!(s, 201, "{v}");
-    let space = v["id"].as_i64().unwrap();
+    let fac = app.member("fran@example.org", false).await;
+    let space = app.space(&fac, "Board", 1).await;
     let mut voters = Vec::new();
     for n in 0..4 {
-        let (c, _) = member(&app, &format!("voter{n}@example.org"), n % 2 == 0).await;
-        let (s, _) = post(&app, &c, &format!("/api/v1/spaces/{space}/join"), json!({})).await;
+        let voter = app
+            .member(&format!("voter{n}@example.org"), n % 2 == 0)
+            .await;
+        let (s, _) = app
+            .post_json(
+                &voter.client,
+                &format!("/api/v1/spaces/{space}/join"),
+                json!({}),
+            )
+            .await;
         assert_eq!(s, 204);
-        let token = app.csrf(&c, "/account").await;
-        voters.push((c, token));
+        let token = app.csrf(&voter.client, "/account").await;
+        voters.push((voter.client, token));
     }
-    let (s, v) = post(
-        &app,
-        &voters[0].0,
-        &format!("/api/v1/spaces/{space}/proposals"),
-        json!({"title": "Meet in the library", "body": "It is step-free."}),
-    )
-    .await;
+    let (s, v) = app
+        .post_json(
+            &voters[0].0,
+            &format!("/api/v1/spaces/{space}/proposals"),
+            json!({"title": "Meet in the library", "body": "It is step-free."}),
+        )
+        .await;
     assert_eq!(s, 201, "{v}");
     let path = format!("/api/v1/proposals/{}/stance", v["id"].as_i64().unwrap());
     const TIMES: usize = 20;

@@ -1,15 +1,11 @@
 //! People at the centre, on SQLite and PostgreSQL: the whole access matrix through pages and
 //! the API, supporters' edits and undo, the consent ledger, circles and connectors, and
 //! "forget me" leaving no trace on disk.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
-
-use common::{Backend, TestApp};
 use reqwest::Client;
 use serde_json::{json, Value};
 use village_domain::accounts::Role;
 use village_domain::people::{Section, Visibility};
+use village_testkit::{on_both_backends, Backend, TestApp};
 
 on_both_backends!(
     the_access_matrix_holds_on_pages_and_the_api,
@@ -30,7 +26,7 @@ async fn token(app: &TestApp, client: &Client) -> String {
         if r.status() == 200 {
             let html = r.text().await.unwrap();
             if html.contains("name=\"csrf_token\"") {
-                return common::extract_csrf(&html);
+                return village_testkit::extract_csrf(&html);
             }
         }
     }
@@ -770,7 +766,7 @@ async fn forget_me_leaves_no_trace(backend: Backend) {
         &pat,
         reqwest::Method::POST,
         "/api/v1/me/forget",
-        Some(json!({"password": common::PASSWORD})),
+        Some(json!({"password": village_testkit::PASSWORD})),
     )
     .await;
     assert_eq!(s, 204);

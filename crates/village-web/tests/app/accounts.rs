@@ -1,11 +1,7 @@
 //! What people rely on from accounts, checked over HTTP against a real hub, on SQLite and
 //! on PostgreSQL.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
-
-use common::{Backend, TestApp, PASSWORD};
 use village_domain::accounts::Role;
+use village_testkit::{on_both_backends, Backend, TestApp, PASSWORD};
 
 on_both_backends!(
     joining_signing_in_and_out_work,
@@ -260,7 +256,8 @@ async fn password_reset_by_email_link(backend: Backend) {
         )
         .await;
     assert_eq!(r.status(), 200);
-    let mail = common::unfold_email(app.outbox_messages().last().expect("an email was sent"));
+    let mail =
+        village_testkit::unfold_email(app.outbox_messages().last().expect("an email was sent"));
     assert!(mail.contains("To: fay@example.org"));
     let start = mail.find("/reset-password/").expect("link in email");
     let path: String = mail[start..]

@@ -1,17 +1,14 @@
 //! The directory's Open Referral UK import, export and API, on SQLite and PostgreSQL, checked
 //! against the standard's own schemas and the validator's feeds in `tests/fixtures`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
-
-use common::{Backend, TestApp};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use village_app::directory::hsds_csv::import_hsds_csv;
 use village_app::directory::import::{export_oruk, import_oruk};
 use village_store::Db;
+use village_testkit::{on_both_backends, Backend, TestApp};
 
 on_both_backends!(
+    an_offer_listed_by_the_test_kit_is_found_everywhere,
     the_fail_feed_is_refused_and_nothing_is_written,
     the_default_feed_reads_back_field_for_field,
     a_feed_repeating_one_id_keeps_one_and_says_so,
@@ -243,7 +240,11 @@ async fn the_directory_api_suggests_reviews_and_tells_history(backend: Backend) 
     let token_for = |client: &reqwest::Client| {
         let client = client.clone();
         let url = app.url("/account");
-        async move { common::extract_csrf(&client.get(url).send().await.unwrap().text().await.unwrap()) }
+        async move {
+            village_testkit::extract_csrf(
+                &client.get(url).send().await.unwrap().text().await.unwrap(),
+            )
+        }
     };
     let (mt, st) = (token_for(&member).await, token_for(&steward).await);
     {
@@ -3014,4 +3015,24 @@ async fn an_import_that_changes_a_listing_adds_to_its_history(backend: Backend) 
             && history.contains("“Zither club” became “Zither and banjo club”"),
         "{history}"
     );
+}
+
+/// The test kit's offer is a real listing: found by a word of its name on the directory page,
+/// on its own page, and in the ORUK API.
+async fn an_offer_listed_by_the_test_kit_is_found_everywhere(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let id = app.offer("Marigold walking group", json!({})).await;
+    let (status, html) = app.page("/directory?q=marigold").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Marigold walking group"), "{html}");
+    let (status, html) = app.page(&format!("/directory/offers/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Marigold walking group group"), "{html}");
+    let (status, body) = app
+        .get_json(&app.client(), &format!("/oruk/services/{id}"))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["name"], json!("Marigold walking group"));
 }

@@ -1,14 +1,10 @@
 //! Safeguarding concerns on SQLite and PostgreSQL: only the hub's safeguarding leads see
 //! them, every look is audited without showing on the person's side, records are
 //! append-only, and an open concern is what survives a person being forgotten.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
-
-use common::{Backend, TestApp};
 use reqwest::Client;
 use serde_json::{json, Value};
 use village_domain::accounts::Role;
+use village_testkit::{on_both_backends, Backend, TestApp};
 
 on_both_backends!(
     concerns_reach_only_the_safeguarding_leads,
@@ -322,7 +318,7 @@ async fn an_open_concern_is_kept_when_the_person_is_forgotten(backend: Backend) 
         &pat,
         reqwest::Method::POST,
         "/api/v1/me/forget",
-        Some(json!({"password": common::PASSWORD})),
+        Some(json!({"password": village_testkit::PASSWORD})),
     )
     .await;
     assert_eq!(s, 204);

@@ -2,15 +2,11 @@
 //! why, built only from what a person shares; and the introduction journey by API and pages,
 //! for the person, their connector and the group, with illegal steps refused and the group
 //! never seeing more than the minimum.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
-
-use common::{Backend, TestApp};
 use reqwest::{Client, Method};
 use serde_json::{json, Value};
 use village_domain::accounts::Role;
 use village_domain::directory::taxonomy::{Access, Community, CATEGORIES};
+use village_testkit::{on_both_backends, Backend, TestApp};
 
 on_both_backends!(
     suggestions_keep_hard_constraints_and_say_why,
@@ -919,7 +915,7 @@ async fn shortlists_and_check_ins(backend: Backend) {
         &pat,
         Method::POST,
         "/api/v1/me/forget",
-        Some(json!({"password": common::PASSWORD})),
+        Some(json!({"password": village_testkit::PASSWORD})),
     )
     .await;
     assert_eq!(s, 204);

@@ -1,11 +1,7 @@
 //! The page and API shell: security headers, health checks, the OpenAPI document, and calm
 //! answers (never a 5xx) to malformed requests.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
-
-use common::{Backend, TestApp};
 use village_domain::accounts::Role;
+use village_testkit::{on_both_backends, Backend, TestApp};
 
 on_both_backends!(
     every_response_carries_security_headers,

@@ -1,0 +1,11 @@
+//! Every web scenario, on SQLite and on PostgreSQL, against a real hub on port 0 (see
+//! `village-testkit`). One test binary, one module per capability: the web crate is linked once.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod accounts;
+mod connections;
+mod decisions;
+mod directory;
+mod people;
+mod safeguarding;
+mod shell;

@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use village_domain::access::{self, Action};
 use village_domain::accounts::FieldError;
 use village_domain::audit::AuditAction;
+use village_domain::error::ErrorCode;
 use village_store::safeguarding::{self as store, ConcernActionRow, ConcernRow, NewConcern};
 use village_store::{accounts as account_store, StoreError};
 
@@ -94,7 +95,7 @@ pub async fn raise(
                 .ok_or_else(|| {
                     FieldError::new(
                         "about_person_id",
-                        "person_unknown",
+                        ErrorCode::PersonUnknown,
                         "There is no member with that number.",
                     )
                 })?
@@ -102,7 +103,7 @@ pub async fn raise(
         (None, Some(org)) => organisation_name(state, org).await?.ok_or_else(|| {
             FieldError::new(
                 "about_organisation_id",
-                "organisation_unknown",
+                ErrorCode::OrganisationUnknown,
                 "There is no group with that id in the directory.",
             )
         })?,
@@ -111,7 +112,7 @@ pub async fn raise(
             if name.is_empty() {
                 return Err(FieldError::new(
                     "about_name",
-                    "about_missing",
+                    ErrorCode::AboutMissing,
                     "Say who the concern is about: a name, or a group.",
                 )
                 .into());
@@ -119,7 +120,7 @@ pub async fn raise(
             if name.chars().count() > 200 {
                 return Err(FieldError::new(
                     "about_name",
-                    "too_long",
+                    ErrorCode::TooLong,
                     "Keep the name under 200 characters.",
                 )
                 .into());

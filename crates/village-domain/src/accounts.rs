@@ -4,27 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-/// A problem with one field of a form or request, in plain words.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct FieldError {
-    /// The form field or JSON property the problem is about.
-    pub field: &'static str,
-    /// A stable machine code, e.g. `password_too_short`.
-    pub code: &'static str,
-    /// What is wrong and what to do, in plain English.
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: &'static str, code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            field,
-            code,
-            message: message.into(),
-        }
-    }
-}
+pub use crate::error::{ErrorCode, FieldError};
 
 /// An email address, trimmed and lower-cased so that one person has one account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -40,11 +20,11 @@ impl Email {
     /// ```
     pub fn parse(input: &str) -> Result<Self, FieldError> {
         let value = input.trim().to_lowercase();
-        let bad = |message: &str| FieldError::new("email", "email_invalid", message);
+        let bad = |message: &str| FieldError::new("email", ErrorCode::EmailInvalid, message);
         if value.is_empty() {
             return Err(FieldError::new(
                 "email",
-                "email_missing",
+                ErrorCode::EmailMissing,
                 "Enter your email address",
             ));
         }
@@ -100,21 +80,21 @@ impl DisplayName {
         if value.is_empty() {
             return Err(FieldError::new(
                 "display_name",
-                "display_name_missing",
+                ErrorCode::DisplayNameMissing,
                 "Enter the name you would like to be called",
             ));
         }
         if value.chars().count() > Self::MAX_CHARS {
             return Err(FieldError::new(
                 "display_name",
-                "display_name_too_long",
+                ErrorCode::DisplayNameTooLong,
                 format!("Name must be {} characters or fewer", Self::MAX_CHARS),
             ));
         }
         if value.chars().any(char::is_control) {
             return Err(FieldError::new(
                 "display_name",
-                "display_name_invalid",
+                ErrorCode::DisplayNameInvalid,
                 "Name must not contain control characters",
             ));
         }
@@ -160,14 +140,14 @@ impl NewPassword {
         if count == 0 {
             return Err(FieldError::new(
                 "password",
-                "password_missing",
+                ErrorCode::PasswordMissing,
                 "Enter a password",
             ));
         }
         if count < Self::MIN_CHARS {
             return Err(FieldError::new(
                 "password",
-                "password_too_short",
+                ErrorCode::PasswordTooShort,
                 format!(
                     "Password must be at least {} characters. A few words strung together work well.",
                     Self::MIN_CHARS
@@ -177,7 +157,7 @@ impl NewPassword {
         if count > Self::MAX_CHARS {
             return Err(FieldError::new(
                 "password",
-                "password_too_long",
+                ErrorCode::PasswordTooLong,
                 format!("Password must be {} characters or fewer", Self::MAX_CHARS),
             ));
         }
@@ -187,7 +167,7 @@ impl NewPassword {
         if guessable {
             return Err(FieldError::new(
                 "password",
-                "password_too_common",
+                ErrorCode::PasswordTooCommon,
                 "This password is too easy to guess: it is a common password, or close to one. Try a few unrelated words.",
             ));
         }
@@ -268,7 +248,7 @@ impl FromStr for Role {
             .ok_or_else(|| {
                 FieldError::new(
                     "role",
-                    "role_unknown",
+                    ErrorCode::RoleUnknown,
                     "Choose one of: member, connector, steward, council_officer, hub_admin",
                 )
             })
@@ -303,7 +283,7 @@ impl FromStr for SignUpMode {
             "invite_only" => Ok(SignUpMode::InviteOnly),
             _ => Err(FieldError::new(
                 "signup_mode",
-                "signup_mode_unknown",
+                ErrorCode::SignupModeUnknown,
                 "Choose open or invite_only",
             )),
         }
@@ -380,7 +360,7 @@ impl LivedExperience {
             if w.chars().count() > Self::MAX_WORDS_CHARS {
                 return Err(FieldError::new(
                     "in_my_words",
-                    "in_my_words_too_long",
+                    ErrorCode::InMyWordsTooLong,
                     format!(
                         "Your words must be {} characters or fewer",
                         Self::MAX_WORDS_CHARS
@@ -474,15 +454,19 @@ mod tests {
 
     #[test]
     fn passwords_follow_the_rules() {
-        let short = NewPassword::parse("abc", &[]).err().map(|e| e.code);
+        let short = NewPassword::parse("abc", &[])
+            .err()
+            .map(|e| e.code.as_str());
         assert_eq!(short, Some("password_too_short"));
         for common in ["password1234", "qwertyuiop", "1234567890", "iloveyou123"] {
-            let code = NewPassword::parse(common, &[]).err().map(|e| e.code);
+            let code = NewPassword::parse(common, &[])
+                .err()
+                .map(|e| e.code.as_str());
             assert_eq!(code, Some("password_too_common"), "{common}");
         }
         let personal = NewPassword::parse("ada.lovelace", &["ada.lovelace"])
             .err()
-            .map(|e| e.code);
+            .map(|e| e.code.as_str());
         assert_eq!(personal, Some("password_too_common"));
         assert!(NewPassword::parse("marigold tuesday bicycle", &[]).is_ok());
     }

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod connections;
 pub mod decisions;
 pub mod directory;
+pub mod error;
 pub mod people;
 pub mod text;
 

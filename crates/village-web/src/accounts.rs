@@ -24,6 +24,7 @@ use village_domain::accounts::{
     SignUpMode,
 };
 use village_domain::audit::AuditAction;
+use village_domain::error::ErrorCode;
 use village_store::accounts::{self as store, AttemptKind, UserFilter, UserRow};
 use village_store::{hub as hub_store, StoreError};
 
@@ -74,19 +75,13 @@ impl From<AccountError> for ApiError {
     fn from(e: AccountError) -> Self {
         match e {
             AccountError::Field(f) => f.into(),
-            AccountError::Limited(limit) => ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_attempts",
+            AccountError::Limited(limit) => ApiError::new(ErrorCode::TooManyAttempts,
                 format!("Too many tries. Please wait {} and try again.", limit.wait_words()),
             ),
-            AccountError::WrongCredentials => ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "wrong_credentials",
+            AccountError::WrongCredentials => ApiError::new(ErrorCode::WrongCredentials,
                 "The email address or password is not right.",
             ),
-            AccountError::NotAllowed(Refusal::WouldLeaveNoAdmin) => ApiError::new(
-                StatusCode::CONFLICT,
-                "cannot_change_own_admin_role",
+            AccountError::NotAllowed(Refusal::WouldLeaveNoAdmin) => ApiError::new(ErrorCode::CannotChangeOwnAdminRole,
                 "Hub admins cannot change their own role, so the hub always has an admin. Ask another hub admin.",
             ),
             AccountError::NotAllowed(Refusal::NotAllowed) => ApiError::forbidden(),
@@ -1847,8 +1842,7 @@ pub async fn api_list_users(
     ClientAddress(ip): ClientAddress,
     query: Result<Query<PeopleParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<PeopleList>, ApiError> {
-    let Query(params) = query
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "query_invalid", e.body_text()))?;
+    let Query(params) = query.map_err(|e| ApiError::new(ErrorCode::QueryInvalid, e.body_text()))?;
     let per_page = params.per_page.unwrap_or(PAGE_SIZE).clamp(1, 200);
     let page = params.page.unwrap_or(1).clamp(1, 1_000_000);
     let filter = UserFilter {

@@ -11,7 +11,7 @@ use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use village_domain::accounts::FieldError;
+use village_domain::error::{ErrorCode, FieldError};
 
 /// The body of every API error: `{"error": {"code", "message", "field"}}`.
 #[derive(Debug, Serialize, ToSchema)]
@@ -29,52 +29,59 @@ pub struct ErrorDetail {
     pub field: Option<String>,
 }
 
+/// An API error: a code from the one error model (`village_domain::error::ErrorCode`), which
+/// decides the status, plain words, and the field it is about, if any.
 #[derive(Debug)]
 pub struct ApiError {
-    pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     pub field: Option<&'static str>,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
-            status,
             code,
             message: message.into(),
             field: None,
         }
     }
 
+    /// The error about one field of the request.
+    pub fn field(field: &'static str, code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            field: Some(field),
+        }
+    }
+
+    /// The HTTP status: always the code's own.
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
     pub fn unauthenticated() -> Self {
         Self::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthenticated",
+            ErrorCode::Unauthenticated,
             "Sign in first, or send a valid API token as 'Authorization: Bearer <token>'.",
         )
     }
 
     pub fn forbidden() -> Self {
         Self::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
+            ErrorCode::Forbidden,
             "You do not have permission to do this.",
         )
     }
 
     pub fn not_found(what: &str) -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("No {what} was found."),
-        )
+        Self::new(ErrorCode::NotFound, format!("No {what} was found."))
     }
 
     pub fn csrf() -> Self {
         Self::new(
-            StatusCode::FORBIDDEN,
-            "csrf_token_invalid",
+            ErrorCode::CsrfTokenInvalid,
             "Send the value of the village_csrf cookie in an X-CSRF-Token header, or use an API token.",
         )
     }
@@ -82,8 +89,7 @@ impl ApiError {
     pub fn internal(error: impl std::fmt::Display) -> Self {
         tracing::error!(error = %error, "internal error in the API");
         Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
+            ErrorCode::Unavailable,
             "Something went wrong on our side. Please try again in a moment.",
         )
     }
@@ -91,24 +97,18 @@ impl ApiError {
 
 impl From<FieldError> for ApiError {
     fn from(e: FieldError) -> Self {
-        Self {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            code: e.code,
-            message: e.message,
-            field: Some(e.field),
-        }
+        Self::field(e.field, e.code, e.message)
     }
 }
 
 impl From<village_store::StoreError> for ApiError {
     fn from(e: village_store::StoreError) -> Self {
         match e {
-            village_store::StoreError::Conflict(what) => Self {
-                status: StatusCode::CONFLICT,
-                code: "already_in_use",
-                message: format!("That {what} is already in use."),
-                field: Some(what),
-            },
+            village_store::StoreError::Conflict(what) => Self::field(
+                what,
+                ErrorCode::AlreadyInUse,
+                format!("That {what} is already in use."),
+            ),
             other => ApiError::internal(other),
         }
     }
@@ -116,14 +116,15 @@ impl From<village_store::StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let status = self.status();
         let body = ErrorBody {
             error: ErrorDetail {
-                code: self.code.to_string(),
+                code: self.code.as_str().to_string(),
                 message: self.message,
                 field: self.field.map(str::to_string),
             },
         };
-        let mut response = (self.status, Json(body)).into_response();
+        let mut response = (status, Json(body)).into_response();
         response.headers_mut().insert(
             axum::http::header::CACHE_CONTROL,
             axum::http::HeaderValue::from_static("no-store"),
@@ -147,23 +148,19 @@ where
             Ok(Json(value)) => Ok(ApiJson(value)),
             Err(rejection) => Err(match rejection {
                 JsonRejection::MissingJsonContentType(_) => ApiError::new(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "json_required",
+                    ErrorCode::JsonRequired,
                     "Send the body as JSON with 'Content-Type: application/json'.",
                 ),
                 JsonRejection::JsonDataError(e) => ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "json_invalid",
+                    ErrorCode::JsonInvalid,
                     format!("The JSON does not fit: {}", e.body_text()),
                 ),
                 JsonRejection::JsonSyntaxError(e) => ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "json_malformed",
+                    ErrorCode::JsonMalformed,
                     format!("The body is not valid JSON: {}", e.body_text()),
                 ),
                 other => ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "body_unreadable",
+                    ErrorCode::BodyUnreadable,
                     format!("The body could not be read: {}", other.body_text()),
                 ),
             }),

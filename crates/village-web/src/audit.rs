@@ -7,7 +7,6 @@ use crate::pages::{self, Layout};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -15,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use village_domain::access::{self, Action};
 use village_domain::audit::AuditAction;
+use village_domain::error::ErrorCode;
 use village_store::audit::{self as store, AuditFilter, AuditRow};
 use village_store::StoreError;
 
@@ -277,8 +277,7 @@ pub async fn api_my_audit(
     ApiUser(identity): ApiUser,
     query: Result<Query<AuditParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
-    let Query(p) = query
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "query_invalid", e.body_text()))?;
+    let Query(p) = query.map_err(|e| ApiError::new(ErrorCode::QueryInvalid, e.body_text()))?;
     let filter = AuditFilter {
         subject: Some(identity.user.id),
         action: p.action.as_deref().and_then(AuditAction::parse),
@@ -301,14 +300,12 @@ pub async fn api_audit_log(
     query: Result<Query<AuditParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
     access::check(&identity.actor(), Action::ReadAuditLog).map_err(|_| ApiError::forbidden())?;
-    let Query(p) = query
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "query_invalid", e.body_text()))?;
+    let Query(p) = query.map_err(|e| ApiError::new(ErrorCode::QueryInvalid, e.body_text()))?;
     let action = match p.action.as_deref() {
         None | Some("") => None,
         Some(code) => Some(AuditAction::parse(code).ok_or_else(|| {
             let mut e = ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "action_unknown",
+                ErrorCode::AuditActionUnknown,
                 "That is not an audit action code.",
             );
             e.field = Some("action");

@@ -20,6 +20,7 @@ use village_app::safeguarding::{
 };
 use village_domain::access::{self, Action};
 use village_domain::accounts::Email;
+use village_domain::error::ErrorCode;
 use village_store::accounts as account_store;
 use village_store::safeguarding::{ConcernActionRow, ConcernRow};
 
@@ -41,11 +42,7 @@ fn api_error(e: ConcernError) -> ApiError {
         ConcernError::Field(f) => f.into(),
         ConcernError::Forbidden => ApiError::forbidden(),
         ConcernError::NotFound => ApiError::not_found("concern"),
-        ConcernError::Closed => ApiError::new(
-            StatusCode::CONFLICT,
-            "concern_closed",
-            "This concern is closed.",
-        ),
+        ConcernError::Closed => ApiError::new(ErrorCode::ConcernClosed, "This concern is closed."),
         ConcernError::Store(e) => e.into(),
     }
 }

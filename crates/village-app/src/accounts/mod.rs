@@ -12,6 +12,7 @@ use village_domain::accounts::{
     AttemptLimit, DisplayName, Email, FieldError, LivedExperience, NewPassword, Role, SignUpMode,
 };
 use village_domain::audit::AuditAction;
+use village_domain::error::ErrorCode;
 use village_store::accounts::{self as store, AttemptKind, UserFilter, UserRow};
 use village_store::{hub as hub_store, StoreError};
 
@@ -68,7 +69,7 @@ impl From<StoreError> for AccountError {
         match e {
             StoreError::Conflict("email") => AccountError::Field(FieldError::new(
                 "email",
-                "email_taken",
+                ErrorCode::EmailTaken,
                 "There is already an account with this email address. Sign in instead, or reset your password.",
             )),
             other => AccountError::Store(other),
@@ -268,7 +269,7 @@ pub async fn sign_up(
     if mode == SignUpMode::InviteOnly && invite_id.is_none() {
         return Err(one(AccountError::Field(FieldError::new(
             "email",
-            "invite_required",
+            ErrorCode::InviteRequired,
             "This hub is invitation only just now. Ask someone who runs it for an invitation link. If you had one, it may have been used already or run out.",
         ))));
     }
@@ -305,7 +306,7 @@ pub async fn sign_up(
             if !store::use_invite(&mut tx, invite, id, now).await? {
                 return Err(AccountError::Field(FieldError::new(
                     "email",
-                    "invite_used",
+                    ErrorCode::InviteUsed,
                     "That invitation link has just been used by someone else. Ask for a new one.",
                 )));
             }
@@ -346,7 +347,7 @@ pub async fn change_password(
     if !verify_password(current.to_string(), Some(user.password_hash.clone())).await {
         return Err(AccountError::Field(FieldError::new(
             "current_password",
-            "current_password_wrong",
+            ErrorCode::CurrentPasswordWrong,
             "Your current password is not right",
         )));
     }
@@ -385,7 +386,7 @@ pub async fn change_email(
     {
         return Err(AccountError::Field(FieldError::new(
             "password",
-            "password_wrong",
+            ErrorCode::PasswordWrong,
             "Your password is not right",
         )));
     }
@@ -461,7 +462,7 @@ pub async fn set_role(
     let Some(before) = store::user_by_id(&mut tx, target).await? else {
         return Err(AccountError::Field(FieldError::new(
             "id",
-            "account_not_found",
+            ErrorCode::AccountNotFound,
             "There is no account with that number",
         )));
     };

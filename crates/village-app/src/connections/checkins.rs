@@ -8,6 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use village_domain::accounts::FieldError;
 use village_domain::connections::checkin::{Answers, Moment};
+use village_domain::error::ErrorCode;
 use village_store::connections as store;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -51,7 +52,7 @@ pub async fn check_in(
     let Some(moment) = Moment::parse(moment) else {
         return Err(FieldError::new(
             "moment",
-            "moment_invalid",
+            ErrorCode::MomentInvalid,
             "Choose start, six_weeks or three_months.",
         )
         .into());

@@ -12,6 +12,7 @@ use village_domain::connections::matching::{
 use village_domain::directory::geo::Postcode;
 use village_domain::directory::oruk::{match_details, read_service, MatchDetails, ServiceIndex};
 use village_domain::directory::taxonomy::category_by_id;
+use village_domain::error::ErrorCode;
 use village_domain::people::{Relationship, Section, Visibility};
 use village_store::connections::{self as store, CandidateQuery};
 use village_store::{directory as dir_store, people as people_store, Db, StoreError};
@@ -362,7 +363,7 @@ pub async fn mark(
     if reason.chars().count() > 500 {
         return Err(FieldError::new(
             "reason",
-            "too_long",
+            ErrorCode::TooLong,
             "Please keep the reason under 500 characters.",
         )
         .into());
@@ -384,7 +385,7 @@ pub async fn mark(
         _ => {
             return Err(FieldError::new(
                 "mark",
-                "mark_invalid",
+                ErrorCode::MarkInvalid,
                 "Choose saved, dismissed or clear.",
             )
             .into())

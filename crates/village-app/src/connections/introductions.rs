@@ -11,6 +11,7 @@ use village_domain::access::{self, Action as HubAction};
 use village_domain::accounts::FieldError;
 use village_domain::audit::AuditAction;
 use village_domain::connections::introduction::{self as intro, Action, Parties, State};
+use village_domain::error::ErrorCode;
 use village_domain::people::{Relationship, Section};
 use village_store::connections::{self as store, IntroductionRow};
 use village_store::{directory as dir_store, people as people_store, Db, StoreError};
@@ -83,7 +84,7 @@ pub async fn request(
     else {
         return Err(FieldError::new(
             "offer_id",
-            "offer_unknown",
+            ErrorCode::OfferUnknown,
             "There is no listed offer with that id.",
         )
         .into());

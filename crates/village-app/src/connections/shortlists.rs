@@ -10,6 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use village_domain::accounts::FieldError;
 use village_domain::audit::AuditAction;
+use village_domain::error::ErrorCode;
 use village_domain::people::Relationship;
 use village_store::connections as store;
 use village_store::{directory as dir_store, people as people_store};
@@ -148,7 +149,7 @@ pub async fn add_item(
     else {
         return Err(FieldError::new(
             "offer_id",
-            "offer_unknown",
+            ErrorCode::OfferUnknown,
             "There is no listed offer with that id.",
         )
         .into());
@@ -164,7 +165,7 @@ pub async fn share(state: &App, who: &Identity, id: i64, t: i64) -> Result<(), C
     if store::shortlist_items(&mut tx, id).await?.is_empty() {
         return Err(FieldError::new(
             "offer_id",
-            "shortlist_empty",
+            ErrorCode::ShortlistEmpty,
             "Add at least one offer before sharing.",
         )
         .into());

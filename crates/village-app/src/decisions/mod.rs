@@ -13,6 +13,7 @@ pub use rounds::*;
 pub use spaces::*;
 
 use village_domain::accounts::FieldError;
+use village_domain::error::ErrorCode;
 use village_store::StoreError;
 
 #[derive(Debug)]
@@ -21,7 +22,7 @@ pub enum DecisionError {
     Forbidden,
     NotFound(&'static str),
     /// Not possible in the current state: a stable code and plain words.
-    Conflict(&'static str, String),
+    Conflict(ErrorCode, String),
     Store(StoreError),
 }
 
@@ -39,6 +40,6 @@ impl From<FieldError> for DecisionError {
 
 type Result<T> = std::result::Result<T, DecisionError>;
 
-fn conflict<T>(code: &'static str, message: impl Into<String>) -> Result<T> {
+fn conflict<T>(code: ErrorCode, message: impl Into<String>) -> Result<T> {
     Err(DecisionError::Conflict(code, message.into()))
 }

@@ -12,6 +12,7 @@ use village_domain::audit::AuditAction;
 use village_domain::decisions::proposal::{
     self, check_close, Cast, CommentKind, LivedCheck, OutcomeDraft, Progress, Stance,
 };
+use village_domain::error::ErrorCode;
 use village_store::decisions::{self as store, CommentRow, ProposalRow, StanceRow};
 /// A proposal as someone sees it.
 pub struct ProposalView {
@@ -143,7 +144,7 @@ pub async fn create_proposal(
     let view = space(state, who, space_id).await?;
     if !view.takes_part() {
         return conflict(
-            "not_a_member",
+            ErrorCode::NotAMember,
             "Join this space first to make proposals and take stances.",
         );
     }
@@ -168,7 +169,7 @@ pub async fn edit_proposal(
     let (title, body, affects) = check_proposal(input)?;
     let mut tx = state.store.begin().await?;
     if !store::edit_proposal(&mut tx, id, &title, &body, &affects, who.user.id, t).await? {
-        return conflict("proposal_closed", "This proposal has been decided.");
+        return conflict(ErrorCode::ProposalClosed, "This proposal has been decided.");
     }
     tx.commit().await?;
     Ok(())
@@ -179,12 +180,12 @@ async fn open_to_me(state: &App, who: &Identity, id: i64, t: i64) -> Result<Prop
     let view = proposal(state, who, id, t).await?;
     if !view.space.takes_part() {
         return conflict(
-            "not_a_member",
+            ErrorCode::NotAMember,
             "Join this space first to take part: make proposals, take stances and comment.",
         );
     }
     if !view.open() {
-        return conflict("proposal_closed", "This proposal has been decided.");
+        return conflict(ErrorCode::ProposalClosed, "This proposal has been decided.");
     }
     Ok(view)
 }
@@ -203,7 +204,7 @@ pub async fn take_stance(
     let Some(stance) = Stance::parse(stance) else {
         return Err(FieldError::new(
             "stance",
-            "invalid_stance",
+            ErrorCode::InvalidStance,
             "Choose agree, abstain, disagree or block",
         )
         .into());
@@ -215,7 +216,7 @@ pub async fn take_stance(
         .await?
         .is_some_and(|p| p.closed_at.is_none());
     if !still_open {
-        return conflict("proposal_closed", "This proposal has been decided.");
+        return conflict(ErrorCode::ProposalClosed, "This proposal has been decided.");
     }
     let stance_id = store::put_stance(
         &mut tx,
@@ -243,7 +244,7 @@ pub async fn comment(
     let Some(kind) = CommentKind::parse(kind) else {
         return Err(FieldError::new(
             "kind",
-            "invalid_kind",
+            ErrorCode::InvalidKind,
             "Say whether your comment is in favour, against or a question",
         )
         .into());
@@ -269,7 +270,7 @@ pub async fn close(
         return Err(DecisionError::Forbidden);
     }
     if !view.open() {
-        return conflict("proposal_closed", "This proposal has been decided.");
+        return conflict(ErrorCode::ProposalClosed, "This proposal has been decided.");
     }
     let mut tx = state.store.begin().await?;
     // The stances as they stand in this transaction, so none slips in unanswered.
@@ -297,7 +298,7 @@ pub async fn close(
     )
     .await?;
     if !closed {
-        return conflict("proposal_closed", "This proposal has been decided.");
+        return conflict(ErrorCode::ProposalClosed, "This proposal has been decided.");
     }
     // Everyone taking part hears it has been decided (a notice in the app).
     let note = format!(
@@ -344,12 +345,15 @@ pub async fn update(
         return Err(DecisionError::Forbidden);
     }
     let Some(from) = view.progress() else {
-        return conflict("proposal_open", "This proposal has not been decided yet.");
+        return conflict(
+            ErrorCode::ProposalOpen,
+            "This proposal has not been decided yet.",
+        );
     };
     let Some(to) = Progress::parse(status) else {
         return Err(FieldError::new(
             "status",
-            "invalid_status",
+            ErrorCode::InvalidStatus,
             "Choose agreed, in_progress, done or not_done",
         )
         .into());
@@ -358,7 +362,7 @@ pub async fn update(
     let mut tx = state.store.begin().await?;
     if !store::add_update(&mut tx, id, from.code(), to.code(), &note, who.user.id, t).await? {
         return conflict(
-            "changed_since",
+            ErrorCode::ChangedSince,
             "Someone updated this decision a moment ago. Look again.",
         );
     }

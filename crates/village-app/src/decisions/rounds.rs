@@ -13,6 +13,7 @@ use village_domain::audit::AuditAction;
 use village_domain::decisions::budget::{self, Bid, Method, Money, Paper, Phase, RoundState};
 use village_domain::decisions::giving::{self, Award};
 use village_domain::decisions::proposal::{self};
+use village_domain::error::ErrorCode;
 use village_store::decisions::{self as store, BidRow, NewBid, NewRound, RoundRow};
 use village_store::StoreError;
 pub struct RoundView {
@@ -77,14 +78,21 @@ pub async fn create_round(
     )?;
     let money = Money::new(input.pot_pence, input.max_bid_pence)?;
     let Some(method) = Method::parse(input.method) else {
-        return Err(
-            FieldError::new("method", "invalid_method", "Choose approval or knapsack").into(),
-        );
+        return Err(FieldError::new(
+            "method",
+            ErrorCode::InvalidMethod,
+            "Choose approval or knapsack",
+        )
+        .into());
     };
     if let Some(space_id) = input.space_id {
-        let view = space(state, who, space_id)
-            .await
-            .map_err(|_| FieldError::new("space_id", "unknown_space", "There is no such space"))?;
+        let view = space(state, who, space_id).await.map_err(|_| {
+            FieldError::new(
+                "space_id",
+                ErrorCode::UnknownSpace,
+                "There is no such space",
+            )
+        })?;
         if !view.facilitates() {
             return Err(DecisionError::Forbidden);
         }
@@ -188,7 +196,7 @@ pub async fn add_idea(
     let view = round(state, Some(who), id).await?;
     if view.phase != Phase::Ideas {
         return conflict(
-            "wrong_phase",
+            ErrorCode::WrongPhase,
             "Ideas are shared in the ideas phase, and this round has moved on.",
         );
     }
@@ -225,7 +233,10 @@ pub async fn create_bid(
 ) -> Result<i64> {
     let view = round(state, Some(who), id).await?;
     if !view.phase.takes_bids() {
-        return conflict("wrong_phase", "This round is not taking bids any more.");
+        return conflict(
+            ErrorCode::WrongPhase,
+            "This round is not taking bids any more.",
+        );
     }
     let title = village_domain::text::check(
         "title",
@@ -276,7 +287,7 @@ pub async fn create_bid(
         {
             return Err(FieldError::new(
                 "organisation_id",
-                "organisation_unknown",
+                ErrorCode::OrganisationUnknown,
                 "There is no group with that id in the directory",
             )
             .into());
@@ -316,7 +327,10 @@ pub async fn check_bid(
         return Err(DecisionError::NotFound("bid"));
     }
     if !matches!(view.phase, Phase::Bids | Phase::Checks) {
-        return conflict("wrong_phase", "Bids are checked before voting opens.");
+        return conflict(
+            ErrorCode::WrongPhase,
+            "Bids are checked before voting opens.",
+        );
     }
     let reason = village_domain::text::check(
         "reason",
@@ -411,7 +425,7 @@ pub async fn set_phase(
     let Some(to) = Phase::parse(to) else {
         return Err(FieldError::new(
             "phase",
-            "invalid_phase",
+            ErrorCode::InvalidPhase,
             "Choose ideas, bids, checks, voting, results or delivery",
         )
         .into());
@@ -455,7 +469,7 @@ pub async fn set_phase(
     .await?
     {
         return conflict(
-            "changed_since",
+            ErrorCode::ChangedSince,
             "Someone moved this round on a moment ago. Look again.",
         );
     }
@@ -574,12 +588,12 @@ pub async fn vote(
     let view = round(state, Some(who), id).await?;
     if !view.may_vote {
         return conflict(
-            "not_a_member",
+            ErrorCode::NotAMember,
             "Only members of this round's space can vote in it.",
         );
     }
     if view.phase != Phase::Voting {
-        return conflict("voting_closed", "Voting is not open in this round.");
+        return conflict(ErrorCode::VotingClosed, "Voting is not open in this round.");
     }
     let choices = budget::check_ballot(
         view.method,
@@ -592,7 +606,7 @@ pub async fn vote(
         .await?
         .is_some_and(|r| r.phase == Phase::Voting.code());
     if !still_voting {
-        return conflict("voting_closed", "Voting is not open in this round.");
+        return conflict(ErrorCode::VotingClosed, "Voting is not open in this round.");
     }
     store::put_ballot(&mut tx, id, who.user.id, &choices, t).await?;
     tx.commit().await?;
@@ -619,7 +633,7 @@ pub async fn enter_paper(
     let view = round(state, Some(who), id).await?;
     if view.phase != Phase::Voting {
         return conflict(
-            "voting_closed",
+            ErrorCode::VotingClosed,
             "Paper ballots are typed in while voting is open.",
         );
     }
@@ -644,7 +658,7 @@ pub async fn enter_paper(
         }
         _ => {
             return conflict(
-                "paper_already_entered",
+                ErrorCode::PaperAlreadyEntered,
                 "This paper ballot has been typed in twice already. If the entries disagree, resolve it.",
             )
         }
@@ -661,7 +675,7 @@ pub async fn enter_paper(
     .await
     .map_err(|e| match e {
         StoreError::Conflict(_) => DecisionError::Conflict(
-            "changed_since",
+            ErrorCode::ChangedSince,
             "Someone typed in this paper ballot a moment ago. Look again.".into(),
         ),
         other => other.into(),
@@ -694,7 +708,7 @@ pub async fn resolve_paper(
     let view = round(state, Some(who), id).await?;
     if view.phase != Phase::Voting {
         return conflict(
-            "voting_closed",
+            ErrorCode::VotingClosed,
             "Paper ballots are resolved while voting is open.",
         );
     }
@@ -705,7 +719,7 @@ pub async fn resolve_paper(
     };
     if !matches!(state_now, Paper::Mismatch { .. } | Paper::Resolved(_)) {
         return conflict(
-            "paper_not_in_dispute",
+            ErrorCode::PaperNotInDispute,
             "Only a paper ballot whose two entries disagree needs resolving.",
         );
     }
@@ -761,7 +775,7 @@ pub async fn delivery_update(
     let funded = published(&view).is_some_and(|p| p.funded.contains(&bid_id));
     if view.phase != Phase::Delivery || !funded {
         return conflict(
-            "not_funded",
+            ErrorCode::NotFunded,
             "Updates are for funded bids, once the round is delivering.",
         );
     }
@@ -780,7 +794,7 @@ pub async fn delivery_update(
 pub fn awards(view: &RoundView) -> Result<Vec<Award>> {
     let Some(p) = published(view) else {
         return conflict(
-            "results_not_ready",
+            ErrorCode::ResultsNotReady,
             "The results of this round are not published yet.",
         );
     };

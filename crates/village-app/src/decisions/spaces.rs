@@ -5,6 +5,7 @@ use crate::accounts::Identity;
 use crate::App;
 use village_domain::accounts::FieldError;
 use village_domain::decisions::proposal::{self, LivedRule};
+use village_domain::error::ErrorCode;
 use village_store::decisions::{self as store, NewSpace, ProposalRow, SpaceRow};
 /// A space as someone sees it, with their own place in it.
 pub struct SpaceView {
@@ -60,7 +61,7 @@ pub async fn create_space(
     if !(1..=366).contains(&input.update_every_days) {
         return Err(FieldError::new(
             "update_every_days",
-            "invalid_days",
+            ErrorCode::InvalidDays,
             "Say how often decisions are updated, in days from 1 to 366",
         )
         .into());
@@ -162,7 +163,7 @@ pub async fn leave(state: &App, who: &Identity, id: i64) -> Result<()> {
     let mut tx = state.store.begin().await?;
     if view.facilitates() && store::facilitators(&mut tx, id).await? <= 1 {
         return conflict(
-            "last_facilitator",
+            ErrorCode::LastFacilitator,
             "You are this space's only facilitator. Make someone else a facilitator first.",
         );
     }
@@ -189,7 +190,7 @@ pub async fn add_member(
     let Some(user) = village_store::accounts::user_by_email(&mut tx, email.as_str()).await? else {
         return Err(FieldError::new(
             "email",
-            "no_such_member",
+            ErrorCode::NoSuchMember,
             "Nobody with that email address has joined this hub yet",
         )
         .into());

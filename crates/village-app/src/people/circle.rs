@@ -10,6 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use village_domain::accounts::{Email, FieldError, Role};
 use village_domain::audit::AuditAction;
+use village_domain::error::ErrorCode;
 use village_domain::people::circle::{check_contact, check_name, LinkStatus, Ring};
 use village_store::people::{
     self as store, CircleRow, CircleUpdate, ConnectorLinkRow, MembershipRow, NewCircleEntry,
@@ -105,7 +106,7 @@ pub enum CircleError {
     Field(FieldError),
     NotFound,
     /// Not allowed in the entry's current state (e.g. a supporter who is only a name).
-    Conflict(&'static str, String),
+    Conflict(ErrorCode, String),
     Store(StoreError),
 }
 
@@ -113,7 +114,7 @@ impl From<StoreError> for CircleError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Conflict(_) => CircleError::Conflict(
-                "already_in_circle",
+                ErrorCode::AlreadyInCircle,
                 "They are already in your circle.".into(),
             ),
             e => CircleError::Store(e),
@@ -131,7 +132,7 @@ fn ring(code: &str) -> Result<Ring, FieldError> {
     Ring::parse(code).ok_or_else(|| {
         FieldError::new(
             "ring",
-            "ring_unknown",
+            ErrorCode::RingUnknown,
             "Choose where they fit: close, family_friends, community or paid.",
         )
     })
@@ -171,7 +172,7 @@ pub async fn add(
                 || {
                     FieldError::new(
                         "member_id",
-                        "member_unknown",
+                        ErrorCode::MemberUnknown,
                         "There is no member with that number on this hub.",
                     )
                 },
@@ -185,7 +186,7 @@ pub async fn add(
     if member.as_ref().is_some_and(|m| m.id == me.user.id) {
         return Err(FieldError::new(
             "member_email",
-            "member_is_you",
+            ErrorCode::MemberIsYou,
             "That is you: add someone else.",
         )
         .into());
@@ -278,7 +279,7 @@ pub async fn update(
     let supporter = supporter.unwrap_or(entry.supporter && linked_and_accepted);
     if supporter && !linked_and_accepted {
         return Err(CircleError::Conflict(
-            "supporter_needs_member",
+            ErrorCode::SupporterNeedsMember,
             "Only a member of this hub who has accepted your invitation can be a supporter.".into(),
         ));
     }
@@ -445,7 +446,7 @@ pub async fn choose_connector(
         .ok_or_else(|| {
             FieldError::new(
                 "connector_id",
-                "not_a_connector",
+                ErrorCode::NotAConnector,
                 "Choose one of this hub's connectors.",
             )
         })?;
@@ -488,7 +489,7 @@ pub async fn offer_connector(
 ) -> Result<(), CircleError> {
     if connector.user.role() != Role::Connector {
         return Err(CircleError::Conflict(
-            "not_a_connector",
+            ErrorCode::OnlyConnectorsOffer,
             "Only connectors can offer to be someone's connector.".into(),
         ));
     }

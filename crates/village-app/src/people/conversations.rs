@@ -47,12 +47,13 @@ fn allowed(r: Relationship, a: PersonalAction) -> bool {
 }
 
 use super::check_text;
+use village_domain::error::ErrorCode;
 
 fn check_date(text: &str, now: i64) -> Result<String, FieldError> {
     let d = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
         FieldError::new(
             "happened_on",
-            "date_invalid",
+            ErrorCode::DateInvalid,
             "Give the date of the conversation as YYYY-MM-DD, like 2026-11-20.",
         )
     })?;
@@ -60,7 +61,7 @@ fn check_date(text: &str, now: i64) -> Result<String, FieldError> {
     if today.is_some_and(|t| d > t) {
         return Err(FieldError::new(
             "happened_on",
-            "date_in_future",
+            ErrorCode::DateInFuture,
             "The conversation cannot be in the future.",
         ));
     }
@@ -216,7 +217,7 @@ pub async fn reply(
         _ => {
             return Err(NoteError::Field(FieldError::new(
                 "kind",
-                "reply_kind_invalid",
+                ErrorCode::ReplyKindInvalid,
                 if person {
                     "Reply with agree, comment or change."
                 } else {

@@ -3,6 +3,7 @@
 //! you" in their own words; and a simple chart of their answers.
 
 use crate::accounts::FieldError;
+use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 
 /// The four ONS personal wellbeing questions, as the ONS asks them.
@@ -86,7 +87,7 @@ impl Answers {
                 if !(0..=10).contains(&v) {
                     return Err(FieldError::new(
                         key,
-                        "score_out_of_range",
+                        ErrorCode::ScoreOutOfRange,
                         "Choose a number from 0 to 10, or leave it out.",
                     ));
                 }
@@ -96,14 +97,14 @@ impl Answers {
         if self.changed.chars().count() > 2_000 {
             return Err(FieldError::new(
                 "changed",
-                "too_long",
+                ErrorCode::TooLong,
                 "Please keep this under 2,000 characters.",
             ));
         }
         if self.scores().iter().all(Option::is_none) && self.changed.is_empty() {
             return Err(FieldError::new(
                 "satisfied",
-                "nothing_answered",
+                ErrorCode::NothingAnswered,
                 "Answer at least one question, or write what has changed.",
             ));
         }
@@ -220,7 +221,7 @@ mod tests {
         };
         assert_eq!(bad.check().map_err(|e| e.field), Err("happy"));
         assert_eq!(
-            Answers::default().check().map_err(|e| e.code),
+            Answers::default().check().map_err(|e| e.code.as_str()),
             Err("nothing_answered")
         );
     }

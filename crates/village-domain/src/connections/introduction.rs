@@ -7,6 +7,7 @@
 //! any state that has not ended ──withdraw──► withdrawn
 //! ```
 
+use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -164,12 +165,12 @@ pub enum Refusal {
 
 impl Refusal {
     /// The code in API errors.
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> ErrorCode {
         match self {
-            Refusal::NotYours => "not_yours",
-            Refusal::NotNow => "not_allowed_now",
-            Refusal::NeedsPersonsAgreement => "needs_persons_agreement",
-            Refusal::ReasonNeeded => "reason_needed",
+            Refusal::NotYours => ErrorCode::NotYours,
+            Refusal::NotNow => ErrorCode::NotAllowedNow,
+            Refusal::NeedsPersonsAgreement => ErrorCode::NeedsPersonsAgreement,
+            Refusal::ReasonNeeded => ErrorCode::ReasonNeeded,
         }
     }
 }

@@ -7,6 +7,7 @@
 //! the smaller amount, then to the earlier bid.
 
 use crate::accounts::FieldError;
+use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
@@ -93,7 +94,7 @@ impl Phase {
 /// What stops a round moving to another phase, with a stable code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhaseRefusal {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
 }
 
@@ -111,7 +112,7 @@ pub struct RoundState {
 pub fn check_phase(from: Phase, to: Phase, state: RoundState) -> Result<(), PhaseRefusal> {
     if from.next() != Some(to) {
         return Err(PhaseRefusal {
-            code: "phase_out_of_order",
+            code: ErrorCode::PhaseOutOfOrder,
             message: match from.next() {
                 Some(next) => format!(
                     "A round moves one phase at a time: after {} comes {}.",
@@ -124,7 +125,7 @@ pub fn check_phase(from: Phase, to: Phase, state: RoundState) -> Result<(), Phas
     }
     match to {
         Phase::Voting if state.unchecked_bids > 0 => Err(PhaseRefusal {
-            code: "bids_not_checked",
+            code: ErrorCode::BidsNotChecked,
             message: format!(
                 "{} {} not been checked yet. A steward records whether each bid is eligible \
                  (POST /api/v1/rounds/{{id}}/bids/{{bid_id}}/check) before voting opens.",
@@ -137,11 +138,11 @@ pub fn check_phase(from: Phase, to: Phase, state: RoundState) -> Result<(), Phas
             ),
         }),
         Phase::Voting if state.eligible_bids == 0 => Err(PhaseRefusal {
-            code: "no_eligible_bids",
+            code: ErrorCode::NoEligibleBids,
             message: "There are no eligible bids to vote on.".to_string(),
         }),
         Phase::Results if state.unresolved_papers > 0 => Err(PhaseRefusal {
-            code: "paper_ballots_unresolved",
+            code: ErrorCode::PaperBallotsUnresolved,
             message: if state.unresolved_papers == 1 {
                 "1 paper ballot is waiting for a second entry, or its two entries disagree. \
                  Resolve it first."
@@ -203,14 +204,14 @@ impl Money {
         if !(1..=MAX_POT_PENCE).contains(&pot_pence) {
             return Err(FieldError::new(
                 "pot_pence",
-                "invalid_amount",
+                ErrorCode::InvalidAmount,
                 "The pot must be more than nothing and at most £100,000,000, in pence",
             ));
         }
         if !(1..=pot_pence).contains(&max_bid_pence) {
             return Err(FieldError::new(
                 "max_bid_pence",
-                "invalid_amount",
+                ErrorCode::InvalidAmount,
                 "The most a bid may ask for must be more than nothing and no more than the pot, in pence",
             ));
         }
@@ -225,14 +226,14 @@ impl Money {
         if amount_pence < 1 {
             return Err(FieldError::new(
                 "amount_pence",
-                "invalid_amount",
+                ErrorCode::InvalidAmount,
                 "Say how much you are asking for, in pence (£250 is 25000)",
             ));
         }
         if amount_pence > self.max_bid_pence {
             return Err(FieldError::new(
                 "amount_pence",
-                "over_the_limit",
+                ErrorCode::OverTheLimit,
                 format!(
                     "A bid in this round may ask for at most {}",
                     pounds(self.max_bid_pence)
@@ -288,14 +289,14 @@ pub fn check_ballot(
         let Some(bid) = bids.iter().find(|b| b.id == *id) else {
             return Err(FieldError::new(
                 "bid_ids",
-                "unknown_bid",
+                ErrorCode::UnknownBid,
                 format!("Bid {id} is not in this round"),
             ));
         };
         if !bid.eligible {
             return Err(FieldError::new(
                 "bid_ids",
-                "bid_not_eligible",
+                ErrorCode::BidNotEligible,
                 format!("Bid {id} was found not eligible, so it cannot be voted for"),
             ));
         }
@@ -306,7 +307,7 @@ pub fn check_ballot(
     if method == Method::Knapsack && total > pot_pence {
         return Err(FieldError::new(
             "bid_ids",
-            "over_the_pot",
+            ErrorCode::OverThePot,
             format!(
                 "Your choices add up to {}, more than the pot of {}. Leave some out.",
                 pounds(total),
@@ -453,7 +454,7 @@ pub fn check_paper_reference(reference: &str) -> Result<String, FieldError> {
     {
         return Err(FieldError::new(
             "paper",
-            "invalid_paper_reference",
+            ErrorCode::InvalidPaperReference,
             "Type the number written on the paper ballot (letters, numbers and dashes, up to 40)",
         ));
     }
@@ -465,7 +466,7 @@ pub fn check_second_entry(first_by: i64, by: i64) -> Result<(), FieldError> {
     if first_by == by {
         return Err(FieldError::new(
             "paper",
-            "same_steward",
+            ErrorCode::SameSteward,
             "You typed in this paper ballot already. A different steward types it in the second time.",
         ));
     }
@@ -495,11 +496,11 @@ mod tests {
         };
         assert!(check_phase(Phase::Ideas, Phase::Bids, ok).is_ok());
         assert_eq!(
-            check_phase(Phase::Ideas, Phase::Voting, ok).map_err(|e| e.code),
+            check_phase(Phase::Ideas, Phase::Voting, ok).map_err(|e| e.code.as_str()),
             Err("phase_out_of_order")
         );
         assert_eq!(
-            check_phase(Phase::Voting, Phase::Checks, ok).map_err(|e| e.code),
+            check_phase(Phase::Voting, Phase::Checks, ok).map_err(|e| e.code.as_str()),
             Err("phase_out_of_order")
         );
         let unchecked = RoundState {
@@ -507,7 +508,7 @@ mod tests {
             ..ok
         };
         assert_eq!(
-            check_phase(Phase::Checks, Phase::Voting, unchecked).map_err(|e| e.code),
+            check_phase(Phase::Checks, Phase::Voting, unchecked).map_err(|e| e.code.as_str()),
             Err("bids_not_checked")
         );
         let papers = RoundState {
@@ -515,7 +516,7 @@ mod tests {
             ..ok
         };
         assert_eq!(
-            check_phase(Phase::Voting, Phase::Results, papers).map_err(|e| e.code),
+            check_phase(Phase::Voting, Phase::Results, papers).map_err(|e| e.code.as_str()),
             Err("paper_ballots_unresolved")
         );
         assert!(check_phase(Phase::Results, Phase::Delivery, papers).is_ok());
@@ -531,10 +532,13 @@ mod tests {
         );
         let m = Money::new(2_000_000, 250_000).unwrap();
         assert_eq!(
-            m.check_bid(250_001).map_err(|e| e.code),
+            m.check_bid(250_001).map_err(|e| e.code.as_str()),
             Err("over_the_limit")
         );
-        assert_eq!(m.check_bid(0).map_err(|e| e.code), Err("invalid_amount"));
+        assert_eq!(
+            m.check_bid(0).map_err(|e| e.code.as_str()),
+            Err("invalid_amount")
+        );
         assert_eq!(pounds(2_000_000), "£20,000");
         assert_eq!(pounds(1_250), "£12.50");
         assert_eq!(pounds(123_456_789), "£1,234,567.89");
@@ -549,15 +553,15 @@ mod tests {
             Ok(vec![1, 2])
         );
         assert_eq!(
-            check_ballot(Method::Knapsack, 1000, &bids, &[1, 2]).map_err(|e| e.code),
+            check_ballot(Method::Knapsack, 1000, &bids, &[1, 2]).map_err(|e| e.code.as_str()),
             Err("over_the_pot")
         );
         assert_eq!(
-            check_ballot(Method::Approval, 1000, &bids, &[3]).map_err(|e| e.code),
+            check_ballot(Method::Approval, 1000, &bids, &[3]).map_err(|e| e.code.as_str()),
             Err("bid_not_eligible")
         );
         assert_eq!(
-            check_ballot(Method::Approval, 1000, &bids, &[9]).map_err(|e| e.code),
+            check_ballot(Method::Approval, 1000, &bids, &[9]).map_err(|e| e.code.as_str()),
             Err("unknown_bid")
         );
         assert_eq!(check_ballot(Method::Knapsack, 1000, &bids, &[]), Ok(vec![]));

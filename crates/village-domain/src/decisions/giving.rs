@@ -1,6 +1,7 @@
 //! Awards from a participatory budgeting round as 360Giving 1.4 data (a JSON package and the
 //! standard's flat CSV), so funders and researchers can see where community money went.
 
+use crate::error::ErrorCode;
 use serde_json::{json, Value};
 
 /// Who gives the money, as 360Giving names them.
@@ -146,7 +147,7 @@ pub fn check_charity_number(n: &str) -> Result<Option<String>, crate::accounts::
     if !ok {
         return Err(crate::accounts::FieldError::new(
             "charity_number",
-            "invalid_charity_number",
+            ErrorCode::InvalidCharityNumber,
             "A charity number is digits, like 1123456. Leave it empty if the group is not a registered charity.",
         ));
     }

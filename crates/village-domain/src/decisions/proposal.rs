@@ -2,6 +2,7 @@
 //! that answer every block and publish the dissent, and the accountability that follows.
 
 use crate::accounts::FieldError;
+use crate::error::ErrorCode;
 use crate::text::check as text;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -155,7 +156,7 @@ impl LivedRule {
         if !share.is_finite() || !(0.0..=100.0).contains(&share) {
             return Err(FieldError::new(
                 "min_lived_share",
-                "invalid_share",
+                ErrorCode::InvalidShare,
                 "The share of voices with lived experience must be a number from 0 to 1 \
                  (0.5 is half), or a percentage up to 100",
             ));
@@ -164,7 +165,7 @@ impl LivedRule {
         if !(0..=Self::MAX_COUNT).contains(&count) {
             return Err(FieldError::new(
                 "min_lived_count",
-                "invalid_count",
+                ErrorCode::InvalidCount,
                 format!(
                     "The number of voices with lived experience must be a whole number from 0 to {}",
                     Self::MAX_COUNT
@@ -342,10 +343,10 @@ pub enum CloseRefusal {
 }
 
 impl CloseRefusal {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            CloseRefusal::LivedVoicesMissing(_) => "lived_experience_voices_missing",
-            CloseRefusal::BlockNotAnswered(_) => "block_not_answered",
+            CloseRefusal::LivedVoicesMissing(_) => ErrorCode::LivedExperienceVoicesMissing,
+            CloseRefusal::BlockNotAnswered(_) => ErrorCode::BlockNotAnswered,
             CloseRefusal::Field(f) => f.code,
         }
     }
@@ -387,7 +388,7 @@ pub fn check_close(
         if !blocks.contains(id) {
             return Err(CloseRefusal::Field(FieldError::new(
                 "block_responses",
-                "not_a_block",
+                ErrorCode::NotABlock,
                 format!("Stance {id} is not a block on this proposal, so it needs no answer"),
             )));
         }
@@ -528,7 +529,7 @@ pub fn check_update(from: Progress, to: Progress, note: &str) -> Result<String, 
     if from.finished() {
         return Err(FieldError::new(
             "status",
-            "decision_finished",
+            ErrorCode::DecisionFinished,
             format!(
                 "This decision is finished ({}): it takes no more updates",
                 from.words().to_lowercase()
@@ -538,7 +539,7 @@ pub fn check_update(from: Progress, to: Progress, note: &str) -> Result<String, 
     if !from.may_become(to) {
         return Err(FieldError::new(
             "status",
-            "invalid_status",
+            ErrorCode::InvalidStatus,
             format!(
                 "A decision that is {} cannot become {}",
                 from.words().to_lowercase(),
@@ -673,7 +674,7 @@ mod tests {
         let stances = [cast(1, Stance::Agree, true), cast(2, Stance::Agree, true)];
         let e = check_close(LivedRule::default(), &stances, &draft());
         assert_eq!(
-            e.map_err(|e| e.code()),
+            e.map_err(|e| e.code().as_str()),
             Err("lived_experience_voices_missing")
         );
     }
@@ -697,14 +698,14 @@ mod tests {
         }
         d.block_responses.insert(4, "   ".into());
         assert_eq!(
-            check_close(rule, &stances, &d).map_err(|e| e.code()),
+            check_close(rule, &stances, &d).map_err(|e| e.code().as_str()),
             Err("block_not_answered")
         );
         d.block_responses
             .insert(4, "The library is free on Tuesdays.".into());
         d.dissent_summary = String::new();
         assert_eq!(
-            check_close(rule, &stances, &d).map_err(|e| e.code()),
+            check_close(rule, &stances, &d).map_err(|e| e.code().as_str()),
             Err("text_missing")
         );
         d.dissent_summary = "Two people worry about the cost.".into();
@@ -712,7 +713,7 @@ mod tests {
         assert_eq!(outcome.block_responses.len(), 2);
         d.block_responses.insert(1, "Thanks".into());
         assert_eq!(
-            check_close(rule, &stances, &d).map_err(|e| e.code()),
+            check_close(rule, &stances, &d).map_err(|e| e.code().as_str()),
             Err("not_a_block")
         );
     }
@@ -754,7 +755,7 @@ mod tests {
             Err("note")
         );
         assert_eq!(
-            check_update(Progress::Done, Progress::Done, "More").map_err(|e| e.code),
+            check_update(Progress::Done, Progress::Done, "More").map_err(|e| e.code.as_str()),
             Err("decision_finished")
         );
         let day = 86_400;

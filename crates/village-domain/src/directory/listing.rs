@@ -7,6 +7,7 @@ use super::taxonomy::{
     category_by_code, Access, Community, GroupKind, Space, LIVED_EXPERIENCE_LED_TERM_ID,
 };
 use crate::accounts::{Email, FieldError};
+use crate::error::ErrorCode;
 use serde_json::{json, Map, Value};
 
 /// The short form for suggesting a new listing, as typed.
@@ -44,11 +45,15 @@ fn required(
 ) -> String {
     let v = value.trim();
     if v.is_empty() {
-        problems.push(FieldError::new(field, "missing", format!("Enter {what}")));
+        problems.push(FieldError::new(
+            field,
+            ErrorCode::Missing,
+            format!("Enter {what}"),
+        ));
     } else if v.chars().count() > max {
         problems.push(FieldError::new(
             field,
-            "too_long",
+            ErrorCode::TooLong,
             format!("Keep {what} to {max} characters or fewer"),
         ));
     }
@@ -66,7 +71,7 @@ fn optional(
     if v.chars().count() > max {
         problems.push(FieldError::new(
             field,
-            "too_long",
+            ErrorCode::TooLong,
             format!("Keep {what} to {max} characters or fewer"),
         ));
     }
@@ -110,7 +115,7 @@ pub fn new_listing(
             None => {
                 problems.push(FieldError::new(
                     "category",
-                    "unknown",
+                    ErrorCode::Unknown,
                     "Choose a kind of activity from the list",
                 ));
                 None
@@ -124,7 +129,7 @@ pub fn new_listing(
             None => {
                 problems.push(FieldError::new(
                     "kind",
-                    "unknown",
+                    ErrorCode::Unknown,
                     "Choose a kind of group from the list",
                 ));
                 None
@@ -138,7 +143,7 @@ pub fn new_listing(
             None => {
                 problems.push(FieldError::new(
                     "day",
-                    "unknown",
+                    ErrorCode::Unknown,
                     "Choose a day from the list",
                 ));
                 None
@@ -153,7 +158,7 @@ pub fn new_listing(
             None => {
                 problems.push(FieldError::new(
                     field,
-                    "not_a_time",
+                    ErrorCode::NotATime,
                     "Enter a time like 10:00 or 14:30",
                 ));
                 None
@@ -166,7 +171,7 @@ pub fn new_listing(
         if c <= o {
             problems.push(FieldError::new(
                 "closes",
-                "before_opening",
+                ErrorCode::BeforeOpening,
                 "The finishing time must be after the starting time",
             ));
         }
@@ -174,7 +179,7 @@ pub fn new_listing(
     if (opens.is_some() || closes.is_some()) && day.is_none() {
         problems.push(FieldError::new(
             "day",
-            "missing",
+            ErrorCode::Missing,
             "Choose the day it happens on",
         ));
     }
@@ -185,7 +190,7 @@ pub fn new_listing(
         p => match Postcode::parse(p) {
             Ok(p) => Some(p),
             Err(why) => {
-                problems.push(FieldError::new("postcode", "invalid", why));
+                problems.push(FieldError::new("postcode", ErrorCode::Invalid, why));
                 None
             }
         },
@@ -225,7 +230,7 @@ pub fn new_listing(
         code => Space::parse(code).or_else(|| {
             problems.push(FieldError::new(
                 "space",
-                "unknown",
+                ErrorCode::Unknown,
                 "Choose whether it has space now or a waiting list",
             ));
             None
@@ -594,7 +599,7 @@ fn checked_times(lines: &[TimeLine], problems: &mut Vec<FieldError>) -> Vec<(Tim
     if lines.len() > MAX_TIMES {
         problems.push(FieldError::new(
             "times",
-            "too_many",
+            ErrorCode::TooMany,
             format!("Give at most {MAX_TIMES} times; say the rest in the description"),
         ));
         return out;
@@ -611,9 +616,9 @@ fn checked_times(lines: &[TimeLine], problems: &mut Vec<FieldError>) -> Vec<(Tim
             problems.push(FieldError::new(
                 day_field,
                 if line.day.trim().is_empty() {
-                    "missing"
+                    ErrorCode::Missing
                 } else {
-                    "unknown"
+                    ErrorCode::Unknown
                 },
                 format!("Choose the day for time {}", i + 1),
             ));
@@ -623,7 +628,7 @@ fn checked_times(lines: &[TimeLine], problems: &mut Vec<FieldError>) -> Vec<(Tim
         if !WEEKS.iter().any(|(code, _)| *code == week) {
             problems.push(FieldError::new(
                 week_field,
-                "unknown",
+                ErrorCode::Unknown,
                 format!("Choose which week of the month for time {}", i + 1),
             ));
             continue;
@@ -635,7 +640,7 @@ fn checked_times(lines: &[TimeLine], problems: &mut Vec<FieldError>) -> Vec<(Tim
                 None => {
                     problems.push(FieldError::new(
                         part,
-                        "not_a_time",
+                        ErrorCode::NotATime,
                         format!("Enter a time like 10:00 or 14:30 for time {}", i + 1),
                     ));
                     None
@@ -652,7 +657,7 @@ fn checked_times(lines: &[TimeLine], problems: &mut Vec<FieldError>) -> Vec<(Tim
             if c <= o {
                 problems.push(FieldError::new(
                     closes_field,
-                    "before_opening",
+                    ErrorCode::BeforeOpening,
                     format!(
                         "The finishing time must be after the starting time for time {}",
                         i + 1
@@ -777,7 +782,7 @@ fn coded<T>(
             Some(t) => out.push(t),
             None => problems.push(FieldError::new(
                 field,
-                "unknown",
+                ErrorCode::Unknown,
                 format!("{code:?} is not one of the {what} on the list"),
             )),
         }
@@ -844,7 +849,7 @@ pub fn apply_change(
         {
             problems.push(FieldError::new(
                 "url",
-                "invalid",
+                ErrorCode::Invalid,
                 "Enter a web address starting with https://",
             ));
         }
@@ -857,7 +862,7 @@ pub fn apply_change(
             None => {
                 problems.push(FieldError::new(
                     "space",
-                    "unknown",
+                    ErrorCode::Unknown,
                     "Choose whether it has space now or a waiting list",
                 ));
                 None
@@ -894,7 +899,7 @@ pub fn apply_change(
             _ => {
                 problems.push(FieldError::new(
                     "free",
-                    "unknown",
+                    ErrorCode::Unknown,
                     "Choose whether it is free",
                 ));
                 None
@@ -909,7 +914,7 @@ pub fn apply_change(
         let postcode = match p.postcode.trim() {
             "" => None,
             typed => Postcode::parse(typed)
-                .map_err(|why| problems.push(FieldError::new("postcode", "invalid", why)))
+                .map_err(|why| problems.push(FieldError::new("postcode", ErrorCode::Invalid, why)))
                 .ok(),
         };
         (venue, address, postcode)

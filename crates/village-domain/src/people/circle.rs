@@ -1,6 +1,7 @@
 //! The circle of support: the people in a person's life, in four rings, drawn as a picture.
 
 use crate::accounts::FieldError;
+use crate::error::ErrorCode;
 use serde::Serialize;
 
 /// How close someone is. The codes are stable (stored and used in the API).
@@ -94,14 +95,14 @@ pub fn check_name(name: &str) -> Result<String, FieldError> {
     if name.is_empty() {
         return Err(FieldError::new(
             "name",
-            "name_missing",
+            ErrorCode::NameMissing,
             "Enter their name, or what you call them.",
         ));
     }
     if name.chars().count() > 100 {
         return Err(FieldError::new(
             "name",
-            "name_too_long",
+            ErrorCode::NameTooLong,
             "Keep the name under 100 characters.",
         ));
     }
@@ -114,7 +115,7 @@ pub fn check_contact(contact: &str) -> Result<String, FieldError> {
     if contact.chars().count() > 500 {
         return Err(FieldError::new(
             "contact",
-            "contact_too_long",
+            ErrorCode::ContactTooLong,
             "Keep contact details under 500 characters.",
         ));
     }

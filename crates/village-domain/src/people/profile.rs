@@ -7,6 +7,7 @@ use crate::accounts::FieldError;
 use crate::directory::geo::Postcode;
 use crate::directory::schedule::{TimeOfDay, Weekday};
 use crate::directory::taxonomy::Access;
+use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 
 /// A part of the profile. The keys are stable: they are stored and used in the API.
@@ -342,7 +343,7 @@ pub fn check(
     if content.text.chars().count() > section.max_chars() {
         return Err(FieldError::new(
             section.text_field(),
-            "too_long",
+            ErrorCode::TooLong,
             format!(
                 "Please keep this under {} characters, or split it up.",
                 section.max_chars()
@@ -356,7 +357,7 @@ pub fn check(
     {
         return Err(FieldError::new(
             section.text_field(),
-            "text_invalid",
+            ErrorCode::TextInvalid,
             "This has characters in it that cannot be shown. Please type it again.",
         ));
     }
@@ -381,7 +382,7 @@ pub fn check(
     if other_structure {
         return Err(FieldError::new(
             section.text_field(),
-            "field_not_in_section",
+            ErrorCode::FieldNotInSection,
             format!(
                 "The '{}' section only takes its words{}.",
                 section.key(),
@@ -403,7 +404,7 @@ pub fn check(
                 if !known_term(t) {
                     return Err(FieldError::new(
                         "interests.terms",
-                        "term_unknown",
+                        ErrorCode::TermUnknown,
                         format!("'{t}' is not a category in this hub's directory."),
                     ));
                 }
@@ -414,7 +415,7 @@ pub fn check(
             if terms.len() > 40 {
                 return Err(FieldError::new(
                     "interests.terms",
-                    "too_many",
+                    ErrorCode::TooMany,
                     "Choose up to 40 kinds of activity.",
                 ));
             }
@@ -423,8 +424,9 @@ pub fn check(
         Section::Travel => {
             if let Some(p) = content.postcode.take() {
                 if !p.trim().is_empty() {
-                    let parsed = Postcode::parse(&p)
-                        .map_err(|m| FieldError::new("travel.postcode", "postcode_invalid", m))?;
+                    let parsed = Postcode::parse(&p).map_err(|m| {
+                        FieldError::new("travel.postcode", ErrorCode::PostcodeInvalid, m)
+                    })?;
                     content.postcode = Some(parsed.to_string());
                 }
             }
@@ -432,7 +434,7 @@ pub fn check(
                 if !km.is_finite() || km <= 0.0 || km > 500.0 {
                     return Err(FieldError::new(
                         "travel.max_km",
-                        "distance_invalid",
+                        ErrorCode::DistanceInvalid,
                         "Enter how far you can travel as a number of kilometres, from 0.1 to 500.",
                     ));
                 }
@@ -443,7 +445,7 @@ pub fn check(
             if content.slots.len() > 50 {
                 return Err(FieldError::new(
                     "availability.slots",
-                    "too_many",
+                    ErrorCode::TooMany,
                     "Give up to 50 times in a week.",
                 ));
             }
@@ -452,7 +454,7 @@ pub fn check(
                 let day = Weekday::parse(&slot.day).ok_or_else(|| {
                     FieldError::new(
                         "availability.slots",
-                        "day_invalid",
+                        ErrorCode::DayInvalid,
                         format!(
                             "'{}' is not a day: use MO, TU, WE, TH, FR, SA or SU.",
                             slot.day
@@ -464,7 +466,7 @@ pub fn check(
                 let (Some(from), Some(to)) = (from, to) else {
                     return Err(FieldError::new(
                         "availability.slots",
-                        "time_invalid",
+                        ErrorCode::TimeInvalid,
                         format!(
                             "Give times like 09:30 for {} ('{}' to '{}').",
                             day.name(),
@@ -476,7 +478,7 @@ pub fn check(
                 if to <= from {
                     return Err(FieldError::new(
                         "availability.slots",
-                        "time_order",
+                        ErrorCode::TimeOrder,
                         format!(
                             "On {} the end time must be after the start time.",
                             day.name()
@@ -502,7 +504,7 @@ pub fn check(
                     let a = Access::parse(code).ok_or_else(|| {
                         FieldError::new(
                             "access_needs.needs",
-                            "access_code_unknown",
+                            ErrorCode::AccessCodeUnknown,
                             format!("'{code}' is not one of the directory's accessibility codes."),
                         )
                     })?;
@@ -531,7 +533,7 @@ pub fn check(
             if !year_ok {
                 return Err(FieldError::new(
                     "birth_year.value",
-                    "birth_year_invalid",
+                    ErrorCode::BirthYearInvalid,
                     format!(
                         "Enter the year you were born as four figures, like 1961 (from {} to {this_year}).",
                         this_year - 120
@@ -651,7 +653,7 @@ mod tests {
             any_term,
             2026,
         );
-        assert_eq!(backwards.err().map(|e| e.code), Some("time_order"));
+        assert_eq!(backwards.err().map(|e| e.code.as_str()), Some("time_order"));
 
         let needs = check(
             Section::AccessNeeds,
@@ -675,7 +677,10 @@ mod tests {
             any_term,
             2026,
         );
-        assert_eq!(unknown.err().map(|e| e.code), Some("access_code_unknown"));
+        assert_eq!(
+            unknown.err().map(|e| e.code.as_str()),
+            Some("access_code_unknown")
+        );
 
         let terms = check(
             Section::Interests,
@@ -699,7 +704,7 @@ mod tests {
             2026,
         );
         assert_eq!(
-            wrong_place.err().map(|e| e.code),
+            wrong_place.err().map(|e| e.code.as_str()),
             Some("field_not_in_section")
         );
     }

@@ -11,6 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use village_app::connections::{ConnectError, IntroductionRequest, Seen};
 use village_domain::connections::introduction::{Action, Refusal, State as IntroState};
 use village_domain::connections::matching::Preferences;
+use village_domain::error::ErrorCode;
 use village_store::connections::{self as store, IntroductionRow};
 
 pub(super) fn api_error(e: ConnectError) -> ApiError {
@@ -18,29 +19,22 @@ pub(super) fn api_error(e: ConnectError) -> ApiError {
         ConnectError::NotFound => ApiError::not_found("person, offer or introduction"),
         ConnectError::Field(f) => f.into(),
         ConnectError::Refused(r) => {
-            let (status, message) = match r {
-                Refusal::NotYours => (StatusCode::FORBIDDEN, "That is not yours to do: it is for the person, their connector or the group, depending on the step."),
-                Refusal::NeedsPersonsAgreement => (StatusCode::FORBIDDEN, "The person must agree first: they send the introduction themselves."),
-                Refusal::NotNow => (StatusCode::CONFLICT, "That cannot be done at this step of the introduction."),
+            let message = match r {
+                Refusal::NotYours => "That is not yours to do: it is for the person, their connector or the group, depending on the step.",
+                Refusal::NeedsPersonsAgreement => "The person must agree first: they send the introduction themselves.",
+                Refusal::NotNow => "That cannot be done at this step of the introduction.",
                 Refusal::ReasonNeeded => {
-                    return ApiError {
-                        status: StatusCode::UNPROCESSABLE_ENTITY,
-                        code: r.code(),
-                        message: "Please give a reason.".into(),
-                        field: Some("reason"),
-                    }
+                    return ApiError::field("reason", r.code(), "Please give a reason.")
                 }
             };
-            ApiError::new(status, r.code(), message)
+            ApiError::new(r.code(), message)
         }
         ConnectError::Changed => ApiError::new(
-            StatusCode::CONFLICT,
-            "not_allowed_now",
+            ErrorCode::NotAllowedNow,
             "Someone else moved the introduction on just now. Look again.",
         ),
         ConnectError::AlreadyOpen(id) => ApiError::new(
-            StatusCode::CONFLICT,
-            "already_introduced",
+            ErrorCode::AlreadyIntroduced,
             format!("There is already an introduction in progress for this offer: number {id}."),
         ),
         ConnectError::Store(e) => e.into(),
@@ -80,12 +74,7 @@ async fn suggestions(
         .await
         .map_err(api_error)?;
     if ideas.needs_home {
-        return Err(ApiError {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            code: "home_area_needed",
-            message: "This directory is large: add a home area (travel.postcode) to the profile to get suggestions near it.".into(),
-            field: Some("travel.postcode"),
-        });
+        return Err(ApiError::field("travel.postcode", ErrorCode::HomeAreaNeeded, "This directory is large: add a home area (travel.postcode) to the profile to get suggestions near it."));
     }
     Ok(Json(
         ideas
@@ -154,12 +143,11 @@ pub async fn api_mark(
     ApiJson(body): ApiJson<MarkBody>,
 ) -> Result<StatusCode, ApiError> {
     if body.mark == "clear" {
-        return Err(ApiError {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            code: "mark_invalid",
-            message: "Choose saved or dismissed (DELETE takes a mark away).".into(),
-            field: Some("mark"),
-        });
+        return Err(ApiError::field(
+            "mark",
+            ErrorCode::MarkInvalid,
+            "Choose saved or dismissed (DELETE takes a mark away).",
+        ));
     }
     village_app::connections::mark(
         &state,
@@ -426,8 +414,7 @@ pub async fn api_act(
 ) -> Result<Json<IntroductionOut>, ApiError> {
     let Some(action) = Action::parse(&action) else {
         return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "action_unknown",
+            ErrorCode::ActionUnknown,
             "The action must be send, accept, decline, met, going_well, stop or withdraw.",
         ));
     };
@@ -438,8 +425,7 @@ pub async fn api_act(
         serde_json::from_slice::<IntroductionActionBody>(&body)
             .map_err(|e| {
                 ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "json_invalid",
+                    ErrorCode::JsonInvalid,
                     format!("The body must be {{\"reason\": \"…\"}} or nothing: {e}"),
                 )
             })?

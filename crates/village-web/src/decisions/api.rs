@@ -15,15 +15,14 @@ use village_app::decisions::{DecisionError, ProposalView};
 use village_domain::decisions::budget::Paper;
 use village_domain::decisions::giving;
 use village_domain::decisions::proposal::OutcomeDraft;
+use village_domain::error::ErrorCode;
 
 pub fn api_error(e: DecisionError) -> ApiError {
     match e {
         DecisionError::Field(f) => f.into(),
         DecisionError::Forbidden => ApiError::forbidden(),
         DecisionError::NotFound(what) => ApiError::not_found(what),
-        DecisionError::Conflict(code, message) => {
-            ApiError::new(StatusCode::CONFLICT, code, message)
-        }
+        DecisionError::Conflict(code, message) => ApiError::new(code, message),
         DecisionError::Store(e) => e.into(),
     }
 }
@@ -611,12 +610,11 @@ pub async fn api_close(
     let mut block_responses = BTreeMap::new();
     for (k, v) in b.block_responses {
         let Ok(stance_id) = k.trim().parse::<i64>() else {
-            return Err(ApiError {
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                code: "not_a_block",
-                message: format!("'{k}' is not a stance id: answer each block by its stance's id"),
-                field: Some("block_responses"),
-            });
+            return Err(ApiError::field(
+                "block_responses",
+                ErrorCode::NotABlock,
+                format!("'{k}' is not a stance id: answer each block by its stance's id"),
+            ));
         };
         block_responses.insert(stance_id, v);
     }
@@ -1208,8 +1206,7 @@ pub async fn api_results(
         .map_err(api_error)?;
     let Some(p) = village_app::decisions::published(&v) else {
         return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "results_not_ready",
+            ErrorCode::ResultsNotReady,
             "The results of this round are not published yet.",
         ));
     };
@@ -1241,8 +1238,7 @@ pub async fn api_giving_json(
     let awards = village_app::decisions::awards(&v).map_err(api_error)?;
     if awards.is_empty() {
         return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "no_awards",
+            ErrorCode::NoAwards,
             "No bid was funded in this round, so there are no grants to publish.",
         ));
     }

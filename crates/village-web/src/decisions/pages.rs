@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use village_app::decisions::{DecisionError, ProposalView};
 use village_domain::decisions::budget::{pounds, Paper, Phase};
 use village_domain::decisions::proposal::{CommentKind, OutcomeDraft, Progress, Stance};
+use village_domain::error::ErrorCode;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -1003,10 +1004,10 @@ async fn view_close(
         Err(DecisionError::Field(f)) => {
             proposal_again(&state, &who, &csrf, id, f.into(), form).await
         }
-        Err(DecisionError::Conflict(code, message)) if code != "proposal_closed" => {
+        Err(DecisionError::Conflict(code, message)) if code != ErrorCode::ProposalClosed => {
             // The rule or an unanswered block: say so at the top, linked to the part to fix.
             let mut errors = Errors::none();
-            let field = if code == "block_not_answered" {
+            let field = if code == ErrorCode::BlockNotAnswered {
                 "blocks"
             } else {
                 "lived"

@@ -13,6 +13,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 use village_domain::directory::listing::{apply_change, ChangeForm, CostLine, PlaceLine, TimeLine};
 use village_domain::directory::oruk::read_service;
+use village_domain::error::ErrorCode;
 use village_store::directory::{self as store, SuggestionRow};
 
 /// A suggested listing or change, and where its review is up to.
@@ -78,7 +79,7 @@ pub async fn api_suggest_listing(
     ApiJson(body): ApiJson<NewListingBody>,
 ) -> Result<(StatusCode, Json<SuggestionOut>), ApiError> {
     let invalid = |message: String| {
-        let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "record_invalid", message);
+        let mut e = ApiError::new(ErrorCode::RecordInvalid, message);
         e.field = Some("record");
         e
     };
@@ -106,8 +107,7 @@ pub async fn api_suggest_listing(
             .is_some()
         {
             return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "listing_exists",
+                ErrorCode::ListingExists,
                 "A listing with that id exists: suggest a change to it instead.",
             ));
         }
@@ -217,8 +217,7 @@ pub async fn api_suggest_change(
     };
     if body.why.trim().is_empty() {
         let mut e = ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "why_missing",
+            ErrorCode::WhyMissing,
             "Say what has changed, so a steward can check it.",
         );
         e.field = Some("why");
@@ -263,11 +262,7 @@ pub async fn api_suggest_change(
     )
     .map_err(|problems| match problems.into_iter().next() {
         Some(p) => ApiError::from(p),
-        None => ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "change_invalid",
-            "The change is not valid.",
-        ),
+        None => ApiError::new(ErrorCode::ChangeInvalid, "The change is not valid."),
     })?;
     let suggestion = Suggestion {
         service_id: &id,
@@ -339,15 +334,13 @@ async fn api_decide(
     let current = load(state, id).await?;
     if current.status != "pending" {
         return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "already_decided",
+            ErrorCode::AlreadyDecided,
             "That suggestion has already been decided.",
         ));
     }
     if !approve && reason.trim().is_empty() {
         let mut e = ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "reason_missing",
+            ErrorCode::ReasonMissing,
             "Say why it is not approved: the member will see this.",
         );
         e.field = Some("reason");
@@ -355,8 +348,7 @@ async fn api_decide(
     }
     if !decide(state, identity, id, approve, reason.trim(), ip).await? {
         return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "already_decided",
+            ErrorCode::AlreadyDecided,
             "That suggestion has already been decided.",
         ));
     }

@@ -25,6 +25,7 @@ use village_domain::directory::listing::{
 use village_domain::directory::oruk::read_service;
 use village_domain::directory::schedule::Weekday;
 use village_domain::directory::taxonomy::{Access, Community, GroupKind, Space, CATEGORIES};
+use village_domain::error::ErrorCode;
 use village_store::directory::{self as store, SuggestionRow};
 use village_store::StoreError;
 
@@ -637,7 +638,7 @@ async fn view_change_post(
     if f.why.trim().is_empty() {
         problems.push(FieldError::new(
             "why",
-            "missing",
+            ErrorCode::Missing,
             "Say what has changed, so a steward can check it",
         ));
     }

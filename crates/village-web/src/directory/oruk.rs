@@ -4,7 +4,7 @@
 use crate::api::ApiError;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -13,6 +13,7 @@ use serde_json::{json, Map, Value};
 use village_domain::directory::geo::Postcode;
 use village_domain::directory::oruk::without_empty_fields;
 use village_domain::directory::schedule::{TimeOfDay, Weekday};
+use village_domain::error::ErrorCode;
 use village_store::directory::{self as store, ServiceFilter};
 
 pub fn routes() -> Router<AppState> {
@@ -43,7 +44,7 @@ const DEFAULT_PER_PAGE: i64 = 50;
 const MAX_PER_PAGE: i64 = 1000;
 
 fn bad(param: &'static str, message: impl Into<String>) -> ApiError {
-    let mut e = ApiError::new(StatusCode::BAD_REQUEST, "invalid_parameter", message);
+    let mut e = ApiError::new(ErrorCode::InvalidParameter, message);
     e.field = Some(param);
     e
 }

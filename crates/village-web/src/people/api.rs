@@ -20,6 +20,7 @@ use utoipa::ToSchema;
 use village_app::people::circle::{
     self as circle_fns, CircleEntryOut, CircleError, ConnectorOut, MembershipOut, NewEntry,
 };
+use village_domain::error::ErrorCode;
 use village_domain::people::profile::{Content, Slot};
 use village_domain::people::{Section, Visibility};
 use village_store::people as store;
@@ -70,18 +71,15 @@ pub struct SectionBody {
     pub value: Option<Value>,
 }
 
-fn field_error(field: &'static str, code: &'static str, message: impl Into<String>) -> ApiError {
-    let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message);
-    e.field = Some(field);
-    e
+fn field_error(field: &'static str, code: ErrorCode, message: impl Into<String>) -> ApiError {
+    ApiError::field(field, code, message)
 }
 
 /// Read a profile change: `{section_key: {…}}` for any sections, the rest kept.
 fn read_changes(body: &Value, current: &ProfileView) -> Result<Vec<SectionChange>, ApiError> {
     let Some(object) = body.as_object() else {
         return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "json_invalid",
+            ErrorCode::JsonInvalid,
             "Send an object with sections under their keys, e.g. {\"story\": {\"text\": \"…\"}}.",
         ));
     };
@@ -93,7 +91,7 @@ fn read_changes(body: &Value, current: &ProfileView) -> Result<Vec<SectionChange
         let Some(section) = Section::parse(key) else {
             return Err(field_error(
                 "profile",
-                "section_unknown",
+                ErrorCode::SectionUnknown,
                 format!(
                     "'{key}' is not a profile section. Sections are: {}.",
                     Section::ALL.map(Section::key).join(", ")
@@ -109,7 +107,7 @@ fn read_changes(body: &Value, current: &ProfileView) -> Result<Vec<SectionChange
         let part: SectionBody = serde_json::from_value(value).map_err(|e| {
             field_error(
                 section.text_field(),
-                "json_invalid",
+                ErrorCode::JsonInvalid,
                 format!("The '{key}' section does not fit: {e}"),
             )
         })?;
@@ -153,7 +151,7 @@ fn read_changes(body: &Value, current: &ProfileView) -> Result<Vec<SectionChange
             Some(code) => Some(Visibility::parse(code).ok_or_else(|| {
                 field_error(
                     section.visibility_field(),
-                    "visibility_unknown",
+                    ErrorCode::VisibilityUnknown,
                     "Choose who can see it: only_me, circle, connectors, members or public.",
                 )
             })?),
@@ -172,8 +170,7 @@ fn save_error(e: SaveError) -> ApiError {
         SaveError::Field(f) => f.into(),
         SaveError::Forbidden(section) => {
             let mut e = ApiError::new(
-                StatusCode::FORBIDDEN,
-                "forbidden",
+                ErrorCode::Forbidden,
                 format!(
                     "You may not change the '{}' section, or who can see it.",
                     section.key()
@@ -318,8 +315,7 @@ fn undo_error(e: UndoError) -> ApiError {
         UndoError::NotFound => ApiError::not_found("change"),
         UndoError::Forbidden => ApiError::forbidden(),
         UndoError::ChangedSince => ApiError::new(
-            StatusCode::CONFLICT,
-            "changed_since",
+            ErrorCode::ChangedSince,
             "That part of the profile has changed since: undo the later change first.",
         ),
         UndoError::Store(e) => e.into(),
@@ -390,8 +386,7 @@ pub async fn api_access_log(
     ApiUser(identity): ApiUser,
     query: Result<Query<AccessLogParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let Query(p) = query
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "query_invalid", e.body_text()))?;
+    let Query(p) = query.map_err(|e| ApiError::new(ErrorCode::QueryInvalid, e.body_text()))?;
     let rows = access_log(
         &state,
         identity.user.id,
@@ -442,7 +437,7 @@ pub fn circle_error(e: CircleError) -> ApiError {
     match e {
         CircleError::Field(f) => f.into(),
         CircleError::NotFound => ApiError::not_found("circle entry or person"),
-        CircleError::Conflict(code, message) => ApiError::new(StatusCode::CONFLICT, code, message),
+        CircleError::Conflict(code, message) => ApiError::new(code, message),
         CircleError::Store(e) => e.into(),
     }
 }

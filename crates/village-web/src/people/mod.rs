@@ -19,6 +19,7 @@ pub use village_app::people::{
 };
 use village_domain::accounts::FieldError;
 use village_domain::audit::AuditAction;
+use village_domain::error::ErrorCode;
 use village_domain::people::profile::Content;
 use village_domain::people::{Section, Visibility};
 use village_store::people::{self as store, SectionRow};
@@ -318,7 +319,7 @@ pub async fn forget(
     {
         return Err(ForgetError::Field(FieldError::new(
             "password",
-            "password_wrong",
+            ErrorCode::PasswordWrong,
             "Your password is not right",
         )));
     }
@@ -327,7 +328,7 @@ pub async fn forget(
         if account_store::count_role(&mut c, village_domain::accounts::Role::HubAdmin).await? <= 1 {
             return Err(ForgetError::Field(FieldError::new(
                 "password",
-                "last_hub_admin",
+                ErrorCode::LastHubAdmin,
                 "You are the only hub admin. Make someone else a hub admin first, so the hub is not left without one.",
             )));
         }

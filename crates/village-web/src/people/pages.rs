@@ -18,6 +18,7 @@ use axum::Router;
 use serde::Deserialize;
 use village_domain::directory::schedule::Weekday;
 use village_domain::directory::taxonomy::{Access, CATEGORIES};
+use village_domain::error::ErrorCode;
 use village_domain::people::profile::{Content, Slot};
 use village_domain::people::{Relationship, Section, Visibility};
 
@@ -384,7 +385,7 @@ impl SectionForm {
                         Err(_) => {
                             problem = Some(village_domain::accounts::FieldError::new(
                                 "travel.max_km",
-                                "distance_invalid",
+                                ErrorCode::DistanceInvalid,
                                 "Enter how far you can travel as a number of kilometres, like 5.",
                             ))
                         }

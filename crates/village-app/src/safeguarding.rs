@@ -9,7 +9,7 @@ use crate::App;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use village_domain::access::{self, Action};
-use village_domain::accounts::FieldError;
+use village_domain::accounts::{Email, FieldError};
 use village_domain::audit::AuditAction;
 use village_domain::error::ErrorCode;
 use village_store::safeguarding::{self as store, ConcernActionRow, ConcernRow, NewConcern};
@@ -308,4 +308,61 @@ pub async fn set_lead(
     tx.commit().await?;
     state.sessions.changed(&state.store);
     Ok(())
+}
+
+/// Make the person with this email address a safeguarding lead, or no longer one (the admin's
+/// form names people by email). An address nobody has joined with is a field error.
+pub async fn set_lead_by_email(
+    state: &App,
+    admin: &Identity,
+    email: &str,
+    on: bool,
+    ip: &str,
+    t: i64,
+) -> Result<(), ConcernError> {
+    access::check(&admin.actor(), Action::SetSafeguardingLead)
+        .map_err(|_| ConcernError::Forbidden)?;
+    let email = Email::parse(email)?;
+    let mut c = state.store.conn().await?;
+    let Some(person) = account_store::user_by_email(&mut c, email.as_str()).await? else {
+        return Err(FieldError::new(
+            "email",
+            ErrorCode::AccountNotFound,
+            "Nobody with that email address has joined this hub.",
+        )
+        .into());
+    };
+    drop(c);
+    set_lead(state, admin, person.id, on, ip, t).await
+}
+
+/// The hub's safeguarding leads (id, name, email), for the hub admins who choose them.
+pub async fn leads(
+    state: &App,
+    admin: &Identity,
+) -> Result<Vec<(i64, String, String)>, ConcernError> {
+    access::check(&admin.actor(), Action::SetSafeguardingLead)
+        .map_err(|_| ConcernError::Forbidden)?;
+    let mut c = state.store.conn().await?;
+    Ok(account_store::safeguarding_leads(&mut c).await?)
+}
+
+/// Who a new concern is about, in words, when the form was opened from a member's or a
+/// group's page; empty when neither is known.
+pub async fn about_words(
+    state: &App,
+    person: Option<i64>,
+    organisation: Option<&str>,
+) -> Result<String, ConcernError> {
+    Ok(match (person, organisation) {
+        (Some(id), _) => {
+            let mut c = state.store.conn().await?;
+            account_store::user_by_id(&mut c, id)
+                .await?
+                .map(|u| u.display_name)
+                .unwrap_or_default()
+        }
+        (None, Some(org)) => organisation_name(state, org).await?.unwrap_or_default(),
+        (None, None) => String::new(),
+    })
 }

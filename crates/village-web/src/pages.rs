@@ -251,3 +251,92 @@ pub fn when(ts: i64) -> String {
         .map(|t| t.format("%-d %B %Y at %H:%M").to_string())
         .unwrap_or_else(|| "an unknown time".to_string())
 }
+
+/// Why a page could not be shown. Page handlers return `Result<Response, PageError>` and use
+/// `?`; [`render_problems`] turns the error into the problem page, with the hub's layout and
+/// the visitor's own menu, so no handler has to build one.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    /// Not there, or not for this visitor to know it is there (the same page either way).
+    #[error("not found")]
+    NotFound,
+    /// There, but for people with another role.
+    #[error("not allowed")]
+    Forbidden,
+    /// Not possible in the state things are in: plain words saying why.
+    #[error("{0}")]
+    Conflict(String),
+    /// Something failed on our side: logged, and the visitor sees a calm page.
+    #[error("storage failed: {0}")]
+    Store(#[from] village_store::StoreError),
+    #[error("{0}")]
+    Other(#[from] anyhow::Error),
+}
+
+/// A problem a handler answered with, waiting for [`render_problems`] to draw its page.
+#[derive(Debug, Clone)]
+struct Problem {
+    status: StatusCode,
+    heading: &'static str,
+    paragraphs: Vec<String>,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let problem = match self {
+            PageError::NotFound => Problem {
+                status: StatusCode::NOT_FOUND,
+                heading: "We cannot find that page",
+                paragraphs: vec!["The link may be old, or the address may have a typo. Check it, or start again from the home page.".into()],
+            },
+            PageError::Forbidden => Problem {
+                status: StatusCode::FORBIDDEN,
+                heading: "You cannot see this page",
+                paragraphs: vec!["This page is for people with a different role on this hub. If you think you should have access, ask a hub admin.".into()],
+            },
+            PageError::Conflict(words) => Problem {
+                status: StatusCode::CONFLICT,
+                heading: "That cannot be done just now",
+                paragraphs: vec![words, "Go back to see where things are.".into()],
+            },
+            PageError::Store(e) => return store_failed(e),
+            PageError::Other(e) => return store_failed(e),
+        };
+        let mut response = problem.status.into_response();
+        response.extensions_mut().insert(problem);
+        response
+    }
+}
+
+/// Middleware: draw the page for a [`PageError`] a handler answered with, with the layout
+/// (hub name, the visitor's menu, the form token) this request would have had.
+pub async fn render_problems(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let identity = request.extensions().get::<Identity>().cloned();
+    let csrf = request
+        .extensions()
+        .get::<CsrfToken>()
+        .cloned()
+        .unwrap_or_else(|| CsrfToken(String::new()));
+    let mut response = next.run(request).await;
+    match response.extensions_mut().remove::<Problem>() {
+        Some(p) => {
+            let paragraphs: Vec<&str> = p.paragraphs.iter().map(String::as_str).collect();
+            problem(
+                &state,
+                identity.as_ref(),
+                &csrf,
+                p.status,
+                p.heading,
+                &paragraphs,
+            )
+        }
+        None => response,
+    }
+}
+
+/// What a page handler answers: the page, or why it could not be shown.
+pub type PageResult = Result<Response, PageError>;

@@ -5,23 +5,21 @@
 
 use crate::api::{ApiError, ApiJson};
 use crate::auth::{ApiUser, ClientAddress, CsrfToken, Identity, SignedIn};
-use crate::pages::{self, Errors, Layout, PageForm};
+use crate::pages::{self, Errors, Layout, PageError, PageForm, PageResult};
 use crate::{now, AppState};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use village_app::safeguarding::{
-    act, open_concern, organisation_name, queue, raise, set_lead, ConcernBody, ConcernError,
+    about_words, act, leads, open_concern, queue, raise, set_lead, set_lead_by_email, ConcernBody,
+    ConcernError,
 };
-use village_domain::access::{self, Action};
-use village_domain::accounts::Email;
 use village_domain::error::ErrorCode;
-use village_store::accounts as account_store;
 use village_store::safeguarding::{ConcernActionRow, ConcernRow};
 
 pub fn routes() -> Router<AppState> {
@@ -271,25 +269,9 @@ async fn view_new(
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
     Query(q): Query<NewQuery>,
-) -> Response {
-    let about = match (&q.person, &q.organisation) {
-        (Some(id), _) => match state.store.conn().await {
-            Ok(mut c) => account_store::user_by_id(&mut c, *id)
-                .await
-                .ok()
-                .flatten()
-                .map(|u| u.display_name)
-                .unwrap_or_default(),
-            Err(e) => return pages::store_failed(e),
-        },
-        (None, Some(org)) => organisation_name(&state, org)
-            .await
-            .ok()
-            .flatten()
-            .unwrap_or_default(),
-        _ => String::new(),
-    };
-    pages::page(&NewPage {
+) -> PageResult {
+    let about = about_words(&state, q.person, q.organisation.as_deref()).await?;
+    Ok(pages::page(&NewPage {
         layout: Layout::new(
             &state,
             Some(&identity),
@@ -311,7 +293,7 @@ async fn view_new(
         about,
         what: String::new(),
         urgent: false,
-    })
+    }))
 }
 
 async fn view_raise(
@@ -320,7 +302,7 @@ async fn view_raise(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     PageForm(form): PageForm<NewForm>,
-) -> Response {
+) -> PageResult {
     let body = ConcernBody {
         about_person_id: form.about_person.trim().parse().ok(),
         about_organisation_id: Some(form.about_organisation.clone())
@@ -329,7 +311,7 @@ async fn view_raise(
         what: form.what.clone(),
         urgent: form.urgent.is_some(),
     };
-    match raise(&state, &identity, &body, &ip, now()).await {
+    Ok(match raise(&state, &identity, &body, &ip, now()).await {
         Ok(_) => pages::problem(
             &state,
             Some(&identity),
@@ -353,9 +335,8 @@ async fn view_raise(
                 },
             )
         }
-        Err(ConcernError::Store(e)) => pages::store_failed(e),
-        Err(_) => pages::forbidden(&state, Some(&identity), &csrf),
-    }
+        Err(other) => return Err(other.into()),
+    })
 }
 
 pub struct QueueRow {
@@ -378,13 +359,9 @@ async fn view_queue(
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
-) -> Response {
-    let rows = match queue(&state, &identity, &ip, now()).await {
-        Ok(r) => r,
-        Err(ConcernError::Store(e)) => return pages::store_failed(e),
-        Err(_) => return pages::forbidden(&state, Some(&identity), &csrf),
-    };
-    pages::page(&QueuePage {
+) -> PageResult {
+    let rows = queue(&state, &identity, &ip, now()).await?;
+    Ok(pages::page(&QueuePage {
         layout: Layout::new(
             &state,
             Some(&identity),
@@ -402,7 +379,7 @@ async fn view_queue(
                 open: r.closed_at.is_none(),
             })
             .collect(),
-    })
+    }))
 }
 
 #[derive(Template)]
@@ -428,22 +405,14 @@ async fn concern_page(
     ip: &str,
     id: i64,
     errors: Errors,
-) -> Response {
-    let (c, actions) = match open_concern(state, identity, id, ip, now()).await {
-        Ok(x) => x,
-        Err(ConcernError::Forbidden) => return pages::forbidden(state, Some(identity), csrf),
-        Err(ConcernError::NotFound) => {
-            return crate::hub::not_found_page(state, Some(identity), csrf)
-        }
-        Err(ConcernError::Store(e)) => return pages::store_failed(e),
-        Err(_) => return pages::unavailable(),
-    };
+) -> PageResult {
+    let (c, actions) = open_concern(state, identity, id, ip, now()).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    pages::render(
+    Ok(pages::render(
         status,
         &ConcernPage {
             layout: Layout::new(
@@ -481,7 +450,7 @@ async fn concern_page(
                 })
                 .collect(),
         },
-    )
+    ))
 }
 
 async fn view_concern(
@@ -490,7 +459,7 @@ async fn view_concern(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     Path(id): Path<i64>,
-) -> Response {
+) -> PageResult {
     concern_page(&state, &identity, &csrf, &ip, id, Errors::none()).await
 }
 
@@ -510,14 +479,13 @@ async fn acted(
     id: i64,
     closing: bool,
     body: String,
-) -> Response {
+) -> PageResult {
     match act(&state, &identity, id, closing, &body, &ip, now()).await {
-        Ok(()) => Redirect::to(&format!("/safeguarding/{id}")).into_response(),
-        Err(ConcernError::Field(f)) => concern_page(&state, &identity, &csrf, &ip, id, f.into()).await,
-        Err(ConcernError::Forbidden) => pages::forbidden(&state, Some(&identity), &csrf),
-        Err(ConcernError::NotFound) => crate::hub::not_found_page(&state, Some(&identity), &csrf),
-        Err(ConcernError::Closed) => pages::problem(&state, Some(&identity), &csrf, StatusCode::CONFLICT, "This concern is closed", &["Nothing more can be added to a closed concern. Raise a new one if something new has happened."]),
-        Err(ConcernError::Store(e)) => pages::store_failed(e),
+        Ok(()) => Ok(Redirect::to(&format!("/safeguarding/{id}")).into_response()),
+        Err(ConcernError::Field(f)) => {
+            concern_page(&state, &identity, &csrf, &ip, id, f.into()).await
+        }
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -528,7 +496,7 @@ async fn view_action(
     csrf: CsrfToken,
     Path(id): Path<i64>,
     PageForm(form): PageForm<ActForm>,
-) -> Response {
+) -> PageResult {
     acted(state, identity, ip, csrf, id, false, form.text).await
 }
 
@@ -539,7 +507,7 @@ async fn view_close(
     csrf: CsrfToken,
     Path(id): Path<i64>,
     PageForm(form): PageForm<ActForm>,
-) -> Response {
+) -> PageResult {
     acted(state, identity, ip, csrf, id, true, form.outcome).await
 }
 
@@ -558,24 +526,14 @@ async fn leads_page(
     csrf: &CsrfToken,
     errors: Errors,
     email: &str,
-) -> Response {
-    if access::check(&identity.actor(), Action::SetSafeguardingLead).is_err() {
-        return pages::forbidden(state, Some(identity), csrf);
-    }
-    let leads = match state.store.conn().await {
-        Ok(mut c) => account_store::safeguarding_leads(&mut c).await,
-        Err(e) => Err(e),
-    };
-    let leads = match leads {
-        Ok(l) => l,
-        Err(e) => return pages::store_failed(e),
-    };
+) -> PageResult {
+    let leads = leads(state, identity).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    pages::render(
+    Ok(pages::render(
         status,
         &LeadsPage {
             layout: Layout::new(
@@ -589,14 +547,14 @@ async fn leads_page(
             leads,
             email: email.to_string(),
         },
-    )
+    ))
 }
 
 async fn view_leads(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
-) -> Response {
+) -> PageResult {
     leads_page(&state, &identity, &csrf, Errors::none(), "").await
 }
 
@@ -616,32 +574,31 @@ async fn view_set_lead(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     PageForm(form): PageForm<LeadForm>,
-) -> Response {
-    let target = match form.user_id {
-        Some(id) => Some(id),
-        None => match Email::parse(&form.email) {
-            Ok(email) => match state.store.conn().await {
-                Ok(mut c) => match account_store::user_by_email(&mut c, email.as_str()).await {
-                    Ok(u) => u.map(|u| u.id),
-                    Err(e) => return pages::store_failed(e),
-                },
-                Err(e) => return pages::store_failed(e),
-            },
-            Err(f) => return leads_page(&state, &identity, &csrf, f.into(), &form.email).await,
-        },
+) -> PageResult {
+    let on = form.lead == "yes";
+    let done = match form.user_id {
+        Some(id) => set_lead(&state, &identity, id, on, &ip, now()).await,
+        None => set_lead_by_email(&state, &identity, &form.email, on, &ip, now()).await,
     };
-    let Some(target) = target else {
-        let mut errors = Errors::none();
-        errors.add(
-            "email",
-            "Nobody with that email address has joined this hub.",
-        );
-        return leads_page(&state, &identity, &csrf, errors, &form.email).await;
-    };
-    match set_lead(&state, &identity, target, form.lead == "yes", &ip, now()).await {
-        Ok(()) => Redirect::to("/admin/safeguarding-leads").into_response(),
-        Err(ConcernError::Forbidden) => pages::forbidden(&state, Some(&identity), &csrf),
-        Err(ConcernError::Store(e)) => pages::store_failed(e),
-        Err(_) => crate::hub::not_found_page(&state, Some(&identity), &csrf),
+    match done {
+        Ok(()) => Ok(Redirect::to("/admin/safeguarding-leads").into_response()),
+        Err(ConcernError::Field(f)) => {
+            leads_page(&state, &identity, &csrf, f.into(), &form.email).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+impl From<ConcernError> for PageError {
+    fn from(e: ConcernError) -> Self {
+        match e {
+            ConcernError::Forbidden => PageError::Forbidden,
+            ConcernError::NotFound => PageError::NotFound,
+            ConcernError::Closed => PageError::Conflict(
+                "This concern is closed: nothing more can be added. Raise a new one if something new has happened.".into(),
+            ),
+            ConcernError::Field(f) => PageError::Conflict(f.message),
+            ConcernError::Store(e) => PageError::Store(e),
+        }
     }
 }

@@ -118,15 +118,10 @@ async fn concerns_reach_only_the_safeguarding_leads(backend: Backend) {
             get(&app, other, &format!("/api/v1/concerns/{id}")).await.0,
             403
         );
-        assert_eq!(
-            other
-                .get(app.url("/safeguarding"))
-                .send()
-                .await
-                .unwrap()
-                .status(),
-            403
-        );
+        let r = other.get(app.url("/safeguarding")).send().await.unwrap();
+        assert_eq!(r.status(), 403);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("You cannot see this page") && html.contains("Sign out"));
     }
     let (s, list) = get(&app, &lead, "/api/v1/concerns").await;
     assert_eq!(s, 200);
@@ -212,6 +207,22 @@ async fn concerns_reach_only_the_safeguarding_leads(backend: Backend) {
     let (_, one) = get(&app, &lead, &format!("/api/v1/concerns/{id}")).await;
     assert_eq!(one["status"], json!("closed"));
     assert_eq!(one["actions"].as_array().unwrap().len(), 2);
+    // A closed concern takes no more on its page either: a calm page with the lead's own menu.
+    let r = app
+        .post_form(
+            &lead,
+            &format!("/safeguarding/{id}"),
+            &format!("/safeguarding/{id}/actions"),
+            &[("text", "one more thing")],
+        )
+        .await;
+    assert_eq!(r.status(), 409);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("This concern is closed"), "{html}");
+    assert!(
+        html.contains("Sign out"),
+        "the problem page keeps the visitor's menu"
+    );
     let (s, e) = call(
         &app,
         &lead,
@@ -278,6 +289,47 @@ async fn concerns_reach_only_the_safeguarding_leads(backend: Backend) {
         json!("The Tuesday lunch club"),
         "open concerns come first"
     );
+
+    // The hub admin names leads by email: an address nobody joined with is named, and kept.
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/safeguarding-leads",
+            "/admin/safeguarding-leads",
+            &[("email", "nobody@example.org"), ("lead", "yes")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Nobody with that email address has joined this hub"));
+    assert!(
+        html.contains("value=\"nobody@example.org\""),
+        "the typed address is kept"
+    );
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/safeguarding-leads",
+            "/admin/safeguarding-leads",
+            &[("email", "pat@example.org"), ("lead", "yes")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let html = admin
+        .get(app.url("/admin/safeguarding-leads"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("pat@example.org"), "{html}");
+    let r = mo
+        .get(app.url("/admin/safeguarding-leads"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
 }
 
 async fn an_open_concern_is_kept_when_the_person_is_forgotten(backend: Backend) {

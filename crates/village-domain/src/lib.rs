@@ -4,6 +4,28 @@
 //! passed in, so every rule can be tested exactly. Each capability is a module with the same
 //! name in `village-store` and `village-web`.
 
+/// A code read back from storage that names no variant: reading it is an error, never a
+/// guess at what was meant.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the stored {kind} {code:?} is not one Village knows")]
+pub struct UnknownCode {
+    pub kind: &'static str,
+    pub code: String,
+}
+
+/// `TryFrom<String>` for an enum with `parse(&str) -> Option<Self>`, so a store row can carry
+/// the enum itself (`#[sqlx(try_from = "String")]`), decoded once when it is read.
+macro_rules! stored_code {
+    ($type:ty, $kind:literal) => {
+        impl TryFrom<String> for $type {
+            type Error = $crate::UnknownCode;
+            fn try_from(code: String) -> Result<Self, Self::Error> {
+                <$type>::parse(&code).ok_or($crate::UnknownCode { kind: $kind, code })
+            }
+        }
+    };
+}
+
 pub mod access;
 pub mod accounts;
 pub mod audit;

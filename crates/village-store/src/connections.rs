@@ -849,7 +849,8 @@ pub struct IntroductionRow {
     pub organization_id: Option<String>,
     pub offer_name: String,
     pub requested_by: Option<i64>,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: village_domain::connections::introduction::State,
     pub share_support: bool,
     pub contact: String,
     pub message: String,
@@ -1135,7 +1136,8 @@ pub async fn read_notifications(db: &mut impl Db, user_id: i64, now: Timestamp) 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct CheckinRow {
     pub id: i64,
-    pub moment: String,
+    #[sqlx(try_from = "String")]
+    pub moment: village_domain::connections::checkin::Moment,
     pub satisfied: Option<i64>,
     pub worthwhile: Option<i64>,
     pub happy: Option<i64>,

@@ -546,3 +546,60 @@ mod tests {
         assert_eq!(sqlite, postgres);
     }
 }
+
+#[cfg(test)]
+mod stored_codes {
+    use village_domain::connections::checkin::Moment;
+    use village_domain::connections::introduction::State;
+    use village_domain::decisions::budget::{Method, Phase};
+    use village_domain::decisions::proposal::Stance;
+    use village_domain::people::circle::Ring;
+    use village_domain::people::Visibility;
+
+    /// The values a column's `CHECK (column IN (…))` allows, in every migration of both
+    /// backends that names one.
+    fn allowed(column: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        for m in super::SQLITE_MIGRATIONS
+            .iter()
+            .chain(super::POSTGRES_MIGRATIONS.iter())
+        {
+            let sql = m.sql.to_string();
+            let needle = format!("{column} IN (");
+            let mut rest = sql.as_str();
+            while let Some(at) = rest.find(&needle) {
+                let after = &rest[at + needle.len()..];
+                let list = after.split(')').next().unwrap_or_default();
+                found.extend(
+                    list.split(',')
+                        .map(|v| v.trim().trim_matches('\'').to_string()),
+                );
+                rest = after;
+            }
+        }
+        assert!(!found.is_empty(), "no CHECK lists {column}");
+        found
+    }
+
+    /// Rows carry domain enums, decoded once when read: every value the schema lets a column
+    /// hold must be one the enum knows, or reading it would fail.
+    #[test]
+    fn every_value_the_schema_allows_decodes() {
+        fn each<T: TryFrom<String>>(column: &str) {
+            for v in allowed(column) {
+                assert!(T::try_from(v.clone()).is_ok(), "{column} = {v:?}");
+            }
+        }
+        each::<Visibility>("visibility");
+        each::<Ring>("ring");
+        each::<State>("state");
+        each::<Stance>("stance");
+        each::<Moment>("moment");
+        each::<Method>("method");
+        each::<Phase>("phase");
+        assert!(
+            State::try_from("lost".to_string()).is_err(),
+            "an unknown code is an error"
+        );
+    }
+}

@@ -276,7 +276,8 @@ pub struct StanceRow {
     pub id: i64,
     pub user_id: Option<i64>,
     pub name: Option<String>,
-    pub stance: String,
+    #[sqlx(try_from = "String")]
+    pub stance: village_domain::decisions::proposal::Stance,
     pub reason: String,
     pub lived: bool,
     pub response: Option<String>,
@@ -475,8 +476,10 @@ pub struct RoundRow {
     pub space_id: Option<i64>,
     pub pot_pence: i64,
     pub max_bid_pence: i64,
-    pub method: String,
-    pub phase: String,
+    #[sqlx(try_from = "String")]
+    pub method: village_domain::decisions::budget::Method,
+    #[sqlx(try_from = "String")]
+    pub phase: village_domain::decisions::budget::Phase,
     pub created_by: Option<i64>,
     pub created_at: i64,
     pub phase_at: i64,

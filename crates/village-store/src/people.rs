@@ -12,7 +12,8 @@ pub struct SectionRow {
     pub section: String,
     pub body: String,
     pub structure: Option<String>,
-    pub visibility: String,
+    #[sqlx(try_from = "String")]
+    pub visibility: village_domain::people::Visibility,
     pub updated_at: i64,
     pub updated_by: Option<i64>,
 }
@@ -194,7 +195,8 @@ pub async fn consents(db: &mut impl Db, user_id: i64) -> Result<Vec<ConsentRow>>
 pub struct CircleRow {
     pub id: i64,
     pub owner_id: i64,
-    pub ring: String,
+    #[sqlx(try_from = "String")]
+    pub ring: village_domain::people::circle::Ring,
     pub name: String,
     pub contact: String,
     pub member_id: Option<i64>,
@@ -261,7 +263,8 @@ pub struct MembershipRow {
     pub entry_id: i64,
     pub owner_id: i64,
     pub owner_name: String,
-    pub ring: String,
+    #[sqlx(try_from = "String")]
+    pub ring: village_domain::people::circle::Ring,
     pub status: String,
     pub supporter: bool,
 }
@@ -724,16 +727,20 @@ pub async fn read_profile(
     let sections = packed
         .into_iter()
         .map(
-            |(section, body, structure, visibility, updated_at, updated_by)| SectionRow {
-                section,
-                body,
-                structure,
-                visibility,
-                updated_at,
-                updated_by,
+            |(section, body, structure, visibility, updated_at, updated_by)| {
+                Ok(SectionRow {
+                    section,
+                    body,
+                    structure,
+                    visibility: visibility.try_into().map_err(
+                        |e: village_domain::UnknownCode| StoreError::Invalid(e.to_string()),
+                    )?,
+                    updated_at,
+                    updated_by,
+                })
             },
         )
-        .collect();
+        .collect::<Result<_>>()?;
     Ok(Some(ProfileRead {
         display_name: row.display_name,
         relationship,

@@ -21,18 +21,16 @@ pub struct CheckinOut {
 
 pub fn to_out(rows: Vec<store::CheckinRow>) -> Vec<CheckinOut> {
     rows.into_iter()
-        .filter_map(|r| {
-            Some(CheckinOut {
-                moment: Moment::parse(&r.moment)?,
-                answers: Answers {
-                    satisfied: r.satisfied,
-                    worthwhile: r.worthwhile,
-                    happy: r.happy,
-                    anxious: r.anxious,
-                    changed: r.changed,
-                },
-                at: r.at,
-            })
+        .map(|r| CheckinOut {
+            moment: r.moment,
+            answers: Answers {
+                satisfied: r.satisfied,
+                worthwhile: r.worthwhile,
+                happy: r.happy,
+                anxious: r.anxious,
+                changed: r.changed,
+            },
+            at: r.at,
         })
         .collect()
 }

@@ -92,7 +92,7 @@ pub async fn request(
     if let Some(open) = store::introductions_of_person(&mut tx, person_id)
         .await?
         .into_iter()
-        .find(|i| i.service_id == index.id && State::parse(&i.state).is_some_and(|s| !s.ended()))
+        .find(|i| i.service_id == index.id && !i.state.ended())
     {
         return Err(ConnectError::AlreadyOpen(open.id));
     }
@@ -174,7 +174,7 @@ pub async fn act(
     if !(p.person || p.connector || p.organiser) || (group_only && i.sent_at.is_none()) {
         return Err(ConnectError::NotFound);
     }
-    let from = State::parse(&i.state).unwrap_or(State::Requested);
+    let from = i.state;
     let requested_by_person = i.requested_by == Some(i.person_id);
     let to = intro::next(from, action, p, requested_by_person, &reason)
         .map_err(ConnectError::Refused)?;
@@ -356,7 +356,7 @@ pub async fn view(
         return Err(ConnectError::NotFound);
     };
     let p = parties(&mut c, who, &row).await?;
-    let state_now = State::parse(&row.state).unwrap_or(State::Requested);
+    let state_now = row.state;
     let group_only = !p.person && !p.connector;
     if !(p.person || p.connector || p.organiser) || (group_only && row.sent_at.is_none()) {
         return Err(ConnectError::NotFound);
@@ -421,7 +421,7 @@ pub async fn inbox(
     let mut rows = store::introductions_to_organization(&mut c, organization_id).await?;
     let mut events = Vec::new();
     for r in &mut rows {
-        let s = State::parse(&r.state).unwrap_or(State::Sent);
+        let s = r.state;
         events.push(village_domain::audit::AuditEvent {
             at: t,
             actor: Some(who.user.id),

@@ -35,8 +35,8 @@ impl ProposalView {
         let mut m: BTreeMap<&'static str, usize> =
             Stance::ALL.iter().map(|s| (s.code(), 0)).collect();
         for s in &self.stances {
-            if let Some(st) = Stance::parse(&s.stance) {
-                *m.entry(st.code()).or_insert(0) += 1;
+            {
+                *m.entry(s.stance.code()).or_insert(0) += 1;
             }
         }
         m
@@ -91,12 +91,10 @@ pub async fn proposal(state: &App, who: &Identity, id: i64, t: i64) -> Result<Pr
 fn casts(stances: &[StanceRow]) -> Vec<Cast> {
     stances
         .iter()
-        .filter_map(|s| {
-            Some(Cast {
-                id: s.id,
-                stance: Stance::parse(&s.stance)?,
-                lived: s.lived,
-            })
+        .map(|s| Cast {
+            id: s.id,
+            stance: s.stance,
+            lived: s.lived,
         })
         .collect()
 }

@@ -144,8 +144,7 @@ pub async fn round(state: &App, who: Option<&Identity>, id: i64) -> Result<Round
             )
         }
     };
-    let phase = Phase::parse(&round.phase).unwrap_or(Phase::Ideas);
-    let method = Method::parse(&round.method).unwrap_or(Method::Approval);
+    let (phase, method) = (round.phase, round.method);
     Ok(RoundView {
         round,
         bids,
@@ -604,7 +603,7 @@ pub async fn vote(
     let mut tx = state.store.begin().await?;
     let still_voting = store::round(&mut tx, id)
         .await?
-        .is_some_and(|r| r.phase == Phase::Voting.code());
+        .is_some_and(|r| r.phase == Phase::Voting);
     if !still_voting {
         return conflict(ErrorCode::VotingClosed, "Voting is not open in this round.");
     }

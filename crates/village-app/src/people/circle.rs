@@ -39,7 +39,7 @@ pub fn entry_out(r: CircleRow) -> CircleEntryOut {
     let linked = r.member_id.is_some();
     CircleEntryOut {
         id: r.id,
-        ring: r.ring,
+        ring: r.ring.code().to_string(),
         name: r.name,
         contact: r.contact,
         member_id: r.member_id,
@@ -66,7 +66,7 @@ pub fn membership_out(m: MembershipRow) -> MembershipOut {
         entry_id: m.entry_id,
         person_id: m.owner_id,
         person_name: m.owner_name,
-        ring: m.ring,
+        ring: m.ring.code().to_string(),
         status: m.status,
         supporter: m.supporter,
     }
@@ -265,7 +265,7 @@ pub async fn update(
     let entry = own_entry(&mut tx, me, id).await?;
     let ring_code = match ring_code {
         Some(r) => ring(r)?.code().to_string(),
-        None => entry.ring.clone(),
+        None => entry.ring.code().to_string(),
     };
     let name = match name {
         Some(n) => check_name(n)?,
@@ -372,7 +372,7 @@ pub async fn answer(
         &mut tx,
         entry_id,
         &CircleUpdate {
-            ring: &entry.ring,
+            ring: entry.ring.code(),
             name: &entry.name,
             contact: &entry.contact,
             status: status.code(),

@@ -49,7 +49,7 @@ pub fn read_row(row: Option<&SectionRow>, section: Section) -> (Content, Visibil
     match row {
         Some(r) => (
             Content::from_stored(&r.body, r.structure.as_deref()),
-            Visibility::parse(&r.visibility).unwrap_or(Visibility::OnlyMe),
+            r.visibility,
         ),
         None => (Content::default(), section.default_visibility()),
     }

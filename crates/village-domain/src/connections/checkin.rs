@@ -29,6 +29,8 @@ pub enum Moment {
     ThreeMonths,
 }
 
+stored_code!(Moment, "check-in moment");
+
 impl Moment {
     pub const ALL: [Moment; 3] = [Moment::Start, Moment::SixWeeks, Moment::ThreeMonths];
 

@@ -23,6 +23,8 @@ pub enum State {
     Withdrawn,
 }
 
+stored_code!(State, "introduction state");
+
 impl State {
     pub const ALL: [State; 8] = [
         State::Requested,

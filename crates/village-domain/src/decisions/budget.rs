@@ -38,6 +38,8 @@ pub enum Phase {
     Delivery,
 }
 
+stored_code!(Phase, "round phase");
+
 impl Phase {
     pub const ALL: [Phase; 6] = [
         Phase::Ideas,
@@ -168,6 +170,8 @@ pub enum Method {
     /// Choose bids whose amounts together fit in the pot.
     Knapsack,
 }
+
+stored_code!(Method, "voting method");
 
 impl Method {
     pub fn code(self) -> &'static str {

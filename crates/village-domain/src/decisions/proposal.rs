@@ -23,6 +23,8 @@ pub enum Stance {
     Block,
 }
 
+stored_code!(Stance, "stance");
+
 impl Stance {
     pub const ALL: [Stance; 4] = [
         Stance::Agree,

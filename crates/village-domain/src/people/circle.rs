@@ -14,6 +14,8 @@ pub enum Ring {
     Paid,
 }
 
+stored_code!(Ring, "circle ring");
+
 impl Ring {
     pub const ALL: [Ring; 4] = [
         Ring::Close,

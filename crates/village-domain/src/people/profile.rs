@@ -160,6 +160,8 @@ pub enum Visibility {
     Public,
 }
 
+stored_code!(Visibility, "visibility");
+
 impl Visibility {
     pub const ALL: [Visibility; 5] = [
         Visibility::OnlyMe,

@@ -301,7 +301,7 @@ pub(super) fn out(
         offer_id: row.service_id,
         offer_name: row.offer_name,
         organization_id: row.organization_id,
-        state: IntroState::parse(&row.state).unwrap_or(IntroState::Requested),
+        state: row.state,
         person: IntroductionPerson {
             id: (!group_only).then_some(row.person_id),
             name: row.person_name,

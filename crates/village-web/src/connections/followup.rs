@@ -689,7 +689,7 @@ pub async fn next_for(
             }
         }
         for i in store::introductions_of_person(&mut c, person).await? {
-            let s = State::parse(&i.state).unwrap_or(State::Requested);
+            let s = i.state;
             if s.ended() {
                 continue;
             }

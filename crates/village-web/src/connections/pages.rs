@@ -465,7 +465,7 @@ async fn view_introduction(
     };
     let group_view = seen.group_only();
     let row = &seen.row;
-    let s = IntroState::parse(&row.state).unwrap_or(IntroState::Requested);
+    let s = row.state;
     let history = seen
         .events
         .iter()
@@ -583,7 +583,7 @@ fn items(rows: Vec<store::IntroductionRow>) -> Vec<ListItem> {
             id: r.id,
             offer_name: r.offer_name,
             who: r.person_name,
-            state_words: IntroState::parse(&r.state).map_or("", |s| s.words()),
+            state_words: r.state.words(),
             when: when(r.updated_at),
         })
         .collect()

@@ -412,7 +412,7 @@ pub fn proposal_out(v: &ProposalView, viewer: i64) -> ProposalOut {
             .iter()
             .map(|s| StanceOut {
                 id: s.id,
-                stance: s.stance.clone(),
+                stance: s.stance.code().to_string(),
                 reason: s.reason.clone(),
                 name: if v.shows_name(s, viewer) {
                     s.name.clone()
@@ -765,8 +765,8 @@ fn round_out(d: village_app::decisions::RoundDetail) -> RoundOut {
         space_id: v.round.space_id,
         pot_pence: v.round.pot_pence,
         max_bid_pence: v.round.max_bid_pence,
-        method: v.round.method.clone(),
-        phase: v.round.phase.clone(),
+        method: v.round.method.code().to_string(),
+        phase: v.round.phase.code().to_string(),
         bids: v
             .bids
             .iter()

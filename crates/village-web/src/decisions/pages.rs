@@ -659,7 +659,7 @@ fn proposal_page(
 ) -> Response {
     let viewer = who.user.id;
     let stance_item = |s: &village_store::decisions::StanceRow| StanceItem {
-        stance: Stance::parse(&s.stance).map(Stance::words).unwrap_or(""),
+        stance: s.stance.words(),
         reason: s.reason.clone(),
         name: if v.shows_name(s, viewer) {
             s.name
@@ -730,7 +730,9 @@ fn proposal_page(
                     "come"
                 }
             ),
-            my_stance: mine.map(|s| s.stance.clone()).unwrap_or_default(),
+            my_stance: mine
+                .map(|s| s.stance.code().to_string())
+                .unwrap_or_default(),
             my_reason: mine.map(|s| s.reason.clone()).unwrap_or_default(),
             stance_choices: Stance::ALL
                 .iter()
@@ -761,7 +763,7 @@ fn proposal_page(
             blocks: v
                 .stances
                 .iter()
-                .filter(|s| s.stance == Stance::Block.code())
+                .filter(|s| s.stance == Stance::Block)
                 .map(|s| BlockItem {
                     id: s.id,
                     reason: s.reason.clone(),
@@ -784,7 +786,7 @@ fn proposal_page(
             dissent: v
                 .stances
                 .iter()
-                .filter(|s| Stance::parse(&s.stance).is_some_and(Stance::dissents))
+                .filter(|s| s.stance.dissents())
                 .map(stance_item)
                 .collect(),
             progress: progress.map(|p| p.words().to_string()).unwrap_or_default(),
@@ -1082,7 +1084,7 @@ async fn view_rounds(
                 id: r.id,
                 name: r.name,
                 pot: pounds(r.pot_pence),
-                phase: Phase::parse(&r.phase).map(Phase::words).unwrap_or(""),
+                phase: r.phase.words(),
             })
             .collect(),
     })

@@ -140,8 +140,8 @@ async fn circle_page(
             EntryView {
                 id: r.id,
                 name: r.name.clone(),
-                ring_code: r.ring.clone(),
-                ring: Ring::parse(&r.ring).map(Ring::label).unwrap_or(""),
+                ring_code: r.ring.code().to_string(),
+                ring: r.ring.label(),
                 status: status_words(&r.status, linked),
                 contact: r.contact.clone(),
                 accepted: linked && r.status == "accepted",
@@ -219,7 +219,7 @@ async fn circle_page(
                 m.entry_id,
                 m.owner_id,
                 m.owner_name,
-                Ring::parse(&m.ring).map(Ring::label).unwrap_or(""),
+                m.ring.label(),
                 m.status == "accepted",
             )
         })

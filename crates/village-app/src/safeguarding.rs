@@ -58,6 +58,7 @@ pub struct ConcernBody {
     pub urgent: bool,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn organisation_name(state: &App, id: &str) -> Result<Option<String>, StoreError> {
     let mut c = state.store.conn().await?;
     let services = village_store::directory::services_of_organization(&mut c, id).await?;
@@ -72,6 +73,7 @@ pub async fn organisation_name(state: &App, id: &str) -> Result<Option<String>, 
 }
 
 /// Raise a concern. The leads are told by email (no details in the email).
+#[tracing::instrument(skip_all, fields(actor = who.user.id))]
 pub async fn raise(
     state: &App,
     who: &Identity,
@@ -182,6 +184,7 @@ fn lead(who: &Identity) -> Result<(), ConcernError> {
 }
 
 /// Every concern, for leads: open ones first, urgent first (the look is audited).
+#[tracing::instrument(skip_all, fields(actor = who.user.id))]
 pub async fn queue(
     state: &App,
     who: &Identity,
@@ -205,6 +208,7 @@ pub async fn queue(
 }
 
 /// A concern with its actions, for leads (the look is audited).
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn open_concern(
     state: &App,
     who: &Identity,
@@ -232,6 +236,7 @@ pub async fn open_concern(
 }
 
 /// A lead records an action, or closes the concern with its outcome.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn act(
     state: &App,
     who: &Identity,
@@ -277,6 +282,7 @@ pub async fn act(
 }
 
 /// A hub admin makes someone a safeguarding lead, or stops them being one.
+#[tracing::instrument(skip_all, fields(actor = admin.user.id, user_id))]
 pub async fn set_lead(
     state: &App,
     admin: &Identity,
@@ -312,6 +318,7 @@ pub async fn set_lead(
 
 /// Make the person with this email address a safeguarding lead, or no longer one (the admin's
 /// form names people by email). An address nobody has joined with is a field error.
+#[tracing::instrument(skip_all, fields(actor = admin.user.id))]
 pub async fn set_lead_by_email(
     state: &App,
     admin: &Identity,
@@ -337,6 +344,7 @@ pub async fn set_lead_by_email(
 }
 
 /// The hub's safeguarding leads (id, name, email), for the hub admins who choose them.
+#[tracing::instrument(skip_all, fields(actor = admin.user.id))]
 pub async fn leads(
     state: &App,
     admin: &Identity,
@@ -349,6 +357,7 @@ pub async fn leads(
 
 /// Who a new concern is about, in words, when the form was opened from a member's or a
 /// group's page; empty when neither is known.
+#[tracing::instrument(skip_all, fields(person = ?person))]
 pub async fn about_words(
     state: &App,
     person: Option<i64>,

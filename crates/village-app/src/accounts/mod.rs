@@ -84,6 +84,7 @@ impl From<anyhow::Error> for AccountError {
 }
 
 /// The hub's current sign-up rule: what an admin chose, or the config file's starting value.
+#[tracing::instrument(skip_all)]
 pub async fn sign_up_mode(state: &App) -> Result<SignUpMode, StoreError> {
     let mut c = state.store.conn().await?;
     Ok(hub_store::setting(&mut c, "sign_up")
@@ -92,6 +93,7 @@ pub async fn sign_up_mode(state: &App) -> Result<SignUpMode, StoreError> {
         .unwrap_or(state.settings.hub.sign_up))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn limited(
     state: &App,
     kind: AttemptKind,
@@ -106,6 +108,7 @@ pub async fn limited(
 
 /// Check an email and password; on success return the account. Failed tries are counted per
 /// address and per account, and both are limited.
+#[tracing::instrument(skip_all)]
 pub async fn check_credentials(
     state: &App,
     email: &str,
@@ -196,6 +199,7 @@ pub async fn check_credentials(
 /// Sign in with email and password: returns the account and its new session's secret token
 /// (the web layer puts it in the session cookie).
 /// Start a session for `user_id`: returns its secret token, of which only the hash is kept.
+#[tracing::instrument(skip_all, fields(user_id))]
 pub async fn start_session(state: &App, user_id: i64, now: i64) -> village_store::Result<String> {
     let token = new_token();
     let mut c = state.store.conn().await?;
@@ -203,6 +207,7 @@ pub async fn start_session(state: &App, user_id: i64, now: i64) -> village_store
     Ok(token)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn sign_in(
     state: &App,
     email: &str,
@@ -235,6 +240,7 @@ pub struct SignUp<'a> {
 
 /// Make a member account. Checks every field (all problems at once), the hub's sign-up rule
 /// and the per-address limit; the account and its invite are written together or not at all.
+#[tracing::instrument(skip_all)]
 pub async fn sign_up(
     state: &App,
     input: &SignUp<'_>,
@@ -334,6 +340,7 @@ pub async fn sign_up(
 }
 
 /// Change a password after checking the current one. Other sessions are ended.
+#[tracing::instrument(skip_all, fields(actor = identity.user.id))]
 pub async fn change_password(
     state: &App,
     identity: &Identity,
@@ -369,6 +376,7 @@ pub async fn change_password(
     Ok(())
 }
 
+#[tracing::instrument(skip_all, fields(actor = identity.user.id))]
 pub async fn change_email(
     state: &App,
     identity: &Identity,
@@ -419,6 +427,7 @@ pub async fn change_email(
     Ok(())
 }
 
+#[tracing::instrument(skip_all, fields(actor = identity.user.id))]
 pub async fn set_lived_experience(
     state: &App,
     identity: &Identity,
@@ -448,6 +457,7 @@ pub async fn set_lived_experience(
 }
 
 /// Change someone's role (hub admins only; never their own).
+#[tracing::instrument(skip_all, fields(actor = identity.user.id, target))]
 pub async fn set_role(
     state: &App,
     identity: &Identity,
@@ -485,6 +495,7 @@ pub async fn set_role(
 
 /// The admin list of accounts. Every person shown (other than the admin) gets an audit entry,
 /// because their email address was read.
+#[tracing::instrument(skip_all, fields(actor = identity.user.id))]
 pub async fn list_people(
     state: &App,
     identity: &Identity,
@@ -511,6 +522,7 @@ pub async fn list_people(
 }
 
 /// Used by the binary's `user create` and the demo: make an account with a role directly.
+#[tracing::instrument(skip_all)]
 pub async fn create_account(
     state_store: &village_store::Store,
     email: &str,

@@ -35,11 +35,13 @@ pub fn to_out(rows: Vec<store::CheckinRow>) -> Vec<CheckinOut> {
         .collect()
 }
 
+#[tracing::instrument(skip_all, fields(actor = who.user.id))]
 pub async fn my_checkins(state: &App, who: &Identity) -> Result<Vec<CheckinOut>, ConnectError> {
     let mut c = state.store.conn().await?;
     Ok(to_out(store::checkins(&mut c, who.user.id).await?))
 }
 
+#[tracing::instrument(skip_all, fields(actor = who.user.id))]
 pub async fn check_in(
     state: &App,
     who: &Identity,

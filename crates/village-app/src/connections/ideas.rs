@@ -50,6 +50,7 @@ pub struct Ideas {
 /// Suggestions for `person_id` as `viewer` may build them: from the whole profile for the
 /// person themself; for a connector they chose, only from what they shared with connectors
 /// (the look is audited). Anyone else: not found.
+#[tracing::instrument(level = "debug", skip_all, fields(actor = viewer.user.id, person_id))]
 pub async fn ideas(
     state: &App,
     viewer: &Identity,
@@ -351,6 +352,7 @@ async fn names_of(
 }
 
 /// Save an offer, dismiss it (with an optional reason), or undo either (`mark` = `clear`).
+#[tracing::instrument(skip_all, fields(actor = who.user.id))]
 pub async fn mark(
     state: &App,
     who: &Identity,

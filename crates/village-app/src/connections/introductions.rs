@@ -52,6 +52,7 @@ async fn parties(
 
 /// Ask for an introduction: the person for themself, or a connector they chose for them (who
 /// then waits for the person to send it: that is their agreement).
+#[tracing::instrument(skip_all, fields(actor = who.user.id))]
 pub async fn request(
     state: &App,
     who: &Identity,
@@ -155,6 +156,7 @@ pub async fn request(
 
 /// Move an introduction on. Every change is audited and tells the others involved, in the app
 /// and by email.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn act(
     state: &App,
     who: &Identity,
@@ -344,6 +346,7 @@ impl Seen {
     }
 }
 
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn view(
     state: &App,
     who: &Identity,
@@ -405,6 +408,7 @@ fn minimise(row: &mut IntroductionRow, s: State) {
 
 /// An organisation's inbox, for its organisers (and stewards): introductions sent to its
 /// offers, each with only the minimum. The look is audited for each person in it.
+#[tracing::instrument(skip_all, fields(actor = who.user.id))]
 pub async fn inbox(
     state: &App,
     who: &Identity,
@@ -441,6 +445,7 @@ pub async fn inbox(
 
 /// Remind groups that have not answered for 7 days, and after 14 tell the person's connectors.
 /// Run every hour by the server; each introduction is reminded once and passed on once.
+#[tracing::instrument(skip_all)]
 pub async fn follow_up(state: &App, t: i64) -> Result<(usize, usize), StoreError> {
     let mut mails = Vec::new();
     let mut tx = state.store.begin().await?;
@@ -513,6 +518,7 @@ pub async fn follow_up(state: &App, t: i64) -> Result<(usize, usize), StoreError
 /// Run [`follow_up`] every hour while the server runs (several processes may: each
 /// introduction is marked in the same transaction that tells people, so a second process
 /// finds nothing left to do).
+#[tracing::instrument(skip_all)]
 pub async fn follow_up_forever(state: App) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {

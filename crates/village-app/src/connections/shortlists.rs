@@ -34,6 +34,7 @@ pub struct ShortlistOut {
     pub items: Vec<ShortlistItemOut>,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn shortlist_out(
     db: &mut impl village_store::Db,
     s: store::ShortlistRow,
@@ -58,6 +59,7 @@ pub async fn shortlist_out(
 }
 
 /// The shortlists shared with the person (for them), or those one connector made for them.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, person_id))]
 pub async fn shortlists(
     state: &App,
     who: &Identity,
@@ -97,6 +99,7 @@ pub async fn shortlists(
 }
 
 /// A connector starts a shortlist for someone who chose them (not shared until they share it).
+#[tracing::instrument(skip_all, fields(actor = who.user.id, person_id))]
 pub async fn new_shortlist(
     state: &App,
     who: &Identity,
@@ -132,6 +135,7 @@ async fn own_shortlist(
     Ok(s)
 }
 
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn add_item(
     state: &App,
     who: &Identity,
@@ -159,6 +163,7 @@ pub async fn add_item(
     Ok(())
 }
 
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn share(state: &App, who: &Identity, id: i64, t: i64) -> Result<(), ConnectError> {
     let mut tx = state.store.begin().await?;
     let s = own_shortlist(&mut tx, who, id).await?;
@@ -187,6 +192,7 @@ pub async fn share(state: &App, who: &Identity, id: i64, t: i64) -> Result<(), C
 }
 
 /// The person picks an offer from a shortlist shared with them.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn pick(
     state: &App,
     who: &Identity,

@@ -52,6 +52,7 @@ impl ProposalView {
     }
 }
 
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn proposal(state: &App, who: &Identity, id: i64, t: i64) -> Result<ProposalView> {
     let (space_id, proposal) = {
         let mut c = state.store.conn().await?;
@@ -132,6 +133,7 @@ fn check_proposal(input: &ProposalInput<'_>) -> Result<(String, String, String)>
 }
 
 /// Any member of a space may put a proposal to it.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, space_id))]
 pub async fn create_proposal(
     state: &App,
     who: &Identity,
@@ -153,6 +155,7 @@ pub async fn create_proposal(
 
 /// The person who proposed it, or a facilitator, changes the wording of an open proposal;
 /// the earlier wording is kept.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn edit_proposal(
     state: &App,
     who: &Identity,
@@ -190,6 +193,7 @@ async fn open_to_me(state: &App, who: &Identity, id: i64, t: i64) -> Result<Prop
 
 /// Take or change a stance while the proposal is open. Whether the person has declared lived
 /// experience is noted with it, for the rule's counts only.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn take_stance(
     state: &App,
     who: &Identity,
@@ -230,6 +234,7 @@ pub async fn take_stance(
     Ok(stance_id)
 }
 
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn comment(
     state: &App,
     who: &Identity,
@@ -255,6 +260,7 @@ pub async fn comment(
 
 /// A facilitator closes a proposal with the decision. Refused while the lived-experience rule
 /// is not met or a block has no answer.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn close(
     state: &App,
     who: &Identity,
@@ -330,6 +336,7 @@ pub async fn close(
 }
 
 /// A facilitator posts a dated update on an agreed decision.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn update(
     state: &App,
     who: &Identity,

@@ -62,6 +62,7 @@ pub struct RoundInput<'a> {
 
 /// Start a round; the person who starts it facilitates it. A round in a space can only be
 /// started by that space's facilitators, and only its members vote.
+#[tracing::instrument(skip_all, fields(actor = who.user.id))]
 pub async fn create_round(
     state: &App,
     who: &Identity,
@@ -116,6 +117,7 @@ pub async fn create_round(
 
 /// A round. Rounds are public (community money is shared out in the open); what the person
 /// may do in it depends on who they are (`None`: someone not signed in).
+#[tracing::instrument(skip_all, fields(actor = ?who.map(|i| i.user.id), id))]
 pub async fn round(state: &App, who: Option<&Identity>, id: i64) -> Result<RoundView> {
     let mut c = state.store.conn().await?;
     let round = store::round(&mut c, id)
@@ -164,6 +166,7 @@ pub struct RoundDetail {
     pub my_ballot: Option<Vec<i64>>,
 }
 
+#[tracing::instrument(skip_all, fields(actor = ?who.map(|i| i.user.id), id))]
 pub async fn round_detail(state: &App, who: Option<&Identity>, id: i64) -> Result<RoundDetail> {
     let view = round(state, who, id).await?;
     let mut c = state.store.conn().await?;
@@ -179,11 +182,13 @@ pub async fn round_detail(state: &App, who: Option<&Identity>, id: i64) -> Resul
 }
 
 /// Every round, newest first (rounds are public).
+#[tracing::instrument(skip_all)]
 pub async fn rounds(state: &App) -> Result<Vec<RoundRow>> {
     let mut c = state.store.conn().await?;
     Ok(store::rounds(&mut c).await?)
 }
 
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn add_idea(
     state: &App,
     who: &Identity,
@@ -223,6 +228,7 @@ pub struct BidInput<'a> {
 }
 
 /// A group (registered or not) puts in a bid while the round takes bids.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn create_bid(
     state: &App,
     who: &Identity,
@@ -311,6 +317,7 @@ pub async fn create_bid(
 }
 
 /// A steward records whether a bid is eligible (a reason is needed when it is not).
+#[tracing::instrument(skip_all, fields(actor = who.user.id))]
 pub async fn check_bid(
     state: &App,
     who: &Identity,
@@ -366,6 +373,7 @@ pub async fn check_bid(
 }
 
 /// The paper ballots of a round, each worked out from its entries.
+#[tracing::instrument(skip_all, fields(id))]
 pub async fn papers(
     state: &App,
     id: i64,
@@ -409,6 +417,7 @@ fn choices_text(c: &[i64]) -> String {
 }
 
 /// Move a round to its next phase. Moving to results counts the votes and publishes them.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn set_phase(
     state: &App,
     who: &Identity,
@@ -518,6 +527,7 @@ pub async fn set_phase(
 
 /// Count a round's votes (online ballots in SQL, and the paper ballots that count) and fund
 /// its bids. Gives the results with how many ballots were online and on paper.
+#[tracing::instrument(skip_all, fields(round_id))]
 pub async fn count_round(
     db: &mut impl village_store::Db,
     round_id: i64,
@@ -577,6 +587,7 @@ pub fn published(view: &RoundView) -> Option<Published> {
 }
 
 /// Put in or change the person's ballot while voting is open.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn vote(
     state: &App,
     who: &Identity,
@@ -612,6 +623,7 @@ pub async fn vote(
     Ok(choices)
 }
 
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn my_ballot(state: &App, who: &Identity, id: i64) -> Result<Option<Vec<i64>>> {
     round(state, Some(who), id).await?;
     let mut c = state.store.conn().await?;
@@ -619,6 +631,7 @@ pub async fn my_ballot(state: &App, who: &Identity, id: i64) -> Result<Option<Ve
 }
 
 /// A steward types in a paper ballot; the second entry must come from a different steward.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn enter_paper(
     state: &App,
     who: &Identity,
@@ -694,6 +707,7 @@ pub async fn enter_paper(
 }
 
 /// A steward resolves a paper ballot whose two entries disagree, by looking at the paper.
+#[tracing::instrument(skip_all, fields(actor = who.user.id))]
 pub async fn resolve_paper(
     state: &App,
     who: &Identity,
@@ -756,6 +770,7 @@ pub async fn resolve_paper(
 }
 
 /// A funded group (whoever put the bid in) or a facilitator posts how the work is going.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id, bid_id))]
 pub async fn delivery_update(
     state: &App,
     who: &Identity,

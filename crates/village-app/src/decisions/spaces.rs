@@ -43,6 +43,7 @@ pub struct SpaceInput<'a> {
 }
 
 /// Make a space; the person who makes it facilitates it.
+#[tracing::instrument(skip_all, fields(actor = who.user.id))]
 pub async fn create_space(
     state: &App,
     who: &Identity,
@@ -88,6 +89,7 @@ pub async fn create_space(
 
 /// A space, if the person may see it: open spaces are seen by every member of the hub,
 /// invite-only ones by their members and the people invited.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn space(state: &App, who: &Identity, id: i64) -> Result<SpaceView> {
     let mut c = state.store.conn().await?;
     let space = store::space(&mut c, id)
@@ -105,6 +107,7 @@ pub async fn space(state: &App, who: &Identity, id: i64) -> Result<SpaceView> {
 }
 
 /// The spaces the person may see.
+#[tracing::instrument(skip_all, fields(actor = who.user.id))]
 pub async fn spaces(state: &App, who: &Identity) -> Result<Vec<SpaceView>> {
     let mut c = state.store.conn().await?;
     let mut out = Vec::new();
@@ -128,6 +131,7 @@ pub struct SpaceDetail {
     pub members: Vec<store::MemberRow>,
 }
 
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn space_detail(state: &App, who: &Identity, id: i64) -> Result<SpaceDetail> {
     let view = space(state, who, id).await?;
     let mut c = state.store.conn().await?;
@@ -139,6 +143,7 @@ pub async fn space_detail(state: &App, who: &Identity, id: i64) -> Result<SpaceD
 }
 
 /// Join an open space, or accept an invitation to one.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn join(state: &App, who: &Identity, id: i64, t: i64) -> Result<()> {
     let view = space(state, who, id).await?;
     match view.my_role.as_deref() {
@@ -158,6 +163,7 @@ pub async fn join(state: &App, who: &Identity, id: i64, t: i64) -> Result<()> {
 }
 
 /// Leave a space (a space's last facilitator cannot).
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn leave(state: &App, who: &Identity, id: i64) -> Result<()> {
     let view = space(state, who, id).await?;
     let mut tx = state.store.begin().await?;
@@ -173,6 +179,7 @@ pub async fn leave(state: &App, who: &Identity, id: i64) -> Result<()> {
 }
 
 /// A facilitator invites a member of the hub (by email) or makes someone a facilitator.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn add_member(
     state: &App,
     who: &Identity,

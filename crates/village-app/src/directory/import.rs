@@ -145,6 +145,7 @@ fn records(value: Value) -> Vec<(String, Value)> {
 /// Read, check and (unless anything is refused and `skip_invalid` is off) write the services
 /// and taxonomy terms under `path`, all in one transaction. `progress(done, total)` is called
 /// as records are written.
+#[tracing::instrument(skip_all)]
 pub async fn import_oruk(
     store_: &Store,
     path: &Path,
@@ -624,6 +625,7 @@ fn pointer_to_path(pointer: &str) -> String {
 /// Write every service (and taxonomy term) as ORUK JSON into `dir`: `services.json` (an
 /// array of full records in id order) and `taxonomy_terms.json`. Importing them into an empty
 /// hub and exporting again gives the same files.
+#[tracing::instrument(skip_all)]
 pub async fn export_oruk(store_: &Store, dir: &Path) -> anyhow::Result<usize> {
     std::fs::create_dir_all(dir)?;
     let mut c = store_.conn().await?;
@@ -657,6 +659,7 @@ pub async fn export_oruk(store_: &Store, dir: &Path) -> anyhow::Result<usize> {
 /// `long` columns (others are ignored). Postcodes the ONS has no location for (latitude
 /// 99.999999) are skipped with a warning. Like the ORUK import: one bad line means nothing is
 /// written, unless `skip_invalid`.
+#[tracing::instrument(skip_all)]
 pub async fn import_postcodes(
     store_: &Store,
     path: &Path,

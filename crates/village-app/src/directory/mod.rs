@@ -94,6 +94,8 @@ pub type AreasGiven = PerGeneration<bool>;
 
 /// Search the directory, counting the matches only when this search has not been counted
 /// since the directory last changed.
+// Debug level: the hot path of every directory page and ORUK list.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn search(
     state: &crate::App,
     mut filter: store::ServiceFilter,
@@ -224,6 +226,7 @@ pub fn profile_taxonomies() -> Vec<(&'static str, &'static str, &'static str, Ve
 /// Make sure the hub has Village's default taxonomy of community life and the Village profile's
 /// taxonomies (access, kind of group, lived experience), as ORUK taxonomies and terms. Safe to
 /// run at every start: it writes the same records each time.
+#[tracing::instrument(skip_all)]
 pub async fn ensure_default_taxonomy(store_: &Store) -> Result<(), village_store::StoreError> {
     let mut tx = store_.begin().await?;
     let taxonomy = json!({

@@ -152,6 +152,7 @@ pub struct NewEntry<'a> {
 /// Add someone to the person's circle. A member is invited and must accept; anyone else is
 /// kept as a name (with private contact details). Returns the entry and whether an
 /// invitation went to a member.
+#[tracing::instrument(skip_all, fields(actor = me.user.id))]
 pub async fn add(
     state: &App,
     me: &Identity,
@@ -248,6 +249,7 @@ pub struct EntryChange<'a> {
 
 /// Change where someone sits, their name or contact details, or whether they are a
 /// supporter. Becoming or stopping being a supporter is a sharing choice (in the ledger).
+#[tracing::instrument(skip_all, fields(actor = me.user.id, id))]
 pub async fn update(
     state: &App,
     me: &Identity,
@@ -321,6 +323,7 @@ pub async fn update(
 
 /// Take someone out of the circle. If they could see things as a circle member, that stops
 /// on the very next request.
+#[tracing::instrument(skip_all, fields(actor = me.user.id, id))]
 pub async fn remove(state: &App, me: &Identity, id: i64, now: i64) -> Result<(), CircleError> {
     let mut tx = state.store.begin().await?;
     let entry = own_entry(&mut tx, me, id).await?;
@@ -342,6 +345,7 @@ pub async fn remove(state: &App, me: &Identity, id: i64, now: i64) -> Result<(),
 }
 
 /// A member answers an invitation into someone's circle (or leaves a circle they are in).
+#[tracing::instrument(skip_all, fields(actor = me.user.id, entry_id))]
 pub async fn answer(
     state: &App,
     me: &Identity,
@@ -417,6 +421,7 @@ pub async fn answer(
 // ---- Connectors -----------------------------------------------------------------------
 
 /// The hub's connectors a person can choose from.
+#[tracing::instrument(skip_all)]
 pub async fn hub_connectors(state: &App) -> Result<Vec<(i64, String)>, StoreError> {
     let mut c = state.store.conn().await?;
     let (rows, _) = account_store::list_users(
@@ -432,6 +437,7 @@ pub async fn hub_connectors(state: &App) -> Result<Vec<(i64, String)>, StoreErro
 }
 
 /// A person chooses a connector (at once), or accepts one who offered.
+#[tracing::instrument(skip_all, fields(actor = me.user.id, connector_id))]
 pub async fn choose_connector(
     state: &App,
     me: &Identity,
@@ -480,6 +486,7 @@ pub async fn choose_connector(
 }
 
 /// A connector offers to walk alongside a member; the member accepts or declines.
+#[tracing::instrument(skip_all, fields(actor = connector.user.id, person_id))]
 pub async fn offer_connector(
     state: &App,
     connector: &Identity,
@@ -518,6 +525,7 @@ pub async fn offer_connector(
 
 /// End a link between a person and a connector: either of them may. The connector stops
 /// seeing what was shared with connectors on the very next request.
+#[tracing::instrument(skip_all, fields(actor = me.user.id, person_id, connector_id))]
 pub async fn end_connector(
     state: &App,
     me: &Identity,

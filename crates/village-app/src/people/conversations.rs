@@ -90,6 +90,7 @@ pub struct ReplyBody {
 }
 
 /// A connector writes a note about a conversation with someone who chose them.
+#[tracing::instrument(skip_all, fields(actor = connector.user.id, person_id))]
 pub async fn write_note(
     state: &App,
     connector: &Identity,
@@ -134,6 +135,7 @@ pub async fn write_note(
 
 /// A reply to a note: the person agrees, comments or asks for a change; the connector who
 /// wrote it may comment, or revise the note (its earlier words are kept as a reply).
+#[tracing::instrument(skip_all, fields(actor = who.user.id, conversation_id))]
 pub async fn reply(
     state: &App,
     who: &Identity,
@@ -288,6 +290,7 @@ pub fn out(notes: Vec<ConversationRow>, replies: &[ReplyRow]) -> Vec<Conversatio
 }
 
 /// Every note about the person (for the person), or the notes one connector wrote (audited).
+#[tracing::instrument(skip_all, fields(actor = who.user.id, person_id))]
 pub async fn notes(
     state: &App,
     who: &Identity,

@@ -58,6 +58,7 @@ pub fn read_row(row: Option<&SectionRow>, section: Section) -> (Content, Visibil
 /// Work out what `viewer` may see of a person's profile, and write the look to the audit log
 /// when it is anyone but the person. `None`: no such person, or nothing the viewer may see
 /// (to them, the person is not there at all).
+#[tracing::instrument(level = "debug", skip_all, fields(actor = ?viewer.map(|i| i.user.id), person_id))]
 pub async fn view_profile(
     state: &App,
     viewer: Option<&Identity>,
@@ -201,6 +202,7 @@ async fn unknown_terms(db: &mut impl Db, terms: &[String]) -> Result<Vec<String>
 /// Save changes to a person's profile, all or nothing. Every change of words is kept in the
 /// history with who made it; every change of visibility goes into the consent ledger; a
 /// supporter's change is also written to the audit log. Returns how many sections changed.
+#[tracing::instrument(skip_all, fields(person_id))]
 pub async fn save_profile(
     state: &App,
     editor: &Identity,
@@ -366,6 +368,7 @@ impl From<StoreError> for UndoError {
 
 /// Put a section back as it was before one change. The undo is itself a change in the
 /// history, made by whoever undid it.
+#[tracing::instrument(skip_all, fields(person_id, edit_id))]
 pub async fn undo_edit(
     state: &App,
     editor: &Identity,
@@ -456,6 +459,7 @@ pub async fn undo_edit(
 }
 
 /// The history as one viewer may see it: changes to sections they may see the history of.
+#[tracing::instrument(skip_all, fields(actor = viewer.user.id, person_id))]
 pub async fn history(
     state: &App,
     viewer: &Identity,

@@ -10,6 +10,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use std::net::SocketAddr;
 use subtle::ConstantTimeEq;
 pub use village_app::accounts::{hash_password, hash_token, new_token, verify_password};
@@ -32,15 +33,11 @@ fn looks_like_token(value: &str) -> bool {
 #[derive(Debug, Clone)]
 pub struct CsrfToken(pub String);
 
+/// The value of the request's cookie `name`, if it sent one.
 pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.trim().to_string())
+    CookieJar::from_headers(headers)
+        .get(name)
+        .map(|c| c.value().to_string())
 }
 
 pub fn bearer_token(headers: &HeaderMap) -> Option<Option<String>> {
@@ -54,16 +51,19 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<Option<String>> {
     Some(token)
 }
 
-/// A `Set-Cookie` value with the hub's cookie rules: HttpOnly, SameSite=Lax, Secure on https.
+/// A `Set-Cookie` value with the hub's cookie rules: HttpOnly, SameSite=Lax, Secure on https;
+/// with `max_age` it lasts that many seconds (0 removes it), without it until the browser closes.
 pub fn cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
-    let mut text = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    let mut built = Cookie::build((name.to_string(), value.to_string()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.settings.is_https());
     if let Some(age) = max_age {
-        text.push_str(&format!("; Max-Age={age}"));
+        built = built.max_age(cookie::time::Duration::seconds(age));
     }
-    if state.settings.is_https() {
-        text.push_str("; Secure");
-    }
-    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("invalid=1"))
+    HeaderValue::from_str(&built.build().to_string())
+        .unwrap_or_else(|_| HeaderValue::from_static("invalid=1"))
 }
 
 /// The visitor's network address, for rate limits and the audit log.
@@ -454,6 +454,24 @@ mod tests {
         assert!(looks_like_token(&a));
         assert_eq!(hash_token(&a).len(), 64);
         assert_ne!(hash_token(&a), a);
+    }
+
+    #[test]
+    fn cookies_are_read_by_name_among_many() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("other=1; village_csrf=abc-DEF_123;village_session=xyz"),
+        );
+        assert_eq!(
+            cookie_value(&headers, CSRF_COOKIE).as_deref(),
+            Some("abc-DEF_123")
+        );
+        assert_eq!(
+            cookie_value(&headers, SESSION_COOKIE).as_deref(),
+            Some("xyz")
+        );
+        assert_eq!(cookie_value(&headers, "missing"), None);
     }
 
     #[test]

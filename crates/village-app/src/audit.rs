@@ -2,9 +2,12 @@
 //! data by anyone but them. Entries that belong to a change are written in that change's own
 //! transaction ([`record`]); looks that stand alone go through the batched [`AuditWriter`].
 
-use village_domain::access::Actor;
+use crate::accounts::Identity;
+use crate::App;
+use village_domain::access::{self, Action, Actor};
 use village_domain::audit::{AuditAction, AuditEvent};
-use village_store::audit as store;
+use village_domain::error::{ErrorCode, FieldError};
+use village_store::audit::{self as store, AuditFilter, AuditRow};
 use village_store::{Db, StoreError};
 
 /// Write one entry to the audit log.
@@ -152,4 +155,90 @@ async fn write_batch(
     };
     // One statement: committed whole, with no transaction to open and close around it.
     store::record_many(c, &events).await
+}
+
+/// Why the audit log could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    /// Only hub admins read the whole log.
+    #[error("not allowed")]
+    Forbidden,
+    /// The action asked for is not one the log knows.
+    #[error("{0}")]
+    Field(FieldError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The whole audit log, filtered, newest first (hub admins only): only entries of the action
+/// with code `action` (if given, and an error if unknown), and with `person`, the entries by
+/// or about that person.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, person = ?person))]
+pub async fn log(
+    state: &App,
+    who: &Identity,
+    filter: &AuditFilter,
+    action: Option<&str>,
+    person: Option<i64>,
+) -> Result<Vec<AuditRow>, AuditError> {
+    access::check(&who.actor(), Action::ReadAuditLog).map_err(|_| AuditError::Forbidden)?;
+    let action = match action.filter(|code| !code.is_empty()) {
+        None => None,
+        Some(code) => Some(AuditAction::parse(code).ok_or_else(|| {
+            AuditError::Field(FieldError::new(
+                "action",
+                ErrorCode::AuditActionUnknown,
+                "That is not an audit action code.",
+            ))
+        })?),
+    };
+    let filter = AuditFilter {
+        action,
+        ..filter.clone()
+    };
+    let filter = &filter;
+    let mut c = state.store.conn().await?;
+    Ok(match person {
+        // "By or about" this person: two lookups merged, newest first.
+        Some(p) => {
+            let mut by = store::list(
+                &mut c,
+                &AuditFilter {
+                    actor: Some(p),
+                    ..filter.clone()
+                },
+            )
+            .await?;
+            let about = store::list(
+                &mut c,
+                &AuditFilter {
+                    subject: Some(p),
+                    ..filter.clone()
+                },
+            )
+            .await?;
+            by.extend(about);
+            by.sort_by_key(|r| std::cmp::Reverse(r.id));
+            by.dedup_by_key(|r| r.id);
+            by.truncate(usize::try_from(filter.limit).unwrap_or(100));
+            by
+        }
+        None => store::list(&mut c, filter).await?,
+    })
+}
+
+/// Every entry about the person asking (their activity, and who has looked at their
+/// information), newest first; the filter's subject is always them.
+#[tracing::instrument(skip_all, fields(actor = who.user.id))]
+pub async fn about_me(
+    state: &App,
+    who: &Identity,
+    filter: &AuditFilter,
+) -> Result<Vec<AuditRow>, StoreError> {
+    let filter = AuditFilter {
+        subject: Some(who.user.id),
+        ..filter.clone()
+    };
+    let mut c = state.store.conn().await?;
+    store::list(&mut c, &filter).await
 }

@@ -3,20 +3,18 @@
 
 use crate::api::ApiError;
 use crate::auth::{ApiUser, CsrfToken, SignedIn};
-use crate::pages::{self, Layout};
+use crate::pages::{self, Layout, PageError, PageResult};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use village_domain::access::{self, Action};
+use village_app::audit::AuditError;
 use village_domain::audit::AuditAction;
 use village_domain::error::ErrorCode;
-use village_store::audit::{self as store, AuditFilter, AuditRow};
-use village_store::StoreError;
+use village_store::audit::{AuditFilter, AuditRow};
 
 pub fn routes() -> axum::Router<AppState> {
     Router::new()
@@ -99,65 +97,24 @@ fn day_start(text: &str) -> Option<i64> {
         .map(|t| t.and_utc().timestamp())
 }
 
-async fn load(
-    state: &AppState,
-    filter: &AuditFilter,
-    person: Option<i64>,
-) -> Result<Vec<AuditRow>, StoreError> {
-    let mut c = state.store.conn().await?;
-    match person {
-        // "By or about" this person: two lookups merged, newest first.
-        Some(p) => {
-            let mut by = store::list(
-                &mut c,
-                &AuditFilter {
-                    actor: Some(p),
-                    ..filter.clone()
-                },
-            )
-            .await?;
-            let about = store::list(
-                &mut c,
-                &AuditFilter {
-                    subject: Some(p),
-                    ..filter.clone()
-                },
-            )
-            .await?;
-            by.extend(about);
-            by.sort_by_key(|r| std::cmp::Reverse(r.id));
-            by.dedup_by_key(|r| r.id);
-            by.truncate(usize::try_from(filter.limit).unwrap_or(100));
-            Ok(by)
-        }
-        None => store::list(&mut c, filter).await,
-    }
-}
-
 async fn view_audit_get(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
     query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    if access::check(&identity.actor(), Action::ReadAuditLog).is_err() {
-        return pages::forbidden(&state, Some(&identity), &csrf);
-    }
+) -> PageResult {
     let Query(q) = query.unwrap_or_default();
     let action = AuditAction::parse(&q.action);
     let person = q.person.trim().parse::<i64>().ok();
     let filter = AuditFilter {
-        action,
         since: day_start(&q.from),
         until: day_start(&q.to).map(|t| t + 24 * 60 * 60),
         before_id: q.before,
         limit: PAGE_SIZE,
         ..Default::default()
     };
-    let rows = match load(&state, &filter, person).await {
-        Ok(r) => r,
-        Err(e) => return pages::store_failed(e),
-    };
+    let code = action.map(AuditAction::as_str);
+    let rows = village_app::audit::log(&state, &identity, &filter, code, person).await?;
     let older = (rows.len() as i64 == PAGE_SIZE).then(|| {
         let last = rows.last().map(|r| r.id).unwrap_or(0);
         format!(
@@ -172,7 +129,7 @@ async fn view_audit_get(
             .unwrap_or_default()
         )
     });
-    pages::page(&AuditPage {
+    Ok(pages::page(&AuditPage {
         layout: Layout::new(&state, Some(&identity), &csrf, "/admin/audit", "Audit log"),
         heading: "Audit log".into(),
         intro: "Every sign-in, change to an account or role, and every time someone looked at another person's information. Nothing here can be changed or removed.".into(),
@@ -183,7 +140,7 @@ async fn view_audit_get(
         from: q.from.clone(),
         to: q.to.clone(),
         older,
-    })
+    }))
 }
 
 async fn view_my_activity_get(
@@ -191,29 +148,21 @@ async fn view_my_activity_get(
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
     query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
+) -> PageResult {
     let Query(q) = query.unwrap_or_default();
     let filter = AuditFilter {
-        subject: Some(identity.user.id),
         before_id: q.before,
         limit: PAGE_SIZE,
         ..Default::default()
     };
-    let rows = match state.store.conn().await {
-        Ok(mut c) => store::list(&mut c, &filter).await,
-        Err(e) => Err(e),
-    };
-    let rows = match rows {
-        Ok(r) => r,
-        Err(e) => return pages::store_failed(e),
-    };
+    let rows = village_app::audit::about_me(&state, &identity, &filter).await?;
     let older = (rows.len() as i64 == PAGE_SIZE).then(|| {
         format!(
             "/account/activity?before={}",
             rows.last().map(|r| r.id).unwrap_or(0)
         )
     });
-    pages::page(&AuditPage {
+    Ok(pages::page(&AuditPage {
         layout: Layout::new(&state, Some(&identity), &csrf, "/account/activity", "Your activity"),
         heading: "Your activity and who has looked at your information".into(),
         intro: "Everything recorded about your account: sign-ins, changes, and every time someone else looked at your information. If anything here surprises you, tell a hub admin.".into(),
@@ -224,7 +173,7 @@ async fn view_my_activity_get(
         from: String::new(),
         to: String::new(),
         older,
-    })
+    }))
 }
 
 // ---- API --------------------------------------------------------------------------------
@@ -279,14 +228,12 @@ pub async fn api_my_audit(
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
     let Query(p) = query.map_err(|e| ApiError::new(ErrorCode::QueryInvalid, e.body_text()))?;
     let filter = AuditFilter {
-        subject: Some(identity.user.id),
         action: p.action.as_deref().and_then(AuditAction::parse),
         before_id: p.before,
         limit: p.limit.unwrap_or(PAGE_SIZE).clamp(1, 500),
         ..Default::default()
     };
-    let mut c = state.store.conn().await?;
-    let rows = store::list(&mut c, &filter).await?;
+    let rows = village_app::audit::about_me(&state, &identity, &filter).await?;
     Ok(Json(rows.into_iter().map(AuditEntry::from).collect()))
 }
 
@@ -299,28 +246,30 @@ pub async fn api_audit_log(
     ApiUser(identity): ApiUser,
     query: Result<Query<AuditParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
-    access::check(&identity.actor(), Action::ReadAuditLog).map_err(|_| ApiError::forbidden())?;
     let Query(p) = query.map_err(|e| ApiError::new(ErrorCode::QueryInvalid, e.body_text()))?;
-    let action = match p.action.as_deref() {
-        None | Some("") => None,
-        Some(code) => Some(AuditAction::parse(code).ok_or_else(|| {
-            let mut e = ApiError::new(
-                ErrorCode::AuditActionUnknown,
-                "That is not an audit action code.",
-            );
-            e.field = Some("action");
-            e
-        })?),
-    };
     let filter = AuditFilter {
-        action,
         actor: p.actor,
         subject: p.subject,
         before_id: p.before,
         limit: p.limit.unwrap_or(PAGE_SIZE).clamp(1, 500),
         ..Default::default()
     };
-    let mut c = state.store.conn().await?;
-    let rows = store::list(&mut c, &filter).await?;
+    let rows = village_app::audit::log(&state, &identity, &filter, p.action.as_deref(), None)
+        .await
+        .map_err(|e| match e {
+            AuditError::Forbidden => ApiError::forbidden(),
+            AuditError::Field(f) => f.into(),
+            AuditError::Store(e) => e.into(),
+        })?;
     Ok(Json(rows.into_iter().map(AuditEntry::from).collect()))
+}
+
+impl From<AuditError> for PageError {
+    fn from(e: AuditError) -> Self {
+        match e {
+            AuditError::Forbidden => PageError::Forbidden,
+            AuditError::Field(f) => PageError::Conflict(f.message),
+            AuditError::Store(e) => PageError::Store(e),
+        }
+    }
 }

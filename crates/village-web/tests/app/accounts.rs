@@ -326,7 +326,12 @@ async fn members_cannot_reach_admin_pages_or_api(backend: Backend) {
         assert_eq!(r.status(), 403, "{path}");
         assert!(r.text().await.unwrap().contains("You cannot see this page"));
     }
-    for path in ["/api/v1/admin/users", "/api/v1/admin/audit"] {
+    // Permission is asked first: a member learns nothing from a filter's mistakes.
+    for path in [
+        "/api/v1/admin/users",
+        "/api/v1/admin/audit",
+        "/api/v1/admin/audit?action=nonsense",
+    ] {
         let r = member.get(app.url(path)).send().await.unwrap();
         assert_eq!(r.status(), 403, "{path}");
         let body: serde_json::Value = r.json().await.unwrap();
@@ -558,6 +563,14 @@ async fn admins_change_roles_and_people_see_who_looked(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(bad.status(), 422);
+    let body: serde_json::Value = bad.json().await.unwrap();
+    assert_eq!(
+        (&body["error"]["code"], &body["error"]["field"]),
+        (
+            &serde_json::json!("audit_action_unknown"),
+            &serde_json::json!("action")
+        )
+    );
 }
 
 async fn lived_experience_is_private_and_changeable(backend: Backend) {

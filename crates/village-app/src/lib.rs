@@ -13,6 +13,7 @@ pub mod connections;
 pub mod decisions;
 pub mod demo;
 pub mod directory;
+pub mod hub;
 pub mod mail;
 pub mod people;
 pub mod safeguarding;

@@ -2,7 +2,7 @@
 //! stylesheet, and "page not found".
 
 use crate::auth::{CsrfToken, MaybeSignedIn};
-use crate::pages::{self, Layout};
+use crate::pages::{self, Layout, PageResult};
 use crate::{now, AppState};
 use askama::Template;
 use axum::extract::{OriginalUri, State};
@@ -10,7 +10,6 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use village_store::accounts as store;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -36,39 +35,15 @@ async fn view_home_get(
     State(state): State<AppState>,
     MaybeSignedIn(identity): MaybeSignedIn,
     csrf: CsrfToken,
-) -> Response {
-    let (members, joined_this_month) = match home_counts(&state).await {
-        Ok(c) => c,
-        Err(e) => return pages::store_failed(e),
-    };
-    pages::page(&HomePage {
+) -> PageResult {
+    let (members, joined_this_month) = village_app::hub::home_counts(&state, now()).await?;
+    Ok(pages::page(&HomePage {
         layout: Layout::new(&state, identity.as_ref(), &csrf, "/", "Welcome"),
         description: state.settings.hub.description.clone(),
         members,
         joined_this_month,
         signed_in_name: identity.map(|i| i.user.display_name),
-    })
-}
-
-/// How long the home page's public counts are kept before asking the database again. Every
-/// visit to the home page would otherwise count the members; a few seconds' delay in a
-/// public total is worth the load it saves on a busy hub.
-pub const HOME_COUNTS_FOR: std::time::Duration = std::time::Duration::from_secs(5);
-
-async fn home_counts(state: &AppState) -> Result<(i64, i64), village_store::StoreError> {
-    if let Ok(cached) = state.home_counts.lock() {
-        if let Some((at, counts)) = *cached {
-            if at.elapsed() < HOME_COUNTS_FOR {
-                return Ok(counts);
-            }
-        }
-    }
-    let mut c = state.store.conn().await?;
-    let counts = store::count_joined(&mut c, now() - 30 * 24 * 60 * 60).await?;
-    if let Ok(mut cached) = state.home_counts.lock() {
-        *cached = Some((std::time::Instant::now(), counts));
-    }
-    Ok(counts)
+    }))
 }
 
 #[derive(Template)]
@@ -122,7 +97,7 @@ async fn healthz() -> &'static str {
 
 /// The database answers: the hub can serve requests.
 async fn readyz(State(state): State<AppState>) -> Response {
-    match state.store.ping().await {
+    match village_app::hub::ready(&state).await {
         Ok(()) => "ready".into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");

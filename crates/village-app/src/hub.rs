@@ -1,0 +1,32 @@
+//! The hub itself: its public totals and whether it can serve.
+
+use crate::App;
+use village_store::accounts as account_store;
+use village_store::StoreError;
+
+/// How long the home page's public counts are kept before asking the database again. Every
+/// visit to the home page would otherwise count the members; a few seconds' delay in a
+/// public total is worth the load it saves on a busy hub.
+pub const HOME_COUNTS_FOR: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// How many members have joined, and how many of them in the last 30 days before `now`.
+pub async fn home_counts(state: &App, now: i64) -> Result<(i64, i64), StoreError> {
+    if let Ok(cached) = state.home_counts.lock() {
+        if let Some((at, counts)) = *cached {
+            if at.elapsed() < HOME_COUNTS_FOR {
+                return Ok(counts);
+            }
+        }
+    }
+    let mut c = state.store.conn().await?;
+    let counts = account_store::count_joined(&mut c, now - 30 * 24 * 60 * 60).await?;
+    if let Ok(mut cached) = state.home_counts.lock() {
+        *cached = Some((std::time::Instant::now(), counts));
+    }
+    Ok(counts)
+}
+
+/// Whether the database answers, so the hub can serve requests.
+pub async fn ready(state: &App) -> Result<(), StoreError> {
+    state.store.ping().await
+}

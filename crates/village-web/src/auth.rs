@@ -163,11 +163,19 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
             }
         }
     }
+    // Kept to draw a problem page a handler answers with (`pages::PageError`) with this
+    // visitor's own menu. Done here rather than in a layer of its own: another middleware
+    // layer cost a fifth of the hub's requests a second, /healthz included.
+    let csrf = request.extensions().get::<CsrfToken>().cloned();
+    let shown_as = identity.clone();
     if let Some(identity) = identity {
         request.extensions_mut().insert(identity);
     }
     let writes = !is_safe(request.method());
     let mut response = next.run(request).await;
+    if let Some(problem) = crate::pages::drawn_problem(&state, &mut response, shown_as, csrf) {
+        response = problem;
+    }
     if writes {
         // Whatever this request changed (a sign-out, a role, a password), this process
         // forgets kept sessions before anyone can send the next request, and tells the others.

@@ -49,11 +49,6 @@ pub fn router(state: AppState) -> Router {
             axum::routing::get(api::openapi_json),
         )
         .fallback(hub::not_found)
-        // Inside `identify`, so a problem page has the visitor's own menu.
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            pages::render_problems,
-        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::identify,

@@ -253,8 +253,8 @@ pub fn when(ts: i64) -> String {
 }
 
 /// Why a page could not be shown. Page handlers return `Result<Response, PageError>` and use
-/// `?`; [`render_problems`] turns the error into the problem page, with the hub's layout and
-/// the visitor's own menu, so no handler has to build one.
+/// `?`; the shell ([`drawn_problem`], from `auth::identify`) turns the error into the problem
+/// page, with the hub's layout and the visitor's own menu, so no handler has to build one.
 #[derive(Debug, thiserror::Error)]
 pub enum PageError {
     /// Not there, or not for this visitor to know it is there (the same page either way).
@@ -273,7 +273,7 @@ pub enum PageError {
     Other(#[from] anyhow::Error),
 }
 
-/// A problem a handler answered with, waiting for [`render_problems`] to draw its page.
+/// A problem a handler answered with, waiting for [`drawn_problem`] to draw its page.
 #[derive(Debug, Clone)]
 struct Problem {
     status: StatusCode,
@@ -308,34 +308,26 @@ impl IntoResponse for PageError {
     }
 }
 
-/// Middleware: draw the page for a [`PageError`] a handler answered with, with the layout
-/// (hub name, the visitor's menu, the form token) this request would have had.
-pub async fn render_problems(
-    axum::extract::State(state): axum::extract::State<AppState>,
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Response {
-    let identity = request.extensions().get::<Identity>().cloned();
-    let csrf = request
-        .extensions()
-        .get::<CsrfToken>()
-        .cloned()
-        .unwrap_or_else(|| CsrfToken(String::new()));
-    let mut response = next.run(request).await;
-    match response.extensions_mut().remove::<Problem>() {
-        Some(p) => {
-            let paragraphs: Vec<&str> = p.paragraphs.iter().map(String::as_str).collect();
-            problem(
-                &state,
-                identity.as_ref(),
-                &csrf,
-                p.status,
-                p.heading,
-                &paragraphs,
-            )
-        }
-        None => response,
-    }
+/// The page for a [`PageError`] a handler answered with, if it did, with the layout (hub
+/// name, the visitor's menu, the form token) this request would have had. Called by
+/// `auth::identify` once the handler has answered.
+pub fn drawn_problem(
+    state: &AppState,
+    response: &mut Response,
+    identity: Option<Identity>,
+    csrf: Option<CsrfToken>,
+) -> Option<Response> {
+    let p = response.extensions_mut().remove::<Problem>()?;
+    let csrf = csrf.unwrap_or_else(|| CsrfToken(String::new()));
+    let paragraphs: Vec<&str> = p.paragraphs.iter().map(String::as_str).collect();
+    Some(problem(
+        state,
+        identity.as_ref(),
+        &csrf,
+        p.status,
+        p.heading,
+        &paragraphs,
+    ))
 }
 
 /// What a page handler answers: the page, or why it could not be shown.

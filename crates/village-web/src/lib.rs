@@ -1,9 +1,10 @@
 //! Village's web layer: server-rendered pages, the JSON API under `/api/v1`, sign-in and
 //! sessions, and the middleware every request passes through.
 //!
-//! Each capability is a module with the same name as in `village-domain` and
-//! `village-store`. Pages and API handlers of a capability call the same functions, so the
-//! rules cannot differ between them.
+//! Each capability is a module with the same name as in `village-domain`, `village-store`
+//! and `village-app`. Pages and API handlers of a capability call the same `village_app`
+//! functions, so the rules cannot differ between them; a handler reads the request, calls one
+//! of them and renders what it gives back.
 
 pub mod accounts;
 pub mod api;

@@ -26,7 +26,7 @@ use village_domain::accounts::{
 use village_domain::audit::AuditAction;
 use village_domain::error::ErrorCode;
 use village_store::accounts::{self as store, AttemptKind, UserFilter, UserRow};
-use village_store::{hub as hub_store, StoreError};
+use village_store::StoreError;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -490,22 +490,8 @@ async fn view_sign_out_everywhere_post(
     ClientAddress(ip): ClientAddress,
 ) -> Response {
     let now = now();
-    let result = async {
-        let mut tx = state.store.begin().await?;
-        store::delete_sessions_of(&mut tx, identity.user.id, None).await?;
-        record(
-            &mut tx,
-            Some(identity.user.id),
-            Some(identity.user.id),
-            AuditAction::SignedOutEverywhere,
-            "",
-            Some(&ip),
-            now,
-        )
-        .await?;
-        tx.commit().await
-    }
-    .await;
+    let result =
+        village_app::accounts::changes::sign_out_everywhere(&state, &identity, &ip, now).await;
     if let Err(e) = result {
         return pages::store_failed(e);
     }
@@ -716,25 +702,8 @@ async fn view_reset_post(
         Ok(h) => h,
         Err(e) => return pages::store_failed(e),
     };
-    let result = async {
-        let mut tx = state.store.begin().await?;
-        store::set_password_hash(&mut tx, user.id, &hash, now).await?;
-        store::use_password_resets(&mut tx, user.id, now).await?;
-        store::delete_sessions_of(&mut tx, user.id, None).await?;
-        store::clear_attempts(&mut tx, AttemptKind::SignInToAccount, &user.email).await?;
-        record(
-            &mut tx,
-            None,
-            Some(user.id),
-            AuditAction::PasswordReset,
-            "by email link; every session ended",
-            Some(&ip),
-            now,
-        )
-        .await?;
-        tx.commit().await
-    }
-    .await;
+    let result =
+        village_app::accounts::changes::reset_password(&state, &user, &hash, &ip, now).await;
     match result {
         Ok(()) => Redirect::to("/sign-in?done=password_reset").into_response(),
         Err(e) => pages::store_failed(e),
@@ -900,22 +869,8 @@ async fn view_name_post(
         }
     };
     let now = now();
-    let result = async {
-        let mut tx = state.store.begin().await?;
-        store::set_display_name(&mut tx, identity.user.id, name.as_str(), now).await?;
-        record(
-            &mut tx,
-            Some(identity.user.id),
-            Some(identity.user.id),
-            AuditAction::DisplayNameChanged,
-            "",
-            Some(&ip),
-            now,
-        )
-        .await?;
-        tx.commit().await
-    }
-    .await;
+    let result =
+        village_app::accounts::changes::change_name(&state, &identity, &name, &ip, now).await;
     match result {
         Ok(()) => Redirect::to("/account?done=name_changed").into_response(),
         Err(e) => pages::store_failed(e),
@@ -1241,29 +1196,9 @@ async fn view_tokens_post(
     }
     let token = auth::new_token();
     let now = now();
-    let result = async {
-        let mut tx = state.store.begin().await?;
-        store::create_api_token(
-            &mut tx,
-            identity.user.id,
-            name,
-            &auth::hash_token(&token),
-            now,
-        )
-        .await?;
-        record(
-            &mut tx,
-            Some(identity.user.id),
-            Some(identity.user.id),
-            AuditAction::ApiTokenCreated,
-            name,
-            Some(&ip),
-            now,
-        )
-        .await?;
-        tx.commit().await
-    }
-    .await;
+    let result =
+        village_app::accounts::changes::create_token(&state, &identity, name, &token, &ip, now)
+            .await;
     match result {
         Ok(()) => {
             tokens_page(
@@ -1288,23 +1223,8 @@ async fn view_token_delete_post(
     Path(id): Path<i64>,
 ) -> Response {
     let now = now();
-    let result = async {
-        let mut tx = state.store.begin().await?;
-        if store::delete_api_token(&mut tx, identity.user.id, id).await? {
-            record(
-                &mut tx,
-                Some(identity.user.id),
-                Some(identity.user.id),
-                AuditAction::ApiTokenRevoked,
-                &format!("token {id}"),
-                Some(&ip),
-                now,
-            )
-            .await?;
-        }
-        tx.commit().await
-    }
-    .await;
+    let result =
+        village_app::accounts::changes::delete_token(&state, &identity, id, &ip, now).await;
     match result {
         Ok(()) => Redirect::to("/account/tokens?done=token_removed").into_response(),
         Err(e) => pages::store_failed(e),
@@ -1655,29 +1575,15 @@ async fn view_admin_invites_post(
     }
     let token = auth::new_token();
     let now = now();
-    let result = async {
-        let mut tx = state.store.begin().await?;
-        store::create_invite(
-            &mut tx,
-            &auth::hash_token(&token),
-            note,
-            identity.user.id,
-            now,
-            now + INVITE_SECS,
-        )
-        .await?;
-        record(
-            &mut tx,
-            Some(identity.user.id),
-            None,
-            AuditAction::InviteCreated,
-            "",
-            Some(&ip),
-            now,
-        )
-        .await?;
-        tx.commit().await
-    }
+    let result = village_app::accounts::changes::create_invite(
+        &state,
+        &identity,
+        &token,
+        note,
+        now + INVITE_SECS,
+        &ip,
+        now,
+    )
     .await;
     match result {
         Ok(()) => {
@@ -1710,22 +1616,8 @@ async fn view_sign_up_mode_post(
         return invites_page(&state, &identity, &csrf, None, errors, None).await;
     };
     let now = now();
-    let result = async {
-        let mut tx = state.store.begin().await?;
-        hub_store::set_setting(&mut tx, "sign_up", mode.as_str()).await?;
-        record(
-            &mut tx,
-            Some(identity.user.id),
-            None,
-            AuditAction::SignUpModeChanged,
-            mode.as_str(),
-            Some(&ip),
-            now,
-        )
-        .await?;
-        tx.commit().await
-    }
-    .await;
+    let result =
+        village_app::accounts::changes::set_sign_up_mode(&state, &identity, mode, &ip, now).await;
     match result {
         Ok(()) => Redirect::to("/admin/invites?done=sign_up_mode_saved").into_response(),
         Err(e) => pages::store_failed(e),

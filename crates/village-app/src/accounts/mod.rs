@@ -1,6 +1,7 @@
 //! Accounts: joining, signing in, changing name, email and password, declaring lived
 //! experience, roles and the list of people. Pages, the API and `village user` all call these.
 
+pub mod changes;
 pub mod credentials;
 pub mod sessions;
 

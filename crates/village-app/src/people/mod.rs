@@ -12,6 +12,7 @@ use crate::App;
 use village_domain::accounts::FieldError;
 use village_domain::audit::AuditAction;
 use village_domain::directory::taxonomy::category_by_id;
+use village_domain::error::ErrorCode;
 use village_domain::people::profile::{self, Content};
 use village_domain::people::{decide, Decision, PersonalAction, Relationship, Section, Visibility};
 use village_store::people::{self as store, NewEdit, SectionRow, SectionWrite};
@@ -509,4 +510,65 @@ pub fn check_text(
     max: usize,
 ) -> Result<String, FieldError> {
     village_domain::text::check(field, text, required, max, "something here")
+}
+
+#[derive(Debug)]
+pub enum ForgetError {
+    Field(FieldError),
+    Store(StoreError),
+}
+
+impl From<StoreError> for ForgetError {
+    fn from(e: StoreError) -> Self {
+        ForgetError::Store(e)
+    }
+}
+
+/// Forget a person at their request, after checking their password: everything about them
+/// goes (see `village_store::people::forget`), they are signed out everywhere, and the words
+/// are cleared from disk.
+pub async fn forget(
+    state: &App,
+    me: &Identity,
+    password: &str,
+    now: i64,
+) -> Result<(), ForgetError> {
+    if !crate::accounts::verify_password(password.to_string(), Some(me.user.password_hash.clone()))
+        .await
+    {
+        return Err(ForgetError::Field(FieldError::new(
+            "password",
+            ErrorCode::PasswordWrong,
+            "Your password is not right",
+        )));
+    }
+    if me.user.role() == village_domain::accounts::Role::HubAdmin {
+        let mut c = state.store.conn().await?;
+        if account_store::count_role(&mut c, village_domain::accounts::Role::HubAdmin).await? <= 1 {
+            return Err(ForgetError::Field(FieldError::new(
+                "password",
+                ErrorCode::LastHubAdmin,
+                "You are the only hub admin. Make someone else a hub admin first, so the hub is not left without one.",
+            )));
+        }
+    }
+    let mut tx = state.store.begin().await?;
+    store::forget(&mut tx, me.user.id).await?;
+    record(
+        &mut tx,
+        None,
+        Some(me.user.id),
+        AuditAction::AccountForgotten,
+        "",
+        None,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    state.forget_home_counts();
+    state.sessions.changed(&state.store);
+    if let Err(e) = store::scrub(&state.store).await {
+        tracing::warn!(error = %e, "could not clear freed space after forgetting a person");
+    }
+    Ok(())
 }

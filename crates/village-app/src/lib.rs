@@ -13,6 +13,7 @@ pub mod connections;
 pub mod decisions;
 pub mod demo;
 pub mod directory;
+pub mod error;
 pub mod hub;
 pub mod mail;
 pub mod people;
@@ -22,6 +23,7 @@ pub mod settings;
 use std::sync::Arc;
 use village_store::{Store, StoreOptions};
 
+pub use error::{Error, Result};
 pub use settings::Settings;
 
 /// Public counts and when they were read.

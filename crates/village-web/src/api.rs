@@ -114,6 +114,24 @@ impl From<village_store::StoreError> for ApiError {
     }
 }
 
+impl From<village_app::Error> for ApiError {
+    fn from(e: village_app::Error) -> Self {
+        use village_app::Error;
+        match e {
+            Error::Field(f) => f.into(),
+            // The API names the first problem; a client fixes it and sends again.
+            Error::Fields(list) => match list.into_iter().next() {
+                Some(f) => f.into(),
+                None => ApiError::new(ErrorCode::ChangeInvalid, "What was sent is not valid."),
+            },
+            Error::Forbidden => ApiError::forbidden(),
+            Error::NotFound(what) => ApiError::not_found(what),
+            Error::Conflict(code, message) => ApiError::new(code, message),
+            Error::Store(e) => e.into(),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();

@@ -266,11 +266,33 @@ pub enum PageError {
     /// Not possible in the state things are in: plain words saying why.
     #[error("{0}")]
     Conflict(String),
+    /// What was sent cannot be used, and there is no form to show again: plain words.
+    #[error("{0}")]
+    Invalid(String),
     /// Something failed on our side: logged, and the visitor sees a calm page.
     #[error("storage failed: {0}")]
     Store(#[from] village_store::StoreError),
     #[error("{0}")]
     Other(#[from] anyhow::Error),
+}
+
+impl From<village_app::Error> for PageError {
+    fn from(e: village_app::Error) -> Self {
+        use village_app::Error;
+        match e {
+            Error::Forbidden => PageError::Forbidden,
+            Error::NotFound(_) => PageError::NotFound,
+            Error::Conflict(_, words) => PageError::Conflict(words),
+            Error::Field(f) => PageError::Invalid(f.message),
+            Error::Fields(list) => PageError::Invalid(
+                list.into_iter()
+                    .map(|f| f.message)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            Error::Store(e) => PageError::Store(e),
+        }
+    }
 }
 
 /// A problem a handler answered with, waiting for [`drawn_problem`] to draw its page.
@@ -298,6 +320,11 @@ impl IntoResponse for PageError {
                 status: StatusCode::CONFLICT,
                 heading: "That cannot be done just now",
                 paragraphs: vec![words, "Go back to see where things are.".into()],
+            },
+            PageError::Invalid(words) => Problem {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                heading: "Something needs changing",
+                paragraphs: vec![words, "Go back and try again.".into()],
             },
             PageError::Store(e) => return store_failed(e),
             PageError::Other(e) => return store_failed(e),

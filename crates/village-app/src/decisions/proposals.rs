@@ -2,7 +2,7 @@
 //! lived-experience voices have spoken and every block is answered.
 
 use super::spaces::{space, SpaceView};
-use super::{conflict, DecisionError, Result};
+use super::{conflict, Error, Result};
 use crate::accounts::Identity;
 use crate::audit::record;
 use crate::App;
@@ -58,12 +58,12 @@ pub async fn proposal(state: &App, who: &Identity, id: i64, t: i64) -> Result<Pr
         let mut c = state.store.conn().await?;
         let p = store::proposal(&mut c, id)
             .await?
-            .ok_or(DecisionError::NotFound("proposal"))?;
+            .ok_or(Error::NotFound("proposal"))?;
         (p.space_id, p)
     };
     let space = space(state, who, space_id)
         .await
-        .map_err(|_| DecisionError::NotFound("proposal"))?;
+        .map_err(|_| Error::NotFound("proposal"))?;
     let mut c = state.store.conn().await?;
     let stances = store::stances(&mut c, id).await?;
     let comments = store::comments(&mut c, id).await?;
@@ -165,7 +165,7 @@ pub async fn edit_proposal(
 ) -> Result<()> {
     let view = proposal(state, who, id, t).await?;
     if view.proposal.author_id != Some(who.user.id) && !view.space.facilitates() {
-        return Err(DecisionError::Forbidden);
+        return Err(Error::Forbidden);
     }
     let (title, body, affects) = check_proposal(input)?;
     let mut tx = state.store.begin().await?;
@@ -271,7 +271,7 @@ pub async fn close(
 ) -> Result<()> {
     let view = proposal(state, who, id, t).await?;
     if !view.space.facilitates() {
-        return Err(DecisionError::Forbidden);
+        return Err(Error::Forbidden);
     }
     if !view.open() {
         return conflict(ErrorCode::ProposalClosed, "This proposal has been decided.");
@@ -280,8 +280,8 @@ pub async fn close(
     // The stances as they stand in this transaction, so none slips in unanswered.
     let stances = store::stances(&mut tx, id).await?;
     let outcome = check_close(view.space.rule, &casts(&stances), draft).map_err(|e| match e {
-        proposal::CloseRefusal::Field(f) => DecisionError::Field(f),
-        other => DecisionError::Conflict(other.code(), other.message()),
+        proposal::CloseRefusal::Field(f) => Error::Field(f),
+        other => Error::Conflict(other.code(), other.message()),
     })?;
     let closed = store::close(
         &mut tx,
@@ -347,7 +347,7 @@ pub async fn update(
 ) -> Result<()> {
     let view = proposal(state, who, id, t).await?;
     if !view.space.facilitates() {
-        return Err(DecisionError::Forbidden);
+        return Err(Error::Forbidden);
     }
     let Some(from) = view.progress() else {
         return conflict(

@@ -2,7 +2,7 @@
 //! count, and 360Giving awards.
 
 use super::spaces::space;
-use super::{conflict, DecisionError, Result};
+use super::{conflict, Error, Result};
 use crate::accounts::Identity;
 use crate::audit::record;
 use crate::App;
@@ -95,7 +95,7 @@ pub async fn create_round(
             )
         })?;
         if !view.facilitates() {
-            return Err(DecisionError::Forbidden);
+            return Err(Error::Forbidden);
         }
     }
     let mut c = state.store.conn().await?;
@@ -122,7 +122,7 @@ pub async fn round(state: &App, who: Option<&Identity>, id: i64) -> Result<Round
     let mut c = state.store.conn().await?;
     let round = store::round(&mut c, id)
         .await?
-        .ok_or(DecisionError::NotFound("round"))?;
+        .ok_or(Error::NotFound("round"))?;
     let bids = store::bids(&mut c, id).await?;
     let (facilitates, may_vote, checks) = match who {
         None => (false, false, false),
@@ -327,10 +327,10 @@ pub async fn check_bid(
     ip: &str,
     t: i64,
 ) -> Result<()> {
-    access::check(&who.actor(), Action::CheckBids).map_err(|_| DecisionError::Forbidden)?;
+    access::check(&who.actor(), Action::CheckBids).map_err(|_| Error::Forbidden)?;
     let view = round(state, Some(who), id).await?;
     if !view.bids.iter().any(|b| b.id == bid_id) {
-        return Err(DecisionError::NotFound("bid"));
+        return Err(Error::NotFound("bid"));
     }
     if !matches!(view.phase, Phase::Bids | Phase::Checks) {
         return conflict(
@@ -428,7 +428,7 @@ pub async fn set_phase(
 ) -> Result<()> {
     let view = round(state, Some(who), id).await?;
     if !view.facilitates {
-        return Err(DecisionError::Forbidden);
+        return Err(Error::Forbidden);
     }
     let Some(to) = Phase::parse(to) else {
         return Err(FieldError::new(
@@ -458,7 +458,7 @@ pub async fn set_phase(
         .unwrap_or(u32::MAX),
     };
     budget::check_phase(view.phase, to, round_state)
-        .map_err(|e| DecisionError::Conflict(e.code, e.message))?;
+        .map_err(|e| Error::Conflict(e.code, e.message))?;
     let results = if to == Phase::Results {
         let counted: Vec<&[i64]> = papers.iter().filter_map(|(_, p, _)| p.counted()).collect();
         let (r, online, paper) = count_round(&mut tx, id, view.round.pot_pence, &counted).await?;
@@ -641,7 +641,7 @@ pub async fn enter_paper(
     ip: &str,
     t: i64,
 ) -> Result<String> {
-    access::check(&who.actor(), Action::CheckBids).map_err(|_| DecisionError::Forbidden)?;
+    access::check(&who.actor(), Action::CheckBids).map_err(|_| Error::Forbidden)?;
     let view = round(state, Some(who), id).await?;
     if view.phase != Phase::Voting {
         return conflict(
@@ -686,7 +686,7 @@ pub async fn enter_paper(
     )
     .await
     .map_err(|e| match e {
-        StoreError::Conflict(_) => DecisionError::Conflict(
+        StoreError::Conflict(_) => Error::Conflict(
             ErrorCode::ChangedSince,
             "Someone typed in this paper ballot a moment ago. Look again.".into(),
         ),
@@ -717,7 +717,7 @@ pub async fn resolve_paper(
     ip: &str,
     t: i64,
 ) -> Result<()> {
-    access::check(&who.actor(), Action::CheckBids).map_err(|_| DecisionError::Forbidden)?;
+    access::check(&who.actor(), Action::CheckBids).map_err(|_| Error::Forbidden)?;
     let view = round(state, Some(who), id).await?;
     if view.phase != Phase::Voting {
         return conflict(
@@ -728,7 +728,7 @@ pub async fn resolve_paper(
     let paper = budget::check_paper_reference(paper)?;
     let all = papers(state, id).await?;
     let Some((_, state_now, _)) = all.iter().find(|(p, _, _)| *p == paper) else {
-        return Err(DecisionError::NotFound("paper ballot"));
+        return Err(Error::NotFound("paper ballot"));
     };
     if !matches!(state_now, Paper::Mismatch { .. } | Paper::Resolved(_)) {
         return conflict(
@@ -781,10 +781,10 @@ pub async fn delivery_update(
 ) -> Result<i64> {
     let view = round(state, Some(who), id).await?;
     let Some(bid) = view.bids.iter().find(|b| b.id == bid_id) else {
-        return Err(DecisionError::NotFound("bid"));
+        return Err(Error::NotFound("bid"));
     };
     if bid.submitted_by != Some(who.user.id) && !view.facilitates {
-        return Err(DecisionError::Forbidden);
+        return Err(Error::Forbidden);
     }
     let funded = published(&view).is_some_and(|p| p.funded.contains(&bid_id));
     if view.phase != Phase::Delivery || !funded {

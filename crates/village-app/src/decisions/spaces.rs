@@ -1,6 +1,6 @@
 //! Decision spaces: who is in them, and the rule for lived-experience voices each keeps.
 
-use super::{conflict, DecisionError, Result};
+use super::{conflict, Error, Result};
 use crate::accounts::Identity;
 use crate::App;
 use village_domain::accounts::FieldError;
@@ -94,10 +94,10 @@ pub async fn space(state: &App, who: &Identity, id: i64) -> Result<SpaceView> {
     let mut c = state.store.conn().await?;
     let space = store::space(&mut c, id)
         .await?
-        .ok_or(DecisionError::NotFound("space"))?;
+        .ok_or(Error::NotFound("space"))?;
     let my_role = store::membership(&mut c, id, who.user.id).await?;
     if !space.open && my_role.is_none() {
-        return Err(DecisionError::NotFound("space"));
+        return Err(Error::NotFound("space"));
     }
     Ok(SpaceView {
         rule: rule_of(&space),
@@ -158,7 +158,7 @@ pub async fn join(state: &App, who: &Identity, id: i64, t: i64) -> Result<()> {
             store::set_member(&mut c, id, who.user.id, "member", t).await?;
             Ok(())
         }
-        None => Err(DecisionError::Forbidden),
+        None => Err(Error::Forbidden),
     }
 }
 
@@ -190,7 +190,7 @@ pub async fn add_member(
 ) -> Result<()> {
     let view = space(state, who, id).await?;
     if !view.facilitates() {
-        return Err(DecisionError::Forbidden);
+        return Err(Error::Forbidden);
     }
     let email = village_domain::accounts::Email::parse(email)?;
     let mut tx = state.store.begin().await?;

@@ -2,6 +2,7 @@
 //! the directory), the default taxonomies every hub has, and the imports and export the
 //! `village` command runs.
 
+pub mod editing;
 pub mod hsds_csv;
 pub mod import;
 

@@ -11,21 +11,11 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
-use village_app::decisions::{DecisionError, ProposalView};
+use village_app::decisions::ProposalView;
 use village_domain::decisions::budget::Paper;
 use village_domain::decisions::giving;
 use village_domain::decisions::proposal::OutcomeDraft;
 use village_domain::error::ErrorCode;
-
-pub fn api_error(e: DecisionError) -> ApiError {
-    match e {
-        DecisionError::Field(f) => f.into(),
-        DecisionError::Forbidden => ApiError::forbidden(),
-        DecisionError::NotFound(what) => ApiError::not_found(what),
-        DecisionError::Conflict(code, message) => ApiError::new(code, message),
-        DecisionError::Store(e) => e.into(),
-    }
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Created {
@@ -127,8 +117,7 @@ pub async fn api_create_space(
         },
         now(),
     )
-    .await
-    .map_err(api_error)?;
+    .await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -140,9 +129,7 @@ pub async fn api_spaces(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
 ) -> Result<Json<Vec<SpaceOut>>, ApiError> {
-    let list = village_app::decisions::spaces(&state, &who)
-        .await
-        .map_err(api_error)?;
+    let list = village_app::decisions::spaces(&state, &who).await?;
     Ok(Json(list.iter().map(space_out).collect()))
 }
 
@@ -173,9 +160,7 @@ pub async fn api_space(
     ApiUser(who): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<SpaceDetailOut>, ApiError> {
-    let d = village_app::decisions::space_detail(&state, &who, id)
-        .await
-        .map_err(api_error)?;
+    let d = village_app::decisions::space_detail(&state, &who, id).await?;
     Ok(Json(SpaceDetailOut {
         space: space_out(&d.view),
         proposals: d
@@ -206,9 +191,7 @@ pub async fn api_join(
     ApiUser(who): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    village_app::decisions::join(&state, &who, id, now())
-        .await
-        .map_err(api_error)?;
+    village_app::decisions::join(&state, &who, id, now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -222,9 +205,7 @@ pub async fn api_leave(
     ApiUser(who): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    village_app::decisions::leave(&state, &who, id)
-        .await
-        .map_err(api_error)?;
+    village_app::decisions::leave(&state, &who, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -248,9 +229,7 @@ pub async fn api_add_member(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<MemberBody>,
 ) -> Result<StatusCode, ApiError> {
-    village_app::decisions::add_member(&state, &who, id, &b.email, b.facilitator, now())
-        .await
-        .map_err(api_error)?;
+    village_app::decisions::add_member(&state, &who, id, &b.email, b.facilitator, now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -288,8 +267,7 @@ pub async fn api_create_proposal(
         },
         now(),
     )
-    .await
-    .map_err(api_error)?;
+    .await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -493,9 +471,7 @@ pub async fn api_proposal(
     ApiUser(who): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<ProposalOut>, ApiError> {
-    let v = village_app::decisions::proposal(&state, &who, id, now())
-        .await
-        .map_err(api_error)?;
+    let v = village_app::decisions::proposal(&state, &who, id, now()).await?;
     Ok(Json(proposal_out(&v, who.user.id)))
 }
 
@@ -522,8 +498,7 @@ pub async fn api_edit_proposal(
         },
         now(),
     )
-    .await
-    .map_err(api_error)?;
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -547,9 +522,8 @@ pub async fn api_stance(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<StanceBody>,
 ) -> Result<Json<Created>, ApiError> {
-    let id = village_app::decisions::take_stance(&state, &who, id, &b.stance, &b.reason, now())
-        .await
-        .map_err(api_error)?;
+    let id =
+        village_app::decisions::take_stance(&state, &who, id, &b.stance, &b.reason, now()).await?;
     Ok(Json(Created { id }))
 }
 
@@ -571,9 +545,7 @@ pub async fn api_comment(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<CommentBody>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let id = village_app::decisions::comment(&state, &who, id, &b.kind, &b.body, now())
-        .await
-        .map_err(api_error)?;
+    let id = village_app::decisions::comment(&state, &who, id, &b.kind, &b.body, now()).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -626,12 +598,8 @@ pub async fn api_close(
         agreed: b.agreed,
     };
     let t = now();
-    village_app::decisions::close(&state, &who, id, &draft, &ip, t)
-        .await
-        .map_err(api_error)?;
-    let v = village_app::decisions::proposal(&state, &who, id, t)
-        .await
-        .map_err(api_error)?;
+    village_app::decisions::close(&state, &who, id, &draft, &ip, t).await?;
+    let v = village_app::decisions::proposal(&state, &who, id, t).await?;
     Ok(Json(proposal_out(&v, who.user.id)))
 }
 
@@ -653,9 +621,7 @@ pub async fn api_update(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<ProgressBody>,
 ) -> Result<StatusCode, ApiError> {
-    village_app::decisions::update(&state, &who, id, &b.status, &b.note, now())
-        .await
-        .map_err(api_error)?;
+    village_app::decisions::update(&state, &who, id, &b.status, &b.note, now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -696,8 +662,7 @@ pub async fn api_create_round(
         },
         now(),
     )
-    .await
-    .map_err(api_error)?;
+    .await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -814,13 +779,8 @@ pub async fn api_rounds(
     MaybeSignedIn(who): MaybeSignedIn,
 ) -> Result<Json<Vec<RoundOut>>, ApiError> {
     let mut out = Vec::new();
-    for r in village_app::decisions::rounds(&state)
-        .await
-        .map_err(api_error)?
-    {
-        let d = village_app::decisions::round_detail(&state, who.as_ref(), r.id)
-            .await
-            .map_err(api_error)?;
+    for r in village_app::decisions::rounds(&state).await? {
+        let d = village_app::decisions::round_detail(&state, who.as_ref(), r.id).await?;
         out.push(round_out(d));
     }
     Ok(Json(out))
@@ -835,9 +795,7 @@ pub async fn api_round(
     MaybeSignedIn(who): MaybeSignedIn,
     Path(id): Path<i64>,
 ) -> Result<Json<RoundOut>, ApiError> {
-    let d = village_app::decisions::round_detail(&state, who.as_ref(), id)
-        .await
-        .map_err(api_error)?;
+    let d = village_app::decisions::round_detail(&state, who.as_ref(), id).await?;
     Ok(Json(round_out(d)))
 }
 
@@ -859,9 +817,7 @@ pub async fn api_idea(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<IdeaBody>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let id = village_app::decisions::add_idea(&state, &who, id, &b.title, &b.body, now())
-        .await
-        .map_err(api_error)?;
+    let id = village_app::decisions::add_idea(&state, &who, id, &b.title, &b.body, now()).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -911,8 +867,7 @@ pub async fn api_bid(
         },
         now(),
     )
-    .await
-    .map_err(api_error)?;
+    .await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -945,8 +900,7 @@ pub async fn api_check(
         &ip,
         now(),
     )
-    .await
-    .map_err(api_error)?;
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -966,9 +920,8 @@ pub async fn api_delivery(
     Path((id, bid_id)): Path<(i64, i64)>,
     ApiJson(b): ApiJson<DeliveryBody>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let id = village_app::decisions::delivery_update(&state, &who, id, bid_id, &b.text, now())
-        .await
-        .map_err(api_error)?;
+    let id =
+        village_app::decisions::delivery_update(&state, &who, id, bid_id, &b.text, now()).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -996,9 +949,7 @@ pub async fn api_phase(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<PhaseBody>,
 ) -> Result<Json<PhaseOut>, ApiError> {
-    village_app::decisions::set_phase(&state, &who, id, &b.phase, &ip, now())
-        .await
-        .map_err(api_error)?;
+    village_app::decisions::set_phase(&state, &who, id, &b.phase, &ip, now()).await?;
     Ok(Json(PhaseOut {
         phase: b.phase.trim().to_string(),
     }))
@@ -1020,9 +971,7 @@ pub async fn api_put_ballot(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<BallotBody>,
 ) -> Result<Json<BallotBody>, ApiError> {
-    let bid_ids = village_app::decisions::vote(&state, &who, id, &b.bid_ids, now())
-        .await
-        .map_err(api_error)?;
+    let bid_ids = village_app::decisions::vote(&state, &who, id, &b.bid_ids, now()).await?;
     Ok(Json(BallotBody { bid_ids }))
 }
 
@@ -1036,10 +985,7 @@ pub async fn api_ballot(
     ApiUser(who): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<BallotBody>, ApiError> {
-    match village_app::decisions::my_ballot(&state, &who, id)
-        .await
-        .map_err(api_error)?
-    {
+    match village_app::decisions::my_ballot(&state, &who, id).await? {
         Some(bid_ids) => Ok(Json(BallotBody { bid_ids })),
         None => Err(ApiError::not_found("ballot of yours in this round")),
     }
@@ -1078,8 +1024,7 @@ pub async fn api_enter_paper(
 ) -> Result<(StatusCode, Json<PaperOut>), ApiError> {
     let paper =
         village_app::decisions::enter_paper(&state, &who, id, &b.paper, &b.bid_ids, &ip, now())
-            .await
-            .map_err(api_error)?;
+            .await?;
     let list = papers_out(&state, id).await?;
     let out = list
         .into_iter()
@@ -1089,9 +1034,7 @@ pub async fn api_enter_paper(
 }
 
 async fn papers_out(state: &AppState, id: i64) -> Result<Vec<PaperOut>, ApiError> {
-    let list = village_app::decisions::papers(state, id)
-        .await
-        .map_err(api_error)?;
+    let list = village_app::decisions::papers(state, id).await?;
     Ok(list
         .into_iter()
         .map(|(paper, p, rows)| PaperOut {
@@ -1124,9 +1067,7 @@ pub async fn api_papers(
     ApiUser(who): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<PaperOut>>, ApiError> {
-    let v = village_app::decisions::round(&state, Some(&who), id)
-        .await
-        .map_err(api_error)?;
+    let v = village_app::decisions::round(&state, Some(&who), id).await?;
     if !v.checks && !v.facilitates {
         return Err(ApiError::forbidden());
     }
@@ -1162,8 +1103,7 @@ pub async fn api_resolve_paper(
         &ip,
         now(),
     )
-    .await
-    .map_err(api_error)?;
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1201,9 +1141,7 @@ pub async fn api_results(
     MaybeSignedIn(who): MaybeSignedIn,
     Path(id): Path<i64>,
 ) -> Result<Json<ResultsOut>, ApiError> {
-    let v = village_app::decisions::round(&state, who.as_ref(), id)
-        .await
-        .map_err(api_error)?;
+    let v = village_app::decisions::round(&state, who.as_ref(), id).await?;
     let Some(p) = village_app::decisions::published(&v) else {
         return Err(ApiError::new(
             ErrorCode::ResultsNotReady,
@@ -1232,10 +1170,8 @@ pub async fn api_giving_json(
     MaybeSignedIn(who): MaybeSignedIn,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    let v = village_app::decisions::round(&state, who.as_ref(), id)
-        .await
-        .map_err(api_error)?;
-    let awards = village_app::decisions::awards(&v).map_err(api_error)?;
+    let v = village_app::decisions::round(&state, who.as_ref(), id).await?;
+    let awards = village_app::decisions::awards(&v)?;
     if awards.is_empty() {
         return Err(ApiError::new(
             ErrorCode::NoAwards,
@@ -1255,10 +1191,8 @@ pub async fn api_giving_csv(
     MaybeSignedIn(who): MaybeSignedIn,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    let v = village_app::decisions::round(&state, who.as_ref(), id)
-        .await
-        .map_err(api_error)?;
-    let awards = village_app::decisions::awards(&v).map_err(api_error)?;
+    let v = village_app::decisions::round(&state, who.as_ref(), id).await?;
+    let awards = village_app::decisions::awards(&v)?;
     let funder = state.settings.funder();
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(giving::CSV_COLUMNS)

@@ -4,7 +4,7 @@
 //! with the problems named beside their fields.
 
 use crate::auth::{ClientAddress, CsrfToken, Identity, MaybeSignedIn, SignedIn};
-use crate::pages::{self, Errors, Layout, PageForm};
+use crate::pages::{self, Errors, Layout, PageError, PageForm, PageResult};
 use crate::{now, AppState};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -14,7 +14,8 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use village_app::decisions::{DecisionError, ProposalView};
+use village_app::decisions::ProposalView;
+use village_app::Error;
 use village_domain::decisions::budget::{pounds, Paper, Phase};
 use village_domain::decisions::proposal::{CommentKind, OutcomeDraft, Progress, Stance};
 use village_domain::error::ErrorCode;
@@ -52,36 +53,6 @@ pub fn routes() -> Router<AppState> {
             "/rounds/{id}/paper-ballots/{paper}/resolve",
             post(view_resolve),
         )
-}
-
-/// The problem pages for what a form cannot fix.
-fn failed(
-    state: &AppState,
-    who: Option<&Identity>,
-    csrf: &CsrfToken,
-    e: DecisionError,
-) -> Response {
-    match e {
-        DecisionError::Forbidden => pages::forbidden(state, who, csrf),
-        DecisionError::NotFound(_) => crate::hub::not_found_page(state, who, csrf),
-        DecisionError::Store(e) => pages::store_failed(e),
-        DecisionError::Conflict(_, message) => pages::problem(
-            state,
-            who,
-            csrf,
-            StatusCode::CONFLICT,
-            "That cannot be done just now",
-            &[&message, "Go back to see where things are."],
-        ),
-        DecisionError::Field(f) => pages::problem(
-            state,
-            who,
-            csrf,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Something needs changing",
-            &[&f.message, "Go back and try again."],
-        ),
-    }
 }
 
 /// Short confirmations after a form, by a fixed key (never words from the address).
@@ -160,7 +131,7 @@ async fn view_spaces(
 ) -> Response {
     let list = match village_app::decisions::spaces(&state, &who).await {
         Ok(l) => l,
-        Err(e) => return failed(&state, Some(&who), &csrf, e),
+        Err(e) => return PageError::from(e).into_response(),
     };
     pages::page(&SpacesPage {
         layout: Layout::new(&state, Some(&who), &csrf, "/spaces", "Decide together"),
@@ -297,11 +268,11 @@ async fn view_new_space_post(
     };
     match result {
         Some(Ok(id)) => Redirect::to(&format!("/spaces/{id}?done=space")).into_response(),
-        Some(Err(DecisionError::Field(f))) => {
+        Some(Err(Error::Field(f))) => {
             errors.add_field_error(&f);
             new_space_again(&state, &who, &csrf, errors, form)
         }
-        Some(Err(e)) => failed(&state, Some(&who), &csrf, e),
+        Some(Err(e)) => PageError::from(e).into_response(),
         None => new_space_again(&state, &who, &csrf, errors, form),
     }
 }
@@ -384,7 +355,7 @@ async fn space_page(
         members,
     } = match village_app::decisions::space_detail(state, who, id).await {
         Ok(d) => d,
-        Err(e) => return failed(state, Some(who), csrf, e),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let item = |p: &village_store::decisions::ProposalRow| ProposalItem {
         id: p.id,
@@ -476,25 +447,19 @@ async fn view_space(
 async fn view_join(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
-    csrf: CsrfToken,
     Path(id): Path<i64>,
-) -> Response {
-    match village_app::decisions::join(&state, &who, id, now()).await {
-        Ok(()) => Redirect::to(&format!("/spaces/{id}?done=joined")).into_response(),
-        Err(e) => failed(&state, Some(&who), &csrf, e),
-    }
+) -> PageResult {
+    village_app::decisions::join(&state, &who, id, now()).await?;
+    Ok(Redirect::to(&format!("/spaces/{id}?done=joined")).into_response())
 }
 
 async fn view_leave(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
-    csrf: CsrfToken,
     Path(id): Path<i64>,
-) -> Response {
-    match village_app::decisions::leave(&state, &who, id).await {
-        Ok(()) => Redirect::to("/spaces?done=left").into_response(),
-        Err(e) => failed(&state, Some(&who), &csrf, e),
-    }
+) -> PageResult {
+    village_app::decisions::leave(&state, &who, id).await?;
+    Ok(Redirect::to("/spaces?done=left").into_response())
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -523,7 +488,7 @@ async fn view_add_member(
     .await
     {
         Ok(()) => Redirect::to(&format!("/spaces/{id}?done=invited")).into_response(),
-        Err(DecisionError::Field(f)) => {
+        Err(Error::Field(f)) => {
             space_page(
                 &state,
                 &who,
@@ -535,7 +500,7 @@ async fn view_add_member(
             )
             .await
         }
-        Err(e) => failed(&state, Some(&who), &csrf, e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -553,7 +518,7 @@ async fn view_new_proposal(
     };
     match village_app::decisions::create_proposal(&state, &who, id, &input, now()).await {
         Ok(p) => Redirect::to(&format!("/proposals/{p}?done=proposal")).into_response(),
-        Err(DecisionError::Field(f)) => {
+        Err(Error::Field(f)) => {
             space_page(
                 &state,
                 &who,
@@ -565,7 +530,7 @@ async fn view_new_proposal(
             )
             .await
         }
-        Err(e) => failed(&state, Some(&who), &csrf, e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -839,7 +804,7 @@ async fn view_proposal(
             Errors::none(),
             CloseForm::default(),
         ),
-        Err(e) => failed(&state, Some(&who), &csrf, e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -854,7 +819,7 @@ async fn proposal_again(
 ) -> Response {
     match village_app::decisions::proposal(state, who, id, now()).await {
         Ok(v) => proposal_page(state, who, csrf, &v, None, errors, close),
-        Err(e) => failed(state, Some(who), csrf, e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -875,7 +840,7 @@ async fn view_edit(
 ) -> Response {
     let v = match village_app::decisions::proposal(&state, &who, id, now()).await {
         Ok(v) => v,
-        Err(e) => return failed(&state, Some(&who), &csrf, e),
+        Err(e) => return PageError::from(e).into_response(),
     };
     if v.proposal.author_id != Some(who.user.id) && !v.space.facilitates() {
         return pages::forbidden(&state, Some(&who), &csrf);
@@ -912,7 +877,7 @@ async fn view_edit_post(
     };
     match village_app::decisions::edit_proposal(&state, &who, id, &input, now()).await {
         Ok(()) => Redirect::to(&format!("/proposals/{id}?done=edited")).into_response(),
-        Err(DecisionError::Field(f)) => pages::render(
+        Err(Error::Field(f)) => pages::render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &EditPage {
                 layout: Layout::new(
@@ -927,7 +892,7 @@ async fn view_edit_post(
                 form,
             },
         ),
-        Err(e) => failed(&state, Some(&who), &csrf, e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -950,10 +915,10 @@ async fn view_stance(
         .await
     {
         Ok(_) => Redirect::to(&format!("/proposals/{id}?done=stance#your-stance")).into_response(),
-        Err(DecisionError::Field(f)) => {
+        Err(Error::Field(f)) => {
             proposal_again(&state, &who, &csrf, id, f.into(), CloseForm::default()).await
         }
-        Err(e) => failed(&state, Some(&who), &csrf, e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -974,10 +939,10 @@ async fn view_comment(
 ) -> Response {
     match village_app::decisions::comment(&state, &who, id, &form.kind, &form.body, now()).await {
         Ok(_) => Redirect::to(&format!("/proposals/{id}?done=comment#discussion")).into_response(),
-        Err(DecisionError::Field(f)) => {
+        Err(Error::Field(f)) => {
             proposal_again(&state, &who, &csrf, id, f.into(), CloseForm::default()).await
         }
-        Err(e) => failed(&state, Some(&who), &csrf, e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -1003,10 +968,8 @@ async fn view_close(
     };
     match village_app::decisions::close(&state, &who, id, &draft, &ip, now()).await {
         Ok(()) => Redirect::to(&format!("/proposals/{id}?done=closed")).into_response(),
-        Err(DecisionError::Field(f)) => {
-            proposal_again(&state, &who, &csrf, id, f.into(), form).await
-        }
-        Err(DecisionError::Conflict(code, message)) if code != ErrorCode::ProposalClosed => {
+        Err(Error::Field(f)) => proposal_again(&state, &who, &csrf, id, f.into(), form).await,
+        Err(Error::Conflict(code, message)) if code != ErrorCode::ProposalClosed => {
             // The rule or an unanswered block: say so at the top, linked to the part to fix.
             let mut errors = Errors::none();
             let field = if code == ErrorCode::BlockNotAnswered {
@@ -1017,7 +980,7 @@ async fn view_close(
             errors.add(field, message);
             proposal_again(&state, &who, &csrf, id, errors, form).await
         }
-        Err(e) => failed(&state, Some(&who), &csrf, e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -1038,10 +1001,10 @@ async fn view_update(
 ) -> Response {
     match village_app::decisions::update(&state, &who, id, &form.status, &form.note, now()).await {
         Ok(()) => Redirect::to(&format!("/proposals/{id}?done=updated#progress")).into_response(),
-        Err(DecisionError::Field(f)) => {
+        Err(Error::Field(f)) => {
             proposal_again(&state, &who, &csrf, id, f.into(), CloseForm::default()).await
         }
-        Err(e) => failed(&state, Some(&who), &csrf, e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -1068,7 +1031,7 @@ async fn view_rounds(
 ) -> Response {
     let rounds = match village_app::decisions::rounds(&state).await {
         Ok(r) => r,
-        Err(e) => return failed(&state, who.as_ref(), &csrf, e),
+        Err(e) => return PageError::from(e).into_response(),
     };
     pages::page(&RoundsPage {
         layout: Layout::new(
@@ -1189,7 +1152,7 @@ async fn view_new_round_post(
         .await
         {
             Ok(id) => return Redirect::to(&format!("/rounds/{id}?done=round")).into_response(),
-            Err(DecisionError::Field(f)) => {
+            Err(Error::Field(f)) => {
                 let field = match f.field {
                     "pot_pence" => "pot",
                     "max_bid_pence" => "max_bid",
@@ -1197,7 +1160,7 @@ async fn view_new_round_post(
                 };
                 errors.add(field, f.message);
             }
-            Err(e) => return failed(&state, Some(&who), &csrf, e),
+            Err(e) => return PageError::from(e).into_response(),
         }
     }
     pages::render(
@@ -1309,7 +1272,7 @@ async fn round_page(
         my_ballot: ballot,
     } = match village_app::decisions::round_detail(state, who, id).await {
         Ok(d) => d,
-        Err(e) => return failed(state, who, csrf, e),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let published = village_app::decisions::published(&v);
     let funded: Vec<i64> = published
@@ -1438,7 +1401,7 @@ async fn view_idea(
     .await
     {
         Ok(_) => Redirect::to(&format!("/rounds/{id}?done=idea#ideas")).into_response(),
-        Err(DecisionError::Field(f)) => {
+        Err(Error::Field(f)) => {
             round_with_problem(
                 &state,
                 &who,
@@ -1449,7 +1412,7 @@ async fn view_idea(
             )
             .await
         }
-        Err(e) => failed(&state, Some(&who), &csrf, e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -1474,7 +1437,7 @@ async fn view_bid(
         };
         match village_app::decisions::create_bid(&state, &who, id, &input, now()).await {
             Ok(_) => return Redirect::to(&format!("/rounds/{id}?done=bid#bids")).into_response(),
-            Err(DecisionError::Field(f)) => {
+            Err(Error::Field(f)) => {
                 let field = if f.field == "amount_pence" {
                     "amount"
                 } else {
@@ -1482,7 +1445,7 @@ async fn view_bid(
                 };
                 errors.add(field, f.message);
             }
-            Err(e) => return failed(&state, Some(&who), &csrf, e),
+            Err(e) => return PageError::from(e).into_response(),
         }
     }
     round_page(&state, Some(&who), &csrf, id, None, errors, form).await
@@ -1516,7 +1479,7 @@ async fn view_check(
     .await
     {
         Ok(()) => Redirect::to(&format!("/rounds/{id}?done=checked#bid-{bid_id}")).into_response(),
-        Err(DecisionError::Field(f)) => {
+        Err(Error::Field(f)) => {
             round_with_problem(
                 &state,
                 &who,
@@ -1527,7 +1490,7 @@ async fn view_check(
             )
             .await
         }
-        Err(e) => failed(&state, Some(&who), &csrf, e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -1547,7 +1510,7 @@ async fn view_delivery(
     match village_app::decisions::delivery_update(&state, &who, id, bid_id, &form.text, now()).await
     {
         Ok(_) => Redirect::to(&format!("/rounds/{id}?done=delivery#bid-{bid_id}")).into_response(),
-        Err(DecisionError::Field(f)) => {
+        Err(Error::Field(f)) => {
             round_with_problem(
                 &state,
                 &who,
@@ -1558,7 +1521,7 @@ async fn view_delivery(
             )
             .await
         }
-        Err(e) => failed(&state, Some(&who), &csrf, e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -1578,7 +1541,7 @@ async fn view_phase(
 ) -> Response {
     match village_app::decisions::set_phase(&state, &who, id, &form.phase, &ip, now()).await {
         Ok(()) => Redirect::to(&format!("/rounds/{id}?done=phase")).into_response(),
-        Err(DecisionError::Conflict(_, message)) => {
+        Err(Error::Conflict(_, message)) => {
             let mut errors = Errors::none();
             errors.add("next-phase", message);
             round_page(
@@ -1592,7 +1555,7 @@ async fn view_phase(
             )
             .await
         }
-        Err(e) => failed(&state, Some(&who), &csrf, e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -1611,7 +1574,7 @@ async fn view_ballot(
 ) -> Response {
     match village_app::decisions::vote(&state, &who, id, &form.bid, now()).await {
         Ok(_) => Redirect::to(&format!("/rounds/{id}?done=voted#vote")).into_response(),
-        Err(DecisionError::Field(f)) => {
+        Err(Error::Field(f)) => {
             let mut errors = Errors::none();
             errors.add("vote", f.message);
             round_page(
@@ -1625,7 +1588,7 @@ async fn view_ballot(
             )
             .await
         }
-        Err(e) => failed(&state, Some(&who), &csrf, e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -1662,7 +1625,7 @@ async fn view_results(
 ) -> Response {
     let v = match village_app::decisions::round(&state, who.as_ref(), id).await {
         Ok(v) => v,
-        Err(e) => return failed(&state, who.as_ref(), &csrf, e),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let Some(p) = village_app::decisions::published(&v) else {
         return pages::problem(
@@ -1748,14 +1711,14 @@ async fn papers_page(
 ) -> Response {
     let v = match village_app::decisions::round(state, Some(who), id).await {
         Ok(v) => v,
-        Err(e) => return failed(state, Some(who), csrf, e),
+        Err(e) => return PageError::from(e).into_response(),
     };
     if !v.checks && !v.facilitates {
         return pages::forbidden(state, Some(who), csrf);
     }
     let list = match village_app::decisions::papers(state, id).await {
         Ok(l) => l,
-        Err(e) => return failed(state, Some(who), csrf, e),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let title_of = |ids: &[i64]| -> String {
         if ids.is_empty() {
@@ -1863,7 +1826,7 @@ async fn view_paper_post(
         .await
     {
         Ok(_) => Redirect::to(&format!("/rounds/{id}/paper-ballots?done=paper")).into_response(),
-        Err(DecisionError::Field(f)) => {
+        Err(Error::Field(f)) => {
             let field = if f.field == "bid_ids" {
                 "bids"
             } else {
@@ -1873,7 +1836,7 @@ async fn view_paper_post(
             errors.add(field, f.message);
             papers_page(&state, &who, &csrf, id, None, errors, form.paper).await
         }
-        Err(e) => failed(&state, Some(&who), &csrf, e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -1899,11 +1862,11 @@ async fn view_resolve(
         Ok(()) => {
             Redirect::to(&format!("/rounds/{id}/paper-ballots?done=resolved")).into_response()
         }
-        Err(DecisionError::Field(f)) => {
+        Err(Error::Field(f)) => {
             let mut errors = Errors::none();
             errors.add(&format!("resolve-{paper}"), f.message);
             papers_page(&state, &who, &csrf, id, None, errors, String::new()).await
         }
-        Err(e) => failed(&state, Some(&who), &csrf, e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }

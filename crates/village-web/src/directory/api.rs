@@ -1,7 +1,6 @@
 //! The directory's JSON API: suggestions, review and history, calling the same functions as
 //! the pages (`editing`), in the OpenAPI document.
 
-use super::editing::{decide, may_review, rfc3339, save_suggestion, Suggestion};
 use crate::api::{ApiError, ApiJson};
 use crate::auth::{ApiUser, ClientAddress};
 use crate::{now, AppState};
@@ -11,10 +10,9 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
-use village_domain::directory::listing::{apply_change, ChangeForm, CostLine, PlaceLine, TimeLine};
-use village_domain::directory::oruk::read_service;
-use village_domain::error::ErrorCode;
-use village_store::directory::{self as store, SuggestionRow};
+use village_app::directory::editing;
+use village_domain::directory::listing::{ChangeForm, CostLine, PlaceLine, TimeLine};
+use village_store::directory::SuggestionRow;
 
 /// A suggested listing or change, and where its review is up to.
 #[derive(Debug, Serialize, ToSchema)]
@@ -59,14 +57,6 @@ pub struct NewListingBody {
     pub why: String,
 }
 
-async fn load(state: &AppState, id: i64) -> Result<SuggestionOut, ApiError> {
-    let mut c = state.store.conn().await?;
-    store::suggestion(&mut c, id)
-        .await?
-        .map(out)
-        .ok_or_else(|| ApiError::not_found("suggestion with that id"))
-}
-
 /// Suggest a new listing. Nothing is public until a steward approves it.
 #[utoipa::path(post, path = "/api/v1/directory/suggestions", tag = "directory",
     request_body = NewListingBody,
@@ -78,48 +68,9 @@ pub async fn api_suggest_listing(
     ClientAddress(ip): ClientAddress,
     ApiJson(body): ApiJson<NewListingBody>,
 ) -> Result<(StatusCode, Json<SuggestionOut>), ApiError> {
-    let invalid = |message: String| {
-        let mut e = ApiError::new(ErrorCode::RecordInvalid, message);
-        e.field = Some("record");
-        e
-    };
-    let (index, _) = read_service(&body.record).map_err(|problems| {
-        invalid(
-            problems
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })?;
-    let schema = village_app::directory::import::service_schema().map_err(ApiError::internal)?;
-    let schema_problems: Vec<String> = schema
-        .iter_errors(&body.record)
-        .map(|e| format!("${}: {e}", e.instance_path()))
-        .collect();
-    if !schema_problems.is_empty() {
-        return Err(invalid(schema_problems.join("; ")));
-    }
-    {
-        let mut c = state.store.conn().await?;
-        if store::service_doc(&mut c, &index.id, false)
-            .await?
-            .is_some()
-        {
-            return Err(ApiError::new(
-                ErrorCode::ListingExists,
-                "A listing with that id exists: suggest a change to it instead.",
-            ));
-        }
-    }
-    let suggestion = Suggestion {
-        service_id: &index.id,
-        kind: "new",
-        doc: &body.record,
-        why: &body.why,
-    };
-    let id = save_suggestion(&state, &identity, &suggestion, &ip, now()).await?;
-    Ok((StatusCode::CREATED, Json(load(&state, id).await?)))
+    let row =
+        editing::suggest_record(&state, &identity, &body.record, &body.why, &ip, now()).await?;
+    Ok((StatusCode::CREATED, Json(out(row))))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -208,22 +159,7 @@ pub async fn api_suggest_change(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ChangeBody>,
 ) -> Result<(StatusCode, Json<SuggestionOut>), ApiError> {
-    let current: Value = {
-        let mut c = state.store.conn().await?;
-        store::service_doc(&mut c, &id, true)
-            .await?
-            .and_then(|d| serde_json::from_str(&d).ok())
-            .ok_or_else(|| ApiError::not_found("listing with that id"))?
-    };
-    if body.why.trim().is_empty() {
-        let mut e = ApiError::new(
-            ErrorCode::WhyMissing,
-            "Say what has changed, so a steward can check it.",
-        );
-        e.field = Some("why");
-        return Err(e);
-    }
-    let now = now();
+    let why = body.why;
     let form = ChangeForm {
         name: body.name,
         description: body.description,
@@ -253,25 +189,8 @@ pub async fn api_suggest_change(
         }),
         place_centre: None,
     };
-    let form = super::editing::with_place_centre(&state, form).await;
-    let proposed = apply_change(
-        &current,
-        &form,
-        &mut super::editing::fresh_ids(),
-        &rfc3339(now),
-    )
-    .map_err(|problems| match problems.into_iter().next() {
-        Some(p) => ApiError::from(p),
-        None => ApiError::new(ErrorCode::ChangeInvalid, "The change is not valid."),
-    })?;
-    let suggestion = Suggestion {
-        service_id: &id,
-        kind: "change",
-        doc: &proposed,
-        why: &body.why,
-    };
-    let sid = save_suggestion(&state, &identity, &suggestion, &ip, now).await?;
-    Ok((StatusCode::CREATED, Json(load(&state, sid).await?)))
+    let row = editing::suggest_change(&state, &identity, &id, form, &why, &ip, now()).await?;
+    Ok((StatusCode::CREATED, Json(out(row))))
 }
 
 /// The signed-in member's suggestions, newest first, with stewards' answers.
@@ -282,14 +201,8 @@ pub async fn api_my_suggestions(
     State(state): State<AppState>,
     ApiUser(identity): ApiUser,
 ) -> Result<Json<Vec<SuggestionOut>>, ApiError> {
-    let mut c = state.store.conn().await?;
-    Ok(Json(
-        store::suggestions_by(&mut c, identity.user.id, 500)
-            .await?
-            .into_iter()
-            .map(out)
-            .collect(),
-    ))
+    let (rows, _) = editing::my_suggestions(&state, &identity, 500).await?;
+    Ok(Json(rows.into_iter().map(out).collect()))
 }
 
 /// Suggestions waiting for review, oldest first (stewards and hub admins).
@@ -300,17 +213,8 @@ pub async fn api_review_queue(
     State(state): State<AppState>,
     ApiUser(identity): ApiUser,
 ) -> Result<Json<Vec<SuggestionOut>>, ApiError> {
-    if !may_review(&identity) {
-        return Err(ApiError::forbidden());
-    }
-    let mut c = state.store.conn().await?;
-    Ok(Json(
-        store::pending_suggestions(&mut c, 500)
-            .await?
-            .into_iter()
-            .map(out)
-            .collect(),
-    ))
+    let (rows, _) = editing::review_queue(&state, &identity, 500).await?;
+    Ok(Json(rows.into_iter().map(out).collect()))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -328,31 +232,8 @@ async fn api_decide(
     reason: &str,
     ip: &str,
 ) -> Result<Json<SuggestionOut>, ApiError> {
-    if !may_review(identity) {
-        return Err(ApiError::forbidden());
-    }
-    let current = load(state, id).await?;
-    if current.status != "pending" {
-        return Err(ApiError::new(
-            ErrorCode::AlreadyDecided,
-            "That suggestion has already been decided.",
-        ));
-    }
-    if !approve && reason.trim().is_empty() {
-        let mut e = ApiError::new(
-            ErrorCode::ReasonMissing,
-            "Say why it is not approved: the member will see this.",
-        );
-        e.field = Some("reason");
-        return Err(e);
-    }
-    if !decide(state, identity, id, approve, reason.trim(), ip).await? {
-        return Err(ApiError::new(
-            ErrorCode::AlreadyDecided,
-            "That suggestion has already been decided.",
-        ));
-    }
-    Ok(Json(load(state, id).await?))
+    let row = editing::decide(state, identity, id, approve, reason, ip, now()).await?;
+    Ok(Json(out(row)))
 }
 
 /// Approve a suggestion: it is published and kept as a version.
@@ -405,11 +286,7 @@ pub async fn api_history(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<VersionOut>>, ApiError> {
-    let mut c = state.store.conn().await?;
-    if store::service_doc(&mut c, &id, true).await?.is_none() {
-        return Err(ApiError::not_found("listing with that id"));
-    }
-    let versions = store::versions(&mut c, &id).await?;
+    let (_, versions) = editing::history(&state, &id).await?;
     Ok(Json(
         versions
             .into_iter()

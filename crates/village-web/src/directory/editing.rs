@@ -3,7 +3,7 @@
 //! the member sees; every approved change is kept as a version (who, when, what, why).
 
 use crate::auth::{ClientAddress, CsrfToken, Identity, MaybeSignedIn, SignedIn};
-use crate::pages::{self, Errors, Layout, PageForm};
+use crate::pages::{self, Errors, Layout, PageError, PageForm, PageResult};
 use crate::{now, AppState};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -13,21 +13,15 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 use serde_json::Value;
-use village_app::audit::record;
-use village_domain::access::{self, Action};
-use village_domain::accounts::FieldError;
-use village_domain::audit::AuditAction;
-use village_domain::directory::geo::Postcode;
+use village_app::directory::editing;
+use village_app::Error;
 use village_domain::directory::listing::{
-    apply_change, attribute_term, cost_line, differences, new_listing, place_line, time_lines,
-    ChangeForm, CostLine, NewListingForm, PlaceLine, TimeLine, MAX_TIMES, TIME_FIELDS, WEEKS,
+    attribute_term, cost_line, differences, place_line, time_lines, ChangeForm, CostLine,
+    NewListingForm, PlaceLine, TimeLine, MAX_TIMES, TIME_FIELDS, WEEKS,
 };
-use village_domain::directory::oruk::read_service;
 use village_domain::directory::schedule::Weekday;
 use village_domain::directory::taxonomy::{Access, Community, GroupKind, Space, CATEGORIES};
-use village_domain::error::ErrorCode;
-use village_store::directory::{self as store, SuggestionRow};
-use village_store::StoreError;
+use village_store::directory::{ClaimRow, SuggestionRow};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -52,71 +46,14 @@ pub fn routes() -> Router<AppState> {
         .route("/directory/review/{id}/reject", post(view_reject_post))
 }
 
-pub(crate) fn rfc3339(now: i64) -> String {
-    chrono::DateTime::from_timestamp(now, 0)
-        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-        .unwrap_or_default()
-}
-
-fn errors_from(problems: &[FieldError]) -> Errors {
+fn errors_from(e: Error) -> Result<Errors, PageError> {
     let mut errors = Errors::none();
-    for p in problems {
-        errors.add_field_error(p);
+    match e {
+        Error::Field(p) => errors.add_field_error(&p),
+        Error::Fields(list) => list.iter().for_each(|p| errors.add_field_error(p)),
+        other => return Err(other.into()),
     }
-    errors
-}
-
-/// What a member suggests: a whole proposed record for a new or existing listing.
-pub struct Suggestion<'a> {
-    pub service_id: &'a str,
-    /// `new` or `change`.
-    pub kind: &'a str,
-    pub doc: &'a Value,
-    pub why: &'a str,
-}
-
-/// Keep a member's suggestion (nothing public) and audit it. Pages and API both call this.
-pub async fn save_suggestion(
-    state: &AppState,
-    identity: &Identity,
-    suggestion: &Suggestion<'_>,
-    ip: &str,
-    now: i64,
-) -> Result<i64, StoreError> {
-    let Suggestion {
-        service_id,
-        kind,
-        doc,
-        why,
-    } = suggestion;
-    let mut tx = state.store.begin().await?;
-    let id = store::create_suggestion(
-        &mut tx,
-        service_id,
-        kind,
-        &doc.to_string(),
-        why.trim(),
-        identity.user.id,
-        now,
-    )
-    .await?;
-    let what = if *kind == "new" {
-        "new listing".to_string()
-    } else {
-        format!("change to {service_id}")
-    };
-    record(
-        &mut tx,
-        Some(identity.user.id),
-        None,
-        AuditAction::ListingSuggested,
-        &format!("suggestion {id}: {what}"),
-        Some(ip),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+    Ok(errors)
 }
 
 // ---- Suggest a new listing --------------------------------------------------------------
@@ -247,11 +184,7 @@ async fn view_suggest_post(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     PageForm(f): PageForm<NewListingFields>,
-) -> Response {
-    if access::check(&identity.actor(), Action::SuggestListing).is_err() {
-        return pages::forbidden(&state, Some(&identity), &csrf);
-    }
-    let now = now();
+) -> PageResult {
     let form = NewListingForm {
         name: f.name.clone(),
         description: f.description.clone(),
@@ -272,43 +205,15 @@ async fn view_suggest_post(
         access: f.access.clone(),
         space: f.space.clone(),
     };
-    let place = match Postcode::parse(&f.postcode) {
-        Ok(p) => match state.store.conn().await {
-            Ok(mut c) => store::postcode_point(&mut c, &p).await.unwrap_or(None),
-            Err(_) => None,
-        },
-        Err(_) => None,
-    };
-    let doc = match new_listing(&form, &mut fresh_ids(), place, &rfc3339(now)) {
-        Ok(d) => d,
-        Err(problems) => {
-            return pages::render(
+    match editing::suggest_listing(&state, &identity, &form, &f.why, &ip, now()).await {
+        Ok(_) => Ok(Redirect::to("/directory/suggestions?done=suggested").into_response()),
+        Err(e) => {
+            let errors = errors_from(e)?;
+            Ok(pages::render(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &suggest_page(&state, &identity, &csrf, f, errors_from(&problems)),
-            )
+                &suggest_page(&state, &identity, &csrf, f, errors),
+            ))
         }
-    };
-    let service_id = doc
-        .get("id")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
-    let result = save_suggestion(
-        &state,
-        &identity,
-        &Suggestion {
-            service_id: &service_id,
-            kind: "new",
-            doc: &doc,
-            why: &f.why,
-        },
-        &ip,
-        now,
-    )
-    .await;
-    match result {
-        Ok(_) => Redirect::to("/directory/suggestions?done=suggested").into_response(),
-        Err(e) => pages::store_failed(e),
     }
 }
 
@@ -493,29 +398,12 @@ impl ChangeFields {
     }
 }
 
-/// `change` with the typed postcode's centre filled in, if the hub knows the postcode.
-pub(crate) async fn with_place_centre(state: &AppState, mut change: ChangeForm) -> ChangeForm {
-    if let Some(Ok(postcode)) = change.place.as_ref().map(|p| Postcode::parse(&p.postcode)) {
-        if let Ok(mut c) = state.store.conn().await {
-            change.place_centre = store::postcode_point(&mut c, &postcode)
-                .await
-                .unwrap_or(None);
-        }
-    }
-    change
-}
-
 /// Whether it is free, as the change form asks.
 const FREE_CHOICES: [(&str, &str); 3] = [
     ("yes", "Yes, it is free"),
     ("no", "No, it costs something"),
     ("", "Not saying"),
 ];
-
-/// Fresh UUIDs for new parts of a record.
-pub(crate) fn fresh_ids() -> impl Iterator<Item = String> {
-    std::iter::repeat_with(|| uuid::Uuid::new_v4().to_string())
-}
 
 /// The change form, for a member's suggestion or (`direct`) an organiser's edit.
 fn change_page(
@@ -572,13 +460,6 @@ fn change_page(
     }
 }
 
-async fn current_record(state: &AppState, id: &str) -> Result<Option<Value>, StoreError> {
-    let mut c = state.store.conn().await?;
-    Ok(store::service_doc(&mut c, id, true)
-        .await?
-        .and_then(|d| serde_json::from_str(&d).ok()))
-}
-
 fn text(v: &Value, key: &str) -> String {
     v.get(key)
         .and_then(Value::as_str)
@@ -591,14 +472,10 @@ async fn view_change_get(
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
     Path(id): Path<String>,
-) -> Response {
-    let current = match current_record(&state, &id).await {
-        Ok(Some(r)) => r,
-        Ok(None) => return offer_missing(&state, &identity, &csrf),
-        Err(e) => return pages::store_failed(e),
-    };
+) -> PageResult {
+    let current = editing::listing(&state, &id).await?;
     let f = ChangeFields::from_record(&current);
-    pages::page(&change_page(
+    Ok(pages::page(&change_page(
         &state,
         &identity,
         &csrf,
@@ -606,18 +483,7 @@ async fn view_change_get(
         f,
         Errors::none(),
         false,
-    ))
-}
-
-fn offer_missing(state: &AppState, identity: &Identity, csrf: &CsrfToken) -> Response {
-    pages::problem(
-        state,
-        Some(identity),
-        csrf,
-        StatusCode::NOT_FOUND,
-        "We cannot find that offer",
-        &["It may have finished, or the link may be old."],
-    )
+    )))
 }
 
 async fn view_change_post(
@@ -627,55 +493,19 @@ async fn view_change_post(
     csrf: CsrfToken,
     Path(id): Path<String>,
     PageForm(f): PageForm<ChangeFields>,
-) -> Response {
-    let now = now();
-    let current = match current_record(&state, &id).await {
-        Ok(Some(r)) => r,
-        Ok(None) => return offer_missing(&state, &identity, &csrf),
-        Err(e) => return pages::store_failed(e),
-    };
-    let mut problems = Vec::new();
-    if f.why.trim().is_empty() {
-        problems.push(FieldError::new(
-            "why",
-            ErrorCode::Missing,
-            "Say what has changed, so a steward can check it",
-        ));
-    }
-    let change = with_place_centre(&state, f.change()).await;
-    let proposed = apply_change(&current, &change, &mut fresh_ids(), &rfc3339(now))
-        .map_err(|p| problems.extend(p))
-        .ok();
-    let (Some(proposed), true) = (proposed, problems.is_empty()) else {
-        return pages::render(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &change_page(
-                &state,
-                &identity,
-                &csrf,
-                &current,
-                f,
-                errors_from(&problems),
-                false,
-            ),
-        );
-    };
-    let result = save_suggestion(
-        &state,
-        &identity,
-        &Suggestion {
-            service_id: &id,
-            kind: "change",
-            doc: &proposed,
-            why: &f.why,
-        },
-        &ip,
-        now,
-    )
-    .await;
+) -> PageResult {
+    let result =
+        editing::suggest_change(&state, &identity, &id, f.change(), &f.why, &ip, now()).await;
     match result {
-        Ok(_) => Redirect::to("/directory/suggestions?done=suggested").into_response(),
-        Err(e) => pages::store_failed(e),
+        Ok(_) => Ok(Redirect::to("/directory/suggestions?done=suggested").into_response()),
+        Err(e) => {
+            let errors = errors_from(e)?;
+            let current = editing::listing(&state, &id).await?;
+            Ok(pages::render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &change_page(&state, &identity, &csrf, &current, f, errors, false),
+            ))
+        }
     }
 }
 
@@ -740,7 +570,7 @@ pub struct ClaimView {
     reason: String,
 }
 
-fn claim_view(c: &store::ClaimRow) -> ClaimView {
+fn claim_view(c: &ClaimRow) -> ClaimView {
     ClaimView {
         id: c.id,
         organisation_id: c.organization_id.clone(),
@@ -768,28 +598,11 @@ async fn suggestions_list(
     csrf: &CsrfToken,
     review: bool,
     done: Option<&str>,
-) -> Response {
-    if review && !may_review(identity) {
-        return pages::forbidden(state, Some(identity), csrf);
-    }
-    let loaded = async {
-        let mut c = state.store.conn().await?;
-        if review {
-            Ok::<_, StoreError>((
-                store::pending_suggestions(&mut c, 200).await?,
-                store::pending_claims(&mut c, 200).await?,
-            ))
-        } else {
-            Ok((
-                store::suggestions_by(&mut c, identity.user.id, 200).await?,
-                store::claims_by(&mut c, identity.user.id).await?,
-            ))
-        }
-    }
-    .await;
-    let (rows, claims) = match loaded {
-        Ok(r) => r,
-        Err(e) => return pages::store_failed(e),
+) -> PageResult {
+    let (rows, claims) = if review {
+        editing::review_queue(state, identity, 200).await?
+    } else {
+        editing::my_suggestions(state, identity, 200).await?
     };
     let notice = match done {
         Some("suggested") => Some("Thank you. A steward will check your suggestion; you will see their answer here."),
@@ -803,14 +616,14 @@ async fn suggestions_list(
     } else {
         ("/directory", "Your suggestions", "Listings and changes you have suggested. Nothing you suggest is public until a steward has checked it.")
     };
-    pages::page(&SuggestionsPage {
+    Ok(pages::page(&SuggestionsPage {
         layout: Layout::new(state, Some(identity), csrf, path, heading).with_notice(notice),
         heading: heading.into(),
         intro: intro.into(),
         review,
         items: rows.iter().map(suggestion_view).collect(),
         claims: claims.iter().map(claim_view).collect(),
-    })
+    }))
 }
 
 async fn view_my_suggestions_get(
@@ -818,22 +631,18 @@ async fn view_my_suggestions_get(
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
     axum::extract::Query(q): axum::extract::Query<Done>,
-) -> Response {
+) -> PageResult {
     suggestions_list(&state, &identity, &csrf, false, q.done.as_deref()).await
 }
 
 // ---- Review (stewards) ------------------------------------------------------------------
-
-pub(crate) fn may_review(identity: &Identity) -> bool {
-    access::check(&identity.actor(), Action::ReviewListings).is_ok()
-}
 
 async fn view_review_get(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
     axum::extract::Query(q): axum::extract::Query<Done>,
-) -> Response {
+) -> PageResult {
     suggestions_list(&state, &identity, &csrf, true, q.done.as_deref()).await
 }
 
@@ -856,41 +665,15 @@ async fn review_item(
     id: i64,
     errors: Errors,
     reason: &str,
-) -> Response {
-    if !may_review(identity) {
-        return pages::forbidden(state, Some(identity), csrf);
-    }
-    let loaded = async {
-        let mut c = state.store.conn().await?;
-        let Some(s) = store::suggestion(&mut c, id).await? else {
-            return Ok(None);
-        };
-        let current = store::service_doc(&mut c, &s.service_id, false).await?;
-        Ok::<_, StoreError>(Some((s, current)))
-    }
-    .await;
-    let (s, current) = match loaded {
-        Ok(Some(x)) => x,
-        Ok(None) => {
-            return pages::problem(
-                state,
-                Some(identity),
-                csrf,
-                StatusCode::NOT_FOUND,
-                "We cannot find that suggestion",
-                &["It may have been checked already."],
-            )
-        }
-        Err(e) => return pages::store_failed(e),
-    };
+) -> PageResult {
+    let (s, before) = editing::for_review(state, identity, id).await?;
     let proposed: Value = serde_json::from_str(&s.doc).unwrap_or(Value::Null);
-    let before: Option<Value> = current.and_then(|d| serde_json::from_str(&d).ok());
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    pages::render(
+    Ok(pages::render(
         status,
         &ReviewItemPage {
             layout: Layout::new(
@@ -907,7 +690,7 @@ async fn review_item(
             reason: reason.to_string(),
             item: suggestion_view(&s),
         },
-    )
+    ))
 }
 
 async fn view_review_item_get(
@@ -915,7 +698,7 @@ async fn view_review_item_get(
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
     Path(id): Path<i64>,
-) -> Response {
+) -> PageResult {
     review_item(&state, &identity, &csrf, id, Errors::none(), "").await
 }
 
@@ -925,78 +708,25 @@ pub struct DecisionForm {
     reason: String,
 }
 
-pub(crate) async fn decide(
+/// A steward's answer to a suggestion: to the queue when it is done; the suggestion again
+/// when the reason is missing or someone else answered first.
+async fn decide(
     state: &AppState,
     identity: &Identity,
+    csrf: &CsrfToken,
     id: i64,
     approve: bool,
     reason: &str,
     ip: &str,
-) -> Result<bool, StoreError> {
-    let now = now();
-    let mut tx = state.store.begin().await?;
-    let Some(s) = store::suggestion(&mut tx, id).await? else {
-        return Ok(false);
-    };
-    if !store::decide_suggestion(&mut tx, id, approve, identity.user.id, reason, now).await? {
-        return Ok(false);
-    }
-    if approve {
-        // Keep how the listing looked before its first reviewed change, so the history can
-        // say what each change altered.
-        if let Some(before) = store::service_doc(&mut tx, &s.service_id, false).await? {
-            if store::versions(&mut tx, &s.service_id).await?.is_empty() {
-                store::add_version(
-                    &mut tx,
-                    &s.service_id,
-                    &before,
-                    None,
-                    "As it was first listed",
-                    "",
-                    now,
-                )
-                .await?;
-            }
+) -> PageResult {
+    match editing::decide(state, identity, id, approve, reason, ip, now()).await {
+        Ok(_) if approve => Ok(Redirect::to("/directory/review?done=approved").into_response()),
+        Ok(_) => Ok(Redirect::to("/directory/review?done=rejected").into_response()),
+        Err(Error::Conflict(..)) => {
+            review_item(state, identity, csrf, id, Errors::none(), reason.trim()).await
         }
-        let doc: Value =
-            serde_json::from_str(&s.doc).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let (index, _) = read_service(&doc).map_err(|p| StoreError::Invalid(format!("{p:?}")))?;
-        store::upsert_service(&mut tx, &index, &s.doc, true, now).await?;
-        // The history is public: it names the steward who approved, not the member who
-        // suggested (stewards see who suggested what in the review queue).
-        let change = if s.kind == "new" {
-            "New listing suggested by a member"
-        } else {
-            "Change suggested by a member"
-        };
-        store::add_version(
-            &mut tx,
-            &s.service_id,
-            &s.doc,
-            Some(identity.user.id),
-            change,
-            &s.why,
-            now,
-        )
-        .await?;
+        Err(e) => review_item(state, identity, csrf, id, errors_from(e)?, "").await,
     }
-    let action = if approve {
-        AuditAction::ListingApproved
-    } else {
-        AuditAction::ListingRejected
-    };
-    record(
-        &mut tx,
-        Some(identity.user.id),
-        s.suggested_by,
-        action,
-        &format!("suggestion {id}"),
-        Some(ip),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(true)
 }
 
 async fn view_approve_post(
@@ -1006,15 +736,8 @@ async fn view_approve_post(
     csrf: CsrfToken,
     Path(id): Path<i64>,
     PageForm(form): PageForm<DecisionForm>,
-) -> Response {
-    if !may_review(&identity) {
-        return pages::forbidden(&state, Some(&identity), &csrf);
-    }
-    match decide(&state, &identity, id, true, form.reason.trim(), &ip).await {
-        Ok(true) => Redirect::to("/directory/review?done=approved").into_response(),
-        Ok(false) => review_item(&state, &identity, &csrf, id, Errors::none(), "").await,
-        Err(e) => pages::store_failed(e),
-    }
+) -> PageResult {
+    decide(&state, &identity, &csrf, id, true, &form.reason, &ip).await
 }
 
 async fn view_reject_post(
@@ -1024,33 +747,8 @@ async fn view_reject_post(
     csrf: CsrfToken,
     Path(id): Path<i64>,
     PageForm(form): PageForm<DecisionForm>,
-) -> Response {
-    if !may_review(&identity) {
-        return pages::forbidden(&state, Some(&identity), &csrf);
-    }
-    if form.reason.trim().is_empty() {
-        let mut errors = Errors::none();
-        errors.add(
-            "reason",
-            "Say why it is not approved: the member will see this",
-        );
-        return review_item(&state, &identity, &csrf, id, errors, "").await;
-    }
-    match decide(&state, &identity, id, false, form.reason.trim(), &ip).await {
-        Ok(true) => Redirect::to("/directory/review?done=rejected").into_response(),
-        Ok(false) => {
-            review_item(
-                &state,
-                &identity,
-                &csrf,
-                id,
-                Errors::none(),
-                form.reason.trim(),
-            )
-            .await
-        }
-        Err(e) => pages::store_failed(e),
-    }
+) -> PageResult {
+    decide(&state, &identity, &csrf, id, false, &form.reason, &ip).await
 }
 
 // ---- History ----------------------------------------------------------------------------
@@ -1077,29 +775,8 @@ async fn view_history_get(
     MaybeSignedIn(identity): MaybeSignedIn,
     csrf: CsrfToken,
     Path(id): Path<String>,
-) -> Response {
-    let loaded = async {
-        let mut c = state.store.conn().await?;
-        let doc = store::service_doc(&mut c, &id, true).await?;
-        let versions = store::versions(&mut c, &id).await?;
-        Ok::<_, StoreError>((doc, versions))
-    }
-    .await;
-    let (doc, versions) = match loaded {
-        Ok((Some(d), v)) => (d, v),
-        Ok((None, _)) => {
-            return pages::problem(
-                &state,
-                identity.as_ref(),
-                &csrf,
-                StatusCode::NOT_FOUND,
-                "We cannot find that offer",
-                &["It may have finished, or the link may be old."],
-            )
-        }
-        Err(e) => return pages::store_failed(e),
-    };
-    let current: Value = serde_json::from_str(&doc).unwrap_or(Value::Null);
+) -> PageResult {
+    let (current, versions) = editing::history(&state, &id).await?;
     let docs: Vec<Option<Value>> = versions
         .iter()
         .map(|v| serde_json::from_str(&v.doc).ok())
@@ -1122,7 +799,7 @@ async fn view_history_get(
             },
         })
         .collect();
-    pages::page(&HistoryPage {
+    Ok(pages::page(&HistoryPage {
         layout: Layout::new(
             &state,
             identity.as_ref(),
@@ -1133,13 +810,10 @@ async fn view_history_get(
         name: text(&current, "name"),
         id,
         versions: views,
-    })
+    }))
 }
 
 // ---- Listings not checked for a year ------------------------------------------------------
-
-/// How long a listing may go unchecked before stewards are asked to follow it up.
-const STALE_AFTER_SECS: i64 = 365 * 24 * 60 * 60;
 
 #[derive(Template)]
 #[template(path = "directory_stale.html")]
@@ -1153,21 +827,10 @@ async fn view_stale_get(
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
     axum::extract::Query(q): axum::extract::Query<Done>,
-) -> Response {
-    if !may_review(&identity) {
-        return pages::forbidden(&state, Some(&identity), &csrf);
-    }
-    let before = rfc3339(now() - STALE_AFTER_SECS);
-    let rows = match state.store.conn().await {
-        Ok(mut c) => store::stale_services(&mut c, &before, 500).await,
-        Err(e) => Err(e),
-    };
-    let rows = match rows {
-        Ok(r) => r,
-        Err(e) => return pages::store_failed(e),
-    };
+) -> PageResult {
+    let rows = editing::stale(&state, &identity, now(), 500).await?;
     let notice = (q.done.as_deref() == Some("checked")).then_some("Marked as checked today.");
-    pages::page(&StalePage {
+    Ok(pages::page(&StalePage {
         layout: Layout::new(
             &state,
             Some(&identity),
@@ -1187,7 +850,7 @@ async fn view_stale_get(
                 (id, name, when)
             })
             .collect(),
-    })
+    }))
 }
 
 /// A steward has checked a listing and it is still right: record that, as a version.
@@ -1195,67 +858,10 @@ async fn view_checked_post(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
-    csrf: CsrfToken,
     Path(id): Path<String>,
-) -> Response {
-    if !may_review(&identity) {
-        return pages::forbidden(&state, Some(&identity), &csrf);
-    }
-    let now = now();
-    let result = async {
-        let mut tx = state.store.begin().await?;
-        let Some(doc) = store::service_doc(&mut tx, &id, false).await? else {
-            return Ok(false);
-        };
-        let mut record: Value =
-            serde_json::from_str(&doc).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        if store::versions(&mut tx, &id).await?.is_empty() {
-            store::add_version(&mut tx, &id, &doc, None, "As it was first listed", "", now).await?;
-        }
-        record["last_modified"] = Value::String(rfc3339(now));
-        let (index, _) =
-            read_service(&record).map_err(|p| StoreError::Invalid(format!("{p:?}")))?;
-        let text = record.to_string();
-        store::upsert_service(&mut tx, &index, &text, true, now).await?;
-        store::add_version(
-            &mut tx,
-            &id,
-            &text,
-            Some(identity.user.id),
-            "Checked by a steward: still right",
-            "",
-            now,
-        )
-        .await?;
-        record_checked(&mut tx, &identity, &id, &ip, now).await?;
-        tx.commit().await?;
-        Ok::<_, StoreError>(true)
-    }
-    .await;
-    match result {
-        Ok(true) => Redirect::to("/directory/review/stale?done=checked").into_response(),
-        Ok(false) => offer_missing(&state, &identity, &csrf),
-        Err(e) => pages::store_failed(e),
-    }
-}
-
-async fn record_checked(
-    tx: &mut village_store::Tx,
-    identity: &Identity,
-    id: &str,
-    ip: &str,
-    now: i64,
-) -> Result<(), StoreError> {
-    record(
-        tx,
-        Some(identity.user.id),
-        None,
-        AuditAction::ListingChecked,
-        &format!("checked listing {id}: still right"),
-        Some(ip),
-        now,
-    )
-    .await
+) -> PageResult {
+    editing::mark_checked(&state, &identity, &id, &ip, now()).await?;
+    Ok(Redirect::to("/directory/review/stale?done=checked").into_response())
 }
 
 // ---- Organisers: claim a group, then edit its listings directly ---------------------------
@@ -1280,33 +886,6 @@ pub fn organiser_routes() -> Router<AppState> {
         )
 }
 
-/// Whether this person may edit a listing directly: its organisers, stewards and hub admins.
-pub async fn may_edit(
-    state: &AppState,
-    identity: &Identity,
-    record: &Value,
-) -> Result<bool, StoreError> {
-    if may_review(identity) {
-        return Ok(true);
-    }
-    let org = record
-        .get("organization_id")
-        .and_then(Value::as_str)
-        .or_else(|| {
-            record
-                .get("organization")
-                .and_then(|o| o.get("id"))
-                .and_then(Value::as_str)
-        });
-    match org {
-        Some(org) => {
-            let mut c = state.store.conn().await?;
-            store::is_organiser(&mut c, org, identity.user.id).await
-        }
-        None => Ok(false),
-    }
-}
-
 #[derive(Template)]
 #[template(path = "directory_claim.html")]
 struct ClaimPage {
@@ -1317,18 +896,28 @@ struct ClaimPage {
     message: String,
 }
 
-async fn organisation_name(state: &AppState, id: &str) -> Result<Option<String>, StoreError> {
-    let mut c = state.store.conn().await?;
-    Ok(store::services_of_organization(&mut c, id)
-        .await?
-        .iter()
-        .filter_map(|(_, d)| serde_json::from_str::<Value>(d).ok())
-        .find_map(|d| {
-            d.get("organization")
-                .and_then(|o| o.get("name"))
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        }))
+fn claim_page(
+    state: &AppState,
+    identity: &Identity,
+    csrf: &CsrfToken,
+    id: String,
+    name: String,
+    message: String,
+    errors: Errors,
+) -> ClaimPage {
+    ClaimPage {
+        layout: Layout::new(
+            state,
+            Some(identity),
+            csrf,
+            "/directory",
+            "Do you run this group?",
+        ),
+        errors,
+        id,
+        name,
+        message,
+    }
 }
 
 async fn view_claim_get(
@@ -1336,24 +925,17 @@ async fn view_claim_get(
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
     Path(id): Path<String>,
-) -> Response {
-    match organisation_name(&state, &id).await {
-        Ok(Some(name)) => pages::page(&ClaimPage {
-            layout: Layout::new(
-                &state,
-                Some(&identity),
-                &csrf,
-                "/directory",
-                "Do you run this group?",
-            ),
-            errors: Errors::none(),
-            id,
-            name,
-            message: String::new(),
-        }),
-        Ok(None) => offer_missing(&state, &identity, &csrf),
-        Err(e) => pages::store_failed(e),
-    }
+) -> PageResult {
+    let name = editing::organisation_name(&state, &id).await?;
+    Ok(pages::page(&claim_page(
+        &state,
+        &identity,
+        &csrf,
+        id,
+        name,
+        String::new(),
+        Errors::none(),
+    )))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -1369,140 +951,54 @@ async fn view_claim_post(
     csrf: CsrfToken,
     Path(id): Path<String>,
     PageForm(form): PageForm<ClaimForm>,
-) -> Response {
-    let name = match organisation_name(&state, &id).await {
-        Ok(Some(n)) => n,
-        Ok(None) => return offer_missing(&state, &identity, &csrf),
-        Err(e) => return pages::store_failed(e),
-    };
-    let message = form.message.trim();
-    if message.is_empty() || message.chars().count() > 1000 {
-        let mut errors = Errors::none();
-        errors.add(
-            "message",
-            "Say how you are connected to the group, in 1000 characters or fewer",
-        );
-        return pages::render(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &ClaimPage {
-                layout: Layout::new(
-                    &state,
-                    Some(&identity),
-                    &csrf,
-                    "/directory",
-                    "Do you run this group?",
-                ),
-                errors,
-                id,
-                name,
-                message: form.message,
-            },
-        );
-    }
-    let now = now();
-    let result = async {
-        let mut tx = state.store.begin().await?;
-        let cid = store::create_claim(&mut tx, &id, identity.user.id, message, now).await?;
-        record(
-            &mut tx,
-            Some(identity.user.id),
-            None,
-            AuditAction::ListingClaimed,
-            &format!("claim {cid} for organisation {id}"),
-            Some(&ip),
-            now,
-        )
-        .await?;
-        tx.commit().await
-    }
-    .await;
-    match result {
-        Ok(()) => Redirect::to("/directory/suggestions?done=claimed").into_response(),
-        Err(e) => pages::store_failed(e),
+) -> PageResult {
+    match editing::claim(&state, &identity, &id, &form.message, &ip, now()).await {
+        Ok(_) => Ok(Redirect::to("/directory/suggestions?done=claimed").into_response()),
+        Err(e) => {
+            let errors = errors_from(e)?;
+            let name = editing::organisation_name(&state, &id).await?;
+            Ok(pages::render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &claim_page(&state, &identity, &csrf, id, name, form.message, errors),
+            ))
+        }
     }
 }
 
 async fn decide_claim(
     state: &AppState,
     identity: &Identity,
-    csrf: &CsrfToken,
     id: i64,
     approve: bool,
     reason: &str,
     ip: &str,
-) -> Response {
-    if !may_review(identity) {
-        return pages::forbidden(state, Some(identity), csrf);
-    }
-    if !approve && reason.trim().is_empty() {
-        return pages::problem(state, Some(identity), csrf, StatusCode::UNPROCESSABLE_ENTITY, "Say why", &["To turn down a request, write a reason: the member will see it. Go back and try again."]);
-    }
-    let now = now();
-    let result = async {
-        let mut tx = state.store.begin().await?;
-        let Some(claim) = store::claim(&mut tx, id).await? else {
-            return Ok(false);
-        };
-        if !store::decide_claim(&mut tx, id, approve, identity.user.id, reason.trim(), now).await? {
-            return Ok(false);
-        }
-        let detail = format!(
-            "claim {id} for organisation {}: {}",
-            claim.organization_id,
-            if approve { "approved" } else { "not approved" }
-        );
-        record(
-            &mut tx,
-            Some(identity.user.id),
-            Some(claim.user_id),
-            AuditAction::ClaimDecided,
-            &detail,
-            Some(ip),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok::<_, StoreError>(true)
-    }
-    .await;
-    match result {
-        Ok(true) => Redirect::to(if approve {
-            "/directory/review?done=approved"
-        } else {
-            "/directory/review?done=rejected"
-        })
-        .into_response(),
-        Ok(false) => pages::problem(
-            state,
-            Some(identity),
-            csrf,
-            StatusCode::CONFLICT,
-            "Already decided",
-            &["Someone has already answered that request."],
-        ),
-        Err(e) => pages::store_failed(e),
-    }
+) -> PageResult {
+    editing::decide_claim(state, identity, id, approve, reason, ip, now()).await?;
+    Ok(Redirect::to(if approve {
+        "/directory/review?done=approved"
+    } else {
+        "/directory/review?done=rejected"
+    })
+    .into_response())
 }
 
 async fn view_claim_approve_post(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
-    csrf: CsrfToken,
     Path(id): Path<i64>,
-) -> Response {
-    decide_claim(&state, &identity, &csrf, id, true, "", &ip).await
+) -> PageResult {
+    decide_claim(&state, &identity, id, true, "", &ip).await
 }
 
 async fn view_claim_reject_post(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
-    csrf: CsrfToken,
     Path(id): Path<i64>,
     PageForm(form): PageForm<DecisionForm>,
-) -> Response {
-    decide_claim(&state, &identity, &csrf, id, false, &form.reason, &ip).await
+) -> PageResult {
+    decide_claim(&state, &identity, id, false, &form.reason, &ip).await
 }
 
 async fn view_edit_get(
@@ -1510,19 +1006,10 @@ async fn view_edit_get(
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
     Path(id): Path<String>,
-) -> Response {
-    let current = match current_record(&state, &id).await {
-        Ok(Some(r)) => r,
-        Ok(None) => return offer_missing(&state, &identity, &csrf),
-        Err(e) => return pages::store_failed(e),
-    };
-    match may_edit(&state, &identity, &current).await {
-        Ok(true) => {}
-        Ok(false) => return pages::forbidden(&state, Some(&identity), &csrf),
-        Err(e) => return pages::store_failed(e),
-    }
+) -> PageResult {
+    let current = editing::listing_to_edit(&state, &identity, &id).await?;
     let f = ChangeFields::from_record(&current);
-    pages::page(&change_page(
+    Ok(pages::page(&change_page(
         &state,
         &identity,
         &csrf,
@@ -1530,7 +1017,7 @@ async fn view_edit_get(
         f,
         Errors::none(),
         true,
-    ))
+    )))
 }
 
 async fn view_edit_post(
@@ -1540,80 +1027,16 @@ async fn view_edit_post(
     csrf: CsrfToken,
     Path(id): Path<String>,
     PageForm(f): PageForm<ChangeFields>,
-) -> Response {
-    let current = match current_record(&state, &id).await {
-        Ok(Some(r)) => r,
-        Ok(None) => return offer_missing(&state, &identity, &csrf),
-        Err(e) => return pages::store_failed(e),
-    };
-    match may_edit(&state, &identity, &current).await {
-        Ok(true) => {}
-        Ok(false) => return pages::forbidden(&state, Some(&identity), &csrf),
-        Err(e) => return pages::store_failed(e),
-    }
-    let now = now();
-    let change = with_place_centre(&state, f.change()).await;
-    let proposed = match apply_change(&current, &change, &mut fresh_ids(), &rfc3339(now)) {
-        Ok(p) => p,
-        Err(problems) => {
-            return pages::render(
+) -> PageResult {
+    match editing::edit(&state, &identity, &id, f.change(), &f.why, &ip, now()).await {
+        Ok(()) => Ok(Redirect::to(&format!("/directory/offers/{id}")).into_response()),
+        Err(e) => {
+            let errors = errors_from(e)?;
+            let current = editing::listing_to_edit(&state, &identity, &id).await?;
+            Ok(pages::render(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &change_page(
-                    &state,
-                    &identity,
-                    &csrf,
-                    &current,
-                    f,
-                    errors_from(&problems),
-                    true,
-                ),
-            )
+                &change_page(&state, &identity, &csrf, &current, f, errors, true),
+            ))
         }
-    };
-    let result = async {
-        let mut tx = state.store.begin().await?;
-        if store::versions(&mut tx, &id).await?.is_empty() {
-            store::add_version(
-                &mut tx,
-                &id,
-                &current.to_string(),
-                None,
-                "As it was first listed",
-                "",
-                now,
-            )
-            .await?;
-        }
-        let (index, _) =
-            read_service(&proposed).map_err(|p| StoreError::Invalid(format!("{p:?}")))?;
-        let text = proposed.to_string();
-        store::upsert_service(&mut tx, &index, &text, true, now).await?;
-        let change = format!("Edited by {}", identity.user.display_name);
-        store::add_version(
-            &mut tx,
-            &id,
-            &text,
-            Some(identity.user.id),
-            &change,
-            f.why.trim(),
-            now,
-        )
-        .await?;
-        record(
-            &mut tx,
-            Some(identity.user.id),
-            None,
-            AuditAction::ListingEdited,
-            &format!("listing {id}"),
-            Some(&ip),
-            now,
-        )
-        .await?;
-        tx.commit().await
-    }
-    .await;
-    match result {
-        Ok(()) => Redirect::to(&format!("/directory/offers/{id}")).into_response(),
-        Err(e) => pages::store_failed(e),
     }
 }

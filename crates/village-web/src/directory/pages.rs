@@ -617,7 +617,7 @@ async fn view_offer_get(
         .map(|t| t.format("%-d %B %Y").to_string());
     let title = index.name.clone();
     let can_edit = match &identity {
-        Some(i) => super::editing::may_edit(&state, i, &record)
+        Some(i) => village_app::directory::editing::may_edit(&state, i, &record)
             .await
             .unwrap_or(false),
         None => false,

@@ -1,4 +1,8 @@
-//! Access policy: one function of (actor, action, resource) that every page and API call asks.
+//! Access policy: who may do what. [`check`] answers for actions that depend on the actor's
+//! role alone; one submodule per capability holds the rules about a particular resource (this
+//! listing, this space, this introduction, this person's notes). Only `village-app` asks.
+
+pub mod directory;
 
 use crate::accounts::Role;
 

@@ -1,0 +1,52 @@
+//! Why a use case did not do what was asked: one error for every capability, so the web
+//! answers each kind the same way on every page and API route (`village-web`'s `ApiError` and
+//! `PageError` are made from it). The stable codes are `village_domain::error::ErrorCode`.
+
+use village_domain::error::{ErrorCode, FieldError};
+use village_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// What was entered has a problem, named by field.
+    #[error("{0}")]
+    Field(FieldError),
+    /// What was entered has several problems, each named by field.
+    #[error("{} problems with what was entered", .0.len())]
+    Fields(Vec<FieldError>),
+    /// The access rules refuse it.
+    #[error("not allowed")]
+    Forbidden,
+    /// No such thing, or not for this person to know it is there. Says what was looked for.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// Not possible in the thing's current state: a stable code and plain words.
+    #[error("{1}")]
+    Conflict(ErrorCode, String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<FieldError> for Error {
+    fn from(e: FieldError) -> Self {
+        Error::Field(e)
+    }
+}
+
+impl From<Vec<FieldError>> for Error {
+    fn from(mut problems: Vec<FieldError>) -> Self {
+        if problems.len() == 1 {
+            if let Some(one) = problems.pop() {
+                return Error::Field(one);
+            }
+        }
+        Error::Fields(problems)
+    }
+}
+
+/// A use case's answer.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// A [`Error::Conflict`] with this code and these words.
+pub fn conflict<T>(code: ErrorCode, message: impl Into<String>) -> Result<T> {
+    Err(Error::Conflict(code, message.into()))
+}

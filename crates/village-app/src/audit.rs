@@ -157,19 +157,6 @@ async fn write_batch(
     store::record_many(c, &events).await
 }
 
-/// Why the audit log could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum AuditError {
-    /// Only hub admins read the whole log.
-    #[error("not allowed")]
-    Forbidden,
-    /// The action asked for is not one the log knows.
-    #[error("{0}")]
-    Field(FieldError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
 /// The whole audit log, filtered, newest first (hub admins only): only entries of the action
 /// with code `action` (if given, and an error if unknown), and with `person`, the entries by
 /// or about that person.
@@ -180,12 +167,12 @@ pub async fn log(
     filter: &AuditFilter,
     action: Option<&str>,
     person: Option<i64>,
-) -> Result<Vec<AuditRow>, AuditError> {
-    access::check(&who.actor(), Action::ReadAuditLog).map_err(|_| AuditError::Forbidden)?;
+) -> crate::Result<Vec<AuditRow>> {
+    access::check(&who.actor(), Action::ReadAuditLog).map_err(|_| crate::Error::Forbidden)?;
     let action = match action.filter(|code| !code.is_empty()) {
         None => None,
         Some(code) => Some(AuditAction::parse(code).ok_or_else(|| {
-            AuditError::Field(FieldError::new(
+            crate::Error::Field(FieldError::new(
                 "action",
                 ErrorCode::AuditActionUnknown,
                 "That is not an audit action code.",

@@ -44,7 +44,7 @@ impl From<Vec<FieldError>> for Error {
 }
 
 /// A use case's answer.
-pub type Result<T> = std::result::Result<T, Error>;
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// A [`Error::Conflict`] with this code and these words.
 pub fn conflict<T>(code: ErrorCode, message: impl Into<String>) -> Result<T> {

@@ -5,6 +5,7 @@
 
 use crate::accounts::Identity;
 use crate::audit::record;
+use crate::error::{conflict, Error, Result};
 use crate::App;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -14,28 +15,6 @@ use village_domain::audit::AuditAction;
 use village_domain::error::ErrorCode;
 use village_store::safeguarding::{self as store, ConcernActionRow, ConcernRow, NewConcern};
 use village_store::{accounts as account_store, StoreError};
-
-#[derive(Debug)]
-pub enum ConcernError {
-    Field(FieldError),
-    Forbidden,
-    NotFound,
-    /// Already closed: nothing more can be added.
-    Closed,
-    Store(StoreError),
-}
-
-impl From<StoreError> for ConcernError {
-    fn from(e: StoreError) -> Self {
-        ConcernError::Store(e)
-    }
-}
-
-impl From<FieldError> for ConcernError {
-    fn from(e: FieldError) -> Self {
-        ConcernError::Field(e)
-    }
-}
 
 fn text(field: &'static str, t: &str, max: usize) -> Result<String, FieldError> {
     village_domain::text::check(field, t, true, max, "what has happened or what worries you")
@@ -80,8 +59,8 @@ pub async fn raise(
     body: &ConcernBody,
     ip: &str,
     t: i64,
-) -> Result<i64, ConcernError> {
-    access::check(&who.actor(), Action::RaiseConcern).map_err(|_| ConcernError::Forbidden)?;
+) -> Result<i64> {
+    access::check(&who.actor(), Action::RaiseConcern).map_err(|_| Error::Forbidden)?;
     let what = text("what", &body.what, 10_000)?;
     let about_name = match (
         body.about_person_id,
@@ -179,18 +158,13 @@ pub async fn raise(
     Ok(id)
 }
 
-fn lead(who: &Identity) -> Result<(), ConcernError> {
-    access::check(&who.actor(), Action::HandleConcerns).map_err(|_| ConcernError::Forbidden)
+fn lead(who: &Identity) -> Result<()> {
+    access::check(&who.actor(), Action::HandleConcerns).map_err(|_| Error::Forbidden)
 }
 
 /// Every concern, for leads: open ones first, urgent first (the look is audited).
 #[tracing::instrument(skip_all, fields(actor = who.user.id))]
-pub async fn queue(
-    state: &App,
-    who: &Identity,
-    ip: &str,
-    t: i64,
-) -> Result<Vec<ConcernRow>, ConcernError> {
+pub async fn queue(state: &App, who: &Identity, ip: &str, t: i64) -> Result<Vec<ConcernRow>> {
     lead(who)?;
     let mut c = state.store.conn().await?;
     let rows = store::list(&mut c).await?;
@@ -215,12 +189,12 @@ pub async fn open_concern(
     id: i64,
     ip: &str,
     t: i64,
-) -> Result<(ConcernRow, Vec<ConcernActionRow>), ConcernError> {
+) -> Result<(ConcernRow, Vec<ConcernActionRow>)> {
     lead(who)?;
     let mut c = state.store.conn().await?;
     let concern = store::concern(&mut c, id)
         .await?
-        .ok_or(ConcernError::NotFound)?;
+        .ok_or(Error::NotFound("concern"))?;
     let actions = store::actions(&mut c, id).await?;
     record(
         &mut c,
@@ -245,16 +219,19 @@ pub async fn act(
     body: &str,
     ip: &str,
     t: i64,
-) -> Result<(), ConcernError> {
+) -> Result<()> {
     lead(who)?;
     let field = if closing { "outcome" } else { "text" };
     let body = text(field, body, 10_000)?;
     let mut tx = state.store.begin().await?;
     let concern = store::concern(&mut tx, id)
         .await?
-        .ok_or(ConcernError::NotFound)?;
+        .ok_or(Error::NotFound("concern"))?;
     if concern.closed_at.is_some() {
-        return Err(ConcernError::Closed);
+        return conflict(
+            ErrorCode::ConcernClosed,
+            "This concern is closed: nothing more can be added. Raise a new one if something new has happened.",
+        );
     }
     let kind = if closing { "closed" } else { "action" };
     store::add_action(
@@ -290,12 +267,11 @@ pub async fn set_lead(
     on: bool,
     ip: &str,
     t: i64,
-) -> Result<(), ConcernError> {
-    access::check(&admin.actor(), Action::SetSafeguardingLead)
-        .map_err(|_| ConcernError::Forbidden)?;
+) -> Result<()> {
+    access::check(&admin.actor(), Action::SetSafeguardingLead).map_err(|_| Error::Forbidden)?;
     let mut tx = state.store.begin().await?;
     if !account_store::set_safeguarding_lead(&mut tx, user_id, on, t).await? {
-        return Err(ConcernError::NotFound);
+        return Err(Error::NotFound("concern"));
     }
     record(
         &mut tx,
@@ -326,9 +302,8 @@ pub async fn set_lead_by_email(
     on: bool,
     ip: &str,
     t: i64,
-) -> Result<(), ConcernError> {
-    access::check(&admin.actor(), Action::SetSafeguardingLead)
-        .map_err(|_| ConcernError::Forbidden)?;
+) -> Result<()> {
+    access::check(&admin.actor(), Action::SetSafeguardingLead).map_err(|_| Error::Forbidden)?;
     let email = Email::parse(email)?;
     let mut c = state.store.conn().await?;
     let Some(person) = account_store::user_by_email(&mut c, email.as_str()).await? else {
@@ -345,12 +320,8 @@ pub async fn set_lead_by_email(
 
 /// The hub's safeguarding leads (id, name, email), for the hub admins who choose them.
 #[tracing::instrument(skip_all, fields(actor = admin.user.id))]
-pub async fn leads(
-    state: &App,
-    admin: &Identity,
-) -> Result<Vec<(i64, String, String)>, ConcernError> {
-    access::check(&admin.actor(), Action::SetSafeguardingLead)
-        .map_err(|_| ConcernError::Forbidden)?;
+pub async fn leads(state: &App, admin: &Identity) -> Result<Vec<(i64, String, String)>> {
+    access::check(&admin.actor(), Action::SetSafeguardingLead).map_err(|_| Error::Forbidden)?;
     let mut c = state.store.conn().await?;
     Ok(account_store::safeguarding_leads(&mut c).await?)
 }
@@ -362,7 +333,7 @@ pub async fn about_words(
     state: &App,
     person: Option<i64>,
     organisation: Option<&str>,
-) -> Result<String, ConcernError> {
+) -> Result<String> {
     Ok(match (person, organisation) {
         (Some(id), _) => {
             let mut c = state.store.conn().await?;

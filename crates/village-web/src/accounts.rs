@@ -1283,11 +1283,11 @@ async fn view_delete_post(
             );
             response
         }
-        Err(crate::people::ForgetError::Field(f)) => pages::render(
+        Err(village_app::Error::Field(f)) => pages::render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &delete_page(&state, &identity, &csrf, f.into()),
         ),
-        Err(crate::people::ForgetError::Store(e)) => pages::store_failed(e),
+        Err(e) => pages::PageError::from(e).into_response(),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::api::ApiError;
 use crate::auth::{ApiUser, CsrfToken, SignedIn};
-use crate::pages::{self, Layout, PageError, PageResult};
+use crate::pages::{self, Layout, PageResult};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -11,7 +11,6 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use village_app::audit::AuditError;
 use village_domain::audit::AuditAction;
 use village_domain::error::ErrorCode;
 use village_store::audit::{AuditFilter, AuditRow};
@@ -254,22 +253,7 @@ pub async fn api_audit_log(
         limit: p.limit.unwrap_or(PAGE_SIZE).clamp(1, 500),
         ..Default::default()
     };
-    let rows = village_app::audit::log(&state, &identity, &filter, p.action.as_deref(), None)
-        .await
-        .map_err(|e| match e {
-            AuditError::Forbidden => ApiError::forbidden(),
-            AuditError::Field(f) => f.into(),
-            AuditError::Store(e) => e.into(),
-        })?;
+    let rows =
+        village_app::audit::log(&state, &identity, &filter, p.action.as_deref(), None).await?;
     Ok(Json(rows.into_iter().map(AuditEntry::from).collect()))
-}
-
-impl From<AuditError> for PageError {
-    fn from(e: AuditError) -> Self {
-        match e {
-            AuditError::Forbidden => PageError::Forbidden,
-            AuditError::Field(f) => PageError::Conflict(f.message),
-            AuditError::Store(e) => PageError::Store(e),
-        }
-    }
 }

@@ -266,6 +266,9 @@ pub enum PageError {
     /// Not possible in the state things are in: plain words saying why.
     #[error("{0}")]
     Conflict(String),
+    /// A step that is someone else's to take: plain words saying whose.
+    #[error("{0}")]
+    NotYours(String),
     /// What was sent cannot be used, and there is no form to show again: plain words.
     #[error("{0}")]
     Invalid(String),
@@ -282,7 +285,12 @@ impl From<village_app::Error> for PageError {
         match e {
             Error::Forbidden => PageError::Forbidden,
             Error::NotFound(_) => PageError::NotFound,
-            Error::Conflict(_, words) => PageError::Conflict(words),
+            // The page answers with the status the code has in the API.
+            Error::Conflict(code, words) => match code.status() {
+                403 => PageError::NotYours(words),
+                422 => PageError::Invalid(words),
+                _ => PageError::Conflict(words),
+            },
             Error::Field(f) => PageError::Invalid(f.message),
             Error::Fields(list) => PageError::Invalid(
                 list.into_iter()
@@ -319,6 +327,11 @@ impl IntoResponse for PageError {
             PageError::Conflict(words) => Problem {
                 status: StatusCode::CONFLICT,
                 heading: "That cannot be done just now",
+                paragraphs: vec![words, "Go back to see where things are.".into()],
+            },
+            PageError::NotYours(words) => Problem {
+                status: StatusCode::FORBIDDEN,
+                heading: "That did not happen",
                 paragraphs: vec![words, "Go back to see where things are.".into()],
             },
             PageError::Invalid(words) => Problem {

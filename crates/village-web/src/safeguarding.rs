@@ -5,7 +5,7 @@
 
 use crate::api::{ApiError, ApiJson};
 use crate::auth::{ApiUser, ClientAddress, CsrfToken, Identity, SignedIn};
-use crate::pages::{self, Errors, Layout, PageError, PageForm, PageResult};
+use crate::pages::{self, Errors, Layout, PageForm, PageResult};
 use crate::{now, AppState};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -17,9 +17,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use village_app::safeguarding::{
     about_words, act, leads, open_concern, queue, raise, set_lead, set_lead_by_email, ConcernBody,
-    ConcernError,
 };
-use village_domain::error::ErrorCode;
+use village_app::Error;
 use village_store::safeguarding::{ConcernActionRow, ConcernRow};
 
 pub fn routes() -> Router<AppState> {
@@ -33,16 +32,6 @@ pub fn routes() -> Router<AppState> {
             "/admin/safeguarding-leads",
             get(view_leads).post(view_set_lead),
         )
-}
-
-fn api_error(e: ConcernError) -> ApiError {
-    match e {
-        ConcernError::Field(f) => f.into(),
-        ConcernError::Forbidden => ApiError::forbidden(),
-        ConcernError::NotFound => ApiError::not_found("concern"),
-        ConcernError::Closed => ApiError::new(ErrorCode::ConcernClosed, "This concern is closed."),
-        ConcernError::Store(e) => e.into(),
-    }
 }
 
 // ---- API ------------------------------------------------------------------------------
@@ -119,9 +108,7 @@ pub async fn api_raise(
     ClientAddress(ip): ClientAddress,
     ApiJson(body): ApiJson<ConcernBody>,
 ) -> Result<(StatusCode, Json<RaisedOut>), ApiError> {
-    let id = raise(&state, &identity, &body, &ip, now())
-        .await
-        .map_err(api_error)?;
+    let id = raise(&state, &identity, &body, &ip, now()).await?;
     Ok((StatusCode::CREATED, Json(RaisedOut { id })))
 }
 
@@ -134,9 +121,7 @@ pub async fn api_queue(
     ApiUser(identity): ApiUser,
     ClientAddress(ip): ClientAddress,
 ) -> Result<Json<Vec<ConcernOut>>, ApiError> {
-    let rows = queue(&state, &identity, &ip, now())
-        .await
-        .map_err(api_error)?;
+    let rows = queue(&state, &identity, &ip, now()).await?;
     Ok(Json(
         rows.into_iter()
             .map(|r| concern_out(r, Vec::new()))
@@ -155,9 +140,7 @@ pub async fn api_concern(
     ClientAddress(ip): ClientAddress,
     Path(id): Path<i64>,
 ) -> Result<Json<ConcernOut>, ApiError> {
-    let (c, a) = open_concern(&state, &identity, id, &ip, now())
-        .await
-        .map_err(api_error)?;
+    let (c, a) = open_concern(&state, &identity, id, &ip, now()).await?;
     Ok(Json(concern_out(c, a)))
 }
 
@@ -178,9 +161,7 @@ pub async fn api_action(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ConcernActionBody>,
 ) -> Result<StatusCode, ApiError> {
-    act(&state, &identity, id, false, &body.text, &ip, now())
-        .await
-        .map_err(api_error)?;
+    act(&state, &identity, id, false, &body.text, &ip, now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -201,9 +182,7 @@ pub async fn api_close(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ConcernCloseBody>,
 ) -> Result<StatusCode, ApiError> {
-    act(&state, &identity, id, true, &body.outcome, &ip, now())
-        .await
-        .map_err(api_error)?;
+    act(&state, &identity, id, true, &body.outcome, &ip, now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -224,9 +203,7 @@ pub async fn api_set_lead(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<LeadBody>,
 ) -> Result<StatusCode, ApiError> {
-    set_lead(&state, &identity, id, body.lead, &ip, now())
-        .await
-        .map_err(api_error)?;
+    set_lead(&state, &identity, id, body.lead, &ip, now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -320,7 +297,7 @@ async fn view_raise(
             "Thank you: the safeguarding leads have been told",
             &["Only the hub's safeguarding leads can see what you wrote. They may get in touch with you.", "If someone is in danger right now, call 999."],
         ),
-        Err(ConcernError::Field(f)) => {
+        Err(Error::Field(f)) => {
             let about = if body.about_person_id.is_some() || body.about_organisation_id.is_some() { form.about_name.clone() } else { String::new() };
             pages::render(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -482,9 +459,7 @@ async fn acted(
 ) -> PageResult {
     match act(&state, &identity, id, closing, &body, &ip, now()).await {
         Ok(()) => Ok(Redirect::to(&format!("/safeguarding/{id}")).into_response()),
-        Err(ConcernError::Field(f)) => {
-            concern_page(&state, &identity, &csrf, &ip, id, f.into()).await
-        }
+        Err(Error::Field(f)) => concern_page(&state, &identity, &csrf, &ip, id, f.into()).await,
         Err(other) => Err(other.into()),
     }
 }
@@ -582,23 +557,7 @@ async fn view_set_lead(
     };
     match done {
         Ok(()) => Ok(Redirect::to("/admin/safeguarding-leads").into_response()),
-        Err(ConcernError::Field(f)) => {
-            leads_page(&state, &identity, &csrf, f.into(), &form.email).await
-        }
+        Err(Error::Field(f)) => leads_page(&state, &identity, &csrf, f.into(), &form.email).await,
         Err(other) => Err(other.into()),
-    }
-}
-
-impl From<ConcernError> for PageError {
-    fn from(e: ConcernError) -> Self {
-        match e {
-            ConcernError::Forbidden => PageError::Forbidden,
-            ConcernError::NotFound => PageError::NotFound,
-            ConcernError::Closed => PageError::Conflict(
-                "This concern is closed: nothing more can be added. Raise a new one if something new has happened.".into(),
-            ),
-            ConcernError::Field(f) => PageError::Conflict(f.message),
-            ConcernError::Store(e) => PageError::Store(e),
-        }
     }
 }

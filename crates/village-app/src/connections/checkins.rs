@@ -1,7 +1,7 @@
 //! Wellbeing check-ins (ONS4): a person answers the four questions at the start, after six
 //! weeks and after three months. Only they see their answers.
 
-use super::ConnectError;
+use super::Result;
 use crate::accounts::Identity;
 use crate::App;
 use serde::Serialize;
@@ -36,7 +36,7 @@ pub fn to_out(rows: Vec<store::CheckinRow>) -> Vec<CheckinOut> {
 }
 
 #[tracing::instrument(skip_all, fields(actor = who.user.id))]
-pub async fn my_checkins(state: &App, who: &Identity) -> Result<Vec<CheckinOut>, ConnectError> {
+pub async fn my_checkins(state: &App, who: &Identity) -> Result<Vec<CheckinOut>> {
     let mut c = state.store.conn().await?;
     Ok(to_out(store::checkins(&mut c, who.user.id).await?))
 }
@@ -48,7 +48,7 @@ pub async fn check_in(
     moment: &str,
     answers: Answers,
     t: i64,
-) -> Result<(), ConnectError> {
+) -> Result<()> {
     let Some(moment) = Moment::parse(moment) else {
         return Err(FieldError::new(
             "moment",

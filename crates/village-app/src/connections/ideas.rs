@@ -1,7 +1,7 @@
 //! "Ideas for you": offers suggested from a person's profile and the directory, explained,
 //! kept until something they depend on changes, and marked saved or not for me.
 
-use super::ConnectError;
+use super::{Error, Result};
 use crate::accounts::Identity;
 use crate::people::view_profile;
 use crate::App;
@@ -58,18 +58,18 @@ pub async fn ideas(
     ip: &str,
     t: i64,
     limit: usize,
-) -> Result<Ideas, ConnectError> {
+) -> Result<Ideas> {
     let own = viewer.user.id == person_id;
     if !own {
         let mut c = state.store.conn().await?;
         if people_store::as_connector(&mut c, person_id, viewer.user.id).await?
             != Relationship::Connector
         {
-            return Err(ConnectError::NotFound);
+            return Err(Error::NotFound("person, offer or introduction"));
         }
     }
     let Some(profile) = view_profile(state, Some(viewer), person_id, ip, t).await? else {
-        return Err(ConnectError::NotFound);
+        return Err(Error::NotFound("person, offer or introduction"));
     };
     let shared_with_connectors = |v: Visibility| v >= Visibility::Connectors;
     let sections: Vec<(Section, village_domain::people::profile::Content)> = profile
@@ -260,7 +260,7 @@ async fn work_out(
     dismissed: &[&str],
     weights: &village_domain::connections::matching::Weights,
     limit: usize,
-) -> Result<WorkedOut, ConnectError> {
+) -> Result<WorkedOut> {
     let timer = std::time::Instant::now();
     let mut candidates = store::candidates(c, query, kept_places).await?;
     let candidates_read = timer.elapsed();
@@ -360,7 +360,7 @@ pub async fn mark(
     mark: &str,
     reason: &str,
     t: i64,
-) -> Result<(), ConnectError> {
+) -> Result<()> {
     let reason = reason.trim();
     if reason.chars().count() > 500 {
         return Err(FieldError::new(
@@ -377,7 +377,7 @@ pub async fn mark(
                 .await?
                 .is_none()
             {
-                return Err(ConnectError::NotFound);
+                return Err(Error::NotFound("person, offer or introduction"));
             }
             store::set_mark(&mut c, who.user.id, offer_id, mark, reason, t).await?;
         }

@@ -2,7 +2,7 @@
 //! everyone involved is told (notices and email), and unanswered ones are followed up.
 
 use super::ideas::parse;
-use super::ConnectError;
+use super::{Error, Requested, Result};
 use crate::accounts::Identity;
 use crate::audit::record;
 use crate::people::check_text;
@@ -59,7 +59,7 @@ pub async fn request(
     r: &IntroductionRequest,
     ip: &str,
     t: i64,
-) -> Result<i64, ConnectError> {
+) -> Result<Requested> {
     let person_id = r.person_id.unwrap_or(who.user.id);
     let contact = check_text("contact", &r.contact, false, 200)?;
     let message = check_text("message", &r.message, false, 1_000)?;
@@ -68,7 +68,7 @@ pub async fn request(
         && people_store::as_connector(&mut tx, person_id, who.user.id).await?
             != Relationship::Connector
     {
-        return Err(ConnectError::NotFound);
+        return Err(Error::NotFound("person, offer or introduction"));
     }
     let contact = if contact.is_empty() {
         // How the group reaches them unless they say otherwise: the account's email.
@@ -95,7 +95,7 @@ pub async fn request(
         .into_iter()
         .find(|i| i.service_id == index.id && !i.state.ended())
     {
-        return Err(ConnectError::AlreadyOpen(open.id));
+        return Ok(Requested::AlreadyOpen(open.id));
     }
     let id = store::create_introduction(
         &mut tx,
@@ -151,7 +151,7 @@ pub async fn request(
         )
         .await;
     }
-    Ok(id)
+    Ok(Requested::New(id))
 }
 
 /// Move an introduction on. Every change is audited and tells the others involved, in the app
@@ -165,21 +165,20 @@ pub async fn act(
     reason: &str,
     ip: &str,
     t: i64,
-) -> Result<State, ConnectError> {
+) -> Result<State> {
     let reason = check_text("reason", reason, false, 1_000)?;
     let mut tx = state.store.begin().await?;
     let Some(i) = store::introduction(&mut tx, id).await? else {
-        return Err(ConnectError::NotFound);
+        return Err(Error::NotFound("person, offer or introduction"));
     };
     let p = parties(&mut tx, who, &i).await?;
     let group_only = !p.person && !p.connector;
     if !(p.person || p.connector || p.organiser) || (group_only && i.sent_at.is_none()) {
-        return Err(ConnectError::NotFound);
+        return Err(Error::NotFound("person, offer or introduction"));
     }
     let from = i.state;
     let requested_by_person = i.requested_by == Some(i.person_id);
-    let to = intro::next(from, action, p, requested_by_person, &reason)
-        .map_err(ConnectError::Refused)?;
+    let to = intro::next(from, action, p, requested_by_person, &reason).map_err(super::refused)?;
     // What the group may see: the `support` words only if the person chose to share them
     // for this introduction, and nothing once it has ended.
     let support_text = if to == State::Sent {
@@ -214,7 +213,10 @@ pub async fn act(
     )
     .await?;
     if !moved {
-        return Err(ConnectError::Changed);
+        return crate::error::conflict(
+            ErrorCode::NotAllowedNow,
+            "Someone else moved the introduction on just now. Look again.",
+        );
     }
     record(
         &mut tx,
@@ -347,22 +349,16 @@ impl Seen {
 }
 
 #[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
-pub async fn view(
-    state: &App,
-    who: &Identity,
-    id: i64,
-    ip: &str,
-    t: i64,
-) -> Result<Seen, ConnectError> {
+pub async fn view(state: &App, who: &Identity, id: i64, ip: &str, t: i64) -> Result<Seen> {
     let mut c = state.store.conn().await?;
     let Some(mut row) = store::introduction(&mut c, id).await? else {
-        return Err(ConnectError::NotFound);
+        return Err(Error::NotFound("person, offer or introduction"));
     };
     let p = parties(&mut c, who, &row).await?;
     let state_now = row.state;
     let group_only = !p.person && !p.connector;
     if !(p.person || p.connector || p.organiser) || (group_only && row.sent_at.is_none()) {
-        return Err(ConnectError::NotFound);
+        return Err(Error::NotFound("person, offer or introduction"));
     }
     let mut events = store::events(&mut c, id).await?;
     if group_only {
@@ -415,12 +411,12 @@ pub async fn inbox(
     organization_id: &str,
     ip: &str,
     t: i64,
-) -> Result<Vec<IntroductionRow>, ConnectError> {
+) -> Result<Vec<IntroductionRow>> {
     let mut c = state.store.conn().await?;
     let allowed = dir_store::is_organiser(&mut c, organization_id, who.user.id).await?
         || access::check(&who.actor(), HubAction::ReviewListings).is_ok();
     if !allowed {
-        return Err(ConnectError::NotFound);
+        return Err(Error::NotFound("person, offer or introduction"));
     }
     let mut rows = store::introductions_to_organization(&mut c, organization_id).await?;
     let mut events = Vec::new();

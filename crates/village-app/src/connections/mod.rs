@@ -14,28 +14,27 @@ pub use introductions::*;
 
 use village_domain::accounts::FieldError;
 use village_domain::connections::introduction::Refusal;
-use village_store::StoreError;
 
-#[derive(Debug)]
-pub enum ConnectError {
-    NotFound,
-    Field(FieldError),
-    Refused(Refusal),
-    /// Someone else moved the introduction on first.
-    Changed,
-    /// There is already an introduction in progress for this person and offer.
+pub use crate::error::{Error, Result};
+
+/// What asking for an introduction did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requested {
+    /// A new introduction, with this id.
+    New(i64),
+    /// One for this person and offer is already in progress: this one.
     AlreadyOpen(i64),
-    Store(StoreError),
 }
 
-impl From<StoreError> for ConnectError {
-    fn from(e: StoreError) -> Self {
-        ConnectError::Store(e)
-    }
-}
-
-impl From<FieldError> for ConnectError {
-    fn from(e: FieldError) -> Self {
-        ConnectError::Field(e)
-    }
+/// Why an introduction step was refused, as a use-case error with plain words.
+pub fn refused(r: Refusal) -> Error {
+    let words = match r {
+        Refusal::NotYours => "That step is for someone else in this introduction: the person, their connector or the group, depending on the step.",
+        Refusal::NeedsPersonsAgreement => "The person sends their introduction themselves: that is how they agree to it.",
+        Refusal::NotNow => "That step is not possible now: the introduction has moved on.",
+        Refusal::ReasonNeeded => {
+            return FieldError::new("reason", r.code(), "Please give a reason: it helps everyone understand.").into()
+        }
+    };
+    Error::Conflict(r.code(), words.into())
 }

@@ -1,7 +1,7 @@
 //! Shortlists: a connector the person chose gathers offers that might suit them, with a note
 //! on each, and shares the list; the person picks what they would like to try.
 
-use super::{parse, ConnectError};
+use super::{parse, Error, Result};
 use crate::accounts::Identity;
 use crate::audit::record;
 use crate::people::check_text;
@@ -38,7 +38,7 @@ pub struct ShortlistOut {
 pub async fn shortlist_out(
     db: &mut impl village_store::Db,
     s: store::ShortlistRow,
-) -> Result<ShortlistOut, ConnectError> {
+) -> Result<ShortlistOut> {
     let items = store::shortlist_items(db, s.id).await?;
     Ok(ShortlistOut {
         id: s.id,
@@ -66,7 +66,7 @@ pub async fn shortlists(
     person_id: i64,
     ip: &str,
     t: i64,
-) -> Result<Vec<ShortlistOut>, ConnectError> {
+) -> Result<Vec<ShortlistOut>> {
     let mut c = state.store.conn().await?;
     let by = if who.user.id == person_id {
         None
@@ -74,7 +74,7 @@ pub async fn shortlists(
         if people_store::as_connector(&mut c, person_id, who.user.id).await?
             != Relationship::Connector
         {
-            return Err(ConnectError::NotFound);
+            return Err(Error::NotFound("person, offer or introduction"));
         }
         Some(who.user.id)
     };
@@ -106,14 +106,14 @@ pub async fn new_shortlist(
     person_id: i64,
     title: &str,
     t: i64,
-) -> Result<i64, ConnectError> {
+) -> Result<i64> {
     let title = check_text("title", title, true, 200)?;
     let mut c = state.store.conn().await?;
     if who.user.id == person_id
         || people_store::as_connector(&mut c, person_id, who.user.id).await?
             != Relationship::Connector
     {
-        return Err(ConnectError::NotFound);
+        return Err(Error::NotFound("person, offer or introduction"));
     }
     Ok(store::create_shortlist(&mut c, person_id, who.user.id, title.as_str(), t).await?)
 }
@@ -123,14 +123,14 @@ async fn own_shortlist(
     c: &mut impl village_store::Db,
     who: &Identity,
     id: i64,
-) -> Result<store::ShortlistRow, ConnectError> {
+) -> Result<store::ShortlistRow> {
     let Some(s) = store::shortlist(c, id).await? else {
-        return Err(ConnectError::NotFound);
+        return Err(Error::NotFound("person, offer or introduction"));
     };
     if s.connector_id != Some(who.user.id)
         || people_store::as_connector(c, s.person_id, who.user.id).await? != Relationship::Connector
     {
-        return Err(ConnectError::NotFound);
+        return Err(Error::NotFound("person, offer or introduction"));
     }
     Ok(s)
 }
@@ -143,7 +143,7 @@ pub async fn add_item(
     offer_id: &str,
     note: &str,
     t: i64,
-) -> Result<(), ConnectError> {
+) -> Result<()> {
     let note = check_text("note", note, false, 1_000)?;
     let mut tx = state.store.begin().await?;
     own_shortlist(&mut tx, who, id).await?;
@@ -164,7 +164,7 @@ pub async fn add_item(
 }
 
 #[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
-pub async fn share(state: &App, who: &Identity, id: i64, t: i64) -> Result<(), ConnectError> {
+pub async fn share(state: &App, who: &Identity, id: i64, t: i64) -> Result<()> {
     let mut tx = state.store.begin().await?;
     let s = own_shortlist(&mut tx, who, id).await?;
     if store::shortlist_items(&mut tx, id).await?.is_empty() {
@@ -193,22 +193,16 @@ pub async fn share(state: &App, who: &Identity, id: i64, t: i64) -> Result<(), C
 
 /// The person picks an offer from a shortlist shared with them.
 #[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
-pub async fn pick(
-    state: &App,
-    who: &Identity,
-    id: i64,
-    offer_id: &str,
-    t: i64,
-) -> Result<(), ConnectError> {
+pub async fn pick(state: &App, who: &Identity, id: i64, offer_id: &str, t: i64) -> Result<()> {
     let mut tx = state.store.begin().await?;
     let Some(s) = store::shortlist(&mut tx, id).await? else {
-        return Err(ConnectError::NotFound);
+        return Err(Error::NotFound("person, offer or introduction"));
     };
     if s.person_id != who.user.id || s.shared_at.is_none() {
-        return Err(ConnectError::NotFound);
+        return Err(Error::NotFound("person, offer or introduction"));
     }
     if !store::pick_shortlist_item(&mut tx, id, offer_id, t).await? {
-        return Err(ConnectError::NotFound);
+        return Err(Error::NotFound("person, offer or introduction"));
     }
     if let Some(k) = s.connector_id {
         store::notify(

@@ -5,7 +5,7 @@
 
 use crate::accounts::Identity;
 use crate::audit::record;
-use crate::App;
+use crate::{App, Error, Result};
 use serde::Serialize;
 use utoipa::ToSchema;
 use village_domain::accounts::{Email, FieldError, Role};
@@ -101,33 +101,6 @@ pub fn link_out(l: ConnectorLinkRow, as_connector: bool) -> ConnectorOut {
     }
 }
 
-#[derive(Debug)]
-pub enum CircleError {
-    Field(FieldError),
-    NotFound,
-    /// Not allowed in the entry's current state (e.g. a supporter who is only a name).
-    Conflict(ErrorCode, String),
-    Store(StoreError),
-}
-
-impl From<StoreError> for CircleError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Conflict(_) => CircleError::Conflict(
-                ErrorCode::AlreadyInCircle,
-                "They are already in your circle.".into(),
-            ),
-            e => CircleError::Store(e),
-        }
-    }
-}
-
-impl From<FieldError> for CircleError {
-    fn from(e: FieldError) -> Self {
-        CircleError::Field(e)
-    }
-}
-
 fn ring(code: &str) -> Result<Ring, FieldError> {
     Ring::parse(code).ok_or_else(|| {
         FieldError::new(
@@ -159,7 +132,7 @@ pub async fn add(
     new: &NewEntry<'_>,
     ip: &str,
     now: i64,
-) -> Result<(i64, bool), CircleError> {
+) -> Result<(i64, bool)> {
     let ring = ring(new.ring)?;
     let name = check_name(new.name)?;
     let contact = check_contact(new.contact)?;
@@ -209,7 +182,14 @@ pub async fn add(
         },
         now,
     )
-    .await?;
+    .await
+    .map_err(|e| match e {
+        StoreError::Conflict(_) => Error::Conflict(
+            ErrorCode::AlreadyInCircle,
+            "They are already in your circle.".into(),
+        ),
+        e => Error::Store(e),
+    })?;
     if let Some(m) = &member {
         record(
             &mut tx,
@@ -227,14 +207,10 @@ pub async fn add(
 }
 
 /// The owner's entry, or not found.
-async fn own_entry(
-    db: &mut impl village_store::Db,
-    me: &Identity,
-    id: i64,
-) -> Result<CircleRow, CircleError> {
+async fn own_entry(db: &mut impl village_store::Db, me: &Identity, id: i64) -> Result<CircleRow> {
     match store::circle_entry(db, id).await? {
         Some(e) if e.owner_id == me.user.id => Ok(e),
-        _ => Err(CircleError::NotFound),
+        _ => Err(Error::NotFound("circle entry or person")),
     }
 }
 
@@ -256,7 +232,7 @@ pub async fn update(
     id: i64,
     change: &EntryChange<'_>,
     now: i64,
-) -> Result<(), CircleError> {
+) -> Result<()> {
     let EntryChange {
         ring: ring_code,
         name,
@@ -280,7 +256,7 @@ pub async fn update(
     let linked_and_accepted = entry.member_id.is_some() && entry.status == "accepted";
     let supporter = supporter.unwrap_or(entry.supporter && linked_and_accepted);
     if supporter && !linked_and_accepted {
-        return Err(CircleError::Conflict(
+        return Err(Error::Conflict(
             ErrorCode::SupporterNeedsMember,
             "Only a member of this hub who has accepted your invitation can be a supporter.".into(),
         ));
@@ -324,7 +300,7 @@ pub async fn update(
 /// Take someone out of the circle. If they could see things as a circle member, that stops
 /// on the very next request.
 #[tracing::instrument(skip_all, fields(actor = me.user.id, id))]
-pub async fn remove(state: &App, me: &Identity, id: i64, now: i64) -> Result<(), CircleError> {
+pub async fn remove(state: &App, me: &Identity, id: i64, now: i64) -> Result<()> {
     let mut tx = state.store.begin().await?;
     let entry = own_entry(&mut tx, me, id).await?;
     store::remove_circle_entry(&mut tx, id).await?;
@@ -353,7 +329,7 @@ pub async fn answer(
     accept: bool,
     ip: &str,
     now: i64,
-) -> Result<(), CircleError> {
+) -> Result<()> {
     let mut tx = state.store.begin().await?;
     let entry = match store::circle_entry(&mut tx, entry_id).await? {
         Some(e)
@@ -362,7 +338,7 @@ pub async fn answer(
         {
             e
         }
-        _ => return Err(CircleError::NotFound),
+        _ => return Err(Error::NotFound("circle entry or person")),
     };
     if accept && entry.status == "accepted" {
         return Ok(());
@@ -444,7 +420,7 @@ pub async fn choose_connector(
     connector_id: i64,
     ip: &str,
     now: i64,
-) -> Result<(), CircleError> {
+) -> Result<()> {
     let mut tx = state.store.begin().await?;
     let connector = account_store::user_by_id(&mut tx, connector_id)
         .await?
@@ -493,9 +469,9 @@ pub async fn offer_connector(
     person_id: i64,
     ip: &str,
     now: i64,
-) -> Result<(), CircleError> {
+) -> Result<()> {
     if connector.user.role() != Role::Connector {
-        return Err(CircleError::Conflict(
+        return Err(Error::Conflict(
             ErrorCode::OnlyConnectorsOffer,
             "Only connectors can offer to be someone's connector.".into(),
         ));
@@ -506,7 +482,7 @@ pub async fn offer_connector(
             .await?
             .is_none()
     {
-        return Err(CircleError::NotFound);
+        return Err(Error::NotFound("circle entry or person"));
     }
     store::link_connector(&mut tx, person_id, connector.user.id, false, now).await?;
     record(
@@ -532,13 +508,13 @@ pub async fn end_connector(
     person_id: i64,
     connector_id: i64,
     now: i64,
-) -> Result<(), CircleError> {
+) -> Result<()> {
     if me.user.id != person_id && me.user.id != connector_id {
-        return Err(CircleError::NotFound);
+        return Err(Error::NotFound("circle entry or person"));
     }
     let mut tx = state.store.begin().await?;
     let Some(link) = store::connector_link(&mut tx, person_id, connector_id).await? else {
-        return Err(CircleError::NotFound);
+        return Err(Error::NotFound("circle entry or person"));
     };
     store::unlink_connector(&mut tx, person_id, connector_id).await?;
     if link.status == "accepted" {

@@ -4,7 +4,7 @@
 
 use crate::accounts::Identity;
 use crate::audit::record;
-use crate::App;
+use crate::{App, Error};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use village_domain::accounts::FieldError;
@@ -12,25 +12,6 @@ use village_domain::audit::AuditAction;
 use village_domain::people::{decide, PersonalAction, Relationship, Section, Visibility};
 use village_store::people::{self as store, ConversationRow, NewConversation, ReplyRow};
 use village_store::{Db, StoreError};
-
-#[derive(Debug)]
-pub enum NoteError {
-    Field(FieldError),
-    NotFound,
-    Store(StoreError),
-}
-
-impl From<StoreError> for NoteError {
-    fn from(e: StoreError) -> Self {
-        NoteError::Store(e)
-    }
-}
-
-impl From<FieldError> for NoteError {
-    fn from(e: FieldError) -> Self {
-        NoteError::Field(e)
-    }
-}
 
 /// Whether `who` is a connector the person chose, as the policy sees it.
 async fn as_connector(
@@ -98,14 +79,14 @@ pub async fn write_note(
     note: &NoteBody,
     ip: &str,
     t: i64,
-) -> Result<i64, NoteError> {
+) -> Result<i64, Error> {
     let happened_on = check_date(&note.happened_on, t)?;
     let story = check_text("story", &note.story, true, 4_000)?;
     let next_steps = check_text("next_steps", &note.next_steps, false, 2_000)?;
     let mut tx = state.store.begin().await?;
     let r = as_connector(&mut tx, person_id, connector).await?;
     if r == Relationship::Themself || !allowed(r, PersonalAction::RecordConversation) {
-        return Err(NoteError::NotFound);
+        return Err(Error::NotFound("person or conversation"));
     }
     let id = store::add_conversation(
         &mut tx,
@@ -143,15 +124,15 @@ pub async fn reply(
     answer: &ReplyBody,
     ip: &str,
     t: i64,
-) -> Result<(), NoteError> {
+) -> Result<(), Error> {
     let mut tx = state.store.begin().await?;
     let Some(note) = store::conversation(&mut tx, conversation_id).await? else {
-        return Err(NoteError::NotFound);
+        return Err(Error::NotFound("person or conversation"));
     };
     let r = as_connector(&mut tx, note.person_id, who).await?;
     let writer = note.connector_id == Some(who.user.id) && allowed(r, PersonalAction::ReadOwnNotes);
     if r != Relationship::Themself && !writer {
-        return Err(NoteError::NotFound);
+        return Err(Error::NotFound("person or conversation"));
     }
     let person = r == Relationship::Themself;
     let (kind, text, next_steps) = (
@@ -217,7 +198,7 @@ pub async fn reply(
             .await?;
         }
         _ => {
-            return Err(NoteError::Field(FieldError::new(
+            return Err(Error::Field(FieldError::new(
                 "kind",
                 ErrorCode::ReplyKindInvalid,
                 if person {
@@ -297,11 +278,11 @@ pub async fn notes(
     person_id: i64,
     ip: &str,
     t: i64,
-) -> Result<Vec<ConversationOut>, NoteError> {
+) -> Result<Vec<ConversationOut>, Error> {
     let mut c = state.store.conn().await?;
     let r = as_connector(&mut c, person_id, who).await?;
     if !allowed(r, PersonalAction::ReadOwnNotes) {
-        return Err(NoteError::NotFound);
+        return Err(Error::NotFound("person or conversation"));
     }
     let by = (r != Relationship::Themself).then_some(who.user.id);
     let rows = store::conversations(&mut c, person_id, by).await?;

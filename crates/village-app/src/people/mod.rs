@@ -159,27 +159,17 @@ pub struct SectionChange {
     pub visibility: Option<Visibility>,
 }
 
-#[derive(Debug)]
-pub enum SaveError {
-    /// What was entered has a problem (named by field).
-    Field(FieldError),
-    /// The policy refused this change to this section.
-    Forbidden(Section),
-    /// No such person, or the editor may not see them at all.
-    NotFound,
-    Store(StoreError),
-}
-
-impl From<StoreError> for SaveError {
-    fn from(e: StoreError) -> Self {
-        SaveError::Store(e)
-    }
-}
-
-impl From<FieldError> for SaveError {
-    fn from(e: FieldError) -> Self {
-        SaveError::Field(e)
-    }
+/// The policy refuses this change to this section: names the section's visibility field.
+fn refused(section: Section) -> crate::Error {
+    FieldError::new(
+        section.visibility_field(),
+        ErrorCode::Forbidden,
+        format!(
+            "You may not change the '{}' section, or who can see it.",
+            section.key()
+        ),
+    )
+    .into()
 }
 
 use crate::this_year;
@@ -211,13 +201,13 @@ pub async fn save_profile(
     changes: &[SectionChange],
     ip: &str,
     now: i64,
-) -> Result<usize, SaveError> {
+) -> crate::Result<usize> {
     let mut tx = state.store.begin().await?;
     if account_store::user_by_id(&mut tx, person_id)
         .await?
         .is_none()
     {
-        return Err(SaveError::NotFound);
+        return Err(crate::Error::NotFound("person"));
     }
     let relationship = store::relationship(&mut tx, person_id, Some(editor.user.id)).await?;
     let rows = store::sections(&mut tx, person_id).await?;
@@ -238,9 +228,9 @@ pub async fn save_profile(
             // Someone who may not even read it is told nothing more than that.
             return Err(
                 if relationship == Relationship::Member || relationship == Relationship::Anonymous {
-                    SaveError::NotFound
+                    crate::Error::NotFound("person")
                 } else {
-                    SaveError::Forbidden(section)
+                    refused(section)
                 },
             );
         }
@@ -254,7 +244,7 @@ pub async fn save_profile(
             )
             .allowed()
         {
-            return Err(SaveError::Forbidden(section));
+            return Err(refused(section));
         }
         let new_content = match &change.content {
             Some(content) => {
@@ -275,7 +265,7 @@ pub async fn save_profile(
                     )
                     .allowed()
                 {
-                    return Err(SaveError::Forbidden(section));
+                    return Err(refused(section));
                 }
                 checked
             }
@@ -352,21 +342,6 @@ pub async fn save_profile(
     Ok(changed)
 }
 
-#[derive(Debug)]
-pub enum UndoError {
-    NotFound,
-    Forbidden,
-    /// The section has changed since; undo the later change first.
-    ChangedSince,
-    Store(StoreError),
-}
-
-impl From<StoreError> for UndoError {
-    fn from(e: StoreError) -> Self {
-        UndoError::Store(e)
-    }
-}
-
 /// Put a section back as it was before one change. The undo is itself a change in the
 /// history, made by whoever undid it.
 #[tracing::instrument(skip_all, fields(person_id, edit_id))]
@@ -377,13 +352,13 @@ pub async fn undo_edit(
     edit_id: i64,
     ip: &str,
     now: i64,
-) -> Result<Section, UndoError> {
+) -> crate::Result<Section> {
     let mut tx = state.store.begin().await?;
     let Some(edit) = store::edit(&mut tx, person_id, edit_id).await? else {
-        return Err(UndoError::NotFound);
+        return Err(crate::Error::NotFound("change"));
     };
     let Some(section) = Section::parse(&edit.section) else {
-        return Err(UndoError::NotFound);
+        return Err(crate::Error::NotFound("change"));
     };
     let relationship = store::relationship(&mut tx, person_id, Some(editor.user.id)).await?;
     let rows = store::sections(&mut tx, person_id).await?;
@@ -397,7 +372,7 @@ pub async fn undo_edit(
     )
     .allowed()
     {
-        return Err(UndoError::NotFound);
+        return Err(crate::Error::NotFound("change"));
     }
     if !decide(
         relationship,
@@ -407,11 +382,14 @@ pub async fn undo_edit(
     )
     .allowed()
     {
-        return Err(UndoError::Forbidden);
+        return Err(crate::Error::Forbidden);
     }
     let after = Content::from_stored(&edit.after_body, edit.after_structure.as_deref());
     if after != current {
-        return Err(UndoError::ChangedSince);
+        return crate::error::conflict(
+            ErrorCode::ChangedSince,
+            "Someone changed that part of the profile again after this change. Undo the newest change first.",
+        );
     }
     let before = Content::from_stored(&edit.before_body, edit.before_structure.as_deref());
     let structure = before.structure_json();
@@ -512,31 +490,14 @@ pub fn check_text(
     village_domain::text::check(field, text, required, max, "something here")
 }
 
-#[derive(Debug)]
-pub enum ForgetError {
-    Field(FieldError),
-    Store(StoreError),
-}
-
-impl From<StoreError> for ForgetError {
-    fn from(e: StoreError) -> Self {
-        ForgetError::Store(e)
-    }
-}
-
 /// Forget a person at their request, after checking their password: everything about them
 /// goes (see `village_store::people::forget`), they are signed out everywhere, and the words
 /// are cleared from disk.
-pub async fn forget(
-    state: &App,
-    me: &Identity,
-    password: &str,
-    now: i64,
-) -> Result<(), ForgetError> {
+pub async fn forget(state: &App, me: &Identity, password: &str, now: i64) -> crate::Result<()> {
     if !crate::accounts::verify_password(password.to_string(), Some(me.user.password_hash.clone()))
         .await
     {
-        return Err(ForgetError::Field(FieldError::new(
+        return Err(crate::Error::Field(FieldError::new(
             "password",
             ErrorCode::PasswordWrong,
             "Your password is not right",
@@ -545,7 +506,7 @@ pub async fn forget(
     if me.user.role() == village_domain::accounts::Role::HubAdmin {
         let mut c = state.store.conn().await?;
         if account_store::count_role(&mut c, village_domain::accounts::Role::HubAdmin).await? <= 1 {
-            return Err(ForgetError::Field(FieldError::new(
+            return Err(crate::Error::Field(FieldError::new(
                 "password",
                 ErrorCode::LastHubAdmin,
                 "You are the only hub admin. Make someone else a hub admin first, so the hub is not left without one.",

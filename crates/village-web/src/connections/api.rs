@@ -8,38 +8,11 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use village_app::connections::{ConnectError, IntroductionRequest, Seen};
-use village_domain::connections::introduction::{Action, Refusal, State as IntroState};
+use village_app::connections::{IntroductionRequest, Requested, Seen};
+use village_domain::connections::introduction::{Action, State as IntroState};
 use village_domain::connections::matching::Preferences;
 use village_domain::error::ErrorCode;
 use village_store::connections::{self as store, IntroductionRow};
-
-pub(super) fn api_error(e: ConnectError) -> ApiError {
-    match e {
-        ConnectError::NotFound => ApiError::not_found("person, offer or introduction"),
-        ConnectError::Field(f) => f.into(),
-        ConnectError::Refused(r) => {
-            let message = match r {
-                Refusal::NotYours => "That is not yours to do: it is for the person, their connector or the group, depending on the step.",
-                Refusal::NeedsPersonsAgreement => "The person must agree first: they send the introduction themselves.",
-                Refusal::NotNow => "That cannot be done at this step of the introduction.",
-                Refusal::ReasonNeeded => {
-                    return ApiError::field("reason", r.code(), "Please give a reason.")
-                }
-            };
-            ApiError::new(r.code(), message)
-        }
-        ConnectError::Changed => ApiError::new(
-            ErrorCode::NotAllowedNow,
-            "Someone else moved the introduction on just now. Look again.",
-        ),
-        ConnectError::AlreadyOpen(id) => ApiError::new(
-            ErrorCode::AlreadyIntroduced,
-            format!("There is already an introduction in progress for this offer: number {id}."),
-        ),
-        ConnectError::Store(e) => e.into(),
-    }
-}
 
 /// One suggestion.
 #[derive(Debug, Serialize, ToSchema)]
@@ -70,9 +43,7 @@ async fn suggestions(
     limit: Option<usize>,
 ) -> Result<Json<Vec<MatchOut>>, ApiError> {
     let limit = limit.unwrap_or(20).clamp(1, 50);
-    let ideas = village_app::connections::ideas(state, who, person, ip, now(), limit)
-        .await
-        .map_err(api_error)?;
+    let ideas = village_app::connections::ideas(state, who, person, ip, now(), limit).await?;
     if ideas.needs_home {
         return Err(ApiError::field("travel.postcode", ErrorCode::HomeAreaNeeded, "This directory is large: add a home area (travel.postcode) to the profile to get suggestions near it."));
     }
@@ -157,8 +128,7 @@ pub async fn api_mark(
         &body.reason,
         now(),
     )
-    .await
-    .map_err(api_error)?;
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -172,9 +142,7 @@ pub async fn api_unmark(
     ApiUser(identity): ApiUser,
     Path(offer_id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    village_app::connections::mark(&state, &identity, &offer_id, "clear", "", now())
-        .await
-        .map_err(api_error)?;
+    village_app::connections::mark(&state, &identity, &offer_id, "clear", "", now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -353,7 +321,7 @@ pub async fn api_request(
     ApiJson(body): ApiJson<IntroductionBody>,
 ) -> Result<(StatusCode, Json<IntroductionOut>), ApiError> {
     let t = now();
-    let id = village_app::connections::request(
+    let requested = village_app::connections::request(
         &state,
         &identity,
         &IntroductionRequest {
@@ -366,11 +334,19 @@ pub async fn api_request(
         &ip,
         t,
     )
-    .await
-    .map_err(api_error)?;
-    let seen = village_app::connections::view(&state, &identity, id, &ip, t)
-        .await
-        .map_err(api_error)?;
+    .await?;
+    let id = match requested {
+        Requested::New(id) => id,
+        Requested::AlreadyOpen(id) => {
+            return Err(ApiError::new(
+                ErrorCode::AlreadyIntroduced,
+                format!(
+                    "There is already an introduction in progress for this offer: number {id}."
+                ),
+            ))
+        }
+    };
+    let seen = village_app::connections::view(&state, &identity, id, &ip, t).await?;
     Ok((StatusCode::CREATED, Json(seen_out(seen))))
 }
 
@@ -385,9 +361,7 @@ pub async fn api_introduction(
     ClientAddress(ip): ClientAddress,
     Path(id): Path<i64>,
 ) -> Result<Json<IntroductionOut>, ApiError> {
-    let seen = village_app::connections::view(&state, &identity, id, &ip, now())
-        .await
-        .map_err(api_error)?;
+    let seen = village_app::connections::view(&state, &identity, id, &ip, now()).await?;
     Ok(Json(seen_out(seen)))
 }
 
@@ -432,12 +406,8 @@ pub async fn api_act(
             .reason
     };
     let t = now();
-    village_app::connections::act(&state, &identity, id, action, &reason, &ip, t)
-        .await
-        .map_err(api_error)?;
-    let seen = village_app::connections::view(&state, &identity, id, &ip, t)
-        .await
-        .map_err(api_error)?;
+    village_app::connections::act(&state, &identity, id, action, &reason, &ip, t).await?;
+    let seen = village_app::connections::view(&state, &identity, id, &ip, t).await?;
     Ok(Json(seen_out(seen)))
 }
 
@@ -470,9 +440,7 @@ pub async fn api_inbox(
     ClientAddress(ip): ClientAddress,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<IntroductionOut>>, ApiError> {
-    let rows = village_app::connections::inbox(&state, &identity, &id, &ip, now())
-        .await
-        .map_err(api_error)?;
+    let rows = village_app::connections::inbox(&state, &identity, &id, &ip, now()).await?;
     Ok(Json(
         rows.into_iter()
             .map(|r| out(r, Vec::new(), Vec::new(), true))

@@ -3,7 +3,7 @@
 
 use crate::api::{ApiError, ApiJson};
 use crate::auth::{ApiUser, ClientAddress, CsrfToken, Identity, SignedIn};
-use crate::pages::{self, when, Errors, Layout, PageForm};
+use crate::pages::{self, when, Errors, Layout, PageError, PageForm};
 use crate::{now, AppState};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -17,7 +17,7 @@ use village_app::connections::checkins::{check_in, my_checkins, to_out, CheckinO
 use village_app::connections::shortlists::{
     add_item, new_shortlist, pick, share, shortlist_out, shortlists, ShortlistOut,
 };
-use village_app::connections::ConnectError;
+use village_app::Error;
 use village_domain::audit::AuditAction;
 use village_domain::connections::checkin::{chart, next_due, Answers, Moment, QUESTIONS};
 use village_domain::people::Relationship;
@@ -50,7 +50,7 @@ pub async fn api_checkins(
     my_checkins(&state, &identity)
         .await
         .map(Json)
-        .map_err(super::api::api_error)
+        .map_err(ApiError::from)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -73,10 +73,10 @@ pub async fn api_check_in(
 ) -> Result<(StatusCode, Json<Vec<CheckinOut>>), ApiError> {
     check_in(&state, &identity, &body.moment, body.answers, now())
         .await
-        .map_err(super::api::api_error)?;
+        .map_err(ApiError::from)?;
     let all = my_checkins(&state, &identity)
         .await
-        .map_err(super::api::api_error)?;
+        .map_err(ApiError::from)?;
     Ok((StatusCode::CREATED, Json(all)))
 }
 
@@ -101,8 +101,7 @@ async fn checkins_page(
 ) -> Response {
     let list = match my_checkins(state, identity).await {
         Ok(l) => l,
-        Err(ConnectError::Store(e)) => return pages::store_failed(e),
-        Err(_) => return pages::unavailable(),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let done: Vec<(Moment, i64)> = list.iter().map(|c| (c.moment, c.at)).collect();
     let (next, due) = if done.is_empty() {
@@ -207,9 +206,8 @@ async fn view_checkin_post(
     };
     match check_in(&state, &identity, &form.moment, answers, now()).await {
         Ok(()) => Redirect::to("/me/check-ins").into_response(),
-        Err(ConnectError::Field(f)) => checkins_page(&state, &identity, &csrf, f.into()).await,
-        Err(ConnectError::Store(e)) => pages::store_failed(e),
-        Err(_) => pages::unavailable(),
+        Err(Error::Field(f)) => checkins_page(&state, &identity, &csrf, f.into()).await,
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -228,7 +226,7 @@ pub async fn api_my_shortlists(
     shortlists(&state, &identity, me, &ip, now())
         .await
         .map(Json)
-        .map_err(super::api::api_error)
+        .map_err(ApiError::from)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -250,7 +248,7 @@ pub async fn api_person_shortlists(
     shortlists(&state, &identity, id, &ip, now())
         .await
         .map(Json)
-        .map_err(super::api::api_error)
+        .map_err(ApiError::from)
 }
 
 /// For a connector the person chose: start a shortlist for them (shared only when you share it).
@@ -266,7 +264,7 @@ pub async fn api_new_shortlist(
 ) -> Result<(StatusCode, Json<ShortlistOut>), ApiError> {
     let sid = new_shortlist(&state, &identity, id, &body.title, now())
         .await
-        .map_err(super::api::api_error)?;
+        .map_err(ApiError::from)?;
     Ok((StatusCode::CREATED, Json(one(&state, sid).await?)))
 }
 
@@ -275,9 +273,7 @@ async fn one(state: &AppState, id: i64) -> Result<ShortlistOut, ApiError> {
     let s = store::shortlist(&mut c, id)
         .await?
         .ok_or_else(|| ApiError::not_found("shortlist"))?;
-    shortlist_out(&mut c, s)
-        .await
-        .map_err(super::api::api_error)
+    shortlist_out(&mut c, s).await.map_err(ApiError::from)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -302,7 +298,7 @@ pub async fn api_add_item(
 ) -> Result<Json<ShortlistOut>, ApiError> {
     add_item(&state, &identity, id, &body.offer_id, &body.note, now())
         .await
-        .map_err(super::api::api_error)?;
+        .map_err(ApiError::from)?;
     Ok(Json(one(&state, id).await?))
 }
 
@@ -318,7 +314,7 @@ pub async fn api_share(
 ) -> Result<Json<ShortlistOut>, ApiError> {
     share(&state, &identity, id, now())
         .await
-        .map_err(super::api::api_error)?;
+        .map_err(ApiError::from)?;
     Ok(Json(one(&state, id).await?))
 }
 
@@ -334,7 +330,7 @@ pub async fn api_pick(
 ) -> Result<Json<ShortlistOut>, ApiError> {
     pick(&state, &identity, id, &offer_id, now())
         .await
-        .map_err(super::api::api_error)?;
+        .map_err(ApiError::from)?;
     Ok(Json(one(&state, id).await?))
 }
 
@@ -363,7 +359,7 @@ async fn shortlists_page(
     let t = now();
     let lists = match shortlists(state, identity, person, ip, t).await {
         Ok(l) => l,
-        Err(e) => return super::pages::failed(state, identity, csrf, e),
+        Err(e) => return PageError::from(e).into_response(),
     };
     // A connector picks from the ideas built from what the person shares with connectors.
     let (ideas, person_name) = if own {
@@ -377,7 +373,7 @@ async fn shortlists_page(
                     .collect(),
                 i.person_name,
             ),
-            Err(e) => return super::pages::failed(state, identity, csrf, e),
+            Err(e) => return PageError::from(e).into_response(),
         }
     };
     let status = if errors.is_empty() {
@@ -449,10 +445,8 @@ async fn view_new_shortlist(
 ) -> Response {
     match new_shortlist(&state, &identity, id, &form.title, now()).await {
         Ok(_) => Redirect::to(&format!("/people/{id}/shortlists")).into_response(),
-        Err(ConnectError::Field(f)) => {
-            shortlists_page(&state, &identity, &csrf, &ip, id, f.into()).await
-        }
-        Err(e) => super::pages::failed(&state, &identity, &csrf, e),
+        Err(Error::Field(f)) => shortlists_page(&state, &identity, &csrf, &ip, id, f.into()).await,
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -487,10 +481,10 @@ async fn view_add_item(
         person,
     ) {
         (Ok(()), Some(p)) => Redirect::to(&format!("/people/{p}/shortlists")).into_response(),
-        (Err(ConnectError::Field(f)), Some(p)) => {
+        (Err(Error::Field(f)), Some(p)) => {
             shortlists_page(&state, &identity, &csrf, &ip, p, f.into()).await
         }
-        (Err(e), _) => super::pages::failed(&state, &identity, &csrf, e),
+        (Err(e), _) => PageError::from(e).into_response(),
         (Ok(()), None) => crate::hub::not_found_page(&state, Some(&identity), &csrf),
     }
 }
@@ -505,10 +499,10 @@ async fn view_share(
     let person = person_of(&state, id).await;
     match (share(&state, &identity, id, now()).await, person) {
         (Ok(()), Some(p)) => Redirect::to(&format!("/people/{p}/shortlists")).into_response(),
-        (Err(ConnectError::Field(f)), Some(p)) => {
+        (Err(Error::Field(f)), Some(p)) => {
             shortlists_page(&state, &identity, &csrf, &ip, p, f.into()).await
         }
-        (Err(e), _) => super::pages::failed(&state, &identity, &csrf, e),
+        (Err(e), _) => PageError::from(e).into_response(),
         (Ok(()), None) => crate::hub::not_found_page(&state, Some(&identity), &csrf),
     }
 }
@@ -522,7 +516,6 @@ pub struct PickForm {
 async fn view_pick(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
-    csrf: CsrfToken,
     Path(id): Path<i64>,
     PageForm(form): PageForm<PickForm>,
 ) -> Response {
@@ -533,7 +526,7 @@ async fn view_pick(
             form_urlencoded::byte_serialize(form.offer_id.as_bytes()).collect::<String>()
         ))
         .into_response(),
-        Err(e) => super::pages::failed(&state, &identity, &csrf, e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -625,7 +618,7 @@ pub async fn export_of(
     let mut shortlists = Vec::new();
     for s in store::shortlists_of(db, user_id, None).await? {
         shortlists.push(shortlist_out(db, s).await.map_err(|e| match e {
-            ConnectError::Store(s) => s,
+            Error::Store(s) => s,
             _ => village_store::StoreError::Invalid("shortlist".into()),
         })?);
     }

@@ -3,7 +3,7 @@
 //! and notices.
 
 use crate::auth::{ClientAddress, CsrfToken, Identity, SignedIn};
-use crate::pages::{self, when, Errors, Layout, PageForm};
+use crate::pages::{self, when, Errors, Layout, PageError, PageForm};
 use crate::{now, AppState};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -12,7 +12,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
-use village_app::connections::{ConnectError, IntroductionRequest, Seen};
+use village_app::connections::{IntroductionRequest, Requested, Seen};
+use village_app::Error;
 use village_domain::connections::introduction::{Action, State as IntroState};
 use village_domain::connections::matching::Preferences;
 use village_domain::people::Section;
@@ -31,68 +32,6 @@ pub fn routes() -> Router<AppState> {
         .route("/introductions/{id}/{action}", post(view_act))
         .route("/organisations/{id}/introductions", get(view_inbox))
         .route("/notifications", get(view_notifications))
-}
-
-pub(super) fn failed(
-    state: &AppState,
-    identity: &Identity,
-    csrf: &CsrfToken,
-    e: ConnectError,
-) -> Response {
-    match e {
-        ConnectError::NotFound => crate::hub::not_found_page(state, Some(identity), csrf),
-        ConnectError::Store(e) => pages::store_failed(e),
-        ConnectError::Field(f) => pages::problem(
-            state,
-            Some(identity),
-            csrf,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Please check what you wrote",
-            &[f.message.as_str(), "Go back and try again."],
-        ),
-        ConnectError::Refused(r) => {
-            let (status, says) = match r {
-                village_domain::connections::introduction::Refusal::NotNow => (
-                    StatusCode::CONFLICT,
-                    "That step is not possible now: the introduction has moved on.",
-                ),
-                village_domain::connections::introduction::Refusal::ReasonNeeded => (
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "Please give a reason: it helps everyone understand.",
-                ),
-                village_domain::connections::introduction::Refusal::NeedsPersonsAgreement => (
-                    StatusCode::FORBIDDEN,
-                    "The person sends their introduction themselves: that is how they agree to it.",
-                ),
-                village_domain::connections::introduction::Refusal::NotYours => (
-                    StatusCode::FORBIDDEN,
-                    "That step is for someone else in this introduction.",
-                ),
-            };
-            pages::problem(
-                state,
-                Some(identity),
-                csrf,
-                status,
-                "That did not happen",
-                &[says, "Go back to the introduction to see where it is."],
-            )
-        }
-        ConnectError::Changed => pages::problem(
-            state,
-            Some(identity),
-            csrf,
-            StatusCode::CONFLICT,
-            "Someone got there first",
-            &[
-                "The introduction moved on just now.",
-                "Go back to see where it is.",
-            ],
-        ),
-        ConnectError::AlreadyOpen(id) => {
-            Redirect::to(&format!("/introductions/{id}")).into_response()
-        }
-    }
 }
 
 pub struct IdeaView {
@@ -130,7 +69,7 @@ async fn ideas_page(
     let ideas = match village_app::connections::ideas(state, identity, person, ip, now(), 20).await
     {
         Ok(i) => i,
-        Err(e) => return failed(state, identity, csrf, e),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let prefs = match state.store.conn().await {
         Ok(mut c) => store::preferences(&mut c, person).await.unwrap_or_default(),
@@ -212,7 +151,6 @@ pub struct MarkForm {
 async fn view_mark(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
-    csrf: CsrfToken,
     PageForm(form): PageForm<MarkForm>,
 ) -> Response {
     match village_app::connections::mark(
@@ -226,7 +164,7 @@ async fn view_mark(
     .await
     {
         Ok(()) => Redirect::to("/me/ideas").into_response(),
-        Err(e) => failed(&state, &identity, &csrf, e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -403,8 +341,10 @@ async fn view_request(
         message: form.message.clone(),
     };
     match village_app::connections::request(&state, &identity, &r, &ip, now()).await {
-        Ok(id) => Redirect::to(&format!("/introductions/{id}")).into_response(),
-        Err(ConnectError::Field(f)) if f.field != "offer_id" => {
+        Ok(Requested::New(id) | Requested::AlreadyOpen(id)) => {
+            Redirect::to(&format!("/introductions/{id}")).into_response()
+        }
+        Err(Error::Field(f)) if f.field != "offer_id" => {
             new_page(
                 &state,
                 &identity,
@@ -417,7 +357,7 @@ async fn view_request(
             )
             .await
         }
-        Err(e) => failed(&state, &identity, &csrf, e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -461,7 +401,7 @@ async fn view_introduction(
 ) -> Response {
     let seen: Seen = match village_app::connections::view(&state, &identity, id, &ip, now()).await {
         Ok(s) => s,
-        Err(e) => return failed(&state, &identity, &csrf, e),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let group_view = seen.group_only();
     let row = &seen.row;
@@ -553,7 +493,7 @@ async fn view_act(
         .await
     {
         Ok(_) => Redirect::to(&format!("/introductions/{id}")).into_response(),
-        Err(e) => failed(&state, &identity, &csrf, e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -619,7 +559,7 @@ async fn view_inbox(
 ) -> Response {
     let rows = match village_app::connections::inbox(&state, &identity, &id, &ip, now()).await {
         Ok(r) => r,
-        Err(e) => return failed(&state, &identity, &csrf, e),
+        Err(e) => return PageError::from(e).into_response(),
     };
     pages::page(&ListPage {
         layout: Layout::new(&state, Some(&identity), &csrf, "/introductions", "Introductions to your group"),

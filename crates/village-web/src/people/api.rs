@@ -4,8 +4,7 @@
 
 use super::{
     access_log, export, forget, history, save_profile, section_json, sharing_choices, undo_edit,
-    view_profile, ConsentOut, EditOut, Export, ForgetError, ProfileView, SaveError, SectionChange,
-    UndoError,
+    view_profile, ConsentOut, EditOut, Export, ProfileView, SectionChange,
 };
 use crate::api::{ApiError, ApiJson};
 use crate::auth::{ApiUser, ClientAddress, MaybeSignedIn};
@@ -18,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 use village_app::people::circle::{
-    self as circle_fns, CircleEntryOut, CircleError, ConnectorOut, MembershipOut, NewEntry,
+    self as circle_fns, CircleEntryOut, ConnectorOut, MembershipOut, NewEntry,
 };
 use village_domain::error::ErrorCode;
 use village_domain::people::profile::{Content, Slot};
@@ -165,25 +164,6 @@ fn read_changes(body: &Value, current: &ProfileView) -> Result<Vec<SectionChange
     Ok(changes)
 }
 
-fn save_error(e: SaveError) -> ApiError {
-    match e {
-        SaveError::Field(f) => f.into(),
-        SaveError::Forbidden(section) => {
-            let mut e = ApiError::new(
-                ErrorCode::Forbidden,
-                format!(
-                    "You may not change the '{}' section, or who can see it.",
-                    section.key()
-                ),
-            );
-            e.field = Some(section.visibility_field());
-            e
-        }
-        SaveError::NotFound => ApiError::not_found("person"),
-        SaveError::Store(e) => e.into(),
-    }
-}
-
 /// Your own profile: every section, empty or not, with who can see it.
 #[utoipa::path(get, path = "/api/v1/me/profile", tag = "people",
     responses((status = 200, body = ProfileOut), (status = 401, body = crate::api::ErrorBody)),
@@ -227,9 +207,7 @@ async fn put_profile(
         .await?
         .ok_or_else(|| ApiError::not_found("person"))?;
     let changes = read_changes(body, &current)?;
-    save_profile(state, identity, person_id, &changes, ip, t)
-        .await
-        .map_err(save_error)?;
+    save_profile(state, identity, person_id, &changes, ip, t).await?;
     let view = view_profile(state, Some(identity), person_id, ip, t)
         .await?
         .ok_or_else(|| ApiError::not_found("person"))?;
@@ -310,18 +288,6 @@ pub async fn api_person_history(
     history_of(&state, &identity, id, &ip).await
 }
 
-fn undo_error(e: UndoError) -> ApiError {
-    match e {
-        UndoError::NotFound => ApiError::not_found("change"),
-        UndoError::Forbidden => ApiError::forbidden(),
-        UndoError::ChangedSince => ApiError::new(
-            ErrorCode::ChangedSince,
-            "That part of the profile has changed since: undo the later change first.",
-        ),
-        UndoError::Store(e) => e.into(),
-    }
-}
-
 /// Put a section back as it was before one change (yours, or a supporter's).
 #[utoipa::path(post, path = "/api/v1/me/profile/history/{edit_id}/undo", tag = "people",
     params(("edit_id" = i64, Path, description = "The change to undo")),
@@ -334,9 +300,7 @@ pub async fn api_undo(
     Path(edit_id): Path<i64>,
 ) -> Result<Response, ApiError> {
     let t = now();
-    undo_edit(&state, &identity, identity.user.id, edit_id, &ip, t)
-        .await
-        .map_err(undo_error)?;
+    undo_edit(&state, &identity, identity.user.id, edit_id, &ip, t).await?;
     api_my_profile(State(state), ApiUser(identity), ClientAddress(ip)).await
 }
 
@@ -426,21 +390,11 @@ pub async fn api_forget(
             );
             Ok(r)
         }
-        Err(ForgetError::Field(f)) => Err(f.into()),
-        Err(ForgetError::Store(e)) => Err(e.into()),
+        Err(e) => Err(e.into()),
     }
 }
 
 // ---- Circle and connectors ------------------------------------------------------------
-
-pub fn circle_error(e: CircleError) -> ApiError {
-    match e {
-        CircleError::Field(f) => f.into(),
-        CircleError::NotFound => ApiError::not_found("circle entry or person"),
-        CircleError::Conflict(code, message) => ApiError::new(code, message),
-        CircleError::Store(e) => e.into(),
-    }
-}
 
 /// Your circle of support, and the circles you are in or invited into.
 #[derive(Debug, Serialize, ToSchema)]
@@ -507,8 +461,7 @@ pub async fn api_add_circle(
         &ip,
         now(),
     )
-    .await
-    .map_err(circle_error)?;
+    .await?;
     let mut c = state.store.conn().await?;
     let entry = store::circle_entry(&mut c, id)
         .await?
@@ -548,8 +501,7 @@ pub async fn api_change_circle(
         },
         now(),
     )
-    .await
-    .map_err(circle_error)?;
+    .await?;
     let mut c = state.store.conn().await?;
     let entry = store::circle_entry(&mut c, id)
         .await?
@@ -567,9 +519,7 @@ pub async fn api_remove_circle(
     ApiUser(identity): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    circle_fns::remove(&state, &identity, id, now())
-        .await
-        .map_err(circle_error)?;
+    circle_fns::remove(&state, &identity, id, now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -589,9 +539,7 @@ pub async fn api_answer_invitation(
         "decline" | "leave" => false,
         _ => return Err(ApiError::not_found("answer (use accept, decline or leave)")),
     };
-    circle_fns::answer(&state, &identity, entry_id, accept, &ip, now())
-        .await
-        .map_err(circle_error)?;
+    circle_fns::answer(&state, &identity, entry_id, accept, &ip, now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -642,9 +590,7 @@ pub async fn api_choose_connector(
     ClientAddress(ip): ClientAddress,
     ApiJson(body): ApiJson<ChooseConnectorBody>,
 ) -> Result<StatusCode, ApiError> {
-    circle_fns::choose_connector(&state, &identity, body.connector_id, &ip, now())
-        .await
-        .map_err(circle_error)?;
+    circle_fns::choose_connector(&state, &identity, body.connector_id, &ip, now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -658,9 +604,7 @@ pub async fn api_end_connector(
     ApiUser(identity): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    circle_fns::end_connector(&state, &identity, identity.user.id, id, now())
-        .await
-        .map_err(circle_error)?;
+    circle_fns::end_connector(&state, &identity, identity.user.id, id, now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -675,8 +619,6 @@ pub async fn api_offer_connector(
     ClientAddress(ip): ClientAddress,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    circle_fns::offer_connector(&state, &identity, id, &ip, now())
-        .await
-        .map_err(circle_error)?;
+    circle_fns::offer_connector(&state, &identity, id, &ip, now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,7 +4,7 @@
 
 use super::view_profile;
 use crate::auth::{ClientAddress, CsrfToken, Identity, SignedIn};
-use crate::pages::{self, Errors, Layout, PageForm};
+use crate::pages::{self, Errors, Layout, PageError, PageForm};
 use crate::{now, AppState};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -13,7 +13,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
-use village_app::people::circle::{self as circle_fns, CircleError, NewEntry};
+use village_app::people::circle::{self as circle_fns, NewEntry};
+use village_app::Error;
 use village_domain::accounts::Role;
 use village_domain::directory::taxonomy::category_by_id;
 use village_domain::people::circle::{layout, Ring};
@@ -291,32 +292,9 @@ async fn view_circle(
     .await
 }
 
-fn circle_failed(
-    state: &AppState,
-    identity: &Identity,
-    csrf: &CsrfToken,
-    e: CircleError,
-) -> Response {
-    match e {
-        CircleError::NotFound => crate::hub::not_found_page(state, Some(identity), csrf),
-        CircleError::Conflict(_, message) => pages::problem(
-            state,
-            Some(identity),
-            csrf,
-            StatusCode::CONFLICT,
-            "That could not be done",
-            &[message.as_str()],
-        ),
-        CircleError::Field(f) => pages::problem(
-            state,
-            Some(identity),
-            csrf,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "That could not be done",
-            &[f.message.as_str()],
-        ),
-        CircleError::Store(e) => pages::store_failed(e),
-    }
+/// The problem page for what the circle form cannot show beside a field.
+fn circle_failed(e: Error) -> Response {
+    PageError::from(e).into_response()
 }
 
 async fn view_circle_add(
@@ -340,15 +318,15 @@ async fn view_circle_add(
             "/me/circle?done=circle_added"
         })
         .into_response(),
-        Err(CircleError::Field(f)) => {
+        Err(Error::Field(f)) => {
             circle_page(&state, &identity, &csrf, &ip, f.into(), &form, None).await
         }
-        Err(CircleError::Conflict(_, message)) => {
+        Err(Error::Conflict(_, message)) => {
             let mut errors = Errors::none();
             errors.add("member_email", message);
             circle_page(&state, &identity, &csrf, &ip, errors, &form, None).await
         }
-        Err(e) => circle_failed(&state, &identity, &csrf, e),
+        Err(e) => circle_failed(e),
     }
 }
 
@@ -363,7 +341,6 @@ pub struct ChangeForm {
 async fn view_circle_change(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
-    csrf: CsrfToken,
     Path(id): Path<i64>,
     PageForm(form): PageForm<ChangeForm>,
 ) -> Response {
@@ -375,19 +352,18 @@ async fn view_circle_change(
     };
     match circle_fns::update(&state, &identity, id, &change, now()).await {
         Ok(()) => Redirect::to("/me/circle?done=circle_changed").into_response(),
-        Err(e) => circle_failed(&state, &identity, &csrf, e),
+        Err(e) => circle_failed(e),
     }
 }
 
 async fn view_circle_remove(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
-    csrf: CsrfToken,
     Path(id): Path<i64>,
 ) -> Response {
     match circle_fns::remove(&state, &identity, id, now()).await {
         Ok(()) => Redirect::to("/me/circle?done=circle_changed").into_response(),
-        Err(e) => circle_failed(&state, &identity, &csrf, e),
+        Err(e) => circle_failed(e),
     }
 }
 
@@ -405,7 +381,7 @@ async fn view_answer(
     };
     match circle_fns::answer(&state, &identity, id, accept, &ip, now()).await {
         Ok(()) => Redirect::to("/me/circle?done=answered").into_response(),
-        Err(e) => circle_failed(&state, &identity, &csrf, e),
+        Err(e) => circle_failed(e),
     }
 }
 
@@ -488,20 +464,19 @@ async fn view_choose(
     };
     match circle_fns::choose_connector(&state, &identity, id, &ip, now()).await {
         Ok(()) => Redirect::to("/me/connectors?done=connector_chosen").into_response(),
-        Err(e) => circle_failed(&state, &identity, &csrf, e),
+        Err(e) => circle_failed(e),
     }
 }
 
 async fn view_end(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
-    csrf: CsrfToken,
     Path(id): Path<i64>,
 ) -> Response {
     let me = identity.user.id;
     match circle_fns::end_connector(&state, &identity, me, id, now()).await {
         Ok(()) => Redirect::to("/me/connectors?done=connector_ended").into_response(),
-        Err(e) => circle_failed(&state, &identity, &csrf, e),
+        Err(e) => circle_failed(e),
     }
 }
 
@@ -625,19 +600,18 @@ async fn view_offer(
     };
     match circle_fns::offer_connector(&state, &identity, person.id, &ip, now()).await {
         Ok(()) => Redirect::to("/connector/people?done=offered").into_response(),
-        Err(e) => circle_failed(&state, &identity, &csrf, e),
+        Err(e) => circle_failed(e),
     }
 }
 
 async fn view_end_person(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
-    csrf: CsrfToken,
     Path(id): Path<i64>,
 ) -> Response {
     let me = identity.user.id;
     match circle_fns::end_connector(&state, &identity, id, me, now()).await {
         Ok(()) => Redirect::to("/connector/people?done=connector_ended").into_response(),
-        Err(e) => circle_failed(&state, &identity, &csrf, e),
+        Err(e) => circle_failed(e),
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::api::{ApiError, ApiJson};
 use crate::auth::{ApiUser, ClientAddress, CsrfToken, Identity, SignedIn};
-use crate::pages::{self, Errors, Layout, PageForm};
+use crate::pages::{self, Errors, Layout, PageError, PageForm};
 use crate::{now, AppState};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -15,8 +15,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use village_app::people::conversations::{
-    notes, reply, write_note, ConversationOut, NoteBody, NoteError, ReplyBody,
+    notes, reply, write_note, ConversationOut, NoteBody, ReplyBody,
 };
+use village_app::Error;
 use village_store::accounts as account_store;
 
 pub fn routes() -> Router<AppState> {
@@ -27,14 +28,6 @@ pub fn routes() -> Router<AppState> {
             "/people/{id}/conversations",
             get(view_connector).post(view_record),
         )
-}
-
-fn api_error(e: NoteError) -> ApiError {
-    match e {
-        NoteError::Field(f) => f.into(),
-        NoteError::NotFound => ApiError::not_found("person or conversation"),
-        NoteError::Store(e) => e.into(),
-    }
 }
 
 // ---- API ------------------------------------------------------------------------------
@@ -52,7 +45,7 @@ pub async fn api_my_conversations(
     notes(&state, &identity, me, &ip, now())
         .await
         .map(Json)
-        .map_err(api_error)
+        .map_err(ApiError::from)
 }
 
 /// For a connector the person chose: the notes you wrote about them (every look is audited).
@@ -69,7 +62,7 @@ pub async fn api_person_conversations(
     notes(&state, &identity, id, &ip, now())
         .await
         .map(Json)
-        .map_err(api_error)
+        .map_err(ApiError::from)
 }
 
 /// For a connector the person chose: write a note of a conversation. The person reads it.
@@ -85,12 +78,8 @@ pub async fn api_write_note(
     ApiJson(body): ApiJson<NoteBody>,
 ) -> Result<(StatusCode, Json<ConversationOut>), ApiError> {
     let t = now();
-    let note = write_note(&state, &identity, id, &body, &ip, t)
-        .await
-        .map_err(api_error)?;
-    let list = notes(&state, &identity, id, &ip, t)
-        .await
-        .map_err(api_error)?;
+    let note = write_note(&state, &identity, id, &body, &ip, t).await?;
+    let list = notes(&state, &identity, id, &ip, t).await?;
     let one = list
         .into_iter()
         .find(|n| n.id == note)
@@ -110,9 +99,7 @@ pub async fn api_reply(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ReplyBody>,
 ) -> Result<StatusCode, ApiError> {
-    reply(&state, &identity, id, &body, &ip, now())
-        .await
-        .map_err(api_error)?;
+    reply(&state, &identity, id, &body, &ip, now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -196,8 +183,7 @@ async fn view_mine(
     let me = identity.user.id;
     let list = match notes(&state, &identity, me, &ip, now()).await {
         Ok(l) => l,
-        Err(NoteError::Store(e)) => return pages::store_failed(e),
-        Err(_) => return pages::unavailable(),
+        Err(e) => return PageError::from(e).into_response(),
     };
     pages::page(&NotesPage {
         layout: Layout::new(
@@ -250,7 +236,7 @@ async fn view_reply(
     .await
     {
         Ok(()) => Redirect::to("/me/conversations").into_response(),
-        Err(NoteError::Field(f)) => pages::problem(
+        Err(Error::Field(f)) => pages::problem(
             &state,
             Some(&identity),
             &csrf,
@@ -261,8 +247,7 @@ async fn view_reply(
                 "Go back and write what you would like to say.",
             ],
         ),
-        Err(NoteError::NotFound) => crate::hub::not_found_page(&state, Some(&identity), &csrf),
-        Err(NoteError::Store(e)) => pages::store_failed(e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -278,9 +263,7 @@ async fn connector_page(
     let t = now();
     let list = match notes(state, identity, person, ip, t).await {
         Ok(l) => l,
-        Err(NoteError::NotFound) => return crate::hub::not_found_page(state, Some(identity), csrf),
-        Err(NoteError::Store(e)) => return pages::store_failed(e),
-        Err(NoteError::Field(_)) => return pages::unavailable(),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let name = match state.store.conn().await {
         Ok(mut c) => account_store::user_by_id(&mut c, person)
@@ -375,10 +358,9 @@ async fn view_record(
     .await
     {
         Ok(_) => Redirect::to(&format!("/people/{id}/conversations")).into_response(),
-        Err(NoteError::Field(f)) => {
+        Err(Error::Field(f)) => {
             connector_page(&state, &identity, &csrf, &ip, id, f.into(), &form).await
         }
-        Err(NoteError::NotFound) => crate::hub::not_found_page(&state, Some(&identity), &csrf),
-        Err(NoteError::Store(e)) => pages::store_failed(e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }

@@ -14,8 +14,8 @@ use serde::Serialize;
 use village_app::audit::record;
 use village_app::people::{circle, read_row};
 pub use village_app::people::{
-    forget, history, relationship_code, save_profile, undo_edit, view_profile, ForgetError,
-    ProfileView, SaveError, SectionChange, Shown, UndoError,
+    forget, history, relationship_code, save_profile, undo_edit, view_profile, ProfileView,
+    SectionChange, Shown,
 };
 use village_domain::audit::AuditAction;
 use village_domain::people::profile::Content;

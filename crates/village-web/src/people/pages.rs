@@ -3,11 +3,10 @@
 //! (download, who has looked, forget me). The circle and connector pages are in `circle_pages`.
 
 use super::{
-    export, history, save_profile, undo_edit, view_profile, ProfileView, SaveError, SectionChange,
-    Shown, UndoError,
+    export, history, save_profile, undo_edit, view_profile, ProfileView, SectionChange, Shown,
 };
 use crate::auth::{ClientAddress, CsrfToken, Identity, MaybeSignedIn, SignedIn};
-use crate::pages::{self, Errors, Layout, PageForm};
+use crate::pages::{self, Errors, Layout, PageForm, PageResult};
 use crate::{now, AppState};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -16,6 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
+use village_app::Error;
 use village_domain::directory::schedule::Weekday;
 use village_domain::directory::taxonomy::{Access, CATEGORIES};
 use village_domain::error::ErrorCode;
@@ -507,10 +507,11 @@ async fn section_post(
             };
             Redirect::to(&back).into_response()
         }
-        Err(SaveError::Field(f)) => shown_again(&content, f.into()),
-        Err(SaveError::Forbidden(_)) => pages::forbidden(&state, Some(&identity), &csrf),
-        Err(SaveError::NotFound) => crate::hub::not_found_page(&state, Some(&identity), &csrf),
-        Err(SaveError::Store(e)) => pages::store_failed(e),
+        Err(Error::Field(f)) if f.code == ErrorCode::Forbidden => {
+            pages::forbidden(&state, Some(&identity), &csrf)
+        }
+        Err(Error::Field(f)) => shown_again(&content, f.into()),
+        Err(e) => pages::PageError::from(e).into_response(),
     }
 }
 
@@ -714,50 +715,35 @@ async fn undo(
     state: AppState,
     identity: Identity,
     ip: String,
-    csrf: CsrfToken,
     person: i64,
     edit: i64,
-) -> Response {
+) -> PageResult {
     let back = if person == identity.user.id {
         "/me/profile/history".to_string()
     } else {
         format!("/people/{person}/history")
     };
-    match undo_edit(&state, &identity, person, edit, &ip, now()).await {
-        Ok(_) => Redirect::to(&format!("{back}?done=undone")).into_response(),
-        Err(UndoError::NotFound) => crate::hub::not_found_page(&state, Some(&identity), &csrf),
-        Err(UndoError::Forbidden) => pages::forbidden(&state, Some(&identity), &csrf),
-        Err(UndoError::ChangedSince) => pages::problem(
-            &state,
-            Some(&identity),
-            &csrf,
-            StatusCode::CONFLICT,
-            "That part has changed since",
-            &["Someone changed that part of the profile again after this change. Undo the newest change first."],
-        ),
-        Err(UndoError::Store(e)) => pages::store_failed(e),
-    }
+    undo_edit(&state, &identity, person, edit, &ip, now()).await?;
+    Ok(Redirect::to(&format!("{back}?done=undone")).into_response())
 }
 
 async fn view_my_undo(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
-    csrf: CsrfToken,
     Path(edit): Path<i64>,
-) -> Response {
+) -> PageResult {
     let me = identity.user.id;
-    undo(state, identity, ip, csrf, me, edit).await
+    undo(state, identity, ip, me, edit).await
 }
 
 async fn view_person_undo(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
-    csrf: CsrfToken,
     Path((id, edit)): Path<(i64, i64)>,
-) -> Response {
-    undo(state, identity, ip, csrf, id, edit).await
+) -> PageResult {
+    undo(state, identity, ip, id, edit).await
 }
 
 // ---- Sharing choices and your information ---------------------------------------------

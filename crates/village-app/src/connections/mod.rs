@@ -1,12 +1,14 @@
 //! Connections: suggestions from a person's profile and the directory ("Ideas for you"),
 //! introductions on the person's terms, and the notices that keep everyone involved in step.
 //! Pages and the API (`village_web::connections`) call the functions here: suggestions
-//! (`ideas`), introductions and notices (`introductions`), wellbeing check-ins (`checkins`)
-//! and a connector's shortlists (`shortlists`).
+//! (`ideas`), introductions and notices (`introductions`), wellbeing check-ins (`checkins`),
+//! a connector's shortlists (`shortlists`), and what is the person's own (`mine`: choices,
+//! their introductions and notices, their export, a connector's next steps).
 
 pub mod checkins;
 mod ideas;
 mod introductions;
+pub mod mine;
 pub mod shortlists;
 
 pub use ideas::*;
@@ -15,7 +17,7 @@ pub use introductions::*;
 use village_domain::accounts::FieldError;
 use village_domain::connections::introduction::Refusal;
 
-pub use crate::error::{Error, Result};
+use crate::error::{Error, Result};
 
 /// What asking for an introduction did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -220,3 +220,16 @@ pub async fn pick(state: &App, who: &Identity, id: i64, offer_id: &str, t: i64) 
     tx.commit().await?;
     Ok(())
 }
+
+/// One shortlist, for the connector who made it or (once shared) the person it is for.
+pub async fn shortlist(state: &App, who: &Identity, id: i64) -> Result<ShortlistOut> {
+    let mut c = state.store.conn().await?;
+    let s = store::shortlist(&mut c, id)
+        .await?
+        .filter(|s| {
+            s.connector_id == Some(who.user.id)
+                || (s.person_id == who.user.id && s.shared_at.is_some())
+        })
+        .ok_or(Error::NotFound("shortlist"))?;
+    shortlist_out(&mut c, s).await
+}

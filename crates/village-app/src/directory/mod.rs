@@ -5,6 +5,7 @@
 pub mod editing;
 pub mod hsds_csv;
 pub mod import;
+pub mod records;
 
 use serde_json::json;
 use std::sync::Arc;

@@ -8,11 +8,13 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use village_app::connections::mine::{
+    self, out, IntroductionEventOut, IntroductionOut, NotificationOut, PreferencesBody,
+};
 use village_app::connections::{IntroductionRequest, Requested, Seen};
-use village_domain::connections::introduction::{Action, State as IntroState};
+use village_domain::connections::introduction::Action;
 use village_domain::connections::matching::Preferences;
 use village_domain::error::ErrorCode;
-use village_store::connections::{self as store, IntroductionRow};
 
 /// One suggestion.
 #[derive(Debug, Serialize, ToSchema)]
@@ -147,15 +149,6 @@ pub async fn api_unmark(
 }
 
 /// Your choices about suggestions.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct PreferencesBody {
-    /// Prefer groups led by people with lived experience.
-    pub lived_experience: bool,
-    /// Prefer things that cost nothing.
-    pub free: bool,
-}
-
-/// Your choices about suggestions.
 #[utoipa::path(get, path = "/api/v1/me/suggestion-preferences", tag = "connections",
     responses((status = 200, body = PreferencesBody), (status = 401, body = crate::api::ErrorBody)),
     security(("bearer" = []), ()))]
@@ -163,8 +156,7 @@ pub async fn api_preferences(
     State(state): State<AppState>,
     ApiUser(identity): ApiUser,
 ) -> Result<Json<PreferencesBody>, ApiError> {
-    let mut c = state.store.conn().await?;
-    let p = store::preferences(&mut c, identity.user.id).await?;
+    let p = mine::preferences(&state, &identity).await?;
     Ok(Json(PreferencesBody {
         lived_experience: p.lived_experience,
         free: p.free,
@@ -180,10 +172,9 @@ pub async fn api_put_preferences(
     ApiUser(identity): ApiUser,
     ApiJson(body): ApiJson<PreferencesBody>,
 ) -> Result<Json<PreferencesBody>, ApiError> {
-    let mut c = state.store.conn().await?;
-    store::set_preferences(
-        &mut c,
-        identity.user.id,
+    mine::set_preferences(
+        &state,
+        &identity,
         Preferences {
             lived_experience: body.lived_experience,
             free: body.free,
@@ -211,85 +202,6 @@ pub struct IntroductionBody {
     /// A few words to the group.
     #[serde(default)]
     pub message: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct IntroductionPerson {
-    /// Absent in the group's view.
-    pub id: Option<i64>,
-    /// The whole name for the person and their connector; the first name for the group.
-    pub name: String,
-    /// How to reach them (while the introduction is open to the group).
-    pub contact: String,
-    /// Their `support` words, when they chose to share them with the group.
-    pub support: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct IntroductionEventOut {
-    pub action: String,
-    /// Who did it (absent in the group's view).
-    pub by: Option<String>,
-    pub from: Option<String>,
-    pub to: String,
-    pub reason: String,
-    pub at: i64,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct IntroductionOut {
-    pub id: i64,
-    pub offer_id: String,
-    pub offer_name: String,
-    pub organization_id: Option<String>,
-    /// `requested`, `sent`, `accepted`, `declined`, `met`, `going_well`, `stopped` or
-    /// `withdrawn`.
-    pub state: IntroState,
-    pub person: IntroductionPerson,
-    pub share_support: bool,
-    pub message: String,
-    /// The reason given when it was declined, stopped or withdrawn.
-    pub reason: String,
-    pub created_at: i64,
-    pub updated_at: i64,
-    pub sent_at: Option<i64>,
-    pub events: Vec<IntroductionEventOut>,
-    /// What the caller can do now.
-    pub actions: Vec<Action>,
-}
-
-pub(super) fn out(
-    row: IntroductionRow,
-    events: Vec<IntroductionEventOut>,
-    actions: Vec<Action>,
-    group_only: bool,
-) -> IntroductionOut {
-    IntroductionOut {
-        id: row.id,
-        offer_id: row.service_id,
-        offer_name: row.offer_name,
-        organization_id: row.organization_id,
-        state: row.state,
-        person: IntroductionPerson {
-            id: (!group_only).then_some(row.person_id),
-            name: row.person_name,
-            contact: if row.contact.is_empty() && !group_only {
-                row.person_email
-            } else {
-                row.contact
-            },
-            support: (row.share_support && !row.support_text.is_empty())
-                .then_some(row.support_text),
-        },
-        share_support: row.share_support,
-        message: row.message,
-        reason: row.reason,
-        created_at: row.created_at,
-        updated_at: row.updated_at,
-        sent_at: row.sent_at,
-        events,
-        actions,
-    }
 }
 
 fn seen_out(seen: Seen) -> IntroductionOut {
@@ -419,8 +331,7 @@ pub async fn api_my_introductions(
     State(state): State<AppState>,
     ApiUser(identity): ApiUser,
 ) -> Result<Json<Vec<IntroductionOut>>, ApiError> {
-    let mut c = state.store.conn().await?;
-    let rows = store::introductions_of_person(&mut c, identity.user.id).await?;
+    let rows = mine::my_introductions(&state, &identity).await?;
     Ok(Json(
         rows.into_iter()
             .map(|r| out(r, Vec::new(), Vec::new(), false))
@@ -448,15 +359,6 @@ pub async fn api_inbox(
     ))
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct NotificationOut {
-    pub id: i64,
-    pub body: String,
-    pub link: String,
-    pub at: i64,
-    pub read: bool,
-}
-
 /// Your notices (newest first, up to 100).
 #[utoipa::path(get, path = "/api/v1/me/notifications", tag = "connections",
     responses((status = 200, body = Vec<NotificationOut>), (status = 401, body = crate::api::ErrorBody)),
@@ -465,8 +367,7 @@ pub async fn api_notifications(
     State(state): State<AppState>,
     ApiUser(identity): ApiUser,
 ) -> Result<Json<Vec<NotificationOut>>, ApiError> {
-    let mut c = state.store.conn().await?;
-    let rows = store::notifications(&mut c, identity.user.id, 100).await?;
+    let rows = mine::notices(&state, &identity, 100).await?;
     Ok(Json(
         rows.into_iter()
             .map(|n| NotificationOut {

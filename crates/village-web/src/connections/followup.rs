@@ -11,18 +11,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
-use village_app::connections::checkins::{check_in, my_checkins, to_out, CheckinOut};
+use village_app::connections::checkins::{check_in, my_checkins, CheckinOut};
 use village_app::connections::shortlists::{
-    add_item, new_shortlist, pick, share, shortlist_out, shortlists, ShortlistOut,
+    add_item, new_shortlist, pick, share, shortlist, shortlists, ShortlistOut,
 };
 use village_app::Error;
-use village_domain::audit::AuditAction;
 use village_domain::connections::checkin::{chart, next_due, Answers, Moment, QUESTIONS};
-use village_domain::people::Relationship;
-use village_store::connections as store;
-use village_store::people as people_store;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -265,15 +261,10 @@ pub async fn api_new_shortlist(
     let sid = new_shortlist(&state, &identity, id, &body.title, now())
         .await
         .map_err(ApiError::from)?;
-    Ok((StatusCode::CREATED, Json(one(&state, sid).await?)))
-}
-
-async fn one(state: &AppState, id: i64) -> Result<ShortlistOut, ApiError> {
-    let mut c = state.store.conn().await?;
-    let s = store::shortlist(&mut c, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("shortlist"))?;
-    shortlist_out(&mut c, s).await.map_err(ApiError::from)
+    Ok((
+        StatusCode::CREATED,
+        Json(shortlist(&state, &identity, sid).await?),
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -299,7 +290,7 @@ pub async fn api_add_item(
     add_item(&state, &identity, id, &body.offer_id, &body.note, now())
         .await
         .map_err(ApiError::from)?;
-    Ok(Json(one(&state, id).await?))
+    Ok(Json(shortlist(&state, &identity, id).await?))
 }
 
 /// Share a shortlist you made with the person (they are told).
@@ -315,7 +306,7 @@ pub async fn api_share(
     share(&state, &identity, id, now())
         .await
         .map_err(ApiError::from)?;
-    Ok(Json(one(&state, id).await?))
+    Ok(Json(shortlist(&state, &identity, id).await?))
 }
 
 /// Pick an offer from a shortlist shared with you (your connector is told).
@@ -331,7 +322,7 @@ pub async fn api_pick(
     pick(&state, &identity, id, &offer_id, now())
         .await
         .map_err(ApiError::from)?;
-    Ok(Json(one(&state, id).await?))
+    Ok(Json(shortlist(&state, &identity, id).await?))
 }
 
 #[derive(Template)]
@@ -458,12 +449,11 @@ pub struct ItemForm {
     note: String,
 }
 
-async fn person_of(state: &AppState, id: i64) -> Option<i64> {
-    let mut c = state.store.conn().await.ok()?;
-    store::shortlist(&mut c, id)
+/// Whose shortlist it is, for where to go back to.
+async fn person_of(state: &AppState, identity: &Identity, id: i64) -> Option<i64> {
+    shortlist(state, identity, id)
         .await
         .ok()
-        .flatten()
         .map(|s| s.person_id)
 }
 
@@ -475,7 +465,7 @@ async fn view_add_item(
     Path(id): Path<i64>,
     PageForm(form): PageForm<ItemForm>,
 ) -> Response {
-    let person = person_of(&state, id).await;
+    let person = person_of(&state, &identity, id).await;
     match (
         add_item(&state, &identity, id, &form.offer_id, &form.note, now()).await,
         person,
@@ -496,7 +486,7 @@ async fn view_share(
     csrf: CsrfToken,
     Path(id): Path<i64>,
 ) -> Response {
-    let person = person_of(&state, id).await;
+    let person = person_of(&state, &identity, id).await;
     match (share(&state, &identity, id, now()).await, person) {
         (Ok(()), Some(p)) => Redirect::to(&format!("/people/{p}/shortlists")).into_response(),
         (Err(Error::Field(f)), Some(p)) => {
@@ -528,207 +518,4 @@ async fn view_pick(
         .into_response(),
         Err(e) => PageError::from(e).into_response(),
     }
-}
-
-// ---- In "download my data" -----------------------------------------------------------------
-
-/// Everything about connections that belongs to the person, for their export.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ConnectionsExport {
-    /// Offers saved or dismissed: `[{"offer_id", "mark", "reason", "at"}]`.
-    #[schema(value_type = Vec<Object>)]
-    pub suggestion_marks: Vec<serde_json::Value>,
-    pub suggestion_preferences: super::api::PreferencesBody,
-    pub introductions: Vec<super::api::IntroductionOut>,
-    pub shortlists: Vec<ShortlistOut>,
-    pub check_ins: Vec<CheckinOut>,
-    pub notifications: Vec<super::api::NotificationOut>,
-}
-
-impl ConnectionsExport {
-    /// Plain lines for the readable page.
-    pub fn lines(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        for i in &self.introductions {
-            out.push(format!(
-                "Introduction to {}: {}",
-                i.offer_name,
-                i.state.words()
-            ));
-        }
-        for m in &self.suggestion_marks {
-            out.push(format!(
-                "Idea {} ({})",
-                m["mark"].as_str().unwrap_or(""),
-                m["offer_id"].as_str().unwrap_or("")
-            ));
-        }
-        for s in &self.shortlists {
-            let items: Vec<String> = s.items.iter().map(|i| i.offer_name.clone()).collect();
-            out.push(format!("Shortlist “{}”: {}", s.title, items.join(", ")));
-        }
-        for c in &self.check_ins {
-            let scores: Vec<String> = c
-                .answers
-                .scores()
-                .iter()
-                .map(|s| s.map_or_else(|| "-".to_string(), |v| v.to_string()))
-                .collect();
-            out.push(format!(
-                "Check-in, {}: {}{}",
-                c.moment.words().to_lowercase(),
-                scores.join(", "),
-                if c.answers.changed.is_empty() {
-                    String::new()
-                } else {
-                    format!(": “{}”", c.answers.changed)
-                }
-            ));
-        }
-        out
-    }
-}
-
-pub async fn export_of(
-    db: &mut impl village_store::Db,
-    user_id: i64,
-) -> Result<ConnectionsExport, village_store::StoreError> {
-    let marks = store::marks(db, user_id)
-        .await?
-        .into_iter()
-        .map(|m| serde_json::json!({"offer_id": m.service_id, "mark": m.mark, "reason": m.reason, "at": m.at}))
-        .collect();
-    let p = store::preferences(db, user_id).await?;
-    let mut introductions = Vec::new();
-    for row in store::introductions_of_person(db, user_id).await? {
-        let events = store::events(db, row.id)
-            .await?
-            .into_iter()
-            .map(|e| super::api::IntroductionEventOut {
-                action: e.action,
-                by: e.actor_name,
-                from: e.from_state,
-                to: e.to_state,
-                reason: e.reason,
-                at: e.at,
-            })
-            .collect();
-        introductions.push(super::api::out(row, events, Vec::new(), false));
-    }
-    let mut shortlists = Vec::new();
-    for s in store::shortlists_of(db, user_id, None).await? {
-        shortlists.push(shortlist_out(db, s).await.map_err(|e| match e {
-            Error::Store(s) => s,
-            _ => village_store::StoreError::Invalid("shortlist".into()),
-        })?);
-    }
-    let notifications = store::notifications(db, user_id, i64::MAX)
-        .await?
-        .into_iter()
-        .map(|n| super::api::NotificationOut {
-            id: n.id,
-            body: n.body,
-            link: n.link,
-            at: n.at,
-            read: n.read_at.is_some(),
-        })
-        .collect();
-    Ok(ConnectionsExport {
-        suggestion_marks: marks,
-        suggestion_preferences: super::api::PreferencesBody {
-            lived_experience: p.lived_experience,
-            free: p.free,
-        },
-        introductions,
-        shortlists,
-        check_ins: to_out(store::checkins(db, user_id).await?),
-        notifications,
-    })
-}
-
-// ---- The connector's list ------------------------------------------------------------------
-
-/// What a connector needs to know next about one person who chose them: the next steps from
-/// their latest note, introductions in progress, groups that have not answered, shortlists not
-/// yet shared. Reading it is a look at the person's information, audited for each of them.
-pub async fn next_for(
-    state: &AppState,
-    connector: &Identity,
-    people: &[i64],
-    ip: &str,
-    t: i64,
-) -> Result<std::collections::HashMap<i64, Vec<String>>, village_store::StoreError> {
-    use village_domain::connections::introduction::{first_name, State, NUDGE_AFTER_SECS};
-    let mut c = state.store.conn().await?;
-    let mut out = std::collections::HashMap::new();
-    let mut looks = Vec::new();
-    for &person in people {
-        if people_store::as_connector(&mut c, person, connector.user.id).await?
-            != Relationship::Connector
-        {
-            continue;
-        }
-        let mut lines = Vec::new();
-        if let Some(note) = people_store::conversations(&mut c, person, Some(connector.user.id))
-            .await?
-            .into_iter()
-            .max_by_key(|n| (n.happened_on.clone(), n.id))
-        {
-            if !note.next_steps.is_empty() {
-                lines.push(format!(
-                    "Next steps you agreed on {}: {}",
-                    note.happened_on, note.next_steps
-                ));
-            }
-        }
-        for i in store::introductions_of_person(&mut c, person).await? {
-            let s = i.state;
-            if s.ended() {
-                continue;
-            }
-            let waiting_days = i.sent_at.map(|at| (t - at) / 86_400);
-            let line = match (s, waiting_days) {
-                (State::Sent, Some(d)) if t - i.sent_at.unwrap_or(t) >= NUDGE_AFTER_SECS => {
-                    format!(
-                        "{} has not answered about {} for {d} days: a nudge is due",
-                        i.offer_name,
-                        first_name(&i.person_name)
-                    )
-                }
-                (State::Requested, _) if i.requested_by != Some(person) => {
-                    format!(
-                        "Waiting for them to send the introduction to {}",
-                        i.offer_name
-                    )
-                }
-                _ => format!(
-                    "Introduction to {}: {}",
-                    i.offer_name,
-                    s.words().to_lowercase()
-                ),
-            };
-            lines.push(line);
-        }
-        for s in store::shortlists_of(&mut c, person, Some(connector.user.id)).await? {
-            if s.shared_at.is_none() {
-                lines.push(format!("Shortlist “{}” not shared yet", s.title));
-            }
-        }
-        if !lines.is_empty() {
-            looks.push(village_domain::audit::AuditEvent {
-                at: t,
-                actor: Some(connector.user.id),
-                subject: Some(person),
-                action: AuditAction::PersonalDataViewed,
-                detail: "next steps and introductions (people you walk alongside)".into(),
-                ip: Some(ip.to_string()),
-            });
-        }
-        out.insert(person, lines);
-    }
-    if !looks.is_empty() {
-        let refs: Vec<&village_domain::audit::AuditEvent> = looks.iter().collect();
-        village_store::audit::record_many(&mut c, &refs).await?;
-    }
-    Ok(out)
 }

@@ -12,12 +12,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
+use village_app::connections::mine;
 use village_app::connections::{IntroductionRequest, Requested, Seen};
 use village_app::Error;
 use village_domain::connections::introduction::{Action, State as IntroState};
 use village_domain::connections::matching::Preferences;
 use village_domain::people::Section;
-use village_store::connections as store;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -71,9 +71,9 @@ async fn ideas_page(
         Ok(i) => i,
         Err(e) => return PageError::from(e).into_response(),
     };
-    let prefs = match state.store.conn().await {
-        Ok(mut c) => store::preferences(&mut c, person).await.unwrap_or_default(),
-        Err(e) => return pages::store_failed(e),
+    let prefs = match mine::preferences_of(state, identity, person).await {
+        Ok(p) => p,
+        Err(e) => return PageError::from(e).into_response(),
     };
     let title = if own {
         "Ideas for you".to_string()
@@ -185,12 +185,9 @@ async fn view_preferences(
         lived_experience: form.lived_experience.is_some(),
         free: form.free.is_some(),
     };
-    match state.store.conn().await {
-        Ok(mut c) => match store::set_preferences(&mut c, identity.user.id, p).await {
-            Ok(()) => Redirect::to("/me/ideas").into_response(),
-            Err(e) => pages::store_failed(e),
-        },
-        Err(e) => pages::store_failed(e),
+    match mine::set_preferences(&state, &identity, p).await {
+        Ok(()) => Redirect::to("/me/ideas").into_response(),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -232,16 +229,11 @@ async fn new_page(
     form: Option<&RequestForm>,
 ) -> Response {
     let person_id = person.unwrap_or(identity.user.id);
-    let mut c = match state.store.conn().await {
-        Ok(c) => c,
-        Err(e) => return pages::store_failed(e),
+    let offer_name = match village_app::directory::records::service(state, offer).await {
+        Ok(doc) => village_app::connections::details(&doc).map(|d| d.name),
+        Err(Error::NotFound(_)) => None,
+        Err(e) => return PageError::from(e).into_response(),
     };
-    let offer_name = match village_store::directory::service_doc(&mut c, offer, true).await {
-        Ok(Some(doc)) => village_app::connections::details(&doc).map(|d| d.name),
-        Ok(None) => None,
-        Err(e) => return pages::store_failed(e),
-    };
-    drop(c);
     let Some(offer_name) = offer_name else {
         return crate::hub::not_found_page(state, Some(identity), csrf);
     };
@@ -517,7 +509,7 @@ struct ListPage {
     empty: String,
 }
 
-fn items(rows: Vec<store::IntroductionRow>) -> Vec<ListItem> {
+fn items(rows: Vec<village_store::connections::IntroductionRow>) -> Vec<ListItem> {
     rows.into_iter()
         .map(|r| ListItem {
             id: r.id,
@@ -534,12 +526,9 @@ async fn view_my_introductions(
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
 ) -> Response {
-    let rows = match state.store.conn().await {
-        Ok(mut c) => match store::introductions_of_person(&mut c, identity.user.id).await {
-            Ok(r) => r,
-            Err(e) => return pages::store_failed(e),
-        },
-        Err(e) => return pages::store_failed(e),
+    let rows = match mine::my_introductions(&state, &identity).await {
+        Ok(r) => r,
+        Err(e) => return PageError::from(e).into_response(),
     };
     pages::page(&ListPage {
         layout: Layout::new(&state, Some(&identity), &csrf, "/me/introductions", "Your introductions"),
@@ -582,17 +571,10 @@ async fn view_notifications(
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
 ) -> Response {
-    let mut c = match state.store.conn().await {
-        Ok(c) => c,
-        Err(e) => return pages::store_failed(e),
-    };
-    let rows = match store::notifications(&mut c, identity.user.id, 100).await {
+    let rows = match mine::read_notices(&state, &identity, 100, now()).await {
         Ok(r) => r,
-        Err(e) => return pages::store_failed(e),
+        Err(e) => return PageError::from(e).into_response(),
     };
-    if let Err(e) = store::read_notifications(&mut c, identity.user.id, now()).await {
-        return pages::store_failed(e);
-    }
     pages::page(&NoticesPage {
         layout: Layout::new(&state, Some(&identity), &csrf, "/notifications", "Notices"),
         notices: rows

@@ -10,11 +10,12 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
+use village_app::directory::records;
 use village_domain::directory::geo::Postcode;
 use village_domain::directory::oruk::without_empty_fields;
 use village_domain::directory::schedule::{TimeOfDay, Weekday};
 use village_domain::error::ErrorCode;
-use village_store::directory::{self as store, ServiceFilter};
+use village_store::directory::ServiceFilter;
 
 pub fn routes() -> Router<AppState> {
     let cors = tower_http::cors::CorsLayer::new()
@@ -219,8 +220,7 @@ async fn service_filter(
         (None, None) => {}
         (Some(text), proximity) => {
             let parsed = Postcode::parse(text).map_err(|why| bad("postcode", why))?;
-            let mut c = state.store.conn().await?;
-            let point = store::postcode_point(&mut c, &parsed)
+            let point = records::postcode_point(state, &parsed)
                 .await?
                 .ok_or_else(|| {
                     bad(
@@ -322,10 +322,8 @@ async fn service_at_location(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let mut c = state.store.conn().await?;
-    store::service_doc_by_location(&mut c, &id)
-        .await?
-        .and_then(|doc| service_at_location_of(&doc, &id, true))
+    let doc = records::service_by_location(&state, &id).await?;
+    service_at_location_of(&doc, &id, true)
         .map(Json)
         .ok_or_else(|| ApiError::not_found("service at location with that id"))
 }
@@ -334,11 +332,8 @@ async fn service(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let mut c = state.store.conn().await?;
-    match store::service_doc(&mut c, &id, true).await? {
-        Some(doc) => Ok(Json(without_empty_fields(parse_doc(&doc)))),
-        None => Err(ApiError::not_found("service with that id")),
-    }
+    let doc = records::service(&state, &id).await?;
+    Ok(Json(without_empty_fields(parse_doc(&doc))))
 }
 
 async fn taxonomies(
@@ -347,9 +342,8 @@ async fn taxonomies(
 ) -> Result<Json<Value>, ApiError> {
     let Query(p) = query.map_err(|e| bad("query", e.body_text()))?;
     let (page, per_page) = paging(&p)?;
-    let mut c = state.store.conn().await?;
     let (docs, total) =
-        store::list_taxonomies(&mut c, per_page, (page - 1).saturating_mul(per_page)).await?;
+        records::taxonomies(&state, per_page, (page - 1).saturating_mul(per_page)).await?;
     let contents = docs
         .iter()
         .map(|d| without_empty_fields(parse_doc(d)))
@@ -361,11 +355,8 @@ async fn taxonomy(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let mut c = state.store.conn().await?;
-    match store::taxonomy_doc(&mut c, &id).await? {
-        Some(doc) => Ok(Json(without_empty_fields(parse_doc(&doc)))),
-        None => Err(ApiError::not_found("taxonomy with that id")),
-    }
+    let doc = records::taxonomy(&state, &id).await?;
+    Ok(Json(without_empty_fields(parse_doc(&doc))))
 }
 
 async fn taxonomy_terms(
@@ -374,9 +365,8 @@ async fn taxonomy_terms(
 ) -> Result<Json<Value>, ApiError> {
     let Query(p) = query.map_err(|e| bad("query", e.body_text()))?;
     let (page, per_page) = paging(&p)?;
-    let mut c = state.store.conn().await?;
-    let (docs, total) = store::list_taxonomy_terms(
-        &mut c,
+    let (docs, total) = records::taxonomy_terms(
+        &state,
         p.taxonomy_id.as_deref().filter(|v| !v.is_empty()),
         per_page,
         (page - 1).saturating_mul(per_page),
@@ -393,9 +383,6 @@ async fn taxonomy_term(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let mut c = state.store.conn().await?;
-    match store::taxonomy_term_doc(&mut c, &id).await? {
-        Some(doc) => Ok(Json(without_empty_fields(parse_doc(&doc)))),
-        None => Err(ApiError::not_found("taxonomy term with that id")),
-    }
+    let doc = records::taxonomy_term(&state, &id).await?;
+    Ok(Json(without_empty_fields(parse_doc(&doc))))
 }

@@ -7,11 +7,12 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 use serde_json::Value;
+use village_app::directory::records;
 use village_domain::directory::geo::{distance_km, distance_words, LatLon, Postcode};
 use village_domain::directory::oruk::read_service;
 use village_domain::directory::schedule::Weekday;
@@ -19,7 +20,7 @@ use village_domain::directory::taxonomy::{
     category_by_code, category_by_id, Access, Community, GroupKind, Space, CATEGORIES,
     LIVED_EXPERIENCE_LED_TERM_ID,
 };
-use village_store::directory::{self as store, ServiceFilter, SortOrder};
+use village_store::directory::{ServiceFilter, SortOrder};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -293,10 +294,7 @@ async fn view_search_get(
         match Postcode::parse(&q.postcode) {
             Err(why) => errors.add("postcode", why),
             Ok(p) => {
-                let point = match state.store.conn().await {
-                    Ok(mut c) => store::postcode_point(&mut c, &p).await,
-                    Err(e) => Err(e),
-                };
+                let point = records::postcode_point(&state, &p).await;
                 match point {
                     Ok(Some(point)) => centre = Some(point),
                     Ok(None) => errors.add(
@@ -525,10 +523,7 @@ async fn view_offer_get(
     csrf: CsrfToken,
     Path(id): Path<String>,
 ) -> Response {
-    let doc = match state.store.conn().await {
-        Ok(mut c) => store::service_doc(&mut c, &id, true).await,
-        Err(e) => Err(e),
-    };
+    let doc = records::service(&state, &id).await;
     let not_found = |state: &AppState| {
         pages::problem(
             state,
@@ -540,9 +535,9 @@ async fn view_offer_get(
         )
     };
     let doc = match doc {
-        Ok(Some(d)) => d,
-        Ok(None) => return not_found(&state),
-        Err(e) => return pages::store_failed(e),
+        Ok(d) => d,
+        Err(village_app::Error::NotFound(_)) => return not_found(&state),
+        Err(e) => return pages::PageError::from(e).into_response(),
     };
     let Ok(record) = serde_json::from_str::<Value>(&doc) else {
         return not_found(&state);
@@ -703,13 +698,10 @@ async fn view_organisation_get(
     csrf: CsrfToken,
     Path(id): Path<String>,
 ) -> Response {
-    let rows = match state.store.conn().await {
-        Ok(mut c) => store::services_of_organization(&mut c, &id).await,
-        Err(e) => Err(e),
-    };
+    let rows = records::services_of_organisation(&state, &id).await;
     let rows = match rows {
         Ok(r) => r,
-        Err(e) => return pages::store_failed(e),
+        Err(e) => return pages::PageError::from(e).into_response(),
     };
     let organisation = rows
         .iter()
@@ -739,12 +731,9 @@ async fn view_organisation_get(
                 village_domain::access::Action::ReviewListings,
             )
             .is_ok()
-                || match state.store.conn().await {
-                    Ok(mut c) => store::is_organiser(&mut c, &id, who.user.id)
-                        .await
-                        .unwrap_or(false),
-                    Err(_) => false,
-                }
+                || records::is_organiser(&state, &id, who.user.id)
+                    .await
+                    .unwrap_or(false)
         }
         None => false,
     };

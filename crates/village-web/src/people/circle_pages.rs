@@ -515,7 +515,8 @@ async fn my_people_page(
         .map(|l| l.person_id)
         .collect();
     let mut next =
-        match crate::connections::followup::next_for(state, identity, &accepted, ip, now()).await {
+        match village_app::connections::mine::next_for(state, identity, &accepted, ip, now()).await
+        {
             Ok(n) => n,
             Err(e) => return pages::store_failed(e),
         };

@@ -45,7 +45,7 @@ pub struct Export {
     /// Every audit entry about the person (including who has looked at their record).
     pub activity: Vec<crate::audit::AuditEntry>,
     /// Saved and dismissed ideas, introductions, shortlists, check-ins and notices.
-    pub connections: crate::connections::followup::ConnectionsExport,
+    pub connections: village_app::connections::mine::ConnectionsExport,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -192,7 +192,7 @@ pub async fn export(
         store::conversations(&mut c, user.id, None).await?,
         &store::replies(&mut c, user.id).await?,
     );
-    let connections = crate::connections::followup::export_of(&mut c, user.id).await?;
+    let connections = village_app::connections::mine::export_of(&mut c, user.id).await?;
     record(
         &mut c,
         Some(user.id),

@@ -229,3 +229,29 @@ pub async fn about_me(
     let mut c = state.store.conn().await?;
     store::list(&mut c, &filter).await
 }
+
+/// One audit entry, as the API and a person's download show it.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// Seconds since the Unix epoch.
+    pub at: i64,
+    pub actor_id: Option<i64>,
+    pub subject_id: Option<i64>,
+    /// A stable code such as `signed_in` or `personal_data_viewed`.
+    pub action: String,
+    pub detail: String,
+}
+
+impl From<AuditRow> for AuditEntry {
+    fn from(r: AuditRow) -> Self {
+        Self {
+            id: r.id,
+            at: r.at,
+            actor_id: r.actor_id,
+            subject_id: r.subject_id,
+            action: r.action,
+            detail: r.detail,
+        }
+    }
+}

@@ -14,18 +14,16 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use village_app::accounts::{
-    change_email, change_password, limited, list_people, set_lived_experience, set_role, sign_in,
-    sign_up, sign_up_mode, AccountError, SignUp,
+    change_email, change_password, list_people, set_lived_experience, set_role, sign_in, sign_up,
+    sign_up_mode, AccountError, SignUp,
 };
-use village_app::audit::record;
 use village_domain::access::{self, Action, Refusal};
 use village_domain::accounts::{
     AttemptLimit, DisplayName, Email, LivedExperience, LivedExperienceKind, NewPassword, Role,
     SignUpMode,
 };
-use village_domain::audit::AuditAction;
 use village_domain::error::ErrorCode;
-use village_store::accounts::{self as store, AttemptKind, UserFilter, UserRow};
+use village_store::accounts::{UserFilter, UserRow};
 use village_store::StoreError;
 
 pub fn routes() -> Router<AppState> {
@@ -455,23 +453,7 @@ async fn view_sign_out_post(
 ) -> Response {
     if let Some(identity) = identity {
         let now = now();
-        let result = async {
-            let mut c = state.store.conn().await?;
-            if let Some(hash) = identity.session_hash() {
-                store::delete_session(&mut c, hash).await?;
-            }
-            record(
-                &mut c,
-                Some(identity.user.id),
-                Some(identity.user.id),
-                AuditAction::SignedOut,
-                "",
-                Some(&ip),
-                now,
-            )
-            .await
-        }
-        .await;
+        let result = village_app::accounts::changes::sign_out(&state, &identity, &ip, now).await;
         if let Err(e) = result {
             return pages::store_failed(e);
         }
@@ -505,9 +487,6 @@ async fn view_sign_out_everywhere_post(
 
 // ---- Forgotten password -----------------------------------------------------------------
 
-/// How long a reset link works.
-const RESET_LINK_SECS: i64 = 60 * 60;
-
 #[derive(Deserialize, Default)]
 pub struct EmailForm {
     #[serde(default)]
@@ -534,55 +513,6 @@ async fn view_forgotten_get(State(state): State<AppState>, csrf: CsrfToken) -> R
     pages::page(&forgotten_page(&state, &csrf, "", Errors::none()))
 }
 
-/// Send a reset link if the address has an account. The answer is the same either way, so
-/// nobody can use this page to find out who has an account.
-pub async fn request_password_reset(
-    state: &AppState,
-    email: &Email,
-    ip: &str,
-    now: i64,
-) -> Result<(), AccountError> {
-    let limit = state.settings.limits.reset_per_address;
-    if limited(state, AttemptKind::ResetFromAddress, ip, limit, now).await? {
-        return Err(AccountError::Limited(limit));
-    }
-    let mut c = state.store.conn().await?;
-    store::record_attempt(&mut c, AttemptKind::ResetFromAddress, ip, now).await?;
-    let Some(user) = store::user_by_email(&mut c, email.as_str()).await? else {
-        return Ok(());
-    };
-    let token = auth::new_token();
-    store::create_password_reset(
-        &mut c,
-        &auth::hash_token(&token),
-        user.id,
-        now,
-        now + RESET_LINK_SECS,
-    )
-    .await?;
-    record(
-        &mut c,
-        None,
-        Some(user.id),
-        AuditAction::PasswordResetRequested,
-        "",
-        Some(ip),
-        now,
-    )
-    .await?;
-    drop(c);
-    let link = state.settings.link(&format!("/reset-password/{token}"));
-    let body = format!(
-        "Hello {},\n\nSomeone (we hope you) asked to reset the password for your account on {}.\n\nTo choose a new password, open this link within one hour:\n\n{}\n\nIf you did not ask for this, you can ignore this email: your password has not changed.\n",
-        user.display_name, state.settings.hub.name, link
-    );
-    state
-        .mailer
-        .send(&user.email, "Reset your password", body)
-        .await?;
-    Ok(())
-}
-
 async fn view_forgotten_post(
     State(state): State<AppState>,
     ClientAddress(ip): ClientAddress,
@@ -598,7 +528,7 @@ async fn view_forgotten_post(
             )
         }
     };
-    match request_password_reset(&state, &email, &ip, now()).await {
+    match village_app::accounts::changes::request_password_reset(&state, &email, &ip, now()).await {
         Ok(()) => {}
         Err(AccountError::Limited(limit)) => return too_many(&state, &csrf, limit),
         Err(e) => return account_error_page(e),
@@ -650,9 +580,12 @@ fn reset_link_dead(state: &AppState, csrf: &CsrfToken) -> Response {
     )
 }
 
-async fn reset_user(state: &AppState, token: &str, now: i64) -> Result<Option<i64>, StoreError> {
-    let mut c = state.store.conn().await?;
-    store::password_reset_user(&mut c, &auth::hash_token(token), now).await
+async fn reset_user(
+    state: &AppState,
+    token: &str,
+    now: i64,
+) -> Result<Option<UserRow>, StoreError> {
+    village_app::accounts::changes::reset_link_user(state, token, now).await
 }
 
 async fn view_reset_get(
@@ -675,16 +608,7 @@ async fn view_reset_post(
     PageForm(form): PageForm<NewPasswordForm>,
 ) -> Response {
     let now = now();
-    let user_id = match reset_user(&state, &token, now).await {
-        Ok(Some(id)) => id,
-        Ok(None) => return reset_link_dead(&state, &csrf),
-        Err(e) => return pages::store_failed(e),
-    };
-    let user = match state.store.conn().await {
-        Ok(mut c) => store::user_by_id(&mut c, user_id).await,
-        Err(e) => Err(e),
-    };
-    let user = match user {
+    let user = match reset_user(&state, &token, now).await {
         Ok(Some(u)) => u,
         Ok(None) => return reset_link_dead(&state, &csrf),
         Err(e) => return pages::store_failed(e),
@@ -745,11 +669,7 @@ async fn view_account_get(
     csrf: CsrfToken,
     Query(q): Query<PageQuery>,
 ) -> Response {
-    let sessions = match state.store.conn().await {
-        Ok(mut c) => store::count_sessions_of(&mut c, identity.user.id).await,
-        Err(e) => Err(e),
-    };
-    let sessions = match sessions {
+    let sessions = match village_app::accounts::changes::session_count(&state, &identity).await {
         Ok(n) => n,
         Err(e) => return pages::store_failed(e),
     };
@@ -1121,11 +1041,7 @@ async fn tokens_page(
     errors: Errors,
     done: Option<&str>,
 ) -> Response {
-    let tokens = match state.store.conn().await {
-        Ok(mut c) => store::api_tokens_of(&mut c, identity.user.id).await,
-        Err(e) => Err(e),
-    };
-    let tokens = match tokens {
+    let tokens = match village_app::accounts::changes::tokens(state, identity).await {
         Ok(t) => t,
         Err(e) => return pages::store_failed(e),
     };
@@ -1484,8 +1400,7 @@ async fn invites_page(
     let now = now();
     let loaded = async {
         let mode = sign_up_mode(state).await?;
-        let mut c = state.store.conn().await?;
-        let invites = store::recent_invites(&mut c, 50).await?;
+        let invites = village_app::accounts::changes::recent_invites(state, identity, 50).await?;
         Ok::<_, StoreError>((mode, invites))
     }
     .await;

@@ -9,8 +9,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use serde::Deserialize;
 use village_domain::audit::AuditAction;
 use village_domain::error::ErrorCode;
 use village_store::audit::{AuditFilter, AuditRow};
@@ -177,30 +176,7 @@ async fn view_my_activity_get(
 
 // ---- API --------------------------------------------------------------------------------
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditEntry {
-    pub id: i64,
-    /// Seconds since the Unix epoch.
-    pub at: i64,
-    pub actor_id: Option<i64>,
-    pub subject_id: Option<i64>,
-    /// A stable code such as `signed_in` or `personal_data_viewed`.
-    pub action: String,
-    pub detail: String,
-}
-
-impl From<AuditRow> for AuditEntry {
-    fn from(r: AuditRow) -> Self {
-        Self {
-            id: r.id,
-            at: r.at,
-            actor_id: r.actor_id,
-            subject_id: r.subject_id,
-            action: r.action,
-            detail: r.detail,
-        }
-    }
-}
+pub use village_app::audit::AuditEntry;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct AuditParams {

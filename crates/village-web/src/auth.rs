@@ -13,9 +13,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use std::net::SocketAddr;
 use subtle::ConstantTimeEq;
+use village_app::accounts::sessions;
 pub use village_app::accounts::{hash_password, hash_token, new_token, verify_password};
 pub use village_app::accounts::{Identity, Via};
-use village_store::accounts::{self as store, UserRow};
 
 pub const SESSION_COOKIE: &str = "village_session";
 pub const CSRF_COOKIE: &str = "village_csrf";
@@ -122,20 +122,8 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
             let Some(token) = token else {
                 return ApiError::unauthenticated().into_response();
             };
-            let found = match state.store.conn().await {
-                Ok(mut c) => store::api_token_user(&mut c, &hash_token(&token)).await,
-                Err(e) => Err(e),
-            };
-            match found {
-                Ok(Some((id, user))) => {
-                    if let Ok(mut c) = state.store.conn().await {
-                        let _ = store::touch_api_token(&mut c, id, now).await;
-                    }
-                    identity = Some(Identity {
-                        user,
-                        via: Via::ApiToken { id },
-                    });
-                }
+            match sessions::api_token_user(&state, &token, now).await {
+                Ok(Some(found)) => identity = Some(found),
                 Ok(None) => return ApiError::unauthenticated().into_response(),
                 Err(e) => return ApiError::internal(e).into_response(),
             }
@@ -144,7 +132,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
             if let Some(token) = cookie_value(request.headers(), SESSION_COOKIE) {
                 if looks_like_token(&token) {
                     let token_hash = hash_token(&token);
-                    match load_session(&state, &token_hash, now).await {
+                    match sessions::session_user(&state, &token_hash, now).await {
                         Ok(Some(user)) => {
                             identity = Some(Identity {
                                 user,
@@ -188,39 +176,6 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         );
     }
     response
-}
-
-async fn load_session(
-    state: &AppState,
-    token_hash: &str,
-    now: i64,
-) -> village_store::Result<Option<UserRow>> {
-    let limits = &state.settings.sessions;
-    let fresh = |found: &store::SessionUser| {
-        now - found.session_last_seen_at <= limits.idle_timeout_secs
-            && now - found.session_created_at <= limits.absolute_timeout_secs
-    };
-    // A kept session is used only while it needs no touch, so last-seen times stay right.
-    if let Some(kept) = state.sessions.get(token_hash) {
-        if fresh(&kept) && now - kept.session_last_seen_at < 60 {
-            return Ok(Some(kept.user));
-        }
-    }
-    let generation = state.sessions.generation();
-    let mut c = state.store.conn().await?;
-    let Some(found) = store::session_user(&mut c, token_hash).await? else {
-        return Ok(None);
-    };
-    if !fresh(&found) {
-        store::delete_session(&mut c, token_hash).await?;
-        return Ok(None);
-    }
-    if now - found.session_last_seen_at >= 60 {
-        store::touch_session(&mut c, token_hash, now).await?;
-    } else {
-        state.sessions.keep(generation, token_hash, &found);
-    }
-    Ok(Some(found.user))
 }
 
 /// Start a session for `user_id` and return the cookie that carries it.
@@ -411,42 +366,6 @@ pub fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
         _ => "/".to_string(),
-    }
-}
-
-/// Remove expired sessions, old attempt counts and spent reset links every ten minutes.
-pub async fn sweep_forever(state: AppState) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
-    loop {
-        tick.tick().await;
-        let now = now();
-        let limits = &state.settings;
-        let longest_window = [
-            limits.limits.sign_in_per_address,
-            limits.limits.sign_in_per_account,
-            limits.limits.sign_up_per_address,
-            limits.limits.reset_per_address,
-        ]
-        .iter()
-        .map(|l| l.window_secs)
-        .max()
-        .unwrap_or(3600);
-        let result = match state.store.conn().await {
-            Ok(mut c) => {
-                store::sweep(
-                    &mut c,
-                    now - limits.sessions.idle_timeout_secs,
-                    now - limits.sessions.absolute_timeout_secs,
-                    now - longest_window,
-                    now,
-                )
-                .await
-            }
-            Err(e) => Err(e),
-        };
-        if let Err(e) = result {
-            tracing::warn!(error = %e, "could not sweep expired sessions");
-        }
     }
 }
 

@@ -78,7 +78,9 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let sweeper = tokio::spawn(auth::sweep_forever(state.clone()));
+    let sweeper = tokio::spawn(village_app::accounts::sessions::sweep_forever(
+        state.clone(),
+    ));
     let follow_up = tokio::spawn(village_app::connections::follow_up_forever(state.clone()));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, app)

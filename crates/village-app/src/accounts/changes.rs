@@ -2,13 +2,123 @@
 //! everywhere, API tokens) and a hub admin makes to who can join (invitations, the sign-up
 //! rule): each written in one transaction with its audit entry.
 
-use crate::accounts::{hash_token, Identity};
+use crate::accounts::{hash_token, limited, new_token, AccountError, Identity};
 use crate::audit::record;
 use crate::App;
-use village_domain::accounts::{DisplayName, SignUpMode};
+use village_domain::access::{self, Action};
+use village_domain::accounts::{DisplayName, Email, SignUpMode};
 use village_domain::audit::AuditAction;
-use village_store::accounts::{self as store, AttemptKind, UserRow};
+use village_store::accounts::{self as store, ApiTokenRow, AttemptKind, InviteRow, UserRow};
 use village_store::{hub as hub_store, StoreError};
+
+/// How long a reset link works.
+const RESET_LINK_SECS: i64 = 60 * 60;
+
+/// End the session this request came with.
+#[tracing::instrument(skip_all, fields(actor = who.user.id))]
+pub async fn sign_out(state: &App, who: &Identity, ip: &str, now: i64) -> Result<(), StoreError> {
+    let mut c = state.store.conn().await?;
+    if let Some(hash) = who.session_hash() {
+        store::delete_session(&mut c, hash).await?;
+    }
+    record(
+        &mut c,
+        Some(who.user.id),
+        Some(who.user.id),
+        AuditAction::SignedOut,
+        "",
+        Some(ip),
+        now,
+    )
+    .await
+}
+
+/// Send a reset link if the address has an account. The answer is the same either way, so
+/// nobody can use this page to find out who has an account.
+pub async fn request_password_reset(
+    state: &App,
+    email: &Email,
+    ip: &str,
+    now: i64,
+) -> Result<(), AccountError> {
+    let limit = state.settings.limits.reset_per_address;
+    if limited(state, AttemptKind::ResetFromAddress, ip, limit, now).await? {
+        return Err(AccountError::Limited(limit));
+    }
+    let mut c = state.store.conn().await?;
+    store::record_attempt(&mut c, AttemptKind::ResetFromAddress, ip, now).await?;
+    let Some(user) = store::user_by_email(&mut c, email.as_str()).await? else {
+        return Ok(());
+    };
+    let token = new_token();
+    store::create_password_reset(
+        &mut c,
+        &hash_token(&token),
+        user.id,
+        now,
+        now + RESET_LINK_SECS,
+    )
+    .await?;
+    record(
+        &mut c,
+        None,
+        Some(user.id),
+        AuditAction::PasswordResetRequested,
+        "",
+        Some(ip),
+        now,
+    )
+    .await?;
+    drop(c);
+    let link = state.settings.link(&format!("/reset-password/{token}"));
+    let body = format!(
+        "Hello {},\n\nSomeone (we hope you) asked to reset the password for your account on {}.\n\nTo choose a new password, open this link within one hour:\n\n{}\n\nIf you did not ask for this, you can ignore this email: your password has not changed.\n",
+        user.display_name, state.settings.hub.name, link
+    );
+    state
+        .mailer
+        .send(&user.email, "Reset your password", body)
+        .await?;
+    Ok(())
+}
+
+/// The account a reset link is for, while the link still works.
+pub async fn reset_link_user(
+    state: &App,
+    token: &str,
+    now: i64,
+) -> Result<Option<UserRow>, StoreError> {
+    let mut c = state.store.conn().await?;
+    match store::password_reset_user(&mut c, &hash_token(token), now).await? {
+        Some(id) => store::user_by_id(&mut c, id).await,
+        None => Ok(None),
+    }
+}
+
+/// How many devices the person is signed in on.
+pub async fn session_count(state: &App, who: &Identity) -> Result<i64, StoreError> {
+    let mut c = state.store.conn().await?;
+    store::count_sessions_of(&mut c, who.user.id).await
+}
+
+/// The person's API tokens (names and when made and last used; never the tokens).
+pub async fn tokens(state: &App, who: &Identity) -> Result<Vec<ApiTokenRow>, StoreError> {
+    let mut c = state.store.conn().await?;
+    store::api_tokens_of(&mut c, who.user.id).await
+}
+
+/// The newest invitations (hub admins; nobody else sees any).
+pub async fn recent_invites(
+    state: &App,
+    who: &Identity,
+    limit: i64,
+) -> Result<Vec<InviteRow>, StoreError> {
+    if access::check(&who.actor(), Action::ManageSignUp).is_err() {
+        return Ok(Vec::new());
+    }
+    let mut c = state.store.conn().await?;
+    store::recent_invites(&mut c, limit).await
+}
 
 /// End every session of the person asking, on every device.
 #[tracing::instrument(skip_all, fields(actor = who.user.id))]

@@ -576,3 +576,13 @@ impl std::fmt::Display for AccountError {
         }
     }
 }
+
+/// A member's display name ("" once they have left the hub). Callers have already checked
+/// that the reader may see something of this person.
+pub async fn name_of(state: &App, user_id: i64) -> Result<String, StoreError> {
+    let mut c = state.store.conn().await?;
+    Ok(store::user_by_id(&mut c, user_id)
+        .await?
+        .map(|u| u.display_name)
+        .unwrap_or_default())
+}

@@ -6,12 +6,14 @@
 //! what it keeps. Either way a process then forgets everything it kept. Until its listener is
 //! connected, and whenever the listener's connection drops, a process keeps nothing.
 
+use crate::accounts::{hash_token, Identity, Via};
+use crate::App;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use village_store::accounts::SessionUser;
+use village_store::accounts::{self as account_store, SessionUser, UserRow};
 use village_store::{SessionsStamp, Store};
 
 /// How long a session read from the database is trusted without asking again.
@@ -179,4 +181,94 @@ pub fn start(store: Store, cache: Arc<SessionCache>) {
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
     });
+}
+
+/// The person a session (by its token's hash) belongs to, while it is fresh: expired
+/// sessions are removed; a session's last visit is written at most once a minute, and a
+/// session needing no touch is kept in memory for a few seconds.
+pub async fn session_user(
+    state: &App,
+    token_hash: &str,
+    now: i64,
+) -> village_store::Result<Option<UserRow>> {
+    let limits = &state.settings.sessions;
+    let fresh = |found: &SessionUser| {
+        now - found.session_last_seen_at <= limits.idle_timeout_secs
+            && now - found.session_created_at <= limits.absolute_timeout_secs
+    };
+    // A kept session is used only while it needs no touch, so last-seen times stay right.
+    if let Some(kept) = state.sessions.get(token_hash) {
+        if fresh(&kept) && now - kept.session_last_seen_at < 60 {
+            return Ok(Some(kept.user));
+        }
+    }
+    let generation = state.sessions.generation();
+    let mut c = state.store.conn().await?;
+    let Some(found) = account_store::session_user(&mut c, token_hash).await? else {
+        return Ok(None);
+    };
+    if !fresh(&found) {
+        account_store::delete_session(&mut c, token_hash).await?;
+        return Ok(None);
+    }
+    if now - found.session_last_seen_at >= 60 {
+        account_store::touch_session(&mut c, token_hash, now).await?;
+    } else {
+        state.sessions.keep(generation, token_hash, &found);
+    }
+    Ok(Some(found.user))
+}
+
+/// The person an API token belongs to; its last use is noted.
+pub async fn api_token_user(
+    state: &App,
+    token: &str,
+    now: i64,
+) -> village_store::Result<Option<Identity>> {
+    let mut c = state.store.conn().await?;
+    let Some((id, user)) = account_store::api_token_user(&mut c, &hash_token(token)).await? else {
+        return Ok(None);
+    };
+    // Noting the last use is a courtesy: a failure here does not refuse the request.
+    let _ = account_store::touch_api_token(&mut c, id, now).await;
+    Ok(Some(Identity {
+        user,
+        via: Via::ApiToken { id },
+    }))
+}
+
+/// Remove expired sessions, old attempt counts and spent reset links every ten minutes.
+pub async fn sweep_forever(state: App) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        let now = crate::now();
+        let limits = &state.settings;
+        let longest_window = [
+            limits.limits.sign_in_per_address,
+            limits.limits.sign_in_per_account,
+            limits.limits.sign_up_per_address,
+            limits.limits.reset_per_address,
+        ]
+        .iter()
+        .map(|l| l.window_secs)
+        .max()
+        .unwrap_or(3600);
+        let result = match state.store.conn().await {
+            Ok(mut c) => {
+                account_store::sweep(
+                    &mut c,
+                    now - limits.sessions.idle_timeout_secs,
+                    now - limits.sessions.absolute_timeout_secs,
+                    now - longest_window,
+                    now,
+                )
+                .await
+            }
+            Err(e) => Err(e),
+        };
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "could not sweep expired sessions");
+        }
+    }
 }

@@ -499,6 +499,30 @@ pub async fn offer_connector(
     Ok(())
 }
 
+/// A connector offers to walk alongside the member with this email address.
+pub async fn offer_connector_by_email(
+    state: &App,
+    connector: &Identity,
+    email: &str,
+    ip: &str,
+    now: i64,
+) -> Result<()> {
+    let email = Email::parse(email)?;
+    let person = {
+        let mut c = state.store.conn().await?;
+        account_store::user_by_email(&mut c, email.as_str()).await?
+    };
+    let Some(person) = person else {
+        return Err(FieldError::new(
+            "email",
+            ErrorCode::MemberUnknown,
+            "Nobody with that email address has joined this hub. Check it with them.",
+        )
+        .into());
+    };
+    offer_connector(state, connector, person.id, ip, now).await
+}
+
 /// End a link between a person and a connector: either of them may. The connector stops
 /// seeing what was shared with connectors on the very next request.
 #[tracing::instrument(skip_all, fields(actor = me.user.id, person_id, connector_id))]
@@ -534,4 +558,38 @@ pub async fn end_connector(
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// The person's circle: the people in it, and the circles they are in or invited to.
+pub async fn my_circle(
+    state: &App,
+    me: &Identity,
+) -> Result<(Vec<CircleRow>, Vec<village_store::people::MembershipRow>)> {
+    let mut c = state.store.conn().await?;
+    Ok((
+        store::circle(&mut c, me.user.id).await?,
+        store::memberships(&mut c, me.user.id).await?,
+    ))
+}
+
+/// One entry of the person's own circle.
+pub async fn entry(state: &App, me: &Identity, id: i64) -> Result<CircleRow> {
+    let mut c = state.store.conn().await?;
+    own_entry(&mut c, me, id).await
+}
+
+/// The person's connectors (chosen or offered) and, for a connector, the people who chose
+/// them.
+pub async fn my_connectors(
+    state: &App,
+    me: &Identity,
+) -> Result<(
+    Vec<village_store::people::ConnectorLinkRow>,
+    Vec<village_store::people::ConnectorLinkRow>,
+)> {
+    let mut c = state.store.conn().await?;
+    Ok((
+        store::connectors_of(&mut c, me.user.id).await?,
+        store::people_of(&mut c, me.user.id).await?,
+    ))
 }

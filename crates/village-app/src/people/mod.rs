@@ -5,6 +5,7 @@
 
 pub mod circle;
 pub mod conversations;
+pub mod information;
 
 use crate::accounts::Identity;
 use crate::audit::record;

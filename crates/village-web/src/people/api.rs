@@ -22,7 +22,6 @@ use village_app::people::circle::{
 use village_domain::error::ErrorCode;
 use village_domain::people::profile::{Content, Slot};
 use village_domain::people::{Section, Visibility};
-use village_store::people as store;
 
 /// A profile: `id`, `display_name`, and each section the caller may see under its key, as
 /// `{"text", "visibility"}` (plus `terms` for `interests`; `postcode` and `max_km` for
@@ -411,9 +410,7 @@ pub async fn api_my_circle(
     State(state): State<AppState>,
     ApiUser(identity): ApiUser,
 ) -> Result<Response, ApiError> {
-    let mut c = state.store.conn().await?;
-    let entries = store::circle(&mut c, identity.user.id).await?;
-    let memberships = store::memberships(&mut c, identity.user.id).await?;
+    let (entries, memberships) = circle_fns::my_circle(&state, &identity).await?;
     Ok(Json(CircleOut {
         entries: entries.into_iter().map(circle_fns::entry_out).collect(),
         invitations_and_memberships: memberships
@@ -462,10 +459,7 @@ pub async fn api_add_circle(
         now(),
     )
     .await?;
-    let mut c = state.store.conn().await?;
-    let entry = store::circle_entry(&mut c, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("circle entry"))?;
+    let entry = circle_fns::entry(&state, &identity, id).await?;
     Ok((StatusCode::CREATED, Json(circle_fns::entry_out(entry))))
 }
 
@@ -502,10 +496,7 @@ pub async fn api_change_circle(
         now(),
     )
     .await?;
-    let mut c = state.store.conn().await?;
-    let entry = store::circle_entry(&mut c, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("circle entry"))?;
+    let entry = circle_fns::entry(&state, &identity, id).await?;
     Ok(Json(circle_fns::entry_out(entry)))
 }
 
@@ -558,9 +549,7 @@ pub async fn api_my_connectors(
     State(state): State<AppState>,
     ApiUser(identity): ApiUser,
 ) -> Result<Response, ApiError> {
-    let mut c = state.store.conn().await?;
-    let connectors = store::connectors_of(&mut c, identity.user.id).await?;
-    let people = store::people_of(&mut c, identity.user.id).await?;
+    let (connectors, people) = circle_fns::my_connectors(&state, &identity).await?;
     Ok(Json(ConnectorsOut {
         connectors: connectors
             .into_iter()

@@ -19,7 +19,6 @@ use village_domain::accounts::Role;
 use village_domain::directory::taxonomy::category_by_id;
 use village_domain::people::circle::{layout, Ring};
 use village_domain::people::Section;
-use village_store::people as store;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -99,19 +98,10 @@ async fn circle_page(
     form: &AddForm,
     notice: Option<&str>,
 ) -> Response {
-    let mut c = match state.store.conn().await {
-        Ok(c) => c,
-        Err(e) => return pages::store_failed(e),
-    };
-    let rows = match store::circle(&mut c, identity.user.id).await {
+    let (rows, memberships) = match circle_fns::my_circle(state, identity).await {
         Ok(r) => r,
-        Err(e) => return pages::store_failed(e),
+        Err(e) => return circle_failed(e),
     };
-    let memberships = match store::memberships(&mut c, identity.user.id).await {
-        Ok(r) => r,
-        Err(e) => return pages::store_failed(e),
-    };
-    drop(c);
     // Searches built from the person's interests, for the prompts in empty rings.
     let interests: Vec<(String, String)> =
         match view_profile(state, Some(identity), identity.user.id, ip, now()).await {
@@ -401,13 +391,9 @@ async fn view_connectors(
     csrf: CsrfToken,
     Query(q): Query<Done>,
 ) -> Response {
-    let links = match state.store.conn().await {
-        Ok(mut c) => store::connectors_of(&mut c, identity.user.id).await,
-        Err(e) => Err(e),
-    };
-    let links = match links {
-        Ok(l) => l,
-        Err(e) => return pages::store_failed(e),
+    let links = match circle_fns::my_connectors(&state, &identity).await {
+        Ok((connectors, _)) => connectors,
+        Err(e) => return circle_failed(e),
     };
     let all = match circle_fns::hub_connectors(&state).await {
         Ok(a) => a,
@@ -501,13 +487,9 @@ async fn my_people_page(
     if identity.user.role() != Role::Connector {
         return pages::forbidden(state, Some(identity), csrf);
     }
-    let links = match state.store.conn().await {
-        Ok(mut c) => store::people_of(&mut c, identity.user.id).await,
-        Err(e) => Err(e),
-    };
-    let links = match links {
-        Ok(l) => l,
-        Err(e) => return pages::store_failed(e),
+    let links = match circle_fns::my_connectors(state, identity).await {
+        Ok((_, people)) => people,
+        Err(e) => return circle_failed(e),
     };
     let accepted: Vec<i64> = links
         .iter()
@@ -576,31 +558,11 @@ async fn view_offer(
     if identity.user.role() != Role::Connector {
         return pages::forbidden(&state, Some(&identity), &csrf);
     }
-    let person = match village_domain::accounts::Email::parse(&form.email) {
-        Ok(email) => match state.store.conn().await {
-            Ok(mut c) => village_store::accounts::user_by_email(&mut c, email.as_str()).await,
-            Err(e) => Err(e),
-        },
-        Err(f) => {
-            let mut errors = Errors::none();
-            errors.add("email", f.message);
-            return my_people_page(&state, &identity, &csrf, &ip, errors, &form.email, None).await;
-        }
-    };
-    let person = match person {
-        Ok(Some(p)) => p,
-        Ok(None) => {
-            let mut errors = Errors::none();
-            errors.add(
-                "email",
-                "Nobody with that email address has joined this hub. Check it with them.",
-            );
-            return my_people_page(&state, &identity, &csrf, &ip, errors, &form.email, None).await;
-        }
-        Err(e) => return pages::store_failed(e),
-    };
-    match circle_fns::offer_connector(&state, &identity, person.id, &ip, now()).await {
+    match circle_fns::offer_connector_by_email(&state, &identity, &form.email, &ip, now()).await {
         Ok(()) => Redirect::to("/connector/people?done=offered").into_response(),
+        Err(Error::Field(f)) => {
+            my_people_page(&state, &identity, &csrf, &ip, f.into(), &form.email, None).await
+        }
         Err(e) => circle_failed(e),
     }
 }

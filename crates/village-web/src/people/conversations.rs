@@ -18,7 +18,6 @@ use village_app::people::conversations::{
     notes, reply, write_note, ConversationOut, NoteBody, ReplyBody,
 };
 use village_app::Error;
-use village_store::accounts as account_store;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -265,13 +264,8 @@ async fn connector_page(
         Ok(l) => l,
         Err(e) => return PageError::from(e).into_response(),
     };
-    let name = match state.store.conn().await {
-        Ok(mut c) => account_store::user_by_id(&mut c, person)
-            .await
-            .ok()
-            .flatten()
-            .map(|u| u.display_name)
-            .unwrap_or_default(),
+    let name = match village_app::accounts::name_of(state, person).await {
+        Ok(n) => n,
         Err(e) => return pages::store_failed(e),
     };
     let status = if errors.is_empty() {

@@ -645,17 +645,9 @@ async fn history_page(
             "/me/profile/history".to_string(),
         )
     } else {
-        let name = {
-            let mut c = match state.store.conn().await {
-                Ok(c) => c,
-                Err(e) => return pages::store_failed(e),
-            };
-            village_store::accounts::user_by_id(&mut c, person)
-                .await
-                .ok()
-                .flatten()
-                .map(|u| u.display_name)
-                .unwrap_or_default()
+        let name = match village_app::accounts::name_of(&state, person).await {
+            Ok(n) => n,
+            Err(e) => return pages::store_failed(e),
         };
         (
             format!("Changes to {name}'s profile"),

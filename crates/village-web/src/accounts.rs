@@ -127,7 +127,7 @@ impl FieldSpec {
 
 /// A page with one form: sign in, join, change email, and so on.
 #[derive(Template)]
-#[template(path = "form_page.html")]
+#[template(path = "shell/form_page.html")]
 pub struct FormPage {
     pub layout: Layout,
     pub back: Option<(String, String)>,
@@ -637,7 +637,7 @@ async fn view_reset_post(
 // ---- The account pages ------------------------------------------------------------------
 
 #[derive(Template)]
-#[template(path = "account.html")]
+#[template(path = "accounts/account.html")]
 struct AccountPage {
     layout: Layout,
     display_name: String,
@@ -924,7 +924,7 @@ async fn view_password_post(
 }
 
 #[derive(Template)]
-#[template(path = "lived_experience.html")]
+#[template(path = "accounts/lived_experience.html")]
 struct LivedPage {
     layout: Layout,
     errors: Errors,
@@ -1023,7 +1023,7 @@ pub struct TokenView {
 }
 
 #[derive(Template)]
-#[template(path = "tokens.html")]
+#[template(path = "accounts/tokens.html")]
 struct TokensPage {
     layout: Layout,
     errors: Errors,
@@ -1222,7 +1222,7 @@ pub struct PersonRow {
 }
 
 #[derive(Template)]
-#[template(path = "admin_users.html")]
+#[template(path = "accounts/admin_users.html")]
 struct AdminUsersPage {
     layout: Layout,
     errors: Errors,
@@ -1376,7 +1376,7 @@ async fn view_admin_role_post(
 const INVITE_SECS: i64 = 14 * 24 * 60 * 60;
 
 #[derive(Template)]
-#[template(path = "admin_invites.html")]
+#[template(path = "accounts/admin_invites.html")]
 struct InvitesPage {
     layout: Layout,
     errors: Errors,

@@ -59,7 +59,7 @@ fn view(row: &AuditRow, me: i64) -> EntryView {
 }
 
 #[derive(Template)]
-#[template(path = "audit.html")]
+#[template(path = "audit/log.html")]
 struct AuditPage {
     layout: Layout,
     heading: String,

@@ -22,7 +22,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 #[derive(Template)]
-#[template(path = "home.html")]
+#[template(path = "hub/home.html")]
 struct HomePage {
     layout: Layout,
     description: String,
@@ -47,7 +47,7 @@ async fn view_home_get(
 }
 
 #[derive(Template)]
-#[template(path = "privacy.html")]
+#[template(path = "hub/privacy.html")]
 struct PrivacyPage {
     layout: Layout,
 }
@@ -69,7 +69,7 @@ async fn view_privacy_get(
 }
 
 #[derive(Template)]
-#[template(path = "accessibility.html")]
+#[template(path = "hub/accessibility.html")]
 struct AccessibilityPage {
     layout: Layout,
 }

@@ -128,7 +128,7 @@ pub fn page(template: &impl Template) -> Response {
 
 /// A plain page for a problem: its own title and a sentence or two of what to do.
 #[derive(Template)]
-#[template(path = "problem.html")]
+#[template(path = "shell/problem.html")]
 pub struct ProblemPage {
     pub layout: Layout,
     pub heading: String,

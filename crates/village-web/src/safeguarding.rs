@@ -210,7 +210,7 @@ pub async fn api_set_lead(
 // ---- Pages ----------------------------------------------------------------------------
 
 #[derive(Template)]
-#[template(path = "safeguarding_new.html")]
+#[template(path = "safeguarding/new.html")]
 struct NewPage {
     layout: Layout,
     errors: Errors,
@@ -325,7 +325,7 @@ pub struct QueueRow {
 }
 
 #[derive(Template)]
-#[template(path = "safeguarding_queue.html")]
+#[template(path = "safeguarding/queue.html")]
 struct QueuePage {
     layout: Layout,
     rows: Vec<QueueRow>,
@@ -360,7 +360,7 @@ async fn view_queue(
 }
 
 #[derive(Template)]
-#[template(path = "safeguarding_concern.html")]
+#[template(path = "safeguarding/concern.html")]
 struct ConcernPage {
     layout: Layout,
     errors: Errors,
@@ -487,7 +487,7 @@ async fn view_close(
 }
 
 #[derive(Template)]
-#[template(path = "safeguarding_leads.html")]
+#[template(path = "safeguarding/leads.html")]
 struct LeadsPage {
     layout: Layout,
     errors: Errors,

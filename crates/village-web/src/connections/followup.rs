@@ -77,7 +77,7 @@ pub async fn api_check_in(
 }
 
 #[derive(Template)]
-#[template(path = "connections_checkins.html")]
+#[template(path = "connections/checkins.html")]
 struct CheckinsPage {
     layout: Layout,
     errors: Errors,
@@ -326,7 +326,7 @@ pub async fn api_pick(
 }
 
 #[derive(Template)]
-#[template(path = "connections_shortlists.html")]
+#[template(path = "connections/shortlists.html")]
 struct ShortlistsPage {
     layout: Layout,
     errors: Errors,

@@ -43,7 +43,7 @@ pub struct IdeaView {
 }
 
 #[derive(Template)]
-#[template(path = "connections_ideas.html")]
+#[template(path = "connections/ideas.html")]
 struct IdeasPage {
     layout: Layout,
     own: bool,
@@ -201,7 +201,7 @@ pub struct NewQuery {
 }
 
 #[derive(Template)]
-#[template(path = "connections_new_introduction.html")]
+#[template(path = "connections/new_introduction.html")]
 struct NewPage {
     layout: Layout,
     errors: Errors,
@@ -364,7 +364,7 @@ pub struct ActionView {
 }
 
 #[derive(Template)]
-#[template(path = "connections_introduction.html")]
+#[template(path = "connections/introduction.html")]
 struct IntroductionPage {
     layout: Layout,
     back: String,
@@ -500,7 +500,7 @@ pub struct ListItem {
 }
 
 #[derive(Template)]
-#[template(path = "connections_introductions.html")]
+#[template(path = "connections/introductions.html")]
 struct ListPage {
     layout: Layout,
     heading: String,
@@ -560,7 +560,7 @@ async fn view_inbox(
 }
 
 #[derive(Template)]
-#[template(path = "connections_notifications.html")]
+#[template(path = "connections/notifications.html")]
 struct NoticesPage {
     layout: Layout,
     notices: Vec<(String, String, String, bool)>,

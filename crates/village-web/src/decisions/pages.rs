@@ -118,7 +118,7 @@ fn role_words(role: Option<&str>) -> &'static str {
 }
 
 #[derive(Template)]
-#[template(path = "decisions_spaces.html")]
+#[template(path = "decisions/spaces.html")]
 struct SpacesPage {
     layout: Layout,
     spaces: Vec<SpaceItem>,
@@ -184,7 +184,7 @@ impl Default for SpaceForm {
 }
 
 #[derive(Template)]
-#[template(path = "decisions_space_new.html")]
+#[template(path = "decisions/space_new.html")]
 struct NewSpacePage {
     layout: Layout,
     errors: Errors,
@@ -307,7 +307,7 @@ pub struct ProposalItem {
 }
 
 #[derive(Template)]
-#[template(path = "decisions_space.html")]
+#[template(path = "decisions/space.html")]
 struct SpacePage {
     layout: Layout,
     errors: Errors,
@@ -572,7 +572,7 @@ pub struct CloseForm {
 }
 
 #[derive(Template)]
-#[template(path = "decisions_proposal.html")]
+#[template(path = "decisions/proposal.html")]
 struct ProposalPage {
     layout: Layout,
     errors: Errors,
@@ -824,7 +824,7 @@ async fn proposal_again(
 }
 
 #[derive(Template)]
-#[template(path = "decisions_proposal_edit.html")]
+#[template(path = "decisions/proposal_edit.html")]
 struct EditPage {
     layout: Layout,
     errors: Errors,
@@ -1018,7 +1018,7 @@ pub struct RoundItem {
 }
 
 #[derive(Template)]
-#[template(path = "decisions_rounds.html")]
+#[template(path = "decisions/rounds.html")]
 struct RoundsPage {
     layout: Layout,
     rounds: Vec<RoundItem>,
@@ -1080,7 +1080,7 @@ impl Default for RoundForm {
 }
 
 #[derive(Template)]
-#[template(path = "decisions_round_new.html")]
+#[template(path = "decisions/round_new.html")]
 struct NewRoundPage {
     layout: Layout,
     errors: Errors,
@@ -1212,7 +1212,7 @@ pub struct BidForm {
 }
 
 #[derive(Template)]
-#[template(path = "decisions_round.html")]
+#[template(path = "decisions/round.html")]
 struct RoundPage {
     layout: Layout,
     errors: Errors,
@@ -1601,7 +1601,7 @@ pub struct ResultRow {
 }
 
 #[derive(Template)]
-#[template(path = "decisions_results.html")]
+#[template(path = "decisions/results.html")]
 struct ResultsPage {
     layout: Layout,
     id: i64,
@@ -1688,7 +1688,7 @@ pub struct PaperItem {
 }
 
 #[derive(Template)]
-#[template(path = "decisions_papers.html")]
+#[template(path = "decisions/papers.html")]
 struct PapersPage {
     layout: Layout,
     errors: Errors,

@@ -101,7 +101,7 @@ pub struct NewListingFields {
 }
 
 #[derive(Template)]
-#[template(path = "directory_suggest.html")]
+#[template(path = "directory/suggest.html")]
 struct SuggestPage {
     layout: Layout,
     errors: Errors,
@@ -279,7 +279,7 @@ pub struct TimeRow {
 }
 
 #[derive(Template)]
-#[template(path = "directory_change.html")]
+#[template(path = "directory/change.html")]
 struct ChangePage {
     layout: Layout,
     errors: Errors,
@@ -550,7 +550,7 @@ fn suggestion_view(s: &SuggestionRow) -> SuggestionView {
 }
 
 #[derive(Template)]
-#[template(path = "directory_suggestions.html")]
+#[template(path = "directory/suggestions.html")]
 struct SuggestionsPage {
     layout: Layout,
     heading: String,
@@ -647,7 +647,7 @@ async fn view_review_get(
 }
 
 #[derive(Template)]
-#[template(path = "directory_review_item.html")]
+#[template(path = "directory/review_item.html")]
 struct ReviewItemPage {
     layout: Layout,
     errors: Errors,
@@ -762,7 +762,7 @@ pub struct VersionView {
 }
 
 #[derive(Template)]
-#[template(path = "directory_history.html")]
+#[template(path = "directory/history.html")]
 struct HistoryPage {
     layout: Layout,
     id: String,
@@ -816,7 +816,7 @@ async fn view_history_get(
 // ---- Listings not checked for a year ------------------------------------------------------
 
 #[derive(Template)]
-#[template(path = "directory_stale.html")]
+#[template(path = "directory/stale.html")]
 struct StalePage {
     layout: Layout,
     items: Vec<(String, String, String)>,
@@ -887,7 +887,7 @@ pub fn organiser_routes() -> Router<AppState> {
 }
 
 #[derive(Template)]
-#[template(path = "directory_claim.html")]
+#[template(path = "directory/claim.html")]
 struct ClaimPage {
     layout: Layout,
     errors: Errors,

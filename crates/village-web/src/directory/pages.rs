@@ -116,7 +116,7 @@ pub struct ResultView {
 }
 
 #[derive(Template)]
-#[template(path = "directory_search.html")]
+#[template(path = "directory/search.html")]
 struct SearchPage {
     layout: Layout,
     errors: Errors,
@@ -479,7 +479,7 @@ async fn view_search_get(
 }
 
 #[derive(Template)]
-#[template(path = "directory_offer.html")]
+#[template(path = "directory/offer.html")]
 struct OfferPage {
     layout: Layout,
     id: String,
@@ -678,7 +678,7 @@ async fn view_offer_get(
 }
 
 #[derive(Template)]
-#[template(path = "directory_organisation.html")]
+#[template(path = "directory/organisation.html")]
 struct OrganisationPage {
     layout: Layout,
     name: String,

@@ -63,7 +63,7 @@ pub struct RingView {
 }
 
 #[derive(Template)]
-#[template(path = "people_circle.html")]
+#[template(path = "people/circle.html")]
 struct CirclePage {
     layout: Layout,
     errors: Errors,
@@ -378,7 +378,7 @@ async fn view_answer(
 // ---- Connectors -----------------------------------------------------------------------
 
 #[derive(Template)]
-#[template(path = "people_connectors.html")]
+#[template(path = "people/connectors.html")]
 struct ConnectorsPage {
     layout: Layout,
     mine: Vec<(i64, String, bool)>,
@@ -467,7 +467,7 @@ async fn view_end(
 }
 
 #[derive(Template)]
-#[template(path = "people_walk_alongside.html")]
+#[template(path = "people/walk_alongside.html")]
 struct MyPeoplePage {
     layout: Layout,
     errors: Errors,

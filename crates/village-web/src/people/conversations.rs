@@ -153,7 +153,7 @@ fn note_views(list: Vec<ConversationOut>, me: i64) -> Vec<NoteView> {
 }
 
 #[derive(Template)]
-#[template(path = "people_conversations.html")]
+#[template(path = "people/conversations.html")]
 struct NotesPage {
     layout: Layout,
     errors: Errors,

@@ -89,7 +89,7 @@ fn section_view(shown: &Shown, edit_base: &str) -> SectionView {
 }
 
 #[derive(Template)]
-#[template(path = "people_profile.html")]
+#[template(path = "people/profile.html")]
 struct ProfilePage {
     layout: Layout,
     heading: String,
@@ -222,7 +222,7 @@ async fn view_person(
 // ---- Editing a section ----------------------------------------------------------------
 
 #[derive(Template)]
-#[template(path = "people_section.html")]
+#[template(path = "people/section.html")]
 struct SectionPage {
     layout: Layout,
     errors: Errors,
@@ -573,7 +573,7 @@ pub struct EditView {
 }
 
 #[derive(Template)]
-#[template(path = "people_history.html")]
+#[template(path = "people/history.html")]
 struct HistoryPage {
     layout: Layout,
     heading: String,
@@ -741,7 +741,7 @@ async fn view_person_undo(
 // ---- Sharing choices and your information ---------------------------------------------
 
 #[derive(Template)]
-#[template(path = "people_sharing.html")]
+#[template(path = "people/sharing.html")]
 struct SharingPage {
     layout: Layout,
     now_sharing: Vec<(&'static str, &'static str)>,
@@ -803,7 +803,7 @@ async fn view_sharing(
 }
 
 #[derive(Template)]
-#[template(path = "people_data.html")]
+#[template(path = "people/data.html")]
 struct DataPage {
     layout: Layout,
 }
@@ -825,7 +825,7 @@ async fn view_data(
 }
 
 #[derive(Template)]
-#[template(path = "people_everything.html")]
+#[template(path = "people/everything.html")]
 struct EverythingPage {
     layout: Layout,
     account: Vec<(&'static str, String)>,
@@ -958,7 +958,7 @@ async fn view_everything(
 }
 
 #[derive(Template)]
-#[template(path = "people_access_log.html")]
+#[template(path = "people/access_log.html")]
 struct AccessLogPage {
     layout: Layout,
     entries: Vec<(String, String, String, String)>,

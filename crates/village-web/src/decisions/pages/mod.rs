@@ -1,0 +1,106 @@
+//! Shared-power pages: spaces and their proposals (`/spaces…`, `/proposals/{id}…`) and
+//! funding rounds (`/rounds…`). Every form posts to a page route that calls the same
+//! functions as the API, then redirects back with a short notice, or shows the page again
+//! with the problems named beside their fields.
+
+mod proposals;
+mod results;
+mod rounds;
+mod spaces;
+
+pub use proposals::*;
+pub use results::*;
+pub use rounds::*;
+pub use spaces::*;
+
+use crate::auth::{ClientAddress, CsrfToken, Identity, MaybeSignedIn, SignedIn};
+use crate::pages::{self, Errors, Layout, PageError, PageForm, PageResult};
+use crate::{now, AppState};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use village_app::decisions::ProposalView;
+use village_app::Error;
+use village_domain::decisions::budget::{pounds, Paper, Phase};
+use village_domain::decisions::proposal::{CommentKind, OutcomeDraft, Progress, Stance};
+use village_domain::error::ErrorCode;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/spaces", get(view_spaces))
+        .route("/spaces/new", get(view_new_space).post(view_new_space_post))
+        .route("/spaces/{id}", get(view_space))
+        .route("/spaces/{id}/join", post(view_join))
+        .route("/spaces/{id}/leave", post(view_leave))
+        .route("/spaces/{id}/members", post(view_add_member))
+        .route("/spaces/{id}/proposals", post(view_new_proposal))
+        .route("/proposals/{id}", get(view_proposal))
+        .route("/proposals/{id}/edit", get(view_edit).post(view_edit_post))
+        .route("/proposals/{id}/stance", post(view_stance))
+        .route("/proposals/{id}/comments", post(view_comment))
+        .route("/proposals/{id}/close", post(view_close))
+        .route("/proposals/{id}/updates", post(view_update))
+        .route("/rounds", get(view_rounds))
+        .route("/rounds/new", get(view_new_round).post(view_new_round_post))
+        .route("/rounds/{id}", get(view_round))
+        .route("/rounds/{id}/ideas", post(view_idea))
+        .route("/rounds/{id}/bids", post(view_bid))
+        .route("/rounds/{id}/bids/{bid_id}/check", post(view_check))
+        .route("/rounds/{id}/bids/{bid_id}/updates", post(view_delivery))
+        .route("/rounds/{id}/phase", post(view_phase))
+        .route("/rounds/{id}/ballot", post(view_ballot))
+        .route("/rounds/{id}/results", get(view_results))
+        .route(
+            "/rounds/{id}/paper-ballots",
+            get(view_papers).post(view_paper_post),
+        )
+        .route(
+            "/rounds/{id}/paper-ballots/{paper}/resolve",
+            post(view_resolve),
+        )
+}
+
+/// Short confirmations after a form, by a fixed key (never words from the address).
+fn notice(done: Option<&str>) -> Option<&'static str> {
+    Some(match done? {
+        "space" => "Your space is ready. You facilitate it.",
+        "joined" => "You have joined this space.",
+        "left" => "You have left this space.",
+        "invited" => {
+            "Done. They will see the invitation when they next sign in, and we have emailed them."
+        }
+        "proposal" => "Your proposal is up. Members can now say where they stand.",
+        "edited" => "The new wording is up; the earlier one is kept below.",
+        "stance" => "Your stance is recorded. You can change it until the proposal is decided.",
+        "comment" => "Your comment is added.",
+        "closed" => "The decision is recorded and published with the dissent.",
+        "updated" => "The update is recorded.",
+        "round" => "Your funding round has started, in the ideas phase. You facilitate it.",
+        "idea" => "Thank you: your idea is shared.",
+        "bid" => "Your bid is in. A steward will check it before voting opens.",
+        "checked" => "The check is recorded.",
+        "phase" => "The round has moved on.",
+        "voted" => "Your ballot is in. You can change it until voting closes.",
+        "paper" => "The paper ballot is typed in.",
+        "resolved" => "The paper ballot is resolved.",
+        "delivery" => "Your update is posted.",
+        _ => return None,
+    })
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct Done {
+    done: Option<String>,
+}
+
+fn paragraphs(text: &str) -> Vec<String> {
+    text.split("\n\n")
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
+}

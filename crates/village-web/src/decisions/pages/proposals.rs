@@ -1,0 +1,477 @@
+//! Proposal pages: one proposal with its stances and outcome, writing and editing one.
+
+use super::*;
+
+// ---- Proposals -------------------------------------------------------------------------------
+
+pub struct StanceItem {
+    stance: &'static str,
+    reason: String,
+    name: String,
+    response: String,
+}
+
+pub struct CommentItem {
+    kind: &'static str,
+    body: Vec<String>,
+    name: String,
+    at: String,
+}
+
+pub struct BlockItem {
+    id: i64,
+    reason: String,
+    answer: String,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct CloseForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    reasons: String,
+    #[serde(default)]
+    dissent_summary: String,
+    #[serde(default)]
+    agreed: String,
+    /// `answer_<stance id>` for each block.
+    #[serde(flatten)]
+    answers: BTreeMap<String, String>,
+}
+
+#[derive(Template)]
+#[template(path = "decisions/proposal.html")]
+pub(super) struct ProposalPage {
+    layout: Layout,
+    errors: Errors,
+    id: i64,
+    space_id: i64,
+    space_name: String,
+    title: String,
+    body: Vec<String>,
+    affects: String,
+    author: String,
+    created: String,
+    open: bool,
+    takes_part: bool,
+    facilitates: bool,
+    may_edit: bool,
+    counts: Vec<(&'static str, usize)>,
+    stances: Vec<StanceItem>,
+    names_hidden: bool,
+    lived_met: bool,
+    lived_rule: String,
+    lived_missing: String,
+    lived_summary: String,
+    my_stance: String,
+    my_reason: String,
+    stance_choices: Vec<(&'static str, &'static str, &'static str)>,
+    comment_kinds: Vec<(&'static str, &'static str)>,
+    comments: Vec<CommentItem>,
+    blocks: Vec<BlockItem>,
+    close: CloseForm,
+    versions: Vec<(i64, String, String)>,
+    decision: Vec<String>,
+    reasons: Vec<String>,
+    dissent_summary: Vec<String>,
+    dissent: Vec<StanceItem>,
+    progress: String,
+    overdue: bool,
+    next_statuses: Vec<(&'static str, &'static str)>,
+    updates: Vec<(String, String, String)>,
+}
+
+pub(super) fn proposal_page(
+    state: &AppState,
+    who: &Identity,
+    csrf: &CsrfToken,
+    v: &ProposalView,
+    notice_key: Option<&str>,
+    errors: Errors,
+    close: CloseForm,
+) -> Response {
+    let viewer = who.user.id;
+    let stance_item = |s: &village_store::decisions::StanceRow| StanceItem {
+        stance: s.stance.words(),
+        reason: s.reason.clone(),
+        name: if v.shows_name(s, viewer) {
+            s.name
+                .clone()
+                .unwrap_or_else(|| "Someone who has left".to_string())
+        } else {
+            "A member".to_string()
+        },
+        response: s.response.clone().unwrap_or_default(),
+    };
+    let mine = v.stances.iter().find(|s| s.user_id == Some(viewer));
+    let lived = &v.lived;
+    let progress = v.progress();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    pages::render(
+        status,
+        &ProposalPage {
+            layout: Layout::new(
+                state,
+                Some(who),
+                csrf,
+                &format!("/proposals/{}", v.proposal.id),
+                v.proposal.title.clone(),
+            )
+            .with_notice(notice(notice_key)),
+            errors,
+            id: v.proposal.id,
+            space_id: v.space.space.id,
+            space_name: v.space.space.name.clone(),
+            title: v.proposal.title.clone(),
+            body: paragraphs(&v.proposal.body),
+            affects: v.proposal.affects.clone(),
+            author: v
+                .proposal
+                .author_name
+                .clone()
+                .unwrap_or_else(|| "Someone who has left".into()),
+            created: pages::when(v.proposal.created_at),
+            open: v.open(),
+            takes_part: v.space.takes_part(),
+            facilitates: v.space.facilitates(),
+            may_edit: v.open() && (v.proposal.author_id == Some(viewer) || v.space.facilitates()),
+            counts: Stance::ALL
+                .iter()
+                .map(|s| (s.words(), v.counts().get(s.code()).copied().unwrap_or(0)))
+                .collect(),
+            stances: v.stances.iter().map(stance_item).collect(),
+            names_hidden: v.space.space.hide_names,
+            lived_met: lived.met,
+            lived_rule: lived.rule_words(),
+            lived_missing: lived.missing_words().unwrap_or_default(),
+            lived_summary: format!(
+                "{} of {} {} so far {} from people with lived experience.",
+                lived.voices.lived,
+                lived.voices.total,
+                if lived.voices.total == 1 {
+                    "stance"
+                } else {
+                    "stances"
+                },
+                if lived.voices.lived == 1 {
+                    "comes"
+                } else {
+                    "come"
+                }
+            ),
+            my_stance: mine
+                .map(|s| s.stance.code().to_string())
+                .unwrap_or_default(),
+            my_reason: mine.map(|s| s.reason.clone()).unwrap_or_default(),
+            stance_choices: Stance::ALL
+                .iter()
+                .map(|s| (s.code(), s.words(), s.hint()))
+                .collect(),
+            comment_kinds: CommentKind::ALL
+                .iter()
+                .map(|k| (k.code(), k.words()))
+                .collect(),
+            comments: v
+                .comments
+                .iter()
+                .map(|c| CommentItem {
+                    kind: CommentKind::parse(&c.kind)
+                        .map(CommentKind::words)
+                        .unwrap_or(""),
+                    body: paragraphs(&c.body),
+                    name: if v.space.space.hide_names && c.user_id != Some(viewer) {
+                        "A member".into()
+                    } else {
+                        c.name
+                            .clone()
+                            .unwrap_or_else(|| "Someone who has left".into())
+                    },
+                    at: pages::when(c.created_at),
+                })
+                .collect(),
+            blocks: v
+                .stances
+                .iter()
+                .filter(|s| s.stance == Stance::Block)
+                .map(|s| BlockItem {
+                    id: s.id,
+                    reason: s.reason.clone(),
+                    answer: close
+                        .answers
+                        .get(&format!("answer_{}", s.id))
+                        .cloned()
+                        .unwrap_or_default(),
+                })
+                .collect(),
+            close,
+            versions: v
+                .versions
+                .iter()
+                .map(|x| (x.version, x.title.clone(), pages::when(x.edited_at)))
+                .collect(),
+            decision: paragraphs(v.proposal.decision.as_deref().unwrap_or("")),
+            reasons: paragraphs(v.proposal.reasons.as_deref().unwrap_or("")),
+            dissent_summary: paragraphs(v.proposal.dissent_summary.as_deref().unwrap_or("")),
+            dissent: v
+                .stances
+                .iter()
+                .filter(|s| s.stance.dissents())
+                .map(stance_item)
+                .collect(),
+            progress: progress.map(|p| p.words().to_string()).unwrap_or_default(),
+            overdue: v.overdue,
+            next_statuses: progress
+                .map(|p| {
+                    [
+                        Progress::Agreed,
+                        Progress::InProgress,
+                        Progress::Done,
+                        Progress::NotDone,
+                    ]
+                    .into_iter()
+                    .filter(|to| p.may_become(*to))
+                    .map(|to| (to.code(), to.words()))
+                    .collect()
+                })
+                .unwrap_or_default(),
+            updates: v
+                .updates
+                .iter()
+                .map(|u| {
+                    (
+                        pages::when(u.at),
+                        Progress::parse(&u.progress)
+                            .map(|p| p.words().to_string())
+                            .unwrap_or_default(),
+                        u.note.clone(),
+                    )
+                })
+                .collect(),
+        },
+    )
+}
+
+pub(super) async fn view_proposal(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+    Query(q): Query<Done>,
+) -> Response {
+    match village_app::decisions::proposal(&state, &who, id, now()).await {
+        Ok(v) => proposal_page(
+            &state,
+            &who,
+            &csrf,
+            &v,
+            q.done.as_deref(),
+            Errors::none(),
+            CloseForm::default(),
+        ),
+        Err(e) => PageError::from(e).into_response(),
+    }
+}
+
+/// Show the proposal again with a problem from one of its forms.
+pub(super) async fn proposal_again(
+    state: &AppState,
+    who: &Identity,
+    csrf: &CsrfToken,
+    id: i64,
+    errors: Errors,
+    close: CloseForm,
+) -> Response {
+    match village_app::decisions::proposal(state, who, id, now()).await {
+        Ok(v) => proposal_page(state, who, csrf, &v, None, errors, close),
+        Err(e) => PageError::from(e).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "decisions/proposal_edit.html")]
+pub(super) struct EditPage {
+    layout: Layout,
+    errors: Errors,
+    id: i64,
+    form: ProposalForm,
+}
+
+pub(super) async fn view_edit(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+) -> Response {
+    let v = match village_app::decisions::proposal(&state, &who, id, now()).await {
+        Ok(v) => v,
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    if v.proposal.author_id != Some(who.user.id) && !v.space.facilitates() {
+        return pages::forbidden(&state, Some(&who), &csrf);
+    }
+    pages::page(&EditPage {
+        layout: Layout::new(
+            &state,
+            Some(&who),
+            &csrf,
+            &format!("/proposals/{id}/edit"),
+            "Change the proposal's wording",
+        ),
+        errors: Errors::none(),
+        id,
+        form: ProposalForm {
+            title: v.proposal.title,
+            body: v.proposal.body,
+            affects: v.proposal.affects,
+        },
+    })
+}
+
+pub(super) async fn view_edit_post(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+    PageForm(form): PageForm<ProposalForm>,
+) -> Response {
+    let input = village_app::decisions::ProposalInput {
+        title: &form.title,
+        body: &form.body,
+        affects: &form.affects,
+    };
+    match village_app::decisions::edit_proposal(&state, &who, id, &input, now()).await {
+        Ok(()) => Redirect::to(&format!("/proposals/{id}?done=edited")).into_response(),
+        Err(Error::Field(f)) => pages::render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &EditPage {
+                layout: Layout::new(
+                    &state,
+                    Some(&who),
+                    &csrf,
+                    &format!("/proposals/{id}/edit"),
+                    "Change the proposal's wording",
+                ),
+                errors: f.into(),
+                id,
+                form,
+            },
+        ),
+        Err(e) => PageError::from(e).into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct StanceForm {
+    #[serde(default)]
+    stance: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub(super) async fn view_stance(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+    PageForm(form): PageForm<StanceForm>,
+) -> Response {
+    match village_app::decisions::take_stance(&state, &who, id, &form.stance, &form.reason, now())
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/proposals/{id}?done=stance#your-stance")).into_response(),
+        Err(Error::Field(f)) => {
+            proposal_again(&state, &who, &csrf, id, f.into(), CloseForm::default()).await
+        }
+        Err(e) => PageError::from(e).into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct CommentForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    body: String,
+}
+
+pub(super) async fn view_comment(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+    PageForm(form): PageForm<CommentForm>,
+) -> Response {
+    match village_app::decisions::comment(&state, &who, id, &form.kind, &form.body, now()).await {
+        Ok(_) => Redirect::to(&format!("/proposals/{id}?done=comment#discussion")).into_response(),
+        Err(Error::Field(f)) => {
+            proposal_again(&state, &who, &csrf, id, f.into(), CloseForm::default()).await
+        }
+        Err(e) => PageError::from(e).into_response(),
+    }
+}
+
+pub(super) async fn view_close(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+    PageForm(form): PageForm<CloseForm>,
+) -> Response {
+    let block_responses = form
+        .answers
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("answer_")?.parse::<i64>().ok()?, v.clone())))
+        .collect();
+    let draft = OutcomeDraft {
+        decision: form.decision.clone(),
+        reasons: form.reasons.clone(),
+        dissent_summary: form.dissent_summary.clone(),
+        block_responses,
+        agreed: form.agreed != "no",
+    };
+    match village_app::decisions::close(&state, &who, id, &draft, &ip, now()).await {
+        Ok(()) => Redirect::to(&format!("/proposals/{id}?done=closed")).into_response(),
+        Err(Error::Field(f)) => proposal_again(&state, &who, &csrf, id, f.into(), form).await,
+        Err(Error::Conflict(code, message)) if code != ErrorCode::ProposalClosed => {
+            // The rule or an unanswered block: say so at the top, linked to the part to fix.
+            let mut errors = Errors::none();
+            let field = if code == ErrorCode::BlockNotAnswered {
+                "blocks"
+            } else {
+                "lived"
+            };
+            errors.add(field, message);
+            proposal_again(&state, &who, &csrf, id, errors, form).await
+        }
+        Err(e) => PageError::from(e).into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct UpdateForm {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub(super) async fn view_update(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+    PageForm(form): PageForm<UpdateForm>,
+) -> Response {
+    match village_app::decisions::update(&state, &who, id, &form.status, &form.note, now()).await {
+        Ok(()) => Redirect::to(&format!("/proposals/{id}?done=updated#progress")).into_response(),
+        Err(Error::Field(f)) => {
+            proposal_again(&state, &who, &csrf, id, f.into(), CloseForm::default()).await
+        }
+        Err(e) => PageError::from(e).into_response(),
+    }
+}

@@ -1,0 +1,183 @@
+//! Accounts: joining, signing in and out, password resets, the account pages, people and
+//! roles for hub admins, and the matching API calls. Pages and API call the same functions.
+
+mod api;
+mod pages;
+
+pub use api::*;
+pub use pages::*;
+
+use crate::api::{ApiError, ApiJson};
+use crate::auth::{self, ApiUser, ClientAddress, CsrfToken, Identity, MaybeSignedIn, SignedIn};
+use crate::pages::{Errors, Layout, PageForm};
+use crate::{now, AppState};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use village_app::accounts::{
+    change_email, change_password, list_people, set_lived_experience, set_role, sign_in, sign_up,
+    sign_up_mode, AccountError, SignUp,
+};
+use village_domain::access::{self, Action, Refusal};
+use village_domain::accounts::{
+    AttemptLimit, DisplayName, Email, LivedExperience, LivedExperienceKind, NewPassword, Role,
+    SignUpMode,
+};
+use village_domain::error::ErrorCode;
+use village_store::accounts::{UserFilter, UserRow};
+use village_store::StoreError;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/sign-in", get(view_sign_in_get).post(view_sign_in_post))
+        .route("/sign-up", get(view_sign_up_get).post(view_sign_up_post))
+        .route("/sign-out", post(view_sign_out_post))
+        .route("/sign-out-everywhere", post(view_sign_out_everywhere_post))
+        .route(
+            "/forgotten-password",
+            get(view_forgotten_get).post(view_forgotten_post),
+        )
+        .route(
+            "/reset-password/{token}",
+            get(view_reset_get).post(view_reset_post),
+        )
+        .route("/account", get(view_account_get))
+        .route("/account/name", get(view_name_get).post(view_name_post))
+        .route("/account/email", get(view_email_get).post(view_email_post))
+        .route(
+            "/account/password",
+            get(view_password_get).post(view_password_post),
+        )
+        .route(
+            "/account/lived-experience",
+            get(view_lived_get).post(view_lived_post),
+        )
+        .route(
+            "/account/tokens",
+            get(view_tokens_get).post(view_tokens_post),
+        )
+        .route("/account/tokens/{id}/delete", post(view_token_delete_post))
+        .route(
+            "/account/delete",
+            get(view_delete_get).post(view_delete_post),
+        )
+        .route("/admin/users", get(view_admin_users_get))
+        .route("/admin/users/{id}/role", post(view_admin_role_post))
+        .route(
+            "/admin/invites",
+            get(view_admin_invites_get).post(view_admin_invites_post),
+        )
+        .route("/admin/sign-up-mode", post(view_sign_up_mode_post))
+}
+
+impl From<AccountError> for ApiError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::Field(f) => f.into(),
+            AccountError::Limited(limit) => ApiError::new(ErrorCode::TooManyAttempts,
+                format!("Too many tries. Please wait {} and try again.", limit.wait_words()),
+            ),
+            AccountError::WrongCredentials => ApiError::new(ErrorCode::WrongCredentials,
+                "The email address or password is not right.",
+            ),
+            AccountError::NotAllowed(Refusal::WouldLeaveNoAdmin) => ApiError::new(ErrorCode::CannotChangeOwnAdminRole,
+                "Hub admins cannot change their own role, so the hub always has an admin. Ask another hub admin.",
+            ),
+            AccountError::NotAllowed(Refusal::NotAllowed) => ApiError::forbidden(),
+            AccountError::Store(e) => ApiError::internal(e),
+            AccountError::Other(e) => ApiError::internal(e),
+        }
+    }
+}
+// ---- Pages ----------------------------------------------------------------------------
+
+pub struct FieldSpec {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub kind: &'static str,
+    pub value: String,
+    pub hint: &'static str,
+    pub autocomplete: &'static str,
+}
+
+impl FieldSpec {
+    fn new(
+        name: &'static str,
+        label: &'static str,
+        kind: &'static str,
+        autocomplete: &'static str,
+    ) -> Self {
+        Self {
+            name,
+            label,
+            kind,
+            value: String::new(),
+            hint: "",
+            autocomplete,
+        }
+    }
+    fn hint(mut self, hint: &'static str) -> Self {
+        self.hint = hint;
+        self
+    }
+    fn value(mut self, value: &str) -> Self {
+        self.value = value.to_string();
+        self
+    }
+}
+
+/// A page with one form: sign in, join, change email, and so on.
+#[derive(Template)]
+#[template(path = "shell/form_page.html")]
+pub struct FormPage {
+    pub layout: Layout,
+    pub back: Option<(String, String)>,
+    pub errors: Errors,
+    pub heading: String,
+    pub intro: Vec<String>,
+    pub action: String,
+    pub hidden: Vec<(String, String)>,
+    pub fields: Vec<FieldSpec>,
+    pub button: String,
+    pub danger: bool,
+    pub links: Vec<(String, String)>,
+}
+
+fn status_for(errors: &Errors, fallback: StatusCode) -> StatusCode {
+    if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        fallback
+    }
+}
+
+/// The message after a change, chosen by a code in the address (so nothing is kept in memory).
+fn notice(done: Option<&str>) -> Option<&'static str> {
+    Some(match done? {
+        "welcome" => "Welcome! Your account is ready.",
+        "signed_out" => "You have signed out.",
+        "signed_out_everywhere" => "You have signed out on every device.",
+        "password_changed" => "Your password has been changed. Other devices have been signed out.",
+        "password_reset" => "Your password has been reset. Sign in with your new password.",
+        "email_changed" => "Your email address has been changed.",
+        "name_changed" => "Your name has been changed.",
+        "lived_experience_saved" => "Your lived experience has been saved.",
+        "token_removed" => "The token has been removed.",
+        "role_changed" => "The role has been changed.",
+        "sign_up_mode_saved" => "Who can join has been saved.",
+        "account_deleted" => "Your account has been deleted. Thank you for being part of this hub.",
+        _ => return None,
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    next: Option<String>,
+    done: Option<String>,
+    invite: Option<String>,
+}

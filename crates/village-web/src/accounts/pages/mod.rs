@@ -1,0 +1,16 @@
+//! The account pages, by family.
+
+use super::*;
+use crate::pages;
+
+mod account;
+mod forgotten;
+mod invites;
+mod people;
+mod sign_in;
+
+pub use account::*;
+pub use forgotten::*;
+pub use invites::*;
+pub use people::*;
+pub use sign_in::*;

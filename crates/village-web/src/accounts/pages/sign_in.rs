@@ -1,0 +1,312 @@
+//! Signing in, joining and signing out.
+
+use super::*;
+
+#[derive(Deserialize, Default)]
+pub struct SignInForm {
+    #[serde(default)]
+    pub(super) email: String,
+    #[serde(default)]
+    pub(super) password: String,
+    pub(super) next: Option<String>,
+}
+
+pub(crate) fn sign_in_page(
+    state: &AppState,
+    csrf: &CsrfToken,
+    email: &str,
+    next: Option<&str>,
+    errors: Errors,
+    done: Option<&str>,
+) -> FormPage {
+    let mut hidden = Vec::new();
+    if let Some(n) = next {
+        hidden.push(("next".to_string(), auth::safe_next(Some(n))));
+    }
+    FormPage {
+        layout: Layout::new(state, None, csrf, "/sign-in", "Sign in").with_notice(notice(done)),
+        back: None,
+        errors,
+        heading: "Sign in".into(),
+        intro: vec![],
+        action: "/sign-in".into(),
+        hidden,
+        fields: vec![
+            FieldSpec::new("email", "Email address", "email", "username").value(email),
+            FieldSpec::new("password", "Password", "password", "current-password"),
+        ],
+        button: "Sign in".into(),
+        danger: false,
+        links: vec![
+            (
+                "/forgotten-password".into(),
+                "I have forgotten my password".into(),
+            ),
+            (
+                "/sign-up".into(),
+                "I do not have an account yet: join".into(),
+            ),
+        ],
+    }
+}
+
+pub(crate) async fn view_sign_in_get(
+    State(state): State<AppState>,
+    MaybeSignedIn(identity): MaybeSignedIn,
+    csrf: CsrfToken,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    if identity.is_some() {
+        return Redirect::to(&auth::safe_next(q.next.as_deref())).into_response();
+    }
+    pages::page(&sign_in_page(
+        &state,
+        &csrf,
+        "",
+        q.next.as_deref(),
+        Errors::none(),
+        q.done.as_deref(),
+    ))
+}
+
+pub(crate) async fn view_sign_in_post(
+    State(state): State<AppState>,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    PageForm(form): PageForm<SignInForm>,
+) -> Response {
+    let mut errors = Errors::none();
+    if form.email.trim().is_empty() {
+        errors.add("email", "Enter your email address");
+    }
+    if form.password.is_empty() {
+        errors.add("password", "Enter your password");
+    }
+    if !errors.is_empty() {
+        let page = sign_in_page(
+            &state,
+            &csrf,
+            &form.email,
+            form.next.as_deref(),
+            errors,
+            None,
+        );
+        return pages::render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    match sign_in(&state, &form.email, &form.password, &ip, now()).await {
+        Ok((_, token)) => {
+            let mut response = Redirect::to(&auth::safe_next(form.next.as_deref())).into_response();
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, auth::session_cookie(&state, &token));
+            response
+        }
+        Err(AccountError::WrongCredentials) => {
+            let mut errors = Errors::none();
+            errors.add(
+                "email",
+                "The email address or password is not right. Check them and try again.",
+            );
+            let page = sign_in_page(
+                &state,
+                &csrf,
+                &form.email,
+                form.next.as_deref(),
+                errors,
+                None,
+            );
+            pages::render(StatusCode::UNAUTHORIZED, &page)
+        }
+        Err(AccountError::Limited(limit)) => too_many(&state, &csrf, limit),
+        Err(other) => account_error_page(other),
+    }
+}
+
+pub(crate) fn too_many(state: &AppState, csrf: &CsrfToken, limit: AttemptLimit) -> Response {
+    let wait = format!(
+        "To keep accounts safe, we pause after several tries that did not work. Please wait {} and try again.",
+        limit.wait_words()
+    );
+    pages::problem(
+        state,
+        None,
+        csrf,
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many tries",
+        &[
+            &wait,
+            "If you have forgotten your password, you can reset it from the sign-in page.",
+        ],
+    )
+}
+
+pub(crate) fn account_error_page(e: AccountError) -> Response {
+    match e {
+        AccountError::Store(e) => pages::store_failed(e),
+        AccountError::Other(e) => pages::store_failed(e),
+        _ => pages::unavailable(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct SignUpForm {
+    #[serde(default)]
+    pub(super) email: String,
+    #[serde(default)]
+    pub(super) password: String,
+    #[serde(default)]
+    pub(super) display_name: String,
+    pub(super) invite: Option<String>,
+}
+
+pub(crate) fn sign_up_page(
+    state: &AppState,
+    csrf: &CsrfToken,
+    form: &SignUpForm,
+    errors: Errors,
+    invite_only: bool,
+) -> FormPage {
+    let mut intro = vec![format!(
+        "Join {} to find groups and activities, offer and ask for help, and have a say. It is free.",
+        state.settings.hub.name
+    )];
+    if invite_only && form.invite.as_deref().unwrap_or("").is_empty() {
+        intro.push("This hub is invitation only just now. You need an invitation link from someone who runs it.".into());
+    }
+    let hidden = form
+        .invite
+        .iter()
+        .filter(|i| !i.is_empty())
+        .map(|i| ("invite".to_string(), i.clone()))
+        .collect();
+    FormPage {
+        layout: Layout::new(state, None, csrf, "/sign-up", "Join"),
+        back: None,
+        errors,
+        heading: format!("Join {}", state.settings.hub.name),
+        intro,
+        action: "/sign-up".into(),
+        hidden,
+        fields: vec![
+            FieldSpec::new("display_name", "What would you like to be called?", "text", "nickname")
+                .hint("Your first name or a name you like. Other people on the hub may see it.")
+                .value(&form.display_name),
+            FieldSpec::new("email", "Email address", "email", "email")
+                .hint("We use it to sign you in and to help if you forget your password. We never share it.")
+                .value(&form.email),
+            FieldSpec::new("password", "Choose a password", "password", "new-password")
+                .hint("At least 10 characters. A few unrelated words strung together work well."),
+        ],
+        button: "Join".into(),
+        danger: false,
+        links: vec![
+            ("/sign-in".into(), "I already have an account: sign in".into()),
+            ("/privacy".into(), "How we look after your information".into()),
+        ],
+    }
+}
+
+pub(crate) async fn view_sign_up_get(
+    State(state): State<AppState>,
+    MaybeSignedIn(identity): MaybeSignedIn,
+    csrf: CsrfToken,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    if identity.is_some() {
+        return Redirect::to("/account").into_response();
+    }
+    let mode = match sign_up_mode(&state).await {
+        Ok(m) => m,
+        Err(e) => return pages::store_failed(e),
+    };
+    let form = SignUpForm {
+        invite: q.invite,
+        ..Default::default()
+    };
+    pages::page(&sign_up_page(
+        &state,
+        &csrf,
+        &form,
+        Errors::none(),
+        mode == SignUpMode::InviteOnly,
+    ))
+}
+
+pub(crate) async fn view_sign_up_post(
+    State(state): State<AppState>,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    PageForm(form): PageForm<SignUpForm>,
+) -> Response {
+    let now = now();
+    let input = SignUp {
+        email: &form.email,
+        password: &form.password,
+        display_name: &form.display_name,
+        invite: form.invite.as_deref(),
+    };
+    match sign_up(&state, &input, &ip, now).await {
+        Ok(user) => match auth::start_session(&state, user.id, now).await {
+            Ok(cookie) => {
+                let mut response = Redirect::to("/account?done=welcome").into_response();
+                response.headers_mut().append(header::SET_COOKIE, cookie);
+                response
+            }
+            Err(e) => pages::store_failed(e),
+        },
+        Err(problems) => {
+            let mut errors = Errors::none();
+            for p in problems {
+                match p {
+                    AccountError::Field(f) => errors.add_field_error(&f),
+                    AccountError::Limited(limit) => return too_many(&state, &csrf, limit),
+                    other => return account_error_page(other),
+                }
+            }
+            let invite_only = matches!(sign_up_mode(&state).await, Ok(SignUpMode::InviteOnly));
+            pages::render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &sign_up_page(&state, &csrf, &form, errors, invite_only),
+            )
+        }
+    }
+}
+
+pub(crate) async fn view_sign_out_post(
+    State(state): State<AppState>,
+    MaybeSignedIn(identity): MaybeSignedIn,
+    ClientAddress(ip): ClientAddress,
+) -> Response {
+    if let Some(identity) = identity {
+        let now = now();
+        let result = village_app::accounts::changes::sign_out(&state, &identity, &ip, now).await;
+        if let Err(e) = result {
+            return pages::store_failed(e);
+        }
+    }
+    let mut response = Redirect::to("/sign-in?done=signed_out").into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        auth::cookie(&state, auth::SESSION_COOKIE, "", Some(0)),
+    );
+    response
+}
+
+pub(crate) async fn view_sign_out_everywhere_post(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+) -> Response {
+    let now = now();
+    let result =
+        village_app::accounts::changes::sign_out_everywhere(&state, &identity, &ip, now).await;
+    if let Err(e) = result {
+        return pages::store_failed(e);
+    }
+    let mut response = Redirect::to("/sign-in?done=signed_out_everywhere").into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        auth::cookie(&state, auth::SESSION_COOKIE, "", Some(0)),
+    );
+    response
+}

@@ -1,0 +1,267 @@
+//! Your information: sharing choices, the download, everything on one page, who has looked.
+
+use super::*;
+
+// ---- Sharing choices and your information ---------------------------------------------
+
+#[derive(Template)]
+#[template(path = "people/sharing.html")]
+pub(super) struct SharingPage {
+    pub(super) layout: Layout,
+    pub(super) now_sharing: Vec<(&'static str, &'static str)>,
+    pub(super) choices: Vec<(String, String, String, String)>,
+}
+
+pub(super) async fn view_sharing(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+) -> Response {
+    let view = match view_profile(&state, Some(&identity), identity.user.id, &ip, now()).await {
+        Ok(Some(v)) => v,
+        Ok(None) => return pages::unavailable(),
+        Err(e) => return pages::store_failed(e),
+    };
+    let rows = match crate::people::sharing_choices(&state, identity.user.id).await {
+        Ok(r) => r,
+        Err(e) => return pages::store_failed(e),
+    };
+    let choices = rows
+        .into_iter()
+        .map(|k| {
+            let what = Section::parse(&k.what)
+                .map(|s| s.question().heading.to_string())
+                .unwrap_or_else(|| match k.what.as_str() {
+                    "circle" => "Your circle of support".into(),
+                    "connectors" => "Your connectors".into(),
+                    "supporter" => "Supporters".into(),
+                    other => other.to_string(),
+                });
+            let with = Visibility::parse(&k.shared_with)
+                .map(|v| format!("Shared with: {}", v.words()))
+                .unwrap_or(k.shared_with.clone());
+            let who = match (k.by_id, k.by_name) {
+                (Some(id), _) if id == identity.user.id => "You".to_string(),
+                (Some(_), Some(n)) => n,
+                _ => "Someone who has since left the hub".into(),
+            };
+            (pages::when(k.at), what, with, who)
+        })
+        .collect();
+    pages::page(&SharingPage {
+        layout: Layout::new(
+            &state,
+            Some(&identity),
+            &csrf,
+            "/me/sharing",
+            "Who can see your information",
+        ),
+        now_sharing: view
+            .sections
+            .iter()
+            .map(|s| (s.section.question().heading, s.visibility.words()))
+            .collect(),
+        choices,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "people/data.html")]
+pub(super) struct DataPage {
+    pub(super) layout: Layout,
+}
+
+pub(super) async fn view_data(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+) -> Response {
+    pages::page(&DataPage {
+        layout: Layout::new(
+            &state,
+            Some(&identity),
+            &csrf,
+            "/me/data",
+            "Your information",
+        ),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "people/everything.html")]
+pub(super) struct EverythingPage {
+    pub(super) layout: Layout,
+    pub(super) account: Vec<(&'static str, String)>,
+    pub(super) sections: Vec<SectionView>,
+    pub(super) history: Vec<(String, String, String, String)>,
+    pub(super) sharing: Vec<(String, String, String)>,
+    pub(super) circle: Vec<(String, String, String, String)>,
+    pub(super) memberships: Vec<(String, String)>,
+    pub(super) connectors: Vec<(String, String)>,
+    pub(super) people: Vec<(String, String)>,
+    pub(super) connections: Vec<String>,
+    pub(super) activity: Vec<(String, String, String)>,
+}
+
+pub(super) async fn view_everything(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+) -> Response {
+    let t = now();
+    let doc = match export(&state, &identity, &ip, t).await {
+        Ok(d) => d,
+        Err(e) => return pages::store_failed(e),
+    };
+    let view = match view_profile(&state, Some(&identity), identity.user.id, &ip, t).await {
+        Ok(Some(v)) => v,
+        Ok(None) => return pages::unavailable(),
+        Err(e) => return pages::store_failed(e),
+    };
+    let ring = |code: &str| {
+        village_domain::people::circle::Ring::parse(code)
+            .map(|r| r.label().to_string())
+            .unwrap_or_default()
+    };
+    let a = &doc.account;
+    pages::page(&EverythingPage {
+        layout: Layout::new(
+            &state,
+            Some(&identity),
+            &csrf,
+            "/me/data",
+            "Everything we hold about you",
+        ),
+        account: vec![
+            ("Account number", a.id.to_string()),
+            ("Name", a.display_name.clone()),
+            ("Email address", a.email.clone()),
+            ("Role", a.role.clone()),
+            ("Joined", pages::when(a.joined_at)),
+            (
+                "Lived experience",
+                if a.lived_experience_declared {
+                    format!(
+                        "Declared: {} {}",
+                        a.lived_experience_kinds,
+                        a.lived_experience_in_my_words.clone().unwrap_or_default()
+                    )
+                } else {
+                    "Not declared".into()
+                },
+            ),
+        ],
+        sections: view
+            .sections
+            .iter()
+            .map(|s| section_view(s, "/me/profile"))
+            .collect(),
+        history: doc
+            .profile_history
+            .iter()
+            .map(|e| {
+                (
+                    pages::when(e.at),
+                    e.section.clone(),
+                    e.editor_name
+                        .clone()
+                        .unwrap_or_else(|| "Someone who has left".into()),
+                    short(&e.after),
+                )
+            })
+            .collect(),
+        sharing: doc
+            .sharing_choices
+            .iter()
+            .map(|k| (pages::when(k.at), k.what.clone(), k.shared_with.clone()))
+            .collect(),
+        circle: doc
+            .circle
+            .iter()
+            .map(|e| {
+                (
+                    e.name.clone(),
+                    ring(&e.ring),
+                    e.contact.clone(),
+                    e.status.clone(),
+                )
+            })
+            .collect(),
+        memberships: doc
+            .circles_i_am_in
+            .iter()
+            .map(|m| (m.person_name.clone(), m.status.clone()))
+            .collect(),
+        connectors: doc
+            .connectors
+            .iter()
+            .map(|c| (c.name.clone(), c.status.clone()))
+            .collect(),
+        people: doc
+            .people_i_walk_alongside
+            .iter()
+            .map(|c| (c.name.clone(), c.status.clone()))
+            .collect(),
+        connections: doc.connections.lines(),
+        activity: doc
+            .activity
+            .iter()
+            .map(|e| {
+                (
+                    pages::when(e.at),
+                    village_domain::audit::AuditAction::parse(&e.action)
+                        .map(|a| a.label().to_string())
+                        .unwrap_or(e.action.clone()),
+                    e.detail.clone(),
+                )
+            })
+            .collect(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "people/access_log.html")]
+pub(super) struct AccessLogPage {
+    pub(super) layout: Layout,
+    pub(super) entries: Vec<(String, String, String, String)>,
+}
+
+pub(super) async fn view_access_log(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+) -> Response {
+    let rows = match crate::people::access_log(&state, identity.user.id, None, 500).await {
+        Ok(r) => r,
+        Err(e) => return pages::store_failed(e),
+    };
+    let entries = rows
+        .into_iter()
+        .map(|r| {
+            (
+                pages::when(r.at),
+                match (r.actor_id, r.actor_name.clone()) {
+                    (Some(_), Some(n)) => n,
+                    (Some(i), None) => format!("Account {i}, since deleted"),
+                    (None, _) => "Someone not signed in".into(),
+                },
+                r.action()
+                    .map(|a| a.label().to_string())
+                    .unwrap_or_else(|| r.action.clone()),
+                r.detail.clone(),
+            )
+        })
+        .collect();
+    pages::page(&AccessLogPage {
+        layout: Layout::new(
+            &state,
+            Some(&identity),
+            &csrf,
+            "/me/access-log",
+            "Who has looked at your information",
+        ),
+        entries,
+    })
+}

@@ -1,0 +1,343 @@
+//! Editing one section of a profile, and who can see it.
+
+use super::*;
+
+// ---- Editing a section ----------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "people/section.html")]
+pub(super) struct SectionPage {
+    pub(super) layout: Layout,
+    pub(super) errors: Errors,
+    pub(super) back: String,
+    pub(super) action: String,
+    pub(super) heading: &'static str,
+    pub(super) hint: &'static str,
+    pub(super) whose: String,
+    pub(super) key: &'static str,
+    pub(super) text_id: &'static str,
+    pub(super) text: String,
+    pub(super) is_year: bool,
+    /// `(code, words, checked)`; empty when the editor may not change who sees it.
+    pub(super) visibilities: Vec<(&'static str, &'static str, bool)>,
+    pub(super) who_sees: &'static str,
+    pub(super) categories: Vec<(&'static str, &'static str, &'static str, bool)>,
+    pub(super) postcode: String,
+    pub(super) max_km: String,
+    pub(super) slots: Vec<(String, String, String)>,
+    pub(super) days: Vec<(&'static str, &'static str)>,
+    pub(super) access: Vec<(&'static str, &'static str, bool, bool)>,
+}
+
+pub(super) fn section_page(
+    state: &AppState,
+    identity: &Identity,
+    csrf: &CsrfToken,
+    view: &ProfileView,
+    shown: &Shown,
+    (content, visibility): (&Content, Visibility),
+    errors: Errors,
+) -> SectionPage {
+    let own = view.relationship == Relationship::Themself;
+    let section = shown.section;
+    let q = section.question();
+    let base = if own {
+        "/me/profile".to_string()
+    } else {
+        format!("/people/{}/profile", view.person_id)
+    };
+    let mut slots: Vec<(String, String, String)> = content
+        .slots
+        .iter()
+        .map(|s| (s.day.clone(), s.from.clone(), s.to.clone()))
+        .collect();
+    for _ in 0..3 {
+        slots.push((String::new(), String::new(), String::new()));
+    }
+    SectionPage {
+        layout: Layout::new(state, Some(identity), csrf, &base, q.heading),
+        errors,
+        back: if own {
+            "/me/profile".into()
+        } else {
+            format!("/people/{}", view.person_id)
+        },
+        action: format!("{base}/{}", section.key()),
+        heading: q.heading,
+        hint: q.hint,
+        whose: if own {
+            String::new()
+        } else {
+            view.display_name.clone()
+        },
+        key: section.key(),
+        text_id: section.text_field(),
+        text: content.text.clone(),
+        is_year: section == Section::BirthYear,
+        visibilities: if own {
+            Visibility::ALL
+                .iter()
+                .map(|v| (v.code(), v.words(), *v == visibility))
+                .collect()
+        } else {
+            Vec::new()
+        },
+        who_sees: visibility.words(),
+        categories: if section == Section::Interests {
+            CATEGORIES
+                .iter()
+                .map(|c| {
+                    (
+                        c.id,
+                        c.name,
+                        c.description,
+                        content.terms.iter().any(|t| t == c.id),
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        postcode: content.postcode.clone().unwrap_or_default(),
+        max_km: content.max_km.map(|k| k.to_string()).unwrap_or_default(),
+        slots: if section == Section::Availability {
+            slots
+        } else {
+            Vec::new()
+        },
+        days: Weekday::ALL.iter().map(|d| (d.code(), d.name())).collect(),
+        access: if section == Section::AccessNeeds {
+            Access::ALL
+                .iter()
+                .map(|a| {
+                    (
+                        a.code(),
+                        a.label(),
+                        content.needs.iter().any(|n| n == a.code()),
+                        content.essential.iter().any(|n| n == a.code()),
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct SectionForm {
+    #[serde(default)]
+    pub(super) text: String,
+    #[serde(default)]
+    pub(super) visibility: Option<String>,
+    #[serde(default)]
+    pub(super) terms: Vec<String>,
+    #[serde(default, rename = "travel.postcode")]
+    pub(super) postcode: String,
+    #[serde(default, rename = "travel.max_km")]
+    pub(super) max_km: String,
+    #[serde(default)]
+    pub(super) slot_day: Vec<String>,
+    #[serde(default)]
+    pub(super) slot_from: Vec<String>,
+    #[serde(default)]
+    pub(super) slot_to: Vec<String>,
+    #[serde(default)]
+    pub(super) needs: Vec<String>,
+    #[serde(default)]
+    pub(super) essential: Vec<String>,
+}
+
+impl SectionForm {
+    /// What was entered for `section`, and a problem with a number that could not be read
+    /// (the rest is kept, to show the form again with everything as typed).
+    fn content(&self, section: Section) -> (Content, Option<village_domain::accounts::FieldError>) {
+        let mut problem = None;
+        let mut c = Content {
+            text: self.text.clone(),
+            ..Content::default()
+        };
+        match section {
+            Section::Interests => c.terms = self.terms.clone(),
+            Section::Travel => {
+                c.postcode = Some(self.postcode.clone()).filter(|p| !p.trim().is_empty());
+                let km = self.max_km.trim();
+                if !km.is_empty() {
+                    match km.parse() {
+                        Ok(n) => c.max_km = Some(n),
+                        Err(_) => {
+                            problem = Some(village_domain::accounts::FieldError::new(
+                                "travel.max_km",
+                                ErrorCode::DistanceInvalid,
+                                "Enter how far you can travel as a number of kilometres, like 5.",
+                            ))
+                        }
+                    }
+                }
+            }
+            Section::Availability => {
+                for (i, day) in self.slot_day.iter().enumerate() {
+                    let from = self.slot_from.get(i).map(|s| s.trim()).unwrap_or("");
+                    let to = self.slot_to.get(i).map(|s| s.trim()).unwrap_or("");
+                    if day.trim().is_empty() && from.is_empty() && to.is_empty() {
+                        continue;
+                    }
+                    c.slots.push(Slot {
+                        day: day.clone(),
+                        from: from.to_string(),
+                        to: to.to_string(),
+                    });
+                }
+            }
+            Section::AccessNeeds => {
+                c.needs = self.needs.clone();
+                c.essential = self.essential.clone();
+            }
+            _ => {}
+        }
+        (c, problem)
+    }
+}
+
+pub(super) async fn section_get(
+    state: AppState,
+    identity: Identity,
+    ip: String,
+    csrf: CsrfToken,
+    person: i64,
+    key: String,
+) -> Response {
+    let Some(section) = Section::parse(&key) else {
+        return crate::hub::not_found_page(&state, Some(&identity), &csrf);
+    };
+    let view = match view_profile(&state, Some(&identity), person, &ip, now()).await {
+        Ok(Some(v)) => v,
+        Ok(None) => return crate::hub::not_found_page(&state, Some(&identity), &csrf),
+        Err(e) => return pages::store_failed(e),
+    };
+    let Some(shown) = view.section(section).filter(|s| s.editable).cloned() else {
+        return pages::forbidden(&state, Some(&identity), &csrf);
+    };
+    pages::page(&section_page(
+        &state,
+        &identity,
+        &csrf,
+        &view,
+        &shown,
+        (&shown.content, shown.visibility),
+        Errors::none(),
+    ))
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn section_post(
+    state: AppState,
+    identity: Identity,
+    ip: String,
+    csrf: CsrfToken,
+    person: i64,
+    key: String,
+    form: SectionForm,
+) -> Response {
+    let Some(section) = Section::parse(&key) else {
+        return crate::hub::not_found_page(&state, Some(&identity), &csrf);
+    };
+    let t = now();
+    let view = match view_profile(&state, Some(&identity), person, &ip, t).await {
+        Ok(Some(v)) => v,
+        Ok(None) => return crate::hub::not_found_page(&state, Some(&identity), &csrf),
+        Err(e) => return pages::store_failed(e),
+    };
+    let Some(shown) = view.section(section).filter(|s| s.editable).cloned() else {
+        return pages::forbidden(&state, Some(&identity), &csrf);
+    };
+    let visibility = match form.visibility.as_deref() {
+        None => None,
+        Some(code) => match Visibility::parse(code) {
+            Some(v) => Some(v),
+            None => return pages::bad_form(),
+        },
+    };
+    let shown_again = |content: &Content, errors: Errors| {
+        let mut page = section_page(
+            &state,
+            &identity,
+            &csrf,
+            &view,
+            &shown,
+            (content, visibility.unwrap_or(shown.visibility)),
+            errors,
+        );
+        // The distance as typed, even when it was not a number.
+        page.max_km = form.max_km.trim().to_string();
+        pages::render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+    };
+    let (content, problem) = form.content(section);
+    if let Some(e) = problem {
+        return shown_again(&content, e.into());
+    }
+    let change = SectionChange {
+        section,
+        content: Some(content.clone()),
+        visibility,
+    };
+    match save_profile(&state, &identity, person, &[change], &ip, t).await {
+        Ok(_) => {
+            let back = if person == identity.user.id {
+                "/me/profile?done=saved".to_string()
+            } else {
+                format!("/people/{person}?done=saved")
+            };
+            Redirect::to(&back).into_response()
+        }
+        Err(Error::Field(f)) if f.code == ErrorCode::Forbidden => {
+            pages::forbidden(&state, Some(&identity), &csrf)
+        }
+        Err(Error::Field(f)) => shown_again(&content, f.into()),
+        Err(e) => pages::PageError::from(e).into_response(),
+    }
+}
+
+pub(super) async fn view_my_section_get(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(key): Path<String>,
+) -> Response {
+    let me = identity.user.id;
+    section_get(state, identity, ip, csrf, me, key).await
+}
+
+pub(super) async fn view_my_section_post(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(key): Path<String>,
+    PageForm(form): PageForm<SectionForm>,
+) -> Response {
+    let me = identity.user.id;
+    section_post(state, identity, ip, csrf, me, key, form).await
+}
+
+pub(super) async fn view_person_section_get(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path((id, key)): Path<(i64, String)>,
+) -> Response {
+    section_get(state, identity, ip, csrf, id, key).await
+}
+
+pub(super) async fn view_person_section_post(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path((id, key)): Path<(i64, String)>,
+    PageForm(form): PageForm<SectionForm>,
+) -> Response {
+    section_post(state, identity, ip, csrf, id, key, form).await
+}

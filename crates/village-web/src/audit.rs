@@ -7,18 +7,11 @@ use crate::pages::{self, Layout, PageResult};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
 use village_domain::audit::AuditAction;
 use village_domain::error::ErrorCode;
 use village_store::audit::{AuditFilter, AuditRow};
-
-pub fn routes() -> axum::Router<AppState> {
-    Router::new()
-        .route("/admin/audit", get(view_audit_get))
-        .route("/account/activity", get(view_my_activity_get))
-}
 
 const PAGE_SIZE: i64 = 100;
 
@@ -95,7 +88,7 @@ fn day_start(text: &str) -> Option<i64> {
         .map(|t| t.and_utc().timestamp())
 }
 
-async fn view_audit_get(
+pub(crate) async fn view_audit_get(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
@@ -141,7 +134,7 @@ async fn view_audit_get(
     }))
 }
 
-async fn view_my_activity_get(
+pub(crate) async fn view_my_activity_get(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,

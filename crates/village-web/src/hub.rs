@@ -8,18 +8,6 @@ use askama::Template;
 use axum::extract::{OriginalUri, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(view_home_get))
-        .route("/privacy", get(view_privacy_get))
-        .route("/accessibility", get(view_accessibility_get))
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/static/village.css", get(stylesheet))
-}
 
 #[derive(Template)]
 #[template(path = "hub/home.html")]
@@ -31,7 +19,7 @@ struct HomePage {
     signed_in_name: Option<String>,
 }
 
-async fn view_home_get(
+pub(crate) async fn view_home_get(
     State(state): State<AppState>,
     MaybeSignedIn(identity): MaybeSignedIn,
     csrf: CsrfToken,
@@ -52,7 +40,7 @@ struct PrivacyPage {
     layout: Layout,
 }
 
-async fn view_privacy_get(
+pub(crate) async fn view_privacy_get(
     State(state): State<AppState>,
     MaybeSignedIn(identity): MaybeSignedIn,
     csrf: CsrfToken,
@@ -74,7 +62,7 @@ struct AccessibilityPage {
     layout: Layout,
 }
 
-async fn view_accessibility_get(
+pub(crate) async fn view_accessibility_get(
     State(state): State<AppState>,
     MaybeSignedIn(identity): MaybeSignedIn,
     csrf: CsrfToken,
@@ -91,12 +79,12 @@ async fn view_accessibility_get(
 }
 
 /// The process is alive.
-async fn healthz() -> &'static str {
+pub(crate) async fn healthz() -> &'static str {
     "ok"
 }
 
 /// The database answers: the hub can serve requests.
-async fn readyz(State(state): State<AppState>) -> Response {
+pub(crate) async fn readyz(State(state): State<AppState>) -> Response {
     match village_app::hub::ready(&state).await {
         Ok(()) => "ready".into_response(),
         Err(e) => {
@@ -112,7 +100,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
 
 const STYLESHEET: &str = include_str!("../static/village.css");
 
-async fn stylesheet() -> Response {
+pub(crate) async fn stylesheet() -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),

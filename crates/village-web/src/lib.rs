@@ -16,10 +16,10 @@ pub mod directory;
 pub mod hub;
 pub mod pages;
 pub mod people;
+pub mod router;
 pub mod safeguarding;
 pub mod security;
 
-use axum::Router;
 use std::net::SocketAddr;
 use village_app::App;
 
@@ -27,50 +27,6 @@ pub use village_app::{now, Settings};
 
 /// What every handler can reach: the hub's use cases and what they share.
 pub type AppState = App;
-
-/// Every route of the hub, with its middleware.
-pub fn router(state: AppState) -> Router {
-    let (api_router, _) = api::routes().split_for_parts();
-    Router::new()
-        .merge(hub::routes())
-        .merge(accounts::routes())
-        .merge(audit::routes())
-        .merge(directory::oruk::routes())
-        .merge(directory::pages::routes())
-        .merge(directory::editing::routes())
-        .merge(directory::editing::organiser_routes())
-        .merge(people::pages::routes())
-        .merge(safeguarding::routes())
-        .merge(decisions::pages::routes())
-        .merge(connections::pages::routes())
-        .merge(connections::followup::routes())
-        .merge(api_router)
-        .route(
-            "/api/v1/openapi.json",
-            axum::routing::get(api::openapi_json),
-        )
-        .fallback(hub::not_found)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            auth::identify,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            auth::csrf_guard,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            security::headers,
-        ))
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
-            security::panic_response,
-        ))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            village_app::settings::MAX_BODY_BYTES,
-        ))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(state)
-}
 
 /// Serve the hub on an already-bound listener until `shutdown` resolves.
 pub async fn serve(
@@ -82,7 +38,7 @@ pub async fn serve(
         state.clone(),
     ));
     let follow_up = tokio::spawn(village_app::connections::follow_up_forever(state.clone()));
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app = router::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;

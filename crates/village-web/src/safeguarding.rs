@@ -11,8 +11,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use village_app::safeguarding::{
@@ -20,19 +19,6 @@ use village_app::safeguarding::{
 };
 use village_app::Error;
 use village_store::safeguarding::{ConcernActionRow, ConcernRow};
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/concerns/new", get(view_new).post(view_raise))
-        .route("/safeguarding", get(view_queue))
-        .route("/safeguarding/{id}", get(view_concern))
-        .route("/safeguarding/{id}/actions", post(view_action))
-        .route("/safeguarding/{id}/close", post(view_close))
-        .route(
-            "/admin/safeguarding-leads",
-            get(view_leads).post(view_set_lead),
-        )
-}
 
 // ---- API ------------------------------------------------------------------------------
 
@@ -241,7 +227,7 @@ pub struct NewForm {
     urgent: Option<String>,
 }
 
-async fn view_new(
+pub(crate) async fn view_new(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
@@ -273,7 +259,7 @@ async fn view_new(
     }))
 }
 
-async fn view_raise(
+pub(crate) async fn view_raise(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -331,7 +317,7 @@ struct QueuePage {
     rows: Vec<QueueRow>,
 }
 
-async fn view_queue(
+pub(crate) async fn view_queue(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -430,7 +416,7 @@ async fn concern_page(
     ))
 }
 
-async fn view_concern(
+pub(crate) async fn view_concern(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -464,7 +450,7 @@ async fn acted(
     }
 }
 
-async fn view_action(
+pub(crate) async fn view_action(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -475,7 +461,7 @@ async fn view_action(
     acted(state, identity, ip, csrf, id, false, form.text).await
 }
 
-async fn view_close(
+pub(crate) async fn view_close(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -525,7 +511,7 @@ async fn leads_page(
     ))
 }
 
-async fn view_leads(
+pub(crate) async fn view_leads(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
@@ -543,7 +529,7 @@ pub struct LeadForm {
     lead: String,
 }
 
-async fn view_set_lead(
+pub(crate) async fn view_set_lead(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,

@@ -1,6 +1,6 @@
 //! The accounts API: the signed-in member, their lived experience, people and roles.
 
-use super::*;
+pub(crate) use super::*;
 
 // ---- API --------------------------------------------------------------------------------
 

@@ -15,8 +15,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use village_app::accounts::{
@@ -31,49 +30,6 @@ use village_domain::accounts::{
 use village_domain::error::ErrorCode;
 use village_store::accounts::{UserFilter, UserRow};
 use village_store::StoreError;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/sign-in", get(view_sign_in_get).post(view_sign_in_post))
-        .route("/sign-up", get(view_sign_up_get).post(view_sign_up_post))
-        .route("/sign-out", post(view_sign_out_post))
-        .route("/sign-out-everywhere", post(view_sign_out_everywhere_post))
-        .route(
-            "/forgotten-password",
-            get(view_forgotten_get).post(view_forgotten_post),
-        )
-        .route(
-            "/reset-password/{token}",
-            get(view_reset_get).post(view_reset_post),
-        )
-        .route("/account", get(view_account_get))
-        .route("/account/name", get(view_name_get).post(view_name_post))
-        .route("/account/email", get(view_email_get).post(view_email_post))
-        .route(
-            "/account/password",
-            get(view_password_get).post(view_password_post),
-        )
-        .route(
-            "/account/lived-experience",
-            get(view_lived_get).post(view_lived_post),
-        )
-        .route(
-            "/account/tokens",
-            get(view_tokens_get).post(view_tokens_post),
-        )
-        .route("/account/tokens/{id}/delete", post(view_token_delete_post))
-        .route(
-            "/account/delete",
-            get(view_delete_get).post(view_delete_post),
-        )
-        .route("/admin/users", get(view_admin_users_get))
-        .route("/admin/users/{id}/role", post(view_admin_role_post))
-        .route(
-            "/admin/invites",
-            get(view_admin_invites_get).post(view_admin_invites_post),
-        )
-        .route("/admin/sign-up-mode", post(view_sign_up_mode_post))
-}
 
 impl From<AccountError> for ApiError {
     fn from(e: AccountError) -> Self {

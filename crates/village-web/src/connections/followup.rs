@@ -9,8 +9,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use village_app::connections::checkins::{check_in, my_checkins, CheckinOut};
@@ -19,19 +18,6 @@ use village_app::connections::shortlists::{
 };
 use village_app::Error;
 use village_domain::connections::checkin::{chart, next_due, Answers, Moment, QUESTIONS};
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/me/check-ins", get(view_checkins).post(view_checkin_post))
-        .route("/me/shortlists", get(view_my_shortlists))
-        .route("/me/shortlists/{id}/pick", post(view_pick))
-        .route(
-            "/people/{id}/shortlists",
-            get(view_connector_shortlists).post(view_new_shortlist),
-        )
-        .route("/shortlists/{id}/items", post(view_add_item))
-        .route("/shortlists/{id}/share", post(view_share))
-}
 
 // ---- Check-ins ----------------------------------------------------------------------------
 
@@ -162,7 +148,7 @@ async fn checkins_page(
     )
 }
 
-async fn view_checkins(
+pub(crate) async fn view_checkins(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
@@ -186,7 +172,7 @@ pub struct CheckinForm {
     changed: String,
 }
 
-async fn view_checkin_post(
+pub(crate) async fn view_checkin_post(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
@@ -400,7 +386,7 @@ async fn shortlists_page(
     )
 }
 
-async fn view_my_shortlists(
+pub(crate) async fn view_my_shortlists(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -410,7 +396,7 @@ async fn view_my_shortlists(
     shortlists_page(&state, &identity, &csrf, &ip, me, Errors::none()).await
 }
 
-async fn view_connector_shortlists(
+pub(crate) async fn view_connector_shortlists(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -426,7 +412,7 @@ pub struct TitleForm {
     title: String,
 }
 
-async fn view_new_shortlist(
+pub(crate) async fn view_new_shortlist(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -457,7 +443,7 @@ async fn person_of(state: &AppState, identity: &Identity, id: i64) -> Option<i64
         .map(|s| s.person_id)
 }
 
-async fn view_add_item(
+pub(crate) async fn view_add_item(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -479,7 +465,7 @@ async fn view_add_item(
     }
 }
 
-async fn view_share(
+pub(crate) async fn view_share(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -503,7 +489,7 @@ pub struct PickForm {
     offer_id: String,
 }
 
-async fn view_pick(
+pub(crate) async fn view_pick(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     Path(id): Path<i64>,

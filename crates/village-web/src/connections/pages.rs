@@ -9,8 +9,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::Router;
 use serde::Deserialize;
 use village_app::connections::mine;
 use village_app::connections::{IntroductionRequest, Requested, Seen};
@@ -18,21 +16,6 @@ use village_app::Error;
 use village_domain::connections::introduction::{Action, State as IntroState};
 use village_domain::connections::matching::Preferences;
 use village_domain::people::Section;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/me/ideas", get(view_ideas))
-        .route("/me/ideas/mark", post(view_mark))
-        .route("/me/ideas/preferences", post(view_preferences))
-        .route("/people/{id}/ideas", get(view_person_ideas))
-        .route("/me/introductions", get(view_my_introductions))
-        .route("/introductions/new", get(view_new_introduction))
-        .route("/introductions", post(view_request))
-        .route("/introductions/{id}", get(view_introduction))
-        .route("/introductions/{id}/{action}", post(view_act))
-        .route("/organisations/{id}/introductions", get(view_inbox))
-        .route("/notifications", get(view_notifications))
-}
 
 pub struct IdeaView {
     offer_id: String,
@@ -115,7 +98,7 @@ async fn ideas_page(
     })
 }
 
-async fn view_ideas(
+pub(crate) async fn view_ideas(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -125,7 +108,7 @@ async fn view_ideas(
     ideas_page(&state, &identity, &csrf, &ip, me).await
 }
 
-async fn view_person_ideas(
+pub(crate) async fn view_person_ideas(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -148,7 +131,7 @@ pub struct MarkForm {
     reason: String,
 }
 
-async fn view_mark(
+pub(crate) async fn view_mark(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     PageForm(form): PageForm<MarkForm>,
@@ -176,7 +159,7 @@ pub struct PreferencesForm {
     free: Option<String>,
 }
 
-async fn view_preferences(
+pub(crate) async fn view_preferences(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     PageForm(form): PageForm<PreferencesForm>,
@@ -284,7 +267,7 @@ async fn new_page(
     )
 }
 
-async fn view_new_introduction(
+pub(crate) async fn view_new_introduction(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -318,7 +301,7 @@ pub struct RequestForm {
     share_support: Option<String>,
 }
 
-async fn view_request(
+pub(crate) async fn view_request(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -384,7 +367,7 @@ struct IntroductionPage {
     waiting_for_person: bool,
 }
 
-async fn view_introduction(
+pub(crate) async fn view_introduction(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -470,7 +453,7 @@ pub struct ActForm {
     reason: String,
 }
 
-async fn view_act(
+pub(crate) async fn view_act(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -521,7 +504,7 @@ fn items(rows: Vec<village_store::connections::IntroductionRow>) -> Vec<ListItem
         .collect()
 }
 
-async fn view_my_introductions(
+pub(crate) async fn view_my_introductions(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
@@ -539,7 +522,7 @@ async fn view_my_introductions(
     })
 }
 
-async fn view_inbox(
+pub(crate) async fn view_inbox(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -566,7 +549,7 @@ struct NoticesPage {
     notices: Vec<(String, String, String, bool)>,
 }
 
-async fn view_notifications(
+pub(crate) async fn view_notifications(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,

@@ -6,8 +6,7 @@ use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use village_app::directory::records;
@@ -16,30 +15,6 @@ use village_domain::directory::oruk::without_empty_fields;
 use village_domain::directory::schedule::{TimeOfDay, Weekday};
 use village_domain::error::ErrorCode;
 use village_store::directory::ServiceFilter;
-
-pub fn routes() -> Router<AppState> {
-    let cors = tower_http::cors::CorsLayer::new()
-        .allow_origin(tower_http::cors::Any)
-        .allow_methods([
-            axum::http::Method::GET,
-            axum::http::Method::HEAD,
-            axum::http::Method::OPTIONS,
-        ])
-        .allow_headers(tower_http::cors::Any);
-    Router::new()
-        .route("/oruk", get(root))
-        .route("/oruk/", get(root))
-        .route("/oruk/openapi.json", get(openapi))
-        .route("/oruk/services", get(services))
-        .route("/oruk/services/{id}", get(service))
-        .route("/oruk/service_at_locations", get(service_at_locations))
-        .route("/oruk/service_at_locations/{id}", get(service_at_location))
-        .route("/oruk/taxonomies", get(taxonomies))
-        .route("/oruk/taxonomies/{id}", get(taxonomy))
-        .route("/oruk/taxonomy_terms", get(taxonomy_terms))
-        .route("/oruk/taxonomy_terms/{id}", get(taxonomy_term))
-        .layer(cors)
-}
 
 const DEFAULT_PER_PAGE: i64 = 50;
 const MAX_PER_PAGE: i64 = 1000;
@@ -50,7 +25,7 @@ fn bad(param: &'static str, message: impl Into<String>) -> ApiError {
     e
 }
 
-async fn root(State(state): State<AppState>) -> Json<Value> {
+pub(crate) async fn root(State(state): State<AppState>) -> Json<Value> {
     Json(json!({
         "version": "HSDS-UK-3.0",
         "profile": "https://github.com/OpenReferralUK/uk-profile/blob/main/docs/index.md",
@@ -60,7 +35,7 @@ async fn root(State(state): State<AppState>) -> Json<Value> {
 
 const OPENAPI: &str = include_str!("../../static/oruk-openapi.json");
 
-async fn openapi() -> Response {
+pub(crate) async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
 }
 
@@ -258,7 +233,7 @@ async fn service_filter(
     })
 }
 
-async fn services(
+pub(crate) async fn services(
     State(state): State<AppState>,
     query: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
@@ -303,7 +278,7 @@ fn service_at_location_of(doc: &str, sal_id: &str, full: bool) -> Option<Value> 
     Some(without_empty_fields(Value::Object(out)))
 }
 
-async fn service_at_locations(
+pub(crate) async fn service_at_locations(
     State(state): State<AppState>,
     query: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
@@ -318,7 +293,7 @@ async fn service_at_locations(
     Ok(Json(page_of(contents, total, page, per_page)))
 }
 
-async fn service_at_location(
+pub(crate) async fn service_at_location(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
@@ -328,7 +303,7 @@ async fn service_at_location(
         .ok_or_else(|| ApiError::not_found("service at location with that id"))
 }
 
-async fn service(
+pub(crate) async fn service(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
@@ -336,7 +311,7 @@ async fn service(
     Ok(Json(without_empty_fields(parse_doc(&doc))))
 }
 
-async fn taxonomies(
+pub(crate) async fn taxonomies(
     State(state): State<AppState>,
     query: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
@@ -351,7 +326,7 @@ async fn taxonomies(
     Ok(Json(page_of(contents, total, page, per_page)))
 }
 
-async fn taxonomy(
+pub(crate) async fn taxonomy(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
@@ -359,7 +334,7 @@ async fn taxonomy(
     Ok(Json(without_empty_fields(parse_doc(&doc))))
 }
 
-async fn taxonomy_terms(
+pub(crate) async fn taxonomy_terms(
     State(state): State<AppState>,
     query: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
@@ -379,7 +354,7 @@ async fn taxonomy_terms(
     Ok(Json(page_of(contents, total, page, per_page)))
 }
 
-async fn taxonomy_term(
+pub(crate) async fn taxonomy_term(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {

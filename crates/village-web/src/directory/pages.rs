@@ -8,8 +8,6 @@ use askama::Template;
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
 use serde::Deserialize;
 use serde_json::Value;
 use village_app::directory::records;
@@ -21,13 +19,6 @@ use village_domain::directory::taxonomy::{
     LIVED_EXPERIENCE_LED_TERM_ID,
 };
 use village_store::directory::{ServiceFilter, SortOrder};
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/directory", get(view_search_get))
-        .route("/directory/offers/{id}", get(view_offer_get))
-        .route("/directory/organisations/{id}", get(view_organisation_get))
-}
 
 const PER_PAGE: i64 = 20;
 const DISTANCES: [(&str, &str); 5] = [
@@ -256,7 +247,7 @@ fn communities_of(terms: &[String]) -> Vec<&'static str> {
         .collect()
 }
 
-async fn view_search_get(
+pub(crate) async fn view_search_get(
     State(state): State<AppState>,
     MaybeSignedIn(identity): MaybeSignedIn,
     csrf: CsrfToken,
@@ -517,7 +508,7 @@ fn ages_words(min: Option<i64>, max: Option<i64>) -> String {
     }
 }
 
-async fn view_offer_get(
+pub(crate) async fn view_offer_get(
     State(state): State<AppState>,
     MaybeSignedIn(identity): MaybeSignedIn,
     csrf: CsrfToken,
@@ -692,7 +683,7 @@ struct OrganisationPage {
     inbox_href: Option<String>,
 }
 
-async fn view_organisation_get(
+pub(crate) async fn view_organisation_get(
     State(state): State<AppState>,
     MaybeSignedIn(identity): MaybeSignedIn,
     csrf: CsrfToken,

@@ -10,8 +10,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::Router;
 use serde::Deserialize;
 use village_app::people::circle::{self as circle_fns, NewEntry};
 use village_app::Error;
@@ -19,18 +17,6 @@ use village_domain::accounts::Role;
 use village_domain::directory::taxonomy::category_by_id;
 use village_domain::people::circle::{layout, Ring};
 use village_domain::people::Section;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/me/circle", get(view_circle).post(view_circle_add))
-        .route("/me/circle/{id}", post(view_circle_change))
-        .route("/me/circle/{id}/remove", post(view_circle_remove))
-        .route("/me/circle/invitations/{id}/{answer}", post(view_answer))
-        .route("/me/connectors", get(view_connectors).post(view_choose))
-        .route("/me/connectors/{id}/end", post(view_end))
-        .route("/connector/people", get(view_my_people).post(view_offer))
-        .route("/connector/people/{id}/end", post(view_end_person))
-}
 
 pub struct EntryView {
     id: i64,
@@ -262,7 +248,7 @@ pub struct Done {
     done: Option<String>,
 }
 
-async fn view_circle(
+pub(crate) async fn view_circle(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -287,7 +273,7 @@ fn circle_failed(e: Error) -> Response {
     PageError::from(e).into_response()
 }
 
-async fn view_circle_add(
+pub(crate) async fn view_circle_add(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -328,7 +314,7 @@ pub struct ChangeForm {
     supporter: Option<String>,
 }
 
-async fn view_circle_change(
+pub(crate) async fn view_circle_change(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     Path(id): Path<i64>,
@@ -346,7 +332,7 @@ async fn view_circle_change(
     }
 }
 
-async fn view_circle_remove(
+pub(crate) async fn view_circle_remove(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     Path(id): Path<i64>,
@@ -357,7 +343,7 @@ async fn view_circle_remove(
     }
 }
 
-async fn view_answer(
+pub(crate) async fn view_answer(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -385,7 +371,7 @@ struct ConnectorsPage {
     choices: Vec<(i64, String)>,
 }
 
-async fn view_connectors(
+pub(crate) async fn view_connectors(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
@@ -431,7 +417,7 @@ pub struct ChooseForm {
     connector_id: String,
 }
 
-async fn view_choose(
+pub(crate) async fn view_choose(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -454,7 +440,7 @@ async fn view_choose(
     }
 }
 
-async fn view_end(
+pub(crate) async fn view_end(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     Path(id): Path<i64>,
@@ -531,7 +517,7 @@ async fn my_people_page(
     )
 }
 
-async fn view_my_people(
+pub(crate) async fn view_my_people(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -548,7 +534,7 @@ pub struct OfferForm {
     email: String,
 }
 
-async fn view_offer(
+pub(crate) async fn view_offer(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -567,7 +553,7 @@ async fn view_offer(
     }
 }
 
-async fn view_end_person(
+pub(crate) async fn view_end_person(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     Path(id): Path<i64>,

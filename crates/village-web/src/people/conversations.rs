@@ -11,23 +11,12 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
 use village_app::people::conversations::{
     notes, reply, write_note, ConversationOut, NoteBody, ReplyBody,
 };
 use village_app::Error;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/me/conversations", get(view_mine))
-        .route("/me/conversations/{id}/reply", post(view_reply))
-        .route(
-            "/people/{id}/conversations",
-            get(view_connector).post(view_record),
-        )
-}
 
 // ---- API ------------------------------------------------------------------------------
 
@@ -173,7 +162,7 @@ fn today(t: i64) -> String {
         .unwrap_or_default()
 }
 
-async fn view_mine(
+pub(crate) async fn view_mine(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -212,7 +201,7 @@ pub struct ReplyForm {
     text: String,
 }
 
-async fn view_reply(
+pub(crate) async fn view_reply(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -300,7 +289,7 @@ async fn connector_page(
     )
 }
 
-async fn view_connector(
+pub(crate) async fn view_connector(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -329,7 +318,7 @@ pub struct RecordForm {
     next_steps: String,
 }
 
-async fn view_record(
+pub(crate) async fn view_record(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,

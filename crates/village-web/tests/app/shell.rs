@@ -254,7 +254,7 @@ async fn home_shows_only_real_content(backend: Backend) {
 
 #[test]
 fn the_openapi_document_matches_its_snapshot() {
-    let doc = village_web::api::openapi();
+    let doc = village_web::router::openapi();
     let json = serde_json::to_value(&doc).unwrap();
     assert!(json["openapi"].as_str().unwrap().starts_with("3.1"));
     for path in [

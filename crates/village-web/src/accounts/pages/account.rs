@@ -1,6 +1,6 @@
 //! The account pages: name, email, password, lived experience, sessions, API tokens, deleting the account.
 
-use super::*;
+pub(crate) use super::*;
 
 // ---- The account pages ------------------------------------------------------------------
 

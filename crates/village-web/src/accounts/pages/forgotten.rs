@@ -1,6 +1,6 @@
 //! A forgotten password: the link by email, and choosing a new password with it.
 
-use super::*;
+pub(crate) use super::*;
 
 // ---- Forgotten password -----------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 //! Invitations and who can join (hub admins).
 
-use super::*;
+pub(crate) use super::*;
 
 // ---- Invitations and who can join ---------------------------------------------------------
 

@@ -1,6 +1,6 @@
 //! The account pages, by family.
 
-use super::*;
+pub(crate) use super::*;
 use crate::pages;
 
 mod account;

@@ -1,6 +1,6 @@
 //! People and roles (hub admins).
 
-use super::*;
+pub(crate) use super::*;
 
 // ---- People and roles (hub admins) ------------------------------------------------------
 

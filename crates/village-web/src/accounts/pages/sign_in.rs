@@ -1,6 +1,6 @@
 //! Signing in, joining and signing out.
 
-use super::*;
+pub(crate) use super::*;
 
 #[derive(Deserialize, Default)]
 pub struct SignInForm {

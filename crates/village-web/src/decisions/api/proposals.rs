@@ -1,6 +1,6 @@
 //! The proposals API: proposals, stances and outcomes.
 
-use super::*;
+pub(crate) use super::*;
 
 // ---- Proposals -------------------------------------------------------------------------------
 

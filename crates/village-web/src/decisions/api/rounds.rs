@@ -1,6 +1,6 @@
 //! The funding rounds API: rounds, bids, ballots, paper ballots, results and 360Giving data.
 
-use super::*;
+pub(crate) use super::*;
 
 // ---- Rounds ----------------------------------------------------------------------------------
 

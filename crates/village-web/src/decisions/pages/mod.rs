@@ -20,8 +20,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::Router;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use village_app::decisions::ProposalView;
@@ -29,41 +27,6 @@ use village_app::Error;
 use village_domain::decisions::budget::{pounds, Paper, Phase};
 use village_domain::decisions::proposal::{CommentKind, OutcomeDraft, Progress, Stance};
 use village_domain::error::ErrorCode;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/spaces", get(view_spaces))
-        .route("/spaces/new", get(view_new_space).post(view_new_space_post))
-        .route("/spaces/{id}", get(view_space))
-        .route("/spaces/{id}/join", post(view_join))
-        .route("/spaces/{id}/leave", post(view_leave))
-        .route("/spaces/{id}/members", post(view_add_member))
-        .route("/spaces/{id}/proposals", post(view_new_proposal))
-        .route("/proposals/{id}", get(view_proposal))
-        .route("/proposals/{id}/edit", get(view_edit).post(view_edit_post))
-        .route("/proposals/{id}/stance", post(view_stance))
-        .route("/proposals/{id}/comments", post(view_comment))
-        .route("/proposals/{id}/close", post(view_close))
-        .route("/proposals/{id}/updates", post(view_update))
-        .route("/rounds", get(view_rounds))
-        .route("/rounds/new", get(view_new_round).post(view_new_round_post))
-        .route("/rounds/{id}", get(view_round))
-        .route("/rounds/{id}/ideas", post(view_idea))
-        .route("/rounds/{id}/bids", post(view_bid))
-        .route("/rounds/{id}/bids/{bid_id}/check", post(view_check))
-        .route("/rounds/{id}/bids/{bid_id}/updates", post(view_delivery))
-        .route("/rounds/{id}/phase", post(view_phase))
-        .route("/rounds/{id}/ballot", post(view_ballot))
-        .route("/rounds/{id}/results", get(view_results))
-        .route(
-            "/rounds/{id}/paper-ballots",
-            get(view_papers).post(view_paper_post),
-        )
-        .route(
-            "/rounds/{id}/paper-ballots/{paper}/resolve",
-            post(view_resolve),
-        )
-}
 
 /// Short confirmations after a form, by a fixed key (never words from the address).
 fn notice(done: Option<&str>) -> Option<&'static str> {

@@ -1,6 +1,6 @@
 //! Proposal pages: one proposal with its stances and outcome, writing and editing one.
 
-use super::*;
+pub(crate) use super::*;
 
 // ---- Proposals -------------------------------------------------------------------------------
 
@@ -255,7 +255,7 @@ pub(super) fn proposal_page(
     )
 }
 
-pub(super) async fn view_proposal(
+pub(crate) async fn view_proposal(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     csrf: CsrfToken,
@@ -300,7 +300,7 @@ pub(super) struct EditPage {
     form: ProposalForm,
 }
 
-pub(super) async fn view_edit(
+pub(crate) async fn view_edit(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     csrf: CsrfToken,
@@ -331,7 +331,7 @@ pub(super) async fn view_edit(
     })
 }
 
-pub(super) async fn view_edit_post(
+pub(crate) async fn view_edit_post(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     csrf: CsrfToken,
@@ -372,7 +372,7 @@ pub struct StanceForm {
     reason: String,
 }
 
-pub(super) async fn view_stance(
+pub(crate) async fn view_stance(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     csrf: CsrfToken,
@@ -398,7 +398,7 @@ pub struct CommentForm {
     body: String,
 }
 
-pub(super) async fn view_comment(
+pub(crate) async fn view_comment(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     csrf: CsrfToken,
@@ -414,7 +414,7 @@ pub(super) async fn view_comment(
     }
 }
 
-pub(super) async fn view_close(
+pub(crate) async fn view_close(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -460,7 +460,7 @@ pub struct UpdateForm {
     note: String,
 }
 
-pub(super) async fn view_update(
+pub(crate) async fn view_update(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     csrf: CsrfToken,

@@ -1,6 +1,6 @@
 //! A funding round's results, and the paper ballots stewards type in and resolve.
 
-use super::*;
+pub(crate) use super::*;
 
 #[derive(Template)]
 #[template(path = "decisions/results.html")]
@@ -19,7 +19,7 @@ pub(super) struct ResultsPage {
     any_funded: bool,
 }
 
-pub(super) async fn view_results(
+pub(crate) async fn view_results(
     State(state): State<AppState>,
     MaybeSignedIn(who): MaybeSignedIn,
     csrf: CsrfToken,
@@ -187,7 +187,7 @@ pub(super) async fn papers_page(
     )
 }
 
-pub(super) async fn view_papers(
+pub(crate) async fn view_papers(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     csrf: CsrfToken,
@@ -216,7 +216,7 @@ pub struct PaperForm {
     note: String,
 }
 
-pub(super) async fn view_paper_post(
+pub(crate) async fn view_paper_post(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -242,7 +242,7 @@ pub(super) async fn view_paper_post(
     }
 }
 
-pub(super) async fn view_resolve(
+pub(crate) async fn view_resolve(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     ClientAddress(ip): ClientAddress,

@@ -1,6 +1,6 @@
 //! Funding round pages: rounds, a new round, bids, ballots, paper ballots and results.
 
-use super::*;
+pub(crate) use super::*;
 
 // ---- Rounds ----------------------------------------------------------------------------------
 
@@ -18,7 +18,7 @@ pub(super) struct RoundsPage {
     pub(super) rounds: Vec<RoundItem>,
 }
 
-pub(super) async fn view_rounds(
+pub(crate) async fn view_rounds(
     State(state): State<AppState>,
     MaybeSignedIn(who): MaybeSignedIn,
     csrf: CsrfToken,
@@ -81,7 +81,7 @@ pub(super) struct NewRoundPage {
     pub(super) form: RoundForm,
 }
 
-pub(super) async fn view_new_round(
+pub(crate) async fn view_new_round(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     csrf: CsrfToken,
@@ -120,7 +120,7 @@ pub(super) fn pence(field: &'static str, typed: &str, errors: &mut Errors) -> i6
     }
 }
 
-pub(super) async fn view_new_round_post(
+pub(crate) async fn view_new_round_post(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     csrf: CsrfToken,
@@ -350,7 +350,7 @@ pub(super) async fn round_page(
     )
 }
 
-pub(super) async fn view_round(
+pub(crate) async fn view_round(
     State(state): State<AppState>,
     MaybeSignedIn(who): MaybeSignedIn,
     csrf: CsrfToken,
@@ -377,7 +377,7 @@ pub struct IdeaForm {
     pub(super) idea_body: String,
 }
 
-pub(super) async fn view_idea(
+pub(crate) async fn view_idea(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     csrf: CsrfToken,
@@ -410,7 +410,7 @@ pub(super) async fn view_idea(
     }
 }
 
-pub(super) async fn view_bid(
+pub(crate) async fn view_bid(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     csrf: CsrfToken,
@@ -453,7 +453,7 @@ pub struct CheckForm {
     pub(super) reason: String,
 }
 
-pub(super) async fn view_check(
+pub(crate) async fn view_check(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -494,7 +494,7 @@ pub struct DeliveryForm {
     pub(super) text: String,
 }
 
-pub(super) async fn view_delivery(
+pub(crate) async fn view_delivery(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     csrf: CsrfToken,
@@ -525,7 +525,7 @@ pub struct PhaseForm {
     pub(super) phase: String,
 }
 
-pub(super) async fn view_phase(
+pub(crate) async fn view_phase(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -559,7 +559,7 @@ pub struct BallotForm {
     pub(super) bid: Vec<i64>,
 }
 
-pub(super) async fn view_ballot(
+pub(crate) async fn view_ballot(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     csrf: CsrfToken,

@@ -1,6 +1,6 @@
 //! Decision space pages: the list, a new space, one space with its members and proposals.
 
-use super::*;
+pub(crate) use super::*;
 
 // ---- Spaces ----------------------------------------------------------------------------------
 
@@ -31,7 +31,7 @@ pub(super) struct SpacesPage {
     pub(super) spaces: Vec<SpaceItem>,
 }
 
-pub(super) async fn view_spaces(
+pub(crate) async fn view_spaces(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     csrf: CsrfToken,
@@ -98,7 +98,7 @@ pub(super) struct NewSpacePage {
     pub(super) form: SpaceForm,
 }
 
-pub(super) async fn view_new_space(
+pub(crate) async fn view_new_space(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     csrf: CsrfToken,
@@ -116,7 +116,7 @@ pub(super) async fn view_new_space(
     })
 }
 
-pub(super) async fn view_new_space_post(
+pub(crate) async fn view_new_space_post(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     csrf: CsrfToken,
@@ -332,7 +332,7 @@ pub(super) async fn space_page(
     )
 }
 
-pub(super) async fn view_space(
+pub(crate) async fn view_space(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     csrf: CsrfToken,
@@ -351,7 +351,7 @@ pub(super) async fn view_space(
     .await
 }
 
-pub(super) async fn view_join(
+pub(crate) async fn view_join(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     Path(id): Path<i64>,
@@ -360,7 +360,7 @@ pub(super) async fn view_join(
     Ok(Redirect::to(&format!("/spaces/{id}?done=joined")).into_response())
 }
 
-pub(super) async fn view_leave(
+pub(crate) async fn view_leave(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     Path(id): Path<i64>,
@@ -377,7 +377,7 @@ pub struct MemberForm {
     pub(super) facilitator: Option<String>,
 }
 
-pub(super) async fn view_add_member(
+pub(crate) async fn view_add_member(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     csrf: CsrfToken,
@@ -411,7 +411,7 @@ pub(super) async fn view_add_member(
     }
 }
 
-pub(super) async fn view_new_proposal(
+pub(crate) async fn view_new_proposal(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     csrf: CsrfToken,

@@ -17,8 +17,6 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::Router;
 use serde::Deserialize;
 use serde_json::Value;
 use village_app::directory::editing;
@@ -30,29 +28,6 @@ use village_domain::directory::listing::{
 use village_domain::directory::schedule::Weekday;
 use village_domain::directory::taxonomy::{Access, Community, GroupKind, Space, CATEGORIES};
 use village_store::directory::{ClaimRow, SuggestionRow};
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/directory/suggest",
-            get(view_suggest_get).post(view_suggest_post),
-        )
-        .route(
-            "/directory/offers/{id}/suggest-change",
-            get(view_change_get).post(view_change_post),
-        )
-        .route("/directory/offers/{id}/history", get(view_history_get))
-        .route("/directory/suggestions", get(view_my_suggestions_get))
-        .route("/directory/review", get(view_review_get))
-        .route("/directory/review/stale", get(view_stale_get))
-        .route(
-            "/directory/review/stale/{id}/checked",
-            post(view_checked_post),
-        )
-        .route("/directory/review/{id}", get(view_review_item_get))
-        .route("/directory/review/{id}/approve", post(view_approve_post))
-        .route("/directory/review/{id}/reject", post(view_reject_post))
-}
 
 fn errors_from(e: Error) -> Result<Errors, PageError> {
     let mut errors = Errors::none();

@@ -1,28 +1,8 @@
 //! Organisers: asking to run a group's listings, stewards' answers, and editing a listing directly.
 
-use super::*;
+pub(crate) use super::*;
 
 // ---- Organisers: claim a group, then edit its listings directly ---------------------------
-
-pub fn organiser_routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/directory/organisations/{id}/claim",
-            get(view_claim_get).post(view_claim_post),
-        )
-        .route(
-            "/directory/claims/{id}/approve",
-            post(view_claim_approve_post),
-        )
-        .route(
-            "/directory/claims/{id}/reject",
-            post(view_claim_reject_post),
-        )
-        .route(
-            "/directory/offers/{id}/edit",
-            get(view_edit_get).post(view_edit_post),
-        )
-}
 
 #[derive(Template)]
 #[template(path = "directory/claim.html")]
@@ -58,7 +38,7 @@ pub(super) fn claim_page(
     }
 }
 
-pub(super) async fn view_claim_get(
+pub(crate) async fn view_claim_get(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
@@ -82,7 +62,7 @@ pub struct ClaimForm {
     pub(super) message: String,
 }
 
-pub(super) async fn view_claim_post(
+pub(crate) async fn view_claim_post(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -120,7 +100,7 @@ pub(super) async fn decide_claim(
     .into_response())
 }
 
-pub(super) async fn view_claim_approve_post(
+pub(crate) async fn view_claim_approve_post(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -129,7 +109,7 @@ pub(super) async fn view_claim_approve_post(
     decide_claim(&state, &identity, id, true, "", &ip).await
 }
 
-pub(super) async fn view_claim_reject_post(
+pub(crate) async fn view_claim_reject_post(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -139,7 +119,7 @@ pub(super) async fn view_claim_reject_post(
     decide_claim(&state, &identity, id, false, &form.reason, &ip).await
 }
 
-pub(super) async fn view_edit_get(
+pub(crate) async fn view_edit_get(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
@@ -158,7 +138,7 @@ pub(super) async fn view_edit_get(
     )))
 }
 
-pub(super) async fn view_edit_post(
+pub(crate) async fn view_edit_post(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,

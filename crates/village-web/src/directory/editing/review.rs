@@ -1,6 +1,6 @@
 //! A member's suggestions, the stewards' review of them, a listing's history, and listings to check again.
 
-use super::*;
+pub(crate) use super::*;
 
 // ---- My suggestions ---------------------------------------------------------------------
 
@@ -119,7 +119,7 @@ pub(super) async fn suggestions_list(
     }))
 }
 
-pub(super) async fn view_my_suggestions_get(
+pub(crate) async fn view_my_suggestions_get(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
@@ -130,7 +130,7 @@ pub(super) async fn view_my_suggestions_get(
 
 // ---- Review (stewards) ------------------------------------------------------------------
 
-pub(super) async fn view_review_get(
+pub(crate) async fn view_review_get(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
@@ -186,7 +186,7 @@ pub(super) async fn review_item(
     ))
 }
 
-pub(super) async fn view_review_item_get(
+pub(crate) async fn view_review_item_get(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
@@ -222,7 +222,7 @@ pub(super) async fn decide(
     }
 }
 
-pub(super) async fn view_approve_post(
+pub(crate) async fn view_approve_post(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -233,7 +233,7 @@ pub(super) async fn view_approve_post(
     decide(&state, &identity, &csrf, id, true, &form.reason, &ip).await
 }
 
-pub(super) async fn view_reject_post(
+pub(crate) async fn view_reject_post(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -263,7 +263,7 @@ pub(super) struct HistoryPage {
     pub(super) versions: Vec<VersionView>,
 }
 
-pub(super) async fn view_history_get(
+pub(crate) async fn view_history_get(
     State(state): State<AppState>,
     MaybeSignedIn(identity): MaybeSignedIn,
     csrf: CsrfToken,
@@ -315,7 +315,7 @@ pub(super) struct StalePage {
     pub(super) items: Vec<(String, String, String)>,
 }
 
-pub(super) async fn view_stale_get(
+pub(crate) async fn view_stale_get(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
@@ -347,7 +347,7 @@ pub(super) async fn view_stale_get(
 }
 
 /// A steward has checked a listing and it is still right: record that, as a version.
-pub(super) async fn view_checked_post(
+pub(crate) async fn view_checked_post(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,

@@ -1,6 +1,6 @@
 //! Suggesting a new listing, or a change to one.
 
-use super::*;
+pub(crate) use super::*;
 
 // ---- Suggest a new listing --------------------------------------------------------------
 
@@ -110,7 +110,7 @@ pub(super) fn suggest_page(
     }
 }
 
-pub(super) async fn view_suggest_get(
+pub(crate) async fn view_suggest_get(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
@@ -124,7 +124,7 @@ pub(super) async fn view_suggest_get(
     ))
 }
 
-pub(super) async fn view_suggest_post(
+pub(crate) async fn view_suggest_post(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -413,7 +413,7 @@ pub(super) fn text(v: &Value, key: &str) -> String {
         .to_string()
 }
 
-pub(super) async fn view_change_get(
+pub(crate) async fn view_change_get(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
@@ -432,7 +432,7 @@ pub(super) async fn view_change_get(
     )))
 }
 
-pub(super) async fn view_change_post(
+pub(crate) async fn view_change_post(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,

@@ -1,6 +1,6 @@
 //! A profile's history of changes, and undoing one.
 
-use super::*;
+pub(crate) use super::*;
 
 // ---- History --------------------------------------------------------------------------
 
@@ -108,7 +108,7 @@ pub(super) async fn history_page(
     })
 }
 
-pub(super) async fn view_my_history(
+pub(crate) async fn view_my_history(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -127,7 +127,7 @@ pub(super) async fn view_my_history(
     .await
 }
 
-pub(super) async fn view_person_history(
+pub(crate) async fn view_person_history(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -162,7 +162,7 @@ pub(super) async fn undo(
     Ok(Redirect::to(&format!("{back}?done=undone")).into_response())
 }
 
-pub(super) async fn view_my_undo(
+pub(crate) async fn view_my_undo(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -172,7 +172,7 @@ pub(super) async fn view_my_undo(
     undo(state, identity, ip, me, edit).await
 }
 
-pub(super) async fn view_person_undo(
+pub(crate) async fn view_person_undo(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,

@@ -1,6 +1,6 @@
 //! Your information: sharing choices, the download, everything on one page, who has looked.
 
-use super::*;
+pub(crate) use super::*;
 
 // ---- Sharing choices and your information ---------------------------------------------
 
@@ -12,7 +12,7 @@ pub(super) struct SharingPage {
     pub(super) choices: Vec<(String, String, String, String)>,
 }
 
-pub(super) async fn view_sharing(
+pub(crate) async fn view_sharing(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -72,7 +72,7 @@ pub(super) struct DataPage {
     pub(super) layout: Layout,
 }
 
-pub(super) async fn view_data(
+pub(crate) async fn view_data(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
@@ -104,7 +104,7 @@ pub(super) struct EverythingPage {
     pub(super) activity: Vec<(String, String, String)>,
 }
 
-pub(super) async fn view_everything(
+pub(crate) async fn view_everything(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -228,7 +228,7 @@ pub(super) struct AccessLogPage {
     pub(super) entries: Vec<(String, String, String, String)>,
 }
 
-pub(super) async fn view_access_log(
+pub(crate) async fn view_access_log(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,

@@ -6,9 +6,9 @@ mod history;
 mod information;
 mod section;
 
-use history::*;
-use information::*;
-use section::*;
+pub(crate) use history::*;
+pub(crate) use information::*;
+pub(crate) use section::*;
 
 use super::{
     export, history, save_profile, undo_edit, view_profile, ProfileView, SectionChange, Shown,
@@ -20,8 +20,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::Router;
 use serde::Deserialize;
 use village_app::Error;
 use village_domain::directory::schedule::Weekday;
@@ -29,30 +27,6 @@ use village_domain::directory::taxonomy::{Access, CATEGORIES};
 use village_domain::error::ErrorCode;
 use village_domain::people::profile::{Content, Slot};
 use village_domain::people::{Relationship, Section, Visibility};
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/me/profile", get(view_my_profile))
-        .route("/me/profile/history", get(view_my_history))
-        .route("/me/profile/history/{edit}/undo", post(view_my_undo))
-        .route(
-            "/me/profile/{key}",
-            get(view_my_section_get).post(view_my_section_post),
-        )
-        .route("/me/sharing", get(view_sharing))
-        .route("/me/data", get(view_data))
-        .route("/me/data/everything", get(view_everything))
-        .route("/me/access-log", get(view_access_log))
-        .route("/people/{id}", get(view_person))
-        .route("/people/{id}/history", get(view_person_history))
-        .route("/people/{id}/history/{edit}/undo", post(view_person_undo))
-        .route(
-            "/people/{id}/profile/{key}",
-            get(view_person_section_get).post(view_person_section_post),
-        )
-        .merge(super::circle_pages::routes())
-        .merge(super::conversations::routes())
-}
 
 /// One section on a profile page.
 pub struct SectionView {
@@ -121,7 +95,7 @@ fn relationship_words(r: Relationship) -> &'static str {
     }
 }
 
-async fn view_my_profile(
+pub(crate) async fn view_my_profile(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -178,7 +152,7 @@ pub fn done_words(code: &str) -> &'static str {
     }
 }
 
-async fn view_person(
+pub(crate) async fn view_person(
     State(state): State<AppState>,
     MaybeSignedIn(identity): MaybeSignedIn,
     ClientAddress(ip): ClientAddress,

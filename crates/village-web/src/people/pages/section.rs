@@ -1,6 +1,6 @@
 //! Editing one section of a profile, and who can see it.
 
-use super::*;
+pub(crate) use super::*;
 
 // ---- Editing a section ----------------------------------------------------------------
 
@@ -298,7 +298,7 @@ pub(super) async fn section_post(
     }
 }
 
-pub(super) async fn view_my_section_get(
+pub(crate) async fn view_my_section_get(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -309,7 +309,7 @@ pub(super) async fn view_my_section_get(
     section_get(state, identity, ip, csrf, me, key).await
 }
 
-pub(super) async fn view_my_section_post(
+pub(crate) async fn view_my_section_post(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -321,7 +321,7 @@ pub(super) async fn view_my_section_post(
     section_post(state, identity, ip, csrf, me, key, form).await
 }
 
-pub(super) async fn view_person_section_get(
+pub(crate) async fn view_person_section_get(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
@@ -331,7 +331,7 @@ pub(super) async fn view_person_section_get(
     section_get(state, identity, ip, csrf, id, key).await
 }
 
-pub(super) async fn view_person_section_post(
+pub(crate) async fn view_person_section_post(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,

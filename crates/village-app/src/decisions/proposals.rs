@@ -7,6 +7,7 @@ use crate::accounts::Identity;
 use crate::audit::record;
 use crate::App;
 use std::collections::BTreeMap;
+use village_domain::access::decisions::may_edit_proposal;
 use village_domain::accounts::FieldError;
 use village_domain::audit::AuditAction;
 use village_domain::decisions::proposal::{
@@ -164,7 +165,7 @@ pub async fn edit_proposal(
     t: i64,
 ) -> Result<()> {
     let view = proposal(state, who, id, t).await?;
-    if view.proposal.author_id != Some(who.user.id) && !view.space.facilitates() {
+    if !may_edit_proposal(who.user.id, view.proposal.author_id, view.space.role()) {
         return Err(Error::Forbidden);
     }
     let (title, body, affects) = check_proposal(input)?;

@@ -7,8 +7,9 @@ use crate::accounts::Identity;
 use crate::audit::record;
 use crate::App;
 use std::collections::BTreeMap;
+use village_domain::access::decisions::{may_report_delivery, may_run_round, may_vote, SpaceRole};
 use village_domain::access::{self, Action};
-use village_domain::accounts::{FieldError, Role};
+use village_domain::accounts::FieldError;
 use village_domain::audit::AuditAction;
 use village_domain::decisions::budget::{self, Bid, Method, Money, Paper, Phase, RoundState};
 use village_domain::decisions::giving::{self, Award};
@@ -127,22 +128,20 @@ pub async fn round(state: &App, who: Option<&Identity>, id: i64) -> Result<Round
     let (facilitates, may_vote, checks) = match who {
         None => (false, false, false),
         Some(who) => {
-            let admin = who.user.role() == Role::HubAdmin;
-            let creator = round.created_by == Some(who.user.id);
-            let (facilitates, may_vote) = match round.space_id {
-                Some(space_id) => {
-                    let role = store::membership(&mut c, space_id, who.user.id).await?;
-                    (
-                        admin || creator || role.as_deref() == Some("facilitator"),
-                        matches!(role.as_deref(), Some("member" | "facilitator")),
-                    )
-                }
-                None => (admin || creator, true),
+            let place = match round.space_id {
+                Some(space_id) => Some(
+                    store::membership(&mut c, space_id, who.user.id)
+                        .await?
+                        .as_deref()
+                        .and_then(SpaceRole::parse),
+                ),
+                None => None,
             };
+            let actor = who.actor();
             (
-                facilitates,
-                may_vote,
-                access::check(&who.actor(), Action::CheckBids).is_ok(),
+                may_run_round(&actor, round.created_by, place),
+                may_vote(place),
+                access::check(&actor, Action::CheckBids).is_ok(),
             )
         }
     };
@@ -783,7 +782,7 @@ pub async fn delivery_update(
     let Some(bid) = view.bids.iter().find(|b| b.id == bid_id) else {
         return Err(Error::NotFound("bid"));
     };
-    if bid.submitted_by != Some(who.user.id) && !view.facilitates {
+    if !may_report_delivery(who.user.id, bid.submitted_by, view.facilitates) {
         return Err(Error::Forbidden);
     }
     let funded = published(&view).is_some_and(|p| p.funded.contains(&bid_id));

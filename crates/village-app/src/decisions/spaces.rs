@@ -3,6 +3,7 @@
 use super::{conflict, Error, Result};
 use crate::accounts::Identity;
 use crate::App;
+use village_domain::access::decisions::{may_facilitate, may_take_part, SpaceRole};
 use village_domain::accounts::FieldError;
 use village_domain::decisions::proposal::{self, LivedRule};
 use village_domain::error::ErrorCode;
@@ -16,12 +17,17 @@ pub struct SpaceView {
 }
 
 impl SpaceView {
-    pub fn facilitates(&self) -> bool {
-        self.my_role.as_deref() == Some("facilitator")
+    /// Their place in the space, as the access rules read it.
+    pub fn role(&self) -> Option<SpaceRole> {
+        self.my_role.as_deref().and_then(SpaceRole::parse)
     }
-    /// May take stances and make proposals.
+    /// Runs the space (`village_domain::access::decisions::may_facilitate`).
+    pub fn facilitates(&self) -> bool {
+        may_facilitate(self.role())
+    }
+    /// May take stances and make proposals (`may_take_part`).
     pub fn takes_part(&self) -> bool {
-        matches!(self.my_role.as_deref(), Some("member" | "facilitator"))
+        may_take_part(self.role())
     }
 }
 

@@ -1,15 +1,16 @@
 //! Conversations: a connector the person chose writes notes of their conversations, which the
 //! person reads and answers. Who may write and read is the domain's access policy
-//! (`village_domain::people::decide`); every read by someone other than the person is audited.
+//! (`village_domain::access::people::decide`); every read by someone other than the person is audited.
 
 use crate::accounts::Identity;
 use crate::audit::record;
 use crate::{App, Error};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use village_domain::access::people::{decide, PersonalAction, Relationship};
 use village_domain::accounts::FieldError;
 use village_domain::audit::AuditAction;
-use village_domain::people::{decide, PersonalAction, Relationship, Section, Visibility};
+use village_domain::people::{Section, Visibility};
 use village_store::people::{self as store, ConversationRow, NewConversation, ReplyRow};
 use village_store::{Db, StoreError};
 

@@ -1,7 +1,7 @@
 //! People at the centre: the person's own profile, what others may see of it, its history
 //! of changes, and the circle of support (`circle`). Pages and the API
 //! (`village_web::people`) call the functions here, and every one of them asks the domain's
-//! single access policy (`village_domain::people::decide`).
+//! single access policy (`village_domain::access::people::decide`).
 
 pub mod circle;
 pub mod conversations;
@@ -10,12 +10,13 @@ pub mod information;
 use crate::accounts::Identity;
 use crate::audit::record;
 use crate::App;
+use village_domain::access::people::{decide, Decision, PersonalAction, Relationship};
 use village_domain::accounts::FieldError;
 use village_domain::audit::AuditAction;
 use village_domain::directory::taxonomy::category_by_id;
 use village_domain::error::ErrorCode;
 use village_domain::people::profile::{self, Content};
-use village_domain::people::{decide, Decision, PersonalAction, Relationship, Section, Visibility};
+use village_domain::people::{Section, Visibility};
 use village_store::people::{self as store, NewEdit, SectionRow, SectionWrite};
 use village_store::{accounts as account_store, Db, StoreError};
 

@@ -2,7 +2,10 @@
 //! role alone; one submodule per capability holds the rules about a particular resource (this
 //! listing, this space, this introduction, this person's notes). Only `village-app` asks.
 
+pub mod connections;
+pub mod decisions;
 pub mod directory;
+pub mod people;
 
 use crate::accounts::Role;
 

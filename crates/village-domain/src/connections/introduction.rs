@@ -7,6 +7,8 @@
 //! any state that has not ended ──withdraw──► withdrawn
 //! ```
 
+use crate::access::connections::may_take;
+pub use crate::access::connections::Parties;
 use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 
@@ -141,17 +143,6 @@ impl Action {
     }
 }
 
-/// How the caller stands to one introduction (someone can be more than one).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Parties {
-    /// The person being introduced.
-    pub person: bool,
-    /// A connector the person chose.
-    pub connector: bool,
-    /// An organiser of the group (or a steward acting for it).
-    pub organiser: bool,
-}
-
 /// Why an action was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
@@ -174,17 +165,6 @@ impl Refusal {
             Refusal::NeedsPersonsAgreement => ErrorCode::NeedsPersonsAgreement,
             Refusal::ReasonNeeded => ErrorCode::ReasonNeeded,
         }
-    }
-}
-
-/// Who may take an action at all.
-fn allowed(action: Action, p: Parties) -> bool {
-    match action {
-        Action::Send => p.person || p.connector,
-        Action::Accept | Action::Decline => p.organiser,
-        Action::Met | Action::Stop => p.person || p.connector || p.organiser,
-        Action::GoingWell => p.person || p.connector,
-        Action::Withdraw => p.person,
     }
 }
 
@@ -211,7 +191,7 @@ pub fn next(
     requested_by_person: bool,
     reason: &str,
 ) -> Result<State, Refusal> {
-    if !allowed(action, parties) {
+    if !may_take(action, parties) {
         return Err(Refusal::NotYours);
     }
     let to = leads_to(state, action).ok_or(Refusal::NotNow)?;

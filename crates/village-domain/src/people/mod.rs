@@ -3,8 +3,8 @@
 //! and the one policy that decides who may read or change any of it.
 
 pub mod circle;
-pub mod policy;
 pub mod profile;
 
-pub use policy::{decide, Decision, PersonalAction, Relationship};
+/// The policy lives with the other access rules; named here too, where people read it.
+pub use crate::access::people::{decide, Decision, PersonalAction, Relationship};
 pub use profile::{Section, Visibility};

@@ -2,7 +2,7 @@
 //! something about a person asks [`decide`] with who is asking (their relationship to the
 //! person), what they want to do, and the section and its visibility.
 
-use super::profile::{Section, Visibility};
+use crate::people::profile::{Section, Visibility};
 
 /// How the one asking stands to the person the data is about. When someone stands in more
 /// than one way (a connector who is also a friend), the closest one counts.

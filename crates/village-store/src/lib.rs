@@ -13,6 +13,7 @@ pub mod connections;
 pub mod decisions;
 pub mod directory;
 pub mod hub;
+pub(crate) mod packed;
 pub mod people;
 pub mod safeguarding;
 

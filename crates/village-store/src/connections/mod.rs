@@ -16,7 +16,6 @@ mod notices;
 mod shortlists;
 
 pub use candidates::*;
-pub(crate) use cells::pack;
 use cells::*;
 pub use checkins::*;
 pub use ideas::*;
@@ -26,6 +25,7 @@ pub use marks::*;
 pub use notices::*;
 pub use shortlists::*;
 
+use crate::packed::{unpack, RECORD, UNIT};
 use crate::{Db, Result};
 use village_domain::connections::matching::{access_key_ranges, hours_meet, Facts, Preferences};
 use village_domain::directory::geo::{circle_rows, BoundingBox, LatLon};

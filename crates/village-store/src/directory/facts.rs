@@ -162,7 +162,7 @@ pub(super) fn match_rows(index: &ServiceIndex, public: bool) -> Vec<MatchRow> {
             cell: -1,
             place_no: 0,
             point: None,
-            packed: crate::connections::pack(&index.id, None, &facts),
+            packed: crate::packed::pack(&index.id, None, &facts),
             facts,
         }];
     }
@@ -174,7 +174,7 @@ pub(super) fn match_rows(index: &ServiceIndex, public: bool) -> Vec<MatchRow> {
             cell: cell(p.point),
             place_no: i64::try_from(i).unwrap_or(i64::MAX),
             point: Some(p.point),
-            packed: crate::connections::pack(&index.id, Some(p.point), &facts),
+            packed: crate::packed::pack(&index.id, Some(p.point), &facts),
             facts: facts.clone(),
         })
         .collect()

@@ -63,8 +63,7 @@ use village_domain::directory::schedule::Weekday;
 use village_domain::Timestamp;
 
 /// Separators within a text SQLite packs many rows into (see [`packed_docs`]).
-const UNIT: char = '\u{1f}';
-const RECORD: char = '\u{1e}';
+use crate::packed::{pairs, RECORD, UNIT};
 
 /// Store a service record and rebuild its index, replacing any record with the same id.
 /// Move the directory's generation on: anything kept that was worked out from the offers

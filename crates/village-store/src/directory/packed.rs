@@ -79,14 +79,15 @@ pub(super) async fn packed_docs(
     .bind(list)
     .fetch_one(&mut *c)
     .await?;
+    let Some(rows) = pairs(packed.as_deref()) else {
+        return Ok(None);
+    };
     let mut docs = std::collections::HashMap::with_capacity(wanted.len());
-    for record in packed.as_deref().into_iter().flat_map(|p| p.split(RECORD)) {
-        match record.split_once(UNIT) {
-            Some((id, doc)) if wanted.binary_search(&id).is_ok() => {
-                docs.insert(id.to_string(), doc.to_string());
-            }
-            _ => return Ok(None),
+    for (id, doc) in rows {
+        if wanted.binary_search(&id).is_err() {
+            return Ok(None);
         }
+        docs.insert(id.to_string(), doc.to_string());
     }
     Ok(Some(docs))
 }

@@ -231,15 +231,12 @@ pub(super) async fn public_ids(
     .bind(rowids)
     .fetch_one(&mut *c)
     .await?;
-    let split: Option<std::collections::HashMap<i64, String>> = packed
-        .as_deref()
-        .into_iter()
-        .flat_map(|p| p.split(RECORD))
-        .map(|r| {
-            let (rowid, id) = r.split_once(UNIT)?;
-            Some((rowid.parse().ok()?, id.to_string()))
-        })
-        .collect();
+    let split: Option<std::collections::HashMap<i64, String>> =
+        pairs(packed.as_deref()).and_then(|rows| {
+            rows.into_iter()
+                .map(|(rowid, id)| Some((rowid.parse().ok()?, id.to_string())))
+                .collect()
+        });
     if let Some(ids) = split {
         return Ok(ids);
     }

@@ -2,7 +2,7 @@
 //! data by anyone but them. Entries that belong to a change are written in that change's own
 //! transaction ([`record`]); looks that stand alone go through the batched [`AuditWriter`].
 
-use crate::accounts::Identity;
+use crate::identity::Identity;
 use crate::App;
 use village_domain::access::{self, Action, Actor};
 use village_domain::audit::{AuditAction, AuditEvent};

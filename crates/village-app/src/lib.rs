@@ -15,6 +15,7 @@ pub mod demo;
 pub mod directory;
 pub mod error;
 pub mod hub;
+pub mod identity;
 pub mod mail;
 pub mod people;
 pub mod safeguarding;

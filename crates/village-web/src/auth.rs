@@ -29,9 +29,7 @@ fn looks_like_token(value: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-/// The CSRF token for this visitor, put in every form.
-#[derive(Debug, Clone)]
-pub struct CsrfToken(pub String);
+pub use crate::csrf::CsrfToken;
 
 /// The value of the request's cookie `name`, if it sent one.
 pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -343,21 +341,6 @@ impl FromRequestParts<AppState> for ApiUser {
             .cloned()
             .map(ApiUser)
             .ok_or_else(ApiError::unauthenticated)
-    }
-}
-
-impl FromRequestParts<AppState> for CsrfToken {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        _state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(parts
-            .extensions
-            .get::<CsrfToken>()
-            .cloned()
-            .unwrap_or_else(|| CsrfToken(String::new())))
     }
 }
 

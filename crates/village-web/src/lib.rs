@@ -11,6 +11,7 @@ pub mod api;
 pub mod audit;
 pub mod auth;
 pub mod connections;
+pub mod csrf;
 pub mod decisions;
 pub mod directory;
 pub mod hub;

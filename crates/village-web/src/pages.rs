@@ -1,11 +1,12 @@
 //! The page shell: the layout every page shares, form errors, and the pages for problems
 //! (not found, not allowed, too many tries, form expired).
 
-use crate::auth::{CsrfToken, Identity};
+use crate::csrf::CsrfToken;
 use crate::AppState;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+use village_app::accounts::Identity;
 use village_domain::accounts::{FieldError, Role};
 
 /// Bumped when the stylesheet changes, so browsers fetch the new one.

@@ -8,7 +8,7 @@ pub mod sessions;
 use crate::audit::record;
 use crate::App;
 pub use credentials::{hash_password, hash_token, new_token, verify_password};
-use village_domain::access::{self, Action, Actor, Refusal};
+use village_domain::access::{self, Action, Refusal};
 use village_domain::accounts::{
     AttemptLimit, DisplayName, Email, FieldError, LivedExperience, NewPassword, Role, SignUpMode,
 };
@@ -17,36 +17,7 @@ use village_domain::error::ErrorCode;
 use village_store::accounts::{self as store, AttemptKind, UserFilter, UserRow};
 use village_store::{hub as hub_store, StoreError};
 
-/// How the current person proved who they are.
-#[derive(Debug, Clone)]
-pub enum Via {
-    Session { token_hash: String },
-    ApiToken { id: i64 },
-}
-
-/// The signed-in person for this request, found once per request by the web layer.
-#[derive(Debug, Clone)]
-pub struct Identity {
-    pub user: UserRow,
-    pub via: Via,
-}
-
-impl Identity {
-    pub fn actor(&self) -> Actor {
-        Actor {
-            user_id: self.user.id,
-            role: self.user.role(),
-            safeguarding_lead: self.user.safeguarding_lead,
-        }
-    }
-
-    pub fn session_hash(&self) -> Option<&str> {
-        match &self.via {
-            Via::Session { token_hash } => Some(token_hash),
-            Via::ApiToken { .. } => None,
-        }
-    }
-}
+pub use crate::identity::{Identity, Via};
 
 /// Why something an account holder asked for could not happen.
 pub enum AccountError {

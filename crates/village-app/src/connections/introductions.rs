@@ -7,10 +7,11 @@ use crate::accounts::Identity;
 use crate::audit::record;
 use crate::people::check_text;
 use crate::App;
+use village_domain::access::connections::{self as steps, Parties};
 use village_domain::access::{self, Action as HubAction};
 use village_domain::accounts::FieldError;
 use village_domain::audit::AuditAction;
-use village_domain::connections::introduction::{self as intro, Action, Parties, State};
+use village_domain::connections::introduction::{self as intro, Action, State};
 use village_domain::error::ErrorCode;
 use village_domain::people::{Relationship, Section};
 use village_store::connections::{self as store, IntroductionRow};
@@ -178,7 +179,7 @@ pub async fn act(
     }
     let from = i.state;
     let requested_by_person = i.requested_by == Some(i.person_id);
-    let to = intro::next(from, action, p, requested_by_person, &reason).map_err(super::refused)?;
+    let to = steps::next(from, action, p, requested_by_person, &reason).map_err(super::refused)?;
     // What the group may see: the `support` words only if the person chose to share them
     // for this introduction, and nothing once it has ended.
     let support_text = if to == State::Sent {
@@ -381,7 +382,7 @@ pub async fn view(state: &App, who: &Identity, id: i64, ip: &str, t: i64) -> Res
         )
         .await?;
     }
-    let actions = intro::available(state_now, p, row.requested_by == Some(row.person_id));
+    let actions = steps::available(state_now, p, row.requested_by == Some(row.person_id));
     Ok(Seen {
         row,
         parties: p,

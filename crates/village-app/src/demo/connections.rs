@@ -2,7 +2,8 @@
 //! introductions in every state, with their history, so every page has something real on it.
 
 use super::directory::demo_id;
-use village_domain::connections::introduction::{next, Action, Parties, State};
+use village_domain::access::connections::{next, Parties};
+use village_domain::connections::introduction::{Action, State};
 use village_store::connections::{self as store, NewIntroduction, Transition};
 use village_store::{accounts as account_store, Store};
 

@@ -1,5 +1,6 @@
-//! Introductions: a warm introduction to a group, on the person's terms. Who may move one on,
-//! and from which state, is decided here; everything else (storage, emails) follows.
+//! Introductions: a warm introduction to a group, on the person's terms: their states, the
+//! steps between them, and why a step is refused. Who may take a step, and whether it may be
+//! taken now, is `access::connections`.
 //!
 //! ```text
 //! requested ──send──► sent ──accept──► accepted ──met──► met ──going_well──► going_well
@@ -7,8 +8,6 @@
 //! any state that has not ended ──withdraw──► withdrawn
 //! ```
 
-use crate::access::connections::may_take;
-pub use crate::access::connections::Parties;
 use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 
@@ -169,7 +168,7 @@ impl Refusal {
 }
 
 /// The state `action` leads to from `state`, if it may be taken from there.
-fn leads_to(state: State, action: Action) -> Option<State> {
+pub fn leads_to(state: State, action: Action) -> Option<State> {
     match (state, action) {
         (State::Requested, Action::Send) => Some(State::Sent),
         (State::Sent, Action::Accept) => Some(State::Accepted),
@@ -180,36 +179,6 @@ fn leads_to(state: State, action: Action) -> Option<State> {
         (s, Action::Withdraw) if !s.ended() => Some(State::Withdrawn),
         _ => None,
     }
-}
-
-/// Decide one action. `requested_by_person` is whether the person asked for it themselves
-/// (a connector's request needs the person to send it, which is their agreement).
-pub fn next(
-    state: State,
-    action: Action,
-    parties: Parties,
-    requested_by_person: bool,
-    reason: &str,
-) -> Result<State, Refusal> {
-    if !may_take(action, parties) {
-        return Err(Refusal::NotYours);
-    }
-    let to = leads_to(state, action).ok_or(Refusal::NotNow)?;
-    if action == Action::Send && !parties.person && !requested_by_person {
-        return Err(Refusal::NeedsPersonsAgreement);
-    }
-    if action.needs_reason() && reason.trim().is_empty() {
-        return Err(Refusal::ReasonNeeded);
-    }
-    Ok(to)
-}
-
-/// The actions this caller could take now, in the order buttons show them.
-pub fn available(state: State, parties: Parties, requested_by_person: bool) -> Vec<Action> {
-    Action::ALL
-        .into_iter()
-        .filter(|a| next(state, *a, parties, requested_by_person, "a reason").is_ok())
-        .collect()
 }
 
 /// A group that has not answered this long after being sent is reminded.
@@ -229,6 +198,7 @@ pub fn first_name(display_name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::access::connections::{available, next, Parties};
 
     const PERSON: Parties = Parties {
         person: true,

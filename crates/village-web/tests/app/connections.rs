@@ -167,10 +167,6 @@ async fn seed(app: &TestApp) {
     tx.commit().await.unwrap();
 }
 
-async fn token(app: &TestApp, client: &Client) -> String {
-    app.csrf(client, "/account").await
-}
-
 async fn api(
     app: &TestApp,
     client: &Client,
@@ -178,17 +174,7 @@ async fn api(
     path: &str,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let t = token(app, client).await;
-    let mut req = client
-        .request(method, app.url(path))
-        .header("x-csrf-token", t);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let r = req.send().await.unwrap();
-    let status = r.status().as_u16();
-    let text = r.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    app.call(client, method, path, body).await
 }
 
 async fn get(app: &TestApp, client: &Client, path: &str) -> (u16, Value) {

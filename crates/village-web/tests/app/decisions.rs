@@ -26,16 +26,7 @@ async fn call(
     path: &str,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let t = app.csrf(client, "/account").await;
-    let mut req = client
-        .request(method, app.url(path))
-        .header("x-csrf-token", t);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let r = req.send().await.unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
+    app.call(client, method, path, body).await
 }
 
 async fn post(app: &TestApp, client: &Client, path: &str, body: Value) -> (u16, Value) {
@@ -47,25 +38,13 @@ async fn put(app: &TestApp, client: &Client, path: &str, body: Value) -> (u16, V
 }
 
 async fn get(app: &TestApp, client: &Client, path: &str) -> (u16, Value) {
-    let r = client.get(app.url(path)).send().await.unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
+    app.get_json(client, path).await
 }
 
 /// A member who has (or has not) declared lived experience.
 async fn member(app: &TestApp, email: &str, lived: bool) -> (Client, i64) {
-    let (c, id) = app.signed_in_as(Role::Member, email).await;
-    if lived {
-        let (s, _) = put(
-            app,
-            &c,
-            "/api/v1/me/lived-experience",
-            json!({"declared": true, "kinds": ["draws_on_support"]}),
-        )
-        .await;
-        assert_eq!(s, 200, "declare lived experience");
-    }
-    (c, id)
+    let p = app.member(email, lived).await;
+    (p.client, p.id)
 }
 
 fn code(v: &Value) -> &str {

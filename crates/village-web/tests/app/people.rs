@@ -40,23 +40,11 @@ async fn api(
     path: &str,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let t = token(app, client).await;
-    let mut req = client
-        .request(method, app.url(path))
-        .header("x-csrf-token", t);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let r = req.send().await.unwrap();
-    let status = r.status().as_u16();
-    let text = r.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    app.call(client, method, path, body).await
 }
 
 async fn get_json(app: &TestApp, client: &Client, path: &str) -> (u16, Value) {
-    let r = client.get(app.url(path)).send().await.unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
+    app.get_json(client, path).await
 }
 
 fn word(section: Section, v: Visibility) -> String {

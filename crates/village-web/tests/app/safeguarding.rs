@@ -18,22 +18,11 @@ async fn call(
     path: &str,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let t = app.csrf(client, "/account").await;
-    let mut req = client
-        .request(method, app.url(path))
-        .header("x-csrf-token", t);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let r = req.send().await.unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
+    app.call(client, method, path, body).await
 }
 
 async fn get(app: &TestApp, client: &Client, path: &str) -> (u16, Value) {
-    let r = client.get(app.url(path)).send().await.unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
+    app.get_json(client, path).await
 }
 
 /// A hub admin, a steward made safeguarding lead, and their clients.

@@ -19,37 +19,28 @@ use village_domain::directory::taxonomy::{
 use village_store::directory as store;
 use village_store::Store;
 
-/// How many searches' counts are kept at most; past it, all are forgotten and counted again.
-const COUNTS_KEPT: usize = 4_096;
+/// How many searches' counts are kept at most (the least used go first).
+const COUNTS_KEPT: u64 = 4_096;
 
 /// The number of matches of searches made before, while the directory has not changed since
 /// (its generation, which any change to any offer moves on, in every process sharing the
 /// database). Counting every match of a broad search costs far more than finding a page of
 /// them; the count of the same search is then read from here. Pages are always searched.
-/// When many people make the same new search at once, one counts and the others wait for it.
-#[derive(Debug, Default)]
-pub struct SearchCounts(std::sync::Mutex<std::collections::HashMap<String, (i64, CountSlot)>>);
+/// When many people make the same new search at once, one counts and the others wait for it
+/// (moka's `try_get_with`). Counts of older generations are never asked for again and age out.
+#[derive(Debug)]
+pub struct SearchCounts(moka::future::Cache<String, i64>);
 
-/// One search's count in one generation, once someone has counted it.
-type CountSlot = Arc<tokio::sync::OnceCell<i64>>;
+impl Default for SearchCounts {
+    fn default() -> Self {
+        SearchCounts(moka::future::Cache::new(COUNTS_KEPT))
+    }
+}
 
 impl SearchCounts {
-    /// Where the count of this search in this generation of the directory is kept.
-    fn slot(&self, key: &str, generation: i64) -> CountSlot {
-        let Ok(mut kept) = self.0.lock() else {
-            return Arc::default();
-        };
-        if let Some((g, slot)) = kept.get(key) {
-            if *g == generation {
-                return slot.clone();
-            }
-        }
-        if kept.len() >= COUNTS_KEPT {
-            kept.clear();
-        }
-        let slot: CountSlot = Arc::default();
-        kept.insert(key.to_string(), (generation, slot.clone()));
-        slot
+    /// The key of this search's count in this generation of the directory.
+    fn key(search: &str, generation: i64) -> String {
+        format!("{generation} {search}")
     }
 }
 
@@ -114,11 +105,11 @@ pub async fn search(
             filter.covering = None;
         }
     }
-    let slot = state.search_counts.slot(&filter.count_key(), generation);
+    let count_key = SearchCounts::key(&filter.count_key(), generation);
     // Places near someone are read from those matching keeps in memory.
     let kept = Some((&*state.kept_places, generation));
-    if let Some(total) = slot.get() {
-        filter.total_known = Some(*total);
+    if let Some(total) = state.search_counts.0.get(&count_key).await {
+        filter.total_known = Some(total);
         if filter.lists_everything_by_name() && filter.offset >= MARK_EVERY {
             drop(c);
             let slot = state.name_marks.slot(generation);
@@ -141,15 +132,24 @@ pub async fn search(
     // Not holding a connection while another request counts.
     drop(c);
     let mut first = None;
-    let total = *slot
-        .get_or_try_init(|| async {
+    let total = state
+        .search_counts
+        .0
+        .try_get_with(count_key, async {
             let mut c = store.conn().await?;
             let found = store::search_services_kept(&mut c, &filter, kept).await?;
             let total = found.1;
             first = Some(found);
             Ok::<_, village_store::StoreError>(total)
         })
-        .await?;
+        .await
+        // The one who counted failed: whoever holds the last share of its error gets it back
+        // whole; the others, in words.
+        .map_err(|e| {
+            std::sync::Arc::try_unwrap(e).unwrap_or_else(|e| {
+                village_store::StoreError::Invalid(format!("counting a search: {e}"))
+            })
+        })?;
     if let Some(found) = first {
         return Ok(found);
     }

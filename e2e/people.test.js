@@ -92,7 +92,7 @@ test('a member keeps their profile, circle and connectors; a connector sees only
   await member.selectOption('#connector_id', { label: 'Sam Okafor' });
   await member.click('form[action="/me/connectors"] button[type=submit]');
   assert.match(await member.locator('main').innerText(), /Sam Okafor is one of your connectors/);
-  for (const path of ['/me/connectors', '/me/sharing', '/me/data', '/me/data/everything', '/me/access-log', '/me/profile/history']) {
+  for (const path of ['/me/connectors', '/me/sharing', '/me/information', '/me/information/everything', '/me/access-log', '/me/profile/history']) {
     await checkUrl(path);
   }
 

@@ -4,7 +4,7 @@
 
 use crate::api::ApiError;
 use crate::AppState;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use utoipa::OpenApi;
@@ -17,6 +17,11 @@ pub fn router(state: AppState) -> Router {
     page_routes()
         .merge(api_router)
         .route("/api/v1/openapi.json", get(openapi_json))
+        // The download's first address, kept for clients written against it.
+        .route(
+            "/api/v1/me/export",
+            get(crate::people::api::api_my_information),
+        )
         .fallback(crate::hub::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -237,9 +242,21 @@ fn page_routes() -> Router<AppState> {
                 .post(crate::people::pages::view_my_section_post),
         )
         .route("/me/sharing", get(crate::people::pages::view_sharing))
-        .route("/me/data", get(crate::people::pages::view_data))
+        .route(
+            "/me/information",
+            get(crate::people::pages::view_information),
+        )
+        // Where "your information" used to be: bookmarks still arrive.
+        .route(
+            "/me/data",
+            get(|| async { Redirect::permanent("/me/information") }),
+        )
         .route(
             "/me/data/everything",
+            get(|| async { Redirect::permanent("/me/information/everything") }),
+        )
+        .route(
+            "/me/information/everything",
             get(crate::people::pages::view_everything),
         )
         .route("/me/access-log", get(crate::people::pages::view_access_log))
@@ -551,7 +568,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::people::api::api_person_history))
         .routes(routes!(crate::people::api::api_undo))
         .routes(routes!(crate::people::api::api_my_consents))
-        .routes(routes!(crate::people::api::api_export))
+        .routes(routes!(crate::people::api::api_my_information))
         .routes(routes!(crate::people::api::api_access_log))
         .routes(routes!(crate::people::api::api_forget))
         .routes(routes!(

@@ -315,10 +315,10 @@ pub async fn api_my_consents(
 }
 
 /// Everything this hub holds about you, as JSON.
-#[utoipa::path(get, path = "/api/v1/me/export", tag = "people",
+#[utoipa::path(get, path = "/api/v1/me/information", tag = "people",
     responses((status = 200, body = Export), (status = 401, body = crate::api::ErrorBody)),
     security(("bearer" = []), ()))]
-pub async fn api_export(
+pub async fn api_my_information(
     State(state): State<AppState>,
     ApiUser(identity): ApiUser,
     ClientAddress(ip): ClientAddress,

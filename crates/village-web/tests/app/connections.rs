@@ -889,7 +889,7 @@ async fn shortlists_and_check_ins(backend: Backend) {
         .unwrap();
     assert!(!html.contains("I sing on Tuesdays now."));
     // In Pat's own export.
-    let (_, export) = get(&app, &pat, "/api/v1/me/export").await;
+    let (_, export) = get(&app, &pat, "/api/v1/me/information").await;
     let text = export.to_string();
     assert!(
         text.contains("I sing on Tuesdays now.") && text.contains("You said you miss singing."),

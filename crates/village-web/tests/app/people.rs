@@ -703,7 +703,11 @@ async fn forget_me_leaves_no_trace(backend: Backend) {
         200
     );
 
-    let r = pat.get(app.url("/api/v1/me/export")).send().await.unwrap();
+    let r = pat
+        .get(app.url("/api/v1/me/information"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let export: Value = r.json().await.unwrap();
     let text = export.to_string();
@@ -726,7 +730,7 @@ async fn forget_me_leaves_no_trace(backend: Backend) {
         .iter()
         .any(|e| e["action"] == "personal_data_viewed" && e["actor_id"] == connie_id));
     let page = pat
-        .get(app.url("/me/data/everything"))
+        .get(app.url("/me/information/everything"))
         .send()
         .await
         .unwrap()
@@ -735,6 +739,19 @@ async fn forget_me_leaves_no_trace(backend: Backend) {
         .unwrap();
     assert!(page.contains(unique) && page.contains("07700 900123"));
     assert!(database_contains(&app, unique).await);
+    // "Your information" is where it used to be too: old bookmarks and the first API address.
+    for (old, new) in [
+        ("/me/data", "/me/information"),
+        ("/me/data/everything", "/me/information/everything"),
+    ] {
+        let r = pat.get(app.url(old)).send().await.unwrap();
+        assert_eq!(r.status(), 308, "{old}");
+        assert_eq!(r.headers()["location"], new, "{old}");
+    }
+    let r = pat.get(app.url("/api/v1/me/export")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let again: Value = r.json().await.unwrap();
+    assert_eq!(again["account"], export["account"]);
 
     // A wrong password forgets nothing.
     let (s, body) = api(

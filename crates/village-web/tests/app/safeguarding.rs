@@ -147,7 +147,7 @@ async fn concerns_reach_only_the_safeguarding_leads(backend: Backend) {
     let (_, all) = get(&app, &pat, "/api/v1/me/audit").await;
     assert!(!all.to_string().contains("concern"));
     let export = pat
-        .get(app.url("/api/v1/me/export"))
+        .get(app.url("/api/v1/me/information"))
         .send()
         .await
         .unwrap()

@@ -67,12 +67,12 @@ pub(crate) async fn view_sharing(
 }
 
 #[derive(Template)]
-#[template(path = "people/data.html")]
+#[template(path = "people/information.html")]
 pub(super) struct DataPage {
     pub(super) layout: Layout,
 }
 
-pub(crate) async fn view_data(
+pub(crate) async fn view_information(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
@@ -82,7 +82,7 @@ pub(crate) async fn view_data(
             &state,
             Some(&identity),
             &csrf,
-            "/me/data",
+            "/me/information",
             "Your information",
         ),
     })
@@ -131,7 +131,7 @@ pub(crate) async fn view_everything(
             &state,
             Some(&identity),
             &csrf,
-            "/me/data",
+            "/me/information",
             "Everything we hold about you",
         ),
         account: vec![

@@ -3,12 +3,12 @@
 
 use crate::api::{ApiError, ApiJson};
 use crate::auth::{ApiUser, ClientAddress, CsrfToken, Identity, SignedIn};
-use crate::pages::{self, when, Errors, Layout, PageError, PageForm};
+use crate::pages::{self, when, Errors, Layout, PageError, PageForm, PageResult};
 use crate::{now, AppState};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::Json;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -80,11 +80,8 @@ async fn checkins_page(
     identity: &Identity,
     csrf: &CsrfToken,
     errors: Errors,
-) -> Response {
-    let list = match my_checkins(state, identity).await {
-        Ok(l) => l,
-        Err(e) => return PageError::from(e).into_response(),
-    };
+) -> PageResult {
+    let list = my_checkins(state, identity).await?;
     let done: Vec<(Moment, i64)> = list.iter().map(|c| (c.moment, c.at)).collect();
     let (next, due) = if done.is_empty() {
         (Some(Moment::Start), String::new())
@@ -110,7 +107,7 @@ async fn checkins_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    pages::render(
+    Ok(pages::render(
         status,
         &CheckinsPage {
             layout: Layout::new(
@@ -145,14 +142,14 @@ async fn checkins_page(
             next_words: next.map_or("", Moment::words),
             due,
         },
-    )
+    ))
 }
 
 pub(crate) async fn view_checkins(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
-) -> Response {
+) -> PageResult {
     checkins_page(&state, &identity, &csrf, Errors::none()).await
 }
 
@@ -177,7 +174,7 @@ pub(crate) async fn view_checkin_post(
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
     PageForm(form): PageForm<CheckinForm>,
-) -> Response {
+) -> PageResult {
     let score = |s: &str| s.trim().parse::<i64>().ok();
     let answers = Answers {
         satisfied: score(&form.satisfied),
@@ -187,9 +184,9 @@ pub(crate) async fn view_checkin_post(
         changed: form.changed.clone(),
     };
     match check_in(&state, &identity, &form.moment, answers, now()).await {
-        Ok(()) => Redirect::to("/me/check-ins").into_response(),
+        Ok(()) => Ok(Redirect::to("/me/check-ins").into_response()),
         Err(Error::Field(f)) => checkins_page(&state, &identity, &csrf, f.into()).await,
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -331,13 +328,10 @@ async fn shortlists_page(
     ip: &str,
     person: i64,
     errors: Errors,
-) -> Response {
+) -> PageResult {
     let own = identity.user.id == person;
     let t = now();
-    let lists = match shortlists(state, identity, person, ip, t).await {
-        Ok(l) => l,
-        Err(e) => return PageError::from(e).into_response(),
-    };
+    let lists = shortlists(state, identity, person, ip, t).await?;
     // A connector picks from the ideas built from what the person shares with connectors.
     let (ideas, person_name) = if own {
         (Vec::new(), identity.user.display_name.clone())
@@ -350,7 +344,7 @@ async fn shortlists_page(
                     .collect(),
                 i.person_name,
             ),
-            Err(e) => return PageError::from(e).into_response(),
+            Err(e) => return Err(e.into()),
         }
     };
     let status = if errors.is_empty() {
@@ -358,7 +352,7 @@ async fn shortlists_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    pages::render(
+    Ok(pages::render(
         status,
         &ShortlistsPage {
             layout: Layout::new(
@@ -383,7 +377,7 @@ async fn shortlists_page(
             lists,
             ideas,
         },
-    )
+    ))
 }
 
 pub(crate) async fn view_my_shortlists(
@@ -391,7 +385,7 @@ pub(crate) async fn view_my_shortlists(
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
-) -> Response {
+) -> PageResult {
     let me = identity.user.id;
     shortlists_page(&state, &identity, &csrf, &ip, me, Errors::none()).await
 }
@@ -402,7 +396,7 @@ pub(crate) async fn view_connector_shortlists(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     Path(id): Path<i64>,
-) -> Response {
+) -> PageResult {
     shortlists_page(&state, &identity, &csrf, &ip, id, Errors::none()).await
 }
 
@@ -419,11 +413,11 @@ pub(crate) async fn view_new_shortlist(
     csrf: CsrfToken,
     Path(id): Path<i64>,
     PageForm(form): PageForm<TitleForm>,
-) -> Response {
+) -> PageResult {
     match new_shortlist(&state, &identity, id, &form.title, now()).await {
-        Ok(_) => Redirect::to(&format!("/people/{id}/shortlists")).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/people/{id}/shortlists")).into_response()),
         Err(Error::Field(f)) => shortlists_page(&state, &identity, &csrf, &ip, id, f.into()).await,
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -450,18 +444,18 @@ pub(crate) async fn view_add_item(
     csrf: CsrfToken,
     Path(id): Path<i64>,
     PageForm(form): PageForm<ItemForm>,
-) -> Response {
+) -> PageResult {
     let person = person_of(&state, &identity, id).await;
     match (
         add_item(&state, &identity, id, &form.offer_id, &form.note, now()).await,
         person,
     ) {
-        (Ok(()), Some(p)) => Redirect::to(&format!("/people/{p}/shortlists")).into_response(),
+        (Ok(()), Some(p)) => Ok(Redirect::to(&format!("/people/{p}/shortlists")).into_response()),
         (Err(Error::Field(f)), Some(p)) => {
             shortlists_page(&state, &identity, &csrf, &ip, p, f.into()).await
         }
-        (Err(e), _) => PageError::from(e).into_response(),
-        (Ok(()), None) => crate::hub::not_found_page(&state, Some(&identity), &csrf),
+        (Err(e), _) => Err(e.into()),
+        (Ok(()), None) => Err(PageError::NotFound),
     }
 }
 
@@ -471,15 +465,15 @@ pub(crate) async fn view_share(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     Path(id): Path<i64>,
-) -> Response {
+) -> PageResult {
     let person = person_of(&state, &identity, id).await;
     match (share(&state, &identity, id, now()).await, person) {
-        (Ok(()), Some(p)) => Redirect::to(&format!("/people/{p}/shortlists")).into_response(),
+        (Ok(()), Some(p)) => Ok(Redirect::to(&format!("/people/{p}/shortlists")).into_response()),
         (Err(Error::Field(f)), Some(p)) => {
             shortlists_page(&state, &identity, &csrf, &ip, p, f.into()).await
         }
-        (Err(e), _) => PageError::from(e).into_response(),
-        (Ok(()), None) => crate::hub::not_found_page(&state, Some(&identity), &csrf),
+        (Err(e), _) => Err(e.into()),
+        (Ok(()), None) => Err(PageError::NotFound),
     }
 }
 
@@ -494,14 +488,14 @@ pub(crate) async fn view_pick(
     SignedIn(identity): SignedIn,
     Path(id): Path<i64>,
     PageForm(form): PageForm<PickForm>,
-) -> Response {
+) -> PageResult {
     match pick(&state, &identity, id, &form.offer_id, now()).await {
         // Picking leads straight on to asking for an introduction, on the person's terms.
-        Ok(()) => Redirect::to(&format!(
+        Ok(()) => Ok(Redirect::to(&format!(
             "/introductions/new?offer={}",
             form_urlencoded::byte_serialize(form.offer_id.as_bytes()).collect::<String>()
         ))
-        .into_response(),
-        Err(e) => PageError::from(e).into_response(),
+        .into_response()),
+        Err(e) => Err(e.into()),
     }
 }

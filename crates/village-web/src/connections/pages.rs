@@ -3,12 +3,12 @@
 //! and notices.
 
 use crate::auth::{ClientAddress, CsrfToken, Identity, SignedIn};
-use crate::pages::{self, when, Errors, Layout, PageError, PageForm};
+use crate::pages::{self, when, Errors, Layout, PageForm, PageResult};
 use crate::{now, AppState};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use village_app::connections::mine;
 use village_app::connections::{IntroductionRequest, Requested, Seen};
@@ -47,23 +47,16 @@ async fn ideas_page(
     csrf: &CsrfToken,
     ip: &str,
     person: i64,
-) -> Response {
+) -> PageResult {
     let own = identity.user.id == person;
-    let ideas = match village_app::connections::ideas(state, identity, person, ip, now(), 20).await
-    {
-        Ok(i) => i,
-        Err(e) => return PageError::from(e).into_response(),
-    };
-    let prefs = match mine::preferences_of(state, identity, person).await {
-        Ok(p) => p,
-        Err(e) => return PageError::from(e).into_response(),
-    };
+    let ideas = village_app::connections::ideas(state, identity, person, ip, now(), 20).await?;
+    let prefs = mine::preferences_of(state, identity, person).await?;
     let title = if own {
         "Ideas for you".to_string()
     } else {
         format!("Ideas for {}", ideas.person_name)
     };
-    pages::page(&IdeasPage {
+    Ok(pages::page(&IdeasPage {
         layout: Layout::new(
             state,
             Some(identity),
@@ -95,7 +88,7 @@ async fn ideas_page(
         dismissed: if own { ideas.dismissed } else { Vec::new() },
         prefer_lived: prefs.lived_experience,
         prefer_free: prefs.free,
-    })
+    }))
 }
 
 pub(crate) async fn view_ideas(
@@ -103,7 +96,7 @@ pub(crate) async fn view_ideas(
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
-) -> Response {
+) -> PageResult {
     let me = identity.user.id;
     ideas_page(&state, &identity, &csrf, &ip, me).await
 }
@@ -114,9 +107,9 @@ pub(crate) async fn view_person_ideas(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     Path(id): Path<i64>,
-) -> Response {
+) -> PageResult {
     if id == identity.user.id {
-        return Redirect::to("/me/ideas").into_response();
+        return Ok(Redirect::to("/me/ideas").into_response());
     }
     ideas_page(&state, &identity, &csrf, &ip, id).await
 }
@@ -135,7 +128,7 @@ pub(crate) async fn view_mark(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     PageForm(form): PageForm<MarkForm>,
-) -> Response {
+) -> PageResult {
     match village_app::connections::mark(
         &state,
         &identity,
@@ -146,8 +139,8 @@ pub(crate) async fn view_mark(
     )
     .await
     {
-        Ok(()) => Redirect::to("/me/ideas").into_response(),
-        Err(e) => PageError::from(e).into_response(),
+        Ok(()) => Ok(Redirect::to("/me/ideas").into_response()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -163,14 +156,14 @@ pub(crate) async fn view_preferences(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     PageForm(form): PageForm<PreferencesForm>,
-) -> Response {
+) -> PageResult {
     let p = Preferences {
         lived_experience: form.lived_experience.is_some(),
         free: form.free.is_some(),
     };
     match mine::set_preferences(&state, &identity, p).await {
-        Ok(()) => Redirect::to("/me/ideas").into_response(),
-        Err(e) => PageError::from(e).into_response(),
+        Ok(()) => Ok(Redirect::to("/me/ideas").into_response()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -210,27 +203,27 @@ async fn new_page(
     person: Option<i64>,
     errors: Errors,
     form: Option<&RequestForm>,
-) -> Response {
+) -> PageResult {
     let person_id = person.unwrap_or(identity.user.id);
     let offer_name = match village_app::directory::records::service(state, offer).await {
         Ok(doc) => village_app::connections::details(&doc).map(|d| d.name),
         Err(Error::NotFound(_)) => None,
-        Err(e) => return PageError::from(e).into_response(),
+        Err(e) => return Err(e.into()),
     };
     let Some(offer_name) = offer_name else {
-        return crate::hub::not_found_page(state, Some(identity), csrf);
+        return Ok(crate::hub::not_found_page(state, Some(identity), csrf));
     };
     // The person's own view of their profile, or what they let this connector see.
     let profile =
         match crate::people::view_profile(state, Some(identity), person_id, ip, now()).await {
             Ok(Some(p)) => p,
-            Ok(None) => return crate::hub::not_found_page(state, Some(identity), csrf),
-            Err(e) => return pages::store_failed(e),
+            Ok(None) => return Ok(crate::hub::not_found_page(state, Some(identity), csrf)),
+            Err(e) => return Err(e.into()),
         };
     if person_id != identity.user.id
         && profile.relationship != village_domain::people::Relationship::Connector
     {
-        return crate::hub::not_found_page(state, Some(identity), csrf);
+        return Ok(crate::hub::not_found_page(state, Some(identity), csrf));
     }
     let support_text = profile
         .section(Section::Support)
@@ -241,7 +234,7 @@ async fn new_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    pages::render(
+    Ok(pages::render(
         status,
         &NewPage {
             layout: Layout::new(
@@ -264,7 +257,7 @@ async fn new_page(
             share_support: form.is_some_and(|f| f.share_support.is_some()),
             support_text,
         },
-    )
+    ))
 }
 
 pub(crate) async fn view_new_introduction(
@@ -273,7 +266,7 @@ pub(crate) async fn view_new_introduction(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     Query(q): Query<NewQuery>,
-) -> Response {
+) -> PageResult {
     new_page(
         &state,
         &identity,
@@ -307,7 +300,7 @@ pub(crate) async fn view_request(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     PageForm(form): PageForm<RequestForm>,
-) -> Response {
+) -> PageResult {
     let r = IntroductionRequest {
         offer_id: form.offer_id.clone(),
         person_id: form.person_id,
@@ -317,7 +310,7 @@ pub(crate) async fn view_request(
     };
     match village_app::connections::request(&state, &identity, &r, &ip, now()).await {
         Ok(Requested::New(id) | Requested::AlreadyOpen(id)) => {
-            Redirect::to(&format!("/introductions/{id}")).into_response()
+            Ok(Redirect::to(&format!("/introductions/{id}")).into_response())
         }
         Err(Error::Field(f)) if f.field != "offer_id" => {
             new_page(
@@ -332,7 +325,7 @@ pub(crate) async fn view_request(
             )
             .await
         }
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -373,11 +366,8 @@ pub(crate) async fn view_introduction(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     Path(id): Path<i64>,
-) -> Response {
-    let seen: Seen = match village_app::connections::view(&state, &identity, id, &ip, now()).await {
-        Ok(s) => s,
-        Err(e) => return PageError::from(e).into_response(),
-    };
+) -> PageResult {
+    let seen: Seen = village_app::connections::view(&state, &identity, id, &ip, now()).await?;
     let group_view = seen.group_only();
     let row = &seen.row;
     let s = row.state;
@@ -396,7 +386,7 @@ pub(crate) async fn view_introduction(
             )
         })
         .collect();
-    pages::page(&IntroductionPage {
+    Ok(pages::page(&IntroductionPage {
         layout: Layout::new(
             &state,
             Some(&identity),
@@ -444,7 +434,7 @@ pub(crate) async fn view_introduction(
                 ),
             })
             .collect(),
-    })
+    }))
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -460,15 +450,15 @@ pub(crate) async fn view_act(
     csrf: CsrfToken,
     Path((id, action)): Path<(i64, String)>,
     PageForm(form): PageForm<ActForm>,
-) -> Response {
+) -> PageResult {
     let Some(action) = Action::parse(&action) else {
-        return crate::hub::not_found_page(&state, Some(&identity), &csrf);
+        return Ok(crate::hub::not_found_page(&state, Some(&identity), &csrf));
     };
     match village_app::connections::act(&state, &identity, id, action, &form.reason, &ip, now())
         .await
     {
-        Ok(_) => Redirect::to(&format!("/introductions/{id}")).into_response(),
-        Err(e) => PageError::from(e).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/introductions/{id}")).into_response()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -508,18 +498,15 @@ pub(crate) async fn view_my_introductions(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
-) -> Response {
-    let rows = match mine::my_introductions(&state, &identity).await {
-        Ok(r) => r,
-        Err(e) => return PageError::from(e).into_response(),
-    };
-    pages::page(&ListPage {
+) -> PageResult {
+    let rows = mine::my_introductions(&state, &identity).await?;
+    Ok(pages::page(&ListPage {
         layout: Layout::new(&state, Some(&identity), &csrf, "/me/introductions", "Your introductions"),
         heading: "Your introductions".into(),
         lead: "Introductions to groups, on your terms. Nothing reaches a group until you send it, and you can withdraw at any time.".into(),
         items: items(rows),
         empty: "No introductions yet. Find something you like in Ideas for you or in the directory, and ask for one.".into(),
-    })
+    }))
 }
 
 pub(crate) async fn view_inbox(
@@ -528,18 +515,15 @@ pub(crate) async fn view_inbox(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     Path(id): Path<String>,
-) -> Response {
-    let rows = match village_app::connections::inbox(&state, &identity, &id, &ip, now()).await {
-        Ok(r) => r,
-        Err(e) => return PageError::from(e).into_response(),
-    };
-    pages::page(&ListPage {
+) -> PageResult {
+    let rows = village_app::connections::inbox(&state, &identity, &id, &ip, now()).await?;
+    Ok(pages::page(&ListPage {
         layout: Layout::new(&state, Some(&identity), &csrf, "/introductions", "Introductions to your group"),
         heading: "Introductions to your group".into(),
         lead: "People who would like to join you. You see their first name, how to reach them and anything they chose to share. Please answer within a week.".into(),
         items: items(rows),
         empty: "No introductions yet.".into(),
-    })
+    }))
 }
 
 #[derive(Template)]
@@ -553,16 +537,13 @@ pub(crate) async fn view_notifications(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
-) -> Response {
-    let rows = match mine::read_notices(&state, &identity, 100, now()).await {
-        Ok(r) => r,
-        Err(e) => return PageError::from(e).into_response(),
-    };
-    pages::page(&NoticesPage {
+) -> PageResult {
+    let rows = mine::read_notices(&state, &identity, 100, now()).await?;
+    Ok(pages::page(&NoticesPage {
         layout: Layout::new(&state, Some(&identity), &csrf, "/notifications", "Notices"),
         notices: rows
             .into_iter()
             .map(|n| (when(n.at), n.body, n.link, n.read_at.is_none()))
             .collect(),
-    })
+    }))
 }

@@ -2,12 +2,11 @@
 //! be shared), and each offer's own page in plain words.
 
 use crate::auth::{CsrfToken, MaybeSignedIn};
-use crate::pages::{self, Errors, Layout};
+use crate::pages::{self, Errors, Layout, PageResult};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::Value;
 use village_app::directory::records;
@@ -253,7 +252,7 @@ pub(crate) async fn view_search_get(
     csrf: CsrfToken,
     query: Result<Query<SearchQuery>, axum::extract::rejection::QueryRejection>,
     RawQuery(raw): RawQuery,
-) -> Response {
+) -> PageResult {
     let Query(q) = query.unwrap_or_default();
     // Access needs repeat (`access=step_free&access=bsl`): read them from the raw address.
     let needs: Vec<Access> = form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
@@ -295,7 +294,7 @@ pub(crate) async fn view_search_get(
                             p.district()
                         ),
                     ),
-                    Err(e) => return pages::store_failed(e),
+                    Err(e) => return Err(e.into()),
                 }
             }
         }
@@ -352,10 +351,7 @@ pub(crate) async fn view_search_get(
     } else {
         Ok((Vec::new(), 0))
     };
-    let (rows, total) = match found {
-        Ok(r) => r,
-        Err(e) => return pages::store_failed(e),
-    };
+    let (rows, total) = found?;
     let link = |p: i64| {
         let pairs = [
             ("q", q.q.as_str()),
@@ -393,7 +389,7 @@ pub(crate) async fn view_search_get(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    pages::render(
+    Ok(pages::render(
         status,
         &SearchPage {
             layout: Layout::new(
@@ -466,7 +462,7 @@ pub(crate) async fn view_search_get(
                 String::new()
             },
         },
-    )
+    ))
 }
 
 #[derive(Template)]
@@ -513,7 +509,7 @@ pub(crate) async fn view_offer_get(
     MaybeSignedIn(identity): MaybeSignedIn,
     csrf: CsrfToken,
     Path(id): Path<String>,
-) -> Response {
+) -> PageResult {
     let doc = records::service(&state, &id).await;
     let not_found = |state: &AppState| {
         pages::problem(
@@ -527,14 +523,14 @@ pub(crate) async fn view_offer_get(
     };
     let doc = match doc {
         Ok(d) => d,
-        Err(village_app::Error::NotFound(_)) => return not_found(&state),
-        Err(e) => return pages::PageError::from(e).into_response(),
+        Err(village_app::Error::NotFound(_)) => return Ok(not_found(&state)),
+        Err(e) => return Err(e.into()),
     };
     let Ok(record) = serde_json::from_str::<Value>(&doc) else {
-        return not_found(&state);
+        return Ok(not_found(&state));
     };
     let Ok((index, _)) = read_service(&record) else {
-        return not_found(&state);
+        return Ok(not_found(&state));
     };
     let location = first_location(&record);
     let address = location
@@ -608,7 +604,7 @@ pub(crate) async fn view_offer_get(
             .unwrap_or(false),
         None => false,
     };
-    pages::page(&OfferPage {
+    Ok(pages::page(&OfferPage {
         can_edit,
         layout: Layout::new(&state, identity.as_ref(), &csrf, "/directory", title),
         organisation: index.organization_name.clone().unwrap_or_default(),
@@ -665,7 +661,7 @@ pub(crate) async fn view_offer_get(
         communities: communities_of(&index.taxonomy_term_ids),
         id: index.id.clone(),
         name: index.name,
-    })
+    }))
 }
 
 #[derive(Template)]
@@ -688,25 +684,22 @@ pub(crate) async fn view_organisation_get(
     MaybeSignedIn(identity): MaybeSignedIn,
     csrf: CsrfToken,
     Path(id): Path<String>,
-) -> Response {
+) -> PageResult {
     let rows = records::services_of_organisation(&state, &id).await;
-    let rows = match rows {
-        Ok(r) => r,
-        Err(e) => return pages::PageError::from(e).into_response(),
-    };
+    let rows = rows?;
     let organisation = rows
         .iter()
         .filter_map(|(_, doc)| serde_json::from_str::<Value>(doc).ok())
         .find_map(|d| d.get("organization").cloned());
     let Some(organisation) = organisation else {
-        return pages::problem(
+        return Ok(pages::problem(
             &state,
             identity.as_ref(),
             &csrf,
             StatusCode::NOT_FOUND,
             "We cannot find that group",
             &["It may not have any listings at the moment. Try searching the directory."],
-        );
+        ));
     };
     let field = |k: &str| {
         organisation
@@ -728,7 +721,7 @@ pub(crate) async fn view_organisation_get(
         }
         None => false,
     };
-    pages::page(&OrganisationPage {
+    Ok(pages::page(&OrganisationPage {
         inbox_href: organises.then(|| {
             format!(
                 "/organisations/{}/introductions",
@@ -748,5 +741,5 @@ pub(crate) async fn view_organisation_get(
             form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
         ),
         name,
-    })
+    }))
 }

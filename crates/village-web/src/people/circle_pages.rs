@@ -4,12 +4,12 @@
 
 use super::view_profile;
 use crate::auth::{ClientAddress, CsrfToken, Identity, SignedIn};
-use crate::pages::{self, Errors, Layout, PageError, PageForm};
+use crate::pages::{self, Errors, Layout, PageForm, PageResult};
 use crate::{now, AppState};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use village_app::people::circle::{self as circle_fns, NewEntry};
 use village_app::Error;
@@ -83,10 +83,10 @@ async fn circle_page(
     errors: Errors,
     form: &AddForm,
     notice: Option<&str>,
-) -> Response {
+) -> PageResult {
     let (rows, memberships) = match circle_fns::my_circle(state, identity).await {
         Ok(r) => r,
-        Err(e) => return circle_failed(e),
+        Err(e) => return Err(e.into()),
     };
     // Searches built from the person's interests, for the prompts in empty rings.
     let interests: Vec<(String, String)> =
@@ -108,7 +108,7 @@ async fn circle_page(
                 })
                 .unwrap_or_default(),
             Ok(None) => Vec::new(),
-            Err(e) => return pages::store_failed(e),
+            Err(e) => return Err(e.into()),
         };
     let entries: Vec<EntryView> = rows
         .iter()
@@ -206,7 +206,7 @@ async fn circle_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    pages::render(
+    Ok(pages::render(
         status,
         &CirclePage {
             layout: Layout::new(
@@ -227,7 +227,7 @@ async fn circle_page(
             form_email: form.member_email.clone(),
             form_contact: form.contact.clone(),
         },
-    )
+    ))
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -254,7 +254,7 @@ pub(crate) async fn view_circle(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     Query(q): Query<Done>,
-) -> Response {
+) -> PageResult {
     let notice = q.done.as_deref().map(super::pages::done_words);
     circle_page(
         &state,
@@ -269,17 +269,13 @@ pub(crate) async fn view_circle(
 }
 
 /// The problem page for what the circle form cannot show beside a field.
-fn circle_failed(e: Error) -> Response {
-    PageError::from(e).into_response()
-}
-
 pub(crate) async fn view_circle_add(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     PageForm(form): PageForm<AddForm>,
-) -> Response {
+) -> PageResult {
     let new = NewEntry {
         ring: &form.ring,
         name: &form.name,
@@ -288,12 +284,12 @@ pub(crate) async fn view_circle_add(
         member_email: Some(form.member_email.as_str()),
     };
     match circle_fns::add(&state, &identity, &new, &ip, now()).await {
-        Ok((_, invited)) => Redirect::to(if invited {
+        Ok((_, invited)) => Ok(Redirect::to(if invited {
             "/me/circle?done=circle_invited"
         } else {
             "/me/circle?done=circle_added"
         })
-        .into_response(),
+        .into_response()),
         Err(Error::Field(f)) => {
             circle_page(&state, &identity, &csrf, &ip, f.into(), &form, None).await
         }
@@ -302,7 +298,7 @@ pub(crate) async fn view_circle_add(
             errors.add("member_email", message);
             circle_page(&state, &identity, &csrf, &ip, errors, &form, None).await
         }
-        Err(e) => circle_failed(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -319,7 +315,7 @@ pub(crate) async fn view_circle_change(
     SignedIn(identity): SignedIn,
     Path(id): Path<i64>,
     PageForm(form): PageForm<ChangeForm>,
-) -> Response {
+) -> PageResult {
     let supporter = form.supporter.as_deref().map(|s| s == "yes");
     let change = circle_fns::EntryChange {
         ring: form.ring.as_deref(),
@@ -327,8 +323,8 @@ pub(crate) async fn view_circle_change(
         ..Default::default()
     };
     match circle_fns::update(&state, &identity, id, &change, now()).await {
-        Ok(()) => Redirect::to("/me/circle?done=circle_changed").into_response(),
-        Err(e) => circle_failed(e),
+        Ok(()) => Ok(Redirect::to("/me/circle?done=circle_changed").into_response()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -336,10 +332,10 @@ pub(crate) async fn view_circle_remove(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     Path(id): Path<i64>,
-) -> Response {
+) -> PageResult {
     match circle_fns::remove(&state, &identity, id, now()).await {
-        Ok(()) => Redirect::to("/me/circle?done=circle_changed").into_response(),
-        Err(e) => circle_failed(e),
+        Ok(()) => Ok(Redirect::to("/me/circle?done=circle_changed").into_response()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -349,15 +345,15 @@ pub(crate) async fn view_answer(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     Path((id, answer)): Path<(i64, String)>,
-) -> Response {
+) -> PageResult {
     let accept = match answer.as_str() {
         "accept" => true,
         "decline" | "leave" => false,
-        _ => return crate::hub::not_found_page(&state, Some(&identity), &csrf),
+        _ => return Ok(crate::hub::not_found_page(&state, Some(&identity), &csrf)),
     };
     match circle_fns::answer(&state, &identity, id, accept, &ip, now()).await {
-        Ok(()) => Redirect::to("/me/circle?done=answered").into_response(),
-        Err(e) => circle_failed(e),
+        Ok(()) => Ok(Redirect::to("/me/circle?done=answered").into_response()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -376,15 +372,12 @@ pub(crate) async fn view_connectors(
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
     Query(q): Query<Done>,
-) -> Response {
+) -> PageResult {
     let links = match circle_fns::my_connectors(&state, &identity).await {
         Ok((connectors, _)) => connectors,
-        Err(e) => return circle_failed(e),
+        Err(e) => return Err(e.into()),
     };
-    let all = match circle_fns::hub_connectors(&state).await {
-        Ok(a) => a,
-        Err(e) => return pages::store_failed(e),
-    };
+    let all = circle_fns::hub_connectors(&state).await?;
     let choices = all
         .into_iter()
         .filter(|(id, _)| {
@@ -394,7 +387,7 @@ pub(crate) async fn view_connectors(
                     .any(|l| l.connector_id == *id && l.status == "accepted")
         })
         .collect();
-    pages::page(&ConnectorsPage {
+    Ok(pages::page(&ConnectorsPage {
         layout: Layout::new(
             &state,
             Some(&identity),
@@ -408,7 +401,7 @@ pub(crate) async fn view_connectors(
             .map(|l| (l.connector_id, l.connector_name, l.status == "accepted"))
             .collect(),
         choices,
-    })
+    }))
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -423,20 +416,20 @@ pub(crate) async fn view_choose(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     PageForm(form): PageForm<ChooseForm>,
-) -> Response {
+) -> PageResult {
     let Ok(id) = form.connector_id.trim().parse::<i64>() else {
-        return pages::problem(
+        return Ok(pages::problem(
             &state,
             Some(&identity),
             &csrf,
             StatusCode::UNPROCESSABLE_ENTITY,
             "Choose a connector",
             &["Go back and choose one of the connectors in the list."],
-        );
+        ));
     };
     match circle_fns::choose_connector(&state, &identity, id, &ip, now()).await {
-        Ok(()) => Redirect::to("/me/connectors?done=connector_chosen").into_response(),
-        Err(e) => circle_failed(e),
+        Ok(()) => Ok(Redirect::to("/me/connectors?done=connector_chosen").into_response()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -444,11 +437,11 @@ pub(crate) async fn view_end(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     Path(id): Path<i64>,
-) -> Response {
+) -> PageResult {
     let me = identity.user.id;
     match circle_fns::end_connector(&state, &identity, me, id, now()).await {
-        Ok(()) => Redirect::to("/me/connectors?done=connector_ended").into_response(),
-        Err(e) => circle_failed(e),
+        Ok(()) => Ok(Redirect::to("/me/connectors?done=connector_ended").into_response()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -469,13 +462,13 @@ async fn my_people_page(
     errors: Errors,
     email: &str,
     notice: Option<&str>,
-) -> Response {
+) -> PageResult {
     if identity.user.role() != Role::Connector {
-        return pages::forbidden(state, Some(identity), csrf);
+        return Ok(pages::forbidden(state, Some(identity), csrf));
     }
     let links = match circle_fns::my_connectors(state, identity).await {
         Ok((_, people)) => people,
-        Err(e) => return circle_failed(e),
+        Err(e) => return Err(e.into()),
     };
     let accepted: Vec<i64> = links
         .iter()
@@ -483,17 +476,13 @@ async fn my_people_page(
         .map(|l| l.person_id)
         .collect();
     let mut next =
-        match village_app::connections::mine::next_for(state, identity, &accepted, ip, now()).await
-        {
-            Ok(n) => n,
-            Err(e) => return pages::store_failed(e),
-        };
+        village_app::connections::mine::next_for(state, identity, &accepted, ip, now()).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    pages::render(
+    Ok(pages::render(
         status,
         &MyPeoplePage {
             layout: Layout::new(
@@ -514,7 +503,7 @@ async fn my_people_page(
                 .collect(),
             email: email.to_string(),
         },
-    )
+    ))
 }
 
 pub(crate) async fn view_my_people(
@@ -523,7 +512,7 @@ pub(crate) async fn view_my_people(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     Query(q): Query<Done>,
-) -> Response {
+) -> PageResult {
     let notice = q.done.as_deref().map(super::pages::done_words);
     my_people_page(&state, &identity, &csrf, &ip, Errors::none(), "", notice).await
 }
@@ -540,16 +529,16 @@ pub(crate) async fn view_offer(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     PageForm(form): PageForm<OfferForm>,
-) -> Response {
+) -> PageResult {
     if identity.user.role() != Role::Connector {
-        return pages::forbidden(&state, Some(&identity), &csrf);
+        return Ok(pages::forbidden(&state, Some(&identity), &csrf));
     }
     match circle_fns::offer_connector_by_email(&state, &identity, &form.email, &ip, now()).await {
-        Ok(()) => Redirect::to("/connector/people?done=offered").into_response(),
+        Ok(()) => Ok(Redirect::to("/connector/people?done=offered").into_response()),
         Err(Error::Field(f)) => {
             my_people_page(&state, &identity, &csrf, &ip, f.into(), &form.email, None).await
         }
-        Err(e) => circle_failed(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -557,10 +546,10 @@ pub(crate) async fn view_end_person(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     Path(id): Path<i64>,
-) -> Response {
+) -> PageResult {
     let me = identity.user.id;
     match circle_fns::end_connector(&state, &identity, id, me, now()).await {
-        Ok(()) => Redirect::to("/connector/people?done=connector_ended").into_response(),
-        Err(e) => circle_failed(e),
+        Ok(()) => Ok(Redirect::to("/connector/people?done=connector_ended").into_response()),
+        Err(e) => Err(e.into()),
     }
 }

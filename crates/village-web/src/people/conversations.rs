@@ -5,12 +5,12 @@
 
 use crate::api::{ApiError, ApiJson};
 use crate::auth::{ApiUser, ClientAddress, CsrfToken, Identity, SignedIn};
-use crate::pages::{self, Errors, Layout, PageError, PageForm};
+use crate::pages::{self, Errors, Layout, PageForm, PageResult};
 use crate::{now, AppState};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::Json;
 use serde::Deserialize;
 use village_app::people::conversations::{
@@ -167,13 +167,10 @@ pub(crate) async fn view_mine(
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
-) -> Response {
+) -> PageResult {
     let me = identity.user.id;
-    let list = match notes(&state, &identity, me, &ip, now()).await {
-        Ok(l) => l,
-        Err(e) => return PageError::from(e).into_response(),
-    };
-    pages::page(&NotesPage {
+    let list = notes(&state, &identity, me, &ip, now()).await?;
+    Ok(pages::page(&NotesPage {
         layout: Layout::new(
             &state,
             Some(&identity),
@@ -190,7 +187,7 @@ pub(crate) async fn view_mine(
         form_date: String::new(),
         form_story: String::new(),
         form_steps: String::new(),
-    })
+    }))
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -208,7 +205,7 @@ pub(crate) async fn view_reply(
     csrf: CsrfToken,
     Path(id): Path<i64>,
     PageForm(form): PageForm<ReplyForm>,
-) -> Response {
+) -> PageResult {
     match reply(
         &state,
         &identity,
@@ -223,8 +220,8 @@ pub(crate) async fn view_reply(
     )
     .await
     {
-        Ok(()) => Redirect::to("/me/conversations").into_response(),
-        Err(Error::Field(f)) => pages::problem(
+        Ok(()) => Ok(Redirect::to("/me/conversations").into_response()),
+        Err(Error::Field(f)) => Ok(pages::problem(
             &state,
             Some(&identity),
             &csrf,
@@ -234,8 +231,8 @@ pub(crate) async fn view_reply(
                 f.message.as_str(),
                 "Go back and write what you would like to say.",
             ],
-        ),
-        Err(e) => PageError::from(e).into_response(),
+        )),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -247,22 +244,19 @@ async fn connector_page(
     person: i64,
     errors: Errors,
     form: &RecordForm,
-) -> Response {
+) -> PageResult {
     let t = now();
     let list = match notes(state, identity, person, ip, t).await {
         Ok(l) => l,
-        Err(e) => return PageError::from(e).into_response(),
+        Err(e) => return Err(e.into()),
     };
-    let name = match village_app::accounts::name_of(state, person).await {
-        Ok(n) => n,
-        Err(e) => return pages::store_failed(e),
-    };
+    let name = village_app::accounts::name_of(state, person).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    pages::render(
+    Ok(pages::render(
         status,
         &NotesPage {
             layout: Layout::new(
@@ -286,7 +280,7 @@ async fn connector_page(
             form_story: form.story.clone(),
             form_steps: form.next_steps.clone(),
         },
-    )
+    ))
 }
 
 pub(crate) async fn view_connector(
@@ -295,7 +289,7 @@ pub(crate) async fn view_connector(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     Path(id): Path<i64>,
-) -> Response {
+) -> PageResult {
     connector_page(
         &state,
         &identity,
@@ -325,7 +319,7 @@ pub(crate) async fn view_record(
     csrf: CsrfToken,
     Path(id): Path<i64>,
     PageForm(form): PageForm<RecordForm>,
-) -> Response {
+) -> PageResult {
     match write_note(
         &state,
         &identity,
@@ -340,10 +334,10 @@ pub(crate) async fn view_record(
     )
     .await
     {
-        Ok(_) => Redirect::to(&format!("/people/{id}/conversations")).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/people/{id}/conversations")).into_response()),
         Err(Error::Field(f)) => {
             connector_page(&state, &identity, &csrf, &ip, id, f.into(), &form).await
         }
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => Err(e.into()),
     }
 }

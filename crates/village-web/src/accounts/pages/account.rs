@@ -36,13 +36,10 @@ pub(crate) async fn view_account_get(
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
     Query(q): Query<PageQuery>,
-) -> Response {
-    let sessions = match village_app::accounts::changes::session_count(&state, &identity).await {
-        Ok(n) => n,
-        Err(e) => return pages::store_failed(e),
-    };
+) -> PageResult {
+    let sessions = village_app::accounts::changes::session_count(&state, &identity).await?;
     let user = &identity.user;
-    pages::page(&AccountPage {
+    Ok(pages::page(&AccountPage {
         layout: Layout::new(&state, Some(&identity), &csrf, "/account", "Your account")
             .with_notice(notice(q.done.as_deref())),
         display_name: user.display_name.clone(),
@@ -51,7 +48,7 @@ pub(crate) async fn view_account_get(
         lived_summary: lived_summary(&user.lived_experience()),
         joined: pages::when(user.created_at),
         sessions,
-    })
+    }))
 }
 
 /// What differs between the one-form account pages.
@@ -146,23 +143,18 @@ pub(crate) async fn view_name_post(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     PageForm(form): PageForm<NameForm>,
-) -> Response {
+) -> PageResult {
     let name = match DisplayName::parse(&form.display_name) {
         Ok(n) => n,
         Err(e) => {
-            return pages::render(
+            return Ok(pages::render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &name_page(&state, &identity, &csrf, &form.display_name, e.into()),
-            )
+            ))
         }
     };
-    let now = now();
-    let result =
-        village_app::accounts::changes::change_name(&state, &identity, &name, &ip, now).await;
-    match result {
-        Ok(()) => Redirect::to("/account?done=name_changed").into_response(),
-        Err(e) => pages::store_failed(e),
-    }
+    village_app::accounts::changes::change_name(&state, &identity, &name, &ip, now()).await?;
+    Ok(Redirect::to("/account?done=name_changed").into_response())
 }
 
 pub(crate) fn email_page(
@@ -408,13 +400,10 @@ pub(crate) async fn tokens_page(
     name: &str,
     errors: Errors,
     done: Option<&str>,
-) -> Response {
-    let tokens = match village_app::accounts::changes::tokens(state, identity).await {
-        Ok(t) => t,
-        Err(e) => return pages::store_failed(e),
-    };
+) -> PageResult {
+    let tokens = village_app::accounts::changes::tokens(state, identity).await?;
     let status = status_for(&errors, StatusCode::UNPROCESSABLE_ENTITY);
-    pages::render(
+    Ok(pages::render(
         status,
         &TokensPage {
             layout: Layout::new(state, Some(identity), csrf, "/account/tokens", "API tokens")
@@ -435,7 +424,7 @@ pub(crate) async fn tokens_page(
             new_token,
             token_name: name.to_string(),
         },
-    )
+    ))
 }
 
 pub(crate) async fn view_tokens_get(
@@ -443,7 +432,7 @@ pub(crate) async fn view_tokens_get(
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
     Query(q): Query<PageQuery>,
-) -> Response {
+) -> PageResult {
     tokens_page(
         &state,
         &identity,
@@ -468,7 +457,7 @@ pub(crate) async fn view_tokens_post(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     PageForm(form): PageForm<TokenForm>,
-) -> Response {
+) -> PageResult {
     let name = form.name.trim();
     if name.is_empty() || name.chars().count() > 80 {
         let mut errors = Errors::none();
@@ -480,24 +469,17 @@ pub(crate) async fn view_tokens_post(
     }
     let token = auth::new_token();
     let now = now();
-    let result =
-        village_app::accounts::changes::create_token(&state, &identity, name, &token, &ip, now)
-            .await;
-    match result {
-        Ok(()) => {
-            tokens_page(
-                &state,
-                &identity,
-                &csrf,
-                Some(token),
-                "",
-                Errors::none(),
-                None,
-            )
-            .await
-        }
-        Err(e) => pages::store_failed(e),
-    }
+    village_app::accounts::changes::create_token(&state, &identity, name, &token, &ip, now).await?;
+    tokens_page(
+        &state,
+        &identity,
+        &csrf,
+        Some(token),
+        "",
+        Errors::none(),
+        None,
+    )
+    .await
 }
 
 pub(crate) async fn view_token_delete_post(
@@ -505,14 +487,9 @@ pub(crate) async fn view_token_delete_post(
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
     Path(id): Path<i64>,
-) -> Response {
-    let now = now();
-    let result =
-        village_app::accounts::changes::delete_token(&state, &identity, id, &ip, now).await;
-    match result {
-        Ok(()) => Redirect::to("/account/tokens?done=token_removed").into_response(),
-        Err(e) => pages::store_failed(e),
-    }
+) -> PageResult {
+    village_app::accounts::changes::delete_token(&state, &identity, id, &ip, now()).await?;
+    Ok(Redirect::to("/account/tokens?done=token_removed").into_response())
 }
 
 pub(crate) fn delete_page(
@@ -557,7 +534,7 @@ pub(crate) async fn view_delete_post(
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
     PageForm(form): PageForm<NewPasswordForm>,
-) -> Response {
+) -> PageResult {
     match crate::people::forget(&state, &identity, &form.password, now()).await {
         Ok(()) => {
             let mut response = Redirect::to("/sign-in?done=account_deleted").into_response();
@@ -565,12 +542,12 @@ pub(crate) async fn view_delete_post(
                 header::SET_COOKIE,
                 auth::cookie(&state, auth::SESSION_COOKIE, "", Some(0)),
             );
-            response
+            Ok(response)
         }
-        Err(village_app::Error::Field(f)) => pages::render(
+        Err(village_app::Error::Field(f)) => Ok(pages::render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &delete_page(&state, &identity, &csrf, f.into()),
-        ),
-        Err(e) => pages::PageError::from(e).into_response(),
+        )),
+        Err(e) => Err(e.into()),
     }
 }

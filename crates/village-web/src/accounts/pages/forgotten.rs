@@ -40,22 +40,22 @@ pub(crate) async fn view_forgotten_post(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     PageForm(form): PageForm<EmailForm>,
-) -> Response {
+) -> PageResult {
     let email = match Email::parse(&form.email) {
         Ok(e) => e,
         Err(e) => {
-            return pages::render(
+            return Ok(pages::render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &forgotten_page(&state, &csrf, &form.email, e.into()),
-            )
+            ))
         }
     };
     match village_app::accounts::changes::request_password_reset(&state, &email, &ip, now()).await {
         Ok(()) => {}
-        Err(AccountError::Limited(limit)) => return too_many(&state, &csrf, limit),
-        Err(e) => return account_error_page(e),
+        Err(AccountError::Limited(limit)) => return Ok(too_many(&state, &csrf, limit)),
+        Err(e) => return Ok(account_error_page(e)),
     }
-    pages::problem(
+    Ok(pages::problem(
         &state,
         None,
         &csrf,
@@ -65,7 +65,7 @@ pub(crate) async fn view_forgotten_post(
             &format!("If there is an account for {email}, we have sent it a link to choose a new password. The link works for one hour."),
             "Nothing arrived? Check your junk folder, or try again in a few minutes.",
         ],
-    )
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -119,12 +119,11 @@ pub(crate) async fn view_reset_get(
     State(state): State<AppState>,
     csrf: CsrfToken,
     Path(token): Path<String>,
-) -> Response {
-    match reset_user(&state, &token, now()).await {
-        Ok(Some(_)) => pages::page(&reset_page(&state, &csrf, &token, Errors::none())),
-        Ok(None) => reset_link_dead(&state, &csrf),
-        Err(e) => pages::store_failed(e),
-    }
+) -> PageResult {
+    Ok(match reset_user(&state, &token, now()).await? {
+        Some(_) => pages::page(&reset_page(&state, &csrf, &token, Errors::none())),
+        None => reset_link_dead(&state, &csrf),
+    })
 }
 
 pub(crate) async fn view_reset_post(
@@ -133,30 +132,21 @@ pub(crate) async fn view_reset_post(
     csrf: CsrfToken,
     Path(token): Path<String>,
     PageForm(form): PageForm<NewPasswordForm>,
-) -> Response {
+) -> PageResult {
     let now = now();
-    let user = match reset_user(&state, &token, now).await {
-        Ok(Some(u)) => u,
-        Ok(None) => return reset_link_dead(&state, &csrf),
-        Err(e) => return pages::store_failed(e),
+    let Some(user) = reset_user(&state, &token, now).await? else {
+        return Ok(reset_link_dead(&state, &csrf));
     };
     let password = match NewPassword::parse(&form.password, &[&user.email, &user.display_name]) {
         Ok(p) => p,
         Err(e) => {
-            return pages::render(
+            return Ok(pages::render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &reset_page(&state, &csrf, &token, e.into()),
-            )
+            ))
         }
     };
-    let hash = match auth::hash_password(password.expose().to_string()).await {
-        Ok(h) => h,
-        Err(e) => return pages::store_failed(e),
-    };
-    let result =
-        village_app::accounts::changes::reset_password(&state, &user, &hash, &ip, now).await;
-    match result {
-        Ok(()) => Redirect::to("/sign-in?done=password_reset").into_response(),
-        Err(e) => pages::store_failed(e),
-    }
+    let hash = auth::hash_password(password.expose().to_string()).await?;
+    village_app::accounts::changes::reset_password(&state, &user, &hash, &ip, now).await?;
+    Ok(Redirect::to("/sign-in?done=password_reset").into_response())
 }

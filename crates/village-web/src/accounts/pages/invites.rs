@@ -25,23 +25,15 @@ pub(crate) async fn invites_page(
     new_link: Option<String>,
     errors: Errors,
     done: Option<&str>,
-) -> Response {
+) -> PageResult {
     if access::check(&identity.actor(), Action::ManageSignUp).is_err() {
-        return pages::forbidden(state, Some(identity), csrf);
+        return Ok(pages::forbidden(state, Some(identity), csrf));
     }
     let now = now();
-    let loaded = async {
-        let mode = sign_up_mode(state).await?;
-        let invites = village_app::accounts::changes::recent_invites(state, identity, 50).await?;
-        Ok::<_, StoreError>((mode, invites))
-    }
-    .await;
-    let (mode, invites) = match loaded {
-        Ok(x) => x,
-        Err(e) => return pages::store_failed(e),
-    };
+    let mode = sign_up_mode(state).await?;
+    let invites = village_app::accounts::changes::recent_invites(state, identity, 50).await?;
     let status = status_for(&errors, StatusCode::UNPROCESSABLE_ENTITY);
-    pages::render(
+    Ok(pages::render(
         status,
         &InvitesPage {
             layout: Layout::new(
@@ -78,7 +70,7 @@ pub(crate) async fn invites_page(
                 })
                 .collect(),
         },
-    )
+    ))
 }
 
 pub(crate) async fn view_admin_invites_get(
@@ -86,7 +78,7 @@ pub(crate) async fn view_admin_invites_get(
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
     Query(q): Query<PageQuery>,
-) -> Response {
+) -> PageResult {
     invites_page(
         &state,
         &identity,
@@ -110,9 +102,9 @@ pub(crate) async fn view_admin_invites_post(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     PageForm(form): PageForm<InviteForm>,
-) -> Response {
+) -> PageResult {
     if access::check(&identity.actor(), Action::ManageSignUp).is_err() {
-        return pages::forbidden(&state, Some(&identity), &csrf);
+        return Ok(pages::forbidden(&state, Some(&identity), &csrf));
     }
     let note = form.note.trim();
     if note.chars().count() > 200 {
@@ -122,7 +114,7 @@ pub(crate) async fn view_admin_invites_post(
     }
     let token = auth::new_token();
     let now = now();
-    let result = village_app::accounts::changes::create_invite(
+    village_app::accounts::changes::create_invite(
         &state,
         &identity,
         &token,
@@ -131,14 +123,9 @@ pub(crate) async fn view_admin_invites_post(
         &ip,
         now,
     )
-    .await;
-    match result {
-        Ok(()) => {
-            let link = state.settings.link(&format!("/sign-up?invite={token}"));
-            invites_page(&state, &identity, &csrf, Some(link), Errors::none(), None).await
-        }
-        Err(e) => pages::store_failed(e),
-    }
+    .await?;
+    let link = state.settings.link(&format!("/sign-up?invite={token}"));
+    invites_page(&state, &identity, &csrf, Some(link), Errors::none(), None).await
 }
 
 #[derive(Deserialize, Default)]
@@ -153,20 +140,15 @@ pub(crate) async fn view_sign_up_mode_post(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     PageForm(form): PageForm<ModeForm>,
-) -> Response {
+) -> PageResult {
     if access::check(&identity.actor(), Action::ManageSignUp).is_err() {
-        return pages::forbidden(&state, Some(&identity), &csrf);
+        return Ok(pages::forbidden(&state, Some(&identity), &csrf));
     }
     let Ok(mode) = form.mode.parse::<SignUpMode>() else {
         let mut errors = Errors::none();
         errors.add("mode-open", "Choose who can join");
         return invites_page(&state, &identity, &csrf, None, errors, None).await;
     };
-    let now = now();
-    let result =
-        village_app::accounts::changes::set_sign_up_mode(&state, &identity, mode, &ip, now).await;
-    match result {
-        Ok(()) => Redirect::to("/admin/invites?done=sign_up_mode_saved").into_response(),
-        Err(e) => pages::store_failed(e),
-    }
+    village_app::accounts::changes::set_sign_up_mode(&state, &identity, mode, &ip, now()).await?;
+    Ok(Redirect::to("/admin/invites?done=sign_up_mode_saved").into_response())
 }

@@ -1,7 +1,7 @@
 //! The account pages, by family.
 
 pub(crate) use super::*;
-use crate::pages;
+use crate::pages::{self, PageResult};
 
 mod account;
 mod forgotten;

@@ -46,7 +46,7 @@ pub(crate) async fn view_admin_users_get(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     query: Result<Query<PeopleQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
+) -> PageResult {
     let Query(q) = query.unwrap_or_default();
     let role: Option<Role> = q.role.parse().ok();
     let page = q.page.unwrap_or(1).clamp(1, 1_000_000);
@@ -59,9 +59,9 @@ pub(crate) async fn view_admin_users_get(
     let (rows, total) = match list_people(&state, &identity, &filter, &ip, now()).await {
         Ok(r) => r,
         Err(AccountError::NotAllowed(_)) => {
-            return pages::forbidden(&state, Some(&identity), &csrf)
+            return Ok(pages::forbidden(&state, Some(&identity), &csrf))
         }
-        Err(e) => return account_error_page(e),
+        Err(e) => return Ok(account_error_page(e)),
     };
     let link = |p: i64| {
         format!(
@@ -74,7 +74,7 @@ pub(crate) async fn view_admin_users_get(
             .unwrap_or_default()
         )
     };
-    pages::page(&AdminUsersPage {
+    Ok(pages::page(&AdminUsersPage {
         layout: Layout::new(
             &state,
             Some(&identity),
@@ -111,7 +111,7 @@ pub(crate) async fn view_admin_users_get(
             .collect(),
         prev: (page > 1).then(|| link(page - 1)),
         next: (page * PAGE_SIZE < total).then(|| link(page + 1)),
-    })
+    }))
 }
 
 #[derive(Deserialize, Default)]

@@ -142,8 +142,8 @@ pub(crate) fn too_many(state: &AppState, csrf: &CsrfToken, limit: AttemptLimit) 
 
 pub(crate) fn account_error_page(e: AccountError) -> Response {
     match e {
-        AccountError::Store(e) => pages::store_failed(e),
-        AccountError::Other(e) => pages::store_failed(e),
+        AccountError::Store(e) => pages::PageError::Store(e).into_response(),
+        AccountError::Other(e) => pages::PageError::Other(e).into_response(),
         _ => pages::unavailable(),
     }
 }
@@ -211,25 +211,22 @@ pub(crate) async fn view_sign_up_get(
     MaybeSignedIn(identity): MaybeSignedIn,
     csrf: CsrfToken,
     Query(q): Query<PageQuery>,
-) -> Response {
+) -> PageResult {
     if identity.is_some() {
-        return Redirect::to("/account").into_response();
+        return Ok(Redirect::to("/account").into_response());
     }
-    let mode = match sign_up_mode(&state).await {
-        Ok(m) => m,
-        Err(e) => return pages::store_failed(e),
-    };
+    let mode = sign_up_mode(&state).await?;
     let form = SignUpForm {
         invite: q.invite,
         ..Default::default()
     };
-    pages::page(&sign_up_page(
+    Ok(pages::page(&sign_up_page(
         &state,
         &csrf,
         &form,
         Errors::none(),
         mode == SignUpMode::InviteOnly,
-    ))
+    )))
 }
 
 pub(crate) async fn view_sign_up_post(
@@ -237,7 +234,7 @@ pub(crate) async fn view_sign_up_post(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     PageForm(form): PageForm<SignUpForm>,
-) -> Response {
+) -> PageResult {
     let now = now();
     let input = SignUp {
         email: &form.email,
@@ -246,28 +243,26 @@ pub(crate) async fn view_sign_up_post(
         invite: form.invite.as_deref(),
     };
     match sign_up(&state, &input, &ip, now).await {
-        Ok(user) => match auth::start_session(&state, user.id, now).await {
-            Ok(cookie) => {
-                let mut response = Redirect::to("/account?done=welcome").into_response();
-                response.headers_mut().append(header::SET_COOKIE, cookie);
-                response
-            }
-            Err(e) => pages::store_failed(e),
-        },
+        Ok(user) => {
+            let cookie = auth::start_session(&state, user.id, now).await?;
+            let mut response = Redirect::to("/account?done=welcome").into_response();
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+            Ok(response)
+        }
         Err(problems) => {
             let mut errors = Errors::none();
             for p in problems {
                 match p {
                     AccountError::Field(f) => errors.add_field_error(&f),
-                    AccountError::Limited(limit) => return too_many(&state, &csrf, limit),
-                    other => return account_error_page(other),
+                    AccountError::Limited(limit) => return Ok(too_many(&state, &csrf, limit)),
+                    other => return Ok(account_error_page(other)),
                 }
             }
             let invite_only = matches!(sign_up_mode(&state).await, Ok(SignUpMode::InviteOnly));
-            pages::render(
+            Ok(pages::render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &sign_up_page(&state, &csrf, &form, errors, invite_only),
-            )
+            ))
         }
     }
 }
@@ -276,37 +271,28 @@ pub(crate) async fn view_sign_out_post(
     State(state): State<AppState>,
     MaybeSignedIn(identity): MaybeSignedIn,
     ClientAddress(ip): ClientAddress,
-) -> Response {
+) -> PageResult {
     if let Some(identity) = identity {
-        let now = now();
-        let result = village_app::accounts::changes::sign_out(&state, &identity, &ip, now).await;
-        if let Err(e) = result {
-            return pages::store_failed(e);
-        }
+        village_app::accounts::changes::sign_out(&state, &identity, &ip, now()).await?;
     }
     let mut response = Redirect::to("/sign-in?done=signed_out").into_response();
     response.headers_mut().append(
         header::SET_COOKIE,
         auth::cookie(&state, auth::SESSION_COOKIE, "", Some(0)),
     );
-    response
+    Ok(response)
 }
 
 pub(crate) async fn view_sign_out_everywhere_post(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
-) -> Response {
-    let now = now();
-    let result =
-        village_app::accounts::changes::sign_out_everywhere(&state, &identity, &ip, now).await;
-    if let Err(e) = result {
-        return pages::store_failed(e);
-    }
+) -> PageResult {
+    village_app::accounts::changes::sign_out_everywhere(&state, &identity, &ip, now()).await?;
     let mut response = Redirect::to("/sign-in?done=signed_out_everywhere").into_response();
     response.headers_mut().append(
         header::SET_COOKIE,
         auth::cookie(&state, auth::SESSION_COOKIE, "", Some(0)),
     );
-    response
+    Ok(response)
 }

@@ -14,7 +14,7 @@ pub use rounds::*;
 pub use spaces::*;
 
 use crate::auth::{ClientAddress, CsrfToken, Identity, MaybeSignedIn, SignedIn};
-use crate::pages::{self, Errors, Layout, PageError, PageForm, PageResult};
+use crate::pages::{self, Errors, Layout, PageForm, PageResult};
 use crate::{now, AppState};
 use askama::Template;
 use axum::extract::{Path, Query, State};

@@ -261,9 +261,9 @@ pub(crate) async fn view_proposal(
     csrf: CsrfToken,
     Path(id): Path<i64>,
     Query(q): Query<Done>,
-) -> Response {
+) -> PageResult {
     match village_app::decisions::proposal(&state, &who, id, now()).await {
-        Ok(v) => proposal_page(
+        Ok(v) => Ok(proposal_page(
             &state,
             &who,
             &csrf,
@@ -271,8 +271,8 @@ pub(crate) async fn view_proposal(
             q.done.as_deref(),
             Errors::none(),
             CloseForm::default(),
-        ),
-        Err(e) => PageError::from(e).into_response(),
+        )),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -284,10 +284,10 @@ pub(super) async fn proposal_again(
     id: i64,
     errors: Errors,
     close: CloseForm,
-) -> Response {
+) -> PageResult {
     match village_app::decisions::proposal(state, who, id, now()).await {
-        Ok(v) => proposal_page(state, who, csrf, &v, None, errors, close),
-        Err(e) => PageError::from(e).into_response(),
+        Ok(v) => Ok(proposal_page(state, who, csrf, &v, None, errors, close)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -305,15 +305,12 @@ pub(crate) async fn view_edit(
     SignedIn(who): SignedIn,
     csrf: CsrfToken,
     Path(id): Path<i64>,
-) -> Response {
-    let v = match village_app::decisions::proposal(&state, &who, id, now()).await {
-        Ok(v) => v,
-        Err(e) => return PageError::from(e).into_response(),
-    };
+) -> PageResult {
+    let v = village_app::decisions::proposal(&state, &who, id, now()).await?;
     if v.proposal.author_id != Some(who.user.id) && !v.space.facilitates() {
-        return pages::forbidden(&state, Some(&who), &csrf);
+        return Ok(pages::forbidden(&state, Some(&who), &csrf));
     }
-    pages::page(&EditPage {
+    Ok(pages::page(&EditPage {
         layout: Layout::new(
             &state,
             Some(&who),
@@ -328,7 +325,7 @@ pub(crate) async fn view_edit(
             body: v.proposal.body,
             affects: v.proposal.affects,
         },
-    })
+    }))
 }
 
 pub(crate) async fn view_edit_post(
@@ -337,15 +334,15 @@ pub(crate) async fn view_edit_post(
     csrf: CsrfToken,
     Path(id): Path<i64>,
     PageForm(form): PageForm<ProposalForm>,
-) -> Response {
+) -> PageResult {
     let input = village_app::decisions::ProposalInput {
         title: &form.title,
         body: &form.body,
         affects: &form.affects,
     };
     match village_app::decisions::edit_proposal(&state, &who, id, &input, now()).await {
-        Ok(()) => Redirect::to(&format!("/proposals/{id}?done=edited")).into_response(),
-        Err(Error::Field(f)) => pages::render(
+        Ok(()) => Ok(Redirect::to(&format!("/proposals/{id}?done=edited")).into_response()),
+        Err(Error::Field(f)) => Ok(pages::render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &EditPage {
                 layout: Layout::new(
@@ -359,8 +356,8 @@ pub(crate) async fn view_edit_post(
                 id,
                 form,
             },
-        ),
-        Err(e) => PageError::from(e).into_response(),
+        )),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -378,15 +375,17 @@ pub(crate) async fn view_stance(
     csrf: CsrfToken,
     Path(id): Path<i64>,
     PageForm(form): PageForm<StanceForm>,
-) -> Response {
+) -> PageResult {
     match village_app::decisions::take_stance(&state, &who, id, &form.stance, &form.reason, now())
         .await
     {
-        Ok(_) => Redirect::to(&format!("/proposals/{id}?done=stance#your-stance")).into_response(),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/proposals/{id}?done=stance#your-stance")).into_response())
+        }
         Err(Error::Field(f)) => {
             proposal_again(&state, &who, &csrf, id, f.into(), CloseForm::default()).await
         }
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -404,13 +403,15 @@ pub(crate) async fn view_comment(
     csrf: CsrfToken,
     Path(id): Path<i64>,
     PageForm(form): PageForm<CommentForm>,
-) -> Response {
+) -> PageResult {
     match village_app::decisions::comment(&state, &who, id, &form.kind, &form.body, now()).await {
-        Ok(_) => Redirect::to(&format!("/proposals/{id}?done=comment#discussion")).into_response(),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/proposals/{id}?done=comment#discussion")).into_response())
+        }
         Err(Error::Field(f)) => {
             proposal_again(&state, &who, &csrf, id, f.into(), CloseForm::default()).await
         }
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -421,7 +422,7 @@ pub(crate) async fn view_close(
     csrf: CsrfToken,
     Path(id): Path<i64>,
     PageForm(form): PageForm<CloseForm>,
-) -> Response {
+) -> PageResult {
     let block_responses = form
         .answers
         .iter()
@@ -435,7 +436,7 @@ pub(crate) async fn view_close(
         agreed: form.agreed != "no",
     };
     match village_app::decisions::close(&state, &who, id, &draft, &ip, now()).await {
-        Ok(()) => Redirect::to(&format!("/proposals/{id}?done=closed")).into_response(),
+        Ok(()) => Ok(Redirect::to(&format!("/proposals/{id}?done=closed")).into_response()),
         Err(Error::Field(f)) => proposal_again(&state, &who, &csrf, id, f.into(), form).await,
         Err(Error::Conflict(code, message)) if code != ErrorCode::ProposalClosed => {
             // The rule or an unanswered block: say so at the top, linked to the part to fix.
@@ -448,7 +449,7 @@ pub(crate) async fn view_close(
             errors.add(field, message);
             proposal_again(&state, &who, &csrf, id, errors, form).await
         }
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -466,12 +467,14 @@ pub(crate) async fn view_update(
     csrf: CsrfToken,
     Path(id): Path<i64>,
     PageForm(form): PageForm<UpdateForm>,
-) -> Response {
+) -> PageResult {
     match village_app::decisions::update(&state, &who, id, &form.status, &form.note, now()).await {
-        Ok(()) => Redirect::to(&format!("/proposals/{id}?done=updated#progress")).into_response(),
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/proposals/{id}?done=updated#progress")).into_response())
+        }
         Err(Error::Field(f)) => {
             proposal_again(&state, &who, &csrf, id, f.into(), CloseForm::default()).await
         }
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => Err(e.into()),
     }
 }

@@ -24,20 +24,17 @@ pub(crate) async fn view_results(
     MaybeSignedIn(who): MaybeSignedIn,
     csrf: CsrfToken,
     Path(id): Path<i64>,
-) -> Response {
-    let v = match village_app::decisions::round(&state, who.as_ref(), id).await {
-        Ok(v) => v,
-        Err(e) => return PageError::from(e).into_response(),
-    };
+) -> PageResult {
+    let v = village_app::decisions::round(&state, who.as_ref(), id).await?;
     let Some(p) = village_app::decisions::published(&v) else {
-        return pages::problem(
+        return Ok(pages::problem(
             &state,
             who.as_ref(),
             &csrf,
             StatusCode::CONFLICT,
             "The results are not out yet",
             &["The results are published when voting closes. Come back then."],
-        );
+        ));
     };
     let rows = p
         .order
@@ -55,7 +52,7 @@ pub(crate) async fn view_results(
             },
         })
         .collect();
-    pages::page(&ResultsPage {
+    Ok(pages::page(&ResultsPage {
         layout: Layout::new(
             &state,
             who.as_ref(),
@@ -79,7 +76,7 @@ pub(crate) async fn view_results(
             .map(|b| (b.title.clone(), b.check_reason.clone()))
             .collect(),
         any_funded: !p.funded.is_empty(),
-    })
+    }))
 }
 
 pub struct PaperItem {
@@ -110,18 +107,12 @@ pub(super) async fn papers_page(
     notice_key: Option<&str>,
     errors: Errors,
     paper: String,
-) -> Response {
-    let v = match village_app::decisions::round(state, Some(who), id).await {
-        Ok(v) => v,
-        Err(e) => return PageError::from(e).into_response(),
-    };
+) -> PageResult {
+    let v = village_app::decisions::round(state, Some(who), id).await?;
     if !v.checks && !v.facilitates {
-        return pages::forbidden(state, Some(who), csrf);
+        return Ok(pages::forbidden(state, Some(who), csrf));
     }
-    let list = match village_app::decisions::papers(state, id).await {
-        Ok(l) => l,
-        Err(e) => return PageError::from(e).into_response(),
-    };
+    let list = village_app::decisions::papers(state, id).await?;
     let title_of = |ids: &[i64]| -> String {
         if ids.is_empty() {
             return "no bids chosen".into();
@@ -142,7 +133,7 @@ pub(super) async fn papers_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    pages::render(
+    Ok(pages::render(
         status,
         &PapersPage {
             layout: Layout::new(
@@ -184,7 +175,7 @@ pub(super) async fn papers_page(
                 .collect(),
             paper,
         },
-    )
+    ))
 }
 
 pub(crate) async fn view_papers(
@@ -193,7 +184,7 @@ pub(crate) async fn view_papers(
     csrf: CsrfToken,
     Path(id): Path<i64>,
     Query(q): Query<Done>,
-) -> Response {
+) -> PageResult {
     papers_page(
         &state,
         &who,
@@ -223,11 +214,13 @@ pub(crate) async fn view_paper_post(
     csrf: CsrfToken,
     Path(id): Path<i64>,
     PageForm(form): PageForm<PaperForm>,
-) -> Response {
+) -> PageResult {
     match village_app::decisions::enter_paper(&state, &who, id, &form.paper, &form.bid, &ip, now())
         .await
     {
-        Ok(_) => Redirect::to(&format!("/rounds/{id}/paper-ballots?done=paper")).into_response(),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/rounds/{id}/paper-ballots?done=paper")).into_response())
+        }
         Err(Error::Field(f)) => {
             let field = if f.field == "bid_ids" {
                 "bids"
@@ -238,7 +231,7 @@ pub(crate) async fn view_paper_post(
             errors.add(field, f.message);
             papers_page(&state, &who, &csrf, id, None, errors, form.paper).await
         }
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -249,7 +242,7 @@ pub(crate) async fn view_resolve(
     csrf: CsrfToken,
     Path((id, paper)): Path<(i64, String)>,
     PageForm(form): PageForm<PaperForm>,
-) -> Response {
+) -> PageResult {
     match village_app::decisions::resolve_paper(
         &state,
         &who,
@@ -262,13 +255,13 @@ pub(crate) async fn view_resolve(
     .await
     {
         Ok(()) => {
-            Redirect::to(&format!("/rounds/{id}/paper-ballots?done=resolved")).into_response()
+            Ok(Redirect::to(&format!("/rounds/{id}/paper-ballots?done=resolved")).into_response())
         }
         Err(Error::Field(f)) => {
             let mut errors = Errors::none();
             errors.add(&format!("resolve-{paper}"), f.message);
             papers_page(&state, &who, &csrf, id, None, errors, String::new()).await
         }
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => Err(e.into()),
     }
 }

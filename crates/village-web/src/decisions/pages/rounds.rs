@@ -22,12 +22,9 @@ pub(crate) async fn view_rounds(
     State(state): State<AppState>,
     MaybeSignedIn(who): MaybeSignedIn,
     csrf: CsrfToken,
-) -> Response {
-    let rounds = match village_app::decisions::rounds(&state).await {
-        Ok(r) => r,
-        Err(e) => return PageError::from(e).into_response(),
-    };
-    pages::page(&RoundsPage {
+) -> PageResult {
+    let rounds = village_app::decisions::rounds(&state).await?;
+    Ok(pages::page(&RoundsPage {
         layout: Layout::new(
             &state,
             who.as_ref(),
@@ -44,7 +41,7 @@ pub(crate) async fn view_rounds(
                 phase: r.phase.words(),
             })
             .collect(),
-    })
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -125,7 +122,7 @@ pub(crate) async fn view_new_round_post(
     SignedIn(who): SignedIn,
     csrf: CsrfToken,
     PageForm(form): PageForm<RoundForm>,
-) -> Response {
+) -> PageResult {
     let mut errors = Errors::none();
     let pot = pence("pot", &form.pot, &mut errors);
     let max = pence("max_bid", &form.max_bid, &mut errors);
@@ -145,7 +142,7 @@ pub(crate) async fn view_new_round_post(
         )
         .await
         {
-            Ok(id) => return Redirect::to(&format!("/rounds/{id}?done=round")).into_response(),
+            Ok(id) => return Ok(Redirect::to(&format!("/rounds/{id}?done=round")).into_response()),
             Err(Error::Field(f)) => {
                 let field = match f.field {
                     "pot_pence" => "pot",
@@ -154,10 +151,10 @@ pub(crate) async fn view_new_round_post(
                 };
                 errors.add(field, f.message);
             }
-            Err(e) => return PageError::from(e).into_response(),
+            Err(e) => return Err(e.into()),
         }
     }
-    pages::render(
+    Ok(pages::render(
         StatusCode::UNPROCESSABLE_ENTITY,
         &NewRoundPage {
             layout: Layout::new(
@@ -170,7 +167,7 @@ pub(crate) async fn view_new_round_post(
             errors,
             form,
         },
-    )
+    ))
 }
 
 pub struct BidItem {
@@ -244,7 +241,7 @@ pub(super) async fn round_with_problem(
     id: i64,
     field: &str,
     message: String,
-) -> Response {
+) -> PageResult {
     let mut errors = Errors::none();
     errors.add(field, message);
     round_page(state, Some(who), csrf, id, None, errors, BidForm::default()).await
@@ -258,16 +255,13 @@ pub(super) async fn round_page(
     notice_key: Option<&str>,
     errors: Errors,
     bid: BidForm,
-) -> Response {
+) -> PageResult {
     let village_app::decisions::RoundDetail {
         view: v,
         ideas,
         updates,
         my_ballot: ballot,
-    } = match village_app::decisions::round_detail(state, who, id).await {
-        Ok(d) => d,
-        Err(e) => return PageError::from(e).into_response(),
-    };
+    } = village_app::decisions::round_detail(state, who, id).await?;
     let published = village_app::decisions::published(&v);
     let funded: Vec<i64> = published
         .as_ref()
@@ -281,7 +275,7 @@ pub(super) async fn round_page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let current = v.phase;
-    pages::render(
+    Ok(pages::render(
         status,
         &RoundPage {
             layout: Layout::new(
@@ -347,7 +341,7 @@ pub(super) async fn round_page(
             ideas: ideas.into_iter().map(|i| (i.title, i.body)).collect(),
             bid,
         },
-    )
+    ))
 }
 
 pub(crate) async fn view_round(
@@ -356,7 +350,7 @@ pub(crate) async fn view_round(
     csrf: CsrfToken,
     Path(id): Path<i64>,
     Query(q): Query<Done>,
-) -> Response {
+) -> PageResult {
     round_page(
         &state,
         who.as_ref(),
@@ -383,7 +377,7 @@ pub(crate) async fn view_idea(
     csrf: CsrfToken,
     Path(id): Path<i64>,
     PageForm(form): PageForm<IdeaForm>,
-) -> Response {
+) -> PageResult {
     match village_app::decisions::add_idea(
         &state,
         &who,
@@ -394,7 +388,7 @@ pub(crate) async fn view_idea(
     )
     .await
     {
-        Ok(_) => Redirect::to(&format!("/rounds/{id}?done=idea#ideas")).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/rounds/{id}?done=idea#ideas")).into_response()),
         Err(Error::Field(f)) => {
             round_with_problem(
                 &state,
@@ -406,7 +400,7 @@ pub(crate) async fn view_idea(
             )
             .await
         }
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -416,7 +410,7 @@ pub(crate) async fn view_bid(
     csrf: CsrfToken,
     Path(id): Path<i64>,
     PageForm(form): PageForm<BidForm>,
-) -> Response {
+) -> PageResult {
     let mut errors = Errors::none();
     let amount = pence("amount", &form.amount, &mut errors);
     if errors.is_empty() {
@@ -430,7 +424,9 @@ pub(crate) async fn view_bid(
             charity_number: &form.charity_number,
         };
         match village_app::decisions::create_bid(&state, &who, id, &input, now()).await {
-            Ok(_) => return Redirect::to(&format!("/rounds/{id}?done=bid#bids")).into_response(),
+            Ok(_) => {
+                return Ok(Redirect::to(&format!("/rounds/{id}?done=bid#bids")).into_response())
+            }
             Err(Error::Field(f)) => {
                 let field = if f.field == "amount_pence" {
                     "amount"
@@ -439,7 +435,7 @@ pub(crate) async fn view_bid(
                 };
                 errors.add(field, f.message);
             }
-            Err(e) => return PageError::from(e).into_response(),
+            Err(e) => return Err(e.into()),
         }
     }
     round_page(&state, Some(&who), &csrf, id, None, errors, form).await
@@ -460,7 +456,7 @@ pub(crate) async fn view_check(
     csrf: CsrfToken,
     Path((id, bid_id)): Path<(i64, i64)>,
     PageForm(form): PageForm<CheckForm>,
-) -> Response {
+) -> PageResult {
     match village_app::decisions::check_bid(
         &state,
         &who,
@@ -472,7 +468,9 @@ pub(crate) async fn view_check(
     )
     .await
     {
-        Ok(()) => Redirect::to(&format!("/rounds/{id}?done=checked#bid-{bid_id}")).into_response(),
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/rounds/{id}?done=checked#bid-{bid_id}")).into_response())
+        }
         Err(Error::Field(f)) => {
             round_with_problem(
                 &state,
@@ -484,7 +482,7 @@ pub(crate) async fn view_check(
             )
             .await
         }
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -500,10 +498,12 @@ pub(crate) async fn view_delivery(
     csrf: CsrfToken,
     Path((id, bid_id)): Path<(i64, i64)>,
     PageForm(form): PageForm<DeliveryForm>,
-) -> Response {
+) -> PageResult {
     match village_app::decisions::delivery_update(&state, &who, id, bid_id, &form.text, now()).await
     {
-        Ok(_) => Redirect::to(&format!("/rounds/{id}?done=delivery#bid-{bid_id}")).into_response(),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/rounds/{id}?done=delivery#bid-{bid_id}")).into_response())
+        }
         Err(Error::Field(f)) => {
             round_with_problem(
                 &state,
@@ -515,7 +515,7 @@ pub(crate) async fn view_delivery(
             )
             .await
         }
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -532,9 +532,9 @@ pub(crate) async fn view_phase(
     csrf: CsrfToken,
     Path(id): Path<i64>,
     PageForm(form): PageForm<PhaseForm>,
-) -> Response {
+) -> PageResult {
     match village_app::decisions::set_phase(&state, &who, id, &form.phase, &ip, now()).await {
-        Ok(()) => Redirect::to(&format!("/rounds/{id}?done=phase")).into_response(),
+        Ok(()) => Ok(Redirect::to(&format!("/rounds/{id}?done=phase")).into_response()),
         Err(Error::Conflict(_, message)) => {
             let mut errors = Errors::none();
             errors.add("next-phase", message);
@@ -549,7 +549,7 @@ pub(crate) async fn view_phase(
             )
             .await
         }
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -565,9 +565,9 @@ pub(crate) async fn view_ballot(
     csrf: CsrfToken,
     Path(id): Path<i64>,
     PageForm(form): PageForm<BallotForm>,
-) -> Response {
+) -> PageResult {
     match village_app::decisions::vote(&state, &who, id, &form.bid, now()).await {
-        Ok(_) => Redirect::to(&format!("/rounds/{id}?done=voted#vote")).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/rounds/{id}?done=voted#vote")).into_response()),
         Err(Error::Field(f)) => {
             let mut errors = Errors::none();
             errors.add("vote", f.message);
@@ -582,7 +582,7 @@ pub(crate) async fn view_ballot(
             )
             .await
         }
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => Err(e.into()),
     }
 }
 

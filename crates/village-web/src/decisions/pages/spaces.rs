@@ -35,12 +35,9 @@ pub(crate) async fn view_spaces(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     csrf: CsrfToken,
-) -> Response {
-    let list = match village_app::decisions::spaces(&state, &who).await {
-        Ok(l) => l,
-        Err(e) => return PageError::from(e).into_response(),
-    };
-    pages::page(&SpacesPage {
+) -> PageResult {
+    let list = village_app::decisions::spaces(&state, &who).await?;
+    Ok(pages::page(&SpacesPage {
         layout: Layout::new(&state, Some(&who), &csrf, "/spaces", "Decide together"),
         spaces: list
             .iter()
@@ -55,7 +52,7 @@ pub(crate) async fn view_spaces(
                 role: role_words(v.my_role.as_deref()),
             })
             .collect(),
-    })
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -121,7 +118,7 @@ pub(crate) async fn view_new_space_post(
     SignedIn(who): SignedIn,
     csrf: CsrfToken,
     PageForm(form): PageForm<SpaceForm>,
-) -> Response {
+) -> PageResult {
     let mut errors = Errors::none();
     let share = form
         .min_lived_share
@@ -174,13 +171,13 @@ pub(crate) async fn view_new_space_post(
         _ => None,
     };
     match result {
-        Some(Ok(id)) => Redirect::to(&format!("/spaces/{id}?done=space")).into_response(),
+        Some(Ok(id)) => Ok(Redirect::to(&format!("/spaces/{id}?done=space")).into_response()),
         Some(Err(Error::Field(f))) => {
             errors.add_field_error(&f);
-            new_space_again(&state, &who, &csrf, errors, form)
+            Ok(new_space_again(&state, &who, &csrf, errors, form))
         }
-        Some(Err(e)) => PageError::from(e).into_response(),
-        None => new_space_again(&state, &who, &csrf, errors, form),
+        Some(Err(e)) => Err(e.into()),
+        None => Ok(new_space_again(&state, &who, &csrf, errors, form)),
     }
 }
 
@@ -255,15 +252,12 @@ pub(super) async fn space_page(
     notice_key: Option<&str>,
     errors: Errors,
     (form, email): (ProposalForm, String),
-) -> Response {
+) -> PageResult {
     let village_app::decisions::SpaceDetail {
         view: v,
         proposals,
         members,
-    } = match village_app::decisions::space_detail(state, who, id).await {
-        Ok(d) => d,
-        Err(e) => return PageError::from(e).into_response(),
-    };
+    } = village_app::decisions::space_detail(state, who, id).await?;
     let item = |p: &village_store::decisions::ProposalRow| ProposalItem {
         id: p.id,
         title: p.title.clone(),
@@ -277,7 +271,7 @@ pub(super) async fn space_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    pages::render(
+    Ok(pages::render(
         status,
         &SpacePage {
             layout: Layout::new(
@@ -329,7 +323,7 @@ pub(super) async fn space_page(
             affects: form.affects,
             email,
         },
-    )
+    ))
 }
 
 pub(crate) async fn view_space(
@@ -338,7 +332,7 @@ pub(crate) async fn view_space(
     csrf: CsrfToken,
     Path(id): Path<i64>,
     Query(q): Query<Done>,
-) -> Response {
+) -> PageResult {
     space_page(
         &state,
         &who,
@@ -383,7 +377,7 @@ pub(crate) async fn view_add_member(
     csrf: CsrfToken,
     Path(id): Path<i64>,
     PageForm(form): PageForm<MemberForm>,
-) -> Response {
+) -> PageResult {
     match village_app::decisions::add_member(
         &state,
         &who,
@@ -394,7 +388,7 @@ pub(crate) async fn view_add_member(
     )
     .await
     {
-        Ok(()) => Redirect::to(&format!("/spaces/{id}?done=invited")).into_response(),
+        Ok(()) => Ok(Redirect::to(&format!("/spaces/{id}?done=invited")).into_response()),
         Err(Error::Field(f)) => {
             space_page(
                 &state,
@@ -407,7 +401,7 @@ pub(crate) async fn view_add_member(
             )
             .await
         }
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -417,14 +411,14 @@ pub(crate) async fn view_new_proposal(
     csrf: CsrfToken,
     Path(id): Path<i64>,
     PageForm(form): PageForm<ProposalForm>,
-) -> Response {
+) -> PageResult {
     let input = village_app::decisions::ProposalInput {
         title: &form.title,
         body: &form.body,
         affects: &form.affects,
     };
     match village_app::decisions::create_proposal(&state, &who, id, &input, now()).await {
-        Ok(p) => Redirect::to(&format!("/proposals/{p}?done=proposal")).into_response(),
+        Ok(p) => Ok(Redirect::to(&format!("/proposals/{p}?done=proposal")).into_response()),
         Err(Error::Field(f)) => {
             space_page(
                 &state,
@@ -437,6 +431,6 @@ pub(crate) async fn view_new_proposal(
             )
             .await
         }
-        Err(e) => PageError::from(e).into_response(),
+        Err(e) => Err(e.into()),
     }
 }

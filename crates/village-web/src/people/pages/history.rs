@@ -43,12 +43,10 @@ pub(super) async fn history_page(
     csrf: CsrfToken,
     person: i64,
     notice: Option<&str>,
-) -> Response {
+) -> PageResult {
     let own = person == identity.user.id;
-    let edits = match history(&state, &identity, person, &ip, now()).await {
-        Ok(Some(e)) => e,
-        Ok(None) => return crate::hub::not_found_page(&state, Some(&identity), &csrf),
-        Err(e) => return pages::store_failed(e),
+    let Some(edits) = history(&state, &identity, person, &ip, now()).await? else {
+        return Err(PageError::NotFound);
     };
     // The newest change to each section can be undone.
     let mut latest: Vec<String> = Vec::new();
@@ -88,24 +86,21 @@ pub(super) async fn history_page(
             "/me/profile/history".to_string(),
         )
     } else {
-        let name = match village_app::accounts::name_of(&state, person).await {
-            Ok(n) => n,
-            Err(e) => return pages::store_failed(e),
-        };
+        let name = village_app::accounts::name_of(&state, person).await?;
         (
             format!("Changes to {name}'s profile"),
             format!("/people/{person}"),
             format!("/people/{person}/history"),
         )
     };
-    pages::page(&HistoryPage {
+    Ok(pages::page(&HistoryPage {
         layout: Layout::new(&state, Some(&identity), &csrf, &base, heading.clone())
             .with_notice(notice),
         heading,
         back,
         action_base: base,
         edits: views,
-    })
+    }))
 }
 
 pub(crate) async fn view_my_history(
@@ -114,7 +109,7 @@ pub(crate) async fn view_my_history(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     Query(q): Query<DoneQuery>,
-) -> Response {
+) -> PageResult {
     let me = identity.user.id;
     history_page(
         state,
@@ -134,7 +129,7 @@ pub(crate) async fn view_person_history(
     csrf: CsrfToken,
     Path(id): Path<i64>,
     Query(q): Query<DoneQuery>,
-) -> Response {
+) -> PageResult {
     history_page(
         state,
         identity,

@@ -17,16 +17,12 @@ pub(crate) async fn view_sharing(
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
-) -> Response {
-    let view = match view_profile(&state, Some(&identity), identity.user.id, &ip, now()).await {
-        Ok(Some(v)) => v,
-        Ok(None) => return pages::unavailable(),
-        Err(e) => return pages::store_failed(e),
+) -> PageResult {
+    let Some(view) = view_profile(&state, Some(&identity), identity.user.id, &ip, now()).await?
+    else {
+        return Ok(pages::unavailable());
     };
-    let rows = match crate::people::sharing_choices(&state, identity.user.id).await {
-        Ok(r) => r,
-        Err(e) => return pages::store_failed(e),
-    };
+    let rows = crate::people::sharing_choices(&state, identity.user.id).await?;
     let choices = rows
         .into_iter()
         .map(|k| {
@@ -49,7 +45,7 @@ pub(crate) async fn view_sharing(
             (pages::when(k.at), what, with, who)
         })
         .collect();
-    pages::page(&SharingPage {
+    Ok(pages::page(&SharingPage {
         layout: Layout::new(
             &state,
             Some(&identity),
@@ -63,7 +59,7 @@ pub(crate) async fn view_sharing(
             .map(|s| (s.section.question().heading, s.visibility.words()))
             .collect(),
         choices,
-    })
+    }))
 }
 
 #[derive(Template)]
@@ -109,16 +105,11 @@ pub(crate) async fn view_everything(
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
-) -> Response {
+) -> PageResult {
     let t = now();
-    let doc = match export(&state, &identity, &ip, t).await {
-        Ok(d) => d,
-        Err(e) => return pages::store_failed(e),
-    };
-    let view = match view_profile(&state, Some(&identity), identity.user.id, &ip, t).await {
-        Ok(Some(v)) => v,
-        Ok(None) => return pages::unavailable(),
-        Err(e) => return pages::store_failed(e),
+    let doc = export(&state, &identity, &ip, t).await?;
+    let Some(view) = view_profile(&state, Some(&identity), identity.user.id, &ip, t).await? else {
+        return Ok(pages::unavailable());
     };
     let ring = |code: &str| {
         village_domain::people::circle::Ring::parse(code)
@@ -126,7 +117,7 @@ pub(crate) async fn view_everything(
             .unwrap_or_default()
     };
     let a = &doc.account;
-    pages::page(&EverythingPage {
+    Ok(pages::page(&EverythingPage {
         layout: Layout::new(
             &state,
             Some(&identity),
@@ -218,7 +209,7 @@ pub(crate) async fn view_everything(
                 )
             })
             .collect(),
-    })
+    }))
 }
 
 #[derive(Template)]
@@ -232,11 +223,8 @@ pub(crate) async fn view_access_log(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
-) -> Response {
-    let rows = match crate::people::access_log(&state, identity.user.id, None, 500).await {
-        Ok(r) => r,
-        Err(e) => return pages::store_failed(e),
-    };
+) -> PageResult {
+    let rows = crate::people::access_log(&state, identity.user.id, None, 500).await?;
     let entries = rows
         .into_iter()
         .map(|r| {
@@ -254,7 +242,7 @@ pub(crate) async fn view_access_log(
             )
         })
         .collect();
-    pages::page(&AccessLogPage {
+    Ok(pages::page(&AccessLogPage {
         layout: Layout::new(
             &state,
             Some(&identity),
@@ -263,5 +251,5 @@ pub(crate) async fn view_access_log(
             "Who has looked at your information",
         ),
         entries,
-    })
+    }))
 }

@@ -14,7 +14,7 @@ use super::{
     export, history, save_profile, undo_edit, view_profile, ProfileView, SectionChange, Shown,
 };
 use crate::auth::{ClientAddress, CsrfToken, Identity, MaybeSignedIn, SignedIn};
-use crate::pages::{self, Errors, Layout, PageForm, PageResult};
+use crate::pages::{self, Errors, Layout, PageError, PageForm, PageResult};
 use crate::{now, AppState};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -101,13 +101,12 @@ pub(crate) async fn view_my_profile(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     Query(q): Query<DoneQuery>,
-) -> Response {
-    let view = match view_profile(&state, Some(&identity), identity.user.id, &ip, now()).await {
-        Ok(Some(v)) => v,
-        Ok(None) => return pages::unavailable(),
-        Err(e) => return pages::store_failed(e),
+) -> PageResult {
+    let Some(view) = view_profile(&state, Some(&identity), identity.user.id, &ip, now()).await?
+    else {
+        return Ok(pages::unavailable());
     };
-    pages::page(&ProfilePage {
+    Ok(pages::page(&ProfilePage {
         layout: Layout::new(
             &state,
             Some(&identity),
@@ -128,7 +127,7 @@ pub(crate) async fn view_my_profile(
         conversations_href: Some("/me/conversations".into()),
         person_id: identity.user.id,
         signed_in: true,
-    })
+    }))
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -159,14 +158,14 @@ pub(crate) async fn view_person(
     csrf: CsrfToken,
     Path(id): Path<i64>,
     Query(q): Query<DoneQuery>,
-) -> Response {
+) -> PageResult {
     if identity.as_ref().is_some_and(|i| i.user.id == id) {
-        return Redirect::to("/me/profile").into_response();
+        return Ok(Redirect::to("/me/profile").into_response());
     }
     let view = match view_profile(&state, identity.as_ref(), id, &ip, now()).await {
         Ok(Some(v)) => v,
-        Ok(None) => return crate::hub::not_found_page(&state, identity.as_ref(), &csrf),
-        Err(e) => return pages::store_failed(e),
+        Ok(None) => return Ok(crate::hub::not_found_page(&state, identity.as_ref(), &csrf)),
+        Err(e) => return Err(e.into()),
     };
     let supporter = view.relationship == Relationship::Supporter;
     let connector = identity.as_ref().is_some_and(|i| {
@@ -177,7 +176,7 @@ pub(crate) async fn view_person(
             )
     });
     let base = format!("/people/{id}/profile");
-    pages::page(&ProfilePage {
+    Ok(pages::page(&ProfilePage {
         layout: Layout::new(
             &state,
             identity.as_ref(),
@@ -198,5 +197,5 @@ pub(crate) async fn view_person(
         conversations_href: connector.then(|| format!("/people/{id}/conversations")),
         person_id: id,
         signed_in: identity.is_some(),
-    })
+    }))
 }

@@ -206,19 +206,19 @@ pub(super) async fn section_get(
     csrf: CsrfToken,
     person: i64,
     key: String,
-) -> Response {
+) -> PageResult {
     let Some(section) = Section::parse(&key) else {
-        return crate::hub::not_found_page(&state, Some(&identity), &csrf);
+        return Ok(crate::hub::not_found_page(&state, Some(&identity), &csrf));
     };
     let view = match view_profile(&state, Some(&identity), person, &ip, now()).await {
         Ok(Some(v)) => v,
-        Ok(None) => return crate::hub::not_found_page(&state, Some(&identity), &csrf),
-        Err(e) => return pages::store_failed(e),
+        Ok(None) => return Ok(crate::hub::not_found_page(&state, Some(&identity), &csrf)),
+        Err(e) => return Err(e.into()),
     };
     let Some(shown) = view.section(section).filter(|s| s.editable).cloned() else {
-        return pages::forbidden(&state, Some(&identity), &csrf);
+        return Ok(pages::forbidden(&state, Some(&identity), &csrf));
     };
-    pages::page(&section_page(
+    Ok(pages::page(&section_page(
         &state,
         &identity,
         &csrf,
@@ -226,7 +226,7 @@ pub(super) async fn section_get(
         &shown,
         (&shown.content, shown.visibility),
         Errors::none(),
-    ))
+    )))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -238,24 +238,24 @@ pub(super) async fn section_post(
     person: i64,
     key: String,
     form: SectionForm,
-) -> Response {
+) -> PageResult {
     let Some(section) = Section::parse(&key) else {
-        return crate::hub::not_found_page(&state, Some(&identity), &csrf);
+        return Ok(crate::hub::not_found_page(&state, Some(&identity), &csrf));
     };
     let t = now();
     let view = match view_profile(&state, Some(&identity), person, &ip, t).await {
         Ok(Some(v)) => v,
-        Ok(None) => return crate::hub::not_found_page(&state, Some(&identity), &csrf),
-        Err(e) => return pages::store_failed(e),
+        Ok(None) => return Ok(crate::hub::not_found_page(&state, Some(&identity), &csrf)),
+        Err(e) => return Err(e.into()),
     };
     let Some(shown) = view.section(section).filter(|s| s.editable).cloned() else {
-        return pages::forbidden(&state, Some(&identity), &csrf);
+        return Ok(pages::forbidden(&state, Some(&identity), &csrf));
     };
     let visibility = match form.visibility.as_deref() {
         None => None,
         Some(code) => match Visibility::parse(code) {
             Some(v) => Some(v),
-            None => return pages::bad_form(),
+            None => return Ok(pages::bad_form()),
         },
     };
     let shown_again = |content: &Content, errors: Errors| {
@@ -274,7 +274,7 @@ pub(super) async fn section_post(
     };
     let (content, problem) = form.content(section);
     if let Some(e) = problem {
-        return shown_again(&content, e.into());
+        return Ok(shown_again(&content, e.into()));
     }
     let change = SectionChange {
         section,
@@ -288,13 +288,13 @@ pub(super) async fn section_post(
             } else {
                 format!("/people/{person}?done=saved")
             };
-            Redirect::to(&back).into_response()
+            Ok(Redirect::to(&back).into_response())
         }
         Err(Error::Field(f)) if f.code == ErrorCode::Forbidden => {
-            pages::forbidden(&state, Some(&identity), &csrf)
+            Ok(pages::forbidden(&state, Some(&identity), &csrf))
         }
-        Err(Error::Field(f)) => shown_again(&content, f.into()),
-        Err(e) => pages::PageError::from(e).into_response(),
+        Err(Error::Field(f)) => Ok(shown_again(&content, f.into())),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -304,7 +304,7 @@ pub(crate) async fn view_my_section_get(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     Path(key): Path<String>,
-) -> Response {
+) -> PageResult {
     let me = identity.user.id;
     section_get(state, identity, ip, csrf, me, key).await
 }
@@ -316,7 +316,7 @@ pub(crate) async fn view_my_section_post(
     csrf: CsrfToken,
     Path(key): Path<String>,
     PageForm(form): PageForm<SectionForm>,
-) -> Response {
+) -> PageResult {
     let me = identity.user.id;
     section_post(state, identity, ip, csrf, me, key, form).await
 }
@@ -327,7 +327,7 @@ pub(crate) async fn view_person_section_get(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     Path((id, key)): Path<(i64, String)>,
-) -> Response {
+) -> PageResult {
     section_get(state, identity, ip, csrf, id, key).await
 }
 
@@ -338,6 +338,6 @@ pub(crate) async fn view_person_section_post(
     csrf: CsrfToken,
     Path((id, key)): Path<(i64, String)>,
     PageForm(form): PageForm<SectionForm>,
-) -> Response {
+) -> PageResult {
     section_post(state, identity, ip, csrf, id, key, form).await
 }

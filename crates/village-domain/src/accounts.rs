@@ -180,8 +180,21 @@ impl NewPassword {
 }
 
 /// What someone may do on this hub. Spelled exactly so in the CLI, the API and the database.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     Member,
     Connector,
@@ -190,23 +203,18 @@ pub enum Role {
     HubAdmin,
 }
 
+stored_code!(Role, "role");
+
 impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Member,
-        Role::Connector,
-        Role::Steward,
-        Role::CouncilOfficer,
-        Role::HubAdmin,
-    ];
+    pub const ALL: &'static [Role] = <Role as strum::VariantArray>::VARIANTS;
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Member => "member",
-            Role::Connector => "connector",
-            Role::Steward => "steward",
-            Role::CouncilOfficer => "council_officer",
-            Role::HubAdmin => "hub_admin",
-        }
+        self.into()
+    }
+
+    /// The role for a stored code, if it is one.
+    pub fn parse(code: &str) -> Option<Self> {
+        code.parse().ok()
     }
 
     /// The role's name on pages.
@@ -243,7 +251,8 @@ impl FromStr for Role {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Role::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|r| r.as_str() == s.trim())
             .ok_or_else(|| {
                 FieldError::new(
@@ -291,8 +300,22 @@ impl FromStr for SignUpMode {
 }
 
 /// The ways of having lived experience a member can declare.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum LivedExperienceKind {
     /// Draws on care and support.
     DrawsOnSupport,
@@ -303,18 +326,11 @@ pub enum LivedExperienceKind {
 }
 
 impl LivedExperienceKind {
-    pub const ALL: [LivedExperienceKind; 3] = [
-        LivedExperienceKind::DrawsOnSupport,
-        LivedExperienceKind::UnpaidCarer,
-        LivedExperienceKind::Other,
-    ];
+    pub const ALL: &'static [LivedExperienceKind] =
+        <LivedExperienceKind as strum::VariantArray>::VARIANTS;
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            LivedExperienceKind::DrawsOnSupport => "draws_on_support",
-            LivedExperienceKind::UnpaidCarer => "unpaid_carer",
-            LivedExperienceKind::Other => "other",
-        }
+        self.into()
     }
 
     pub fn label(self) -> &'static str {
@@ -326,7 +342,7 @@ impl LivedExperienceKind {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s.trim())
+        s.trim().parse().ok()
     }
 }
 
@@ -473,7 +489,7 @@ mod tests {
 
     #[test]
     fn roles_round_trip_their_spelling() {
-        for role in Role::ALL {
+        for &role in Role::ALL {
             assert_eq!(role.as_str().parse::<Role>(), Ok(role));
         }
         assert!("admin".parse::<Role>().is_err());

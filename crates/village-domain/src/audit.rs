@@ -4,8 +4,21 @@
 use serde::Serialize;
 
 /// What happened. The codes are stable: they are stored, filtered on and sent in the API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    utoipa::ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum AuditAction {
     SignedUp,
     SignedIn,
@@ -54,98 +67,10 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 43] = [
-        AuditAction::SignedUp,
-        AuditAction::SignedIn,
-        AuditAction::SignInFailed,
-        AuditAction::SignInLimited,
-        AuditAction::SignedOut,
-        AuditAction::SignedOutEverywhere,
-        AuditAction::PasswordChanged,
-        AuditAction::PasswordResetRequested,
-        AuditAction::PasswordReset,
-        AuditAction::EmailChanged,
-        AuditAction::DisplayNameChanged,
-        AuditAction::LivedExperienceChanged,
-        AuditAction::RoleChanged,
-        AuditAction::ApiTokenCreated,
-        AuditAction::ApiTokenRevoked,
-        AuditAction::InviteCreated,
-        AuditAction::SignUpModeChanged,
-        AuditAction::AccountDeleted,
-        AuditAction::ListingSuggested,
-        AuditAction::ListingApproved,
-        AuditAction::ListingRejected,
-        AuditAction::ListingChecked,
-        AuditAction::ListingClaimed,
-        AuditAction::ClaimDecided,
-        AuditAction::ListingEdited,
-        AuditAction::PersonalDataViewed,
-        AuditAction::ProfileEditedBySupporter,
-        AuditAction::CircleInvited,
-        AuditAction::CircleAnswered,
-        AuditAction::ConnectorLinked,
-        AuditAction::DataExported,
-        AuditAction::AccountForgotten,
-        AuditAction::ConversationRecorded,
-        AuditAction::ConcernRaised,
-        AuditAction::ConcernViewed,
-        AuditAction::ConcernActioned,
-        AuditAction::SafeguardingLeadChanged,
-        AuditAction::IntroductionChanged,
-        AuditAction::IntroductionViewed,
-        AuditAction::ProposalClosed,
-        AuditAction::BidChecked,
-        AuditAction::RoundPhaseChanged,
-        AuditAction::PaperBallotEntered,
-    ];
+    pub const ALL: &'static [AuditAction] = <AuditAction as strum::VariantArray>::VARIANTS;
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            AuditAction::SignedUp => "signed_up",
-            AuditAction::SignedIn => "signed_in",
-            AuditAction::SignInFailed => "sign_in_failed",
-            AuditAction::SignInLimited => "sign_in_limited",
-            AuditAction::SignedOut => "signed_out",
-            AuditAction::SignedOutEverywhere => "signed_out_everywhere",
-            AuditAction::PasswordChanged => "password_changed",
-            AuditAction::PasswordResetRequested => "password_reset_requested",
-            AuditAction::PasswordReset => "password_reset",
-            AuditAction::EmailChanged => "email_changed",
-            AuditAction::DisplayNameChanged => "display_name_changed",
-            AuditAction::LivedExperienceChanged => "lived_experience_changed",
-            AuditAction::RoleChanged => "role_changed",
-            AuditAction::ApiTokenCreated => "api_token_created",
-            AuditAction::ApiTokenRevoked => "api_token_revoked",
-            AuditAction::InviteCreated => "invite_created",
-            AuditAction::SignUpModeChanged => "sign_up_mode_changed",
-            AuditAction::AccountDeleted => "account_deleted",
-            AuditAction::ListingSuggested => "listing_suggested",
-            AuditAction::ListingApproved => "listing_approved",
-            AuditAction::ListingRejected => "listing_rejected",
-            AuditAction::ListingChecked => "listing_checked",
-            AuditAction::ListingClaimed => "listing_claimed",
-            AuditAction::ClaimDecided => "claim_decided",
-            AuditAction::ListingEdited => "listing_edited",
-            AuditAction::PersonalDataViewed => "personal_data_viewed",
-            AuditAction::ProfileEditedBySupporter => "profile_edited_by_supporter",
-            AuditAction::CircleInvited => "circle_invited",
-            AuditAction::CircleAnswered => "circle_answered",
-            AuditAction::ConnectorLinked => "connector_linked",
-            AuditAction::DataExported => "data_exported",
-            AuditAction::AccountForgotten => "account_forgotten",
-            AuditAction::ConversationRecorded => "conversation_recorded",
-            AuditAction::ConcernRaised => "concern_raised",
-            AuditAction::ConcernViewed => "concern_viewed",
-            AuditAction::ConcernActioned => "concern_actioned",
-            AuditAction::SafeguardingLeadChanged => "safeguarding_lead_changed",
-            AuditAction::IntroductionChanged => "introduction_changed",
-            AuditAction::IntroductionViewed => "introduction_viewed",
-            AuditAction::ProposalClosed => "proposal_closed",
-            AuditAction::BidChecked => "bid_checked",
-            AuditAction::RoundPhaseChanged => "round_phase_changed",
-            AuditAction::PaperBallotEntered => "paper_ballot_entered",
-        }
+        self.into()
     }
 
     /// Plain words for the audit pages.
@@ -198,7 +123,7 @@ impl AuditAction {
     }
 
     pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.as_str() == code)
+        code.parse().ok()
     }
 }
 
@@ -222,7 +147,7 @@ mod tests {
     #[test]
     fn every_action_has_a_unique_code_that_parses_back() {
         let mut seen = std::collections::HashSet::new();
-        for action in AuditAction::ALL {
+        for &action in AuditAction::ALL {
             assert!(seen.insert(action.as_str()), "{action:?}");
             assert_eq!(AuditAction::parse(action.as_str()), Some(action));
             // The API sends the serde spelling; it must be the stored code.

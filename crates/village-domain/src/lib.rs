@@ -36,5 +36,8 @@ pub mod error;
 pub mod people;
 pub mod text;
 
+#[cfg(test)]
+mod stored_codes;
+
 /// Seconds since the Unix epoch. The web layer reads the clock once per request and passes it in.
 pub type Timestamp = i64;

@@ -12,7 +12,8 @@ pub struct UserRow {
     pub email: String,
     pub display_name: String,
     pub password_hash: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub lived_declared: bool,
     pub lived_kinds: String,
     pub lived_words: Option<String>,
@@ -23,10 +24,9 @@ pub struct UserRow {
 }
 
 impl UserRow {
-    /// The role; an unknown stored value (impossible through the CHECK constraint) reads as
-    /// the least powerful role.
+    /// The role (an unknown stored value is an error when the row is read, never a guess).
     pub fn role(&self) -> Role {
-        self.role.parse().unwrap_or(Role::Member)
+        self.role
     }
 
     pub fn lived_experience(&self) -> LivedExperience {

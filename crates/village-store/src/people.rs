@@ -9,7 +9,8 @@ use village_domain::Timestamp;
 /// One section as stored.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct SectionRow {
-    pub section: String,
+    #[sqlx(try_from = "String")]
+    pub section: village_domain::people::Section,
     pub body: String,
     pub structure: Option<String>,
     #[sqlx(try_from = "String")]
@@ -63,7 +64,8 @@ pub async fn put_section(db: &mut impl Db, w: &SectionWrite<'_>, now: Timestamp)
 pub struct EditRow {
     pub id: i64,
     pub user_id: i64,
-    pub section: String,
+    #[sqlx(try_from = "String")]
+    pub section: village_domain::people::Section,
     pub editor_id: Option<i64>,
     /// The editor's name as it is now (`None` once they have left the hub).
     pub editor_name: Option<String>,
@@ -202,7 +204,8 @@ pub struct CircleRow {
     pub member_id: Option<i64>,
     /// The linked member's own name, as it is now.
     pub member_name: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: village_domain::people::circle::LinkStatus,
     pub supporter: bool,
     pub created_at: i64,
     pub updated_at: i64,
@@ -265,7 +268,8 @@ pub struct MembershipRow {
     pub owner_name: String,
     #[sqlx(try_from = "String")]
     pub ring: village_domain::people::circle::Ring,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: village_domain::people::circle::LinkStatus,
     pub supporter: bool,
 }
 
@@ -728,13 +732,12 @@ pub async fn read_profile(
         .into_iter()
         .map(
             |(section, body, structure, visibility, updated_at, updated_by)| {
+                let unknown = |e: village_domain::UnknownCode| StoreError::Invalid(e.to_string());
                 Ok(SectionRow {
-                    section,
+                    section: section.try_into().map_err(unknown)?,
                     body,
                     structure,
-                    visibility: visibility.try_into().map_err(
-                        |e: village_domain::UnknownCode| StoreError::Invalid(e.to_string()),
-                    )?,
+                    visibility: visibility.try_into().map_err(unknown)?,
                     updated_at,
                     updated_by,
                 })

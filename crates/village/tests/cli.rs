@@ -266,8 +266,8 @@ async fn user_commands_and_backup_work_while_the_hub_runs() {
         .await
         .unwrap();
     assert_eq!(
-        user.map(|u| u.role),
-        Some("steward".to_string()),
+        user.map(|u| u.role()),
+        Some(village_domain::accounts::Role::Steward),
         "the backup holds the latest data"
     );
     assert!(server.stop().success());

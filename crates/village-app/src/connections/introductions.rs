@@ -187,7 +187,7 @@ pub async fn act(
             people_store::sections(&mut tx, i.person_id)
                 .await?
                 .into_iter()
-                .find(|s| s.section == Section::Support.key())
+                .find(|s| s.section == Section::Support)
                 .map(|s| s.body)
                 .unwrap_or_default()
         } else {

@@ -7,7 +7,7 @@ use crate::accounts::Identity;
 use crate::audit::record;
 use crate::App;
 use std::collections::BTreeMap;
-use village_domain::access::decisions::may_edit_proposal;
+use village_domain::access::decisions::{may_edit_proposal, SpaceRole};
 use village_domain::accounts::FieldError;
 use village_domain::audit::AuditAction;
 use village_domain::decisions::proposal::{
@@ -311,7 +311,7 @@ pub async fn close(
         view.proposal.title, view.space.space.name
     );
     for m in store::members(&mut tx, view.space.space.id).await? {
-        if m.user_id != who.user.id && m.role != "invited" {
+        if m.user_id != who.user.id && m.role != SpaceRole::Invited {
             village_store::connections::notify(
                 &mut tx,
                 m.user_id,

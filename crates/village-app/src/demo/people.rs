@@ -368,7 +368,7 @@ fn content(p: &Person, s: Section) -> Content {
 /// Fill in a new demo member's profile and named circle.
 pub async fn fill(store_: &Store, p: &Person, id: i64, now: i64) -> anyhow::Result<()> {
     let mut tx = store_.begin().await?;
-    for s in Section::ALL {
+    for &s in Section::ALL {
         let c = village_domain::people::profile::check(
             s,
             content(p, s),
@@ -522,7 +522,7 @@ mod tests {
         for p in PEOPLE {
             assert!(emails.insert(p.email), "{} twice", p.email);
             assert_eq!(p.role, Role::Member);
-            for s in Section::ALL {
+            for &s in Section::ALL {
                 let c = content(p, s);
                 let checked = check(
                     s,

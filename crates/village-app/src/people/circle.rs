@@ -43,7 +43,9 @@ pub fn entry_out(r: CircleRow) -> CircleEntryOut {
         name: r.name,
         contact: r.contact,
         member_id: r.member_id,
-        status: if linked { r.status } else { "listed".into() },
+        status: if linked { r.status } else { LinkStatus::Listed }
+            .code()
+            .to_string(),
         supporter: r.supporter && linked,
         created_at: r.created_at,
     }
@@ -67,7 +69,7 @@ pub fn membership_out(m: MembershipRow) -> MembershipOut {
         person_id: m.owner_id,
         person_name: m.owner_name,
         ring: m.ring.code().to_string(),
-        status: m.status,
+        status: m.status.code().to_string(),
         supporter: m.supporter,
     }
 }
@@ -253,7 +255,7 @@ pub async fn update(
         Some(c) => check_contact(c)?,
         None => entry.contact.clone(),
     };
-    let linked_and_accepted = entry.member_id.is_some() && entry.status == "accepted";
+    let linked_and_accepted = entry.member_id.is_some() && entry.status == LinkStatus::Accepted;
     let supporter = supporter.unwrap_or(entry.supporter && linked_and_accepted);
     if supporter && !linked_and_accepted {
         return Err(Error::Conflict(
@@ -268,7 +270,7 @@ pub async fn update(
             ring: &ring_code,
             name: &name,
             contact: &contact,
-            status: &entry.status,
+            status: entry.status.code(),
             supporter,
         },
         now,
@@ -304,7 +306,7 @@ pub async fn remove(state: &App, me: &Identity, id: i64, now: i64) -> Result<()>
     let mut tx = state.store.begin().await?;
     let entry = own_entry(&mut tx, me, id).await?;
     store::remove_circle_entry(&mut tx, id).await?;
-    if entry.member_id.is_some() && entry.status == "accepted" {
+    if entry.member_id.is_some() && entry.status == LinkStatus::Accepted {
         store::record_consent(
             &mut tx,
             me.user.id,
@@ -334,13 +336,13 @@ pub async fn answer(
     let entry = match store::circle_entry(&mut tx, entry_id).await? {
         Some(e)
             if e.member_id == Some(me.user.id)
-                && matches!(e.status.as_str(), "invited" | "accepted") =>
+                && matches!(e.status, LinkStatus::Invited | LinkStatus::Accepted) =>
         {
             e
         }
         _ => return Err(Error::NotFound("circle entry or person")),
     };
-    if accept && entry.status == "accepted" {
+    if accept && entry.status == LinkStatus::Accepted {
         return Ok(());
     }
     let status = if accept {
@@ -363,12 +365,12 @@ pub async fn answer(
     .await?;
     let words = if accept {
         format!("{} joined your circle", me.user.display_name)
-    } else if entry.status == "accepted" {
+    } else if entry.status == LinkStatus::Accepted {
         format!("{} left your circle", me.user.display_name)
     } else {
         format!("{} said no to joining your circle", me.user.display_name)
     };
-    if accept || entry.status == "accepted" {
+    if accept || entry.status == LinkStatus::Accepted {
         store::record_consent(
             &mut tx,
             entry.owner_id,

@@ -66,7 +66,7 @@ impl From<store::EditRow> for EditOut {
     fn from(e: store::EditRow) -> Self {
         Self {
             id: e.id,
-            section: e.section,
+            section: e.section.key().to_string(),
             at: e.at,
             editor_id: e.editor_id,
             editor_name: e.editor_name,
@@ -188,7 +188,7 @@ pub async fn export(state: &App, me: &Identity, ip: &str, now: i64) -> Result<Ex
             id: user.id,
             email: user.email.clone(),
             display_name: user.display_name.clone(),
-            role: user.role.clone(),
+            role: user.role.as_str().to_string(),
             joined_at: user.created_at,
             lived_experience_declared: user.lived_declared,
             lived_experience_kinds: user.lived_kinds.clone(),
@@ -257,9 +257,8 @@ pub fn section_json(
 /// Every section under its key (empty ones too when `all`).
 fn profile_json(rows: &[SectionRow], all: bool) -> serde_json::Value {
     let mut map = serde_json::Map::new();
-    for section in Section::ALL {
-        let (content, visibility) =
-            read_row(rows.iter().find(|r| r.section == section.key()), section);
+    for &section in Section::ALL {
+        let (content, visibility) = read_row(rows.iter().find(|r| r.section == section), section);
         if all || !content.is_empty() {
             map.insert(
                 section.key().into(),

@@ -79,9 +79,8 @@ pub async fn view_profile(
     let rows = read.sections;
     let mut sections = Vec::new();
     let mut audited = false;
-    for section in Section::ALL {
-        let (content, visibility) =
-            read_row(rows.iter().find(|r| r.section == section.key()), section);
+    for &section in Section::ALL {
+        let (content, visibility) = read_row(rows.iter().find(|r| r.section == section), section);
         let decision = decide(
             relationship,
             PersonalAction::ViewSection,
@@ -217,7 +216,7 @@ pub async fn save_profile(
     let mut edited_by_other: Vec<&str> = Vec::new();
     for change in changes {
         let section = change.section;
-        let row = rows.iter().find(|r| r.section == section.key());
+        let row = rows.iter().find(|r| r.section == section);
         let (current, visibility) = read_row(row, section);
         if !decide(
             relationship,
@@ -359,12 +358,10 @@ pub async fn undo_edit(
     let Some(edit) = store::edit(&mut tx, person_id, edit_id).await? else {
         return Err(crate::Error::NotFound("change"));
     };
-    let Some(section) = Section::parse(&edit.section) else {
-        return Err(crate::Error::NotFound("change"));
-    };
+    let section = edit.section;
     let relationship = store::relationship(&mut tx, person_id, Some(editor.user.id)).await?;
     let rows = store::sections(&mut tx, person_id).await?;
-    let row = rows.iter().find(|r| r.section == section.key());
+    let row = rows.iter().find(|r| r.section == section);
     let (current, visibility) = read_row(row, section);
     if !decide(
         relationship,
@@ -451,19 +448,17 @@ pub async fn history(
     let mut c = state.store.conn().await?;
     let relationship = store::relationship(&mut c, person_id, Some(viewer.user.id)).await?;
     let rows = store::sections(&mut c, person_id).await?;
-    let visible = |key: &str| {
-        Section::parse(key).is_some_and(|s| {
-            let (_, v) = read_row(rows.iter().find(|r| r.section == key), s);
-            decide(relationship, PersonalAction::ViewHistory, s, v).allowed()
-        })
+    let visible = |s: Section| {
+        let (_, v) = read_row(rows.iter().find(|r| r.section == s), s);
+        decide(relationship, PersonalAction::ViewHistory, s, v).allowed()
     };
-    if !Section::ALL.iter().any(|s| visible(s.key())) {
+    if !Section::ALL.iter().any(|&s| visible(s)) {
         return Ok(None);
     }
     let edits: Vec<store::EditRow> = store::edits(&mut c, person_id, None, 500)
         .await?
         .into_iter()
-        .filter(|e| visible(&e.section))
+        .filter(|e| visible(e.section))
         .collect();
     if relationship != Relationship::Themself && !edits.is_empty() {
         record(

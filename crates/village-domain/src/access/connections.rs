@@ -52,7 +52,8 @@ pub fn next(
 /// The actions this caller could take now, in the order buttons show them.
 pub fn available(state: State, parties: Parties, requested_by_person: bool) -> Vec<Action> {
     Action::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|a| next(state, *a, parties, requested_by_person, "a reason").is_ok())
         .collect()
 }

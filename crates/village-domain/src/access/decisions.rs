@@ -14,6 +14,8 @@ pub enum SpaceRole {
     Facilitator,
 }
 
+stored_code!(SpaceRole, "space role");
+
 impl SpaceRole {
     /// The stored code: `invited`, `member`, `facilitator`.
     pub fn code(self) -> &'static str {

@@ -22,7 +22,7 @@ mod tests {
 
     #[test]
     fn organisers_stewards_and_admins_edit_listings_directly() {
-        for role in Role::ALL {
+        for &role in Role::ALL {
             let a = Actor {
                 user_id: 5,
                 role,

@@ -97,7 +97,7 @@ mod tests {
 
     #[test]
     fn only_safeguarding_leads_handle_concerns() {
-        for role in Role::ALL {
+        for &role in Role::ALL {
             for lead in [false, true] {
                 let a = Actor {
                     user_id: 4,
@@ -116,7 +116,7 @@ mod tests {
 
     #[test]
     fn only_hub_admins_run_the_hub() {
-        for role in Role::ALL {
+        for &role in Role::ALL {
             let expected = role == Role::HubAdmin;
             let a = actor(1, role);
             assert_eq!(check(&a, Action::ListAccounts).is_ok(), expected);
@@ -141,7 +141,7 @@ mod tests {
 
     #[test]
     fn stewards_and_hub_admins_check_bids() {
-        for role in Role::ALL {
+        for &role in Role::ALL {
             assert_eq!(
                 check(&actor(3, role), Action::CheckBids).is_ok(),
                 matches!(role, Role::Steward | Role::HubAdmin)
@@ -151,7 +151,7 @@ mod tests {
 
     #[test]
     fn stewards_and_hub_admins_review_listings() {
-        for role in Role::ALL {
+        for &role in Role::ALL {
             let a = actor(3, role);
             assert!(check(&a, Action::SuggestListing).is_ok());
             assert_eq!(

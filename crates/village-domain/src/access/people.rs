@@ -168,8 +168,8 @@ mod tests {
     #[test]
     fn the_person_may_do_everything_without_an_audit_entry() {
         for action in PersonalAction::ALL {
-            for section in Section::ALL {
-                for visibility in Visibility::ALL {
+            for &section in Section::ALL {
+                for &visibility in Visibility::ALL {
                     assert_eq!(
                         decide(Relationship::Themself, action, section, visibility),
                         Decision::Allow { audit: false }
@@ -190,8 +190,8 @@ mod tests {
             Relationship::Anonymous => v == Public,
         };
         for r in Relationship::ALL {
-            for v in Visibility::ALL {
-                for s in Section::ALL {
+            for &v in Visibility::ALL {
+                for &s in Section::ALL {
                     let d = decide(r, PersonalAction::ViewSection, s, v);
                     assert_eq!(d.allowed(), expect(r, v), "{r:?} {v:?} {s:?}");
                     if d.allowed() && r != Relationship::Themself {
@@ -205,7 +205,7 @@ mod tests {
     #[test]
     fn only_supporters_edit_and_only_what_they_can_read() {
         for r in Relationship::ALL {
-            for v in Visibility::ALL {
+            for &v in Visibility::ALL {
                 let d = decide(r, PersonalAction::EditSection, Section::Story, v);
                 let expected = match r {
                     Relationship::Themself => true,

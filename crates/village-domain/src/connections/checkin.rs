@@ -21,8 +21,21 @@ pub const QUESTIONS: [(&str, &str); 4] = [
 ];
 
 /// Which check-in this is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Moment {
     Start,
     SixWeeks,
@@ -32,18 +45,14 @@ pub enum Moment {
 stored_code!(Moment, "check-in moment");
 
 impl Moment {
-    pub const ALL: [Moment; 3] = [Moment::Start, Moment::SixWeeks, Moment::ThreeMonths];
+    pub const ALL: &'static [Moment] = <Moment as strum::VariantArray>::VARIANTS;
 
     pub fn code(self) -> &'static str {
-        match self {
-            Moment::Start => "start",
-            Moment::SixWeeks => "six_weeks",
-            Moment::ThreeMonths => "three_months",
-        }
+        self.into()
     }
 
     pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|m| m.code() == code)
+        code.parse().ok()
     }
 
     pub fn words(self) -> &'static str {
@@ -121,7 +130,8 @@ pub fn next_due(done: &[(Moment, i64)]) -> Option<(Moment, i64)> {
         .find(|(m, _)| *m == Moment::Start)
         .map(|(_, t)| *t)?;
     Moment::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .find(|m| !done.iter().any(|(d, _)| d == m))
         .map(|m| (m, start + m.due_after_days() * 86_400))
 }

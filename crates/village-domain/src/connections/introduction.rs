@@ -11,8 +11,22 @@
 use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum State {
     Requested,
     Sent,
@@ -27,32 +41,14 @@ pub enum State {
 stored_code!(State, "introduction state");
 
 impl State {
-    pub const ALL: [State; 8] = [
-        State::Requested,
-        State::Sent,
-        State::Accepted,
-        State::Declined,
-        State::Met,
-        State::GoingWell,
-        State::Stopped,
-        State::Withdrawn,
-    ];
+    pub const ALL: &'static [State] = <State as strum::VariantArray>::VARIANTS;
 
     pub fn code(self) -> &'static str {
-        match self {
-            State::Requested => "requested",
-            State::Sent => "sent",
-            State::Accepted => "accepted",
-            State::Declined => "declined",
-            State::Met => "met",
-            State::GoingWell => "going_well",
-            State::Stopped => "stopped",
-            State::Withdrawn => "withdrawn",
-        }
+        self.into()
     }
 
     pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.code() == code)
+        code.parse().ok()
     }
 
     /// Plain words for pages.
@@ -84,8 +80,22 @@ impl State {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Action {
     Send,
     Accept,
@@ -97,30 +107,14 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 7] = [
-        Action::Send,
-        Action::Accept,
-        Action::Decline,
-        Action::Met,
-        Action::GoingWell,
-        Action::Stop,
-        Action::Withdraw,
-    ];
+    pub const ALL: &'static [Action] = <Action as strum::VariantArray>::VARIANTS;
 
     pub fn code(self) -> &'static str {
-        match self {
-            Action::Send => "send",
-            Action::Accept => "accept",
-            Action::Decline => "decline",
-            Action::Met => "met",
-            Action::GoingWell => "going_well",
-            Action::Stop => "stop",
-            Action::Withdraw => "withdraw",
-        }
+        self.into()
     }
 
     pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.code() == code)
+        code.parse().ok()
     }
 
     /// The words on the button.
@@ -284,9 +278,9 @@ mod tests {
 
     #[test]
     fn every_state_and_action_is_decided() {
-        for s in State::ALL {
+        for &s in State::ALL {
             assert_eq!(State::parse(s.code()), Some(s));
-            for a in Action::ALL {
+            for &a in Action::ALL {
                 assert_eq!(Action::parse(a.code()), Some(a));
                 let all = Parties {
                     person: true,

@@ -27,8 +27,12 @@ pub const MAX_POT_PENCE: i64 = 10_000_000_000;
     Serialize,
     Deserialize,
     utoipa::ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
 )]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Phase {
     Ideas,
     Bids,
@@ -41,28 +45,14 @@ pub enum Phase {
 stored_code!(Phase, "round phase");
 
 impl Phase {
-    pub const ALL: [Phase; 6] = [
-        Phase::Ideas,
-        Phase::Bids,
-        Phase::Checks,
-        Phase::Voting,
-        Phase::Results,
-        Phase::Delivery,
-    ];
+    pub const ALL: &'static [Phase] = <Phase as strum::VariantArray>::VARIANTS;
 
     pub fn code(self) -> &'static str {
-        match self {
-            Phase::Ideas => "ideas",
-            Phase::Bids => "bids",
-            Phase::Checks => "checks",
-            Phase::Voting => "voting",
-            Phase::Results => "results",
-            Phase::Delivery => "delivery",
-        }
+        self.into()
     }
 
     pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.code() == code.trim())
+        code.trim().parse().ok()
     }
 
     pub fn words(self) -> &'static str {
@@ -162,8 +152,22 @@ pub fn check_phase(from: Phase, to: Phase, state: RoundState) -> Result<(), Phas
 }
 
 /// How people vote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Method {
     /// Choose any number of bids you support.
     Approval,
@@ -174,17 +178,14 @@ pub enum Method {
 stored_code!(Method, "voting method");
 
 impl Method {
+    pub const ALL: &'static [Method] = <Method as strum::VariantArray>::VARIANTS;
+
     pub fn code(self) -> &'static str {
-        match self {
-            Method::Approval => "approval",
-            Method::Knapsack => "knapsack",
-        }
+        self.into()
     }
 
     pub fn parse(code: &str) -> Option<Self> {
-        [Method::Approval, Method::Knapsack]
-            .into_iter()
-            .find(|m| m.code() == code.trim())
+        code.trim().parse().ok()
     }
 
     /// How to vote, in plain words.

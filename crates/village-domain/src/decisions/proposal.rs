@@ -14,8 +14,22 @@ pub const MAX_TEXT_CHARS: usize = 20_000;
 pub const MAX_REASON_CHARS: usize = 4_000;
 
 /// Where someone stands on a proposal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Stance {
     Agree,
     Abstain,
@@ -26,24 +40,14 @@ pub enum Stance {
 stored_code!(Stance, "stance");
 
 impl Stance {
-    pub const ALL: [Stance; 4] = [
-        Stance::Agree,
-        Stance::Abstain,
-        Stance::Disagree,
-        Stance::Block,
-    ];
+    pub const ALL: &'static [Stance] = <Stance as strum::VariantArray>::VARIANTS;
 
     pub fn code(self) -> &'static str {
-        match self {
-            Stance::Agree => "agree",
-            Stance::Abstain => "abstain",
-            Stance::Disagree => "disagree",
-            Stance::Block => "block",
-        }
+        self.into()
     }
 
     pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.code() == code.trim())
+        code.trim().parse().ok()
     }
 
     /// Plain words for pages.
@@ -93,31 +97,39 @@ pub fn check_stance(stance: Stance, reason: &str) -> Result<String, FieldError> 
 }
 
 /// The kind of a comment in the discussion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum CommentKind {
     InFavour,
     Against,
     Question,
 }
 
+stored_code!(CommentKind, "comment kind");
+
 impl CommentKind {
-    pub const ALL: [CommentKind; 3] = [
-        CommentKind::InFavour,
-        CommentKind::Against,
-        CommentKind::Question,
-    ];
+    pub const ALL: &'static [CommentKind] = <CommentKind as strum::VariantArray>::VARIANTS;
 
     pub fn code(self) -> &'static str {
-        match self {
-            CommentKind::InFavour => "in_favour",
-            CommentKind::Against => "against",
-            CommentKind::Question => "question",
-        }
+        self.into()
     }
 
     pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == code.trim())
+        code.trim().parse().ok()
     }
 
     pub fn words(self) -> &'static str {
@@ -455,8 +467,22 @@ pub fn check_close(
 }
 
 /// Where an agreed decision has got to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Progress {
     /// Decided not to go ahead: nothing to follow up.
     NotAgreed,
@@ -466,27 +492,17 @@ pub enum Progress {
     NotDone,
 }
 
+stored_code!(Progress, "progress");
+
 impl Progress {
-    pub const ALL: [Progress; 5] = [
-        Progress::NotAgreed,
-        Progress::Agreed,
-        Progress::InProgress,
-        Progress::Done,
-        Progress::NotDone,
-    ];
+    pub const ALL: &'static [Progress] = <Progress as strum::VariantArray>::VARIANTS;
 
     pub fn code(self) -> &'static str {
-        match self {
-            Progress::NotAgreed => "not_agreed",
-            Progress::Agreed => "agreed",
-            Progress::InProgress => "in_progress",
-            Progress::Done => "done",
-            Progress::NotDone => "not_done",
-        }
+        self.into()
     }
 
     pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.code() == code.trim())
+        code.trim().parse().ok()
     }
 
     pub fn words(self) -> &'static str {

@@ -5,7 +5,21 @@
 use serde::Serialize;
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "UPPERCASE", ascii_case_insensitive)]
 pub enum Weekday {
     Mo,
     Tu,
@@ -17,33 +31,15 @@ pub enum Weekday {
 }
 
 impl Weekday {
-    pub const ALL: [Weekday; 7] = [
-        Weekday::Mo,
-        Weekday::Tu,
-        Weekday::We,
-        Weekday::Th,
-        Weekday::Fr,
-        Weekday::Sa,
-        Weekday::Su,
-    ];
+    pub const ALL: &'static [Weekday] = <Weekday as strum::VariantArray>::VARIANTS;
 
     /// The iCalendar code: MO, TU, …
     pub fn code(self) -> &'static str {
-        match self {
-            Weekday::Mo => "MO",
-            Weekday::Tu => "TU",
-            Weekday::We => "WE",
-            Weekday::Th => "TH",
-            Weekday::Fr => "FR",
-            Weekday::Sa => "SA",
-            Weekday::Su => "SU",
-        }
+        self.into()
     }
 
     pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|d| d.code().eq_ignore_ascii_case(code.trim()))
+        code.trim().parse().ok()
     }
 
     pub fn name(self) -> &'static str {

@@ -5,8 +5,22 @@ use crate::error::ErrorCode;
 use serde::Serialize;
 
 /// How close someone is. The codes are stable (stored and used in the API).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Ring {
     Close,
     FamilyFriends,
@@ -17,24 +31,14 @@ pub enum Ring {
 stored_code!(Ring, "circle ring");
 
 impl Ring {
-    pub const ALL: [Ring; 4] = [
-        Ring::Close,
-        Ring::FamilyFriends,
-        Ring::Community,
-        Ring::Paid,
-    ];
+    pub const ALL: &'static [Ring] = <Ring as strum::VariantArray>::VARIANTS;
 
     pub fn code(self) -> &'static str {
-        match self {
-            Ring::Close => "close",
-            Ring::FamilyFriends => "family_friends",
-            Ring::Community => "community",
-            Ring::Paid => "paid",
-        }
+        self.into()
     }
 
     pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.code() == code.trim())
+        code.trim().parse().ok()
     }
 
     pub fn label(self) -> &'static str {
@@ -71,8 +75,20 @@ impl Ring {
 }
 
 /// Where an invitation to a member is up to. A named entry (not a member) is always `listed`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum LinkStatus {
     Listed,
     Invited,
@@ -80,14 +96,17 @@ pub enum LinkStatus {
     Declined,
 }
 
+stored_code!(LinkStatus, "circle link status");
+
 impl LinkStatus {
+    pub const ALL: &'static [LinkStatus] = <LinkStatus as strum::VariantArray>::VARIANTS;
+
     pub fn code(self) -> &'static str {
-        match self {
-            LinkStatus::Listed => "listed",
-            LinkStatus::Invited => "invited",
-            LinkStatus::Accepted => "accepted",
-            LinkStatus::Declined => "declined",
-        }
+        self.into()
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        code.parse().ok()
     }
 }
 
@@ -163,7 +182,7 @@ mod tests {
 
     #[test]
     fn rings_parse_back() {
-        for r in Ring::ALL {
+        for &r in Ring::ALL {
             assert_eq!(Ring::parse(r.code()), Some(r));
             for code in r.empty_prompt().1 {
                 assert!(

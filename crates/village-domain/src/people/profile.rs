@@ -11,7 +11,20 @@ use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 
 /// A part of the profile. The keys are stable: they are stored and used in the API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Section {
     Appreciated,
     Important,
@@ -33,39 +46,17 @@ pub struct Question {
     pub hint: &'static str,
 }
 
+stored_code!(Section, "profile section");
+
 impl Section {
-    pub const ALL: [Section; 11] = [
-        Section::Appreciated,
-        Section::Important,
-        Section::Support,
-        Section::Story,
-        Section::Gifts,
-        Section::Interests,
-        Section::Communication,
-        Section::AccessNeeds,
-        Section::Travel,
-        Section::Availability,
-        Section::BirthYear,
-    ];
+    pub const ALL: &'static [Section] = <Section as strum::VariantArray>::VARIANTS;
 
     pub fn key(self) -> &'static str {
-        match self {
-            Section::Appreciated => "appreciated",
-            Section::Important => "important",
-            Section::Support => "support",
-            Section::Story => "story",
-            Section::Gifts => "gifts",
-            Section::Interests => "interests",
-            Section::Communication => "communication",
-            Section::AccessNeeds => "access_needs",
-            Section::Travel => "travel",
-            Section::Availability => "availability",
-            Section::BirthYear => "birth_year",
-        }
+        self.into()
     }
 
     pub fn parse(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.key() == key)
+        key.parse().ok()
     }
 
     /// The heading and the open question with examples, as pages show them.
@@ -150,8 +141,12 @@ impl Section {
     Serialize,
     Deserialize,
     utoipa::ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
 )]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Visibility {
     OnlyMe,
     Circle,
@@ -163,26 +158,14 @@ pub enum Visibility {
 stored_code!(Visibility, "visibility");
 
 impl Visibility {
-    pub const ALL: [Visibility; 5] = [
-        Visibility::OnlyMe,
-        Visibility::Circle,
-        Visibility::Connectors,
-        Visibility::Members,
-        Visibility::Public,
-    ];
+    pub const ALL: &'static [Visibility] = <Visibility as strum::VariantArray>::VARIANTS;
 
     pub fn code(self) -> &'static str {
-        match self {
-            Visibility::OnlyMe => "only_me",
-            Visibility::Circle => "circle",
-            Visibility::Connectors => "connectors",
-            Visibility::Members => "members",
-            Visibility::Public => "public",
-        }
+        self.into()
     }
 
     pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.code() == code.trim())
+        code.trim().parse().ok()
     }
 
     /// Who can see it, in plain words, for the person's own pages.
@@ -559,13 +542,13 @@ mod tests {
     #[test]
     fn keys_are_unique_and_parse_back() {
         let mut seen = std::collections::HashSet::new();
-        for s in Section::ALL {
+        for &s in Section::ALL {
             assert!(seen.insert(s.key()));
             assert_eq!(Section::parse(s.key()), Some(s));
             assert!(s.text_field().starts_with(s.key()));
             assert!(s.visibility_field().starts_with(s.key()));
         }
-        for v in Visibility::ALL {
+        for &v in Visibility::ALL {
             assert_eq!(Visibility::parse(v.code()), Some(v));
             assert_eq!(
                 serde_json::to_string(&v).ok(),
@@ -576,7 +559,7 @@ mod tests {
 
     #[test]
     fn defaults_keep_things_close() {
-        for s in Section::ALL {
+        for &s in Section::ALL {
             assert!(s.default_visibility() <= Visibility::Circle, "{s:?}");
         }
     }

@@ -182,7 +182,8 @@ pub struct CommentRow {
     pub id: i64,
     pub user_id: Option<i64>,
     pub name: Option<String>,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: village_domain::decisions::proposal::CommentKind,
     pub body: String,
     pub created_at: i64,
 }
@@ -268,7 +269,8 @@ pub async fn close(
 pub struct UpdateRow {
     pub id: i64,
     pub by_name: Option<String>,
-    pub progress: String,
+    #[sqlx(try_from = "String")]
+    pub progress: village_domain::decisions::proposal::Progress,
     pub note: String,
     pub at: i64,
 }

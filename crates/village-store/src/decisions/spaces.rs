@@ -120,7 +120,8 @@ pub async fn remove_member(db: &mut impl Db, space_id: i64, user_id: i64) -> Res
 pub struct MemberRow {
     pub user_id: i64,
     pub name: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: village_domain::access::decisions::SpaceRole,
 }
 
 /// A space's members: facilitators first, then by name.

@@ -89,7 +89,8 @@ fn day(value: Option<&str>) -> Result<Option<String>, ApiError> {
         Some(v) => Weekday::parse(v)
             .or_else(|| {
                 Weekday::ALL
-                    .into_iter()
+                    .iter()
+                    .copied()
                     .find(|d| d.name().eq_ignore_ascii_case(v))
             })
             .map(|d| Some(d.code().to_string()))

@@ -92,7 +92,11 @@ fn read_changes(body: &Value, current: &ProfileView) -> Result<Vec<SectionChange
                 ErrorCode::SectionUnknown,
                 format!(
                     "'{key}' is not a profile section. Sections are: {}.",
-                    Section::ALL.map(Section::key).join(", ")
+                    Section::ALL
+                        .iter()
+                        .map(|s| s.key())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             ));
         };

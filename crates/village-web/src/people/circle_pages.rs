@@ -15,7 +15,7 @@ use village_app::people::circle::{self as circle_fns, NewEntry};
 use village_app::Error;
 use village_domain::accounts::Role;
 use village_domain::directory::taxonomy::category_by_id;
-use village_domain::people::circle::{layout, Ring};
+use village_domain::people::circle::{layout, LinkStatus, Ring};
 use village_domain::people::Section;
 
 pub struct EntryView {
@@ -119,9 +119,9 @@ async fn circle_page(
                 name: r.name.clone(),
                 ring_code: r.ring.code().to_string(),
                 ring: r.ring.label(),
-                status: status_words(&r.status, linked),
+                status: status_words(r.status.code(), linked),
                 contact: r.contact.clone(),
-                accepted: linked && r.status == "accepted",
+                accepted: linked && r.status == LinkStatus::Accepted,
                 supporter: linked && r.supporter,
             }
         })
@@ -197,7 +197,7 @@ async fn circle_page(
                 m.owner_id,
                 m.owner_name,
                 m.ring.label(),
-                m.status == "accepted",
+                m.status == LinkStatus::Accepted,
             )
         })
         .collect();

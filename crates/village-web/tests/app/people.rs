@@ -58,7 +58,7 @@ fn word(section: Section, v: Visibility) -> String {
 /// Every section filled with words unique to the section and visibility, all at `v`.
 fn whole_profile(v: Visibility) -> Value {
     let mut body = serde_json::Map::new();
-    for s in Section::ALL {
+    for &s in Section::ALL {
         let value = match s {
             Section::BirthYear => json!({"value": 1937, "visibility": v}),
             Section::Travel => {
@@ -216,7 +216,7 @@ async fn the_access_matrix_holds_on_pages_and_the_api(backend: Backend) {
         ("a hub admin", Some(&admin), Rel::Member),
         ("anonymous", Some(&anonymous), Rel::Anonymous),
     ];
-    for v in Visibility::ALL {
+    for &v in Visibility::ALL {
         let (s, _) = api(
             &app,
             &pat,
@@ -244,7 +244,7 @@ async fn the_access_matrix_holds_on_pages_and_the_api(backend: Backend) {
                 );
             } else {
                 assert_eq!(status, 200, "{who} at {v:?}");
-                for s in Section::ALL {
+                for &s in Section::ALL {
                     assert_eq!(
                         body.get(s.key()).is_some(),
                         visible,
@@ -272,7 +272,7 @@ async fn the_access_matrix_holds_on_pages_and_the_api(backend: Backend) {
             } else {
                 assert_eq!(status, 200, "{who} at {v:?}: page");
             }
-            for s in Section::ALL {
+            for &s in Section::ALL {
                 let shown = if s == Section::BirthYear {
                     html.contains("1937")
                 } else {
@@ -712,7 +712,7 @@ async fn forget_me_leaves_no_trace(backend: Backend) {
     let export: Value = r.json().await.unwrap();
     let text = export.to_string();
     assert!(text.contains(unique));
-    for s in Section::ALL {
+    for &s in Section::ALL {
         assert!(
             export["profile"].get(s.key()).is_some(),
             "export has {}",

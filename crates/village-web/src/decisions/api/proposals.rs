@@ -185,7 +185,7 @@ pub fn proposal_out(v: &ProposalView, viewer: i64) -> ProposalOut {
             .iter()
             .map(|c| CommentOut {
                 id: c.id,
-                kind: c.kind.clone(),
+                kind: c.kind.code().to_string(),
                 body: c.body.clone(),
                 name: if hide && c.user_id != Some(viewer) {
                     None
@@ -218,7 +218,7 @@ pub fn proposal_out(v: &ProposalView, viewer: i64) -> ProposalOut {
                 .updates
                 .iter()
                 .map(|u| UpdateOut {
-                    progress: u.progress.clone(),
+                    progress: u.progress.code().to_string(),
                     note: u.note.clone(),
                     by: u.by_name.clone(),
                     at: u.at,

@@ -179,9 +179,7 @@ pub(super) fn proposal_page(
                 .comments
                 .iter()
                 .map(|c| CommentItem {
-                    kind: CommentKind::parse(&c.kind)
-                        .map(CommentKind::words)
-                        .unwrap_or(""),
+                    kind: c.kind.words(),
                     body: paragraphs(&c.body),
                     name: if v.space.space.hide_names && c.user_id != Some(viewer) {
                         "A member".into()
@@ -244,9 +242,7 @@ pub(super) fn proposal_page(
                 .map(|u| {
                     (
                         pages::when(u.at),
-                        Progress::parse(&u.progress)
-                            .map(|p| p.words().to_string())
-                            .unwrap_or_default(),
+                        u.progress.words().to_string(),
                         u.note.clone(),
                     )
                 })

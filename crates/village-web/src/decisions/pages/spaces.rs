@@ -306,14 +306,7 @@ pub(super) async fn space_page(
             members: if v.takes_part() {
                 members
                     .into_iter()
-                    .map(|m| {
-                        let role = match m.role.as_str() {
-                            "facilitator" => "facilitator",
-                            "member" => "member",
-                            _ => "invited",
-                        };
-                        (m.name, role)
-                    })
+                    .map(|m| (m.name, m.role.code()))
                     .collect()
             } else {
                 Vec::new()

@@ -49,13 +49,13 @@ pub(super) async fn history_page(
         return Err(PageError::NotFound);
     };
     // The newest change to each section can be undone.
-    let mut latest: Vec<String> = Vec::new();
+    let mut latest: Vec<Section> = Vec::new();
     let views = edits
         .iter()
         .map(|e| {
             let first = !latest.contains(&e.section);
             if first {
-                latest.push(e.section.clone());
+                latest.push(e.section);
             }
             EditView {
                 id: e.id,
@@ -65,9 +65,7 @@ pub(super) async fn history_page(
                     (Some(_), Some(n)) => n.clone(),
                     _ => "Someone who has since left the hub".into(),
                 },
-                section: Section::parse(&e.section)
-                    .map(|s| s.question().heading)
-                    .unwrap_or("Profile"),
+                section: e.section.question().heading,
                 before: short(&e.before_body),
                 after: short(&e.after_body),
                 undo: first,

@@ -1,0 +1,309 @@
+//! The codes each enum is stored under, in the database, the API and the CLI. A hub's rows
+//! hold these words, so changing one loses data: these tests fail first.
+
+#[test]
+fn role_codes_stay_the_same() {
+    use crate::accounts::Role;
+    let codes: Vec<&str> = Role::ALL.iter().map(|x| x.as_str()).collect();
+    assert_eq!(
+        codes,
+        [
+            "member",
+            "connector",
+            "steward",
+            "council_officer",
+            "hub_admin"
+        ]
+    );
+    for x in Role::ALL.iter() {
+        assert_eq!(x.as_str().parse::<Role>().ok(), Some(*x));
+    }
+    assert_eq!("not_a_code".parse::<Role>().ok(), None);
+    assert_eq!(" steward ".parse::<Role>().ok(), Some(Role::Steward));
+}
+
+#[test]
+fn sign_up_mode_codes_stay_the_same() {
+    use crate::accounts::SignUpMode;
+    let codes: Vec<&str> = [SignUpMode::Open, SignUpMode::InviteOnly]
+        .iter()
+        .map(|x| x.as_str())
+        .collect();
+    assert_eq!(codes, ["open", "invite_only"]);
+    for x in [SignUpMode::Open, SignUpMode::InviteOnly].iter() {
+        assert_eq!(x.as_str().parse::<SignUpMode>().ok(), Some(*x));
+    }
+    assert_eq!("not_a_code".parse::<SignUpMode>().ok(), None);
+}
+
+#[test]
+fn lived_experience_kind_codes_stay_the_same() {
+    use crate::accounts::LivedExperienceKind;
+    let codes: Vec<&str> = LivedExperienceKind::ALL
+        .iter()
+        .map(|x| x.as_str())
+        .collect();
+    assert_eq!(codes, ["draws_on_support", "unpaid_carer", "other"]);
+    for x in LivedExperienceKind::ALL.iter() {
+        assert_eq!(LivedExperienceKind::parse(x.as_str()), Some(*x));
+    }
+    assert_eq!(LivedExperienceKind::parse("not_a_code"), None);
+    assert_eq!(
+        LivedExperienceKind::parse(" other "),
+        Some(LivedExperienceKind::Other)
+    );
+}
+
+#[test]
+fn audit_action_codes_stay_the_same() {
+    use crate::audit::AuditAction;
+    let codes: Vec<&str> = AuditAction::ALL.iter().map(|x| x.as_str()).collect();
+    assert_eq!(
+        codes,
+        [
+            "signed_up",
+            "signed_in",
+            "sign_in_failed",
+            "sign_in_limited",
+            "signed_out",
+            "signed_out_everywhere",
+            "password_changed",
+            "password_reset_requested",
+            "password_reset",
+            "email_changed",
+            "display_name_changed",
+            "lived_experience_changed",
+            "role_changed",
+            "api_token_created",
+            "api_token_revoked",
+            "invite_created",
+            "sign_up_mode_changed",
+            "account_deleted",
+            "listing_suggested",
+            "listing_approved",
+            "listing_rejected",
+            "listing_checked",
+            "listing_claimed",
+            "claim_decided",
+            "listing_edited",
+            "personal_data_viewed",
+            "profile_edited_by_supporter",
+            "circle_invited",
+            "circle_answered",
+            "connector_linked",
+            "data_exported",
+            "account_forgotten",
+            "conversation_recorded",
+            "concern_raised",
+            "concern_viewed",
+            "concern_actioned",
+            "safeguarding_lead_changed",
+            "introduction_changed",
+            "introduction_viewed",
+            "proposal_closed",
+            "bid_checked",
+            "round_phase_changed",
+            "paper_ballot_entered"
+        ]
+    );
+    for x in AuditAction::ALL.iter() {
+        assert_eq!(AuditAction::parse(x.as_str()), Some(*x));
+    }
+    assert_eq!(AuditAction::parse("not_a_code"), None);
+}
+
+#[test]
+fn moment_codes_stay_the_same() {
+    use crate::connections::checkin::Moment;
+    let codes: Vec<&str> = Moment::ALL.iter().map(|x| x.code()).collect();
+    assert_eq!(codes, ["start", "six_weeks", "three_months"]);
+    for x in Moment::ALL.iter() {
+        assert_eq!(Moment::parse(x.code()), Some(*x));
+    }
+    assert_eq!(Moment::parse("not_a_code"), None);
+}
+
+#[test]
+fn state_codes_stay_the_same() {
+    use crate::connections::introduction::State;
+    let codes: Vec<&str> = State::ALL.iter().map(|x| x.code()).collect();
+    assert_eq!(
+        codes,
+        [
+            "requested",
+            "sent",
+            "accepted",
+            "declined",
+            "met",
+            "going_well",
+            "stopped",
+            "withdrawn"
+        ]
+    );
+    for x in State::ALL.iter() {
+        assert_eq!(State::parse(x.code()), Some(*x));
+    }
+    assert_eq!(State::parse("not_a_code"), None);
+}
+
+#[test]
+fn action_codes_stay_the_same() {
+    use crate::connections::introduction::Action;
+    let codes: Vec<&str> = Action::ALL.iter().map(|x| x.code()).collect();
+    assert_eq!(
+        codes,
+        [
+            "send",
+            "accept",
+            "decline",
+            "met",
+            "going_well",
+            "stop",
+            "withdraw"
+        ]
+    );
+    for x in Action::ALL.iter() {
+        assert_eq!(Action::parse(x.code()), Some(*x));
+    }
+    assert_eq!(Action::parse("not_a_code"), None);
+}
+
+#[test]
+fn phase_codes_stay_the_same() {
+    use crate::decisions::budget::Phase;
+    let codes: Vec<&str> = Phase::ALL.iter().map(|x| x.code()).collect();
+    assert_eq!(
+        codes,
+        ["ideas", "bids", "checks", "voting", "results", "delivery"]
+    );
+    for x in Phase::ALL.iter() {
+        assert_eq!(Phase::parse(x.code()), Some(*x));
+    }
+    assert_eq!(Phase::parse("not_a_code"), None);
+}
+
+#[test]
+fn method_codes_stay_the_same() {
+    use crate::decisions::budget::Method;
+    let codes: Vec<&str> = Method::ALL.iter().map(|x| x.code()).collect();
+    assert_eq!(codes, ["approval", "knapsack"]);
+    for x in Method::ALL.iter() {
+        assert_eq!(Method::parse(x.code()), Some(*x));
+    }
+    assert_eq!(Method::parse("not_a_code"), None);
+}
+
+#[test]
+fn stance_codes_stay_the_same() {
+    use crate::decisions::proposal::Stance;
+    let codes: Vec<&str> = Stance::ALL.iter().map(|x| x.code()).collect();
+    assert_eq!(codes, ["agree", "abstain", "disagree", "block"]);
+    for x in Stance::ALL.iter() {
+        assert_eq!(Stance::parse(x.code()), Some(*x));
+    }
+    assert_eq!(Stance::parse("not_a_code"), None);
+}
+
+#[test]
+fn comment_kind_codes_stay_the_same() {
+    use crate::decisions::proposal::CommentKind;
+    let codes: Vec<&str> = CommentKind::ALL.iter().map(|x| x.code()).collect();
+    assert_eq!(codes, ["in_favour", "against", "question"]);
+    for x in CommentKind::ALL.iter() {
+        assert_eq!(CommentKind::parse(x.code()), Some(*x));
+    }
+    assert_eq!(CommentKind::parse("not_a_code"), None);
+}
+
+#[test]
+fn progress_codes_stay_the_same() {
+    use crate::decisions::proposal::Progress;
+    let codes: Vec<&str> = Progress::ALL.iter().map(|x| x.code()).collect();
+    assert_eq!(
+        codes,
+        ["not_agreed", "agreed", "in_progress", "done", "not_done"]
+    );
+    for x in Progress::ALL.iter() {
+        assert_eq!(Progress::parse(x.code()), Some(*x));
+    }
+    assert_eq!(Progress::parse("not_a_code"), None);
+}
+
+#[test]
+fn weekday_codes_stay_the_same() {
+    use crate::directory::schedule::Weekday;
+    let codes: Vec<&str> = Weekday::ALL.iter().map(|x| x.code()).collect();
+    assert_eq!(codes, ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]);
+    for x in Weekday::ALL.iter() {
+        assert_eq!(Weekday::parse(x.code()), Some(*x));
+    }
+    assert_eq!(Weekday::parse("not_a_code"), None);
+    // Imported files write days in any case, with spaces around.
+    assert_eq!(Weekday::parse(" tu "), Some(Weekday::Tu));
+    assert_eq!(Weekday::parse("Th"), Some(Weekday::Th));
+}
+
+#[test]
+fn ring_codes_stay_the_same() {
+    use crate::people::circle::Ring;
+    let codes: Vec<&str> = Ring::ALL.iter().map(|x| x.code()).collect();
+    assert_eq!(codes, ["close", "family_friends", "community", "paid"]);
+    for x in Ring::ALL.iter() {
+        assert_eq!(Ring::parse(x.code()), Some(*x));
+    }
+    assert_eq!(Ring::parse("not_a_code"), None);
+}
+
+#[test]
+fn link_status_codes_stay_the_same() {
+    use crate::people::circle::LinkStatus;
+    let all = [
+        LinkStatus::Listed,
+        LinkStatus::Invited,
+        LinkStatus::Accepted,
+        LinkStatus::Declined,
+    ];
+    let codes: Vec<&str> = all.iter().map(|x| x.code()).collect();
+    assert_eq!(codes, ["listed", "invited", "accepted", "declined"]);
+    assert_eq!(LinkStatus::ALL, all);
+}
+
+#[test]
+fn section_codes_stay_the_same() {
+    use crate::people::profile::Section;
+    let codes: Vec<&str> = Section::ALL.iter().map(|x| x.key()).collect();
+    assert_eq!(
+        codes,
+        [
+            "appreciated",
+            "important",
+            "support",
+            "story",
+            "gifts",
+            "interests",
+            "communication",
+            "access_needs",
+            "travel",
+            "availability",
+            "birth_year"
+        ]
+    );
+    for x in Section::ALL.iter() {
+        assert_eq!(Section::parse(x.key()), Some(*x));
+    }
+    assert_eq!(Section::parse("not_a_code"), None);
+}
+
+#[test]
+fn visibility_codes_stay_the_same() {
+    use crate::people::profile::Visibility;
+    let codes: Vec<&str> = Visibility::ALL.iter().map(|x| x.code()).collect();
+    assert_eq!(
+        codes,
+        ["only_me", "circle", "connectors", "members", "public"]
+    );
+    for x in Visibility::ALL.iter() {
+        assert_eq!(Visibility::parse(x.code()), Some(*x));
+    }
+    assert_eq!(Visibility::parse("not_a_code"), None);
+}

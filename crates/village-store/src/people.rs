@@ -3,7 +3,7 @@
 //! forgetting a person completely.
 
 use crate::{Db, Result, Store, StoreError};
-use village_domain::people::Relationship;
+use village_domain::access::people::Relationship;
 use village_domain::Timestamp;
 
 /// One section as stored.

@@ -2,7 +2,8 @@
 //! another person's personal data), the hub admin's view, and each member's own view.
 
 use crate::api::ApiError;
-use crate::auth::{ApiUser, CsrfToken, SignedIn};
+use crate::auth::{ApiUser, SignedIn};
+use crate::csrf::CsrfToken;
 use crate::pages::{self, Layout, PageResult};
 use crate::AppState;
 use askama::Template;

@@ -14,8 +14,7 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use std::net::SocketAddr;
 use subtle::ConstantTimeEq;
 use village_app::accounts::sessions;
-pub use village_app::accounts::{hash_password, hash_token, new_token, verify_password};
-pub use village_app::accounts::{Identity, Via};
+use village_app::accounts::{hash_token, new_token, Identity, Via};
 
 pub const SESSION_COOKIE: &str = "village_session";
 pub const CSRF_COOKIE: &str = "village_csrf";
@@ -29,7 +28,7 @@ fn looks_like_token(value: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-pub use crate::csrf::CsrfToken;
+use crate::csrf::CsrfToken;
 
 /// The value of the request's cookie `name`, if it sent one.
 pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {

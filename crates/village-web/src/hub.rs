@@ -1,7 +1,8 @@
 //! The hub's own pages: home, privacy notice, accessibility statement, health checks, the
 //! stylesheet, and "page not found".
 
-use crate::auth::{CsrfToken, MaybeSignedIn};
+use crate::auth::MaybeSignedIn;
+use crate::csrf::CsrfToken;
 use crate::pages::{self, Layout, PageResult};
 use crate::{now, AppState};
 use askama::Template;
@@ -127,7 +128,7 @@ pub async fn not_found(
 /// not know is there.
 pub fn not_found_page(
     state: &AppState,
-    identity: Option<&crate::auth::Identity>,
+    identity: Option<&village_app::accounts::Identity>,
     csrf: &CsrfToken,
 ) -> Response {
     pages::problem(

@@ -4,7 +4,8 @@
 //! concern is about, so it cannot show on their profile or in their "who has looked" list).
 
 use crate::api::{ApiError, ApiJson};
-use crate::auth::{ApiUser, ClientAddress, CsrfToken, Identity, SignedIn};
+use crate::auth::{ApiUser, ClientAddress, SignedIn};
+use crate::csrf::CsrfToken;
 use crate::pages::{self, Errors, Layout, PageForm, PageResult};
 use crate::{now, AppState};
 use askama::Template;
@@ -14,6 +15,7 @@ use axum::response::{IntoResponse, Redirect};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use village_app::accounts::Identity;
 use village_app::safeguarding::{
     about_words, act, leads, open_concern, queue, raise, set_lead, set_lead_by_email, ConcernBody,
 };

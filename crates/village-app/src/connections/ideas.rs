@@ -5,6 +5,7 @@ use super::{Error, Result};
 use crate::accounts::Identity;
 use crate::people::view_profile;
 use crate::App;
+use village_domain::access::people::Relationship;
 use village_domain::accounts::FieldError;
 use village_domain::connections::matching::{
     by_bound, evaluate, term_bits, Details, Seeker, Suggestion, TopK, DEFAULT_REACH_KM,
@@ -13,7 +14,7 @@ use village_domain::directory::geo::Postcode;
 use village_domain::directory::oruk::{match_details, read_service, MatchDetails, ServiceIndex};
 use village_domain::directory::taxonomy::category_by_id;
 use village_domain::error::ErrorCode;
-use village_domain::people::{Relationship, Section, Visibility};
+use village_domain::people::{Section, Visibility};
 use village_store::connections::{self as store, CandidateQuery};
 use village_store::{directory as dir_store, people as people_store, Db, StoreError};
 

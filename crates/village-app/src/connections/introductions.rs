@@ -8,12 +8,13 @@ use crate::audit::record;
 use crate::people::check_text;
 use crate::App;
 use village_domain::access::connections::{self as steps, Parties};
+use village_domain::access::people::Relationship;
 use village_domain::access::{self, Action as HubAction};
 use village_domain::accounts::FieldError;
 use village_domain::audit::AuditAction;
 use village_domain::connections::introduction::{self as intro, Action, State};
 use village_domain::error::ErrorCode;
-use village_domain::people::{Relationship, Section};
+use village_domain::people::Section;
 use village_store::connections::{self as store, IntroductionRow};
 use village_store::{directory as dir_store, people as people_store, Db, StoreError};
 

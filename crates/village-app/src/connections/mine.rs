@@ -8,10 +8,10 @@ use crate::accounts::Identity;
 use crate::{App, Error, Result};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use village_domain::access::people::Relationship;
 use village_domain::audit::AuditAction;
 use village_domain::connections::introduction::{Action, State as IntroState};
 use village_domain::connections::matching::Preferences;
-use village_domain::people::Relationship;
 use village_store::connections::{self as store, IntroductionRow, NotificationRow};
 use village_store::people as people_store;
 

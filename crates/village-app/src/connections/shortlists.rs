@@ -8,10 +8,10 @@ use crate::people::check_text;
 use crate::App;
 use serde::Serialize;
 use utoipa::ToSchema;
+use village_domain::access::people::Relationship;
 use village_domain::accounts::FieldError;
 use village_domain::audit::AuditAction;
 use village_domain::error::ErrorCode;
-use village_domain::people::Relationship;
 use village_store::connections as store;
 use village_store::{directory as dir_store, people as people_store};
 

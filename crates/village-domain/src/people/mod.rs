@@ -6,5 +6,4 @@ pub mod circle;
 pub mod profile;
 
 /// The policy lives with the other access rules; named here too, where people read it.
-pub use crate::access::people::{decide, Decision, PersonalAction, Relationship};
 pub use profile::{Section, Visibility};

@@ -8,7 +8,8 @@ pub use api::*;
 pub use pages::*;
 
 use crate::api::{ApiError, ApiJson};
-use crate::auth::{self, ApiUser, ClientAddress, CsrfToken, Identity, MaybeSignedIn, SignedIn};
+use crate::auth::{self, ApiUser, ClientAddress, MaybeSignedIn, SignedIn};
+use crate::csrf::CsrfToken;
 use crate::pages::{Errors, Layout, PageForm};
 use crate::{now, AppState};
 use askama::Template;
@@ -18,6 +19,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use village_app::accounts::Identity;
 use village_app::accounts::{
     change_email, change_password, list_people, set_lived_experience, set_role, sign_in, sign_up,
     sign_up_mode, AccountError, SignUp,

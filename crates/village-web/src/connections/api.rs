@@ -39,7 +39,7 @@ pub struct SuggestionsQuery {
 
 async fn suggestions(
     state: &AppState,
-    who: &crate::auth::Identity,
+    who: &village_app::accounts::Identity,
     person: i64,
     ip: &str,
     limit: Option<usize>,

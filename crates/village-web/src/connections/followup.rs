@@ -2,7 +2,8 @@
 //! connector builds for someone who chose them, shares, and the person picks from.
 
 use crate::api::{ApiError, ApiJson};
-use crate::auth::{ApiUser, ClientAddress, CsrfToken, Identity, SignedIn};
+use crate::auth::{ApiUser, ClientAddress, SignedIn};
+use crate::csrf::CsrfToken;
 use crate::pages::{self, when, Errors, Layout, PageError, PageForm, PageResult};
 use crate::{now, AppState};
 use askama::Template;
@@ -12,6 +13,7 @@ use axum::response::{IntoResponse, Redirect};
 use axum::Json;
 use serde::Deserialize;
 use utoipa::ToSchema;
+use village_app::accounts::Identity;
 use village_app::connections::checkins::{check_in, my_checkins, CheckinOut};
 use village_app::connections::shortlists::{
     add_item, new_shortlist, pick, share, shortlist, shortlists, ShortlistOut,

@@ -2,7 +2,8 @@
 //! introduction with what each person can do next, a person's introductions, a group's inbox,
 //! and notices.
 
-use crate::auth::{ClientAddress, CsrfToken, Identity, SignedIn};
+use crate::auth::{ClientAddress, SignedIn};
+use crate::csrf::CsrfToken;
 use crate::pages::{self, when, Errors, Layout, PageForm, PageResult};
 use crate::{now, AppState};
 use askama::Template;
@@ -10,6 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
+use village_app::accounts::Identity;
 use village_app::connections::mine;
 use village_app::connections::{IntroductionRequest, Requested, Seen};
 use village_app::Error;
@@ -214,14 +216,21 @@ async fn new_page(
         return Ok(crate::hub::not_found_page(state, Some(identity), csrf));
     };
     // The person's own view of their profile, or what they let this connector see.
-    let profile =
-        match crate::people::view_profile(state, Some(identity), person_id, ip, now()).await {
-            Ok(Some(p)) => p,
-            Ok(None) => return Ok(crate::hub::not_found_page(state, Some(identity), csrf)),
-            Err(e) => return Err(e.into()),
-        };
+    let profile = match village_app::people::view_profile(
+        state,
+        Some(identity),
+        person_id,
+        ip,
+        now(),
+    )
+    .await
+    {
+        Ok(Some(p)) => p,
+        Ok(None) => return Ok(crate::hub::not_found_page(state, Some(identity), csrf)),
+        Err(e) => return Err(e.into()),
+    };
     if person_id != identity.user.id
-        && profile.relationship != village_domain::people::Relationship::Connector
+        && profile.relationship != village_domain::access::people::Relationship::Connector
     {
         return Ok(crate::hub::not_found_page(state, Some(identity), csrf));
     }

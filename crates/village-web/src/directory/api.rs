@@ -226,7 +226,7 @@ pub struct DecisionBody {
 
 async fn api_decide(
     state: &AppState,
-    identity: &crate::auth::Identity,
+    identity: &village_app::accounts::Identity,
     id: i64,
     approve: bool,
     reason: &str,

@@ -1,7 +1,8 @@
 //! Directory pages: find groups and activities (every filter in the address, so results can
 //! be shared), and each offer's own page in plain words.
 
-use crate::auth::{CsrfToken, MaybeSignedIn};
+use crate::auth::MaybeSignedIn;
+use crate::csrf::CsrfToken;
 use crate::pages::{self, Errors, Layout, PageResult};
 use crate::AppState;
 use askama::Template;

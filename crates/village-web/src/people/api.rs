@@ -2,10 +2,6 @@
 //! history, sharing choices, circles, connectors, and "my data" (export, access log, forget).
 //! Every call goes through the same functions as the pages.
 
-use super::{
-    access_log, export, forget, history, save_profile, section_json, sharing_choices, undo_edit,
-    view_profile, ConsentOut, EditOut, Export, ProfileView, SectionChange,
-};
 use crate::api::{ApiError, ApiJson};
 use crate::auth::{ApiUser, ClientAddress, MaybeSignedIn};
 use crate::{now, AppState};
@@ -18,6 +14,12 @@ use serde_json::Value;
 use utoipa::ToSchema;
 use village_app::people::circle::{
     self as circle_fns, CircleEntryOut, ConnectorOut, MembershipOut, NewEntry,
+};
+use village_app::people::information::{
+    access_log, export, section_json, sharing_choices, ConsentOut, EditOut, Export,
+};
+use village_app::people::{
+    forget, history, save_profile, undo_edit, view_profile, ProfileView, SectionChange,
 };
 use village_domain::error::ErrorCode;
 use village_domain::people::profile::{Content, Slot};
@@ -200,7 +202,7 @@ pub async fn api_put_my_profile(
 
 async fn put_profile(
     state: &AppState,
-    identity: &crate::auth::Identity,
+    identity: &village_app::accounts::Identity,
     person_id: i64,
     body: &Value,
     ip: &str,
@@ -255,7 +257,7 @@ pub async fn api_put_person_profile(
 
 async fn history_of(
     state: &AppState,
-    identity: &crate::auth::Identity,
+    identity: &village_app::accounts::Identity,
     person: i64,
     ip: &str,
 ) -> Result<Response, ApiError> {

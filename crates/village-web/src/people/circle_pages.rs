@@ -2,8 +2,8 @@
 //! SVG with a table as its text alternative), adding and inviting people, supporters,
 //! answering invitations, and choosing, accepting or offering connectors.
 
-use super::view_profile;
-use crate::auth::{ClientAddress, CsrfToken, Identity, SignedIn};
+use crate::auth::{ClientAddress, SignedIn};
+use crate::csrf::CsrfToken;
 use crate::pages::{self, Errors, Layout, PageForm, PageResult};
 use crate::{now, AppState};
 use askama::Template;
@@ -11,7 +11,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
+use village_app::accounts::Identity;
 use village_app::people::circle::{self as circle_fns, NewEntry};
+use village_app::people::view_profile;
 use village_app::Error;
 use village_domain::accounts::Role;
 use village_domain::directory::taxonomy::category_by_id;

@@ -4,7 +4,8 @@
 //! that they cannot read. Pages and API call the same functions.
 
 use crate::api::{ApiError, ApiJson};
-use crate::auth::{ApiUser, ClientAddress, CsrfToken, Identity, SignedIn};
+use crate::auth::{ApiUser, ClientAddress, SignedIn};
+use crate::csrf::CsrfToken;
 use crate::pages::{self, Errors, Layout, PageForm, PageResult};
 use crate::{now, AppState};
 use askama::Template;
@@ -13,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::Json;
 use serde::Deserialize;
+use village_app::accounts::Identity;
 use village_app::people::conversations::{
     notes, reply, write_note, ConversationOut, NoteBody, ReplyBody,
 };

@@ -7,11 +7,3 @@ pub mod api;
 pub mod circle_pages;
 pub mod conversations;
 pub mod pages;
-
-pub use village_app::people::information::{
-    access_log, export, section_json, sharing_choices, ConsentOut, EditOut, Export,
-};
-pub use village_app::people::{
-    forget, history, relationship_code, save_profile, undo_edit, view_profile, ProfileView,
-    SectionChange, Shown,
-};

@@ -467,7 +467,7 @@ pub(crate) async fn view_tokens_post(
         );
         return tokens_page(&state, &identity, &csrf, None, &form.name, errors, None).await;
     }
-    let token = auth::new_token();
+    let token = village_app::accounts::new_token();
     let now = now();
     village_app::accounts::changes::create_token(&state, &identity, name, &token, &ip, now).await?;
     tokens_page(
@@ -535,7 +535,7 @@ pub(crate) async fn view_delete_post(
     csrf: CsrfToken,
     PageForm(form): PageForm<NewPasswordForm>,
 ) -> PageResult {
-    match crate::people::forget(&state, &identity, &form.password, now()).await {
+    match village_app::people::forget(&state, &identity, &form.password, now()).await {
         Ok(()) => {
             let mut response = Redirect::to("/sign-in?done=account_deleted").into_response();
             response.headers_mut().append(

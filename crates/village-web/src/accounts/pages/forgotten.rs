@@ -146,7 +146,7 @@ pub(crate) async fn view_reset_post(
             ))
         }
     };
-    let hash = auth::hash_password(password.expose().to_string()).await?;
+    let hash = village_app::accounts::hash_password(password.expose().to_string()).await?;
     village_app::accounts::changes::reset_password(&state, &user, &hash, &ip, now).await?;
     Ok(Redirect::to("/sign-in?done=password_reset").into_response())
 }

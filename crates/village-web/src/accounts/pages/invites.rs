@@ -112,7 +112,7 @@ pub(crate) async fn view_admin_invites_post(
         errors.add("note", "Keep the note to 200 characters or fewer");
         return invites_page(&state, &identity, &csrf, None, errors, None).await;
     }
-    let token = auth::new_token();
+    let token = village_app::accounts::new_token();
     let now = now();
     village_app::accounts::changes::create_invite(
         &state,

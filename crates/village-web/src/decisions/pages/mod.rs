@@ -13,7 +13,8 @@ pub use results::*;
 pub use rounds::*;
 pub use spaces::*;
 
-use crate::auth::{ClientAddress, CsrfToken, Identity, MaybeSignedIn, SignedIn};
+use crate::auth::{ClientAddress, MaybeSignedIn, SignedIn};
+use crate::csrf::CsrfToken;
 use crate::pages::{self, Errors, Layout, PageForm, PageResult};
 use crate::{now, AppState};
 use askama::Template;
@@ -22,6 +23,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use village_app::accounts::Identity;
 use village_app::decisions::ProposalView;
 use village_app::Error;
 use village_domain::decisions::budget::{pounds, Paper, Phase};

@@ -10,7 +10,8 @@ pub use organisers::*;
 pub use review::*;
 pub use suggest::*;
 
-use crate::auth::{ClientAddress, CsrfToken, Identity, MaybeSignedIn, SignedIn};
+use crate::auth::{ClientAddress, MaybeSignedIn, SignedIn};
+use crate::csrf::CsrfToken;
 use crate::pages::{self, Errors, Layout, PageError, PageForm, PageResult};
 use crate::{now, AppState};
 use askama::Template;
@@ -19,6 +20,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::Value;
+use village_app::accounts::Identity;
 use village_app::directory::editing;
 use village_app::Error;
 use village_domain::directory::listing::{

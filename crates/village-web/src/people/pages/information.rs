@@ -22,7 +22,7 @@ pub(crate) async fn view_sharing(
     else {
         return Ok(pages::unavailable());
     };
-    let rows = crate::people::sharing_choices(&state, identity.user.id).await?;
+    let rows = village_app::people::information::sharing_choices(&state, identity.user.id).await?;
     let choices = rows
         .into_iter()
         .map(|k| {
@@ -224,7 +224,8 @@ pub(crate) async fn view_access_log(
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
 ) -> PageResult {
-    let rows = crate::people::access_log(&state, identity.user.id, None, 500).await?;
+    let rows =
+        village_app::people::information::access_log(&state, identity.user.id, None, 500).await?;
     let entries = rows
         .into_iter()
         .map(|r| {

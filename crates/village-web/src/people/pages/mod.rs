@@ -10,10 +10,8 @@ pub(crate) use history::*;
 pub(crate) use information::*;
 pub(crate) use section::*;
 
-use super::{
-    export, history, save_profile, undo_edit, view_profile, ProfileView, SectionChange, Shown,
-};
-use crate::auth::{ClientAddress, CsrfToken, Identity, MaybeSignedIn, SignedIn};
+use crate::auth::{ClientAddress, MaybeSignedIn, SignedIn};
+use crate::csrf::CsrfToken;
 use crate::pages::{self, Errors, Layout, PageError, PageForm, PageResult};
 use crate::{now, AppState};
 use askama::Template;
@@ -21,12 +19,18 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use village_app::accounts::Identity;
+use village_app::people::information::export;
+use village_app::people::{
+    history, save_profile, undo_edit, view_profile, ProfileView, SectionChange, Shown,
+};
 use village_app::Error;
+use village_domain::access::people::Relationship;
 use village_domain::directory::schedule::Weekday;
 use village_domain::directory::taxonomy::{Access, CATEGORIES};
 use village_domain::error::ErrorCode;
 use village_domain::people::profile::{Content, Slot};
-use village_domain::people::{Relationship, Section, Visibility};
+use village_domain::people::{Section, Visibility};
 
 /// One section on a profile page.
 pub struct SectionView {

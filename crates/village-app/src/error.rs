@@ -2,6 +2,7 @@
 //! answers each kind the same way on every page and API route (`village-web`'s `ApiError` and
 //! `PageError` are made from it). The stable codes are `village_domain::error::ErrorCode`.
 
+use village_domain::accounts::AttemptLimit;
 use village_domain::error::{ErrorCode, FieldError};
 use village_store::StoreError;
 
@@ -22,8 +23,14 @@ pub enum Error {
     /// Not possible in the thing's current state: a stable code and plain words.
     #[error("{1}")]
     Conflict(ErrorCode, String),
+    /// Too many tries in a short time (signing in, joining, password resets): wait this long.
+    #[error("too many tries; wait {}", .0.wait_words())]
+    Limited(AttemptLimit),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Something outside the store failed (hashing a password): logged, never shown.
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
 }
 
 impl From<FieldError> for Error {

@@ -124,7 +124,15 @@ impl From<village_app::Error> for ApiError {
             Error::Forbidden => ApiError::forbidden(),
             Error::NotFound(what) => ApiError::not_found(what),
             Error::Conflict(code, message) => ApiError::new(code, message),
+            Error::Limited(limit) => ApiError::new(
+                ErrorCode::TooManyAttempts,
+                format!(
+                    "Too many tries. Please wait {} and try again.",
+                    limit.wait_words()
+                ),
+            ),
             Error::Store(e) => e.into(),
+            Error::Other(e) => ApiError::internal(e),
         }
     }
 }

@@ -273,6 +273,9 @@ pub enum PageError {
     /// What was sent cannot be used, and there is no form to show again: plain words.
     #[error("{0}")]
     Invalid(String),
+    /// Too many tries in a short time: the page says how long to wait.
+    #[error("too many tries")]
+    Limited(village_domain::accounts::AttemptLimit),
     /// Something failed on our side: logged, and the visitor sees a calm page.
     #[error("storage failed: {0}")]
     Store(#[from] village_store::StoreError),
@@ -299,7 +302,9 @@ impl From<village_app::Error> for PageError {
                     .collect::<Vec<_>>()
                     .join(" "),
             ),
+            Error::Limited(limit) => PageError::Limited(limit),
             Error::Store(e) => PageError::Store(e),
+            Error::Other(e) => PageError::Other(e),
         }
     }
 }
@@ -339,6 +344,14 @@ impl IntoResponse for PageError {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 heading: "Something needs changing",
                 paragraphs: vec![words, "Go back and try again.".into()],
+            },
+            PageError::Limited(limit) => Problem {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                heading: "Too many tries",
+                paragraphs: vec![
+                    format!("To keep accounts safe, we pause after several tries that did not work. Please wait {} and try again.", limit.wait_words()),
+                    "If you have forgotten your password, you can reset it from the sign-in page.".into(),
+                ],
             },
             PageError::Store(e) => return store_failed(e),
             PageError::Other(e) => return store_failed(e),

@@ -2,7 +2,7 @@
 //! everywhere, API tokens) and a hub admin makes to who can join (invitations, the sign-up
 //! rule): each written in one transaction with its audit entry.
 
-use crate::accounts::{hash_token, limited, new_token, AccountError, Identity};
+use crate::accounts::{hash_token, limited, new_token, Identity};
 use crate::audit::record;
 use crate::App;
 use village_domain::access::{self, Action};
@@ -40,10 +40,10 @@ pub async fn request_password_reset(
     email: &Email,
     ip: &str,
     now: i64,
-) -> Result<(), AccountError> {
+) -> crate::Result<()> {
     let limit = state.settings.limits.reset_per_address;
     if limited(state, AttemptKind::ResetFromAddress, ip, limit, now).await? {
-        return Err(AccountError::Limited(limit));
+        return Err(crate::Error::Limited(limit));
     }
     let mut c = state.store.conn().await?;
     store::record_attempt(&mut c, AttemptKind::ResetFromAddress, ip, now).await?;

@@ -6,7 +6,7 @@ pub mod credentials;
 pub mod sessions;
 
 use crate::audit::record;
-use crate::App;
+use crate::{App, Error, Result};
 pub use credentials::{hash_password, hash_token, new_token, verify_password};
 use village_domain::access::{self, Action, Refusal};
 use village_domain::accounts::{
@@ -19,40 +19,36 @@ use village_store::{hub as hub_store, StoreError};
 
 pub use crate::identity::{Identity, Via};
 
-/// Why something an account holder asked for could not happen.
-pub enum AccountError {
-    Field(FieldError),
-    /// Too many tries: wait this long.
-    Limited(AttemptLimit),
-    WrongCredentials,
-    NotAllowed(Refusal),
-    Store(StoreError),
-    Other(anyhow::Error),
-}
-
-impl From<FieldError> for AccountError {
-    fn from(e: FieldError) -> Self {
-        AccountError::Field(e)
+/// An email address someone else's account already has, as the field problem people see.
+fn email_taken(e: StoreError) -> Error {
+    match e {
+        StoreError::Conflict("email") => FieldError::new(
+            "email",
+            ErrorCode::EmailTaken,
+            "There is already an account with this email address. Sign in instead, or reset your password.",
+        )
+        .into(),
+        other => Error::Store(other),
     }
 }
 
-impl From<StoreError> for AccountError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Conflict("email") => AccountError::Field(FieldError::new(
-                "email",
-                ErrorCode::EmailTaken,
-                "There is already an account with this email address. Sign in instead, or reset your password.",
-            )),
-            other => AccountError::Store(other),
-        }
+/// A refusal from the access rules about accounts, as the answer people get.
+fn refused(r: Refusal) -> Error {
+    match r {
+        Refusal::WouldLeaveNoAdmin => Error::Conflict(
+            ErrorCode::CannotChangeOwnAdminRole,
+            "Hub admins cannot change their own role, so the hub always has an admin. Ask another hub admin.".into(),
+        ),
+        Refusal::NotAllowed => Error::Forbidden,
     }
 }
 
-impl From<anyhow::Error> for AccountError {
-    fn from(e: anyhow::Error) -> Self {
-        AccountError::Other(e)
-    }
+/// The one answer for a wrong email address or password (never which of the two).
+fn wrong_credentials() -> Error {
+    Error::Conflict(
+        ErrorCode::WrongCredentials,
+        "The email address or password is not right.".into(),
+    )
 }
 
 /// The hub's current sign-up rule: what an admin chose, or the config file's starting value.
@@ -87,7 +83,7 @@ pub async fn check_credentials(
     password: &str,
     ip: &str,
     now: i64,
-) -> Result<UserRow, AccountError> {
+) -> Result<UserRow> {
     let limits = &state.settings.limits;
     let email_key = email.trim().to_lowercase();
     let by_address = limited(
@@ -128,7 +124,7 @@ pub async fn check_credentials(
         } else {
             limits.sign_in_per_account
         };
-        return Err(AccountError::Limited(limit));
+        return Err(Error::Limited(limit));
     }
     let user = {
         let mut c = state.store.conn().await?;
@@ -163,7 +159,7 @@ pub async fn check_credentials(
                 now,
             )
             .await?;
-            Err(AccountError::WrongCredentials)
+            Err(wrong_credentials())
         }
     }
 }
@@ -186,7 +182,7 @@ pub async fn sign_in(
     password: &str,
     ip: &str,
     now: i64,
-) -> Result<(UserRow, String), AccountError> {
+) -> Result<(UserRow, String)> {
     let user = check_credentials(state, email, password, ip, now).await?;
     let token = start_session(state, user.id, now).await?;
     let mut c = state.store.conn().await?;
@@ -213,60 +209,43 @@ pub struct SignUp<'a> {
 /// Make a member account. Checks every field (all problems at once), the hub's sign-up rule
 /// and the per-address limit; the account and its invite are written together or not at all.
 #[tracing::instrument(skip_all)]
-pub async fn sign_up(
-    state: &App,
-    input: &SignUp<'_>,
-    ip: &str,
-    now: i64,
-) -> Result<UserRow, Vec<AccountError>> {
-    let one = |e: AccountError| vec![e];
+pub async fn sign_up(state: &App, input: &SignUp<'_>, ip: &str, now: i64) -> Result<UserRow> {
     let limit = state.settings.limits.sign_up_per_address;
-    if limited(state, AttemptKind::SignUpFromAddress, ip, limit, now)
-        .await
-        .map_err(|e| one(e.into()))?
-    {
-        return Err(one(AccountError::Limited(limit)));
+    if limited(state, AttemptKind::SignUpFromAddress, ip, limit, now).await? {
+        return Err(Error::Limited(limit));
     }
     {
-        let mut c = state.store.conn().await.map_err(|e| one(e.into()))?;
-        store::record_attempt(&mut c, AttemptKind::SignUpFromAddress, ip, now)
-            .await
-            .map_err(|e| one(e.into()))?;
+        let mut c = state.store.conn().await?;
+        store::record_attempt(&mut c, AttemptKind::SignUpFromAddress, ip, now).await?;
     }
-    let mode = sign_up_mode(state).await.map_err(|e| one(e.into()))?;
+    let mode = sign_up_mode(state).await?;
     let invite_hash = input.invite.filter(|t| !t.is_empty()).map(hash_token);
     let invite_id = match &invite_hash {
         Some(hash) => {
-            let mut c = state.store.conn().await.map_err(|e| one(e.into()))?;
-            store::open_invite(&mut c, hash, now)
-                .await
-                .map_err(|e| one(e.into()))?
+            let mut c = state.store.conn().await?;
+            store::open_invite(&mut c, hash, now).await?
         }
         None => None,
     };
     if mode == SignUpMode::InviteOnly && invite_id.is_none() {
-        return Err(one(AccountError::Field(FieldError::new(
+        return Err(Error::Field(FieldError::new(
             "email",
             ErrorCode::InviteRequired,
             "This hub is invitation only just now. Ask someone who runs it for an invitation link. If you had one, it may have been used already or run out.",
-        ))));
+        )));
     }
     let mut problems = Vec::new();
-    let email = Email::parse(input.email)
-        .map_err(|e| problems.push(AccountError::Field(e)))
-        .ok();
+    let email = Email::parse(input.email).map_err(|e| problems.push(e)).ok();
     let name = DisplayName::parse(input.display_name)
-        .map_err(|e| problems.push(AccountError::Field(e)))
+        .map_err(|e| problems.push(e))
         .ok();
     let password = NewPassword::parse(input.password, &[input.email, input.display_name])
-        .map_err(|e| problems.push(AccountError::Field(e)))
+        .map_err(|e| problems.push(e))
         .ok();
     let (Some(email), Some(name), Some(password)) = (email, name, password) else {
-        return Err(problems);
+        return Err(problems.into());
     };
-    let hash = hash_password(password.expose().to_string())
-        .await
-        .map_err(|e| one(e.into()))?;
+    let hash = hash_password(password.expose().to_string()).await?;
     let write = async {
         let mut tx = state.store.begin().await?;
         let id = store::create_user(
@@ -279,10 +258,11 @@ pub async fn sign_up(
             },
             now,
         )
-        .await?;
+        .await
+        .map_err(email_taken)?;
         if let Some(invite) = invite_id {
             if !store::use_invite(&mut tx, invite, id, now).await? {
-                return Err(AccountError::Field(FieldError::new(
+                return Err(Error::Field(FieldError::new(
                     "email",
                     ErrorCode::InviteUsed,
                     "That invitation link has just been used by someone else. Ask for a new one.",
@@ -306,9 +286,9 @@ pub async fn sign_up(
         let user = store::user_by_id(&mut tx, id).await?;
         tx.commit().await?;
         state.forget_home_counts();
-        user.ok_or_else(|| AccountError::Other(anyhow::anyhow!("new account vanished")))
+        user.ok_or_else(|| Error::Other(anyhow::anyhow!("new account vanished")))
     };
-    write.await.map_err(one)
+    write.await
 }
 
 /// Change a password after checking the current one. Other sessions are ended.
@@ -320,11 +300,11 @@ pub async fn change_password(
     new: &str,
     ip: &str,
     now: i64,
-) -> Result<(), AccountError> {
+) -> Result<()> {
     let user = &identity.user;
     let new = NewPassword::parse(new, &[&user.email, &user.display_name])?;
     if !verify_password(current.to_string(), Some(user.password_hash.clone())).await {
-        return Err(AccountError::Field(FieldError::new(
+        return Err(Error::Field(FieldError::new(
             "current_password",
             ErrorCode::CurrentPasswordWrong,
             "Your current password is not right",
@@ -356,7 +336,7 @@ pub async fn change_email(
     password: &str,
     ip: &str,
     now: i64,
-) -> Result<(), AccountError> {
+) -> Result<()> {
     let email = Email::parse(new_email)?;
     if !verify_password(
         password.to_string(),
@@ -364,7 +344,7 @@ pub async fn change_email(
     )
     .await
     {
-        return Err(AccountError::Field(FieldError::new(
+        return Err(Error::Field(FieldError::new(
             "password",
             ErrorCode::PasswordWrong,
             "Your password is not right",
@@ -372,7 +352,9 @@ pub async fn change_email(
     }
     let old = identity.user.email.clone();
     let mut tx = state.store.begin().await?;
-    store::set_email(&mut tx, identity.user.id, email.as_str(), now).await?;
+    store::set_email(&mut tx, identity.user.id, email.as_str(), now)
+        .await
+        .map_err(email_taken)?;
     record(
         &mut tx,
         Some(identity.user.id),
@@ -406,7 +388,7 @@ pub async fn set_lived_experience(
     lived: &LivedExperience,
     ip: &str,
     now: i64,
-) -> Result<(), AccountError> {
+) -> Result<()> {
     let mut tx = state.store.begin().await?;
     store::set_lived_experience(&mut tx, identity.user.id, lived, now).await?;
     let detail = if lived.declared {
@@ -437,16 +419,11 @@ pub async fn set_role(
     role: Role,
     ip: &str,
     now: i64,
-) -> Result<UserRow, AccountError> {
-    access::check(&identity.actor(), Action::ChangeRole { target })
-        .map_err(AccountError::NotAllowed)?;
+) -> Result<UserRow> {
+    access::check(&identity.actor(), Action::ChangeRole { target }).map_err(refused)?;
     let mut tx = state.store.begin().await?;
     let Some(before) = store::user_by_id(&mut tx, target).await? else {
-        return Err(AccountError::Field(FieldError::new(
-            "id",
-            ErrorCode::AccountNotFound,
-            "There is no account with that number",
-        )));
+        return Err(Error::NotFound("account with that id"));
     };
     store::set_role(&mut tx, target, role, now).await?;
     let detail = format!("from {} to {}", before.role, role.as_str());
@@ -462,7 +439,7 @@ pub async fn set_role(
     .await?;
     let after = store::user_by_id(&mut tx, target).await?;
     tx.commit().await?;
-    after.ok_or_else(|| AccountError::Other(anyhow::anyhow!("account vanished")))
+    after.ok_or_else(|| Error::Other(anyhow::anyhow!("account vanished")))
 }
 
 /// The admin list of accounts. Every person shown (other than the admin) gets an audit entry,
@@ -474,8 +451,8 @@ pub async fn list_people(
     filter: &UserFilter,
     ip: &str,
     now: i64,
-) -> Result<(Vec<UserRow>, i64), AccountError> {
-    access::check(&identity.actor(), Action::ListAccounts).map_err(AccountError::NotAllowed)?;
+) -> Result<(Vec<UserRow>, i64)> {
+    access::check(&identity.actor(), Action::ListAccounts).map_err(refused)?;
     let mut tx = state.store.begin().await?;
     let (rows, total) = store::list_users(&mut tx, filter).await?;
     for row in rows.iter().filter(|r| r.id != identity.user.id) {
@@ -502,7 +479,7 @@ pub async fn create_account(
     password: &str,
     role: Role,
     now: i64,
-) -> Result<i64, AccountError> {
+) -> Result<i64> {
     let email = Email::parse(email)?;
     let name = DisplayName::parse(display_name)?;
     let password = NewPassword::parse(password, &[email.as_str(), name.as_str()])?;
@@ -518,7 +495,8 @@ pub async fn create_account(
         },
         now,
     )
-    .await?;
+    .await
+    .map_err(email_taken)?;
     record(
         &mut tx,
         None,
@@ -531,21 +509,6 @@ pub async fn create_account(
     .await?;
     tx.commit().await?;
     Ok(id)
-}
-
-impl std::fmt::Display for AccountError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            AccountError::Field(e) => write!(f, "{}: {}", e.field, e.message),
-            AccountError::Limited(l) => write!(f, "too many tries; wait {}", l.wait_words()),
-            AccountError::WrongCredentials => {
-                f.write_str("the email address or password is not right")
-            }
-            AccountError::NotAllowed(_) => f.write_str("not allowed"),
-            AccountError::Store(e) => write!(f, "{e}"),
-            AccountError::Other(e) => write!(f, "{e}"),
-        }
-    }
 }
 
 /// A member's display name ("" once they have left the hub). Callers have already checked

@@ -6,7 +6,7 @@ pub mod decisions;
 pub mod directory;
 pub mod people;
 
-use crate::accounts::{create_account, AccountError};
+use crate::accounts::create_account;
 use village_domain::accounts::{LivedExperience, LivedExperienceKind, Role};
 use village_store::accounts as store;
 use village_store::Store;
@@ -67,7 +67,7 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<Loaded> {
 
 /// Load the demo's people: the founding accounts, forty members with profiles and circles,
 /// and the connectors some of them chose. Returns how many accounts were new.
-async fn load_people(store_: &Store, now: i64) -> Result<usize, AccountError> {
+async fn load_people(store_: &Store, now: i64) -> crate::Result<usize> {
     let mut added = 0;
     let mut new_ids = std::collections::HashMap::new();
     let founding = PEOPLE.iter().map(|p| (p.email, p.name, p.role, p.lived));
@@ -101,9 +101,7 @@ async fn load_people(store_: &Store, now: i64) -> Result<usize, AccountError> {
     }
     for p in people::PEOPLE {
         if let Some(id) = new_ids.get(p.email) {
-            people::fill(store_, p, *id, now)
-                .await
-                .map_err(AccountError::Other)?;
+            people::fill(store_, p, *id, now).await?;
         }
     }
     // Bronwen, the steward, is the demo's safeguarding lead.
@@ -111,8 +109,6 @@ async fn load_people(store_: &Store, now: i64) -> Result<usize, AccountError> {
         let mut c = store_.conn().await?;
         store::set_safeguarding_lead(&mut c, *id, true, now).await?;
     }
-    people::link(store_, now)
-        .await
-        .map_err(AccountError::Other)?;
+    people::link(store_, now).await?;
     Ok(added)
 }

@@ -163,7 +163,6 @@ pub async fn api_set_role(
             display_name: u.display_name,
             created_at: u.created_at,
         })),
-        Err(AccountError::Field(_)) => Err(ApiError::not_found("account with that id")),
         Err(e) => Err(e.into()),
     }
 }

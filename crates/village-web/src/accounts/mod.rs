@@ -22,36 +22,17 @@ use utoipa::ToSchema;
 use village_app::accounts::Identity;
 use village_app::accounts::{
     change_email, change_password, list_people, set_lived_experience, set_role, sign_in, sign_up,
-    sign_up_mode, AccountError, SignUp,
+    sign_up_mode, SignUp,
 };
-use village_domain::access::{self, Action, Refusal};
+use village_app::Error;
+use village_domain::access::{self, Action};
 use village_domain::accounts::{
-    AttemptLimit, DisplayName, Email, LivedExperience, LivedExperienceKind, NewPassword, Role,
-    SignUpMode,
+    DisplayName, Email, LivedExperience, LivedExperienceKind, NewPassword, Role, SignUpMode,
 };
 use village_domain::error::ErrorCode;
 use village_store::accounts::{UserFilter, UserRow};
 use village_store::StoreError;
 
-impl From<AccountError> for ApiError {
-    fn from(e: AccountError) -> Self {
-        match e {
-            AccountError::Field(f) => f.into(),
-            AccountError::Limited(limit) => ApiError::new(ErrorCode::TooManyAttempts,
-                format!("Too many tries. Please wait {} and try again.", limit.wait_words()),
-            ),
-            AccountError::WrongCredentials => ApiError::new(ErrorCode::WrongCredentials,
-                "The email address or password is not right.",
-            ),
-            AccountError::NotAllowed(Refusal::WouldLeaveNoAdmin) => ApiError::new(ErrorCode::CannotChangeOwnAdminRole,
-                "Hub admins cannot change their own role, so the hub always has an admin. Ask another hub admin.",
-            ),
-            AccountError::NotAllowed(Refusal::NotAllowed) => ApiError::forbidden(),
-            AccountError::Store(e) => ApiError::internal(e),
-            AccountError::Other(e) => ApiError::internal(e),
-        }
-    }
-}
 // ---- Pages ----------------------------------------------------------------------------
 
 pub struct FieldSpec {

@@ -208,11 +208,11 @@ pub(crate) async fn view_email_post(
 ) -> Response {
     match change_email(&state, &identity, &form.email, &form.password, &ip, now()).await {
         Ok(()) => Redirect::to("/account?done=email_changed").into_response(),
-        Err(AccountError::Field(f)) => pages::render(
+        Err(Error::Field(f)) => pages::render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &email_page(&state, &identity, &csrf, &form.email, f.into()),
         ),
-        Err(e) => account_error_page(e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -275,11 +275,11 @@ pub(crate) async fn view_password_post(
     .await
     {
         Ok(()) => Redirect::to("/account?done=password_changed").into_response(),
-        Err(AccountError::Field(f)) => pages::render(
+        Err(Error::Field(f)) => pages::render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &password_page(&state, &identity, &csrf, f.into()),
         ),
-        Err(e) => account_error_page(e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -371,7 +371,7 @@ pub(crate) async fn view_lived_post(
     };
     match set_lived_experience(&state, &identity, &lived, &ip, now()).await {
         Ok(()) => Redirect::to("/account?done=lived_experience_saved").into_response(),
-        Err(e) => account_error_page(e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 

@@ -52,8 +52,7 @@ pub(crate) async fn view_forgotten_post(
     };
     match village_app::accounts::changes::request_password_reset(&state, &email, &ip, now()).await {
         Ok(()) => {}
-        Err(AccountError::Limited(limit)) => return Ok(too_many(&state, &csrf, limit)),
-        Err(e) => return Ok(account_error_page(e)),
+        Err(e) => return Err(e.into()),
     }
     Ok(pages::problem(
         &state,

@@ -1,7 +1,7 @@
 //! The account pages, by family.
 
 pub(crate) use super::*;
-use crate::pages::{self, PageResult};
+use crate::pages::{self, PageError, PageResult};
 
 mod account;
 mod forgotten;

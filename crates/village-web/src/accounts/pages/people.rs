@@ -58,10 +58,7 @@ pub(crate) async fn view_admin_users_get(
     };
     let (rows, total) = match list_people(&state, &identity, &filter, &ip, now()).await {
         Ok(r) => r,
-        Err(AccountError::NotAllowed(_)) => {
-            return Ok(pages::forbidden(&state, Some(&identity), &csrf))
-        }
-        Err(e) => return Ok(account_error_page(e)),
+        Err(e) => return Err(e.into()),
     };
     let link = |p: i64| {
         format!(
@@ -142,10 +139,8 @@ pub(crate) async fn view_admin_role_post(
         };
     match set_role(&state, &identity, id, role, &ip, now()).await {
         Ok(_) => Redirect::to("/admin/users?done=role_changed").into_response(),
-        Err(AccountError::NotAllowed(Refusal::NotAllowed)) => {
-            pages::forbidden(&state, Some(&identity), &csrf)
-        }
-        Err(AccountError::NotAllowed(Refusal::WouldLeaveNoAdmin)) => pages::problem(
+        Err(Error::Forbidden) => pages::forbidden(&state, Some(&identity), &csrf),
+        Err(Error::Conflict(ErrorCode::CannotChangeOwnAdminRole, _)) => pages::problem(
             &state,
             Some(&identity),
             &csrf,
@@ -153,7 +148,7 @@ pub(crate) async fn view_admin_role_post(
             "You cannot change your own role",
             &["So that the hub always has an admin, ask another hub admin to change your role."],
         ),
-        Err(AccountError::Field(_)) => pages::problem(
+        Err(Error::NotFound(_)) => pages::problem(
             &state,
             Some(&identity),
             &csrf,
@@ -161,6 +156,6 @@ pub(crate) async fn view_admin_role_post(
             "We cannot find that person",
             &["Their account may have been deleted."],
         ),
-        Err(e) => account_error_page(e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }

@@ -74,7 +74,7 @@ pub(crate) async fn view_sign_in_post(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     PageForm(form): PageForm<SignInForm>,
-) -> Response {
+) -> PageResult {
     let mut errors = Errors::none();
     if form.email.trim().is_empty() {
         errors.add("email", "Enter your email address");
@@ -91,7 +91,7 @@ pub(crate) async fn view_sign_in_post(
             errors,
             None,
         );
-        return pages::render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        return Ok(pages::render(StatusCode::UNPROCESSABLE_ENTITY, &page));
     }
     match sign_in(&state, &form.email, &form.password, &ip, now()).await {
         Ok((_, token)) => {
@@ -99,9 +99,9 @@ pub(crate) async fn view_sign_in_post(
             response
                 .headers_mut()
                 .append(header::SET_COOKIE, auth::session_cookie(&state, &token));
-            response
+            Ok(response)
         }
-        Err(AccountError::WrongCredentials) => {
+        Err(Error::Conflict(ErrorCode::WrongCredentials, _)) => {
             let mut errors = Errors::none();
             errors.add(
                 "email",
@@ -115,36 +115,9 @@ pub(crate) async fn view_sign_in_post(
                 errors,
                 None,
             );
-            pages::render(StatusCode::UNAUTHORIZED, &page)
+            Ok(pages::render(StatusCode::UNAUTHORIZED, &page))
         }
-        Err(AccountError::Limited(limit)) => too_many(&state, &csrf, limit),
-        Err(other) => account_error_page(other),
-    }
-}
-
-pub(crate) fn too_many(state: &AppState, csrf: &CsrfToken, limit: AttemptLimit) -> Response {
-    let wait = format!(
-        "To keep accounts safe, we pause after several tries that did not work. Please wait {} and try again.",
-        limit.wait_words()
-    );
-    pages::problem(
-        state,
-        None,
-        csrf,
-        StatusCode::TOO_MANY_REQUESTS,
-        "Too many tries",
-        &[
-            &wait,
-            "If you have forgotten your password, you can reset it from the sign-in page.",
-        ],
-    )
-}
-
-pub(crate) fn account_error_page(e: AccountError) -> Response {
-    match e {
-        AccountError::Store(e) => pages::PageError::Store(e).into_response(),
-        AccountError::Other(e) => pages::PageError::Other(e).into_response(),
-        _ => pages::unavailable(),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -249,14 +222,15 @@ pub(crate) async fn view_sign_up_post(
             response.headers_mut().append(header::SET_COOKIE, cookie);
             Ok(response)
         }
-        Err(problems) => {
+        Err(e @ (Error::Field(_) | Error::Fields(_))) => {
             let mut errors = Errors::none();
-            for p in problems {
-                match p {
-                    AccountError::Field(f) => errors.add_field_error(&f),
-                    AccountError::Limited(limit) => return Ok(too_many(&state, &csrf, limit)),
-                    other => return Ok(account_error_page(other)),
-                }
+            let problems = match e {
+                Error::Fields(list) => list,
+                Error::Field(f) => vec![f],
+                _ => Vec::new(),
+            };
+            for f in &problems {
+                errors.add_field_error(f);
             }
             let invite_only = matches!(sign_up_mode(&state).await, Ok(SignUpMode::InviteOnly));
             Ok(pages::render(
@@ -264,6 +238,7 @@ pub(crate) async fn view_sign_up_post(
                 &sign_up_page(&state, &csrf, &form, errors, invite_only),
             ))
         }
+        Err(e) => Err(e.into()),
     }
 }
 

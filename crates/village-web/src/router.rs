@@ -17,10 +17,23 @@ pub fn router(state: AppState) -> Router {
     page_routes()
         .merge(api_router)
         .route("/api/v1/openapi.json", get(openapi_json))
-        // The download's first address, kept for clients written against it.
+        // Earlier names, kept for clients written against them (not in the OpenAPI document):
+        // the download's first address, "services" and "organisations" for offers and groups.
         .route(
             "/api/v1/me/export",
             get(crate::people::api::api_my_information),
+        )
+        .route(
+            "/api/v1/directory/services/{id}/changes",
+            post(crate::directory::api::api_suggest_change),
+        )
+        .route(
+            "/api/v1/directory/services/{id}/history",
+            get(crate::directory::api::api_history),
+        )
+        .route(
+            "/api/v1/organisations/{id}/introductions",
+            get(crate::connections::api::api_inbox),
         )
         .fallback(crate::hub::not_found)
         .layer(axum::middleware::from_fn_with_state(
@@ -130,8 +143,8 @@ fn page_routes() -> Router<AppState> {
             get(crate::directory::pages::view_offer_get),
         )
         .route(
-            "/directory/organisations/{id}",
-            get(crate::directory::pages::view_organisation_get),
+            "/directory/groups/{id}",
+            get(crate::directory::pages::view_group_get),
         )
         // Community editing: suggestions and review
         .route(
@@ -178,7 +191,7 @@ fn page_routes() -> Router<AppState> {
         )
         // Organisers: claiming a group, editing its listings
         .route(
-            "/directory/organisations/{id}/claim",
+            "/directory/groups/{id}/claim",
             get(crate::directory::editing::view_claim_get)
                 .post(crate::directory::editing::view_claim_post),
         )
@@ -255,6 +268,13 @@ fn page_routes() -> Router<AppState> {
             "/me/data/everything",
             get(|| async { Redirect::permanent("/me/information/everything") }),
         )
+        // A group's pages were at /organisations/ and /directory/organisations/ before.
+        .route("/directory/organisations/{id}", get(group_moved))
+        .route(
+            "/directory/organisations/{id}/claim",
+            get(group_moved).post(group_moved),
+        )
+        .route("/organisations/{id}/introductions", get(group_moved))
         .route(
             "/me/information/everything",
             get(crate::people::pages::view_everything),
@@ -464,7 +484,7 @@ fn page_routes() -> Router<AppState> {
             post(crate::connections::pages::view_act),
         )
         .route(
-            "/organisations/{id}/introductions",
+            "/groups/{id}/introductions",
             get(crate::connections::pages::view_inbox),
         )
         .route(
@@ -548,7 +568,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::audit::api_my_audit))
         .routes(routes!(crate::audit::api_audit_log))
         .routes(routes!(
-            crate::directory::api::api_suggest_listing,
+            crate::directory::api::api_suggest_offer,
             crate::directory::api::api_my_suggestions
         ))
         .routes(routes!(crate::directory::api::api_suggest_change))
@@ -685,4 +705,18 @@ async fn openapi_json() -> Response {
             .into_response(),
         Err(e) => ApiError::internal(e).into_response(),
     }
+}
+
+/// The same address under `/groups/` or `/directory/groups/`, for bookmarks made before groups
+/// had their own word (a 308 keeps a form's POST a POST).
+async fn group_moved(uri: axum::http::Uri) -> Redirect {
+    let path = uri.path();
+    let moved = match path.strip_prefix("/directory/organisations/") {
+        Some(rest) => format!("/directory/groups/{rest}"),
+        None => format!(
+            "/groups/{}",
+            path.strip_prefix("/organisations/").unwrap_or_default()
+        ),
+    };
+    Redirect::permanent(&moved)
 }

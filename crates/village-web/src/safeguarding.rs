@@ -392,7 +392,7 @@ async fn concern_page(
             about_link: c
                 .about_organisation
                 .as_ref()
-                .map(|o| format!("/directory/organisations/{o}")),
+                .map(|o| format!("/directory/groups/{o}")),
             about: c.about_name,
             raised_by: c.raised_by_name,
             raised: pages::when(c.raised_at),

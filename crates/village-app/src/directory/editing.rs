@@ -192,7 +192,7 @@ pub async fn suggest_record(
     {
         return conflict(
             ErrorCode::ListingExists,
-            "A listing with that id exists: suggest a change to it instead.",
+            "An offer with that id exists: suggest a change to it instead.",
         );
     }
     let row = keep_suggestion(
@@ -384,7 +384,7 @@ pub async fn decide(
         // The history is public: it names the steward who approved, not the member who
         // suggested (stewards see who suggested what in the review queue).
         let change = if s.kind == "new" {
-            "New listing suggested by a member"
+            "New offer suggested by a member"
         } else {
             "Change suggested by a member"
         };

@@ -106,7 +106,7 @@ pub struct MarkBody {
 /// Save or dismiss an offer. Dismissed offers stay out of your suggestions, and ones like
 /// them count a little less.
 #[utoipa::path(put, path = "/api/v1/me/suggestion-marks/{offer_id}", tag = "connections", request_body = MarkBody,
-    params(("offer_id" = String, Path, description = "The ORUK service id")),
+    params(("offer_id" = String, Path, description = "The offer's id (its ORUK service id)")),
     responses((status = 204), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
     security(("bearer" = []), ()))]
 pub async fn api_mark(
@@ -136,7 +136,7 @@ pub async fn api_mark(
 
 /// Take away a save or a dismissal.
 #[utoipa::path(delete, path = "/api/v1/me/suggestion-marks/{offer_id}", tag = "connections",
-    params(("offer_id" = String, Path, description = "The ORUK service id")),
+    params(("offer_id" = String, Path, description = "The offer's id (its ORUK service id)")),
     responses((status = 204), (status = 401, body = crate::api::ErrorBody)),
     security(("bearer" = []), ()))]
 pub async fn api_unmark(
@@ -341,8 +341,8 @@ pub async fn api_my_introductions(
 
 /// For a group's organisers (and stewards): introductions sent to the organisation's offers,
 /// each with only the minimum.
-#[utoipa::path(get, path = "/api/v1/organisations/{id}/introductions", tag = "connections",
-    params(("id" = String, Path, description = "The ORUK organization id")),
+#[utoipa::path(get, path = "/api/v1/groups/{id}/introductions", tag = "connections",
+    params(("id" = String, Path, description = "The group's id (its ORUK organization id)")),
     responses((status = 200, body = Vec<IntroductionOut>), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)),
     security(("bearer" = []), ()))]
 pub async fn api_inbox(

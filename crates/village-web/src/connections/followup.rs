@@ -296,7 +296,7 @@ pub async fn api_share(
 
 /// Pick an offer from a shortlist shared with you (your connector is told).
 #[utoipa::path(post, path = "/api/v1/shortlists/{id}/items/{offer_id}/pick", tag = "connections",
-    params(("id" = i64, Path, description = "The shortlist"), ("offer_id" = String, Path, description = "The ORUK service id")),
+    params(("id" = i64, Path, description = "The shortlist"), ("offer_id" = String, Path, description = "The offer's id (its ORUK service id)")),
     responses((status = 200, body = ShortlistOut), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)),
     security(("bearer" = []), ()))]
 pub async fn api_pick(

@@ -408,7 +408,7 @@ pub(crate) async fn view_introduction(
             format!("Introduction to {}", row.offer_name),
         ),
         back: match (&row.organization_id, group_view) {
-            (Some(org), true) => format!("/organisations/{org}/introductions"),
+            (Some(org), true) => format!("/groups/{org}/introductions"),
             _ => "/me/introductions".to_string(),
         },
         id,

@@ -14,7 +14,7 @@ use village_app::directory::editing;
 use village_domain::directory::listing::{ChangeForm, CostLine, PlaceLine, TimeLine};
 use village_store::directory::SuggestionRow;
 
-/// A suggested listing or change, and where its review is up to.
+/// A suggested offer or change, and where its review is up to.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SuggestionOut {
     pub id: i64,
@@ -49,7 +49,7 @@ fn out(s: SuggestionRow) -> SuggestionOut {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct NewListingBody {
+pub struct NewOfferBody {
     /// A whole ORUK 3.0 service record with a new UUID `id`.
     #[schema(value_type = Object)]
     pub record: Value,
@@ -57,16 +57,16 @@ pub struct NewListingBody {
     pub why: String,
 }
 
-/// Suggest a new listing. Nothing is public until a steward approves it.
+/// Suggest a new offer. Nothing is public until a steward approves it.
 #[utoipa::path(post, path = "/api/v1/directory/suggestions", tag = "directory",
-    request_body = NewListingBody,
+    request_body = NewOfferBody,
     responses((status = 201, body = SuggestionOut), (status = 401, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
     security(("bearer" = []), ()))]
-pub async fn api_suggest_listing(
+pub async fn api_suggest_offer(
     State(state): State<AppState>,
     ApiUser(identity): ApiUser,
     ClientAddress(ip): ClientAddress,
-    ApiJson(body): ApiJson<NewListingBody>,
+    ApiJson(body): ApiJson<NewOfferBody>,
 ) -> Result<(StatusCode, Json<SuggestionOut>), ApiError> {
     let row =
         editing::suggest_record(&state, &identity, &body.record, &body.why, &ip, now()).await?;
@@ -145,10 +145,10 @@ pub struct CostBody {
     pub description: String,
 }
 
-/// Suggest a change to a listing: its name, description, email, website, when and where it
+/// Suggest a change to an offer: its name, description, email, website, when and where it
 /// happens, what it costs, who it is for, its access and whether it has space.
-#[utoipa::path(post, path = "/api/v1/directory/services/{id}/changes", tag = "directory",
-    params(("id" = String, Path, description = "The ORUK service id")),
+#[utoipa::path(post, path = "/api/v1/directory/offers/{id}/changes", tag = "directory",
+    params(("id" = String, Path, description = "The offer's id (its ORUK service id)")),
     request_body = ChangeBody,
     responses((status = 201, body = SuggestionOut), (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
     security(("bearer" = []), ()))]
@@ -266,7 +266,7 @@ pub async fn api_reject(
     api_decide(&state, &identity, id, false, &body.reason, &ip).await
 }
 
-/// One version of a listing.
+/// One version of an offer.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VersionOut {
     pub id: i64,
@@ -278,9 +278,9 @@ pub struct VersionOut {
     pub record: Value,
 }
 
-/// A listing's versions, newest first: who, when, what and why.
-#[utoipa::path(get, path = "/api/v1/directory/services/{id}/history", tag = "directory",
-    params(("id" = String, Path, description = "The ORUK service id")),
+/// An offer's versions, newest first: who, when, what and why.
+#[utoipa::path(get, path = "/api/v1/directory/offers/{id}/history", tag = "directory",
+    params(("id" = String, Path, description = "The offer's id (its ORUK service id)")),
     responses((status = 200, body = Vec<VersionOut>), (status = 404, body = crate::api::ErrorBody)))]
 pub async fn api_history(
     State(state): State<AppState>,

@@ -666,7 +666,7 @@ pub(crate) async fn view_offer_get(
 }
 
 #[derive(Template)]
-#[template(path = "directory/organisation.html")]
+#[template(path = "directory/group.html")]
 struct OrganisationPage {
     layout: Layout,
     name: String,
@@ -680,7 +680,7 @@ struct OrganisationPage {
     inbox_href: Option<String>,
 }
 
-pub(crate) async fn view_organisation_get(
+pub(crate) async fn view_group_get(
     State(state): State<AppState>,
     MaybeSignedIn(identity): MaybeSignedIn,
     csrf: CsrfToken,
@@ -699,7 +699,7 @@ pub(crate) async fn view_organisation_get(
             &csrf,
             StatusCode::NOT_FOUND,
             "We cannot find that group",
-            &["It may not have any listings at the moment. Try searching the directory."],
+            &["It may not have any offers at the moment. Try searching the directory."],
         ));
     };
     let field = |k: &str| {
@@ -725,7 +725,7 @@ pub(crate) async fn view_organisation_get(
     Ok(pages::page(&OrganisationPage {
         inbox_href: organises.then(|| {
             format!(
-                "/organisations/{}/introductions",
+                "/groups/{}/introductions",
                 form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
             )
         }),

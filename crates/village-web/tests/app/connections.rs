@@ -507,22 +507,23 @@ async fn the_introduction_journey_for_person_connector_and_group(backend: Backen
         assert!(!text.contains(private), "{private} in {text}");
     }
     assert_eq!(theirs["actions"], json!(["accept", "decline"]));
-    let (s, inbox) = get(
-        &app,
-        &olu,
-        &format!("/api/v1/organisations/{ORG}/introductions"),
-    )
-    .await;
+    let (s, inbox) = get(&app, &olu, &format!("/api/v1/groups/{ORG}/introductions")).await;
     assert_eq!((s, inbox.as_array().unwrap().len()), (200, 1));
     assert!(!inbox.to_string().contains("Okafor"));
+    // The address from before groups had one name answers the same.
     assert_eq!(
         get(
             &app,
-            &mo,
+            &olu,
             &format!("/api/v1/organisations/{ORG}/introductions")
         )
-        .await
-        .0,
+        .await,
+        (200, inbox.clone())
+    );
+    assert_eq!(
+        get(&app, &mo, &format!("/api/v1/groups/{ORG}/introductions"))
+            .await
+            .0,
         404
     );
     assert_eq!(get(&app, &mo, &one).await.0, 404);
@@ -722,7 +723,7 @@ async fn the_introduction_journey_for_person_connector_and_group(backend: Backen
         .unwrap();
     assert!(html.contains("The group said no"), "{html}");
     let html = olu
-        .get(app.url(&format!("/organisations/{ORG}/introductions")))
+        .get(app.url(&format!("/groups/{ORG}/introductions")))
         .send()
         .await
         .unwrap()
@@ -730,6 +731,17 @@ async fn the_introduction_journey_for_person_connector_and_group(backend: Backen
         .await
         .unwrap();
     assert!(html.contains("Pat") && !html.contains("Okafor"));
+    // An old bookmark is sent on to the page's new address.
+    let r = olu
+        .get(app.url(&format!("/organisations/{ORG}/introductions")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 308);
+    assert_eq!(
+        r.headers()["location"],
+        format!("/groups/{ORG}/introductions").as_str()
+    );
 }
 
 async fn shortlists_and_check_ins(backend: Backend) {

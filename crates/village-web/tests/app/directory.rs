@@ -56,7 +56,7 @@ async fn organisers_claim_a_group_then_edit_directly(backend: Backend) {
         first["id"].as_str().unwrap().to_string(),
         first["organization_id"].as_str().unwrap().to_string(),
     );
-    let claim = format!("/directory/organisations/{org}/claim");
+    let claim = format!("/directory/groups/{org}/claim");
     let edit = format!("/directory/offers/{offer}/edit");
 
     assert_eq!(
@@ -140,7 +140,7 @@ async fn organisers_claim_a_group_then_edit_directly(backend: Backend) {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("Edit this listing"));
+    assert!(page.contains("Edit this offer"));
     let r = app
         .post_form(
             &organiser,
@@ -370,7 +370,7 @@ async fn the_directory_api_suggests_reviews_and_tells_history(backend: Backend) 
     let r = post(
         &member,
         &mt,
-        &format!("/api/v1/directory/services/{A}/changes"),
+        &format!("/api/v1/directory/offers/{A}/changes"),
         json!({"name": "Ukulele jam session", "description": "Strum along", "why": "New name",
                "communities": ["deaf"], "space": "has_space",
                "times": [{"day": "WE", "opens": "18:30", "closes": "20:00"}],
@@ -412,7 +412,7 @@ async fn the_directory_api_suggests_reviews_and_tells_history(backend: Backend) 
     let r = post(
         &member,
         &mt,
-        &format!("/api/v1/directory/services/{A}/changes"),
+        &format!("/api/v1/directory/offers/{A}/changes"),
         json!({"name": "x", "description": "y", "why": "z", "place": {"postcode": "nowhere"}}),
     )
     .await
@@ -423,7 +423,7 @@ async fn the_directory_api_suggests_reviews_and_tells_history(backend: Backend) 
     let r = post(
         &member,
         &mt,
-        &format!("/api/v1/directory/services/{A}/changes"),
+        &format!("/api/v1/directory/offers/{A}/changes"),
         json!({"name": "x", "description": "y", "why": "z",
                "times": [{"day": "MO"}, {"day": "TU", "opens": "19:00", "closes": "18:00"}]}),
     )
@@ -463,7 +463,7 @@ async fn the_directory_api_suggests_reviews_and_tells_history(backend: Backend) 
         .unwrap();
     assert_eq!(mine[0]["status"], "rejected");
     assert_eq!(mine[0]["decision_reason"], "The group kept the old name");
-    let history: Value = reqwest::get(app.url(&format!("/api/v1/directory/services/{A}/history")))
+    let history: Value = reqwest::get(app.url(&format!("/api/v1/directory/offers/{A}/history")))
         .await
         .unwrap()
         .json()
@@ -472,6 +472,15 @@ async fn the_directory_api_suggests_reviews_and_tells_history(backend: Backend) 
     assert_eq!(history.as_array().unwrap().len(), 1);
     assert_eq!(history[0]["why"], "I run it");
     assert_eq!(history[0]["record"]["name"], "Ukulele jam");
+    // The addresses from before offers had one name still answer (the change at the old
+    // address above was checked the same way as at the new one).
+    let old: Value = reqwest::get(app.url(&format!("/api/v1/directory/services/{A}/history")))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(old, history);
 }
 
 async fn a_suggestion_is_invisible_until_a_steward_approves_it(backend: Backend) {
@@ -1032,10 +1041,27 @@ async fn people_find_offers_on_the_directory_pages(backend: Backend) {
         .as_str()
         .unwrap()
         .to_string();
-    let (status, html) = page(format!("/directory/organisations/{org}")).await;
+    let (status, html) = page(format!("/directory/groups/{org}")).await;
     assert_eq!(status, 200);
     assert!(html.contains("<h1>Meadowfield Knitters</h1>") && html.contains("What they run (3)"));
-    assert_eq!(page("/directory/organisations/nobody".into()).await.0, 404);
+    assert_eq!(page("/directory/groups/nobody".into()).await.0, 404);
+    // Bookmarks from when a group's page was under /directory/organisations/ still work.
+    let stay = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for old in [
+        format!("/directory/organisations/{org}"),
+        format!("/directory/organisations/{org}/claim"),
+    ] {
+        let r = stay.get(app.url(&old)).send().await.unwrap();
+        assert_eq!(r.status(), 308, "{old}");
+        assert_eq!(
+            r.headers()["location"],
+            old.replace("/directory/organisations/", "/directory/groups/")
+                .as_str()
+        );
+    }
     let id = village_app::demo::directory::services()[0]["id"]
         .as_str()
         .unwrap()

@@ -22,7 +22,7 @@ pub(super) fn suggestion_view(s: &SuggestionRow) -> SuggestionView {
         id: s.id,
         what: text(&doc, "name"),
         kind: if s.kind == "new" {
-            "New listing"
+            "New offer"
         } else {
             "Change"
         },
@@ -71,7 +71,7 @@ pub(super) fn claim_view(c: &ClaimRow) -> ClaimView {
         message: c.message.clone(),
         when: pages::when(c.created_at),
         status: match c.status.as_str() {
-            "approved" => "Approved: you can edit its listings",
+            "approved" => "Approved: you can edit its offers",
             "rejected" => "Not approved",
             _ => "Waiting for a steward",
         },
@@ -100,14 +100,14 @@ pub(super) async fn suggestions_list(
     let notice = match done {
         Some("suggested") => Some("Thank you. A steward will check your suggestion; you will see their answer here."),
         Some("claimed") => Some("Thank you. A steward will check your request to be an organiser; you will see their answer here."),
-        Some("approved") => Some("Approved. The listing is now in the directory."),
+        Some("approved") => Some("Approved. The offer is now in the directory."),
         Some("rejected") => Some("Not approved. The member can see your reason."),
         _ => None,
     };
     let (path, heading, intro) = if review {
-        ("/directory/review", "Suggestions to check", "Listings and changes members have suggested, oldest first. Approve what is right; if not, say why: the member will see your reason.")
+        ("/directory/review", "Suggestions to check", "Offers and changes members have suggested, oldest first. Approve what is right; if not, say why: the member will see your reason.")
     } else {
-        ("/directory", "Your suggestions", "Listings and changes you have suggested. Nothing you suggest is public until a steward has checked it.")
+        ("/directory", "Your suggestions", "Offers and changes you have suggested. Nothing you suggest is public until a steward has checked it.")
     };
     Ok(pages::page(&SuggestionsPage {
         layout: Layout::new(state, Some(identity), csrf, path, heading).with_notice(notice),
@@ -298,7 +298,7 @@ pub(crate) async fn view_history_get(
             identity.as_ref(),
             &csrf,
             "/directory",
-            "Changes to this listing",
+            "Changes to this offer",
         ),
         name: text(&current, "name"),
         id,
@@ -329,7 +329,7 @@ pub(crate) async fn view_stale_get(
             Some(&identity),
             &csrf,
             "/directory/review",
-            "Listings to check again",
+            "Offers to check again",
         )
         .with_notice(notice),
         items: rows

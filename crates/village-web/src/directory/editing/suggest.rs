@@ -73,7 +73,7 @@ pub(super) fn suggest_page(
             Some(identity),
             csrf,
             "/directory",
-            "Suggest a listing",
+            "Suggest an offer",
         ),
         errors,
         categories: CATEGORIES
@@ -362,7 +362,7 @@ pub(super) fn change_page(
     direct: bool,
 ) -> ChangePage {
     let title = if direct {
-        "Edit this listing"
+        "Edit this offer"
     } else {
         "Suggest a change"
     };

@@ -6,7 +6,6 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use village_app::Settings;
 use village_domain::accounts::Role;
-use village_store::accounts as store;
 use village_store::Store;
 
 /// Village: community-led social care. People, groups and neighbours finding each other,
@@ -492,30 +491,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                         })?;
                 let r = resolve(&place, None)?;
                 let store = open(&r).await?;
-                let mut tx = store.begin().await?;
-                let Some(user) =
-                    store::user_by_email(&mut tx, &email.trim().to_lowercase()).await?
-                else {
-                    bail!("there is no account with the email address {email}");
-                };
-                store::set_role(&mut tx, user.id, role, now).await?;
-                village_app::audit::record(
-                    &mut tx,
-                    None,
-                    Some(user.id),
-                    village_domain::audit::AuditAction::RoleChanged,
-                    &format!(
-                        "from {} to {} on the command line",
-                        user.role,
-                        role.as_str()
-                    ),
-                    None,
-                    now,
-                )
-                .await?;
-                tx.commit().await?;
-                // A running hub on the same SQLite file stops trusting sessions it keeps.
-                store.sessions_changed()?;
+                match village_app::accounts::set_role_by_email(&store, &email, role, now).await {
+                    Ok(()) => {}
+                    Err(village_app::Error::NotFound(_)) => {
+                        bail!("there is no account with the email address {email}")
+                    }
+                    Err(e) => bail!("cannot change the role: {e}"),
+                }
                 println!("{email} is now {role}.");
             }
         },

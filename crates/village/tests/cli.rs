@@ -239,6 +239,22 @@ async fn user_commands_and_backup_work_while_the_hub_runs() {
         "a wrong role lists the right ones: {}",
         text(&out)
     );
+    let out = village(&[
+        "user",
+        "set-role",
+        "--email",
+        "nobody@example.org",
+        "--role",
+        "steward",
+        "--data-dir",
+        data,
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("there is no account with the email address nobody@example.org"),
+        "{}",
+        text(&out)
+    );
     std::fs::write(&password_file, "password123\n").unwrap();
     let out = village(&[
         "user",

@@ -470,6 +470,42 @@ pub async fn list_people(
     Ok((rows, total))
 }
 
+/// Used by the binary's `user set-role`: give the account with this email address a role, with
+/// its audit entry, in one transaction. A running hub on the same SQLite file then stops
+/// trusting the sessions it keeps, so the new role applies at once.
+#[tracing::instrument(skip_all)]
+pub async fn set_role_by_email(
+    state_store: &village_store::Store,
+    email: &str,
+    role: Role,
+    now: i64,
+) -> Result<()> {
+    let mut tx = state_store.begin().await?;
+    let Some(user) = store::user_by_email(&mut tx, &email.trim().to_lowercase()).await? else {
+        return Err(Error::NotFound("account with that email address"));
+    };
+    store::set_role(&mut tx, user.id, role, now).await?;
+    record(
+        &mut tx,
+        None,
+        Some(user.id),
+        AuditAction::RoleChanged,
+        &format!(
+            "from {} to {} on the command line",
+            user.role,
+            role.as_str()
+        ),
+        None,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    state_store
+        .sessions_changed()
+        .map_err(|e| Error::Other(e.into()))?;
+    Ok(())
+}
+
 /// Used by the binary's `user create` and the demo: make an account with a role directly.
 #[tracing::instrument(skip_all)]
 pub async fn create_account(

@@ -233,7 +233,7 @@ impl Role {
         match self {
             Role::Member => "Anyone in the community. Keeps their own profile, finds groups, asks for and offers help.",
             Role::Connector => "A link worker, local area coordinator or peer connector who walks alongside people who choose them.",
-            Role::Steward => "A trusted community moderator who reviews listings and stories.",
+            Role::Steward => "A trusted community moderator who reviews offers and stories.",
             Role::CouncilOfficer => "Works for the council: evidence, co-produced decisions and publishing the directory.",
             Role::HubAdmin => "Runs this hub: people's roles, invitations and the audit log.",
         }

@@ -15,7 +15,7 @@ pub const ASSET_VERSION: &str = "9";
 pub struct NavUser {
     pub display_name: String,
     pub is_admin: bool,
-    /// Stewards and hub admins check suggested listings.
+    /// Stewards and hub admins check suggested offers.
     pub is_reviewer: bool,
     pub is_safeguarding_lead: bool,
 }

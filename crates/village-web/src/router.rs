@@ -189,7 +189,7 @@ fn page_routes() -> Router<AppState> {
             "/directory/review/{id}/reject",
             post(crate::directory::editing::view_reject_post),
         )
-        // Organisers: claiming a group, editing its listings
+        // Organisers: claiming a group, editing its offers
         .route(
             "/directory/groups/{id}/claim",
             get(crate::directory::editing::view_claim_get)

@@ -44,7 +44,7 @@ async fn parties(
     let organiser = match &i.organization_id {
         Some(org) => dir_store::is_organiser(db, org, who.user.id).await?,
         None => false,
-    } || access::check(&who.actor(), HubAction::ReviewListings).is_ok();
+    } || access::check(&who.actor(), HubAction::ReviewOffers).is_ok();
     Ok(Parties {
         person,
         connector,
@@ -416,7 +416,7 @@ pub async fn inbox(
 ) -> Result<Vec<IntroductionRow>> {
     let mut c = state.store.conn().await?;
     let allowed = dir_store::is_organiser(&mut c, organization_id, who.user.id).await?
-        || access::check(&who.actor(), HubAction::ReviewListings).is_ok();
+        || access::check(&who.actor(), HubAction::ReviewOffers).is_ok();
     if !allowed {
         return Err(Error::NotFound("person, offer or introduction"));
     }

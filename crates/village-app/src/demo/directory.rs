@@ -258,7 +258,7 @@ pub fn services() -> Vec<Value> {
                 "description": format!("{} Meets at {}.", activity.description, venue.name),
                 "status": "active",
                 "email": format!("hello@{}.example", activity.group.to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "")),
-                // Some listings have not been checked for over a year, for stewards to follow up.
+                // Some offers have not been checked for over a year, for stewards to follow up.
                 "last_modified": if n % 7 == 0 { "2025-06-01T10:00:00Z" } else { "2026-11-01T10:00:00Z" },
                 "organization": {"id": org_id, "name": activity.group, "description": format!("{} is part of Meadowfield's community life.", activity.group)},
                 "schedules": [{

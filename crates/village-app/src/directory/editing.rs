@@ -1,6 +1,6 @@
-//! Community editing: any signed-in member suggests a listing or a change; nothing they
+//! Community editing: any signed-in member suggests an offer or a change; nothing they
 //! suggest is public until a steward approves it; stewards approve or reject with a reason the
-//! member sees; a group's organisers (a steward approved their request) edit its listings
+//! member sees; a group's organisers (a steward approved their request) edit its offers
 //! directly; every approved change is kept as a version (who, when, what, why). Who may do
 //! what is `village_domain::access::directory`.
 
@@ -9,17 +9,17 @@ use crate::audit::record;
 use crate::error::{conflict, Error, Result};
 use crate::App;
 use serde_json::Value;
-use village_domain::access::directory::{may_edit_listing, may_review};
+use village_domain::access::directory::{may_edit_offer, may_review};
 use village_domain::access::{self, Action};
 use village_domain::audit::AuditAction;
 use village_domain::directory::geo::Postcode;
-use village_domain::directory::listing::{apply_change, new_listing, ChangeForm, NewListingForm};
+use village_domain::directory::offer::{apply_change, new_offer, ChangeForm, NewOfferForm};
 use village_domain::directory::oruk::read_service;
 use village_domain::error::{ErrorCode, FieldError};
 use village_store::directory::{self as store, ClaimRow, SuggestionRow, VersionRow};
 use village_store::{Db, StoreError, Tx};
 
-/// How long a listing may go unchecked before stewards are asked to follow it up.
+/// How long an offer may go unchecked before stewards are asked to follow it up.
 const STALE_AFTER_SECS: i64 = 365 * 24 * 60 * 60;
 
 /// The longest an organiser's request may be, in characters.
@@ -37,8 +37,8 @@ pub fn fresh_ids() -> impl Iterator<Item = String> {
     std::iter::repeat_with(|| uuid::Uuid::new_v4().to_string())
 }
 
-/// A published listing's whole ORUK record.
-pub async fn listing(state: &App, id: &str) -> Result<Value> {
+/// A published offer's whole ORUK record.
+pub async fn offer(state: &App, id: &str) -> Result<Value> {
     let mut c = state.store.conn().await?;
     published(&mut c, id).await
 }
@@ -47,7 +47,7 @@ async fn published(db: &mut impl Db, id: &str) -> Result<Value> {
     store::service_doc(db, id, true)
         .await?
         .and_then(|d| serde_json::from_str(&d).ok())
-        .ok_or(Error::NotFound("listing"))
+        .ok_or(Error::NotFound("offer"))
 }
 
 /// `change` with the typed postcode's centre filled in, if the hub knows the postcode.
@@ -59,7 +59,7 @@ async fn with_place_centre(db: &mut impl Db, mut change: ChangeForm) -> Result<C
 }
 
 /// What a member suggests: a whole proposed record for a new (`new`) or existing (`change`)
-/// listing, and why.
+/// offer, and why.
 struct Suggested<'a> {
     service_id: &'a str,
     kind: &'a str,
@@ -92,7 +92,7 @@ async fn keep_suggestion(
     )
     .await?;
     let what = if kind == "new" {
-        "new listing".to_string()
+        "new offer".to_string()
     } else {
         format!("change to {service_id}")
     };
@@ -111,17 +111,17 @@ async fn keep_suggestion(
         .ok_or(Error::NotFound("suggestion"))
 }
 
-/// A member suggests a new listing from the form's answers.
+/// A member suggests a new offer from the form's answers.
 #[tracing::instrument(skip_all, fields(user = who.user.id))]
-pub async fn suggest_listing(
+pub async fn suggest_offer(
     state: &App,
     who: &Identity,
-    form: &NewListingForm,
+    form: &NewOfferForm,
     why: &str,
     ip: &str,
     now: i64,
 ) -> Result<SuggestionRow> {
-    if access::check(&who.actor(), Action::SuggestListing).is_err() {
+    if access::check(&who.actor(), Action::SuggestOffer).is_err() {
         return Err(Error::Forbidden);
     }
     let mut tx = state.store.begin().await?;
@@ -129,7 +129,7 @@ pub async fn suggest_listing(
         Ok(p) => store::postcode_point(&mut tx, &p).await?,
         Err(_) => None,
     };
-    let doc = new_listing(form, &mut fresh_ids(), place, &rfc3339(now))?;
+    let doc = new_offer(form, &mut fresh_ids(), place, &rfc3339(now))?;
     let service_id = doc
         .get("id")
         .and_then(Value::as_str)
@@ -152,7 +152,7 @@ pub async fn suggest_listing(
     Ok(row)
 }
 
-/// A member suggests a new listing as a whole ORUK 3.0 record (the API), checked against the
+/// A member suggests a new offer as a whole ORUK 3.0 record (the API), checked against the
 /// standard's schema. Problems name the `record` field.
 #[tracing::instrument(skip_all, fields(user = who.user.id))]
 pub async fn suggest_record(
@@ -163,7 +163,7 @@ pub async fn suggest_record(
     ip: &str,
     now: i64,
 ) -> Result<SuggestionRow> {
-    if access::check(&who.actor(), Action::SuggestListing).is_err() {
+    if access::check(&who.actor(), Action::SuggestOffer).is_err() {
         return Err(Error::Forbidden);
     }
     let invalid = |message: String| FieldError::new("record", ErrorCode::RecordInvalid, message);
@@ -212,7 +212,7 @@ pub async fn suggest_record(
     Ok(row)
 }
 
-/// A member suggests a change to a published listing; `why` says what has changed.
+/// A member suggests a change to a published offer; `why` says what has changed.
 #[tracing::instrument(skip_all, fields(user = who.user.id))]
 pub async fn suggest_change(
     state: &App,
@@ -223,7 +223,7 @@ pub async fn suggest_change(
     ip: &str,
     now: i64,
 ) -> Result<SuggestionRow> {
-    if access::check(&who.actor(), Action::SuggestListing).is_err() {
+    if access::check(&who.actor(), Action::SuggestOffer).is_err() {
         return Err(Error::Forbidden);
     }
     let mut tx = state.store.begin().await?;
@@ -298,7 +298,7 @@ pub async fn review_queue(
     ))
 }
 
-/// A suggestion for a steward to check, with the listing as it is now (none for a new one).
+/// A suggestion for a steward to check, with the offer as it is now (none for a new one).
 pub async fn for_review(
     state: &App,
     who: &Identity,
@@ -317,7 +317,7 @@ pub async fn for_review(
     Ok((s, current))
 }
 
-/// Keep how a listing looked before its first reviewed change, so its history can say what
+/// Keep how an offer looked before its first reviewed change, so its history can say what
 /// each change altered.
 async fn keep_first_version(tx: &mut Tx, id: &str, doc: &str, now: i64) -> Result<()> {
     if store::versions(tx, id).await?.is_empty() {
@@ -326,7 +326,7 @@ async fn keep_first_version(tx: &mut Tx, id: &str, doc: &str, now: i64) -> Resul
     Ok(())
 }
 
-/// Publish `doc` as the listing's record, in `tx`.
+/// Publish `doc` as the offer's record, in `tx`.
 async fn publish(tx: &mut Tx, doc: &Value, now: i64) -> Result<String> {
     let (index, _) = read_service(doc).map_err(|p| StoreError::Invalid(format!("{p:?}")))?;
     let text = doc.to_string();
@@ -421,14 +421,14 @@ pub async fn decide(
     Ok(decided)
 }
 
-/// A listing's record as it is now and its versions, newest first. Public.
+/// An offer's record as it is now and its versions, newest first. Public.
 pub async fn history(state: &App, id: &str) -> Result<(Value, Vec<VersionRow>)> {
     let mut c = state.store.conn().await?;
     let current = published(&mut c, id).await?;
     Ok((current, store::versions(&mut c, id).await?))
 }
 
-/// Listings nobody has checked for a year: id, name and when it was last changed (RFC 3339).
+/// Offers nobody has checked for a year: id, name and when it was last changed (RFC 3339).
 pub async fn stale(
     state: &App,
     who: &Identity,
@@ -442,7 +442,7 @@ pub async fn stale(
     Ok(store::stale_services(&mut c, &rfc3339(now - STALE_AFTER_SECS), limit).await?)
 }
 
-/// A steward has checked a listing and it is still right: record that, as a version.
+/// A steward has checked an offer and it is still right: record that, as a version.
 #[tracing::instrument(skip_all, fields(user = who.user.id))]
 pub async fn mark_checked(state: &App, who: &Identity, id: &str, ip: &str, now: i64) -> Result<()> {
     if !may_review(&who.actor()) {
@@ -451,7 +451,7 @@ pub async fn mark_checked(state: &App, who: &Identity, id: &str, ip: &str, now: 
     let mut tx = state.store.begin().await?;
     let doc = store::service_doc(&mut tx, id, false)
         .await?
-        .ok_or(Error::NotFound("listing"))?;
+        .ok_or(Error::NotFound("offer"))?;
     let mut checked: Value =
         serde_json::from_str(&doc).map_err(|e| StoreError::Invalid(e.to_string()))?;
     keep_first_version(&mut tx, id, &doc, now).await?;
@@ -472,7 +472,7 @@ pub async fn mark_checked(state: &App, who: &Identity, id: &str, ip: &str, now: 
         Some(who.user.id),
         None,
         AuditAction::ListingChecked,
-        &format!("checked listing {id}: still right"),
+        &format!("checked offer {id}: still right"),
         Some(ip),
         now,
     )
@@ -481,7 +481,7 @@ pub async fn mark_checked(state: &App, who: &Identity, id: &str, ip: &str, now: 
     Ok(())
 }
 
-/// The id of the group that runs a listing, as its record says.
+/// The id of the group that runs an offer, as its record says.
 fn organisation_of(doc: &Value) -> Option<&str> {
     doc.get("organization_id")
         .and_then(Value::as_str)
@@ -494,27 +494,27 @@ fn organisation_of(doc: &Value) -> Option<&str> {
 
 async fn may_edit_in(db: &mut impl Db, who: &Identity, doc: &Value) -> Result<bool> {
     let actor = who.actor();
-    if may_edit_listing(&actor, false) {
+    if may_edit_offer(&actor, false) {
         return Ok(true);
     }
     let organiser = match organisation_of(doc) {
         Some(org) => store::is_organiser(db, org, who.user.id).await?,
         None => false,
     };
-    Ok(may_edit_listing(&actor, organiser))
+    Ok(may_edit_offer(&actor, organiser))
 }
 
-/// Whether this person may edit a listing directly: its organisers, stewards and hub admins.
+/// Whether this person may edit an offer directly: its organisers, stewards and hub admins.
 pub async fn may_edit(state: &App, who: &Identity, doc: &Value) -> Result<bool> {
-    if may_edit_listing(&who.actor(), false) {
+    if may_edit_offer(&who.actor(), false) {
         return Ok(true);
     }
     let mut c = state.store.conn().await?;
     may_edit_in(&mut c, who, doc).await
 }
 
-/// A listing's record, for someone who may edit it directly.
-pub async fn listing_to_edit(state: &App, who: &Identity, id: &str) -> Result<Value> {
+/// An offer's record, for someone who may edit it directly.
+pub async fn offer_to_edit(state: &App, who: &Identity, id: &str) -> Result<Value> {
     let mut c = state.store.conn().await?;
     let current = published(&mut c, id).await?;
     if !may_edit_in(&mut c, who, &current).await? {
@@ -523,7 +523,7 @@ pub async fn listing_to_edit(state: &App, who: &Identity, id: &str) -> Result<Va
     Ok(current)
 }
 
-/// An organiser, steward or hub admin changes a listing directly: published at once and kept
+/// An organiser, steward or hub admin changes an offer directly: published at once and kept
 /// as a version naming them, with `why`.
 #[tracing::instrument(skip_all, fields(user = who.user.id))]
 pub async fn edit(
@@ -560,7 +560,7 @@ pub async fn edit(
         Some(who.user.id),
         None,
         AuditAction::ListingEdited,
-        &format!("listing {id}"),
+        &format!("offer {id}"),
         Some(ip),
         now,
     )
@@ -569,7 +569,7 @@ pub async fn edit(
     Ok(())
 }
 
-/// The name of a group in the directory, as its listings give it.
+/// The name of a group in the directory, as its offers give it.
 pub async fn organisation_name(state: &App, id: &str) -> Result<String> {
     let mut c = state.store.conn().await?;
     store::services_of_organization(&mut c, id)

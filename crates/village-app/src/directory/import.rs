@@ -344,7 +344,7 @@ pub(crate) struct Collector {
     taxonomies: HashMap<String, Value>,
     written: u64,
     /// Whether the directory had offers before this import (found out at the first write):
-    /// only then can an import change a listing, and so add to its history.
+    /// only then can an import change an offer, and so add to its history.
     had_offers: Option<bool>,
 }
 
@@ -480,7 +480,7 @@ impl Collector {
         if !self.writing() || pending.is_empty() {
             return Ok(());
         }
-        // Listings this import changes: what they were, to keep in their history.
+        // Offers this import changes: what they were, to keep in their history.
         if self.had_offers.is_none() {
             self.had_offers = Some(store::count_services(tx).await? > 0);
         }

@@ -1,17 +1,17 @@
 //! Who may change the directory: members suggest, stewards review, a group's organisers edit
-//! its listings directly.
+//! its offers directly.
 
 use super::{check, Action, Actor};
 
-/// Whether `actor` checks members' suggestions, organisers' requests and old listings.
+/// Whether `actor` checks members' suggestions, organisers' requests and old offers.
 pub fn may_review(actor: &Actor) -> bool {
-    check(actor, Action::ReviewListings).is_ok()
+    check(actor, Action::ReviewOffers).is_ok()
 }
 
-/// Whether `actor` may edit a listing directly, with no steward checking first: stewards and
+/// Whether `actor` may edit an offer directly, with no steward checking first: stewards and
 /// hub admins, and the organisers of the group that runs it (`organiser`: a steward approved
 /// their request to be one).
-pub fn may_edit_listing(actor: &Actor, organiser: bool) -> bool {
+pub fn may_edit_offer(actor: &Actor, organiser: bool) -> bool {
     organiser || may_review(actor)
 }
 
@@ -21,7 +21,7 @@ mod tests {
     use crate::accounts::Role;
 
     #[test]
-    fn organisers_stewards_and_admins_edit_listings_directly() {
+    fn organisers_stewards_and_admins_edit_offers_directly() {
         for &role in Role::ALL {
             let a = Actor {
                 user_id: 5,
@@ -30,8 +30,8 @@ mod tests {
             };
             let reviewer = matches!(role, Role::Steward | Role::HubAdmin);
             assert_eq!(may_review(&a), reviewer, "{role:?}");
-            assert_eq!(may_edit_listing(&a, false), reviewer, "{role:?}");
-            assert!(may_edit_listing(&a, true), "{role:?}");
+            assert_eq!(may_edit_offer(&a, false), reviewer, "{role:?}");
+            assert!(may_edit_offer(&a, true), "{role:?}");
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Access policy: who may do what. [`check`] answers for actions that depend on the actor's
 //! role alone; one submodule per capability holds the rules about a particular resource (this
-//! listing, this space, this introduction, this person's notes). Only `village-app` asks.
+//! offer, this space, this introduction, this person's notes). Only `village-app` asks.
 
 pub mod connections;
 pub mod decisions;
@@ -33,10 +33,10 @@ pub enum Action {
     ManageSignUp,
     /// Read or change an account's own settings.
     ManageAccount { owner: i64 },
-    /// Suggest a new listing or a change to one (nothing is public until reviewed).
-    SuggestListing,
-    /// Approve or reject suggested listings and changes.
-    ReviewListings,
+    /// Suggest a new offer or a change to one (nothing is public until reviewed).
+    SuggestOffer,
+    /// Approve or reject suggested offers and changes.
+    ReviewOffers,
     /// Raise a safeguarding concern about a person or a group.
     RaiseConcern,
     /// See safeguarding concerns, record actions and close them.
@@ -68,8 +68,8 @@ pub fn check(actor: &Actor, action: Action) -> Result<(), Refusal> {
         }
         Action::ReadAuditAbout { subject } => admin || subject == actor.user_id,
         Action::ManageAccount { owner } => owner == actor.user_id,
-        Action::SuggestListing => true,
-        Action::ReviewListings => matches!(actor.role, Role::Steward | Role::HubAdmin),
+        Action::SuggestOffer => true,
+        Action::ReviewOffers => matches!(actor.role, Role::Steward | Role::HubAdmin),
         Action::RaiseConcern => true,
         // Only the leads, whatever else someone's role: not hub admins as such.
         Action::HandleConcerns => actor.safeguarding_lead,
@@ -150,12 +150,12 @@ mod tests {
     }
 
     #[test]
-    fn stewards_and_hub_admins_review_listings() {
+    fn stewards_and_hub_admins_review_offers() {
         for &role in Role::ALL {
             let a = actor(3, role);
-            assert!(check(&a, Action::SuggestListing).is_ok());
+            assert!(check(&a, Action::SuggestOffer).is_ok());
             assert_eq!(
-                check(&a, Action::ReviewListings).is_ok(),
+                check(&a, Action::ReviewOffers).is_ok(),
                 matches!(role, Role::Steward | Role::HubAdmin)
             );
         }

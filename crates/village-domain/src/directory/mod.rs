@@ -3,7 +3,7 @@
 //! build on these (see `village-store::directory` and `village-web::directory` as they come).
 
 pub mod geo;
-pub mod listing;
+pub mod offer;
 pub mod oruk;
 pub mod schedule;
 pub mod taxonomy;

@@ -4,7 +4,7 @@
 //!
 //! By concern: writing records (`records`) and what is worked out from them (`facts`);
 //! searching (`search`: the filter and its SQL; `words`, `near`; `packed` reads many records
-//! at once); `postcodes`; `taxonomy`; members' `suggestions` with every version of a listing;
+//! at once); `postcodes`; `taxonomy`; members' `suggestions` with every version of an offer;
 //! and `organisers`.
 
 /// One argument of a search's SQL, bound in order.

@@ -15,7 +15,7 @@ pub(super) async fn geographic(
     order: &str,
     args: &[Arg],
 ) -> Result<(Vec<(String, String)>, i64)> {
-    // One row per (listing, place); a listing without a place comes once, with no point.
+    // One row per (offer, place); an offer without a place comes once, with no point.
     let sql = format!(
         "SELECT {id_column}, s.id, p.lat, p.lon FROM {from} \
          LEFT JOIN dir_service_places p ON p.service_id = s.id WHERE {where_} ORDER BY {order}"
@@ -28,7 +28,7 @@ pub(super) async fn geographic(
     let Some(centre) = centre else {
         return Ok((Vec::new(), 0));
     };
-    // Nearest place per listing, keeping the order listings first appear in.
+    // Nearest place per offer, keeping the order offers first appear in.
     let mut order_seen: Vec<String> = Vec::new();
     let mut best: std::collections::HashMap<String, (String, Option<f64>)> =
         std::collections::HashMap::new();

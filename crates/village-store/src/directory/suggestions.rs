@@ -1,10 +1,10 @@
-//! Members' suggestions, stewards' decisions and every version of a listing.
+//! Members' suggestions, stewards' decisions and every version of an offer.
 
 use super::*;
 
 // ---- Suggestions and versions -----------------------------------------------------------
 
-/// A member's suggested listing or change, with its review.
+/// A member's suggested offer or change, with its review.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SuggestionRow {
     pub id: i64,
@@ -93,7 +93,7 @@ pub async fn decide_suggestion(
     Ok(done == 1)
 }
 
-/// One saved version of a listing.
+/// One saved version of an offer.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct VersionRow {
     pub id: i64,
@@ -131,7 +131,7 @@ pub async fn add_version(
     Ok(())
 }
 
-/// A listing's versions, newest first.
+/// An offer's versions, newest first.
 pub async fn versions(db: &mut impl Db, service_id: &str) -> Result<Vec<VersionRow>> {
     Ok(query!(db, c => sqlx::query_as(
         "SELECT v.id, v.service_id, v.doc, v.changed_by, u.display_name AS changed_by_name, v.change, v.why, v.changed_at \
@@ -143,7 +143,7 @@ pub async fn versions(db: &mut impl Db, service_id: &str) -> Result<Vec<VersionR
     .await)?)
 }
 
-/// Public listings last checked before `before` (an RFC 3339 time) or never, oldest first.
+/// Public offers last checked before `before` (an RFC 3339 time) or never, oldest first.
 pub async fn stale_services(
     db: &mut impl Db,
     before: &str,
@@ -160,7 +160,7 @@ pub async fn stale_services(
     .await)?)
 }
 
-/// The public listings an organisation runs, by name.
+/// The public offers an organisation runs, by name.
 pub async fn services_of_organization(
     db: &mut impl Db,
     organization_id: &str,

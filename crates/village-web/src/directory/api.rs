@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 use village_app::directory::editing;
-use village_domain::directory::listing::{ChangeForm, CostLine, PlaceLine, TimeLine};
+use village_domain::directory::offer::{ChangeForm, CostLine, PlaceLine, TimeLine};
 use village_store::directory::SuggestionRow;
 
 /// A suggested offer or change, and where its review is up to.

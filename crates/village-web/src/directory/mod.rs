@@ -1,5 +1,5 @@
 //! The community directory on the web: the Open Referral UK 3.0 API under `/oruk/`, the
-//! pages for finding and keeping listings true, and the JSON API, over the use cases in
+//! pages for finding and keeping offers true, and the JSON API, over the use cases in
 //! `village_app::directory`.
 
 pub mod api;

@@ -100,7 +100,7 @@ pub struct ResultView {
     distance: Option<String>,
     cost: String,
     lived_led: bool,
-    /// "Has space now" or "Waiting list", if the listing says.
+    /// "Has space now" or "Waiting list", if the offer says.
     space: Option<&'static str>,
     /// Communities it is especially for.
     communities: Vec<&'static str>,
@@ -713,7 +713,7 @@ pub(crate) async fn view_group_get(
         Some(who) => {
             village_domain::access::check(
                 &who.actor(),
-                village_domain::access::Action::ReviewListings,
+                village_domain::access::Action::ReviewOffers,
             )
             .is_ok()
                 || records::is_organiser(&state, &id, who.user.id)

@@ -37,7 +37,7 @@ on_both_backends!(
     a_page_deep_in_the_whole_list_is_the_same_read_from_a_mark,
     bad_hsds_csv_is_named_by_file_line_and_column_and_nothing_is_written,
     a_postcode_search_keeps_to_the_areas_offers_cover,
-    an_import_that_changes_a_listing_adds_to_its_history,
+    an_import_that_changes_an_offer_adds_to_its_history,
 );
 
 async fn organisers_claim_a_group_then_edit_directly(backend: Backend) {
@@ -364,7 +364,7 @@ async fn the_directory_api_suggests_reviews_and_tells_history(backend: Backend) 
     assert_eq!(
         again.status(),
         409,
-        "an existing listing takes a change instead"
+        "an existing offer takes a change instead"
     );
 
     let r = post(
@@ -676,7 +676,7 @@ async fn a_suggestion_is_invisible_until_a_steward_approves_it(backend: Backend)
         "who it is for, its access and space came with the suggestion"
     );
 
-    // A change to an existing listing waits for review too, and shows in the history.
+    // A change to an existing offer waits for review too, and shows in the history.
     let id = village_app::demo::directory::services()[0]["id"]
         .as_str()
         .unwrap()
@@ -877,7 +877,7 @@ async fn a_suggestion_is_invisible_until_a_steward_approves_it(backend: Backend)
     );
     assert!(history.contains("Approved by Steward person"));
 
-    // Listings not checked for a year are listed for stewards, who can mark them still right.
+    // Offers not checked for a year are listed for stewards, who can mark them still right.
     let (status, stale) = text(
         steward
             .get(app.url("/directory/review/stale"))
@@ -893,7 +893,7 @@ async fn a_suggestion_is_invisible_until_a_steward_approves_it(backend: Backend)
         .to_string();
     assert!(
         stale.contains(&stale_id),
-        "a demo listing last checked in June 2025"
+        "a demo offer last checked in June 2025"
     );
     assert_eq!(
         member
@@ -1513,7 +1513,7 @@ fn service(id: &str, name: &str, description: &str, extra: Value) -> Value {
     s
 }
 
-/// List one offer from its ORUK record, public or not, as an approved listing is written.
+/// List one offer from its ORUK record, public or not, as an approved offer is written.
 async fn write_offer(tx: &mut village_store::Tx, record: &Value, public: bool) {
     let (index, _) = village_domain::directory::oruk::read_service(record).unwrap();
     village_store::directory::upsert_service(
@@ -2982,9 +2982,9 @@ async fn a_postcode_search_keeps_to_the_areas_offers_cover(backend: Backend) {
     );
 }
 
-/// A re-import that changes a listing is part of its history, like a steward's approved
+/// A re-import that changes an offer is part of its history, like a steward's approved
 /// change: how it was first listed, then the import; one that changes nothing adds nothing.
-async fn an_import_that_changes_a_listing_adds_to_its_history(backend: Backend) {
+async fn an_import_that_changes_an_offer_adds_to_its_history(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
@@ -3031,7 +3031,7 @@ async fn an_import_that_changes_a_listing_adds_to_its_history(backend: Backend) 
             .await
             .unwrap()
             .is_empty(),
-        "a new listing has no changes yet"
+        "a new offer has no changes yet"
     );
     drop(c);
     let (status, history) = app.page(&format!("/directory/offers/{A}/history")).await;
@@ -3043,7 +3043,7 @@ async fn an_import_that_changes_a_listing_adds_to_its_history(backend: Backend) 
     );
 }
 
-/// The test kit's offer is a real listing: found by a word of its name on the directory page,
+/// The test kit's offer is a real offer: found by a word of its name on the directory page,
 /// on its own page, and in the ORUK API.
 async fn an_offer_listed_by_the_test_kit_is_found_everywhere(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {

@@ -1,4 +1,4 @@
-//! Community editing: any signed-in member suggests a listing or a change; nothing they
+//! Community editing: any signed-in member suggests an offer or a change; nothing they
 //! suggest is public until a steward approves it; stewards approve or reject with a reason
 //! the member sees; every approved change is kept as a version (who, when, what, why).
 
@@ -23,9 +23,9 @@ use serde_json::Value;
 use village_app::accounts::Identity;
 use village_app::directory::editing;
 use village_app::Error;
-use village_domain::directory::listing::{
+use village_domain::directory::offer::{
     attribute_term, cost_line, differences, place_line, time_lines, ChangeForm, CostLine,
-    NewListingForm, PlaceLine, TimeLine, MAX_TIMES, TIME_FIELDS, WEEKS,
+    NewOfferForm, PlaceLine, TimeLine, MAX_TIMES, TIME_FIELDS, WEEKS,
 };
 use village_domain::directory::schedule::Weekday;
 use village_domain::directory::taxonomy::{Access, Community, GroupKind, Space, CATEGORIES};

@@ -1,8 +1,8 @@
-//! Organisers: asking to run a group's listings, stewards' answers, and editing a listing directly.
+//! Organisers: asking to run a group's offers, stewards' answers, and editing an offer directly.
 
 pub(crate) use super::*;
 
-// ---- Organisers: claim a group, then edit its listings directly ---------------------------
+// ---- Organisers: claim a group, then edit its offers directly ---------------------------
 
 #[derive(Template)]
 #[template(path = "directory/claim.html")]
@@ -125,7 +125,7 @@ pub(crate) async fn view_edit_get(
     csrf: CsrfToken,
     Path(id): Path<String>,
 ) -> PageResult {
-    let current = editing::listing_to_edit(&state, &identity, &id).await?;
+    let current = editing::offer_to_edit(&state, &identity, &id).await?;
     let f = ChangeFields::from_record(&current);
     Ok(pages::page(&change_page(
         &state,
@@ -150,7 +150,7 @@ pub(crate) async fn view_edit_post(
         Ok(()) => Ok(Redirect::to(&format!("/directory/offers/{id}")).into_response()),
         Err(e) => {
             let errors = errors_from(e)?;
-            let current = editing::listing_to_edit(&state, &identity, &id).await?;
+            let current = editing::offer_to_edit(&state, &identity, &id).await?;
             Ok(pages::render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &change_page(&state, &identity, &csrf, &current, f, errors, true),

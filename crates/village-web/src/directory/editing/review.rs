@@ -1,4 +1,4 @@
-//! A member's suggestions, the stewards' review of them, a listing's history, and listings to check again.
+//! A member's suggestions, the stewards' review of them, an offer's history, and offers to check again.
 
 pub(crate) use super::*;
 
@@ -306,7 +306,7 @@ pub(crate) async fn view_history_get(
     }))
 }
 
-// ---- Listings not checked for a year ------------------------------------------------------
+// ---- Offers not checked for a year ------------------------------------------------------
 
 #[derive(Template)]
 #[template(path = "directory/stale.html")]
@@ -346,7 +346,7 @@ pub(crate) async fn view_stale_get(
     }))
 }
 
-/// A steward has checked a listing and it is still right: record that, as a version.
+/// A steward has checked an offer and it is still right: record that, as a version.
 pub(crate) async fn view_checked_post(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,

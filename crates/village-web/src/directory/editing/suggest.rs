@@ -1,11 +1,11 @@
-//! Suggesting a new listing, or a change to one.
+//! Suggesting a new offer, or a change to one.
 
 pub(crate) use super::*;
 
-// ---- Suggest a new listing --------------------------------------------------------------
+// ---- Suggest a new offer --------------------------------------------------------------
 
 #[derive(Debug, Default, Deserialize)]
-pub struct NewListingFields {
+pub struct NewOfferFields {
     #[serde(default)]
     pub(super) name: String,
     #[serde(default)]
@@ -51,7 +51,7 @@ pub struct NewListingFields {
 pub(super) struct SuggestPage {
     pub(super) layout: Layout,
     pub(super) errors: Errors,
-    pub(super) f: NewListingFields,
+    pub(super) f: NewOfferFields,
     pub(super) categories: Vec<(&'static str, &'static str, bool)>,
     pub(super) kinds: Vec<(&'static str, &'static str, bool)>,
     pub(super) days: Vec<(&'static str, &'static str, bool)>,
@@ -64,7 +64,7 @@ pub(super) fn suggest_page(
     state: &AppState,
     identity: &Identity,
     csrf: &CsrfToken,
-    f: NewListingFields,
+    f: NewOfferFields,
     errors: Errors,
 ) -> SuggestPage {
     SuggestPage {
@@ -119,7 +119,7 @@ pub(crate) async fn view_suggest_get(
         &state,
         &identity,
         &csrf,
-        NewListingFields::default(),
+        NewOfferFields::default(),
         Errors::none(),
     ))
 }
@@ -129,9 +129,9 @@ pub(crate) async fn view_suggest_post(
     SignedIn(identity): SignedIn,
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
-    PageForm(f): PageForm<NewListingFields>,
+    PageForm(f): PageForm<NewOfferFields>,
 ) -> PageResult {
-    let form = NewListingForm {
+    let form = NewOfferForm {
         name: f.name.clone(),
         description: f.description.clone(),
         organisation: f.organisation.clone(),
@@ -151,7 +151,7 @@ pub(crate) async fn view_suggest_post(
         access: f.access.clone(),
         space: f.space.clone(),
     };
-    match editing::suggest_listing(&state, &identity, &form, &f.why, &ip, now()).await {
+    match editing::suggest_offer(&state, &identity, &form, &f.why, &ip, now()).await {
         Ok(_) => Ok(Redirect::to("/directory/suggestions?done=suggested").into_response()),
         Err(e) => {
             let errors = errors_from(e)?;
@@ -214,7 +214,7 @@ pub struct ChangeFields {
     pub(super) postcode: Option<String>,
 }
 
-/// Empty time lines the change form offers beside the ones a listing has.
+/// Empty time lines the change form offers beside the ones an offer has.
 pub(super) const SPARE_TIMES: usize = 2;
 
 /// One line of "When does it happen?" on the change form.
@@ -258,7 +258,7 @@ impl ChangeFields {
             .collect()
     }
 
-    /// The form as it starts: what the listing says now.
+    /// The form as it starts: what the offer says now.
     pub(super) fn from_record(current: &Value) -> Self {
         let terms: Vec<&str> = current
             .get("attributes")
@@ -419,7 +419,7 @@ pub(crate) async fn view_change_get(
     csrf: CsrfToken,
     Path(id): Path<String>,
 ) -> PageResult {
-    let current = editing::listing(&state, &id).await?;
+    let current = editing::offer(&state, &id).await?;
     let f = ChangeFields::from_record(&current);
     Ok(pages::page(&change_page(
         &state,
@@ -446,7 +446,7 @@ pub(crate) async fn view_change_post(
         Ok(_) => Ok(Redirect::to("/directory/suggestions?done=suggested").into_response()),
         Err(e) => {
             let errors = errors_from(e)?;
-            let current = editing::listing(&state, &id).await?;
+            let current = editing::offer(&state, &id).await?;
             Ok(pages::render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &change_page(&state, &identity, &csrf, &current, f, errors, false),

@@ -1,4 +1,4 @@
-//! The taxonomy terms a listing carries (communities, access, space), read and replaced.
+//! The taxonomy terms an offer carries (communities, access, space), read and replaced.
 
 use super::*;
 

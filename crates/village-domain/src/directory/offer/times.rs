@@ -256,7 +256,7 @@ pub(super) fn replace_times(
     }
 }
 
-/// The cost options for what was typed (as a new listing makes them).
+/// The cost options for what was typed (as a new offer makes them).
 pub(super) fn cost_options(
     free: Option<bool>,
     cost: Option<&str>,

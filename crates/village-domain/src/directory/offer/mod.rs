@@ -1,4 +1,4 @@
-//! Listings people suggest: a new listing from a short form, or a change to an existing one,
+//! Offers people suggest: a new offer from a short form, or a change to an existing one,
 //! turned into an Open Referral UK record; and what changed between two versions, in words.
 
 mod change;

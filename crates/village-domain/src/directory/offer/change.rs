@@ -1,8 +1,8 @@
-//! A change to a listing, applied to its whole record.
+//! A change to an offer, applied to its whole record.
 
 use super::*;
 
-/// A suggested change to the simple fields of a listing, as typed. Everything else in the
+/// A suggested change to the simple fields of an offer, as typed. Everything else in the
 /// record is kept exactly as it is.
 #[derive(Debug, Clone, Default)]
 pub struct ChangeForm {
@@ -11,7 +11,7 @@ pub struct ChangeForm {
     pub email: String,
     pub url: String,
     /// Whether it has space now (`has_space`, `waiting_list`, or empty for not saying);
-    /// `None` keeps what the listing says.
+    /// `None` keeps what the offer says.
     pub space: Option<String>,
     /// Codes of the communities it is especially for; `None` keeps them.
     pub communities: Option<Vec<String>>,

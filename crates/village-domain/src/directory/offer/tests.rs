@@ -5,8 +5,8 @@ fn ids() -> impl Iterator<Item = String> {
 }
 
 #[test]
-fn a_new_listing_becomes_a_valid_record() {
-    let form = NewListingForm {
+fn a_new_offer_becomes_a_valid_record() {
+    let form = NewOfferForm {
         name: "Tuesday walk".into(),
         description: "A gentle walk round the park".into(),
         organisation: "Park Pals".into(),
@@ -24,7 +24,7 @@ fn a_new_listing_becomes_a_valid_record() {
         space: "has_space".into(),
         ..Default::default()
     };
-    let record = new_listing(
+    let record = new_offer(
         &form,
         &mut ids(),
         LatLon::new(52.9, -1.1).ok(),
@@ -51,14 +51,14 @@ fn a_new_listing_becomes_a_valid_record() {
 
 #[test]
 fn every_problem_names_its_field() {
-    let form = NewListingForm {
+    let form = NewOfferForm {
         opens: "25:00".into(),
         closes: "09:00".into(),
         postcode: "nope".into(),
         email: "x".into(),
         ..Default::default()
     };
-    let fields: Vec<&str> = new_listing(&form, &mut ids(), None, "now")
+    let fields: Vec<&str> = new_offer(&form, &mut ids(), None, "now")
         .err()
         .unwrap_or_default()
         .iter()
@@ -442,7 +442,7 @@ fn a_change_can_say_where_it_happens() {
         .get("latitude")
         .is_none());
 
-    // All blank: the first place goes; a listing without one can be given one.
+    // All blank: the first place goes; an offer without one can be given one.
     let gone = ChangeForm {
         place: Some(PlaceLine::default()),
         ..same.clone()

@@ -1,10 +1,10 @@
-//! A new listing from the suggestion form's answers.
+//! A new offer from the suggestion form's answers.
 
 use super::*;
 
-/// The short form for suggesting a new listing, as typed.
+/// The short form for suggesting a new offer, as typed.
 #[derive(Debug, Clone, Default)]
-pub struct NewListingForm {
+pub struct NewOfferForm {
     pub name: String,
     pub description: String,
     pub organisation: String,
@@ -70,10 +70,10 @@ pub(super) fn optional(
     (!v.is_empty()).then(|| v.to_string())
 }
 
-/// Build the ORUK record for a new listing. `ids` supplies fresh UUIDs (the web layer makes
+/// Build the ORUK record for a new offer. `ids` supplies fresh UUIDs (the web layer makes
 /// them); `place` is the postcode's centroid if the hub knows it; `now` is an RFC 3339 time.
-pub fn new_listing(
-    form: &NewListingForm,
+pub fn new_offer(
+    form: &NewOfferForm,
     ids: &mut dyn Iterator<Item = String>,
     place: Option<LatLon>,
     now: &str,

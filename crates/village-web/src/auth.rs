@@ -345,10 +345,28 @@ impl FromRequestParts<AppState> for ApiUser {
 
 /// Only local paths are followed after sign-in, so a link cannot send people elsewhere.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
+    // Only a path on this hub: one leading slash, then printable characters, no backslash.
+    // Browsers drop tabs and new lines inside an address ("/<TAB>/evil.example" becomes
+    // "//evil.example", another site), and control characters cannot go in a header at all,
+    // so a space or control character anywhere sends people home instead. Letters beyond
+    // ASCII ("/directory?q=café") are kept, percent-encoded.
+    let Some(n) = next.filter(|n| n.starts_with('/') && !n.starts_with("//")) else {
+        return "/".to_string();
+    };
+    let mut out = String::with_capacity(n.len());
+    for c in n.chars() {
+        if c.is_ascii_graphic() && c != '\\' {
+            out.push(c);
+        } else if !c.is_ascii() && !c.is_whitespace() && !c.is_control() {
+            let mut bytes = [0; 4];
+            for b in c.encode_utf8(&mut bytes).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            return "/".to_string();
+        }
     }
+    out
 }
 
 #[cfg(test)]
@@ -389,6 +407,18 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\n")), "/");
+        assert_eq!(safe_next(Some("/a b")), "/");
+        assert_eq!(
+            safe_next(Some("/directory?q=walk&day=TU")),
+            "/directory?q=walk&day=TU"
+        );
+        assert_eq!(
+            safe_next(Some("/directory?q=café")),
+            "/directory?q=caf%C3%A9"
+        );
+        assert_eq!(safe_next(Some("/\u{2028}/evil.example")), "/");
         assert_eq!(safe_next(None), "/");
     }
 }

@@ -11,6 +11,7 @@ on_both_backends!(
     password_reset_by_email_link,
     members_cannot_reach_admin_pages_or_api,
     signed_out_visitors_are_sent_to_sign_in,
+    signing_in_never_sends_people_off_the_hub,
     forms_and_api_calls_need_the_csrf_token,
     admins_change_roles_and_people_see_who_looked,
     lived_experience_is_private_and_changeable,
@@ -395,6 +396,58 @@ async fn signed_out_visitors_are_sent_to_sign_in(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(r.headers()["location"], "/account/activity");
+}
+
+async fn signing_in_never_sends_people_off_the_hub(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    app.sign_up(&app.client(), "kit@example.org", "Kit").await;
+    // Browsers drop tabs and new lines inside an address, so "/<TAB>/evil.example" is
+    // "//evil.example": another site. Control characters must not reach a header either.
+    for next in [
+        "/\t/evil.example/x",
+        "/\n/evil.example/x",
+        "/\r\n/evil.example",
+        "/\u{1}",
+        "/ /evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "https://evil.example",
+    ] {
+        let encoded: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+        let visitor = app.client();
+        let page = visitor
+            .get(app.url(&format!("/sign-in?next={encoded}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200, "{next:?}");
+        let html = page.text().await.unwrap();
+        assert!(!html.contains("evil.example"), "the form carries {next:?}");
+        let token = app.csrf(&visitor, "/sign-in").await;
+        let r = visitor
+            .post(app.url("/sign-in"))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("email", "kit@example.org"),
+                ("password", PASSWORD),
+                ("next", next),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "{next:?}");
+        assert_eq!(r.headers()["location"], "/", "{next:?}");
+        // Already signed in, the sign-in page sends people on: home, never elsewhere.
+        let r = visitor
+            .get(app.url(&format!("/sign-in?next={encoded}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "{next:?}");
+        assert_eq!(r.headers()["location"], "/", "{next:?}");
+    }
 }
 
 async fn forms_and_api_calls_need_the_csrf_token(backend: Backend) {

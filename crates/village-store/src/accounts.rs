@@ -387,6 +387,16 @@ pub async fn delete_api_token(db: &mut impl Db, user_id: i64, id: i64) -> Result
     Ok(done == 1)
 }
 
+/// Remove every token a person has: when they sign out everywhere or change their password,
+/// so a token someone else made while in their account stops working too.
+pub async fn delete_api_tokens_of(db: &mut impl Db, user_id: i64) -> Result<u64> {
+    let done = query!(db, c => sqlx::query("DELETE FROM api_tokens WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *c)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(done)
+}
+
 // ---- Password resets ------------------------------------------------------------------
 
 pub async fn create_password_reset(

@@ -120,7 +120,7 @@ pub async fn recent_invites(
     store::recent_invites(&mut c, limit).await
 }
 
-/// End every session of the person asking, on every device.
+/// End every session of the person asking, on every device, and remove their API tokens.
 #[tracing::instrument(skip_all, fields(actor = who.user.id))]
 pub async fn sign_out_everywhere(
     state: &App,
@@ -130,12 +130,13 @@ pub async fn sign_out_everywhere(
 ) -> Result<(), StoreError> {
     let mut tx = state.store.begin().await?;
     store::delete_sessions_of(&mut tx, who.user.id, None).await?;
+    let tokens = store::delete_api_tokens_of(&mut tx, who.user.id).await?;
     record(
         &mut tx,
         Some(who.user.id),
         Some(who.user.id),
         AuditAction::SignedOutEverywhere,
-        "",
+        &tokens_ended(tokens),
         Some(ip),
         now,
     )
@@ -144,7 +145,8 @@ pub async fn sign_out_everywhere(
 }
 
 /// Set a new password (already hashed) from an email link: the link and every other is used
-/// up, every session ends, and the failed sign-ins counted against the address are forgotten.
+/// up, every session ends, every API token is removed, and the failed sign-ins counted
+/// against the address are forgotten.
 #[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn reset_password(
     state: &App,
@@ -157,13 +159,14 @@ pub async fn reset_password(
     store::set_password_hash(&mut tx, user.id, hash, now).await?;
     store::use_password_resets(&mut tx, user.id, now).await?;
     store::delete_sessions_of(&mut tx, user.id, None).await?;
+    let tokens = store::delete_api_tokens_of(&mut tx, user.id).await?;
     store::clear_attempts(&mut tx, AttemptKind::SignInToAccount, &user.email).await?;
     record(
         &mut tx,
         None,
         Some(user.id),
         AuditAction::PasswordReset,
-        "by email link; every session ended",
+        &format!("by email link; every session ended{}", tokens_ended(tokens)),
         Some(ip),
         now,
     )
@@ -293,4 +296,13 @@ pub async fn set_sign_up_mode(
     )
     .await?;
     tx.commit().await
+}
+
+/// What the audit entry adds when tokens were removed with the sessions.
+pub(crate) fn tokens_ended(count: u64) -> String {
+    match count {
+        0 => String::new(),
+        1 => "; 1 API token removed".to_string(),
+        n => format!("; {n} API tokens removed"),
+    }
 }

@@ -314,12 +314,13 @@ pub async fn change_password(
     let mut tx = state.store.begin().await?;
     store::set_password_hash(&mut tx, user.id, &hash, now).await?;
     store::delete_sessions_of(&mut tx, user.id, identity.session_hash()).await?;
+    let tokens = store::delete_api_tokens_of(&mut tx, user.id).await?;
     record(
         &mut tx,
         Some(user.id),
         Some(user.id),
         AuditAction::PasswordChanged,
-        "other sessions ended",
+        &format!("other sessions ended{}", changes::tokens_ended(tokens)),
         Some(ip),
         now,
     )

@@ -19,6 +19,7 @@ on_both_backends!(
     invite_only_hubs_need_an_unused_invite,
     changing_password_and_email_asks_for_the_password,
     sign_out_everywhere_ends_every_session,
+    recovering_an_account_ends_its_api_tokens,
     deleting_an_account_removes_it,
     idle_sessions_end,
     sign_up_errors_name_each_field,
@@ -1024,6 +1025,104 @@ async fn sign_out_everywhere_ends_every_session(backend: Backend) {
         two.get(app.url("/account")).send().await.unwrap().status(),
         303
     );
+}
+
+/// A token made on this account's page, and whether it still opens the API.
+async fn new_token(app: &TestApp, browser: &reqwest::Client, name: &str) -> String {
+    let r = app
+        .post_form(
+            browser,
+            "/account/tokens",
+            "/account/tokens",
+            &[("name", name)],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    let start = html.find("<code class=\"token\">").unwrap() + "<code class=\"token\">".len();
+    html[start..start + 43].to_string()
+}
+
+async fn token_works(app: &TestApp, token: &str) -> bool {
+    let r = app
+        .client()
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    r.status() == 200
+}
+
+/// Someone who fears their account was taken signs out everywhere or changes their password:
+/// a token the taker made must stop working too, or it outlives the recovery.
+async fn recovering_an_account_ends_its_api_tokens(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (me, _) = app.signed_in_as(Role::Member, "uma@example.org").await;
+    let token = new_token(&app, &me, "made by a thief").await;
+    assert!(token_works(&app, &token).await);
+    let r = app
+        .post_form(&me, "/account", "/sign-out-everywhere", &[])
+        .await;
+    assert_eq!(r.status(), 303);
+    assert!(!token_works(&app, &token).await, "sign out everywhere");
+
+    app.sign_in(&me, "uma@example.org", PASSWORD).await;
+    let token = new_token(&app, &me, "made by a thief").await;
+    let r = app
+        .post_form(
+            &me,
+            "/account/password",
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("password", "seven silver swans"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert!(!token_works(&app, &token).await, "a new password");
+
+    let token = new_token(&app, &me, "made by a thief").await;
+    let r = app
+        .post_form(
+            &app.client(),
+            "/forgotten-password",
+            "/forgotten-password",
+            &[("email", "uma@example.org")],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let mail =
+        village_testkit::unfold_email(app.outbox_messages().last().expect("an email was sent"));
+    let start = mail.find("/reset-password/").expect("link in email");
+    let path: String = mail[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || "/-_".contains(*c))
+        .collect();
+    let r = app
+        .post_form(
+            &app.client(),
+            &path,
+            &path,
+            &[("password", "a brand new river song")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert!(!token_works(&app, &token).await, "a password reset");
+    // The tokens page says so before anyone chooses.
+    let (other, _) = app.signed_in_as(Role::Member, "vic@example.org").await;
+    let html = other
+        .get(app.url("/account/tokens"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("also removes your API tokens"), "{html}");
 }
 
 async fn deleting_an_account_removes_it(backend: Backend) {

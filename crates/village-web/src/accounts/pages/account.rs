@@ -229,7 +229,7 @@ pub(crate) fn password_page(
         FormSpec {
             path: "/account/password",
             heading: "Change your password",
-            intro: &["When you save a new password, you stay signed in here and are signed out everywhere else."],
+            intro: &["When you save a new password, you stay signed in here and are signed out everywhere else. Your API tokens are removed too."],
             fields: vec![
             FieldSpec::new("current_password", "Your current password", "password", "current-password"),
             FieldSpec::new("password", "New password", "password", "new-password")

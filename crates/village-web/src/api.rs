@@ -32,7 +32,7 @@ pub struct ErrorDetail {
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
-    pub field: Option<&'static str>,
+    pub field: Option<std::borrow::Cow<'static, str>>,
 }
 
 impl ApiError {
@@ -49,7 +49,7 @@ impl ApiError {
         Self {
             code,
             message: message.into(),
-            field: Some(field),
+            field: Some(field.into()),
         }
     }
 
@@ -144,7 +144,7 @@ impl IntoResponse for ApiError {
             error: ErrorDetail {
                 code: self.code.as_str().to_string(),
                 message: self.message,
-                field: self.field.map(str::to_string),
+                field: self.field.map(|f| f.into_owned()),
             },
         };
         let mut response = (status, Json(body)).into_response();
@@ -167,6 +167,24 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        // Read the body once; refuse text holding a NUL, naming where, before it is used.
+        let (parts, body) = req.into_parts();
+        let bytes = axum::body::to_bytes(body, village_app::settings::MAX_BODY_BYTES)
+            .await
+            .map_err(|_| {
+                ApiError::new(
+                    ErrorCode::BodyUnreadable,
+                    "The body could not be read: it may be too large.",
+                )
+            })?;
+        if let Some(path) = crate::nul::in_json(&bytes) {
+            return Err(ApiError {
+                code: ErrorCode::TextInvalid,
+                message: crate::nul::words(&path),
+                field: Some(path.into()),
+            });
+        }
+        let req = Request::from_parts(parts, axum::body::Body::from(bytes));
         match Json::<T>::from_request(req, state).await {
             Ok(Json(value)) => Ok(ApiJson(value)),
             Err(rejection) => Err(match rejection {

@@ -208,8 +208,29 @@ fn is_safe(method: &Method) -> bool {
 /// token carry no ambient credentials and need nothing more.
 pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
+    // A query string holding a NUL (U+0000) is refused, naming the parameter, before any
+    // handler reads it: no database here keeps one.
+    if let Some(name) = request
+        .uri()
+        .query()
+        .and_then(|q| crate::nul::in_form(q.as_bytes()))
+    {
+        let words = crate::nul::words(&name);
+        if path.starts_with("/api/") || path == "/oruk" || path.starts_with("/oruk/") {
+            let mut e = ApiError::new(village_domain::error::ErrorCode::InvalidParameter, words);
+            e.field = Some(name.into());
+            return e.into_response();
+        }
+        return crate::pages::bad_query(&words);
+    }
     let machine_only = path == "/healthz" || path == "/readyz" || path.starts_with("/static/");
     if machine_only && is_safe(request.method()) {
+        return next.run(request).await;
+    }
+    // The ORUK API only reads and takes no cookies: a write goes on to the router, which
+    // answers 405 with the methods it may use.
+    let oruk = path == "/oruk" || path.starts_with("/oruk/");
+    if oruk && !is_safe(request.method()) {
         return next.run(request).await;
     }
     let cookie_token = cookie_value(request.headers(), CSRF_COOKIE).filter(|t| looks_like_token(t));

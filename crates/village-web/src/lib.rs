@@ -15,6 +15,7 @@ pub mod csrf;
 pub mod decisions;
 pub mod directory;
 pub mod hub;
+pub mod nul;
 pub mod pages;
 pub mod people;
 pub mod router;

@@ -205,6 +205,15 @@ pub fn too_large() -> Response {
     )
 }
 
+/// An address whose query cannot be used, with plain words saying why.
+pub fn bad_query(words: &str) -> Response {
+    bare_problem(
+        StatusCode::BAD_REQUEST,
+        "We could not read that address",
+        words,
+    )
+}
+
 pub fn bad_form() -> Response {
     bare_problem(
         StatusCode::BAD_REQUEST,
@@ -239,6 +248,19 @@ where
     type Rejection = Response;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        let Ok(bytes) = axum::body::to_bytes(body, village_app::settings::MAX_BODY_BYTES).await
+        else {
+            return Err(too_large());
+        };
+        if let Some(field) = crate::nul::in_form(&bytes) {
+            return Err(bare_problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Something needs changing",
+                &crate::nul::words(&field),
+            ));
+        }
+        let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
         match axum_extra::extract::Form::<T>::from_request(req, state).await {
             Ok(axum_extra::extract::Form(value)) => Ok(PageForm(value)),
             Err(_) => Err(bad_form()),

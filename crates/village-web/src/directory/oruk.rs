@@ -21,7 +21,7 @@ const MAX_PER_PAGE: i64 = 1000;
 
 fn bad(param: &'static str, message: impl Into<String>) -> ApiError {
     let mut e = ApiError::new(ErrorCode::InvalidParameter, message);
-    e.field = Some(param);
+    e.field = Some(param.into());
     e
 }
 

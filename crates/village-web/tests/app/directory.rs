@@ -19,6 +19,7 @@ on_both_backends!(
     near_a_postcode,
     a_bad_postcode_file_writes_nothing,
     the_demo_directory_is_valid_oruk,
+    the_oruk_api_only_reads,
     people_find_offers_on_the_directory_pages,
     a_suggestion_is_invisible_until_a_steward_approves_it,
     the_directory_api_suggests_reviews_and_tells_history,
@@ -39,6 +40,38 @@ on_both_backends!(
     a_postcode_search_keeps_to_the_areas_offers_cover,
     an_import_that_changes_an_offer_adds_to_its_history,
 );
+
+/// `/oruk` is read only: a client that writes gets 405 and the methods it may use, never the
+/// page about an expired form.
+async fn the_oruk_api_only_reads(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let client = app.client();
+    for path in [
+        "/oruk/services",
+        "/oruk/taxonomies",
+        "/oruk/service_at_locations",
+    ] {
+        for method in ["POST", "PUT", "DELETE", "PATCH", "TRACE"] {
+            let r = client
+                .request(
+                    reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+                    app.url(path),
+                )
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 405, "{method} {path}");
+            let allow = r.headers()["allow"].to_str().unwrap().to_string();
+            assert!(allow.contains("GET"), "{method} {path}: {allow}");
+        }
+        assert_eq!(
+            client.get(app.url(path)).send().await.unwrap().status(),
+            200
+        );
+    }
+}
 
 async fn organisers_claim_a_group_then_edit_directly(backend: Backend) {
     use village_domain::accounts::Role;

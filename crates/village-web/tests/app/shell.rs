@@ -7,6 +7,7 @@ on_both_backends!(
     every_response_carries_security_headers,
     health_and_readiness_answer,
     malformed_requests_never_get_a_server_error,
+    a_nul_character_is_refused_by_name_everywhere,
     home_shows_only_real_content,
 );
 
@@ -266,4 +267,84 @@ fn the_openapi_document_matches_its_snapshot() {
         assert!(json["paths"][path].is_object(), "{path} is documented");
     }
     insta::assert_json_snapshot!("openapi", json);
+}
+
+/// A NUL character (U+0000) in any text, signed out or in, in a form, an address or a JSON
+/// body, is refused with the field named: never a 5xx (PostgreSQL cannot keep one), and
+/// nothing is written.
+async fn a_nul_character_is_refused_by_name_everywhere(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let visitor = app.client();
+    // Addresses: the ORUK API and the directory's search.
+    let r = visitor
+        .get(app.url("/oruk/services?search=%00"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "invalid_parameter");
+    assert_eq!(body["error"]["field"], "search");
+    let r = visitor
+        .get(app.url("/directory?q=walk%00ing"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("‘q’ holds an invisible character"));
+    // A form, signed out: the sign-in form's email.
+    let r = app
+        .post_form(
+            &visitor,
+            "/sign-in",
+            "/sign-in",
+            &[
+                ("email", "a\u{0}@example.org"),
+                ("password", "whatever it is"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("‘email’ holds an invisible character"));
+    // A form, signed in, and JSON: nothing is written.
+    let (member, _) = app.signed_in_as(Role::Member, "nul@example.org").await;
+    let r = app
+        .post_form(
+            &member,
+            "/account/name",
+            "/account/name",
+            &[("display_name", "Nu\u{0}l")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let (status, body) = app
+        .put_json(
+            &member,
+            "/api/v1/me/lived-experience",
+            serde_json::json!({"declared": true, "kinds": ["other"], "in_my_words": "a\u{0}b"}),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["code"], "text_invalid");
+    assert_eq!(body["error"]["field"], "in_my_words");
+    let me: serde_json::Value = member
+        .get(app.url("/api/v1/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(me["display_name"], "Nul");
+    assert_eq!(me["lived_experience"]["declared"], false, "{me}");
 }

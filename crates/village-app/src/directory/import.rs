@@ -286,6 +286,13 @@ impl Checker {
     }
 
     pub(crate) fn check(&self, record: Value, locate: &Locate<'_>) -> Checked {
+        // No database here keeps a NUL character (PostgreSQL refuses it): name where it is.
+        if let Some(path) = nul_at(&record, "$".to_string()) {
+            return Checked::Refused(vec![locate(
+                &path,
+                "holds a NUL character (U+0000), which cannot be stored: remove it".into(),
+            )]);
+        }
         let schema_problems: Vec<Reported> = self
             .schema
             .iter_errors(&record)
@@ -384,6 +391,14 @@ impl Collector {
 
     /// A taxonomy term given on its own (`taxonomy_terms.json`, `taxonomy_terms.csv`).
     pub(crate) fn term(&mut self, record: Value, file: &str, path: &str) {
+        if let Some(at) = nul_at(&record, path.to_string()) {
+            self.report.refused.push(Reported {
+                file: file.to_string(),
+                path: at,
+                message: "holds a NUL character (U+0000), which cannot be stored: remove it".into(),
+            });
+            return;
+        }
         match record.get("id").and_then(Value::as_str) {
             Some(id) if record.get("name").is_some_and(Value::is_string) => {
                 self.terms.insert(id.to_string(), record);
@@ -608,6 +623,26 @@ fn newer(a: &Seen, b: &Seen) -> bool {
 }
 
 /// "/contents/0/name" → ".contents[0].name"
+/// The path (`$.locations[0].name`) of the first string or key in a record holding a NUL.
+fn nul_at(value: &Value, at: String) -> Option<String> {
+    match value {
+        Value::String(s) if s.contains('\0') => Some(at),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| nul_at(v, format!("{at}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            let here = format!("{at}.{}", k.replace('\0', ""));
+            if k.contains('\0') {
+                Some(here)
+            } else {
+                nul_at(v, here)
+            }
+        }),
+        _ => None,
+    }
+}
+
 fn pointer_to_path(pointer: &str) -> String {
     pointer
         .split('/')

@@ -10,6 +10,7 @@ use village_testkit::{on_both_backends, Backend, TestApp};
 on_both_backends!(
     an_offer_listed_by_the_test_kit_is_found_everywhere,
     the_fail_feed_is_refused_and_nothing_is_written,
+    an_import_holding_a_nul_names_the_file_and_field,
     the_default_feed_reads_back_field_for_field,
     a_feed_repeating_one_id_keeps_one_and_says_so,
     filters_really_filter,
@@ -1436,6 +1437,46 @@ async fn the_fail_feed_is_refused_and_nothing_is_written(backend: Backend) {
     let report = import(&app, &dir.join("validator-feeds/V3.0-UK-Fail"), true).await;
     assert!(report.written);
     assert_eq!(report.imported, 0, "every service in the fail feed is bad");
+}
+
+/// PostgreSQL cannot keep a NUL character (U+0000): an import holding one is refused with the
+/// file and the field named, on both backends, and nothing is written.
+async fn an_import_holding_a_nul_names_the_file_and_field(backend: Backend) {
+    let dir = standards();
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let mut record: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("validator-feeds/V3.0-UK-Default/service_full.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    record["name"] = json!("Knit\u{0}ting");
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(work.path().join("service_full.json"), record.to_string()).unwrap();
+    std::fs::write(
+        work.path().join("taxonomy_terms.json"),
+        json!([{"id": "nul-term", "name": "Gar\u{0}dening"}]).to_string(),
+    )
+    .unwrap();
+    let report = import(&app, work.path(), false).await;
+    assert!(!report.written);
+    assert_eq!(count(&app).await, 0, "nothing half-written");
+    let problem = report
+        .refused
+        .iter()
+        .find(|r| r.path == "$.name")
+        .unwrap_or_else(|| panic!("{:#?}", report.refused));
+    assert!(problem.file.ends_with("service_full.json"), "{problem:?}");
+    assert!(problem.message.contains("NUL"), "{problem:?}");
+    assert!(
+        report
+            .refused
+            .iter()
+            .any(|r| r.file.ends_with("taxonomy_terms.json") && r.message.contains("NUL")),
+        "{:#?}",
+        report.refused
+    );
 }
 
 async fn the_default_feed_reads_back_field_for_field(backend: Backend) {

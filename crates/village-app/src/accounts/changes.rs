@@ -209,13 +209,15 @@ pub async fn create_token(
     now: i64,
 ) -> Result<(), StoreError> {
     let mut tx = state.store.begin().await?;
-    store::create_api_token(&mut tx, who.user.id, name, &hash_token(token), now).await?;
+    let id = store::create_api_token(&mut tx, who.user.id, name, &hash_token(token), now).await?;
+    // The audit log is kept after a person is forgotten, so it holds the token's number,
+    // never the name they typed.
     record(
         &mut tx,
         Some(who.user.id),
         Some(who.user.id),
         AuditAction::ApiTokenCreated,
-        name,
+        &format!("token {id}"),
         Some(ip),
         now,
     )

@@ -693,6 +693,16 @@ async fn forget_me_leaves_no_trace(backend: Backend) {
         Some(json!({"connector_id": connie_id})),
     )
     .await;
+    // An API token named in their own words: the name must not outlive them in the audit log.
+    let r = app
+        .post_form(
+            &pat,
+            "/account/tokens",
+            "/account/tokens",
+            &[("name", &format!("{unique} calendar"))],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
     let (s, _) = api(&app, &connie, reqwest::Method::POST, &format!("/api/v1/people/{pat_id}/conversations"), Some(json!({"happened_on": "2026-11-02", "story": format!("We talked about the {unique} bakery and baking for the lunch club.")}))).await;
     assert_eq!(s, 201);
     // Connie looks (so the audit log has entries about Pat).

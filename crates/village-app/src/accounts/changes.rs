@@ -160,7 +160,12 @@ pub async fn reset_password(
     store::use_password_resets(&mut tx, user.id, now).await?;
     store::delete_sessions_of(&mut tx, user.id, None).await?;
     let tokens = store::delete_api_tokens_of(&mut tx, user.id).await?;
-    store::clear_attempts(&mut tx, AttemptKind::SignInToAccount, &user.email).await?;
+    store::clear_attempts(
+        &mut tx,
+        AttemptKind::SignInToAccount,
+        &hash_token(&user.email),
+    )
+    .await?;
     record(
         &mut tx,
         None,

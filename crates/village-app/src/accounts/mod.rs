@@ -86,6 +86,9 @@ pub async fn check_credentials(
 ) -> Result<UserRow> {
     let limits = &state.settings.limits;
     let email_key = email.trim().to_lowercase();
+    // Failed tries are counted under a hash of the address, so the address someone typed
+    // is not kept (it may be a forgotten person's, or a typo of someone else's).
+    let attempt_key = hash_token(&email_key);
     let by_address = limited(
         state,
         AttemptKind::SignInFromAddress,
@@ -97,7 +100,7 @@ pub async fn check_credentials(
     let by_account = limited(
         state,
         AttemptKind::SignInToAccount,
-        &email_key,
+        &attempt_key,
         limits.sign_in_per_account,
         now,
     )
@@ -138,12 +141,12 @@ pub async fn check_credentials(
     let mut c = state.store.conn().await?;
     match user {
         Some(user) if ok => {
-            store::clear_attempts(&mut c, AttemptKind::SignInToAccount, &email_key).await?;
+            store::clear_attempts(&mut c, AttemptKind::SignInToAccount, &attempt_key).await?;
             Ok(user)
         }
         other => {
             store::record_attempt(&mut c, AttemptKind::SignInFromAddress, ip, now).await?;
-            store::record_attempt(&mut c, AttemptKind::SignInToAccount, &email_key, now).await?;
+            store::record_attempt(&mut c, AttemptKind::SignInToAccount, &attempt_key, now).await?;
             let detail = if other.is_some() {
                 "wrong password"
             } else {

@@ -11,6 +11,7 @@ on_both_backends!(
     the_access_matrix_holds_on_pages_and_the_api,
     a_supporters_edit_is_kept_with_their_name_and_can_be_undone,
     forget_me_leaves_no_trace,
+    a_failed_sign_in_keeps_no_email_address,
     bad_profile_input_is_named_and_nothing_is_half_written,
     the_circle_page_draws_the_circle_and_takes_invitations,
     a_connector_writes_notes_the_person_reads_and_answers,
@@ -597,6 +598,31 @@ async fn a_supporters_edit_is_kept_with_their_name_and_can_be_undone(backend: Ba
         .0,
         200
     );
+}
+
+/// A sign-in that fails is counted against the address typed (to slow down guessing), but
+/// the address itself is not kept: it may be a forgotten person's, or a typo of someone's.
+async fn a_failed_sign_in_keeps_no_email_address(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let visitor = app.client();
+    for _ in 0..2 {
+        let r = app
+            .post_form(
+                &visitor,
+                "/sign-in",
+                "/sign-in",
+                &[
+                    ("email", "Zephyrine.Ghost@example.org"),
+                    ("password", "not the password"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 401);
+    }
+    assert!(!database_contains(&app, "zephyrine.ghost@example.org").await);
+    assert!(!database_contains(&app, "Zephyrine").await);
 }
 
 /// Every byte of the database's files (SQLite) or every row of every table (PostgreSQL).

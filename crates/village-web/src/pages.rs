@@ -231,7 +231,7 @@ pub fn unavailable() -> Response {
 }
 
 /// Turn a storage failure into a calm page (and a log line for the people running the hub).
-pub fn store_failed(e: impl std::fmt::Display) -> Response {
+fn store_failed(e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "storage failed while serving a page");
     unavailable()
 }

@@ -3,7 +3,8 @@
 //! full-text search behind one function, with English stemming on both.
 //!
 //! By concern: writing records (`records`) and what is worked out from them (`facts`);
-//! searching (`search`: the filter and its SQL; `words`, `near`; `packed` reads many records
+//! searching (`search`: the filter, and in `search::sql` its SQL built from typed parts;
+//! `words`, `near`; `packed` reads many records
 //! at once); `postcodes`; `taxonomy`; members' `suggestions` with every version of an offer;
 //! and `organisers`.
 

@@ -25,8 +25,10 @@ fn text(field: &'static str, t: &str, max: usize) -> Result<String, FieldError> 
 pub struct ConcernBody {
     /// The member it is about, if it is about a member.
     pub about_person_id: Option<i64>,
-    /// The ORUK organization id of the group it is about, if it is about a group.
-    pub about_organisation_id: Option<String>,
+    /// The ORUK organization id of the group it is about, if it is about a group
+    /// (`about_organisation_id` before 2026-12 is still read).
+    #[serde(alias = "about_organisation_id")]
+    pub about_group_id: Option<String>,
     /// Who it is about, in words (needed when neither id is given).
     #[serde(default)]
     pub about_name: String,
@@ -38,7 +40,7 @@ pub struct ConcernBody {
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn organisation_name(state: &App, id: &str) -> Result<Option<String>, StoreError> {
+pub async fn group_name(state: &App, id: &str) -> Result<Option<String>, StoreError> {
     let mut c = state.store.conn().await?;
     let services = village_store::directory::services_of_organization(&mut c, id).await?;
     Ok(services.first().and_then(|(_, doc)| {
@@ -64,9 +66,7 @@ pub async fn raise(
     let what = text("what", &body.what, 10_000)?;
     let about_name = match (
         body.about_person_id,
-        body.about_organisation_id
-            .as_deref()
-            .filter(|s| !s.is_empty()),
+        body.about_group_id.as_deref().filter(|s| !s.is_empty()),
     ) {
         (Some(id), _) => {
             let mut c = state.store.conn().await?;
@@ -81,10 +81,10 @@ pub async fn raise(
                     )
                 })?
         }
-        (None, Some(org)) => organisation_name(state, org).await?.ok_or_else(|| {
+        (None, Some(org)) => group_name(state, org).await?.ok_or_else(|| {
             FieldError::new(
-                "about_organisation_id",
-                ErrorCode::OrganisationUnknown,
+                "about_group_id",
+                ErrorCode::GroupUnknown,
                 "There is no group with that id in the directory.",
             )
         })?,
@@ -116,10 +116,7 @@ pub async fn raise(
             raised_by: who.user.id,
             raised_by_name: &who.user.display_name,
             about_person: body.about_person_id,
-            about_organisation: body
-                .about_organisation_id
-                .as_deref()
-                .filter(|s| !s.is_empty()),
+            about_group: body.about_group_id.as_deref().filter(|s| !s.is_empty()),
             about_name: &about_name,
             what: &what,
             urgent: body.urgent,
@@ -329,12 +326,8 @@ pub async fn leads(state: &App, admin: &Identity) -> Result<Vec<(i64, String, St
 /// Who a new concern is about, in words, when the form was opened from a member's or a
 /// group's page; empty when neither is known.
 #[tracing::instrument(skip_all, fields(person = ?person))]
-pub async fn about_words(
-    state: &App,
-    person: Option<i64>,
-    organisation: Option<&str>,
-) -> Result<String> {
-    Ok(match (person, organisation) {
+pub async fn about_words(state: &App, person: Option<i64>, group: Option<&str>) -> Result<String> {
+    Ok(match (person, group) {
         (Some(id), _) => {
             let mut c = state.store.conn().await?;
             account_store::user_by_id(&mut c, id)
@@ -342,7 +335,7 @@ pub async fn about_words(
                 .map(|u| u.display_name)
                 .unwrap_or_default()
         }
-        (None, Some(org)) => organisation_name(state, org).await?.unwrap_or_default(),
+        (None, Some(org)) => group_name(state, org).await?.unwrap_or_default(),
         (None, None) => String::new(),
     })
 }

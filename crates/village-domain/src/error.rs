@@ -128,7 +128,7 @@ pub enum ErrorCode {
     NotATime,
     NothingAnswered,
     OfferUnknown,
-    OrganisationUnknown,
+    GroupUnknown,
     OverTheLimit,
     OverThePot,
     PasswordMissing,
@@ -263,7 +263,7 @@ impl ErrorCode {
             | NotATime
             | NothingAnswered
             | OfferUnknown
-            | OrganisationUnknown
+            | GroupUnknown
             | OverTheLimit
             | OverThePot
             | PasswordMissing

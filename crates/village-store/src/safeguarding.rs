@@ -11,7 +11,7 @@ pub struct ConcernRow {
     pub raised_by: Option<i64>,
     pub raised_by_name: String,
     pub about_person: Option<i64>,
-    pub about_organisation: Option<String>,
+    pub about_group: Option<String>,
     pub about_name: String,
     pub what: String,
     pub urgent: bool,
@@ -36,7 +36,7 @@ pub struct NewConcern<'a> {
     pub raised_by: i64,
     pub raised_by_name: &'a str,
     pub about_person: Option<i64>,
-    pub about_organisation: Option<&'a str>,
+    pub about_group: Option<&'a str>,
     pub about_name: &'a str,
     pub what: &'a str,
     pub urgent: bool,
@@ -44,13 +44,13 @@ pub struct NewConcern<'a> {
 
 pub async fn raise(db: &mut impl Db, c: &NewConcern<'_>, now: Timestamp) -> Result<i64> {
     Ok(query!(db, x => sqlx::query_scalar(
-        "INSERT INTO concerns (raised_by, raised_by_name, about_person, about_organisation, about_name, what, urgent, raised_at) \
+        "INSERT INTO concerns (raised_by, raised_by_name, about_person, about_group, about_name, what, urgent, raised_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(c.raised_by)
     .bind(c.raised_by_name)
     .bind(c.about_person)
-    .bind(c.about_organisation)
+    .bind(c.about_group)
     .bind(c.about_name)
     .bind(c.what)
     .bind(c.urgent)
@@ -59,7 +59,7 @@ pub async fn raise(db: &mut impl Db, c: &NewConcern<'_>, now: Timestamp) -> Resu
     .await)?)
 }
 
-const SELECT: &str = "SELECT c.id, c.raised_by, c.raised_by_name, c.about_person, c.about_organisation, \
+const SELECT: &str = "SELECT c.id, c.raised_by, c.raised_by_name, c.about_person, c.about_group, \
     c.about_name, c.what, c.urgent, c.raised_at, \
     (SELECT MAX(a.at) FROM concern_actions a WHERE a.concern_id = c.id AND a.kind = 'closed') AS closed_at \
     FROM concerns c";

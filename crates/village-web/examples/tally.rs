@@ -86,7 +86,7 @@ async fn main() {
                 for_whom: "",
                 amount_pence: amount,
                 group_name: &format!("Group {i}"),
-                organisation_id: None,
+                group_id: None,
                 charity_number: None,
             },
             creator,

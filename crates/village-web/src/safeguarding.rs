@@ -30,7 +30,7 @@ pub struct ConcernOut {
     pub raised_by: Option<i64>,
     pub raised_by_name: String,
     pub about_person_id: Option<i64>,
-    pub about_organisation_id: Option<String>,
+    pub about_group_id: Option<String>,
     pub about_name: String,
     pub what: String,
     pub urgent: bool,
@@ -62,7 +62,7 @@ fn concern_out(c: ConcernRow, actions: Vec<ConcernActionRow>) -> ConcernOut {
         raised_by: c.raised_by,
         raised_by_name: c.raised_by_name,
         about_person_id: c.about_person,
-        about_organisation_id: c.about_organisation,
+        about_group_id: c.about_group,
         about_name: c.about_name,
         what: c.what,
         urgent: c.urgent,
@@ -204,7 +204,7 @@ struct NewPage {
     errors: Errors,
     about: String,
     about_person: String,
-    about_organisation: String,
+    about_group: String,
     what: String,
     urgent: bool,
 }
@@ -212,7 +212,8 @@ struct NewPage {
 #[derive(Debug, Deserialize, Default)]
 pub struct NewQuery {
     person: Option<i64>,
-    organisation: Option<String>,
+    #[serde(alias = "organisation")]
+    group: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -220,7 +221,7 @@ pub struct NewForm {
     #[serde(default)]
     about_person: String,
     #[serde(default)]
-    about_organisation: String,
+    about_group: String,
     #[serde(default)]
     about_name: String,
     #[serde(default)]
@@ -235,7 +236,7 @@ pub(crate) async fn view_new(
     csrf: CsrfToken,
     Query(q): Query<NewQuery>,
 ) -> PageResult {
-    let about = about_words(&state, q.person, q.organisation.as_deref()).await?;
+    let about = about_words(&state, q.person, q.group.as_deref()).await?;
     Ok(pages::page(&NewPage {
         layout: Layout::new(
             &state,
@@ -250,10 +251,10 @@ pub(crate) async fn view_new(
         } else {
             q.person.map(|p| p.to_string()).unwrap_or_default()
         },
-        about_organisation: if about.is_empty() {
+        about_group: if about.is_empty() {
             String::new()
         } else {
-            q.organisation.clone().unwrap_or_default()
+            q.group.clone().unwrap_or_default()
         },
         about,
         what: String::new(),
@@ -270,8 +271,7 @@ pub(crate) async fn view_raise(
 ) -> PageResult {
     let body = ConcernBody {
         about_person_id: form.about_person.trim().parse().ok(),
-        about_organisation_id: Some(form.about_organisation.clone())
-            .filter(|s| !s.trim().is_empty()),
+        about_group_id: Some(form.about_group.clone()).filter(|s| !s.trim().is_empty()),
         about_name: form.about_name.clone(),
         what: form.what.clone(),
         urgent: form.urgent.is_some(),
@@ -286,7 +286,7 @@ pub(crate) async fn view_raise(
             &["Only the hub's safeguarding leads can see what you wrote. They may get in touch with you.", "If someone is in danger right now, call 999."],
         ),
         Err(Error::Field(f)) => {
-            let about = if body.about_person_id.is_some() || body.about_organisation_id.is_some() { form.about_name.clone() } else { String::new() };
+            let about = if body.about_person_id.is_some() || body.about_group_id.is_some() { form.about_name.clone() } else { String::new() };
             pages::render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &NewPage {
@@ -294,7 +294,7 @@ pub(crate) async fn view_raise(
                     errors: f.into(),
                     about,
                     about_person: form.about_person.clone(),
-                    about_organisation: form.about_organisation.clone(),
+                    about_group: form.about_group.clone(),
                     what: form.what.clone(),
                     urgent: body.urgent,
                 },
@@ -390,7 +390,7 @@ async fn concern_page(
             errors,
             id,
             about_link: c
-                .about_organisation
+                .about_group
                 .as_ref()
                 .map(|o| format!("/directory/groups/{o}")),
             about: c.about_name,

@@ -404,7 +404,7 @@ fn minimise(row: &mut IntroductionRow, s: State) {
     }
 }
 
-/// An organisation's inbox, for its organisers (and stewards): introductions sent to its
+/// A group's inbox, for its organisers (and stewards): introductions sent to its
 /// offers, each with only the minimum. The look is audited for each person in it.
 #[tracing::instrument(skip_all, fields(actor = who.user.id))]
 pub async fn inbox(

@@ -222,7 +222,7 @@ pub struct BidInput<'a> {
     pub for_whom: &'a str,
     pub amount_pence: i64,
     pub group_name: &'a str,
-    pub organisation_id: Option<&'a str>,
+    pub group_id: Option<&'a str>,
     pub charity_number: &'a str,
 }
 
@@ -279,19 +279,16 @@ pub async fn create_bid(
         group_name
     };
     let charity_number = giving::check_charity_number(input.charity_number)?;
-    let organisation_id = input
-        .organisation_id
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
+    let group_id = input.group_id.map(str::trim).filter(|s| !s.is_empty());
     let mut c = state.store.conn().await?;
-    if let Some(org) = organisation_id {
+    if let Some(org) = group_id {
         if village_store::directory::services_of_organization(&mut c, org)
             .await?
             .is_empty()
         {
             return Err(FieldError::new(
-                "organisation_id",
-                ErrorCode::OrganisationUnknown,
+                "group_id",
+                ErrorCode::GroupUnknown,
                 "There is no group with that id in the directory",
             )
             .into());
@@ -306,7 +303,7 @@ pub async fn create_bid(
             for_whom: &for_whom,
             amount_pence: amount,
             group_name: &group_name,
-            organisation_id,
+            group_id,
             charity_number: charity_number.as_deref(),
         },
         who.user.id,

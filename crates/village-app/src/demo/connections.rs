@@ -113,7 +113,7 @@ fn offer(activity: usize) -> String {
     demo_id(0x0D0_0002, activity * 3 + 1)
 }
 
-fn organisation(activity: usize) -> String {
+fn group(activity: usize) -> String {
     demo_id(0x0D0_0001, activity + 1)
 }
 
@@ -134,14 +134,8 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<()> {
     }
     for (email, activity) in ORGANISERS {
         if let Some(id) = id_of.get(email) {
-            village_store::directory::make_organiser(
-                &mut tx,
-                &organisation(*activity),
-                *id,
-                None,
-                now,
-            )
-            .await?;
+            village_store::directory::make_organiser(&mut tx, &group(*activity), *id, None, now)
+                .await?;
         }
     }
     for (email, activity) in SAVED {
@@ -179,7 +173,7 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<()> {
             &NewIntroduction {
                 person_id: *person_id,
                 service_id: &service_id,
-                organization_id: Some(&organisation(*activity)),
+                organization_id: Some(&group(*activity)),
                 offer_name: &name,
                 requested_by: *asker_id,
                 share_support: false,

@@ -338,7 +338,7 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<()> {
                 for_whom: b.for_whom,
                 amount_pence: b.amount_pence,
                 group_name: b.group,
-                organisation_id: None,
+                group_id: None,
                 charity_number: b.charity_number,
             },
             by,

@@ -482,7 +482,7 @@ pub async fn mark_checked(state: &App, who: &Identity, id: &str, ip: &str, now: 
 }
 
 /// The id of the group that runs an offer, as its record says.
-fn organisation_of(doc: &Value) -> Option<&str> {
+fn group_of(doc: &Value) -> Option<&str> {
     doc.get("organization_id")
         .and_then(Value::as_str)
         .or_else(|| {
@@ -497,7 +497,7 @@ async fn may_edit_in(db: &mut impl Db, who: &Identity, doc: &Value) -> Result<bo
     if may_edit_offer(&actor, false) {
         return Ok(true);
     }
-    let organiser = match organisation_of(doc) {
+    let organiser = match group_of(doc) {
         Some(org) => store::is_organiser(db, org, who.user.id).await?,
         None => false,
     };
@@ -570,7 +570,7 @@ pub async fn edit(
 }
 
 /// The name of a group in the directory, as its offers give it.
-pub async fn organisation_name(state: &App, id: &str) -> Result<String> {
+pub async fn group_name(state: &App, id: &str) -> Result<String> {
     let mut c = state.store.conn().await?;
     store::services_of_organization(&mut c, id)
         .await?
@@ -590,12 +590,12 @@ pub async fn organisation_name(state: &App, id: &str) -> Result<String> {
 pub async fn claim(
     state: &App,
     who: &Identity,
-    organisation_id: &str,
+    group_id: &str,
     message: &str,
     ip: &str,
     now: i64,
 ) -> Result<i64> {
-    organisation_name(state, organisation_id).await?;
+    group_name(state, group_id).await?;
     let message = message.trim();
     if message.is_empty() || message.chars().count() > CLAIM_MESSAGE_MAX {
         return Err(FieldError::new(
@@ -606,13 +606,13 @@ pub async fn claim(
         .into());
     }
     let mut tx = state.store.begin().await?;
-    let id = store::create_claim(&mut tx, organisation_id, who.user.id, message, now).await?;
+    let id = store::create_claim(&mut tx, group_id, who.user.id, message, now).await?;
     record(
         &mut tx,
         Some(who.user.id),
         None,
         AuditAction::ListingClaimed,
-        &format!("claim {id} for organisation {organisation_id}"),
+        &format!("claim {id} for group {group_id}"),
         Some(ip),
         now,
     )
@@ -655,7 +655,7 @@ pub async fn decide_claim(
         );
     }
     let detail = format!(
-        "claim {id} for organisation {}: {}",
+        "claim {id} for group {}: {}",
         claim.organization_id,
         if approve { "approved" } else { "not approved" }
     );

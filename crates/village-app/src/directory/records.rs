@@ -24,15 +24,15 @@ pub async fn service_by_location(state: &App, id: &str) -> Result<String> {
 }
 
 /// The published offers of one group: (id, record as stored).
-pub async fn services_of_organisation(state: &App, id: &str) -> Result<Vec<(String, String)>> {
+pub async fn offers_of_group(state: &App, id: &str) -> Result<Vec<(String, String)>> {
     let mut c = state.store.conn().await?;
     Ok(store::services_of_organization(&mut c, id).await?)
 }
 
 /// Whether this member is one of the group's organisers (a steward approved their request).
-pub async fn is_organiser(state: &App, organisation_id: &str, user_id: i64) -> Result<bool> {
+pub async fn is_organiser(state: &App, group_id: &str, user_id: i64) -> Result<bool> {
     let mut c = state.store.conn().await?;
-    Ok(store::is_organiser(&mut c, organisation_id, user_id).await?)
+    Ok(store::is_organiser(&mut c, group_id, user_id).await?)
 }
 
 /// One page of the taxonomies, and how many there are.

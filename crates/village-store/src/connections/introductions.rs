@@ -92,7 +92,7 @@ pub async fn introductions_of_person(
     Ok(query!(db, c => sqlx::query_as(&sql).bind(person_id).fetch_all(&mut *c).await)?)
 }
 
-/// The introductions to one organisation's offers that have been sent (never the ones still
+/// The introductions to one group's offers that have been sent (never the ones still
 /// being written).
 pub async fn introductions_to_organization(
     db: &mut impl Db,

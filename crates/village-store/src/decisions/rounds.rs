@@ -142,7 +142,7 @@ pub struct BidRow {
     pub for_whom: String,
     pub amount_pence: i64,
     pub group_name: String,
-    pub organisation_id: Option<String>,
+    pub group_id: Option<String>,
     pub charity_number: Option<String>,
     pub submitted_by: Option<i64>,
     pub created_at: i64,
@@ -159,17 +159,17 @@ pub struct NewBid<'a> {
     pub for_whom: &'a str,
     pub amount_pence: i64,
     pub group_name: &'a str,
-    pub organisation_id: Option<&'a str>,
+    pub group_id: Option<&'a str>,
     pub charity_number: Option<&'a str>,
 }
 
 pub(super) const BID_SELECT: &str = "SELECT b.id, b.round_id, b.title, b.summary, b.for_whom, b.amount_pence, \
-    b.group_name, b.organisation_id, b.charity_number, b.submitted_by, b.created_at, b.check_status, \
+    b.group_name, b.group_id, b.charity_number, b.submitted_by, b.created_at, b.check_status, \
     b.check_reason, u.display_name AS checked_by_name, b.checked_at FROM bids b LEFT JOIN users u ON u.id = b.checked_by";
 
 pub async fn create_bid(db: &mut impl Db, b: &NewBid<'_>, by: i64, now: Timestamp) -> Result<i64> {
     Ok(query!(db, c => sqlx::query_scalar(
-        "INSERT INTO bids (round_id, title, summary, for_whom, amount_pence, group_name, organisation_id, charity_number, submitted_by, created_at) \
+        "INSERT INTO bids (round_id, title, summary, for_whom, amount_pence, group_name, group_id, charity_number, submitted_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(b.round_id)
@@ -178,7 +178,7 @@ pub async fn create_bid(db: &mut impl Db, b: &NewBid<'_>, by: i64, now: Timestam
     .bind(b.for_whom)
     .bind(b.amount_pence)
     .bind(b.group_name)
-    .bind(b.organisation_id)
+    .bind(b.group_id)
     .bind(b.charity_number)
     .bind(by)
     .bind(now)

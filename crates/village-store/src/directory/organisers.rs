@@ -102,7 +102,7 @@ pub async fn is_organiser(db: &mut impl Db, organization_id: &str, user_id: i64)
     Ok(n > 0)
 }
 
-/// The members who organise an organisation's offers.
+/// The members who organise a group's offers.
 pub async fn organisers_of(db: &mut impl Db, organization_id: &str) -> Result<Vec<i64>> {
     Ok(query!(db, c => sqlx::query_scalar(
         "SELECT user_id FROM dir_organisers WHERE organization_id = $1 ORDER BY user_id",
@@ -112,7 +112,7 @@ pub async fn organisers_of(db: &mut impl Db, organization_id: &str) -> Result<Ve
     .await)?)
 }
 
-/// Make someone an organiser of an organisation directly (the demo, and `village` tools);
+/// Make someone an organiser of a group directly (the demo, and `village` tools);
 /// members normally ask through a claim.
 pub async fn make_organiser(
     db: &mut impl Db,

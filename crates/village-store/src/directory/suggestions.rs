@@ -160,7 +160,7 @@ pub async fn stale_services(
     .await)?)
 }
 
-/// The public offers an organisation runs, by name.
+/// The public offers a group runs, by name.
 pub async fn services_of_organization(
     db: &mut impl Db,
     organization_id: &str,

@@ -339,7 +339,7 @@ pub async fn api_my_introductions(
     ))
 }
 
-/// For a group's organisers (and stewards): introductions sent to the organisation's offers,
+/// For a group's organisers (and stewards): introductions sent to the group's offers,
 /// each with only the minimum.
 #[utoipa::path(get, path = "/api/v1/groups/{id}/introductions", tag = "connections",
     params(("id" = String, Path, description = "The group's id (its ORUK organization id)")),

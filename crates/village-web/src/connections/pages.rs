@@ -22,7 +22,7 @@ use village_domain::people::Section;
 pub struct IdeaView {
     offer_id: String,
     name: String,
-    organisation: String,
+    group: String,
     reasons: Vec<String>,
     saved: bool,
 }
@@ -79,7 +79,7 @@ async fn ideas_page(
             .map(|i| IdeaView {
                 offer_id: i.suggestion.offer_id,
                 name: i.name,
-                organisation: i.organization_name.unwrap_or_default(),
+                group: i.organization_name.unwrap_or_default(),
                 reasons: i.suggestion.reasons,
                 saved: i.saved,
             })

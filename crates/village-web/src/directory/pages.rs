@@ -92,8 +92,8 @@ fn thousands(n: i64) -> String {
 pub struct ResultView {
     id: String,
     name: String,
-    organisation: String,
-    organisation_id: String,
+    group: String,
+    group_id: String,
     summary: String,
     when: Vec<String>,
     place: String,
@@ -216,8 +216,8 @@ fn view(doc: &str, from: Option<LatLon>) -> Option<ResultView> {
     Some(ResultView {
         id: index.id,
         name: index.name,
-        organisation: index.organization_name.unwrap_or_default(),
-        organisation_id: index.organization_id.unwrap_or_default(),
+        group: index.organization_name.unwrap_or_default(),
+        group_id: index.organization_id.unwrap_or_default(),
         summary,
         when: index.schedules.iter().map(|s| s.words()).collect(),
         place: place_words(&record),
@@ -472,8 +472,8 @@ struct OfferPage {
     layout: Layout,
     id: String,
     name: String,
-    organisation: String,
-    organisation_id: String,
+    group: String,
+    group_id: String,
     description: String,
     who: String,
     when: Vec<String>,
@@ -608,8 +608,8 @@ pub(crate) async fn view_offer_get(
     Ok(pages::page(&OfferPage {
         can_edit,
         layout: Layout::new(&state, identity.as_ref(), &csrf, "/directory", title),
-        organisation: index.organization_name.clone().unwrap_or_default(),
-        organisation_id: index.organization_id.clone().unwrap_or_default(),
+        group: index.organization_name.clone().unwrap_or_default(),
+        group_id: index.organization_id.clone().unwrap_or_default(),
         description: index.description.clone(),
         who: ages_words(index.minimum_age, index.maximum_age),
         when: index.schedules.iter().map(|s| s.words()).collect(),
@@ -667,7 +667,7 @@ pub(crate) async fn view_offer_get(
 
 #[derive(Template)]
 #[template(path = "directory/group.html")]
-struct OrganisationPage {
+struct GroupPage {
     layout: Layout,
     name: String,
     description: String,
@@ -686,13 +686,13 @@ pub(crate) async fn view_group_get(
     csrf: CsrfToken,
     Path(id): Path<String>,
 ) -> PageResult {
-    let rows = records::services_of_organisation(&state, &id).await;
+    let rows = records::offers_of_group(&state, &id).await;
     let rows = rows?;
-    let organisation = rows
+    let group = rows
         .iter()
         .filter_map(|(_, doc)| serde_json::from_str::<Value>(doc).ok())
         .find_map(|d| d.get("organization").cloned());
-    let Some(organisation) = organisation else {
+    let Some(group) = group else {
         return Ok(pages::problem(
             &state,
             identity.as_ref(),
@@ -702,12 +702,7 @@ pub(crate) async fn view_group_get(
             &["It may not have any offers at the moment. Try searching the directory."],
         ));
     };
-    let field = |k: &str| {
-        organisation
-            .get(k)
-            .and_then(Value::as_str)
-            .map(str::to_string)
-    };
+    let field = |k: &str| group.get(k).and_then(Value::as_str).map(str::to_string);
     let name = field("name").unwrap_or_else(|| "A community group".into());
     let organises = match &identity {
         Some(who) => {
@@ -722,7 +717,7 @@ pub(crate) async fn view_group_get(
         }
         None => false,
     };
-    Ok(pages::page(&OrganisationPage {
+    Ok(pages::page(&GroupPage {
         inbox_href: organises.then(|| {
             format!(
                 "/groups/{}/introductions",
@@ -738,7 +733,7 @@ pub(crate) async fn view_group_get(
             .and_then(web_link),
         offers: rows.iter().filter_map(|(_, doc)| view(doc, None)).collect(),
         concern_href: format!(
-            "/concerns/new?organisation={}",
+            "/concerns/new?group={}",
             form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
         ),
         name,

@@ -17,6 +17,7 @@ on_both_backends!(
     the_pages_refuse_a_close_until_the_rule_and_every_block_are_met,
     a_round_runs_through_the_pages,
     stances_taken_at_the_same_moment_all_count,
+    a_bid_names_its_group_in_the_directory,
 );
 
 async fn call(
@@ -1476,4 +1477,64 @@ async fn stances_taken_at_the_same_moment_all_count(backend: Backend) {
         assert!(reasons.contains(&last), "{last} is not among {reasons:?}");
     }
     assert_eq!(reasons.len(), 4, "one stance each: {reasons:?}");
+}
+
+async fn a_bid_names_its_group_in_the_directory(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    app.offer(
+        "Allotment mornings",
+        json!({"organization": {"id": "allotment-friends", "name": "Allotment Friends"}}),
+    )
+    .await;
+    let fac = app.member("fran@example.org", false).await;
+    let r = app.round(&fac, "Growing fund", 100_000).await;
+    let bids = format!("/api/v1/rounds/{r}/bids");
+    let bid = |group: Value| {
+        let mut b = json!({"title": "Raised beds", "summary": "Beds for wheelchair users", "amount_pence": 30_000, "group_name": "Allotment Friends"});
+        if let (Some(b), Some(g)) = (b.as_object_mut(), group.as_object()) {
+            b.extend(g.clone());
+        }
+        b
+    };
+    let (s, v) = post(
+        &app,
+        &fac.client,
+        &bids,
+        bid(json!({"group_id": "no-such-group"})),
+    )
+    .await;
+    assert_eq!(
+        (s, v["error"]["field"].as_str(), code(&v)),
+        (422, Some("group_id"), "group_unknown")
+    );
+    let (s, _) = post(
+        &app,
+        &fac.client,
+        &bids,
+        bid(json!({"group_id": "allotment-friends"})),
+    )
+    .await;
+    assert_eq!(s, 201);
+    // Its name before December 2026 is still read.
+    let (s, _) = post(
+        &app,
+        &fac.client,
+        &bids,
+        bid(json!({"organisation_id": "allotment-friends"})),
+    )
+    .await;
+    assert_eq!(s, 201);
+    let (_, round) = get(&app, &fac.client, &format!("/api/v1/rounds/{r}")).await;
+    let groups: Vec<&Value> = round["bids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| &b["group_id"])
+        .collect();
+    assert_eq!(
+        groups,
+        [&json!("allotment-friends"), &json!("allotment-friends")]
+    );
 }

@@ -561,13 +561,13 @@ async fn a_suggestion_is_invisible_until_a_steward_approves_it(backend: Backend)
     )
     .await;
     assert_eq!(status, 422);
-    for field in ["name", "description", "organisation", "day"] {
+    for field in ["name", "description", "group", "day"] {
         assert!(html.contains(&format!("href=\"#{field}\"")), "{field}");
     }
     let fields = [
         ("name", "Zither circle"),
         ("description", "Play the zither together"),
-        ("organisation", "Zither Friends"),
+        ("group", "Zither Friends"),
         ("category", "arts"),
         ("day", "WE"),
         ("opens", "19:00"),

@@ -68,8 +68,13 @@ async fn concerns_reach_only_the_safeguarding_leads(backend: Backend) {
         ),
         (json!({"what": "x"}), "about_name"),
         (
+            json!({"about_group_id": "no-such-group", "what": "x"}),
+            "about_group_id",
+        ),
+        // Its name before December 2026 is still read.
+        (
             json!({"about_organisation_id": "no-such-group", "what": "x"}),
-            "about_organisation_id",
+            "about_group_id",
         ),
     ] {
         let (s, e) = call(

@@ -7,7 +7,7 @@ use super::*;
 pub struct NewOfferForm {
     pub name: String,
     pub description: String,
-    pub organisation: String,
+    pub group: String,
     pub category: String,
     pub kind: String,
     pub day: String,
@@ -93,13 +93,7 @@ pub fn new_offer(
         2000,
         &mut problems,
     );
-    let organisation = required(
-        &form.organisation,
-        "organisation",
-        "who runs it",
-        120,
-        &mut problems,
-    );
+    let group = required(&form.group, "group", "who runs it", 120, &mut problems);
     let category = match form.category.trim() {
         "" => None,
         code => match category_by_code(code) {
@@ -241,7 +235,7 @@ pub fn new_offer(
         "description": description,
         "status": "active",
         "last_modified": now,
-        "organization": {"id": organization_id, "name": organisation, "description": format!("{organisation} runs {name}.")},
+        "organization": {"id": organization_id, "name": group, "description": format!("{group} runs {name}.")},
     });
     let Some(map) = record.as_object_mut() else {
         return Err(Vec::new());

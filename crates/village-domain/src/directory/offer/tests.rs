@@ -9,7 +9,7 @@ fn a_new_offer_becomes_a_valid_record() {
     let form = NewOfferForm {
         name: "Tuesday walk".into(),
         description: "A gentle walk round the park".into(),
-        organisation: "Park Pals".into(),
+        group: "Park Pals".into(),
         category: "moving".into(),
         kind: "informal_group".into(),
         day: "TU".into(),
@@ -69,7 +69,7 @@ fn every_problem_names_its_field() {
         [
             "name",
             "description",
-            "organisation",
+            "group",
             "opens",
             "day",
             "postcode",

@@ -52,7 +52,7 @@ pub struct BidOut {
     pub amount_pence: i64,
     pub group_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub organisation_id: Option<String>,
+    pub group_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub charity_number: Option<String>,
     /// `unchecked`, `eligible` or `not_eligible`.
@@ -119,7 +119,7 @@ pub(super) fn round_out(d: village_app::decisions::RoundDetail) -> RoundOut {
                 for_whom: b.for_whom.clone(),
                 amount_pence: b.amount_pence,
                 group_name: b.group_name.clone(),
-                organisation_id: b.organisation_id.clone(),
+                group_id: b.group_id.clone(),
                 charity_number: b.charity_number.clone(),
                 check: b.check_status.clone(),
                 check_reason: b.check_reason.clone(),
@@ -211,8 +211,10 @@ pub struct BidBody {
     /// public, so never your own name unless you write it).
     #[serde(default)]
     pub group_name: String,
-    /// The group's ORUK organization id, if it is in the directory.
-    pub organisation_id: Option<String>,
+    /// The group's ORUK organization id, if it is in the directory (`organisation_id` before
+    /// 2026-12 is still read).
+    #[serde(alias = "organisation_id")]
+    pub group_id: Option<String>,
     /// A registered charity's number, if it has one.
     #[serde(default)]
     pub charity_number: String,
@@ -239,7 +241,7 @@ pub async fn api_bid(
             for_whom: &b.for_whom,
             amount_pence: b.amount_pence,
             group_name: &b.group_name,
-            organisation_id: b.organisation_id.as_deref(),
+            group_id: b.group_id.as_deref(),
             charity_number: &b.charity_number,
         },
         now(),

@@ -420,7 +420,7 @@ pub(crate) async fn view_bid(
             for_whom: &form.for_whom,
             amount_pence: amount,
             group_name: &form.group_name,
-            organisation_id: None,
+            group_id: None,
             charity_number: &form.charity_number,
         };
         match village_app::decisions::create_bid(&state, &who, id, &input, now()).await {

@@ -44,7 +44,7 @@ pub(crate) async fn view_claim_get(
     csrf: CsrfToken,
     Path(id): Path<String>,
 ) -> PageResult {
-    let name = editing::organisation_name(&state, &id).await?;
+    let name = editing::group_name(&state, &id).await?;
     Ok(pages::page(&claim_page(
         &state,
         &identity,
@@ -74,7 +74,7 @@ pub(crate) async fn view_claim_post(
         Ok(_) => Ok(Redirect::to("/directory/suggestions?done=claimed").into_response()),
         Err(e) => {
             let errors = errors_from(e)?;
-            let name = editing::organisation_name(&state, &id).await?;
+            let name = editing::group_name(&state, &id).await?;
             Ok(pages::render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &claim_page(&state, &identity, &csrf, id, name, form.message, errors),

@@ -55,7 +55,7 @@ pub(super) struct SuggestionsPage {
 
 pub struct ClaimView {
     pub(super) id: i64,
-    pub(super) organisation_id: String,
+    pub(super) group_id: String,
     pub(super) who: String,
     pub(super) message: String,
     pub(super) when: String,
@@ -66,7 +66,7 @@ pub struct ClaimView {
 pub(super) fn claim_view(c: &ClaimRow) -> ClaimView {
     ClaimView {
         id: c.id,
-        organisation_id: c.organization_id.clone(),
+        group_id: c.organization_id.clone(),
         who: c.user_name.clone().unwrap_or_default(),
         message: c.message.clone(),
         when: pages::when(c.created_at),

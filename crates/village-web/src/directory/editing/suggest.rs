@@ -11,7 +11,7 @@ pub struct NewOfferFields {
     #[serde(default)]
     pub(super) description: String,
     #[serde(default)]
-    pub(super) organisation: String,
+    pub(super) group: String,
     #[serde(default)]
     pub(super) category: String,
     #[serde(default)]
@@ -134,7 +134,7 @@ pub(crate) async fn view_suggest_post(
     let form = NewOfferForm {
         name: f.name.clone(),
         description: f.description.clone(),
-        organisation: f.organisation.clone(),
+        group: f.group.clone(),
         category: f.category.clone(),
         kind: f.kind.clone(),
         day: f.day.clone(),

@@ -173,6 +173,7 @@ pub(crate) async fn view_my_activity_get(
 pub use village_app::audit::AuditEntry;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditParams {
     /// Only this action code.
     pub action: Option<String>,

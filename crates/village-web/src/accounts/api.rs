@@ -90,6 +90,7 @@ pub struct PeopleList {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeopleParams {
     /// Part of a name or email address.
     pub q: Option<String>,

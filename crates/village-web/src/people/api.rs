@@ -339,6 +339,7 @@ pub async fn api_my_information(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AccessLogParams {
     /// Only entries with an id below this (for paging back).
     pub before: Option<i64>,

@@ -9,3 +9,4 @@ mod directory;
 mod people;
 mod safeguarding;
 mod shell;
+mod writers;

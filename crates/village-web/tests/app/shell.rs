@@ -269,6 +269,37 @@ fn the_openapi_document_matches_its_snapshot() {
     insta::assert_json_snapshot!("openapi", json);
 }
 
+/// Clients generated from the document send each parameter where it says: a path parameter is
+/// a `{segment}` of its path (so a filter like `?limit=` is never declared as part of the
+/// path, required), and every segment is declared.
+#[test]
+fn the_openapi_document_puts_each_parameter_where_the_server_reads_it() {
+    let json = serde_json::to_value(village_web::router::openapi()).unwrap();
+    let mut wrong = Vec::new();
+    for (path, operations) in json["paths"].as_object().unwrap() {
+        let segments: std::collections::BTreeSet<&str> = path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .collect();
+        for (method, operation) in operations.as_object().unwrap() {
+            let in_path: std::collections::BTreeSet<&str> = operation["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|p| p["in"] == "path")
+                .filter_map(|p| p["name"].as_str())
+                .collect();
+            if in_path != segments {
+                wrong.push(format!("{method} {path}: {in_path:?}"));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "path parameters that are not the path's: {wrong:#?}"
+    );
+}
+
 /// A NUL character (U+0000) in any text, signed out or in, in a form, an address or a JSON
 /// body, is refused with the field named: never a 5xx (PostgreSQL cannot keep one), and
 /// nothing is written.

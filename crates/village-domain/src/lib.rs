@@ -34,6 +34,7 @@ pub mod decisions;
 pub mod directory;
 pub mod error;
 pub mod people;
+pub mod privacy;
 pub mod text;
 
 #[cfg(test)]

@@ -282,7 +282,7 @@ pub async fn close(
     let stances = store::stances(&mut tx, id).await?;
     let outcome = check_close(view.space.rule, &casts(&stances), draft).map_err(|e| match e {
         proposal::CloseRefusal::Field(f) => Error::Field(f),
-        other => Error::Conflict(other.code(), other.message()),
+        other => Error::Conflict(other.code(), other.message(!view.space.space.hide_names)),
     })?;
     let closed = store::close(
         &mut tx,

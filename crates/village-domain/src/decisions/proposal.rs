@@ -3,6 +3,7 @@
 
 use crate::accounts::FieldError;
 use crate::error::ErrorCode;
+use crate::privacy::{ShownCount, SMALLEST_SHOWN};
 use crate::text::check as text;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -299,6 +300,65 @@ impl LivedCheck {
     }
 }
 
+/// What everyone who can see a proposal may see of its lived-experience voices. Where names
+/// are shown, the count and how many more are needed follow [`crate::privacy`]: a count
+/// below 8 is "fewer than 8", so no one's declaration can be read off the names beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LivedShown {
+    pub lived: ShownCount,
+    /// How many more would meet the rule, when that does not give the count away.
+    pub more_needed: Option<u32>,
+    /// The voices in plain words.
+    pub summary: String,
+    /// What is missing in plain words, or `None` when the rule is met.
+    pub missing: Option<String>,
+}
+
+impl LivedCheck {
+    /// What may be shown, in a space that shows names (`names_shown`) or hides them.
+    pub fn shown(&self, names_shown: bool) -> LivedShown {
+        let Voices { total, lived } = self.voices;
+        let shown = if names_shown {
+            ShownCount::of(lived)
+        } else {
+            ShownCount::Exactly(lived)
+        };
+        let stances = plural(total, "stance", "stances");
+        let summary = match shown {
+            ShownCount::Exactly(n) => format!(
+                "{n} of {total} {stances} so far {} from people with lived experience.",
+                plural(n, "comes", "come")
+            ),
+            ShownCount::FewerThan(_) if total < SMALLEST_SHOWN => format!(
+                "There {} {total} {stances} so far. Names are shown in this space, so we do not \
+                 say how many come from people with lived experience: a small number could tell \
+                 who they are.",
+                plural(total, "is", "are")
+            ),
+            ShownCount::FewerThan(n) => format!(
+                "Fewer than {n} of the {total} stances so far come from people with lived experience."
+            ),
+        };
+        let exact = shown.exactly().is_some();
+        // Even "it cannot be met by more of them" says someone named has not declared.
+        let missing = match (self.met, exact) {
+            (true, _) => None,
+            (false, true) => self.missing_words(),
+            (false, false) => Some(
+                "This cannot be decided yet: it needs more stances from people with lived \
+                 experience."
+                    .to_string(),
+            ),
+        };
+        LivedShown {
+            lived: shown,
+            more_needed: self.more_needed.filter(|_| exact),
+            summary,
+            missing,
+        }
+    }
+}
+
 fn plural(n: u32, one: &'static str, many: &'static str) -> &'static str {
     if n == 1 {
         one
@@ -365,11 +425,13 @@ impl CloseRefusal {
         }
     }
 
-    pub fn message(&self) -> String {
+    /// The refusal in plain words, for a space that shows names (`names_shown`) or not: see
+    /// [`LivedCheck::shown`].
+    pub fn message(&self, names_shown: bool) -> String {
         match self {
             CloseRefusal::LivedVoicesMissing(c) => format!(
                 "{} {}",
-                c.missing_words().unwrap_or_default(),
+                c.shown(names_shown).missing.unwrap_or_default(),
                 c.rule_words()
             ),
             CloseRefusal::BlockNotAnswered(ids) => match ids.len() {

@@ -18,6 +18,7 @@ on_both_backends!(
     a_round_runs_through_the_pages,
     stances_taken_at_the_same_moment_all_count,
     a_bid_names_its_group_in_the_directory,
+    where_names_are_shown_no_declaration_can_be_read_off_the_count,
 );
 
 async fn call(
@@ -174,16 +175,18 @@ async fn a_proposal_needs_lived_experience_voices_and_answers_to_every_block(bac
         (409, "lived_experience_voices_missing"),
         "{v}"
     );
+    // This space shows names, so neither says how many: "2 more" would tell that one of the
+    // two named people declared.
+    let message = v["error"]["message"].as_str().unwrap();
     assert!(
-        v["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("2 more stances"),
+        message.contains("needs more stances from people with lived experience")
+            && !message.contains("2 more"),
         "{v}"
     );
     let (_, v) = get(&app, &ann, &path).await;
     assert_eq!(v["lived_experience"]["met"], false);
-    assert_eq!(v["lived_experience"]["more_needed"], 2);
+    assert_eq!(v["lived_experience"]["more_needed"], Value::Null);
+    assert_eq!(v["lived_experience"]["lived_stances_fewer_than"], 8);
 
     let (s, _) = put(
         &app,
@@ -1137,7 +1140,9 @@ async fn the_pages_refuse_a_close_until_the_rule_and_every_block_are_met(backend
     let (s, html) = page(&app, &ann, &proposal).await;
     assert_eq!(s, 200);
     assert!(
-        html.contains("This needs 3 more stances from people with lived experience"),
+        html.contains(
+            "This cannot be decided yet: it needs more stances from people with lived experience"
+        ),
         "{html}"
     );
 
@@ -1184,7 +1189,8 @@ async fn the_pages_refuse_a_close_until_the_rule_and_every_block_are_met(backend
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(
-        html.contains("href=\"#lived\"") && html.contains("1 more stance"),
+        html.contains("href=\"#lived\"")
+            && html.contains("it needs more stances from people with lived experience"),
         "{html}"
     );
     let r = app
@@ -1537,4 +1543,113 @@ async fn a_bid_names_its_group_in_the_directory(backend: Backend) {
         groups,
         [&json!("allotment-friends"), &json!("allotment-friends")]
     );
+}
+
+/// In a space that shows names, watching the lived-experience count while named people take
+/// stances must not tell who declared lived experience: below 8 it reads "fewer than 8" (and
+/// how many more are needed is not said), on the page and in the API alike.
+async fn where_names_are_shown_no_declaration_can_be_read_off_the_count(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let fac = app.member("fran@example.org", false).await;
+    let space = app.space(&fac, "Street board", 3).await;
+    let (s, v) = post(
+        &app,
+        &fac.client,
+        &format!("/api/v1/spaces/{space}/proposals"),
+        json!({"title": "A bench by the shop", "body": "Somewhere to rest."}),
+    )
+    .await;
+    assert_eq!(s, 201, "{v}");
+    let p = v["id"].as_i64().unwrap();
+    // What a third member sees of the voices: the API's numbers and the page's words.
+    let watcher = app.member("wat@example.org", false).await;
+    let seen = || async {
+        let (_, v) = get(&app, &watcher.client, &format!("/api/v1/proposals/{p}")).await;
+        let mut lived = v["lived_experience"].clone();
+        lived["stances"] = json!(null);
+        let html = watcher
+            .client
+            .get(app.url(&format!("/proposals/{p}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let at = html.find("id=\"lived\"").expect("the voices section");
+        let words = html[at..].split("</p>").take(2).collect::<String>();
+        (lived, words.replace(|c: char| c.is_ascii_digit(), "#"))
+    };
+    let (s, _) = put(
+        &app,
+        &fac.client,
+        &format!("/api/v1/proposals/{p}/stance"),
+        json!({"stance": "abstain"}),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let mut seen_after = Vec::new();
+    for (email, lived) in [("nia@example.org", false), ("dev@example.org", true)] {
+        let person = app.member(email, lived).await;
+        let (s, _) = post(
+            &app,
+            &person.client,
+            &format!("/api/v1/spaces/{space}/join"),
+            json!({}),
+        )
+        .await;
+        assert_eq!(s, 204);
+        let (s, _) = put(
+            &app,
+            &person.client,
+            &format!("/api/v1/proposals/{p}/stance"),
+            json!({"stance": "agree", "reason": "Yes please"}),
+        )
+        .await;
+        assert_eq!(s, 200);
+        seen_after.push(seen().await);
+    }
+    assert_eq!(
+        seen_after[0], seen_after[1],
+        "Dev declared and Nia did not: the count must not move when Dev's named stance comes in"
+    );
+    let (lived, words) = &seen_after[1];
+    assert_eq!(lived["lived_stances_fewer_than"], 8);
+    assert!(
+        lived.get("lived_stances").is_none() && lived.get("more_needed").is_none(),
+        "{lived}"
+    );
+    assert!(words.contains("we do not say how many"), "{words}");
+
+    // Where names are hidden the exact count is shown: no name sits beside it.
+    let (s, v) = post(&app, &fac.client, "/api/v1/spaces", json!({"name": "Quiet board", "min_lived_share": 0.5, "min_lived_count": 1, "open": true, "hide_names": true})).await;
+    assert_eq!(s, 201, "{v}");
+    let quiet = v["id"].as_i64().unwrap();
+    let (_, v) = post(
+        &app,
+        &fac.client,
+        &format!("/api/v1/spaces/{quiet}/proposals"),
+        json!({"title": "Tea", "body": "More tea."}),
+    )
+    .await;
+    let q = v["id"].as_i64().unwrap();
+    let dev = app.member("dev2@example.org", true).await;
+    post(
+        &app,
+        &dev.client,
+        &format!("/api/v1/spaces/{quiet}/join"),
+        json!({}),
+    )
+    .await;
+    put(
+        &app,
+        &dev.client,
+        &format!("/api/v1/proposals/{q}/stance"),
+        json!({"stance": "agree", "reason": "Yes"}),
+    )
+    .await;
+    let (_, v) = get(&app, &fac.client, &format!("/api/v1/proposals/{q}")).await;
+    assert_eq!(v["lived_experience"]["lived_stances"], 1, "{v}");
 }

@@ -1,6 +1,7 @@
 //! The proposals API: proposals, stances and outcomes.
 
 pub(crate) use super::*;
+use village_domain::privacy::ShownCount;
 
 // ---- Proposals -------------------------------------------------------------------------------
 
@@ -62,9 +63,16 @@ pub struct LivedOut {
     pub min_count: i64,
     pub stances: u32,
     /// Stances from people who had declared lived experience (a count only, never who).
-    pub lived_stances: u32,
+    /// Absent in a space that shows names while it is below 8 (`lived_stances_fewer_than`
+    /// then says so): a small count beside names could tell who declared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lived_stances: Option<u32>,
+    /// 8, when `lived_stances` is left out because it is smaller.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lived_stances_fewer_than: Option<u32>,
     pub met: bool,
-    /// How many more such stances would meet the rule (absent when more alone cannot).
+    /// How many more such stances would meet the rule (absent when more alone cannot, or
+    /// when `lived_stances` is left out).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub more_needed: Option<u32>,
     pub rule: String,
@@ -140,6 +148,7 @@ pub struct ProposalOut {
 
 pub fn proposal_out(v: &ProposalView, viewer: i64) -> ProposalOut {
     let hide = v.space.space.hide_names;
+    let shown = v.lived.shown(!hide);
     ProposalOut {
         id: v.proposal.id,
         space_id: v.proposal.space_id,
@@ -174,11 +183,15 @@ pub fn proposal_out(v: &ProposalView, viewer: i64) -> ProposalOut {
             min_share: v.lived.rule.share(),
             min_count: i64::from(v.lived.rule.count),
             stances: v.lived.voices.total,
-            lived_stances: v.lived.voices.lived,
+            lived_stances: shown.lived.exactly(),
+            lived_stances_fewer_than: match shown.lived {
+                ShownCount::FewerThan(n) => Some(n),
+                ShownCount::Exactly(_) => None,
+            },
             met: v.lived.met,
-            more_needed: v.lived.more_needed,
+            more_needed: shown.more_needed,
             rule: v.lived.rule_words(),
-            missing: v.lived.missing_words(),
+            missing: shown.missing,
         },
         comments: v
             .comments

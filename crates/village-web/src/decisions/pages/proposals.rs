@@ -105,6 +105,7 @@ pub(super) fn proposal_page(
     };
     let mine = v.stances.iter().find(|s| s.user_id == Some(viewer));
     let lived = &v.lived;
+    let shown = lived.shown(!v.space.space.hide_names);
     let progress = v.progress();
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -147,22 +148,8 @@ pub(super) fn proposal_page(
             names_hidden: v.space.space.hide_names,
             lived_met: lived.met,
             lived_rule: lived.rule_words(),
-            lived_missing: lived.missing_words().unwrap_or_default(),
-            lived_summary: format!(
-                "{} of {} {} so far {} from people with lived experience.",
-                lived.voices.lived,
-                lived.voices.total,
-                if lived.voices.total == 1 {
-                    "stance"
-                } else {
-                    "stances"
-                },
-                if lived.voices.lived == 1 {
-                    "comes"
-                } else {
-                    "come"
-                }
-            ),
+            lived_missing: shown.missing.unwrap_or_default(),
+            lived_summary: shown.summary,
             my_stance: mine
                 .map(|s| s.stance.code().to_string())
                 .unwrap_or_default(),

@@ -471,7 +471,8 @@ fn closest(
 // ---- Forgetting -----------------------------------------------------------------------
 
 /// Remove everything about a person: their profile and its history, sharing choices,
-/// circle, connector links and account (sessions, tokens and resets go with it). Their name
+/// circle, connector links and account (sessions, tokens and resets go with it), and the
+/// words of their directory suggestions ([`crate::directory::forget_suggestions_of`]). Their name
 /// leaves other people's pages too: edits they made to someone else's profile and entries
 /// that linked them keep only what the other person wrote. The audit log keeps its entries
 /// (who did what, by number), which hold no words from the profile. Safeguarding concerns
@@ -479,6 +480,7 @@ fn closest(
 pub async fn forget(db: &mut impl Db, user_id: i64) -> Result<()> {
     crate::safeguarding::forget_closed_about(db, user_id).await?;
     crate::decisions::forget(db, user_id).await?;
+    crate::directory::forget_suggestions_of(db, user_id).await?;
     // Notices to others about their introductions and shortlists name them: those go too.
     query!(db, c => sqlx::query(
         "DELETE FROM notifications WHERE link IN (SELECT '/introductions/' || CAST(id AS TEXT) FROM introductions WHERE person_id = $1) \
@@ -535,10 +537,13 @@ pub async fn scrub(store: &Store) -> Result<()> {
             ));
         }
         Store::Postgres { pool } => {
+            // ANALYZE as well: the planner's statistics (pg_statistic) keep samples of
+            // column values, which may hold the person's words until they are rebuilt.
             sqlx::query(
-                "VACUUM profile_sections, profile_edits, consents, circle_entries, person_connectors, conversations, conversation_replies, \
+                "VACUUM (ANALYZE) profile_sections, profile_edits, consents, circle_entries, person_connectors, conversations, conversation_replies, \
                  introductions, introduction_events, notifications, suggestion_marks, connection_preferences, checkins, shortlists, \
-                 shortlist_items, suggestion_cache, stances, proposal_comments, round_ideas, ballots, ballot_choices, users",
+                 shortlist_items, suggestion_cache, stances, proposal_comments, round_ideas, ballots, ballot_choices, \
+                 dir_suggestions, dir_service_versions, dir_claims, dir_organisers, sessions, api_tokens, users",
             )
             .execute(pool)
             .await?;

@@ -173,3 +173,26 @@ pub async fn services_of_organization(
     .fetch_all(&mut *c)
     .await)?)
 }
+
+/// Forget what a person wrote in the directory: suggestions not taken up (still waiting, or
+/// turned down) go; a suggestion that was approved stays as part of the directory's history
+/// (the offer is public), without the reason they gave or their name, and so do their own
+/// edits. (Claims to organise a
+/// group go with their account.)
+pub async fn forget_suggestions_of(db: &mut impl Db, user_id: i64) -> Result<()> {
+    for sql in [
+        "DELETE FROM dir_suggestions WHERE suggested_by = $1 AND status <> 'approved'",
+        // The steward who approved a suggestion is the version's author; the reason in it is
+        // the member's.
+        "UPDATE dir_service_versions SET why = '' WHERE (service_id, why) IN \
+         (SELECT service_id, why FROM dir_suggestions WHERE suggested_by = $1 AND why <> '')",
+        "UPDATE dir_suggestions SET why = '', suggested_by = NULL WHERE suggested_by = $1",
+        // Their own edits (as a group's organiser or a steward) named them.
+        "UPDATE dir_service_versions SET why = '', changed_by = NULL, \
+         change = CASE WHEN change LIKE 'Edited by %' THEN 'Edited by someone who has since left' ELSE change END \
+         WHERE changed_by = $1",
+    ] {
+        query!(db, c => sqlx::query(sql).bind(user_id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}

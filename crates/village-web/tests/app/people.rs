@@ -731,6 +731,28 @@ async fn forget_me_leaves_no_trace(backend: Backend) {
     assert_eq!(r.status(), 200);
     let (s, _) = api(&app, &connie, reqwest::Method::POST, &format!("/api/v1/people/{pat_id}/conversations"), Some(json!({"happened_on": "2026-11-02", "story": format!("We talked about the {unique} bakery and baking for the lunch club.")}))).await;
     assert_eq!(s, 201);
+    // Directory suggestions in their own words: a new offer still waiting, and a change a
+    // steward approved (its reason is in the offer's public history).
+    let (steward, _) = app.signed_in_as(Role::Steward, "stew@example.org").await;
+    let tea = app.offer("Tea dance", json!({})).await;
+    let (s, waiting) = api(&app, &pat, reqwest::Method::POST, "/api/v1/directory/suggestions", Some(json!({
+        "record": {"id": "7d1c2a4e-5b6f-4a8b-9c0d-1e2f3a4b5c6d", "name": format!("{unique} baking club"), "description": "Baking on Sundays", "status": "active"},
+        "why": format!("I bake at {unique}"),
+    }))).await;
+    assert_eq!(s, 201, "{waiting}");
+    let (s, change) = api(&app, &pat, reqwest::Method::POST, &format!("/api/v1/directory/offers/{tea}/changes"), Some(json!({
+        "name": "Tea dance", "description": "Dancing and tea on Fridays", "why": format!("{unique} told me it moved to Fridays"),
+    }))).await;
+    assert_eq!(s, 201, "{change}");
+    let (s, _) = api(
+        &app,
+        &steward,
+        reqwest::Method::POST,
+        &format!("/api/v1/directory/review/{}/approve", change["id"]),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(s, 200);
     // Connie looks (so the audit log has entries about Pat).
     assert_eq!(
         get_json(&app, &connie, &format!("/api/v1/people/{pat_id}/profile"))
@@ -821,6 +843,27 @@ async fn forget_me_leaves_no_trace(backend: Backend) {
         "the email address is still in the database"
     );
     assert!(!database_contains(&app, "07700 900123").await);
+    // Their waiting suggestion is gone, so no steward can approve it; the approved change is
+    // still the offer's history, without their reason.
+    let (s, _) = api(
+        &app,
+        &steward,
+        reqwest::Method::POST,
+        &format!("/api/v1/directory/review/{}/approve", waiting["id"]),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(s, 404);
+    let (_, history) = get_json(
+        &app,
+        &steward,
+        &format!("/api/v1/directory/offers/{tea}/history"),
+    )
+    .await;
+    assert!(
+        history.to_string().contains("Dancing and tea on Fridays"),
+        "{history}"
+    );
     // Signed out everywhere; the person is not there for anyone.
     assert_eq!(get_json(&app, &pat, "/api/v1/me").await.0, 401);
     assert_eq!(

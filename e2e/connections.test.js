@@ -78,7 +78,7 @@ test('ideas, an introduction sent and answered, and a connector\'s view', async 
   // Grace also organises the knitters: Lena's introduction waits in the inbox.
   await grace.page.goto(`${hub.base}/directory/offers/00d00002-0000-4000-8000-000000000001`);
   await grace.page.getByRole('link', { name: 'Ask to join through Meadowfield Village' }).waitFor();
-  await grace.page.goto(`${hub.base}/directory/organisations/00d00001-0000-4000-8000-000000000001`);
+  await grace.page.goto(`${hub.base}/directory/groups/00d00001-0000-4000-8000-000000000001`);
   await grace.page.getByRole('link', { name: 'Introductions to this group' }).click();
   const inbox = await grace.page.locator('main').innerText();
   assert.match(inbox, /Lena/);

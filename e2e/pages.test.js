@@ -37,13 +37,13 @@ const signedOutPages = ['/', '/sign-in', '/sign-up', '/forgotten-password', '/pr
   '/directory', '/directory?q=walking&postcode=MF1+1AA&within=1', '/directory?postcode=nonsense&age=old',
   '/directory?category=carers&free=1&day=TU&time=morning', '/directory?page=2', OFFER,
   '/directory?access=step_free&access=hearing_loop&led=1&kind=user_led',
-  '/directory?postcode=MF1&sort=nearest', '/directory?community=deaf&space=has_space', '/directory/organisations/00d00001-0000-4000-8000-000000000001'];
+  '/directory?postcode=MF1&sort=nearest', '/directory?community=deaf&space=has_space', '/directory/groups/00d00001-0000-4000-8000-000000000001'];
 const signedInPages = ['/', '/account', '/account/name', '/account/email', '/account/password',
   '/account/lived-experience', '/account/tokens', '/account/delete', '/account/activity',
   '/admin/users', '/admin/invites', '/admin/audit', '/privacy', '/accessibility', '/directory', OFFER,
   '/directory/suggest', '/directory/suggestions', '/directory/review', '/directory/review/stale', `${OFFER}/suggest-change`, `${OFFER}/history`, `${OFFER}/edit`,
-  '/directory/organisations/00d00001-0000-4000-8000-000000000001/claim', '/admin/safeguarding-leads', '/concerns/new',
-  '/concerns/new?organisation=00d00001-0000-4000-8000-000000000001'];
+  '/directory/groups/00d00001-0000-4000-8000-000000000001/claim', '/admin/safeguarding-leads', '/concerns/new',
+  '/concerns/new?group=00d00001-0000-4000-8000-000000000001'];
 
 test('signed-out pages pass axe-core and fit a narrow screen', async () => {
   const context = await browser.newContext({ bypassCSP: true });
@@ -92,7 +92,7 @@ test('signed-in pages pass axe-core and fit a narrow screen', async () => {
   await checkPage(page, 'suggest a listing with errors');
   await page.fill('#name', 'Harmonica hour');
   await page.fill('#description', 'Play the harmonica with friends');
-  await page.fill('#organisation', 'Blow Hards');
+  await page.fill('#group', 'Blow Hards');
   await page.selectOption('#day', 'FR');
   await page.click('form[action="/directory/suggest"] button[type=submit]');
   await checkPage(page, 'your suggestions after sending one');
@@ -131,7 +131,7 @@ test('signed-in pages pass axe-core and fit a narrow screen', async () => {
   assert.match(offer, /Thursdays 19:00–21:00/);
 
   // Asking to be a group's organiser, and the request waiting for review.
-  await page.goto(`${hub.base}/directory/organisations/00d00001-0000-4000-8000-000000000001/claim`);
+  await page.goto(`${hub.base}/directory/groups/00d00001-0000-4000-8000-000000000001/claim`);
   await page.click('form button[type=submit].button');
   await checkPage(page, 'organiser request with a missing answer');
   await page.fill('#message', 'I chair the group');

@@ -739,6 +739,34 @@ mod tests {
     }
 
     #[test]
+    fn beside_names_no_count_below_eight_is_shown() {
+        let rule = LivedRule {
+            share_bp: 5_000,
+            count: 3,
+        };
+        for lived in 0..8 {
+            let shown = rule.check(Voices { total: 9, lived }).shown(true);
+            assert_eq!(shown.lived, ShownCount::FewerThan(8));
+            assert_eq!(shown.more_needed, None);
+            assert_eq!(
+                shown.summary,
+                "Fewer than 8 of the 9 stances so far come from people with lived experience."
+            );
+            assert!(!shown.missing.unwrap_or_default().contains(char::is_numeric));
+        }
+        let hidden = rule.check(Voices { total: 9, lived: 1 }).shown(false);
+        assert_eq!(hidden.lived, ShownCount::Exactly(1));
+        assert_eq!(hidden.more_needed, Some(7));
+        let many = rule
+            .check(Voices {
+                total: 12,
+                lived: 9,
+            })
+            .shown(true);
+        assert_eq!(many.lived, ShownCount::Exactly(9));
+    }
+
+    #[test]
     fn a_rule_of_every_voice_can_be_out_of_reach() {
         let rule = LivedRule {
             share_bp: 10_000,

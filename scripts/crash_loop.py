@@ -141,8 +141,10 @@ class Ledger:
         self.lock = threading.Lock()
         self.comments, self.ideas, self.offers = set(), set(), set()
         self.circle = {}  # email -> names
-        self.story = {}  # email -> (last acknowledged, sent since)
-        self.stance = {}  # email -> (last acknowledged, sent since)
+        # email -> what the value may be now: the last acknowledged, and every value sent since
+        # that was never answered (the server may have kept it before it was killed).
+        self.story = {}
+        self.stance = {}
         self.acknowledged = 0
         self.refused = []
 
@@ -163,14 +165,13 @@ def write_continuously(member, ledger, proposal, round_, cycle, stop, rng):
                         ledger.comments.add(words)
             elif kind == 1:
                 with ledger.lock:
-                    last = ledger.stance.get(member.email, (None, None))[0]
-                    ledger.stance[member.email] = (last, words)
+                    ledger.stance.setdefault(member.email, set()).add(words)
                 s, _ = member.call("PUT", f"/api/v1/proposals/{proposal}/stance",
                                    {"stance": "agree", "reason": words})
                 acknowledged = s == 200
                 if acknowledged:
                     with ledger.lock:
-                        ledger.stance[member.email] = (words, None)
+                        ledger.stance[member.email] = {words}
             elif kind == 2:
                 s, _ = member.call("POST", "/api/v1/me/circle",
                                    {"ring": "community", "name": words[-40:]})
@@ -186,14 +187,13 @@ def write_continuously(member, ledger, proposal, round_, cycle, stop, rng):
                         ledger.ideas.add(words)
             elif kind == 4:
                 with ledger.lock:
-                    last = ledger.story.get(member.email, (None, None))[0]
-                    ledger.story[member.email] = (last, words)
+                    ledger.story.setdefault(member.email, set()).add(words)
                 s, _ = member.call("PUT", "/api/v1/me/profile",
                                    {"story": {"text": words, "visibility": "circle"}})
                 acknowledged = s == 200
                 if acknowledged:
                     with ledger.lock:
-                        ledger.story[member.email] = (words, None)
+                        ledger.story[member.email] = {words}
             else:
                 record = {"id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                           "name": "Crash-loop offer", "description": "Made by a crash loop",
@@ -243,9 +243,9 @@ def check_kept(members, ledger, proposal, round_):
     kept = {c["body"] for c in p["comments"]}
     lost += [("comment", c) for c in ledger.comments - kept]
     reasons = {x.get("reason") for x in p["stances"]}
-    for email, (done, sent) in ledger.stance.items():
-        if done is not None and done not in reasons and sent not in reasons:
-            lost.append(("stance", done))
+    for email, may_be in ledger.stance.items():
+        if not may_be & reasons:
+            lost.append(("stance", sorted(may_be)[-1]))
     s, r = first.call("GET", f"/api/v1/rounds/{round_}")
     assert s == 200, (s, r)
     kept = {i["title"] for i in r["ideas"]}
@@ -256,9 +256,11 @@ def check_kept(members, ledger, proposal, round_):
         lost += [("circle", c) for c in ledger.circle.get(m.email, set()) - kept]
         s, me = m.call("GET", "/api/v1/me/profile")
         story = (me.get("story") or {}).get("text")
-        done, sent = ledger.story.get(m.email, (None, None))
-        if done is not None and story not in (done, sent):
-            lost.append(("story", done))
+        may_be = ledger.story.get(m.email)
+        if may_be and story not in may_be:
+            lost.append(("story", sorted(may_be)[-1]))
+        # The list shows a member's newest suggestions only, so each is checked after the
+        # cycle it was made in (a kept row is never taken away later).
         s, mine = m.call("GET", "/api/v1/directory/suggestions")
         assert s == 200, (s, mine)
         kept = {x["why"] for x in mine}
@@ -312,6 +314,7 @@ def main():
         except urllib.error.URLError as e:
             problems.append(f"cycle {cycle}: the hub does not serve after a restart: {e}")
         lost = check_kept(members, ledger, proposal, round_)
+        ledger.offers.clear()
         for x in lost:
             lost_total.setdefault(x, cycle)
     hub.kill()

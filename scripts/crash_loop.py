@@ -141,8 +141,9 @@ class Ledger:
         self.lock = threading.Lock()
         self.comments, self.ideas, self.offers = set(), set(), set()
         self.circle = {}  # email -> names
-        # email -> what the value may be now: the last acknowledged, and every value sent since
-        # that was never answered (the server may have kept it before it was killed).
+        # email -> what the value may be now: the last acknowledged (None before the first),
+        # and every value sent since that was never answered (the server may have kept it
+        # before it was killed).
         self.story = {}
         self.stance = {}
         self.acknowledged = 0
@@ -165,7 +166,7 @@ def write_continuously(member, ledger, proposal, round_, cycle, stop, rng):
                         ledger.comments.add(words)
             elif kind == 1:
                 with ledger.lock:
-                    ledger.stance.setdefault(member.email, set()).add(words)
+                    ledger.stance.setdefault(member.email, {None}).add(words)
                 s, _ = member.call("PUT", f"/api/v1/proposals/{proposal}/stance",
                                    {"stance": "agree", "reason": words})
                 acknowledged = s == 200
@@ -187,7 +188,7 @@ def write_continuously(member, ledger, proposal, round_, cycle, stop, rng):
                         ledger.ideas.add(words)
             elif kind == 4:
                 with ledger.lock:
-                    ledger.story.setdefault(member.email, set()).add(words)
+                    ledger.story.setdefault(member.email, {None}).add(words)
                 s, _ = member.call("PUT", "/api/v1/me/profile",
                                    {"story": {"text": words, "visibility": "circle"}})
                 acknowledged = s == 200
@@ -242,15 +243,16 @@ def check_kept(members, ledger, proposal, round_):
     assert s == 200, (s, p)
     kept = {c["body"] for c in p["comments"]}
     lost += [("comment", c) for c in ledger.comments - kept]
-    reasons = {x.get("reason") for x in p["stances"]}
-    for email, may_be in ledger.stance.items():
-        if not may_be & reasons:
-            lost.append(("stance", sorted(may_be)[-1]))
     s, r = first.call("GET", f"/api/v1/rounds/{round_}")
     assert s == 200, (s, r)
     kept = {i["title"] for i in r["ideas"]}
     lost += [("idea", i) for i in ledger.ideas - kept]
     for m in members:
+        s, p = m.call("GET", f"/api/v1/proposals/{proposal}")
+        mine = [x.get("reason") for x in p["stances"] if x.get("mine")]
+        may_be = ledger.stance.get(m.email)
+        if may_be and (mine[0] if mine else None) not in may_be:
+            lost.append(("stance", max(w for w in may_be if w)))
         s, circle = m.call("GET", "/api/v1/me/circle")
         kept = {e["name"] for e in circle["entries"]}
         lost += [("circle", c) for c in ledger.circle.get(m.email, set()) - kept]
@@ -258,7 +260,7 @@ def check_kept(members, ledger, proposal, round_):
         story = (me.get("story") or {}).get("text")
         may_be = ledger.story.get(m.email)
         if may_be and story not in may_be:
-            lost.append(("story", sorted(may_be)[-1]))
+            lost.append(("story", max(w for w in may_be if w)))
         # The list shows a member's newest suggestions only, so each is checked after the
         # cycle it was made in (a kept row is never taken away later).
         s, mine = m.call("GET", "/api/v1/directory/suggestions")

@@ -65,7 +65,7 @@ pub(super) async fn geographic(
     let by_distance = match filter.sort {
         SortOrder::Nearest => true,
         SortOrder::Name => false,
-        SortOrder::Best => filter.words.as_deref().is_none_or(|w| w.trim().is_empty()),
+        SortOrder::Best => filter.words().is_none(),
     };
     if by_distance {
         // Nearest first; anything without a place last; ties keep the SQL order.

@@ -73,6 +73,14 @@ pub struct ServiceFilter {
 }
 
 impl ServiceFilter {
+    /// The words to search for, trimmed; `None` when there are none.
+    pub fn words(&self) -> Option<&str> {
+        self.words
+            .as_deref()
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+    }
+
     /// Whether nothing but words (if any) narrows the search: no term, age, cost, time or
     /// place, one row per offer.
     fn only_words(&self) -> bool {
@@ -81,9 +89,7 @@ impl ServiceFilter {
 
     /// Whether a day or time is all this searches by.
     fn only_times(&self) -> bool {
-        self.words.as_deref().is_none_or(|w| w.trim().is_empty())
-            && self.nothing_but_words_and_times()
-            && self.has_times()
+        self.words().is_none() && self.nothing_but_words_and_times() && self.has_times()
     }
 
     /// Whether it asks for a day or time.
@@ -111,7 +117,7 @@ impl ServiceFilter {
 
     /// Whether this lists every public offer by name, with nothing left out.
     pub fn lists_everything_by_name(&self) -> bool {
-        self.words.as_deref().is_none_or(|w| w.trim().is_empty()) && self.only_words()
+        self.words().is_none() && self.only_words()
     }
 
     /// The search without its page: two searches with the same key have the same matches
@@ -189,11 +195,7 @@ pub async fn search_services_kept(
     };
     if let Some((centre, km)) = filter.near {
         // Without words to narrow the search, places are read outwards from the centre.
-        let words = filter
-            .words
-            .as_deref()
-            .is_some_and(|w| !w.trim().is_empty());
-        if !words && !filter.per_location && filter.sort != SortOrder::Name {
+        if filter.words().is_none() && !filter.per_location && filter.sort != SortOrder::Name {
             let (where_, args) = (sql.where_listed(), sql.params.as_slice());
             if let Some(found) = nearby(db, filter, centre, km, &where_, args, kept).await? {
                 return Ok(found);

@@ -264,11 +264,7 @@ pub(in crate::directory) fn plan(
     covering: Option<String>,
 ) -> Plan {
     let mut sql = SearchSql::new();
-    let words = filter
-        .words
-        .as_deref()
-        .map(str::trim)
-        .filter(|w| !w.is_empty());
+    let words = filter.words();
     let words_alone = filter.only_words() && filter.sort == SortOrder::Best;
     match (words, filter.rank_within.filter(|_| words_alone), postgres) {
         (None, _, _) => {}

@@ -14,7 +14,7 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use std::net::SocketAddr;
 use subtle::ConstantTimeEq;
 use village_app::accounts::sessions;
-use village_app::accounts::{hash_token, new_token, Identity, Via};
+use village_app::accounts::{form_token_of_session, hash_token, new_token, Identity, Via};
 
 pub const SESSION_COOKIE: &str = "village_session";
 pub const CSRF_COOKIE: &str = "village_csrf";
@@ -175,7 +175,6 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     response
 }
 
-/// Start a session for `user_id` and return the cookie that carries it.
 /// Start a session for `user_id` and give back its cookie.
 pub async fn start_session(
     state: &AppState,
@@ -202,10 +201,13 @@ fn is_safe(method: &Method) -> bool {
 
 /// Middleware: protect every state-changing request against cross-site request forgery.
 ///
-/// Forms carry a `csrf_token` field that must match the visitor's `village_csrf` cookie
-/// (double submit; the cookie is SameSite=Lax and HttpOnly). API calls authenticated by the
-/// session cookie must send the same value in an `X-CSRF-Token` header; calls with a bearer
-/// token carry no ambient credentials and need nothing more.
+/// Forms carry a `csrf_token` field. For someone holding a session cookie it must be the
+/// session's own form token (`form_token_of_session`: worked out from the session's secret, so
+/// it cannot be planted and changes with each sign-in); for a visitor without one, the value
+/// of their `village_csrf` cookie (double submit). The cookie always holds the token the pages
+/// carry (SameSite=Lax, HttpOnly), so API calls authenticated by the session cookie send that
+/// value in an `X-CSRF-Token` header; calls with a bearer token carry no ambient credentials
+/// and need nothing more.
 pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     // A query string holding a NUL (U+0000) is refused, naming the parameter, before any
@@ -234,20 +236,17 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
         return next.run(request).await;
     }
     let cookie_token = cookie_value(request.headers(), CSRF_COOKIE).filter(|t| looks_like_token(t));
+    let expected = match cookie_value(request.headers(), SESSION_COOKIE) {
+        Some(session) if looks_like_token(&session) => Some(form_token_of_session(&session)),
+        _ => cookie_token.clone(),
+    };
     if is_safe(request.method()) {
-        let (token, fresh) = match cookie_token {
-            Some(t) => (t, false),
-            None => (new_token(), true),
-        };
+        let token = expected.unwrap_or_else(new_token);
+        let stale = cookie_token.as_deref() != Some(token.as_str());
         let mut request = request;
         request.extensions_mut().insert(CsrfToken(token.clone()));
         let mut response = next.run(request).await;
-        if fresh {
-            response.headers_mut().append(
-                header::SET_COOKIE,
-                cookie(&state, CSRF_COOKIE, &token, None),
-            );
-        }
+        keep_form_token(&state, &mut response, stale.then_some(token.as_str()));
         return response;
     }
     let is_api = request.uri().path().starts_with("/api/");
@@ -260,11 +259,13 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
             .get(CSRF_HEADER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        return match (cookie_token, sent) {
+        return match (expected, sent) {
             (Some(expected), Some(sent)) if same(&expected, &sent) => {
                 let mut request = request;
                 request.extensions_mut().insert(CsrfToken(expected));
-                next.run(request).await
+                let mut response = next.run(request).await;
+                keep_form_token(&state, &mut response, None);
+                response
             }
             _ => ApiError::csrf().into_response(),
         };
@@ -286,13 +287,33 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
     let sent = form_urlencoded::parse(&bytes)
         .find(|(k, _)| k == CSRF_FIELD)
         .map(|(_, v)| v.into_owned());
-    match (cookie_token, sent) {
+    match (expected, sent) {
         (Some(expected), Some(sent)) if same(&expected, &sent) => {
             let mut request = Request::from_parts(parts, Body::from(bytes));
             request.extensions_mut().insert(CsrfToken(expected));
-            next.run(request).await
+            let mut response = next.run(request).await;
+            keep_form_token(&state, &mut response, None);
+            response
         }
         _ => crate::pages::csrf_failed(StatusCode::FORBIDDEN).into_response(),
+    }
+}
+
+/// Keep the `village_csrf` cookie holding the token the pages carry: the new session's, when
+/// this response starts one (signing in, joining, a new password), else `stale`'s value when
+/// the cookie did not hold it.
+fn keep_form_token(state: &AppState, response: &mut Response, stale: Option<&str>) {
+    let started = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next()?.split_once('='))
+        .find(|(name, value)| *name == SESSION_COOKIE && looks_like_token(value))
+        .map(|(_, session)| form_token_of_session(session));
+    if let Some(token) = started.as_deref().or(stale) {
+        let value = cookie(state, CSRF_COOKIE, token, None);
+        response.headers_mut().append(header::SET_COOKIE, value);
     }
 }
 

@@ -15,6 +15,17 @@ pub fn new_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// The form token (CSRF) of a session, worked out from the session's secret token: only a
+/// browser holding the session cookie can know it, so a value planted in the `village_csrf`
+/// cookie from elsewhere does not pass, and signing in again gives a new one. Not the stored
+/// hash of the session token (that would let a copy of the database forge it).
+pub fn form_token_of_session(session_token: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"village form token\0");
+    h.update(session_token.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(h.finalize())
+}
+
 /// Tokens are stored only as their SHA-256, so a copy of the database cannot sign anyone in.
 pub fn hash_token(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());

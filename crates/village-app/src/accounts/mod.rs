@@ -7,7 +7,9 @@ pub mod sessions;
 
 use crate::audit::record;
 use crate::{App, Error, Result};
-pub use credentials::{hash_password, hash_token, new_token, verify_password};
+pub use credentials::{
+    form_token_of_session, hash_password, hash_token, new_token, verify_password,
+};
 use village_domain::access::{self, Action, Refusal};
 use village_domain::accounts::{
     AttemptLimit, DisplayName, Email, FieldError, LivedExperience, NewPassword, Role, SignUpMode,

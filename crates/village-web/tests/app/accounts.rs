@@ -13,6 +13,7 @@ on_both_backends!(
     signed_out_visitors_are_sent_to_sign_in,
     signing_in_never_sends_people_off_the_hub,
     forms_and_api_calls_need_the_csrf_token,
+    a_form_token_belongs_to_one_session,
     admins_change_roles_and_people_see_who_looked,
     lived_experience_is_private_and_changeable,
     api_tokens_work_until_removed,
@@ -511,6 +512,142 @@ async fn forms_and_api_calls_need_the_csrf_token(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
+}
+
+/// The values of the cookies a response sets.
+fn set_cookie(r: &reqwest::Response, name: &str) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next()?.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// A signed-in person's form token is worked out from their session: a token someone else
+/// planted in their `village_csrf` cookie (from a sibling site, say) does not pass, a token
+/// from before signing in again does not pass, and the cookie an API client reads after
+/// signing in is the one its changes need.
+async fn a_form_token_belongs_to_one_session(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    app.sign_up(&app.client(), "wren@example.org", "Wren").await;
+    // A client that keeps no cookies itself, so each request says exactly what it sends.
+    let raw = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = raw.get(app.url("/sign-in")).send().await.unwrap();
+    let before = set_cookie(&page, "village_csrf").expect("a signed-out visitor gets a token");
+    let r = raw
+        .post(app.url("/sign-in"))
+        .header("cookie", format!("village_csrf={before}"))
+        .form(&[
+            ("csrf_token", before.as_str()),
+            ("email", "wren@example.org"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let session = set_cookie(&r, "village_session").expect("signed in");
+    let token = set_cookie(&r, "village_csrf").expect("signing in sets the session's token");
+    assert_ne!(token, before, "the token changes with the session");
+    let rename = |cookie: String, sent: String, name: &'static str| {
+        let raw = raw.clone();
+        let url = app.url("/account/name");
+        async move {
+            raw.post(url)
+                .header("cookie", cookie)
+                .form(&[("csrf_token", sent.as_str()), ("display_name", name)])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    // Someone who set the cookie to a value they know, and sends that value: refused.
+    let planted = "P".repeat(43);
+    let status = rename(
+        format!("village_session={session}; village_csrf={planted}"),
+        planted.clone(),
+        "Mallory",
+    )
+    .await;
+    assert_eq!(status, 403, "a planted token must not pass");
+    // The token from before signing in: refused.
+    let status = rename(
+        format!("village_session={session}; village_csrf={before}"),
+        before.clone(),
+        "Mallory",
+    )
+    .await;
+    assert_eq!(status, 403, "a token from before signing in must not pass");
+    // The session's own token passes, whatever the cookie says.
+    let status = rename(
+        format!("village_session={session}; village_csrf={planted}"),
+        token.clone(),
+        "Wren Ash",
+    )
+    .await;
+    assert_eq!(status, 303);
+    // The pages carry the same token, and the API takes it from the cookie as documented.
+    let html = raw
+        .get(app.url("/account"))
+        .header(
+            "cookie",
+            format!("village_session={session}; village_csrf={token}"),
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(village_testkit::extract_csrf(&html), token);
+    let r = raw
+        .put(app.url("/api/v1/me/lived-experience"))
+        .header(
+            "cookie",
+            format!("village_session={session}; village_csrf={token}"),
+        )
+        .header("x-csrf-token", &token)
+        .json(&serde_json::json!({"declared": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = raw
+        .put(app.url("/api/v1/me/lived-experience"))
+        .header(
+            "cookie",
+            format!("village_session={session}; village_csrf={planted}"),
+        )
+        .header("x-csrf-token", &planted)
+        .json(&serde_json::json!({"declared": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        403,
+        "a planted token must not pass the API either"
+    );
+    // A page asked for with a stale cookie puts the session's token back in it.
+    let r = raw
+        .get(app.url("/account"))
+        .header(
+            "cookie",
+            format!("village_session={session}; village_csrf={planted}"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(set_cookie(&r, "village_csrf"), Some(token.clone()));
 }
 
 async fn admins_change_roles_and_people_see_who_looked(backend: Backend) {

@@ -51,6 +51,9 @@ struct Seen {
     digest: u64,
 }
 
+/// Why a file in a folder was not read.
+const UNREAD_WHY: &str = "only files named service….json (services, with their organisations and locations) and taxonomy_term….json are read";
+
 /// How many good records are gathered before they are written together.
 const BATCH: usize = 2_000;
 
@@ -69,8 +72,9 @@ pub fn service_schema() -> anyhow::Result<jsonschema::Validator> {
         .map_err(|e| anyhow::anyhow!("the ORUK service schema could not be loaded: {e}"))
 }
 
-/// Which files a path means: the file itself, or every `.json` file under a folder, in name order.
-fn json_files(path: &Path) -> anyhow::Result<Vec<PathBuf>> {
+/// Which files a path means: the file itself, or every file under a folder (but hidden ones),
+/// in name order.
+fn files_under(path: &Path) -> anyhow::Result<Vec<PathBuf>> {
     if path.is_file() {
         return Ok(vec![path.to_path_buf()]);
     }
@@ -80,11 +84,18 @@ fn json_files(path: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     let mut stack = vec![path.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir)? {
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|e| anyhow::anyhow!("{} cannot be read: {e}", dir.display()))?;
+        for entry in entries {
             let p = entry?.path();
+            if p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            {
+                continue;
+            }
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "json") {
+            } else {
                 found.push(p);
             }
         }
@@ -105,7 +116,9 @@ fn kind_of(file: &Path, single: bool) -> Kind {
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    if name.starts_with("taxonomy_term") {
+    if !name.ends_with(".json") && !single {
+        Kind::Other
+    } else if name.starts_with("taxonomy_term") {
         Kind::TaxonomyTerms
     } else if name.starts_with("service_at_location")
         || name.starts_with("organization")
@@ -153,10 +166,40 @@ pub async fn import_oruk(
     now: i64,
     progress: &mut dyn FnMut(u64, u64),
 ) -> anyhow::Result<ImportReport> {
-    let files = json_files(path)?;
     let single = path.is_file();
+    let (files, unread): (Vec<PathBuf>, Vec<PathBuf>) = files_under(path)?
+        .into_iter()
+        .partition(|f| kind_of(f, single) != Kind::Other);
     let mut collector = Collector::new(skip_invalid, now)?;
     collector.report.files = files.len();
+    for file in &unread {
+        collector.report.warnings.push(Reported {
+            file: file.display().to_string(),
+            path: "the whole file".into(),
+            message: format!("not read: {UNREAD_WHY}"),
+        });
+    }
+    if files.is_empty() {
+        collector.report.refused.push(Reported {
+            file: path.display().to_string(),
+            path: "the whole folder".into(),
+            message: if unread.is_empty() {
+                "there is nothing here to import: no .json files".into()
+            } else {
+                format!(
+                    "no services or taxonomy terms to import: {UNREAD_WHY}; here there is {}",
+                    unread
+                        .iter()
+                        .map(|f| f
+                            .file_name()
+                            .map_or_else(String::new, |n| n.to_string_lossy().to_string()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            },
+        });
+        return Ok(collector.report);
+    }
     let file_count = files.len() as u64;
     let mut tx = store_.begin().await?;
     store::prepare_for_import(&mut tx).await?;
@@ -227,7 +270,15 @@ fn read_file(file: &Path, single: bool, checker: &Checker) -> anyhow::Result<Rea
     if kind == Kind::Other {
         return Ok(read);
     }
-    let text = std::fs::read_to_string(file)?;
+    let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("{shown} cannot be read: {e}"))?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            read.refused.push(not_text(&shown, &e.as_bytes()[..valid]));
+            return Ok(read);
+        }
+    };
     let value: Value = match serde_json::from_str(&text) {
         Ok(v) => v,
         Err(e) => {
@@ -346,7 +397,8 @@ pub(crate) struct Collector {
     pending: Vec<Candidate>,
     pending_at: HashMap<String, usize>,
     seen: HashMap<String, Seen>,
-    conflicts: HashMap<String, usize>,
+    /// Ids given more than once with different content: where each copy was, in the order met.
+    conflicts: HashMap<String, Vec<String>>,
     terms: HashMap<String, Value>,
     taxonomies: HashMap<String, Value>,
     written: u64,
@@ -470,7 +522,11 @@ impl Collector {
             None => {}
             Some(before) if before.digest == seen.digest => return,
             Some(before) => {
-                *self.conflicts.entry(index.id.clone()).or_default() += 1;
+                let places = self
+                    .conflicts
+                    .entry(index.id.clone())
+                    .or_insert_with(|| vec![format!("{} {}", before.file, before.path)]);
+                places.push(format!("{} {}", seen.file, seen.path));
                 if !newer(&seen, before) {
                     return;
                 }
@@ -557,16 +613,17 @@ impl Collector {
         self.flush(&mut tx).await?;
         let mut conflicts: Vec<_> = self.conflicts.iter().collect();
         conflicts.sort();
-        for (id, count) in conflicts {
+        for (id, places) in conflicts {
             if let Some(kept) = self.seen.get(id) {
-                self.report.warnings.push(Reported {
-                    file: kept.file.to_string(),
-                    path: kept.path.clone(),
-                    message: format!(
-                        "service {id} appears {} times with different content; kept this one (the newest last_modified, then the fullest record)",
-                        count + 1
-                    ),
-                });
+                let here = format!("{} {}", kept.file, kept.path);
+                self.report.warnings.push(repeated(
+                    "service",
+                    id,
+                    &kept.file,
+                    &kept.path,
+                    places.iter().filter(|p| **p != here),
+                    places.len(),
+                ));
             }
         }
         let mut report = self.report;
@@ -614,15 +671,134 @@ impl Collector {
 
 /// Which of two records with one id to keep: the newest `last_modified`, then the fuller one.
 fn newer(a: &Seen, b: &Seen) -> bool {
-    match (&a.last_modified, &b.last_modified) {
+    preferred(
+        (a.last_modified.as_deref(), a.len),
+        (b.last_modified.as_deref(), b.len),
+    )
+}
+
+/// Which of two records given with one id an import keeps, in ORUK JSON and HSDS CSV alike:
+/// whether `a` (met later, with its `last_modified` and its size) replaces `b` (met first).
+/// The newest `last_modified` wins, then the fuller record; when both say the same, the first
+/// given stays.
+pub(crate) fn preferred(a: (Option<&str>, usize), b: (Option<&str>, usize)) -> bool {
+    match (a.0, b.0) {
         (Some(x), Some(y)) if x != y => x > y,
         (Some(_), None) => true,
         (None, Some(_)) => false,
-        _ => a.len > b.len,
+        _ => a.1 > b.1,
     }
 }
 
-/// "/contents/0/name" → ".contents[0].name"
+/// How the copy kept of a repeated id was chosen, in the words of the import's warning.
+pub(crate) const KEPT_BY: &str =
+    "the newest last_modified, then the fullest record, then the first given";
+
+/// The warning for an id given more than once with different content, at the copy kept.
+pub(crate) fn repeated<'a>(
+    what: &str,
+    id: &str,
+    file: &str,
+    path: &str,
+    others: impl Iterator<Item = &'a String>,
+    times: usize,
+) -> Reported {
+    Reported {
+        file: file.to_string(),
+        path: path.to_string(),
+        message: {
+            let others: Vec<&String> = others.collect();
+            let mut listed = others
+                .iter()
+                .take(3)
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            if others.len() > 3 {
+                listed += &format!(" and {} more", others.len() - 3);
+            }
+            format!(
+                "{what} {id} is given {times} times with different content (also at {listed}); kept this one: {KEPT_BY}"
+            )
+        },
+    }
+}
+
+/// Bytes that are not UTF-8 text: where the first such byte is (the line and column of what
+/// comes before it, `valid` being the text up to it), for a person to find it.
+pub(crate) fn not_text(file: &str, valid: &[u8]) -> Reported {
+    let text = String::from_utf8_lossy(valid);
+    let line = text.matches('\n').count() + 1;
+    let column = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Reported {
+        file: file.to_string(),
+        path: format!("line {line}, column {column}"),
+        message: NOT_TEXT.into(),
+    }
+}
+
+/// What is said of a file holding bytes that are not UTF-8 text.
+pub(crate) const NOT_TEXT: &str =
+    "is not UTF-8 text from here on: save the file as UTF-8 (Unicode) and import it again";
+
+/// Where the lines of a file end, to tell the line of a record as people count lines (the
+/// first is 1; a line ends at a newline, whatever carriage returns come before it).
+pub(crate) struct Lines<'a> {
+    bytes: &'a [u8],
+    newlines: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    pub(crate) fn of(bytes: &'a [u8]) -> Lines<'a> {
+        let newlines = bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .map(|(i, _)| i)
+            .collect();
+        Lines { bytes, newlines }
+    }
+
+    /// The line of the record the CSV reader places at `offset` (which may be just before
+    /// the end of the line before it, where the reader stopped).
+    pub(crate) fn at(&self, offset: u64) -> u64 {
+        let mut at = usize::try_from(offset).unwrap_or(usize::MAX);
+        while self
+            .bytes
+            .get(at)
+            .is_some_and(|b| *b == b'\r' || *b == b'\n')
+        {
+            at += 1;
+        }
+        self.newlines.partition_point(|&newline| newline < at) as u64 + 1
+    }
+}
+
+/// A CSV reader's error as a person reads it: the file and line, and bytes that are not UTF-8
+/// text said as such.
+pub(crate) fn csv_problem(file: &str, e: &csv::Error, lines: &Lines) -> Reported {
+    let line = e.position().map(|p| lines.at(p.byte()));
+    match e.kind() {
+        csv::ErrorKind::Utf8 { pos, err } => Reported {
+            file: file.to_string(),
+            path: format!(
+                "line {}, field {}",
+                pos.as_ref()
+                    .map(|p| lines.at(p.byte()))
+                    .or(line)
+                    .unwrap_or(1),
+                err.field() + 1
+            ),
+            message: NOT_TEXT.into(),
+        },
+        _ => Reported {
+            file: file.to_string(),
+            path: line.map_or_else(|| "the whole file".into(), |l| format!("line {l}")),
+            message: format!("cannot be read: {e}"),
+        },
+    }
+}
+
 /// The path (`$.locations[0].name`) of the first string or key in a record holding a NUL.
 fn nul_at(value: &Value, at: String) -> Option<String> {
     match value {
@@ -643,6 +819,7 @@ fn nul_at(value: &Value, at: String) -> Option<String> {
     }
 }
 
+/// "/contents/0/name" → ".contents[0].name"
 fn pointer_to_path(pointer: &str) -> String {
     pointer
         .split('/')
@@ -703,8 +880,13 @@ pub async fn import_postcodes(
 ) -> anyhow::Result<ImportReport> {
     use village_domain::directory::geo::{LatLon, Postcode};
     let shown = path.display().to_string();
-    let mut reader = csv::Reader::from_path(path)?;
-    let headers = reader.headers()?.clone();
+    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{shown} cannot be read: {e}"))?;
+    let lines = Lines::of(&bytes);
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => anyhow::bail!("{}", csv_problem(&shown, &e, &lines)),
+    };
     let column = |name: &str| {
         headers
             .iter()
@@ -719,8 +901,11 @@ pub async fn import_postcodes(
         ..Default::default()
     };
     let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
+    for record in reader.records() {
+        let line = match &record {
+            Ok(r) => r.position().map_or(0, |p| lines.at(p.byte())),
+            Err(_) => 0,
+        };
         let at = |message: String| Reported {
             file: shown.clone(),
             path: format!("line {line}"),
@@ -729,7 +914,7 @@ pub async fn import_postcodes(
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                report.refused.push(at(format!("cannot be read: {e}")));
+                report.refused.push(csv_problem(&shown, &e, &lines));
                 continue;
             }
         };

@@ -11,7 +11,10 @@
 mod record;
 mod tables;
 
-use super::import::{service_schema_value, Collector, ImportReport, Reported};
+use super::import::{
+    csv_problem, preferred, repeated, service_schema_value, Collector, ImportReport, Lines,
+    Reported,
+};
 use record::*;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};

@@ -156,6 +156,20 @@ impl Row {
         self.fields.get("id").and_then(Value::as_str)
     }
 
+    /// What decides which of two rows with one id is kept: its `last_modified`, and its size.
+    fn kept_by(&self) -> (Option<&str>, usize) {
+        let size = self
+            .fields
+            .values()
+            .map(|v| v.to_string().len())
+            .sum::<usize>()
+            + self.links.values().map(String::len).sum::<usize>();
+        (
+            self.fields.get("last_modified").and_then(Value::as_str),
+            size,
+        )
+    }
+
     pub(super) fn link(&self, column: &str) -> Option<&str> {
         self.links.get(column).map(String::as_str)
     }
@@ -273,11 +287,27 @@ pub(super) fn read_tables(
             dir.display()
         );
     }
+    // Files the import does not read are named, not passed over in silence.
+    let mut unread: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| anyhow::anyhow!("{} cannot be read: {e}", dir.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| !n.starts_with('.') && !TABLES.iter().any(|t| t.files.contains(&n.as_str())))
+        .collect();
+    unread.sort();
+    for name in unread {
+        report.warnings.push(Reported {
+            file: dir.join(name).display().to_string(),
+            path: "the whole file".into(),
+            message: "not read: HSDS CSV tables are read by their standard names (services.csv, organizations.csv, locations.csv …)".into(),
+        });
+    }
     let mut by_name: HashMap<&'static str, Vec<Row>> = HashMap::new();
     for spec in TABLES {
         let columns = spec.schema_at.map(|at| columns_of(schema, at));
-        let mut seen: HashMap<String, (String, u64, Row)> = HashMap::new();
-        let mut rows = Vec::new();
+        // Each id met: where its kept row is in `rows`, and every place it was given.
+        let mut seen: HashMap<String, (usize, Vec<String>)> = HashMap::new();
+        let mut rows: Vec<Row> = Vec::new();
         for name in spec.files {
             let path = dir.join(name);
             if !path.is_file() {
@@ -285,12 +315,22 @@ pub(super) fn read_tables(
             }
             report.files += 1;
             let shown = path.display().to_string();
-            let mut reader = csv::ReaderBuilder::new().flexible(false).from_path(&path)?;
-            let headers: Vec<String> = reader
-                .headers()?
-                .iter()
-                .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
-                .collect();
+            let bytes =
+                std::fs::read(&path).map_err(|e| anyhow::anyhow!("{shown} cannot be read: {e}"))?;
+            let lines = Lines::of(&bytes);
+            let mut reader = csv::ReaderBuilder::new()
+                .flexible(false)
+                .from_reader(bytes.as_slice());
+            let headers: Vec<String> = match reader.headers() {
+                Ok(h) => h
+                    .iter()
+                    .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+                    .collect(),
+                Err(e) => {
+                    report.refused.push(csv_problem(&shown, &e, &lines));
+                    continue;
+                }
+            };
             if columns.is_none() {
                 let rows_here = reader.records().count();
                 if !STANDALONE.contains(&spec.name) && rows_here > 0 {
@@ -307,8 +347,13 @@ pub(super) fn read_tables(
                 if !STANDALONE.contains(&spec.name) {
                     continue;
                 }
-                reader = csv::ReaderBuilder::new().flexible(false).from_path(&path)?;
-                reader.headers()?;
+                reader = csv::ReaderBuilder::new()
+                    .flexible(false)
+                    .from_reader(bytes.as_slice());
+                if let Err(e) = reader.headers() {
+                    report.refused.push(csv_problem(&shown, &e, &lines));
+                    continue;
+                }
             }
             if !headers.iter().any(|h| h == "id") {
                 report.refused.push(Reported {
@@ -334,17 +379,11 @@ pub(super) fn read_tables(
                 let record = match record {
                     Ok(r) => r,
                     Err(e) => {
-                        let line = e.position().map(|p| p.line() + 1).unwrap_or(0);
-                        report.refused.push(Reported {
-                            file: shown.clone(),
-                            path: format!("line {line}"),
-                            message: format!("cannot be read: {e}"),
-                        });
+                        report.refused.push(csv_problem(&shown, &e, &lines));
                         continue;
                     }
                 };
-                // The reader counts lines from 0 after the header; people count the header as 1.
-                let line = record.position().map(|p| p.line() + 1).unwrap_or(0);
+                let line = record.position().map_or(0, |p| lines.at(p.byte()));
                 let mut row = Row {
                     file: shown.clone(),
                     line,
@@ -402,22 +441,36 @@ pub(super) fn read_tables(
                         .push(row.at(Some("id"), "every row needs an id".into()));
                     continue;
                 };
-                match seen.get(&id) {
-                    Some((_, _, first)) if same_row(first, &row) => {
-                        // The same row given twice (both spellings of the file): once is enough.
+                match seen.get_mut(&id) {
+                    // The same row given twice (both spellings of the file): once is enough.
+                    Some((at, _)) if same_row(&rows[*at], &row) => {}
+                    // Another row with this id: one rule picks which to keep, as in ORUK JSON.
+                    Some((at, places)) => {
+                        places.push(format!("{} line {}", row.file, row.line));
+                        if preferred(row.kept_by(), rows[*at].kept_by()) {
+                            rows[*at] = row;
+                        }
                     }
-                    Some((file, line, _)) => report.warnings.push(row.at(
-                        None,
-                        format!(
-                            "id {id} is also at {file} line {line} with different content; kept that one"
-                        ),
-                    )),
                     None => {
-                        seen.insert(id, (shown.clone(), line, row.clone()));
+                        seen.insert(id, (rows.len(), vec![format!("{shown} line {line}")]));
                         rows.push(row);
                     }
                 }
             }
+        }
+        let mut repeated_ids: Vec<_> = seen.iter().filter(|(_, (_, p))| p.len() > 1).collect();
+        repeated_ids.sort();
+        for (id, (at, places)) in repeated_ids {
+            let kept = &rows[*at];
+            let here = format!("{} line {}", kept.file, kept.line);
+            report.warnings.push(repeated(
+                "id",
+                id,
+                &kept.file,
+                &format!("line {}", kept.line),
+                places.iter().filter(|p| **p != here),
+                places.len(),
+            ));
         }
         by_name.insert(spec.name, rows);
     }

@@ -31,7 +31,6 @@ pub enum ErrorCode {
     BodyUnreadable,
     InvalidParameter,
     JsonMalformed,
-    QueryInvalid,
     // ---- 401: Not signed in, or not who they said
     Unauthenticated,
     WrongCredentials,
@@ -177,7 +176,7 @@ impl ErrorCode {
     pub fn status(self) -> u16 {
         use ErrorCode::*;
         match self {
-            BodyUnreadable | InvalidParameter | JsonMalformed | QueryInvalid => 400,
+            BodyUnreadable | InvalidParameter | JsonMalformed => 400,
             Unauthenticated | WrongCredentials => 401,
             CsrfTokenInvalid | Forbidden | NeedsPersonsAgreement | NotYours => 403,
             ActionUnknown | NotFound => 404,

@@ -11,7 +11,6 @@ use axum::extract::{Query, State};
 use axum::Json;
 use serde::Deserialize;
 use village_domain::audit::AuditAction;
-use village_domain::error::ErrorCode;
 use village_store::audit::{AuditFilter, AuditRow};
 
 const PAGE_SIZE: i64 = 100;
@@ -194,9 +193,8 @@ pub struct AuditParams {
 pub async fn api_my_audit(
     State(state): State<AppState>,
     ApiUser(identity): ApiUser,
-    query: Result<Query<AuditParams>, axum::extract::rejection::QueryRejection>,
+    crate::extract::Query(p): crate::extract::Query<AuditParams>,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
-    let Query(p) = query.map_err(|e| ApiError::new(ErrorCode::QueryInvalid, e.body_text()))?;
     let filter = AuditFilter {
         action: p.action.as_deref().and_then(AuditAction::parse),
         before_id: p.before,
@@ -214,9 +212,8 @@ pub async fn api_my_audit(
 pub async fn api_audit_log(
     State(state): State<AppState>,
     ApiUser(identity): ApiUser,
-    query: Result<Query<AuditParams>, axum::extract::rejection::QueryRejection>,
+    crate::extract::Query(p): crate::extract::Query<AuditParams>,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
-    let Query(p) = query.map_err(|e| ApiError::new(ErrorCode::QueryInvalid, e.body_text()))?;
     let filter = AuditFilter {
         actor: p.actor,
         subject: p.subject,

@@ -14,6 +14,7 @@ pub mod connections;
 pub mod csrf;
 pub mod decisions;
 pub mod directory;
+pub mod extract;
 pub mod hub;
 pub mod nul;
 pub mod pages;

@@ -111,9 +111,8 @@ pub async fn api_list_users(
     State(state): State<AppState>,
     ApiUser(identity): ApiUser,
     ClientAddress(ip): ClientAddress,
-    query: Result<Query<PeopleParams>, axum::extract::rejection::QueryRejection>,
+    crate::extract::Query(params): crate::extract::Query<PeopleParams>,
 ) -> Result<Json<PeopleList>, ApiError> {
-    let Query(params) = query.map_err(|e| ApiError::new(ErrorCode::QueryInvalid, e.body_text()))?;
     let per_page = params.per_page.unwrap_or(PAGE_SIZE).clamp(1, 200);
     let page = params.page.unwrap_or(1).clamp(1, 1_000_000);
     let filter = UserFilter {

@@ -4,10 +4,11 @@
 use crate::api::{ApiError, ApiJson};
 use crate::auth::{ApiUser, ClientAddress, SignedIn};
 use crate::csrf::CsrfToken;
+use crate::extract::Path;
 use crate::pages::{self, when, Errors, Layout, PageError, PageForm, PageResult};
 use crate::{now, AppState};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::Json;

@@ -3,8 +3,9 @@
 
 use crate::api::{ApiError, ApiJson};
 use crate::auth::{ApiUser, ClientAddress};
+use crate::extract::Path;
 use crate::{now, AppState};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};

@@ -2,8 +2,9 @@
 //! the standard envelope, full records by id, empty fields left out, open CORS, no key.
 
 use crate::api::ApiError;
+use crate::extract::Path;
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -236,9 +237,8 @@ async fn service_filter(
 
 pub(crate) async fn services(
     State(state): State<AppState>,
-    query: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+    crate::extract::Query(p): crate::extract::Query<ListParams>,
 ) -> Result<Json<Value>, ApiError> {
-    let Query(p) = query.map_err(|e| bad("query", e.body_text()))?;
     let (page, per_page) = paging(&p)?;
     let filter = service_filter(&state, &p, false).await?;
     let (rows, total) = village_app::directory::search(&state, filter).await?;
@@ -281,9 +281,8 @@ fn service_at_location_of(doc: &str, sal_id: &str, full: bool) -> Option<Value> 
 
 pub(crate) async fn service_at_locations(
     State(state): State<AppState>,
-    query: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+    crate::extract::Query(p): crate::extract::Query<ListParams>,
 ) -> Result<Json<Value>, ApiError> {
-    let Query(p) = query.map_err(|e| bad("query", e.body_text()))?;
     let (page, per_page) = paging(&p)?;
     let filter = service_filter(&state, &p, true).await?;
     let (rows, total) = village_app::directory::search(&state, filter).await?;
@@ -314,9 +313,8 @@ pub(crate) async fn service(
 
 pub(crate) async fn taxonomies(
     State(state): State<AppState>,
-    query: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+    crate::extract::Query(p): crate::extract::Query<ListParams>,
 ) -> Result<Json<Value>, ApiError> {
-    let Query(p) = query.map_err(|e| bad("query", e.body_text()))?;
     let (page, per_page) = paging(&p)?;
     let (docs, total) =
         records::taxonomies(&state, per_page, (page - 1).saturating_mul(per_page)).await?;
@@ -337,9 +335,8 @@ pub(crate) async fn taxonomy(
 
 pub(crate) async fn taxonomy_terms(
     State(state): State<AppState>,
-    query: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+    crate::extract::Query(p): crate::extract::Query<ListParams>,
 ) -> Result<Json<Value>, ApiError> {
-    let Query(p) = query.map_err(|e| bad("query", e.body_text()))?;
     let (page, per_page) = paging(&p)?;
     let (docs, total) = records::taxonomy_terms(
         &state,

@@ -3,10 +3,11 @@
 
 use crate::auth::MaybeSignedIn;
 use crate::csrf::CsrfToken;
+use crate::extract::Path;
 use crate::pages::{self, Errors, Layout, PageResult};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, RawQuery, State};
+use axum::extract::{Query, RawQuery, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::Value;

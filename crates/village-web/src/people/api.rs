@@ -4,8 +4,9 @@
 
 use crate::api::{ApiError, ApiJson};
 use crate::auth::{ApiUser, ClientAddress, MaybeSignedIn};
+use crate::extract::Path;
 use crate::{now, AppState};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -354,9 +355,8 @@ pub struct AccessLogParams {
 pub async fn api_access_log(
     State(state): State<AppState>,
     ApiUser(identity): ApiUser,
-    query: Result<Query<AccessLogParams>, axum::extract::rejection::QueryRejection>,
+    crate::extract::Query(p): crate::extract::Query<AccessLogParams>,
 ) -> Result<Response, ApiError> {
-    let Query(p) = query.map_err(|e| ApiError::new(ErrorCode::QueryInvalid, e.body_text()))?;
     let rows = access_log(
         &state,
         identity.user.id,

@@ -4,10 +4,11 @@
 
 use crate::auth::{ClientAddress, SignedIn};
 use crate::csrf::CsrfToken;
+use crate::extract::{Path, Query};
 use crate::pages::{self, Errors, Layout, PageForm, PageResult};
 use crate::{now, AppState};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;

@@ -9,6 +9,7 @@ on_both_backends!(
     malformed_requests_never_get_a_server_error,
     a_nul_character_is_refused_by_name_everywhere,
     home_shows_only_real_content,
+    ids_and_parameters_that_cannot_be_read_get_the_hubs_own_answers,
 );
 
 async fn every_response_carries_security_headers(backend: Backend) {
@@ -378,4 +379,99 @@ async fn a_nul_character_is_refused_by_name_everywhere(backend: Backend) {
         .unwrap();
     assert_ne!(me["display_name"], "Nul");
     assert_eq!(me["lived_experience"]["declared"], false, "{me}");
+}
+
+/// An id in a path that cannot be one (too big, not a number) or a query parameter that
+/// cannot be read gets the hub's own answer: on the API the JSON error shape (404 `not_found`
+/// for the id; 400 naming the parameter), on pages a page; never axum's text/plain. Every GET
+/// operation of the OpenAPI document is tried, as a hub admin (who may see the most).
+async fn ids_and_parameters_that_cannot_be_read_get_the_hubs_own_answers(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (admin, _) = app.signed_in_as(Role::HubAdmin, "ash@example.org").await;
+    let doc = serde_json::to_value(village_web::router::openapi()).unwrap();
+    let mut tried = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let Some(get) = item.get("get") else {
+            continue;
+        };
+        let params = get["parameters"].as_array().cloned().unwrap_or_default();
+        let in_path: Vec<&str> = params
+            .iter()
+            .filter(|p| p["in"] == "path")
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        let in_query: Vec<&str> = params
+            .iter()
+            .filter(|p| p["in"] == "query")
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        let mut urls = Vec::new();
+        if !in_path.is_empty() {
+            for bad in ["99999999999999999999", "not-an-id"] {
+                let mut url = path.clone();
+                for name in &in_path {
+                    url = url.replace(&format!("{{{name}}}"), bad);
+                }
+                urls.push((url, None));
+            }
+        }
+        let base = in_path.iter().fold(path.clone(), |u, name| {
+            u.replace(&format!("{{{name}}}"), "1")
+        });
+        for name in &in_query {
+            urls.push((format!("{base}?{name}=-1x"), Some(*name)));
+            urls.push((format!("{base}?{name}=1&{name}=2"), Some(*name)));
+        }
+        for (url, field) in urls {
+            tried += 1;
+            let r = admin.get(app.url(&url)).send().await.unwrap();
+            let status = r.status().as_u16();
+            let kind = r
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_string())
+                .unwrap_or_default();
+            let body: serde_json::Value = r.json().await.unwrap_or_default();
+            assert!(status < 500, "{url}: {status}");
+            if status >= 400 {
+                assert!(
+                    kind.starts_with("application/json"),
+                    "{url}: {status} {kind}"
+                );
+                let code = body["error"]["code"].as_str().unwrap_or_default();
+                assert!(!code.is_empty(), "{url}: {body}");
+                if field.is_some() && status == 400 {
+                    assert_eq!(body["error"]["field"].as_str(), field, "{url}: {body}");
+                }
+                if field.is_none() && path.starts_with("/api/v1/") {
+                    assert!(
+                        [404, 403].contains(&status),
+                        "{url}: an id that cannot be is not found: {status} {body}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(tried > 40, "only {tried} requests tried");
+    // Pages: a page, not text/plain.
+    for url in [
+        "/proposals/99999999999999999999",
+        "/spaces/not-an-id",
+        "/sign-in?next=/a&next=/b",
+        "/account?done=a&done=b",
+        "/people/99999999999999999999",
+        "/rounds/not-an-id",
+        "/safeguarding/99999999999999999999",
+    ] {
+        let r = admin.get(app.url(url)).send().await.unwrap();
+        let status = r.status().as_u16();
+        if status == 303 {
+            continue; // signed in already: sent on
+        }
+        let kind = r.headers()["content-type"].to_str().unwrap().to_string();
+        assert!(status < 500, "{url}: {status}");
+        assert!(kind.starts_with("text/html"), "{url}: {status} {kind}");
+    }
 }

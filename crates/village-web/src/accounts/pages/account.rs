@@ -35,7 +35,7 @@ pub(crate) async fn view_account_get(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
-    Query(q): Query<PageQuery>,
+    crate::extract::Query(q): crate::extract::Query<PageQuery>,
 ) -> PageResult {
     let sessions = village_app::accounts::changes::session_count(&state, &identity).await?;
     let user = &identity.user;
@@ -431,7 +431,7 @@ pub(crate) async fn view_tokens_get(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
-    Query(q): Query<PageQuery>,
+    crate::extract::Query(q): crate::extract::Query<PageQuery>,
 ) -> PageResult {
     tokens_page(
         &state,

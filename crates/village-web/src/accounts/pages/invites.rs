@@ -77,7 +77,7 @@ pub(crate) async fn view_admin_invites_get(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
-    Query(q): Query<PageQuery>,
+    crate::extract::Query(q): crate::extract::Query<PageQuery>,
 ) -> PageResult {
     invites_page(
         &state,

@@ -54,7 +54,7 @@ pub(crate) async fn view_sign_in_get(
     State(state): State<AppState>,
     MaybeSignedIn(identity): MaybeSignedIn,
     csrf: CsrfToken,
-    Query(q): Query<PageQuery>,
+    crate::extract::Query(q): crate::extract::Query<PageQuery>,
 ) -> Response {
     if identity.is_some() {
         return Redirect::to(&auth::safe_next(q.next.as_deref())).into_response();
@@ -183,7 +183,7 @@ pub(crate) async fn view_sign_up_get(
     State(state): State<AppState>,
     MaybeSignedIn(identity): MaybeSignedIn,
     csrf: CsrfToken,
-    Query(q): Query<PageQuery>,
+    crate::extract::Query(q): crate::extract::Query<PageQuery>,
 ) -> PageResult {
     if identity.is_some() {
         return Ok(Redirect::to("/account").into_response());

@@ -11,8 +11,9 @@ pub use spaces::*;
 
 use crate::api::{ApiError, ApiJson};
 use crate::auth::{ApiUser, ClientAddress, MaybeSignedIn};
+use crate::extract::Path;
 use crate::{now, AppState};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;

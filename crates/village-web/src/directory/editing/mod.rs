@@ -12,10 +12,11 @@ pub use suggest::*;
 
 use crate::auth::{ClientAddress, MaybeSignedIn, SignedIn};
 use crate::csrf::CsrfToken;
+use crate::extract::Path;
 use crate::pages::{self, Errors, Layout, PageError, PageForm, PageResult};
 use crate::{now, AppState};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;

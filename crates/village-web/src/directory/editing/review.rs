@@ -123,7 +123,7 @@ pub(crate) async fn view_my_suggestions_get(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
-    axum::extract::Query(q): axum::extract::Query<Done>,
+    crate::extract::Query(q): crate::extract::Query<Done>,
 ) -> PageResult {
     suggestions_list(&state, &identity, &csrf, false, q.done.as_deref()).await
 }
@@ -134,7 +134,7 @@ pub(crate) async fn view_review_get(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
-    axum::extract::Query(q): axum::extract::Query<Done>,
+    crate::extract::Query(q): crate::extract::Query<Done>,
 ) -> PageResult {
     suggestions_list(&state, &identity, &csrf, true, q.done.as_deref()).await
 }
@@ -319,7 +319,7 @@ pub(crate) async fn view_stale_get(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
-    axum::extract::Query(q): axum::extract::Query<Done>,
+    crate::extract::Query(q): crate::extract::Query<Done>,
 ) -> PageResult {
     let rows = editing::stale(&state, &identity, now(), 500).await?;
     let notice = (q.done.as_deref() == Some("checked")).then_some("Marked as checked today.");

@@ -109,6 +109,11 @@ pub async fn search(
     // Places near someone are read from those matching keeps in memory.
     let kept = Some((&*state.kept_places, generation));
     if let Some(total) = state.search_counts.0.get(&count_key).await {
+        // A page past the last match (a crawler stepping one page too far) is empty: nothing
+        // to search for.
+        if filter.offset >= total {
+            return Ok((Vec::new(), total));
+        }
         filter.total_known = Some(total);
         if filter.lists_everything_by_name() && filter.offset >= MARK_EVERY {
             drop(c);
@@ -152,6 +157,9 @@ pub async fn search(
         })?;
     if let Some(found) = first {
         return Ok(found);
+    }
+    if filter.offset >= total {
+        return Ok((Vec::new(), total));
     }
     filter.total_known = Some(total);
     let mut c = store.conn().await?;

@@ -2882,7 +2882,19 @@ async fn a_page_deep_in_the_whole_list_is_the_same_read_from_a_mark(backend: Bac
     };
     // The first time counts the list and steps over every offer; after that, marks are used.
     for round in ["counting", "from marks"] {
-        for (page, per_page) in [(21, 50), (40, 50), (46, 50), (11, 99), (2, 999), (23, 100)] {
+        // Past the end too (page 47 of 50, page 5,000, page 4 of 999): empty, with the total.
+        for (page, per_page) in [
+            (21, 50),
+            (40, 50),
+            (46, 50),
+            (47, 50),
+            (5_000, 50),
+            (11, 99),
+            (2, 999),
+            (3, 999),
+            (4, 999),
+            (23, 100),
+        ] {
             let (status, body, _) = get(
                 &app,
                 &format!("/oruk/services?page={page}&per_page={per_page}"),

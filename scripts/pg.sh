@@ -50,3 +50,14 @@ pg_new_database() {
   "$PG_BIN/psql" -q "$PG_URL" -c "CREATE DATABASE $name" >/dev/null
   echo "${PG_URL%/postgres}/$name"
 }
+
+# A new empty database for a benchmark, committing as PostgreSQL does by default (waiting for
+# the log to be written): with the test cluster's synchronous_commit=off a VACUUM straight
+# after a big write may leave pages unmarked in the visibility map, and the figures then
+# depend on when the WAL writer ran.
+pg_new_bench_database() {
+  local url
+  url=$(pg_new_database "$1")
+  "$PG_BIN/psql" -q "$url" -c "ALTER DATABASE ${url##*/} SET synchronous_commit = on" >/dev/null
+  echo "$url"
+}

@@ -80,6 +80,7 @@ contract!(
     attempts_are_counted_in_the_window,
     invites_work_once,
     the_audit_log_is_append_only,
+    the_upgrade_takes_token_names_out_of_the_audit_log,
     many_audit_entries_are_written_whole_and_in_order,
     migrating_again_changes_nothing,
     transactions_roll_back_when_dropped,
@@ -928,4 +929,81 @@ async fn candidates_from_kept_places_are_those_the_database_finds(b: Backend) {
             .unwrap(),
     );
     assert_eq!(got, want);
+}
+
+/// Migration 25 takes the names people gave their API tokens out of audit entries written
+/// before the log kept only the token's number, leaves every other entry as it was, and
+/// leaves the log refusing changes afterwards.
+async fn the_upgrade_takes_token_names_out_of_the_audit_log(b: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(store) = fresh(b, dir.path()).await else {
+        return;
+    };
+    let mut c = store.conn().await.unwrap();
+    let id = accounts::create_user(&mut c, &user("tk@x.org", "Tk", Role::Member), 1)
+        .await
+        .unwrap();
+    let entries = [
+        (AuditAction::ApiTokenCreated, "Mum's laptop zqxj"),
+        (AuditAction::ApiTokenCreated, "token 12"),
+        (AuditAction::ApiTokenCreated, "token 12 for the choir"),
+        (AuditAction::SignedIn, "Mum's laptop zqxj"),
+    ];
+    for (at, (action, detail)) in entries.iter().enumerate() {
+        audit::record(
+            &mut c,
+            &AuditEvent {
+                at: at as i64 + 1,
+                actor: Some(id),
+                subject: Some(id),
+                action: *action,
+                detail: detail.to_string(),
+                ip: None,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    drop(c);
+    let (migration, update) = match b {
+        Backend::Sqlite => (
+            include_str!("../migrations/sqlite/0025_audit_token_names.sql"),
+            "UPDATE audit_log SET detail = 'x'",
+        ),
+        Backend::Postgres => (
+            include_str!("../migrations/postgres/0025_audit_token_names.sql"),
+            "UPDATE audit_log SET detail = 'x'",
+        ),
+    };
+    match &store {
+        Store::Sqlite { pool, .. } => {
+            sqlx::raw_sql(migration).execute(pool).await.unwrap();
+            assert!(sqlx::query(update).execute(pool).await.is_err());
+        }
+        Store::Postgres { pool } => {
+            sqlx::raw_sql(migration).execute(pool).await.unwrap();
+            assert!(sqlx::query(update).execute(pool).await.is_err());
+        }
+    }
+    let mut c = store.conn().await.unwrap();
+    let rows = audit::list(
+        &mut c,
+        &AuditFilter {
+            subject: Some(id),
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let details: Vec<&str> = rows.iter().rev().map(|r| r.detail.as_str()).collect();
+    assert_eq!(
+        details,
+        [
+            "a token (its name is no longer kept)",
+            "token 12",
+            "a token (its name is no longer kept)",
+            "Mum's laptop zqxj",
+        ]
+    );
 }

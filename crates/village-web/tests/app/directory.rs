@@ -266,6 +266,36 @@ async fn organisers_claim_a_group_then_edit_directly(backend: Backend) {
         )
         .await;
     assert_eq!(r.status(), 403);
+
+    // The organiser asks to be forgotten: their edit stays in the offer's history (the offer
+    // is public), without their name or the reason they gave.
+    assert!(history.contains("Edited by Member person"), "{history}");
+    let (status, _) = app
+        .call(
+            &organiser,
+            reqwest::Method::POST,
+            "/api/v1/me/forget",
+            Some(json!({"password": village_testkit::PASSWORD})),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let history = app
+        .client()
+        .get(app.url(&format!("/directory/offers/{offer}/history")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        history.contains("Edited by someone who has since left"),
+        "{history}"
+    );
+    assert!(
+        !history.contains("Member person") && !history.contains("Our new name"),
+        "{history}"
+    );
 }
 
 async fn the_directory_api_suggests_reviews_and_tells_history(backend: Backend) {

@@ -12,6 +12,8 @@ pub mod audit;
 pub mod connections;
 pub mod decisions;
 pub mod directory;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod hub;
 pub(crate) mod packed;
 pub mod people;

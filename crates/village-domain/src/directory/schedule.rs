@@ -63,7 +63,8 @@ impl TimeOfDay {
     pub const END_OF_DAY: TimeOfDay = TimeOfDay(24 * 60);
 
     pub fn from_hm(h: u16, m: u16) -> Option<Self> {
-        (h < 24 && m < 60).then_some(TimeOfDay(h * 60 + m))
+        // Worked out only once the hour is known to be a real one (2010 * 60 overflows).
+        (h < 24 && m < 60).then(|| TimeOfDay(h * 60 + m))
     }
 
     /// Read "HH:MM", "HH:MM:SS", with an optional "Z" or "+01:00" (the local time is kept:
@@ -405,7 +406,17 @@ mod tests {
         ] {
             assert_eq!(TimeOfDay::parse(s).map(TimeOfDay::minutes), Some(m), "{s}");
         }
-        for s in ["", "10", "10:60", "ab:cd", "10:00:99", "1:2:3:4"] {
+        // Hours far past the day (found by the fuzzer: 2010 * 60 overflowed).
+        for s in [
+            "",
+            "10",
+            "10:60",
+            "ab:cd",
+            "10:00:99",
+            "1:2:3:4",
+            "2010:2:00",
+            "65535:59",
+        ] {
             assert_eq!(TimeOfDay::parse(s), None, "{s}");
         }
     }

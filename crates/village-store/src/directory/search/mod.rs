@@ -225,3 +225,36 @@ pub async fn search_services_kept(
     })?;
     Ok((with_docs(db, ids).await?, total))
 }
+
+/// For the fuzzers (`village_store::fuzzing`): search words from arbitrary bytes, planned for
+/// both backends, alone and with other filters, as a search box's text would be. Must never
+/// panic.
+#[doc(hidden)]
+pub fn fuzz_search(data: &[u8]) {
+    let text = String::from_utf8_lossy(data).into_owned();
+    let _ = fts5_query(&text);
+    let alone = ServiceFilter {
+        words: Some(text.clone()),
+        limit: 20,
+        ..Default::default()
+    };
+    let with_more = ServiceFilter {
+        words: Some(text.clone()),
+        day: Some("TU".into()),
+        free_only: true,
+        age: Some(70),
+        limit: 20,
+        offset: 40,
+        ..Default::default()
+    };
+    for filter in [alone, with_more] {
+        let _ = filter.count_key();
+        let _ = filter.lists_everything_by_name();
+        for postgres in [false, true] {
+            if let Plan::Sql(sql) = plan(&filter, postgres, None) {
+                let _ = sql.list();
+                let _ = sql.count(None);
+            }
+        }
+    }
+}

@@ -435,6 +435,12 @@ async fn ids_and_parameters_that_cannot_be_read_get_the_hubs_own_answers(backend
                 .unwrap_or_default();
             let body: serde_json::Value = r.json().await.unwrap_or_default();
             assert!(status < 500, "{url}: {status}");
+            if status >= 400 && ![401, 403].contains(&status) {
+                assert!(
+                    get["responses"].get(status.to_string()).is_some(),
+                    "{url}: {status} is not in the document's answers for GET {path}"
+                );
+            }
             if status >= 400 {
                 assert!(
                     kind.starts_with("application/json"),
@@ -455,6 +461,54 @@ async fn ids_and_parameters_that_cannot_be_read_get_the_hubs_own_answers(backend
         }
     }
     assert!(tried > 40, "only {tried} requests tried");
+    // Every operation that takes a JSON body: a body that is not JSON, or not sent as JSON,
+    // gets the answer the document lists (400, 415).
+    let token = app.csrf(&admin, "/account").await;
+    let mut bodies = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in ["post", "put", "patch", "delete"] {
+            let Some(op) = item.get(method) else {
+                continue;
+            };
+            if op.get("requestBody").is_none() {
+                continue;
+            }
+            let url = path
+                .split('/')
+                .map(|seg| if seg.starts_with('{') { "1" } else { seg })
+                .collect::<Vec<_>>()
+                .join("/");
+            for (kind, sent, want) in [
+                ("application/json", "{not json", 400),
+                ("text/plain", "{}", 415),
+            ] {
+                let r = admin
+                    .request(
+                        reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap(),
+                        app.url(&url),
+                    )
+                    .header("x-csrf-token", &token)
+                    .header("content-type", kind)
+                    .body(sent)
+                    .send()
+                    .await
+                    .unwrap();
+                let status = r.status().as_u16();
+                // An id in the path is read before the body: 1 may name nothing.
+                let nothing_there = status == 404 && path.contains('{');
+                assert!(
+                    status == want || nothing_there,
+                    "{method} {url} with {kind}: {status}"
+                );
+                assert!(
+                    op["responses"].get(status.to_string()).is_some(),
+                    "{method} {path}: {status} is not in the document"
+                );
+                bodies += 1;
+            }
+        }
+    }
+    assert!(bodies > 20, "only {bodies} bodies sent");
     // Pages: a page, not text/plain.
     for url in [
         "/proposals/99999999999999999999",

@@ -9,6 +9,11 @@ use village_domain::directory::oruk::{read_service, ServiceIndex};
 use village_store::directory as store;
 use village_store::Store;
 
+mod postcodes;
+mod text;
+pub use postcodes::import_postcodes;
+pub(crate) use text::*;
+
 /// Something the importer wants a person to know, located precisely.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reported {
@@ -60,7 +65,7 @@ const BATCH: usize = 2_000;
 /// The ORUK service schema (`schema/compiled/service.json`) as a value.
 pub fn service_schema_value() -> anyhow::Result<Value> {
     Ok(serde_json::from_str(include_str!(
-        "../../standards/oruk-service-schema.json"
+        "../../../standards/oruk-service-schema.json"
     ))?)
 }
 
@@ -677,128 +682,6 @@ fn newer(a: &Seen, b: &Seen) -> bool {
     )
 }
 
-/// Which of two records given with one id an import keeps, in ORUK JSON and HSDS CSV alike:
-/// whether `a` (met later, with its `last_modified` and its size) replaces `b` (met first).
-/// The newest `last_modified` wins, then the fuller record; when both say the same, the first
-/// given stays.
-pub(crate) fn preferred(a: (Option<&str>, usize), b: (Option<&str>, usize)) -> bool {
-    match (a.0, b.0) {
-        (Some(x), Some(y)) if x != y => x > y,
-        (Some(_), None) => true,
-        (None, Some(_)) => false,
-        _ => a.1 > b.1,
-    }
-}
-
-/// How the copy kept of a repeated id was chosen, in the words of the import's warning.
-pub(crate) const KEPT_BY: &str =
-    "the newest last_modified, then the fullest record, then the first given";
-
-/// The warning for an id given more than once with different content, at the copy kept.
-pub(crate) fn repeated<'a>(
-    what: &str,
-    id: &str,
-    file: &str,
-    path: &str,
-    others: impl Iterator<Item = &'a String>,
-    times: usize,
-) -> Reported {
-    Reported {
-        file: file.to_string(),
-        path: path.to_string(),
-        message: {
-            let others: Vec<&String> = others.collect();
-            let mut listed = others
-                .iter()
-                .take(3)
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ");
-            if others.len() > 3 {
-                listed += &format!(" and {} more", others.len() - 3);
-            }
-            format!(
-                "{what} {id} is given {times} times with different content (also at {listed}); kept this one: {KEPT_BY}"
-            )
-        },
-    }
-}
-
-/// Bytes that are not UTF-8 text: where the first such byte is (the line and column of what
-/// comes before it, `valid` being the text up to it), for a person to find it.
-pub(crate) fn not_text(file: &str, valid: &[u8]) -> Reported {
-    let text = String::from_utf8_lossy(valid);
-    let line = text.matches('\n').count() + 1;
-    let column = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    Reported {
-        file: file.to_string(),
-        path: format!("line {line}, column {column}"),
-        message: NOT_TEXT.into(),
-    }
-}
-
-/// What is said of a file holding bytes that are not UTF-8 text.
-pub(crate) const NOT_TEXT: &str =
-    "is not UTF-8 text from here on: save the file as UTF-8 (Unicode) and import it again";
-
-/// Where the lines of a file end, to tell the line of a record as people count lines (the
-/// first is 1; a line ends at a newline, whatever carriage returns come before it).
-pub(crate) struct Lines<'a> {
-    bytes: &'a [u8],
-    newlines: Vec<usize>,
-}
-
-impl<'a> Lines<'a> {
-    pub(crate) fn of(bytes: &'a [u8]) -> Lines<'a> {
-        let newlines = bytes
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| **b == b'\n')
-            .map(|(i, _)| i)
-            .collect();
-        Lines { bytes, newlines }
-    }
-
-    /// The line of the record the CSV reader places at `offset` (which may be just before
-    /// the end of the line before it, where the reader stopped).
-    pub(crate) fn at(&self, offset: u64) -> u64 {
-        let mut at = usize::try_from(offset).unwrap_or(usize::MAX);
-        while self
-            .bytes
-            .get(at)
-            .is_some_and(|b| *b == b'\r' || *b == b'\n')
-        {
-            at += 1;
-        }
-        self.newlines.partition_point(|&newline| newline < at) as u64 + 1
-    }
-}
-
-/// A CSV reader's error as a person reads it: the file and line, and bytes that are not UTF-8
-/// text said as such.
-pub(crate) fn csv_problem(file: &str, e: &csv::Error, lines: &Lines) -> Reported {
-    let line = e.position().map(|p| lines.at(p.byte()));
-    match e.kind() {
-        csv::ErrorKind::Utf8 { pos, err } => Reported {
-            file: file.to_string(),
-            path: format!(
-                "line {}, field {}",
-                pos.as_ref()
-                    .map(|p| lines.at(p.byte()))
-                    .or(line)
-                    .unwrap_or(1),
-                err.field() + 1
-            ),
-            message: NOT_TEXT.into(),
-        },
-        _ => Reported {
-            file: file.to_string(),
-            path: line.map_or_else(|| "the whole file".into(), |l| format!("line {l}")),
-            message: format!("cannot be read: {e}"),
-        },
-    }
-}
-
 /// The path (`$.locations[0].name`) of the first string or key in a record holding a NUL.
 fn nul_at(value: &Value, at: String) -> Option<String> {
     match value {
@@ -865,103 +748,4 @@ pub async fn export_oruk(store_: &Store, dir: &Path) -> anyhow::Result<usize> {
         serde_json::to_string_pretty(&terms)? + "\n",
     )?;
     Ok(services.len())
-}
-
-/// Import postcode centroids from a CSV with the ONS Postcode Directory's `pcds`, `lat` and
-/// `long` columns (others are ignored). Postcodes the ONS has no location for (latitude
-/// 99.999999) are skipped with a warning. Like the ORUK import: one bad line means nothing is
-/// written, unless `skip_invalid`.
-#[tracing::instrument(skip_all)]
-pub async fn import_postcodes(
-    store_: &Store,
-    path: &Path,
-    skip_invalid: bool,
-    progress: &mut dyn FnMut(u64, u64),
-) -> anyhow::Result<ImportReport> {
-    use village_domain::directory::geo::{LatLon, Postcode};
-    let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{shown} cannot be read: {e}"))?;
-    let lines = Lines::of(&bytes);
-    let mut reader = csv::Reader::from_reader(bytes.as_slice());
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => anyhow::bail!("{}", csv_problem(&shown, &e, &lines)),
-    };
-    let column = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim().eq_ignore_ascii_case(name))
-    };
-    let (Some(pc), Some(lat_i), Some(lon_i)) = (column("pcds"), column("lat"), column("long"))
-    else {
-        anyhow::bail!("{shown}: the first line must name the columns pcds, lat and long");
-    };
-    let mut report = ImportReport {
-        files: 1,
-        ..Default::default()
-    };
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let line = match &record {
-            Ok(r) => r.position().map_or(0, |p| lines.at(p.byte())),
-            Err(_) => 0,
-        };
-        let at = |message: String| Reported {
-            file: shown.clone(),
-            path: format!("line {line}"),
-            message,
-        };
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                report.refused.push(csv_problem(&shown, &e, &lines));
-                continue;
-            }
-        };
-        let field = |i: usize| record.get(i).unwrap_or("").trim().to_string();
-        let postcode = match Postcode::parse(&field(pc)) {
-            Ok(Postcode::Full(p)) => p,
-            _ => {
-                report
-                    .refused
-                    .push(at(format!("pcds {:?} is not a full postcode", field(pc))));
-                continue;
-            }
-        };
-        let (Ok(lat), Ok(lon)) = (field(lat_i).parse::<f64>(), field(lon_i).parse::<f64>()) else {
-            report.refused.push(at(format!(
-                "lat and long must be numbers, not {:?} and {:?}",
-                field(lat_i),
-                field(lon_i)
-            )));
-            continue;
-        };
-        if (lat - 99.999999).abs() < 1e-6 {
-            report.warnings.push(at(format!(
-                "{postcode} has no location in the ONS data: skipped"
-            )));
-            continue;
-        }
-        if LatLon::new(lat, lon).is_err() {
-            report
-                .refused
-                .push(at(format!("({lat}, {lon}) is not a place on Earth")));
-            continue;
-        }
-        let district = postcode.split(' ').next().unwrap_or(&postcode).to_string();
-        rows.push((postcode, district, lat, lon));
-    }
-    if !report.refused.is_empty() && !skip_invalid {
-        return Ok(report);
-    }
-    let total = rows.len() as u64;
-    let mut tx = store_.begin().await?;
-    for (done, chunk) in rows.chunks(1000).enumerate() {
-        store::upsert_postcodes(&mut tx, chunk).await?;
-        progress(((done * 1000) + chunk.len()) as u64, total);
-    }
-    tx.commit().await?;
-    report.imported = rows.len();
-    report.written = true;
-    Ok(report)
 }

@@ -689,8 +689,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::decisions::api::api_giving_csv))
 }
 
-/// The OpenAPI 3.1 document for this API.
-/// The OpenAPI document of the JSON API.
+/// The OpenAPI 3.1 document of the JSON API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = api_routes().split_for_parts().1;
     with_shared_answers(&mut doc);
@@ -698,10 +697,10 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 /// The answers every operation can give that its own annotation does not list, because the
-/// shell gives them: a JSON body that is not sent as JSON (415 `json_required`) or cannot be
-/// read (400 `json_malformed`, `json_invalid`, `body_unreadable`), a query parameter that
-/// cannot be read (400 `invalid_parameter`), an id in the path that cannot be one (404
-/// `not_found`).
+/// shell gives them: a JSON body that is not sent as JSON (415 `json_required`), cannot be
+/// read (400 `json_malformed`, `body_unreadable`) or does not fit (422 `json_invalid`, and
+/// `text_invalid` for a NUL character), a query parameter that cannot be read (400
+/// `invalid_parameter`), an id in the path that cannot be one (404 `not_found`).
 fn with_shared_answers(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::path::ParameterIn;
     use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
@@ -740,10 +739,13 @@ fn with_shared_answers(doc: &mut utoipa::openapi::OpenApi) {
                 responses
                     .entry("415".into())
                     .or_insert_with(|| answer("The body was not sent as JSON (`json_required`)."));
+                responses.entry("422".into()).or_insert_with(|| {
+                    answer("The body is JSON of the wrong shape (`json_invalid`), or a text in it holds a NUL character (`text_invalid`, naming where in `field`).")
+                });
             }
             if body || in_query {
                 responses.entry("400".into()).or_insert_with(|| {
-                    answer("The body or a query parameter cannot be read (`json_malformed`, `json_invalid`, `body_unreadable`, `invalid_parameter` naming the parameter in `field`).")
+                    answer("The body or a query parameter cannot be read (`json_malformed`, `body_unreadable`, `invalid_parameter` naming the parameter in `field`).")
                 });
             }
             if in_path {

@@ -253,12 +253,8 @@ where
         else {
             return Err(too_large());
         };
-        if let Some(field) = crate::nul::in_form(&bytes) {
-            return Err(bare_problem(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Something needs changing",
-                &crate::nul::words(&field),
-            ));
+        if let Some(refused) = refuse_nul(&bytes) {
+            return Err(refused);
         }
         let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
         match axum_extra::extract::Form::<T>::from_request(req, state).await {
@@ -266,6 +262,18 @@ where
             Err(_) => Err(bad_form()),
         }
     }
+}
+
+/// The page for a form whose text holds a NUL character, naming the field; `None` when none
+/// does. For handlers that read a form's bytes themselves; [`PageForm`] calls it.
+pub(crate) fn refuse_nul(form: &[u8]) -> Option<Response> {
+    crate::nul::in_form(form).map(|field| {
+        bare_problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Something needs changing",
+            &crate::nul::words(&field),
+        )
+    })
 }
 
 /// Format a timestamp for pages: "23 November 2026 at 14:05" (UTC).

@@ -306,6 +306,13 @@ pub async fn api_act(
         ));
     };
     // The body is optional: nothing, or `{"reason": …}`.
+    if let Some(path) = crate::nul::in_json(&body) {
+        return Err(ApiError::field(
+            "reason",
+            ErrorCode::TextInvalid,
+            crate::nul::words(&path),
+        ));
+    }
     let reason = if body.iter().all(u8::is_ascii_whitespace) {
         String::new()
     } else {

@@ -359,6 +359,25 @@ async fn a_nul_character_is_refused_by_name_everywhere(backend: Backend) {
         )
         .await;
     assert_eq!(r.status(), 422);
+    // A form read by its handler (repeated checkboxes), not by the shared form reader.
+    let r = app
+        .post_form(
+            &member,
+            "/account/lived-experience",
+            "/account/lived-experience",
+            &[
+                ("declared", "yes"),
+                ("kinds", "other"),
+                ("in_my_words", "a\u{0}b"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("‘in_my_words’ holds an invisible character"));
     let (status, body) = app
         .put_json(
             &member,
@@ -379,6 +398,28 @@ async fn a_nul_character_is_refused_by_name_everywhere(backend: Backend) {
         .unwrap();
     assert_ne!(me["display_name"], "Nul");
     assert_eq!(me["lived_experience"]["declared"], false, "{me}");
+    // A body read by its handler (the optional reason of an introduction's step), not by the
+    // shared JSON reader.
+    let offer = app.offer("Nul Knitters", serde_json::json!({})).await;
+    let (status, made) = app
+        .post_json(
+            &member,
+            "/api/v1/introductions",
+            serde_json::json!({"offer_id": offer}),
+        )
+        .await;
+    assert_eq!(status, 201, "{made}");
+    let id = made["id"].as_i64().unwrap();
+    let (status, body) = app
+        .post_json(
+            &member,
+            &format!("/api/v1/introductions/{id}/withdraw"),
+            serde_json::json!({"reason": "a\u{0}b"}),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["code"], "text_invalid");
+    assert_eq!(body["error"]["field"], "reason");
 }
 
 /// An id in a path that cannot be one (too big, not a number) or a query parameter that

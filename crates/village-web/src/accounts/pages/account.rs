@@ -344,6 +344,9 @@ pub(crate) async fn view_lived_post(
     body: axum::body::Bytes,
 ) -> Response {
     // Read by hand: checkboxes repeat the `kinds` name, which serde's form reader cannot collect.
+    if let Some(refused) = pages::refuse_nul(&body) {
+        return refused;
+    }
     let mut declared = false;
     let mut kinds = Vec::new();
     let mut words = String::new();

@@ -11,7 +11,8 @@ admin through the account pages, as a person would, then runs Schemathesis:
    contract/patch_oruk.py), signed out, with the directory's real ids offered for `{id}`.
 
 Checks: no server error (5xx), every status is one the document lists, every response fits
-its schema and its declared content type. Exits 1 on any failure, naming the run.
+its schema and its declared content type, and data made to fit the document is not refused
+for its shape (contract/hooks.py). Exits 1 on any failure, naming the run.
 
 Run through scripts/contract (which makes the virtual environment from
 contract/requirements.txt); standard library only here.
@@ -39,6 +40,7 @@ CHECKS = ",".join([
     "status_code_conformance",
     "response_schema_conformance",
     "content_type_conformance",
+    "limits_in_the_document",
 ])
 
 
@@ -138,7 +140,9 @@ def schemathesis(st, config, name, location, extra, args, report_dir):
                "--report", "junit", "--report-dir", os.path.join(report_dir, name), *extra]
     print(f"\n== Schemathesis: {name}", flush=True)
     started = time.monotonic()
-    code = subprocess.run(command, cwd=report_dir).returncode
+    env = dict(os.environ, SCHEMATHESIS_HOOKS="hooks",
+               PYTHONPATH=HERE + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    code = subprocess.run(command, cwd=report_dir, env=env).returncode
     print(f"== {name}: {'passed' if code == 0 else 'FAILED'} in {time.monotonic() - started:.0f} s",
           flush=True)
     return code == 0

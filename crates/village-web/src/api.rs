@@ -157,11 +157,14 @@ impl IntoResponse for ApiError {
 }
 
 /// A JSON request body whose problems come back as API errors, never a crash.
+///
+/// A number with nothing after the point (`2500.0`) is read as the whole number it is, as JSON
+/// Schema counts it, so a field the document declares `integer` takes it.
 pub struct ApiJson<T>(pub T);
 
 impl<T, S> FromRequest<S> for ApiJson<T>
 where
-    Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    T: serde::de::DeserializeOwned,
     S: Send + Sync,
 {
     type Rejection = ApiError;
@@ -185,26 +188,72 @@ where
             });
         }
         let req = Request::from_parts(parts, axum::body::Body::from(bytes));
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(match rejection {
-                JsonRejection::MissingJsonContentType(_) => ApiError::new(
-                    ErrorCode::JsonRequired,
-                    "Send the body as JSON with 'Content-Type: application/json'.",
-                ),
-                JsonRejection::JsonDataError(e) => ApiError::new(
+        let mut value = match Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(Json(value)) => value,
+            Err(rejection) => {
+                return Err(match rejection {
+                    JsonRejection::MissingJsonContentType(_) => ApiError::new(
+                        ErrorCode::JsonRequired,
+                        "Send the body as JSON with 'Content-Type: application/json'.",
+                    ),
+                    JsonRejection::JsonSyntaxError(e) => ApiError::new(
+                        ErrorCode::JsonMalformed,
+                        format!("The body is not valid JSON: {}", e.body_text()),
+                    ),
+                    other => ApiError::new(
+                        ErrorCode::BodyUnreadable,
+                        format!("The body could not be read: {}", other.body_text()),
+                    ),
+                })
+            }
+        };
+        whole_numbers(&mut value);
+        serde_path_to_error::deserialize(value)
+            .map(ApiJson)
+            .map_err(|e| {
+                ApiError::new(
                     ErrorCode::JsonInvalid,
-                    format!("The JSON does not fit: {}", e.body_text()),
-                ),
-                JsonRejection::JsonSyntaxError(e) => ApiError::new(
-                    ErrorCode::JsonMalformed,
-                    format!("The body is not valid JSON: {}", e.body_text()),
-                ),
-                other => ApiError::new(
-                    ErrorCode::BodyUnreadable,
-                    format!("The body could not be read: {}", other.body_text()),
-                ),
-            }),
+                    format!("The JSON does not fit: {e}"),
+                )
+            })
+    }
+}
+
+/// Turn every number with nothing after the point, within the range of whole numbers, into
+/// that whole number: `2500.0` is `2500`.
+fn whole_numbers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64() {
+                // Every float from -2^63 up to (not including) 2^63 fits an i64.
+                if f.fract() == 0.0
+                    && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f)
+                {
+                    *value = Value::from(f as i64);
+                }
+            }
         }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        Value::Object(map) => map.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod whole_number_tests {
+    use super::whole_numbers;
+    use serde_json::json;
+
+    #[test]
+    fn a_number_with_nothing_after_the_point_is_whole() {
+        let mut v =
+            json!({"ids": [2500.0, -3.0, 1.5], "pot": 1e3, "huge": 1e300, "n": 7, "s": "2.0"});
+        whole_numbers(&mut v);
+        assert_eq!(
+            v,
+            json!({"ids": [2500, -3, 1.5], "pot": 1000, "huge": 1e300, "n": 7, "s": "2.0"})
+        );
+        assert!(v["ids"][0].is_i64());
     }
 }

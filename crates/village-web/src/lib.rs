@@ -17,6 +17,7 @@ pub mod directory;
 pub mod extract;
 pub mod hub;
 pub mod nul;
+pub mod openapi;
 pub mod pages;
 pub mod people;
 pub mod router;

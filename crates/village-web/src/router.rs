@@ -689,77 +689,23 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::decisions::api::api_giving_csv))
 }
 
-/// The OpenAPI 3.1 document of the JSON API.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    let mut doc = api_routes().split_for_parts().1;
-    with_shared_answers(&mut doc);
-    doc
+/// The OpenAPI 3.1 document of the JSON API as the handlers' annotations give it.
+pub fn api_document() -> utoipa::openapi::OpenApi {
+    api_routes().split_for_parts().1
 }
 
-/// The answers every operation can give that its own annotation does not list, because the
-/// shell gives them: a JSON body that is not sent as JSON (415 `json_required`), cannot be
-/// read (400 `json_malformed`, `body_unreadable`) or does not fit (422 `json_invalid`, and
-/// `text_invalid` for a NUL character), a query parameter that cannot be read (400
-/// `invalid_parameter`), an id in the path that cannot be one (404 `not_found`).
-fn with_shared_answers(doc: &mut utoipa::openapi::OpenApi) {
-    use utoipa::openapi::path::ParameterIn;
-    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
-    let answer = |words: &str| {
-        RefOr::T(
-            ResponseBuilder::new()
-                .description(words)
-                .content(
-                    "application/json",
-                    ContentBuilder::new()
-                        .schema(Some(Ref::from_schema_name("ErrorBody")))
-                        .build(),
-                )
-                .build(),
-        )
-    };
-    for item in doc.paths.paths.values_mut() {
-        let operations = [
-            item.get.as_mut(),
-            item.put.as_mut(),
-            item.post.as_mut(),
-            item.delete.as_mut(),
-            item.patch.as_mut(),
-        ];
-        for op in operations.into_iter().flatten() {
-            let params = op.parameters.as_deref().unwrap_or_default();
-            let in_path = params
-                .iter()
-                .any(|p| matches!(p.parameter_in, ParameterIn::Path));
-            let in_query = params
-                .iter()
-                .any(|p| matches!(p.parameter_in, ParameterIn::Query));
-            let body = op.request_body.is_some();
-            let responses = &mut op.responses.responses;
-            if body {
-                responses
-                    .entry("415".into())
-                    .or_insert_with(|| answer("The body was not sent as JSON (`json_required`)."));
-                responses.entry("422".into()).or_insert_with(|| {
-                    answer("The body is JSON of the wrong shape (`json_invalid`), or a text in it holds a NUL character (`text_invalid`, naming where in `field`).")
-                });
-            }
-            if body || in_query {
-                responses.entry("400".into()).or_insert_with(|| {
-                    answer("The body or a query parameter cannot be read (`json_malformed`, `body_unreadable`, `invalid_parameter` naming the parameter in `field`).")
-                });
-            }
-            if in_path {
-                responses.entry("404".into()).or_insert_with(|| {
-                    answer("Nothing has that id, or the id cannot be one (`not_found`).")
-                });
-            }
-        }
-    }
+/// The OpenAPI 3.1 document of the JSON API: the annotations, the answers the shell gives and
+/// the limits the server checks (see [`crate::openapi`]).
+pub fn openapi() -> serde_json::Value {
+    let mut doc = serde_json::to_value(api_document()).unwrap_or_default();
+    crate::openapi::with_shared_answers(&mut doc);
+    crate::openapi::with_limits(&mut doc);
+    doc
 }
 
 /// `GET /api/v1/openapi.json`.
 async fn openapi_json() -> Response {
-    match openapi().to_json() {
+    match serde_json::to_string(&openapi()) {
         Ok(json) => (
             [(axum::http::header::CONTENT_TYPE, "application/json")],
             json,

@@ -257,7 +257,8 @@ def check_kept(members, ledger, proposal, round_):
         kept = {e["name"] for e in circle["entries"]}
         lost += [("circle", c) for c in ledger.circle.get(m.email, set()) - kept]
         s, me = m.call("GET", "/api/v1/me/profile")
-        story = (me.get("story") or {}).get("text")
+        # A member with no story is shown an empty one: that is "no story yet".
+        story = (me.get("story") or {}).get("text") or None
         may_be = ledger.story.get(m.email)
         if may_be and story not in may_be:
             lost.append(("story", max(w for w in may_be if w)))

@@ -8,7 +8,10 @@ admin through the account pages, as a person would, then runs Schemathesis:
 1. against /api/v1/openapi.json as the member,
 2. against /api/v1/openapi.json as the hub admin,
 3. against /oruk/ with contract/oruk-openapi.json (the ORUK document, its defects patched by
-   contract/patch_oruk.py), signed out, with the directory's real ids offered for `{id}`.
+   contract/patch_oruk.py), signed out.
+
+Each `{id}` is given, half the time, a real id from the demo (its people, spaces, proposals,
+rounds, offers and groups), so operations reach past "not found".
 
 Checks: no server error (5xx), every status is one the document lists, every response fits
 its schema and its declared content type, and data made to fit the document is not refused
@@ -100,8 +103,11 @@ def mint_token(base, email):
     return shown[0]
 
 
-def get_json(url):
-    with urllib.request.urlopen(url, timeout=30) as r:
+def get_json(url, token=None):
+    request = urllib.request.Request(url)
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request, timeout=30) as r:
         return json.load(r)
 
 
@@ -116,19 +122,60 @@ def oruk_ids(base):
     }
 
 
+def api_ids(base, admin, member):
+    """Real ids of the demo's people, spaces, proposals, rounds, bids, circle and offers, so
+    operations on one reach past "not found"."""
+    spaces = get_json(base + "/api/v1/spaces", admin)
+    rounds = get_json(base + "/api/v1/rounds", admin)
+    proposals = [p["id"] for s in spaces
+                 for p in get_json(base + f"/api/v1/spaces/{s['id']}", admin)["proposals"]]
+    services = get_json(base + "/oruk/services?per_page=8")["contents"]
+    return {
+        "people": [p["id"] for p in
+                   get_json(base + "/api/v1/admin/users?per_page=100", admin)["people"]],
+        "spaces": [s["id"] for s in spaces],
+        "proposals": proposals,
+        "rounds": [r["id"] for r in rounds],
+        "bids": [b["id"] for r in rounds for b in r["bids"]] or [1],
+        "circle": [e["id"] for e in get_json(base + "/api/v1/me/circle", member)["entries"]],
+        "offers": [s["id"] for s in services],
+        "groups": [s["organization"]["id"] for s in services if "organization" in s],
+    }
+
+
+# Which real ids each `{parameter}` of the JSON API takes, by path.
+API_PARAMETERS = [
+    (r"^/api/v1/(people|admin/users)/\{id\}", {"path.id": "people"}),
+    (r"^/api/v1/spaces/\{id\}", {"path.id": "spaces"}),
+    (r"^/api/v1/proposals/\{id\}", {"path.id": "proposals"}),
+    (r"^/api/v1/rounds/\{id\}/bids/\{bid_id\}", {"path.id": "rounds", "path.bid_id": "bids"}),
+    (r"^/api/v1/rounds/\{id\}($|/[a-z0-9.-]+$|/paper-ballots)", {"path.id": "rounds"}),
+    (r"^/api/v1/me/circle/\{id\}", {"path.id": "circle"}),
+    (r"^/api/v1/directory/offers/\{id\}", {"path.id": "offers"}),
+    (r"^/api/v1/me/suggestion-marks/\{offer_id\}", {"path.offer_id": "offers"}),
+    (r"^/api/v1/groups/\{id\}", {"path.id": "groups"}),
+]
+
+
 def toml_value(v):
     return json.dumps(v)
 
 
-def write_config(path, ids):
-    """Schemathesis settings: real ids offered for ORUK `{id}`s half the time."""
+# The same for the ORUK API.
+ORUK_PARAMETERS = [(f"^/{name}/\\{{id\\}}$", {"path.id": name})
+                   for name in ("services", "service_at_locations", "taxonomies", "taxonomy_terms")]
+
+
+def write_config(path, ids, operations):
+    """Schemathesis settings: real ids offered for `{id}`s half the time."""
     lines = []
     for name, values in ids.items():
         lines += [f"[dictionaries.{name}]", f"values = {toml_value(values)}", ""]
-    for name in ids:
-        lines += ["[[operations]]", f"include-path = {toml_value('/' + name + '/{id}')}",
-                  f'parameters = {{ "path.id" = {{ dictionary = {toml_value(name)}, '
-                  f"probability = 0.5 }} }}", ""]
+    for regex, parameters in operations:
+        bound = ", ".join(f'"{key}" = {{ dictionary = {toml_value(name)}, probability = 0.5 }}'
+                          for key, name in parameters.items())
+        lines += ["[[operations]]", f"include-path-regex = {toml_value(regex)}",
+                  f"parameters = {{ {bound} }}", ""]
     with open(path, "w") as f:
         f.write("\n".join(lines))
 
@@ -169,16 +216,20 @@ def main():
         print(f"contract: a demo hub at {hub.base} ({backend}), seed {args.seed}, "
               f"{args.examples} examples per operation", flush=True)
         member, admin = mint_token(hub.base, MEMBER), mint_token(hub.base, ADMIN)
-        config = os.path.join(data_dir, "schemathesis.toml")
-        write_config(config, oruk_ids(hub.base))
+        api_config = os.path.join(data_dir, "api.toml")
+        write_config(api_config, api_ids(hub.base, admin, member), API_PARAMETERS)
+        oruk_config = os.path.join(data_dir, "oruk.toml")
+        write_config(oruk_config, oruk_ids(hub.base), ORUK_PARAMETERS)
         api = hub.base + "/api/v1/openapi.json"
         runs = [
-            ("the API as a member", api, ["-H", f"Authorization: Bearer {member}"]),
-            ("the API as the hub admin", api, ["-H", f"Authorization: Bearer {admin}"]),
-            ("the ORUK API", os.path.join(HERE, "oruk-openapi.json"),
+            ("the API as a member", api_config, api,
+             ["-H", f"Authorization: Bearer {member}"]),
+            ("the API as the hub admin", api_config, api,
+             ["-H", f"Authorization: Bearer {admin}"]),
+            ("the ORUK API", oruk_config, os.path.join(HERE, "oruk-openapi.json"),
              ["--url", hub.base + "/oruk"]),
         ]
-        failed = [name for name, location, extra in runs
+        failed = [name for name, config, location, extra in runs
                   if not schemathesis(args.st, config, name, location, extra, args, data_dir)]
         if hub.process.poll() is not None:
             failed.append("the hub stopped during the run")

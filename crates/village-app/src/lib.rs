@@ -14,6 +14,7 @@ pub mod decisions;
 pub mod demo;
 pub mod directory;
 pub mod error;
+pub mod fuzzing;
 pub mod hub;
 pub mod identity;
 pub mod mail;

@@ -1,5 +1,6 @@
 //! Entry points for the fuzzers in `fuzz/` (`scripts/fuzz`) and for the replay of their
-//! corpora in the ordinary test suite (`tests/fuzz_corpora.rs`). Each reads arbitrary bytes
+//! corpora in the ordinary test suite (`village-web/tests/app/fuzz_corpora.rs`, through
+//! `village_web::fuzzing::targets`, which adds the app's and the web's own). Each reads arbitrary bytes
 //! the way one of Village's parsers meets input from outside, and must never panic, whatever
 //! the bytes.
 

@@ -15,6 +15,7 @@ pub mod csrf;
 pub mod decisions;
 pub mod directory;
 pub mod extract;
+pub mod fuzzing;
 pub mod hub;
 pub mod nul;
 pub mod openapi;

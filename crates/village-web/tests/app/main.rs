@@ -6,6 +6,7 @@ mod accounts;
 mod connections;
 mod decisions;
 mod directory;
+mod fuzz_corpora;
 mod people;
 mod safeguarding;
 mod shell;

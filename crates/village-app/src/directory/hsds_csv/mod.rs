@@ -135,3 +135,31 @@ pub async fn import_hsds_csv(
     }
     collector.finish(store_, tx, progress).await
 }
+
+/// For the fuzzers (`village_app::fuzzing::hsds_csv`): `data` as the files of a folder, split at
+/// each NUL byte (the first piece is `services.csv`, the next the second table's file, and so
+/// on), read into tables and every service assembled, as an import does before its checks.
+pub fn fuzz(data: &[u8]) {
+    static SCHEMA: std::sync::OnceLock<Option<Value>> = std::sync::OnceLock::new();
+    let Some(schema) = SCHEMA.get_or_init(|| service_schema_value().ok()) else {
+        return;
+    };
+    let files: Vec<CsvFile> = data
+        .split(|b| *b == 0)
+        .zip(TABLES.iter())
+        .map(|(bytes, table)| CsvFile {
+            shown: table.files[0].to_string(),
+            name: table.files[0].to_string(),
+            bytes: bytes.to_vec(),
+        })
+        .collect();
+    let mut report = ImportReport::default();
+    let tables = tables_of(&files, Path::new(""), schema, &mut report);
+    let mut problems = Vec::new();
+    orphans(&tables, &mut problems);
+    loose_attributes(&tables, &mut report.warnings);
+    for service in tables.rows("services") {
+        let (record, _) = assemble(&tables, service, &mut problems);
+        let _ = record.is_object();
+    }
+}

@@ -275,6 +275,13 @@ impl Tables {
     }
 }
 
+/// One CSV file of a folder: how problems name it, its file name, its bytes.
+pub(super) struct CsvFile {
+    pub(super) shown: String,
+    pub(super) name: String,
+    pub(super) bytes: Vec<u8>,
+}
+
 /// Read every table in `dir`, reporting unreadable lines, bad numbers and unknown columns.
 pub(super) fn read_tables(
     dir: &Path,
@@ -302,22 +309,46 @@ pub(super) fn read_tables(
             message: "not read: HSDS CSV tables are read by their standard names (services.csv, organizations.csv, locations.csv …)".into(),
         });
     }
+    let mut files = Vec::new();
+    for name in TABLES.iter().flat_map(|t| t.files.iter()) {
+        let path = dir.join(name);
+        if !path.is_file() {
+            continue;
+        }
+        let shown = path.display().to_string();
+        let bytes =
+            std::fs::read(&path).map_err(|e| anyhow::anyhow!("{shown} cannot be read: {e}"))?;
+        files.push(CsvFile {
+            shown,
+            name: (*name).to_string(),
+            bytes,
+        });
+    }
+    Ok(tables_of(&files, dir, schema, report))
+}
+
+/// Read the tables from the files of folder `dir`, already in memory (each under one of the
+/// standard's names).
+pub(super) fn tables_of(
+    files: &[CsvFile],
+    dir: &Path,
+    schema: &Value,
+    report: &mut ImportReport,
+) -> Tables {
     let mut by_name: HashMap<&'static str, Vec<Row>> = HashMap::new();
     for spec in TABLES {
         let columns = spec.schema_at.map(|at| columns_of(schema, at));
         // Each id met: where its kept row is in `rows`, and every place it was given.
         let mut seen: HashMap<String, (usize, Vec<String>)> = HashMap::new();
         let mut rows: Vec<Row> = Vec::new();
-        for name in spec.files {
-            let path = dir.join(name);
-            if !path.is_file() {
-                continue;
-            }
+        for file in files
+            .iter()
+            .filter(|f| spec.files.contains(&f.name.as_str()))
+        {
             report.files += 1;
-            let shown = path.display().to_string();
-            let bytes =
-                std::fs::read(&path).map_err(|e| anyhow::anyhow!("{shown} cannot be read: {e}"))?;
-            let lines = Lines::of(&bytes);
+            let shown = file.shown.clone();
+            let bytes = &file.bytes;
+            let lines = Lines::of(bytes);
             let mut reader = csv::ReaderBuilder::new()
                 .flexible(false)
                 .from_reader(bytes.as_slice());
@@ -481,7 +512,7 @@ pub(super) fn read_tables(
             message: "there are no services to import (services.csv is missing or empty)".into(),
         });
     }
-    Ok(Tables::new(by_name))
+    Tables::new(by_name)
 }
 
 /// Whether two rows with one id say the same: the same values, and no link pointing elsewhere

@@ -131,26 +131,7 @@ pub(crate) async fn view_suggest_post(
     csrf: CsrfToken,
     PageForm(f): PageForm<NewOfferFields>,
 ) -> PageResult {
-    let form = NewOfferForm {
-        name: f.name.clone(),
-        description: f.description.clone(),
-        group: f.group.clone(),
-        category: f.category.clone(),
-        kind: f.kind.clone(),
-        day: f.day.clone(),
-        opens: f.opens.clone(),
-        closes: f.closes.clone(),
-        venue: f.venue.clone(),
-        address: f.address.clone(),
-        postcode: f.postcode.clone(),
-        free: f.free.clone(),
-        cost: f.cost.clone(),
-        email: f.email.clone(),
-        lived_led: !f.lived_led.is_empty(),
-        communities: f.communities.clone(),
-        access: f.access.clone(),
-        space: f.space.clone(),
-    };
+    let form = f.form();
     match editing::suggest_offer(&state, &identity, &form, &f.why, &ip, now()).await {
         Ok(_) => Ok(Redirect::to("/directory/suggestions?done=suggested").into_response()),
         Err(e) => {
@@ -159,6 +140,56 @@ pub(crate) async fn view_suggest_post(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &suggest_page(&state, &identity, &csrf, f, errors),
             ))
+        }
+    }
+}
+
+impl NewOfferFields {
+    /// The new offer as the domain takes it.
+    fn form(&self) -> NewOfferForm {
+        let f = self;
+        NewOfferForm {
+            name: f.name.clone(),
+            description: f.description.clone(),
+            group: f.group.clone(),
+            category: f.category.clone(),
+            kind: f.kind.clone(),
+            day: f.day.clone(),
+            opens: f.opens.clone(),
+            closes: f.closes.clone(),
+            venue: f.venue.clone(),
+            address: f.address.clone(),
+            postcode: f.postcode.clone(),
+            free: f.free.clone(),
+            cost: f.cost.clone(),
+            email: f.email.clone(),
+            lived_led: !f.lived_led.is_empty(),
+            communities: f.communities.clone(),
+            access: f.access.clone(),
+            space: f.space.clone(),
+        }
+    }
+}
+
+/// For the fuzzers (`village_web::fuzzing::forms`): a form body as the pages suggesting a new
+/// offer and a change to one read it (the same decoder as [`PageForm`]), made into a new
+/// offer's record and applied to one, as those pages do before anything is kept.
+pub(crate) fn fuzz_offer_forms(body: &[u8]) {
+    let ids = || (0u32..).map(|i| format!("00000000-0000-4000-8000-{i:012}"));
+    let now = "2026-12-05T10:00:00Z";
+    if let Ok(f) = serde_html_form::from_bytes::<NewOfferFields>(body) {
+        let new = village_domain::directory::offer::new_offer(&f.form(), &mut ids(), None, now);
+        if let Ok(record) = new {
+            if let Ok(f) = serde_html_form::from_bytes::<ChangeFields>(body) {
+                let change = f.change();
+                let _ = village_domain::directory::offer::apply_change(
+                    &record,
+                    &change,
+                    &mut ids(),
+                    now,
+                );
+            }
+            let _ = ChangeFields::from_record(&record);
         }
     }
 }

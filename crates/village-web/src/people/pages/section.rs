@@ -148,6 +148,17 @@ pub struct SectionForm {
     pub(super) essential: Vec<String>,
 }
 
+/// For the fuzzers (`village_web::fuzzing::forms`): a form body as a profile section's page
+/// reads it, for every section, through the checks it meets before it is saved.
+pub(crate) fn fuzz_section_form(body: &[u8]) {
+    if let Ok(form) = serde_html_form::from_bytes::<SectionForm>(body) {
+        for section in Section::ALL {
+            let (content, _) = form.content(*section);
+            let _ = village_domain::people::profile::check(*section, content, |_| true, 2026);
+        }
+    }
+}
+
 impl SectionForm {
     /// What was entered for `section`, and a problem with a number that could not be read
     /// (the rest is kept, to show the form again with everything as typed).

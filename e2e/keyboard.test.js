@@ -1,8 +1,8 @@
-// A keyboard-only journey, with JavaScript off: join, sign out, sign in, visit the account
-// page, sign out. Every focused control must show a visible focus indicator.
+// A keyboard-only journey, with JavaScript off: join (finishing from the emailed link), sign
+// out, sign in, visit the account page, sign out. Every focused control must show a visible focus indicator.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHub, launch } from './harness.js';
+import { startHub, launch, newestEmail } from './harness.js';
 
 let hub; let browser;
 before(async () => { hub = await startHub(); browser = await launch(); });
@@ -46,6 +46,13 @@ test('join, sign in, account and sign out with the keyboard alone', async () => 
   await page.keyboard.type('kim@example.org');
   await tabTo(page, 'the password field', byId('password'));
   await page.keyboard.type('quiet harbour lighthouse');
+  await page.keyboard.press('Enter');
+  await page.locator('h1', { hasText: 'Check your email' }).waitFor();
+  const mail = newestEmail(hub.dataDir);
+  const link = mail.match(/http:\/\/[0-9.:]+\/sign-up\/[A-Za-z0-9_-]+/)[0];
+  await page.goto(link);
+  assert.match(await page.locator('h1').innerText(), /Welcome, Keyboard Kim/);
+  await tabTo(page, 'the finish joining button', byText('Finish joining'));
   await page.keyboard.press('Enter');
   await page.waitForURL(/\/account\?done=welcome$/);
   assert.match(await page.locator('h1').innerText(), /Your account/);

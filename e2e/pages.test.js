@@ -63,7 +63,14 @@ test('signed-out pages pass axe-core and fit a narrow screen', async () => {
   await page.fill('#email', 'not an email');
   await page.click('button[type=submit].button');
   await checkPage(page, 'sign-up with errors');
-  await page.fill('#email', 'nobody@example.org');
+  await page.fill('#email', 'newcomer@example.org');
+  await page.fill('#display_name', 'Newcomer');
+  await page.fill('#password', 'quiet harbour lighthouse');
+  await page.click('button[type=submit].button');
+  await checkPage(page, 'check your email to finish joining');
+  const joinMail = newestEmail(hub.dataDir);
+  await page.goto(joinMail.match(/http:\/\/[0-9.:]+\/sign-up\/[A-Za-z0-9_-]+/)[0]);
+  await checkPage(page, 'finish joining');
   await page.goto(`${hub.base}/forgotten-password`);
   await page.fill('#email', MEMBER);
   await page.click('button[type=submit].button');

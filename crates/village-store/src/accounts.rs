@@ -287,8 +287,8 @@ pub async fn count_sessions_of(db: &mut impl Db, user_id: i64) -> Result<i64> {
     )
 }
 
-/// Remove sessions past their idle or absolute limit, old attempt counts, and spent reset
-/// links. Safe to run from every process at once.
+/// Remove sessions past their idle or absolute limit, old attempt counts, spent reset links
+/// and requests to join whose link ran out. Safe to run from every process at once.
 pub async fn sweep(
     db: &mut impl Db,
     idle_before: Timestamp,
@@ -306,6 +306,10 @@ pub async fn sweep(
         .execute(&mut *c)
         .await.map(|r| r.rows_affected()))?;
     query!(db, c => sqlx::query("DELETE FROM password_resets WHERE expires_at < $1 OR used_at IS NOT NULL")
+        .bind(now)
+        .execute(&mut *c)
+        .await.map(|r| r.rows_affected()))?;
+    query!(db, c => sqlx::query("DELETE FROM pending_joins WHERE expires_at < $1")
         .bind(now)
         .execute(&mut *c)
         .await.map(|r| r.rows_affected()))?;
@@ -443,6 +447,83 @@ pub async fn use_password_resets(db: &mut impl Db, user_id: i64, now: Timestamp)
     .execute(&mut *c)
     .await.map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+// ---- Joining (waiting for the email link) ---------------------------------------------
+
+/// A request to join, waiting for the person to open the link sent to their address.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PendingJoinRow {
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub invite_id: Option<i64>,
+}
+
+const PENDING_JOIN_COLUMNS: &str = "email, display_name, password_hash, invite_id";
+
+pub async fn create_pending_join(
+    db: &mut impl Db,
+    token_hash: &str,
+    join: &NewUser<'_>,
+    invite_id: Option<i64>,
+    now: Timestamp,
+    expires_at: Timestamp,
+) -> Result<()> {
+    query!(db, c => sqlx::query(
+        "INSERT INTO pending_joins (token_hash, email, display_name, password_hash, invite_id, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(token_hash)
+    .bind(join.email)
+    .bind(join.display_name)
+    .bind(join.password_hash)
+    .bind(invite_id)
+    .bind(now)
+    .bind(expires_at)
+    .execute(&mut *c)
+    .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The request a join link is for, while the link still works.
+pub async fn pending_join(
+    db: &mut impl Db,
+    token_hash: &str,
+    now: Timestamp,
+) -> Result<Option<PendingJoinRow>> {
+    let sql = format!(
+        "SELECT {PENDING_JOIN_COLUMNS} FROM pending_joins WHERE token_hash = $1 AND expires_at > $2"
+    );
+    Ok(query!(db, c => sqlx::query_as(&sql)
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&mut *c)
+        .await)?)
+}
+
+/// Take the request a join link is for (so the link works once), with every other request
+/// for the same address.
+pub async fn take_pending_join(
+    db: &mut impl Db,
+    token_hash: &str,
+    now: Timestamp,
+) -> Result<Option<PendingJoinRow>> {
+    let sql = format!(
+        "DELETE FROM pending_joins WHERE token_hash = $1 AND expires_at > $2 RETURNING {PENDING_JOIN_COLUMNS}"
+    );
+    let row: Option<PendingJoinRow> = query!(db, c => sqlx::query_as(&sql)
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&mut *c)
+        .await)?;
+    if let Some(r) = &row {
+        query!(db, c => sqlx::query("DELETE FROM pending_joins WHERE email = $1")
+            .bind(&r.email)
+            .execute(&mut *c)
+            .await.map(|r| r.rows_affected()))?;
+    }
+    Ok(row)
 }
 
 // ---- Invites --------------------------------------------------------------------------

@@ -78,6 +78,7 @@ contract!(
     sessions_are_found_by_hash_and_end,
     the_sessions_marker_moves_with_every_change,
     attempts_are_counted_in_the_window,
+    a_request_to_join_is_taken_once_and_runs_out,
     invites_work_once,
     the_audit_log_is_append_only,
     the_upgrade_takes_token_names_out_of_the_audit_log,
@@ -263,6 +264,69 @@ async fn sessions_are_found_by_hash_and_end(b: Backend) {
     // Sweeping removes idle sessions.
     accounts::sweep(&mut c, 60, 0, 0, 100).await.unwrap();
     assert!(accounts::session_user(&mut c, "h1")
+        .await
+        .unwrap()
+        .is_none());
+}
+
+async fn a_request_to_join_is_taken_once_and_runs_out(b: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(store) = fresh(b, dir.path()).await else {
+        return;
+    };
+    let mut c = store.conn().await.unwrap();
+    let lee = user("lee@x.org", "Lee", Role::Member);
+    for (hash, expires) in [("j1", 100), ("j2", 100), ("j3", 50)] {
+        accounts::create_pending_join(&mut c, hash, &lee, None, 10, expires)
+            .await
+            .unwrap();
+    }
+    let other = user("max@x.org", "Max", Role::Member);
+    accounts::create_pending_join(&mut c, "m1", &other, None, 10, 40)
+        .await
+        .unwrap();
+    // A link past its time is not taken; one in time is, once, with the address's others.
+    assert!(accounts::pending_join(&mut c, "j3", 60)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(accounts::take_pending_join(&mut c, "j3", 60)
+        .await
+        .unwrap()
+        .is_none());
+    let taken = accounts::take_pending_join(&mut c, "j1", 60)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            taken.email.as_str(),
+            taken.display_name.as_str(),
+            taken.invite_id
+        ),
+        ("lee@x.org", "Lee", None)
+    );
+    for hash in ["j1", "j2", "j3"] {
+        assert!(
+            accounts::pending_join(&mut c, hash, 0)
+                .await
+                .unwrap()
+                .is_none(),
+            "{hash}"
+        );
+    }
+    // Sweeping removes requests whose link ran out, and only those.
+    assert!(accounts::pending_join(&mut c, "m1", 0)
+        .await
+        .unwrap()
+        .is_some());
+    accounts::sweep(&mut c, 0, 0, 0, 30).await.unwrap();
+    assert!(accounts::pending_join(&mut c, "m1", 0)
+        .await
+        .unwrap()
+        .is_some());
+    accounts::sweep(&mut c, 0, 0, 0, 41).await.unwrap();
+    assert!(accounts::pending_join(&mut c, "m1", 0)
         .await
         .unwrap()
         .is_none());

@@ -210,23 +210,40 @@ impl TestApp {
             .expect("post")
     }
 
+    /// Join as a person would: fill in the join form, open the link emailed to `email` and
+    /// press "Finish joining" in `client`. The answer to the last step taken: the join form's
+    /// when it refused (422, 429), else the finishing step's (303 to the welcome page).
     pub async fn sign_up(
         &self,
         client: &reqwest::Client,
         email: &str,
         name: &str,
     ) -> reqwest::Response {
-        self.post_form(
-            client,
-            "/sign-up",
-            "/sign-up",
-            &[
-                ("email", email),
-                ("display_name", name),
-                ("password", PASSWORD),
-            ],
-        )
-        .await
+        let before = self.outbox_messages().len();
+        let r = self
+            .post_form(
+                client,
+                "/sign-up",
+                "/sign-up",
+                &[
+                    ("email", email),
+                    ("display_name", name),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        if r.status() != 200 {
+            return r;
+        }
+        let path = self
+            .outbox_messages()
+            .get(before..)
+            .unwrap_or_default()
+            .iter()
+            .map(|m| unfold_email(m))
+            .find_map(|m| link_in_email(&m, "/sign-up/"))
+            .unwrap_or_else(|| panic!("no link to finish joining was emailed to {email}"));
+        self.post_form(client, &path, &path, &[]).await
     }
 
     pub async fn sign_in(
@@ -459,6 +476,17 @@ pub fn extract_csrf(html: &str) -> String {
 }
 
 /// Undo quoted-printable soft line breaks so links in emails can be read whole.
+/// The path of the first link in an email that starts with `prefix` (such as "/sign-up/").
+pub fn link_in_email(mail: &str, prefix: &str) -> Option<String> {
+    let start = mail.find(prefix)?;
+    Some(
+        mail[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || "/-_".contains(*c))
+            .collect(),
+    )
+}
+
 pub fn unfold_email(text: &str) -> String {
     text.replace("=\r\n", "")
         .replace("=\n", "")

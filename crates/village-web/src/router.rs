@@ -77,6 +77,11 @@ fn page_routes() -> Router<AppState> {
             "/sign-up",
             get(crate::accounts::view_sign_up_get).post(crate::accounts::view_sign_up_post),
         )
+        .route(
+            "/sign-up/{token}",
+            get(crate::accounts::view_finish_joining_get)
+                .post(crate::accounts::view_finish_joining_post),
+        )
         .route("/sign-out", post(crate::accounts::view_sign_out_post))
         .route(
             "/sign-out-everywhere",

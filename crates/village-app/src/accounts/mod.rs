@@ -3,6 +3,7 @@
 
 pub mod changes;
 pub mod credentials;
+pub mod joining;
 pub mod sessions;
 
 use crate::audit::record;
@@ -20,6 +21,7 @@ use village_store::accounts::{self as store, AttemptKind, UserFilter, UserRow};
 use village_store::{hub as hub_store, StoreError};
 
 pub use crate::identity::{Identity, Via};
+pub use joining::{sign_up, SignUp};
 
 /// An email address someone else's account already has, as the field problem people see.
 fn email_taken(e: StoreError) -> Error {
@@ -202,98 +204,6 @@ pub async fn sign_in(
     )
     .await?;
     Ok((user, token))
-}
-
-pub struct SignUp<'a> {
-    pub email: &'a str,
-    pub password: &'a str,
-    pub display_name: &'a str,
-    pub invite: Option<&'a str>,
-}
-
-/// Make a member account. Checks every field (all problems at once), the hub's sign-up rule
-/// and the per-address limit; the account and its invite are written together or not at all.
-#[tracing::instrument(skip_all)]
-pub async fn sign_up(state: &App, input: &SignUp<'_>, ip: &str, now: i64) -> Result<UserRow> {
-    let limit = state.settings.limits.sign_up_per_address;
-    if limited(state, AttemptKind::SignUpFromAddress, ip, limit, now).await? {
-        return Err(Error::Limited(limit));
-    }
-    {
-        let mut c = state.store.conn().await?;
-        store::record_attempt(&mut c, AttemptKind::SignUpFromAddress, ip, now).await?;
-    }
-    let mode = sign_up_mode(state).await?;
-    let invite_hash = input.invite.filter(|t| !t.is_empty()).map(hash_token);
-    let invite_id = match &invite_hash {
-        Some(hash) => {
-            let mut c = state.store.conn().await?;
-            store::open_invite(&mut c, hash, now).await?
-        }
-        None => None,
-    };
-    if mode == SignUpMode::InviteOnly && invite_id.is_none() {
-        return Err(Error::Field(FieldError::new(
-            "email",
-            ErrorCode::InviteRequired,
-            "This hub is invitation only just now. Ask someone who runs it for an invitation link. If you had one, it may have been used already or run out.",
-        )));
-    }
-    let mut problems = Vec::new();
-    let email = Email::parse(input.email).map_err(|e| problems.push(e)).ok();
-    let name = DisplayName::parse(input.display_name)
-        .map_err(|e| problems.push(e))
-        .ok();
-    let password = NewPassword::parse(input.password, &[input.email, input.display_name])
-        .map_err(|e| problems.push(e))
-        .ok();
-    let (Some(email), Some(name), Some(password)) = (email, name, password) else {
-        return Err(problems.into());
-    };
-    let hash = hash_password(password.expose().to_string()).await?;
-    let write = async {
-        let mut tx = state.store.begin().await?;
-        let id = store::create_user(
-            &mut tx,
-            &store::NewUser {
-                email: email.as_str(),
-                display_name: name.as_str(),
-                password_hash: &hash,
-                role: Role::Member,
-            },
-            now,
-        )
-        .await
-        .map_err(email_taken)?;
-        if let Some(invite) = invite_id {
-            if !store::use_invite(&mut tx, invite, id, now).await? {
-                return Err(Error::Field(FieldError::new(
-                    "email",
-                    ErrorCode::InviteUsed,
-                    "That invitation link has just been used by someone else. Ask for a new one.",
-                )));
-            }
-        }
-        record(
-            &mut tx,
-            Some(id),
-            Some(id),
-            AuditAction::SignedUp,
-            if invite_id.is_some() {
-                "with an invitation"
-            } else {
-                ""
-            },
-            Some(ip),
-            now,
-        )
-        .await?;
-        let user = store::user_by_id(&mut tx, id).await?;
-        tx.commit().await?;
-        state.forget_home_counts();
-        user.ok_or_else(|| Error::Other(anyhow::anyhow!("new account vanished")))
-    };
-    write.await
 }
 
 /// Change a password after checking the current one. Other sessions are ended.

@@ -7,6 +7,7 @@ mod connections;
 mod decisions;
 mod directory;
 mod fuzz_corpora;
+mod joining;
 mod people;
 mod safeguarding;
 mod shell;

@@ -289,9 +289,12 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
         .map(|(_, v)| v.into_owned());
     match (expected, sent) {
         (Some(expected), Some(sent)) if same(&expected, &sent) => {
-            let mut request = Request::from_parts(parts, Body::from(bytes));
+            let path = parts.uri.path().to_string();
+            let mut request = Request::from_parts(parts, Body::from(bytes.clone()));
             request.extensions_mut().insert(CsrfToken(expected));
-            let mut response = next.run(request).await;
+            let response = next.run(request).await;
+            // A form that comes back with a problem keeps every answer the person gave.
+            let mut response = crate::refill::keep_answers(response, &path, &bytes).await;
             keep_form_token(&state, &mut response, None);
             response
         }

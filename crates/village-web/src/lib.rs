@@ -21,6 +21,7 @@ pub mod nul;
 pub mod openapi;
 pub mod pages;
 pub mod people;
+pub mod refill;
 pub mod router;
 pub mod safeguarding;
 pub mod security;

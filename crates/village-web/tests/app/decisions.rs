@@ -668,6 +668,32 @@ async fn a_funding_round_tallies_like_an_independent_count(backend: Backend) {
         .unwrap();
     tx.commit().await.unwrap();
 
+    // A paper typed in without its number comes back with the ticks the steward made.
+    let papers = format!("/rounds/{r}/paper-ballots");
+    let (one, two) = (bids[3].0.to_string(), bids[6].0.to_string());
+    let r422 = app
+        .post_form(
+            &steward,
+            &papers,
+            &papers,
+            &[("paper", ""), ("bid", &one), ("bid", &two)],
+        )
+        .await;
+    assert_eq!(r422.status(), 422);
+    let html = r422.text().await.unwrap();
+    for (bid, ticked) in [(&one, true), (&two, true), (&bids[0].0.to_string(), false)] {
+        let input = format!("id=\"paper-bid-{bid}\" name=\"bid\" value=\"{bid}\"");
+        let at = html.find(&input).expect("the tick box is on the page");
+        let rest = &html[at + input.len()..];
+        let tag_end = rest.find('>').unwrap();
+        assert_eq!(
+            rest[..tag_end].contains("checked"),
+            ticked,
+            "bid {bid}: {}",
+            &rest[..tag_end]
+        );
+    }
+
     // Paper ballots: two stewards, separately; a mismatch must be resolved.
     let (s, _) = post(
         &app,

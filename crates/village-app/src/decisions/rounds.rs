@@ -368,14 +368,37 @@ pub async fn check_bid(
     Ok(())
 }
 
-/// The paper ballots of a round, each worked out from its entries.
+/// One steward's entry of a paper ballot, as stewards see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaperEntryView {
+    pub entry: i64,
+    pub steward_name: Option<String>,
+    /// The bids they typed; `None` while the paper waits for its second entry, so the second
+    /// steward types it in from the paper alone (`Paper::entries_shown`).
+    pub choices: Option<Vec<i64>>,
+}
+
+/// The paper ballots of a round, each worked out from its entries, for stewards and
+/// facilitators.
 #[tracing::instrument(skip_all, fields(id))]
-pub async fn papers(
-    state: &App,
-    id: i64,
-) -> Result<Vec<(String, Paper, Vec<store::PaperEntryRow>)>> {
+pub async fn papers(state: &App, id: i64) -> Result<Vec<(String, Paper, Vec<PaperEntryView>)>> {
     let mut c = state.store.conn().await?;
-    papers_in(&mut c, id).await
+    Ok(papers_in(&mut c, id)
+        .await?
+        .into_iter()
+        .map(|(paper, p, rows)| {
+            let shown = p.entries_shown();
+            let entries = rows
+                .into_iter()
+                .map(|r| PaperEntryView {
+                    entry: r.entry,
+                    steward_name: r.steward_name,
+                    choices: shown.then(|| parse_choices(&r.choices)),
+                })
+                .collect();
+            (paper, p, entries)
+        })
+        .collect())
 }
 
 pub(super) type PaperList = Vec<(String, Paper, Vec<store::PaperEntryRow>)>;

@@ -438,6 +438,12 @@ impl Paper {
         }
     }
 
+    /// Whether what the stewards typed may be shown. Not while the paper waits for its second
+    /// entry: the second steward types it in from the paper alone (blind double entry).
+    pub fn entries_shown(&self) -> bool {
+        !matches!(self, Paper::WaitingForSecond { .. })
+    }
+
     pub fn words(&self) -> &'static str {
         match self {
             Paper::WaitingForSecond { .. } => "Waiting for a second steward to type it in",
@@ -480,6 +486,20 @@ pub fn check_second_entry(first_by: i64, by: i64) -> Result<(), FieldError> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn what_a_steward_typed_is_hidden_until_the_second_has_typed_it_in() {
+        let one = Paper::from_entries(&[(1, vec![3])], None).unwrap();
+        assert!(!one.entries_shown());
+        for two in [
+            Paper::from_entries(&[(1, vec![3]), (2, vec![3])], None).unwrap(),
+            Paper::from_entries(&[(1, vec![3]), (2, vec![4])], None).unwrap(),
+            Paper::from_entries(&[(1, vec![3])], Some(vec![3])).unwrap(),
+        ] {
+            assert!(two.entries_shown(), "{two:?}");
+        }
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -711,6 +711,22 @@ async fn a_funding_round_tallies_like_an_independent_count(backend: Backend) {
     )
     .await;
     assert_eq!((s, v["state"].as_str()), (201, Some("waiting_for_second")));
+    // Blind double entry: until the second steward has typed it in, nobody sees what the
+    // first typed, in the API or on the page.
+    assert_eq!(v["entries"], json!([{}]));
+    let (_, v) = get(&app, &steward2, &format!("{base}/paper-ballots")).await;
+    assert_eq!(v[0]["entries"], json!([{}]), "{v}");
+    let html = steward2
+        .get(app.url(&papers))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let typed = &html[html.find("Typed in so far").unwrap()..];
+    assert!(!typed.contains("Entry 1"), "{typed}");
+    assert!(typed.contains("Typed in by"), "{typed}");
     let (s, v) = post(
         &app,
         &steward,
@@ -727,6 +743,11 @@ async fn a_funding_round_tallies_like_an_independent_count(backend: Backend) {
     )
     .await;
     assert_eq!((s, v["state"].as_str()), (201, Some("agreed")));
+    let both = json!([{"bid_ids": [bids[3].0, bids[6].0]}, {"bid_ids": [bids[3].0, bids[6].0]}]);
+    assert_eq!(
+        v["entries"], both,
+        "both entries are shown once both are in"
+    );
     expected.push(vec![bids[3].0, bids[6].0]);
     post(
         &app,

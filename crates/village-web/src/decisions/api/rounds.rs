@@ -377,12 +377,21 @@ pub struct PaperBody {
     pub bid_ids: Vec<i64>,
 }
 
+/// One steward's entry of a paper ballot.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaperEntryOut {
+    /// The bids the steward typed in. Left out while the paper waits for its second entry, so
+    /// the second steward types it in from the paper alone (blind double entry).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bid_ids: Option<Vec<i64>>,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PaperOut {
     pub paper: String,
     /// `waiting_for_second`, `agreed`, `mismatch` or `resolved`.
     pub state: String,
-    pub entries: Vec<BallotBody>,
+    pub entries: Vec<PaperEntryOut>,
     /// What counts, once it counts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub counted: Option<Vec<i64>>,
@@ -428,8 +437,8 @@ pub(super) async fn papers_out(state: &AppState, id: i64) -> Result<Vec<PaperOut
             counted: p.counted().map(<[i64]>::to_vec),
             entries: rows
                 .iter()
-                .map(|r| BallotBody {
-                    bid_ids: village_app::decisions::parse_choices(&r.choices),
+                .map(|r| PaperEntryOut {
+                    bid_ids: r.choices.clone(),
                 })
                 .collect(),
         })

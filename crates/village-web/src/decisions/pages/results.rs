@@ -162,12 +162,11 @@ pub(super) async fn papers_page(
                     entries: rows
                         .iter()
                         .map(|r| {
-                            format!(
-                                "Entry {} by {}: {}",
-                                r.entry,
-                                r.steward_name.clone().unwrap_or_else(|| "a steward".into()),
-                                title_of(&village_app::decisions::parse_choices(&r.choices))
-                            )
+                            let by = r.steward_name.clone().unwrap_or_else(|| "a steward".into());
+                            match &r.choices {
+                                Some(c) => format!("Entry {} by {by}: {}", r.entry, title_of(c)),
+                                None => format!("Typed in by {by}. What it says is shown once a second steward has typed it in from the paper."),
+                            }
                         })
                         .collect(),
                     needs_resolving: matches!(p, Paper::Mismatch { .. }),

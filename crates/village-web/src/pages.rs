@@ -18,6 +18,8 @@ pub struct NavUser {
     /// Stewards and hub admins check suggested offers.
     pub is_reviewer: bool,
     pub is_safeguarding_lead: bool,
+    /// Connectors walk alongside the people who chose them.
+    pub is_connector: bool,
 }
 
 /// What the shared layout needs: the hub's name, who is signed in, and the form token.
@@ -48,6 +50,7 @@ impl Layout {
                 is_admin: i.user.role() == Role::HubAdmin,
                 is_reviewer: matches!(i.user.role(), Role::HubAdmin | Role::Steward),
                 is_safeguarding_lead: i.user.safeguarding_lead,
+                is_connector: i.user.role() == Role::Connector,
             }),
             csrf: csrf.0.clone(),
             notice: None,

@@ -9,6 +9,7 @@ mod directory;
 mod fuzz_corpora;
 mod joining;
 mod people;
+mod reach;
 mod safeguarding;
 mod shell;
 mod writers;

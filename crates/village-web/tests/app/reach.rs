@@ -1,0 +1,125 @@
+//! Every page a person's role lets them use is within two clicks of the home page (the menu
+//! is on every page), followed as a person would: links only, signed in as each demo person.
+use std::collections::{BTreeSet, VecDeque};
+use village_testkit::{on_both_backends, Backend, TestApp};
+
+on_both_backends!(every_page_a_role_uses_is_two_clicks_from_home);
+
+const DEMO_PASSWORD: &str = "meadowfield-demo-2026";
+
+/// The same-site page links on a page (no files, API or sign-out), without fragments.
+fn links(html: &str) -> Vec<String> {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|h| h.starts_with('/') && !h.starts_with("//"))
+        .map(|h| h.split('#').next().unwrap_or("").replace("&amp;", "&"))
+        .filter(|h| {
+            !h.is_empty()
+                && !h.starts_with("/static/")
+                && !h.starts_with("/api/")
+                && !h.starts_with("/oruk")
+                && !h.contains(".ics")
+                && !h.contains(".csv")
+                && !h.contains(".json")
+        })
+        .collect()
+}
+
+/// Every page reached from `/` in at most `clicks` clicks, by its path (without the query).
+async fn reached(app: &TestApp, client: &reqwest::Client, clicks: usize) -> BTreeSet<String> {
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut paths: BTreeSet<String> = BTreeSet::new();
+    let mut queue = VecDeque::from([("/".to_string(), 0)]);
+    seen.insert("/".into());
+    while let Some((url, depth)) = queue.pop_front() {
+        let r = client.get(app.url(&url)).send().await.unwrap();
+        if r.status() != 200 {
+            continue;
+        }
+        paths.insert(url.split('?').next().unwrap_or("").to_string());
+        if depth == clicks {
+            continue;
+        }
+        let html = r.text().await.unwrap();
+        for link in links(&html) {
+            if seen.insert(link.clone()) {
+                queue.push_back((link, depth + 1));
+            }
+        }
+    }
+    paths
+}
+
+async fn every_page_a_role_uses_is_two_clicks_from_home(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    village_app::demo::load(&app.store, village_app::now())
+        .await
+        .unwrap();
+    let member = [
+        "/directory",
+        "/me/profile",
+        "/me/circle",
+        "/me/connectors",
+        "/me/conversations",
+        "/me/check-ins",
+        "/me/ideas",
+        "/me/information",
+        "/me/introductions",
+        "/me/shortlists",
+        "/notifications",
+        "/spaces",
+        "/rounds",
+        "/account",
+        "/account/tokens",
+        "/concerns/new",
+        "/directory/suggest",
+        "/directory/suggestions",
+    ];
+    let people: [(&str, &[&str]); 4] = [
+        ("grace@meadowfield.example", &[]),
+        ("sam.okafor@meadowfield.example", &["/connector/people"]),
+        (
+            "bronwen@meadowfield.example",
+            &[
+                "/directory/review",
+                "/directory/review/stale",
+                "/safeguarding",
+            ],
+        ),
+        (
+            "admin@meadowfield.example",
+            &[
+                "/admin/users",
+                "/admin/invites",
+                "/admin/audit",
+                "/admin/safeguarding-leads",
+                "/directory/review",
+            ],
+        ),
+    ];
+    let mut problems = Vec::new();
+    for (email, own) in people {
+        let client = app.client();
+        assert_eq!(
+            app.sign_in(&client, email, DEMO_PASSWORD).await.status(),
+            303,
+            "{email} signs in"
+        );
+        let paths = reached(&app, &client, 2).await;
+        let missing: Vec<&&str> = member
+            .iter()
+            .chain(own.iter())
+            .filter(|p| !paths.contains(**p))
+            .collect();
+        if !missing.is_empty() {
+            problems.push(format!("{email} cannot reach {missing:?}"));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "within two clicks of home: {problems:#?}"
+    );
+}

@@ -4,7 +4,7 @@
 // Every page passes axe-core (WCAG 2.2 AA).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHub, launch, axeViolations, signIn, MEMBER } from './harness.js';
+import { startHub, launch, axeViolations, signIn, MEMBER, brokenWords } from './harness.js';
 
 const CONNECTOR = 'sam.okafor@meadowfield.example';
 
@@ -22,6 +22,7 @@ async function check(page, label) {
   assert.equal(await page.locator('h1').count(), 1, `${label}: one <h1>`);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `${label}: scrolls sideways by ${overflow}px`);
+  assert.deepEqual(await brokenWords(page), [], `${label}: words broken across two lines`);
 }
 
 async function as(email) {

@@ -79,3 +79,34 @@ export function newestEmail(dataDir) {
   if (files.length === 0) return null;
   return readFileSync(join(dir, files[files.length - 1].f), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
 }
+
+/**
+ * Words in the page's main content that are broken across two lines ("Contac / t"): letters
+ * only, 2 to 24 of them, outside visually hidden text and the long codes meant to break.
+ */
+export async function brokenWords(page) {
+  return page.evaluate(() => {
+    const main = document.querySelector('main');
+    if (!main) return [];
+    const broken = new Set();
+    const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      const parent = node.parentElement;
+      if (!parent || parent.closest('.visually-hidden, .token, svg')) continue;
+      // Whole words only: an email address or a web address wider than the screen has to
+      // break somewhere.
+      const re = /(^|[\s(“"])([A-Za-z\u2019']{2,24})(?=[.,;:!?)”"]*(\s|$))/g;
+      let m;
+      while ((m = re.exec(node.textContent))) {
+        const start = m.index + m[1].length;
+        range.setStart(node, start);
+        range.setEnd(node, start + m[2].length);
+        const rects = Array.from(range.getClientRects()).filter((r) => r.width > 0 && r.height > 0);
+        if (rects.length > 1 && Math.abs(rects[0].top - rects[rects.length - 1].top) > 2) broken.add(m[2]);
+      }
+    }
+    return [...broken];
+  });
+}

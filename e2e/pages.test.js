@@ -2,7 +2,7 @@
 // 320 px wide screen, and works with JavaScript switched off.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHub, launch, axeViolations, signIn, newestEmail, ADMIN, MEMBER } from './harness.js';
+import { startHub, launch, axeViolations, signIn, newestEmail, brokenWords, ADMIN, MEMBER } from './harness.js';
 
 let hub; let browser;
 before(async () => { hub = await startHub(); browser = await launch(); });
@@ -27,6 +27,7 @@ async function checkNarrow(context, url, label) {
   await page.goto(url);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `${label}: the page scrolls sideways by ${overflow}px at 320px wide`);
+  assert.deepEqual(await brokenWords(page), [], `${label}: words broken across two lines at 320px wide`);
   await page.close();
 }
 

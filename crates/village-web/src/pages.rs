@@ -10,7 +10,7 @@ use village_app::accounts::Identity;
 use village_domain::accounts::{FieldError, Role};
 
 /// Bumped when the stylesheet changes, so browsers fetch the new one.
-pub const ASSET_VERSION: &str = "9";
+pub const ASSET_VERSION: &str = "10";
 
 pub struct NavUser {
     pub display_name: String,

@@ -1103,7 +1103,9 @@ async fn the_circle_page_draws_the_circle_and_takes_invitations(backend: Backend
     let table = &html[html.find("<table").unwrap()..html.find("</table>").unwrap()];
     assert!(table.contains("Mrs Okafor next door") && table.contains("Cara"));
     assert!(html.contains("Invited: waiting for them to accept"));
-    assert!(html.contains("<caption class=\"visually-hidden\">Your circle of support</caption>"));
+    assert!(html.contains(
+        "<caption class=\"visually-hidden\" id=\"circle-caption\">Your circle of support</caption>"
+    ));
     let invite = cara
         .get(app.url("/me/circle"))
         .send()

@@ -14,7 +14,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-/// The largest page this refills (pages are far smaller; a bigger one is passed on as it is).
+/// The largest page this fills again.
 const MOST_BYTES: usize = 4 * 1024 * 1024;
 
 /// Fill the sent form again on a problem page. Anything else passes unchanged.
@@ -24,13 +24,20 @@ pub async fn keep_answers(response: Response, path: &str, sent: &[u8]) -> Respon
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    if !response.status().is_client_error() || !is_html {
+    // Pages are far smaller; one that might not be is passed on as it is.
+    let small = axum::body::HttpBody::size_hint(response.body())
+        .upper()
+        .is_some_and(|n| n <= MOST_BYTES as u64);
+    if !response.status().is_client_error() || !is_html || !small {
         return response;
     }
     let (mut parts, body) = response.into_parts();
-    let Ok(page) = axum::body::to_bytes(body, MOST_BYTES).await else {
-        tracing::warn!(path, "a problem page too large to fill again");
-        return Response::from_parts(parts, Body::empty());
+    let page = match axum::body::to_bytes(body, MOST_BYTES).await {
+        Ok(page) => page,
+        Err(e) => {
+            tracing::warn!(path, error = %e, "could not read a problem page to fill it again");
+            return Response::from_parts(parts, Body::empty());
+        }
     };
     match refill(&page, path, sent) {
         Ok(html) => {

@@ -1,7 +1,7 @@
 //! Who is asking: the signed-in person for this request and how they proved it. Every use
 //! case takes one; the access rules read it as an `Actor`.
 
-use village_domain::access::Actor;
+use village_domain::access::{self, Action, Actor};
 use village_store::accounts::UserRow;
 
 /// How the current person proved who they are.
@@ -25,6 +25,11 @@ impl Identity {
             role: self.user.role(),
             safeguarding_lead: self.user.safeguarding_lead,
         }
+    }
+
+    /// Whether the access rules let this person do `action` (their role alone decides).
+    pub fn may(&self, action: Action) -> bool {
+        access::check(&self.actor(), action).is_ok()
     }
 
     pub fn session_hash(&self) -> Option<&str> {

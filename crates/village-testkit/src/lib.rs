@@ -235,13 +235,10 @@ impl TestApp {
         if r.status() != 200 {
             return r;
         }
-        let path = self
-            .outbox_messages()
-            .get(before..)
-            .unwrap_or_default()
-            .iter()
-            .map(|m| unfold_email(m))
-            .find_map(|m| link_in_email(&m, "/sign-up/"))
+        let path = (self.outbox_messages().len() > before)
+            .then(|| self.newest_mail_to(email))
+            .flatten()
+            .and_then(|m| link_in_email(&m, "/sign-up/"))
             .unwrap_or_else(|| panic!("no link to finish joining was emailed to {email}"));
         self.post_form(client, &path, &path, &[]).await
     }
@@ -279,6 +276,16 @@ impl TestApp {
         let r = self.sign_in(&client, email, PASSWORD).await;
         assert_eq!(r.status(), 303, "sign-in as {email}");
         (client, id)
+    }
+
+    /// The newest email to `address` (any case), unfolded, if one was sent.
+    pub fn newest_mail_to(&self, address: &str) -> Option<String> {
+        let to = format!("to: {}", address.to_lowercase());
+        self.outbox_messages()
+            .iter()
+            .rev()
+            .map(|m| unfold_email(m))
+            .find(|m| m.to_lowercase().contains(&to))
     }
 
     /// The emails in the outbox, oldest first, as text.

@@ -7,7 +7,8 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use village_app::accounts::Identity;
-use village_domain::accounts::{FieldError, Role};
+use village_domain::access::Action;
+use village_domain::accounts::FieldError;
 
 /// Bumped when the stylesheet changes, so browsers fetch the new one.
 pub const ASSET_VERSION: &str = "10";
@@ -47,10 +48,10 @@ impl Layout {
             path: path.to_string(),
             user: identity.map(|i| NavUser {
                 display_name: i.user.display_name.clone(),
-                is_admin: i.user.role() == Role::HubAdmin,
-                is_reviewer: matches!(i.user.role(), Role::HubAdmin | Role::Steward),
-                is_safeguarding_lead: i.user.safeguarding_lead,
-                is_connector: i.user.role() == Role::Connector,
+                is_admin: i.may(Action::ListAccounts),
+                is_reviewer: i.may(Action::ReviewOffers),
+                is_safeguarding_lead: i.may(Action::HandleConcerns),
+                is_connector: i.may(Action::WalkAlongside),
             }),
             csrf: csrf.0.clone(),
             notice: None,

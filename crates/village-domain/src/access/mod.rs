@@ -45,6 +45,8 @@ pub enum Action {
     SetSafeguardingLead,
     /// Check whether bids in a funding round are eligible, and type in paper ballots.
     CheckBids,
+    /// Be chosen by people as their connector, and see the people who chose you.
+    WalkAlongside,
 }
 
 /// Why an action was refused, in words fit for the person.
@@ -75,6 +77,7 @@ pub fn check(actor: &Actor, action: Action) -> Result<(), Refusal> {
         Action::HandleConcerns => actor.safeguarding_lead,
         Action::SetSafeguardingLead => admin,
         Action::CheckBids => matches!(actor.role, Role::Steward | Role::HubAdmin),
+        Action::WalkAlongside => actor.role == Role::Connector,
     };
     if allowed {
         Ok(())
@@ -137,6 +140,17 @@ mod tests {
         assert!(check(&member, Action::ManageAccount { owner: 7 }).is_ok());
         let admin = actor(1, Role::HubAdmin);
         assert!(check(&admin, Action::ManageAccount { owner: 7 }).is_err());
+    }
+
+    #[test]
+    fn only_connectors_walk_alongside_people() {
+        for &role in Role::ALL {
+            assert_eq!(
+                check(&actor(3, role), Action::WalkAlongside).is_ok(),
+                role == Role::Connector,
+                "{role:?}"
+            );
+        }
     }
 
     #[test]

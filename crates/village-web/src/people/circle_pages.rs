@@ -16,6 +16,7 @@ use village_app::accounts::Identity;
 use village_app::people::circle::{self as circle_fns, NewEntry};
 use village_app::people::view_profile;
 use village_app::Error;
+use village_domain::access::Action;
 use village_domain::accounts::Role;
 use village_domain::directory::taxonomy::category_by_id;
 use village_domain::people::circle::{layout, LinkStatus, Ring};
@@ -466,7 +467,7 @@ async fn my_people_page(
     email: &str,
     notice: Option<&str>,
 ) -> PageResult {
-    if identity.user.role() != Role::Connector {
+    if !identity.may(Action::WalkAlongside) {
         return Ok(pages::forbidden(state, Some(identity), csrf));
     }
     let links = match circle_fns::my_connectors(state, identity).await {

@@ -1,6 +1,6 @@
 //! Joining by an emailed link: the join page never tells anyone whether an address is on the
 //! hub, and an account is made only by the person who can read the address's email.
-use village_testkit::{link_in_email, on_both_backends, unfold_email, Backend, TestApp, PASSWORD};
+use village_testkit::{link_in_email, on_both_backends, Backend, TestApp, PASSWORD};
 
 on_both_backends!(
     joining_with_an_address_in_use_answers_as_for_a_new_one,
@@ -28,16 +28,6 @@ async fn join_form(app: &TestApp, email: &str, name: &str) -> (u16, String) {
         )
         .await;
     (r.status().as_u16(), r.text().await.unwrap())
-}
-
-/// The newest email to `email`, unfolded.
-fn mail_to(app: &TestApp, email: &str) -> String {
-    app.outbox_messages()
-        .iter()
-        .rev()
-        .map(|m| unfold_email(m))
-        .find(|m| m.contains(&format!("To: {email}")))
-        .unwrap_or_else(|| panic!("no email to {email}"))
 }
 
 async fn joining_with_an_address_in_use_answers_as_for_a_new_one(backend: Backend) {
@@ -69,7 +59,7 @@ async fn joining_with_an_address_in_use_answers_as_for_a_new_one(backend: Backen
     // Each address gets an email: the owner hears they have an account, with no link that
     // makes another; the new address gets its link.
     assert_eq!(app.outbox_messages().len(), before + 2);
-    let owner = mail_to(&app, "ada@example.org");
+    let owner = app.newest_mail_to("ada@example.org").unwrap();
     assert!(
         owner.contains("You already have an account here"),
         "{owner}"
@@ -77,7 +67,7 @@ async fn joining_with_an_address_in_use_answers_as_for_a_new_one(backend: Backen
     assert!(owner.contains("/forgotten-password"));
     assert!(link_in_email(&owner, "/sign-up/").is_none());
     assert!(owner.contains("Hello Ada,"), "greets the account's owner");
-    assert!(link_in_email(&mail_to(&app, "bea@example.org"), "/sign-up/").is_some());
+    assert!(link_in_email(&app.newest_mail_to("bea@example.org").unwrap(), "/sign-up/").is_some());
 
     // Ada's account is as it was: her name and password.
     let ada = app.client();
@@ -107,11 +97,12 @@ async fn a_join_link_makes_the_account_once(backend: Backend) {
             .status(),
         401
     );
-    let link = link_in_email(&mail_to(&app, "lee@example.org"), "/sign-up/").unwrap();
+    let link = link_in_email(&app.newest_mail_to("lee@example.org").unwrap(), "/sign-up/").unwrap();
 
     // A second ask for the same address sends a second link; the first one opened wins.
     join_form(&app, "lee@example.org", "Lee again").await;
-    let second = link_in_email(&mail_to(&app, "lee@example.org"), "/sign-up/").unwrap();
+    let second =
+        link_in_email(&app.newest_mail_to("lee@example.org").unwrap(), "/sign-up/").unwrap();
     assert_ne!(link, second);
 
     let browser = app.client();

@@ -136,7 +136,7 @@ test('signed-in pages pass axe-core and fit a narrow screen', async () => {
   const offer = await page.locator('main').innerText();
   assert.match(offer, /waiting list/);
   assert.match(offer, /Especially for Carers, Older people/);
-  assert.match(offer, /Thursdays 19:00–21:00/);
+  assert.match(offer, /Thursdays 7pm to 9pm/);
 
   // Asking to be a group's organiser, and the request waiting for review.
   await page.goto(`${hub.base}/directory/groups/00d00001-0000-4000-8000-000000000001/claim`);

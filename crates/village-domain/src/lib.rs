@@ -30,6 +30,7 @@ pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod connections;
+pub mod dates;
 pub mod decisions;
 pub mod directory;
 pub mod error;

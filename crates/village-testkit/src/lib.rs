@@ -9,6 +9,9 @@
     clippy::field_reassign_with_default
 )]
 
+mod crawl;
+pub use crawl::{codes_shown, page_links, shape, visible_text, Reached};
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use village_domain::accounts::Role;
@@ -482,7 +485,6 @@ pub fn extract_csrf(html: &str) -> String {
     html[start..end].to_string()
 }
 
-/// Undo quoted-printable soft line breaks so links in emails can be read whole.
 /// The path of the first link in an email that starts with `prefix` (such as "/sign-up/").
 pub fn link_in_email(mail: &str, prefix: &str) -> Option<String> {
     let start = mail.find(prefix)?;
@@ -494,6 +496,7 @@ pub fn link_in_email(mail: &str, prefix: &str) -> Option<String> {
     )
 }
 
+/// Undo quoted-printable soft line breaks so links in emails can be read whole.
 pub fn unfold_email(text: &str) -> String {
     text.replace("=\r\n", "")
         .replace("=\n", "")

@@ -4,10 +4,11 @@
 use crate::api::ApiError;
 use crate::auth::{ApiUser, SignedIn};
 use crate::csrf::CsrfToken;
-use crate::pages::{self, Layout, PageResult};
+use crate::pages::{self, Errors, Layout, PageResult};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use village_domain::audit::AuditAction;
@@ -55,6 +56,7 @@ fn view(row: &AuditRow, me: i64) -> EntryView {
 #[template(path = "audit/log.html")]
 struct AuditPage {
     layout: Layout,
+    errors: Errors,
     heading: String,
     intro: String,
     admin: bool,
@@ -73,7 +75,7 @@ pub struct AuditQuery {
     /// An account number: entries by or about that person.
     #[serde(default)]
     person: String,
-    /// YYYY-MM-DD
+    /// A day as people type it (see [`village_domain::dates::parse_day`]).
     #[serde(default)]
     from: String,
     #[serde(default)]
@@ -81,11 +83,16 @@ pub struct AuditQuery {
     before: Option<i64>,
 }
 
-fn day_start(text: &str) -> Option<i64> {
-    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc().timestamp())
+/// When the day typed in `field` starts (London time), or a problem naming the field.
+fn day_start(text: &str, field: &str, errors: &mut Errors) -> Option<i64> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    let start = village_domain::dates::parse_day(text).and_then(village_domain::dates::day_start);
+    if start.is_none() {
+        errors.add(field, "Enter a date like 1 November 2026");
+    }
+    start
 }
 
 pub(crate) async fn view_audit_get(
@@ -97,15 +104,26 @@ pub(crate) async fn view_audit_get(
     let Query(q) = query.unwrap_or_default();
     let action = AuditAction::parse(&q.action);
     let person = q.person.trim().parse::<i64>().ok();
+    let mut errors = Errors::none();
     let filter = AuditFilter {
-        since: day_start(&q.from),
-        until: day_start(&q.to).map(|t| t + 24 * 60 * 60),
+        since: day_start(&q.from, "from", &mut errors),
+        until: day_start(&q.to, "to", &mut errors).map(|t| t + 24 * 60 * 60),
         before_id: q.before,
         limit: PAGE_SIZE,
         ..Default::default()
     };
     let code = action.map(AuditAction::as_str);
-    let rows = village_app::audit::log(&state, &identity, &filter, code, person).await?;
+    // A date that cannot be read shows no entries, rather than more than was asked for.
+    let rows = if errors.is_empty() {
+        village_app::audit::log(&state, &identity, &filter, code, person).await?
+    } else {
+        Vec::new()
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let older = (rows.len() as i64 == PAGE_SIZE).then(|| {
         let last = rows.last().map(|r| r.id).unwrap_or(0);
         format!(
@@ -120,8 +138,9 @@ pub(crate) async fn view_audit_get(
             .unwrap_or_default()
         )
     });
-    Ok(pages::page(&AuditPage {
+    Ok(pages::render(status, &AuditPage {
         layout: Layout::new(&state, Some(&identity), &csrf, "/admin/audit", "Audit log"),
+        errors,
         heading: "Audit log".into(),
         intro: "Every sign-in, change to an account or role, and every time someone looked at another person's information. Nothing here can be changed or removed.".into(),
         admin: true,
@@ -155,6 +174,7 @@ pub(crate) async fn view_my_activity_get(
     });
     Ok(pages::page(&AuditPage {
         layout: Layout::new(&state, Some(&identity), &csrf, "/account/activity", "Your activity"),
+        errors: Errors::none(),
         heading: "Your activity and who has looked at your information".into(),
         intro: "Everything recorded about your account: sign-ins, changes, and every time someone else looked at your information. If anything here surprises you, tell a hub admin.".into(),
         admin: false,

@@ -280,11 +280,10 @@ pub(crate) fn refuse_nul(form: &[u8]) -> Option<Response> {
     })
 }
 
-/// Format a timestamp for pages: "23 November 2026 at 14:05" (UTC).
+/// A moment for pages, as people in Britain say it in the hub's time: "23 November 2026,
+/// 2:05pm" (see [`village_domain::dates`]).
 pub fn when(ts: i64) -> String {
-    chrono::DateTime::from_timestamp(ts, 0)
-        .map(|t| t.format("%-d %B %Y at %H:%M").to_string())
-        .unwrap_or_else(|| "an unknown time".to_string())
+    village_domain::dates::when(ts)
 }
 
 /// Why a page could not be shown. Page handlers return `Result<Response, PageError>` and use

@@ -454,7 +454,10 @@ pub async fn create_account(
         None,
         Some(id),
         AuditAction::SignedUp,
-        &format!("made from the command line as {}", role.as_str()),
+        &format!(
+            "account made by the hub's administrator, with the role {}",
+            role.label()
+        ),
         None,
         now,
     )

@@ -165,7 +165,8 @@ pub async fn read_notices(
 /// Everything about connections that belongs to the person, for their export.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConnectionsExport {
-    /// Offers saved or dismissed: `[{"offer_id", "mark", "reason", "at"}]`.
+    /// Offers saved or dismissed: `[{"offer_id", "offer_name", "mark", "reason", "at"}]`
+    /// (`offer_name` is null once the offer has left the directory).
     #[schema(value_type = Vec<Object>)]
     pub suggestion_marks: Vec<serde_json::Value>,
     pub suggestion_preferences: PreferencesBody,
@@ -187,11 +188,15 @@ impl ConnectionsExport {
             ));
         }
         for m in &self.suggestion_marks {
-            out.push(format!(
-                "Idea {} ({})",
-                m["mark"].as_str().unwrap_or(""),
-                m["offer_id"].as_str().unwrap_or("")
-            ));
+            let offer = m["offer_name"]
+                .as_str()
+                .unwrap_or("an offer no longer in the directory");
+            let mark = match m["mark"].as_str() {
+                Some("saved") => "saved",
+                Some("dismissed") => "put aside",
+                _ => "marked",
+            };
+            out.push(format!("Idea {mark}: {offer}"));
         }
         for s in &self.shortlists {
             let items: Vec<String> = s.items.iter().map(|i| i.offer_name.clone()).collect();
@@ -226,7 +231,7 @@ pub async fn export_of(
     let marks = store::marks(db, user_id)
         .await?
         .into_iter()
-        .map(|m| serde_json::json!({"offer_id": m.service_id, "mark": m.mark, "reason": m.reason, "at": m.at}))
+        .map(|m| serde_json::json!({"offer_id": m.service_id, "offer_name": m.offer_name, "mark": m.mark, "reason": m.reason, "at": m.at}))
         .collect();
     let p = store::preferences(db, user_id).await?;
     let mut introductions = Vec::new();
@@ -307,7 +312,8 @@ pub async fn next_for(
             if !note.next_steps.is_empty() {
                 lines.push(format!(
                     "Next steps you agreed on {}: {}",
-                    note.happened_on, note.next_steps
+                    village_domain::dates::day(&note.happened_on),
+                    note.next_steps
                 ));
             }
         }

@@ -91,10 +91,17 @@ async fn keep_suggestion(
         now,
     )
     .await?;
+    // The audit names the offer by its public name, never by the member's own words (a
+    // new offer's name is theirs, and goes when they ask to be forgotten).
     let what = if kind == "new" {
-        "new offer".to_string()
+        "a new offer".to_string()
     } else {
-        format!("change to {service_id}")
+        let public = store::service_doc(tx, service_id, false).await?;
+        let name = public
+            .and_then(|d| serde_json::from_str::<Value>(&d).ok())
+            .and_then(|d| d.get("name").and_then(Value::as_str).map(str::to_string))
+            .unwrap_or_else(|| "an offer".into());
+        format!("a change to {name}")
     };
     record(
         tx,

@@ -108,7 +108,7 @@ fn ring(code: &str) -> Result<Ring, FieldError> {
         FieldError::new(
             "ring",
             ErrorCode::RingUnknown,
-            "Choose where they fit: close, family_friends, community or paid.",
+            "Choose where they fit in your circle: close to you, family and friends, community, or paid support.",
         )
     })
 }

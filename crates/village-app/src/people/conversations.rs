@@ -32,14 +32,14 @@ use super::check_text;
 use village_domain::error::ErrorCode;
 
 fn check_date(text: &str, now: i64) -> Result<String, FieldError> {
-    let d = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+    let d = village_domain::dates::parse_day(text).ok_or_else(|| {
         FieldError::new(
             "happened_on",
             ErrorCode::DateInvalid,
-            "Give the date of the conversation as YYYY-MM-DD, like 2026-11-20.",
+            "Give the date of the conversation, like 20 November 2026.",
         )
     })?;
-    let today = chrono::DateTime::from_timestamp(now, 0).map(|t| t.date_naive());
+    let today = village_domain::dates::parse_day(&village_domain::dates::today_ymd(now));
     if today.is_some_and(|t| d > t) {
         return Err(FieldError::new(
             "happened_on",

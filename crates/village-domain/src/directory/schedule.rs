@@ -1,6 +1,6 @@
 //! When things happen: the RRULE-shaped fields of an ORUK schedule (`freq`, `byday`,
 //! `opens_at`, `closes_at`), read into weekly or monthly times, said in plain words
-//! ("Tuesdays 10:00–12:00"), and checked against "open on a day and time".
+//! ("Tuesdays 10am to 12pm"), and checked against "open on a day and time".
 
 use serde::Serialize;
 use std::fmt;
@@ -100,6 +100,36 @@ impl TimeOfDay {
 
     pub fn minutes(self) -> u16 {
         self.0
+    }
+
+    /// The time as people say it in Britain: "10am", "2:30pm", "midday", "midnight".
+    pub fn words(self) -> String {
+        let (h, m) = (self.0 / 60, self.0 % 60);
+        match (h, m) {
+            (0 | 24, 0) => "midnight".into(),
+            (12, 0) => "midday".into(),
+            _ => {
+                let suffix = if (12..24).contains(&h) { "pm" } else { "am" };
+                let h12 = match h % 12 {
+                    0 => 12,
+                    h => h,
+                };
+                if m == 0 {
+                    format!("{h12}{suffix}")
+                } else {
+                    format!("{h12}:{m:02}{suffix}")
+                }
+            }
+        }
+    }
+}
+
+/// "10am to 12:30pm" from two times as typed ("10:00", "12:30"); as typed when either is not
+/// a time.
+pub fn hours_words(from: &str, to: &str) -> String {
+    match (TimeOfDay::parse(from), TimeOfDay::parse(to)) {
+        (Some(f), Some(t)) => format!("{} to {}", f.words(), t.words()),
+        _ => format!("{from} to {to}"),
     }
 }
 
@@ -234,13 +264,13 @@ impl Schedule {
         opens < to && from < closes
     }
 
-    /// Plain words: "Tuesdays 10:00–12:00", "Weekdays 09:00–17:00", "The first and third
-    /// Monday of each month, 14:00–16:00".
+    /// Plain words: "Tuesdays 10am to midday", "Weekdays 9am to 5pm", "The first and third
+    /// Monday of each month, 2pm to 4pm".
     pub fn words(&self) -> String {
         let hours = match (self.opens, self.closes) {
-            (Some(o), Some(c)) => format!("{o}–{c}"),
-            (Some(o), None) => format!("from {o}"),
-            (None, Some(c)) => format!("until {c}"),
+            (Some(o), Some(c)) => format!("{} to {}", o.words(), c.words()),
+            (Some(o), None) => format!("from {}", o.words()),
+            (None, Some(c)) => format!("until {}", c.words()),
             (None, None) => String::new(),
         };
         match &self.recurrence {
@@ -328,11 +358,11 @@ mod tests {
     fn schedules_in_plain_words() {
         assert_eq!(
             read("WEEKLY", "TU", "10:00", "12:00").words(),
-            "Tuesdays 10:00–12:00"
+            "Tuesdays 10am to midday"
         );
         assert_eq!(
             read("WEEKLY", "TH,MO", "09:30:00", "11:00:00Z").words(),
-            "Mondays and Thursdays 09:30–11:00"
+            "Mondays and Thursdays 9:30am to 11am"
         );
         assert_eq!(
             read("WEEKLY", "MO,WE,FR", "", "").words(),
@@ -340,15 +370,15 @@ mod tests {
         );
         assert_eq!(
             read("WEEKLY", "MO,TU,WE,TH,FR", "09:00", "17:00").words(),
-            "Weekdays 09:00–17:00"
+            "Weekdays 9am to 5pm"
         );
         assert_eq!(
             read("WEEKLY", "SU,SA", "10:00", "").words(),
-            "Weekends from 10:00"
+            "Weekends from 10am"
         );
         assert_eq!(
             read("MONTHLY", "1MO,3MO", "14:00", "16:00").words(),
-            "The first and third Monday of each month, 14:00–16:00"
+            "The first and third Monday of each month, 2pm to 4pm"
         );
         assert_eq!(
             read("MONTHLY", "-1FR", "", "").words(),

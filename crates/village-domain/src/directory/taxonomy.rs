@@ -63,6 +63,20 @@ pub fn category_by_id(id: &str) -> Option<&'static Category> {
     CATEGORIES.iter().find(|c| c.id == id)
 }
 
+/// What a taxonomy term is called on pages, for any term Village knows (a category, an access
+/// fact, a kind of group, a community, space, or "Led by people with lived experience").
+pub fn term_label(id: &str) -> Option<&'static str> {
+    if id == LIVED_EXPERIENCE_LED_TERM_ID {
+        return Some("Led by people with lived experience");
+    }
+    category_by_id(id)
+        .map(|c| c.name)
+        .or_else(|| Access::from_term_id(id).map(Access::label))
+        .or_else(|| GroupKind::from_term_id(id).map(GroupKind::label))
+        .or_else(|| Community::from_term_id(id).map(Community::label))
+        .or_else(|| Space::from_term_id(id).map(Space::label))
+}
+
 macro_rules! coded {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:literal, $label:literal, $id:literal;)* }) => {
         $(#[$meta])*

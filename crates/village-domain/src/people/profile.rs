@@ -280,7 +280,7 @@ impl Content {
     }
 
     /// Short plain words for the structure, to show under the text ("Free on Tuesdays
-    /// 10:00–12:00").
+    /// 10am to midday").
     pub fn structure_words(&self) -> Vec<String> {
         let mut words = Vec::new();
         for id in &self.terms {
@@ -296,7 +296,10 @@ impl Content {
         }
         for slot in &self.slots {
             let day = Weekday::parse(&slot.day).map(|d| d.name()).unwrap_or("");
-            words.push(format!("Free on {day}s {}–{}", slot.from, slot.to));
+            words.push(format!(
+                "Free on {day}s {}",
+                crate::directory::schedule::hours_words(&slot.from, &slot.to)
+            ));
         }
         for code in &self.needs {
             if let Some(a) = Access::parse(code) {

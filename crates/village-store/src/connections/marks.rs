@@ -7,6 +7,8 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct MarkRow {
     pub service_id: String,
+    /// The offer's name, while it is in the directory.
+    pub offer_name: Option<String>,
     pub mark: String,
     pub reason: String,
     pub at: i64,
@@ -14,7 +16,8 @@ pub struct MarkRow {
 
 pub async fn marks(db: &mut impl Db, person_id: i64) -> Result<Vec<MarkRow>> {
     Ok(query!(db, c => sqlx::query_as(
-        "SELECT service_id, mark, reason, at FROM suggestion_marks WHERE person_id = $1 ORDER BY at DESC, service_id",
+        "SELECT m.service_id, s.name AS offer_name, m.mark, m.reason, m.at FROM suggestion_marks m \
+         LEFT JOIN dir_services s ON s.id = m.service_id WHERE m.person_id = $1 ORDER BY m.at DESC, m.service_id",
     )
     .bind(person_id)
     .fetch_all(&mut *c)

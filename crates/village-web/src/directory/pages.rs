@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use village_app::directory::records;
 use village_domain::directory::geo::{distance_km, distance_words, LatLon, Postcode};
+use village_domain::directory::offer::cost_words;
 use village_domain::directory::oruk::read_service;
 use village_domain::directory::schedule::Weekday;
 use village_domain::directory::taxonomy::{
@@ -30,9 +31,9 @@ const DISTANCES: [(&str, &str); 5] = [
     ("25", "25 km"),
 ];
 const TIMES: [(&str, &str, i64, i64); 3] = [
-    ("morning", "Morning (before 12:00)", 0, 12 * 60),
-    ("afternoon", "Afternoon (12:00 to 17:00)", 12 * 60, 17 * 60),
-    ("evening", "Evening (after 17:00)", 17 * 60, 24 * 60),
+    ("morning", "Morning (before midday)", 0, 12 * 60),
+    ("afternoon", "Afternoon (midday to 5pm)", 12 * 60, 17 * 60),
+    ("evening", "Evening (after 5pm)", 17 * 60, 24 * 60),
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -138,34 +139,6 @@ struct SearchPage {
 fn web_link(url: &str) -> Option<String> {
     let url = url.trim();
     (url.starts_with("https://") || url.starts_with("http://")).then(|| url.to_string())
-}
-
-fn cost_words(record: &Value) -> String {
-    let options = record.get("cost_options").and_then(Value::as_array);
-    let Some(options) = options.filter(|o| !o.is_empty()) else {
-        return "Ask about cost".into();
-    };
-    let all_free = options
-        .iter()
-        .all(|o| o.get("amount").and_then(Value::as_f64) == Some(0.0));
-    if all_free {
-        return "Free".into();
-    }
-    options
-        .iter()
-        .map(|o| {
-            o.get("amount_description")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-                .or_else(|| {
-                    o.get("amount")
-                        .and_then(Value::as_f64)
-                        .map(|a| format!("£{a:.2}"))
-                })
-                .unwrap_or_else(|| "Ask about cost".into())
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 fn first_location(record: &Value) -> Option<&Value> {

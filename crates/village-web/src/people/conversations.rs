@@ -110,7 +110,7 @@ fn note_views(list: Vec<ConversationOut>, me: i64) -> Vec<NoteView> {
     list.into_iter()
         .map(|n| NoteView {
             id: n.id,
-            when: n.happened_on.clone(),
+            when: village_domain::dates::day(&n.happened_on),
             by: n
                 .connector_name
                 .clone()
@@ -160,9 +160,7 @@ struct NotesPage {
 }
 
 fn today(t: i64) -> String {
-    chrono::DateTime::from_timestamp(t, 0)
-        .map(|d| d.date_naive().to_string())
-        .unwrap_or_default()
+    village_domain::dates::today_ymd(t)
 }
 
 pub(crate) async fn view_mine(
@@ -274,7 +272,7 @@ async fn connector_page(
             own: false,
             person_id: person,
             notes: note_views(list, identity.user.id),
-            today: today(t),
+            today: village_domain::dates::day_of(t),
             form_date: if form.happened_on.is_empty() {
                 today(t)
             } else {

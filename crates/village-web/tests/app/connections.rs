@@ -268,7 +268,7 @@ async fn suggestions_keep_hard_constraints_and_say_why(backend: Backend) {
     assert_eq!(
         reasons,
         vec![
-            "Tuesdays 10:00–12:00, when you're free",
+            "Tuesdays 10am to midday, when you're free",
             "1.0 km away",
             "Arts and making: one of your interests",
             "Mentions singing",

@@ -657,7 +657,7 @@ async fn a_suggestion_is_invisible_until_a_steward_approves_it(backend: Backend)
     .await;
     assert_eq!(status, 200);
     assert!(
-        item.contains("Zither circle") && item.contains("Wednesdays 19:00–21:00")
+        item.contains("Zither circle") && item.contains("Wednesdays 7pm to 9pm")
             || item.contains("WE"),
         "the change is shown"
     );
@@ -894,7 +894,7 @@ async fn a_suggestion_is_invisible_until_a_steward_approves_it(backend: Backend)
     )
     .await;
     assert!(
-        page.contains("Thursdays 14:00–16:00") && page.contains("£1 for tea"),
+        page.contains("Thursdays 2pm to 4pm") && page.contains("£1 for tea"),
         "the offer page says the new times and cost"
     );
     let found = text(
@@ -1044,7 +1044,7 @@ async fn people_find_offers_on_the_directory_pages(backend: Backend) {
     assert!(!html.contains("£2 a session"), "free only");
     let (_, html) = page("/directory?time=evening".into()).await;
     assert!(
-        html.contains("18:30–20:30") && !html.contains("10:00–12:00"),
+        html.contains("6:30pm to 8:30pm") && !html.contains("10am to midday"),
         "evening only"
     );
     let (_, html) = page("/directory?access=step_free&access=hearing_loop".into()).await;
@@ -1143,7 +1143,7 @@ async fn people_find_offers_on_the_directory_pages(backend: Backend) {
     );
     assert!(html.contains("People aged 18 and over"));
     assert!(
-        html.contains("Mondays 10:00–12:00") || html.contains("s 1"),
+        html.contains("Mondays 10am to midday") || html.contains("s 1"),
         "times in plain words"
     );
     assert!(html.contains("Last checked"));

@@ -12,4 +12,5 @@ mod people;
 mod reach;
 mod safeguarding;
 mod shell;
+mod words;
 mod writers;

@@ -1010,7 +1010,7 @@ async fn bad_profile_input_is_named_and_nothing_is_half_written(backend: Backend
         .await
         .unwrap();
     assert!(
-        page.contains("Free on Wednesdays 09:30–11:00")
+        page.contains("Free on Wednesdays 9:30am to 11am")
             && page.contains("Your circle and the connectors you chose")
     );
     // Defaults keep things close.

@@ -162,7 +162,7 @@ fn the_best_fit_comes_first_with_true_reasons() {
     assert_eq!(
         ranked[0].reasons,
         vec![
-            "Tuesdays 10:00–12:00, when you're free".to_string(),
+            "Tuesdays 10am to midday, when you're free".to_string(),
             "1.2 km away".into(),
             "Arts and making: one of your interests".into(),
             "Mentions singing".into(),

@@ -61,12 +61,15 @@ pub fn differences(before: Option<&Value>, after: &Value) -> Vec<(String, String
         .filter_map(|(key, label)| {
             let old = before.and_then(|b| b.get(*key));
             let new = after.get(*key);
-            let said = |v| {
-                if *key == "service_at_locations" {
-                    places(v)
-                } else {
-                    words(v)
-                }
+            let said = |v: Option<&Value>| match *key {
+                "service_at_locations" => places(v),
+                "schedules" => schedules_words(v),
+                "attributes" => attributes_words(v),
+                "cost_options" => match v {
+                    None | Some(Value::Null) => "(nothing)".into(),
+                    Some(options) => cost_words(&json!({ "cost_options": options })),
+                },
+                _ => words(v),
             };
             (old != new).then(|| (label.to_string(), said(old), said(new)))
         })

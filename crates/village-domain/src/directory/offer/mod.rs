@@ -7,6 +7,7 @@ mod new;
 mod place;
 mod terms;
 mod times;
+mod words;
 
 pub use change::*;
 pub use differences::*;
@@ -14,6 +15,7 @@ pub use new::*;
 pub use place::*;
 pub use terms::*;
 pub use times::*;
+pub use words::*;
 
 use super::geo::{LatLon, Postcode};
 use super::schedule::{Recurrence, TimeOfDay, Weekday};

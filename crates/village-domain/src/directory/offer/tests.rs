@@ -36,7 +36,7 @@ fn a_new_offer_becomes_a_valid_record() {
     assert!(warnings.is_empty());
     assert_eq!(index.name, "Tuesday walk");
     assert_eq!(index.free, Some(true));
-    assert_eq!(index.schedules[0].words(), "Tuesdays 10:00–11:30");
+    assert_eq!(index.schedules[0].words(), "Tuesdays 10am to 11:30am");
     assert_eq!(index.places.len(), 1);
     assert_eq!(index.taxonomy_term_ids.len(), 6);
     assert!(index
@@ -506,4 +506,41 @@ fn a_change_can_say_where_it_happens() {
     let problems = apply_change(&current, &bad, &mut ids(), "now").unwrap_err();
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].field, "postcode");
+}
+
+#[test]
+fn what_changed_is_said_in_words_never_as_data() {
+    let arts = category_by_code("arts").map(|c| c.id).unwrap_or_default();
+    let before = json!({"id": "x", "name": "Choir",
+        "schedules": [{"id": "s1", "freq": "WEEKLY", "byday": "TH", "opens_at": "14:00", "closes_at": "15:30"}],
+        "cost_options": [{"id": "c1", "amount": 2, "amount_description": "£2 a session"}],
+        "attributes": [{"id": "a1", "taxonomy_term_id": arts}]});
+    let after = json!({"id": "x", "name": "Choir",
+        "schedules": [{"id": "s2", "freq": "MONTHLY", "byday": "1MO", "opens_at": "12:00", "closes_at": "13:00"},
+                      {"id": "s3", "description": "Some summer evenings"}],
+        "cost_options": [{"id": "c2", "amount": 0, "option": "Free"}],
+        "attributes": [{"id": "a1", "taxonomy_term_id": arts},
+                       {"id": "a2", "taxonomy_term_id": Access::HearingLoop.term_id()},
+                       {"id": "a3", "taxonomy_term_id": LIVED_EXPERIENCE_LED_TERM_ID}]});
+    let diff = differences(Some(&before), &after);
+    assert_eq!(
+        diff,
+        [
+            (
+                "When".to_string(),
+                "Thursdays 2pm to 3:30pm".to_string(),
+                "The first Monday of each month, midday to 1pm; Some summer evenings".to_string()
+            ),
+            ("Cost".into(), "£2 a session".into(), "Free".into()),
+            (
+                "Categories, kind, access, communities and space".into(),
+                "Arts and making".into(),
+                "Arts and making, Hearing loop, Led by people with lived experience".into()
+            ),
+        ]
+    );
+    let added = differences(None, &before);
+    assert!(added
+        .iter()
+        .all(|(_, was, now)| was == "(nothing)" && !now.contains('{') && !now.contains('"')));
 }

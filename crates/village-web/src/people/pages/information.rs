@@ -129,16 +129,29 @@ pub(crate) async fn view_everything(
             ("Account number", a.id.to_string()),
             ("Name", a.display_name.clone()),
             ("Email address", a.email.clone()),
-            ("Role", a.role.clone()),
+            (
+                "Role",
+                village_domain::accounts::Role::parse(&a.role)
+                    .map(|r| r.label().to_string())
+                    .unwrap_or_else(|| a.role.clone()),
+            ),
             ("Joined", pages::when(a.joined_at)),
             (
                 "Lived experience",
                 if a.lived_experience_declared {
-                    format!(
-                        "Declared: {} {}",
-                        a.lived_experience_kinds,
-                        a.lived_experience_in_my_words.clone().unwrap_or_default()
-                    )
+                    let kinds: Vec<&str> =
+                        village_domain::accounts::LivedExperience::kinds_from_code(
+                            &a.lived_experience_kinds,
+                        )
+                        .into_iter()
+                        .map(|k| k.label())
+                        .collect();
+                    let words = a.lived_experience_in_my_words.clone().unwrap_or_default();
+                    [kinds.join(", "), words]
+                        .into_iter()
+                        .filter(|p| !p.trim().is_empty())
+                        .collect::<Vec<_>>()
+                        .join(". In your words: ")
                 } else {
                     "Not declared".into()
                 },

@@ -739,6 +739,32 @@ async fn admins_change_roles_and_people_see_who_looked(backend: Backend) {
         .await
         .unwrap();
     assert!(page.contains("Role changed"));
+    // Dates as people type them; one that cannot be read is named, not ignored.
+    let today = village_domain::dates::day_of(village_app::now());
+    let r = admin
+        .get(app.url(&format!(
+            "/admin/audit?action=role_changed&from={}",
+            today.replace(' ', "+")
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("from member to connector"));
+    let r = admin
+        .get(app.url("/admin/audit?action=role_changed&from=31+Febtember"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422, "a date that cannot be read");
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("href=\"#from\"")
+            && page.contains("Enter a date like 1 November 2026")
+            && page.contains("value=\"31 Febtember\"")
+            && !page.contains("from member to connector"),
+        "the date is named and kept, and nothing is shown as if it were filtered"
+    );
     let bad = admin
         .get(app.url("/api/v1/admin/audit?action=nonsense"))
         .send()

@@ -87,6 +87,17 @@ test('a member keeps their profile, circle and connectors; a connector sees only
   await axePage.goto(`${hub.base}/me/circle`);
   await axePage.click('form[action="/me/circle"] button[type=submit]');
   await check(axePage, 'adding to the circle with problems');
+  // Taking someone out asks first, on a page that works without JavaScript.
+  await member.goto(`${hub.base}/me/circle`);
+  await member.getByRole('link', { name: 'Take Mrs Patel at number 9 out of your circle' }).click();
+  assert.equal(await member.locator('h1').innerText(), 'Take Mrs Patel at number 9 out of your circle?');
+  await checkUrl(new URL(member.url()).pathname, 'taking someone out of the circle: the question');
+  await member.getByRole('link', { name: 'No, keep Mrs Patel at number 9 in my circle' }).click();
+  assert.match(await member.locator('table').innerText(), /Mrs Patel at number 9/);
+  await member.getByRole('link', { name: 'Take Mrs Patel at number 9 out of your circle' }).click();
+  await member.getByRole('button', { name: 'Yes, take Mrs Patel at number 9 out' }).click();
+  assert.match(await member.locator('main').innerText(), /they are no longer in your circle/);
+  assert.doesNotMatch(await member.locator('main').innerText(), /Mrs Patel/);
 
   // Choosing Sam as a connector.
   await member.goto(`${hub.base}/me/connectors`);

@@ -280,6 +280,26 @@ pub(crate) fn refuse_nul(form: &[u8]) -> Option<Response> {
     })
 }
 
+/// The question asked before something that ends a relationship or removes something
+/// (leaving a circle, ending a connector's link, withdrawing an introduction): what will
+/// happen, worded for the reader, a button that does it and a way back that does nothing.
+/// Works without JavaScript: the list's button is a link to this page.
+#[derive(Template)]
+#[template(path = "shell/confirm.html")]
+pub(crate) struct ConfirmPage {
+    pub(crate) layout: Layout,
+    /// What will happen, a sentence each.
+    pub(crate) lines: Vec<String>,
+    /// Where "yes" posts.
+    pub(crate) action: String,
+    pub(crate) yes: String,
+    pub(crate) no: String,
+    /// Where "no" (and Back) goes.
+    pub(crate) back: String,
+    /// A label for an optional reason, or empty for none.
+    pub(crate) reason_label: String,
+}
+
 /// A moment for pages, as people in Britain say it in the hub's time: "23 November 2026,
 /// 2:05pm" (see [`village_domain::dates`]).
 pub fn when(ts: i64) -> String {

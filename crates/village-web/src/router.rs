@@ -311,11 +311,13 @@ fn page_routes() -> Router<AppState> {
         )
         .route(
             "/me/circle/{id}/remove",
-            post(crate::people::circle_pages::view_circle_remove),
+            get(crate::people::circle_pages::view_circle_remove_confirm)
+                .post(crate::people::circle_pages::view_circle_remove),
         )
         .route(
             "/me/circle/invitations/{id}/{answer}",
-            post(crate::people::circle_pages::view_answer),
+            get(crate::people::circle_pages::view_leave_confirm)
+                .post(crate::people::circle_pages::view_answer),
         )
         .route(
             "/me/connectors",
@@ -324,7 +326,8 @@ fn page_routes() -> Router<AppState> {
         )
         .route(
             "/me/connectors/{id}/end",
-            post(crate::people::circle_pages::view_end),
+            get(crate::people::circle_pages::view_end_confirm)
+                .post(crate::people::circle_pages::view_end),
         )
         .route(
             "/connector/people",
@@ -333,7 +336,8 @@ fn page_routes() -> Router<AppState> {
         )
         .route(
             "/connector/people/{id}/end",
-            post(crate::people::circle_pages::view_end_person),
+            get(crate::people::circle_pages::view_end_person_confirm)
+                .post(crate::people::circle_pages::view_end_person),
         )
         // People: conversations with connectors
         .route(
@@ -382,7 +386,8 @@ fn page_routes() -> Router<AppState> {
         )
         .route(
             "/spaces/{id}/leave",
-            post(crate::decisions::pages::view_leave),
+            get(crate::decisions::pages::view_leave_confirm)
+                .post(crate::decisions::pages::view_leave),
         )
         .route(
             "/spaces/{id}/members",
@@ -486,7 +491,8 @@ fn page_routes() -> Router<AppState> {
         )
         .route(
             "/introductions/{id}/{action}",
-            post(crate::connections::pages::view_act),
+            get(crate::connections::pages::view_act_confirm)
+                .post(crate::connections::pages::view_act),
         )
         .route(
             "/groups/{id}/introductions",

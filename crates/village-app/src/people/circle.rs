@@ -216,6 +216,37 @@ async fn own_entry(db: &mut impl village_store::Db, me: &Identity, id: i64) -> R
     }
 }
 
+/// A circle the person is in (for asking before they leave it).
+pub async fn membership(
+    state: &App,
+    me: &Identity,
+    entry_id: i64,
+) -> Result<village_store::people::MembershipRow> {
+    let mut c = state.store.conn().await?;
+    store::memberships(&mut c, me.user.id)
+        .await?
+        .into_iter()
+        .find(|m| m.entry_id == entry_id && m.status == LinkStatus::Accepted)
+        .ok_or(Error::NotFound("circle entry or person"))
+}
+
+/// The link between a person and a connector, for either of them (for asking before it
+/// ends).
+pub async fn connector_link(
+    state: &App,
+    me: &Identity,
+    person_id: i64,
+    connector_id: i64,
+) -> Result<ConnectorLinkRow> {
+    if me.user.id != person_id && me.user.id != connector_id {
+        return Err(Error::NotFound("circle entry or person"));
+    }
+    let mut c = state.store.conn().await?;
+    store::connector_link(&mut c, person_id, connector_id)
+        .await?
+        .ok_or(Error::NotFound("circle entry or person"))
+}
+
 /// What to change about a circle entry: `None` keeps it.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EntryChange<'a> {

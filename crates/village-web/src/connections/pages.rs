@@ -472,6 +472,54 @@ pub(crate) async fn view_act(
     }
 }
 
+/// Asked before an introduction is withdrawn, with room for an optional reason.
+pub(crate) async fn view_act_confirm(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path((id, action)): Path<(i64, String)>,
+) -> PageResult {
+    if Action::parse(&action) != Some(Action::Withdraw) {
+        return Ok(crate::hub::not_found_page(&state, Some(&identity), &csrf));
+    }
+    let seen = village_app::connections::view(&state, &identity, id, &ip, now()).await?;
+    if !seen.actions.contains(&Action::Withdraw) {
+        return Ok(Redirect::to(&format!("/introductions/{id}")).into_response());
+    }
+    let row = &seen.row;
+    let whose = if seen.parties.person {
+        "your".to_string()
+    } else {
+        format!("{}'s", row.person_name)
+    };
+    let mut lines = vec![format!(
+        "This stops {whose} introduction to {}.",
+        row.offer_name
+    )];
+    lines.push(if row.state == IntroState::Requested {
+        "Nothing has gone to the group yet, and nothing will.".to_string()
+    } else {
+        "The group will be told it has been withdrawn, and will no longer see the details that were shared.".to_string()
+    });
+    lines.push("You can ask for a new introduction at any time.".into());
+    Ok(pages::page(&pages::ConfirmPage {
+        layout: Layout::new(
+            &state,
+            Some(&identity),
+            &csrf,
+            "/me/introductions",
+            format!("Withdraw {whose} introduction to {}?", row.offer_name),
+        ),
+        lines,
+        action: format!("/introductions/{id}/withdraw"),
+        yes: "Yes, withdraw it".into(),
+        no: "No, keep it going".into(),
+        back: format!("/introductions/{id}"),
+        reason_label: "Why? (optional: everyone in this introduction sees it)".into(),
+    }))
+}
+
 // ---- Lists --------------------------------------------------------------------------------
 
 pub struct ListItem {

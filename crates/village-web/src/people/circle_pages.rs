@@ -338,9 +338,47 @@ pub(crate) async fn view_circle_remove(
     Path(id): Path<i64>,
 ) -> PageResult {
     match circle_fns::remove(&state, &identity, id, now()).await {
-        Ok(()) => Ok(Redirect::to("/me/circle?done=circle_changed").into_response()),
+        Ok(()) => Ok(Redirect::to("/me/circle?done=circle_removed").into_response()),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Asked before someone is taken out of the person's circle.
+pub(crate) async fn view_circle_remove_confirm(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let entry = circle_fns::entry(&state, &identity, id).await?;
+    let name = entry.name.clone();
+    let mut lines = vec![format!("{name} will no longer be in your circle.")];
+    if entry.member_id.is_some() && entry.status == LinkStatus::Accepted {
+        lines.push(format!(
+            "From now on, {name} will not see the parts of your profile you share with your circle{}.",
+            if entry.supporter {
+                ", and cannot help edit it"
+            } else {
+                ""
+            }
+        ));
+    }
+    lines.push("You can add them again at any time.".into());
+    Ok(pages::page(&pages::ConfirmPage {
+        layout: Layout::new(
+            &state,
+            Some(&identity),
+            &csrf,
+            "/me/circle",
+            format!("Take {name} out of your circle?"),
+        ),
+        lines,
+        action: format!("/me/circle/{id}/remove"),
+        yes: format!("Yes, take {name} out"),
+        no: format!("No, keep {name} in my circle"),
+        back: "/me/circle".into(),
+        reason_label: String::new(),
+    }))
 }
 
 pub(crate) async fn view_answer(
@@ -355,10 +393,56 @@ pub(crate) async fn view_answer(
         "decline" | "leave" => false,
         _ => return Ok(crate::hub::not_found_page(&state, Some(&identity), &csrf)),
     };
+    let done = if answer == "leave" {
+        "circle_left"
+    } else {
+        "answered"
+    };
     match circle_fns::answer(&state, &identity, id, accept, &ip, now()).await {
-        Ok(()) => Ok(Redirect::to("/me/circle?done=answered").into_response()),
+        Ok(()) => Ok(Redirect::to(&format!("/me/circle?done={done}")).into_response()),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Asked before the person leaves a circle they are in.
+pub(crate) async fn view_leave_confirm(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    Path((id, answer)): Path<(i64, String)>,
+) -> PageResult {
+    if answer != "leave" {
+        return Ok(crate::hub::not_found_page(&state, Some(&identity), &csrf));
+    }
+    let circle = circle_fns::membership(&state, &identity, id).await?;
+    let name = circle.owner_name;
+    let mut lines = vec![
+        format!("You will no longer be in {name}'s circle of support."),
+        format!("From now on, you will not see the parts of {name}'s profile they share with their circle."),
+    ];
+    if circle.supporter {
+        lines.push(format!(
+            "You will no longer be able to help edit {name}'s profile."
+        ));
+    }
+    lines.push(format!(
+        "{name} will see that you left. They can invite you again."
+    ));
+    Ok(pages::page(&pages::ConfirmPage {
+        layout: Layout::new(
+            &state,
+            Some(&identity),
+            &csrf,
+            "/me/circle",
+            format!("Leave {name}'s circle?"),
+        ),
+        lines,
+        action: format!("/me/circle/invitations/{id}/leave"),
+        yes: format!("Yes, leave {name}'s circle"),
+        no: "No, stay in it".into(),
+        back: "/me/circle".into(),
+        reason_label: String::new(),
+    }))
 }
 
 // ---- Connectors -----------------------------------------------------------------------
@@ -447,6 +531,44 @@ pub(crate) async fn view_end(
         Ok(()) => Ok(Redirect::to("/me/connectors?done=connector_ended").into_response()),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Asked before a person stops having someone as their connector (or says no to an offer).
+pub(crate) async fn view_end_confirm(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let link = circle_fns::connector_link(&state, &identity, identity.user.id, id).await?;
+    let name = link.connector_name;
+    let accepted = link.status == "accepted";
+    let (title, lines, yes) = if accepted {
+        (
+            format!("Stop having {name} as your connector?"),
+            vec![
+                format!("{name} will no longer be one of your connectors."),
+                format!("From now on, {name} will not see the parts of your profile you share with your connectors."),
+                format!("Notes of your conversations stay with you. You can choose {name} again at any time."),
+            ],
+            format!("Yes, stop having {name} as my connector"),
+        )
+    } else {
+        (
+            format!("Say no to {name}'s offer?"),
+            vec![format!("{name} offered to be your connector. Nothing has been shared with them, and nothing will be.")],
+            format!("Yes, say no to {name}"),
+        )
+    };
+    Ok(pages::page(&pages::ConfirmPage {
+        layout: Layout::new(&state, Some(&identity), &csrf, "/me/connectors", title),
+        lines,
+        action: format!("/me/connectors/{id}/end"),
+        yes,
+        no: "No, go back".into(),
+        back: "/me/connectors".into(),
+        reason_label: String::new(),
+    }))
 }
 
 #[derive(Template)]
@@ -553,7 +675,46 @@ pub(crate) async fn view_end_person(
 ) -> PageResult {
     let me = identity.user.id;
     match circle_fns::end_connector(&state, &identity, id, me, now()).await {
-        Ok(()) => Ok(Redirect::to("/connector/people?done=connector_ended").into_response()),
+        Ok(()) => Ok(Redirect::to("/connector/people?done=walk_alongside_ended").into_response()),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Asked before a connector stops being someone's connector (or takes back an offer).
+pub(crate) async fn view_end_person_confirm(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let link = circle_fns::connector_link(&state, &identity, id, identity.user.id).await?;
+    let name = link.person_name;
+    let (title, lines, yes) = if link.status == "accepted" {
+        (
+            format!("Stop being {name}'s connector?"),
+            vec![
+                format!("You will no longer be {name}'s connector."),
+                format!("From now on, you will not see what {name} shares with their connectors, and they leave your list."),
+                format!("{name} will see that you stopped. They can choose you again."),
+            ],
+            format!("Yes, stop being {name}'s connector"),
+        )
+    } else {
+        (
+            format!("Take back your offer to {name}?"),
+            vec![format!(
+                "{name} will no longer see your offer to be their connector."
+            )],
+            "Yes, take back my offer".to_string(),
+        )
+    };
+    Ok(pages::page(&pages::ConfirmPage {
+        layout: Layout::new(&state, Some(&identity), &csrf, "/connector/people", title),
+        lines,
+        action: format!("/connector/people/{id}/end"),
+        yes,
+        no: "No, go back".into(),
+        back: "/connector/people".into(),
+        reason_label: String::new(),
+    }))
 }

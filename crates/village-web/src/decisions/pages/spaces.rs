@@ -356,6 +356,43 @@ pub(crate) async fn view_leave(
     Ok(Redirect::to("/spaces?done=left").into_response())
 }
 
+/// Asked before a member leaves a space.
+pub(crate) async fn view_leave_confirm(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let view = village_app::decisions::space(&state, &who, id).await?;
+    if view.my_role.is_none() {
+        return Ok(Redirect::to(&format!("/spaces/{id}")).into_response());
+    }
+    let name = view.space.name.clone();
+    let mut lines = vec![format!(
+        "You will no longer be a member of {name}, and your voice will not count in its decisions from now on."
+    )];
+    lines.push(if view.space.open {
+        "What you have already said stays, with your name as it was. You can join again at any time.".into()
+    } else {
+        "What you have already said stays, with your name as it was. To come back, a facilitator will need to invite you again.".into()
+    });
+    Ok(pages::page(&pages::ConfirmPage {
+        layout: Layout::new(
+            &state,
+            Some(&who),
+            &csrf,
+            "/spaces",
+            format!("Leave {name}?"),
+        ),
+        lines,
+        action: format!("/spaces/{id}/leave"),
+        yes: format!("Yes, leave {name}"),
+        no: "No, stay".into(),
+        back: format!("/spaces/{id}"),
+        reason_label: String::new(),
+    }))
+}
+
 #[derive(Debug, Deserialize, Default)]
 pub struct MemberForm {
     #[serde(default)]

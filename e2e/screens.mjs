@@ -1,0 +1,66 @@
+// Screenshots of the hub as each demo person sees it, at 1280 and 320 px wide, into
+// docs/screens/ (full pages, PNG), so anyone can see the hub without running it.
+// Run: scripts/screens (builds village, starts a demo hub, and calls this).
+import { mkdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startHub, launch, signIn } from './harness.js';
+
+const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'screens');
+const OFFER = '/directory/offers/00d00002-0000-4000-8000-000000000001';
+
+// [who (null: signed out), name, path]
+const SHOTS = [
+  [null, 'home-signed-out', '/'],
+  [null, 'directory', '/directory'],
+  [null, 'directory-search', '/directory?q=walk&postcode=MF1+2AB&within=5'],
+  [null, 'offer', OFFER],
+  [null, 'offer-history', `${OFFER}/history`],
+  ['grace@meadowfield.example', 'home-member', '/'],
+  ['grace@meadowfield.example', 'profile', '/me/profile'],
+  ['grace@meadowfield.example', 'circle', '/me/circle'],
+  ['grace@meadowfield.example', 'ideas', '/me/ideas'],
+  ['grace@meadowfield.example', 'connectors', '/me/connectors'],
+  ['grace@meadowfield.example', 'confirm-leave-circle', 'first-link:/me/circle:a[href$="/remove"]'],
+  ['sam.okafor@meadowfield.example', 'home-connector', '/'],
+  ['sam.okafor@meadowfield.example', 'connector-people', '/connector/people'],
+  ['bronwen@meadowfield.example', 'home-steward', '/'],
+  ['bronwen@meadowfield.example', 'review', '/directory/review'],
+  ['bronwen@meadowfield.example', 'safeguarding', '/safeguarding'],
+  ['admin@meadowfield.example', 'home-hub-admin', '/'],
+  ['admin@meadowfield.example', 'people-and-roles', '/admin/users'],
+];
+
+const hub = await startHub();
+const browser = await launch();
+try {
+  mkdirSync(OUT, { recursive: true });
+  const contexts = new Map();
+  const pageFor = async (who, width) => {
+    const key = `${who}@${width}`;
+    if (!contexts.has(key)) {
+      const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width, height: width > 400 ? 800 : 640 } });
+      const page = await context.newPage();
+      if (who) await signIn(page, hub.base, who);
+      contexts.set(key, page);
+    }
+    return contexts.get(key);
+  };
+  for (const [who, name, path] of SHOTS) {
+    for (const width of [1280, 320]) {
+      const page = await pageFor(who, width);
+      if (path.startsWith('first-link:')) {
+        const [, from, selector] = path.split(':');
+        await page.goto(hub.base + from);
+        await page.locator(selector).first().click();
+      } else {
+        await page.goto(hub.base + path);
+      }
+      await page.screenshot({ path: join(OUT, `${name}-${width}.png`), fullPage: true });
+    }
+    console.log(`${name}: ${who ?? 'signed out'}`);
+  }
+} finally {
+  await browser.close();
+  await hub.stop();
+}

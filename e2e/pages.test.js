@@ -187,7 +187,7 @@ test('people search the directory and open an offer with JavaScript off', async 
   await page.fill('#q', 'walking');
   await page.fill('#postcode', 'MF1 1AA');
   await page.selectOption('#within', '2');
-  await page.click('form.search-form button[type=submit]');
+  await page.click('form#search button[type=submit]');
   assert.match(page.url(), /q=walking/);
   assert.match(page.url(), /within=2/, 'every filter is in the address, so results can be shared');
   assert.match(await page.locator('h2#results').innerText(), /offers? found/);
@@ -220,4 +220,33 @@ test('everything works with JavaScript switched off', async () => {
   await page.click('nav button:has-text("Sign out")');
   assert.match(page.url(), /\/sign-in\?done=signed_out$/);
   await context.close();
+});
+
+test('the first directory result is in the first screen, wide and narrow, and the filters work without JavaScript', async () => {
+  for (const [width, height] of [[1280, 800], [320, 640]]) {
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width, height } });
+    const page = await context.newPage();
+    for (const path of ['/directory', '/directory?q=walk&postcode=MF1+2AB', '/directory?q=walk&postcode=MF1+2AB&free=1&day=TU']) {
+      await page.goto(hub.base + path);
+      const name = page.locator('.result h3 a').first();
+      const box = await name.boundingBox();
+      assert.ok(box && box.y + box.height <= height, `${path} at ${width}×${height}: the first result's name ends ${box && Math.round(box.y + box.height)}px down`);
+    }
+    // The filters: beside the results when wide, behind "Filter results" when narrow.
+    await page.goto(`${hub.base}/directory?q=walk`);
+    const free = page.locator('#free');
+    if (width < 1024) {
+      assert.equal(await free.isVisible(), false, 'the filters start folded away on a narrow screen');
+      await page.locator('.filter-panel summary').click();
+    }
+    assert.ok(await free.isVisible(), `the filters can be seen at ${width}px`);
+    await free.check();
+    await page.locator('.filter-panel button[type=submit]').click();
+    assert.match(page.url(), /free=1/);
+    assert.match(page.url(), /q=walk/, 'the words are kept with the filters');
+    assert.match(await page.locator('.filter-panel summary').innerText(), /1 in use/);
+    const costs = await page.locator('.result-facts').allInnerTexts();
+    assert.ok(costs.length > 0 && costs.every((c) => /Cost\s+Free/.test(c)), 'only free offers');
+    await context.close();
+  }
 });

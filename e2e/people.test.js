@@ -82,6 +82,23 @@ test('a member keeps their profile, circle and connectors; a connector sees only
   await member.click('form[action="/me/circle"] button[type=submit]');
   assert.match(await member.locator('table').innerText(), /Mrs Patel at number 9/);
   await checkUrl('/me/circle', 'the circle with someone in it');
+  // The picture is drawn wholly inside its frame, names and rings, and names are whole.
+  for (const width of [1280, 320]) {
+    await member.setViewportSize({ width, height: 700 });
+    const frame = await member.locator('svg.circle-picture').boundingBox();
+    const parts = await member.locator('svg.circle-picture text, svg.circle-picture circle').evaluateAll((els) => els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return { what: e.textContent || e.getAttribute('class'), left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+    }));
+    for (const p of parts) {
+      assert.ok(p.left >= frame.x - 0.5 && p.right <= frame.x + frame.width + 0.5 && p.top >= frame.y - 0.5 && p.bottom <= frame.y + frame.height + 0.5,
+        `at ${width}px, "${p.what}" is drawn outside the picture`);
+    }
+    const names = await member.locator('svg.circle-picture .dot-label').evaluateAll((els) => els.map(
+      (e) => Array.from(e.querySelectorAll('tspan')).map((t) => t.textContent.replace(/\u200e/g, '')).join(' ')));
+    assert.ok(names.includes('Mrs Patel at number 9'), `names are whole: ${names}`);
+  }
+  await member.setViewportSize({ width: 320, height: 700 });
   await member.goto(`${hub.base}/me/circle`);
   await member.click('form[action="/me/circle"] button[type=submit]');
   await axePage.goto(`${hub.base}/me/circle`);

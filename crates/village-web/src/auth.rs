@@ -107,7 +107,7 @@ impl FromRequestParts<AppState> for ClientAddress {
 /// Expired sessions are removed; a session's last visit is written at most once a minute.
 pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    if path.starts_with("/static/") || path == "/healthz" {
+    if path.starts_with("/static/") || path == "/favicon.ico" || path == "/healthz" {
         return next.run(request).await;
     }
     let is_api = path.starts_with("/api/");
@@ -225,7 +225,10 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
         }
         return crate::pages::bad_query(&words);
     }
-    let machine_only = path == "/healthz" || path == "/readyz" || path.starts_with("/static/");
+    let machine_only = path == "/healthz"
+        || path == "/readyz"
+        || path == "/favicon.ico"
+        || path.starts_with("/static/");
     if machine_only && is_safe(request.method()) {
         return next.run(request).await;
     }

@@ -112,6 +112,21 @@ pub(crate) async fn stylesheet() -> Response {
         .into_response()
 }
 
+const FAVICON: &str = include_str!("../static/favicon.svg");
+
+/// The hub's small picture for browser tabs and bookmarks (also at `/favicon.ico`, where
+/// browsers look when a page names none).
+pub(crate) async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        FAVICON,
+    )
+        .into_response()
+}
+
 pub async fn not_found(
     State(state): State<AppState>,
     MaybeSignedIn(identity): MaybeSignedIn,

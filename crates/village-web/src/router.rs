@@ -68,6 +68,8 @@ fn page_routes() -> Router<AppState> {
         .route("/healthz", get(crate::hub::healthz))
         .route("/readyz", get(crate::hub::readyz))
         .route("/static/village.css", get(crate::hub::stylesheet))
+        .route("/static/favicon.svg", get(crate::hub::favicon))
+        .route("/favicon.ico", get(crate::hub::favicon))
         // Accounts: joining, signing in and out, passwords, the account pages, people and invitations
         .route(
             "/sign-in",

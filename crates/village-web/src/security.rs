@@ -11,7 +11,8 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
                    base-uri 'none'; object-src 'none'";
 
 pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let is_static = request.uri().path().starts_with("/static/");
+    let is_static =
+        request.uri().path().starts_with("/static/") || request.uri().path() == "/favicon.ico";
     let mut response = next.run(request).await;
     let h = response.headers_mut();
     h.insert(

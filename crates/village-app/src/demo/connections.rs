@@ -114,7 +114,7 @@ fn offer(activity: usize) -> String {
 }
 
 fn group(activity: usize) -> String {
-    demo_id(0x0D0_0001, activity + 1)
+    super::directory::group_of_activity(activity)
 }
 
 const DAY: i64 = 86_400;

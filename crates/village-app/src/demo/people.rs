@@ -551,6 +551,18 @@ mod tests {
                 );
             }
         }
+        let known: Vec<String> = crate::demo::directory::postcodes()
+            .into_iter()
+            .map(|(p, ..)| p)
+            .collect();
+        for p in PEOPLE {
+            assert!(
+                known.iter().any(|k| k == p.postcode),
+                "{} lives at {}, which the directory does not know",
+                p.name,
+                p.postcode
+            );
+        }
         for (owner, member, ring, _) in CIRCLE_LINKS {
             assert!(emails.contains(owner) && emails.contains(member));
             assert!(village_domain::people::circle::Ring::parse(ring).is_some());

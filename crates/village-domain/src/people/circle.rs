@@ -154,7 +154,7 @@ pub struct Placed {
 /// the person at the centre, people evenly spaced on their ring, starting at the top.
 pub fn layout(counts: [usize; 4], size: f64) -> Vec<Vec<Placed>> {
     let centre = size / 2.0;
-    let step = size / 2.0 / 4.6;
+    let step = ring_step(size);
     counts
         .iter()
         .enumerate()
@@ -176,9 +176,76 @@ pub fn layout(counts: [usize; 4], size: f64) -> Vec<Vec<Placed>> {
         .collect()
 }
 
+/// The width of each ring in a picture `size` across: the outer ring (the edge of ring 3,
+/// at five steps) stays inside the picture.
+pub fn ring_step(size: f64) -> f64 {
+    size / 2.0 / 5.3
+}
+
+/// The outer edge of ring `i` (0 is the closest), to draw it.
+pub fn ring_edge(i: usize, size: f64) -> f64 {
+    ring_step(size) * (i as f64 + 2.0)
+}
+
+/// A name for the picture, in at most two lines of about `width` characters each, broken
+/// between words; a name too long for that ends with "…" (the table gives it whole).
+pub fn label_lines(name: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in name.split_whitespace() {
+        let Some(line) = lines.last_mut() else {
+            break;
+        };
+        if line.is_empty() || line.chars().count() + 1 + word.chars().count() <= width {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        } else {
+            lines.push(word.to_string());
+        }
+    }
+    if lines.len() > 2 || lines.iter().any(|l| l.chars().count() > width) {
+        lines.truncate(2);
+        for line in &mut lines {
+            if line.chars().count() > width {
+                *line = line.chars().take(width - 1).collect::<String>() + "…";
+            }
+        }
+        if let Some(last) = lines.last_mut() {
+            if !last.ends_with('…') {
+                last.push('…');
+            }
+        }
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_wrap_between_words_and_fit() {
+        assert_eq!(label_lines("Tunde (son)", 16), ["Tunde (son)"]);
+        assert_eq!(label_lines("St Anne's choir", 16), ["St Anne's choir"]);
+        assert_eq!(
+            label_lines("Marie, my personal assistant", 16),
+            ["Marie, my", "personal…"]
+        );
+        assert_eq!(
+            label_lines("Folake (sister, Lagos)", 16),
+            ["Folake (sister,", "Lagos)"]
+        );
+        assert_eq!(
+            label_lines("Bartholomew-Fitzwilliam", 16),
+            ["Bartholomew-Fit…"]
+        );
+    }
+
+    #[test]
+    fn rings_fit_inside_the_picture() {
+        assert!(ring_edge(3, 440.0) <= 220.0);
+    }
 
     #[test]
     fn rings_parse_back() {

@@ -128,6 +128,12 @@ struct SearchPage {
     led: bool,
     has_space: bool,
     searched: bool,
+    /// How many filters beyond the words and postcode are set (shown on "Filter results").
+    filters_in_use: usize,
+    /// Open the filters on narrow screens too: one of them has a problem to fix.
+    filters_open: bool,
+    /// This search with only its words and postcode.
+    clear_filters: String,
     total_words: String,
     results: Vec<ResultView>,
     prev: Option<String>,
@@ -364,6 +370,7 @@ pub(crate) async fn view_search_get(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let filters_open = errors.for_field("age").is_some();
     Ok(pages::render(
         status,
         &SearchPage {
@@ -418,6 +425,31 @@ pub(crate) async fn view_search_get(
             .map(|(code, label)| (code, label, code == q.sort))
             .collect(),
             searched,
+            filters_in_use: [
+                &q.within,
+                &q.category,
+                &q.day,
+                &q.time,
+                &q.age,
+                &q.kind,
+                &q.led,
+                &q.community,
+                &q.space,
+                &q.free,
+            ]
+            .iter()
+            .filter(|v| !v.trim().is_empty())
+            .count()
+                + needs.len(),
+            filters_open,
+            clear_filters: format!(
+                "/directory?{}",
+                serde_urlencoded::to_string([
+                    ("q", q.q.as_str()),
+                    ("postcode", q.postcode.as_str())
+                ])
+                .unwrap_or_default()
+            ),
             total_words: match total {
                 _ if more => format!("More than {} offers found", thousands(COUNT_UP_TO)),
                 1 => "1 offer found".to_string(),

@@ -38,7 +38,10 @@ pub struct Dot {
     y: String,
     label_x: String,
     label_y: String,
-    name: String,
+    /// The name in one or two lines (the second 14 units lower).
+    lines: Vec<String>,
+    /// Labels left of the centre end at the dot.
+    left: bool,
     ring: usize,
 }
 
@@ -146,23 +149,23 @@ async fn circle_page(
                 .get(k)
                 .map(|e| e.name.clone())
                 .unwrap_or_default();
-            let short: String = name.chars().take(14).collect();
             let right = p.x >= SIZE / 2.0;
+            let lines: Vec<String> = village_domain::people::circle::label_lines(&name, 18)
+                .into_iter()
+                .map(|l| if right { l } else { format!("{l}\u{200e}") })
+                .collect();
+            let raise = if lines.len() > 1 { 3.0 } else { -4.0 };
             dots.push(Dot {
                 x: format!("{:.1}", p.x),
                 y: format!("{:.1}", p.y),
                 label_x: format!("{:.1}", if right { p.x + 9.0 } else { p.x - 9.0 }),
-                label_y: format!("{:.1}", p.y + 4.0),
-                name: if right {
-                    short
-                } else {
-                    format!("{short}\u{200e}")
-                },
+                label_y: format!("{:.1}", p.y - raise),
+                lines,
+                left: !right,
                 ring: i,
             });
         }
     }
-    let step = SIZE / 2.0 / 4.6;
     let rings = Ring::ALL
         .iter()
         .enumerate()
@@ -186,7 +189,7 @@ async fn circle_page(
                 code: r.code(),
                 label: r.label(),
                 hint: r.hint(),
-                radius: format!("{:.1}", step * (i as f64 + 1.0) + step),
+                radius: format!("{:.1}", village_domain::people::circle::ring_edge(i, SIZE)),
                 count: counts[i],
                 prompt,
                 searches,

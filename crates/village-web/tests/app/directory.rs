@@ -1055,7 +1055,7 @@ async fn people_find_offers_on_the_directory_pages(backend: Backend) {
         "only places with every need met"
     );
     assert!(
-        html.contains("name=\"access\" value=\"hearing_loop\" checked"),
+        html.contains("name=\"access\" value=\"hearing_loop\" form=\"search\" checked"),
         "the choices are kept"
     );
     let (_, html) = page("/directory?led=1".into()).await;
@@ -1078,7 +1078,7 @@ async fn people_find_offers_on_the_directory_pages(backend: Backend) {
         with_space > 0 && !html.contains("Waiting list</span>"),
         "only offers with space now"
     );
-    assert!(html.contains("name=\"space\" value=\"has_space\" checked"));
+    assert!(html.contains("name=\"space\" value=\"has_space\" form=\"search\" checked"));
     let (_, html) = page("/directory?kind=faith".into()).await;
     assert!(html.contains("Faith lunch") && !html.contains("Walking group"));
     let (_, html) = page("/directory?age=10".into()).await;
@@ -1105,13 +1105,26 @@ async fn people_find_offers_on_the_directory_pages(backend: Backend) {
     assert_eq!(first, "Allotment taster", "name order, A to Z");
     let (_, near) = page("/directory?q=walking&postcode=MF3+7GL&sort=nearest".into()).await;
     assert!(near.contains(" km away)") || near.contains(" m away)"));
-    let org = village_app::demo::directory::services()[0]["organization_id"]
-        .as_str()
+    // The library runs several offers, all on one group page.
+    let services = village_app::demo::directory::services();
+    let org = services
+        .iter()
+        .find(|s| s["name"] == "Digital drop-in")
+        .and_then(|s| s["organization_id"].as_str())
         .unwrap()
         .to_string();
+    let runs = services
+        .iter()
+        .filter(|s| s["organization_id"] == org.as_str())
+        .count();
+    assert!(runs >= 3, "the demo library runs {runs}");
     let (status, html) = page(format!("/directory/groups/{org}")).await;
     assert_eq!(status, 200);
-    assert!(html.contains("<h1>Meadowfield Knitters</h1>") && html.contains("What they run (3)"));
+    assert!(
+        html.contains("<h1>Meadowfield Library</h1>")
+            && html.contains(&format!("What they run ({runs})")),
+        "one page for the group and all it runs"
+    );
     assert_eq!(page("/directory/groups/nobody".into()).await.0, 404);
     // Bookmarks from when a group's page was under /directory/organisations/ still work.
     let stay = reqwest::Client::builder()

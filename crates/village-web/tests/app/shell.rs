@@ -252,6 +252,17 @@ async fn home_shows_only_real_content(backend: Backend) {
     assert!(html.contains("<strong>1</strong> person has joined"));
     assert!(html.contains("<strong>1</strong> joined in the last 30 days"));
     assert_eq!(html.matches("<h1").count(), 1);
+    assert!(
+        html.contains("<form method=\"get\" action=\"/directory\"") && html.contains("name=\"q\""),
+        "a search box for the directory on the home page"
+    );
+    assert!(html.contains("<link rel=\"icon\" href=\"/static/favicon.svg"));
+    for path in ["/static/favicon.svg", "/favicon.ico"] {
+        let r = app.client().get(app.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        assert_eq!(r.headers()["content-type"], "image/svg+xml", "{path}");
+        assert!(r.text().await.unwrap().starts_with("<svg"), "{path}");
+    }
 }
 
 #[test]

@@ -38,7 +38,7 @@ const signedOutPages = ['/', '/sign-in', '/sign-up', '/forgotten-password', '/pr
   '/directory', '/directory?q=walking&postcode=MF1+1AA&within=1', '/directory?postcode=nonsense&age=old',
   '/directory?category=carers&free=1&day=TU&time=morning', '/directory?page=2', OFFER,
   '/directory?access=step_free&access=hearing_loop&led=1&kind=user_led',
-  '/directory?postcode=MF1&sort=nearest', '/directory?community=deaf&space=has_space', '/directory/groups/00d00001-0000-4000-8000-000000000001'];
+  '/directory?postcode=MF1&sort=nearest', '/directory?community=deaf&space=has_space', '/directory/groups/00d00001-0000-4000-8000-000000000001', '/concerns/new'];
 const signedInPages = ['/', '/account', '/account/name', '/account/email', '/account/password',
   '/account/lived-experience', '/account/tokens', '/account/delete', '/account/activity',
   '/admin/users', '/admin/invites', '/admin/audit', '/privacy', '/accessibility', '/directory', OFFER,

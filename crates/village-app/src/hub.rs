@@ -30,3 +30,41 @@ pub async fn home_counts(state: &App, now: i64) -> Result<(i64, i64), StoreError
 pub async fn ready(state: &App) -> Result<(), StoreError> {
     state.store.ping().await
 }
+
+/// What the home page shows a signed-in person beyond the hub's counts: their unread
+/// notices and, for a safeguarding lead, how many concerns are open and how many urgent.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Waiting {
+    pub unread_notices: i64,
+    /// (open, urgent), for safeguarding leads only.
+    pub concerns: Option<(i64, i64)>,
+}
+
+/// The home page's figures: the hub's counts, and what is waiting for the person (if
+/// signed in).
+pub async fn home(
+    state: &App,
+    who: Option<&crate::accounts::Identity>,
+    now: i64,
+) -> crate::error::Result<((i64, i64), Option<Waiting>)> {
+    let counts = home_counts(state, now).await?;
+    let Some(who) = who else {
+        return Ok((counts, None));
+    };
+    let unread_notices = {
+        let mut c = state.store.conn().await?;
+        village_store::connections::unread_notifications(&mut c, who.user.id).await?
+    };
+    let concerns = if who.may(village_domain::access::Action::HandleConcerns) {
+        Some(crate::safeguarding::open_counts(state, who).await?)
+    } else {
+        None
+    };
+    Ok((
+        counts,
+        Some(Waiting {
+            unread_notices,
+            concerns,
+        }),
+    ))
+}

@@ -1,4 +1,4 @@
-//! Safeguarding: any member raises a concern about a person or a group; it goes to the hub's
+//! Safeguarding: anyone (a member, or someone not signed in) raises a concern about a person or a group; it goes to the hub's
 //! safeguarding leads, who see a restricted queue, record actions and close it with an
 //! outcome. Records are append-only and every look is audited (never against the person the
 //! concern is about, so it cannot show on their profile or in their "who has looked" list).
@@ -39,6 +39,14 @@ pub struct ConcernBody {
     pub urgent: bool,
 }
 
+/// Who raises a concern: a member, or someone who is not signed in (who may say their
+/// name and how to reach them, or neither).
+#[derive(Debug, Clone, Copy)]
+pub enum Raiser<'a> {
+    Member(&'a Identity),
+    Visitor { name: &'a str, contact: &'a str },
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn group_name(state: &App, id: &str) -> Result<Option<String>, StoreError> {
     let mut c = state.store.conn().await?;
@@ -54,15 +62,62 @@ pub async fn group_name(state: &App, id: &str) -> Result<Option<String>, StoreEr
 }
 
 /// Raise a concern. The leads are told by email (no details in the email).
-#[tracing::instrument(skip_all, fields(actor = who.user.id))]
+#[tracing::instrument(skip_all)]
 pub async fn raise(
     state: &App,
-    who: &Identity,
+    raiser: Raiser<'_>,
     body: &ConcernBody,
     ip: &str,
     t: i64,
 ) -> Result<i64> {
-    access::check(&who.actor(), Action::RaiseConcern).map_err(|_| Error::Forbidden)?;
+    // Anyone may raise a concern: members as the access rules say, and people who are not
+    // signed in (a neighbour, a family member), a few times an hour from one address.
+    let (raised_by, raised_by_name, contact) = match raiser {
+        Raiser::Member(who) => {
+            access::check(&who.actor(), Action::RaiseConcern).map_err(|_| Error::Forbidden)?;
+            (
+                Some(who.user.id),
+                who.user.display_name.clone(),
+                String::new(),
+            )
+        }
+        Raiser::Visitor { name, contact } => {
+            let limit = state.settings.limits.concern_per_address;
+            if crate::accounts::limited(
+                state,
+                account_store::AttemptKind::ConcernFromAddress,
+                ip,
+                limit,
+                t,
+            )
+            .await?
+            {
+                return Err(Error::Limited(limit));
+            }
+            let mut c = state.store.conn().await?;
+            account_store::record_attempt(
+                &mut c,
+                account_store::AttemptKind::ConcernFromAddress,
+                ip,
+                t,
+            )
+            .await?;
+            let name = village_domain::text::check("raiser_name", name, false, 200, "your name")?;
+            let contact = village_domain::text::check(
+                "raiser_contact",
+                contact,
+                false,
+                300,
+                "how to reach you",
+            )?;
+            let name = if name.is_empty() {
+                "Someone who did not sign in".to_string()
+            } else {
+                format!("{name} (not signed in)")
+            };
+            (None, name, contact)
+        }
+    };
     let what = text("what", &body.what, 10_000)?;
     let about_name = match (
         body.about_person_id,
@@ -113,13 +168,14 @@ pub async fn raise(
     let id = store::raise(
         &mut tx,
         &NewConcern {
-            raised_by: who.user.id,
-            raised_by_name: &who.user.display_name,
+            raised_by,
+            raised_by_name: &raised_by_name,
             about_person: body.about_person_id,
             about_group: body.about_group_id.as_deref().filter(|s| !s.is_empty()),
             about_name: &about_name,
             what: &what,
             urgent: body.urgent,
+            raiser_contact: &contact,
         },
         t,
     )
@@ -127,7 +183,7 @@ pub async fn raise(
     // Not recorded against the person it is about: it must never show on their side.
     record(
         &mut tx,
-        Some(who.user.id),
+        raised_by,
         None,
         AuditAction::ConcernRaised,
         &format!("concern {id}"),
@@ -136,6 +192,19 @@ pub async fn raise(
     )
     .await?;
     let leads = account_store::safeguarding_leads(&mut tx).await?;
+    // An urgent concern is also waiting in each lead's notices (and so on their home page).
+    if body.urgent {
+        for (lead_id, _, _) in &leads {
+            village_store::connections::notify(
+                &mut tx,
+                *lead_id,
+                "An urgent safeguarding concern has been raised. Please look at it now.",
+                &format!("/safeguarding/{id}"),
+                t,
+            )
+            .await?;
+        }
+    }
     tx.commit().await?;
     let link = state.settings.link(&format!("/safeguarding/{id}"));
     for (_, name, email) in leads {
@@ -153,6 +222,14 @@ pub async fn raise(
         }
     }
     Ok(id)
+}
+
+/// For a safeguarding lead's home page: how many concerns are open, and how many of them
+/// are urgent (counts only, so nothing is looked at).
+pub async fn open_counts(state: &App, who: &Identity) -> Result<(i64, i64)> {
+    lead(who)?;
+    let mut c = state.store.conn().await?;
+    Ok(store::open_counts(&mut c).await?)
 }
 
 fn lead(who: &Identity) -> Result<()> {

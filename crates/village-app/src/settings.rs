@@ -25,6 +25,21 @@ pub struct Settings {
     pub matching: village_domain::connections::matching::Weights,
     pub suggestions: SuggestionSettings,
     pub giving: GivingSettings,
+    pub safeguarding: SafeguardingSettings,
+}
+
+/// What the safeguarding page tells anyone worried about someone, signed in or not.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct SafeguardingSettings {
+    /// The local safeguarding adults board or the council's adult social care front door,
+    /// e.g. "Meadowshire Adult Social Care". Empty: the page does not name one.
+    pub adults_board_name: String,
+    /// Its phone number for reporting a concern about an adult, e.g. "0300 123 4567".
+    pub adults_board_phone: String,
+    /// How to reach the people who run this hub, e.g. "hello@meadowfield.example or 0115
+    /// 496 0000". Empty: the page does not give one.
+    pub hub_contact: String,
 }
 
 /// How "Ideas for you" is served.
@@ -87,6 +102,9 @@ pub struct LimitSettings {
     pub sign_up_per_address: AttemptLimit,
     /// Password reset requests allowed from one network address in the window.
     pub reset_per_address: AttemptLimit,
+    /// Safeguarding concerns raised without signing in, from one network address in the
+    /// window.
+    pub concern_per_address: AttemptLimit,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -130,6 +148,7 @@ impl Default for Settings {
             matching: Default::default(),
             suggestions: SuggestionSettings::default(),
             giving: GivingSettings::default(),
+            safeguarding: SafeguardingSettings::default(),
         }
     }
 }
@@ -162,6 +181,10 @@ impl Default for LimitSettings {
                 window_secs: 60 * 60,
             },
             reset_per_address: AttemptLimit {
+                max: 5,
+                window_secs: 60 * 60,
+            },
+            concern_per_address: AttemptLimit {
                 max: 5,
                 window_secs: 60 * 60,
             },

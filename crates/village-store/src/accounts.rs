@@ -605,6 +605,8 @@ pub enum AttemptKind {
     SignInToAccount,
     SignUpFromAddress,
     ResetFromAddress,
+    /// A safeguarding concern raised by someone not signed in.
+    ConcernFromAddress,
 }
 
 impl AttemptKind {
@@ -614,6 +616,7 @@ impl AttemptKind {
             AttemptKind::SignInToAccount => "sign_in_account",
             AttemptKind::SignUpFromAddress => "sign_up_address",
             AttemptKind::ResetFromAddress => "reset_address",
+            AttemptKind::ConcernFromAddress => "concern_address",
         }
     }
 }

@@ -16,6 +16,8 @@ pub struct ConcernRow {
     pub what: String,
     pub urgent: bool,
     pub raised_at: i64,
+    /// How to reach someone who raised it without signing in (empty for members).
+    pub raiser_contact: String,
     /// When it was closed, if it was.
     pub closed_at: Option<i64>,
 }
@@ -33,19 +35,21 @@ pub struct ConcernActionRow {
 }
 
 pub struct NewConcern<'a> {
-    pub raised_by: i64,
+    /// The member who raised it; `None` for someone not signed in.
+    pub raised_by: Option<i64>,
     pub raised_by_name: &'a str,
     pub about_person: Option<i64>,
     pub about_group: Option<&'a str>,
     pub about_name: &'a str,
     pub what: &'a str,
     pub urgent: bool,
+    pub raiser_contact: &'a str,
 }
 
 pub async fn raise(db: &mut impl Db, c: &NewConcern<'_>, now: Timestamp) -> Result<i64> {
     Ok(query!(db, x => sqlx::query_scalar(
-        "INSERT INTO concerns (raised_by, raised_by_name, about_person, about_group, about_name, what, urgent, raised_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        "INSERT INTO concerns (raised_by, raised_by_name, about_person, about_group, about_name, what, urgent, raised_at, raiser_contact) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(c.raised_by)
     .bind(c.raised_by_name)
@@ -55,12 +59,13 @@ pub async fn raise(db: &mut impl Db, c: &NewConcern<'_>, now: Timestamp) -> Resu
     .bind(c.what)
     .bind(c.urgent)
     .bind(now)
+    .bind(c.raiser_contact)
     .fetch_one(&mut *x)
     .await)?)
 }
 
 const SELECT: &str = "SELECT c.id, c.raised_by, c.raised_by_name, c.about_person, c.about_group, \
-    c.about_name, c.what, c.urgent, c.raised_at, \
+    c.about_name, c.what, c.urgent, c.raised_at, c.raiser_contact, \
     (SELECT MAX(a.at) FROM concern_actions a WHERE a.concern_id = c.id AND a.kind = 'closed') AS closed_at \
     FROM concerns c";
 
@@ -71,6 +76,15 @@ pub async fn list(db: &mut impl Db) -> Result<Vec<ConcernRow>> {
          CASE WHEN urgent THEN 0 ELSE 1 END, id DESC"
     );
     Ok(query!(db, c => sqlx::query_as(&sql).fetch_all(&mut *c).await)?)
+}
+
+/// How many concerns are open, and how many of those are urgent.
+pub async fn open_counts(db: &mut impl Db) -> Result<(i64, i64)> {
+    let sql = format!(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN urgent THEN 1 ELSE 0 END), 0) FROM ({SELECT}) q \
+         WHERE closed_at IS NULL"
+    );
+    Ok(query!(db, c => sqlx::query_as(&sql).fetch_one(&mut *c).await)?)
 }
 
 pub async fn concern(db: &mut impl Db, id: i64) -> Result<Option<ConcernRow>> {

@@ -18,6 +18,7 @@ struct HomePage {
     members: i64,
     joined_this_month: i64,
     signed_in_name: Option<String>,
+    waiting: village_app::hub::Waiting,
 }
 
 pub(crate) async fn view_home_get(
@@ -25,13 +26,15 @@ pub(crate) async fn view_home_get(
     MaybeSignedIn(identity): MaybeSignedIn,
     csrf: CsrfToken,
 ) -> PageResult {
-    let (members, joined_this_month) = village_app::hub::home_counts(&state, now()).await?;
+    let ((members, joined_this_month), waiting) =
+        village_app::hub::home(&state, identity.as_ref(), now()).await?;
     Ok(pages::page(&HomePage {
         layout: Layout::new(&state, identity.as_ref(), &csrf, "/", "Welcome"),
         description: state.settings.hub.description.clone(),
         members,
         joined_this_month,
         signed_in_name: identity.map(|i| i.user.display_name),
+        waiting: waiting.unwrap_or_default(),
     }))
 }
 

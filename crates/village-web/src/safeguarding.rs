@@ -1,10 +1,10 @@
-//! Safeguarding: any member raises a concern about a person or a group; it goes to the hub's
+//! Safeguarding: anyone (a member, or someone not signed in) raises a concern about a person or a group; it goes to the hub's
 //! safeguarding leads, who see a restricted queue, record actions and close it with an
 //! outcome. Records are append-only and every look is audited (never against the person the
 //! concern is about, so it cannot show on their profile or in their "who has looked" list).
 
 use crate::api::{ApiError, ApiJson};
-use crate::auth::{ApiUser, ClientAddress, SignedIn};
+use crate::auth::{ApiUser, ClientAddress, MaybeSignedIn, SignedIn};
 use crate::csrf::CsrfToken;
 use crate::extract::{Path, Query};
 use crate::pages::{self, Errors, Layout, PageForm, PageResult};
@@ -19,6 +19,7 @@ use utoipa::ToSchema;
 use village_app::accounts::Identity;
 use village_app::safeguarding::{
     about_words, act, leads, open_concern, queue, raise, set_lead, set_lead_by_email, ConcernBody,
+    Raiser,
 };
 use village_app::Error;
 use village_store::safeguarding::{ConcernActionRow, ConcernRow};
@@ -30,6 +31,8 @@ pub struct ConcernOut {
     pub id: i64,
     pub raised_by: Option<i64>,
     pub raised_by_name: String,
+    /// How to reach someone who raised it without signing in (empty for members).
+    pub raiser_contact: String,
     pub about_person_id: Option<i64>,
     pub about_group_id: Option<String>,
     pub about_name: String,
@@ -62,6 +65,7 @@ fn concern_out(c: ConcernRow, actions: Vec<ConcernActionRow>) -> ConcernOut {
         id: c.id,
         raised_by: c.raised_by,
         raised_by_name: c.raised_by_name,
+        raiser_contact: c.raiser_contact,
         about_person_id: c.about_person,
         about_group_id: c.about_group,
         about_name: c.about_name,
@@ -97,7 +101,7 @@ pub async fn api_raise(
     ClientAddress(ip): ClientAddress,
     ApiJson(body): ApiJson<ConcernBody>,
 ) -> Result<(StatusCode, Json<RaisedOut>), ApiError> {
-    let id = raise(&state, &identity, &body, &ip, now()).await?;
+    let id = raise(&state, Raiser::Member(&identity), &body, &ip, now()).await?;
     Ok((StatusCode::CREATED, Json(RaisedOut { id })))
 }
 
@@ -208,6 +212,41 @@ struct NewPage {
     about_group: String,
     what: String,
     urgent: bool,
+    /// Not signed in: the page asks (optionally) who they are and how to reach them.
+    visitor: bool,
+    raiser_name: String,
+    raiser_contact: String,
+    /// Who else to call, from the hub's settings (empty when not set).
+    board_name: String,
+    board_phone: String,
+    hub_contact: String,
+}
+
+impl NewPage {
+    fn new(state: &AppState, identity: Option<&Identity>, csrf: &CsrfToken) -> Self {
+        let s = &state.settings.safeguarding;
+        NewPage {
+            layout: Layout::new(
+                state,
+                identity,
+                csrf,
+                "/concerns/new",
+                "Worried about someone?",
+            ),
+            errors: Errors::none(),
+            about: String::new(),
+            about_person: String::new(),
+            about_group: String::new(),
+            what: String::new(),
+            urgent: false,
+            visitor: identity.is_none(),
+            raiser_name: String::new(),
+            raiser_contact: String::new(),
+            board_name: s.adults_board_name.clone(),
+            board_phone: s.adults_board_phone.clone(),
+            hub_contact: s.hub_contact.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -229,43 +268,32 @@ pub struct NewForm {
     what: String,
     #[serde(default)]
     urgent: Option<String>,
+    /// Someone not signed in: their name and how to reach them, both optional.
+    #[serde(default)]
+    raiser_name: String,
+    #[serde(default)]
+    raiser_contact: String,
 }
 
 pub(crate) async fn view_new(
     State(state): State<AppState>,
-    SignedIn(identity): SignedIn,
+    MaybeSignedIn(identity): MaybeSignedIn,
     csrf: CsrfToken,
     Query(q): Query<NewQuery>,
 ) -> PageResult {
     let about = about_words(&state, q.person, q.group.as_deref()).await?;
-    Ok(pages::page(&NewPage {
-        layout: Layout::new(
-            &state,
-            Some(&identity),
-            &csrf,
-            "/concerns/new",
-            "Raise a safeguarding concern",
-        ),
-        errors: Errors::none(),
-        about_person: if about.is_empty() {
-            String::new()
-        } else {
-            q.person.map(|p| p.to_string()).unwrap_or_default()
-        },
-        about_group: if about.is_empty() {
-            String::new()
-        } else {
-            q.group.clone().unwrap_or_default()
-        },
-        about,
-        what: String::new(),
-        urgent: false,
-    }))
+    let mut page = NewPage::new(&state, identity.as_ref(), &csrf);
+    if !about.is_empty() {
+        page.about_person = q.person.map(|p| p.to_string()).unwrap_or_default();
+        page.about_group = q.group.clone().unwrap_or_default();
+    }
+    page.about = about;
+    Ok(pages::page(&page))
 }
 
 pub(crate) async fn view_raise(
     State(state): State<AppState>,
-    SignedIn(identity): SignedIn,
+    MaybeSignedIn(identity): MaybeSignedIn,
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     PageForm(form): PageForm<NewForm>,
@@ -277,29 +305,44 @@ pub(crate) async fn view_raise(
         what: form.what.clone(),
         urgent: form.urgent.is_some(),
     };
-    Ok(match raise(&state, &identity, &body, &ip, now()).await {
-        Ok(_) => pages::problem(
-            &state,
-            Some(&identity),
-            &csrf,
-            StatusCode::OK,
-            "Thank you: the safeguarding leads have been told",
-            &["Only the hub's safeguarding leads can see what you wrote. They may get in touch with you.", "If someone is in danger right now, call 999."],
-        ),
-        Err(Error::Field(f)) => {
-            let about = if body.about_person_id.is_some() || body.about_group_id.is_some() { form.about_name.clone() } else { String::new() };
-            pages::render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &NewPage {
-                    layout: Layout::new(&state, Some(&identity), &csrf, "/concerns/new", "Raise a safeguarding concern"),
-                    errors: f.into(),
-                    about,
-                    about_person: form.about_person.clone(),
-                    about_group: form.about_group.clone(),
-                    what: form.what.clone(),
-                    urgent: body.urgent,
-                },
+    let raiser = match &identity {
+        Some(who) => Raiser::Member(who),
+        None => Raiser::Visitor {
+            name: &form.raiser_name,
+            contact: &form.raiser_contact,
+        },
+    };
+    Ok(match raise(&state, raiser, &body, &ip, now()).await {
+        Ok(_) => {
+            let reach = if identity.is_some() {
+                "Only the hub's safeguarding leads can see what you wrote. They may get in touch with you."
+            } else if form.raiser_contact.trim().is_empty() {
+                "Only the hub's safeguarding leads can see what you wrote. You did not leave a way to reach you, so they cannot tell you what happens next."
+            } else {
+                "Only the hub's safeguarding leads can see what you wrote. They may get in touch with you the way you said."
+            };
+            pages::problem(
+                &state,
+                identity.as_ref(),
+                &csrf,
+                StatusCode::OK,
+                "Thank you: the safeguarding leads have been told",
+                &[reach, "If someone is in danger right now, call 999."],
             )
+        }
+        Err(Error::Field(f)) => {
+            let mut page = NewPage::new(&state, identity.as_ref(), &csrf);
+            page.errors = f.into();
+            if body.about_person_id.is_some() || body.about_group_id.is_some() {
+                page.about = form.about_name.clone();
+            }
+            page.about_person = form.about_person.clone();
+            page.about_group = form.about_group.clone();
+            page.what = form.what.clone();
+            page.urgent = body.urgent;
+            page.raiser_name = form.raiser_name.clone();
+            page.raiser_contact = form.raiser_contact.clone();
+            pages::render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(other) => return Err(other.into()),
     })
@@ -357,6 +400,8 @@ struct ConcernPage {
     about: String,
     about_link: Option<String>,
     raised_by: String,
+    /// How to reach someone who raised it without signing in.
+    raiser_contact: String,
     raised: String,
     what: Vec<String>,
     urgent: bool,
@@ -396,6 +441,7 @@ async fn concern_page(
                 .map(|o| format!("/directory/groups/{o}")),
             about: c.about_name,
             raised_by: c.raised_by_name,
+            raiser_contact: c.raiser_contact,
             raised: pages::when(c.raised_at),
             what: c.what.split("\n\n").map(str::to_string).collect(),
             urgent: c.urgent,

@@ -249,6 +249,7 @@ pub async fn sweep_forever(state: App) {
             limits.limits.sign_in_per_account,
             limits.limits.sign_up_per_address,
             limits.limits.reset_per_address,
+            limits.limits.concern_per_address,
         ]
         .iter()
         .map(|l| l.window_secs)

@@ -7,6 +7,7 @@ use village_domain::accounts::Role;
 use village_testkit::{on_both_backends, Backend, TestApp};
 
 on_both_backends!(
+    anyone_can_raise_a_concern_and_urgent_ones_wait_on_the_leads_home_page,
     concerns_reach_only_the_safeguarding_leads,
     an_open_concern_is_kept_when_the_person_is_forgotten,
 );
@@ -381,4 +382,142 @@ async fn an_open_concern_is_kept_when_the_person_is_forgotten(backend: Backend) 
         "the closed concern went with the person; the open one stays"
     );
     assert_eq!(list[0]["about_name"], json!("Member person"));
+}
+
+/// A visitor who is not signed in finds what to do now (999, the local number, the hub's
+/// contact) and can tell the leads, with or without a name and a way back; an urgent concern
+/// waits in the leads' notices and on their home page; a visitor's tries are limited.
+async fn anyone_can_raise_a_concern_and_urgent_ones_wait_on_the_leads_home_page(backend: Backend) {
+    let Some(app) = TestApp::start_with(backend, |s| {
+        s.safeguarding.adults_board_name = "Meadowshire Adult Social Care".into();
+        s.safeguarding.adults_board_phone = "0300 123 4567".into();
+        s.safeguarding.hub_contact = "hello@meadowfield.example".into();
+    })
+    .await
+    else {
+        return;
+    };
+    let (_, lead, _) = with_a_lead(&app).await;
+    let visitor = app.client();
+    let page = |client: &Client, path: &'static str| {
+        let (client, url) = (client.clone(), app.url(path));
+        async move {
+            let r = client.get(url).send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let (status, html) = page(&visitor, "/concerns/new").await;
+    assert_eq!(status, 200, "no sign-in needed");
+    let text = village_testkit::visible_text(&html);
+    for words in [
+        "If someone is in danger right now, call 999.",
+        "Meadowshire Adult Social Care",
+        "0300 123 4567",
+        "hello@meadowfield.example",
+        "You do not need an account.",
+    ] {
+        assert!(text.contains(words), "the page says {words:?}:\n{text}");
+    }
+    // Something missing: named, and what was typed is kept.
+    let r = app
+        .post_form(
+            &visitor,
+            "/concerns/new",
+            "/concerns/new",
+            &[
+                ("about_name", "The man at number 4"),
+                ("what", " "),
+                ("raiser_name", "Jo"),
+                ("raiser_contact", "07700 900555"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("href=\"#what\""));
+    assert!(html.contains("value=\"Jo\"") && html.contains("value=\"07700 900555\""));
+    assert!(html.contains("value=\"The man at number 4\""));
+    let r = app
+        .post_form(
+            &visitor,
+            "/concerns/new",
+            "/concerns/new",
+            &[
+                ("about_name", "The man at number 4"),
+                (
+                    "what",
+                    "He has not been seen for a week and his post is piling up.",
+                ),
+                ("urgent", "yes"),
+                ("raiser_name", "Jo"),
+                ("raiser_contact", "07700 900555"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("the safeguarding leads have been told"));
+
+    // The lead: on their home page, in their notices, and on the concern itself.
+    let (_, home) = page(&lead, "/").await;
+    let home = village_testkit::visible_text(&home);
+    assert!(
+        home.contains("1 urgent") && home.contains("1 open safeguarding concern"),
+        "the lead's home page:\n{home}"
+    );
+    let (_, notices) = page(&lead, "/notifications").await;
+    assert!(notices.contains("An urgent safeguarding concern has been raised"));
+    let (_, list) = get(&app, &lead, "/api/v1/concerns").await;
+    let id = list[0]["id"].as_i64().unwrap();
+    assert_eq!(list[0]["raised_by"], Value::Null);
+    assert_eq!(list[0]["raised_by_name"], "Jo (not signed in)");
+    assert_eq!(list[0]["raiser_contact"], "07700 900555");
+    let html = lead
+        .get(app.url(&format!("/safeguarding/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("07700 900555") && html.contains("Jo (not signed in)"));
+    // Other members see no such thing on their home page.
+    let (member, _) = app.signed_in_as(Role::Member, "mo@example.org").await;
+    let (_, home) = page(&member, "/").await;
+    assert!(!home.contains("open safeguarding"));
+
+    // Anonymous, and then limited: five tries an hour from one address (the one refused
+    // for a missing answer counts too).
+    for n in 3..=5 {
+        let r = app
+            .post_form(
+                &visitor,
+                "/concerns/new",
+                "/concerns/new",
+                &[
+                    ("about_name", "Someone"),
+                    ("what", "I am worried about them."),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 200, "try {n}");
+    }
+    let r = app
+        .post_form(
+            &visitor,
+            "/concerns/new",
+            "/concerns/new",
+            &[
+                ("about_name", "Someone"),
+                ("what", "I am worried about them."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 429, "the sixth try in an hour waits");
+    let (_, list) = get(&app, &lead, "/api/v1/concerns").await;
+    assert_eq!(list.as_array().unwrap().len(), 4);
+    assert_eq!(list[1]["raised_by_name"], "Someone who did not sign in");
 }

@@ -408,7 +408,7 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<()> {
         &mut tx,
         &NewRound {
             name: "Meadowfield community fund 2027",
-            about: "What should next year's £12,000 make possible? Share your ideas now; groups bid from next month.",
+            about: "What should next year's £12,000 make possible? Share your ideas now. Groups can already put in a bid, until the bids are checked.",
             space_id: None,
             pot_pence: 1_200_000,
             max_bid_pence: 250_000,

@@ -166,11 +166,16 @@ fn place_words(record: &Value) -> String {
                 .and_then(|a| a.get("postal_code"))
                 .and_then(Value::as_str)
                 .unwrap_or("");
-            [name, postcode]
+            let words = [name, postcode]
                 .into_iter()
                 .filter(|s| !s.is_empty())
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(", ");
+            if words.is_empty() {
+                "No fixed place".into()
+            } else {
+                words
+            }
         }
         None => "No fixed place".into(),
     }
@@ -620,11 +625,17 @@ pub(crate) async fn view_offer_get(
         who: ages_words(index.minimum_age, index.maximum_age),
         when: index.schedules.iter().map(|s| s.words()).collect(),
         when_notes,
-        place: location
+        // A place with no name but an address (a listing given only a postcode) is its
+        // address; "No fixed place" only when there is neither.
+        place: match location
             .and_then(|l| l.get("name"))
             .and_then(Value::as_str)
-            .unwrap_or("No fixed place")
-            .to_string(),
+            .filter(|n| !n.trim().is_empty())
+        {
+            Some(name) => name.to_string(),
+            None if !address.is_empty() => String::new(),
+            None => "No fixed place".into(),
+        },
         address,
         access,
         cost: cost_words(&record),

@@ -8,6 +8,7 @@ use village_store::Db;
 use village_testkit::{on_both_backends, Backend, TestApp};
 
 on_both_backends!(
+    an_offer_with_only_a_postcode_says_where_it_is,
     an_offer_listed_by_the_test_kit_is_found_everywhere,
     the_fail_feed_is_refused_and_nothing_is_written,
     an_import_holding_a_nul_names_the_file_and_field,
@@ -3474,4 +3475,32 @@ async fn an_import_leaves_every_page_of_the_directory_seen_by_all(backend: Backe
         seen_by_all, pages,
         "pages of dir_services seen by all after the import"
     );
+}
+
+/// An offer whose place has a postcode but no name says the postcode, never "No fixed
+/// place" beside it; one with no place says "No fixed place".
+async fn an_offer_with_only_a_postcode_says_where_it_is(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let placed = app
+        .offer(
+            "Street chess",
+            json!({"service_at_locations": [{"id": "4b9a1c52-4a61-4c6f-9a53-2f1f2b7c9e01", "location": {
+                "id": "4b9a1c52-4a61-4c6f-9a53-2f1f2b7c9e02", "location_type": "physical",
+                "addresses": [{"id": "4b9a1c52-4a61-4c6f-9a53-2f1f2b7c9e03", "address_1": "",
+                    "city": "Meadowfield", "state_province": "", "postal_code": "MF1 2AB",
+                    "country": "GB", "address_type": "physical"}]}}]}),
+        )
+        .await;
+    let nowhere = app.offer("Phone friends", json!({})).await;
+    for (id, says, not) in [
+        (&placed, "MF1 2AB", "No fixed place"),
+        (&nowhere, "No fixed place", "MF1 2AB"),
+    ] {
+        let (status, html) = app.page(&format!("/directory/offers/{id}")).await;
+        assert_eq!(status, 200);
+        let text = village_testkit::visible_text(&html);
+        assert!(text.contains(says) && !text.contains(not), "{id}:\n{text}");
+    }
 }

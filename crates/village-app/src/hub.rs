@@ -36,6 +36,12 @@ pub async fn ready(state: &App) -> Result<(), StoreError> {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Waiting {
     pub unread_notices: i64,
+    /// Invitations into someone's circle, waiting for an answer.
+    pub circle_invitations: usize,
+    /// Connectors who offered to walk alongside the person, waiting for an answer.
+    pub connector_offers: usize,
+    /// Introductions a connector made ready, waiting for the person to send them.
+    pub introductions_to_send: usize,
     /// (open, urgent), for safeguarding leads only.
     pub concerns: Option<(i64, i64)>,
 }
@@ -51,10 +57,28 @@ pub async fn home(
     let Some(who) = who else {
         return Ok((counts, None));
     };
-    let unread_notices = {
-        let mut c = state.store.conn().await?;
-        village_store::connections::unread_notifications(&mut c, who.user.id).await?
-    };
+    let me = who.user.id;
+    let mut c = state.store.conn().await?;
+    let unread_notices = village_store::connections::unread_notifications(&mut c, me).await?;
+    let circle_invitations = village_store::people::memberships(&mut c, me)
+        .await?
+        .iter()
+        .filter(|m| m.status == village_domain::people::circle::LinkStatus::Invited)
+        .count();
+    let connector_offers = village_store::people::connectors_of(&mut c, me)
+        .await?
+        .iter()
+        .filter(|l| l.status == "offered")
+        .count();
+    let introductions_to_send = village_store::connections::introductions_of_person(&mut c, me)
+        .await?
+        .iter()
+        .filter(|i| {
+            i.state == village_domain::connections::introduction::State::Requested
+                && i.requested_by != Some(me)
+        })
+        .count();
+    drop(c);
     let concerns = if who.may(village_domain::access::Action::HandleConcerns) {
         Some(crate::safeguarding::open_counts(state, who).await?)
     } else {
@@ -64,6 +88,9 @@ pub async fn home(
         counts,
         Some(Waiting {
             unread_notices,
+            circle_invitations,
+            connector_offers,
+            introductions_to_send,
             concerns,
         }),
     ))

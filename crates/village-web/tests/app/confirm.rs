@@ -98,6 +98,10 @@ async fn ending_a_relationship_asks_first_and_then_says_what_happened(backend: B
             .await;
         assert_eq!(r.status(), 303, "add {name}");
     }
+    // What waits for Kim is on her home page, until she answers.
+    let waiting = "Someone has asked you into their circle of support";
+    let (_, home) = read(&app, &kim.client, "/").await;
+    assert!(visible_text(&home).contains(waiting), "Kim's home page");
     let (_, invited) = read(&app, &kim.client, "/me/circle").await;
     let entry: i64 = invited
         .split("/me/circle/invitations/")
@@ -111,6 +115,23 @@ async fn ending_a_relationship_asks_first_and_then_says_what_happened(backend: B
             .await
             .status(),
         303
+    );
+
+    let (_, home) = read(&app, &kim.client, "/").await;
+    assert!(!visible_text(&home).contains(waiting), "answered");
+    let r = app
+        .post_form(
+            &connie,
+            "/connector/people",
+            "/connector/people",
+            &[("email", "kim@example.org")],
+        )
+        .await;
+    assert_eq!(r.status(), 303, "Connie offers to walk alongside Kim");
+    let (_, home) = read(&app, &kim.client, "/").await;
+    assert!(
+        visible_text(&home).contains("A connector has offered to walk alongside you"),
+        "Kim's home page"
     );
 
     // Kim leaves Pat's circle.

@@ -1,5 +1,6 @@
 // Screenshots of the hub as each demo person sees it, at 1280 and 320 px wide, into
-// docs/screens/ (full pages, PNG), so anyone can see the hub without running it.
+// docs/screens/ (PNG, the whole page up to 2,400 px tall, JavaScript off), so anyone can
+// see the hub without running it.
 // Run: scripts/screens (builds village, starts a demo hub, and calls this).
 import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -16,6 +17,7 @@ const SHOTS = [
   [null, 'directory-search', '/directory?q=walk&postcode=MF1+2AB&within=5'],
   [null, 'offer', OFFER],
   [null, 'offer-history', `${OFFER}/history`],
+  [null, 'worried-about-someone', '/concerns/new'],
   ['grace@meadowfield.example', 'home-member', '/'],
   ['grace@meadowfield.example', 'profile', '/me/profile'],
   ['grace@meadowfield.example', 'circle', '/me/circle'],
@@ -56,7 +58,13 @@ try {
       } else {
         await page.goto(hub.base + path);
       }
-      await page.screenshot({ path: join(OUT, `${name}-${width}.png`), fullPage: true });
+      // The whole page, up to 2,400 px tall (the directory's full list would be ten times that).
+      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      await page.screenshot({
+        path: join(OUT, `${name}-${width}.png`),
+        fullPage: true,
+        clip: { x: 0, y: 0, width, height: Math.min(height, 2400) },
+      });
     }
     console.log(`${name}: ${who ?? 'signed out'}`);
   }

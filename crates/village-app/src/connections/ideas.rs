@@ -42,6 +42,9 @@ pub struct Ideas {
     pub needs_home: bool,
     /// They gave a home area, but it is not a postcode this hub knows.
     pub home_unknown: bool,
+    /// The profile says nothing to suggest from (no interests, words, home area, free times,
+    /// access needs or communities): the page asks for a few answers instead of guessing.
+    pub needs_profile: bool,
     /// Offers they saved, by id and name (some may no longer be listed).
     pub saved: Vec<(String, String)>,
     pub dismissed: Vec<(String, String, String)>,
@@ -161,37 +164,51 @@ pub async fn ideas(
         )
     };
     let kept = kept.filter(|_| state.settings.suggestions.keep);
-    let worked_out = match kept.and_then(|(k, ideas)| {
-        (k == key)
-            .then(|| serde_json::from_str::<WorkedOut>(&ideas).ok())
-            .flatten()
-    }) {
-        Some(w) => w,
-        None => {
-            let kept_places = Some((&*state.kept_places, generation));
-            let w = work_out(
-                &mut c,
-                &seeker,
-                &query,
-                kept_places,
-                &dismissed,
-                weights,
-                limit,
-            )
-            .await?;
-            // Keeping them is only a saving: if it fails, the person still gets their ideas.
-            let text = state
-                .settings
-                .suggestions
-                .keep
-                .then(|| serde_json::to_string(&w).ok())
-                .flatten();
-            if let Some(text) = text {
-                if let Err(e) = store::keep_ideas(&mut c, person_id, scope, &key, &text, t).await {
-                    tracing::warn!(error = %e, "could not keep the suggestions worked out");
+    // Nothing to go on: any "idea" would be a guess (a bereavement café for someone who has
+    // said nothing), so none are made until the person says a little about themselves.
+    out.needs_profile = seeker.interests.is_empty()
+        && seeker.keywords.is_empty()
+        && seeker.home.is_none()
+        && seeker.free_times.is_empty()
+        && seeker.needs.is_empty()
+        && seeker.communities.is_empty();
+    let worked_out = if out.needs_profile {
+        WorkedOut::default()
+    } else {
+        match kept.and_then(|(k, ideas)| {
+            (k == key)
+                .then(|| serde_json::from_str::<WorkedOut>(&ideas).ok())
+                .flatten()
+        }) {
+            Some(w) => w,
+            None => {
+                let kept_places = Some((&*state.kept_places, generation));
+                let w = work_out(
+                    &mut c,
+                    &seeker,
+                    &query,
+                    kept_places,
+                    &dismissed,
+                    weights,
+                    limit,
+                )
+                .await?;
+                // Keeping them is only a saving: if it fails, the person still gets their ideas.
+                let text = state
+                    .settings
+                    .suggestions
+                    .keep
+                    .then(|| serde_json::to_string(&w).ok())
+                    .flatten();
+                if let Some(text) = text {
+                    if let Err(e) =
+                        store::keep_ideas(&mut c, person_id, scope, &key, &text, t).await
+                    {
+                        tracing::warn!(error = %e, "could not keep the suggestions worked out");
+                    }
                 }
+                w
             }
-            w
         }
     };
     out.needs_home = worked_out.needs_home;
@@ -235,7 +252,7 @@ pub async fn ideas(
 const CACHE_FORMAT: u32 = 1;
 
 /// Suggestions as worked out, and kept (see `village_store::connections::cached_ideas`).
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 struct WorkedOut {
     needs_home: bool,
     ideas: Vec<KeptIdea>,

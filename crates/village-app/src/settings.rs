@@ -89,6 +89,8 @@ pub struct HubSettings {
     /// Who can join when the hub first starts: `open` or `invite_only`. Hub admins can
     /// change it later on the invitations page.
     pub sign_up: SignUpMode,
+    /// How pages say distances: `miles` (the default) or `km`.
+    pub distances: village_domain::directory::geo::DistanceUnit,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -159,6 +161,7 @@ impl Default for HubSettings {
             name: "Village".into(),
             description: "A place for the people, groups and neighbours round here to find each other, help each other and decide things together.".into(),
             sign_up: SignUpMode::Open,
+            distances: Default::default(),
         }
     }
 }

@@ -114,6 +114,7 @@ pub async fn ideas(
         .map(|d| chrono::Datelike::year(&d))
         .unwrap_or(2026);
     let mut seeker = Seeker::from_profile(&sections, home, this_year, preferences);
+    seeker.unit = state.settings.hub.distances;
     let marks = store::marks(&mut c, person_id).await?;
     seeker.dismissed_categories = store::dismissed_terms(&mut c, person_id)
         .await?

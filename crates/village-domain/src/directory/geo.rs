@@ -257,15 +257,66 @@ pub fn cell(p: LatLon) -> i64 {
     row * CELL_ROW + col
 }
 
-/// Distance in plain words: "400 m away", "1.2 km away", "12 km away".
-pub fn distance_words(km: f64) -> String {
-    let metres = ((km * 1000.0) / 100.0).round().max(1.0) * 100.0;
-    if metres < 1000.0 {
-        format!("{metres:.0} m away")
-    } else if km < 9.95 {
-        format!("{km:.1} km away")
-    } else {
-        format!("{km:.0} km away")
+/// How a hub says distances: miles (as most people in Britain think of them) or kilometres.
+/// Stored and searched in kilometres either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DistanceUnit {
+    #[default]
+    Miles,
+    Km,
+}
+
+/// Kilometres in a mile.
+pub const KM_PER_MILE: f64 = 1.609_344;
+
+impl DistanceUnit {
+    /// Kilometres in one of this unit.
+    pub fn km(self) -> f64 {
+        match self {
+            DistanceUnit::Miles => KM_PER_MILE,
+            DistanceUnit::Km => 1.0,
+        }
+    }
+
+    /// "1 mile", "2.5 miles", "3 km": a number of this unit, for labels.
+    pub fn amount(self, n: f64) -> String {
+        let n_words = if (n - n.round()).abs() < 0.05 {
+            format!("{:.0}", n.round())
+        } else {
+            format!("{n:.1}")
+        };
+        match self {
+            DistanceUnit::Miles if n_words == "1" => "1 mile".into(),
+            DistanceUnit::Miles => format!("{n_words} miles"),
+            DistanceUnit::Km => format!("{n_words} km"),
+        }
+    }
+}
+
+/// Distance in plain words. In miles: "0.3 miles away", "1 mile away", "2.5 miles away",
+/// "12 miles away". In kilometres: "400 m away", "1.2 km away", "12 km away".
+pub fn distance_words(km: f64, unit: DistanceUnit) -> String {
+    match unit {
+        DistanceUnit::Km => {
+            let metres = ((km * 1000.0) / 100.0).round().max(1.0) * 100.0;
+            if metres < 1000.0 {
+                format!("{metres:.0} m away")
+            } else if km < 9.95 {
+                format!("{km:.1} km away")
+            } else {
+                format!("{km:.0} km away")
+            }
+        }
+        DistanceUnit::Miles => {
+            let miles = (km / KM_PER_MILE).max(0.0);
+            let shown = if miles < 9.95 {
+                ((miles * 10.0).round() / 10.0).max(0.1)
+            } else {
+                miles.round()
+            };
+            format!("{} away", DistanceUnit::Miles.amount(shown))
+        }
     }
 }
 
@@ -528,11 +579,19 @@ mod tests {
             assert!((d - 262.0).abs() < 2.0, "{d}");
             assert_eq!(distance_km(m, m), 0.0);
         }
-        assert_eq!(distance_words(0.43), "400 m away");
-        assert_eq!(distance_words(1.24), "1.2 km away");
-        assert_eq!(distance_words(12.4), "12 km away");
-        assert_eq!(distance_words(0.9996), "1.0 km away");
-        assert_eq!(distance_words(9.97), "10 km away");
+        let km = DistanceUnit::Km;
+        assert_eq!(distance_words(0.43, km), "400 m away");
+        assert_eq!(distance_words(1.24, km), "1.2 km away");
+        assert_eq!(distance_words(12.4, km), "12 km away");
+        assert_eq!(distance_words(0.9996, km), "1.0 km away");
+        assert_eq!(distance_words(9.97, km), "10 km away");
+        let miles = DistanceUnit::Miles;
+        assert_eq!(distance_words(0.43, miles), "0.3 miles away");
+        assert_eq!(distance_words(0.01, miles), "0.1 miles away");
+        assert_eq!(distance_words(1.609, miles), "1 mile away");
+        assert_eq!(distance_words(4.0, miles), "2.5 miles away");
+        assert_eq!(distance_words(3.22, miles), "2 miles away");
+        assert_eq!(distance_words(19.3, miles), "12 miles away");
     }
 
     proptest! {

@@ -280,8 +280,8 @@ impl Content {
     }
 
     /// Short plain words for the structure, to show under the text ("Free on Tuesdays
-    /// 10am to midday").
-    pub fn structure_words(&self) -> Vec<String> {
+    /// 10am to midday"), with distances in the hub's `unit`.
+    pub fn structure_words(&self, unit: crate::directory::geo::DistanceUnit) -> Vec<String> {
         let mut words = Vec::new();
         for id in &self.terms {
             if let Some(c) = crate::directory::taxonomy::category_by_id(id) {
@@ -292,7 +292,10 @@ impl Content {
             words.push(format!("Home area: {p}"));
         }
         if let Some(km) = self.max_km {
-            words.push(format!("Can get to places up to {} km away", trim_km(km)));
+            words.push(format!(
+                "Can get to places up to {} away",
+                unit.amount(km / unit.km())
+            ));
         }
         for slot in &self.slots {
             let day = Weekday::parse(&slot.day).map(|d| d.name()).unwrap_or("");
@@ -312,11 +315,6 @@ impl Content {
         }
         words
     }
-}
-
-fn trim_km(km: f64) -> String {
-    let s = format!("{km:.1}");
-    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
 }
 
 /// Check and tidy what someone entered for a section. `known_term` says whether a taxonomy
@@ -423,7 +421,7 @@ pub fn check(
                     return Err(FieldError::new(
                         "travel.max_km",
                         ErrorCode::DistanceInvalid,
-                        "Enter how far you can travel as a number of kilometres, from 0.1 to 500.",
+                        "Enter how far you can travel as a number, more than 0 and up to 300 miles (500 km).",
                     ));
                 }
                 content.max_km = Some((km * 10.0).round() / 10.0);

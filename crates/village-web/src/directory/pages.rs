@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::Value;
 use village_app::directory::records;
-use village_domain::directory::geo::{distance_km, distance_words, LatLon, Postcode};
+use village_domain::directory::geo::{distance_km, distance_words, DistanceUnit, LatLon, Postcode};
 use village_domain::directory::offer::cost_words;
 use village_domain::directory::oruk::read_service;
 use village_domain::directory::schedule::Weekday;
@@ -23,13 +23,9 @@ use village_domain::directory::taxonomy::{
 use village_store::directory::{ServiceFilter, SortOrder};
 
 const PER_PAGE: i64 = 20;
-const DISTANCES: [(&str, &str); 5] = [
-    ("1", "1 km"),
-    ("2", "2 km"),
-    ("5", "5 km"),
-    ("10", "10 km"),
-    ("25", "25 km"),
-];
+/// How far a search may reach, in the hub's unit (`within=2` is 2 miles on a hub that says
+/// miles, 2 km on one that says kilometres).
+const DISTANCES: [&str; 6] = ["1", "2", "3", "5", "10", "25"];
 const TIMES: [(&str, &str, i64, i64); 3] = [
     ("morning", "Morning (before midday)", 0, 12 * 60),
     ("afternoon", "Afternoon (midday to 5pm)", 12 * 60, 17 * 60),
@@ -118,7 +114,7 @@ struct SearchPage {
     age: String,
     free: bool,
     categories: Vec<(&'static str, &'static str, bool)>,
-    distances: Vec<(&'static str, &'static str, bool)>,
+    distances: Vec<(&'static str, String, bool)>,
     days: Vec<(&'static str, &'static str, bool)>,
     times: Vec<(&'static str, &'static str, bool)>,
     access: Vec<(&'static str, &'static str, bool)>,
@@ -181,7 +177,7 @@ fn place_words(record: &Value) -> String {
     }
 }
 
-fn view(doc: &str, from: Option<LatLon>) -> Option<ResultView> {
+fn view(doc: &str, from: Option<LatLon>, unit: DistanceUnit) -> Option<ResultView> {
     let record: Value = serde_json::from_str(doc).ok()?;
     let (index, _) = read_service(&record).ok()?;
     let distance = from.and_then(|centre| {
@@ -190,7 +186,7 @@ fn view(doc: &str, from: Option<LatLon>) -> Option<ResultView> {
             .iter()
             .map(|p| distance_km(centre, p.point))
             .reduce(f64::min)
-            .map(distance_words)
+            .map(|km| distance_words(km, unit))
     });
     let summary: String = index.description.chars().take(220).collect();
     let summary = if index.description.chars().count() > 220 {
@@ -251,10 +247,12 @@ pub(crate) async fn view_search_get(
     let led = !q.led.is_empty();
     let mut errors = Errors::none();
     let page = q.page.trim().parse::<i64>().unwrap_or(1).clamp(1, 10_000);
+    let unit = state.settings.hub.distances;
     let within_km = DISTANCES
         .iter()
-        .find(|(code, _)| *code == q.within)
-        .and_then(|(code, _)| code.parse::<f64>().ok());
+        .find(|code| **code == q.within)
+        .and_then(|code| code.parse::<f64>().ok())
+        .map(|n| n * unit.km());
     let age = match q.age.trim() {
         "" => None,
         text => match text.parse::<i64>() {
@@ -397,7 +395,10 @@ pub(crate) async fn view_search_get(
                 .collect(),
             distances: DISTANCES
                 .iter()
-                .map(|(code, label)| (*code, *label, *code == q.within))
+                .map(|code| {
+                    let n = code.parse::<f64>().unwrap_or(0.0);
+                    (*code, unit.amount(n), *code == q.within)
+                })
                 .collect(),
             days: Weekday::ALL
                 .iter()
@@ -462,7 +463,7 @@ pub(crate) async fn view_search_get(
             },
             results: rows
                 .iter()
-                .filter_map(|(_, doc)| view(doc, centre))
+                .filter_map(|(_, doc)| view(doc, centre, state.settings.hub.distances))
                 .collect(),
             prev: (page > 1).then(|| link(page - 1)),
             next: (if more { full_page } else { page < pages_total }).then(|| link(page + 1)),
@@ -748,7 +749,10 @@ pub(crate) async fn view_group_get(
             .or_else(|| field("url"))
             .as_deref()
             .and_then(web_link),
-        offers: rows.iter().filter_map(|(_, doc)| view(doc, None)).collect(),
+        offers: rows
+            .iter()
+            .filter_map(|(_, doc)| view(doc, None, state.settings.hub.distances))
+            .collect(),
         concern_href: format!(
             "/concerns/new?group={}",
             form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()

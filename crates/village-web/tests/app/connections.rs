@@ -281,7 +281,7 @@ async fn suggestions_keep_hard_constraints_and_say_why(backend: Backend) {
         reasons,
         vec![
             "Tuesdays 10am to midday, when you're free",
-            "1.0 km away",
+            "0.6 miles away",
             "Arts and making: one of your interests",
             "Mentions singing",
             "Step-free access",

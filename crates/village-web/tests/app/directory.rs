@@ -1030,7 +1030,7 @@ async fn people_find_offers_on_the_directory_pages(backend: Backend) {
         "words and distance together"
     );
     assert!(
-        html.contains(" m away)") || html.contains(" km away)"),
+        html.contains(" miles away)") || html.contains(" mile away)"),
         "distances are shown"
     );
     assert!(!html.contains("Leeds"));
@@ -1105,7 +1105,7 @@ async fn people_find_offers_on_the_directory_pages(backend: Backend) {
         .unwrap_or("");
     assert_eq!(first, "Allotment taster", "name order, A to Z");
     let (_, near) = page("/directory?q=walking&postcode=MF3+7GL&sort=nearest".into()).await;
-    assert!(near.contains(" km away)") || near.contains(" m away)"));
+    assert!(near.contains(" miles away)") || near.contains(" mile away)"));
     // The library runs several offers, all on one group page.
     let services = village_app::demo::directory::services();
     let org = services

@@ -8,6 +8,7 @@ use village_domain::people::{Section, Visibility};
 use village_testkit::{on_both_backends, Backend, TestApp};
 
 on_both_backends!(
+    distances_are_in_miles_unless_the_hub_says_kilometres,
     the_access_matrix_holds_on_pages_and_the_api,
     a_supporters_edit_is_kept_with_their_name_and_can_be_undone,
     forget_me_leaves_no_trace,
@@ -1464,5 +1465,67 @@ async fn people_saving_at_the_same_moment_all_succeed(backend: Backend) {
         let last = SAVES - 1;
         assert_eq!(profile["story"]["text"], json!(format!("story {n} {last}")));
         assert_eq!(profile["gifts"]["text"], json!(format!("gifts {n} {last}")));
+    }
+}
+
+/// A hub says distances in miles unless its settings say kilometres: the travel question is
+/// asked in the hub's unit, kept in kilometres, and said back in the unit.
+async fn distances_are_in_miles_unless_the_hub_says_kilometres(backend: Backend) {
+    for unit in [
+        village_domain::directory::geo::DistanceUnit::Miles,
+        village_domain::directory::geo::DistanceUnit::Km,
+    ] {
+        let Some(app) = TestApp::start_with(backend, |s| s.hub.distances = unit).await else {
+            return;
+        };
+        let pat = app.member("pat@example.org", false).await;
+        let r = app
+            .post_form(
+                &pat.client,
+                "/me/profile/travel",
+                "/me/profile/travel",
+                &[
+                    ("text", "I take the bus."),
+                    ("visibility", "only_me"),
+                    ("travel.postcode", ""),
+                    ("travel.max_km", "2"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303, "{unit:?}");
+        let (_, me) = app.get_json(&pat.client, "/api/v1/me/profile").await;
+        let km = me["travel"]["max_km"].as_f64().unwrap();
+        let (said, form_label, want_km) = match unit {
+            village_domain::directory::geo::DistanceUnit::Miles => {
+                ("Can get to places up to 2 miles away", "in miles?", 3.2)
+            }
+            village_domain::directory::geo::DistanceUnit::Km => {
+                ("Can get to places up to 2 km away", "in kilometres?", 2.0)
+            }
+        };
+        assert!((km - want_km).abs() < 0.01, "{unit:?}: kept as {km} km");
+        let html = pat
+            .client
+            .get(app.url("/me/profile"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains(said), "{unit:?}: the profile says {said:?}");
+        let html = pat
+            .client
+            .get(app.url("/me/profile/travel"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains(form_label) && html.contains("value=\"2\""),
+            "{unit:?}: asked and shown in the hub's unit"
+        );
     }
 }

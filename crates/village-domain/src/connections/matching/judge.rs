@@ -253,7 +253,7 @@ pub(super) fn judge(
         let reach = seeker.max_km.unwrap_or(DEFAULT_REACH_KM);
         score += w.distance * (1.0 - d / reach).max(0.0);
         if explain {
-            reasons.push(distance_words(d));
+            reasons.push(distance_words(d, seeker.unit));
         }
     }
     // Interests: Village categories are known from the facts; other terms from the record.

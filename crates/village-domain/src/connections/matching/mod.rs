@@ -141,6 +141,8 @@ pub struct Seeker {
     pub preferences: Preferences,
     /// One entry for each category of each offer they dismissed.
     pub dismissed_categories: Vec<String>,
+    /// How reasons say distances (the hub's setting).
+    pub unit: crate::directory::geo::DistanceUnit,
 }
 
 /// Words in a profile that say someone belongs to a community an offer may be for. Only

@@ -163,7 +163,7 @@ fn the_best_fit_comes_first_with_true_reasons() {
         ranked[0].reasons,
         vec![
             "Tuesdays 10am to midday, when you're free".to_string(),
-            "1.2 km away".into(),
+            "0.7 miles away".into(),
             "Arts and making: one of your interests".into(),
             "Mentions singing".into(),
             "Step-free access".into(),
@@ -331,6 +331,7 @@ fn arb_seeker() -> impl Strategy<Value = Seeker> {
                         free: prefs.1,
                     },
                     dismissed_categories: dismissed.into_iter().map(|i| p[i].to_string()).collect(),
+                    unit: Default::default(),
                 }
             },
         )

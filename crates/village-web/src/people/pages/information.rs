@@ -160,7 +160,7 @@ pub(crate) async fn view_everything(
         sections: view
             .sections
             .iter()
-            .map(|s| section_view(s, "/me/profile"))
+            .map(|s| section_view(s, "/me/profile", state.settings.hub.distances))
             .collect(),
         history: doc
             .profile_history

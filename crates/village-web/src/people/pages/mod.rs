@@ -27,6 +27,7 @@ use village_app::people::{
 };
 use village_app::Error;
 use village_domain::access::people::Relationship;
+use village_domain::directory::geo::DistanceUnit;
 use village_domain::directory::schedule::Weekday;
 use village_domain::directory::taxonomy::{Access, CATEGORIES};
 use village_domain::error::ErrorCode;
@@ -44,7 +45,7 @@ pub struct SectionView {
     pub empty: bool,
 }
 
-fn section_view(shown: &Shown, edit_base: &str) -> SectionView {
+fn section_view(shown: &Shown, edit_base: &str, unit: DistanceUnit) -> SectionView {
     let q = shown.section.question();
     let paragraphs = if shown.section == Section::BirthYear {
         shown
@@ -66,7 +67,7 @@ fn section_view(shown: &Shown, edit_base: &str) -> SectionView {
         key: shown.section.key(),
         heading: q.heading,
         paragraphs,
-        facts: shown.content.structure_words(),
+        facts: shown.content.structure_words(unit),
         who_sees: shown.visibility.words(),
         edit_href: shown
             .editable
@@ -126,7 +127,7 @@ pub(crate) async fn view_my_profile(
         sections: view
             .sections
             .iter()
-            .map(|s| section_view(s, "/me/profile"))
+            .map(|s| section_view(s, "/me/profile", state.settings.hub.distances))
             .collect(),
         history_href: Some("/me/profile/history".into()),
         conversations_href: Some("/me/conversations".into()),
@@ -199,7 +200,7 @@ pub(crate) async fn view_person(
         sections: view
             .sections
             .iter()
-            .map(|s| section_view(s, &base))
+            .map(|s| section_view(s, &base, state.settings.hub.distances))
             .collect(),
         history_href: supporter.then(|| format!("/people/{id}/history")),
         conversations_href: connector.then(|| format!("/people/{id}/conversations")),

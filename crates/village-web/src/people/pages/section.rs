@@ -23,7 +23,10 @@ pub(super) struct SectionPage {
     pub(super) who_sees: &'static str,
     pub(super) categories: Vec<(&'static str, &'static str, &'static str, bool)>,
     pub(super) postcode: String,
+    /// How far they can travel, in the hub's unit.
     pub(super) max_km: String,
+    /// The question for the distance, in the hub's unit.
+    pub(super) distance_label: &'static str,
     pub(super) slots: Vec<(String, String, String)>,
     pub(super) days: Vec<(&'static str, &'static str)>,
     pub(super) access: Vec<(&'static str, &'static str, bool, bool)>,
@@ -54,6 +57,7 @@ pub(super) fn section_page(
     for _ in 0..3 {
         slots.push((String::new(), String::new(), String::new()));
     }
+    let unit = state.settings.hub.distances;
     SectionPage {
         layout: Layout::new(state, Some(identity), csrf, &base, q.heading),
         errors,
@@ -99,7 +103,18 @@ pub(super) fn section_page(
             Vec::new()
         },
         postcode: content.postcode.clone().unwrap_or_default(),
-        max_km: content.max_km.map(|k| k.to_string()).unwrap_or_default(),
+        max_km: content
+            .max_km
+            .map(|km| {
+                let n = ((km / unit.km()) * 10.0).round() / 10.0;
+                let text = format!("{n:.1}");
+                text.strip_suffix(".0").map(str::to_string).unwrap_or(text)
+            })
+            .unwrap_or_default(),
+        distance_label: match unit {
+            DistanceUnit::Miles => "How far can you get to, in miles? (optional)",
+            DistanceUnit::Km => "How far can you get to, in kilometres? (optional)",
+        },
         slots: if section == Section::Availability {
             slots
         } else {
@@ -153,7 +168,7 @@ pub struct SectionForm {
 pub(crate) fn fuzz_section_form(body: &[u8]) {
     if let Ok(form) = serde_html_form::from_bytes::<SectionForm>(body) {
         for section in Section::ALL {
-            let (content, _) = form.content(*section);
+            let (content, _) = form.content(*section, DistanceUnit::Miles);
             let _ = village_domain::people::profile::check(*section, content, |_| true, 2026);
         }
     }
@@ -162,7 +177,11 @@ pub(crate) fn fuzz_section_form(body: &[u8]) {
 impl SectionForm {
     /// What was entered for `section`, and a problem with a number that could not be read
     /// (the rest is kept, to show the form again with everything as typed).
-    fn content(&self, section: Section) -> (Content, Option<village_domain::accounts::FieldError>) {
+    fn content(
+        &self,
+        section: Section,
+        unit: DistanceUnit,
+    ) -> (Content, Option<village_domain::accounts::FieldError>) {
         let mut problem = None;
         let mut c = Content {
             text: self.text.clone(),
@@ -174,13 +193,14 @@ impl SectionForm {
                 c.postcode = Some(self.postcode.clone()).filter(|p| !p.trim().is_empty());
                 let km = self.max_km.trim();
                 if !km.is_empty() {
-                    match km.parse() {
-                        Ok(n) => c.max_km = Some(n),
+                    match km.parse::<f64>() {
+                        // Typed in the hub's unit, kept in kilometres.
+                        Ok(n) => c.max_km = Some(n * unit.km()),
                         Err(_) => {
                             problem = Some(village_domain::accounts::FieldError::new(
                                 "travel.max_km",
                                 ErrorCode::DistanceInvalid,
-                                "Enter how far you can travel as a number of kilometres, like 5.",
+                                "Enter how far you can travel as a number, like 3.",
                             ))
                         }
                     }
@@ -283,7 +303,7 @@ pub(super) async fn section_post(
         page.max_km = form.max_km.trim().to_string();
         pages::render(StatusCode::UNPROCESSABLE_ENTITY, &page)
     };
-    let (content, problem) = form.content(section);
+    let (content, problem) = form.content(section, state.settings.hub.distances);
     if let Some(e) = problem {
         return Ok(shown_again(&content, e.into()));
     }

@@ -54,8 +54,8 @@ test('join, sign in, account and sign out with the keyboard alone', async () => 
   assert.match(await page.locator('h1').innerText(), /Welcome, Keyboard Kim/);
   await tabTo(page, 'the finish joining button', byText('Finish joining'));
   await page.keyboard.press('Enter');
-  await page.waitForURL(/\/account\?done=welcome$/);
-  assert.match(await page.locator('h1').innerText(), /Your account/);
+  await page.waitForURL(/\/welcome$/);
+  assert.match(await page.locator('h1').innerText(), /Welcome, Keyboard Kim/);
 
   await tabTo(page, 'the sign out button', byText('Sign out'));
   await page.keyboard.press('Enter');

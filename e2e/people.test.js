@@ -4,7 +4,7 @@
 // Every page passes axe-core (WCAG 2.2 AA) and fits a 320 px wide screen.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHub, launch, axeViolations, signIn, MEMBER, brokenWords } from './harness.js';
+import { startHub, launch, axeViolations, signIn, MEMBER, brokenWords, newestEmail } from './harness.js';
 
 const CONNECTOR = 'sam.okafor@meadowfield.example';
 
@@ -177,4 +177,42 @@ test('a member keeps their profile, circle and connectors; a connector sees only
   await samContext.close();
   await axeContext.close();
   await noJs.close();
+});
+
+test('a new member is welcomed with three skippable questions that lead to ideas citing the answers', async () => {
+  const noJs = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 700 } });
+  const page = await noJs.newPage();
+  const axeContext = await browser.newContext({ bypassCSP: true, viewport: { width: 320, height: 700 } });
+  const axePage = await axeContext.newPage();
+  await page.goto(`${hub.base}/sign-up`);
+  await page.fill('#email', 'newcomer.ngozi@example.org');
+  await page.fill('#display_name', 'Ngozi');
+  await page.fill('#password', 'quiet harbour lighthouse');
+  await page.click('form button[type=submit].button');
+  const mail = newestEmail(hub.dataDir);
+  await page.goto(mail.match(/http:\/\/[0-9.:]+\/sign-up\/[A-Za-z0-9_-]+/)[0]);
+  await page.click('form button[type=submit].button');
+  assert.match(new URL(page.url()).pathname, /^\/welcome$/, 'a new member lands on the welcome page, not account settings');
+  assert.match(await page.locator('h1').innerText(), /Welcome, Ngozi/);
+  await signIn(axePage, hub.base, 'newcomer.ngozi@example.org', 'quiet harbour lighthouse');
+  for (const path of ['/welcome', '/me/profile/interests?start=1', '/me/profile/travel?start=2', '/me/profile/availability?start=3']) {
+    await axePage.goto(hub.base + path);
+    await check(axePage, path);
+  }
+  // Question 1: what you enjoy.
+  await page.getByRole('link', { name: 'Start' }).click();
+  assert.match(await page.locator('main').innerText(), /question 1 of 3/);
+  await page.getByLabel('Arts and making').check();
+  await page.getByRole('button', { name: 'Save and go on' }).click();
+  // Question 2: where, skipped.
+  assert.match(await page.locator('main').innerText(), /question 2 of 3/);
+  await page.getByRole('link', { name: 'Skip this question' }).click();
+  // Question 3: when you are free, skipped; then ideas.
+  assert.match(await page.locator('main').innerText(), /question 3 of 3/);
+  await page.getByRole('link', { name: 'Skip this question' }).click();
+  assert.match(new URL(page.url()).pathname, /^\/me\/ideas$/);
+  const ideas = await page.locator('main').innerText();
+  assert.match(ideas, /Arts and making: one of your interests/, 'the ideas cite the answer');
+  await noJs.close();
+  await axeContext.close();
 });

@@ -301,6 +301,7 @@ fn page_routes() -> Router<AppState> {
             get(crate::people::pages::view_person_section_get)
                 .post(crate::people::pages::view_person_section_post),
         )
+        .route("/welcome", get(crate::people::pages::view_welcome))
         // People: the circle of support and connectors
         .route(
             "/me/circle",

@@ -34,7 +34,7 @@ async fn joining_signing_in_and_out_work(backend: Backend) {
     let browser = app.client();
     let r = app.sign_up(&browser, "Ada@Example.org", "Ada").await;
     assert_eq!(r.status(), 303);
-    assert_eq!(r.headers()["location"], "/account?done=welcome");
+    assert_eq!(r.headers()["location"], "/welcome");
     let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
@@ -1041,7 +1041,7 @@ async fn invite_only_hubs_need_an_unused_invite(backend: Backend) {
     }
     let r = app.post_form(&guest, &links[0], &links[0], &[]).await;
     assert_eq!(r.status(), 303);
-    assert_eq!(r.headers()["location"], "/account?done=welcome");
+    assert_eq!(r.headers()["location"], "/welcome");
     let r = app.post_form(&quin, &links[1], &links[1], &[]).await;
     assert_eq!(r.status(), 409);
     assert!(r

@@ -112,7 +112,7 @@ async fn a_join_link_makes_the_account_once(backend: Backend) {
     assert!(html.contains("Welcome, Lee") && html.contains("Finish joining"));
     let r = app.post_form(&browser, &link, &link, &[]).await;
     assert_eq!(r.status(), 303);
-    assert_eq!(r.headers()["location"], "/account?done=welcome");
+    assert_eq!(r.headers()["location"], "/welcome");
     let (_, me) = app
         .call(&browser, reqwest::Method::GET, "/api/v1/me", None)
         .await;

@@ -189,7 +189,7 @@ pub(crate) async fn view_finish_joining_post(
     match finish_joining(&state, &token, &ip, now).await {
         Ok(Some(user)) => {
             let cookie = auth::start_session(&state, user.id, now).await?;
-            let mut response = Redirect::to("/account?done=welcome").into_response();
+            let mut response = Redirect::to("/welcome").into_response();
             response.headers_mut().append(header::SET_COOKIE, cookie);
             Ok(response)
         }

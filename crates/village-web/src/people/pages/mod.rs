@@ -208,3 +208,23 @@ pub(crate) async fn view_person(
         signed_in: identity.is_some(),
     }))
 }
+
+#[derive(Template)]
+#[template(path = "people/welcome.html")]
+struct WelcomePage {
+    layout: Layout,
+    name: String,
+}
+
+/// Where a new member lands after joining: the first steps (three questions, each
+/// skippable, then ideas), or the home page.
+pub(crate) async fn view_welcome(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+) -> PageResult {
+    Ok(pages::page(&WelcomePage {
+        layout: Layout::new(&state, Some(&identity), &csrf, "/welcome", "Welcome"),
+        name: identity.user.display_name.clone(),
+    }))
+}

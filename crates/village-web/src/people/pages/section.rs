@@ -23,6 +23,8 @@ pub(super) struct SectionPage {
     pub(super) who_sees: &'static str,
     pub(super) categories: Vec<(&'static str, &'static str, &'static str, bool)>,
     pub(super) postcode: String,
+    /// On the first steps after joining: (this step, how many, where "skip" goes).
+    pub(super) step: Option<(usize, usize, String)>,
     /// How far they can travel, in the hub's unit.
     pub(super) max_km: String,
     /// The question for the distance, in the hub's unit.
@@ -59,6 +61,7 @@ pub(super) fn section_page(
     }
     let unit = state.settings.hub.distances;
     SectionPage {
+        step: None,
         layout: Layout::new(state, Some(identity), csrf, &base, q.heading),
         errors,
         back: if own {
@@ -230,6 +233,37 @@ impl SectionForm {
     }
 }
 
+/// The first steps after joining: one question a page, each skippable, then ideas.
+pub(crate) const FIRST_STEPS: [Section; 3] =
+    [Section::Interests, Section::Travel, Section::Availability];
+
+/// `?start=2`: this page is step 2 of the first steps.
+#[derive(Debug, Deserialize, Default)]
+pub struct StartQuery {
+    start: Option<usize>,
+}
+
+/// Where the first steps go after step `n` (saved or skipped).
+fn after_step(n: usize) -> String {
+    match FIRST_STEPS.get(n) {
+        Some(next) => format!("/me/profile/{}?start={}", next.key(), n + 1),
+        None => "/me/ideas".to_string(),
+    }
+}
+
+/// The step a first-steps address names, if it is this section's.
+fn step_of(start: Option<usize>, section: Section) -> Option<usize> {
+    start.filter(|n| *n >= 1 && FIRST_STEPS.get(*n - 1) == Some(&section))
+}
+
+fn with_step(mut page: SectionPage, step: Option<usize>) -> SectionPage {
+    if let Some(n) = step {
+        page.step = Some((n, FIRST_STEPS.len(), after_step(n)));
+        page.action = format!("{}?start={n}", page.action);
+    }
+    page
+}
+
 pub(super) async fn section_get(
     state: AppState,
     identity: Identity,
@@ -237,6 +271,7 @@ pub(super) async fn section_get(
     csrf: CsrfToken,
     person: i64,
     key: String,
+    start: Option<usize>,
 ) -> PageResult {
     let Some(section) = Section::parse(&key) else {
         return Ok(crate::hub::not_found_page(&state, Some(&identity), &csrf));
@@ -249,14 +284,18 @@ pub(super) async fn section_get(
     let Some(shown) = view.section(section).filter(|s| s.editable).cloned() else {
         return Ok(pages::forbidden(&state, Some(&identity), &csrf));
     };
-    Ok(pages::page(&section_page(
-        &state,
-        &identity,
-        &csrf,
-        &view,
-        &shown,
-        (&shown.content, shown.visibility),
-        Errors::none(),
+    let step = step_of(start, section).filter(|_| person == identity.user.id);
+    Ok(pages::page(&with_step(
+        section_page(
+            &state,
+            &identity,
+            &csrf,
+            &view,
+            &shown,
+            (&shown.content, shown.visibility),
+            Errors::none(),
+        ),
+        step,
     )))
 }
 
@@ -269,6 +308,7 @@ pub(super) async fn section_post(
     person: i64,
     key: String,
     form: SectionForm,
+    start: Option<usize>,
 ) -> PageResult {
     let Some(section) = Section::parse(&key) else {
         return Ok(crate::hub::not_found_page(&state, Some(&identity), &csrf));
@@ -289,6 +329,7 @@ pub(super) async fn section_post(
             None => return Ok(pages::bad_form()),
         },
     };
+    let step = step_of(start, section).filter(|_| person == identity.user.id);
     let shown_again = |content: &Content, errors: Errors| {
         let mut page = section_page(
             &state,
@@ -301,7 +342,7 @@ pub(super) async fn section_post(
         );
         // The distance as typed, even when it was not a number.
         page.max_km = form.max_km.trim().to_string();
-        pages::render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        pages::render(StatusCode::UNPROCESSABLE_ENTITY, &with_step(page, step))
     };
     let (content, problem) = form.content(section, state.settings.hub.distances);
     if let Some(e) = problem {
@@ -314,7 +355,9 @@ pub(super) async fn section_post(
     };
     match save_profile(&state, &identity, person, &[change], &ip, t).await {
         Ok(_) => {
-            let back = if person == identity.user.id {
+            let back = if let Some(n) = step {
+                after_step(n)
+            } else if person == identity.user.id {
                 "/me/profile?done=saved".to_string()
             } else {
                 format!("/people/{person}?done=saved")
@@ -335,9 +378,10 @@ pub(crate) async fn view_my_section_get(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     Path(key): Path<String>,
+    Query(q): Query<StartQuery>,
 ) -> PageResult {
     let me = identity.user.id;
-    section_get(state, identity, ip, csrf, me, key).await
+    section_get(state, identity, ip, csrf, me, key, q.start).await
 }
 
 pub(crate) async fn view_my_section_post(
@@ -346,10 +390,11 @@ pub(crate) async fn view_my_section_post(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     Path(key): Path<String>,
+    Query(q): Query<StartQuery>,
     PageForm(form): PageForm<SectionForm>,
 ) -> PageResult {
     let me = identity.user.id;
-    section_post(state, identity, ip, csrf, me, key, form).await
+    section_post(state, identity, ip, csrf, me, key, form, q.start).await
 }
 
 pub(crate) async fn view_person_section_get(
@@ -359,7 +404,7 @@ pub(crate) async fn view_person_section_get(
     csrf: CsrfToken,
     Path((id, key)): Path<(i64, String)>,
 ) -> PageResult {
-    section_get(state, identity, ip, csrf, id, key).await
+    section_get(state, identity, ip, csrf, id, key, None).await
 }
 
 pub(crate) async fn view_person_section_post(
@@ -370,5 +415,5 @@ pub(crate) async fn view_person_section_post(
     Path((id, key)): Path<(i64, String)>,
     PageForm(form): PageForm<SectionForm>,
 ) -> PageResult {
-    section_post(state, identity, ip, csrf, id, key, form).await
+    section_post(state, identity, ip, csrf, id, key, form, None).await
 }

@@ -181,6 +181,12 @@ impl TestApp {
         (r.status().as_u16(), r.text().await.expect("page text"))
     }
 
+    /// A page as `client` (signed in or not) sees it: its status and its text.
+    pub async fn page_as(&self, client: &reqwest::Client, path: &str) -> (u16, String) {
+        let r = client.get(self.url(path)).send().await.expect("page");
+        (r.status().as_u16(), r.text().await.expect("page text"))
+    }
+
     /// Fetch a page and return the CSRF token from its forms.
     pub async fn csrf(&self, client: &reqwest::Client, path: &str) -> String {
         let html = client

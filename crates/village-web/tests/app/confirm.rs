@@ -9,8 +9,7 @@ on_both_backends!(ending_a_relationship_asks_first_and_then_says_what_happened);
 
 /// The text of a page as `client` sees it.
 async fn read(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
-    let r = client.get(app.url(path)).send().await.unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
+    app.page_as(client, path).await
 }
 
 /// `list` offers `confirm` as a link, not a button that acts at once; the confirmation page

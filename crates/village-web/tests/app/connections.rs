@@ -250,14 +250,7 @@ async fn suggestions_keep_hard_constraints_and_say_why(backend: Backend) {
         ids(&none).is_empty(),
         "an empty profile gets no ideas: {none:#}"
     );
-    let page = pat
-        .get(app.url("/me/ideas"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, page) = app.page_as(&pat, "/me/ideas").await;
     assert!(
         page.contains("Tell us a little about you first")
             && page.contains("href=\"/me/profile/interests\"")

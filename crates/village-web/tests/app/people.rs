@@ -1504,25 +1504,9 @@ async fn distances_are_in_miles_unless_the_hub_says_kilometres(backend: Backend)
             }
         };
         assert!((km - want_km).abs() < 0.01, "{unit:?}: kept as {km} km");
-        let html = pat
-            .client
-            .get(app.url("/me/profile"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let (_, html) = app.page_as(&pat.client, "/me/profile").await;
         assert!(html.contains(said), "{unit:?}: the profile says {said:?}");
-        let html = pat
-            .client
-            .get(app.url("/me/profile/travel"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let (_, html) = app.page_as(&pat.client, "/me/profile/travel").await;
         assert!(
             html.contains(form_label) && html.contains("value=\"2\""),
             "{unit:?}: asked and shown in the hub's unit"

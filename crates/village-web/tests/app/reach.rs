@@ -7,25 +7,6 @@ on_both_backends!(every_page_a_role_uses_is_two_clicks_from_home);
 
 const DEMO_PASSWORD: &str = "meadowfield-demo-2026";
 
-/// The same-site page links on a page (no files, API or sign-out), without fragments.
-fn links(html: &str) -> Vec<String> {
-    html.split("href=\"")
-        .skip(1)
-        .filter_map(|rest| rest.split('"').next())
-        .filter(|h| h.starts_with('/') && !h.starts_with("//"))
-        .map(|h| h.split('#').next().unwrap_or("").replace("&amp;", "&"))
-        .filter(|h| {
-            !h.is_empty()
-                && !h.starts_with("/static/")
-                && !h.starts_with("/api/")
-                && !h.starts_with("/oruk")
-                && !h.contains(".ics")
-                && !h.contains(".csv")
-                && !h.contains(".json")
-        })
-        .collect()
-}
-
 /// Every page reached from `/` in at most `clicks` clicks, by its path (without the query).
 async fn reached(app: &TestApp, client: &reqwest::Client, clicks: usize) -> BTreeSet<String> {
     let mut seen: BTreeSet<String> = BTreeSet::new();
@@ -42,7 +23,7 @@ async fn reached(app: &TestApp, client: &reqwest::Client, clicks: usize) -> BTre
             continue;
         }
         let html = r.text().await.unwrap();
-        for link in links(&html) {
+        for link in village_testkit::page_links(&html) {
             if seen.insert(link.clone()) {
                 queue.push_back((link, depth + 1));
             }

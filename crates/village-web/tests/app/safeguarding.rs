@@ -400,11 +400,8 @@ async fn anyone_can_raise_a_concern_and_urgent_ones_wait_on_the_leads_home_page(
     let (_, lead, _) = with_a_lead(&app).await;
     let visitor = app.client();
     let page = |client: &Client, path: &'static str| {
-        let (client, url) = (client.clone(), app.url(path));
-        async move {
-            let r = client.get(url).send().await.unwrap();
-            (r.status().as_u16(), r.text().await.unwrap())
-        }
+        let (client, app) = (client.clone(), &app);
+        async move { app.page_as(&client, path).await }
     };
     let (status, html) = page(&visitor, "/concerns/new").await;
     assert_eq!(status, 200, "no sign-in needed");
@@ -475,14 +472,7 @@ async fn anyone_can_raise_a_concern_and_urgent_ones_wait_on_the_leads_home_page(
     assert_eq!(list[0]["raised_by"], Value::Null);
     assert_eq!(list[0]["raised_by_name"], "Jo (not signed in)");
     assert_eq!(list[0]["raiser_contact"], "07700 900555");
-    let html = lead
-        .get(app.url(&format!("/safeguarding/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, html) = app.page_as(&lead, &format!("/safeguarding/{id}")).await;
     assert!(html.contains("07700 900555") && html.contains("Jo (not signed in)"));
     // Other members see no such thing on their home page.
     let (member, _) = app.signed_in_as(Role::Member, "mo@example.org").await;

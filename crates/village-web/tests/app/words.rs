@@ -60,14 +60,7 @@ async fn no_page_shows_a_code_a_json_fragment_an_id_or_a_machine_date(backend: B
         }
     };
     suggest("TH", "£1 for tea").await;
-    let queue = bronwen
-        .get(app.url("/directory/review"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, queue) = app.page_as(&bronwen, "/directory/review").await;
     let newest_item = |queue: &str| {
         queue
             .split("href=\"/directory/review/")
@@ -86,14 +79,7 @@ async fn no_page_shows_a_code_a_json_fragment_an_id_or_a_machine_date(backend: B
     )
     .await;
     suggest("FR", "£2 a session").await;
-    let queue = bronwen
-        .get(app.url("/directory/review"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, queue) = app.page_as(&bronwen, "/directory/review").await;
     let waiting = newest_item(&queue);
     let mut problems = Vec::new();
     for (client, path, wanted) in [

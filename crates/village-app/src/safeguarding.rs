@@ -1,7 +1,8 @@
-//! Safeguarding: anyone (a member, or someone not signed in) raises a concern about a person or a group; it goes to the hub's
-//! safeguarding leads, who see a restricted queue, record actions and close it with an
-//! outcome. Records are append-only and every look is audited (never against the person the
-//! concern is about, so it cannot show on their profile or in their "who has looked" list).
+//! Safeguarding: anyone (a member, or someone not signed in) raises a concern about a person or
+//! a group; it goes to the hub's safeguarding leads, who see a restricted queue, record actions
+//! and close it with an outcome. Records are append-only and every look is audited (never
+//! against the person the concern is about, so it cannot show on their profile or in their "who
+//! has looked" list).
 
 use crate::accounts::Identity;
 use crate::audit::record;

@@ -159,10 +159,6 @@ struct NotesPage {
     form_steps: String,
 }
 
-fn today(t: i64) -> String {
-    village_domain::dates::today_ymd(t)
-}
-
 pub(crate) async fn view_mine(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
@@ -274,7 +270,7 @@ async fn connector_page(
             notes: note_views(list, identity.user.id),
             today: village_domain::dates::day_of(t),
             form_date: if form.happened_on.is_empty() {
-                today(t)
+                village_domain::dates::today_ymd(t)
             } else {
                 form.happened_on.clone()
             },

@@ -716,14 +716,7 @@ async fn a_funding_round_tallies_like_an_independent_count(backend: Backend) {
     assert_eq!(v["entries"], json!([{}]));
     let (_, v) = get(&app, &steward2, &format!("{base}/paper-ballots")).await;
     assert_eq!(v[0]["entries"], json!([{}]), "{v}");
-    let html = steward2
-        .get(app.url(&papers))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, html) = app.page_as(&steward2, &papers).await;
     let typed = &html[html.find("Typed in so far").unwrap()..];
     assert!(!typed.contains("Entry 1"), "{typed}");
     assert!(typed.contains("Typed in by"), "{typed}");

@@ -1,6 +1,6 @@
 //! Every page a person's role lets them use is within two clicks of the home page (the menu
 //! is on every page), followed as a person would: links only, signed in as each demo person.
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::BTreeSet;
 use village_testkit::{on_both_backends, Backend, TestApp};
 
 on_both_backends!(every_page_a_role_uses_is_two_clicks_from_home);
@@ -9,27 +9,12 @@ const DEMO_PASSWORD: &str = "meadowfield-demo-2026";
 
 /// Every page reached from `/` in at most `clicks` clicks, by its path (without the query).
 async fn reached(app: &TestApp, client: &reqwest::Client, clicks: usize) -> BTreeSet<String> {
-    let mut seen: BTreeSet<String> = BTreeSet::new();
-    let mut paths: BTreeSet<String> = BTreeSet::new();
-    let mut queue = VecDeque::from([("/".to_string(), 0)]);
-    seen.insert("/".into());
-    while let Some((url, depth)) = queue.pop_front() {
-        let r = client.get(app.url(&url)).send().await.unwrap();
-        if r.status() != 200 {
-            continue;
-        }
-        paths.insert(url.split('?').next().unwrap_or("").to_string());
-        if depth == clicks {
-            continue;
-        }
-        let html = r.text().await.unwrap();
-        for link in village_testkit::page_links(&html) {
-            if seen.insert(link.clone()) {
-                queue.push_back((link, depth + 1));
-            }
-        }
-    }
-    paths
+    app.crawl(client, "/", clicks, 5_000)
+        .await
+        .into_iter()
+        .filter(|p| p.status == 200)
+        .map(|p| p.url.split('?').next().unwrap_or("").to_string())
+        .collect()
 }
 
 async fn every_page_a_role_uses_is_two_clicks_from_home(backend: Backend) {

@@ -481,7 +481,7 @@ async fn anyone_can_raise_a_concern_and_urgent_ones_wait_on_the_leads_home_page(
 
     // Anonymous, and then limited: five tries an hour from one address (the one refused
     // for a missing answer counts too).
-    for n in 3..=5 {
+    for n in 3..=6 {
         let r = app
             .post_form(
                 &visitor,
@@ -493,20 +493,9 @@ async fn anyone_can_raise_a_concern_and_urgent_ones_wait_on_the_leads_home_page(
                 ],
             )
             .await;
-        assert_eq!(r.status(), 200, "try {n}");
+        let waits = n > 5;
+        assert_eq!(r.status(), if waits { 429 } else { 200 }, "try {n}");
     }
-    let r = app
-        .post_form(
-            &visitor,
-            "/concerns/new",
-            "/concerns/new",
-            &[
-                ("about_name", "Someone"),
-                ("what", "I am worried about them."),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), 429, "the sixth try in an hour waits");
     let (_, list) = get(&app, &lead, "/api/v1/concerns").await;
     assert_eq!(list.as_array().unwrap().len(), 4);
     assert_eq!(list[1]["raised_by_name"], "Someone who did not sign in");

@@ -94,14 +94,7 @@ async fn no_page_shows_a_code_a_json_fragment_an_id_or_a_machine_date(backend: B
             "Thursdays 2pm to 3:30pm",
         ),
     ] {
-        let html = client
-            .get(app.url(&path))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let (_, html) = app.page_as(client, &path).await;
         let text = visible_text(&html);
         assert!(text.contains(wanted), "{path} says {wanted:?}:\n{text}");
         assert!(text.contains("£1 for tea"), "{path} says the cost:\n{text}");

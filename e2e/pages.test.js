@@ -44,7 +44,7 @@ const signedInPages = ['/', '/account', '/account/name', '/account/email', '/acc
   '/admin/users', '/admin/invites', '/admin/audit', '/privacy', '/accessibility', '/directory', OFFER,
   '/directory/suggest', '/directory/suggestions', '/directory/review', '/directory/review/stale', `${OFFER}/suggest-change`, `${OFFER}/history`, `${OFFER}/edit`,
   '/directory/groups/00d00001-0000-4000-8000-000000000001/claim', '/admin/safeguarding-leads', '/concerns/new',
-  '/concerns/new?group=00d00001-0000-4000-8000-000000000001'];
+  '/concerns/new?group=00d00001-0000-4000-8000-000000000001', '/directory/open-data'];
 
 test('signed-out pages pass axe-core and fit a narrow screen', async () => {
   const context = await browser.newContext({ bypassCSP: true });

@@ -35,6 +35,13 @@ pub async fn ready(state: &App) -> Result<(), StoreError> {
 /// notices and, for a safeguarding lead, how many concerns are open and how many urgent.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Waiting {
+    /// The wellbeing check-in that is due now, if one is.
+    pub checkin_due: Option<village_domain::connections::checkin::Moment>,
+    /// Shortlists a connector shared, where the person has not picked anything yet.
+    pub shortlists: usize,
+    /// For council officers and hub admins: funding rounds still being decided (ideas,
+    /// bids, checks or voting).
+    pub rounds_deciding: Option<usize>,
     pub unread_notices: i64,
     /// Invitations into someone's circle, waiting for an answer.
     pub circle_invitations: usize,
@@ -78,6 +85,33 @@ pub async fn home(
                 && i.requested_by != Some(me)
         })
         .count();
+    let done: Vec<_> = village_store::connections::checkins(&mut c, me)
+        .await?
+        .iter()
+        .map(|r| (r.moment, r.at))
+        .collect();
+    let checkin_due = village_domain::connections::checkin::next_due(&done)
+        .filter(|(_, due)| *due <= now)
+        .map(|(moment, _)| moment);
+    let mut shortlists = 0;
+    for list in village_store::connections::shortlists_of(&mut c, me, None).await? {
+        let items = village_store::connections::shortlist_items(&mut c, list.id).await?;
+        if items.iter().all(|i| i.picked_at.is_none()) {
+            shortlists += 1;
+        }
+    }
+    let rounds_deciding = if who.may(village_domain::access::Action::PublishDirectory) {
+        use village_domain::decisions::budget::Phase;
+        let rounds = village_store::decisions::rounds(&mut c).await?;
+        Some(
+            rounds
+                .iter()
+                .filter(|r| !matches!(r.phase, Phase::Results | Phase::Delivery))
+                .count(),
+        )
+    } else {
+        None
+    };
     drop(c);
     let concerns = if who.may(village_domain::access::Action::HandleConcerns) {
         Some(crate::safeguarding::open_counts(state, who).await?)
@@ -87,6 +121,9 @@ pub async fn home(
     Ok((
         counts,
         Some(Waiting {
+            checkin_due,
+            shortlists,
+            rounds_deciding,
             unread_notices,
             circle_invitations,
             connector_offers,

@@ -21,6 +21,9 @@ pub struct NavUser {
     pub is_safeguarding_lead: bool,
     /// Connectors walk alongside the people who chose them.
     pub is_connector: bool,
+    /// Council officers (and hub admins) follow decisions, rounds and the directory's
+    /// publishing.
+    pub is_publisher: bool,
 }
 
 /// What the shared layout needs: the hub's name, who is signed in, and the form token.
@@ -52,6 +55,7 @@ impl Layout {
                 is_reviewer: i.may(Action::ReviewOffers),
                 is_safeguarding_lead: i.may(Action::HandleConcerns),
                 is_connector: i.may(Action::WalkAlongside),
+                is_publisher: i.may(Action::PublishDirectory),
             }),
             csrf: csrf.0.clone(),
             notice: None,

@@ -177,6 +177,10 @@ fn page_routes() -> Router<AppState> {
             get(crate::directory::editing::view_review_get),
         )
         .route(
+            "/directory/open-data",
+            get(crate::directory::editing::view_open_data_get),
+        )
+        .route(
             "/directory/review/stale",
             get(crate::directory::editing::view_stale_get),
         )

@@ -679,3 +679,12 @@ pub async fn decide_claim(
     tx.commit().await?;
     Ok(())
 }
+
+/// How the directory stands as published open data, for council officers and hub admins.
+pub async fn open_data(state: &App, who: &Identity, now: i64) -> Result<store::PublishedCounts> {
+    if !who.may(Action::PublishDirectory) {
+        return Err(Error::Forbidden);
+    }
+    let mut c = state.store.conn().await?;
+    Ok(store::published_counts(&mut c, &rfc3339(now - STALE_AFTER_SECS)).await?)
+}

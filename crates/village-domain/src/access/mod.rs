@@ -47,6 +47,9 @@ pub enum Action {
     CheckBids,
     /// Be chosen by people as their connector, and see the people who chose you.
     WalkAlongside,
+    /// Follow how the directory is published as open data: how many offers, how fresh, and
+    /// where other services read it (council officers and hub admins).
+    PublishDirectory,
 }
 
 /// Why an action was refused, in words fit for the person.
@@ -78,6 +81,7 @@ pub fn check(actor: &Actor, action: Action) -> Result<(), Refusal> {
         Action::SetSafeguardingLead => admin,
         Action::CheckBids => matches!(actor.role, Role::Steward | Role::HubAdmin),
         Action::WalkAlongside => actor.role == Role::Connector,
+        Action::PublishDirectory => matches!(actor.role, Role::CouncilOfficer | Role::HubAdmin),
     };
     if allowed {
         Ok(())
@@ -148,6 +152,17 @@ mod tests {
             assert_eq!(
                 check(&actor(3, role), Action::WalkAlongside).is_ok(),
                 role == Role::Connector,
+                "{role:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn council_officers_and_hub_admins_follow_the_directory_s_publishing() {
+        for &role in Role::ALL {
+            assert_eq!(
+                check(&actor(3, role), Action::PublishDirectory).is_ok(),
+                matches!(role, Role::CouncilOfficer | Role::HubAdmin),
                 "{role:?}"
             );
         }

@@ -63,6 +63,15 @@ impl Moment {
         }
     }
 
+    /// The check-in named in a sentence: "Your check-in after six weeks".
+    pub fn due_words(self) -> &'static str {
+        match self {
+            Moment::Start => "to start with",
+            Moment::SixWeeks => "after six weeks",
+            Moment::ThreeMonths => "after three months",
+        }
+    }
+
     /// Days after the first check-in when this one is due.
     pub fn due_after_days(self) -> i64 {
         match self {

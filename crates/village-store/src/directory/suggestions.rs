@@ -196,3 +196,36 @@ pub async fn forget_suggestions_of(db: &mut impl Db, user_id: i64) -> Result<()>
     }
     Ok(())
 }
+
+/// How the directory stands as published data: public offers, the groups that run them,
+/// public offers last checked before `stale_before` (RFC 3339) or never, and suggestions
+/// waiting for a steward.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PublishedCounts {
+    pub offers: i64,
+    pub groups: i64,
+    pub unchecked: i64,
+    pub waiting: i64,
+}
+
+pub async fn published_counts(db: &mut impl Db, stale_before: &str) -> Result<PublishedCounts> {
+    let (offers, groups, unchecked): (i64, i64, i64) = query!(db, c => sqlx::query_as(
+        "SELECT COUNT(*), COUNT(DISTINCT organization_id), \
+         COALESCE(SUM(CASE WHEN last_modified IS NULL OR last_modified < $1 THEN 1 ELSE 0 END), 0) \
+         FROM dir_services WHERE public = TRUE",
+    )
+    .bind(stale_before)
+    .fetch_one(&mut *c)
+    .await)?;
+    let waiting: i64 = query!(db, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM dir_suggestions WHERE status = 'pending'",
+    )
+    .fetch_one(&mut *c)
+    .await)?;
+    Ok(PublishedCounts {
+        offers,
+        groups,
+        unchecked,
+        waiting,
+    })
+}

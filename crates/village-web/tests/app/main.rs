@@ -8,6 +8,7 @@ mod connections;
 mod decisions;
 mod directory;
 mod fuzz_corpora;
+mod home;
 mod joining;
 mod people;
 mod reach;

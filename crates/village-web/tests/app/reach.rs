@@ -44,7 +44,7 @@ async fn every_page_a_role_uses_is_two_clicks_from_home(backend: Backend) {
         "/directory/suggest",
         "/directory/suggestions",
     ];
-    let people: [(&str, &[&str]); 4] = [
+    let people: [(&str, &[&str]); 5] = [
         ("grace@meadowfield.example", &[]),
         ("sam.okafor@meadowfield.example", &["/connector/people"]),
         (
@@ -55,9 +55,11 @@ async fn every_page_a_role_uses_is_two_clicks_from_home(backend: Backend) {
                 "/safeguarding",
             ],
         ),
+        ("david.chen@meadowfield.example", &["/directory/open-data"]),
         (
             "admin@meadowfield.example",
             &[
+                "/directory/open-data",
                 "/admin/users",
                 "/admin/invites",
                 "/admin/audit",

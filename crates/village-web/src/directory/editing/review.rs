@@ -356,3 +356,31 @@ pub(crate) async fn view_checked_post(
     editing::mark_checked(&state, &identity, &id, &ip, now()).await?;
     Ok(Redirect::to("/directory/review/stale?done=checked").into_response())
 }
+
+#[derive(Template)]
+#[template(path = "directory/open_data.html")]
+pub(super) struct OpenDataPage {
+    pub(super) layout: Layout,
+    pub(super) counts: village_store::directory::PublishedCounts,
+    pub(super) oruk: String,
+}
+
+/// How the directory is published as open data, for council officers and hub admins.
+pub(crate) async fn view_open_data_get(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+) -> PageResult {
+    let counts = editing::open_data(&state, &identity, now()).await?;
+    Ok(pages::page(&OpenDataPage {
+        layout: Layout::new(
+            &state,
+            Some(&identity),
+            &csrf,
+            "/directory/open-data",
+            "The directory as open data",
+        ),
+        counts,
+        oruk: state.settings.link("/oruk"),
+    }))
+}

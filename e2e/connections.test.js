@@ -104,6 +104,10 @@ test('ideas, an introduction sent and answered, and a connector\'s view', async 
   assert.match(walk, /Waiting for them to send the introduction to Community garden/);
   assert.match(walk, /Next steps you agreed/);
   await sam.checkUrl('/connector/people');
+  await sam.page.getByRole('link', { name: 'Write or change what they see' }).click();
+  assert.match(await sam.page.inputValue('#how_i_work'), /library/);
+  await sam.checkUrl('/connector/about');
+  await sam.page.goto(`${hub.base}/connector/people`);
   await sam.page.getByRole('link', { name: 'ideas for Tom Wright' }).click();
   assert.match(await sam.page.locator('h1').innerText(), /Ideas for Tom Wright/);
   await sam.checkUrl(new URL(sam.page.url()).pathname);

@@ -118,8 +118,9 @@ test('a member keeps their profile, circle and connectors; a connector sees only
 
   // Choosing Sam as a connector.
   await member.goto(`${hub.base}/me/connectors`);
-  await member.selectOption('#connector_id', { label: 'Sam Okafor' });
-  await member.click('form[action="/me/connectors"] button[type=submit]');
+  // Each connector is shown with who they are and how they work, not as a bare name.
+  assert.match(await member.locator('main').innerText(), /How Sam Okafor works:/);
+  await member.getByRole('button', { name: 'Choose Sam Okafor' }).click();
   assert.match(await member.locator('main').innerText(), /Sam Okafor is one of your connectors/);
   for (const path of ['/me/connectors', '/me/sharing', '/me/information', '/me/information/everything', '/me/access-log', '/me/profile/history']) {
     await checkUrl(path);

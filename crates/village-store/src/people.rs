@@ -468,6 +468,56 @@ fn closest(
     }
 }
 
+// ---- What connectors say about themselves ---------------------------------------------
+
+/// A connector's words to people choosing one: who they are and how they work.
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct ConnectorIntroRow {
+    pub user_id: i64,
+    pub about: String,
+    pub how_i_work: String,
+}
+
+/// What every connector who has written one says, by connector.
+pub async fn connector_intros(db: &mut impl Db) -> Result<Vec<ConnectorIntroRow>> {
+    Ok(query!(db, c => sqlx::query_as(
+        "SELECT user_id, about, how_i_work FROM connector_intros ORDER BY user_id",
+    )
+    .fetch_all(&mut *c)
+    .await)?)
+}
+
+/// What one connector says about themselves, if they have written it.
+pub async fn connector_intro(db: &mut impl Db, user_id: i64) -> Result<Option<ConnectorIntroRow>> {
+    Ok(query!(db, c => sqlx::query_as(
+        "SELECT user_id, about, how_i_work FROM connector_intros WHERE user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut *c)
+    .await)?)
+}
+
+/// Keep what a connector says about themselves (replacing what they said before).
+pub async fn put_connector_intro(
+    db: &mut impl Db,
+    user_id: i64,
+    about: &str,
+    how_i_work: &str,
+    now: Timestamp,
+) -> Result<()> {
+    query!(db, c => sqlx::query(
+        "INSERT INTO connector_intros (user_id, about, how_i_work, updated_at) VALUES ($1, $2, $3, $4)          ON CONFLICT (user_id) DO UPDATE SET about = excluded.about, how_i_work = excluded.how_i_work,          updated_at = excluded.updated_at",
+    )
+    .bind(user_id)
+    .bind(about)
+    .bind(how_i_work)
+    .bind(now)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 // ---- Forgetting -----------------------------------------------------------------------
 
 /// Remove everything about a person: their profile and its history, sharing choices,
@@ -504,6 +554,7 @@ pub async fn forget(db: &mut impl Db, user_id: i64) -> Result<()> {
         "DELETE FROM conversations WHERE person_id = $1",
         "DELETE FROM circle_entries WHERE owner_id = $1",
         "DELETE FROM person_connectors WHERE person_id = $1 OR connector_id = $1",
+        "DELETE FROM connector_intros WHERE user_id = $1",
         // Where someone else named them in their circle, keep the entry only as the name
         // that person typed, with no link.
         "UPDATE circle_entries SET member_id = NULL, status = 'listed', supporter = FALSE WHERE member_id = $1",

@@ -337,6 +337,11 @@ fn page_routes() -> Router<AppState> {
                 .post(crate::people::circle_pages::view_end),
         )
         .route(
+            "/connector/about",
+            get(crate::people::circle_pages::view_connector_about)
+                .post(crate::people::circle_pages::view_connector_about_post),
+        )
+        .route(
             "/connector/people",
             get(crate::people::circle_pages::view_my_people)
                 .post(crate::people::circle_pages::view_offer),

@@ -109,6 +109,32 @@ async fn load_people(store_: &Store, now: i64) -> crate::Result<usize> {
         let mut c = store_.conn().await?;
         store::set_safeguarding_lead(&mut c, *id, true, now).await?;
     }
+    // What the demo's connectors tell people choosing one.
+    for (email, about, how) in CONNECTOR_INTROS {
+        if let Some(id) = new_ids.get(email) {
+            let mut c = store_.conn().await?;
+            village_store::people::put_connector_intro(&mut c, *id, about, how, now).await?;
+        }
+    }
     people::link(store_, now).await?;
     Ok(added)
 }
+
+/// Who each demo connector is and how they work, in their words.
+const CONNECTOR_INTROS: &[(&str, &str, &str)] = &[
+    (
+        "sam.okafor@meadowfield.example",
+        "I'm a community connector with the council. I grew up on the Meadowfield estate and I play five-a-side on Sundays. I like helping people find their people.",
+        "I meet you where you feel at home: your kitchen, the library or the café at the community centre. Weekdays, and Thursday evenings. Ring or text me, or send a message here.",
+    ),
+    (
+        "joy@meadowfield.example",
+        "I'm a peer connector. I have a learning disability and I know what it is like when nobody asks what you want. I love dancing and cooking.",
+        "We can meet at the Hub on Tuesdays and Fridays, or go for a walk. I can bring easy read. Send me a message here and I will ring you.",
+    ),
+    (
+        "rhys@meadowfield.example",
+        "I'm a local area coordinator. Before this I was a carer for my dad. I know the groups round here well, from walking football to the repair café.",
+        "I come to you, at home or anywhere you like. Mornings suit me best. I speak English and Welsh.",
+    ),
+];

@@ -429,9 +429,20 @@ pub async fn answer(
 
 // ---- Connectors -----------------------------------------------------------------------
 
-/// The hub's connectors a person can choose from.
+/// One of the hub's connectors, as someone choosing a connector meets them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectorCard {
+    pub id: i64,
+    pub name: String,
+    /// Who they are, in their words (empty until they write it).
+    pub about: String,
+    /// How they work: where they meet, how to reach them, when (empty until they write it).
+    pub how_i_work: String,
+}
+
+/// The hub's connectors a person can choose from, with what each says about themselves.
 #[tracing::instrument(skip_all)]
-pub async fn hub_connectors(state: &App) -> Result<Vec<(i64, String)>, StoreError> {
+pub async fn hub_connectors(state: &App) -> Result<Vec<ConnectorCard>, StoreError> {
     let mut c = state.store.conn().await?;
     let (rows, _) = account_store::list_users(
         &mut c,
@@ -442,7 +453,67 @@ pub async fn hub_connectors(state: &App) -> Result<Vec<(i64, String)>, StoreErro
         },
     )
     .await?;
-    Ok(rows.into_iter().map(|u| (u.id, u.display_name)).collect())
+    let mut intros: std::collections::HashMap<i64, store::ConnectorIntroRow> =
+        store::connector_intros(&mut c)
+            .await?
+            .into_iter()
+            .map(|i| (i.user_id, i))
+            .collect();
+    Ok(rows
+        .into_iter()
+        .map(|u| {
+            let intro = intros.remove(&u.id).unwrap_or_default();
+            ConnectorCard {
+                id: u.id,
+                name: u.display_name,
+                about: intro.about,
+                how_i_work: intro.how_i_work,
+            }
+        })
+        .collect())
+}
+
+/// The longest a connector's "about you" or "how you work" may be, in characters.
+pub const INTRO_MAX: usize = 600;
+
+/// What a connector says about themselves to people choosing one (empty until written).
+pub async fn my_intro(state: &App, me: &Identity) -> Result<(String, String)> {
+    if !me.may(village_domain::access::Action::WalkAlongside) {
+        return Err(Error::Forbidden);
+    }
+    let mut c = state.store.conn().await?;
+    let intro = store::connector_intro(&mut c, me.user.id)
+        .await?
+        .unwrap_or_default();
+    Ok((intro.about, intro.how_i_work))
+}
+
+/// A connector says who they are and how they work; both are checked before either is kept.
+#[tracing::instrument(skip_all, fields(actor = me.user.id))]
+pub async fn set_my_intro(
+    state: &App,
+    me: &Identity,
+    about: &str,
+    how_i_work: &str,
+    now: i64,
+) -> Result<()> {
+    if !me.may(village_domain::access::Action::WalkAlongside) {
+        return Err(Error::Forbidden);
+    }
+    let about = village_domain::text::check("about", about, false, INTRO_MAX, "about you");
+    let how =
+        village_domain::text::check("how_i_work", how_i_work, false, INTRO_MAX, "how you work");
+    let (about, how) = match (about, how) {
+        (Ok(a), Ok(h)) => (a, h),
+        (a, h) => {
+            return Err(Error::Fields(
+                [a.err(), h.err()].into_iter().flatten().collect(),
+            ))
+        }
+    };
+    let mut c = state.store.conn().await?;
+    store::put_connector_intro(&mut c, me.user.id, &about, &how, now).await?;
+    Ok(())
 }
 
 /// A person chooses a connector (at once), or accepts one who offered.

@@ -27,12 +27,21 @@ pub struct Export {
     pub connectors: Vec<circle::ConnectorOut>,
     /// For connectors: the people who chose them.
     pub people_i_walk_alongside: Vec<circle::ConnectorOut>,
+    /// For connectors: what people choosing a connector read about them.
+    pub what_people_see_about_me: Option<ConnectorIntroOut>,
     /// Notes of conversations with connectors, with replies.
     pub conversations: Vec<super::conversations::ConversationOut>,
     /// Every audit entry about the person (including who has looked at their record).
     pub activity: Vec<crate::audit::AuditEntry>,
     /// Saved and dismissed ideas, introductions, shortlists, check-ins and notices.
     pub connections: crate::connections::mine::ConnectionsExport,
+}
+
+/// What a connector tells people choosing a connector.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ConnectorIntroOut {
+    pub about: String,
+    pub how_i_work: String,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -158,6 +167,7 @@ pub async fn export(state: &App, me: &Identity, ip: &str, now: i64) -> Result<Ex
     let memberships = store::memberships(&mut c, user.id).await?;
     let connectors = store::connectors_of(&mut c, user.id).await?;
     let people = store::people_of(&mut c, user.id).await?;
+    let intro = store::connector_intro(&mut c, user.id).await?;
     let activity = village_store::audit::list(
         &mut c,
         &village_store::audit::AuditFilter {
@@ -210,6 +220,10 @@ pub async fn export(state: &App, me: &Identity, ip: &str, now: i64) -> Result<Ex
             .into_iter()
             .map(|l| circle::link_out(l, true))
             .collect(),
+        what_people_see_about_me: intro.map(|i| ConnectorIntroOut {
+            about: i.about,
+            how_i_work: i.how_i_work,
+        }),
         conversations: notes,
         activity: activity
             .into_iter()

@@ -17,7 +17,6 @@ use village_app::people::circle::{self as circle_fns, NewEntry};
 use village_app::people::view_profile;
 use village_app::Error;
 use village_domain::access::Action;
-use village_domain::accounts::Role;
 use village_domain::directory::taxonomy::category_by_id;
 use village_domain::people::circle::{layout, LinkStatus, Ring};
 use village_domain::people::Section;
@@ -455,7 +454,7 @@ pub(crate) async fn view_leave_confirm(
 struct ConnectorsPage {
     layout: Layout,
     mine: Vec<(i64, String, bool)>,
-    choices: Vec<(i64, String)>,
+    choices: Vec<circle_fns::ConnectorCard>,
 }
 
 pub(crate) async fn view_connectors(
@@ -471,11 +470,11 @@ pub(crate) async fn view_connectors(
     let all = circle_fns::hub_connectors(&state).await?;
     let choices = all
         .into_iter()
-        .filter(|(id, _)| {
-            *id != identity.user.id
+        .filter(|c| {
+            c.id != identity.user.id
                 && !links
                     .iter()
-                    .any(|l| l.connector_id == *id && l.status == "accepted")
+                    .any(|l| l.connector_id == c.id && l.status == "accepted")
         })
         .collect();
     Ok(pages::page(&ConnectorsPage {
@@ -659,7 +658,7 @@ pub(crate) async fn view_offer(
     csrf: CsrfToken,
     PageForm(form): PageForm<OfferForm>,
 ) -> PageResult {
-    if identity.user.role() != Role::Connector {
+    if !identity.may(Action::WalkAlongside) {
         return Ok(pages::forbidden(&state, Some(&identity), &csrf));
     }
     match circle_fns::offer_connector_by_email(&state, &identity, &form.email, &ip, now()).await {
@@ -720,4 +719,96 @@ pub(crate) async fn view_end_person_confirm(
         back: "/connector/people".into(),
         reason_label: String::new(),
     }))
+}
+
+#[derive(Template)]
+#[template(path = "people/connector_about.html")]
+struct ConnectorAboutPage {
+    layout: Layout,
+    errors: Errors,
+    about: String,
+    how_i_work: String,
+    max: usize,
+}
+
+fn connector_about_page(
+    state: &AppState,
+    identity: &Identity,
+    csrf: &CsrfToken,
+    errors: Errors,
+    about: String,
+    how_i_work: String,
+) -> axum::response::Response {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = pages::page(&ConnectorAboutPage {
+        layout: Layout::new(
+            state,
+            Some(identity),
+            csrf,
+            "/connector/about",
+            "What people see about you",
+        ),
+        errors,
+        about,
+        how_i_work,
+        max: circle_fns::INTRO_MAX,
+    });
+    (status, page).into_response()
+}
+
+/// What a connector tells people choosing a connector: who they are and how they work.
+pub(crate) async fn view_connector_about(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+) -> PageResult {
+    let (about, how_i_work) = circle_fns::my_intro(&state, &identity).await?;
+    Ok(connector_about_page(
+        &state,
+        &identity,
+        &csrf,
+        Errors::none(),
+        about,
+        how_i_work,
+    ))
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct ConnectorAboutForm {
+    #[serde(default)]
+    about: String,
+    #[serde(default)]
+    how_i_work: String,
+}
+
+pub(crate) async fn view_connector_about_post(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    PageForm(form): PageForm<ConnectorAboutForm>,
+) -> PageResult {
+    match circle_fns::set_my_intro(&state, &identity, &form.about, &form.how_i_work, now()).await {
+        Ok(()) => Ok(Redirect::to("/connector/people?done=intro_saved").into_response()),
+        Err(e @ (Error::Field(_) | Error::Fields(_))) => {
+            let mut errors = Errors::none();
+            match e {
+                Error::Field(f) => errors.add_field_error(&f),
+                Error::Fields(list) => list.iter().for_each(|f| errors.add_field_error(f)),
+                _ => {}
+            }
+            Ok(connector_about_page(
+                &state,
+                &identity,
+                &csrf,
+                errors,
+                form.about,
+                form.how_i_work,
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -18,6 +18,7 @@ on_both_backends!(
     a_connector_writes_notes_the_person_reads_and_answers,
     looks_are_written_on_a_hub_with_a_pool_of_one,
     people_saving_at_the_same_moment_all_succeed,
+    people_choose_a_connector_knowing_who_they_are_and_how_they_work,
 );
 
 /// A signed-in client's CSRF token (the cookie's value, as the pages carry it).
@@ -1512,4 +1513,104 @@ async fn distances_are_in_miles_unless_the_hub_says_kilometres(backend: Backend)
             "{unit:?}: asked and shown in the hub's unit"
         );
     }
+}
+
+/// A connector writes who they are and how they work; people choosing a connector read it
+/// beside each name and choose one with a button; a mistake keeps what was typed; it is in
+/// the connector's information and goes when they are forgotten.
+async fn people_choose_a_connector_knowing_who_they_are_and_how_they_work(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (connie, connie_id) = app
+        .signed_in_as(Role::Connector, "connie@example.org")
+        .await;
+    let (_, quiet_id) = app
+        .signed_in_as(Role::Connector, "quentin@example.org")
+        .await;
+    let (pat, _) = app.signed_in_as(Role::Member, "pat@example.org").await;
+    assert_eq!(app.page_as(&pat, "/connector/about").await.0, 403);
+    let (_, people) = app.page_as(&connie, "/connector/people").await;
+    assert!(
+        people.contains("href=\"/connector/about\""),
+        "linked from their people"
+    );
+
+    let about = "I grew up by the Zephyrine canal and I sing in a choir.";
+    let how = "I meet people at the library on Tuesdays. Ring or text me.";
+    let long = "a".repeat(601);
+    let r = app
+        .post_form(
+            &connie,
+            "/connector/about",
+            "/connector/about",
+            &[("about", &long), ("how_i_work", how)],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("href=\"#about\""),
+        "the problem names the field"
+    );
+    assert!(
+        page.contains(&format!(">{how}</textarea>")),
+        "how they work is kept"
+    );
+    assert!(
+        page.contains(&format!(">{long}</textarea>")),
+        "what was too long is kept"
+    );
+    let r = app
+        .post_form(
+            &connie,
+            "/connector/about",
+            "/connector/about",
+            &[("about", about), ("how_i_work", how)],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let (_, again) = app.page_as(&connie, "/connector/about").await;
+    assert!(again.contains(&format!(">{about}</textarea>")));
+
+    let (_, choose) = app.page_as(&pat, "/me/connectors").await;
+    let text = village_testkit::visible_text(&choose);
+    assert!(text.contains(about) && text.contains(how), "{text}");
+    assert!(
+        text.contains("Connector person has not written about themselves yet."),
+        "{text}"
+    );
+    for id in [connie_id, quiet_id] {
+        assert!(choose.contains(&format!("name=\"connector_id\" value=\"{id}\"")));
+    }
+    assert!(
+        !choose.contains("<select id=\"connector_id\""),
+        "not a bare list of names"
+    );
+    let r = app
+        .post_form(
+            &pat,
+            "/me/connectors",
+            "/me/connectors",
+            &[("connector_id", &connie_id.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+
+    let (_, export) = get_json(&app, &connie, "/api/v1/me/information").await;
+    assert_eq!(export["what_people_see_about_me"]["about"], json!(about));
+    assert!(database_contains(&app, "Zephyrine").await);
+    let (s, _) = api(
+        &app,
+        &connie,
+        reqwest::Method::POST,
+        "/api/v1/me/forget",
+        Some(json!({"password": village_testkit::PASSWORD})),
+    )
+    .await;
+    assert_eq!(s, 204);
+    assert!(
+        !database_contains(&app, "Zephyrine").await,
+        "what the connector wrote is gone with them"
+    );
 }

@@ -96,6 +96,7 @@ pub(super) struct EverythingPage {
     pub(super) memberships: Vec<(String, String)>,
     pub(super) connectors: Vec<(String, String)>,
     pub(super) people: Vec<(String, String)>,
+    pub(super) intro: Option<(String, String)>,
     pub(super) connections: Vec<String>,
     pub(super) activity: Vec<(String, String, String)>,
 }
@@ -208,6 +209,10 @@ pub(crate) async fn view_everything(
             .iter()
             .map(|c| (c.name.clone(), c.status.clone()))
             .collect(),
+        intro: doc
+            .what_people_see_about_me
+            .as_ref()
+            .map(|i| (i.about.clone(), i.how_i_work.clone())),
         connections: doc.connections.lines(),
         activity: doc
             .activity

@@ -152,6 +152,7 @@ pub fn done_words(code: &str) -> &'static str {
         "circle_removed" => "Done: they are no longer in your circle. You can add them again at any time.",
         "circle_left" => "Done: you have left their circle.",
         "walk_alongside_ended" => "Done: you are no longer their connector.",
+        "intro_saved" => "Saved. People choosing a connector now see what you wrote.",
         "answered" => "Thank you: your answer is saved.",
         "connector_chosen" => "Saved: they are one of your connectors now.",
         "connector_ended" => "Done: they are no longer one of your connectors.",
@@ -178,7 +179,7 @@ pub(crate) async fn view_person(
     };
     let supporter = view.relationship == Relationship::Supporter;
     let connector = identity.as_ref().is_some_and(|i| {
-        i.user.role() == village_domain::accounts::Role::Connector
+        i.may(village_domain::access::Action::WalkAlongside)
             && matches!(
                 view.relationship,
                 Relationship::Connector | Relationship::Circle | Relationship::Supporter

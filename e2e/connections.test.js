@@ -125,6 +125,13 @@ test('ideas, an introduction sent and answered, and a connector\'s view', async 
   await sam.page.getByRole('button', { name: 'Start it' }).click();
   await sam.page.locator('input[name=note]').first().fill('You said you would like to teach gardening.');
   await sam.page.getByRole('button', { name: 'Add to the list' }).first().click();
+  // Any offer in the directory, found by its words, not only Tom's ideas.
+  await sam.page.fill('#find', 'repair');
+  await sam.page.getByRole('button', { name: 'Find', exact: true }).click();
+  await sam.checkUrl(new URL(sam.page.url()).pathname + new URL(sam.page.url()).search);
+  await sam.page.locator('.results input[name=note]').first().fill('You fix bikes: they would love you.');
+  await sam.page.locator('.results button', { hasText: 'Add to' }).first().click();
+  assert.match(await sam.page.locator('main').innerText(), /You fix bikes/);
   await sam.checkUrl(samLists);
   await sam.page.getByRole('button', { name: 'Share with Tom Wright' }).click();
   assert.match(await sam.page.locator('main').innerText(), /Shared/);

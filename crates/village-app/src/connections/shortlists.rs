@@ -233,3 +233,41 @@ pub async fn shortlist(state: &App, who: &Identity, id: i64) -> Result<Shortlist
         .ok_or(Error::NotFound("shortlist"))?;
     shortlist_out(&mut c, s).await
 }
+
+/// An offer found in the directory to put on a shortlist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundOffer {
+    pub id: String,
+    pub name: String,
+    /// The group that runs it, if the record names one.
+    pub group: Option<String>,
+}
+
+/// How many offers a search from a shortlist page shows.
+pub const FIND_LIMIT: i64 = 10;
+
+/// Any public offer in the directory whose words match, best first, for a connector to put
+/// on a shortlist (not only the ideas worked out for the person). Empty words find nothing.
+#[tracing::instrument(skip_all)]
+pub async fn find_offers(state: &App, words: &str) -> Result<Vec<FoundOffer>> {
+    let words = words.trim();
+    if words.is_empty() {
+        return Ok(Vec::new());
+    }
+    let filter = dir_store::ServiceFilter {
+        words: Some(words.chars().take(200).collect()),
+        limit: FIND_LIMIT,
+        count_up_to: Some(FIND_LIMIT),
+        ..Default::default()
+    };
+    let (rows, _) = crate::directory::search(state, filter).await?;
+    Ok(rows
+        .iter()
+        .filter_map(|(_, doc)| parse(doc))
+        .map(|s| FoundOffer {
+            id: s.id,
+            name: s.name,
+            group: s.organization_name,
+        })
+        .collect())
+}

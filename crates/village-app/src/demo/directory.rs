@@ -28,7 +28,7 @@ const VENUES: [Venue; 10] = [
     Venue { name: "Riverside Park pavilion", address: "Riverside Walk", postcode: "MF2 4DG", lat: 52.9497, lon: -1.1589, access: "Flat paths around the park; the pavilion has a step-free entrance and a Changing Places toilet." },
     Venue { name: "Al-Noor Mosque community room", address: "44 Station Road", postcode: "MF1 5EH", lat: 52.9512, lon: -1.1423, access: "Step-free entrance and women's entrance at the side." },
     Venue { name: "The Kettle Café", address: "27 High Street", postcode: "MF1 6FJ", lat: 52.9539, lon: -1.1449, access: "One small step at the door (a portable ramp is kept inside). Quiet corner at the back." },
-    Venue { name: "Hawthorn Allotments", address: "Hawthorn Lane", postcode: "MF3 7GL", lat: 52.9621, lon: -1.1408, access: "Raised beds and a wide gravel path. The shed has a step." },
+    Venue { name: "Hawthorn Allotments", address: "Hawthorn Lane", postcode: "MF3 7GL", lat: 52.9621, lon: -1.1408, access: "Raised beds and a wide gravel path. Quiet, out in the open air. The shed has a step." },
     Venue { name: "Meadowfield Leisure Centre", address: "Park Road", postcode: "MF2 8HN", lat: 52.9474, lon: -1.1527, access: "Step-free, pool hoist, accessible changing rooms and blue badge parking." },
     Venue { name: "Oakwood Primary School hall", address: "Oakwood Avenue", postcode: "MF3 9JP", lat: 52.9603, lon: -1.1349, access: "Step-free entrance through the main gate. Accessible toilet." },
     Venue { name: "The Red Lion back room", address: "2 Mill Street", postcode: "MF1 1BQ", lat: 52.9526, lon: -1.1481, access: "Step-free from the car park entrance. Assistance dogs welcome." },
@@ -56,7 +56,7 @@ const VENUE_ACCESS: [&[Access]; 10] = [
     ],
     &[Access::StepFree],
     &[Access::QuietSpace, Access::AssistanceDogs],
-    &[],
+    &[Access::QuietSpace],
     &[
         Access::StepFree,
         Access::AccessibleToilet,

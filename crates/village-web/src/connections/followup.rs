@@ -4,7 +4,7 @@
 use crate::api::{ApiError, ApiJson};
 use crate::auth::{ApiUser, ClientAddress, SignedIn};
 use crate::csrf::CsrfToken;
-use crate::extract::Path;
+use crate::extract::{Path, Query};
 use crate::pages::{self, when, Errors, Layout, PageError, PageForm, PageResult};
 use crate::{now, AppState};
 use askama::Template;
@@ -321,6 +321,9 @@ struct ShortlistsPage {
     person_name: String,
     lists: Vec<ShortlistOut>,
     ideas: Vec<(String, String)>,
+    /// Words a connector searched the directory for, and what they found.
+    find: String,
+    found: Vec<village_app::connections::shortlists::FoundOffer>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -331,6 +334,7 @@ async fn shortlists_page(
     ip: &str,
     person: i64,
     errors: Errors,
+    find: &str,
 ) -> PageResult {
     let own = identity.user.id == person;
     let t = now();
@@ -349,6 +353,11 @@ async fn shortlists_page(
             ),
             Err(e) => return Err(e.into()),
         }
+    };
+    let found = if own {
+        Vec::new()
+    } else {
+        village_app::connections::shortlists::find_offers(state, find).await?
     };
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -379,6 +388,8 @@ async fn shortlists_page(
             person_name,
             lists,
             ideas,
+            find: find.to_string(),
+            found,
         },
     ))
 }
@@ -390,7 +401,7 @@ pub(crate) async fn view_my_shortlists(
     csrf: CsrfToken,
 ) -> PageResult {
     let me = identity.user.id;
-    shortlists_page(&state, &identity, &csrf, &ip, me, Errors::none()).await
+    shortlists_page(&state, &identity, &csrf, &ip, me, Errors::none(), "").await
 }
 
 pub(crate) async fn view_connector_shortlists(
@@ -399,8 +410,16 @@ pub(crate) async fn view_connector_shortlists(
     ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     Path(id): Path<i64>,
+    Query(q): Query<FindQuery>,
 ) -> PageResult {
-    shortlists_page(&state, &identity, &csrf, &ip, id, Errors::none()).await
+    shortlists_page(&state, &identity, &csrf, &ip, id, Errors::none(), &q.find).await
+}
+
+/// Words to find any offer in the directory from a shortlist page.
+#[derive(Debug, Deserialize, Default)]
+pub struct FindQuery {
+    #[serde(default)]
+    find: String,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -419,7 +438,9 @@ pub(crate) async fn view_new_shortlist(
 ) -> PageResult {
     match new_shortlist(&state, &identity, id, &form.title, now()).await {
         Ok(_) => Ok(Redirect::to(&format!("/people/{id}/shortlists")).into_response()),
-        Err(Error::Field(f)) => shortlists_page(&state, &identity, &csrf, &ip, id, f.into()).await,
+        Err(Error::Field(f)) => {
+            shortlists_page(&state, &identity, &csrf, &ip, id, f.into(), "").await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -455,7 +476,7 @@ pub(crate) async fn view_add_item(
     ) {
         (Ok(()), Some(p)) => Ok(Redirect::to(&format!("/people/{p}/shortlists")).into_response()),
         (Err(Error::Field(f)), Some(p)) => {
-            shortlists_page(&state, &identity, &csrf, &ip, p, f.into()).await
+            shortlists_page(&state, &identity, &csrf, &ip, p, f.into(), "").await
         }
         (Err(e), _) => Err(e.into()),
         (Ok(()), None) => Err(PageError::NotFound),
@@ -473,7 +494,7 @@ pub(crate) async fn view_share(
     match (share(&state, &identity, id, now()).await, person) {
         (Ok(()), Some(p)) => Ok(Redirect::to(&format!("/people/{p}/shortlists")).into_response()),
         (Err(Error::Field(f)), Some(p)) => {
-            shortlists_page(&state, &identity, &csrf, &ip, p, f.into()).await
+            shortlists_page(&state, &identity, &csrf, &ip, p, f.into(), "").await
         }
         (Err(e), _) => Err(e.into()),
         (Ok(()), None) => Err(PageError::NotFound),

@@ -15,6 +15,7 @@ on_both_backends!(
     kept_suggestions_follow_changes_to_the_directory,
     a_hub_that_keeps_nothing_works_the_same_suggestions_out,
     a_wide_reach_with_any_essential_need_is_answered,
+    what_fits_by_someone_s_home_comes_first,
 );
 
 const ORG: &str = "0b0c0d0e-0000-4000-8000-000000000001";
@@ -855,6 +856,45 @@ async fn shortlists_and_check_ins(backend: Backend) {
         404
     );
 
+    // Connie can put any offer on the list, not only Pat's ideas: the far choir is beyond
+    // how far Pat travels, so it is no idea of hers, but Connie finds it by its words.
+    let page = format!("/people/{pat_id}/shortlists");
+    let (_, html) = app.page_as(&connie, &page).await;
+    let far = uuid(2);
+    assert!(
+        !html.contains(&format!("<option value=\"{far}\"")),
+        "the far choir is not among Pat's ideas"
+    );
+    let (_, html) = app
+        .page_as(&connie, &format!("{page}?find=far+choir"))
+        .await;
+    assert!(
+        html.contains(&format!("href=\"/directory/offers/{far}\">Far choir</a>"))
+            && html.contains(&format!("name=\"offer_id\" value=\"{far}\"")),
+        "found by its words, with a button to add it"
+    );
+    let (_, nothing) = app.page_as(&connie, &format!("{page}?find=zzqx")).await;
+    assert!(nothing.contains("Nothing in the directory matches"));
+    let r = app
+        .post_form(
+            &connie,
+            &format!("{page}?find=far+choir"),
+            &format!("/shortlists/{id}/items"),
+            &[("offer_id", &far), ("note", "Worth the bus ride")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let (_, mine) = get(&app, &pat, "/api/v1/me/shortlists").await;
+    assert!(
+        mine[0]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["offer_name"] == json!("Far choir")
+                && i["note"] == json!("Worth the bus ride")),
+        "{mine}"
+    );
+
     // Check-ins are Pat's alone.
     let r = api(
         &app,
@@ -1064,5 +1104,34 @@ async fn kept_suggestions_follow_changes_to_the_directory(backend: Backend) {
         ids(&list),
         vec![uuid(8), uuid(6)],
         "a closed offer is gone at once"
+    );
+}
+
+/// Tom, in the demo, grows things at Hawthorn Allotments by his home: the allotment taster
+/// there (his interest, when he is free, quiet) is his first idea, said to be very close to
+/// his home, above offers further away.
+async fn what_fits_by_someone_s_home_comes_first(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    village_app::demo::load(&app.store, village_app::now())
+        .await
+        .unwrap();
+    let tom = app.client();
+    app.sign_in(
+        &tom,
+        "tom.wright@meadowfield.example",
+        "meadowfield-demo-2026",
+    )
+    .await;
+    let (s, ideas) = get(&app, &tom, "/api/v1/me/suggestions").await;
+    assert_eq!(s, 200);
+    let first = &ideas[0];
+    assert_eq!(first["name"], json!("Allotment taster"), "{ideas:#}");
+    let reasons = first["reasons"].to_string();
+    assert!(
+        reasons.contains("Very close to your home")
+            && reasons.contains("Nature and gardening: one of your interests"),
+        "{reasons}"
     );
 }

@@ -179,6 +179,10 @@ impl<'s> Prepared<'s> {
 
 /// [`evaluate`] without the offer's id: the score, the reasons (with `details`) and the
 /// distance.
+/// Nearer than this (about a street, or the same postcode) is said as "very close to your
+/// home" rather than as a distance.
+pub const NEXT_DOOR_KM: f64 = 0.2;
+
 pub(super) fn judge(
     p: &Prepared<'_>,
     facts: &Facts,
@@ -253,7 +257,11 @@ pub(super) fn judge(
         let reach = seeker.max_km.unwrap_or(DEFAULT_REACH_KM);
         score += w.distance * (1.0 - d / reach).max(0.0);
         if explain {
-            reasons.push(distance_words(d, seeker.unit));
+            reasons.push(if d < NEXT_DOOR_KM {
+                "Very close to your home".to_string()
+            } else {
+                distance_words(d, seeker.unit)
+            });
         }
     }
     // Interests: Village categories are known from the facts; other terms from the record.

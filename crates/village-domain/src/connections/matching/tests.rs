@@ -181,6 +181,23 @@ fn the_best_fit_comes_first_with_true_reasons() {
 }
 
 #[test]
+fn an_offer_by_the_person_s_home_comes_before_the_same_offer_further_away() {
+    let s = seeker_from_profile();
+    let step = Access::StepFree.term_id();
+    let mut far = offer("far", &[arts(), step], "Singing.");
+    far.places = vec![at(2.5)];
+    let mut near = offer("near", &[arts(), step], "Singing.");
+    near.places = vec![at(0.05)];
+    let ranked = rank(&s, &[far, near], &Weights::default(), 10);
+    let ids: Vec<&str> = ranked.iter().map(|r| r.offer_id.as_str()).collect();
+    assert_eq!(ids, vec!["near", "far"], "{ranked:#?}");
+    assert!(ranked[0]
+        .reasons
+        .contains(&"Very close to your home".to_string()));
+    assert!(ranked[1].reasons.contains(&"1.6 miles away".to_string()));
+}
+
+#[test]
 fn preferences_and_dismissals_move_offers() {
     let mut s = Seeker::default();
     let lead = offer("a", &[LIVED_EXPERIENCE_LED_TERM_ID, arts()], "");

@@ -50,7 +50,7 @@ test('a co-production board: decided, open, a stance taken and a close refused',
   await grace.page.getByRole('link', { name: 'Adult social care co-production board' }).click();
   const board = path(grace.page);
   await grace.checkUrl(board);
-  assert.match(await grace.page.locator('main').innerText(), /at least 50% of all stances/);
+  assert.match(await grace.page.locator('main').innerText(), /at least 50% of all views/);
 
   // A decided proposal: the block, its answer and the dissent are published.
   await grace.page.getByRole('link', { name: 'Hold the board\'s meetings in the library on Tuesday afternoons' }).click();
@@ -66,9 +66,9 @@ test('a co-production board: decided, open, a stance taken and a close refused',
   const minutes = path(grace.page);
   main = await grace.page.locator('main').innerText();
   // Names are shown on this board, so no count of lived-experience stances is given.
-  assert.match(main, /There are 2 stances so far\. Names are shown in this space, so we do not say how many/);
-  assert.match(main, /it needs more stances from people with lived experience/);
-  assert.doesNotMatch(main, /\d+ more stances? from people/);
+  assert.match(main, /There are 2 views so far\. Names are shown in this space, so we do not say how many/);
+  assert.match(main, /it needs more views from people with lived experience/);
+  assert.doesNotMatch(main, /\d+ more views? from people/);
   await grace.checkUrl(minutes);
   // Disagreeing without a reason is refused and says which field.
   await grace.page.check('#stance-disagree');
@@ -77,10 +77,10 @@ test('a co-production board: decided, open, a stance taken and a close refused',
   await grace.page.check('#stance-agree');
   await grace.page.getByRole('button', { name: 'Say where I stand' }).click();
   main = await grace.page.locator('main').innerText();
-  assert.match(main, /Your stance is recorded/);
+  assert.match(main, /Your view is saved/);
   // Grace has declared lived experience: her named stance changes nothing but the total.
-  assert.match(main, /There are 3 stances so far\. Names are shown in this space, so we do not say how many/);
-  assert.doesNotMatch(main, /\d+ more stances? from people/);
+  assert.match(main, /There are 3 views so far\. Names are shown in this space, so we do not say how many/);
+  assert.doesNotMatch(main, /\d+ more views? from people/);
 
   // The council officer facilitates: closing now is refused, and the page says why.
   const david = await as(OFFICER);
@@ -89,7 +89,7 @@ test('a co-production board: decided, open, a stance taken and a close refused',
   await david.axePage.fill('#reasons', 'More people can follow what we decide.');
   await david.axePage.getByRole('button', { name: 'Record the decision' }).click();
   const summary = await david.axePage.locator('.error-summary').innerText();
-  assert.match(summary, /it needs more stances from people with lived experience/);
+  assert.match(summary, /it needs more views from people with lived experience/);
   assert.equal(await david.axePage.inputValue('#decision'), 'We publish Easy Read minutes and a BSL video after each meeting.');
   await check(david.axePage, 'a refused close');
 });

@@ -146,7 +146,7 @@ pub async fn create_proposal(
     if !view.takes_part() {
         return conflict(
             ErrorCode::NotAMember,
-            "Join this space first to make proposals and take stances.",
+            "Join this space first to make proposals and give your view.",
         );
     }
     let (title, body, affects) = check_proposal(input)?;
@@ -183,7 +183,7 @@ async fn open_to_me(state: &App, who: &Identity, id: i64, t: i64) -> Result<Prop
     if !view.space.takes_part() {
         return conflict(
             ErrorCode::NotAMember,
-            "Join this space first to take part: make proposals, take stances and comment.",
+            "Join this space first to take part: make proposals, give your view and comment.",
         );
     }
     if !view.open() {

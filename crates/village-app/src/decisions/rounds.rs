@@ -339,7 +339,7 @@ pub async fn check_bid(
         reason,
         !eligible,
         proposal::MAX_REASON_CHARS,
-        "why the bid is not eligible",
+        "why the bid cannot go forward",
     )?;
     let mut tx = state.store.begin().await?;
     store::check_bid(
@@ -513,7 +513,7 @@ pub async fn set_phase(
                 } else if b.check_status == "eligible" {
                     "was not funded this time"
                 } else {
-                    "was not eligible"
+                    "could not go forward"
                 };
                 let note = format!(
                     "The results of {} are out: \u{201c}{}\u{201d} {outcome}.",

@@ -176,7 +176,7 @@ pub async fn leave(state: &App, who: &Identity, id: i64) -> Result<()> {
     if view.facilitates() && store::facilitators(&mut tx, id).await? <= 1 {
         return conflict(
             ErrorCode::LastFacilitator,
-            "You are this space's only facilitator. Make someone else a facilitator first.",
+            "You are the only person running this space. Ask someone else to help run it first.",
         );
     }
     store::remove_member(&mut tx, id, who.user.id).await?;

@@ -131,7 +131,7 @@ pub fn check_phase(from: Phase, to: Phase, state: RoundState) -> Result<(), Phas
         }),
         Phase::Voting if state.eligible_bids == 0 => Err(PhaseRefusal {
             code: ErrorCode::NoEligibleBids,
-            message: "There are no eligible bids to vote on.".to_string(),
+            message: "There are no bids that went forward to vote on.".to_string(),
         }),
         Phase::Results if state.unresolved_papers > 0 => Err(PhaseRefusal {
             code: ErrorCode::PaperBallotsUnresolved,
@@ -302,7 +302,7 @@ pub fn check_ballot(
             return Err(FieldError::new(
                 "bid_ids",
                 ErrorCode::BidNotEligible,
-                format!("Bid {id} was found not eligible, so it cannot be voted for"),
+                format!("Bid {id} could not go forward, so it cannot be voted for"),
             ));
         }
         if set.insert(*id) {

@@ -55,7 +55,7 @@ impl Stance {
     pub fn words(self) -> &'static str {
         match self {
             Stance::Agree => "Agree",
-            Stance::Abstain => "Abstain",
+            Stance::Abstain => "Not taking a side",
             Stance::Disagree => "Disagree",
             Stance::Block => "Block",
         }
@@ -197,19 +197,20 @@ impl LivedRule {
     pub fn words(self) -> String {
         let r = self;
         match (r.count, r.share_bp) {
-            (0, 0) => "This space does not ask for a number of voices with lived experience."
-                .to_string(),
+            (0, 0) => {
+                "This space does not ask for a number of voices with lived experience.".to_string()
+            }
             (c, 0) => format!(
                 "At least {c} {} from people with lived experience.",
-                plural(c, "stance", "stances")
+                plural(c, "view", "views")
             ),
             (0, _) => format!(
-                "At least {} of all stances from people with lived experience.",
+                "At least {} of all views from people with lived experience.",
                 r.percent_words()
             ),
             (c, _) => format!(
-                "At least {c} {} from people with lived experience, and at least {} of all stances.",
-                plural(c, "stance", "stances"),
+                "At least {c} {} from people with lived experience, and at least {} of all views.",
+                plural(c, "view", "views"),
                 r.percent_words()
             ),
         }
@@ -291,10 +292,10 @@ impl LivedCheck {
         Some(match self.more_needed {
             Some(n) => format!(
                 "This needs {n} more {} from people with lived experience before it can be decided.",
-                plural(n, "stance", "stances")
+                plural(n, "view", "views")
             ),
-            None => "This space asks that every stance comes from someone with lived \
-                     experience, so it cannot be decided as the stances stand."
+            None => "This space asks that every view comes from someone with lived \
+                     experience, so it cannot be decided as the views stand."
                 .to_string(),
         })
     }
@@ -323,7 +324,7 @@ impl LivedCheck {
         } else {
             ShownCount::Exactly(lived)
         };
-        let stances = plural(total, "stance", "stances");
+        let stances = plural(total, "view", "views");
         let summary = match shown {
             ShownCount::Exactly(n) => format!(
                 "{n} of {total} {stances} so far {} from people with lived experience.",
@@ -336,7 +337,7 @@ impl LivedCheck {
                 plural(total, "is", "are")
             ),
             ShownCount::FewerThan(n) => format!(
-                "Fewer than {n} of the {total} stances so far come from people with lived experience."
+                "Fewer than {n} of the {total} views so far come from people with lived experience."
             ),
         };
         let exact = shown.exactly().is_some();
@@ -345,7 +346,7 @@ impl LivedCheck {
             (true, _) => None,
             (false, true) => self.missing_words(),
             (false, false) => Some(
-                "This cannot be decided yet: it needs more stances from people with lived \
+                "This cannot be decided yet: it needs more views from people with lived \
                  experience."
                     .to_string(),
             ),
@@ -750,7 +751,7 @@ mod tests {
             assert_eq!(shown.more_needed, None);
             assert_eq!(
                 shown.summary,
-                "Fewer than 8 of the 9 stances so far come from people with lived experience."
+                "Fewer than 8 of the 9 views so far come from people with lived experience."
             );
             assert!(!shown.missing.unwrap_or_default().contains(char::is_numeric));
         }

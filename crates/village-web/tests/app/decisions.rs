@@ -179,7 +179,7 @@ async fn a_proposal_needs_lived_experience_voices_and_answers_to_every_block(bac
     // two named people declared.
     let message = v["error"]["message"].as_str().unwrap();
     assert!(
-        message.contains("needs more stances from people with lived experience")
+        message.contains("needs more views from people with lived experience")
             && !message.contains("2 more"),
         "{v}"
     );
@@ -902,7 +902,7 @@ async fn a_funding_round_tallies_like_an_independent_count(backend: Backend) {
     assert!(
         bodies
             .iter()
-            .any(|b| b.contains("\u{201c}Bid 13\u{201d} was not eligible")),
+            .any(|b| b.contains("\u{201c}Bid 13\u{201d} could not go forward")),
         "{bodies:?}"
     );
 
@@ -1181,7 +1181,7 @@ async fn the_pages_refuse_a_close_until_the_rule_and_every_block_are_met(backend
     assert_eq!(s, 200);
     assert!(
         html.contains(
-            "This cannot be decided yet: it needs more stances from people with lived experience"
+            "This cannot be decided yet: it needs more views from people with lived experience"
         ),
         "{html}"
     );
@@ -1230,7 +1230,7 @@ async fn the_pages_refuse_a_close_until_the_rule_and_every_block_are_met(backend
     let html = r.text().await.unwrap();
     assert!(
         html.contains("href=\"#lived\"")
-            && html.contains("it needs more stances from people with lived experience"),
+            && html.contains("it needs more views from people with lived experience"),
         "{html}"
     );
     let r = app

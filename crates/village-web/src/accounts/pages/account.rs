@@ -509,9 +509,9 @@ pub(crate) fn delete_page(
             path: "/account/delete",
             heading: "Forget me: delete your account and everything about you",
             intro: &[
-            "This removes your profile, your story, your circle of support, notes about you, your sharing choices, your contact details, your lived experience and your account from this hub straight away, and signs you out everywhere. It cannot be undone.",
-            "The audit log keeps a record that an account with your number existed and what happened to it, without your name, email address or any words from your profile, so that access to people's information can always be checked.",
-            "If a safeguarding concern about you is open, the law may need us to keep what the safeguarding leads hold until it is closed. Only they can see it.",
+            "This takes away your profile, your story, your circle of support and notes about you. It takes away your sharing choices, your contact details, your lived experience and your account. It all goes at once, and you are signed out everywhere. You cannot undo it.",
+            "The audit log keeps a note that an account with your number was here, and what happened to it. It keeps no name, email address or words from your profile. That way, we can always check who looked at whose information.",
+            "If there is an open worry about your safety, the law may ask us to keep what the safeguarding leads hold until it is closed. Only they can see it.",
         ],
             fields: vec![FieldSpec::new("password", "Your password", "password", "current-password")
             .hint("We ask for it again to check that it is really you.")],

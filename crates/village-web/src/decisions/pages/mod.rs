@@ -34,7 +34,7 @@ use village_domain::error::ErrorCode;
 /// Short confirmations after a form, by a fixed key (never words from the address).
 fn notice(done: Option<&str>) -> Option<&'static str> {
     Some(match done? {
-        "space" => "Your space is ready. You facilitate it.",
+        "space" => "Your space is ready. You run it.",
         "joined" => "You have joined this space.",
         "left" => "You have left this space.",
         "invited" => {
@@ -42,11 +42,11 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
         }
         "proposal" => "Your proposal is up. Members can now say where they stand.",
         "edited" => "The new wording is up; the earlier one is kept below.",
-        "stance" => "Your stance is recorded. You can change it until the proposal is decided.",
+        "stance" => "Your view is saved. You can change it until the proposal is decided.",
         "comment" => "Your comment is added.",
         "closed" => "The decision is recorded and published with the dissent.",
         "updated" => "The update is recorded.",
-        "round" => "Your funding round has started, in the ideas phase. You facilitate it.",
+        "round" => "Your funding round has started, in the ideas phase. You run it.",
         "idea" => "Thank you: your idea is shared.",
         "bid" => "Your bid is in. A steward will check it before voting opens.",
         "checked" => "The check is recorded.",

@@ -322,8 +322,8 @@ pub(super) async fn round_page(
                     group: b.group_name.clone(),
                     amount: pounds(b.amount_pence),
                     check: match b.check_status.as_str() {
-                        "eligible" => "Checked: eligible",
-                        "not_eligible" => "Checked: not eligible",
+                        "eligible" => "Checked: it can go forward",
+                        "not_eligible" => "Checked: cannot go forward",
                         _ => "Not checked yet",
                     },
                     check_reason: b.check_reason.clone(),

@@ -17,7 +17,7 @@ pub struct SpaceItem {
 
 pub(super) fn role_words(role: Option<&str>) -> &'static str {
     match role {
-        Some("facilitator") => "You facilitate this space",
+        Some("facilitator") => "You help run this space",
         Some("member") => "You are a member",
         Some("invited") => "You are invited",
         _ => "",
@@ -374,7 +374,7 @@ pub(crate) async fn view_leave_confirm(
     lines.push(if view.space.open {
         "What you have already said stays, with your name as it was. You can join again at any time.".into()
     } else {
-        "What you have already said stays, with your name as it was. To come back, a facilitator will need to invite you again.".into()
+        "What you have already said stays, with your name as it was. To come back, someone running the space will need to invite you again.".into()
     });
     Ok(pages::page(&pages::ConfirmPage {
         layout: Layout::new(

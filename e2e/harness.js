@@ -1,7 +1,7 @@
 // Shared helpers for the browser tests: start a real `village serve` on port 0 with the demo
 // neighbourhood, launch Debian's Chromium through playwright-core, and run axe-core.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -18,7 +18,10 @@ export async function startHub(extraArgs = []) {
   const bin = process.env.VILLAGE_BIN;
   if (!bin) throw new Error('VILLAGE_BIN is not set: run the browser tests through scripts/test');
   const dataDir = mkdtempSync(join(tmpdir(), 'village-e2e-'));
-  const child = spawn(bin, ['serve', '--demo', '--listen', '127.0.0.1:0', '--data-dir', dataDir, ...extraArgs], {
+  // No map pictures from elsewhere in tests: the map draws its places on a plain ground.
+  const config = join(dataDir, 'village.toml');
+  writeFileSync(config, '[map]\ntiles = ""\n');
+  const child = spawn(bin, ['serve', '--demo', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--config', config, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, VILLAGE_LOG: 'warn' },
   });

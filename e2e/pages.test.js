@@ -250,3 +250,51 @@ test('the first directory result is in the first screen, wide and narrow, and th
     await context.close();
   }
 });
+
+test('a map beside the results, drawn with JavaScript under the page\'s own security policy; the list alone without it', async () => {
+  const path = '/directory?q=walk&postcode=MF1+2AB&within=3';
+  for (const [width, height] of [[1280, 800], [320, 640]]) {
+    // Without JavaScript there is no map, only the list.
+    const off = await browser.newContext({ javaScriptEnabled: false, viewport: { width, height } });
+    const plain = await off.newPage();
+    await plain.goto(hub.base + path);
+    assert.equal(await plain.locator('#map-panel').isVisible(), false, 'no empty map without JavaScript');
+    await off.close();
+
+    // With JavaScript and the hub's Content-Security-Policy in force.
+    const on = await browser.newContext({ viewport: { width, height } });
+    const page = await on.newPage();
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(String(e)));
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    await page.goto(hub.base + path);
+    const first = await page.locator('.result h3 a').first().boundingBox();
+    assert.ok(first.y + first.height <= height, `the map starts folded, so the first result is still in the first screen at ${width}px`);
+    await page.locator('#map-panel summary').click();
+    const markers = page.locator('.leaflet-marker-icon');
+    await markers.first().waitFor();
+    const names = await page.locator('.result h3 a').allInnerTexts();
+    const labels = await markers.evaluateAll((ms) => ms.map((m) => m.getAttribute('alt')));
+    // Every offer on the page is on the map, by name (places close together share a marker).
+    for (const name of names) {
+      assert.ok(labels.some((l) => l === name || l.includes(name)), `${name} is on the map: ${labels}`);
+    }
+    // A marker opens with the keyboard, and its popup links to the offer.
+    await markers.first().focus();
+    await page.keyboard.press('Enter');
+    const link = page.locator('.leaflet-popup-content a').first();
+    const href = await link.getAttribute('href');
+    assert.match(href, /^\/directory\/offers\//);
+    assert.deepEqual(problems, [], 'no script errors or blocked requests');
+    await on.close();
+
+    // The opened map passes axe-core too.
+    const checked = await browser.newContext({ bypassCSP: true, viewport: { width, height } });
+    const again = await checked.newPage();
+    await again.goto(hub.base + path);
+    await again.locator('#map-panel summary').click();
+    await again.locator('.leaflet-marker-icon').first().waitFor();
+    await checkPage(again, `the map at ${width}px`);
+    await checked.close();
+  }
+});

@@ -26,6 +26,72 @@ pub struct Settings {
     pub suggestions: SuggestionSettings,
     pub giving: GivingSettings,
     pub safeguarding: SafeguardingSettings,
+    pub map: MapSettings,
+}
+
+/// The map beside directory results (drawn in the browser; the list works without it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MapSettings {
+    /// Show a map of the results at all.
+    pub enabled: bool,
+    /// Where map pictures (tiles) come from, as `https://host/{z}/{x}/{y}.png` (`{s}` for a
+    /// server letter is allowed). Empty: the map shows the places with no pictures behind
+    /// them, and nothing is fetched from elsewhere.
+    pub tiles: String,
+    /// Who made the map pictures, shown on the map (tile servers require it).
+    pub attribution: String,
+    /// Where the attribution links to.
+    pub attribution_url: String,
+}
+
+impl Default for MapSettings {
+    fn default() -> Self {
+        MapSettings {
+            enabled: true,
+            tiles: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into(),
+            attribution: "© OpenStreetMap contributors".into(),
+            attribution_url: "https://www.openstreetmap.org/copyright".into(),
+        }
+    }
+}
+
+impl MapSettings {
+    /// The tile server's origin for the page's Content-Security-Policy (`{s}` as `*`), or
+    /// `None` with no tiles. An address that is not `https://` or `http://` followed by a
+    /// host is refused with words naming the setting.
+    pub fn tiles_origin(&self) -> Result<Option<String>, String> {
+        let tiles = self.tiles.trim();
+        if tiles.is_empty() {
+            return Ok(None);
+        }
+        let bad = || {
+            format!(
+                "map.tiles: {tiles:?} is not a web address like \
+                 https://tile.openstreetmap.org/{{z}}/{{x}}/{{y}}.png"
+            )
+        };
+        let (scheme, rest) = tiles.split_once("://").ok_or_else(bad)?;
+        if scheme != "https" && scheme != "http" {
+            return Err(bad());
+        }
+        let host = rest
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .replace("{s}", "*");
+        let fine = !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '*'))
+            && rest.contains("{z}")
+            && rest.contains("{x}")
+            && rest.contains("{y}");
+        if !fine {
+            return Err(bad());
+        }
+        Ok(Some(format!("{scheme}://{host}")))
+    }
 }
 
 /// What the safeguarding page tells anyone worried about someone, signed in or not.
@@ -151,6 +217,7 @@ impl Default for Settings {
             suggestions: SuggestionSettings::default(),
             giving: GivingSettings::default(),
             safeguarding: SafeguardingSettings::default(),
+            map: MapSettings::default(),
         }
     }
 }
@@ -240,5 +307,36 @@ impl Settings {
 
     pub fn link(&self, path: &str) -> String {
         format!("{}{}", self.public_url.trim_end_matches('/'), path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tile_server_is_named_by_its_origin_and_a_wrong_one_names_the_setting() {
+        let with = |tiles: &str| MapSettings {
+            tiles: tiles.into(),
+            ..MapSettings::default()
+        };
+        assert_eq!(
+            MapSettings::default().tiles_origin(),
+            Ok(Some("https://tile.openstreetmap.org".into()))
+        );
+        assert_eq!(
+            with("https://{s}.tile.example.org/{z}/{x}/{y}.png").tiles_origin(),
+            Ok(Some("https://*.tile.example.org".into()))
+        );
+        assert_eq!(with("").tiles_origin(), Ok(None));
+        for bad in [
+            "tile.openstreetmap.org/{z}/{x}/{y}.png",
+            "ftp://tiles.example.org/{z}/{x}/{y}.png",
+            "https://tiles.example.org/tile.png",
+            "https://tiles.example.org; script-src *//{z}/{x}/{y}",
+        ] {
+            let e = with(bad).tiles_origin().unwrap_err();
+            assert!(e.starts_with("map.tiles:"), "{bad}: {e}");
+        }
     }
 }

@@ -80,6 +80,8 @@ async fn serve(
     let mut settings = Settings::default();
     settings.public_url = format!("http://{addr}");
     settings.hub.name = "Testfield".into();
+    // No map pictures from elsewhere in tests: the map draws its places on a plain ground.
+    settings.map.tiles = String::new();
     settings.mail.outbox_dir = outbox.to_string_lossy().to_string();
     tweak(&mut settings);
     let state = village_app::App::new(store, settings).expect("app");

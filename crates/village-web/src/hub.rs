@@ -102,32 +102,89 @@ pub(crate) async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-const STYLESHEET: &str = include_str!("../static/village.css");
-
-pub(crate) async fn stylesheet() -> Response {
+/// A file the hub serves as it was built, which browsers may keep for a day.
+fn static_file(kind: &'static str, body: &'static [u8]) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CONTENT_TYPE, kind),
             (header::CACHE_CONTROL, "public, max-age=86400"),
         ],
-        STYLESHEET,
+        body,
     )
         .into_response()
 }
 
-const FAVICON: &str = include_str!("../static/favicon.svg");
+pub(crate) async fn stylesheet() -> Response {
+    static_file(
+        "text/css; charset=utf-8",
+        include_bytes!("../static/village.css"),
+    )
+}
 
 /// The hub's small picture for browser tabs and bookmarks (also at `/favicon.ico`, where
 /// browsers look when a page names none).
 pub(crate) async fn favicon() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, "public, max-age=86400"),
-        ],
-        FAVICON,
+    static_file("image/svg+xml", include_bytes!("../static/favicon.svg"))
+}
+
+/// The script that draws the map beside directory results.
+pub(crate) async fn map_script() -> Response {
+    static_file(
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/map.js"),
     )
-        .into_response()
+}
+
+/// Leaflet 1.9.4, vendored from npm (see `static/leaflet/README.md`): the map's script, its
+/// stylesheet and its marker pictures.
+const LEAFLET: &[(&str, &str, &[u8])] = &[
+    (
+        "leaflet.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/leaflet/leaflet.js"),
+    ),
+    (
+        "leaflet.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../static/leaflet/leaflet.css"),
+    ),
+    (
+        "images/marker-icon.png",
+        "image/png",
+        include_bytes!("../static/leaflet/images/marker-icon.png"),
+    ),
+    (
+        "images/marker-icon-2x.png",
+        "image/png",
+        include_bytes!("../static/leaflet/images/marker-icon-2x.png"),
+    ),
+    (
+        "images/marker-shadow.png",
+        "image/png",
+        include_bytes!("../static/leaflet/images/marker-shadow.png"),
+    ),
+    (
+        "images/layers.png",
+        "image/png",
+        include_bytes!("../static/leaflet/images/layers.png"),
+    ),
+    (
+        "images/layers-2x.png",
+        "image/png",
+        include_bytes!("../static/leaflet/images/layers-2x.png"),
+    ),
+];
+
+pub(crate) async fn leaflet(
+    State(state): State<AppState>,
+    MaybeSignedIn(identity): MaybeSignedIn,
+    csrf: CsrfToken,
+    crate::extract::Path(file): crate::extract::Path<String>,
+) -> Response {
+    match LEAFLET.iter().find(|(name, _, _)| *name == file) {
+        Some((_, kind, body)) => static_file(kind, body),
+        None => not_found_page(&state, identity.as_ref(), &csrf),
+    }
 }
 
 pub async fn not_found(

@@ -45,7 +45,7 @@ pub fn router(state: AppState) -> Router {
             crate::auth::csrf_guard,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            crate::security::Headers::for_hub(&state),
             crate::security::headers,
         ))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
@@ -69,6 +69,8 @@ fn page_routes() -> Router<AppState> {
         .route("/readyz", get(crate::hub::readyz))
         .route("/static/village.css", get(crate::hub::stylesheet))
         .route("/static/favicon.svg", get(crate::hub::favicon))
+        .route("/static/map.js", get(crate::hub::map_script))
+        .route("/static/leaflet/{*file}", get(crate::hub::leaflet))
         .route("/favicon.ico", get(crate::hub::favicon))
         // Accounts: joining, signing in and out, passwords, the account pages, people and invitations
         .route(

@@ -208,6 +208,10 @@ fn resolve(place: &Place, listen: Option<SocketAddr>) -> anyhow::Result<Resolved
         .matching
         .check()
         .map_err(|e| anyhow::anyhow!("the config file has a problem: {e}"))?;
+    settings
+        .map
+        .tiles_origin()
+        .map_err(|e| anyhow::anyhow!("the config file has a problem: {e}"))?;
     let public_url_set = file
         .settings
         .as_ref()

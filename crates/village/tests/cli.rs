@@ -406,6 +406,15 @@ async fn the_config_file_is_read_and_mistakes_are_named() {
         "the unknown setting is named: {}",
         text(&out)
     );
+
+    std::fs::write(&config, "[map]\ntiles = \"tiles.example.org/map.png\"\n").unwrap();
+    let out = village(&["migrate", "--config", config.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("map.tiles"),
+        "a map tile address that is not one is named: {}",
+        text(&out)
+    );
 }
 
 fn postgres_database() -> Option<String> {

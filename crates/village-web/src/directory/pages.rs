@@ -102,6 +102,15 @@ pub struct ResultView {
     space: Option<&'static str>,
     /// Communities it is especially for.
     communities: Vec<&'static str>,
+    /// Where to put it on the map: its place nearest the search's centre (or its first).
+    point: Option<(f64, f64)>,
+}
+
+/// What the map beside the results needs from the hub's settings.
+pub struct MapPanel {
+    tiles: String,
+    attribution: String,
+    attribution_url: String,
 }
 
 #[derive(Template)]
@@ -132,6 +141,8 @@ struct SearchPage {
     clear_filters: String,
     total_words: String,
     results: Vec<ResultView>,
+    /// The map beside the results, when the hub shows one and a result has a place.
+    map: Option<MapPanel>,
     prev: Option<String>,
     next: Option<String>,
     page_words: String,
@@ -188,6 +199,14 @@ fn view(doc: &str, from: Option<LatLon>, unit: DistanceUnit) -> Option<ResultVie
             .reduce(f64::min)
             .map(|km| distance_words(km, unit))
     });
+    let point = match from {
+        Some(centre) => index
+            .places
+            .iter()
+            .min_by(|a, b| distance_km(centre, a.point).total_cmp(&distance_km(centre, b.point))),
+        None => index.places.first(),
+    }
+    .map(|p| (p.point.lat(), p.point.lon()));
     let summary: String = index.description.chars().take(220).collect();
     let summary = if index.description.chars().count() > 220 {
         format!("{}…", summary.trim_end())
@@ -210,6 +229,7 @@ fn view(doc: &str, from: Option<LatLon>, unit: DistanceUnit) -> Option<ResultVie
             .any(|t| t == LIVED_EXPERIENCE_LED_TERM_ID),
         space: space_of(&index.taxonomy_term_ids),
         communities: communities_of(&index.taxonomy_term_ids),
+        point,
     })
 }
 
@@ -374,6 +394,10 @@ pub(crate) async fn view_search_get(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let filters_open = errors.for_field("age").is_some();
+    let results: Vec<ResultView> = rows
+        .iter()
+        .filter_map(|(_, doc)| view(doc, centre, state.settings.hub.distances))
+        .collect();
     Ok(pages::render(
         status,
         &SearchPage {
@@ -461,10 +485,14 @@ pub(crate) async fn view_search_get(
                 1 => "1 offer found".to_string(),
                 n => format!("{} offers found", thousands(n)),
             },
-            results: rows
-                .iter()
-                .filter_map(|(_, doc)| view(doc, centre, state.settings.hub.distances))
-                .collect(),
+            map: (state.settings.map.enabled && results.iter().any(|r| r.point.is_some())).then(
+                || MapPanel {
+                    tiles: state.settings.map.tiles.trim().to_string(),
+                    attribution: state.settings.map.attribution.clone(),
+                    attribution_url: state.settings.map.attribution_url.clone(),
+                },
+            ),
+            results,
             prev: (page > 1).then(|| link(page - 1)),
             next: (if more { full_page } else { page < pages_total }).then(|| link(page + 1)),
             page_words: if more {

@@ -8,6 +8,7 @@ use village_store::Db;
 use village_testkit::{on_both_backends, Backend, TestApp};
 
 on_both_backends!(
+    results_carry_their_places_for_the_map_and_the_policy_names_its_tile_server,
     an_offer_with_only_a_postcode_says_where_it_is,
     an_offer_listed_by_the_test_kit_is_found_everywhere,
     the_fail_feed_is_refused_and_nothing_is_written,
@@ -3503,4 +3504,84 @@ async fn an_offer_with_only_a_postcode_says_where_it_is(backend: Backend) {
         let text = village_testkit::visible_text(&html);
         assert!(text.contains(says) && !text.contains(not), "{id}:\n{text}");
     }
+}
+
+/// The map beside results (drawn in the browser) needs each result's place; its pictures come
+/// only from the tile server the hub names, which the page's security policy allows, and from
+/// nowhere in tests. A hub can switch the map off.
+async fn results_carry_their_places_for_the_map_and_the_policy_names_its_tile_server(
+    backend: Backend,
+) {
+    let Some(app) = TestApp::start_with(backend, |s| {
+        s.map.tiles = "https://{s}.tiles.example.org/{z}/{x}/{y}.png".into();
+    })
+    .await
+    else {
+        return;
+    };
+    village_app::demo::load(&app.store, village_app::now())
+        .await
+        .unwrap();
+    let r = app
+        .client()
+        .get(app.url("/directory?q=walk"))
+        .send()
+        .await
+        .unwrap();
+    let policy = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        policy.contains("img-src 'self' data: https://*.tiles.example.org;"),
+        "{policy}"
+    );
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("<div id=\"map-panel\" class=\"map-panel\" hidden"),
+        "hidden until drawn"
+    );
+    assert!(html.contains("data-tiles=\"https://{s}.tiles.example.org/{z}/{x}/{y}.png\""));
+    assert!(html.contains("<script src=\"/static/map.js"));
+    let placed = html.matches("<li class=\"result\" data-lat=\"").count();
+    let listed = html.matches("<li class=\"result\"").count();
+    assert!(
+        placed > 0 && placed == listed,
+        "{placed} of {listed} results have a place"
+    );
+    for path in [
+        "/static/map.js",
+        "/static/leaflet/leaflet.js",
+        "/static/leaflet/leaflet.css",
+        "/static/leaflet/images/marker-icon.png",
+    ] {
+        let r = app.client().get(app.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+    }
+    let r = app
+        .client()
+        .get(app.url("/static/leaflet/../../Cargo.toml"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+
+    // The test kit's hub names no tile server: nothing is allowed from elsewhere.
+    let Some(plain) = TestApp::start(backend).await else {
+        return;
+    };
+    let r = plain.client().get(plain.url("/")).send().await.unwrap();
+    assert!(r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("img-src 'self' data:;"));
+    // Switched off: no map and no map script.
+    let Some(off) = TestApp::start_with(backend, |s| s.map.enabled = false).await else {
+        return;
+    };
+    village_app::demo::load(&off.store, village_app::now())
+        .await
+        .unwrap();
+    let (_, html) = off.page("/directory?q=walk").await;
+    assert!(!html.contains("map-panel") && !html.contains("map.js"));
 }

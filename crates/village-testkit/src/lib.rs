@@ -10,7 +10,9 @@
 )]
 
 mod crawl;
+mod forms;
 pub use crawl::{codes_shown, page_links, shape, visible_text, Reached};
+pub use forms::{forms, Field, Form};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

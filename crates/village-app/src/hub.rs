@@ -42,6 +42,10 @@ pub struct Waiting {
     /// For council officers and hub admins: funding rounds still being decided (ideas,
     /// bids, checks or voting).
     pub rounds_deciding: Option<usize>,
+    /// For stewards and hub admins: the directory's review queues.
+    pub review: Option<village_store::directory::PublishedCounts>,
+    /// For connectors: how many people they walk alongside, and offers not yet accepted.
+    pub walk_alongside: Option<(usize, usize)>,
     pub unread_notices: i64,
     /// Invitations into someone's circle, waiting for an answer.
     pub circle_invitations: usize,
@@ -112,6 +116,20 @@ pub async fn home(
     } else {
         None
     };
+    let review = if who.may(village_domain::access::Action::ReviewOffers) {
+        let stale_before =
+            crate::directory::editing::rfc3339(now - crate::directory::editing::STALE_AFTER_SECS);
+        Some(village_store::directory::published_counts(&mut c, &stale_before).await?)
+    } else {
+        None
+    };
+    let walk_alongside = if who.may(village_domain::access::Action::WalkAlongside) {
+        let people = village_store::people::people_of(&mut c, me).await?;
+        let accepted = people.iter().filter(|l| l.status == "accepted").count();
+        Some((accepted, people.len() - accepted))
+    } else {
+        None
+    };
     drop(c);
     let concerns = if who.may(village_domain::access::Action::HandleConcerns) {
         Some(crate::safeguarding::open_counts(state, who).await?)
@@ -124,6 +142,8 @@ pub async fn home(
             checkin_due,
             shortlists,
             rounds_deciding,
+            review,
+            walk_alongside,
             unread_notices,
             circle_invitations,
             connector_offers,

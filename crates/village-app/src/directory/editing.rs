@@ -20,7 +20,7 @@ use village_store::directory::{self as store, ClaimRow, SuggestionRow, VersionRo
 use village_store::{Db, StoreError, Tx};
 
 /// How long an offer may go unchecked before stewards are asked to follow it up.
-const STALE_AFTER_SECS: i64 = 365 * 24 * 60 * 60;
+pub(crate) const STALE_AFTER_SECS: i64 = 365 * 24 * 60 * 60;
 
 /// The longest an organiser's request may be, in characters.
 const CLAIM_MESSAGE_MAX: usize = 1000;

@@ -198,14 +198,16 @@ pub async fn forget_suggestions_of(db: &mut impl Db, user_id: i64) -> Result<()>
 }
 
 /// How the directory stands as published data: public offers, the groups that run them,
-/// public offers last checked before `stale_before` (RFC 3339) or never, and suggestions
-/// waiting for a steward.
+/// public offers last checked before `stale_before` (RFC 3339) or never, and suggestions and
+/// organisers' requests waiting for a steward.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PublishedCounts {
     pub offers: i64,
     pub groups: i64,
     pub unchecked: i64,
     pub waiting: i64,
+    /// Requests to be a group's organiser, waiting for a steward.
+    pub claims: i64,
 }
 
 pub async fn published_counts(db: &mut impl Db, stale_before: &str) -> Result<PublishedCounts> {
@@ -222,10 +224,16 @@ pub async fn published_counts(db: &mut impl Db, stale_before: &str) -> Result<Pu
     )
     .fetch_one(&mut *c)
     .await)?;
+    let claims: i64 = query!(db, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM dir_claims WHERE status = 'pending'",
+    )
+    .fetch_one(&mut *c)
+    .await)?;
     Ok(PublishedCounts {
         offers,
         groups,
         unchecked,
         waiting,
+        claims,
     })
 }

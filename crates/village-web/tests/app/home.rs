@@ -1,5 +1,6 @@
 //! The home page is each person's next steps: a member sees a check-in that is due and a
-//! shortlist a connector shared; a council officer sees the decisions, the funding rounds
+//! shortlist a connector shared; a connector how many people they walk alongside; a steward
+//! the review queues with counts; a council officer sees the decisions, the funding rounds
 //! being decided and how the directory is published as open data, which members cannot open.
 use village_domain::accounts::Role;
 use village_testkit::{on_both_backends, visible_text, Backend, TestApp};
@@ -130,4 +131,52 @@ async fn each_person_s_home_shows_their_next_steps(backend: Backend) {
         "the page counts what the open data holds ({public}):\n{page}"
     );
     assert!(html.contains("/oruk</code>"), "the address to give: {page}");
+
+    // The steward: the review queues, with counts that match the queues.
+    let steward = app.client();
+    app.sign_in(&steward, "bronwen@meadowfield.example", DEMO_PASSWORD)
+        .await;
+    let (_, stale) = app.page_as(&steward, "/directory/review/stale").await;
+    let unchecked = stale.matches("/checked\"").count();
+    assert!(unchecked > 0, "the demo has offers to check again");
+    let (_, html) = app.page_as(&steward, "/").await;
+    let home = words(&html);
+    assert!(
+        home.contains(&format!("Offers to check again ({unchecked})")),
+        "{unchecked}: {home}"
+    );
+    assert!(home.contains("Suggestions to check (0 waiting)"), "{home}");
+    let change = format!(
+        "/directory/offers/{}/suggest-change",
+        offer["id"].as_str().unwrap()
+    );
+    let r = app
+        .post_form(
+            &member.client,
+            &change,
+            &change,
+            &[
+                ("name", offer["name"].as_str().unwrap()),
+                ("description", "New words"),
+                ("why", "It changed"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let (_, html) = app.page_as(&steward, "/").await;
+    assert!(words(&html).contains("Suggestions to check (1 waiting)"));
+
+    // The connector: how many people they walk alongside.
+    let sam = app.client();
+    app.sign_in(&sam, "sam.okafor@meadowfield.example", DEMO_PASSWORD)
+        .await;
+    let (_, people) = app.page_as(&sam, "/connector/people").await;
+    let walking = people.matches("/shortlists\">shortlists for").count();
+    assert!(walking > 0, "Sam walks alongside people in the demo");
+    let (_, html) = app.page_as(&sam, "/").await;
+    assert!(
+        words(&html).contains(&format!("The people you walk alongside ({walking})")),
+        "{walking}: {}",
+        words(&html)
+    );
 }

@@ -333,6 +333,58 @@ pub async fn act(
     Ok(())
 }
 
+/// Someone who raised a concern without signing in asked for their name and way back to be
+/// removed: a lead removes them (nothing else about the concern changes). A member's name
+/// goes when they ask to be forgotten, so a concern a member raised is refused here.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
+pub async fn forget_visitor_raiser(
+    state: &App,
+    who: &Identity,
+    id: i64,
+    ip: &str,
+    t: i64,
+) -> Result<()> {
+    lead(who)?;
+    let mut tx = state.store.begin().await?;
+    let concern = store::concern(&mut tx, id)
+        .await?
+        .ok_or(Error::NotFound("concern"))?;
+    if concern.raised_by.is_some() {
+        return conflict(
+            ErrorCode::NotAllowedNow,
+            "A member raised this concern. Their name goes when they ask to be forgotten.",
+        );
+    }
+    store::forget_visitor_raiser(&mut tx, id).await?;
+    if concern.closed_at.is_none() {
+        store::add_action(
+            &mut tx,
+            id,
+            who.user.id,
+            &who.user.display_name,
+            "action",
+            "At their request, the name and way back of the person who raised this were removed.",
+            t,
+        )
+        .await?;
+    }
+    record(
+        &mut tx,
+        Some(who.user.id),
+        None,
+        AuditAction::ConcernActioned,
+        &format!("concern {id}: the name and way back of who raised it removed"),
+        Some(ip),
+        t,
+    )
+    .await?;
+    tx.commit().await?;
+    if let Err(e) = village_store::people::scrub(&state.store).await {
+        tracing::warn!(error = %e, "could not clear freed space after removing a raiser's details");
+    }
+    Ok(())
+}
+
 /// A hub admin makes someone a safeguarding lead, or stops them being one.
 #[tracing::instrument(skip_all, fields(actor = admin.user.id, user_id))]
 pub async fn set_lead(

@@ -565,8 +565,8 @@ pub async fn forget(db: &mut impl Db, user_id: i64) -> Result<()> {
     Ok(())
 }
 
-/// After a person is forgotten: make sure the words are gone from disk, not just from
-/// queries. SQLite overwrites deleted content with zeros (`secure_delete`); this copies the
+/// After a person is forgotten (or a visitor's name and way back are removed from a
+/// concern): make sure the words are gone from disk, not just from queries. SQLite overwrites deleted content with zeros (`secure_delete`); this copies the
 /// write-ahead log into the file and empties it. PostgreSQL marks the space for reuse.
 pub async fn scrub(store: &Store) -> Result<()> {
     match store {
@@ -594,7 +594,8 @@ pub async fn scrub(store: &Store) -> Result<()> {
                 "VACUUM (ANALYZE) profile_sections, profile_edits, consents, circle_entries, person_connectors, conversations, conversation_replies, \
                  introductions, introduction_events, notifications, suggestion_marks, connection_preferences, checkins, shortlists, \
                  shortlist_items, suggestion_cache, stances, proposal_comments, round_ideas, ballots, ballot_choices, \
-                 dir_suggestions, dir_service_versions, dir_claims, dir_organisers, sessions, api_tokens, users",
+                 dir_suggestions, dir_service_versions, dir_claims, dir_organisers, sessions, api_tokens, users, \
+                 connector_intros, concerns, concern_actions",
             )
             .execute(pool)
             .await?;

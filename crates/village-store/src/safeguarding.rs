@@ -153,3 +153,18 @@ pub async fn forget_closed_about(db: &mut impl Db, person_id: i64) -> Result<()>
     }
     Ok(())
 }
+
+/// Remove the name and way back of someone who raised a concern without signing in (they
+/// asked). Nothing else changes: the database refuses any other change to a concern. Returns
+/// whether there was such a concern.
+pub async fn forget_visitor_raiser(db: &mut impl Db, id: i64) -> Result<bool> {
+    let n = query!(db, c => sqlx::query(
+        "UPDATE concerns SET raised_by_name = '', raiser_contact = '' \
+         WHERE id = $1 AND raised_by IS NULL",
+    )
+    .bind(id)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}

@@ -379,6 +379,11 @@ fn page_routes() -> Router<AppState> {
             post(crate::safeguarding::view_action),
         )
         .route(
+            "/safeguarding/{id}/forget-raiser",
+            get(crate::safeguarding::view_forget_raiser_confirm)
+                .post(crate::safeguarding::view_forget_raiser),
+        )
+        .route(
             "/safeguarding/{id}/close",
             post(crate::safeguarding::view_close),
         )

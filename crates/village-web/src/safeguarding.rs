@@ -403,6 +403,8 @@ struct ConcernPage {
     raised_by: String,
     /// How to reach someone who raised it without signing in.
     raiser_contact: String,
+    /// Raised by a visitor whose name or way back is still kept: they can ask for it to go.
+    forgettable: bool,
     raised: String,
     what: Vec<String>,
     urgent: bool,
@@ -441,7 +443,14 @@ async fn concern_page(
                 .as_ref()
                 .map(|o| format!("/directory/groups/{o}")),
             about: c.about_name,
-            raised_by: c.raised_by_name,
+            forgettable: c.raised_by.is_none()
+                && !(c.raised_by_name.is_empty() && c.raiser_contact.is_empty()),
+            raised_by: if c.raised_by.is_none() && c.raised_by_name.is_empty() {
+                "Someone who did not sign in (their name and way back were removed, as they asked)"
+                    .into()
+            } else {
+                c.raised_by_name
+            },
             raiser_contact: c.raiser_contact,
             raised: pages::when(c.raised_at),
             what: c.what.split("\n\n").map(str::to_string).collect(),
@@ -520,6 +529,48 @@ pub(crate) async fn view_close(
     PageForm(form): PageForm<ActForm>,
 ) -> PageResult {
     acted(state, identity, ip, csrf, id, true, form.outcome).await
+}
+
+/// Asked before a lead removes the name and way back of a visitor who raised a concern.
+pub(crate) async fn view_forget_raiser_confirm(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let (c, _) = open_concern(&state, &identity, id, &ip, now()).await?;
+    let mut lines = vec![format!(
+        "This removes the name ({}) and the way back that the person who raised concern {id} gave. Do it only when they have asked.",
+        c.raised_by_name
+    )];
+    lines.push("Everything else about the concern stays as it is. You cannot undo this.".into());
+    Ok(pages::page(&pages::ConfirmPage {
+        layout: Layout::new(
+            &state,
+            Some(&identity),
+            &csrf,
+            "/safeguarding",
+            "Remove their name and way back?",
+        ),
+        lines,
+        action: format!("/safeguarding/{id}/forget-raiser"),
+        yes: "Yes, remove them".into(),
+        no: "No, keep them".into(),
+        back: format!("/safeguarding/{id}"),
+        reason_label: String::new(),
+    })
+    .into_response())
+}
+
+pub(crate) async fn view_forget_raiser(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    Path(id): Path<i64>,
+) -> PageResult {
+    village_app::safeguarding::forget_visitor_raiser(&state, &identity, id, &ip, now()).await?;
+    Ok(Redirect::to(&format!("/safeguarding/{id}")).into_response())
 }
 
 #[derive(Template)]

@@ -628,7 +628,7 @@ async fn a_failed_sign_in_keeps_no_email_address(backend: Backend) {
 }
 
 /// Every byte of the database's files (SQLite) or every row of every table (PostgreSQL).
-async fn database_contains(app: &TestApp, needle: &str) -> bool {
+pub(crate) async fn database_contains(app: &TestApp, needle: &str) -> bool {
     match &app.store {
         village_store::Store::Sqlite { path, .. } => {
             let mut found = false;

@@ -479,6 +479,53 @@ async fn anyone_can_raise_a_concern_and_urgent_ones_wait_on_the_leads_home_page(
     let (_, home) = page(&member, "/").await;
     assert!(!home.contains("open safeguarding"));
 
+    // Jo asks for her name and way back to go: a lead removes them, after a question, and
+    // they are gone from the files; what she raised stays.
+    let concern = format!("/safeguarding/{id}");
+    let forget = format!("/safeguarding/{id}/forget-raiser");
+    assert!(html.contains(&format!("href=\"{forget}\"")));
+    let (status, asked) = app.page_as(&lead, &forget).await;
+    assert_eq!(status, 200);
+    assert!(asked.contains("Remove their name and way back?"));
+    assert!(crate::people::database_contains(&app, "07700 900555").await);
+    assert_eq!(app.page_as(&member, &forget).await.0, 403, "leads only");
+    let r = app.post_form(&lead, &forget, &forget, &[]).await;
+    assert_eq!(r.status(), 303);
+    let (_, html) = app.page_as(&lead, &concern).await;
+    assert!(!html.contains("07700 900555") && !html.contains("Jo (not signed in)"));
+    assert!(html.contains("their name and way back were removed, as they asked"));
+    assert!(html.contains("his post is piling up") && html.contains("The man at number 4"));
+    assert!(
+        !html.contains(&format!("href=\"{forget}\"")),
+        "nothing more to remove"
+    );
+    assert!(
+        !crate::people::database_contains(&app, "07700 900555").await,
+        "the way back is gone from the files"
+    );
+    // A member's name goes when they ask to be forgotten, not this way.
+    let r = app
+        .post_form(
+            &member,
+            "/concerns/new",
+            "/concerns/new",
+            &[("about_name", "Someone else"), ("what", "I am worried.")],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let (_, list) = get(&app, &lead, "/api/v1/concerns").await;
+    let theirs = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| !c["raised_by"].is_null())
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let forget = format!("/safeguarding/{theirs}/forget-raiser");
+    let r = app.post_form(&lead, &forget, &forget, &[]).await;
+    assert_eq!(r.status(), 409);
+
     // Anonymous, and then limited: five tries an hour from one address (the one refused
     // for a missing answer counts too).
     for n in 3..=6 {
@@ -497,6 +544,10 @@ async fn anyone_can_raise_a_concern_and_urgent_ones_wait_on_the_leads_home_page(
         assert_eq!(r.status(), if waits { 429 } else { 200 }, "try {n}");
     }
     let (_, list) = get(&app, &lead, "/api/v1/concerns").await;
-    assert_eq!(list.as_array().unwrap().len(), 4);
-    assert_eq!(list[1]["raised_by_name"], "Someone who did not sign in");
+    assert_eq!(list.as_array().unwrap().len(), 5);
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["raised_by_name"] == "Someone who did not sign in"));
 }

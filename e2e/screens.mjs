@@ -1,6 +1,7 @@
 // Screenshots of the hub as each demo person sees it, at 1280 and 320 px wide, into
-// docs/screens/ (PNG, the whole page up to 2,400 px tall, JavaScript off), so anyone can
-// see the hub without running it.
+// docs/screens/ (PNG, the whole page up to 2,400 px tall, JavaScript off; the map beside
+// directory results, drawn with JavaScript, on a plain ground as the tests run it), so anyone
+// can see the hub without running it.
 // Run: scripts/screens (builds village, starts a demo hub, and calls this).
 import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -18,6 +19,7 @@ const SHOTS = [
   [null, 'offer', OFFER],
   [null, 'offer-history', `${OFFER}/history`],
   [null, 'worried-about-someone', '/concerns/new'],
+  [null, 'directory-map', 'map:/directory?q=walk&postcode=MF1+2AB&within=5'],
   ['grace@meadowfield.example', 'home-member', '/'],
   ['grace@meadowfield.example', 'first-steps-welcome', '/welcome'],
   ['grace@meadowfield.example', 'first-steps-1-interests', '/me/profile/interests?start=1'],
@@ -30,9 +32,12 @@ const SHOTS = [
   ['grace@meadowfield.example', 'confirm-leave-circle', 'first-link:/me/circle:a[href$="/remove"]'],
   ['sam.okafor@meadowfield.example', 'home-connector', '/'],
   ['sam.okafor@meadowfield.example', 'connector-people', '/connector/people'],
+  ['sam.okafor@meadowfield.example', 'connector-about', '/connector/about'],
   ['bronwen@meadowfield.example', 'home-steward', '/'],
   ['bronwen@meadowfield.example', 'review', '/directory/review'],
   ['bronwen@meadowfield.example', 'safeguarding', '/safeguarding'],
+  ['david.chen@meadowfield.example', 'home-council-officer', '/'],
+  ['david.chen@meadowfield.example', 'open-data', '/directory/open-data'],
   ['admin@meadowfield.example', 'home-hub-admin', '/'],
   ['admin@meadowfield.example', 'people-and-roles', '/admin/users'],
 ];
@@ -42,10 +47,10 @@ const browser = await launch();
 try {
   mkdirSync(OUT, { recursive: true });
   const contexts = new Map();
-  const pageFor = async (who, width) => {
-    const key = `${who}@${width}`;
+  const pageFor = async (who, width, script = false) => {
+    const key = `${who}@${width}@${script}`;
     if (!contexts.has(key)) {
-      const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width, height: width > 400 ? 800 : 640 } });
+      const context = await browser.newContext({ javaScriptEnabled: script, viewport: { width, height: width > 400 ? 800 : 640 } });
       const page = await context.newPage();
       if (who) await signIn(page, hub.base, who);
       contexts.set(key, page);
@@ -54,7 +59,15 @@ try {
   };
   for (const [who, name, path] of SHOTS) {
     for (const width of [1280, 320]) {
-      const page = await pageFor(who, width);
+      const page = await pageFor(who, width, path.startsWith('map:'));
+      if (path.startsWith('map:')) {
+        await page.goto(hub.base + path.slice('map:'.length));
+        await page.locator('#map-panel summary').click();
+        await page.locator('.leaflet-marker-icon').first().waitFor();
+        await page.locator('#map-panel').scrollIntoViewIfNeeded();
+        await page.locator('#map-panel').screenshot({ path: join(OUT, `${name}-${width}.png`) });
+        continue;
+      }
       if (path.startsWith('first-link:')) {
         const [, from, selector] = path.split(':');
         await page.goto(hub.base + from);

@@ -115,7 +115,8 @@ pub fn distance_km(a: LatLon, b: LatLon) -> f64 {
 }
 
 /// The box of latitudes and longitudes that holds every point within `km` of `centre`: a
-/// cheap first filter an index can answer, before the exact distance.
+/// cheap first filter an index can answer, before the exact distance. Also a map's visible
+/// area ([`BoundingBox::parse`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BoundingBox {
     pub min_lat: f64,
@@ -147,6 +148,44 @@ impl BoundingBox {
             min_lon,
             max_lon,
         }
+    }
+
+    /// A box as `south,west,north,east` in degrees (a map's visible area), or words naming
+    /// what is wrong with it.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+        let numbers: Vec<f64> = parts
+            .iter()
+            .filter_map(|p| p.parse::<f64>().ok().filter(|n| n.is_finite()))
+            .collect();
+        let [south, west, north, east] = numbers[..] else {
+            return Err(format!(
+                "a box is four numbers, south,west,north,east, like 52.94,-1.17,52.97,-1.13, not {text:?}"
+            ));
+        };
+        if parts.len() != 4 {
+            return Err(format!(
+                "a box is four numbers, south,west,north,east, like 52.94,-1.17,52.97,-1.13, not {text:?}"
+            ));
+        }
+        LatLon::new(south, west).map_err(str::to_string)?;
+        LatLon::new(north, east).map_err(str::to_string)?;
+        if south > north {
+            return Err(format!(
+                "the box's south ({south}) is north of its north ({north})"
+            ));
+        }
+        if west > east {
+            return Err(format!(
+                "the box's west ({west}) is east of its east ({east}): a box across the 180th meridian is two boxes"
+            ));
+        }
+        Ok(Self {
+            min_lat: south,
+            max_lat: north,
+            min_lon: west,
+            max_lon: east,
+        })
     }
 
     pub fn contains(&self, p: LatLon) -> bool {
@@ -434,6 +473,29 @@ impl Area {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_map_box_is_read_as_south_west_north_east_and_mistakes_are_named() {
+        let b = BoundingBox::parse("52.94, -1.17,52.97,-1.13").unwrap();
+        assert_eq!(
+            (b.min_lat, b.min_lon, b.max_lat, b.max_lon),
+            (52.94, -1.17, 52.97, -1.13)
+        );
+        assert!(b.contains(LatLon::new(52.95, -1.15).unwrap()));
+        assert!(!b.contains(LatLon::new(52.98, -1.15).unwrap()));
+        for (bad, says) in [
+            ("52.94,-1.17,52.97", "four numbers"),
+            ("52.94,-1.17,52.97,-1.13,4", "four numbers"),
+            ("a,b,c,d", "four numbers"),
+            ("52.94,-1.17,NaN,-1.13", "four numbers"),
+            ("95,-1.17,96,-1.13", "latitude"),
+            ("52.97,-1.17,52.94,-1.13", "south"),
+            ("52.94,179,52.97,-179", "180th meridian"),
+        ] {
+            let e = BoundingBox::parse(bad).unwrap_err();
+            assert!(e.contains(says), "{bad}: {e}");
+        }
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -11,7 +11,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use village_app::directory::records;
-use village_domain::directory::geo::Postcode;
+use village_domain::directory::geo::{BoundingBox, LatLon, Postcode};
 use village_domain::directory::oruk::without_empty_fields;
 use village_domain::directory::schedule::{TimeOfDay, Weekday};
 use village_domain::error::ErrorCode;
@@ -56,6 +56,53 @@ pub struct ListParams {
     day: Option<String>,
     postcode: Option<String>,
     proximity: Option<String>,
+    /// A point to search near, in degrees, instead of a postcode (with `long`).
+    lat: Option<String>,
+    long: Option<String>,
+    /// How far from the point or postcode, in metres (the same as `proximity`).
+    distance: Option<String>,
+    /// Only offers with a place inside `south,west,north,east` (a map's visible area).
+    bbox: Option<String>,
+}
+
+/// A number of degrees given as `param`, if given.
+fn degrees(param: &'static str, value: Option<&str>) -> Result<Option<f64>, ApiError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite())
+            .map(Some)
+            .ok_or_else(|| {
+                bad(
+                    param,
+                    format!("{param} must be a number of degrees, not {v:?}"),
+                )
+            }),
+    }
+}
+
+/// The point of `lat` and `long`, if given (both or neither).
+fn point(p: &ListParams) -> Result<Option<LatLon>, ApiError> {
+    match (
+        degrees("lat", p.lat.as_deref())?,
+        degrees("long", p.long.as_deref())?,
+    ) {
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(bad("long", "long is needed with lat")),
+        (None, Some(_)) => Err(bad("lat", "lat is needed with long")),
+        (Some(lat), Some(long)) => LatLon::new(lat, long).map(Some).map_err(|why| {
+            bad(
+                if why.starts_with("latitude") {
+                    "lat"
+                } else {
+                    "long"
+                },
+                why,
+            )
+        }),
+    }
 }
 
 fn int(param: &'static str, value: Option<&str>) -> Result<Option<i64>, ApiError> {
@@ -186,29 +233,63 @@ async fn service_filter(
         .map(str::trim)
         .filter(|v| !v.is_empty());
     let proximity = int("proximity", p.proximity.as_deref())?;
+    let distance = int("distance", p.distance.as_deref())?;
+    let radius = match (proximity, distance) {
+        (Some(_), Some(_)) => {
+            return Err(bad(
+                "distance",
+                "give distance or proximity (both are metres), not both",
+            ))
+        }
+        (a, b) => a.or(b),
+    };
+    let radius_name = if distance.is_some() {
+        "distance"
+    } else {
+        "proximity"
+    };
+    let coordinates = point(p)?;
+    let within_box = match p.bbox.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        Some(text) => Some(BoundingBox::parse(text).map_err(|why| bad("bbox", why))?),
+        None => None,
+    };
+    let centre = match (postcode, coordinates) {
+        (Some(_), Some(_)) => {
+            return Err(bad(
+                "lat",
+                "give a postcode or lat and long to search near, not both",
+            ))
+        }
+        (None, None) => None,
+        (None, Some(point)) => Some(point),
+        (Some(text), None) => {
+            let parsed = Postcode::parse(text).map_err(|why| bad("postcode", why))?;
+            Some(
+                records::postcode_point(state, &parsed)
+                    .await?
+                    .ok_or_else(|| {
+                        bad(
+                            "postcode",
+                            format!("this hub does not know where {parsed} is"),
+                        )
+                    })?,
+            )
+        }
+    };
     let (mut near, mut sort_from, mut covering) = (None, None, None);
-    match (postcode, proximity) {
+    match (centre, radius) {
         (None, Some(_)) => {
             return Err(bad(
-                "proximity",
-                "proximity needs a postcode to measure from",
+                radius_name,
+                format!("{radius_name} needs a postcode, or lat and long, to measure from"),
             ))
         }
         (None, None) => {}
-        (Some(text), proximity) => {
-            let parsed = Postcode::parse(text).map_err(|why| bad("postcode", why))?;
-            let point = records::postcode_point(state, &parsed)
-                .await?
-                .ok_or_else(|| {
-                    bad(
-                        "postcode",
-                        format!("this hub does not know where {parsed} is"),
-                    )
-                })?;
+        (Some(point), radius) => {
             // "If service_area is available, only return results where the postcode exists
             // within the service_area."
             covering = Some(point);
-            match proximity {
+            match radius {
                 // Metres, as the UK profile says.
                 Some(metres) => near = Some((point, metres as f64 / 1000.0)),
                 None => sort_from = Some(point),
@@ -225,6 +306,7 @@ async fn service_filter(
         opens_at_or_after: time("start_time", p.start_time.as_deref())?,
         closes_at_or_before: time("end_time", p.end_time.as_deref())?,
         near,
+        within_box,
         sort_from,
         covering,
         per_location,

@@ -12,7 +12,9 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::Value;
 use village_app::directory::records;
-use village_domain::directory::geo::{distance_km, distance_words, DistanceUnit, LatLon, Postcode};
+use village_domain::directory::geo::{
+    distance_km, distance_words, BoundingBox, DistanceUnit, LatLon, Postcode,
+};
 use village_domain::directory::offer::cost_words;
 use village_domain::directory::oruk::read_service;
 use village_domain::directory::schedule::Weekday;
@@ -62,6 +64,15 @@ pub struct SearchQuery {
     sort: String,
     #[serde(default)]
     page: String,
+    /// A place to search near in degrees (a phone's location, a map), when no postcode is
+    /// given.
+    #[serde(default)]
+    lat: String,
+    #[serde(default)]
+    long: String,
+    /// Only offers with a place inside `south,west,north,east` (a map's visible area).
+    #[serde(default)]
+    bbox: String,
 }
 
 /// Results are counted exactly up to this many; beyond it a page says "more than".
@@ -143,6 +154,8 @@ struct SearchPage {
     results: Vec<ResultView>,
     /// The map beside the results, when the hub shows one and a result has a place.
     map: Option<MapPanel>,
+    /// A place or map area given by coordinates (`lat`, `long`, `bbox`), kept in the form.
+    place_kept: Vec<(&'static str, String)>,
     prev: Option<String>,
     next: Option<String>,
     page_words: String,
@@ -303,12 +316,39 @@ pub(crate) async fn view_search_get(
             }
         }
     }
+    if centre.is_none() && (!q.lat.trim().is_empty() || !q.long.trim().is_empty()) {
+        let read = |v: &str| v.trim().parse::<f64>().ok();
+        match (read(&q.lat), read(&q.long)) {
+            (Some(lat), Some(long)) => match LatLon::new(lat, long) {
+                Ok(point) => centre = Some(point),
+                Err(why) => errors.add("postcode", format!("That place is not on the map: {why}.")),
+            },
+            _ => errors.add(
+                "postcode",
+                "That place is not on the map: it needs a latitude and a longitude, as numbers.",
+            ),
+        }
+    }
+    let within_box = match q.bbox.trim() {
+        "" => None,
+        text => match BoundingBox::parse(text) {
+            Ok(b) => Some(b),
+            Err(why) => {
+                errors.add(
+                    "postcode",
+                    format!("That part of the map cannot be read: {why}."),
+                );
+                None
+            }
+        },
+    };
     let time = TIMES.iter().find(|(code, ..)| *code == q.time);
     let day = Weekday::parse(&q.day);
     let category = category_by_code(&q.category);
     let searched = !(q.q.trim().is_empty()
         && category.is_none()
         && centre.is_none()
+        && within_box.is_none()
         && day.is_none()
         && time.is_none()
         && age.is_none()
@@ -341,6 +381,7 @@ pub(crate) async fn view_search_get(
             _ => SortOrder::Best,
         },
         near: centre.zip(within_km),
+        within_box,
         sort_from: if within_km.is_none() { centre } else { None },
         // Offers that say which areas they serve are shown where they serve.
         covering: centre,
@@ -371,6 +412,9 @@ pub(crate) async fn view_search_get(
             ("community", q.community.as_str()),
             ("space", q.space.as_str()),
             ("sort", q.sort.as_str()),
+            ("lat", q.lat.as_str()),
+            ("long", q.long.as_str()),
+            ("bbox", q.bbox.as_str()),
         ];
         let mut kept: Vec<(&str, String)> = pairs
             .iter()
@@ -493,6 +537,11 @@ pub(crate) async fn view_search_get(
                 },
             ),
             results,
+            place_kept: [("lat", &q.lat), ("long", &q.long), ("bbox", &q.bbox)]
+                .into_iter()
+                .filter(|(_, v)| !v.trim().is_empty())
+                .map(|(k, v)| (k, v.trim().to_string()))
+                .collect(),
             prev: (page > 1).then(|| link(page - 1)),
             next: (if more { full_page } else { page < pages_total }).then(|| link(page + 1)),
             page_words: if more {

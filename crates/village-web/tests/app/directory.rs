@@ -8,6 +8,7 @@ use village_store::Db;
 use village_testkit::{on_both_backends, Backend, TestApp};
 
 on_both_backends!(
+    coordinates_and_a_map_box_search_like_a_postcode_does,
     results_carry_their_places_for_the_map_and_the_policy_names_its_tile_server,
     an_offer_with_only_a_postcode_says_where_it_is,
     an_offer_listed_by_the_test_kit_is_found_everywhere,
@@ -3584,4 +3585,162 @@ async fn results_carry_their_places_for_the_map_and_the_policy_names_its_tile_se
         .unwrap();
     let (_, html) = off.page("/directory?q=walk").await;
     assert!(!html.contains("map-panel") && !html.contains("map.js"));
+}
+
+/// A client with coordinates (a phone's location, a map) searches as one with a postcode
+/// does: `lat`, `long` and `distance` (metres) find what `postcode` and `proximity` find from
+/// the same point; `bbox` (south,west,north,east) finds exactly the offers with a place in
+/// the box, alone and with words, on the ORUK lists and the pages; wrong values are named.
+async fn coordinates_and_a_map_box_search_like_a_postcode_does(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    village_app::demo::load(&app.store, village_app::now())
+        .await
+        .unwrap();
+    let mut c = app.store.conn().await.unwrap();
+    let home = village_domain::directory::geo::Postcode::parse("MF1 2AB").unwrap();
+    let point = village_store::directory::postcode_point(&mut c, &home)
+        .await
+        .unwrap()
+        .unwrap();
+    drop(c);
+    let ids = |v: &Value| -> Vec<String> {
+        v["contents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (s, by_postcode, _) = get(
+        &app,
+        "/oruk/services?postcode=MF1+2AB&proximity=1500&per_page=50",
+    )
+    .await;
+    assert_eq!(s, 200);
+    let (lat, long) = (point.lat(), point.lon());
+    let (s, by_point, _) = get(
+        &app,
+        &format!("/oruk/services?lat={lat}&long={long}&distance=1500&per_page=50"),
+    )
+    .await;
+    assert_eq!(s, 200, "{by_point}");
+    assert!(!ids(&by_postcode).is_empty());
+    assert_eq!(ids(&by_point), ids(&by_postcode));
+    assert_eq!(by_point["total_items"], by_postcode["total_items"]);
+
+    // A box: exactly the offers with a place inside it, by every offer's own places.
+    let bbox = (52.950, -1.152, 52.956, -1.144);
+    let inside = |doc: &Value| {
+        doc["service_at_locations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|sal| {
+                Some((
+                    sal["location"]["latitude"].as_f64()?,
+                    sal["location"]["longitude"].as_f64()?,
+                ))
+            })
+            .any(|(la, lo)| (bbox.0..=bbox.2).contains(&la) && (bbox.1..=bbox.3).contains(&lo))
+    };
+    let mut expected: Vec<String> = village_app::demo::directory::services()
+        .iter()
+        .filter(|d| inside(d))
+        .map(|d| d["id"].as_str().unwrap().to_string())
+        .collect();
+    expected.sort();
+    assert!(
+        !expected.is_empty() && expected.len() < 150,
+        "the box holds some of the demo's offers, not all: {}",
+        expected.len()
+    );
+    let boxed = format!("bbox={},{},{},{}", bbox.0, bbox.1, bbox.2, bbox.3);
+    let (s, found, _) = get(&app, &format!("/oruk/services?{boxed}&per_page=100")).await;
+    assert_eq!(s, 200, "{found}");
+    let mut got = ids(&found);
+    got.sort();
+    assert_eq!(got, expected);
+    assert_eq!(found["total_items"], json!(expected.len()));
+    let (_, at_locations, _) = get(
+        &app,
+        &format!("/oruk/service_at_locations?{boxed}&per_page=100"),
+    )
+    .await;
+    assert!(at_locations["total_items"].as_i64().unwrap() >= expected.len() as i64);
+    // With words: only those in the box that match.
+    let (_, walks, _) = get(
+        &app,
+        &format!("/oruk/services?{boxed}&search=walk&per_page=100"),
+    )
+    .await;
+    let (_, all_walks, _) = get(&app, "/oruk/services?search=walk&per_page=100").await;
+    let in_box: Vec<String> = ids(&all_walks)
+        .into_iter()
+        .filter(|id| expected.contains(id))
+        .collect();
+    let mut walk_ids = ids(&walks);
+    walk_ids.sort();
+    let mut in_box_sorted = in_box.clone();
+    in_box_sorted.sort();
+    assert_eq!(walk_ids, in_box_sorted);
+    // The pages: the same box, and coordinates in place of a postcode.
+    let names = |html: &str| -> Vec<String> {
+        html.split("<h3><a href=\"/directory/offers/")
+            .skip(1)
+            .map(|r| r.split('"').next().unwrap().to_string())
+            .collect()
+    };
+    let (s, html) = app.page(&format!("/directory?{boxed}")).await;
+    assert_eq!(s, 200);
+    let listed = names(&html);
+    assert!(!listed.is_empty() && listed.iter().all(|id| expected.contains(id)));
+    assert!(
+        html.contains(&format!("{} offers found", expected.len())),
+        "{}",
+        expected.len()
+    );
+    assert!(
+        html.contains("<input type=\"hidden\" name=\"bbox\""),
+        "kept when filtering"
+    );
+    let (_, near_page) = app
+        .page(&format!(
+            "/directory?lat={lat}&long={long}&within=1&sort=nearest"
+        ))
+        .await;
+    let (_, postcode_page) = app
+        .page("/directory?postcode=MF1+2AB&within=1&sort=nearest")
+        .await;
+    assert!(!names(&postcode_page).is_empty());
+    assert_eq!(names(&near_page), names(&postcode_page));
+
+    // Wrong values are named.
+    for (query, field) in [
+        ("lat=52.95", "long"),
+        ("long=-1.15", "lat"),
+        ("lat=95&long=-1.15", "lat"),
+        ("lat=52.95&long=200", "long"),
+        ("lat=north&long=-1.15", "lat"),
+        ("distance=500", "distance"),
+        ("proximity=500", "proximity"),
+        (
+            "lat=52.95&long=-1.15&distance=500&proximity=500",
+            "distance",
+        ),
+        ("postcode=MF1+2AB&lat=52.95&long=-1.15", "lat"),
+        ("bbox=52.9,-1.2,52.8,-1.1", "bbox"),
+        ("bbox=1,2,3", "bbox"),
+    ] {
+        let (s, e, _) = get(&app, &format!("/oruk/services?{query}")).await;
+        assert_eq!(
+            (s, e["error"]["field"].clone()),
+            (400, json!(field)),
+            "{query}: {e}"
+        );
+    }
+    let (s, html) = app.page("/directory?bbox=52.9,-1.2,52.8,-1.1").await;
+    assert_eq!(s, 422);
+    assert!(html.contains("That part of the map cannot be read"));
 }

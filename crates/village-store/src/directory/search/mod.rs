@@ -46,6 +46,8 @@ pub struct ServiceFilter {
     /// Only services with a place within this distance (km) of this point, nearest first
     /// (unless searching by words, when the best match stays first).
     pub near: Option<(LatLon, f64)>,
+    /// Only services with a place inside this box (a map's visible area).
+    pub within_box: Option<BoundingBox>,
     /// A point the offers must cover, if they say which areas they cover (ORUK
     /// `service_areas` as GeoJSON); offers that give no area are not left out.
     pub covering: Option<LatLon>,
@@ -110,6 +112,7 @@ impl ServiceFilter {
             && self.age.is_none()
             && !self.free_only
             && self.near.is_none()
+            && self.within_box.is_none()
             && self.sort_from.is_none()
             && self.covering.is_none()
             && !self.per_location
@@ -195,13 +198,21 @@ pub async fn search_services_kept(
     };
     if let Some((centre, km)) = filter.near {
         // Without words to narrow the search, places are read outwards from the centre.
-        if filter.words().is_none() && !filter.per_location && filter.sort != SortOrder::Name {
+        // (A map's box as well is left to the database: the rows of cells do not carry it.)
+        if filter.words().is_none()
+            && !filter.per_location
+            && filter.sort != SortOrder::Name
+            && filter.within_box.is_none()
+        {
             let (where_, args) = (sql.where_listed(), sql.params.as_slice());
             if let Some(found) = nearby(db, filter, centre, km, &where_, args, kept).await? {
                 return Ok(found);
             }
         }
         sql.within(&BoundingBox::around(centre, km));
+    }
+    if let Some(b) = &filter.within_box {
+        sql.within(b);
     }
     let args = sql.params.as_slice();
     if filter.near.is_some() || filter.sort_from.is_some() {

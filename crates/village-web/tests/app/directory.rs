@@ -3749,7 +3749,8 @@ async fn coordinates_and_a_map_box_search_like_a_postcode_does(backend: Backend)
 /// Any combination of filters (words, category, an access need, age, free, day, a time of
 /// day, near a place, a map's box), drawn at random from a fixed seed over a generated
 /// directory, finds exactly the offers, and the count, that checking every offer in the test
-/// finds. (Order is checked elsewhere; this is about what is found and counted.)
+/// finds; by name, in name order, and nearest first, in order of distance. (The order of the
+/// best matches for words is checked by the ranking tests.)
 async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_finds(
     backend: Backend,
 ) {
@@ -3767,6 +3768,7 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
     let needs = [Access::StepFree, Access::HearingLoop];
     struct Offer {
         id: String,
+        name: String,
         words: Vec<&'static str>,
         category: Option<&'static str>,
         needs: Vec<Access>,
@@ -3811,9 +3813,10 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
                 json!({"id": format!("00000000-0000-4000-8200-{i:012x}"), "taxonomy_term_id": c}),
             );
         }
+        let name = format!("{} group {i}", words[0]);
         let mut s = service(
             &id,
-            &format!("{} group {i}", words[0]),
+            &name,
             &format!("We meet weekly. {}", words[1..].join(" ")),
             json!({
                 "attributes": attributes,
@@ -3840,6 +3843,7 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
         services.push(s);
         offers.push(Offer {
             id,
+            name,
             words,
             category,
             needs: offer_needs,
@@ -3881,7 +3885,7 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
             min_lon: -2.30,
             max_lon: -2.20,
         });
-        let expected: BTreeSet<String> = offers
+        let matching: Vec<&Offer> = offers
             .iter()
             .filter(|o| words.is_none_or(|w| o.words.contains(&w)))
             .filter(|o| category.is_none_or(|c| o.category == Some(c)))
@@ -3896,8 +3900,8 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
             .filter(|o| window.is_none_or(|(from, to)| o.opens < to && o.opens + 120 > from))
             .filter(|o| near.is_none_or(|(c, km)| o.place.is_some_and(|p| distance_km(c, p) <= km)))
             .filter(|o| bbox.is_none_or(|b| o.place.is_some_and(|p| b.contains(p))))
-            .map(|o| o.id.clone())
             .collect();
+        let expected: BTreeSet<String> = matching.iter().map(|o| o.id.clone()).collect();
         let filter = ServiceFilter {
             words: words.map(str::to_string),
             taxonomy_term_id: category.map(str::to_string),
@@ -3932,6 +3936,31 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
             (expected.clone(), expected.len() as i64),
             "round {round}, ranked"
         );
+        // By name: every match in name order.
+        let mut by_name = matching.clone();
+        by_name.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        let named = ServiceFilter {
+            sort: village_store::directory::SortOrder::Name,
+            ..filter.clone()
+        };
+        let (rows, _) = search_services(&mut c, &named).await.unwrap();
+        let order: Vec<String> = rows.into_iter().map(|(id, _)| id).collect();
+        let want: Vec<String> = by_name.iter().map(|o| o.id.clone()).collect();
+        assert_eq!(order, want, "round {round}, by name");
+        // Nearest first: in order of distance from the centre.
+        if let Some((centre, _)) = near {
+            let mut by_distance = matching.clone();
+            let km = |o: &Offer| o.place.map_or(f64::MAX, |p| distance_km(centre, p));
+            by_distance.sort_by(|a, b| km(a).total_cmp(&km(b)).then(a.name.cmp(&b.name)));
+            let nearest = ServiceFilter {
+                sort: village_store::directory::SortOrder::Nearest,
+                ..filter.clone()
+            };
+            let (rows, _) = search_services(&mut c, &nearest).await.unwrap();
+            let order: Vec<String> = rows.into_iter().map(|(id, _)| id).collect();
+            let want: Vec<String> = by_distance.iter().map(|o| o.id.clone()).collect();
+            assert_eq!(order, want, "round {round}, nearest first");
+        }
         if !expected.is_empty() {
             non_empty += 1;
         }

@@ -2,9 +2,19 @@
 
 use super::*;
 
+/// One row of a distance search: the row's id, the offer's id, a place (if any) and how well
+/// the offer fits the words (lower is better).
+type PlacedRow = (String, String, Option<f64>, Option<f64>, f64);
+
+/// An offer found near a place: its row id, its id, its nearest distance, its place in the
+/// SQL order, and how well it fits the words.
+type Scored = (String, String, Option<f64>, usize, f64);
+
 /// Distance searches: the bounding box has narrowed the candidates in SQL; here each gets its
 /// exact distance (to its nearest place), those too far are dropped, and the rest are put in
 /// order and paged.
+/// With words, the best fit comes first and, among offers that fit them equally well
+/// (`fit`, lower is better), the nearest.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn geographic(
     db: &mut impl Db,
@@ -13,14 +23,15 @@ pub(super) async fn geographic(
     id_column: &str,
     where_: &str,
     order: &str,
+    fit: &str,
     args: &[Arg],
 ) -> Result<(Vec<(String, String)>, i64)> {
     // One row per (offer, place); an offer without a place comes once, with no point.
     let sql = format!(
-        "SELECT {id_column}, s.id, p.lat, p.lon FROM {from} \
+        "SELECT {id_column}, s.id, p.lat, p.lon, {fit} FROM {from} \
          LEFT JOIN dir_service_places p ON p.service_id = s.id WHERE {where_} ORDER BY {order}"
     );
-    let rows: Vec<(String, String, Option<f64>, Option<f64>)> = query!(db, c => {
+    let rows: Vec<PlacedRow> = query!(db, c => {
         let q = bind_args!(sqlx::query_as(&sql), args);
         q.fetch_all(&mut *c).await
     })?;
@@ -30,9 +41,9 @@ pub(super) async fn geographic(
     };
     // Nearest place per offer, keeping the order offers first appear in.
     let mut order_seen: Vec<String> = Vec::new();
-    let mut best: std::collections::HashMap<String, (String, Option<f64>)> =
+    let mut best: std::collections::HashMap<String, (String, Option<f64>, f64)> =
         std::collections::HashMap::new();
-    for (row_id, doc, lat, lon) in rows {
+    for (row_id, doc, lat, lon, fit) in rows {
         let d = match (lat, lon) {
             (Some(lat), Some(lon)) => LatLon::new(lat, lon).ok().map(|p| distance_km(centre, p)),
             _ => None,
@@ -45,14 +56,13 @@ pub(super) async fn geographic(
             }
             None => {
                 order_seen.push(row_id.clone());
-                best.insert(row_id, (doc, d));
+                best.insert(row_id, (doc, d, fit));
             }
         }
     }
-    let mut scored: Vec<(String, String, Option<f64>, usize)> =
-        Vec::with_capacity(order_seen.len());
+    let mut scored: Vec<Scored> = Vec::with_capacity(order_seen.len());
     for (rank, row_id) in order_seen.into_iter().enumerate() {
-        let Some((doc, distance)) = best.remove(&row_id) else {
+        let Some((doc, distance, fit)) = best.remove(&row_id) else {
             continue;
         };
         if let Some((_, km)) = filter.near {
@@ -60,21 +70,23 @@ pub(super) async fn geographic(
                 continue;
             }
         }
-        scored.push((row_id, doc, distance, rank));
+        scored.push((row_id, doc, distance, rank, fit));
     }
-    let by_distance = match filter.sort {
-        SortOrder::Nearest => true,
-        SortOrder::Name => false,
-        SortOrder::Best => filter.words().is_none(),
+    // Nearest first; anything without a place last; ties keep the SQL order.
+    let nearest = |a: &(String, String, Option<f64>, usize, f64),
+                   b: &(String, String, Option<f64>, usize, f64)| match (a.2, b.2)
+    {
+        (Some(x), Some(y)) => x.total_cmp(&y).then(a.3.cmp(&b.3)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.3.cmp(&b.3),
     };
-    if by_distance {
-        // Nearest first; anything without a place last; ties keep the SQL order.
-        scored.sort_by(|a, b| match (a.2, b.2) {
-            (Some(x), Some(y)) => x.total_cmp(&y).then(a.3.cmp(&b.3)),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => a.3.cmp(&b.3),
-        });
+    match filter.sort {
+        SortOrder::Nearest => scored.sort_by(nearest),
+        SortOrder::Name => {}
+        // Without words, nearest first; with words, the best fit first and, among offers
+        // that fit the words equally well, the nearest.
+        SortOrder::Best => scored.sort_by(|a, b| a.4.total_cmp(&b.4).then_with(|| nearest(a, b))),
     }
     let total = i64::try_from(scored.len()).unwrap_or(i64::MAX);
     let start = usize::try_from(filter.offset).unwrap_or(usize::MAX);
@@ -83,7 +95,7 @@ pub(super) async fn geographic(
         .into_iter()
         .skip(start)
         .take(take)
-        .map(|(id, service, _, _)| (id, service))
+        .map(|(id, service, _, _, _)| (id, service))
         .collect();
     Ok((with_docs(db, page).await?, total))
 }

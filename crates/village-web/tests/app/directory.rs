@@ -8,6 +8,7 @@ use village_store::Db;
 use village_testkit::{on_both_backends, Backend, TestApp};
 
 on_both_backends!(
+    a_name_match_comes_first_and_equally_good_matches_nearest_first,
     any_combination_of_filters_finds_exactly_what_checking_every_offer_finds,
     coordinates_and_a_map_box_search_like_a_postcode_does,
     results_carry_their_places_for_the_map_and_the_policy_names_its_tile_server,
@@ -3969,4 +3970,86 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
         non_empty >= 20,
         "most combinations find something: {non_empty} of 80"
     );
+}
+
+/// Ranking people recognise: an offer whose name is the words comes before one that mentions
+/// them once in a long description; near a place, of two offers that fit the words equally
+/// well, the one 300 m away comes before the one 6 km away (whichever was listed first).
+async fn a_name_match_comes_first_and_equally_good_matches_nearest_first(backend: Backend) {
+    use village_domain::directory::geo::LatLon;
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let centre = LatLon::new(53.4794, -2.2453).unwrap();
+    // 6 km and 300 m north of the centre.
+    let far = (centre.lat() + 6.0 / 111.2, centre.lon());
+    let near = (centre.lat() + 0.3 / 111.2, centre.lon());
+    let long_words = "Board games, cards, dominoes and puzzles for all ages, with tea and cake, \
+        every week in the back room; beginners are welcome and we lend everything you need, \
+        from jigsaws to backgammon, and sometimes chess, and there is always someone to talk to.";
+    let services = json!([
+        service(
+            "00000000-0000-4000-8000-0000000000a1",
+            "Games afternoon",
+            long_words,
+            json!({})
+        ),
+        placed(
+            "00000000-0000-4000-8000-0000000000a2",
+            "Chess",
+            "00000000-0000-4000-8001-0000000000a2",
+            53.47,
+            -2.24
+        ),
+        placed(
+            "00000000-0000-4000-8000-0000000000b1",
+            "Walking football",
+            "00000000-0000-4000-8001-0000000000b1",
+            far.0,
+            far.1
+        ),
+        placed(
+            "00000000-0000-4000-8000-0000000000b2",
+            "Walking football",
+            "00000000-0000-4000-8001-0000000000b2",
+            near.0,
+            near.1
+        ),
+    ]);
+    let file = app.dir.path().join("ranking.json");
+    std::fs::write(&file, services.to_string()).unwrap();
+    let report = import(&app, &file, false).await;
+    assert!(report.written, "{:?}", report.refused);
+    let ids = |v: &Value| -> Vec<String> {
+        v["contents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (_, found, _) = get(&app, "/oruk/services?search=chess").await;
+    assert_eq!(
+        ids(&found),
+        [
+            "00000000-0000-4000-8000-0000000000a2",
+            "00000000-0000-4000-8000-0000000000a1"
+        ],
+        "the name before a mention"
+    );
+    let (lat, long) = (centre.lat(), centre.lon());
+    for query in [
+        format!("search=walking+football&lat={lat}&long={long}&distance=7000"),
+        format!("search=walking+football&lat={lat}&long={long}"),
+    ] {
+        let (_, found, _) = get(&app, &format!("/oruk/services?{query}")).await;
+        assert_eq!(
+            ids(&found),
+            [
+                "00000000-0000-4000-8000-0000000000b2",
+                "00000000-0000-4000-8000-0000000000b1"
+            ],
+            "{query}: the equally good match 300 m away first"
+        );
+    }
 }

@@ -218,7 +218,8 @@ pub async fn search_services_kept(
     if filter.near.is_some() || filter.sort_from.is_some() {
         let (from, id_column) = (sql.from(), sql.id_column());
         let (where_, order) = (sql.where_listed(), sql.order());
-        return geographic(db, filter, &from, id_column, &where_, &order, args).await;
+        let fit = sql.fit(postgres);
+        return geographic(db, filter, &from, id_column, &where_, &order, &fit, args).await;
     }
     let total: i64 = if let Some(known) = filter.total_known {
         known

@@ -189,6 +189,28 @@ impl SearchSql {
         }
     }
 
+    /// How well an offer fits the words, as a number where lower is better and offers that fit
+    /// equally well share it (0 for every offer when there are no words): the first key of
+    /// [`SearchSql::order`].
+    pub(in crate::directory) fn fit(&self, postgres: bool) -> String {
+        let fit = match self.order {
+            Order::Name => "0".to_string(),
+            Order::Rank(words) => {
+                format!("-ts_rank(s.search, websearch_to_tsquery('english', {words}))")
+            }
+            Order::FirstRank => "-s.frank".into(),
+            Order::NameFirst(words) => format!(
+                "CASE WHEN s.rowid IN (SELECT rowid FROM dir_names_fts WHERE dir_names_fts MATCH {words}) \
+                 THEN 0 ELSE 1 END"
+            ),
+        };
+        if postgres {
+            format!("CAST(({fit}) AS DOUBLE PRECISION)")
+        } else {
+            format!("CAST(({fit}) AS REAL)")
+        }
+    }
+
     /// `ORDER BY` this.
     pub(in crate::directory) fn order(&self) -> String {
         let order = match self.order {

@@ -355,6 +355,10 @@ pub async fn forget_visitor_raiser(
             "A member raised this concern. Their name goes when they ask to be forgotten.",
         );
     }
+    if concern.raised_by_name.is_empty() && concern.raiser_contact.is_empty() {
+        // Already removed: nothing more to do, and nothing more to record.
+        return Ok(());
+    }
     store::forget_visitor_raiser(&mut tx, id).await?;
     if concern.closed_at.is_none() {
         store::add_action(

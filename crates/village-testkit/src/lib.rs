@@ -273,6 +273,16 @@ impl TestApp {
 
     /// Make an account with a role directly (as `village user create` does) and sign a new
     /// client in as it.
+    /// A client signed in as one of the demo neighbourhood's people (the demo must be loaded).
+    pub async fn demo_person(&self, email: &str) -> reqwest::Client {
+        let client = self.client();
+        let r = self
+            .sign_in(&client, email, village_app::demo::DEMO_PASSWORD)
+            .await;
+        assert_eq!(r.status(), 303, "{email} signs in");
+        client
+    }
+
     pub async fn signed_in_as(&self, role: Role, email: &str) -> (reqwest::Client, i64) {
         let id = village_app::accounts::create_account(
             &self.store,

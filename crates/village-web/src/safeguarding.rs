@@ -540,11 +540,17 @@ pub(crate) async fn view_forget_raiser_confirm(
     Path(id): Path<i64>,
 ) -> PageResult {
     let (c, _) = open_concern(&state, &identity, id, &ip, now()).await?;
-    let mut lines = vec![format!(
-        "This removes the name ({}) and the way back that the person who raised concern {id} gave. Do it only when they have asked.",
-        c.raised_by_name
-    )];
-    lines.push("Everything else about the concern stays as it is. You cannot undo this.".into());
+    if c.raised_by.is_some() || (c.raised_by_name.is_empty() && c.raiser_contact.is_empty()) {
+        // A member's concern, or nothing left to remove: back to the concern.
+        return Ok(Redirect::to(&format!("/safeguarding/{id}")).into_response());
+    }
+    let lines = vec![
+        format!(
+            "This removes the name ({}) and the way back that the person who raised concern {id} gave. Do it only when they have asked.",
+            c.raised_by_name
+        ),
+        "Everything else about the concern stays as it is. You cannot undo this.".into(),
+    ];
     Ok(pages::page(&pages::ConfirmPage {
         layout: Layout::new(
             &state,

@@ -11,8 +11,6 @@ use village_testkit::{forms, on_both_backends, shape, Backend, Field, Form, Test
 
 on_both_backends!(every_form_keeps_every_other_answer_when_one_is_wrong);
 
-const DEMO_PASSWORD: &str = "meadowfield-demo-2026";
-
 /// What a wrong answer is: far longer than any field takes.
 fn too_long() -> String {
     "x".repeat(60_000)
@@ -113,10 +111,10 @@ async fn every_form_keeps_every_other_answer_when_one_is_wrong(backend: Backend)
     let mut seen = BTreeSet::new();
     let mut checked = BTreeSet::new();
     for who in people {
-        let client = app.client();
-        if let Some(email) = who {
-            app.sign_in(&client, email, DEMO_PASSWORD).await;
-        }
+        let client = match who {
+            Some(email) => app.demo_person(email).await,
+            None => app.client(),
+        };
         let who = who.unwrap_or("someone signed out");
         let pages = app.crawl(&client, "/", 3, 600).await;
         for page in pages.iter().filter(|p| p.status == 200) {

@@ -1117,13 +1117,7 @@ async fn what_fits_by_someone_s_home_comes_first(backend: Backend) {
     village_app::demo::load(&app.store, village_app::now())
         .await
         .unwrap();
-    let tom = app.client();
-    app.sign_in(
-        &tom,
-        "tom.wright@meadowfield.example",
-        "meadowfield-demo-2026",
-    )
-    .await;
+    let tom = app.demo_person("tom.wright@meadowfield.example").await;
     let (s, ideas) = get(&app, &tom, "/api/v1/me/suggestions").await;
     assert_eq!(s, 200);
     let first = &ideas[0];

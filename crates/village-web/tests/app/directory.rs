@@ -1270,14 +1270,6 @@ async fn near_a_postcode(backend: Backend) {
     let report = import(&app, &file, false).await;
     assert!(report.written, "{:?}", report.refused);
 
-    let ids = |page: &Value| -> Vec<String> {
-        page["contents"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s["id"].as_str().unwrap().to_string())
-            .collect()
-    };
     let (status, page, _) = get(&app, "/oruk/services?postcode=M1%201AE&proximity=2000").await;
     assert_eq!(status, 200);
     assert_eq!(ids(&page), vec![A], "within 2 km of M1 1AE");
@@ -1637,6 +1629,16 @@ async fn a_feed_repeating_one_id_keeps_one_and_says_so(backend: Backend) {
     );
 }
 
+/// The ids of an ORUK list page's services, in order.
+fn ids(page: &Value) -> Vec<String> {
+    page["contents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
 fn service(id: &str, name: &str, description: &str, extra: Value) -> Value {
     let mut s = json!({"id": id, "name": name, "description": description, "status": "active"});
     if let (Some(obj), Value::Object(more)) = (s.as_object_mut(), extra) {
@@ -1703,14 +1705,6 @@ async fn filters_really_filter(backend: Backend) {
     let report = import(&app, &file, false).await;
     assert!(report.written, "{:?}", report.refused);
 
-    let ids = |page: &Value| -> Vec<String> {
-        page["contents"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s["id"].as_str().unwrap().to_string())
-            .collect()
-    };
     let by_term = format!("?taxonomy_term_id={TERM}");
     let cases: Vec<(&str, Vec<&str>)> = vec![
         ("", vec![C, B, A]),
@@ -2921,14 +2915,6 @@ async fn a_page_deep_in_the_whole_list_is_the_same_read_from_a_mark(backend: Bac
     let file = app.dir.path().join("many.json");
     std::fs::write(&file, Value::Array(services).to_string()).unwrap();
     assert!(import(&app, &file, false).await.written);
-    let ids = |page: &Value| -> Vec<String> {
-        page["contents"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s["id"].as_str().unwrap().to_string())
-            .collect()
-    };
     // The first time counts the list and steps over every offer; after that, marks are used.
     for round in ["counting", "from marks"] {
         // Past the end too (page 47 of 50, page 5,000, page 4 of 999): empty, with the total.
@@ -3607,14 +3593,6 @@ async fn coordinates_and_a_map_box_search_like_a_postcode_does(backend: Backend)
         .unwrap()
         .unwrap();
     drop(c);
-    let ids = |v: &Value| -> Vec<String> {
-        v["contents"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s["id"].as_str().unwrap().to_string())
-            .collect()
-    };
     let (s, by_postcode, _) = get(
         &app,
         "/oruk/services?postcode=MF1+2AB&proximity=1500&per_page=50",
@@ -4020,14 +3998,6 @@ async fn a_name_match_comes_first_and_equally_good_matches_nearest_first(backend
     std::fs::write(&file, services.to_string()).unwrap();
     let report = import(&app, &file, false).await;
     assert!(report.written, "{:?}", report.refused);
-    let ids = |v: &Value| -> Vec<String> {
-        v["contents"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s["id"].as_str().unwrap().to_string())
-            .collect()
-    };
     let (_, found, _) = get(&app, "/oruk/services?search=chess").await;
     assert_eq!(
         ids(&found),

@@ -7,7 +7,6 @@ use village_testkit::{on_both_backends, visible_text, Backend, TestApp};
 
 on_both_backends!(each_person_s_home_shows_their_next_steps);
 
-const DEMO_PASSWORD: &str = "meadowfield-demo-2026";
 const DAY: i64 = 86_400;
 
 /// A page's words on one line, as a screen reader runs them together.
@@ -92,9 +91,7 @@ async fn each_person_s_home_shows_their_next_steps(backend: Backend) {
     assert_eq!(status, 403, "a member does not follow the publishing");
 
     // The council officer: decisions, rounds being decided, and the open data.
-    let officer = app.client();
-    app.sign_in(&officer, "david.chen@meadowfield.example", DEMO_PASSWORD)
-        .await;
+    let officer = app.demo_person("david.chen@meadowfield.example").await;
     let (_, html) = app.page_as(&officer, "/").await;
     let home = words(&html);
     let mut c = app.store.conn().await.unwrap();
@@ -133,9 +130,7 @@ async fn each_person_s_home_shows_their_next_steps(backend: Backend) {
     assert!(html.contains("/oruk</code>"), "the address to give: {page}");
 
     // The steward: the review queues, with counts that match the queues.
-    let steward = app.client();
-    app.sign_in(&steward, "bronwen@meadowfield.example", DEMO_PASSWORD)
-        .await;
+    let steward = app.demo_person("bronwen@meadowfield.example").await;
     let (_, stale) = app.page_as(&steward, "/directory/review/stale").await;
     let unchecked = stale.matches("/checked\"").count();
     assert!(unchecked > 0, "the demo has offers to check again");
@@ -167,9 +162,7 @@ async fn each_person_s_home_shows_their_next_steps(backend: Backend) {
     assert!(words(&html).contains("Suggestions to check (1 waiting)"));
 
     // The connector: how many people they walk alongside.
-    let sam = app.client();
-    app.sign_in(&sam, "sam.okafor@meadowfield.example", DEMO_PASSWORD)
-        .await;
+    let sam = app.demo_person("sam.okafor@meadowfield.example").await;
     let (_, people) = app.page_as(&sam, "/connector/people").await;
     let walking = people.matches("/shortlists\">shortlists for").count();
     assert!(walking > 0, "Sam walks alongside people in the demo");

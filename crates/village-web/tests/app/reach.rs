@@ -5,8 +5,6 @@ use village_testkit::{on_both_backends, Backend, TestApp};
 
 on_both_backends!(every_page_a_role_uses_is_two_clicks_from_home);
 
-const DEMO_PASSWORD: &str = "meadowfield-demo-2026";
-
 /// Every page reached from `/` in at most `clicks` clicks, by its path (without the query).
 async fn reached(app: &TestApp, client: &reqwest::Client, clicks: usize) -> BTreeSet<String> {
     app.crawl(client, "/", clicks, 5_000)
@@ -70,12 +68,7 @@ async fn every_page_a_role_uses_is_two_clicks_from_home(backend: Backend) {
     ];
     let mut problems = Vec::new();
     for (email, own) in people {
-        let client = app.client();
-        assert_eq!(
-            app.sign_in(&client, email, DEMO_PASSWORD).await.status(),
-            303,
-            "{email} signs in"
-        );
+        let client = app.demo_person(email).await;
         let paths = reached(&app, &client, 2).await;
         let missing: Vec<&&str> = member
             .iter()

@@ -499,6 +499,17 @@ async fn anyone_can_raise_a_concern_and_urgent_ones_wait_on_the_leads_home_page(
         !html.contains(&format!("href=\"{forget}\"")),
         "nothing more to remove"
     );
+    // Asked again (a second lead, a form sent twice): nothing more is recorded.
+    assert_eq!(html.matches("At their request").count(), 1);
+    assert_eq!(
+        app.page_as(&lead, &forget).await.0,
+        303,
+        "no question to ask"
+    );
+    let r = app.post_form(&lead, &concern, &forget, &[]).await;
+    assert_eq!(r.status(), 303);
+    let (_, html) = app.page_as(&lead, &concern).await;
+    assert_eq!(html.matches("At their request").count(), 1);
     assert!(
         !crate::people::database_contains(&app, "07700 900555").await,
         "the way back is gone from the files"
@@ -523,7 +534,13 @@ async fn anyone_can_raise_a_concern_and_urgent_ones_wait_on_the_leads_home_page(
         .as_i64()
         .unwrap();
     let forget = format!("/safeguarding/{theirs}/forget-raiser");
-    let r = app.post_form(&lead, &forget, &forget, &[]).await;
+    assert_eq!(
+        app.page_as(&lead, &forget).await.0,
+        303,
+        "no question to ask"
+    );
+    let theirs = format!("/safeguarding/{theirs}");
+    let r = app.post_form(&lead, &theirs, &forget, &[]).await;
     assert_eq!(r.status(), 409);
 
     // Anonymous, and then limited: five tries an hour from one address (the one refused

@@ -4,8 +4,6 @@ use village_testkit::{codes_shown, on_both_backends, visible_text, Backend, Test
 
 on_both_backends!(no_page_shows_a_code_a_json_fragment_an_id_or_a_machine_date);
 
-const DEMO_PASSWORD: &str = "meadowfield-demo-2026";
-
 async fn no_page_shows_a_code_a_json_fragment_an_id_or_a_machine_date(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
         return;
@@ -26,12 +24,8 @@ async fn no_page_shows_a_code_a_json_fragment_an_id_or_a_machine_date(backend: B
         .as_str()
         .unwrap()
         .to_string();
-    let grace = app.client();
-    let bronwen = app.client();
-    app.sign_in(&grace, "grace@meadowfield.example", DEMO_PASSWORD)
-        .await;
-    app.sign_in(&bronwen, "bronwen@meadowfield.example", DEMO_PASSWORD)
-        .await;
+    let grace = app.demo_person("grace@meadowfield.example").await;
+    let bronwen = app.demo_person("bronwen@meadowfield.example").await;
     let change = format!("/directory/offers/{id}/suggest-change");
     let suggest = |day: &'static str, cost: &'static str| {
         let (grace, change) = (&grace, &change);
@@ -104,11 +98,10 @@ async fn no_page_shows_a_code_a_json_fragment_an_id_or_a_machine_date(backend: B
     }
     let mut pages = 0;
     for who in people {
-        let client = app.client();
-        if let Some(email) = who {
-            let r = app.sign_in(&client, email, DEMO_PASSWORD).await;
-            assert_eq!(r.status(), 303, "{email} signs in");
-        }
+        let client = match who {
+            Some(email) => app.demo_person(email).await,
+            None => app.client(),
+        };
         let reached = app.crawl(&client, "/", 4, 400).await;
         eprintln!(
             "{}: {} pages read",

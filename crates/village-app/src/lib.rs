@@ -53,6 +53,9 @@ pub struct App {
     /// The directory's places as matching reads them, per grid cell (see
     /// `village_store::connections::KeptPlaces`).
     pub kept_places: Arc<village_store::connections::KeptPlaces>,
+    /// The search index beside the database (see `village_store::directory::SearchIndex`),
+    /// built in the background when the hub starts and caught up before each search.
+    pub search_index: Arc<village_store::directory::SearchIndex>,
 }
 
 impl App {
@@ -66,6 +69,10 @@ impl App {
         ));
         let sessions: Arc<accounts::sessions::SessionCache> = Arc::default();
         accounts::sessions::start(store.clone(), sessions.clone());
+        let search_index = Arc::new(village_store::directory::SearchIndex::new(
+            settings.search.index_memory_mb.saturating_mul(1 << 20),
+        )?);
+        directory::build_index(store.clone(), search_index.clone());
         Ok(Self {
             sessions,
             audit: Arc::new(audit::AuditWriter::start(store.clone())),
@@ -77,6 +84,7 @@ impl App {
             name_marks: Arc::default(),
             areas_given: Arc::default(),
             kept_places,
+            search_index,
         })
     }
 

@@ -27,6 +27,24 @@ pub struct Settings {
     pub giving: GivingSettings,
     pub safeguarding: SafeguardingSettings,
     pub map: MapSettings,
+    pub search: SearchSettings,
+}
+
+/// The directory's search index (kept in memory beside the database).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchSettings {
+    /// Memory the index may use while taking in changes, in megabytes (at least 15; more
+    /// makes the first build of a very large directory quicker).
+    pub index_memory_mb: usize,
+}
+
+impl Default for SearchSettings {
+    fn default() -> Self {
+        SearchSettings {
+            index_memory_mb: 15,
+        }
+    }
 }
 
 /// The map beside directory results (drawn in the browser; the list works without it).
@@ -218,6 +236,7 @@ impl Default for Settings {
             giving: GivingSettings::default(),
             safeguarding: SafeguardingSettings::default(),
             map: MapSettings::default(),
+            search: SearchSettings::default(),
         }
     }
 }

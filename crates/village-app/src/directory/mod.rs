@@ -105,6 +105,15 @@ pub async fn search(
             filter.covering = None;
         }
     }
+    // Anything but the whole list by name (which the database's index of names pages
+    // through at any depth) comes from the search index, once it is current.
+    if !filter.lists_everything_by_name() {
+        if let Some(found) =
+            store::search_services_indexed(&mut c, &state.search_index, generation, &filter).await?
+        {
+            return Ok(found);
+        }
+    }
     let count_key = SearchCounts::key(&filter.count_key(), generation);
     // Places near someone are read from those matching keeps in memory.
     let kept = Some((&*state.kept_places, generation));
@@ -164,6 +173,22 @@ pub async fn search(
     filter.total_known = Some(total);
     let mut c = store.conn().await?;
     store::search_services_kept(&mut c, &filter, kept).await
+}
+
+/// Build the search index in the background, from the directory as it is now; until it is
+/// built, searches read the database.
+pub fn build_index(store: village_store::Store, index: Arc<store::SearchIndex>) {
+    tokio::spawn(async move {
+        let built = async {
+            let mut c = store.conn().await?;
+            let generation = store::generation(&mut c).await?;
+            index.catch_up(&mut c, generation, true).await
+        }
+        .await;
+        if let Err(e) = built {
+            tracing::warn!(error = %e, "the search index could not be built: searches read the database");
+        }
+    });
 }
 
 /// One taxonomy term of the Village profile, as ORUK JSON.

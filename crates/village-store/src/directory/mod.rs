@@ -31,6 +31,7 @@ macro_rules! bind_args {
 }
 
 mod facts;
+mod index;
 mod near;
 mod organisers;
 mod packed;
@@ -42,6 +43,7 @@ mod taxonomy;
 mod words;
 
 pub use facts::*;
+pub use index::{IndexFound, Resolved, SearchIndex};
 use near::*;
 pub use organisers::*;
 use packed::*;

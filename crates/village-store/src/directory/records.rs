@@ -11,14 +11,16 @@ pub async fn upsert_service(
 ) -> Result<()> {
     bump_generation(db).await?;
     let sql = "INSERT INTO dir_services (id, organization_id, organization_name, name, description, status, \
-               minimum_age, maximum_age, free, last_modified, public, updated_at, h0, h1, h2) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+               minimum_age, maximum_age, free, last_modified, public, updated_at, h0, h1, h2, changed) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+               (SELECT value FROM dir_generation WHERE id = 1)) \
                ON CONFLICT (id) DO UPDATE SET organization_id = excluded.organization_id, \
                organization_name = excluded.organization_name, name = excluded.name, \
                description = excluded.description, status = excluded.status, \
                minimum_age = excluded.minimum_age, maximum_age = excluded.maximum_age, \
                free = excluded.free, last_modified = excluded.last_modified, public = excluded.public, \
-               updated_at = excluded.updated_at, h0 = excluded.h0, h1 = excluded.h1, h2 = excluded.h2";
+               updated_at = excluded.updated_at, h0 = excluded.h0, h1 = excluded.h1, h2 = excluded.h2, \
+               changed = excluded.changed";
     let hours = week_hours(&index.schedules);
     query!(db, c => sqlx::query(sql)
         .bind(&index.id)
@@ -249,6 +251,7 @@ pub async fn upsert_services(
         return Ok(());
     }
     bump_generation(db).await?;
+    let changed = super::generation(db).await?;
     let hours: Vec<Option<[i64; 3]>> = items
         .iter()
         .map(|(index, _)| week_hours(&index.schedules))
@@ -273,20 +276,22 @@ pub async fn upsert_services(
                 Bind::OptInt(hours.map(|h| h[0])),
                 Bind::OptInt(hours.map(|h| h[1])),
                 Bind::OptInt(hours.map(|h| h[2])),
+                Bind::Int(changed),
             ]
         })
         .collect();
     insert_rows(
         db,
         "INSERT INTO dir_services (id, organization_id, organization_name, name, description, status, \
-         minimum_age, maximum_age, free, last_modified, public, updated_at, h0, h1, h2) VALUES",
+         minimum_age, maximum_age, free, last_modified, public, updated_at, h0, h1, h2, changed) VALUES",
         "ON CONFLICT (id) DO UPDATE SET organization_id = excluded.organization_id, \
          organization_name = excluded.organization_name, name = excluded.name, \
          description = excluded.description, status = excluded.status, \
          minimum_age = excluded.minimum_age, maximum_age = excluded.maximum_age, \
          free = excluded.free, last_modified = excluded.last_modified, public = excluded.public, \
-         updated_at = excluded.updated_at, h0 = excluded.h0, h1 = excluded.h1, h2 = excluded.h2",
-        15,
+         updated_at = excluded.updated_at, h0 = excluded.h0, h1 = excluded.h1, h2 = excluded.h2, \
+         changed = excluded.changed",
+        16,
         &services,
     )
     .await?;

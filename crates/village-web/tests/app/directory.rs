@@ -3726,7 +3726,7 @@ async fn coordinates_and_a_map_box_search_like_a_postcode_does(backend: Backend)
 }
 
 /// Any combination of filters (words, category, an access need, age, free, day, a time of
-/// day, near a place, a map's box), drawn at random from a fixed seed over a generated
+/// day, ORUK's start and end times, near a place, a map's box), drawn at random from a fixed seed over a generated
 /// directory, finds exactly the offers, and the count, that checking every offer in the test
 /// finds; by name, in name order, and nearest first, in order of distance. (The order of the
 /// best matches for words is checked by the ranking tests.)
@@ -3742,7 +3742,7 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
     };
     const WORDS: [&str; 6] = ["zumba", "chess", "choir", "quilting", "ukulele", "origami"];
     const DAYS: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
-    const OPENS: [i64; 3] = [10 * 60, 14 * 60, 19 * 60];
+    const OPENS: [i64; 3] = [10 * 60 + 15, 14 * 60, 18 * 60 + 40];
     let centre = LatLon::new(53.4794, -2.2453).unwrap();
     let needs = [Access::StepFree, Access::HearingLoop];
     struct Offer {
@@ -3800,7 +3800,8 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
             json!({
                 "attributes": attributes,
                 "schedules": [{"id": format!("00000000-0000-4000-8300-{i:012x}"), "freq": "WEEKLY", "byday": day,
-                    "opens_at": format!("{:02}:00", opens / 60), "closes_at": format!("{:02}:00", opens / 60 + 2)}],
+                    "opens_at": format!("{:02}:{:02}", opens / 60, opens % 60),
+                    "closes_at": format!("{:02}:{:02}", opens / 60 + 2, opens % 60)}],
             }),
         );
         if let Some(min) = ages.0 {
@@ -3848,6 +3849,27 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
     };
     let windows = [(9 * 60, 12 * 60), (12 * 60, 17 * 60), (17 * 60, 22 * 60)];
     let mut c = app.store.conn().await.unwrap();
+    // The database's search and the search index's, each asked every question.
+    let index = village_store::directory::SearchIndex::new(15 << 20).unwrap();
+    let generation = village_store::directory::generation(&mut c).await.unwrap();
+    async fn both(
+        c: &mut village_store::Conn,
+        index: &village_store::directory::SearchIndex,
+        generation: i64,
+        filter: &ServiceFilter,
+    ) -> [(Vec<String>, i64); 2] {
+        let (rows, total) = search_services(&mut *c, filter).await.unwrap();
+        let database = (rows.into_iter().map(|(id, _)| id).collect(), total);
+        let (rows, total) =
+            village_store::directory::search_services_indexed(&mut *c, index, generation, filter)
+                .await
+                .unwrap()
+                .expect("the index is current");
+        [
+            database,
+            (rows.into_iter().map(|(id, _)| id).collect(), total),
+        ]
+    }
     let mut non_empty = 0;
     for round in 0..80 {
         let words = (next(2) == 0).then(|| WORDS[next(6) as usize]);
@@ -3857,6 +3879,10 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
         let free_only = next(4) == 0;
         let day = (next(4) == 0).then(|| DAYS[next(7) as usize]);
         let window = (next(4) == 0).then(|| windows[next(3) as usize]);
+        // ORUK's start_time and end_time, not on the hour.
+        let starts =
+            (next(5) == 0).then(|| [10 * 60 + 30, 14 * 60, 18 * 60 + 45][next(3) as usize]);
+        let ends = (next(5) == 0).then(|| [12 * 60, 16 * 60 + 30, 20 * 60 + 50][next(3) as usize]);
         let near = (next(3) == 0).then(|| (centre, [2.0, 4.0, 8.0][next(3) as usize]));
         let bbox = (next(5) == 0).then(|| BoundingBox {
             min_lat: 53.43,
@@ -3877,6 +3903,8 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
             .filter(|o| !free_only || o.free)
             .filter(|o| day.is_none_or(|d| o.day == d))
             .filter(|o| window.is_none_or(|(from, to)| o.opens < to && o.opens + 120 > from))
+            .filter(|o| starts.is_none_or(|x| o.opens >= x))
+            .filter(|o| ends.is_none_or(|y| o.opens + 120 <= y))
             .filter(|o| near.is_none_or(|(c, km)| o.place.is_some_and(|p| distance_km(c, p) <= km)))
             .filter(|o| bbox.is_none_or(|b| o.place.is_some_and(|p| b.contains(p))))
             .collect();
@@ -3889,32 +3917,59 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
             free_only,
             day: day.map(str::to_string),
             open_between: window,
+            opens_at_or_after: starts,
+            closes_at_or_before: ends,
             near,
             within_box: bbox,
             limit: 1000,
             ..Default::default()
         };
-        let (rows, total) = search_services(&mut c, &filter).await.unwrap();
-        let found: BTreeSet<String> = rows.into_iter().map(|(id, _)| id).collect();
-        assert_eq!(found, expected, "round {round}: {filter:?}");
-        assert_eq!(
-            total,
-            expected.len() as i64,
-            "round {round}: the count of {filter:?}"
-        );
+        for (way, (rows, total)) in ["database", "index"]
+            .into_iter()
+            .zip(both(&mut c, &index, generation, &filter).await)
+        {
+            let found: BTreeSet<String> = rows.into_iter().collect();
+            assert_eq!(found, expected, "round {round}, {way}: {filter:?}");
+            assert_eq!(
+                total,
+                expected.len() as i64,
+                "round {round}, {way}: the count of {filter:?}"
+            );
+        }
         // As the pages and the ORUK API ask: the best matches ranked first (all of them, in a
         // directory this size).
         let ranked = ServiceFilter {
             rank_within: Some(2_000),
             ..filter.clone()
         };
-        let (rows, total) = search_services(&mut c, &ranked).await.unwrap();
-        let found: BTreeSet<String> = rows.into_iter().map(|(id, _)| id).collect();
-        assert_eq!(
-            (found, total),
-            (expected.clone(), expected.len() as i64),
-            "round {round}, ranked"
-        );
+        for (way, (rows, total)) in ["database", "index"]
+            .into_iter()
+            .zip(both(&mut c, &index, generation, &ranked).await)
+        {
+            let found: BTreeSet<String> = rows.into_iter().collect();
+            assert_eq!(
+                (found, total),
+                (expected.clone(), expected.len() as i64),
+                "round {round}, {way}, ranked"
+            );
+        }
+        // One row per place (the ORUK service_at_locations list): each offer with a place
+        // has one, and the count says so.
+        let per_place = ServiceFilter {
+            per_location: true,
+            ..filter.clone()
+        };
+        let placed = matching.iter().filter(|o| o.place.is_some()).count() as i64;
+        for (way, (rows, total)) in ["database", "index"]
+            .into_iter()
+            .zip(both(&mut c, &index, generation, &per_place).await)
+        {
+            assert_eq!(
+                (rows.len() as i64, total),
+                (placed, placed),
+                "round {round}, {way}, per place"
+            );
+        }
         // By name: every match in name order.
         let mut by_name = matching.clone();
         by_name.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
@@ -3922,10 +3977,13 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
             sort: village_store::directory::SortOrder::Name,
             ..filter.clone()
         };
-        let (rows, _) = search_services(&mut c, &named).await.unwrap();
-        let order: Vec<String> = rows.into_iter().map(|(id, _)| id).collect();
         let want: Vec<String> = by_name.iter().map(|o| o.id.clone()).collect();
-        assert_eq!(order, want, "round {round}, by name");
+        for (way, (order, _)) in ["database", "index"]
+            .into_iter()
+            .zip(both(&mut c, &index, generation, &named).await)
+        {
+            assert_eq!(order, want, "round {round}, {way}, by name");
+        }
         // Nearest first: in order of distance from the centre.
         if let Some((centre, _)) = near {
             let mut by_distance = matching.clone();
@@ -3935,10 +3993,13 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
                 sort: village_store::directory::SortOrder::Nearest,
                 ..filter.clone()
             };
-            let (rows, _) = search_services(&mut c, &nearest).await.unwrap();
-            let order: Vec<String> = rows.into_iter().map(|(id, _)| id).collect();
             let want: Vec<String> = by_distance.iter().map(|o| o.id.clone()).collect();
-            assert_eq!(order, want, "round {round}, nearest first");
+            for (way, (order, _)) in ["database", "index"]
+                .into_iter()
+                .zip(both(&mut c, &index, generation, &nearest).await)
+            {
+                assert_eq!(order, want, "round {round}, {way}, nearest first");
+            }
         }
         if !expected.is_empty() {
             non_empty += 1;

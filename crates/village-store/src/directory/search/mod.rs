@@ -270,3 +270,73 @@ pub fn fuzz_search(data: &[u8]) {
         }
     }
 }
+
+/// [`search_services`] answered from the search index beside the database, caught up to the
+/// directory's `generation` first; `None` when another search is catching the index up (then
+/// search the database). Gives the same matches and count as the database would, in the
+/// order the index ranks them.
+pub async fn search_services_indexed(
+    db: &mut impl Db,
+    index: &SearchIndex,
+    generation: i64,
+    filter: &ServiceFilter,
+) -> Result<Option<(Vec<(String, String)>, i64)>> {
+    if !index.catch_up(db, generation, false).await? {
+        return Ok(None);
+    }
+    let mut resolved = Resolved::default();
+    if let Some(taxonomy) = &filter.taxonomy_id {
+        let terms: Vec<String> = query!(db, c => sqlx::query_scalar(
+            "SELECT id FROM dir_taxonomy_terms WHERE taxonomy_id = $1"
+        ).bind(taxonomy).fetch_all(&mut *c).await)?;
+        resolved.taxonomy_terms = Some(terms);
+    }
+    if let Some(point) = filter.covering {
+        resolved.covering = Some(covering(db, point).await?);
+    }
+    let found = index.search(filter, &resolved)?;
+    let rows: Vec<(String, String)> = if filter.per_location {
+        let sals: Vec<(String, String)> = match db.exec() {
+            Exec::Sqlite(c) => {
+                let list = serde_json::to_string(&found.services).unwrap_or_else(|_| "[]".into());
+                sqlx::query_as(
+                    "SELECT service_id, id FROM dir_service_at_locations \
+                     WHERE service_id IN (SELECT value FROM json_each($1)) ORDER BY id",
+                )
+                .bind(list)
+                .fetch_all(&mut *c)
+                .await?
+            }
+            Exec::Postgres(c) => {
+                sqlx::query_as(
+                    "SELECT service_id, id FROM dir_service_at_locations \
+                     WHERE service_id = ANY($1) ORDER BY id",
+                )
+                .bind(found.services.clone())
+                .fetch_all(&mut *c)
+                .await?
+            }
+        };
+        let mut per: std::collections::HashMap<String, Vec<String>> =
+            std::collections::HashMap::new();
+        for (service, sal) in sals {
+            per.entry(service).or_default().push(sal);
+        }
+        let take = usize::try_from(filter.limit).unwrap_or(0);
+        found
+            .services
+            .iter()
+            .flat_map(|s| {
+                per.remove(s)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(move |sal| (sal, s.clone()))
+            })
+            .skip(found.skip_rows)
+            .take(take)
+            .collect()
+    } else {
+        found.services.into_iter().map(|s| (s.clone(), s)).collect()
+    };
+    Ok(Some((with_docs(db, rows).await?, found.total)))
+}

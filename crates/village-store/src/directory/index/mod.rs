@@ -1,0 +1,475 @@
+//! The search index beside the database: every public offer's words, terms, ages, times and
+//! places in a tantivy index, so any combination of filters is answered from the most
+//! selective part (tantivy intersects the lists of matching offers, rarest first) and words
+//! are ranked by BM25. The database stays the truth: the index is built from it when the
+//! process starts and caught up before a search whenever the directory's generation has moved
+//! (each offer records the generation it was last written in, `dir_services.changed`), so
+//! every process sharing a PostgreSQL database keeps its own index current.
+//!
+//! Reading the index is in [`query`]; here is what goes into it and how it is kept.
+
+use super::*;
+use std::sync::Mutex;
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STRING,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer,
+};
+use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+mod query;
+pub use query::{IndexFound, Resolved};
+
+/// The analyser of words in the index and in searches: split on anything not a letter or
+/// digit, lower case, accents off, English stemming (as the databases' own searches did).
+const WORDS: &str = "village_words";
+
+/// A stand-in for "no lower age limit" and "no upper age limit", so age ranges are read from
+/// the index alone.
+pub(super) const NO_MINIMUM: i64 = -1;
+pub(super) const NO_MAXIMUM: i64 = i64::MAX;
+
+/// Flags an offer carries (`flag` field).
+pub(super) const FREE: &str = "free";
+pub(super) const NO_AREAS: &str = "no_areas";
+pub(super) const AT_A_PLACE: &str = "at_a_place";
+
+/// How many offers are read from the database at a time when building or catching up.
+const BATCH: i64 = 2_000;
+
+/// The fields of the index.
+#[derive(Clone, Copy)]
+pub(super) struct Fields {
+    pub id: Field,
+    pub name: Field,
+    pub description: Field,
+    pub organisation: Field,
+    /// The name as written, for putting offers in order of name.
+    pub name_sort: Field,
+    /// The first eight bytes of the name, as a number: most comparisons of names end here.
+    pub name_key: Field,
+    pub term: Field,
+    pub flag: Field,
+    pub min_age: Field,
+    pub max_age: Field,
+    /// Day tokens (`TU`), day and hour (`TU@10`: a time on Tuesday reaches into 10:00–11:00)
+    /// and hour (`@10`, any day).
+    pub time: Field,
+    /// Each time exactly: day, opening and closing minutes packed in a number.
+    pub slots: Field,
+    /// The grid cell of each place ([`cell`]).
+    pub cell: Field,
+    /// Each place exactly, packed in a number ([`pack_point`]).
+    pub geo: Field,
+    /// How many service_at_locations the offer has.
+    pub sal_count: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let words = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(WORDS)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let indexed = NumericOptions::default().set_indexed();
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | FAST),
+        name: b.add_text_field("name", words.clone()),
+        description: b.add_text_field("description", words.clone()),
+        organisation: b.add_text_field("organisation", words),
+        name_sort: b.add_text_field("name_sort", FAST),
+        name_key: b.add_u64_field("name_key", FAST),
+        term: b.add_text_field("term", STRING),
+        flag: b.add_text_field("flag", STRING),
+        min_age: b.add_i64_field("min_age", indexed.clone()),
+        max_age: b.add_i64_field("max_age", indexed.clone()),
+        time: b.add_text_field("time", STRING),
+        slots: b.add_u64_field("slots", FAST),
+        cell: b.add_i64_field("cell", indexed),
+        geo: b.add_u64_field("geo", FAST),
+        sal_count: b.add_u64_field("sal_count", FAST),
+    };
+    (b.build(), fields)
+}
+
+fn analyser() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(60))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// The words of a text as the index holds them.
+pub(super) fn tokens(text: &str) -> Vec<String> {
+    let mut analyser = analyser();
+    let mut stream = analyser.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
+}
+
+/// A place packed in one number: latitude and longitude each in 32 bits, to 1e-7 of a degree
+/// (about a centimetre).
+pub(super) fn pack_point(p: LatLon) -> u64 {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let lat = ((p.lat() + 90.0) * 1e7).round() as u64;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let lon = ((p.lon() + 180.0) * 1e7).round() as u64;
+    (lat << 32) | (lon & 0xffff_ffff)
+}
+
+/// The place [`pack_point`] packed.
+pub(super) fn unpack_point(v: u64) -> Option<LatLon> {
+    #[allow(clippy::cast_precision_loss)]
+    let lat = (v >> 32) as f64 / 1e7 - 90.0;
+    #[allow(clippy::cast_precision_loss)]
+    let lon = (v & 0xffff_ffff) as f64 / 1e7 - 180.0;
+    LatLon::new(lat, lon).ok()
+}
+
+/// One time of an offer packed in one number: day (0 = Monday), opening and closing minutes.
+pub(super) fn pack_slot(day: u64, opens: u64, closes: u64) -> u64 {
+    (day << 32) | (opens << 16) | closes
+}
+
+pub(super) fn unpack_slot(v: u64) -> (u64, i64, i64) {
+    #[allow(clippy::cast_possible_wrap)]
+    (v >> 32, ((v >> 16) & 0xffff) as i64, (v & 0xffff) as i64)
+}
+
+/// The first eight bytes of a name, as a number that orders as the names do.
+pub(super) fn name_key(name: &str) -> u64 {
+    let mut key = [0u8; 8];
+    for (k, b) in key.iter_mut().zip(name.as_bytes()) {
+        *k = *b;
+    }
+    u64::from_be_bytes(key)
+}
+
+fn index_error(e: tantivy::TantivyError) -> crate::StoreError {
+    crate::StoreError::Invalid(format!("the search index: {e}"))
+}
+
+/// The search index and the generation of the directory it reflects.
+pub struct SearchIndex {
+    reader: IndexReader,
+    fields: Fields,
+    writer: tokio::sync::Mutex<IndexWriter>,
+    /// The generation the index reflects (`None` until it is first built).
+    synced: Mutex<Option<i64>>,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("synced", &self.synced())
+            .finish_non_exhaustive()
+    }
+}
+
+/// One offer as the index holds it, read from the database.
+#[derive(Default)]
+struct Row {
+    id: String,
+    name: String,
+    description: String,
+    organisation: String,
+    min_age: Option<i64>,
+    max_age: Option<i64>,
+    free: bool,
+    public: bool,
+    terms: Vec<String>,
+    slots: Vec<(String, i64, i64)>,
+    places: Vec<(f64, f64)>,
+    sal_count: u64,
+    has_areas: bool,
+}
+
+impl SearchIndex {
+    /// An empty index, held in memory, built on the first [`SearchIndex::catch_up`].
+    pub fn new(memory_bytes: usize) -> Result<SearchIndex> {
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
+        index.tokenizers().register(WORDS, analyser());
+        let writer = index
+            .writer_with_num_threads(1, memory_bytes.max(15_000_000))
+            .map_err(index_error)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(index_error)?;
+        Ok(SearchIndex {
+            reader,
+            fields,
+            writer: tokio::sync::Mutex::new(writer),
+            synced: Mutex::new(None),
+        })
+    }
+
+    /// The generation of the directory the index reflects, if it has been built.
+    pub fn synced(&self) -> Option<i64> {
+        self.synced.lock().ok().and_then(|s| *s)
+    }
+
+    /// Bring the index up to the directory's current generation, reading only the offers
+    /// written since the generation it reflects (all of them the first time). Returns whether
+    /// the index is now current: `false` when another search is already catching it up (the
+    /// caller searches the database meanwhile), or when `wait` is false and the index is
+    /// behind.
+    pub async fn catch_up(&self, db: &mut impl Db, generation: i64, wait: bool) -> Result<bool> {
+        if self.synced() == Some(generation) {
+            return Ok(true);
+        }
+        let mut writer = if wait {
+            self.writer.lock().await
+        } else {
+            match self.writer.try_lock() {
+                Ok(w) => w,
+                Err(_) => return Ok(false),
+            }
+        };
+        let from = self.synced();
+        if from == Some(generation) {
+            return Ok(true);
+        }
+        // One snapshot: the generation and the offers written up to it.
+        let (now, changed) = read_changed(db, from.unwrap_or(-1)).await?;
+        let f = self.fields;
+        for row in &changed {
+            writer.delete_term(Term::from_field_text(f.id, &row.id));
+            if row.public {
+                writer
+                    .add_document(document(&f, row))
+                    .map_err(index_error)?;
+            }
+        }
+        writer.commit().map_err(index_error)?;
+        self.reader.reload().map_err(index_error)?;
+        if let Ok(mut s) = self.synced.lock() {
+            *s = Some(now);
+        }
+        tracing::debug!(from, now, offers = changed.len(), "search index caught up");
+        Ok(now >= generation)
+    }
+}
+
+/// The index's document for one public offer.
+fn document(f: &Fields, row: &Row) -> TantivyDocument {
+    let mut d = doc!(
+        f.id => row.id.as_str(),
+        f.name => row.name.as_str(),
+        f.description => row.description.as_str(),
+        f.organisation => row.organisation.as_str(),
+        f.name_sort => row.name.as_str(),
+        f.name_key => name_key(&row.name),
+        f.min_age => row.min_age.unwrap_or(NO_MINIMUM),
+        f.max_age => row.max_age.unwrap_or(NO_MAXIMUM),
+        f.sal_count => row.sal_count,
+    );
+    for t in &row.terms {
+        d.add_text(f.term, t);
+    }
+    if row.free {
+        d.add_text(f.flag, FREE);
+    }
+    if !row.has_areas {
+        d.add_text(f.flag, NO_AREAS);
+    }
+    if row.sal_count > 0 {
+        d.add_text(f.flag, AT_A_PLACE);
+    }
+    let mut times = std::collections::BTreeSet::new();
+    for (day, opens, closes) in &row.slots {
+        let Some(n) = Weekday::parse(day).map(day_number) else {
+            continue;
+        };
+        let (opens, closes) = ((*opens).clamp(0, 24 * 60), (*closes).clamp(0, 24 * 60));
+        #[allow(clippy::cast_sign_loss)]
+        d.add_u64(f.slots, pack_slot(n, opens as u64, closes as u64));
+        times.insert(day.clone());
+        for hour in 0..24 {
+            if opens < (hour + 1) * 60 && closes > hour * 60 {
+                times.insert(format!("{day}@{hour}"));
+                times.insert(format!("@{hour}"));
+            }
+        }
+    }
+    for t in &times {
+        d.add_text(f.time, t);
+    }
+    let mut cells = std::collections::BTreeSet::new();
+    for (lat, lon) in &row.places {
+        if let Ok(p) = LatLon::new(*lat, *lon) {
+            d.add_u64(f.geo, pack_point(p));
+            cells.insert(cell(p));
+        }
+    }
+    for c in cells {
+        d.add_i64(f.cell, c);
+    }
+    d
+}
+
+/// Monday 0 … Sunday 6.
+pub(super) fn day_number(day: Weekday) -> u64 {
+    Weekday::ALL
+        .iter()
+        .position(|d| *d == day)
+        .and_then(|i| u64::try_from(i).ok())
+        .unwrap_or(0)
+}
+
+/// The directory's generation and every offer written after generation `after`, read in one
+/// snapshot of the database.
+async fn read_changed(db: &mut impl Db, after: i64) -> Result<(i64, Vec<Row>)> {
+    let begin = match db.exec() {
+        Exec::Sqlite(_) => "BEGIN",
+        Exec::Postgres(_) => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    };
+    query!(db, c => sqlx::query(begin).execute(&mut *c).await.map(|_| ()))?;
+    let read = read_changed_in(db, after).await;
+    let end = if read.is_ok() { "COMMIT" } else { "ROLLBACK" };
+    query!(db, c => sqlx::query(end).execute(&mut *c).await.map(|_| ()))?;
+    read
+}
+
+type ServiceRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    Option<bool>,
+    bool,
+);
+
+async fn read_changed_in(db: &mut impl Db, after: i64) -> Result<(i64, Vec<Row>)> {
+    let now = super::generation(db).await?;
+    let mut rows = Vec::new();
+    let mut last = String::new();
+    loop {
+        let batch: Vec<ServiceRow> = query!(db, c => sqlx::query_as(
+            "SELECT id, name, description, organization_name, minimum_age, maximum_age, free, public \
+             FROM dir_services WHERE changed > $1 AND id > $2 ORDER BY id LIMIT $3",
+        )
+        .bind(after)
+        .bind(&last)
+        .bind(BATCH)
+        .fetch_all(&mut *c)
+        .await)?;
+        let Some(end) = batch.last().map(|r| r.0.clone()) else {
+            break;
+        };
+        let start = rows.len();
+        let mut at = std::collections::HashMap::new();
+        for (id, name, description, organisation, min_age, max_age, free, public) in batch {
+            at.insert(id.clone(), rows.len());
+            rows.push(Row {
+                id,
+                name,
+                description,
+                organisation: organisation.unwrap_or_default(),
+                min_age,
+                max_age,
+                free: free == Some(true),
+                public,
+                ..Row::default()
+            });
+        }
+        let ids: Vec<String> = rows[start..].iter().map(|r| r.id.clone()).collect();
+        let terms: Vec<(String, String)> = for_ids(
+            db,
+            "SELECT service_id, term_id FROM dir_service_terms",
+            &ids,
+        )
+        .await?;
+        for (id, term) in terms {
+            if let Some(i) = at.get(&id) {
+                rows[*i].terms.push(term);
+            }
+        }
+        let times: Vec<(String, String, i64, i64)> = for_ids(
+            db,
+            "SELECT service_id, day, opens, closes FROM dir_service_times",
+            &ids,
+        )
+        .await?;
+        for (id, day, opens, closes) in times {
+            if let Some(i) = at.get(&id) {
+                rows[*i].slots.push((day, opens, closes));
+            }
+        }
+        let places: Vec<(String, f64, f64)> = for_ids(
+            db,
+            "SELECT service_id, lat, lon FROM dir_service_places",
+            &ids,
+        )
+        .await?;
+        for (id, lat, lon) in places {
+            if let Some(i) = at.get(&id) {
+                rows[*i].places.push((lat, lon));
+            }
+        }
+        let sals: Vec<(String, String)> = for_ids(
+            db,
+            "SELECT service_id, id FROM dir_service_at_locations",
+            &ids,
+        )
+        .await?;
+        for (id, _) in sals {
+            if let Some(i) = at.get(&id) {
+                rows[*i].sal_count += 1;
+            }
+        }
+        let areas: Vec<(String, String)> = for_ids(
+            db,
+            "SELECT service_id, service_id FROM dir_service_areas",
+            &ids,
+        )
+        .await?;
+        for (id, _) in areas {
+            if let Some(i) = at.get(&id) {
+                rows[*i].has_areas = true;
+            }
+        }
+        last = end;
+    }
+    Ok((now, rows))
+}
+
+/// The rows of `select` (which reads `service_id` from one table) for these offers: the ids
+/// go as one value, not one parameter each.
+async fn for_ids<T>(db: &mut impl Db, select: &str, ids: &[String]) -> Result<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin,
+{
+    Ok(match db.exec() {
+        Exec::Sqlite(c) => {
+            let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+            sqlx::query_as(&format!(
+                "{select} WHERE service_id IN (SELECT value FROM json_each($1))"
+            ))
+            .bind(list)
+            .fetch_all(&mut *c)
+            .await?
+        }
+        Exec::Postgres(c) => {
+            sqlx::query_as(&format!("{select} WHERE service_id = ANY($1)"))
+                .bind(ids.to_vec())
+                .fetch_all(&mut *c)
+                .await?
+        }
+    })
+}

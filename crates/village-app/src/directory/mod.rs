@@ -107,10 +107,26 @@ pub async fn search(
     }
     // Anything but the whole list by name (which the database's index of names pages
     // through at any depth) comes from the search index, once it is current.
+    // The index counts exactly; its counts are kept apart from the database's (which may be
+    // bounded) and, like them, read again once the directory changes.
     if !filter.lists_everything_by_name() {
+        let index_key = SearchCounts::key(&format!("index {}", filter.count_key()), generation);
+        let known = state.search_counts.0.get(&index_key).await;
+        if let Some(total) = known {
+            if filter.offset >= total {
+                return Ok((Vec::new(), total));
+            }
+        }
+        let asked = store::ServiceFilter {
+            total_known: known,
+            ..filter.clone()
+        };
         if let Some(found) =
-            store::search_services_indexed(&mut c, &state.search_index, generation, &filter).await?
+            store::search_services_indexed(&mut c, &state.search_index, generation, &asked).await?
         {
+            if known.is_none() {
+                state.search_counts.0.insert(index_key, found.1).await;
+            }
             return Ok(found);
         }
     }
@@ -179,14 +195,22 @@ pub async fn search(
 /// built, searches read the database.
 pub fn build_index(store: village_store::Store, index: Arc<store::SearchIndex>) {
     tokio::spawn(async move {
+        let started = std::time::Instant::now();
         let built = async {
             let mut c = store.conn().await?;
             let generation = store::generation(&mut c).await?;
             index.catch_up(&mut c, generation, true).await
         }
         .await;
-        if let Err(e) = built {
-            tracing::warn!(error = %e, "the search index could not be built: searches read the database");
+        match built {
+            Ok(_) => tracing::info!(
+                offers = index.offers(),
+                seconds = started.elapsed().as_secs_f64(),
+                "search index built"
+            ),
+            Err(e) => {
+                tracing::warn!(error = %e, "the search index could not be built: searches read the database");
+            }
         }
     });
 }

@@ -48,8 +48,10 @@ pub(super) struct Fields {
     pub organisation: Field,
     /// The name as written, for putting offers in order of name.
     pub name_sort: Field,
-    /// The first eight bytes of the name, as a number: most comparisons of names end here.
+    /// The first eight bytes of the name, and the next eight, as numbers: most comparisons
+    /// of names end there.
     pub name_key: Field,
+    pub name_key2: Field,
     pub term: Field,
     pub flag: Field,
     pub min_age: Field,
@@ -82,6 +84,7 @@ fn schema() -> (Schema, Fields) {
         organisation: b.add_text_field("organisation", words),
         name_sort: b.add_text_field("name_sort", FAST),
         name_key: b.add_u64_field("name_key", FAST),
+        name_key2: b.add_u64_field("name_key2", FAST),
         term: b.add_text_field("term", STRING),
         flag: b.add_text_field("flag", STRING),
         min_age: b.add_i64_field("min_age", indexed.clone()),
@@ -144,10 +147,10 @@ pub(super) fn unpack_slot(v: u64) -> (u64, i64, i64) {
     (v >> 32, ((v >> 16) & 0xffff) as i64, (v & 0xffff) as i64)
 }
 
-/// The first eight bytes of a name, as a number that orders as the names do.
-pub(super) fn name_key(name: &str) -> u64 {
+/// Eight bytes of a name from `at`, as a number that orders as the names do.
+pub(super) fn name_key(name: &str, at: usize) -> u64 {
     let mut key = [0u8; 8];
-    for (k, b) in key.iter_mut().zip(name.as_bytes()) {
+    for (k, b) in key.iter_mut().zip(name.as_bytes().iter().skip(at)) {
         *k = *b;
     }
     u64::from_be_bytes(key)
@@ -214,6 +217,11 @@ impl SearchIndex {
         })
     }
 
+    /// How many offers the index holds.
+    pub fn offers(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
     /// The generation of the directory the index reflects, if it has been built.
     pub fn synced(&self) -> Option<i64> {
         self.synced.lock().ok().and_then(|s| *s)
@@ -269,7 +277,8 @@ fn document(f: &Fields, row: &Row) -> TantivyDocument {
         f.description => row.description.as_str(),
         f.organisation => row.organisation.as_str(),
         f.name_sort => row.name.as_str(),
-        f.name_key => name_key(&row.name),
+        f.name_key => name_key(&row.name, 0),
+        f.name_key2 => name_key(&row.name, 8),
         f.min_age => row.min_age.unwrap_or(NO_MINIMUM),
         f.max_age => row.max_age.unwrap_or(NO_MAXIMUM),
         f.sal_count => row.sal_count,

@@ -18,13 +18,14 @@
 use super::*;
 use std::cmp::Ordering;
 use std::ops::Bound;
-use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::collector::sort_key::{SortBySimilarityScore, SortByString};
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
     TermSetQuery,
 };
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::{DocAddress, DocId, Order, Score, SegmentOrdinal, SegmentReader};
 
 /// The distance a blend of fit and distance is measured against when the search gives none.
 const BLEND_KM: f64 = 10.0;
@@ -76,7 +77,7 @@ impl Times {
 struct Hit {
     score: Score,
     distance: Option<f64>,
-    name_key: u64,
+    name_key: (u64, u64),
     sal_count: u64,
     segment: SegmentOrdinal,
     doc: DocId,
@@ -93,6 +94,7 @@ struct SegmentFinder {
     geo: Column<u64>,
     slots: Column<u64>,
     name_key: Column<u64>,
+    name_key2: Column<u64>,
     sal_count: Column<u64>,
     hits: Vec<Hit>,
 }
@@ -113,6 +115,7 @@ impl Collector for Finder {
             geo: fast.u64("geo")?,
             slots: fast.u64("slots")?,
             name_key: fast.u64("name_key")?,
+            name_key2: fast.u64("name_key2")?,
             sal_count: fast.u64("sal_count")?,
             hits: Vec::new(),
         })
@@ -165,7 +168,10 @@ impl SegmentCollector for SegmentFinder {
         self.hits.push(Hit {
             score,
             distance,
-            name_key: self.name_key.first(doc).unwrap_or(0),
+            name_key: (
+                self.name_key.first(doc).unwrap_or(0),
+                self.name_key2.first(doc).unwrap_or(0),
+            ),
             sal_count: self.sal_count.first(doc).unwrap_or(0),
             segment: self.segment,
             doc,
@@ -393,6 +399,13 @@ impl SearchIndex {
         };
         let words = filter.words().is_some();
         let searcher = self.reader.searcher();
+        if exact.times.is_none()
+            && exact.centre.is_none()
+            && exact.inside.is_none()
+            && !filter.per_location
+        {
+            return ordered_by_tantivy(&searcher, &*query, filter, words);
+        }
         let finder = Finder {
             exact: exact.clone(),
             scoring: words,
@@ -467,6 +480,67 @@ impl SearchIndex {
     }
 }
 
+/// A search with nothing to check per offer: tantivy puts the matches in order (by fit or
+/// name, then name and id) keeping only the page, and counts them in the same pass (unless
+/// the count is known).
+fn ordered_by_tantivy(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    filter: &ServiceFilter,
+    words: bool,
+) -> Result<IndexFound> {
+    let offset = usize::try_from(filter.offset).unwrap_or(usize::MAX);
+    let limit = usize::try_from(filter.limit).unwrap_or(0);
+    let known = filter.total_known;
+    if limit == 0 {
+        let total = match known {
+            Some(t) => t,
+            None => i64::try_from(searcher.search(query, &Count).map_err(index_error)?)
+                .unwrap_or(i64::MAX),
+        };
+        return Ok(IndexFound {
+            total,
+            ..IndexFound::default()
+        });
+    }
+    let top = TopDocs::with_limit(limit).and_offset(offset);
+    let name = || (SortByString::for_field("name_sort"), Order::Asc);
+    let id = || (SortByString::for_field("id"), Order::Asc);
+    let by_name = !words || filter.sort == SortOrder::Name;
+    let (addresses, counted): (Vec<DocAddress>, Option<usize>) = if by_name {
+        let top = top.order_by((name(), id()));
+        if known.is_some() {
+            let found = searcher.search(query, &top).map_err(index_error)?;
+            (found.into_iter().map(|(_, a)| a).collect(), None)
+        } else {
+            let (found, n) = searcher.search(query, &(top, Count)).map_err(index_error)?;
+            (found.into_iter().map(|(_, a)| a).collect(), Some(n))
+        }
+    } else {
+        let top = top.order_by(((SortBySimilarityScore, Order::Desc), name(), id()));
+        if known.is_some() {
+            let found = searcher.search(query, &top).map_err(index_error)?;
+            (found.into_iter().map(|(_, a)| a).collect(), None)
+        } else {
+            let (found, n) = searcher.search(query, &(top, Count)).map_err(index_error)?;
+            (found.into_iter().map(|(_, a)| a).collect(), Some(n))
+        }
+    };
+    let names = Names::new(searcher)?;
+    let total = match (known, counted) {
+        (Some(t), _) => t,
+        (None, n) => i64::try_from(n.unwrap_or(0)).unwrap_or(i64::MAX),
+    };
+    Ok(IndexFound {
+        services: addresses
+            .into_iter()
+            .map(|a| names.id_at(a.segment_ord, a.doc_id))
+            .collect(),
+        skip_rows: 0,
+        total,
+    })
+}
+
 /// Names and ids of the offers, per segment, read only where the order needs them.
 struct Names {
     name: Vec<Option<StrColumn>>,
@@ -500,8 +574,12 @@ impl Names {
     }
 
     fn id(&self, h: &Hit) -> String {
-        let at = usize::try_from(h.segment).unwrap_or(usize::MAX);
-        Self::read(self.id.get(at).and_then(Option::as_ref), h.doc)
+        self.id_at(h.segment, h.doc)
+    }
+
+    fn id_at(&self, segment: SegmentOrdinal, doc: DocId) -> String {
+        let at = usize::try_from(segment).unwrap_or(usize::MAX);
+        Self::read(self.id.get(at).and_then(Option::as_ref), doc)
     }
 }
 

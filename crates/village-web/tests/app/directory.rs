@@ -3792,7 +3792,8 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
                 json!({"id": format!("00000000-0000-4000-8200-{i:012x}"), "taxonomy_term_id": c}),
             );
         }
-        let name = format!("{} group {i}", words[0]);
+        // Names alike for their first sixteen letters and more, as many are.
+        let name = format!("{} group for everyone, number {i}", words[0]);
         let mut s = service(
             &id,
             &name,
@@ -3984,6 +3985,18 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
         {
             assert_eq!(order, want, "round {round}, {way}, by name");
         }
+        // And a page at a time: the pages join up into the same order.
+        let mut paged = Vec::new();
+        for page in 0..=(want.len() / 7) {
+            let one = ServiceFilter {
+                limit: 7,
+                offset: (page * 7) as i64,
+                ..named.clone()
+            };
+            let [_, (rows, _)] = both(&mut c, &index, generation, &one).await;
+            paged.extend(rows);
+        }
+        assert_eq!(paged, want, "round {round}, by name, 7 to a page");
         // Nearest first: in order of distance from the centre.
         if let Some((centre, _)) = near {
             let mut by_distance = matching.clone();

@@ -43,6 +43,10 @@ const BATCH: i64 = 2_000;
 #[derive(Clone, Copy)]
 pub(super) struct Fields {
     pub id: Field,
+    /// The id as two numbers, when it is a UUID written the usual way (most are): reading it
+    /// back is then arithmetic, not a lookup in the index's dictionary of ids.
+    pub id_hi: Field,
+    pub id_lo: Field,
     pub name: Field,
     pub description: Field,
     pub organisation: Field,
@@ -79,6 +83,8 @@ fn schema() -> (Schema, Fields) {
     let indexed = NumericOptions::default().set_indexed();
     let fields = Fields {
         id: b.add_text_field("id", STRING | FAST),
+        id_hi: b.add_u64_field("id_hi", FAST),
+        id_lo: b.add_u64_field("id_lo", FAST),
         name: b.add_text_field("name", words.clone()),
         description: b.add_text_field("description", words.clone()),
         organisation: b.add_text_field("organisation", words),
@@ -271,8 +277,11 @@ impl SearchIndex {
 
 /// The index's document for one public offer.
 fn document(f: &Fields, row: &Row) -> TantivyDocument {
+    let (id_hi, id_lo) = uuid_parts(&row.id);
     let mut d = doc!(
         f.id => row.id.as_str(),
+        f.id_hi => id_hi,
+        f.id_lo => id_lo,
         f.name => row.name.as_str(),
         f.description => row.description.as_str(),
         f.organisation => row.organisation.as_str(),
@@ -325,6 +334,28 @@ fn document(f: &Fields, row: &Row) -> TantivyDocument {
         d.add_i64(f.cell, c);
     }
     d
+}
+
+/// A UUID id as two numbers, or (0, 0) for any other id (and the nil UUID, which then reads
+/// back the slow way).
+pub(super) fn uuid_parts(id: &str) -> (u64, u64) {
+    match uuid::Uuid::parse_str(id) {
+        Ok(u) if u.hyphenated().to_string() == id => {
+            let n = u.as_u128();
+            #[allow(clippy::cast_possible_truncation)]
+            ((n >> 64) as u64, n as u64)
+        }
+        _ => (0, 0),
+    }
+}
+
+/// The id [`uuid_parts`] split, if it did.
+pub(super) fn uuid_from_parts(hi: u64, lo: u64) -> Option<String> {
+    if hi == 0 && lo == 0 {
+        return None;
+    }
+    let n = (u128::from(hi) << 64) | u128::from(lo);
+    Some(uuid::Uuid::from_u128(n).hyphenated().to_string())
 }
 
 /// Monday 0 … Sunday 6.
@@ -481,4 +512,56 @@ where
                 .await?
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_uuid_id_reads_back_from_its_numbers_and_any_other_id_is_left_to_the_dictionary() {
+        for id in [
+            "2e0b7c1a-9d3f-4a5e-8b6c-1f2e3d4c5b6a",
+            "ffffffff-ffff-4fff-bfff-ffffffffffff",
+        ] {
+            let (hi, lo) = uuid_parts(id);
+            assert_eq!(uuid_from_parts(hi, lo).as_deref(), Some(id));
+        }
+        for id in [
+            "2E0B7C1A-9D3F-4A5E-8B6C-1F2E3D4C5B6A",
+            "2e0b7c1a9d3f4a5e8b6c1f2e3d4c5b6a",
+            "knitting-1",
+            "00000000-0000-0000-0000-000000000000",
+        ] {
+            let (hi, lo) = uuid_parts(id);
+            assert_eq!(uuid_from_parts(hi, lo), None, "{id}");
+        }
+    }
+
+    #[test]
+    fn names_keys_order_as_the_names_do() {
+        let mut names = [
+            "Zumba",
+            "Friendly knitting group",
+            "Friendly walking group",
+            "A",
+            "",
+        ];
+        names.sort_unstable();
+        let keys: Vec<(u64, u64)> = names
+            .iter()
+            .map(|n| (name_key(n, 0), name_key(n, 8)))
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort_unstable();
+        assert_eq!(keys, sorted);
+    }
+
+    #[test]
+    fn places_and_times_pack_and_unpack() {
+        let p = LatLon::new(53.479_412_3, -2.245_301_9).unwrap();
+        let back = unpack_point(pack_point(p)).unwrap();
+        assert!(distance_km(p, back) < 0.000_1);
+        assert_eq!(unpack_slot(pack_slot(1, 615, 1440)), (1, 615, 1440));
+    }
 }

@@ -18,7 +18,7 @@
 use super::*;
 use std::cmp::Ordering;
 use std::ops::Bound;
-use tantivy::collector::sort_key::{SortBySimilarityScore, SortByString};
+use tantivy::collector::sort_key::SortBySimilarityScore;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{
@@ -404,7 +404,9 @@ impl SearchIndex {
             && exact.inside.is_none()
             && !filter.per_location
         {
-            return ordered_by_tantivy(&searcher, &*query, filter, words);
+            if let Some(found) = ordered_by_tantivy(&searcher, &*query, filter, words)? {
+                return Ok(found);
+            }
         }
         let finder = Finder {
             exact: exact.clone(),
@@ -439,7 +441,7 @@ impl SearchIndex {
             .collect();
         let offset = usize::try_from(filter.offset).unwrap_or(usize::MAX);
         let limit = usize::try_from(filter.limit).unwrap_or(0);
-        let names = Names::new(&searcher)?;
+        let names = Names::new(&searcher);
         let ordered = order(keyed, offset.saturating_add(limit), filter, &names);
         let total = i64::try_from(total).unwrap_or(i64::MAX);
         if filter.per_location {
@@ -480,15 +482,49 @@ impl SearchIndex {
     }
 }
 
-/// A search with nothing to check per offer: tantivy puts the matches in order (by fit or
-/// name, then name and id) keeping only the page, and counts them in the same pass (unless
-/// the count is known).
+/// The order of names and ids as numbers, per segment: the name's first sixteen bytes, then
+/// a UUID id's 128 bits (which order as its text does), each turned over (greatest first).
+type NameOrder = (u64, u64, u64, u64);
+
+fn name_order(segment: &SegmentReader) -> impl FnMut(DocId) -> NameOrder + use<> {
+    let fast = segment.fast_fields();
+    let columns: Vec<Option<Column<u64>>> = ["name_key", "name_key2", "id_hi", "id_lo"]
+        .iter()
+        .map(|f| fast.u64(f).ok())
+        .collect();
+    move |doc| {
+        let at = |i: usize| {
+            columns
+                .get(i)
+                .and_then(Option::as_ref)
+                .and_then(|c| c.first(doc))
+                .unwrap_or(0)
+        };
+        // Turned over: tantivy keeps the greatest keys first.
+        (
+            u64::MAX - at(0),
+            u64::MAX - at(1),
+            u64::MAX - at(2),
+            u64::MAX - at(3),
+        )
+    }
+}
+
+/// How many offers past the page are read, to see where a run of offers whose names begin
+/// alike ends.
+const MARGIN: usize = 16;
+
+/// A search with nothing to check per offer: tantivy puts the matches in order (by fit or by
+/// name, names compared by their first sixteen bytes) keeping only the page and a few more,
+/// and counts them in the same pass (unless the count is known); offers whose names begin
+/// alike are then put in order by their whole names. `None` when such a run goes on past what
+/// was read (the caller then orders every match).
 fn ordered_by_tantivy(
     searcher: &tantivy::Searcher,
     query: &dyn Query,
     filter: &ServiceFilter,
     words: bool,
-) -> Result<IndexFound> {
+) -> Result<Option<IndexFound>> {
     let offset = usize::try_from(filter.offset).unwrap_or(usize::MAX);
     let limit = usize::try_from(filter.limit).unwrap_or(0);
     let known = filter.total_known;
@@ -498,64 +534,149 @@ fn ordered_by_tantivy(
             None => i64::try_from(searcher.search(query, &Count).map_err(index_error)?)
                 .unwrap_or(i64::MAX),
         };
-        return Ok(IndexFound {
+        return Ok(Some(IndexFound {
             total,
             ..IndexFound::default()
-        });
+        }));
     }
-    let top = TopDocs::with_limit(limit).and_offset(offset);
-    let name = || (SortByString::for_field("name_sort"), Order::Asc);
-    let id = || (SortByString::for_field("id"), Order::Asc);
+    // A few before the page and a few after, to see where runs of offers whose names begin
+    // alike start and end.
+    let start = offset.saturating_sub(MARGIN);
+    let skip = offset - start;
+    let wanted = skip.saturating_add(limit).saturating_add(MARGIN);
+    let top = TopDocs::with_limit(wanted).and_offset(start);
+    let names = || |s: &SegmentReader| name_order(s);
     let by_name = !words || filter.sort == SortOrder::Name;
-    let (addresses, counted): (Vec<DocAddress>, Option<usize>) = if by_name {
-        let top = top.order_by((name(), id()));
-        if known.is_some() {
-            let found = searcher.search(query, &top).map_err(index_error)?;
-            (found.into_iter().map(|(_, a)| a).collect(), None)
+    // (fit, as bits that order as it does, or 0; the order of names; where)
+    let (found, counted): (Vec<(u32, NameOrder, DocAddress)>, Option<usize>) = if by_name {
+        let top = top.order_by(names());
+        let (found, n) = if known.is_some() {
+            (searcher.search(query, &top).map_err(index_error)?, None)
         } else {
-            let (found, n) = searcher.search(query, &(top, Count)).map_err(index_error)?;
-            (found.into_iter().map(|(_, a)| a).collect(), Some(n))
-        }
+            let (f, n) = searcher.search(query, &(top, Count)).map_err(index_error)?;
+            (f, Some(n))
+        };
+        (found.into_iter().map(|(k, a)| (0, k, a)).collect(), n)
     } else {
-        let top = top.order_by(((SortBySimilarityScore, Order::Desc), name(), id()));
-        if known.is_some() {
-            let found = searcher.search(query, &top).map_err(index_error)?;
-            (found.into_iter().map(|(_, a)| a).collect(), None)
+        let top = top.order_by(((SortBySimilarityScore, Order::Desc), names()));
+        let (found, n) = if known.is_some() {
+            (searcher.search(query, &top).map_err(index_error)?, None)
         } else {
-            let (found, n) = searcher.search(query, &(top, Count)).map_err(index_error)?;
-            (found.into_iter().map(|(_, a)| a).collect(), Some(n))
-        }
+            let (f, n) = searcher.search(query, &(top, Count)).map_err(index_error)?;
+            (f, Some(n))
+        };
+        // Higher fit first: its bits, turned over, order lower first.
+        (
+            found
+                .into_iter()
+                .map(|((score, k), a)| (u32::MAX - score.to_bits(), k, a))
+                .collect(),
+            n,
+        )
     };
-    let names = Names::new(searcher)?;
     let total = match (known, counted) {
         (Some(t), _) => t,
         (None, n) => i64::try_from(n.unwrap_or(0)).unwrap_or(i64::MAX),
     };
-    Ok(IndexFound {
-        services: addresses
+    let names = Names::new(searcher);
+    // Runs tied on fit and the first sixteen bytes of the name, in order of whole name and id.
+    let same = |a: &(u32, NameOrder, DocAddress), b: &(u32, NameOrder, DocAddress)| {
+        a.0 == b.0 && a.1 .0 == b.1 .0 && a.1 .1 == b.1 .1
+    };
+    if let (Some(first), Some(page_first)) = (found.first(), found.get(skip)) {
+        if start > 0 && same(first, page_first) {
+            return Ok(None);
+        }
+    }
+    if let (Some(page_last), Some(end)) = (found.get(skip + limit - 1), found.last()) {
+        if found.len() == wanted && same(page_last, end) {
+            return Ok(None);
+        }
+    }
+    let mut ordered: Vec<DocAddress> = Vec::with_capacity(found.len());
+    let mut i = 0;
+    while i < found.len() {
+        let mut j = i + 1;
+        while j < found.len() && same(&found[i], &found[j]) {
+            j += 1;
+        }
+        if j - i == 1 {
+            ordered.push(found[i].2);
+        } else {
+            let mut run: Vec<(String, String, DocAddress)> = found[i..j]
+                .iter()
+                .map(|f| {
+                    let (seg, doc) = (f.2.segment_ord, f.2.doc_id);
+                    (names.name_at(seg, doc), names.id_at(seg, doc), f.2)
+                })
+                .collect();
+            run.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+            ordered.extend(run.into_iter().map(|r| r.2));
+        }
+        i = j;
+    }
+    Ok(Some(IndexFound {
+        services: ordered
             .into_iter()
+            .skip(skip)
+            .take(limit)
             .map(|a| names.id_at(a.segment_ord, a.doc_id))
             .collect(),
         skip_rows: 0,
         total,
-    })
+    }))
 }
 
-/// Names and ids of the offers, per segment, read only where the order needs them.
-struct Names {
-    name: Vec<Option<StrColumn>>,
-    id: Vec<Option<StrColumn>>,
+/// Names and ids of the offers, per segment, read only where they are needed: an id that is
+/// a UUID from its two numbers, anything else from the index's dictionaries (opened on first
+/// use).
+struct Names<'s> {
+    searcher: &'s tantivy::Searcher,
+    id_parts: Vec<Option<(Column<u64>, Column<u64>)>>,
+    name: Vec<std::cell::OnceCell<Option<StrColumn>>>,
+    id: Vec<std::cell::OnceCell<Option<StrColumn>>>,
 }
 
-impl Names {
-    fn new(searcher: &tantivy::Searcher) -> Result<Names> {
-        let mut name = Vec::new();
-        let mut id = Vec::new();
-        for reader in searcher.segment_readers() {
-            name.push(reader.fast_fields().str("name_sort").map_err(index_error)?);
-            id.push(reader.fast_fields().str("id").map_err(index_error)?);
+impl<'s> Names<'s> {
+    fn new(searcher: &'s tantivy::Searcher) -> Names<'s> {
+        let segments = searcher.segment_readers();
+        let id_parts = segments
+            .iter()
+            .map(|r| {
+                let fast = r.fast_fields();
+                Some((fast.u64("id_hi").ok()?, fast.u64("id_lo").ok()?))
+            })
+            .collect();
+        Names {
+            searcher,
+            id_parts,
+            name: segments
+                .iter()
+                .map(|_| std::cell::OnceCell::new())
+                .collect(),
+            id: segments
+                .iter()
+                .map(|_| std::cell::OnceCell::new())
+                .collect(),
         }
-        Ok(Names { name, id })
+    }
+
+    fn column<'a>(
+        &'a self,
+        cells: &'a [std::cell::OnceCell<Option<StrColumn>>],
+        field: &str,
+        segment: SegmentOrdinal,
+    ) -> Option<&'a StrColumn> {
+        let at = usize::try_from(segment).ok()?;
+        cells
+            .get(at)?
+            .get_or_init(|| {
+                self.searcher
+                    .segment_readers()
+                    .get(at)
+                    .and_then(|r| r.fast_fields().str(field).ok().flatten())
+            })
+            .as_ref()
     }
 
     fn read(column: Option<&StrColumn>, doc: DocId) -> String {
@@ -569,8 +690,11 @@ impl Names {
     }
 
     fn name(&self, h: &Hit) -> String {
-        let at = usize::try_from(h.segment).unwrap_or(usize::MAX);
-        Self::read(self.name.get(at).and_then(Option::as_ref), h.doc)
+        self.name_at(h.segment, h.doc)
+    }
+
+    fn name_at(&self, segment: SegmentOrdinal, doc: DocId) -> String {
+        Self::read(self.column(&self.name, "name_sort", segment), doc)
     }
 
     fn id(&self, h: &Hit) -> String {
@@ -578,8 +702,17 @@ impl Names {
     }
 
     fn id_at(&self, segment: SegmentOrdinal, doc: DocId) -> String {
-        let at = usize::try_from(segment).unwrap_or(usize::MAX);
-        Self::read(self.id.get(at).and_then(Option::as_ref), doc)
+        let parts = usize::try_from(segment)
+            .ok()
+            .and_then(|at| self.id_parts.get(at))
+            .and_then(Option::as_ref);
+        if let Some((hi, lo)) = parts {
+            let (hi, lo) = (hi.first(doc).unwrap_or(0), lo.first(doc).unwrap_or(0));
+            if let Some(id) = uuid_from_parts(hi, lo) {
+                return id;
+            }
+        }
+        Self::read(self.column(&self.id, "id", segment), doc)
     }
 }
 

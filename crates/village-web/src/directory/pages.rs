@@ -75,8 +75,6 @@ pub struct SearchQuery {
     bbox: String,
 }
 
-/// Results are counted exactly up to this many; beyond it a page says "more than".
-const COUNT_UP_TO: i64 = 1_000;
 /// A search by words alone ranks the best of this many matches (see `ServiceFilter`).
 pub(crate) const RANK_WITHIN: i64 = 2_000;
 
@@ -387,7 +385,6 @@ pub(crate) async fn view_search_get(
         covering: centre,
         limit: PER_PAGE,
         offset: (page - 1) * PER_PAGE,
-        count_up_to: Some(COUNT_UP_TO),
         rank_within: Some(RANK_WITHIN),
         ..Default::default()
     };
@@ -428,10 +425,8 @@ pub(crate) async fn view_search_get(
             serde_urlencoded::to_string(kept).unwrap_or_default()
         )
     };
-    // Past COUNT_UP_TO the exact number is not worth reading every match for.
-    let more = total > COUNT_UP_TO;
+    // Every match is counted (the same number the ORUK API gives for the same search).
     let pages_total = (total + PER_PAGE - 1) / PER_PAGE;
-    let full_page = rows.len() as i64 == PER_PAGE;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -525,7 +520,6 @@ pub(crate) async fn view_search_get(
                 .unwrap_or_default()
             ),
             total_words: match total {
-                _ if more => format!("More than {} offers found", thousands(COUNT_UP_TO)),
                 1 => "1 offer found".to_string(),
                 n => format!("{} offers found", thousands(n)),
             },
@@ -543,10 +537,8 @@ pub(crate) async fn view_search_get(
                 .map(|(k, v)| (k, v.trim().to_string()))
                 .collect(),
             prev: (page > 1).then(|| link(page - 1)),
-            next: (if more { full_page } else { page < pages_total }).then(|| link(page + 1)),
-            page_words: if more {
-                format!("Page {page}")
-            } else if pages_total > 1 {
+            next: (page < pages_total).then(|| link(page + 1)),
+            page_words: if pages_total > 1 {
                 format!("Page {page} of {pages_total}")
             } else {
                 String::new()

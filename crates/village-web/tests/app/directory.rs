@@ -9,6 +9,7 @@ use village_testkit::{on_both_backends, Backend, TestApp};
 
 on_both_backends!(
     a_name_match_comes_first_and_equally_good_matches_nearest_first,
+    one_search_gives_one_count_on_the_pages_and_both_oruk_lists,
     any_combination_of_filters_finds_exactly_what_checking_every_offer_finds,
     coordinates_and_a_map_box_search_like_a_postcode_does,
     results_carry_their_places_for_the_map_and_the_policy_names_its_tile_server,
@@ -4096,4 +4097,70 @@ async fn a_name_match_comes_first_and_equally_good_matches_nearest_first(backend
             "{query}: the equally good match 300 m away first"
         );
     }
+}
+
+/// One search, one count: the directory page, `/oruk/services` and
+/// `/oruk/service_at_locations` (each offer here at one place) give the same exact number,
+/// for a search by words, near a place and in a map's box, well past a thousand matches.
+async fn one_search_gives_one_count_on_the_pages_and_both_oruk_lists(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let n = 1_234usize;
+    let services: Vec<Value> = (0..n)
+        .map(|i| {
+            let (lat, lon) = (
+                53.40 + (i % 37) as f64 * 0.004,
+                -2.30 + (i % 41) as f64 * 0.004,
+            );
+            placed(
+                &format!("00000000-0000-4000-8000-{i:012x}"),
+                &format!("Chess club {i}"),
+                &format!("00000000-0000-4000-8001-{i:012x}"),
+                lat,
+                lon,
+            )
+        })
+        .collect();
+    let file = app.dir.path().join("many.json");
+    std::fs::write(&file, Value::Array(services).to_string()).unwrap();
+    let report = import(&app, &file, false).await;
+    assert!(report.written, "{:?}", report.refused);
+    let (lat, long) = (53.47, -2.22);
+    for (page, oruk) in [
+        ("q=chess".to_string(), "search=chess".to_string()),
+        (
+            format!("q=club&lat={lat}&long={long}&within=3"),
+            format!("search=club&lat={lat}&long={long}&distance=4828.032"),
+        ),
+        (
+            format!("lat={lat}&long={long}&within=3"),
+            format!("lat={lat}&long={long}&distance=4828.032"),
+        ),
+        (
+            "bbox=53.40,-2.30,53.50,-2.20".to_string(),
+            "bbox=53.40,-2.30,53.50,-2.20".to_string(),
+        ),
+    ] {
+        let (_, services, _) = get(&app, &format!("/oruk/services?{oruk}")).await;
+        let (_, places, _) = get(&app, &format!("/oruk/service_at_locations?{oruk}")).await;
+        let total = services["total_items"].as_i64().unwrap();
+        assert!(total > 0, "{oruk}");
+        assert_eq!(
+            places["total_items"],
+            json!(total),
+            "{oruk}: one place each"
+        );
+        let (s, html) = app.page(&format!("/directory?{page}")).await;
+        assert_eq!(s, 200);
+        let said = html
+            .split(" offers found")
+            .next()
+            .and_then(|before| before.rsplit(['>', ' ']).next())
+            .unwrap_or("")
+            .replace(',', "");
+        assert_eq!(said, total.to_string(), "{page}: the page says {said}");
+    }
+    let (_, all, _) = get(&app, "/oruk/services?search=chess").await;
+    assert_eq!(all["total_items"], json!(n), "every match counted");
 }

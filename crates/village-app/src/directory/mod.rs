@@ -106,10 +106,11 @@ pub async fn search(
         }
     }
     // Anything but the whole list by name (which the database's index of names pages
-    // through at any depth) comes from the search index, once it is current.
+    // through at any depth) and the few shapes the database answers as quickly comes from
+    // the search index, once it is current.
     // The index counts exactly; its counts are kept apart from the database's (which may be
     // bounded) and, like them, read again once the directory changes.
-    if !filter.lists_everything_by_name() {
+    if !filter.lists_everything_by_name() && !filter.database_is_quicker() {
         let index_key = SearchCounts::key(&format!("index {}", filter.count_key()), generation);
         let known = state.search_counts.0.get(&index_key).await;
         if let Some(total) = known {

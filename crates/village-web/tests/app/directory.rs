@@ -3955,6 +3955,22 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
                 "round {round}, {way}, ranked"
             );
         }
+        // The best matches a page at a time join up into the order of all of them at once
+        // (offers that fit equally well go by name, however the pages fall).
+        if words.is_some() {
+            let [_, (all, _)] = both(&mut c, &index, generation, &ranked).await;
+            let mut paged = Vec::new();
+            for page in 0..=(all.len() / 7) {
+                let one = ServiceFilter {
+                    limit: 7,
+                    offset: (page * 7) as i64,
+                    ..ranked.clone()
+                };
+                let [_, (rows, _)] = both(&mut c, &index, generation, &one).await;
+                paged.extend(rows);
+            }
+            assert_eq!(paged, all, "round {round}, best first, 7 to a page");
+        }
         // One row per place (the ORUK service_at_locations list): each offer with a place
         // has one, and the count says so.
         let per_place = ServiceFilter {

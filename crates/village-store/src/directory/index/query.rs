@@ -18,14 +18,13 @@
 use super::*;
 use std::cmp::Ordering;
 use std::ops::Bound;
-use tantivy::collector::sort_key::SortBySimilarityScore;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
     TermSetQuery,
 };
-use tantivy::{DocAddress, DocId, Order, Score, SegmentOrdinal, SegmentReader};
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// The distance a blend of fit and distance is measured against when the search gives none.
 const BLEND_KM: f64 = 10.0;
@@ -558,21 +557,37 @@ fn ordered_by_tantivy(
         };
         (found.into_iter().map(|(k, a)| (0, k, a)).collect(), n)
     } else {
-        let top = top.order_by(((SortBySimilarityScore, Order::Desc), names()));
-        let (found, n) = if known.is_some() {
-            (searcher.search(query, &top).map_err(index_error)?, None)
-        } else {
-            let (f, n) = searcher.search(query, &(top, Count)).map_err(index_error)?;
-            (f, Some(n))
+        // By fit alone tantivy skips whole blocks of offers that cannot reach the page
+        // (block-max WAND): a word in most offers costs little more than a rare one. Offers
+        // that fit equally well are then put in order of name below.
+        let found = searcher
+            .search(query, &top.order_by_score())
+            .map_err(index_error)?;
+        let n = match known {
+            Some(_) => None,
+            None => Some(searcher.search(query, &Count).map_err(index_error)?),
         };
-        // Higher fit first: its bits, turned over, order lower first.
-        (
-            found
-                .into_iter()
-                .map(|((score, k), a)| (u32::MAX - score.to_bits(), k, a))
-                .collect(),
-            n,
-        )
+        let mut keys: Vec<_> = searcher.segment_readers().iter().map(name_order).collect();
+        let mut found: Vec<(u32, NameOrder, DocAddress)> = found
+            .into_iter()
+            .map(|(score, a)| {
+                let at = usize::try_from(a.segment_ord).unwrap_or(usize::MAX);
+                let key = keys.get_mut(at).map_or((0, 0, 0, 0), |k| k(a.doc_id));
+                // Higher fit first: its bits, turned over, order lower first.
+                (u32::MAX - score.to_bits(), key, a)
+            })
+            .collect();
+        // (The name keys are turned over: greater is earlier.)
+        found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        // A run of equal fit reaching either end of what was read may go on past it.
+        let (first, last) = (found.first().map(|f| f.0), found.last().map(|f| f.0));
+        if start > 0 && first.is_some() && first == found.get(skip).map(|f| f.0) {
+            return Ok(None);
+        }
+        if found.len() == wanted && last == found.get(skip + limit - 1).map(|f| f.0) {
+            return Ok(None);
+        }
+        (found, n)
     };
     let total = match (known, counted) {
         (Some(t), _) => t,

@@ -118,6 +118,20 @@ impl ServiceFilter {
             && !self.per_location
     }
 
+    /// Whether the database answers this at least as quickly as the search index, with the
+    /// same matches, count and order: a day or time alone (it walks offers by name, passing
+    /// over those whose hours cannot meet it, and counts from the times), or offers near a
+    /// place without words, nearest first (it reads places outwards from the centre, kept in
+    /// memory, until the page is full).
+    pub fn database_is_quicker(&self) -> bool {
+        self.only_times()
+            || (self.near.is_some()
+                && self.words().is_none()
+                && !self.per_location
+                && self.sort != SortOrder::Name
+                && self.within_box.is_none())
+    }
+
     /// Whether this lists every public offer by name, with nothing left out.
     pub fn lists_everything_by_name(&self) -> bool {
         self.words().is_none() && self.only_words()

@@ -254,7 +254,7 @@ impl SearchIndex {
         if from == Some(generation) {
             return Ok(true);
         }
-        // One snapshot: the generation and the offers written up to it.
+        // The generation, then the offers written since the one the index reflects.
         let (now, changed) = read_changed(db, from.unwrap_or(-1)).await?;
         let f = self.fields;
         for row in &changed {
@@ -367,20 +367,6 @@ pub(super) fn day_number(day: Weekday) -> u64 {
         .unwrap_or(0)
 }
 
-/// The directory's generation and every offer written after generation `after`, read in one
-/// snapshot of the database.
-async fn read_changed(db: &mut impl Db, after: i64) -> Result<(i64, Vec<Row>)> {
-    let begin = match db.exec() {
-        Exec::Sqlite(_) => "BEGIN",
-        Exec::Postgres(_) => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-    };
-    query!(db, c => sqlx::query(begin).execute(&mut *c).await.map(|_| ()))?;
-    let read = read_changed_in(db, after).await;
-    let end = if read.is_ok() { "COMMIT" } else { "ROLLBACK" };
-    query!(db, c => sqlx::query(end).execute(&mut *c).await.map(|_| ()))?;
-    read
-}
-
 type ServiceRow = (
     String,
     String,
@@ -392,7 +378,13 @@ type ServiceRow = (
     bool,
 );
 
-async fn read_changed_in(db: &mut impl Db, after: i64) -> Result<(i64, Vec<Row>)> {
+/// The directory's generation and every offer written after generation `after`. The
+/// generation is read first: an offer is written in the same transaction that moves the
+/// generation on (every caller of the upserts writes in one),
+/// so every offer written up to it is there to be read after it (offers written
+/// since may be read too, and are read again next time: taking one in twice changes nothing).
+/// No transaction is held open, so a search given up half way leaves none behind.
+async fn read_changed(db: &mut impl Db, after: i64) -> Result<(i64, Vec<Row>)> {
     let now = super::generation(db).await?;
     let mut rows = Vec::new();
     let mut last = String::new();

@@ -10,6 +10,7 @@ use village_testkit::{on_both_backends, Backend, TestApp};
 on_both_backends!(
     a_name_match_comes_first_and_equally_good_matches_nearest_first,
     one_search_gives_one_count_on_the_pages_and_both_oruk_lists,
+    each_process_search_index_follows_every_change_to_the_directory,
     any_combination_of_filters_finds_exactly_what_checking_every_offer_finds,
     coordinates_and_a_map_box_search_like_a_postcode_does,
     results_carry_their_places_for_the_map_and_the_policy_names_its_tile_server,
@@ -4179,4 +4180,75 @@ async fn one_search_gives_one_count_on_the_pages_and_both_oruk_lists(backend: Ba
     }
     let (_, all, _) = get(&app, "/oruk/services?search=chess").await;
     assert_eq!(all["total_items"], json!(n), "every match counted");
+}
+
+/// Two processes sharing one database each keep their own search index: an offer added,
+/// renamed or taken down through either is found (or not) by both at their next search.
+async fn each_process_search_index_follows_every_change_to_the_directory(backend: Backend) {
+    use village_store::directory::{search_services_indexed, SearchIndex, ServiceFilter};
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (one, two) = (
+        SearchIndex::new(15 << 20).unwrap(),
+        SearchIndex::new(15 << 20).unwrap(),
+    );
+    let words = |w: &str| ServiceFilter {
+        words: Some(w.into()),
+        limit: 50,
+        ..Default::default()
+    };
+    async fn found(app: &TestApp, index: &SearchIndex, filter: &ServiceFilter) -> Vec<String> {
+        let mut c = app.store.conn().await.unwrap();
+        let generation = village_store::directory::generation(&mut c).await.unwrap();
+        let (rows, total) = search_services_indexed(&mut c, index, generation, filter)
+            .await
+            .unwrap()
+            .expect("nobody else is catching up");
+        assert_eq!(rows.len() as i64, total);
+        rows.into_iter().map(|(id, _)| id).collect()
+    }
+    let mut tx = app.store.begin().await.unwrap();
+    write_offer(
+        &mut tx,
+        &service(A, "Knitting circle", "Wool and tea", json!({})),
+        true,
+    )
+    .await;
+    tx.commit().await.unwrap();
+    for index in [&one, &two] {
+        assert_eq!(found(&app, index, &words("knitting")).await, [A]);
+    }
+    // A new offer, and the first renamed.
+    let mut tx = app.store.begin().await.unwrap();
+    write_offer(
+        &mut tx,
+        &service(B, "Knitting for beginners", "Needles lent", json!({})),
+        true,
+    )
+    .await;
+    write_offer(
+        &mut tx,
+        &service(A, "Crochet circle", "Wool and tea", json!({})),
+        true,
+    )
+    .await;
+    tx.commit().await.unwrap();
+    for index in [&one, &two] {
+        assert_eq!(found(&app, index, &words("knitting")).await, [B]);
+        assert_eq!(found(&app, index, &words("crochet")).await, [A]);
+    }
+    // Taken down.
+    let mut tx = app.store.begin().await.unwrap();
+    write_offer(
+        &mut tx,
+        &service(B, "Knitting for beginners", "Needles lent", json!({})),
+        false,
+    )
+    .await;
+    tx.commit().await.unwrap();
+    for index in [&two, &one] {
+        assert!(found(&app, index, &words("knitting")).await.is_empty());
+        assert_eq!(found(&app, index, &words("wool")).await, [A]);
+    }
 }

@@ -11,6 +11,7 @@ on_both_backends!(
     a_name_match_comes_first_and_equally_good_matches_nearest_first,
     one_search_gives_one_count_on_the_pages_and_both_oruk_lists,
     each_process_search_index_follows_every_change_to_the_directory,
+    times_past_midnight_or_of_no_length_are_found_as_the_database_finds_them,
     any_combination_of_filters_finds_exactly_what_checking_every_offer_finds,
     coordinates_and_a_map_box_search_like_a_postcode_does,
     results_carry_their_places_for_the_map_and_the_policy_names_its_tile_server,
@@ -4251,4 +4252,87 @@ async fn each_process_search_index_follows_every_change_to_the_directory(backend
         assert!(found(&app, index, &words("knitting")).await.is_empty());
         assert_eq!(found(&app, index, &words("wool")).await, [A]);
     }
+}
+
+/// A time that runs past midnight (22:00 to 02:00) or opens and closes at once is found by the
+/// search index exactly when the database finds it, for every kind of time filter.
+async fn times_past_midnight_or_of_no_length_are_found_as_the_database_finds_them(
+    backend: Backend,
+) {
+    use village_store::directory::{
+        generation, search_services, search_services_indexed, SearchIndex, ServiceFilter,
+    };
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let timed = |id: &str, opens: &str, closes: &str| {
+        service(
+            id,
+            "Night cafe",
+            "Somewhere warm",
+            json!({"schedules": [{"id": format!("{}0", &id[..35]), "freq": "WEEKLY", "byday": "FR",
+                "opens_at": opens, "closes_at": closes}]}),
+        )
+    };
+    let mut tx = app.store.begin().await.unwrap();
+    write_offer(&mut tx, &timed(A, "22:00", "02:00"), true).await;
+    write_offer(&mut tx, &timed(B, "10:30", "10:30"), true).await;
+    write_offer(&mut tx, &timed(C, "09:00", "11:00"), true).await;
+    tx.commit().await.unwrap();
+    let index = SearchIndex::new(15 << 20).unwrap();
+    let mut c = app.store.conn().await.unwrap();
+    let g = generation(&mut c).await.unwrap();
+    let mut some_found = 0;
+    for day in [None, Some("FR"), Some("SA")] {
+        for starts in [
+            None,
+            Some(0),
+            Some(3 * 60),
+            Some(10 * 60 + 30),
+            Some(21 * 60),
+        ] {
+            for ends in [None, Some(3 * 60), Some(10 * 60 + 30), Some(20 * 60)] {
+                for window in [
+                    None,
+                    Some((10 * 60, 11 * 60)),
+                    Some((21 * 60 + 30, 24 * 60)),
+                ] {
+                    let filter = ServiceFilter {
+                        day: day.map(str::to_string),
+                        opens_at_or_after: starts,
+                        closes_at_or_before: ends,
+                        open_between: window,
+                        limit: 10,
+                        ..Default::default()
+                    };
+                    let mut database: Vec<String> = search_services(&mut c, &filter)
+                        .await
+                        .unwrap()
+                        .0
+                        .into_iter()
+                        .map(|(id, _)| id)
+                        .collect();
+                    let mut indexed: Vec<String> =
+                        search_services_indexed(&mut c, &index, g, &filter)
+                            .await
+                            .unwrap()
+                            .unwrap()
+                            .0
+                            .into_iter()
+                            .map(|(id, _)| id)
+                            .collect();
+                    database.sort();
+                    indexed.sort();
+                    assert_eq!(indexed, database, "{filter:?}");
+                    if !database.is_empty() && database.len() < 3 {
+                        some_found += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        some_found > 10,
+        "the filters tell the times apart: {some_found}"
+    );
 }

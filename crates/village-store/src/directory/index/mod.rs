@@ -60,8 +60,8 @@ pub(super) struct Fields {
     pub flag: Field,
     pub min_age: Field,
     pub max_age: Field,
-    /// Day tokens (`TU`), day and hour (`TU@10`: a time on Tuesday reaches into 10:00–11:00)
-    /// and hour (`@10`, any day).
+    /// Day tokens (`TU`), day and hour (`TU@10`: a time on Tuesday reaches into 10:00–11:00,
+    /// or opens or closes then) and hour (`@10`, any day).
     pub time: Field,
     /// Each time exactly: day, opening and closing minutes packed in a number.
     pub slots: Field,
@@ -313,11 +313,19 @@ fn document(f: &Fields, row: &Row) -> TantivyDocument {
         #[allow(clippy::cast_sign_loss)]
         d.add_u64(f.slots, pack_slot(n, opens as u64, closes as u64));
         times.insert(day.clone());
-        for hour in 0..24 {
-            if opens < (hour + 1) * 60 && closes > hour * 60 {
-                times.insert(format!("{day}@{hour}"));
-                times.insert(format!("@{hour}"));
-            }
+        // Every hour the time reaches into, and the hours it opens and closes in (a time
+        // that runs past midnight, or opens and closes at once, reaches into none).
+        let hours = (0..24)
+            .filter(|h| opens < (h + 1) * 60 && closes > h * 60)
+            .chain([opens / 60, closes / 60]);
+        for hour in hours {
+            times.insert(format!("{day}@{hour}"));
+            times.insert(format!("@{hour}"));
+        }
+        // Past midnight: a candidate for any hour (each time is then checked exactly).
+        if opens > closes {
+            times.insert(format!("{day}@night"));
+            times.insert("@night".to_string());
         }
     }
     for t in &times {

@@ -312,7 +312,7 @@ fn plan(
         };
         // The hours a matching time must reach into (a superset; each time is then checked).
         let mut lo = 0i64;
-        let mut hi = 23i64;
+        let mut hi = 24i64;
         if let Some(x) = filter.opens_at_or_after {
             lo = lo.max(x.div_euclid(60));
         }
@@ -328,14 +328,16 @@ fn plan(
             || filter.open_between.is_some();
         let code = day.map(Weekday::code);
         if hours_asked {
-            if lo > hi {
-                return None;
-            }
+            // A time that meets the search opens within the hours asked for, closes within
+            // them or reaches into them, so it has one of their tokens, unless it runs past
+            // midnight (its own token).
             let prefix = code.unwrap_or("");
             must(
                 &mut clauses,
                 any_of(
                     (lo..=hi)
+                        .map(|h| h.to_string())
+                        .chain(["night".to_string()])
                         .map(|h| term(f.time, &format!("{prefix}@{h}")))
                         .collect(),
                 ),

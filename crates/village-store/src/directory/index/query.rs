@@ -610,34 +610,14 @@ fn ordered_by_tantivy(
             return Ok(None);
         }
     }
-    let mut ordered: Vec<DocAddress> = Vec::with_capacity(found.len());
-    let mut i = 0;
-    while i < found.len() {
-        let mut j = i + 1;
-        while j < found.len() && same(&found[i], &found[j]) {
-            j += 1;
-        }
-        if j - i == 1 {
-            ordered.push(found[i].2);
-        } else {
-            let mut run: Vec<(String, String, DocAddress)> = found[i..j]
-                .iter()
-                .map(|f| {
-                    let (seg, doc) = (f.2.segment_ord, f.2.doc_id);
-                    (names.name_at(seg, doc), names.id_at(seg, doc), f.2)
-                })
-                .collect();
-            run.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
-            ordered.extend(run.into_iter().map(|r| r.2));
-        }
-        i = j;
-    }
+    let ordered =
+        by_whole_name_within_runs(&found, same, |f| (f.2.segment_ord, f.2.doc_id), &names);
     Ok(Some(IndexFound {
         services: ordered
             .into_iter()
             .skip(skip)
             .take(limit)
-            .map(|a| names.id_at(a.segment_ord, a.doc_id))
+            .map(|f| names.id_at(f.2.segment_ord, f.2.doc_id))
             .collect(),
         skip_rows: 0,
         total,
@@ -706,10 +686,6 @@ impl<'s> Names<'s> {
         out
     }
 
-    fn name(&self, h: &Hit) -> String {
-        self.name_at(h.segment, h.doc)
-    }
-
     fn name_at(&self, segment: SegmentOrdinal, doc: DocId) -> String {
         Self::read(self.column(&self.name, "name_sort", segment), doc)
     }
@@ -770,24 +746,41 @@ fn order(
     }
     keyed.sort_by(quick);
     // Within a run tied on the quick key, by the whole name and then id.
-    let mut out: Vec<Hit> = Vec::with_capacity(keyed.len());
-    let mut i = 0;
-    while i < keyed.len() {
-        let mut j = i + 1;
-        while j < keyed.len() && quick(&keyed[i], &keyed[j]) == Ordering::Equal {
-            j += 1;
+    let same = |a: &(f64, f64, Hit), b: &(f64, f64, Hit)| quick(a, b) == Ordering::Equal;
+    by_whole_name_within_runs(&keyed, same, |k| (k.2.segment, k.2.doc), names)
+        .into_iter()
+        .map(|k| k.2)
+        .collect()
+}
+
+/// Items in order but for runs that `same` ties (names alike in their first sixteen bytes,
+/// and equal before that): each run put in order of whole name, then id, read from the index
+/// for the run alone (`at` says where an item is).
+fn by_whole_name_within_runs<T: Copy>(
+    items: &[T],
+    same: impl Fn(&T, &T) -> bool,
+    at: impl Fn(&T) -> (SegmentOrdinal, DocId),
+    names: &Names,
+) -> Vec<T> {
+    let mut out = Vec::with_capacity(items.len());
+    for run in items.chunk_by(|a, b| same(a, b)) {
+        if let [one] = run {
+            out.push(*one);
+            continue;
         }
-        if j - i == 1 {
-            out.push(keyed[i].2);
-        } else {
-            let mut run: Vec<(String, String, Hit)> = keyed[i..j]
-                .iter()
-                .map(|k| (names.name(&k.2), names.id(&k.2), k.2))
-                .collect();
-            run.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
-            out.extend(run.into_iter().map(|r| r.2));
-        }
-        i = j;
+        let mut run: Vec<(String, String, T)> = run
+            .iter()
+            .map(|item| {
+                let (segment, doc) = at(item);
+                (
+                    names.name_at(segment, doc),
+                    names.id_at(segment, doc),
+                    *item,
+                )
+            })
+            .collect();
+        run.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        out.extend(run.into_iter().map(|r| r.2));
     }
     out
 }

@@ -284,6 +284,31 @@ fn cell_index(lat: f64, lon: f64) -> (i64, i64) {
     (row.clamp(0, 18_000), col.clamp(0, 36_000))
 }
 
+/// The corners of a grid cell ([`cell`]).
+pub fn cell_bounds(cell: i64) -> BoundingBox {
+    let (row, col) = (cell.div_euclid(CELL_ROW), cell.rem_euclid(CELL_ROW));
+    #[allow(clippy::cast_precision_loss)]
+    let (south, west) = (row as f64 / 100.0 - 90.0, col as f64 / 100.0 - 180.0);
+    BoundingBox {
+        min_lat: south,
+        max_lat: south + 0.01,
+        min_lon: west,
+        max_lon: west + 0.01,
+    }
+}
+
+/// No place in the grid cell is nearer to `p` than this (km): the distance to the cell's
+/// nearest corner or edge, less 50 m for the curve of the earth (a cell is a hundredth of a
+/// degree, so taking the nearest latitude and longitude on their own is off by metres at most).
+pub fn cell_nearest_km(cell: i64, p: LatLon) -> f64 {
+    let b = cell_bounds(cell);
+    let nearest = LatLon {
+        lat: p.lat.clamp(b.min_lat, b.max_lat),
+        lon: p.lon.clamp(b.min_lon, b.max_lon),
+    };
+    (distance_km(p, nearest) - 0.05).max(0.0)
+}
+
 /// The row of grid cells a cell number ([`cell`]) is in.
 pub fn cell_row(cell: i64) -> i64 {
     cell.div_euclid(CELL_ROW)
@@ -497,6 +522,27 @@ mod tests {
         }
     }
     use proptest::prelude::*;
+
+    proptest! {
+        /// No point in a grid cell is nearer than the cell's nearest distance says, so a
+        /// search that stops at a ring of cells misses nothing nearer.
+        #[test]
+        fn no_place_in_a_cell_is_nearer_than_the_cell_says(
+            lat in 49.0f64..59.0, lon in -8.0f64..2.0,
+            dlat in -0.2f64..0.2, dlon in -0.3f64..0.3,
+            fx in 0.0f64..1.0, fy in 0.0f64..1.0,
+        ) {
+            let p = LatLon::new(lat, lon).unwrap();
+            let c = cell(LatLon::new(lat + dlat, lon + dlon).unwrap());
+            let b = cell_bounds(c);
+            let q = LatLon::new(
+                b.min_lat + fy * (b.max_lat - b.min_lat),
+                b.min_lon + fx * (b.max_lon - b.min_lon),
+            ).unwrap();
+            prop_assert_eq!(cell(LatLon::new(b.min_lat + 0.005, b.min_lon + 0.005).unwrap()), c);
+            prop_assert!(cell_nearest_km(c, p) <= distance_km(p, q));
+        }
+    }
 
     #[test]
     fn an_area_holds_the_points_inside_it_and_not_its_holes() {

@@ -3838,10 +3838,28 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
             place,
         });
     }
-    let file = app.dir.path().join("combinations.json");
-    std::fs::write(&file, Value::Array(services).to_string()).unwrap();
-    let report = import(&app, &file, false).await;
-    assert!(report.written, "{:?}", report.refused);
+    let mut c = app.store.conn().await.unwrap();
+    // The database's search and the search index's, each asked every question. The offers
+    // come in four imports, names interleaved, and the first again at the end, the index
+    // catching up after each: its segments each hold a share of every run of names and of
+    // every fit, and some offers are replaced.
+    let index = village_store::directory::SearchIndex::new(15 << 20).unwrap();
+    for part in [0, 1, 2, 3, 0] {
+        let share: Vec<Value> = services
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 4 == part)
+            .map(|(_, s)| s.clone())
+            .collect();
+        let file = app.dir.path().join(format!("combinations-{part}.json"));
+        std::fs::write(&file, Value::Array(share).to_string()).unwrap();
+        let report = import(&app, &file, false).await;
+        assert!(report.written, "{:?}", report.refused);
+        let generation = village_store::directory::generation(&mut c).await.unwrap();
+        assert!(index.catch_up(&mut c, generation, true).await.unwrap());
+    }
+    assert!(index.segments() >= 4, "{} segments", index.segments());
+    assert_eq!(index.offers(), 240);
 
     // A fixed-seed generator, so a failure can be run again.
     let mut seed: u64 = 0x005e_ed0f_f11e;
@@ -3852,9 +3870,6 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
         (seed >> 33) % n
     };
     let windows = [(9 * 60, 12 * 60), (12 * 60, 17 * 60), (17 * 60, 22 * 60)];
-    let mut c = app.store.conn().await.unwrap();
-    // The database's search and the search index's, each asked every question.
-    let index = village_store::directory::SearchIndex::new(15 << 20).unwrap();
     let generation = village_store::directory::generation(&mut c).await.unwrap();
     async fn both(
         c: &mut village_store::Conn,
@@ -3968,7 +3983,8 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
                     offset: (page * 7) as i64,
                     ..ranked.clone()
                 };
-                let [_, (rows, _)] = both(&mut c, &index, generation, &one).await;
+                let [_, (rows, total)] = both(&mut c, &index, generation, &one).await;
+                assert_eq!(total, all.len() as i64, "round {round}, best first, count");
                 paged.extend(rows);
             }
             assert_eq!(paged, all, "round {round}, best first, 7 to a page");
@@ -4031,6 +4047,26 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
                 .zip(both(&mut c, &index, generation, &nearest).await)
             {
                 assert_eq!(order, want, "round {round}, {way}, nearest first");
+            }
+            // A page at a time (the index reads the circle a ring at a time, nearest first,
+            // stopping once no offer further out could be on the page), with the count.
+            for (way, at) in [("database", 0), ("index", 1)] {
+                let mut paged = Vec::new();
+                for page in 0..=(want.len() / 7) {
+                    let one = ServiceFilter {
+                        limit: 7,
+                        offset: (page * 7) as i64,
+                        ..nearest.clone()
+                    };
+                    let found = both(&mut c, &index, generation, &one).await;
+                    let (rows, total) = &found[at];
+                    assert_eq!(*total, want.len() as i64, "round {round}, {way}, count");
+                    paged.extend(rows.clone());
+                }
+                assert_eq!(
+                    paged, want,
+                    "round {round}, {way}, nearest first, 7 to a page"
+                );
             }
         }
         if !expected.is_empty() {

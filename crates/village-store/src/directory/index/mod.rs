@@ -17,7 +17,10 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
     TextAnalyzer,
 };
-use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    doc, Index, IndexReader, IndexSettings, IndexSortByField, IndexWriter, Order, ReloadPolicy,
+    TantivyDocument, Term,
+};
 
 mod query;
 pub use query::{IndexFound, Resolved};
@@ -50,7 +53,8 @@ pub(super) struct Fields {
     pub name: Field,
     pub description: Field,
     pub organisation: Field,
-    /// The name as written, for putting offers in order of name.
+    /// The name as written, then a NUL and the id (see [`order_key`]): the index keeps each
+    /// segment's offers in this order, and offers are put in order of name by it.
     pub name_sort: Field,
     /// The first eight bytes of the name, and the next eight, as numbers: most comparisons
     /// of names end there.
@@ -153,6 +157,16 @@ pub(super) fn unpack_slot(v: u64) -> (u64, i64, i64) {
     (v >> 32, ((v >> 16) & 0xffff) as i64, (v & 0xffff) as i64)
 }
 
+/// The key offers are put in order of name by: the name, a NUL, the id. Byte by byte it orders
+/// as the name and then the id do (a name that is the start of another comes first either
+/// way); a NUL within a name, which no name should hold, is read as the character after it.
+pub(super) fn order_key(name: &str, id: &str) -> String {
+    let mut key = name.replace('\0', "\u{1}");
+    key.push('\0');
+    key.push_str(id);
+    key
+}
+
 /// Eight bytes of a name from `at`, as a number that orders as the names do.
 pub(super) fn name_key(name: &str, at: usize) -> u64 {
     let mut key = [0u8; 8];
@@ -205,7 +219,21 @@ impl SearchIndex {
     /// An empty index, held in memory, built on the first [`SearchIndex::catch_up`].
     pub fn new(memory_bytes: usize) -> Result<SearchIndex> {
         let (schema, fields) = schema();
-        let index = Index::create_in_ram(schema);
+        // Each segment holds its offers in order of name, then id: the first matches of a
+        // segment are then its first by name, and of offers that fit a search's words
+        // equally well tantivy keeps the earlier, which is the first by name.
+        let settings = IndexSettings {
+            sort_by_field: Some(IndexSortByField {
+                field: "name_sort".to_string(),
+                order: Order::Asc,
+            }),
+            ..IndexSettings::default()
+        };
+        let index = Index::builder()
+            .schema(schema)
+            .settings(settings)
+            .create_in_ram()
+            .map_err(index_error)?;
         index.tokenizers().register(WORDS, analyser());
         let writer = index
             .writer_with_num_threads(1, memory_bytes.max(15_000_000))
@@ -226,6 +254,11 @@ impl SearchIndex {
     /// How many offers the index holds.
     pub fn offers(&self) -> u64 {
         self.reader.searcher().num_docs()
+    }
+
+    /// How many segments the index is in (each keeps its offers in order of name).
+    pub fn segments(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
     }
 
     /// The generation of the directory the index reflects, if it has been built.
@@ -285,7 +318,7 @@ fn document(f: &Fields, row: &Row) -> TantivyDocument {
         f.name => row.name.as_str(),
         f.description => row.description.as_str(),
         f.organisation => row.organisation.as_str(),
-        f.name_sort => row.name.as_str(),
+        f.name_sort => order_key(&row.name, &row.id),
         f.name_key => name_key(&row.name, 0),
         f.name_key2 => name_key(&row.name, 8),
         f.min_age => row.min_age.unwrap_or(NO_MINIMUM),

@@ -18,13 +18,13 @@
 use super::*;
 use std::cmp::Ordering;
 use std::ops::Bound;
-use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
-    TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, Query, RangeQuery,
+    TermQuery, TermSetQuery, Weight,
 };
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
 
 /// The distance a blend of fit and distance is measured against when the search gives none.
 const BLEND_KM: f64 = 10.0;
@@ -133,37 +133,9 @@ impl SegmentCollector for SegmentFinder {
     type Fruit = Vec<Hit>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let e = &self.exact;
-        if let Some(times) = &e.times {
-            if !self
-                .slots
-                .values_for_doc(doc)
-                .any(|v| times.meets(unpack_slot(v)))
-            {
-                return;
-            }
-        }
-        let mut distance = None;
-        if e.centre.is_some() || e.inside.is_some() {
-            let mut inside = e.inside.is_none();
-            for p in self.geo.values_for_doc(doc).filter_map(unpack_point) {
-                if let Some(b) = &e.inside {
-                    inside |= b.contains(p);
-                }
-                if let Some(c) = e.centre {
-                    let d = distance_km(c, p);
-                    distance = Some(distance.map_or(d, |m: f64| m.min(d)));
-                }
-            }
-            if !inside {
-                return;
-            }
-            if let Some(km) = e.within_km {
-                if !distance.is_some_and(|d| d <= km) {
-                    return;
-                }
-            }
-        }
+        let Some(distance) = examine(&self.exact, &self.geo, &self.slots, doc) else {
+            return;
+        };
         self.hits.push(Hit {
             score,
             distance,
@@ -180,6 +152,41 @@ impl SegmentCollector for SegmentFinder {
     fn harvest(self) -> Vec<Hit> {
         self.hits
     }
+}
+
+/// Whether an offer passes what is checked exactly (`None` if not), and its distance from
+/// the centre (if there is one).
+fn examine(e: &Exact, geo: &Column<u64>, slots: &Column<u64>, doc: DocId) -> Option<Option<f64>> {
+    if let Some(times) = &e.times {
+        if !slots
+            .values_for_doc(doc)
+            .any(|v| times.meets(unpack_slot(v)))
+        {
+            return None;
+        }
+    }
+    let mut distance = None;
+    if e.centre.is_some() || e.inside.is_some() {
+        let mut inside = e.inside.is_none();
+        for p in geo.values_for_doc(doc).filter_map(unpack_point) {
+            if let Some(b) = &e.inside {
+                inside |= b.contains(p);
+            }
+            if let Some(c) = e.centre {
+                let d = distance_km(c, p);
+                distance = Some(distance.map_or(d, |m: f64| m.min(d)));
+            }
+        }
+        if !inside {
+            return None;
+        }
+        if let Some(km) = e.within_km {
+            if !distance.is_some_and(|d| d <= km) {
+                return None;
+            }
+        }
+    }
+    Some(distance)
 }
 
 /// Filters the index cannot answer on its own, read from the database beforehand.
@@ -225,13 +232,10 @@ fn cells(field: Field, ranges: &[(i64, i64)]) -> Box<dyn Query> {
 }
 
 /// The query for a filter and what must be checked exactly; `None` when nothing can match.
-fn plan(
-    f: &Fields,
-    filter: &ServiceFilter,
-    resolved: &Resolved,
-) -> Option<(Box<dyn Query>, Exact)> {
+fn plan(f: &Fields, filter: &ServiceFilter, resolved: &Resolved) -> Option<Planned> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut exact = Exact::default();
+    let mut circle = None;
     if let Some(words) = filter.words() {
         let words = tokens(words);
         if words.is_empty() {
@@ -361,7 +365,7 @@ fn plan(
             Some(rows) => rows.iter().map(|r| r.cells).collect(),
             None => BoundingBox::around(centre, km).cell_ranges(),
         };
-        must(&mut clauses, cells(f.cell, &ranges));
+        circle = Some(ranges);
         exact.centre = Some(centre);
         exact.within_km = Some(km);
     }
@@ -386,83 +390,201 @@ fn plan(
     if filter.per_location {
         must(&mut clauses, term(f.flag, AT_A_PLACE));
     }
-    if clauses.is_empty() {
-        return Some((Box::new(AllQuery), exact));
+    Some(Planned {
+        cell: f.cell,
+        clauses,
+        circle,
+        exact,
+    })
+}
+
+/// A search planned: its clauses, and the cells of the circle searched (kept apart, so the
+/// circle can be read a ring at a time).
+struct Planned {
+    cell: Field,
+    clauses: Vec<(Occur, Box<dyn Query>)>,
+    circle: Option<Vec<(i64, i64)>>,
+    exact: Exact,
+}
+
+impl Planned {
+    /// The query over these cells of the circle (all of it if `None`).
+    fn query(&self, ring: Option<&[(i64, i64)]>) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = self
+            .clauses
+            .iter()
+            .map(|(o, q)| (*o, q.box_clone()))
+            .collect();
+        if let Some(ranges) = ring.or(self.circle.as_deref()) {
+            must(&mut clauses, cells(self.cell, ranges));
+        }
+        if clauses.is_empty() {
+            return Box::new(AllQuery);
+        }
+        Box::new(BooleanQuery::new(clauses))
     }
-    Some((Box::new(BooleanQuery::new(clauses)), exact))
+}
+
+/// Where the rings of a circle end, as shares of its radius.
+const RINGS: [f64; 4] = [0.15, 0.3, 0.5, 0.75];
+
+/// The most cells a circle is read a ring at a time in (a larger one is read at once).
+const RING_CELLS: i64 = 40_000;
+
+/// A ring of a circle: its cells (as ranges of cell numbers), and how near any place beyond
+/// it can be (km).
+type Ring = (Vec<(i64, i64)>, f64);
+
+/// The cells of a circle in rings, nearest first: each ring's cells (as ranges) and how near
+/// any place beyond it can be (km). `None` for a circle too large to split.
+fn rings(ranges: &[(i64, i64)], centre: LatLon, km: f64) -> Option<Vec<Ring>> {
+    if ranges.iter().map(|(lo, hi)| hi - lo + 1).sum::<i64>() > RING_CELLS {
+        return None;
+    }
+    let ends: Vec<f64> = RINGS.iter().map(|share| share * km).collect();
+    let mut out: Vec<Ring> = ends
+        .iter()
+        .copied()
+        .chain([f64::INFINITY])
+        .map(|beyond| (Vec::new(), beyond))
+        .collect();
+    for (lo, hi) in ranges {
+        for c in *lo..=*hi {
+            let ring = ends
+                .iter()
+                .position(|end| cell_nearest_km(c, centre) < *end)
+                .unwrap_or(ends.len());
+            if let Some((cells, _)) = out.get_mut(ring) {
+                match cells.last_mut() {
+                    Some((_, last)) if *last + 1 == c => *last = c,
+                    _ => cells.push((c, c)),
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
+/// No offer can fit the words better than this (BM25 at its most for each word in each field,
+/// weighted as the search weighs them).
+fn best_possible_fit(searcher: &tantivy::Searcher, f: &Fields, filter: &ServiceFilter) -> f64 {
+    let mut most = 0.0f64;
+    for w in filter.words().map(tokens).unwrap_or_default() {
+        for (field, boost) in [(f.name, 3.0), (f.description, 1.0), (f.organisation, 0.5)] {
+            let term = Term::from_field_text(field, &w);
+            // A word no offer has in this field adds nothing.
+            if searcher.doc_freq(&term).is_ok_and(|n| n == 0) {
+                continue;
+            }
+            match tantivy::query::Bm25Weight::for_terms(searcher, &[term]) {
+                Ok(weight) => most += f64::from(weight.max_score()) * boost,
+                Err(_) => return f64::INFINITY,
+            }
+        }
+    }
+    // A hair more, for rounding.
+    most * 1.001 + 1e-6
 }
 
 impl SearchIndex {
     /// The page and count of a search (see the module's notes for the order).
     pub fn search(&self, filter: &ServiceFilter, resolved: &Resolved) -> Result<IndexFound> {
-        let Some((query, exact)) = plan(&self.fields, filter, resolved) else {
+        let Some(planned) = plan(&self.fields, filter, resolved) else {
             return Ok(IndexFound::default());
         };
+        let exact = planned.exact.clone();
         let words = filter.words().is_some();
         let searcher = self.reader.searcher();
-        if exact.times.is_none()
-            && exact.centre.is_none()
-            && exact.inside.is_none()
-            && !filter.per_location
-        {
-            if let Some(found) = ordered_by_tantivy(&searcher, &*query, filter, words)? {
-                return Ok(found);
-            }
+        // Unless the order weighs distance, each segment gives its first offers in order and
+        // those are merged; otherwise the offers are found and put in order.
+        let by_point = exact.centre.is_some();
+        if !by_point || filter.sort == SortOrder::Name {
+            let query = planned.query(None);
+            return ordered_by_segments(&searcher, &*query, &exact, filter, words);
         }
         let finder = Finder {
             exact: exact.clone(),
             scoring: words,
         };
-        let mut hits = searcher.search(&query, &finder).map_err(index_error)?;
-        let total: u64 = if filter.per_location {
-            hits.iter().map(|h| h.sal_count).sum()
-        } else {
-            hits.len() as u64
-        };
-        // The primary key of the order, lower first.
-        let by_point = exact.centre.is_some();
+        let offset = usize::try_from(filter.offset).unwrap_or(usize::MAX);
+        let limit = usize::try_from(filter.limit).unwrap_or(0);
+        let needed = offset.saturating_add(limit);
         let reach = filter.near.map_or(BLEND_KM, |(_, km)| km.max(0.1));
+        let nearest_first = filter.sort == SortOrder::Nearest || !words;
+        // The primary key of the order, lower first.
         let primary = |h: &Hit| -> f64 {
             let far = h.distance.unwrap_or(f64::INFINITY);
-            match filter.sort {
-                SortOrder::Name => 0.0,
-                SortOrder::Nearest if by_point => far,
-                _ if words && by_point => {
-                    let d = h.distance.unwrap_or(reach * 10.0);
-                    -f64::from(h.score) / (1.0 + 3.0 * d / reach)
-                }
-                _ if words => -f64::from(h.score),
-                _ if by_point => far,
-                _ => 0.0,
+            if nearest_first {
+                far
+            } else {
+                let d = h.distance.unwrap_or(reach * 10.0);
+                -f64::from(h.score) / (1.0 + 3.0 * d / reach)
             }
+        };
+        // Near a place, the circle is read a ring at a time, nearest first, until no offer
+        // further out could reach the page: one further than any offer on it, or (with words)
+        // one fitting the words as well as any offer could, at the distance of the next ring,
+        // ranking below the page's last.
+        let rings = match (&planned.circle, filter.near) {
+            (Some(ranges), Some((centre, km))) if needed > 0 => rings(ranges, centre, km),
+            _ => None,
+        };
+        let mut hits: Vec<Hit> = Vec::new();
+        let mut whole = true;
+        if let Some(rings) = rings {
+            let best_fit = if nearest_first {
+                0.0
+            } else {
+                best_possible_fit(&searcher, &self.fields, filter)
+            };
+            let mut keys: Vec<f64> = Vec::new();
+            for (i, (ring, beyond)) in rings.iter().enumerate() {
+                if !ring.is_empty() {
+                    let query = planned.query(Some(ring));
+                    let found = searcher.search(&query, &finder).map_err(index_error)?;
+                    keys.extend(found.iter().map(&primary));
+                    hits.extend(found);
+                }
+                if keys.len() >= needed && i + 1 < rings.len() {
+                    let (_, page_last, _) = keys.select_nth_unstable_by(needed - 1, f64::total_cmp);
+                    let could_reach = if nearest_first {
+                        *beyond
+                    } else {
+                        -best_fit / (1.0 + 3.0 * beyond / reach)
+                    };
+                    if *page_last < could_reach {
+                        whole = false;
+                        break;
+                    }
+                }
+            }
+        } else {
+            let query = planned.query(None);
+            hits = searcher.search(&query, &finder).map_err(index_error)?;
+        }
+        let total: u64 = match filter.total_known {
+            Some(t) => u64::try_from(t).unwrap_or(0),
+            None if !whole => {
+                let query = planned.query(None);
+                let weight = query
+                    .weight(EnableScoring::disabled_from_searcher(&searcher))
+                    .map_err(index_error)?;
+                u64::try_from(count(&searcher, &*weight, &exact, filter.per_location)?).unwrap_or(0)
+            }
+            None if filter.per_location => hits.iter().map(|h| h.sal_count).sum(),
+            None => hits.len() as u64,
         };
         let keyed: Vec<(f64, f64, Hit)> = hits
             .drain(..)
             .map(|h| (primary(&h), h.distance.unwrap_or(f64::INFINITY), h))
             .collect();
-        let offset = usize::try_from(filter.offset).unwrap_or(usize::MAX);
-        let limit = usize::try_from(filter.limit).unwrap_or(0);
         let names = Names::new(&searcher);
         let ordered = order(keyed, offset.saturating_add(limit), filter, &names);
         let total = i64::try_from(total).unwrap_or(i64::MAX);
         if filter.per_location {
-            // Walk the rows of each offer in order until the page is passed.
-            let mut seen = 0usize;
-            let mut services = Vec::new();
-            let mut skip_rows = 0;
-            for h in ordered {
-                let rows = usize::try_from(h.sal_count).unwrap_or(0);
-                if seen + rows > offset {
-                    if services.is_empty() {
-                        skip_rows = offset.saturating_sub(seen);
-                    }
-                    services.push(names.id(&h));
-                }
-                seen += rows;
-                if seen >= offset.saturating_add(limit) {
-                    break;
-                }
-            }
+            let rows = |h: &Hit| usize::try_from(h.sal_count).unwrap_or(0);
+            let (services, skip_rows) =
+                page_of_places(&ordered, offset, limit, rows, |h| names.id(h));
             return Ok(IndexFound {
                 services,
                 skip_rows,
@@ -483,145 +605,281 @@ impl SearchIndex {
     }
 }
 
-/// The order of names and ids as numbers, per segment: the name's first sixteen bytes, then
-/// a UUID id's 128 bits (which order as its text does), each turned over (greatest first).
-type NameOrder = (u64, u64, u64, u64);
-
-fn name_order(segment: &SegmentReader) -> impl FnMut(DocId) -> NameOrder + use<> {
-    let fast = segment.fast_fields();
-    let columns: Vec<Option<Column<u64>>> = ["name_key", "name_key2", "id_hi", "id_lo"]
-        .iter()
-        .map(|f| fast.u64(f).ok())
-        .collect();
-    move |doc| {
-        let at = |i: usize| {
-            columns
-                .get(i)
-                .and_then(Option::as_ref)
-                .and_then(|c| c.first(doc))
-                .unwrap_or(0)
-        };
-        // Turned over: tantivy keeps the greatest keys first.
-        (
-            u64::MAX - at(0),
-            u64::MAX - at(1),
-            u64::MAX - at(2),
-            u64::MAX - at(3),
-        )
+/// A fit as a number that orders as it does.
+fn fit_bits(score: Score) -> u32 {
+    let bits = score.to_bits();
+    if bits >> 31 == 1 {
+        !bits
+    } else {
+        bits | (1 << 31)
     }
 }
 
-/// How many offers past the page are read, to see where a run of offers whose names begin
-/// alike ends.
-const MARGIN: usize = 16;
+/// The best `n` offers of one segment by fit, and of those that fit equally well the earlier
+/// in the segment (the first by name): a heap whose least is the worst fit and, of those,
+/// the latest offer.
+struct Best {
+    n: usize,
+    heap: std::collections::BinaryHeap<std::cmp::Reverse<(u32, std::cmp::Reverse<DocId>)>>,
+}
 
-/// A search with nothing to check per offer: tantivy puts the matches in order (by fit or by
-/// name, names compared by their first sixteen bytes) keeping only the page and a few more,
-/// and counts them in the same pass (unless the count is known); offers whose names begin
-/// alike are then put in order by their whole names. `None` when such a run goes on past what
-/// was read (the caller then orders every match).
-fn ordered_by_tantivy(
+impl Best {
+    fn new(n: usize) -> Best {
+        Best {
+            n,
+            heap: std::collections::BinaryHeap::with_capacity(n.min(4096) + 1),
+        }
+    }
+
+    /// Offers are pushed in the segment's order.
+    fn push(&mut self, score: Score, doc: DocId) {
+        let item = std::cmp::Reverse((fit_bits(score), std::cmp::Reverse(doc)));
+        if self.heap.len() < self.n {
+            self.heap.push(item);
+        } else if let Some(mut least) = self.heap.peek_mut() {
+            // Only a strictly better fit displaces: an equal fit later in the segment comes
+            // after it by name.
+            if item.0 .0 > least.0 .0 {
+                *least = item;
+            }
+        }
+    }
+
+    /// Only an offer that fits better than this can still be kept.
+    fn threshold(&self) -> Score {
+        if self.heap.len() < self.n {
+            return Score::MIN;
+        }
+        self.heap
+            .peek()
+            .map_or(Score::MIN, |least| from_fit_bits(least.0 .0))
+    }
+}
+
+fn from_fit_bits(bits: u32) -> Score {
+    if bits >> 31 == 1 {
+        Score::from_bits(bits & !(1 << 31))
+    } else {
+        Score::from_bits(!bits)
+    }
+}
+
+/// How many offers (or, for a list of places, places) match: read from each segment's lists
+/// when nothing is checked per offer, else by checking each.
+fn count(
+    searcher: &tantivy::Searcher,
+    weight: &dyn Weight,
+    exact: &Exact,
+    per_location: bool,
+) -> Result<i64> {
+    let checks = exact.times.is_some() || exact.inside.is_some() || exact.within_km.is_some();
+    let mut total: u64 = 0;
+    for reader in searcher.segment_readers() {
+        if !checks && !per_location {
+            total += u64::from(weight.count(reader).map_err(index_error)?);
+            continue;
+        }
+        let columns = Columns::of(reader)?;
+        let alive = reader.alive_bitset();
+        let mut scorer = weight.scorer(reader, 1.0).map_err(index_error)?;
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc))
+                && examine(exact, &columns.geo, &columns.slots, doc).is_some()
+            {
+                total += if per_location {
+                    columns.sal_count.first(doc).unwrap_or(0)
+                } else {
+                    1
+                };
+            }
+            doc = scorer.advance();
+        }
+    }
+    Ok(i64::try_from(total).unwrap_or(i64::MAX))
+}
+
+/// The columns an offer is checked and put in order by, for one segment.
+struct Columns {
+    geo: Column<u64>,
+    slots: Column<u64>,
+    name_key: Column<u64>,
+    name_key2: Column<u64>,
+    sal_count: Column<u64>,
+}
+
+impl Columns {
+    fn of(reader: &SegmentReader) -> Result<Columns> {
+        let fast = reader.fast_fields();
+        let column = |name: &str| fast.u64(name).map_err(index_error);
+        Ok(Columns {
+            geo: column("geo")?,
+            slots: column("slots")?,
+            name_key: column("name_key")?,
+            name_key2: column("name_key2")?,
+            sal_count: column("sal_count")?,
+        })
+    }
+}
+
+/// One offer kept from a segment: (worse fit is greater, the name's first sixteen bytes,
+/// where it is).
+type Kept = (u32, u64, u64, SegmentOrdinal, DocId);
+
+/// A search whose order weighs no distance (by fit, or by name). Each segment of the index
+/// holds its offers in order of name and then id, so a segment's first matches are its first
+/// by name (reading stops there), and by fit tantivy keeps a segment's best, skipping whole
+/// blocks of offers that cannot reach them (block-max WAND), of equal fit the first by name.
+/// The page is then among the segments' firsts, put in order by fit, name and id.
+fn ordered_by_segments(
     searcher: &tantivy::Searcher,
     query: &dyn Query,
+    exact: &Exact,
     filter: &ServiceFilter,
     words: bool,
-) -> Result<Option<IndexFound>> {
+) -> Result<IndexFound> {
     let offset = usize::try_from(filter.offset).unwrap_or(usize::MAX);
     let limit = usize::try_from(filter.limit).unwrap_or(0);
-    let known = filter.total_known;
+    let by_fit = words && filter.sort != SortOrder::Name;
+    let scoring = if by_fit {
+        EnableScoring::enabled_from_searcher(searcher)
+    } else {
+        EnableScoring::disabled_from_searcher(searcher)
+    };
+    let weight = query.weight(scoring).map_err(index_error)?;
+    let total = match filter.total_known {
+        Some(t) => t,
+        None => {
+            // Counting reads no fit.
+            let plain = if by_fit {
+                query
+                    .weight(EnableScoring::disabled_from_searcher(searcher))
+                    .map_err(index_error)?
+            } else {
+                query.weight(scoring).map_err(index_error)?
+            };
+            count(searcher, &*plain, exact, filter.per_location)?
+        }
+    };
     if limit == 0 {
-        let total = match known {
-            Some(t) => t,
-            None => i64::try_from(searcher.search(query, &Count).map_err(index_error)?)
-                .unwrap_or(i64::MAX),
-        };
-        return Ok(Some(IndexFound {
+        return Ok(IndexFound {
             total,
             ..IndexFound::default()
+        });
+    }
+    // Every offer in a list of places has one place at least, so this many offers hold the
+    // page's rows.
+    let needed = offset.saturating_add(limit);
+    let mut kept: Vec<Kept> = Vec::new();
+    for (at, reader) in searcher.segment_readers().iter().enumerate() {
+        let segment = SegmentOrdinal::try_from(at).unwrap_or(SegmentOrdinal::MAX);
+        let columns = Columns::of(reader)?;
+        let alive = reader.alive_bitset();
+        let passes = |doc: DocId| {
+            alive.is_none_or(|a| a.is_alive(doc))
+                && examine(exact, &columns.geo, &columns.slots, doc).is_some()
+        };
+        let mut found: Vec<(u32, DocId)> = Vec::new();
+        if by_fit {
+            let mut best = Best::new(needed);
+            weight
+                .for_each_pruning(Score::MIN, reader, &mut |doc, score| {
+                    if passes(doc) {
+                        best.push(score, doc);
+                    }
+                    best.threshold()
+                })
+                .map_err(index_error)?;
+            found.extend(
+                best.heap
+                    .into_iter()
+                    .map(|std::cmp::Reverse((fit, std::cmp::Reverse(doc)))| (u32::MAX - fit, doc)),
+            );
+        } else {
+            let mut scorer = weight.scorer(reader, 1.0).map_err(index_error)?;
+            let mut doc = scorer.doc();
+            while doc != TERMINATED && found.len() < needed {
+                if passes(doc) {
+                    found.push((0, doc));
+                }
+                doc = scorer.advance();
+            }
+        }
+        kept.extend(found.into_iter().map(|(fit, doc)| {
+            (
+                fit,
+                columns.name_key.first(doc).unwrap_or(0),
+                columns.name_key2.first(doc).unwrap_or(0),
+                segment,
+                doc,
+            )
         }));
     }
-    // A few before the page and a few after, to see where runs of offers whose names begin
-    // alike start and end.
-    let start = offset.saturating_sub(MARGIN);
-    let skip = offset - start;
-    let wanted = skip.saturating_add(limit).saturating_add(MARGIN);
-    let top = TopDocs::with_limit(wanted).and_offset(start);
-    let names = || |s: &SegmentReader| name_order(s);
-    let by_name = !words || filter.sort == SortOrder::Name;
-    // (fit, as bits that order as it does, or 0; the order of names; where)
-    let (found, counted): (Vec<(u32, NameOrder, DocAddress)>, Option<usize>) = if by_name {
-        let top = top.order_by(names());
-        let (found, n) = if known.is_some() {
-            (searcher.search(query, &top).map_err(index_error)?, None)
-        } else {
-            let (f, n) = searcher.search(query, &(top, Count)).map_err(index_error)?;
-            (f, Some(n))
-        };
-        (found.into_iter().map(|(k, a)| (0, k, a)).collect(), n)
-    } else {
-        // By fit alone tantivy skips whole blocks of offers that cannot reach the page
-        // (block-max WAND): a word in most offers costs little more than a rare one. Offers
-        // that fit equally well are then put in order of name below.
-        let found = searcher
-            .search(query, &top.order_by_score())
-            .map_err(index_error)?;
-        let n = match known {
-            Some(_) => None,
-            None => Some(searcher.search(query, &Count).map_err(index_error)?),
-        };
-        let mut keys: Vec<_> = searcher.segment_readers().iter().map(name_order).collect();
-        let mut found: Vec<(u32, NameOrder, DocAddress)> = found
-            .into_iter()
-            .map(|(score, a)| {
-                let at = usize::try_from(a.segment_ord).unwrap_or(usize::MAX);
-                let key = keys.get_mut(at).map_or((0, 0, 0, 0), |k| k(a.doc_id));
-                // Higher fit first: its bits, turned over, order lower first.
-                (u32::MAX - score.to_bits(), key, a)
-            })
-            .collect();
-        // (The name keys are turned over: greater is earlier.)
-        found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-        // A run of equal fit reaching either end of what was read may go on past it.
-        let (first, last) = (found.first().map(|f| f.0), found.last().map(|f| f.0));
-        if start > 0 && first.is_some() && first == found.get(skip).map(|f| f.0) {
-            return Ok(None);
-        }
-        if found.len() == wanted && last == found.get(skip + limit - 1).map(|f| f.0) {
-            return Ok(None);
-        }
-        (found, n)
-    };
-    let total = match (known, counted) {
-        (Some(t), _) => t,
-        (None, n) => i64::try_from(n.unwrap_or(0)).unwrap_or(i64::MAX),
-    };
+    kept.sort_unstable();
     let names = Names::new(searcher);
-    // Runs tied on fit and the first sixteen bytes of the name, in order of whole name and id.
-    let same = |a: &(u32, NameOrder, DocAddress), b: &(u32, NameOrder, DocAddress)| {
-        a.0 == b.0 && a.1 .0 == b.1 .0 && a.1 .1 == b.1 .1
-    };
-    if let (Some(first), Some(page_first)) = (found.first(), found.get(skip)) {
-        if start > 0 && same(first, page_first) {
-            return Ok(None);
-        }
+    // Offers equal in fit and the first sixteen bytes of their names, by whole name and id.
+    let same = |a: &Kept, b: &Kept| a.0 == b.0 && a.1 == b.1 && a.2 == b.2;
+    let ordered = by_whole_name_within_runs(&kept, same, |k| (k.3, k.4), &names);
+    if filter.per_location {
+        let sal_counts: Vec<Option<Column<u64>>> = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.fast_fields().u64("sal_count").ok())
+            .collect();
+        let rows = |k: &Kept| {
+            usize::try_from(k.3)
+                .ok()
+                .and_then(|at| sal_counts.get(at))
+                .and_then(Option::as_ref)
+                .and_then(|c| c.first(k.4))
+                .and_then(|n| usize::try_from(n).ok())
+                .unwrap_or(0)
+        };
+        let (services, skip_rows) =
+            page_of_places(&ordered, offset, limit, rows, |k| names.id_at(k.3, k.4));
+        return Ok(IndexFound {
+            services,
+            skip_rows,
+            total,
+        });
     }
-    if let (Some(page_last), Some(end)) = (found.get(skip + limit - 1), found.last()) {
-        if found.len() == wanted && same(page_last, end) {
-            return Ok(None);
-        }
-    }
-    let ordered =
-        by_whole_name_within_runs(&found, same, |f| (f.2.segment_ord, f.2.doc_id), &names);
-    Ok(Some(IndexFound {
+    Ok(IndexFound {
         services: ordered
-            .into_iter()
-            .skip(skip)
+            .iter()
+            .skip(offset)
             .take(limit)
-            .map(|f| names.id_at(f.2.segment_ord, f.2.doc_id))
+            .map(|k| names.id_at(k.3, k.4))
             .collect(),
         skip_rows: 0,
         total,
-    }))
+    })
+}
+
+/// The offers holding a page of places, in order, and how many places of the first to skip.
+fn page_of_places<T>(
+    ordered: &[T],
+    offset: usize,
+    limit: usize,
+    rows: impl Fn(&T) -> usize,
+    id: impl Fn(&T) -> String,
+) -> (Vec<String>, usize) {
+    let mut seen = 0usize;
+    let mut services = Vec::new();
+    let mut skip_rows = 0;
+    for item in ordered {
+        let n = rows(item);
+        if seen + n > offset {
+            if services.is_empty() {
+                skip_rows = offset.saturating_sub(seen);
+            }
+            services.push(id(item));
+        }
+        seen += n;
+        if seen >= offset.saturating_add(limit) {
+            break;
+        }
+    }
+    (services, skip_rows)
 }
 
 /// Names and ids of the offers, per segment, read only where they are needed: an id that is
@@ -783,4 +1041,108 @@ fn by_whole_name_within_runs<T: Copy>(
         out.extend(run.into_iter().map(|r| r.2));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index_of(rows: &[Row]) -> SearchIndex {
+        let index = SearchIndex::new(15_000_000).unwrap();
+        {
+            let mut writer = index.writer.try_lock().unwrap();
+            for row in rows {
+                writer.add_document(document(&index.fields, row)).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        index.reader.reload().unwrap();
+        index
+    }
+
+    fn offer(i: usize, name: &str, description: &str, organisation: &str) -> Row {
+        Row {
+            id: format!("00000000-0000-4000-8000-{i:012x}"),
+            name: name.to_string(),
+            description: description.to_string(),
+            organisation: organisation.to_string(),
+            public: true,
+            ..Row::default()
+        }
+    }
+
+    /// Reading a circle a ring at a time stops once the best fit any offer could have, at the
+    /// next ring's distance, ranks below the page: so no offer may fit better than that.
+    #[test]
+    fn no_offer_fits_the_words_better_than_the_best_possible_fit() {
+        let mut rows = Vec::new();
+        for i in 0..300 {
+            let (name, description, organisation) = match i % 6 {
+                0 => ("Chess", "Chess chess chess.", "Chess club"),
+                1 => ("Chess club", "A friendly club.", "Parish"),
+                2 => (
+                    "Board games, cards and chess for everyone in the village hall",
+                    "We meet weekly.",
+                    "",
+                ),
+                3 => ("Walking group", "A walk, then chess over tea.", ""),
+                4 => (
+                    "Choir",
+                    "We sing. Chess on Fridays, chess on Sundays.",
+                    "Chess",
+                ),
+                _ => ("Knitting", "Bring needles.", "Crafts"),
+            };
+            rows.push(offer(i, name, description, organisation));
+        }
+        let index = index_of(&rows);
+        let searcher = index.reader.searcher();
+        for words in ["chess", "chess club", "club", "walk chess", "sing"] {
+            let filter = ServiceFilter {
+                words: Some(words.to_string()),
+                ..ServiceFilter::default()
+            };
+            let best = best_possible_fit(&searcher, &index.fields, &filter);
+            let planned = plan(&index.fields, &filter, &Resolved::default()).unwrap();
+            let finder = Finder {
+                exact: Exact::default(),
+                scoring: true,
+            };
+            let hits = searcher.search(&planned.query(None), &finder).unwrap();
+            assert!(!hits.is_empty(), "{words}");
+            let most = hits.iter().map(|h| f64::from(h.score)).fold(0.0, f64::max);
+            assert!(most <= best, "{words}: {most} > {best}");
+            // And not so loose that a ring never ends the reading.
+            assert!(best < most * 4.0, "{words}: {best} against {most}");
+        }
+    }
+
+    /// The rings of a circle hold each of its cells once, nearest first: no place in a ring
+    /// is nearer than the end of the ring before it.
+    #[test]
+    fn the_rings_of_a_circle_hold_its_cells_once_each_nearest_first() {
+        let centre = LatLon::new(53.4794, -2.2453).unwrap();
+        for km in [0.3, 2.0, 5.0, 12.0] {
+            let ranges: Vec<(i64, i64)> = circle_rows(centre, km)
+                .unwrap()
+                .iter()
+                .map(|r| r.cells)
+                .collect();
+            let mut all: Vec<i64> = ranges.iter().flat_map(|(lo, hi)| *lo..=*hi).collect();
+            let rings = rings(&ranges, centre, km).unwrap();
+            assert_eq!(rings.len(), RINGS.len() + 1);
+            let mut held = Vec::new();
+            let mut before = 0.0;
+            for (cells, beyond) in &rings {
+                for c in cells.iter().flat_map(|(lo, hi)| *lo..=*hi) {
+                    assert!(cell_nearest_km(c, centre) >= before, "{km} km: cell {c}");
+                    held.push(c);
+                }
+                before = *beyond;
+            }
+            all.sort_unstable();
+            held.sort_unstable();
+            assert_eq!(held, all, "{km} km");
+        }
+    }
 }

@@ -256,6 +256,25 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
+    /// Merge the index into one segment (after it is first built: a search reads each
+    /// segment's best, so fewer segments read less). Searches go on reading the segments as
+    /// they were until the merge is done; changes wait for it. Blocks: run it apart.
+    pub fn merge_into_one(&self) -> Result<()> {
+        let mut writer = self.writer.blocking_lock();
+        let ids: Vec<tantivy::index::SegmentId> = self
+            .reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(tantivy::SegmentReader::segment_id)
+            .collect();
+        if ids.len() > 1 {
+            writer.merge(&ids).wait().map_err(index_error)?;
+            self.reader.reload().map_err(index_error)?;
+        }
+        Ok(())
+    }
+
     /// How many segments the index is in (each keeps its offers in order of name).
     pub fn segments(&self) -> usize {
         self.reader.searcher().segment_readers().len()

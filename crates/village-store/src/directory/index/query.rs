@@ -236,12 +236,14 @@ fn plan(f: &Fields, filter: &ServiceFilter, resolved: &Resolved) -> Option<Plann
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut exact = Exact::default();
     let mut circle = None;
-    if let Some(words) = filter.words() {
-        let words = tokens(words);
-        if words.is_empty() {
+    let mut words = 0;
+    if let Some(text) = filter.words() {
+        let tokens = tokens(text);
+        if tokens.is_empty() {
             return None;
         }
-        for w in words {
+        words = tokens.len();
+        for w in tokens {
             let field = |field: Field, boost: Score| -> Box<dyn Query> {
                 Box::new(BoostQuery::new(
                     Box::new(TermQuery::new(
@@ -392,6 +394,7 @@ fn plan(f: &Fields, filter: &ServiceFilter, resolved: &Resolved) -> Option<Plann
     }
     Some(Planned {
         cell: f.cell,
+        words,
         clauses,
         circle,
         exact,
@@ -402,14 +405,44 @@ fn plan(f: &Fields, filter: &ServiceFilter, resolved: &Resolved) -> Option<Plann
 /// circle can be read a ring at a time).
 struct Planned {
     cell: Field,
+    /// How many of the clauses are words (they come first).
+    words: usize,
     clauses: Vec<(Occur, Box<dyn Query>)>,
     circle: Option<Vec<(i64, i64)>>,
     exact: Exact,
 }
 
 impl Planned {
+    /// A single word alone (its fields' lists joined): tantivy skips through it by block-max
+    /// WAND only when it is the whole query.
+    fn word_alone(&self) -> Option<Box<dyn Query>> {
+        match self.clauses.first() {
+            Some((_, word)) if self.words == 1 => Some(word.box_clone()),
+            _ => None,
+        }
+    }
+
+    /// Everything but the words (`None` if nothing).
+    fn filters(&self) -> Option<Box<dyn Query>> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = self
+            .clauses
+            .iter()
+            .skip(self.words)
+            .map(|(o, q)| (*o, q.box_clone()))
+            .collect();
+        if let Some(ranges) = self.circle.as_deref() {
+            must(&mut clauses, cells(self.cell, ranges));
+        }
+        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+    }
+
     /// The query over these cells of the circle (all of it if `None`).
     fn query(&self, ring: Option<&[(i64, i64)]>) -> Box<dyn Query> {
+        if ring.is_none() && self.circle.is_none() && self.clauses.len() == 1 {
+            if let Some(word) = self.word_alone() {
+                return word;
+            }
+        }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = self
             .clauses
             .iter()
@@ -499,8 +532,7 @@ impl SearchIndex {
         // those are merged; otherwise the offers are found and put in order.
         let by_point = exact.centre.is_some();
         if !by_point || filter.sort == SortOrder::Name {
-            let query = planned.query(None);
-            return ordered_by_segments(&searcher, &*query, &exact, filter, words);
+            return ordered_by_segments(&searcher, &planned, filter, words);
         }
         let finder = Finder {
             exact: exact.clone(),
@@ -699,6 +731,19 @@ fn count(
     Ok(i64::try_from(total).unwrap_or(i64::MAX))
 }
 
+/// The share of offers holding a word (in any field), at most 1.
+fn word_share(searcher: &tantivy::Searcher, word: &dyn Query) -> f64 {
+    let mut terms = Vec::new();
+    word.query_terms(&mut |term, _| terms.push(term.clone()));
+    let holding: u64 = terms
+        .iter()
+        .map(|t| searcher.doc_freq(t).unwrap_or(0))
+        .sum();
+    #[allow(clippy::cast_precision_loss)]
+    let share = holding as f64 / searcher.num_docs().max(1) as f64;
+    share.min(1.0)
+}
+
 /// The columns an offer is checked and put in order by, for one segment.
 struct Columns {
     geo: Column<u64>,
@@ -733,11 +778,12 @@ type Kept = (u32, u64, u64, SegmentOrdinal, DocId);
 /// The page is then among the segments' firsts, put in order by fit, name and id.
 fn ordered_by_segments(
     searcher: &tantivy::Searcher,
-    query: &dyn Query,
-    exact: &Exact,
+    planned: &Planned,
     filter: &ServiceFilter,
     words: bool,
 ) -> Result<IndexFound> {
+    let query = planned.query(None);
+    let exact = &planned.exact;
     let offset = usize::try_from(filter.offset).unwrap_or(usize::MAX);
     let limit = usize::try_from(filter.limit).unwrap_or(0);
     let by_fit = words && filter.sort != SortOrder::Name;
@@ -770,6 +816,22 @@ fn ordered_by_segments(
     // Every offer in a list of places has one place at least, so this many offers hold the
     // page's rows.
     let needed = offset.saturating_add(limit);
+    // One word with other filters: the word alone can be skipped through by block-max WAND,
+    // each offer it gives then looked up in the filters' lists, unless the filters are so
+    // much rarer than the word that walking both together reads less.
+    let split = match (
+        by_fit.then(|| planned.word_alone()).flatten(),
+        planned.filters(),
+    ) {
+        (Some(word), Some(filters)) => Some((
+            word.weight(scoring).map_err(index_error)?,
+            filters
+                .weight(EnableScoring::disabled_from_searcher(searcher))
+                .map_err(index_error)?,
+            word_share(searcher, &*word),
+        )),
+        _ => None,
+    };
     let mut kept: Vec<Kept> = Vec::new();
     for (at, reader) in searcher.segment_readers().iter().enumerate() {
         let segment = SegmentOrdinal::try_from(at).unwrap_or(SegmentOrdinal::MAX);
@@ -782,14 +844,38 @@ fn ordered_by_segments(
         let mut found: Vec<(u32, DocId)> = Vec::new();
         if by_fit {
             let mut best = Best::new(needed);
-            weight
-                .for_each_pruning(Score::MIN, reader, &mut |doc, score| {
-                    if passes(doc) {
+            let mut filtered = None;
+            if let Some((word, filters, share)) = &split {
+                let scorer = filters.scorer(reader, 1.0).map_err(index_error)?;
+                #[allow(clippy::cast_precision_loss)]
+                let filter_share =
+                    f64::from(scorer.size_hint()) / f64::from(reader.max_doc().max(1));
+                if filter_share * 8.0 >= *share {
+                    filtered = Some((word, scorer));
+                }
+            }
+            if let Some((word, mut filters)) = filtered {
+                word.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
+                    // Offers come in the segment's order, so the filters' lists only move on.
+                    if filters.doc() < doc {
+                        filters.seek(doc);
+                    }
+                    if filters.doc() == doc && passes(doc) {
                         best.push(score, doc);
                     }
                     best.threshold()
                 })
                 .map_err(index_error)?;
+            } else {
+                weight
+                    .for_each_pruning(Score::MIN, reader, &mut |doc, score| {
+                        if passes(doc) {
+                            best.push(score, doc);
+                        }
+                        best.threshold()
+                    })
+                    .map_err(index_error)?;
+            }
             found.extend(
                 best.heap
                     .into_iter()
@@ -817,8 +903,14 @@ fn ordered_by_segments(
     }
     kept.sort_unstable();
     let names = Names::new(searcher);
-    // Offers equal in fit and the first sixteen bytes of their names, by whole name and id.
+    // Offers equal in fit and the first sixteen bytes of their names, by whole name and id
+    // (read only for the runs up to the end of the page).
     let same = |a: &Kept, b: &Kept| a.0 == b.0 && a.1 == b.1 && a.2 == b.2;
+    let mut end = needed.min(kept.len());
+    while end > 0 && end < kept.len() && same(&kept[end - 1], &kept[end]) {
+        end += 1;
+    }
+    kept.truncate(end);
     let ordered = by_whole_name_within_runs(&kept, same, |k| (k.3, k.4), &names);
     if filter.per_location {
         let sal_counts: Vec<Option<Column<u64>>> = searcher

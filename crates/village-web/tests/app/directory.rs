@@ -3894,7 +3894,10 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
         let words = (next(2) == 0).then(|| WORDS[next(6) as usize]);
         let category = (next(3) == 0).then(|| CATEGORIES[next(5) as usize].id);
         let need = (next(3) == 0).then(|| needs[next(2) as usize]);
-        let age = (next(4) == 0).then(|| [10, 20, 30, 70][next(4) as usize]);
+        let age = (next(4) == 0).then(|| [10, 18, 20, 25, 30, 70][next(6) as usize]);
+        // ORUK's minimum_age and maximum_age: offers with a limit at least, or at most, this.
+        let minimum_at_least = (next(6) == 0).then(|| [10, 18, 20][next(3) as usize]);
+        let maximum_at_most = (next(6) == 0).then(|| [17, 25, 30][next(3) as usize]);
         let free_only = next(4) == 0;
         let day = (next(4) == 0).then(|| DAYS[next(7) as usize]);
         let window = (next(4) == 0).then(|| windows[next(3) as usize]);
@@ -3919,6 +3922,8 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
                     o.ages.0.is_none_or(|m| m <= a) && o.ages.1.is_none_or(|m| m >= a)
                 })
             })
+            .filter(|o| minimum_at_least.is_none_or(|a| o.ages.0.is_some_and(|m| m >= a)))
+            .filter(|o| maximum_at_most.is_none_or(|a| o.ages.1.is_some_and(|m| m <= a)))
             .filter(|o| !free_only || o.free)
             .filter(|o| day.is_none_or(|d| o.day == d))
             .filter(|o| window.is_none_or(|(from, to)| o.opens < to && o.opens + 120 > from))
@@ -3933,6 +3938,8 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
             taxonomy_term_id: category.map(str::to_string),
             all_terms: need.map(|n| n.term_id().to_string()).into_iter().collect(),
             age,
+            minimum_age_at_least: minimum_at_least,
+            maximum_age_at_most: maximum_at_most,
             free_only,
             day: day.map(str::to_string),
             open_between: window,
@@ -3978,9 +3985,12 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
             let [_, (all, _)] = both(&mut c, &index, generation, &ranked).await;
             let mut paged = Vec::new();
             for page in 0..=(all.len() / 7) {
+                // Counted on the first page; later pages know the count, as the app's do
+                // (then a search near a place may stop reading before the last ring).
                 let one = ServiceFilter {
                     limit: 7,
                     offset: (page * 7) as i64,
+                    total_known: (page > 0).then_some(all.len() as i64),
                     ..ranked.clone()
                 };
                 let [_, (rows, total)] = both(&mut c, &index, generation, &one).await;
@@ -4056,6 +4066,7 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
                     let one = ServiceFilter {
                         limit: 7,
                         offset: (page * 7) as i64,
+                        total_known: (page > 0).then_some(want.len() as i64),
                         ..nearest.clone()
                     };
                     let found = both(&mut c, &index, generation, &one).await;

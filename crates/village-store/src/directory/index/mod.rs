@@ -97,8 +97,8 @@ fn schema() -> (Schema, Fields) {
         name_key2: b.add_u64_field("name_key2", FAST),
         term: b.add_text_field("term", STRING),
         flag: b.add_text_field("flag", STRING),
-        min_age: b.add_i64_field("min_age", indexed.clone()),
-        max_age: b.add_i64_field("max_age", indexed.clone()),
+        min_age: b.add_i64_field("min_age", FAST),
+        max_age: b.add_i64_field("max_age", FAST),
         time: b.add_text_field("time", STRING),
         slots: b.add_u64_field("slots", FAST),
         cell: b.add_i64_field("cell", indexed),
@@ -238,6 +238,9 @@ impl SearchIndex {
         let writer = index
             .writer_with_num_threads(1, memory_bytes.max(15_000_000))
             .map_err(index_error)?;
+        // No merging in the background until the first build is merged into one segment
+        // ([`SearchIndex::merge_into_one`]): a merge already under way would refuse that one.
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -268,10 +271,15 @@ impl SearchIndex {
             .iter()
             .map(tantivy::SegmentReader::segment_id)
             .collect();
-        if ids.len() > 1 {
-            writer.merge(&ids).wait().map_err(index_error)?;
-            self.reader.reload().map_err(index_error)?;
-        }
+        let merged = if ids.len() > 1 {
+            writer.merge(&ids).wait().map(|_| ())
+        } else {
+            Ok(())
+        };
+        // From here the segments of later changes are merged as tantivy sees fit.
+        writer.set_merge_policy(Box::new(tantivy::indexer::LogMergePolicy::default()));
+        merged.map_err(index_error)?;
+        self.reader.reload().map_err(index_error)?;
         Ok(())
     }
 

@@ -50,6 +50,35 @@ struct Exact {
     inside: Option<BoundingBox>,
     /// One time meets every part.
     times: Option<Times>,
+    /// The ages asked about.
+    ages: Ages,
+}
+
+/// Ages asked about, checked against each offer's limits (no lower limit is held as -1, no
+/// upper limit as the largest number).
+#[derive(Clone, Copy, Default)]
+struct Ages {
+    /// The offer's lower limit is at least this (and it has one).
+    minimum_at_least: Option<i64>,
+    /// The offer's upper limit is at most this (and it has one).
+    maximum_at_most: Option<i64>,
+    /// Someone of this age may come.
+    age: Option<i64>,
+}
+
+impl Ages {
+    fn asked(&self) -> bool {
+        self.minimum_at_least.is_some() || self.maximum_at_most.is_some() || self.age.is_some()
+    }
+
+    fn meet(&self, minimum: i64, maximum: i64) -> bool {
+        self.minimum_at_least
+            .is_none_or(|a| minimum >= a.max(NO_MINIMUM + 1))
+            && self
+                .maximum_at_most
+                .is_none_or(|a| maximum <= a.min(NO_MAXIMUM - 1))
+            && self.age.is_none_or(|a| minimum <= a && maximum >= a)
+    }
 }
 
 #[derive(Clone, Copy, Default)]
@@ -90,11 +119,7 @@ struct Finder {
 struct SegmentFinder {
     exact: Exact,
     segment: SegmentOrdinal,
-    geo: Column<u64>,
-    slots: Column<u64>,
-    name_key: Column<u64>,
-    name_key2: Column<u64>,
-    sal_count: Column<u64>,
+    columns: Columns,
     hits: Vec<Hit>,
 }
 
@@ -107,15 +132,11 @@ impl Collector for Finder {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentFinder> {
-        let fast = reader.fast_fields();
         Ok(SegmentFinder {
             exact: self.exact.clone(),
             segment,
-            geo: fast.u64("geo")?,
-            slots: fast.u64("slots")?,
-            name_key: fast.u64("name_key")?,
-            name_key2: fast.u64("name_key2")?,
-            sal_count: fast.u64("sal_count")?,
+            columns: Columns::of(reader)
+                .map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?,
             hits: Vec::new(),
         })
     }
@@ -133,17 +154,17 @@ impl SegmentCollector for SegmentFinder {
     type Fruit = Vec<Hit>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let Some(distance) = examine(&self.exact, &self.geo, &self.slots, doc) else {
+        let Some(distance) = examine(&self.exact, &self.columns, doc) else {
             return;
         };
         self.hits.push(Hit {
             score,
             distance,
             name_key: (
-                self.name_key.first(doc).unwrap_or(0),
-                self.name_key2.first(doc).unwrap_or(0),
+                self.columns.name_key.first(doc).unwrap_or(0),
+                self.columns.name_key2.first(doc).unwrap_or(0),
             ),
-            sal_count: self.sal_count.first(doc).unwrap_or(0),
+            sal_count: self.columns.sal_count.first(doc).unwrap_or(0),
             segment: self.segment,
             doc,
         });
@@ -156,7 +177,15 @@ impl SegmentCollector for SegmentFinder {
 
 /// Whether an offer passes what is checked exactly (`None` if not), and its distance from
 /// the centre (if there is one).
-fn examine(e: &Exact, geo: &Column<u64>, slots: &Column<u64>, doc: DocId) -> Option<Option<f64>> {
+fn examine(e: &Exact, c: &Columns, doc: DocId) -> Option<Option<f64>> {
+    let (geo, slots) = (&c.geo, &c.slots);
+    if e.ages.asked() {
+        let minimum = c.min_age.first(doc).unwrap_or(NO_MINIMUM);
+        let maximum = c.max_age.first(doc).unwrap_or(NO_MAXIMUM);
+        if !e.ages.meet(minimum, maximum) {
+            return None;
+        }
+    }
     if let Some(times) = &e.times {
         if !slots
             .values_for_doc(doc)
@@ -231,6 +260,12 @@ fn cells(field: Field, ranges: &[(i64, i64)]) -> Box<dyn Query> {
     )
 }
 
+/// Where words are looked for, and how much a word found there counts: the name three times,
+/// the description once, the organisation half.
+fn word_fields(f: &Fields) -> [(Field, Score); 3] {
+    [(f.name, 3.0), (f.description, 1.0), (f.organisation, 0.5)]
+}
+
 /// The query for a filter and what must be checked exactly; `None` when nothing can match.
 fn plan(f: &Fields, filter: &ServiceFilter, resolved: &Resolved) -> Option<Planned> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -255,11 +290,12 @@ fn plan(f: &Fields, filter: &ServiceFilter, resolved: &Resolved) -> Option<Plann
             };
             clauses.push((
                 Occur::Must,
-                any_of(vec![
-                    field(f.name, 3.0),
-                    field(f.description, 1.0),
-                    field(f.organisation, 0.5),
-                ]),
+                any_of(
+                    word_fields(f)
+                        .into_iter()
+                        .map(|(f, b)| field(f, b))
+                        .collect(),
+                ),
             ));
         }
     }
@@ -279,32 +315,12 @@ fn plan(f: &Fields, filter: &ServiceFilter, resolved: &Resolved) -> Option<Plann
         let set = TermSetQuery::new(terms.iter().map(|t| Term::from_field_text(f.term, t)));
         must(&mut clauses, Box::new(set));
     }
-    if let Some(age) = filter.minimum_age_at_least {
-        let lo = age.max(NO_MINIMUM + 1);
-        must(
-            &mut clauses,
-            range_i64(f.min_age, Bound::Included(lo), Bound::Unbounded),
-        );
-    }
-    if let Some(age) = filter.maximum_age_at_most {
-        let hi = age.min(NO_MAXIMUM - 1);
-        must(
-            &mut clauses,
-            range_i64(f.max_age, Bound::Unbounded, Bound::Included(hi)),
-        );
-    }
-    if let Some(age) = filter.age {
-        // No lower limit is stored as -1, no upper limit as the largest number: both include
-        // any age.
-        must(
-            &mut clauses,
-            range_i64(f.min_age, Bound::Unbounded, Bound::Included(age)),
-        );
-        must(
-            &mut clauses,
-            range_i64(f.max_age, Bound::Included(age), Bound::Unbounded),
-        );
-    }
+    // Ages are checked per offer: as lists they are a join of every age any offer gives.
+    exact.ages = Ages {
+        minimum_at_least: filter.minimum_age_at_least,
+        maximum_at_most: filter.maximum_age_at_most,
+        age: filter.age,
+    };
     if filter.free_only {
         must(&mut clauses, term(f.flag, FREE));
     }
@@ -458,8 +474,168 @@ impl Planned {
     }
 }
 
+/// A search near a place read a ring of cells at a time: each ring's offers are read from
+/// the lists of its cells (in the index's order), then looked up in the filters' lists and
+/// the words' (whose fit is read there), and checked exactly. A tantivy query over the cells
+/// would join the lists of every cell across the whole index for each ring.
+struct NearWeights {
+    /// Each word's lists, one for each field it is looked for in (weighted as in [`plan`]).
+    words: Vec<Vec<Box<dyn Weight>>>,
+    filters: Option<Box<dyn Weight>>,
+}
+
+impl NearWeights {
+    fn of(
+        searcher: &tantivy::Searcher,
+        f: &Fields,
+        filter: &ServiceFilter,
+        planned: &Planned,
+    ) -> Result<NearWeights> {
+        // Each word's own lists, each looked up where an offer is (skipping through a list
+        // by its skip blocks), rather than their lists joined (which reads every offer
+        // holding the word between one lookup and the next).
+        let mut words = Vec::new();
+        for w in filter.words().map(tokens).unwrap_or_default() {
+            let mut fields = Vec::new();
+            for (field, boost) in word_fields(f) {
+                let query = BoostQuery::new(
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, &w),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    boost,
+                );
+                fields.push(
+                    query
+                        .weight(EnableScoring::enabled_from_searcher(searcher))
+                        .map_err(index_error)?,
+                );
+            }
+            words.push(fields);
+        }
+        let rest: Vec<(Occur, Box<dyn Query>)> = planned
+            .clauses
+            .iter()
+            .skip(planned.words)
+            .map(|(o, q)| (*o, q.box_clone()))
+            .collect();
+        let filters = if rest.is_empty() {
+            None
+        } else {
+            Some(
+                BooleanQuery::new(rest)
+                    .weight(EnableScoring::disabled_from_searcher(searcher))
+                    .map_err(index_error)?,
+            )
+        };
+        Ok(NearWeights { words, filters })
+    }
+
+    /// The offers of one ring that pass every filter and check.
+    fn hits(
+        &self,
+        searcher: &tantivy::Searcher,
+        cell: Field,
+        ring: &[(i64, i64)],
+        exact: &Exact,
+    ) -> Result<Vec<Hit>> {
+        let mut hits = Vec::new();
+        if ring.is_empty() {
+            return Ok(hits);
+        }
+        for (at, reader) in searcher.segment_readers().iter().enumerate() {
+            let segment = SegmentOrdinal::try_from(at).unwrap_or(SegmentOrdinal::MAX);
+            let cells = reader.inverted_index(cell).map_err(index_error)?;
+            let mut docs: Vec<DocId> = Vec::new();
+            for (lo, hi) in ring {
+                for c in *lo..=*hi {
+                    let term = Term::from_field_i64(cell, c);
+                    let postings = cells
+                        .read_postings(&term, IndexRecordOption::Basic)
+                        .map_err(|e| index_error(e.into()))?;
+                    if let Some(mut postings) = postings {
+                        let mut doc = postings.doc();
+                        while doc != TERMINATED {
+                            docs.push(doc);
+                            doc = postings.advance();
+                        }
+                    }
+                }
+            }
+            if docs.is_empty() {
+                continue;
+            }
+            // An offer with places in two cells is listed under both.
+            docs.sort_unstable();
+            docs.dedup();
+            let columns = Columns::of(reader)?;
+            let alive = reader.alive_bitset();
+            let mut filters = self
+                .filters
+                .as_ref()
+                .map(|w| w.scorer(reader, 1.0))
+                .transpose()
+                .map_err(index_error)?;
+            let mut words = self
+                .words
+                .iter()
+                .map(|fields| {
+                    fields
+                        .iter()
+                        .map(|w| w.scorer(reader, 1.0))
+                        .collect::<tantivy::Result<Vec<_>>>()
+                })
+                .collect::<tantivy::Result<Vec<_>>>()
+                .map_err(index_error)?;
+            'offers: for doc in docs {
+                if !alive.is_none_or(|a| a.is_alive(doc)) {
+                    continue;
+                }
+                // Offers come in the segment's order, so each list only moves on.
+                let mut score = 0.0;
+                for fields in &mut words {
+                    let mut found = false;
+                    for list in fields.iter_mut() {
+                        if list.doc() < doc {
+                            list.seek(doc);
+                        }
+                        if list.doc() == doc {
+                            found = true;
+                            score += list.score();
+                        }
+                    }
+                    if !found {
+                        continue 'offers;
+                    }
+                }
+                if let Some(f) = filters.as_mut() {
+                    if f.doc() < doc {
+                        f.seek(doc);
+                    }
+                    if f.doc() != doc {
+                        continue;
+                    }
+                }
+                let Some(distance) = examine(exact, &columns, doc) else {
+                    continue;
+                };
+                hits.push(Hit {
+                    score,
+                    distance,
+                    // Read for the offers that reach the page ([`order`]).
+                    name_key: (0, 0),
+                    sal_count: columns.sal_count.first(doc).unwrap_or(0),
+                    segment,
+                    doc,
+                });
+            }
+        }
+        Ok(hits)
+    }
+}
+
 /// Where the rings of a circle end, as shares of its radius.
-const RINGS: [f64; 4] = [0.15, 0.3, 0.5, 0.75];
+const RINGS: [f64; 8] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.75, 0.9];
 
 /// The most cells a circle is read a ring at a time in (a larger one is read at once).
 const RING_CELLS: i64 = 40_000;
@@ -503,14 +679,14 @@ fn rings(ranges: &[(i64, i64)], centre: LatLon, km: f64) -> Option<Vec<Ring>> {
 fn best_possible_fit(searcher: &tantivy::Searcher, f: &Fields, filter: &ServiceFilter) -> f64 {
     let mut most = 0.0f64;
     for w in filter.words().map(tokens).unwrap_or_default() {
-        for (field, boost) in [(f.name, 3.0), (f.description, 1.0), (f.organisation, 0.5)] {
+        for (field, boost) in word_fields(f) {
             let term = Term::from_field_text(field, &w);
             // A word no offer has in this field adds nothing.
             if searcher.doc_freq(&term).is_ok_and(|n| n == 0) {
                 continue;
             }
             match tantivy::query::Bm25Weight::for_terms(searcher, &[term]) {
-                Ok(weight) => most += f64::from(weight.max_score()) * boost,
+                Ok(weight) => most += f64::from(weight.max_score()) * f64::from(boost),
                 Err(_) => return f64::INFINITY,
             }
         }
@@ -562,22 +738,20 @@ impl SearchIndex {
             _ => None,
         };
         let mut hits: Vec<Hit> = Vec::new();
-        let mut whole = true;
         if let Some(rings) = rings {
             let best_fit = if nearest_first {
                 0.0
             } else {
                 best_possible_fit(&searcher, &self.fields, filter)
             };
+            let near = NearWeights::of(&searcher, &self.fields, filter, &planned)?;
             let mut keys: Vec<f64> = Vec::new();
             for (i, (ring, beyond)) in rings.iter().enumerate() {
-                if !ring.is_empty() {
-                    let query = planned.query(Some(ring));
-                    let found = searcher.search(&query, &finder).map_err(index_error)?;
-                    keys.extend(found.iter().map(&primary));
-                    hits.extend(found);
-                }
-                if keys.len() >= needed && i + 1 < rings.len() {
+                let found = near.hits(&searcher, self.fields.cell, ring, &exact)?;
+                keys.extend(found.iter().map(&primary));
+                hits.extend(found);
+                // Stopping early is for a search already counted.
+                if filter.total_known.is_some() && keys.len() >= needed && i + 1 < rings.len() {
                     let (_, page_last, _) = keys.select_nth_unstable_by(needed - 1, f64::total_cmp);
                     let could_reach = if nearest_first {
                         *beyond
@@ -585,7 +759,6 @@ impl SearchIndex {
                         -best_fit / (1.0 + 3.0 * beyond / reach)
                     };
                     if *page_last < could_reach {
-                        whole = false;
                         break;
                     }
                 }
@@ -596,13 +769,6 @@ impl SearchIndex {
         }
         let total: u64 = match filter.total_known {
             Some(t) => u64::try_from(t).unwrap_or(0),
-            None if !whole => {
-                let query = planned.query(None);
-                let weight = query
-                    .weight(EnableScoring::disabled_from_searcher(&searcher))
-                    .map_err(index_error)?;
-                u64::try_from(count(&searcher, &*weight, &exact, filter.per_location)?).unwrap_or(0)
-            }
             None if filter.per_location => hits.iter().map(|h| h.sal_count).sum(),
             None => hits.len() as u64,
         };
@@ -704,7 +870,10 @@ fn count(
     exact: &Exact,
     per_location: bool,
 ) -> Result<i64> {
-    let checks = exact.times.is_some() || exact.inside.is_some() || exact.within_km.is_some();
+    let checks = exact.times.is_some()
+        || exact.inside.is_some()
+        || exact.within_km.is_some()
+        || exact.ages.asked();
     let mut total: u64 = 0;
     for reader in searcher.segment_readers() {
         if !checks && !per_location {
@@ -716,9 +885,7 @@ fn count(
         let mut scorer = weight.scorer(reader, 1.0).map_err(index_error)?;
         let mut doc = scorer.doc();
         while doc != TERMINATED {
-            if alive.is_none_or(|a| a.is_alive(doc))
-                && examine(exact, &columns.geo, &columns.slots, doc).is_some()
-            {
+            if alive.is_none_or(|a| a.is_alive(doc)) && examine(exact, &columns, doc).is_some() {
                 total += if per_location {
                     columns.sal_count.first(doc).unwrap_or(0)
                 } else {
@@ -746,6 +913,8 @@ fn word_share(searcher: &tantivy::Searcher, word: &dyn Query) -> f64 {
 
 /// The columns an offer is checked and put in order by, for one segment.
 struct Columns {
+    min_age: Column<i64>,
+    max_age: Column<i64>,
     geo: Column<u64>,
     slots: Column<u64>,
     name_key: Column<u64>,
@@ -758,6 +927,8 @@ impl Columns {
         let fast = reader.fast_fields();
         let column = |name: &str| fast.u64(name).map_err(index_error);
         Ok(Columns {
+            min_age: fast.i64("min_age").map_err(index_error)?,
+            max_age: fast.i64("max_age").map_err(index_error)?,
             geo: column("geo")?,
             slots: column("slots")?,
             name_key: column("name_key")?,
@@ -838,8 +1009,7 @@ fn ordered_by_segments(
         let columns = Columns::of(reader)?;
         let alive = reader.alive_bitset();
         let passes = |doc: DocId| {
-            alive.is_none_or(|a| a.is_alive(doc))
-                && examine(exact, &columns.geo, &columns.slots, doc).is_some()
+            alive.is_none_or(|a| a.is_alive(doc)) && examine(exact, &columns, doc).is_some()
         };
         let mut found: Vec<(u32, DocId)> = Vec::new();
         if by_fit {
@@ -1036,6 +1206,25 @@ impl<'s> Names<'s> {
         out
     }
 
+    /// The first sixteen bytes of these offers' names, as numbers.
+    fn read_name_keys<'h>(&self, hits: impl Iterator<Item = &'h mut Hit>) {
+        let columns: Vec<Option<(Column<u64>, Column<u64>)>> = self
+            .searcher
+            .segment_readers()
+            .iter()
+            .map(|r| {
+                let fast = r.fast_fields();
+                Some((fast.u64("name_key").ok()?, fast.u64("name_key2").ok()?))
+            })
+            .collect();
+        for h in hits {
+            let at = usize::try_from(h.segment).ok();
+            if let Some((one, two)) = at.and_then(|at| columns.get(at)).and_then(Option::as_ref) {
+                h.name_key = (one.first(h.doc).unwrap_or(0), two.first(h.doc).unwrap_or(0));
+            }
+        }
+    }
+
     fn name_at(&self, segment: SegmentOrdinal, doc: DocId) -> String {
         Self::read(self.column(&self.name, "name_sort", segment), doc)
     }
@@ -1077,12 +1266,21 @@ fn order(
         };
         by.then(a.2.name_key.cmp(&b.2.name_key))
     };
+    // Names are compared only among offers that could be on the page.
+    let before_names = |a: &(f64, f64, Hit), b: &(f64, f64, Hit)| -> Ordering {
+        let by = a.0.total_cmp(&b.0);
+        if with_distance {
+            by.then(a.1.total_cmp(&b.1))
+        } else {
+            by
+        }
+    };
     if needed < keyed.len() {
         if needed == 0 {
             return Vec::new();
         }
-        // Everything up to the `needed`th, and anything tied with it.
-        keyed.select_nth_unstable_by(needed - 1, quick);
+        // Everything up to the `needed`th, and anything tied with it before names.
+        keyed.select_nth_unstable_by(needed - 1, before_names);
         let pivot = keyed[needed - 1];
         let (mut head, tail): (Vec<_>, Vec<_>) = {
             let (head, tail) = keyed.split_at(needed);
@@ -1090,10 +1288,11 @@ fn order(
         };
         head.extend(
             tail.into_iter()
-                .filter(|k| quick(k, &pivot) == Ordering::Equal),
+                .filter(|k| before_names(k, &pivot) == Ordering::Equal),
         );
         keyed = head;
     }
+    names.read_name_keys(keyed.iter_mut().map(|k| &mut k.2));
     keyed.sort_by(quick);
     // Within a run tied on the quick key, by the whole name and then id.
     let same = |a: &(f64, f64, Hit), b: &(f64, f64, Hit)| quick(a, b) == Ordering::Equal;

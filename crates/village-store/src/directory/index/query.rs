@@ -1,7 +1,7 @@
-//! Searching the index: a [`ServiceFilter`] becomes one tantivy query (every filter a clause
-//! that must hold, so tantivy walks the rarest list and skips through the others), then each
-//! offer it finds is checked exactly where the index holds only an outline (a place's exact
-//! distance, a time's exact minutes), then put in order and paged.
+//! Searching the index: a [`ServiceFilter`] becomes one tantivy query (every filter but ages a
+//! clause that must hold, so tantivy walks the rarest list and skips through the others), then
+//! each offer it finds is checked exactly where the index holds only an outline (a place's
+//! exact distance, a time's exact minutes) and for ages, then put in order and paged.
 //!
 //! The order (see `docs/API.md`):
 //! - words alone: how well the words fit (BM25: name counting three times, description once,

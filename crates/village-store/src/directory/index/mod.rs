@@ -187,6 +187,9 @@ pub struct SearchIndex {
     writer: tokio::sync::Mutex<IndexWriter>,
     /// The generation the index reflects (`None` until it is first built).
     synced: Mutex<Option<i64>>,
+    /// Whether segments are merged in the background yet (from the first merge into one on,
+    /// or the first change after the first build, whichever comes first).
+    merging: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -251,6 +254,7 @@ impl SearchIndex {
             fields,
             writer: tokio::sync::Mutex::new(writer),
             synced: Mutex::new(None),
+            merging: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -276,11 +280,18 @@ impl SearchIndex {
         } else {
             Ok(())
         };
-        // From here the segments of later changes are merged as tantivy sees fit.
-        writer.set_merge_policy(Box::new(tantivy::indexer::LogMergePolicy::default()));
+        self.merge_in_background(&mut writer);
         merged.map_err(index_error)?;
         self.reader.reload().map_err(index_error)?;
         Ok(())
+    }
+
+    /// From here the segments of later changes are merged as tantivy sees fit.
+    fn merge_in_background(&self, writer: &mut IndexWriter) {
+        use std::sync::atomic::Ordering;
+        if !self.merging.swap(true, Ordering::SeqCst) {
+            writer.set_merge_policy(Box::new(tantivy::indexer::LogMergePolicy::default()));
+        }
     }
 
     /// How many segments the index is in (each keeps its offers in order of name).
@@ -313,6 +324,11 @@ impl SearchIndex {
         let from = self.synced();
         if from == Some(generation) {
             return Ok(true);
+        }
+        // Changes after the first build are merged as tantivy sees fit, even if the first
+        // build was never merged into one (it was built by a search, not at start).
+        if from.is_some() {
+            self.merge_in_background(&mut writer);
         }
         // The generation, then the offers written since the one the index reflects.
         let (now, changed) = read_changed(db, from.unwrap_or(-1)).await?;

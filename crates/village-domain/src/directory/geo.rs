@@ -196,14 +196,7 @@ impl BoundingBox {
     /// The grid cells ([`cell`]) that cover the box, as ranges of cell numbers: one range per
     /// row of cells, or one band of whole rows when the box is very tall.
     pub fn cell_ranges(&self) -> Vec<(i64, i64)> {
-        let (lat0, lon0) = cell_index(self.min_lat, self.min_lon);
-        let (lat1, lon1) = cell_index(self.max_lat, self.max_lon);
-        if lat1 - lat0 >= 64 {
-            return vec![(lat0 * CELL_ROW, lat1 * CELL_ROW + CELL_ROW - 1)];
-        }
-        (lat0..=lat1)
-            .map(|row| (row * CELL_ROW + lon0, row * CELL_ROW + lon1))
-            .collect()
+        Grid::COARSE.box_ranges(self)
     }
 }
 
@@ -219,106 +212,172 @@ pub struct CircleRow {
 /// circle is in that row (a box's corners hold a fifth of its area and no point in reach).
 /// `None` when the circle is very tall or reaches near a pole: use the box then.
 pub fn circle_rows(centre: LatLon, km: f64) -> Option<Vec<CircleRow>> {
-    let b = BoundingBox::around(centre, km);
-    let (row0, _) = cell_index(b.min_lat, b.min_lon);
-    let (row1, _) = cell_index(b.max_lat, b.max_lon);
-    if row1 - row0 >= 64 || b.min_lat.abs().max(b.max_lat.abs()) >= 89.0 {
-        return None;
-    }
-    // Haversine: a point is in reach when sin²(Δφ/2) + cos φ₀ cos φ sin²(Δλ/2) ≤ sin²(d/2R).
-    // Within a row, Δλ is widest where Δφ is smallest and cos φ is smallest.
-    let reach = (km.max(0.0) / EARTH_RADIUS_KM / 2.0).sin().powi(2);
-    let cos0 = centre.lat.to_radians().cos();
-    let mut rows = Vec::new();
-    for row in row0..=row1 {
-        // The row's latitudes (row / 100 − 90 up to the next row), cut to the circle's.
-        #[allow(clippy::cast_precision_loss)]
-        let south = (row as f64 / 100.0 - 90.0).max(b.min_lat);
-        #[allow(clippy::cast_precision_loss)]
-        let north = ((row + 1) as f64 / 100.0 - 90.0).min(b.max_lat);
-        if south > north {
-            continue;
-        }
-        let nearest = centre.lat.clamp(south, north);
-        let dphi = (nearest - centre.lat).to_radians();
-        let left = reach - (dphi / 2.0).sin().powi(2);
-        if left < 0.0 {
-            continue;
-        }
-        let cos_far = south.abs().max(north.abs()).to_radians().cos();
-        let ratio = left / (cos0 * cos_far);
-        let (min_lon, max_lon) = if ratio >= 1.0 {
-            (-180.0, 180.0)
-        } else {
-            // A hair wider than the exact edge, so rounding never leaves a place out.
-            let dlon = (2.0 * ratio.sqrt().asin()).to_degrees() * 1.000_001 + 1e-9;
-            (
-                (centre.lon - dlon).max(-180.0),
-                (centre.lon + dlon).min(180.0),
-            )
-        };
-        let (_, col0) = cell_index(south, min_lon);
-        let (_, col1) = cell_index(south, max_lon);
-        rows.push(CircleRow {
-            cells: (row * CELL_ROW + col0, row * CELL_ROW + col1),
-            within: BoundingBox {
-                min_lat: south,
-                max_lat: north,
-                min_lon,
-                max_lon,
-            },
-        });
-    }
-    Some(rows)
+    Grid::COARSE.circle_rows(centre, km)
 }
 
-/// Cells are 0.01° of latitude by 0.01° of longitude (about 1.1 km by 0.7 km in Britain).
-const CELL_ROW: i64 = 100_000;
-
-fn cell_index(lat: f64, lon: f64) -> (i64, i64) {
-    // Truncation is the point: the row and column the point falls in.
-    #[allow(clippy::cast_possible_truncation)]
-    let row = ((lat + 90.0) * 100.0).floor() as i64;
-    #[allow(clippy::cast_possible_truncation)]
-    let col = ((lon + 180.0) * 100.0).floor() as i64;
-    (row.clamp(0, 18_000), col.clamp(0, 36_000))
+/// A grid of cells a fixed fraction of a degree square, numbered row by row so that the
+/// cells of a row are a range of numbers an ordinary index finds. The database's places are
+/// in [`Grid::COARSE`]; the search index's in [`Grid::FINE`], small enough that the offers
+/// nearest a point in a city are read without those a kilometre away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Grid {
+    per_degree: i64,
 }
 
-/// The corners of a grid cell ([`cell`]).
-pub fn cell_bounds(cell: i64) -> BoundingBox {
-    let (row, col) = (cell.div_euclid(CELL_ROW), cell.rem_euclid(CELL_ROW));
+impl Grid {
+    /// 0.01° by 0.01° (about 1.1 km by 0.7 km in Britain).
+    pub const COARSE: Grid = Grid { per_degree: 100 };
+    /// 0.0025° by 0.0025° (about 280 m by 170 m in Britain).
+    pub const FINE: Grid = Grid { per_degree: 400 };
+
+    /// Cell numbers per row (more than a row has cells).
+    fn row_len(self) -> i64 {
+        self.per_degree * 1_000
+    }
+
+    /// Rows from which a box or circle is too tall to take row by row.
+    fn tall(self) -> i64 {
+        self.per_degree * 64 / 100
+    }
+
     #[allow(clippy::cast_precision_loss)]
-    let (south, west) = (row as f64 / 100.0 - 90.0, col as f64 / 100.0 - 180.0);
-    BoundingBox {
-        min_lat: south,
-        max_lat: south + 0.01,
-        min_lon: west,
-        max_lon: west + 0.01,
+    fn degrees(self, n: i64) -> f64 {
+        n as f64 / self.per_degree as f64
     }
-}
 
-/// No place in the grid cell is nearer to `p` than this (km): the distance to the cell's
-/// nearest corner or edge, less 50 m for the curve of the earth (a cell is a hundredth of a
-/// degree, so taking the nearest latitude and longitude on their own is off by metres at most).
-pub fn cell_nearest_km(cell: i64, p: LatLon) -> f64 {
-    let b = cell_bounds(cell);
-    let nearest = LatLon {
-        lat: p.lat.clamp(b.min_lat, b.max_lat),
-        lon: p.lon.clamp(b.min_lon, b.max_lon),
-    };
-    (distance_km(p, nearest) - 0.05).max(0.0)
+    fn index(self, lat: f64, lon: f64) -> (i64, i64) {
+        #[allow(clippy::cast_precision_loss)]
+        let per = self.per_degree as f64;
+        // Truncation is the point: the row and column the point falls in.
+        #[allow(clippy::cast_possible_truncation)]
+        let row = ((lat + 90.0) * per).floor() as i64;
+        #[allow(clippy::cast_possible_truncation)]
+        let col = ((lon + 180.0) * per).floor() as i64;
+        (
+            row.clamp(0, 180 * self.per_degree),
+            col.clamp(0, 360 * self.per_degree),
+        )
+    }
+
+    /// The cell a point is in.
+    pub fn cell(self, p: LatLon) -> i64 {
+        let (row, col) = self.index(p.lat, p.lon);
+        row * self.row_len() + col
+    }
+
+    /// The row of cells a cell is in.
+    pub fn row(self, cell: i64) -> i64 {
+        cell.div_euclid(self.row_len())
+    }
+
+    /// The corners of a cell.
+    pub fn bounds(self, cell: i64) -> BoundingBox {
+        let (row, col) = (
+            cell.div_euclid(self.row_len()),
+            cell.rem_euclid(self.row_len()),
+        );
+        let (south, west) = (self.degrees(row) - 90.0, self.degrees(col) - 180.0);
+        BoundingBox {
+            min_lat: south,
+            max_lat: south + self.degrees(1),
+            min_lon: west,
+            max_lon: west + self.degrees(1),
+        }
+    }
+
+    /// No place in the cell is nearer to `p` than this (km): the distance to the cell's
+    /// nearest corner or edge, less 50 m for the curve of the earth (a cell is a hundredth of
+    /// a degree or less, so taking the nearest latitude and longitude on their own is off by
+    /// metres at most).
+    pub fn nearest_km(self, cell: i64, p: LatLon) -> f64 {
+        let b = self.bounds(cell);
+        let nearest = LatLon {
+            lat: p.lat.clamp(b.min_lat, b.max_lat),
+            lon: p.lon.clamp(b.min_lon, b.max_lon),
+        };
+        (distance_km(p, nearest) - 0.05).max(0.0)
+    }
+
+    /// The cells that cover the box, as ranges of cell numbers: one range per row of cells,
+    /// or one band of whole rows when the box is very tall.
+    pub fn box_ranges(self, b: &BoundingBox) -> Vec<(i64, i64)> {
+        let (lat0, lon0) = self.index(b.min_lat, b.min_lon);
+        let (lat1, lon1) = self.index(b.max_lat, b.max_lon);
+        let len = self.row_len();
+        if lat1 - lat0 >= self.tall() {
+            return vec![(lat0 * len, lat1 * len + len - 1)];
+        }
+        (lat0..=lat1)
+            .map(|row| (row * len + lon0, row * len + lon1))
+            .collect()
+    }
+
+    /// The rows of cells holding every point within `km` of `centre`, each only as wide as
+    /// the circle is in that row. `None` when the circle is very tall or reaches near a pole:
+    /// use the box then.
+    pub fn circle_rows(self, centre: LatLon, km: f64) -> Option<Vec<CircleRow>> {
+        let b = BoundingBox::around(centre, km);
+        let (row0, _) = self.index(b.min_lat, b.min_lon);
+        let (row1, _) = self.index(b.max_lat, b.max_lon);
+        if row1 - row0 >= self.tall() || b.min_lat.abs().max(b.max_lat.abs()) >= 89.0 {
+            return None;
+        }
+        // Haversine: a point is in reach when sin²(Δφ/2) + cos φ₀ cos φ sin²(Δλ/2) ≤
+        // sin²(d/2R). Within a row, Δλ is widest where Δφ is smallest and cos φ is smallest.
+        let reach = (km.max(0.0) / EARTH_RADIUS_KM / 2.0).sin().powi(2);
+        let cos0 = centre.lat.to_radians().cos();
+        let len = self.row_len();
+        let mut rows = Vec::new();
+        for row in row0..=row1 {
+            // The row's latitudes, cut to the circle's.
+            let south = (self.degrees(row) - 90.0).max(b.min_lat);
+            let north = (self.degrees(row + 1) - 90.0).min(b.max_lat);
+            if south > north {
+                continue;
+            }
+            let nearest = centre.lat.clamp(south, north);
+            let dphi = (nearest - centre.lat).to_radians();
+            let left = reach - (dphi / 2.0).sin().powi(2);
+            if left < 0.0 {
+                continue;
+            }
+            let cos_far = south.abs().max(north.abs()).to_radians().cos();
+            let ratio = left / (cos0 * cos_far);
+            let (min_lon, max_lon) = if ratio >= 1.0 {
+                (-180.0, 180.0)
+            } else {
+                // A hair wider than the exact edge, so rounding never leaves a place out.
+                let dlon = (2.0 * ratio.sqrt().asin()).to_degrees() * 1.000_001 + 1e-9;
+                (
+                    (centre.lon - dlon).max(-180.0),
+                    (centre.lon + dlon).min(180.0),
+                )
+            };
+            let (_, col0) = self.index(south, min_lon);
+            let (_, col1) = self.index(south, max_lon);
+            rows.push(CircleRow {
+                cells: (row * len + col0, row * len + col1),
+                within: BoundingBox {
+                    min_lat: south,
+                    max_lat: north,
+                    min_lon,
+                    max_lon,
+                },
+            });
+        }
+        Some(rows)
+    }
 }
 
 /// The row of grid cells a cell number ([`cell`]) is in.
 pub fn cell_row(cell: i64) -> i64 {
-    cell.div_euclid(CELL_ROW)
+    Grid::COARSE.row(cell)
 }
 
-/// The grid cell a point is in: a number an ordinary index can find by ranges, so places near
-/// a point are read without scanning a whole band of latitude.
+/// The grid cell a point is in ([`Grid::COARSE`]): a number an ordinary index can find by
+/// ranges, so places near a point are read without scanning a whole band of latitude.
 pub fn cell(p: LatLon) -> i64 {
-    let (row, col) = cell_index(p.lat, p.lon);
-    row * CELL_ROW + col
+    Grid::COARSE.cell(p)
 }
 
 /// How a hub says distances: miles (as most people in Britain think of them) or kilometres.
@@ -530,17 +589,19 @@ mod tests {
         fn no_place_in_a_cell_is_nearer_than_the_cell_says(
             lat in 49.0f64..59.0, lon in -8.0f64..2.0,
             dlat in -0.2f64..0.2, dlon in -0.3f64..0.3,
-            fx in 0.0f64..1.0, fy in 0.0f64..1.0,
+            fx in 0.0f64..1.0, fy in 0.0f64..1.0, fine in any::<bool>(),
         ) {
+            let grid = if fine { Grid::FINE } else { Grid::COARSE };
             let p = LatLon::new(lat, lon).unwrap();
-            let c = cell(LatLon::new(lat + dlat, lon + dlon).unwrap());
-            let b = cell_bounds(c);
+            let c = grid.cell(LatLon::new(lat + dlat, lon + dlon).unwrap());
+            let b = grid.bounds(c);
             let q = LatLon::new(
                 b.min_lat + fy * (b.max_lat - b.min_lat),
                 b.min_lon + fx * (b.max_lon - b.min_lon),
             ).unwrap();
-            prop_assert_eq!(cell(LatLon::new(b.min_lat + 0.005, b.min_lon + 0.005).unwrap()), c);
-            prop_assert!(cell_nearest_km(c, p) <= distance_km(p, q));
+            let middle = LatLon::new((b.min_lat + b.max_lat) / 2.0, (b.min_lon + b.max_lon) / 2.0).unwrap();
+            prop_assert_eq!(grid.cell(middle), c);
+            prop_assert!(grid.nearest_km(c, p) <= distance_km(p, q));
         }
     }
 
@@ -628,19 +689,21 @@ mod tests {
 
     proptest! {
         #[test]
-        fn cells_cover_every_point_in_range(lat in 49.0..61.0f64, lon in -8.0..2.0f64, km in 0.1..150.0f64, bearing in 0.0..std::f64::consts::TAU, frac in 0.0..1.0f64) {
+        fn cells_cover_every_point_in_range(lat in 49.0..61.0f64, lon in -8.0..2.0f64, km in 0.1..150.0f64, bearing in 0.0..std::f64::consts::TAU, frac in 0.0..1.0f64, fine in any::<bool>()) {
+            let grid = if fine { Grid::FINE } else { Grid::COARSE };
             let (centre, p) = centre_and_point(lat, lon, km * frac, bearing);
             prop_assume!(distance_km(centre, p) <= km);
-            let c = cell(p);
-            prop_assert!(BoundingBox::around(centre, km).cell_ranges().iter().any(|(a, b)| (*a..=*b).contains(&c)));
+            let c = grid.cell(p);
+            prop_assert!(grid.box_ranges(&BoundingBox::around(centre, km)).iter().any(|(a, b)| (*a..=*b).contains(&c)));
         }
 
         #[test]
-        fn circle_rows_hold_every_point_in_range(lat in 49.0..61.0f64, lon in -8.0..2.0f64, km in 0.1..30.0f64, bearing in 0.0..std::f64::consts::TAU, frac in 0.0..1.0f64) {
+        fn circle_rows_hold_every_point_in_range(lat in 49.0..61.0f64, lon in -8.0..2.0f64, km in 0.1..30.0f64, bearing in 0.0..std::f64::consts::TAU, frac in 0.0..1.0f64, fine in any::<bool>()) {
+            let grid = if fine { Grid::FINE } else { Grid::COARSE };
             let (centre, p) = centre_and_point(lat, lon, km * frac, bearing);
             prop_assume!(distance_km(centre, p) <= km);
-            let c = cell(p);
-            let rows = circle_rows(centre, km);
+            let c = grid.cell(p);
+            let rows = grid.circle_rows(centre, km);
             prop_assert!(rows.is_some());
             let rows = rows.unwrap_or_default();
             prop_assert!(

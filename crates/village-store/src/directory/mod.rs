@@ -59,7 +59,7 @@ use village_domain::connections::matching::{
     access_key, hours_to_search, term_bits, week_hours, Facts,
 };
 use village_domain::directory::geo::{
-    cell, cell_nearest_km, cell_row, circle_rows, distance_km, Area, BoundingBox, CircleRow, LatLon,
+    cell, cell_row, circle_rows, distance_km, Area, BoundingBox, CircleRow, Grid, LatLon,
 };
 use village_domain::directory::oruk::ServiceIndex;
 use village_domain::directory::schedule::Weekday;

@@ -69,7 +69,7 @@ pub(super) struct Fields {
     pub time: Field,
     /// Each time exactly: day, opening and closing minutes packed in a number.
     pub slots: Field,
-    /// The grid cell of each place ([`cell`]).
+    /// The grid cell of each place ([`Grid::FINE`]).
     pub cell: Field,
     /// Each place exactly, packed in a number ([`pack_point`]).
     pub geo: Field,
@@ -190,6 +190,12 @@ pub struct SearchIndex {
     /// Whether segments are merged in the background yet (from the first merge into one on,
     /// or the first change after the first build, whichever comes first).
     merging: std::sync::atomic::AtomicBool,
+    /// How well the best offer fits each word asked about lately, for the index as it was
+    /// then (its generation): a search near a place stops reading once no offer further out
+    /// could fit well enough.
+    best_fits: Mutex<(u64, std::collections::HashMap<String, f64>)>,
+    /// Each segment's columns, opened once.
+    columns: query::OpenColumns,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -255,6 +261,8 @@ impl SearchIndex {
             writer: tokio::sync::Mutex::new(writer),
             synced: Mutex::new(None),
             merging: std::sync::atomic::AtomicBool::new(false),
+            best_fits: Mutex::default(),
+            columns: query::OpenColumns::default(),
         })
     }
 
@@ -411,7 +419,7 @@ fn document(f: &Fields, row: &Row) -> TantivyDocument {
     for (lat, lon) in &row.places {
         if let Ok(p) = LatLon::new(*lat, *lon) {
             d.add_u64(f.geo, pack_point(p));
-            cells.insert(cell(p));
+            cells.insert(Grid::FINE.cell(p));
         }
     }
     for c in cells {

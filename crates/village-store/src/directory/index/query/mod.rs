@@ -17,21 +17,26 @@
 
 use super::*;
 use std::cmp::Ordering;
-use std::ops::Bound;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, Query, RangeQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, Query, Scorer,
     TermQuery, TermSetQuery, Weight,
 };
 use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
 
+mod cells;
 mod near;
 mod plan;
 mod segments;
+mod words;
+use cells::*;
 use near::*;
 use plan::*;
 use segments::*;
+use words::*;
 
 /// The distance a blend of fit and distance is measured against when the search gives none.
 const BLEND_KM: f64 = 10.0;
@@ -60,12 +65,13 @@ struct Hit {
 struct Finder {
     exact: Exact,
     scoring: bool,
+    columns: Vec<Arc<Columns>>,
 }
 
 struct SegmentFinder {
     exact: Exact,
     segment: SegmentOrdinal,
-    columns: Columns,
+    columns: Arc<Columns>,
     hits: Vec<Hit>,
 }
 
@@ -81,8 +87,16 @@ impl Collector for Finder {
         Ok(SegmentFinder {
             exact: self.exact.clone(),
             segment,
-            columns: Columns::of(reader)
-                .map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?,
+            columns: match usize::try_from(segment)
+                .ok()
+                .and_then(|at| self.columns.get(at))
+            {
+                Some(columns) => columns.clone(),
+                None => Arc::new(
+                    Columns::of(reader)
+                        .map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?,
+                ),
+            },
             hits: Vec::new(),
         })
     }
@@ -182,15 +196,17 @@ impl SearchIndex {
         let exact = planned.exact.clone();
         let words = filter.words().is_some();
         let searcher = self.reader.searcher();
+        let columns = self.columns.of(&searcher)?;
         // Unless the order weighs distance, each segment gives its first offers in order and
         // those are merged; otherwise the offers are found and put in order.
         let by_point = exact.centre.is_some();
         if !by_point || filter.sort == SortOrder::Name {
-            return ordered_by_segments(&searcher, &planned, filter, words);
+            return ordered_by_segments(&searcher, &columns, &self.fields, &planned, filter, words);
         }
         let finder = Finder {
             exact: exact.clone(),
             scoring: words,
+            columns: columns.clone(),
         };
         let offset = usize::try_from(filter.offset).unwrap_or(usize::MAX);
         let limit = usize::try_from(filter.limit).unwrap_or(0);
@@ -211,8 +227,12 @@ impl SearchIndex {
         // further out could reach the page: one further than any offer on it, or (with words)
         // one fitting the words as well as any offer could, at the distance of the next ring,
         // ranking below the page's last.
+        // A search not yet counted reads the whole circle: in one go.
         let rings = match (&planned.circle, filter.near) {
-            (Some(ranges), Some((centre, km))) if needed > 0 => rings(ranges, centre, km),
+            (Some(ranges), Some(_)) if needed > 0 && filter.total_known.is_none() => {
+                Some(vec![(ranges.clone(), f64::INFINITY)])
+            }
+            (Some(_), Some((centre, km))) if needed > 0 => rings(centre, km),
             _ => None,
         };
         let mut hits: Vec<Hit> = Vec::new();
@@ -220,12 +240,12 @@ impl SearchIndex {
             let best_fit = if nearest_first {
                 0.0
             } else {
-                best_possible_fit(&searcher, &self.fields, filter)
+                self.best_possible_fit(&searcher, filter)?
             };
             let near = NearWeights::of(&searcher, &self.fields, filter, &planned)?;
             let mut keys: Vec<f64> = Vec::new();
             for (i, (ring, beyond)) in rings.iter().enumerate() {
-                let found = near.hits(&searcher, self.fields.cell, ring, &exact)?;
+                let found = near.hits(&searcher, &columns, self.fields.cell, ring, &exact)?;
                 keys.extend(found.iter().map(&primary));
                 hits.extend(found);
                 // Stopping early is for a search already counted.
@@ -254,7 +274,7 @@ impl SearchIndex {
             .drain(..)
             .map(|h| (primary(&h), h.distance.unwrap_or(f64::INFINITY), h))
             .collect();
-        let names = Names::new(&searcher);
+        let names = Names::new(&columns);
         let ordered = order(keyed, offset.saturating_add(limit), filter, &names);
         let total = i64::try_from(total).unwrap_or(i64::MAX);
         if filter.per_location {
@@ -285,6 +305,7 @@ impl SearchIndex {
 /// when nothing is checked per offer, else by checking each.
 fn count(
     searcher: &tantivy::Searcher,
+    columns: &[Arc<Columns>],
     weight: &dyn Weight,
     exact: &Exact,
     per_location: bool,
@@ -294,17 +315,16 @@ fn count(
         || exact.within_km.is_some()
         || exact.ages.asked();
     let mut total: u64 = 0;
-    for reader in searcher.segment_readers() {
+    for (reader, columns) in searcher.segment_readers().iter().zip(columns) {
         if !checks && !per_location {
             total += u64::from(weight.count(reader).map_err(index_error)?);
             continue;
         }
-        let columns = Columns::of(reader)?;
         let alive = reader.alive_bitset();
         let mut scorer = weight.scorer(reader, 1.0).map_err(index_error)?;
         let mut doc = scorer.doc();
         while doc != TERMINATED {
-            if alive.is_none_or(|a| a.is_alive(doc)) && examine(exact, &columns, doc).is_some() {
+            if alive.is_none_or(|a| a.is_alive(doc)) && examine(exact, columns, doc).is_some() {
                 total += if per_location {
                     columns.sal_count.first(doc).unwrap_or(0)
                 } else {
@@ -317,8 +337,8 @@ fn count(
     Ok(i64::try_from(total).unwrap_or(i64::MAX))
 }
 
-/// The columns an offer is checked and put in order by, for one segment.
-struct Columns {
+/// The columns an offer is checked, put in order and named by, for one segment.
+pub(super) struct Columns {
     min_age: Column<i64>,
     max_age: Column<i64>,
     geo: Column<u64>,
@@ -326,6 +346,11 @@ struct Columns {
     name_key: Column<u64>,
     name_key2: Column<u64>,
     sal_count: Column<u64>,
+    id_hi: Column<u64>,
+    id_lo: Column<u64>,
+    /// The whole names and ids.
+    name_sort: Option<StrColumn>,
+    id: Option<StrColumn>,
 }
 
 impl Columns {
@@ -340,7 +365,50 @@ impl Columns {
             name_key: column("name_key")?,
             name_key2: column("name_key2")?,
             sal_count: column("sal_count")?,
+            id_hi: column("id_hi")?,
+            id_lo: column("id_lo")?,
+            name_sort: fast.str("name_sort").map_err(index_error)?,
+            id: fast.str("id").map_err(index_error)?,
         })
+    }
+}
+
+/// Each segment's columns, opened once for as long as the segment is in the index: opening a
+/// column reads its index of blocks, which at a million offers cost more than a search near a
+/// place. A segment never changes, so its columns are good until it is merged away.
+#[derive(Default)]
+pub(super) struct OpenColumns(Mutex<HashMap<tantivy::index::SegmentId, Arc<Columns>>>);
+
+impl OpenColumns {
+    /// The columns of each of the searcher's segments, in its order.
+    pub(super) fn of(&self, searcher: &tantivy::Searcher) -> Result<Vec<Arc<Columns>>> {
+        let mut kept = self
+            .0
+            .lock()
+            .map_err(|_| index_error(tantivy::TantivyError::Poisoned))?;
+        let mut out = Vec::new();
+        for reader in searcher.segment_readers() {
+            let id = reader.segment_id();
+            let columns = match kept.get(&id) {
+                Some(columns) => columns.clone(),
+                None => {
+                    let columns = Arc::new(Columns::of(reader)?);
+                    kept.insert(id, columns.clone());
+                    columns
+                }
+            };
+            out.push(columns);
+        }
+        // Segments merged away are forgotten (a search still reading them holds its own).
+        if kept.len() > out.len() * 2 + 8 {
+            let now: std::collections::HashSet<tantivy::index::SegmentId> = searcher
+                .segment_readers()
+                .iter()
+                .map(SegmentReader::segment_id)
+                .collect();
+            kept.retain(|id, _| now.contains(id));
+        }
+        Ok(out)
     }
 }
 
@@ -375,52 +443,17 @@ fn page_of_places<T>(
 /// a UUID from its two numbers, anything else from the index's dictionaries (opened on first
 /// use).
 struct Names<'s> {
-    searcher: &'s tantivy::Searcher,
-    id_parts: Vec<Option<(Column<u64>, Column<u64>)>>,
-    name: Vec<std::cell::OnceCell<Option<StrColumn>>>,
-    id: Vec<std::cell::OnceCell<Option<StrColumn>>>,
+    columns: &'s [Arc<Columns>],
 }
 
 impl<'s> Names<'s> {
-    fn new(searcher: &'s tantivy::Searcher) -> Names<'s> {
-        let segments = searcher.segment_readers();
-        let id_parts = segments
-            .iter()
-            .map(|r| {
-                let fast = r.fast_fields();
-                Some((fast.u64("id_hi").ok()?, fast.u64("id_lo").ok()?))
-            })
-            .collect();
-        Names {
-            searcher,
-            id_parts,
-            name: segments
-                .iter()
-                .map(|_| std::cell::OnceCell::new())
-                .collect(),
-            id: segments
-                .iter()
-                .map(|_| std::cell::OnceCell::new())
-                .collect(),
-        }
+    fn new(columns: &'s [Arc<Columns>]) -> Names<'s> {
+        Names { columns }
     }
 
-    fn column<'a>(
-        &'a self,
-        cells: &'a [std::cell::OnceCell<Option<StrColumn>>],
-        field: &str,
-        segment: SegmentOrdinal,
-    ) -> Option<&'a StrColumn> {
+    fn segment(&self, segment: SegmentOrdinal) -> Option<&'s Columns> {
         let at = usize::try_from(segment).ok()?;
-        cells
-            .get(at)?
-            .get_or_init(|| {
-                self.searcher
-                    .segment_readers()
-                    .get(at)
-                    .and_then(|r| r.fast_fields().str(field).ok().flatten())
-            })
-            .as_ref()
+        self.columns.get(at).map(|c| &**c)
     }
 
     fn read(column: Option<&StrColumn>, doc: DocId) -> String {
@@ -435,25 +468,19 @@ impl<'s> Names<'s> {
 
     /// The first sixteen bytes of these offers' names, as numbers.
     fn read_name_keys<'h>(&self, hits: impl Iterator<Item = &'h mut Hit>) {
-        let columns: Vec<Option<(Column<u64>, Column<u64>)>> = self
-            .searcher
-            .segment_readers()
-            .iter()
-            .map(|r| {
-                let fast = r.fast_fields();
-                Some((fast.u64("name_key").ok()?, fast.u64("name_key2").ok()?))
-            })
-            .collect();
         for h in hits {
-            let at = usize::try_from(h.segment).ok();
-            if let Some((one, two)) = at.and_then(|at| columns.get(at)).and_then(Option::as_ref) {
-                h.name_key = (one.first(h.doc).unwrap_or(0), two.first(h.doc).unwrap_or(0));
+            if let Some(c) = self.segment(h.segment) {
+                h.name_key = (
+                    c.name_key.first(h.doc).unwrap_or(0),
+                    c.name_key2.first(h.doc).unwrap_or(0),
+                );
             }
         }
     }
 
     fn name_at(&self, segment: SegmentOrdinal, doc: DocId) -> String {
-        Self::read(self.column(&self.name, "name_sort", segment), doc)
+        let column = self.segment(segment).and_then(|c| c.name_sort.as_ref());
+        Self::read(column, doc)
     }
 
     fn id(&self, h: &Hit) -> String {
@@ -461,17 +488,17 @@ impl<'s> Names<'s> {
     }
 
     fn id_at(&self, segment: SegmentOrdinal, doc: DocId) -> String {
-        let parts = usize::try_from(segment)
-            .ok()
-            .and_then(|at| self.id_parts.get(at))
-            .and_then(Option::as_ref);
-        if let Some((hi, lo)) = parts {
-            let (hi, lo) = (hi.first(doc).unwrap_or(0), lo.first(doc).unwrap_or(0));
-            if let Some(id) = uuid_from_parts(hi, lo) {
-                return id;
-            }
+        let Some(c) = self.segment(segment) else {
+            return String::new();
+        };
+        let (hi, lo) = (
+            c.id_hi.first(doc).unwrap_or(0),
+            c.id_lo.first(doc).unwrap_or(0),
+        );
+        if let Some(id) = uuid_from_parts(hi, lo) {
+            return id;
         }
-        Self::read(self.column(&self.id, "id", segment), doc)
+        Self::read(c.id.as_ref(), doc)
     }
 }
 

@@ -73,28 +73,11 @@ pub(super) fn any_of(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     Box::new(BooleanQuery::union(queries))
 }
 
-pub(super) fn range_i64(field: Field, lo: Bound<i64>, hi: Bound<i64>) -> Box<dyn Query> {
-    let term = |v: i64| Term::from_field_i64(field, v);
-    let map = |b: Bound<i64>| match b {
-        Bound::Included(v) => Bound::Included(term(v)),
-        Bound::Excluded(v) => Bound::Excluded(term(v)),
-        Bound::Unbounded => Bound::Unbounded,
-    };
-    // One bound at least must name the field.
-    let (lo, hi) = match (lo, hi) {
-        (Bound::Unbounded, Bound::Unbounded) => (Bound::Included(i64::MIN), Bound::Unbounded),
-        other => other,
-    };
-    Box::new(RangeQuery::new(map(lo), map(hi)))
-}
-
 pub(super) fn cells(field: Field, ranges: &[(i64, i64)]) -> Box<dyn Query> {
-    any_of(
-        ranges
-            .iter()
-            .map(|(lo, hi)| range_i64(field, Bound::Included(*lo), Bound::Included(*hi)))
-            .collect(),
-    )
+    Box::new(CellsQuery {
+        field,
+        ranges: ranges.to_vec(),
+    })
 }
 
 /// Where words are looked for, and how much a word found there counts: the name three times,
@@ -216,16 +199,16 @@ pub(super) fn plan(f: &Fields, filter: &ServiceFilter, resolved: &Resolved) -> O
         if !km.is_finite() || km < 0.0 {
             return None;
         }
-        let ranges: Vec<(i64, i64)> = match circle_rows(centre, km) {
+        let ranges: Vec<(i64, i64)> = match Grid::FINE.circle_rows(centre, km) {
             Some(rows) => rows.iter().map(|r| r.cells).collect(),
-            None => BoundingBox::around(centre, km).cell_ranges(),
+            None => Grid::FINE.box_ranges(&BoundingBox::around(centre, km)),
         };
         circle = Some(ranges);
         exact.centre = Some(centre);
         exact.within_km = Some(km);
     }
     if let Some(b) = &filter.within_box {
-        must(&mut clauses, cells(f.cell, &b.cell_ranges()));
+        must(&mut clauses, cells(f.cell, &Grid::FINE.box_ranges(b)));
         exact.inside = Some(*b);
     }
     if let Some(from) = filter.sort_from {

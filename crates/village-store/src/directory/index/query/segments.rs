@@ -43,6 +43,16 @@ impl Best {
         }
     }
 
+    /// Whether an offer fitting this well, later in the segment than those kept, would be
+    /// kept (so it is worth checking further).
+    pub(super) fn could_take(&self, score: Score) -> bool {
+        self.heap.len() < self.n
+            || self
+                .heap
+                .peek()
+                .is_some_and(|least| fit_bits(score) > least.0 .0)
+    }
+
     /// Only an offer that fits better than this can still be kept.
     pub(super) fn threshold(&self) -> Score {
         if self.heap.len() < self.n {
@@ -62,17 +72,13 @@ pub(super) fn from_fit_bits(bits: u32) -> Score {
     }
 }
 
-/// The share of offers holding a word (in any field), at most 1.
-pub(super) fn word_share(searcher: &tantivy::Searcher, word: &dyn Query) -> f64 {
-    let mut terms = Vec::new();
-    word.query_terms(&mut |term, _| terms.push(term.clone()));
-    let holding: u64 = terms
-        .iter()
-        .map(|t| searcher.doc_freq(t).unwrap_or(0))
-        .sum();
-    #[allow(clippy::cast_precision_loss)]
-    let share = holding as f64 / searcher.num_docs().max(1) as f64;
-    share.min(1.0)
+/// Which lists lead a search by fit with filters: one word's (by block-max WAND, the
+/// filters' looked up), the filters' (the words' looked up), or all together (tantivy's
+/// own walk).
+enum Lead<'w> {
+    Word(&'w dyn Weight, Box<dyn Scorer>),
+    Filters(Box<dyn Scorer>, WordScorers),
+    All,
 }
 
 /// One offer kept from a segment: (worse fit is greater, the name's first sixteen bytes,
@@ -86,6 +92,8 @@ pub(super) type Kept = (u32, u64, u64, SegmentOrdinal, DocId);
 /// The page is then among the segments' firsts, put in order by fit, name and id.
 pub(super) fn ordered_by_segments(
     searcher: &tantivy::Searcher,
+    columns: &[Arc<Columns>],
+    fields: &Fields,
     planned: &Planned,
     filter: &ServiceFilter,
     words: bool,
@@ -112,7 +120,7 @@ pub(super) fn ordered_by_segments(
             } else {
                 query.weight(scoring).map_err(index_error)?
             };
-            count(searcher, &*plain, exact, filter.per_location)?
+            count(searcher, columns, &*plain, exact, filter.per_location)?
         }
     };
     if limit == 0 {
@@ -124,64 +132,84 @@ pub(super) fn ordered_by_segments(
     // Every offer in a list of places has one place at least, so this many offers hold the
     // page's rows.
     let needed = offset.saturating_add(limit);
-    // One word with other filters: the word alone can be skipped through by block-max WAND,
-    // each offer it gives then looked up in the filters' lists, unless the filters are so
-    // much rarer than the word that walking both together reads less.
-    let split = match (
-        by_fit.then(|| planned.word_alone()).flatten(),
-        planned.filters(),
-    ) {
-        (Some(word), Some(filters)) => Some((
-            word.weight(scoring).map_err(index_error)?,
+    // Words with other filters: one word alone can be skipped through by block-max WAND,
+    // each offer it gives then looked up in the filters' lists; when the filters are much
+    // rarer than every word, each offer they give is looked up in the words' lists instead.
+    // Otherwise tantivy walks the words' and filters' lists together.
+    let split = match (by_fit, planned.filters()) {
+        (true, Some(filters)) => Some((
+            planned
+                .word_alone()
+                .map(|word| word.weight(scoring))
+                .transpose()
+                .map_err(index_error)?,
             filters
                 .weight(EnableScoring::disabled_from_searcher(searcher))
                 .map_err(index_error)?,
-            word_share(searcher, &*word),
+            WordLists::of(searcher, fields, filter)?,
         )),
         _ => None,
     };
     let mut kept: Vec<Kept> = Vec::new();
-    for (at, reader) in searcher.segment_readers().iter().enumerate() {
+    let segments = searcher.segment_readers().iter().zip(columns);
+    for (at, (reader, columns)) in segments.enumerate() {
         let segment = SegmentOrdinal::try_from(at).unwrap_or(SegmentOrdinal::MAX);
-        let columns = Columns::of(reader)?;
         let alive = reader.alive_bitset();
         let passes = |doc: DocId| {
-            alive.is_none_or(|a| a.is_alive(doc)) && examine(exact, &columns, doc).is_some()
+            alive.is_none_or(|a| a.is_alive(doc)) && examine(exact, columns, doc).is_some()
         };
         let mut found: Vec<(u32, DocId)> = Vec::new();
         if by_fit {
             let mut best = Best::new(needed);
-            let mut filtered = None;
-            if let Some((word, filters, share)) = &split {
+            let mut lead = Lead::All;
+            if let Some((word, filters, words)) = &split {
                 let scorer = filters.scorer(reader, 1.0).map_err(index_error)?;
                 #[allow(clippy::cast_precision_loss)]
                 let filter_share =
                     f64::from(scorer.size_hint()) / f64::from(reader.max_doc().max(1));
-                if filter_share * 8.0 >= *share {
-                    filtered = Some((word, scorer));
+                if filter_share * 8.0 < words.rarest_share {
+                    lead = Lead::Filters(scorer, words.scorers(reader)?);
+                } else if let Some(word) = word {
+                    lead = Lead::Word(&**word, scorer);
                 }
             }
-            if let Some((word, mut filters)) = filtered {
-                word.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
-                    // Offers come in the segment's order, so the filters' lists only move on.
-                    if filters.doc() < doc {
-                        filters.seek(doc);
-                    }
-                    if filters.doc() == doc && passes(doc) {
-                        best.push(score, doc);
-                    }
-                    best.threshold()
-                })
-                .map_err(index_error)?;
-            } else {
-                weight
-                    .for_each_pruning(Score::MIN, reader, &mut |doc, score| {
-                        if passes(doc) {
+            match lead {
+                Lead::Word(word, mut filters) => {
+                    word.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
+                        // Offers come in the segment's order, so the filters' lists only
+                        // move on.
+                        if filters.doc() < doc {
+                            filters.seek(doc);
+                        }
+                        if filters.doc() == doc && passes(doc) {
                             best.push(score, doc);
                         }
                         best.threshold()
                     })
                     .map_err(index_error)?;
+                }
+                Lead::Filters(mut filters, mut words) => {
+                    let mut doc = filters.doc();
+                    while doc != TERMINATED {
+                        // Checked exactly only if it would be kept.
+                        if let Some(score) = fit_at(&mut words, doc) {
+                            if best.could_take(score) && passes(doc) {
+                                best.push(score, doc);
+                            }
+                        }
+                        doc = filters.advance();
+                    }
+                }
+                Lead::All => {
+                    weight
+                        .for_each_pruning(Score::MIN, reader, &mut |doc, score| {
+                            if passes(doc) {
+                                best.push(score, doc);
+                            }
+                            best.threshold()
+                        })
+                        .map_err(index_error)?;
+                }
             }
             found.extend(
                 best.heap
@@ -209,7 +237,7 @@ pub(super) fn ordered_by_segments(
         }));
     }
     kept.sort_unstable();
-    let names = Names::new(searcher);
+    let names = Names::new(columns);
     // Offers equal in fit and the first sixteen bytes of their names, by whole name and id
     // (read only for the runs up to the end of the page).
     let same = |a: &Kept, b: &Kept| a.0 == b.0 && a.1 == b.1 && a.2 == b.2;
@@ -220,17 +248,11 @@ pub(super) fn ordered_by_segments(
     kept.truncate(end);
     let ordered = by_whole_name_within_runs(&kept, same, |k| (k.3, k.4), &names);
     if filter.per_location {
-        let sal_counts: Vec<Option<Column<u64>>> = searcher
-            .segment_readers()
-            .iter()
-            .map(|r| r.fast_fields().u64("sal_count").ok())
-            .collect();
         let rows = |k: &Kept| {
             usize::try_from(k.3)
                 .ok()
-                .and_then(|at| sal_counts.get(at))
-                .and_then(Option::as_ref)
-                .and_then(|c| c.first(k.4))
+                .and_then(|at| columns.get(at))
+                .and_then(|c| c.sal_count.first(k.4))
                 .and_then(|n| usize::try_from(n).ok())
                 .unwrap_or(0)
         };

@@ -1,0 +1,79 @@
+//! The offers with a place in some cells of the grid ([`Grid::FINE`]), read from the cells'
+//! lists into a set: tantivy's own union of the cells' lists is slow to skip through when
+//! other filters or words lead, and a box or circle holds thousands of cells.
+
+use super::*;
+use tantivy::query::{BitSetDocSet, ConstScorer, Explanation, Scorer};
+use tantivy::BitSet;
+
+/// Call `each` with every offer listed under a cell in these ranges (an offer with places in
+/// two cells is given twice), in no particular order.
+pub(super) fn each_in_cells(
+    reader: &SegmentReader,
+    field: Field,
+    ranges: &[(i64, i64)],
+    mut each: impl FnMut(DocId),
+) -> Result<()> {
+    let cells = reader.inverted_index(field).map_err(index_error)?;
+    let io = |e: std::io::Error| index_error(e.into());
+    for (lo, hi) in ranges {
+        let (lo, hi) = (
+            Term::from_field_i64(field, *lo),
+            Term::from_field_i64(field, *hi),
+        );
+        // The cells of a range that hold offers, read one after the other.
+        let mut stream = cells
+            .terms()
+            .range()
+            .ge(lo.serialized_value_bytes())
+            .le(hi.serialized_value_bytes())
+            .into_stream()
+            .map_err(io)?;
+        while stream.advance() {
+            let mut block = cells
+                .read_block_postings_from_terminfo(stream.value(), IndexRecordOption::Basic)
+                .map_err(io)?;
+            while !block.docs().is_empty() {
+                for doc in block.docs() {
+                    each(*doc);
+                }
+                block.advance();
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The offers with a place in these cells, as a query.
+#[derive(Clone, Debug)]
+pub(super) struct CellsQuery {
+    pub(super) field: Field,
+    pub(super) ranges: Vec<(i64, i64)>,
+}
+
+impl Query for CellsQuery {
+    fn weight(&self, _: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.clone()))
+    }
+}
+
+impl Weight for CellsQuery {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let mut docs = BitSet::with_max_value(reader.max_doc());
+        each_in_cells(reader, self.field, &self.ranges, |doc| {
+            docs.insert(doc);
+        })
+        .map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?;
+        Ok(Box::new(ConstScorer::new(BitSetDocSet::from(docs), boost)))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.seek(doc) != doc {
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "offer {doc} has no place in these cells"
+            )));
+        }
+        Ok(Explanation::new("in the cells", scorer.score()))
+    }
+}

@@ -222,22 +222,27 @@ pub fn circle_rows(centre: LatLon, km: f64) -> Option<Vec<CircleRow>> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Grid {
     per_degree: i64,
+    /// Rows from which a box or circle is too tall to take row by row.
+    tall_rows: i64,
 }
 
 impl Grid {
     /// 0.01° by 0.01° (about 1.1 km by 0.7 km in Britain).
-    pub const COARSE: Grid = Grid { per_degree: 100 };
+    pub const COARSE: Grid = Grid {
+        per_degree: 100,
+        tall_rows: 64,
+    };
     /// 0.0025° by 0.0025° (about 280 m by 170 m in Britain).
-    pub const FINE: Grid = Grid { per_degree: 400 };
+    /// A circle or box up to 5° tall (about 550 km) is taken row by row: each row is one
+    /// range of the index's dictionary of cells.
+    pub const FINE: Grid = Grid {
+        per_degree: 400,
+        tall_rows: 2_000,
+    };
 
     /// Cell numbers per row (more than a row has cells).
     fn row_len(self) -> i64 {
         self.per_degree * 1_000
-    }
-
-    /// Rows from which a box or circle is too tall to take row by row.
-    fn tall(self) -> i64 {
-        self.per_degree * 64 / 100
     }
 
     #[allow(clippy::cast_precision_loss)]
@@ -304,7 +309,7 @@ impl Grid {
         let (lat0, lon0) = self.index(b.min_lat, b.min_lon);
         let (lat1, lon1) = self.index(b.max_lat, b.max_lon);
         let len = self.row_len();
-        if lat1 - lat0 >= self.tall() {
+        if lat1 - lat0 >= self.tall_rows {
             return vec![(lat0 * len, lat1 * len + len - 1)];
         }
         (lat0..=lat1)
@@ -319,7 +324,7 @@ impl Grid {
         let b = BoundingBox::around(centre, km);
         let (row0, _) = self.index(b.min_lat, b.min_lon);
         let (row1, _) = self.index(b.max_lat, b.max_lon);
-        if row1 - row0 >= self.tall() || b.min_lat.abs().max(b.max_lat.abs()) >= 89.0 {
+        if row1 - row0 >= self.tall_rows || b.min_lat.abs().max(b.max_lat.abs()) >= 89.0 {
             return None;
         }
         // Haversine: a point is in reach when sin²(Δφ/2) + cos φ₀ cos φ sin²(Δλ/2) ≤

@@ -120,16 +120,11 @@ impl ServiceFilter {
 
     /// Whether the database answers this at least as quickly as the search index, with the
     /// same matches, count and order: a day or time alone (it walks offers by name, passing
-    /// over those whose hours cannot meet it, and counts from the times), or offers near a
-    /// place without words, nearest first (it reads places outwards from the centre, kept in
-    /// memory, until the page is full).
+    /// over those whose hours cannot meet it, and counts from the times). Offers near a place
+    /// without words, which it reads outwards from the centre from places kept in memory,
+    /// the index now reads ring by ring at two to three times the rate, without that memory.
     pub fn database_is_quicker(&self) -> bool {
         self.only_times()
-            || (self.near.is_some()
-                && self.words().is_none()
-                && !self.per_location
-                && self.sort != SortOrder::Name
-                && self.within_box.is_none())
     }
 
     /// Whether this lists every public offer by name, with nothing left out.

@@ -227,15 +227,26 @@ impl SearchIndex {
         // further out could reach the page: one further than any offer on it, or (with words)
         // one fitting the words as well as any offer could, at the distance of the next ring,
         // ranking below the page's last.
-        // A search not yet counted reads the whole circle: in one go.
-        let rings = match (&planned.circle, filter.near) {
-            (Some(ranges), Some(_)) if needed > 0 && filter.total_known.is_none() => {
-                Some(vec![(ranges.clone(), f64::INFINITY)])
+        // A search not yet counted reads the whole circle: in one go. One in order of
+        // distance from a point with no circle reads rings around it while it is counted,
+        // and everything at once when the rings do not fill the page.
+        let known = filter.total_known.is_some() && needed > 0;
+        let rings: Option<Box<dyn Iterator<Item = Ring>>> = match (&planned.circle, filter.near) {
+            (Some(ranges), Some(_)) if needed > 0 && !known => {
+                Some(Box::new(std::iter::once((ranges.clone(), f64::INFINITY))))
             }
-            (Some(_), Some((centre, km))) if needed > 0 => rings(centre, km),
+            (Some(_), Some((centre, km))) if known => {
+                rings(centre, km).map(|r| Box::new(r) as Box<dyn Iterator<Item = Ring>>)
+            }
+            (None, None) if known => exact
+                .centre
+                .and_then(rings_from)
+                .map(|r| Box::new(r) as Box<dyn Iterator<Item = Ring>>),
             _ => None,
         };
         let mut hits: Vec<Hit> = Vec::new();
+        // Whether every match that could be on the page has been read.
+        let mut done = false;
         if let Some(rings) = rings {
             let best_fit = if nearest_first {
                 0.0
@@ -244,24 +255,33 @@ impl SearchIndex {
             };
             let near = NearWeights::of(&searcher, &self.fields, filter, &planned)?;
             let mut keys: Vec<f64> = Vec::new();
-            for (i, (ring, beyond)) in rings.iter().enumerate() {
-                let found = near.hits(&searcher, &columns, self.fields.cell, ring, &exact)?;
+            // An offer met in places in two rings is found in both (at its nearest each time).
+            let mut seen: std::collections::HashSet<(SegmentOrdinal, DocId)> = Default::default();
+            for (ring, beyond) in rings {
+                let mut found = near.hits(&searcher, &columns, self.fields.cell, &ring, &exact)?;
+                found.retain(|h| seen.insert((h.segment, h.doc)));
                 keys.extend(found.iter().map(&primary));
                 hits.extend(found);
+                if beyond.is_infinite() {
+                    done = true;
+                    break;
+                }
                 // Stopping early is for a search already counted.
-                if filter.total_known.is_some() && keys.len() >= needed && i + 1 < rings.len() {
+                if known && keys.len() >= needed {
                     let (_, page_last, _) = keys.select_nth_unstable_by(needed - 1, f64::total_cmp);
                     let could_reach = if nearest_first {
-                        *beyond
+                        beyond
                     } else {
                         -best_fit / (1.0 + 3.0 * beyond / reach)
                     };
                     if *page_last < could_reach {
+                        done = true;
                         break;
                     }
                 }
             }
-        } else {
+        }
+        if !done {
             let query = planned.query(None);
             hits = searcher.search(&query, &finder).map_err(index_error)?;
         }

@@ -113,24 +113,66 @@ pub(super) const RINGS: [f64; 14] = [
 /// it can be (km).
 pub(super) type Ring = (Vec<(i64, i64)>, f64);
 
-/// The cells ([`Grid::FINE`]) of a circle in rings, nearest first: each ring's cells (as
-/// ranges) and how near any place beyond it can be (km). A ring is the cells reaching within
-/// its distance but not within the ring before's. `None` for a circle too large to split.
-pub(super) fn rings(centre: LatLon, km: f64) -> Option<Vec<Ring>> {
-    let mut out = Vec::new();
-    // Each row's cells reached so far.
-    let mut reached: std::collections::HashMap<i64, (i64, i64)> = Default::default();
-    let ends = RINGS
-        .iter()
-        .map(|share| share * km)
-        .chain([km])
-        .zip(RINGS.iter().map(|share| share * km).chain([f64::INFINITY]));
-    for (end, beyond) in ends {
+/// The cells ([`Grid::FINE`]) of a circle in rings, nearest first, each worked out when it
+/// is read: its cells (as ranges) and how near any place beyond it can be (km). A ring is the
+/// cells reaching within its distance but not within the ring before's.
+pub(super) struct Rings {
+    centre: LatLon,
+    /// Where each ring ends and how near any place beyond it can be (km), in order.
+    ends: Vec<(f64, f64)>,
+    /// The next ring.
+    at: usize,
+    /// Each row's cells in the rings so far.
+    reached: std::collections::HashMap<i64, (i64, i64)>,
+}
+
+/// The rings of a circle, the last beyond nothing; `None` for a circle too large to split
+/// (then read whole).
+pub(super) fn rings(centre: LatLon, km: f64) -> Option<Rings> {
+    Grid::FINE.circle_rows(centre, km)?;
+    let mut ends: Vec<(f64, f64)> = RINGS.iter().map(|s| (s * km, s * km)).collect();
+    ends.push((km, f64::INFINITY));
+    Some(Rings {
+        centre,
+        ends,
+        at: 0,
+        reached: std::collections::HashMap::new(),
+    })
+}
+
+/// How far the rings around a point reach when a search is in order of distance from it
+/// with no distance given (km): beyond, the rest of the index is read at once.
+pub(super) const FROM_REACH_KM: f64 = 250.0;
+
+/// Rings around a point, doubling from 250 m to [`FROM_REACH_KM`]: for a search in order of
+/// distance from a point without a circle. The last is not beyond everything.
+pub(super) fn rings_from(centre: LatLon) -> Option<Rings> {
+    Grid::FINE.circle_rows(centre, FROM_REACH_KM)?;
+    let ends = std::iter::successors(Some(0.25), |km| Some(km * 2.0))
+        .take_while(|km| *km < FROM_REACH_KM)
+        .chain([FROM_REACH_KM])
+        .map(|km| (km, km))
+        .collect();
+    Some(Rings {
+        centre,
+        ends,
+        at: 0,
+        reached: std::collections::HashMap::new(),
+    })
+}
+
+impl Iterator for Rings {
+    type Item = Ring;
+
+    fn next(&mut self) -> Option<Ring> {
+        let (end, beyond) = *self.ends.get(self.at)?;
+        self.at += 1;
         let mut cells = Vec::new();
-        for row in Grid::FINE.circle_rows(centre, end)? {
+        // A circle within one that could be split can be too.
+        for row in Grid::FINE.circle_rows(self.centre, end)? {
             let (lo, hi) = row.cells;
             let r = Grid::FINE.row(lo);
-            match reached.get(&r) {
+            let grown = match self.reached.get(&r) {
                 // Only the new cells at either end of the row.
                 Some(&(was_lo, was_hi)) => {
                     if lo < was_lo {
@@ -139,17 +181,17 @@ pub(super) fn rings(centre: LatLon, km: f64) -> Option<Vec<Ring>> {
                     if hi > was_hi {
                         cells.push((was_hi + 1, hi));
                     }
+                    (lo.min(was_lo), hi.max(was_hi))
                 }
-                None => cells.push((lo, hi)),
-            }
-            let grown = reached
-                .get(&r)
-                .map_or((lo, hi), |&(a, b)| (a.min(lo), b.max(hi)));
-            reached.insert(r, grown);
+                None => {
+                    cells.push((lo, hi));
+                    (lo, hi)
+                }
+            };
+            self.reached.insert(r, grown);
         }
-        out.push((cells, beyond));
+        Some((cells, beyond))
     }
-    Some(out)
 }
 
 /// The most words whose best fit is kept (beyond it the kept ones are forgotten).
@@ -297,12 +339,54 @@ mod tests {
         }
     }
 
+    /// An offer met in two places, in different rings (or one inside the rings and one beyond
+    /// them), is found once, at its nearer place.
+    #[test]
+    fn an_offer_with_places_in_two_rings_is_found_once() {
+        let centre = LatLon::new(53.4794, -2.2453).unwrap();
+        let mut rows = Vec::new();
+        for i in 0..30u32 {
+            let mut row = offer(i as usize, &format!("Chess {i:02}"), "Chess.", "");
+            // Each 110 m further north, and every third also 3 km or 390 km north.
+            row.places = vec![(53.4794 + 0.001 * f64::from(i), -2.2453)];
+            if i % 3 == 0 {
+                row.places.push((53.4794 + 0.027, -2.2453));
+            }
+            if i % 3 == 1 {
+                row.places.push((57.0, -2.2453));
+            }
+            row.sal_count = row.places.len() as u64;
+            rows.push(row);
+        }
+        let index = index_of(&rows);
+        let want: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+        for words in [None, Some("chess".to_string())] {
+            for near in [Some((centre, 5.0)), None] {
+                for total_known in [None, Some(30)] {
+                    let filter = ServiceFilter {
+                        words: words.clone(),
+                        near,
+                        sort_from: near.is_none().then_some(centre),
+                        sort: SortOrder::Nearest,
+                        limit: 30,
+                        total_known,
+                        ..ServiceFilter::default()
+                    };
+                    let found = index.search(&filter, &Resolved::default()).unwrap();
+                    let asked = format!("{words:?} near {near:?}, count {total_known:?}");
+                    assert_eq!(found.total, 30, "{asked}");
+                    assert_eq!(found.services, want, "{asked}");
+                }
+            }
+        }
+    }
+
     /// The rings of a circle hold each of its cells once, nearest first: no place in a ring
     /// is nearer than the end of the ring before it.
     #[test]
     fn the_rings_of_a_circle_hold_its_cells_once_each_nearest_first() {
         let centre = LatLon::new(53.4794, -2.2453).unwrap();
-        for km in [0.3, 2.0, 5.0, 12.0, 30.0] {
+        for km in [0.3, 2.0, 5.0, 12.0, 30.0, 100.0] {
             let ranges: Vec<(i64, i64)> = Grid::FINE
                 .circle_rows(centre, km)
                 .unwrap()
@@ -310,8 +394,9 @@ mod tests {
                 .map(|r| r.cells)
                 .collect();
             let mut all: Vec<i64> = ranges.iter().flat_map(|(lo, hi)| *lo..=*hi).collect();
-            let rings = rings(centre, km).unwrap();
+            let rings: Vec<Ring> = rings(centre, km).unwrap().collect();
             assert_eq!(rings.len(), RINGS.len() + 1);
+            assert_eq!(rings.last().map(|r| r.1), Some(f64::INFINITY));
             let mut held = Vec::new();
             let mut before = 0.0;
             for (cells, beyond) in &rings {
@@ -332,6 +417,23 @@ mod tests {
             held.sort_unstable();
             assert_eq!(held, all, "{km} km");
         }
-        assert!(rings(centre, 60.0).is_none(), "too tall to split");
+        assert!(rings(centre, 400.0).is_none(), "too tall to split");
+        // Around a point without a circle: the same, out to the reach, none beyond everything.
+        let from: Vec<Ring> = rings_from(centre).unwrap().collect();
+        let mut before = 0.0;
+        let mut held = 0;
+        for (cells, beyond) in &from {
+            assert!(beyond.is_finite() && *beyond > before);
+            before = *beyond;
+            held += cells.iter().map(|(lo, hi)| hi - lo + 1).sum::<i64>();
+        }
+        let all: i64 = Grid::FINE
+            .circle_rows(centre, FROM_REACH_KM)
+            .unwrap()
+            .iter()
+            .map(|r| r.cells.1 - r.cells.0 + 1)
+            .sum();
+        assert_eq!(held, all);
+        assert_eq!(before, FROM_REACH_KM);
     }
 }

@@ -3800,7 +3800,16 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
         let mut s = service(
             &id,
             &name,
-            &format!("We meet weekly. {}", words[1..].join(" ")),
+            // Every fifth says "everyone" twice more: it fits that word better.
+            &format!(
+                "We meet weekly. {}{}",
+                words[1..].join(" "),
+                if i % 5 == 0 {
+                    " Everyone is welcome, everyone."
+                } else {
+                    ""
+                }
+            ),
             json!({
                 "attributes": attributes,
                 "schedules": [{"id": format!("00000000-0000-4000-8300-{i:012x}"), "freq": "WEEKLY", "byday": day,
@@ -3891,7 +3900,15 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
     }
     let mut non_empty = 0;
     for round in 0..80 {
-        let words = (next(2) == 0).then(|| WORDS[next(6) as usize]);
+        // A word every offer has in its name (so near a place the circle is read a ring at a
+        // time), or a word few have (so the word's offers lead, each checked for distance).
+        let words = (next(2) == 0).then(|| {
+            if next(4) == 0 {
+                "everyone"
+            } else {
+                WORDS[next(6) as usize]
+            }
+        });
         let category = (next(3) == 0).then(|| CATEGORIES[next(5) as usize].id);
         let need = (next(3) == 0).then(|| needs[next(2) as usize]);
         let age = (next(4) == 0).then(|| [10, 18, 20, 25, 30, 70][next(6) as usize]);
@@ -3914,7 +3931,7 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
         });
         let matching: Vec<&Offer> = offers
             .iter()
-            .filter(|o| words.is_none_or(|w| o.words.contains(&w)))
+            .filter(|o| words.is_none_or(|w| w == "everyone" || o.words.contains(&w)))
             .filter(|o| category.is_none_or(|c| o.category == Some(c)))
             .filter(|o| need.is_none_or(|n| o.needs.contains(&n)))
             .filter(|o| {
@@ -4088,6 +4105,45 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
         non_empty >= 20,
         "most combinations find something: {non_empty} of 80"
     );
+    // Words alone near a place, best first a page at a time: a word every offer has (the
+    // circle read a ring at a time, stopping once no offer further out could fit well enough
+    // to be on the page) and a word few have (its offers lead).
+    for words in ["everyone", "chess", "everyone zumba"] {
+        for km in [2.0, 4.0, 8.0] {
+            let ranked = ServiceFilter {
+                words: Some(words.to_string()),
+                near: Some((centre, km)),
+                rank_within: Some(2_000),
+                limit: 1000,
+                ..Default::default()
+            };
+            let expected: BTreeSet<String> = offers
+                .iter()
+                .filter(|o| {
+                    words
+                        .split(' ')
+                        .all(|w| w == "everyone" || o.words.contains(&w))
+                })
+                .filter(|o| o.place.is_some_and(|p| distance_km(centre, p) <= km))
+                .map(|o| o.id.clone())
+                .collect();
+            let [_, (all, total)] = both(&mut c, &index, generation, &ranked).await;
+            assert_eq!(total, expected.len() as i64, "{words} within {km} km");
+            assert_eq!(all.iter().cloned().collect::<BTreeSet<_>>(), expected);
+            let mut paged = Vec::new();
+            for page in 0..=(all.len() / 7) {
+                let one = ServiceFilter {
+                    limit: 7,
+                    offset: (page * 7) as i64,
+                    total_known: (page > 0).then_some(all.len() as i64),
+                    ..ranked.clone()
+                };
+                let [_, (rows, _)] = both(&mut c, &index, generation, &one).await;
+                paged.extend(rows);
+            }
+            assert_eq!(paged, all, "{words} within {km} km, 7 to a page");
+        }
+    }
 }
 
 /// Ranking people recognise: an offer whose name is the words comes before one that mentions

@@ -44,6 +44,37 @@ pub(super) fn each_in_cells(
     Ok(())
 }
 
+/// How many offers the cells in these ranges list, read from the index's dictionary of cells
+/// alone (an offer in two of them counted twice).
+pub(super) fn listed_in_cells(
+    searcher: &tantivy::Searcher,
+    field: Field,
+    ranges: &[(i64, i64)],
+) -> Result<u64> {
+    let io = |e: std::io::Error| index_error(e.into());
+    let mut listed = 0u64;
+    for reader in searcher.segment_readers() {
+        let cells = reader.inverted_index(field).map_err(index_error)?;
+        for (lo, hi) in ranges {
+            let (lo, hi) = (
+                Term::from_field_i64(field, *lo),
+                Term::from_field_i64(field, *hi),
+            );
+            let mut stream = cells
+                .terms()
+                .range()
+                .ge(lo.serialized_value_bytes())
+                .le(hi.serialized_value_bytes())
+                .into_stream()
+                .map_err(io)?;
+            while stream.advance() {
+                listed += u64::from(stream.value().doc_freq);
+            }
+        }
+    }
+    Ok(listed)
+}
+
 /// The offers with a place in these cells, as a query.
 #[derive(Clone, Debug)]
 pub(super) struct CellsQuery {

@@ -231,7 +231,19 @@ impl SearchIndex {
         // distance from a point with no circle reads rings around it while it is counted,
         // and everything at once when the rings do not fill the page.
         let known = filter.total_known.is_some() && needed > 0;
+        // Words rarer in the whole index than places in the circle lead instead: each offer
+        // holding them is checked for its distance, and the circle's cells are not read.
+        let word_led = match (
+            &planned.circle,
+            rarest_word_offers(&searcher, &self.fields, filter),
+        ) {
+            (Some(ranges), Some(offers)) => {
+                offers < listed_in_cells(&searcher, self.fields.cell, ranges)?
+            }
+            _ => false,
+        };
         let rings: Option<Box<dyn Iterator<Item = Ring>>> = match (&planned.circle, filter.near) {
+            _ if word_led => None,
             (Some(ranges), Some(_)) if needed > 0 && !known => {
                 Some(Box::new(std::iter::once((ranges.clone(), f64::INFINITY))))
             }
@@ -282,7 +294,7 @@ impl SearchIndex {
             }
         }
         if !done {
-            let query = planned.query(None);
+            let query = planned.query(!word_led);
             hits = searcher.search(&query, &finder).map_err(index_error)?;
         }
         let total: u64 = match filter.total_known {

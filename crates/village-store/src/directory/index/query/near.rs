@@ -326,7 +326,7 @@ mod tests {
                 scoring: true,
                 columns: Vec::new(),
             };
-            let hits = searcher.search(&planned.query(None), &finder).unwrap();
+            let hits = searcher.search(&planned.query(true), &finder).unwrap();
             assert!(!hits.is_empty(), "{words}");
             let most = hits.iter().map(|h| f64::from(h.score)).fold(0.0, f64::max);
             assert!(most <= best, "{words}: {most} > {best}");
@@ -336,6 +336,41 @@ mod tests {
             } else {
                 assert!(best < most * 2.0, "{words}: {best} against {most}");
             }
+        }
+    }
+
+    /// Near a place with words, reading stops only once no offer further out could fit well
+    /// enough: an offer 3 km away whose name is the word comes before forty nearer ones that
+    /// mention it once in a long description, whether or not the count is known.
+    #[test]
+    fn a_far_offer_that_fits_far_better_is_not_cut_off_by_the_rings() {
+        let centre = LatLon::new(53.4794, -2.2453).unwrap();
+        let long = "We walk together every week along the canal and through the park, then \
+            have tea and talk about the week, and sometimes there is knitting after.";
+        let mut rows = Vec::new();
+        for i in 0..40u32 {
+            let mut row = offer(i as usize, &format!("Walk {i:02}"), long, "");
+            row.places = vec![(53.4794 + 0.001 * f64::from(i), -2.2453)];
+            rows.push(row);
+        }
+        let mut far = offer(40, "Knitting", "Knitting.", "");
+        far.places = vec![(53.4794 + 0.027, -2.2453)];
+        rows.push(far);
+        let index = index_of(&rows);
+        for total_known in [None, Some(41)] {
+            let filter = ServiceFilter {
+                words: Some("knitting".to_string()),
+                near: Some((centre, 5.0)),
+                limit: 5,
+                total_known,
+                ..ServiceFilter::default()
+            };
+            let found = index.search(&filter, &Resolved::default()).unwrap();
+            assert_eq!(found.total, 41);
+            assert_eq!(
+                found.services[0], rows[40].id,
+                "count known: {total_known:?}"
+            );
         }
     }
 

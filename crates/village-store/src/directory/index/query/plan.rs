@@ -272,9 +272,11 @@ impl Planned {
         (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
     }
 
-    /// The query over these cells of the circle (all of it if `None`).
-    pub(super) fn query(&self, ring: Option<&[(i64, i64)]>) -> Box<dyn Query> {
-        if ring.is_none() && self.circle.is_none() && self.clauses.len() == 1 {
+    /// The query: the clauses, and the circle's cells unless `circle` is false (then only
+    /// the exact check keeps offers to the circle).
+    pub(super) fn query(&self, circle: bool) -> Box<dyn Query> {
+        let circle = self.circle.as_deref().filter(|_| circle);
+        if circle.is_none() && self.clauses.len() == 1 {
             if let Some(word) = self.word_alone() {
                 return word;
             }
@@ -284,7 +286,7 @@ impl Planned {
             .iter()
             .map(|(o, q)| (*o, q.box_clone()))
             .collect();
-        if let Some(ranges) = ring.or(self.circle.as_deref()) {
+        if let Some(ranges) = circle {
             must(&mut clauses, cells(self.cell, ranges));
         }
         if clauses.is_empty() {

@@ -98,7 +98,7 @@ pub(super) fn ordered_by_segments(
     filter: &ServiceFilter,
     words: bool,
 ) -> Result<IndexFound> {
-    let query = planned.query(None);
+    let query = planned.query(true);
     let exact = &planned.exact;
     let offset = usize::try_from(filter.offset).unwrap_or(usize::MAX);
     let limit = usize::try_from(filter.limit).unwrap_or(0);

@@ -68,6 +68,30 @@ impl WordLists {
     }
 }
 
+/// How many offers hold the rarest of the words (in any field), or `None` without words.
+pub(super) fn rarest_word_offers(
+    searcher: &tantivy::Searcher,
+    f: &Fields,
+    filter: &ServiceFilter,
+) -> Option<u64> {
+    filter
+        .words()
+        .map(tokens)
+        .unwrap_or_default()
+        .iter()
+        .map(|w| {
+            word_fields(f)
+                .iter()
+                .map(|(field, _)| {
+                    searcher
+                        .doc_freq(&Term::from_field_text(*field, w))
+                        .unwrap_or(0)
+                })
+                .sum::<u64>()
+        })
+        .min()
+}
+
 /// How well an offer fits the words (the sum of each word's fit in each field it is in), or
 /// `None` if a word is in none of its fields. Offers must be asked about in the segment's
 /// order: each list only moves on.

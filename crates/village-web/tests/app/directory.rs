@@ -3898,6 +3898,33 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
             (rows.into_iter().map(|(id, _)| id).collect(), total),
         ]
     }
+    /// The index's pages of seven, joined: each after the first knowing the count, as the
+    /// app's do (then a search near a place may stop reading before the last ring); each
+    /// page's count checked.
+    async fn pages_of_seven(
+        c: &mut village_store::Conn,
+        index: &village_store::directory::SearchIndex,
+        generation: i64,
+        filter: &ServiceFilter,
+        total: usize,
+    ) -> Vec<String> {
+        let mut paged = Vec::new();
+        for page in 0..=(total / 7) {
+            let one = ServiceFilter {
+                limit: 7,
+                offset: (page * 7) as i64,
+                total_known: (page > 0).then_some(total as i64),
+                ..filter.clone()
+            };
+            let [_, (rows, counted)] = both(&mut *c, index, generation, &one).await;
+            assert_eq!(
+                counted, total as i64,
+                "the count of page {page} of {filter:?}"
+            );
+            paged.extend(rows);
+        }
+        paged
+    }
     let mut non_empty = 0;
     for round in 0..80 {
         // A word every offer has in its name (so near a place the circle is read a ring at a
@@ -4000,20 +4027,7 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
         // (offers that fit equally well go by name, however the pages fall).
         if words.is_some() {
             let [_, (all, _)] = both(&mut c, &index, generation, &ranked).await;
-            let mut paged = Vec::new();
-            for page in 0..=(all.len() / 7) {
-                // Counted on the first page; later pages know the count, as the app's do
-                // (then a search near a place may stop reading before the last ring).
-                let one = ServiceFilter {
-                    limit: 7,
-                    offset: (page * 7) as i64,
-                    total_known: (page > 0).then_some(all.len() as i64),
-                    ..ranked.clone()
-                };
-                let [_, (rows, total)] = both(&mut c, &index, generation, &one).await;
-                assert_eq!(total, all.len() as i64, "round {round}, best first, count");
-                paged.extend(rows);
-            }
+            let paged = pages_of_seven(&mut c, &index, generation, &ranked, all.len()).await;
             assert_eq!(paged, all, "round {round}, best first, 7 to a page");
         }
         // One row per place (the ORUK service_at_locations list): each offer with a place
@@ -4130,17 +4144,7 @@ async fn any_combination_of_filters_finds_exactly_what_checking_every_offer_find
             let [_, (all, total)] = both(&mut c, &index, generation, &ranked).await;
             assert_eq!(total, expected.len() as i64, "{words} within {km} km");
             assert_eq!(all.iter().cloned().collect::<BTreeSet<_>>(), expected);
-            let mut paged = Vec::new();
-            for page in 0..=(all.len() / 7) {
-                let one = ServiceFilter {
-                    limit: 7,
-                    offset: (page * 7) as i64,
-                    total_known: (page > 0).then_some(all.len() as i64),
-                    ..ranked.clone()
-                };
-                let [_, (rows, _)] = both(&mut c, &index, generation, &one).await;
-                paged.extend(rows);
-            }
+            let paged = pages_of_seven(&mut c, &index, generation, &ranked, all.len()).await;
             assert_eq!(paged, all, "{words} within {km} km, 7 to a page");
         }
     }

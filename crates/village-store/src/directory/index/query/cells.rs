@@ -6,6 +6,34 @@ use super::*;
 use tantivy::query::{BitSetDocSet, ConstScorer, Explanation, Scorer};
 use tantivy::BitSet;
 
+/// Call `each` with the dictionary's entry (how many offers it lists, where its list is) of
+/// every cell in these ranges that lists offers, one range read after the other.
+fn each_cell(
+    cells: &tantivy::InvertedIndexReader,
+    field: Field,
+    ranges: &[(i64, i64)],
+    mut each: impl FnMut(&tantivy::postings::TermInfo) -> Result<()>,
+) -> Result<()> {
+    let io = |e: std::io::Error| index_error(e.into());
+    for (lo, hi) in ranges {
+        let (lo, hi) = (
+            Term::from_field_i64(field, *lo),
+            Term::from_field_i64(field, *hi),
+        );
+        let mut stream = cells
+            .terms()
+            .range()
+            .ge(lo.serialized_value_bytes())
+            .le(hi.serialized_value_bytes())
+            .into_stream()
+            .map_err(io)?;
+        while stream.advance() {
+            each(stream.value())?;
+        }
+    }
+    Ok(())
+}
+
 /// Call `each` with every offer listed under a cell in these ranges (an offer with places in
 /// two cells is given twice), in no particular order.
 pub(super) fn each_in_cells(
@@ -15,33 +43,18 @@ pub(super) fn each_in_cells(
     mut each: impl FnMut(DocId),
 ) -> Result<()> {
     let cells = reader.inverted_index(field).map_err(index_error)?;
-    let io = |e: std::io::Error| index_error(e.into());
-    for (lo, hi) in ranges {
-        let (lo, hi) = (
-            Term::from_field_i64(field, *lo),
-            Term::from_field_i64(field, *hi),
-        );
-        // The cells of a range that hold offers, read one after the other.
-        let mut stream = cells
-            .terms()
-            .range()
-            .ge(lo.serialized_value_bytes())
-            .le(hi.serialized_value_bytes())
-            .into_stream()
-            .map_err(io)?;
-        while stream.advance() {
-            let mut block = cells
-                .read_block_postings_from_terminfo(stream.value(), IndexRecordOption::Basic)
-                .map_err(io)?;
-            while !block.docs().is_empty() {
-                for doc in block.docs() {
-                    each(*doc);
-                }
-                block.advance();
+    each_cell(&cells, field, ranges, |entry| {
+        let mut block = cells
+            .read_block_postings_from_terminfo(entry, IndexRecordOption::Basic)
+            .map_err(|e| index_error(e.into()))?;
+        while !block.docs().is_empty() {
+            for doc in block.docs() {
+                each(*doc);
             }
+            block.advance();
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// How many offers the cells in these ranges list, read from the index's dictionary of cells
@@ -51,26 +64,13 @@ pub(super) fn listed_in_cells(
     field: Field,
     ranges: &[(i64, i64)],
 ) -> Result<u64> {
-    let io = |e: std::io::Error| index_error(e.into());
     let mut listed = 0u64;
     for reader in searcher.segment_readers() {
         let cells = reader.inverted_index(field).map_err(index_error)?;
-        for (lo, hi) in ranges {
-            let (lo, hi) = (
-                Term::from_field_i64(field, *lo),
-                Term::from_field_i64(field, *hi),
-            );
-            let mut stream = cells
-                .terms()
-                .range()
-                .ge(lo.serialized_value_bytes())
-                .le(hi.serialized_value_bytes())
-                .into_stream()
-                .map_err(io)?;
-            while stream.advance() {
-                listed += u64::from(stream.value().doc_freq);
-            }
-        }
+        each_cell(&cells, field, ranges, |entry| {
+            listed += u64::from(entry.doc_freq);
+            Ok(())
+        })?;
     }
     Ok(listed)
 }

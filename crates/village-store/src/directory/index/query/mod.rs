@@ -87,16 +87,16 @@ impl Collector for Finder {
         Ok(SegmentFinder {
             exact: self.exact.clone(),
             segment,
-            columns: match usize::try_from(segment)
+            columns: usize::try_from(segment)
                 .ok()
                 .and_then(|at| self.columns.get(at))
-            {
-                Some(columns) => columns.clone(),
-                None => Arc::new(
-                    Columns::of(reader)
-                        .map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?,
-                ),
-            },
+                .cloned()
+                .ok_or_else(|| {
+                    tantivy::TantivyError::InternalError(format!(
+                        "no columns opened for segment {segment} of {}",
+                        reader.segment_id().short_uuid_string()
+                    ))
+                })?,
             hits: Vec::new(),
         })
     }

@@ -324,7 +324,7 @@ mod tests {
             let finder = Finder {
                 exact: Exact::default(),
                 scoring: true,
-                columns: Vec::new(),
+                columns: index.columns.of(&searcher).unwrap(),
             };
             let hits = searcher.search(&planned.query(true), &finder).unwrap();
             assert!(!hits.is_empty(), "{words}");

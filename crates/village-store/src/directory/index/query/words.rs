@@ -23,17 +23,14 @@ impl WordLists {
         filter: &ServiceFilter,
     ) -> Result<WordLists> {
         let mut words = Vec::new();
-        let mut rarest_share = 1.0f64;
-        #[allow(clippy::cast_precision_loss)]
-        let offers = searcher.num_docs().max(1) as f64;
         for w in filter.words().map(tokens).unwrap_or_default() {
             let mut fields = Vec::new();
-            let mut holding = 0u64;
             for (field, boost) in word_fields(f) {
-                let term = Term::from_field_text(field, &w);
-                holding += searcher.doc_freq(&term).unwrap_or(0);
                 let query = BoostQuery::new(
-                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, &w),
+                        IndexRecordOption::WithFreqs,
+                    )),
                     boost,
                 );
                 fields.push(
@@ -42,11 +39,12 @@ impl WordLists {
                         .map_err(index_error)?,
                 );
             }
-            #[allow(clippy::cast_precision_loss)]
-            let share = holding as f64 / offers;
-            rarest_share = rarest_share.min(share);
             words.push(fields);
         }
+        #[allow(clippy::cast_precision_loss)]
+        let rarest_share = rarest_word_offers(searcher, f, filter).map_or(1.0, |n| {
+            (n as f64 / searcher.num_docs().max(1) as f64).min(1.0)
+        });
         Ok(WordLists {
             words,
             rarest_share,

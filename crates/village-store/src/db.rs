@@ -66,12 +66,18 @@ pub enum Store {
     },
 }
 
+/// Megabytes of pages each SQLite connection keeps by default (see `StoreOptions::cache_mb`).
+pub const DEFAULT_CACHE_MB: u32 = 64;
+
 /// Options for opening a store.
 #[derive(Debug, Clone)]
 pub struct StoreOptions {
     pub max_connections: u32,
     /// How long a writer waits for SQLite's lock before giving up.
     pub busy_timeout: Duration,
+    /// On SQLite, the most megabytes of the file's pages each connection keeps after reading
+    /// them (SQLite's own default is 2). Only pages read take memory.
+    pub cache_mb: u32,
 }
 
 impl Default for StoreOptions {
@@ -79,6 +85,7 @@ impl Default for StoreOptions {
         Self {
             max_connections: 16,
             busy_timeout: Duration::from_secs(10),
+            cache_mb: DEFAULT_CACHE_MB,
         }
     }
 }
@@ -139,13 +146,15 @@ impl Store {
             // Deleted content is overwritten with zeros, so what a person asks to be forgotten
             // is really gone from the file (see `people::forget`).
             .pragma("secure_delete", "ON")
-            // Up to 64 MB of pages kept per connection (SQLite's default is 2 MB): matching a
-            // person in a dense city reads a few megabytes of places, which would otherwise be
-            // copied in from the file again on every visit, and with 16 MB the places of five
-            // city centres asked for in turn no longer fitted (`perf`: a fifth of the time went
-            // on reading pages back in). Only pages read take memory, so a small hub's
-            // connections stay small.
-            .pragma("cache_size", "-65536");
+            // Pages kept per connection (`cache_mb`, 64 MB unless set; SQLite's own default is
+            // 2 MB): a search's page of offers is read by id, and at a million offers a
+            // directory search ran 10–25 % slower with 2 MB (`bench/directory`). Only pages
+            // read take memory, but every busy connection fills its own: at 20,000 offers the
+            // hub held about 335 MB after the benchmark with 64 MB, about 150 MB with 2 MB.
+            .pragma(
+                "cache_size",
+                format!("-{}", u64::from(options.cache_mb.max(1)) * 1024),
+            );
         let pool_options = SqlitePoolOptions::new()
             .max_connections(options.max_connections)
             // As on PostgreSQL: a ping before every checkout is one more hand-over to the
@@ -544,6 +553,33 @@ mod tests {
         let postgres = names(&POSTGRES_MIGRATIONS);
         assert!(!sqlite.is_empty());
         assert_eq!(sqlite, postgres);
+    }
+
+    /// `db_cache_mb` sets how many megabytes of pages each SQLite connection keeps, for the
+    /// connections of transactions and those of single statements alike.
+    #[tokio::test]
+    async fn each_sqlite_connection_keeps_the_pages_it_is_told_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = dir.path().join("village.db");
+        let options = StoreOptions {
+            cache_mb: 3,
+            ..StoreOptions::default()
+        };
+        let store = Store::open(url.to_str().unwrap(), &options).await.unwrap();
+        let Store::Sqlite { pool, kept, .. } = &store else {
+            panic!("a file path opens SQLite");
+        };
+        let in_pool: i64 = sqlx::query_scalar("PRAGMA cache_size")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        let mut single = kept.acquire().await.unwrap();
+        let alone: i64 = sqlx::query_scalar("PRAGMA cache_size")
+            .fetch_one(&mut *single.conn)
+            .await
+            .unwrap();
+        // Negative: kibibytes rather than pages.
+        assert_eq!((in_pool, alone), (-3 * 1024, -3 * 1024));
     }
 }
 

@@ -21,7 +21,7 @@ pub mod safeguarding;
 
 pub use db::{
     sessions_stamp, Backend, Conn, Db, Exec, SessionChanges, SessionsStamp, Store, StoreError,
-    StoreOptions, Tx,
+    StoreOptions, Tx, DEFAULT_CACHE_MB,
 };
 
 pub type Result<T> = std::result::Result<T, StoreError>;

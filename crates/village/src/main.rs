@@ -34,6 +34,10 @@ struct Place {
     /// transactions). Default 16.
     #[arg(long, env = "VILLAGE_DB_MAX_CONNECTIONS", global = true)]
     db_max_connections: Option<u32>,
+    /// On SQLite, the most megabytes of the database's pages each connection keeps in memory
+    /// once read. Default 64.
+    #[arg(long, env = "VILLAGE_DB_CACHE_MB", global = true)]
+    db_cache_mb: Option<u32>,
 }
 
 #[derive(Subcommand)]
@@ -172,6 +176,7 @@ struct FileConfig {
     database_url: Option<String>,
     listen: Option<SocketAddr>,
     db_max_connections: Option<u32>,
+    db_cache_mb: Option<u32>,
     #[serde(flatten)]
     settings: Option<toml::Table>,
 }
@@ -181,6 +186,7 @@ struct Resolved {
     database_url: String,
     listen: SocketAddr,
     db_max_connections: u32,
+    db_cache_mb: u32,
     settings: Settings,
     public_url_set: bool,
 }
@@ -235,11 +241,17 @@ fn resolve(place: &Place, listen: Option<SocketAddr>) -> anyhow::Result<Resolved
         .or(file.db_max_connections)
         .unwrap_or(16)
         .clamp(1, 1000);
+    let db_cache_mb = place
+        .db_cache_mb
+        .or(file.db_cache_mb)
+        .unwrap_or(village_store::DEFAULT_CACHE_MB)
+        .clamp(1, 65_536);
     Ok(Resolved {
         data_dir,
         database_url,
         listen,
         db_max_connections,
+        db_cache_mb,
         settings,
         public_url_set,
     })
@@ -250,6 +262,7 @@ async fn open(r: &Resolved) -> anyhow::Result<Store> {
         .with_context(|| format!("cannot create the data folder {}", r.data_dir.display()))?;
     let options = village_store::StoreOptions {
         max_connections: r.db_max_connections,
+        cache_mb: r.db_cache_mb,
         ..Default::default()
     };
     village_app::open_store(&r.database_url, &options).await

@@ -194,6 +194,8 @@ pub struct SearchIndex {
     /// then (its generation): a search near a place stops reading once no offer further out
     /// could fit well enough.
     best_fits: Mutex<(u64, std::collections::HashMap<String, f64>)>,
+    /// Common words asked about lately, their offers in order of fit (`query::by_fit`).
+    by_fit: query::KeptByFit,
     /// Each segment's columns, opened once.
     columns: query::OpenColumns,
 }
@@ -262,6 +264,7 @@ impl SearchIndex {
             synced: Mutex::new(None),
             merging: std::sync::atomic::AtomicBool::new(false),
             best_fits: Mutex::default(),
+            by_fit: Mutex::default(),
             columns: query::OpenColumns::default(),
         })
     }

@@ -27,11 +27,14 @@ use tantivy::query::{
 };
 use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
 
+mod by_fit;
 mod cells;
 mod near;
 mod plan;
 mod segments;
 mod words;
+pub(crate) use by_fit::KeptByFit;
+use by_fit::*;
 use cells::*;
 use near::*;
 use plan::*;
@@ -201,7 +204,7 @@ impl SearchIndex {
         // those are merged; otherwise the offers are found and put in order.
         let by_point = exact.centre.is_some();
         if !by_point || filter.sort == SortOrder::Name {
-            return ordered_by_segments(&searcher, &columns, &self.fields, &planned, filter, words);
+            return ordered_by_segments(self, &searcher, &columns, &planned, filter, words);
         }
         let finder = Finder {
             exact: exact.clone(),

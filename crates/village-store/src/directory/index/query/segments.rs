@@ -78,6 +78,8 @@ pub(super) fn from_fit_bits(bits: u32) -> Score {
 enum Lead<'w> {
     Word(&'w dyn Weight, Box<dyn Scorer>),
     Filters(Box<dyn Scorer>, WordScorers),
+    /// One common word's offers in order of fit, and the set of offers the filters hold.
+    ByFit(&'w [(Score, DocId)], tantivy::BitSet),
     All,
 }
 
@@ -91,9 +93,9 @@ pub(super) type Kept = (u32, u64, u64, SegmentOrdinal, DocId);
 /// blocks of offers that cannot reach them (block-max WAND), of equal fit the first by name.
 /// The page is then among the segments' firsts, put in order by fit, name and id.
 pub(super) fn ordered_by_segments(
+    index: &SearchIndex,
     searcher: &tantivy::Searcher,
     columns: &[Arc<Columns>],
-    fields: &Fields,
     planned: &Planned,
     filter: &ServiceFilter,
     words: bool,
@@ -146,10 +148,18 @@ pub(super) fn ordered_by_segments(
             filters
                 .weight(EnableScoring::disabled_from_searcher(searcher))
                 .map_err(index_error)?,
-            WordLists::of(searcher, fields, filter)?,
+            WordLists::of(searcher, &index.fields, filter)?,
         )),
         _ => None,
     };
+    // A single common word, when filters far rarer than it lead: its offers in order of fit
+    // (worked out at the first segment that needs them).
+    let single = filter.words().map(tokens).unwrap_or_default();
+    let single = match single.as_slice() {
+        [word] => Some(word.as_str()),
+        _ => None,
+    };
+    let mut ordered: Option<Arc<ByFit>> = None;
     let mut kept: Vec<Kept> = Vec::new();
     let segments = searcher.segment_readers().iter().zip(columns);
     for (at, (reader, columns)) in segments.enumerate() {
@@ -168,7 +178,16 @@ pub(super) fn ordered_by_segments(
                 let filter_share =
                     f64::from(scorer.size_hint()) / f64::from(reader.max_doc().max(1));
                 if filter_share * 8.0 < words.rarest_share {
-                    lead = Lead::Filters(scorer, words.scorers(reader)?);
+                    match (word, single) {
+                        (Some(weight), Some(single)) if words.rarest_share >= COMMON_SHARE => {
+                            if ordered.is_none() {
+                                ordered = Some(index.by_fit(searcher, single, &**weight)?);
+                            }
+                            let list = ordered.as_deref().map_or(&[][..], |o| o.segment(at));
+                            lead = Lead::ByFit(list, set_of(scorer, reader.max_doc()));
+                        }
+                        _ => lead = Lead::Filters(scorer, words.scorers(reader)?),
+                    }
                 } else if let Some(word) = word {
                     lead = Lead::Word(&**word, scorer);
                 }
@@ -198,6 +217,17 @@ pub(super) fn ordered_by_segments(
                             }
                         }
                         doc = filters.advance();
+                    }
+                }
+                Lead::ByFit(list, set) => {
+                    // Best first, so the first offers the filters hold are the page's.
+                    for &(score, doc) in list {
+                        if set.contains(doc) && passes(doc) {
+                            best.push(score, doc);
+                            if best.heap.len() >= best.n {
+                                break;
+                            }
+                        }
                     }
                 }
                 Lead::All => {

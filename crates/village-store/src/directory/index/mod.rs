@@ -193,9 +193,11 @@ pub struct SearchIndex {
     /// How well the best offer fits each word asked about lately, for the index as it was
     /// then (its generation): a search near a place stops reading once no offer further out
     /// could fit well enough.
-    best_fits: Mutex<(u64, std::collections::HashMap<String, f64>)>,
+    best_fits: query::KeptBestFits,
     /// Common words asked about lately, their offers in order of fit (`query::by_fit`).
     by_fit: query::KeptByFit,
+    /// How many offers the cells of circles asked about lately list (`query::cells`).
+    circles: query::KeptCircles,
     /// Each segment's columns, opened once.
     columns: query::OpenColumns,
 }
@@ -263,8 +265,9 @@ impl SearchIndex {
             writer: tokio::sync::Mutex::new(writer),
             synced: Mutex::new(None),
             merging: std::sync::atomic::AtomicBool::new(false),
-            best_fits: Mutex::default(),
-            by_fit: Mutex::default(),
+            best_fits: query::KeptBestFits::default(),
+            by_fit: query::KeptByFit::default(),
+            circles: query::KeptCircles::default(),
             columns: query::OpenColumns::default(),
         })
     }

@@ -11,15 +11,13 @@ use tantivy::BitSet;
 /// Words held by a smaller share of offers are not kept in order: few enough to read.
 pub(super) const COMMON_SHARE: f64 = 0.01;
 
-/// How many words are kept in order at once (each takes 8 bytes for every offer holding it:
-/// about 2.4 MB for a word three offers in ten hold, at a million offers).
-const WORDS_KEPT: usize = 32;
+/// Common words' offers in order of fit (at most 32 words at once: each takes 8 bytes for
+/// every offer holding it, about 2.4 MB for a word three offers in ten hold, at a million
+/// offers).
+pub(crate) type KeptByFit = PerGeneration<String, Arc<ByFit>, 32>;
 
 /// One word's offers in order of fit, one list per segment.
 pub(crate) struct ByFit(Vec<Vec<(Score, DocId)>>);
-
-/// The words kept in order, for the generation of the index they were worked out on.
-pub(crate) type KeptByFit = Mutex<(u64, HashMap<String, Arc<ByFit>>)>;
 
 impl ByFit {
     /// The list of the segment at `at`.
@@ -37,32 +35,18 @@ impl SearchIndex {
         word: &str,
         weight: &dyn Weight,
     ) -> Result<Arc<ByFit>> {
-        let generation = searcher.generation().generation_id();
-        let known = self.by_fit.lock().ok().and_then(|kept| {
-            (kept.0 == generation)
-                .then(|| kept.1.get(word).cloned())
-                .flatten()
-        });
-        if let Some(known) = known {
-            return Ok(known);
-        }
-        let mut segments = Vec::new();
-        for reader in searcher.segment_readers() {
-            let mut all: Vec<(Score, DocId)> = Vec::new();
-            weight
-                .for_each(reader, &mut |doc, score| all.push((score, doc)))
-                .map_err(index_error)?;
-            all.sort_unstable_by(|a, b| fit_bits(b.0).cmp(&fit_bits(a.0)).then(a.1.cmp(&b.1)));
-            segments.push(all);
-        }
-        let found = Arc::new(ByFit(segments));
-        if let Ok(mut kept) = self.by_fit.lock() {
-            if kept.0 != generation || kept.1.len() >= WORDS_KEPT {
-                *kept = (generation, HashMap::new());
+        self.by_fit.get_or_work(searcher, word, || {
+            let mut segments = Vec::new();
+            for reader in searcher.segment_readers() {
+                let mut all: Vec<(Score, DocId)> = Vec::new();
+                weight
+                    .for_each(reader, &mut |doc, score| all.push((score, doc)))
+                    .map_err(index_error)?;
+                all.sort_unstable_by(|a, b| fit_bits(b.0).cmp(&fit_bits(a.0)).then(a.1.cmp(&b.1)));
+                segments.push(all);
             }
-            kept.1.insert(word.to_string(), Arc::clone(&found));
-        }
-        Ok(found)
+            Ok(Arc::new(ByFit(segments)))
+        })
     }
 }
 

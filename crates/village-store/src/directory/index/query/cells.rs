@@ -75,6 +75,23 @@ pub(super) fn listed_in_cells(
     Ok(listed)
 }
 
+/// How many offers the cells of circles asked about lately list (at most 4,096 circles).
+pub(crate) type KeptCircles = PerGeneration<Vec<(i64, i64)>, u64, 4096>;
+
+impl SearchIndex {
+    /// [`listed_in_cells`] for a circle's cells, read once for each generation of the index:
+    /// reading the dictionary for a city's circle took a tenth of a search by words near it.
+    pub(super) fn listed_in_circle(
+        &self,
+        searcher: &tantivy::Searcher,
+        ranges: &[(i64, i64)],
+    ) -> Result<u64> {
+        self.circles.get_or_work(searcher, ranges, || {
+            listed_in_cells(searcher, self.fields.cell, ranges)
+        })
+    }
+}
+
 /// The offers with a place in these cells, as a query.
 #[derive(Clone, Debug)]
 pub(super) struct CellsQuery {

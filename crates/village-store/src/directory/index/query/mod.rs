@@ -35,11 +35,55 @@ mod segments;
 mod words;
 pub(crate) use by_fit::KeptByFit;
 use by_fit::*;
+pub(crate) use cells::KeptCircles;
 use cells::*;
+pub(crate) use near::KeptBestFits;
 use near::*;
 use plan::*;
 use segments::*;
 use words::*;
+
+/// Answers worked out on one generation of the index, kept until it changes; at most `KEPT`
+/// at once (beyond it the kept ones are forgotten).
+pub(crate) struct PerGeneration<K, V, const KEPT: usize>(Mutex<(u64, HashMap<K, V>)>);
+
+impl<K, V, const KEPT: usize> Default for PerGeneration<K, V, KEPT> {
+    fn default() -> Self {
+        PerGeneration(Mutex::new((0, HashMap::new())))
+    }
+}
+
+impl<K: std::hash::Hash + Eq, V: Clone, const KEPT: usize> PerGeneration<K, V, KEPT> {
+    /// The answer kept for `key` on this searcher's generation, else `work`'s (then kept).
+    fn get_or_work<Q>(
+        &self,
+        searcher: &tantivy::Searcher,
+        key: &Q,
+        work: impl FnOnce() -> Result<V>,
+    ) -> Result<V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: std::hash::Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    {
+        let generation = searcher.generation().generation_id();
+        let known = self.0.lock().ok().and_then(|kept| {
+            (kept.0 == generation)
+                .then(|| kept.1.get(key).cloned())
+                .flatten()
+        });
+        if let Some(known) = known {
+            return Ok(known);
+        }
+        let answer = work()?;
+        if let Ok(mut kept) = self.0.lock() {
+            if kept.0 != generation || kept.1.len() >= KEPT {
+                *kept = (generation, HashMap::new());
+            }
+            kept.1.insert(key.to_owned(), answer.clone());
+        }
+        Ok(answer)
+    }
+}
 
 /// The distance a blend of fit and distance is measured against when the search gives none.
 const BLEND_KM: f64 = 10.0;
@@ -240,9 +284,7 @@ impl SearchIndex {
             &planned.circle,
             rarest_word_offers(&searcher, &self.fields, filter),
         ) {
-            (Some(ranges), Some(offers)) => {
-                offers < listed_in_cells(&searcher, self.fields.cell, ranges)?
-            }
+            (Some(ranges), Some(offers)) => offers < self.listed_in_circle(&searcher, ranges)?,
             _ => false,
         };
         let rings: Option<Box<dyn Iterator<Item = Ring>>> = match (&planned.circle, filter.near) {

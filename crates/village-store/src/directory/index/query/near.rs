@@ -194,8 +194,8 @@ impl Iterator for Rings {
     }
 }
 
-/// The most words whose best fit is kept (beyond it the kept ones are forgotten).
-const BEST_FITS_KEPT: usize = 10_000;
+/// How well the best offer fits each word asked about lately (at most 10,000 words).
+pub(crate) type KeptBestFits = PerGeneration<String, f64, 10_000>;
 
 impl SearchIndex {
     /// No offer can fit the words better than this: the sum, over the words, of how well the
@@ -206,28 +206,11 @@ impl SearchIndex {
         searcher: &tantivy::Searcher,
         filter: &ServiceFilter,
     ) -> Result<f64> {
-        let generation = searcher.generation().generation_id();
         let mut most = 0.0f64;
         for w in filter.words().map(tokens).unwrap_or_default() {
-            let known = self.best_fits.lock().ok().and_then(|kept| {
-                (kept.0 == generation)
-                    .then(|| kept.1.get(&w).copied())
-                    .flatten()
-            });
-            let best = match known {
-                Some(best) => best,
-                None => {
-                    let best = best_fit_of_word(searcher, &self.fields, &w)?;
-                    if let Ok(mut kept) = self.best_fits.lock() {
-                        if kept.0 != generation || kept.1.len() >= BEST_FITS_KEPT {
-                            *kept = (generation, std::collections::HashMap::new());
-                        }
-                        kept.1.insert(w, best);
-                    }
-                    best
-                }
-            };
-            most += best;
+            most += self.best_fits.get_or_work(searcher, w.as_str(), || {
+                best_fit_of_word(searcher, &self.fields, &w)
+            })?;
         }
         // A hair more, for the order sums are added in.
         Ok(most * 1.0001 + 1e-6)

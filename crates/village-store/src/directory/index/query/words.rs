@@ -66,7 +66,8 @@ impl WordLists {
     }
 }
 
-/// How many offers hold the rarest of the words (in any field), or `None` without words.
+/// How many offers hold the rarest of the words, or `None` without words: the sum over the
+/// fields it is looked for in, so an offer holding it in two fields counts twice (a bound).
 pub(super) fn rarest_word_offers(
     searcher: &tantivy::Searcher,
     f: &Fields,

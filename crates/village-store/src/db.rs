@@ -66,8 +66,25 @@ pub enum Store {
     },
 }
 
-/// Megabytes of pages each SQLite connection keeps by default (see `StoreOptions::cache_mb`).
-pub const DEFAULT_CACHE_MB: u32 = 64;
+/// The most connections a store opens unless told: four for each core the machine has, at
+/// least 8. SQLite's work is done on this machine's cores once the file is in memory, and at
+/// a million offers on two cores 8 answered as many searches a second as 16 (`bench/directory`);
+/// each connection also keeps its own pages and statements.
+pub fn default_max_connections() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    u32::try_from(cores.saturating_mul(4)).map_or(u32::MAX, |n| n.max(8))
+}
+
+/// Megabytes of pages each SQLite connection keeps unless told (`StoreOptions::cache_mb`),
+/// worked out from how big the file is when the store opens: a 256th of it, at least 2 MB
+/// (SQLite's own default) and at most 64. At a million offers (a 5.4 GB file, so 21 MB) 16 MB
+/// answered about as many searches a second as 64 and 2 MB up to a quarter fewer; at 20,000
+/// offers (a 112 MB file, so 2 MB) the hub held less than half the memory it held with 64
+/// (`bench/directory`, two cores).
+pub fn default_cache_mb(file_bytes: u64) -> u32 {
+    let mb = file_bytes / (1024 * 1024) / 256;
+    u32::try_from(mb.clamp(2, 64)).unwrap_or(64)
+}
 
 /// Options for opening a store.
 #[derive(Debug, Clone)]
@@ -76,16 +93,17 @@ pub struct StoreOptions {
     /// How long a writer waits for SQLite's lock before giving up.
     pub busy_timeout: Duration,
     /// On SQLite, the most megabytes of the file's pages each connection keeps after reading
-    /// them (SQLite's own default is 2). Only pages read take memory.
-    pub cache_mb: u32,
+    /// them; `None` works it out from the file's size (`default_cache_mb`). Only pages read
+    /// take memory.
+    pub cache_mb: Option<u32>,
 }
 
 impl Default for StoreOptions {
     fn default() -> Self {
         Self {
-            max_connections: 16,
+            max_connections: default_max_connections(),
             busy_timeout: Duration::from_secs(10),
-            cache_mb: DEFAULT_CACHE_MB,
+            cache_mb: None,
         }
     }
 }
@@ -135,6 +153,10 @@ impl Store {
                 "the database URL is empty: give a file path or a postgres:// URL".into(),
             ));
         }
+        let cache_mb = match options.cache_mb {
+            Some(mb) => mb,
+            None => default_cache_mb(std::fs::metadata(&path).map_or(0, |m| m.len())),
+        };
         let connect = SqliteConnectOptions::new()
             .filename(&path)
             .create_if_missing(true)
@@ -146,14 +168,12 @@ impl Store {
             // Deleted content is overwritten with zeros, so what a person asks to be forgotten
             // is really gone from the file (see `people::forget`).
             .pragma("secure_delete", "ON")
-            // Pages kept per connection (`cache_mb`, 64 MB unless set; SQLite's own default is
-            // 2 MB): a search's page of offers is read by id, and at a million offers a
-            // directory search ran 10–25 % slower with 2 MB (`bench/directory`). Only pages
-            // read take memory, but every busy connection fills its own: at 20,000 offers the
-            // hub held about 335 MB after the benchmark with 64 MB, about 150 MB with 2 MB.
+            // Pages kept per connection (`cache_mb`; unless set, from the file's size, see
+            // `default_cache_mb`). Only pages read take memory, but every busy connection
+            // fills its own.
             .pragma(
                 "cache_size",
-                format!("-{}", u64::from(options.cache_mb.max(1)) * 1024),
+                format!("-{}", u64::from(cache_mb.max(1)) * 1024),
             );
         let pool_options = SqlitePoolOptions::new()
             .max_connections(options.max_connections)
@@ -562,7 +582,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let url = dir.path().join("village.db");
         let options = StoreOptions {
-            cache_mb: 3,
+            cache_mb: Some(3),
             ..StoreOptions::default()
         };
         let store = Store::open(url.to_str().unwrap(), &options).await.unwrap();
@@ -580,6 +600,66 @@ mod tests {
             .unwrap();
         // Negative: kibibytes rather than pages.
         assert_eq!((in_pool, alone), (-3 * 1024, -3 * 1024));
+    }
+
+    /// Unless told, a connection keeps a 256th of the file: SQLite's own 2 MB for a small
+    /// hub's file, more for a big one, never more than 64 MB.
+    #[test]
+    fn the_pages_kept_unless_told_follow_the_size_of_the_file() {
+        const MB: u64 = 1024 * 1024;
+        assert_eq!(default_cache_mb(0), 2);
+        assert_eq!(default_cache_mb(112 * MB), 2);
+        assert_eq!(default_cache_mb(1024 * MB), 4);
+        assert_eq!(default_cache_mb(5_440 * MB), 21);
+        assert_eq!(default_cache_mb(100 * 1024 * MB), 64);
+    }
+
+    /// Unless told, four connections for each core, never fewer than 8.
+    #[test]
+    fn the_connections_unless_told_follow_the_cores() {
+        let cores = std::thread::available_parallelism().unwrap().get() as u32;
+        assert_eq!(default_max_connections(), (cores * 4).max(8));
+        assert_eq!(
+            StoreOptions::default().max_connections,
+            default_max_connections()
+        );
+    }
+
+    /// The size is read from the file the store opens.
+    #[tokio::test]
+    async fn a_store_opened_without_a_cache_size_takes_it_from_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = dir.path().join("village.db");
+        let small = Store::open(url.to_str().unwrap(), &StoreOptions::default())
+            .await
+            .unwrap();
+        let Store::Sqlite { pool, .. } = &small else {
+            panic!("a file path opens SQLite");
+        };
+        sqlx::query("CREATE TABLE t (x INTEGER)")
+            .execute(pool)
+            .await
+            .unwrap();
+        small.close().await;
+        // Made 2 GB long without writing to it (sparse): SQLite reads the size its first page
+        // gives and leaves the rest alone.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&url)
+            .unwrap()
+            .set_len(2048 * 1024 * 1024)
+            .unwrap();
+        let store = Store::open(url.to_str().unwrap(), &StoreOptions::default())
+            .await
+            .unwrap();
+        let Store::Sqlite { pool, .. } = &store else {
+            panic!("a file path opens SQLite");
+        };
+        let kept: i64 = sqlx::query_scalar("PRAGMA cache_size")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        assert_eq!(kept, -8 * 1024);
     }
 }
 

@@ -20,8 +20,8 @@ pub mod people;
 pub mod safeguarding;
 
 pub use db::{
-    sessions_stamp, Backend, Conn, Db, Exec, SessionChanges, SessionsStamp, Store, StoreError,
-    StoreOptions, Tx, DEFAULT_CACHE_MB,
+    default_cache_mb, default_max_connections, sessions_stamp, Backend, Conn, Db, Exec,
+    SessionChanges, SessionsStamp, Store, StoreError, StoreOptions, Tx,
 };
 
 pub type Result<T> = std::result::Result<T, StoreError>;

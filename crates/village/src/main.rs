@@ -31,11 +31,11 @@ struct Place {
     #[arg(long, env = "VILLAGE_CONFIG", global = true)]
     config: Option<PathBuf>,
     /// Most database connections this process keeps open (on SQLite, as many again for
-    /// transactions). Default 16.
+    /// transactions). Default: four for each core, at least 8.
     #[arg(long, env = "VILLAGE_DB_MAX_CONNECTIONS", global = true)]
     db_max_connections: Option<u32>,
     /// On SQLite, the most megabytes of the database's pages each connection keeps in memory
-    /// once read. Default 64.
+    /// once read. Default: a 256th of the database file when the hub starts, 2 to 64.
     #[arg(long, env = "VILLAGE_DB_CACHE_MB", global = true)]
     db_cache_mb: Option<u32>,
 }
@@ -186,7 +186,8 @@ struct Resolved {
     database_url: String,
     listen: SocketAddr,
     db_max_connections: u32,
-    db_cache_mb: u32,
+    /// `None`: worked out from the database file's size when it is opened.
+    db_cache_mb: Option<u32>,
     settings: Settings,
     public_url_set: bool,
 }
@@ -239,13 +240,12 @@ fn resolve(place: &Place, listen: Option<SocketAddr>) -> anyhow::Result<Resolved
     let db_max_connections = place
         .db_max_connections
         .or(file.db_max_connections)
-        .unwrap_or(16)
+        .unwrap_or_else(village_store::default_max_connections)
         .clamp(1, 1000);
     let db_cache_mb = place
         .db_cache_mb
         .or(file.db_cache_mb)
-        .unwrap_or(village_store::DEFAULT_CACHE_MB)
-        .clamp(1, 65_536);
+        .map(|mb| mb.clamp(1, 65_536));
     Ok(Resolved {
         data_dir,
         database_url,
@@ -398,7 +398,8 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
 
 /// mimalloc instead of the system allocator: a page allocates many small strings and rows
 /// from two or more threads at once, where glibc's allocator spent about a seventh of a
-/// profile page's time (measured with `perf`), much of it waiting on its own locks.
+/// profile page's time (measured with `perf`), much of it waiting on its own locks. Built
+/// without asking for huge pages (the `no_thp` feature; see docs/OPERATIONS.md, Memory).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -33,9 +33,13 @@ async function checkNarrow(context, url, label) {
 
 const OFFER = '/directory/offers/00d00002-0000-4000-8000-000000000001';
 // Pages that show a problem on purpose, with the status they should answer.
-const EXPECTED = { '/no-such-page': 404, '/directory?postcode=nonsense&age=old': 422 };
+const EXPECTED = {
+  '/no-such-page': 404, '/directory?postcode=nonsense&age=old': 422,
+  '/directory?q=walking&day=funday&access=ramps&within=5': 422,
+};
 const signedOutPages = ['/', '/sign-in', '/sign-up', '/forgotten-password', '/privacy', '/accessibility', '/no-such-page',
   '/directory', '/directory?q=walking&postcode=MF1+1AA&within=1', '/directory?postcode=nonsense&age=old',
+  '/directory?q=walking&day=funday&access=ramps&within=5',
   '/directory?category=carers&free=1&day=TU&time=morning', '/directory?page=2', OFFER,
   '/directory?access=step_free&access=hearing_loop&led=1&kind=user_led',
   '/directory?postcode=MF1&sort=nearest', '/directory?community=deaf&space=has_space', '/directory/groups/00d00001-0000-4000-8000-000000000001', '/concerns/new'];

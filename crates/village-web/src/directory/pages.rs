@@ -268,10 +268,12 @@ pub(crate) async fn view_search_get(
 ) -> PageResult {
     let Query(q) = query.unwrap_or_default();
     // Access needs repeat (`access=step_free&access=bsl`): read them from the raw address.
-    let needs: Vec<Access> = form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
-        .filter(|(k, _)| k == "access")
-        .filter_map(|(_, v)| Access::parse(&v))
+    let given: Vec<String> = form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+        .filter(|(k, v)| k == "access" && !v.trim().is_empty())
+        .map(|(_, v)| v.into_owned())
         .collect();
+    let access_given = given.len();
+    let needs: Vec<Access> = given.iter().filter_map(|v| Access::parse(v)).collect();
     let kind = GroupKind::parse(&q.kind);
     let community = Community::parse(&q.community);
     let has_space = q.space == Space::HasSpace.code();
@@ -343,6 +345,67 @@ pub(crate) async fn view_search_get(
     let time = TIMES.iter().find(|(code, ..)| *code == q.time);
     let day = Weekday::parse(&q.day);
     let category = category_by_code(&q.category);
+    // A value the form does not offer (an address typed by hand, an old link) is named, not
+    // quietly dropped: the search would otherwise show more than the person asked for.
+    let offered = [
+        (
+            "within",
+            &q.within,
+            within_km.is_some(),
+            "Choose how far from the list",
+        ),
+        (
+            "category",
+            &q.category,
+            category.is_some(),
+            "Choose a kind of activity from the list",
+        ),
+        ("day", &q.day, day.is_some(), "Choose a day from the list"),
+        (
+            "time",
+            &q.time,
+            time.is_some(),
+            "Choose a time of day from the list",
+        ),
+        (
+            "kind",
+            &q.kind,
+            kind.is_some(),
+            "Choose a kind of group from the list",
+        ),
+        (
+            "community",
+            &q.community,
+            community.is_some(),
+            "Choose who it is especially for from the list",
+        ),
+        (
+            "space",
+            &q.space,
+            has_space,
+            "Has space now can only be ticked or left empty",
+        ),
+        (
+            "sort",
+            &q.sort,
+            ["nearest", "name"].contains(&q.sort.as_str()),
+            "Choose an order from the list",
+        ),
+    ];
+    for (field, given, known, message) in offered {
+        if !given.trim().is_empty() && !known {
+            errors.add(field, message);
+        }
+    }
+    if needs.len() < access_given {
+        errors.add("access", "Choose the access you need from the list");
+    }
+    if within_km.is_some() && centre.is_none() && errors.for_field("postcode").is_none() {
+        errors.add(
+            "postcode",
+            "Enter a postcode to see what is within that distance, or choose any distance",
+        );
+    }
     let searched = !(q.q.trim().is_empty()
         && category.is_none()
         && centre.is_none()
@@ -432,7 +495,8 @@ pub(crate) async fn view_search_get(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let filters_open = errors.for_field("age").is_some();
+    // The filters holding a mistake are shown open.
+    let filters_open = errors.list.iter().any(|e| e.field != "postcode");
     let results: Vec<ResultView> = rows
         .iter()
         .filter_map(|(_, doc)| view(doc, centre, state.settings.hub.distances))

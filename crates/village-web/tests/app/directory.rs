@@ -1100,6 +1100,40 @@ async fn people_find_offers_on_the_directory_pages(backend: Backend) {
         html.contains("href=\"#postcode\"") && html.contains("href=\"#age\""),
         "both problems are named"
     );
+    // A value the form does not offer (typed by hand, an old link) is named, not dropped:
+    // dropped, the search would show more than the person asked for.
+    for (query, field) in [
+        ("within=7&postcode=MF1+1AA", "within"),
+        ("category=knitting", "category"),
+        ("day=funday", "day"),
+        ("time=midnight", "time"),
+        ("kind=club", "kind"),
+        ("community=everyone", "community"),
+        ("space=maybe", "space"),
+        ("sort=cheapest", "sort"),
+        ("access=step_free&access=ramps", "access"),
+        ("within=5", "postcode"),
+    ] {
+        let (status, html) = page(format!("/directory?q=walking&{query}")).await;
+        assert_eq!(status, 422, "{query}");
+        assert!(
+            html.contains(&format!("href=\"#{field}\"")),
+            "{query}: the field is named in the summary"
+        );
+        assert!(
+            html.contains(&format!("id=\"{field}-error\"")),
+            "{query}: and its message is beside it"
+        );
+        assert!(
+            (field == "postcode" || html.contains("<details class=\"filter-panel\" open>"))
+                && html.contains("value=\"walking\""),
+            "{query}: the filters holding the mistake are open, and the words kept"
+        );
+        assert!(
+            html.contains("Not searched yet") && !html.contains("offers found"),
+            "{query}: no count is given for a search not made"
+        );
+    }
     let (_, html) = page("/directory?page=2".into()).await;
     assert!(html.contains("Page 2 of 8") && html.contains("Previous page"));
 

@@ -196,6 +196,9 @@ pub struct SearchIndex {
     best_fits: query::KeptBestFits,
     /// Common words asked about lately, their offers in order of fit (`query::by_fit`).
     by_fit: query::KeptByFit,
+    /// Common words asked about lately, their offers' fits in the index's order
+    /// (`query::words`).
+    fits: query::KeptFits,
     /// How many offers the cells of circles asked about lately list (`query::cells`).
     circles: query::KeptCircles,
     /// Each segment's columns, opened once.
@@ -267,6 +270,7 @@ impl SearchIndex {
             merging: std::sync::atomic::AtomicBool::new(false),
             best_fits: query::KeptBestFits::default(),
             by_fit: query::KeptByFit::default(),
+            fits: query::KeptFits::default(),
             circles: query::KeptCircles::default(),
             columns: query::OpenColumns::default(),
         })

@@ -41,6 +41,7 @@ pub(crate) use near::KeptBestFits;
 use near::*;
 use plan::*;
 use segments::*;
+pub(crate) use words::KeptFits;
 use words::*;
 
 /// Answers worked out on one generation of the index, kept until it changes; at most `KEPT`
@@ -310,7 +311,7 @@ impl SearchIndex {
             } else {
                 self.best_possible_fit(&searcher, filter)?
             };
-            let near = NearWeights::of(&searcher, &self.fields, filter, &planned)?;
+            let near = NearWeights::of(self, &searcher, filter, &planned)?;
             let mut keys: Vec<f64> = Vec::new();
             // An offer met in places in two rings is found in both (at its nearest each time).
             let mut seen: std::collections::HashSet<(SegmentOrdinal, DocId)> = Default::default();

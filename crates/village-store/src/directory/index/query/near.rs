@@ -8,17 +8,20 @@ use super::*;
 /// would join the lists of every cell across the whole index for each ring.
 pub(super) struct NearWeights {
     pub(super) words: WordLists,
+    /// For one common word, its offers' fits, kept (then its lists are not read).
+    kept: Option<Arc<Fits>>,
     pub(super) filters: Option<Box<dyn Weight>>,
 }
 
 impl NearWeights {
     pub(super) fn of(
+        index: &SearchIndex,
         searcher: &tantivy::Searcher,
-        f: &Fields,
         filter: &ServiceFilter,
         planned: &Planned,
     ) -> Result<NearWeights> {
-        let words = WordLists::of(searcher, f, filter)?;
+        let words = WordLists::of(searcher, &index.fields, filter)?;
+        let kept = index.kept_fits(searcher, filter, &words)?;
         let rest: Vec<(Occur, Box<dyn Query>)> = planned
             .clauses
             .iter()
@@ -34,7 +37,11 @@ impl NearWeights {
                     .map_err(index_error)?,
             )
         };
-        Ok(NearWeights { words, filters })
+        Ok(NearWeights {
+            words,
+            kept,
+            filters,
+        })
     }
 
     /// The offers of one ring that pass every filter and check.
@@ -68,13 +75,20 @@ impl NearWeights {
                 .map(|w| w.scorer(reader, 1.0))
                 .transpose()
                 .map_err(index_error)?;
-            let mut words = self.words.scorers(reader)?;
+            let mut words = match self.kept {
+                Some(_) => Vec::new(),
+                None => self.words.scorers(reader)?,
+            };
             for doc in docs {
                 if !alive.is_none_or(|a| a.is_alive(doc)) {
                     continue;
                 }
                 // Offers come in the segment's order, so each list only moves on.
-                let Some(score) = fit_at(&mut words, doc) else {
+                let fit = match &self.kept {
+                    Some(kept) => kept.at(at, doc),
+                    None => fit_at(&mut words, doc),
+                };
+                let Some(score) = fit else {
                     continue;
                 };
                 if let Some(f) = filters.as_mut() {
@@ -319,6 +333,71 @@ mod tests {
             } else {
                 assert!(best < most * 2.0, "{words}: {best} against {most}");
             }
+        }
+    }
+
+    /// A ring's offers fit one common word exactly as well when looked up in the word's kept
+    /// fits as when looked up in its lists field by field: the same offers, the same fits to
+    /// the last bit (an order that differed between the two would move offers between pages).
+    #[test]
+    fn a_common_words_kept_fits_are_its_lists_fits_to_the_bit() {
+        let centre = LatLon::new(53.4794, -2.2453).unwrap();
+        let mut rows = Vec::new();
+        for i in 0..400u32 {
+            let (name, description, organisation) = match i % 7 {
+                0 => ("Chess", "Chess chess chess.", "Chess club"),
+                1 => ("Chess club", "A friendly club for all.", "Parish"),
+                2 => (
+                    "Board games, cards and chess",
+                    "We meet weekly, chess too.",
+                    "",
+                ),
+                3 => ("Walking group", "A walk, then chess over tea.", "Walkers"),
+                4 => ("Choir", "We sing. Chess on Fridays.", "Chess"),
+                5 => ("Club night", "Music.", "Friendly club"),
+                _ => ("Knitting", "Bring needles.", "Crafts"),
+            };
+            let mut row = offer(i as usize, name, description, organisation);
+            let step = f64::from(i % 40) * 0.0015;
+            row.places = vec![(53.4794 + step, -2.2453 + f64::from(i / 40) * 0.002)];
+            rows.push(row);
+        }
+        let index = index_of(&rows);
+        let searcher = index.reader.searcher();
+        let columns = index.columns.of(&searcher).unwrap();
+        for word in ["chess", "club", "walk", "friendly", "knitting"] {
+            let filter = ServiceFilter {
+                words: Some(word.to_string()),
+                near: Some((centre, 5.0)),
+                ..ServiceFilter::default()
+            };
+            let planned = plan(&index.fields, &filter, &Resolved::default()).unwrap();
+            let kept = NearWeights::of(&index, &searcher, &filter, &planned).unwrap();
+            assert!(kept.kept.is_some(), "{word} is common here");
+            let lists = NearWeights {
+                kept: None,
+                ..NearWeights::of(&index, &searcher, &filter, &planned).unwrap()
+            };
+            let cells: Vec<(i64, i64)> = rings(centre, 5.0).unwrap().flat_map(|r| r.0).collect();
+            let found = |near: &NearWeights| -> Vec<(DocId, u32)> {
+                let mut hits: Vec<(DocId, u32)> = near
+                    .hits(
+                        &searcher,
+                        &columns,
+                        index.fields.cell,
+                        &cells,
+                        &planned.exact,
+                    )
+                    .unwrap()
+                    .iter()
+                    .map(|h| (h.doc, h.score.to_bits()))
+                    .collect();
+                hits.sort_unstable();
+                hits
+            };
+            let by_lists = found(&lists);
+            assert!(by_lists.len() > 40, "{word}: {}", by_lists.len());
+            assert_eq!(found(&kept), by_lists, "{word}");
         }
     }
 

@@ -69,10 +69,16 @@ impl App {
         ));
         let sessions: Arc<accounts::sessions::SessionCache> = Arc::default();
         accounts::sessions::start(store.clone(), sessions.clone());
-        let search_index = Arc::new(village_store::directory::SearchIndex::new(
-            settings.search.index_memory_mb.saturating_mul(1 << 20),
-        )?);
+        let search_index = Arc::new(
+            village_store::directory::SearchIndex::new(
+                settings.search.index_memory_mb.saturating_mul(1 << 20),
+            )?
+            .keeping_common_words(settings.search.common_words_kept),
+        );
         directory::build_index(store.clone(), search_index.clone());
+        let search_counts = Arc::new(directory::SearchCounts::keeping(
+            settings.search.counts_kept,
+        ));
         Ok(Self {
             sessions,
             audit: Arc::new(audit::AuditWriter::start(store.clone())),
@@ -80,7 +86,7 @@ impl App {
             settings: Arc::new(settings),
             mailer: Arc::new(mailer),
             home_counts: Arc::default(),
-            search_counts: Arc::default(),
+            search_counts,
             name_marks: Arc::default(),
             areas_given: Arc::default(),
             kept_places,

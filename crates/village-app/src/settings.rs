@@ -37,12 +37,21 @@ pub struct SearchSettings {
     /// Memory the index may use while taking in changes, in megabytes (at least 15; more
     /// makes the first build of a very large directory quicker).
     pub index_memory_mb: usize,
+    /// How many searches' counts are kept (a few hundred bytes each), so that the next page
+    /// of one is not counted again. 0 keeps none.
+    pub counts_kept: u64,
+    /// How many common words' fits and orders of fit are kept, for searches of one word near
+    /// a place or in a map's box (each up to 4 bytes for every offer in the directory, and 8
+    /// for every offer holding the word). 0 keeps none.
+    pub common_words_kept: usize,
 }
 
 impl Default for SearchSettings {
     fn default() -> Self {
         SearchSettings {
             index_memory_mb: 15,
+            counts_kept: 4_096,
+            common_words_kept: 16,
         }
     }
 }

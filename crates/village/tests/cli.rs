@@ -375,7 +375,7 @@ async fn the_config_file_is_read_and_mistakes_are_named() {
     std::fs::write(
         &config,
         format!(
-            "data_dir = {:?}\ndb_max_connections = 4\ndb_cache_mb = 4\n[hub]\nname = \"Riverside Village\"\nsign_up = \"invite_only\"\n[limits.sign_in_per_account]\nmax = 3\nwindow_secs = 60\n",
+            "data_dir = {:?}\ndb_max_connections = 4\ndb_cache_mb = 4\n[hub]\nname = \"Riverside Village\"\nsign_up = \"invite_only\"\n[limits.sign_in_per_account]\nmax = 3\nwindow_secs = 60\n[search]\ncounts_kept = 100\ncommon_words_kept = 4\n",
             dir.path().join("d").to_str().unwrap()
         ),
     )

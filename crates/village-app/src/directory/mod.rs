@@ -19,9 +19,6 @@ use village_domain::directory::taxonomy::{
 use village_store::directory as store;
 use village_store::Store;
 
-/// How many searches' counts are kept at most (the least used go first).
-const COUNTS_KEPT: u64 = 4_096;
-
 /// The number of matches of searches made before, while the directory has not changed since
 /// (its generation, which any change to any offer moves on, in every process sharing the
 /// database). Counting every match of a broad search costs far more than finding a page of
@@ -31,9 +28,10 @@ const COUNTS_KEPT: u64 = 4_096;
 #[derive(Debug)]
 pub struct SearchCounts(moka::future::Cache<String, i64>);
 
-impl Default for SearchCounts {
-    fn default() -> Self {
-        SearchCounts(moka::future::Cache::new(COUNTS_KEPT))
+impl SearchCounts {
+    /// Keeping at most `most` counts (the least used go first; `[search] counts_kept`).
+    pub fn keeping(most: u64) -> SearchCounts {
+        SearchCounts(moka::future::Cache::new(most))
     }
 }
 

@@ -276,6 +276,15 @@ impl SearchIndex {
         })
     }
 
+    /// Keep at most `words` common words' fits and orders of fit at once (each up to 4 bytes
+    /// for every offer in the index, and 8 for every offer holding the word; 16 unless told):
+    /// `[search] common_words_kept`.
+    pub fn keeping_common_words(mut self, words: usize) -> SearchIndex {
+        self.by_fit = query::KeptByFit::keeping(words);
+        self.fits = query::KeptFits::keeping(words);
+        self
+    }
+
     /// How many offers the index holds.
     pub fn offers(&self) -> u64 {
         self.reader.searcher().num_docs()

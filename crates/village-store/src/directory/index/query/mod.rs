@@ -45,12 +45,26 @@ pub(crate) use words::KeptFits;
 use words::*;
 
 /// Answers worked out on one generation of the index, kept until it changes; at most `KEPT`
-/// at once (beyond it the kept ones are forgotten).
-pub(crate) struct PerGeneration<K, V, const KEPT: usize>(Mutex<(u64, HashMap<K, V>)>);
+/// at once unless told otherwise ([`PerGeneration::keeping`]; beyond it the kept ones are
+/// forgotten).
+pub(crate) struct PerGeneration<K, V, const KEPT: usize> {
+    kept: Mutex<(u64, HashMap<K, V>)>,
+    most: usize,
+}
 
 impl<K, V, const KEPT: usize> Default for PerGeneration<K, V, KEPT> {
     fn default() -> Self {
-        PerGeneration(Mutex::new((0, HashMap::new())))
+        Self::keeping(KEPT)
+    }
+}
+
+impl<K, V, const KEPT: usize> PerGeneration<K, V, KEPT> {
+    /// Keeping at most `most` answers at once (none for 0).
+    pub(crate) fn keeping(most: usize) -> Self {
+        PerGeneration {
+            kept: Mutex::new((0, HashMap::new())),
+            most,
+        }
     }
 }
 
@@ -67,7 +81,7 @@ impl<K: std::hash::Hash + Eq, V: Clone, const KEPT: usize> PerGeneration<K, V, K
         Q: std::hash::Hash + Eq + ToOwned<Owned = K> + ?Sized,
     {
         let generation = searcher.generation().generation_id();
-        let known = self.0.lock().ok().and_then(|kept| {
+        let known = self.kept.lock().ok().and_then(|kept| {
             (kept.0 == generation)
                 .then(|| kept.1.get(key).cloned())
                 .flatten()
@@ -76,8 +90,11 @@ impl<K: std::hash::Hash + Eq, V: Clone, const KEPT: usize> PerGeneration<K, V, K
             return Ok(known);
         }
         let answer = work()?;
-        if let Ok(mut kept) = self.0.lock() {
-            if kept.0 != generation || kept.1.len() >= KEPT {
+        if self.most == 0 {
+            return Ok(answer);
+        }
+        if let Ok(mut kept) = self.kept.lock() {
+            if kept.0 != generation || kept.1.len() >= self.most {
                 *kept = (generation, HashMap::new());
             }
             kept.1.insert(key.to_owned(), answer.clone());

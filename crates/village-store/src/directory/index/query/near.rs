@@ -336,6 +336,28 @@ mod tests {
         }
     }
 
+    /// Answers kept per generation are at most as many as told (none for 0): one forgotten is
+    /// worked out again.
+    #[test]
+    fn as_many_answers_are_kept_as_told() {
+        let index = index_of(&[offer(0, "Chess", "Chess.", "")]);
+        let searcher = index.reader.searcher();
+        for (most, work) in [(0, 4), (1, 3), (2, 2)] {
+            let kept: PerGeneration<String, u32, 16> = PerGeneration::keeping(most);
+            let mut worked = 0;
+            for key in ["a", "a", "b", "a"] {
+                let answer = kept
+                    .get_or_work(&searcher, key, || {
+                        worked += 1;
+                        Ok(7)
+                    })
+                    .unwrap();
+                assert_eq!(answer, 7);
+            }
+            assert_eq!(worked, work, "keeping {most}");
+        }
+    }
+
     /// A ring's offers fit one common word exactly as well when looked up in the word's kept
     /// fits as when looked up in its lists field by field: the same offers, the same fits to
     /// the last bit (an order that differed between the two would move offers between pages).

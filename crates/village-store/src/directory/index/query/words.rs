@@ -66,8 +66,9 @@ impl WordLists {
     }
 }
 
-/// How well each offer fits a common word, kept per generation of the index (at most 16
-/// words: 4 bytes for every offer in the index, 4 MB a word at a million offers). A ring of
+/// How well each offer fits a common word, kept per generation of the index (16 words at once
+/// unless told, [`SearchIndex::keeping_common_words`]: 4 bytes for every offer in the index,
+/// 4 MB a word at a million offers). A ring of
 /// cells near a place looks each of its offers up here instead of in the word's lists in each
 /// field, which skipped and unpacked a block of each list for each offer: a common word near
 /// a city at a million offers went from 1,255-1,695 to 2,115-2,139 searches a second (a

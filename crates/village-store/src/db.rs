@@ -77,7 +77,7 @@ pub fn default_max_connections() -> u32 {
 
 /// Megabytes of pages each SQLite connection keeps unless told (`StoreOptions::cache_mb`),
 /// worked out from how big the file is when the store opens: a 256th of it, at least 2 MB
-/// (SQLite's own default) and at most 64. At a million offers (a 5.4 GB file, so 21 MB) 16 MB
+/// (SQLite's own default) and at most 64. At a million offers (a 5.4 GB file, so 20 MB) 16 MB
 /// answered about as many searches a second as 64 and 2 MB up to a quarter fewer; at 20,000
 /// offers (a 112 MB file, so 2 MB) the hub held less than half the memory it held with 64
 /// (`bench/directory`, two cores).

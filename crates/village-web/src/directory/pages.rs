@@ -28,6 +28,12 @@ const PER_PAGE: i64 = 20;
 /// How far a search may reach, in the hub's unit (`within=2` is 2 miles on a hub that says
 /// miles, 2 km on one that says kilometres).
 const DISTANCES: [&str; 6] = ["1", "2", "3", "5", "10", "25"];
+/// The orders a search can be put in, as the form offers them.
+const SORTS: [(&str, &str); 3] = [
+    ("", "Best match"),
+    ("nearest", "Nearest first (with a postcode)"),
+    ("name", "Name, A to Z"),
+];
 const TIMES: [(&str, &str, i64, i64); 3] = [
     ("morning", "Morning (before midday)", 0, 12 * 60),
     ("afternoon", "Afternoon (midday to 5pm)", 12 * 60, 17 * 60),
@@ -388,7 +394,7 @@ pub(crate) async fn view_search_get(
         (
             "sort",
             &q.sort,
-            ["nearest", "name"].contains(&q.sort.as_str()),
+            SORTS.iter().any(|(code, _)| *code == q.sort),
             "Choose an order from the list",
         ),
     ];
@@ -549,14 +555,10 @@ pub(crate) async fn view_search_get(
                 .collect(),
             led,
             has_space,
-            sorts: [
-                ("", "Best match"),
-                ("nearest", "Nearest first (with a postcode)"),
-                ("name", "Name, A to Z"),
-            ]
-            .into_iter()
-            .map(|(code, label)| (code, label, code == q.sort))
-            .collect(),
+            sorts: SORTS
+                .iter()
+                .map(|(code, label)| (*code, *label, *code == q.sort))
+                .collect(),
             searched,
             filters_in_use: [
                 &q.within,

@@ -268,10 +268,10 @@ impl SearchIndex {
             writer: tokio::sync::Mutex::new(writer),
             synced: Mutex::new(None),
             merging: std::sync::atomic::AtomicBool::new(false),
-            best_fits: query::KeptBestFits::default(),
-            by_fit: query::KeptByFit::default(),
-            fits: query::KeptFits::default(),
-            circles: query::KeptCircles::default(),
+            best_fits: query::KeptBestFits::keeping(query::BEST_FITS_KEPT),
+            by_fit: query::KeptByFit::keeping(query::COMMON_WORDS_KEPT),
+            fits: query::KeptFits::keeping(query::COMMON_WORDS_KEPT),
+            circles: query::KeptCircles::keeping(query::CIRCLES_KEPT),
             columns: query::OpenColumns::default(),
         })
     }

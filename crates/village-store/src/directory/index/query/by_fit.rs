@@ -11,10 +11,13 @@ use tantivy::BitSet;
 /// Words held by a smaller share of offers are not kept in order: few enough to read.
 pub(super) const COMMON_SHARE: f64 = 0.01;
 
-/// Common words' offers in order of fit (16 words at once unless told,
-/// [`SearchIndex::keeping_common_words`]: each takes 8 bytes for every offer holding it, about
-/// 2.4 MB for a word three offers in ten hold, at a million offers).
-pub(crate) type KeptByFit = PerGeneration<String, Arc<ByFit>, 16>;
+/// How many common words' orders of fit (and fits, `words::KeptFits`) are kept unless told
+/// ([`SearchIndex::keeping_common_words`]).
+pub(crate) const COMMON_WORDS_KEPT: usize = 16;
+
+/// Common words' offers in order of fit: each takes 8 bytes for every offer holding it, about
+/// 2.4 MB for a word three offers in ten hold, at a million offers.
+pub(crate) type KeptByFit = PerGeneration<String, Arc<ByFit>>;
 
 /// One word's offers in order of fit, one list per segment.
 pub(crate) struct ByFit(Vec<Vec<(Score, DocId)>>);

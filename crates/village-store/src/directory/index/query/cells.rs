@@ -75,8 +75,11 @@ pub(super) fn listed_in_cells(
     Ok(listed)
 }
 
-/// How many offers the cells of circles asked about lately list (at most 4,096 circles).
-pub(crate) type KeptCircles = PerGeneration<Vec<(i64, i64)>, u64, 4096>;
+/// How many circles' counts of offers are kept.
+pub(crate) const CIRCLES_KEPT: usize = 4_096;
+
+/// How many offers the cells of circles asked about lately list.
+pub(crate) type KeptCircles = PerGeneration<Vec<(i64, i64)>, u64>;
 
 impl SearchIndex {
     /// [`listed_in_cells`] for a circle's cells, read once for each generation of the index:

@@ -33,32 +33,25 @@ mod near;
 mod plan;
 mod segments;
 mod words;
-pub(crate) use by_fit::KeptByFit;
 use by_fit::*;
-pub(crate) use cells::KeptCircles;
+pub(crate) use by_fit::{KeptByFit, COMMON_WORDS_KEPT};
 use cells::*;
-pub(crate) use near::KeptBestFits;
+pub(crate) use cells::{KeptCircles, CIRCLES_KEPT};
 use near::*;
+pub(crate) use near::{KeptBestFits, BEST_FITS_KEPT};
 use plan::*;
 use segments::*;
 pub(crate) use words::KeptFits;
 use words::*;
 
-/// Answers worked out on one generation of the index, kept until it changes; at most `KEPT`
-/// at once unless told otherwise ([`PerGeneration::keeping`]; beyond it the kept ones are
-/// forgotten).
-pub(crate) struct PerGeneration<K, V, const KEPT: usize> {
+/// Answers worked out on one generation of the index, kept until it changes; at most as many
+/// as it was made to keep (beyond it the kept ones are forgotten).
+pub(crate) struct PerGeneration<K, V> {
     kept: Mutex<(u64, HashMap<K, V>)>,
     most: usize,
 }
 
-impl<K, V, const KEPT: usize> Default for PerGeneration<K, V, KEPT> {
-    fn default() -> Self {
-        Self::keeping(KEPT)
-    }
-}
-
-impl<K, V, const KEPT: usize> PerGeneration<K, V, KEPT> {
+impl<K, V> PerGeneration<K, V> {
     /// Keeping at most `most` answers at once (none for 0).
     pub(crate) fn keeping(most: usize) -> Self {
         PerGeneration {
@@ -68,7 +61,7 @@ impl<K, V, const KEPT: usize> PerGeneration<K, V, KEPT> {
     }
 }
 
-impl<K: std::hash::Hash + Eq, V: Clone, const KEPT: usize> PerGeneration<K, V, KEPT> {
+impl<K: std::hash::Hash + Eq, V: Clone> PerGeneration<K, V> {
     /// The answer kept for `key` on this searcher's generation, else `work`'s (then kept).
     fn get_or_work<Q>(
         &self,

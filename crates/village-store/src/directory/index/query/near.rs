@@ -208,8 +208,11 @@ impl Iterator for Rings {
     }
 }
 
-/// How well the best offer fits each word asked about lately (at most 10,000 words).
-pub(crate) type KeptBestFits = PerGeneration<String, f64, 10_000>;
+/// How many words' best fits are kept.
+pub(crate) const BEST_FITS_KEPT: usize = 10_000;
+
+/// How well the best offer fits each word asked about lately.
+pub(crate) type KeptBestFits = PerGeneration<String, f64>;
 
 impl SearchIndex {
     /// No offer can fit the words better than this: the sum, over the words, of how well the
@@ -343,7 +346,7 @@ mod tests {
         let index = index_of(&[offer(0, "Chess", "Chess.", "")]);
         let searcher = index.reader.searcher();
         for (most, work) in [(0, 4), (1, 3), (2, 2)] {
-            let kept: PerGeneration<String, u32, 16> = PerGeneration::keeping(most);
+            let kept: PerGeneration<String, u32> = PerGeneration::keeping(most);
             let mut worked = 0;
             for key in ["a", "a", "b", "a"] {
                 let answer = kept

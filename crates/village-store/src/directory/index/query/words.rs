@@ -66,15 +66,14 @@ impl WordLists {
     }
 }
 
-/// How well each offer fits a common word, kept per generation of the index (16 words at once
-/// unless told, [`SearchIndex::keeping_common_words`]: 4 bytes for every offer in the index,
-/// 4 MB a word at a million offers). A ring of
-/// cells near a place looks each of its offers up here instead of in the word's lists in each
-/// field, which skipped and unpacked a block of each list for each offer: a common word near
-/// a city at a million offers went from 1,255-1,695 to 2,115-2,139 searches a second (a
-/// sorted list of the offers holding the word, searched by halves, was no quicker than the
-/// lists).
-pub(crate) type KeptFits = PerGeneration<String, Arc<Fits>, 16>;
+/// How well each offer fits a common word, kept per generation of the index (as many words
+/// as [`KeptByFit`]: 4 bytes for every offer in the index, 4 MB a word at a million offers).
+/// A ring of cells near a place looks each of its offers up here instead of in the word's
+/// lists in each field, which skipped and unpacked a block of each list for each offer: a
+/// common word near a city at a million offers went from 1,255-1,695 to 2,115-2,139 searches
+/// a second (a sorted list of the offers holding the word, searched by halves, was no quicker
+/// than the lists).
+pub(crate) type KeptFits = PerGeneration<String, Arc<Fits>>;
 
 /// One word's fits, one list per segment with a place for each of its offers (negative for
 /// an offer not holding the word).
@@ -109,30 +108,38 @@ impl SearchIndex {
             .get_or_work(searcher, word.as_str(), || {
                 let mut segments = Vec::new();
                 for reader in searcher.segment_readers() {
-                    let mut all: Vec<Score> = vec![-1.0; reader.max_doc() as usize];
-                    for fields in lists.scorers(reader)?.iter_mut().take(1) {
-                        loop {
-                            let doc = fields.iter().map(|l| l.doc()).min().unwrap_or(TERMINATED);
-                            if doc == TERMINATED {
-                                break;
-                            }
-                            let mut fit = 0.0;
-                            for list in fields.iter_mut() {
-                                if list.doc() == doc {
-                                    fit += list.score();
-                                    list.advance();
-                                }
-                            }
-                            if let Some(slot) = all.get_mut(doc as usize) {
+                    let mut fits: Vec<Score> = vec![-1.0; reader.max_doc() as usize];
+                    if let Some(fields) = lists.scorers(reader)?.first_mut() {
+                        each_fit(fields, |doc, fit| {
+                            if let Some(slot) = fits.get_mut(doc as usize) {
                                 *slot = fit;
                             }
-                        }
+                        });
                     }
-                    segments.push(all);
+                    segments.push(fits);
                 }
                 Ok(Arc::new(Fits(segments)))
             })
             .map(Some)
+    }
+}
+
+/// Each offer holding one word in any of its fields, in the segment's order, with its fit:
+/// the fields' scores added in their order, as [`fit_at`] adds them.
+fn each_fit(fields: &mut [Box<dyn Scorer>], mut found: impl FnMut(DocId, Score)) {
+    loop {
+        let doc = fields.iter().map(|l| l.doc()).min().unwrap_or(TERMINATED);
+        if doc == TERMINATED {
+            return;
+        }
+        let mut fit = 0.0;
+        for list in fields.iter_mut() {
+            if list.doc() == doc {
+                fit += list.score();
+                list.advance();
+            }
+        }
+        found(doc, fit);
     }
 }
 

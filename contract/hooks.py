@@ -40,6 +40,10 @@ DEPENDS_ON_THE_HUB = {
     ("text_missing", "dissent_summary"): "needed only when someone disagreed",
     ("invalid_amount", "max_bid_pence"): "no more than the pot, another field",
     "record_invalid": "a new offer is a whole ORUK record, checked against the standard's schema",
+    "contact_too_soon": "what the words say (an email address, phone number or street address in them)",
+    ("date_invalid", "when"): "today moves on: a day must not have passed, and a range keeps within three months",
+    ("postcode_invalid", "area"): "the hub's own areas, by name, beside any postcode district",
+    ("missing", "share_phone"): "only a member with a phone number on their account can share one",
 }
 
 

@@ -18,6 +18,7 @@ pub mod fuzzing;
 pub mod hub;
 pub mod identity;
 pub mod mail;
+pub mod mutual_aid;
 pub mod people;
 pub mod safeguarding;
 pub mod settings;

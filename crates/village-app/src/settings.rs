@@ -28,6 +28,26 @@ pub struct Settings {
     pub safeguarding: SafeguardingSettings,
     pub map: MapSettings,
     pub search: SearchSettings,
+    pub mutual_aid: MutualAidSettings,
+}
+
+/// Mutual aid: neighbours' asks and offers (`/help`).
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct MutualAidSettings {
+    /// The hub's own areas, which people can choose as roughly where (beside a postcode
+    /// district), each placed by a postcode district, e.g.
+    /// `areas = [{ name = "Oakwood", postcode = "NG8" }]`.
+    pub areas: Vec<HelpArea>,
+}
+
+/// One of the hub's areas.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct HelpArea {
+    pub name: String,
+    /// The postcode district it is in, or a full postcode near its middle.
+    pub postcode: String,
 }
 
 /// The directory's search index (kept in memory beside the database).
@@ -246,6 +266,7 @@ impl Default for Settings {
             safeguarding: SafeguardingSettings::default(),
             map: MapSettings::default(),
             search: SearchSettings::default(),
+            mutual_aid: MutualAidSettings::default(),
         }
     }
 }

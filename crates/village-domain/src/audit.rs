@@ -31,6 +31,7 @@ pub enum AuditAction {
     PasswordReset,
     EmailChanged,
     DisplayNameChanged,
+    PhoneChanged,
     LivedExperienceChanged,
     RoleChanged,
     ApiTokenCreated,
@@ -64,6 +65,8 @@ pub enum AuditAction {
     BidChecked,
     RoundPhaseChanged,
     PaperBallotEntered,
+    HelpMatchChanged,
+    HelpContactSeen,
 }
 
 impl AuditAction {
@@ -86,6 +89,7 @@ impl AuditAction {
             AuditAction::PasswordResetRequested => "Password reset asked for",
             AuditAction::PasswordReset => "Password reset",
             AuditAction::EmailChanged => "Email address changed",
+            AuditAction::PhoneChanged => "Phone number changed",
             AuditAction::DisplayNameChanged => "Name changed",
             AuditAction::LivedExperienceChanged => "Lived experience changed",
             AuditAction::RoleChanged => "Role changed",
@@ -119,6 +123,8 @@ impl AuditAction {
             AuditAction::BidChecked => "Bid checked",
             AuditAction::RoundPhaseChanged => "Funding round moved on",
             AuditAction::PaperBallotEntered => "Paper ballot typed in",
+            AuditAction::HelpMatchChanged => "Help asked for, offered or answered",
+            AuditAction::HelpContactSeen => "Contact details seen after both said yes to help",
         }
     }
 

@@ -47,6 +47,7 @@ pub enum ErrorCode {
     AlreadyInCircle,
     AlreadyInUse,
     AlreadyIntroduced,
+    BalanceLimit,
     BidsNotChecked,
     BlockNotAnswered,
     CannotChangeOwnAdminRole,
@@ -60,11 +61,13 @@ pub enum ErrorCode {
     NotAMember,
     NotAllowedNow,
     NotFunded,
+    OwnPost,
     OnlyConnectorsOffer,
     PaperAlreadyEntered,
     PaperBallotsUnresolved,
     PaperNotInDispute,
     PhaseOutOfOrder,
+    PostClosed,
     ProposalClosed,
     ProposalOpen,
     ResultsNotReady,
@@ -81,8 +84,10 @@ pub enum ErrorCode {
     BeforeOpening,
     BidNotEligible,
     BirthYearInvalid,
+    CategoryUnknown,
     ChangeInvalid,
     ContactTooLong,
+    ContactTooSoon,
     CurrentPasswordWrong,
     DateInFuture,
     DateInvalid,
@@ -158,6 +163,7 @@ pub enum ErrorCode {
     Unknown,
     UnknownBid,
     UnknownSpace,
+    UrgencyUnknown,
     VisibilityUnknown,
     WhyMissing,
     // ---- 429: Too many tries
@@ -184,6 +190,7 @@ impl ErrorCode {
             | AlreadyInCircle
             | AlreadyInUse
             | AlreadyIntroduced
+            | BalanceLimit
             | BidsNotChecked
             | BlockNotAnswered
             | CannotChangeOwnAdminRole
@@ -197,11 +204,13 @@ impl ErrorCode {
             | NotAMember
             | NotAllowedNow
             | NotFunded
+            | OwnPost
             | OnlyConnectorsOffer
             | PaperAlreadyEntered
             | PaperBallotsUnresolved
             | PaperNotInDispute
             | PhaseOutOfOrder
+            | PostClosed
             | ProposalClosed
             | ProposalOpen
             | ResultsNotReady
@@ -216,8 +225,10 @@ impl ErrorCode {
             | BeforeOpening
             | BidNotEligible
             | BirthYearInvalid
+            | CategoryUnknown
             | ChangeInvalid
             | ContactTooLong
+            | ContactTooSoon
             | CurrentPasswordWrong
             | DateInFuture
             | DateInvalid
@@ -293,6 +304,7 @@ impl ErrorCode {
             | Unknown
             | UnknownBid
             | UnknownSpace
+            | UrgencyUnknown
             | VisibilityUnknown
             | WhyMissing => 422,
             TooManyAttempts => 429,

@@ -34,6 +34,7 @@ pub mod dates;
 pub mod decisions;
 pub mod directory;
 pub mod error;
+pub mod mutual_aid;
 pub mod people;
 pub mod privacy;
 pub mod text;

@@ -72,6 +72,7 @@ fn audit_action_codes_stay_the_same() {
             "password_reset",
             "email_changed",
             "display_name_changed",
+            "phone_changed",
             "lived_experience_changed",
             "role_changed",
             "api_token_created",
@@ -103,7 +104,9 @@ fn audit_action_codes_stay_the_same() {
             "proposal_closed",
             "bid_checked",
             "round_phase_changed",
-            "paper_ballot_entered"
+            "paper_ballot_entered",
+            "help_match_changed",
+            "help_contact_seen"
         ]
     );
     for x in AuditAction::ALL.iter() {
@@ -306,4 +309,54 @@ fn visibility_codes_stay_the_same() {
         assert_eq!(Visibility::parse(x.code()), Some(*x));
     }
     assert_eq!(Visibility::parse("not_a_code"), None);
+}
+
+/// Mutual aid's codes: named in the issue that asked for them, so other clients rely on them.
+#[test]
+fn mutual_aid_codes_stay_the_same() {
+    use crate::mutual_aid::matches::{Action, State};
+    use crate::mutual_aid::post::{Category, Kind, PostState, Urgency};
+    macro_rules! same {
+        ($t:ty, $codes:expr) => {{
+            let codes: Vec<&str> = <$t>::ALL.iter().map(|x| x.code()).collect();
+            assert_eq!(codes, $codes);
+            for x in <$t>::ALL.iter() {
+                assert_eq!(<$t>::parse(x.code()), Some(*x));
+            }
+            assert_eq!(<$t>::parse("not_a_code"), None);
+        }};
+    }
+    same!(Kind, ["ask", "offer"]);
+    same!(
+        Category,
+        [
+            "shopping",
+            "lifts",
+            "company",
+            "repairs",
+            "gardening",
+            "digital",
+            "paperwork",
+            "cooking",
+            "pets",
+            "other"
+        ]
+    );
+    same!(Urgency, ["today", "this_week", "anytime"]);
+    same!(PostState, ["open", "closed"]);
+    same!(
+        State,
+        [
+            "requested",
+            "accepted",
+            "declined",
+            "done",
+            "didnt_happen",
+            "withdrawn"
+        ]
+    );
+    same!(
+        Action,
+        ["accept", "decline", "done", "didnt_happen", "withdraw"]
+    );
 }

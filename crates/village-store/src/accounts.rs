@@ -699,3 +699,24 @@ pub async fn users_with_roles(db: &mut impl Db, roles: &[&str]) -> Result<Vec<i6
     }
     Ok(out)
 }
+
+/// A member's phone number, as they gave it ('' when they have not). It is shared only in a
+/// mutual aid match, when they choose.
+pub async fn phone_of(db: &mut impl Db, user_id: i64) -> Result<String> {
+    let phone: Option<String> = query!(db, c => sqlx::query_scalar("SELECT phone FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut *c)
+        .await)?;
+    Ok(phone.unwrap_or_default())
+}
+
+pub async fn set_phone(db: &mut impl Db, user_id: i64, phone: &str, now: Timestamp) -> Result<()> {
+    query!(db, c => sqlx::query("UPDATE users SET phone = $1, updated_at = $2 WHERE id = $3")
+        .bind(phone)
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}

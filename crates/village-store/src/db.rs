@@ -675,12 +675,26 @@ mod stored_codes {
     /// The values a column's `CHECK (column IN (…))` allows, in every migration of both
     /// backends that names one.
     fn allowed(column: &str) -> Vec<String> {
+        allowed_in(None, column)
+    }
+
+    /// The same, only in the `CREATE TABLE` of `table` when one is named (many tables have
+    /// a `state`).
+    fn allowed_in(table: Option<&str>, column: &str) -> Vec<String> {
         let mut found = Vec::new();
         for m in super::SQLITE_MIGRATIONS
             .iter()
             .chain(super::POSTGRES_MIGRATIONS.iter())
         {
-            let sql = m.sql.to_string();
+            let mut sql = m.sql.to_string();
+            if let Some(table) = table {
+                let start = format!("CREATE TABLE {table} (");
+                let Some(at) = sql.find(&start) else {
+                    continue;
+                };
+                let body = &sql[at..];
+                sql = body[..body.find("\n);").unwrap_or(body.len())].to_string();
+            }
             let needle = format!("{column} IN (");
             let mut rest = sql.as_str();
             while let Some(at) = rest.find(&needle) {
@@ -708,7 +722,15 @@ mod stored_codes {
         }
         each::<Visibility>("visibility");
         each::<Ring>("ring");
-        each::<State>("state");
+        fn each_in<T: TryFrom<String>>(table: &str, column: &str) {
+            for v in allowed_in(Some(table), column) {
+                assert!(T::try_from(v.clone()).is_ok(), "{table}.{column} = {v:?}");
+            }
+        }
+        each_in::<State>("introductions", "state");
+        each_in::<village_domain::mutual_aid::post::Kind>("help_posts", "kind");
+        each_in::<village_domain::mutual_aid::post::PostState>("help_posts", "state");
+        each_in::<village_domain::mutual_aid::matches::State>("help_matches", "state");
         each::<Stance>("stance");
         each::<Moment>("moment");
         each::<Method>("method");

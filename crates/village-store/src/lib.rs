@@ -15,6 +15,7 @@ pub mod directory;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod hub;
+pub mod mutual_aid;
 pub(crate) mod packed;
 pub mod people;
 pub mod safeguarding;

@@ -17,6 +17,7 @@ pub mod directory;
 pub mod extract;
 pub mod fuzzing;
 pub mod hub;
+pub mod mutual_aid;
 pub mod nul;
 pub mod openapi;
 pub mod pages;

@@ -23,6 +23,9 @@ use village_domain::decisions::proposal::{
 use village_domain::directory::offer::{MAX_TIMES, WEEKS};
 use village_domain::directory::schedule::Weekday;
 use village_domain::directory::taxonomy::{Access, Community, Space};
+use village_domain::mutual_aid::post::{
+    self as help_post, Category as HelpCategory, Kind as HelpKind, Urgency as HelpUrgency,
+};
 use village_domain::people::circle::Ring;
 use village_domain::people::profile::{Section, Visibility};
 
@@ -328,15 +331,102 @@ fn limits() -> Vec<(&'static str, &'static str, Rule)> {
         ("ConcernBody", "about_name", text(false, 200)),
         ("ConcernActionBody", "text", text(true, 10_000)),
         ("ConcernCloseBody", "outcome", text(true, 10_000)),
+        // mutual aid
+        (
+            "HelpPostBody",
+            "kind",
+            one_of(HelpKind::ALL, HelpKind::code),
+        ),
+        (
+            "HelpPostBody",
+            "category",
+            one_of(HelpCategory::ALL, HelpCategory::code),
+        ),
+        ("HelpPostBody", "title", text(true, help_post::TITLE_MAX)),
+        (
+            "HelpPostBody",
+            "details",
+            text(false, help_post::DETAILS_MAX),
+        ),
+        (
+            "HelpPostBody",
+            "when",
+            Like {
+                pattern: HELP_WHEN,
+                max: 21,
+            },
+        ),
+        (
+            "HelpPostBody",
+            "area",
+            Like {
+                pattern: HELP_AREA,
+                max: help_post::AREA_MAX,
+            },
+        ),
+        (
+            "HelpPostBody",
+            "urgency",
+            one_of(HelpUrgency::ALL, HelpUrgency::code),
+        ),
+        (
+            "HelpPostBody",
+            "up_for_days",
+            Whole {
+                min: 1,
+                max: help_post::LONGEST_UP_DAYS,
+            },
+        ),
+        ("HelpResponseBody", "message", text(false, 1_000)),
+        ("HelpMessageBody", "message", text(true, 1_000)),
     ]
 }
 
+/// A day or a range of days, as `When::parse` takes them (`ongoing`, `2026-12-10`,
+/// `2026-12-10/2026-12-14`); whether the days are still ahead is the hub's to say.
+const HELP_WHEN: &str = "^(ongoing|[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])(/[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8]))?)$";
+/// A postcode or its first part, or a hub's area by name (letters and spaces).
+const HELP_AREA: &str =
+    "^([A-Za-z]{1,2}[0-9][A-Za-z0-9]?( ?[0-9][A-Za-z]{2})?|[A-Za-z][A-Za-z ]*)$";
+
 /// Limits on query parameters, by path and name.
 fn parameter_limits() -> Vec<(&'static str, &'static str, Rule)> {
+    use Rule::*;
     let actions = || one_of(AuditAction::ALL, AuditAction::as_str);
     vec![
         ("/api/v1/admin/audit", "action", actions()),
         ("/api/v1/me/audit", "action", actions()),
+        (
+            "/api/v1/help/posts",
+            "kind",
+            one_of(HelpKind::ALL, HelpKind::code),
+        ),
+        (
+            "/api/v1/help/posts",
+            "category",
+            one_of(HelpCategory::ALL, HelpCategory::code),
+        ),
+        (
+            "/api/v1/help/posts",
+            "urgency",
+            one_of(HelpUrgency::ALL, HelpUrgency::code),
+        ),
+        (
+            "/api/v1/help/posts",
+            "near",
+            Like {
+                pattern: POSTCODE,
+                max: 8,
+            },
+        ),
+        (
+            "/api/v1/help/posts",
+            "page",
+            Whole {
+                min: 1,
+                max: 10_000,
+            },
+        ),
     ]
 }
 

@@ -113,6 +113,10 @@ fn page_routes() -> Router<AppState> {
             get(crate::accounts::view_password_get).post(crate::accounts::view_password_post),
         )
         .route(
+            "/account/phone",
+            get(crate::accounts::view_phone_get).post(crate::accounts::view_phone_post),
+        )
+        .route(
             "/account/lived-experience",
             get(crate::accounts::view_lived_get).post(crate::accounts::view_lived_post),
         )
@@ -481,6 +485,41 @@ fn page_routes() -> Router<AppState> {
             "/rounds/{id}/paper-ballots/{paper}/resolve",
             post(crate::decisions::pages::view_resolve),
         )
+        // Mutual aid: the board, posts, matches
+        .route("/help", get(crate::mutual_aid::pages::view_board))
+        .route(
+            "/help/new",
+            get(crate::mutual_aid::pages::view_new_post_get)
+                .post(crate::mutual_aid::pages::view_new_post_post),
+        )
+        .route("/help/mine", get(crate::mutual_aid::pages::view_mine))
+        .route("/help/posts/{id}", get(crate::mutual_aid::pages::view_post))
+        .route(
+            "/help/posts/{id}/responses",
+            post(crate::mutual_aid::pages::view_respond),
+        )
+        .route(
+            "/help/posts/{id}/close",
+            get(crate::mutual_aid::pages::view_close_confirm)
+                .post(crate::mutual_aid::pages::view_close),
+        )
+        .route(
+            "/help/posts/{id}/renew",
+            post(crate::mutual_aid::pages::view_renew),
+        )
+        .route(
+            "/help/matches/{id}",
+            get(crate::mutual_aid::pages::view_match),
+        )
+        .route(
+            "/help/matches/{id}/messages",
+            post(crate::mutual_aid::pages::view_message),
+        )
+        .route(
+            "/help/matches/{id}/{action}",
+            get(crate::mutual_aid::pages::view_act_confirm)
+                .post(crate::mutual_aid::pages::view_act),
+        )
         // Connections: ideas, introductions, notices
         .route("/me/ideas", get(crate::connections::pages::view_ideas))
         .route("/me/ideas/mark", post(crate::connections::pages::view_mark))
@@ -660,6 +699,16 @@ fn api_routes() -> OpenApiRouter<AppState> {
             crate::connections::api::api_preferences,
             crate::connections::api::api_put_preferences
         ))
+        .routes(routes!(
+            crate::mutual_aid::api::api_board,
+            crate::mutual_aid::api::api_create_post
+        ))
+        .routes(routes!(crate::mutual_aid::api::api_post))
+        .routes(routes!(crate::mutual_aid::api::api_close_post))
+        .routes(routes!(crate::mutual_aid::api::api_respond))
+        .routes(routes!(crate::mutual_aid::api::api_match))
+        .routes(routes!(crate::mutual_aid::api::api_message))
+        .routes(routes!(crate::mutual_aid::api::api_match_action))
         .routes(routes!(crate::connections::api::api_request))
         .routes(routes!(crate::connections::api::api_introduction))
         .routes(routes!(crate::connections::api::api_act))

@@ -445,6 +445,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 r.settings.hub.name = village_app::demo::HUB_NAME.into();
                 r.settings.hub.description = village_app::demo::HUB_DESCRIPTION.into();
             }
+            if demo && r.settings.mutual_aid.areas.is_empty() {
+                r.settings.mutual_aid.areas = village_app::demo::mutual_aid::areas();
+            }
             if !r.public_url_set {
                 r.settings.public_url = format!("http://{address}");
             }

@@ -203,6 +203,50 @@ pub async fn change_name(
     tx.commit().await
 }
 
+/// A member's phone number, to share in a mutual aid match when they choose ('' when none).
+pub async fn phone(state: &App, who: &Identity) -> Result<String, StoreError> {
+    let mut c = state.store.conn().await?;
+    store::phone_of(&mut c, who.user.id).await
+}
+
+/// Keep or clear a member's phone number (as typed; it must read as one).
+#[tracing::instrument(skip_all, fields(actor = who.user.id))]
+pub async fn change_phone(
+    state: &App,
+    who: &Identity,
+    phone: &str,
+    ip: &str,
+    now: i64,
+) -> crate::Result<()> {
+    let phone = phone.trim();
+    let digits = phone.chars().filter(|c| c.is_ascii_digit()).count();
+    let tidy = phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')'));
+    if !phone.is_empty() && (!tidy || !(10..=15).contains(&digits)) {
+        return Err(village_domain::error::FieldError::new(
+            "phone",
+            village_domain::error::ErrorCode::Invalid,
+            "Give a phone number like 07700 900123, or leave it empty.",
+        )
+        .into());
+    }
+    let mut tx = state.store.begin().await?;
+    store::set_phone(&mut tx, who.user.id, phone, now).await?;
+    record(
+        &mut tx,
+        Some(who.user.id),
+        Some(who.user.id),
+        AuditAction::PhoneChanged,
+        "",
+        Some(ip),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Keep a new API token (only its hash) for the person asking, named as they said.
 #[tracing::instrument(skip_all, fields(actor = who.user.id))]
 pub async fn create_token(

@@ -4,6 +4,7 @@
 pub mod connections;
 pub mod decisions;
 pub mod directory;
+pub mod mutual_aid;
 pub mod people;
 
 use crate::accounts::create_account;
@@ -62,6 +63,7 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<Loaded> {
     let offers = directory::load(store_, now).await?;
     connections::load(store_, now).await?;
     decisions::load(store_, now).await?;
+    mutual_aid::load(store_, now).await?;
     Ok(Loaded { accounts, offers })
 }
 

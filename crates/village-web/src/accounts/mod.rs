@@ -106,6 +106,7 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
         "password_reset" => "Your password has been reset. Sign in with your new password.",
         "email_changed" => "Your email address has been changed.",
         "name_changed" => "Your name has been changed.",
+        "phone_changed" => "Your phone number has been saved.",
         "lived_experience_saved" => "Your lived experience has been saved.",
         "token_removed" => "The token has been removed.",
         "role_changed" => "The role has been changed.",

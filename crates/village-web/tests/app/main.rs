@@ -11,6 +11,7 @@ mod directory;
 mod fuzz_corpora;
 mod home;
 mod joining;
+mod mutual_aid;
 mod people;
 mod reach;
 mod safeguarding;

@@ -14,6 +14,7 @@ pub(crate) struct AccountPage {
     lived_summary: String,
     joined: String,
     sessions: i64,
+    phone: String,
 }
 
 pub(crate) fn lived_summary(lived: &LivedExperience) -> String {
@@ -38,6 +39,7 @@ pub(crate) async fn view_account_get(
     crate::extract::Query(q): crate::extract::Query<PageQuery>,
 ) -> PageResult {
     let sessions = village_app::accounts::changes::session_count(&state, &identity).await?;
+    let phone = village_app::accounts::changes::phone(&state, &identity).await?;
     let user = &identity.user;
     Ok(pages::page(&AccountPage {
         layout: Layout::new(&state, Some(&identity), &csrf, "/account", "Your account")
@@ -48,6 +50,7 @@ pub(crate) async fn view_account_get(
         lived_summary: lived_summary(&user.lived_experience()),
         joined: pages::when(user.created_at),
         sessions,
+        phone,
     }))
 }
 
@@ -155,6 +158,70 @@ pub(crate) async fn view_name_post(
     };
     village_app::accounts::changes::change_name(&state, &identity, &name, &ip, now()).await?;
     Ok(Redirect::to("/account?done=name_changed").into_response())
+}
+
+pub(crate) fn phone_page(
+    state: &AppState,
+    identity: &Identity,
+    csrf: &CsrfToken,
+    value: &str,
+    errors: Errors,
+) -> FormPage {
+    account_form(
+        state,
+        identity,
+        csrf,
+        FormSpec {
+            path: "/account/phone",
+            heading: "Your phone number",
+            intro: &["Nobody can see it unless you choose to share it, one person at a time, when you help each other. Leave it empty to remove it."],
+            fields: vec![FieldSpec::new("phone", "Phone number (optional)", "tel", "tel")
+                .value(value)
+                .hint("Like 07700 900123")],
+            button: "Save phone number",
+        },
+        errors,
+    )
+}
+
+pub(crate) async fn view_phone_get(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+) -> PageResult {
+    let phone = village_app::accounts::changes::phone(&state, &identity).await?;
+    Ok(pages::page(&phone_page(
+        &state,
+        &identity,
+        &csrf,
+        &phone,
+        Errors::none(),
+    )))
+}
+
+#[derive(Deserialize, Default)]
+pub struct PhoneForm {
+    #[serde(default)]
+    pub(super) phone: String,
+}
+
+pub(crate) async fn view_phone_post(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    PageForm(form): PageForm<PhoneForm>,
+) -> PageResult {
+    match village_app::accounts::changes::change_phone(&state, &identity, &form.phone, &ip, now())
+        .await
+    {
+        Ok(()) => Ok(Redirect::to("/account?done=phone_changed").into_response()),
+        Err(Error::Field(e)) => Ok(pages::render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &phone_page(&state, &identity, &csrf, &form.phone, e.into()),
+        )),
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub(crate) fn email_page(

@@ -1,0 +1,381 @@
+//! Answering a post, and the match that follows: messages through the hub, the steps both
+//! take, and contact details shown only to the two of them once both said yes. Every step is
+//! audited and tells the other person, in the app and by email.
+
+use super::*;
+use crate::accounts::Identity;
+use crate::audit::record;
+use village_domain::audit::AuditAction;
+use village_domain::connections::introduction::first_name;
+use village_domain::mutual_aid::matches::{self as rules, Action, Parties, Refusal, State};
+use village_domain::mutual_aid::post;
+use village_store::mutual_aid::{self as store, MatchEventRow, MatchRow, MessageRow};
+use village_store::{connections::notify, Db, StoreError};
+
+/// The longest message.
+pub const MESSAGE_MAX: usize = 1_000;
+
+/// What answering a post did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Responded {
+    New(i64),
+    /// This person already has an open match on the post: that one.
+    AlreadyOpen(i64),
+}
+
+/// What someone chooses to share with the other person once both say yes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Shares {
+    pub email: bool,
+    pub phone: bool,
+}
+
+/// Why a step was refused, in plain words.
+fn refused(r: Refusal) -> Error {
+    let words = match r {
+        Refusal::NotYours => "That step is for the other person in this match.",
+        Refusal::NotNow => "That step is not possible now: the match has moved on.",
+    };
+    Error::Conflict(r.code(), words.into())
+}
+
+/// Sharing a phone number needs one on the account.
+async fn check_shares(db: &mut impl Db, who: &Identity, s: Shares) -> Result<()> {
+    if s.phone
+        && village_store::accounts::phone_of(db, who.user.id)
+            .await?
+            .is_empty()
+    {
+        return Err(FieldError::new(
+            "share_phone",
+            ErrorCode::Missing,
+            "You have not given a phone number yet. Add one on your account page, or leave this unticked.",
+        )
+        .into());
+    }
+    Ok(())
+}
+
+fn check_message(field: &'static str, text: &str, required: bool) -> Result<String> {
+    let text = crate::people::check_text(field, text, required, MESSAGE_MAX)?;
+    Ok(text)
+}
+
+/// Answer a post ("I can help with this" / "I'd like this"): a match, `requested`, that the
+/// one who posted says yes or no to. The first message is checked for contact details.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, post_id))]
+pub async fn respond(
+    state: &App,
+    who: &Identity,
+    post_id: i64,
+    message: &str,
+    shares: Shares,
+    ip: &str,
+    t: i64,
+) -> Result<Responded> {
+    let message = check_message("message", message, false)?;
+    no_contact_details("message", &message)?;
+    let mut tx = state.store.begin().await?;
+    let Some(p) = store::post(&mut tx, post_id).await? else {
+        return Err(not_found());
+    };
+    if p.author_id == who.user.id {
+        return crate::error::conflict(ErrorCode::OwnPost, "This is your own post.");
+    }
+    if let Some(open) = store::open_match(&mut tx, post_id, who.user.id).await? {
+        return Ok(Responded::AlreadyOpen(open));
+    }
+    if !post::is_up(p.state, p.expires_at, t) {
+        return crate::error::conflict(
+            ErrorCode::PostClosed,
+            "This post is no longer up, so it cannot be answered.",
+        );
+    }
+    check_shares(&mut tx, who, shares).await?;
+    let id = match store::create_match(&mut tx, post_id, who.user.id, shares.email, shares.phone, t)
+        .await
+    {
+        Ok(id) => id,
+        Err(StoreError::Conflict(_)) => {
+            // Answered twice at once: the other answer won; this one is the same match.
+            drop(tx);
+            let mut c = state.store.conn().await?;
+            return match store::open_match(&mut c, post_id, who.user.id).await? {
+                Some(open) => Ok(Responded::AlreadyOpen(open)),
+                None => Err(not_found()),
+            };
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if !message.is_empty() {
+        store::add_message(&mut tx, id, who.user.id, None, &message, t).await?;
+    }
+    record(
+        &mut tx,
+        Some(who.user.id),
+        Some(p.author_id),
+        AuditAction::HelpMatchChanged,
+        &format!("help match {id} on post {post_id}: requested"),
+        Some(ip),
+        t,
+    )
+    .await?;
+    let link = format!("/help/matches/{id}");
+    let answer = match p.kind {
+        post::Kind::Ask => "can help with",
+        post::Kind::Offer => "would like",
+    };
+    let words = format!(
+        "{} {answer} \"{}\". Say yes or no when you are ready.",
+        first_name(&who.user.display_name),
+        p.title
+    );
+    notify(&mut tx, p.author_id, &words, &link, t).await?;
+    tx.commit().await?;
+    email_about(
+        state,
+        p.author_id,
+        "Someone answered your post",
+        &words,
+        &link,
+    )
+    .await;
+    Ok(Responded::New(id))
+}
+
+/// How the caller stands to a match.
+fn parties(who: &Identity, m: &MatchRow) -> Parties {
+    Parties {
+        poster: m.author_id == who.user.id,
+        responder: m.responder_id == who.user.id,
+    }
+}
+
+/// A match and how the caller stands to it; not found for anyone but its two people.
+async fn in_match(db: &mut impl Db, who: &Identity, id: i64) -> Result<(MatchRow, Parties)> {
+    let Some(row) = store::match_row(db, id).await? else {
+        return Err(not_found());
+    };
+    let p = parties(who, &row);
+    if !p.poster && !p.responder {
+        return Err(not_found());
+    }
+    Ok((row, p))
+}
+
+/// The other of the two.
+fn other_of(row: &MatchRow, p: Parties) -> i64 {
+    if p.poster {
+        row.responder_id
+    } else {
+        row.author_id
+    }
+}
+
+/// Email the other person about a match, once the change is saved (its notice was written
+/// with it).
+async fn email_about(state: &App, other: i64, subject: &str, words: &str, link: &str) {
+    let body = format!("{words}\n\nHave a look:\n\n{}\n", state.settings.link(link));
+    email_user(state, other, subject, &body).await;
+}
+
+/// The other person's contact details, as they chose to share them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// One match as one of its two people sees it.
+#[derive(Debug, Clone)]
+pub struct MatchSeen {
+    pub row: MatchRow,
+    pub parties: Parties,
+    /// The other person's first name (their whole name once both said yes).
+    pub other_name: String,
+    /// Only once both said yes, and only what they chose to share.
+    pub contact: Option<Contact>,
+    pub messages: Vec<MessageRow>,
+    pub events: Vec<MatchEventRow>,
+    pub actions: Vec<Action>,
+    /// The post asks for help in someone's home or with personal care.
+    pub in_home: bool,
+    pub personal_care: bool,
+}
+
+/// One match, for its two people only. Seeing the other's contact details is audited.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
+pub async fn view_match(
+    state: &App,
+    who: &Identity,
+    id: i64,
+    ip: &str,
+    t: i64,
+) -> Result<MatchSeen> {
+    let mut c = state.store.conn().await?;
+    let (row, p) = in_match(&mut c, who, id).await?;
+    let (other, other_full, email, phone) = if p.poster {
+        (
+            row.responder_id,
+            &row.responder_name,
+            row.responder_email,
+            row.responder_phone,
+        )
+    } else {
+        (
+            row.author_id,
+            &row.author_name,
+            row.poster_email,
+            row.poster_phone,
+        )
+    };
+    let contact = if row.state.contact_shared() {
+        let user = village_store::accounts::user_by_id(&mut c, other).await?;
+        let number = village_store::accounts::phone_of(&mut c, other).await?;
+        let contact = Contact {
+            name: other_full.clone(),
+            email: user.map(|u| u.email).filter(|_| email),
+            phone: Some(number).filter(|n| phone && !n.is_empty()),
+        };
+        if contact.email.is_some() || contact.phone.is_some() {
+            record(
+                &mut c,
+                Some(who.user.id),
+                Some(other),
+                AuditAction::HelpContactSeen,
+                &format!("help match {id}"),
+                Some(ip),
+                t,
+            )
+            .await?;
+        }
+        Some(contact)
+    } else {
+        None
+    };
+    let other_name = if row.state.contact_shared() {
+        other_full.clone()
+    } else {
+        first_name(other_full)
+    };
+    let post = store::post(&mut c, row.post_id).await?;
+    let mut messages = store::messages(&mut c, id).await?;
+    for m in &mut messages {
+        if !row.state.contact_shared() {
+            m.author_name = first_name(&m.author_name);
+        }
+    }
+    Ok(MatchSeen {
+        parties: p,
+        other_name,
+        contact,
+        messages,
+        events: store::match_events(&mut c, id).await?,
+        actions: rules::available(row.state, p),
+        in_home: post.as_ref().is_some_and(|p| p.in_home),
+        personal_care: post.as_ref().is_some_and(|p| p.personal_care),
+        row,
+    })
+}
+
+/// Take a step in a match: the one who posted says yes (choosing what to share) or no;
+/// either says how it went or withdraws. Audited; the other person is told.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
+#[allow(clippy::too_many_arguments)]
+pub async fn act(
+    state: &App,
+    who: &Identity,
+    id: i64,
+    action: Action,
+    shares: Shares,
+    ip: &str,
+    t: i64,
+) -> Result<State> {
+    let mut tx = state.store.begin().await?;
+    let (row, p) = in_match(&mut tx, who, id).await?;
+    let to = rules::next(row.state, action, p).map_err(refused)?;
+    if action == Action::Accept {
+        check_shares(&mut tx, who, shares).await?;
+    }
+    let moved = store::step(
+        &mut tx,
+        &store::Step {
+            id,
+            actor: who.user.id,
+            action: action.code(),
+            from: row.state,
+            to,
+            poster_shares: (action == Action::Accept).then_some((shares.email, shares.phone)),
+        },
+        t,
+    )
+    .await?;
+    if !moved {
+        return crate::error::conflict(
+            ErrorCode::NotAllowedNow,
+            "The other person moved this match on just now. Look again.",
+        );
+    }
+    let other = other_of(&row, p);
+    record(
+        &mut tx,
+        Some(who.user.id),
+        Some(other),
+        AuditAction::HelpMatchChanged,
+        &format!("help match {id}: {} → {}", row.state.code(), to.code()),
+        Some(ip),
+        t,
+    )
+    .await?;
+    let name = first_name(&who.user.display_name);
+    let words = match to {
+        State::Accepted => format!(
+            "{name} said yes to \"{}\". You can now see how to reach each other.",
+            row.title
+        ),
+        State::Declined => format!(
+            "{name} said no, thank you, to your answer about \"{}\".",
+            row.title
+        ),
+        State::Done => format!("{name} says \"{}\" happened. Thank you!", row.title),
+        State::DidntHappen => format!("{name} says \"{}\" did not happen.", row.title),
+        State::Withdrawn => format!("{name} withdrew from \"{}\".", row.title),
+        State::Requested => format!("{name} answered \"{}\".", row.title),
+    };
+    let link = format!("/help/matches/{id}");
+    notify(&mut tx, other, &words, &link, t).await?;
+    tx.commit().await?;
+    email_about(state, other, "News about your help match", &words, &link).await;
+    Ok(to)
+}
+
+/// A short message to the other person, carried by the hub. Before both said yes it must
+/// not hold contact details.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
+pub async fn send_message(state: &App, who: &Identity, id: i64, body: &str, t: i64) -> Result<i64> {
+    let body = check_message("message", body, true)?;
+    let mut tx = state.store.begin().await?;
+    let (row, p) = in_match(&mut tx, who, id).await?;
+    if !row.state.open_to_messages() {
+        return crate::error::conflict(
+            ErrorCode::NotAllowedNow,
+            "This match has ended, so messages cannot be sent.",
+        );
+    }
+    if !row.state.contact_shared() {
+        no_contact_details("message", &body)?;
+    }
+    let message = store::add_message(&mut tx, id, who.user.id, None, &body, t).await?;
+    let other = other_of(&row, p);
+    let link = format!("/help/matches/{id}");
+    let words = format!(
+        "{} sent you a message about \"{}\".",
+        first_name(&who.user.display_name),
+        row.title
+    );
+    notify(&mut tx, other, &words, &link, t).await?;
+    tx.commit().await?;
+    email_about(state, other, "A new message about help", &words, &link).await;
+    Ok(message)
+}

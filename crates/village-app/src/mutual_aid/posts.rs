@@ -1,0 +1,342 @@
+//! Posting asks and offers, the board, one post, and closing or renewing a post.
+
+use super::*;
+use crate::accounts::Identity;
+use village_domain::dates;
+use village_domain::directory::geo::Postcode;
+use village_domain::mutual_aid::post::{self, Category, Draft, Kind, PostState, Urgency};
+use village_store::mutual_aid::{self as store, BoardFilter, MatchRow, PostRow};
+use village_store::{directory as dir_store, Db};
+
+/// Posts on one page of the board.
+pub const PER_PAGE: i64 = 20;
+
+const DAY: i64 = 24 * 3600;
+
+/// Where a post is, roughly: a hub's area by its name, or a postcode district (a full
+/// postcode is cut to its district: no address is ever kept), with the middle of it.
+async fn place(
+    state: &App,
+    db: &mut impl Db,
+    field: &'static str,
+    typed: &str,
+) -> Result<(String, Option<(f64, f64)>)> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Ok((String::new(), None));
+    }
+    let (name, postcode) = match state
+        .settings
+        .mutual_aid
+        .areas
+        .iter()
+        .find(|a| a.name.eq_ignore_ascii_case(typed))
+    {
+        Some(a) => (a.name.clone(), a.postcode.clone()),
+        None => (String::new(), typed.to_string()),
+    };
+    let district = Postcode::parse(&postcode)
+        .ok()
+        .and_then(|p| Postcode::parse(p.district()).ok());
+    let Some(district) = district else {
+        return Err(FieldError::new(
+            field,
+            ErrorCode::PostcodeInvalid,
+            "Give the first part of a postcode, like NG7, or choose one of the areas.",
+        )
+        .into());
+    };
+    let point = dir_store::postcode_point(db, &district)
+        .await?
+        .map(|p| (p.lat(), p.lon()));
+    let name = if name.is_empty() {
+        district.to_string()
+    } else {
+        name
+    };
+    Ok((name, point))
+}
+
+/// Put an ask or an offer on the board, for the signed-in member. Its words must not give
+/// contact details away: those are shared only in a match both said yes to.
+#[tracing::instrument(skip_all, fields(actor = who.user.id))]
+pub async fn create_post(state: &App, who: &Identity, draft: &Draft, t: i64) -> Result<i64> {
+    let today = dates::parse_day(&dates::today_ymd(t)).unwrap_or_default();
+    let checked = draft.check(today);
+    let mut problems = checked.clone().err().unwrap_or_default();
+    for (field, text) in [("title", &draft.title), ("details", &draft.details)] {
+        if let Err(e) = no_contact_details(field, text) {
+            if !problems.iter().any(|p| p.field == field) {
+                problems.push(e);
+            }
+        }
+    }
+    let mut tx = state.store.begin().await?;
+    let placed = place(state, &mut tx, "area", &draft.area).await;
+    let (area, point) = match placed {
+        Ok(p) => p,
+        Err(Error::Field(e)) => {
+            problems.push(e);
+            (String::new(), None)
+        }
+        Err(e) => return Err(e),
+    };
+    let p = match checked {
+        Ok(p) if problems.is_empty() => p,
+        _ => return Err(problems.into()),
+    };
+    let (when_from, when_to) = p.when.stored();
+    let id = store::create_post(
+        &mut tx,
+        &store::NewPost {
+            author_id: who.user.id,
+            posted_by: who.user.id,
+            kind: p.kind,
+            category: p.category,
+            title: &p.title,
+            details: &p.details,
+            when_from: when_from.as_deref(),
+            when_to: when_to.as_deref(),
+            area: &area,
+            point,
+            urgency: p.urgency,
+            many_times: p.many_times,
+            in_home: p.in_home,
+            personal_care: p.personal_care,
+            expires_at: t + p.up_for_days * DAY,
+        },
+        t,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// What the board is asked for, as typed in the address or sent to the API.
+#[derive(Debug, Clone, Default)]
+pub struct BoardQuery {
+    pub kind: String,
+    pub category: String,
+    pub area: String,
+    pub urgency: String,
+    /// A postcode or district to put the nearest first.
+    pub near: String,
+    /// From 1.
+    pub page: i64,
+}
+
+/// One page of the board.
+#[derive(Debug, Clone)]
+pub struct Board {
+    pub posts: Vec<PostRow>,
+    pub page: i64,
+    /// There is a next page.
+    pub more: bool,
+    /// The hub's areas and those open posts are in, for the filter.
+    pub areas: Vec<String>,
+}
+
+/// One value of a filter: empty for all, else a code the board knows (a 422 naming the
+/// field otherwise, never a silent "all").
+fn filter<T>(
+    problems: &mut Vec<FieldError>,
+    (field, code): (&'static str, ErrorCode),
+    value: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    words: &str,
+) -> Option<T> {
+    match value.trim() {
+        "" => None,
+        v => {
+            let found = parse(v);
+            if found.is_none() {
+                problems.push(FieldError::new(field, code, words));
+            }
+            found
+        }
+    }
+}
+
+/// The board: open asks and offers not yet past their end, nearest first when a place is
+/// given, newest first.
+#[tracing::instrument(skip_all, fields(actor = who.user.id))]
+pub async fn board(state: &App, who: &Identity, q: &BoardQuery, t: i64) -> Result<Board> {
+    let mut problems = Vec::new();
+    let p = &mut problems;
+    let kind = filter(
+        p,
+        ("kind", ErrorCode::InvalidKind),
+        &q.kind,
+        Kind::parse,
+        "Choose asks, offers or both.",
+    );
+    let category = filter(
+        p,
+        ("category", ErrorCode::CategoryUnknown),
+        &q.category,
+        Category::parse,
+        "Choose one of the sorts of help listed.",
+    );
+    let urgency = filter(
+        p,
+        ("urgency", ErrorCode::UrgencyUnknown),
+        &q.urgency,
+        Urgency::parse,
+        "Choose today, this week or any time.",
+    );
+    if q.page < 1 || q.page > 10_000 {
+        problems.push(FieldError::new(
+            "page",
+            ErrorCode::InvalidParameter,
+            "Pages are numbered from 1.",
+        ));
+    }
+    let mut c = state.store.conn().await?;
+    let near = match q.near.trim() {
+        "" => None,
+        typed => match place(state, &mut c, "near", typed).await {
+            Ok((_, point)) => point,
+            Err(Error::Field(e)) => {
+                problems.push(e);
+                None
+            }
+            Err(e) => return Err(e),
+        },
+    };
+    if !problems.is_empty() {
+        return Err(problems.into());
+    }
+    let area = q.area.trim();
+    let f = BoardFilter {
+        kind,
+        category,
+        area: (!area.is_empty()).then_some(area),
+        urgency,
+        near,
+    };
+    let mut posts = store::board(&mut c, &f, t, PER_PAGE + 1, (q.page - 1) * PER_PAGE).await?;
+    let more = posts.len() as i64 > PER_PAGE;
+    posts.truncate(PER_PAGE as usize);
+    let mut areas: Vec<String> = state
+        .settings
+        .mutual_aid
+        .areas
+        .iter()
+        .map(|a| a.name.clone())
+        .collect();
+    for a in store::board_areas(&mut c, t).await? {
+        if !areas.contains(&a) {
+            areas.push(a);
+        }
+    }
+    Ok(Board {
+        posts,
+        page: q.page,
+        more,
+        areas,
+    })
+}
+
+/// One post as the caller may see it.
+#[derive(Debug, Clone)]
+pub struct PostSeen {
+    pub post: PostRow,
+    /// The caller posted it.
+    pub own: bool,
+    /// Open and not past its end.
+    pub up: bool,
+    /// For the one who posted: every answer.
+    pub matches: Vec<MatchRow>,
+    /// For anyone else: their open answer to it, if any.
+    pub my_match: Option<i64>,
+}
+
+/// One post: any member may read it; the one who posted also sees who answered.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
+pub async fn post(state: &App, who: &Identity, id: i64, t: i64) -> Result<PostSeen> {
+    let mut c = state.store.conn().await?;
+    let Some(post) = store::post(&mut c, id).await? else {
+        return Err(not_found());
+    };
+    let own = post.author_id == who.user.id;
+    let up = post::is_up(post.state, post.expires_at, t);
+    let (matches, my_match) = if own {
+        (store::matches_of_post(&mut c, id).await?, None)
+    } else {
+        (
+            Vec::new(),
+            store::open_match(&mut c, id, who.user.id).await?,
+        )
+    };
+    if !own && !up && my_match.is_none() {
+        return Err(not_found());
+    }
+    Ok(PostSeen {
+        post,
+        own,
+        up,
+        matches,
+        my_match,
+    })
+}
+
+/// The caller's own posts and every match they are in.
+#[derive(Debug, Clone)]
+pub struct Mine {
+    pub posts: Vec<PostRow>,
+    pub matches: Vec<MatchRow>,
+}
+
+pub async fn mine(state: &App, who: &Identity) -> Result<Mine> {
+    let mut c = state.store.conn().await?;
+    Ok(Mine {
+        posts: store::posts_of(&mut c, who.user.id).await?,
+        matches: store::matches_of(&mut c, who.user.id).await?,
+    })
+}
+
+/// The one who posted takes it off the board (it was met, or is no longer needed).
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
+pub async fn close_post(state: &App, who: &Identity, id: i64, t: i64) -> Result<()> {
+    let mut tx = state.store.begin().await?;
+    let Some(p) = store::post(&mut tx, id).await? else {
+        return Err(not_found());
+    };
+    if p.author_id != who.user.id {
+        return crate::error::conflict(
+            ErrorCode::NotYours,
+            "Only the person who posted this can close it.",
+        );
+    }
+    if !store::set_post_state(&mut tx, id, PostState::Open, PostState::Closed, None, t).await? {
+        return crate::error::conflict(ErrorCode::PostClosed, "This post is already closed.");
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Put a post back up for another 30 days (closed or past its end).
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
+pub async fn renew_post(state: &App, who: &Identity, id: i64, t: i64) -> Result<()> {
+    let mut tx = state.store.begin().await?;
+    let Some(p) = store::post(&mut tx, id).await? else {
+        return Err(not_found());
+    };
+    if p.author_id != who.user.id {
+        return crate::error::conflict(
+            ErrorCode::NotYours,
+            "Only the person who posted this can renew it.",
+        );
+    }
+    store::set_post_state(
+        &mut tx,
+        id,
+        p.state,
+        PostState::Open,
+        Some(t + post::UP_FOR_DAYS * DAY),
+        t,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

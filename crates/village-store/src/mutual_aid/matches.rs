@@ -1,0 +1,217 @@
+//! Matches between the one who posted and someone who answered: what each chose to share,
+//! the steps taken (each kept in the match's history) and the messages between them.
+
+use super::*;
+use crate::StoreError;
+use village_domain::mutual_aid::matches::State;
+use village_domain::mutual_aid::post::Kind;
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MatchRow {
+    pub id: i64,
+    pub post_id: i64,
+    pub responder_id: i64,
+    pub responder_name: String,
+    #[sqlx(try_from = "String")]
+    pub state: State,
+    pub poster_email: bool,
+    pub poster_phone: bool,
+    pub responder_email: bool,
+    pub responder_phone: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+    /// The post's: whose it is, what it is called, and whether it asks or offers.
+    pub author_id: i64,
+    pub author_name: String,
+    pub title: String,
+    #[sqlx(try_from = "String")]
+    pub kind: Kind,
+}
+
+const MATCH_SELECT: &str = "SELECT m.id, m.post_id, m.responder_id, r.display_name AS responder_name, m.state, \
+    m.poster_email, m.poster_phone, m.responder_email, m.responder_phone, m.created_at, m.updated_at, \
+    p.author_id, a.display_name AS author_name, p.title, p.kind \
+    FROM help_matches m JOIN help_posts p ON p.id = m.post_id \
+    JOIN users r ON r.id = m.responder_id JOIN users a ON a.id = p.author_id";
+
+/// The match this person has open on this post, if any.
+pub async fn open_match(db: &mut impl Db, post_id: i64, responder_id: i64) -> Result<Option<i64>> {
+    Ok(query!(db, c => sqlx::query_scalar(
+        "SELECT id FROM help_matches WHERE post_id = $1 AND responder_id = $2 AND state IN ('requested', 'accepted')",
+    )
+    .bind(post_id)
+    .bind(responder_id)
+    .fetch_optional(&mut *c)
+    .await)?)
+}
+
+/// A new match, `requested`. `Conflict` when this person already has one open on the post.
+pub async fn create_match(
+    db: &mut impl Db,
+    post_id: i64,
+    responder_id: i64,
+    share_email: bool,
+    share_phone: bool,
+    now: Timestamp,
+) -> Result<i64> {
+    let id: i64 = query!(db, c => sqlx::query_scalar(
+        "INSERT INTO help_matches (post_id, responder_id, state, responder_email, responder_phone, created_at, updated_at) \
+         VALUES ($1, $2, 'requested', $3, $4, $5, $5) RETURNING id",
+    )
+    .bind(post_id)
+    .bind(responder_id)
+    .bind(share_email)
+    .bind(share_phone)
+    .bind(now)
+    .fetch_one(&mut *c)
+    .await)
+    .map_err(|e| StoreError::from(e).unique_as("an open match on this post"))?;
+    add_event(
+        db,
+        id,
+        Some(responder_id),
+        "respond",
+        None,
+        State::Requested,
+        now,
+    )
+    .await?;
+    Ok(id)
+}
+
+pub async fn match_row(db: &mut impl Db, id: i64) -> Result<Option<MatchRow>> {
+    let sql = format!("{MATCH_SELECT} WHERE m.id = $1");
+    Ok(query!(db, c => sqlx::query_as(&sql).bind(id).fetch_optional(&mut *c).await)?)
+}
+
+/// Every match on a post, newest first.
+pub async fn matches_of_post(db: &mut impl Db, post_id: i64) -> Result<Vec<MatchRow>> {
+    let sql = format!("{MATCH_SELECT} WHERE m.post_id = $1 ORDER BY m.id DESC");
+    Ok(query!(db, c => sqlx::query_as(&sql).bind(post_id).fetch_all(&mut *c).await)?)
+}
+
+/// Every match a member is in, on their posts or others', newest first.
+pub async fn matches_of(db: &mut impl Db, user_id: i64) -> Result<Vec<MatchRow>> {
+    let sql = format!(
+        "{MATCH_SELECT} WHERE m.responder_id = $1 OR p.author_id = $1 ORDER BY m.updated_at DESC, m.id DESC"
+    );
+    Ok(query!(db, c => sqlx::query_as(&sql).bind(user_id).fetch_all(&mut *c).await)?)
+}
+
+/// A step of a match.
+pub struct Step<'a> {
+    pub id: i64,
+    pub actor: i64,
+    pub action: &'a str,
+    pub from: State,
+    pub to: State,
+    /// What the poster chose to share, when they say yes.
+    pub poster_shares: Option<(bool, bool)>,
+}
+
+/// Take a step, only if the match is still in `from` (false when someone else moved it
+/// first).
+pub async fn step(db: &mut impl Db, s: &Step<'_>, now: Timestamp) -> Result<bool> {
+    let (email, phone) = s.poster_shares.unzip();
+    let n = query!(db, c => sqlx::query(
+        "UPDATE help_matches SET state = $1, updated_at = $2, poster_email = COALESCE($3, poster_email), \
+         poster_phone = COALESCE($4, poster_phone) WHERE id = $5 AND state = $6",
+    )
+    .bind(s.to.code())
+    .bind(now)
+    .bind(email)
+    .bind(phone)
+    .bind(s.id)
+    .bind(s.from.code())
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if n == 0 {
+        return Ok(false);
+    }
+    add_event(db, s.id, Some(s.actor), s.action, Some(s.from), s.to, now).await?;
+    Ok(true)
+}
+
+async fn add_event(
+    db: &mut impl Db,
+    match_id: i64,
+    actor: Option<i64>,
+    action: &str,
+    from: Option<State>,
+    to: State,
+    now: Timestamp,
+) -> Result<()> {
+    query!(db, c => sqlx::query(
+        "INSERT INTO help_match_events (match_id, actor_id, action, from_state, to_state, at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(match_id)
+    .bind(actor)
+    .bind(action)
+    .bind(from.map(|s| s.code()))
+    .bind(to.code())
+    .bind(now)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MatchEventRow {
+    pub actor_name: Option<String>,
+    pub action: String,
+    #[sqlx(try_from = "String")]
+    pub to_state: State,
+    pub at: i64,
+}
+
+pub async fn match_events(db: &mut impl Db, match_id: i64) -> Result<Vec<MatchEventRow>> {
+    Ok(query!(db, c => sqlx::query_as(
+        "SELECT u.display_name AS actor_name, e.action, e.to_state, e.at FROM help_match_events e \
+         LEFT JOIN users u ON u.id = e.actor_id WHERE e.match_id = $1 ORDER BY e.id",
+    )
+    .bind(match_id)
+    .fetch_all(&mut *c)
+    .await)?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MessageRow {
+    pub id: i64,
+    pub author_id: i64,
+    pub author_name: String,
+    pub typed_by: Option<i64>,
+    pub body: String,
+    pub at: i64,
+}
+
+pub async fn add_message(
+    db: &mut impl Db,
+    match_id: i64,
+    author_id: i64,
+    typed_by: Option<i64>,
+    body: &str,
+    now: Timestamp,
+) -> Result<i64> {
+    Ok(query!(db, c => sqlx::query_scalar(
+        "INSERT INTO help_messages (match_id, author_id, typed_by, body, at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(match_id)
+    .bind(author_id)
+    .bind(typed_by)
+    .bind(body)
+    .bind(now)
+    .fetch_one(&mut *c)
+    .await)?)
+}
+
+pub async fn messages(db: &mut impl Db, match_id: i64) -> Result<Vec<MessageRow>> {
+    Ok(query!(db, c => sqlx::query_as(
+        "SELECT m.id, m.author_id, u.display_name AS author_name, m.typed_by, m.body, m.at FROM help_messages m \
+         JOIN users u ON u.id = m.author_id WHERE m.match_id = $1 ORDER BY m.id",
+    )
+    .bind(match_id)
+    .fetch_all(&mut *c)
+    .await)?)
+}

@@ -1,0 +1,478 @@
+//! The mutual aid API (`/api/v1/help`): the board, posts, answers and matches. The same
+//! `village_app::mutual_aid` functions as the pages, so the rules cannot differ: contact
+//! details appear only in a match both said yes to, and only to the other of the two.
+
+use crate::api::{ApiError, ApiJson};
+use crate::auth::{ApiUser, ClientAddress};
+use crate::extract::{Path, Query};
+use crate::{now, AppState};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use village_app::mutual_aid::{self as help, BoardQuery, MatchSeen, PostSeen, Responded, Shares};
+use village_domain::connections::introduction::first_name;
+use village_domain::error::ErrorCode;
+use village_domain::mutual_aid::matches::{Action, State as MatchState};
+use village_domain::mutual_aid::post::{
+    self, Category, Draft, Kind, PostState, Urgency, When, WhenInput,
+};
+use village_store::mutual_aid::PostRow;
+
+/// An ask or an offer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HelpPostOut {
+    pub id: i64,
+    pub kind: Kind,
+    pub category: Category,
+    pub title: String,
+    pub details: String,
+    /// `ongoing`, a day (`2026-12-10`) or a range of days (`2026-12-10/2026-12-14`).
+    pub when: String,
+    /// A hub's area or a postcode district ('' when not given).
+    pub area: String,
+    pub urgency: Urgency,
+    pub many_times: bool,
+    pub in_home: bool,
+    pub personal_care: bool,
+    /// `open` or `closed`.
+    pub state: PostState,
+    /// Open and not past `expires_at`: it can be answered.
+    pub up: bool,
+    pub expires_at: i64,
+    pub created_at: i64,
+    /// The first name of the member it is for.
+    pub by: String,
+    /// The caller posted it.
+    pub own: bool,
+    /// For the one who posted: the answers, newest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answers: Option<Vec<HelpAnswerOut>>,
+    /// For anyone else: their open match on it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub my_match_id: Option<i64>,
+}
+
+/// One answer to a post, as the one who posted sees it in a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HelpAnswerOut {
+    pub match_id: i64,
+    /// Their first name.
+    pub by: String,
+    pub state: MatchState,
+}
+
+fn post_out(p: &PostRow, me: i64, t: i64) -> HelpPostOut {
+    HelpPostOut {
+        id: p.id,
+        kind: p.kind,
+        category: p.category,
+        title: p.title.clone(),
+        details: p.details.clone(),
+        when: When::from_stored(p.when_from.as_deref(), p.when_to.as_deref()).code(),
+        area: p.area.clone(),
+        urgency: p.urgency,
+        many_times: p.many_times,
+        in_home: p.in_home,
+        personal_care: p.personal_care,
+        state: p.state,
+        up: post::is_up(p.state, p.expires_at, t),
+        expires_at: p.expires_at,
+        created_at: p.created_at,
+        by: first_name(&p.author_name),
+        own: p.author_id == me,
+        answers: None,
+        my_match_id: None,
+    }
+}
+
+fn seen_out(s: &PostSeen, me: i64, t: i64) -> HelpPostOut {
+    let mut out = post_out(&s.post, me, t);
+    if s.own {
+        out.answers = Some(
+            s.matches
+                .iter()
+                .map(|m| HelpAnswerOut {
+                    match_id: m.id,
+                    by: first_name(&m.responder_name),
+                    state: m.state,
+                })
+                .collect(),
+        );
+    }
+    out.my_match_id = s.my_match;
+    out
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct BoardParams {
+    /// `ask` or `offer`.
+    pub kind: Option<String>,
+    /// `shopping`, `lifts`, `company`, `repairs`, `gardening`, `digital`, `paperwork`,
+    /// `cooking`, `pets` or `other`.
+    pub category: Option<String>,
+    /// A hub's area or a postcode district, exactly as posts give it.
+    pub area: Option<String>,
+    /// `today`, `this_week` or `anytime`.
+    pub urgency: Option<String>,
+    /// A postcode or district: nearest first from there.
+    pub near: Option<String>,
+    /// From 1.
+    pub page: Option<i64>,
+}
+
+/// One page of the board.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HelpBoardOut {
+    pub posts: Vec<HelpPostOut>,
+    pub page: i64,
+    /// There is a next page.
+    pub more: bool,
+}
+
+/// The board: open asks and offers not yet past their end, nearest first from `near`,
+/// newest first; 20 a page.
+#[utoipa::path(get, path = "/api/v1/help/posts", tag = "mutual_aid", params(BoardParams),
+    responses((status = 200, body = HelpBoardOut), (status = 400, body = crate::api::ErrorBody), (status = 401, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_board(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    Query(p): Query<BoardParams>,
+) -> Result<Json<HelpBoardOut>, ApiError> {
+    let t = now();
+    let q = BoardQuery {
+        kind: p.kind.unwrap_or_default(),
+        category: p.category.unwrap_or_default(),
+        area: p.area.unwrap_or_default(),
+        urgency: p.urgency.unwrap_or_default(),
+        near: p.near.unwrap_or_default(),
+        page: p.page.unwrap_or(1),
+    };
+    let board = help::board(&state, &identity, &q, t).await?;
+    Ok(Json(HelpBoardOut {
+        posts: board
+            .posts
+            .iter()
+            .map(|x| post_out(x, identity.user.id, t))
+            .collect(),
+        page: board.page,
+        more: board.more,
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct HelpPostBody {
+    /// `ask` or `offer`.
+    pub kind: String,
+    pub category: String,
+    pub title: String,
+    #[serde(default)]
+    pub details: String,
+    /// `ongoing` (when left out), a day (`2026-12-10`) or a range (`2026-12-10/2026-12-14`).
+    #[serde(default)]
+    pub when: Option<String>,
+    /// A hub's area or a postcode district (a full postcode is cut to its district).
+    #[serde(default)]
+    pub area: Option<String>,
+    /// `today`, `this_week` or `anytime` (when left out).
+    #[serde(default)]
+    pub urgency: Option<String>,
+    /// Days it stays on the board, 1 to 90 (30 when left out).
+    #[serde(default)]
+    pub up_for_days: Option<i64>,
+    /// For offers: can be done many times.
+    #[serde(default)]
+    pub many_times: bool,
+    #[serde(default)]
+    pub in_home: bool,
+    #[serde(default)]
+    pub personal_care: bool,
+}
+
+/// Put an ask or an offer on the board. Its words must not hold contact details (422
+/// `contact_too_soon`).
+#[utoipa::path(post, path = "/api/v1/help/posts", tag = "mutual_aid", request_body = HelpPostBody,
+    responses((status = 201, body = HelpPostOut), (status = 401, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_create_post(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ApiJson(b): ApiJson<HelpPostBody>,
+) -> Result<(StatusCode, Json<HelpPostOut>), ApiError> {
+    let t = now();
+    let draft = Draft {
+        kind: b.kind,
+        category: b.category,
+        title: b.title,
+        details: b.details,
+        when: WhenInput::Code(b.when.unwrap_or_default()),
+        area: b.area.unwrap_or_default(),
+        urgency: b.urgency.unwrap_or_default(),
+        up_for_days: b.up_for_days.map(|d| d.to_string()).unwrap_or_default(),
+        many_times: b.many_times,
+        in_home: b.in_home,
+        personal_care: b.personal_care,
+    };
+    let id = help::create_post(&state, &identity, &draft, t).await?;
+    let seen = help::post(&state, &identity, id, t).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(seen_out(&seen, identity.user.id, t)),
+    ))
+}
+
+/// One post. The one who posted also sees its answers.
+#[utoipa::path(get, path = "/api/v1/help/posts/{id}", tag = "mutual_aid",
+    params(("id" = i64, Path, description = "The post")),
+    responses((status = 200, body = HelpPostOut), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_post(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<HelpPostOut>, ApiError> {
+    let t = now();
+    let seen = help::post(&state, &identity, id, t).await?;
+    Ok(Json(seen_out(&seen, identity.user.id, t)))
+}
+
+/// Close your post: it is met, or no longer needed (403 `not_yours` for anyone else, 409
+/// `post_closed` when it already is).
+#[utoipa::path(post, path = "/api/v1/help/posts/{id}/close", tag = "mutual_aid",
+    params(("id" = i64, Path, description = "The post")),
+    responses((status = 200, body = HelpPostOut), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_close_post(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<HelpPostOut>, ApiError> {
+    let t = now();
+    help::close_post(&state, &identity, id, t).await?;
+    let seen = help::post(&state, &identity, id, t).await?;
+    Ok(Json(seen_out(&seen, identity.user.id, t)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct HelpResponseBody {
+    /// A few words to the one who posted (no contact details: 422 `contact_too_soon`).
+    #[serde(default)]
+    pub message: String,
+    /// Once both say yes, share your email address (true when left out).
+    #[serde(default = "yes")]
+    pub share_email: bool,
+    /// Once both say yes, share the phone number on your account.
+    #[serde(default)]
+    pub share_phone: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The other person, in a match.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HelpContactOut {
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HelpMessageOut {
+    /// The caller wrote it.
+    pub mine: bool,
+    pub by: String,
+    pub body: String,
+    pub at: i64,
+}
+
+/// A match between the one who posted and the one who answered.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HelpMatchOut {
+    pub id: i64,
+    pub post_id: i64,
+    pub title: String,
+    pub kind: Kind,
+    /// `requested`, `accepted`, `declined`, `done`, `didnt_happen` or `withdrawn`.
+    pub state: MatchState,
+    /// The caller's side: `poster` or `responder`.
+    pub role: String,
+    /// The other person's first name (whole name once both said yes).
+    pub other: String,
+    /// The other person's chosen contact details: only once `accepted` (and after `done`
+    /// or `didnt_happen`), never before, never after a withdrawal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<HelpContactOut>,
+    pub messages: Vec<HelpMessageOut>,
+    /// What the caller can do now.
+    pub actions: Vec<Action>,
+}
+
+fn match_out(s: MatchSeen, me: i64) -> HelpMatchOut {
+    let shared = s.row.state.contact_shared();
+    HelpMatchOut {
+        id: s.row.id,
+        post_id: s.row.post_id,
+        title: s.row.title.clone(),
+        kind: s.row.kind,
+        state: s.row.state,
+        role: if s.parties.poster {
+            "poster"
+        } else {
+            "responder"
+        }
+        .into(),
+        other: s.other_name,
+        contact: s.contact.map(|c| HelpContactOut {
+            name: c.name,
+            email: c.email,
+            phone: c.phone,
+        }),
+        messages: s
+            .messages
+            .into_iter()
+            .map(|m| HelpMessageOut {
+                mine: m.author_id == me,
+                by: if shared {
+                    m.author_name
+                } else {
+                    first_name(&m.author_name)
+                },
+                body: m.body,
+                at: m.at,
+            })
+            .collect(),
+        actions: s.actions,
+    }
+}
+
+/// Answer a post ("I can help with this" / "I'd like this"): a match, `requested`. 201 for a
+/// new match; 200 with the one you already have open on this post. 409 `own_post` for your
+/// own post, `post_closed` for one no longer up.
+#[utoipa::path(post, path = "/api/v1/help/posts/{id}/responses", tag = "mutual_aid", request_body = HelpResponseBody,
+    params(("id" = i64, Path, description = "The post")),
+    responses((status = 201, body = HelpMatchOut), (status = 200, body = HelpMatchOut), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_respond(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<HelpResponseBody>,
+) -> Result<(StatusCode, Json<HelpMatchOut>), ApiError> {
+    let t = now();
+    let shares = Shares {
+        email: b.share_email,
+        phone: b.share_phone,
+    };
+    let (status, m) = match help::respond(&state, &identity, id, &b.message, shares, &ip, t).await?
+    {
+        Responded::New(m) => (StatusCode::CREATED, m),
+        Responded::AlreadyOpen(m) => (StatusCode::OK, m),
+    };
+    let seen = help::view_match(&state, &identity, m, &ip, t).await?;
+    Ok((status, Json(match_out(seen, identity.user.id))))
+}
+
+/// One match, for its two people only (404 for anyone else).
+#[utoipa::path(get, path = "/api/v1/help/matches/{id}", tag = "mutual_aid",
+    params(("id" = i64, Path, description = "The match")),
+    responses((status = 200, body = HelpMatchOut), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_match(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    Path(id): Path<i64>,
+) -> Result<Json<HelpMatchOut>, ApiError> {
+    let seen = help::view_match(&state, &identity, id, &ip, now()).await?;
+    Ok(Json(match_out(seen, identity.user.id)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct HelpMessageBody {
+    /// Up to 1,000 characters; before both said yes, no contact details (422
+    /// `contact_too_soon`).
+    pub message: String,
+}
+
+/// Send the other person a message through the hub (409 `not_allowed_now` once the match
+/// has ended).
+#[utoipa::path(post, path = "/api/v1/help/matches/{id}/messages", tag = "mutual_aid", request_body = HelpMessageBody,
+    params(("id" = i64, Path, description = "The match")),
+    responses((status = 201, body = HelpMatchOut), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_message(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<HelpMessageBody>,
+) -> Result<(StatusCode, Json<HelpMatchOut>), ApiError> {
+    let t = now();
+    help::send_message(&state, &identity, id, &b.message, t).await?;
+    let seen = help::view_match(&state, &identity, id, &ip, t).await?;
+    Ok((StatusCode::CREATED, Json(match_out(seen, identity.user.id))))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct HelpMatchActionBody {
+    /// For `accept`: share your email address (true when left out).
+    #[serde(default = "yes")]
+    pub share_email: bool,
+    /// For `accept`: share the phone number on your account.
+    #[serde(default)]
+    pub share_phone: bool,
+}
+
+/// A step in a match: `accept` or `decline` (the one who posted), `done`, `didnt_happen` or
+/// `withdraw` (either). Not yours: 403 `not_yours`; not at this step: 409 `not_allowed_now`.
+#[utoipa::path(post, path = "/api/v1/help/matches/{id}/{action}", tag = "mutual_aid", request_body(content = HelpMatchActionBody, description = "Optional"),
+    params(("id" = i64, Path, description = "The match"), ("action" = String, Path, description = "accept, decline, done, didnt_happen or withdraw")),
+    responses((status = 200, body = HelpMatchOut), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_match_action(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    Path((id, action)): Path<(i64, String)>,
+    body: axum::body::Bytes,
+) -> Result<Json<HelpMatchOut>, ApiError> {
+    let Some(action) = Action::parse(&action) else {
+        return Err(ApiError::new(
+            ErrorCode::ActionUnknown,
+            "The action must be accept, decline, done, didnt_happen or withdraw.",
+        ));
+    };
+    if let Some(path) = crate::nul::in_json(&body) {
+        return Err(ApiError::field(
+            "share_email",
+            ErrorCode::TextInvalid,
+            crate::nul::words(&path),
+        ));
+    }
+    let b = if body.iter().all(u8::is_ascii_whitespace) {
+        HelpMatchActionBody {
+            share_email: true,
+            share_phone: false,
+        }
+    } else {
+        serde_json::from_slice::<HelpMatchActionBody>(&body).map_err(|e| {
+            ApiError::new(
+                ErrorCode::JsonInvalid,
+                format!("The body must be {{\"share_email\": true, \"share_phone\": false}} or nothing: {e}"),
+            )
+        })?
+    };
+    let t = now();
+    let shares = Shares {
+        email: b.share_email,
+        phone: b.share_phone,
+    };
+    help::act(&state, &identity, id, action, shares, &ip, t).await?;
+    let seen = help::view_match(&state, &identity, id, &ip, t).await?;
+    Ok(Json(match_out(seen, identity.user.id)))
+}

@@ -1,0 +1,137 @@
+// Mutual aid in a real browser with JavaScript off, at 320 px: the board, posting an ask
+// (a problem first, then properly), answering an offer, saying yes, and every page passing
+// axe-core (WCAG 2.2 AA). Then, as every demo person, every help page they can reach: a
+// member's email address or phone number shows only to the other person of a match both
+// said yes to, and only what that person chose to share.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHub, launch, axeViolations, signIn, brokenWords } from './harness.js';
+
+const GRACE = 'grace@meadowfield.example';
+const MICK = 'mick@meadowfield.example';
+const TOM = 'tom.wright@meadowfield.example';
+
+let hub; let browser;
+before(async () => { hub = await startHub(); browser = await launch(); });
+after(async () => {
+  await browser?.close();
+  const stopped = await hub?.stop();
+  assert.equal(stopped.code, 0);
+});
+
+async function check(page, label) {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `${label}: axe-core found problems:\n${JSON.stringify(violations, null, 2)}`);
+  assert.equal(await page.locator('h1').count(), 1, `${label}: one <h1>`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `${label}: scrolls sideways by ${overflow}px`);
+  assert.deepEqual(await brokenWords(page), [], `${label}: words broken across two lines`);
+}
+
+async function as(email) {
+  const noJs = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 700 } });
+  const page = await noJs.newPage();
+  await signIn(page, hub.base, email);
+  const axeContext = await browser.newContext({ bypassCSP: true, viewport: { width: 320, height: 700 } });
+  const axePage = await axeContext.newPage();
+  await signIn(axePage, hub.base, email);
+  const checkUrl = async (path, status = 200) => {
+    const r = await axePage.goto(hub.base + path);
+    assert.equal(r.status(), status, `${path} answers`);
+    await check(axePage, path);
+  };
+  return { page, checkUrl, close: async () => { await noJs.close(); await axeContext.close(); } };
+}
+
+test('neighbours ask, offer, answer and say yes with JavaScript off, on pages that pass axe-core', async () => {
+  const grace = await as(GRACE);
+  const { page } = grace;
+  for (const path of ['/help', '/help?near=MF3&kind=offer', '/help?category=cars', '/help/new?kind=ask', '/help/new?kind=offer', '/help/mine', '/account/phone']) {
+    await grace.checkUrl(path, path.includes('cars') ? 422 : 200);
+  }
+  // Posting with a problem keeps the answers and names the field; then properly.
+  await page.goto(`${hub.base}/help/new?kind=ask`);
+  await page.selectOption('#category', 'shopping');
+  await page.fill('#title', 'Bread and milk, please');
+  await page.fill('#details', 'Ring me on 07700 900999');
+  await page.click('form[action="/help/new"] button[type=submit]');
+  assert.ok(await page.locator('.error-summary a[href="#details"]').count(), 'the problem is named');
+  assert.equal(await page.inputValue('#title'), 'Bread and milk, please', 'the other answers are kept');
+  await grace.checkUrl('/help/new?kind=ask');
+  await page.fill('#details', 'Just a few things from the corner shop.');
+  await page.fill('#area', 'Town centre');
+  await page.click('form[action="/help/new"] button[type=submit]');
+  assert.match(page.url(), /\/help\/posts\/\d+\?done=posted$/);
+  const mine = new URL(page.url()).pathname;
+  await grace.checkUrl(mine);
+  await grace.checkUrl(`${mine}/close`);
+
+  // Tom answers Grace's new ask from its page.
+  const tom = await as(TOM);
+  await tom.page.goto(`${hub.base}${mine}`);
+  await tom.checkUrl(mine);
+  await tom.page.fill('#message', 'I am going to the shop later, happy to.');
+  await tom.page.click(`form[action="${mine}/responses"] button[type=submit]`);
+  assert.match(tom.page.url(), /\/help\/matches\/\d+$/);
+  const match = new URL(tom.page.url()).pathname;
+  await tom.checkUrl(match);
+  await tom.checkUrl(`${match}/withdraw`);
+
+  // Grace says yes, and only then sees how to reach Tom.
+  await page.goto(`${hub.base}${match}`);
+  assert.equal(await page.getByText(TOM).count(), 0);
+  await grace.checkUrl(match);
+  await page.click(`form[action="${match}/accept"] button[type=submit]`);
+  assert.ok(await page.getByText(TOM).count(), 'Grace sees Tom\'s email once she said yes');
+  await grace.checkUrl(match);
+  await grace.close();
+  await tom.close();
+});
+
+// The demo's contact details and who may see each: the other person of a match both said yes
+// to, where the one it belongs to chose to share it (with Grace and Tom's match from the test
+// above).
+const SECRETS = {
+  'grace@meadowfield.example': ['mick@meadowfield.example', 'aisha@meadowfield.example', 'tom.wright@meadowfield.example'],
+  '07700 900472': ['mick@meadowfield.example'], // Grace's phone, shared when she offered to fix her tap
+  'mick@meadowfield.example': ['grace@meadowfield.example'],
+  '07700 900461': ['grace@meadowfield.example'], // Mick's phone, shared when he offered her a lift
+  'tom.wright@meadowfield.example': ['lena@meadowfield.example', 'grace@meadowfield.example'],
+  'lena@meadowfield.example': ['tom.wright@meadowfield.example'],
+  'aisha@meadowfield.example': ['grace@meadowfield.example'],
+  'winston@meadowfield.example': [],
+};
+const PEOPLE = ['grace@meadowfield.example', 'mick@meadowfield.example', 'tom.wright@meadowfield.example',
+  'aisha@meadowfield.example', 'lena@meadowfield.example', 'winston@meadowfield.example',
+  'sam.okafor@meadowfield.example', 'bronwen@meadowfield.example', 'david.chen@meadowfield.example',
+  'admin@meadowfield.example'];
+
+test('no help page shows a member\'s email or phone to anyone but the other person of a match both said yes to', async () => {
+  for (const person of PEOPLE) {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await signIn(page, hub.base, person);
+    // Every help page this person can reach from the board and their own list.
+    const seen = new Set(); const todo = ['/help', '/help/mine'];
+    let text = '';
+    while (todo.length) {
+      const path = todo.shift();
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const r = await page.goto(hub.base + path);
+      if (r.status() !== 200) continue;
+      text += await page.content();
+      for (const href of await page.locator('a[href^="/help/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
+        const clean = href.split('?')[0];
+        if (/^\/help\/(posts|matches)\/\d+$/.test(clean)) todo.push(clean);
+      }
+    }
+    assert.ok(seen.size > 3, `${person} reached the board's pages`);
+    for (const [secret, allowed] of Object.entries(SECRETS)) {
+      if (secret === person) continue;
+      const shown = text.includes(secret);
+      assert.equal(shown, allowed.includes(person), `${secret} ${shown ? 'shown' : 'not shown'} to ${person}`);
+    }
+    await context.close();
+  }
+});

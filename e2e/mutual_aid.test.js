@@ -84,6 +84,27 @@ test('neighbours ask, offer, answer and say yes with JavaScript off, on pages th
   await page.click(`form[action="${match}/accept"] button[type=submit]`);
   assert.ok(await page.getByText(TOM).count(), 'Grace sees Tom\'s email once she said yes');
   await grace.checkUrl(match);
+
+  // It happened; Tom adds the time he gave (a problem first), and Grace confirms it.
+  await tom.page.goto(`${hub.base}${match}`);
+  await tom.page.click(`form[action="${match}/done"] button[type=submit]`);
+  await tom.page.check('#gave');
+  await tom.page.fill('#minutes', 'a while');
+  await tom.page.click(`form[action="${match}/time"] button[type=submit]`);
+  assert.ok(await tom.page.locator('.error-summary a[href="#minutes"]').count(), 'the time is named');
+  assert.ok(await tom.page.isChecked('#gave'), 'the other answer is kept');
+  await tom.checkUrl(match);
+  await tom.page.fill('#minutes', '1:30');
+  await tom.page.click(`form[action="${match}/time"] button[type=submit]`);
+  await page.goto(`${hub.base}/help/time`);
+  assert.ok(await page.getByText('Tom gave 1 hour 30 minutes to Grace').count(), 'waiting for Grace');
+  await grace.checkUrl('/help/time');
+  await page.goto(`${hub.base}${match}`);
+  await grace.checkUrl(match);
+  await page.click('form[action$="/confirm"] button[type=submit]');
+  await page.goto(`${hub.base}/help/time`);
+  assert.ok(await page.getByText('Minus 1 hour 30 minutes').count(), 'the time is in Grace\'s account');
+  await grace.checkUrl('/help/time');
   await grace.close();
   await tom.close();
 });

@@ -32,13 +32,39 @@ pub struct Settings {
 }
 
 /// Mutual aid: neighbours' asks and offers (`/help`).
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MutualAidSettings {
     /// The hub's own areas, which people can choose as roughly where (beside a postcode
     /// district), each placed by a postcode district, e.g.
     /// `areas = [{ name = "Oakwood", postcode = "NG8" }]`.
     pub areas: Vec<HelpArea>,
+    /// Time credits: after help has happened, either person records the time given and the
+    /// other confirms it. `false` hides them everywhere.
+    pub credits: bool,
+    /// The lowest a member's balance may go, in minutes (below zero: they may receive more
+    /// help than they have given so far).
+    pub lowest_balance_minutes: i64,
+    /// The highest a member's balance may go, in minutes.
+    pub highest_balance_minutes: i64,
+    /// Show members their balance (their entries are always shown).
+    pub show_balances: bool,
+    /// Time recorded and not answered posts by itself after this many days (unless the
+    /// other person said it is not right).
+    pub post_after_days: i64,
+}
+
+impl Default for MutualAidSettings {
+    fn default() -> Self {
+        MutualAidSettings {
+            areas: Vec::new(),
+            credits: true,
+            lowest_balance_minutes: -10 * 60,
+            highest_balance_minutes: 100 * 60,
+            show_balances: true,
+            post_after_days: 14,
+        }
+    }
 }
 
 /// One of the hub's areas.

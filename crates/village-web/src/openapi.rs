@@ -379,6 +379,9 @@ fn limits() -> Vec<(&'static str, &'static str, Rule)> {
         ),
         ("HelpResponseBody", "message", text(false, 1_000)),
         ("HelpMessageBody", "message", text(true, 1_000)),
+        ("HelpExchangeBody", "minutes", Whole { min: 1, max: 720 }),
+        ("HelpExchangeBody", "note", text(false, 500)),
+        ("HelpGiftBody", "minutes", Whole { min: 1, max: 6_000 }),
     ]
 }
 

@@ -516,6 +516,18 @@ fn page_routes() -> Router<AppState> {
             post(crate::mutual_aid::pages::view_message),
         )
         .route(
+            "/help/matches/{id}/time",
+            post(crate::mutual_aid::pages::view_record_time),
+        )
+        .route(
+            "/help/exchanges/{id}/{action}",
+            post(crate::mutual_aid::pages::view_answer_time),
+        )
+        .route(
+            "/help/time",
+            get(crate::mutual_aid::pages::view_time).post(crate::mutual_aid::pages::view_give_time),
+        )
+        .route(
             "/help/matches/{id}/{action}",
             get(crate::mutual_aid::pages::view_act_confirm)
                 .post(crate::mutual_aid::pages::view_act),
@@ -709,6 +721,10 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::mutual_aid::api::api_match))
         .routes(routes!(crate::mutual_aid::api::api_message))
         .routes(routes!(crate::mutual_aid::api::api_match_action))
+        .routes(routes!(crate::mutual_aid::api::api_record_time))
+        .routes(routes!(crate::mutual_aid::api::api_answer_time))
+        .routes(routes!(crate::mutual_aid::api::api_time_account))
+        .routes(routes!(crate::mutual_aid::api::api_give_time))
         .routes(routes!(crate::connections::api::api_request))
         .routes(routes!(crate::connections::api::api_introduction))
         .routes(routes!(crate::connections::api::api_act))

@@ -3,9 +3,11 @@
 //! the hub, and contact details shared only once both say yes. Pages and the API
 //! (`village_web::mutual_aid`) call the functions here.
 
+mod credits;
 mod matches;
 mod posts;
 
+pub use credits::*;
 pub use matches::*;
 pub use posts::*;
 

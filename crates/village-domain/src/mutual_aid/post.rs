@@ -162,11 +162,11 @@ impl When {
         }
     }
 
-    /// In words: "On 10 December 2026", "10 December 2026 to 14 December 2026", "Ongoing".
+    /// In words: "On 10 December 2026", "10 December 2026 to 14 December 2026", "Any time".
     pub fn words(self) -> String {
         let day = |d: NaiveDate| d.format("%-d %B %Y").to_string();
         match self {
-            When::Ongoing => "Ongoing".into(),
+            When::Ongoing => "Any time".into(),
             When::On(d) => format!("On {}", day(d)),
             When::Between(a, b) => format!("{} to {}", day(a), day(b)),
         }

@@ -159,6 +159,7 @@ async fn add_event(
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct MatchEventRow {
+    pub actor_id: Option<i64>,
     pub actor_name: Option<String>,
     pub action: String,
     #[sqlx(try_from = "String")]
@@ -168,7 +169,7 @@ pub struct MatchEventRow {
 
 pub async fn match_events(db: &mut impl Db, match_id: i64) -> Result<Vec<MatchEventRow>> {
     Ok(query!(db, c => sqlx::query_as(
-        "SELECT u.display_name AS actor_name, e.action, e.to_state, e.at FROM help_match_events e \
+        "SELECT e.actor_id, u.display_name AS actor_name, e.action, e.to_state, e.at FROM help_match_events e \
          LEFT JOIN users u ON u.id = e.actor_id WHERE e.match_id = $1 ORDER BY e.id",
     )
     .bind(match_id)

@@ -2,9 +2,11 @@
 //! `matches` between the one who posted and someone who answered, with their messages and
 //! history.
 
+mod credits;
 mod matches;
 mod posts;
 
+pub use credits::*;
 pub use matches::*;
 pub use posts::*;
 

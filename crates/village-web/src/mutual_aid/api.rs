@@ -14,11 +14,12 @@ use utoipa::{IntoParams, ToSchema};
 use village_app::mutual_aid::{self as help, BoardQuery, MatchSeen, PostSeen, Responded, Shares};
 use village_domain::connections::introduction::first_name;
 use village_domain::error::ErrorCode;
+use village_domain::mutual_aid::credits::{ExchangeAction, ExchangeState};
 use village_domain::mutual_aid::matches::{Action, State as MatchState};
 use village_domain::mutual_aid::post::{
     self, Category, Draft, Kind, PostState, Urgency, When, WhenInput,
 };
-use village_store::mutual_aid::PostRow;
+use village_store::mutual_aid::{ExchangeRow, PostRow};
 
 /// An ask or an offer.
 #[derive(Debug, Serialize, ToSchema)]
@@ -475,4 +476,193 @@ pub async fn api_match_action(
     help::act(&state, &identity, id, action, shares, &ip, t).await?;
     let seen = help::view_match(&state, &identity, id, &ip, t).await?;
     Ok(Json(match_out(seen, identity.user.id)))
+}
+
+// ---- Time credits ---------------------------------------------------------------------------
+
+/// Time given in a match.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HelpExchangeOut {
+    pub id: i64,
+    pub match_id: Option<i64>,
+    /// First names; `null` for someone who has left the hub.
+    pub giver: Option<String>,
+    pub receiver: Option<String>,
+    pub minutes: i64,
+    pub note: String,
+    /// `proposed` (changes no balance), `posted`, `disputed` or `set_aside`.
+    pub state: ExchangeState,
+    /// The caller recorded it (the other person answers it).
+    pub mine: bool,
+    pub recorded_at: i64,
+    pub posted_by_itself: bool,
+}
+
+fn exchange_out(x: &ExchangeRow, me: i64) -> HelpExchangeOut {
+    HelpExchangeOut {
+        id: x.id,
+        match_id: x.match_id,
+        giver: x.giver_name.as_deref().map(first_name),
+        receiver: x.receiver_name.as_deref().map(first_name),
+        minutes: x.minutes,
+        note: x.note.clone(),
+        state: x.state,
+        mine: x.recorded_by == Some(me),
+        recorded_at: x.recorded_at,
+        posted_by_itself: x.posted_by_itself,
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct HelpExchangeBody {
+    pub match_id: i64,
+    /// 1 to 720.
+    pub minutes: i64,
+    /// You gave the help (true) or received it (false).
+    pub gave: bool,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+async fn one_exchange(
+    state: &AppState,
+    identity: &village_app::accounts::Identity,
+    match_id: i64,
+    id: i64,
+) -> Result<HelpExchangeOut, ApiError> {
+    let all = help::time_in_match(state, identity, match_id).await?;
+    all.iter()
+        .find(|x| x.id == id)
+        .map(|x| exchange_out(x, identity.user.id))
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "There is no such time recorded."))
+}
+
+/// Record time given in a match both said happened (`done`): it changes no balance until the
+/// other person confirms it, or it has waited unanswered for the hub's delay (14 days unless
+/// set). 409 `not_allowed_now` before the match is `done` or on a hub without time credits.
+#[utoipa::path(post, path = "/api/v1/help/exchanges", tag = "mutual_aid", request_body = HelpExchangeBody,
+    responses((status = 201, body = HelpExchangeOut), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_record_time(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    ApiJson(b): ApiJson<HelpExchangeBody>,
+) -> Result<(StatusCode, Json<HelpExchangeOut>), ApiError> {
+    let note = b.note.unwrap_or_default();
+    let id = help::record_time(
+        &state,
+        &identity,
+        b.match_id,
+        b.minutes,
+        b.gave,
+        &note,
+        &ip,
+        now(),
+    )
+    .await?;
+    let out = one_exchange(&state, &identity, b.match_id, id).await?;
+    Ok((StatusCode::CREATED, Json(out)))
+}
+
+/// The other person answers recorded time: `confirm` (it posts, once: two ledger entries)
+/// or `dispute` (it never posts; coordinators look at it). 403 `not_yours` for the one who
+/// recorded it; 409 `not_allowed_now` once answered, `balance_limit` past the hub's limits.
+#[utoipa::path(post, path = "/api/v1/help/exchanges/{id}/{action}", tag = "mutual_aid",
+    params(("id" = i64, Path, description = "The exchange"), ("action" = String, Path, description = "confirm or dispute")),
+    responses((status = 200, body = HelpExchangeOut), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_answer_time(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    Path((id, action)): Path<(i64, String)>,
+) -> Result<Json<HelpExchangeOut>, ApiError> {
+    let Some(action) = ExchangeAction::parse(&action) else {
+        return Err(ApiError::new(
+            ErrorCode::ActionUnknown,
+            "The action must be confirm or dispute.",
+        ));
+    };
+    help::answer_time(&state, &identity, id, action, &ip, now()).await?;
+    let x = help::exchange_for(&state, &identity, id).await?;
+    Ok(Json(exchange_out(&x, identity.user.id)))
+}
+
+/// One entry of a time account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HelpEntryOut {
+    pub id: i64,
+    /// Plus for time given (or received as a gift), minus for help received (or given away).
+    pub minutes: i64,
+    /// `exchange`, `gift` or `reversal`.
+    pub kind: String,
+    /// The other side: a member's name, `the community pot`, or `a former member`.
+    pub with: String,
+    pub note: String,
+    pub at: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HelpTimeAccountOut {
+    /// `null` when the hub does not show balances.
+    pub balance_minutes: Option<i64>,
+    pub entries: Vec<HelpEntryOut>,
+    /// Time others recorded with you, waiting for your answer.
+    pub to_answer: Vec<HelpExchangeOut>,
+}
+
+fn account_out(a: help::TimeAccount, me: i64) -> HelpTimeAccountOut {
+    HelpTimeAccountOut {
+        balance_minutes: a.balance,
+        entries: a
+            .entries
+            .into_iter()
+            .map(|e| HelpEntryOut {
+                id: e.id,
+                minutes: e.minutes,
+                kind: e.kind,
+                with: help::entry_with(e.other_name.as_deref(), e.other_pot),
+                note: e.note.unwrap_or_default(),
+                at: e.at,
+            })
+            .collect(),
+        to_answer: a.to_answer.iter().map(|x| exchange_out(x, me)).collect(),
+    }
+}
+
+/// Your time account: your balance, every entry, and time waiting for your answer.
+#[utoipa::path(get, path = "/api/v1/me/time-account", tag = "mutual_aid",
+    responses((status = 200, body = HelpTimeAccountOut), (status = 401, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_time_account(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+) -> Result<Json<HelpTimeAccountOut>, ApiError> {
+    let a = help::time_account(&state, &identity).await?;
+    Ok(Json(account_out(a, identity.user.id)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct HelpGiftBody {
+    /// A member's id; left out, the community pot.
+    #[serde(default)]
+    pub to: Option<i64>,
+    /// 1 to 6,000.
+    pub minutes: i64,
+}
+
+/// Give minutes from your balance to the community pot or another member (409
+/// `balance_limit` past the hub's limits).
+#[utoipa::path(post, path = "/api/v1/me/time-account/gifts", tag = "mutual_aid", request_body = HelpGiftBody,
+    responses((status = 201, body = HelpTimeAccountOut), (status = 401, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_give_time(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ApiJson(b): ApiJson<HelpGiftBody>,
+) -> Result<(StatusCode, Json<HelpTimeAccountOut>), ApiError> {
+    help::give(&state, &identity, b.to, b.minutes, now()).await?;
+    let a = help::time_account(&state, &identity).await?;
+    Ok((StatusCode::CREATED, Json(account_out(a, identity.user.id))))
 }

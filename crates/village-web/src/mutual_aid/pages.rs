@@ -17,6 +17,7 @@ use village_app::mutual_aid::{self as help, BoardQuery, Responded, Shares};
 use village_app::Error;
 use village_domain::connections::introduction::first_name;
 use village_domain::dates;
+use village_domain::mutual_aid::credits;
 use village_domain::mutual_aid::matches::{Action, State as MatchState};
 use village_domain::mutual_aid::post::{self, Category, Draft, Kind, Urgency, When, WhenInput};
 use village_store::mutual_aid::PostRow;
@@ -543,6 +544,16 @@ struct MatchPage {
     history: Vec<(String, String)>,
     in_home: bool,
     personal_care: bool,
+    credits: bool,
+    time: Vec<TimeItem>,
+    can_record_time: bool,
+}
+
+pub struct TimeItem {
+    id: i64,
+    words: String,
+    state: &'static str,
+    answer: bool,
 }
 
 async fn match_page(
@@ -555,6 +566,7 @@ async fn match_page(
     errors: Errors,
 ) -> PageResult {
     let seen = help::view_match(state, identity, id, ip, now()).await?;
+    let time = help::time_in_match(state, identity, id).await?;
     let has_phone = !village_app::accounts::changes::phone(state, identity)
         .await?
         .is_empty();
@@ -614,15 +626,58 @@ async fn match_page(
                 .iter()
                 .map(|e| {
                     let who = match &e.actor_name {
+                        Some(_) if e.actor_id == Some(me) => "You".to_string(),
                         Some(n) if seen.contact.is_some() => n.clone(),
                         Some(n) => first_name(n),
                         None => "Someone".into(),
                     };
-                    (when(e.at), format!("{}: {who}", e.to_state.words()))
+                    let what = match e.action.as_str() {
+                        "respond" => "answered the post",
+                        "accept" => "said yes",
+                        "decline" => "said no, thank you",
+                        "done" => "said it happened",
+                        "didnt_happen" => "said it did not happen",
+                        "withdraw" => "withdrew",
+                        _ => "changed it",
+                    };
+                    (when(e.at), format!("{who} {what}"))
                 })
                 .collect(),
             in_home: seen.in_home,
             personal_care: seen.personal_care,
+            credits: state.settings.mutual_aid.credits,
+            can_record_time: state.settings.mutual_aid.credits && row.state == MatchState::Done,
+            time: time
+                .iter()
+                .map(|x| {
+                    let name = |n: &Option<String>, id: Option<i64>| {
+                        if id == Some(me) {
+                            "you".to_string()
+                        } else {
+                            n.as_deref()
+                                .map(first_name)
+                                .unwrap_or_else(|| "a former member".into())
+                        }
+                    };
+                    let giver = name(&x.giver_name, x.giver_id);
+                    let mut words = format!(
+                        "{} gave {} to {}",
+                        giver,
+                        credits::minutes_words(x.minutes),
+                        name(&x.receiver_name, x.receiver_id)
+                    );
+                    if let Some(first) = words.get(..1) {
+                        words = first.to_uppercase() + &words[1..];
+                    }
+                    TimeItem {
+                        id: x.id,
+                        words,
+                        state: x.state.words(),
+                        answer: x.state == credits::ExchangeState::Proposed
+                            && x.recorded_by != Some(me),
+                    }
+                })
+                .collect(),
         },
     ))
 }
@@ -642,6 +697,11 @@ pub(crate) async fn view_match(
         Some("done") => Some("Thank you for letting us know it happened."),
         Some("didnt_happen") => Some("Thank you for letting us know."),
         Some("withdraw") => Some("You have withdrawn. They have been told."),
+        Some("time") => Some("The time is added once the other person confirms it."),
+        Some("confirmed") => Some("Thank you. The time has been added."),
+        Some("disputed") => {
+            Some("Thank you for telling us. A coordinator will look at it with you.")
+        }
         _ => None,
     };
     match_page(&state, &identity, &csrf, &ip, id, notice, Errors::none()).await
@@ -765,6 +825,7 @@ pub struct MatchItem {
 #[template(path = "mutual_aid/mine.html")]
 struct MinePage {
     layout: Layout,
+    credits: bool,
     posts: Vec<PostItem>,
     matches: Vec<MatchItem>,
 }
@@ -779,6 +840,7 @@ pub(crate) async fn view_mine(
     let me = identity.user.id;
     Ok(pages::page(&MinePage {
         layout: Layout::new(&state, Some(&identity), &csrf, "/help", "Your help"),
+        credits: state.settings.mutual_aid.credits,
         posts: mine.posts.iter().map(|p| item(p, t)).collect(),
         matches: mine
             .matches
@@ -804,4 +866,199 @@ pub(crate) async fn view_mine(
             })
             .collect(),
     }))
+}
+
+// ---- Time credits -----------------------------------------------------------------------
+
+#[derive(Debug, Deserialize, Default)]
+pub struct TimeForm {
+    #[serde(default)]
+    minutes: String,
+    #[serde(default)]
+    gave: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub(crate) async fn view_record_time(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<TimeForm>,
+) -> PageResult {
+    let mut errors = Errors::none();
+    let minutes = credits::read_minutes(&f.minutes);
+    if minutes.is_none() {
+        errors.add("minutes", "Give the time like 1:30, 90 minutes or 2 hours.");
+    }
+    let gave = match f.gave.as_str() {
+        "gave" => Some(true),
+        "received" => Some(false),
+        _ => {
+            errors.add("gave", "Choose whether you gave the help or received it.");
+            None
+        }
+    };
+    let result = match (minutes, gave) {
+        (Some(m), Some(g)) => {
+            help::record_time(&state, &identity, id, m, g, &f.note, &ip, now()).await
+        }
+        _ => Err(Error::Fields(Vec::new())),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/help/matches/{id}?done=time")).into_response()),
+        Err(e) => {
+            for problem in field_errors(e)?.list {
+                errors.add(&problem.field, problem.message);
+            }
+            match_page(&state, &identity, &csrf, &ip, id, None, errors).await
+        }
+    }
+}
+
+pub(crate) async fn view_answer_time(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path((id, action)): Path<(i64, String)>,
+) -> PageResult {
+    let Some(action) = credits::ExchangeAction::parse(&action) else {
+        return Ok(crate::hub::not_found_page(&state, Some(&identity), &csrf));
+    };
+    let x = help::exchange_for(&state, &identity, id).await?;
+    help::answer_time(&state, &identity, id, action, &ip, now()).await?;
+    let done = match action {
+        credits::ExchangeAction::Confirm => "confirmed",
+        credits::ExchangeAction::Dispute => "disputed",
+    };
+    let to = match x.match_id {
+        Some(m) => format!("/help/matches/{m}?done={done}"),
+        None => format!("/help/time?done={done}"),
+    };
+    Ok(Redirect::to(&to).into_response())
+}
+
+pub struct EntryItem {
+    when: String,
+    words: String,
+    with: String,
+    plus: bool,
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "mutual_aid/time.html")]
+struct TimePage {
+    layout: Layout,
+    errors: Errors,
+    balance: Option<String>,
+    entries: Vec<EntryItem>,
+    to_answer: Vec<(i64, Option<i64>, String)>,
+    lowest: String,
+}
+
+async fn time_page(
+    state: &AppState,
+    identity: &Identity,
+    csrf: &CsrfToken,
+    notice: Option<&str>,
+    errors: Errors,
+) -> PageResult {
+    let a = help::time_account(state, identity).await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(pages::render(
+        status,
+        &TimePage {
+            layout: Layout::new(state, Some(identity), csrf, "/help", "Your time account")
+                .with_notice(notice),
+            errors,
+            balance: a.balance.map(credits::minutes_words),
+            entries: a
+                .entries
+                .iter()
+                .map(|e| EntryItem {
+                    when: dates::day_of(e.at),
+                    words: credits::minutes_words(e.minutes.abs()),
+                    with: help::entry_with(e.other_name.as_deref(), e.other_pot),
+                    plus: e.minutes > 0,
+                    note: e.note.clone().unwrap_or_default(),
+                })
+                .collect(),
+            to_answer: a
+                .to_answer
+                .iter()
+                .map(|x| {
+                    let words = format!(
+                        "{} gave {} to {}",
+                        x.giver_name
+                            .as_deref()
+                            .map(first_name)
+                            .unwrap_or_else(|| "Someone".into()),
+                        credits::minutes_words(x.minutes),
+                        x.receiver_name
+                            .as_deref()
+                            .map(first_name)
+                            .unwrap_or_else(|| "someone".into()),
+                    );
+                    (x.id, x.match_id, words)
+                })
+                .collect(),
+            lowest: credits::minutes_words(-state.settings.mutual_aid.lowest_balance_minutes),
+        },
+    ))
+}
+
+pub(crate) async fn view_time(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    Query(q): Query<DoneParams>,
+) -> PageResult {
+    let notice = match q.done.as_deref() {
+        Some("given") => Some("Thank you. Your gift of time has been passed on."),
+        Some("confirmed") => Some("Thank you. The time has been added."),
+        Some("disputed") => {
+            Some("Thank you for telling us. A coordinator will look at it with you.")
+        }
+        _ => None,
+    };
+    time_page(&state, &identity, &csrf, notice, Errors::none()).await
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct GiveForm {
+    #[serde(default)]
+    minutes: String,
+}
+
+pub(crate) async fn view_give_time(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    PageForm(f): PageForm<GiveForm>,
+) -> PageResult {
+    let Some(minutes) = credits::read_minutes(&f.minutes) else {
+        let mut errors = Errors::none();
+        errors.add("minutes", "Give the time like 1:30, 90 minutes or 2 hours.");
+        return time_page(&state, &identity, &csrf, None, errors).await;
+    };
+    match help::give(&state, &identity, None, minutes, now()).await {
+        Ok(()) => Ok(Redirect::to("/help/time?done=given").into_response()),
+        Err(Error::Conflict(_, words)) => {
+            let mut errors = Errors::none();
+            errors.add("minutes", words);
+            time_page(&state, &identity, &csrf, None, errors).await
+        }
+        Err(e) => {
+            let errors = field_errors(e)?;
+            time_page(&state, &identity, &csrf, None, errors).await
+        }
+    }
 }

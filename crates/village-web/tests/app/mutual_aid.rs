@@ -14,6 +14,8 @@ on_both_backends!(
     a_match_moves_on_once_and_tells_the_other_person,
     posts_and_answers_that_cannot_be_are_refused_plainly,
     the_pages_work_without_script_from_board_to_match,
+    time_given_is_confirmed_by_the_other_person_and_posted_once,
+    the_ledger_adds_up_to_nothing_after_thousands_of_random_operations,
 );
 
 async fn places(app: &TestApp) {
@@ -679,4 +681,405 @@ async fn the_pages_work_without_script_from_board_to_match(backend: Backend) {
     assert!(page.contains("Withdraw from this match?"));
     let (_, mine) = app.page_as(&ben.client, "/help/mine").await;
     assert!(mine.contains("A chat") && mine.contains("Both said yes"));
+}
+
+/// A match that happened between `poster` and `helper`, by the API; returns its id.
+async fn happened(app: &TestApp, poster: &Person, helper: &Person, title: &str) -> i64 {
+    let p = post(
+        app,
+        poster,
+        json!({"kind": "ask", "category": "other", "title": title}),
+    )
+    .await;
+    let (status, m) = app
+        .post_json(
+            &helper.client,
+            &format!("/api/v1/help/posts/{p}/responses"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 201, "{m}");
+    let id = m["id"].as_i64().unwrap();
+    for (who, step) in [(poster, "accept"), (helper, "done")] {
+        let (status, body) = app
+            .post_json(
+                &who.client,
+                &format!("/api/v1/help/matches/{id}/{step}"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, 200, "{step}: {body}");
+    }
+    id
+}
+
+async fn balance(app: &TestApp, who: &Person) -> i64 {
+    let (status, a) = app.get_json(&who.client, "/api/v1/me/time-account").await;
+    assert_eq!(status, 200, "{a}");
+    a["balance_minutes"].as_i64().unwrap()
+}
+
+async fn ledger_sum(app: &TestApp) -> i64 {
+    let mut c = app.store.conn().await.unwrap();
+    village_store::mutual_aid::ledger_sum(&mut c).await.unwrap()
+}
+
+/// The hub's use cases over the test hub's database, with its clock in the test's hands.
+fn app_over(app: &TestApp) -> village_app::App {
+    let mut settings = village_app::settings::Settings::default();
+    settings.mail.outbox_dir = app.outbox.to_string_lossy().to_string();
+    village_app::App::new(app.store.clone(), settings).unwrap()
+}
+
+async fn time_given_is_confirmed_by_the_other_person_and_posted_once(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let anna = app.member("anna@example.org", true).await;
+    let ben = app.member("ben@example.org", false).await;
+    let m = happened(&app, &anna, &ben, "Help with a form").await;
+
+    // Ben says he gave an hour and a half: nothing changes until Anna confirms.
+    let (status, x) = app
+        .post_json(
+            &ben.client,
+            "/api/v1/help/exchanges",
+            json!({"match_id": m, "minutes": 90, "gave": true, "note": "The council form"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{x}");
+    assert_eq!(x["state"], "proposed");
+    let id = x["id"].as_i64().unwrap();
+    assert_eq!(
+        (balance(&app, &anna).await, balance(&app, &ben).await),
+        (0, 0)
+    );
+    let (_, account) = app.get_json(&anna.client, "/api/v1/me/time-account").await;
+    assert_eq!(account["to_answer"][0]["id"], id);
+    let (status, body) = app
+        .post_json(
+            &ben.client,
+            &format!("/api/v1/help/exchanges/{id}/confirm"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (403, Some("not_yours"))
+    );
+
+    // Anna presses confirm twice at once: it posts once.
+    let confirm = format!("/api/v1/help/exchanges/{id}/confirm");
+    let (a, b) = tokio::join!(
+        app.post_json(&anna.client, &confirm, json!({})),
+        app.post_json(&anna.client, &confirm, json!({})),
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409], "{} {}", a.1, b.1);
+    assert_eq!(
+        (balance(&app, &anna).await, balance(&app, &ben).await),
+        (-90, 90)
+    );
+    assert_eq!(ledger_sum(&app).await, 0);
+    let (_, account) = app.get_json(&ben.client, "/api/v1/me/time-account").await;
+    assert_eq!(account["entries"].as_array().unwrap().len(), 1, "{account}");
+    assert_eq!(account["entries"][0]["note"], "The council form");
+
+    // Time Anna says is not right never posts, however long it waits.
+    let (_, x) = app
+        .post_json(
+            &anna.client,
+            "/api/v1/help/exchanges",
+            json!({"match_id": m, "minutes": 30, "gave": false}),
+        )
+        .await;
+    let disputed = x["id"].as_i64().unwrap();
+    let (status, body) = app
+        .post_json(
+            &ben.client,
+            &format!("/api/v1/help/exchanges/{disputed}/dispute"),
+            json!({}),
+        )
+        .await;
+    assert_eq!((status, body["state"].as_str()), (200, Some("disputed")));
+    // Time nobody answers posts by itself after 14 days, not before.
+    let (_, x) = app
+        .post_json(
+            &ben.client,
+            "/api/v1/help/exchanges",
+            json!({"match_id": m, "minutes": 45, "gave": true}),
+        )
+        .await;
+    let waiting = x["id"].as_i64().unwrap();
+    let state = app_over(&app);
+    let now = village_app::now();
+    assert_eq!(
+        village_app::mutual_aid::post_waiting(&state, now + 13 * 86_400)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        (balance(&app, &anna).await, balance(&app, &ben).await),
+        (-90, 90)
+    );
+    assert_eq!(
+        village_app::mutual_aid::post_waiting(&state, now + 14 * 86_400 + 60)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        village_app::mutual_aid::post_waiting(&state, now + 30 * 86_400)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        (balance(&app, &anna).await, balance(&app, &ben).await),
+        (-135, 135)
+    );
+    let (_, x) = app.get_json(&ben.client, "/api/v1/me/time-account").await;
+    assert_eq!(x["entries"].as_array().unwrap().len(), 2, "{x}");
+    let (_, body) = app
+        .post_json(
+            &ben.client,
+            &format!("/api/v1/help/exchanges/{waiting}/confirm"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(body["error"]["code"], "not_yours");
+    assert_eq!(ledger_sum(&app).await, 0);
+
+    // Gifts: to the pot, within the limits (10 hours below nothing unless set).
+    let (status, body) = app
+        .post_json(
+            &anna.client,
+            "/api/v1/me/time-account/gifts",
+            json!({"minutes": 500}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("balance_limit"))
+    );
+    let (status, body) = app
+        .post_json(
+            &ben.client,
+            "/api/v1/me/time-account/gifts",
+            json!({"minutes": 60}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["balance_minutes"], 75);
+    assert_eq!(body["entries"][0]["with"], "the community pot");
+    assert_eq!(ledger_sum(&app).await, 0);
+
+    // Time is recorded only once the help happened, and only by the two.
+    let p = post(
+        &app,
+        &anna,
+        json!({"kind": "ask", "category": "other", "title": "Another"}),
+    )
+    .await;
+    let (_, fresh) = app
+        .post_json(
+            &ben.client,
+            &format!("/api/v1/help/posts/{p}/responses"),
+            json!({}),
+        )
+        .await;
+    let (status, body) = app
+        .post_json(
+            &ben.client,
+            "/api/v1/help/exchanges",
+            json!({"match_id": fresh["id"], "minutes": 30, "gave": true}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("not_allowed_now"))
+    );
+    let cara = app.member("cara@example.org", false).await;
+    let (status, _) = app
+        .post_json(
+            &cara.client,
+            "/api/v1/help/exchanges",
+            json!({"match_id": m, "minutes": 30, "gave": true}),
+        )
+        .await;
+    assert_eq!(status, 404);
+    let (status, body) = app
+        .post_json(
+            &ben.client,
+            "/api/v1/help/exchanges",
+            json!({"match_id": m, "minutes": 0, "gave": true}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (422, Some("minutes"))
+    );
+
+    // The ledger cannot be changed or emptied, even from inside the database.
+    let mut c = app.store.conn().await.unwrap();
+    use village_store::Db;
+    let changed = village_store::query!(&mut c, c => sqlx::query("UPDATE help_ledger SET minutes = minutes + 1").execute(&mut *c).await.map(|r| r.rows_affected()));
+    assert!(changed.is_err(), "an entry was changed");
+    let removed = village_store::query!(&mut c, c => sqlx::query("DELETE FROM help_ledger").execute(&mut *c).await.map(|r| r.rows_affected()));
+    assert!(removed.is_err(), "entries were removed");
+}
+
+/// A small random number generator with a printed seed, so a failure can be run again.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+async fn the_ledger_adds_up_to_nothing_after_thousands_of_random_operations(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let people = [
+        app.member("p0@example.org", false).await,
+        app.member("p1@example.org", false).await,
+        app.member("p2@example.org", false).await,
+        app.member("p3@example.org", false).await,
+    ];
+    // A match that happened between each pair.
+    let mut matches = Vec::new();
+    for i in 0..people.len() {
+        for j in (i + 1)..people.len() {
+            let id = happened(&app, &people[i], &people[j], &format!("Help {i} {j}")).await;
+            matches.push((id, i, j));
+        }
+    }
+    let state = app_over(&app);
+    let mut c = app.store.conn().await.unwrap();
+    let mut who = Vec::new();
+    for p in &people {
+        let user = village_store::accounts::user_by_id(&mut c, p.id)
+            .await
+            .unwrap()
+            .unwrap();
+        who.push(village_app::accounts::Identity {
+            user,
+            via: village_app::identity::Via::ApiToken { id: 0 },
+        });
+    }
+    drop(c);
+    let seed = village_app::now() as u64 | 1;
+    println!("seed {seed}");
+    let mut dice = Dice(seed);
+    let mut t = village_app::now();
+    let mut recorded: Vec<i64> = Vec::new();
+    let operations = 2_000;
+    for _ in 0..operations {
+        t += dice.next(6 * 3600) as i64;
+        match dice.next(10) {
+            0..=3 => {
+                let (m, i, j) = matches[dice.next(matches.len() as u64) as usize];
+                let by = if dice.next(2) == 0 { i } else { j };
+                let minutes = 1 + dice.next(400) as i64;
+                let gave = dice.next(2) == 0;
+                if let Ok(id) = village_app::mutual_aid::record_time(
+                    &state,
+                    &who[by],
+                    m,
+                    minutes,
+                    gave,
+                    "",
+                    "127.0.0.1",
+                    t,
+                )
+                .await
+                {
+                    recorded.push(id);
+                }
+            }
+            4..=6 if !recorded.is_empty() => {
+                let id = recorded[dice.next(recorded.len() as u64) as usize];
+                let by = dice.next(4) as usize;
+                let action = if dice.next(4) == 0 {
+                    village_domain::mutual_aid::credits::ExchangeAction::Dispute
+                } else {
+                    village_domain::mutual_aid::credits::ExchangeAction::Confirm
+                };
+                let _ = village_app::mutual_aid::answer_time(
+                    &state,
+                    &who[by],
+                    id,
+                    action,
+                    "127.0.0.1",
+                    t,
+                )
+                .await;
+            }
+            7 => {
+                let by = dice.next(4) as usize;
+                let to = match dice.next(5) {
+                    4 => None,
+                    n => Some(people[n as usize].id),
+                };
+                let _ = village_app::mutual_aid::give(
+                    &state,
+                    &who[by],
+                    to,
+                    1 + dice.next(300) as i64,
+                    t,
+                )
+                .await;
+            }
+            _ => {
+                t += dice.next(20 * 86_400) as i64;
+                village_app::mutual_aid::post_waiting(&state, t)
+                    .await
+                    .unwrap();
+            }
+        }
+        assert_eq!(ledger_sum(&app).await, 0, "seed {seed}");
+    }
+    // Every balance within the hub's limits, every posted exchange in the ledger once, and
+    // nothing else from an exchange in it.
+    let limits = &state.settings.mutual_aid;
+    let mut c = app.store.conn().await.unwrap();
+    for p in &people {
+        let b = village_store::mutual_aid::balance(
+            &mut c,
+            village_store::mutual_aid::Holder::Member(p.id),
+        )
+        .await
+        .unwrap();
+        assert!(
+            (limits.lowest_balance_minutes..=limits.highest_balance_minutes).contains(&b),
+            "seed {seed}: {b}"
+        );
+    }
+    use village_store::Db;
+    let wrong: i64 = village_store::query!(&mut c, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM help_exchanges x WHERE (SELECT COUNT(*) FROM help_transfers t WHERE t.exchange_id = x.id) \
+         <> CASE WHEN x.state = 'posted' THEN 1 ELSE 0 END",
+    )
+    .fetch_one(&mut *c)
+    .await)
+    .unwrap();
+    assert_eq!(
+        wrong, 0,
+        "seed {seed}: an exchange posted other than once, or one not posted in the ledger"
+    );
+    let posted: i64 = village_store::query!(&mut c, c => sqlx::query_scalar("SELECT COUNT(*) FROM help_exchanges WHERE state = 'posted'")
+        .fetch_one(&mut *c)
+        .await)
+    .unwrap();
+    assert!(
+        posted > 50,
+        "seed {seed}: only {posted} posted: the operations did too little"
+    );
 }

@@ -1,0 +1,214 @@
+//! Time credits: exchanges recorded in a match and answered by the other person, and the
+//! ledger, where every transfer is two entries adding up to nothing and nothing is changed
+//! once written (the schema's triggers refuse it).
+
+use super::*;
+use village_domain::mutual_aid::credits::ExchangeState;
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ExchangeRow {
+    pub id: i64,
+    pub match_id: Option<i64>,
+    pub giver_id: Option<i64>,
+    pub giver_name: Option<String>,
+    pub receiver_id: Option<i64>,
+    pub receiver_name: Option<String>,
+    pub minutes: i64,
+    pub note: String,
+    pub recorded_by: Option<i64>,
+    #[sqlx(try_from = "String")]
+    pub state: ExchangeState,
+    pub recorded_at: i64,
+    pub answered_at: Option<i64>,
+    pub posted_by_itself: bool,
+}
+
+const EXCHANGE_SELECT: &str = "SELECT x.id, x.match_id, x.giver_id, g.display_name AS giver_name, x.receiver_id, \
+    r.display_name AS receiver_name, x.minutes, x.note, x.recorded_by, x.state, x.recorded_at, x.answered_at, \
+    x.posted_by_itself FROM help_exchanges x LEFT JOIN users g ON g.id = x.giver_id \
+    LEFT JOIN users r ON r.id = x.receiver_id";
+
+pub struct NewExchange<'a> {
+    pub match_id: i64,
+    pub giver_id: i64,
+    pub receiver_id: i64,
+    pub minutes: i64,
+    pub note: &'a str,
+    pub recorded_by: i64,
+}
+
+pub async fn create_exchange(db: &mut impl Db, x: &NewExchange<'_>, now: Timestamp) -> Result<i64> {
+    Ok(query!(db, c => sqlx::query_scalar(
+        "INSERT INTO help_exchanges (match_id, giver_id, receiver_id, minutes, note, recorded_by, state, recorded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'proposed', $7) RETURNING id",
+    )
+    .bind(x.match_id)
+    .bind(x.giver_id)
+    .bind(x.receiver_id)
+    .bind(x.minutes)
+    .bind(x.note)
+    .bind(x.recorded_by)
+    .bind(now)
+    .fetch_one(&mut *c)
+    .await)?)
+}
+
+pub async fn exchange(db: &mut impl Db, id: i64) -> Result<Option<ExchangeRow>> {
+    let sql = format!("{EXCHANGE_SELECT} WHERE x.id = $1");
+    Ok(query!(db, c => sqlx::query_as(&sql).bind(id).fetch_optional(&mut *c).await)?)
+}
+
+pub async fn exchanges_of_match(db: &mut impl Db, match_id: i64) -> Result<Vec<ExchangeRow>> {
+    let sql = format!("{EXCHANGE_SELECT} WHERE x.match_id = $1 ORDER BY x.id");
+    Ok(query!(db, c => sqlx::query_as(&sql).bind(match_id).fetch_all(&mut *c).await)?)
+}
+
+/// Proposed exchanges recorded at or before `before`, oldest first (to post by themselves).
+pub async fn waiting_exchanges(
+    db: &mut impl Db,
+    before: Timestamp,
+    limit: i64,
+) -> Result<Vec<ExchangeRow>> {
+    let sql = format!(
+        "{EXCHANGE_SELECT} WHERE x.state = 'proposed' AND x.recorded_at <= $1 ORDER BY x.recorded_at, x.id LIMIT $2"
+    );
+    Ok(query!(db, c => sqlx::query_as(&sql).bind(before).bind(limit).fetch_all(&mut *c).await)?)
+}
+
+/// Time others recorded with this member that waits for their answer, oldest first.
+pub async fn exchanges_to_answer(db: &mut impl Db, user_id: i64) -> Result<Vec<ExchangeRow>> {
+    let sql = format!(
+        "{EXCHANGE_SELECT} WHERE x.state = 'proposed' AND (x.giver_id = $1 OR x.receiver_id = $1) \
+         AND x.recorded_by <> $1 ORDER BY x.id"
+    );
+    Ok(query!(db, c => sqlx::query_as(&sql).bind(user_id).fetch_all(&mut *c).await)?)
+}
+
+/// Answer an exchange, only if it is still `from` (false when someone answered first).
+pub async fn answer_exchange(
+    db: &mut impl Db,
+    id: i64,
+    from: ExchangeState,
+    to: ExchangeState,
+    by: Option<i64>,
+    by_itself: bool,
+    now: Timestamp,
+) -> Result<bool> {
+    Ok(query!(db, c => sqlx::query(
+        "UPDATE help_exchanges SET state = $1, answered_at = $2, answered_by = $3, posted_by_itself = $4 \
+         WHERE id = $5 AND state = $6",
+    )
+    .bind(to.code())
+    .bind(now)
+    .bind(by)
+    .bind(by_itself)
+    .bind(id)
+    .bind(from.code())
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?
+        == 1)
+}
+
+/// Who holds an entry: a member, or the community pot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holder {
+    Member(i64),
+    Pot,
+}
+
+/// A holder's balance in minutes: the sum of their entries.
+pub async fn balance(db: &mut impl Db, holder: Holder) -> Result<i64> {
+    let sum: Option<i64> = match holder {
+        Holder::Member(id) => query!(db, c => sqlx::query_scalar(
+            "SELECT CAST(SUM(minutes) AS BIGINT) FROM help_ledger WHERE user_id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut *c)
+        .await)?,
+        Holder::Pot => query!(db, c => sqlx::query_scalar(
+            "SELECT CAST(SUM(minutes) AS BIGINT) FROM help_ledger WHERE pot",
+        )
+        .fetch_one(&mut *c)
+        .await)?,
+    };
+    Ok(sum.unwrap_or(0))
+}
+
+/// Write one transfer: its two entries, `minutes` from `from` to `to`. The caller has checked
+/// the limits inside the same transaction.
+#[allow(clippy::too_many_arguments)]
+pub async fn transfer(
+    db: &mut impl Db,
+    kind: &str,
+    exchange_id: Option<i64>,
+    from: Holder,
+    to: Holder,
+    minutes: i64,
+    made_by: Option<i64>,
+    now: Timestamp,
+) -> Result<i64> {
+    let id: i64 = query!(db, c => sqlx::query_scalar(
+        "INSERT INTO help_transfers (kind, exchange_id, made_by, at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(kind)
+    .bind(exchange_id)
+    .bind(made_by)
+    .bind(now)
+    .fetch_one(&mut *c)
+    .await)?;
+    for (holder, m) in [(from, -minutes), (to, minutes)] {
+        let (user, pot) = match holder {
+            Holder::Member(u) => (Some(u), false),
+            Holder::Pot => (None, true),
+        };
+        query!(db, c => sqlx::query(
+            "INSERT INTO help_ledger (transfer_id, user_id, pot, minutes, at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(user)
+        .bind(pot)
+        .bind(m)
+        .bind(now)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    }
+    Ok(id)
+}
+
+/// One entry of a member's time account, with the other side of its transfer.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EntryRow {
+    pub id: i64,
+    pub minutes: i64,
+    pub kind: String,
+    pub at: i64,
+    /// The other side: a member's name, or none (the pot, or a former member).
+    pub other_name: Option<String>,
+    pub other_pot: bool,
+    pub note: Option<String>,
+}
+
+/// A member's entries, newest first.
+pub async fn entries_of(db: &mut impl Db, user_id: i64, limit: i64) -> Result<Vec<EntryRow>> {
+    Ok(query!(db, c => sqlx::query_as(
+        "SELECT e.id, e.minutes, t.kind, e.at, u.display_name AS other_name, o.pot AS other_pot, x.note \
+         FROM help_ledger e JOIN help_transfers t ON t.id = e.transfer_id \
+         JOIN help_ledger o ON o.transfer_id = e.transfer_id AND o.id <> e.id \
+         LEFT JOIN users u ON u.id = o.user_id LEFT JOIN help_exchanges x ON x.id = t.exchange_id \
+         WHERE e.user_id = $1 ORDER BY e.id DESC LIMIT $2",
+    )
+    .bind(user_id)
+    .bind(limit)
+    .fetch_all(&mut *c)
+    .await)?)
+}
+
+/// Every entry of the hub added up (nothing, always).
+pub async fn ledger_sum(db: &mut impl Db) -> Result<i64> {
+    let sum: Option<i64> = query!(db, c => sqlx::query_scalar("SELECT CAST(SUM(minutes) AS BIGINT) FROM help_ledger")
+        .fetch_one(&mut *c)
+        .await)?;
+    Ok(sum.unwrap_or(0))
+}

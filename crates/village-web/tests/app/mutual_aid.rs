@@ -16,6 +16,7 @@ on_both_backends!(
     the_pages_work_without_script_from_board_to_match,
     time_given_is_confirmed_by_the_other_person_and_posted_once,
     the_ledger_adds_up_to_nothing_after_thousands_of_random_operations,
+    forgetting_someone_removes_their_help_and_keeps_every_other_balance,
 );
 
 async fn places(app: &TestApp) {
@@ -1082,4 +1083,68 @@ async fn the_ledger_adds_up_to_nothing_after_thousands_of_random_operations(back
         posted > 50,
         "seed {seed}: only {posted} posted: the operations did too little"
     );
+}
+
+async fn forgetting_someone_removes_their_help_and_keeps_every_other_balance(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let pat = app.member("pat@example.org", true).await;
+    let ben = app.member("ben@example.org", false).await;
+    let m = happened(&app, &pat, &ben, "Zanzibar marmalade jars").await;
+    let (_, x) = app
+        .post_json(
+            &ben.client,
+            "/api/v1/help/exchanges",
+            json!({"match_id": m, "minutes": 60, "gave": true, "note": "Quetzal shelf"}),
+        )
+        .await;
+    let (status, _) = app
+        .post_json(
+            &pat.client,
+            &format!("/api/v1/help/exchanges/{}/confirm", x["id"]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    // Pat also answered Ben's offer, with a message.
+    let offer = post(
+        &app,
+        &ben,
+        json!({"kind": "offer", "category": "repairs", "title": "Bike fixing"}),
+    )
+    .await;
+    let (status, _) = app
+        .post_json(
+            &pat.client,
+            &format!("/api/v1/help/posts/{offer}/responses"),
+            json!({"message": "Xylophone wheel please"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    assert!(crate::people::database_contains(&app, "Xylophone").await);
+
+    let (status, _) = app
+        .post_json(
+            &pat.client,
+            "/api/v1/me/forget",
+            json!({"password": village_testkit::PASSWORD}),
+        )
+        .await;
+    assert_eq!(status, 204);
+    for word in ["Zanzibar", "Quetzal", "Xylophone", "pat@example.org"] {
+        assert!(
+            !crate::people::database_contains(&app, word).await,
+            "{word} is still stored"
+        );
+    }
+    // Ben's hour stays his; the other side is now "a former member"; it all adds up.
+    let (_, account) = app.get_json(&ben.client, "/api/v1/me/time-account").await;
+    assert_eq!(account["balance_minutes"], 60, "{account}");
+    assert_eq!(account["entries"][0]["with"], "a former member");
+    assert_eq!(ledger_sum(&app).await, 0);
+    let (_, notes) = app.get_json(&ben.client, "/api/v1/me/notifications").await;
+    assert!(!notes.to_string().contains("/help/matches/"), "{notes}");
+    let (_, board) = app.get_json(&ben.client, "/api/v1/help/posts").await;
+    assert_eq!(titles(&board), ["Bike fixing"]);
 }

@@ -1,0 +1,302 @@
+//! One match: messages, the steps both take (those that end it asked first), and the
+//! other's contact details once both said yes.
+
+use super::*;
+
+// ---- One match --------------------------------------------------------------------------
+
+pub struct ActionItem {
+    code: &'static str,
+    label: &'static str,
+    /// Ends the match: asked about first.
+    confirm: bool,
+}
+
+#[derive(Template)]
+#[template(path = "mutual_aid/match.html")]
+struct MatchPage {
+    layout: Layout,
+    errors: Errors,
+    id: i64,
+    post_id: i64,
+    state_words: &'static str,
+    waiting_for_me: bool,
+    waiting_for_them: bool,
+    other_name: String,
+    other_id: i64,
+    contact: Option<help::Contact>,
+    shared: bool,
+    messages: Vec<(String, String, String)>,
+    can_message: bool,
+    actions: Vec<ActionItem>,
+    accept: bool,
+    has_phone: bool,
+    history: Vec<(String, String)>,
+    in_home: bool,
+    personal_care: bool,
+    credits: bool,
+    time: Vec<TimeItem>,
+    can_record_time: bool,
+}
+
+pub struct TimeItem {
+    id: i64,
+    words: String,
+    state: &'static str,
+    answer: bool,
+}
+
+pub(super) async fn match_page(
+    state: &AppState,
+    identity: &Identity,
+    csrf: &CsrfToken,
+    ip: &str,
+    id: i64,
+    notice: Option<&str>,
+    errors: Errors,
+) -> PageResult {
+    let seen = help::view_match(state, identity, id, ip, now()).await?;
+    let time = help::time_in_match(state, identity, id).await?;
+    let has_phone = !village_app::accounts::changes::phone(state, identity)
+        .await?
+        .is_empty();
+    let row = &seen.row;
+    let me = identity.user.id;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(pages::render(
+        status,
+        &MatchPage {
+            layout: Layout::new(state, Some(identity), csrf, "/help", row.title.clone())
+                .with_notice(notice),
+            errors,
+            id,
+            post_id: row.post_id,
+            state_words: row.state.words(),
+            waiting_for_me: row.state == MatchState::Requested && seen.parties.poster,
+            waiting_for_them: row.state == MatchState::Requested && !seen.parties.poster,
+            other_name: seen.other_name.clone(),
+            other_id: if seen.parties.poster {
+                row.responder_id
+            } else {
+                row.author_id
+            },
+            contact: seen.contact.clone(),
+            shared: row.state.contact_shared(),
+            messages: seen
+                .messages
+                .iter()
+                .map(|m| {
+                    let who = if m.author_id == me {
+                        "You".to_string()
+                    } else {
+                        m.author_name.clone()
+                    };
+                    (who, when(m.at), m.body.clone())
+                })
+                .collect(),
+            can_message: row.state.open_to_messages(),
+            accept: seen.actions.contains(&Action::Accept),
+            actions: seen
+                .actions
+                .iter()
+                .filter(|a| **a != Action::Accept)
+                .map(|a| ActionItem {
+                    code: a.code(),
+                    label: a.words(),
+                    confirm: *a != Action::Done,
+                })
+                .collect(),
+            has_phone,
+            history: seen
+                .events
+                .iter()
+                .map(|e| {
+                    let who = match &e.actor_name {
+                        Some(_) if e.actor_id == Some(me) => "You".to_string(),
+                        Some(n) if seen.contact.is_some() => n.clone(),
+                        Some(n) => first_name(n),
+                        None => "Someone".into(),
+                    };
+                    let what = match e.action.as_str() {
+                        "respond" => "answered the post",
+                        "accept" => "said yes",
+                        "decline" => "said no, thank you",
+                        "done" => "said it happened",
+                        "didnt_happen" => "said it did not happen",
+                        "withdraw" => "withdrew",
+                        _ => "changed it",
+                    };
+                    (when(e.at), format!("{who} {what}"))
+                })
+                .collect(),
+            in_home: seen.in_home,
+            personal_care: seen.personal_care,
+            credits: state.settings.mutual_aid.credits,
+            can_record_time: state.settings.mutual_aid.credits && row.state == MatchState::Done,
+            time: time
+                .iter()
+                .map(|x| {
+                    let name = |n: &Option<String>, id: Option<i64>| {
+                        if id == Some(me) {
+                            "you".to_string()
+                        } else {
+                            n.as_deref()
+                                .map(first_name)
+                                .unwrap_or_else(|| "a former member".into())
+                        }
+                    };
+                    let giver = name(&x.giver_name, x.giver_id);
+                    let mut words = format!(
+                        "{} gave {} to {}",
+                        giver,
+                        credits::minutes_words(x.minutes),
+                        name(&x.receiver_name, x.receiver_id)
+                    );
+                    if let Some(first) = words.get(..1) {
+                        words = first.to_uppercase() + &words[1..];
+                    }
+                    TimeItem {
+                        id: x.id,
+                        words,
+                        state: x.state.words(),
+                        answer: x.state == credits::ExchangeState::Proposed
+                            && x.recorded_by != Some(me),
+                    }
+                })
+                .collect(),
+        },
+    ))
+}
+
+pub(crate) async fn view_match(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+    Query(q): Query<DoneParams>,
+) -> PageResult {
+    let notice = match q.done.as_deref() {
+        Some("sent") => Some("Your message has been sent."),
+        Some("accept") => Some("You said yes. You can now see how to reach each other."),
+        Some("decline") => Some("You said no, thank you. They have been told kindly."),
+        Some("done") => Some("Thank you for letting us know it happened."),
+        Some("didnt_happen") => Some("Thank you for letting us know."),
+        Some("withdraw") => Some("You have withdrawn. They have been told."),
+        Some("time") => Some("The time is added once the other person confirms it."),
+        Some("confirmed") => Some("Thank you. The time has been added."),
+        Some("disputed") => {
+            Some("Thank you for telling us. A coordinator will look at it with you.")
+        }
+        _ => None,
+    };
+    match_page(&state, &identity, &csrf, &ip, id, notice, Errors::none()).await
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct MessageForm {
+    #[serde(default)]
+    message: String,
+}
+
+pub(crate) async fn view_message(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<MessageForm>,
+) -> PageResult {
+    match help::send_message(&state, &identity, id, &f.message, now()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/help/matches/{id}?done=sent")).into_response()),
+        Err(e) => {
+            let errors = field_errors(e)?;
+            match_page(&state, &identity, &csrf, &ip, id, None, errors).await
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct ActForm {
+    share_email: Option<String>,
+    share_phone: Option<String>,
+}
+
+pub(crate) async fn view_act(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path((id, action)): Path<(i64, String)>,
+    PageForm(f): PageForm<ActForm>,
+) -> PageResult {
+    let Some(action) = Action::parse(&action) else {
+        return Ok(crate::hub::not_found_page(&state, Some(&identity), &csrf));
+    };
+    let shares = Shares {
+        email: f.share_email.is_some(),
+        phone: f.share_phone.is_some(),
+    };
+    match help::act(&state, &identity, id, action, shares, &ip, now()).await {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/help/matches/{id}?done={}", action.code())).into_response())
+        }
+        Err(e) => {
+            let errors = field_errors(e)?;
+            match_page(&state, &identity, &csrf, &ip, id, None, errors).await
+        }
+    }
+}
+
+/// Asked before a step that ends a match (saying no, withdrawing, it did not happen).
+pub(crate) async fn view_act_confirm(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path((id, action)): Path<(i64, String)>,
+) -> PageResult {
+    let Some(action) =
+        Action::parse(&action).filter(|a| !matches!(a, Action::Accept | Action::Done))
+    else {
+        return Ok(crate::hub::not_found_page(&state, Some(&identity), &csrf));
+    };
+    let seen = help::view_match(&state, &identity, id, &ip, now()).await?;
+    if !seen.actions.contains(&action) {
+        return Ok(Redirect::to(&format!("/help/matches/{id}")).into_response());
+    }
+    let name = &seen.other_name;
+    let (title, line, yes, no) = match action {
+        Action::Decline => (
+            format!("Say no, thank you, to {name}?"),
+            format!("{name} will be told kindly that it will not go ahead this time. Your post stays up for others."),
+            "Yes, say no, thank you",
+            "No, go back",
+        ),
+        Action::DidntHappen => (
+            "Say it did not happen?".to_string(),
+            format!("{name} will be told. Nothing else changes."),
+            "Yes, it did not happen",
+            "No, go back",
+        ),
+        _ => (
+            "Withdraw from this match?".to_string(),
+            format!("{name} will be told. You will no longer see each other's contact details."),
+            "Yes, withdraw",
+            "No, keep it going",
+        ),
+    };
+    Ok(pages::page(&pages::ConfirmPage {
+        layout: Layout::new(&state, Some(&identity), &csrf, "/help", title),
+        lines: vec![line],
+        action: format!("/help/matches/{id}/{}", action.code()),
+        yes: yes.into(),
+        no: no.into(),
+        back: format!("/help/matches/{id}"),
+        reason_label: String::new(),
+    }))
+}

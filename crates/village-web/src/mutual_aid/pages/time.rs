@@ -1,0 +1,198 @@
+//! Time given in a match (added, confirmed, not right) and a member's time account.
+
+use super::*;
+
+// ---- Time credits -----------------------------------------------------------------------
+
+#[derive(Debug, Deserialize, Default)]
+pub struct TimeForm {
+    #[serde(default)]
+    minutes: String,
+    #[serde(default)]
+    gave: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub(crate) async fn view_record_time(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<TimeForm>,
+) -> PageResult {
+    let mut errors = Errors::none();
+    let minutes = credits::read_minutes(&f.minutes);
+    if minutes.is_none() {
+        errors.add("minutes", "Give the time like 1:30, 90 minutes or 2 hours.");
+    }
+    let gave = match f.gave.as_str() {
+        "gave" => Some(true),
+        "received" => Some(false),
+        _ => {
+            errors.add("gave", "Choose whether you gave the help or received it.");
+            None
+        }
+    };
+    let result = match (minutes, gave) {
+        (Some(m), Some(g)) => {
+            help::record_time(&state, &identity, id, m, g, &f.note, &ip, now()).await
+        }
+        _ => Err(Error::Fields(Vec::new())),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/help/matches/{id}?done=time")).into_response()),
+        Err(e) => {
+            for problem in field_errors(e)?.list {
+                errors.add(&problem.field, problem.message);
+            }
+            match_page(&state, &identity, &csrf, &ip, id, None, errors).await
+        }
+    }
+}
+
+pub(crate) async fn view_answer_time(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path((id, action)): Path<(i64, String)>,
+) -> PageResult {
+    let Some(action) = credits::ExchangeAction::parse(&action) else {
+        return Ok(crate::hub::not_found_page(&state, Some(&identity), &csrf));
+    };
+    let x = help::exchange_for(&state, &identity, id).await?;
+    help::answer_time(&state, &identity, id, action, &ip, now()).await?;
+    let done = match action {
+        credits::ExchangeAction::Confirm => "confirmed",
+        credits::ExchangeAction::Dispute => "disputed",
+    };
+    let to = match x.match_id {
+        Some(m) => format!("/help/matches/{m}?done={done}"),
+        None => format!("/help/time?done={done}"),
+    };
+    Ok(Redirect::to(&to).into_response())
+}
+
+pub struct EntryItem {
+    when: String,
+    words: String,
+    with: String,
+    plus: bool,
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "mutual_aid/time.html")]
+struct TimePage {
+    layout: Layout,
+    errors: Errors,
+    balance: Option<String>,
+    entries: Vec<EntryItem>,
+    to_answer: Vec<(i64, Option<i64>, String)>,
+    lowest: String,
+}
+
+async fn time_page(
+    state: &AppState,
+    identity: &Identity,
+    csrf: &CsrfToken,
+    notice: Option<&str>,
+    errors: Errors,
+) -> PageResult {
+    let a = help::time_account(state, identity).await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(pages::render(
+        status,
+        &TimePage {
+            layout: Layout::new(state, Some(identity), csrf, "/help", "Your time account")
+                .with_notice(notice),
+            errors,
+            balance: a.balance.map(credits::minutes_words),
+            entries: a
+                .entries
+                .iter()
+                .map(|e| EntryItem {
+                    when: dates::day_of(e.at),
+                    words: credits::minutes_words(e.minutes.abs()),
+                    with: help::entry_with(e.other_name.as_deref(), e.other_pot),
+                    plus: e.minutes > 0,
+                    note: e.note.clone().unwrap_or_default(),
+                })
+                .collect(),
+            to_answer: a
+                .to_answer
+                .iter()
+                .map(|x| {
+                    let words = format!(
+                        "{} gave {} to {}",
+                        x.giver_name
+                            .as_deref()
+                            .map(first_name)
+                            .unwrap_or_else(|| "Someone".into()),
+                        credits::minutes_words(x.minutes),
+                        x.receiver_name
+                            .as_deref()
+                            .map(first_name)
+                            .unwrap_or_else(|| "someone".into()),
+                    );
+                    (x.id, x.match_id, words)
+                })
+                .collect(),
+            lowest: credits::minutes_words(-state.settings.mutual_aid.lowest_balance_minutes),
+        },
+    ))
+}
+
+pub(crate) async fn view_time(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    Query(q): Query<DoneParams>,
+) -> PageResult {
+    let notice = match q.done.as_deref() {
+        Some("given") => Some("Thank you. Your gift of time has been passed on."),
+        Some("confirmed") => Some("Thank you. The time has been added."),
+        Some("disputed") => {
+            Some("Thank you for telling us. A coordinator will look at it with you.")
+        }
+        _ => None,
+    };
+    time_page(&state, &identity, &csrf, notice, Errors::none()).await
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct GiveForm {
+    #[serde(default)]
+    minutes: String,
+}
+
+pub(crate) async fn view_give_time(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    PageForm(f): PageForm<GiveForm>,
+) -> PageResult {
+    let Some(minutes) = credits::read_minutes(&f.minutes) else {
+        let mut errors = Errors::none();
+        errors.add("minutes", "Give the time like 1:30, 90 minutes or 2 hours.");
+        return time_page(&state, &identity, &csrf, None, errors).await;
+    };
+    match help::give(&state, &identity, None, minutes, now()).await {
+        Ok(()) => Ok(Redirect::to("/help/time?done=given").into_response()),
+        Err(Error::Conflict(_, words)) => {
+            let mut errors = Errors::none();
+            errors.add("minutes", words);
+            time_page(&state, &identity, &csrf, None, errors).await
+        }
+        Err(e) => {
+            let errors = field_errors(e)?;
+            time_page(&state, &identity, &csrf, None, errors).await
+        }
+    }
+}

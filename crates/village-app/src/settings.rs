@@ -52,6 +52,52 @@ pub struct MutualAidSettings {
     /// Time recorded and not answered posts by itself after this many days (unless the
     /// other person said it is not right).
     pub post_after_days: i64,
+    /// Which safety checks a helper needs for help in someone's home or personal care.
+    pub safety: SafetySettings,
+}
+
+/// Which safety checks (`met_in_person`, `references_taken`, `dbs_basic_seen`,
+/// `dbs_enhanced_seen`) a steward must have recorded before someone may offer or take on
+/// help of each sort, under `[mutual_aid.safety]`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SafetySettings {
+    /// For help in someone's home.
+    pub in_home: Vec<village_domain::mutual_aid::safety::Mark>,
+    /// For personal care, like washing or dressing.
+    pub personal_care: Vec<village_domain::mutual_aid::safety::Mark>,
+    /// Categories of help that are always in someone's home on this hub, e.g. `["repairs"]`.
+    pub in_home_categories: Vec<village_domain::mutual_aid::post::Category>,
+    /// Categories of help that are always personal care.
+    pub personal_care_categories: Vec<village_domain::mutual_aid::post::Category>,
+}
+
+impl Default for SafetySettings {
+    fn default() -> Self {
+        use village_domain::mutual_aid::safety::Mark;
+        SafetySettings {
+            in_home: vec![Mark::MetInPerson, Mark::ReferencesTaken],
+            personal_care: vec![
+                Mark::MetInPerson,
+                Mark::ReferencesTaken,
+                Mark::DbsEnhancedSeen,
+            ],
+            in_home_categories: Vec::new(),
+            personal_care_categories: Vec::new(),
+        }
+    }
+}
+
+impl SafetySettings {
+    /// As the rules read them.
+    pub fn needs(&self) -> village_domain::mutual_aid::safety::Needs {
+        village_domain::mutual_aid::safety::Needs {
+            in_home: self.in_home.clone(),
+            personal_care: self.personal_care.clone(),
+            in_home_categories: self.in_home_categories.clone(),
+            personal_care_categories: self.personal_care_categories.clone(),
+        }
+    }
 }
 
 impl Default for MutualAidSettings {
@@ -63,6 +109,7 @@ impl Default for MutualAidSettings {
             highest_balance_minutes: 100 * 60,
             show_balances: true,
             post_after_days: 14,
+            safety: SafetySettings::default(),
         }
     }
 }

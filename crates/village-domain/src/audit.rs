@@ -67,6 +67,8 @@ pub enum AuditAction {
     PaperBallotEntered,
     HelpMatchChanged,
     HelpContactSeen,
+    SafetyMarkChanged,
+    SafetyMarksSeen,
 }
 
 impl AuditAction {
@@ -125,6 +127,8 @@ impl AuditAction {
             AuditAction::PaperBallotEntered => "Paper ballot typed in",
             AuditAction::HelpMatchChanged => "Help asked for, offered or answered",
             AuditAction::HelpContactSeen => "Contact details seen after both said yes to help",
+            AuditAction::SafetyMarkChanged => "Safety check recorded or taken away",
+            AuditAction::SafetyMarksSeen => "Safety checks looked at",
         }
     }
 

@@ -39,6 +39,7 @@ pub enum ErrorCode {
     Forbidden,
     NeedsPersonsAgreement,
     NotYours,
+    SafetyMarksNeeded,
     // ---- 404: Not there
     ActionUnknown,
     NotFound,
@@ -184,7 +185,9 @@ impl ErrorCode {
         match self {
             BodyUnreadable | InvalidParameter | JsonMalformed => 400,
             Unauthenticated | WrongCredentials => 401,
-            CsrfTokenInvalid | Forbidden | NeedsPersonsAgreement | NotYours => 403,
+            CsrfTokenInvalid | Forbidden | NeedsPersonsAgreement | NotYours | SafetyMarksNeeded => {
+                403
+            }
             ActionUnknown | NotFound => 404,
             AlreadyDecided
             | AlreadyInCircle

@@ -106,7 +106,9 @@ fn audit_action_codes_stay_the_same() {
             "round_phase_changed",
             "paper_ballot_entered",
             "help_match_changed",
-            "help_contact_seen"
+            "help_contact_seen",
+            "safety_mark_changed",
+            "safety_marks_seen"
         ]
     );
     for x in AuditAction::ALL.iter() {

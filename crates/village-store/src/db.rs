@@ -731,6 +731,7 @@ mod stored_codes {
         each_in::<village_domain::mutual_aid::post::Kind>("help_posts", "kind");
         each_in::<village_domain::mutual_aid::post::PostState>("help_posts", "state");
         each_in::<village_domain::mutual_aid::matches::State>("help_matches", "state");
+        each_in::<village_domain::mutual_aid::safety::Mark>("safety_marks", "mark");
         each::<Stance>("stance");
         each::<Moment>("moment");
         each::<Method>("method");

@@ -493,6 +493,19 @@ fn page_routes() -> Router<AppState> {
                 .post(crate::mutual_aid::pages::view_new_post_post),
         )
         .route("/help/mine", get(crate::mutual_aid::pages::view_mine))
+        .route(
+            "/help/safety-marks",
+            get(crate::mutual_aid::pages::view_marked_people),
+        )
+        .route(
+            "/people/{id}/safety-marks",
+            get(crate::mutual_aid::pages::view_marks)
+                .post(crate::mutual_aid::pages::view_record_mark),
+        )
+        .route(
+            "/people/{id}/safety-marks/{mark}/remove",
+            post(crate::mutual_aid::pages::view_remove_mark),
+        )
         .route("/help/posts/{id}", get(crate::mutual_aid::pages::view_post))
         .route(
             "/help/posts/{id}/responses",
@@ -725,6 +738,11 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::mutual_aid::api::api_answer_time))
         .routes(routes!(crate::mutual_aid::api::api_time_account))
         .routes(routes!(crate::mutual_aid::api::api_give_time))
+        .routes(routes!(
+            crate::mutual_aid::api::api_safety_marks,
+            crate::mutual_aid::api::api_record_safety_mark
+        ))
+        .routes(routes!(crate::mutual_aid::api::api_remove_safety_mark))
         .routes(routes!(crate::connections::api::api_request))
         .routes(routes!(crate::connections::api::api_introduction))
         .routes(routes!(crate::connections::api::api_act))

@@ -91,6 +91,8 @@ pub async fn respond(
             "This post is no longer up, so it cannot be answered.",
         );
     }
+    let helper = super::safety::helper_of(&p, who.user.id);
+    super::safety::check_helper(state, &mut tx, &p, helper, who.user.id, t).await?;
     check_shares(&mut tx, who, shares).await?;
     let id = match store::create_match(&mut tx, post_id, who.user.id, shares.email, shares.phone, t)
         .await
@@ -202,6 +204,9 @@ pub struct MatchSeen {
     /// The post asks for help in someone's home or with personal care.
     pub in_home: bool,
     pub personal_care: bool,
+    /// While waiting for a yes: why it cannot be given yet, when the helper lacks a safety
+    /// check the help needs.
+    pub safety_missing: Option<super::SafetyGap>,
 }
 
 /// One match, for its two people only. Seeing the other's contact details is audited.
@@ -266,7 +271,14 @@ pub async fn view_match(
             m.author_name = first_name(&m.author_name);
         }
     }
+    let mut safety_missing = None;
+    if let (Some(post), State::Requested) = (&post, row.state) {
+        let helper = super::safety::helper_of(post, row.responder_id);
+        safety_missing =
+            super::safety::gap_for(state, &mut c, post, helper, who.user.id, t).await?;
+    }
     Ok(MatchSeen {
+        safety_missing,
         parties: p,
         other_name,
         contact,
@@ -296,6 +308,11 @@ pub async fn act(
     let (row, p) = in_match(&mut tx, who, id).await?;
     let to = rules::next(row.state, action, p).map_err(refused)?;
     if action == Action::Accept {
+        let Some(post) = store::post(&mut tx, row.post_id).await? else {
+            return Err(not_found());
+        };
+        let helper = super::safety::helper_of(&post, row.responder_id);
+        super::safety::check_helper(state, &mut tx, &post, helper, who.user.id, t).await?;
         check_shares(&mut tx, who, shares).await?;
     }
     let moved = store::step(

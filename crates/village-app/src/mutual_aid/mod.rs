@@ -1,15 +1,18 @@
 //! Mutual aid: neighbours ask for and offer help on one board (`posts`), and someone who
 //! answers a post starts a match with the one who posted (`matches`): short messages through
-//! the hub, and contact details shared only once both say yes. Pages and the API
+//! the hub, and contact details shared only once both say yes. Help in someone's home or
+//! personal care waits for the `safety` checks a steward records. Pages and the API
 //! (`village_web::mutual_aid`) call the functions here.
 
 mod credits;
 mod matches;
 mod posts;
+mod safety;
 
 pub use credits::*;
 pub use matches::*;
 pub use posts::*;
+pub use safety::*;
 
 use crate::error::{Error, Result};
 use crate::App;

@@ -249,6 +249,11 @@ pub struct PostSeen {
     pub matches: Vec<MatchRow>,
     /// For anyone else: their open answer to it, if any.
     pub my_match: Option<i64>,
+    /// The safety checks whoever gives this help needs (none for most help).
+    pub safety_needed: Vec<village_domain::mutual_aid::safety::Mark>,
+    /// Why the caller cannot answer it (or, for an offer's poster, say yes) yet: the helper
+    /// lacks a check it needs.
+    pub safety_missing: Option<super::SafetyGap>,
 }
 
 /// One post: any member may read it; the one who posted also sees who answered.
@@ -271,7 +276,16 @@ pub async fn post(state: &App, who: &Identity, id: i64, t: i64) -> Result<PostSe
     if !own && !up && my_match.is_none() {
         return Err(not_found());
     }
+    let safety_needed = super::safety::needed_for(state, &post);
+    let helper = super::safety::helper_of(&post, who.user.id);
+    let safety_missing = if own && post.kind == Kind::Ask {
+        None
+    } else {
+        super::safety::gap_for(state, &mut c, &post, helper, who.user.id, t).await?
+    };
     Ok(PostSeen {
+        safety_needed,
+        safety_missing,
         post,
         own,
         up,

@@ -50,6 +50,9 @@ pub enum Action {
     /// Follow how the directory is published as open data: how many offers, how fresh, and
     /// where other services read it (council officers and hub admins).
     PublishDirectory,
+    /// Record the safety checks done with a helper (met in person, references, DBS checks
+    /// seen), take them away, and see anyone's.
+    RecordSafetyMarks,
 }
 
 /// Why an action was refused, in words fit for the person.
@@ -82,6 +85,7 @@ pub fn check(actor: &Actor, action: Action) -> Result<(), Refusal> {
         Action::CheckBids => matches!(actor.role, Role::Steward | Role::HubAdmin),
         Action::WalkAlongside => actor.role == Role::Connector,
         Action::PublishDirectory => matches!(actor.role, Role::CouncilOfficer | Role::HubAdmin),
+        Action::RecordSafetyMarks => actor.role == Role::Steward,
     };
     if allowed {
         Ok(())
@@ -186,6 +190,17 @@ mod tests {
             assert_eq!(
                 check(&a, Action::ReviewOffers).is_ok(),
                 matches!(role, Role::Steward | Role::HubAdmin)
+            );
+        }
+    }
+
+    #[test]
+    fn only_stewards_record_safety_checks() {
+        for &role in Role::ALL {
+            assert_eq!(
+                check(&actor(3, role), Action::RecordSafetyMarks).is_ok(),
+                role == Role::Steward,
+                "{role:?}"
             );
         }
     }

@@ -43,3 +43,4 @@ pub mod contact;
 pub mod credits;
 pub mod matches;
 pub mod post;
+pub mod safety;

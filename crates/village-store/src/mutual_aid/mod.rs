@@ -1,14 +1,16 @@
 //! Mutual aid: `posts` on the board (asks and offers, nearest and newest first) and the
 //! `matches` between the one who posted and someone who answered, with their messages and
-//! history.
+//! history, and the `safety` marks stewards record about helpers.
 
 mod credits;
 mod matches;
 mod posts;
+mod safety;
 
 pub use credits::*;
 pub use matches::*;
 pub use posts::*;
+pub use safety::*;
 
 use crate::{Db, Result};
 use village_domain::Timestamp;
@@ -34,6 +36,8 @@ pub async fn forget(db: &mut impl Db, user_id: i64) -> Result<()> {
         "UPDATE help_match_events SET actor_id = NULL WHERE actor_id = $1".to_string(),
         format!("DELETE FROM help_matches WHERE id IN ({THEIR_MATCHES})"),
         "DELETE FROM help_posts WHERE author_id = $1".to_string(),
+        "DELETE FROM safety_marks WHERE user_id = $1".to_string(),
+        "UPDATE safety_marks SET seen_by = NULL WHERE seen_by = $1".to_string(),
     ];
     for sql in steps {
         query!(db, c => sqlx::query(&sql).bind(user_id).execute(&mut *c).await.map(|r| r.rows_affected()))?;

@@ -33,6 +33,8 @@ struct BoardPage {
     filtered: bool,
     previous: Option<String>,
     next: Option<String>,
+    /// A steward: the safety checks they record.
+    steward: bool,
 }
 
 fn board_link(p: &BoardParams, page: i64) -> String {
@@ -117,6 +119,7 @@ pub(crate) async fn view_board(
                 .as_ref()
                 .filter(|b| b.more)
                 .map(|_| board_link(&p, page + 1)),
+            steward: identity.may(village_domain::access::Action::RecordSafetyMarks),
         },
     ))
 }
@@ -136,6 +139,7 @@ pub struct MatchItem {
 struct MinePage {
     layout: Layout,
     credits: bool,
+    my_checks: String,
     posts: Vec<PostItem>,
     matches: Vec<MatchItem>,
 }
@@ -151,6 +155,7 @@ pub(crate) async fn view_mine(
     Ok(pages::page(&MinePage {
         layout: Layout::new(&state, Some(&identity), &csrf, "/help", "Your help"),
         credits: state.settings.mutual_aid.credits,
+        my_checks: format!("/people/{me}/safety-marks"),
         posts: mine.posts.iter().map(|p| item(p, t)).collect(),
         matches: mine
             .matches

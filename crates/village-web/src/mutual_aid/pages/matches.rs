@@ -37,6 +37,9 @@ struct MatchPage {
     credits: bool,
     time: Vec<TimeItem>,
     can_record_time: bool,
+    /// Why yes cannot be said yet: the helper lacks a safety check.
+    safety_missing: Option<help::SafetyGap>,
+    my_checks: String,
 }
 
 pub struct TimeItem {
@@ -99,7 +102,9 @@ pub(super) async fn match_page(
                 })
                 .collect(),
             can_message: row.state.open_to_messages(),
-            accept: seen.actions.contains(&Action::Accept),
+            accept: seen.actions.contains(&Action::Accept) && seen.safety_missing.is_none(),
+            safety_missing: seen.safety_missing.clone(),
+            my_checks: format!("/people/{me}/safety-marks"),
             actions: seen
                 .actions
                 .iter()

@@ -1,16 +1,18 @@
 //! Pages, by concern: `board` (the board and "Your help"), `posts` (posting, one post,
 //! answering it, closing and renewing), `matches` (one match: messages, steps, and contact
-//! details once both said yes), `time` (time given in a match, the time account). What
+//! details once both said yes), `time` (time given in a match, the time account), `safety` (the checks stewards record). What
 //! they share is here.
 
 mod board;
 mod matches;
 mod posts;
+mod safety;
 mod time;
 
 pub(crate) use board::*;
 pub(crate) use matches::*;
 pub(crate) use posts::*;
+pub(crate) use safety::*;
 pub(crate) use time::*;
 
 use crate::auth::{ClientAddress, SignedIn};

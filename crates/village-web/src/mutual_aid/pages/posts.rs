@@ -162,6 +162,11 @@ struct PostPage {
     my_match: Option<i64>,
     respond_label: &'static str,
     has_phone: bool,
+    /// The safety checks the helper needs, in words.
+    safety_needed: String,
+    /// Why the caller cannot answer (or say yes) yet.
+    safety_missing: Option<help::SafetyGap>,
+    my_checks: String,
 }
 
 async fn post_page(
@@ -215,6 +220,14 @@ async fn post_page(
             my_match: seen.my_match,
             respond_label: p.kind.respond_label(),
             has_phone,
+            safety_needed: seen
+                .safety_needed
+                .iter()
+                .map(|m| m.words())
+                .collect::<Vec<_>>()
+                .join(", "),
+            safety_missing: seen.safety_missing.clone(),
+            my_checks: format!("/people/{}/safety-marks", identity.user.id),
         },
     ))
 }

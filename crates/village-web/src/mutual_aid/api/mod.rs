@@ -19,7 +19,11 @@ use village_domain::mutual_aid::matches::{Action, State as MatchState};
 use village_domain::mutual_aid::post::{
     self, Category, Draft, Kind, PostState, Urgency, When, WhenInput,
 };
+use village_domain::mutual_aid::safety::Mark;
 use village_store::mutual_aid::{ExchangeRow, PostRow};
+
+mod safety;
+pub use safety::*;
 
 /// An ask or an offer.
 #[derive(Debug, Serialize, ToSchema)]
@@ -53,6 +57,9 @@ pub struct HelpPostOut {
     /// For anyone else: their open match on it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub my_match_id: Option<i64>,
+    /// The safety checks a steward must have recorded for whoever gives this help (empty
+    /// for most help): its own ticks and its category, as the hub set them.
+    pub safety_marks_needed: Vec<Mark>,
 }
 
 /// One answer to a post, as the one who posted sees it in a list.
@@ -64,7 +71,7 @@ pub struct HelpAnswerOut {
     pub state: MatchState,
 }
 
-fn post_out(p: &PostRow, me: i64, t: i64) -> HelpPostOut {
+fn post_out(state: &AppState, p: &PostRow, me: i64, t: i64) -> HelpPostOut {
     HelpPostOut {
         id: p.id,
         kind: p.kind,
@@ -85,11 +92,12 @@ fn post_out(p: &PostRow, me: i64, t: i64) -> HelpPostOut {
         own: p.author_id == me,
         answers: None,
         my_match_id: None,
+        safety_marks_needed: help::needed_for(state, p),
     }
 }
 
-fn seen_out(s: &PostSeen, me: i64, t: i64) -> HelpPostOut {
-    let mut out = post_out(&s.post, me, t);
+fn seen_out(state: &AppState, s: &PostSeen, me: i64, t: i64) -> HelpPostOut {
+    let mut out = post_out(state, &s.post, me, t);
     if s.own {
         out.answers = Some(
             s.matches
@@ -156,7 +164,7 @@ pub async fn api_board(
         posts: board
             .posts
             .iter()
-            .map(|x| post_out(x, identity.user.id, t))
+            .map(|x| post_out(&state, x, identity.user.id, t))
             .collect(),
         page: board.page,
         more: board.more,
@@ -220,7 +228,7 @@ pub async fn api_create_post(
     let seen = help::post(&state, &identity, id, t).await?;
     Ok((
         StatusCode::CREATED,
-        Json(seen_out(&seen, identity.user.id, t)),
+        Json(seen_out(&state, &seen, identity.user.id, t)),
     ))
 }
 
@@ -236,7 +244,7 @@ pub async fn api_post(
 ) -> Result<Json<HelpPostOut>, ApiError> {
     let t = now();
     let seen = help::post(&state, &identity, id, t).await?;
-    Ok(Json(seen_out(&seen, identity.user.id, t)))
+    Ok(Json(seen_out(&state, &seen, identity.user.id, t)))
 }
 
 /// Close your post: it is met, or no longer needed (403 `not_yours` for anyone else, 409
@@ -253,7 +261,7 @@ pub async fn api_close_post(
     let t = now();
     help::close_post(&state, &identity, id, t).await?;
     let seen = help::post(&state, &identity, id, t).await?;
-    Ok(Json(seen_out(&seen, identity.user.id, t)))
+    Ok(Json(seen_out(&state, &seen, identity.user.id, t)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -352,10 +360,11 @@ fn match_out(s: MatchSeen, me: i64) -> HelpMatchOut {
 
 /// Answer a post ("I can help with this" / "I'd like this"): a match, `requested`. 201 for a
 /// new match; 200 with the one you already have open on this post. 409 `own_post` for your
-/// own post, `post_closed` for one no longer up.
+/// own post, `post_closed` for one no longer up; 403 `safety_marks_needed` when the helper
+/// lacks a safety check the help needs (`safety_marks_needed` on the post).
 #[utoipa::path(post, path = "/api/v1/help/posts/{id}/responses", tag = "mutual_aid", request_body = HelpResponseBody,
     params(("id" = i64, Path, description = "The post")),
-    responses((status = 201, body = HelpMatchOut), (status = 200, body = HelpMatchOut), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    responses((status = 201, body = HelpMatchOut), (status = 200, body = HelpMatchOut), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
     security(("bearer" = []), ()))]
 pub async fn api_respond(
     State(state): State<AppState>,
@@ -430,7 +439,8 @@ pub struct HelpMatchActionBody {
 }
 
 /// A step in a match: `accept` or `decline` (the one who posted), `done`, `didnt_happen` or
-/// `withdraw` (either). Not yours: 403 `not_yours`; not at this step: 409 `not_allowed_now`.
+/// `withdraw` (either). Not yours: 403 `not_yours`; not at this step: 409 `not_allowed_now`;
+/// `accept` while the helper lacks a safety check the help needs: 403 `safety_marks_needed`.
 #[utoipa::path(post, path = "/api/v1/help/matches/{id}/{action}", tag = "mutual_aid", request_body(content = HelpMatchActionBody, description = "Optional"),
     params(("id" = i64, Path, description = "The match"), ("action" = String, Path, description = "accept, decline, done, didnt_happen or withdraw")),
     responses((status = 200, body = HelpMatchOut), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),

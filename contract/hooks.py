@@ -44,6 +44,7 @@ DEPENDS_ON_THE_HUB = {
     ("date_invalid", "when"): "today moves on: a day must not have passed, and a range keeps within three months",
     ("postcode_invalid", "area"): "the hub's own areas, by name, beside any postcode district",
     ("missing", "share_phone"): "only a member with a phone number on their account can share one",
+    ("date_invalid", "expires_on"): "a safety check holds at most five years from the day it was seen, another field",
 }
 
 

@@ -109,6 +109,58 @@ test('neighbours ask, offer, answer and say yes with JavaScript off, on pages th
   await tom.close();
 });
 
+test('a steward records a safety check and a coordinator types in for a member, with JavaScript off, on pages that pass axe-core', async () => {
+  const bronwen = await as('bronwen@meadowfield.example');
+  const { page } = bronwen;
+  await bronwen.checkUrl('/help/safety-marks');
+  await page.goto(`${hub.base}/help/safety-marks`);
+  await page.fill('#email', MICK);
+  await page.click('form[action="/help/safety-marks"] button[type=submit]');
+  assert.match(page.url(), /\/people\/\d+\/safety-marks$/);
+  const marks = new URL(page.url()).pathname;
+  await bronwen.checkUrl(marks);
+  // A problem first: the check is named, and the day typed is kept.
+  await page.click(`form[action="${marks}"] button[type=submit]`);
+  assert.ok(await page.locator('.error-summary a[href="#mark"]').count(), 'the missing check is named');
+  await page.selectOption('#mark', 'met_in_person');
+  await page.click(`form[action="${marks}"] button[type=submit]`);
+  assert.ok(await page.getByText('The check is recorded').count(), 'recorded');
+  assert.ok(await page.getByText('Met in person by a steward').count());
+  await bronwen.checkUrl(marks);
+  const mick = await as(MICK);
+  await mick.checkUrl(marks);
+  assert.equal(await mick.page.goto(hub.base + marks).then(() => mick.page.locator(`form[action="${marks}"]`).count()), 0, 'Mick cannot record his own');
+  await mick.close();
+
+  // Joan, a coordinator, puts an ask on the board for Lena after a phone call.
+  const joan = await as('joan@meadowfield.example');
+  await joan.checkUrl('/help/coordinate');
+  await joan.checkUrl('/help/new?kind=ask');
+  await joan.page.goto(`${hub.base}/help/new?kind=ask`);
+  await joan.page.selectOption('#category', 'shopping');
+  await joan.page.fill('#title', 'Stamps from the post office');
+  await joan.page.fill('#for_member', 'lena@meadowfield.example');
+  await joan.page.click('form[action="/help/new"] button[type=submit]');
+  assert.ok(await joan.page.locator('.error-summary a[href="#agreed"]').count(), 'how Lena agreed is asked for');
+  assert.equal(await joan.page.inputValue('#for_member'), 'lena@meadowfield.example', 'the answers are kept');
+  await joan.page.check('#agreed');
+  await joan.page.click('form[action="/help/new"] button[type=submit]');
+  assert.match(joan.page.url(), /\/help\/posts\/\d+\?done=posted$/);
+  assert.ok(await joan.page.getByText('typed in by Joan, a coordinator, for Lena, who agreed by phone').count());
+  await joan.checkUrl(new URL(joan.page.url()).pathname);
+  // The demo's time not agreed: Joan looks at its match, then settles it.
+  await joan.page.goto(`${hub.base}/help/coordinate`);
+  const link = joan.page.locator('a', { hasText: 'See the match' }).first();
+  const disputed = await link.getAttribute('href');
+  await joan.checkUrl(disputed);
+  await joan.page.goto(`${hub.base}/help/coordinate`);
+  await joan.page.click('form[action$="/settle/resolve"] button[type=submit]');
+  assert.ok(await joan.page.getByText('The time is added').count(), 'settled');
+  await joan.checkUrl('/help/coordinate');
+  await joan.close();
+  await bronwen.close();
+});
+
 // The demo's contact details and who may see each: the other person of a match both said yes
 // to, where the one it belongs to chose to share it (with Grace and Tom's match from the test
 // above).
@@ -125,7 +177,7 @@ const SECRETS = {
 const PEOPLE = ['grace@meadowfield.example', 'mick@meadowfield.example', 'tom.wright@meadowfield.example',
   'aisha@meadowfield.example', 'lena@meadowfield.example', 'winston@meadowfield.example',
   'sam.okafor@meadowfield.example', 'bronwen@meadowfield.example', 'david.chen@meadowfield.example',
-  'admin@meadowfield.example'];
+  'joan@meadowfield.example', 'admin@meadowfield.example'];
 
 test('no help page shows a member\'s email or phone to anyone but the other person of a match both said yes to', async () => {
   for (const person of PEOPLE) {
@@ -133,7 +185,7 @@ test('no help page shows a member\'s email or phone to anyone but the other pers
     const page = await context.newPage();
     await signIn(page, hub.base, person);
     // Every help page this person can reach from the board and their own list.
-    const seen = new Set(); const todo = ['/help', '/help/mine'];
+    const seen = new Set(); const todo = ['/help', '/help/mine', '/help/coordinate'];
     let text = '';
     while (todo.length) {
       const path = todo.shift();

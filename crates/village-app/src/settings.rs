@@ -54,6 +54,9 @@ pub struct MutualAidSettings {
     pub post_after_days: i64,
     /// Which safety checks a helper needs for help in someone's home or personal care.
     pub safety: SafetySettings,
+    /// `peer`: the one who posted says yes to an answer themselves. `brokered`: a mutual
+    /// aid coordinator says yes for them, having talked with both.
+    pub mode: village_domain::mutual_aid::matches::Mode,
 }
 
 /// Which safety checks (`met_in_person`, `references_taken`, `dbs_basic_seen`,
@@ -110,6 +113,7 @@ impl Default for MutualAidSettings {
             show_balances: true,
             post_after_days: 14,
             safety: SafetySettings::default(),
+            mode: village_domain::mutual_aid::matches::Mode::Peer,
         }
     }
 }

@@ -201,6 +201,7 @@ pub enum Role {
     Steward,
     CouncilOfficer,
     HubAdmin,
+    Coordinator,
 }
 
 stored_code!(Role, "role");
@@ -225,6 +226,7 @@ impl Role {
             Role::Steward => "Steward",
             Role::CouncilOfficer => "Council officer",
             Role::HubAdmin => "Hub admin",
+            Role::Coordinator => "Mutual aid coordinator",
         }
     }
 
@@ -236,6 +238,7 @@ impl Role {
             Role::Steward => "A trusted community moderator who reviews offers and stories.",
             Role::CouncilOfficer => "Works for the council: evidence, co-produced decisions and publishing the directory.",
             Role::HubAdmin => "Runs this hub: people's roles, invitations and the audit log.",
+            Role::Coordinator => "Puts neighbours who ask for help in touch with neighbours who offer it, and posts and answers for people without email or internet.",
         }
     }
 }

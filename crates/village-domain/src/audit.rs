@@ -69,6 +69,8 @@ pub enum AuditAction {
     HelpContactSeen,
     SafetyMarkChanged,
     SafetyMarksSeen,
+    HelpActedFor,
+    HelpMatchSeen,
 }
 
 impl AuditAction {
@@ -129,6 +131,10 @@ impl AuditAction {
             AuditAction::HelpContactSeen => "Contact details seen after both said yes to help",
             AuditAction::SafetyMarkChanged => "Safety check recorded or taken away",
             AuditAction::SafetyMarksSeen => "Safety checks looked at",
+            AuditAction::HelpActedFor => {
+                "A coordinator posted, answered or took a step for someone"
+            }
+            AuditAction::HelpMatchSeen => "A coordinator looked at a help match",
         }
     }
 

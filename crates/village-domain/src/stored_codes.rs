@@ -12,7 +12,8 @@ fn role_codes_stay_the_same() {
             "connector",
             "steward",
             "council_officer",
-            "hub_admin"
+            "hub_admin",
+            "coordinator"
         ]
     );
     for x in Role::ALL.iter() {
@@ -108,7 +109,9 @@ fn audit_action_codes_stay_the_same() {
             "help_match_changed",
             "help_contact_seen",
             "safety_mark_changed",
-            "safety_marks_seen"
+            "safety_marks_seen",
+            "help_acted_for",
+            "help_match_seen"
         ]
     );
     for x in AuditAction::ALL.iter() {

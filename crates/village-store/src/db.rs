@@ -626,6 +626,65 @@ mod tests {
     }
 
     /// The size is read from the file the store opens.
+    /// Migration 34 widens `users.role` by editing SQLite's schema text: the file stays
+    /// sound, every connection in the pool (not only the one that ran it) takes the new
+    /// role at once, and the check still refuses a role nobody knows.
+    #[tokio::test]
+    async fn every_sqlite_connection_takes_the_coordinator_role_after_upgrading() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = dir.path().join("village.db");
+        let store = Store::open(url.to_str().unwrap(), &StoreOptions::default())
+            .await
+            .unwrap();
+        let Store::Sqlite { pool, .. } = &store else {
+            panic!("a file path opens SQLite");
+        };
+        let insert = |n: i64, role: &'static str| {
+            sqlx::query(
+                "INSERT INTO users (email, display_name, password_hash, role, created_at, updated_at) \
+                 VALUES ($1, 'x', 'x', $2, 0, 0)",
+            )
+            .bind(format!("p{n}@example.org"))
+            .bind(role)
+        };
+        // The hub as it was before migration 34, with connections that have read its schema
+        // and stay open while the upgrade runs.
+        let before = sqlx::migrate::Migrator {
+            migrations: std::borrow::Cow::Owned(
+                super::SQLITE_MIGRATIONS
+                    .iter()
+                    .filter(|m| m.version < 34)
+                    .cloned()
+                    .collect(),
+            ),
+            ..sqlx::migrate::Migrator::DEFAULT
+        };
+        before.run(pool).await.unwrap();
+        let mut early = Vec::new();
+        for n in 0..3 {
+            let mut c = pool.acquire().await.unwrap();
+            insert(n, "member").execute(&mut *c).await.unwrap();
+            assert!(insert(10 + n, "coordinator")
+                .execute(&mut *c)
+                .await
+                .is_err());
+            early.push(c);
+        }
+        store.migrate().await.unwrap();
+        let ok: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        assert_eq!(ok, "ok");
+        for (n, c) in early.iter_mut().enumerate() {
+            insert(20 + n as i64, "coordinator")
+                .execute(&mut **c)
+                .await
+                .unwrap();
+        }
+        assert!(insert(9, "wizard").execute(pool).await.is_err());
+    }
+
     #[tokio::test]
     async fn a_store_opened_without_a_cache_size_takes_it_from_its_file() {
         let dir = tempfile::tempdir().unwrap();

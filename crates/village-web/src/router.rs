@@ -494,6 +494,18 @@ fn page_routes() -> Router<AppState> {
         )
         .route("/help/mine", get(crate::mutual_aid::pages::view_mine))
         .route(
+            "/help/coordinate",
+            get(crate::mutual_aid::pages::view_coordinate),
+        )
+        .route(
+            "/help/matches/{id}/for-someone",
+            post(crate::mutual_aid::pages::view_act_for),
+        )
+        .route(
+            "/help/exchanges/{id}/settle/{action}",
+            post(crate::mutual_aid::pages::view_settle_time),
+        )
+        .route(
             "/help/safety-marks",
             get(crate::mutual_aid::pages::view_marked_people),
         )
@@ -743,6 +755,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
             crate::mutual_aid::api::api_record_safety_mark
         ))
         .routes(routes!(crate::mutual_aid::api::api_remove_safety_mark))
+        .routes(routes!(crate::mutual_aid::api::api_coordination))
         .routes(routes!(crate::connections::api::api_request))
         .routes(routes!(crate::connections::api::api_introduction))
         .routes(routes!(crate::connections::api::api_act))

@@ -295,7 +295,7 @@ fn the_demo_loads_once() {
     let data = dir.path().to_str().unwrap();
     let first = village(&["demo", "--data-dir", data]);
     assert!(
-        text(&first).contains("(46 new accounts, 150 new offers)"),
+        text(&first).contains("(47 new accounts, 150 new offers)"),
         "{}",
         text(&first)
     );

@@ -31,6 +31,7 @@ const PEOPLE: &[DemoPerson] = &[
     DemoPerson { email: "sam.okafor@meadowfield.example", name: "Sam Okafor", role: Role::Connector, lived: None },
     DemoPerson { email: "bronwen@meadowfield.example", name: "Bronwen Price", role: Role::Steward, lived: Some((&[LivedExperienceKind::UnpaidCarer], "I cared for my husband for eleven years.")) },
     DemoPerson { email: "david.chen@meadowfield.example", name: "David Chen", role: Role::CouncilOfficer, lived: None },
+    DemoPerson { email: "joan@meadowfield.example", name: "Joan Ellis", role: Role::Coordinator, lived: None },
     DemoPerson { email: "grace@meadowfield.example", name: "Grace Adeyemi", role: Role::Member, lived: Some((&[LivedExperienceKind::DrawsOnSupport], "I have a personal assistant two mornings a week and I run the Tuesday knit and natter.")) },
     DemoPerson { email: "tom.wright@meadowfield.example", name: "Tom Wright", role: Role::Member, lived: Some((&[LivedExperienceKind::DrawsOnSupport, LivedExperienceKind::Other], "Autistic, and a keen gardener.")) },
     DemoPerson { email: "aisha@meadowfield.example", name: "Aisha Begum", role: Role::Member, lived: Some((&[LivedExperienceKind::UnpaidCarer], "I look after my mum and my son.")) },

@@ -1,8 +1,10 @@
 //! The demo's mutual aid board: neighbours' asks and offers across Meadowfield's areas, and
-//! matches in every state with their messages, so every page has something real on it.
+//! matches in every state with their messages, and time given (one confirmed, one waiting
+//! for a coordinator), so every page has something real on it.
 
 use crate::settings::HelpArea;
 use village_domain::directory::geo::Postcode;
+use village_domain::mutual_aid::credits::ExchangeState;
 use village_domain::mutual_aid::matches::{leads_to, Action, State};
 use village_domain::mutual_aid::post::{Category, Kind, PostState, Urgency};
 use village_store::mutual_aid::{self as store, NewPost, Step};
@@ -206,6 +208,14 @@ const POSTS: &[DemoPost] = &[
     },
 ];
 
+/// Time recorded in matches that happened: the post, minutes, whether the one who answered
+/// gave the help, and whether the other confirmed it (else they said it was not right, and
+/// it waits for a coordinator).
+const EXCHANGES: &[(&str, i64, bool, bool)] = &[
+    ("I can help tidy small gardens", 120, false, true),
+    ("Walking my dog while my leg heals", 60, true, false),
+];
+
 /// Phone numbers some demo members keep on their account (Ofcom's numbers for drama).
 const PHONES: &[(&str, &str)] = &[
     ("mick@meadowfield.example", "07700 900461"),
@@ -260,6 +270,7 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<()> {
                 in_home: false,
                 personal_care: false,
                 expires_at: at + 30 * DAY,
+                agreed: None,
             },
             at,
         )
@@ -269,7 +280,7 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<()> {
                 continue;
             };
             let mut t = at + (n as i64 + 1) * 1800;
-            let m = store::create_match(&mut tx, id, responder.id, true, true, t).await?;
+            let m = store::create_match(&mut tx, id, responder.id, true, true, None, t).await?;
             for (from_responder, body) in messages.iter().take(1) {
                 let by = if *from_responder {
                     responder.id
@@ -297,6 +308,7 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<()> {
                         from: state,
                         to,
                         poster_shares: (*action == Action::Accept).then_some((true, false)),
+                        proxy: None,
                     },
                     t,
                 )
@@ -318,6 +330,65 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<()> {
         if p.closed {
             store::set_post_state(&mut tx, id, PostState::Open, PostState::Closed, None, now)
                 .await?;
+        }
+        for &(title, minutes, responder_gave, confirmed) in EXCHANGES {
+            if title != p.title {
+                continue;
+            }
+            let Some(m) = store::matches_of_post(&mut tx, id)
+                .await?
+                .into_iter()
+                .find(|m| m.state == State::Done)
+            else {
+                continue;
+            };
+            let (giver, receiver) = if responder_gave {
+                (m.responder_id, m.author_id)
+            } else {
+                (m.author_id, m.responder_id)
+            };
+            let t = m.updated_at + 3600;
+            let x = store::create_exchange(
+                &mut tx,
+                &store::NewExchange {
+                    match_id: m.id,
+                    giver_id: giver,
+                    receiver_id: receiver,
+                    minutes,
+                    note: "",
+                    recorded_by: giver,
+                },
+                t,
+            )
+            .await?;
+            let to = if confirmed {
+                ExchangeState::Posted
+            } else {
+                ExchangeState::Disputed
+            };
+            store::answer_exchange(
+                &mut tx,
+                x,
+                ExchangeState::Proposed,
+                to,
+                Some(receiver),
+                false,
+                t + 3600,
+            )
+            .await?;
+            if confirmed {
+                store::transfer(
+                    &mut tx,
+                    "exchange",
+                    Some(x),
+                    store::Holder::Member(receiver),
+                    store::Holder::Member(giver),
+                    minutes,
+                    Some(receiver),
+                    t + 3600,
+                )
+                .await?;
+            }
         }
     }
     tx.commit().await?;

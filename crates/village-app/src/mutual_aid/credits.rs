@@ -196,7 +196,7 @@ pub async fn answer_time(
         );
     }
     if to == ExchangeState::Posted {
-        post(&mut tx, state, &x, Some(me), t).await?;
+        post_exchange(&mut tx, state, &x, Some(me), t).await?;
     }
     let other = if x.giver_id == Some(me) {
         x.receiver_id
@@ -240,7 +240,7 @@ pub async fn answer_time(
 }
 
 /// The exchange's transfer: from the one who received the help to the one who gave it.
-async fn post(
+pub(crate) async fn post_exchange(
     db: &mut impl Db,
     state: &App,
     x: &ExchangeRow,
@@ -297,7 +297,7 @@ pub async fn post_waiting(state: &App, t: i64) -> Result<usize> {
         {
             continue;
         }
-        match post(&mut tx, state, &x, None, t).await {
+        match post_exchange(&mut tx, state, &x, None, t).await {
             Ok(_) => {
                 tx.commit().await?;
                 posted += 1;
@@ -410,7 +410,10 @@ pub async fn time_in_match(state: &App, who: &Identity, match_id: i64) -> Result
     let Some(m) = store::match_row(&mut c, match_id).await? else {
         return Err(not_found());
     };
-    if m.author_id != who.user.id && m.responder_id != who.user.id {
+    if m.author_id != who.user.id
+        && m.responder_id != who.user.id
+        && !super::coordinator_sees(state, &mut c, who, &m).await?
+    {
         return Err(not_found());
     }
     Ok(store::exchanges_of_match(&mut c, match_id).await?)

@@ -7,7 +7,9 @@ use crate::accounts::Identity;
 use crate::audit::record;
 use village_domain::audit::AuditAction;
 use village_domain::connections::introduction::first_name;
-use village_domain::mutual_aid::matches::{self as rules, Action, Parties, Refusal, State};
+use village_domain::mutual_aid::matches::{
+    self as rules, Action, Mode, Parties, Refusal, State, Way,
+};
 use village_domain::mutual_aid::post;
 use village_store::mutual_aid::{self as store, MatchEventRow, MatchRow, MessageRow};
 use village_store::{connections::notify, Db, StoreError};
@@ -35,6 +37,7 @@ fn refused(r: Refusal) -> Error {
     let words = match r {
         Refusal::NotYours => "That step is for the other person in this match.",
         Refusal::NotNow => "That step is not possible now: the match has moved on.",
+        Refusal::CoordinatorSaysYes => "On this hub a coordinator says yes for you, after talking with you both. They will be in touch soon.",
     };
     Error::Conflict(r.code(), words.into())
 }
@@ -63,19 +66,24 @@ fn check_message(field: &'static str, text: &str, required: bool) -> Result<Stri
 
 /// Answer a post ("I can help with this" / "I'd like this"): a match, `requested`, that the
 /// one who posted says yes or no to. The first message is checked for contact details.
-#[tracing::instrument(skip_all, fields(actor = who.user.id, post_id))]
+#[tracing::instrument(skip_all, fields(actor = caller.user.id, post_id))]
+#[allow(clippy::too_many_arguments)]
 pub async fn respond(
     state: &App,
-    who: &Identity,
+    caller: &Identity,
     post_id: i64,
     message: &str,
     shares: Shares,
+    on_behalf: Option<super::OnBehalf>,
     ip: &str,
     t: i64,
 ) -> Result<Responded> {
     let message = check_message("message", message, false)?;
     no_contact_details("message", &message)?;
     let mut tx = state.store.begin().await?;
+    // A coordinator answering for a member: the answer is the member's.
+    let (who, proxy) = super::acting(&mut tx, caller, on_behalf).await?;
+    let who = &who;
     let Some(p) = store::post(&mut tx, post_id).await? else {
         return Err(not_found());
     };
@@ -94,8 +102,16 @@ pub async fn respond(
     let helper = super::safety::helper_of(&p, who.user.id);
     super::safety::check_helper(state, &mut tx, &p, helper, who.user.id, t).await?;
     check_shares(&mut tx, who, shares).await?;
-    let id = match store::create_match(&mut tx, post_id, who.user.id, shares.email, shares.phone, t)
-        .await
+    let id = match store::create_match(
+        &mut tx,
+        post_id,
+        who.user.id,
+        shares.email,
+        shares.phone,
+        proxy,
+        t,
+    )
+    .await
     {
         Ok(id) => id,
         Err(StoreError::Conflict(_)) => {
@@ -110,11 +126,11 @@ pub async fn respond(
         Err(e) => return Err(e.into()),
     };
     if !message.is_empty() {
-        store::add_message(&mut tx, id, who.user.id, None, &message, t).await?;
+        store::add_message(&mut tx, id, who.user.id, proxy, &message, t).await?;
     }
     record(
         &mut tx,
-        Some(who.user.id),
+        Some(caller.user.id),
         Some(p.author_id),
         AuditAction::HelpMatchChanged,
         &format!("help match {id} on post {post_id}: requested"),
@@ -127,12 +143,21 @@ pub async fn respond(
         post::Kind::Ask => "can help with",
         post::Kind::Offer => "would like",
     };
+    let next = match state.settings.mutual_aid.mode {
+        Mode::Peer => "Say yes or no when you are ready.",
+        Mode::Brokered => "A coordinator will talk with you both before you say yes.",
+    };
     let words = format!(
-        "{} {answer} \"{}\". Say yes or no when you are ready.",
+        "{}{} {answer} \"{}\". {next}",
         first_name(&who.user.display_name),
+        typed_for(caller, proxy),
         p.title
     );
     notify(&mut tx, p.author_id, &words, &link, t).await?;
+    if let Some(proxy) = proxy {
+        let what = format!("answered \"{}\"", p.title);
+        super::acted_for(&mut tx, caller, (who.user.id, proxy), &what, &link, ip, t).await?;
+    }
     tx.commit().await?;
     email_about(
         state,
@@ -143,6 +168,17 @@ pub async fn respond(
     )
     .await;
     Ok(Responded::New(id))
+}
+
+/// " (typed in by Sam, a coordinator)": said after a member's name in what the other is told.
+fn typed_for(caller: &Identity, proxy: Option<store::Proxy>) -> String {
+    match proxy {
+        Some(_) => format!(
+            " (typed in by {}, a coordinator)",
+            first_name(&caller.user.display_name)
+        ),
+        None => String::new(),
+    }
 }
 
 /// How the caller stands to a match.
@@ -163,6 +199,28 @@ async fn in_match(db: &mut impl Db, who: &Identity, id: i64) -> Result<(MatchRow
         return Err(not_found());
     }
     Ok((row, p))
+}
+
+/// Whether a coordinator, not one of the two, may see this match: every match on a
+/// brokered hub; on a peer-to-peer hub, one they typed something in for, or one with time
+/// the two did not agree on (it is theirs to settle).
+pub(crate) async fn coordinator_sees(
+    state: &App,
+    db: &mut impl Db,
+    who: &Identity,
+    row: &MatchRow,
+) -> Result<bool> {
+    if super::may_coordinate(who).is_err() {
+        return Ok(false);
+    }
+    if state.settings.mutual_aid.mode == Mode::Brokered {
+        return Ok(true);
+    }
+    Ok(store::acted_in_match(db, row.id, who.user.id).await?
+        || store::exchanges_of_match(db, row.id)
+            .await?
+            .iter()
+            .any(|x| x.state == village_domain::mutual_aid::credits::ExchangeState::Disputed))
 }
 
 /// The other of the two.
@@ -207,6 +265,16 @@ pub struct MatchSeen {
     /// While waiting for a yes: why it cannot be given yet, when the helper lacks a safety
     /// check the help needs.
     pub safety_missing: Option<super::SafetyGap>,
+    /// Seen by a coordinator who is not one of the two: no contact details, and the steps
+    /// they can take for each of the two.
+    pub coordinating: Option<ForEach>,
+}
+
+/// The steps a coordinator can take for the one who posted and for the one who answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForEach {
+    pub poster: Vec<Action>,
+    pub responder: Vec<Action>,
 }
 
 /// One match, for its two people only. Seeing the other's contact details is audited.
@@ -219,7 +287,19 @@ pub async fn view_match(
     t: i64,
 ) -> Result<MatchSeen> {
     let mut c = state.store.conn().await?;
-    let (row, p) = in_match(&mut c, who, id).await?;
+    let (row, p) = match in_match(&mut c, who, id).await {
+        Ok(found) => found,
+        Err(Error::NotFound(what)) => {
+            let Some(row) = store::match_row(&mut c, id).await? else {
+                return Err(Error::NotFound(what));
+            };
+            if !coordinator_sees(state, &mut c, who, &row).await? {
+                return Err(Error::NotFound(what));
+            }
+            return coordinator_view(state, &mut c, who, row, ip, t).await;
+        }
+        Err(e) => return Err(e),
+    };
     let (other, other_full, email, phone) = if p.poster {
         (
             row.responder_id,
@@ -284,29 +364,110 @@ pub async fn view_match(
         contact,
         messages,
         events: store::match_events(&mut c, id).await?,
-        actions: rules::available(row.state, p),
+        actions: rules::available(
+            row.state,
+            p,
+            Way {
+                mode: state.settings.mutual_aid.mode,
+                by_coordinator: false,
+            },
+        ),
+        coordinating: None,
         in_home: post.as_ref().is_some_and(|p| p.in_home),
         personal_care: post.as_ref().is_some_and(|p| p.personal_care),
         row,
     })
 }
 
+/// A match as a coordinator who is not one of the two sees it: both whole names, the
+/// messages and history, never contact details; the look is audited against both people.
+async fn coordinator_view(
+    state: &App,
+    c: &mut impl Db,
+    who: &Identity,
+    row: MatchRow,
+    ip: &str,
+    t: i64,
+) -> Result<MatchSeen> {
+    for person in [row.author_id, row.responder_id] {
+        record(
+            c,
+            Some(who.user.id),
+            Some(person),
+            AuditAction::HelpMatchSeen,
+            &format!("help match {}", row.id),
+            Some(ip),
+            t,
+        )
+        .await?;
+    }
+    let post = store::post(c, row.post_id).await?;
+    let way = Way {
+        mode: state.settings.mutual_aid.mode,
+        by_coordinator: true,
+    };
+    let for_each = ForEach {
+        poster: rules::available(
+            row.state,
+            Parties {
+                poster: true,
+                responder: false,
+            },
+            way,
+        ),
+        responder: rules::available(
+            row.state,
+            Parties {
+                poster: false,
+                responder: true,
+            },
+            way,
+        ),
+    };
+    let mut safety_missing = None;
+    if let (Some(post), State::Requested) = (&post, row.state) {
+        let helper = super::safety::helper_of(post, row.responder_id);
+        safety_missing = super::safety::gap_for(state, c, post, helper, who.user.id, t).await?;
+    }
+    Ok(MatchSeen {
+        parties: Parties::default(),
+        other_name: row.responder_name.clone(),
+        contact: None,
+        messages: store::messages(c, row.id).await?,
+        events: store::match_events(c, row.id).await?,
+        actions: Vec::new(),
+        in_home: post.as_ref().is_some_and(|p| p.in_home),
+        personal_care: post.as_ref().is_some_and(|p| p.personal_care),
+        safety_missing,
+        coordinating: Some(for_each),
+        row,
+    })
+}
+
 /// Take a step in a match: the one who posted says yes (choosing what to share) or no;
 /// either says how it went or withdraws. Audited; the other person is told.
-#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
+#[tracing::instrument(skip_all, fields(actor = caller.user.id, id))]
 #[allow(clippy::too_many_arguments)]
 pub async fn act(
     state: &App,
-    who: &Identity,
+    caller: &Identity,
     id: i64,
     action: Action,
     shares: Shares,
+    on_behalf: Option<super::OnBehalf>,
     ip: &str,
     t: i64,
 ) -> Result<State> {
     let mut tx = state.store.begin().await?;
+    // A coordinator taking a step for one of the two stands as them.
+    let (who, proxy) = super::acting(&mut tx, caller, on_behalf).await?;
+    let who = &who;
     let (row, p) = in_match(&mut tx, who, id).await?;
-    let to = rules::next(row.state, action, p).map_err(refused)?;
+    let way = Way {
+        mode: state.settings.mutual_aid.mode,
+        by_coordinator: proxy.is_some(),
+    };
+    let to = rules::next(row.state, action, p, way).map_err(refused)?;
     if action == Action::Accept {
         let Some(post) = store::post(&mut tx, row.post_id).await? else {
             return Err(not_found());
@@ -324,6 +485,7 @@ pub async fn act(
             from: row.state,
             to,
             poster_shares: (action == Action::Accept).then_some((shares.email, shares.phone)),
+            proxy,
         },
         t,
     )
@@ -337,7 +499,7 @@ pub async fn act(
     let other = other_of(&row, p);
     record(
         &mut tx,
-        Some(who.user.id),
+        Some(caller.user.id),
         Some(other),
         AuditAction::HelpMatchChanged,
         &format!("help match {id}: {} → {}", row.state.code(), to.code()),
@@ -345,7 +507,11 @@ pub async fn act(
         t,
     )
     .await?;
-    let name = first_name(&who.user.display_name);
+    let name = format!(
+        "{}{}",
+        first_name(&who.user.display_name),
+        typed_for(caller, proxy)
+    );
     let words = match to {
         State::Accepted => format!(
             "{name} said yes to \"{}\". You can now see how to reach each other.",
@@ -362,6 +528,10 @@ pub async fn act(
     };
     let link = format!("/help/matches/{id}");
     notify(&mut tx, other, &words, &link, t).await?;
+    if let Some(proxy) = proxy {
+        let what = format!("took the step \"{}\" on \"{}\"", action.words(), row.title);
+        super::acted_for(&mut tx, caller, (who.user.id, proxy), &what, &link, ip, t).await?;
+    }
     tx.commit().await?;
     email_about(state, other, "News about your help match", &words, &link).await;
     Ok(to)
@@ -369,10 +539,21 @@ pub async fn act(
 
 /// A short message to the other person, carried by the hub. Before both said yes it must
 /// not hold contact details.
-#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
-pub async fn send_message(state: &App, who: &Identity, id: i64, body: &str, t: i64) -> Result<i64> {
+#[tracing::instrument(skip_all, fields(actor = caller.user.id, id))]
+pub async fn send_message(
+    state: &App,
+    caller: &Identity,
+    id: i64,
+    body: &str,
+    on_behalf: Option<super::OnBehalf>,
+    ip: &str,
+    t: i64,
+) -> Result<i64> {
     let body = check_message("message", body, true)?;
     let mut tx = state.store.begin().await?;
+    // A coordinator writing for one of the two: the message is theirs, typed by the coordinator.
+    let (who, proxy) = super::acting(&mut tx, caller, on_behalf).await?;
+    let who = &who;
     let (row, p) = in_match(&mut tx, who, id).await?;
     if !row.state.open_to_messages() {
         return crate::error::conflict(
@@ -383,15 +564,20 @@ pub async fn send_message(state: &App, who: &Identity, id: i64, body: &str, t: i
     if !row.state.contact_shared() {
         no_contact_details("message", &body)?;
     }
-    let message = store::add_message(&mut tx, id, who.user.id, None, &body, t).await?;
+    let message = store::add_message(&mut tx, id, who.user.id, proxy, &body, t).await?;
     let other = other_of(&row, p);
     let link = format!("/help/matches/{id}");
     let words = format!(
-        "{} sent you a message about \"{}\".",
+        "{}{} sent you a message about \"{}\".",
         first_name(&who.user.display_name),
+        typed_for(caller, proxy),
         row.title
     );
     notify(&mut tx, other, &words, &link, t).await?;
+    if let Some(proxy) = proxy {
+        let what = format!("wrote a message about \"{}\"", row.title);
+        super::acted_for(&mut tx, caller, (who.user.id, proxy), &what, &link, ip, t).await?;
+    }
     tx.commit().await?;
     email_about(state, other, "A new message about help", &words, &link).await;
     Ok(message)

@@ -4,11 +4,13 @@
 //! personal care waits for the `safety` checks a steward records. Pages and the API
 //! (`village_web::mutual_aid`) call the functions here.
 
+mod coordinate;
 mod credits;
 mod matches;
 mod posts;
 mod safety;
 
+pub use coordinate::*;
 pub use credits::*;
 pub use matches::*;
 pub use posts::*;

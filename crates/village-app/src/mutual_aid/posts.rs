@@ -57,10 +57,18 @@ async fn place(
     Ok((name, point))
 }
 
-/// Put an ask or an offer on the board, for the signed-in member. Its words must not give
-/// contact details away: those are shared only in a match both said yes to.
+/// Put an ask or an offer on the board, for the signed-in member (or, typed in by a
+/// coordinator, for the member they act for). Its words must not give contact details away:
+/// those are shared only in a match both said yes to.
 #[tracing::instrument(skip_all, fields(actor = who.user.id))]
-pub async fn create_post(state: &App, who: &Identity, draft: &Draft, t: i64) -> Result<i64> {
+pub async fn create_post(
+    state: &App,
+    who: &Identity,
+    draft: &Draft,
+    on_behalf: Option<super::OnBehalf>,
+    ip: &str,
+    t: i64,
+) -> Result<i64> {
     let today = dates::parse_day(&dates::today_ymd(t)).unwrap_or_default();
     let checked = draft.check(today);
     let mut problems = checked.clone().err().unwrap_or_default();
@@ -72,6 +80,14 @@ pub async fn create_post(state: &App, who: &Identity, draft: &Draft, t: i64) -> 
         }
     }
     let mut tx = state.store.begin().await?;
+    let (member, proxy) = match super::acting(&mut tx, who, on_behalf).await {
+        Ok(m) => m,
+        Err(Error::Field(e)) => {
+            problems.push(e);
+            (who.clone(), None)
+        }
+        Err(e) => return Err(e),
+    };
     let placed = place(state, &mut tx, "area", &draft.area).await;
     let (area, point) = match placed {
         Ok(p) => p,
@@ -89,8 +105,9 @@ pub async fn create_post(state: &App, who: &Identity, draft: &Draft, t: i64) -> 
     let id = store::create_post(
         &mut tx,
         &store::NewPost {
-            author_id: who.user.id,
+            author_id: member.user.id,
             posted_by: who.user.id,
+            agreed: proxy.map(|p| p.agreed),
             kind: p.kind,
             category: p.category,
             title: &p.title,
@@ -108,6 +125,11 @@ pub async fn create_post(state: &App, who: &Identity, draft: &Draft, t: i64) -> 
         t,
     )
     .await?;
+    if let Some(proxy) = proxy {
+        let what = format!("put \"{}\" on the board", p.title);
+        let link = format!("/help/posts/{id}");
+        super::acted_for(&mut tx, who, (member.user.id, proxy), &what, &link, ip, t).await?;
+    }
     tx.commit().await?;
     Ok(id)
 }

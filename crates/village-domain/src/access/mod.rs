@@ -53,6 +53,10 @@ pub enum Action {
     /// Record the safety checks done with a helper (met in person, references, DBS checks
     /// seen), take them away, and see anyone's.
     RecordSafetyMarks,
+    /// Coordinate mutual aid: see open asks oldest first and matches waiting for a
+    /// coordinator, post, answer and take steps for a member (recording how they agreed),
+    /// and settle time that was not agreed.
+    CoordinateHelp,
 }
 
 /// Why an action was refused, in words fit for the person.
@@ -86,6 +90,10 @@ pub fn check(actor: &Actor, action: Action) -> Result<(), Refusal> {
         Action::WalkAlongside => actor.role == Role::Connector,
         Action::PublishDirectory => matches!(actor.role, Role::CouncilOfficer | Role::HubAdmin),
         Action::RecordSafetyMarks => actor.role == Role::Steward,
+        Action::CoordinateHelp => matches!(
+            actor.role,
+            Role::Coordinator | Role::Connector | Role::Steward
+        ),
     };
     if allowed {
         Ok(())
@@ -200,6 +208,17 @@ mod tests {
             assert_eq!(
                 check(&actor(3, role), Action::RecordSafetyMarks).is_ok(),
                 role == Role::Steward,
+                "{role:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn coordinators_connectors_and_stewards_coordinate_help() {
+        for &role in Role::ALL {
+            assert_eq!(
+                check(&actor(3, role), Action::CoordinateHelp).is_ok(),
+                matches!(role, Role::Coordinator | Role::Connector | Role::Steward),
                 "{role:?}"
             );
         }

@@ -52,6 +52,24 @@ pub fn answer(
     }
 }
 
+coded!(
+    /// What a coordinator does with time the two did not agree on.
+    #[schema(as = HelpSettleAction)]
+    SettleAction, "settle action" {
+        Resolve => "Confirm it: it is right",
+        SetAside => "Set it aside: it is not added",
+    }
+);
+
+/// Where a disputed exchange goes when a coordinator settles it (only a disputed one).
+pub fn settle(state: ExchangeState, action: SettleAction) -> Result<ExchangeState, ErrorCode> {
+    match (state, action) {
+        (ExchangeState::Disputed, SettleAction::Resolve) => Ok(ExchangeState::Posted),
+        (ExchangeState::Disputed, SettleAction::SetAside) => Ok(ExchangeState::SetAside),
+        _ => Err(ErrorCode::NotAllowedNow),
+    }
+}
+
 /// A proposed exchange posts by itself once it has waited this long unanswered (a disputed
 /// one never does).
 pub fn posts_by_itself(state: ExchangeState, proposed_at: i64, delay_secs: i64, now: i64) -> bool {
@@ -152,6 +170,21 @@ pub fn read_minutes(text: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_a_disputed_exchange_is_settled_and_once() {
+        use ExchangeState::*;
+        for &state in ExchangeState::ALL {
+            for &action in SettleAction::ALL {
+                let expected = match (state, action) {
+                    (Disputed, SettleAction::Resolve) => Ok(Posted),
+                    (Disputed, SettleAction::SetAside) => Ok(SetAside),
+                    _ => Err(ErrorCode::NotAllowedNow),
+                };
+                assert_eq!(settle(state, action), expected, "{state:?} {action:?}");
+            }
+        }
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -54,6 +54,42 @@ coded!(
     }
 );
 
+coded!(
+    /// How the hub runs matches: the two people on their own (`peer`), or through a mutual
+    /// aid coordinator who says yes for the one who posted (`brokered`).
+    #[schema(as = HelpMode)]
+    Mode, "help mode" {
+        Peer => "Peer to peer",
+        Brokered => "Through a coordinator",
+    }
+);
+
+coded!(
+    /// How a member agreed to what a coordinator typed in for them.
+    #[schema(as = HelpAgreed)]
+    Agreed, "how a member agreed" {
+        Phone => "by phone",
+        InPerson => "in person",
+        Paper => "on paper",
+    }
+);
+
+/// Who is taking a step: the hub's way of working, and whether a coordinator is taking it
+/// for one of the two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Way {
+    pub mode: Mode,
+    pub by_coordinator: bool,
+}
+
+impl Way {
+    /// One of the two, on a peer-to-peer hub.
+    pub const PEER: Way = Way {
+        mode: Mode::Peer,
+        by_coordinator: false,
+    };
+}
+
 /// The state `action` leads to from `state`, if it may be taken from there.
 pub fn leads_to(state: State, action: Action) -> Option<State> {
     match (state, action) {
@@ -83,19 +119,22 @@ pub enum Refusal {
     NotYours,
     /// Not possible from the state it is in (409).
     NotNow,
+    /// On a brokered hub, a coordinator says yes for the one who posted (403).
+    CoordinatorSaysYes,
 }
 
 impl Refusal {
     pub fn code(self) -> ErrorCode {
         match self {
-            Refusal::NotYours => ErrorCode::NotYours,
+            Refusal::NotYours | Refusal::CoordinatorSaysYes => ErrorCode::NotYours,
             Refusal::NotNow => ErrorCode::NotAllowedNow,
         }
     }
 }
 
-/// Who may take a step at all: the poster says yes or no; either of the two says how it
-/// went or withdraws.
+/// Who may take a step at all: the poster says yes or no (on a brokered hub, a coordinator
+/// says yes for them); either of the two says how it went or withdraws. A coordinator
+/// acting for one of the two stands as them.
 pub fn may_take(action: Action, p: Parties) -> bool {
     match action {
         Action::Accept | Action::Decline => p.poster,
@@ -104,19 +143,22 @@ pub fn may_take(action: Action, p: Parties) -> bool {
 }
 
 /// Decide one step.
-pub fn next(state: State, action: Action, p: Parties) -> Result<State, Refusal> {
+pub fn next(state: State, action: Action, p: Parties, way: Way) -> Result<State, Refusal> {
     if !may_take(action, p) {
         return Err(Refusal::NotYours);
+    }
+    if action == Action::Accept && way.mode == Mode::Brokered && !way.by_coordinator {
+        return Err(Refusal::CoordinatorSaysYes);
     }
     leads_to(state, action).ok_or(Refusal::NotNow)
 }
 
 /// The steps this caller could take now, in the order buttons show them.
-pub fn available(state: State, p: Parties) -> Vec<Action> {
+pub fn available(state: State, p: Parties, way: Way) -> Vec<Action> {
     Action::ALL
         .iter()
         .copied()
-        .filter(|a| next(state, *a, p).is_ok())
+        .filter(|a| next(state, *a, p, way).is_ok())
         .collect()
 }
 
@@ -140,20 +182,23 @@ mod tests {
     #[test]
     fn only_the_poster_says_yes_or_no() {
         assert_eq!(
-            next(State::Requested, Action::Accept, POSTER),
+            next(State::Requested, Action::Accept, POSTER, Way::PEER),
             Ok(State::Accepted)
         );
         assert_eq!(
-            next(State::Requested, Action::Accept, RESPONDER),
+            next(State::Requested, Action::Accept, RESPONDER, Way::PEER),
             Err(Refusal::NotYours)
         );
         assert_eq!(
-            next(State::Requested, Action::Decline, RESPONDER),
+            next(State::Requested, Action::Decline, RESPONDER, Way::PEER),
             Err(Refusal::NotYours)
         );
-        assert_eq!(available(State::Requested, RESPONDER), [Action::Withdraw]);
         assert_eq!(
-            available(State::Requested, POSTER),
+            available(State::Requested, RESPONDER, Way::PEER),
+            [Action::Withdraw]
+        );
+        assert_eq!(
+            available(State::Requested, POSTER, Way::PEER),
             [Action::Accept, Action::Decline, Action::Withdraw]
         );
     }
@@ -161,20 +206,50 @@ mod tests {
     #[test]
     fn how_it_went_is_said_only_after_yes_and_nothing_follows_an_end() {
         assert_eq!(
-            next(State::Requested, Action::Done, POSTER),
+            next(State::Requested, Action::Done, POSTER, Way::PEER),
             Err(Refusal::NotNow)
         );
         assert_eq!(
-            next(State::Accepted, Action::Done, RESPONDER),
+            next(State::Accepted, Action::Done, RESPONDER, Way::PEER),
             Ok(State::Done)
         );
         for s in State::ALL.iter().copied().filter(|s| s.ended()) {
-            assert!(available(s, POSTER).is_empty(), "{s:?}");
-            assert!(available(s, RESPONDER).is_empty(), "{s:?}");
+            assert!(available(s, POSTER, Way::PEER).is_empty(), "{s:?}");
+            assert!(available(s, RESPONDER, Way::PEER).is_empty(), "{s:?}");
         }
         for s in State::ALL {
-            assert!(available(*s, NOBODY).is_empty());
+            assert!(available(*s, NOBODY, Way::PEER).is_empty());
         }
+    }
+
+    #[test]
+    fn on_a_brokered_hub_only_a_coordinator_says_yes_for_the_poster() {
+        let brokered = |by_coordinator| Way {
+            mode: Mode::Brokered,
+            by_coordinator,
+        };
+        assert_eq!(
+            next(State::Requested, Action::Accept, POSTER, brokered(false)),
+            Err(Refusal::CoordinatorSaysYes)
+        );
+        assert_eq!(
+            next(State::Requested, Action::Accept, POSTER, brokered(true)),
+            Ok(State::Accepted)
+        );
+        // A coordinator acting for the one who answered cannot say yes for the poster.
+        assert_eq!(
+            next(State::Requested, Action::Accept, RESPONDER, brokered(true)),
+            Err(Refusal::NotYours)
+        );
+        // The poster may still say no, and either may withdraw or say how it went.
+        assert_eq!(
+            available(State::Requested, POSTER, brokered(false)),
+            [Action::Decline, Action::Withdraw]
+        );
+        assert_eq!(
+            available(State::Accepted, RESPONDER, brokered(false)),
+            [Action::Done, Action::DidntHappen, Action::Withdraw]
+        );
     }
 
     #[test]

@@ -84,6 +84,14 @@ pub async fn exchanges_to_answer(db: &mut impl Db, user_id: i64) -> Result<Vec<E
     Ok(query!(db, c => sqlx::query_as(&sql).bind(user_id).fetch_all(&mut *c).await)?)
 }
 
+/// For coordinators: time the two did not agree on, oldest first.
+pub async fn disputed_exchanges(db: &mut impl Db, limit: i64) -> Result<Vec<ExchangeRow>> {
+    let sql = format!(
+        "{EXCHANGE_SELECT} WHERE x.state = 'disputed' ORDER BY x.recorded_at, x.id LIMIT $1"
+    );
+    Ok(query!(db, c => sqlx::query_as(&sql).bind(limit).fetch_all(&mut *c).await)?)
+}
+
 /// Answer an exchange, only if it is still `from` (false when someone answered first).
 pub async fn answer_exchange(
     db: &mut impl Db,

@@ -52,6 +52,7 @@ pub async fn create_match(
     responder_id: i64,
     share_email: bool,
     share_phone: bool,
+    proxy: Option<Proxy>,
     now: Timestamp,
 ) -> Result<i64> {
     let id: i64 = query!(db, c => sqlx::query_scalar(
@@ -68,11 +69,14 @@ pub async fn create_match(
     .map_err(|e| StoreError::from(e).unique_as("an open match on this post"))?;
     add_event(
         db,
-        id,
-        Some(responder_id),
-        "respond",
-        None,
-        State::Requested,
+        &Event {
+            match_id: id,
+            actor: responder_id,
+            action: "respond",
+            from: None,
+            to: State::Requested,
+            proxy,
+        },
         now,
     )
     .await?;
@@ -107,6 +111,8 @@ pub struct Step<'a> {
     pub to: State,
     /// What the poster chose to share, when they say yes.
     pub poster_shares: Option<(bool, bool)>,
+    /// Taken by a coordinator for `actor`.
+    pub proxy: Option<Proxy>,
 }
 
 /// Take a step, only if the match is still in `from` (false when someone else moved it
@@ -129,28 +135,50 @@ pub async fn step(db: &mut impl Db, s: &Step<'_>, now: Timestamp) -> Result<bool
     if n == 0 {
         return Ok(false);
     }
-    add_event(db, s.id, Some(s.actor), s.action, Some(s.from), s.to, now).await?;
+    add_event(
+        db,
+        &Event {
+            match_id: s.id,
+            actor: s.actor,
+            action: s.action,
+            from: Some(s.from),
+            to: s.to,
+            proxy: s.proxy,
+        },
+        now,
+    )
+    .await?;
     Ok(true)
 }
 
-async fn add_event(
-    db: &mut impl Db,
+/// A step in a match's history: taken by `actor`, or by a coordinator for them.
+struct Event<'a> {
     match_id: i64,
-    actor: Option<i64>,
-    action: &str,
+    actor: i64,
+    action: &'a str,
     from: Option<State>,
     to: State,
-    now: Timestamp,
-) -> Result<()> {
+    proxy: Option<Proxy>,
+}
+
+async fn add_event(db: &mut impl Db, e: &Event<'_>, now: Timestamp) -> Result<()> {
+    // Typed in by a coordinator: they are the actor, and the member is who it was for.
+    let (actor, for_id) = match e.proxy {
+        Some(p) => (p.by, Some(e.actor)),
+        None => (e.actor, None),
+    };
     query!(db, c => sqlx::query(
-        "INSERT INTO help_match_events (match_id, actor_id, action, from_state, to_state, at) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO help_match_events (match_id, actor_id, action, from_state, to_state, at, for_id, agreed_how) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(match_id)
+    .bind(e.match_id)
     .bind(actor)
-    .bind(action)
-    .bind(from.map(|s| s.code()))
-    .bind(to.code())
+    .bind(e.action)
+    .bind(e.from.map(|s| s.code()))
+    .bind(e.to.code())
     .bind(now)
+    .bind(for_id)
+    .bind(e.proxy.map(|p| p.agreed.code()))
     .execute(&mut *c)
     .await
     .map(|r| r.rows_affected()))?;
@@ -161,6 +189,10 @@ async fn add_event(
 pub struct MatchEventRow {
     pub actor_id: Option<i64>,
     pub actor_name: Option<String>,
+    /// Taken by a coordinator (the actor) for this member.
+    pub for_id: Option<i64>,
+    pub for_name: Option<String>,
+    pub agreed_how: Option<String>,
     pub action: String,
     #[sqlx(try_from = "String")]
     pub to_state: State,
@@ -169,8 +201,9 @@ pub struct MatchEventRow {
 
 pub async fn match_events(db: &mut impl Db, match_id: i64) -> Result<Vec<MatchEventRow>> {
     Ok(query!(db, c => sqlx::query_as(
-        "SELECT e.actor_id, u.display_name AS actor_name, e.action, e.to_state, e.at FROM help_match_events e \
-         LEFT JOIN users u ON u.id = e.actor_id WHERE e.match_id = $1 ORDER BY e.id",
+        "SELECT e.actor_id, u.display_name AS actor_name, e.for_id, f.display_name AS for_name, e.agreed_how, \
+         e.action, e.to_state, e.at FROM help_match_events e LEFT JOIN users u ON u.id = e.actor_id \
+         LEFT JOIN users f ON f.id = e.for_id WHERE e.match_id = $1 ORDER BY e.id",
     )
     .bind(match_id)
     .fetch_all(&mut *c)
@@ -183,6 +216,8 @@ pub struct MessageRow {
     pub author_id: i64,
     pub author_name: String,
     pub typed_by: Option<i64>,
+    pub typed_by_name: Option<String>,
+    pub agreed_how: Option<String>,
     pub body: String,
     pub at: i64,
 }
@@ -191,28 +226,53 @@ pub async fn add_message(
     db: &mut impl Db,
     match_id: i64,
     author_id: i64,
-    typed_by: Option<i64>,
+    proxy: Option<Proxy>,
     body: &str,
     now: Timestamp,
 ) -> Result<i64> {
     Ok(query!(db, c => sqlx::query_scalar(
-        "INSERT INTO help_messages (match_id, author_id, typed_by, body, at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO help_messages (match_id, author_id, typed_by, body, at, agreed_how) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(match_id)
     .bind(author_id)
-    .bind(typed_by)
+    .bind(proxy.map(|p| p.by))
     .bind(body)
     .bind(now)
+    .bind(proxy.map(|p| p.agreed.code()))
     .fetch_one(&mut *c)
     .await)?)
 }
 
 pub async fn messages(db: &mut impl Db, match_id: i64) -> Result<Vec<MessageRow>> {
     Ok(query!(db, c => sqlx::query_as(
-        "SELECT m.id, m.author_id, u.display_name AS author_name, m.typed_by, m.body, m.at FROM help_messages m \
-         JOIN users u ON u.id = m.author_id WHERE m.match_id = $1 ORDER BY m.id",
+        "SELECT m.id, m.author_id, u.display_name AS author_name, m.typed_by, t.display_name AS typed_by_name, \
+         m.agreed_how, m.body, m.at FROM help_messages m JOIN users u ON u.id = m.author_id \
+         LEFT JOIN users t ON t.id = m.typed_by WHERE m.match_id = $1 ORDER BY m.id",
     )
     .bind(match_id)
     .fetch_all(&mut *c)
     .await)?)
+}
+
+/// For coordinators: answers waiting for a yes or no, oldest first.
+pub async fn matches_waiting(db: &mut impl Db, limit: i64) -> Result<Vec<MatchRow>> {
+    let sql =
+        format!("{MATCH_SELECT} WHERE m.state = 'requested' ORDER BY m.created_at, m.id LIMIT $1");
+    Ok(query!(db, c => sqlx::query_as(&sql).bind(limit).fetch_all(&mut *c).await)?)
+}
+
+/// Whether this person typed anything into a match for someone: its post, a step, or a
+/// message.
+pub async fn acted_in_match(db: &mut impl Db, match_id: i64, user_id: i64) -> Result<bool> {
+    let n: i64 = query!(db, c => sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM help_match_events WHERE match_id = $1 AND actor_id = $2 AND for_id IS NOT NULL) \
+         + (SELECT COUNT(*) FROM help_messages WHERE match_id = $1 AND typed_by = $2) \
+         + (SELECT COUNT(*) FROM help_matches m JOIN help_posts p ON p.id = m.post_id \
+            WHERE m.id = $1 AND p.posted_by = $2 AND p.author_id <> $2)",
+    )
+    .bind(match_id)
+    .bind(user_id)
+    .fetch_one(&mut *c)
+    .await)?;
+    Ok(n > 0)
 }

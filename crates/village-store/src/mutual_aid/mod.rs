@@ -13,7 +13,15 @@ pub use posts::*;
 pub use safety::*;
 
 use crate::{Db, Result};
+use village_domain::mutual_aid::matches::Agreed;
 use village_domain::Timestamp;
+
+/// Who typed something in for a member (a coordinator), and how the member agreed to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Proxy {
+    pub by: i64,
+    pub agreed: Agreed,
+}
 
 /// A person's mutual aid, before their account is deleted: their posts, the matches they
 /// were in with their messages and history, the notices others were sent about those
@@ -34,6 +42,9 @@ pub async fn forget(db: &mut impl Db, user_id: i64) -> Result<()> {
         format!("DELETE FROM help_messages WHERE match_id IN ({THEIR_MATCHES}) OR author_id = $1"),
         format!("DELETE FROM help_match_events WHERE match_id IN ({THEIR_MATCHES})"),
         "UPDATE help_match_events SET actor_id = NULL WHERE actor_id = $1".to_string(),
+        "UPDATE help_match_events SET for_id = NULL WHERE for_id = $1".to_string(),
+        "UPDATE help_messages SET typed_by = NULL WHERE typed_by = $1".to_string(),
+        "UPDATE help_posts SET posted_by = NULL WHERE posted_by = $1".to_string(),
         format!("DELETE FROM help_matches WHERE id IN ({THEIR_MATCHES})"),
         "DELETE FROM help_posts WHERE author_id = $1".to_string(),
         "DELETE FROM safety_marks WHERE user_id = $1".to_string(),

@@ -10,6 +10,10 @@ pub struct PostRow {
     pub author_id: i64,
     pub author_name: String,
     pub posted_by: Option<i64>,
+    /// Whoever typed it, when not the member it is for (a coordinator).
+    pub posted_by_name: Option<String>,
+    /// How the member agreed to a post typed for them: `phone`, `in_person` or `paper`.
+    pub agreed_how: Option<String>,
     #[sqlx(try_from = "String")]
     pub kind: Kind,
     #[sqlx(try_from = "String")]
@@ -33,10 +37,11 @@ pub struct PostRow {
     pub expires_at: i64,
 }
 
-const POST_SELECT: &str = "SELECT p.id, p.author_id, u.display_name AS author_name, p.posted_by, p.kind, \
-    p.category, p.title, p.details, p.when_from, p.when_to, p.area, p.lat, p.lon, p.urgency, p.many_times, \
+const POST_SELECT: &str = "SELECT p.id, p.author_id, u.display_name AS author_name, p.posted_by, \
+    CASE WHEN p.posted_by <> p.author_id THEN pb.display_name END AS posted_by_name, p.agreed_how, \
+    p.kind, p.category, p.title, p.details, p.when_from, p.when_to, p.area, p.lat, p.lon, p.urgency, p.many_times, \
     p.in_home, p.personal_care, p.state, p.created_at, p.updated_at, p.expires_at \
-    FROM help_posts p JOIN users u ON u.id = p.author_id";
+    FROM help_posts p JOIN users u ON u.id = p.author_id LEFT JOIN users pb ON pb.id = p.posted_by";
 
 pub struct NewPost<'a> {
     pub author_id: i64,
@@ -54,13 +59,15 @@ pub struct NewPost<'a> {
     pub in_home: bool,
     pub personal_care: bool,
     pub expires_at: Timestamp,
+    /// How the member agreed, when someone else typed it for them.
+    pub agreed: Option<village_domain::mutual_aid::matches::Agreed>,
 }
 
 pub async fn create_post(db: &mut impl Db, p: &NewPost<'_>, now: Timestamp) -> Result<i64> {
     Ok(query!(db, c => sqlx::query_scalar(
         "INSERT INTO help_posts (author_id, posted_by, kind, category, title, details, when_from, when_to, \
-         area, lat, lon, urgency, many_times, in_home, personal_care, state, created_at, updated_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'open', $16, $16, $17) RETURNING id",
+         area, lat, lon, urgency, many_times, in_home, personal_care, state, created_at, updated_at, expires_at, agreed_how) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'open', $16, $16, $17, $18) RETURNING id",
     )
     .bind(p.author_id)
     .bind(p.posted_by)
@@ -79,6 +86,7 @@ pub async fn create_post(db: &mut impl Db, p: &NewPost<'_>, now: Timestamp) -> R
     .bind(p.personal_care)
     .bind(now)
     .bind(p.expires_at)
+    .bind(p.agreed.map(|a| a.code()))
     .fetch_one(&mut *c)
     .await)?)
 }
@@ -196,4 +204,28 @@ pub async fn board_areas(db: &mut impl Db, now: Timestamp) -> Result<Vec<String>
     .bind(now)
     .fetch_all(&mut *c)
     .await)?)
+}
+
+/// For coordinators: open asks not past their end that nobody has said yes to yet, oldest
+/// first, each with how many answers wait for a yes or no.
+pub async fn open_asks_oldest(
+    db: &mut impl Db,
+    now: Timestamp,
+    limit: i64,
+) -> Result<Vec<(PostRow, i64)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        post: PostRow,
+        waiting: i64,
+    }
+    let sql = format!(
+        "SELECT q.*, (SELECT COUNT(*) FROM help_matches w WHERE w.post_id = q.id AND w.state = 'requested') AS waiting \
+         FROM ({POST_SELECT} WHERE p.kind = 'ask' AND p.state = 'open' AND p.expires_at > $1 \
+         AND NOT EXISTS (SELECT 1 FROM help_matches m WHERE m.post_id = p.id AND m.state IN ('accepted', 'done'))) q \
+         ORDER BY q.created_at, q.id LIMIT $2"
+    );
+    let rows: Vec<Row> =
+        query!(db, c => sqlx::query_as(&sql).bind(now).bind(limit).fetch_all(&mut *c).await)?;
+    Ok(rows.into_iter().map(|r| (r.post, r.waiting)).collect())
 }

@@ -14,15 +14,17 @@ use utoipa::{IntoParams, ToSchema};
 use village_app::mutual_aid::{self as help, BoardQuery, MatchSeen, PostSeen, Responded, Shares};
 use village_domain::connections::introduction::first_name;
 use village_domain::error::ErrorCode;
-use village_domain::mutual_aid::credits::{ExchangeAction, ExchangeState};
-use village_domain::mutual_aid::matches::{Action, State as MatchState};
+use village_domain::mutual_aid::credits::{ExchangeAction, ExchangeState, SettleAction};
+use village_domain::mutual_aid::matches::{Action, Agreed, State as MatchState};
 use village_domain::mutual_aid::post::{
     self, Category, Draft, Kind, PostState, Urgency, When, WhenInput,
 };
 use village_domain::mutual_aid::safety::Mark;
 use village_store::mutual_aid::{ExchangeRow, PostRow};
 
+mod coordinate;
 mod safety;
+pub use coordinate::*;
 pub use safety::*;
 
 /// An ask or an offer.
@@ -60,6 +62,41 @@ pub struct HelpPostOut {
     /// The safety checks a steward must have recorded for whoever gives this help (empty
     /// for most help): its own ticks and its category, as the hub set them.
     pub safety_marks_needed: Vec<Mark>,
+    /// Typed in for the member by a coordinator: their first name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub typed_by: Option<String>,
+    /// How the member agreed to a post typed in for them: `phone`, `in_person` or `paper`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agreed: Option<Agreed>,
+}
+
+/// Done by a coordinator for a member without email or internet: shown as such to both
+/// people, and audited.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct HelpOnBehalf {
+    /// The member it is for.
+    pub member_id: i64,
+    /// How they agreed to it: `phone`, `in_person` or `paper`.
+    #[schema(value_type = Agreed)]
+    pub agreed: String,
+}
+
+/// Read `on_behalf_of` (422 naming `agreed` when it is not one of the three).
+pub(crate) fn on_behalf(b: Option<&HelpOnBehalf>) -> Result<Option<help::OnBehalf>, ApiError> {
+    let Some(b) = b else {
+        return Ok(None);
+    };
+    let Some(agreed) = Agreed::parse(&b.agreed) else {
+        return Err(ApiError::field(
+            "agreed",
+            ErrorCode::Invalid,
+            "Say how they agreed: phone, in_person or paper.",
+        ));
+    };
+    Ok(Some(help::OnBehalf {
+        member: b.member_id,
+        agreed,
+    }))
 }
 
 /// One answer to a post, as the one who posted sees it in a list.
@@ -93,6 +130,8 @@ fn post_out(state: &AppState, p: &PostRow, me: i64, t: i64) -> HelpPostOut {
         answers: None,
         my_match_id: None,
         safety_marks_needed: help::needed_for(state, p),
+        typed_by: p.posted_by_name.as_deref().map(first_name),
+        agreed: p.agreed_how.as_deref().and_then(Agreed::parse),
     }
 }
 
@@ -198,16 +237,20 @@ pub struct HelpPostBody {
     pub in_home: bool,
     #[serde(default)]
     pub personal_care: bool,
+    /// Coordinators: post it for this member.
+    #[serde(default)]
+    pub on_behalf_of: Option<HelpOnBehalf>,
 }
 
 /// Put an ask or an offer on the board. Its words must not hold contact details (422
-/// `contact_too_soon`).
+/// `contact_too_soon`). `on_behalf_of` is for coordinators only (403 `forbidden` otherwise).
 #[utoipa::path(post, path = "/api/v1/help/posts", tag = "mutual_aid", request_body = HelpPostBody,
-    responses((status = 201, body = HelpPostOut), (status = 401, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    responses((status = 201, body = HelpPostOut), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
     security(("bearer" = []), ()))]
 pub async fn api_create_post(
     State(state): State<AppState>,
     ApiUser(identity): ApiUser,
+    ClientAddress(ip): ClientAddress,
     ApiJson(b): ApiJson<HelpPostBody>,
 ) -> Result<(StatusCode, Json<HelpPostOut>), ApiError> {
     let t = now();
@@ -224,7 +267,8 @@ pub async fn api_create_post(
         in_home: b.in_home,
         personal_care: b.personal_care,
     };
-    let id = help::create_post(&state, &identity, &draft, t).await?;
+    let for_member = on_behalf(b.on_behalf_of.as_ref())?;
+    let id = help::create_post(&state, &identity, &draft, for_member, &ip, t).await?;
     let seen = help::post(&state, &identity, id, t).await?;
     Ok((
         StatusCode::CREATED,
@@ -275,6 +319,9 @@ pub struct HelpResponseBody {
     /// Once both say yes, share the phone number on your account.
     #[serde(default)]
     pub share_phone: bool,
+    /// Coordinators: answer for this member (what they share is theirs).
+    #[serde(default)]
+    pub on_behalf_of: Option<HelpOnBehalf>,
 }
 
 fn yes() -> bool {
@@ -296,6 +343,22 @@ pub struct HelpMessageOut {
     pub by: String,
     pub body: String,
     pub at: i64,
+    /// Typed in for `by` by a coordinator: their first name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub typed_by: Option<String>,
+    /// How `by` agreed to a message typed in for them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agreed: Option<Agreed>,
+}
+
+/// For a coordinator who is not one of the two: both names and the steps they can take for
+/// each.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HelpCoordinatingOut {
+    pub poster: String,
+    pub responder: String,
+    pub poster_actions: Vec<Action>,
+    pub responder_actions: Vec<Action>,
 }
 
 /// A match between the one who posted and the one who answered.
@@ -318,6 +381,9 @@ pub struct HelpMatchOut {
     pub messages: Vec<HelpMessageOut>,
     /// What the caller can do now.
     pub actions: Vec<Action>,
+    /// Only for a coordinator who is not one of the two (their `role` is `coordinator`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coordinating: Option<HelpCoordinatingOut>,
 }
 
 fn match_out(s: MatchSeen, me: i64) -> HelpMatchOut {
@@ -330,8 +396,10 @@ fn match_out(s: MatchSeen, me: i64) -> HelpMatchOut {
         state: s.row.state,
         role: if s.parties.poster {
             "poster"
-        } else {
+        } else if s.parties.responder {
             "responder"
+        } else {
+            "coordinator"
         }
         .into(),
         other: s.other_name,
@@ -352,9 +420,17 @@ fn match_out(s: MatchSeen, me: i64) -> HelpMatchOut {
                 },
                 body: m.body,
                 at: m.at,
+                typed_by: m.typed_by_name.as_deref().map(first_name),
+                agreed: m.agreed_how.as_deref().and_then(Agreed::parse),
             })
             .collect(),
         actions: s.actions,
+        coordinating: s.coordinating.map(|f| HelpCoordinatingOut {
+            poster: s.row.author_name.clone(),
+            responder: s.row.responder_name.clone(),
+            poster_actions: f.poster,
+            responder_actions: f.responder,
+        }),
     }
 }
 
@@ -378,7 +454,11 @@ pub async fn api_respond(
         email: b.share_email,
         phone: b.share_phone,
     };
-    let (status, m) = match help::respond(&state, &identity, id, &b.message, shares, &ip, t).await?
+    let for_member = on_behalf(b.on_behalf_of.as_ref())?;
+    let (status, m) = match help::respond(
+        &state, &identity, id, &b.message, shares, for_member, &ip, t,
+    )
+    .await?
     {
         Responded::New(m) => (StatusCode::CREATED, m),
         Responded::AlreadyOpen(m) => (StatusCode::OK, m),
@@ -387,7 +467,9 @@ pub async fn api_respond(
     Ok((status, Json(match_out(seen, identity.user.id))))
 }
 
-/// One match, for its two people only (404 for anyone else).
+/// One match, for its two people (and coordinators: every match on a brokered hub, those
+/// they typed something in for on a peer-to-peer one; never the contact details). 404 for
+/// anyone else.
 #[utoipa::path(get, path = "/api/v1/help/matches/{id}", tag = "mutual_aid",
     params(("id" = i64, Path, description = "The match")),
     responses((status = 200, body = HelpMatchOut), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)),
@@ -407,13 +489,16 @@ pub struct HelpMessageBody {
     /// Up to 1,000 characters; before both said yes, no contact details (422
     /// `contact_too_soon`).
     pub message: String,
+    /// Coordinators: write it for this member, one of the two.
+    #[serde(default)]
+    pub on_behalf_of: Option<HelpOnBehalf>,
 }
 
 /// Send the other person a message through the hub (409 `not_allowed_now` once the match
 /// has ended).
 #[utoipa::path(post, path = "/api/v1/help/matches/{id}/messages", tag = "mutual_aid", request_body = HelpMessageBody,
     params(("id" = i64, Path, description = "The match")),
-    responses((status = 201, body = HelpMatchOut), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    responses((status = 201, body = HelpMatchOut), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
     security(("bearer" = []), ()))]
 pub async fn api_message(
     State(state): State<AppState>,
@@ -423,7 +508,8 @@ pub async fn api_message(
     ApiJson(b): ApiJson<HelpMessageBody>,
 ) -> Result<(StatusCode, Json<HelpMatchOut>), ApiError> {
     let t = now();
-    help::send_message(&state, &identity, id, &b.message, t).await?;
+    let for_member = on_behalf(b.on_behalf_of.as_ref())?;
+    help::send_message(&state, &identity, id, &b.message, for_member, &ip, t).await?;
     let seen = help::view_match(&state, &identity, id, &ip, t).await?;
     Ok((StatusCode::CREATED, Json(match_out(seen, identity.user.id))))
 }
@@ -436,6 +522,10 @@ pub struct HelpMatchActionBody {
     /// For `accept`: share the phone number on your account.
     #[serde(default)]
     pub share_phone: bool,
+    /// Coordinators: take the step for this member, one of the two (on a brokered hub, only
+    /// a coordinator says yes for the one who posted).
+    #[serde(default)]
+    pub on_behalf_of: Option<HelpOnBehalf>,
 }
 
 /// A step in a match: `accept` or `decline` (the one who posted), `done`, `didnt_happen` or
@@ -469,6 +559,7 @@ pub async fn api_match_action(
         HelpMatchActionBody {
             share_email: true,
             share_phone: false,
+            on_behalf_of: None,
         }
     } else {
         serde_json::from_slice::<HelpMatchActionBody>(&body).map_err(|e| {
@@ -483,7 +574,8 @@ pub async fn api_match_action(
         email: b.share_email,
         phone: b.share_phone,
     };
-    help::act(&state, &identity, id, action, shares, &ip, t).await?;
+    let for_member = on_behalf(b.on_behalf_of.as_ref())?;
+    help::act(&state, &identity, id, action, shares, for_member, &ip, t).await?;
     let seen = help::view_match(&state, &identity, id, &ip, t).await?;
     Ok(Json(match_out(seen, identity.user.id)))
 }
@@ -578,8 +670,10 @@ pub async fn api_record_time(
 /// The other person answers recorded time: `confirm` (it posts, once: two ledger entries)
 /// or `dispute` (it never posts; coordinators look at it). 403 `not_yours` for the one who
 /// recorded it; 409 `not_allowed_now` once answered, `balance_limit` past the hub's limits.
+/// Coordinators settle a disputed one: `resolve` (it posts) or `set_aside` (it never does);
+/// 409 `not_allowed_now` for one not disputed.
 #[utoipa::path(post, path = "/api/v1/help/exchanges/{id}/{action}", tag = "mutual_aid",
-    params(("id" = i64, Path, description = "The exchange"), ("action" = String, Path, description = "confirm or dispute")),
+    params(("id" = i64, Path, description = "The exchange"), ("action" = String, Path, description = "confirm or dispute; resolve or set_aside (coordinators)")),
     responses((status = 200, body = HelpExchangeOut), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody)),
     security(("bearer" = []), ()))]
 pub async fn api_answer_time(
@@ -588,10 +682,14 @@ pub async fn api_answer_time(
     ClientAddress(ip): ClientAddress,
     Path((id, action)): Path<(i64, String)>,
 ) -> Result<Json<HelpExchangeOut>, ApiError> {
+    if let Some(settle) = SettleAction::parse(&action) {
+        let x = help::settle_time(&state, &identity, id, settle, &ip, now()).await?;
+        return Ok(Json(exchange_out(&x, identity.user.id)));
+    }
     let Some(action) = ExchangeAction::parse(&action) else {
         return Err(ApiError::new(
             ErrorCode::ActionUnknown,
-            "The action must be confirm or dispute.",
+            "The action must be confirm or dispute (or, for coordinators, resolve or set_aside).",
         ));
     };
     help::answer_time(&state, &identity, id, action, &ip, now()).await?;

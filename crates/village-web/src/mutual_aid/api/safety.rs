@@ -62,12 +62,15 @@ pub async fn api_safety_marks(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct SafetyMarkBody {
     /// `met_in_person`, `references_taken`, `dbs_basic_seen` or `dbs_enhanced_seen`.
+    #[schema(value_type = Mark)]
     pub mark: String,
     /// The day the steward saw it, `2026-12-06`; not after today.
+    #[schema(format = Date)]
     pub seen_on: String,
     /// The first day it no longer holds, at most five years after `seen_on`; left out, it
     /// does not run out. Never a certificate's number: none is kept.
     #[serde(default)]
+    #[schema(format = Date)]
     pub expires_on: Option<String>,
 }
 
@@ -97,7 +100,7 @@ pub async fn api_record_safety_mark(
 
 /// Take a safety check away (stewards). 404 when it was not recorded.
 #[utoipa::path(delete, path = "/api/v1/people/{id}/safety-marks/{mark}", tag = "mutual_aid",
-    params(("id" = i64, Path, description = "The person"), ("mark" = String, Path, description = "met_in_person, references_taken, dbs_basic_seen or dbs_enhanced_seen")),
+    params(("id" = i64, Path, description = "The person"), ("mark" = Mark, Path, description = "met_in_person, references_taken, dbs_basic_seen or dbs_enhanced_seen")),
     responses((status = 204), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
     security(("bearer" = []), ()))]
 pub async fn api_remove_safety_mark(

@@ -35,6 +35,7 @@ struct BoardPage {
     next: Option<String>,
     /// A steward: the safety checks they record.
     steward: bool,
+    coordinator: bool,
 }
 
 fn board_link(p: &BoardParams, page: i64) -> String {
@@ -120,6 +121,7 @@ pub(crate) async fn view_board(
                 .filter(|b| b.more)
                 .map(|_| board_link(&p, page + 1)),
             steward: identity.may(village_domain::access::Action::RecordSafetyMarks),
+            coordinator: coordinator(&identity),
         },
     ))
 }

@@ -40,6 +40,7 @@ struct MatchPage {
     /// Why yes cannot be said yet: the helper lacks a safety check.
     safety_missing: Option<help::SafetyGap>,
     my_checks: String,
+    brokered: bool,
 }
 
 pub struct TimeItem {
@@ -60,6 +61,9 @@ pub(super) async fn match_page(
 ) -> PageResult {
     let seen = help::view_match(state, identity, id, ip, now()).await?;
     let time = help::time_in_match(state, identity, id).await?;
+    if seen.coordinating.is_some() {
+        return super::coordinator_match_page(state, identity, csrf, seen, time, notice, errors);
+    }
     let has_phone = !village_app::accounts::changes::phone(state, identity)
         .await?
         .is_empty();
@@ -92,19 +96,13 @@ pub(super) async fn match_page(
             messages: seen
                 .messages
                 .iter()
-                .map(|m| {
-                    let who = if m.author_id == me {
-                        "You".to_string()
-                    } else {
-                        m.author_name.clone()
-                    };
-                    (who, when(m.at), m.body.clone())
-                })
+                .map(|m| (message_by(m, me), when(m.at), m.body.clone()))
                 .collect(),
             can_message: row.state.open_to_messages(),
             accept: seen.actions.contains(&Action::Accept) && seen.safety_missing.is_none(),
             safety_missing: seen.safety_missing.clone(),
             my_checks: format!("/people/{me}/safety-marks"),
+            brokered: state.settings.mutual_aid.mode == MatchMode::Brokered,
             actions: seen
                 .actions
                 .iter()
@@ -126,16 +124,7 @@ pub(super) async fn match_page(
                         Some(n) => first_name(n),
                         None => "Someone".into(),
                     };
-                    let what = match e.action.as_str() {
-                        "respond" => "answered the post",
-                        "accept" => "said yes",
-                        "decline" => "said no, thank you",
-                        "done" => "said it happened",
-                        "didnt_happen" => "said it did not happen",
-                        "withdraw" => "withdrew",
-                        _ => "changed it",
-                    };
-                    (when(e.at), format!("{who} {what}"))
+                    (when(e.at), event_words(e, who))
                 })
                 .collect(),
             in_home: seen.in_home,
@@ -177,6 +166,51 @@ pub(super) async fn match_page(
     ))
 }
 
+/// Who wrote a message: "You", their name, and who typed it in for them if a coordinator did.
+pub(super) fn message_by(m: &village_store::mutual_aid::MessageRow, me: i64) -> String {
+    let who = if m.author_id == me {
+        "You".to_string()
+    } else {
+        m.author_name.clone()
+    };
+    match &m.typed_by_name {
+        Some(by) => format!(
+            "{who} ({})",
+            help::proxy_words(Some(by), &m.author_name, m.agreed_how.as_deref())
+        ),
+        None => who,
+    }
+}
+
+/// One line of a match's history, "Sam said yes for Grace, who agreed by phone" when a
+/// coordinator took the step.
+pub(super) fn event_words(e: &village_store::mutual_aid::MatchEventRow, who: String) -> String {
+    let what = match e.action.as_str() {
+        "respond" => "answered the post",
+        "accept" => "said yes",
+        "decline" => "said no, thank you",
+        "done" => "said it happened",
+        "didnt_happen" => "said it did not happen",
+        "withdraw" => "withdrew",
+        _ => "changed it",
+    };
+    match &e.for_name {
+        Some(member) => {
+            let how = e
+                .agreed_how
+                .as_deref()
+                .and_then(village_domain::mutual_aid::matches::Agreed::parse)
+                .map(|a| format!(", who agreed {}", a.words()))
+                .unwrap_or_default();
+            format!(
+                "{who} (a coordinator) {what} for {}{how}",
+                first_name(member)
+            )
+        }
+        None => format!("{who} {what}"),
+    }
+}
+
 pub(crate) async fn view_match(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
@@ -192,6 +226,7 @@ pub(crate) async fn view_match(
         Some("done") => Some("Thank you for letting us know it happened."),
         Some("didnt_happen") => Some("Thank you for letting us know."),
         Some("withdraw") => Some("You have withdrawn. They have been told."),
+        Some("for") => Some("Done. Both have been told that you typed it in for them."),
         Some("time") => Some("The time is added once the other person confirms it."),
         Some("confirmed") => Some("Thank you. The time has been added."),
         Some("disputed") => {
@@ -206,6 +241,10 @@ pub(crate) async fn view_match(
 pub struct MessageForm {
     #[serde(default)]
     message: String,
+    #[serde(default)]
+    for_member: String,
+    #[serde(default)]
+    agreed: String,
 }
 
 pub(crate) async fn view_message(
@@ -216,7 +255,13 @@ pub(crate) async fn view_message(
     Path(id): Path<i64>,
     PageForm(f): PageForm<MessageForm>,
 ) -> PageResult {
-    match help::send_message(&state, &identity, id, &f.message, now()).await {
+    let sent = match for_someone(&state, &identity, &f.for_member, &f.agreed).await {
+        Ok(on_behalf) => {
+            help::send_message(&state, &identity, id, &f.message, on_behalf, &ip, now()).await
+        }
+        Err(e) => Err(e),
+    };
+    match sent {
         Ok(_) => Ok(Redirect::to(&format!("/help/matches/{id}?done=sent")).into_response()),
         Err(e) => {
             let errors = field_errors(e)?;
@@ -229,6 +274,10 @@ pub(crate) async fn view_message(
 pub struct ActForm {
     share_email: Option<String>,
     share_phone: Option<String>,
+    #[serde(default)]
+    for_member: String,
+    #[serde(default)]
+    agreed: String,
 }
 
 pub(crate) async fn view_act(
@@ -246,7 +295,13 @@ pub(crate) async fn view_act(
         email: f.share_email.is_some(),
         phone: f.share_phone.is_some(),
     };
-    match help::act(&state, &identity, id, action, shares, &ip, now()).await {
+    let acted = match for_someone(&state, &identity, &f.for_member, &f.agreed).await {
+        Ok(on_behalf) => {
+            help::act(&state, &identity, id, action, shares, on_behalf, &ip, now()).await
+        }
+        Err(e) => Err(e),
+    };
+    match acted {
         Ok(_) => {
             Ok(Redirect::to(&format!("/help/matches/{id}?done={}", action.code())).into_response())
         }

@@ -1,15 +1,17 @@
 //! Pages, by concern: `board` (the board and "Your help"), `posts` (posting, one post,
 //! answering it, closing and renewing), `matches` (one match: messages, steps, and contact
-//! details once both said yes), `time` (time given in a match, the time account), `safety` (the checks stewards record). What
+//! details once both said yes), `time` (time given in a match, the time account), `safety` (the checks stewards record), `coordinate` (coordinators' pages). What
 //! they share is here.
 
 mod board;
+mod coordinate;
 mod matches;
 mod posts;
 mod safety;
 mod time;
 
 pub(crate) use board::*;
+pub(crate) use coordinate::*;
 pub(crate) use matches::*;
 pub(crate) use posts::*;
 pub(crate) use safety::*;
@@ -31,7 +33,7 @@ use village_app::Error;
 use village_domain::connections::introduction::first_name;
 use village_domain::dates;
 use village_domain::mutual_aid::credits;
-use village_domain::mutual_aid::matches::{Action, State as MatchState};
+use village_domain::mutual_aid::matches::{Action, Mode as MatchMode, State as MatchState};
 use village_domain::mutual_aid::post::{self, Category, Draft, Kind, Urgency, When, WhenInput};
 use village_store::mutual_aid::PostRow;
 
@@ -98,4 +100,25 @@ fn field_errors(e: Error) -> Result<Errors, Error> {
         e => return Err(e),
     }
     Ok(errors)
+}
+
+/// What a coordinator filled in to do something for a member: nothing when the email
+/// address is left empty; otherwise the member and how they agreed, or the fields' problems.
+async fn for_someone(
+    state: &AppState,
+    identity: &Identity,
+    member: &str,
+    agreed: &str,
+) -> Result<Option<help::OnBehalf>, Error> {
+    if member.trim().is_empty() {
+        return Ok(None);
+    }
+    let (named, agreed) = help::on_behalf_from(member, agreed).map_err(Error::from)?;
+    let member = help::member_named(state, identity, &named).await?;
+    Ok(Some(help::OnBehalf { member, agreed }))
+}
+
+/// The caller coordinates mutual aid.
+fn coordinator(identity: &Identity) -> bool {
+    identity.may(village_domain::access::Action::CoordinateHelp)
 }

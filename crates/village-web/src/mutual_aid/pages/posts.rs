@@ -20,6 +20,7 @@ struct NewPage {
     urgencies: Choices,
     areas: Vec<String>,
     today: String,
+    coordinator: bool,
 }
 
 fn new_page(
@@ -47,6 +48,7 @@ fn new_page(
             .map(|a| a.name.clone())
             .collect(),
         today: dates::today_ymd(now()),
+        coordinator: coordinator(identity),
     }
 }
 
@@ -97,11 +99,16 @@ pub struct PostForm {
     many_times: Option<String>,
     in_home: Option<String>,
     personal_care: Option<String>,
+    #[serde(default)]
+    for_member: String,
+    #[serde(default)]
+    agreed: String,
 }
 
 pub(crate) async fn view_new_post_post(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
     csrf: CsrfToken,
     PageForm(f): PageForm<PostForm>,
 ) -> PageResult {
@@ -123,7 +130,11 @@ pub(crate) async fn view_new_post_post(
         in_home: f.in_home.is_some(),
         personal_care: f.personal_care.is_some(),
     };
-    match help::create_post(&state, &identity, &draft, now()).await {
+    let made = match for_someone(&state, &identity, &f.for_member, &f.agreed).await {
+        Ok(on_behalf) => help::create_post(&state, &identity, &draft, on_behalf, &ip, now()).await,
+        Err(e) => Err(e),
+    };
+    match made {
         Ok(id) => Ok(Redirect::to(&format!("/help/posts/{id}?done=posted")).into_response()),
         Err(e) => match field_errors(e) {
             Ok(errors) => Ok(pages::render(
@@ -167,6 +178,9 @@ struct PostPage {
     /// Why the caller cannot answer (or say yes) yet.
     safety_missing: Option<help::SafetyGap>,
     my_checks: String,
+    coordinator: bool,
+    /// "typed in by Sam, a coordinator, for Grace, who agreed by phone".
+    typed: Option<String>,
 }
 
 async fn post_page(
@@ -228,6 +242,11 @@ async fn post_page(
                 .join(", "),
             safety_missing: seen.safety_missing.clone(),
             my_checks: format!("/people/{}/safety-marks", identity.user.id),
+            coordinator: coordinator(identity),
+            typed: p
+                .posted_by_name
+                .as_deref()
+                .map(|by| help::proxy_words(Some(by), &p.author_name, p.agreed_how.as_deref())),
         },
     ))
 }
@@ -254,6 +273,10 @@ pub struct RespondForm {
     message: String,
     share_email: Option<String>,
     share_phone: Option<String>,
+    #[serde(default)]
+    for_member: String,
+    #[serde(default)]
+    agreed: String,
 }
 
 pub(crate) async fn view_respond(
@@ -268,7 +291,23 @@ pub(crate) async fn view_respond(
         email: f.share_email.is_some(),
         phone: f.share_phone.is_some(),
     };
-    match help::respond(&state, &identity, id, &f.message, shares, &ip, now()).await {
+    let answered = match for_someone(&state, &identity, &f.for_member, &f.agreed).await {
+        Ok(on_behalf) => {
+            help::respond(
+                &state,
+                &identity,
+                id,
+                &f.message,
+                shares,
+                on_behalf,
+                &ip,
+                now(),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    match answered {
         Ok(Responded::New(m) | Responded::AlreadyOpen(m)) => {
             Ok(Redirect::to(&format!("/help/matches/{m}")).into_response())
         }

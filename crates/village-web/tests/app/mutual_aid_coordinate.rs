@@ -1,0 +1,394 @@
+//! Mutual aid coordinators, on SQLite and PostgreSQL: a coordinator posts, answers and takes
+//! steps for a member without email or internet, recording how they agreed, and both people
+//! see it was typed in for them (and it is audited); on a brokered hub only a coordinator
+//! says yes for the one who posted; coordinators see open asks oldest first and settle time
+//! that was not agreed, once, keeping the ledger at nothing.
+use serde_json::{json, Value};
+use village_domain::accounts::Role;
+use village_domain::audit::AuditAction;
+use village_domain::mutual_aid::matches::Mode;
+use village_store::audit::AuditFilter;
+use village_testkit::{on_both_backends, Backend, Person, TestApp};
+
+on_both_backends!(
+    a_coordinator_posts_and_answers_for_members_and_both_see_it_was_typed_in,
+    on_a_brokered_hub_a_coordinator_says_yes_and_settles_time_not_agreed,
+);
+
+async fn post(app: &TestApp, who: &Person, body: Value) -> (u16, Value) {
+    app.post_json(&who.client, "/api/v1/help/posts", body).await
+}
+
+async fn audit(
+    app: &TestApp,
+    action: AuditAction,
+    subject: i64,
+) -> Vec<village_store::audit::AuditRow> {
+    let mut c = app.store.conn().await.unwrap();
+    village_store::audit::list(
+        &mut c,
+        &AuditFilter {
+            action: Some(action),
+            subject: Some(subject),
+            limit: 100,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
+async fn a_coordinator_posts_and_answers_for_members_and_both_see_it_was_typed_in(
+    backend: Backend,
+) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let grace = app.member("grace@example.org", true).await;
+    let tom = app.member("tom@example.org", false).await;
+    let sam = app
+        .with_user(Role::Coordinator, "sam@example.org", false)
+        .await;
+    let other = app
+        .with_user(Role::Coordinator, "olu@example.org", false)
+        .await;
+
+    // Sam puts Grace's ask on the board after a phone call.
+    let (status, p) = post(&app, &sam, json!({"kind": "ask", "category": "shopping", "title": "Milk and bread on Fridays", "on_behalf_of": {"member_id": grace.id, "agreed": "phone"}})).await;
+    assert_eq!(status, 201, "{p}");
+    assert_eq!(p["typed_by"], "Coordinator");
+    assert_eq!(p["agreed"], "phone");
+    let post_id = p["id"].as_i64().unwrap();
+    let (_, seen) = app
+        .get_json(&grace.client, &format!("/api/v1/help/posts/{post_id}"))
+        .await;
+    assert_eq!(seen["own"], true, "the post is Grace's: {seen}");
+    let (_, notes) = app
+        .get_json(&grace.client, "/api/v1/me/notifications")
+        .await;
+    assert!(notes.to_string().contains("You agreed by phone"), "{notes}");
+    assert_eq!(
+        audit(&app, AuditAction::HelpActedFor, grace.id).await.len(),
+        1
+    );
+    let (_, page) = app
+        .page_as(&tom.client, &format!("/help/posts/{post_id}"))
+        .await;
+    assert!(
+        page.contains("typed in by Coordinator, a coordinator, for Member, who agreed by phone"),
+        "{page}"
+    );
+
+    // Only coordinators type in for others; what they give is checked and named.
+    let (status, _) = post(&app, &tom, json!({"kind": "ask", "category": "other", "title": "x", "on_behalf_of": {"member_id": grace.id, "agreed": "phone"}})).await;
+    assert_eq!(status, 403);
+    for (on_behalf, field) in [
+        (
+            json!({"member_id": grace.id, "agreed": "telepathy"}),
+            "agreed",
+        ),
+        (
+            json!({"member_id": 999_999, "agreed": "paper"}),
+            "for_member",
+        ),
+        (
+            json!({"member_id": sam.id, "agreed": "paper"}),
+            "for_member",
+        ),
+    ] {
+        let (status, body) = post(
+            &app,
+            &sam,
+            json!({"kind": "ask", "category": "other", "title": "x", "on_behalf_of": on_behalf}),
+        )
+        .await;
+        assert_eq!(status, 422, "{on_behalf}: {body}");
+        assert_eq!(body["error"]["field"], field, "{body}");
+    }
+
+    // Sam answers it for Tom, with a message typed in; Grace sees both were typed in.
+    let (status, m) = app
+        .post_json(
+            &sam.client,
+            &format!("/api/v1/help/posts/{post_id}/responses"),
+            json!({"message": "Tom passes the shop on Fridays", "on_behalf_of": {"member_id": tom.id, "agreed": "in_person"}}),
+        )
+        .await;
+    assert_eq!(status, 201, "{m}");
+    assert_eq!(m["role"], "coordinator");
+    let match_id = m["id"].as_i64().unwrap();
+    let (status, for_grace) = app
+        .get_json(&grace.client, &format!("/api/v1/help/matches/{match_id}"))
+        .await;
+    assert_eq!(status, 200, "{for_grace}");
+    assert_eq!(for_grace["messages"][0]["typed_by"], "Coordinator");
+    assert_eq!(for_grace["messages"][0]["agreed"], "in_person");
+    let (_, page) = app
+        .page_as(&grace.client, &format!("/help/matches/{match_id}"))
+        .await;
+    assert!(
+        page.contains("(a coordinator) answered the post for Member, who agreed in person"),
+        "{page}"
+    );
+    // On a peer-to-peer hub Grace says yes herself.
+    let (status, body) = app
+        .post_json(
+            &grace.client,
+            &format!("/api/v1/help/matches/{match_id}/accept"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    // Sam, who typed in for Tom, can follow the match (never the contact details); each look
+    // is audited against both. A coordinator who has not acted in it cannot see it.
+    let (status, for_sam) = app
+        .get_json(&sam.client, &format!("/api/v1/help/matches/{match_id}"))
+        .await;
+    assert_eq!(status, 200, "{for_sam}");
+    assert!(for_sam.get("contact").is_none(), "{for_sam}");
+    assert!(!for_sam.to_string().contains("grace@example.org"));
+    assert!(!audit(&app, AuditAction::HelpMatchSeen, grace.id)
+        .await
+        .is_empty());
+    assert!(!audit(&app, AuditAction::HelpMatchSeen, tom.id)
+        .await
+        .is_empty());
+    let (status, _) = app
+        .get_json(&other.client, &format!("/api/v1/help/matches/{match_id}"))
+        .await;
+    assert_eq!(status, 404);
+    let (status, _) = app
+        .page_as(&other.client, &format!("/help/matches/{match_id}"))
+        .await;
+    assert_eq!(status, 404);
+
+    // Sam says it happened for Tom; Grace is told it was typed in.
+    let (status, body) = app
+        .post_json(
+            &sam.client,
+            &format!("/api/v1/help/matches/{match_id}/done"),
+            json!({"on_behalf_of": {"member_id": tom.id, "agreed": "phone"}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, notes) = app
+        .get_json(&grace.client, "/api/v1/me/notifications")
+        .await;
+    assert!(
+        notes
+            .to_string()
+            .contains("(typed in by Coordinator, a coordinator)"),
+        "{notes}"
+    );
+    // Time Grace does not agree with goes to the coordinators: any of them may now see the
+    // match, to settle it.
+    let (status, x) = app
+        .post_json(
+            &tom.client,
+            "/api/v1/help/exchanges",
+            json!({"match_id": match_id, "minutes": 45, "gave": true}),
+        )
+        .await;
+    assert_eq!(status, 201, "{x}");
+    let (status, _) = app
+        .post_json(
+            &grace.client,
+            &format!("/api/v1/help/exchanges/{}/dispute", x["id"]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, seen) = app
+        .get_json(&other.client, &format!("/api/v1/help/matches/{match_id}"))
+        .await;
+    assert_eq!(status, 200, "{seen}");
+    assert!(seen.get("contact").is_none());
+    // Not for someone outside the match.
+    let (status, body) = app
+        .post_json(
+            &sam.client,
+            &format!("/api/v1/help/matches/{match_id}/withdraw"),
+            json!({"on_behalf_of": {"member_id": other.id, "agreed": "phone"}}),
+        )
+        .await;
+    assert_eq!(status, 404, "{body}");
+}
+
+async fn on_a_brokered_hub_a_coordinator_says_yes_and_settles_time_not_agreed(backend: Backend) {
+    let Some(app) = TestApp::start_with(backend, |s| s.mutual_aid.mode = Mode::Brokered).await
+    else {
+        return;
+    };
+    let anna = app.member("anna@example.org", true).await;
+    let ben = app.member("ben@example.org", false).await;
+    let sam = app
+        .with_user(Role::Coordinator, "sam@example.org", false)
+        .await;
+    let steward = app.with_user(Role::Steward, "sue@example.org", false).await;
+
+    let (_, first) = post(
+        &app,
+        &anna,
+        json!({"kind": "ask", "category": "lifts", "title": "A lift to the clinic"}),
+    )
+    .await;
+    let (_, second) = post(
+        &app,
+        &ben,
+        json!({"kind": "ask", "category": "company", "title": "A cup of tea and a chat"}),
+    )
+    .await;
+    let (status, m) = app
+        .post_json(
+            &ben.client,
+            &format!("/api/v1/help/posts/{}/responses", first["id"]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 201, "{m}");
+    let match_id = m["id"].as_i64().unwrap();
+
+    // Anna cannot say yes herself here, and is told who does.
+    let (status, body) = app
+        .post_json(
+            &anna.client,
+            &format!("/api/v1/help/matches/{match_id}/accept"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (403, Some("not_yours")),
+        "{body}"
+    );
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("a coordinator says yes for you"));
+    let (_, page) = app
+        .page_as(&anna.client, &format!("/help/matches/{match_id}"))
+        .await;
+    assert!(!page.contains(&format!("/help/matches/{match_id}/accept")));
+    assert!(page.contains("A coordinator will talk with you both"));
+
+    // Coordinators see what waits: open asks oldest first, the answer waiting.
+    let (status, _) = app
+        .get_json(&anna.client, "/api/v1/help/coordination")
+        .await;
+    assert_eq!(status, 403);
+    let (status, c) = app.get_json(&sam.client, "/api/v1/help/coordination").await;
+    assert_eq!(status, 200, "{c}");
+    assert_eq!(c["mode"], "brokered");
+    let titles: Vec<&str> = c["open_asks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["A lift to the clinic", "A cup of tea and a chat"]);
+    assert_eq!(c["open_asks"][0]["answers_waiting"], 1);
+    assert_eq!(c["waiting"][0]["match_id"], match_id);
+    let (status, page) = app.page_as(&steward.client, "/help/coordinate").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("A lift to the clinic"));
+    let (status, _) = app.page_as(&anna.client, "/help/coordinate").await;
+    assert_eq!(status, 403);
+    assert!(second["id"].is_i64());
+
+    // Any coordinator can look at the match here; saying yes for Ben (who answered) is not
+    // theirs to say; saying yes for Anna is.
+    let (status, body) = app
+        .post_json(
+            &sam.client,
+            &format!("/api/v1/help/matches/{match_id}/accept"),
+            json!({"on_behalf_of": {"member_id": ben.id, "agreed": "phone"}}),
+        )
+        .await;
+    assert_eq!(status, 403, "{body}");
+    let (status, body) = app
+        .post_json(
+            &sam.client,
+            &format!("/api/v1/help/matches/{match_id}/accept"),
+            json!({"share_email": true, "on_behalf_of": {"member_id": anna.id, "agreed": "in_person"}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["state"], "accepted");
+    let (_, for_ben) = app
+        .get_json(&ben.client, &format!("/api/v1/help/matches/{match_id}"))
+        .await;
+    assert_eq!(for_ben["contact"]["email"], "anna@example.org", "{for_ben}");
+    let (_, page) = app
+        .page_as(&ben.client, &format!("/help/matches/{match_id}"))
+        .await;
+    assert!(
+        page.contains("(a coordinator) said yes for Member, who agreed in person"),
+        "{page}"
+    );
+
+    // It happened; Ben adds an hour; Anna says it is not right; a coordinator settles it once.
+    let (status, _) = app
+        .post_json(
+            &ben.client,
+            &format!("/api/v1/help/matches/{match_id}/done"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, x) = app
+        .post_json(
+            &ben.client,
+            "/api/v1/help/exchanges",
+            json!({"match_id": match_id, "minutes": 60, "gave": true}),
+        )
+        .await;
+    assert_eq!(status, 201, "{x}");
+    let xid = x["id"].as_i64().unwrap();
+    let (status, _) = app
+        .post_json(
+            &anna.client,
+            &format!("/api/v1/help/exchanges/{xid}/dispute"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, c) = app.get_json(&sam.client, "/api/v1/help/coordination").await;
+    assert_eq!(c["disputed"][0]["id"], xid);
+    let (status, _) = app
+        .post_json(
+            &anna.client,
+            &format!("/api/v1/help/exchanges/{xid}/resolve"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 403, "members do not settle");
+    let (status, body) = app
+        .post_json(
+            &sam.client,
+            &format!("/api/v1/help/exchanges/{xid}/resolve"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["state"], "posted");
+    let (status, body) = app
+        .post_json(
+            &steward.client,
+            &format!("/api/v1/help/exchanges/{xid}/set_aside"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 409, "{body}");
+    let (_, account) = app.get_json(&ben.client, "/api/v1/me/time-account").await;
+    assert_eq!(account["balance_minutes"], 60, "{account}");
+    let (_, account) = app.get_json(&anna.client, "/api/v1/me/time-account").await;
+    assert_eq!(account["balance_minutes"], -60, "{account}");
+    let mut c = app.store.conn().await.unwrap();
+    assert_eq!(
+        village_store::mutual_aid::ledger_sum(&mut c).await.unwrap(),
+        0
+    );
+    let (_, notes) = app.get_json(&anna.client, "/api/v1/me/notifications").await;
+    assert!(notes.to_string().contains("and added it"), "{notes}");
+}

@@ -7,12 +7,14 @@
 mod coordinate;
 mod credits;
 mod matches;
+mod mine;
 mod posts;
 mod safety;
 
 pub use coordinate::*;
 pub use credits::*;
 pub use matches::*;
+pub use mine::*;
 pub use posts::*;
 pub use safety::*;
 

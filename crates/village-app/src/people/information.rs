@@ -35,6 +35,9 @@ pub struct Export {
     pub activity: Vec<crate::audit::AuditEntry>,
     /// Saved and dismissed ideas, introductions, shortlists, check-ins and notices.
     pub connections: crate::connections::mine::ConnectionsExport,
+    /// Asks and offers, matches with their messages, time given and received, the time
+    /// account and safety checks.
+    pub mutual_aid: crate::mutual_aid::MutualAidExport,
 }
 
 /// What a connector tells people choosing a connector.
@@ -182,6 +185,12 @@ pub async fn export(state: &App, me: &Identity, ip: &str, now: i64) -> Result<Ex
         &store::replies(&mut c, user.id).await?,
     );
     let connections = crate::connections::mine::export_of(&mut c, user.id).await?;
+    let mutual_aid = crate::mutual_aid::export_of(&mut c, user.id)
+        .await
+        .map_err(|e| match e {
+            crate::Error::Store(s) => s,
+            other => StoreError::Invalid(other.to_string()),
+        })?;
     record(
         &mut c,
         Some(user.id),
@@ -230,6 +239,7 @@ pub async fn export(state: &App, me: &Identity, ip: &str, now: i64) -> Result<Ex
             .map(crate::audit::AuditEntry::from)
             .collect(),
         connections,
+        mutual_aid,
     })
 }
 

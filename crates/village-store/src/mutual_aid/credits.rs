@@ -84,6 +84,13 @@ pub async fn exchanges_to_answer(db: &mut impl Db, user_id: i64) -> Result<Vec<E
     Ok(query!(db, c => sqlx::query_as(&sql).bind(user_id).fetch_all(&mut *c).await)?)
 }
 
+/// Every exchange a member gave or received, newest first.
+pub async fn exchanges_of_member(db: &mut impl Db, user_id: i64) -> Result<Vec<ExchangeRow>> {
+    let sql =
+        format!("{EXCHANGE_SELECT} WHERE x.giver_id = $1 OR x.receiver_id = $1 ORDER BY x.id DESC");
+    Ok(query!(db, c => sqlx::query_as(&sql).bind(user_id).fetch_all(&mut *c).await)?)
+}
+
 /// For coordinators: time the two did not agree on, oldest first.
 pub async fn disputed_exchanges(db: &mut impl Db, limit: i64) -> Result<Vec<ExchangeRow>> {
     let sql = format!(

@@ -1123,6 +1123,26 @@ async fn forgetting_someone_removes_their_help_and_keeps_every_other_balance(bac
         .await;
     assert_eq!(status, 201);
     assert!(crate::people::database_contains(&app, "Xylophone").await);
+    // Until then, "Your information" holds all of it: the post, the match with its message,
+    // the time and the time account's entry.
+    let (status, doc) = app.get_json(&pat.client, "/api/v1/me/export").await;
+    assert_eq!(status, 200);
+    let mine = &doc["mutual_aid"];
+    assert_eq!(
+        mine["posts"][0]["title"], "Zanzibar marmalade jars",
+        "{mine}"
+    );
+    let matches = mine["matches"].as_array().unwrap();
+    assert_eq!(matches.len(), 2, "{mine}");
+    assert!(mine.to_string().contains("Xylophone wheel please"));
+    assert_eq!(mine["time_given_and_received"][0]["note"], "Quetzal shelf");
+    assert_eq!(mine["time_account"][0]["minutes"], -60);
+    let (_, page) = app.page_as(&pat.client, "/me/information/everything").await;
+    assert!(
+        page.contains("You posted &quot;Zanzibar marmalade jars&quot;")
+            || page.contains("You posted &#34;Zanzibar marmalade jars&#34;"),
+        "{page}"
+    );
 
     let (status, _) = app
         .post_json(

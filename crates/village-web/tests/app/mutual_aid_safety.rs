@@ -378,6 +378,12 @@ async fn checks_are_seen_by_the_person_and_stewards_and_forgotten_with_them(back
     assert_eq!(status, 422);
     assert!(page.contains("There is no member with that email address"));
 
+    // His checks are in "Your information".
+    let (_, doc) = app.get_json(&ben.client, "/api/v1/me/export").await;
+    assert_eq!(
+        doc["mutual_aid"]["safety_checks"][0]["mark"], "dbs_basic_seen",
+        "{doc}"
+    );
     // Forgetting Ben removes his checks from the files.
     let (status, _) = app
         .post_json(

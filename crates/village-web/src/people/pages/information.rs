@@ -98,6 +98,7 @@ pub(super) struct EverythingPage {
     pub(super) people: Vec<(String, String)>,
     pub(super) intro: Option<(String, String)>,
     pub(super) connections: Vec<String>,
+    pub(super) mutual_aid: Vec<String>,
     pub(super) activity: Vec<(String, String, String)>,
 }
 
@@ -214,6 +215,7 @@ pub(crate) async fn view_everything(
             .as_ref()
             .map(|i| (i.about.clone(), i.how_i_work.clone())),
         connections: doc.connections.lines(),
+        mutual_aid: doc.mutual_aid.lines(),
         activity: doc
             .activity
             .iter()

@@ -597,7 +597,7 @@ pub async fn scrub(store: &Store) -> Result<()> {
                  shortlist_items, suggestion_cache, stances, proposal_comments, round_ideas, ballots, ballot_choices, \
                  dir_suggestions, dir_service_versions, dir_claims, dir_organisers, sessions, api_tokens, users, \
                  connector_intros, concerns, concern_actions, help_posts, help_matches, help_messages, \
-                 help_match_events, help_exchanges, help_transfers, help_ledger, safety_marks",
+                 help_match_events, help_exchanges, help_transfers, help_ledger, safety_marks, help_digests, help_waiting_notices",
             )
             .execute(pool)
             .await?;

@@ -494,6 +494,14 @@ fn page_routes() -> Router<AppState> {
         )
         .route("/help/mine", get(crate::mutual_aid::pages::view_mine))
         .route(
+            "/help/digest",
+            post(crate::mutual_aid::pages::view_start_digest),
+        )
+        .route(
+            "/help/digest/stop",
+            post(crate::mutual_aid::pages::view_stop_digest),
+        )
+        .route(
             "/help/coordinate",
             get(crate::mutual_aid::pages::view_coordinate),
         )
@@ -756,6 +764,11 @@ fn api_routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(crate::mutual_aid::api::api_remove_safety_mark))
         .routes(routes!(crate::mutual_aid::api::api_coordination))
+        .routes(routes!(
+            crate::mutual_aid::api::api_digest,
+            crate::mutual_aid::api::api_start_digest,
+            crate::mutual_aid::api::api_stop_digest
+        ))
         .routes(routes!(crate::connections::api::api_request))
         .routes(routes!(crate::connections::api::api_introduction))
         .routes(routes!(crate::connections::api::api_act))

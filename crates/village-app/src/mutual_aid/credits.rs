@@ -311,19 +311,6 @@ pub async fn post_waiting(state: &App, t: i64) -> Result<usize> {
     Ok(posted)
 }
 
-/// Post waiting time every hour.
-pub async fn post_waiting_forever(state: App) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
-    loop {
-        tick.tick().await;
-        match post_waiting(&state, crate::now()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(posted = n, "time waiting unanswered posted"),
-            Err(e) => tracing::warn!(error = %e, "could not post waiting time"),
-        }
-    }
-}
-
 /// Give minutes from your balance to the community pot (`to` empty) or another member.
 #[tracing::instrument(skip_all, fields(actor = who.user.id))]
 pub async fn give(

@@ -92,6 +92,8 @@ pub struct MutualAidExport {
     pub time_given_and_received: Vec<ExchangeExport>,
     pub time_account: Vec<EntryExport>,
     pub safety_checks: Vec<MarkExport>,
+    /// Where the weekly email of help near you is about, if you asked for it.
+    pub weekly_email_area: Option<String>,
 }
 
 impl MutualAidExport {
@@ -128,6 +130,9 @@ impl MutualAidExport {
                 "Your time account has {} entries",
                 self.time_account.len()
             ));
+        }
+        if let Some(area) = &self.weekly_email_area {
+            out.push(format!("A weekly email of help near {area}"));
         }
         for k in &self.safety_checks {
             out.push(format!(
@@ -240,5 +245,6 @@ pub async fn export_of(db: &mut impl Db, user_id: i64) -> Result<MutualAidExport
         time_given_and_received: exchanges,
         time_account: entries,
         safety_checks: marks,
+        weekly_email_area: store::digest_of(db, user_id).await?.map(|d| d.area),
     })
 }

@@ -6,6 +6,7 @@
 
 mod coordinate;
 mod credits;
+mod digest;
 mod matches;
 mod mine;
 mod posts;
@@ -13,6 +14,7 @@ mod safety;
 
 pub use coordinate::*;
 pub use credits::*;
+pub use digest::*;
 pub use matches::*;
 pub use mine::*;
 pub use posts::*;

@@ -15,7 +15,7 @@ const DAY: i64 = 24 * 3600;
 
 /// Where a post is, roughly: a hub's area by its name, or a postcode district (a full
 /// postcode is cut to its district: no address is ever kept), with the middle of it.
-async fn place(
+pub(super) async fn place(
     state: &App,
     db: &mut impl Db,
     field: &'static str,

@@ -3,11 +3,13 @@
 //! history, and the `safety` marks stewards record about helpers.
 
 mod credits;
+mod digest;
 mod matches;
 mod posts;
 mod safety;
 
 pub use credits::*;
+pub use digest::*;
 pub use matches::*;
 pub use posts::*;
 pub use safety::*;
@@ -48,6 +50,8 @@ pub async fn forget(db: &mut impl Db, user_id: i64) -> Result<()> {
         format!("DELETE FROM help_matches WHERE id IN ({THEIR_MATCHES})"),
         "DELETE FROM help_posts WHERE author_id = $1".to_string(),
         "DELETE FROM safety_marks WHERE user_id = $1".to_string(),
+        "DELETE FROM help_digests WHERE user_id = $1".to_string(),
+        "DELETE FROM help_waiting_notices WHERE user_id = $1".to_string(),
         "UPDATE safety_marks SET seen_by = NULL WHERE seen_by = $1".to_string(),
     ];
     for sql in steps {

@@ -37,7 +37,7 @@ pub struct PostRow {
     pub expires_at: i64,
 }
 
-const POST_SELECT: &str = "SELECT p.id, p.author_id, u.display_name AS author_name, p.posted_by, \
+pub(super) const POST_SELECT: &str = "SELECT p.id, p.author_id, u.display_name AS author_name, p.posted_by, \
     CASE WHEN p.posted_by <> p.author_id THEN pb.display_name END AS posted_by_name, p.agreed_how, \
     p.kind, p.category, p.title, p.details, p.when_from, p.when_to, p.area, p.lat, p.lon, p.urgency, p.many_times, \
     p.in_home, p.personal_care, p.state, p.created_at, p.updated_at, p.expires_at \

@@ -13,6 +13,7 @@ mod home;
 mod joining;
 mod mutual_aid;
 mod mutual_aid_coordinate;
+mod mutual_aid_digest;
 mod mutual_aid_safety;
 mod people;
 mod reach;

@@ -23,8 +23,10 @@ use village_domain::mutual_aid::safety::Mark;
 use village_store::mutual_aid::{ExchangeRow, PostRow};
 
 mod coordinate;
+mod digest;
 mod safety;
 pub use coordinate::*;
+pub use digest::*;
 pub use safety::*;
 
 /// An ask or an offer.

@@ -140,47 +140,115 @@ pub struct MatchItem {
 #[template(path = "mutual_aid/mine.html")]
 struct MinePage {
     layout: Layout,
+    errors: Errors,
     credits: bool,
     my_checks: String,
     posts: Vec<PostItem>,
     matches: Vec<MatchItem>,
+    /// The weekly email: the area, and the day the next one is due.
+    digest: Option<(String, String)>,
+    areas: Vec<String>,
+}
+
+pub(super) async fn mine_page(
+    state: &AppState,
+    identity: &Identity,
+    csrf: &CsrfToken,
+    notice: Option<&str>,
+    errors: Errors,
+) -> PageResult {
+    let t = now();
+    let mine = help::mine(state, identity).await?;
+    let digest = help::digest(state, identity).await?;
+    let me = identity.user.id;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(pages::render(
+        status,
+        &MinePage {
+            layout: Layout::new(state, Some(identity), csrf, "/help", "Your help")
+                .with_notice(notice),
+            errors,
+            credits: state.settings.mutual_aid.credits,
+            my_checks: format!("/people/{me}/safety-marks"),
+            posts: mine.posts.iter().map(|p| item(p, t)).collect(),
+            matches: mine
+                .matches
+                .iter()
+                .map(|m| {
+                    let poster = m.author_id == me;
+                    let other = if poster {
+                        &m.responder_name
+                    } else {
+                        &m.author_name
+                    };
+                    MatchItem {
+                        id: m.id,
+                        title: m.title.clone(),
+                        with: if m.state.contact_shared() {
+                            other.clone()
+                        } else {
+                            first_name(other)
+                        },
+                        state: m.state.words(),
+                        mine_to_answer: poster && m.state == MatchState::Requested,
+                    }
+                })
+                .collect(),
+            digest: digest.map(|d| (d.area, dates::day_of(d.next_at))),
+            areas: state
+                .settings
+                .mutual_aid
+                .areas
+                .iter()
+                .map(|a| a.name.clone())
+                .collect(),
+        },
+    ))
 }
 
 pub(crate) async fn view_mine(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
+    Query(q): Query<DoneParams>,
 ) -> PageResult {
-    let t = now();
-    let mine = help::mine(&state, &identity).await?;
-    let me = identity.user.id;
-    Ok(pages::page(&MinePage {
-        layout: Layout::new(&state, Some(&identity), &csrf, "/help", "Your help"),
-        credits: state.settings.mutual_aid.credits,
-        my_checks: format!("/people/{me}/safety-marks"),
-        posts: mine.posts.iter().map(|p| item(p, t)).collect(),
-        matches: mine
-            .matches
-            .iter()
-            .map(|m| {
-                let poster = m.author_id == me;
-                let other = if poster {
-                    &m.responder_name
-                } else {
-                    &m.author_name
-                };
-                MatchItem {
-                    id: m.id,
-                    title: m.title.clone(),
-                    with: if m.state.contact_shared() {
-                        other.clone()
-                    } else {
-                        first_name(other)
-                    },
-                    state: m.state.words(),
-                    mine_to_answer: poster && m.state == MatchState::Requested,
-                }
-            })
-            .collect(),
-    }))
+    let notice = match q.done.as_deref() {
+        Some("digest") => Some("Done. We will email you each week about help near you."),
+        Some("digest_stopped") => Some("Done. We will not email you about help near you."),
+        _ => None,
+    };
+    mine_page(&state, &identity, &csrf, notice, Errors::none()).await
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct DigestForm {
+    #[serde(default)]
+    area: String,
+}
+
+pub(crate) async fn view_start_digest(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    PageForm(f): PageForm<DigestForm>,
+) -> PageResult {
+    match help::start_digest(&state, &identity, &f.area, now()).await {
+        Ok(_) => Ok(Redirect::to("/help/mine?done=digest").into_response()),
+        Err(e) => {
+            let errors = field_errors(e)?;
+            mine_page(&state, &identity, &csrf, None, errors).await
+        }
+    }
+}
+
+pub(crate) async fn view_stop_digest(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+) -> PageResult {
+    help::stop_digest(&state, &identity).await?;
+    Ok(Redirect::to("/help/mine?done=digest_stopped").into_response())
 }

@@ -1,0 +1,22 @@
+-- Mutual aid digests: members who asked for a weekly email of new asks and offers near them
+-- (an area, with its middle point), and the asks near them they were told had waited three
+-- days with no answer (each told once).
+
+CREATE TABLE help_digests (
+    user_id BIGINT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    area TEXT NOT NULL,
+    lat DOUBLE PRECISION,
+    lon DOUBLE PRECISION,
+    -- Posts made from this moment on go in the next email.
+    since BIGINT NOT NULL,
+    -- When the next email is due.
+    next_at BIGINT NOT NULL
+);
+CREATE INDEX help_digests_due ON help_digests(next_at);
+
+CREATE TABLE help_waiting_notices (
+    post_id BIGINT NOT NULL REFERENCES help_posts(id) ON DELETE CASCADE,
+    user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    at BIGINT NOT NULL,
+    PRIMARY KEY (post_id, user_id)
+);

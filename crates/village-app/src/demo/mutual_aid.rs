@@ -1,11 +1,12 @@
 //! The demo's mutual aid board: neighbours' asks and offers across Meadowfield's areas, and
-//! matches in every state with their messages, and time given (one confirmed, one waiting
-//! for a coordinator), so every page has something real on it.
+//! matches in every state with their messages, time given (one confirmed, one waiting for a
+//! coordinator), an ask a coordinator typed in for someone by phone, and a group's offer, so
+//! every page has something real on it.
 
 use crate::settings::HelpArea;
 use village_domain::directory::geo::Postcode;
 use village_domain::mutual_aid::credits::ExchangeState;
-use village_domain::mutual_aid::matches::{leads_to, Action, State};
+use village_domain::mutual_aid::matches::{leads_to, Action, Agreed, State};
 use village_domain::mutual_aid::post::{Category, Kind, PostState, Urgency};
 use village_store::mutual_aid::{self as store, NewPost, Step};
 use village_store::{accounts as account_store, Store};
@@ -47,7 +48,17 @@ struct DemoPost {
     days_ago: i64,
     closed: bool,
     answers: &'static [Answer],
+    /// In the name of the group of this demo activity (the poster organises it).
+    group: Option<usize>,
 }
+
+/// Posts a coordinator typed in for someone without email or internet: the post's title,
+/// the coordinator, and how the member agreed.
+const TYPED_IN: &[(&str, &str, Agreed)] = &[(
+    "Reading a letter about my pension",
+    "joan@meadowfield.example",
+    Agreed::Phone,
+)];
 
 const POSTS: &[DemoPost] = &[
     DemoPost {
@@ -61,6 +72,7 @@ const POSTS: &[DemoPost] = &[
         many_times: false,
         days_ago: 2,
         closed: false,
+        group: None,
         answers: &[(
             "mick@meadowfield.example",
             &[Action::Accept],
@@ -82,6 +94,7 @@ const POSTS: &[DemoPost] = &[
         many_times: true,
         days_ago: 9,
         closed: false,
+        group: None,
         answers: &[
             (
                 "aisha@meadowfield.example",
@@ -110,6 +123,7 @@ const POSTS: &[DemoPost] = &[
         many_times: false,
         days_ago: 5,
         closed: false,
+        group: None,
         answers: &[(
             "winston@meadowfield.example",
             &[Action::Decline],
@@ -127,6 +141,7 @@ const POSTS: &[DemoPost] = &[
         many_times: true,
         days_ago: 14,
         closed: false,
+        group: None,
         answers: &[(
             "grace@meadowfield.example",
             &[Action::Accept, Action::DidntHappen],
@@ -144,6 +159,7 @@ const POSTS: &[DemoPost] = &[
         many_times: false,
         days_ago: 0,
         closed: false,
+        group: None,
         answers: &[(
             "tom.wright@meadowfield.example",
             &[Action::Withdraw],
@@ -161,6 +177,7 @@ const POSTS: &[DemoPost] = &[
         many_times: false,
         days_ago: 4,
         closed: false,
+        group: None,
         answers: &[],
     },
     DemoPost {
@@ -174,6 +191,7 @@ const POSTS: &[DemoPost] = &[
         many_times: true,
         days_ago: 7,
         closed: false,
+        group: None,
         answers: &[],
     },
     DemoPost {
@@ -187,6 +205,7 @@ const POSTS: &[DemoPost] = &[
         many_times: false,
         days_ago: 1,
         closed: false,
+        group: None,
         answers: &[],
     },
     DemoPost {
@@ -200,11 +219,26 @@ const POSTS: &[DemoPost] = &[
         many_times: false,
         days_ago: 20,
         closed: true,
+        group: None,
         answers: &[(
             "aisha@meadowfield.example",
             &[Action::Accept, Action::Done],
             &[(true, "My son and I would love to walk Bess.")],
         )],
+    },
+    DemoPost {
+        by: "mick@meadowfield.example",
+        kind: Kind::Offer,
+        category: Category::Repairs,
+        title: "Repair morning at the Men's Shed: bring your broken things",
+        details: "Saturday mornings. Lamps, chairs, toasters and bikes. Tea is on us.",
+        area: "Town centre",
+        urgency: Urgency::Anytime,
+        many_times: true,
+        days_ago: 3,
+        closed: false,
+        group: Some(3),
+        answers: &[],
     },
 ];
 
@@ -252,11 +286,33 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<()> {
                 .map(|x| (x.lat(), x.lon())),
             None => None,
         };
+        let group = match p.group {
+            Some(activity) => {
+                let id = super::directory::group_of_activity(activity);
+                let docs = village_store::directory::services_of_organization(&mut tx, &id).await?;
+                let name = docs.first().and_then(|(_, doc)| {
+                    serde_json::from_str::<serde_json::Value>(doc)
+                        .ok()?
+                        .get("organization")?
+                        .get("name")?
+                        .as_str()
+                        .map(str::to_string)
+                });
+                name.map(|n| (id, n))
+            }
+            None => None,
+        };
+        let typed = match TYPED_IN.iter().find(|(title, ..)| *title == p.title) {
+            Some((_, by, agreed)) => account_store::user_by_email(&mut tx, by)
+                .await?
+                .map(|u| (u.id, *agreed)),
+            None => None,
+        };
         let id = store::create_post(
             &mut tx,
             &NewPost {
                 author_id: author.id,
-                posted_by: author.id,
+                posted_by: typed.map_or(author.id, |t| t.0),
                 kind: p.kind,
                 category: p.category,
                 title: p.title,
@@ -270,7 +326,10 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<()> {
                 in_home: false,
                 personal_care: false,
                 expires_at: at + 30 * DAY,
-                agreed: None,
+                agreed: typed.map(|t| t.1),
+                organization: group
+                    .as_ref()
+                    .map(|(id, name)| (id.as_str(), name.as_str())),
             },
             at,
         )

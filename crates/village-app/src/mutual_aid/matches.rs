@@ -189,12 +189,16 @@ fn parties(who: &Identity, m: &MatchRow) -> Parties {
     }
 }
 
-/// A match and how the caller stands to it; not found for anyone but its two people.
+/// A match and how the caller stands to it; not found for anyone but its two people. The
+/// organisers of a group a post is in the name of all stand as its poster.
 async fn in_match(db: &mut impl Db, who: &Identity, id: i64) -> Result<(MatchRow, Parties)> {
     let Some(row) = store::match_row(db, id).await? else {
         return Err(not_found());
     };
-    let p = parties(who, &row);
+    let mut p = parties(who, &row);
+    if let (false, Some(group)) = (p.poster, &row.organization_id) {
+        p.poster = village_store::directory::is_organiser(db, group, who.user.id).await?;
+    }
     if !p.poster && !p.responder {
         return Err(not_found());
     }

@@ -57,6 +57,66 @@ pub(super) async fn place(
     Ok((name, point))
 }
 
+/// The group a post is in the name of: one the member organises (403 otherwise), found in
+/// the directory (422 `group_unknown` naming `group` otherwise), with its name.
+async fn in_group(
+    db: &mut impl Db,
+    member: &Identity,
+    group: &str,
+) -> Result<Option<(String, String)>> {
+    let group = group.trim();
+    if group.is_empty() {
+        return Ok(None);
+    }
+    if !dir_store::is_organiser(db, group, member.user.id).await? {
+        return crate::error::conflict(
+            ErrorCode::NotYours,
+            "Only a group's organisers can post in its name.",
+        );
+    }
+    let services = dir_store::services_of_organization(db, group).await?;
+    let name = services.first().and_then(|(_, doc)| {
+        serde_json::from_str::<serde_json::Value>(doc)
+            .ok()?
+            .get("organization")?
+            .get("name")?
+            .as_str()
+            .map(str::to_string)
+    });
+    match name {
+        Some(name) => Ok(Some((group.to_string(), name))),
+        None => Err(FieldError::new(
+            "group",
+            ErrorCode::GroupUnknown,
+            "That group has no offers in the directory just now, so it cannot post.",
+        )
+        .into()),
+    }
+}
+
+/// Whether the caller posted this, or organises the group it is in the name of.
+async fn owns(db: &mut impl Db, who: &Identity, p: &PostRow) -> Result<bool> {
+    if p.author_id == who.user.id {
+        return Ok(true);
+    }
+    match &p.organization_id {
+        Some(group) => Ok(dir_store::is_organiser(db, group, who.user.id).await?),
+        None => Ok(false),
+    }
+}
+
+/// The groups a member organises, by id and name, to post in their name.
+pub async fn my_groups(state: &App, who: &Identity) -> Result<Vec<(String, String)>> {
+    let mut c = state.store.conn().await?;
+    let mut out = Vec::new();
+    for id in dir_store::organised_by(&mut c, who.user.id).await? {
+        if let Ok(Some(g)) = in_group(&mut c, who, &id).await {
+            out.push(g);
+        }
+    }
+    Ok(out)
+}
+
 /// Put an ask or an offer on the board, for the signed-in member (or, typed in by a
 /// coordinator, for the member they act for). Its words must not give contact details away:
 /// those are shared only in a match both said yes to.
@@ -88,6 +148,14 @@ pub async fn create_post(
         }
         Err(e) => return Err(e),
     };
+    let group = match in_group(&mut tx, &member, &draft.group).await {
+        Ok(g) => g,
+        Err(Error::Field(e)) => {
+            problems.push(e);
+            None
+        }
+        Err(e) => return Err(e),
+    };
     let placed = place(state, &mut tx, "area", &draft.area).await;
     let (area, point) = match placed {
         Ok(p) => p,
@@ -108,6 +176,9 @@ pub async fn create_post(
             author_id: member.user.id,
             posted_by: who.user.id,
             agreed: proxy.map(|p| p.agreed),
+            organization: group
+                .as_ref()
+                .map(|(id, name)| (id.as_str(), name.as_str())),
             kind: p.kind,
             category: p.category,
             title: &p.title,
@@ -285,7 +356,7 @@ pub async fn post(state: &App, who: &Identity, id: i64, t: i64) -> Result<PostSe
     let Some(post) = store::post(&mut c, id).await? else {
         return Err(not_found());
     };
-    let own = post.author_id == who.user.id;
+    let own = owns(&mut c, who, &post).await?;
     let up = post::is_up(post.state, post.expires_at, t);
     let (matches, my_match) = if own {
         (store::matches_of_post(&mut c, id).await?, None)
@@ -338,10 +409,10 @@ pub async fn close_post(state: &App, who: &Identity, id: i64, t: i64) -> Result<
     let Some(p) = store::post(&mut tx, id).await? else {
         return Err(not_found());
     };
-    if p.author_id != who.user.id {
+    if !owns(&mut tx, who, &p).await? {
         return crate::error::conflict(
             ErrorCode::NotYours,
-            "Only the person who posted this can close it.",
+            "Only the person who posted this (or, for a group, its organisers) can close it.",
         );
     }
     if !store::set_post_state(&mut tx, id, PostState::Open, PostState::Closed, None, t).await? {
@@ -358,10 +429,10 @@ pub async fn renew_post(state: &App, who: &Identity, id: i64, t: i64) -> Result<
     let Some(p) = store::post(&mut tx, id).await? else {
         return Err(not_found());
     };
-    if p.author_id != who.user.id {
+    if !owns(&mut tx, who, &p).await? {
         return crate::error::conflict(
             ErrorCode::NotYours,
-            "Only the person who posted this can renew it.",
+            "Only the person who posted this (or, for a group, its organisers) can renew it.",
         );
     }
     store::set_post_state(

@@ -274,6 +274,9 @@ pub struct Draft {
     pub many_times: bool,
     pub in_home: bool,
     pub personal_care: bool,
+    /// Post in the name of this group in the directory (its id), as one of its organisers;
+    /// empty for the member's own name. Whether the poster organises it is the app's to say.
+    pub group: String,
 }
 
 /// A post that can go on the board.

@@ -102,6 +102,16 @@ pub async fn is_organiser(db: &mut impl Db, organization_id: &str, user_id: i64)
     Ok(n > 0)
 }
 
+/// The groups a member organises, by id.
+pub async fn organised_by(db: &mut impl Db, user_id: i64) -> Result<Vec<String>> {
+    Ok(query!(db, c => sqlx::query_scalar(
+        "SELECT organization_id FROM dir_organisers WHERE user_id = $1 ORDER BY organization_id",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *c)
+    .await)?)
+}
+
 /// The members who organise a group's offers.
 pub async fn organisers_of(db: &mut impl Db, organization_id: &str) -> Result<Vec<i64>> {
     Ok(query!(db, c => sqlx::query_scalar(

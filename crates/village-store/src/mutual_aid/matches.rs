@@ -26,11 +26,13 @@ pub struct MatchRow {
     pub title: String,
     #[sqlx(try_from = "String")]
     pub kind: Kind,
+    /// The post is in the name of this group: its organisers act for it.
+    pub organization_id: Option<String>,
 }
 
 const MATCH_SELECT: &str = "SELECT m.id, m.post_id, m.responder_id, r.display_name AS responder_name, m.state, \
     m.poster_email, m.poster_phone, m.responder_email, m.responder_phone, m.created_at, m.updated_at, \
-    p.author_id, a.display_name AS author_name, p.title, p.kind \
+    p.author_id, a.display_name AS author_name, p.title, p.kind, p.organization_id \
     FROM help_matches m JOIN help_posts p ON p.id = m.post_id \
     JOIN users r ON r.id = m.responder_id JOIN users a ON a.id = p.author_id";
 
@@ -97,7 +99,8 @@ pub async fn matches_of_post(db: &mut impl Db, post_id: i64) -> Result<Vec<Match
 /// Every match a member is in, on their posts or others', newest first.
 pub async fn matches_of(db: &mut impl Db, user_id: i64) -> Result<Vec<MatchRow>> {
     let sql = format!(
-        "{MATCH_SELECT} WHERE m.responder_id = $1 OR p.author_id = $1 ORDER BY m.updated_at DESC, m.id DESC"
+        "{MATCH_SELECT} WHERE m.responder_id = $1 OR p.author_id = $1 OR p.organization_id IN \
+         (SELECT organization_id FROM dir_organisers WHERE user_id = $1) ORDER BY m.updated_at DESC, m.id DESC"
     );
     Ok(query!(db, c => sqlx::query_as(&sql).bind(user_id).fetch_all(&mut *c).await)?)
 }

@@ -30,6 +30,10 @@ pub struct PostRow {
     pub many_times: bool,
     pub in_home: bool,
     pub personal_care: bool,
+    /// Posted in the name of this group in the directory (by one of its organisers).
+    pub organization_id: Option<String>,
+    /// The group's name as it was when posted ('' for a member's own post).
+    pub organization_name: String,
     #[sqlx(try_from = "String")]
     pub state: PostState,
     pub created_at: i64,
@@ -40,7 +44,8 @@ pub struct PostRow {
 pub(super) const POST_SELECT: &str = "SELECT p.id, p.author_id, u.display_name AS author_name, p.posted_by, \
     CASE WHEN p.posted_by <> p.author_id THEN pb.display_name END AS posted_by_name, p.agreed_how, \
     p.kind, p.category, p.title, p.details, p.when_from, p.when_to, p.area, p.lat, p.lon, p.urgency, p.many_times, \
-    p.in_home, p.personal_care, p.state, p.created_at, p.updated_at, p.expires_at \
+    p.in_home, p.personal_care, p.organization_id, p.organization_name, p.state, p.created_at, p.updated_at, \
+    p.expires_at \
     FROM help_posts p JOIN users u ON u.id = p.author_id LEFT JOIN users pb ON pb.id = p.posted_by";
 
 pub struct NewPost<'a> {
@@ -61,13 +66,16 @@ pub struct NewPost<'a> {
     pub expires_at: Timestamp,
     /// How the member agreed, when someone else typed it for them.
     pub agreed: Option<village_domain::mutual_aid::matches::Agreed>,
+    /// In a group's name: its id and name.
+    pub organization: Option<(&'a str, &'a str)>,
 }
 
 pub async fn create_post(db: &mut impl Db, p: &NewPost<'_>, now: Timestamp) -> Result<i64> {
     Ok(query!(db, c => sqlx::query_scalar(
         "INSERT INTO help_posts (author_id, posted_by, kind, category, title, details, when_from, when_to, \
-         area, lat, lon, urgency, many_times, in_home, personal_care, state, created_at, updated_at, expires_at, agreed_how) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'open', $16, $16, $17, $18) RETURNING id",
+         area, lat, lon, urgency, many_times, in_home, personal_care, state, created_at, updated_at, expires_at, agreed_how, \
+         organization_id, organization_name) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'open', $16, $16, $17, $18, $19, $20) RETURNING id",
     )
     .bind(p.author_id)
     .bind(p.posted_by)
@@ -87,6 +95,8 @@ pub async fn create_post(db: &mut impl Db, p: &NewPost<'_>, now: Timestamp) -> R
     .bind(now)
     .bind(p.expires_at)
     .bind(p.agreed.map(|a| a.code()))
+    .bind(p.organization.map(|o| o.0))
+    .bind(p.organization.map_or("", |o| o.1))
     .fetch_one(&mut *c)
     .await)?)
 }
@@ -96,9 +106,12 @@ pub async fn post(db: &mut impl Db, id: i64) -> Result<Option<PostRow>> {
     Ok(query!(db, c => sqlx::query_as(&sql).bind(id).fetch_optional(&mut *c).await)?)
 }
 
-/// A member's own posts, newest first.
+/// A member's own posts, and those in the name of groups they organise, newest first.
 pub async fn posts_of(db: &mut impl Db, author_id: i64) -> Result<Vec<PostRow>> {
-    let sql = format!("{POST_SELECT} WHERE p.author_id = $1 ORDER BY p.id DESC");
+    let sql = format!(
+        "{POST_SELECT} WHERE p.author_id = $1 OR p.organization_id IN \
+         (SELECT organization_id FROM dir_organisers WHERE user_id = $1) ORDER BY p.id DESC"
+    );
     Ok(query!(db, c => sqlx::query_as(&sql).bind(author_id).fetch_all(&mut *c).await)?)
 }
 

@@ -14,6 +14,7 @@ mod joining;
 mod mutual_aid;
 mod mutual_aid_coordinate;
 mod mutual_aid_digest;
+mod mutual_aid_groups;
 mod mutual_aid_safety;
 mod people;
 mod reach;

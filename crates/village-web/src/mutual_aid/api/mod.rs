@@ -51,9 +51,12 @@ pub struct HelpPostOut {
     pub up: bool,
     pub expires_at: i64,
     pub created_at: i64,
-    /// The first name of the member it is for.
+    /// The first name of the member it is for, or the group's name for a group's post.
     pub by: String,
-    /// The caller posted it.
+    /// Posted in a group's name: the group's id in the directory, and its name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<HelpGroupOut>,
+    /// The caller posted it (or organises the group it is in the name of).
     pub own: bool,
     /// For the one who posted: the answers, newest first.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -101,6 +104,13 @@ pub(crate) fn on_behalf(b: Option<&HelpOnBehalf>) -> Result<Option<help::OnBehal
     }))
 }
 
+/// A group in the directory.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HelpGroupOut {
+    pub id: String,
+    pub name: String,
+}
+
 /// One answer to a post, as the one who posted sees it in a list.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HelpAnswerOut {
@@ -127,7 +137,15 @@ fn post_out(state: &AppState, p: &PostRow, me: i64, t: i64) -> HelpPostOut {
         up: post::is_up(p.state, p.expires_at, t),
         expires_at: p.expires_at,
         created_at: p.created_at,
-        by: first_name(&p.author_name),
+        by: if p.organization_name.is_empty() {
+            first_name(&p.author_name)
+        } else {
+            p.organization_name.clone()
+        },
+        group: p.organization_id.as_ref().map(|id| HelpGroupOut {
+            id: id.clone(),
+            name: p.organization_name.clone(),
+        }),
         own: p.author_id == me,
         answers: None,
         my_match_id: None,
@@ -139,6 +157,7 @@ fn post_out(state: &AppState, p: &PostRow, me: i64, t: i64) -> HelpPostOut {
 
 fn seen_out(state: &AppState, s: &PostSeen, me: i64, t: i64) -> HelpPostOut {
     let mut out = post_out(state, &s.post, me, t);
+    out.own = s.own;
     if s.own {
         out.answers = Some(
             s.matches
@@ -242,6 +261,10 @@ pub struct HelpPostBody {
     /// Coordinators: post it for this member.
     #[serde(default)]
     pub on_behalf_of: Option<HelpOnBehalf>,
+    /// Post in the name of a group in the directory you organise (its id): 403 `not_yours`
+    /// if you do not, 422 `group_unknown` if it has no offers listed.
+    #[serde(default)]
+    pub group: Option<String>,
 }
 
 /// Put an ask or an offer on the board. Its words must not hold contact details (422
@@ -268,6 +291,7 @@ pub async fn api_create_post(
         many_times: b.many_times,
         in_home: b.in_home,
         personal_care: b.personal_care,
+        group: b.group.unwrap_or_default(),
     };
     let for_member = on_behalf(b.on_behalf_of.as_ref())?;
     let id = help::create_post(&state, &identity, &draft, for_member, &ip, t).await?;

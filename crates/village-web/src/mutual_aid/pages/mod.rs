@@ -50,6 +50,8 @@ pub struct PostItem {
     posted: String,
     many_times: bool,
     up: bool,
+    /// Posted in a group's name (`by` is the group).
+    in_group: bool,
 }
 
 fn item(p: &PostRow, t: i64) -> PostItem {
@@ -61,10 +63,15 @@ fn item(p: &PostRow, t: i64) -> PostItem {
         area: p.area.clone(),
         when: When::from_stored(p.when_from.as_deref(), p.when_to.as_deref()).words(),
         urgency: p.urgency.words(),
-        by: first_name(&p.author_name),
+        by: if p.organization_name.is_empty() {
+            first_name(&p.author_name)
+        } else {
+            p.organization_name.clone()
+        },
         posted: dates::day_of(p.created_at),
         many_times: p.many_times,
         up: post::is_up(p.state, p.expires_at, t),
+        in_group: p.organization_id.is_some(),
     }
 }
 

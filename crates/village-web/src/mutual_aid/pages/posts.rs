@@ -21,6 +21,8 @@ struct NewPage {
     areas: Vec<String>,
     today: String,
     coordinator: bool,
+    /// Groups the member organises, to post in their name: (id, name).
+    groups: Vec<(String, String)>,
 }
 
 fn new_page(
@@ -29,6 +31,7 @@ fn new_page(
     csrf: &CsrfToken,
     kind: &str,
     errors: Errors,
+    groups: Vec<(String, String)>,
 ) -> NewPage {
     let title = match Kind::parse(kind) {
         Some(Kind::Offer) => "Offer help",
@@ -49,6 +52,7 @@ fn new_page(
             .collect(),
         today: dates::today_ymd(now()),
         coordinator: coordinator(identity),
+        groups,
     }
 }
 
@@ -63,12 +67,14 @@ pub(crate) async fn view_new_post_get(
     } else {
         "ask"
     };
+    let groups = help::my_groups(&state, &identity).await?;
     Ok(pages::page(&new_page(
         &state,
         &identity,
         &csrf,
         kind,
         Errors::none(),
+        groups,
     )))
 }
 
@@ -103,6 +109,8 @@ pub struct PostForm {
     for_member: String,
     #[serde(default)]
     agreed: String,
+    #[serde(default)]
+    group: String,
 }
 
 pub(crate) async fn view_new_post_post(
@@ -129,6 +137,7 @@ pub(crate) async fn view_new_post_post(
         many_times: f.many_times.is_some(),
         in_home: f.in_home.is_some(),
         personal_care: f.personal_care.is_some(),
+        group: f.group.clone(),
     };
     let made = match for_someone(&state, &identity, &f.for_member, &f.agreed).await {
         Ok(on_behalf) => help::create_post(&state, &identity, &draft, on_behalf, &ip, now()).await,
@@ -137,10 +146,13 @@ pub(crate) async fn view_new_post_post(
     match made {
         Ok(id) => Ok(Redirect::to(&format!("/help/posts/{id}?done=posted")).into_response()),
         Err(e) => match field_errors(e) {
-            Ok(errors) => Ok(pages::render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &new_page(&state, &identity, &csrf, &f.kind, errors),
-            )),
+            Ok(errors) => {
+                let groups = help::my_groups(&state, &identity).await?;
+                Ok(pages::render(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &new_page(&state, &identity, &csrf, &f.kind, errors, groups),
+                ))
+            }
             Err(e) => Err(e.into()),
         },
     }

@@ -284,6 +284,14 @@ pub(super) fn limits() -> Vec<(&'static str, &'static str, Rule)> {
         ("HelpExchangeBody", "minutes", Whole { min: 1, max: 720 }),
         ("HelpExchangeBody", "note", text(false, 500)),
         ("HelpGiftBody", "minutes", Whole { min: 1, max: 6_000 }),
+        (
+            "HelpDigestBody",
+            "area",
+            Like {
+                pattern: HELP_AREA,
+                max: help_post::AREA_MAX,
+            },
+        ),
     ]
 }
 

@@ -307,18 +307,34 @@ pub async fn view_match(
     let (other, other_full, email, phone) = if p.poster {
         (
             row.responder_id,
-            &row.responder_name,
+            row.responder_name.clone(),
             row.responder_email,
             row.responder_phone,
         )
     } else {
         (
             row.author_id,
-            &row.author_name,
+            row.author_name.clone(),
             row.poster_email,
             row.poster_phone,
         )
     };
+    // A group's post: the details shared are those of the organiser who said yes (what they
+    // chose to share), never the author's unless the author said yes.
+    let (other, other_full) = match (&row.organization_id, p.poster) {
+        (Some(_), false) => match store::accepted_by(&mut c, id).await? {
+            Some(by) if by != row.author_id => {
+                let name = village_store::accounts::user_by_id(&mut c, by)
+                    .await?
+                    .map(|u| u.display_name)
+                    .unwrap_or_else(|| other_full.clone());
+                (by, name)
+            }
+            _ => (other, other_full),
+        },
+        _ => (other, other_full),
+    };
+    let other_full = &other_full;
     let contact = if row.state.contact_shared() {
         let user = village_store::accounts::user_by_id(&mut c, other).await?;
         let number = village_store::accounts::phone_of(&mut c, other).await?;

@@ -279,3 +279,15 @@ pub async fn acted_in_match(db: &mut impl Db, match_id: i64, user_id: i64) -> Re
     .await)?;
     Ok(n > 0)
 }
+
+/// Who said yes to a match: the member (for whom a coordinator may have typed it in).
+pub async fn accepted_by(db: &mut impl Db, match_id: i64) -> Result<Option<i64>> {
+    Ok(query!(db, c => sqlx::query_scalar(
+        "SELECT COALESCE(for_id, actor_id) FROM help_match_events WHERE match_id = $1 AND action = 'accept' \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(match_id)
+    .fetch_optional(&mut *c)
+    .await)?
+    .flatten())
+}

@@ -77,6 +77,25 @@ async fn a_group_s_organisers_post_and_answer_in_its_name(backend: Backend) {
     assert_eq!(seen["answers"][0]["match_id"], m["id"]);
     let (_, page) = app.page_as(&bea.client, "/help/mine").await;
     assert!(page.contains("Bring your broken lamps"), "{page}");
+    // Anna, who posted it, keeps a phone number; Bea says yes sharing only her email: Dan
+    // sees Bea's details, never Anna's.
+    let csrf = app.csrf(&anna.client, "/account/phone").await;
+    let r = anna
+        .client
+        .post(app.url("/account/phone"))
+        .form(&[("csrf_token", csrf.as_str()), ("phone", "07700 900123")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let (status, out) = app
+        .post_json(
+            &bea.client,
+            &format!("/api/v1/help/matches/{}/accept", m["id"]),
+            json!({"share_email": true, "share_phone": true}),
+        )
+        .await;
+    assert_eq!(status, 422, "Bea has no phone to share: {out}");
     let (status, out) = app
         .post_json(
             &bea.client,
@@ -86,6 +105,15 @@ async fn a_group_s_organisers_post_and_answer_in_its_name(backend: Backend) {
         .await;
     assert_eq!(status, 200, "{out}");
     assert_eq!(out["state"], "accepted");
+    let (_, for_dan) = app
+        .get_json(&dan.client, &format!("/api/v1/help/matches/{}", m["id"]))
+        .await;
+    assert_eq!(for_dan["contact"]["email"], "bea@example.org", "{for_dan}");
+    let seen = for_dan.to_string();
+    assert!(
+        !seen.contains("anna@example.org") && !seen.contains("07700 900123"),
+        "{seen}"
+    );
     // Someone who does not organise it cannot.
     let (status, _) = app
         .post_json(

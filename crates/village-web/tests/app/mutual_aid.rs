@@ -19,7 +19,7 @@ on_both_backends!(
     forgetting_someone_removes_their_help_and_keeps_every_other_balance,
 );
 
-async fn places(app: &TestApp) {
+pub(crate) async fn places(app: &TestApp) {
     let mut tx = app.store.begin().await.unwrap();
     village_store::directory::upsert_postcodes(
         &mut tx,
@@ -726,7 +726,7 @@ async fn ledger_sum(app: &TestApp) -> i64 {
 }
 
 /// The hub's use cases over the test hub's database, with its clock in the test's hands.
-fn app_over(app: &TestApp) -> village_app::App {
+pub(crate) fn app_over(app: &TestApp) -> village_app::App {
     let mut settings = village_app::settings::Settings::default();
     settings.mail.outbox_dir = app.outbox.to_string_lossy().to_string();
     village_app::App::new(app.store.clone(), settings).unwrap()

@@ -19,7 +19,7 @@ async fn post(app: &TestApp, who: &Person, body: Value) -> (u16, Value) {
     app.post_json(&who.client, "/api/v1/help/posts", body).await
 }
 
-async fn audit(
+pub(crate) async fn audit(
     app: &TestApp,
     action: AuditAction,
     subject: i64,

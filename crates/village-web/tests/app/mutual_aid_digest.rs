@@ -2,6 +2,7 @@
 //! only posts near them and not their own, once a week and once even with two servers
 //! sending; and a notice when an ask near them has waited three days with nobody answering,
 //! once per ask. The clock is the test's.
+use crate::mutual_aid::{app_over, places};
 use serde_json::{json, Value};
 use village_testkit::{on_both_backends, Backend, Person, TestApp};
 
@@ -12,32 +13,10 @@ on_both_backends!(
 
 const DAY: i64 = 24 * 3600;
 
-async fn places(app: &TestApp) {
-    let mut tx = app.store.begin().await.unwrap();
-    village_store::directory::upsert_postcodes(
-        &mut tx,
-        &[
-            ("ZZ1 1AA".into(), "ZZ1".into(), 52.9500, -1.1500),
-            ("ZZ2 1AA".into(), "ZZ2".into(), 52.9600, -1.1500),
-            ("ZZ9 1AA".into(), "ZZ9".into(), 53.3000, -1.1500),
-        ],
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-}
-
 async fn post(app: &TestApp, who: &Person, body: Value) -> i64 {
     let (status, out) = app.post_json(&who.client, "/api/v1/help/posts", body).await;
     assert_eq!(status, 201, "post: {out}");
     out["id"].as_i64().unwrap()
-}
-
-/// The hub's use cases over the test hub's database, with its clock in the test's hands.
-fn app_over(app: &TestApp) -> village_app::App {
-    let mut settings = village_app::settings::Settings::default();
-    settings.mail.outbox_dir = app.outbox.to_string_lossy().to_string();
-    village_app::App::new(app.store.clone(), settings).unwrap()
 }
 
 fn mails_to(app: &TestApp, address: &str) -> Vec<String> {

@@ -7,7 +7,6 @@ use serde_json::{json, Value};
 use village_domain::accounts::Role;
 use village_domain::audit::AuditAction;
 use village_domain::mutual_aid::post::Category;
-use village_store::audit::AuditFilter;
 use village_testkit::{on_both_backends, Backend, Person, TestApp};
 
 on_both_backends!(
@@ -47,18 +46,7 @@ async fn record(app: &TestApp, steward: &Person, person: i64, body: Value) -> (u
 }
 
 async fn looks(app: &TestApp, person: i64) -> Vec<village_store::audit::AuditRow> {
-    let mut c = app.store.conn().await.unwrap();
-    village_store::audit::list(
-        &mut c,
-        &AuditFilter {
-            action: Some(AuditAction::SafetyMarksSeen),
-            subject: Some(person),
-            limit: 100,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap()
+    crate::mutual_aid_coordinate::audit(app, AuditAction::SafetyMarksSeen, person).await
 }
 
 fn marks(body: &Value) -> Vec<(String, bool)> {

@@ -545,3 +545,29 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// A small deterministic generator, so a failing test (or a benchmark's data) can be made
+/// again exactly: the same seed gives the same numbers on every machine.
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    /// The next number (31 bits). Not an iterator: it never ends.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+
+    /// One of `from`, chosen by the next number.
+    pub fn pick<T: Copy>(&mut self, from: &[T]) -> T {
+        from[(self.next() % from.len() as u64) as usize]
+    }
+
+    /// A number in [0, 1).
+    pub fn unit(&mut self) -> f64 {
+        (self.next() % 1_000_000) as f64 / 1_000_000.0
+    }
+}

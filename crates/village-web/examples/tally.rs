@@ -12,17 +12,7 @@
 use std::time::{Duration, Instant};
 use village_domain::accounts::Role;
 use village_store::{accounts, decisions, Store};
-
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-}
+use village_testkit::Lcg;
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();

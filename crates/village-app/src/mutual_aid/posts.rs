@@ -13,18 +13,10 @@ pub const PER_PAGE: i64 = 20;
 
 const DAY: i64 = 24 * 3600;
 
-/// Where a post is, roughly: a hub's area by its name, or a postcode district (a full
-/// postcode is cut to its district: no address is ever kept), with the middle of it.
-pub(super) async fn place(
-    state: &App,
-    db: &mut impl Db,
-    field: &'static str,
-    typed: &str,
-) -> Result<(String, Option<(f64, f64)>)> {
-    let typed = typed.trim();
-    if typed.is_empty() {
-        return Ok((String::new(), None));
-    }
+/// An area as typed: a hub's area by its name (with its postcode), or a postcode district
+/// (a full postcode is cut to its district: no address is ever kept). The area's name, and
+/// the district whose middle places it.
+fn area_of(state: &App, field: &'static str, typed: &str) -> Result<(String, Postcode)> {
     let (name, postcode) = match state
         .settings
         .mutual_aid
@@ -46,15 +38,42 @@ pub(super) async fn place(
         )
         .into());
     };
-    let point = dir_store::postcode_point(db, &district)
-        .await?
-        .map(|p| (p.lat(), p.lon()));
     let name = if name.is_empty() {
         district.to_string()
     } else {
         name
     };
+    Ok((name, district))
+}
+
+/// Where a post is, roughly: its area's name and the middle of its district.
+pub(super) async fn place(
+    state: &App,
+    db: &mut impl Db,
+    field: &'static str,
+    typed: &str,
+) -> Result<(String, Option<(f64, f64)>)> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Ok((String::new(), None));
+    }
+    let (name, district) = area_of(state, field, typed)?;
+    let point = dir_store::postcode_point(db, &district)
+        .await?
+        .map(|p| (p.lat(), p.lon()));
     Ok((name, point))
+}
+
+/// The point the board puts nearest first from: an area already posted in is placed where
+/// its posts are (one row read); any other by its district.
+async fn near_point(state: &App, db: &mut impl Db, typed: &str) -> Result<Option<(f64, f64)>> {
+    let (name, district) = area_of(state, "near", typed)?;
+    if let Some(point) = store::area_point(db, &name).await? {
+        return Ok(Some(point));
+    }
+    Ok(dir_store::postcode_point(db, &district)
+        .await?
+        .map(|p| (p.lat(), p.lon())))
 }
 
 /// The group a post is in the name of: one the member organises (403 otherwise), found in
@@ -287,8 +306,8 @@ pub async fn board(state: &App, who: &Identity, q: &BoardQuery, t: i64) -> Resul
     let mut c = state.store.conn().await?;
     let near = match q.near.trim() {
         "" => None,
-        typed => match place(state, &mut c, "near", typed).await {
-            Ok((_, point)) => point,
+        typed => match near_point(state, &mut c, typed).await {
+            Ok(point) => point,
             Err(Error::Field(e)) => {
                 problems.push(e);
                 None

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use village_domain::accounts::Role;
-use village_testkit::{on_both_backends, Backend, TestApp};
+use village_testkit::{on_both_backends, Backend, Lcg, TestApp};
 
 on_both_backends!(
     a_proposal_needs_lived_experience_voices_and_answers_to_every_block,
@@ -478,18 +478,6 @@ async fn a_space_can_hide_names_and_never_shows_who_declared(backend: Backend) {
     )
     .await;
     assert_eq!((s, code(&v)), (409, "last_facilitator"));
-}
-
-/// A small deterministic generator, so a failing tally can be repeated.
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
 }
 
 async fn a_funding_round_tallies_like_an_independent_count(backend: Backend) {

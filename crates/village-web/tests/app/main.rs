@@ -12,6 +12,7 @@ mod fuzz_corpora;
 mod home;
 mod joining;
 mod mutual_aid;
+mod mutual_aid_board;
 mod mutual_aid_coordinate;
 mod mutual_aid_digest;
 mod mutual_aid_groups;

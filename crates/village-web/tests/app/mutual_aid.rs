@@ -34,6 +34,17 @@ pub(crate) async fn places(app: &TestApp) {
     tx.commit().await.unwrap();
 }
 
+/// Save a phone number on the person's account through the account page, as they would.
+pub(crate) async fn save_phone(app: &TestApp, who: &Person, phone: &str) -> reqwest::Response {
+    let csrf = app.csrf(&who.client, "/account/phone").await;
+    who.client
+        .post(app.url("/account/phone"))
+        .form(&[("csrf_token", csrf.as_str()), ("phone", phone)])
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn post(app: &TestApp, who: &Person, body: Value) -> i64 {
     let (status, out) = app.post_json(&who.client, "/api/v1/help/posts", body).await;
     assert_eq!(status, 201, "post: {out}");
@@ -188,14 +199,7 @@ async fn contact_details_reach_only_the_other_person_once_both_say_yes(backend: 
         )
         .await;
     // Anna keeps a phone number on her account; Ben does not share his.
-    let csrf = app.csrf(&anna.client, "/account/phone").await;
-    let r = anna
-        .client
-        .post(app.url("/account/phone"))
-        .form(&[("csrf_token", csrf.as_str()), ("phone", "07700 900123")])
-        .send()
-        .await
-        .unwrap();
+    let r = save_phone(&app, &anna, "07700 900123").await;
     assert_eq!(r.status().as_u16(), 303);
     let (_, account) = app.page_as(&anna.client, "/account").await;
     assert!(account.contains("07700 900123"));
@@ -562,14 +566,7 @@ async fn posts_and_answers_that_cannot_be_are_refused_plainly(backend: Backend) 
     assert_eq!(status, 404);
 
     // A phone number that is not one is named.
-    let csrf = app.csrf(&anna.client, "/account/phone").await;
-    let r = anna
-        .client
-        .post(app.url("/account/phone"))
-        .form(&[("csrf_token", csrf.as_str()), ("phone", "call me")])
-        .send()
-        .await
-        .unwrap();
+    let r = save_phone(&app, &anna, "call me").await;
     assert_eq!(r.status().as_u16(), 422);
     assert!(r.text().await.unwrap().contains("Give a phone number like"));
 }

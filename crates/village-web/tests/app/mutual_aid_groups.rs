@@ -79,14 +79,7 @@ async fn a_group_s_organisers_post_and_answer_in_its_name(backend: Backend) {
     assert!(page.contains("Bring your broken lamps"), "{page}");
     // Anna, who posted it, keeps a phone number; Bea says yes sharing only her email: Dan
     // sees Bea's details, never Anna's.
-    let csrf = app.csrf(&anna.client, "/account/phone").await;
-    let r = anna
-        .client
-        .post(app.url("/account/phone"))
-        .form(&[("csrf_token", csrf.as_str()), ("phone", "07700 900123")])
-        .send()
-        .await
-        .unwrap();
+    let r = crate::mutual_aid::save_phone(&app, &anna, "07700 900123").await;
     assert_eq!(r.status().as_u16(), 303);
     let (status, out) = app
         .post_json(

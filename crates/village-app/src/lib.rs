@@ -57,6 +57,9 @@ pub struct App {
     /// The search index beside the database (see `village_store::directory::SearchIndex`),
     /// built in the background when the hub starts and caught up before each search.
     pub search_index: Arc<village_store::directory::SearchIndex>,
+    /// Pages of the mutual aid board, while nothing on them has changed (see
+    /// [`mutual_aid::KeptBoard`]).
+    pub kept_board: Arc<mutual_aid::KeptBoard>,
 }
 
 impl App {
@@ -80,6 +83,9 @@ impl App {
         let search_counts = Arc::new(directory::SearchCounts::keeping(
             settings.search.counts_kept,
         ));
+        let kept_board = Arc::new(mutual_aid::KeptBoard::keeping(
+            settings.mutual_aid.board_kept_mb,
+        ));
         Ok(Self {
             sessions,
             audit: Arc::new(audit::AuditWriter::start(store.clone())),
@@ -92,6 +98,7 @@ impl App {
             areas_given: Arc::default(),
             kept_places,
             search_index,
+            kept_board,
         })
     }
 

@@ -57,6 +57,10 @@ pub struct MutualAidSettings {
     /// `peer`: the one who posted says yes to an answer themselves. `brokered`: a mutual
     /// aid coordinator says yes for them, having talked with both.
     pub mode: village_domain::mutual_aid::matches::Mode,
+    /// How much memory (in MB) each process may use to keep pages of the board while
+    /// nothing on them has changed (a page of 20 posts is a few kilobytes, at most about
+    /// 200). 0 keeps none: every visit reads the database (`bench/help` measures both).
+    pub board_kept_mb: u64,
 }
 
 /// Which safety checks (`met_in_person`, `references_taken`, `dbs_basic_seen`,
@@ -114,6 +118,7 @@ impl Default for MutualAidSettings {
             post_after_days: 14,
             safety: SafetySettings::default(),
             mode: village_domain::mutual_aid::matches::Mode::Peer,
+            board_kept_mb: 16,
         }
     }
 }

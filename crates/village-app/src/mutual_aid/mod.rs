@@ -4,6 +4,7 @@
 //! personal care waits for the `safety` checks a steward records. Pages and the API
 //! (`village_web::mutual_aid`) call the functions here.
 
+mod board;
 mod coordinate;
 mod credits;
 mod digest;
@@ -12,6 +13,7 @@ mod mine;
 mod posts;
 mod safety;
 
+pub use board::*;
 pub use coordinate::*;
 pub use credits::*;
 pub use digest::*;

@@ -4,19 +4,16 @@ use super::*;
 use crate::accounts::Identity;
 use village_domain::dates;
 use village_domain::directory::geo::Postcode;
-use village_domain::mutual_aid::post::{self, Category, Draft, Kind, PostState, Urgency};
-use village_store::mutual_aid::{self as store, BoardFilter, MatchRow, PostRow};
+use village_domain::mutual_aid::post::{self, Draft, Kind, PostState};
+use village_store::mutual_aid::{self as store, MatchRow, PostRow};
 use village_store::{directory as dir_store, Db};
-
-/// Posts on one page of the board.
-pub const PER_PAGE: i64 = 20;
 
 const DAY: i64 = 24 * 3600;
 
 /// An area as typed: a hub's area by its name (with its postcode), or a postcode district
 /// (a full postcode is cut to its district: no address is ever kept). The area's name, and
 /// the district whose middle places it.
-fn area_of(state: &App, field: &'static str, typed: &str) -> Result<(String, Postcode)> {
+pub(super) fn area_of(state: &App, field: &'static str, typed: &str) -> Result<(String, Postcode)> {
     let (name, postcode) = match state
         .settings
         .mutual_aid
@@ -62,18 +59,6 @@ pub(super) async fn place(
         .await?
         .map(|p| (p.lat(), p.lon()));
     Ok((name, point))
-}
-
-/// The point the board puts nearest first from: an area already posted in is placed where
-/// its posts are (one row read); any other by its district.
-async fn near_point(state: &App, db: &mut impl Db, typed: &str) -> Result<Option<(f64, f64)>> {
-    let (name, district) = area_of(state, "near", typed)?;
-    if let Some(point) = store::area_point(db, &name).await? {
-        return Ok(Some(point));
-    }
-    Ok(dir_store::postcode_point(db, &district)
-        .await?
-        .map(|p| (p.lat(), p.lon())))
 }
 
 /// The group a post is in the name of: one the member organises (403 otherwise), found in
@@ -222,131 +207,6 @@ pub async fn create_post(
     }
     tx.commit().await?;
     Ok(id)
-}
-
-/// What the board is asked for, as typed in the address or sent to the API.
-#[derive(Debug, Clone, Default)]
-pub struct BoardQuery {
-    pub kind: String,
-    pub category: String,
-    pub area: String,
-    pub urgency: String,
-    /// A postcode or district to put the nearest first.
-    pub near: String,
-    /// From 1.
-    pub page: i64,
-}
-
-/// One page of the board.
-#[derive(Debug, Clone)]
-pub struct Board {
-    pub posts: Vec<PostRow>,
-    pub page: i64,
-    /// There is a next page.
-    pub more: bool,
-    /// The hub's areas and those open posts are in, for the filter.
-    pub areas: Vec<String>,
-}
-
-/// One value of a filter: empty for all, else a code the board knows (a 422 naming the
-/// field otherwise, never a silent "all").
-fn filter<T>(
-    problems: &mut Vec<FieldError>,
-    (field, code): (&'static str, ErrorCode),
-    value: &str,
-    parse: impl Fn(&str) -> Option<T>,
-    words: &str,
-) -> Option<T> {
-    match value.trim() {
-        "" => None,
-        v => {
-            let found = parse(v);
-            if found.is_none() {
-                problems.push(FieldError::new(field, code, words));
-            }
-            found
-        }
-    }
-}
-
-/// The board: open asks and offers not yet past their end, nearest first when a place is
-/// given, newest first.
-#[tracing::instrument(skip_all, fields(actor = who.user.id))]
-pub async fn board(state: &App, who: &Identity, q: &BoardQuery, t: i64) -> Result<Board> {
-    let mut problems = Vec::new();
-    let p = &mut problems;
-    let kind = filter(
-        p,
-        ("kind", ErrorCode::InvalidKind),
-        &q.kind,
-        Kind::parse,
-        "Choose asks, offers or both.",
-    );
-    let category = filter(
-        p,
-        ("category", ErrorCode::CategoryUnknown),
-        &q.category,
-        Category::parse,
-        "Choose one of the sorts of help listed.",
-    );
-    let urgency = filter(
-        p,
-        ("urgency", ErrorCode::UrgencyUnknown),
-        &q.urgency,
-        Urgency::parse,
-        "Choose today, this week or any time.",
-    );
-    if q.page < 1 || q.page > 10_000 {
-        problems.push(FieldError::new(
-            "page",
-            ErrorCode::InvalidParameter,
-            "Pages are numbered from 1.",
-        ));
-    }
-    let mut c = state.store.conn().await?;
-    let near = match q.near.trim() {
-        "" => None,
-        typed => match near_point(state, &mut c, typed).await {
-            Ok(point) => point,
-            Err(Error::Field(e)) => {
-                problems.push(e);
-                None
-            }
-            Err(e) => return Err(e),
-        },
-    };
-    if !problems.is_empty() {
-        return Err(problems.into());
-    }
-    let area = q.area.trim();
-    let f = BoardFilter {
-        kind,
-        category,
-        area: (!area.is_empty()).then_some(area),
-        urgency,
-        near,
-    };
-    let mut posts = store::board(&mut c, &f, t, PER_PAGE + 1, (q.page - 1) * PER_PAGE).await?;
-    let more = posts.len() as i64 > PER_PAGE;
-    posts.truncate(PER_PAGE as usize);
-    let mut areas: Vec<String> = state
-        .settings
-        .mutual_aid
-        .areas
-        .iter()
-        .map(|a| a.name.clone())
-        .collect();
-    for a in store::board_areas(&mut c, t).await? {
-        if !areas.contains(&a) {
-            areas.push(a);
-        }
-    }
-    Ok(Board {
-        posts,
-        page: q.page,
-        more,
-        areas,
-    })
 }
 
 /// One post as the caller may see it.

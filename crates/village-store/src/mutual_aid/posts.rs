@@ -460,46 +460,60 @@ async fn areas_by_band(db: &mut impl Db, point: (f64, f64)) -> Result<Vec<(usize
         .collect())
 }
 
-/// The middle of an area posted in (a hub's area by name, or a postcode district), as the
-/// last post there placed it.
-pub async fn area_point(db: &mut impl Db, area: &str) -> Result<Option<(f64, f64)>> {
-    let found: Option<(Option<f64>, Option<f64>)> = query!(db, c => sqlx::query_as(
-        "SELECT lat, lon FROM help_areas WHERE area = $1",
+/// The board's generation (`help_generation`: it moves on, in the same transaction, with
+/// every change to a post and to a member's name) and, when `area` has been posted in, the
+/// middle of that area: what the board reads first on every request, in one statement.
+pub async fn board_generation(db: &mut impl Db, area: &str) -> Result<(i64, Option<(f64, f64)>)> {
+    let (generation, lat, lon): (i64, Option<f64>, Option<f64>) = query!(db, c => sqlx::query_as(
+        "SELECT g.value, a.lat, a.lon FROM help_generation g \
+         LEFT JOIN help_areas a ON a.area = $1 WHERE g.id = 1",
     )
     .bind(area)
-    .fetch_optional(&mut *c)
+    .fetch_one(&mut *c)
     .await)?;
-    Ok(match found {
-        Some((Some(lat), Some(lon))) => Some((lat, lon)),
-        _ => None,
-    })
+    Ok((generation, lat.zip(lon)))
+}
+
+/// When the next open post reaches its end after `now` (and so leaves the board), if any does.
+pub async fn next_post_end(db: &mut impl Db, now: Timestamp) -> Result<Option<Timestamp>> {
+    Ok(query!(db, c => sqlx::query_scalar(
+        "SELECT MIN(expires_at) FROM help_posts WHERE state = 'open' AND expires_at > $1",
+    )
+    .bind(now)
+    .fetch_one(&mut *c)
+    .await)?)
 }
 
 /// How long an area stays in the board's list of areas after its last post.
 const AREA_LISTED_FOR: i64 = 90 * 24 * 3600;
 
 /// The areas posted in lately, for the board's filter, by name (packed in one text, as
-/// the bands of the board near a place are read).
-pub async fn board_areas(db: &mut impl Db, now: Timestamp) -> Result<Vec<String>> {
-    let listed = "SELECT area FROM help_areas WHERE last_posted_at > $1 ORDER BY area LIMIT 50";
+/// the bands of the board near a place are read), and when the list next changes with no
+/// new post (the first of them leaves it).
+pub async fn board_areas(
+    db: &mut impl Db,
+    now: Timestamp,
+) -> Result<(Vec<String>, Option<Timestamp>)> {
+    let listed = "SELECT area, last_posted_at FROM help_areas WHERE last_posted_at > $1 \
+                  ORDER BY area LIMIT 50";
     let packed_sql = match crate::Db::exec(db.as_db()) {
         crate::Exec::Sqlite(_) => {
-            format!("SELECT group_concat(area, char(30)) FROM ({listed}) AS l")
+            format!("SELECT group_concat(area, char(30)), MIN(last_posted_at) FROM ({listed}) AS l")
         }
         crate::Exec::Postgres(_) => {
-            format!("SELECT string_agg(area, chr(30)) FROM ({listed}) AS l")
+            format!("SELECT string_agg(area, chr(30)), MIN(last_posted_at) FROM ({listed}) AS l")
         }
     };
     let since = now - AREA_LISTED_FOR;
-    let packed: Option<String> =
-        query!(db, c => sqlx::query_scalar(&packed_sql).bind(since).fetch_one(&mut *c).await)?;
+    let (packed, first): (Option<String>, Option<i64>) =
+        query!(db, c => sqlx::query_as(&packed_sql).bind(since).fetch_one(&mut *c).await)?;
     let mut areas: Vec<String> = match packed {
         Some(p) => p.split(crate::packed::RECORD).map(str::to_string).collect(),
         None => Vec::new(),
     };
     // Sorted here: neither database promises to join in the order of the rows given.
     areas.sort();
-    Ok(areas)
+    Ok((areas, first.map(|at| at + AREA_LISTED_FOR)))
 }
 
 /// For coordinators: open asks not past their end that nobody has said yes to yet, oldest

@@ -45,7 +45,7 @@ pub(crate) async fn save_phone(app: &TestApp, who: &Person, phone: &str) -> reqw
         .unwrap()
 }
 
-async fn post(app: &TestApp, who: &Person, body: Value) -> i64 {
+pub(crate) async fn post(app: &TestApp, who: &Person, body: Value) -> i64 {
     let (status, out) = app.post_json(&who.client, "/api/v1/help/posts", body).await;
     assert_eq!(status, 201, "post: {out}");
     out["id"].as_i64().unwrap()

@@ -2,13 +2,17 @@
 //! (`help_areas`), band after band, only as far as a page needs. Every page, with every
 //! filter, must be exactly what measuring every open post would give: within a mile, then
 //! three, then ten, then further, then posts with no place; newest first within each; never
-//! a closed post or one past its end.
+//! a closed post or one past its end. Each process keeps pages of the board in memory: what
+//! it shows must still change at once with every change, whichever process made it.
 use std::collections::BTreeMap;
 use village_domain::mutual_aid::post::{Category, Kind, PostState, Urgency};
 use village_store::mutual_aid::{self as store, NewPost};
 use village_testkit::{on_both_backends, Backend, Lcg, TestApp};
 
-on_both_backends!(every_page_near_a_place_is_what_measuring_every_post_gives);
+on_both_backends!(
+    every_page_near_a_place_is_what_measuring_every_post_gives,
+    the_board_kept_in_memory_is_never_out_of_date,
+);
 
 /// ZZ1's middle, where the board is read from.
 const FROM: (f64, f64) = (52.95, -1.15);
@@ -218,4 +222,152 @@ async fn every_page_near_a_place_is_what_measuring_every_post_gives(backend: Bac
             .collect();
         assert_eq!(got, expected, "{query}");
     }
+}
+
+/// The titles and posters on one page of the board as `state` (one process) gives it at `t`,
+/// and the areas it lists.
+async fn board_at(
+    state: &village_app::App,
+    who: &village_app::accounts::Identity,
+    near: &str,
+    t: i64,
+) -> (Vec<(String, String)>, Vec<String>) {
+    let q = village_app::mutual_aid::BoardQuery {
+        near: near.to_string(),
+        page: 1,
+        ..Default::default()
+    };
+    let board = village_app::mutual_aid::board(state, who, &q, t)
+        .await
+        .unwrap();
+    (
+        board
+            .posts
+            .iter()
+            .map(|p| (p.title.clone(), p.author_name.clone()))
+            .collect(),
+        board.areas.to_vec(),
+    )
+}
+
+async fn the_board_kept_in_memory_is_never_out_of_date(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    crate::mutual_aid::places(&app).await;
+    let anna = app.member("anna@example.org", true).await;
+    let pat = app.member("pat@example.org", false).await;
+    // Two more processes over the same database, each keeping pages of its own: one reads
+    // the board, the other (like the hub's server) changes it.
+    let here = crate::mutual_aid::app_over(&app);
+    let there = crate::mutual_aid::app_over(&app);
+    let mut c = app.store.conn().await.unwrap();
+    let identity = |user| village_app::accounts::Identity {
+        user,
+        via: village_app::identity::Via::ApiToken { id: 0 },
+    };
+    let anna_is = identity(
+        village_store::accounts::user_by_id(&mut c, anna.id)
+            .await
+            .unwrap()
+            .unwrap(),
+    );
+    drop(c);
+    let t = village_app::now();
+    let walks = crate::mutual_aid::post(
+        &app,
+        &anna,
+        serde_json::json!({"kind": "offer", "category": "pets", "title": "Dog walks", "area": "ZZ2"}),
+    )
+    .await;
+    let first = board_at(&here, &anna_is, "ZZ1", t).await;
+    assert_eq!(
+        first.0,
+        [("Dog walks".to_string(), "Member person".to_string())]
+    );
+    assert_eq!(first.1, ["ZZ2"]);
+    assert_eq!(
+        board_at(&here, &anna_is, "ZZ1", t).await,
+        first,
+        "read again"
+    );
+
+    // A new post, put up through the hub's server.
+    crate::mutual_aid::post(
+        &app,
+        &pat,
+        serde_json::json!({"kind": "ask", "category": "shopping", "title": "Milk and bread", "area": "ZZ1", "up_for_days": 7}),
+    )
+    .await;
+    let (posts, areas) = board_at(&here, &anna_is, "ZZ1", t).await;
+    assert_eq!(
+        posts
+            .iter()
+            .map(|(title, _)| title.as_str())
+            .collect::<Vec<_>>(),
+        ["Milk and bread", "Dog walks"]
+    );
+    assert_eq!(areas, ["ZZ1", "ZZ2"]);
+
+    // A post taken off the board.
+    let (status, out) = app
+        .post_json(
+            &anna.client,
+            &format!("/api/v1/help/posts/{walks}/close"),
+            serde_json::json!({}),
+        )
+        .await;
+    assert!((200..300).contains(&status), "{status} {out}");
+    let (posts, _) = board_at(&here, &anna_is, "ZZ1", t).await;
+    assert_eq!(
+        posts,
+        [("Milk and bread".to_string(), "Member person".to_string())]
+    );
+
+    // A poster's new name, changed in another process.
+    let pat_is = {
+        let mut c = app.store.conn().await.unwrap();
+        identity(
+            village_store::accounts::user_by_id(&mut c, pat.id)
+                .await
+                .unwrap()
+                .unwrap(),
+        )
+    };
+    let name = village_domain::accounts::DisplayName::parse("Patience").unwrap();
+    village_app::accounts::changes::change_name(&there, &pat_is, &name, "127.0.0.1", t)
+        .await
+        .unwrap();
+    let (posts, _) = board_at(&here, &anna_is, "ZZ1", t).await;
+    assert_eq!(
+        posts,
+        [("Milk and bread".to_string(), "Patience".to_string())]
+    );
+
+    // Time passes: the ask reaches its end after a week and leaves the board with nothing
+    // written; the same page read for an earlier time is still the page of that time.
+    let (posts, _) = board_at(&here, &anna_is, "ZZ1", t + 8 * 86_400).await;
+    assert!(posts.is_empty(), "{posts:?}");
+    let (posts, _) = board_at(&here, &anna_is, "ZZ1", t + 86_400).await;
+    assert_eq!(posts.len(), 1, "{posts:?}");
+
+    // The areas list keeps an area for 90 days after its last post, then lets it go.
+    let (_, areas) = board_at(&here, &anna_is, "", t + 60 * 86_400).await;
+    assert_eq!(areas, ["ZZ1", "ZZ2"]);
+    let (_, areas) = board_at(&here, &anna_is, "", t + 91 * 86_400).await;
+    assert!(areas.is_empty(), "{areas:?}");
+
+    // Someone who asks to be forgotten: their posts go from the board at once.
+    let (posts, _) = board_at(&here, &anna_is, "ZZ1", t).await;
+    assert_eq!(posts.len(), 1);
+    let (status, _) = app
+        .post_json(
+            &pat.client,
+            "/api/v1/me/forget",
+            serde_json::json!({"password": village_testkit::PASSWORD}),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (posts, _) = board_at(&here, &anna_is, "ZZ1", t).await;
+    assert!(posts.is_empty(), "{posts:?}");
 }

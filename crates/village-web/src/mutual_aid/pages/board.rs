@@ -87,14 +87,13 @@ pub(crate) async fn view_board(
     let page = q.page.max(1);
     let areas = board
         .as_ref()
-        .map(|b| b.areas.clone())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|a| {
-            let chosen = a == p.area.trim();
-            (a, chosen)
+        .map(|b| {
+            b.areas
+                .iter()
+                .map(|a| (a.clone(), a == p.area.trim()))
+                .collect()
         })
-        .collect();
+        .unwrap_or_default();
     Ok(pages::render(
         status,
         &BoardPage {

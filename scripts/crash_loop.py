@@ -5,7 +5,7 @@ postgres backend); standard library only.
 
 Each cycle starts `village serve`, lets several members write through the public API at once
 (comments on a proposal, stances, people in their circle, ideas for a funding round, their
-profile's story, suggestions of new offers), remembers every write answered with a 2xx, kills
+profile's story, suggestions of new offers, asks on the help board, messages in a match), remembers every write answered with a 2xx, kills
 the server with SIGKILL at a random moment, checks the database (SQLite's integrity_check, or
 pg_amcheck), starts the server again and checks that every acknowledged write is there and
 the hub serves. It prints cycles, acknowledged writes and lost writes, and exits 1 if any was
@@ -79,6 +79,7 @@ class Member:
 
     def __init__(self, hub, email):
         self.hub, self.email = hub, email
+        self.match = None  # the match they answered in (see `setup`)
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
@@ -107,7 +108,8 @@ class Member:
 
 
 def setup(hub, clients):
-    """Members, a space with a proposal, and a funding round."""
+    """Members, a space with a proposal, a funding round, and for each member a match they
+    answered on the next member's offer of help (to send messages in)."""
     password = os.path.join(hub.data_dir, "password")
     with open(password, "w") as f:
         f.write(PASSWORD + "\n")
@@ -131,6 +133,17 @@ def setup(hub, clients):
     for m in members[1:]:
         s, _ = m.call("POST", f"/api/v1/spaces/{space['id']}/join", {})
         assert s == 204, s
+    offers = []
+    for m in members:
+        s, post = m.call("POST", "/api/v1/help/posts",
+                         {"kind": "offer", "category": "company", "title": "A chat on the phone"})
+        assert s == 201, (s, post)
+        offers.append(post["id"])
+    for i, m in enumerate(members):
+        s, match = m.call("POST", f"/api/v1/help/posts/{offers[(i + 1) % len(members)]}/responses",
+                          {"message": "I would like that"})
+        assert s == 201, (s, match)
+        m.match = match["id"]
     return members, proposal["id"], round_["id"]
 
 
@@ -140,6 +153,8 @@ class Ledger:
     def __init__(self):
         self.lock = threading.Lock()
         self.comments, self.ideas, self.offers = set(), set(), set()
+        self.asks = {}  # post id -> title, acknowledged this cycle
+        self.messages = {}  # email -> messages acknowledged in their match
         self.circle = {}  # email -> names
         # email -> what the value may be now: the last acknowledged (None before the first),
         # and every value sent since that was never answered (the server may have kept it
@@ -155,7 +170,9 @@ def write_continuously(member, ledger, proposal, round_, cycle, stop, rng):
     while not stop.is_set():
         n += 1
         words = f"{member.email} cycle {cycle} write {n}"
-        kind = rng.randrange(6)
+        # Words on the help board and in matches must not look like contact details.
+        plain = f"{member.email.split('@')[0]} cycle {cycle} write {n}"
+        kind = rng.randrange(8)
         try:
             if kind == 0:
                 s, _ = member.call("POST", f"/api/v1/proposals/{proposal}/comments",
@@ -195,6 +212,20 @@ def write_continuously(member, ledger, proposal, round_, cycle, stop, rng):
                 if acknowledged:
                     with ledger.lock:
                         ledger.story[member.email] = {words}
+            elif kind == 5:
+                s, post = member.call("POST", "/api/v1/help/posts",
+                                      {"kind": "ask", "category": "shopping", "title": plain})
+                acknowledged = s == 201
+                if acknowledged:
+                    with ledger.lock:
+                        ledger.asks[post["id"]] = plain
+            elif kind == 6:
+                s, _ = member.call("POST", f"/api/v1/help/matches/{member.match}/messages",
+                                   {"message": plain})
+                acknowledged = s == 201
+                if acknowledged:
+                    with ledger.lock:
+                        ledger.messages.setdefault(member.email, set()).add(plain)
             else:
                 record = {"id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                           "name": "Crash-loop offer", "description": "Made by a crash loop",
@@ -269,6 +300,14 @@ def check_kept(members, ledger, proposal, round_):
         kept = {x["why"] for x in mine}
         lost += [("suggestion", o) for o in ledger.offers
                  if o.startswith(m.email + " ") and o not in kept]
+        s, match = m.call("GET", f"/api/v1/help/matches/{m.match}")
+        assert s == 200, (s, match)
+        kept = {x["body"] for x in match["messages"]}
+        lost += [("message", x) for x in ledger.messages.get(m.email, set()) - kept]
+    for post, title in ledger.asks.items():
+        s, p = first.call("GET", f"/api/v1/help/posts/{post}")
+        if s != 200 or p.get("title") != title:
+            lost.append(("ask", title))
     return lost
 
 
@@ -318,6 +357,7 @@ def main():
             problems.append(f"cycle {cycle}: the hub does not serve after a restart: {e}")
         lost = check_kept(members, ledger, proposal, round_)
         ledger.offers.clear()
+        ledger.asks.clear()
         for x in lost:
             lost_total.setdefault(x, cycle)
     hub.kill()

@@ -1,7 +1,8 @@
 //! The write contract, on SQLite and PostgreSQL: eight members writing through the API at the
 //! same moment, 200 writes each across every kind a member makes (their profile, a stance, a
 //! comment, someone in their circle, a check-in, a saved suggestion, an idea for a funding
-//! round, a change to an offer), all succeed and every one is kept.
+//! round, a change to an offer, an ask for help, an answer to someone's post), all succeed
+//! and every one is kept.
 use reqwest::{Client, Method};
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -11,14 +12,16 @@ on_both_backends!(eight_members_writing_at_once_all_succeed_and_every_write_is_k
 
 const WRITERS: usize = 8;
 const WRITES: usize = 200;
-const KINDS: usize = 8;
+const KINDS: usize = 10;
 
 /// What the writers share: the proposal they take stances on and comment on, the round they
-/// give ideas to, and the offers they save and suggest changes to.
+/// give ideas to, the offers they save and suggest changes to, and the posts on the help
+/// board they answer (one each time round).
 struct Shared {
     proposal: i64,
     round: i64,
     offers: Vec<String>,
+    posts: Vec<i64>,
 }
 
 /// Writer `n`'s `i`th write: method, path, body, and the status that says it was done.
@@ -70,6 +73,18 @@ fn write(shared: &Shared, n: usize, i: usize) -> (Method, String, Value, u16) {
             json!({"title": words}),
             201,
         ),
+        8 => (
+            Method::POST,
+            "/api/v1/help/posts".into(),
+            json!({"kind": "ask", "category": "shopping", "title": words, "details": "Some milk and bread"}),
+            201,
+        ),
+        9 => (
+            Method::POST,
+            format!("/api/v1/help/posts/{}/responses", shared.posts[i / KINDS]),
+            json!({"message": words}),
+            201,
+        ),
         _ => (
             Method::POST,
             format!("/api/v1/directory/offers/{offer}/changes"),
@@ -98,10 +113,23 @@ async fn eight_members_writing_at_once_all_succeed_and_every_write_is_kept(backe
     for name in ["Tea dance", "Repair cafe", "Walking group"] {
         offers.push(app.offer(name, json!({})).await);
     }
+    let mut posts = Vec::new();
+    for k in 0..WRITES / KINDS {
+        let (s, p) = app
+            .post_json(
+                &fac.client,
+                "/api/v1/help/posts",
+                json!({"kind": "offer", "category": "lifts", "title": format!("Lifts, week {k}")}),
+            )
+            .await;
+        assert_eq!(s, 201, "{p}");
+        posts.push(p["id"].as_i64().unwrap());
+    }
     let shared = Arc::new(Shared {
         proposal: v["id"].as_i64().unwrap(),
         round,
         offers,
+        posts,
     });
     let mut writers: Vec<(Client, String)> = Vec::new();
     for n in 0..WRITERS {
@@ -195,5 +223,27 @@ async fn eight_members_writing_at_once_all_succeed_and_every_write_is_kept(backe
             format!("writer {n}, write {}", last(4)),
             "{checkins}"
         );
+    }
+    // Every ask is on the board, and every post has an answer from every writer.
+    let mut c = app.store.conn().await.unwrap();
+    let mut asks = 0;
+    for page in 1.. {
+        let (_, board) = app
+            .get_json(
+                &fac.client,
+                &format!("/api/v1/help/posts?kind=ask&page={page}"),
+            )
+            .await;
+        asks += board["posts"].as_array().map_or(0, Vec::len);
+        if board["more"] != true {
+            break;
+        }
+    }
+    assert_eq!(asks, WRITERS * each);
+    for post in &shared.posts {
+        let answers = village_store::mutual_aid::matches_of_post(&mut c, *post)
+            .await
+            .unwrap();
+        assert_eq!(answers.len(), WRITERS, "post {post}");
     }
 }

@@ -270,7 +270,11 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<()> {
             account_store::set_phone(&mut tx, u.id, phone, now).await?;
         }
     }
-    for p in POSTS {
+    // Oldest first, so the board's newest first (by the order posts were made) reads as
+    // their dates do.
+    let mut oldest_first: Vec<&DemoPost> = POSTS.iter().collect();
+    oldest_first.sort_by_key(|p| std::cmp::Reverse(p.days_ago));
+    for p in oldest_first {
         let Some(author) = account_store::user_by_email(&mut tx, p.by).await? else {
             continue;
         };

@@ -61,6 +61,7 @@ async fn move_minutes(
         Holder::Member(id) => Some(id),
         Holder::Pot => None,
     };
+    store::hold_balances(db, &[from, to]).await?;
     let from_balance = store::balance(db, from).await?;
     let to_balance = store::balance(db, to).await?;
     rules::transfer(

@@ -132,6 +132,37 @@ pub enum Holder {
     Pot,
 }
 
+/// Hold these holders' balances until the transaction ends, so that transfers touching one
+/// holder at the same moment are checked against the hub's limits one after the other. On
+/// SQLite a transaction that writes already holds the whole database (`BEGIN IMMEDIATE`); on
+/// PostgreSQL each holder is a transaction-scoped advisory lock, always taken in the same
+/// order (so two transfers between the same two people never wait for each other for ever).
+pub async fn hold_balances(db: &mut impl Db, holders: &[Holder]) -> Result<()> {
+    if matches!(crate::Db::exec(db.as_db()), crate::Exec::Sqlite(_)) {
+        return Ok(());
+    }
+    // "HELP" in the high half; the member's id (the pot is 0) in the low half. Two ids that
+    // share a low half only wait for each other.
+    const SPACE: i64 = 0x4845_4c50 << 32;
+    let mut keys: Vec<i64> = holders
+        .iter()
+        .map(|h| match h {
+            Holder::Member(id) => SPACE | (id & 0xffff_ffff),
+            Holder::Pot => SPACE,
+        })
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    for key in keys {
+        query!(db, c => sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(key)
+            .execute(&mut *c)
+            .await
+            .map(|_| ()))?;
+    }
+    Ok(())
+}
+
 /// A holder's balance in minutes: the sum of their entries.
 pub async fn balance(db: &mut impl Db, holder: Holder) -> Result<i64> {
     let sum: Option<i64> = match holder {

@@ -17,6 +17,7 @@ on_both_backends!(
     time_given_is_confirmed_by_the_other_person_and_posted_once,
     the_ledger_adds_up_to_nothing_after_thousands_of_random_operations,
     forgetting_someone_removes_their_help_and_keeps_every_other_balance,
+    gifts_at_the_same_moment_never_take_a_balance_past_the_limit,
 );
 
 pub(crate) async fn places(app: &TestApp) {
@@ -1080,6 +1081,59 @@ async fn the_ledger_adds_up_to_nothing_after_thousands_of_random_operations(back
         posted > 50,
         "seed {seed}: only {posted} posted: the operations did too little"
     );
+}
+
+/// Eleven members each give Rosa ten hours at the same moment. Any one gift fits the hub's
+/// highest balance (100 hours) and ten of them fill it exactly, so ten are kept and one is
+/// refused plainly, whichever order they land in; her balance never goes past the limit.
+async fn gifts_at_the_same_moment_never_take_a_balance_past_the_limit(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let state = app_over(&app);
+    let highest = state.settings.mutual_aid.highest_balance_minutes;
+    let gift = 600;
+    assert_eq!(highest % gift, 0);
+    let fits = highest / gift;
+    let rosa = app.member("rosa@example.org", true).await;
+    let mut givers = Vec::new();
+    let mut c = app.store.conn().await.unwrap();
+    for n in 0..=fits {
+        let p = app.member(&format!("giver{n}@example.org"), false).await;
+        let user = village_store::accounts::user_by_id(&mut c, p.id)
+            .await
+            .unwrap()
+            .unwrap();
+        givers.push(village_app::accounts::Identity {
+            user,
+            via: village_app::identity::Via::ApiToken { id: 0 },
+        });
+    }
+    drop(c);
+    let t = village_app::now();
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(givers.len()));
+    let mut tasks = tokio::task::JoinSet::new();
+    for who in givers {
+        let (state, start, to) = (state.clone(), start.clone(), rosa.id);
+        tasks.spawn(async move {
+            start.wait().await;
+            village_app::mutual_aid::give(&state, &who, Some(to), gift, t).await
+        });
+    }
+    let (mut kept, mut refused) = (0, 0);
+    while let Some(done) = tasks.join_next().await {
+        match done.unwrap() {
+            Ok(()) => kept += 1,
+            Err(village_app::error::Error::Conflict(code, _)) => {
+                assert_eq!(code.as_str(), "balance_limit");
+                refused += 1;
+            }
+            Err(e) => panic!("a gift failed: {e:?}"),
+        }
+    }
+    assert_eq!((kept, refused), (fits, 1));
+    assert_eq!(balance(&app, &rosa).await, highest);
+    assert_eq!(ledger_sum(&app).await, 0);
 }
 
 async fn forgetting_someone_removes_their_help_and_keeps_every_other_balance(backend: Backend) {

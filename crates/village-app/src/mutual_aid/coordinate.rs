@@ -187,7 +187,9 @@ pub async fn coordination(state: &App, who: &Identity, t: i64) -> Result<Coordin
 }
 
 /// A coordinator settles time the two did not agree on: `resolve` adds it (two ledger
-/// entries, once however often it is pressed) or `set_aside` leaves it out. Both are told.
+/// entries, once however often it is pressed) or `set_aside` leaves it out; or takes back
+/// time added by mistake: `reverse` writes the reversing pair (once, whatever the hub's
+/// balance limits: it puts both back as they were). Both are told.
 #[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn settle_time(
     state: &App,
@@ -208,8 +210,13 @@ pub async fn settle_time(
             "Another coordinator settles time you were part of.",
         );
     }
-    let to = rules::settle(x.state, action)
-        .map_err(|code| Error::Conflict(code, "This time has already been settled.".into()))?;
+    let to = rules::settle(x.state, action).map_err(|code| {
+        let words = match action {
+            SettleAction::Reverse => "Only time that was added can be taken back, and only once.",
+            _ => "This time has already been settled.",
+        };
+        Error::Conflict(code, words.into())
+    })?;
     if !store::answer_exchange(&mut tx, id, x.state, to, Some(who.user.id), false, t).await? {
         return crate::error::conflict(
             ErrorCode::NotAllowedNow,
@@ -219,9 +226,23 @@ pub async fn settle_time(
     if to == ExchangeState::Posted {
         super::credits::post_exchange(&mut tx, state, &x, Some(who.user.id), t).await?;
     }
+    if to == ExchangeState::Reversed
+        && store::reverse_exchange(&mut tx, id, Some(who.user.id), t)
+            .await?
+            .is_none()
+    {
+        return crate::error::conflict(
+            ErrorCode::NotAllowedNow,
+            "This time was never added, so there is nothing to take back.",
+        );
+    }
     let words = match to {
         ExchangeState::Posted => format!(
             "A coordinator looked at the {} that was not agreed, and added it.",
+            rules::minutes_words(x.minutes)
+        ),
+        ExchangeState::Reversed => format!(
+            "A coordinator took back the {} that was added by mistake. Your balance is as it was before.",
             rules::minutes_words(x.minutes)
         ),
         _ => format!(

@@ -6,12 +6,13 @@
 //! proposed ──confirm (the other person)──► posted
 //!     │    └──dispute (the other person)──► disputed ──resolve (a coordinator)──► posted
 //!     │                                              └──set_aside (a coordinator)──► set_aside
-//!     └──(unanswered for the hub's delay)──► posted
+//!     └──(unanswered for the hub's delay)──► posted ──reverse (a coordinator)──► reversed
 //! ```
 //!
 //! A posted exchange is two ledger entries written together: minus the minutes for the one
 //! who received the help, plus the minutes for the one who gave it. Nothing in the ledger is
-//! ever changed or removed: a correction is a reversing pair.
+//! ever changed or removed: a correction is a reversing pair (a coordinator takes back time
+//! added by mistake, once).
 
 use crate::error::ErrorCode;
 
@@ -22,6 +23,7 @@ coded!(
         Posted => "Confirmed",
         Disputed => "Not agreed: a coordinator will look at it",
         SetAside => "Set aside",
+        Reversed => "Taken back: it was a mistake",
     }
 );
 
@@ -58,14 +60,17 @@ coded!(
     SettleAction, "settle action" {
         Resolve => "Confirm it: it is right",
         SetAside => "Set it aside: it is not added",
+        Reverse => "Take it back: it was a mistake",
     }
 );
 
-/// Where a disputed exchange goes when a coordinator settles it (only a disputed one).
+/// Where an exchange goes when a coordinator settles it: a disputed one is added or set
+/// aside; one already added is taken back (a reversing pair in the ledger), only once.
 pub fn settle(state: ExchangeState, action: SettleAction) -> Result<ExchangeState, ErrorCode> {
     match (state, action) {
         (ExchangeState::Disputed, SettleAction::Resolve) => Ok(ExchangeState::Posted),
         (ExchangeState::Disputed, SettleAction::SetAside) => Ok(ExchangeState::SetAside),
+        (ExchangeState::Posted, SettleAction::Reverse) => Ok(ExchangeState::Reversed),
         _ => Err(ErrorCode::NotAllowedNow),
     }
 }
@@ -171,13 +176,14 @@ pub fn read_minutes(text: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn only_a_disputed_exchange_is_settled_and_once() {
+    fn only_a_disputed_exchange_is_settled_and_only_an_added_one_taken_back_once() {
         use ExchangeState::*;
         for &state in ExchangeState::ALL {
             for &action in SettleAction::ALL {
                 let expected = match (state, action) {
                     (Disputed, SettleAction::Resolve) => Ok(Posted),
                     (Disputed, SettleAction::SetAside) => Ok(SetAside),
+                    (Posted, SettleAction::Reverse) => Ok(Reversed),
                     _ => Err(ErrorCode::NotAllowedNow),
                 };
                 assert_eq!(settle(state, action), expected, "{state:?} {action:?}");

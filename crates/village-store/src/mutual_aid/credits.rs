@@ -223,6 +223,48 @@ pub async fn transfer(
     Ok(id)
 }
 
+/// Take back an exchange's transfer: a `reversal` transfer naming it, whose two entries are
+/// its entries with the sign turned (a forgotten member's stays nameless), so every balance
+/// is as before it and the hub still sums to nothing. `None` when the exchange has no
+/// transfer. Once only: a second reversal of the same transfer is refused by the database.
+pub async fn reverse_exchange(
+    db: &mut impl Db,
+    exchange_id: i64,
+    made_by: Option<i64>,
+    now: Timestamp,
+) -> Result<Option<i64>> {
+    let original: Option<i64> = query!(db, c => sqlx::query_scalar(
+        "SELECT id FROM help_transfers WHERE exchange_id = $1 AND kind = 'exchange'",
+    )
+    .bind(exchange_id)
+    .fetch_optional(&mut *c)
+    .await)?;
+    let Some(original) = original else {
+        return Ok(None);
+    };
+    let id: i64 = query!(db, c => sqlx::query_scalar(
+        "INSERT INTO help_transfers (kind, exchange_id, reverses, made_by, at) \
+         VALUES ('reversal', $1, $2, $3, $4) RETURNING id",
+    )
+    .bind(exchange_id)
+    .bind(original)
+    .bind(made_by)
+    .bind(now)
+    .fetch_one(&mut *c)
+    .await)?;
+    query!(db, c => sqlx::query(
+        "INSERT INTO help_ledger (transfer_id, user_id, pot, minutes, at) \
+         SELECT $1, user_id, pot, -minutes, $2 FROM help_ledger WHERE transfer_id = $3 ORDER BY id",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(original)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(Some(id))
+}
+
 /// One entry of a member's time account, with the other side of its transfer.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct EntryRow {

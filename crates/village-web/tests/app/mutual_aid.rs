@@ -961,9 +961,17 @@ async fn the_ledger_adds_up_to_nothing_after_thousands_of_random_operations(back
         }
     }
     let state = app_over(&app);
+    // A coordinator, who takes back time added by mistake now and then.
+    let coordinator = app
+        .with_user(
+            village_domain::accounts::Role::Coordinator,
+            "coordinator@example.org",
+            false,
+        )
+        .await;
     let mut c = app.store.conn().await.unwrap();
     let mut who = Vec::new();
-    for p in &people {
+    for p in people.iter().chain([&coordinator]) {
         let user = village_store::accounts::user_by_id(&mut c, p.id)
             .await
             .unwrap()
@@ -1021,6 +1029,18 @@ async fn the_ledger_adds_up_to_nothing_after_thousands_of_random_operations(back
                 )
                 .await;
             }
+            7 if !recorded.is_empty() && dice.next(3) == 0 => {
+                let id = recorded[dice.next(recorded.len() as u64) as usize];
+                let _ = village_app::mutual_aid::settle_time(
+                    &state,
+                    &who[4],
+                    id,
+                    village_domain::mutual_aid::credits::SettleAction::Reverse,
+                    "127.0.0.1",
+                    t,
+                )
+                .await;
+            }
             7 => {
                 let by = dice.next(4) as usize;
                 let to = match dice.next(5) {
@@ -1045,11 +1065,20 @@ async fn the_ledger_adds_up_to_nothing_after_thousands_of_random_operations(back
         }
         assert_eq!(ledger_sum(&app).await, 0, "seed {seed}");
     }
-    // Every balance within the hub's limits, every posted exchange in the ledger once, and
-    // nothing else from an exchange in it.
+    // Every balance within the hub's limits (but for those in time taken back: a correction
+    // puts it back whatever the limits), every posted exchange in the ledger once, every one
+    // taken back twice (it and its reversal), and nothing else from an exchange in it.
     let limits = &state.settings.mutual_aid;
     let mut c = app.store.conn().await.unwrap();
-    for p in &people {
+    use village_store::Db;
+    let corrected: Vec<Option<i64>> = village_store::query!(&mut c, c => sqlx::query_scalar(
+        "SELECT giver_id FROM help_exchanges WHERE state = 'reversed' \
+         UNION SELECT receiver_id FROM help_exchanges WHERE state = 'reversed'",
+    )
+    .fetch_all(&mut *c)
+    .await)
+    .unwrap();
+    for p in people.iter().filter(|p| !corrected.contains(&Some(p.id))) {
         let b = village_store::mutual_aid::balance(
             &mut c,
             village_store::mutual_aid::Holder::Member(p.id),
@@ -1061,10 +1090,9 @@ async fn the_ledger_adds_up_to_nothing_after_thousands_of_random_operations(back
             "seed {seed}: {b}"
         );
     }
-    use village_store::Db;
     let wrong: i64 = village_store::query!(&mut c, c => sqlx::query_scalar(
         "SELECT COUNT(*) FROM help_exchanges x WHERE (SELECT COUNT(*) FROM help_transfers t WHERE t.exchange_id = x.id) \
-         <> CASE WHEN x.state = 'posted' THEN 1 ELSE 0 END",
+         <> CASE x.state WHEN 'posted' THEN 1 WHEN 'reversed' THEN 2 ELSE 0 END",
     )
     .fetch_one(&mut *c)
     .await)
@@ -1081,6 +1109,11 @@ async fn the_ledger_adds_up_to_nothing_after_thousands_of_random_operations(back
         posted > 50,
         "seed {seed}: only {posted} posted: the operations did too little"
     );
+    let reversed: i64 = village_store::query!(&mut c, c => sqlx::query_scalar("SELECT COUNT(*) FROM help_exchanges WHERE state = 'reversed'")
+        .fetch_one(&mut *c)
+        .await)
+    .unwrap();
+    assert!(reversed > 5, "seed {seed}: only {reversed} taken back");
 }
 
 /// Eleven members each give Rosa ten hours at the same moment. Any one gift fits the hub's

@@ -1,8 +1,9 @@
 //! Mutual aid coordinators, on SQLite and PostgreSQL: a coordinator posts, answers and takes
 //! steps for a member without email or internet, recording how they agreed, and both people
 //! see it was typed in for them (and it is audited); on a brokered hub only a coordinator
-//! says yes for the one who posted; coordinators see open asks oldest first and settle time
-//! that was not agreed, once, keeping the ledger at nothing.
+//! says yes for the one who posted; coordinators see open asks oldest first, settle time
+//! that was not agreed, once, and take back time added by mistake, once, keeping the ledger
+//! at nothing.
 use serde_json::{json, Value};
 use village_domain::accounts::Role;
 use village_domain::audit::AuditAction;
@@ -391,4 +392,84 @@ async fn on_a_brokered_hub_a_coordinator_says_yes_and_settles_time_not_agreed(ba
     );
     let (_, notes) = app.get_json(&anna.client, "/api/v1/me/notifications").await;
     assert!(notes.to_string().contains("and added it"), "{notes}");
+    drop(c);
+
+    // It was a mistake: the coordinator takes it back from the match's page (no script), once.
+    let (_, page) = app
+        .page_as(&sam.client, &format!("/help/matches/{match_id}"))
+        .await;
+    let action = format!("/help/exchanges/{xid}/settle/reverse");
+    assert!(page.contains(&action), "{page}");
+    let csrf = app
+        .csrf(&sam.client, &format!("/help/matches/{match_id}"))
+        .await;
+    let r = sam
+        .client
+        .post(app.url(&action))
+        .form(&[("csrf_token", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let back = r.headers()["location"].to_str().unwrap().to_string();
+    let (_, page) = app.page_as(&sam.client, &back).await;
+    assert!(
+        page.contains("The time is taken back"),
+        "the coordinator is told: {page}"
+    );
+    let (status, body) = app
+        .post_json(
+            &steward.client,
+            &format!("/api/v1/help/exchanges/{xid}/reverse"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 409, "taken back once only: {body}");
+    assert_eq!(body["error"]["code"], "not_allowed_now");
+    let mut c = app.store.conn().await.unwrap();
+    let x = village_store::mutual_aid::exchange(&mut c, xid)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        x.state,
+        village_domain::mutual_aid::credits::ExchangeState::Reversed
+    );
+    drop(c);
+    for (who, entries) in [(&ben, [60, -60]), (&anna, [-60, 60])] {
+        let (_, account) = app.get_json(&who.client, "/api/v1/me/time-account").await;
+        assert_eq!(account["balance_minutes"], 0, "{account}");
+        let mut got: Vec<(i64, String)> = account["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["minutes"].as_i64().unwrap(),
+                    e["kind"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        got.sort_by_key(|(_, kind)| kind.clone());
+        assert_eq!(
+            got,
+            [
+                (entries[0], "exchange".to_string()),
+                (entries[1], "reversal".to_string())
+            ],
+            "the first entry stays; a reversing one is added"
+        );
+    }
+    let (_, page) = app.page_as(&ben.client, "/help/time").await;
+    assert!(page.contains("Taken back by a coordinator"), "{page}");
+    let (_, notes) = app.get_json(&ben.client, "/api/v1/me/notifications").await;
+    assert!(
+        notes.to_string().contains("took back the 1 hour"),
+        "{notes}"
+    );
+    let mut c = app.store.conn().await.unwrap();
+    assert_eq!(
+        village_store::mutual_aid::ledger_sum(&mut c).await.unwrap(),
+        0
+    );
 }

@@ -697,9 +697,11 @@ pub async fn api_record_time(
 /// or `dispute` (it never posts; coordinators look at it). 403 `not_yours` for the one who
 /// recorded it; 409 `not_allowed_now` once answered, `balance_limit` past the hub's limits.
 /// Coordinators settle a disputed one: `resolve` (it posts) or `set_aside` (it never does);
-/// 409 `not_allowed_now` for one not disputed.
+/// 409 `not_allowed_now` for one not disputed. They take back one added by mistake:
+/// `reverse` (a reversing pair of ledger entries; 409 `not_allowed_now` unless it was added,
+/// and the second time).
 #[utoipa::path(post, path = "/api/v1/help/exchanges/{id}/{action}", tag = "mutual_aid",
-    params(("id" = i64, Path, description = "The exchange"), ("action" = String, Path, description = "confirm or dispute; resolve or set_aside (coordinators)")),
+    params(("id" = i64, Path, description = "The exchange"), ("action" = String, Path, description = "confirm or dispute; resolve, set_aside or reverse (coordinators)")),
     responses((status = 200, body = HelpExchangeOut), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody)),
     security(("bearer" = []), ()))]
 pub async fn api_answer_time(
@@ -715,7 +717,7 @@ pub async fn api_answer_time(
     let Some(action) = ExchangeAction::parse(&action) else {
         return Err(ApiError::new(
             ErrorCode::ActionUnknown,
-            "The action must be confirm or dispute (or, for coordinators, resolve or set_aside).",
+            "The action must be confirm or dispute (or, for coordinators, resolve, set_aside or reverse).",
         ));
     };
     help::answer_time(&state, &identity, id, action, &ip, now()).await?;

@@ -29,7 +29,7 @@ struct CoordinatorMatchPage {
     messages: Vec<(String, String, String)>,
     can_message: bool,
     history: Vec<(String, String)>,
-    time: Vec<(i64, String, &'static str, bool)>,
+    time: Vec<(i64, String, &'static str, bool, bool)>,
     safety_missing: Option<String>,
 }
 
@@ -121,6 +121,7 @@ pub(super) fn coordinator_match_page(
                         time_words(x),
                         x.state.words(),
                         x.state == credits::ExchangeState::Disputed,
+                        x.state == credits::ExchangeState::Posted,
                     )
                 })
                 .collect(),
@@ -222,6 +223,7 @@ pub(crate) async fn view_coordinate(
     let notice = match q.done.as_deref() {
         Some("resolve") => Some("The time is added. Both have been told."),
         Some("set_aside") => Some("The time is set aside. Both have been told."),
+        Some("reverse") => Some("The time is taken back. Both have been told."),
         _ => None,
     };
     Ok(pages::page(&CoordinatePage {

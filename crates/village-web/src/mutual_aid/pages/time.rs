@@ -122,7 +122,11 @@ async fn time_page(
                     words: credits::minutes_words(e.minutes.abs()),
                     with: help::entry_with(e.other_name.as_deref(), e.other_pot),
                     plus: e.minutes > 0,
-                    note: e.note.clone().unwrap_or_default(),
+                    note: if e.kind == "reversal" {
+                        "Taken back by a coordinator: it was added by mistake".into()
+                    } else {
+                        e.note.clone().unwrap_or_default()
+                    },
                 })
                 .collect(),
             to_answer: a

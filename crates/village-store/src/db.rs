@@ -60,9 +60,6 @@ pub enum Store {
         path: PathBuf,
         /// Connections for statements outside a transaction (see `db::Kept`).
         kept: Arc<Kept>,
-        /// This process's writers take turns here, in the order they came, before asking
-        /// SQLite for the write lock (see [`Store::begin`]).
-        writers: Arc<Writers>,
     },
     Postgres {
         pool: PgPool,
@@ -203,16 +200,7 @@ impl Store {
             }
         };
         let kept = Arc::new(Kept::new(options.max_connections, connect));
-        let writers = Arc::new(Writers {
-            turn: Arc::new(tokio::sync::Mutex::new(())),
-            wait: options.busy_timeout,
-        });
-        Ok(Store::Sqlite {
-            pool,
-            path,
-            kept,
-            writers,
-        })
+        Ok(Store::Sqlite { pool, path, kept })
     }
 
     /// The most connections this store's pool opens.
@@ -311,20 +299,9 @@ impl Store {
     /// people saving at once wait for each other instead of failing. A deferred `BEGIN` would
     /// read first and then ask for the lock, and SQLite refuses that at once ("database is
     /// locked") when another connection wrote in between, since waiting could not help.
-    ///
-    /// Within one process, SQLite writers first take turns in the order they came
-    /// ([`Writers`]): waiting in SQLite's busy handler instead (which sleeps and tries again,
-    /// longer each time) left some people waiting over a second while later ones went first.
     pub async fn begin(&self) -> crate::Result<Tx> {
         Ok(match self {
-            Store::Sqlite { pool, writers, .. } => {
-                // Past the busy timeout (a writer holding on far too long), SQLite's own
-                // waiting decides, as it would without the turns.
-                let turn = tokio::time::timeout(writers.wait, writers.turn.clone().lock_owned())
-                    .await
-                    .ok();
-                Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?, turn)
-            }
+            Store::Sqlite { pool, .. } => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Store::Postgres { pool } => Tx::Postgres(pool.begin().await?),
         })
     }
@@ -362,14 +339,6 @@ impl Store {
             Store::Postgres { pool } => pool.close().await,
         }
     }
-}
-
-/// The turns this process's SQLite writers take (a fair queue), and how long one waits for
-/// its turn before leaving it to SQLite's busy handler.
-#[derive(Debug)]
-pub struct Writers {
-    turn: Arc<tokio::sync::Mutex<()>>,
-    wait: Duration,
 }
 
 /// SQLite connections the store keeps itself, for statements outside a transaction (most
@@ -493,18 +462,14 @@ impl Db for Conn {
 /// A transaction: everything in it lands together or not at all. Dropped without `commit`,
 /// it rolls back.
 pub enum Tx {
-    /// With this process's turn to write, held until the transaction ends.
-    Sqlite(
-        Transaction<'static, Sqlite>,
-        Option<tokio::sync::OwnedMutexGuard<()>>,
-    ),
+    Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
 }
 
 impl Tx {
     pub async fn commit(self) -> crate::Result<()> {
         match self {
-            Tx::Sqlite(t, _turn) => t.commit().await?,
+            Tx::Sqlite(t) => t.commit().await?,
             Tx::Postgres(t) => t.commit().await?,
         }
         Ok(())
@@ -514,7 +479,7 @@ impl Tx {
 impl Db for Tx {
     fn exec(&mut self) -> Exec<'_> {
         match self {
-            Tx::Sqlite(t, _) => Exec::Sqlite(t),
+            Tx::Sqlite(t) => Exec::Sqlite(t),
             Tx::Postgres(t) => Exec::Postgres(t),
         }
     }

@@ -189,7 +189,7 @@ pub async fn coordination(state: &App, who: &Identity, t: i64) -> Result<Coordin
 /// A coordinator settles time the two did not agree on: `resolve` adds it (two ledger
 /// entries, once however often it is pressed) or `set_aside` leaves it out; or takes back
 /// time added by mistake: `reverse` writes the reversing pair (once, whatever the hub's
-/// balance limits: it puts both back as they were). Both are told.
+/// balance limits: a correction is never refused). Both are told.
 #[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn settle_time(
     state: &App,
@@ -242,7 +242,7 @@ pub async fn settle_time(
             rules::minutes_words(x.minutes)
         ),
         ExchangeState::Reversed => format!(
-            "A coordinator took back the {} that was added by mistake. Your balance is as it was before.",
+            "A coordinator took back the {} that was added by mistake. It no longer counts in your time account.",
             rules::minutes_words(x.minutes)
         ),
         _ => format!(

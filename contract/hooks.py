@@ -22,6 +22,7 @@ DEPENDS_ON_THE_HUB = {
     "no_such_member": HUB_IDS,
     "term_unknown": HUB_IDS,
     "unknown_bid": HUB_IDS,
+    "match_unknown": "a help match the caller is one of the two in, or may see as a coordinator",
     "member_is_you": "the member named must be someone other than the caller",
     "password_wrong": "the person's own password",
     "current_password_wrong": "the person's own password",

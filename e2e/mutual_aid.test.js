@@ -105,6 +105,29 @@ test('neighbours ask, offer, answer and say yes with JavaScript off, on pages th
   await page.goto(`${hub.base}/help/time`);
   assert.ok(await page.getByText('Minus 1 hour 30 minutes').count(), 'the time is in Grace\'s account');
   await grace.checkUrl('/help/time');
+
+  // Something's not right: Grace tells the safeguarding leads about the match, from its page.
+  const matchId = match.split('/').pop();
+  const raise = `/concerns/new?help_match=${matchId}`;
+  await page.goto(`${hub.base}${match}`);
+  await page.click(`a[href="${raise}"]`);
+  assert.ok(await page.getByText('in your match about “Bread and milk, please”').count(), 'the form names the match');
+  await grace.checkUrl(raise);
+  await page.fill('#what', 'Tom asked for my bank card to pay for the shopping.');
+  await page.click('form[action="/concerns/new"] button[type=submit]');
+  assert.ok(await page.getByText('the safeguarding leads have been told').count(), 'sent');
+  // Bronwen, a safeguarding lead, reads the match from the concern, and cannot change it.
+  const bronwen = await as('bronwen@meadowfield.example');
+  await bronwen.page.goto(`${hub.base}/safeguarding`);
+  await bronwen.page.locator('tr', { hasText: 'Bread and milk, please' }).locator('a').first().click();
+  const concern = new URL(bronwen.page.url()).pathname;
+  await bronwen.checkUrl(concern);
+  await bronwen.page.click(`a[href="${match}"]`);
+  assert.ok(await bronwen.page.getByText('You are looking as a safeguarding lead').count());
+  assert.ok(await bronwen.page.getByText('I am going to the shop later, happy to.').count(), 'the messages');
+  assert.equal(await bronwen.page.locator('main form').count(), 0, 'nothing to change');
+  await bronwen.checkUrl(match);
+  await bronwen.close();
   await grace.close();
   await tom.close();
 });

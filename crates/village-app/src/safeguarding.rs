@@ -30,6 +30,13 @@ pub struct ConcernBody {
     /// (`about_organisation_id` before 2026-12 is still read).
     #[serde(alias = "about_organisation_id")]
     pub about_group_id: Option<String>,
+    /// The help match it is about ("something's not right" on a match page): only one of
+    /// its two people (or an organiser of the group that posted) or a coordinator who may see
+    /// it can name it (422 `match_unknown` otherwise). It is about the other person in the
+    /// match unless `about_person_id` names one of the two; the safeguarding leads can then
+    /// read the match.
+    #[serde(default)]
+    pub about_help_match: Option<i64>,
     /// Who it is about, in words (needed when neither id is given).
     #[serde(default)]
     pub about_name: String,
@@ -120,11 +127,53 @@ pub async fn raise(
         }
     };
     let what = text("what", &body.what, 10_000)?;
+    let about_match = match (body.about_help_match, raiser) {
+        (None, _) => None,
+        (Some(_), Raiser::Visitor { .. }) => {
+            return Err(FieldError::new(
+                "about_help_match",
+                ErrorCode::MatchUnknown,
+                "Sign in to raise a concern about a match you are in.",
+            )
+            .into())
+        }
+        (Some(id), Raiser::Member(who)) => {
+            if body
+                .about_group_id
+                .as_deref()
+                .is_some_and(|g| !g.is_empty())
+            {
+                return Err(FieldError::new(
+                    "about_group_id",
+                    ErrorCode::GroupUnknown,
+                    "A concern about a match is about the people in it, not a group.",
+                )
+                .into());
+            }
+            match crate::mutual_aid::concern_about(state, who, id, body.about_person_id).await? {
+                Some(m) => Some((id, m)),
+                None => {
+                    return Err(FieldError::new(
+                        "about_help_match",
+                        ErrorCode::MatchUnknown,
+                        "There is no help match of yours with that number.",
+                    )
+                    .into())
+                }
+            }
+        }
+    };
+    let about_person = match &about_match {
+        Some((_, m)) => m.about_person,
+        None => body.about_person_id,
+    };
     let about_name = match (
+        &about_match,
         body.about_person_id,
         body.about_group_id.as_deref().filter(|s| !s.is_empty()),
     ) {
-        (Some(id), _) => {
+        (Some((_, m)), _, _) => m.about_name.clone(),
+        (None, Some(id), _) => {
             let mut c = state.store.conn().await?;
             account_store::user_by_id(&mut c, id)
                 .await?
@@ -137,14 +186,14 @@ pub async fn raise(
                     )
                 })?
         }
-        (None, Some(org)) => group_name(state, org).await?.ok_or_else(|| {
+        (None, None, Some(org)) => group_name(state, org).await?.ok_or_else(|| {
             FieldError::new(
                 "about_group_id",
                 ErrorCode::GroupUnknown,
                 "There is no group with that id in the directory.",
             )
         })?,
-        (None, None) => {
+        (None, None, None) => {
             let name = body.about_name.trim();
             if name.is_empty() {
                 return Err(FieldError::new(
@@ -171,8 +220,9 @@ pub async fn raise(
         &NewConcern {
             raised_by,
             raised_by_name: &raised_by_name,
-            about_person: body.about_person_id,
+            about_person,
             about_group: body.about_group_id.as_deref().filter(|s| !s.is_empty()),
+            about_help_match: about_match.as_ref().map(|(id, _)| *id),
             about_name: &about_name,
             what: &what,
             urgent: body.urgent,
@@ -459,8 +509,22 @@ pub async fn leads(state: &App, admin: &Identity) -> Result<Vec<(i64, String, St
 
 /// Who a new concern is about, in words, when the form was opened from a member's or a
 /// group's page; empty when neither is known.
+/// Opened from a match page, it is about the match (in the words the one raising it sees),
+/// for someone who may attach it.
 #[tracing::instrument(skip_all, fields(person = ?person))]
-pub async fn about_words(state: &App, person: Option<i64>, group: Option<&str>) -> Result<String> {
+pub async fn about_words(
+    state: &App,
+    who: Option<&Identity>,
+    person: Option<i64>,
+    group: Option<&str>,
+    help_match: Option<i64>,
+) -> Result<String> {
+    if let (Some(id), Some(who)) = (help_match, who) {
+        return Ok(crate::mutual_aid::concern_about(state, who, id, None)
+            .await?
+            .map(|m| m.seen_as)
+            .unwrap_or_default());
+    }
     Ok(match (person, group) {
         (Some(id), _) => {
             let mut c = state.store.conn().await?;

@@ -121,6 +121,7 @@ pub enum ErrorCode {
     JsonInvalid,
     LastHubAdmin,
     MarkInvalid,
+    MatchUnknown,
     MemberIsYou,
     MemberUnknown,
     Missing,
@@ -268,6 +269,7 @@ impl ErrorCode {
             | MemberUnknown
             | Missing
             | MomentInvalid
+            | MatchUnknown
             | NameMissing
             | NameTooLong
             | NoSuchMember

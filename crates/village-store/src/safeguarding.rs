@@ -12,6 +12,10 @@ pub struct ConcernRow {
     pub raised_by_name: String,
     pub about_person: Option<i64>,
     pub about_group: Option<String>,
+    /// The help match it is about, when raised from a match ("something's not right").
+    pub about_help_match: Option<i64>,
+    /// That match is still kept (it goes when one of its two people is forgotten).
+    pub help_match_kept: bool,
     pub about_name: String,
     pub what: String,
     pub urgent: bool,
@@ -40,6 +44,7 @@ pub struct NewConcern<'a> {
     pub raised_by_name: &'a str,
     pub about_person: Option<i64>,
     pub about_group: Option<&'a str>,
+    pub about_help_match: Option<i64>,
     pub about_name: &'a str,
     pub what: &'a str,
     pub urgent: bool,
@@ -48,8 +53,8 @@ pub struct NewConcern<'a> {
 
 pub async fn raise(db: &mut impl Db, c: &NewConcern<'_>, now: Timestamp) -> Result<i64> {
     Ok(query!(db, x => sqlx::query_scalar(
-        "INSERT INTO concerns (raised_by, raised_by_name, about_person, about_group, about_name, what, urgent, raised_at, raiser_contact) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        "INSERT INTO concerns (raised_by, raised_by_name, about_person, about_group, about_name, what, urgent, raised_at, raiser_contact, about_help_match) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(c.raised_by)
     .bind(c.raised_by_name)
@@ -60,11 +65,14 @@ pub async fn raise(db: &mut impl Db, c: &NewConcern<'_>, now: Timestamp) -> Resu
     .bind(c.urgent)
     .bind(now)
     .bind(c.raiser_contact)
+    .bind(c.about_help_match)
     .fetch_one(&mut *x)
     .await)?)
 }
 
 const SELECT: &str = "SELECT c.id, c.raised_by, c.raised_by_name, c.about_person, c.about_group, \
+    c.about_help_match, \
+    EXISTS (SELECT 1 FROM help_matches m WHERE m.id = c.about_help_match) AS help_match_kept, \
     c.about_name, c.what, c.urgent, c.raised_at, c.raiser_contact, \
     (SELECT MAX(a.at) FROM concern_actions a WHERE a.concern_id = c.id AND a.kind = 'closed') AS closed_at \
     FROM concerns c";
@@ -90,6 +98,16 @@ pub async fn open_counts(db: &mut impl Db) -> Result<(i64, i64)> {
 pub async fn concern(db: &mut impl Db, id: i64) -> Result<Option<ConcernRow>> {
     let sql = format!("{SELECT} WHERE c.id = $1");
     Ok(query!(db, c => sqlx::query_as(&sql).bind(id).fetch_optional(&mut *c).await)?)
+}
+
+/// The concerns raised about a help match (their numbers, oldest first).
+pub async fn about_match(db: &mut impl Db, match_id: i64) -> Result<Vec<i64>> {
+    Ok(query!(db, c => sqlx::query_scalar(
+        "SELECT id FROM concerns WHERE about_help_match = $1 ORDER BY id",
+    )
+    .bind(match_id)
+    .fetch_all(&mut *c)
+    .await)?)
 }
 
 pub async fn actions(db: &mut impl Db, concern_id: i64) -> Result<Vec<ConcernActionRow>> {

@@ -36,6 +36,8 @@ pub struct ConcernOut {
     pub raiser_contact: String,
     pub about_person_id: Option<i64>,
     pub about_group_id: Option<String>,
+    /// The help match it is about, when raised from a match page.
+    pub about_help_match: Option<i64>,
     pub about_name: String,
     pub what: String,
     pub urgent: bool,
@@ -69,6 +71,7 @@ fn concern_out(c: ConcernRow, actions: Vec<ConcernActionRow>) -> ConcernOut {
         raiser_contact: c.raiser_contact,
         about_person_id: c.about_person,
         about_group_id: c.about_group,
+        about_help_match: c.about_help_match,
         about_name: c.about_name,
         what: c.what,
         urgent: c.urgent,
@@ -211,6 +214,7 @@ struct NewPage {
     about: String,
     about_person: String,
     about_group: String,
+    about_help_match: String,
     what: String,
     urgent: bool,
     /// Not signed in: the page asks (optionally) who they are and how to reach them.
@@ -238,6 +242,7 @@ impl NewPage {
             about: String::new(),
             about_person: String::new(),
             about_group: String::new(),
+            about_help_match: String::new(),
             what: String::new(),
             urgent: false,
             visitor: identity.is_none(),
@@ -255,6 +260,8 @@ pub struct NewQuery {
     person: Option<i64>,
     #[serde(alias = "organisation")]
     group: Option<String>,
+    /// Opened from a help match's page.
+    help_match: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -263,6 +270,8 @@ pub struct NewForm {
     about_person: String,
     #[serde(default)]
     about_group: String,
+    #[serde(default)]
+    about_help_match: String,
     #[serde(default)]
     about_name: String,
     #[serde(default)]
@@ -282,11 +291,23 @@ pub(crate) async fn view_new(
     csrf: CsrfToken,
     Query(q): Query<NewQuery>,
 ) -> PageResult {
-    let about = about_words(&state, q.person, q.group.as_deref()).await?;
+    let about = about_words(
+        &state,
+        identity.as_ref(),
+        q.person,
+        q.group.as_deref(),
+        q.help_match,
+    )
+    .await?;
     let mut page = NewPage::new(&state, identity.as_ref(), &csrf);
     if !about.is_empty() {
-        page.about_person = q.person.map(|p| p.to_string()).unwrap_or_default();
-        page.about_group = q.group.clone().unwrap_or_default();
+        match q.help_match {
+            Some(id) => page.about_help_match = id.to_string(),
+            None => {
+                page.about_person = q.person.map(|p| p.to_string()).unwrap_or_default();
+                page.about_group = q.group.clone().unwrap_or_default();
+            }
+        }
     }
     page.about = about;
     Ok(pages::page(&page))
@@ -302,6 +323,7 @@ pub(crate) async fn view_raise(
     let body = ConcernBody {
         about_person_id: form.about_person.trim().parse().ok(),
         about_group_id: Some(form.about_group.clone()).filter(|s| !s.trim().is_empty()),
+        about_help_match: form.about_help_match.trim().parse().ok(),
         about_name: form.about_name.clone(),
         what: form.what.clone(),
         urgent: form.urgent.is_some(),
@@ -334,11 +356,15 @@ pub(crate) async fn view_raise(
         Err(Error::Field(f)) => {
             let mut page = NewPage::new(&state, identity.as_ref(), &csrf);
             page.errors = f.into();
-            if body.about_person_id.is_some() || body.about_group_id.is_some() {
+            if body.about_person_id.is_some()
+                || body.about_group_id.is_some()
+                || body.about_help_match.is_some()
+            {
                 page.about = form.about_name.clone();
             }
             page.about_person = form.about_person.clone();
             page.about_group = form.about_group.clone();
+            page.about_help_match = form.about_help_match.clone();
             page.what = form.what.clone();
             page.urgent = body.urgent;
             page.raiser_name = form.raiser_name.clone();
@@ -400,6 +426,8 @@ struct ConcernPage {
     id: i64,
     about: String,
     about_link: Option<String>,
+    /// The help match it is about, and whether it is still kept.
+    help_match: Option<(i64, bool)>,
     raised_by: String,
     /// How to reach someone who raised it without signing in.
     raiser_contact: String,
@@ -442,6 +470,7 @@ async fn concern_page(
                 .about_group
                 .as_ref()
                 .map(|o| format!("/directory/groups/{o}")),
+            help_match: c.about_help_match.map(|m| (m, c.help_match_kept)),
             about: c.about_name,
             forgettable: c.raised_by.is_none()
                 && !(c.raised_by_name.is_empty() && c.raiser_contact.is_empty()),

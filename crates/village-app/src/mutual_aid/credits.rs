@@ -398,12 +398,7 @@ pub async fn time_in_match(state: &App, who: &Identity, match_id: i64) -> Result
     let Some(m) = store::match_row(&mut c, match_id).await? else {
         return Err(not_found());
     };
-    if m.author_id != who.user.id
-        && m.responder_id != who.user.id
-        && !super::coordinator_sees(state, &mut c, who, &m).await?
-    {
-        return Err(not_found());
-    }
+    super::may_see(state, &mut c, who, m.id).await?;
     Ok(store::exchanges_of_match(&mut c, match_id).await?)
 }
 

@@ -5,6 +5,7 @@
 use super::*;
 use crate::accounts::Identity;
 use crate::audit::record;
+use village_domain::access;
 use village_domain::audit::AuditAction;
 use village_domain::connections::introduction::first_name;
 use village_domain::mutual_aid::matches::{
@@ -227,6 +228,131 @@ pub(crate) async fn coordinator_sees(
             .any(|x| x.state == village_domain::mutual_aid::credits::ExchangeState::Disputed))
 }
 
+/// Someone who is not one of the two but may see a match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Onlooker {
+    /// A coordinator (see `coordinator_sees`).
+    Coordinator,
+    /// A safeguarding lead, because these concerns were raised about the match.
+    Lead(Vec<i64>),
+}
+
+/// Whether someone who is not one of the two may see this match, and as whom.
+pub(crate) async fn onlooker(
+    state: &App,
+    db: &mut impl Db,
+    who: &Identity,
+    row: &MatchRow,
+) -> Result<Option<Onlooker>> {
+    if coordinator_sees(state, db, who, row).await? {
+        return Ok(Some(Onlooker::Coordinator));
+    }
+    if access::check(&who.actor(), access::Action::HandleConcerns).is_ok() {
+        let concerns = village_store::safeguarding::about_match(db, row.id).await?;
+        if !concerns.is_empty() {
+            return Ok(Some(Onlooker::Lead(concerns)));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether someone may see this match at all: one of the two, or an onlooker.
+pub(crate) async fn may_see(
+    state: &App,
+    db: &mut impl Db,
+    who: &Identity,
+    id: i64,
+) -> Result<MatchRow> {
+    match in_match(db, who, id).await {
+        Ok((row, _)) => Ok(row),
+        Err(Error::NotFound(what)) => match store::match_row(db, id).await? {
+            Some(row) if onlooker(state, db, who, &row).await?.is_some() => Ok(row),
+            _ => Err(Error::NotFound(what)),
+        },
+        Err(e) => Err(e),
+    }
+}
+
+/// Who a safeguarding concern raised from a match page is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchConcern {
+    /// The member it is about, when it is about one of the two.
+    pub about_person: Option<i64>,
+    /// Who it is about, in words, for the safeguarding leads.
+    pub about_name: String,
+    /// Who it is about, in the words the one raising it sees on the match page.
+    pub seen_as: String,
+}
+
+/// Whether `who` may attach this match to a concern they raise, and who it is about: one of
+/// the two (or an organiser of the group that posted), or a coordinator who may see the
+/// match. `about_person`, when given, must be one of the two; otherwise it is the other
+/// person for one of the two, and both for a coordinator. `None` when they may not.
+pub async fn concern_about(
+    state: &App,
+    who: &Identity,
+    id: i64,
+    about_person: Option<i64>,
+) -> Result<Option<MatchConcern>> {
+    let mut c = state.store.conn().await?;
+    let (row, party) = match in_match(&mut c, who, id).await {
+        Ok((row, p)) => (row, Some(p)),
+        Err(Error::NotFound(_)) => match store::match_row(&mut c, id).await? {
+            Some(row) if coordinator_sees(state, &mut c, who, &row).await? => (row, None),
+            _ => return Ok(None),
+        },
+        Err(e) => return Err(e),
+    };
+    let contact_shared = row.state.contact_shared();
+    let name_of = |person: i64| {
+        let full = if person == row.author_id {
+            row.author_name.clone()
+        } else {
+            row.responder_name.clone()
+        };
+        let seen = if party.is_some() && !contact_shared {
+            first_name(&full)
+        } else {
+            full.clone()
+        };
+        (full, seen)
+    };
+    let person = match (about_person, party) {
+        (Some(p), _) if p == row.author_id || p == row.responder_id => Some(p),
+        (Some(_), _) => {
+            return Err(FieldError::new(
+                "about_person_id",
+                ErrorCode::PersonUnknown,
+                "A concern about a match is about one of the two people in it.",
+            )
+            .into())
+        }
+        (None, Some(p)) => Some(other_of(&row, p)),
+        (None, None) => None,
+    };
+    Ok(Some(match person {
+        Some(p) => {
+            let (full, seen) = name_of(p);
+            MatchConcern {
+                about_person: Some(p),
+                about_name: format!("{full} (help match {id}: {})", row.title),
+                seen_as: format!("{seen}, in your match about “{}”", row.title),
+            }
+        }
+        None => MatchConcern {
+            about_person: None,
+            about_name: format!(
+                "{} and {} (help match {id}: {})",
+                row.author_name, row.responder_name, row.title
+            ),
+            seen_as: format!(
+                "the match between {} and {} about “{}”",
+                row.author_name, row.responder_name, row.title
+            ),
+        },
+    }))
+}
+
 /// The other of the two.
 fn other_of(row: &MatchRow, p: Parties) -> i64 {
     if p.poster {
@@ -272,6 +398,9 @@ pub struct MatchSeen {
     /// Seen by a coordinator who is not one of the two: no contact details, and the steps
     /// they can take for each of the two.
     pub coordinating: Option<ForEach>,
+    /// Seen by a safeguarding lead because of these concerns about the match: as a
+    /// coordinator sees it, with nothing to do.
+    pub for_concerns: Vec<i64>,
 }
 
 /// The steps a coordinator can take for the one who posted and for the one who answered.
@@ -297,10 +426,10 @@ pub async fn view_match(
             let Some(row) = store::match_row(&mut c, id).await? else {
                 return Err(Error::NotFound(what));
             };
-            if !coordinator_sees(state, &mut c, who, &row).await? {
-                return Err(Error::NotFound(what));
-            }
-            return coordinator_view(state, &mut c, who, row, ip, t).await;
+            return match onlooker(state, &mut c, who, &row).await? {
+                Some(o) => onlooker_view(state, &mut c, who, row, o, ip, t).await,
+                None => Err(Error::NotFound(what)),
+            };
         }
         Err(e) => return Err(e),
     };
@@ -393,62 +522,91 @@ pub async fn view_match(
             },
         ),
         coordinating: None,
+        for_concerns: Vec::new(),
         in_home: post.as_ref().is_some_and(|p| p.in_home),
         personal_care: post.as_ref().is_some_and(|p| p.personal_care),
         row,
     })
 }
 
-/// A match as a coordinator who is not one of the two sees it: both whole names, the
-/// messages and history, never contact details; the look is audited against both people.
-async fn coordinator_view(
+/// A match as someone who is not one of the two sees it: both whole names, the messages and
+/// history, never contact details. A coordinator also gets the steps they can take for each
+/// of the two, and their look is audited against both people. A safeguarding lead, there
+/// because a concern was raised about the match, gets nothing to do, and their look is
+/// audited as a look at the concern, never against the two: it must not show on their side.
+async fn onlooker_view(
     state: &App,
     c: &mut impl Db,
     who: &Identity,
     row: MatchRow,
+    onlooker: Onlooker,
     ip: &str,
     t: i64,
 ) -> Result<MatchSeen> {
-    for person in [row.author_id, row.responder_id] {
-        record(
-            c,
-            Some(who.user.id),
-            Some(person),
-            AuditAction::HelpMatchSeen,
-            &format!("help match {}", row.id),
-            Some(ip),
-            t,
-        )
-        .await?;
-    }
     let post = store::post(c, row.post_id).await?;
-    let way = Way {
-        mode: state.settings.mutual_aid.mode,
-        by_coordinator: true,
-    };
-    let for_each = ForEach {
-        poster: rules::available(
-            row.state,
-            Parties {
-                poster: true,
-                responder: false,
-            },
-            way,
-        ),
-        responder: rules::available(
-            row.state,
-            Parties {
-                poster: false,
-                responder: true,
-            },
-            way,
-        ),
-    };
     let mut safety_missing = None;
-    if let (Some(post), State::Requested) = (&post, row.state) {
-        let helper = super::safety::helper_of(post, row.responder_id);
-        safety_missing = super::safety::gap_for(state, c, post, helper, who.user.id, t).await?;
-    }
+    let (for_each, for_concerns) = match onlooker {
+        Onlooker::Lead(concerns) => {
+            let list = concerns
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            record(
+                c,
+                Some(who.user.id),
+                None,
+                AuditAction::ConcernViewed,
+                &format!("help match {} (concern {list})", row.id),
+                Some(ip),
+                t,
+            )
+            .await?;
+            let nothing = ForEach {
+                poster: Vec::new(),
+                responder: Vec::new(),
+            };
+            (nothing, concerns)
+        }
+        Onlooker::Coordinator => {
+            for person in [row.author_id, row.responder_id] {
+                record(
+                    c,
+                    Some(who.user.id),
+                    Some(person),
+                    AuditAction::HelpMatchSeen,
+                    &format!("help match {}", row.id),
+                    Some(ip),
+                    t,
+                )
+                .await?;
+            }
+            let way = Way {
+                mode: state.settings.mutual_aid.mode,
+                by_coordinator: true,
+            };
+            let steps = |poster: bool| {
+                rules::available(
+                    row.state,
+                    Parties {
+                        poster,
+                        responder: !poster,
+                    },
+                    way,
+                )
+            };
+            if let (Some(post), State::Requested) = (&post, row.state) {
+                let helper = super::safety::helper_of(post, row.responder_id);
+                safety_missing =
+                    super::safety::gap_for(state, c, post, helper, who.user.id, t).await?;
+            }
+            let for_each = ForEach {
+                poster: steps(true),
+                responder: steps(false),
+            };
+            (for_each, Vec::new())
+        }
+    };
     Ok(MatchSeen {
         parties: Parties::default(),
         other_name: row.responder_name.clone(),
@@ -460,6 +618,7 @@ async fn coordinator_view(
         personal_care: post.as_ref().is_some_and(|p| p.personal_care),
         safety_missing,
         coordinating: Some(for_each),
+        for_concerns,
         row,
     })
 }

@@ -297,6 +297,34 @@ async fn on_a_brokered_hub_a_coordinator_says_yes_and_settles_time_not_agreed(ba
     assert_eq!(status, 403);
     assert!(second["id"].is_i64());
 
+    // A coordinator who can see the match may raise a concern about it: about both of them.
+    let (_, page) = app
+        .page_as(&sam.client, &format!("/help/matches/{match_id}"))
+        .await;
+    assert!(page.contains(&format!("href=\"/concerns/new?help_match={match_id}\"")));
+    let (status, raised) = app
+        .post_json(
+            &sam.client,
+            "/api/v1/concerns",
+            json!({"about_help_match": match_id, "what": "Ben sounded unsure on the phone."}),
+        )
+        .await;
+    assert_eq!(status, 201, "{raised}");
+    let mut c = app.store.conn().await.unwrap();
+    let concern = village_store::safeguarding::concern(&mut c, raised["id"].as_i64().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    drop(c);
+    assert_eq!(
+        (concern.about_help_match, concern.about_person),
+        (Some(match_id), None)
+    );
+    assert_eq!(
+        concern.about_name,
+        format!("Member person and Member person (help match {match_id}: A lift to the clinic)")
+    );
+
     // Any coordinator can look at the match here; saying yes for Ben (who answered) is not
     // theirs to say; saying yes for Anna is.
     let (status, body) = app

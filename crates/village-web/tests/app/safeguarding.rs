@@ -10,6 +10,7 @@ on_both_backends!(
     anyone_can_raise_a_concern_and_urgent_ones_wait_on_the_leads_home_page,
     concerns_reach_only_the_safeguarding_leads,
     an_open_concern_is_kept_when_the_person_is_forgotten,
+    a_concern_about_a_help_match_lets_the_leads_read_that_match,
 );
 
 async fn call(
@@ -567,4 +568,218 @@ async fn anyone_can_raise_a_concern_and_urgent_ones_wait_on_the_leads_home_page(
         .unwrap()
         .iter()
         .any(|c| c["raised_by_name"] == "Someone who did not sign in"));
+}
+
+/// "Something's not right" on a help match: only one of the two (or a coordinator who may
+/// see the match) can attach it; the leads can then read that match, read only, with every
+/// look audited but never on the two people's side; a match that went with a forgotten
+/// person is said to be gone.
+async fn a_concern_about_a_help_match_lets_the_leads_read_that_match(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (_admin, lead, lead_id) = with_a_lead(&app).await;
+    let anna = app.member("anna@example.org", true).await;
+    let ben = app.member("ben@example.org", false).await;
+    let cara = app.member("cara@example.org", false).await;
+    let p = crate::mutual_aid::post(
+        &app,
+        &anna,
+        json!({"kind": "ask", "category": "company", "title": "A chat on the phone"}),
+    )
+    .await;
+    let (s, m) = app
+        .post_json(
+            &ben.client,
+            &format!("/api/v1/help/posts/{p}/responses"),
+            json!({"message": "I would love to chat: Tuesdays suit me", "share_email": true}),
+        )
+        .await;
+    assert_eq!(s, 201, "{m}");
+    let m = m["id"].as_i64().unwrap();
+    let path = format!("/help/matches/{m}");
+    let api = format!("/api/v1/help/matches/{m}");
+
+    // Before any concern, the lead cannot open the match.
+    assert_eq!(get(&app, &lead, &api).await.0, 404);
+    assert_eq!(app.page_as(&lead, &path).await.0, 404);
+
+    // Someone outside the match cannot attach it, nor can someone not signed in.
+    let worry = "Ben asked Anna for her bank card so he could do her shopping.";
+    let (s, e) = call(
+        &app,
+        &cara.client,
+        reqwest::Method::POST,
+        "/api/v1/concerns",
+        Some(json!({"about_help_match": m, "what": worry})),
+    )
+    .await;
+    assert_eq!(
+        (s, e["error"]["field"].clone(), e["error"]["code"].clone()),
+        (422, json!("about_help_match"), json!("match_unknown"))
+    );
+    let visitor = app.client();
+    let r = app
+        .post_form(
+            &visitor,
+            "/concerns/new",
+            "/concerns/new",
+            &[("about_help_match", &m.to_string()), ("what", worry)],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Sign in to raise a concern about a match you are in."));
+    assert!(html.contains(worry), "the answer is kept");
+    // One of the two may name only one of the two.
+    let (s, e) = call(
+        &app,
+        &ben.client,
+        reqwest::Method::POST,
+        "/api/v1/concerns",
+        Some(json!({"about_help_match": m, "about_person_id": cara.id, "what": worry})),
+    )
+    .await;
+    assert_eq!(
+        (s, e["error"]["field"].clone()),
+        (422, json!("about_person_id"))
+    );
+    assert_eq!(get(&app, &lead, "/api/v1/concerns").await.1, json!([]));
+
+    // Ben follows the link on the match page: the form says which match, by first name.
+    let (_, page) = app.page_as(&ben.client, &path).await;
+    let link = format!("/concerns/new?help_match={m}");
+    assert!(page.contains(&format!("href=\"{link}\"")), "{page}");
+    let (s, form) = app.page_as(&ben.client, &link).await;
+    assert_eq!(s, 200);
+    assert!(form.contains("Member, in your match about “A chat on the phone”"));
+    assert!(
+        !form.contains("Member person"),
+        "only a first name before yes"
+    );
+    // A form sent empty keeps which match it is about.
+    let r = app
+        .post_form(
+            &ben.client,
+            &link,
+            "/concerns/new",
+            &[("about_help_match", &m.to_string()), ("what", "")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(&format!("name=\"about_help_match\" value=\"{m}\"")));
+    let r = app
+        .post_form(
+            &ben.client,
+            &link,
+            "/concerns/new",
+            &[("about_help_match", &m.to_string()), ("what", worry)],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let (_, list) = get(&app, &lead, "/api/v1/concerns").await;
+    let concern = list[0]["id"].as_i64().unwrap();
+    assert_eq!(
+        (
+            list[0]["about_help_match"].clone(),
+            list[0]["about_person_id"].clone(),
+        ),
+        (json!(m), json!(anna.id)),
+        "about the other person in the match"
+    );
+
+    // The lead's concern page links to the match; the lead reads it, and cannot act in it.
+    let (_, html) = app
+        .page_as(&lead, &format!("/safeguarding/{concern}"))
+        .await;
+    assert!(html.contains(&format!("href=\"{path}\"")));
+    let (s, html) = app.page_as(&lead, &path).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("I would love to chat: Tuesdays suit me"));
+    assert!(html.contains("You are looking as a safeguarding lead"));
+    assert!(!html.contains("anna@example.org") && !html.contains("ben@example.org"));
+    assert!(
+        !html.contains("/for-someone") && !html.contains("/messages\""),
+        "nothing to do"
+    );
+    let (s, seen) = get(&app, &lead, &api).await;
+    assert_eq!(s, 200);
+    assert_eq!(
+        (seen["role"].clone(), seen["for_concerns"].clone()),
+        (json!("safeguarding_lead"), json!([concern]))
+    );
+    assert_eq!(seen["actions"], json!([]));
+    let (s, _) = app
+        .post_json(
+            &lead,
+            &format!("/api/v1/help/matches/{m}/messages"),
+            json!({"message": "Hello from the lead"}),
+        )
+        .await;
+    assert_eq!(s, 404);
+    for step in ["accept", "decline", "withdraw"] {
+        let (s, _) = app
+            .post_json(
+                &lead,
+                &format!("/api/v1/help/matches/{m}/{step}"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 404, "{step}");
+    }
+    // Still nobody else.
+    assert_eq!(get(&app, &cara.client, &api).await.0, 404);
+
+    // Each look is audited as a look at the concern, never against Anna or Ben.
+    let mut c = app.store.conn().await.unwrap();
+    let looks = village_store::audit::list(
+        &mut c,
+        &village_store::audit::AuditFilter {
+            action: Some(village_domain::audit::AuditAction::ConcernViewed),
+            actor: Some(lead_id),
+            limit: 100,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let on_match: Vec<_> = looks
+        .iter()
+        .filter(|l| l.detail == format!("help match {m} (concern {concern})"))
+        .collect();
+    assert_eq!(on_match.len(), 2, "the page and the API: {looks:?}");
+    assert!(on_match.iter().all(|l| l.subject_id.is_none()));
+    for person in [anna.id, ben.id] {
+        let theirs = village_store::audit::list(
+            &mut c,
+            &village_store::audit::AuditFilter {
+                actor: Some(lead_id),
+                subject: Some(person),
+                limit: 100,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert!(theirs.is_empty(), "nothing against {person}: {theirs:?}");
+    }
+    drop(c);
+
+    // Anna asks to be forgotten: the match goes with her; the open concern stays, and says so.
+    let (s, _) = call(
+        &app,
+        &anna.client,
+        reqwest::Method::POST,
+        "/api/v1/me/forget",
+        Some(json!({"password": village_testkit::PASSWORD})),
+    )
+    .await;
+    assert_eq!(s, 204);
+    let (_, html) = app
+        .page_as(&lead, &format!("/safeguarding/{concern}"))
+        .await;
+    assert!(html.contains("No longer kept: one of the two people in it asked to be forgotten"));
+    assert!(!html.contains(&format!("href=\"{path}\"")));
+    assert_eq!(app.page_as(&lead, &path).await.0, 404);
 }

@@ -396,7 +396,8 @@ pub struct HelpMatchOut {
     pub kind: Kind,
     /// `requested`, `accepted`, `declined`, `done`, `didnt_happen` or `withdrawn`.
     pub state: MatchState,
-    /// The caller's side: `poster` or `responder`.
+    /// The caller's side: `poster` or `responder`; `coordinator` or `safeguarding_lead` for
+    /// someone looking who is not one of the two.
     pub role: String,
     /// The other person's first name (whole name once both said yes).
     pub other: String,
@@ -407,9 +408,13 @@ pub struct HelpMatchOut {
     pub messages: Vec<HelpMessageOut>,
     /// What the caller can do now.
     pub actions: Vec<Action>,
-    /// Only for a coordinator who is not one of the two (their `role` is `coordinator`).
+    /// Only for a coordinator who is not one of the two (their `role` is `coordinator`), and
+    /// for a safeguarding lead (`safeguarding_lead`, with no actions).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coordinating: Option<HelpCoordinatingOut>,
+    /// For a safeguarding lead: the concerns raised about this match, why they may read it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub for_concerns: Vec<i64>,
 }
 
 fn match_out(s: MatchSeen, me: i64) -> HelpMatchOut {
@@ -424,6 +429,8 @@ fn match_out(s: MatchSeen, me: i64) -> HelpMatchOut {
             "poster"
         } else if s.parties.responder {
             "responder"
+        } else if !s.for_concerns.is_empty() {
+            "safeguarding_lead"
         } else {
             "coordinator"
         }
@@ -457,6 +464,7 @@ fn match_out(s: MatchSeen, me: i64) -> HelpMatchOut {
             poster_actions: f.poster,
             responder_actions: f.responder,
         }),
+        for_concerns: s.for_concerns,
     }
 }
 

@@ -31,6 +31,8 @@ struct CoordinatorMatchPage {
     history: Vec<(String, String)>,
     time: Vec<(i64, String, &'static str, bool, bool)>,
     safety_missing: Option<String>,
+    /// Looking as a safeguarding lead because of these concerns: read only.
+    for_concerns: Vec<i64>,
 }
 
 fn time_words(x: &ExchangeRow) -> String {
@@ -53,6 +55,7 @@ pub(super) fn coordinator_match_page(
     errors: Errors,
 ) -> PageResult {
     let row = &seen.row;
+    let lead = !seen.for_concerns.is_empty();
     let for_each = seen.coordinating.clone().unwrap_or(help::ForEach {
         poster: Vec::new(),
         responder: Vec::new(),
@@ -104,7 +107,7 @@ pub(super) fn coordinator_match_page(
                     )
                 })
                 .collect(),
-            can_message: row.state.open_to_messages(),
+            can_message: row.state.open_to_messages() && !lead,
             history: seen
                 .events
                 .iter()
@@ -120,12 +123,13 @@ pub(super) fn coordinator_match_page(
                         x.id,
                         time_words(x),
                         x.state.words(),
-                        x.state == credits::ExchangeState::Disputed,
-                        x.state == credits::ExchangeState::Posted,
+                        x.state == credits::ExchangeState::Disputed && !lead,
+                        x.state == credits::ExchangeState::Posted && !lead,
                     )
                 })
                 .collect(),
             safety_missing: seen.safety_missing.map(|g| g.words),
+            for_concerns: seen.for_concerns.clone(),
         },
     ))
 }

@@ -23,7 +23,6 @@ struct MatchPage {
     waiting_for_me: bool,
     waiting_for_them: bool,
     other_name: String,
-    other_id: i64,
     contact: Option<help::Contact>,
     shared: bool,
     messages: Vec<(String, String, String)>,
@@ -86,11 +85,6 @@ pub(super) async fn match_page(
             waiting_for_me: row.state == MatchState::Requested && seen.parties.poster,
             waiting_for_them: row.state == MatchState::Requested && !seen.parties.poster,
             other_name: seen.other_name.clone(),
-            other_id: if seen.parties.poster {
-                row.responder_id
-            } else {
-                row.author_id
-            },
             contact: seen.contact.clone(),
             shared: row.state.contact_shared(),
             messages: seen

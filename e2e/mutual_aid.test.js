@@ -128,6 +128,18 @@ test('neighbours ask, offer, answer and say yes with JavaScript off, on pages th
   assert.equal(await bronwen.page.locator('main form').count(), 0, 'nothing to change');
   await bronwen.checkUrl(match);
   await bronwen.close();
+
+  // Grace finds the time was a mistake, and asks a coordinator to take it back.
+  await page.goto(`${hub.base}${match}`);
+  await page.click('a[href$="/take-back"]');
+  const takeBack = new URL(page.url()).pathname;
+  await grace.checkUrl(takeBack);
+  await page.click(`form[action="${takeBack}"] button[type=submit]`);
+  assert.ok(await page.locator('.error-summary a[href="#why"]').count(), 'the reason is asked for');
+  await page.fill('#why', 'Tom only stayed an hour.');
+  await page.click(`form[action="${takeBack}"] button[type=submit]`);
+  assert.ok(await page.getByText('A coordinator will look at it').count(), 'asked');
+  await grace.checkUrl(match);
   await grace.close();
   await tom.close();
 });
@@ -176,10 +188,19 @@ test('a steward records a safety check and a coordinator types in for a member, 
   const link = joan.page.locator('a', { hasText: 'See the match' }).first();
   const disputed = await link.getAttribute('href');
   await joan.checkUrl(disputed);
+  // Grace's asking waits for a coordinator: Joan keeps the time.
+  await joan.page.goto(`${hub.base}/help/coordinate`);
+  assert.ok(await joan.page.getByText('Tom only stayed an hour.').count(), 'why Grace asked');
+  await joan.page.click('form[action$="/settle/keep"] button[type=submit]');
+  assert.ok(await joan.page.getByText('The time is kept').count(), 'kept');
   await joan.page.goto(`${hub.base}/help/coordinate`);
   await joan.page.click('form[action$="/settle/resolve"] button[type=submit]');
   assert.ok(await joan.page.getByText('The time is added').count(), 'settled');
   await joan.checkUrl('/help/coordinate');
+  // Added now, it can be taken back if it was a mistake.
+  await joan.page.goto(`${hub.base}${disputed}`);
+  assert.equal(await joan.page.locator('form[action$="/settle/reverse"]').count(), 1, 'Take it back');
+  await joan.checkUrl(disputed);
   await joan.close();
   await bronwen.close();
 });

@@ -553,6 +553,11 @@ fn page_routes() -> Router<AppState> {
             post(crate::mutual_aid::pages::view_record_time),
         )
         .route(
+            "/help/exchanges/{id}/take-back",
+            get(crate::mutual_aid::pages::view_take_back_form)
+                .post(crate::mutual_aid::pages::view_take_back),
+        )
+        .route(
             "/help/exchanges/{id}/{action}",
             post(crate::mutual_aid::pages::view_answer_time),
         )
@@ -756,6 +761,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::mutual_aid::api::api_match_action))
         .routes(routes!(crate::mutual_aid::api::api_record_time))
         .routes(routes!(crate::mutual_aid::api::api_answer_time))
+        .routes(routes!(crate::mutual_aid::api::api_ask_to_take_back))
         .routes(routes!(crate::mutual_aid::api::api_time_account))
         .routes(routes!(crate::mutual_aid::api::api_give_time))
         .routes(routes!(

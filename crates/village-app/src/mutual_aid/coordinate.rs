@@ -171,6 +171,8 @@ pub struct Coordination {
     pub waiting: Vec<MatchRow>,
     /// Time the two did not agree on.
     pub disputed: Vec<ExchangeRow>,
+    /// Time added that one of the two asked to be taken back, oldest asking first.
+    pub take_back_asked: Vec<ExchangeRow>,
 }
 
 /// The coordinators' view of the hub's mutual aid.
@@ -183,6 +185,7 @@ pub async fn coordination(state: &App, who: &Identity, t: i64) -> Result<Coordin
         asks: store::open_asks_oldest(&mut c, t, 200).await?,
         waiting: store::matches_waiting(&mut c, 200).await?,
         disputed: store::disputed_exchanges(&mut c, 200).await?,
+        take_back_asked: store::take_back_asked(&mut c, 200).await?,
     })
 }
 
@@ -210,20 +213,26 @@ pub async fn settle_time(
             "Another coordinator settles time you were part of.",
         );
     }
-    let to = rules::settle(x.state, action).map_err(|code| {
+    let to = rules::settle(x.state, action, x.take_back_waiting()).map_err(|code| {
         let words = match action {
             SettleAction::Reverse => "Only time that was added can be taken back, and only once.",
+            SettleAction::Keep => "Nobody is waiting for an answer about taking this time back.",
             _ => "This time has already been settled.",
         };
         Error::Conflict(code, words.into())
     })?;
-    if !store::answer_exchange(&mut tx, id, x.state, to, Some(who.user.id), false, t).await? {
+    let saved = if action == SettleAction::Keep {
+        store::keep_after_asking(&mut tx, id, who.user.id, t).await?
+    } else {
+        store::answer_exchange(&mut tx, id, x.state, to, Some(who.user.id), false, t).await?
+    };
+    if !saved {
         return crate::error::conflict(
             ErrorCode::NotAllowedNow,
             "This time has just been settled.",
         );
     }
-    if to == ExchangeState::Posted {
+    if to == ExchangeState::Posted && x.state == ExchangeState::Disputed {
         super::credits::post_exchange(&mut tx, state, &x, Some(who.user.id), t).await?;
     }
     if to == ExchangeState::Reversed
@@ -236,12 +245,16 @@ pub async fn settle_time(
             "This time was never added, so there is nothing to take back.",
         );
     }
-    let words = match to {
-        ExchangeState::Posted => format!(
+    let words = match (action, to) {
+        (SettleAction::Keep, _) => format!(
+            "A coordinator looked at the {} that was asked to be taken back, and kept it: it still counts in your time account.",
+            rules::minutes_words(x.minutes)
+        ),
+        (_, ExchangeState::Posted) => format!(
             "A coordinator looked at the {} that was not agreed, and added it.",
             rules::minutes_words(x.minutes)
         ),
-        ExchangeState::Reversed => format!(
+        (_, ExchangeState::Reversed) => format!(
             "A coordinator took back the {} that was added by mistake. It no longer counts in your time account.",
             rules::minutes_words(x.minutes)
         ),
@@ -256,7 +269,11 @@ pub async fn settle_time(
             Some(who.user.id),
             Some(person),
             AuditAction::HelpMatchChanged,
-            &format!("exchange {id}: {} → {}", x.state.code(), to.code()),
+            &if action == SettleAction::Keep {
+                format!("exchange {id}: kept after it was asked to be taken back")
+            } else {
+                format!("exchange {id}: {} → {}", x.state.code(), to.code())
+            },
             Some(ip),
             t,
         )

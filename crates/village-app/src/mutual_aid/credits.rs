@@ -199,11 +199,7 @@ pub async fn answer_time(
     if to == ExchangeState::Posted {
         post_exchange(&mut tx, state, &x, Some(me), t).await?;
     }
-    let other = if x.giver_id == Some(me) {
-        x.receiver_id
-    } else {
-        x.giver_id
-    };
+    let (other, _) = x.other_than(me);
     record(
         &mut tx,
         Some(me),
@@ -238,6 +234,82 @@ pub async fn answer_time(
     }
     tx.commit().await?;
     Ok(to)
+}
+
+/// The longest reason for asking that time be taken back.
+pub const WHY_MAX: usize = 500;
+
+/// One of the two asks a coordinator to take back time that was added: it was a mistake
+/// (saying why). Once per exchange, whoever asks first; the other person is told, and the
+/// coordinators then see the match and take it back or keep it.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
+pub async fn ask_to_take_back(
+    state: &App,
+    who: &Identity,
+    id: i64,
+    why: &str,
+    ip: &str,
+    t: i64,
+) -> Result<ExchangeRow> {
+    credits_on(state)?;
+    let why = village_domain::text::check(
+        "why",
+        why,
+        true,
+        WHY_MAX,
+        "what the mistake was, so a coordinator can put it right",
+    )?;
+    let mut tx = state.store.begin().await?;
+    let Some(x) = store::exchange(&mut tx, id).await? else {
+        return Err(not_found());
+    };
+    let me = who.user.id;
+    if x.giver_id != Some(me) && x.receiver_id != Some(me) {
+        return Err(not_found());
+    }
+    let refused = || {
+        crate::error::conflict(
+            ErrorCode::NotAllowedNow,
+            "Only time that was added can be asked about, and only once. A coordinator is looking at it already, or has.",
+        )
+    };
+    if rules::may_ask_to_take_back(x.state, x.take_back_asked_at.is_some()).is_err()
+        || !store::ask_to_take_back(&mut tx, id, me, &why, t).await?
+    {
+        return refused();
+    }
+    let (other, _) = x.other_than(me);
+    record(
+        &mut tx,
+        Some(me),
+        other,
+        AuditAction::HelpMatchChanged,
+        &format!("exchange {id}: asked to take it back"),
+        Some(ip),
+        t,
+    )
+    .await?;
+    if let Some(other) = other {
+        let link = x
+            .match_id
+            .map(|m| format!("/help/matches/{m}"))
+            .unwrap_or_else(|| "/help/time".into());
+        notify(
+            &mut tx,
+            other,
+            &format!(
+                "{} asked a coordinator to take back the {} that was added, because: {why}",
+                first_name(&who.user.display_name),
+                rules::minutes_words(x.minutes)
+            ),
+            &link,
+            t,
+        )
+        .await?;
+    }
+    let asked = store::exchange(&mut tx, id).await?.ok_or_else(not_found)?;
+    tx.commit().await?;
+    Ok(asked)
 }
 
 /// The exchange's transfer: from the one who received the help to the one who gave it.

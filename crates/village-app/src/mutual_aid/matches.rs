@@ -207,8 +207,9 @@ async fn in_match(db: &mut impl Db, who: &Identity, id: i64) -> Result<(MatchRow
 }
 
 /// Whether a coordinator, not one of the two, may see this match: every match on a
-/// brokered hub; on a peer-to-peer hub, one they typed something in for, or one with time
-/// the two did not agree on (it is theirs to settle).
+/// brokered hub; on a peer-to-peer hub, one they typed something in for or settled time in,
+/// or one with time the two did not agree on or that one of them asked to be taken back (it
+/// is theirs to settle).
 pub(crate) async fn coordinator_sees(
     state: &App,
     db: &mut impl Db,
@@ -225,7 +226,10 @@ pub(crate) async fn coordinator_sees(
         || store::exchanges_of_match(db, row.id)
             .await?
             .iter()
-            .any(|x| x.state == village_domain::mutual_aid::credits::ExchangeState::Disputed))
+            .any(|x| {
+                x.state == village_domain::mutual_aid::credits::ExchangeState::Disputed
+                    || x.take_back_waiting()
+            }))
 }
 
 /// Someone who is not one of the two but may see a match.

@@ -63,6 +63,8 @@ pub struct ExchangeExport {
     pub note: String,
     pub state: String,
     pub recorded_at: i64,
+    /// Why one of the two asked for it to be taken back (empty when nobody asked).
+    pub take_back_why: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -124,6 +126,12 @@ impl MutualAidExport {
                 x.receiver.as_deref().unwrap_or("a former member"),
                 ExchangeState::parse(&x.state).map_or("", ExchangeState::words)
             ));
+            if !x.take_back_why.is_empty() {
+                out.push(format!(
+                    "Asked to be taken back, because: {}",
+                    x.take_back_why
+                ));
+            }
         }
         if !self.time_account.is_empty() {
             out.push(format!(
@@ -216,6 +224,7 @@ pub async fn export_of(db: &mut impl Db, user_id: i64) -> Result<MutualAidExport
             note: x.note,
             state: x.state.code().into(),
             recorded_at: x.recorded_at,
+            take_back_why: x.take_back_why,
         })
         .collect();
     let entries = store::entries_of(db, user_id, i64::MAX)

@@ -9,6 +9,10 @@
 //!     └──(unanswered for the hub's delay)──► posted ──reverse (a coordinator)──► reversed
 //! ```
 //!
+//! Either of the two may ask a coordinator, once, to take back time that was added (a
+//! mistake); the coordinator takes it back (`reverse`) or keeps it (`keep`: it stays
+//! `posted`, and the asking is over).
+//!
 //! A posted exchange is two ledger entries written together: minus the minutes for the one
 //! who received the help, plus the minutes for the one who gave it. Nothing in the ledger is
 //! ever changed or removed: a correction is a reversing pair (a coordinator takes back time
@@ -61,17 +65,35 @@ coded!(
         Resolve => "Confirm it: it is right",
         SetAside => "Set it aside: it is not added",
         Reverse => "Take it back: it was a mistake",
+        Keep => "Keep it: it was right",
     }
 );
 
 /// Where an exchange goes when a coordinator settles it: a disputed one is added or set
-/// aside; one already added is taken back (a reversing pair in the ledger), only once.
-pub fn settle(state: ExchangeState, action: SettleAction) -> Result<ExchangeState, ErrorCode> {
+/// aside; one already added is taken back (a reversing pair in the ledger), only once; one
+/// added that someone asked to be taken back may instead be kept (`asked`: such an asking
+/// waits for a coordinator).
+pub fn settle(
+    state: ExchangeState,
+    action: SettleAction,
+    asked: bool,
+) -> Result<ExchangeState, ErrorCode> {
     match (state, action) {
         (ExchangeState::Disputed, SettleAction::Resolve) => Ok(ExchangeState::Posted),
         (ExchangeState::Disputed, SettleAction::SetAside) => Ok(ExchangeState::SetAside),
         (ExchangeState::Posted, SettleAction::Reverse) => Ok(ExchangeState::Reversed),
+        (ExchangeState::Posted, SettleAction::Keep) if asked => Ok(ExchangeState::Posted),
         _ => Err(ErrorCode::NotAllowedNow),
+    }
+}
+
+/// Whether one of the two may ask a coordinator to take this time back: only time that was
+/// added, and only once (`asked_before`: whether anyone asked already, answered or not).
+pub fn may_ask_to_take_back(state: ExchangeState, asked_before: bool) -> Result<(), ErrorCode> {
+    if state == ExchangeState::Posted && !asked_before {
+        Ok(())
+    } else {
+        Err(ErrorCode::NotAllowedNow)
     }
 }
 
@@ -180,13 +202,38 @@ mod tests {
         use ExchangeState::*;
         for &state in ExchangeState::ALL {
             for &action in SettleAction::ALL {
-                let expected = match (state, action) {
-                    (Disputed, SettleAction::Resolve) => Ok(Posted),
-                    (Disputed, SettleAction::SetAside) => Ok(SetAside),
-                    (Posted, SettleAction::Reverse) => Ok(Reversed),
-                    _ => Err(ErrorCode::NotAllowedNow),
+                for asked in [false, true] {
+                    let expected = match (state, action) {
+                        (Disputed, SettleAction::Resolve) => Ok(Posted),
+                        (Disputed, SettleAction::SetAside) => Ok(SetAside),
+                        (Posted, SettleAction::Reverse) => Ok(Reversed),
+                        (Posted, SettleAction::Keep) if asked => Ok(Posted),
+                        _ => Err(ErrorCode::NotAllowedNow),
+                    };
+                    assert_eq!(
+                        settle(state, action, asked),
+                        expected,
+                        "{state:?} {action:?} {asked}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn only_added_time_may_be_asked_to_be_taken_back_and_only_once() {
+        for &state in ExchangeState::ALL {
+            for asked_before in [false, true] {
+                let expected = if state == ExchangeState::Posted && !asked_before {
+                    Ok(())
+                } else {
+                    Err(ErrorCode::NotAllowedNow)
                 };
-                assert_eq!(settle(state, action), expected, "{state:?} {action:?}");
+                assert_eq!(
+                    may_ask_to_take_back(state, asked_before),
+                    expected,
+                    "{state:?} {asked_before}"
+                );
             }
         }
     }

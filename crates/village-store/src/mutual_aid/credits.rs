@@ -21,11 +21,36 @@ pub struct ExchangeRow {
     pub recorded_at: i64,
     pub answered_at: Option<i64>,
     pub posted_by_itself: bool,
+    /// One of the two asked a coordinator to take it back: who (while a member), when, why.
+    pub take_back_asked_by: Option<i64>,
+    pub take_back_asked_at: Option<i64>,
+    pub take_back_why: String,
+    /// A coordinator kept it after that asking (it was right).
+    pub take_back_kept_at: Option<i64>,
+}
+
+impl ExchangeRow {
+    /// The other of the two, for one of them: their id and name (`None` once forgotten).
+    pub fn other_than(&self, me: i64) -> (Option<i64>, Option<&str>) {
+        if self.giver_id == Some(me) {
+            (self.receiver_id, self.receiver_name.as_deref())
+        } else {
+            (self.giver_id, self.giver_name.as_deref())
+        }
+    }
+
+    /// Someone asked for this added time to be taken back, and no coordinator has answered.
+    pub fn take_back_waiting(&self) -> bool {
+        self.state == ExchangeState::Posted
+            && self.take_back_asked_at.is_some()
+            && self.take_back_kept_at.is_none()
+    }
 }
 
 const EXCHANGE_SELECT: &str = "SELECT x.id, x.match_id, x.giver_id, g.display_name AS giver_name, x.receiver_id, \
     r.display_name AS receiver_name, x.minutes, x.note, x.recorded_by, x.state, x.recorded_at, x.answered_at, \
-    x.posted_by_itself FROM help_exchanges x LEFT JOIN users g ON g.id = x.giver_id \
+    x.posted_by_itself, x.take_back_asked_by, x.take_back_asked_at, x.take_back_why, x.take_back_kept_at \
+    FROM help_exchanges x LEFT JOIN users g ON g.id = x.giver_id \
     LEFT JOIN users r ON r.id = x.receiver_id";
 
 pub struct NewExchange<'a> {
@@ -97,6 +122,55 @@ pub async fn disputed_exchanges(db: &mut impl Db, limit: i64) -> Result<Vec<Exch
         "{EXCHANGE_SELECT} WHERE x.state = 'disputed' ORDER BY x.recorded_at, x.id LIMIT $1"
     );
     Ok(query!(db, c => sqlx::query_as(&sql).bind(limit).fetch_all(&mut *c).await)?)
+}
+
+/// For coordinators: added time one of the two asked to be taken back, not yet answered,
+/// oldest asking first.
+pub async fn take_back_asked(db: &mut impl Db, limit: i64) -> Result<Vec<ExchangeRow>> {
+    let sql = format!(
+        "{EXCHANGE_SELECT} WHERE x.take_back_asked_at IS NOT NULL AND x.state = 'posted' \
+         AND x.take_back_kept_at IS NULL ORDER BY x.take_back_asked_at, x.id LIMIT $1"
+    );
+    Ok(query!(db, c => sqlx::query_as(&sql).bind(limit).fetch_all(&mut *c).await)?)
+}
+
+/// One of the two asks for added time to be taken back: only while it is added and nobody
+/// asked before (false otherwise, as when someone asked at the same moment).
+pub async fn ask_to_take_back(
+    db: &mut impl Db,
+    id: i64,
+    by: i64,
+    why: &str,
+    now: Timestamp,
+) -> Result<bool> {
+    Ok(query!(db, c => sqlx::query(
+        "UPDATE help_exchanges SET take_back_asked_by = $1, take_back_asked_at = $2, take_back_why = $3 \
+         WHERE id = $4 AND state = 'posted' AND take_back_asked_at IS NULL",
+    )
+    .bind(by)
+    .bind(now)
+    .bind(why)
+    .bind(id)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?
+        == 1)
+}
+
+/// A coordinator keeps added time someone asked to be taken back (false when it was taken
+/// back or kept first).
+pub async fn keep_after_asking(db: &mut impl Db, id: i64, by: i64, now: Timestamp) -> Result<bool> {
+    Ok(query!(db, c => sqlx::query(
+        "UPDATE help_exchanges SET take_back_kept_by = $1, take_back_kept_at = $2 \
+         WHERE id = $3 AND state = 'posted' AND take_back_asked_at IS NOT NULL AND take_back_kept_at IS NULL",
+    )
+    .bind(by)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?
+        == 1)
 }
 
 /// Answer an exchange, only if it is still `from` (false when someone answered first).

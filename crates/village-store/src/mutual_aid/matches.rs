@@ -268,12 +268,13 @@ pub async fn matches_waiting(db: &mut impl Db, limit: i64) -> Result<Vec<MatchRo
     Ok(query!(db, c => sqlx::query_as(&sql).bind(limit).fetch_all(&mut *c).await)?)
 }
 
-/// Whether this person typed anything into a match for someone: its post, a step, or a
-/// message.
+/// Whether this person typed anything into a match for someone (its post, a step, or a
+/// message), or settled time in it.
 pub async fn acted_in_match(db: &mut impl Db, match_id: i64, user_id: i64) -> Result<bool> {
     let n: i64 = query!(db, c => sqlx::query_scalar(
         "SELECT (SELECT COUNT(*) FROM help_match_events WHERE match_id = $1 AND actor_id = $2 AND for_id IS NOT NULL) \
          + (SELECT COUNT(*) FROM help_messages WHERE match_id = $1 AND typed_by = $2) \
+         + (SELECT COUNT(*) FROM help_exchanges WHERE match_id = $1 AND (answered_by = $2 OR take_back_kept_by = $2)) \
          + (SELECT COUNT(*) FROM help_matches m JOIN help_posts p ON p.id = m.post_id \
             WHERE m.id = $1 AND p.posted_by = $2 AND p.author_id <> $2)",
     )

@@ -36,7 +36,7 @@ pub async fn forget(db: &mut impl Db, user_id: i64) -> Result<()> {
         "SELECT m.id FROM help_matches m JOIN help_posts p ON p.id = m.post_id \
         WHERE m.responder_id = $1 OR p.author_id = $1";
     let steps = [
-        "UPDATE help_exchanges SET note = '' WHERE giver_id = $1 OR receiver_id = $1".to_string(),
+        "UPDATE help_exchanges SET note = '', take_back_why = '' WHERE giver_id = $1 OR receiver_id = $1".to_string(),
         format!("UPDATE help_exchanges SET match_id = NULL WHERE match_id IN ({THEIR_MATCHES})"),
         format!(
             "DELETE FROM notifications WHERE link IN (SELECT '/help/matches/' || CAST(t.id AS TEXT) FROM ({THEIR_MATCHES}) t)"

@@ -283,6 +283,7 @@ pub(super) fn limits() -> Vec<(&'static str, &'static str, Rule)> {
         ("HelpMessageBody", "message", text(true, 1_000)),
         ("HelpExchangeBody", "minutes", Whole { min: 1, max: 720 }),
         ("HelpExchangeBody", "note", text(false, 500)),
+        ("HelpTakeBackBody", "why", text(true, 500)),
         ("HelpGiftBody", "minutes", Whole { min: 1, max: 6_000 }),
         (
             "HelpDigestBody",

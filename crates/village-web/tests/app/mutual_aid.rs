@@ -683,7 +683,7 @@ async fn the_pages_work_without_script_from_board_to_match(backend: Backend) {
 }
 
 /// A match that happened between `poster` and `helper`, by the API; returns its id.
-async fn happened(app: &TestApp, poster: &Person, helper: &Person, title: &str) -> i64 {
+pub(crate) async fn happened(app: &TestApp, poster: &Person, helper: &Person, title: &str) -> i64 {
     let p = post(
         app,
         poster,
@@ -712,13 +712,13 @@ async fn happened(app: &TestApp, poster: &Person, helper: &Person, title: &str) 
     id
 }
 
-async fn balance(app: &TestApp, who: &Person) -> i64 {
+pub(crate) async fn balance(app: &TestApp, who: &Person) -> i64 {
     let (status, a) = app.get_json(&who.client, "/api/v1/me/time-account").await;
     assert_eq!(status, 200, "{a}");
     a["balance_minutes"].as_i64().unwrap()
 }
 
-async fn ledger_sum(app: &TestApp) -> i64 {
+pub(crate) async fn ledger_sum(app: &TestApp) -> i64 {
     let mut c = app.store.conn().await.unwrap();
     village_store::mutual_aid::ledger_sum(&mut c).await.unwrap()
 }
@@ -1191,6 +1191,15 @@ async fn forgetting_someone_removes_their_help_and_keeps_every_other_balance(bac
         )
         .await;
     assert_eq!(status, 200);
+    // Pat asks for it to be taken back, in words of her own.
+    let (status, _) = app
+        .post_json(
+            &pat.client,
+            &format!("/api/v1/help/exchanges/{}/take-back", x["id"]),
+            json!({"why": "Okapi miscount"}),
+        )
+        .await;
+    assert_eq!(status, 200);
     // Pat also answered Ben's offer, with a message.
     let offer = post(
         &app,
@@ -1220,6 +1229,10 @@ async fn forgetting_someone_removes_their_help_and_keeps_every_other_balance(bac
     assert_eq!(matches.len(), 2, "{mine}");
     assert!(mine.to_string().contains("Xylophone wheel please"));
     assert_eq!(mine["time_given_and_received"][0]["note"], "Quetzal shelf");
+    assert_eq!(
+        mine["time_given_and_received"][0]["take_back_why"],
+        "Okapi miscount"
+    );
     assert_eq!(mine["time_account"][0]["minutes"], -60);
     let (_, page) = app.page_as(&pat.client, "/me/information/everything").await;
     assert!(
@@ -1236,7 +1249,13 @@ async fn forgetting_someone_removes_their_help_and_keeps_every_other_balance(bac
         )
         .await;
     assert_eq!(status, 204);
-    for word in ["Zanzibar", "Quetzal", "Xylophone", "pat@example.org"] {
+    for word in [
+        "Zanzibar",
+        "Quetzal",
+        "Xylophone",
+        "Okapi",
+        "pat@example.org",
+    ] {
         assert!(
             !crate::people::database_contains(&app, word).await,
             "{word} is still stored"

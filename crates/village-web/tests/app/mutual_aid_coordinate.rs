@@ -14,6 +14,7 @@ use village_testkit::{on_both_backends, Backend, Person, TestApp};
 on_both_backends!(
     a_coordinator_posts_and_answers_for_members_and_both_see_it_was_typed_in,
     on_a_brokered_hub_a_coordinator_says_yes_and_settles_time_not_agreed,
+    either_of_the_two_asks_once_for_added_time_to_be_taken_back_and_a_coordinator_answers,
 );
 
 async fn post(app: &TestApp, who: &Person, body: Value) -> (u16, Value) {
@@ -500,4 +501,226 @@ async fn on_a_brokered_hub_a_coordinator_says_yes_and_settles_time_not_agreed(ba
         village_store::mutual_aid::ledger_sum(&mut c).await.unwrap(),
         0
     );
+}
+
+/// Added time (time the two agreed on) one of them finds was a mistake: either asks a
+/// coordinator, once, saying why; the other is told; on a peer-to-peer hub the coordinators
+/// then see the match and take it back or keep it, once; the ledger stays at nothing.
+async fn either_of_the_two_asks_once_for_added_time_to_be_taken_back_and_a_coordinator_answers(
+    backend: Backend,
+) {
+    use crate::mutual_aid::{balance, happened, ledger_sum};
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let anna = app.member("anna@example.org", true).await;
+    let ben = app.member("ben@example.org", false).await;
+    let cara = app.member("cara@example.org", false).await;
+    let sam = app
+        .with_user(Role::Coordinator, "sam@example.org", false)
+        .await;
+    let m = happened(&app, &anna, &ben, "Putting up shelves").await;
+    let match_page = format!("/help/matches/{m}");
+    // Ben adds the time he gave and Anna confirms it; a second lot waits for her.
+    let mut added = Vec::new();
+    for minutes in [90, 30] {
+        let (status, x) = app
+            .post_json(
+                &ben.client,
+                "/api/v1/help/exchanges",
+                json!({"match_id": m, "minutes": minutes, "gave": true}),
+            )
+            .await;
+        assert_eq!(status, 201, "{x}");
+        added.push(x["id"].as_i64().unwrap());
+    }
+    let (first, waiting) = (added[0], added[1]);
+    let (status, _) = app
+        .post_json(
+            &anna.client,
+            &format!("/api/v1/help/exchanges/{first}/confirm"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (balance(&app, &anna).await, balance(&app, &ben).await),
+        (-90, 90)
+    );
+    // On this hub a coordinator does not see the match yet.
+    assert_eq!(app.page_as(&sam.client, &match_page).await.0, 404);
+
+    // Anna's match page offers the asking for the added time only.
+    let (_, page) = app.page_as(&anna.client, &match_page).await;
+    let ask = format!("/help/exchanges/{first}/take-back");
+    assert!(page.contains(&format!("href=\"{ask}\"")), "{page}");
+    assert!(!page.contains(&format!("/help/exchanges/{waiting}/take-back")));
+    // Time not added yet, someone else, and no reason are refused, each plainly.
+    let (status, body) = app
+        .post_json(
+            &anna.client,
+            &format!("/api/v1/help/exchanges/{waiting}/take-back"),
+            json!({"why": "Never happened"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].clone()),
+        (409, json!("not_allowed_now"))
+    );
+    let (status, _) = app
+        .post_json(
+            &cara.client,
+            &format!("/api/v1/help/exchanges/{first}/take-back"),
+            json!({"why": "Never happened"}),
+        )
+        .await;
+    assert_eq!(status, 404);
+    let (status, body) = app
+        .post_json(
+            &anna.client,
+            &format!("/api/v1/help/exchanges/{first}/take-back"),
+            json!({"why": "  "}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].clone()),
+        (422, json!("why"))
+    );
+    // Through the page: a problem first keeps nothing half-done, then properly.
+    let (status, form) = app.page_as(&anna.client, &ask).await;
+    assert_eq!(status, 200);
+    assert!(form.contains("Member gave 1 hour 30 minutes to you"));
+    let r = app
+        .post_form(&anna.client, &ask, &ask, &[("why", "")])
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Write what the mistake was"));
+    let why = "It was 30 minutes: Ben had to leave early.";
+    let r = app
+        .post_form(&anna.client, &ask, &ask, &[("why", why)])
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        r.headers()["location"].to_str().unwrap(),
+        format!("{match_page}?done=asked_back")
+    );
+    // Once: Ben cannot ask again, nor Anna.
+    for who in [&ben, &anna] {
+        let (status, _) = app
+            .post_json(
+                &who.client,
+                &format!("/api/v1/help/exchanges/{first}/take-back"),
+                json!({"why": "Again"}),
+            )
+            .await;
+        assert_eq!(status, 409);
+    }
+    // Ben is told, with why; nothing moved yet.
+    let (_, notices) = app.page_as(&ben.client, "/notifications").await;
+    assert!(notices.contains("asked a coordinator to take back the 1 hour 30 minutes"));
+    assert!(notices.contains("Ben had to leave early"));
+    assert_eq!(
+        (balance(&app, &anna).await, balance(&app, &ben).await),
+        (-90, 90)
+    );
+
+    // The coordinators see it waiting, and the match; they keep it.
+    let (_, c) = app.get_json(&sam.client, "/api/v1/help/coordination").await;
+    let asked: Vec<i64> = c["take_back_asked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(asked, vec![first]);
+    assert_eq!(c["take_back_asked"][0]["take_back_why"], why);
+    let (_, coordinate) = app.page_as(&sam.client, "/help/coordinate").await;
+    assert!(coordinate.contains(&format!("/help/exchanges/{first}/settle/keep")));
+    let (status, page) = app.page_as(&sam.client, &match_page).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("asked for it to be taken back, because: It was 30 minutes"));
+    assert!(page.contains(&format!("/help/exchanges/{first}/settle/keep")));
+    let (status, x) = app
+        .post_json(
+            &sam.client,
+            &format!("/api/v1/help/exchanges/{first}/keep"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{x}");
+    assert_eq!(
+        (x["state"].clone(), x["take_back_kept"].clone()),
+        (json!("posted"), json!(true))
+    );
+    let (status, _) = app
+        .post_json(
+            &sam.client,
+            &format!("/api/v1/help/exchanges/{first}/keep"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 409, "kept once");
+    assert_eq!(
+        (balance(&app, &anna).await, balance(&app, &ben).await),
+        (-90, 90)
+    );
+    let (_, c) = app.get_json(&sam.client, "/api/v1/help/coordination").await;
+    assert_eq!(c["take_back_asked"], json!([]));
+    let (_, page) = app.page_as(&anna.client, &match_page).await;
+    assert!(page.contains("a coordinator looked and kept it"));
+    assert!(!page.contains(&format!("href=\"{ask}\"")), "asked once");
+    // Sam, who settled it, can still open the match.
+    assert_eq!(app.page_as(&sam.client, &match_page).await.0, 200);
+
+    // The second lot: Anna confirms it, Ben asks, and another coordinator takes it back.
+    let (status, _) = app
+        .post_json(
+            &anna.client,
+            &format!("/api/v1/help/exchanges/{waiting}/confirm"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = app
+        .post_json(
+            &ben.client,
+            &format!("/api/v1/help/exchanges/{waiting}/take-back"),
+            json!({"why": "I added it twice"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let joe = app
+        .with_user(Role::Coordinator, "joe@example.org", false)
+        .await;
+    assert_eq!(
+        app.page_as(&joe.client, &match_page).await.0,
+        200,
+        "waiting"
+    );
+    let r = app
+        .post_form(
+            &joe.client,
+            &match_page,
+            &format!("/help/exchanges/{waiting}/settle/reverse"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        (balance(&app, &anna).await, balance(&app, &ben).await),
+        (-90, 90)
+    );
+    let (status, _) = app
+        .post_json(
+            &joe.client,
+            &format!("/api/v1/help/exchanges/{waiting}/keep"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 409, "taken back: nothing to keep");
+    assert_eq!(ledger_sum(&app).await, 0);
 }

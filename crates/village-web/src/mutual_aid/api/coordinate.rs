@@ -39,6 +39,9 @@ pub struct HelpCoordinationOut {
     /// Time the two did not agree on: `resolve` or `set_aside` it at
     /// `/api/v1/help/exchanges/{id}/{action}`.
     pub disputed: Vec<HelpExchangeOut>,
+    /// Time added that one of the two asked to be taken back (`take_back_why` says why),
+    /// oldest asking first: `reverse` or `keep` it at `/api/v1/help/exchanges/{id}/{action}`.
+    pub take_back_asked: Vec<HelpExchangeOut>,
 }
 
 /// For coordinators (the `coordinator` role, connectors and stewards): open asks oldest
@@ -81,5 +84,10 @@ pub async fn api_coordination(
             })
             .collect(),
         disputed: c.disputed.iter().map(|x| exchange_out(x, me)).collect(),
+        take_back_asked: c
+            .take_back_asked
+            .iter()
+            .map(|x| exchange_out(x, me))
+            .collect(),
     }))
 }

@@ -626,12 +626,19 @@ pub struct HelpExchangeOut {
     pub receiver: Option<String>,
     pub minutes: i64,
     pub note: String,
-    /// `proposed` (changes no balance), `posted`, `disputed` or `set_aside`.
+    /// `proposed` (changes no balance), `posted`, `disputed`, `set_aside` or `reversed`
+    /// (taken back by a coordinator).
     pub state: ExchangeState,
     /// The caller recorded it (the other person answers it).
     pub mine: bool,
     pub recorded_at: i64,
     pub posted_by_itself: bool,
+    /// One of the two asked a coordinator to take it back (once per exchange).
+    pub take_back_asked: bool,
+    /// Why they asked (empty when nobody did, or when one of the two has been forgotten).
+    pub take_back_why: String,
+    /// A coordinator kept it after that asking: it was right.
+    pub take_back_kept: bool,
 }
 
 fn exchange_out(x: &ExchangeRow, me: i64) -> HelpExchangeOut {
@@ -646,6 +653,9 @@ fn exchange_out(x: &ExchangeRow, me: i64) -> HelpExchangeOut {
         mine: x.recorded_by == Some(me),
         recorded_at: x.recorded_at,
         posted_by_itself: x.posted_by_itself,
+        take_back_asked: x.take_back_asked_at.is_some(),
+        take_back_why: x.take_back_why.clone(),
+        take_back_kept: x.take_back_kept_at.is_some(),
     }
 }
 
@@ -707,9 +717,10 @@ pub async fn api_record_time(
 /// Coordinators settle a disputed one: `resolve` (it posts) or `set_aside` (it never does);
 /// 409 `not_allowed_now` for one not disputed. They take back one added by mistake:
 /// `reverse` (a reversing pair of ledger entries; 409 `not_allowed_now` unless it was added,
-/// and the second time).
+/// and the second time), and answer an asking to take it back by keeping it: `keep` (409
+/// `not_allowed_now` when nobody is waiting for that answer).
 #[utoipa::path(post, path = "/api/v1/help/exchanges/{id}/{action}", tag = "mutual_aid",
-    params(("id" = i64, Path, description = "The exchange"), ("action" = String, Path, description = "confirm or dispute; resolve, set_aside or reverse (coordinators)")),
+    params(("id" = i64, Path, description = "The exchange"), ("action" = String, Path, description = "confirm or dispute; resolve, set_aside, reverse or keep (coordinators)")),
     responses((status = 200, body = HelpExchangeOut), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody)),
     security(("bearer" = []), ()))]
 pub async fn api_answer_time(
@@ -725,11 +736,36 @@ pub async fn api_answer_time(
     let Some(action) = ExchangeAction::parse(&action) else {
         return Err(ApiError::new(
             ErrorCode::ActionUnknown,
-            "The action must be confirm or dispute (or, for coordinators, resolve, set_aside or reverse).",
+            "The action must be confirm or dispute (or, for coordinators, resolve, set_aside, reverse or keep).",
         ));
     };
     help::answer_time(&state, &identity, id, action, &ip, now()).await?;
     let x = help::exchange_for(&state, &identity, id).await?;
+    Ok(Json(exchange_out(&x, identity.user.id)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct HelpTakeBackBody {
+    /// What the mistake was (up to 500 characters).
+    pub why: String,
+}
+
+/// One of the two asks a coordinator to take back time that was added: it was a mistake.
+/// Once per exchange (409 `not_allowed_now` for time not added, or asked about before); the
+/// other person is told, and coordinators then `reverse` it or `keep` it. 422 naming `why`
+/// without a reason.
+#[utoipa::path(post, path = "/api/v1/help/exchanges/{id}/take-back", tag = "mutual_aid", request_body = HelpTakeBackBody,
+    params(("id" = i64, Path, description = "The exchange")),
+    responses((status = 200, body = HelpExchangeOut), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_ask_to_take_back(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<HelpTakeBackBody>,
+) -> Result<Json<HelpExchangeOut>, ApiError> {
+    let x = help::ask_to_take_back(&state, &identity, id, &b.why, &ip, now()).await?;
     Ok(Json(exchange_out(&x, identity.user.id)))
 }
 

@@ -16,6 +16,52 @@ pub struct Side {
     can_accept: bool,
 }
 
+/// Time given in a match, as a coordinator sees it, and what they can do with it.
+pub struct CoordinatorTime {
+    id: i64,
+    words: String,
+    state: &'static str,
+    /// Not agreed: confirm it or set it aside.
+    disputed: bool,
+    /// Added: it can be taken back.
+    added: bool,
+    /// One of the two asked for it to be taken back, and why: take it back or keep it.
+    asked: Option<String>,
+}
+
+impl CoordinatorTime {
+    fn of(x: &ExchangeRow, may_act: bool) -> Self {
+        CoordinatorTime {
+            id: x.id,
+            words: time_words(x),
+            state: x.state.words(),
+            disputed: x.state == credits::ExchangeState::Disputed && may_act,
+            added: x.state == credits::ExchangeState::Posted && may_act,
+            asked: x.take_back_waiting().then(|| asked_words(x)),
+        }
+    }
+}
+
+/// "Anna asked for it to be taken back: it was 1 hour, not 3."
+fn asked_words(x: &ExchangeRow) -> String {
+    let asker = if x.take_back_asked_by.is_some() && x.take_back_asked_by == x.giver_id {
+        x.giver_name.clone()
+    } else if x.take_back_asked_by.is_some() && x.take_back_asked_by == x.receiver_id {
+        x.receiver_name.clone()
+    } else {
+        None
+    };
+    let asker = asker.unwrap_or_else(|| "One of the two".into());
+    if x.take_back_why.is_empty() {
+        format!("{asker} asked for it to be taken back.")
+    } else {
+        format!(
+            "{asker} asked for it to be taken back, because: {}",
+            x.take_back_why
+        )
+    }
+}
+
 #[derive(Template)]
 #[template(path = "mutual_aid/match_coordinator.html")]
 struct CoordinatorMatchPage {
@@ -29,7 +75,7 @@ struct CoordinatorMatchPage {
     messages: Vec<(String, String, String)>,
     can_message: bool,
     history: Vec<(String, String)>,
-    time: Vec<(i64, String, &'static str, bool, bool)>,
+    time: Vec<CoordinatorTime>,
     safety_missing: Option<String>,
     /// Looking as a safeguarding lead because of these concerns: read only.
     for_concerns: Vec<i64>,
@@ -116,18 +162,7 @@ pub(super) fn coordinator_match_page(
                     (when(e.at), super::event_words(e, who))
                 })
                 .collect(),
-            time: time
-                .iter()
-                .map(|x| {
-                    (
-                        x.id,
-                        time_words(x),
-                        x.state.words(),
-                        x.state == credits::ExchangeState::Disputed && !lead,
-                        x.state == credits::ExchangeState::Posted && !lead,
-                    )
-                })
-                .collect(),
+            time: time.iter().map(|x| CoordinatorTime::of(x, !lead)).collect(),
             safety_missing: seen.safety_missing.map(|g| g.words),
             for_concerns: seen.for_concerns.clone(),
         },
@@ -214,6 +249,8 @@ struct CoordinatePage {
     asks: Vec<AskItem>,
     waiting: Vec<(i64, String, String, String, String)>,
     disputed: Vec<(i64, Option<i64>, String, String)>,
+    /// Added time someone asked to be taken back: (exchange, match, words, why).
+    take_back_asked: Vec<(i64, Option<i64>, String, String)>,
 }
 
 pub(crate) async fn view_coordinate(
@@ -228,6 +265,7 @@ pub(crate) async fn view_coordinate(
         Some("resolve") => Some("The time is added. Both have been told."),
         Some("set_aside") => Some("The time is set aside. Both have been told."),
         Some("reverse") => Some("The time is taken back. Both have been told."),
+        Some("keep") => Some("The time is kept. Both have been told."),
         _ => None,
     };
     Ok(pages::page(&CoordinatePage {
@@ -261,6 +299,11 @@ pub(crate) async fn view_coordinate(
             .disputed
             .iter()
             .map(|x| (x.id, x.match_id, time_words(x), x.note.clone()))
+            .collect(),
+        take_back_asked: c
+            .take_back_asked
+            .iter()
+            .map(|x| (x.id, x.match_id, time_words(x), asked_words(x)))
             .collect(),
     }))
 }

@@ -47,6 +47,10 @@ pub struct TimeItem {
     words: String,
     state: &'static str,
     answer: bool,
+    /// Added, and nobody asked yet: either may ask a coordinator to take it back.
+    may_ask_back: bool,
+    /// Someone asked to take it back: where that stands.
+    asked_back: Option<String>,
 }
 
 pub(super) async fn match_page(
@@ -128,36 +132,61 @@ pub(super) async fn match_page(
             time: time
                 .iter()
                 .map(|x| {
-                    let name = |n: &Option<String>, id: Option<i64>| {
-                        if id == Some(me) {
-                            "you".to_string()
-                        } else {
-                            n.as_deref()
-                                .map(first_name)
-                                .unwrap_or_else(|| "a former member".into())
-                        }
+                    let asker = if x.take_back_asked_by == Some(me) {
+                        "You".to_string()
+                    } else {
+                        x.other_than(me)
+                            .1
+                            .map(first_name)
+                            .unwrap_or_else(|| "Someone".into())
                     };
-                    let giver = name(&x.giver_name, x.giver_id);
-                    let mut words = format!(
-                        "{} gave {} to {}",
-                        giver,
-                        credits::minutes_words(x.minutes),
-                        name(&x.receiver_name, x.receiver_id)
-                    );
-                    if let Some(first) = words.get(..1) {
-                        words = first.to_uppercase() + &words[1..];
-                    }
                     TimeItem {
                         id: x.id,
-                        words,
+                        words: exchange_words(x, me),
                         state: x.state.words(),
                         answer: x.state == credits::ExchangeState::Proposed
                             && x.recorded_by != Some(me),
+                        may_ask_back: x.state == credits::ExchangeState::Posted
+                            && x.take_back_asked_at.is_none(),
+                        asked_back: if x.take_back_waiting() {
+                            Some(format!(
+                                "{asker} asked a coordinator to take it back. A coordinator will look at it."
+                            ))
+                        } else if x.take_back_kept_at.is_some() {
+                            Some(format!(
+                                "{asker} asked for it to be taken back; a coordinator looked and kept it."
+                            ))
+                        } else {
+                            None
+                        },
                     }
                 })
                 .collect(),
         },
     ))
+}
+
+/// "Tom gave 1 hour 30 minutes to you": time given, as one of the two reads it.
+pub(super) fn exchange_words(x: &village_store::mutual_aid::ExchangeRow, me: i64) -> String {
+    let name = |n: &Option<String>, id: Option<i64>| {
+        if id == Some(me) {
+            "you".to_string()
+        } else {
+            n.as_deref()
+                .map(first_name)
+                .unwrap_or_else(|| "a former member".into())
+        }
+    };
+    let words = format!(
+        "{} gave {} to {}",
+        name(&x.giver_name, x.giver_id),
+        credits::minutes_words(x.minutes),
+        name(&x.receiver_name, x.receiver_id)
+    );
+    match words.get(..1) {
+        Some(first) => first.to_uppercase() + &words[1..],
+        None => words,
+    }
 }
 
 /// Who wrote a message: "You", their name, and who typed it in for them if a coordinator did.
@@ -226,6 +255,9 @@ pub(crate) async fn view_match(
         Some("disputed") => {
             Some("Thank you for telling us. A coordinator will look at it with you.")
         }
+        Some("asked_back") => Some(
+            "Thank you. A coordinator will look at it, and you will both be told what they decide.",
+        ),
         _ => None,
     };
     match_page(&state, &identity, &csrf, &ip, id, notice, Errors::none()).await

@@ -75,6 +75,107 @@ pub(crate) async fn view_answer_time(
     Ok(Redirect::to(&to).into_response())
 }
 
+#[derive(Template)]
+#[template(path = "mutual_aid/take_back.html")]
+struct TakeBackPage {
+    layout: Layout,
+    errors: Errors,
+    id: i64,
+    words: String,
+    other: String,
+    back: String,
+    why: String,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct TakeBackForm {
+    #[serde(default)]
+    why: String,
+}
+
+fn take_back_page(
+    state: &AppState,
+    identity: &Identity,
+    csrf: &CsrfToken,
+    x: &village_store::mutual_aid::ExchangeRow,
+    why: &str,
+    errors: Errors,
+) -> PageResult {
+    let me = identity.user.id;
+    let (_, other) = x.other_than(me);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(pages::render(
+        status,
+        &TakeBackPage {
+            layout: Layout::new(
+                state,
+                Some(identity),
+                csrf,
+                "/help",
+                "Ask for this time to be taken back",
+            ),
+            errors,
+            id: x.id,
+            words: super::exchange_words(x, me),
+            other: other
+                .map(first_name)
+                .unwrap_or_else(|| "The other person".into()),
+            back: x
+                .match_id
+                .map(|m| format!("/help/matches/{m}"))
+                .unwrap_or_else(|| "/help/time".into()),
+            why: why.to_string(),
+        },
+    ))
+}
+
+/// Asked before one of the two asks a coordinator to take back time that was added.
+pub(crate) async fn view_take_back_form(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let x = help::exchange_for(&state, &identity, id).await?;
+    if x.state != credits::ExchangeState::Posted || x.take_back_asked_at.is_some() {
+        // Not added, or asked about already: the match shows where it stands.
+        let back = x
+            .match_id
+            .map(|m| format!("/help/matches/{m}"))
+            .unwrap_or_else(|| "/help/time".into());
+        return Ok(Redirect::to(&back).into_response());
+    }
+    take_back_page(&state, &identity, &csrf, &x, "", Errors::none())
+}
+
+pub(crate) async fn view_take_back(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<TakeBackForm>,
+) -> PageResult {
+    match help::ask_to_take_back(&state, &identity, id, &f.why, &ip, now()).await {
+        Ok(x) => {
+            let to = match x.match_id {
+                Some(m) => format!("/help/matches/{m}?done=asked_back"),
+                None => "/help/time".into(),
+            };
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(Error::Field(problem)) => {
+            let x = help::exchange_for(&state, &identity, id).await?;
+            take_back_page(&state, &identity, &csrf, &x, &f.why, problem.into())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 pub struct EntryItem {
     when: String,
     words: String,

@@ -140,6 +140,14 @@ test('neighbours ask, offer, answer and say yes with JavaScript off, on pages th
   await page.click(`form[action="${takeBack}"] button[type=submit]`);
   assert.ok(await page.getByText('A coordinator will look at it').count(), 'asked');
   await grace.checkUrl(match);
+  // Bronwen coordinates too: the asking is hers to answer, and she still sees the concern.
+  const lead = await as('bronwen@meadowfield.example');
+  await lead.page.goto(`${hub.base}${match}`);
+  assert.ok(await lead.page.getByText('You are looking as a coordinator').count());
+  assert.ok(await lead.page.getByText('a concern was raised about this match').count());
+  assert.equal(await lead.page.locator('form[action$="/settle/keep"]').count(), 1, 'Keep it');
+  await lead.checkUrl(match);
+  await lead.close();
   await grace.close();
   await tom.close();
 });

@@ -402,9 +402,12 @@ pub struct MatchSeen {
     /// Seen by a coordinator who is not one of the two: no contact details, and the steps
     /// they can take for each of the two.
     pub coordinating: Option<ForEach>,
-    /// Seen by a safeguarding lead because of these concerns about the match: as a
-    /// coordinator sees it, with nothing to do.
+    /// For a safeguarding lead who is not one of the two: the concerns raised about the
+    /// match.
     pub for_concerns: Vec<i64>,
+    /// Seen by a safeguarding lead only because of those concerns: as a coordinator sees it,
+    /// with nothing to do.
+    pub read_only: bool,
 }
 
 /// The steps a coordinator can take for the one who posted and for the one who answered.
@@ -527,6 +530,7 @@ pub async fn view_match(
         ),
         coordinating: None,
         for_concerns: Vec::new(),
+        read_only: false,
         in_home: post.as_ref().is_some_and(|p| p.in_home),
         personal_care: post.as_ref().is_some_and(|p| p.personal_care),
         row,
@@ -549,6 +553,7 @@ async fn onlooker_view(
 ) -> Result<MatchSeen> {
     let post = store::post(c, row.post_id).await?;
     let mut safety_missing = None;
+    let read_only = matches!(onlooker, Onlooker::Lead(_));
     let (for_each, for_concerns) = match onlooker {
         Onlooker::Lead(concerns) => {
             let list = concerns
@@ -608,7 +613,13 @@ async fn onlooker_view(
                 poster: steps(true),
                 responder: steps(false),
             };
-            (for_each, Vec::new())
+            // A coordinator who is also a safeguarding lead is told of concerns about it.
+            let concerns = if access::check(&who.actor(), access::Action::HandleConcerns).is_ok() {
+                village_store::safeguarding::about_match(c, row.id).await?
+            } else {
+                Vec::new()
+            };
+            (for_each, concerns)
         }
     };
     Ok(MatchSeen {
@@ -623,6 +634,7 @@ async fn onlooker_view(
         safety_missing,
         coordinating: Some(for_each),
         for_concerns,
+        read_only,
         row,
     })
 }

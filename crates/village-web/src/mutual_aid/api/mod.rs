@@ -412,7 +412,8 @@ pub struct HelpMatchOut {
     /// for a safeguarding lead (`safeguarding_lead`, with no actions).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coordinating: Option<HelpCoordinatingOut>,
-    /// For a safeguarding lead: the concerns raised about this match, why they may read it.
+    /// For a safeguarding lead: the concerns raised about this match (why they may read it,
+    /// when their `role` is `safeguarding_lead`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub for_concerns: Vec<i64>,
 }
@@ -429,7 +430,7 @@ fn match_out(s: MatchSeen, me: i64) -> HelpMatchOut {
             "poster"
         } else if s.parties.responder {
             "responder"
-        } else if !s.for_concerns.is_empty() {
+        } else if s.read_only {
             "safeguarding_lead"
         } else {
             "coordinator"

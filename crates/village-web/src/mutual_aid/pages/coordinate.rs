@@ -77,8 +77,10 @@ struct CoordinatorMatchPage {
     history: Vec<(String, String)>,
     time: Vec<CoordinatorTime>,
     safety_missing: Option<String>,
-    /// Looking as a safeguarding lead because of these concerns: read only.
+    /// For a safeguarding lead: the concerns raised about the match.
     for_concerns: Vec<i64>,
+    /// Looking only as a safeguarding lead, because of those concerns.
+    read_only: bool,
 }
 
 fn time_words(x: &ExchangeRow) -> String {
@@ -101,7 +103,7 @@ pub(super) fn coordinator_match_page(
     errors: Errors,
 ) -> PageResult {
     let row = &seen.row;
-    let lead = !seen.for_concerns.is_empty();
+    let lead = seen.read_only;
     let for_each = seen.coordinating.clone().unwrap_or(help::ForEach {
         poster: Vec::new(),
         responder: Vec::new(),
@@ -165,6 +167,7 @@ pub(super) fn coordinator_match_page(
             time: time.iter().map(|x| CoordinatorTime::of(x, !lead)).collect(),
             safety_missing: seen.safety_missing.map(|g| g.words),
             for_concerns: seen.for_concerns.clone(),
+            read_only: lead,
         },
     ))
 }

@@ -22,6 +22,7 @@ pub mod mutual_aid;
 pub mod people;
 pub mod safeguarding;
 pub mod settings;
+pub mod stories;
 
 use std::sync::Arc;
 use village_store::{Store, StoreOptions};

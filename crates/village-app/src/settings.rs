@@ -29,6 +29,17 @@ pub struct Settings {
     pub map: MapSettings,
     pub search: SearchSettings,
     pub mutual_aid: MutualAidSettings,
+    pub stories: StoriesSettings,
+}
+
+/// Stories (`/stories`): the framing helper's words, beside its starting lexicon.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoriesSettings {
+    /// The hub's own entries for the framing helper, added to the starting lexicon
+    /// (`village_domain::stories::framing::starting`), e.g.
+    /// `framing = [{ phrases = ["frequent flyer"], suggestion = "someone who often needs the service", why = "It mocks the person." }]`.
+    pub framing: Vec<village_domain::stories::framing::Entry>,
 }
 
 /// Mutual aid: neighbours' asks and offers (`/help`).
@@ -349,6 +360,7 @@ impl Default for Settings {
             map: MapSettings::default(),
             search: SearchSettings::default(),
             mutual_aid: MutualAidSettings::default(),
+            stories: StoriesSettings::default(),
         }
     }
 }

@@ -37,6 +37,7 @@ pub mod error;
 pub mod mutual_aid;
 pub mod people;
 pub mod privacy;
+pub mod stories;
 pub mod text;
 
 #[cfg(test)]

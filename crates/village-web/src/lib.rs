@@ -26,6 +26,7 @@ pub mod refill;
 pub mod router;
 pub mod safeguarding;
 pub mod security;
+pub mod stories;
 
 use std::net::SocketAddr;
 use village_app::App;

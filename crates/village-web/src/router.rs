@@ -762,6 +762,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::mutual_aid::api::api_record_time))
         .routes(routes!(crate::mutual_aid::api::api_answer_time))
         .routes(routes!(crate::mutual_aid::api::api_ask_to_take_back))
+        .routes(routes!(crate::stories::api_framing))
         .routes(routes!(crate::mutual_aid::api::api_time_account))
         .routes(routes!(crate::mutual_aid::api::api_give_time))
         .routes(routes!(

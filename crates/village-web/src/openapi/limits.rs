@@ -231,6 +231,8 @@ pub(super) fn limits() -> Vec<(&'static str, &'static str, Rule)> {
         // safeguarding
         ("ConcernBody", "what", text(true, 10_000)),
         ("ConcernBody", "about_name", text(false, 200)),
+        // stories
+        ("FramingBody", "text", text(false, 20_000)),
         ("ConcernActionBody", "text", text(true, 10_000)),
         ("ConcernCloseBody", "outcome", text(true, 10_000)),
         // mutual aid

@@ -21,5 +21,6 @@ mod people;
 mod reach;
 mod safeguarding;
 mod shell;
+mod stories;
 mod words;
 mod writers;

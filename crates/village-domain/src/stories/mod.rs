@@ -1,0 +1,6 @@
+//! Stories: people tell what happened in their own words. Before anyone else reads a story,
+//! a steward sees what could identify someone in it (`screen`); anyone writing can ask which
+//! of their words describe people by what they lack, and what to say instead (`framing`).
+
+pub mod framing;
+pub mod screen;

@@ -45,6 +45,10 @@ DEPENDS_ON_THE_HUB = {
     ("date_invalid", "when"): "today moves on: a day must not have passed, and a range keeps within three months",
     ("postcode_invalid", "area"): "the hub's own areas, by name, beside any postcode district",
     ("missing", "share_phone"): "only a member with a phone number on their account can share one",
+    ("too_long", "body"): "a story holds about 1,000 words, counted in words (its characters are in the document)",
+    ("text_missing", "body"): "a steward's edit needs the story as they suggest it; other decisions do not",
+    ("invalid", "body"): "an edit must change something, against the story as it is",
+    ("missing", "rule_codes"): "an edit says why, other decisions do not",
     ("date_invalid", "expires_on"): "a safety check holds at most five years from the day it was seen, another field",
 }
 

@@ -71,6 +71,8 @@ pub enum AuditAction {
     SafetyMarksSeen,
     HelpActedFor,
     HelpMatchSeen,
+    StoryModerated,
+    StorySeen,
 }
 
 impl AuditAction {
@@ -135,6 +137,8 @@ impl AuditAction {
                 "A coordinator posted, answered or took a step for someone"
             }
             AuditAction::HelpMatchSeen => "A coordinator looked at a help match",
+            AuditAction::StoryModerated => "A steward decided about a story",
+            AuditAction::StorySeen => "A steward read a story before it was published",
         }
     }
 

@@ -26,6 +26,43 @@ macro_rules! stored_code {
     };
 }
 
+/// An enum stored and sent as a snake_case code, with plain words for pages.
+macro_rules! coded {
+    ($(#[$m:meta])* $name:ident, $kind:literal { $($(#[$vm:meta])* $variant:ident => $words:literal),+ $(,)? }) => {
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+            utoipa::ToSchema, strum::IntoStaticStr, strum::EnumString, strum::VariantArray,
+        )]
+        $(#[$m])*
+        #[serde(rename_all = "snake_case")]
+        #[strum(serialize_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vm])* $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = <$name as strum::VariantArray>::VARIANTS;
+
+            pub fn code(self) -> &'static str {
+                self.into()
+            }
+
+            pub fn parse(code: &str) -> Option<Self> {
+                code.trim().parse().ok()
+            }
+
+            /// Plain words for pages.
+            pub fn words(self) -> &'static str {
+                match self {
+                    $($name::$variant => $words),+
+                }
+            }
+        }
+
+        stored_code!($name, $kind);
+    };
+}
+
 pub mod access;
 pub mod accounts;
 pub mod audit;

@@ -111,7 +111,9 @@ fn audit_action_codes_stay_the_same() {
             "safety_mark_changed",
             "safety_marks_seen",
             "help_acted_for",
-            "help_match_seen"
+            "help_match_seen",
+            "story_moderated",
+            "story_seen"
         ]
     );
     for x in AuditAction::ALL.iter() {

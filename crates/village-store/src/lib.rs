@@ -19,6 +19,7 @@ pub mod mutual_aid;
 pub(crate) mod packed;
 pub mod people;
 pub mod safeguarding;
+pub mod stories;
 
 pub use db::{
     default_cache_mb, default_max_connections, sessions_stamp, Backend, Conn, Db, Exec,

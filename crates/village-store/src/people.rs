@@ -532,6 +532,7 @@ pub async fn forget(db: &mut impl Db, user_id: i64) -> Result<()> {
     crate::decisions::forget(db, user_id).await?;
     crate::directory::forget_suggestions_of(db, user_id).await?;
     crate::mutual_aid::forget(db, user_id).await?;
+    crate::stories::forget(db, user_id).await?;
     // Notices to others about their introductions and shortlists name them: those go too.
     query!(db, c => sqlx::query(
         "DELETE FROM notifications WHERE link IN (SELECT '/introductions/' || CAST(id AS TEXT) FROM introductions WHERE person_id = $1) \
@@ -597,7 +598,8 @@ pub async fn scrub(store: &Store) -> Result<()> {
                  shortlist_items, suggestion_cache, stances, proposal_comments, round_ideas, ballots, ballot_choices, \
                  dir_suggestions, dir_service_versions, dir_claims, dir_organisers, sessions, api_tokens, users, \
                  connector_intros, concerns, concern_actions, help_posts, help_matches, help_messages, \
-                 help_match_events, help_exchanges, help_transfers, help_ledger, safety_marks, help_digests, help_waiting_notices",
+                 help_match_events, help_exchanges, help_transfers, help_ledger, safety_marks, help_digests, help_waiting_notices, \
+                 stories, story_groups, story_offers",
             )
             .execute(pool)
             .await?;

@@ -28,6 +28,9 @@ use village_domain::mutual_aid::post::{
 };
 use village_domain::people::circle::Ring;
 use village_domain::people::profile::{Section, Visibility};
+use village_domain::stories::story::{
+    Audience as StoryAudience, Decision as StoryDecision, Rule as StoryRule, ToldBy,
+};
 
 /// No NUL (U+0000) anywhere: PostgreSQL cannot keep it, and every body holding one is refused.
 const NO_NUL: &str = "^[^\\u0000]*$";

@@ -763,6 +763,14 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::mutual_aid::api::api_answer_time))
         .routes(routes!(crate::mutual_aid::api::api_ask_to_take_back))
         .routes(routes!(crate::stories::api_framing))
+        .routes(routes!(
+            crate::stories::api_tell,
+            crate::stories::api_stories
+        ))
+        .routes(routes!(crate::stories::api_story))
+        .routes(routes!(crate::stories::api_moderate))
+        .routes(routes!(crate::stories::api_approve))
+        .routes(routes!(crate::stories::api_withdraw))
         .routes(routes!(crate::mutual_aid::api::api_time_account))
         .routes(routes!(crate::mutual_aid::api::api_give_time))
         .routes(routes!(

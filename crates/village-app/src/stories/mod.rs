@@ -23,3 +23,519 @@ pub fn framing(state: &App, text: &str) -> Result<Vec<Flag>> {
     }
     Ok(Lexicon::new(&state.settings.stories.framing).check(text))
 }
+
+use crate::accounts::Identity;
+use crate::audit::record;
+use crate::error::{conflict, Error};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use village_domain::access::{self, Action};
+use village_domain::audit::AuditAction;
+use village_domain::stories::screen::{self, Mark, Names};
+use village_domain::stories::story::{
+    self as rules, Audience, Decision, Reader, Rule, State, ToldBy,
+};
+use village_store::connections::notify;
+use village_store::stories::{self as store, Decided, NewStory, StoryRow};
+
+/// The longest title, in characters.
+pub const TITLE_MAX: usize = 200;
+/// The most words a story holds ("about 1,000 words", with room to finish a sentence).
+pub const WORDS_MAX: usize = 1_200;
+/// The most characters a story holds.
+pub const BODY_MAX: usize = 10_000;
+/// The longest screen name.
+pub const SCREEN_NAME_MAX: usize = 60;
+
+/// A story as its author tells it.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct StoryBody {
+    pub title: String,
+    /// The story, up to about 1,000 words.
+    pub body: String,
+    /// The ORUK ids of offers in the directory it is about.
+    #[serde(default)]
+    pub about_offer_ids: Vec<String>,
+    /// The ORUK ids of groups in the directory it is about.
+    #[serde(default)]
+    pub about_organisation_ids: Vec<String>,
+    /// `self`, `family`, `friend` or `supporter` (with the person's agreement).
+    pub told_by: String,
+    /// The name shown with it; "A neighbour" unless given (never the account's name unless
+    /// the author writes it).
+    #[serde(default)]
+    pub screen_name: Option<String>,
+    /// `private` (only the author), `hub` (members signed in) or `public`.
+    pub audience: String,
+    /// Others may reuse it under the hub's open licence (only a public story is fed out).
+    #[serde(default)]
+    pub open_data: bool,
+    /// Roughly when, `YYYY-MM` (never a day).
+    #[serde(default)]
+    pub when: Option<String>,
+}
+
+fn field(name: &'static str, code: ErrorCode, words: &str) -> Error {
+    FieldError::new(name, code, words).into()
+}
+
+fn this_month(t: i64) -> String {
+    village_domain::dates::today_ymd(t)
+        .get(..7)
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn not_found() -> Error {
+    Error::NotFound("story")
+}
+
+fn reader(who: Option<&Identity>, row: &StoryRow) -> Reader {
+    Reader {
+        signed_in: who.is_some(),
+        author: who.is_some_and(|w| w.user.id == row.author_id),
+        steward: who.is_some_and(|w| access::check(&w.actor(), Action::ModerateStories).is_ok()),
+    }
+}
+
+/// Tell a story: it waits for a steward to read it before anyone else can.
+#[tracing::instrument(skip_all, fields(actor = who.user.id))]
+pub async fn tell(state: &App, who: &Identity, b: &StoryBody, t: i64) -> Result<i64> {
+    let mut problems = Vec::new();
+    let title = village_domain::text::check("title", &b.title, true, TITLE_MAX, "a title");
+    let body = village_domain::text::check("body", &b.body, true, BODY_MAX, "your story");
+    if let Ok(body) = &body {
+        if body.split_whitespace().count() > WORDS_MAX {
+            problems.push(FieldError::new(
+                "body",
+                ErrorCode::TooLong,
+                format!("Please keep your story under {WORDS_MAX} words."),
+            ));
+        }
+    }
+    let told_by = ToldBy::parse(&b.told_by);
+    if told_by.is_none() {
+        problems.push(FieldError::new(
+            "told_by",
+            ErrorCode::Invalid,
+            "Say who is telling it: you, a family member, a friend or a supporter.",
+        ));
+    }
+    let audience = Audience::parse(&b.audience);
+    if audience.is_none() {
+        problems.push(FieldError::new(
+            "audience",
+            ErrorCode::Invalid,
+            "Choose who may read it: only you, members of this hub, or anyone.",
+        ));
+    }
+    let screen_name = village_domain::text::check(
+        "screen_name",
+        b.screen_name.as_deref().unwrap_or(""),
+        false,
+        SCREEN_NAME_MAX,
+        "a name to show",
+    );
+    let when = match b.when.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+        None => None,
+        Some(w) => match rules::read_month(w, &this_month(t)) {
+            Some(m) => Some(m),
+            None => {
+                problems.push(FieldError::new(
+                    "when",
+                    ErrorCode::DateInvalid,
+                    "Give the month and year it happened, like 2026-03, and not one still to come.",
+                ));
+                None
+            }
+        },
+    };
+    for r in [&title, &body, &screen_name] {
+        if let Err(e) = r {
+            problems.push(e.clone());
+        }
+    }
+    let mut groups = Vec::new();
+    for g in b
+        .about_organisation_ids
+        .iter()
+        .map(|g| g.trim())
+        .filter(|g| !g.is_empty())
+    {
+        if crate::safeguarding::group_name(state, g).await?.is_none() {
+            problems.push(FieldError::new(
+                "about_organisation_ids",
+                ErrorCode::GroupUnknown,
+                "One of the groups is not in the directory.",
+            ));
+            break;
+        }
+        groups.push(g.to_string());
+    }
+    let mut offers = Vec::new();
+    for o in b
+        .about_offer_ids
+        .iter()
+        .map(|o| o.trim())
+        .filter(|o| !o.is_empty())
+    {
+        let mut c = state.store.conn().await?;
+        if village_store::directory::service_doc(&mut c, o, true)
+            .await?
+            .is_none()
+        {
+            problems.push(FieldError::new(
+                "about_offer_ids",
+                ErrorCode::OfferUnknown,
+                "One of the offers is not in the directory.",
+            ));
+            break;
+        }
+        offers.push(o.to_string());
+    }
+    let (Ok(title), Ok(body), Ok(screen_name), Some(told_by), Some(audience), true) = (
+        title,
+        body,
+        screen_name,
+        told_by,
+        audience,
+        problems.is_empty(),
+    ) else {
+        return Err(Error::Fields(problems));
+    };
+    let screen_name = if screen_name.is_empty() {
+        "A neighbour".to_string()
+    } else {
+        screen_name
+    };
+    let mut tx = state.store.begin().await?;
+    let id = store::create(
+        &mut tx,
+        &NewStory {
+            author_id: who.user.id,
+            told_by,
+            screen_name: &screen_name,
+            title: &title,
+            body: &body,
+            happened_month: when.as_deref(),
+            audience,
+            open_data: b.open_data,
+            groups: &groups,
+            offers: &offers,
+        },
+        t,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A story as someone may see it.
+#[derive(Debug, Clone)]
+pub struct StorySeen {
+    pub row: StoryRow,
+    /// The title and words this reader sees: as published, except for its author (their own
+    /// words) and for stewards reading it before it is published (the author's words).
+    pub title: String,
+    pub body: String,
+    pub is_author: bool,
+    /// For stewards: what could identify someone in the author's words.
+    pub marks: Option<Vec<Mark>>,
+    pub groups: Vec<String>,
+    pub offers: Vec<String>,
+}
+
+/// One story, for whoever may read it (404 for anyone else). A steward's look before it is
+/// published is audited.
+#[tracing::instrument(skip_all, fields(id))]
+pub async fn story(
+    state: &App,
+    who: Option<&Identity>,
+    id: i64,
+    ip: &str,
+    t: i64,
+) -> Result<StorySeen> {
+    let mut c = state.store.conn().await?;
+    let row = store::story(&mut c, id).await?.ok_or_else(not_found)?;
+    let r = reader(who, &row);
+    if !rules::may_read(r, row.state, row.audience) {
+        return Err(not_found());
+    }
+    let (groups, offers) = store::about(&mut c, id).await?;
+    let before_publishing = row.state != State::Published;
+    let own_words = r.author || (r.steward && before_publishing);
+    let (title, body) = if own_words {
+        (row.title.clone(), row.body.clone())
+    } else {
+        (
+            row.published_title.clone().unwrap_or_default(),
+            row.published_body.clone().unwrap_or_default(),
+        )
+    };
+    let mut marks = None;
+    if r.steward && !r.author {
+        let mut known = vec![row.author_name.clone()];
+        for g in &groups {
+            if let Some(name) = crate::safeguarding::group_name(state, g).await? {
+                known.push(name);
+            }
+        }
+        marks = Some(screen::screen(&body, &Names { known }));
+        if before_publishing {
+            if let Some(w) = who {
+                record(
+                    &mut c,
+                    Some(w.user.id),
+                    Some(row.author_id),
+                    AuditAction::StorySeen,
+                    &format!("story {id}"),
+                    Some(ip),
+                    t,
+                )
+                .await?;
+            }
+        }
+    }
+    Ok(StorySeen {
+        is_author: r.author,
+        title,
+        body,
+        marks,
+        groups,
+        offers,
+        row,
+    })
+}
+
+/// A member's own stories, newest first.
+pub async fn mine(state: &App, who: &Identity) -> Result<Vec<StoryRow>> {
+    let mut c = state.store.conn().await?;
+    Ok(store::of_author(&mut c, who.user.id).await?)
+}
+
+/// Stories waiting for a steward, oldest first.
+pub async fn waiting(state: &App, who: &Identity) -> Result<Vec<StoryRow>> {
+    access::check(&who.actor(), Action::ModerateStories).map_err(|_| Error::Forbidden)?;
+    let mut c = state.store.conn().await?;
+    Ok(store::waiting(&mut c, 500).await?)
+}
+
+/// Published stories this reader may see, newest first; `open_data_only` for the feed and
+/// the open API (public stories others may reuse).
+pub async fn published(
+    state: &App,
+    who: Option<&Identity>,
+    open_data_only: bool,
+) -> Result<Vec<StoryRow>> {
+    let audiences: &[Audience] = if who.is_some() && !open_data_only {
+        &[Audience::Public, Audience::Hub]
+    } else {
+        &[Audience::Public]
+    };
+    let mut c = state.store.conn().await?;
+    Ok(store::published(&mut c, audiences, open_data_only, 500).await?)
+}
+
+/// What a steward decides.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct ModerationBody {
+    /// `publish`, `edit`, `withhold` or `safeguarding`.
+    pub decision: String,
+    /// For `edit`: the story as the steward suggests it (the title too, if changed).
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub body: Option<String>,
+    /// For `edit`: why, from the published list (`identifies_someone`, `names_staff`,
+    /// `offensive`, `commercial`, `too_long`, `not_own_experience`, `legal_risk`).
+    #[serde(default)]
+    pub rule_codes: Vec<String>,
+    /// For `withhold` and `safeguarding`: why (the author is told, kindly).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// A steward decides about a story waiting to be read: publish it, suggest changes to its
+/// author, withhold it, or hold it as a safeguarding matter (a concern goes to the leads
+/// with the story). The author is told; the decision is audited.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
+pub async fn moderate(
+    state: &App,
+    who: &Identity,
+    id: i64,
+    b: &ModerationBody,
+    ip: &str,
+    t: i64,
+) -> Result<State> {
+    access::check(&who.actor(), Action::ModerateStories).map_err(|_| Error::Forbidden)?;
+    let Some(decision) = Decision::parse(&b.decision) else {
+        return Err(field(
+            "decision",
+            ErrorCode::Invalid,
+            "Choose: publish it, suggest changes, do not publish it, or a safeguarding matter.",
+        ));
+    };
+    let mut rule_list = Vec::new();
+    for code in &b.rule_codes {
+        match Rule::parse(code) {
+            Some(r) => rule_list.push(r),
+            None => {
+                return Err(field(
+                    "rule_codes",
+                    ErrorCode::Invalid,
+                    "Use the rules from the published list.",
+                ))
+            }
+        }
+    }
+    let mut c = state.store.conn().await?;
+    let row = store::story(&mut c, id).await?.ok_or_else(not_found)?;
+    drop(c);
+    if row.author_id == who.user.id {
+        return conflict(
+            ErrorCode::NotYours,
+            "Another steward reads the stories you tell.",
+        );
+    }
+    let to = rules::decide(row.state, decision, &rule_list).map_err(|code| match code {
+        ErrorCode::Missing => field(
+            "rule_codes",
+            ErrorCode::Missing,
+            "Say why you changed it: choose at least one rule.",
+        ),
+        code => Error::Conflict(code, "This story has already been decided.".into()),
+    })?;
+    let reason = village_domain::text::check(
+        "reason",
+        b.reason.as_deref().unwrap_or(""),
+        matches!(decision, Decision::Withhold | Decision::Safeguarding),
+        2_000,
+        "why, in words the author will read",
+    )?;
+    let (edit_title, edit_body) = if decision == Decision::Edit {
+        let title = village_domain::text::check(
+            "title",
+            b.title.as_deref().unwrap_or(&row.title),
+            true,
+            TITLE_MAX,
+            "a title",
+        )?;
+        let body = village_domain::text::check(
+            "body",
+            b.body.as_deref().unwrap_or(""),
+            true,
+            BODY_MAX,
+            "the story as you suggest it",
+        )?;
+        if title == row.title && body == row.body {
+            return Err(field(
+                "body",
+                ErrorCode::Invalid,
+                "Nothing was changed: publish it as it is instead.",
+            ));
+        }
+        (title, body)
+    } else {
+        (String::new(), String::new())
+    };
+    let rule_codes = rule_list
+        .iter()
+        .map(|r| r.code())
+        .collect::<Vec<_>>()
+        .join(",");
+    let decided = match decision {
+        Decision::Publish => Decided::Publish,
+        Decision::Edit => Decided::Edit {
+            title: &edit_title,
+            body: &edit_body,
+            rules: &rule_codes,
+        },
+        Decision::Withhold | Decision::Safeguarding => Decided::Withhold { reason: &reason },
+    };
+    let mut tx = state.store.begin().await?;
+    if !store::decide(&mut tx, id, who.user.id, to, &decided, t).await? {
+        return conflict(
+            ErrorCode::NotAllowedNow,
+            "This story has just been decided by another steward.",
+        );
+    }
+    record(
+        &mut tx,
+        Some(who.user.id),
+        Some(row.author_id),
+        AuditAction::StoryModerated,
+        &format!("story {id}: {}", decision.code()),
+        Some(ip),
+        t,
+    )
+    .await?;
+    let words = match decision {
+        Decision::Publish => "Your story has been published. Thank you for telling it.".to_string(),
+        Decision::Edit => "A steward suggested some changes to your story. Have a look: it is published only if you agree.".to_string(),
+        Decision::Withhold => format!("Thank you for telling your story. It has not been published, because: {reason}"),
+        Decision::Safeguarding => "Thank you for telling your story. It has not been published: what you wrote made us want to check you, or someone else, are safe. If anyone is in danger now, call 999. Someone from the hub may get in touch.".to_string(),
+    };
+    notify(&mut tx, row.author_id, &words, &format!("/stories/{id}"), t).await?;
+    tx.commit().await?;
+    if decision == Decision::Safeguarding {
+        let body = crate::safeguarding::ConcernBody {
+            about_person_id: Some(row.author_id),
+            what: format!(
+                "A steward held a story as a safeguarding matter ({reason}).\n\nThe story, \"{}\":\n\n{}",
+                row.title, row.body
+            ),
+            ..Default::default()
+        };
+        crate::safeguarding::raise(
+            state,
+            crate::safeguarding::Raiser::Member(who),
+            &body,
+            ip,
+            t,
+        )
+        .await?;
+    }
+    Ok(to)
+}
+
+/// The author approves the changes a steward suggested: it is published as changed.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
+pub async fn approve(state: &App, who: &Identity, id: i64, t: i64) -> Result<()> {
+    let mut tx = state.store.begin().await?;
+    let row = store::story(&mut tx, id).await?.ok_or_else(not_found)?;
+    if row.author_id != who.user.id {
+        return Err(not_found());
+    }
+    rules::approve(row.state).map_err(|code| {
+        Error::Conflict(
+            code,
+            "There are no changes waiting for you to approve.".into(),
+        )
+    })?;
+    if !store::approve(&mut tx, id, t).await? {
+        return conflict(ErrorCode::NotAllowedNow, "This story has just changed.");
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The author withdraws their story, at any time: its words go, and it is gone from every
+/// page, the API and the feed on the next request.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
+pub async fn withdraw(state: &App, who: &Identity, id: i64, t: i64) -> Result<()> {
+    let mut tx = state.store.begin().await?;
+    let row = store::story(&mut tx, id).await?.ok_or_else(not_found)?;
+    if row.author_id != who.user.id {
+        return Err(not_found());
+    }
+    rules::withdraw(row.state)
+        .map_err(|code| Error::Conflict(code, "This story is already withdrawn.".into()))?;
+    if !store::withdraw(&mut tx, id, t).await? {
+        return conflict(ErrorCode::NotAllowedNow, "This story is already withdrawn.");
+    }
+    tx.commit().await?;
+    if let Err(e) = village_store::people::scrub(&state.store).await {
+        tracing::warn!(error = %e, "could not clear freed space after a story was withdrawn");
+    }
+    Ok(())
+}

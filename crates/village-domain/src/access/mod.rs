@@ -57,6 +57,9 @@ pub enum Action {
     /// coordinator, post, answer and take steps for a member (recording how they agreed),
     /// and settle time that was not agreed.
     CoordinateHelp,
+    /// Read stories before anyone else, and publish, edit (for the author to approve),
+    /// withhold or hold them as a safeguarding matter.
+    ModerateStories,
 }
 
 /// Why an action was refused, in words fit for the person.
@@ -94,6 +97,7 @@ pub fn check(actor: &Actor, action: Action) -> Result<(), Refusal> {
             actor.role,
             Role::Coordinator | Role::Connector | Role::Steward
         ),
+        Action::ModerateStories => matches!(actor.role, Role::Steward | Role::HubAdmin),
     };
     if allowed {
         Ok(())

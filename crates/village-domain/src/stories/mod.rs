@@ -4,3 +4,4 @@
 
 pub mod framing;
 pub mod screen;
+pub mod story;

@@ -233,6 +233,36 @@ pub(super) fn limits() -> Vec<(&'static str, &'static str, Rule)> {
         ("ConcernBody", "about_name", text(false, 200)),
         // stories
         ("FramingBody", "text", text(false, 20_000)),
+        ("StoryBody", "title", text(true, 200)),
+        ("StoryBody", "body", text(true, 10_000)),
+        ("StoryBody", "told_by", one_of(ToldBy::ALL, ToldBy::code)),
+        (
+            "StoryBody",
+            "audience",
+            one_of(StoryAudience::ALL, StoryAudience::code),
+        ),
+        ("StoryBody", "screen_name", text(false, 60)),
+        (
+            "StoryBody",
+            "when",
+            Like {
+                pattern: "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$",
+                max: 7,
+            },
+        ),
+        (
+            "ModerationBody",
+            "decision",
+            one_of(StoryDecision::ALL, StoryDecision::code),
+        ),
+        (
+            "ModerationBody",
+            "rule_codes",
+            codes(StoryRule::ALL, StoryRule::code),
+        ),
+        ("ModerationBody", "title", text(false, 200)),
+        ("ModerationBody", "body", text(false, 10_000)),
+        ("ModerationBody", "reason", text(false, 2_000)),
         ("ConcernActionBody", "text", text(true, 10_000)),
         ("ConcernCloseBody", "outcome", text(true, 10_000)),
         // mutual aid

@@ -798,6 +798,16 @@ async fn forget_me_leaves_no_trace(backend: Backend) {
         .await
         .unwrap();
     assert!(page.contains(unique) && page.contains("07700 900123"));
+    // A story Pat told, published.
+    let (s, told) = api(
+        &app,
+        &pat,
+        reqwest::Method::POST,
+        "/api/v1/stories",
+        Some(json!({"title": "Sundays", "body": format!("The {unique} bakery taught me to bake."), "told_by": "self", "audience": "public", "open_data": true})),
+    )
+    .await;
+    assert_eq!(s, 201, "{told}");
     assert!(database_contains(&app, unique).await);
     // "Your information" is where it used to be too: old bookmarks and the first API address.
     for (old, new) in [

@@ -1,10 +1,281 @@
-//! Stories on SQLite and PostgreSQL. So far: the framing helper's API marks every phrase
-//! of its lexicon (and the hub's own entries) with character offsets into the text sent,
-//! and never changes the text.
-use serde_json::json;
+//! Stories on SQLite and PostgreSQL: nobody but the author and the stewards reads a story
+//! before a steward publishes it; an edited story is published only when its author
+//! approves; a withdrawn story is gone on the next request; a safeguarding matter goes to
+//! the leads. The framing helper's API marks every phrase of its lexicon (and the hub's own
+//! entries) with character offsets into the text sent, and never changes the text.
+use serde_json::{json, Value};
+use village_domain::accounts::Role;
 use village_testkit::{on_both_backends, Backend, TestApp};
 
-on_both_backends!(the_framing_helper_marks_words_and_suggests_others,);
+on_both_backends!(
+    the_framing_helper_marks_words_and_suggests_others,
+    nobody_reads_a_story_before_it_is_published_and_the_author_decides_on_changes,
+);
+
+async fn read(app: &TestApp, who: &reqwest::Client, id: i64) -> (u16, Value) {
+    app.get_json(who, &format!("/api/v1/stories/{id}")).await
+}
+
+async fn nobody_reads_a_story_before_it_is_published_and_the_author_decides_on_changes(
+    backend: Backend,
+) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let anna = app.member("anna@example.org", true).await;
+    let cara = app.member("cara@example.org", false).await;
+    let sue = app.with_user(Role::Steward, "sue@example.org", false).await;
+    let anyone = app.client();
+    let story = |extra: Value| {
+        let mut b = json!({
+            "title": "The lunch club gave me my Tuesdays back",
+            "body": "After my fall I stopped going out. Margaret from the club rang me on 07700 900123 and now a Quokka neighbour brings me every week.",
+            "told_by": "self",
+            "audience": "public",
+            "open_data": true,
+            "when": "2026-03"
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            b[k] = v.clone();
+        }
+        b
+    };
+    // Each problem is named.
+    for (extra, field) in [
+        (json!({"title": " "}), "title"),
+        (json!({"told_by": "me"}), "told_by"),
+        (json!({"audience": "everyone"}), "audience"),
+        (json!({"when": "2099-01"}), "when"),
+        (json!({"when": "12 March 2026"}), "when"),
+        (
+            json!({"about_organisation_ids": ["no-such-group"]}),
+            "about_organisation_ids",
+        ),
+        (json!({"body": "word ".repeat(1_300)}), "body"),
+    ] {
+        let (status, body) = app
+            .post_json(&anna.client, "/api/v1/stories", story(extra.clone()))
+            .await;
+        assert_eq!(
+            (status, body["error"]["field"].clone()),
+            (422, json!(field)),
+            "{extra}"
+        );
+    }
+    let (status, told) = app
+        .post_json(&anna.client, "/api/v1/stories", story(json!({})))
+        .await;
+    assert_eq!(status, 201, "{told}");
+    assert_eq!(told["state"], "submitted");
+    assert_eq!(
+        told["screen_name"], "A neighbour",
+        "not her name unless she gives one"
+    );
+    let id = told["id"].as_i64().unwrap();
+
+    // Before a steward publishes it: only Anna and the stewards.
+    assert_eq!(read(&app, &cara.client, id).await.0, 404);
+    assert_eq!(read(&app, &anyone, id).await.0, 404);
+    assert_eq!(app.get_json(&anyone, "/api/v1/stories").await.1, json!([]));
+    let (status, mine) = read(&app, &anna.client, id).await;
+    assert_eq!((status, mine.get("flags")), (200, None));
+    let (status, for_sue) = read(&app, &sue.client, id).await;
+    assert_eq!(status, 200);
+    let kinds: Vec<&str> = for_sue["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["name", "phone"], "{for_sue}");
+    // Only stewards decide, never about their own story, and an edit says why.
+    let (status, _) = app
+        .post_json(
+            &cara.client,
+            &format!("/api/v1/stories/{id}/moderation"),
+            json!({"decision": "publish"}),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let edited = "After my fall I stopped going out. Someone from the club rang me and now a Quokka neighbour brings me every week.";
+    let (status, body) = app
+        .post_json(
+            &sue.client,
+            &format!("/api/v1/stories/{id}/moderation"),
+            json!({"decision": "edit", "body": edited}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].clone()),
+        (422, json!("rule_codes"))
+    );
+    let (status, body) = app
+        .post_json(
+            &sue.client,
+            &format!("/api/v1/stories/{id}/moderation"),
+            json!({"decision": "edit", "body": edited, "rule_codes": ["identifies_someone"]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["state"], "awaiting_author");
+    let (status, _) = app
+        .post_json(
+            &sue.client,
+            &format!("/api/v1/stories/{id}/moderation"),
+            json!({"decision": "publish"}),
+        )
+        .await;
+    assert_eq!(status, 409, "decided once");
+    // Still nobody else: an edit is not published until Anna says so.
+    assert_eq!(read(&app, &cara.client, id).await.0, 404);
+    assert_eq!(read(&app, &anyone, id).await.0, 404);
+    let (_, mine) = read(&app, &anna.client, id).await;
+    assert_eq!(mine["suggested"]["body"], edited);
+    assert_eq!(
+        mine["suggested"]["rule_codes"],
+        json!(["identifies_someone"])
+    );
+    assert!(
+        mine["body"].as_str().unwrap().contains("07700 900123"),
+        "her own words, side by side"
+    );
+    let (status, _) = app
+        .post_json(
+            &cara.client,
+            &format!("/api/v1/stories/{id}/approve"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 404);
+    let (status, approved) = app
+        .post_json(
+            &anna.client,
+            &format!("/api/v1/stories/{id}/approve"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (status, approved["state"].clone()),
+        (200, json!("published"))
+    );
+    // Published as changed: anyone reads it, and the open list carries it.
+    let (status, public) = read(&app, &anyone, id).await;
+    assert_eq!((status, public["body"].clone()), (200, json!(edited)));
+    let (_, list) = app.get_json(&anyone, "/api/v1/stories").await;
+    assert_eq!(list[0]["id"], id);
+    assert!(!list.to_string().contains("07700"));
+    // Anna's notices never held her words from before moderation.
+    let (_, notes) = app.get_json(&anna.client, "/api/v1/me/notifications").await;
+    assert!(
+        !notes.to_string().contains("07700")
+            && notes.to_string().contains("suggested some changes")
+    );
+
+    // Withdrawn: gone on the next request, from everywhere, and its words from the files.
+    let (status, _) = app
+        .post_json(
+            &anna.client,
+            &format!("/api/v1/stories/{id}/withdraw"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 204);
+    for who in [&anyone, &cara.client, &anna.client, &sue.client] {
+        assert_eq!(read(&app, who, id).await.0, 404);
+    }
+    assert_eq!(app.get_json(&anyone, "/api/v1/stories").await.1, json!([]));
+    assert!(!crate::people::database_contains(&app, "Quokka").await);
+    let (status, _) = app
+        .post_json(
+            &anna.client,
+            &format!("/api/v1/stories/{id}/withdraw"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 409);
+
+    // For members of the hub only; not in the open list.
+    let (_, hub_only) = app
+        .post_json(
+            &anna.client,
+            "/api/v1/stories",
+            story(json!({"audience": "hub", "title": "For the hub"})),
+        )
+        .await;
+    let hub_id = hub_only["id"].as_i64().unwrap();
+    let (status, _) = app
+        .post_json(
+            &sue.client,
+            &format!("/api/v1/stories/{hub_id}/moderation"),
+            json!({"decision": "publish"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(read(&app, &anyone, hub_id).await.0, 404);
+    assert_eq!(read(&app, &cara.client, hub_id).await.0, 200);
+    assert_eq!(app.get_json(&anyone, "/api/v1/stories").await.1, json!([]));
+
+    // A safeguarding matter: held, the leads get a concern with the story, and Anna is told
+    // what to do now.
+    let (_, worrying) = app
+        .post_json(
+            &anna.client,
+            "/api/v1/stories",
+            story(json!({"title": "Nobody comes now"})),
+        )
+        .await;
+    let worry_id = worrying["id"].as_i64().unwrap();
+    let (status, body) = app
+        .post_json(
+            &sue.client,
+            &format!("/api/v1/stories/{worry_id}/moderation"),
+            json!({"decision": "safeguarding"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].clone()),
+        (422, json!("reason"))
+    );
+    let (status, held) = app
+        .post_json(
+            &sue.client,
+            &format!("/api/v1/stories/{worry_id}/moderation"),
+            json!({"decision": "safeguarding", "reason": "She may be alone and unsafe"}),
+        )
+        .await;
+    assert_eq!(
+        (status, held["state"].clone()),
+        (200, json!("withheld")),
+        "{held}"
+    );
+    assert_eq!(read(&app, &cara.client, worry_id).await.0, 404);
+    let mut c = app.store.conn().await.unwrap();
+    let concerns = village_store::safeguarding::list(&mut c).await.unwrap();
+    assert!(
+        concerns
+            .iter()
+            .any(|k| k.about_person == Some(anna.id) && k.what.contains("Nobody comes now")),
+        "{concerns:?}"
+    );
+    drop(c);
+    let (_, notes) = app.get_json(&anna.client, "/api/v1/me/notifications").await;
+    assert!(notes.to_string().contains("call 999"));
+    // A steward's own story is another steward's to read.
+    let (_, own) = app
+        .post_json(&sue.client, "/api/v1/stories", story(json!({})))
+        .await;
+    let (status, body) = app
+        .post_json(
+            &sue.client,
+            &format!("/api/v1/stories/{}/moderation", own["id"]),
+            json!({"decision": "publish"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].clone()),
+        (403, json!("not_yours"))
+    );
+}
 
 async fn the_framing_helper_marks_words_and_suggests_others(backend: Backend) {
     let Some(app) = TestApp::start_with(backend, |s| {

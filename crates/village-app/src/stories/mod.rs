@@ -46,6 +46,9 @@ pub const WORDS_MAX: usize = 1_200;
 pub const BODY_MAX: usize = 10_000;
 /// The longest screen name.
 pub const SCREEN_NAME_MAX: usize = 60;
+/// How much of a story goes with a safeguarding concern: with its title (up to 200) and the
+/// steward's reason (up to 2,000), it fits in a concern's 10,000 characters.
+const CONCERN_STORY_MAX: usize = 7_500;
 
 /// A story as its author tells it.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -478,11 +481,18 @@ pub async fn moderate(
     notify(&mut tx, row.author_id, &words, &format!("/stories/{id}"), t).await?;
     tx.commit().await?;
     if decision == Decision::Safeguarding {
+        // The story goes with the concern, within what a concern holds (10,000 characters).
+        let story: String = row.body.chars().take(CONCERN_STORY_MAX).collect();
+        let cut = if story.chars().count() < row.body.chars().count() {
+            " …"
+        } else {
+            ""
+        };
         let body = crate::safeguarding::ConcernBody {
             about_person_id: Some(row.author_id),
             what: format!(
-                "A steward held a story as a safeguarding matter ({reason}).\n\nThe story, \"{}\":\n\n{}",
-                row.title, row.body
+                "A steward held a story as a safeguarding matter ({reason}).\n\nThe story, \"{}\":\n\n{story}{cut}",
+                row.title
             ),
             ..Default::default()
         };

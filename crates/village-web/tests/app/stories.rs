@@ -217,11 +217,16 @@ async fn nobody_reads_a_story_before_it_is_published_and_the_author_decides_on_c
 
     // A safeguarding matter: held, the leads get a concern with the story, and Anna is told
     // what to do now.
+    // As long as a story may be, with the longest reason: the concern still holds it.
+    let long = format!(
+        "Nobody has been round. {}",
+        "Sometimes-I-wait-by-the-window-all-afternoon. ".repeat(205)
+    );
     let (_, worrying) = app
         .post_json(
             &anna.client,
             "/api/v1/stories",
-            story(json!({"title": "Nobody comes now"})),
+            story(json!({"title": "Nobody comes now", "body": long})),
         )
         .await;
     let worry_id = worrying["id"].as_i64().unwrap();
@@ -240,7 +245,7 @@ async fn nobody_reads_a_story_before_it_is_published_and_the_author_decides_on_c
         .post_json(
             &sue.client,
             &format!("/api/v1/stories/{worry_id}/moderation"),
-            json!({"decision": "safeguarding", "reason": "She may be alone and unsafe"}),
+            json!({"decision": "safeguarding", "reason": format!("She may be alone and unsafe. {}", "x".repeat(1_960))}),
         )
         .await;
     assert_eq!(

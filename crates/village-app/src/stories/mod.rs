@@ -1,11 +1,27 @@
-//! Stories: people tell what happened in their own words. So far: the framing helper, which
-//! marks words that describe people by what they lack and suggests others (the starting
-//! lexicon and the hub's own entries from `[stories] framing`). It never changes the text.
+//! Stories: people tell what happened in their own words. A story waits for a steward
+//! before anyone else reads it (`village_domain::stories::story` says who may read it and where
+//! a decision takes it); the steward sees what could identify someone (`screen`); an edit is
+//! published only when its author approves; the author may withdraw it at any time. The
+//! framing helper marks words that describe people by what they lack and suggests others
+//! (the starting lexicon and the hub's own entries from `[stories] framing`); it never
+//! changes the text.
 
-use crate::error::Result;
+use crate::accounts::Identity;
+use crate::audit::record;
+use crate::error::{conflict, Error, Result};
 use crate::App;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use village_domain::access::{self, Action};
+use village_domain::audit::AuditAction;
 use village_domain::error::{ErrorCode, FieldError};
 use village_domain::stories::framing::{Flag, Lexicon};
+use village_domain::stories::screen::{self, Mark, Names};
+use village_domain::stories::story::{
+    self as rules, Audience, Decision, Reader, Rule, State, ToldBy,
+};
+use village_store::connections::notify;
+use village_store::stories::{self as store, Decided, NewStory, StoryRow};
 
 /// The longest text the framing helper reads, in characters (a story is about 1,000 words).
 pub const CHECK_MAX: usize = 20_000;
@@ -23,20 +39,6 @@ pub fn framing(state: &App, text: &str) -> Result<Vec<Flag>> {
     }
     Ok(Lexicon::new(&state.settings.stories.framing).check(text))
 }
-
-use crate::accounts::Identity;
-use crate::audit::record;
-use crate::error::{conflict, Error};
-use serde::Deserialize;
-use utoipa::ToSchema;
-use village_domain::access::{self, Action};
-use village_domain::audit::AuditAction;
-use village_domain::stories::screen::{self, Mark, Names};
-use village_domain::stories::story::{
-    self as rules, Audience, Decision, Reader, Rule, State, ToldBy,
-};
-use village_store::connections::notify;
-use village_store::stories::{self as store, Decided, NewStory, StoryRow};
 
 /// The longest title, in characters.
 pub const TITLE_MAX: usize = 200;

@@ -48,6 +48,8 @@ pub const WORDS_MAX: usize = 1_200;
 pub const BODY_MAX: usize = 10_000;
 /// The longest screen name.
 pub const SCREEN_NAME_MAX: usize = 60;
+/// The most groups, and the most offers, one story names.
+pub const ABOUT_MAX: usize = 10;
 /// How much of a story goes with a safeguarding concern: with its title (up to 200) and the
 /// steward's reason (up to 2,000), it fits in a concern's 10,000 characters.
 const CONCERN_STORY_MAX: usize = 7_500;
@@ -58,10 +60,10 @@ pub struct StoryBody {
     pub title: String,
     /// The story, up to about 1,000 words.
     pub body: String,
-    /// The ORUK ids of offers in the directory it is about.
+    /// The ORUK ids of offers in the directory it is about (up to 10).
     #[serde(default)]
     pub about_offer_ids: Vec<String>,
-    /// The ORUK ids of groups in the directory it is about.
+    /// The ORUK ids of groups in the directory it is about (up to 10).
     #[serde(default)]
     pub about_organisation_ids: Vec<String>,
     /// `self`, `family`, `friend` or `supporter` (with the person's agreement).
@@ -158,6 +160,22 @@ pub async fn tell(state: &App, who: &Identity, b: &StoryBody, t: i64) -> Result<
     for r in [&title, &body, &screen_name] {
         if let Err(e) = r {
             problems.push(e.clone());
+        }
+    }
+    for (name, list, what) in [
+        (
+            "about_organisation_ids",
+            &b.about_organisation_ids,
+            "groups",
+        ),
+        ("about_offer_ids", &b.about_offer_ids, "offers"),
+    ] {
+        if list.len() > ABOUT_MAX {
+            return Err(field(
+                name,
+                ErrorCode::TooMany,
+                &format!("Name up to {ABOUT_MAX} {what}."),
+            ));
         }
     }
     let mut groups = Vec::new();

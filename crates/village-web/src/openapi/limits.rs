@@ -244,6 +244,22 @@ pub(super) fn limits() -> Vec<(&'static str, &'static str, Rule)> {
         ("StoryBody", "screen_name", text(false, 60)),
         (
             "StoryBody",
+            "about_organisation_ids",
+            Each {
+                max: 10,
+                each: Box::new(text(false, 200)),
+            },
+        ),
+        (
+            "StoryBody",
+            "about_offer_ids",
+            Each {
+                max: 10,
+                each: Box::new(text(false, 200)),
+            },
+        ),
+        (
+            "StoryBody",
             "when",
             Like {
                 pattern: "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$",

@@ -41,24 +41,34 @@ async fn nobody_reads_a_story_before_it_is_published_and_the_author_decides_on_c
         b
     };
     // Each problem is named.
-    for (extra, field) in [
-        (json!({"title": " "}), "title"),
-        (json!({"told_by": "me"}), "told_by"),
-        (json!({"audience": "everyone"}), "audience"),
-        (json!({"when": "2099-01"}), "when"),
-        (json!({"when": "12 March 2026"}), "when"),
+    for (extra, field, code) in [
+        (json!({"title": " "}), "title", "text_missing"),
+        (json!({"told_by": "me"}), "told_by", "invalid"),
+        (json!({"audience": "everyone"}), "audience", "invalid"),
+        (json!({"when": "2099-01"}), "when", "date_invalid"),
+        (json!({"when": "12 March 2026"}), "when", "date_invalid"),
         (
             json!({"about_organisation_ids": ["no-such-group"]}),
             "about_organisation_ids",
+            "group_unknown",
         ),
-        (json!({"body": "word ".repeat(1_300)}), "body"),
+        (json!({"body": "word ".repeat(1_300)}), "body", "too_long"),
+        (
+            json!({"about_offer_ids": vec!["x"; 11]}),
+            "about_offer_ids",
+            "too_many",
+        ),
     ] {
         let (status, body) = app
             .post_json(&anna.client, "/api/v1/stories", story(extra.clone()))
             .await;
         assert_eq!(
-            (status, body["error"]["field"].clone()),
-            (422, json!(field)),
+            (
+                status,
+                body["error"]["field"].clone(),
+                body["error"]["code"].clone()
+            ),
+            (422, json!(field), json!(code)),
             "{extra}"
         );
     }

@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
@@ -112,4 +113,37 @@ export async function brokenWords(page) {
     }
     return [...broken];
   });
+}
+
+/**
+ * What every page must be, checked in a page where script runs: no axe-core violations, one
+ * <h1>, no sideways scrolling and no words broken across two lines.
+ */
+export async function checkPage(page, label) {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `${label}: axe-core found problems:\n${JSON.stringify(violations, null, 2)}`);
+  assert.equal(await page.locator('h1').count(), 1, `${label}: one <h1>`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `${label}: scrolls sideways by ${overflow}px`);
+  assert.deepEqual(await brokenWords(page), [], `${label}: words broken across two lines`);
+}
+
+/**
+ * A person signed in twice at 320 px wide: `page`, with JavaScript off, where they act, and
+ * `axePage`, where axe-core checks pages (it needs script to run). `checkUrl(path, status)`
+ * opens a page there and checks it with `check` (by default `checkPage`).
+ */
+export async function signedInTwice(browser, hub, email, check = checkPage) {
+  const noJs = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 700 } });
+  const page = await noJs.newPage();
+  await signIn(page, hub.base, email);
+  const axeContext = await browser.newContext({ bypassCSP: true, viewport: { width: 320, height: 700 } });
+  const axePage = await axeContext.newPage();
+  await signIn(axePage, hub.base, email);
+  const checkUrl = async (path, status = 200) => {
+    const r = await axePage.goto(hub.base + path);
+    assert.equal(r.status(), status, `${path} answers`);
+    await check(axePage, path);
+  };
+  return { page, axePage, checkUrl, close: async () => { await noJs.close(); await axeContext.close(); } };
 }

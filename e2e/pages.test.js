@@ -42,13 +42,14 @@ const signedOutPages = ['/', '/sign-in', '/sign-up', '/forgotten-password', '/pr
   '/directory?q=walking&day=funday&access=ramps&within=5',
   '/directory?category=carers&free=1&day=TU&time=morning', '/directory?page=2', OFFER,
   '/directory?access=step_free&access=hearing_loop&led=1&kind=user_led',
-  '/directory?postcode=MF1&sort=nearest', '/directory?community=deaf&space=has_space', '/directory/groups/00d00001-0000-4000-8000-000000000001', '/concerns/new'];
+  '/directory?postcode=MF1&sort=nearest', '/directory?community=deaf&space=has_space', '/directory/groups/00d00001-0000-4000-8000-000000000001', '/concerns/new', '/stories'];
 const signedInPages = ['/', '/account', '/account/name', '/account/email', '/account/password',
   '/account/lived-experience', '/account/tokens', '/account/delete', '/account/activity',
   '/admin/users', '/admin/invites', '/admin/audit', '/privacy', '/accessibility', '/directory', OFFER,
   '/directory/suggest', '/directory/suggestions', '/directory/review', '/directory/review/stale', `${OFFER}/suggest-change`, `${OFFER}/history`, `${OFFER}/edit`,
   '/directory/groups/00d00001-0000-4000-8000-000000000001/claim', '/admin/safeguarding-leads', '/concerns/new',
-  '/concerns/new?group=00d00001-0000-4000-8000-000000000001', '/directory/open-data'];
+  '/concerns/new?group=00d00001-0000-4000-8000-000000000001', '/directory/open-data', '/stories', '/stories/new',
+  '/stories/new?group=00d00001-0000-4000-8000-000000000001', '/stories/mine', '/stories/review'];
 
 test('signed-out pages pass axe-core and fit a narrow screen', async () => {
   const context = await browser.newContext({ bypassCSP: true });

@@ -52,6 +52,35 @@ pub fn day(ymd: &str) -> String {
         .unwrap_or_else(|_| ymd.to_string())
 }
 
+/// The months' names, January first.
+pub const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A month kept as `2026-03`, in words: "March 2026"; empty for anything else.
+///
+/// ```
+/// use village_domain::dates::month;
+/// assert_eq!(month("2026-03"), "March 2026");
+/// assert_eq!(month("2026-13"), "");
+/// ```
+pub fn month(ym: &str) -> String {
+    NaiveDate::parse_from_str(&format!("{}-01", ym.trim()), "%Y-%m-%d")
+        .map(|d| d.format("%B %Y").to_string())
+        .unwrap_or_default()
+}
+
 /// Today's date in London, kept as `2026-11-03` (for date fields and stored days).
 pub fn today_ymd(ts: i64) -> String {
     DateTime::from_timestamp(ts, 0)

@@ -11,7 +11,7 @@ use village_domain::access::Action;
 use village_domain::accounts::FieldError;
 
 /// Bumped when the stylesheet changes, so browsers fetch the new one.
-pub const ASSET_VERSION: &str = "14";
+pub const ASSET_VERSION: &str = "15";
 
 pub struct NavUser {
     pub display_name: String,
@@ -439,6 +439,23 @@ pub fn drawn_problem(
         p.heading,
         &paragraphs,
     ))
+}
+
+/// The problems with a form's fields, to show beside them; any other error as it is (for
+/// `?`, which draws its problem page).
+pub(crate) fn field_errors(e: village_app::Error) -> Result<Errors, village_app::Error> {
+    use village_app::Error;
+    let mut errors = Errors::none();
+    match e {
+        Error::Field(e) => errors.add_field_error(&e),
+        Error::Fields(list) => {
+            for e in &list {
+                errors.add_field_error(e);
+            }
+        }
+        e => return Err(e),
+    }
+    Ok(errors)
 }
 
 /// What a page handler answers: the page, or why it could not be shown.

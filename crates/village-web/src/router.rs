@@ -485,6 +485,28 @@ fn page_routes() -> Router<AppState> {
             "/rounds/{id}/paper-ballots/{paper}/resolve",
             post(crate::decisions::pages::view_resolve),
         )
+        // Stories: telling, reading, a steward's decision, the author's say
+        .route("/stories", get(crate::stories::pages::view_stories))
+        .route(
+            "/stories/new",
+            get(crate::stories::pages::view_new_story).post(crate::stories::pages::view_tell),
+        )
+        .route("/stories/mine", get(crate::stories::pages::view_my_stories))
+        .route("/stories/review", get(crate::stories::pages::view_review))
+        .route("/stories/{id}", get(crate::stories::pages::view_story))
+        .route(
+            "/stories/{id}/moderation",
+            post(crate::stories::pages::view_moderate),
+        )
+        .route(
+            "/stories/{id}/approve",
+            post(crate::stories::pages::view_approve),
+        )
+        .route(
+            "/stories/{id}/withdraw",
+            get(crate::stories::pages::view_withdraw_confirm)
+                .post(crate::stories::pages::view_withdraw),
+        )
         // Mutual aid: the board, posts, matches
         .route("/help", get(crate::mutual_aid::pages::view_board))
         .route(

@@ -40,6 +40,84 @@ pub fn framing(state: &App, text: &str) -> Result<Vec<Flag>> {
     Ok(Lexicon::new(&state.settings.stories.framing).check(text))
 }
 
+/// What "Check my words" finds in a story before it is sent: words that describe people by
+/// what they lack, with others to use (in the title and in the story), and what could tell
+/// people who someone is (the author's own name too). Nothing is changed or kept.
+#[derive(Debug, Clone, Default)]
+pub struct Checked {
+    pub title: Vec<Flag>,
+    pub body: Vec<Flag>,
+    pub marks: Vec<Mark>,
+}
+
+/// Check a story's words for its author before it is sent.
+#[tracing::instrument(skip_all)]
+pub fn check(state: &App, who: &Identity, title: &str, body: &str) -> Result<Checked> {
+    if body.chars().count() > CHECK_MAX {
+        return Err(FieldError::new(
+            "body",
+            ErrorCode::TooLong,
+            "Check up to 20,000 characters at a time.",
+        )
+        .into());
+    }
+    let lexicon = Lexicon::new(&state.settings.stories.framing);
+    Ok(Checked {
+        title: lexicon.check(title),
+        body: lexicon.check(body),
+        marks: screen::screen(
+            body,
+            &Names {
+                known: vec![who.user.display_name.clone()],
+            },
+        ),
+    })
+}
+
+/// A group or offer in the directory a story names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    pub id: String,
+    pub name: String,
+}
+
+/// The names of the groups a story names, as the directory has them (a group no longer
+/// there is left out).
+pub async fn group_names(state: &App, ids: &[String]) -> Result<Vec<Named>> {
+    let mut out = Vec::new();
+    for id in ids.iter().take(ABOUT_MAX) {
+        if let Some(name) = crate::safeguarding::group_name(state, id).await? {
+            out.push(Named {
+                id: id.clone(),
+                name,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The names of the offers a story names, as the directory has them (an offer no longer
+/// public is left out).
+pub async fn offer_names(state: &App, ids: &[String]) -> Result<Vec<Named>> {
+    let mut out = Vec::new();
+    let mut c = state.store.conn().await?;
+    for id in ids.iter().take(ABOUT_MAX) {
+        let Some(doc) = village_store::directory::service_doc(&mut c, id, true).await? else {
+            continue;
+        };
+        let name = serde_json::from_str::<serde_json::Value>(&doc)
+            .ok()
+            .and_then(|d| d.get("name")?.as_str().map(str::to_string));
+        if let Some(name) = name {
+            out.push(Named {
+                id: id.clone(),
+                name,
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// The longest title, in characters.
 pub const TITLE_MAX: usize = 200;
 /// The most words a story holds ("about 1,000 words", with room to finish a sentence).
@@ -151,7 +229,7 @@ pub async fn tell(state: &App, who: &Identity, b: &StoryBody, t: i64) -> Result<
                 problems.push(FieldError::new(
                     "when",
                     ErrorCode::DateInvalid,
-                    "Give the month and year it happened, like 2026-03, and not one still to come.",
+                    "Give the month and year it happened, and not a month still to come.",
                 ));
                 None
             }
@@ -297,13 +375,7 @@ pub async fn story(
     };
     let mut marks = None;
     if r.steward && !r.author {
-        let mut known = vec![row.author_name.clone()];
-        for g in &groups {
-            if let Some(name) = crate::safeguarding::group_name(state, g).await? {
-                known.push(name);
-            }
-        }
-        marks = Some(screen::screen(&body, &Names { known }));
+        marks = Some(marks_in(state, &row, &body, &groups).await?);
         if before_publishing {
             if let Some(w) = who {
                 record(
@@ -330,6 +402,18 @@ pub async fn story(
     })
 }
 
+/// What could identify someone in a story's words: the pre-screen, knowing the author's name
+/// and the names of the groups it names.
+async fn marks_in(state: &App, row: &StoryRow, body: &str, groups: &[String]) -> Result<Vec<Mark>> {
+    let mut known = vec![row.author_name.clone()];
+    for g in groups {
+        if let Some(name) = crate::safeguarding::group_name(state, g).await? {
+            known.push(name);
+        }
+    }
+    Ok(screen::screen(body, &Names { known }))
+}
+
 /// A member's own stories, newest first.
 pub async fn mine(state: &App, who: &Identity) -> Result<Vec<StoryRow>> {
     let mut c = state.store.conn().await?;
@@ -341,6 +425,21 @@ pub async fn waiting(state: &App, who: &Identity) -> Result<Vec<StoryRow>> {
     access::check(&who.actor(), Action::ModerateStories).map_err(|_| Error::Forbidden)?;
     let mut c = state.store.conn().await?;
     Ok(store::waiting(&mut c, 500).await?)
+}
+
+/// Stories waiting for a steward, oldest first, each with how many things in it could
+/// identify someone; the steward's own stories are left for another steward.
+pub async fn waiting_marked(state: &App, who: &Identity) -> Result<Vec<(StoryRow, usize)>> {
+    let rows = waiting(state, who).await?;
+    let mut out = Vec::new();
+    for row in rows.into_iter().filter(|r| r.author_id != who.user.id) {
+        let mut c = state.store.conn().await?;
+        let (groups, _) = store::about(&mut c, row.id).await?;
+        drop(c);
+        let n = marks_in(state, &row, &row.body, &groups).await?.len();
+        out.push((row, n));
+    }
+    Ok(out)
 }
 
 /// Published stories this reader may see, newest first; `open_data_only` for the feed and
@@ -428,6 +527,18 @@ pub async fn moderate(
         ),
         code => Error::Conflict(code, "This story has already been decided.".into()),
     })?;
+    // Words changed with any other decision would be lost without the author knowing.
+    let same =
+        |sent: Option<&str>, was: &str| sent.is_none_or(|x| x.trim().replace("\r\n", "\n") == was);
+    if decision != Decision::Edit
+        && !(same(b.title.as_deref(), &row.title) && same(b.body.as_deref(), &row.body))
+    {
+        return Err(field(
+            "decision",
+            ErrorCode::Invalid,
+            "You changed some words: choose \"Suggest changes to the author\" so they can agree to them, or put the words back.",
+        ));
+    }
     let reason = village_domain::text::check(
         "reason",
         b.reason.as_deref().unwrap_or(""),

@@ -829,6 +829,8 @@ struct GroupPage {
     offers: Vec<ResultView>,
     /// Where to raise a safeguarding concern about the group.
     concern_href: String,
+    /// Where to tell a story about the group.
+    story_href: String,
     /// The group's introductions, for its organisers and stewards.
     inbox_href: Option<String>,
 }
@@ -890,6 +892,10 @@ pub(crate) async fn view_group_get(
             .collect(),
         concern_href: format!(
             "/concerns/new?group={}",
+            form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
+        ),
+        story_href: format!(
+            "/stories/new?group={}",
             form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
         ),
         name,

@@ -22,5 +22,6 @@ mod reach;
 mod safeguarding;
 mod shell;
 mod stories;
+mod stories_pages;
 mod words;
 mod writers;

@@ -20,7 +20,7 @@ pub(crate) use time::*;
 use crate::auth::{ClientAddress, SignedIn};
 use crate::csrf::CsrfToken;
 use crate::extract::{Path, Query};
-use crate::pages::{self, when, Errors, Layout, PageForm, PageResult};
+use crate::pages::{self, field_errors, when, Errors, Layout, PageForm, PageResult};
 use crate::{now, AppState};
 use askama::Template;
 use axum::extract::State;
@@ -92,21 +92,6 @@ fn choices<T: Copy>(
 #[derive(Debug, Deserialize, Default)]
 pub struct DoneParams {
     done: Option<String>,
-}
-
-/// The problems with a form's fields, to show beside them; any other error as it is.
-fn field_errors(e: Error) -> Result<Errors, Error> {
-    let mut errors = Errors::none();
-    match e {
-        Error::Field(e) => errors.add_field_error(&e),
-        Error::Fields(list) => {
-            for e in &list {
-                errors.add_field_error(e);
-            }
-        }
-        e => return Err(e),
-    }
-    Ok(errors)
 }
 
 /// What a coordinator filled in to do something for a member: nothing when the email

@@ -1,0 +1,241 @@
+//! Stories through the API: telling one, a steward's decision, the author's approval or
+//! withdrawal, reading, and the framing helper.
+
+use crate::api::{ApiError, ApiJson};
+use crate::auth::{ApiUser, ClientAddress, MaybeSignedIn};
+use crate::extract::Path;
+use crate::{now, AppState};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use village_app::stories::{ModerationBody, StoryBody, StorySeen};
+use village_domain::stories::framing::Flag;
+use village_domain::stories::screen::Mark;
+use village_domain::stories::story::{Audience, State as StoryState, ToldBy};
+use village_store::stories::StoryRow;
+
+/// Changes a steward suggested, waiting for the author.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuggestedOut {
+    pub title: String,
+    pub body: String,
+    /// Why, from the published list.
+    pub rule_codes: Vec<String>,
+}
+
+/// A story. `title` and `body` are as published, except for its author (their own words)
+/// and for stewards reading it before it is published.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoryOut {
+    pub id: i64,
+    pub title: String,
+    pub body: String,
+    /// `submitted`, `awaiting_author`, `published`, `withheld` or `withdrawn`.
+    pub state: StoryState,
+    pub told_by: ToldBy,
+    pub screen_name: String,
+    pub audience: Audience,
+    pub open_data: bool,
+    /// Roughly when, `YYYY-MM`.
+    pub when: Option<String>,
+    pub about_organisation_ids: Vec<String>,
+    pub about_offer_ids: Vec<String>,
+    pub published_at: Option<i64>,
+    /// For its author, while a steward's changes wait for them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggested: Option<SuggestedOut>,
+    /// For its author: why a steward did not publish it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// For stewards: what could identify someone in it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flags: Option<Vec<Mark>>,
+}
+
+fn out_of(row: &StoryRow, title: String, body: String, author: bool) -> StoryOut {
+    StoryOut {
+        id: row.id,
+        title,
+        body,
+        state: row.state,
+        told_by: row.told_by,
+        screen_name: row.screen_name.clone(),
+        audience: row.audience,
+        open_data: row.open_data,
+        when: row.happened_month.clone(),
+        about_organisation_ids: Vec::new(),
+        about_offer_ids: Vec::new(),
+        published_at: row.published_at,
+        suggested: match (author, &row.edited_title, &row.edited_body) {
+            (true, Some(t), Some(b)) if row.state == StoryState::AwaitingAuthor => {
+                Some(SuggestedOut {
+                    title: t.clone(),
+                    body: b.clone(),
+                    rule_codes: row
+                        .edit_rules
+                        .split(',')
+                        .filter(|r| !r.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                })
+            }
+            _ => None,
+        },
+        reason: (author && row.state == StoryState::Withheld && !row.steward_reason.is_empty())
+            .then(|| row.steward_reason.clone()),
+        flags: None,
+    }
+}
+
+fn seen_out(s: StorySeen) -> StoryOut {
+    let mut out = out_of(&s.row, s.title, s.body, s.is_author);
+    out.about_organisation_ids = s.groups;
+    out.about_offer_ids = s.offers;
+    out.flags = s.marks;
+    out
+}
+
+/// Tell a story: it is `submitted`, and nobody but its author and the stewards reads it until
+/// a steward publishes it. 422 naming the field for a missing title or story, more than about
+/// 1,000 words, `told_by` or `audience` not one of theirs, `when` not a past `YYYY-MM`, or a
+/// group or offer not in the directory.
+#[utoipa::path(post, path = "/api/v1/stories", tag = "stories", request_body = StoryBody,
+    responses((status = 201, body = StoryOut), (status = 401, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_tell(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    ApiJson(body): ApiJson<StoryBody>,
+) -> Result<(StatusCode, Json<StoryOut>), ApiError> {
+    let t = now();
+    let id = village_app::stories::tell(&state, &identity, &body, t).await?;
+    let seen = village_app::stories::story(&state, Some(&identity), id, &ip, t).await?;
+    Ok((StatusCode::CREATED, Json(seen_out(seen))))
+}
+
+/// Published stories that are public and that their authors let others reuse (`open_data`),
+/// newest first.
+#[utoipa::path(get, path = "/api/v1/stories", tag = "stories",
+    responses((status = 200, body = Vec<StoryOut>)),
+    security(("bearer" = []), ()))]
+pub async fn api_stories(State(state): State<AppState>) -> Result<Json<Vec<StoryOut>>, ApiError> {
+    let rows = village_app::stories::published(&state, None, true).await?;
+    Ok(Json(
+        rows.iter()
+            .map(|r| {
+                out_of(
+                    r,
+                    r.published_title.clone().unwrap_or_default(),
+                    r.published_body.clone().unwrap_or_default(),
+                    false,
+                )
+            })
+            .collect(),
+    ))
+}
+
+/// One story, for whoever may read it: its author and the stewards always (stewards also
+/// see `flags`, what could identify someone); anyone else only once it is published for them
+/// (404 until then, and once withdrawn).
+#[utoipa::path(get, path = "/api/v1/stories/{id}", tag = "stories",
+    params(("id" = i64, Path, description = "The story")),
+    responses((status = 200, body = StoryOut), (status = 404, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_story(
+    State(state): State<AppState>,
+    MaybeSignedIn(identity): MaybeSignedIn,
+    ClientAddress(ip): ClientAddress,
+    Path(id): Path<i64>,
+) -> Result<Json<StoryOut>, ApiError> {
+    let seen = village_app::stories::story(&state, identity.as_ref(), id, &ip, now()).await?;
+    Ok(Json(seen_out(seen)))
+}
+
+/// For stewards: decide about a story waiting to be read: `publish`, `edit` (with `body`,
+/// and `title` if changed, and at least one of `rule_codes`; published only when its author
+/// approves), `withhold` (with `reason`), or `safeguarding` (with `reason`: held, and a
+/// concern goes to the safeguarding leads with the story). 422 `invalid` naming `decision`
+/// when `title` or `body` differ from the author's words with any decision but `edit`.
+/// 409 `not_allowed_now` once decided, `not_yours` for your own story.
+#[utoipa::path(post, path = "/api/v1/stories/{id}/moderation", tag = "stories", request_body = ModerationBody,
+    params(("id" = i64, Path, description = "The story")),
+    responses((status = 200, body = StoryOut), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_moderate(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<ModerationBody>,
+) -> Result<Json<StoryOut>, ApiError> {
+    let t = now();
+    village_app::stories::moderate(&state, &identity, id, &body, &ip, t).await?;
+    let seen = village_app::stories::story(&state, Some(&identity), id, &ip, t).await?;
+    Ok(Json(seen_out(seen)))
+}
+
+/// For its author: approve the changes a steward suggested; it is published as changed.
+/// 409 `not_allowed_now` when none wait.
+#[utoipa::path(post, path = "/api/v1/stories/{id}/approve", tag = "stories",
+    params(("id" = i64, Path, description = "The story")),
+    responses((status = 200, body = StoryOut), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_approve(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    Path(id): Path<i64>,
+) -> Result<Json<StoryOut>, ApiError> {
+    let t = now();
+    village_app::stories::approve(&state, &identity, id, t).await?;
+    let seen = village_app::stories::story(&state, Some(&identity), id, &ip, t).await?;
+    Ok(Json(seen_out(seen)))
+}
+
+/// For its author, at any time: withdraw the story. Its words go, and it is gone from every
+/// page, the API and the feed on the next request. 409 `not_allowed_now` the second time.
+#[utoipa::path(post, path = "/api/v1/stories/{id}/withdraw", tag = "stories",
+    params(("id" = i64, Path, description = "The story")),
+    responses((status = 204), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_withdraw(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    village_app::stories::withdraw(&state, &identity, id, now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct FramingBody {
+    /// The words to check (up to 20,000 characters).
+    pub text: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FramingOut {
+    /// Each phrase found, in order: `start` and `end` are character offsets (`end` one past
+    /// the last), `phrase` the words as written, what to say instead and why. The text itself
+    /// is never changed.
+    pub flags: Vec<Flag>,
+}
+
+/// The framing helper: which words describe people by what they lack ("service users",
+/// "suffering from", "wheelchair bound"), with strengths-based words to use instead and why.
+/// Whole words in any case, plurals and -s, -ed, -ing forms; the hub may add its own
+/// (`[stories] framing`). 422 naming `text` past 20,000 characters.
+#[utoipa::path(post, path = "/api/v1/stories/framing", tag = "stories", request_body = FramingBody,
+    responses((status = 200, body = FramingOut), (status = 401, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_framing(
+    State(state): State<AppState>,
+    ApiUser(_identity): ApiUser,
+    ApiJson(body): ApiJson<FramingBody>,
+) -> Result<Json<FramingOut>, ApiError> {
+    let flags = village_app::stories::framing(&state, &body.text)?;
+    Ok(Json(FramingOut { flags }))
+}

@@ -1,0 +1,102 @@
+//! The lists: published stories (`/stories`), a member's own ("Your stories",
+//! `/stories/mine`) and, for stewards, stories waiting to be read (`/stories/review`).
+
+use super::*;
+
+#[derive(Template)]
+#[template(path = "stories/list.html")]
+struct ListPage {
+    layout: Layout,
+    items: Vec<StoryItem>,
+    signed_in: bool,
+    steward: bool,
+}
+
+pub(crate) async fn view_stories(
+    State(state): State<AppState>,
+    MaybeSignedIn(identity): MaybeSignedIn,
+    csrf: CsrfToken,
+) -> PageResult {
+    let rows = stories::published(&state, identity.as_ref(), false).await?;
+    Ok(pages::page(&ListPage {
+        layout: Layout::new(&state, identity.as_ref(), &csrf, "/stories", "Stories"),
+        items: rows.iter().map(|r| item(r, false)).collect(),
+        signed_in: identity.is_some(),
+        steward: identity
+            .as_ref()
+            .is_some_and(|i| i.may(village_domain::access::Action::ModerateStories)),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "stories/mine.html")]
+struct MinePage {
+    layout: Layout,
+    items: Vec<StoryItem>,
+}
+
+pub(crate) async fn view_my_stories(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    Query(q): Query<DoneParams>,
+) -> PageResult {
+    let rows = stories::mine(&state, &identity).await?;
+    let notice = match q.done.as_deref() {
+        Some("withdrawn") => Some("Your story is withdrawn and its words are deleted."),
+        _ => None,
+    };
+    Ok(pages::page(&MinePage {
+        layout: Layout::new(&state, Some(&identity), &csrf, "/stories", "Your stories")
+            .with_notice(notice),
+        items: rows
+            .iter()
+            .filter(|r| r.state != StoryState::Withdrawn)
+            .map(|r| item(r, true))
+            .collect(),
+    }))
+}
+
+/// A story waiting for a steward, as the list shows it.
+pub struct WaitingItem {
+    item: StoryItem,
+    /// How many things could identify someone.
+    marks: usize,
+}
+
+#[derive(Template)]
+#[template(path = "stories/review.html")]
+struct ReviewPage {
+    layout: Layout,
+    items: Vec<WaitingItem>,
+}
+
+pub(crate) async fn view_review(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    Query(q): Query<DoneParams>,
+) -> PageResult {
+    let waiting = stories::waiting_marked(&state, &identity).await?;
+    let notice = match q.done.as_deref() {
+        Some("decided") => Some("Your decision is saved, and the author has been told."),
+        _ => None,
+    };
+    Ok(pages::page(&ReviewPage {
+        layout: Layout::new(
+            &state,
+            Some(&identity),
+            &csrf,
+            "/stories",
+            "Stories to read",
+        )
+        .with_notice(notice),
+        items: waiting
+            .iter()
+            .map(|(row, marks)| WaitingItem {
+                item: item(row, true),
+                marks: *marks,
+            })
+            .collect(),
+    }))
+}

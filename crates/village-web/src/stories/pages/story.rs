@@ -1,0 +1,265 @@
+//! One story (`/stories/{id}`) as each reader sees it: readers the published words; its
+//! author their own words, where it has got to, a steward's suggested changes side by side
+//! (approve or withdraw); a steward the author's words with what could identify someone
+//! marked, and the decision form while it waits.
+
+use super::*;
+use village_app::stories::{ModerationBody, StorySeen};
+use village_domain::stories::story::{Decision, Rule};
+
+/// A steward's suggested changes, for the author: their words and the steward's, with what
+/// was taken out and put in, and why.
+pub struct Changes {
+    title_before: String,
+    title_after: String,
+    before: Vec<Piece>,
+    after: Vec<Piece>,
+    rules: Vec<&'static str>,
+}
+
+/// What the decision form holds, to show again.
+#[derive(Debug, Deserialize, Default, Clone)]
+pub struct DecisionForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    rule_codes: Vec<String>,
+    #[serde(default)]
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "stories/story.html")]
+struct StoryPage {
+    layout: Layout,
+    errors: Errors,
+    id: i64,
+    title: String,
+    pieces: Vec<Piece>,
+    state: StoryState,
+    by: String,
+    told_by: &'static str,
+    when: String,
+    published: String,
+    audience: &'static str,
+    open_data: bool,
+    /// The groups and offers it is about: (link, name).
+    about: Vec<(String, String)>,
+    is_author: bool,
+    /// A steward reading it (not their own).
+    steward: bool,
+    /// For the author: why it was not published.
+    reason: Option<String>,
+    changes: Option<Changes>,
+    /// For a steward: what could identify someone, numbered as marked: (words, what).
+    marks: Vec<(String, &'static str)>,
+    /// For a steward while it waits: the form.
+    decide: Option<DecisionForm>,
+    decisions: Vec<(&'static str, &'static str)>,
+    rules: Vec<(&'static str, &'static str)>,
+    /// The rules ticked when the form comes back.
+    rules_ticked: Vec<&'static str>,
+}
+
+async fn story_page(
+    state: &AppState,
+    identity: Option<&Identity>,
+    csrf: &CsrfToken,
+    seen: StorySeen,
+    notice: Option<&str>,
+    errors: Errors,
+    form: Option<DecisionForm>,
+) -> Result<StoryPage, Error> {
+    let row = &seen.row;
+    let steward = seen.marks.is_some();
+    let marks = seen.marks.clone().unwrap_or_default();
+    let spans: Vec<(usize, usize)> = marks.iter().map(|m| (m.start, m.end)).collect();
+    let pieces = marked(&seen.body, &spans);
+    // Only the marks the text shows (one overlapping another is not numbered).
+    let mut shown_marks = Vec::new();
+    let mut at = 0;
+    for m in &marks {
+        if m.start >= at && m.end > m.start {
+            shown_marks.push((m.text.clone(), m.kind.words()));
+            at = m.end;
+        }
+    }
+    let changes = match (&row.edited_title, &row.edited_body) {
+        (Some(t), Some(b)) if seen.is_author && row.state == StoryState::AwaitingAuthor => {
+            let (before, after) = side_by_side(&row.body, b);
+            Some(Changes {
+                title_before: row.title.clone(),
+                title_after: t.clone(),
+                before,
+                after,
+                rules: row
+                    .edit_rules
+                    .split(',')
+                    .filter_map(Rule::parse)
+                    .map(Rule::words)
+                    .collect(),
+            })
+        }
+        _ => None,
+    };
+    let rules_ticked = form
+        .as_ref()
+        .map(|f| {
+            f.rule_codes
+                .iter()
+                .filter_map(|c| Rule::parse(c))
+                .map(Rule::code)
+                .collect()
+        })
+        .unwrap_or_default();
+    let decide = (steward && row.state == StoryState::Submitted).then(|| {
+        form.unwrap_or_else(|| DecisionForm {
+            title: seen.title.clone(),
+            body: seen.body.clone(),
+            ..Default::default()
+        })
+    });
+    Ok(StoryPage {
+        layout: Layout::new(state, identity, csrf, "/stories", seen.title.clone())
+            .with_notice(notice),
+        errors,
+        id: row.id,
+        title: seen.title.clone(),
+        pieces,
+        state: row.state,
+        by: row.screen_name.clone(),
+        told_by: row.told_by.words(),
+        when: dates::month(row.happened_month.as_deref().unwrap_or_default()),
+        published: row.published_at.map(dates::day_of).unwrap_or_default(),
+        audience: row.audience.words(),
+        open_data: row.open_data,
+        about: about_links(state, &seen.groups, &seen.offers).await?,
+        is_author: seen.is_author,
+        steward,
+        reason: (seen.is_author
+            && row.state == StoryState::Withheld
+            && !row.steward_reason.is_empty())
+        .then(|| row.steward_reason.clone()),
+        changes,
+        marks: shown_marks,
+        decide,
+        decisions: Decision::ALL
+            .iter()
+            .map(|d| (d.code(), d.words()))
+            .collect(),
+        rules: Rule::ALL.iter().map(|r| (r.code(), r.words())).collect(),
+        rules_ticked,
+    })
+}
+
+pub(crate) async fn view_story(
+    State(state): State<AppState>,
+    MaybeSignedIn(identity): MaybeSignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+    Query(q): Query<DoneParams>,
+) -> PageResult {
+    let seen = stories::story(&state, identity.as_ref(), id, &ip, now()).await?;
+    let notice = match q.done.as_deref() {
+        Some("told") => Some("Thank you for telling your story. A steward will read it soon, and we will tell you when they have."),
+        Some("approved") => Some("Thank you. Your story is published with the changes."),
+        _ => None,
+    };
+    let page = story_page(
+        &state,
+        identity.as_ref(),
+        &csrf,
+        seen,
+        notice,
+        Errors::none(),
+        None,
+    )
+    .await?;
+    Ok(pages::page(&page))
+}
+
+/// A steward's decision, from the story's page.
+pub(crate) async fn view_moderate(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<DecisionForm>,
+) -> PageResult {
+    let body = ModerationBody {
+        decision: f.decision.clone(),
+        title: Some(f.title.clone()),
+        body: Some(f.body.clone()),
+        rule_codes: f.rule_codes.clone(),
+        reason: Some(f.reason.clone()),
+    };
+    let t = now();
+    match stories::moderate(&state, &identity, id, &body, &ip, t).await {
+        Ok(_) => Ok(Redirect::to("/stories/review?done=decided").into_response()),
+        Err(e) => {
+            let errors = field_errors(e)?;
+            let seen = stories::story(&state, Some(&identity), id, &ip, t).await?;
+            let page =
+                story_page(&state, Some(&identity), &csrf, seen, None, errors, Some(f)).await?;
+            Ok(pages::render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
+}
+
+/// The author agrees to a steward's changes: it is published as changed.
+pub(crate) async fn view_approve(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    Path(id): Path<i64>,
+) -> PageResult {
+    stories::approve(&state, &identity, id, now()).await?;
+    Ok(Redirect::to(&format!("/stories/{id}?done=approved")).into_response())
+}
+
+/// Asked before a story is withdrawn: its words go for good.
+pub(crate) async fn view_withdraw_confirm(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let seen = stories::story(&state, Some(&identity), id, &ip, now()).await?;
+    if !seen.is_author {
+        return Err(pages::PageError::NotFound);
+    }
+    Ok(pages::page(&pages::ConfirmPage {
+        layout: Layout::new(
+            &state,
+            Some(&identity),
+            &csrf,
+            "/stories",
+            format!("Withdraw \"{}\"?", seen.title),
+        ),
+        lines: vec![
+            "Nobody will be able to read it any more, here or anywhere it was shared from this hub.".into(),
+            "Its words will be deleted, and this cannot be undone.".into(),
+            "You can tell a new story at any time.".into(),
+        ],
+        action: format!("/stories/{id}/withdraw"),
+        yes: "Yes, withdraw my story".into(),
+        no: "No, keep it".into(),
+        back: format!("/stories/{id}"),
+        reason_label: String::new(),
+    }))
+}
+
+pub(crate) async fn view_withdraw(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    Path(id): Path<i64>,
+) -> PageResult {
+    stories::withdraw(&state, &identity, id, now()).await?;
+    Ok(Redirect::to("/stories/mine?done=withdrawn").into_response())
+}

@@ -1,0 +1,134 @@
+// Stories in a real browser with JavaScript off, at 320 px: Grace tells a story about a group
+// from its page, checks her words, and sends it; Bronwen (a steward) reads it with what could
+// identify someone marked and suggests a change; Grace sees the change side by side and
+// agrees; Tom reads it; Grace withdraws it and it is gone. Every page passes axe-core
+// (WCAG 2.2 AA). With SHOTS=dir, screenshots of each page at 1280 and 320 px go there.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { startHub, launch, checkPage, signedInTwice } from './harness.js';
+
+const GRACE = 'grace@meadowfield.example';
+const BRONWEN = 'bronwen@meadowfield.example';
+const TOM = 'tom.wright@meadowfield.example';
+const GROUP = '/directory/groups/00d00001-0000-4000-8000-000000000001';
+const SHOTS = process.env.SHOTS;
+
+let hub; let browser; let shotN = 0;
+before(async () => { hub = await startHub(); browser = await launch(); if (SHOTS) mkdirSync(SHOTS, { recursive: true }); });
+after(async () => {
+  await browser?.close();
+  const stopped = await hub?.stop();
+  assert.equal(stopped.code, 0);
+});
+
+// Each page checked, and with SHOTS set, photographed at 320 and 1280 px.
+async function check(page, label) {
+  await checkPage(page, label);
+  if (SHOTS) {
+    shotN += 1;
+    const name = `${String(shotN).padStart(2, '0')}${label.replace(/[^a-z0-9]+/gi, '_')}`;
+    await page.screenshot({ path: `${SHOTS}/${name}-320.png`, fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.screenshot({ path: `${SHOTS}/${name}-1280.png`, fullPage: true });
+    await page.setViewportSize({ width: 320, height: 700 });
+  }
+}
+
+const as = (email) => signedInTwice(browser, hub, email, check);
+
+async function fillStory(page) {
+  await page.fill('#title', 'The walking group got me out again');
+  await page.fill('#body', 'After my fall I was stuck indoors. The service users at the walking group welcomed me.\n\nSue rang me on 07700 900123 to see how I was. Now I walk every Tuesday.');
+  await page.selectOption('#when', '09');
+  await page.fill('#when_year', '2026');
+  await page.fill('#screen_name', 'G from Meadowfield');
+  await page.check('#audience-public');
+  await page.check('#open_data');
+}
+
+test('a story goes from telling to reading, with its author in control, on pages that pass axe-core', async () => {
+  const grace = await as(GRACE);
+  const { page } = grace;
+  await grace.checkUrl('/stories');
+  await page.goto(hub.base + GROUP);
+  await page.click('a:has-text("Tell a story about this group")');
+  assert.match(page.url(), /\/stories\/new\?group=/);
+  const newPath = new URL(page.url()).pathname + new URL(page.url()).search;
+  await grace.checkUrl(newPath);
+
+  // "Check my words": suggestions, what could identify someone, every answer kept, nothing sent.
+  await fillStory(page);
+  await page.click('button:has-text("Check my words") >> nth=0');
+  assert.ok(await page.locator('mark:has-text("service users")').count(), 'the phrase is marked');
+  const checked = await page.locator('.checked').innerText();
+  assert.match(checked, /people who draw on care and support/);
+  assert.match(checked, /07700 900123: a phone number/);
+  assert.equal(await page.inputValue('#title'), 'The walking group got me out again');
+  assert.equal(await page.inputValue('#when'), '09');
+  assert.ok(await page.isChecked('#audience-public') && await page.isChecked('#open_data'));
+  await grace.axePage.goto(hub.base + newPath);
+  await fillStory(grace.axePage);
+  await grace.axePage.click('button:has-text("Check my words") >> nth=0');
+  await check(grace.axePage, 'check my words');
+
+  // A problem is named, and the answers stay.
+  await page.fill('#when_year', '');
+  await page.click('button:has-text("Send it to be read")');
+  assert.ok(await page.locator('.error-summary a[href="#when"]').count(), 'the problem is named');
+  assert.match(await page.inputValue('#body'), /walk every Tuesday/);
+  await page.fill('#body', (await page.inputValue('#body')).replace('The service users at', 'The people at'));
+  await page.fill('#when_year', '2026');
+  await page.click('button:has-text("Send it to be read")');
+  assert.match(page.url(), /\/stories\/\d+\?done=told$/);
+  const story = new URL(page.url()).pathname;
+  assert.match(await page.locator('main').innerText(), /Waiting to be read/);
+  await grace.checkUrl(story);
+  await grace.checkUrl('/stories/mine');
+
+  // Nobody else reads it yet.
+  const tom = await as(TOM);
+  assert.equal((await tom.page.goto(hub.base + story)).status(), 404);
+
+  // Bronwen reads it, with the phone number marked, and suggests a change.
+  const bronwen = await as(BRONWEN);
+  await bronwen.page.goto(`${hub.base}/stories`);
+  await bronwen.page.click('a:has-text("Stories to read")');
+  await bronwen.checkUrl('/stories/review');
+  await bronwen.page.click('a:has-text("The walking group got me out again")');
+  assert.ok(await bronwen.page.locator('mark:has-text("07700 900123")').count());
+  await bronwen.checkUrl(story);
+  await bronwen.page.check('#decision-edit');
+  await bronwen.page.fill('#body', (await bronwen.page.inputValue('#body')).replace('Sue rang me on 07700 900123', 'A volunteer rang me'));
+  await bronwen.page.click('button:has-text("Save my decision")');
+  assert.ok(await bronwen.page.locator('.error-summary a[href="#rule_codes"]').count(), 'a rule is needed');
+  assert.ok(await bronwen.page.isChecked('#decision-edit'), 'the decision is kept');
+  await bronwen.page.check('#rule-identifies_someone');
+  await bronwen.page.click('button:has-text("Save my decision")');
+  assert.match(bronwen.page.url(), /\/stories\/review\?done=decided$/);
+
+  // Grace sees both versions, and agrees.
+  await page.goto(hub.base + story);
+  assert.ok(await page.locator('del:has-text("Sue")').count() && await page.locator('ins:has-text("A volunteer")').count(), await page.locator('main').innerHTML());
+  await grace.checkUrl(story);
+  await grace.checkUrl(`${story}/withdraw`);
+  await page.click('button:has-text("Publish it with these changes")');
+  assert.match(page.url(), /\?done=approved$/);
+
+  // Tom reads the published words, signed in and out.
+  await tom.page.goto(`${hub.base}/stories`);
+  await tom.page.click('a:has-text("The walking group got me out again")');
+  const text = await tom.page.locator('main').innerText();
+  assert.match(text, /A volunteer rang me/);
+  assert.doesNotMatch(text, /07700|Sue rang/);
+  await tom.checkUrl(story);
+
+  // Grace withdraws it; it is gone on the next request.
+  await page.goto(`${hub.base}${story}/withdraw`);
+  await page.click('button:has-text("Yes, withdraw my story")');
+  assert.match(page.url(), /\/stories\/mine\?done=withdrawn$/);
+  assert.equal((await tom.page.goto(hub.base + story)).status(), 404);
+  await tom.page.goto(`${hub.base}/stories`);
+  assert.doesNotMatch(await tom.page.locator('main').innerText(), /walking group got me out/);
+  for (const p of [grace, tom, bronwen]) await p.close();
+});

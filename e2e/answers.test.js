@@ -134,7 +134,7 @@ test('every form a person reaches keeps every other answer when one is wrong', a
       if (depth >= 3) continue;
       for (const href of await page.locator('a[href]').evaluateAll((as) => as.map((a) => a.href.split('#')[0]))) {
         const p = href.startsWith(hub.base) ? new URL(href).pathname : '';
-        if (!p || /^\/(static|api|oruk)\b/.test(p) || /\.(ics|csv|json)$/.test(p) || shapes.has(shape(href))) continue;
+        if (!p || /^\/(static|api|oruk)\b/.test(p) || /\.(ics|csv|json|atom)$/.test(p) || shapes.has(shape(href))) continue;
         shapes.add(shape(href));
         queue.push([href, depth + 1]);
       }

@@ -47,7 +47,7 @@ function shape(url) {
 function followable(href, base) {
   if (!href.startsWith(base)) return false;
   const p = new URL(href).pathname;
-  return !/^\/(static|api|oruk)\b/.test(p) && !/\.(ics|csv|json)$/.test(p) && p !== '/sign-out';
+  return !/^\/(static|api|oruk)\b/.test(p) && !/\.(ics|csv|json|atom)$/.test(p) && p !== '/sign-out';
 }
 
 test('every page a member reaches reads at grade 6 or below', async (t) => {

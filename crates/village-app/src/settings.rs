@@ -32,7 +32,8 @@ pub struct Settings {
     pub stories: StoriesSettings,
 }
 
-/// Stories (`/stories`): the framing helper's words, beside its starting lexicon.
+/// Stories (`/stories`): the framing helper's words, beside its starting lexicon, and the
+/// open licence stories others may reuse are shared under.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StoriesSettings {
@@ -40,6 +41,25 @@ pub struct StoriesSettings {
     /// (`village_domain::stories::framing::starting`), e.g.
     /// `framing = [{ phrases = ["frequent flyer"], suggestion = "someone who often needs the service", why = "It mocks the person." }]`.
     pub framing: Vec<village_domain::stories::framing::Entry>,
+    /// The licence of stories whose tellers let others reuse them (in `/stories.atom`).
+    pub licence: Licence,
+}
+
+/// An open licence: its name and where to read it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Licence {
+    pub name: String,
+    pub url: String,
+}
+
+impl Default for Licence {
+    fn default() -> Self {
+        Self {
+            name: "CC BY 4.0".into(),
+            url: "https://creativecommons.org/licenses/by/4.0/".into(),
+        }
+    }
 }
 
 /// Mutual aid: neighbours' asks and offers (`/help`).

@@ -31,6 +31,7 @@ pub fn page_links(html: &str) -> Vec<String> {
                 && !h.contains(".ics")
                 && !h.contains(".csv")
                 && !h.contains(".json")
+                && !h.contains(".atom")
         })
         .collect()
 }

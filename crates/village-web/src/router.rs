@@ -487,6 +487,7 @@ fn page_routes() -> Router<AppState> {
         )
         // Stories: telling, reading, a steward's decision, the author's say
         .route("/stories", get(crate::stories::pages::view_stories))
+        .route("/stories.atom", get(crate::stories::feed::view_feed))
         .route(
             "/stories/new",
             get(crate::stories::pages::view_new_story).post(crate::stories::pages::view_tell),

@@ -8,6 +8,7 @@ use village_domain::accounts::Role;
 use village_testkit::{on_both_backends, Backend, TestApp};
 
 on_both_backends!(
+    the_feed_is_valid_atom_and_carries_only_public_stories_others_may_reuse,
     the_framing_helper_marks_words_and_suggests_others,
     nobody_reads_a_story_before_it_is_published_and_the_author_decides_on_changes,
 );
@@ -355,4 +356,156 @@ async fn the_framing_helper_marks_words_and_suggests_others(backend: Backend) {
         )
         .await;
     assert_eq!(status, 401);
+}
+
+/// A story told by `who` through the API and, with `decision`, decided by `steward`.
+async fn told(
+    app: &TestApp,
+    who: &village_testkit::Person,
+    title: &str,
+    audience: &str,
+    open_data: bool,
+) -> i64 {
+    let (status, body) = app
+        .post_json(
+            &who.client,
+            "/api/v1/stories",
+            json!({"title": title, "body": format!("{title}: what happened, in my words."),
+                   "told_by": "self", "audience": audience, "open_data": open_data}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    body["id"].as_i64().unwrap()
+}
+
+async fn moderated(app: &TestApp, steward: &village_testkit::Person, id: i64, decision: Value) {
+    let (status, body) = app
+        .post_json(
+            &steward.client,
+            &format!("/api/v1/stories/{id}/moderation"),
+            decision,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+}
+
+async fn feed(app: &TestApp) -> (feed_rs::model::Feed, String) {
+    let r = app
+        .client()
+        .get(app.url("/stories.atom"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/atom+xml; charset=utf-8"
+    );
+    let xml = r.text().await.unwrap();
+    let parsed = feed_rs::parser::parse(xml.as_bytes()).unwrap_or_else(|e| panic!("{e}: {xml}"));
+    (parsed, xml)
+}
+
+async fn the_feed_is_valid_atom_and_carries_only_public_stories_others_may_reuse(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let anna = app.member("anna@example.org", true).await;
+    let sue = app.with_user(Role::Steward, "sue@example.org", false).await;
+    let publish = json!({"decision": "publish"});
+    // Only the first is public, published and free to reuse.
+    let open = told(&app, &anna, "Open and public", "public", true).await;
+    moderated(&app, &sue, open, publish.clone()).await;
+    let not_reusable = told(&app, &anna, "Public, not to reuse", "public", false).await;
+    moderated(&app, &sue, not_reusable, publish.clone()).await;
+    let members = told(&app, &anna, "For members only", "hub", true).await;
+    moderated(&app, &sue, members, publish.clone()).await;
+    told(&app, &anna, "Not yet read", "public", true).await;
+    let held = told(&app, &anna, "Held back", "public", true).await;
+    moderated(
+        &app,
+        &sue,
+        held,
+        json!({"decision": "withhold", "reason": "It is about someone else."}),
+    )
+    .await;
+    // An edited story is carried in the words its author agreed to, never the first ones.
+    let edited = told(&app, &anna, "Changed by agreement", "public", true).await;
+    moderated(
+        &app,
+        &sue,
+        edited,
+        json!({"decision": "edit", "body": "Words the author agreed to.", "rule_codes": ["too_long"]}),
+    )
+    .await;
+    let (_, xml) = feed(&app).await;
+    assert!(
+        !xml.contains("Changed by agreement"),
+        "not before she agrees"
+    );
+    let (status, _) = app
+        .post_json(
+            &anna.client,
+            &format!("/api/v1/stories/{edited}/approve"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    let (parsed, xml) = feed(&app).await;
+    assert_eq!(parsed.feed_type, feed_rs::model::FeedType::Atom);
+    assert!(
+        xml.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\""),
+        "{xml}"
+    );
+    let titles: Vec<String> = parsed
+        .entries
+        .iter()
+        .map(|e| e.title.as_ref().unwrap().content.clone())
+        .collect();
+    assert_eq!(titles, ["Changed by agreement", "Open and public"]);
+    assert!(
+        xml.contains("Words the author agreed to.")
+            && !xml.contains("Changed by agreement: what happened")
+    );
+    // What RFC 4287 requires: the feed's id, title, updated and author (so every entry has
+    // one), a self link; each entry's id, title, updated, and a link to its page.
+    assert!(!parsed.id.is_empty() && parsed.title.is_some() && parsed.updated.is_some());
+    assert!(!parsed.authors.is_empty());
+    assert!(parsed
+        .links
+        .iter()
+        .any(|l| l.rel.as_deref() == Some("self") && l.href.ends_with("/stories.atom")));
+    assert!(parsed
+        .rights
+        .as_ref()
+        .unwrap()
+        .content
+        .contains("CC BY 4.0"));
+    for e in &parsed.entries {
+        assert!(e.id.starts_with("http") && e.updated.is_some() && e.published.is_some());
+        assert_eq!(e.authors[0].name.as_deref(), Some("A neighbour"));
+        assert!(e.links.iter().any(|l| l.rel.as_deref() == Some("alternate")
+            && l.href
+                .ends_with(&format!("/stories/{}", e.id.rsplit('/').next().unwrap()))));
+    }
+    let mut ids: Vec<&str> = parsed.entries.iter().map(|e| e.id.as_str()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 2, "each entry's id is its own");
+
+    // Withdrawn: gone from the feed on the next request.
+    let (status, _) = app
+        .post_json(
+            &anna.client,
+            &format!("/api/v1/stories/{open}/withdraw"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (parsed, _) = feed(&app).await;
+    assert_eq!(parsed.entries.len(), 1);
+    assert!(parsed.entries[0]
+        .id
+        .ends_with(&format!("/stories/{edited}")));
 }

@@ -44,6 +44,8 @@ pub struct Waiting {
     pub rounds_deciding: Option<usize>,
     /// For stewards and hub admins: the directory's review queues.
     pub review: Option<village_store::directory::PublishedCounts>,
+    /// For stewards and hub admins: stories waiting to be read (not their own).
+    pub stories_waiting: Option<i64>,
     /// For connectors: how many people they walk alongside, and offers not yet accepted.
     pub walk_alongside: Option<(usize, usize)>,
     pub unread_notices: i64,
@@ -123,6 +125,11 @@ pub async fn home(
     } else {
         None
     };
+    let stories_waiting = if who.may(village_domain::access::Action::ModerateStories) {
+        Some(village_store::stories::waiting_count(&mut c, me).await?)
+    } else {
+        None
+    };
     let walk_alongside = if who.may(village_domain::access::Action::WalkAlongside) {
         let people = village_store::people::people_of(&mut c, me).await?;
         let accepted = people.iter().filter(|l| l.status == "accepted").count();
@@ -143,6 +150,7 @@ pub async fn home(
             shortlists,
             rounds_deciding,
             review,
+            stories_waiting,
             walk_alongside,
             unread_notices,
             circle_invitations,

@@ -107,6 +107,13 @@ pub async fn waiting(db: &mut impl Db, limit: i64) -> Result<Vec<StoryRow>> {
     Ok(query!(db, c => sqlx::query_as(&sql).bind(limit).fetch_all(&mut *c).await)?)
 }
 
+/// How many stories wait for a steward, besides `except_author`'s own (another steward
+/// reads those).
+pub async fn waiting_count(db: &mut impl Db, except_author: i64) -> Result<i64> {
+    let sql = "SELECT COUNT(*) FROM stories WHERE state = 'submitted' AND author_id <> $1";
+    Ok(query!(db, c => sqlx::query_scalar(sql).bind(except_author).fetch_one(&mut *c).await)?)
+}
+
 /// A member's own stories, newest first.
 pub async fn of_author(db: &mut impl Db, author_id: i64) -> Result<Vec<StoryRow>> {
     let sql = format!("{SELECT} WHERE s.author_id = $1 ORDER BY s.id DESC");

@@ -108,6 +108,8 @@ async fn a_story_goes_from_telling_to_reading_on_the_pages_with_its_author_in_co
 
     // The steward finds it, with what could identify someone counted and marked; the look is
     // audited.
+    let (_, home) = app.page_as(&sue.client, "/").await;
+    assert!(home.contains("Stories to read</a> (1 waiting)"), "{home}");
     let (status, review) = app.page_as(&sue.client, "/stories/review").await;
     assert_eq!(status, 200);
     assert!(
@@ -178,6 +180,8 @@ async fn a_story_goes_from_telling_to_reading_on_the_pages_with_its_author_in_co
         .await
         .1
         .contains("My Tuesdays back"));
+    let (_, home) = app.page_as(&sue.client, "/").await;
+    assert!(home.contains("Stories to read</a> (0 waiting)"));
 
     // The author sees both versions side by side, what went and what came, and why.
     let (_, page) = app.page_as(&anna.client, &page_path).await;

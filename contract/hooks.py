@@ -49,6 +49,7 @@ DEPENDS_ON_THE_HUB = {
     ("text_missing", "body"): "a steward's edit needs the story as they suggest it; other decisions do not",
     ("invalid", "body"): "an edit must change something, against the story as it is",
     ("missing", "rule_codes"): "an edit says why, other decisions do not",
+    ("invalid", "decision"): "changed words need the decision 'edit', against the story as it is",
     ("date_invalid", "expires_on"): "a safety check holds at most five years from the day it was seen, another field",
 }
 

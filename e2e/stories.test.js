@@ -1,7 +1,8 @@
 // Stories in a real browser with JavaScript off, at 320 px: Grace tells a story about a group
 // from its page, checks her words, and sends it; Bronwen (a steward) reads it with what could
 // identify someone marked and suggests a change; Grace sees the change side by side and
-// agrees; Tom reads it; Grace withdraws it and it is gone. Every page passes axe-core
+// agrees; Tom reads it and says it happened to him too; David answers for the council that a
+// change was made; Grace withdraws it and it is gone. Every page passes axe-core
 // (WCAG 2.2 AA). With SHOTS=dir, screenshots of each page at 1280 and 320 px go there.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +12,7 @@ import { startHub, launch, checkPage, signedInTwice } from './harness.js';
 const GRACE = 'grace@meadowfield.example';
 const BRONWEN = 'bronwen@meadowfield.example';
 const TOM = 'tom.wright@meadowfield.example';
+const DAVID = 'david.chen@meadowfield.example';
 const GROUP = '/directory/groups/00d00001-0000-4000-8000-000000000001';
 const SHOTS = process.env.SHOTS;
 
@@ -122,6 +124,24 @@ test('a story goes from telling to reading, with its author in control, on pages
   assert.match(text, /A volunteer rang me/);
   assert.doesNotMatch(text, /07700|Sue rang/);
   await tom.checkUrl(story);
+  await tom.page.click('button:has-text("This happened to me too")');
+  assert.match(await tom.page.locator('main').innerText(), /1 person said this happened to them too/);
+
+  // David answers for the council, saying what changed; Grace is told.
+  const david = await as(DAVID);
+  await david.page.goto(hub.base + story);
+  await david.checkUrl(story);
+  await david.page.click('button:has-text("Publish my answer")');
+  assert.ok(await david.page.locator('.error-summary a[href="#body"]').count(), 'an empty answer is named');
+  await david.page.fill('#body', 'Thank you. The walking group now has a volunteer who checks in on new walkers.');
+  await david.page.check('#change-made');
+  await david.page.click('button:has-text("Publish my answer")');
+  assert.match(david.page.url(), /\?done=answered$/);
+  await page.goto(hub.base + story);
+  const answered = await page.locator('main').innerText();
+  assert.match(answered, /The council answered/);
+  assert.match(answered, /A change was made/);
+  await grace.checkUrl(story);
 
   // Grace withdraws it; it is gone on the next request.
   await page.goto(`${hub.base}${story}/withdraw`);
@@ -130,5 +150,5 @@ test('a story goes from telling to reading, with its author in control, on pages
   assert.equal((await tom.page.goto(hub.base + story)).status(), 404);
   await tom.page.goto(`${hub.base}/stories`);
   assert.doesNotMatch(await tom.page.locator('main').innerText(), /walking group got me out/);
-  for (const p of [grace, tom, bronwen]) await p.close();
+  for (const p of [grace, tom, bronwen, david]) await p.close();
 });

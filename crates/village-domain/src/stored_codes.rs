@@ -367,3 +367,53 @@ fn mutual_aid_codes_stay_the_same() {
         ["accept", "decline", "done", "didnt_happen", "withdraw"]
     );
 }
+
+#[test]
+fn story_codes_stay_the_same() {
+    use crate::stories::answers::Change;
+    use crate::stories::story::{Audience, Decision, Rule, State, ToldBy};
+    fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> Vec<&'static str> {
+        all.iter().map(|x| code(*x)).collect()
+    }
+    assert_eq!(
+        codes(State::ALL, State::code),
+        [
+            "submitted",
+            "awaiting_author",
+            "published",
+            "withheld",
+            "withdrawn"
+        ]
+    );
+    assert_eq!(
+        codes(Audience::ALL, Audience::code),
+        ["private", "hub", "public"]
+    );
+    assert_eq!(
+        codes(ToldBy::ALL, ToldBy::code),
+        ["self", "family", "friend", "supporter"]
+    );
+    assert_eq!(
+        codes(Decision::ALL, Decision::code),
+        ["publish", "edit", "withhold", "safeguarding"]
+    );
+    assert_eq!(
+        codes(Rule::ALL, Rule::code),
+        [
+            "identifies_someone",
+            "names_staff",
+            "offensive",
+            "commercial",
+            "too_long",
+            "not_own_experience",
+            "legal_risk"
+        ]
+    );
+    assert_eq!(
+        codes(Change::ALL, Change::code),
+        ["none", "planned", "made"]
+    );
+    for c in Change::ALL {
+        assert_eq!(Change::parse(c.code()), Some(*c));
+    }
+}

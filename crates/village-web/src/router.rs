@@ -504,6 +504,18 @@ fn page_routes() -> Router<AppState> {
             post(crate::stories::pages::view_approve),
         )
         .route(
+            "/stories/{id}/answers",
+            post(crate::stories::pages::view_answer),
+        )
+        .route(
+            "/stories/{id}/answers/{answer}/release",
+            post(crate::stories::pages::view_release_answer),
+        )
+        .route(
+            "/stories/{id}/me-too",
+            post(crate::stories::pages::view_me_too),
+        )
+        .route(
             "/stories/{id}/withdraw",
             get(crate::stories::pages::view_withdraw_confirm)
                 .post(crate::stories::pages::view_withdraw),
@@ -794,6 +806,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::stories::api_moderate))
         .routes(routes!(crate::stories::api_approve))
         .routes(routes!(crate::stories::api_withdraw))
+        .routes(routes!(crate::stories::api_answer))
+        .routes(routes!(crate::stories::api_release_answer))
+        .routes(routes!(crate::stories::api_me_too))
         .routes(routes!(crate::mutual_aid::api::api_time_account))
         .routes(routes!(crate::mutual_aid::api::api_give_time))
         .routes(routes!(

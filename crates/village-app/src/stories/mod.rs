@@ -4,7 +4,9 @@
 //! published only when its author approves; the author may withdraw it at any time. The
 //! framing helper marks words that describe people by what they lack and suggests others
 //! (the starting lexicon and the hub's own entries from `[stories] framing`); it never
-//! changes the text.
+//! changes the text. Answers from groups and the council, and "me too": `answers`.
+
+pub mod answers;
 
 use crate::accounts::Identity;
 use crate::audit::record;
@@ -335,8 +337,8 @@ pub async fn tell(state: &App, who: &Identity, b: &StoryBody, t: i64) -> Result<
 #[derive(Debug, Clone)]
 pub struct StorySeen {
     pub row: StoryRow,
-    /// The title and words this reader sees: as published, except for its author (their own
-    /// words) and for stewards reading it before it is published (the author's words).
+    /// The title and words this reader sees: as published once it is; before that, its
+    /// author's own words (for them and the stewards).
     pub title: String,
     pub body: String,
     pub is_author: bool,
@@ -364,7 +366,8 @@ pub async fn story(
     }
     let (groups, offers) = store::about(&mut c, id).await?;
     let before_publishing = row.state != State::Published;
-    let own_words = r.author || (r.steward && before_publishing);
+    // Once published, everyone (its author too) reads the words as published.
+    let own_words = (r.author || r.steward) && before_publishing;
     let (title, body) = if own_words {
         (row.title.clone(), row.body.clone())
     } else {
@@ -412,6 +415,48 @@ async fn marks_in(state: &App, row: &StoryRow, body: &str, groups: &[String]) ->
         }
     }
     Ok(screen::screen(body, &Names { known }))
+}
+
+/// The organisers of the groups a story names, each with the group's name, to tell them
+/// when it is published (they may answer it).
+async fn organisers_to_tell(state: &App, id: i64) -> Result<Vec<(i64, String)>> {
+    let mut c = state.store.conn().await?;
+    let (groups, _) = store::about(&mut c, id).await?;
+    let mut out = Vec::new();
+    for g in groups {
+        let Some(name) = crate::safeguarding::group_name(state, &g).await? else {
+            continue;
+        };
+        for user in village_store::directory::organisers_of(&mut c, &g).await? {
+            out.push((user, name.clone()));
+        }
+    }
+    Ok(out)
+}
+
+/// Tell each organiser a story about their group was published (unless only its teller
+/// may read it).
+async fn tell_organisers(
+    db: &mut impl village_store::Db,
+    organisers: &[(i64, String)],
+    row: &StoryRow,
+    t: i64,
+) -> Result<()> {
+    if row.audience == Audience::Private {
+        return Ok(());
+    }
+    let (author_id, id) = (row.author_id, row.id);
+    for (user, group) in organisers.iter().filter(|(u, _)| *u != author_id) {
+        notify(
+            db,
+            *user,
+            &format!("A story about {group} was published. You can answer it in public."),
+            &format!("/stories/{id}"),
+            t,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// A member's own stories, newest first.
@@ -586,6 +631,11 @@ pub async fn moderate(
         },
         Decision::Withhold | Decision::Safeguarding => Decided::Withhold { reason: &reason },
     };
+    let organisers = if decision == Decision::Publish {
+        organisers_to_tell(state, id).await?
+    } else {
+        Vec::new()
+    };
     let mut tx = state.store.begin().await?;
     if !store::decide(&mut tx, id, who.user.id, to, &decided, t).await? {
         return conflict(
@@ -610,6 +660,7 @@ pub async fn moderate(
         Decision::Safeguarding => "Thank you for telling your story. It has not been published: what you wrote made us want to check you, or someone else, are safe. If anyone is in danger now, call 999. Someone from the hub may get in touch.".to_string(),
     };
     notify(&mut tx, row.author_id, &words, &format!("/stories/{id}"), t).await?;
+    tell_organisers(&mut tx, &organisers, &row, t).await?;
     tx.commit().await?;
     if decision == Decision::Safeguarding {
         // The story goes with the concern, within what a concern holds (10,000 characters).
@@ -642,6 +693,7 @@ pub async fn moderate(
 /// The author approves the changes a steward suggested: it is published as changed.
 #[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn approve(state: &App, who: &Identity, id: i64, t: i64) -> Result<()> {
+    let organisers = organisers_to_tell(state, id).await?;
     let mut tx = state.store.begin().await?;
     let row = store::story(&mut tx, id).await?.ok_or_else(not_found)?;
     if row.author_id != who.user.id {
@@ -656,6 +708,7 @@ pub async fn approve(state: &App, who: &Identity, id: i64, t: i64) -> Result<()>
     if !store::approve(&mut tx, id, t).await? {
         return conflict(ErrorCode::NotAllowedNow, "This story has just changed.");
     }
+    tell_organisers(&mut tx, &organisers, &row, t).await?;
     tx.commit().await?;
     Ok(())
 }

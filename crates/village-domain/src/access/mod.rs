@@ -60,6 +60,8 @@ pub enum Action {
     /// Read stories before anyone else, and publish, edit (for the author to approve),
     /// withhold or hold them as a safeguarding matter.
     ModerateStories,
+    /// Answer published stories in public for the council.
+    AnswerStoriesForCouncil,
 }
 
 /// Why an action was refused, in words fit for the person.
@@ -98,6 +100,7 @@ pub fn check(actor: &Actor, action: Action) -> Result<(), Refusal> {
             Role::Coordinator | Role::Connector | Role::Steward
         ),
         Action::ModerateStories => matches!(actor.role, Role::Steward | Role::HubAdmin),
+        Action::AnswerStoriesForCouncil => actor.role == Role::CouncilOfficer,
     };
     if allowed {
         Ok(())

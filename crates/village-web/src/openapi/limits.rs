@@ -279,6 +279,15 @@ pub(super) fn limits() -> Vec<(&'static str, &'static str, Rule)> {
         ("ModerationBody", "title", text(false, 200)),
         ("ModerationBody", "body", text(false, 10_000)),
         ("ModerationBody", "reason", text(false, 2_000)),
+        ("AnswerBody", "body", text(true, 4_000)),
+        (
+            "AnswerBody",
+            "change",
+            one_of(
+                village_domain::stories::answers::Change::ALL,
+                village_domain::stories::answers::Change::code,
+            ),
+        ),
         ("ConcernActionBody", "text", text(true, 10_000)),
         ("ConcernCloseBody", "outcome", text(true, 10_000)),
         // mutual aid

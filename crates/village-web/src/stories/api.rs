@@ -10,7 +10,9 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use village_app::stories::answers::{AnswerBody, AnswerSeen};
 use village_app::stories::{ModerationBody, StoryBody, StorySeen};
+use village_domain::stories::answers::Change;
 use village_domain::stories::framing::Flag;
 use village_domain::stories::screen::Mark;
 use village_domain::stories::story::{Audience, State as StoryState, ToldBy};
@@ -25,8 +27,8 @@ pub struct SuggestedOut {
     pub rule_codes: Vec<String>,
 }
 
-/// A story. `title` and `body` are as published, except for its author (their own words)
-/// and for stewards reading it before it is published.
+/// A story. `title` and `body` are as published; before it is published, its author and
+/// the stewards read the author's own words.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StoryOut {
     pub id: i64,
@@ -52,6 +54,55 @@ pub struct StoryOut {
     /// For stewards: what could identify someone in it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flags: Option<Vec<Mark>>,
+    /// One story only: its answers, oldest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answers: Option<Vec<AnswerOut>>,
+    /// One story only: how many readers said it happened to them too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub me_too: Option<i64>,
+}
+
+/// An answer to a story, in public.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnswerOut {
+    pub id: i64,
+    /// The group answering (ORUK id); absent for the council.
+    pub organization_id: Option<String>,
+    /// The group's name, or "The council".
+    pub by: String,
+    pub body: String,
+    /// `none`, `planned` or `made`.
+    pub change: Change,
+    /// Held for a steward: it names the person who told the story (seen only by stewards
+    /// and whoever wrote it).
+    pub held: bool,
+    pub at: i64,
+}
+
+fn answer_out(a: AnswerSeen) -> AnswerOut {
+    AnswerOut {
+        id: a.row.id,
+        organization_id: a.row.organization_id,
+        by: a.by,
+        body: a.row.body,
+        change: a.row.change,
+        held: a.row.held,
+        at: a.row.at,
+    }
+}
+
+/// One story as this reader sees it, with its answers and "me too" count.
+async fn story_out(
+    state: &AppState,
+    who: Option<&village_app::accounts::Identity>,
+    seen: StorySeen,
+) -> Result<StoryOut, ApiError> {
+    let answers = village_app::stories::answers::answers(state, who, &seen).await?;
+    let (me_too, _) = village_app::stories::answers::me_too_count(state, who, seen.row.id).await?;
+    let mut out = seen_out(seen);
+    out.answers = Some(answers.into_iter().map(answer_out).collect());
+    out.me_too = Some(me_too);
+    Ok(out)
 }
 
 fn out_of(row: &StoryRow, title: String, body: String, author: bool) -> StoryOut {
@@ -86,6 +137,8 @@ fn out_of(row: &StoryRow, title: String, body: String, author: bool) -> StoryOut
         reason: (author && row.state == StoryState::Withheld && !row.steward_reason.is_empty())
             .then(|| row.steward_reason.clone()),
         flags: None,
+        answers: None,
+        me_too: None,
     }
 }
 
@@ -151,7 +204,7 @@ pub async fn api_story(
     Path(id): Path<i64>,
 ) -> Result<Json<StoryOut>, ApiError> {
     let seen = village_app::stories::story(&state, identity.as_ref(), id, &ip, now()).await?;
-    Ok(Json(seen_out(seen)))
+    Ok(Json(story_out(&state, identity.as_ref(), seen).await?))
 }
 
 /// For stewards: decide about a story waiting to be read: `publish`, `edit` (with `body`,
@@ -238,4 +291,61 @@ pub async fn api_framing(
 ) -> Result<Json<FramingOut>, ApiError> {
     let flags = village_app::stories::framing(&state, &body.text)?;
     Ok(Json(FramingOut { flags }))
+}
+
+/// For organisers of a group the story names (answering for the group) and council officers
+/// (for the council): answer a published story in public, saying whether a change is
+/// `planned` or `made` (a later answer updates it). The teller is told. An answer that names
+/// the teller is `held` until a steward lets it show. 403 for anyone else, 409
+/// `not_allowed_now` before it is published, 422 naming `body` or `change`.
+#[utoipa::path(post, path = "/api/v1/stories/{id}/answers", tag = "stories", request_body = AnswerBody,
+    params(("id" = i64, Path, description = "The story")),
+    responses((status = 201, body = AnswerOut), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_answer(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<AnswerBody>,
+) -> Result<(StatusCode, Json<AnswerOut>), ApiError> {
+    let a = village_app::stories::answers::answer(&state, &identity, id, &body, &ip, now()).await?;
+    Ok((StatusCode::CREATED, Json(answer_out(a))))
+}
+
+/// For stewards: let a held answer show; the teller is told. 409 `not_allowed_now` when it
+/// is not held.
+#[utoipa::path(post, path = "/api/v1/stories/{id}/answers/{answer}/release", tag = "stories",
+    params(("id" = i64, Path, description = "The story"), ("answer" = i64, Path, description = "The answer")),
+    responses((status = 204), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_release_answer(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    Path((id, answer)): Path<(i64, i64)>,
+) -> Result<StatusCode, ApiError> {
+    village_app::stories::answers::release(&state, &identity, id, answer, now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeTooOut {
+    /// How many readers said it happened to them too.
+    pub me_too: i64,
+}
+
+/// A reader who may read a published story says it happened to them too (once: saying it
+/// again changes nothing). 404 for a story they may not read, 403 `not_yours` for the
+/// teller, 409 `not_allowed_now` before it is published.
+#[utoipa::path(post, path = "/api/v1/stories/{id}/me-too", tag = "stories",
+    params(("id" = i64, Path, description = "The story")),
+    responses((status = 200, body = MeTooOut), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_me_too(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<MeTooOut>, ApiError> {
+    let me_too = village_app::stories::answers::me_too(&state, &identity, id, now()).await?;
+    Ok(Json(MeTooOut { me_too }))
 }

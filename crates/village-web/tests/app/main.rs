@@ -22,6 +22,7 @@ mod reach;
 mod safeguarding;
 mod shell;
 mod stories;
+mod stories_answers;
 mod stories_pages;
 mod words;
 mod writers;

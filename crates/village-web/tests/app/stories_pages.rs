@@ -205,6 +205,11 @@ async fn a_story_goes_from_telling_to_reading_on_the_pages_with_its_author_in_co
         )
         .await;
     assert_eq!(r.status().as_u16(), 303);
+    let (_, own) = app.page_as(&anna.client, &page_path).await;
+    assert!(
+        own.contains("A volunteer rang me") && !own.contains("07700"),
+        "she too sees it as published"
+    );
     for who in [&cara.client, &app.client()] {
         let (status, page) = app.page_as(who, &page_path).await;
         assert_eq!(status, 200);

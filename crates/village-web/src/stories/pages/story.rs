@@ -4,7 +4,9 @@
 //! marked, and the decision form while it waits.
 
 use super::*;
+use village_app::stories::answers::AnswerBody;
 use village_app::stories::{ModerationBody, StorySeen};
+use village_domain::stories::answers::{AnswerAs, Change};
 use village_domain::stories::story::{Decision, Rule};
 
 /// A steward's suggested changes, for the author: their words and the steward's, with what
@@ -15,6 +17,27 @@ pub struct Changes {
     before: Vec<Piece>,
     after: Vec<Piece>,
     rules: Vec<&'static str>,
+}
+
+/// An answer as the story's page shows it.
+pub struct AnswerItem {
+    id: i64,
+    by: String,
+    body: String,
+    /// `none`, `planned` or `made`, and in words.
+    change: &'static str,
+    change_words: &'static str,
+    held: bool,
+    when: String,
+}
+
+/// What the answer form holds, to show again.
+#[derive(Debug, Deserialize, Default, Clone)]
+pub struct AnswerForm {
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    change: String,
 }
 
 /// What the decision form holds, to show again.
@@ -63,6 +86,23 @@ struct StoryPage {
     rules: Vec<(&'static str, &'static str)>,
     /// The rules ticked when the form comes back.
     rules_ticked: Vec<&'static str>,
+    answers: Vec<AnswerItem>,
+    /// Readers who said it happened to them too, and whether this reader did.
+    me_too: i64,
+    my_me_too: bool,
+    /// A signed-in reader (not the teller) of a published story.
+    may_me_too: bool,
+    /// Who this reader may answer as ("Meadowfield Lunch Club", "the council").
+    answer_as: Option<String>,
+    answer_form: AnswerForm,
+    changes_choice: Vec<(&'static str, &'static str)>,
+}
+
+/// The forms a story's page may come back with.
+#[derive(Default)]
+struct Sent {
+    decision: Option<DecisionForm>,
+    answer: Option<AnswerForm>,
 }
 
 async fn story_page(
@@ -72,8 +112,22 @@ async fn story_page(
     seen: StorySeen,
     notice: Option<&str>,
     errors: Errors,
-    form: Option<DecisionForm>,
+    sent: Sent,
 ) -> Result<StoryPage, Error> {
+    let form = sent.decision;
+    let answers = stories::answers::answers(state, identity, &seen).await?;
+    let (me_too, my_me_too) = stories::answers::me_too_count(state, identity, seen.row.id).await?;
+    let answer_as = match stories::answers::answering_as(state, identity, &seen).await? {
+        Some(AnswerAs::Group(g)) => Some(
+            stories::group_names(state, &[g])
+                .await?
+                .pop()
+                .map(|n| n.name)
+                .unwrap_or_else(|| "your group".into()),
+        ),
+        Some(AnswerAs::Council) => Some("the council".into()),
+        None => None,
+    };
     let row = &seen.row;
     let steward = seen.marks.is_some();
     let marks = seen.marks.clone().unwrap_or_default();
@@ -153,6 +207,24 @@ async fn story_page(
             .collect(),
         rules: Rule::ALL.iter().map(|r| (r.code(), r.words())).collect(),
         rules_ticked,
+        answers: answers
+            .into_iter()
+            .map(|a| AnswerItem {
+                id: a.row.id,
+                by: a.by,
+                body: a.row.body,
+                change: a.row.change.code(),
+                change_words: a.row.change.words(),
+                held: a.row.held,
+                when: dates::day_of(a.row.at),
+            })
+            .collect(),
+        me_too,
+        my_me_too,
+        may_me_too: identity.is_some() && !seen.is_author && row.state == StoryState::Published,
+        answer_as,
+        answer_form: sent.answer.unwrap_or_default(),
+        changes_choice: Change::ALL.iter().map(|c| (c.code(), c.words())).collect(),
     })
 }
 
@@ -168,6 +240,10 @@ pub(crate) async fn view_story(
     let notice = match q.done.as_deref() {
         Some("told") => Some("Thank you for telling your story. A steward will read it soon, and we will tell you when they have."),
         Some("approved") => Some("Thank you. Your story is published with the changes."),
+        Some("answered") => Some("Your answer is published with the story, and its teller has been told."),
+        Some("answer_held") => Some("Your answer names the person who told the story, so a steward will read it before it shows."),
+        Some("me_too") => Some("Thank you for saying so. It helps show what happens to people here."),
+        Some("released") => Some("The answer now shows, and the teller has been told."),
         _ => None,
     };
     let page = story_page(
@@ -177,7 +253,7 @@ pub(crate) async fn view_story(
         seen,
         notice,
         Errors::none(),
-        None,
+        Sent::default(),
     )
     .await?;
     Ok(pages::page(&page))
@@ -205,8 +281,19 @@ pub(crate) async fn view_moderate(
         Err(e) => {
             let errors = field_errors(e)?;
             let seen = stories::story(&state, Some(&identity), id, &ip, t).await?;
-            let page =
-                story_page(&state, Some(&identity), &csrf, seen, None, errors, Some(f)).await?;
+            let page = story_page(
+                &state,
+                Some(&identity),
+                &csrf,
+                seen,
+                None,
+                errors,
+                Sent {
+                    decision: Some(f),
+                    answer: None,
+                },
+            )
+            .await?;
             Ok(pages::render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
     }
@@ -262,4 +349,60 @@ pub(crate) async fn view_withdraw(
 ) -> PageResult {
     stories::withdraw(&state, &identity, id, now()).await?;
     Ok(Redirect::to("/stories/mine?done=withdrawn").into_response())
+}
+
+/// An organiser or council officer answers from the story's page.
+pub(crate) async fn view_answer(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<AnswerForm>,
+) -> PageResult {
+    let body = AnswerBody {
+        body: f.body.clone(),
+        change: f.change.clone(),
+    };
+    let t = now();
+    match stories::answers::answer(&state, &identity, id, &body, &ip, t).await {
+        Ok(a) => {
+            let done = if a.row.held {
+                "answer_held"
+            } else {
+                "answered"
+            };
+            Ok(Redirect::to(&format!("/stories/{id}?done={done}")).into_response())
+        }
+        Err(e) => {
+            let errors = field_errors(e)?;
+            let seen = stories::story(&state, Some(&identity), id, &ip, t).await?;
+            let sent = Sent {
+                decision: None,
+                answer: Some(f),
+            };
+            let page = story_page(&state, Some(&identity), &csrf, seen, None, errors, sent).await?;
+            Ok(pages::render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
+}
+
+/// A steward lets a held answer show.
+pub(crate) async fn view_release_answer(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    Path((id, answer)): Path<(i64, i64)>,
+) -> PageResult {
+    stories::answers::release(&state, &identity, id, answer, now()).await?;
+    Ok(Redirect::to(&format!("/stories/{id}?done=released")).into_response())
+}
+
+/// A reader says it happened to them too.
+pub(crate) async fn view_me_too(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    Path(id): Path<i64>,
+) -> PageResult {
+    stories::answers::me_too(&state, &identity, id, now()).await?;
+    Ok(Redirect::to(&format!("/stories/{id}?done=me_too")).into_response())
 }

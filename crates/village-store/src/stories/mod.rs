@@ -1,5 +1,8 @@
 //! Stories: the words as their author wrote them, as a steward suggested changing them, and
-//! as published, kept apart; the groups and offers each is about.
+//! as published, kept apart; the groups and offers each is about; answers and "me too"
+//! (`answers`).
+
+pub mod answers;
 
 use crate::{Db, Result};
 use village_domain::stories::story::{Audience, State, ToldBy};
@@ -232,6 +235,8 @@ pub async fn withdraw(db: &mut impl Db, id: i64, now: Timestamp) -> Result<bool>
         for sql in [
             "DELETE FROM story_groups WHERE story_id = $1",
             "DELETE FROM story_offers WHERE story_id = $1",
+            "DELETE FROM story_answers WHERE story_id = $1",
+            "DELETE FROM story_me_too WHERE story_id = $1",
         ] {
             query!(db, c => sqlx::query(sql).bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
         }
@@ -244,6 +249,9 @@ pub async fn forget(db: &mut impl Db, user_id: i64) -> Result<()> {
     for sql in [
         "DELETE FROM story_groups WHERE story_id IN (SELECT id FROM stories WHERE author_id = $1)",
         "DELETE FROM story_offers WHERE story_id IN (SELECT id FROM stories WHERE author_id = $1)",
+        "DELETE FROM story_answers WHERE story_id IN (SELECT id FROM stories WHERE author_id = $1)",
+        "DELETE FROM story_me_too WHERE story_id IN (SELECT id FROM stories WHERE author_id = $1) OR user_id = $1",
+        "UPDATE story_answers SET answered_by = NULL WHERE answered_by = $1",
         "DELETE FROM stories WHERE author_id = $1",
         "UPDATE stories SET decided_by = NULL WHERE decided_by = $1",
     ] {

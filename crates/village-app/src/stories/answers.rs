@@ -1,0 +1,200 @@
+//! Answers to a published story, in public: organisers of a group it names answer for the
+//! group, council officers for the council, each saying whether a change is planned or made
+//! (a later answer updates it). The teller is told of every answer that shows; an answer
+//! that names them is held until a steward lets it show. Readers say "this happened to me
+//! too", once each.
+
+use super::{field, not_found, reader, StorySeen};
+use crate::accounts::Identity;
+use crate::error::{conflict, Error, Result};
+use crate::App;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use village_domain::access::{self, Action};
+use village_domain::error::ErrorCode;
+use village_domain::stories::answers::{self as rules, AnswerAs, Change};
+use village_domain::stories::story::{self as story_rules, State};
+use village_store::connections::notify;
+use village_store::stories::answers::{self as store, AnswerRow};
+
+/// The longest answer, in characters.
+pub const ANSWER_MAX: usize = 4_000;
+
+/// An answer to a story.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct AnswerBody {
+    /// The answer, in public (up to 4,000 characters).
+    pub body: String,
+    /// `none`, `planned` or `made`.
+    pub change: String,
+}
+
+/// An answer as a reader sees it.
+#[derive(Debug, Clone)]
+pub struct AnswerSeen {
+    pub row: AnswerRow,
+    /// The group's name, or "The council".
+    pub by: String,
+}
+
+/// Who `who` may answer this story as, if anyone.
+pub async fn answering_as(
+    state: &App,
+    who: Option<&Identity>,
+    seen: &StorySeen,
+) -> Result<Option<AnswerAs>> {
+    let Some(who) = who else { return Ok(None) };
+    let mut c = state.store.conn().await?;
+    let mut organised = Vec::new();
+    for g in &seen.groups {
+        if village_store::directory::is_organiser(&mut c, g, who.user.id).await? {
+            organised.push(g.clone());
+        }
+    }
+    Ok(rules::answer_as(
+        seen.row.state,
+        seen.is_author,
+        &organised,
+        access::check(&who.actor(), Action::AnswerStoriesForCouncil).is_ok(),
+    ))
+}
+
+async fn by_name(state: &App, organization_id: Option<&str>) -> Result<String> {
+    Ok(match organization_id {
+        Some(g) => crate::safeguarding::group_name(state, g)
+            .await?
+            .unwrap_or_else(|| "A group".into()),
+        None => "The council".into(),
+    })
+}
+
+/// Answer a published story in public. Held for a steward when it names the teller.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
+pub async fn answer(
+    state: &App,
+    who: &Identity,
+    id: i64,
+    b: &AnswerBody,
+    ip: &str,
+    t: i64,
+) -> Result<AnswerSeen> {
+    let seen = super::story(state, Some(who), id, ip, t).await?;
+    let Some(as_who) = answering_as(state, Some(who), &seen).await? else {
+        return Err(if seen.row.state == State::Published {
+            Error::Forbidden
+        } else {
+            Error::Conflict(
+                ErrorCode::NotAllowedNow,
+                "Stories are answered once they are published.".into(),
+            )
+        });
+    };
+    let body = village_domain::text::check("body", &b.body, true, ANSWER_MAX, "your answer")?;
+    let Some(change) = Change::parse(&b.change) else {
+        return Err(field(
+            "change",
+            ErrorCode::Invalid,
+            "Say whether a change is planned, made, or not yet.",
+        ));
+    };
+    let held = rules::names_the_teller(&body, &seen.row.author_name);
+    let group = match &as_who {
+        AnswerAs::Group(g) => Some(g.as_str()),
+        AnswerAs::Council => None,
+    };
+    let by = by_name(state, group).await?;
+    let mut tx = state.store.begin().await?;
+    let answer_id = store::add(&mut tx, id, group, who.user.id, &body, change, held, t).await?;
+    if !held {
+        notify(
+            &mut tx,
+            seen.row.author_id,
+            &format!("{by} answered your story."),
+            &format!("/stories/{id}"),
+            t,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    let mut c = state.store.conn().await?;
+    let row = store::of_story(&mut c, id)
+        .await?
+        .into_iter()
+        .find(|a| a.id == answer_id)
+        .ok_or_else(not_found)?;
+    Ok(AnswerSeen { row, by })
+}
+
+/// The answers this reader sees: every one that shows; held ones only for stewards and
+/// whoever wrote them.
+pub async fn answers(
+    state: &App,
+    who: Option<&Identity>,
+    seen: &StorySeen,
+) -> Result<Vec<AnswerSeen>> {
+    let steward = reader(who, &seen.row).steward;
+    let mut c = state.store.conn().await?;
+    let rows = store::of_story(&mut c, seen.row.id).await?;
+    drop(c);
+    let mut out = Vec::new();
+    for row in rows {
+        let own = who.is_some_and(|w| row.answered_by == Some(w.user.id));
+        if row.held && !(steward || own) {
+            continue;
+        }
+        let by = by_name(state, row.organization_id.as_deref()).await?;
+        out.push(AnswerSeen { row, by });
+    }
+    Ok(out)
+}
+
+/// A steward lets a held answer show; the teller is told.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
+pub async fn release(state: &App, who: &Identity, id: i64, answer_id: i64, t: i64) -> Result<()> {
+    access::check(&who.actor(), Action::ModerateStories).map_err(|_| Error::Forbidden)?;
+    let mut tx = state.store.begin().await?;
+    let row = village_store::stories::story(&mut tx, id)
+        .await?
+        .ok_or_else(not_found)?;
+    if !store::release(&mut tx, id, answer_id).await? {
+        return conflict(ErrorCode::NotAllowedNow, "That answer is not held.");
+    }
+    notify(
+        &mut tx,
+        row.author_id,
+        "Your story has a new answer.",
+        &format!("/stories/{id}"),
+        t,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A reader says it happened to them too (once each; not the teller). Returns how many
+/// have said so.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
+pub async fn me_too(state: &App, who: &Identity, id: i64, t: i64) -> Result<i64> {
+    let mut c = state.store.conn().await?;
+    let row = village_store::stories::story(&mut c, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let r = reader(Some(who), &row);
+    if !story_rules::may_read(r, row.state, row.audience) {
+        return Err(not_found());
+    }
+    if r.author {
+        return conflict(ErrorCode::NotYours, "It is your own story.");
+    }
+    if row.state != State::Published {
+        return conflict(ErrorCode::NotAllowedNow, "This story is not published yet.");
+    }
+    store::me_too(&mut c, id, who.user.id, t).await?;
+    Ok(store::me_too_count(&mut c, id, Some(who.user.id)).await?.0)
+}
+
+/// How many said "me too", and whether this reader did.
+pub async fn me_too_count(state: &App, who: Option<&Identity>, id: i64) -> Result<(i64, bool)> {
+    let mut c = state.store.conn().await?;
+    Ok(store::me_too_count(&mut c, id, who.map(|w| w.user.id)).await?)
+}

@@ -2,7 +2,8 @@
 // from its page, checks her words, and sends it; Bronwen (a steward) reads it with what could
 // identify someone marked and suggests a change; Grace sees the change side by side and
 // agrees; Tom reads it and says it happened to him too; David answers for the council that a
-// change was made; Grace withdraws it and it is gone. Every page passes axe-core
+// change was made; Grace says things partly changed, and the group's page counts it; Grace
+// withdraws it and it is gone. Every page passes axe-core
 // (WCAG 2.2 AA). With SHOTS=dir, screenshots of each page at 1280 and 320 px go there.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -142,6 +143,15 @@ test('a story goes from telling to reading, with its author in control, on pages
   assert.match(answered, /The council answered/);
   assert.match(answered, /A change was made/);
   await grace.checkUrl(story);
+  // Grace says whether things changed; the group's page counts the story.
+  await page.check('#changed-partly');
+  await page.fill('#words', 'Better, but the walks are still too early for me.');
+  await page.click('button:has-text("Tell them")');
+  assert.match(page.url(), /\?done=followed_up$/);
+  assert.match(await page.locator('main').innerText(), /The person who told it said: Partly/);
+  await page.goto(hub.base + GROUP);
+  assert.match(await page.locator('main').innerText(), /1 story has been published/);
+  await grace.checkUrl(GROUP);
 
   // Grace withdraws it; it is gone on the next request.
   await page.goto(`${hub.base}${story}/withdraw`);

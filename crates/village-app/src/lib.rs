@@ -17,6 +17,7 @@ pub mod error;
 pub mod fuzzing;
 pub mod hub;
 pub mod identity;
+pub mod jobs;
 pub mod mail;
 pub mod mutual_aid;
 pub mod people;

@@ -46,7 +46,7 @@ pub async fn serve(
         state.clone(),
     ));
     let follow_up = tokio::spawn(village_app::connections::follow_up_forever(state.clone()));
-    let every_hour = tokio::spawn(village_app::mutual_aid::every_hour_forever(state.clone()));
+    let every_hour = tokio::spawn(village_app::jobs::every_hour_forever(state.clone()));
     let app = router::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

@@ -157,7 +157,7 @@ fn page_routes() -> Router<AppState> {
         )
         .route(
             "/directory/groups/{id}",
-            get(crate::directory::pages::view_group_get),
+            get(crate::directory::group::view_group_get),
         )
         // Community editing: suggestions and review
         .route(
@@ -516,6 +516,10 @@ fn page_routes() -> Router<AppState> {
             post(crate::stories::pages::view_me_too),
         )
         .route(
+            "/stories/{id}/follow-up",
+            post(crate::stories::pages::view_follow_up),
+        )
+        .route(
             "/stories/{id}/withdraw",
             get(crate::stories::pages::view_withdraw_confirm)
                 .post(crate::stories::pages::view_withdraw),
@@ -809,6 +813,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::stories::api_answer))
         .routes(routes!(crate::stories::api_release_answer))
         .routes(routes!(crate::stories::api_me_too))
+        .routes(routes!(crate::stories::api_follow_up))
+        .routes(routes!(crate::stories::api_figures))
         .routes(routes!(crate::mutual_aid::api::api_time_account))
         .routes(routes!(crate::mutual_aid::api::api_give_time))
         .routes(routes!(

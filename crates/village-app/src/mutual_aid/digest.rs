@@ -1,6 +1,6 @@
 //! The weekly email of new asks and offers near a member who asked for it, and a notice to
 //! them when an ask near them has waited three days with nobody answering. Both run in the
-//! server every hour (`every_hour_forever`); the clock is passed in, so tests move it.
+//! server every hour (`hourly`, from `jobs`); the clock is passed in, so tests move it.
 
 use super::*;
 use crate::accounts::Identity;
@@ -158,25 +158,20 @@ pub async fn notice_waiting_asks(state: &App, t: i64) -> Result<usize> {
     Ok(told)
 }
 
-/// Every hour: post time that waited unanswered, send the weekly emails that are due, and
-/// tell people about asks near them that wait.
-pub async fn every_hour_forever(state: App) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
-    loop {
-        tick.tick().await;
-        let t = crate::now();
-        match post_waiting(&state, t).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(posted = n, "time waiting unanswered posted"),
-            Err(e) => tracing::warn!(error = %e, "could not post waiting time"),
-        }
-        match send_digests(&state, t).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(sent = n, "weekly help emails sent"),
-            Err(e) => tracing::warn!(error = %e, "could not send the weekly help emails"),
-        }
-        if let Err(e) = notice_waiting_asks(&state, t).await {
-            tracing::warn!(error = %e, "could not tell people about waiting asks");
-        }
+/// Every hour (from `jobs`): post time that waited unanswered, send the weekly emails that
+/// are due, and tell people about asks near them that wait.
+pub async fn hourly(state: &App, t: i64) {
+    match post_waiting(state, t).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(posted = n, "time waiting unanswered posted"),
+        Err(e) => tracing::warn!(error = %e, "could not post waiting time"),
+    }
+    match send_digests(state, t).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(sent = n, "weekly help emails sent"),
+        Err(e) => tracing::warn!(error = %e, "could not send the weekly help emails"),
+    }
+    if let Err(e) = notice_waiting_asks(state, t).await {
+        tracing::warn!(error = %e, "could not tell people about waiting asks");
     }
 }

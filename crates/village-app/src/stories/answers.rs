@@ -2,7 +2,8 @@
 //! group, council officers for the council, each saying whether a change is planned or made
 //! (a later answer updates it). The teller is told of every answer that shows; an answer
 //! that names them is held until a steward lets it show. Readers say "this happened to me
-//! too", once each.
+//! too", once each. Four and twelve weeks after the first answer the teller is asked "Did
+//! things change?"; a group's figures are counted over the stories about it.
 
 use super::{field, not_found, reader, StorySeen};
 use crate::accounts::Identity;
@@ -13,6 +14,7 @@ use utoipa::ToSchema;
 use village_domain::access::{self, Action};
 use village_domain::error::ErrorCode;
 use village_domain::stories::answers::{self as rules, AnswerAs, Change};
+use village_domain::stories::follow_up::{self, Changed};
 use village_domain::stories::story::{self as story_rules, State};
 use village_store::connections::notify;
 use village_store::stories::answers::{self as store, AnswerRow};
@@ -197,4 +199,145 @@ pub async fn me_too(state: &App, who: &Identity, id: i64, t: i64) -> Result<i64>
 pub async fn me_too_count(state: &App, who: Option<&Identity>, id: i64) -> Result<(i64, bool)> {
     let mut c = state.store.conn().await?;
     Ok(store::me_too_count(&mut c, id, who.map(|w| w.user.id)).await?)
+}
+
+/// The teller's answer to "Did things change?".
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct FollowUpBody {
+    /// `yes`, `partly`, `no` or `not_sure`.
+    pub changed: String,
+    /// In their own words, if they like (up to 2,000 characters).
+    #[serde(default)]
+    pub words: Option<String>,
+}
+
+/// The teller says whether things changed, once a story has an answer (again later, if
+/// they like: the newest counts). `partly` and `no` keep it open: whoever answered is told.
+#[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
+pub async fn follow_up(
+    state: &App,
+    who: &Identity,
+    id: i64,
+    b: &FollowUpBody,
+    ip: &str,
+    t: i64,
+) -> Result<Changed> {
+    let seen = super::story(state, Some(who), id, ip, t).await?;
+    if !seen.is_author {
+        return Err(not_found());
+    }
+    let shown: Vec<AnswerRow> = {
+        let mut c = state.store.conn().await?;
+        store::of_story(&mut c, id)
+            .await?
+            .into_iter()
+            .filter(|a| !a.held)
+            .collect()
+    };
+    if seen.row.state != State::Published || shown.is_empty() {
+        return conflict(
+            ErrorCode::NotAllowedNow,
+            "You can say whether things changed once your story has an answer.",
+        );
+    }
+    let Some(changed) = Changed::parse(&b.changed) else {
+        return Err(field(
+            "changed",
+            ErrorCode::Invalid,
+            "Choose yes, partly, no or not sure.",
+        ));
+    };
+    let words = village_domain::text::check(
+        "words",
+        b.words.as_deref().unwrap_or(""),
+        false,
+        2_000,
+        "what happened",
+    )?;
+    let mut tx = state.store.begin().await?;
+    store::add_follow_up(&mut tx, id, changed, &words, t).await?;
+    if changed.keeps_open() {
+        let mut told = Vec::new();
+        for by in shown.iter().filter_map(|a| a.answered_by) {
+            if !told.contains(&by) {
+                told.push(by);
+                notify(
+                    &mut tx,
+                    by,
+                    &format!(
+                        "The person who told a story you answered says things have {}.",
+                        if changed == Changed::Partly {
+                            "partly changed"
+                        } else {
+                            "not changed"
+                        }
+                    ),
+                    &format!("/stories/{id}"),
+                    t,
+                )
+                .await?;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// The teller's newest "Did things change?", with their words for those who may see them
+/// (the teller, stewards, and whoever may answer it).
+pub async fn latest_follow_up(
+    state: &App,
+    who: Option<&Identity>,
+    seen: &StorySeen,
+) -> Result<Option<(Changed, Option<String>)>> {
+    let mut c = state.store.conn().await?;
+    let Some(f) = store::latest_follow_up(&mut c, seen.row.id).await? else {
+        return Ok(None);
+    };
+    drop(c);
+    let words_for_them = seen.is_author
+        || reader(who, &seen.row).steward
+        || answering_as(state, who, seen).await?.is_some();
+    Ok(Some((f.changed, words_for_them.then_some(f.words))))
+}
+
+/// Ask each teller "Did things change?" four and twelve weeks after the first answer to
+/// their story (once each). Run by the server every hour; returns how many were asked.
+pub async fn ask_follow_ups(state: &App, now: i64) -> Result<usize> {
+    let mut c = state.store.conn().await?;
+    let answered = store::answered_stories(&mut c).await?;
+    drop(c);
+    let mut asked = 0;
+    for (id, author, first) in answered {
+        let mut tx = state.store.begin().await?;
+        let done = store::asked_weeks(&mut tx, id).await?;
+        let due = follow_up::weeks_due(first, &done, now);
+        if due.is_empty() {
+            continue;
+        }
+        let mut newly = false;
+        for week in due {
+            newly |= store::record_asked(&mut tx, id, week, now).await?;
+        }
+        if newly {
+            notify(
+                &mut tx,
+                author,
+                "Your story was answered a while ago. Did things change? Tell us on its page.",
+                &format!("/stories/{id}#follow-up"),
+                now,
+            )
+            .await?;
+            asked += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(asked)
+}
+
+/// A group's figures over the published stories about it.
+pub async fn group_figures(state: &App, organization_id: &str) -> Result<follow_up::Figures> {
+    let mut c = state.store.conn().await?;
+    let facts = store::group_facts(&mut c, organization_id).await?;
+    Ok(follow_up::figures(&facts))
 }

@@ -3,6 +3,7 @@
 //! of their words describe people by what they lack, and what to say instead (`framing`).
 
 pub mod answers;
+pub mod follow_up;
 pub mod framing;
 pub mod screen;
 pub mod story;

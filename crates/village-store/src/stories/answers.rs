@@ -1,7 +1,9 @@
-//! Answers to published stories (from a group it names, or the council) and "me too".
+//! Answers to published stories (from a group it names, or the council), "me too", the
+//! teller's "Did things change?" and what a group's figures are counted from.
 
 use crate::{Db, Result};
 use village_domain::stories::answers::Change;
+use village_domain::stories::follow_up::Changed;
 use village_domain::Timestamp;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -100,4 +102,117 @@ pub async fn me_too_count(
     .fetch_one(&mut *c)
     .await)?;
     Ok((n, mine > 0))
+}
+
+/// The teller answers "Did things change?" (the newest answer counts).
+pub async fn add_follow_up(
+    db: &mut impl Db,
+    story_id: i64,
+    changed: Changed,
+    words: &str,
+    now: Timestamp,
+) -> Result<()> {
+    query!(db, c => sqlx::query(
+        "INSERT INTO story_follow_ups (story_id, changed, words, at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(story_id)
+    .bind(changed.code())
+    .bind(words)
+    .bind(now)
+    .execute(&mut *c)
+    .await
+    .map(|_| ()))?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct FollowUpRow {
+    #[sqlx(try_from = "String")]
+    pub changed: Changed,
+    pub words: String,
+    pub at: Timestamp,
+}
+
+/// The teller's newest answer to "Did things change?".
+pub async fn latest_follow_up(db: &mut impl Db, story_id: i64) -> Result<Option<FollowUpRow>> {
+    Ok(query!(db, c => sqlx::query_as(
+        "SELECT changed, words, at FROM story_follow_ups WHERE story_id = $1 ORDER BY at DESC, id DESC LIMIT 1",
+    )
+    .bind(story_id)
+    .fetch_optional(&mut *c)
+    .await)?)
+}
+
+/// Published stories with an answer that shows: (story, teller, when the first answer came).
+pub async fn answered_stories(db: &mut impl Db) -> Result<Vec<(i64, i64, Timestamp)>> {
+    Ok(query!(db, c => sqlx::query_as(
+        "SELECT s.id, s.author_id, MIN(a.at) FROM stories s JOIN story_answers a ON a.story_id = s.id \
+         WHERE s.state = 'published' AND a.held = FALSE GROUP BY s.id, s.author_id ORDER BY s.id",
+    )
+    .fetch_all(&mut *c)
+    .await)?)
+}
+
+/// The weeks the teller of a story has been asked "Did things change?".
+pub async fn asked_weeks(db: &mut impl Db, story_id: i64) -> Result<Vec<i64>> {
+    Ok(query!(db, c => sqlx::query_scalar(
+        "SELECT week FROM story_follow_up_asks WHERE story_id = $1 ORDER BY week",
+    )
+    .bind(story_id)
+    .fetch_all(&mut *c)
+    .await)?)
+}
+
+/// Record that the teller was asked at `week` (false when it was already recorded).
+pub async fn record_asked(
+    db: &mut impl Db,
+    story_id: i64,
+    week: i64,
+    now: Timestamp,
+) -> Result<bool> {
+    Ok(query!(db, c => sqlx::query(
+        "INSERT INTO story_follow_up_asks (story_id, week, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+    )
+    .bind(story_id)
+    .bind(week)
+    .bind(now)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?
+        == 1)
+}
+
+/// For a group's figures: each published story naming it that members or anyone may read,
+/// with when it was published, when the group first answered, whether the group said a
+/// change was made, and the teller's newest "Did things change?".
+pub async fn group_facts(
+    db: &mut impl Db,
+    organization_id: &str,
+) -> Result<Vec<village_domain::stories::follow_up::StoryFacts>> {
+    let stories: Vec<(i64, Option<i64>)> = query!(db, c => sqlx::query_as(
+        "SELECT s.id, s.published_at FROM stories s JOIN story_groups g ON g.story_id = s.id \
+         WHERE g.organization_id = $1 AND s.state = 'published' AND s.audience <> 'private' ORDER BY s.id",
+    )
+    .bind(organization_id)
+    .fetch_all(&mut *c)
+    .await)?;
+    let mut out = Vec::new();
+    for (id, published_at) in stories {
+        let (first, made): (Option<i64>, i64) = query!(db, c => sqlx::query_as(
+            "SELECT MIN(at), COALESCE(SUM(CASE WHEN change = 'made' THEN 1 ELSE 0 END), 0) FROM story_answers \
+             WHERE story_id = $1 AND organization_id = $2 AND held = FALSE",
+        )
+        .bind(id)
+        .bind(organization_id)
+        .fetch_one(&mut *c)
+        .await)?;
+        let said = latest_follow_up(db, id).await?.map(|f| f.changed);
+        out.push(village_domain::stories::follow_up::StoryFacts {
+            published_at: published_at.unwrap_or_default(),
+            first_answer_at: first,
+            change_made: made > 0,
+            said,
+        });
+    }
+    Ok(out)
 }

@@ -237,6 +237,8 @@ pub async fn withdraw(db: &mut impl Db, id: i64, now: Timestamp) -> Result<bool>
             "DELETE FROM story_offers WHERE story_id = $1",
             "DELETE FROM story_answers WHERE story_id = $1",
             "DELETE FROM story_me_too WHERE story_id = $1",
+            "DELETE FROM story_follow_ups WHERE story_id = $1",
+            "DELETE FROM story_follow_up_asks WHERE story_id = $1",
         ] {
             query!(db, c => sqlx::query(sql).bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
         }
@@ -252,6 +254,8 @@ pub async fn forget(db: &mut impl Db, user_id: i64) -> Result<()> {
         "DELETE FROM story_answers WHERE story_id IN (SELECT id FROM stories WHERE author_id = $1)",
         "DELETE FROM story_me_too WHERE story_id IN (SELECT id FROM stories WHERE author_id = $1) OR user_id = $1",
         "UPDATE story_answers SET answered_by = NULL WHERE answered_by = $1",
+        "DELETE FROM story_follow_ups WHERE story_id IN (SELECT id FROM stories WHERE author_id = $1)",
+        "DELETE FROM story_follow_up_asks WHERE story_id IN (SELECT id FROM stories WHERE author_id = $1)",
         "DELETE FROM stories WHERE author_id = $1",
         "UPDATE stories SET decided_by = NULL WHERE decided_by = $1",
     ] {

@@ -4,5 +4,6 @@
 
 pub mod api;
 pub mod editing;
+pub mod group;
 pub mod oruk;
 pub mod pages;

@@ -103,22 +103,22 @@ fn thousands(n: i64) -> String {
 
 /// One offer in the results, in plain words.
 pub struct ResultView {
-    id: String,
-    name: String,
-    group: String,
-    group_id: String,
-    summary: String,
-    when: Vec<String>,
-    place: String,
-    distance: Option<String>,
-    cost: String,
-    lived_led: bool,
+    pub(super) id: String,
+    pub(super) name: String,
+    pub(super) group: String,
+    pub(super) group_id: String,
+    pub(super) summary: String,
+    pub(super) when: Vec<String>,
+    pub(super) place: String,
+    pub(super) distance: Option<String>,
+    pub(super) cost: String,
+    pub(super) lived_led: bool,
     /// "Has space now" or "Waiting list", if the offer says.
-    space: Option<&'static str>,
+    pub(super) space: Option<&'static str>,
     /// Communities it is especially for.
-    communities: Vec<&'static str>,
+    pub(super) communities: Vec<&'static str>,
     /// Where to put it on the map: its place nearest the search's centre (or its first).
-    point: Option<(f64, f64)>,
+    pub(super) point: Option<(f64, f64)>,
 }
 
 /// What the map beside the results needs from the hub's settings.
@@ -166,7 +166,7 @@ struct SearchPage {
 }
 
 /// Only http and https addresses become links: imported data could carry anything.
-fn web_link(url: &str) -> Option<String> {
+pub(super) fn web_link(url: &str) -> Option<String> {
     let url = url.trim();
     (url.starts_with("https://") || url.starts_with("http://")).then(|| url.to_string())
 }
@@ -205,7 +205,7 @@ fn place_words(record: &Value) -> String {
     }
 }
 
-fn view(doc: &str, from: Option<LatLon>, unit: DistanceUnit) -> Option<ResultView> {
+pub(super) fn view(doc: &str, from: Option<LatLon>, unit: DistanceUnit) -> Option<ResultView> {
     let record: Value = serde_json::from_str(doc).ok()?;
     let (index, _) = read_service(&record).ok()?;
     let distance = from.and_then(|centre| {
@@ -815,89 +815,5 @@ pub(crate) async fn view_offer_get(
         communities: communities_of(&index.taxonomy_term_ids),
         id: index.id.clone(),
         name: index.name,
-    }))
-}
-
-#[derive(Template)]
-#[template(path = "directory/group.html")]
-struct GroupPage {
-    layout: Layout,
-    name: String,
-    description: String,
-    email: Option<String>,
-    url: Option<String>,
-    offers: Vec<ResultView>,
-    /// Where to raise a safeguarding concern about the group.
-    concern_href: String,
-    /// Where to tell a story about the group.
-    story_href: String,
-    /// The group's introductions, for its organisers and stewards.
-    inbox_href: Option<String>,
-}
-
-pub(crate) async fn view_group_get(
-    State(state): State<AppState>,
-    MaybeSignedIn(identity): MaybeSignedIn,
-    csrf: CsrfToken,
-    Path(id): Path<String>,
-) -> PageResult {
-    let rows = records::offers_of_group(&state, &id).await;
-    let rows = rows?;
-    let group = rows
-        .iter()
-        .filter_map(|(_, doc)| serde_json::from_str::<Value>(doc).ok())
-        .find_map(|d| d.get("organization").cloned());
-    let Some(group) = group else {
-        return Ok(pages::problem(
-            &state,
-            identity.as_ref(),
-            &csrf,
-            StatusCode::NOT_FOUND,
-            "We cannot find that group",
-            &["It may not have any offers at the moment. Try searching the directory."],
-        ));
-    };
-    let field = |k: &str| group.get(k).and_then(Value::as_str).map(str::to_string);
-    let name = field("name").unwrap_or_else(|| "A community group".into());
-    let organises = match &identity {
-        Some(who) => {
-            village_domain::access::check(
-                &who.actor(),
-                village_domain::access::Action::ReviewOffers,
-            )
-            .is_ok()
-                || records::is_organiser(&state, &id, who.user.id)
-                    .await
-                    .unwrap_or(false)
-        }
-        None => false,
-    };
-    Ok(pages::page(&GroupPage {
-        inbox_href: organises.then(|| {
-            format!(
-                "/groups/{}/introductions",
-                form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
-            )
-        }),
-        layout: Layout::new(&state, identity.as_ref(), &csrf, "/directory", name.clone()),
-        description: field("description").unwrap_or_default(),
-        email: field("email"),
-        url: field("website")
-            .or_else(|| field("url"))
-            .as_deref()
-            .and_then(web_link),
-        offers: rows
-            .iter()
-            .filter_map(|(_, doc)| view(doc, None, state.settings.hub.distances))
-            .collect(),
-        concern_href: format!(
-            "/concerns/new?group={}",
-            form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
-        ),
-        story_href: format!(
-            "/stories/new?group={}",
-            form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
-        ),
-        name,
     }))
 }

@@ -281,6 +281,15 @@ pub(super) fn limits() -> Vec<(&'static str, &'static str, Rule)> {
         ("ModerationBody", "reason", text(false, 2_000)),
         ("AnswerBody", "body", text(true, 4_000)),
         (
+            "FollowUpBody",
+            "changed",
+            one_of(
+                village_domain::stories::follow_up::Changed::ALL,
+                village_domain::stories::follow_up::Changed::code,
+            ),
+        ),
+        ("FollowUpBody", "words", text(false, 2_000)),
+        (
             "AnswerBody",
             "change",
             one_of(

@@ -10,9 +10,10 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use village_app::stories::answers::{AnswerBody, AnswerSeen};
+use village_app::stories::answers::{AnswerBody, AnswerSeen, FollowUpBody};
 use village_app::stories::{ModerationBody, StoryBody, StorySeen};
 use village_domain::stories::answers::Change;
+use village_domain::stories::follow_up::{Changed, Figures};
 use village_domain::stories::framing::Flag;
 use village_domain::stories::screen::Mark;
 use village_domain::stories::story::{Audience, State as StoryState, ToldBy};
@@ -60,6 +61,19 @@ pub struct StoryOut {
     /// One story only: how many readers said it happened to them too.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub me_too: Option<i64>,
+    /// One story only: the teller's newest answer to "Did things change?".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub follow_up: Option<FollowUpOut>,
+}
+
+/// The teller's answer to "Did things change?".
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FollowUpOut {
+    /// `yes`, `partly`, `no` or `not_sure`.
+    pub changed: Changed,
+    /// Their words: for the teller, stewards and whoever may answer the story.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub words: Option<String>,
 }
 
 /// An answer to a story, in public.
@@ -99,9 +113,11 @@ async fn story_out(
 ) -> Result<StoryOut, ApiError> {
     let answers = village_app::stories::answers::answers(state, who, &seen).await?;
     let (me_too, _) = village_app::stories::answers::me_too_count(state, who, seen.row.id).await?;
+    let follow_up = village_app::stories::answers::latest_follow_up(state, who, &seen).await?;
     let mut out = seen_out(seen);
     out.answers = Some(answers.into_iter().map(answer_out).collect());
     out.me_too = Some(me_too);
+    out.follow_up = follow_up.map(|(changed, words)| FollowUpOut { changed, words });
     Ok(out)
 }
 
@@ -139,6 +155,7 @@ fn out_of(row: &StoryRow, title: String, body: String, author: bool) -> StoryOut
         flags: None,
         answers: None,
         me_too: None,
+        follow_up: None,
     }
 }
 
@@ -348,4 +365,52 @@ pub async fn api_me_too(
 ) -> Result<Json<MeTooOut>, ApiError> {
     let me_too = village_app::stories::answers::me_too(&state, &identity, id, now()).await?;
     Ok(Json(MeTooOut { me_too }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FollowUpAnswered {
+    pub changed: Changed,
+}
+
+/// For the teller, once their story has an answer: "Did things change?" (`yes`, `partly`,
+/// `no` or `not_sure`, with `words` if they like). They are asked four and twelve weeks
+/// after the first answer, and may say so at any time; the newest counts. `partly` and `no`
+/// keep the story open: whoever answered is told. 404 for anyone else, 409
+/// `not_allowed_now` before an answer, 422 naming `changed` or `words`.
+#[utoipa::path(post, path = "/api/v1/stories/{id}/follow-up", tag = "stories", request_body = FollowUpBody,
+    params(("id" = i64, Path, description = "The story")),
+    responses((status = 200, body = FollowUpAnswered), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_follow_up(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<FollowUpBody>,
+) -> Result<Json<FollowUpAnswered>, ApiError> {
+    let changed =
+        village_app::stories::answers::follow_up(&state, &identity, id, &body, &ip, now()).await?;
+    Ok(Json(FollowUpAnswered { changed }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct FiguresQuery {
+    /// The group (ORUK organization id).
+    pub organization_id: String,
+}
+
+/// A group's figures over the published stories about it that members or anyone may read:
+/// how many, how many it answered, the median days from publishing to its first answer,
+/// how many where it said a change was made, and how many whose tellers said things changed.
+#[utoipa::path(get, path = "/api/v1/stories/figures", tag = "stories",
+    params(FiguresQuery),
+    responses((status = 200, body = Figures), (status = 400, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_figures(
+    State(state): State<AppState>,
+    crate::extract::Query(q): crate::extract::Query<FiguresQuery>,
+) -> Result<Json<Figures>, ApiError> {
+    Ok(Json(
+        village_app::stories::answers::group_figures(&state, &q.organization_id).await?,
+    ))
 }

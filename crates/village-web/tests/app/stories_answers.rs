@@ -6,7 +6,10 @@ use serde_json::{json, Value};
 use village_domain::accounts::Role;
 use village_testkit::{on_both_backends, Backend, TestApp};
 
-on_both_backends!(organisers_and_the_council_answer_in_public_and_readers_say_me_too,);
+on_both_backends!(
+    organisers_and_the_council_answer_in_public_and_readers_say_me_too,
+    a_group_s_figures_equal_a_count_by_hand_and_tellers_are_asked_if_things_changed,
+);
 
 const GROUP: &str = "00d0aaaa-0000-4000-8000-00000000a001";
 
@@ -218,4 +221,247 @@ async fn organisers_and_the_council_answer_in_public_and_readers_say_me_too(back
     assert!(!crate::people::database_contains(&app, "phone tree").await);
     let (status, _) = app.post_json(&sue.client, &me_too, json!({})).await;
     assert_eq!(status, 404);
+}
+
+/// Run one statement against the test's database (to move a moment into the past).
+async fn exec(app: &TestApp, sql: &str, a: i64, b: i64) {
+    match &app.store {
+        village_store::Store::Sqlite { pool, .. } => {
+            sqlx::query(sql)
+                .bind(a)
+                .bind(b)
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+        village_store::Store::Postgres { pool } => {
+            sqlx::query(sql)
+                .bind(a)
+                .bind(b)
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+    }
+}
+
+async fn a_group_s_figures_equal_a_count_by_hand_and_tellers_are_asked_if_things_changed(
+    backend: Backend,
+) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    const OTHER: &str = "00d0aaaa-0000-4000-8000-00000000a002";
+    for (group, name) in [(GROUP, "Meadowfield Lunch Club"), (OTHER, "Another Club")] {
+        app.offer(
+            &format!("{name} offer"),
+            json!({"organization": {"id": group, "name": name, "description": "A group"}}),
+        )
+        .await;
+    }
+    let rosie = app.member("rosie@example.org", true).await;
+    let olive = app.member("olive@example.org", false).await;
+    let carl = app
+        .with_user(Role::CouncilOfficer, "carl@example.org", false)
+        .await;
+    let sue = app.with_user(Role::Steward, "sue@example.org", false).await;
+    let mut tx = app.store.begin().await.unwrap();
+    for g in [GROUP, OTHER] {
+        village_store::directory::make_organiser(&mut tx, g, olive.id, None, 0)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let tell = |group: &'static str, audience: &'static str, publish: bool| {
+        let (app, rosie, sue) = (&app, &rosie, &sue);
+        async move {
+            let (status, s) = app
+                .post_json(
+                    &rosie.client,
+                    "/api/v1/stories",
+                    json!({"title": "A story", "body": "What happened.", "told_by": "self",
+                           "audience": audience, "open_data": false, "about_organisation_ids": [group]}),
+                )
+                .await;
+            assert_eq!(status, 201, "{s}");
+            let id = s["id"].as_i64().unwrap();
+            if publish {
+                let (status, _) = app
+                    .post_json(
+                        &sue.client,
+                        &format!("/api/v1/stories/{id}/moderation"),
+                        json!({"decision": "publish"}),
+                    )
+                    .await;
+                assert_eq!(status, 200);
+            }
+            id
+        }
+    };
+    let answer = |who: &'static str, id: i64, change: &'static str| {
+        let (app, olive, carl) = (&app, &olive, &carl);
+        async move {
+            let client = if who == "olive" {
+                &olive.client
+            } else {
+                &carl.client
+            };
+            let (status, a) = app
+                .post_json(
+                    client,
+                    &format!("/api/v1/stories/{id}/answers"),
+                    json!({"body": "Thank you for telling us.", "change": change}),
+                )
+                .await;
+            assert_eq!(status, 201, "{a}");
+            a["id"].as_i64().unwrap()
+        }
+    };
+    // Five published stories about the group, and three that do not count: one only its
+    // teller may read, one about another group, one not yet published.
+    let s: Vec<i64> = {
+        let mut v = Vec::new();
+        for _ in 0..5 {
+            v.push(tell(GROUP, "hub", true).await);
+        }
+        v
+    };
+    let private = tell(GROUP, "private", true).await;
+    let other = tell(OTHER, "public", true).await;
+    tell(GROUP, "public", false).await;
+    // The group answers four of them (the council answers the fifth: not the group's).
+    let a0 = answer("olive", s[0], "planned").await;
+    let a1 = answer("olive", s[1], "made").await;
+    let a2 = answer("olive", s[2], "none").await;
+    let a2_later = answer("olive", s[2], "made").await;
+    let a3 = answer("olive", s[3], "none").await;
+    answer("carl", s[4], "made").await;
+    let (status, _) = app
+        .post_json(
+            &olive.client,
+            &format!("/api/v1/stories/{private}/answers"),
+            json!({"body": "Thank you.", "change": "made"}),
+        )
+        .await;
+    assert_eq!(status, 404, "a story only its teller may read");
+    answer("olive", other, "made").await;
+    // Each published on the same day; first answered 2, 5, 1 and 10 days later.
+    let day = 86_400;
+    let t0 = village_app::now() - 200 * day;
+    for id in s.iter().chain([&private, &other]) {
+        exec(
+            &app,
+            "UPDATE stories SET published_at = $1 WHERE id = $2",
+            t0,
+            *id,
+        )
+        .await;
+    }
+    for (a, days) in [(a0, 2), (a1, 5), (a2, 1), (a2_later, 30), (a3, 10)] {
+        exec(
+            &app,
+            "UPDATE story_answers SET at = $1 WHERE id = $2",
+            t0 + days * day,
+            a,
+        )
+        .await;
+    }
+
+    // The tellers of s[0] and s[1] answer "Did things change?".
+    let follow = format!("/api/v1/stories/{}/follow-up", s[0]);
+    let (status, out) = app
+        .post_json(&rosie.client, &follow, json!({"changed": "maybe"}))
+        .await;
+    assert_eq!(
+        (status, out["error"]["field"].as_str()),
+        (422, Some("changed"))
+    );
+    let (status, _) = app
+        .post_json(&olive.client, &follow, json!({"changed": "yes"}))
+        .await;
+    assert_eq!(status, 404, "only the teller");
+    for (id, changed) in [(s[0], "no"), (s[0], "yes"), (s[1], "partly")] {
+        let (status, out) = app
+            .post_json(
+                &rosie.client,
+                &format!("/api/v1/stories/{id}/follow-up"),
+                json!({"changed": changed, "words": "It is better now."}),
+            )
+            .await;
+        assert_eq!((status, out["changed"].as_str()), (200, Some(changed)));
+    }
+    let (status, _) = app
+        .post_json(
+            &rosie.client,
+            &format!("/api/v1/stories/{}/follow-up", s[4] + 100),
+            json!({"changed": "yes"}),
+        )
+        .await;
+    assert_eq!(status, 404);
+    // "Partly": whoever answered is told.
+    let (_, notes) = app
+        .get_json(&olive.client, "/api/v1/me/notifications")
+        .await;
+    assert!(notes
+        .to_string()
+        .contains("says things have partly changed"));
+    // Readers see what the teller said; its words only for the teller and those who answer.
+    let (_, seen) = app
+        .get_json(&sue.client, &format!("/api/v1/stories/{}", s[0]))
+        .await;
+    assert_eq!(seen["follow_up"]["changed"], "yes");
+    let (_, seen) = app
+        .get_json(&olive.client, &format!("/api/v1/stories/{}", s[1]))
+        .await;
+    assert_eq!(seen["follow_up"]["words"], "It is better now.");
+
+    // By hand: 5 stories; answered by the group: s0, s1, s2, s3 (4); first answers after
+    // 2, 5, 1 and 10 days, so the middle is (2 + 5) / 2 = 3.5; a change made: s1 and s2 (its
+    // later answer) (2); tellers said yes: s0 (its newest answer) (1).
+    let (status, figures) = app
+        .get_json(
+            &app.client(),
+            &format!("/api/v1/stories/figures?organization_id={GROUP}"),
+        )
+        .await;
+    assert_eq!(status, 200, "{figures}");
+    assert_eq!(
+        figures,
+        json!({"stories": 5, "answered": 4, "median_days_to_first_answer": 3.5, "change_made": 2, "said_changed": 1})
+    );
+    let (_, page) = app.page(&format!("/directory/groups/{GROUP}")).await;
+    assert!(page.contains("5 stories have been published"), "{page}");
+    assert!(page.contains("answered 4 of 5, in about 4 days"), "{page}");
+    assert!(page.contains("change was made after 2 of 5"));
+    assert!(page.contains("things changed after 1 of 5"));
+
+    // Four weeks after the first answer, and again at twelve, each teller is asked once.
+    let state = crate::mutual_aid::app_over(&app);
+    let asked = |t: i64| {
+        let state = &state;
+        async move {
+            village_app::stories::answers::ask_follow_ups(state, t)
+                .await
+                .unwrap()
+        }
+    };
+    // s0 to s3 were first answered long ago: each teller is asked once, for both weeks; s4
+    // and the other group's story were answered today.
+    let now = village_app::now();
+    assert_eq!(asked(now).await, 4);
+    assert_eq!(asked(now + day).await, 0, "once");
+    // A story answered today is asked in four weeks, then at twelve (with the two others
+    // answered today).
+    let fresh = tell(GROUP, "hub", true).await;
+    answer("olive", fresh, "planned").await;
+    assert_eq!(asked(now + 27 * day).await, 0);
+    assert_eq!(asked(now + 28 * day + 60).await, 3);
+    assert_eq!(asked(now + 29 * day).await, 0);
+    assert_eq!(asked(now + 84 * day + 60).await, 3);
+    assert_eq!(asked(now + 400 * day).await, 0);
+    let (_, notes) = app
+        .get_json(&rosie.client, "/api/v1/me/notifications")
+        .await;
+    let link = format!("/stories/{fresh}#follow-up");
+    assert_eq!(notes.to_string().matches(&link).count(), 2, "{notes}");
 }

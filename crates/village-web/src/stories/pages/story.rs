@@ -5,8 +5,10 @@
 
 use super::*;
 use village_app::stories::answers::AnswerBody;
+use village_app::stories::answers::FollowUpBody;
 use village_app::stories::{ModerationBody, StorySeen};
 use village_domain::stories::answers::{AnswerAs, Change};
+use village_domain::stories::follow_up::Changed;
 use village_domain::stories::story::{Decision, Rule};
 
 /// A steward's suggested changes, for the author: their words and the steward's, with what
@@ -96,6 +98,11 @@ struct StoryPage {
     answer_as: Option<String>,
     answer_form: AnswerForm,
     changes_choice: Vec<(&'static str, &'static str)>,
+    /// The teller's newest "Did things change?", in words, with theirs for who may see them.
+    follow_up: Option<(&'static str, Option<String>)>,
+    /// The teller, once an answer shows: the form.
+    may_follow_up: bool,
+    changed_choice: Vec<(&'static str, &'static str)>,
 }
 
 /// The forms a story's page may come back with.
@@ -128,6 +135,12 @@ async fn story_page(
         Some(AnswerAs::Council) => Some("the council".into()),
         None => None,
     };
+    let follow_up = stories::answers::latest_follow_up(state, identity, &seen)
+        .await?
+        .map(|(c, words)| (c.words(), words.filter(|w| !w.is_empty())));
+    let may_follow_up = seen.is_author
+        && seen.row.state == StoryState::Published
+        && answers.iter().any(|a| !a.row.held);
     let row = &seen.row;
     let steward = seen.marks.is_some();
     let marks = seen.marks.clone().unwrap_or_default();
@@ -225,6 +238,9 @@ async fn story_page(
         answer_as,
         answer_form: sent.answer.unwrap_or_default(),
         changes_choice: Change::ALL.iter().map(|c| (c.code(), c.words())).collect(),
+        follow_up,
+        may_follow_up,
+        changed_choice: Changed::ALL.iter().map(|c| (c.code(), c.words())).collect(),
     })
 }
 
@@ -244,6 +260,7 @@ pub(crate) async fn view_story(
         Some("answer_held") => Some("Your answer names the person who told the story, so a steward will read it before it shows."),
         Some("me_too") => Some("Thank you for saying so. It helps show what happens to people here."),
         Some("released") => Some("The answer now shows, and the teller has been told."),
+        Some("followed_up") => Some("Thank you for telling us. It helps everyone see what changes."),
         _ => None,
     };
     let page = story_page(
@@ -405,4 +422,46 @@ pub(crate) async fn view_me_too(
 ) -> PageResult {
     stories::answers::me_too(&state, &identity, id, now()).await?;
     Ok(Redirect::to(&format!("/stories/{id}?done=me_too")).into_response())
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct FollowUpForm {
+    #[serde(default)]
+    changed: String,
+    #[serde(default)]
+    words: String,
+}
+
+/// The teller says whether things changed.
+pub(crate) async fn view_follow_up(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<FollowUpForm>,
+) -> PageResult {
+    let body = FollowUpBody {
+        changed: f.changed,
+        words: Some(f.words),
+    };
+    let t = now();
+    match stories::answers::follow_up(&state, &identity, id, &body, &ip, t).await {
+        Ok(_) => Ok(Redirect::to(&format!("/stories/{id}?done=followed_up")).into_response()),
+        Err(e) => {
+            let errors = field_errors(e)?;
+            let seen = stories::story(&state, Some(&identity), id, &ip, t).await?;
+            let page = story_page(
+                &state,
+                Some(&identity),
+                &csrf,
+                seen,
+                None,
+                errors,
+                Sent::default(),
+            )
+            .await?;
+            Ok(pages::render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
 }

@@ -49,7 +49,8 @@ const signedInPages = ['/', '/account', '/account/name', '/account/email', '/acc
   '/directory/suggest', '/directory/suggestions', '/directory/review', '/directory/review/stale', `${OFFER}/suggest-change`, `${OFFER}/history`, `${OFFER}/edit`,
   '/directory/groups/00d00001-0000-4000-8000-000000000001/claim', '/admin/safeguarding-leads', '/concerns/new',
   '/concerns/new?group=00d00001-0000-4000-8000-000000000001', '/directory/open-data', '/stories', '/stories/new',
-  '/stories/new?group=00d00001-0000-4000-8000-000000000001', '/stories/mine', '/stories/review'];
+  '/stories/new?group=00d00001-0000-4000-8000-000000000001', '/stories/mine', '/stories/review', '/stories?changed=1',
+  '/stories?group=00d00001-0000-4000-8000-000000000001'];
 
 test('signed-out pages pass axe-core and fit a narrow screen', async () => {
   const context = await browser.newContext({ bypassCSP: true });

@@ -493,6 +493,7 @@ pub async fn published(
     state: &App,
     who: Option<&Identity>,
     open_data_only: bool,
+    filter: &store::Filter,
 ) -> Result<Vec<StoryRow>> {
     let audiences: &[Audience] = if who.is_some() && !open_data_only {
         &[Audience::Public, Audience::Hub]
@@ -500,7 +501,7 @@ pub async fn published(
         &[Audience::Public]
     };
     let mut c = state.store.conn().await?;
-    Ok(store::published(&mut c, audiences, open_data_only, 500).await?)
+    Ok(store::published(&mut c, audiences, open_data_only, filter, 500).await?)
 }
 
 /// What a steward decides.

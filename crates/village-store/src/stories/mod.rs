@@ -129,6 +129,7 @@ pub async fn published(
     db: &mut impl Db,
     audiences: &[Audience],
     open_data_only: bool,
+    filter: &Filter,
     limit: i64,
 ) -> Result<Vec<StoryRow>> {
     let list = audiences
@@ -141,6 +142,9 @@ pub async fn published(
     }
     let sql = format!(
         "{SELECT} WHERE s.state = 'published' AND s.audience IN ({list}) {} \
+         AND ($2 IS NULL OR EXISTS (SELECT 1 FROM story_groups g WHERE g.story_id = s.id AND g.organization_id = $2)) \
+         AND ($3 IS NULL OR EXISTS (SELECT 1 FROM story_offers o WHERE o.story_id = s.id AND o.service_id = $3)) \
+         AND ($4 = FALSE OR EXISTS (SELECT 1 FROM story_answers a WHERE a.story_id = s.id AND a.change = 'made' AND a.held = FALSE)) \
          ORDER BY s.published_at DESC, s.id DESC LIMIT $1",
         if open_data_only {
             "AND s.open_data"
@@ -148,7 +152,22 @@ pub async fn published(
             ""
         }
     );
-    Ok(query!(db, c => sqlx::query_as(&sql).bind(limit).fetch_all(&mut *c).await)?)
+    Ok(query!(db, c => sqlx::query_as(&sql)
+        .bind(limit)
+        .bind(filter.group.as_deref())
+        .bind(filter.offer.as_deref())
+        .bind(filter.changed_things)
+        .fetch_all(&mut *c)
+        .await)?)
+}
+
+/// Which published stories a list shows: about a group, about an offer, and only those where
+/// a change was made.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub group: Option<String>,
+    pub offer: Option<String>,
+    pub changed_things: bool,
 }
 
 /// What a steward's decision writes.

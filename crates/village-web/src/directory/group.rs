@@ -27,8 +27,9 @@ struct GroupPage {
     concern_href: String,
     /// Where to tell a story about the group.
     story_href: String,
-    /// The stories about it, in figures (when there are any).
+    /// The stories about it, in figures (when there are any), and where to read them.
     stories: Option<StoryFigures>,
+    stories_href: String,
     /// The group's introductions, for its organisers and stewards.
     inbox_href: Option<String>,
 }
@@ -94,6 +95,10 @@ pub(crate) async fn view_group_get(
         ),
         story_href: format!(
             "/stories/new?group={}",
+            form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
+        ),
+        stories_href: format!(
+            "/stories?group={}",
             form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
         ),
         stories: village_app::stories::answers::group_figures(&state, &id)

@@ -192,7 +192,7 @@ pub async fn api_tell(
     responses((status = 200, body = Vec<StoryOut>)),
     security(("bearer" = []), ()))]
 pub async fn api_stories(State(state): State<AppState>) -> Result<Json<Vec<StoryOut>>, ApiError> {
-    let rows = village_app::stories::published(&state, None, true).await?;
+    let rows = village_app::stories::published(&state, None, true, &Default::default()).await?;
     Ok(Json(
         rows.iter()
             .map(|r| {

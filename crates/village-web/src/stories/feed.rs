@@ -30,7 +30,7 @@ fn link(href: String, rel: &str, mime: Option<&str>) -> Link {
 }
 
 pub(crate) async fn view_feed(State(state): State<AppState>) -> PageResult {
-    let rows = village_app::stories::published(&state, None, true).await?;
+    let rows = village_app::stories::published(&state, None, true, &Default::default()).await?;
     let settings = &state.settings;
     let licence = &settings.stories.licence;
     let rights = Text::plain(format!(

@@ -435,6 +435,28 @@ async fn a_group_s_figures_equal_a_count_by_hand_and_tellers_are_asked_if_things
     assert!(page.contains("change was made after 2 of 5"));
     assert!(page.contains("things changed after 1 of 5"));
 
+    // The list narrows to the stories about the group, and to those where a change was made.
+    let listed = |html: &str| -> Vec<i64> {
+        let mut ids: Vec<i64> = html
+            .split("href=\"/stories/")
+            .skip(1)
+            .filter_map(|r| r.split('"').next()?.parse().ok())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let (_, list) = app
+        .page_as(&sue.client, &format!("/stories?group={GROUP}"))
+        .await;
+    assert!(list.contains("Stories about Meadowfield Lunch Club"));
+    assert_eq!(listed(&list), s);
+    let (_, list) = app.page_as(&sue.client, "/stories?changed=1").await;
+    assert_eq!(listed(&list), [s[1], s[2], s[4], other]);
+    let (_, list) = app
+        .page_as(&sue.client, &format!("/stories?group={GROUP}&changed=1"))
+        .await;
+    assert_eq!(listed(&list), [s[1], s[2], s[4]]);
+
     // Four weeks after the first answer, and again at twelve, each teller is asked once.
     let state = crate::mutual_aid::app_over(&app);
     let asked = |t: i64| {

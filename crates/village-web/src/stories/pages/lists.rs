@@ -10,16 +10,47 @@ struct ListPage {
     items: Vec<StoryItem>,
     signed_in: bool,
     steward: bool,
+    /// What the list is narrowed to, in words, and the address without it.
+    narrowed: Option<String>,
+    changed_things: bool,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct ListParams {
+    /// Stories about this group.
+    group: Option<String>,
+    /// Stories about this offer.
+    offer: Option<String>,
+    /// Only stories where a change was made.
+    changed: Option<String>,
 }
 
 pub(crate) async fn view_stories(
     State(state): State<AppState>,
     MaybeSignedIn(identity): MaybeSignedIn,
     csrf: CsrfToken,
+    Query(q): Query<ListParams>,
 ) -> PageResult {
-    let rows = stories::published(&state, identity.as_ref(), false).await?;
+    let filter = village_store::stories::Filter {
+        group: q.group.filter(|g| !g.trim().is_empty()),
+        offer: q.offer.filter(|o| !o.trim().is_empty()),
+        changed_things: q.changed.is_some_and(|c| !c.is_empty()),
+    };
+    let mut named = stories::group_names(&state, filter.group.as_slice()).await?;
+    named.extend(stories::offer_names(&state, filter.offer.as_slice()).await?);
+    let narrowed = if filter.group.is_some() || filter.offer.is_some() {
+        Some(match named.first() {
+            Some(n) => format!("Stories about {}", n.name),
+            None => "Stories about a group that is no longer listed".into(),
+        })
+    } else {
+        None
+    };
+    let rows = stories::published(&state, identity.as_ref(), false, &filter).await?;
     Ok(pages::page(&ListPage {
         layout: Layout::new(&state, identity.as_ref(), &csrf, "/stories", "Stories"),
+        narrowed,
+        changed_things: filter.changed_things,
         items: rows.iter().map(|r| item(r, false)).collect(),
         signed_in: identity.is_some(),
         steward: identity

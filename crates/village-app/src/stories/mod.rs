@@ -55,13 +55,16 @@ pub struct Checked {
 /// Check a story's words for its author before it is sent.
 #[tracing::instrument(skip_all)]
 pub fn check(state: &App, who: &Identity, title: &str, body: &str) -> Result<Checked> {
-    if body.chars().count() > CHECK_MAX {
-        return Err(FieldError::new(
-            "body",
-            ErrorCode::TooLong,
-            "Check up to 20,000 characters at a time.",
-        )
-        .into());
+    // The limits of telling it, so a story checked can be sent as it is.
+    let problems: Vec<FieldError> = [
+        village_domain::text::check("title", title, false, TITLE_MAX, "a title"),
+        village_domain::text::check("body", body, false, BODY_MAX, "your story"),
+    ]
+    .into_iter()
+    .filter_map(|r| r.err())
+    .collect();
+    if !problems.is_empty() {
+        return Err(Error::Fields(problems));
     }
     let lexicon = Lexicon::new(&state.settings.stories.framing);
     Ok(Checked {

@@ -76,6 +76,15 @@ async fn a_story_goes_from_telling_to_reading_on_the_pages_with_its_author_in_co
     assert!(html.contains("value=\"public\" checked"));
     let (_, mine) = app.page_as(&anna.client, "/stories/mine").await;
     assert!(!mine.contains("My Tuesdays back"), "checking sends nothing");
+    // Checking keeps to the limits of telling it.
+    let long_title = "x".repeat(201);
+    let mut too_long = checking.clone();
+    too_long[0] = ("title", long_title.as_str());
+    let r = app
+        .post_form(&anna.client, &new, "/stories/new", &too_long)
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("href=\"#title\""));
 
     // A problem is named beside its field, and the answers stay.
     let mut no_year = fields.clone();

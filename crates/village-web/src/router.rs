@@ -485,45 +485,7 @@ fn page_routes() -> Router<AppState> {
             "/rounds/{id}/paper-ballots/{paper}/resolve",
             post(crate::decisions::pages::view_resolve),
         )
-        // Stories: telling, reading, a steward's decision, the author's say
-        .route("/stories", get(crate::stories::pages::view_stories))
-        .route("/stories.atom", get(crate::stories::feed::view_feed))
-        .route(
-            "/stories/new",
-            get(crate::stories::pages::view_new_story).post(crate::stories::pages::view_tell),
-        )
-        .route("/stories/mine", get(crate::stories::pages::view_my_stories))
-        .route("/stories/review", get(crate::stories::pages::view_review))
-        .route("/stories/{id}", get(crate::stories::pages::view_story))
-        .route(
-            "/stories/{id}/moderation",
-            post(crate::stories::pages::view_moderate),
-        )
-        .route(
-            "/stories/{id}/approve",
-            post(crate::stories::pages::view_approve),
-        )
-        .route(
-            "/stories/{id}/answers",
-            post(crate::stories::pages::view_answer),
-        )
-        .route(
-            "/stories/{id}/answers/{answer}/release",
-            post(crate::stories::pages::view_release_answer),
-        )
-        .route(
-            "/stories/{id}/me-too",
-            post(crate::stories::pages::view_me_too),
-        )
-        .route(
-            "/stories/{id}/follow-up",
-            post(crate::stories::pages::view_follow_up),
-        )
-        .route(
-            "/stories/{id}/withdraw",
-            get(crate::stories::pages::view_withdraw_confirm)
-                .post(crate::stories::pages::view_withdraw),
-        )
+        .merge(crate::stories::pages::routes())
         // Mutual aid: the board, posts, matches
         .route("/help", get(crate::mutual_aid::pages::view_board))
         .route(

@@ -203,6 +203,31 @@ pub struct DoneParams {
     done: Option<String>,
 }
 
+/// The story pages: telling, reading, a steward's decision, the author's say, answers.
+pub(crate) fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/stories", get(view_stories))
+        .route("/stories.atom", get(crate::stories::feed::view_feed))
+        .route("/stories/new", get(view_new_story).post(view_tell))
+        .route("/stories/mine", get(view_my_stories))
+        .route("/stories/review", get(view_review))
+        .route("/stories/{id}", get(view_story))
+        .route("/stories/{id}/moderation", post(view_moderate))
+        .route("/stories/{id}/approve", post(view_approve))
+        .route("/stories/{id}/answers", post(view_answer))
+        .route(
+            "/stories/{id}/answers/{answer}/release",
+            post(view_release_answer),
+        )
+        .route("/stories/{id}/me-too", post(view_me_too))
+        .route("/stories/{id}/follow-up", post(view_follow_up))
+        .route(
+            "/stories/{id}/withdraw",
+            get(view_withdraw_confirm).post(view_withdraw),
+        )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@
 // Every page passes axe-core (WCAG 2.2 AA).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHub, launch, axeViolations, signIn, MEMBER, brokenWords } from './harness.js';
+import { startHub, launch, MEMBER, checkPage as check, signedInTwice } from './harness.js';
 
 const OFFICER = 'david.chen@meadowfield.example';
 
@@ -17,29 +17,7 @@ after(async () => {
   assert.equal(stopped.code, 0);
 });
 
-async function check(page, label) {
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], `${label}: axe-core found problems:\n${JSON.stringify(violations, null, 2)}`);
-  assert.equal(await page.locator('h1').count(), 1, `${label}: one <h1>`);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert.ok(overflow <= 0, `${label}: scrolls sideways by ${overflow}px`);
-  assert.deepEqual(await brokenWords(page), [], `${label}: words broken across two lines`);
-}
-
-async function as(email) {
-  const noJs = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 700 } });
-  const page = await noJs.newPage();
-  if (email) await signIn(page, hub.base, email);
-  const axeContext = await browser.newContext({ bypassCSP: true, viewport: { width: 320, height: 700 } });
-  const axePage = await axeContext.newPage();
-  if (email) await signIn(axePage, hub.base, email);
-  const checkUrl = async (path) => {
-    const r = await axePage.goto(hub.base + path);
-    assert.equal(r.status(), 200, `${path} answers`);
-    await check(axePage, path);
-  };
-  return { page, axePage, checkUrl };
-}
+const as = (email) => signedInTwice(browser, hub, email);
 
 const path = (page) => new URL(page.url()).pathname;
 

@@ -5,7 +5,7 @@
 // said yes to, and only what that person chose to share.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHub, launch, axeViolations, signIn, brokenWords } from './harness.js';
+import { startHub, launch, signIn, checkPage as check, signedInTwice } from './harness.js';
 
 const GRACE = 'grace@meadowfield.example';
 const MICK = 'mick@meadowfield.example';
@@ -19,29 +19,7 @@ after(async () => {
   assert.equal(stopped.code, 0);
 });
 
-async function check(page, label) {
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], `${label}: axe-core found problems:\n${JSON.stringify(violations, null, 2)}`);
-  assert.equal(await page.locator('h1').count(), 1, `${label}: one <h1>`);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert.ok(overflow <= 0, `${label}: scrolls sideways by ${overflow}px`);
-  assert.deepEqual(await brokenWords(page), [], `${label}: words broken across two lines`);
-}
-
-async function as(email) {
-  const noJs = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 700 } });
-  const page = await noJs.newPage();
-  await signIn(page, hub.base, email);
-  const axeContext = await browser.newContext({ bypassCSP: true, viewport: { width: 320, height: 700 } });
-  const axePage = await axeContext.newPage();
-  await signIn(axePage, hub.base, email);
-  const checkUrl = async (path, status = 200) => {
-    const r = await axePage.goto(hub.base + path);
-    assert.equal(r.status(), status, `${path} answers`);
-    await check(axePage, path);
-  };
-  return { page, checkUrl, close: async () => { await noJs.close(); await axeContext.close(); } };
-}
+const as = (email) => signedInTwice(browser, hub, email);
 
 test('neighbours ask, offer, answer and say yes with JavaScript off, on pages that pass axe-core', async () => {
   const grace = await as(GRACE);

@@ -4,7 +4,7 @@
 // Every page passes axe-core (WCAG 2.2 AA) and fits a 320 px wide screen.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHub, launch, axeViolations, signIn, MEMBER, brokenWords, newestEmail } from './harness.js';
+import { startHub, launch, signIn, MEMBER, newestEmail, checkPage as check } from './harness.js';
 
 const CONNECTOR = 'sam.okafor@meadowfield.example';
 
@@ -15,16 +15,6 @@ after(async () => {
   const stopped = await hub?.stop();
   assert.equal(stopped.code, 0);
 });
-
-async function check(page, label) {
-  // axe needs a script; run it in a JavaScript-enabled copy of the same page.
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], `${label}: axe-core found problems:\n${JSON.stringify(violations, null, 2)}`);
-  assert.equal(await page.locator('h1').count(), 1, `${label}: one <h1>`);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert.ok(overflow <= 0, `${label}: scrolls sideways by ${overflow}px`);
-  assert.deepEqual(await brokenWords(page), [], `${label}: words broken across two lines`);
-}
 
 test('a member keeps their profile, circle and connectors; a connector sees only what was shared', async () => {
   // Forms are used with JavaScript off; axe runs in a second, script-enabled page.

@@ -376,6 +376,38 @@ async fn a_group_s_figures_equal_a_count_by_hand_and_tellers_are_asked_if_things
         (status, out["error"]["field"].as_str()),
         (422, Some("changed"))
     );
+    // On the page, a missing choice comes back beside its field with the words kept.
+    let page = format!("/stories/{}", s[0]);
+    let r = app
+        .post_form(
+            &rosie.client,
+            &page,
+            &format!("{page}/follow-up"),
+            &[("words", "The bus comes on time now.")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains(">The bus comes on time now.</textarea>"),
+        "{html}"
+    );
+    assert!(html.contains("id=\"changed-error\""), "{html}");
+    let r = app
+        .post_form(
+            &rosie.client,
+            &page,
+            &format!("{page}/follow-up"),
+            &[
+                ("changed", "partly"),
+                ("words", &"So much better. ".repeat(200)),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("value=\"partly\" checked"), "{html}");
+    assert!(html.contains("id=\"words-error\""), "{html}");
     let (status, _) = app
         .post_json(&olive.client, &follow, json!({"changed": "yes"}))
         .await;

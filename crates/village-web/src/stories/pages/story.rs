@@ -244,6 +244,22 @@ async fn story_page(
     })
 }
 
+/// A form on the story's page had a problem: the page again, everything sent kept, each
+/// problem beside its field.
+async fn again(
+    state: &AppState,
+    identity: &Identity,
+    csrf: &CsrfToken,
+    (id, ip, t): (i64, &str, i64),
+    e: Error,
+    sent: Sent,
+) -> PageResult {
+    let errors = field_errors(e)?;
+    let seen = stories::story(state, Some(identity), id, ip, t).await?;
+    let page = story_page(state, Some(identity), csrf, seen, None, errors, sent).await?;
+    Ok(pages::render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+}
+
 pub(crate) async fn view_story(
     State(state): State<AppState>,
     MaybeSignedIn(identity): MaybeSignedIn,
@@ -296,22 +312,11 @@ pub(crate) async fn view_moderate(
     match stories::moderate(&state, &identity, id, &body, &ip, t).await {
         Ok(_) => Ok(Redirect::to("/stories/review?done=decided").into_response()),
         Err(e) => {
-            let errors = field_errors(e)?;
-            let seen = stories::story(&state, Some(&identity), id, &ip, t).await?;
-            let page = story_page(
-                &state,
-                Some(&identity),
-                &csrf,
-                seen,
-                None,
-                errors,
-                Sent {
-                    decision: Some(f),
-                    answer: None,
-                },
-            )
-            .await?;
-            Ok(pages::render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            let sent = Sent {
+                decision: Some(f),
+                ..Sent::default()
+            };
+            again(&state, &identity, &csrf, (id, &ip, t), e, sent).await
         }
     }
 }
@@ -392,14 +397,11 @@ pub(crate) async fn view_answer(
             Ok(Redirect::to(&format!("/stories/{id}?done={done}")).into_response())
         }
         Err(e) => {
-            let errors = field_errors(e)?;
-            let seen = stories::story(&state, Some(&identity), id, &ip, t).await?;
             let sent = Sent {
-                decision: None,
                 answer: Some(f),
+                ..Sent::default()
             };
-            let page = story_page(&state, Some(&identity), &csrf, seen, None, errors, sent).await?;
-            Ok(pages::render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            again(&state, &identity, &csrf, (id, &ip, t), e, sent).await
         }
     }
 }
@@ -448,20 +450,7 @@ pub(crate) async fn view_follow_up(
     let t = now();
     match stories::answers::follow_up(&state, &identity, id, &body, &ip, t).await {
         Ok(_) => Ok(Redirect::to(&format!("/stories/{id}?done=followed_up")).into_response()),
-        Err(e) => {
-            let errors = field_errors(e)?;
-            let seen = stories::story(&state, Some(&identity), id, &ip, t).await?;
-            let page = story_page(
-                &state,
-                Some(&identity),
-                &csrf,
-                seen,
-                None,
-                errors,
-                Sent::default(),
-            )
-            .await?;
-            Ok(pages::render(StatusCode::UNPROCESSABLE_ENTITY, &page))
-        }
+        // The answers given come back filled in by `refill`.
+        Err(e) => again(&state, &identity, &csrf, (id, &ip, t), e, Sent::default()).await,
     }
 }

@@ -37,3 +37,12 @@ pub fn check(
     }
     Ok(value)
 }
+
+/// Things in a list, as said: "a", "a and b", "a, b and c".
+pub fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}

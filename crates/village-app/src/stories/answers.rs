@@ -15,7 +15,7 @@ use village_domain::access::{self, Action};
 use village_domain::error::ErrorCode;
 use village_domain::stories::answers::{self as rules, AnswerAs, Change};
 use village_domain::stories::follow_up::{self, Changed};
-use village_domain::stories::story::{self as story_rules, State};
+use village_domain::stories::story::{self as story_rules, Audience, State};
 use village_store::connections::notify;
 use village_store::stories::answers::{self as store, AnswerRow};
 
@@ -181,9 +181,15 @@ pub async fn me_too(state: &App, who: &Identity, id: i64, t: i64) -> Result<i64>
     let row = village_store::stories::story(&mut c, id)
         .await?
         .ok_or_else(not_found)?;
-    let r = reader(Some(who), &row);
+    let r = super::reader_of(&mut c, Some(who), &row).await?;
     if !story_rules::may_read(r, row.state, row.audience) {
         return Err(not_found());
+    }
+    if row.audience == Audience::Private {
+        return conflict(
+            ErrorCode::NotAllowedNow,
+            "Only a few people can read this story, so it has no \"me too\".",
+        );
     }
     if r.author {
         return conflict(ErrorCode::NotYours, "It is your own story.");

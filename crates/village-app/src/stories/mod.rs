@@ -157,6 +157,10 @@ pub struct StoryBody {
     pub screen_name: Option<String>,
     /// `private` (only the author), `hub` (members signed in) or `public`.
     pub audience: String,
+    /// A private story only: send it privately to the groups it names, so their organisers
+    /// may read and answer it once a steward has read it.
+    #[serde(default)]
+    pub send_to_groups: bool,
     /// Others may reuse it under the hub's open licence (only a public story is fed out).
     #[serde(default)]
     pub open_data: bool,
@@ -185,7 +189,31 @@ fn reader(who: Option<&Identity>, row: &StoryRow) -> Reader {
         signed_in: who.is_some(),
         author: who.is_some_and(|w| w.user.id == row.author_id),
         steward: who.is_some_and(|w| access::check(&w.actor(), Action::ModerateStories).is_ok()),
+        sent_to: false,
     }
+}
+
+/// How `who` stands to a story, with whether they organise a group a private story was
+/// sent to (which needs the directory).
+async fn reader_of(
+    db: &mut impl village_store::Db,
+    who: Option<&Identity>,
+    row: &StoryRow,
+) -> Result<Reader> {
+    let mut r = reader(who, row);
+    if let (Some(w), true) = (
+        who,
+        row.audience == Audience::Private && row.send_to_groups && !r.author,
+    ) {
+        let (groups, _) = store::about(db, row.id).await?;
+        for g in &groups {
+            if village_store::directory::is_organiser(db, g, w.user.id).await? {
+                r.sent_to = true;
+                break;
+            }
+        }
+    }
+    Ok(r)
 }
 
 /// Tell a story: it waits for a steward to read it before anyone else can.
@@ -299,6 +327,15 @@ pub async fn tell(state: &App, who: &Identity, b: &StoryBody, t: i64) -> Result<
         }
         offers.push(o.to_string());
     }
+    // Sent privately: only a private story, and only to groups it names.
+    let send_to_groups = b.send_to_groups && audience == Some(Audience::Private);
+    if send_to_groups && groups.is_empty() && b.about_organisation_ids.is_empty() {
+        problems.push(FieldError::new(
+            "send_to_groups",
+            ErrorCode::AboutMissing,
+            "Choose the groups to send it to, or keep it to yourself.",
+        ));
+    }
     let (Ok(title), Ok(body), Ok(screen_name), Some(told_by), Some(audience), true) = (
         title,
         body,
@@ -326,6 +363,7 @@ pub async fn tell(state: &App, who: &Identity, b: &StoryBody, t: i64) -> Result<
             happened_month: when.as_deref(),
             audience,
             open_data: b.open_data,
+            send_to_groups,
             groups: &groups,
             offers: &offers,
         },
@@ -352,7 +390,7 @@ pub struct StorySeen {
 }
 
 /// One story, for whoever may read it (404 for anyone else). A steward's look before it is
-/// published is audited.
+/// published, and an organiser's look at a private story sent to their group, are audited.
 #[tracing::instrument(skip_all, fields(id))]
 pub async fn story(
     state: &App,
@@ -363,11 +401,23 @@ pub async fn story(
 ) -> Result<StorySeen> {
     let mut c = state.store.conn().await?;
     let row = store::story(&mut c, id).await?.ok_or_else(not_found)?;
-    let r = reader(who, &row);
+    let r = reader_of(&mut c, who, &row).await?;
     if !rules::may_read(r, row.state, row.audience) {
         return Err(not_found());
     }
     let (groups, offers) = store::about(&mut c, id).await?;
+    if let (Some(w), true) = (who, r.sent_to && !r.steward) {
+        record(
+            &mut c,
+            Some(w.user.id),
+            Some(row.author_id),
+            AuditAction::StorySeen,
+            &format!("story {id}, sent to their group"),
+            Some(ip),
+            t,
+        )
+        .await?;
+    }
     let before_publishing = row.state != State::Published;
     // Once published, everyone (its author too) reads the words as published.
     let own_words = (r.author || r.steward) && before_publishing;
@@ -437,29 +487,39 @@ async fn organisers_to_tell(state: &App, id: i64) -> Result<Vec<(i64, String)>> 
     Ok(out)
 }
 
-/// Tell each organiser a story about their group was published (unless only its teller
-/// may read it).
+/// Tell each organiser a story about their group was published, or sent to them privately
+/// (a private story not sent to them: nobody is told).
 async fn tell_organisers(
     db: &mut impl village_store::Db,
     organisers: &[(i64, String)],
     row: &StoryRow,
     t: i64,
 ) -> Result<()> {
-    if row.audience == Audience::Private {
+    let private = row.audience == Audience::Private;
+    if private && !row.send_to_groups {
         return Ok(());
     }
     let (author_id, id) = (row.author_id, row.id);
+    let mut told = Vec::new();
     for (user, group) in organisers.iter().filter(|(u, _)| *u != author_id) {
-        notify(
-            db,
-            *user,
-            &format!("A story about {group} was published. You can answer it in public."),
-            &format!("/stories/{id}"),
-            t,
-        )
-        .await?;
+        if told.contains(user) {
+            continue;
+        }
+        told.push(*user);
+        let words = if private {
+            format!("A story about {group} was sent to you privately. Only you, its teller and the hub's stewards can read it. You can answer it.")
+        } else {
+            format!("A story about {group} was published. You can answer it in public.")
+        };
+        notify(db, *user, &words, &format!("/stories/{id}"), t).await?;
     }
     Ok(())
+}
+
+/// Private stories sent to the groups `who` organises, published, newest first.
+pub async fn sent_to_me(state: &App, who: &Identity) -> Result<Vec<StoryRow>> {
+    let mut c = state.store.conn().await?;
+    Ok(store::sent_to_organiser(&mut c, who.user.id, 500).await?)
 }
 
 /// A member's own stories, newest first.

@@ -111,11 +111,14 @@ pub struct Reader {
     pub author: bool,
     /// A steward (or hub admin), who reads stories before anyone else.
     pub steward: bool,
+    /// An organiser of a group a private story was sent to ("send it to them privately").
+    pub sent_to: bool,
 }
 
 /// Whether a reader may see a story at all: its author always (until withdrawn), stewards
 /// while it is being read or once published or held back, and everyone else only once it
-/// is published and its audience includes them.
+/// is published and its audience includes them (a private story: the organisers of the
+/// groups it was sent to).
 pub fn may_read(reader: Reader, state: State, audience: Audience) -> bool {
     if state == State::Withdrawn {
         return false;
@@ -127,7 +130,7 @@ pub fn may_read(reader: Reader, state: State, audience: Audience) -> bool {
         && match audience {
             Audience::Public => true,
             Audience::Hub => reader.signed_in,
-            Audience::Private => false,
+            Audience::Private => reader.sent_to,
         }
 }
 
@@ -176,6 +179,7 @@ mod tests {
             signed_in: false,
             author: false,
             steward: false,
+            sent_to: false,
         };
         let member = Reader {
             signed_in: true,
@@ -187,6 +191,10 @@ mod tests {
         };
         let steward = Reader {
             steward: true,
+            ..member
+        };
+        let sent_to = Reader {
+            sent_to: true,
             ..member
         };
         for &state in State::ALL {
@@ -203,6 +211,11 @@ mod tests {
                 );
                 assert_eq!(may_read(author, state, audience), !gone);
                 assert_eq!(may_read(steward, state, audience), !gone);
+                assert_eq!(
+                    may_read(sent_to, state, audience),
+                    published,
+                    "an organiser of a group a private story was sent to reads it once published"
+                );
             }
         }
     }

@@ -22,6 +22,9 @@ pub struct StoryRow {
     #[sqlx(try_from = "String")]
     pub audience: Audience,
     pub open_data: bool,
+    /// A private story sent privately to the groups it names: their organisers may read
+    /// and answer it once it is published.
+    pub send_to_groups: bool,
     #[sqlx(try_from = "String")]
     pub state: State,
     pub edited_title: Option<String>,
@@ -37,7 +40,7 @@ pub struct StoryRow {
 }
 
 const SELECT: &str = "SELECT s.id, s.author_id, u.display_name AS author_name, s.told_by, s.screen_name, \
-    s.title, s.body, s.happened_month, s.audience, s.open_data, s.state, s.edited_title, s.edited_body, \
+    s.title, s.body, s.happened_month, s.audience, s.open_data, s.send_to_groups, s.state, s.edited_title, s.edited_body, \
     s.edit_rules, s.steward_reason, s.published_title, s.published_body, s.submitted_at, s.published_at \
     FROM stories s JOIN users u ON u.id = s.author_id";
 
@@ -50,14 +53,15 @@ pub struct NewStory<'a> {
     pub happened_month: Option<&'a str>,
     pub audience: Audience,
     pub open_data: bool,
+    pub send_to_groups: bool,
     pub groups: &'a [String],
     pub offers: &'a [String],
 }
 
 pub async fn create(db: &mut impl Db, s: &NewStory<'_>, now: Timestamp) -> Result<i64> {
     let id: i64 = query!(db, c => sqlx::query_scalar(
-        "INSERT INTO stories (author_id, told_by, screen_name, title, body, happened_month, audience, open_data, state, submitted_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'submitted', $9) RETURNING id",
+        "INSERT INTO stories (author_id, told_by, screen_name, title, body, happened_month, audience, open_data, send_to_groups, state, submitted_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $10, 'submitted', $9) RETURNING id",
     )
     .bind(s.author_id)
     .bind(s.told_by.code())
@@ -68,6 +72,7 @@ pub async fn create(db: &mut impl Db, s: &NewStory<'_>, now: Timestamp) -> Resul
     .bind(s.audience.code())
     .bind(s.open_data)
     .bind(now)
+    .bind(s.send_to_groups)
     .fetch_one(&mut *c)
     .await)?;
     for g in s.groups {
@@ -121,6 +126,21 @@ pub async fn waiting_count(db: &mut impl Db, except_author: i64) -> Result<i64> 
 pub async fn of_author(db: &mut impl Db, author_id: i64) -> Result<Vec<StoryRow>> {
     let sql = format!("{SELECT} WHERE s.author_id = $1 ORDER BY s.id DESC");
     Ok(query!(db, c => sqlx::query_as(&sql).bind(author_id).fetch_all(&mut *c).await)?)
+}
+
+/// Private stories sent to groups `user_id` organises, published, newest first.
+pub async fn sent_to_organiser(
+    db: &mut impl Db,
+    user_id: i64,
+    limit: i64,
+) -> Result<Vec<StoryRow>> {
+    let sql = format!(
+        "{SELECT} WHERE s.state = 'published' AND s.audience = 'private' AND s.send_to_groups \
+         AND EXISTS (SELECT 1 FROM story_groups g JOIN dir_organisers o ON o.organization_id = g.organization_id \
+         WHERE g.story_id = s.id AND o.user_id = $1) \
+         ORDER BY s.published_at DESC, s.id DESC LIMIT $2"
+    );
+    Ok(query!(db, c => sqlx::query_as(&sql).bind(user_id).bind(limit).fetch_all(&mut *c).await)?)
 }
 
 /// Published stories whose audience is one of `audiences`, newest first; only those open

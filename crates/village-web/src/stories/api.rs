@@ -40,6 +40,8 @@ pub struct StoryOut {
     pub told_by: ToldBy,
     pub screen_name: String,
     pub audience: Audience,
+    /// A private story sent privately to the groups it names.
+    pub send_to_groups: bool,
     pub open_data: bool,
     /// Roughly when, `YYYY-MM`.
     pub when: Option<String>,
@@ -130,6 +132,7 @@ fn out_of(row: &StoryRow, title: String, body: String, author: bool) -> StoryOut
         told_by: row.told_by,
         screen_name: row.screen_name.clone(),
         audience: row.audience,
+        send_to_groups: row.send_to_groups,
         open_data: row.open_data,
         when: row.happened_month.clone(),
         about_organisation_ids: Vec::new(),

@@ -1,7 +1,8 @@
 //! Answers to stories on SQLite and PostgreSQL: organisers of a group a story names answer
 //! for the group and council officers for the council, in public, once it is published; the
 //! teller is told; an answer naming the teller is held until a steward lets it show; readers
-//! say "me too", once each; withdrawing the story takes its answers with it.
+//! say "me too", once each; withdrawing the story takes its answers with it. A private story
+//! sent to its groups is read and answered by their organisers only.
 use serde_json::{json, Value};
 use village_domain::accounts::Role;
 use village_testkit::{on_both_backends, Backend, TestApp};
@@ -9,6 +10,7 @@ use village_testkit::{on_both_backends, Backend, TestApp};
 on_both_backends!(
     organisers_and_the_council_answer_in_public_and_readers_say_me_too,
     a_group_s_figures_equal_a_count_by_hand_and_tellers_are_asked_if_things_changed,
+    a_private_story_sent_to_its_group_is_read_and_answered_by_its_organisers_only,
 );
 
 const GROUP: &str = "00d0aaaa-0000-4000-8000-00000000a001";
@@ -518,4 +520,154 @@ async fn a_group_s_figures_equal_a_count_by_hand_and_tellers_are_asked_if_things
         .await;
     let link = format!("/stories/{fresh}#follow-up");
     assert_eq!(notes.to_string().matches(&link).count(), 2, "{notes}");
+}
+
+async fn a_private_story_sent_to_its_group_is_read_and_answered_by_its_organisers_only(
+    backend: Backend,
+) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    const OTHER: &str = "00d0aaaa-0000-4000-8000-00000000a002";
+    for (offer, id, name) in [
+        ("Lunch on Tuesdays", GROUP, "Meadowfield Lunch Club"),
+        ("Walks on Fridays", OTHER, "Meadowfield Walkers"),
+    ] {
+        app.offer(
+            offer,
+            json!({"organization": {"id": id, "name": name, "description": "Together"}}),
+        )
+        .await;
+    }
+    let rosie = app.member("rosie@example.org", true).await;
+    let olive = app.member("olive@example.org", false).await;
+    let otto = app.member("otto@example.org", false).await;
+    let tom = app.member("tom@example.org", false).await;
+    let carl = app
+        .with_user(Role::CouncilOfficer, "carl@example.org", false)
+        .await;
+    let sue = app.with_user(Role::Steward, "sue@example.org", false).await;
+    let mut tx = app.store.begin().await.unwrap();
+    for (g, who) in [(GROUP, olive.id), (OTHER, otto.id)] {
+        village_store::directory::make_organiser(&mut tx, g, who, None, 0)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let tell = |audience: &str, send: bool, groups: Vec<&str>| {
+        json!({"title": "The new cook", "body": "Lunch has been cold since the new cook came.",
+               "told_by": "self", "audience": audience, "open_data": false,
+               "send_to_groups": send, "about_organisation_ids": groups})
+    };
+
+    // Sent to nobody: the field is named.
+    let (status, out) = app
+        .post_json(
+            &rosie.client,
+            "/api/v1/stories",
+            tell("private", true, vec![]),
+        )
+        .await;
+    assert_eq!(
+        (status, out["error"]["field"].as_str()),
+        (422, Some("send_to_groups")),
+        "{out}"
+    );
+    let mut ids = Vec::new();
+    for (audience, send, sent) in [
+        ("private", true, true),
+        ("private", false, false),
+        ("hub", true, false),
+    ] {
+        let (status, out) = app
+            .post_json(
+                &rosie.client,
+                "/api/v1/stories",
+                tell(audience, send, vec![GROUP]),
+            )
+            .await;
+        assert_eq!(status, 201, "{out}");
+        assert_eq!(out["send_to_groups"], sent, "{audience} {send}");
+        ids.push(out["id"].as_i64().unwrap());
+    }
+    let (sent, kept) = (ids[0], ids[1]);
+    // Not before a steward has read it.
+    let (status, _) = app
+        .get_json(&olive.client, &format!("/api/v1/stories/{sent}"))
+        .await;
+    assert_eq!(status, 404);
+    for id in &ids {
+        let (status, _) = app
+            .post_json(
+                &sue.client,
+                &format!("/api/v1/stories/{id}/moderation"),
+                json!({"decision": "publish"}),
+            )
+            .await;
+        assert_eq!(status, 200);
+    }
+    // Olive is told of the one sent to her, and not of the one kept private.
+    let (_, notes) = app
+        .get_json(&olive.client, "/api/v1/me/notifications")
+        .await;
+    let notes = notes.to_string();
+    assert!(notes.contains("was sent to you privately"), "{notes}");
+    assert!(notes.contains(&format!("/stories/{sent}\"")), "{notes}");
+    assert!(!notes.contains(&format!("/stories/{kept}\"")), "{notes}");
+
+    // Only Olive (besides its teller and stewards) reads it; her look is in Rosie's record.
+    let story = format!("/api/v1/stories/{sent}");
+    for (client, status) in [
+        (&olive.client, 200),
+        (&rosie.client, 200),
+        (&sue.client, 200),
+        (&otto.client, 404),
+        (&tom.client, 404),
+        (&carl.client, 404),
+        (&app.client(), 404),
+    ] {
+        assert_eq!(app.get_json(client, &story).await.0, status);
+    }
+    let (status, _) = app
+        .get_json(&olive.client, &format!("/api/v1/stories/{kept}"))
+        .await;
+    assert_eq!(status, 404, "a private story not sent");
+    let (_, looks) = app.get_json(&rosie.client, "/api/v1/me/audit").await;
+    assert!(looks.to_string().contains("sent to their group"), "{looks}");
+    // She answers it; nobody else may; nobody says "me too" to a private story.
+    let answers = format!("{story}/answers");
+    let words = json!({"body": "We are sorry. We will talk to the cook.", "change": "planned"});
+    let (status, out) = app.post_json(&olive.client, &answers, words.clone()).await;
+    assert_eq!(status, 201, "{out}");
+    for client in [&carl.client, &otto.client] {
+        assert_eq!(app.post_json(client, &answers, words.clone()).await.0, 404);
+    }
+    let (status, _) = app
+        .post_json(&olive.client, &format!("{story}/me-too"), json!({}))
+        .await;
+    assert_eq!(status, 409);
+    let (_, out) = app.get_json(&rosie.client, &story).await;
+    assert_eq!(out["answers"][0]["change"], "planned", "{out}");
+
+    // On the pages: listed for Olive among stories sent to her groups, never on /stories.
+    let link = |id: i64| format!("href=\"/stories/{id}\"");
+    let (_, mine) = app.page_as(&olive.client, "/stories/mine").await;
+    assert!(mine.contains("Sent privately to your groups"), "{mine}");
+    assert!(mine.contains(&link(sent)) && !mine.contains(&link(kept)));
+    let (_, mine) = app.page_as(&otto.client, "/stories/mine").await;
+    assert!(!mine.contains(&link(sent)));
+    let (_, list) = app.page_as(&olive.client, "/stories").await;
+    assert!(!list.contains(&link(sent)) && list.contains(&link(ids[2])));
+    let (_, page) = app
+        .page_as(&olive.client, &format!("/stories/{sent}"))
+        .await;
+    assert!(page.contains("Sent privately to your group."), "{page}");
+    assert!(!page.contains("This happened to me too"));
+    let (_, page) = app
+        .page_as(&rosie.client, &format!("/stories/{sent}"))
+        .await;
+    assert!(
+        page.contains("you, the stewards and the people who run Meadowfield Lunch Club"),
+        "{page}"
+    );
 }

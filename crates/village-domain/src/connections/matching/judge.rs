@@ -87,14 +87,6 @@ pub(super) fn for_words(c: Community) -> String {
     }
 }
 
-pub(super) fn list_words(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
 /// Judge one offer for one person: `None` when a hard constraint rules it out. Without
 /// `details` (only the facts are known) it gives the best the offer could score, never less
 /// than the score with them.
@@ -283,7 +275,10 @@ pub(super) fn judge(
     score += w.interest * matched.min(2) as f64;
     if !named.is_empty() {
         if explain {
-            reasons.push(format!("{}: one of your interests", list_words(&named)));
+            reasons.push(format!(
+                "{}: one of your interests",
+                crate::text::and_list(&named)
+            ));
         }
     } else if matched > 0 && explain {
         reasons.push("About one of your interests".to_string());
@@ -303,7 +298,7 @@ pub(super) fn judge(
             if !found.is_empty() {
                 score += w.words * found.len() as f64;
                 if explain {
-                    reasons.push(format!("Mentions {}", list_words(&found)));
+                    reasons.push(format!("Mentions {}", crate::text::and_list(&found)));
                 }
             }
         }

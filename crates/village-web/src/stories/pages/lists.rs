@@ -51,7 +51,7 @@ pub(crate) async fn view_stories(
         layout: Layout::new(&state, identity.as_ref(), &csrf, "/stories", "Stories"),
         narrowed,
         changed_things: filter.changed_things,
-        items: rows.iter().map(|r| item(r, false)).collect(),
+        items: rows.iter().map(item).collect(),
         signed_in: identity.is_some(),
         steward: identity
             .as_ref()
@@ -64,6 +64,8 @@ pub(crate) async fn view_stories(
 struct MinePage {
     layout: Layout,
     items: Vec<StoryItem>,
+    /// For organisers: private stories sent to their groups.
+    sent_to_me: Vec<StoryItem>,
 }
 
 pub(crate) async fn view_my_stories(
@@ -83,7 +85,12 @@ pub(crate) async fn view_my_stories(
         items: rows
             .iter()
             .filter(|r| r.state != StoryState::Withdrawn)
-            .map(|r| item(r, true))
+            .map(item)
+            .collect(),
+        sent_to_me: stories::sent_to_me(&state, &identity)
+            .await?
+            .iter()
+            .map(item)
             .collect(),
     }))
 }
@@ -125,7 +132,7 @@ pub(crate) async fn view_review(
         items: waiting
             .iter()
             .map(|(row, marks)| WaitingItem {
-                item: item(row, true),
+                item: item(row),
                 marks: *marks,
             })
             .collect(),

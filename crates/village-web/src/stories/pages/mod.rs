@@ -172,9 +172,10 @@ fn opening(text: &str, n: usize) -> String {
     }
 }
 
-/// A story as a list shows it, with the words the reader sees (`own`: the author's own).
-fn item(row: &StoryRow, own: bool) -> StoryItem {
-    let (title, body) = if own || row.published_title.is_none() {
+/// A story as a list shows it: the words as published once it is (for its author too),
+/// before that its author's own.
+fn item(row: &StoryRow) -> StoryItem {
+    let (title, body) = if row.published_title.is_none() {
         (row.title.clone(), row.body.clone())
     } else {
         (

@@ -70,7 +70,10 @@ struct StoryPage {
     told_by: &'static str,
     when: String,
     published: String,
-    audience: &'static str,
+    /// Who can read it, in words, as its author is told.
+    who_reads: String,
+    /// Only a few may read it (its teller, stewards, the groups it was sent to).
+    private: bool,
     open_data: bool,
     /// The groups and offers it is about: (link, name).
     about: Vec<(String, String)>,
@@ -202,7 +205,23 @@ async fn story_page(
         told_by: row.told_by.words(),
         when: dates::month(row.happened_month.as_deref().unwrap_or_default()),
         published: row.published_at.map(dates::day_of).unwrap_or_default(),
-        audience: row.audience.words(),
+        who_reads: match (row.audience, row.send_to_groups) {
+            (Audience::Public, _) => "anyone".into(),
+            (Audience::Hub, _) => "members of this hub".into(),
+            (Audience::Private, false) => "only you and the stewards".into(),
+            (Audience::Private, true) => {
+                let names: Vec<String> = stories::group_names(state, &seen.groups)
+                    .await?
+                    .into_iter()
+                    .map(|n| n.name)
+                    .collect();
+                format!(
+                    "you, the stewards and the people who run {}",
+                    village_domain::text::and_list(&names)
+                )
+            }
+        },
+        private: row.audience == Audience::Private,
         open_data: row.open_data,
         about: about_links(state, &seen.groups, &seen.offers).await?,
         is_author: seen.is_author,
@@ -234,7 +253,10 @@ async fn story_page(
             .collect(),
         me_too,
         my_me_too,
-        may_me_too: identity.is_some() && !seen.is_author && row.state == StoryState::Published,
+        may_me_too: identity.is_some()
+            && !seen.is_author
+            && row.state == StoryState::Published
+            && row.audience != Audience::Private,
         answer_as,
         answer_form: sent.answer.unwrap_or_default(),
         changes_choice: Change::ALL.iter().map(|c| (c.code(), c.words())).collect(),

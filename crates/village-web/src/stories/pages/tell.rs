@@ -25,6 +25,8 @@ pub struct StoryForm {
     screen_name: String,
     #[serde(default)]
     audience: String,
+    /// A private story: send it privately to the groups it names.
+    send_to_groups: Option<String>,
     open_data: Option<String>,
     #[serde(default)]
     when_month: String,
@@ -49,6 +51,7 @@ impl StoryForm {
             told_by: self.told_by.clone(),
             screen_name: Some(self.screen_name.clone()),
             audience: self.audience.clone(),
+            send_to_groups: self.send_to_groups.is_some(),
             open_data: self.open_data.is_some(),
             when: (!m.is_empty() || !y.is_empty()).then(|| format!("{y}-{m}")),
         }

@@ -74,6 +74,7 @@ pub fn check(state: &App, who: &Identity, title: &str, body: &str) -> Result<Che
             body,
             &Names {
                 known: vec![who.user.display_name.clone()],
+                staff: Vec::new(),
             },
         ),
     })
@@ -459,15 +460,20 @@ pub async fn story(
 }
 
 /// What could identify someone in a story's words: the pre-screen, knowing the author's name
-/// and the names of the groups it names.
+/// and the names of the people who run the groups it names (marked as staff, for the
+/// naming rule).
 async fn marks_in(state: &App, row: &StoryRow, body: &str, groups: &[String]) -> Result<Vec<Mark>> {
-    let mut known = vec![row.author_name.clone()];
+    let mut c = state.store.conn().await?;
+    let mut staff = Vec::new();
     for g in groups {
-        if let Some(name) = crate::safeguarding::group_name(state, g).await? {
-            known.push(name);
+        for user in village_store::directory::organisers_of(&mut c, g).await? {
+            if let Some(u) = village_store::accounts::user_by_id(&mut c, user).await? {
+                staff.push(u.display_name);
+            }
         }
     }
-    Ok(screen::screen(body, &Names { known }))
+    let known = vec![row.author_name.clone()];
+    Ok(screen::screen(body, &Names { known, staff }))
 }
 
 /// The organisers of the groups a story names, each with the group's name, to tell them

@@ -553,9 +553,12 @@ async fn a_private_story_sent_to_its_group_is_read_and_answered_by_its_organiser
             .await
             .unwrap();
     }
+    village_store::accounts::set_display_name(&mut tx, olive.id, "Olive Pennington", 0)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let tell = |audience: &str, send: bool, groups: Vec<&str>| {
-        json!({"title": "The new cook", "body": "Lunch has been cold since the new cook came.",
+        json!({"title": "The new cook", "body": "Lunch has been cold since Mrs pennington took over.",
                "told_by": "self", "audience": audience, "open_data": false,
                "send_to_groups": send, "about_organisation_ids": groups})
     };
@@ -591,6 +594,14 @@ async fn a_private_story_sent_to_its_group_is_read_and_answered_by_its_organiser
         ids.push(out["id"].as_i64().unwrap());
     }
     let (sent, kept) = (ids[0], ids[1]);
+    // The steward sees the name of who runs the group marked as such (the staff naming rule).
+    let (_, for_sue) = app
+        .get_json(&sue.client, &format!("/api/v1/stories/{sent}"))
+        .await;
+    assert_eq!(
+        for_sue["flags"],
+        json!([{"kind": "staff_name", "start": 30, "end": 40, "text": "pennington"}])
+    );
     // Not before a steward has read it.
     let (status, _) = app
         .get_json(&olive.client, &format!("/api/v1/stories/{sent}"))

@@ -25,6 +25,9 @@ pub enum Kind {
     Age,
     Link,
     Name,
+    /// The name of someone who runs a group the story is about: the staff naming rule
+    /// applies (spoken of badly, their job title; kindly, their first name only).
+    StaffName,
 }
 
 impl Kind {
@@ -39,6 +42,7 @@ impl Kind {
             Kind::Age => "someone's age",
             Kind::Link => "a link",
             Kind::Name => "a name",
+            Kind::StaffName => "the name of someone who runs the group: if it speaks badly of them, use their job title; if kindly, their first name only",
         }
     }
 }
@@ -54,10 +58,12 @@ pub struct Mark {
 }
 
 /// Names to look for besides common given names: the author's own (from their account),
-/// and the staff and members of the groups the story names. Matched in any case.
+/// and the names of the people who run the groups the story names (`staff`, marked as
+/// such). Matched in any case, word by word.
 #[derive(Debug, Clone, Default)]
 pub struct Names {
     pub known: Vec<String>,
+    pub staff: Vec<String>,
 }
 
 const MONTHS: &[&str] = &[
@@ -364,8 +370,9 @@ fn ages(cs: &[Chunk], marks: &mut Vec<(Kind, usize, usize)>) {
     }
 }
 
-fn names(cs: &[Chunk], known: &[String], marks: &mut Vec<(Kind, usize, usize)>) {
-    let known: Vec<String> = known
+/// The words of names, to match in any case.
+fn name_words(names: &[String]) -> Vec<String> {
+    names
         .iter()
         .flat_map(|n| n.split_whitespace())
         .map(|w| {
@@ -373,7 +380,12 @@ fn names(cs: &[Chunk], known: &[String], marks: &mut Vec<(Kind, usize, usize)>) 
                 .to_lowercase()
         })
         .filter(|w| w.chars().count() >= 2)
-        .collect();
+        .collect()
+}
+
+fn names(cs: &[Chunk], who: &Names, marks: &mut Vec<(Kind, usize, usize)>) {
+    let known = name_words(&who.known);
+    let staff = name_words(&who.staff);
     for c in cs {
         // A possessive or a plural is still the name: "Anna's".
         let word = c
@@ -389,7 +401,9 @@ fn names(cs: &[Chunk], known: &[String], marks: &mut Vec<(Kind, usize, usize)>) 
         let found = known.contains(&word)
             || (capital && GIVEN_NAMES.contains(&word.as_str()))
             || (capital && !c.opens_sentence && ALSO_WORDS.contains(&word.as_str()));
-        if found {
+        if staff.contains(&word) {
+            marks.push((Kind::StaffName, c.start, end));
+        } else if found {
             marks.push((Kind::Name, c.start, end));
         }
     }
@@ -429,7 +443,7 @@ pub fn screen(text: &str, who: &Names) -> Vec<Mark> {
     numbers(&chars, &mut marks);
     dates(&cs, &mut marks);
     ages(&cs, &mut marks);
-    names(&cs, &who.known, &mut marks);
+    names(&cs, who, &mut marks);
     // Emails and links first where they overlap anything else (an email holds digits).
     let rank = |k: Kind| match k {
         Kind::Email | Kind::Link => 0,

@@ -71,13 +71,24 @@ fn everyday_words_numbers_and_times_are_left_alone() {
 }
 
 #[test]
-fn names_from_the_account_and_the_groups_are_marked_in_any_case() {
+fn names_from_the_account_and_of_who_runs_the_groups_are_marked_in_any_case() {
     let who = Names {
         known: vec!["Bronwyn Llewellyn-Jones".into(), "Tomasz".into()],
+        staff: vec!["Olwen Pritchard".into()],
     };
-    let marks = screen("bronwyn said tomasz was kind", &who);
-    let found: Vec<&str> = marks.iter().map(|m| m.text.as_str()).collect();
-    assert_eq!(found, ["bronwyn", "tomasz"]);
+    let marks = screen(
+        "bronwyn said tomasz was kind, and Mrs pritchard at the club was not",
+        &who,
+    );
+    let found: Vec<(&str, Kind)> = marks.iter().map(|m| (m.text.as_str(), m.kind)).collect();
+    assert_eq!(
+        found,
+        [
+            ("bronwyn", Kind::Name),
+            ("tomasz", Kind::Name),
+            ("pritchard", Kind::StaffName)
+        ]
+    );
 }
 
 #[test]

@@ -3,7 +3,8 @@
 // identify someone marked and suggests a change; Grace sees the change side by side and
 // agrees; Tom reads it and says it happened to him too; David answers for the council that a
 // change was made; Grace says things partly changed, and the group's page counts it; Grace
-// withdraws it and it is gone. Every page passes axe-core
+// withdraws it and it is gone. Sam, a connector, tells a story for Jim, who agrees to it.
+// Every page passes axe-core
 // (WCAG 2.2 AA). With SHOTS=dir, screenshots of each page at 1280 and 320 px go there.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -161,4 +162,35 @@ test('a story goes from telling to reading, with its author in control, on pages
   await tom.page.goto(`${hub.base}/stories`);
   assert.doesNotMatch(await tom.page.locator('main').innerText(), /walking group got me out/);
   for (const p of [grace, tom, bronwen, david]) await p.close();
+});
+
+test('Sam tells a story for Jim, who chose him as a connector; Jim agrees and it is published', async () => {
+  const sam = await signedInTwice(browser, hub, 'sam.okafor@meadowfield.example', check);
+  const bronwen = await signedInTwice(browser, hub, BRONWEN, check);
+  const jim = await signedInTwice(browser, hub, 'jim.h@meadowfield.example', check);
+  await sam.checkUrl('/stories/new');
+  await sam.page.goto(`${hub.base}/stories/new`);
+  await sam.page.fill('#title', 'Back at the choir');
+  await sam.page.fill('#body', 'He wanted to sing again, and now he goes every Thursday with his neighbour.');
+  await sam.page.selectOption('#told_for', { label: 'For Jim Harrison' });
+  await sam.page.click('button:has-text("Send it to be read")');
+  const story = new URL(sam.page.url()).pathname;
+  assert.match(story, /^\/stories\/\d+$/);
+  // Jim reads it from the start; a steward's "publish" waits for him.
+  assert.equal((await jim.page.goto(hub.base + story)).status(), 200);
+  await bronwen.page.goto(hub.base + story);
+  await bronwen.page.check('#decision');
+  await bronwen.page.click('button:has-text("Save my decision")');
+  await sam.checkUrl(story);
+  await sam.page.goto(hub.base + story);
+  assert.match(await sam.page.locator('main').innerText(), /Waiting for the person you told it for/);
+  await jim.checkUrl(story);
+  await jim.page.goto(hub.base + story);
+  assert.match(await jim.page.locator('main').innerText(), /This story was told for you/);
+  await jim.page.click('button:has-text("Yes, publish it")');
+  assert.match(jim.page.url(), /\?done=approved$/);
+  await jim.page.goto(hub.base + story);
+  assert.match(await jim.page.locator('main').innerText(), /Told for someone by A neighbour, a connector they chose/);
+  await jim.checkUrl(story);
+  for (const p of [sam, bronwen, jim]) await p.close();
 });

@@ -99,7 +99,12 @@ pub async fn answer(
             "Say whether a change is planned, made, or not yet.",
         ));
     };
-    let held = rules::names_the_teller(&body, &seen.row.author_name);
+    let held = rules::names_the_teller(&body, &seen.row.author_name)
+        || seen
+            .row
+            .told_for_name
+            .as_deref()
+            .is_some_and(|n| rules::names_the_teller(&body, n));
     let group = match &as_who {
         AnswerAs::Group(g) => Some(g.as_str()),
         AnswerAs::Council => None,

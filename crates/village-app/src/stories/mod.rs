@@ -160,6 +160,10 @@ pub struct StoryBody {
     pub screen_name: Option<String>,
     /// `private` (only the author), `hub` (members signed in) or `public`.
     pub audience: String,
+    /// A connector telling it for someone who chose them (their member id): recorded as
+    /// such (`told_by` becomes `supporter`), and published only when that person agrees.
+    #[serde(default)]
+    pub told_for: Option<i64>,
     /// A private story only: send it privately to the groups it names, so their organisers
     /// may read and answer it once a steward has read it.
     #[serde(default)]
@@ -193,6 +197,7 @@ fn reader(who: Option<&Identity>, row: &StoryRow) -> Reader {
         author: who.is_some_and(|w| w.user.id == row.author_id),
         steward: who.is_some_and(|w| access::check(&w.actor(), Action::ModerateStories).is_ok()),
         sent_to: false,
+        told_for: who.is_some_and(|w| row.told_for == Some(w.user.id)),
     }
 }
 
@@ -330,6 +335,23 @@ pub async fn tell(state: &App, who: &Identity, b: &StoryBody, t: i64) -> Result<
         }
         offers.push(o.to_string());
     }
+    // Told for someone: only by a connector they chose.
+    let told_by = if let Some(person) = b.told_for {
+        let mut c = state.store.conn().await?;
+        let as_connector = village_store::people::as_connector(&mut c, person, who.user.id).await?;
+        if person == who.user.id
+            || as_connector != village_domain::access::people::Relationship::Connector
+        {
+            problems.push(FieldError::new(
+                "told_for",
+                ErrorCode::NotAConnector,
+                "You can tell a story for someone only when they chose you as their connector.",
+            ));
+        }
+        Some(ToldBy::Supporter)
+    } else {
+        told_by
+    };
     // Sent privately: only a private story, and only to groups it names.
     let send_to_groups = b.send_to_groups && audience == Some(Audience::Private);
     if send_to_groups && groups.is_empty() && b.about_organisation_ids.is_empty() {
@@ -367,12 +389,26 @@ pub async fn tell(state: &App, who: &Identity, b: &StoryBody, t: i64) -> Result<
             audience,
             open_data: b.open_data,
             send_to_groups,
+            told_for: b.told_for,
             groups: &groups,
             offers: &offers,
         },
         t,
     )
     .await?;
+    if let Some(person) = b.told_for {
+        notify(
+            &mut tx,
+            person,
+            &format!(
+                "{} told a story for you. A steward will read it, then you can say whether it may be published.",
+                who.user.display_name
+            ),
+            &format!("/stories/{id}"),
+            t,
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(id)
 }
@@ -386,6 +422,8 @@ pub struct StorySeen {
     pub title: String,
     pub body: String,
     pub is_author: bool,
+    /// The person a connector told it for: they agree before it is published.
+    pub is_told_for: bool,
     /// For stewards: what could identify someone in the author's words.
     pub marks: Option<Vec<Mark>>,
     pub groups: Vec<String>,
@@ -423,7 +461,7 @@ pub async fn story(
     }
     let before_publishing = row.state != State::Published;
     // Once published, everyone (its author too) reads the words as published.
-    let own_words = (r.author || r.steward) && before_publishing;
+    let own_words = (r.author || r.told_for || r.steward) && before_publishing;
     let (title, body) = if own_words {
         (row.title.clone(), row.body.clone())
     } else {
@@ -452,6 +490,7 @@ pub async fn story(
     }
     Ok(StorySeen {
         is_author: r.author,
+        is_told_for: r.told_for,
         title,
         body,
         marks,
@@ -474,7 +513,8 @@ async fn marks_in(state: &App, row: &StoryRow, body: &str, groups: &[String]) ->
             }
         }
     }
-    let known = vec![row.author_name.clone()];
+    let mut known = vec![row.author_name.clone()];
+    known.extend(row.told_for_name.clone());
     Ok(screen::screen(body, &Names { known, staff }))
 }
 
@@ -484,7 +524,21 @@ pub async fn sent_to_me(state: &App, who: &Identity) -> Result<Vec<StoryRow>> {
     Ok(store::sent_to_organiser(&mut c, who.user.id, 500).await?)
 }
 
-/// A member's own stories, newest first.
+/// The people a connector may tell a story for: those who chose them (id and name).
+pub async fn may_tell_for(state: &App, who: &Identity) -> Result<Vec<(i64, String)>> {
+    if !who.may(Action::WalkAlongside) {
+        return Ok(Vec::new());
+    }
+    let mut c = state.store.conn().await?;
+    Ok(village_store::people::people_of(&mut c, who.user.id)
+        .await?
+        .into_iter()
+        .filter(|l| l.status == "accepted")
+        .map(|l| (l.person_id, l.person_name))
+        .collect())
+}
+
+/// A member's own stories, and those told for them, newest first.
 pub async fn mine(state: &App, who: &Identity) -> Result<Vec<StoryRow>> {
     let mut c = state.store.conn().await?;
     Ok(store::of_author(&mut c, who.user.id).await?)

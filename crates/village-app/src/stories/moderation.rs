@@ -65,14 +65,19 @@ pub async fn moderate(
             "Another steward reads the stories you tell.",
         );
     }
-    let to = rules::decide(row.state, decision, &rule_list).map_err(|code| match code {
-        ErrorCode::Missing => field(
-            "rule_codes",
-            ErrorCode::Missing,
-            "Say why you changed it: choose at least one rule.",
-        ),
-        code => Error::Conflict(code, "This story has already been decided.".into()),
-    })?;
+    // A story told for someone waits for them to agree, even published as it is.
+    let needs_agreement = row.told_for.is_some() && row.person_agreed_at.is_none();
+    let to =
+        rules::decide(row.state, decision, &rule_list, needs_agreement).map_err(
+            |code| match code {
+                ErrorCode::Missing => field(
+                    "rule_codes",
+                    ErrorCode::Missing,
+                    "Say why you changed it: choose at least one rule.",
+                ),
+                code => Error::Conflict(code, "This story has already been decided.".into()),
+            },
+        )?;
     // Words changed with any other decision would be lost without the author knowing.
     let same =
         |sent: Option<&str>, was: &str| sent.is_none_or(|x| x.trim().replace("\r\n", "\n") == was);
@@ -124,6 +129,11 @@ pub async fn moderate(
         .collect::<Vec<_>>()
         .join(",");
     let decided = match decision {
+        Decision::Publish if needs_agreement => Decided::Edit {
+            title: &row.title,
+            body: &row.body,
+            rules: "",
+        },
         Decision::Publish => Decided::Publish,
         Decision::Edit => Decided::Edit {
             title: &edit_title,
@@ -132,7 +142,7 @@ pub async fn moderate(
         },
         Decision::Withhold | Decision::Safeguarding => Decided::Withhold { reason: &reason },
     };
-    let organisers = if decision == Decision::Publish {
+    let organisers = if to == State::Published {
         organisers_to_tell(state, id).await?
     } else {
         Vec::new()
@@ -154,13 +164,27 @@ pub async fn moderate(
         t,
     )
     .await?;
+    let person = row.told_for_name.clone().unwrap_or_default();
     let words = match decision {
+        Decision::Publish if needs_agreement => format!("A steward read the story you told for {person}. It is published once they agree."),
         Decision::Publish => "Your story has been published. Thank you for telling it.".to_string(),
         Decision::Edit => "A steward suggested some changes to your story. Have a look: it is published only if you agree.".to_string(),
         Decision::Withhold => format!("Thank you for telling your story. It has not been published, because: {reason}"),
         Decision::Safeguarding => "Thank you for telling your story. It has not been published: what you wrote made us want to check you, or someone else, are safe. If anyone is in danger now, call 999. Someone from the hub may get in touch.".to_string(),
     };
     notify(&mut tx, row.author_id, &words, &format!("/stories/{id}"), t).await?;
+    if let Some(p) = row.told_for {
+        let for_them = match to {
+            State::AwaitingAuthor => {
+                "A story told for you is ready. Read it and say whether it may be published."
+                    .to_string()
+            }
+            _ => words
+                .replace("Your story has", "The story told for you has")
+                .replace("telling your story", "letting your story be told"),
+        };
+        notify(&mut tx, p, &for_them, &format!("/stories/{id}"), t).await?;
+    }
     tell_organisers(&mut tx, &organisers, &row, t).await?;
     tx.commit().await?;
     if decision == Decision::Safeguarding {
@@ -172,7 +196,7 @@ pub async fn moderate(
             ""
         };
         let body = crate::safeguarding::ConcernBody {
-            about_person_id: Some(row.author_id),
+            about_person_id: Some(row.told_for.unwrap_or(row.author_id)),
             what: format!(
                 "A steward held a story as a safeguarding matter ({reason}).\n\nThe story, \"{}\":\n\n{story}{cut}",
                 row.title
@@ -197,7 +221,13 @@ pub async fn approve(state: &App, who: &Identity, id: i64, t: i64) -> Result<()>
     let organisers = organisers_to_tell(state, id).await?;
     let mut tx = state.store.begin().await?;
     let row = store::story(&mut tx, id).await?.ok_or_else(not_found)?;
-    if row.author_id != who.user.id {
+    if rules::agrees(row.author_id, row.told_for) != who.user.id {
+        if row.author_id == who.user.id {
+            return conflict(
+                ErrorCode::NeedsPersonsAgreement,
+                "It is published only when the person you told it for agrees.",
+            );
+        }
         return Err(not_found());
     }
     rules::approve(row.state).map_err(|code| {
@@ -209,18 +239,29 @@ pub async fn approve(state: &App, who: &Identity, id: i64, t: i64) -> Result<()>
     if !store::approve(&mut tx, id, t).await? {
         return conflict(ErrorCode::NotAllowedNow, "This story has just changed.");
     }
+    if row.told_for.is_some() {
+        let person = row.told_for_name.clone().unwrap_or_default();
+        notify(
+            &mut tx,
+            row.author_id,
+            &format!("{person} agreed: the story you told for them is published."),
+            &format!("/stories/{id}"),
+            t,
+        )
+        .await?;
+    }
     tell_organisers(&mut tx, &organisers, &row, t).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// The author withdraws their story, at any time: its words go, and it is gone from every
-/// page, the API and the feed on the next request.
+/// The author (or the person it was told for) withdraws it, at any time: its words go,
+/// and it is gone from every page, the API and the feed on the next request.
 #[tracing::instrument(skip_all, fields(actor = who.user.id, id))]
 pub async fn withdraw(state: &App, who: &Identity, id: i64, t: i64) -> Result<()> {
     let mut tx = state.store.begin().await?;
     let row = store::story(&mut tx, id).await?.ok_or_else(not_found)?;
-    if row.author_id != who.user.id {
+    if row.author_id != who.user.id && row.told_for != Some(who.user.id) {
         return Err(not_found());
     }
     rules::withdraw(row.state)

@@ -76,11 +76,19 @@ coded!(
 
 /// Where a story goes when a steward decides about it: only a story waiting to be read is
 /// decided, and an edit needs at least one rule.
-pub fn decide(state: State, decision: Decision, rules: &[Rule]) -> Result<State, ErrorCode> {
+/// A story told for someone (`needs_agreement`, until they agree) waits for them even when
+/// published as it is.
+pub fn decide(
+    state: State,
+    decision: Decision,
+    rules: &[Rule],
+    needs_agreement: bool,
+) -> Result<State, ErrorCode> {
     if state != State::Submitted {
         return Err(ErrorCode::NotAllowedNow);
     }
     Ok(match decision {
+        Decision::Publish if needs_agreement => State::AwaitingAuthor,
         Decision::Publish => State::Published,
         Decision::Edit if rules.is_empty() => return Err(ErrorCode::Missing),
         Decision::Edit => State::AwaitingAuthor,
@@ -88,7 +96,8 @@ pub fn decide(state: State, decision: Decision, rules: &[Rule]) -> Result<State,
     })
 }
 
-/// The author approves the changes a steward suggested: it is published as changed.
+/// The author approves the changes a steward suggested (for a story told for someone, that
+/// person agrees to its words): it is published as it stands.
 pub fn approve(state: State) -> Result<State, ErrorCode> {
     match state {
         State::AwaitingAuthor => Ok(State::Published),
@@ -113,6 +122,14 @@ pub struct Reader {
     pub steward: bool,
     /// An organiser of a group a private story was sent to ("send it to them privately").
     pub sent_to: bool,
+    /// The person a connector told it for, who reads it as its author does.
+    pub told_for: bool,
+}
+
+/// Who agrees to a story's words before it is published: the person it was told for, or
+/// else its author.
+pub fn agrees(author_id: i64, told_for: Option<i64>) -> i64 {
+    told_for.unwrap_or(author_id)
 }
 
 /// Whether a reader may see a story at all: its author always (until withdrawn), stewards
@@ -123,7 +140,7 @@ pub fn may_read(reader: Reader, state: State, audience: Audience) -> bool {
     if state == State::Withdrawn {
         return false;
     }
-    if reader.author || reader.steward {
+    if reader.author || reader.told_for || reader.steward {
         return true;
     }
     state == State::Published
@@ -154,7 +171,7 @@ mod tests {
     fn only_a_waiting_story_is_decided_and_an_edit_needs_a_rule() {
         for &state in State::ALL {
             for &decision in Decision::ALL {
-                let got = decide(state, decision, &[Rule::IdentifiesSomeone]);
+                let got = decide(state, decision, &[Rule::IdentifiesSomeone], false);
                 if state != State::Submitted {
                     assert_eq!(got, Err(ErrorCode::NotAllowedNow));
                     continue;
@@ -168,7 +185,7 @@ mod tests {
             }
         }
         assert_eq!(
-            decide(State::Submitted, Decision::Edit, &[]),
+            decide(State::Submitted, Decision::Edit, &[], false),
             Err(ErrorCode::Missing)
         );
     }
@@ -180,6 +197,7 @@ mod tests {
             author: false,
             steward: false,
             sent_to: false,
+            told_for: false,
         };
         let member = Reader {
             signed_in: true,
@@ -211,6 +229,11 @@ mod tests {
                 );
                 assert_eq!(may_read(author, state, audience), !gone);
                 assert_eq!(may_read(steward, state, audience), !gone);
+                let told_for = Reader {
+                    told_for: true,
+                    ..member
+                };
+                assert_eq!(may_read(told_for, state, audience), !gone);
                 assert_eq!(
                     may_read(sent_to, state, audience),
                     published,
@@ -218,6 +241,24 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_story_told_for_someone_waits_for_them_and_they_agree() {
+        assert_eq!(
+            decide(State::Submitted, Decision::Publish, &[], true),
+            Ok(State::AwaitingAuthor)
+        );
+        assert_eq!(
+            decide(State::Submitted, Decision::Publish, &[], false),
+            Ok(State::Published)
+        );
+        assert_eq!(
+            decide(State::Submitted, Decision::Withhold, &[], true),
+            Ok(State::Withheld)
+        );
+        assert_eq!(agrees(7, Some(9)), 9);
+        assert_eq!(agrees(7, None), 7);
     }
 
     #[test]

@@ -25,6 +25,10 @@ pub struct StoryRow {
     /// A private story sent privately to the groups it names: their organisers may read
     /// and answer it once it is published.
     pub send_to_groups: bool,
+    /// Told by a connector for this member, who agrees before it is published.
+    pub told_for: Option<i64>,
+    pub told_for_name: Option<String>,
+    pub person_agreed_at: Option<i64>,
     #[sqlx(try_from = "String")]
     pub state: State,
     pub edited_title: Option<String>,
@@ -40,9 +44,9 @@ pub struct StoryRow {
 }
 
 const SELECT: &str = "SELECT s.id, s.author_id, u.display_name AS author_name, s.told_by, s.screen_name, \
-    s.title, s.body, s.happened_month, s.audience, s.open_data, s.send_to_groups, s.state, s.edited_title, s.edited_body, \
+    s.title, s.body, s.happened_month, s.audience, s.open_data, s.send_to_groups, s.told_for, f.display_name AS told_for_name, s.person_agreed_at, s.state, s.edited_title, s.edited_body, \
     s.edit_rules, s.steward_reason, s.published_title, s.published_body, s.submitted_at, s.published_at \
-    FROM stories s JOIN users u ON u.id = s.author_id";
+    FROM stories s JOIN users u ON u.id = s.author_id LEFT JOIN users f ON f.id = s.told_for";
 
 pub struct NewStory<'a> {
     pub author_id: i64,
@@ -54,14 +58,15 @@ pub struct NewStory<'a> {
     pub audience: Audience,
     pub open_data: bool,
     pub send_to_groups: bool,
+    pub told_for: Option<i64>,
     pub groups: &'a [String],
     pub offers: &'a [String],
 }
 
 pub async fn create(db: &mut impl Db, s: &NewStory<'_>, now: Timestamp) -> Result<i64> {
     let id: i64 = query!(db, c => sqlx::query_scalar(
-        "INSERT INTO stories (author_id, told_by, screen_name, title, body, happened_month, audience, open_data, send_to_groups, state, submitted_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $10, 'submitted', $9) RETURNING id",
+        "INSERT INTO stories (author_id, told_by, screen_name, title, body, happened_month, audience, open_data, send_to_groups, told_for, state, submitted_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $10, $11, 'submitted', $9) RETURNING id",
     )
     .bind(s.author_id)
     .bind(s.told_by.code())
@@ -73,6 +78,7 @@ pub async fn create(db: &mut impl Db, s: &NewStory<'_>, now: Timestamp) -> Resul
     .bind(s.open_data)
     .bind(now)
     .bind(s.send_to_groups)
+    .bind(s.told_for)
     .fetch_one(&mut *c)
     .await)?;
     for g in s.groups {
@@ -122,9 +128,9 @@ pub async fn waiting_count(db: &mut impl Db, except_author: i64) -> Result<i64> 
     Ok(query!(db, c => sqlx::query_scalar(sql).bind(except_author).fetch_one(&mut *c).await)?)
 }
 
-/// A member's own stories, newest first.
+/// A member's own stories, and those told for them, newest first.
 pub async fn of_author(db: &mut impl Db, author_id: i64) -> Result<Vec<StoryRow>> {
-    let sql = format!("{SELECT} WHERE s.author_id = $1 ORDER BY s.id DESC");
+    let sql = format!("{SELECT} WHERE s.author_id = $1 OR s.told_for = $1 ORDER BY s.id DESC");
     Ok(query!(db, c => sqlx::query_as(&sql).bind(author_id).fetch_all(&mut *c).await)?)
 }
 
@@ -242,12 +248,13 @@ pub async fn decide(
         == 1)
 }
 
-/// The author approves a steward's changes: published as changed (false unless it was
-/// waiting for them).
+/// The author (or the person it was told for) approves the words waiting for them:
+/// published as they are (false unless it was waiting).
 pub async fn approve(db: &mut impl Db, id: i64, now: Timestamp) -> Result<bool> {
     Ok(query!(db, c => sqlx::query(
         "UPDATE stories SET state = 'published', published_title = edited_title, published_body = edited_body, \
-         published_at = $1 WHERE id = $2 AND state = 'awaiting_author'",
+         published_at = $1, person_agreed_at = CASE WHEN told_for IS NULL THEN NULL ELSE $1 END \
+         WHERE id = $2 AND state = 'awaiting_author'",
     )
     .bind(now)
     .bind(id)
@@ -285,17 +292,17 @@ pub async fn withdraw(db: &mut impl Db, id: i64, now: Timestamp) -> Result<bool>
     Ok(n == 1)
 }
 
-/// When a person is forgotten: their stories go.
+/// When a person is forgotten: their stories go, and those told for them.
 pub async fn forget(db: &mut impl Db, user_id: i64) -> Result<()> {
     for sql in [
-        "DELETE FROM story_groups WHERE story_id IN (SELECT id FROM stories WHERE author_id = $1)",
-        "DELETE FROM story_offers WHERE story_id IN (SELECT id FROM stories WHERE author_id = $1)",
-        "DELETE FROM story_answers WHERE story_id IN (SELECT id FROM stories WHERE author_id = $1)",
-        "DELETE FROM story_me_too WHERE story_id IN (SELECT id FROM stories WHERE author_id = $1) OR user_id = $1",
+        "DELETE FROM story_groups WHERE story_id IN (SELECT id FROM stories WHERE author_id = $1 OR told_for = $1)",
+        "DELETE FROM story_offers WHERE story_id IN (SELECT id FROM stories WHERE author_id = $1 OR told_for = $1)",
+        "DELETE FROM story_answers WHERE story_id IN (SELECT id FROM stories WHERE author_id = $1 OR told_for = $1)",
+        "DELETE FROM story_me_too WHERE story_id IN (SELECT id FROM stories WHERE author_id = $1 OR told_for = $1) OR user_id = $1",
         "UPDATE story_answers SET answered_by = NULL WHERE answered_by = $1",
-        "DELETE FROM story_follow_ups WHERE story_id IN (SELECT id FROM stories WHERE author_id = $1)",
-        "DELETE FROM story_follow_up_asks WHERE story_id IN (SELECT id FROM stories WHERE author_id = $1)",
-        "DELETE FROM stories WHERE author_id = $1",
+        "DELETE FROM story_follow_ups WHERE story_id IN (SELECT id FROM stories WHERE author_id = $1 OR told_for = $1)",
+        "DELETE FROM story_follow_up_asks WHERE story_id IN (SELECT id FROM stories WHERE author_id = $1 OR told_for = $1)",
+        "DELETE FROM stories WHERE author_id = $1 OR told_for = $1",
         "UPDATE stories SET decided_by = NULL WHERE decided_by = $1",
     ] {
         query!(db, c => sqlx::query(sql).bind(user_id).execute(&mut *c).await.map(|r| r.rows_affected()))?;

@@ -42,6 +42,8 @@ pub struct StoryOut {
     pub audience: Audience,
     /// A private story sent privately to the groups it names.
     pub send_to_groups: bool,
+    /// Told by a connector for someone who chose them (published only once they agreed).
+    pub told_for_someone: bool,
     pub open_data: bool,
     /// Roughly when, `YYYY-MM`.
     pub when: Option<String>,
@@ -133,6 +135,7 @@ fn out_of(row: &StoryRow, title: String, body: String, author: bool) -> StoryOut
         screen_name: row.screen_name.clone(),
         audience: row.audience,
         send_to_groups: row.send_to_groups,
+        told_for_someone: row.told_for.is_some(),
         open_data: row.open_data,
         when: row.happened_month.clone(),
         about_organisation_ids: Vec::new(),
@@ -163,7 +166,7 @@ fn out_of(row: &StoryRow, title: String, body: String, author: bool) -> StoryOut
 }
 
 fn seen_out(s: StorySeen) -> StoryOut {
-    let mut out = out_of(&s.row, s.title, s.body, s.is_author);
+    let mut out = out_of(&s.row, s.title, s.body, s.is_author || s.is_told_for);
     out.about_organisation_ids = s.groups;
     out.about_offer_ids = s.offers;
     out.flags = s.marks;

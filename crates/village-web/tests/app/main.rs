@@ -23,6 +23,7 @@ mod safeguarding;
 mod shell;
 mod stories;
 mod stories_answers;
+mod stories_for;
 mod stories_pages;
 mod words;
 mod writers;

@@ -19,6 +19,8 @@ pub struct Changes {
     before: Vec<Piece>,
     after: Vec<Piece>,
     rules: Vec<&'static str>,
+    /// Published as it was told (a story told for someone waits for them even so).
+    unchanged: bool,
 }
 
 /// An answer as the story's page shows it.
@@ -77,7 +79,13 @@ struct StoryPage {
     open_data: bool,
     /// The groups and offers it is about: (link, name).
     about: Vec<(String, String)>,
+    /// Its author, or the person it was told for: they see where it has got to.
     is_author: bool,
+    /// Told by a connector for someone; `for_me`: this reader is that person.
+    told_for_someone: bool,
+    for_me: bool,
+    /// This reader agrees to the words waiting (the person it was told for, else its author).
+    may_approve: bool,
     /// A steward reading it (not their own).
     steward: bool,
     /// For the author: why it was not published.
@@ -159,9 +167,12 @@ async fn story_page(
         }
     }
     let changes = match (&row.edited_title, &row.edited_body) {
-        (Some(t), Some(b)) if seen.is_author && row.state == StoryState::AwaitingAuthor => {
+        (Some(t), Some(b))
+            if (seen.is_author || seen.is_told_for) && row.state == StoryState::AwaitingAuthor =>
+        {
             let (before, after) = side_by_side(&row.body, b);
             Some(Changes {
+                unchanged: *t == row.title && *b == row.body,
                 title_before: row.title.clone(),
                 title_after: t.clone(),
                 before,
@@ -224,9 +235,14 @@ async fn story_page(
         private: row.audience == Audience::Private,
         open_data: row.open_data,
         about: about_links(state, &seen.groups, &seen.offers).await?,
-        is_author: seen.is_author,
+        is_author: seen.is_author || seen.is_told_for,
+        told_for_someone: row.told_for.is_some(),
+        for_me: seen.is_told_for,
+        may_approve: identity.is_some_and(|w| {
+            village_domain::stories::story::agrees(row.author_id, row.told_for) == w.user.id
+        }),
         steward,
-        reason: (seen.is_author
+        reason: ((seen.is_author || seen.is_told_for)
             && row.state == StoryState::Withheld
             && !row.steward_reason.is_empty())
         .then(|| row.steward_reason.clone()),
@@ -255,6 +271,7 @@ async fn story_page(
         my_me_too,
         may_me_too: identity.is_some()
             && !seen.is_author
+            && !seen.is_told_for
             && row.state == StoryState::Published
             && row.audience != Audience::Private,
         answer_as,
@@ -362,7 +379,7 @@ pub(crate) async fn view_withdraw_confirm(
     Path(id): Path<i64>,
 ) -> PageResult {
     let seen = stories::story(&state, Some(&identity), id, &ip, now()).await?;
-    if !seen.is_author {
+    if !(seen.is_author || seen.is_told_for) {
         return Err(pages::PageError::NotFound);
     }
     Ok(pages::page(&pages::ConfirmPage {

@@ -25,6 +25,9 @@ pub struct StoryForm {
     screen_name: String,
     #[serde(default)]
     audience: String,
+    /// A connector telling it for someone who chose them: their member id.
+    #[serde(default)]
+    told_for: String,
     /// A private story: send it privately to the groups it names.
     send_to_groups: Option<String>,
     open_data: Option<String>,
@@ -52,6 +55,11 @@ impl StoryForm {
             screen_name: Some(self.screen_name.clone()),
             audience: self.audience.clone(),
             send_to_groups: self.send_to_groups.is_some(),
+            // Anything but a number is nobody they walk alongside, and named as such.
+            told_for: match self.told_for.trim() {
+                "" => None,
+                t => Some(t.parse().unwrap_or(0)),
+            },
             open_data: self.open_data.is_some(),
             when: (!m.is_empty() || !y.is_empty()).then(|| format!("{y}-{m}")),
         }
@@ -120,6 +128,8 @@ struct NewPage {
     groups: Vec<Named>,
     offers: Vec<Named>,
     checked: Option<CheckShown>,
+    /// For a connector: the people who chose them, to tell it for (id, name).
+    people: Vec<(String, String)>,
 }
 
 async fn new_page(
@@ -145,6 +155,11 @@ async fn new_page(
             .collect(),
         groups: stories::group_names(state, &form.about_organisation_ids).await?,
         offers: stories::offer_names(state, &form.about_offer_ids).await?,
+        people: stories::may_tell_for(state, identity)
+            .await?
+            .into_iter()
+            .map(|(id, name)| (id.to_string(), name))
+            .collect(),
         form,
         checked,
     })

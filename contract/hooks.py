@@ -50,6 +50,7 @@ DEPENDS_ON_THE_HUB = {
     ("invalid", "body"): "an edit must change something, against the story as it is",
     ("missing", "rule_codes"): "an edit says why, other decisions do not",
     ("invalid", "decision"): "changed words need the decision 'edit', against the story as it is",
+    ("invalid", "themes"): "a story's themes are the hub's own, from its settings",
     ("date_invalid", "expires_on"): "a safety check holds at most five years from the day it was seen, another field",
 }
 

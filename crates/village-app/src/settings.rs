@@ -34,7 +34,7 @@ pub struct Settings {
 
 /// Stories (`/stories`): the framing helper's words, beside its starting lexicon, and the
 /// open licence stories others may reuse are shared under.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StoriesSettings {
     /// The hub's own entries for the framing helper, added to the starting lexicon
@@ -43,6 +43,19 @@ pub struct StoriesSettings {
     pub framing: Vec<village_domain::stories::framing::Entry>,
     /// The licence of stories whose tellers let others reuse them (in `/stories.atom`).
     pub licence: Licence,
+    /// The themes a steward picks for a story, for readers to find stories by
+    /// (`/stories?theme=`), e.g. `themes = [{ code = "getting_out", name = "Getting out" }]`.
+    pub themes: Vec<village_domain::stories::themes::Theme>,
+}
+
+impl Default for StoriesSettings {
+    fn default() -> Self {
+        Self {
+            framing: Vec::new(),
+            licence: Licence::default(),
+            themes: village_domain::stories::themes::starting(),
+        }
+    }
 }
 
 /// An open licence: its name and where to read it.

@@ -428,6 +428,8 @@ pub struct StorySeen {
     pub marks: Option<Vec<Mark>>,
     pub groups: Vec<String>,
     pub offers: Vec<String>,
+    /// The themes a steward picked (codes, in the hub's order).
+    pub themes: Vec<String>,
 }
 
 /// One story, for whoever may read it (404 for anyone else). A steward's look before it is
@@ -491,6 +493,7 @@ pub async fn story(
     Ok(StorySeen {
         is_author: r.author,
         is_told_for: r.told_for,
+        themes: themes_of(state, &mut c, id).await?,
         title,
         body,
         marks,
@@ -522,6 +525,33 @@ async fn marks_in(state: &App, row: &StoryRow, body: &str, groups: &[String]) ->
 pub async fn sent_to_me(state: &App, who: &Identity) -> Result<Vec<StoryRow>> {
     let mut c = state.store.conn().await?;
     Ok(store::sent_to_organiser(&mut c, who.user.id, 500).await?)
+}
+
+/// A story's themes, in the hub's order (one the hub no longer has is left out).
+pub async fn themes_of(
+    state: &App,
+    db: &mut impl village_store::Db,
+    id: i64,
+) -> Result<Vec<String>> {
+    let codes = store::themes_of(db, id).await?;
+    Ok(state
+        .settings
+        .stories
+        .themes
+        .iter()
+        .filter(|t| codes.contains(&t.code))
+        .map(|t| t.code.clone())
+        .collect())
+}
+
+/// The themes of each of these stories, in order.
+pub async fn themes_of_each(state: &App, rows: &[StoryRow]) -> Result<Vec<Vec<String>>> {
+    let mut c = state.store.conn().await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(themes_of(state, &mut c, row.id).await?);
+    }
+    Ok(out)
 }
 
 /// The people a connector may tell a story for: those who chose them (id and name).

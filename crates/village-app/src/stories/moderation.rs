@@ -21,6 +21,9 @@ pub struct ModerationBody {
     /// For `withhold` and `safeguarding`: why (the author is told, kindly).
     #[serde(default)]
     pub reason: Option<String>,
+    /// The hub's themes it is about (codes from the hub's settings), for readers to find it by.
+    #[serde(default)]
+    pub themes: Vec<String>,
 }
 
 /// A steward decides about a story waiting to be read: publish it, suggest changes to its
@@ -123,6 +126,15 @@ pub async fn moderate(
     } else {
         (String::new(), String::new())
     };
+    let Some(themes) =
+        village_domain::stories::themes::pick(&state.settings.stories.themes, &b.themes)
+    else {
+        return Err(field(
+            "themes",
+            ErrorCode::Invalid,
+            "Choose themes from the hub's list.",
+        ));
+    };
     let rule_codes = rule_list
         .iter()
         .map(|r| r.code())
@@ -154,6 +166,7 @@ pub async fn moderate(
             "This story has just been decided by another steward.",
         );
     }
+    store::set_themes(&mut tx, id, &themes).await?;
     record(
         &mut tx,
         Some(who.user.id),

@@ -7,3 +7,4 @@ pub mod follow_up;
 pub mod framing;
 pub mod screen;
 pub mod story;
+pub mod themes;

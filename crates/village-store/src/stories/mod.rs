@@ -171,6 +171,7 @@ pub async fn published(
          AND ($2 IS NULL OR EXISTS (SELECT 1 FROM story_groups g WHERE g.story_id = s.id AND g.organization_id = $2)) \
          AND ($3 IS NULL OR EXISTS (SELECT 1 FROM story_offers o WHERE o.story_id = s.id AND o.service_id = $3)) \
          AND ($4 = FALSE OR EXISTS (SELECT 1 FROM story_answers a WHERE a.story_id = s.id AND a.change = 'made' AND a.held = FALSE)) \
+         AND ($5 IS NULL OR EXISTS (SELECT 1 FROM story_themes t WHERE t.story_id = s.id AND t.theme = $5)) \
          ORDER BY s.published_at DESC, s.id DESC LIMIT $1",
         if open_data_only {
             "AND s.open_data"
@@ -183,6 +184,7 @@ pub async fn published(
         .bind(filter.group.as_deref())
         .bind(filter.offer.as_deref())
         .bind(filter.changed_things)
+        .bind(filter.theme.as_deref())
         .fetch_all(&mut *c)
         .await)?)
 }
@@ -194,6 +196,27 @@ pub struct Filter {
     pub group: Option<String>,
     pub offer: Option<String>,
     pub changed_things: bool,
+    /// A theme's code.
+    pub theme: Option<String>,
+}
+
+/// A story's themes become these (codes).
+pub async fn set_themes(db: &mut impl Db, id: i64, themes: &[String]) -> Result<()> {
+    query!(db, c => sqlx::query("DELETE FROM story_themes WHERE story_id = $1")
+        .bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    for t in themes {
+        query!(db, c => sqlx::query("INSERT INTO story_themes (story_id, theme) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(id).bind(t).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+/// A story's themes (codes).
+pub async fn themes_of(db: &mut impl Db, id: i64) -> Result<Vec<String>> {
+    Ok(
+        query!(db, c => sqlx::query_scalar("SELECT theme FROM story_themes WHERE story_id = $1 ORDER BY theme")
+        .bind(id).fetch_all(&mut *c).await)?,
+    )
 }
 
 /// What a steward's decision writes.
@@ -285,6 +308,7 @@ pub async fn withdraw(db: &mut impl Db, id: i64, now: Timestamp) -> Result<bool>
             "DELETE FROM story_me_too WHERE story_id = $1",
             "DELETE FROM story_follow_ups WHERE story_id = $1",
             "DELETE FROM story_follow_up_asks WHERE story_id = $1",
+            "DELETE FROM story_themes WHERE story_id = $1",
         ] {
             query!(db, c => sqlx::query(sql).bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
         }
@@ -302,6 +326,7 @@ pub async fn forget(db: &mut impl Db, user_id: i64) -> Result<()> {
         "UPDATE story_answers SET answered_by = NULL WHERE answered_by = $1",
         "DELETE FROM story_follow_ups WHERE story_id IN (SELECT id FROM stories WHERE author_id = $1 OR told_for = $1)",
         "DELETE FROM story_follow_up_asks WHERE story_id IN (SELECT id FROM stories WHERE author_id = $1 OR told_for = $1)",
+        "DELETE FROM story_themes WHERE story_id IN (SELECT id FROM stories WHERE author_id = $1 OR told_for = $1)",
         "DELETE FROM stories WHERE author_id = $1 OR told_for = $1",
         "UPDATE stories SET decided_by = NULL WHERE decided_by = $1",
     ] {

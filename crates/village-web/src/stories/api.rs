@@ -44,6 +44,8 @@ pub struct StoryOut {
     pub send_to_groups: bool,
     /// Told by a connector for someone who chose them (published only once they agreed).
     pub told_for_someone: bool,
+    /// The hub's themes a steward picked for it (codes).
+    pub themes: Vec<String>,
     pub open_data: bool,
     /// Roughly when, `YYYY-MM`.
     pub when: Option<String>,
@@ -136,6 +138,7 @@ fn out_of(row: &StoryRow, title: String, body: String, author: bool) -> StoryOut
         audience: row.audience,
         send_to_groups: row.send_to_groups,
         told_for_someone: row.told_for.is_some(),
+        themes: Vec::new(),
         open_data: row.open_data,
         when: row.happened_month.clone(),
         about_organisation_ids: Vec::new(),
@@ -170,6 +173,7 @@ fn seen_out(s: StorySeen) -> StoryOut {
     out.about_organisation_ids = s.groups;
     out.about_offer_ids = s.offers;
     out.flags = s.marks;
+    out.themes = s.themes;
     out
 }
 
@@ -199,10 +203,13 @@ pub async fn api_tell(
     security(("bearer" = []), ()))]
 pub async fn api_stories(State(state): State<AppState>) -> Result<Json<Vec<StoryOut>>, ApiError> {
     let rows = village_app::stories::published(&state, None, true, &Default::default()).await?;
+    let themes = village_app::stories::themes_of_each(&state, &rows).await?;
     Ok(Json(
         rows.iter()
-            .map(|r| {
-                out_of(
+            .zip(themes)
+            .map(|(r, themes)| StoryOut {
+                themes,
+                ..out_of(
                     r,
                     r.published_title.clone().unwrap_or_default(),
                     r.published_body.clone().unwrap_or_default(),

@@ -5,7 +5,7 @@
 
 use crate::pages::PageResult;
 use crate::AppState;
-use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person, Text};
+use atom_syndication::{Category, Content, Entry, Feed, FixedDateTime, Link, Person, Text};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -30,7 +30,9 @@ fn link(href: String, rel: &str, mime: Option<&str>) -> Link {
 }
 
 pub(crate) async fn view_feed(State(state): State<AppState>) -> PageResult {
-    let rows = village_app::stories::published(&state, None, true, &Default::default()).await?;
+    let mut rows = village_app::stories::published(&state, None, true, &Default::default()).await?;
+    rows.truncate(FEED_MOST);
+    let themes = village_app::stories::themes_of_each(&state, &rows).await?;
     let settings = &state.settings;
     let licence = &settings.stories.licence;
     let rights = Text::plain(format!(
@@ -39,8 +41,8 @@ pub(crate) async fn view_feed(State(state): State<AppState>) -> PageResult {
     ));
     let entries: Vec<Entry> = rows
         .iter()
-        .take(FEED_MOST)
-        .map(|row| {
+        .zip(themes)
+        .map(|(row, themes)| {
             let url = settings.link(&format!("/stories/{}", row.id));
             let published = moment(row.published_at.unwrap_or(row.submitted_at));
             Entry {
@@ -56,6 +58,18 @@ pub(crate) async fn view_feed(State(state): State<AppState>) -> PageResult {
                     link(url, "alternate", Some("text/html")),
                     link(licence.url.clone(), "license", None),
                 ],
+                categories: themes
+                    .iter()
+                    .map(|code| Category {
+                        term: code.clone(),
+                        scheme: Some(settings.link("/stories")),
+                        label: village_domain::stories::themes::name(
+                            &settings.stories.themes,
+                            code,
+                        )
+                        .map(str::to_string),
+                    })
+                    .collect(),
                 content: Some(Content {
                     value: row.published_body.clone(),
                     content_type: Some("text".into()),

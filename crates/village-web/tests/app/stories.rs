@@ -11,6 +11,7 @@ on_both_backends!(
     the_feed_is_valid_atom_and_carries_only_public_stories_others_may_reuse,
     the_framing_helper_marks_words_and_suggests_others,
     nobody_reads_a_story_before_it_is_published_and_the_author_decides_on_changes,
+    stewards_pick_themes_and_readers_find_stories_by_them,
 );
 
 async fn read(app: &TestApp, who: &reqwest::Client, id: i64) -> (u16, Value) {
@@ -508,4 +509,96 @@ async fn the_feed_is_valid_atom_and_carries_only_public_stories_others_may_reuse
     assert!(parsed.entries[0]
         .id
         .ends_with(&format!("/stories/{edited}")));
+}
+
+async fn stewards_pick_themes_and_readers_find_stories_by_them(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let anna = app.member("anna@example.org", true).await;
+    let sue = app.with_user(Role::Steward, "sue@example.org", false).await;
+    let mut ids = Vec::new();
+    for title in ["Out on the canal", "Nobody listened", "Just a day"] {
+        let (status, out) = app
+            .post_json(
+                &anna.client,
+                "/api/v1/stories",
+                json!({"title": title, "body": "It happened in the spring.", "told_by": "self",
+                       "audience": "public", "open_data": true}),
+            )
+            .await;
+        assert_eq!(status, 201, "{out}");
+        ids.push(out["id"].as_i64().unwrap());
+    }
+    // Only the hub's themes; the problem is named.
+    let (status, out) = app
+        .post_json(
+            &sue.client,
+            &format!("/api/v1/stories/{}/moderation", ids[2]),
+            json!({"decision": "publish", "themes": ["good_support", "cats"]}),
+        )
+        .await;
+    assert_eq!(
+        (status, out["error"]["field"].as_str()),
+        (422, Some("themes")),
+        "{out}"
+    );
+    let picks = [
+        json!(["getting_out", "good_support", "getting_out"]),
+        json!(["could_be_better"]),
+        json!([]),
+    ];
+    for (id, themes) in ids.iter().zip(picks) {
+        moderated(
+            &app,
+            &sue,
+            *id,
+            json!({"decision": "publish", "themes": themes}),
+        )
+        .await;
+    }
+    // Once each, in the hub's order, on the story and in the list.
+    let (_, seen) = read(&app, &app.client(), ids[0]).await;
+    assert_eq!(seen["themes"], json!(["good_support", "getting_out"]));
+    let (_, list) = app.get_json(&app.client(), "/api/v1/stories").await;
+    let listed: Vec<Value> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| json!([s["id"], s["themes"]]))
+        .collect();
+    assert!(listed.contains(&json!([ids[0], ["good_support", "getting_out"]])));
+    assert!(listed.contains(&json!([ids[2], []])));
+    // Readers find them by theme.
+    let (status, page) = app.page("/stories?theme=getting_out").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Stories about getting out"), "{page}");
+    let link = |id: i64| format!("href=\"/stories/{id}\"");
+    assert!(page.contains(&link(ids[0])));
+    assert!(!page.contains(&link(ids[1])) && !page.contains(&link(ids[2])));
+    let (_, page) = app.page(&format!("/stories/{}", ids[1])).await;
+    assert!(page.contains("<a href=\"/stories?theme=could_be_better\">Could be better</a>"));
+    // The feed carries them as categories.
+    let (feed, _) = feed(&app).await;
+    let entry = feed
+        .entries
+        .iter()
+        .find(|e| {
+            e.links
+                .iter()
+                .any(|l| l.href.ends_with(&format!("/stories/{}", ids[0])))
+        })
+        .unwrap();
+    let cats: Vec<(String, Option<String>)> = entry
+        .categories
+        .iter()
+        .map(|c| (c.term.clone(), c.label.clone()))
+        .collect();
+    assert_eq!(
+        cats,
+        [
+            ("good_support".to_string(), Some("Good support".to_string())),
+            ("getting_out".to_string(), Some("Getting out".to_string()))
+        ]
+    );
 }

@@ -13,6 +13,9 @@ struct ListPage {
     /// What the list is narrowed to, in words, and the address without it.
     narrowed: Option<String>,
     changed_things: bool,
+    /// The hub's themes, to find stories by: (code, name); and the one chosen.
+    themes: Vec<(String, String)>,
+    theme: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -23,6 +26,8 @@ pub struct ListParams {
     offer: Option<String>,
     /// Only stories where a change was made.
     changed: Option<String>,
+    /// Stories with this theme (its code).
+    theme: Option<String>,
 }
 
 pub(crate) async fn view_stories(
@@ -35,7 +40,9 @@ pub(crate) async fn view_stories(
         group: q.group.filter(|g| !g.trim().is_empty()),
         offer: q.offer.filter(|o| !o.trim().is_empty()),
         changed_things: q.changed.is_some_and(|c| !c.is_empty()),
+        theme: q.theme.filter(|t| !t.trim().is_empty()),
     };
+    let hub_themes = &state.settings.stories.themes;
     let mut named = stories::group_names(&state, filter.group.as_slice()).await?;
     named.extend(stories::offer_names(&state, filter.offer.as_slice()).await?);
     let narrowed = if filter.group.is_some() || filter.offer.is_some() {
@@ -44,13 +51,23 @@ pub(crate) async fn view_stories(
             None => "Stories about a group that is no longer listed".into(),
         })
     } else {
-        None
+        filter.theme.as_ref().map(
+            |t| match village_domain::stories::themes::name(hub_themes, t) {
+                Some(name) => format!("Stories about {}", name.to_lowercase()),
+                None => "Stories with a theme this hub no longer has".into(),
+            },
+        )
     };
     let rows = stories::published(&state, identity.as_ref(), false, &filter).await?;
     Ok(pages::page(&ListPage {
         layout: Layout::new(&state, identity.as_ref(), &csrf, "/stories", "Stories"),
         narrowed,
         changed_things: filter.changed_things,
+        themes: hub_themes
+            .iter()
+            .map(|t| (t.code.clone(), t.name.clone()))
+            .collect(),
+        theme: filter.theme.clone(),
         items: rows.iter().map(item).collect(),
         signed_in: identity.is_some(),
         steward: identity

@@ -162,6 +162,17 @@ pub struct StoryItem {
     dated: String,
 }
 
+/// Themes by code, with the hub's names for them.
+fn theme_names(state: &AppState, codes: &[String]) -> Vec<(String, String)> {
+    codes
+        .iter()
+        .filter_map(|c| {
+            village_domain::stories::themes::name(&state.settings.stories.themes, c)
+                .map(|n| (c.clone(), n.to_string()))
+        })
+        .collect()
+}
+
 /// The first `n` words of a text, with "…" when there are more.
 fn opening(text: &str, n: usize) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();

@@ -57,6 +57,8 @@ pub struct DecisionForm {
     rule_codes: Vec<String>,
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    themes: Vec<String>,
 }
 
 #[derive(Template)]
@@ -79,6 +81,9 @@ struct StoryPage {
     open_data: bool,
     /// The groups and offers it is about: (link, name).
     about: Vec<(String, String)>,
+    /// Its themes, and the hub's for a steward to pick from: (code, name).
+    themes: Vec<(String, String)>,
+    hub_themes: Vec<(String, String)>,
     /// Its author, or the person it was told for: they see where it has got to.
     is_author: bool,
     /// Told by a connector for someone; `for_me`: this reader is that person.
@@ -235,6 +240,14 @@ async fn story_page(
         private: row.audience == Audience::Private,
         open_data: row.open_data,
         about: about_links(state, &seen.groups, &seen.offers).await?,
+        themes: theme_names(state, &seen.themes),
+        hub_themes: state
+            .settings
+            .stories
+            .themes
+            .iter()
+            .map(|t| (t.code.clone(), t.name.clone()))
+            .collect(),
         is_author: seen.is_author || seen.is_told_for,
         told_for_someone: row.told_for.is_some(),
         for_me: seen.is_told_for,
@@ -346,6 +359,7 @@ pub(crate) async fn view_moderate(
         body: Some(f.body.clone()),
         rule_codes: f.rule_codes.clone(),
         reason: Some(f.reason.clone()),
+        themes: f.themes.clone(),
     };
     let t = now();
     match stories::moderate(&state, &identity, id, &body, &ip, t).await {

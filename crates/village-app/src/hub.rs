@@ -46,6 +46,8 @@ pub struct Waiting {
     pub review: Option<village_store::directory::PublishedCounts>,
     /// For stewards and hub admins: stories waiting to be read (not their own).
     pub stories_waiting: Option<i64>,
+    /// For stewards and hub admins: answers to stories held because they name the teller.
+    pub answers_held: Option<i64>,
     /// For connectors: how many people they walk alongside, and offers not yet accepted.
     pub walk_alongside: Option<(usize, usize)>,
     pub unread_notices: i64,
@@ -125,11 +127,15 @@ pub async fn home(
     } else {
         None
     };
-    let stories_waiting = if who.may(village_domain::access::Action::ModerateStories) {
-        Some(village_store::stories::waiting_count(&mut c, me).await?)
-    } else {
-        None
-    };
+    let (stories_waiting, answers_held) =
+        if who.may(village_domain::access::Action::ModerateStories) {
+            (
+                Some(village_store::stories::waiting_count(&mut c, me).await?),
+                Some(village_store::stories::answers::held_count(&mut c).await?),
+            )
+        } else {
+            (None, None)
+        };
     let walk_alongside = if who.may(village_domain::access::Action::WalkAlongside) {
         let people = village_store::people::people_of(&mut c, me).await?;
         let accepted = people.iter().filter(|l| l.status == "accepted").count();
@@ -151,6 +157,7 @@ pub async fn home(
             rounds_deciding,
             review,
             stories_waiting,
+            answers_held,
             walk_alongside,
             unread_notices,
             circle_invitations,

@@ -29,6 +29,10 @@ pub struct AnswerBody {
     pub body: String,
     /// `none`, `planned` or `made`.
     pub change: String,
+    /// For a group: keep these words on the group's page if the story goes (its teller
+    /// withdraws it or is forgotten). Otherwise they go with it.
+    #[serde(default)]
+    pub keep_if_story_goes: bool,
 }
 
 /// An answer as a reader sees it.
@@ -111,7 +115,19 @@ pub async fn answer(
     };
     let by = by_name(state, group).await?;
     let mut tx = state.store.begin().await?;
-    let answer_id = store::add(&mut tx, id, group, who.user.id, &body, change, held, t).await?;
+    // Kept in public if the story goes: never an answer to a private story.
+    let keep = b.keep_if_story_goes && group.is_some() && seen.row.audience != Audience::Private;
+    let answer_id = store::add(
+        &mut tx,
+        id,
+        group,
+        who.user.id,
+        &body,
+        change,
+        (held, keep),
+        t,
+    )
+    .await?;
     if !held {
         notify(
             &mut tx,
@@ -196,7 +212,7 @@ pub async fn me_too(state: &App, who: &Identity, id: i64, t: i64) -> Result<i64>
             "Only a few people can read this story, so it has no \"me too\".",
         );
     }
-    if r.author {
+    if r.author || r.told_for {
         return conflict(ErrorCode::NotYours, "It is your own story.");
     }
     if row.state != State::Published {
@@ -344,6 +360,29 @@ pub async fn ask_follow_ups(state: &App, now: i64) -> Result<usize> {
         tx.commit().await?;
     }
     Ok(asked)
+}
+
+/// The answers a group kept when the stories they answered went, newest first.
+pub async fn kept(state: &App, organization_id: &str) -> Result<Vec<store::KeptRow>> {
+    let mut c = state.store.conn().await?;
+    Ok(store::kept_of_group(&mut c, organization_id).await?)
+}
+
+/// For stewards: the answers held because they name a teller, oldest first, each with its
+/// story's id and published title.
+pub async fn held(state: &App, who: &Identity) -> Result<Vec<(i64, String)>> {
+    access::check(&who.actor(), Action::ModerateStories).map_err(|_| Error::Forbidden)?;
+    let mut c = state.store.conn().await?;
+    let mut out: Vec<(i64, String)> = Vec::new();
+    for (_, story) in store::held(&mut c, 200).await? {
+        if out.iter().any(|(s, _)| *s == story) {
+            continue;
+        }
+        if let Some(row) = village_store::stories::story(&mut c, story).await? {
+            out.push((story, row.published_title.unwrap_or_default()));
+        }
+    }
+    Ok(out)
 }
 
 /// A group's figures over the published stories about it.

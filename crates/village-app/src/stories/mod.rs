@@ -354,7 +354,7 @@ pub async fn tell(state: &App, who: &Identity, b: &StoryBody, t: i64) -> Result<
     };
     // Sent privately: only a private story, and only to groups it names.
     let send_to_groups = b.send_to_groups && audience == Some(Audience::Private);
-    if send_to_groups && groups.is_empty() && b.about_organisation_ids.is_empty() {
+    if send_to_groups && groups.is_empty() {
         problems.push(FieldError::new(
             "send_to_groups",
             ErrorCode::AboutMissing,

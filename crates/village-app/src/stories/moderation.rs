@@ -187,14 +187,14 @@ pub async fn moderate(
     };
     notify(&mut tx, row.author_id, &words, &format!("/stories/{id}"), t).await?;
     if let Some(p) = row.told_for {
-        let for_them = match to {
-            State::AwaitingAuthor => {
+        let for_them = match (to, decision) {
+            (State::AwaitingAuthor, _) => {
                 "A story told for you is ready. Read it and say whether it may be published."
                     .to_string()
             }
-            _ => words
-                .replace("Your story has", "The story told for you has")
-                .replace("telling your story", "letting your story be told"),
+            (_, Decision::Withhold) => format!("The story told for you has not been published, because: {reason}"),
+            (_, Decision::Safeguarding) => "The story told for you has not been published: what it says made us want to check you are safe. If anyone is in danger now, call 999. Someone from the hub may get in touch.".to_string(),
+            _ => "The story told for you has been published.".to_string(),
         };
         notify(&mut tx, p, &for_them, &format!("/stories/{id}"), t).await?;
     }

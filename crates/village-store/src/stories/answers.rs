@@ -18,11 +18,13 @@ pub struct AnswerRow {
     pub change: Change,
     /// Held for a steward: it names the person who told the story.
     pub held: bool,
+    /// The group keeps these words if the story goes.
+    pub keep_if_gone: bool,
     pub at: Timestamp,
 }
 
 const SELECT: &str =
-    "SELECT id, story_id, organization_id, answered_by, body, change, held, at FROM story_answers";
+    "SELECT id, story_id, organization_id, answered_by, body, change, held, keep_if_gone, at FROM story_answers";
 
 /// Answer a story; returns the answer's id.
 #[allow(clippy::too_many_arguments)]
@@ -33,12 +35,12 @@ pub async fn add(
     by: i64,
     body: &str,
     change: Change,
-    held: bool,
+    (held, keep_if_gone): (bool, bool),
     now: Timestamp,
 ) -> Result<i64> {
     Ok(query!(db, c => sqlx::query_scalar(
-        "INSERT INTO story_answers (story_id, organization_id, answered_by, body, change, held, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO story_answers (story_id, organization_id, answered_by, body, change, held, at, keep_if_gone) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(story_id)
     .bind(organization_id)
@@ -47,6 +49,7 @@ pub async fn add(
     .bind(change.code())
     .bind(held)
     .bind(now)
+    .bind(keep_if_gone)
     .fetch_one(&mut *c)
     .await)?)
 }
@@ -55,6 +58,59 @@ pub async fn add(
 pub async fn of_story(db: &mut impl Db, story_id: i64) -> Result<Vec<AnswerRow>> {
     let sql = format!("{SELECT} WHERE story_id = $1 ORDER BY at, id");
     Ok(query!(db, c => sqlx::query_as(&sql).bind(story_id).fetch_all(&mut *c).await)?)
+}
+
+/// Answers a group kept when the story they answered went, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct KeptRow {
+    pub id: i64,
+    pub organization_id: String,
+    pub body: String,
+    #[sqlx(try_from = "String")]
+    pub change: Change,
+    pub at: Timestamp,
+}
+
+pub async fn kept_of_group(db: &mut impl Db, organization_id: &str) -> Result<Vec<KeptRow>> {
+    Ok(query!(db, c => sqlx::query_as(
+        "SELECT id, organization_id, body, change, at FROM kept_answers WHERE organization_id = $1 ORDER BY at DESC, id DESC",
+    )
+    .bind(organization_id)
+    .fetch_all(&mut *c)
+    .await)?)
+}
+
+/// Before stories go (`stories`: SQL naming their ids, with `$1`): the answers their groups
+/// chose to keep move to `kept_answers`, without the story (held answers, the council's and
+/// answers to private stories never move).
+pub(crate) async fn keep_before_going(db: &mut impl Db, stories: &str, arg: i64) -> Result<()> {
+    let sql = format!(
+        "INSERT INTO kept_answers (organization_id, body, change, at) \
+         SELECT organization_id, body, change, at FROM story_answers \
+         WHERE keep_if_gone AND NOT held AND organization_id IS NOT NULL AND story_id IN ({stories}) \
+         AND story_id IN (SELECT id FROM stories WHERE audience <> 'private')"
+    );
+    query!(db, c => sqlx::query(&sql).bind(arg).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Answers held for a steward, oldest first: (answer id, story id).
+pub async fn held(db: &mut impl Db, limit: i64) -> Result<Vec<(i64, i64)>> {
+    Ok(query!(db, c => sqlx::query_as(
+        "SELECT id, story_id FROM story_answers WHERE held ORDER BY at, id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(&mut *c)
+    .await)?)
+}
+
+/// How many answers are held for a steward.
+pub async fn held_count(db: &mut impl Db) -> Result<i64> {
+    Ok(
+        query!(db, c => sqlx::query_scalar("SELECT COUNT(*) FROM story_answers WHERE held")
+        .fetch_one(&mut *c)
+        .await)?,
+    )
 }
 
 /// A steward lets a held answer show (false when it was not held, or is not this story's).

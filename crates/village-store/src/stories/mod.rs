@@ -301,6 +301,7 @@ pub async fn withdraw(db: &mut impl Db, id: i64, now: Timestamp) -> Result<bool>
     .await
     .map(|r| r.rows_affected()))?;
     if n == 1 {
+        answers::keep_before_going(db, "$1", id).await?;
         for sql in [
             "DELETE FROM story_groups WHERE story_id = $1",
             "DELETE FROM story_offers WHERE story_id = $1",
@@ -318,6 +319,12 @@ pub async fn withdraw(db: &mut impl Db, id: i64, now: Timestamp) -> Result<bool>
 
 /// When a person is forgotten: their stories go, and those told for them.
 pub async fn forget(db: &mut impl Db, user_id: i64) -> Result<()> {
+    answers::keep_before_going(
+        db,
+        "SELECT id FROM stories WHERE author_id = $1 OR told_for = $1",
+        user_id,
+    )
+    .await?;
     for sql in [
         "DELETE FROM story_groups WHERE story_id IN (SELECT id FROM stories WHERE author_id = $1 OR told_for = $1)",
         "DELETE FROM story_offers WHERE story_id IN (SELECT id FROM stories WHERE author_id = $1 OR told_for = $1)",

@@ -30,6 +30,8 @@ struct GroupPage {
     /// The stories about it, in figures (when there are any), and where to read them.
     stories: Option<StoryFigures>,
     stories_href: String,
+    /// The group's answers it kept when the stories they answered went: (when, change, words).
+    kept: Vec<(String, &'static str, String)>,
     /// The group's introductions, for its organisers and stewards.
     inbox_href: Option<String>,
 }
@@ -101,6 +103,17 @@ pub(crate) async fn view_group_get(
             "/stories?group={}",
             form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
         ),
+        kept: village_app::stories::answers::kept(&state, &id)
+            .await?
+            .into_iter()
+            .map(|k| {
+                (
+                    village_domain::dates::day_of(k.at),
+                    k.change.words(),
+                    k.body,
+                )
+            })
+            .collect(),
         stories: village_app::stories::answers::group_figures(&state, &id)
             .await
             .map(|f| (f.stories > 0).then(|| story_figures(&f)))?,

@@ -96,6 +96,8 @@ pub struct AnswerOut {
     /// Held for a steward: it names the person who told the story (seen only by stewards
     /// and whoever wrote it).
     pub held: bool,
+    /// The group keeps these words on its page if the story goes.
+    pub keep_if_story_goes: bool,
     pub at: i64,
 }
 
@@ -104,6 +106,7 @@ fn answer_out(a: AnswerSeen) -> AnswerOut {
         id: a.row.id,
         organization_id: a.row.organization_id,
         by: a.by,
+        keep_if_story_goes: a.row.keep_if_gone,
         body: a.row.body,
         change: a.row.change,
         held: a.row.held,

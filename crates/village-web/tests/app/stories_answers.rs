@@ -99,17 +99,17 @@ async fn organisers_and_the_council_answer_in_public_and_readers_say_me_too(back
             "{out}"
         );
     }
+    // The group keeps this answer if the story goes.
     let (status, first) = app
         .post_json(
             &olive.client,
             &answers,
-            answer(
-                "We are sorry. From now on we will ring everyone when lunch is off.",
-                "planned",
-            ),
+            json!({"body": "We are sorry. From now on we will ring everyone when lunch is off.",
+                   "change": "planned", "keep_if_story_goes": true}),
         )
         .await;
     assert_eq!(status, 201, "{first}");
+    assert_eq!(first["keep_if_story_goes"], true);
     assert_eq!(
         (
             first["by"].as_str(),
@@ -162,6 +162,14 @@ async fn organisers_and_the_council_answer_in_public_and_readers_say_me_too(back
             && notes.contains("The council answered your story.")
     );
     assert!(!notes.contains("rang you"), "no answer's words in a notice");
+    // Stewards see it waiting, on their home page and the list of stories to read.
+    let (_, home) = app.page_as(&sue.client, "/").await;
+    assert!(home.contains("Answers to read (1 held)"), "{home}");
+    let (_, review) = app.page_as(&sue.client, "/stories/review").await;
+    assert!(
+        review.contains(&format!("<a href=\"/stories/{id}\">")),
+        "{review}"
+    );
     let release = format!("{answers}/{held_id}/release");
     let (status, _) = app.post_json(&olive.client, &release, json!({})).await;
     assert_eq!(status, 403, "only stewards let it show");
@@ -221,6 +229,17 @@ async fn organisers_and_the_council_answer_in_public_and_readers_say_me_too(back
         .await;
     assert_eq!(status, 204);
     assert!(!crate::people::database_contains(&app, "phone tree").await);
+    assert!(!crate::people::database_contains(&app, "rang you today").await);
+    // The group kept its own words, without the story, on its page.
+    let (_, group) = app
+        .page_as(&sue.client, &format!("/directory/groups/{GROUP}"))
+        .await;
+    assert!(
+        group.contains("Our answers to stories no longer here"),
+        "{group}"
+    );
+    assert!(group.contains("we will ring everyone when lunch is off"));
+    assert!(!group.contains("Nobody rang when lunch was cancelled"));
     let (status, _) = app.post_json(&sue.client, &me_too, json!({})).await;
     assert_eq!(status, 404);
 }
@@ -647,7 +666,8 @@ async fn a_private_story_sent_to_its_group_is_read_and_answered_by_its_organiser
     assert!(looks.to_string().contains("sent to their group"), "{looks}");
     // She answers it; nobody else may; nobody says "me too" to a private story.
     let answers = format!("{story}/answers");
-    let words = json!({"body": "We are sorry. We will talk to the cook.", "change": "planned"});
+    let words = json!({"body": "We are sorry. We will talk to the cook.", "change": "planned",
+                       "keep_if_story_goes": true});
     let (status, out) = app.post_json(&olive.client, &answers, words.clone()).await;
     assert_eq!(status, 201, "{out}");
     for client in [&carl.client, &otto.client] {
@@ -681,4 +701,30 @@ async fn a_private_story_sent_to_its_group_is_read_and_answered_by_its_organiser
         page.contains("you, the stewards and the people who run Meadowfield Lunch Club"),
         "{page}"
     );
+
+    // Rosie is forgotten: the group keeps its answer to her hub story, never to a private one.
+    let (status, out) = app
+        .post_json(
+            &olive.client,
+            &format!("/api/v1/stories/{}/answers", ids[2]),
+            json!({"body": "Thank you. The cook now checks the food is hot.", "change": "made",
+                   "keep_if_story_goes": true}),
+        )
+        .await;
+    assert_eq!(status, 201, "{out}");
+    let (status, _) = app
+        .post_json(
+            &rosie.client,
+            "/api/v1/me/forget",
+            json!({"password": village_testkit::PASSWORD}),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (_, group) = app.page(&format!("/directory/groups/{GROUP}")).await;
+    assert!(
+        group.contains("The cook now checks the food is hot."),
+        "{group}"
+    );
+    assert!(!crate::people::database_contains(&app, "We will talk to the cook").await);
+    assert!(!crate::people::database_contains(&app, "Mrs pennington").await);
 }

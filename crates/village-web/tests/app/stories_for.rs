@@ -126,6 +126,10 @@ async fn a_story_told_for_someone_is_published_only_when_they_agree(backend: Bac
     let (status, seen) = app.get_json(&tom.client, &path).await;
     assert_eq!((status, seen["state"].as_str()), (200, Some("published")));
     assert!(notes(&sam.client).await.contains("Grace Adeyemi agreed"));
+    let (_, out) = app
+        .post_json(&grace.client, &format!("{path}/me-too"), json!({}))
+        .await;
+    assert_eq!(out["error"]["code"], "not_yours", "her own story");
     let (_, page) = app.page_as(&tom.client, &format!("/stories/{id}")).await;
     assert!(page.contains("Told for someone by A neighbour, a connector they chose"));
     let (_, mine) = app.page_as(&grace.client, "/stories/mine").await;

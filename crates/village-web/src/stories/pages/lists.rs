@@ -124,6 +124,8 @@ pub struct WaitingItem {
 struct ReviewPage {
     layout: Layout,
     items: Vec<WaitingItem>,
+    /// Stories with answers held because they name the teller: (id, title).
+    held: Vec<(i64, String)>,
 }
 
 pub(crate) async fn view_review(
@@ -146,6 +148,7 @@ pub(crate) async fn view_review(
             "Stories to read",
         )
         .with_notice(notice),
+        held: stories::answers::held(&state, &identity).await?,
         items: waiting
             .iter()
             .map(|(row, marks)| WaitingItem {

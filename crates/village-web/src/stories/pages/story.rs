@@ -42,6 +42,7 @@ pub struct AnswerForm {
     body: String,
     #[serde(default)]
     change: String,
+    keep_if_story_goes: Option<String>,
 }
 
 /// What the decision form holds, to show again.
@@ -110,8 +111,10 @@ struct StoryPage {
     my_me_too: bool,
     /// A signed-in reader (not the teller) of a published story.
     may_me_too: bool,
-    /// Who this reader may answer as ("Meadowfield Lunch Club", "the council").
+    /// Who this reader may answer as ("Meadowfield Lunch Club", "the council"), and whether
+    /// for a group (which may keep its answer if the story goes).
     answer_as: Option<String>,
+    answer_for_group: bool,
     answer_form: AnswerForm,
     changes_choice: Vec<(&'static str, &'static str)>,
     /// The teller's newest "Did things change?", in words, with theirs for who may see them.
@@ -140,7 +143,9 @@ async fn story_page(
     let form = sent.decision;
     let answers = stories::answers::answers(state, identity, &seen).await?;
     let (me_too, my_me_too) = stories::answers::me_too_count(state, identity, seen.row.id).await?;
-    let answer_as = match stories::answers::answering_as(state, identity, &seen).await? {
+    let answering = stories::answers::answering_as(state, identity, &seen).await?;
+    let answer_for_group = matches!(answering, Some(AnswerAs::Group(_)));
+    let answer_as = match answering {
         Some(AnswerAs::Group(g)) => Some(
             stories::group_names(state, &[g])
                 .await?
@@ -288,6 +293,7 @@ async fn story_page(
             && row.state == StoryState::Published
             && row.audience != Audience::Private,
         answer_as,
+        answer_for_group,
         answer_form: sent.answer.unwrap_or_default(),
         changes_choice: Change::ALL.iter().map(|c| (c.code(), c.words())).collect(),
         follow_up,
@@ -438,6 +444,7 @@ pub(crate) async fn view_answer(
     let body = AnswerBody {
         body: f.body.clone(),
         change: f.change.clone(),
+        keep_if_story_goes: f.keep_if_story_goes.is_some(),
     };
     let t = now();
     match stories::answers::answer(&state, &identity, id, &body, &ip, t).await {

@@ -62,10 +62,10 @@ pub async fn moderate(
     let mut c = state.store.conn().await?;
     let row = store::story(&mut c, id).await?.ok_or_else(not_found)?;
     drop(c);
-    if row.author_id == who.user.id {
+    if row.author_id == who.user.id || row.told_for == Some(who.user.id) {
         return conflict(
             ErrorCode::NotYours,
-            "Another steward reads the stories you tell.",
+            "Another steward reads the stories you tell, and those told for you.",
         );
     }
     // A story told for someone waits for them to agree, even published as it is.

@@ -138,6 +138,27 @@ async fn a_story_told_for_someone_is_published_only_when_they_agree(backend: Bac
         "hers too"
     );
 
+    // A steward does not decide a story told for them.
+    let steph = app
+        .with_user(Role::Steward, "steph@example.org", false)
+        .await;
+    let mut tx = app.store.begin().await.unwrap();
+    village_store::people::link_connector(&mut tx, steph.id, sam.id, true, 0)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let (_, hers) = app
+        .post_json(&sam.client, "/api/v1/stories", story(steph.id))
+        .await;
+    let (_, out) = app
+        .post_json(
+            &steph.client,
+            &format!("/api/v1/stories/{}/moderation", hers["id"]),
+            json!({"decision": "publish"}),
+        )
+        .await;
+    assert_eq!(out["error"]["code"], "not_yours", "{out}");
+
     // Another told for her, then she is forgotten: both go.
     let (_, second) = app
         .post_json(&sam.client, "/api/v1/stories", story(grace.id))

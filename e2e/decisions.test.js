@@ -29,6 +29,18 @@ test('a co-production board: decided, open, a stance taken and a close refused',
   const board = path(grace.page);
   await grace.checkUrl(board);
   assert.match(await grace.page.locator('main').innerText(), /at least 50% of all views/);
+  // "Check my words" on a proposal: ideas shown, nothing put to the space, every word kept.
+  for (const p of [grace.page, grace.axePage]) {
+    if (p === grace.axePage) await p.goto(hub.base + board);
+    await p.fill('#title', 'Lunches for the elderly');
+    await p.fill('#body', 'A shared lunch each month, with transport.');
+    await p.getByRole('button', { name: 'Check my words' }).click();
+  }
+  assert.ok(await grace.page.locator('mark:has-text("the elderly")').count(), 'the phrase is marked');
+  assert.match(await grace.page.locator('.checked').innerText(), /older people/);
+  assert.equal(await grace.page.inputValue('#title'), 'Lunches for the elderly');
+  assert.doesNotMatch(await grace.page.locator('main').innerText(), /Lunches for the elderly:/);
+  await check(grace.axePage, 'a proposal, words checked');
 
   // A decided proposal: the block, its answer and the dissent are published.
   await grace.page.getByRole('link', { name: 'Hold the board\'s meetings in the library on Tuesday afternoons' }).click();

@@ -131,6 +131,13 @@ test('a member keeps their profile, circle and connectors; a connector sees only
   // Sam writes a note of their conversation; Grace reads it and asks for a change.
   await sam.locator('main a', { hasText: 'Notes of your conversations with them' }).click();
   await check(sam, 'conversation notes, connector view');
+  // "Check my words" marks words to frame by strengths, and keeps what was written.
+  await sam.fill('#story', 'Grace is a service user who would love to sing again.');
+  await sam.getByRole('button', { name: 'Check my words' }).click();
+  assert.ok(await sam.locator('mark:has-text("service user")').count(), 'the phrase is marked');
+  assert.match(await sam.locator('.checked').innerText(), /people who draw on care and support/);
+  assert.equal(await sam.inputValue('#story'), 'Grace is a service user who would love to sing again.');
+  await check(sam, 'conversation notes, words checked');
   await sam.fill('#story', 'Grace would love to sing again and to teach knitting to younger people.');
   await sam.fill('#next_steps', 'Look at the community choir together.');
   await sam.click('form[action$="/conversations"] button[type=submit]');

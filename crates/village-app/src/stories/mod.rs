@@ -44,6 +44,35 @@ pub fn framing(state: &App, text: &str) -> Result<Vec<Flag>> {
     Ok(Lexicon::new(&state.settings.stories.framing).check(text))
 }
 
+/// What "Check my words" finds in other writing (a conversation note, a proposal): for each
+/// part, named by its field, the words that describe people by what they lack, with others
+/// to use. A part longer than the helper reads is named. Nothing is changed or kept.
+#[tracing::instrument(skip_all)]
+pub fn check_parts(
+    state: &App,
+    parts: &[(&'static str, &str)],
+) -> Result<Vec<(&'static str, Vec<Flag>)>> {
+    let problems: Vec<FieldError> = parts
+        .iter()
+        .filter(|(_, text)| text.chars().count() > CHECK_MAX)
+        .map(|(field, _)| {
+            FieldError::new(
+                field,
+                ErrorCode::TooLong,
+                "This is too long to check. Check up to 20,000 characters at a time.",
+            )
+        })
+        .collect();
+    if !problems.is_empty() {
+        return Err(Error::Fields(problems));
+    }
+    let lexicon = Lexicon::new(&state.settings.stories.framing);
+    Ok(parts
+        .iter()
+        .map(|(field, text)| (*field, lexicon.check(text)))
+        .collect())
+}
+
 /// What "Check my words" finds in a story before it is sent: words that describe people by
 /// what they lack, with others to use (in the title and in the story), and what could tell
 /// people who someone is (the author's own name too). Nothing is changed or kept.

@@ -8,6 +8,7 @@ use crate::auth::{ApiUser, ClientAddress, SignedIn};
 use crate::csrf::CsrfToken;
 use crate::extract::Path;
 use crate::pages::{self, Errors, Layout, PageForm, PageResult};
+use crate::stories::pages::CheckShown;
 use crate::{now, AppState};
 use askama::Template;
 use axum::extract::State;
@@ -157,6 +158,8 @@ struct NotesPage {
     form_date: String,
     form_story: String,
     form_steps: String,
+    /// What "Check my words" found in the note being written.
+    checked: Option<CheckShown>,
 }
 
 pub(crate) async fn view_mine(
@@ -184,6 +187,7 @@ pub(crate) async fn view_mine(
         form_date: String::new(),
         form_story: String::new(),
         form_steps: String::new(),
+        checked: None,
     }))
 }
 
@@ -239,8 +243,8 @@ async fn connector_page(
     csrf: &CsrfToken,
     ip: &str,
     person: i64,
-    errors: Errors,
     form: &RecordForm,
+    (errors, checked): (Errors, Option<CheckShown>),
 ) -> PageResult {
     let t = now();
     let list = match notes(state, identity, person, ip, t).await {
@@ -276,6 +280,7 @@ async fn connector_page(
             },
             form_story: form.story.clone(),
             form_steps: form.next_steps.clone(),
+            checked,
         },
     ))
 }
@@ -293,8 +298,8 @@ pub(crate) async fn view_connector(
         &csrf,
         &ip,
         id,
-        Errors::none(),
         &RecordForm::default(),
+        (Errors::none(), None),
     )
     .await
 }
@@ -307,6 +312,8 @@ pub struct RecordForm {
     story: String,
     #[serde(default)]
     next_steps: String,
+    /// "Check my words" was pressed rather than "Save the note".
+    check: Option<String>,
 }
 
 pub(crate) async fn view_record(
@@ -317,6 +324,35 @@ pub(crate) async fn view_record(
     Path(id): Path<i64>,
     PageForm(form): PageForm<RecordForm>,
 ) -> PageResult {
+    if form.check.is_some() {
+        let parts = [
+            ("story", form.story.as_str()),
+            ("next_steps", &form.next_steps),
+        ];
+        let (errors, checked) = match village_app::stories::check_parts(&state, &parts) {
+            Ok(found) => {
+                let mut found = found.into_iter().map(|(_, flags)| flags);
+                let shown = CheckShown::new(
+                    vec![
+                        (
+                            "In the conversation",
+                            &form.story,
+                            found.next().unwrap_or_default(),
+                        ),
+                        (
+                            "In the next steps",
+                            &form.next_steps,
+                            found.next().unwrap_or_default(),
+                        ),
+                    ],
+                    Vec::new(),
+                );
+                (Errors::none(), Some(shown))
+            }
+            Err(e) => (pages::field_errors(e)?, None),
+        };
+        return connector_page(&state, &identity, &csrf, &ip, id, &form, (errors, checked)).await;
+    }
     match write_note(
         &state,
         &identity,
@@ -333,7 +369,7 @@ pub(crate) async fn view_record(
     {
         Ok(_) => Ok(Redirect::to(&format!("/people/{id}/conversations")).into_response()),
         Err(Error::Field(f)) => {
-            connector_page(&state, &identity, &csrf, &ip, id, f.into(), &form).await
+            connector_page(&state, &identity, &csrf, &ip, id, &form, (f.into(), None)).await
         }
         Err(e) => Err(e.into()),
     }

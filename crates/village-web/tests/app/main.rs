@@ -26,4 +26,5 @@ mod stories_answers;
 mod stories_for;
 mod stories_pages;
 mod words;
+mod words_checked;
 mod writers;

@@ -17,6 +17,7 @@ use crate::auth::{ClientAddress, MaybeSignedIn, SignedIn};
 use crate::csrf::CsrfToken;
 use crate::extract::{Path, Query};
 use crate::pages::{self, Errors, Layout, PageForm, PageResult};
+use crate::stories::pages::CheckShown;
 use crate::{now, AppState};
 use askama::Template;
 use axum::extract::State;

@@ -281,6 +281,41 @@ pub(super) struct EditPage {
     errors: Errors,
     id: i64,
     form: ProposalForm,
+    /// What "Check my words" found in the new wording.
+    checked: Option<CheckShown>,
+}
+
+/// The page changing a proposal's wording, with its problems or what "Check my words" found.
+fn edit_page(
+    state: &AppState,
+    who: &Identity,
+    csrf: &CsrfToken,
+    id: i64,
+    errors: Errors,
+    form: ProposalForm,
+    checked: Option<CheckShown>,
+) -> Response {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    pages::render(
+        status,
+        &EditPage {
+            layout: Layout::new(
+                state,
+                Some(who),
+                csrf,
+                &format!("/proposals/{id}/edit"),
+                "Change the proposal's wording",
+            ),
+            errors,
+            id,
+            form,
+            checked,
+        },
+    )
 }
 
 pub(crate) async fn view_edit(
@@ -293,22 +328,21 @@ pub(crate) async fn view_edit(
     if v.proposal.author_id != Some(who.user.id) && !v.space.facilitates() {
         return Ok(pages::forbidden(&state, Some(&who), &csrf));
     }
-    Ok(pages::page(&EditPage {
-        layout: Layout::new(
-            &state,
-            Some(&who),
-            &csrf,
-            &format!("/proposals/{id}/edit"),
-            "Change the proposal's wording",
-        ),
-        errors: Errors::none(),
+    let form = ProposalForm {
+        title: v.proposal.title,
+        body: v.proposal.body,
+        affects: v.proposal.affects,
+        check: None,
+    };
+    Ok(edit_page(
+        &state,
+        &who,
+        &csrf,
         id,
-        form: ProposalForm {
-            title: v.proposal.title,
-            body: v.proposal.body,
-            affects: v.proposal.affects,
-        },
-    }))
+        Errors::none(),
+        form,
+        None,
+    ))
 }
 
 pub(crate) async fn view_edit_post(
@@ -318,6 +352,15 @@ pub(crate) async fn view_edit_post(
     Path(id): Path<i64>,
     PageForm(form): PageForm<ProposalForm>,
 ) -> PageResult {
+    if form.check.is_some() {
+        // Only someone who may change the wording reaches the page it is checked on.
+        let v = village_app::decisions::proposal(&state, &who, id, now()).await?;
+        if v.proposal.author_id != Some(who.user.id) && !v.space.facilitates() {
+            return Ok(pages::forbidden(&state, Some(&who), &csrf));
+        }
+        let (errors, checked) = form.check_words(&state)?;
+        return Ok(edit_page(&state, &who, &csrf, id, errors, form, checked));
+    }
     let input = village_app::decisions::ProposalInput {
         title: &form.title,
         body: &form.body,
@@ -325,21 +368,7 @@ pub(crate) async fn view_edit_post(
     };
     match village_app::decisions::edit_proposal(&state, &who, id, &input, now()).await {
         Ok(()) => Ok(Redirect::to(&format!("/proposals/{id}?done=edited")).into_response()),
-        Err(Error::Field(f)) => Ok(pages::render(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &EditPage {
-                layout: Layout::new(
-                    &state,
-                    Some(&who),
-                    &csrf,
-                    &format!("/proposals/{id}/edit"),
-                    "Change the proposal's wording",
-                ),
-                errors: f.into(),
-                id,
-                form,
-            },
-        )),
+        Err(Error::Field(f)) => Ok(edit_page(&state, &who, &csrf, id, f.into(), form, None)),
         Err(e) => Err(e.into()),
     }
 }

@@ -232,6 +232,8 @@ pub(super) struct SpacePage {
     pub(super) body: String,
     pub(super) affects: String,
     pub(super) email: String,
+    /// What "Check my words" found in the proposal being written.
+    pub(super) checked: Option<CheckShown>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -242,6 +244,42 @@ pub struct ProposalForm {
     pub(super) body: String,
     #[serde(default)]
     pub(super) affects: String,
+    /// "Check my words" was pressed rather than putting it to the space.
+    pub(super) check: Option<String>,
+}
+
+impl ProposalForm {
+    /// The parts "Check my words" reads, by field.
+    fn parts(&self) -> [(&'static str, &str); 3] {
+        [
+            ("title", self.title.as_str()),
+            ("body", &self.body),
+            ("affects", &self.affects),
+        ]
+    }
+
+    /// "Check my words" on the proposal: what it found (or the part too long to check).
+    pub(super) fn check_words(
+        &self,
+        state: &AppState,
+    ) -> Result<(Errors, Option<CheckShown>), Error> {
+        match village_app::stories::check_parts(state, &self.parts()) {
+            Ok(found) => {
+                let mut found = found.into_iter().map(|(_, flags)| flags);
+                let mut next = || found.next().unwrap_or_default();
+                let shown = CheckShown::new(
+                    vec![
+                        ("In the title", &self.title, next()),
+                        ("In what you propose", &self.body, next()),
+                        ("In who it affects", &self.affects, next()),
+                    ],
+                    Vec::new(),
+                );
+                Ok((Errors::none(), Some(shown)))
+            }
+            Err(e) => Ok((pages::field_errors(e)?, None)),
+        }
+    }
 }
 
 pub(super) async fn space_page(
@@ -251,7 +289,7 @@ pub(super) async fn space_page(
     id: i64,
     notice_key: Option<&str>,
     errors: Errors,
-    (form, email): (ProposalForm, String),
+    (form, email, checked): (ProposalForm, String, Option<CheckShown>),
 ) -> PageResult {
     let village_app::decisions::SpaceDetail {
         view: v,
@@ -315,6 +353,7 @@ pub(super) async fn space_page(
             body: form.body,
             affects: form.affects,
             email,
+            checked,
         },
     ))
 }
@@ -333,7 +372,7 @@ pub(crate) async fn view_space(
         id,
         q.done.as_deref(),
         Errors::none(),
-        (ProposalForm::default(), String::new()),
+        (ProposalForm::default(), String::new(), None),
     )
     .await
 }
@@ -427,7 +466,7 @@ pub(crate) async fn view_add_member(
                 id,
                 None,
                 f.into(),
-                (ProposalForm::default(), form.email),
+                (ProposalForm::default(), form.email, None),
             )
             .await
         }
@@ -442,6 +481,19 @@ pub(crate) async fn view_new_proposal(
     Path(id): Path<i64>,
     PageForm(form): PageForm<ProposalForm>,
 ) -> PageResult {
+    if form.check.is_some() {
+        let (errors, checked) = form.check_words(&state)?;
+        return space_page(
+            &state,
+            &who,
+            &csrf,
+            id,
+            None,
+            errors,
+            (form, String::new(), checked),
+        )
+        .await;
+    }
     let input = village_app::decisions::ProposalInput {
         title: &form.title,
         body: &form.body,
@@ -457,7 +509,7 @@ pub(crate) async fn view_new_proposal(
                 id,
                 None,
                 f.into(),
-                (form, String::new()),
+                (form, String::new(), None),
             )
             .await
         }

@@ -3,10 +3,12 @@
 //! decision), `lists` (published stories, "Your stories", stories waiting for a steward).
 //! What they share is here: a text shown with marks in it, and a story as a list shows it.
 
+mod checked;
 mod lists;
 mod story;
 mod tell;
 
+pub(crate) use checked::*;
 pub(crate) use lists::*;
 pub(crate) use story::*;
 pub(crate) use tell::*;
@@ -31,11 +33,11 @@ use village_store::stories::StoryRow;
 /// A piece of a text as a page shows it: as written, marked (numbered, for the list under
 /// it), taken out or put in.
 pub struct Piece {
-    text: String,
+    pub text: String,
     /// `""`, `"mark"`, `"del"` or `"ins"`.
-    tag: &'static str,
+    pub tag: &'static str,
     /// For a mark: its number in the list.
-    n: usize,
+    pub n: usize,
 }
 
 /// `text` in pieces, with each span (character offsets, in order, not overlapping; any that

@@ -2,7 +2,7 @@
 //! to frame by strengths and what could tell people who someone is, every answer kept.
 
 use super::*;
-use village_app::stories::{Checked, StoryBody};
+use village_app::stories::StoryBody;
 
 #[derive(Debug, Deserialize, Default)]
 pub struct AboutParams {
@@ -63,56 +63,6 @@ impl StoryForm {
             open_data: self.open_data.is_some(),
             when: (!m.is_empty() || !y.is_empty()).then(|| format!("{y}-{m}")),
         }
-    }
-}
-
-/// A word or phrase "Check my words" marked, as the list under the story shows it.
-pub struct Suggestion {
-    n: usize,
-    phrase: String,
-    suggestion: String,
-    why: String,
-}
-
-/// What "Check my words" found, for the page.
-pub struct CheckShown {
-    pieces: Vec<Piece>,
-    title: Vec<Suggestion>,
-    body: Vec<Suggestion>,
-    /// What could tell people who someone is: (the words, what they are).
-    identifying: Vec<(String, &'static str)>,
-}
-
-fn shown(checked: Checked, body: &str) -> CheckShown {
-    let spans: Vec<(usize, usize)> = checked.body.iter().map(|f| (f.start, f.end)).collect();
-    let suggestion = |(i, f): (usize, village_domain::stories::framing::Flag)| Suggestion {
-        n: i + 1,
-        phrase: f.phrase,
-        suggestion: f.suggestion,
-        why: f.why,
-    };
-    let mut identifying: Vec<(String, &'static str)> = Vec::new();
-    for m in checked.marks {
-        let seen = (m.text, m.kind.words());
-        if !identifying.contains(&seen) {
-            identifying.push(seen);
-        }
-    }
-    CheckShown {
-        pieces: marked(body, &spans),
-        title: checked
-            .title
-            .into_iter()
-            .enumerate()
-            .map(suggestion)
-            .collect(),
-        body: checked
-            .body
-            .into_iter()
-            .enumerate()
-            .map(suggestion)
-            .collect(),
-        identifying,
     }
 }
 
@@ -200,7 +150,13 @@ pub(crate) async fn view_tell(
     if f.check.is_some() {
         return match stories::check(&state, &identity, &f.title, &f.body) {
             Ok(checked) => {
-                let shown = shown(checked, &f.body);
+                let shown = CheckShown::new(
+                    vec![
+                        ("In your title", &f.title, checked.title),
+                        ("In your story", &f.body, checked.body),
+                    ],
+                    checked.marks,
+                );
                 let page =
                     new_page(&state, &identity, &csrf, f, Errors::none(), Some(shown)).await?;
                 Ok(pages::page(&page))

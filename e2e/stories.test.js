@@ -15,7 +15,8 @@ const GRACE = 'grace@meadowfield.example';
 const BRONWEN = 'bronwen@meadowfield.example';
 const TOM = 'tom.wright@meadowfield.example';
 const DAVID = 'david.chen@meadowfield.example';
-const GROUP = '/directory/groups/00d00001-0000-4000-8000-000000000001';
+// The walking group: no demo story is about it, so its figures count this test's story only.
+const GROUP = '/directory/groups/00d00001-0000-4000-8000-000000000002';
 const SHOTS = process.env.SHOTS;
 
 let hub; let browser; let shotN = 0;
@@ -110,6 +111,21 @@ test('a story goes from telling to reading, with its author in control, on pages
   await bronwen.page.check('#rule-identifies_someone');
   await bronwen.page.click('button:has-text("Save my decision")');
   assert.match(bronwen.page.url(), /\/stories\/review\?done=decided$/);
+  // Glimpses of the future: the demo's featured stories; a steward keeps a published story's
+  // themes and glimpse from its page.
+  await bronwen.page.goto(`${hub.base}/stories/glimpses`);
+  assert.match(await bronwen.page.locator('main').innerText(), /Singing brought my dad back to us/, 'members see members\' glimpses');
+  await bronwen.checkUrl('/stories/glimpses');
+  await bronwen.page.click('a:has-text("The men\'s shed made room for me")');
+  const glimpse = new URL(bronwen.page.url()).pathname;
+  assert.ok(await bronwen.page.isChecked('#featured-yes') && await bronwen.page.isChecked('#theme-getting_out'));
+  await bronwen.checkUrl(glimpse);
+  const out = await as(null);
+  await out.page.goto(`${hub.base}/stories/glimpses`);
+  const outside = await out.page.locator('main').innerText();
+  assert.match(outside, /The men's shed made room for me/);
+  assert.doesNotMatch(outside, /Singing brought my dad back to us/, 'members\' stories stay with members');
+  await out.checkUrl('/stories/glimpses');
 
   // Grace sees both versions, and agrees.
   await page.goto(hub.base + story);

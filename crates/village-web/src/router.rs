@@ -770,6 +770,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(crate::stories::api_story))
         .routes(routes!(crate::stories::api_moderate))
+        .routes(routes!(crate::stories::api_curate))
         .routes(routes!(crate::stories::api_approve))
         .routes(routes!(crate::stories::api_withdraw))
         .routes(routes!(crate::stories::api_answer))

@@ -6,6 +6,7 @@ pub mod decisions;
 pub mod directory;
 pub mod mutual_aid;
 pub mod people;
+pub mod stories;
 
 use crate::accounts::create_account;
 use village_domain::accounts::{LivedExperience, LivedExperienceKind, Role};
@@ -65,6 +66,7 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<Loaded> {
     connections::load(store_, now).await?;
     decisions::load(store_, now).await?;
     mutual_aid::load(store_, now).await?;
+    stories::load(store_, now).await?;
     Ok(Loaded { accounts, offers })
 }
 

@@ -7,7 +7,9 @@
 //! changes the text. Answers from groups and the council, and "me too": `answers`.
 
 pub mod answers;
+mod glimpses;
 mod moderation;
+pub use glimpses::{curate, glimpses, CurationBody};
 pub use moderation::{approve, moderate, withdraw, ModerationBody};
 
 use crate::accounts::Identity;

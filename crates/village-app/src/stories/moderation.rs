@@ -26,6 +26,20 @@ pub struct ModerationBody {
     pub themes: Vec<String>,
 }
 
+/// A story a steward looks after: 404 when there is none, 409 `not_yours` for one they told
+/// or that was told for them (another steward looks after those).
+pub(super) async fn for_another_steward(state: &App, who: &Identity, id: i64) -> Result<StoryRow> {
+    let mut c = state.store.conn().await?;
+    let row = store::story(&mut c, id).await?.ok_or_else(not_found)?;
+    if row.author_id == who.user.id || row.told_for == Some(who.user.id) {
+        return conflict(
+            ErrorCode::NotYours,
+            "Another steward looks after the stories you tell, and those told for you.",
+        );
+    }
+    Ok(row)
+}
+
 /// A steward decides about a story waiting to be read: publish it, suggest changes to its
 /// author, withhold it, or hold it as a safeguarding matter (a concern goes to the leads
 /// with the story). The author is told; the decision is audited.
@@ -59,15 +73,7 @@ pub async fn moderate(
             }
         }
     }
-    let mut c = state.store.conn().await?;
-    let row = store::story(&mut c, id).await?.ok_or_else(not_found)?;
-    drop(c);
-    if row.author_id == who.user.id || row.told_for == Some(who.user.id) {
-        return conflict(
-            ErrorCode::NotYours,
-            "Another steward reads the stories you tell, and those told for you.",
-        );
-    }
+    let row = for_another_steward(state, who, id).await?;
     // A story told for someone waits for them to agree, even published as it is.
     let needs_agreement = row.told_for.is_some() && row.person_agreed_at.is_none();
     let to =

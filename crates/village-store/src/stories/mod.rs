@@ -41,11 +41,13 @@ pub struct StoryRow {
     pub published_body: Option<String>,
     pub submitted_at: i64,
     pub published_at: Option<i64>,
+    /// When a steward featured it on "Glimpses of the future".
+    pub featured_at: Option<i64>,
 }
 
 const SELECT: &str = "SELECT s.id, s.author_id, u.display_name AS author_name, s.told_by, s.screen_name, \
     s.title, s.body, s.happened_month, s.audience, s.open_data, s.send_to_groups, s.told_for, f.display_name AS told_for_name, s.person_agreed_at, s.state, s.edited_title, s.edited_body, \
-    s.edit_rules, s.steward_reason, s.published_title, s.published_body, s.submitted_at, s.published_at \
+    s.edit_rules, s.steward_reason, s.published_title, s.published_body, s.submitted_at, s.published_at, s.featured_at \
     FROM stories s JOIN users u ON u.id = s.author_id LEFT JOIN users f ON f.id = s.told_for";
 
 pub struct NewStory<'a> {
@@ -172,11 +174,17 @@ pub async fn published(
          AND ($3 IS NULL OR EXISTS (SELECT 1 FROM story_offers o WHERE o.story_id = s.id AND o.service_id = $3)) \
          AND ($4 = FALSE OR EXISTS (SELECT 1 FROM story_answers a WHERE a.story_id = s.id AND a.change = 'made' AND a.held = FALSE)) \
          AND ($5 IS NULL OR EXISTS (SELECT 1 FROM story_themes t WHERE t.story_id = s.id AND t.theme = $5)) \
-         ORDER BY s.published_at DESC, s.id DESC LIMIT $1",
+         AND ($6 = FALSE OR s.featured_at IS NOT NULL) \
+         ORDER BY {} DESC, s.id DESC LIMIT $1",
         if open_data_only {
             "AND s.open_data"
         } else {
             ""
+        },
+        if filter.featured {
+            "s.featured_at"
+        } else {
+            "s.published_at"
         }
     );
     Ok(query!(db, c => sqlx::query_as(&sql)
@@ -185,6 +193,7 @@ pub async fn published(
         .bind(filter.offer.as_deref())
         .bind(filter.changed_things)
         .bind(filter.theme.as_deref())
+        .bind(filter.featured)
         .fetch_all(&mut *c)
         .await)?)
 }
@@ -198,6 +207,8 @@ pub struct Filter {
     pub changed_things: bool,
     /// A theme's code.
     pub theme: Option<String>,
+    /// Only those featured on "Glimpses of the future", newest featured first.
+    pub featured: bool,
 }
 
 /// A story's themes become these (codes).
@@ -231,6 +242,27 @@ pub enum Decided<'a> {
     },
     /// Held back, with why.
     Withhold { reason: &'a str },
+}
+
+/// Feature a published story on "Glimpses of the future", or take it off (false unless it is
+/// published for more than its teller).
+pub async fn set_featured(
+    db: &mut impl Db,
+    id: i64,
+    featured: bool,
+    now: Timestamp,
+) -> Result<bool> {
+    Ok(query!(db, c => sqlx::query(
+        "UPDATE stories SET featured_at = CASE WHEN $1 THEN COALESCE(featured_at, $2) ELSE NULL END \
+         WHERE id = $3 AND state = 'published' AND audience <> 'private'",
+    )
+    .bind(featured)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?
+        == 1)
 }
 
 /// A steward decides about a story still waiting (false when someone decided first).
@@ -292,7 +324,7 @@ pub async fn approve(db: &mut impl Db, id: i64, now: Timestamp) -> Result<bool> 
 pub async fn withdraw(db: &mut impl Db, id: i64, now: Timestamp) -> Result<bool> {
     let n = query!(db, c => sqlx::query(
         "UPDATE stories SET state = 'withdrawn', title = '', body = '', screen_name = '', edited_title = NULL, \
-         edited_body = NULL, published_title = NULL, published_body = NULL, steward_reason = '', withdrawn_at = $1 \
+         edited_body = NULL, published_title = NULL, published_body = NULL, steward_reason = '', featured_at = NULL, withdrawn_at = $1 \
          WHERE id = $2 AND state <> 'withdrawn'",
     )
     .bind(now)

@@ -11,7 +11,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use village_app::stories::answers::{AnswerBody, AnswerSeen, FollowUpBody};
-use village_app::stories::{ModerationBody, StoryBody, StorySeen};
+use village_app::stories::{CurationBody, ModerationBody, StoryBody, StorySeen};
 use village_domain::stories::answers::Change;
 use village_domain::stories::follow_up::{Changed, Figures};
 use village_domain::stories::framing::Flag;
@@ -46,6 +46,8 @@ pub struct StoryOut {
     pub told_for_someone: bool,
     /// The hub's themes a steward picked for it (codes).
     pub themes: Vec<String>,
+    /// The hub features it on "Glimpses of the future" (`/stories/glimpses`).
+    pub featured: bool,
     pub open_data: bool,
     /// Roughly when, `YYYY-MM`.
     pub when: Option<String>,
@@ -142,6 +144,7 @@ fn out_of(row: &StoryRow, title: String, body: String, author: bool) -> StoryOut
         send_to_groups: row.send_to_groups,
         told_for_someone: row.told_for.is_some(),
         themes: Vec::new(),
+        featured: row.featured_at.is_some(),
         open_data: row.open_data,
         when: row.happened_month.clone(),
         about_organisation_ids: Vec::new(),
@@ -259,6 +262,27 @@ pub async fn api_moderate(
 ) -> Result<Json<StoryOut>, ApiError> {
     let t = now();
     village_app::stories::moderate(&state, &identity, id, &body, &ip, t).await?;
+    let seen = village_app::stories::story(&state, Some(&identity), id, &ip, t).await?;
+    Ok(Json(seen_out(seen)))
+}
+
+/// For stewards, once a story is published: its themes (the list replaces the one before) and
+/// whether the hub features it on "Glimpses of the future" (its teller is told). 409
+/// `not_allowed_now` before it is published, `not_yours` for a story you told or that was
+/// told for you; 422 naming `themes` (not the hub's) or `featured` (a private story).
+#[utoipa::path(put, path = "/api/v1/stories/{id}/curation", tag = "stories", request_body = CurationBody,
+    params(("id" = i64, Path, description = "The story")),
+    responses((status = 200, body = StoryOut), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_curate(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    ClientAddress(ip): ClientAddress,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<CurationBody>,
+) -> Result<Json<StoryOut>, ApiError> {
+    let t = now();
+    village_app::stories::curate(&state, &identity, id, &body, &ip, t).await?;
     let seen = village_app::stories::story(&state, Some(&identity), id, &ip, t).await?;
     Ok(Json(seen_out(seen)))
 }

@@ -24,6 +24,7 @@ mod shell;
 mod stories;
 mod stories_answers;
 mod stories_for;
+mod stories_glimpses;
 mod stories_pages;
 mod words;
 mod words_checked;

@@ -41,6 +41,7 @@ pub(crate) async fn view_stories(
         offer: q.offer.filter(|o| !o.trim().is_empty()),
         changed_things: q.changed.is_some_and(|c| !c.is_empty()),
         theme: q.theme.filter(|t| !t.trim().is_empty()),
+        featured: false,
     };
     let hub_themes = &state.settings.stories.themes;
     let mut named = stories::group_names(&state, filter.group.as_slice()).await?;
@@ -73,6 +74,41 @@ pub(crate) async fn view_stories(
         steward: identity
             .as_ref()
             .is_some_and(|i| i.may(village_domain::access::Action::ModerateStories)),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "stories/glimpses.html")]
+struct GlimpsesPage {
+    layout: Layout,
+    items: Vec<StoryItem>,
+    signed_in: bool,
+}
+
+/// "Glimpses of the future": the published stories the hub features, as this reader may
+/// read them, newest featured first.
+pub(crate) async fn view_glimpses(
+    State(state): State<AppState>,
+    MaybeSignedIn(identity): MaybeSignedIn,
+    csrf: CsrfToken,
+) -> PageResult {
+    let rows = stories::glimpses(&state, identity.as_ref()).await?;
+    Ok(pages::page(&GlimpsesPage {
+        layout: Layout::new(
+            &state,
+            identity.as_ref(),
+            &csrf,
+            "/stories",
+            "Glimpses of the future",
+        ),
+        items: rows
+            .iter()
+            .map(|r| StoryItem {
+                opening: opening(r.published_body.as_deref().unwrap_or_default(), 80),
+                ..item(r)
+            })
+            .collect(),
+        signed_in: identity.is_some(),
     }))
 }
 

@@ -227,7 +227,9 @@ pub(crate) fn routes() -> axum::Router<AppState> {
         .route("/stories/mine", get(view_my_stories))
         .route("/stories/review", get(view_review))
         .route("/stories/{id}", get(view_story))
+        .route("/stories/glimpses", get(view_glimpses))
         .route("/stories/{id}/moderation", post(view_moderate))
+        .route("/stories/{id}/curation", post(view_curate))
         .route("/stories/{id}/approve", post(view_approve))
         .route("/stories/{id}/answers", post(view_answer))
         .route(

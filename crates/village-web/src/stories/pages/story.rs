@@ -6,7 +6,7 @@
 use super::*;
 use village_app::stories::answers::AnswerBody;
 use village_app::stories::answers::FollowUpBody;
-use village_app::stories::{ModerationBody, StorySeen};
+use village_app::stories::{CurationBody, ModerationBody, StorySeen};
 use village_domain::stories::answers::{AnswerAs, Change};
 use village_domain::stories::follow_up::Changed;
 use village_domain::stories::story::{Decision, Rule};
@@ -94,6 +94,10 @@ struct StoryPage {
     may_approve: bool,
     /// A steward reading it (not their own).
     steward: bool,
+    /// For a steward, once it is published: the form for its themes and glimpses.
+    curate: bool,
+    /// The hub features it on "Glimpses of the future".
+    featured: bool,
     /// For the author: why it was not published.
     reason: Option<String>,
     changes: Option<Changes>,
@@ -260,6 +264,8 @@ async fn story_page(
             village_domain::stories::story::agrees(row.author_id, row.told_for) == w.user.id
         }),
         steward,
+        curate: steward && !seen.is_told_for && row.state == StoryState::Published,
+        featured: row.featured_at.is_some() && row.state == StoryState::Published,
         reason: ((seen.is_author || seen.is_told_for)
             && row.state == StoryState::Withheld
             && !row.steward_reason.is_empty())
@@ -331,6 +337,7 @@ pub(crate) async fn view_story(
         Some("told") => Some("Thank you for telling your story. A steward will read it soon, and we will tell you when they have."),
         Some("approved") => Some("Thank you. Your story is published with the changes."),
         Some("answered") => Some("Your answer is published with the story, and its teller has been told."),
+        Some("curated") => Some("Saved. Readers find it by what you chose."),
         Some("answer_held") => Some("Your answer names the person who told the story, so a steward will read it before it shows."),
         Some("me_too") => Some("Thank you for saying so. It helps show what happens to people here."),
         Some("released") => Some("The answer now shows, and the teller has been told."),
@@ -377,6 +384,34 @@ pub(crate) async fn view_moderate(
             };
             again(&state, &identity, &csrf, (id, &ip, t), e, sent).await
         }
+    }
+}
+
+/// What a steward sends about a published story: its themes, and whether it is a glimpse.
+#[derive(Debug, Deserialize, Default)]
+pub struct CurationForm {
+    #[serde(default)]
+    themes: Vec<String>,
+    featured: Option<String>,
+}
+
+/// A steward's themes and glimpses, from the story's page.
+pub(crate) async fn view_curate(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    ClientAddress(ip): ClientAddress,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<CurationForm>,
+) -> PageResult {
+    let body = CurationBody {
+        themes: f.themes,
+        featured: f.featured.is_some(),
+    };
+    let t = now();
+    match stories::curate(&state, &identity, id, &body, &ip, t).await {
+        Ok(()) => Ok(Redirect::to(&format!("/stories/{id}?done=curated")).into_response()),
+        Err(e) => again(&state, &identity, &csrf, (id, &ip, t), e, Sent::default()).await,
     }
 }
 

@@ -250,7 +250,8 @@ pub async fn follow_up(
     t: i64,
 ) -> Result<Changed> {
     let seen = super::story(state, Some(who), id, ip, t).await?;
-    if !seen.is_author {
+    // The teller, or for a story told for someone, that person (or the connector with them).
+    if !seen.is_author && !seen.is_told_for {
         return Err(not_found());
     }
     let shown: Vec<AnswerRow> = {
@@ -323,19 +324,21 @@ pub async fn latest_follow_up(
     };
     drop(c);
     let words_for_them = seen.is_author
+        || seen.is_told_for
         || reader(who, &seen.row).steward
         || answering_as(state, who, seen).await?.is_some();
     Ok(Some((f.changed, words_for_them.then_some(f.words))))
 }
 
 /// Ask each teller "Did things change?" four and twelve weeks after the first answer to
-/// their story (once each). Run by the server every hour; returns how many were asked.
+/// their story (once each); for a story told for someone, that person, and the connector
+/// who told it to help them. Run by the server every hour; returns how many were asked.
 pub async fn ask_follow_ups(state: &App, now: i64) -> Result<usize> {
     let mut c = state.store.conn().await?;
     let answered = store::answered_stories(&mut c).await?;
     drop(c);
     let mut asked = 0;
-    for (id, author, first) in answered {
+    for (id, author, told_for, first) in answered {
         let mut tx = state.store.begin().await?;
         let done = store::asked_weeks(&mut tx, id).await?;
         let due = follow_up::weeks_due(first, &done, now);
@@ -347,14 +350,17 @@ pub async fn ask_follow_ups(state: &App, now: i64) -> Result<usize> {
             newly |= store::record_asked(&mut tx, id, week, now).await?;
         }
         if newly {
-            notify(
-                &mut tx,
-                author,
-                "Your story was answered a while ago. Did things change? Tell us on its page.",
-                &format!("/stories/{id}#follow-up"),
-                now,
-            )
-            .await?;
+            let path = format!("/stories/{id}#follow-up");
+            match told_for {
+                // The person it is about is asked; the connector who told it, to help them.
+                Some(person) => {
+                    notify(&mut tx, person, "The story told for you was answered a while ago. Did things change for you? Say so on its page.", &path, now).await?;
+                    notify(&mut tx, author, "The story you told for someone was answered a while ago. Ask them whether things changed, and say so with them on its page.", &path, now).await?;
+                }
+                None => {
+                    notify(&mut tx, author, "Your story was answered a while ago. Did things change? Tell us on its page.", &path, now).await?;
+                }
+            }
             asked += 1;
         }
         tx.commit().await?;

@@ -85,9 +85,17 @@ pub struct Checked {
     pub marks: Vec<Mark>,
 }
 
-/// Check a story's words for its author before it is sent.
+/// Check a story's words for its author before it is sent: the names it marks are the
+/// author's own, the person a connector tells it for (one who chose them), and the people
+/// who run the groups it names (as staff, for the naming rule).
 #[tracing::instrument(skip_all)]
-pub fn check(state: &App, who: &Identity, title: &str, body: &str) -> Result<Checked> {
+pub async fn check(
+    state: &App,
+    who: &Identity,
+    (title, body): (&str, &str),
+    groups: &[String],
+    told_for: Option<i64>,
+) -> Result<Checked> {
     // The limits of telling it, so a story checked can be sent as it is.
     let problems: Vec<FieldError> = [
         village_domain::text::check("title", title, false, TITLE_MAX, "a title"),
@@ -99,18 +107,37 @@ pub fn check(state: &App, who: &Identity, title: &str, body: &str) -> Result<Che
     if !problems.is_empty() {
         return Err(Error::Fields(problems));
     }
+    let mut known = vec![who.user.display_name.clone()];
+    if let Some(person) = told_for {
+        known.extend(
+            may_tell_for(state, who)
+                .await?
+                .into_iter()
+                .filter(|(id, _)| *id == person)
+                .map(|(_, name)| name),
+        );
+    }
+    let staff = staff_names(state, &groups[..groups.len().min(ABOUT_MAX)]).await?;
     let lexicon = Lexicon::new(&state.settings.stories.framing);
     Ok(Checked {
         title: lexicon.check(title),
         body: lexicon.check(body),
-        marks: screen::screen(
-            body,
-            &Names {
-                known: vec![who.user.display_name.clone()],
-                staff: Vec::new(),
-            },
-        ),
+        marks: screen::screen(body, &Names { known, staff }),
     })
+}
+
+/// The names of the people who run these groups in the directory.
+async fn staff_names(state: &App, groups: &[String]) -> Result<Vec<String>> {
+    let mut c = state.store.conn().await?;
+    let mut staff = Vec::new();
+    for g in groups {
+        for user in village_store::directory::organisers_of(&mut c, g).await? {
+            if let Some(u) = village_store::accounts::user_by_id(&mut c, user).await? {
+                staff.push(u.display_name);
+            }
+        }
+    }
+    Ok(staff)
 }
 
 /// A group or offer in the directory a story names.
@@ -538,15 +565,7 @@ pub async fn story(
 /// and the names of the people who run the groups it names (marked as staff, for the
 /// naming rule).
 async fn marks_in(state: &App, row: &StoryRow, body: &str, groups: &[String]) -> Result<Vec<Mark>> {
-    let mut c = state.store.conn().await?;
-    let mut staff = Vec::new();
-    for g in groups {
-        for user in village_store::directory::organisers_of(&mut c, g).await? {
-            if let Some(u) = village_store::accounts::user_by_id(&mut c, user).await? {
-                staff.push(u.display_name);
-            }
-        }
-    }
+    let staff = staff_names(state, groups).await?;
     let mut known = vec![row.author_name.clone()];
     known.extend(row.told_for_name.clone());
     Ok(screen::screen(body, &Names { known, staff }))

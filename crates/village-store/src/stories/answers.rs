@@ -199,11 +199,12 @@ pub async fn latest_follow_up(db: &mut impl Db, story_id: i64) -> Result<Option<
     .await)?)
 }
 
-/// Published stories with an answer that shows: (story, teller, when the first answer came).
-pub async fn answered_stories(db: &mut impl Db) -> Result<Vec<(i64, i64, Timestamp)>> {
+/// Published stories with an answer that shows: (story, teller, the member it was told for,
+/// when the first answer came).
+pub async fn answered_stories(db: &mut impl Db) -> Result<Vec<(i64, i64, Option<i64>, Timestamp)>> {
     Ok(query!(db, c => sqlx::query_as(
-        "SELECT s.id, s.author_id, MIN(a.at) FROM stories s JOIN story_answers a ON a.story_id = s.id \
-         WHERE s.state = 'published' AND a.held = FALSE GROUP BY s.id, s.author_id ORDER BY s.id",
+        "SELECT s.id, s.author_id, s.told_for, MIN(a.at) FROM stories s JOIN story_answers a ON a.story_id = s.id \
+         WHERE s.state = 'published' AND a.held = FALSE GROUP BY s.id, s.author_id, s.told_for ORDER BY s.id",
     )
     .fetch_all(&mut *c)
     .await)?)

@@ -138,6 +138,53 @@ async fn a_story_told_for_someone_is_published_only_when_they_agree(backend: Bac
         "hers too"
     );
 
+    // Answered, it is Grace who is asked "Did things change?" (Sam too, to help her), and
+    // either of them may say.
+    let david = app
+        .with_user(Role::CouncilOfficer, "david@example.org", false)
+        .await;
+    let (status, _) = app
+        .post_json(
+            &david.client,
+            &format!("{path}/answers"),
+            json!({"body": "We will run the choir in the day too.", "change": "planned"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let state = crate::mutual_aid::app_over(&app);
+    let later = village_app::now() + 29 * 86_400;
+    let asked = village_app::stories::answers::ask_follow_ups(&state, later)
+        .await
+        .unwrap();
+    assert_eq!(asked, 1);
+    assert!(notes(&grace.client)
+        .await
+        .contains("The story told for you was answered a while ago"));
+    assert!(notes(&sam.client)
+        .await
+        .contains("Ask them whether things changed"));
+    let follow = format!("{path}/follow-up");
+    assert_eq!(
+        app.post_json(&tom.client, &follow, json!({"changed": "yes"}))
+            .await
+            .0,
+        404
+    );
+    let (status, out) = app
+        .post_json(
+            &grace.client,
+            &follow,
+            json!({"changed": "partly", "words": "I go on Thursdays."}),
+        )
+        .await;
+    assert_eq!(
+        (status, out["changed"].as_str()),
+        (200, Some("partly")),
+        "{out}"
+    );
+    let (_, page) = app.page_as(&grace.client, &format!("/stories/{id}")).await;
+    assert!(page.contains("I go on Thursdays."), "her words, to her");
+
     // A steward does not decide a story told for them.
     let steph = app
         .with_user(Role::Steward, "steph@example.org", false)

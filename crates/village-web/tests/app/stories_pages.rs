@@ -7,7 +7,10 @@ use village_domain::audit::AuditAction;
 use village_store::audit::AuditFilter;
 use village_testkit::{on_both_backends, Backend, TestApp};
 
-on_both_backends!(a_story_goes_from_telling_to_reading_on_the_pages_with_its_author_in_control,);
+on_both_backends!(
+    a_story_goes_from_telling_to_reading_on_the_pages_with_its_author_in_control,
+    check_my_words_knows_who_runs_the_groups_and_who_it_is_told_for,
+);
 
 /// The story page's address from a redirect to it.
 fn story_id(location: &str) -> i64 {
@@ -243,4 +246,81 @@ async fn a_story_goes_from_telling_to_reading_on_the_pages_with_its_author_in_co
     assert!(
         mine.contains("withdrawn and its words are deleted") && !mine.contains("My Tuesdays back")
     );
+}
+
+/// "Check my words" marks the names of the people who run the groups a story names (with the
+/// naming rule), and of the person a connector tells it for, but of nobody else.
+async fn check_my_words_knows_who_runs_the_groups_and_who_it_is_told_for(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    const GROUP: &str = "00d0aaaa-0000-4000-8000-00000000b001";
+    app.offer(
+        "Lunch on Tuesdays",
+        json!({"organization": {"id": GROUP, "name": "Brook Lunch Club", "description": "Lunch"}}),
+    )
+    .await;
+    let olive = app.member("olive@example.org", false).await;
+    let grace = app.member("grace@example.org", true).await;
+    let tom = app.member("tom@example.org", true).await;
+    let sam = app
+        .with_user(
+            village_domain::accounts::Role::Connector,
+            "sam@example.org",
+            false,
+        )
+        .await;
+    let mut tx = app.store.begin().await.unwrap();
+    village_store::directory::make_organiser(&mut tx, GROUP, olive.id, None, 0)
+        .await
+        .unwrap();
+    village_store::people::link_connector(&mut tx, grace.id, sam.id, true, 0)
+        .await
+        .unwrap();
+    for (id, name) in [
+        (olive.id, "Olive Grant"),
+        (grace.id, "Grace Adeyemi"),
+        (tom.id, "Tom Weller"),
+    ] {
+        village_store::accounts::set_display_name(&mut tx, id, name, 0)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let body = "Olive Grant made Grace Adeyemi welcome, and Tom Weller drove her home.";
+    let check = |told_for: i64| {
+        let (app, client) = (&app, sam.client.clone());
+        async move {
+            let told_for = told_for.to_string();
+            let fields = [
+                ("title", "Welcome"),
+                ("body", body),
+                ("about_organisation_ids", GROUP),
+                ("told_for", told_for.as_str()),
+                ("told_by", "supporter"),
+                ("audience", "hub"),
+                ("check", "yes"),
+            ];
+            let r = app
+                .post_form(&client, "/stories/new", "/stories/new", &fields)
+                .await;
+            assert_eq!(r.status(), 200);
+            r.text().await.unwrap()
+        }
+    };
+    // Each word of a name is marked; surnames are not common given names, so they show
+    // whose names were looked up.
+    let html = check(grace.id).await;
+    assert!(
+        html.contains("Grant</strong>: the name of someone who runs the group"),
+        "{html}"
+    );
+    assert!(html.contains("Adeyemi</strong>: a name"), "{html}");
+    assert!(
+        !html.contains("Weller</strong>"),
+        "nobody else is looked up"
+    );
+    // Tom did not choose Sam: his name is not looked up for him.
+    let html = check(tom.id).await;
+    assert!(!html.contains("Weller</strong>") && !html.contains("Adeyemi</strong>"));
 }

@@ -163,7 +163,7 @@ async fn story_page(
     let follow_up = stories::answers::latest_follow_up(state, identity, &seen)
         .await?
         .map(|(c, words)| (c.words(), words.filter(|w| !w.is_empty())));
-    let may_follow_up = seen.is_author
+    let may_follow_up = (seen.is_author || seen.is_told_for)
         && seen.row.state == StoryState::Published
         && answers.iter().any(|a| !a.row.held);
     let row = &seen.row;

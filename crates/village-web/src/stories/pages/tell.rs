@@ -148,7 +148,17 @@ pub(crate) async fn view_tell(
     PageForm(f): PageForm<StoryForm>,
 ) -> PageResult {
     if f.check.is_some() {
-        return match stories::check(&state, &identity, &f.title, &f.body) {
+        let words = (f.title.as_str(), f.body.as_str());
+        let told_for = f.body().told_for;
+        let checked = stories::check(
+            &state,
+            &identity,
+            words,
+            &f.about_organisation_ids,
+            told_for,
+        )
+        .await;
+        return match checked {
             Ok(checked) => {
                 let shown = CheckShown::new(
                     vec![

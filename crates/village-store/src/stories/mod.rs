@@ -245,7 +245,7 @@ pub enum Decided<'a> {
 }
 
 /// Feature a published story on "Glimpses of the future", or take it off (false unless it is
-/// published for more than its teller).
+/// published, and, to feature it, published for more than its teller).
 pub async fn set_featured(
     db: &mut impl Db,
     id: i64,
@@ -254,7 +254,7 @@ pub async fn set_featured(
 ) -> Result<bool> {
     Ok(query!(db, c => sqlx::query(
         "UPDATE stories SET featured_at = CASE WHEN $1 THEN COALESCE(featured_at, $2) ELSE NULL END \
-         WHERE id = $3 AND state = 'published' AND audience <> 'private'",
+         WHERE id = $3 AND state = 'published' AND ($1 = FALSE OR audience <> 'private')",
     )
     .bind(featured)
     .bind(now)

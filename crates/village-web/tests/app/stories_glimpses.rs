@@ -67,6 +67,18 @@ async fn a_steward_features_published_stories_as_glimpses_of_the_future(backend:
     let (status, out) = curate(
         &app,
         &sue,
+        private,
+        json!({"themes": ["being_heard"], "featured": false}),
+    )
+    .await;
+    assert_eq!(
+        (status, out["themes"].clone()),
+        (200, json!(["being_heard"])),
+        "{out}"
+    );
+    let (status, out) = curate(
+        &app,
+        &sue,
         public,
         json!({"themes": ["cats"], "featured": true}),
     )

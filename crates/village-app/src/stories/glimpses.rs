@@ -37,15 +37,7 @@ pub async fn curate(
             "Themes and glimpses are for published stories.",
         );
     }
-    let Some(themes) =
-        village_domain::stories::themes::pick(&state.settings.stories.themes, &b.themes)
-    else {
-        return Err(field(
-            "themes",
-            ErrorCode::Invalid,
-            "Choose themes from the hub's list.",
-        ));
-    };
+    let themes = super::moderation::hub_themes(state, &b.themes)?;
     if b.featured && row.audience == Audience::Private {
         return Err(field(
             "featured",

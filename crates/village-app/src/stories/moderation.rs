@@ -26,6 +26,18 @@ pub struct ModerationBody {
     pub themes: Vec<String>,
 }
 
+/// The hub's themes among `codes`, once each in the hub's order; 422 naming `themes` for any
+/// other.
+pub(super) fn hub_themes(state: &App, codes: &[String]) -> Result<Vec<String>> {
+    village_domain::stories::themes::pick(&state.settings.stories.themes, codes).ok_or_else(|| {
+        field(
+            "themes",
+            ErrorCode::Invalid,
+            "Choose themes from the hub's list.",
+        )
+    })
+}
+
 /// A story a steward looks after: 404 when there is none, 409 `not_yours` for one they told
 /// or that was told for them (another steward looks after those).
 pub(super) async fn for_another_steward(state: &App, who: &Identity, id: i64) -> Result<StoryRow> {
@@ -132,15 +144,7 @@ pub async fn moderate(
     } else {
         (String::new(), String::new())
     };
-    let Some(themes) =
-        village_domain::stories::themes::pick(&state.settings.stories.themes, &b.themes)
-    else {
-        return Err(field(
-            "themes",
-            ErrorCode::Invalid,
-            "Choose themes from the hub's list.",
-        ));
-    };
+    let themes = hub_themes(state, &b.themes)?;
     let rule_codes = rule_list
         .iter()
         .map(|r| r.code())

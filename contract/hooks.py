@@ -51,6 +51,10 @@ DEPENDS_ON_THE_HUB = {
     ("missing", "rule_codes"): "an edit says why, other decisions do not",
     ("invalid", "decision"): "changed words need the decision 'edit', against the story as it is",
     ("invalid", "themes"): "a story's themes are the hub's own, from its settings",
+    ("date_invalid", "starts_at"): "today moves on: a gathering starts no earlier than yesterday",
+    ("too_long", "ends_at"): "a gathering lasts up to four days from its start, another field",
+    ("missing", "address"): "a gathering is somewhere: a venue or address, or a joining link (any of three fields)",
+    ("invalid_count", "reserved_places"): "places kept fit in the places, another field",
     ("date_invalid", "expires_on"): "a safety check holds at most five years from the day it was seen, another field",
 }
 

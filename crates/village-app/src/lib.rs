@@ -15,6 +15,7 @@ pub mod demo;
 pub mod directory;
 pub mod error;
 pub mod fuzzing;
+pub mod gatherings;
 pub mod hub;
 pub mod identity;
 pub mod jobs;

@@ -30,6 +30,24 @@ pub struct Settings {
     pub search: SearchSettings,
     pub mutual_aid: MutualAidSettings,
     pub stories: StoriesSettings,
+    pub gatherings: GatheringsSettings,
+}
+
+/// Gatherings (`/gatherings`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GatheringsSettings {
+    /// How many days after a gathering ends (or is cancelled) what people said would help
+    /// them take part is deleted (30 unless set; 1 to 365).
+    pub forget_needs_after_days: u32,
+}
+
+impl Default for GatheringsSettings {
+    fn default() -> Self {
+        Self {
+            forget_needs_after_days: 30,
+        }
+    }
 }
 
 /// Stories (`/stories`): the framing helper's words, beside its starting lexicon, and the
@@ -394,6 +412,7 @@ impl Default for Settings {
             search: SearchSettings::default(),
             mutual_aid: MutualAidSettings::default(),
             stories: StoriesSettings::default(),
+            gatherings: GatheringsSettings::default(),
         }
     }
 }

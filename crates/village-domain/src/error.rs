@@ -52,6 +52,7 @@ pub enum ErrorCode {
     BidsNotChecked,
     BlockNotAnswered,
     CannotChangeOwnAdminRole,
+    ChairNeeded,
     ChangedSince,
     ConcernClosed,
     LastFacilitator,
@@ -198,6 +199,7 @@ impl ErrorCode {
             | BidsNotChecked
             | BlockNotAnswered
             | CannotChangeOwnAdminRole
+            | ChairNeeded
             | ChangedSince
             | ConcernClosed
             | LastFacilitator

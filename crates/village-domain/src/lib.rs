@@ -71,6 +71,7 @@ pub mod dates;
 pub mod decisions;
 pub mod directory;
 pub mod error;
+pub mod gatherings;
 pub mod mutual_aid;
 pub mod people;
 pub mod privacy;

@@ -14,6 +14,7 @@ pub mod decisions;
 pub mod directory;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod gatherings;
 pub mod hub;
 pub mod mutual_aid;
 pub(crate) mod packed;

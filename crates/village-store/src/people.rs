@@ -533,6 +533,7 @@ pub async fn forget(db: &mut impl Db, user_id: i64) -> Result<()> {
     crate::directory::forget_suggestions_of(db, user_id).await?;
     crate::mutual_aid::forget(db, user_id).await?;
     crate::stories::forget(db, user_id).await?;
+    crate::gatherings::forget(db, user_id).await?;
     // Notices to others about their introductions and shortlists name them: those go too.
     query!(db, c => sqlx::query(
         "DELETE FROM notifications WHERE link IN (SELECT '/introductions/' || CAST(id AS TEXT) FROM introductions WHERE person_id = $1) \
@@ -599,7 +600,7 @@ pub async fn scrub(store: &Store) -> Result<()> {
                  dir_suggestions, dir_service_versions, dir_claims, dir_organisers, sessions, api_tokens, users, \
                  connector_intros, concerns, concern_actions, help_posts, help_matches, help_messages, \
                  help_match_events, help_exchanges, help_transfers, help_ledger, safety_marks, help_digests, help_waiting_notices, \
-                 stories, story_groups, story_offers",
+                 stories, story_groups, story_offers, gatherings, gathering_organisers, gathering_chairs, gathering_sign_ups, gathering_needs",
             )
             .execute(pool)
             .await?;

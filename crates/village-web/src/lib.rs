@@ -16,6 +16,7 @@ pub mod decisions;
 pub mod directory;
 pub mod extract;
 pub mod fuzzing;
+pub mod gatherings;
 pub mod hub;
 pub mod mutual_aid;
 pub mod nul;

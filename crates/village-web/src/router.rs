@@ -778,6 +778,19 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::stories::api_me_too))
         .routes(routes!(crate::stories::api_follow_up))
         .routes(routes!(crate::stories::api_figures))
+        .routes(routes!(
+            crate::gatherings::api_gatherings,
+            crate::gatherings::api_create
+        ))
+        .routes(routes!(crate::gatherings::api_gathering))
+        .routes(routes!(crate::gatherings::api_invite_chair))
+        .routes(routes!(crate::gatherings::api_answer_chair))
+        .routes(routes!(crate::gatherings::api_publish))
+        .routes(routes!(crate::gatherings::api_cancel))
+        .routes(routes!(crate::gatherings::api_sign_up))
+        .routes(routes!(crate::gatherings::api_take_offer))
+        .routes(routes!(crate::gatherings::api_leave))
+        .routes(routes!(crate::gatherings::api_needs))
         .routes(routes!(crate::mutual_aid::api::api_time_account))
         .routes(routes!(crate::mutual_aid::api::api_give_time))
         .routes(routes!(

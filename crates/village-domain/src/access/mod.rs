@@ -5,6 +5,7 @@
 pub mod connections;
 pub mod decisions;
 pub mod directory;
+pub mod gatherings;
 pub mod people;
 
 use crate::accounts::Role;

@@ -349,6 +349,72 @@ pub(super) fn limits() -> Vec<(&'static str, &'static str, Rule)> {
         ("HelpMessageBody", "message", text(true, 1_000)),
         ("HelpExchangeBody", "minutes", Whole { min: 1, max: 720 }),
         ("HelpExchangeBody", "note", text(false, 500)),
+        // gatherings
+        ("GatheringBody", "title", text(true, 200)),
+        ("GatheringBody", "about", text(true, 5_000)),
+        (
+            "GatheringBody",
+            "starts_at",
+            Like {
+                pattern: MOMENT,
+                max: 25,
+            },
+        ),
+        (
+            "GatheringBody",
+            "ends_at",
+            Like {
+                pattern: MOMENT,
+                max: 25,
+            },
+        ),
+        (
+            "GatheringBody",
+            "online_url",
+            Like {
+                pattern: "^(https?://[^\\s\\u0000]+)?$",
+                max: 500,
+            },
+        ),
+        ("GatheringBody", "for_whom", text(false, 300)),
+        ("GatheringBody", "cost", text(false, 300)),
+        ("GatheringBody", "organization_id", text(false, 200)),
+        (
+            "GatheringBody",
+            "capacity",
+            Whole {
+                min: 1,
+                max: 10_000,
+            },
+        ),
+        (
+            "GatheringBody",
+            "reserved_places",
+            Whole {
+                min: 0,
+                max: 10_000,
+            },
+        ),
+        (
+            "GatheringBody",
+            "access",
+            codes(GatheringAccessFact::ALL, GatheringAccessFact::code),
+        ),
+        ("VenueBody", "venue", text(false, 300)),
+        ("VenueBody", "address", text(false, 300)),
+        (
+            "VenueBody",
+            "postcode",
+            Schema(json!({"anyOf": [
+            {"type": ["string", "null"], "maxLength": 0},
+            {"type": "string", "pattern": POSTCODE, "maxLength": 8}]})),
+        ),
+        (
+            "SignUpBody",
+            "needs",
+            codes(GatheringNeed::ALL, GatheringNeed::code),
+        ),
+        ("SignUpBody", "words", text(false, 2_000)),
         ("HelpTakeBackBody", "why", text(true, 500)),
         ("HelpGiftBody", "minutes", Whole { min: 1, max: 6_000 }),
         (
@@ -365,6 +431,12 @@ pub(super) fn limits() -> Vec<(&'static str, &'static str, Rule)> {
 /// A day or a range of days, as `When::parse` takes them (`ongoing`, `2026-12-10`,
 /// `2026-12-10/2026-12-14`); whether the days are still ahead is the hub's to say.
 const HELP_WHEN: &str = "^(ongoing|[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])(/[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8]))?)$";
+/// A moment: a day and a time in London (`2026-12-10T14:00`, `2026-12-10 14:00:00`), or
+/// RFC 3339 with seconds and an offset (`2026-12-10T14:00:00Z`, `2026-12-10T14:00:00+01:00`);
+/// whether it is still ahead is the hub's to say.
+const MOMENT: &str = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?|T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))$";
+/// A day, or a moment, to list gatherings from or to.
+const DAY_OR_MOMENT: &str = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])(([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?|T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])))?$";
 /// A postcode or its first part, or a hub's area by name (letters and spaces).
 const HELP_AREA: &str =
     "^([A-Za-z]{1,2}[0-9][A-Za-z0-9]?( ?[0-9][A-Za-z]{2})?|[A-Za-z][A-Za-z ]*)$";
@@ -399,6 +471,23 @@ pub(super) fn parameter_limits() -> Vec<(&'static str, &'static str, Rule)> {
                 max: 8,
             },
         ),
+        (
+            "/api/v1/gatherings",
+            "from",
+            Like {
+                pattern: DAY_OR_MOMENT,
+                max: 25,
+            },
+        ),
+        (
+            "/api/v1/gatherings",
+            "to",
+            Like {
+                pattern: DAY_OR_MOMENT,
+                max: 25,
+            },
+        ),
+        ("/api/v1/gatherings", "group", text(false, 200)),
         (
             "/api/v1/help/posts",
             "page",

@@ -9,6 +9,7 @@ mod connections;
 mod decisions;
 mod directory;
 mod fuzz_corpora;
+mod gatherings;
 mod home;
 mod joining;
 mod mutual_aid;

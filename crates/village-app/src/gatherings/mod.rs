@@ -1,0 +1,534 @@
+//! Gatherings: events chaired by people with lived experience. An organiser makes a draft,
+//! asks people to chair it, and publishes it once a chair with lived experience has agreed
+//! (`village_domain::gatherings::gathering` holds the rule); people sign up saying what would
+//! help them take part, and a full gathering keeps a waiting list (`places`). Pages and the
+//! API (`village_web::gatherings`) call the functions here.
+
+mod chairs;
+mod places;
+
+pub use chairs::*;
+pub use places::*;
+
+use crate::accounts::Identity;
+use crate::error::{conflict, Error, Result};
+use crate::App;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use village_domain::access::gatherings::{self as rules, Standing};
+use village_domain::error::{ErrorCode, FieldError};
+use village_domain::gatherings::gathering::{self as gathering, AccessFact, State};
+use village_domain::gatherings::places::Place;
+use village_store::gatherings::places::SignUpRow;
+use village_store::gatherings::{self as store, ChairRow, GatheringRow, NewGathering};
+
+/// The longest title, in characters.
+pub const TITLE_MAX: usize = 200;
+/// The longest "what it is for".
+pub const ABOUT_MAX: usize = 5_000;
+/// The longest of the shorter parts (who it is for, the cost, the venue, the address).
+pub const SHORT_MAX: usize = 300;
+
+/// Where a gathering happens in person.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct VenueBody {
+    /// The venue's name ("Meadowfield Community Centre").
+    #[serde(default)]
+    pub venue: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub postcode: Option<String>,
+}
+
+/// A gathering as its organiser describes it.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct GatheringBody {
+    pub title: String,
+    /// What it is for.
+    pub about: String,
+    /// When it starts: RFC 3339 (`2026-12-10T14:00:00Z`), or a time in London without an
+    /// offset (`2026-12-10T14:00`).
+    pub starts_at: String,
+    /// When it ends (the same forms), after it starts and within four days.
+    pub ends_at: String,
+    /// Where, in person (a venue's name and address with postcode).
+    #[serde(default)]
+    pub place: Option<VenueBody>,
+    /// Online: the joining link, shown only to people with a place, the chairs and the
+    /// organisers.
+    #[serde(default)]
+    pub online_url: Option<String>,
+    /// Who it is for, in a few words.
+    #[serde(default)]
+    pub for_whom: Option<String>,
+    /// How many places (none: no limit).
+    #[serde(default)]
+    pub capacity: Option<i64>,
+    /// Places kept for people who draw on care and support.
+    #[serde(default)]
+    pub reserved_places: Option<i64>,
+    /// What the venue has that helps people take part (codes: `step_free`,
+    /// `accessible_toilet`, `hearing_loop`, `bsl_interpreter`, `captions`, `quiet_room`,
+    /// `seating`, `food_and_drink`, `changing_places`, `parking`).
+    #[serde(default)]
+    pub access: Vec<String>,
+    /// What it costs ("Free", "£2 for tea").
+    #[serde(default)]
+    pub cost: Option<String>,
+    /// The group in the directory that runs it (ORUK organization id): its organisers
+    /// organise the gathering too. Only someone who organises the group may name it.
+    #[serde(default)]
+    pub organization_id: Option<String>,
+    /// Run as open space: people propose sessions into a grid of rooms and times.
+    #[serde(default)]
+    pub open_space: bool,
+}
+
+/// A gathering's description, checked.
+pub(crate) struct Checked {
+    title: String,
+    about: String,
+    for_whom: String,
+    starts_at: i64,
+    ends_at: i64,
+    venue: Option<String>,
+    address: Option<String>,
+    postcode: Option<String>,
+    online_url: Option<String>,
+    capacity: Option<i64>,
+    reserved_places: i64,
+    access: String,
+    cost: String,
+    organization_id: Option<String>,
+    open_space: bool,
+}
+
+impl Checked {
+    fn new_gathering(&self) -> NewGathering<'_> {
+        NewGathering {
+            title: &self.title,
+            about: &self.about,
+            for_whom: &self.for_whom,
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            venue: self.venue.as_deref(),
+            address: self.address.as_deref(),
+            postcode: self.postcode.as_deref(),
+            online_url: self.online_url.as_deref(),
+            capacity: self.capacity,
+            reserved_places: self.reserved_places,
+            access: &self.access,
+            cost: &self.cost,
+            organization_id: self.organization_id.as_deref(),
+            open_space: self.open_space,
+        }
+    }
+}
+
+fn optional(
+    field: &'static str,
+    text: Option<&str>,
+    what: &str,
+    problems: &mut Vec<FieldError>,
+) -> Option<String> {
+    match village_domain::text::check(field, text.unwrap_or(""), false, SHORT_MAX, what) {
+        Ok(t) if t.is_empty() => None,
+        Ok(t) => Some(t),
+        Err(e) => {
+            problems.push(e);
+            None
+        }
+    }
+}
+
+/// Check what an organiser wrote, naming every field with a problem.
+async fn check(state: &App, who: &Identity, b: &GatheringBody, t: i64) -> Result<Checked> {
+    let mut problems = Vec::new();
+    let text = |field, value: &str, required, max, what| {
+        village_domain::text::check(field, value, required, max, what)
+    };
+    let title = text("title", &b.title, true, TITLE_MAX, "a title");
+    let about = text("about", &b.about, true, ABOUT_MAX, "what it is for");
+    let times = gathering::check_times(&b.starts_at, &b.ends_at, t);
+    let place = b.place.clone().unwrap_or_default();
+    let venue = optional("venue", place.venue.as_deref(), "the venue", &mut problems);
+    let address = optional(
+        "address",
+        place.address.as_deref(),
+        "the address",
+        &mut problems,
+    );
+    let postcode = match place
+        .postcode
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        None => None,
+        Some(p) => match village_domain::directory::geo::Postcode::parse(p) {
+            Ok(p) => Some(p.to_string()),
+            Err(words) => {
+                problems.push(FieldError::new(
+                    "postcode",
+                    ErrorCode::PostcodeInvalid,
+                    words,
+                ));
+                None
+            }
+        },
+    };
+    let online_url = gathering::check_online_url(b.online_url.as_deref().unwrap_or(""))
+        .map_err(|e| problems.push(e))
+        .ok()
+        .flatten();
+    if venue.is_none() && address.is_none() && online_url.is_none() {
+        problems.push(FieldError::new(
+            "address",
+            ErrorCode::Missing,
+            "Say where it is: a venue and its address, or a joining link for online, or both.",
+        ));
+    }
+    let for_whom = optional(
+        "for_whom",
+        b.for_whom.as_deref(),
+        "who it is for",
+        &mut problems,
+    );
+    let cost = optional("cost", b.cost.as_deref(), "what it costs", &mut problems);
+    let places = gathering::check_places(b.capacity, b.reserved_places);
+    let access = gathering::parse_codes("access", &b.access, AccessFact::parse);
+    let organization_id = b
+        .organization_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|g| !g.is_empty())
+        .map(str::to_string);
+    if let Some(g) = &organization_id {
+        let mut c = state.store.conn().await?;
+        if crate::safeguarding::group_name(state, g).await?.is_none() {
+            problems.push(FieldError::new(
+                "organization_id",
+                ErrorCode::GroupUnknown,
+                "Choose a group from the directory.",
+            ));
+        } else if !village_store::directory::is_organiser(&mut c, g, who.user.id).await? {
+            problems.push(FieldError::new(
+                "organization_id",
+                ErrorCode::GroupUnknown,
+                "You can name a group you organise. Ask one of its organisers to make this gathering with you.",
+            ));
+        }
+    }
+    for r in [&title, &about] {
+        if let Err(e) = r {
+            problems.push(e.clone());
+        }
+    }
+    let times = times.map_err(|p| problems.extend(p)).ok();
+    let places = places.map_err(|p| problems.extend(p)).ok();
+    let access = access.map_err(|p| problems.push(p)).ok();
+    match (title, about, times, places, access) {
+        (
+            Ok(title),
+            Ok(about),
+            Some((starts_at, ends_at)),
+            Some((capacity, reserved)),
+            Some(access),
+        ) if problems.is_empty() => Ok(Checked {
+            title,
+            about,
+            for_whom: for_whom.unwrap_or_default(),
+            starts_at,
+            ends_at,
+            venue,
+            address,
+            postcode,
+            online_url,
+            capacity,
+            reserved_places: reserved,
+            access: access
+                .iter()
+                .map(|a| a.code())
+                .collect::<Vec<_>>()
+                .join(","),
+            cost: cost.unwrap_or_default(),
+            organization_id,
+            open_space: b.open_space,
+        }),
+        _ => Err(Error::Fields(problems)),
+    }
+}
+
+/// Make a draft gathering: whoever makes it organises it. Nobody else sees it until it is
+/// published (the people asked to chair it do).
+#[tracing::instrument(skip_all, fields(actor = who.user.id))]
+pub async fn create(state: &App, who: &Identity, b: &GatheringBody, t: i64) -> Result<i64> {
+    let checked = check(state, who, b, t).await?;
+    let mut tx = state.store.begin().await?;
+    let id = store::create(&mut tx, &checked.new_gathering(), who.user.id, t).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Change a gathering's description (its organisers, before it has happened). A change of
+/// time or place raises its calendar `SEQUENCE`, and everyone with a place is told.
+#[tracing::instrument(skip_all, fields(actor = who.user.id))]
+pub async fn update(state: &App, who: &Identity, id: i64, b: &GatheringBody, t: i64) -> Result<()> {
+    let (row, _) = organised(state, who, id).await?;
+    if !matches!(
+        gathering::state_at(row.state, row.ends_at, t),
+        State::Draft | State::Published
+    ) {
+        return conflict(
+            ErrorCode::NotAllowedNow,
+            "This gathering has happened or was cancelled, so it cannot change now.",
+        );
+    }
+    let checked = check(state, who, b, t).await?;
+    let mut tx = state.store.begin().await?;
+    store::update(&mut tx, id, &checked.new_gathering(), t).await?;
+    let after = store::gathering(&mut tx, id).await?.ok_or(not_found())?;
+    if after.sequence != row.sequence && row.state == State::Published {
+        for s in village_store::gatherings::places::sign_ups(&mut tx, id).await? {
+            village_store::connections::notify(
+                &mut tx,
+                s.user_id,
+                &format!(
+                    "\"{}\" has changed: please check when and where.",
+                    after.title
+                ),
+                &link(id),
+                t,
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(crate) fn not_found() -> Error {
+    Error::NotFound("gathering")
+}
+
+/// The page of a gathering.
+pub fn link(id: i64) -> String {
+    format!("/gatherings/{id}")
+}
+
+/// How `who` stands to a gathering.
+pub(crate) async fn standing_of(
+    db: &mut impl village_store::Db,
+    who: Option<&Identity>,
+    row: &GatheringRow,
+) -> Result<Standing> {
+    let Some(w) = who else {
+        return Ok(Standing::default());
+    };
+    let uid = w.user.id;
+    let mut organiser = store::is_organiser(db, row.id, uid).await?;
+    if !organiser {
+        if let Some(g) = &row.organization_id {
+            organiser = village_store::directory::is_organiser(db, g, uid).await?;
+        }
+    }
+    let chairs = store::chairs(db, row.id).await?;
+    let mine = chairs.iter().find(|c| c.user_id == uid);
+    let place = village_store::gatherings::places::sign_up_of(db, row.id, uid).await?;
+    Ok(Standing {
+        organiser,
+        chair: mine.is_some_and(|c| c.state == "accepted"),
+        invited_to_chair: mine.is_some_and(|c| c.state == "invited"),
+        going: place.is_some_and(|p| p.place == Place::Going),
+    })
+}
+
+/// A gathering that `who` organises, or 404 (a draft they may not see) / 403.
+pub(crate) async fn organised(
+    state: &App,
+    who: &Identity,
+    id: i64,
+) -> Result<(GatheringRow, Standing)> {
+    let mut c = state.store.conn().await?;
+    let row = store::gathering(&mut c, id).await?.ok_or(not_found())?;
+    let standing = standing_of(&mut c, Some(who), &row).await?;
+    if !rules::may_organise(standing) {
+        if row.state == State::Draft && !rules::may_see_draft(standing) {
+            return Err(not_found());
+        }
+        return Err(Error::Forbidden);
+    }
+    Ok((row, standing))
+}
+
+/// A gathering as one person sees it.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub row: GatheringRow,
+    /// Its state now (a published gathering whose end has passed has ended).
+    pub state: State,
+    pub standing: Standing,
+    /// The chairs who agreed to be named.
+    pub named_chairs: Vec<String>,
+    /// Everyone asked to chair, for its organisers.
+    pub chairs: Vec<ChairRow>,
+    /// At least one chair with lived experience agreed.
+    pub chaired_by_lived_experience: bool,
+    pub going: i64,
+    pub waiting: i64,
+    /// The viewer's own place, if they signed up.
+    pub mine: Option<SignUpRow>,
+    /// The joining link, for people who may see it.
+    pub online_url: Option<String>,
+    pub access: Vec<AccessFact>,
+    /// The group that runs it, by its name in the directory.
+    pub group_name: Option<String>,
+}
+
+impl Seen {
+    /// Places left (none when there is no limit).
+    pub fn places_left(&self) -> Option<i64> {
+        self.row.capacity.map(|c| (c - self.going).max(0))
+    }
+}
+
+/// How many chairs who agreed have declared lived experience.
+pub(crate) fn lived_chairs(chairs: &[ChairRow]) -> usize {
+    chairs
+        .iter()
+        .filter(|c| c.state == "accepted" && c.lived_declared)
+        .count()
+}
+
+/// One gathering, for whoever may see it: a draft only for its organisers and the people
+/// asked to chair it (404 for anyone else).
+#[tracing::instrument(skip_all)]
+pub async fn gathering(state: &App, who: Option<&Identity>, id: i64, t: i64) -> Result<Seen> {
+    let mut c = state.store.conn().await?;
+    let row = store::gathering(&mut c, id).await?.ok_or(not_found())?;
+    let standing = standing_of(&mut c, who, &row).await?;
+    if row.state == State::Draft && !rules::may_see_draft(standing) {
+        return Err(not_found());
+    }
+    let chairs = store::chairs(&mut c, id).await?;
+    let (going, waiting) = village_store::gatherings::places::counts(&mut c, id).await?;
+    let mine = match who {
+        Some(w) => village_store::gatherings::places::sign_up_of(&mut c, id, w.user.id).await?,
+        None => None,
+    };
+    drop(c);
+    let group_name = match &row.organization_id {
+        Some(g) => crate::safeguarding::group_name(state, g).await?,
+        None => None,
+    };
+    Ok(Seen {
+        state: gathering::state_at(row.state, row.ends_at, t),
+        standing,
+        named_chairs: chairs
+            .iter()
+            .filter(|c| c.state == "accepted" && c.named)
+            .map(|c| c.display_name.clone())
+            .collect(),
+        chaired_by_lived_experience: lived_chairs(&chairs) > 0,
+        chairs: if rules::may_organise(standing) {
+            chairs
+        } else {
+            Vec::new()
+        },
+        going,
+        waiting,
+        mine,
+        online_url: row
+            .online_url
+            .clone()
+            .filter(|_| rules::may_see_joining_link(standing)),
+        access: row
+            .access
+            .split(',')
+            .filter_map(AccessFact::parse)
+            .collect(),
+        group_name,
+        row,
+    })
+}
+
+/// What to list: gatherings ending after `from` and starting before `to` (timestamps),
+/// and only one group's.
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub group: Option<String>,
+}
+
+/// The most gatherings one list holds.
+pub const LIST_MAX: i64 = 500;
+
+/// Published gatherings (and cancelled ones still to come, so people see they are off),
+/// soonest first: from now, unless `from` says otherwise.
+pub async fn list(state: &App, l: &Listing, t: i64) -> Result<Vec<GatheringRow>> {
+    let mut c = state.store.conn().await?;
+    let from = l.from.unwrap_or(t);
+    let to = l.to.unwrap_or(i64::MAX / 2);
+    Ok(store::listed(&mut c, from, to, l.group.as_deref(), LIST_MAX).await?)
+}
+
+/// The gatherings someone organises, chairs or is asked to chair, drafts too.
+pub async fn mine(state: &App, who: &Identity) -> Result<Vec<GatheringRow>> {
+    let mut c = state.store.conn().await?;
+    Ok(store::of_member(&mut c, who.user.id, LIST_MAX).await?)
+}
+
+/// Publish a draft: refused with `chair_needed` until a chair with lived experience has
+/// agreed.
+#[tracing::instrument(skip_all, fields(actor = who.user.id))]
+pub async fn publish(state: &App, who: &Identity, id: i64, t: i64) -> Result<()> {
+    organised(state, who, id).await?;
+    let mut tx = state.store.begin().await?;
+    let row = store::lock(&mut tx, id).await?.ok_or(not_found())?;
+    let chairs = store::chairs(&mut tx, id).await?;
+    let next = match gathering::publish(row.state, lived_chairs(&chairs)) {
+        Ok(s) => s,
+        Err(ErrorCode::ChairNeeded) => {
+            return conflict(ErrorCode::ChairNeeded, gathering::CHAIR_RULE)
+        }
+        Err(code) => return conflict(code, "Only a gathering not yet published can be published."),
+    };
+    store::set_state(&mut tx, id, next, t).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Cancel a gathering still to come: everyone who signed up is told; what they said would
+/// help them is deleted after the hub's days, counted from now.
+#[tracing::instrument(skip_all, fields(actor = who.user.id))]
+pub async fn cancel(state: &App, who: &Identity, id: i64, t: i64) -> Result<()> {
+    organised(state, who, id).await?;
+    let mut tx = state.store.begin().await?;
+    let row = store::lock(&mut tx, id).await?.ok_or(not_found())?;
+    let next =
+        gathering::cancel(gathering::state_at(row.state, row.ends_at, t)).or_else(|code| {
+            conflict(
+                code,
+                "This gathering has already happened or was cancelled.",
+            )
+        })?;
+    store::set_state(&mut tx, id, next, t).await?;
+    for s in village_store::gatherings::places::sign_ups(&mut tx, id).await? {
+        village_store::connections::notify(
+            &mut tx,
+            s.user_id,
+            &format!(
+                "\"{}\" on {} is cancelled.",
+                row.title,
+                village_domain::dates::when(row.starts_at)
+            ),
+            &link(id),
+            t,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! Who may do what at a gathering, by the place they hold in it.
+
+/// How someone stands to one gathering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Standing {
+    /// Runs it: who made it, a member made an organiser, or an organiser of its group in the
+    /// directory.
+    pub organiser: bool,
+    /// Agreed to chair it.
+    pub chair: bool,
+    /// Asked to chair it, and not yet answered.
+    pub invited_to_chair: bool,
+    /// Has a place (going).
+    pub going: bool,
+}
+
+/// Whether someone changes it: invites chairs, publishes, cancels, writes the minutes.
+pub fn may_organise(s: Standing) -> bool {
+    s.organiser
+}
+
+/// Whether someone reads what people said would help them take part (every look by
+/// someone else is audited): its organisers and the chairs who agreed, never other people
+/// who signed up.
+pub fn may_see_needs(s: Standing) -> bool {
+    s.organiser || s.chair
+}
+
+/// Whether someone sees a gathering that is not published yet: its organisers and the
+/// people asked to chair it.
+pub fn may_see_draft(s: Standing) -> bool {
+    s.organiser || s.chair || s.invited_to_chair
+}
+
+/// Whether someone sees the joining link of an online gathering: people going, its chairs
+/// and its organisers.
+pub fn may_see_joining_link(s: Standing) -> bool {
+    s.going || s.organiser || s.chair
+}
+
+/// Whether someone approves the minutes: a chair who agreed.
+pub fn may_approve_minutes(s: Standing) -> bool {
+    s.chair
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn every_standing() -> Vec<Standing> {
+        let mut out = Vec::new();
+        for bits in 0..16u8 {
+            out.push(Standing {
+                organiser: bits & 1 != 0,
+                chair: bits & 2 != 0,
+                invited_to_chair: bits & 4 != 0,
+                going: bits & 8 != 0,
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn only_organisers_and_chairs_see_what_would_help_people() {
+        for s in every_standing() {
+            assert_eq!(may_see_needs(s), s.organiser || s.chair, "{s:?}");
+        }
+        let going = Standing {
+            going: true,
+            invited_to_chair: true,
+            ..Default::default()
+        };
+        assert!(!may_see_needs(going));
+    }
+
+    #[test]
+    fn the_joining_link_is_for_people_with_a_place() {
+        assert!(!may_see_joining_link(Standing::default()));
+        assert!(!may_see_joining_link(Standing {
+            invited_to_chair: true,
+            ..Default::default()
+        }));
+        for s in every_standing() {
+            assert_eq!(may_see_joining_link(s), s.going || s.organiser || s.chair);
+        }
+    }
+
+    #[test]
+    fn a_draft_is_seen_by_organisers_and_chairs_only() {
+        assert!(!may_see_draft(Standing {
+            going: true,
+            ..Default::default()
+        }));
+        for s in every_standing() {
+            assert_eq!(
+                may_see_draft(s),
+                s.organiser || s.chair || s.invited_to_chair
+            );
+            assert_eq!(may_organise(s), s.organiser);
+            assert_eq!(may_approve_minutes(s), s.chair);
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! Gatherings: the API (`api`).
+
+mod api;
+
+pub use api::*;

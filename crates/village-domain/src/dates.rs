@@ -27,6 +27,12 @@ pub fn when(ts: i64) -> String {
     }
 }
 
+/// A moment as the clocks in London show it (for calendars' `TZID=Europe/London`).
+pub fn london_clock(ts: i64) -> Option<chrono::NaiveDateTime> {
+    DateTime::from_timestamp(ts, 0)
+        .map(|utc| London.from_utc_datetime(&utc.naive_utc()).naive_local())
+}
+
 /// The day of a moment in London: "4 December 2026".
 pub fn day_of(ts: i64) -> String {
     DateTime::from_timestamp(ts, 0)

@@ -486,6 +486,7 @@ fn page_routes() -> Router<AppState> {
             post(crate::decisions::pages::view_resolve),
         )
         .merge(crate::stories::pages::routes())
+        .merge(crate::gatherings::pages::routes())
         // Mutual aid: the board, posts, matches
         .route("/help", get(crate::mutual_aid::pages::view_board))
         .route(
@@ -782,7 +783,10 @@ fn api_routes() -> OpenApiRouter<AppState> {
             crate::gatherings::api_gatherings,
             crate::gatherings::api_create
         ))
-        .routes(routes!(crate::gatherings::api_gathering))
+        .routes(routes!(
+            crate::gatherings::api_gathering,
+            crate::gatherings::api_update
+        ))
         .routes(routes!(crate::gatherings::api_invite_chair))
         .routes(routes!(crate::gatherings::api_answer_chair))
         .routes(routes!(crate::gatherings::api_publish))

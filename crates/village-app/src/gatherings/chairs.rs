@@ -63,6 +63,31 @@ pub async fn invite_chair(
     Ok(())
 }
 
+/// Ask a member to chair by their email address (the page's way; the API names members by
+/// number). An address that is no member's is named as such.
+pub async fn invite_chair_by_email(
+    state: &App,
+    who: &Identity,
+    id: i64,
+    email: &str,
+    t: i64,
+) -> Result<()> {
+    organised(state, who, id).await?;
+    let found = {
+        let mut c = state.store.conn().await?;
+        village_store::accounts::user_by_email(&mut c, &email.trim().to_lowercase()).await?
+    };
+    match found {
+        Some(u) => invite_chair(state, who, id, u.id, t).await,
+        None => Err(FieldError::new(
+            "email",
+            ErrorCode::MemberUnknown,
+            "There is no member with that email address. Check it, or ask them to join first.",
+        )
+        .into()),
+    }
+}
+
 /// Say yes to chairing (`named`: show my name on the gathering's page), or no; saying no
 /// after saying yes steps down.
 #[tracing::instrument(skip_all, fields(actor = who.user.id))]

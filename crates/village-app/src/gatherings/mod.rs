@@ -4,6 +4,7 @@
 //! help them take part, and a full gathering keeps a waiting list (`places`). Pages and the
 //! API (`village_web::gatherings`) call the functions here.
 
+pub mod calendar;
 mod chairs;
 mod places;
 
@@ -258,6 +259,27 @@ async fn check(state: &App, who: &Identity, b: &GatheringBody, t: i64) -> Result
         }),
         _ => Err(Error::Fields(problems)),
     }
+}
+
+/// Check a gathering's description without making it (a form with problems of its own, so
+/// every problem is named at once).
+pub async fn validate(state: &App, who: &Identity, b: &GatheringBody, t: i64) -> Result<()> {
+    check(state, who, b, t).await.map(|_| ())
+}
+
+/// The groups someone organises in the directory (id, name), to run a gathering as.
+pub async fn groups_organised(state: &App, who: &Identity) -> Result<Vec<(String, String)>> {
+    let ids = {
+        let mut c = state.store.conn().await?;
+        village_store::directory::organised_by(&mut c, who.user.id).await?
+    };
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(name) = crate::safeguarding::group_name(state, &id).await? {
+            out.push((id, name));
+        }
+    }
+    Ok(out)
 }
 
 /// Make a draft gathering: whoever makes it organises it. Nobody else sees it until it is

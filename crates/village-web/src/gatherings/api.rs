@@ -233,6 +233,26 @@ pub async fn api_gathering(
     Ok(Json(seen_out(seen)))
 }
 
+/// For its organisers, before it has happened: change what, when and where (the whole
+/// description, as when it was made). A change of time or place raises `sequence` (the
+/// calendar's `SEQUENCE`) and tells everyone signed up. 409 `not_allowed_now` once it has
+/// happened or was cancelled; 422 naming each field with a problem.
+#[utoipa::path(put, path = "/api/v1/gatherings/{id}", tag = "gatherings", request_body = GatheringBody,
+    params(("id" = i64, Path, description = "The gathering")),
+    responses((status = 200, body = GatheringOut), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_update(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<GatheringBody>,
+) -> Result<Json<GatheringOut>, ApiError> {
+    let t = now();
+    village_app::gatherings::update(&state, &identity, id, &body, t).await?;
+    let seen = village_app::gatherings::gathering(&state, Some(&identity), id, t).await?;
+    Ok(Json(seen_out(seen)))
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ChairBody {
     /// The member asked to chair.

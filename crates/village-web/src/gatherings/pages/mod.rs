@@ -1,0 +1,168 @@
+//! Gathering pages: the list and the calendars (here), making one (`new`), and one
+//! gathering with everything people do there (`gathering`).
+
+mod gathering;
+mod new;
+
+pub(crate) use gathering::*;
+pub(crate) use new::*;
+
+use crate::auth::{MaybeSignedIn, SignedIn};
+use crate::csrf::CsrfToken;
+use crate::extract::{Path, Query};
+use crate::pages::{self, field_errors, Errors, Layout, PageForm, PageResult};
+use crate::{now, AppState};
+use askama::Template;
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use village_app::accounts::Identity;
+use village_app::gatherings::{self as gatherings, Listing};
+use village_app::Error;
+use village_domain::dates;
+use village_domain::directory::schedule::TimeOfDay;
+use village_domain::gatherings::gathering::{state_at, State as GatheringState};
+use village_store::gatherings::GatheringRow;
+
+/// A gathering as a list shows it.
+pub struct Item {
+    pub id: i64,
+    pub title: String,
+    pub when: String,
+    pub place: String,
+    /// "Cancelled", "Not published yet", "Has happened" or empty.
+    pub flag: &'static str,
+}
+
+/// "Thursday 10 December 2026, 2pm to 4pm" (or across days, both in full).
+pub fn when_words(starts: i64, ends: i64) -> String {
+    let (Some(s), Some(e)) = (dates::london_clock(starts), dates::london_clock(ends)) else {
+        return dates::when(starts);
+    };
+    let clock = |d: chrono::NaiveDateTime| {
+        use chrono::Timelike;
+        TimeOfDay::from_hm(d.hour() as u16, d.minute() as u16)
+            .map(|t| t.words())
+            .unwrap_or_default()
+    };
+    if s.date() == e.date() {
+        format!("{}, {} to {}", s.format("%A %-d %B %Y"), clock(s), clock(e))
+    } else {
+        format!(
+            "{}, {}, to {}, {}",
+            s.format("%A %-d %B %Y"),
+            clock(s),
+            e.format("%A %-d %B %Y"),
+            clock(e)
+        )
+    }
+}
+
+pub(crate) fn item(row: &GatheringRow, t: i64) -> Item {
+    Item {
+        id: row.id,
+        title: row.title.clone(),
+        when: when_words(row.starts_at, row.ends_at),
+        place: village_app::gatherings::calendar::location(row),
+        flag: match state_at(row.state, row.ends_at, t) {
+            GatheringState::Published => "",
+            s => s.words(),
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "gatherings/list.html")]
+struct ListPage {
+    layout: Layout,
+    items: Vec<Item>,
+    mine: Vec<Item>,
+    signed_in: bool,
+}
+
+pub(crate) async fn view_gatherings(
+    State(state): State<AppState>,
+    MaybeSignedIn(identity): MaybeSignedIn,
+    csrf: CsrfToken,
+) -> PageResult {
+    let t = now();
+    let rows = gatherings::list(&state, &Listing::default(), t).await?;
+    let mine = match &identity {
+        Some(who) => gatherings::mine(&state, who).await?,
+        None => Vec::new(),
+    };
+    let page = ListPage {
+        layout: Layout::new(
+            &state,
+            identity.as_ref(),
+            &csrf,
+            "/gatherings",
+            "Gatherings",
+        ),
+        items: rows.iter().map(|r| item(r, t)).collect(),
+        mine: mine
+            .iter()
+            .filter(|r| r.ends_at > t - 30 * 86_400)
+            .map(|r| item(r, t))
+            .collect(),
+        signed_in: identity.is_some(),
+    };
+    Ok(pages::page(&page))
+}
+
+fn calendar_response(text: String, name: &str) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{name}\""),
+            ),
+        ],
+        text,
+    )
+        .into_response()
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct CalendarParams {
+    /// One group's gatherings (ORUK organization id).
+    group: Option<String>,
+}
+
+/// `/gatherings.ics`: every gathering, to subscribe to (one group's with `?group=`).
+pub(crate) async fn view_calendar(
+    State(state): State<AppState>,
+    Query(p): Query<CalendarParams>,
+) -> PageResult {
+    let group = p.group.as_deref().map(str::trim).filter(|g| !g.is_empty());
+    let text = gatherings::calendar::all(&state, group, now()).await?;
+    Ok(calendar_response(text, "gatherings.ics"))
+}
+
+pub(crate) fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/gatherings", get(view_gatherings))
+        .route("/gatherings.ics", get(view_calendar))
+        .route("/gatherings/new", get(view_new).post(view_create))
+        .route("/gatherings/{id}", get(view_gathering))
+        .route("/gatherings/{id}/needs", get(view_needs))
+        .route("/gatherings/{id}/chairs", post(view_invite_chair))
+        .route("/gatherings/{id}/chair-invitation", post(view_answer_chair))
+        .route("/gatherings/{id}/publish", post(view_publish))
+        .route(
+            "/gatherings/{id}/cancel",
+            get(view_cancel_confirm).post(view_cancel),
+        )
+        .route("/gatherings/{id}/sign-ups", post(view_sign_up))
+        .route("/gatherings/{id}/take", post(view_take))
+        .route(
+            "/gatherings/{id}/leave",
+            get(view_leave_confirm).post(view_leave),
+        )
+}

@@ -1,0 +1,140 @@
+// Gatherings in a real browser with JavaScript off, at 320 px: Grace makes a gathering (a
+// problem first, every answer kept; "Check my words"), cannot publish it until someone with
+// lived experience agrees to chair it, asks Priyanka, who says yes and is named; Tom signs up
+// saying what would help; Grace reads it on the organisers' page; Tom gives up his place;
+// Grace cancels it. Every page passes axe-core (WCAG 2.2 AA). With SHOTS=dir, screenshots of
+// each page at 1280 and 320 px go there.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { startHub, launch, checkPage, signedInTwice } from './harness.js';
+
+const GRACE = 'grace@meadowfield.example';
+const PRIYANKA = 'priyanka@meadowfield.example';
+const TOM = 'tom.wright@meadowfield.example';
+const SHOTS = process.env.SHOTS;
+
+let hub; let browser; let shotN = 0;
+before(async () => { hub = await startHub(); browser = await launch(); if (SHOTS) mkdirSync(SHOTS, { recursive: true }); });
+after(async () => {
+  await browser?.close();
+  const stopped = await hub?.stop();
+  assert.equal(stopped.code, 0);
+});
+
+async function check(page, label) {
+  await checkPage(page, label);
+  if (SHOTS) {
+    shotN += 1;
+    const name = `${String(shotN).padStart(2, '0')}${label.replace(/[^a-z0-9]+/gi, '_')}`;
+    await page.screenshot({ path: `${SHOTS}/${name}-320.png`, fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.screenshot({ path: `${SHOTS}/${name}-1280.png`, fullPage: true });
+    await page.setViewportSize({ width: 320, height: 700 });
+  }
+}
+
+const as = (email) => signedInTwice(browser, hub, email, check);
+
+function inDays(n) {
+  const d = new Date(Date.now() + n * 86400000);
+  return d.toISOString().slice(0, 10);
+}
+
+async function fill(page, { title }) {
+  await page.fill('#title', title);
+  await page.fill('#about', 'An assembly for everyone. The service users of the day centre are especially welcome.');
+  await page.fill('#day', inDays(10));
+  await page.fill('#starts_at', '14:00');
+  await page.fill('#ends_at', '16:00');
+  await page.fill('#venue', 'Meadowfield Community Centre');
+  await page.fill('#address', '1 Green Lane');
+  await page.fill('#postcode', 'MF1 1AA');
+  await page.fill('#capacity', '20');
+  await page.fill('#reserved_places', '5');
+  await page.check('#access-step_free');
+  await page.check('#access-hearing_loop');
+}
+
+test('a gathering is made, chaired by lived experience, joined and cancelled, on pages that pass axe-core', async () => {
+  const grace = await as(GRACE);
+  const { page } = grace;
+  await grace.checkUrl('/gatherings');
+  await grace.checkUrl('/gatherings/new');
+
+  // A problem: the title is missing; every other answer stays.
+  await page.goto(hub.base + '/gatherings/new');
+  await fill(page, { title: '' });
+  await page.click('button:has-text("Save it")');
+  assert.match(await page.textContent('.error-summary'), /Write a title/);
+  assert.equal(await page.inputValue('#venue'), 'Meadowfield Community Centre');
+  assert.ok(await page.isChecked('#access-hearing_loop'));
+  await grace.axePage.goto(hub.base + '/gatherings/new');
+  await fill(grace.axePage, { title: '' });
+  await grace.axePage.click('button:has-text("Save it")');
+  await check(grace.axePage, 'a gathering with a problem');
+  await grace.axePage.fill('#title', 'Meadowfield people\'s assembly');
+  await grace.axePage.click('button:has-text("Check my words") >> nth=0');
+  await check(grace.axePage, 'check my words on a gathering');
+  assert.match(await grace.axePage.textContent('#checked'), /service users/);
+
+  // Saved as a draft; publishing waits for a chair with lived experience.
+  await page.fill('#title', 'Meadowfield people\'s assembly');
+  await page.click('button:has-text("Save it")');
+  assert.match(await page.textContent('.notice'), /Nobody else can see it yet/);
+  const path = new URL(page.url()).pathname;
+  await grace.checkUrl(path);
+  await page.click('button:has-text("Publish it")');
+  assert.match(await page.textContent('.error-summary'), /lived experience has agreed to chair it/);
+  await grace.axePage.goto(hub.base + path);
+  await grace.axePage.click('button:has-text("Publish it")');
+  await check(grace.axePage, 'publishing refused');
+  await page.fill('#email', PRIYANKA);
+  await page.click('button:has-text("Ask them to chair it")');
+  assert.match(await page.textContent('.notice'), /asked them to chair/);
+
+  // Priyanka says yes, and to be named.
+  const priyanka = await as(PRIYANKA);
+  await priyanka.checkUrl(path);
+  await priyanka.page.goto(hub.base + path);
+  await priyanka.page.check('#named');
+  await priyanka.page.click('button:has-text("Yes, I will chair it")');
+  assert.match(await priyanka.page.textContent('.notice'), /saying yes to chairing/);
+
+  await page.goto(hub.base + path);
+  await page.click('button:has-text("Publish it")');
+  assert.match(await page.textContent('.notice'), /It is published/);
+  assert.match(await page.textContent('main'), /Chaired by people with lived experience: Priyanka/);
+
+  // Tom signs up, saying what would help.
+  const tom = await as(TOM);
+  await tom.checkUrl(path);
+  await tom.page.goto(hub.base + path);
+  await tom.page.check('#need-quiet_space');
+  await tom.page.fill('#words', 'I come with my guide dog, Biscuit.');
+  await tom.page.click('button:has-text("Sign up")');
+  assert.match(await tom.page.textContent('.notice'), /You have a place/);
+  await tom.checkUrl(path);
+  const ics = await tom.page.request.get(hub.base + path + '.ics');
+  assert.equal(ics.status(), 200);
+  assert.match(await ics.text(), /BEGIN:VCALENDAR[\s\S]*ROLE=CHAIR/);
+
+  // Grace reads what would help; nobody else who signed up can.
+  await grace.checkUrl(path + '/needs');
+  await page.goto(hub.base + path + '/needs');
+  assert.match(await page.textContent('main'), /Biscuit/);
+  const r = await tom.page.goto(hub.base + path + '/needs');
+  assert.equal(r.status(), 403);
+
+  // Tom gives up his place; Grace cancels.
+  await tom.checkUrl(path + '/leave');
+  await tom.page.goto(hub.base + path + '/leave');
+  await tom.page.click('button:has-text("Yes, give up my place")');
+  assert.match(await tom.page.textContent('.notice'), /no longer signed up/);
+  await grace.checkUrl(path + '/cancel');
+  await page.goto(hub.base + path + '/cancel');
+  await page.click('button:has-text("Yes, cancel it")');
+  assert.match(await page.textContent('.notice'), /It is cancelled/);
+  await grace.checkUrl(path);
+  for (const p of [grace, priyanka, tom]) await p.close();
+});

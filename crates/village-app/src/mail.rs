@@ -39,15 +39,43 @@ impl Mailer {
 
     /// Send a plain-text email. Failures are logged and reported, never shown as a crash.
     pub async fn send(&self, to: &str, subject: &str, body: String) -> anyhow::Result<()> {
+        let message = self
+            .builder(to, subject)?
+            .header(ContentType::TEXT_PLAIN)
+            .body(body)?;
+        self.deliver(message).await
+    }
+
+    /// Send a plain-text email with a calendar file (`name`, iCalendar text) attached, for a
+    /// calendar app to add.
+    pub async fn send_with_calendar(
+        &self,
+        to: &str,
+        subject: &str,
+        body: String,
+        (name, calendar): (&str, String),
+    ) -> anyhow::Result<()> {
+        use lettre::message::{Attachment, MultiPart, SinglePart};
+        let kind = ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")?;
+        let message = self.builder(to, subject)?.multipart(
+            MultiPart::mixed()
+                .singlepart(SinglePart::plain(body))
+                .singlepart(Attachment::new(name.to_string()).body(calendar, kind)),
+        )?;
+        self.deliver(message).await
+    }
+
+    fn builder(&self, to: &str, subject: &str) -> anyhow::Result<lettre::message::MessageBuilder> {
         let from = match self {
             Mailer::Outbox(_, f) | Mailer::Smtp(_, f) => f.clone(),
         };
-        let message = Message::builder()
+        Ok(Message::builder()
             .from(from)
             .to(to.parse()?)
-            .subject(subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(body)?;
+            .subject(subject))
+    }
+
+    async fn deliver(&self, message: Message) -> anyhow::Result<()> {
         match self {
             Mailer::Outbox(t, _) => {
                 t.send(message).await?;

@@ -33,6 +33,38 @@ pub fn london_clock(ts: i64) -> Option<chrono::NaiveDateTime> {
         .map(|utc| London.from_utc_datetime(&utc.naive_utc()).naive_local())
 }
 
+/// From one moment to another, as people say it: "Thursday 10 December 2026, 2pm to 4pm",
+/// or both in full across days.
+///
+/// ```
+/// use village_domain::dates::span;
+/// assert_eq!(span(1_796_392_800, 1_796_400_000), "Friday 4 December 2026, 2pm to 4pm");
+/// ```
+pub fn span(starts: i64, ends: i64) -> String {
+    let (Some(s), Some(e)) = (london_clock(starts), london_clock(ends)) else {
+        return when(starts);
+    };
+    let clock = |d: chrono::NaiveDateTime| {
+        crate::directory::schedule::TimeOfDay::from_hm(
+            chrono::Timelike::hour(&d) as u16,
+            chrono::Timelike::minute(&d) as u16,
+        )
+        .map(|t| t.words())
+        .unwrap_or_default()
+    };
+    if s.date() == e.date() {
+        format!("{}, {} to {}", s.format("%A %-d %B %Y"), clock(s), clock(e))
+    } else {
+        format!(
+            "{}, {}, to {}, {}",
+            s.format("%A %-d %B %Y"),
+            clock(s),
+            e.format("%A %-d %B %Y"),
+            clock(e)
+        )
+    }
+}
+
 /// The day of a moment in London: "4 December 2026".
 pub fn day_of(ts: i64) -> String {
     DateTime::from_timestamp(ts, 0)

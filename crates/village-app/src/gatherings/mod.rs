@@ -6,9 +6,11 @@
 
 pub mod calendar;
 mod chairs;
+mod letters;
 mod places;
 
 pub use chairs::*;
+pub use letters::remind;
 pub use places::*;
 
 use crate::accounts::Identity;

@@ -77,8 +77,8 @@ pub async fn sign_up(
         );
     }
     settle_locked(&mut tx, &row, t).await?;
-    let place = match store::sign_up_of(&mut tx, id, who.user.id).await? {
-        Some(s) => s.place,
+    let (place, added) = match store::sign_up_of(&mut tx, id, who.user.id).await? {
+        Some(s) => (s.place, false),
         None => {
             let draws = draws_on_support(who);
             let taken = store::taken(&mut tx, id).await?;
@@ -88,11 +88,14 @@ pub async fn sign_up(
                 Place::Waiting
             };
             store::add(&mut tx, id, who.user.id, place, draws, t).await?;
-            place
+            (place, true)
         }
     };
     store::put_needs(&mut tx, id, who.user.id, &codes, &words, t).await?;
     tx.commit().await?;
+    if added && place == Place::Going {
+        super::letters::confirm(state, who, id, t).await;
+    }
     Ok(place)
 }
 
@@ -108,6 +111,7 @@ pub async fn take_offer(state: &App, who: &Identity, id: i64, t: i64) -> Result<
         Some(s) if s.place == Place::Offered => {
             store::set_place(&mut tx, id, who.user.id, Place::Going, None).await?;
             tx.commit().await?;
+            super::letters::confirm(state, who, id, t).await;
             Ok(())
         }
         Some(s) if s.place == Place::Going => Ok(()),

@@ -38,6 +38,23 @@ pub struct Export {
     /// Asks and offers, matches with their messages, time given and received, the time
     /// account and safety checks.
     pub mutual_aid: crate::mutual_aid::MutualAidExport,
+    /// The gatherings I signed up to, with what I said would help me (kept until 30 days
+    /// after each gathering, unless the hub says otherwise).
+    pub gatherings: Vec<GatheringPlaceOut>,
+}
+
+/// A place at a gathering, as its member downloads it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct GatheringPlaceOut {
+    pub gathering_id: i64,
+    pub title: String,
+    pub starts_at: i64,
+    /// `going`, `waiting` or `offered`.
+    pub place: String,
+    pub signed_up_at: i64,
+    /// What would help me take part (codes), while it is kept.
+    pub needs: Vec<String>,
+    pub words: String,
 }
 
 /// What a connector tells people choosing a connector.
@@ -191,6 +208,25 @@ pub async fn export(state: &App, me: &Identity, ip: &str, now: i64) -> Result<Ex
             crate::Error::Store(s) => s,
             other => StoreError::Invalid(other.to_string()),
         })?;
+    let gatherings = village_store::gatherings::places::of_member(&mut c, user.id)
+        .await?
+        .into_iter()
+        .map(|r| GatheringPlaceOut {
+            gathering_id: r.gathering_id,
+            title: r.title,
+            starts_at: r.starts_at,
+            place: r.place.code().to_string(),
+            signed_up_at: r.joined_at,
+            needs: r
+                .needs
+                .unwrap_or_default()
+                .split(',')
+                .filter(|n| !n.is_empty())
+                .map(str::to_string)
+                .collect(),
+            words: r.words.unwrap_or_default(),
+        })
+        .collect();
     record(
         &mut c,
         Some(user.id),
@@ -240,6 +276,7 @@ pub async fn export(state: &App, me: &Identity, ip: &str, now: i64) -> Result<Ex
             .collect(),
         connections,
         mutual_aid,
+        gatherings,
     })
 }
 

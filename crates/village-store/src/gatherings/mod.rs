@@ -103,6 +103,7 @@ pub async fn update(db: &mut impl Db, id: i64, g: &NewGathering<'_>, now: Timest
         "UPDATE gatherings SET sequence = sequence + CASE WHEN starts_at <> $2 OR ends_at <> $3 \
            OR COALESCE(venue, '') <> COALESCE($4, '') OR COALESCE(address, '') <> COALESCE($5, '') \
            OR COALESCE(postcode, '') <> COALESCE($6, '') OR COALESCE(online_url, '') <> COALESCE($7, '') THEN 1 ELSE 0 END, \
+         reminded_at = CASE WHEN starts_at <> $2 THEN NULL ELSE reminded_at END, \
          starts_at = $2, ends_at = $3, venue = $4, address = $5, postcode = $6, online_url = $7, \
          title = $8, about = $9, for_whom = $10, capacity = $11, reserved_places = $12, access = $13, cost = $14, \
          organization_id = $15, open_space = $16, updated_at = $17 WHERE id = $1",
@@ -284,4 +285,30 @@ pub async fn forget(db: &mut impl Db, user_id: i64) -> Result<()> {
         query!(db, c => sqlx::query(sql).bind(user_id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     }
     Ok(())
+}
+
+/// Published gatherings starting after `now` and before `until` whose reminders have not
+/// gone.
+pub async fn to_remind(db: &mut impl Db, now: Timestamp, until: Timestamp) -> Result<Vec<i64>> {
+    Ok(query!(db, c => sqlx::query_scalar(
+        "SELECT id FROM gatherings WHERE state = 'published' AND reminded_at IS NULL \
+         AND starts_at > $1 AND starts_at <= $2 ORDER BY starts_at, id",
+    )
+    .bind(now)
+    .bind(until)
+    .fetch_all(&mut *c)
+    .await)?)
+}
+
+/// Claim a gathering's reminders: true for the one caller that may send them.
+pub async fn claim_reminders(db: &mut impl Db, id: i64, now: Timestamp) -> Result<bool> {
+    let n = query!(db, c => sqlx::query(
+        "UPDATE gatherings SET reminded_at = $2 WHERE id = $1 AND reminded_at IS NULL",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
 }

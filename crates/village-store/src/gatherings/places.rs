@@ -248,3 +248,30 @@ pub async fn delete_old_needs(db: &mut impl Db, now: Timestamp, keep_secs: i64) 
     .await
     .map(|r| r.rows_affected()))?)
 }
+
+/// A member's place at a gathering, with what they said would help them, for their own
+/// information.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MyPlaceRow {
+    pub gathering_id: i64,
+    pub title: String,
+    pub starts_at: i64,
+    #[sqlx(try_from = "String")]
+    pub place: Place,
+    pub joined_at: i64,
+    pub needs: Option<String>,
+    pub words: Option<String>,
+}
+
+/// Every gathering a member signed up to, newest first.
+pub async fn of_member(db: &mut impl Db, user_id: i64) -> Result<Vec<MyPlaceRow>> {
+    Ok(query!(db, c => sqlx::query_as(
+        "SELECT s.gathering_id, g.title, g.starts_at, s.place, s.joined_at, n.needs, n.words \
+         FROM gathering_sign_ups s JOIN gatherings g ON g.id = s.gathering_id \
+         LEFT JOIN gathering_needs n ON n.gathering_id = s.gathering_id AND n.user_id = s.user_id \
+         WHERE s.user_id = $1 ORDER BY g.starts_at DESC, s.gathering_id DESC",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *c)
+    .await)?)
+}

@@ -12,6 +12,7 @@ on_both_backends!(
     fifty_people_signing_up_at_once_for_ten_places_leave_exactly_ten_going,
     a_place_that_frees_is_offered_to_the_next_person_and_held_for_48_hours,
     what_would_help_is_seen_by_organisers_and_chairs_only_and_then_deleted,
+    a_place_comes_with_a_calendar_file_and_a_reminder_two_days_before,
 );
 
 const DAY: i64 = 86_400;
@@ -363,6 +364,20 @@ async fn a_place_that_frees_is_offered_to_the_next_person_and_held_for_48_hours(
         (out["going"].as_i64(), out["waiting"].as_i64()),
         (Some(2), Some(1))
     );
+
+    // Dan asks to be forgotten: his place goes, and within the hour Eve is offered it.
+    let (status, out) = app
+        .post_json(
+            &dan.client,
+            "/api/v1/me/forget",
+            json!({"password": village_testkit::PASSWORD}),
+        )
+        .await;
+    assert!(status < 300, "{status} {out}");
+    village_app::gatherings::hourly(&state, village_app::now())
+        .await
+        .unwrap();
+    assert_eq!(my_state(&app, &eve, id).await.as_deref(), Some("offered"));
 }
 
 async fn what_would_help_is_seen_by_organisers_and_chairs_only_and_then_deleted(backend: Backend) {
@@ -462,6 +477,16 @@ async fn what_would_help_is_seen_by_organisers_and_chairs_only_and_then_deleted(
         "{log}"
     );
 
+    // They are in Pat's own information.
+    let (_, mine) = app.get_json(&pat.client, "/api/v1/me/export").await;
+    assert_eq!(mine["gatherings"][0]["gathering_id"], id);
+    assert_eq!(mine["gatherings"][0]["place"], "going");
+    assert_eq!(mine["gatherings"][0]["words"], "Quokka ramp please");
+    assert_eq!(
+        mine["gatherings"][0]["needs"],
+        json!(["communication_professional", "quiet_space"])
+    );
+
     // Gone 30 days after the gathering ends, from the database's files too.
     let state = crate::mutual_aid::app_over(&app);
     let (_, seen) = app.get_json(&ola.client, &path).await;
@@ -486,4 +511,92 @@ async fn what_would_help_is_seen_by_organisers_and_chairs_only_and_then_deleted(
     assert_eq!(out, json!([]));
     // Pat's place stays.
     assert_eq!(my_state(&app, &pat, id).await.as_deref(), Some("going"));
+}
+
+async fn a_place_comes_with_a_calendar_file_and_a_reminder_two_days_before(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let ola = app.member("ola@example.org", false).await;
+    let lee = app.member("lee@example.org", true).await;
+    let extra = json!({"capacity": 1, "online_url": "https://meet.example/okapi"});
+    let id = published(&app, &ola, &lee, extra).await;
+    let pat = app.member("pat@example.org", true).await;
+    let sam = app.member("sam@example.org", false).await;
+    sign_up(&app, &pat, id, json!({"needs": ["quiet_space"]})).await;
+    assert_eq!(sign_up(&app, &sam, id, json!({})).await, "waiting");
+
+    // Pat's confirmation carries the calendar file, with the joining link for Pat.
+    let mail = app
+        .newest_mail_to("pat@example.org")
+        .expect("a confirmation");
+    assert!(mail.contains("Your place at"), "{mail}");
+    assert!(mail.contains("text/calendar"), "{mail}");
+    assert!(
+        mail.contains("BEGIN:VCALENDAR") && mail.contains("https://meet.example/okapi"),
+        "{mail}"
+    );
+    assert!(
+        app.newest_mail_to("sam@example.org").is_none(),
+        "no place, no confirmation"
+    );
+    // Signing up again to change what would help sends nothing more.
+    let before = app.outbox_messages().len();
+    sign_up(&app, &pat, id, json!({"needs": ["quiet_space", "food"]})).await;
+    assert_eq!(app.outbox_messages().len(), before);
+
+    // Two days before: a reminder to Pat (not Sam, who waits); the organisers are told how
+    // many need what, never who. Once only.
+    let state = crate::mutual_aid::app_over(&app);
+    let (_, seen) = app
+        .get_json(&ola.client, &format!("/api/v1/gatherings/{id}"))
+        .await;
+    let starts =
+        village_domain::gatherings::gathering::parse_moment(seen["starts_at"].as_str().unwrap())
+            .unwrap();
+    assert_eq!(
+        village_app::gatherings::remind(&state, starts - 49 * 3600)
+            .await
+            .unwrap(),
+        0
+    );
+    // Two servers at once: the reminders go once.
+    let (a, b) = tokio::join!(
+        village_app::gatherings::remind(&state, starts - 47 * 3600),
+        village_app::gatherings::remind(&state, starts - 47 * 3600)
+    );
+    assert_eq!(a.unwrap() + b.unwrap(), 1);
+    let soon = app
+        .outbox_messages()
+        .iter()
+        .filter(|m| {
+            m.contains("Subject: Soon:") && m.to_lowercase().contains("to: pat@example.org")
+        })
+        .count();
+    assert_eq!(soon, 1);
+    let mail = app.newest_mail_to("pat@example.org").unwrap();
+    assert!(
+        mail.contains("Soon:") && mail.contains("Join online: https://meet.example/okapi"),
+        "{mail}"
+    );
+    assert!(mail.contains("Step-free way in"), "{mail}");
+    assert!(app.newest_mail_to("sam@example.org").is_none());
+    let (_, notices) = app.get_json(&ola.client, "/api/v1/me/notifications").await;
+    let told = notices[0]["body"].as_str().unwrap();
+    assert!(
+        told.contains("1 person is going")
+            && told.contains("A quiet space: 1")
+            && told.contains("Food I can eat: 1"),
+        "{told}"
+    );
+    assert!(
+        !told.contains("pat") && !told.contains("Member person"),
+        "{told}"
+    );
+    assert_eq!(
+        village_app::gatherings::remind(&state, starts - 46 * 3600)
+            .await
+            .unwrap(),
+        0
+    );
 }

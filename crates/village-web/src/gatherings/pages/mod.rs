@@ -21,7 +21,6 @@ use village_app::accounts::Identity;
 use village_app::gatherings::{self as gatherings, Listing};
 use village_app::Error;
 use village_domain::dates;
-use village_domain::directory::schedule::TimeOfDay;
 use village_domain::gatherings::gathering::{state_at, State as GatheringState};
 use village_store::gatherings::GatheringRow;
 
@@ -35,28 +34,9 @@ pub struct Item {
     pub flag: &'static str,
 }
 
-/// "Thursday 10 December 2026, 2pm to 4pm" (or across days, both in full).
+/// "Thursday 10 December 2026, 2pm to 4pm" (see `village_domain::dates::span`).
 pub fn when_words(starts: i64, ends: i64) -> String {
-    let (Some(s), Some(e)) = (dates::london_clock(starts), dates::london_clock(ends)) else {
-        return dates::when(starts);
-    };
-    let clock = |d: chrono::NaiveDateTime| {
-        use chrono::Timelike;
-        TimeOfDay::from_hm(d.hour() as u16, d.minute() as u16)
-            .map(|t| t.words())
-            .unwrap_or_default()
-    };
-    if s.date() == e.date() {
-        format!("{}, {} to {}", s.format("%A %-d %B %Y"), clock(s), clock(e))
-    } else {
-        format!(
-            "{}, {}, to {}, {}",
-            s.format("%A %-d %B %Y"),
-            clock(s),
-            e.format("%A %-d %B %Y"),
-            clock(e)
-        )
-    }
+    dates::span(starts, ends)
 }
 
 pub(crate) fn item(row: &GatheringRow, t: i64) -> Item {

@@ -4,6 +4,7 @@
 use super::*;
 use crate::stories::pages::CheckShown;
 use village_app::gatherings::{GatheringBody, VenueBody};
+use village_domain::directory::schedule::TimeOfDay;
 use village_domain::gatherings::gathering::AccessFact;
 
 /// What the form holds, to show again.

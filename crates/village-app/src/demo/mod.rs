@@ -4,6 +4,7 @@
 pub mod connections;
 pub mod decisions;
 pub mod directory;
+pub mod gatherings;
 pub mod mutual_aid;
 pub mod people;
 pub mod stories;
@@ -67,6 +68,7 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<Loaded> {
     decisions::load(store_, now).await?;
     mutual_aid::load(store_, now).await?;
     stories::load(store_, now).await?;
+    gatherings::load(store_, now).await?;
     Ok(Loaded { accounts, offers })
 }
 

@@ -13,6 +13,7 @@ on_both_backends!(
     a_place_that_frees_is_offered_to_the_next_person_and_held_for_48_hours,
     what_would_help_is_seen_by_organisers_and_chairs_only_and_then_deleted,
     a_place_comes_with_a_calendar_file_and_a_reminder_two_days_before,
+    the_demo_has_gatherings_once_however_often_it_loads,
 );
 
 const DAY: i64 = 86_400;
@@ -599,4 +600,47 @@ async fn a_place_comes_with_a_calendar_file_and_a_reminder_two_days_before(backe
             .unwrap(),
         0
     );
+}
+
+async fn the_demo_has_gatherings_once_however_often_it_loads(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    for _ in 0..2 {
+        village_app::demo::load(&app.store, village_app::now())
+            .await
+            .unwrap();
+    }
+    let (_, list) = app.get_json(&app.client(), "/api/v1/gatherings").await;
+    let titles: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Coffee morning at the library",
+            "Meadowfield people's assembly"
+        ]
+    );
+    let assembly = &list[1];
+    let (_, g) = app
+        .get_json(
+            &app.client(),
+            &format!("/api/v1/gatherings/{}", assembly["id"]),
+        )
+        .await;
+    assert_eq!(g["chaired_by_lived_experience"], true);
+    assert_eq!(g["chairs"].as_array().unwrap().len(), 2);
+    assert!(g["going"].as_i64().unwrap() <= 12);
+    assert!(g["waiting"].as_i64().unwrap() > 0, "{g}");
+    // Grace's draft waits for Kwame, who is asked to chair it.
+    let kwame = app.demo_person("kwame@meadowfield.example").await;
+    let (_, page) = app.page_as(&kwame, "/gatherings").await;
+    assert!(page.contains("Knit and natter open day"));
+    let grace = app.demo_person("grace@meadowfield.example").await;
+    let (_, page) = app.page_as(&grace, "/gatherings").await;
+    assert_eq!(page.matches("Knit and natter open day").count(), 1);
 }

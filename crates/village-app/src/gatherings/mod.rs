@@ -313,6 +313,8 @@ pub async fn update(state: &App, who: &Identity, id: i64, b: &GatheringBody, t: 
     let mut tx = state.store.begin().await?;
     store::update(&mut tx, id, &checked.new_gathering(), t).await?;
     let after = store::gathering(&mut tx, id).await?.ok_or(not_found())?;
+    // More places (or fewer kept): the people waiting are offered them now.
+    places::settle_locked(&mut tx, &after, t).await?;
     if after.sequence != row.sequence && row.state == State::Published {
         for s in village_store::gatherings::places::sign_ups(&mut tx, id).await? {
             village_store::connections::notify(
@@ -378,7 +380,7 @@ pub(crate) async fn organised(
     let row = store::gathering(&mut c, id).await?.ok_or(not_found())?;
     let standing = standing_of(&mut c, Some(who), &row).await?;
     if !rules::may_organise(standing) {
-        if row.state == State::Draft && !rules::may_see_draft(standing) {
+        if row.published_at.is_none() && !rules::may_see_draft(standing) {
             return Err(not_found());
         }
         return Err(Error::Forbidden);
@@ -425,14 +427,14 @@ pub(crate) fn lived_chairs(chairs: &[ChairRow]) -> usize {
         .count()
 }
 
-/// One gathering, for whoever may see it: a draft only for its organisers and the people
-/// asked to chair it (404 for anyone else).
+/// One gathering, for whoever may see it: one never published (a draft, or a draft
+/// cancelled) only for its organisers and the people asked to chair it (404 for anyone else).
 #[tracing::instrument(skip_all)]
 pub async fn gathering(state: &App, who: Option<&Identity>, id: i64, t: i64) -> Result<Seen> {
     let mut c = state.store.conn().await?;
     let row = store::gathering(&mut c, id).await?.ok_or(not_found())?;
     let standing = standing_of(&mut c, who, &row).await?;
-    if row.state == State::Draft && !rules::may_see_draft(standing) {
+    if row.published_at.is_none() && !rules::may_see_draft(standing) {
         return Err(not_found());
     }
     let chairs = store::chairs(&mut c, id).await?;

@@ -64,7 +64,7 @@ pub async fn sign_up(
     let row = gatherings_store::lock(&mut tx, id)
         .await?
         .ok_or(not_found())?;
-    if row.state == State::Draft {
+    if row.published_at.is_none() {
         let standing = standing_of(&mut tx, Some(who), &row).await?;
         if !rules::may_see_draft(standing) {
             return Err(not_found());
@@ -204,7 +204,7 @@ pub async fn needs(
         .ok_or(not_found())?;
     let standing = standing_of(&mut c, Some(who), &row).await?;
     if !rules::may_see_needs(standing) {
-        if row.state == State::Draft && !rules::may_see_draft(standing) {
+        if row.published_at.is_none() && !rules::may_see_draft(standing) {
             return Err(not_found());
         }
         return Err(Error::Forbidden);

@@ -35,11 +35,13 @@ pub struct GatheringRow {
     pub created_at: i64,
     pub updated_at: i64,
     pub cancelled_at: Option<i64>,
+    /// When it was first published (a draft cancelled before then was never public).
+    pub published_at: Option<i64>,
 }
 
 const SELECT: &str = "SELECT id, title, about, for_whom, starts_at, ends_at, venue, address, postcode, \
     online_url, capacity, reserved_places, access, cost, organization_id, open_space, state, sequence, \
-    created_by, created_at, updated_at, cancelled_at FROM gatherings";
+    created_by, created_at, updated_at, cancelled_at, published_at FROM gatherings";
 
 /// A gathering as checked by the app.
 pub struct NewGathering<'a> {
@@ -144,7 +146,8 @@ pub async fn lock(db: &mut impl Db, id: i64) -> Result<Option<GatheringRow>> {
     gathering(db, id).await
 }
 
-/// Published gatherings (and cancelled ones, which people who signed up still need to see)
+/// Published gatherings (and cancelled ones that had been published, which people who signed
+/// up still need to see)
 /// ending after `from` and starting before `to`, soonest first; only one group's with `group`.
 pub async fn listed(
     db: &mut impl Db,
@@ -154,7 +157,7 @@ pub async fn listed(
     limit: i64,
 ) -> Result<Vec<GatheringRow>> {
     let sql = format!(
-        "{SELECT} WHERE state IN ('published', 'cancelled', 'ended') AND ends_at > $1 AND starts_at < $2 \
+        "{SELECT} WHERE state IN ('published', 'cancelled', 'ended') AND published_at IS NOT NULL AND ends_at > $1 AND starts_at < $2 \
          AND ($3 IS NULL OR organization_id = $3) ORDER BY starts_at, id LIMIT $4"
     );
     Ok(
@@ -177,6 +180,7 @@ pub async fn set_state(db: &mut impl Db, id: i64, state: State, now: Timestamp) 
     query!(db, c => sqlx::query(
         "UPDATE gatherings SET state = $2, updated_at = $3, \
          cancelled_at = CASE WHEN $2 = 'cancelled' THEN $3 ELSE cancelled_at END, \
+         published_at = CASE WHEN $2 = 'published' THEN COALESCE(published_at, $3) ELSE published_at END, \
          sequence = sequence + CASE WHEN $2 = 'cancelled' THEN 1 ELSE 0 END WHERE id = $1",
     )
     .bind(id)

@@ -97,6 +97,21 @@ async fn a_gathering_is_published_only_with_a_lived_experience_chair_who_agreed(
         json!([])
     );
 
+    // A draft cancelled was never public: still not seen, nor listed.
+    let other = draft(&app, &ola, json!({"title": "Never mind"})).await;
+    let (status, _) = call(&app, &ola, &format!("/api/v1/gatherings/{other}/cancel")).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        app.get_json(&kim.client, &format!("/api/v1/gatherings/{other}"))
+            .await
+            .0,
+        404
+    );
+    assert_eq!(
+        app.get_json(&app.client(), "/api/v1/gatherings").await.1,
+        json!([])
+    );
+
     let publish = format!("{path}/publish");
     let (status, out) = call(&app, &ola, &publish).await;
     assert_eq!((status, code(&out)), (409, Some("chair_needed")), "{out}");
@@ -263,6 +278,19 @@ async fn fifty_people_signing_up_at_once_for_ten_places_leave_exactly_ten_going(
     assert_eq!(
         (out["going"].as_i64(), out["waiting"].as_i64()),
         (Some(10), Some(40))
+    );
+    // Two more places: the next two waiting are offered them at once.
+    let body = json!({
+        "title": out["title"], "about": out["about"], "starts_at": out["starts_at"],
+        "ends_at": out["ends_at"], "place": out["place"], "capacity": 12,
+    });
+    let (status, out) = app
+        .put_json(&ola.client, &format!("/api/v1/gatherings/{id}"), body)
+        .await;
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(
+        (out["going"].as_i64(), out["waiting"].as_i64()),
+        (Some(10), Some(38))
     );
 }
 

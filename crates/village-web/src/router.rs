@@ -681,7 +681,7 @@ impl utoipa::Modify for BearerAuth {
 
 /// Every API route, registered once: the API's router and the OpenAPI document come from here.
 fn api_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    crate::gatherings::api_routes(OpenApiRouter::with_openapi(ApiDoc::openapi()))
         .routes(routes!(crate::accounts::api_me))
         .routes(routes!(crate::accounts::api_put_lived_experience))
         .routes(routes!(crate::accounts::api_list_users))
@@ -779,22 +779,6 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::stories::api_me_too))
         .routes(routes!(crate::stories::api_follow_up))
         .routes(routes!(crate::stories::api_figures))
-        .routes(routes!(
-            crate::gatherings::api_gatherings,
-            crate::gatherings::api_create
-        ))
-        .routes(routes!(
-            crate::gatherings::api_gathering,
-            crate::gatherings::api_update
-        ))
-        .routes(routes!(crate::gatherings::api_invite_chair))
-        .routes(routes!(crate::gatherings::api_answer_chair))
-        .routes(routes!(crate::gatherings::api_publish))
-        .routes(routes!(crate::gatherings::api_cancel))
-        .routes(routes!(crate::gatherings::api_sign_up))
-        .routes(routes!(crate::gatherings::api_take_offer))
-        .routes(routes!(crate::gatherings::api_leave))
-        .routes(routes!(crate::gatherings::api_needs))
         .routes(routes!(crate::mutual_aid::api::api_time_account))
         .routes(routes!(crate::mutual_aid::api::api_give_time))
         .routes(routes!(

@@ -432,3 +432,21 @@ pub async fn api_needs(
             .collect(),
     ))
 }
+
+/// The gatherings API's routes, added to the hub's API router (and its OpenAPI document).
+pub(crate) fn api_routes(
+    router: utoipa_axum::router::OpenApiRouter<AppState>,
+) -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::routes;
+    router
+        .routes(routes!(api_gatherings, api_create))
+        .routes(routes!(api_gathering, api_update))
+        .routes(routes!(api_invite_chair))
+        .routes(routes!(api_answer_chair))
+        .routes(routes!(api_publish))
+        .routes(routes!(api_cancel))
+        .routes(routes!(api_sign_up))
+        .routes(routes!(api_take_offer))
+        .routes(routes!(api_leave))
+        .routes(routes!(api_needs))
+}

@@ -297,7 +297,18 @@ pub(crate) async fn view_answer_chair(
     Path(id): Path<i64>,
     PageForm(f): PageForm<AnswerForm>,
 ) -> PageResult {
-    let accept = f.answer == "accept";
+    let accept = match f.answer.as_str() {
+        "accept" => true,
+        "decline" => false,
+        _ => {
+            return Err(Error::Field(village_domain::error::FieldError::new(
+                "answer",
+                village_domain::error::ErrorCode::Invalid,
+                "Choose yes or no.",
+            ))
+            .into())
+        }
+    };
     gatherings::answer_chair(&state, &identity, id, accept, f.named.is_some(), now()).await?;
     Ok(done(id, if accept { "accepted" } else { "declined" }))
 }

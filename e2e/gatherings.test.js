@@ -138,3 +138,61 @@ test('a gathering is made, chaired by lived experience, joined and cancelled, on
   await grace.checkUrl(path);
   for (const p of [grace, priyanka, tom]) await p.close();
 });
+
+test('open space, a session and its notes, and approved minutes that lead to a proposal, on pages that pass axe-core', async () => {
+  const tom = await as(TOM);
+  const { page } = tom;
+  await page.goto(hub.base + '/gatherings');
+  await page.click('a:has-text("Open space: what next for care")');
+  const path = new URL(page.url()).pathname;
+  await tom.checkUrl(path);
+  assert.match(await page.textContent('table.open-space'), /Getting to the clinic by bus/);
+
+  // Tom adds a session in a free square: a problem first, with the room and time kept.
+  // (The first free square is at 10am, when Tom already leads a session.)
+  await page.click('a.free >> nth=1');
+  const chosen = new URL(page.url());
+  await tom.checkUrl(chosen.pathname + chosen.search);
+  const room = await page.inputValue('#room');
+  await page.click('button:has-text("Add my session")');
+  assert.match(await page.textContent('.error-summary'), /Write what the session is about/);
+  assert.equal(await page.inputValue('#room'), room);
+  await tom.axePage.goto(chosen.href);
+  await tom.axePage.click('button:has-text("Add my session")');
+  await check(tom.axePage, 'a session with a problem');
+  await page.fill('#title', 'A quiet hour at the swimming pool');
+  await page.click('button:has-text("Add my session")');
+  assert.match(await page.textContent('.notice'), /Your session is on the grid/);
+  const session = new URL(page.url()).pathname;
+  await tom.checkUrl(session);
+  await page.fill('#notes', 'The pool could keep one hour a week quiet.');
+  await page.click('button:has-text("Save the notes")');
+  assert.match(await page.textContent('main'), /one hour a week quiet/);
+  await page.goto(hub.base + path);
+  assert.match(await page.textContent('table.open-space'), /A quiet hour at the swimming pool/);
+
+  // Last month's assembly: its minutes, each session's notes, and the action that became a
+  // proposal, which links back.
+  await page.goto(hub.base + '/gatherings');
+  await page.click('a:has-text("Autumn people\'s assembly")');
+  await page.click('a:has-text("Read the minutes")');
+  const minutes = new URL(page.url()).pathname;
+  await tom.checkUrl(minutes);
+  const text = await page.textContent('main');
+  assert.match(text, /How many came\s*38/);
+  assert.match(text, /Buses after six/);
+  await page.click('a:has-text("Buses after six")');
+  assert.match(await page.textContent('main'), /The last 42 bus leaves the clinic/);
+  await tom.checkUrl(new URL(page.url()).pathname);
+  await page.goto(hub.base + minutes);
+  await page.click('a:has-text("It is a proposal")');
+  assert.match(await page.textContent('main'), /It came from:\s*The minutes of the Autumn people's assembly/);
+  await tom.checkUrl(new URL(page.url()).pathname);
+
+  // Priyanka chaired it: she sees the form to change the minutes.
+  const priyanka = await as(PRIYANKA);
+  await priyanka.checkUrl(minutes);
+  await priyanka.page.goto(hub.base + minutes);
+  assert.match(await priyanka.page.textContent('main'), /Change the minutes/);
+  for (const p of [tom, priyanka]) await p.close();
+});

@@ -27,6 +27,23 @@ pub fn when(ts: i64) -> String {
     }
 }
 
+/// The time of day of a moment in London: "2pm", "9:30am".
+///
+/// ```
+/// assert_eq!(village_domain::dates::clock(1_796_392_800), "2pm");
+/// ```
+pub fn clock(ts: i64) -> String {
+    london_clock(ts)
+        .and_then(|d| {
+            crate::directory::schedule::TimeOfDay::from_hm(
+                chrono::Timelike::hour(&d) as u16,
+                chrono::Timelike::minute(&d) as u16,
+            )
+        })
+        .map(|t| t.words())
+        .unwrap_or_default()
+}
+
 /// A moment as the clocks in London show it (for calendars' `TZID=Europe/London`).
 pub fn london_clock(ts: i64) -> Option<chrono::NaiveDateTime> {
     DateTime::from_timestamp(ts, 0)

@@ -73,6 +73,7 @@ pub enum ErrorCode {
     ProposalClosed,
     ProposalOpen,
     ResultsNotReady,
+    RoomTaken,
     SupporterNeedsMember,
     VotingClosed,
     WrongPhase,
@@ -220,6 +221,7 @@ impl ErrorCode {
             | ProposalClosed
             | ProposalOpen
             | ResultsNotReady
+            | RoomTaken
             | SupporterNeedsMember
             | VotingClosed
             | WrongPhase => 409,

@@ -11,7 +11,7 @@ use village_domain::access::Action;
 use village_domain::accounts::FieldError;
 
 /// Bumped when the stylesheet changes, so browsers fetch the new one.
-pub const ASSET_VERSION: &str = "16";
+pub const ASSET_VERSION: &str = "17";
 
 pub struct NavUser {
     pub display_name: String,

@@ -1,7 +1,9 @@
 //! The demo's gatherings: the people's assembly coming up, full, with a waiting list and
 //! places kept for people who draw on care and support, chaired by Priyanka and Chen; a
 //! coffee morning at the library chaired by Olu; and Grace's knit and natter open day, a
-//! draft waiting for Kwame to say whether he will chair it.
+//! draft waiting for Kwame to say whether he will chair it; an open-space day coming up with
+//! sessions on its grid; and last month's autumn assembly, run as open space, with its
+//! minutes approved and an action that became a proposal to the co-production board.
 
 use village_domain::gatherings::gathering::State;
 use village_domain::gatherings::places::{has_room, Place, Taken};
@@ -95,6 +97,8 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<()> {
             cost: "Free",
             organization_id: None,
             open_space: false,
+            rooms: "",
+            session_minutes: 60,
         },
         grace.id,
         now - 10 * DAY,
@@ -147,6 +151,8 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<()> {
             cost: "Free, or 50p for cake",
             organization_id: None,
             open_space: false,
+            rooms: "",
+            session_minutes: 60,
         },
         grace.id,
         now - 6 * DAY,
@@ -177,6 +183,8 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<()> {
             cost: "Free",
             organization_id: None,
             open_space: false,
+            rooms: "",
+            session_minutes: 60,
         },
         grace.id,
         now - DAY,
@@ -185,6 +193,266 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<()> {
     if let Some(kwame) = account_store::user_by_email(&mut tx, "kwame@meadowfield.example").await? {
         store::invite_chair(&mut tx, open_day, kwame.id, now - DAY).await?;
     }
+    open_space_day(&mut tx, grace.id, now).await?;
+    autumn_assembly(&mut tx, grace.id, now).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// A member's id by email, if the demo has them.
+async fn member(tx: &mut village_store::Tx, email: &str) -> anyhow::Result<Option<i64>> {
+    Ok(account_store::user_by_email(tx, email).await?.map(|u| u.id))
+}
+
+/// An open space, made and published with a chair who agreed and is named.
+async fn open_space(
+    tx: &mut village_store::Tx,
+    g: &NewGathering<'_>,
+    (grace, chair): (i64, &str),
+    made: i64,
+) -> anyhow::Result<Option<i64>> {
+    let Some(chair) = member(tx, chair).await? else {
+        return Ok(None);
+    };
+    let id = store::create(tx, g, grace, made).await?;
+    store::invite_chair(tx, id, chair, made).await?;
+    store::answer_chair(tx, id, chair, true, true, made).await?;
+    store::set_state(tx, id, State::Published, made).await?;
+    Ok(Some(id))
+}
+
+/// Sessions on a grid: (title, room, hours after the start, convener, note-taker, notes).
+type DemoSession = (
+    &'static str,
+    &'static str,
+    i64,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+async fn sessions(
+    tx: &mut village_store::Tx,
+    id: i64,
+    starts_at: i64,
+    list: &[DemoSession],
+    made: i64,
+) -> anyhow::Result<Vec<i64>> {
+    use village_domain::gatherings::open_space::room_key;
+    use village_store::gatherings::sessions as store_sessions;
+    let mut out = Vec::new();
+    for (title, room, hours, convener, note_taker, notes) in list {
+        let new = store_sessions::NewSession {
+            title,
+            room,
+            room_key: &room_key(room),
+            starts_at: starts_at + hours * 3600,
+            convener_id: member(tx, convener).await?,
+            convener_name: None,
+        };
+        let by = new.convener_id.unwrap_or_default();
+        let sid = store_sessions::add(tx, id, &new, by, made).await?;
+        if let Some(taker) = member(tx, note_taker).await? {
+            store_sessions::take_notes(tx, sid, taker).await?;
+        }
+        if !notes.is_empty() {
+            store_sessions::put_notes(tx, sid, notes, made).await?;
+        }
+        out.push(sid);
+    }
+    Ok(out)
+}
+
+/// An open-space day coming up, chaired by Chen, with three sessions on the grid already.
+async fn open_space_day(tx: &mut village_store::Tx, grace: i64, now: i64) -> anyhow::Result<()> {
+    let starts_at = at(now, 12, 10);
+    let g = NewGathering {
+        title: "Open space: what next for care in Meadowfield?",
+        about: "Bring an idea, a worry or a hope. Anyone can lead a session. We end together and say what we will do next.",
+        for_whom: "Everyone, especially people who draw on care and support, and carers",
+        starts_at,
+        ends_at: starts_at + 5 * 3600,
+        venue: Some("Meadowfield Community Centre"),
+        address: Some("1 Green Lane, Meadowfield"),
+        postcode: None,
+        online_url: None,
+        capacity: Some(60),
+        reserved_places: 15,
+        access: "step_free,accessible_toilet,hearing_loop,quiet_room,seating,food_and_drink",
+        cost: "Free, with lunch",
+        organization_id: None,
+        open_space: true,
+        rooms: "Main hall\nGarden room\nLibrary corner",
+        session_minutes: 60,
+    };
+    let Some(id) = open_space(
+        tx,
+        &g,
+        (grace, "chen.wei@meadowfield.example"),
+        now - 4 * DAY,
+    )
+    .await?
+    else {
+        return Ok(());
+    };
+    for email in [
+        "tom.wright@meadowfield.example",
+        "margaret@meadowfield.example",
+        "aisha@meadowfield.example",
+        "priyanka@meadowfield.example",
+    ] {
+        if let Some(uid) = member(tx, email).await? {
+            places::add(tx, id, uid, Place::Going, false, now - 3 * DAY).await?;
+        }
+    }
+    let list: &[DemoSession] = &[
+        (
+            "Getting to the clinic by bus",
+            "Main hall",
+            0,
+            "tom.wright@meadowfield.example",
+            "",
+            "",
+        ),
+        (
+            "Carers need a break too",
+            "Garden room",
+            0,
+            "priyanka@meadowfield.example",
+            "margaret@meadowfield.example",
+            "",
+        ),
+        (
+            "Making the library a warm space",
+            "Main hall",
+            1,
+            "aisha@meadowfield.example",
+            "",
+            "",
+        ),
+    ];
+    sessions(tx, id, starts_at, list, now - 2 * DAY).await?;
+    Ok(())
+}
+
+/// Last month's autumn assembly, run as open space: its minutes approved by Priyanka, and an
+/// action that became a proposal to the co-production board.
+async fn autumn_assembly(tx: &mut village_store::Tx, grace: i64, now: i64) -> anyhow::Result<()> {
+    use village_store::gatherings::minutes as store_minutes;
+    let starts_at = at(now, -30, 13);
+    let g = NewGathering {
+        title: "Autumn people's assembly",
+        about: "What is working, what is not, and what we push for next. Chaired by people with lived experience.",
+        for_whom: "Everyone",
+        starts_at,
+        ends_at: starts_at + 3 * 3600,
+        venue: Some("Meadowfield Community Centre"),
+        address: Some("1 Green Lane, Meadowfield"),
+        postcode: None,
+        online_url: None,
+        capacity: None,
+        reserved_places: 0,
+        access: "step_free,accessible_toilet,hearing_loop,bsl_interpreter,seating,food_and_drink",
+        cost: "Free",
+        organization_id: None,
+        open_space: true,
+        rooms: "Main hall\nGarden room",
+        session_minutes: 60,
+    };
+    let made = now - 45 * DAY;
+    let Some(id) = open_space(tx, &g, (grace, "priyanka@meadowfield.example"), made).await? else {
+        return Ok(());
+    };
+    for email in [
+        "tom.wright@meadowfield.example",
+        "olu@meadowfield.example",
+        "kwame@meadowfield.example",
+        "margaret@meadowfield.example",
+    ] {
+        if let Some(uid) = member(tx, email).await? {
+            places::add(tx, id, uid, Place::Going, false, made + DAY).await?;
+        }
+    }
+    let list: &[DemoSession] = &[
+        (
+            "Buses after six",
+            "Main hall",
+            0,
+            "tom.wright@meadowfield.example",
+            "olu@meadowfield.example",
+            "The last 42 bus leaves the clinic at 5:50pm. People miss evening appointments and the carers' group.\nWe want a later bus, or a lift scheme from Elm Road.",
+        ),
+        (
+            "A break for carers",
+            "Garden room",
+            0,
+            "kwame@meadowfield.example",
+            "margaret@meadowfield.example",
+            "Carers said a few hours off each month would help most. Some did not know about the sitting service.\nPriyanka will share the list of what is on.",
+        ),
+    ];
+    sessions(tx, id, starts_at, list, starts_at + 2 * 3600).await?;
+    let priyanka = member(tx, "priyanka@meadowfield.example").await?;
+    let written = starts_at + 2 * DAY;
+    store_minutes::put(
+        tx,
+        id,
+        "About 40 of us met in the community centre. Priyanka chaired, with a BSL interpreter.\nWe ran two sessions at once: buses after six, and a break for carers. Both sets of notes are linked below.\nWe agreed to take the bus to the co-production board, and to share what is on for carers.",
+        38,
+        "Meadowfield Carers' Group\nKnit and natter\nElm Road residents",
+        grace,
+        written,
+    )
+    .await?;
+    let by = village_domain::dates::today_ymd(starts_at + 21 * DAY);
+    let share = village_domain::dates::today_ymd(starts_at + 14 * DAY);
+    store_minutes::put_actions(
+        tx,
+        id,
+        &[
+            store_minutes::NewAction {
+                id: None,
+                what: "Ask the council for a later 42 bus, or a lift scheme from Elm Road",
+                who: "Grace and Tom",
+                by_day: Some(&by),
+            },
+            store_minutes::NewAction {
+                id: None,
+                what: "Share the list of breaks and sitting services for carers",
+                who: "Priyanka",
+                by_day: Some(&share),
+            },
+        ],
+    )
+    .await?;
+    if let Some(p) = priyanka {
+        store_minutes::approve(tx, id, p, written + DAY).await?;
+    }
+    // The bus action went to the co-production board.
+    let board = village_store::decisions::spaces(tx)
+        .await?
+        .into_iter()
+        .find(|s| s.name == "Adult social care co-production board");
+    let action = store_minutes::actions(tx, id).await?.into_iter().next();
+    if let (Some(board), Some(action)) = (board, action) {
+        let pid = village_store::decisions::create_proposal(
+            tx,
+            board.id,
+            "Ask the council for a later 42 bus, or a lift scheme from Elm Road",
+            "The last 42 bus leaves the clinic at 5:50pm, so people miss evening appointments and the carers' group. The autumn assembly asked for a later bus, or a lift scheme from Elm Road.\n\nThis came from the minutes of the Autumn people's assembly.",
+            "People who use the clinic or the carers' group and do not drive",
+            grace,
+            written + 2 * DAY,
+        )
+        .await?;
+        village_store::decisions::set_came_from(
+            tx,
+            pid,
+            &crate::gatherings::minutes::minutes_link(id),
+            "The minutes of the Autumn people's assembly",
+        )
+        .await?;
+        store_minutes::set_action_proposal(tx, action.id, pid).await?;
+    }
     Ok(())
 }

@@ -7,6 +7,8 @@
 pub mod calendar;
 mod chairs;
 mod letters;
+pub mod minutes;
+pub mod open_space;
 mod places;
 
 pub use chairs::*;
@@ -86,6 +88,12 @@ pub struct GatheringBody {
     /// Run as open space: people propose sessions into a grid of rooms and times.
     #[serde(default)]
     pub open_space: bool,
+    /// Open space: the rooms (none: people name a room as they propose a session).
+    #[serde(default)]
+    pub rooms: Vec<String>,
+    /// Open space: how long each session lasts, in minutes (15 to 240; 60 if not said).
+    #[serde(default)]
+    pub session_minutes: Option<i64>,
 }
 
 /// A gathering's description, checked.
@@ -105,6 +113,8 @@ pub(crate) struct Checked {
     cost: String,
     organization_id: Option<String>,
     open_space: bool,
+    rooms: String,
+    session_minutes: i64,
 }
 
 impl Checked {
@@ -125,6 +135,8 @@ impl Checked {
             cost: &self.cost,
             organization_id: self.organization_id.as_deref(),
             open_space: self.open_space,
+            rooms: &self.rooms,
+            session_minutes: self.session_minutes,
         }
     }
 }
@@ -201,6 +213,13 @@ async fn check(state: &App, who: &Identity, b: &GatheringBody, t: i64) -> Result
     let cost = optional("cost", b.cost.as_deref(), "what it costs", &mut problems);
     let places = gathering::check_places(b.capacity, b.reserved_places);
     let access = gathering::parse_codes("access", &b.access, AccessFact::parse);
+    let rooms = village_domain::gatherings::open_space::check_rooms(&b.rooms)
+        .map_err(|e| problems.push(e))
+        .ok();
+    let session_minutes =
+        village_domain::gatherings::open_space::check_session_minutes(b.session_minutes)
+            .map_err(|e| problems.push(e))
+            .ok();
     let organization_id = b
         .organization_id
         .as_deref()
@@ -231,13 +250,21 @@ async fn check(state: &App, who: &Identity, b: &GatheringBody, t: i64) -> Result
     let times = times.map_err(|p| problems.extend(p)).ok();
     let places = places.map_err(|p| problems.extend(p)).ok();
     let access = access.map_err(|p| problems.push(p)).ok();
-    match (title, about, times, places, access) {
+    match (
+        title,
+        about,
+        times,
+        places,
+        access,
+        (rooms, session_minutes),
+    ) {
         (
             Ok(title),
             Ok(about),
             Some((starts_at, ends_at)),
             Some((capacity, reserved)),
             Some(access),
+            (Some(rooms), Some(session_minutes)),
         ) if problems.is_empty() => Ok(Checked {
             title,
             about,
@@ -258,6 +285,8 @@ async fn check(state: &App, who: &Identity, b: &GatheringBody, t: i64) -> Result
             cost: cost.unwrap_or_default(),
             organization_id,
             open_space: b.open_space,
+            rooms: rooms.join("\n"),
+            session_minutes,
         }),
         _ => Err(Error::Fields(problems)),
     }
@@ -367,6 +396,10 @@ pub(crate) async fn standing_of(
         chair: mine.is_some_and(|c| c.state == "accepted"),
         invited_to_chair: mine.is_some_and(|c| c.state == "invited"),
         going: place.is_some_and(|p| p.place == Place::Going),
+        steward: matches!(
+            w.user.role(),
+            village_domain::accounts::Role::Steward | village_domain::accounts::Role::HubAdmin
+        ),
     })
 }
 

@@ -12,6 +12,8 @@ pub struct Standing {
     pub invited_to_chair: bool,
     /// Has a place (going).
     pub going: bool,
+    /// A steward of the hub: helps at gatherings, typing for people there.
+    pub steward: bool,
 }
 
 /// Whether someone changes it: invites chairs, publishes, cancels, writes the minutes.
@@ -43,18 +45,48 @@ pub fn may_approve_minutes(s: Standing) -> bool {
     s.chair
 }
 
+/// Whether someone writes the minutes, or sees them before a chair approves them: its
+/// organisers and chairs.
+pub fn may_write_minutes(s: Standing) -> bool {
+    s.organiser || s.chair
+}
+
+/// Whether someone proposes an open-space session: people going, and the people running it.
+pub fn may_propose_session(s: Standing) -> bool {
+    s.going || s.organiser || s.chair || s.steward
+}
+
+/// Whether someone types a session in for a person at the event (naming them): its
+/// organisers, chairs and the hub's stewards.
+pub fn may_type_for_others(s: Standing) -> bool {
+    s.organiser || s.chair || s.steward
+}
+
+/// Whether someone writes a session's notes: its convener and note-taker, and the people
+/// running the gathering (typing for others).
+pub fn may_write_notes(s: Standing, convener: bool, note_taker: bool) -> bool {
+    convener || note_taker || may_type_for_others(s)
+}
+
+/// Whether someone turns a session or an action into a proposal in a decision space: its
+/// organisers, chairs, and a session's convener.
+pub fn may_make_proposal(s: Standing, convener: bool) -> bool {
+    convener || s.organiser || s.chair
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn every_standing() -> Vec<Standing> {
         let mut out = Vec::new();
-        for bits in 0..16u8 {
+        for bits in 0..32u8 {
             out.push(Standing {
                 organiser: bits & 1 != 0,
                 chair: bits & 2 != 0,
                 invited_to_chair: bits & 4 != 0,
                 going: bits & 8 != 0,
+                steward: bits & 16 != 0,
             });
         }
         out
@@ -99,5 +131,34 @@ mod tests {
             assert_eq!(may_organise(s), s.organiser);
             assert_eq!(may_approve_minutes(s), s.chair);
         }
+    }
+
+    #[test]
+    fn minutes_are_written_by_organisers_and_chairs_and_approved_by_a_chair() {
+        for s in every_standing() {
+            assert_eq!(may_write_minutes(s), s.organiser || s.chair, "{s:?}");
+        }
+        let organiser = Standing {
+            organiser: true,
+            ..Default::default()
+        };
+        assert!(may_write_minutes(organiser) && !may_approve_minutes(organiser));
+    }
+
+    #[test]
+    fn open_space_is_for_people_there_and_the_people_running_it() {
+        for s in every_standing() {
+            let running = s.organiser || s.chair || s.steward;
+            assert_eq!(may_propose_session(s), s.going || running, "{s:?}");
+            assert_eq!(may_type_for_others(s), running, "{s:?}");
+            assert_eq!(may_write_notes(s, false, false), running, "{s:?}");
+            assert!(may_write_notes(s, true, false) && may_write_notes(s, false, true));
+            assert_eq!(may_make_proposal(s, false), s.organiser || s.chair);
+            assert!(may_make_proposal(s, true));
+        }
+        assert!(!may_propose_session(Standing {
+            invited_to_chair: true,
+            ..Default::default()
+        }));
     }
 }

@@ -21,12 +21,15 @@ pub struct ProposalRow {
     pub dissent_summary: Option<String>,
     pub progress: Option<String>,
     pub progress_at: Option<i64>,
+    /// Where it came from (a gathering's session or action): a link back, and its words.
+    pub came_from_url: Option<String>,
+    pub came_from_title: Option<String>,
 }
 
 pub(super) const PROPOSAL_SELECT: &str =
     "SELECT p.id, p.space_id, p.title, p.body, p.affects, p.author_id, \
     u.display_name AS author_name, p.created_at, p.updated_at, p.closed_at, p.decision, p.reasons, \
-    p.dissent_summary, p.progress, p.progress_at \
+    p.dissent_summary, p.progress, p.progress_at, p.came_from_url, p.came_from_title \
     FROM proposals p LEFT JOIN users u ON u.id = p.author_id";
 
 pub async fn create_proposal(
@@ -321,4 +324,11 @@ pub async fn add_update(
     .await
     .map(|_| ()))?;
     Ok(true)
+}
+
+/// Say where a proposal came from (a gathering's session or action), to link back to it.
+pub async fn set_came_from(db: &mut impl Db, id: i64, url: &str, title: &str) -> Result<()> {
+    query!(db, c => sqlx::query("UPDATE proposals SET came_from_url = $2, came_from_title = $3 WHERE id = $1")
+        .bind(id).bind(url).bind(title).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
 }

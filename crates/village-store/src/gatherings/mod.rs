@@ -1,7 +1,10 @@
 //! Gatherings: what, when and where; who organises and who chairs (`gatherings`); places and
-//! what would help people take part (`places`).
+//! what would help people take part (`places`); open-space sessions (`sessions`); the minutes
+//! and their actions (`minutes`).
 
+pub mod minutes;
 pub mod places;
+pub mod sessions;
 
 use crate::{Db, Result};
 use village_domain::gatherings::gathering::State;
@@ -37,11 +40,26 @@ pub struct GatheringRow {
     pub cancelled_at: Option<i64>,
     /// When it was first published (a draft cancelled before then was never public).
     pub published_at: Option<i64>,
+    /// Open space: the rooms its organisers named, one per line (none: people name them).
+    pub rooms: String,
+    /// Open space: how long a session lasts, in minutes.
+    pub session_minutes: i64,
+}
+
+impl GatheringRow {
+    /// The rooms its organisers named.
+    pub fn room_list(&self) -> Vec<String> {
+        self.rooms
+            .lines()
+            .filter(|r| !r.trim().is_empty())
+            .map(str::to_string)
+            .collect()
+    }
 }
 
 const SELECT: &str = "SELECT id, title, about, for_whom, starts_at, ends_at, venue, address, postcode, \
     online_url, capacity, reserved_places, access, cost, organization_id, open_space, state, sequence, \
-    created_by, created_at, updated_at, cancelled_at, published_at FROM gatherings";
+    created_by, created_at, updated_at, cancelled_at, published_at, rooms, session_minutes FROM gatherings";
 
 /// A gathering as checked by the app.
 pub struct NewGathering<'a> {
@@ -60,6 +78,9 @@ pub struct NewGathering<'a> {
     pub cost: &'a str,
     pub organization_id: Option<&'a str>,
     pub open_space: bool,
+    /// The rooms, one per line.
+    pub rooms: &'a str,
+    pub session_minutes: i64,
 }
 
 /// Make a draft; whoever made it organises it.
@@ -71,8 +92,9 @@ pub async fn create(
 ) -> Result<i64> {
     let id: i64 = query!(db, c => sqlx::query_scalar(
         "INSERT INTO gatherings (title, about, for_whom, starts_at, ends_at, venue, address, postcode, online_url, \
-         capacity, reserved_places, access, cost, organization_id, open_space, state, created_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'draft', $16, $17, $17) RETURNING id",
+         capacity, reserved_places, access, cost, organization_id, open_space, state, created_by, created_at, updated_at, \
+         rooms, session_minutes) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'draft', $16, $17, $17, $18, $19) RETURNING id",
     )
     .bind(g.title)
     .bind(g.about)
@@ -91,6 +113,8 @@ pub async fn create(
     .bind(g.open_space)
     .bind(by)
     .bind(now)
+    .bind(g.rooms)
+    .bind(g.session_minutes)
     .fetch_one(&mut *c)
     .await)?;
     query!(db, c => sqlx::query("INSERT INTO gathering_organisers (gathering_id, user_id) VALUES ($1, $2)")
@@ -108,7 +132,7 @@ pub async fn update(db: &mut impl Db, id: i64, g: &NewGathering<'_>, now: Timest
          reminded_at = CASE WHEN starts_at <> $2 THEN NULL ELSE reminded_at END, \
          starts_at = $2, ends_at = $3, venue = $4, address = $5, postcode = $6, online_url = $7, \
          title = $8, about = $9, for_whom = $10, capacity = $11, reserved_places = $12, access = $13, cost = $14, \
-         organization_id = $15, open_space = $16, updated_at = $17 WHERE id = $1",
+         organization_id = $15, open_space = $16, updated_at = $17, rooms = $18, session_minutes = $19 WHERE id = $1",
     )
     .bind(id)
     .bind(g.starts_at)
@@ -127,6 +151,8 @@ pub async fn update(db: &mut impl Db, id: i64, g: &NewGathering<'_>, now: Timest
     .bind(g.organization_id)
     .bind(g.open_space)
     .bind(now)
+    .bind(g.rooms)
+    .bind(g.session_minutes)
     .execute(&mut *c)
     .await
     .map(|r| r.rows_affected()))?;
@@ -288,7 +314,8 @@ pub async fn forget(db: &mut impl Db, user_id: i64) -> Result<()> {
     ] {
         query!(db, c => sqlx::query(sql).bind(user_id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     }
-    Ok(())
+    sessions::forget(db, user_id).await?;
+    minutes::forget(db, user_id).await
 }
 
 /// Published gatherings starting after `now` and before `until` whose reminders have not

@@ -415,6 +415,66 @@ pub(super) fn limits() -> Vec<(&'static str, &'static str, Rule)> {
             codes(GatheringNeed::ALL, GatheringNeed::code),
         ),
         ("SignUpBody", "words", text(false, 2_000)),
+        (
+            "GatheringBody",
+            "rooms",
+            Each {
+                max: 30,
+                each: Box::new(text(false, 60)),
+            },
+        ),
+        (
+            "GatheringBody",
+            "session_minutes",
+            Whole { min: 15, max: 240 },
+        ),
+        ("SessionBody", "title", text(true, 200)),
+        ("SessionBody", "room", text(true, 60)),
+        (
+            "SessionBody",
+            "starts_at",
+            Like {
+                pattern: MOMENT,
+                max: 25,
+            },
+        ),
+        ("SessionBody", "for_name", text(false, 80)),
+        ("NotesBody", "notes", text(false, 20_000)),
+        ("ToProposalBody", "title", text(false, 200)),
+        ("ToProposalBody", "body", text(false, 20_000)),
+        ("MinutesBody", "body", text(true, 50_000)),
+        (
+            "MinutesBody",
+            "came",
+            Whole {
+                min: 0,
+                max: 100_000,
+            },
+        ),
+        (
+            "MinutesBody",
+            "groups",
+            Each {
+                max: 50,
+                each: Box::new(text(false, 200)),
+            },
+        ),
+        (
+            "MinutesBody",
+            "actions",
+            Schema(json!({"type": "array", "maxItems": 50,
+                "items": {"$ref": "#/components/schemas/ActionBody"}})),
+        ),
+        ("ActionBody", "what", text(true, 500)),
+        ("ActionBody", "who", text(true, 500)),
+        (
+            "ActionBody",
+            "by",
+            Like {
+                pattern: DAY,
+                max: 10,
+            },
+        ),
         ("HelpTakeBackBody", "why", text(true, 500)),
         ("HelpGiftBody", "minutes", Whole { min: 1, max: 6_000 }),
         (
@@ -428,6 +488,9 @@ pub(super) fn limits() -> Vec<(&'static str, &'static str, Rule)> {
     ]
 }
 
+/// A day (`2027-01-31`); any day of a month up to the 28th, so every one the pattern allows
+/// is real.
+const DAY: &str = "^([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8]))?$";
 /// A day or a range of days, as `When::parse` takes them (`ongoing`, `2026-12-10`,
 /// `2026-12-10/2026-12-14`); whether the days are still ahead is the hub's to say.
 const HELP_WHEN: &str = "^(ongoing|[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])(/[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8]))?)$";

@@ -50,6 +50,32 @@ fn code(out: &Value) -> Option<&str> {
     out["error"]["code"].as_str()
 }
 
+/// `n` members who never sign in, as the app sees them (for many at once).
+pub(crate) async fn crowd(app: &TestApp, n: usize) -> Vec<village_app::accounts::Identity> {
+    let mut people = Vec::new();
+    let mut c = app.store.conn().await.unwrap();
+    for n in 0..n {
+        let new = village_store::accounts::NewUser {
+            email: &format!("p{n}@example.org"),
+            display_name: &format!("Person {n}"),
+            password_hash: "not a hash: never signs in",
+            role: Role::Member,
+        };
+        let uid = village_store::accounts::create_user(&mut c, &new, 1)
+            .await
+            .unwrap();
+        let user = village_store::accounts::user_by_id(&mut c, uid)
+            .await
+            .unwrap()
+            .unwrap();
+        people.push(village_app::accounts::Identity {
+            user,
+            via: village_app::identity::Via::ApiToken { id: 0 },
+        });
+    }
+    people
+}
+
 /// A published gathering, chaired by `chair` (who has lived experience).
 pub(crate) async fn published(
     app: &TestApp,
@@ -229,29 +255,7 @@ async fn fifty_people_signing_up_at_once_for_ten_places_leave_exactly_ten_going(
     let lee = app.member("lee@example.org", true).await;
     let id = published(&app, &ola, &lee, json!({"capacity": 10})).await;
     let state = crate::mutual_aid::app_over(&app);
-    let mut people = Vec::new();
-    {
-        let mut c = app.store.conn().await.unwrap();
-        for n in 0..50 {
-            let new = village_store::accounts::NewUser {
-                email: &format!("p{n}@example.org"),
-                display_name: &format!("Person {n}"),
-                password_hash: "not a hash: never signs in",
-                role: Role::Member,
-            };
-            let uid = village_store::accounts::create_user(&mut c, &new, 1)
-                .await
-                .unwrap();
-            let user = village_store::accounts::user_by_id(&mut c, uid)
-                .await
-                .unwrap()
-                .unwrap();
-            people.push(village_app::accounts::Identity {
-                user,
-                via: village_app::identity::Via::ApiToken { id: 0 },
-            });
-        }
-    }
+    let people = crowd(&app, 50).await;
     let t = village_app::now();
     let start = std::sync::Arc::new(tokio::sync::Barrier::new(people.len()));
     let mut tasks = tokio::task::JoinSet::new();
@@ -650,10 +654,11 @@ async fn the_demo_has_gatherings_once_however_often_it_loads(backend: Backend) {
         titles,
         [
             "Coffee morning at the library",
+            "Open space: what next for care in Meadowfield?",
             "Meadowfield people's assembly"
         ]
     );
-    let assembly = &list[1];
+    let assembly = &list[2];
     let (_, g) = app
         .get_json(
             &app.client(),
@@ -671,4 +676,44 @@ async fn the_demo_has_gatherings_once_however_often_it_loads(backend: Backend) {
     let grace = app.demo_person("grace@meadowfield.example").await;
     let (_, page) = app.page_as(&grace, "/gatherings").await;
     assert_eq!(page.matches("Knit and natter open day").count(), 1);
+
+    // The open-space day has sessions on its grid; last month's assembly has approved
+    // minutes linking both sessions' notes, and an action that became a board proposal.
+    let open_space = list[1]["id"].as_i64().unwrap();
+    let (_, grid) = app
+        .get_json(
+            &app.client(),
+            &format!("/api/v1/gatherings/{open_space}/sessions"),
+        )
+        .await;
+    assert_eq!(grid["sessions"].as_array().unwrap().len(), 3, "{grid}");
+    let (_, past) = app
+        .get_json(&app.client(), "/api/v1/gatherings?from=2000-01-01")
+        .await;
+    let autumn = past
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["title"] == "Autumn people's assembly")
+        .expect("the autumn assembly");
+    assert_eq!(autumn["state"], "ended");
+    let (status, minutes) = app
+        .get_json(
+            &app.client(),
+            &format!("/api/v1/gatherings/{}/minutes", autumn["id"]),
+        )
+        .await;
+    assert_eq!(status, 200, "{minutes}");
+    assert_eq!(minutes["approved"], true);
+    assert_eq!(minutes["sessions"].as_array().unwrap().len(), 2);
+    let pid = minutes["actions"][0]["proposal_id"]
+        .as_i64()
+        .expect("a proposal");
+    let (_, proposal) = app
+        .get_json(&grace, &format!("/api/v1/proposals/{pid}"))
+        .await;
+    assert_eq!(
+        proposal["came_from"]["url"],
+        format!("/gatherings/{}/minutes", autumn["id"])
+    );
 }

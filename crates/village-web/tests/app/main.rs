@@ -10,6 +10,7 @@ mod decisions;
 mod directory;
 mod fuzz_corpora;
 mod gatherings;
+mod gatherings_open_space;
 mod gatherings_pages;
 mod home;
 mod joining;

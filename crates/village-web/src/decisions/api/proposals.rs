@@ -144,6 +144,17 @@ pub struct ProposalOut {
     pub earlier_versions: Vec<WordingOut>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<OutcomeOut>,
+    /// Where it came from (a gathering's session or its minutes): a link back.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub came_from: Option<CameFromOut>,
+}
+
+/// Where a proposal came from.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CameFromOut {
+    /// The page it came from (`/gatherings/3/sessions/7`).
+    pub url: String,
+    pub title: String,
 }
 
 pub fn proposal_out(v: &ProposalView, viewer: i64) -> ProposalOut {
@@ -156,6 +167,10 @@ pub fn proposal_out(v: &ProposalView, viewer: i64) -> ProposalOut {
         body: v.proposal.body.clone(),
         affects: v.proposal.affects.clone(),
         author: v.proposal.author_name.clone(),
+        came_from: v.proposal.came_from_url.clone().map(|url| CameFromOut {
+            url,
+            title: v.proposal.came_from_title.clone().unwrap_or_default(),
+        }),
         status: if v.open() { "open" } else { "closed" }.into(),
         created_at: v.proposal.created_at,
         counts: v

@@ -50,6 +50,8 @@ pub(super) struct ProposalPage {
     title: String,
     body: Vec<String>,
     affects: String,
+    /// Where it came from (a gathering), linked back.
+    came_from: Option<(String, String)>,
     author: String,
     created: String,
     open: bool,
@@ -130,6 +132,11 @@ pub(super) fn proposal_page(
             title: v.proposal.title.clone(),
             body: paragraphs(&v.proposal.body),
             affects: v.proposal.affects.clone(),
+            came_from: v
+                .proposal
+                .came_from_url
+                .clone()
+                .map(|u| (u, v.proposal.came_from_title.clone().unwrap_or_default())),
             author: v
                 .proposal
                 .author_name

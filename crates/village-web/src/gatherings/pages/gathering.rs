@@ -48,6 +48,10 @@ struct GatheringPage {
     offered_until: String,
     /// The chairs' states in words, for organisers.
     chairs: Vec<(String, &'static str)>,
+    /// Open space: the grid of rooms × times.
+    grid: Option<super::sessions::GridView>,
+    /// The minutes can be read (or written, by this person).
+    minutes: bool,
 }
 
 fn chair_words(state: &str) -> &'static str {
@@ -68,6 +72,11 @@ async fn gathering_page(
     (form, chair_form): (SignUpForm, ChairForm),
 ) -> Result<GatheringPage, Error> {
     let g = gatherings::gathering(state, who, id, now()).await?;
+    let grid = gatherings::open_space::open_space(state, who, id, now())
+        .await?
+        .map(|grid| super::sessions::GridView::new(&grid, id, g.row.starts_at));
+    let minutes = gatherings::minutes::minutes(state, who, id, now()).await?;
+    let minutes = minutes.minutes.is_some() || minutes.may_write;
     let mine = match (who, &g.mine) {
         (Some(w), Some(_)) => gatherings::my_needs(state, w, id).await?,
         _ => None,
@@ -122,6 +131,8 @@ async fn gathering_page(
             .iter()
             .map(|c| (c.display_name.clone(), chair_words(&c.state)))
             .collect(),
+        grid,
+        minutes,
         g,
     })
 }

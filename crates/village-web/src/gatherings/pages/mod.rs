@@ -1,11 +1,16 @@
-//! Gathering pages: the list and the calendars (here), making one (`new`), and one
-//! gathering with everything people do there (`gathering`).
+//! Gathering pages: the list and the calendars (here), making one (`new`), one gathering
+//! with everything people do there (`gathering`), open-space sessions (`sessions`) and the
+//! minutes (`minutes`).
 
 mod gathering;
+mod minutes;
 mod new;
+mod sessions;
 
 pub(crate) use gathering::*;
+pub(crate) use minutes::*;
 pub(crate) use new::*;
+pub(crate) use sessions::*;
 
 use crate::auth::{MaybeSignedIn, SignedIn};
 use crate::csrf::CsrfToken;
@@ -39,12 +44,27 @@ pub fn when_words(starts: i64, ends: i64) -> String {
     dates::span(starts, ends)
 }
 
+/// Where, as a list says it: the venue's name (or the address), and "online" too.
+fn short_place(row: &GatheringRow) -> String {
+    let mut parts: Vec<&str> = row
+        .venue
+        .as_deref()
+        .or(row.address.as_deref())
+        .or(row.postcode.as_deref())
+        .into_iter()
+        .collect();
+    if row.online_url.is_some() {
+        parts.push("Online");
+    }
+    parts.join(", ")
+}
+
 pub(crate) fn item(row: &GatheringRow, t: i64) -> Item {
     Item {
         id: row.id,
         title: row.title.clone(),
         when: when_words(row.starts_at, row.ends_at),
-        place: village_app::gatherings::calendar::location(row),
+        place: short_place(row),
         flag: match state_at(row.state, row.ends_at, t) {
             GatheringState::Published => "",
             s => s.words(),
@@ -58,6 +78,8 @@ struct ListPage {
     layout: Layout,
     items: Vec<Item>,
     mine: Vec<Item>,
+    /// Gatherings in the last 60 days that have ended (their minutes are on their pages).
+    past: Vec<Item>,
     signed_in: bool,
 }
 
@@ -68,6 +90,18 @@ pub(crate) async fn view_gatherings(
 ) -> PageResult {
     let t = now();
     let rows = gatherings::list(&state, &Listing::default(), t).await?;
+    let recent = Listing {
+        from: Some(t - 60 * 86_400),
+        to: Some(t),
+        group: None,
+    };
+    let past: Vec<Item> = gatherings::list(&state, &recent, t)
+        .await?
+        .iter()
+        .rev()
+        .filter(|r| r.ends_at <= t && state_at(r.state, r.ends_at, t) == GatheringState::Ended)
+        .map(|r| item(r, t))
+        .collect();
     let mine = match &identity {
         Some(who) => gatherings::mine(&state, who).await?,
         None => Vec::new(),
@@ -86,6 +120,7 @@ pub(crate) async fn view_gatherings(
             .filter(|r| r.ends_at > t - 30 * 86_400)
             .map(|r| item(r, t))
             .collect(),
+        past,
         signed_in: identity.is_some(),
     };
     Ok(pages::page(&page))
@@ -141,6 +176,33 @@ pub(crate) fn routes() -> axum::Router<AppState> {
         )
         .route("/gatherings/{id}/sign-ups", post(view_sign_up))
         .route("/gatherings/{id}/take", post(view_take))
+        .route("/gatherings/{id}/sessions", post(view_propose_session))
+        .route("/gatherings/{id}/sessions/new", get(view_new_session))
+        .route("/gatherings/{id}/sessions/{sid}", get(view_session))
+        .route(
+            "/gatherings/{id}/sessions/{sid}/note-taker",
+            post(view_take_notes),
+        )
+        .route(
+            "/gatherings/{id}/sessions/{sid}/notes",
+            post(view_write_notes),
+        )
+        .route(
+            "/gatherings/{id}/sessions/{sid}/proposal",
+            post(view_session_to_proposal),
+        )
+        .route(
+            "/gatherings/{id}/minutes",
+            get(view_minutes).post(view_save_minutes),
+        )
+        .route(
+            "/gatherings/{id}/minutes/approve",
+            post(view_approve_minutes),
+        )
+        .route(
+            "/gatherings/{id}/actions/{aid}/proposal",
+            post(view_action_to_proposal),
+        )
         .route(
             "/gatherings/{id}/leave",
             get(view_leave_confirm).post(view_leave),

@@ -43,6 +43,12 @@ pub struct GatheringForm {
     #[serde(default)]
     organization_id: String,
     open_space: Option<String>,
+    /// Open space: the rooms, one per line.
+    #[serde(default)]
+    rooms: String,
+    /// Open space: how long sessions last, in minutes.
+    #[serde(default)]
+    session_minutes: String,
     /// "Check my words" was pressed rather than "Save".
     check: Option<String>,
 }
@@ -94,6 +100,7 @@ impl GatheringForm {
         let ends_at = at("ends_at", &self.ends_at, "ends");
         let capacity = number("capacity", &self.capacity, &mut errors);
         let reserved = number("reserved_places", &self.reserved_places, &mut errors);
+        let session_minutes = number("session_minutes", &self.session_minutes, &mut errors);
         let opt = |s: &str| Some(s.to_string()).filter(|s| !s.trim().is_empty());
         let body = GatheringBody {
             title: self.title.clone(),
@@ -113,6 +120,8 @@ impl GatheringForm {
             cost: opt(&self.cost),
             organization_id: opt(&self.organization_id),
             open_space: self.open_space.is_some(),
+            rooms: self.rooms.lines().map(str::to_string).collect(),
+            session_minutes,
         };
         (body, errors)
     }

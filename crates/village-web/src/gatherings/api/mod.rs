@@ -1,6 +1,8 @@
 //! Gatherings through the API: making one, chairs, publishing and cancelling, signing up
 //! with what would help, and the answers organisers and chairs read.
 
+mod sessions;
+
 use crate::api::{ApiError, ApiJson};
 use crate::auth::{ApiUser, ClientAddress, MaybeSignedIn};
 use crate::extract::Path;
@@ -67,6 +69,10 @@ pub struct GatheringOut {
     /// The group in the directory that runs it.
     pub organization_id: Option<String>,
     pub open_space: bool,
+    /// Open space: the rooms its organisers named (none: people name them).
+    pub rooms: Vec<String>,
+    /// Open space: how long each session lasts, in minutes.
+    pub session_minutes: i64,
     /// At least one chair with lived experience has agreed to chair it.
     pub chaired_by_lived_experience: bool,
     /// The chairs who agreed to be named.
@@ -117,6 +123,8 @@ fn listed_out(row: &GatheringRow, t: i64) -> GatheringOut {
         cost: row.cost.clone(),
         organization_id: row.organization_id.clone(),
         open_space: row.open_space,
+        rooms: row.room_list(),
+        session_minutes: row.session_minutes,
         chaired_by_lived_experience: false,
         chairs: Vec::new(),
         going: 0,
@@ -438,7 +446,7 @@ pub(crate) fn api_routes(
     router: utoipa_axum::router::OpenApiRouter<AppState>,
 ) -> utoipa_axum::router::OpenApiRouter<AppState> {
     use utoipa_axum::routes;
-    router
+    sessions::routes(router)
         .routes(routes!(api_gatherings, api_create))
         .routes(routes!(api_gathering, api_update))
         .routes(routes!(api_invite_chair))

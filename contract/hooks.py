@@ -55,6 +55,11 @@ DEPENDS_ON_THE_HUB = {
     ("too_long", "ends_at"): "a gathering lasts up to four days from its start, another field",
     ("missing", "address"): "a gathering is somewhere: a venue or address, or a joining link (any of three fields)",
     ("invalid_count", "reserved_places"): "places kept fit in the places, another field",
+    ("date_invalid", "repeat_until"): "a series' last day is after its first time and within a year, another field",
+    ("date_invalid", "skip"): "a day off is one of the series' own days, from three other fields",
+    ("invalid", "skip"): "a series keeps at least one of its days",
+    ("invalid", "room"): "an open space's rooms are the ones its organisers named",
+    ("invalid", "starts_at"): "a session starts at one of the gathering's own times",
     ("date_invalid", "expires_on"): "a safety check holds at most five years from the day it was seen, another field",
 }
 

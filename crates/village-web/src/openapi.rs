@@ -24,6 +24,7 @@ use village_domain::directory::offer::{MAX_TIMES, WEEKS};
 use village_domain::directory::schedule::Weekday;
 use village_domain::directory::taxonomy::{Access, Community, Space};
 use village_domain::gatherings::gathering::AccessFact as GatheringAccessFact;
+use village_domain::gatherings::gathering::Repeats as GatheringRepeats;
 use village_domain::gatherings::places::Need as GatheringNeed;
 use village_domain::mutual_aid::post::{
     self as help_post, Category as HelpCategory, Kind as HelpKind, Urgency as HelpUrgency,

@@ -1,12 +1,13 @@
 //! The demo's gatherings: the people's assembly coming up, full, with a waiting list and
 //! places kept for people who draw on care and support, chaired by Priyanka and Chen; a
-//! coffee morning at the library chaired by Olu; and Grace's knit and natter open day, a
+//! weekly coffee morning at the library chaired by Olu, skipping one week; and Grace's knit and natter open day, a
 //! draft waiting for Kwame to say whether he will chair it; an open-space day coming up with
 //! sessions on its grid; and last month's autumn assembly, run as open space, with its
 //! minutes approved and an action that became a proposal to the co-production board.
 
-use village_domain::gatherings::gathering::State;
+use village_domain::gatherings::gathering::{Repeats, State};
 use village_domain::gatherings::places::{has_room, Place, Taken};
+use village_domain::gatherings::series::{last_end, occurrences, Series};
 use village_store::gatherings::{self as store, places, NewGathering};
 use village_store::{accounts as account_store, Store};
 
@@ -99,6 +100,10 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<()> {
             open_space: false,
             rooms: "",
             session_minutes: 60,
+            repeats: "once",
+            repeat_until: None,
+            skipped: "",
+            last_ends_at: 0,
         },
         grace.id,
         now - 10 * DAY,
@@ -132,15 +137,35 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<()> {
         places::put_needs(&mut tx, assembly, uid, needs, words, joined).await?;
     }
 
-    // A coffee morning at the library, chaired by Olu.
+    // A coffee morning at the library every week for twelve weeks, chaired by Olu; not in
+    // the week the library is closed.
+    let coffee_starts = at(now, 5, 10);
+    let coffee_ends = at(now, 5, 12) - 1800;
+    let weekly = Series {
+        repeats: Repeats::Weekly,
+        until: village_domain::dates::parse_day(&village_domain::dates::today_ymd(
+            coffee_starts + 77 * DAY,
+        )),
+        skipped: Vec::new(),
+    };
+    let closed = occurrences(coffee_starts, coffee_ends, &weekly, 3)
+        .last()
+        .and_then(|(t, _)| village_domain::dates::london_clock(*t))
+        .map(|d| d.date());
+    let weekly = Series {
+        skipped: closed.into_iter().collect(),
+        ..weekly
+    };
+    let until = weekly.until.map(|d| d.format("%Y-%m-%d").to_string());
+    let skipped = weekly.skipped_text();
     let coffee = store::create(
         &mut tx,
         &NewGathering {
             title: "Coffee morning at the library",
-            about: "A cup of tea, a biscuit and a chat. Come for ten minutes or the whole morning.",
+            about: "A cup of tea, a biscuit and a chat, every week. Come for ten minutes or the whole morning.",
             for_whom: "Anyone",
-            starts_at: at(now, 5, 10),
-            ends_at: at(now, 5, 12) - 1800,
+            starts_at: coffee_starts,
+            ends_at: coffee_ends,
             venue: Some("Meadowfield Library"),
             address: Some("Church Street, Meadowfield"),
             postcode: None,
@@ -153,6 +178,10 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<()> {
             open_space: false,
             rooms: "",
             session_minutes: 60,
+            repeats: "weekly",
+            repeat_until: until.as_deref(),
+            skipped: &skipped,
+            last_ends_at: last_end(coffee_starts, coffee_ends, &weekly),
         },
         grace.id,
         now - 6 * DAY,
@@ -185,6 +214,10 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<()> {
             open_space: false,
             rooms: "",
             session_minutes: 60,
+            repeats: "once",
+            repeat_until: None,
+            skipped: "",
+            last_ends_at: 0,
         },
         grace.id,
         now - DAY,
@@ -284,6 +317,10 @@ async fn open_space_day(tx: &mut village_store::Tx, grace: i64, now: i64) -> any
         open_space: true,
         rooms: "Main hall\nGarden room\nLibrary corner",
         session_minutes: 60,
+        repeats: "once",
+        repeat_until: None,
+        skipped: "",
+        last_ends_at: 0,
     };
     let Some(id) = open_space(
         tx,
@@ -358,6 +395,10 @@ async fn autumn_assembly(tx: &mut village_store::Tx, grace: i64, now: i64) -> an
         open_space: true,
         rooms: "Main hall\nGarden room",
         session_minutes: 60,
+        repeats: "once",
+        repeat_until: None,
+        skipped: "",
+        last_ends_at: 0,
     };
     let made = now - 45 * DAY;
     let Some(id) = open_space(tx, &g, (grace, "priyanka@meadowfield.example"), made).await? else {

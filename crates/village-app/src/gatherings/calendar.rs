@@ -2,8 +2,8 @@
 //! email) or all of them (`/gatherings.ics`, one group's with `?group=`), as iCalendar
 //! (RFC 5545) with a stable `UID`, a `SEQUENCE` raised on every change of time or place,
 //! `STATUS:CANCELLED` once cancelled, a `URL` back to the page, `LOCATION` and `GEO`, the
-//! chairs who agreed to be named as `ATTENDEE;ROLE=CHAIR`, and times in Europe/London with
-//! its `VTIMEZONE`.
+//! chairs who agreed to be named as `ATTENDEE;ROLE=CHAIR`, times in Europe/London with its
+//! `VTIMEZONE`, and a series as `RRULE` with the days it skips as `EXDATE`.
 
 use super::{Listing, Seen};
 use crate::accounts::Identity;
@@ -74,6 +74,21 @@ async fn event(
         } else {
             EventStatus::Confirmed
         });
+    let series = row.series();
+    if let Some(rule) = village_domain::gatherings::series::rrule(row.starts_at, &series) {
+        e.append_property(Property::new("RRULE", rule));
+        let clock = village_domain::dates::london_clock(row.starts_at).map(|c| c.time());
+        for day in &series.skipped {
+            if let Some(time) = clock {
+                let mut p = Property::new(
+                    "EXDATE",
+                    day.and_time(time).format("%Y%m%dT%H%M%S").to_string(),
+                );
+                p.add_parameter("TZID", "Europe/London");
+                e.append_multi_property(p);
+            }
+        }
+    }
     let place = location(row);
     if !place.is_empty() {
         e.location(&place);

@@ -23,7 +23,7 @@ pub async fn invite_chair(
     t: i64,
 ) -> Result<()> {
     let (row, _) = organised(state, who, id).await?;
-    if matches!(row.state, State::Cancelled | State::Ended) || row.ends_at <= t {
+    if matches!(row.state, State::Cancelled | State::Ended) || row.last_ends_at <= t {
         return conflict(
             ErrorCode::NotAllowedNow,
             "This gathering has happened or was cancelled.",
@@ -121,7 +121,7 @@ pub async fn answer_chair(
     let after = store::chairs(&mut tx, id).await?;
     let organisers = everyone_organising(&mut tx, &row).await?;
     let lost_chair = row.state == State::Published
-        && row.ends_at > t
+        && row.last_ends_at > t
         && lived_chairs(&before) > 0
         && lived_chairs(&after) == 0;
     let words = if lost_chair {

@@ -94,7 +94,7 @@ pub async fn minutes(state: &App, who: Option<&Identity>, id: i64, t: i64) -> Re
     };
     let sessions = village_store::gatherings::sessions::of_gathering(&mut c, id).await?;
     let now_ok = check::may_write_now(row.state, row.starts_at, t)
-        || check::may_write_now(state_at(row.state, row.ends_at, t), row.starts_at, t);
+        || check::may_write_now(state_at(row.state, row.last_ends_at, t), row.starts_at, t);
     Ok(MinutesSeen {
         may_write: writer && now_ok,
         may_approve: rules::may_approve_minutes(standing)

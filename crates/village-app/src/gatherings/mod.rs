@@ -94,6 +94,16 @@ pub struct GatheringBody {
     /// Open space: how long each session lasts, in minutes (15 to 240; 60 if not said).
     #[serde(default)]
     pub session_minutes: Option<i64>,
+    /// How it comes round: `once` (if not said), `weekly`, or `monthly` (the same week-day of
+    /// the same week of each month, like the second Tuesday), at the same time.
+    #[serde(default)]
+    pub repeats: Option<String>,
+    /// For a series: the last day it may happen (`2027-06-30`), within a year of the first.
+    #[serde(default)]
+    pub repeat_until: Option<String>,
+    /// For a series: days it does not happen (`2026-12-29`), each one of its days.
+    #[serde(default)]
+    pub skip: Vec<String>,
 }
 
 /// A gathering's description, checked.
@@ -115,6 +125,10 @@ pub(crate) struct Checked {
     open_space: bool,
     rooms: String,
     session_minutes: i64,
+    series: village_domain::gatherings::series::Series,
+    repeat_until: Option<String>,
+    skipped: String,
+    last_ends_at: i64,
 }
 
 impl Checked {
@@ -137,6 +151,10 @@ impl Checked {
             open_space: self.open_space,
             rooms: &self.rooms,
             session_minutes: self.session_minutes,
+            repeats: self.series.repeats.code(),
+            repeat_until: self.repeat_until.as_deref(),
+            skipped: &self.skipped,
+            last_ends_at: self.last_ends_at,
         }
     }
 }
@@ -248,6 +266,16 @@ async fn check(state: &App, who: &Identity, b: &GatheringBody, t: i64) -> Result
         }
     }
     let times = times.map_err(|p| problems.extend(p)).ok();
+    let series = times.and_then(|(starts_at, _)| {
+        village_domain::gatherings::series::check(
+            b.repeats.as_deref(),
+            b.repeat_until.as_deref(),
+            &b.skip,
+            starts_at,
+        )
+        .map_err(|p| problems.extend(p))
+        .ok()
+    });
     let places = places.map_err(|p| problems.extend(p)).ok();
     let access = access.map_err(|p| problems.push(p)).ok();
     match (
@@ -256,7 +284,7 @@ async fn check(state: &App, who: &Identity, b: &GatheringBody, t: i64) -> Result
         times,
         places,
         access,
-        (rooms, session_minutes),
+        (rooms, session_minutes, series),
     ) {
         (
             Ok(title),
@@ -264,7 +292,7 @@ async fn check(state: &App, who: &Identity, b: &GatheringBody, t: i64) -> Result
             Some((starts_at, ends_at)),
             Some((capacity, reserved)),
             Some(access),
-            (Some(rooms), Some(session_minutes)),
+            (Some(rooms), Some(session_minutes), Some(series)),
         ) if problems.is_empty() => Ok(Checked {
             title,
             about,
@@ -287,6 +315,10 @@ async fn check(state: &App, who: &Identity, b: &GatheringBody, t: i64) -> Result
             open_space: b.open_space,
             rooms: rooms.join("\n"),
             session_minutes,
+            repeat_until: series.until.map(|d| d.format("%Y-%m-%d").to_string()),
+            skipped: series.skipped_text(),
+            last_ends_at: village_domain::gatherings::series::last_end(starts_at, ends_at, &series),
+            series,
         }),
         _ => Err(Error::Fields(problems)),
     }
@@ -330,7 +362,7 @@ pub async fn create(state: &App, who: &Identity, b: &GatheringBody, t: i64) -> R
 pub async fn update(state: &App, who: &Identity, id: i64, b: &GatheringBody, t: i64) -> Result<()> {
     let (row, _) = organised(state, who, id).await?;
     if !matches!(
-        gathering::state_at(row.state, row.ends_at, t),
+        gathering::state_at(row.state, row.last_ends_at, t),
         State::Draft | State::Published
     ) {
         return conflict(
@@ -482,7 +514,7 @@ pub async fn gathering(state: &App, who: Option<&Identity>, id: i64, t: i64) -> 
         None => None,
     };
     Ok(Seen {
-        state: gathering::state_at(row.state, row.ends_at, t),
+        state: gathering::state_at(row.state, row.last_ends_at, t),
         standing,
         named_chairs: chairs
             .iter()
@@ -510,6 +542,22 @@ pub async fn gathering(state: &App, who: Option<&Identity>, id: i64, t: i64) -> 
         group_name,
         row,
     })
+}
+
+/// The next time it happens that has not ended by `t` (start, end), if any.
+pub fn next_time(row: &GatheringRow, t: i64) -> Option<(i64, i64)> {
+    village_domain::gatherings::series::occurrences(row.starts_at, row.ends_at, &row.series(), 400)
+        .into_iter()
+        .find(|(_, end)| *end > t)
+}
+
+/// Up to `n` times it happens that have not ended by `t`.
+pub fn times_ahead(row: &GatheringRow, t: i64, n: usize) -> Vec<(i64, i64)> {
+    village_domain::gatherings::series::occurrences(row.starts_at, row.ends_at, &row.series(), 400)
+        .into_iter()
+        .filter(|(_, end)| *end > t)
+        .take(n)
+        .collect()
 }
 
 /// What to list: gatherings ending after `from` and starting before `to` (timestamps),
@@ -567,7 +615,7 @@ pub async fn cancel(state: &App, who: &Identity, id: i64, t: i64) -> Result<()> 
     let mut tx = state.store.begin().await?;
     let row = store::lock(&mut tx, id).await?.ok_or(not_found())?;
     let next =
-        gathering::cancel(gathering::state_at(row.state, row.ends_at, t)).or_else(|code| {
+        gathering::cancel(gathering::state_at(row.state, row.last_ends_at, t)).or_else(|code| {
             conflict(
                 code,
                 "This gathering has already happened or was cancelled.",

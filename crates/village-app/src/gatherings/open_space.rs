@@ -103,7 +103,7 @@ pub async fn open_space(
         store::of_gathering(&mut c, id).await?
     };
     let used: Vec<String> = sessions.iter().map(|s| s.room.clone()).collect();
-    let open_now = state_at(row.state, row.ends_at, t) == State::Published;
+    let open_now = state_at(row.state, row.last_ends_at, t) == State::Published;
     Ok(Some(Grid {
         rooms: grid::grid_rooms(&row.room_list(), &used),
         times: times_of(&row, &sessions),
@@ -125,7 +125,7 @@ pub async fn propose(state: &App, who: &Identity, id: i64, b: &SessionBody, t: i
             "This gathering is not run as open space.",
         );
     }
-    if state_at(row.state, row.ends_at, t) != State::Published {
+    if state_at(row.state, row.last_ends_at, t) != State::Published {
         return conflict(
             ErrorCode::NotAllowedNow,
             "Sessions can be added while the gathering is published and until it ends.",

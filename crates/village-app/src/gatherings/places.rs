@@ -70,7 +70,9 @@ pub async fn sign_up(
             return Err(not_found());
         }
     }
-    if gathering::state_at(row.state, row.ends_at, t) != State::Published || row.starts_at <= t {
+    if gathering::state_at(row.state, row.last_ends_at, t) != State::Published
+        || row.last_starts_at() <= t
+    {
         return conflict(
             ErrorCode::NotAllowedNow,
             "You can sign up to a gathering once it is published, until it starts.",
@@ -145,7 +147,9 @@ pub(crate) async fn settle_locked(
     row: &GatheringRow,
     t: i64,
 ) -> Result<()> {
-    if gathering::state_at(row.state, row.ends_at, t) != State::Published || row.starts_at <= t {
+    if gathering::state_at(row.state, row.last_ends_at, t) != State::Published
+        || row.last_starts_at() <= t
+    {
         return Ok(());
     }
     for user in store::lapsed_offers(db, row.id, t).await? {

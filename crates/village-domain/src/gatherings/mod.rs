@@ -9,3 +9,4 @@ pub mod gathering;
 pub mod minutes;
 pub mod open_space;
 pub mod places;
+pub mod series;

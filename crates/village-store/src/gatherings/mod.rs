@@ -44,9 +44,31 @@ pub struct GatheringRow {
     pub rooms: String,
     /// Open space: how long a session lasts, in minutes.
     pub session_minutes: i64,
+    /// `once`, `weekly` or `monthly`.
+    pub repeats: String,
+    /// The last day a series may happen (`YYYY-MM-DD`).
+    pub repeat_until: Option<String>,
+    /// Days a series skips, comma-separated.
+    pub skipped: String,
+    /// When its last time ends (its own end when it happens once).
+    pub last_ends_at: i64,
 }
 
 impl GatheringRow {
+    /// How it comes round.
+    pub fn series(&self) -> village_domain::gatherings::series::Series {
+        village_domain::gatherings::series::Series::stored(
+            &self.repeats,
+            self.repeat_until.as_deref(),
+            &self.skipped,
+        )
+    }
+
+    /// When its last time starts.
+    pub fn last_starts_at(&self) -> i64 {
+        self.last_ends_at - (self.ends_at - self.starts_at)
+    }
+
     /// The rooms its organisers named.
     pub fn room_list(&self) -> Vec<String> {
         self.rooms
@@ -59,7 +81,7 @@ impl GatheringRow {
 
 const SELECT: &str = "SELECT id, title, about, for_whom, starts_at, ends_at, venue, address, postcode, \
     online_url, capacity, reserved_places, access, cost, organization_id, open_space, state, sequence, \
-    created_by, created_at, updated_at, cancelled_at, published_at, rooms, session_minutes FROM gatherings";
+    created_by, created_at, updated_at, cancelled_at, published_at, rooms, session_minutes, repeats, repeat_until, skipped, last_ends_at FROM gatherings";
 
 /// A gathering as checked by the app.
 pub struct NewGathering<'a> {
@@ -81,6 +103,12 @@ pub struct NewGathering<'a> {
     /// The rooms, one per line.
     pub rooms: &'a str,
     pub session_minutes: i64,
+    /// `once`, `weekly` or `monthly`, with the last day and the days skipped.
+    pub repeats: &'a str,
+    pub repeat_until: Option<&'a str>,
+    pub skipped: &'a str,
+    /// When its last time ends (never before `ends_at`: 0 for one that happens once).
+    pub last_ends_at: i64,
 }
 
 /// Make a draft; whoever made it organises it.
@@ -93,8 +121,9 @@ pub async fn create(
     let id: i64 = query!(db, c => sqlx::query_scalar(
         "INSERT INTO gatherings (title, about, for_whom, starts_at, ends_at, venue, address, postcode, online_url, \
          capacity, reserved_places, access, cost, organization_id, open_space, state, created_by, created_at, updated_at, \
-         rooms, session_minutes) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'draft', $16, $17, $17, $18, $19) RETURNING id",
+         rooms, session_minutes, repeats, repeat_until, skipped, last_ends_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'draft', $16, $17, $17, $18, $19, \
+         $20, $21, $22, $23) RETURNING id",
     )
     .bind(g.title)
     .bind(g.about)
@@ -115,6 +144,10 @@ pub async fn create(
     .bind(now)
     .bind(g.rooms)
     .bind(g.session_minutes)
+    .bind(g.repeats)
+    .bind(g.repeat_until)
+    .bind(g.skipped)
+    .bind(g.last_ends_at.max(g.ends_at))
     .fetch_one(&mut *c)
     .await)?;
     query!(db, c => sqlx::query("INSERT INTO gathering_organisers (gathering_id, user_id) VALUES ($1, $2)")
@@ -127,12 +160,14 @@ pub async fn create(
 pub async fn update(db: &mut impl Db, id: i64, g: &NewGathering<'_>, now: Timestamp) -> Result<()> {
     query!(db, c => sqlx::query(
         "UPDATE gatherings SET sequence = sequence + CASE WHEN starts_at <> $2 OR ends_at <> $3 \
+           OR repeats <> $20 OR COALESCE(repeat_until, '') <> COALESCE($21, '') OR skipped <> $22 \
            OR COALESCE(venue, '') <> COALESCE($4, '') OR COALESCE(address, '') <> COALESCE($5, '') \
            OR COALESCE(postcode, '') <> COALESCE($6, '') OR COALESCE(online_url, '') <> COALESCE($7, '') THEN 1 ELSE 0 END, \
          reminded_at = CASE WHEN starts_at <> $2 THEN NULL ELSE reminded_at END, \
          starts_at = $2, ends_at = $3, venue = $4, address = $5, postcode = $6, online_url = $7, \
          title = $8, about = $9, for_whom = $10, capacity = $11, reserved_places = $12, access = $13, cost = $14, \
-         organization_id = $15, open_space = $16, updated_at = $17, rooms = $18, session_minutes = $19 WHERE id = $1",
+         organization_id = $15, open_space = $16, updated_at = $17, rooms = $18, session_minutes = $19, \
+         repeats = $20, repeat_until = $21, skipped = $22, last_ends_at = $23 WHERE id = $1",
     )
     .bind(id)
     .bind(g.starts_at)
@@ -153,6 +188,10 @@ pub async fn update(db: &mut impl Db, id: i64, g: &NewGathering<'_>, now: Timest
     .bind(now)
     .bind(g.rooms)
     .bind(g.session_minutes)
+    .bind(g.repeats)
+    .bind(g.repeat_until)
+    .bind(g.skipped)
+    .bind(g.last_ends_at.max(g.ends_at))
     .execute(&mut *c)
     .await
     .map(|r| r.rows_affected()))?;
@@ -183,7 +222,7 @@ pub async fn listed(
     limit: i64,
 ) -> Result<Vec<GatheringRow>> {
     let sql = format!(
-        "{SELECT} WHERE state IN ('published', 'cancelled', 'ended') AND published_at IS NOT NULL AND ends_at > $1 AND starts_at < $2 \
+        "{SELECT} WHERE state IN ('published', 'cancelled', 'ended') AND published_at IS NOT NULL AND last_ends_at > $1 AND starts_at < $2 \
          AND ($3 IS NULL OR organization_id = $3) ORDER BY starts_at, id LIMIT $4"
     );
     Ok(

@@ -241,7 +241,7 @@ pub async fn needs_of(
 pub async fn delete_old_needs(db: &mut impl Db, now: Timestamp, keep_secs: i64) -> Result<u64> {
     Ok(query!(db, c => sqlx::query(
         "DELETE FROM gathering_needs WHERE gathering_id IN (SELECT id FROM gatherings \
-         WHERE (CASE WHEN cancelled_at IS NOT NULL AND cancelled_at < ends_at THEN cancelled_at ELSE ends_at END) <= $1)",
+         WHERE (CASE WHEN cancelled_at IS NOT NULL AND cancelled_at < last_ends_at THEN cancelled_at ELSE last_ends_at END) <= $1)",
     )
     .bind(now - keep_secs)
     .execute(&mut *c)

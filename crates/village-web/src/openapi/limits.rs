@@ -61,7 +61,7 @@ pub(super) fn limits() -> Vec<(&'static str, &'static str, Rule)> {
             "ChangeBody",
             "url",
             Like {
-                pattern: "^(https?://[^\\s\\u0000]+)?$",
+                pattern: "^(https?://[^\\s\\u0000\\u0085]+)?$",
                 max: 300,
             },
         ),
@@ -368,11 +368,13 @@ pub(super) fn limits() -> Vec<(&'static str, &'static str, Rule)> {
                 max: 25,
             },
         ),
+        // A joining link has no white space as Rust counts it: U+0085 too, which `\s` in
+        // the document's patterns (ECMAScript) leaves out.
         (
             "GatheringBody",
             "online_url",
             Like {
-                pattern: "^(https?://[^\\s\\u0000]+)?$",
+                pattern: "^(https?://[^\\s\\u0000\\u0085]+)?$",
                 max: 500,
             },
         ),
@@ -427,6 +429,30 @@ pub(super) fn limits() -> Vec<(&'static str, &'static str, Rule)> {
             "GatheringBody",
             "session_minutes",
             Whole { min: 15, max: 240 },
+        ),
+        (
+            "GatheringBody",
+            "repeats",
+            one_of(GatheringRepeats::ALL, GatheringRepeats::code),
+        ),
+        (
+            "GatheringBody",
+            "repeat_until",
+            Like {
+                pattern: DAY,
+                max: 10,
+            },
+        ),
+        (
+            "GatheringBody",
+            "skip",
+            Each {
+                max: 60,
+                each: Box::new(Like {
+                    pattern: DAY,
+                    max: 10,
+                }),
+            },
         ),
         ("SessionBody", "title", text(true, 200)),
         ("SessionBody", "room", text(true, 60)),

@@ -659,6 +659,9 @@ async fn the_demo_has_gatherings_once_however_often_it_loads(backend: Backend) {
         ]
     );
     let assembly = &list[2];
+    // The coffee morning comes round every week, with a week off.
+    assert_eq!(list[0]["repeats"], "weekly");
+    assert_eq!(list[0]["skip"].as_array().unwrap().len(), 1);
     let (_, g) = app
         .get_json(
             &app.client(),

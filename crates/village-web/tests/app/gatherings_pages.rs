@@ -2,7 +2,7 @@
 //! an iCalendar parser and follow every change (a higher `SEQUENCE` for a new time,
 //! `STATUS:CANCELLED` once cancelled); making a gathering on its page keeps every answer
 //! when something needs changing; signing up on the page, and the organisers' page of what
-//! would help people.
+//! would help people; a weekly series with a day off, as `RRULE` and `EXDATE`.
 use crate::gatherings::{draft, published};
 use serde_json::json;
 use village_testkit::{on_both_backends, Backend, TestApp};
@@ -11,6 +11,7 @@ on_both_backends!(
     the_calendar_files_parse_and_follow_every_change,
     making_a_gathering_on_its_page_keeps_every_answer,
     signing_up_on_the_page_tells_the_organisers_what_would_help,
+    a_series_comes_round_in_its_calendar_skipping_its_days_off,
 );
 
 /// The calendar at `path`, parsed: the first calendar in it.
@@ -370,4 +371,103 @@ async fn signing_up_on_the_page_tells_the_organisers_what_would_help(backend: Ba
     assert!(page.contains("Yes, I will take the place"));
     let (_, page) = app.page_as(&ola.client, &needs).await;
     assert!(!page.contains(words));
+}
+
+async fn a_series_comes_round_in_its_calendar_skipping_its_days_off(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let ola = app.member("ola@example.org", false).await;
+    let lee = app.member("lee@example.org", true).await;
+    let day = |n: u64| (chrono::Utc::now().date_naive() + chrono::Days::new(n)).to_string();
+
+    // A series needs its last day, and skips only its own days.
+    let (status, out) = app
+        .post_json(
+            &ola.client,
+            "/api/v1/gatherings",
+            json!({"title": "Coffee", "about": "Tea.", "starts_at": format!("{}T10:00", day(7)),
+                "ends_at": format!("{}T11:30", day(7)), "place": {"venue": "Library"},
+                "repeats": "weekly", "skip": [day(8)]}),
+        )
+        .await;
+    assert_eq!(status, 422, "{out}");
+    let fields: Vec<&str> = out["error"]["fields"]
+        .as_array()
+        .map(|f| f.iter().filter_map(|e| e["field"].as_str()).collect())
+        .unwrap_or_else(|| vec![out["error"]["field"].as_str().unwrap_or("")]);
+    assert!(fields.contains(&"repeat_until"), "{out}");
+
+    let id = published(
+        &app,
+        &ola,
+        &lee,
+        json!({"title": "Coffee morning", "starts_at": format!("{}T10:00", day(7)),
+            "ends_at": format!("{}T11:30", day(7)), "repeats": "weekly",
+            "repeat_until": day(7 + 28), "skip": [day(14)]}),
+    )
+    .await;
+    let (_, g) = app
+        .get_json(&ola.client, &format!("/api/v1/gatherings/{id}"))
+        .await;
+    assert_eq!(g["repeats"], "weekly");
+    assert_eq!(g["skip"], json!([day(14)]));
+    assert_eq!(g["next_starts_at"], g["starts_at"]);
+
+    // The calendar: RRULE until the last day, EXDATE for the day off at the same clock time.
+    let cal = calendar(&app, &app.client(), &format!("/gatherings/{id}.ics")).await;
+    let e = &cal.events[0].properties;
+    let rule = value(e, "RRULE");
+    assert!(rule.starts_with("FREQ=WEEKLY;UNTIL="), "{rule}");
+    assert!(rule.contains(&day(7 + 28).replace('-', "")), "{rule}");
+    let off = prop(e, "EXDATE").expect("the day off");
+    assert_eq!(param(off, "TZID").as_deref(), Some("Europe/London"));
+    assert_eq!(
+        off.value.as_deref(),
+        Some(format!("{}T100000", day(14).replace('-', "")).as_str())
+    );
+
+    // Still listed after its first time, while later ones remain; its page says when next.
+    let (_, list) = app
+        .get_json(
+            &app.client(),
+            &format!("/api/v1/gatherings?from={}", day(9)),
+        )
+        .await;
+    assert!(
+        list.as_array().unwrap().iter().any(|x| x["id"] == id),
+        "{list}"
+    );
+    let (_, page) = app.page(&format!("/gatherings/{id}")).await;
+    assert!(page.contains("Every "), "{page}");
+    assert!(page.contains("Not on "));
+
+    // Another day off: the calendar's SEQUENCE rises.
+    let before = value(e, "SEQUENCE").parse::<i64>().unwrap_or(0);
+    let mut body = json!({"title": "Coffee morning", "about": g["about"], "starts_at": g["starts_at"],
+        "ends_at": g["ends_at"], "place": g["place"], "repeats": "weekly",
+        "repeat_until": day(7 + 28), "skip": [day(14), day(21)]});
+    let (status, out) = app
+        .put_json(
+            &ola.client,
+            &format!("/api/v1/gatherings/{id}"),
+            body.clone(),
+        )
+        .await;
+    assert_eq!(status, 200, "{out}");
+    let cal = calendar(&app, &app.client(), &format!("/gatherings/{id}.ics")).await;
+    let e = &cal.events[0].properties;
+    assert!(value(e, "SEQUENCE").parse::<i64>().unwrap() > before);
+    assert_eq!(e.iter().filter(|p| p.name == "EXDATE").count(), 2);
+
+    // A day that is not one of its days cannot be skipped.
+    body["skip"] = json!([day(15)]);
+    let (status, out) = app
+        .put_json(&ola.client, &format!("/api/v1/gatherings/{id}"), body)
+        .await;
+    assert_eq!(
+        (status, out["error"]["field"].as_str()),
+        (422, Some("skip")),
+        "{out}"
+    );
 }

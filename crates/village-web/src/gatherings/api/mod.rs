@@ -73,6 +73,14 @@ pub struct GatheringOut {
     pub rooms: Vec<String>,
     /// Open space: how long each session lasts, in minutes.
     pub session_minutes: i64,
+    /// `once`, `weekly` or `monthly` (the same week-day of the same week of each month).
+    pub repeats: village_domain::gatherings::gathering::Repeats,
+    /// For a series: the last day it may happen.
+    pub repeat_until: Option<String>,
+    /// For a series: the days it does not happen.
+    pub skip: Vec<String>,
+    /// For a series: when the next time starts (absent once the last has started).
+    pub next_starts_at: Option<String>,
     /// At least one chair with lived experience has agreed to chair it.
     pub chaired_by_lived_experience: bool,
     /// The chairs who agreed to be named.
@@ -109,7 +117,7 @@ fn listed_out(row: &GatheringRow, t: i64) -> GatheringOut {
         for_whom: row.for_whom.clone(),
         starts_at: moment_text(row.starts_at),
         ends_at: moment_text(row.ends_at),
-        state: village_domain::gatherings::gathering::state_at(row.state, row.ends_at, t),
+        state: village_domain::gatherings::gathering::state_at(row.state, row.last_ends_at, t),
         place: place_of(row),
         online: row.online_url.is_some(),
         online_url: None,
@@ -125,6 +133,15 @@ fn listed_out(row: &GatheringRow, t: i64) -> GatheringOut {
         open_space: row.open_space,
         rooms: row.room_list(),
         session_minutes: row.session_minutes,
+        repeats: row.series().repeats,
+        repeat_until: row.repeat_until.clone(),
+        skip: row
+            .series()
+            .skipped
+            .iter()
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .collect(),
+        next_starts_at: village_app::gatherings::next_time(row, t).map(|(s, _)| moment_text(s)),
         chaired_by_lived_experience: false,
         chairs: Vec::new(),
         going: 0,

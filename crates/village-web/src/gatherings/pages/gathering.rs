@@ -52,6 +52,10 @@ struct GatheringPage {
     grid: Option<super::sessions::GridView>,
     /// The minutes can be read (or written, by this person).
     minutes: bool,
+    /// For a series: how it comes round, the next times, and the days it skips.
+    repeats: Option<String>,
+    ahead: Vec<String>,
+    skipped: Vec<String>,
 }
 
 fn chair_words(state: &str) -> &'static str {
@@ -99,7 +103,23 @@ async fn gathering_page(
         )
         .with_notice(notice),
         errors,
-        when: when_words(g.row.starts_at, g.row.ends_at),
+        when: match gatherings::next_time(&g.row, now()) {
+            Some((s, e)) => when_words(s, e),
+            None => when_words(g.row.starts_at, g.row.ends_at),
+        },
+        repeats: village_domain::gatherings::series::words(g.row.starts_at, &g.row.series()),
+        ahead: gatherings::times_ahead(&g.row, now(), 7)
+            .into_iter()
+            .skip(1)
+            .map(|(s, _)| dates::day_of(s))
+            .collect(),
+        skipped: g
+            .row
+            .series()
+            .skipped
+            .iter()
+            .map(|d| d.format("%-d %B %Y").to_string())
+            .collect(),
         place: gatherings::calendar::location(&g.row),
         facts: g.access.iter().map(|f| f.words()).collect(),
         needs: Need::ALL

@@ -37,6 +37,8 @@ pub struct Item {
     pub place: String,
     /// "Cancelled", "Not published yet", "Has happened" or empty.
     pub flag: &'static str,
+    /// "Every week", "Every month", or empty for one that happens once.
+    pub repeats: &'static str,
 }
 
 /// "Thursday 10 December 2026, 2pm to 4pm" (see `village_domain::dates::span`).
@@ -63,9 +65,16 @@ pub(crate) fn item(row: &GatheringRow, t: i64) -> Item {
     Item {
         id: row.id,
         title: row.title.clone(),
-        when: when_words(row.starts_at, row.ends_at),
+        when: match gatherings::next_time(row, t) {
+            Some((s, e)) => when_words(s, e),
+            None => when_words(row.starts_at, row.ends_at),
+        },
+        repeats: match row.series().repeats {
+            village_domain::gatherings::gathering::Repeats::Once => "",
+            r => r.words(),
+        },
         place: short_place(row),
-        flag: match state_at(row.state, row.ends_at, t) {
+        flag: match state_at(row.state, row.last_ends_at, t) {
             GatheringState::Published => "",
             s => s.words(),
         },
@@ -99,7 +108,7 @@ pub(crate) async fn view_gatherings(
         .await?
         .iter()
         .rev()
-        .filter(|r| r.ends_at <= t && state_at(r.state, r.ends_at, t) == GatheringState::Ended)
+        .filter(|r| state_at(r.state, r.last_ends_at, t) == GatheringState::Ended)
         .map(|r| item(r, t))
         .collect();
     let mine = match &identity {
@@ -117,7 +126,7 @@ pub(crate) async fn view_gatherings(
         items: rows.iter().map(|r| item(r, t)).collect(),
         mine: mine
             .iter()
-            .filter(|r| r.ends_at > t - 30 * 86_400)
+            .filter(|r| r.last_ends_at > t - 30 * 86_400)
             .map(|r| item(r, t))
             .collect(),
         past,

@@ -43,6 +43,15 @@ pub struct GatheringForm {
     #[serde(default)]
     organization_id: String,
     open_space: Option<String>,
+    /// `once`, `weekly` or `monthly`.
+    #[serde(default)]
+    repeats: String,
+    /// The last day of a series, as typed or as a date field sends it.
+    #[serde(default)]
+    repeat_until: String,
+    /// Days a series skips, one per line.
+    #[serde(default)]
+    skip: String,
     /// Open space: the rooms, one per line.
     #[serde(default)]
     rooms: String,
@@ -122,6 +131,9 @@ impl GatheringForm {
             open_space: self.open_space.is_some(),
             rooms: self.rooms.lines().map(str::to_string).collect(),
             session_minutes,
+            repeats: opt(&self.repeats),
+            repeat_until: opt(&self.repeat_until),
+            skip: self.skip.lines().map(str::to_string).collect(),
         };
         (body, errors)
     }

@@ -283,7 +283,9 @@ async fn sessions(
             convener_id: member(tx, convener).await?,
             convener_name: None,
         };
-        let by = new.convener_id.unwrap_or_default();
+        let Some(by) = new.convener_id else {
+            continue;
+        };
         let sid = store_sessions::add(tx, id, &new, by, made).await?;
         if let Some(taker) = member(tx, note_taker).await? {
             store_sessions::take_notes(tx, sid, taker).await?;

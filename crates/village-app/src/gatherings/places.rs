@@ -175,7 +175,18 @@ pub(crate) async fn settle_locked(
             return Ok(());
         };
         let (user, _) = waiting[next];
-        let until = places::offer_until(t, row.starts_at);
+        // Held until its next time starts (a series' first may have passed).
+        let starts = village_domain::gatherings::series::occurrences(
+            row.starts_at,
+            row.ends_at,
+            &row.series(),
+            400,
+        )
+        .into_iter()
+        .map(|(s, _)| s)
+        .find(|s| *s > t)
+        .unwrap_or(row.starts_at);
+        let until = places::offer_until(t, starts);
         store::set_place(db, row.id, user, Place::Offered, Some(until)).await?;
         notify(
             db,

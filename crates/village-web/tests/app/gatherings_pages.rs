@@ -460,6 +460,43 @@ async fn a_series_comes_round_in_its_calendar_skipping_its_days_off(backend: Bac
     assert!(value(e, "SEQUENCE").parse::<i64>().unwrap() > before);
     assert_eq!(e.iter().filter(|p| p.name == "EXDATE").count(), 2);
 
+    // One place: after its first time, a place given up is offered to the next person and
+    // held until the next time, not until the first (which has passed).
+    let (status, _) = app
+        .put_json(
+            &ola.client,
+            &format!("/api/v1/gatherings/{id}"),
+            json!({"title": "Coffee morning", "about": g["about"], "starts_at": g["starts_at"],
+                "ends_at": g["ends_at"], "place": g["place"], "repeats": "weekly", "capacity": 1,
+                "repeat_until": day(7 + 28), "skip": [day(14), day(21)]}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let state = crate::mutual_aid::app_over(&app);
+    let people = crate::gatherings::crowd(&app, 2).await;
+    let t = village_app::now();
+    for who in &people {
+        let body = village_app::gatherings::SignUpBody::default();
+        village_app::gatherings::sign_up(&state, who, id, &body, t)
+            .await
+            .unwrap();
+    }
+    let after_first = t + 9 * 86_400;
+    village_app::gatherings::leave(&state, &people[0], id, after_first)
+        .await
+        .unwrap();
+    let mut c = app.store.conn().await.unwrap();
+    let offered = village_store::gatherings::places::sign_up_of(&mut c, id, people[1].user.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        offered.place,
+        village_domain::gatherings::places::Place::Offered
+    );
+    assert!(offered.offered_until.unwrap() > after_first, "{offered:?}");
+    drop(c);
+
     // A day that is not one of its days cannot be skipped.
     body["skip"] = json!([day(15)]);
     let (status, out) = app

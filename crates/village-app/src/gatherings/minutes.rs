@@ -13,7 +13,6 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use village_domain::access::gatherings::{self as rules, Standing};
 use village_domain::error::ErrorCode;
-use village_domain::gatherings::gathering::state_at;
 use village_domain::gatherings::minutes as check;
 use village_store::gatherings::minutes::{self as store, ActionRow, MinutesRow, NewAction};
 use village_store::gatherings::sessions::SessionRow;
@@ -93,8 +92,8 @@ pub async fn minutes(state: &App, who: Option<&Identity>, id: i64, t: i64) -> Re
         Vec::new()
     };
     let sessions = village_store::gatherings::sessions::of_gathering(&mut c, id).await?;
-    let now_ok = check::may_write_now(row.state, row.starts_at, t)
-        || check::may_write_now(state_at(row.state, row.last_ends_at, t), row.starts_at, t);
+    // The stored state is enough: one that has ended is stored as published.
+    let now_ok = check::may_write_now(row.state, row.starts_at, t);
     Ok(MinutesSeen {
         may_write: writer && now_ok,
         may_approve: rules::may_approve_minutes(standing)

@@ -58,6 +58,7 @@ DEPENDS_ON_THE_HUB = {
     ("date_invalid", "repeat_until"): "a series' last day is after its first time and within a year, another field",
     ("date_invalid", "skip"): "a day off is one of the series' own days, from three other fields",
     ("invalid", "skip"): "a series keeps at least one of its days",
+    ("invalid", "repeats"): "open space happens once, another field",
     ("invalid", "room"): "an open space's rooms are the ones its organisers named",
     ("invalid", "starts_at"): "a session starts at one of the gathering's own times",
     ("date_invalid", "expires_on"): "a safety check holds at most five years from the day it was seen, another field",

@@ -1,6 +1,8 @@
 // Gatherings in a real browser with JavaScript off, at 320 px: Grace makes a gathering (a
 // problem first, every answer kept; "Check my words"), cannot publish it until someone with
-// lived experience agrees to chair it, asks Priyanka, who says yes and is named; Tom signs up
+// lived experience agrees to chair it, asks Priyanka, who says yes and is named; Grace changes
+// its time on its page and adds Chen to run it with her, and starts another from a place in the
+// directory; Tom signs up
 // saying what would help; Grace reads it on the organisers' page; Tom gives up his place;
 // Grace cancels it. Every page passes axe-core (WCAG 2.2 AA). With SHOTS=dir, screenshots of
 // each page at 1280 and 320 px go there.
@@ -105,6 +107,33 @@ test('a gathering is made, chaired by lived experience, joined and cancelled, on
   await page.click('button:has-text("Publish it")');
   assert.match(await page.textContent('.notice'), /It is published/);
   assert.match(await page.textContent('main'), /Chaired by people with lived experience: Priyanka/);
+
+  // Grace changes the time on its page (filled in as it stands), and adds Chen to run it.
+  await grace.checkUrl(path + '/edit');
+  await page.goto(hub.base + path + '/edit');
+  assert.equal(await page.inputValue('#venue'), 'Meadowfield Community Centre');
+  await page.fill('#starts_at', '14:30');
+  await page.click('button:has-text("Save the changes")');
+  assert.match(await page.textContent('.notice'), /changes are saved/);
+  assert.match(await page.textContent('main'), /2:30pm to 4pm/);
+  await page.fill('#organiser_email', 'chen.wei@meadowfield.example');
+  await page.click('button:has-text("Add them")');
+  assert.match(await page.textContent('.notice'), /help to run it now/);
+  assert.match(await page.textContent('#organisers + ul, main'), /Chen/);
+  await grace.axePage.goto(hub.base + path);
+  await check(grace.axePage, 'running a gathering');
+  await grace.axePage.goto(hub.base + path + '/edit');
+  await check(grace.axePage, 'changing a gathering');
+
+  // From an offer in the directory: "Hold a gathering here" fills in its place.
+  await page.goto(hub.base + '/directory');
+  const offer = await page.getAttribute('main a[href^="/directory/offers/"]', 'href');
+  await page.goto(hub.base + offer);
+  await page.click('text=Hold a gathering here');
+  assert.ok(await page.isChecked('#offer_id'));
+  assert.notEqual(await page.inputValue('#venue'), '');
+  await grace.axePage.goto(page.url());
+  await check(grace.axePage, 'a gathering at a place in the directory');
 
   // Tom signs up, saying what would help.
   const tom = await as(TOM);

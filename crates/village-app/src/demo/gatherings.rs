@@ -104,6 +104,7 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<()> {
             repeat_until: None,
             skipped: "",
             last_ends_at: 0,
+            offer_id: None,
         },
         grace.id,
         now - 10 * DAY,
@@ -182,6 +183,7 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<()> {
             repeat_until: until.as_deref(),
             skipped: &skipped,
             last_ends_at: last_end(coffee_starts, coffee_ends, &weekly),
+            offer_id: None,
         },
         grace.id,
         now - 6 * DAY,
@@ -218,6 +220,7 @@ pub async fn load(store_: &Store, now: i64) -> anyhow::Result<()> {
             repeat_until: None,
             skipped: "",
             last_ends_at: 0,
+            offer_id: None,
         },
         grace.id,
         now - DAY,
@@ -323,6 +326,7 @@ async fn open_space_day(tx: &mut village_store::Tx, grace: i64, now: i64) -> any
         repeat_until: None,
         skipped: "",
         last_ends_at: 0,
+        offer_id: None,
     };
     let Some(id) = open_space(
         tx,
@@ -401,6 +405,7 @@ async fn autumn_assembly(tx: &mut village_store::Tx, grace: i64, now: i64) -> an
         repeat_until: None,
         skipped: "",
         last_ends_at: 0,
+        offer_id: None,
     };
     let made = now - 45 * DAY;
     let Some(id) = open_space(tx, &g, (grace, "priyanka@meadowfield.example"), made).await? else {

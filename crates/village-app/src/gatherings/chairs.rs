@@ -73,19 +73,8 @@ pub async fn invite_chair_by_email(
     t: i64,
 ) -> Result<()> {
     organised(state, who, id).await?;
-    let found = {
-        let mut c = state.store.conn().await?;
-        village_store::accounts::user_by_email(&mut c, &email.trim().to_lowercase()).await?
-    };
-    match found {
-        Some(u) => invite_chair(state, who, id, u.id, t).await,
-        None => Err(FieldError::new(
-            "email",
-            ErrorCode::MemberUnknown,
-            "There is no member with that email address. Check it, or ask them to join first.",
-        )
-        .into()),
-    }
+    let member = super::organisers::member_by_email(state, "email", email).await?;
+    invite_chair(state, who, id, member, t).await
 }
 
 /// Say yes to chairing (`named`: show my name on the gathering's page), or no; saying no

@@ -9,10 +9,12 @@ mod chairs;
 mod letters;
 pub mod minutes;
 pub mod open_space;
+mod organisers;
 mod places;
 
 pub use chairs::*;
 pub use letters::remind;
+pub use organisers::*;
 pub use places::*;
 
 use crate::accounts::Identity;
@@ -104,6 +106,10 @@ pub struct GatheringBody {
     /// For a series: days it does not happen (`2026-12-29`), each one of its days.
     #[serde(default)]
     pub skip: Vec<String>,
+    /// At the place of an offer in the directory (ORUK service id): the parts of `place`
+    /// left empty are filled from the offer's first location, and the page links to it.
+    #[serde(default)]
+    pub offer_id: Option<String>,
 }
 
 /// A gathering's description, checked.
@@ -129,6 +135,7 @@ pub(crate) struct Checked {
     repeat_until: Option<String>,
     skipped: String,
     last_ends_at: i64,
+    offer_id: Option<String>,
 }
 
 impl Checked {
@@ -155,6 +162,7 @@ impl Checked {
             repeat_until: self.repeat_until.as_deref(),
             skipped: &self.skipped,
             last_ends_at: self.last_ends_at,
+            offer_id: self.offer_id.as_deref(),
         }
     }
 }
@@ -175,16 +183,51 @@ fn optional(
     }
 }
 
-/// Check what an organiser wrote, naming every field with a problem.
-async fn check(state: &App, who: &Identity, b: &GatheringBody, t: i64) -> Result<Checked> {
+/// Check what an organiser wrote, naming every field with a problem. `before` is the
+/// gathering as it stands when it is being changed: it may keep the day it started on (a
+/// series under way) and the group it is run by (named by another of its organisers).
+async fn check(
+    state: &App,
+    who: &Identity,
+    b: &GatheringBody,
+    t: i64,
+    before: Option<&GatheringRow>,
+) -> Result<Checked> {
     let mut problems = Vec::new();
     let text = |field, value: &str, required, max, what| {
         village_domain::text::check(field, value, required, max, what)
     };
     let title = text("title", &b.title, true, TITLE_MAX, "a title");
     let about = text("about", &b.about, true, ABOUT_MAX, "what it is for");
-    let times = gathering::check_times(&b.starts_at, &b.ends_at, t);
-    let place = b.place.clone().unwrap_or_default();
+    let earliest = match before {
+        Some(row) => gathering::earliest_start_kept(t, row.starts_at),
+        None => gathering::earliest_start(t),
+    };
+    let times = gathering::check_times(&b.starts_at, &b.ends_at, earliest);
+    let offer_id = b
+        .offer_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(str::to_string);
+    let mut place = b.place.clone().unwrap_or_default();
+    if let Some(o) = &offer_id {
+        match offer_venue(state, o).await? {
+            Some((v, _)) => {
+                let keep = |mine: Option<String>, theirs: Option<String>| {
+                    mine.filter(|m| !m.trim().is_empty()).or(theirs)
+                };
+                place.venue = keep(place.venue, v.name);
+                place.address = keep(place.address, v.address);
+                place.postcode = keep(place.postcode, v.postcode);
+            }
+            None => problems.push(FieldError::new(
+                "offer_id",
+                ErrorCode::OfferUnknown,
+                "Choose an offer in the directory that says where it is, or write the address.",
+            )),
+        }
+    }
     let venue = optional("venue", place.venue.as_deref(), "the venue", &mut problems);
     let address = optional(
         "address",
@@ -244,7 +287,8 @@ async fn check(state: &App, who: &Identity, b: &GatheringBody, t: i64) -> Result
         .map(str::trim)
         .filter(|g| !g.is_empty())
         .map(str::to_string);
-    if let Some(g) = &organization_id {
+    let group_kept = before.is_some_and(|r| r.organization_id == organization_id);
+    if let Some(g) = organization_id.as_ref().filter(|_| !group_kept) {
         let mut c = state.store.conn().await?;
         if crate::safeguarding::group_name(state, g).await?.is_none() {
             problems.push(FieldError::new(
@@ -276,6 +320,17 @@ async fn check(state: &App, who: &Identity, b: &GatheringBody, t: i64) -> Result
         .map_err(|p| problems.extend(p))
         .ok()
     });
+    if b.open_space
+        && series
+            .as_ref()
+            .is_some_and(|s| s.repeats != gathering::Repeats::Once)
+    {
+        problems.push(FieldError::new(
+            "repeats",
+            ErrorCode::Invalid,
+            "An open space happens once. To hold another, make a new gathering.",
+        ));
+    }
     let places = places.map_err(|p| problems.extend(p)).ok();
     let access = access.map_err(|p| problems.push(p)).ok();
     match (
@@ -319,23 +374,75 @@ async fn check(state: &App, who: &Identity, b: &GatheringBody, t: i64) -> Result
             skipped: series.skipped_text(),
             last_ends_at: village_domain::gatherings::series::last_end(starts_at, ends_at, &series),
             series,
+            offer_id,
         }),
         _ => Err(Error::Fields(problems)),
     }
 }
 
+/// Where an offer in the directory happens, to hold a gathering there: its place, and what
+/// the directory says the place has. `None` when there is no such published offer or its
+/// record names no place.
+pub async fn offer_venue(
+    state: &App,
+    offer_id: &str,
+) -> Result<Option<(village_domain::directory::oruk::Venue, Vec<AccessFact>)>> {
+    let doc = match crate::directory::records::service(state, offer_id).await {
+        Ok(doc) => doc,
+        Err(Error::NotFound(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let Ok(record) = serde_json::from_str::<serde_json::Value>(&doc) else {
+        return Ok(None);
+    };
+    let Some(venue) = village_domain::directory::oruk::venue(&record) else {
+        return Ok(None);
+    };
+    let access = village_domain::directory::oruk::read_service(&record)
+        .map(|(index, _)| {
+            index
+                .taxonomy_term_ids
+                .iter()
+                .filter_map(|t| village_domain::directory::taxonomy::Access::from_term_id(t))
+                .filter_map(AccessFact::from_directory)
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Some((venue, access)))
+}
+
 /// Check a gathering's description without making it (a form with problems of its own, so
 /// every problem is named at once).
 pub async fn validate(state: &App, who: &Identity, b: &GatheringBody, t: i64) -> Result<()> {
-    check(state, who, b, t).await.map(|_| ())
+    check(state, who, b, t, None).await.map(|_| ())
 }
 
-/// The groups someone organises in the directory (id, name), to run a gathering as.
-pub async fn groups_organised(state: &App, who: &Identity) -> Result<Vec<(String, String)>> {
-    let ids = {
+/// Check a change to a gathering without making it (as `validate`), for its organisers.
+pub async fn validate_change(
+    state: &App,
+    who: &Identity,
+    id: i64,
+    b: &GatheringBody,
+    t: i64,
+) -> Result<()> {
+    let row = to_change(state, who, id, t).await?;
+    check(state, who, b, t, Some(&row)).await.map(|_| ())
+}
+
+/// The groups someone organises in the directory (id, name), to run a gathering as; with
+/// `keep`, the group a gathering being changed is run by, named by another of its organisers.
+pub async fn groups_organised(
+    state: &App,
+    who: &Identity,
+    keep: Option<&str>,
+) -> Result<Vec<(String, String)>> {
+    let mut ids = {
         let mut c = state.store.conn().await?;
         village_store::directory::organised_by(&mut c, who.user.id).await?
     };
+    if let Some(k) = keep.filter(|k| !ids.iter().any(|i| i == k)) {
+        ids.push(k.to_string());
+    }
     let mut out = Vec::new();
     for id in ids {
         if let Some(name) = crate::safeguarding::group_name(state, &id).await? {
@@ -345,21 +452,9 @@ pub async fn groups_organised(state: &App, who: &Identity) -> Result<Vec<(String
     Ok(out)
 }
 
-/// Make a draft gathering: whoever makes it organises it. Nobody else sees it until it is
-/// published (the people asked to chair it do).
-#[tracing::instrument(skip_all, fields(actor = who.user.id))]
-pub async fn create(state: &App, who: &Identity, b: &GatheringBody, t: i64) -> Result<i64> {
-    let checked = check(state, who, b, t).await?;
-    let mut tx = state.store.begin().await?;
-    let id = store::create(&mut tx, &checked.new_gathering(), who.user.id, t).await?;
-    tx.commit().await?;
-    Ok(id)
-}
-
-/// Change a gathering's description (its organisers, before it has happened). A change of
-/// time or place raises its calendar `SEQUENCE`, and everyone with a place is told.
-#[tracing::instrument(skip_all, fields(actor = who.user.id))]
-pub async fn update(state: &App, who: &Identity, id: i64, b: &GatheringBody, t: i64) -> Result<()> {
+/// A gathering as it stands, for one of its organisers to change: 409 once it has happened
+/// or was cancelled.
+pub async fn to_change(state: &App, who: &Identity, id: i64, t: i64) -> Result<GatheringRow> {
     let (row, _) = organised(state, who, id).await?;
     if !matches!(
         gathering::state_at(row.state, row.last_ends_at, t),
@@ -370,8 +465,35 @@ pub async fn update(state: &App, who: &Identity, id: i64, b: &GatheringBody, t: 
             "This gathering has happened or was cancelled, so it cannot change now.",
         );
     }
-    let checked = check(state, who, b, t).await?;
+    Ok(row)
+}
+
+/// Make a draft gathering: whoever makes it organises it. Nobody else sees it until it is
+/// published (the people asked to chair it do).
+#[tracing::instrument(skip_all, fields(actor = who.user.id))]
+pub async fn create(state: &App, who: &Identity, b: &GatheringBody, t: i64) -> Result<i64> {
+    let checked = check(state, who, b, t, None).await?;
     let mut tx = state.store.begin().await?;
+    let id = store::create(&mut tx, &checked.new_gathering(), who.user.id, t).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Change a gathering's description (its organisers, before it has happened). A change of
+/// time or place raises its calendar `SEQUENCE`, and everyone with a place is told.
+#[tracing::instrument(skip_all, fields(actor = who.user.id))]
+pub async fn update(state: &App, who: &Identity, id: i64, b: &GatheringBody, t: i64) -> Result<()> {
+    let row = to_change(state, who, id, t).await?;
+    let checked = check(state, who, b, t, Some(&row)).await?;
+    let mut tx = state.store.begin().await?;
+    // Held, and looked at again: cancelled in the meantime, it stays as it was.
+    let row = store::lock(&mut tx, id).await?.ok_or(not_found())?;
+    if row.state == State::Cancelled {
+        return conflict(
+            ErrorCode::NotAllowedNow,
+            "This gathering was cancelled, so it cannot change now.",
+        );
+    }
     store::update(&mut tx, id, &checked.new_gathering(), t).await?;
     let after = store::gathering(&mut tx, id).await?.ok_or(not_found())?;
     // More places (or fewer kept): the people waiting are offered them now.
@@ -464,6 +586,8 @@ pub struct Seen {
     pub named_chairs: Vec<String>,
     /// Everyone asked to chair, for its organisers.
     pub chairs: Vec<ChairRow>,
+    /// The members who run it (id, name), for its organisers.
+    pub organisers: Vec<(i64, String)>,
     /// At least one chair with lived experience agreed.
     pub chaired_by_lived_experience: bool,
     pub going: i64,
@@ -504,6 +628,11 @@ pub async fn gathering(state: &App, who: Option<&Identity>, id: i64, t: i64) -> 
     }
     let chairs = store::chairs(&mut c, id).await?;
     let (going, waiting) = village_store::gatherings::places::counts(&mut c, id).await?;
+    let organisers = if rules::may_organise(standing) {
+        store::organisers_named(&mut c, id).await?
+    } else {
+        Vec::new()
+    };
     let mine = match who {
         Some(w) => village_store::gatherings::places::sign_up_of(&mut c, id, w.user.id).await?,
         None => None,
@@ -527,6 +656,7 @@ pub async fn gathering(state: &App, who: Option<&Identity>, id: i64, t: i64) -> 
         } else {
             Vec::new()
         },
+        organisers,
         going,
         waiting,
         mine,

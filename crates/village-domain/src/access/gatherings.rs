@@ -21,6 +21,12 @@ pub fn may_organise(s: Standing) -> bool {
     s.organiser
 }
 
+/// Whether a gathering still has someone to run it after a change to its organisers: a
+/// member, or the group it is run by (whose organisers run it).
+pub fn someone_runs_it(member_organisers: usize, run_by_group: bool) -> bool {
+    member_organisers > 0 || run_by_group
+}
+
 /// Whether someone reads what people said would help them take part (every look by
 /// someone else is audited): its organisers and the chairs who agreed, never other people
 /// who signed up.

@@ -37,6 +37,49 @@ pub struct Place {
     pub postcode: Option<String>,
 }
 
+/// Where a service happens, as people read it: its first location's name, the street part
+/// of its first address (lines and town) and its postcode.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Venue {
+    pub name: Option<String>,
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+}
+
+/// A service record's first location (`service_at_locations[0].location`).
+pub fn first_location(record: &Value) -> Option<&Value> {
+    record
+        .get("service_at_locations")
+        .and_then(Value::as_array)
+        .and_then(|s| s.first())
+        .and_then(|s| s.get("location"))
+}
+
+/// Where a service happens (`None` when its record names no place).
+pub fn venue(record: &Value) -> Option<Venue> {
+    let location = first_location(record)?;
+    let address = location
+        .get("addresses")
+        .and_then(Value::as_array)
+        .and_then(|a| a.first());
+    let part = |v: Option<&Value>, key: &str| {
+        v.and_then(|v| text(v, key))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let street: Vec<String> = ["address_1", "address_2", "city"]
+        .iter()
+        .filter_map(|k| part(address, k))
+        .collect();
+    let venue = Venue {
+        name: part(Some(location), "name"),
+        address: Some(street.join(", ")).filter(|s| !s.is_empty()),
+        postcode: part(address, "postal_code"),
+    };
+    (venue != Venue::default()).then_some(venue)
+}
+
 /// What Village indexes about one service.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceIndex {
@@ -497,6 +540,26 @@ mod tests {
         );
         let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"));
         serde_json::from_str(&text).ok()
+    }
+
+    #[test]
+    fn a_venue_is_read_from_the_first_location() {
+        let record = json!({"service_at_locations": [{"location": {"name": "Meadowfield Library",
+            "addresses": [{"address_1": "2 Green Lane", "address_2": " ", "city": "Meadowfield",
+                "postal_code": "MF1 1AB"}]}}, {"location": {"name": "Elsewhere"}}]});
+        assert_eq!(
+            venue(&record),
+            Some(Venue {
+                name: Some("Meadowfield Library".into()),
+                address: Some("2 Green Lane, Meadowfield".into()),
+                postcode: Some("MF1 1AB".into()),
+            })
+        );
+        assert_eq!(venue(&json!({"service_at_locations": []})), None);
+        assert_eq!(
+            venue(&json!({"service_at_locations": [{"location": {}}]})),
+            None
+        );
     }
 
     #[test]

@@ -42,6 +42,25 @@ coded!(
     }
 );
 
+impl AccessFact {
+    /// What a place in the directory has, as a gathering there would say it (the directory's
+    /// facts about the place itself; not those about an activity, like easy read).
+    pub fn from_directory(a: crate::directory::taxonomy::Access) -> Option<AccessFact> {
+        use crate::directory::taxonomy::Access;
+        Some(match a {
+            Access::StepFree => AccessFact::StepFree,
+            Access::AccessibleToilet => AccessFact::AccessibleToilet,
+            Access::HearingLoop => AccessFact::HearingLoop,
+            Access::QuietSpace => AccessFact::QuietRoom,
+            Access::BlueBadgeParking => AccessFact::Parking,
+            Access::ChangingPlaces => AccessFact::ChangingPlaces,
+            Access::Bsl | Access::EasyRead | Access::LargePrint | Access::AssistanceDogs => {
+                return None
+            }
+        })
+    }
+}
+
 coded!(
     /// How often a gathering comes round.
     #[schema(as = GatheringRepeats)]
@@ -131,10 +150,25 @@ pub fn moment_text(ts: i64) -> String {
 /// The longest gathering, in seconds (a weekend, and a little more).
 pub const LONGEST: i64 = 4 * 86_400;
 
+/// The earliest a new gathering may start: a day before `now` (a gathering being written up
+/// afterwards may have started today).
+pub fn earliest_start(now: i64) -> i64 {
+    now - 86_400
+}
+
+/// The earliest a gathering being changed may start: as for a new one, or on the day it
+/// already starts (a series under way keeps its first day while its time or days off
+/// change).
+pub fn earliest_start_kept(now: i64, starts_at: i64) -> i64 {
+    let day_began = crate::dates::london_clock(starts_at)
+        .and_then(|d| crate::dates::day_start(d.date()))
+        .unwrap_or(starts_at);
+    earliest_start(now).min(day_began)
+}
+
 /// Check when a gathering starts and ends: both real moments, the end after the start, not
-/// longer than four days, starting no earlier than `now` less a day (a gathering being
-/// written up afterwards may have started today).
-pub fn check_times(starts: &str, ends: &str, now: i64) -> Result<(i64, i64), Vec<FieldError>> {
+/// longer than four days, starting no earlier than `earliest` (see `earliest_start`).
+pub fn check_times(starts: &str, ends: &str, earliest: i64) -> Result<(i64, i64), Vec<FieldError>> {
     let mut problems = Vec::new();
     let s = parse_moment(starts);
     if s.is_none() {
@@ -166,7 +200,7 @@ pub fn check_times(starts: &str, ends: &str, now: i64) -> Result<(i64, i64), Vec
                 "A gathering can last up to four days. For more, make one for each day.",
             ));
         }
-        if s < now - 86_400 {
+        if s < earliest {
             problems.push(FieldError::new(
                 "starts_at",
                 ErrorCode::DateInvalid,
@@ -306,7 +340,7 @@ mod tests {
 
     #[test]
     fn times_name_the_field_that_is_wrong() {
-        let now = parse_moment("2026-12-01T09:00").unwrap();
+        let now = earliest_start(parse_moment("2026-12-01T09:00").unwrap());
         assert_eq!(
             check_times("2026-12-10T14:00", "2026-12-10T16:00", now),
             Ok((
@@ -336,6 +370,20 @@ mod tests {
             fields(check_times("2026-11-10T10:00", "2026-11-10T14:00", now)),
             [("starts_at", ErrorCode::DateInvalid)]
         );
+    }
+
+    #[test]
+    fn a_gathering_being_changed_may_keep_the_day_it_started() {
+        let now = parse_moment("2026-12-20T09:00").unwrap();
+        let first = parse_moment("2026-12-01T10:00").unwrap();
+        let earliest = earliest_start_kept(now, first);
+        // The same first day at another time is fine; the day before is not.
+        assert!(check_times("2026-12-01T09:30", "2026-12-01T11:00", earliest).is_ok());
+        assert!(check_times("2026-12-01T00:00", "2026-12-01T11:00", earliest).is_ok());
+        assert!(check_times("2026-11-30T23:30", "2026-12-01T11:00", earliest).is_err());
+        // One still to come may move back as far as a new one may start.
+        let later = parse_moment("2026-12-25T10:00").unwrap();
+        assert_eq!(earliest_start_kept(now, later), earliest_start(now));
     }
 
     #[test]

@@ -52,6 +52,8 @@ pub struct GatheringRow {
     pub skipped: String,
     /// When its last time ends (its own end when it happens once).
     pub last_ends_at: i64,
+    /// The offer in the directory whose place it is at (ORUK service id).
+    pub offer_id: Option<String>,
 }
 
 impl GatheringRow {
@@ -81,7 +83,7 @@ impl GatheringRow {
 
 const SELECT: &str = "SELECT id, title, about, for_whom, starts_at, ends_at, venue, address, postcode, \
     online_url, capacity, reserved_places, access, cost, organization_id, open_space, state, sequence, \
-    created_by, created_at, updated_at, cancelled_at, published_at, rooms, session_minutes, repeats, repeat_until, skipped, last_ends_at FROM gatherings";
+    created_by, created_at, updated_at, cancelled_at, published_at, rooms, session_minutes, repeats, repeat_until, skipped, last_ends_at, offer_id FROM gatherings";
 
 /// A gathering as checked by the app.
 pub struct NewGathering<'a> {
@@ -109,6 +111,8 @@ pub struct NewGathering<'a> {
     pub skipped: &'a str,
     /// When its last time ends (never before `ends_at`: 0 for one that happens once).
     pub last_ends_at: i64,
+    /// The offer in the directory whose place it is at.
+    pub offer_id: Option<&'a str>,
 }
 
 /// Make a draft; whoever made it organises it.
@@ -121,9 +125,9 @@ pub async fn create(
     let id: i64 = query!(db, c => sqlx::query_scalar(
         "INSERT INTO gatherings (title, about, for_whom, starts_at, ends_at, venue, address, postcode, online_url, \
          capacity, reserved_places, access, cost, organization_id, open_space, state, created_by, created_at, updated_at, \
-         rooms, session_minutes, repeats, repeat_until, skipped, last_ends_at) \
+         rooms, session_minutes, repeats, repeat_until, skipped, last_ends_at, offer_id) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'draft', $16, $17, $17, $18, $19, \
-         $20, $21, $22, $23) RETURNING id",
+         $20, $21, $22, $23, $24) RETURNING id",
     )
     .bind(g.title)
     .bind(g.about)
@@ -148,6 +152,7 @@ pub async fn create(
     .bind(g.repeat_until)
     .bind(g.skipped)
     .bind(g.last_ends_at.max(g.ends_at))
+    .bind(g.offer_id)
     .fetch_one(&mut *c)
     .await)?;
     query!(db, c => sqlx::query("INSERT INTO gathering_organisers (gathering_id, user_id) VALUES ($1, $2)")
@@ -167,7 +172,7 @@ pub async fn update(db: &mut impl Db, id: i64, g: &NewGathering<'_>, now: Timest
          starts_at = $2, ends_at = $3, venue = $4, address = $5, postcode = $6, online_url = $7, \
          title = $8, about = $9, for_whom = $10, capacity = $11, reserved_places = $12, access = $13, cost = $14, \
          organization_id = $15, open_space = $16, updated_at = $17, rooms = $18, session_minutes = $19, \
-         repeats = $20, repeat_until = $21, skipped = $22, last_ends_at = $23 WHERE id = $1",
+         repeats = $20, repeat_until = $21, skipped = $22, last_ends_at = $23, offer_id = $24 WHERE id = $1",
     )
     .bind(id)
     .bind(g.starts_at)
@@ -192,6 +197,7 @@ pub async fn update(db: &mut impl Db, id: i64, g: &NewGathering<'_>, now: Timest
     .bind(g.repeat_until)
     .bind(g.skipped)
     .bind(g.last_ends_at.max(g.ends_at))
+    .bind(g.offer_id)
     .execute(&mut *c)
     .await
     .map(|r| r.rows_affected()))?;
@@ -265,6 +271,43 @@ pub async fn organisers(db: &mut impl Db, id: i64) -> Result<Vec<i64>> {
     .bind(id)
     .fetch_all(&mut *c)
     .await)?)
+}
+
+/// The members who organise it, by name (id, name).
+pub async fn organisers_named(db: &mut impl Db, id: i64) -> Result<Vec<(i64, String)>> {
+    Ok(query!(db, c => sqlx::query_as(
+        "SELECT u.id, u.display_name FROM gathering_organisers o JOIN users u ON u.id = o.user_id \
+         WHERE o.gathering_id = $1 ORDER BY u.display_name, u.id",
+    )
+    .bind(id)
+    .fetch_all(&mut *c)
+    .await)?)
+}
+
+/// Add a member to its organisers: false when they already were one.
+pub async fn add_organiser(db: &mut impl Db, id: i64, user_id: i64) -> Result<bool> {
+    let n = query!(db, c => sqlx::query(
+        "INSERT INTO gathering_organisers (gathering_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(id)
+    .bind(user_id)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Take a member off its organisers: false when they were not one.
+pub async fn remove_organiser(db: &mut impl Db, id: i64, user_id: i64) -> Result<bool> {
+    let n = query!(db, c => sqlx::query(
+        "DELETE FROM gathering_organisers WHERE gathering_id = $1 AND user_id = $2",
+    )
+    .bind(id)
+    .bind(user_id)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
 }
 
 pub async fn is_organiser(db: &mut impl Db, id: i64, user_id: i64) -> Result<bool> {
@@ -357,12 +400,12 @@ pub async fn forget(db: &mut impl Db, user_id: i64) -> Result<()> {
     minutes::forget(db, user_id).await
 }
 
-/// Published gatherings starting after `now` and before `until` whose reminders have not
-/// gone.
+/// Published gatherings that may have a time starting after `now` and before `until` (a
+/// series is one row: the app finds its next time).
 pub async fn to_remind(db: &mut impl Db, now: Timestamp, until: Timestamp) -> Result<Vec<i64>> {
     Ok(query!(db, c => sqlx::query_scalar(
-        "SELECT id FROM gatherings WHERE state = 'published' AND reminded_at IS NULL \
-         AND starts_at > $1 AND starts_at <= $2 ORDER BY starts_at, id",
+        "SELECT id FROM gatherings WHERE state = 'published' \
+         AND last_ends_at > $1 AND starts_at <= $2 ORDER BY starts_at, id",
     )
     .bind(now)
     .bind(until)
@@ -370,13 +413,21 @@ pub async fn to_remind(db: &mut impl Db, now: Timestamp, until: Timestamp) -> Re
     .await)?)
 }
 
-/// Claim a gathering's reminders: true for the one caller that may send them.
-pub async fn claim_reminders(db: &mut impl Db, id: i64, now: Timestamp) -> Result<bool> {
+/// Claim the reminders for one time of a gathering: true for the one caller that may send
+/// them, when none have gone since `since` (two days before that time).
+pub async fn claim_reminders(
+    db: &mut impl Db,
+    id: i64,
+    now: Timestamp,
+    since: Timestamp,
+) -> Result<bool> {
     let n = query!(db, c => sqlx::query(
-        "UPDATE gatherings SET reminded_at = $2 WHERE id = $1 AND reminded_at IS NULL",
+        "UPDATE gatherings SET reminded_at = $2 WHERE id = $1 \
+         AND (reminded_at IS NULL OR reminded_at < $3)",
     )
     .bind(id)
     .bind(now)
+    .bind(since)
     .execute(&mut *c)
     .await
     .map(|r| r.rows_affected()))?;

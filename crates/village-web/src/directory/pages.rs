@@ -172,11 +172,7 @@ pub(super) fn web_link(url: &str) -> Option<String> {
 }
 
 fn first_location(record: &Value) -> Option<&Value> {
-    record
-        .get("service_at_locations")
-        .and_then(Value::as_array)
-        .and_then(|s| s.first())
-        .and_then(|s| s.get("location"))
+    village_domain::directory::oruk::first_location(record)
 }
 
 fn place_words(record: &Value) -> String {
@@ -627,6 +623,8 @@ struct OfferPage {
     when_notes: Vec<String>,
     place: String,
     address: String,
+    /// Its record says where it is, so a gathering can be held there.
+    has_place: bool,
     access: Vec<String>,
     cost: String,
     email: Option<String>,
@@ -773,6 +771,7 @@ pub(crate) async fn view_offer_get(
             None => "No fixed place".into(),
         },
         address,
+        has_place: village_domain::directory::oruk::venue(&record).is_some(),
         access,
         cost: cost_words(&record),
         email: record

@@ -381,6 +381,7 @@ pub(super) fn limits() -> Vec<(&'static str, &'static str, Rule)> {
         ("GatheringBody", "for_whom", text(false, 300)),
         ("GatheringBody", "cost", text(false, 300)),
         ("GatheringBody", "organization_id", text(false, 200)),
+        ("GatheringBody", "offer_id", text(false, 200)),
         (
             "GatheringBody",
             "capacity",

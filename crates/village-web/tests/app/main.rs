@@ -12,6 +12,7 @@ mod fuzz_corpora;
 mod gatherings;
 mod gatherings_open_space;
 mod gatherings_pages;
+mod gatherings_running;
 mod home;
 mod joining;
 mod mutual_aid;

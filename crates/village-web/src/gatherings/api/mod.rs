@@ -39,6 +39,13 @@ pub struct ChairOut {
     pub named: bool,
 }
 
+/// A member who runs a gathering, for its organisers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganiserOut {
+    pub member_id: i64,
+    pub name: String,
+}
+
 /// A gathering.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct GatheringOut {
@@ -68,6 +75,8 @@ pub struct GatheringOut {
     pub cost: String,
     /// The group in the directory that runs it.
     pub organization_id: Option<String>,
+    /// The offer in the directory whose place it is at.
+    pub offer_id: Option<String>,
     pub open_space: bool,
     /// Open space: the rooms its organisers named (none: people name them).
     pub rooms: Vec<String>,
@@ -98,6 +107,9 @@ pub struct GatheringOut {
     /// For its organisers: everyone asked to chair.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invited_chairs: Option<Vec<ChairOut>>,
+    /// For its organisers: the members who run it (besides its group's organisers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organisers: Option<Vec<OrganiserOut>>,
 }
 
 fn place_of(row: &GatheringRow) -> Option<PlaceOut> {
@@ -130,6 +142,7 @@ fn listed_out(row: &GatheringRow, t: i64) -> GatheringOut {
             .collect(),
         cost: row.cost.clone(),
         organization_id: row.organization_id.clone(),
+        offer_id: row.offer_id.clone(),
         open_space: row.open_space,
         rooms: row.room_list(),
         session_minutes: row.session_minutes,
@@ -150,6 +163,7 @@ fn listed_out(row: &GatheringRow, t: i64) -> GatheringOut {
         my_state: None,
         offered_until: None,
         invited_chairs: None,
+        organisers: None,
     }
 }
 
@@ -163,6 +177,15 @@ fn seen_out(s: Seen) -> GatheringOut {
     out.waiting = s.waiting;
     out.my_state = s.mine.as_ref().map(|m| m.place);
     out.offered_until = s.mine.and_then(|m| m.offered_until).map(moment_text);
+    out.organisers = s.standing.organiser.then(|| {
+        s.organisers
+            .iter()
+            .map(|(member_id, name)| OrganiserOut {
+                member_id: *member_id,
+                name: name.clone(),
+            })
+            .collect()
+    });
     out.invited_chairs = s.standing.organiser.then(|| {
         s.chairs
             .into_iter()
@@ -299,6 +322,45 @@ pub async fn api_invite_chair(
     village_app::gatherings::invite_chair(&state, &identity, id, body.member_id, t).await?;
     let seen = village_app::gatherings::gathering(&state, Some(&identity), id, t).await?;
     Ok(Json(seen_out(seen)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct OrganiserBody {
+    /// The member who will help to run it.
+    pub member_id: i64,
+}
+
+/// For its organisers: add a member to the people running it (they are told). They can then
+/// change it, ask chairs, publish it and read what would help people.
+#[utoipa::path(post, path = "/api/v1/gatherings/{id}/organisers", tag = "gatherings", request_body = OrganiserBody,
+    params(("id" = i64, Path, description = "The gathering")),
+    responses((status = 200, body = GatheringOut), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_add_organiser(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<OrganiserBody>,
+) -> Result<Json<GatheringOut>, ApiError> {
+    let t = now();
+    village_app::gatherings::add_organiser(&state, &identity, id, body.member_id, t).await?;
+    let seen = village_app::gatherings::gathering(&state, Some(&identity), id, t).await?;
+    Ok(Json(seen_out(seen)))
+}
+
+/// For its organisers: take a member off the people running it (anyone running it may take
+/// themselves off). 409 `not_allowed_now` when nobody would be left to run it.
+#[utoipa::path(delete, path = "/api/v1/gatherings/{id}/organisers/{member_id}", tag = "gatherings",
+    params(("id" = i64, Path, description = "The gathering"), ("member_id" = i64, Path, description = "The member")),
+    responses((status = 204), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody)),
+    security(("bearer" = []), ()))]
+pub async fn api_remove_organiser(
+    State(state): State<AppState>,
+    ApiUser(identity): ApiUser,
+    Path((id, member_id)): Path<(i64, i64)>,
+) -> Result<StatusCode, ApiError> {
+    village_app::gatherings::remove_organiser(&state, &identity, id, member_id, now()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -467,6 +529,8 @@ pub(crate) fn api_routes(
         .routes(routes!(api_gatherings, api_create))
         .routes(routes!(api_gathering, api_update))
         .routes(routes!(api_invite_chair))
+        .routes(routes!(api_add_organiser))
+        .routes(routes!(api_remove_organiser))
         .routes(routes!(api_answer_chair))
         .routes(routes!(api_publish))
         .routes(routes!(api_cancel))

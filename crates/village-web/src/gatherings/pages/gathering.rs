@@ -23,11 +23,14 @@ pub struct SignUpForm {
     words: String,
 }
 
-/// What the chair form holds, to show again.
+/// What the forms for running it hold (asking a chair, adding someone to run it), to show
+/// again.
 #[derive(Debug, Deserialize, Default, Clone)]
 pub struct ChairForm {
     #[serde(default)]
     email: String,
+    #[serde(default)]
+    organiser_email: String,
 }
 
 #[derive(Template)]
@@ -48,6 +51,8 @@ struct GatheringPage {
     offered_until: String,
     /// The chairs' states in words, for organisers.
     chairs: Vec<(String, &'static str)>,
+    /// The viewer's own member id, to tell their own name among the people running it.
+    me: i64,
     /// Open space: the grid of rooms × times.
     grid: Option<super::sessions::GridView>,
     /// The minutes can be read (or written, by this person).
@@ -135,6 +140,7 @@ async fn gathering_page(
         form,
         chair_form,
         signed_in: who.is_some(),
+        me: who.map(|w| w.user.id).unwrap_or_default(),
         my_place: g.mine.as_ref().map(|m| match m.place {
             Place::Going => "You have a place.",
             Place::Waiting => "You are on the waiting list. If a place frees, we will tell you.",
@@ -159,6 +165,9 @@ async fn gathering_page(
 
 fn notice_for(done: Option<&str>) -> Option<&'static str> {
     Some(match done? {
+        "changed" => "Your changes are saved.",
+        "organiser_added" => "They can help to run it now. We have told them.",
+        "organiser_removed" => "They no longer help to run it. We have told them.",
         "made" => "Your gathering is saved. Nobody else can see it yet: ask someone with lived experience to chair it, then publish it.",
         "asked" => "We have asked them to chair it.",
         "accepted" => "Thank you for saying yes to chairing.",
@@ -311,6 +320,43 @@ pub(crate) async fn view_invite_chair(
     match gatherings::invite_chair_by_email(&state, &identity, id, &f.email, now()).await {
         Ok(()) => Ok(done(id, "asked")),
         Err(e) => again(&state, &identity, &csrf, id, e, (SignUpForm::default(), f)).await,
+    }
+}
+
+pub(crate) async fn view_add_organiser(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<ChairForm>,
+) -> PageResult {
+    let email = f.organiser_email.clone();
+    match gatherings::add_organiser_by_email(&state, &identity, id, &email, now()).await {
+        Ok(()) => Ok(done(id, "organiser_added")),
+        Err(e) => again(&state, &identity, &csrf, id, e, (SignUpForm::default(), f)).await,
+    }
+}
+
+/// Take someone off the people running it; taking yourself off goes back to the list (a
+/// draft is no longer yours to see).
+pub(crate) async fn view_remove_organiser(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    Path((id, member)): Path<(i64, i64)>,
+) -> PageResult {
+    match gatherings::remove_organiser(&state, &identity, id, member, now()).await {
+        Ok(()) if member == identity.user.id => Ok(Redirect::to("/gatherings").into_response()),
+        Ok(()) => Ok(done(id, "organiser_removed")),
+        Err(Error::Conflict(_, words)) => {
+            let mut errors = Errors::none();
+            errors.add("organisers", words);
+            let forms = Default::default();
+            let page =
+                gathering_page(&state, Some(&identity), &csrf, id, None, errors, forms).await?;
+            Ok(pages::render(StatusCode::CONFLICT, &page))
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

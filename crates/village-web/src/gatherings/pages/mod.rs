@@ -176,7 +176,13 @@ pub(crate) fn routes() -> axum::Router<AppState> {
         .route("/gatherings/new", get(view_new).post(view_create))
         .route("/gatherings/{id}", get(view_gathering))
         .route("/gatherings/{id}/needs", get(view_needs))
+        .route("/gatherings/{id}/edit", get(view_edit).post(view_update))
         .route("/gatherings/{id}/chairs", post(view_invite_chair))
+        .route("/gatherings/{id}/organisers", post(view_add_organiser))
+        .route(
+            "/gatherings/{id}/organisers/{member}/remove",
+            post(view_remove_organiser),
+        )
         .route("/gatherings/{id}/chair-invitation", post(view_answer_chair))
         .route("/gatherings/{id}/publish", post(view_publish))
         .route(

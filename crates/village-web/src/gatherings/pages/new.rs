@@ -1,5 +1,6 @@
-//! Making a gathering (`/gatherings/new`), with "Check my words" on what it is for: every
-//! answer kept when something needs changing.
+//! Making a gathering (`/gatherings/new`) and changing one (`/gatherings/{id}/edit`, its
+//! organisers), with "Check my words" on what it is for: every answer kept when something
+//! needs changing.
 
 use super::*;
 use crate::stories::pages::CheckShown;
@@ -19,6 +20,9 @@ pub struct GatheringForm {
     /// The day, as a date field sends it or as typed ("10 December 2026").
     #[serde(default)]
     day: String,
+    /// The day it ends, when it goes on past the day it starts.
+    #[serde(default)]
+    end_day: String,
     /// The start and end, as times ("14:00").
     #[serde(default)]
     starts_at: String,
@@ -58,6 +62,9 @@ pub struct GatheringForm {
     /// Open space: how long sessions last, in minutes.
     #[serde(default)]
     session_minutes: String,
+    /// At the place of this offer in the directory (its id).
+    #[serde(default)]
+    offer_id: String,
     /// "Check my words" was pressed rather than "Save".
     check: Option<String>,
 }
@@ -94,7 +101,18 @@ impl GatheringForm {
                 }
             },
         };
-        let mut at = |field: &'static str, time: &str, what: &str| {
+        let end_day = match self.end_day.trim() {
+            "" => day.clone(),
+            d => match dates::parse_day(d) {
+                Some(d) if !day.is_empty() => d.to_string(),
+                Some(_) => String::new(),
+                None => {
+                    errors.add("end_day", "Write the day like 11 December 2026.");
+                    String::new()
+                }
+            },
+        };
+        let mut at = |field: &'static str, day: &str, time: &str, what: &str| {
             let t = time.trim();
             match TimeOfDay::parse(t) {
                 Some(_) if !day.is_empty() => format!("{day}T{t}"),
@@ -105,8 +123,8 @@ impl GatheringForm {
                 }
             }
         };
-        let starts_at = at("starts_at", &self.starts_at, "starts");
-        let ends_at = at("ends_at", &self.ends_at, "ends");
+        let starts_at = at("starts_at", &day, &self.starts_at, "starts");
+        let ends_at = at("ends_at", &end_day, &self.ends_at, "ends");
         let capacity = number("capacity", &self.capacity, &mut errors);
         let reserved = number("reserved_places", &self.reserved_places, &mut errors);
         let session_minutes = number("session_minutes", &self.session_minutes, &mut errors);
@@ -134,9 +152,68 @@ impl GatheringForm {
             repeats: opt(&self.repeats),
             repeat_until: opt(&self.repeat_until),
             skip: self.skip.lines().map(str::to_string).collect(),
+            offer_id: opt(&self.offer_id),
         };
         (body, errors)
     }
+
+    /// The form filled in from a gathering as it stands, to change it.
+    fn from_row(row: &GatheringRow) -> GatheringForm {
+        let clock = |ts| dates::london_clock(ts).unwrap_or_default();
+        let (starts, ends) = (clock(row.starts_at), clock(row.ends_at));
+        let series = row.series();
+        GatheringForm {
+            title: row.title.clone(),
+            about: row.about.clone(),
+            for_whom: row.for_whom.clone(),
+            day: starts.format("%Y-%m-%d").to_string(),
+            end_day: if ends.date() == starts.date() {
+                String::new()
+            } else {
+                ends.format("%Y-%m-%d").to_string()
+            },
+            starts_at: starts.format("%H:%M").to_string(),
+            ends_at: ends.format("%H:%M").to_string(),
+            venue: row.venue.clone().unwrap_or_default(),
+            address: row.address.clone().unwrap_or_default(),
+            postcode: row.postcode.clone().unwrap_or_default(),
+            online_url: row.online_url.clone().unwrap_or_default(),
+            capacity: row.capacity.map(|c| c.to_string()).unwrap_or_default(),
+            reserved_places: Some(row.reserved_places)
+                .filter(|r| *r > 0)
+                .map(|r| r.to_string())
+                .unwrap_or_default(),
+            access: row
+                .access
+                .split(',')
+                .filter(|a| !a.is_empty())
+                .map(str::to_string)
+                .collect(),
+            cost: row.cost.clone(),
+            organization_id: row.organization_id.clone().unwrap_or_default(),
+            open_space: row.open_space.then(|| "yes".to_string()),
+            repeats: series.repeats.code().to_string(),
+            repeat_until: row.repeat_until.clone().unwrap_or_default(),
+            skip: series
+                .skipped
+                .iter()
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            rooms: row.rooms.clone(),
+            session_minutes: row.session_minutes.to_string(),
+            offer_id: row.offer_id.clone().unwrap_or_default(),
+            check: None,
+        }
+    }
+}
+
+/// Which form it is: making a gathering, or changing one (its id, and the group it is run
+/// by now, kept in the list of groups).
+#[derive(Debug, Clone)]
+enum Making {
+    New,
+    Change(i64, Option<String>),
 }
 
 #[derive(Template)]
@@ -149,24 +226,44 @@ struct NewPage {
     /// The groups the person organises (id, name), to name one.
     groups: Vec<(String, String)>,
     checked: Option<CheckShown>,
+    /// The place of the offer in the directory it is at, in words (empty when the directory
+    /// no longer lists it).
+    offer_place: String,
+    /// Where the form goes (`/gatherings/new` or `/gatherings/{id}/edit`) and where "Back"
+    /// goes.
+    action: String,
+    back: String,
+    changing: bool,
 }
 
 async fn new_page(
     state: &AppState,
     identity: &Identity,
     csrf: &CsrfToken,
-    form: GatheringForm,
-    errors: Errors,
-    checked: Option<CheckShown>,
+    making: &Making,
+    (form, errors, checked): (GatheringForm, Errors, Option<CheckShown>),
 ) -> Result<NewPage, Error> {
-    Ok(NewPage {
-        layout: Layout::new(
-            state,
-            Some(identity),
-            csrf,
-            "/gatherings",
-            "Make a gathering",
+    let (title, action, back, keep) = match making {
+        Making::New => (
+            "Make a gathering".to_string(),
+            "/gatherings/new".to_string(),
+            "/gatherings".to_string(),
+            None,
         ),
+        Making::Change(id, keep) => (
+            format!("Change \"{}\"", form.title.trim()),
+            format!("/gatherings/{id}/edit"),
+            format!("/gatherings/{id}"),
+            keep.as_deref(),
+        ),
+    };
+    let title = if matches!(making, Making::Change(..)) && form.title.trim().is_empty() {
+        "Change the gathering".to_string()
+    } else {
+        title
+    };
+    Ok(NewPage {
+        layout: Layout::new(state, Some(identity), csrf, "/gatherings", title),
         errors,
         facts: AccessFact::ALL
             .iter()
@@ -178,27 +275,79 @@ async fn new_page(
                 )
             })
             .collect(),
-        groups: gatherings::groups_organised(state, identity).await?,
+        groups: gatherings::groups_organised(state, identity, keep).await?,
+        offer_place: match form.offer_id.trim() {
+            "" => String::new(),
+            o => gatherings::offer_venue(state, o)
+                .await?
+                .map(|(v, _)| {
+                    [v.name, v.address, v.postcode]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default(),
+        },
         form,
         checked,
+        action,
+        back,
+        changing: matches!(making, Making::Change(..)),
     })
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct NewParams {
+    /// At the place of this offer in the directory ("Hold a gathering here").
+    offer: Option<String>,
 }
 
 pub(crate) async fn view_new(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
     csrf: CsrfToken,
+    Query(q): Query<NewParams>,
 ) -> PageResult {
-    let page = new_page(
-        &state,
-        &identity,
-        &csrf,
-        GatheringForm::default(),
-        Errors::none(),
-        None,
-    )
-    .await?;
+    let mut form = GatheringForm::default();
+    if let Some(o) = q.offer.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+        if let Some((v, access)) = gatherings::offer_venue(&state, o).await? {
+            form.offer_id = o.to_string();
+            form.access = access.iter().map(|a| a.code().to_string()).collect();
+            form.venue = v.name.unwrap_or_default();
+            form.address = v.address.unwrap_or_default();
+            form.postcode = v.postcode.unwrap_or_default();
+        }
+    }
+    let blank = (form, Errors::none(), None);
+    let page = new_page(&state, &identity, &csrf, &Making::New, blank).await?;
     Ok(pages::page(&page))
+}
+
+/// `/gatherings/{id}/edit`: the form filled in as it stands, for its organisers.
+pub(crate) async fn view_edit(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let row = gatherings::to_change(&state, &identity, id, now()).await?;
+    let making = Making::Change(id, row.organization_id.clone());
+    let filled = (GatheringForm::from_row(&row), Errors::none(), None);
+    let page = new_page(&state, &identity, &csrf, &making, filled).await?;
+    Ok(pages::page(&page))
+}
+
+pub(crate) async fn view_update(
+    State(state): State<AppState>,
+    SignedIn(identity): SignedIn,
+    csrf: CsrfToken,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<GatheringForm>,
+) -> PageResult {
+    let row = gatherings::to_change(&state, &identity, id, now()).await?;
+    let making = Making::Change(id, row.organization_id);
+    save(&state, &identity, &csrf, &making, f).await
 }
 
 pub(crate) async fn view_create(
@@ -207,9 +356,21 @@ pub(crate) async fn view_create(
     csrf: CsrfToken,
     PageForm(f): PageForm<GatheringForm>,
 ) -> PageResult {
+    save(&state, &identity, &csrf, &Making::New, f).await
+}
+
+/// Check the words, or make or change the gathering; the form again with every answer kept
+/// when something needs changing.
+async fn save(
+    state: &AppState,
+    identity: &Identity,
+    csrf: &CsrfToken,
+    making: &Making,
+    f: GatheringForm,
+) -> PageResult {
     if f.check.is_some() {
         let parts = [("title", f.title.as_str()), ("about", f.about.as_str())];
-        let (errors, checked) = match village_app::stories::check_parts(&state, &parts) {
+        let (errors, checked) = match village_app::stories::check_parts(state, &parts) {
             Ok(found) => {
                 let mut found = found.into_iter().map(|(_, flags)| flags);
                 let mut next = || found.next().unwrap_or_default();
@@ -229,24 +390,31 @@ pub(crate) async fn view_create(
         } else {
             StatusCode::UNPROCESSABLE_ENTITY
         };
-        let page = new_page(&state, &identity, &csrf, f, errors, checked).await?;
+        let page = new_page(state, identity, csrf, making, (f, errors, checked)).await?;
         return Ok(pages::render(status, &page));
     }
     let (body, mut errors) = f.body();
     let t = now();
-    let made = if errors.is_empty() {
-        gatherings::create(&state, &identity, &body, t)
+    let made = match (making, errors.is_empty()) {
+        (Making::New, true) => gatherings::create(state, identity, &body, t)
             .await
-            .map(Some)
-    } else {
-        gatherings::validate(&state, &identity, &body, t)
+            .map(|id| Some(format!("/gatherings/{id}?done=made"))),
+        (Making::Change(id, _), true) => gatherings::update(state, identity, *id, &body, t)
             .await
-            .map(|_| None)
+            .map(|_| Some(format!("/gatherings/{id}?done=changed"))),
+        (Making::New, false) => gatherings::validate(state, identity, &body, t)
+            .await
+            .map(|_| None),
+        (Making::Change(id, _), false) => {
+            gatherings::validate_change(state, identity, *id, &body, t)
+                .await
+                .map(|_| None)
+        }
     };
     match made {
-        Ok(Some(id)) => Ok(Redirect::to(&format!("/gatherings/{id}?done=made")).into_response()),
+        Ok(Some(to)) => Ok(Redirect::to(&to).into_response()),
         Ok(None) => {
-            let page = new_page(&state, &identity, &csrf, f, errors, None).await?;
+            let page = new_page(state, identity, csrf, making, (f, errors, None)).await?;
             Ok(pages::render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => {
@@ -262,7 +430,7 @@ pub(crate) async fn view_create(
                     errors.add_field_error(&p);
                 }
             }
-            let page = new_page(&state, &identity, &csrf, f, errors, None).await?;
+            let page = new_page(state, identity, csrf, making, (f, errors, None)).await?;
             Ok(pages::render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
     }

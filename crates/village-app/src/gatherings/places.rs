@@ -282,13 +282,7 @@ pub async fn hourly(state: &App, t: i64) -> Result<u64> {
         }
         tx.commit().await?;
     }
-    let days = i64::from(
-        state
-            .settings
-            .gatherings
-            .forget_needs_after_days
-            .clamp(1, 365),
-    );
+    let days = i64::from(forget_needs_days(state));
     let gone = {
         let mut tx = state.store.begin().await?;
         let n = store::delete_old_needs(&mut tx, t, days * 86_400).await?;
@@ -299,4 +293,14 @@ pub async fn hourly(state: &App, t: i64) -> Result<u64> {
         village_store::people::scrub(&state.store).await?;
     }
     Ok(gone)
+}
+
+/// How many days after a gathering ends (or is cancelled) what people said would help them
+/// is kept: the hub's setting, from 1 to 365.
+pub fn forget_needs_days(state: &App) -> u32 {
+    state
+        .settings
+        .gatherings
+        .forget_needs_after_days
+        .clamp(1, 365)
 }

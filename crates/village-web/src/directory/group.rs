@@ -34,6 +34,9 @@ struct GroupPage {
     kept: Vec<(String, &'static str, String)>,
     /// The group's introductions, for its organisers and stewards.
     inbox_href: Option<String>,
+    /// Its gatherings still to come (link, title, when), and its calendar to subscribe to.
+    gatherings: Vec<(String, String, String)>,
+    calendar_href: String,
 }
 
 pub(crate) async fn view_group_get(
@@ -117,8 +120,37 @@ pub(crate) async fn view_group_get(
         stories: village_app::stories::answers::group_figures(&state, &id)
             .await
             .map(|f| (f.stories > 0).then(|| story_figures(&f)))?,
+        gatherings: group_gatherings(&state, &id).await?,
+        calendar_href: format!(
+            "/gatherings.ics?group={}",
+            form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
+        ),
         name,
     }))
+}
+
+/// A group's gatherings still to come, as its page lists them (link, title, next time).
+async fn group_gatherings(
+    state: &AppState,
+    id: &str,
+) -> Result<Vec<(String, String, String)>, village_app::Error> {
+    let t = crate::now();
+    let listing = village_app::gatherings::Listing {
+        group: Some(id.to_string()),
+        ..Default::default()
+    };
+    Ok(village_app::gatherings::list(state, &listing, t)
+        .await?
+        .iter()
+        .map(|g| {
+            let item = crate::gatherings::pages::item(g, t);
+            let when = match item.flag {
+                "" => item.when,
+                flag => format!("{}. {flag}", item.when),
+            };
+            (village_app::gatherings::link(g.id), item.title, when)
+        })
+        .collect())
 }
 
 /// A group's story figures in words.

@@ -519,6 +519,17 @@ async fn what_would_help_is_seen_by_organisers_and_chairs_only_and_then_deleted(
         mine["gatherings"][0]["needs"],
         json!(["communication_professional", "quiet_space"])
     );
+    // And on the page of everything held about Pat, linked to the gathering.
+    let (_, page) = app.page_as(&pat.client, "/me/information/everything").await;
+    assert!(
+        page.contains(&format!("href=\"/gatherings/{id}\"")),
+        "{page}"
+    );
+    assert!(
+        page.contains("Quokka ramp please") && page.contains("A quiet space"),
+        "{page}"
+    );
+    assert!(page.contains("deleted 30 days after"), "{page}");
 
     // Gone 30 days after the gathering ends, from the database's files too.
     let state = crate::mutual_aid::app_over(&app);
@@ -542,6 +553,11 @@ async fn what_would_help_is_seen_by_organisers_and_chairs_only_and_then_deleted(
     assert!(!crate::people::database_contains(&app, "Quokka ramp").await);
     let (_, out) = app.get_json(&ola.client, &needs).await;
     assert_eq!(out, json!([]));
+    let (_, page) = app.page_as(&pat.client, "/me/information/everything").await;
+    assert!(
+        !page.contains("Quokka ramp") && page.contains(&format!("href=\"/gatherings/{id}\"")),
+        "{page}"
+    );
     // Pat's place stays.
     assert_eq!(my_state(&app, &pat, id).await.as_deref(), Some("going"));
 }

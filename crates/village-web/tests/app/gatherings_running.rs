@@ -526,6 +526,44 @@ async fn a_gathering_is_held_at_a_place_from_the_directory(backend: Backend) {
         "{page}"
     );
 
+    // A group's gatherings: on its page, and in its own calendar to subscribe to.
+    let lee = app.member("lee@example.org", true).await;
+    let state = crate::mutual_aid::app_over(&app);
+    let doc = village_app::directory::records::service(&state, &library)
+        .await
+        .unwrap();
+    let record: Value = serde_json::from_str(&doc).unwrap();
+    let group = record["organization"]["id"].as_str().unwrap().to_string();
+    let mut c = app.store.conn().await.unwrap();
+    village_store::directory::make_organiser(&mut c, &group, ola.id, None, 0)
+        .await
+        .unwrap();
+    drop(c);
+    let theirs = crate::gatherings::published(
+        &app,
+        &ola,
+        &lee,
+        json!({"title": "Library open day", "organization_id": group}),
+    )
+    .await;
+    crate::gatherings::published(&app, &ola, &lee, json!({"title": "Street party"})).await;
+    let (_, html) = app.page(&format!("/directory/groups/{group}")).await;
+    assert!(
+        html.contains(&format!("href=\"/gatherings/{theirs}\"")),
+        "{html}"
+    );
+    assert!(!html.contains("Street party"), "{html}");
+    let ics = format!("/gatherings.ics?group={group}");
+    assert!(
+        html.contains(&ics.replace('&', "&#38;")) || html.contains(&ics),
+        "{html}"
+    );
+    let cal = app.client().get(app.url(&ics)).send().await.unwrap();
+    assert_eq!(cal.status().as_u16(), 200);
+    let cal = cal.text().await.unwrap();
+    assert!(cal.contains("SUMMARY:Library open day"), "{cal}");
+    assert!(!cal.contains("Street party"), "{cal}");
+
     // Through the API: an offer that is not in the directory, or names no place, is named.
     for offer in ["no-such-offer", nowhere.as_str()] {
         let (status, out) = app

@@ -53,6 +53,8 @@ struct GatheringPage {
     chairs: Vec<(String, &'static str)>,
     /// The viewer's own member id, to tell their own name among the people running it.
     me: i64,
+    /// How many days after a gathering what people said would help them is kept.
+    forget_days: u32,
     /// Open space: the grid of rooms × times.
     grid: Option<super::sessions::GridView>,
     /// The minutes can be read (or written, by this person).
@@ -141,6 +143,7 @@ async fn gathering_page(
         chair_form,
         signed_in: who.is_some(),
         me: who.map(|w| w.user.id).unwrap_or_default(),
+        forget_days: gatherings::forget_needs_days(state),
         my_place: g.mine.as_ref().map(|m| match m.place {
             Place::Going => "You have a place.",
             Place::Waiting => "You are on the waiting list. If a place frees, we will tell you.",
@@ -448,6 +451,7 @@ struct NeedsPage {
     id: i64,
     counts: Vec<(&'static str, usize)>,
     people: Vec<NeedsItem>,
+    forget_days: u32,
 }
 
 pub(crate) async fn view_needs(
@@ -468,6 +472,7 @@ pub(crate) async fn view_needs(
             format!("What would help people at {}", g.row.title),
         ),
         id,
+        forget_days: gatherings::forget_needs_days(&state),
         counts: gatherings::need_counts(&rows)
             .into_iter()
             .map(|(n, c)| (n.words(), c))

@@ -99,6 +99,10 @@ pub(super) struct EverythingPage {
     pub(super) intro: Option<(String, String)>,
     pub(super) connections: Vec<String>,
     pub(super) mutual_aid: Vec<String>,
+    /// The gatherings signed up to: a link, and what was said would help.
+    pub(super) gatherings: Vec<(String, String, String)>,
+    /// How many days after a gathering what people said would help them is kept.
+    pub(super) forget_days: u32,
     pub(super) activity: Vec<(String, String, String)>,
 }
 
@@ -216,6 +220,8 @@ pub(crate) async fn view_everything(
             .map(|i| (i.about.clone(), i.how_i_work.clone())),
         connections: doc.connections.lines(),
         mutual_aid: doc.mutual_aid.lines(),
+        gatherings: doc.gatherings.iter().map(gathering_line).collect(),
+        forget_days: village_app::gatherings::forget_needs_days(&state),
         activity: doc
             .activity
             .iter()
@@ -273,4 +279,36 @@ pub(crate) async fn view_access_log(
         ),
         entries,
     }))
+}
+
+/// A gathering someone signed up to, as "everything we hold" says it: its link and title, and
+/// their place with what they said would help them (while it is kept).
+fn gathering_line(
+    g: &village_app::people::information::GatheringPlaceOut,
+) -> (String, String, String) {
+    use village_domain::gatherings::places::{Need, Place};
+    let place = match Place::parse(&g.place) {
+        Some(Place::Going) => "You have a place",
+        Some(Place::Waiting) => "You are on the waiting list",
+        Some(Place::Offered) => "A place is offered to you",
+        None => "You signed up",
+    };
+    let needs: Vec<&str> = g
+        .needs
+        .iter()
+        .filter_map(|n| Need::parse(n))
+        .map(|n| n.words())
+        .collect();
+    let mut said = format!("{}, {}.", pages::when(g.starts_at), place.to_lowercase());
+    if !needs.is_empty() {
+        said.push_str(&format!(" What would help you: {}.", needs.join("; ")));
+    }
+    if !g.words.trim().is_empty() {
+        said.push_str(&format!(" In your words: {}", g.words.trim()));
+    }
+    (
+        village_app::gatherings::link(g.gathering_id),
+        g.title.clone(),
+        said,
+    )
 }

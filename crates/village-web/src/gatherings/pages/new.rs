@@ -251,16 +251,11 @@ async fn new_page(
             None,
         ),
         Making::Change(id, keep) => (
-            format!("Change \"{}\"", form.title.trim()),
+            "Change the gathering".to_string(),
             format!("/gatherings/{id}/edit"),
             format!("/gatherings/{id}"),
             keep.as_deref(),
         ),
-    };
-    let title = if matches!(making, Making::Change(..)) && form.title.trim().is_empty() {
-        "Change the gathering".to_string()
-    } else {
-        title
     };
     Ok(NewPage {
         layout: Layout::new(state, Some(identity), csrf, "/gatherings", title),

@@ -12,13 +12,6 @@ use village_domain::gatherings::gathering::{state_at, State};
 use village_store::connections::notify;
 use village_store::gatherings as store;
 
-/// The members who run a gathering (id, name), for its organisers.
-pub async fn organisers(state: &App, who: &Identity, id: i64) -> Result<Vec<(i64, String)>> {
-    organised(state, who, id).await?;
-    let mut c = state.store.conn().await?;
-    Ok(store::organisers_named(&mut c, id).await?)
-}
-
 /// Add a member to the people running a gathering (its organisers, before it has ended):
 /// they are told. Adding someone who already runs it changes nothing.
 #[tracing::instrument(skip_all, fields(actor = who.user.id))]

@@ -231,6 +231,21 @@ async fn again(
     Ok(pages::render(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
 
+/// A step refused for now (409), said on the gathering's page beside `field`.
+async fn refused(
+    state: &AppState,
+    who: &Identity,
+    csrf: &CsrfToken,
+    id: i64,
+    field: &'static str,
+    words: String,
+) -> PageResult {
+    let mut errors = Errors::none();
+    errors.add(field, words);
+    let page = gathering_page(state, Some(who), csrf, id, None, errors, Default::default()).await?;
+    Ok(pages::render(StatusCode::CONFLICT, &page))
+}
+
 pub(crate) async fn view_sign_up(
     State(state): State<AppState>,
     SignedIn(identity): SignedIn,
@@ -352,12 +367,7 @@ pub(crate) async fn view_remove_organiser(
         Ok(()) if member == identity.user.id => Ok(Redirect::to("/gatherings").into_response()),
         Ok(()) => Ok(done(id, "organiser_removed")),
         Err(Error::Conflict(_, words)) => {
-            let mut errors = Errors::none();
-            errors.add("organisers", words);
-            let forms = Default::default();
-            let page =
-                gathering_page(&state, Some(&identity), &csrf, id, None, errors, forms).await?;
-            Ok(pages::render(StatusCode::CONFLICT, &page))
+            refused(&state, &identity, &csrf, id, "organisers", words).await
         }
         Err(e) => Err(e.into()),
     }
@@ -402,12 +412,7 @@ pub(crate) async fn view_publish(
     match gatherings::publish(&state, &identity, id, now()).await {
         Ok(()) => Ok(done(id, "published")),
         Err(Error::Conflict(_, words)) => {
-            let mut errors = Errors::none();
-            errors.add("publish", words);
-            let forms = Default::default();
-            let page =
-                gathering_page(&state, Some(&identity), &csrf, id, None, errors, forms).await?;
-            Ok(pages::render(StatusCode::CONFLICT, &page))
+            refused(&state, &identity, &csrf, id, "publish", words).await
         }
         Err(e) => Err(e.into()),
     }
